@@ -1,0 +1,154 @@
+"""Domain objects that cross the connector boundary: no vendor JSON leaves `connector/`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+Provider = Literal["hubspot", "salesforce"]
+
+EVENT_KINDS = (
+    "deal.stage_changed",
+    "deal.created",
+    "call.logged",
+    "activity.logged",
+    "deal.closed_won",
+    "deal.closed_lost",
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A normalized CRM notification; `event_id` is unique per tenant, so re-deliveries collapse."""
+
+    kind: str
+    tenant: str
+    event_id: str
+    object_id: str
+    occurred_at: datetime
+    object_type: str = "deal"
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def provider(self) -> str:
+        return self.tenant.split(":", 1)[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["occurred_at"] = self.occurred_at.isoformat()
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Event":
+        return cls(
+            kind=d["kind"],
+            tenant=d["tenant"],
+            event_id=d["event_id"],
+            object_id=d["object_id"],
+            occurred_at=datetime.fromisoformat(d["occurred_at"]),
+            object_type=d.get("object_type", "deal"),
+            data=dict(d.get("data") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class Deal:
+    """The deal fields DealCoach reasons about, whatever the CRM calls them."""
+
+    id: str
+    name: str
+    stage: str
+    pipeline: str | None = None
+    owner_id: str | None = None
+    owner_name: str | None = None
+    amount: float | None = None
+    is_closed: bool = False
+    is_won: bool = False
+    stage_label: str | None = None
+    last_activity_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file on a call record: a transcript or a recording, told apart by name and type."""
+
+    id: str
+    name: str
+    extension: str
+    size: int | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class CallRef:
+    """A logged call and where its words can be found."""
+
+    id: str
+    deal_ids: tuple[str, ...]
+    title: str = ""
+    occurred_at: datetime | None = None
+    owner_id: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    recording_url: str | None = None
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One speaker turn; times in seconds from the start of the call when known."""
+
+    speaker: str
+    text: str
+    role: Literal["rep", "customer"] | None = None
+    start: float | None = None
+    end: float | None = None
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """A speaker-attributed conversation in one language."""
+
+    segments: tuple[Segment, ...]
+    language: str = "ja"
+
+    @property
+    def text(self) -> str:
+        return "\n".join(s.text for s in self.segments)
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A task DealCoach wants in the CRM, identified by a deterministic `key`."""
+
+    key: str
+    deal_id: str
+    subject: str
+    body: str
+    due: datetime
+    owner_id: str | None = None
+    priority: Literal["HIGH", "MEDIUM", "LOW"] = "MEDIUM"
+    status: Literal["NOT_STARTED", "COMPLETED"] = "NOT_STARTED"
+    call_id: str | None = None
+
+
+@dataclass(frozen=True)
+class NoteSpec:
+    """A note on a deal (and its call), identified by a deterministic `key`."""
+
+    key: str
+    deal_id: str
+    body_html: str
+    title: str = ""
+    call_id: str | None = None
+    owner_id: str | None = None
+    timestamp: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+
+@dataclass(frozen=True)
+class MarkedRecord:
+    """A CRM record that carries a DealCoach idempotency key, found by scanning a deal's records."""
+
+    key: str
+    id: str
+    status: str | None = None

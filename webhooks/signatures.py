@@ -1,0 +1,123 @@
+"""Webhook signature checks on raw bytes: HubSpot v1/v2/v3 and DealCoach's own HMAC header.
+
+HubSpot: https://developers.hubspot.com/docs/api/webhooks/validating-requests
+The SDK's `hubspot.utils.signature.Signature` neither URL-decodes the URI as HubSpot specifies nor
+rejects future timestamps, so the checks live here.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+TOLERANCE_S = 300
+
+# HubSpot decodes exactly these escapes in the URI before hashing a v3 signature.
+_V3_URI_DECODE = {
+    "%3A": ":", "%2F": "/", "%3F": "?", "%40": "@", "%21": "!", "%24": "$",
+    "%27": "'", "%28": "(", "%29": ")", "%2A": "*", "%2C": ",", "%3B": ";",
+}
+
+
+class SignatureError(Exception):
+    """Why a request is not trusted; `slug` is what gets logged."""
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(slug)
+        self.slug = slug
+
+
+def decode_hubspot_uri(uri: str) -> str:
+    """Apply HubSpot's v3 decode map (case-insensitive escapes), leaving every other escape alone."""
+    out: list[str] = []
+    i = 0
+    while i < len(uri):
+        chunk = uri[i : i + 3].upper()
+        if uri[i] == "%" and chunk in _V3_URI_DECODE:
+            out.append(_V3_URI_DECODE[chunk])
+            i += 3
+        else:
+            out.append(uri[i])
+            i += 1
+    return "".join(out)
+
+
+def sign_hubspot_v1(body: bytes, secret: str) -> str:
+    return hashlib.sha256(secret.encode() + body).hexdigest()
+
+
+def sign_hubspot_v2(body: bytes, secret: str, method: str, uri: str) -> str:
+    return hashlib.sha256(secret.encode() + method.encode() + uri.encode() + body).hexdigest()
+
+
+def sign_hubspot_v3(body: bytes, secret: str, method: str, uri: str, timestamp_ms: int | str) -> str:
+    message = method.encode() + decode_hubspot_uri(uri).encode() + body + str(timestamp_ms).encode()
+    return base64.b64encode(hmac.new(secret.encode(), message, hashlib.sha256).digest()).decode()
+
+
+def hubspot_v3_headers(body: bytes, secret: str, uri: str, *, method: str = "POST", now: float | None = None) -> dict[str, str]:
+    """Headers HubSpot would send with `body`; used by the sandbox and by tests."""
+    ts = int((time.time() if now is None else now) * 1000)
+    return {
+        "Content-Type": "application/json",
+        "X-HubSpot-Signature-v3": sign_hubspot_v3(body, secret, method, uri, ts),
+        "X-HubSpot-Request-Timestamp": str(ts),
+    }
+
+
+@dataclass(frozen=True)
+class HubSpotRequest:
+    """What a HubSpot signature covers: method, the public URI as HubSpot called it, headers and raw body."""
+
+    method: str
+    uri: str
+    headers: Mapping[str, str]
+    body: bytes
+
+
+def verify_hubspot(req: HubSpotRequest, secrets: Iterable[str], *, now: float | None = None) -> str:
+    """Return the signature version that matched, or raise `SignatureError` with a precise slug.
+
+    v3 is preferred whenever its header is present; several secrets may be given so they can rotate.
+    """
+    secrets = [s for s in secrets if s]
+    if not secrets:
+        raise SignatureError("no_secret_configured")
+    h = {k.lower(): v for k, v in req.headers.items()}
+    if "x-hubspot-signature-v3" in h:
+        ts_raw = h.get("x-hubspot-request-timestamp", "")
+        if not ts_raw.isdigit():
+            raise SignatureError("missing_or_bad_timestamp")
+        age_s = (time.time() if now is None else now) - int(ts_raw) / 1000
+        if age_s > TOLERANCE_S:
+            raise SignatureError("timestamp_too_old")
+        if age_s < -TOLERANCE_S:
+            raise SignatureError("timestamp_in_future")
+        given = h["x-hubspot-signature-v3"]
+        expected = (sign_hubspot_v3(req.body, s, req.method, req.uri, ts_raw) for s in secrets)
+        if any(hmac.compare_digest(given, e) for e in expected):
+            return "v3"
+        raise SignatureError("invalid_signature")
+    given = h.get("x-hubspot-signature")
+    if not given:
+        raise SignatureError("missing_signature")
+    version = h.get("x-hubspot-signature-version", "v1").lower()
+    if version == "v1":
+        expected = [sign_hubspot_v1(req.body, s) for s in secrets]
+    elif version == "v2":
+        expected = [sign_hubspot_v2(req.body, s, req.method, req.uri) for s in secrets]
+    else:
+        raise SignatureError("unknown_signature_version")
+    if any(hmac.compare_digest(given.lower(), e) for e in expected):
+        return version
+    raise SignatureError("invalid_signature")
+
+
+def sign_dealcoach(body: bytes, secret: str, timestamp: int) -> str:
+    """`X-DealCoach-Signature` value for Salesforce Flow/Apex callouts: t=<unix>,v1=<hex hmac of "t.body">."""
+    mac = hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
