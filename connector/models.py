@@ -152,3 +152,20 @@ class MarkedRecord:
     key: str
     id: str
     status: str | None = None
+
+
+@dataclass(frozen=True)
+class TenantSettings:
+    """Per-tenant choices; defaults suit a Japanese sales team. Admin settings pages will edit these."""
+
+    language: str = "ja"
+    rubric: str = "sales-7-phase"
+    timezone: str = "Asia/Tokyo"
+    stage_tasks: bool = True
+    next_action_tasks: bool = True
+    redact_pii: bool = True
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> "TenantSettings":
+        known = {k: v for k, v in (d or {}).items() if k in cls.__dataclass_fields__}
+        return cls(**known)

@@ -1,0 +1,87 @@
+"""The one CRM protocol that jobs talk to, and the three errors every connector raises.
+
+Jobs never see vendor JSON or vendor exceptions: a connector turns responses into domain objects
+(`connector.models`) and failures into `RetryableCrmError`, `FatalCrmError` or `CrmAuthError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from connector.models import CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
+
+
+class CrmError(Exception):
+    """Base of all connector failures; `slug` is what gets logged."""
+
+    slug = "crm.error"
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class RetryableCrmError(CrmError):
+    """429, 5xx, timeouts, an exhausted API budget: try again later, after `retry_after` seconds if known."""
+
+    slug = "crm.retryable"
+
+    def __init__(self, message: str, *, status: int | None = None, retry_after: float | None = None) -> None:
+        super().__init__(message, status=status)
+        self.retry_after = retry_after
+
+
+class FatalCrmError(CrmError):
+    """A 4xx that retrying cannot fix (bad request, missing object): the job fails with this reason."""
+
+    slug = "crm.fatal"
+
+
+class CrmAuthError(FatalCrmError):
+    """401/403: the token is wrong, expired beyond refresh, or lacks a scope."""
+
+    slug = "crm.auth"
+
+
+@runtime_checkable
+class Crm(Protocol):
+    """What DealCoach needs from a CRM; keyword-only, domain objects in and out."""
+
+    provider: str
+
+    def get_deal(self, deal_id: str) -> Deal:
+        """Read a deal with its stage, pipeline, owner and amount."""
+        ...
+
+    def get_call(self, call_id: str) -> CallRef:
+        """Read a logged call, the deals it belongs to, its attachments and recording URL."""
+        ...
+
+    def download_attachment(self, attachment_id: str, *, max_bytes: int) -> bytes:
+        """Fetch a small attachment (a transcript) as bytes; refuse anything over `max_bytes`."""
+        ...
+
+    def list_marked(self, *, deal_id: str, kind: str) -> list[MarkedRecord]:
+        """Records of `kind` ("note" or "task") on a deal that carry a DealCoach idempotency key."""
+        ...
+
+    def create_note(self, spec: NoteSpec) -> str:
+        """Create a note associated to the deal (and call); return its id."""
+        ...
+
+    def update_note(self, note_id: str, spec: NoteSpec) -> None:
+        """Replace the body of a note DealCoach wrote earlier."""
+        ...
+
+    def create_tasks(self, specs: Sequence[TaskSpec]) -> list[str]:
+        """Create tasks in as few requests as the CRM allows; ids in input order."""
+        ...
+
+    def update_tasks(self, updates: Mapping[str, TaskSpec]) -> None:
+        """Update tasks (by CRM id) in batches."""
+        ...
+
+    def update_deal(self, deal_id: str, fields: Mapping[str, Any]) -> list[str]:
+        """Write DealCoach's deal fields that exist in this CRM; return the names written."""
+        ...

@@ -1,0 +1,129 @@
+"""Classify CRM responses in one place and guard the API budget.
+
+429, 5xx and transport timeouts are retryable (honouring Retry-After); 401/403 are auth errors;
+every other 4xx is fatal. Nothing else in the code base decides whether to retry a CRM call.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from tenacity import Retrying, retry_if_exception, stop_after_attempt
+
+from connector.base import CrmAuthError, CrmError, FatalCrmError, RetryableCrmError
+
+log = logging.getLogger("dealcoach.connector")
+
+T = TypeVar("T")
+
+# A Retry-After longer than this is not slept through inside a job: the job is re-queued instead.
+MAX_INLINE_WAIT_S = 10.0
+INLINE_ATTEMPTS = 3
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds only; HTTP dates are rare from CRMs)."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def classify_status(status: int, headers: Mapping[str, str] | None, message: str) -> CrmError:
+    """Map an HTTP failure to the error a job knows how to handle."""
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    if status == 429 or status >= 500:
+        return RetryableCrmError(message, status=status, retry_after=parse_retry_after(headers.get("retry-after")))
+    if status in (401, 403):
+        return CrmAuthError(message, status=status)
+    if status == 409:
+        return RetryableCrmError(message, status=status, retry_after=1.0)
+    return FatalCrmError(message, status=status)
+
+
+def is_transport_error(exc: BaseException) -> bool:
+    """Timeouts, refused and reset connections from urllib3 or requests."""
+    import requests
+    import urllib3.exceptions as u3
+
+    return isinstance(exc, (u3.HTTPError, requests.ConnectionError, requests.Timeout, ConnectionError, TimeoutError))
+
+
+def _inline_wait(retry_state: Any) -> float:
+    exc = retry_state.outcome.exception()
+    hinted = getattr(exc, "retry_after", None)
+    if hinted is not None:
+        return min(hinted, MAX_INLINE_WAIT_S)
+    return min(0.5 * 2 ** (retry_state.attempt_number - 1), MAX_INLINE_WAIT_S)
+
+
+def _short_enough(exc: BaseException) -> bool:
+    wait = getattr(exc, "retry_after", None)
+    return isinstance(exc, RetryableCrmError) and (wait is None or wait <= MAX_INLINE_WAIT_S)
+
+
+def call_with_retry(fn: Callable[[], T], *, attempts: int = INLINE_ATTEMPTS) -> T:
+    """Run a connector call, retrying briefly in-process; longer waits surface to the job's retry."""
+    retrying = Retrying(
+        retry=retry_if_exception(_short_enough),
+        wait=_inline_wait,
+        stop=stop_after_attempt(attempts),
+        reraise=True,
+    )
+    return retrying(fn)
+
+
+@dataclass
+class ApiBudget:
+    """Tracks the daily API allowance a CRM reports, and refuses writes inside the reserve.
+
+    HubSpot: X-HubSpot-RateLimit-Daily / -Daily-Remaining. Salesforce: Sforce-Limit-Info api-usage=used/max.
+    """
+
+    reserve_fraction: float = 0.10
+    daily_max: int | None = None
+    daily_remaining: int | None = None
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def observe(self, headers: Mapping[str, str] | None) -> None:
+        if not headers:
+            return
+        h = {k.lower(): v for k, v in headers.items()}
+        with self._lock:
+            if "x-hubspot-ratelimit-daily" in h and "x-hubspot-ratelimit-daily-remaining" in h:
+                self._set(h["x-hubspot-ratelimit-daily"], h["x-hubspot-ratelimit-daily-remaining"])
+            info = h.get("sforce-limit-info", "")
+            for part in info.split(","):
+                name, _, value = part.strip().partition("=")
+                if name == "api-usage" and "/" in value:
+                    used, _, cap = value.partition("/")
+                    if used.isdigit() and cap.isdigit():
+                        self._set(cap, str(int(cap) - int(used)))
+
+    def _set(self, cap: str, remaining: str) -> None:
+        if cap.isdigit() and remaining.lstrip("-").isdigit():
+            self.daily_max, self.daily_remaining = int(cap), int(remaining)
+
+    def check(self) -> None:
+        """Raise a retryable error when a write would eat into the reserved share of the daily budget."""
+        if self.daily_max is None or self.daily_remaining is None:
+            return
+        if self.daily_remaining <= self.daily_max * self.reserve_fraction:
+            log.warning(
+                "crm.budget.reserve_reached remaining=%s max=%s reserve=%.0f%%",
+                self.daily_remaining, self.daily_max, self.reserve_fraction * 100,
+            )
+            raise RetryableCrmError("API budget reserve reached", retry_after=_seconds_to_next_hour())
+
+
+def _seconds_to_next_hour() -> float:
+    return 3600 - time.time() % 3600

@@ -1,0 +1,320 @@
+"""`HubSpotCrm`: the `Crm` protocol over hubspot-api-client (CRM v3 objects, v4 associations, Files v3).
+
+Docs: https://developers.hubspot.com/docs/api/crm/understanding-the-crm (objects, batch, search),
+https://developers.hubspot.com/docs/api/crm/associations (v4), https://developers.hubspot.com/docs/api/files/files.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlparse
+
+import requests
+from hubspot import HubSpot
+from hubspot.crm.objects import (
+    AssociationSpec,
+    BatchInputSimplePublicObjectBatchInput,
+    BatchInputSimplePublicObjectBatchInputForCreate,
+    BatchReadInputSimplePublicObjectId,
+    PublicAssociationsForObject,
+    PublicObjectId,
+    SimplePublicObjectBatchInput,
+    SimplePublicObjectId,
+    SimplePublicObjectInput,
+    SimplePublicObjectInputForCreate,
+)
+
+from connector.base import FatalCrmError, RetryableCrmError
+from connector.http import ApiBudget, call_with_retry, classify_status, is_transport_error
+from connector.marker import find_marker, with_marker
+from connector.models import Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
+
+log = logging.getLogger("dealcoach.connector.hubspot")
+
+DEFAULT_API_BASE = "https://api.hubapi.com"
+BATCH_LIMIT = 100
+TIMEOUT = (5, 30)
+NOTE_TO_DEAL, TASK_TO_DEAL = 214, 216
+KEY_PROPERTY = "dealcoach_key"
+DEAL_PROPERTIES = ["dealname", "dealstage", "pipeline", "amount", "hubspot_owner_id", "notes_last_updated", "hs_is_closed"]
+CALL_PROPERTIES = ["hs_call_title", "hs_timestamp", "hubspot_owner_id", "hs_attachment_ids", "hs_call_recording_url", "hs_call_body"]
+_BODY_PROPERTY = {"notes": "hs_note_body", "tasks": "hs_task_body"}
+CACHE_TTL_S = 300
+
+
+def _iso_ms(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    if value.isdigit():
+        return datetime.fromtimestamp(int(value) / 1000, tz=timezone.utc)
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+class HubSpotCrm:
+    """One installed portal, reached with an access token (private app or OAuth)."""
+
+    provider = "hubspot"
+
+    def __init__(self, *, access_token: str, api_base: str = DEFAULT_API_BASE, portal_id: str | None = None,
+                 budget: ApiBudget | None = None) -> None:
+        self.api_base = api_base.rstrip("/")
+        self.portal_id = portal_id
+        self.client = HubSpot(access_token=access_token, host=self.api_base, base_url=self.api_base)
+        self.budget = budget or ApiBudget()
+        self._cache: dict[str, tuple[float, Any]] = {}
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    def _call(self, fn: Callable[..., Any], *args: Any, write: bool = False, **kwargs: Any) -> Any:
+        """Invoke an SDK `*_with_http_info` method, observe rate-limit headers, classify failures."""
+
+        def once() -> Any:
+            if write:
+                self.budget.check()
+            try:
+                data, _status, headers = fn(*args, _request_timeout=TIMEOUT, **kwargs)
+            except Exception as exc:  # every SDK package has its own ApiException class
+                status = getattr(exc, "status", None)
+                if isinstance(status, int) and status > 0:
+                    self.budget.observe(getattr(exc, "headers", None))
+                    raise classify_status(status, getattr(exc, "headers", None), f"HubSpot {status}: {_reason(exc)}") from exc
+                if is_transport_error(exc):
+                    raise RetryableCrmError(f"HubSpot unreachable: {type(exc).__name__}") from exc
+                raise
+            self.budget.observe(headers)
+            return data
+
+        return call_with_retry(once)
+
+    def _cached(self, key: str, load: Callable[[], Any]) -> Any:
+        hit = self._cache.get(key)
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+        value = load()
+        self._cache[key] = (time.monotonic() + CACHE_TTL_S, value)
+        return value
+
+    @property
+    def _objects(self) -> Any:
+        return self.client.crm.objects
+
+    def _property_names(self, object_type: str) -> frozenset[str]:
+        def load() -> frozenset[str]:
+            page = self._call(self.client.crm.properties.core_api.get_all_with_http_info, object_type)
+            return frozenset(p.name for p in page.results)
+
+        return self._cached(f"props:{object_type}", load)
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def get_deal(self, deal_id: str) -> Deal:
+        obj = self._call(self._objects.basic_api.get_by_id_with_http_info, "deals", deal_id, properties=DEAL_PROPERTIES)
+        p = obj.properties or {}
+        stage, pipeline = p.get("dealstage") or "", p.get("pipeline") or "default"
+        meta = self._stage_meta(pipeline).get(stage, {})
+        owner_id = p.get("hubspot_owner_id") or None
+        amount = p.get("amount")
+        return Deal(
+            id=str(obj.id), name=p.get("dealname") or "", stage=stage, pipeline=pipeline, owner_id=owner_id,
+            owner_name=self._owner_name(owner_id), amount=float(amount) if amount else None,
+            is_closed=meta.get("isClosed") == "true", is_won=meta.get("isClosed") == "true" and meta.get("probability") == "1.0",
+            stage_label=meta.get("label"), last_activity_at=_parse_time(p.get("notes_last_updated")),
+        )
+
+    def _stage_meta(self, pipeline_id: str) -> dict[str, dict[str, str]]:
+        def load() -> dict[str, dict[str, str]]:
+            pipe = self._call(self.client.crm.pipelines.pipelines_api.get_by_id_with_http_info, "deals", pipeline_id)
+            return {s.id: {**(s.metadata or {}), "label": s.label} for s in pipe.stages}
+
+        return self._cached(f"pipeline:{pipeline_id}", load)
+
+    def _owner_name(self, owner_id: str | None) -> str | None:
+        if not owner_id:
+            return None
+
+        def load() -> str | None:
+            owner = self._call(self.client.crm.owners.owners_api.get_by_id_with_http_info, int(owner_id))
+            return " ".join(x for x in (owner.last_name, owner.first_name) if x) or owner.email
+
+        return self._cached(f"owner:{owner_id}", load)
+
+    def get_call(self, call_id: str) -> CallRef:
+        obj = self._call(self._objects.basic_api.get_by_id_with_http_info, "calls", call_id,
+                         properties=CALL_PROPERTIES, associations=["deals"])
+        p = obj.properties or {}
+        deals = (obj.associations or {}).get("deals")
+        deal_ids = tuple(dict.fromkeys(str(a.id) for a in (deals.results if deals else [])))
+        file_ids = [f for f in (p.get("hs_attachment_ids") or "").split(";") if f.strip()]
+        return CallRef(
+            id=str(obj.id), deal_ids=deal_ids, title=p.get("hs_call_title") or "", occurred_at=_parse_time(p.get("hs_timestamp")),
+            owner_id=p.get("hubspot_owner_id") or None, attachments=tuple(self._attachment(f.strip()) for f in file_ids),
+            recording_url=p.get("hs_call_recording_url") or None, body=p.get("hs_call_body") or "",
+        )
+
+    def _attachment(self, file_id: str) -> Attachment:
+        f = self._call(self.client.files.files_api.get_by_id_with_http_info, file_id)
+        ext = (f.extension or "").lower().lstrip(".")
+        return Attachment(id=str(f.id), name=f.name or "", extension=ext, size=f.size, url=None)
+
+    def download_attachment(self, attachment_id: str, *, max_bytes: int) -> bytes:
+        """Fetch through a signed URL; only https or the configured API host (the sandbox) is trusted."""
+        signed = self._call(self.client.files.files_api.get_signed_url_with_http_info, attachment_id)
+        url = signed.url or ""
+        parsed, api = urlparse(url), urlparse(self.api_base)
+        if parsed.scheme != "https" and parsed.netloc != api.netloc:
+            raise FatalCrmError(f"refusing attachment URL scheme {parsed.scheme!r}")
+        if signed.size and signed.size > max_bytes:
+            raise FatalCrmError(f"attachment {attachment_id} is {signed.size} bytes, over {max_bytes}")
+        try:
+            with requests.get(url, stream=True, timeout=TIMEOUT) as resp:
+                if resp.status_code != 200:
+                    raise classify_status(resp.status_code, resp.headers, f"file download {resp.status_code}")
+                chunks, total = [], 0
+                for chunk in resp.iter_content(64 * 1024):
+                    total += len(chunk)
+                    if total > max_bytes:
+                        raise FatalCrmError(f"attachment {attachment_id} exceeds {max_bytes} bytes")
+                    chunks.append(chunk)
+                return b"".join(chunks)
+        except requests.RequestException as exc:
+            raise RetryableCrmError(f"file download failed: {type(exc).__name__}") from exc
+
+    def list_marked(self, *, deal_id: str, kind: str) -> list[MarkedRecord]:
+        """Scan the deal's associated notes or tasks for DealCoach keys (associations are immediate; search lags)."""
+        object_type = f"{kind}s"
+        ids: list[str] = []
+        after: str | None = None
+        while True:
+            kwargs: dict[str, Any] = {"limit": 500}
+            if after:
+                kwargs["after"] = after
+            page = self._call(self.client.crm.associations.v4.basic_api.get_page_with_http_info,
+                              "deals", deal_id, object_type, **kwargs)
+            ids.extend(str(r.to_object_id) for r in page.results)
+            after = page.paging.next.after if page.paging and page.paging.next else None
+            if not after:
+                break
+        body_prop = _BODY_PROPERTY[object_type]
+        has_key = KEY_PROPERTY in self._property_names(object_type)
+        props = [body_prop, "hs_task_status"] + ([KEY_PROPERTY] if has_key else [])
+        found: list[MarkedRecord] = []
+        for chunk in _chunks(ids, BATCH_LIMIT):
+            batch = BatchReadInputSimplePublicObjectId(properties=props, inputs=[SimplePublicObjectId(id=i) for i in chunk])
+            resp = self._call(self._objects.batch_api.read_with_http_info, object_type, batch)
+            for obj in resp.results:
+                p = obj.properties or {}
+                key = p.get(KEY_PROPERTY) or find_marker(p.get(body_prop) or "")
+                if key:
+                    found.append(MarkedRecord(key=key, id=str(obj.id), status=p.get("hs_task_status")))
+        return found
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def create_note(self, spec: NoteSpec) -> str:
+        props = self._with_key("notes", spec.key, {
+            "hs_timestamp": _iso_ms(spec.timestamp),
+            "hs_note_body": with_marker(spec.body_html, spec.key, html=True),
+            **({"hubspot_owner_id": spec.owner_id} if spec.owner_id else {}),
+        })
+        body = SimplePublicObjectInputForCreate(properties=props, associations=[_assoc(spec.deal_id, NOTE_TO_DEAL)])
+        note = self._call(self._objects.basic_api.create_with_http_info, "notes", body, write=True)
+        if spec.call_id:
+            self._associate_default("notes", str(note.id), "calls", spec.call_id)
+        return str(note.id)
+
+    def update_note(self, note_id: str, spec: NoteSpec) -> None:
+        body = SimplePublicObjectInput(properties={"hs_note_body": with_marker(spec.body_html, spec.key, html=True)})
+        self._call(self._objects.basic_api.update_with_http_info, "notes", note_id, body, write=True)
+
+    def _associate_default(self, from_type: str, from_id: str, to_type: str, to_id: str) -> None:
+        """Best effort: a note still belongs to its deal if the call link is refused."""
+        try:
+            self._call(self.client.crm.associations.v4.basic_api.create_default_with_http_info,
+                       from_type, from_id, to_type, to_id, write=True)
+        except FatalCrmError as exc:
+            log.warning("crm.hubspot.association_failed from=%s to=%s status=%s", from_type, to_type, exc.status)
+
+    def create_tasks(self, specs: Sequence[TaskSpec]) -> list[str]:
+        ids_by_key: dict[str, str] = {}
+        for chunk in _chunks(list(specs), BATCH_LIMIT):
+            inputs = [SimplePublicObjectInputForCreate(properties=self._task_props(s, create=True),
+                                                       associations=[_assoc(s.deal_id, TASK_TO_DEAL)]) for s in chunk]
+            resp = self._call(self._objects.batch_api.create_with_http_info, "tasks",
+                              BatchInputSimplePublicObjectBatchInputForCreate(inputs=inputs), write=True)
+            errors = getattr(resp, "errors", None)
+            if errors:
+                raise FatalCrmError(f"HubSpot batch create: {len(errors)} task(s) refused: {errors[0].message}")
+            for obj in resp.results:
+                p = obj.properties or {}
+                key = p.get(KEY_PROPERTY) or find_marker(p.get("hs_task_body") or "")
+                if key:
+                    ids_by_key[key] = str(obj.id)
+            if len(resp.results) != len(chunk):
+                raise FatalCrmError("HubSpot batch create returned fewer tasks than sent")
+        missing = [s.key for s in specs if s.key not in ids_by_key]
+        if missing:
+            raise FatalCrmError(f"HubSpot batch create: cannot map {len(missing)} result(s) back to their keys")
+        return [ids_by_key[s.key] for s in specs]
+
+    def update_tasks(self, updates: Mapping[str, TaskSpec]) -> None:
+        items = list(updates.items())
+        for chunk in _chunks(items, BATCH_LIMIT):
+            inputs = [SimplePublicObjectBatchInput(id=task_id, properties=self._task_props(s, create=False)) for task_id, s in chunk]
+            self._call(self._objects.batch_api.update_with_http_info, "tasks",
+                       BatchInputSimplePublicObjectBatchInput(inputs=inputs), write=True)
+
+    def _task_props(self, spec: TaskSpec, *, create: bool) -> dict[str, str]:
+        props = {
+            "hs_timestamp": _iso_ms(spec.due),
+            "hs_task_subject": spec.subject[:255],
+            "hs_task_body": with_marker(spec.body, spec.key, html=False),
+            "hs_task_priority": spec.priority,
+            "hs_task_type": "TODO",
+            **({"hubspot_owner_id": spec.owner_id} if spec.owner_id else {}),
+        }
+        if create or spec.status == "COMPLETED":
+            props["hs_task_status"] = spec.status
+        return self._with_key("tasks", spec.key, props)
+
+    def _with_key(self, object_type: str, key: str, props: dict[str, str]) -> dict[str, str]:
+        if KEY_PROPERTY in self._property_names(object_type):
+            props[KEY_PROPERTY] = key
+        return props
+
+    def update_deal(self, deal_id: str, fields: Mapping[str, Any]) -> list[str]:
+        existing = self._property_names("deals")
+        writable = {k: "" if v is None else str(v) for k, v in fields.items() if k in existing}
+        skipped = sorted(set(fields) - set(writable))
+        if skipped:
+            log.info("crm.hubspot.deal_properties_missing deal=%s missing=%s", deal_id, ",".join(skipped))
+        if writable:
+            self._call(self._objects.basic_api.update_with_http_info, "deals", deal_id,
+                       SimplePublicObjectInput(properties=writable), write=True)
+        return sorted(writable)
+
+
+def _assoc(deal_id: str, type_id: int) -> PublicAssociationsForObject:
+    return PublicAssociationsForObject(
+        to=PublicObjectId(id=deal_id),
+        types=[AssociationSpec(association_category="HUBSPOT_DEFINED", association_type_id=type_id)],
+    )
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _reason(exc: Exception) -> str:
+    """HubSpot's error `message`, cut short; never the request body."""
+    body = getattr(exc, "body", None) or ""
+    m = re.search(r'"message"\s*:\s*"([^"]{0,200})', body if isinstance(body, str) else "")
+    return m.group(1) if m else getattr(exc, "reason", "") or type(exc).__name__

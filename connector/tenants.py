@@ -1,0 +1,112 @@
+"""Tenant registry in Redis: who is installed, how to reach their CRM, their settings.
+
+Credentials are encrypted at rest with a key derived from `DEALCOACH_SECRET_KEY` (Fernet), so a
+Redis dump does not leak CRM tokens. OAuth install (a later issue) will write through `add`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+from cryptography.fernet import Fernet, InvalidToken
+
+from connector.base import Crm
+from connector.models import TenantSettings
+
+_KEY = "dealcoach:tenant:{}"
+_INDEX = "dealcoach:tenants"
+
+
+class TenantError(Exception):
+    """A tenant record is missing, unreadable, or its secrets cannot be decrypted."""
+
+
+def tenant_id(provider: str, external_id: str | int) -> str:
+    """`hubspot:<portalId>` / `salesforce:<orgId>` (Salesforce org ids are stored in 18-character form)."""
+    return f"{provider}:{external_id}"
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """One installed CRM account."""
+
+    provider: str
+    external_id: str
+    credentials: dict[str, str] = field(default_factory=dict)
+    settings: TenantSettings = field(default_factory=TenantSettings)
+    name: str = ""
+
+    @property
+    def id(self) -> str:
+        return tenant_id(self.provider, self.external_id)
+
+
+def _fernet(secret_key: str) -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(secret_key.encode()).digest()))
+
+
+class TenantRegistry:
+    """CRUD over tenants; the only place that sees decrypted credentials."""
+
+    def __init__(self, conn: redis.Redis, secret_key: str) -> None:
+        if not secret_key:
+            raise TenantError("DEALCOACH_SECRET_KEY is not set: it is needed to encrypt stored CRM credentials")
+        self.conn = conn
+        self._fernet = _fernet(secret_key)
+
+    def add(self, tenant: Tenant) -> None:
+        record = {
+            "provider": tenant.provider,
+            "external_id": tenant.external_id,
+            "name": tenant.name,
+            "settings": tenant.settings.__dict__,
+            "credentials": self._fernet.encrypt(json.dumps(tenant.credentials).encode()).decode(),
+        }
+        pipe = self.conn.pipeline(transaction=True)
+        pipe.set(_KEY.format(tenant.id), json.dumps(record))
+        pipe.sadd(_INDEX, tenant.id)
+        pipe.execute()
+
+    def exists(self, tid: str) -> bool:
+        return bool(self.conn.exists(_KEY.format(tid)))
+
+    def get(self, tid: str) -> Tenant | None:
+        raw = self.conn.get(_KEY.format(tid))
+        if raw is None:
+            return None
+        record: dict[str, Any] = json.loads(raw)
+        try:
+            creds = json.loads(self._fernet.decrypt(record["credentials"].encode()))
+        except InvalidToken as exc:
+            raise TenantError(f"credentials of {tid} cannot be decrypted with this DEALCOACH_SECRET_KEY") from exc
+        return Tenant(
+            provider=record["provider"], external_id=record["external_id"], credentials=creds,
+            settings=TenantSettings.from_dict(record.get("settings")), name=record.get("name", ""),
+        )
+
+    def list_ids(self) -> list[str]:
+        return sorted(x.decode() if isinstance(x, bytes) else x for x in self.conn.smembers(_INDEX))
+
+    def remove(self, tid: str) -> bool:
+        pipe = self.conn.pipeline(transaction=True)
+        pipe.delete(_KEY.format(tid))
+        pipe.srem(_INDEX, tid)
+        return bool(pipe.execute()[0])
+
+
+def crm_for(tenant: Tenant) -> Crm:
+    """Build the connector for a tenant from its stored credentials."""
+    if tenant.provider == "hubspot":
+        from connector.hubspot import DEFAULT_API_BASE, HubSpotCrm
+
+        return HubSpotCrm(
+            access_token=tenant.credentials["access_token"],
+            api_base=tenant.credentials.get("api_base") or DEFAULT_API_BASE,
+            portal_id=tenant.external_id,
+        )
+    raise TenantError(f"provider {tenant.provider!r} is not supported yet")

@@ -1,0 +1,162 @@
+"""`dealcoach` console script: thin commands over library functions (ARCHITECTURE §3)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def _redis() -> Any:
+    import redis
+
+    return redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from sync.demo import run_demo
+
+    return run_demo(verbose=args.verbose)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from webhooks.app import create_app
+
+    create_app().run(host=args.host, port=args.port, threaded=True)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from rq import Worker
+
+    from sync.queue import ALL_QUEUES
+
+    worker = Worker(args.queues or list(ALL_QUEUES), connection=_redis())
+    worker.work(burst=args.burst, with_scheduler=True)
+    return 0
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    if args.provider != "hubspot":
+        print("The Salesforce sandbox is not built yet (issue 3).", file=sys.stderr)
+        return 2
+    from connector.sandbox.hubspot import HubSpotSandboxConfig, create_hubspot_sandbox
+
+    config = HubSpotSandboxConfig(target_url=args.webhook_url) if args.webhook_url else HubSpotSandboxConfig()
+    app = create_hubspot_sandbox(config)
+    print(f"HubSpot sandbox for portal {config.portal_id} on http://{args.host}:{args.port} (token: {config.access_tokens[0]})")
+    app.run(host=args.host, port=args.port, threaded=True)
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from scoring.offline import score_transcript
+    from scoring.render import render_note_html
+    from scoring.rubric import load_rubric, load_stage_map
+    from scoring.transcript import TranscriptError, parse_transcript
+
+    if args.scorer == "llm":
+        print("The LLM scorer is not built yet (issue 4); use --scorer offline.", file=sys.stderr)
+        return 2
+    path = Path(args.file)
+    try:
+        transcript = parse_transcript(path.read_bytes(), filename=path.name, language=args.lang)
+    except (OSError, TranscriptError) as exc:
+        print(f"cannot read transcript {path}: {exc}", file=sys.stderr)
+        return 2
+    rubric = load_rubric(args.rubric, args.lang or transcript.language)
+    phase = load_stage_map("hubspot").phase_for(args.stage) if args.stage else None
+    card = score_transcript(transcript, rubric=rubric, rep=args.rep, stage_phase=phase)
+    if args.json:
+        print(json.dumps(card.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render_note_html(card, lang=args.lang or transcript.language, rubric=rubric, call_title=path.name))
+    return 0
+
+
+def cmd_tenants(args: argparse.Namespace) -> int:
+    from connector.models import TenantSettings
+    from connector.tenants import Tenant, TenantRegistry, tenant_id
+
+    registry = TenantRegistry(_redis(), os.environ.get("DEALCOACH_SECRET_KEY", ""))
+    if args.action == "list":
+        for tid in registry.list_ids():
+            print(tid)
+        return 0
+    if args.action == "remove":
+        return 0 if registry.remove(tenant_id(args.provider, args.id)) else 1
+    creds = {"access_token": args.access_token or os.environ.get("HUBSPOT_ACCESS_TOKEN", "")}
+    if args.api_base:
+        creds["api_base"] = args.api_base
+    if not creds["access_token"]:
+        print("an access token is required (--access-token or HUBSPOT_ACCESS_TOKEN)", file=sys.stderr)
+        return 2
+    registry.add(Tenant(provider=args.provider, external_id=str(args.id), credentials=creds,
+                        settings=TenantSettings(language=args.language), name=args.name or ""))
+    print(f"registered {tenant_id(args.provider, args.id)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="dealcoach", description="Sales-call coaching inside Salesforce and HubSpot.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="run the whole path on sandbox CRMs, no cloud and no Redis server")
+    demo.add_argument("--verbose", action="store_true")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="webhook HTTP app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8080)))
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="RQ worker with scheduler")
+    worker.add_argument("--burst", action="store_true")
+    worker.add_argument("--queues", nargs="*")
+    worker.set_defaults(func=cmd_worker)
+
+    sandbox = sub.add_parser("sandbox", help="a sandbox CRM API server")
+    sandbox.add_argument("provider", choices=["hubspot", "salesforce"])
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, required=True)
+    sandbox.add_argument("--webhook-url", help="where the sandbox sends signed webhooks")
+    sandbox.set_defaults(func=cmd_sandbox)
+
+    score = sub.add_parser("score", help="score one transcript file")
+    score.add_argument("file")
+    score.add_argument("--lang", choices=["ja", "en"])
+    score.add_argument("--rubric", default="sales-7-phase")
+    score.add_argument("--scorer", choices=["offline", "llm", "auto"], default="offline")
+    score.add_argument("--stage", help="HubSpot stage id, to focus on the phase it maps to")
+    score.add_argument("--rep", help="the rep's speaker name")
+    score.add_argument("--json", action="store_true")
+    score.set_defaults(func=cmd_score)
+
+    tenants = sub.add_parser("tenants", help="register CRM accounts for self-hosted or sandbox use")
+    tenants.add_argument("action", choices=["add", "list", "remove"])
+    tenants.add_argument("--provider", choices=["hubspot"], default="hubspot")
+    tenants.add_argument("--id", help="HubSpot portal id")
+    tenants.add_argument("--access-token")
+    tenants.add_argument("--api-base", help="API base URL (default: the real HubSpot API)")
+    tenants.add_argument("--language", choices=["ja", "en"], default="ja")
+    tenants.add_argument("--name")
+    tenants.set_defaults(func=cmd_tenants)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=os.environ.get("DEALCOACH_LOG_LEVEL", "WARNING"),
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = build_parser().parse_args(argv)
+    if args.command == "tenants" and args.action != "list" and not args.id:
+        print("--id is required", file=sys.stderr)
+        return 2
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

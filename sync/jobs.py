@@ -1,0 +1,173 @@
+"""RQ job functions: orchestrate connector, scoring and writeback for one normalized event.
+
+A job returns a small summary or raises: retryable CRM errors go back to RQ's retry schedule,
+fatal ones land in the failed registry with their reason. Nothing here parses vendor JSON.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import redis
+from rq import get_current_job
+
+from connector.base import Crm
+from connector.models import Attachment, CallRef, Deal, Event, NoteSpec, TaskSpec
+from connector.tenants import Tenant, TenantRegistry, crm_for
+from scoring.offline import score_transcript
+from scoring.render import render_next_action_task, render_note_html, render_stage_task
+from scoring.rubric import load_rubric, load_stage_map
+from scoring.scorecard import Scorecard
+from scoring.transcript import TranscriptError, parse_transcript
+from sync.state import DealState
+from sync.writeback import Writeback, deal_lock
+
+log = logging.getLogger("dealcoach.sync.jobs")
+
+TRANSCRIPT_EXTENSIONS = ("vtt", "srt", "json", "txt")
+MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024
+STAGE_TASK_DUE = timedelta(hours=24)
+BANT_LETTERS = (("budget", "B"), ("authority", "A"), ("need", "N"), ("timeline", "T"))
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a job needs besides its event: Redis, the tenant and its CRM."""
+
+    conn: redis.Redis
+    tenant: Tenant
+    crm: Crm
+
+
+def _context(event: Event) -> JobContext | None:
+    job = get_current_job()
+    if job is None:
+        raise RuntimeError("DealCoach jobs run inside an RQ worker")
+    conn = job.connection
+    tenant = TenantRegistry(conn, os.environ.get("DEALCOACH_SECRET_KEY", "")).get(event.tenant)
+    if tenant is None:
+        log.warning("sync.tenant.gone tenant=%s event=%s", event.tenant, event.event_id)
+        return None
+    return JobContext(conn=conn, tenant=tenant, crm=crm_for(tenant))
+
+
+def _transcript_attachment(call: CallRef) -> Attachment | None:
+    candidates = [a for a in call.attachments if a.extension in TRANSCRIPT_EXTENSIONS]
+    return candidates[-1] if candidates else None
+
+
+def process_call(event_dict: dict[str, Any]) -> dict[str, Any]:
+    """call.logged: fetch the transcript, score it, write note, deal fields and next-action tasks."""
+    event = Event.from_dict(event_dict)
+    ctx = _context(event)
+    if ctx is None:
+        return {"status": "skipped", "reason": "unknown_tenant"}
+    call = ctx.crm.get_call(event.object_id)
+    if not call.deal_ids:
+        log.info("sync.call.no_deal tenant=%s call=%s", event.tenant, call.id)
+        return {"status": "skipped", "reason": "no_deal"}
+    attachment = _transcript_attachment(call)
+    if attachment is None:
+        reason = "recording_not_supported_yet" if call.recording_url or call.attachments else "no_transcript"
+        log.info("sync.call.%s tenant=%s call=%s", reason, event.tenant, call.id)
+        return {"status": "skipped", "reason": reason}
+    raw = ctx.crm.download_attachment(attachment.id, max_bytes=MAX_TRANSCRIPT_BYTES)
+    settings = ctx.tenant.settings
+    try:
+        transcript = parse_transcript(raw, filename=attachment.name or f"transcript.{attachment.extension}")
+    except TranscriptError as exc:
+        log.warning("sync.call.transcript_unreadable tenant=%s call=%s reason=%s", event.tenant, call.id, exc)
+        return {"status": "skipped", "reason": "transcript_unreadable"}
+    rubric = load_rubric(settings.rubric, transcript.language if transcript.language in ("ja", "en") else settings.language)
+    stage_map = load_stage_map(ctx.tenant.provider)
+    call_at = call.occurred_at or event.occurred_at
+    written: dict[str, Any] = {"status": "done", "call": call.id, "deals": {}}
+    for deal_id in call.deal_ids:
+        deal = ctx.crm.get_deal(deal_id)
+        scorecard = score_transcript(transcript, rubric=rubric, rep=deal.owner_name, stage_phase=stage_map.phase_for(deal.stage))
+        written["deals"][deal_id] = _write_call_results(ctx, deal, call, call_at, scorecard, rubric)
+    return written
+
+
+def _write_call_results(ctx: JobContext, deal: Deal, call: CallRef, call_at: datetime, scorecard: Scorecard,
+                        rubric: Any) -> dict[str, Any]:
+    tenant, settings = ctx.tenant, ctx.tenant.settings
+    base_key = f"{tenant.id}/deal-{deal.id}/call-{call.id}"
+    owner = call.owner_id or deal.owner_id
+    note = NoteSpec(
+        key=f"{base_key}/scorecard", deal_id=deal.id, call_id=call.id, owner_id=owner, timestamp=call_at,
+        body_html=render_note_html(scorecard, lang=settings.language, rubric=rubric, deal_name=deal.name, call_title=call.title),
+    )
+    tasks = []
+    if settings.next_action_tasks:
+        for action in scorecard.to_dict()["next_actions"]:
+            subject, body = render_next_action_task(action, lang=settings.language)
+            tasks.append(TaskSpec(
+                key=f"{base_key}/next-{action['id']}", deal_id=deal.id, call_id=call.id, owner_id=owner,
+                subject=subject, body=body, due=call_at + timedelta(hours=float(action.get("due_in_hours") or 24)),
+                priority="HIGH" if float(action.get("due_in_hours") or 24) <= 24 else "MEDIUM",
+            ))
+    state = DealState(ctx.conn, tenant.id, deal.id)
+    with deal_lock(ctx.conn, tenant.id, deal.id):
+        wb = Writeback(ctx.conn, ctx.crm, tenant.id, deal.id)
+        note_result = wb.upsert_note(note)
+        task_results = wb.upsert_tasks(tasks)
+        newest = state.save_scorecard_if_newer(scorecard.to_dict(), call_at, call.id)
+        fields = ctx.crm.update_deal(deal.id, deal_fields(scorecard, call_at)) if newest else []
+    if not newest:
+        log.info("sync.deal.fields_kept_newer tenant=%s deal=%s call=%s", tenant.id, deal.id, call.id)
+    return {
+        "note": note_result.action,
+        "tasks": {r.key.rsplit("/", 1)[-1]: r.action for r in task_results},
+        "deal_fields": fields,
+        "overall": scorecard.overall,
+    }
+
+
+def deal_fields(scorecard: Scorecard, scored_at: datetime) -> dict[str, Any]:
+    """The deal properties DealCoach maintains (written only where the CRM has them)."""
+    card = scorecard.to_dict()
+    bant = card.get("bant") or {}
+    return {
+        "dealcoach_score": card.get("overall"),
+        "dealcoach_bant": " ".join(f"{letter}{'○' if (bant.get(k) or {}).get('found') else '×'}" for k, letter in BANT_LETTERS),
+        "dealcoach_deal_state": card.get("deal_state"),
+        "dealcoach_last_scored_at": scored_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+    }
+
+
+def handle_stage_change(event_dict: dict[str, Any]) -> dict[str, Any]:
+    """deal.stage_changed / deal.created: record the transition, then one coaching task per stage entry."""
+    event = Event.from_dict(event_dict)
+    ctx = _context(event)
+    if ctx is None:
+        return {"status": "skipped", "reason": "unknown_tenant"}
+    deal = ctx.crm.get_deal(event.object_id)
+    stage = str(event.data.get("property_value") or deal.stage)
+    state = DealState(ctx.conn, ctx.tenant.id, deal.id)
+    is_latest = state.record_stage_entry(stage, event.occurred_at, event.event_id)
+    if not is_latest or stage != deal.stage:
+        log.info("sync.stage.superseded tenant=%s deal=%s stage=%s current=%s", ctx.tenant.id, deal.id, stage, deal.stage)
+        return {"status": "recorded", "stage": stage, "task": None}
+    stage_map = load_stage_map(ctx.tenant.provider)
+    phase = stage_map.phase_for(stage)
+    settings = ctx.tenant.settings
+    if phase is None or deal.is_closed or not settings.stage_tasks:
+        return {"status": "recorded", "stage": stage, "task": None}
+    rubric = load_rubric(settings.rubric, settings.language)
+    latest = state.latest_scorecard()
+    scorecard = Scorecard.from_dict(latest) if latest else None
+    subject, body = render_stage_task(phase, rubric=rubric, scorecard=scorecard, lang=settings.language,
+                                      stage_label=deal.stage_label or stage_map.label(stage, settings.language) or stage)
+    entered_ms = int(event.occurred_at.timestamp() * 1000)
+    spec = TaskSpec(
+        key=f"{ctx.tenant.id}/deal-{deal.id}/stage-{stage}/entered-{entered_ms}", deal_id=deal.id,
+        owner_id=deal.owner_id, subject=subject, body=body, due=event.occurred_at + STAGE_TASK_DUE,
+    )
+    with deal_lock(ctx.conn, ctx.tenant.id, deal.id):
+        result = Writeback(ctx.conn, ctx.crm, ctx.tenant.id, deal.id).upsert_tasks([spec])[0]
+    return {"status": "done", "stage": stage, "phase": phase, "task": result.action}

@@ -1,0 +1,64 @@
+"""What DealCoach remembers about a deal between events: stage history and the latest scorecard.
+
+Events arrive late and out of order, so every update compares `occurred_at` and never moves the
+recorded state backwards. Stage history feeds time-in-stage (SLA and reporting issues).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import redis
+
+_DEAL = "dealcoach:deal:{}:{}"
+_STAGES = "dealcoach:stages:{}:{}"
+
+
+@dataclass(frozen=True)
+class StageEntry:
+    stage: str
+    at: datetime
+    event_id: str
+
+
+class DealState:
+    """Redis-backed memory of one deal of one tenant."""
+
+    def __init__(self, conn: redis.Redis, tenant: str, deal_id: str) -> None:
+        self.conn = conn
+        self.key = _DEAL.format(tenant, deal_id)
+        self.stages_key = _STAGES.format(tenant, deal_id)
+
+    def record_stage_entry(self, stage: str, at: datetime, event_id: str) -> bool:
+        """Add a transition (idempotent per event); True when it is now the latest known transition."""
+        member = json.dumps({"stage": stage, "at": at.isoformat(), "event_id": event_id}, sort_keys=True)
+        pipe = self.conn.pipeline(transaction=True)
+        pipe.zadd(self.stages_key, {member: at.timestamp()})
+        pipe.zrevrange(self.stages_key, 0, 0)
+        _, latest = pipe.execute()
+        return bool(latest) and _text(latest[0]) == member
+
+    def stage_history(self) -> list[StageEntry]:
+        rows = [json.loads(_text(m)) for m in self.conn.zrange(self.stages_key, 0, -1)]
+        return [StageEntry(stage=r["stage"], at=datetime.fromisoformat(r["at"]), event_id=r["event_id"]) for r in rows]
+
+    def save_scorecard_if_newer(self, scorecard: dict[str, Any], call_at: datetime, call_id: str) -> bool:
+        """Keep the scorecard of the most recent call only; an older call scored late does not win."""
+        lua = """
+        local cur = redis.call('HGET', KEYS[1], 'scored_call_ts')
+        if cur and tonumber(cur) > tonumber(ARGV[1]) then return 0 end
+        redis.call('HSET', KEYS[1], 'scored_call_ts', ARGV[1], 'scored_call_id', ARGV[2], 'scorecard', ARGV[3])
+        return 1
+        """
+        return bool(self.conn.eval(lua, 1, self.key, repr(call_at.timestamp()), call_id, json.dumps(scorecard, ensure_ascii=False)))
+
+    def latest_scorecard(self) -> dict[str, Any] | None:
+        raw = self.conn.hget(self.key, "scorecard")
+        return json.loads(raw) if raw else None
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

@@ -1,0 +1,142 @@
+"""Idempotent CRM writes: each note or task has a deterministic key, so re-runs update in place.
+
+Order of truth (ARCHITECTURE §7): the Redis map (key → CRM id, content hash) first; on a miss, the
+markers on the deal's own records in the CRM (rebuilds the map after a Redis loss); only then create.
+Writes for one deal are serialized by a short Redis lock so two jobs never race to create one task.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Literal
+
+import redis
+
+from connector.base import Crm, RetryableCrmError
+from connector.models import MarkedRecord, NoteSpec, TaskSpec
+
+log = logging.getLogger("dealcoach.sync.writeback")
+
+LOCK_TIMEOUT_S = 120
+LOCK_WAIT_S = 30
+
+Action = Literal["created", "updated", "unchanged"]
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    key: str
+    id: str
+    action: Action
+
+
+def _hash(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, default=str, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def task_hash(spec: TaskSpec) -> str:
+    return _hash(spec.subject, spec.body, spec.due.isoformat(), spec.priority, spec.owner_id, spec.status)
+
+
+def note_hash(spec: NoteSpec) -> str:
+    return _hash(spec.body_html)
+
+
+@contextmanager
+def deal_lock(conn: redis.Redis, tenant: str, deal_id: str) -> Iterator[None]:
+    """Serialize writes per deal; a busy lock becomes a retryable error (the job is retried later)."""
+    lock = conn.lock(f"dealcoach:lock:{tenant}:{deal_id}", timeout=LOCK_TIMEOUT_S, blocking_timeout=LOCK_WAIT_S)
+    if not lock.acquire():
+        raise RetryableCrmError(f"deal {deal_id} is locked by another job", retry_after=5)
+    try:
+        yield
+    finally:
+        try:
+            lock.release()
+        except redis.exceptions.LockError:
+            log.warning("sync.lock.expired tenant=%s deal=%s", tenant, deal_id)
+
+
+class Writeback:
+    """Upserts for one deal of one tenant; use inside `deal_lock`."""
+
+    def __init__(self, conn: redis.Redis, crm: Crm, tenant: str, deal_id: str) -> None:
+        self.conn, self.crm, self.tenant, self.deal_id = conn, crm, tenant, deal_id
+        self.map_key = f"dealcoach:idem:{tenant}"
+        self._crm_markers: dict[str, dict[str, MarkedRecord]] = {}
+
+    def _known(self, keys: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+        """key → (CRM id, content hash or None when learnt from a CRM marker)."""
+        known: dict[str, tuple[str, str | None]] = {}
+        if keys:
+            for key, raw in zip(keys, self.conn.hmget(self.map_key, list(keys))):
+                if raw:
+                    rec = json.loads(raw)
+                    known[key] = (rec["id"], rec.get("h"))
+        return known
+
+    def _from_crm(self, kind: str, key: str) -> MarkedRecord | None:
+        if kind not in self._crm_markers:
+            self._crm_markers[kind] = {m.key: m for m in self.crm.list_marked(deal_id=self.deal_id, kind=kind)}
+        return self._crm_markers[kind].get(key)
+
+    def _remember(self, items: dict[str, tuple[str, str]]) -> None:
+        if items:
+            self.conn.hset(self.map_key, mapping={k: json.dumps({"id": i, "h": h}) for k, (i, h) in items.items()})
+
+    def upsert_note(self, spec: NoteSpec) -> WriteResult:
+        h = note_hash(spec)
+        known = self._known([spec.key]).get(spec.key)
+        if known is None:
+            found = self._from_crm("note", spec.key)
+            known = (found.id, None) if found else None
+        if known is None:
+            note_id = self.crm.create_note(spec)
+            self._remember({spec.key: (note_id, h)})
+            return self._logged(WriteResult(spec.key, note_id, "created"), "note")
+        if known[1] == h:
+            return WriteResult(spec.key, known[0], "unchanged")
+        self.crm.update_note(known[0], spec)
+        self._remember({spec.key: (known[0], h)})
+        return self._logged(WriteResult(spec.key, known[0], "updated"), "note")
+
+    def upsert_tasks(self, specs: Sequence[TaskSpec]) -> list[WriteResult]:
+        """Create missing tasks in one batch, update changed ones in another; never reopen a completed task."""
+        specs = list({s.key: s for s in specs}.values())
+        known = self._known([s.key for s in specs])
+        results: dict[str, WriteResult] = {}
+        to_create: list[TaskSpec] = []
+        to_update: dict[str, TaskSpec] = {}
+        for spec in specs:
+            h = task_hash(spec)
+            hit = known.get(spec.key)
+            if hit is None:
+                found = self._from_crm("task", spec.key)
+                hit = (found.id, None) if found else None
+            if hit is None:
+                to_create.append(spec)
+            elif hit[1] == h:
+                results[spec.key] = WriteResult(spec.key, hit[0], "unchanged")
+            else:
+                to_update[hit[0]] = spec
+                results[spec.key] = WriteResult(spec.key, hit[0], "updated")
+        if to_update:
+            self.crm.update_tasks(to_update)
+            self._remember({s.key: (tid, task_hash(s)) for tid, s in to_update.items()})
+        if to_create:
+            ids = self.crm.create_tasks(to_create)
+            self._remember({s.key: (tid, task_hash(s)) for s, tid in zip(to_create, ids)})
+            results.update({s.key: WriteResult(s.key, tid, "created") for s, tid in zip(to_create, ids)})
+        for r in results.values():
+            if r.action != "unchanged":
+                self._logged(r, "task")
+        return [results[s.key] for s in specs]
+
+    def _logged(self, result: WriteResult, kind: str) -> WriteResult:
+        log.info("sync.%s.%s tenant=%s deal=%s id=%s key=%s", kind, result.action, self.tenant, self.deal_id, result.id, result.key)
+        return result

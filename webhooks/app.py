@@ -1,0 +1,65 @@
+"""`create_app(config)`: the HTTP face of DealCoach. Webhooks only verify, parse and enqueue."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+import redis
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from connector.tenants import TenantRegistry
+from webhooks import health, hubspot
+from webhooks.common import WebhookRejected
+
+log = logging.getLogger("dealcoach.webhooks")
+
+# 100 HubSpot events are ~40 KB; 1 MB leaves room for large Salesforce SOAP batches and stops abuse early.
+DEFAULT_MAX_BODY = 1024 * 1024
+
+
+def config_from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
+    """12-factor configuration; every key can be overridden by the `config` passed to `create_app`."""
+    env = dict(os.environ if env is None else env)
+    secrets = [s.strip() for s in env.get("HUBSPOT_CLIENT_SECRET", "").split(",") if s.strip()]
+    return {
+        "REDIS_URL": env.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "SECRET_KEY_DEALCOACH": env.get("DEALCOACH_SECRET_KEY", ""),
+        "HUBSPOT_CLIENT_SECRETS": secrets,
+        "PUBLIC_URL": env.get("DEALCOACH_PUBLIC_URL", ""),
+        "MAX_CONTENT_LENGTH": int(env.get("DEALCOACH_MAX_BODY_BYTES", DEFAULT_MAX_BODY)),
+    }
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; tests and the demo inject `REDIS` (a client) and secrets through `config`."""
+    app = Flask("dealcoach")
+    app.config.update(config_from_env())
+    app.config.update(config or {})
+    conn = app.config.get("REDIS") or redis.Redis.from_url(
+        app.config["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2
+    )
+    app.extensions["dealcoach.redis"] = conn
+    app.extensions["dealcoach.tenants"] = TenantRegistry(conn, app.config["SECRET_KEY_DEALCOACH"])
+    app.register_blueprint(health.bp)
+    app.register_blueprint(hubspot.bp)
+
+    @app.errorhandler(WebhookRejected)
+    def _rejected(exc: WebhookRejected) -> Any:
+        log.warning("webhooks.rejected slug=%s status=%d", exc.slug, exc.status)
+        return jsonify(error=exc.slug, message=exc.message), exc.status
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Any:
+        log.warning("webhooks.http_error status=%s name=%s", exc.code, exc.name)
+        return jsonify(error=(exc.name or "error").lower().replace(" ", "_")), exc.code or 500
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Any:
+        # A bug must not look like "retry later forever" to the CRM, nor leak a trace: log it, answer 503.
+        log.exception("webhooks.unexpected_error type=%s", type(exc).__name__)
+        return jsonify(error="temporarily_unavailable"), 503
+
+    return app
