@@ -1,0 +1,408 @@
+"""Rubrics and stage maps are YAML data in `rubrics/`; this module loads and validates them so a typo fails loudly, naming file and key."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import rubrics
+
+SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+_FILE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_LANG_RE = re.compile(r"^[a-z]{2}(-[A-Za-z]{2})?$")
+
+
+class RubricError(ValueError):
+    """A rubric or stage map that cannot be used; the message names the file and the key path."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One 評価基準 line: something a reviewer can see done (or not) in a call."""
+
+    id: str
+    text: str
+    key: bool = False
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Item:
+    """A numbered item of a phase, grouping its checks."""
+
+    id: str
+    label: str
+    checks: tuple[Check, ...]
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NgBehavior:
+    """An NG行動 the coach should call out when it is seen."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One of the sales phases: its purpose, items, NG behaviours and weight in the overall score."""
+
+    id: str
+    label: str
+    purpose: str
+    weight: float
+    items: tuple[Item, ...]
+    ng_behaviors: tuple[NgBehavior, ...] = ()
+    examples: tuple[str, ...] = ()
+    label_en: str = ""
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        """All checks of the phase in rubric order."""
+        return tuple(c for item in self.items for c in item.checks)
+
+    @property
+    def key_checks(self) -> tuple[Check, ...]:
+        """The checks used as the stage-entry checklist."""
+        return tuple(c for c in self.checks if c.key)
+
+    @property
+    def purpose_lines(self) -> tuple[str, ...]:
+        """The purpose as separate statements, for bullet lists."""
+        return tuple(line for line in self.purpose.splitlines() if line.strip())
+
+    @property
+    def example_phrases(self) -> tuple[str, ...]:
+        """Phase-level and item-level example phrases together."""
+        return self.examples + tuple(e for item in self.items for e in item.examples)
+
+
+@dataclass(frozen=True)
+class Rubric:
+    """A validated scoring rubric; ids are stable across versions so scorecards stay comparable."""
+
+    id: str
+    version: str
+    language: str
+    phases: tuple[Phase, ...]
+    title: str = ""
+
+    def phase(self, phase_id: str) -> Phase:
+        """The phase with this id; KeyError names the known ids."""
+        for p in self.phases:
+            if p.id == phase_id:
+                return p
+        raise KeyError(f"unknown phase {phase_id!r}; known: {', '.join(p.id for p in self.phases)}")
+
+    @property
+    def phase_ids(self) -> tuple[str, ...]:
+        """Phase ids in rubric order."""
+        return tuple(p.id for p in self.phases)
+
+    def iter_checks(self) -> Iterator[tuple[Phase, Item, Check]]:
+        """Every check with its phase and item, in rubric order."""
+        for p in self.phases:
+            for item in p.items:
+                for c in item.checks:
+                    yield p, item, c
+
+    def check(self, check_id: str) -> Check | None:
+        """The check with this id, if the rubric has one."""
+        return next((c for _, _, c in self.iter_checks() if c.id == check_id), None)
+
+    def item_of(self, check_id: str) -> Item | None:
+        """The item holding this check, for its example phrases."""
+        return next((i for _, i, c in self.iter_checks() if c.id == check_id), None)
+
+    def ng_behavior(self, ng_id: str) -> NgBehavior | None:
+        """The NG behaviour with this id, if any phase declares it."""
+        return next((n for p in self.phases for n in p.ng_behaviors if n.id == ng_id), None)
+
+
+class _Reader:
+    """Typed access to parsed YAML that raises RubricError with `file: key.path: problem`."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+
+    def fail(self, path: str, problem: str) -> RubricError:
+        return RubricError(f"{self.filename}: {path}: {problem}" if path else f"{self.filename}: {problem}")
+
+    def mapping(self, value: Any, path: str, allowed: set[str]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(path, "must be a mapping")
+        for k in value:
+            if k not in allowed:
+                raise self.fail(f"{path}.{k}" if path else str(k), "unknown key")
+        return value
+
+    def get(self, d: dict[str, Any], key: str, path: str, kind: type | tuple[type, ...], *, required: bool = True, default: Any = None) -> Any:
+        where = f"{path}.{key}" if path else key
+        if key not in d or d[key] is None:
+            if required:
+                raise self.fail(where, "missing")
+            return default
+        value = d[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            raise self.fail(where, f"must be {_kind_name(kind)}")
+        if isinstance(value, str) and not value.strip():
+            raise self.fail(where, "must not be empty")
+        return value
+
+    def slug(self, d: dict[str, Any], key: str, path: str, *, prefix: str = "") -> str:
+        value = self.get(d, key, path, str)
+        if not SLUG_RE.match(value):
+            raise self.fail(f"{path}.{key}", f"{value!r} is not a lowercase dotted slug")
+        if prefix and not value.startswith(prefix + "."):
+            raise self.fail(f"{path}.{key}", f"{value!r} must start with {prefix + '.'!r}")
+        return value
+
+    def strings(self, d: dict[str, Any], key: str, path: str) -> tuple[str, ...]:
+        value = self.get(d, key, path, list, required=False, default=[])
+        for i, s in enumerate(value):
+            if not isinstance(s, str) or not s.strip():
+                raise self.fail(f"{path}.{key}[{i}]", "must be a non-empty string")
+        return tuple(value)
+
+    def list_of(self, d: dict[str, Any], key: str, path: str, *, required: bool = True) -> list[Any]:
+        value = self.get(d, key, path, list, required=required, default=[])
+        if required and not value:
+            raise self.fail(f"{path}.{key}", "must not be empty")
+        return value
+
+
+_KIND_NAMES = {str: "a string", int: "a number", float: "a number", bool: "true or false", list: "a list", dict: "a mapping"}
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    return " or ".join(dict.fromkeys(_KIND_NAMES.get(k, k.__name__) for k in (kind if isinstance(kind, tuple) else (kind,))))
+
+
+def rubrics_dir() -> Path:
+    """Where the packaged rubric data lives."""
+    return Path(rubrics.__file__).parent
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RubricError(f"{path.name}: file not found in {path.parent}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RubricError(f"{path.name}: cannot read: {exc}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RubricError(f"{path.name}: {where}invalid YAML: {problem}") from None
+
+
+def _parse_check(r: _Reader, raw: Any, path: str, item_id: str) -> Check:
+    d = r.mapping(raw, path, {"id", "text", "key", "weight"})
+    weight = float(r.get(d, "weight", path, (int, float), required=False, default=1.0))
+    if weight <= 0:
+        raise r.fail(f"{path}.weight", "must be greater than 0")
+    return Check(id=r.slug(d, "id", path, prefix=item_id), text=r.get(d, "text", path, str).strip(),
+                 key=r.get(d, "key", path, bool, required=False, default=False), weight=weight)
+
+
+def _parse_item(r: _Reader, raw: Any, path: str, phase_id: str) -> Item:
+    d = r.mapping(raw, path, {"id", "label", "checks", "examples"})
+    item_id = r.slug(d, "id", path, prefix=phase_id)
+    checks = tuple(_parse_check(r, c, f"{path}.checks[{i}]", item_id) for i, c in enumerate(r.list_of(d, "checks", path)))
+    return Item(id=item_id, label=r.get(d, "label", path, str).strip(), checks=checks, examples=r.strings(d, "examples", path))
+
+
+def _parse_phase(r: _Reader, raw: Any, path: str) -> Phase:
+    d = r.mapping(raw, path, {"id", "label", "label_en", "purpose", "weight", "items", "ng_behaviors", "examples"})
+    phase_id = r.slug(d, "id", path)
+    purpose_raw = r.get(d, "purpose", path, (str, list))
+    purpose = purpose_raw.strip() if isinstance(purpose_raw, str) else "\n".join(r.strings(d, "purpose", path))
+    if not purpose:
+        raise r.fail(f"{path}.purpose", "must not be empty")
+    weight = float(r.get(d, "weight", path, (int, float)))
+    if weight < 0:
+        raise r.fail(f"{path}.weight", "must not be negative")
+    items = tuple(_parse_item(r, it, f"{path}.items[{i}]", phase_id) for i, it in enumerate(r.list_of(d, "items", path)))
+    ngs = []
+    for i, raw_ng in enumerate(r.list_of(d, "ng_behaviors", path, required=False)):
+        ng_path = f"{path}.ng_behaviors[{i}]"
+        nd = r.mapping(raw_ng, ng_path, {"id", "text"})
+        ngs.append(NgBehavior(id=r.slug(nd, "id", ng_path, prefix=phase_id), text=r.get(nd, "text", ng_path, str).strip()))
+    phase = Phase(id=phase_id, label=r.get(d, "label", path, str).strip(), purpose=purpose, weight=weight, items=items,
+                  ng_behaviors=tuple(ngs), examples=r.strings(d, "examples", path),
+                  label_en=r.get(d, "label_en", path, str, required=False, default="").strip())
+    if not phase.key_checks:
+        raise r.fail(f"{path}.items", "no check has key: true (the stage-entry checklist would be empty)")
+    return phase
+
+
+def parse_rubric(data: Any, filename: str) -> Rubric:
+    """Validate parsed YAML into a Rubric; phase weights are normalized to sum to 1."""
+    r = _Reader(filename)
+    d = r.mapping(data, "", {"id", "version", "language", "title", "source", "phases"})
+    rubric_id = r.get(d, "id", "", str)
+    version = str(r.get(d, "version", "", (str, int)))
+    language = r.get(d, "language", "", str)
+    if not _LANG_RE.match(language):
+        raise r.fail("language", f"{language!r} is not a language code")
+    phases = [_parse_phase(r, p, f"phases[{i}]") for i, p in enumerate(r.list_of(d, "phases", ""))]
+    seen: dict[str, str] = {}
+    for i, p in enumerate(phases):
+        ids = [(f"phases[{i}].id", p.id)]
+        ids += [(f"phases[{i}].items[{j}].id", it.id) for j, it in enumerate(p.items)]
+        ids += [(f"phases[{i}].items[{j}].checks[{k}].id", c.id) for j, it in enumerate(p.items) for k, c in enumerate(it.checks)]
+        ids += [(f"phases[{i}].ng_behaviors[{j}].id", n.id) for j, n in enumerate(p.ng_behaviors)]
+        for where, ident in ids:
+            if ident in seen:
+                raise r.fail(where, f"duplicate id {ident!r} (first at {seen[ident]})")
+            seen[ident] = where
+    total = sum(p.weight for p in phases)
+    if total <= 0:
+        raise r.fail("phases", "weights must not all be zero")
+    phases = [Phase(id=p.id, label=p.label, purpose=p.purpose, weight=p.weight / total, items=p.items,
+                    ng_behaviors=p.ng_behaviors, examples=p.examples, label_en=p.label_en) for p in phases]
+    return Rubric(id=rubric_id, version=version, language=language, phases=tuple(phases),
+                  title=r.get(d, "title", "", str, required=False, default=""))
+
+
+def load_rubric_file(path: Path) -> Rubric:
+    """Load and validate one rubric file (uncached), e.g. a tenant's own rubric or a test fixture."""
+    return parse_rubric(_load_yaml(Path(path)), Path(path).name)
+
+
+@functools.lru_cache(maxsize=32)
+def load_rubric(rubric_id: str = "sales-7-phase", lang: str = "ja") -> Rubric:
+    """The packaged rubric `rubrics/<id>.<lang>.yaml`, validated once and cached."""
+    if not _FILE_ID_RE.match(rubric_id):
+        raise RubricError(f"{rubric_id!r}: not a rubric id")
+    if not _LANG_RE.match(lang):
+        raise RubricError(f"{lang!r}: not a language code")
+    filename = f"{rubric_id}.{lang}.yaml"
+    rubric = load_rubric_file(rubrics_dir() / filename)
+    if rubric.id != rubric_id:
+        raise RubricError(f"{filename}: id: {rubric.id!r} does not match the file name")
+    if rubric.language != lang:
+        raise RubricError(f"{filename}: language: {rubric.language!r} does not match the file name")
+    return rubric
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One CRM deal stage and the rubric phase whose coaching applies while a deal sits in it."""
+
+    id: str
+    phase: str
+    order: int
+    labels: dict[str, str]
+    closed: bool = False
+    won: bool = False
+
+
+@dataclass(frozen=True)
+class StageMap:
+    """Maps a CRM pipeline's stage ids to rubric phases, with display labels and order."""
+
+    provider: str
+    name: str
+    rubric: str
+    stages: tuple[Stage, ...]
+    pipeline: str = "default"
+
+    def stage(self, stage_id: str) -> Stage | None:
+        """The stage by exact id, else case-insensitively (Salesforce admins retype StageName values)."""
+        exact = next((s for s in self.stages if s.id == stage_id), None)
+        if exact is not None:
+            return exact
+        folded = stage_id.strip().casefold()
+        return next((s for s in self.stages if s.id.casefold() == folded), None)
+
+    def phase_for(self, stage_id: str) -> str | None:
+        """The rubric phase id for a stage, or None for an unmapped stage."""
+        return s.phase if (s := self.stage(stage_id)) else None
+
+    def order(self, stage_id: str) -> int | None:
+        """Position of the stage in the pipeline (1 = first), used to tell forward from backward moves."""
+        return s.order if (s := self.stage(stage_id)) else None
+
+    def label(self, stage_id: str, lang: str = "ja") -> str:
+        """Display label in `lang` (falling back to English, then the raw id)."""
+        s = self.stage(stage_id)
+        if s is None:
+            return stage_id
+        return s.labels.get(lang) or s.labels.get("en") or s.id
+
+    def is_closed(self, stage_id: str) -> bool:
+        """Whether the stage ends the deal (won or lost)."""
+        return bool((s := self.stage(stage_id)) and s.closed)
+
+    def is_won(self, stage_id: str) -> bool:
+        """Whether the stage is a closed-won stage."""
+        return bool((s := self.stage(stage_id)) and s.won)
+
+
+def parse_stage_map(data: Any, filename: str) -> StageMap:
+    """Validate parsed YAML into a StageMap whose phases exist in the rubric it names."""
+    r = _Reader(filename)
+    d = r.mapping(data, "", {"provider", "name", "rubric", "pipeline", "stages"})
+    provider = r.get(d, "provider", "", str)
+    if provider not in ("hubspot", "salesforce"):
+        raise r.fail("provider", f"{provider!r} is not hubspot or salesforce")
+    rubric_id = r.get(d, "rubric", "", str, required=False, default="sales-7-phase")
+    try:
+        phase_ids = set(load_rubric(rubric_id).phase_ids)
+    except RubricError as exc:
+        raise r.fail("rubric", f"cannot load rubric {rubric_id!r} ({exc})") from None
+    stages: list[Stage] = []
+    for i, raw in enumerate(r.list_of(d, "stages", "")):
+        path = f"stages[{i}]"
+        sd = r.mapping(raw, path, {"id", "phase", "order", "labels", "closed", "won"})
+        stage_id = r.get(sd, "id", path, str)
+        phase = r.get(sd, "phase", path, str)
+        if phase not in phase_ids:
+            raise r.fail(f"{path}.phase", f"{phase!r} is not a phase of {rubric_id}")
+        order = r.get(sd, "order", path, int)
+        if order < 1:
+            raise r.fail(f"{path}.order", "must be 1 or more")
+        labels = r.mapping(r.get(sd, "labels", path, dict), f"{path}.labels", {"ja", "en"})
+        for lang in ("ja", "en"):
+            r.get(labels, lang, f"{path}.labels", str)
+        closed = r.get(sd, "closed", path, bool, required=False, default=False)
+        won = r.get(sd, "won", path, bool, required=False, default=False)
+        if won and not closed:
+            raise r.fail(f"{path}.won", "a won stage must also be closed: true")
+        for j, other in enumerate(stages):
+            if other.id.casefold() == stage_id.casefold():
+                raise r.fail(f"{path}.id", f"duplicate stage {stage_id!r} (first at stages[{j}])")
+            if other.order == order:
+                raise r.fail(f"{path}.order", f"duplicate order {order} (first at stages[{j}])")
+        stages.append(Stage(id=stage_id, phase=phase, order=order, labels=dict(labels), closed=closed, won=won))
+    return StageMap(provider=provider, name=r.get(d, "name", "", str), rubric=rubric_id, stages=tuple(stages),
+                    pipeline=str(r.get(d, "pipeline", "", (str, int), required=False, default="default")))
+
+
+def load_stage_map_file(path: Path) -> StageMap:
+    """Load and validate one stage-map file (uncached)."""
+    return parse_stage_map(_load_yaml(Path(path)), Path(path).name)
+
+
+@functools.lru_cache(maxsize=32)
+def load_stage_map(provider: str, name: str = "default") -> StageMap:
+    """The packaged stage map `rubrics/stage-maps/<provider>-<name>.yaml`, validated once and cached."""
+    if not _FILE_ID_RE.match(provider) or not _FILE_ID_RE.match(name):
+        raise RubricError(f"{provider}-{name}: not a stage map name")
+    filename = f"{provider}-{name}.yaml"
+    stage_map = load_stage_map_file(rubrics_dir() / "stage-maps" / filename)
+    if stage_map.provider != provider:
+        raise RubricError(f"{filename}: provider: {stage_map.provider!r} does not match the file name")
+    return stage_map
