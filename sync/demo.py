@@ -1,0 +1,83 @@
+"""`dealcoach demo`: the whole HubSpot path on the embedded stack, printed as read back from the sandbox.
+
+No cloud account and no Redis server: Redis is fakeredis in-process, the worker is RQ's SimpleWorker in
+burst mode, HubSpot is the sandbox API server on a local port reached through hubspot-api-client.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import sys
+from datetime import datetime, timedelta, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any, TextIO
+
+import fakeredis
+
+from sync.embedded import EmbeddedStack, embedded_stack
+
+REP_OWNER_ID = "75000001"
+JST = timezone(timedelta(hours=9))
+
+
+def sample_transcript() -> Path:
+    """The Japanese discovery call shipped with the package (rubrics/samples)."""
+    return Path(str(resources.files("rubrics") / "samples" / "discovery_call.ja.vtt"))
+
+
+def _text(html: str) -> str:
+    text = re.sub(r"<(br|/p|/li|/tr|/h\d)\s*/?>", "\n", html)
+    text = re.sub(r"<li>", "・", text)
+    return re.sub(r"\n{3,}", "\n\n", re.sub(r"<[^>]+>", "", text)).strip()
+
+
+def _print_readback(stack: EmbeddedStack, deal_id: str, out: TextIO) -> tuple[int, int]:
+    notes, tasks = stack.notes_on(deal_id), stack.tasks_on(deal_id)
+    props = stack.deal_properties(deal_id)
+    print("\n== 商談プロパティ (deal properties)", file=out)
+    for key in ("dealname", "dealstage", "dealcoach_score", "dealcoach_bant", "dealcoach_deal_state", "dealcoach_last_scored_at"):
+        print(f"  {key}: {props.get(key)}", file=out)
+    print(f"\n== ノート (notes on the deal): {len(notes)}", file=out)
+    for note in notes:
+        print(_text(note.get("hs_note_body") or ""), file=out)
+    print(f"\n== タスク (tasks on the deal): {len(tasks)}", file=out)
+    for task in tasks:
+        print(f"  [{task.get('hs_task_priority')}] {task.get('hs_task_subject')}  (期限 {task.get('hs_timestamp')}, "
+              f"{task.get('hs_task_status')})", file=out)
+    return len(notes), len(tasks)
+
+
+def run_demo(*, verbose: bool = False, out: TextIO = sys.stdout, conn: Any = None) -> int:
+    """Create a deal, log a call with a Japanese transcript, move the stage; print what DealCoach wrote."""
+    secret_key = os.environ.get("DEALCOACH_SECRET_KEY") or secrets.token_urlsafe(32)
+    conn = conn if conn is not None else fakeredis.FakeRedis()
+    with embedded_stack(conn, secret_key=secret_key) as stack:
+        os.environ.setdefault("DEALCOACH_SECRET_KEY", secret_key)
+        print(f"DealCoach demo: sandbox HubSpot portal {stack.config.portal_id} at {stack.sandbox.url}, "
+              f"webhook app at {stack.app.url}", file=out)
+        deal_id = stack.create_deal(name="株式会社サンプル商事 / 営業支援SaaS導入", stage="appointmentscheduled",
+                                    owner_id=REP_OWNER_ID, amount="1800000")
+        stack.drain()
+        print(f"1. deal {deal_id} created (stage appointmentscheduled) → coaching task for the stage", file=out)
+        call_at = datetime.now(JST).replace(microsecond=0) - timedelta(hours=1)
+        call_id = stack.log_call(deal_id=deal_id, transcript=sample_transcript(), title="初回ヒアリング（オンライン）",
+                                 at=call_at, owner_id=REP_OWNER_ID)
+        deliveries = stack.deliver_webhooks()
+        stack.run_worker()
+        print(f"2. call {call_id} logged with a Japanese transcript; {len(deliveries)} signed webhook deliveries", file=out)
+        stack.move_stage(deal_id, "qualifiedtobuy")
+        stack.drain()
+        print("3. deal moved to qualifiedtobuy → coaching task ticks what the call already showed", file=out)
+        notes, tasks = _print_readback(stack, deal_id, out)
+        stack.control("POST", "webhooks/redeliver")
+        stack.drain()
+        again = (len(stack.notes_on(deal_id)), len(stack.tasks_on(deal_id)))
+        print(f"\n4. webhook re-delivered: notes {notes}→{again[0]}, tasks {tasks}→{again[1]} (nothing doubled)", file=out)
+        if verbose:
+            print(stack.control("GET", "calls"), file=out)
+        ok = notes == 1 and tasks >= 3 and again == (notes, tasks)
+        print("\nOK" if ok else "\nFAILED: unexpected read-back", file=out)
+        return 0 if ok else 1
