@@ -1,0 +1,211 @@
+"""Talk metrics (talk ratio, monologues, questions, patience) and rep identification: the objective half of a scorecard."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from connector.models import Segment, Transcript
+
+CHARS_PER_SECOND = {"ja": 6.0, "en": 15.0}
+_SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]*|[。！？!?]+")
+_EN_SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*")
+_JA_QUESTION_END_RE = re.compile(r"(か|かね|かな|でしょうか|ますか|ですか|ませんか|でしょう)[。]?$")
+_TAG_QUESTION_RE = re.compile(r"(よね|ですね|ますね|でしょう|じゃないですか|right|isn't it|don't you think|correct)[?？。.]*$", re.I)
+_JA_OPEN_RE = re.compile(
+    r"なぜ|どうして|どのよう|どういう|どういった|どう(?!ぞ|も|か|せ|しても)|何(?!か|卒|でも|とも|らか)|なに(?!か)|どんな|どの(?!くらい|ぐらい|程度|位)"
+)
+_EN_OPEN_RE = re.compile(r"^\s*((and|so|ok|okay|great|right),?\s+)?(what|why|how|which|tell me|walk me|describe|explain)\b", re.I)
+_BACKCHANNEL_RE = re.compile(r"^(あ|ああ|へえ|なるほど)?[、,]?(そう|そうなん)(です|でした)か[。！!]?$")
+_SELF_INTRO_JA_RE = re.compile(
+    r"(株式会社|（株）|\(株\))?[^\s、。]{1,20}?(株式会社|社|会社|（株）)?の[^\s、。のは]{1,10}(と申します|でございます|です)"
+)
+_COMPANY_JA_RE = re.compile(r"株式会社|（株）|\(株\)|[^\s、。]社の|弊社")
+_SELF_INTRO_EN_RE = re.compile(r"\b(my name is|i'm|i am|this is)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?\s+(from|with|at)\s+[A-Z]", re.I)
+_REP_HINT_RE = re.compile(r"お時間をいただき|お時間いただき|ご提案|ご案内|弊社の(サービス|製品|ツール)|thanks for (your|making the) time|our (product|platform|solution)", re.I)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Consecutive segments of one speaker, with estimated or measured timing."""
+
+    speaker: str
+    start: float
+    end: float
+    talk_s: float
+    segments: tuple[int, ...]
+
+
+def sentences(text: str, language: str = "ja") -> list[tuple[int, str]]:
+    """Split text into sentences with their offsets; every sentence is an exact substring of `text`."""
+    pattern = _SENTENCE_RE if language == "ja" or any(ch in text for ch in "。？！") else _EN_SENTENCE_RE
+    out = []
+    for m in pattern.finditer(text):
+        raw = m.group(0)
+        stripped = raw.strip()
+        if stripped:
+            out.append((m.start() + raw.index(stripped), stripped))
+    return out
+
+
+def is_question(sentence: str) -> bool:
+    """A sentence asking something: ends with ？/? or a Japanese interrogative ending."""
+    s = sentence.strip()
+    if _BACKCHANNEL_RE.match(s):
+        return False
+    return s.endswith(("？", "?")) or bool(_JA_QUESTION_END_RE.search(s.rstrip("。")))
+
+
+def is_open_question(sentence: str) -> bool:
+    """A question inviting explanation (なぜ・どのように・何・どんな / what, why, how), not a tag question."""
+    if not is_question(sentence) or _TAG_QUESTION_RE.search(sentence.strip()):
+        return False
+    return bool(_JA_OPEN_RE.search(sentence) or _EN_OPEN_RE.search(sentence))
+
+
+def metrics_basis(transcript: Transcript) -> str:
+    """`timestamps` when every segment has a start time, else `characters` (durations estimated from text length)."""
+    return "timestamps" if transcript.segments and all(s.start is not None for s in transcript.segments) else "characters"
+
+
+def _estimate_s(text: str, language: str) -> float:
+    return len(text) / CHARS_PER_SECOND.get(language, CHARS_PER_SECOND["en"])
+
+
+def _timed(transcript: Transcript) -> list[tuple[float, float]]:
+    """(start, end) per segment: measured when timestamps exist, else laid end to end from estimated durations."""
+    segs = transcript.segments
+    lang = transcript.language
+    out: list[tuple[float, float]] = []
+    if metrics_basis(transcript) == "timestamps":
+        for i, s in enumerate(segs):
+            start = float(s.start or 0.0)
+            if s.end is not None:
+                end = s.end
+            elif i + 1 < len(segs) and (segs[i + 1].start or 0.0) > start:
+                end = min(float(segs[i + 1].start or 0.0), start + _estimate_s(s.text, lang) * 2)
+            else:
+                end = start + _estimate_s(s.text, lang)
+            out.append((start, max(end, start)))
+        return out
+    clock = 0.0
+    for s in segs:
+        d = _estimate_s(s.text, lang)
+        out.append((clock, clock + d))
+        clock += d
+    return out
+
+
+def turns(transcript: Transcript) -> list[Turn]:
+    """Merge consecutive same-speaker segments (captions split long utterances) into turns."""
+    timed = _timed(transcript)
+    result: list[Turn] = []
+    for i, (seg, (start, end)) in enumerate(zip(transcript.segments, timed)):
+        talk = end - start
+        if result and result[-1].speaker == seg.speaker:
+            last = result[-1]
+            result[-1] = Turn(last.speaker, last.start, max(last.end, end), last.talk_s + talk, last.segments + (i,))
+        else:
+            result.append(Turn(seg.speaker, start, end, talk, (i,)))
+    return result
+
+
+def _turn_length(turn: Turn, basis: str) -> float:
+    return turn.end - turn.start if basis == "timestamps" else turn.talk_s
+
+
+def compute_metrics(transcript: Transcript, rep_speaker: str) -> dict[str, float | int]:
+    """The §5 `metrics` block for one call, measured from timestamps or estimated from characters."""
+    basis = metrics_basis(transcript)
+    timed = _timed(transcript)
+    all_turns = turns(transcript)
+    if not timed:
+        duration = 0.0
+    elif basis == "timestamps":
+        duration = max(e for _, e in timed) - min(s for s, _ in timed)
+    else:
+        duration = timed[-1][1]
+    talk_total = sum(e - s for s, e in timed)
+    talk_rep = sum(e - s for seg, (s, e) in zip(transcript.segments, timed) if seg.speaker == rep_speaker)
+    rep_turns = [t for t in all_turns if t.speaker == rep_speaker]
+    customer_turns = [t for t in all_turns if t.speaker != rep_speaker]
+    questions = open_questions = 0
+    for seg in transcript.segments:
+        if seg.speaker != rep_speaker:
+            continue
+        for _, sentence in sentences(seg.text, transcript.language):
+            if is_question(sentence):
+                questions += 1
+                open_questions += is_open_question(sentence)
+    gaps = []
+    if basis == "timestamps":
+        for prev, nxt in zip(all_turns, all_turns[1:]):
+            if prev.speaker != rep_speaker and nxt.speaker == rep_speaker:
+                gaps.append(max(0.0, nxt.start - prev.end))
+    minutes = duration / 60.0
+    return {
+        "duration_s": round(duration, 1),
+        "talk_ratio_rep": round(talk_rep / talk_total, 3) if talk_total > 0 else 0.0,
+        "longest_monologue_rep_s": round(max((_turn_length(t, basis) for t in rep_turns), default=0.0), 1),
+        "longest_monologue_customer_s": round(max((_turn_length(t, basis) for t in customer_turns), default=0.0), 1),
+        "questions_rep": questions,
+        "open_questions_rep": open_questions,
+        "interactivity_per_min": round((len(all_turns) - 1) / minutes, 2) if minutes > 0 and all_turns else 0.0,
+        "patience_s": round(sum(gaps) / len(gaps), 2) if gaps else 0.0,
+    }
+
+
+def _norm_name(name: str) -> str:
+    return re.sub(r"[\s\u3000・.]+", "", unicodedata.normalize("NFKC", name)).casefold()
+
+
+def _speakers(transcript: Transcript) -> list[str]:
+    return list(dict.fromkeys(s.speaker for s in transcript.segments))
+
+
+def _by_name(speakers: list[str], rep: str) -> tuple[str, float] | None:
+    wanted = _norm_name(rep)
+    if not wanted:
+        return None
+    for sp in speakers:
+        if _norm_name(sp) == wanted:
+            return sp, 0.95
+    partial = [sp for sp in speakers if _norm_name(sp) and (_norm_name(sp) in wanted or wanted in _norm_name(sp))]
+    if len(partial) == 1:
+        return partial[0], 0.8
+    rep_parts = [p for p in re.split(r"[\s\u3000]+", unicodedata.normalize("NFKC", rep).strip()) if p]
+    token_hits = [sp for sp in speakers if any(_norm_name(p) == _norm_name(part) for p in rep_parts for part in re.split(r"[\s\u3000]+", sp))]
+    return (token_hits[0], 0.7) if len(token_hits) == 1 else None
+
+
+def _introduces_company(segment: Segment) -> bool:
+    text = segment.text
+    if _SELF_INTRO_EN_RE.search(text):
+        return True
+    return any(_COMPANY_JA_RE.search(m.group(0)) for m in _SELF_INTRO_JA_RE.finditer(text))
+
+
+def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, float]:
+    """Which speaker is the rep, how we know (`role|name|self_introduction|first_speaker`) and how sure we are."""
+    segments = transcript.segments
+    if not segments:
+        return "", "first_speaker", 0.0
+    role_reps = list(dict.fromkeys(s.speaker for s in segments if s.role == "rep"))
+    if role_reps:
+        return role_reps[0], "role", 1.0
+    speakers = _speakers(transcript)
+    if rep:
+        found = _by_name(speakers, rep)
+        if found:
+            return found[0], "name", found[1]
+    customers = {s.speaker for s in segments if s.role == "customer"}
+    candidates = [sp for sp in speakers if sp not in customers] or speakers
+    introducers = list(dict.fromkeys(s.speaker for s in segments[:12] if s.speaker in candidates and _introduces_company(s)))
+    if introducers:
+        hinted = [sp for sp in introducers if any(s.speaker == sp and _REP_HINT_RE.search(s.text) for s in segments)]
+        chosen = (hinted or introducers)[0]
+        confidence = 0.8 if len(introducers) == 1 or len(hinted) == 1 else 0.6
+        return chosen, "self_introduction", confidence
+    first = next(s.speaker for s in segments if s.speaker in candidates)
+    return first, "first_speaker", 0.4 if len(speakers) > 1 else 0.3
