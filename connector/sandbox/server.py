@@ -12,7 +12,14 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access log line per request (tests and demos would drown in them); errors are still logged."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
 
 
 class ServerThread:
@@ -46,7 +53,8 @@ class ServerThread:
         """Bind the socket (so `url` is valid on return) and serve until `stop()`."""
         if self._server is not None:
             return
-        self._server = make_server(self.host, self.port, self.app, threaded=True, ssl_context=self.ssl_context)
+        self._server = make_server(self.host, self.port, self.app, threaded=True, request_handler=_QuietHandler,
+                                   ssl_context=self.ssl_context)
         self.port = self._server.server_port
         self._thread = threading.Thread(target=self._server.serve_forever, name=f"ServerThread:{self.port}", daemon=True)
         self._thread.start()

@@ -1,0 +1,84 @@
+"""The state of one running sandbox portal and the small request helpers every route module shares."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import current_app, request
+
+from .hubspot_config import HubSpotSandboxConfig
+from .hubspot_errors import validation_error
+from .hubspot_filestore import FileStore
+from .hubspot_store import HubSpotStore, Origin
+from .hubspot_traffic import CallCounter, FaultInjector, RateLimiter
+from .hubspot_webhooks import WebhookDispatcher
+
+EXTENSION_KEY = "hubspot_sandbox"
+
+
+class HubSpotSandbox:
+    """Everything a sandbox portal holds; reachable as `app.extensions["hubspot_sandbox"]`."""
+
+    def __init__(self, config: HubSpotSandboxConfig) -> None:
+        self.config = config
+        self.store = HubSpotStore(config)
+        self.files = FileStore(config)
+        self.limits = RateLimiter(config)
+        self.faults = FaultInjector(config.fault_seed)
+        self.calls = CallCounter()
+        self.webhooks = WebhookDispatcher(config)
+        self.store.on_change = self.webhooks.on_changes
+
+    def reset(self) -> None:
+        """Empty portal again (configured owners, pipelines, properties); webhook target and subscriptions stay."""
+        self.store.reset()
+        self.files.reset()
+        self.limits.reset()
+        self.faults.clear()
+        self.calls.reset()
+        self.webhooks.reset()
+
+    def close(self) -> None:
+        self.webhooks.close()
+
+
+def current() -> HubSpotSandbox:
+    return current_app.extensions[EXTENSION_KEY]
+
+
+def api_origin() -> Origin:
+    """Changes made through the API by DealCoach's app: logged as writes, webhooks say changeSource API."""
+    return Origin("API", str(current().config.app_id), request.method, request.path)
+
+
+def json_body(default: Any = None) -> Any:
+    """The parsed JSON body, or HubSpot's 400 for malformed input."""
+    raw = request.get_data(as_text=True)
+    if not raw.strip():
+        if default is not None:
+            return default
+        raise validation_error("Invalid input JSON: the request body is empty")
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise validation_error(f"Invalid input JSON on line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+
+
+def list_arg(name: str) -> list[str]:
+    """A list query parameter, repeated (`?p=a&p=b`, as the SDK sends it) or comma-separated."""
+    return [p for v in request.args.getlist(name) for p in v.split(",") if p]
+
+
+def int_arg(name: str, default: int, maximum: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise validation_error(f"{name} must be a positive integer; got {raw}")
+    return min(int(raw), maximum)
+
+
+def base_url() -> str:
+    """The sandbox's own URL as the client called it, for file and paging links."""
+    return request.host_url.rstrip("/")

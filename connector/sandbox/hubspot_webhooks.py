@@ -1,0 +1,261 @@
+"""HubSpot app webhooks from the sandbox: events built from store changes, batched (≤ 100), signed (v3 + v1)
+and POSTed asynchronously to the target URL, retried on connection errors, timeouts and any 4xx/5xx.
+
+Wire format per https://developers.hubspot.com/docs/api/webhooks (fields `eventId`, `subscriptionId`,
+`portalId`, `appId`, `occurredAt`, `subscriptionType`, `attemptNumber`, `objectId`, `changeSource`, `sourceId`,
+`changeFlag`, `propertyName`, `propertyValue`, `objectTypeId`). HubSpot retries for a day; the sandbox retries
+`webhook_max_attempts` times after `webhook_retry_delays_s`, so tests stay fast.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from webhooks.signatures import hubspot_v3_headers, sign_hubspot_v1
+
+from . import hubspot_schema as schema
+from .hubspot_config import HubSpotSandboxConfig
+from .hubspot_errors import validation_error
+from .hubspot_store import Change
+from .hubspot_values import iso_ms, now_ms
+
+LEGACY_TYPES = {"contact": "contacts", "deal": "deals"}
+ACTIONS = ("creation", "propertyChange", "deletion")
+USER_AGENT = "HubSpot Connect 2.0 (http://dev.hubspot.com/)"
+MAX_EVENT_LOG = 10_000
+
+
+def parse_subscriptions(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Validate subscriptions (`{"subscriptionType", "objectTypeId"?, "propertyName"?}`) and number them."""
+    out = []
+    for i, sub in enumerate(raw):
+        kind, _, action = str(sub.get("subscriptionType", "")).partition(".")
+        if action not in ACTIONS or (kind not in LEGACY_TYPES and kind != "object"):
+            raise validation_error(f"Unsupported subscriptionType: {sub.get('subscriptionType')}")
+        if kind == "object" and schema.resolve_object_type(str(sub.get("objectTypeId", ""))) is None:
+            raise validation_error(f"object.* subscriptions need a known objectTypeId: {sub}")
+        if action == "propertyChange" and not sub.get("propertyName"):
+            raise validation_error(f"propertyChange subscriptions need a propertyName: {sub}")
+        out.append({"id": int(sub.get("id", 1001 + i)), **{k: v for k, v in sub.items() if k != "id"}})
+    return out
+
+
+def _matches(sub: dict[str, Any], change: Change) -> bool:
+    kind, _, action = sub["subscriptionType"].partition(".")
+    if action != change.kind:
+        return False
+    if kind == "object":
+        t = schema.resolve_object_type(str(sub["objectTypeId"]))
+        if t is None or t.name != change.object_type:
+            return False
+    elif LEGACY_TYPES[kind] != change.object_type:
+        return False
+    return action != "propertyChange" or sub["propertyName"] == change.property_name
+
+
+@dataclass
+class Batch:
+    """Events sent together; `record` is its entry in the delivery log."""
+
+    events: list[dict[str, Any]]
+    record: dict[str, Any]
+    attempt: int = 0
+    due: float = 0.0
+
+
+@dataclass
+class WebhookSettings:
+    target_url: str | None
+    client_secret: str
+    subscriptions: list[dict[str, Any]] = field(default_factory=list)
+
+
+class WebhookDispatcher:
+    """Outbox + one background sender thread, started on the first event."""
+
+    def __init__(self, config: HubSpotSandboxConfig) -> None:
+        self.config = config
+        self.settings = WebhookSettings(config.webhook_target_url, config.client_secret,
+                                        parse_subscriptions(config.subscriptions))
+        self._cond = threading.Condition()
+        self._event_ids = itertools.count(4_000_000_001)
+        self._batch_ids = itertools.count(1)
+        self._session = requests.Session()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget queued events and the delivery log; the target and subscriptions stay."""
+        with self._cond:
+            self._pending: list[dict[str, Any]] = []
+            self._pending_since = 0.0
+            self._scheduled: list[Batch] = []
+            self._in_flight = 0
+            self.deliveries: list[dict[str, Any]] = []
+            self.events: list[dict[str, Any]] = []
+
+    def configure(self, body: dict[str, Any]) -> WebhookSettings:
+        """`POST /_sandbox/webhooks`: change target URL, client secret and/or subscriptions."""
+        with self._cond:
+            if "subscriptions" in body:
+                self.settings.subscriptions = parse_subscriptions(body["subscriptions"])
+            if "target_url" in body:
+                self.settings.target_url = body["target_url"] or None
+            if body.get("client_secret"):
+                self.settings.client_secret = body["client_secret"]
+            return self.settings
+
+    def on_changes(self, changes: list[Change]) -> None:
+        """Store listener: turn changes into events for every matching subscription and queue them."""
+        events = [self._event(sub, c) for c in changes for sub in self.settings.subscriptions if _matches(sub, c)]
+        if not events:
+            return
+        with self._cond:
+            self.events.extend(events)
+            del self.events[:-MAX_EVENT_LOG]
+            if not self.settings.target_url:
+                return
+            if not self._pending:
+                self._pending_since = time.monotonic()
+            self._pending.extend(events)
+            self._ensure_thread()
+            self._cond.notify_all()
+
+    def _event(self, sub: dict[str, Any], change: Change) -> dict[str, Any]:
+        kind = sub["subscriptionType"].split(".")[0]
+        ev: dict[str, Any] = {
+            "eventId": next(self._event_ids), "subscriptionId": sub["id"], "portalId": self.config.portal_id,
+            "appId": self.config.app_id, "occurredAt": change.occurred_ms,
+            "subscriptionType": sub["subscriptionType"], "attemptNumber": 0, "objectId": int(change.object_id),
+        }
+        if kind == "object":
+            ev["objectTypeId"] = schema.OBJECT_TYPES[change.object_type].type_id
+        if change.kind == "propertyChange":
+            ev["propertyName"], ev["propertyValue"] = change.property_name, change.property_value
+        ev["changeSource"], ev["sourceId"] = change.origin.change_source, change.origin.source_id
+        if change.kind == "creation":
+            ev["changeFlag"] = "NEW" if kind in LEGACY_TYPES else "CREATED"
+        elif change.kind == "deletion":
+            ev["changeFlag"] = "DELETED"
+        return ev
+
+    def _ensure_thread(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._closed = False
+            self._thread = threading.Thread(target=self._run, name="hubspot-sandbox-webhooks", daemon=True)
+            self._thread.start()
+
+    def _cut_batches(self, now: float) -> None:
+        size = max(1, self.config.webhook_batch_size)
+        while self._pending:
+            chunk, self._pending = self._pending[:size], self._pending[size:]
+            record = {"batchId": next(self._batch_ids), "targetUrl": self.settings.target_url,
+                      "eventIds": [e["eventId"] for e in chunk], "events": chunk, "attempts": [],
+                      "delivered": False, "done": False}
+            self.deliveries.append(record)
+            self._scheduled.append(Batch(chunk, record, 0, now))
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                if self._closed:
+                    return
+                now = time.monotonic()
+                window_end = self._pending_since + self.config.webhook_batch_window_s
+                if self._pending and now >= window_end:
+                    self._cut_batches(now)
+                due = sorted((b for b in self._scheduled if b.due <= now), key=lambda b: b.due)
+                if not due:
+                    wakeups = [b.due for b in self._scheduled] + ([window_end] if self._pending else [])
+                    self._cond.wait(timeout=max(0.005, min(wakeups) - now) if wakeups else 1.0)
+                    continue
+                batch = due[0]
+                self._scheduled.remove(batch)
+                self._in_flight += 1
+            ok = self._attempt(batch)
+            with self._cond:
+                self._in_flight -= 1
+                if not ok and batch.attempt + 1 < self.config.webhook_max_attempts:
+                    delays = self.config.webhook_retry_delays_s or (0.0,)
+                    batch.due = time.monotonic() + delays[min(batch.attempt, len(delays) - 1)]
+                    batch.attempt += 1
+                    self._scheduled.append(batch)
+                else:
+                    batch.record["done"] = True
+                self._cond.notify_all()
+
+    def _send(self, body: bytes, url: str) -> tuple[int | None, str | None]:
+        """POST one signed request; (status, error) where error names a connection failure or timeout."""
+        secret = self.settings.client_secret
+        headers = hubspot_v3_headers(body, secret, url)
+        headers.update({"X-HubSpot-Signature": sign_hubspot_v1(body, secret), "X-HubSpot-Signature-Version": "v1",
+                        "User-Agent": USER_AGENT,
+                        "X-HubSpot-Timeout-Millis": str(int(self.config.webhook_timeout_s * 1000))})
+        try:
+            resp = self._session.post(url, data=body, headers=headers, timeout=self.config.webhook_timeout_s)
+        except requests.Timeout:
+            return None, "timeout"
+        except requests.RequestException as exc:
+            return None, f"connection_error: {type(exc).__name__}"
+        return resp.status_code, None
+
+    def _attempt(self, batch: Batch) -> bool:
+        events = [dict(e, attemptNumber=batch.attempt) for e in batch.events]
+        body = json.dumps(events, separators=(",", ":"), ensure_ascii=False).encode()
+        url = batch.record["targetUrl"]
+        status, error = self._send(body, url)
+        ok = status is not None and 200 <= status < 300
+        with self._cond:
+            batch.record["attempts"].append({"attemptNumber": batch.attempt, "status": status, "error": error,
+                                             "at": iso_ms(now_ms())})
+            batch.record["events"] = events
+            if ok:
+                batch.record.update(delivered=True, body=body.decode())
+        return ok
+
+    def flush(self, timeout_s: float = 10.0) -> bool:
+        """Block until every queued event was delivered or given up on; False on timeout."""
+        deadline = time.monotonic() + timeout_s
+        with self._cond:
+            while self._pending or self._scheduled or self._in_flight:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.notify_all()
+                self._cond.wait(timeout=min(left, 0.05))
+            return True
+
+    def redeliver(self) -> dict[str, Any]:
+        """Send the last delivered batch again, byte for byte (same eventIds), with a fresh signature."""
+        with self._cond:
+            last = next((d for d in reversed(self.deliveries) if d.get("delivered") and not d.get("redelivery")),
+                        None)
+            if last is None:
+                raise validation_error("No delivered webhook batch to redeliver.")
+            record = {"batchId": next(self._batch_ids), "targetUrl": last["targetUrl"], "eventIds": last["eventIds"],
+                      "events": last["events"], "attempts": [], "delivered": False, "done": True,
+                      "redelivery": True, "redeliveryOf": last["batchId"]}
+            self.deliveries.append(record)
+        status, error = self._send(last["body"].encode(), last["targetUrl"])
+        with self._cond:
+            record["attempts"].append({"attemptNumber": last["events"][0]["attemptNumber"], "status": status,
+                                       "error": error, "at": iso_ms(now_ms())})
+            record["delivered"] = status is not None and 200 <= status < 300
+        return record
+
+    def close(self) -> None:
+        """Stop the sender thread (queued events are dropped)."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+        self._session.close()
