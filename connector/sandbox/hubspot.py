@@ -131,7 +131,8 @@ def _finish(response: Response) -> Response:
 
 def _api_error(err: ApiError) -> Response:
     resp = Response(status=err.status, mimetype="application/json")
-    resp.set_data(json.dumps(err.body(getattr(g, "correlation_id", None)), ensure_ascii=False))
+    resp.set_data(json.dumps(err.body(getattr(g, "correlation_id", None)), ensure_ascii=False,
+                             separators=(",", ":")))
     resp.headers.update(err.headers)
     return resp
 

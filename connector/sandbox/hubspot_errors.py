@@ -74,7 +74,8 @@ def property_errors(problems: list[tuple[str, str, str]]) -> ApiError:
     items = [{"isValid": False, "message": msg, "error": code, "name": name, "localizedErrorMessage": msg}
              for code, name, msg in problems]
     details = [{"message": msg, "code": code, "context": {"propertyName": [name]}} for code, name, msg in problems]
-    return validation_error(f"Property values were not valid: {json.dumps(items, ensure_ascii=False)}",
+    listing = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+    return validation_error(f"Property values were not valid: {listing}",
                             errors=details)
 
 
