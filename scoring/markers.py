@@ -1,0 +1,284 @@
+"""Deterministic phrase markers (Japanese first, lighter English) and a sentence index that turns matches into verbatim evidence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from connector.models import Transcript
+from scoring.metrics import is_open_question, is_question, sentences
+from scoring.scorecard import Evidence
+
+QUOTE_LIMIT = 140
+
+
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+_WEEKDAY = r"[月火水木金土日]曜日?"
+_EN_DAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_EN_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
+
+LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
+    "ja": {
+        "intro_company": _re(r"(株式会社|（株）|\(株\))[^\s、。]{1,20}の[^\s、。]{1,10}(と申します|でございます|です)|[^\s、。]{1,20}(株式会社|（株）|社)の[^\s、。]{1,10}(と申します|でございます|です)"),
+        "intro_name": _re(r"[^\s、。]{1,10}(と申します|でございます)|^[^\s、。]{1,6}です。|^もしもし、[^\s、。]{1,6}です"),
+        "title": _re(r"部長|課長|マネージャー|担当|営業|リーダー|責任者|代表|取締役"),
+        "purpose": _re(r"本日(は|の).{0,60}(について|お伺い|伺い|ご説明|ご紹介|ご提案|整理|すり合わせ|目的)|本日の(目的|ゴール|アジェンダ)|アジェンダ|今回の(目的|ゴール)"),
+        "goal": _re(r"(本日|今回)の(ゴール|目的)は"),
+        "intent": _re(r"(ほか|他)に.{0,15}(お話し|お聞き|確認)したい|(ご期待|お聞きになりたい|お話しされたい)こと|本日.{0,10}(ご要望|気になっている)"),
+        "research": _re(r"(中期経営計画|IR|決算|プレスリリース|ニュース|記事|ホームページ|ウェブサイト|採用ページ).{0,20}(拝見|拝読|読ませて|見ました|確認しました)"),
+        "strategy": _re(r"中期経営計画|経営計画|IR資料|成長戦略|ビジョン"),
+        "news": _re(r"プレスリリース|ニュース|記事|新製品|提携"),
+        "empathy": _re(r"大変ですね|大変でしたね|お察しします|よくわかります|お気持ち|ご苦労|おっしゃる通り"),
+        "backchannel": _re(r"^(なるほど|そうなんですね|そうだったんですね|確かに|おっしゃる通り)"),
+        "summary": _re(r"つまり|要するに|整理すると|まとめると|おさらいすると|ということですね|という(ご)?理解|認識で(合って|相違|よろしい)|相違ない"),
+        "deep": _re(r"なぜ|どうして|どのよう|もし"),
+        "budget": _re(r"ご?予算|費用感"),
+        "authority": _re(r"決裁|稟議|承認|意思決定|決定権|最終的に.{0,10}(決め|判断)"),
+        "need": _re(r"課題|お困り|困って|困りごと|ニーズ|悩み|負担|ボトルネック|非効率"),
+        "timeline": _re(r"時期|いつ(まで|頃|ごろ|から)|導入(予定|時期|目標|開始)|来期|来年度|今期中|年内|年度内|\d+月(から|まで|中|頃|ごろ)"),
+        "deflection": _re(r"決まって(い)?ない|未定|わから(ない)|分から(ない)|特に(ない|ありません)|まだ.{0,6}(ない|ません)"),
+        "negation": _re(r"^.{0,14}(ない|ません|なく)"),
+        "competitor": _re(r"他社|競合|他の(ツール|サービス|システム|製品)|比較検討|乗り換え|現在.{0,12}(お使い|使って|利用|運用)|今は.{0,15}(で管理|を使って|で運用|で回して)|Excel|エクセル|スプレッドシート|お使いですか"),
+        "past_attempt": _re(r"(これまで|以前|過去)に?.{0,25}(試み|検討|取り組|対策)"),
+        "past_eval": _re(r"比較検討|検討した|試した|導入を検討"),
+        "why_now": _re(r"なぜ今|今回.{0,12}(きっかけ|理由)|きっかけ"),
+        "dissatisfaction": _re(r"不満|使いにく|不便|連携できな|手間がかか|わかりにく"),
+        "bottleneck": _re(r"時間(ほど|くらい|ぐらい)?が?かか|負担|ボトルネック|一番.{0,8}(大変|困)|手間"),
+        "customer_number": _re(r"\d+(\.\d+)?\s*(時間|名|人|件|円|万円|%|％|日|分|割)"),
+        "quantified": _re(r"\d+(\.\d+)?\s*(%|％|割|時間|万円|円|日|分|人分).{0,25}(削減|短縮|向上|改善|減|増|アップ|ダウン)"),
+        "roi": _re(r"(?<![A-Za-z])ROI(?![A-Za-z])|投資対効果|費用対効果|回収|年間.{0,12}円.{0,12}(削減|浮)"),
+        "case_study": _re(r"事例|導入実績|[A-ZＡ-Ｚ]社様?(で|では)|同じ.{0,8}業|同業"),
+        "matching_case": _re(r"同じ.{0,10}(業|規模)|同業|同規模|規模の"),
+        "uses_discovery": _re(r"先ほど.{0,12}(お話|おっしゃ|伺|お聞き)|以前.{0,10}お話|お話しいただいた"),
+        "check_in": _re(r"ご不明(点|な点)|ご質問(は|など)?.{0,4}(ございますか|ありますか)|ここまで.{0,10}(いかが|よろしい|ご不明)"),
+        "concern_question": _re(r"ご懸念|ご不安|気になる点|心配な点|気がかり"),
+        "concern": _re(r"懸念|不安|心配|気になって|気になる|ハードル|難しい|厳しい"),
+        "meeting": _re(r"打ち?合わ?せ|ミーティング|MTG|商談|お時間|ご都合|日程|デモ|ご提案|訪問|伺|お会い|次回|面談|説明会|会議"),
+        "date": _re(r"(来週|再来週|今週)の?" + _WEEKDAY + r"|\d{1,2}月\d{1,2}日(\([月火水木金土日]\)|（[月火水木金土日]）)?|\d{1,2}日の?(\([月火水木金土日]\)|（[月火水木金土日]）)?\d{1,2}時|" + _WEEKDAY),
+        "time": _re(r"(午前|午後)?\d{1,2}時(\d{1,2}分|半)?(から|〜|～)?|\d{1,2}:\d{2}"),
+        "affirm": _re(r"はい|大丈夫|結構です|問題(ありません|ないです)|承知|お願いします|空いて|可能です|伺います"),
+        "refuse": _re(r"難しい|厳しい|都合が(悪|つか)|無理|空いていない"),
+        "participants": _re(r"ご同席|交えて|参加|同行|ご一緒"),
+        "preparation": _re(r"資料|準備|ご用意|お見積|見積"),
+        "vague_follow_up": _re(r"(また|改めて|後ほど|追って)(ご)?連絡(します|いたします|させていただきます|差し上げます)"),
+        "rep_commitment": _re(r"(お送り|送付|ご送付|お届け)(します|いたします|させていただきます)|ご用意(します|いたします|させていただきます)|準備(します|いたします)|(確認|調べ|調査)(して|の上|のうえ).{0,20}(ご連絡|お返事|ご回答|ご報告|お知らせ)(します|いたします|させていただきます)|共有(します|いたします|させていただきます)|手配(します|いたします)|作成(します|いたします)|お持ちします"),
+        "customer_commitment": _re(r"(て|で)おきます|確認します|共有します|検討します|検討してみます|お送りします|送ります|調整します|相談します|声をかけ"),
+        "due": _re(r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}[/-]\d{1,2}[/-]\d{1,2}|\d{1,2}月\d{1,2}日|今日中|本日中|明日中|明日|明朝|明後日|今週中|今週末|来週中|来週|週明け|月末|本日|今日"),
+        "discount": _re(r"値引き|割引|ディスカウント|特別価格|(安く|お安く)(します|いたします|できます)|勉強させて"),
+        "price_objection": _re(r"高い|高額|予算(オーバー|を超え)|厳しい|値引き|安く|割引"),
+        "added_value": _re(r"段階(的に)?導入|トライアル|試用|無料(の)?(トレーニング|研修|サポート)|無償(で|の)?.{0,8}(サポート|研修|トレーニング|設定)|専任(の)?(担当|サポート)|小規模(導入|から)"),
+        "vague_benefit": _re(r"便利に(なり|なる)|楽に(なり|なる|なった)|効率化(でき|になり)"),
+        "shallow_question": _re(r"(弊社|当社)の(製品|サービス).{0,6}(ご)?興味(は|が)(あります|ございます)か"),
+        "decision_maker_meeting": _re(r"(決裁者|決裁権|本部長|部長|社長|役員|経営陣).{0,20}(ご同席|交えて|ご参加|同席)"),
+        "post_contract": _re(r"ご契約後|契約後の(流れ|進め方)|導入までの(流れ|ステップ)"),
+        "contract_terms": _re(r"支払い?(条件|方法)|契約期間|解約|更新(条件|時)|請求書払い|年間契約"),
+        "roadmap": _re(r"キックオフ|初期設定|テスト運用|本(格)?稼働|導入スケジュール|導入までの(流れ|スケジュール)"),
+        "training": _re(r"(研修|トレーニング|説明会|勉強会)(を|の|も)?.{0,10}(実施|開催|ご用意|サポート|行い)"),
+        "support_contact": _re(r"(問い合わせ|サポート)窓口|専任(の)?担当|カスタマーサクセス"),
+        "usage_check": _re(r"ご利用状況|使い勝手|使い心地|運用で.{0,10}(困|問題)|スムーズに進んで"),
+        "satisfaction": _re(r"ご満足|満足度|NPS|アンケート"),
+        "upsell": _re(r"上位プラン|追加機能|他の部(門|署)でも|オプション"),
+        "plan": _re(r"提案|プラン"),
+        "price": _re(r"価格|金額|費用|見積|料金|値段|月額"),
+        "timing": _re(r"時期|いつ(?!でも|も)|導入(予定|時期|目標|開始)|来期|来年度|年内|年度内|\d+月から|スケジュール"),
+        "decline": _re(r"見送(り|らせ|ります)|今回は(結構|遠慮|ご縁)|他社に(決め|決定|しました)|お断り|導入しない(こと|方向)|検討(を)?中止"),
+        "past": _re(r"昨年|去年|以前|前回|過去|当時|その時"),
+    },
+    "en": {
+        "intro_company": _re(r"\b(my name is|i'm|i am|this is)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?\s+(from|with|at)\s+[A-Z]"),
+        "intro_name": _re(r"\b(my name is|i'm|this is)\s+[A-Z][\w'-]+"),
+        "title": _re(r"\b(lead|manager|director|head of|vp|account executive|sales)\b"),
+        "purpose": _re(r"purpose of (today|this call|our call)|agenda|goal for today|today i'?d like to|today we'?(ll|d like to)"),
+        "goal": _re(r"goal (for today|of this call) is"),
+        "intent": _re(r"anything else you'?d like to (cover|discuss)|what would you like to get out of"),
+        "research": _re(r"\b(saw|read|noticed)\b.{0,40}\b(press release|news|announcement|annual report|blog|post)"),
+        "strategy": _re(r"strategy|annual report|investor"),
+        "news": _re(r"press release|news|announcement"),
+        "empathy": _re(r"that sounds (hard|painful|frustrating|tough)|i can imagine|i hear you"),
+        "backchannel": _re(r"^(i see|got it|makes sense|right|great|understood)"),
+        "summary": _re(r"so if i understand|to summari[sz]e|just to confirm|let me recap|in other words|so what i'?m hearing"),
+        "deep": _re(r"\bwhy\b|\bhow\b|what if"),
+        "budget": _re(r"\bbudget|set aside"),
+        "authority": _re(r"decision|decide|sign(s)? off|approv|budget holder"),
+        "need": _re(r"challenge|problem|pain|struggl|need to|bottleneck|takes (three|\d+)"),
+        "timeline": _re(r"timeline|by when|go live|live before|next quarter|this quarter|by (january|february|march|april|may|june|july|august|september|october|november|december)"),
+        "deflection": _re(r"not sure|don'?t know|haven'?t decided|no budget|not yet"),
+        "negation": _re(r"^.{0,3}\b(not|no)\b"),
+        "competitor": _re(r"competitor|currently using|other (tools|vendors|solutions)|spreadsheet|using any"),
+        "past_attempt": _re(r"(tried|looked at|evaluated).{0,30}(before|last year|previously)|have you tried"),
+        "past_eval": _re(r"tried|evaluated|looked at"),
+        "why_now": _re(r"why now|what prompted|what triggered"),
+        "dissatisfaction": _re(r"too complex|frustrat|don'?t like|hard to use|doesn'?t work"),
+        "bottleneck": _re(r"takes (a lot of|too much|\w+) time|bottleneck|slow|manual"),
+        "customer_number": _re(r"\d[\d,.]*\s*(%|hours?|days?|analysts?|people|dollars|k\b)"),
+        "quantified": _re(r"(cut|reduce|save|increase|improve)\w*\b.{0,40}\d+\s*%|\d+\s*%.{0,30}(faster|less|more|reduction|savings)"),
+        "roi": _re(r"\bROI\b|payback|return on investment"),
+        "case_study": _re(r"case study|customers like you|companies like yours"),
+        "matching_case": _re(r"customers like you|similar (size|company)|same industry"),
+        "uses_discovery": _re(r"you mentioned|as you said|earlier you said"),
+        "check_in": _re(r"any questions|does that make sense|so far"),
+        "concern_question": _re(r"concerns?\b.*\?|worries|hesitat"),
+        "concern": _re(r"concern|worried|risk|hesitant"),
+        "meeting": _re(r"meeting|call|demo|session|catch up|sync|appointment|walkthrough"),
+        "date": _re(r"\b(next|this)\s+" + _EN_DAY + r"|\bon\s+" + _EN_DAY + r"|\b" + _EN_MONTH + r"\s+\d{1,2}(st|nd|rd|th)?\b|\b" + _EN_DAY + r"\b"),
+        "time": _re(r"\bat\s+\d{1,2}(:\d{2})?\s*(am|pm)?|\b\d{1,2}(:\d{2})?\s*(am|pm)\b"),
+        "affirm": _re(r"\b(yes|works|sounds good|that'?s fine|perfect|see you|sure)\b"),
+        "refuse": _re(r"can'?t|cannot|doesn'?t work|not available"),
+        "participants": _re(r"\bwith (your|our)\b|join|bring"),
+        "preparation": _re(r"prepare|materials|quote|proposal|deck"),
+        "vague_follow_up": _re(r"\bi'?ll be in touch|\bi'?ll reach out|\bwe'?ll get back to you"),
+        "rep_commitment": _re(r"\bi('ll| will)\s+(send|share|prepare|follow up|get back|check|email|put together|set up)"),
+        "customer_commitment": _re(r"\bi('ll| will)\s+(check|talk|ask|loop in|share|review|discuss|send)"),
+        "due": _re(r"\d{4}-\d{2}-\d{2}|\btoday\b|\btonight\b|\btomorrow\b|this week|next week|end of (day|the week)|by " + _EN_DAY),
+        "discount": _re(r"discount|% off|special price|cheaper"),
+        "price_objection": _re(r"expensive|too much|over budget|discount|cheaper"),
+        "added_value": _re(r"free (training|onboarding)|pilot|trial|phased rollout|dedicated (support|manager)"),
+        "vague_benefit": _re(r"make (your|things) (life )?easier|more efficient|save you time"),
+        "shallow_question": _re(r"are you interested in our (product|service)"),
+        "decision_maker_meeting": _re(r"\b(cfo|ceo|vp|director|decision.maker)\b.{0,40}\b(join|meeting|demo|call)|\b(demo|meeting|call)\b.{0,20}\bwith your (cfo|ceo|vp|director)"),
+        "post_contract": _re(r"after (you sign|signing)|onboarding process"),
+        "contract_terms": _re(r"payment terms|contract (term|length)|cancel|renewal|invoice"),
+        "roadmap": _re(r"kick-?off|implementation plan|go-live plan|rollout plan"),
+        "training": _re(r"training|workshop|onboarding session"),
+        "support_contact": _re(r"support (desk|team|contact)|customer success manager|dedicated (support|manager)"),
+        "usage_check": _re(r"how (is|are) .{0,20}(going|working)|usage"),
+        "satisfaction": _re(r"satisf|\bNPS\b|survey"),
+        "upsell": _re(r"upgrade|add-on|other (teams|departments)"),
+        "plan": _re(r"\bplan\b|proposal|solution"),
+        "price": _re(r"price|pricing|cost|quote|dollars|\$\d"),
+        "timing": _re(r"timeline|\bwhen\b|go live|live before|quarter|deadline"),
+        "decline": _re(r"no longer interested|decided to go with|we'?ll pass|not moving forward|not going ahead"),
+        "past": _re(r"last year|previously|in the past|before"),
+    },
+}
+
+
+def lexicon(language: str) -> dict[str, re.Pattern[str]]:
+    """Markers for the call's language; anything not English is read with the Japanese set."""
+    return LEXICON["en"] if language.startswith("en") else LEXICON["ja"]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of one segment: an exact substring of the segment's text, with who said it and when."""
+
+    order: int
+    seg: int
+    text: str
+    speaker: str
+    is_rep: bool
+    start_s: float | None
+    is_question: bool
+    is_open_question: bool
+
+    def quote(self, match: re.Match[str] | None = None) -> str:
+        """The sentence, or a window of it around the match when it is long; always a verbatim substring."""
+        if len(self.text) <= QUOTE_LIMIT or match is None:
+            return self.text[:QUOTE_LIMIT]
+        left = max(0, min(match.start() - 40, len(self.text) - QUOTE_LIMIT))
+        return self.text[left:left + QUOTE_LIMIT]
+
+    def evidence(self, match: re.Match[str] | None = None) -> Evidence:
+        """This sentence as an Evidence entry."""
+        return Evidence(quote=self.quote(match), start_s=self.start_s)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A marker match in a sentence."""
+
+    sentence: Sentence
+    match: re.Match[str]
+
+    def evidence(self) -> Evidence:
+        """The quote for this hit."""
+        return self.sentence.evidence(self.match)
+
+    @property
+    def quote(self) -> str:
+        """The verbatim quote for this hit."""
+        return self.sentence.quote(self.match)
+
+
+class CallView:
+    """The transcript as an ordered list of sentences, searchable by marker name and by speaker side."""
+
+    def __init__(self, transcript: Transcript, rep_speaker: str) -> None:
+        self.transcript = transcript
+        self.rep_speaker = rep_speaker
+        self.lex = lexicon(transcript.language)
+        self.sentences: list[Sentence] = []
+        for i, seg in enumerate(transcript.segments):
+            for _, text in sentences(seg.text, transcript.language):
+                self.sentences.append(Sentence(
+                    order=len(self.sentences), seg=i, text=text, speaker=seg.speaker, is_rep=seg.speaker == rep_speaker,
+                    start_s=seg.start, is_question=is_question(text), is_open_question=is_open_question(text)))
+
+    def find(self, marker: str, *, who: str = "any", questions: bool | None = None) -> list[Hit]:
+        """All hits of a marker, optionally only by the rep/customer and only (non-)questions."""
+        pattern = self.lex[marker]
+        hits = []
+        for s in self.sentences:
+            if (who == "rep" and not s.is_rep) or (who == "customer" and s.is_rep):
+                continue
+            if questions is not None and s.is_question != questions:
+                continue
+            m = pattern.search(s.text)
+            if m:
+                hits.append(Hit(s, m))
+        return hits
+
+    def matches(self, marker: str, text: str) -> re.Match[str] | None:
+        """Search one marker in a piece of text."""
+        return self.lex[marker].search(text)
+
+    def negated(self, hit: Hit) -> bool:
+        """Whether the words right after the match deny it (困っているわけではない)."""
+        return bool(self.lex["negation"].search(hit.sentence.text[hit.match.end():]))
+
+    def next_turn(self, sentence: Sentence, *, customer: bool) -> list[Sentence]:
+        """Sentences of the next turn by the other side (customer or rep) after this sentence's segment."""
+        later = [s for s in self.sentences if s.seg > sentence.seg]
+        first = next((s for s in later if s.is_rep != customer), None)
+        if first is None:
+            return []
+        return [s for s in later if s.seg == first.seg]
+
+
+def date_span(view: CallView, text: str) -> tuple[int, int] | None:
+    """The span from the first concrete date to the last date/time token next to it (来週の火曜日、3月12日の14時)."""
+    first = view.matches("date", text)
+    if not first:
+        return None
+    end = first.end()
+    while True:
+        nxt = None
+        for marker in ("date", "time"):
+            m = view.lex[marker].search(text, end)
+            if m and m.start() - end <= 4 and (nxt is None or m.start() < nxt.start()):
+                nxt = m
+        if nxt is None:
+            return first.start(), end
+        end = nxt.end()
+
+
+def absolute_due(text: str, call_date: date | None) -> str | None:
+    """An ISO date when one is said outright (2025年3月5日, 2025-03-05), or a month-day resolved against the call date."""
+    m = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日|(\d{4})[/-](\d{1,2})[/-](\d{1,2})", text)
+    try:
+        if m:
+            y, mo, d = (int(g) for g in (m.groups()[:3] if m.group(1) else m.groups()[3:]))
+            return date(y, mo, d).isoformat()
+        m = re.search(r"(\d{1,2})月(\d{1,2})日", text)
+        if m and call_date is not None:
+            candidate = date(call_date.year, int(m.group(1)), int(m.group(2)))
+            if candidate < call_date:
+                candidate = date(call_date.year + 1, candidate.month, candidate.day)
+            return candidate.isoformat()
+    except ValueError:
+        return None
+    return None
