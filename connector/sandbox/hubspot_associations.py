@@ -72,8 +72,8 @@ def create_labelled(from_type: str, from_id: str, to_type: str, to_id: str) -> t
         for spec in specs:
             store.check_type_id(a, b, spec.get("associationCategory", ""), int(spec.get("associationTypeId", 0)))
         for spec in specs:
-            store.associate(a, from_id, b, to_id, spec["associationCategory"], int(spec["associationTypeId"]),
-                            api_origin())
+            store.associate(a, from_id, b, to_id, spec.get("associationCategory", ""),
+                            int(spec.get("associationTypeId", 0)), api_origin())
     return _labels_pair(a, from_id, b, to_id), 201
 
 
@@ -108,6 +108,14 @@ def _inputs() -> list[dict[str, Any]]:
     return inputs
 
 
+def _id(item: dict[str, Any], key: str) -> str:
+    """`item[key]["id"]` of a batch input, or HubSpot's 400 when it is missing."""
+    ref = item.get(key)
+    if not isinstance(ref, dict) or not ref.get("id"):
+        raise validation_error(f"Each input needs {key}.id")
+    return str(ref["id"])
+
+
 @bp.post("/crm/v4/associations/<from_type>/<to_type>/batch/read")
 def batch_read(from_type: str, to_type: str) -> tuple[dict[str, Any], int]:
     """Associations of many records; ids without any give a 207 NO_ASSOCIATIONS_FOUND error, like HubSpot."""
@@ -140,10 +148,10 @@ def batch_create(from_type: str, to_type: str) -> tuple[dict[str, Any], int]:
                 store.check_type_id(a, b, spec.get("associationCategory", ""), int(spec.get("associationTypeId", 0)))
         pairs = []
         for item in inputs:
-            fid, tid = str(item["from"]["id"]), str(item["to"]["id"])
+            fid, tid = _id(item, "from"), _id(item, "to")
             for spec in item.get("types") or []:
-                store.associate(a, fid, b, tid, spec["associationCategory"], int(spec["associationTypeId"]),
-                                api_origin())
+                store.associate(a, fid, b, tid, spec.get("associationCategory", ""),
+                                int(spec.get("associationTypeId", 0)), api_origin())
             pairs.append(_labels_pair(a, fid, b, tid))
     return batch_response(pairs, [], started, 201)
 
@@ -154,7 +162,7 @@ def batch_default(from_type: str, to_type: str) -> tuple[dict[str, Any], int]:
     a, b = _types(from_type, to_type)
     results: list[dict[str, Any]] = []
     for item in _inputs():
-        fid, tid = str(item["from"]["id"]), str(item["to"]["id"])
+        fid, tid = _id(item, "from"), _id(item, "to")
         current().store.associate(a, fid, b, tid, "HUBSPOT_DEFINED", schema.default_type_id(a, b), api_origin())
         results += _default_results(a, fid, b, tid)
     return batch_response(results, [], started, 200)
@@ -164,7 +172,7 @@ def batch_default(from_type: str, to_type: str) -> tuple[dict[str, Any], int]:
 def batch_archive(from_type: str, to_type: str) -> Response:
     a, b = _types(from_type, to_type)
     for item in _inputs():
-        fid = str(item["from"]["id"])
+        fid = _id(item, "from")
         for to in item.get("to") or []:
-            current().store.unassociate(a, fid, b, str(to["id"]), api_origin())
+            current().store.unassociate(a, fid, b, str(to.get("id", "")), api_origin())
     return Response(status=204)
