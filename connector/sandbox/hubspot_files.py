@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, request
 
 from .hubspot_errors import validation_error
-from .hubspot_filestore import file_json
+from .hubspot_filestore import StoredFile, file_json
 from .hubspot_state import api_origin, base_url, current
 
 bp = Blueprint("hubspot_files", __name__)
@@ -61,9 +62,11 @@ def signed_url(file_id: str) -> dict[str, Any]:
     return sb.files.signed_url(sb.files.get(file_id), base_url(), int(raw))
 
 
-def _serve(f: Any) -> Response:
-    return Response(f.content, mimetype=f.mime,
-                    headers={"Content-Disposition": f'inline; filename="{f.filename}"', "Cache-Control": "private"})
+def _serve(f: StoredFile) -> Response:
+    # RFC 5987 form: Japanese file names are common and headers must stay latin-1.
+    disposition = f"inline; filename*=UTF-8''{quote(f.filename)}"
+    return Response(f.content, mimetype=f.mime, headers={"Content-Disposition": disposition,
+                                                         "Cache-Control": "private"})
 
 
 @bp.get("/cdn/signed/<file_id>/<path:filename>")
