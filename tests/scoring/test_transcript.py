@@ -1,0 +1,106 @@
+"""Transcript parsing: every supported format yields the same turns; bad input fails with TranscriptError only."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from scoring.transcript import TranscriptError, detect_language, parse_transcript
+
+GOOD_VARIANTS = ["discovery_good.ja.vtt", "discovery_good.speaker-colon.ja.vtt", "discovery_good.ja.srt", "discovery_good.ja.txt"]
+
+
+def test_json_keeps_speakers_roles_times_and_language(good_call):
+    first = good_call.segments[0]
+    assert good_call.language == "ja"
+    assert len(good_call.segments) == 33
+    assert (first.speaker, first.role, first.start, first.end) == ("山田", "rep", 0.0, 9.6)
+    assert good_call.segments[1].role == "customer"
+
+
+@pytest.mark.parametrize("name", GOOD_VARIANTS)
+def test_every_format_gives_the_same_turns_as_the_json(name, good_call, load_call):
+    parsed = load_call(name)
+    assert [(s.speaker, s.text) for s in parsed.segments] == [(s.speaker, s.text) for s in good_call.segments]
+    assert parsed.language == "ja"
+
+
+@pytest.mark.parametrize("name", ["discovery_good.ja.vtt", "discovery_good.speaker-colon.ja.vtt", "discovery_good.ja.srt"])
+def test_cue_formats_keep_cue_times(name, good_call, load_call):
+    parsed = load_call(name)
+    assert [(s.start, s.end) for s in parsed.segments] == [(s.start, s.end) for s in good_call.segments]
+
+
+def test_format_is_sniffed_without_a_file_name(fixtures_dir):
+    for name in ["discovery_good.ja.json", *GOOD_VARIANTS]:
+        data = (fixtures_dir / name).read_bytes()
+        assert len(parse_transcript(data).segments) == 33, name
+
+
+def test_vtt_voice_tags_with_classes_several_voices_and_markup():
+    vtt = (
+        "WEBVTT\nKind: captions\nLanguage: en\n\n"
+        "STYLE\n::cue { color: white }\n\n"
+        "cue-1\n00:01.000 --> 00:04.000 align:start\n<v.loud Ann Lee>Hello <b>there</b> &amp; welcome</v>\n\n"
+        "00:00:04.500 --> 00:00:06.000\n<v Bob>Hi.</v><v Ann Lee>Shall we start?</v>\n\n"
+        "00:00:06.000 --> 00:00:07.000\n<00:00:06.100><c>continuing</c> without a speaker\n"
+    )
+    t = parse_transcript(vtt)
+    assert [(s.speaker, s.text) for s in t.segments] == [
+        ("Ann Lee", "Hello there & welcome"), ("Bob", "Hi."), ("Ann Lee", "Shall we start?"), ("Ann Lee", "continuing without a speaker")]
+    assert t.segments[0].start == 1.0 and t.language == "en"
+
+
+def test_plain_text_continuation_lines_timestamps_and_clock_times():
+    text = "[00:00:05] 山田: 本日はよろしくお願いします。\n会議は10:30までです。\n佐藤：はい、お願いします。\n"
+    t = parse_transcript(text, filename="call.txt")
+    assert [(s.speaker, s.text, s.start) for s in t.segments] == [
+        ("山田", "本日はよろしくお願いします。会議は10:30までです。", 5.0), ("佐藤", "はい、お願いします。", None)]
+
+
+def test_language_argument_wins_then_json_then_detection():
+    doc = json.dumps({"language": "en", "segments": [{"speaker": "A", "text": "こんにちは"}]})
+    assert parse_transcript(doc).language == "en"
+    assert parse_transcript(doc, language="ja").language == "ja"
+    assert parse_transcript("A: hello there").language == "en"
+    assert detect_language("予算") == "ja" and detect_language("budget") == "en"
+
+
+def test_shift_jis_plain_text_is_decoded():
+    t = parse_transcript("山田：こんにちは\n".encode("cp932"), filename="a.txt")
+    assert t.segments[0].text == "こんにちは"
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (b"", "a.vtt", "empty"),
+        ("   \n\n", "", "empty"),
+        ("{not json", "a.json", "invalid JSON"),
+        ('{"segments": "x"}', "a.json", "segments"),
+        ('{"segments": [{"speaker": "A"}]}', "a.json", "segments[0].text"),
+        ('{"segments": [{"speaker": "A", "text": "x", "role": "boss"}]}', "a.json", "role"),
+        ('{"segments": [{"speaker": "A", "text": "x", "start": -1}]}', "a.json", "start"),
+        ('{"segments": [{"speaker": "A", "text": "x", "start": 5, "end": 2}]}', "a.json", "before start"),
+        ('{"segments": [{"speaker": "A", "text": "   "}]}', "a.json", "no spoken text"),
+        ("[1, 2]", "a.json", "segments[0]"),
+        ("00:00:01.000 --> 00:00:02.000\nA: hi", "a.vtt", "WEBVTT"),
+        ("WEBVTT\n\n1\n00:00:01.000 -> 00:00:02.000\n<v A>hi</v>", "a.vtt", "cue 1"),
+        ("WEBVTT\n\n00:00:01.000 --> 00:00:xx.000\n<v A>hi</v>", "a.vtt", "timing"),
+        ("WEBVTT\n\nNOTE only a note\n", "a.vtt", "no cues"),
+        ("1\n00:00:01,000 --> 00:00:02,000\nA: hi\n\n2\nno timing here\n", "a.srt", "cue 2"),
+        ("just some words without any speaker", "a.txt", "Speaker: text"),
+        (b"\xff\xfe\x00\xd8", "a.txt", "UTF"),
+        (123, "", "bytes or str"),
+    ],
+)
+def test_malformed_input_raises_transcript_error_with_a_clear_message(data, filename, message):
+    with pytest.raises(TranscriptError, match=re.escape(message)):
+        parse_transcript(data, filename=filename)
+
+
+def test_deeply_nested_json_is_a_transcript_error_not_a_crash():
+    with pytest.raises(TranscriptError):
+        parse_transcript("[" * 100_000 + "]" * 100_000, filename="a.json")
