@@ -9,17 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 import rubrics
+from scoring.yaml_data import SLUG_RE, RubricError, YamlReader as _Reader, load_yaml as _load_yaml
 
-SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+__all__ = ["SLUG_RE", "Check", "Item", "NgBehavior", "Phase", "Rubric", "RubricError", "Stage", "StageMap", "load_rubric",
+           "load_rubric_file", "load_stage_map", "load_stage_map_file", "parse_rubric", "parse_stage_map", "rubrics_dir"]
 _FILE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _LANG_RE = re.compile(r"^[a-z]{2}(-[A-Za-z]{2})?$")
-
-
-class RubricError(ValueError):
-    """A rubric or stage map that cannot be used; the message names the file and the key path."""
 
 
 @dataclass(frozen=True)
@@ -126,85 +122,9 @@ class Rubric:
         return next((n for p in self.phases for n in p.ng_behaviors if n.id == ng_id), None)
 
 
-class _Reader:
-    """Typed access to parsed YAML that raises RubricError with `file: key.path: problem`."""
-
-    def __init__(self, filename: str) -> None:
-        self.filename = filename
-
-    def fail(self, path: str, problem: str) -> RubricError:
-        return RubricError(f"{self.filename}: {path}: {problem}" if path else f"{self.filename}: {problem}")
-
-    def mapping(self, value: Any, path: str, allowed: set[str]) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(path, "must be a mapping")
-        for k in value:
-            if k not in allowed:
-                raise self.fail(f"{path}.{k}" if path else str(k), "unknown key")
-        return value
-
-    def get(self, d: dict[str, Any], key: str, path: str, kind: type | tuple[type, ...], *, required: bool = True, default: Any = None) -> Any:
-        where = f"{path}.{key}" if path else key
-        if key not in d or d[key] is None:
-            if required:
-                raise self.fail(where, "missing")
-            return default
-        value = d[key]
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-            raise self.fail(where, f"must be {_kind_name(kind)}")
-        if isinstance(value, str) and not value.strip():
-            raise self.fail(where, "must not be empty")
-        return value
-
-    def slug(self, d: dict[str, Any], key: str, path: str, *, prefix: str = "") -> str:
-        value = self.get(d, key, path, str)
-        if not SLUG_RE.match(value):
-            raise self.fail(f"{path}.{key}", f"{value!r} is not a lowercase dotted slug")
-        if prefix and not value.startswith(prefix + "."):
-            raise self.fail(f"{path}.{key}", f"{value!r} must start with {prefix + '.'!r}")
-        return value
-
-    def strings(self, d: dict[str, Any], key: str, path: str) -> tuple[str, ...]:
-        value = self.get(d, key, path, list, required=False, default=[])
-        for i, s in enumerate(value):
-            if not isinstance(s, str) or not s.strip():
-                raise self.fail(f"{path}.{key}[{i}]", "must be a non-empty string")
-        return tuple(value)
-
-    def list_of(self, d: dict[str, Any], key: str, path: str, *, required: bool = True) -> list[Any]:
-        value = self.get(d, key, path, list, required=required, default=[])
-        if required and not value:
-            raise self.fail(f"{path}.{key}", "must not be empty")
-        return value
-
-
-_KIND_NAMES = {str: "a string", int: "a number", float: "a number", bool: "true or false", list: "a list", dict: "a mapping"}
-
-
-def _kind_name(kind: type | tuple[type, ...]) -> str:
-    return " or ".join(dict.fromkeys(_KIND_NAMES.get(k, k.__name__) for k in (kind if isinstance(kind, tuple) else (kind,))))
-
-
 def rubrics_dir() -> Path:
     """Where the packaged rubric data lives."""
     return Path(rubrics.__file__).parent
-
-
-def _load_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RubricError(f"{path.name}: file not found in {path.parent}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RubricError(f"{path.name}: cannot read: {exc}") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise RubricError(f"{path.name}: {where}invalid YAML: {problem}") from None
 
 
 def _parse_check(r: _Reader, raw: Any, path: str, item_id: str) -> Check:
@@ -281,9 +201,13 @@ def load_rubric_file(path: Path) -> Rubric:
     return parse_rubric(_load_yaml(Path(path)), Path(path).name)
 
 
-@functools.lru_cache(maxsize=32)
 def load_rubric(rubric_id: str = "sales-7-phase", lang: str = "ja") -> Rubric:
     """The packaged rubric `rubrics/<id>.<lang>.yaml`, validated once and cached."""
+    return _cached_rubric(rubric_id, lang)
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_rubric(rubric_id: str, lang: str) -> Rubric:
     if not _FILE_ID_RE.match(rubric_id):
         raise RubricError(f"{rubric_id!r}: not a rubric id")
     if not _LANG_RE.match(lang):
@@ -396,9 +320,13 @@ def load_stage_map_file(path: Path) -> StageMap:
     return parse_stage_map(_load_yaml(Path(path)), Path(path).name)
 
 
-@functools.lru_cache(maxsize=32)
 def load_stage_map(provider: str, name: str = "default") -> StageMap:
     """The packaged stage map `rubrics/stage-maps/<provider>-<name>.yaml`, validated once and cached."""
+    return _cached_stage_map(provider, name)
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_stage_map(provider: str, name: str) -> StageMap:
     if not _FILE_ID_RE.match(provider) or not _FILE_ID_RE.match(name):
         raise RubricError(f"{provider}-{name}: not a stage map name")
     filename = f"{provider}-{name}.yaml"
