@@ -215,6 +215,6 @@ def email_draft(card: Scorecard, view: CallView) -> EmailDraft:
     return EmailDraft(subject="Thank you for today - summary and next steps", body="\n".join(lines))
 
 
-def with_follow_up(card: Scorecard, view: CallView, rubric: Rubric) -> Scorecard:
+def with_follow_up(card: Scorecard, view: CallView) -> Scorecard:
     """The scorecard completed with its next actions and email draft."""
     return dataclasses.replace(card, next_actions=next_actions(card), email_draft=email_draft(card, view))

@@ -372,4 +372,4 @@ def score_transcript(transcript: Transcript, *, rubric: Rubric, rep: str | None 
         ng_behaviors=tuple(c.ngs), deal_state=followup.deal_state(view),
         rep_speaker=RepSpeaker(name=rep_name, method=method, confidence=confidence), metrics_basis=metrics_basis(transcript),
     )
-    return followup.with_follow_up(card, view, rubric)
+    return followup.with_follow_up(card, view)
