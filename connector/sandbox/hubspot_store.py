@@ -206,13 +206,14 @@ class HubSpotStore:
         created = created_ms or parse_ms(props.get(t.created_property)) or now
         oid = str(next(self._ids))
         obj = CrmObject(otype, oid, {}, created, max(now, created))
+        written = dict(props)
         props = {k: v for k, v in props.items() if v != ""}
         props.setdefault(t.created_property, iso_ms(created))
         if otype == "tasks":
             props.setdefault("hs_task_status", "NOT_STARTED")
         obj.properties = self._derive(otype, obj, props)
         self.objects[otype][oid] = obj
-        self.log_write(origin, "create", otype, oid, properties=dict(props))
+        self.log_write(origin, "create", otype, oid, properties=written)
         changes = [Change("creation", otype, oid, obj.created_ms, origin)]
         if self.config.property_change_on_create:
             changes += [Change("propertyChange", otype, oid, obj.created_ms, origin, k, v)

@@ -19,9 +19,10 @@ from .hubspot_config import HubSpotSandboxConfig
 from .hubspot_errors import ApiError, validation_error
 
 
-def _rate_limited(message: str, policy: str, retry_after_s: float, headers: dict[str, str]) -> ApiError:
+def _rate_limited(message: str, policy: str, retry_after_s: float | None, headers: dict[str, str]) -> ApiError:
     """HubSpot's 429 body: category RATE_LIMITS plus `errorType`/`policyName` as HubSpot sends them."""
-    headers = dict(headers, **{"Retry-After": str(max(1, math.ceil(retry_after_s)))})
+    if retry_after_s is not None:
+        headers = dict(headers, **{"Retry-After": str(max(1, math.ceil(retry_after_s)))})
     return ApiError(429, "RATE_LIMITS", message, headers=headers,
                     extra={"errorType": "RATE_LIMIT", "policyName": policy})
 
@@ -65,9 +66,8 @@ class RateLimiter:
             while self._search and self._search[0] <= now - 1.0:
                 self._search.popleft()
             if self._daily_used >= c.daily_limit:
-                midnight = datetime.combine(today, datetime.min.time(), timezone.utc).timestamp() + 86_400
-                raise _rate_limited("You have reached your daily limit.", "DAILY", midnight - time.time(),
-                                    self._headers())
+                # No Retry-After: urllib3's default Retry (which the SDK uses) would sleep until midnight.
+                raise _rate_limited("You have reached your daily limit.", "DAILY", None, self._headers())
             if search:
                 if len(self._search) >= c.search_per_second:
                     raise _rate_limited("You have reached your secondly limit.", "SECONDLY",
@@ -96,17 +96,18 @@ class Fault:
     count: int | None = None
     path_prefix: str = "/"
     method: str | None = None
-    retry_after: float | None = None
+    retry_after: int | None = None
     delay_s: float = 0.0
 
     def error(self) -> ApiError:
+        retry_after = {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
         if self.status == 429:
-            return _rate_limited("You have reached your ten_secondly_rolling limit.", "TEN_SECONDLY_ROLLING",
-                                 self.retry_after or 1, {})
+            return ApiError(429, "RATE_LIMITS", "You have reached your ten_secondly_rolling limit.",
+                            headers=retry_after or {"Retry-After": "1"},
+                            extra={"errorType": "RATE_LIMIT", "policyName": "TEN_SECONDLY_ROLLING"})
         category = _CATEGORY_BY_STATUS.get(self.status or 500, "INTERNAL_ERROR")
         message = "internal error" if (self.status or 500) >= 500 else f"Injected fault ({self.status})"
-        headers = {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
-        return ApiError(self.status or 500, category, message, headers=headers)
+        return ApiError(self.status or 500, category, message, headers=retry_after)
 
 
 class FaultInjector:
@@ -129,12 +130,15 @@ class FaultInjector:
         count = body.get("count")
         if count is not None and (not isinstance(count, int) or count < 1):
             raise validation_error("count must be a positive integer")
+        retry_after = body.get("retry_after")
+        if retry_after is not None and (not isinstance(retry_after, int) or retry_after < 0):
+            raise validation_error("retry_after must be a whole number of seconds (as in HubSpot's Retry-After)")
         delay = float(body.get("delay_s") or 0)
         if status is None and delay <= 0:
             raise validation_error("a fault needs a status, a delay_s, or both")
         with self._lock:
             fault = Fault(self._next_id, status, rate, count, body.get("path_prefix") or "/",
-                          (body.get("method") or "").upper() or None, body.get("retry_after"), delay)
+                          (body.get("method") or "").upper() or None, retry_after, delay)
             self._next_id += 1
             self._faults.append(fault)
             return fault
