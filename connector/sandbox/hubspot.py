@@ -10,7 +10,8 @@ Every API request needs `Authorization: Bearer <token>` (401 INVALID_AUTHENTICAT
 rate limits (headers `X-HubSpot-RateLimit-*`, 429 RATE_LIMITS with Retry-After) and may hit an injected fault.
 
 Control API (no auth, JSON), one example each:
-  POST   /_sandbox/reset                      {} → empty portal; webhook target and subscriptions are kept
+  POST   /_sandbox/reset                      {} → as freshly created from its config (records, files, faults,
+         counters, webhook settings and logs all reset)
   POST   /_sandbox/seed                       {"owners": [{"email": "a@b.jp", "firstName": "一郎", "lastName": "鈴木"}],
            "files": [{"name": "call.vtt", "content": "WEBVTT ...", "access": "PRIVATE"}],   # or "content_base64"
            "contacts": [{"properties": {"email": "k@example.jp"}}],

@@ -31,7 +31,8 @@ class HubSpotSandbox:
         self.store.on_change = self.webhooks.on_changes
 
     def reset(self) -> None:
-        """Empty portal again (configured owners, pipelines, properties); webhook target and subscriptions stay."""
+        """As freshly created from its config: no records or files, configured owners, pipelines, properties and
+        webhook settings, no faults, fresh rate-limit and call counters."""
         self.store.reset()
         self.files.reset()
         self.limits.reset()

@@ -82,8 +82,6 @@ class WebhookDispatcher:
 
     def __init__(self, config: HubSpotSandboxConfig) -> None:
         self.config = config
-        self.settings = WebhookSettings(config.webhook_target_url, config.client_secret,
-                                        parse_subscriptions(config.subscriptions))
         self._cond = threading.Condition()
         self._event_ids = itertools.count(4_000_000_001)
         self._batch_ids = itertools.count(1)
@@ -93,8 +91,10 @@ class WebhookDispatcher:
         self.reset()
 
     def reset(self) -> None:
-        """Forget queued events and the delivery log; the target and subscriptions stay."""
+        """Back to the configured target and subscriptions; queued events and the delivery log are dropped."""
         with self._cond:
+            self.settings = WebhookSettings(self.config.webhook_target_url, self.config.client_secret,
+                                            parse_subscriptions(self.config.subscriptions))
             self._pending: list[dict[str, Any]] = []
             self._pending_since = 0.0
             self._scheduled: list[Batch] = []

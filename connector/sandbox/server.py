@@ -56,7 +56,9 @@ class ServerThread:
         self._server = make_server(self.host, self.port, self.app, threaded=True, request_handler=_QuietHandler,
                                    ssl_context=self.ssl_context)
         self.port = self._server.server_port
-        self._thread = threading.Thread(target=self._server.serve_forever, name=f"ServerThread:{self.port}", daemon=True)
+        # A short poll interval keeps stop() fast (tests start and stop many servers).
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name=f"ServerThread:{self.port}", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:

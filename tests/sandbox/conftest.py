@@ -71,7 +71,6 @@ def _server() -> Iterator[tuple[ServerThread, Flask]]:
 def sandbox(_server: tuple[ServerThread, Flask]) -> Sandbox:
     sb = Sandbox(*_server)
     sb.control("POST", "reset")
-    sb.control("POST", "webhooks", {"target_url": None})
     return sb
 
 
