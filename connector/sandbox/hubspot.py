@@ -15,7 +15,8 @@ Control API (no auth, JSON), one example each:
   POST   /_sandbox/seed                       {"owners": [{"email": "a@b.jp", "firstName": "一郎", "lastName": "鈴木"}],
            "files": [{"name": "call.vtt", "content": "WEBVTT ...", "access": "PRIVATE"}],   # or "content_base64"
            "contacts": [{"properties": {"email": "k@example.jp"}}],
-           "deals": [{"properties": {"dealname": "A社", "dealstage": "qualifiedtobuy"}, "createdAt": "2025-01-01T00:00:00Z",
+           "deals": [{"properties": {"dealname": "A社", "dealstage": "qualifiedtobuy"},
+                      "createdAt": "2025-01-01T00:00:00Z",
                       "associations": {"contacts": [0]}}],
            "calls": [{"properties": {"hs_timestamp": "2025-01-02T00:00:00Z"}, "attachments": [0],
                       "associations": {"deals": [0], "contacts": [0]}}],

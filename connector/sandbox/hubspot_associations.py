@@ -132,7 +132,8 @@ def batch_read(from_type: str, to_type: str) -> tuple[dict[str, Any], int]:
                 {"fromObjectId": [fid]}, "crm.associations.NO_ASSOCIATIONS_FOUND"))
             continue
         results.append({"from": {"id": fid},
-                        "to": [{"toObjectId": int(tid), "associationTypes": _specs(a, b, types)} for tid, types in rows]})
+                        "to": [{"toObjectId": int(tid), "associationTypes": _specs(a, b, types)}
+                               for tid, types in rows]})
     return batch_response(results, errors, started, 200)
 
 

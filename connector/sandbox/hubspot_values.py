@@ -88,7 +88,8 @@ def normalize_value(definition: dict[str, Any], value: str, portal: PortalContex
         return value
     if name == "pipeline":
         if value not in portal.pipelines:
-            raise ValueProblem("INVALID_OPTION", f"{value} was not one of the allowed options: {sorted(portal.pipelines)}")
+            raise ValueProblem("INVALID_OPTION",
+                               f"{value} was not one of the allowed options: {sorted(portal.pipelines)}")
         return value
     if name == "dealstage":
         stages = portal.pipelines.get(pipeline or "default", set())

@@ -118,7 +118,8 @@ def test_bare_portal_lacks_dealcoach_properties(make_sandbox: Any, api_error: An
         bare.crm.deals.basic_api.create(simple_public_object_input_for_create=SimplePublicObjectInputForCreate(
             properties={"dealname": "x", "dealcoach_score": "80"}))
     assert err.body["errors"][0] == {"message": 'Property "dealcoach_score" does not exist',
-                                        "code": "PROPERTY_DOESNT_EXIST", "context": {"propertyName": ["dealcoach_score"]}}
+                                        "code": "PROPERTY_DOESNT_EXIST",
+                                        "context": {"propertyName": ["dealcoach_score"]}}
 
 
 def test_calculated_deal_and_task_values(client: Any) -> None:

@@ -53,7 +53,8 @@ def test_demo_flow(client: Any, sandbox: Any) -> None:
 
     # Write back the scorecard and a follow-up task for the owner.
     client.crm.deals.basic_api.update(deal_id, simple_public_object_input=SimplePublicObjectInput(properties={
-        "dealcoach_score": "72", "dealcoach_deal_state": "wadai", "dealcoach_last_scored_at": str(int(time.time() * 1000)),
+        "dealcoach_score": "72", "dealcoach_deal_state": "wadai",
+        "dealcoach_last_scored_at": str(int(time.time() * 1000)),
         "dealcoach_bant": "budget: found; authority: not found"}))
     task = client.crm.objects.tasks.basic_api.create(simple_public_object_input_for_create=Create(
         properties={"hs_timestamp": str(int(time.time() * 1000) + DAY_MS), "hs_task_subject": "A社へ見積を送付",
