@@ -47,7 +47,8 @@ def _parse(data: bytes | str, *, filename: str, language: str | None) -> Transcr
     text = _decode(data)
     if not text.strip():
         raise TranscriptError("transcript is empty")
-    fmt = _format_from_name(filename) or _sniff(text)
+    named = _format_from_name(filename)
+    fmt = _sniff(text) if named in (None, "text") else named
     json_language: str | None = None
     if fmt == "json":
         segments, json_language = _parse_json(text)
@@ -106,7 +107,7 @@ def _sniff(text: str) -> str:
     head = text.lstrip()
     if head.startswith("WEBVTT"):
         return "vtt"
-    if head.startswith(("{", "[")):
+    if head.startswith("{") or re.match(r"\[\s*(\{|\]|$)", head):
         return "json"
     first_block = head.split("\n\n", 1)[0].split("\n")
     if len(first_block) >= 2 and first_block[0].strip().isdigit() and _TIMING_RE.match(first_block[1]):

@@ -60,6 +60,13 @@ def test_plain_text_continuation_lines_timestamps_and_clock_times():
         ("山田", "本日はよろしくお願いします。会議は10:30までです。", 5.0), ("佐藤", "はい、お願いします。", None)]
 
 
+def test_content_beats_a_txt_extension_and_bracketed_times_are_not_json(fixtures_dir):
+    vtt = (fixtures_dir / "discovery_good.ja.vtt").read_bytes()
+    assert parse_transcript(vtt, filename="export.txt").segments[0].start == 0.0
+    t = parse_transcript("[00:01] 山田: はい。\n[00:03] 佐藤: どうも。")
+    assert [(s.speaker, s.start) for s in t.segments] == [("山田", 1.0), ("佐藤", 3.0)]
+
+
 def test_language_argument_wins_then_json_then_detection():
     doc = json.dumps({"language": "en", "segments": [{"speaker": "A", "text": "こんにちは"}]})
     assert parse_transcript(doc).language == "en"
