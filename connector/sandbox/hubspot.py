@@ -54,7 +54,7 @@ import re
 import time
 import uuid
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from . import hubspot_schema as schema
@@ -145,6 +145,12 @@ def _http_error(err: HTTPException) -> Response:
     return _api_error(ApiError(err.code or 500, category, err.description or err.name))
 
 
+def _internal_error(err: Exception) -> Response:
+    """A bug in the sandbox answers like HubSpot's 500 (and is logged), so clients see a retryable error."""
+    current_app.logger.exception("hubspot_sandbox.internal_error", exc_info=err)
+    return _api_error(ApiError(500, "INTERNAL_ERROR", "internal error"))
+
+
 def create_hubspot_sandbox(config: HubSpotSandboxConfig | None = None) -> Flask:
     """A Flask app serving one in-memory HubSpot portal; state at `app.extensions["hubspot_sandbox"]`."""
     sandbox = HubSpotSandbox((config or HubSpotSandboxConfig()).copy())
@@ -158,6 +164,7 @@ def create_hubspot_sandbox(config: HubSpotSandboxConfig | None = None) -> Flask:
     app.after_request(_finish)
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _internal_error)
     return app
 
 

@@ -14,6 +14,7 @@ from . import hubspot_schema as schema
 from .hubspot_errors import standard_error, validation_error
 from .hubspot_objects import batch_response
 from .hubspot_state import api_origin, base_url, current, int_arg, json_body
+from .hubspot_store import association_spec
 from .hubspot_values import now_ms
 
 bp = Blueprint("hubspot_associations", __name__)
@@ -64,16 +65,16 @@ def create_default(from_type: str, from_id: str, to_type: str, to_id: str) -> di
 @bp.put(f"{_OBJ}/<to_type>/<to_id>")
 def create_labelled(from_type: str, from_id: str, to_type: str, to_id: str) -> tuple[dict[str, Any], int]:
     a, b = _types(from_type, to_type)
-    specs = json_body()
-    if not isinstance(specs, list) or not specs:
+    specs = json_body(kind=list)
+    if not specs:
         raise validation_error("The request body must be a non-empty list of association specs")
     store = current().store
+    types = [association_spec(spec) for spec in specs]
     with store.lock:
-        for spec in specs:
-            store.check_type_id(a, b, spec.get("associationCategory", ""), int(spec.get("associationTypeId", 0)))
-        for spec in specs:
-            store.associate(a, from_id, b, to_id, spec.get("associationCategory", ""),
-                            int(spec.get("associationTypeId", 0)), api_origin())
+        for category, type_id in types:
+            store.check_type_id(a, b, category, type_id)
+        for category, type_id in types:
+            store.associate(a, from_id, b, to_id, category, type_id, api_origin())
     return _labels_pair(a, from_id, b, to_id), 201
 
 
@@ -101,8 +102,8 @@ def get_page(from_type: str, from_id: str, to_type: str) -> dict[str, Any]:
 
 def _inputs() -> list[dict[str, Any]]:
     inputs = json_body().get("inputs")
-    if not isinstance(inputs, list):
-        raise validation_error("inputs is required and must be a list")
+    if not isinstance(inputs, list) or not all(isinstance(i, dict) for i in inputs):
+        raise validation_error("inputs is required and must be a list of objects")
     if len(inputs) > BATCH_LIMIT:
         raise validation_error(f"Batch input of {len(inputs)} items exceeds the limit of {BATCH_LIMIT}.")
     return inputs
@@ -143,16 +144,16 @@ def batch_create(from_type: str, to_type: str) -> tuple[dict[str, Any], int]:
     a, b = _types(from_type, to_type)
     store = current().store
     inputs = _inputs()
+    planned = [(_id(item, "from"), _id(item, "to"), [association_spec(spec) for spec in item.get("types") or []])
+               for item in inputs]
     with store.lock:
-        for item in inputs:
-            for spec in item.get("types") or []:
-                store.check_type_id(a, b, spec.get("associationCategory", ""), int(spec.get("associationTypeId", 0)))
+        for _, _, types in planned:
+            for category, type_id in types:
+                store.check_type_id(a, b, category, type_id)
         pairs = []
-        for item in inputs:
-            fid, tid = _id(item, "from"), _id(item, "to")
-            for spec in item.get("types") or []:
-                store.associate(a, fid, b, tid, spec.get("associationCategory", ""),
-                                int(spec.get("associationTypeId", 0)), api_origin())
+        for fid, tid, types in planned:
+            for category, type_id in types:
+                store.associate(a, fid, b, tid, category, type_id, api_origin())
             pairs.append(_labels_pair(a, fid, b, tid))
     return batch_response(pairs, [], started, 201)
 

@@ -63,8 +63,9 @@ def _pipeline_json(p: dict[str, Any]) -> dict[str, Any]:
 
 def _deal_pipelines(object_type: str) -> list[dict[str, Any]]:
     """Deals have the configured pipelines; the other object types DealCoach touches have none here."""
-    otype = current().store.object_type(object_type)
-    return current().store.pipelines if otype == "deals" else []
+    store = current().store
+    with store.lock:
+        return list(store.pipelines) if store.object_type(object_type) == "deals" else []
 
 
 @bp.get("/crm/v3/pipelines/<object_type>")
@@ -90,8 +91,10 @@ def _owner_json(o: dict[str, Any]) -> dict[str, Any]:
 
 @bp.get("/crm/v3/owners/", strict_slashes=False)
 def list_owners() -> dict[str, Any]:
-    owners = [o for o in current().store.owners
-              if bool(o.get("archived", False)) == (request.args.get("archived", "false").lower() == "true")]
+    store = current().store
+    archived = request.args.get("archived", "false").lower() == "true"
+    with store.lock:
+        owners = [o for o in store.owners if bool(o.get("archived", False)) == archived]
     email = request.args.get("email")
     if email:
         owners = [o for o in owners if str(o.get("email", "")).lower() == email.lower()]
@@ -110,7 +113,9 @@ def list_owners() -> dict[str, Any]:
 @bp.get("/crm/v3/owners/<owner_id>")
 def get_owner(owner_id: str) -> dict[str, Any]:
     key = "userId" if request.args.get("idProperty") == "userId" else "id"
-    owner = next((o for o in current().store.owners if str(o.get(key)) == owner_id), None)
+    store = current().store
+    with store.lock:
+        owner = next((o for o in store.owners if str(o.get(key)) == owner_id), None)
     if owner is None:
         raise not_found(f"Unable to find owner with {key} {owner_id}", owner_id)
     return _owner_json(owner)

@@ -67,8 +67,8 @@ def _v3_associations(obj: CrmObject, to_types: list[str]) -> dict[str, Any]:
 
 def _batch_inputs(body: dict[str, Any]) -> list[dict[str, Any]]:
     inputs = body.get("inputs")
-    if not isinstance(inputs, list):
-        raise validation_error("inputs is required and must be a list")
+    if not isinstance(inputs, list) or not all(isinstance(i, dict) for i in inputs):
+        raise validation_error("inputs is required and must be a list of objects")
     if len(inputs) > BATCH_LIMIT:
         raise validation_error(f"Batch input of {len(inputs)} items exceeds the limit of {BATCH_LIMIT} per request.")
     return inputs

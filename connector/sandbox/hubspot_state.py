@@ -53,17 +53,20 @@ def api_origin() -> Origin:
     return Origin("API", str(current().config.app_id), request.method, request.path)
 
 
-def json_body(default: Any = None) -> Any:
-    """The parsed JSON body, or HubSpot's 400 for malformed input."""
+def json_body(default: Any = None, *, kind: type = dict) -> Any:
+    """The parsed JSON body (an object unless `kind` says otherwise), or HubSpot's 400 for malformed input."""
     raw = request.get_data(as_text=True)
     if not raw.strip():
         if default is not None:
             return default
         raise validation_error("Invalid input JSON: the request body is empty")
     try:
-        return json.loads(raw)
+        body = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise validation_error(f"Invalid input JSON on line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    if not isinstance(body, kind):
+        raise validation_error(f"Invalid input JSON: expected a JSON {'array' if kind is list else 'object'}")
+    return body
 
 
 def list_arg(name: str) -> list[str]:

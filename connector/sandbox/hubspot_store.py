@@ -126,6 +126,8 @@ class HubSpotStore:
     def normalize(self, otype: str, props: dict[str, Any], *, existing: CrmObject | None, trusted: bool = False
                   ) -> dict[str, str]:
         """Check and normalize written values like HubSpot; `trusted` (seeding) may set read-only values."""
+        if not isinstance(props, dict):
+            raise validation_error("properties must be a JSON object")
         defs = self.properties[otype]
         portal = self.portal()
         current = existing.properties if existing else {}
@@ -281,12 +283,13 @@ class HubSpotStore:
 
     def _association_inputs(self, otype: str, raw: list[dict[str, Any]]) -> list[tuple[str, str, str, int]]:
         """Resolve v3 create-time associations (`{to:{id}, types:[...]}`); the target type follows from the id."""
+        if not isinstance(raw, list) or not all(isinstance(a, dict) for a in raw):
+            raise validation_error("associations must be a list of {to, types} objects")
         out = []
         for a in raw:
             to_id = str((a.get("to") or {}).get("id", ""))
             for spec in a.get("types") or []:
-                category = spec.get("associationCategory", "HUBSPOT_DEFINED")
-                type_id = int(spec.get("associationTypeId", 0))
+                category, type_id = association_spec(spec)
                 to_type = self.target_type(otype, type_id)
                 if self.find(to_type, to_id) is None:
                     raise validation_error(f"Could not find {schema.OBJECT_TYPES[to_type].singular} with id {to_id} "
@@ -374,6 +377,16 @@ class HubSpotStore:
 
 # Calculated timestamps change on every write; HubSpot doesn't allow subscribing to them either.
 _NOISE = frozenset({"hs_lastmodifieddate", "lastmodifieddate"})
+
+
+def association_spec(spec: Any) -> tuple[str, int]:
+    """(associationCategory, associationTypeId) of an association spec, or 400 when malformed."""
+    if not isinstance(spec, dict):
+        raise validation_error("Each association type must be an object")
+    raw = spec.get("associationTypeId")
+    if isinstance(raw, bool) or not str(raw).isdigit():
+        raise validation_error(f"associationTypeId must be an integer; got {raw!r}")
+    return str(spec.get("associationCategory", "")), int(str(raw))
 
 
 def custom_property(body: dict[str, Any], created_ms: int) -> dict[str, Any]:

@@ -198,3 +198,21 @@ def test_unknown_object_type_is_400(client: Any, api_error: Any) -> None:
 def test_object_type_ids_in_paths(client: Any) -> None:
     call = _create(client, "0-48", {"hs_timestamp": TS})
     assert client.crm.objects.basic_api.get_by_id("calls", call.id).id == call.id
+
+
+@pytest.mark.parametrize(("method", "path", "body", "status"), [
+    ("POST", "/crm/v3/objects/deals", "{not json", 400),
+    ("POST", "/crm/v3/objects/deals", '{"properties": ["dealname"]}', 400),
+    ("POST", "/crm/v3/objects/calls", '{"properties": {"hs_timestamp": "1"}, "associations": '
+                                      '[{"to": {"id": "1"}, "types": [{"associationTypeId": "abc"}]}]}', 400),
+    ("POST", "/crm/v3/objects/deals/batch/create", '{"inputs": [1, 2]}', 400),
+    ("PUT", "/crm/v4/objects/deals/1/associations/calls/2", '{"not": "a list"}', 400),
+    ("GET", "/crm/v3/no/such/endpoint", "", 404),
+    ("PUT", "/crm/v3/objects/deals", "{}", 405),
+])
+def test_malformed_requests_get_hubspot_error_bodies(sandbox: Any, method: str, path: str, body: str,
+                                                     status: int) -> None:
+    resp = sandbox.http.request(method, f"{sandbox.url}{path}", data=body, timeout=5, headers={
+        "Authorization": "Bearer sandbox-token", "Content-Type": "application/json"})
+    assert resp.status_code == status
+    assert {"status", "message", "correlationId", "category"} <= set(resp.json())
