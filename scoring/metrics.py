@@ -116,7 +116,7 @@ def _turn_length(turn: Turn, basis: str) -> float:
 
 
 def compute_metrics(transcript: Transcript, rep_speaker: str) -> dict[str, float | int]:
-    """The §5 `metrics` block for one call, measured from timestamps or estimated from characters."""
+    """The §5 `metrics` block, measured from timestamps or estimated from characters (then `patience_s` is 0.0: gaps are unobservable)."""
     basis = metrics_basis(transcript)
     timed = _timed(transcript)
     all_turns = turns(transcript)
