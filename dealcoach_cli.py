@@ -56,7 +56,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     from scoring.offline import score_transcript
     from scoring.render import render_note_html
-    from scoring.rubric import load_rubric, load_stage_map
+    from scoring.rubric import load_rubric_or_reference, load_stage_map
     from scoring.transcript import TranscriptError, parse_transcript
 
     if args.scorer == "llm":
@@ -68,7 +68,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     except (OSError, TranscriptError) as exc:
         print(f"cannot read transcript {path}: {exc}", file=sys.stderr)
         return 2
-    rubric = load_rubric(args.rubric, args.lang or transcript.language)
+    rubric = load_rubric_or_reference(args.rubric, args.lang or transcript.language)
     phase = load_stage_map("hubspot").phase_for(args.stage) if args.stage else None
     card = score_transcript(transcript, rubric=rubric, rep=args.rep, stage_phase=phase)
     if args.json:

@@ -260,9 +260,13 @@ class HubSpotCrm:
                     ids_by_key[key] = str(obj.id)
             if len(resp.results) != len(chunk):
                 raise FatalCrmError("HubSpot batch create returned fewer tasks than sent")
-        missing = [s.key for s in specs if s.key not in ids_by_key]
-        if missing:
-            raise FatalCrmError(f"HubSpot batch create: cannot map {len(missing)} result(s) back to their keys")
+        missing = [s for s in specs if s.key not in ids_by_key]
+        for deal_id in dict.fromkeys(s.deal_id for s in missing):
+            # Batch results come in no guaranteed order and may omit properties: read the markers back.
+            ids_by_key.update({m.key: m.id for m in self.list_marked(deal_id=deal_id, kind="task")})
+        unmapped = [s.key for s in specs if s.key not in ids_by_key]
+        if unmapped:
+            raise FatalCrmError(f"HubSpot batch create: cannot map {len(unmapped)} result(s) back to their keys")
         return [ids_by_key[s.key] for s in specs]
 
     def update_tasks(self, updates: Mapping[str, TaskSpec]) -> None:

@@ -206,6 +206,12 @@ def load_rubric(rubric_id: str = "sales-7-phase", lang: str = "ja") -> Rubric:
     return _cached_rubric(rubric_id, lang)
 
 
+def load_rubric_or_reference(rubric_id: str, lang: str) -> Rubric:
+    """The rubric in `lang` when that translation ships, else the Japanese reference version."""
+    exists = (rubrics_dir() / f"{rubric_id}.{lang}.yaml").is_file()
+    return load_rubric(rubric_id, lang if exists else "ja")
+
+
 @functools.lru_cache(maxsize=32)
 def _cached_rubric(rubric_id: str, lang: str) -> Rubric:
     if not _FILE_ID_RE.match(rubric_id):

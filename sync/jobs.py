@@ -20,7 +20,7 @@ from connector.models import Attachment, CallRef, Deal, Event, NoteSpec, TaskSpe
 from connector.tenants import Tenant, TenantRegistry, crm_for
 from scoring.offline import score_transcript
 from scoring.render import render_next_action_task, render_note_html, render_stage_task
-from scoring.rubric import load_rubric, load_stage_map
+from scoring.rubric import Rubric, load_rubric_or_reference, load_stage_map
 from scoring.scorecard import Scorecard
 from scoring.transcript import TranscriptError, parse_transcript
 from sync.state import DealState
@@ -82,7 +82,7 @@ def process_call(event_dict: dict[str, Any]) -> dict[str, Any]:
     except TranscriptError as exc:
         log.warning("sync.call.transcript_unreadable tenant=%s call=%s reason=%s", event.tenant, call.id, exc)
         return {"status": "skipped", "reason": "transcript_unreadable"}
-    rubric = load_rubric(settings.rubric, transcript.language if transcript.language in ("ja", "en") else settings.language)
+    rubric = load_rubric_or_reference(settings.rubric, transcript.language)
     stage_map = load_stage_map(ctx.tenant.provider)
     call_at = call.occurred_at or event.occurred_at
     written: dict[str, Any] = {"status": "done", "call": call.id, "deals": {}}
@@ -94,7 +94,7 @@ def process_call(event_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def _write_call_results(ctx: JobContext, deal: Deal, call: CallRef, call_at: datetime, scorecard: Scorecard,
-                        rubric: Any) -> dict[str, Any]:
+                        rubric: Rubric) -> dict[str, Any]:
     tenant, settings = ctx.tenant, ctx.tenant.settings
     base_key = f"{tenant.id}/deal-{deal.id}/call-{call.id}"
     owner = call.owner_id or deal.owner_id
@@ -158,7 +158,7 @@ def handle_stage_change(event_dict: dict[str, Any]) -> dict[str, Any]:
     settings = ctx.tenant.settings
     if phase is None or deal.is_closed or not settings.stage_tasks:
         return {"status": "recorded", "stage": stage, "task": None}
-    rubric = load_rubric(settings.rubric, settings.language)
+    rubric = load_rubric_or_reference(settings.rubric, settings.language)
     latest = state.latest_scorecard()
     scorecard = Scorecard.from_dict(latest) if latest else None
     subject, body = render_stage_task(phase, rubric=rubric, scorecard=scorecard, lang=settings.language,
