@@ -56,6 +56,7 @@ def _default_results(from_type: str, from_id: str, to_type: str, to_id: str) -> 
 
 @bp.put(f"{_OBJ}/default/<to_type>/<to_id>")
 def create_default(from_type: str, from_id: str, to_type: str, to_id: str) -> dict[str, Any]:
+    """PUT .../associations/default/{toType}/{toId}: the unlabelled HUBSPOT_DEFINED type, both ways."""
     started = now_ms()
     a, b = _types(from_type, to_type)
     current().store.associate(a, from_id, b, to_id, "HUBSPOT_DEFINED", schema.default_type_id(a, b), api_origin())
@@ -64,6 +65,7 @@ def create_default(from_type: str, from_id: str, to_type: str, to_id: str) -> di
 
 @bp.put(f"{_OBJ}/<to_type>/<to_id>")
 def create_labelled(from_type: str, from_id: str, to_type: str, to_id: str) -> tuple[dict[str, Any], int]:
+    """PUT .../associations/{toType}/{toId} with a list of specs; every spec is checked before any is stored."""
     a, b = _types(from_type, to_type)
     specs = json_body(kind=list)
     if not specs:
@@ -80,6 +82,7 @@ def create_labelled(from_type: str, from_id: str, to_type: str, to_id: str) -> t
 
 @bp.delete(f"{_OBJ}/<to_type>/<to_id>")
 def archive(from_type: str, from_id: str, to_type: str, to_id: str) -> Response:
+    """DELETE .../associations/{toType}/{toId}: removes every association type between the two records."""
     a, b = _types(from_type, to_type)
     current().store.unassociate(a, from_id, b, to_id, api_origin())
     return Response(status=204)
@@ -87,6 +90,7 @@ def archive(from_type: str, from_id: str, to_type: str, to_id: str) -> Response:
 
 @bp.get(f"{_OBJ}/<to_type>")
 def get_page(from_type: str, from_id: str, to_type: str) -> dict[str, Any]:
+    """GET .../associations/{toType}: associated ids with their types, paged by `after` (≤ 500 per page)."""
     a, b = _types(from_type, to_type)
     limit = int_arg("limit", 500, 500)
     after = request.args.get("after", "0")
@@ -140,6 +144,7 @@ def batch_read(from_type: str, to_type: str) -> tuple[dict[str, Any], int]:
 
 @bp.post("/crm/v4/associations/<from_type>/<to_type>/batch/create")
 def batch_create(from_type: str, to_type: str) -> tuple[dict[str, Any], int]:
+    """POST .../batch/create: labelled associations for many pairs; answers `LabelsBetweenObjectPair`s."""
     started = now_ms()
     a, b = _types(from_type, to_type)
     store = current().store
@@ -160,6 +165,7 @@ def batch_create(from_type: str, to_type: str) -> tuple[dict[str, Any], int]:
 
 @bp.post("/crm/v4/associations/<from_type>/<to_type>/batch/associate/default")
 def batch_default(from_type: str, to_type: str) -> tuple[dict[str, Any], int]:
+    """POST .../batch/associate/default: default associations for many pairs."""
     started = now_ms()
     a, b = _types(from_type, to_type)
     results: list[dict[str, Any]] = []
@@ -172,6 +178,7 @@ def batch_default(from_type: str, to_type: str) -> tuple[dict[str, Any], int]:
 
 @bp.post("/crm/v4/associations/<from_type>/<to_type>/batch/archive")
 def batch_archive(from_type: str, to_type: str) -> Response:
+    """POST .../batch/archive: remove associations from each `from` to its `to` list (204)."""
     a, b = _types(from_type, to_type)
     for item in _inputs():
         fid = _id(item, "from")

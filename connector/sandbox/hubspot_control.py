@@ -22,6 +22,7 @@ SEED_ORDER = ("contacts", "deals", "calls", "notes", "tasks", "emails", "meeting
 
 @bp.post("/reset")
 def reset() -> dict[str, Any]:
+    """Put the portal back to its configured initial state."""
     current().reset()
     return {"status": "reset"}
 
@@ -126,23 +127,27 @@ def changes() -> dict[str, Any]:
 
 @bp.post("/faults")
 def add_fault() -> tuple[dict[str, Any], int]:
+    """Inject a fault (status, rate or count, path prefix, method, Retry-After, delay)."""
     fault = current().faults.add(json_body())
     return {"id": fault.id, "faults": current().faults.list()}, 201
 
 
 @bp.get("/faults")
 def list_faults() -> dict[str, Any]:
+    """The faults still armed (counted faults disappear when used up)."""
     return {"faults": current().faults.list()}
 
 
 @bp.delete("/faults")
 def clear_faults() -> Response:
+    """Disarm every fault."""
     current().faults.clear()
     return Response(status=204)
 
 
 @bp.get("/writes")
 def writes() -> dict[str, Any]:
+    """DealCoach's API writes, filterable by objectType, action and method, for assertions."""
     store = current().store
     with store.lock:
         rows = list(store.writes)
@@ -154,6 +159,7 @@ def writes() -> dict[str, Any]:
 
 @bp.get("/calls")
 def calls() -> dict[str, Any]:
+    """API call counts by endpoint template and by status, to check API budget use."""
     return current().calls.snapshot()
 
 
@@ -180,17 +186,20 @@ def _settings() -> dict[str, Any]:
 
 @bp.post("/webhooks")
 def configure_webhooks() -> dict[str, Any]:
+    """Set the webhook target URL, client secret and/or subscriptions."""
     current().webhooks.configure(json_body())
     return _settings()
 
 
 @bp.get("/webhooks")
 def get_webhooks() -> dict[str, Any]:
+    """The current webhook target and subscriptions."""
     return _settings()
 
 
 @bp.post("/webhooks/flush")
 def flush_webhooks() -> dict[str, Any]:
+    """Wait until every queued webhook is delivered or given up on; returns the delivery log."""
     body = json_body(default={})
     settled = current().webhooks.flush(float(body.get("timeout_s", 10)))
     return {"settled": settled, "deliveries": current().webhooks.deliveries}
@@ -198,14 +207,17 @@ def flush_webhooks() -> dict[str, Any]:
 
 @bp.get("/webhooks/deliveries")
 def deliveries() -> dict[str, Any]:
+    """The webhook delivery log: batches, event ids, attempts with statuses or errors."""
     return {"deliveries": current().webhooks.deliveries}
 
 
 @bp.get("/webhooks/events")
 def events() -> dict[str, Any]:
+    """Every webhook event generated, also when no target is set (bounded log)."""
     return {"events": current().webhooks.events}
 
 
 @bp.post("/webhooks/redeliver")
 def redeliver() -> dict[str, Any]:
+    """Resend the last delivered batch unchanged, to test duplicate handling."""
     return current().webhooks.redeliver()

@@ -52,10 +52,12 @@ class ApiError(Exception):
 
 
 def validation_error(message: str, **kwargs: Any) -> ApiError:
+    """400 VALIDATION_ERROR, HubSpot's answer to any malformed or invalid input."""
     return ApiError(400, "VALIDATION_ERROR", message, **kwargs)
 
 
 def not_found(message: str, object_id: str | None = None) -> ApiError:
+    """404 OBJECT_NOT_FOUND with `context.id` when an id was asked for."""
     context = {"id": [object_id]} if object_id is not None else None
     return ApiError(404, "OBJECT_NOT_FOUND", message, context=context)
 
@@ -66,6 +68,7 @@ def object_not_found(object_id: str) -> ApiError:
 
 
 def unknown_object_type(raw: str) -> ApiError:
+    """What HubSpot answers for a path with an object type it cannot resolve."""
     return validation_error(f"Unable to infer object type from: {raw}")
 
 

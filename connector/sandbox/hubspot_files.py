@@ -23,6 +23,7 @@ _DENIED = ('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</C
 
 @bp.post("/files/v3/files")
 def upload() -> tuple[dict[str, Any], int]:
+    """POST /files/v3/files (multipart), 201 with the `File`."""
     part = request.files.get("file")
     if part is None:
         raise validation_error("file is required")
@@ -41,12 +42,14 @@ def upload() -> tuple[dict[str, Any], int]:
 
 @bp.get("/files/v3/files/<file_id>")
 def get_file(file_id: str) -> dict[str, Any]:
+    """GET /files/v3/files/{fileId}."""
     sb = current()
     return file_json(sb.files.get(file_id), base_url(), sb.config.portal_id)
 
 
 @bp.delete("/files/v3/files/<file_id>")
 def archive_file(file_id: str) -> Response:
+    """DELETE /files/v3/files/{fileId} (archive), 204."""
     sb = current()
     sb.files.archive(file_id)
     sb.store.log_write(api_origin(), "archive", "files", file_id)
@@ -55,6 +58,7 @@ def archive_file(file_id: str) -> Response:
 
 @bp.get("/files/v3/files/<file_id>/signed-url")
 def signed_url(file_id: str) -> dict[str, Any]:
+    """GET /files/v3/files/{fileId}/signed-url: a download link that needs no token and expires."""
     sb = current()
     raw = request.args.get("expirationSeconds", "3600")
     if not raw.isdigit() or not 1 <= int(raw) <= 86_400:

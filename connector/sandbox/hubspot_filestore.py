@@ -33,6 +33,8 @@ _TYPE_BY_EXTENSION = {
 
 @dataclass
 class StoredFile:
+    """One uploaded file; HubSpot splits the name from the extension."""
+
     id: str
     name: str
     extension: str
@@ -46,11 +48,13 @@ class StoredFile:
 
     @property
     def path(self) -> str:
+        """Folder path plus file name, as in the File object's `path`."""
         filename = f"{self.name}.{self.extension}" if self.extension else self.name
         return f"{self.folder_path.rstrip('/')}/{filename}"
 
     @property
     def filename(self) -> str:
+        """Name with extension, for downloads."""
         return self.path.rsplit("/", 1)[-1]
 
 
@@ -63,6 +67,7 @@ class FileStore:
         self.reset()
 
     def reset(self) -> None:
+        """No files and no folders."""
         with self._lock:
             self.files: dict[str, StoredFile] = {}
             self.folders: dict[str, str] = {}
@@ -101,6 +106,7 @@ class FileStore:
             return f
 
     def get(self, file_id: str) -> StoredFile:
+        """The live file, or 404 like the Files API."""
         with self._lock:
             f = self.files.get(str(file_id))
             if f is None or f.archived:
@@ -108,10 +114,12 @@ class FileStore:
             return f
 
     def by_path(self, path: str) -> StoredFile | None:
+        """The live file hosted at `path`, for the public `url`."""
         with self._lock:
             return next((f for f in self.files.values() if f.path == path and not f.archived), None)
 
     def archive(self, file_id: str) -> None:
+        """Archive a file; its links stop working."""
         self.get(file_id).archived = True
 
     def _signature(self, file_id: str, expires: int) -> str:
@@ -127,12 +135,14 @@ class FileStore:
                 "type": file_type(f), "size": len(f.content)}
 
     def check_signature(self, file_id: str, expires: str, signature: str) -> bool:
+        """Whether a signed download link is genuine and not yet expired."""
         if not expires.isdigit() or int(expires) < time.time():
             return False
         return hmac.compare_digest(signature, self._signature(file_id, int(expires)))
 
 
 def file_type(f: StoredFile) -> str:
+    """HubSpot's coarse file `type` (AUDIO, MOVIE, IMG, DOCUMENT, OTHER), from the extension."""
     return _TYPE_BY_EXTENSION.get(f.extension, "OTHER")
 
 

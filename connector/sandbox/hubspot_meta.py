@@ -22,6 +22,7 @@ def _property_json(d: dict[str, Any]) -> dict[str, Any]:
 
 @bp.get("/crm/v3/properties/<object_type>")
 def list_properties(object_type: str) -> dict[str, Any]:
+    """GET /crm/v3/properties/{objectType}: every property definition of the type."""
     store = current().store
     otype = store.object_type(object_type)
     if request.args.get("archived", "false").lower() == "true":
@@ -34,6 +35,7 @@ def list_properties(object_type: str) -> dict[str, Any]:
 
 @bp.get("/crm/v3/properties/<object_type>/<property_name>")
 def get_property(object_type: str, property_name: str) -> dict[str, Any]:
+    """GET /crm/v3/properties/{objectType}/{propertyName}, 404 when the portal lacks it."""
     store = current().store
     otype = store.object_type(object_type)
     d = store.properties[otype].get(property_name)
@@ -44,6 +46,7 @@ def get_property(object_type: str, property_name: str) -> dict[str, Any]:
 
 @bp.post("/crm/v3/properties/<object_type>")
 def create_property(object_type: str) -> tuple[dict[str, Any], int]:
+    """POST /crm/v3/properties/{objectType}: 201, or 409 when the name is taken."""
     store = current().store
     otype = store.object_type(object_type)
     d = store.create_property(otype, json_body())
@@ -70,11 +73,13 @@ def _deal_pipelines(object_type: str) -> list[dict[str, Any]]:
 
 @bp.get("/crm/v3/pipelines/<object_type>")
 def list_pipelines(object_type: str) -> dict[str, Any]:
+    """GET /crm/v3/pipelines/{objectType}: the configured deal pipelines with their stages."""
     return {"results": [_pipeline_json(p) for p in _deal_pipelines(object_type)]}
 
 
 @bp.get("/crm/v3/pipelines/<object_type>/<pipeline_id>")
 def get_pipeline(object_type: str, pipeline_id: str) -> dict[str, Any]:
+    """GET /crm/v3/pipelines/{objectType}/{pipelineId}."""
     p = next((p for p in _deal_pipelines(object_type) if p["id"] == pipeline_id), None)
     if p is None:
         raise not_found(f"Unable to find pipeline {pipeline_id}", pipeline_id)
@@ -91,6 +96,7 @@ def _owner_json(o: dict[str, Any]) -> dict[str, Any]:
 
 @bp.get("/crm/v3/owners/", strict_slashes=False)
 def list_owners() -> dict[str, Any]:
+    """GET /crm/v3/owners/: owners paged by `after`, optionally filtered by email."""
     store = current().store
     archived = request.args.get("archived", "false").lower() == "true"
     with store.lock:
@@ -112,6 +118,7 @@ def list_owners() -> dict[str, Any]:
 
 @bp.get("/crm/v3/owners/<owner_id>")
 def get_owner(owner_id: str) -> dict[str, Any]:
+    """GET /crm/v3/owners/{ownerId} (idProperty=id or userId)."""
     key = "userId" if request.args.get("idProperty") == "userId" else "id"
     store = current().store
     with store.lock:

@@ -96,6 +96,7 @@ def _lookup(otype: str, object_id: str, id_property: str | None, *, archived: bo
 
 @bp.post("/crm/v3/objects/<object_type>")
 def create(object_type: str) -> tuple[dict[str, Any], int]:
+    """POST /crm/v3/objects/{type}: 201 with the record; associations may be created in the same call."""
     otype = current().store.object_type(object_type)
     body = json_body()
     obj = current().store.create_many(otype, [{"properties": body.get("properties") or {},
@@ -105,6 +106,7 @@ def create(object_type: str) -> tuple[dict[str, Any], int]:
 
 @bp.get("/crm/v3/objects/<object_type>/<object_id>")
 def get_by_id(object_type: str, object_id: str) -> dict[str, Any]:
+    """GET /crm/v3/objects/{type}/{id} with `properties`, `associations`, `archived`, `idProperty`."""
     otype = current().store.object_type(object_type)
     archived = request.args.get("archived", "false").lower() == "true"
     obj = _lookup(otype, object_id, request.args.get("idProperty"), archived=archived)
@@ -115,6 +117,7 @@ def get_by_id(object_type: str, object_id: str) -> dict[str, Any]:
 
 @bp.patch("/crm/v3/objects/<object_type>/<object_id>")
 def update(object_type: str, object_id: str) -> dict[str, Any]:
+    """PATCH /crm/v3/objects/{type}/{id}: partial update; an empty string clears a value."""
     store = current().store
     otype = store.object_type(object_type)
     obj = _lookup(otype, object_id, request.args.get("idProperty"))
@@ -127,6 +130,7 @@ def update(object_type: str, object_id: str) -> dict[str, Any]:
 
 @bp.delete("/crm/v3/objects/<object_type>/<object_id>")
 def archive(object_type: str, object_id: str) -> Response:
+    """DELETE /crm/v3/objects/{type}/{id}: archive (soft delete), 204."""
     store = current().store
     store.archive_many(store.object_type(object_type), [object_id], api_origin())
     return Response(status=204)
@@ -134,6 +138,7 @@ def archive(object_type: str, object_id: str) -> Response:
 
 @bp.get("/crm/v3/objects/<object_type>")
 def get_page(object_type: str) -> dict[str, Any]:
+    """GET /crm/v3/objects/{type}: records in id order, paged by `after` (≤ 100 per page)."""
     store = current().store
     otype = store.object_type(object_type)
     limit = int_arg("limit", 10, 100)
@@ -150,6 +155,7 @@ def get_page(object_type: str) -> dict[str, Any]:
 
 @bp.post("/crm/v3/objects/<object_type>/batch/create")
 def batch_create(object_type: str) -> tuple[dict[str, Any], int]:
+    """POST .../batch/create: ≤ 100 records, all or nothing, 201."""
     started = now_ms()
     store = current().store
     otype = store.object_type(object_type)
@@ -161,6 +167,7 @@ def batch_create(object_type: str) -> tuple[dict[str, Any], int]:
 
 @bp.post("/crm/v3/objects/<object_type>/batch/read")
 def batch_read(object_type: str) -> tuple[dict[str, Any], int]:
+    """POST .../batch/read: found records, plus a 207 OBJECT_NOT_FOUND error listing missing ids."""
     started = now_ms()
     otype = current().store.object_type(object_type)
     body = json_body()
@@ -182,6 +189,7 @@ def batch_read(object_type: str) -> tuple[dict[str, Any], int]:
 
 @bp.post("/crm/v3/objects/<object_type>/batch/update")
 def batch_update(object_type: str) -> tuple[dict[str, Any], int]:
+    """POST .../batch/update: ≤ 100 updates; unknown ids give a 207 error, duplicates a 400."""
     started = now_ms()
     store = current().store
     otype = store.object_type(object_type)
@@ -201,6 +209,7 @@ def batch_update(object_type: str) -> tuple[dict[str, Any], int]:
 
 @bp.post("/crm/v3/objects/<object_type>/batch/archive")
 def batch_archive(object_type: str) -> Response:
+    """POST .../batch/archive: archive ≤ 100 records, 204 (unknown ids are ignored)."""
     store = current().store
     otype = store.object_type(object_type)
     inputs = _batch_inputs(json_body())
@@ -210,6 +219,7 @@ def batch_archive(object_type: str) -> Response:
 
 @bp.post("/crm/v3/objects/<object_type>/search")
 def do_search(object_type: str) -> dict[str, Any]:
+    """POST /crm/v3/objects/{type}/search: HubSpot search semantics and limits (see hubspot_search)."""
     sb = current()
     otype = sb.store.object_type(object_type)
     body = json_body(default={})

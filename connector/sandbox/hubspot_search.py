@@ -26,6 +26,8 @@ OPERATORS = frozenset({"EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "
 
 @dataclass(frozen=True)
 class SearchPage:
+    """One page of hits: total matches, this page, and the `after` cursor of the next page if any."""
+
     total: int
     results: list[CrmObject]
     next_after: str | None

@@ -41,10 +41,12 @@ class HubSpotSandbox:
         self.webhooks.reset()
 
     def close(self) -> None:
+        """Stop the webhook sender thread."""
         self.webhooks.close()
 
 
 def current() -> HubSpotSandbox:
+    """The sandbox of the app handling this request."""
     return current_app.extensions[EXTENSION_KEY]
 
 
@@ -75,6 +77,7 @@ def list_arg(name: str) -> list[str]:
 
 
 def int_arg(name: str, default: int, maximum: int) -> int:
+    """A positive integer query parameter (400 otherwise), capped at the endpoint's maximum."""
     raw = request.args.get(name)
     if raw is None:
         return default

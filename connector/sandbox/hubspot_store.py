@@ -12,7 +12,7 @@ from typing import Any
 
 from . import hubspot_schema as schema
 from .hubspot_config import HubSpotSandboxConfig
-from .hubspot_errors import ApiError, object_not_found, property_errors, validation_error
+from .hubspot_errors import ApiError, object_not_found, property_errors, unknown_object_type, validation_error
 from .hubspot_values import PortalContext, ValueProblem, as_number, as_text, iso_ms, normalize_value, now_ms, parse_ms
 
 
@@ -94,22 +94,25 @@ class HubSpotStore:
         """The plural name for `deals`, `deal` or `0-3`; 400 like HubSpot for anything else."""
         t = schema.resolve_object_type(raw)
         if t is None:
-            raise validation_error(f"Unable to infer object type from: {raw}")
+            raise unknown_object_type(raw)
         return t.name
 
     def portal(self) -> PortalContext:
+        """Owner ids and pipeline stages, the portal facts value checks depend on."""
         return PortalContext(
             {str(o["id"]) for o in self.owners},
             {p["id"]: {s["id"] for s in p["stages"]} for p in self.pipelines},
         )
 
     def stage(self, pipeline_id: str, stage_id: str) -> dict[str, Any] | None:
+        """A stage definition, whose metadata decides hs_is_closed and hs_is_closed_won."""
         for p in self.pipelines:
             if p["id"] == pipeline_id:
                 return next((s for s in p["stages"] if s["id"] == stage_id), None)
         return None
 
     def log_write(self, origin: Origin, action: str, object_type: str, object_id: str, **fields: Any) -> None:
+        """Record an API write for `/_sandbox/writes`; UI simulations and seeds have no method and are skipped."""
         if origin.method is None:
             return
         with self.lock:
@@ -179,6 +182,7 @@ class HubSpotStore:
             return obj
 
     def find(self, otype: str, object_id: str) -> CrmObject | None:
+        """The live record or None, for callers that decide themselves how to report a missing id."""
         with self.lock:
             obj = self.objects[otype].get(str(object_id))
             return obj if obj is not None and not obj.archived else None
@@ -264,8 +268,11 @@ class HubSpotStore:
             props["hs_deal_stage_probability"] = meta.get("probability", "")
             if closed and not props.get("closedate"):
                 props["closedate"] = iso_ms(obj.updated_ms)
-        if otype == "tasks" and props.get("hs_task_status") == "COMPLETED":
-            props.setdefault("hs_task_completion_date", iso_ms(obj.updated_ms))
+        if otype == "tasks":
+            if props.get("hs_task_status") == "COMPLETED":
+                props.setdefault("hs_task_completion_date", iso_ms(obj.updated_ms))
+            else:
+                props.pop("hs_task_completion_date", None)
         return props
 
     def archive_many(self, otype: str, ids: Iterable[str], origin: Origin) -> None:

@@ -36,6 +36,7 @@ class RateLimiter:
         self.reset()
 
     def reset(self) -> None:
+        """Fresh burst window and daily budget."""
         with self._lock:
             self._burst: deque[float] = deque()
             self._search: deque[float] = deque()
@@ -100,6 +101,7 @@ class Fault:
     delay_s: float = 0.0
 
     def error(self) -> ApiError:
+        """The error answer of this fault, in HubSpot's shape (429s with Retry-After)."""
         retry_after = {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
         if self.status == 429:
             return ApiError(429, "RATE_LIMITS", "You have reached your ten_secondly_rolling limit.",
@@ -144,10 +146,12 @@ class FaultInjector:
             return fault
 
     def clear(self) -> None:
+        """Disarm every fault."""
         with self._lock:
             self._faults.clear()
 
     def list(self) -> list[dict[str, Any]]:
+        """The armed faults as JSON-ready dicts."""
         with self._lock:
             return [asdict(f) for f in self._faults]
 
@@ -176,16 +180,19 @@ class CallCounter:
         self._statuses: Counter[str] = Counter()
 
     def record(self, endpoint: str, status: int) -> None:
+        """Count one answered API request."""
         with self._lock:
             self._counts[endpoint] += 1
             self._statuses[str(status)] += 1
 
     def reset(self) -> None:
+        """Zero all counts."""
         with self._lock:
             self._counts.clear()
             self._statuses.clear()
 
     def snapshot(self) -> dict[str, Any]:
+        """Totals by endpoint template and by status code."""
         with self._lock:
             return {"total": sum(self._counts.values()), "byEndpoint": dict(sorted(self._counts.items())),
                     "byStatus": dict(sorted(self._statuses.items()))}

@@ -15,6 +15,7 @@ from .hubspot_schema import NOTE_BODY_MAX, STRING_MAX
 
 
 def now_ms() -> int:
+    """Current time in ms since the epoch, HubSpot's unit for timestamps."""
     return int(time.time() * 1000)
 
 
@@ -54,6 +55,7 @@ def as_text(value: Any) -> str:
 
 
 def as_number(value: str) -> float | None:
+    """The number a property value denotes, or None if it is not numeric."""
     try:
         return float(value)
     except (TypeError, ValueError):

@@ -72,6 +72,8 @@ class Batch:
 
 @dataclass
 class WebhookSettings:
+    """Where events go, how they are signed and which changes produce them."""
+
     target_url: str | None
     client_secret: str
     subscriptions: list[dict[str, Any]] = field(default_factory=list)
