@@ -14,7 +14,6 @@ from . import hubspot_schema as schema
 from .hubspot_errors import standard_error, validation_error
 from .hubspot_objects import batch_response
 from .hubspot_state import api_origin, base_url, current, int_arg, json_body
-from .hubspot_store import association_spec
 from .hubspot_values import now_ms
 
 bp = Blueprint("hubspot_associations", __name__)
@@ -71,7 +70,7 @@ def create_labelled(from_type: str, from_id: str, to_type: str, to_id: str) -> t
     if not specs:
         raise validation_error("The request body must be a non-empty list of association specs")
     store = current().store
-    types = [association_spec(spec) for spec in specs]
+    types = [schema.association_spec(spec) for spec in specs]
     with store.lock:
         for category, type_id in types:
             store.check_type_id(a, b, category, type_id)
@@ -149,7 +148,7 @@ def batch_create(from_type: str, to_type: str) -> tuple[dict[str, Any], int]:
     a, b = _types(from_type, to_type)
     store = current().store
     inputs = _inputs()
-    planned = [(_id(item, "from"), _id(item, "to"), [association_spec(spec) for spec in item.get("types") or []])
+    planned = [(_id(item, "from"), _id(item, "to"), [schema.association_spec(spec) for spec in item.get("types") or []])
                for item in inputs]
     with store.lock:
         for _, _, types in planned:

@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .hubspot_errors import validation_error
+from .hubspot_values import iso_ms
+
 
 @dataclass(frozen=True)
 class ObjectType:
@@ -52,10 +55,6 @@ _BY_ALIAS = {alias.lower(): t for t in OBJECT_TYPES.values() for alias in (t.nam
 
 # Engagement types whose creation moves a deal's "last activity date" (notes_last_updated).
 ACTIVITY_TYPES = frozenset({"calls", "notes", "emails", "meetings"})
-
-NOTE_BODY_MAX = 65_536
-STRING_MAX = 65_536
-
 
 def resolve_object_type(raw: str) -> ObjectType | None:
     """Map `deals`, `deal`, `DEALS` or `0-3` to the object type, like HubSpot's path parsing."""
@@ -256,3 +255,27 @@ def default_properties() -> dict[str, list[dict[str, Any]]]:
     ]
     return {"deals": deals, "calls": calls, "notes": notes, "tasks": tasks, "emails": emails,
             "meetings": meetings, "contacts": contacts}
+
+
+def association_spec(spec: Any) -> tuple[str, int]:
+    """(associationCategory, associationTypeId) of an association spec, or 400 when malformed."""
+    if not isinstance(spec, dict):
+        raise validation_error("Each association type must be an object")
+    raw = spec.get("associationTypeId")
+    if isinstance(raw, bool) or not str(raw).isdigit():
+        raise validation_error(f"associationTypeId must be an integer; got {raw!r}")
+    return str(spec.get("associationCategory", "")), int(str(raw))
+
+
+def custom_property(body: dict[str, Any], created_ms: int) -> dict[str, Any]:
+    """A portal-defined property in `ModelProperty` shape, from a Properties API create body."""
+    d = prop(body["name"], body.get("label", body["name"]), body.get("type", "string"),
+                    body.get("fieldType", "text"), body.get("groupName", ""),
+                    options=[(o["value"], o.get("label", o["value"])) for o in body.get("options") or []],
+                    hubspot_defined=False, description=body.get("description", ""))
+    d.update(createdAt=iso_ms(created_ms), updatedAt=iso_ms(created_ms), archived=False,
+             hasUniqueValue=bool(body.get("hasUniqueValue", False)), hidden=bool(body.get("hidden", False)),
+             formField=bool(body.get("formField", True)))
+    if body.get("displayOrder") is not None:
+        d["displayOrder"] = body["displayOrder"]
+    return d

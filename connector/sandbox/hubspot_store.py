@@ -87,7 +87,7 @@ class HubSpotStore:
             for t, defs in self.config.custom_properties.items():
                 otype = self.object_type(t)
                 for d in defs:
-                    self.properties[otype][d["name"]] = custom_property(d, created)
+                    self.properties[otype][d["name"]] = schema.custom_property(d, created)
 
     @staticmethod
     def object_type(raw: str) -> str:
@@ -167,7 +167,7 @@ class HubSpotStore:
         with self.lock:
             if body["name"] in self.properties[otype]:
                 raise ApiError(409, "OBJECT_ALREADY_EXISTS", f"A property named '{body['name']}' already exists.")
-            d = custom_property(body, now_ms())
+            d = schema.custom_property(body, now_ms())
             self.properties[otype][d["name"]] = d
             return d
 
@@ -296,7 +296,7 @@ class HubSpotStore:
         for a in raw:
             to_id = str((a.get("to") or {}).get("id", ""))
             for spec in a.get("types") or []:
-                category, type_id = association_spec(spec)
+                category, type_id = schema.association_spec(spec)
                 to_type = self.target_type(otype, type_id)
                 if self.find(to_type, to_id) is None:
                     raise validation_error(f"Could not find {schema.OBJECT_TYPES[to_type].singular} with id {to_id} "
@@ -384,27 +384,3 @@ class HubSpotStore:
 
 # Calculated timestamps change on every write; HubSpot doesn't allow subscribing to them either.
 _NOISE = frozenset({"hs_lastmodifieddate", "lastmodifieddate"})
-
-
-def association_spec(spec: Any) -> tuple[str, int]:
-    """(associationCategory, associationTypeId) of an association spec, or 400 when malformed."""
-    if not isinstance(spec, dict):
-        raise validation_error("Each association type must be an object")
-    raw = spec.get("associationTypeId")
-    if isinstance(raw, bool) or not str(raw).isdigit():
-        raise validation_error(f"associationTypeId must be an integer; got {raw!r}")
-    return str(spec.get("associationCategory", "")), int(str(raw))
-
-
-def custom_property(body: dict[str, Any], created_ms: int) -> dict[str, Any]:
-    """A portal-defined property in `ModelProperty` shape, from a Properties API create body."""
-    d = schema.prop(body["name"], body.get("label", body["name"]), body.get("type", "string"),
-                    body.get("fieldType", "text"), body.get("groupName", ""),
-                    options=[(o["value"], o.get("label", o["value"])) for o in body.get("options") or []],
-                    hubspot_defined=False, description=body.get("description", ""))
-    d.update(createdAt=iso_ms(created_ms), updatedAt=iso_ms(created_ms), archived=False,
-             hasUniqueValue=bool(body.get("hasUniqueValue", False)), hidden=bool(body.get("hidden", False)),
-             formField=bool(body.get("formField", True)))
-    if body.get("displayOrder") is not None:
-        d["displayOrder"] = body["displayOrder"]
-    return d

@@ -11,7 +11,9 @@ import time
 from datetime import datetime, timezone
 from typing import Any
 
-from .hubspot_schema import NOTE_BODY_MAX, STRING_MAX
+# HubSpot caps note bodies (and text values) at 65,536 characters.
+NOTE_BODY_MAX = 65_536
+STRING_MAX = 65_536
 
 
 def now_ms() -> int:
