@@ -1,0 +1,32 @@
+"""`dealcoach demo` is the embedded default: it must run with no Redis server and read back what it wrote."""
+
+from __future__ import annotations
+
+import io
+
+import redis
+
+from sync.demo import run_demo, sample_transcript
+from scoring.transcript import parse_transcript
+
+
+def test_demo_on_fakeredis_exits_zero_and_prints_the_readback() -> None:
+    out = io.StringIO()
+    assert run_demo(out=out) == 0
+    text = out.getvalue()
+    assert "== ノート (notes on the deal): 1" in text
+    assert "dealcoach_score: " in text and "dealcoach_score: None" not in text
+    assert "notes 1→1" in text
+    assert text.rstrip().endswith("OK")
+
+
+def test_demo_on_a_real_redis_server(redis_conn: redis.Redis) -> None:
+    out = io.StringIO()
+    assert run_demo(out=out, conn=redis_conn) == 0
+    assert redis_conn.exists("dealcoach:idem:hubspot:62515")
+
+
+def test_packaged_sample_is_a_japanese_two_party_call() -> None:
+    transcript = parse_transcript(sample_transcript().read_bytes(), filename=sample_transcript().name)
+    assert transcript.language == "ja"
+    assert {s.speaker for s in transcript.segments} == {"山田 太郎", "高橋"}

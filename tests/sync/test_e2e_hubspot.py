@@ -1,0 +1,176 @@
+"""End to end: sandbox HubSpot → signed webhook → real Flask app → Redis/RQ → jobs → CRM, read back via the SDK."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from rq import Queue, SimpleWorker
+from rq.registry import FailedJobRegistry
+
+from connector.models import Event
+from connector.sandbox.hubspot import HubSpotSandboxConfig
+from sync.embedded import EmbeddedStack, embedded_stack
+from sync.queue import EVENTS, SCORING, enqueue_events
+from tests.conftest import FIXTURES, TEST_SECRET_KEY
+
+REP = "75000001"
+TRANSCRIPT = FIXTURES / "transcripts" / "discovery_good.ja.vtt"
+CALL_AT = datetime(2026, 11, 20, 14, 0, tzinfo=timezone(timedelta(hours=9)))
+
+
+@pytest.fixture
+def stack(redis_conn: redis.Redis) -> Iterator[EmbeddedStack]:
+    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY) as s:
+        yield s
+
+
+def creates(stack: EmbeddedStack, object_type: str) -> int:
+    """How many records of a type were created through the API (from the sandbox's write log)."""
+    return stack.control("GET", "writes", params={"objectType": object_type, "action": "create"})["total"]
+
+
+def log_scored_call(stack: EmbeddedStack, *, transcript: Path = TRANSCRIPT) -> tuple[str, str]:
+    deal = stack.create_deal(name="株式会社テスト / 導入", stage="appointmentscheduled", owner_id=REP, amount="1200000")
+    stack.drain()
+    call = stack.log_call(deal_id=deal, transcript=transcript, title="初回ヒアリング", at=CALL_AT, owner_id=REP)
+    stack.drain()
+    return deal, call
+
+
+def test_call_becomes_scorecard_note_tasks_and_deal_fields(stack: EmbeddedStack) -> None:
+    deal, call = log_scored_call(stack)
+    notes = stack.notes_on(deal)
+    assert len(notes) == 1
+    body = notes[0]["hs_note_body"]
+    assert "スコア" in body and f"dealcoach:key=hubspot:62515/deal-{deal}/call-{call}/scorecard" in body
+    tasks = stack.tasks_on(deal)
+    subjects = [t["hs_task_subject"] for t in tasks]
+    assert any("お礼" in s or "議事録" in s for s in subjects), subjects
+    assert all(t["hs_task_status"] == "NOT_STARTED" for t in tasks)
+    assert all(t["hubspot_owner_id"] == REP for t in tasks)
+    props = stack.deal_properties(deal)
+    assert props["dealcoach_score"] not in (None, "")
+    assert 0 <= float(props["dealcoach_score"]) <= 100
+    assert props["dealcoach_bant"].startswith("B")
+    assert props["dealcoach_last_scored_at"].startswith("2026-11-20T05:00:00")
+
+
+def test_three_deliveries_and_a_rerun_write_nothing_twice(stack: EmbeddedStack, redis_conn: redis.Redis) -> None:
+    deal, _ = log_scored_call(stack)
+    notes, tasks = len(stack.notes_on(deal)), len(stack.tasks_on(deal))
+    created = (creates(stack, "notes"), creates(stack, "tasks"))
+    for _ in range(2):
+        stack.control("POST", "webhooks/redeliver")
+        stack.drain()
+    for job_id in Queue(SCORING, connection=redis_conn).finished_job_registry.get_job_ids():
+        Queue(SCORING, connection=redis_conn).enqueue("sync.jobs.process_call", *_job_args(redis_conn, job_id))
+    stack.run_worker()
+    assert (len(stack.notes_on(deal)), len(stack.tasks_on(deal))) == (notes, tasks)
+    assert (creates(stack, "notes"), creates(stack, "tasks")) == created
+
+
+def _job_args(conn: redis.Redis, job_id: str) -> tuple[Any, ...]:
+    from rq.job import Job
+
+    return tuple(Job.fetch(job_id, connection=conn).args)
+
+
+def test_redis_loss_is_rebuilt_from_crm_markers(stack: EmbeddedStack, redis_conn: redis.Redis) -> None:
+    deal, call = log_scored_call(stack)
+    before = (len(stack.notes_on(deal)), len(stack.tasks_on(deal)))
+    for key in redis_conn.scan_iter("dealcoach:idem:*"):
+        redis_conn.delete(key)
+    for key in redis_conn.scan_iter("rq:*"):
+        redis_conn.delete(key)
+    stack.control("POST", "webhooks/redeliver")
+    stack.drain()
+    assert (len(stack.notes_on(deal)), len(stack.tasks_on(deal))) == before
+
+
+def test_portal_without_dealcoach_properties_uses_body_markers(redis_conn: redis.Redis) -> None:
+    bare = HubSpotSandboxConfig(custom_properties={})
+    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY, config=bare) as stack:
+        deal, _ = log_scored_call(stack)
+        tasks = stack.tasks_on(deal)
+        assert tasks and all("[dealcoach:key=" in t["hs_task_body"] for t in tasks)
+        redis_conn.delete("dealcoach:idem:hubspot:62515")
+        for key in redis_conn.scan_iter("rq:*"):
+            redis_conn.delete(key)
+        stack.control("POST", "webhooks/redeliver")
+        stack.drain()
+        assert len(stack.tasks_on(deal)) == len(tasks)
+        assert stack.deal_properties(deal).get("dealcoach_score") in (None, "")
+
+
+def test_stage_entry_tasks_one_per_entry_and_ticked_from_the_scorecard(stack: EmbeddedStack) -> None:
+    deal, _ = log_scored_call(stack)
+    before = len(stack.tasks_on(deal))
+    stack.move_stage(deal, "qualifiedtobuy")
+    stack.drain()
+    stack.move_stage(deal, "appointmentscheduled")
+    stack.drain()
+    stack.move_stage(deal, "qualifiedtobuy")
+    stack.drain()
+    tasks = stack.tasks_on(deal)
+    assert len(tasks) == before + 3
+    stage_bodies = [t["hs_task_body"] for t in tasks if "/stage-" in t["hs_task_body"]]
+    assert any("☑" in b for b in stage_bodies), "the scorecard's evidence should tick at least one key check"
+    stack.control("POST", "webhooks/redeliver")
+    stack.drain()
+    assert len(stack.tasks_on(deal)) == before + 3
+
+
+def test_late_stage_event_is_recorded_without_a_task(stack: EmbeddedStack, redis_conn: redis.Redis) -> None:
+    deal = stack.create_deal(name="順序テスト", stage="appointmentscheduled", owner_id=REP)
+    stack.drain()
+    stack.move_stage(deal, "presentationscheduled")
+    stack.drain()
+    before = len(stack.tasks_on(deal))
+    late = Event(kind="deal.stage_changed", tenant=stack.tenant, event_id="late-1", object_id=deal,
+                 occurred_at=datetime.now(timezone.utc) - timedelta(days=2), data={"property_value": "qualifiedtobuy"})
+    enqueue_events(redis_conn, [late])
+    stack.run_worker()
+    assert len(stack.tasks_on(deal)) == before
+    history = [m for m in redis_conn.zrange(f"dealcoach:stages:{stack.tenant}:{deal}", 0, -1)]
+    assert any(b"qualifiedtobuy" in m for m in history)
+
+
+def test_throttled_then_recovered_writes_once(stack: EmbeddedStack) -> None:
+    stack.control("POST", "faults", json={"status": 429, "count": 2, "retry_after": 1,
+                                          "path_prefix": "/crm/v3/objects/tasks/batch/create"})
+    deal, _ = log_scored_call(stack)
+    assert len(stack.notes_on(deal)) == 1
+    assert stack.tasks_on(deal)
+
+
+def test_persistent_failure_lands_in_retry_and_recovers_without_duplicates(stack: EmbeddedStack,
+                                                                           redis_conn: redis.Redis) -> None:
+    deal = stack.create_deal(name="障害テスト", stage="appointmentscheduled", owner_id=REP)
+    stack.drain()
+    stack.control("POST", "faults", json={"status": 500, "rate": 1.0, "path_prefix": "/crm/v3/objects/notes"})
+    stack.log_call(deal_id=deal, transcript=TRANSCRIPT, title="障害中の通話", at=CALL_AT, owner_id=REP)
+    stack.drain()
+    scoring = Queue(SCORING, connection=redis_conn)
+    assert scoring.scheduled_job_registry.get_job_ids(), "a 500 is retried later, not dropped"
+    assert stack.notes_on(deal) == []
+    stack.control("DELETE", "faults")
+    for job_id in scoring.scheduled_job_registry.get_job_ids():
+        scoring.scheduled_job_registry.remove(job_id)
+        scoring.enqueue_job(scoring.fetch_job(job_id))
+    stack.run_worker()
+    assert len(stack.notes_on(deal)) == 1
+    assert not FailedJobRegistry(SCORING, connection=redis_conn).get_job_ids()
+
+
+def test_unknown_tenant_event_in_queue_is_skipped_cleanly(redis_conn: redis.Redis) -> None:
+    event = Event(kind="call.logged", tenant="hubspot:999", event_id="x", object_id="1",
+                  occurred_at=datetime.now(timezone.utc), object_type="call")
+    enqueue_events(redis_conn, [event])
+    SimpleWorker([Queue(SCORING, connection=redis_conn)], connection=redis_conn).work(burst=True)
+    job = Queue(SCORING, connection=redis_conn).fetch_job("hubspot-999-evt-x")
+    assert job is not None and job.return_value() == {"status": "skipped", "reason": "unknown_tenant"}
