@@ -91,7 +91,8 @@ class HubSpotSandboxConfig:
     app_id: int = 54321
     access_tokens: list[str] = field(default_factory=lambda: ["sandbox-token"])
     client_secret: str = "sandbox-client-secret"
-    webhook_target_url: str | None = None
+    # The app's webhook targetUrl; None records events (GET /_sandbox/webhooks/events) without sending them.
+    target_url: str | None = None
     subscriptions: list[dict[str, Any]] = field(default_factory=default_subscriptions)
     custom_properties: dict[str, list[dict[str, Any]]] = field(default_factory=dealcoach_properties)
     pipelines: list[dict[str, Any]] = field(default_factory=lambda: [sales_pipeline()])

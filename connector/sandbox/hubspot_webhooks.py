@@ -95,7 +95,7 @@ class WebhookDispatcher:
     def reset(self) -> None:
         """Back to the configured target and subscriptions; queued events and the delivery log are dropped."""
         with self._cond:
-            self.settings = WebhookSettings(self.config.webhook_target_url, self.config.client_secret,
+            self.settings = WebhookSettings(self.config.target_url, self.config.client_secret,
                                             parse_subscriptions(self.config.subscriptions))
             self._pending: list[dict[str, Any]] = []
             self._pending_since = 0.0
