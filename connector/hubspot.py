@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 import requests
 from hubspot import HubSpot
+from urllib3.util.retry import Retry
 from hubspot.crm.objects import (
     AssociationSpec,
     BatchInputSimplePublicObjectBatchInput,
@@ -45,6 +46,7 @@ DEAL_PROPERTIES = ["dealname", "dealstage", "pipeline", "amount", "hubspot_owner
 CALL_PROPERTIES = ["hs_call_title", "hs_timestamp", "hubspot_owner_id", "hs_attachment_ids", "hs_call_recording_url", "hs_call_body"]
 _BODY_PROPERTY = {"notes": "hs_note_body", "tasks": "hs_task_body"}
 CACHE_TTL_S = 300
+NO_RETRY = Retry(total=0, connect=0, read=0, redirect=0, status=0, raise_on_status=False)
 
 
 def _iso_ms(dt: datetime) -> str:
@@ -68,7 +70,9 @@ class HubSpotCrm:
                  budget: ApiBudget | None = None) -> None:
         self.api_base = api_base.rstrip("/")
         self.portal_id = portal_id
-        self.client = HubSpot(access_token=access_token, host=self.api_base, base_url=self.api_base)
+        # urllib3's default Retry sleeps through Retry-After on 429/503 for idempotent methods; retries belong
+        # to `connector.http` alone, so the SDK must return every response as it is.
+        self.client = HubSpot(access_token=access_token, host=self.api_base, base_url=self.api_base, retry=NO_RETRY)
         self.budget = budget or ApiBudget()
         self._cache: dict[str, tuple[float, Any]] = {}
 

@@ -134,7 +134,7 @@ def embedded_stack(conn: redis.Redis, *, secret_key: str, settings: TenantSettin
     sandbox = ServerThread(create_hubspot_sandbox(config))
     sandbox.start()
     app = ServerThread(create_app({
-        "REDIS": conn, "SECRET_KEY_DEALCOACH": secret_key, "HUBSPOT_CLIENT_SECRETS": [config.client_secret],
+        "REDIS": conn, "DEALCOACH_SECRET_KEY": secret_key, "HUBSPOT_CLIENT_SECRETS": [config.client_secret],
     }))
     app.start()
     try:

@@ -26,7 +26,7 @@ def config_from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
     secrets = [s.strip() for s in env.get("HUBSPOT_CLIENT_SECRET", "").split(",") if s.strip()]
     return {
         "REDIS_URL": env.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        "SECRET_KEY_DEALCOACH": env.get("DEALCOACH_SECRET_KEY", ""),
+        "DEALCOACH_SECRET_KEY": env.get("DEALCOACH_SECRET_KEY", ""),
         "HUBSPOT_CLIENT_SECRETS": secrets,
         "PUBLIC_URL": env.get("DEALCOACH_PUBLIC_URL", ""),
         "MAX_CONTENT_LENGTH": int(env.get("DEALCOACH_MAX_BODY_BYTES", DEFAULT_MAX_BODY)),
@@ -42,7 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2
     )
     app.extensions["dealcoach.redis"] = conn
-    app.extensions["dealcoach.tenants"] = TenantRegistry(conn, app.config["SECRET_KEY_DEALCOACH"])
+    app.extensions["dealcoach.tenants"] = TenantRegistry(conn, app.config["DEALCOACH_SECRET_KEY"])
     app.register_blueprint(health.bp)
     app.register_blueprint(hubspot.bp)
 

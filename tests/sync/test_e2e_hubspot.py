@@ -48,6 +48,8 @@ def test_call_becomes_scorecard_note_tasks_and_deal_fields(stack: EmbeddedStack)
     assert len(notes) == 1
     body = notes[0]["hs_note_body"]
     assert "スコア" in body and f"dealcoach:key=hubspot:62515/deal-{deal}/call-{call}/scorecard" in body
+    linked = stack.hubspot.crm.associations.v4.basic_api.get_page("notes", notes[0]["id"], "calls")
+    assert [str(r.to_object_id) for r in linked.results] == [call]
     tasks = stack.tasks_on(deal)
     subjects = [t["hs_task_subject"] for t in tasks]
     assert any("お礼" in s or "議事録" in s for s in subjects), subjects

@@ -29,7 +29,7 @@ def fixture(name: str) -> bytes:
 
 
 def make_app(conn: redis.Redis, **extra: Any) -> Any:
-    config = {"REDIS": conn, "HUBSPOT_CLIENT_SECRETS": [SECRET], "SECRET_KEY_DEALCOACH": TEST_SECRET_KEY, **extra}
+    config = {"REDIS": conn, "HUBSPOT_CLIENT_SECRETS": [SECRET], "DEALCOACH_SECRET_KEY": TEST_SECRET_KEY, **extra}
     return create_app(config).test_client()
 
 

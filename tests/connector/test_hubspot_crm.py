@@ -1,0 +1,145 @@
+"""HubSpotCrm through the real hubspot-api-client against the sandbox: domain objects out, classified errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+
+import pytest
+
+from connector.base import CrmAuthError, FatalCrmError, RetryableCrmError
+from connector.hubspot import HubSpotCrm
+from connector.models import NoteSpec, TaskSpec
+from connector.sandbox.hubspot import HubSpotSandboxConfig, create_hubspot_sandbox
+from connector.sandbox.server import ServerThread
+
+DUE = datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc)
+
+
+def start(config: HubSpotSandboxConfig) -> ServerThread:
+    server = ServerThread(create_hubspot_sandbox(config))
+    server.start()
+    return server
+
+
+@pytest.fixture
+def sandbox() -> Iterator[ServerThread]:
+    server = start(HubSpotSandboxConfig())
+    yield server
+    server.stop()
+
+
+def crm(server: ServerThread, token: str = "sandbox-token") -> HubSpotCrm:
+    return HubSpotCrm(access_token=token, api_base=server.url, portal_id="62515")
+
+
+def make_deal(c: HubSpotCrm, stage: str = "qualifiedtobuy") -> str:
+    from hubspot.crm.objects import SimplePublicObjectInputForCreate
+
+    deal = c.client.crm.deals.basic_api.create(SimplePublicObjectInputForCreate(properties={
+        "dealname": "テスト商談", "dealstage": stage, "pipeline": "default", "hubspot_owner_id": "75000001", "amount": "500000"}))
+    return str(deal.id)
+
+
+def test_get_deal_maps_stage_owner_and_closed_flags(sandbox: ServerThread) -> None:
+    c = crm(sandbox)
+    deal = c.get_deal(make_deal(c))
+    assert (deal.stage, deal.pipeline, deal.owner_id, deal.owner_name) == ("qualifiedtobuy", "default", "75000001", "山田 太郎")
+    assert deal.amount == 500000.0 and not deal.is_closed and deal.stage_label == "Qualified To Buy"
+    won = c.get_deal(make_deal(c, "closedwon"))
+    lost = c.get_deal(make_deal(c, "closedlost"))
+    assert (won.is_closed, won.is_won, lost.is_closed, lost.is_won) == (True, True, True, False)
+    assert int(deal.id) > 2**31
+
+
+def test_notes_and_tasks_carry_keys_and_are_found_again(sandbox: ServerThread) -> None:
+    c = crm(sandbox)
+    deal = make_deal(c)
+    note_id = c.create_note(NoteSpec(key="t/deal/note", deal_id=deal, body_html="<p>本文</p>"))
+    specs = [TaskSpec(key=f"t/deal/task-{i}", deal_id=deal, subject=f"件名{i}", body="やること", due=DUE) for i in range(3)]
+    ids = c.create_tasks(specs)
+    assert len(set(ids)) == 3
+    assert {m.key: m.id for m in c.list_marked(deal_id=deal, kind="task")} == {s.key: i for s, i in zip(specs, ids)}
+    assert [(m.key, m.id) for m in c.list_marked(deal_id=deal, kind="note")] == [("t/deal/note", note_id)]
+
+
+def test_create_tasks_batches_at_100(sandbox: ServerThread) -> None:
+    c = crm(sandbox)
+    deal = make_deal(c)
+    specs = [TaskSpec(key=f"t/deal/bulk-{i}", deal_id=deal, subject="s", body="b", due=DUE) for i in range(150)]
+    assert len(c.create_tasks(specs)) == 150
+    import requests
+
+    counts = requests.get(f"{sandbox.url}/_sandbox/calls", timeout=10).json()
+    assert counts["byEndpoint"]["POST /crm/v3/objects/tasks/batch/create"] == 2
+
+
+def test_update_deal_writes_only_existing_properties(sandbox: ServerThread) -> None:
+    c = crm(sandbox)
+    deal = make_deal(c)
+    assert c.update_deal(deal, {"dealcoach_score": 80, "not_a_property": "x"}) == ["dealcoach_score"]
+    bare = start(HubSpotSandboxConfig(custom_properties={}))
+    try:
+        b = crm(bare)
+        assert b.update_deal(make_deal(b), {"dealcoach_score": 80}) == []
+    finally:
+        bare.stop()
+
+
+def test_wrong_token_is_an_auth_error(sandbox: ServerThread) -> None:
+    with pytest.raises(CrmAuthError) as err:
+        crm(sandbox, token="wrong").get_deal("17000000000")
+    assert err.value.status == 401
+
+
+def test_missing_deal_is_fatal(sandbox: ServerThread) -> None:
+    with pytest.raises(FatalCrmError) as err:
+        crm(sandbox).get_deal("99999999999")
+    assert err.value.status == 404 and not isinstance(err.value, CrmAuthError)
+
+
+def test_long_retry_after_surfaces_to_the_job(sandbox: ServerThread) -> None:
+    import requests
+
+    c = crm(sandbox)
+    deal = make_deal(c)
+    requests.post(f"{sandbox.url}/_sandbox/faults", json={"status": 429, "count": 1, "retry_after": 30,
+                                                          "path_prefix": "/crm/v3/objects/deals"}, timeout=10)
+    with pytest.raises(RetryableCrmError) as err:
+        c.get_deal(deal)
+    assert err.value.retry_after == 30
+
+
+def test_short_faults_are_retried_in_process(sandbox: ServerThread) -> None:
+    import requests
+
+    c = crm(sandbox)
+    deal = make_deal(c)
+    requests.post(f"{sandbox.url}/_sandbox/faults", json={"status": 503, "count": 2, "path_prefix": "/crm/v3/objects/deals"},
+                  timeout=10)
+    assert c.get_deal(deal).id == deal
+
+
+def test_writes_stop_inside_the_daily_reserve() -> None:
+    server = start(HubSpotSandboxConfig(daily_limit=40))
+    try:
+        c = crm(server)
+        deal = make_deal(c)
+        with pytest.raises(RetryableCrmError, match="budget"):
+            for i in range(40):
+                c.create_tasks([TaskSpec(key=f"t/b/{i}", deal_id=deal, subject="s", body="b", due=DUE)])
+        assert c.budget.daily_remaining is not None and c.budget.daily_remaining <= 4
+    finally:
+        server.stop()
+
+
+def test_download_attachment_respects_the_cap(sandbox: ServerThread, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    c = crm(sandbox)
+    path = tmp_path / "call.vtt"
+    path.write_text("WEBVTT\n\n00:00.000 --> 00:01.000\n<v 山田>こんにちは\n", encoding="utf-8")
+    uploaded = c.client.files.files_api.upload(file=str(path), folder_path="/t", options=json.dumps({"access": "PRIVATE"}))
+    assert c.download_attachment(str(uploaded.id), max_bytes=1000).startswith(b"WEBVTT")
+    with pytest.raises(FatalCrmError):
+        c.download_attachment(str(uploaded.id), max_bytes=10)
