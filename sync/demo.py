@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 import fakeredis
 
+from connector.sandbox.hubspot import HubSpotSandboxConfig, sales_pipeline
 from sync.embedded import EmbeddedStack, embedded_stack
 
 REP_OWNER_ID = "75000001"
@@ -45,8 +46,11 @@ def _print_readback(stack: EmbeddedStack, deal_id: str, out: TextIO) -> tuple[in
         print(_text(note.get("hs_note_body") or ""), file=out)
     print(f"\n== タスク (tasks on the deal): {len(tasks)}", file=out)
     for task in tasks:
-        print(f"  [{task.get('hs_task_priority')}] {task.get('hs_task_subject')}  (期限 {task.get('hs_timestamp')}, "
+        due = datetime.fromisoformat(str(task.get("hs_timestamp")).replace("Z", "+00:00")).astimezone(JST)
+        print(f"  [{task.get('hs_task_priority')}] {task.get('hs_task_subject')}  (期限 {due:%Y-%m-%d %H:%M} JST, "
               f"{task.get('hs_task_status')})", file=out)
+    if tasks:
+        print(f"\n== 最新のステージ・コーチングタスク本文 (latest stage task body)\n{tasks[-1].get('hs_task_body')}", file=out)
     return len(notes), len(tasks)
 
 
@@ -54,7 +58,8 @@ def run_demo(*, verbose: bool = False, out: TextIO = sys.stdout, conn: Any = Non
     """Create a deal, log a call with a Japanese transcript, move the stage; print what DealCoach wrote."""
     secret_key = os.environ.get("DEALCOACH_SECRET_KEY") or secrets.token_urlsafe(32)
     conn = conn if conn is not None else fakeredis.FakeRedis()
-    with embedded_stack(conn, secret_key=secret_key) as stack:
+    portal = HubSpotSandboxConfig(pipelines=[sales_pipeline(japanese=True)])
+    with embedded_stack(conn, secret_key=secret_key, config=portal) as stack:
         os.environ.setdefault("DEALCOACH_SECRET_KEY", secret_key)
         print(f"DealCoach demo: sandbox HubSpot portal {stack.config.portal_id} at {stack.sandbox.url}, "
               f"webhook app at {stack.app.url}", file=out)
