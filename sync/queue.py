@@ -1,7 +1,8 @@
 """Queues, job ids and retry policy: the one place that knows which job handles which event kind.
 
-Job ids are derived from tenant + event id, and enqueued with RQ's atomic `unique=True`, so a
-re-delivered webhook is a no-op while the first job (or its result) is still known to Redis.
+Job ids are derived from tenant + event id and a batch is enqueued in one WATCH/MULTI transaction that
+skips ids Redis already knows, so a re-delivered webhook is a no-op while the first job (or its result)
+is still kept.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from typing import Any
+
 import redis
+from redis.exceptions import WatchError
 from rq import Queue, Retry
-from rq.exceptions import DuplicateJobError
+from rq.job import Job
 
 from connector.models import Event
 
@@ -48,23 +52,50 @@ class EnqueueResult:
 
 
 def enqueue_events(conn: redis.Redis, events: Sequence[Event]) -> EnqueueResult:
-    """Queue each routable event once; raises `redis.RedisError` if Redis is unavailable (caller answers 503)."""
-    queued = duplicates = unrouted = 0
-    queues: dict[str, Queue] = {}
+    """Queue each routable event once, the whole batch in one Redis transaction.
+
+    WATCH on the job keys makes "skip the ids that exist, enqueue the rest" atomic against a concurrent
+    delivery of the same batch; raises `redis.RedisError` if Redis is unavailable (the caller answers 503).
+    """
+    routed: dict[str, tuple[str, str, Event]] = {}
+    unrouted = 0
     for event in events:
         route = JOB_BY_KIND.get(event.kind)
         if route is None:
             unrouted += 1
-            continue
-        name, func = route
-        queue = queues.setdefault(name, Queue(name, connection=conn))
-        try:
-            queue.enqueue(
-                func, event.to_dict(), job_id=job_id_for(event), unique=True, retry=RETRY,
-                result_ttl=DEDUP_TTL_S, failure_ttl=FAILURE_TTL_S, job_timeout=JOB_TIMEOUT_S[name],
-                description=f"{event.kind} {event.tenant} {event.object_type} {event.object_id}",
-            )
-            queued += 1
-        except DuplicateJobError:
-            duplicates += 1
-    return EnqueueResult(queued=queued, duplicates=duplicates, unrouted=unrouted)
+        else:
+            routed.setdefault(job_id_for(event), (*route, event))
+    if not routed:
+        return EnqueueResult(queued=0, duplicates=len(events) - unrouted, unrouted=unrouted)
+    ids = list(routed)
+    keys = [Job.key_for(job_id) for job_id in ids]
+    queues: dict[str, Queue] = {}
+    with conn.pipeline(transaction=True) as pipe:
+        while True:
+            try:
+                pipe.watch(*keys)
+                # Read through a plain pipeline (one round trip); the WATCH above still guards the EXEC.
+                probe = conn.pipeline(transaction=False)
+                for key in keys:
+                    probe.exists(key)
+                existing = {job_id for job_id, found in zip(ids, probe.execute()) if found}
+                pipe.multi()
+                by_queue: dict[str, list[Any]] = {}
+                for job_id in ids:
+                    if job_id in existing:
+                        continue
+                    name, func, event = routed[job_id]
+                    by_queue.setdefault(name, []).append(Queue.prepare_data(
+                        func, args=(event.to_dict(),), job_id=job_id, retry=RETRY, result_ttl=DEDUP_TTL_S,
+                        failure_ttl=FAILURE_TTL_S, timeout=JOB_TIMEOUT_S[name],
+                        description=f"{event.kind} {event.tenant} {event.object_type} {event.object_id}",
+                    ))
+                for name, datas in by_queue.items():
+                    queue = queues.setdefault(name, Queue(name, connection=conn))
+                    queue.enqueue_many(datas, pipeline=pipe)
+                pipe.execute()
+                break
+            except WatchError:
+                continue
+    queued = len(ids) - len(existing)
+    return EnqueueResult(queued=queued, duplicates=len(events) - unrouted - queued, unrouted=unrouted)
