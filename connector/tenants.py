@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,8 +100,27 @@ class TenantRegistry:
         return bool(pipe.execute()[0])
 
 
+_CRM_CACHE: dict[tuple[str, str], tuple[float, Crm]] = {}
+CRM_CACHE_TTL_S = 300
+
+
 def crm_for(tenant: Tenant) -> Crm:
-    """Build the connector for a tenant from its stored credentials."""
+    """The connector for a tenant, reused within a worker process so its property, pipeline and owner caches pay off."""
+    fingerprint = hashlib.sha256(json.dumps(tenant.credentials, sort_keys=True).encode()).hexdigest()
+    hit = _CRM_CACHE.get((tenant.id, fingerprint))
+    if hit and hit[0] > time.monotonic():
+        return hit[1]
+    crm = _build_crm(tenant)
+    _CRM_CACHE[(tenant.id, fingerprint)] = (time.monotonic() + CRM_CACHE_TTL_S, crm)
+    return crm
+
+
+def clear_crm_cache() -> None:
+    """Forget cached connectors (a tenant re-installed, or a sandbox replaced by a fresh one on the same port)."""
+    _CRM_CACHE.clear()
+
+
+def _build_crm(tenant: Tenant) -> Crm:
     if tenant.provider == "hubspot":
         from connector.hubspot import DEFAULT_API_BASE, HubSpotCrm
 

@@ -32,7 +32,7 @@ from rq import Queue, SimpleWorker
 from connector.models import TenantSettings
 from connector.sandbox.hubspot import HubSpotSandboxConfig, create_hubspot_sandbox
 from connector.sandbox.server import ServerThread
-from connector.tenants import Tenant, TenantRegistry
+from connector.tenants import Tenant, TenantRegistry, clear_crm_cache
 from sync.queue import ALL_QUEUES
 from webhooks.app import create_app
 
@@ -131,6 +131,7 @@ def embedded_stack(conn: redis.Redis, *, secret_key: str, settings: TenantSettin
                    config: HubSpotSandboxConfig | None = None) -> Iterator[EmbeddedStack]:
     """Start sandbox and app on free ports, register the sandbox portal as a tenant, wire the webhooks."""
     config = config or HubSpotSandboxConfig()
+    clear_crm_cache()
     sandbox = ServerThread(create_hubspot_sandbox(config))
     sandbox.start()
     app = ServerThread(create_app({

@@ -117,7 +117,11 @@ def _write_call_results(ctx: JobContext, deal: Deal, call: CallRef, call_at: dat
         note_result = wb.upsert_note(note)
         task_results = wb.upsert_tasks(tasks)
         newest = state.save_scorecard_if_newer(scorecard.to_dict(), call_at, call.id)
-        fields = ctx.crm.update_deal(deal.id, deal_fields(scorecard, call_at)) if newest else []
+        wanted = deal_fields(scorecard, call_at)
+        fields: list[str] = []
+        if newest and not state.fields_unchanged(wanted):
+            fields = ctx.crm.update_deal(deal.id, wanted)
+            state.remember_fields(wanted)
     if not newest:
         log.info("sync.deal.fields_kept_newer tenant=%s deal=%s call=%s", tenant.id, deal.id, call.id)
     return {

@@ -55,9 +55,20 @@ class DealState:
         """
         return bool(self.conn.eval(lua, 1, self.key, repr(call_at.timestamp()), call_id, json.dumps(scorecard, ensure_ascii=False)))
 
+    def fields_unchanged(self, fields: dict[str, Any]) -> bool:
+        """True when these deal fields are exactly the last ones written (a re-run then costs no API call)."""
+        return self.conn.hget(self.key, "fields") == _fields_blob(fields).encode()
+
+    def remember_fields(self, fields: dict[str, Any]) -> None:
+        self.conn.hset(self.key, "fields", _fields_blob(fields))
+
     def latest_scorecard(self) -> dict[str, Any] | None:
         raw = self.conn.hget(self.key, "scorecard")
         return json.loads(raw) if raw else None
+
+
+def _fields_blob(fields: dict[str, Any]) -> str:
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _text(value: bytes | str) -> str:
