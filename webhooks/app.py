@@ -11,7 +11,7 @@ from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from connector.tenants import TenantRegistry
-from webhooks import health, hubspot
+from webhooks import health, hubspot, salesforce
 from webhooks.common import WebhookRejected
 
 log = logging.getLogger("dealcoach.webhooks")
@@ -23,11 +23,15 @@ DEFAULT_MAX_BODY = 1024 * 1024
 def config_from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
     """12-factor configuration; every key can be overridden by the `config` passed to `create_app`."""
     env = dict(os.environ if env is None else env)
-    secrets = [s.strip() for s in env.get("HUBSPOT_CLIENT_SECRET", "").split(",") if s.strip()]
+    def listed(name: str) -> list[str]:
+        return [s.strip() for s in env.get(name, "").split(",") if s.strip()]
+
     return {
         "REDIS_URL": env.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "DEALCOACH_SECRET_KEY": env.get("DEALCOACH_SECRET_KEY", ""),
-        "HUBSPOT_CLIENT_SECRETS": secrets,
+        "HUBSPOT_CLIENT_SECRETS": listed("HUBSPOT_CLIENT_SECRET"),
+        "SALESFORCE_ALLOWED_ORG_IDS": listed("SALESFORCE_ALLOWED_ORG_IDS"),
+        "SALESFORCE_EVENTS_SECRETS": listed("SALESFORCE_EVENTS_SECRET"),
         "PUBLIC_URL": env.get("DEALCOACH_PUBLIC_URL", ""),
         "MAX_CONTENT_LENGTH": int(env.get("DEALCOACH_MAX_BODY_BYTES", DEFAULT_MAX_BODY)),
     }
@@ -45,10 +49,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["dealcoach.tenants"] = TenantRegistry(conn, app.config["DEALCOACH_SECRET_KEY"])
     app.register_blueprint(health.bp)
     app.register_blueprint(hubspot.bp)
+    app.register_blueprint(salesforce.bp)
 
     @app.errorhandler(WebhookRejected)
     def _rejected(exc: WebhookRejected) -> Any:
         log.warning("webhooks.rejected slug=%s status=%d", exc.slug, exc.status)
+        if isinstance(exc, salesforce.SoapRejected):
+            return salesforce.soap_error_response(exc)
         return jsonify(error=exc.slug, message=exc.message), exc.status
 
     @app.errorhandler(HTTPException)

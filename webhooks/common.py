@@ -11,7 +11,7 @@ from flask import Request, current_app, jsonify
 from redis.exceptions import RedisError
 
 from connector.models import Event
-from sync.queue import enqueue_events
+from sync.queue import EnqueueResult, enqueue_events
 
 log = logging.getLogger("dealcoach.webhooks")
 
@@ -42,20 +42,22 @@ def public_uri(req: Request) -> str:
     return f"{proto}://{host}{raw}"
 
 
-def accept_events(events: Sequence[Event], *, ignored: int = 0) -> Any:
-    """Refuse unknown tenants (404), else queue every event durably before answering 200 (503 if Redis fails)."""
+def queue_events(events: Sequence[Event], *, also_allowed: frozenset[str] = frozenset()) -> EnqueueResult:
+    """Refuse unknown tenants (404), else queue every event durably; Redis trouble is a 503 so the CRM retries."""
     registry = current_app.extensions["dealcoach.tenants"]
     try:
-        known = {t: registry.exists(t) for t in {e.tenant for e in events}}
-    except RedisError as exc:
-        raise WebhookRejected(503, "queue_unavailable", "queue unavailable, retry later") from exc
-    unknown = sorted(t for t, ok in known.items() if not ok)
-    if unknown:
-        raise WebhookRejected(404, "unknown_tenant", f"unknown tenant: {', '.join(unknown)}")
-    try:
+        candidates = {e.tenant for e in events} - also_allowed
+        unknown = sorted(t for t in candidates if not registry.exists(t))
+        if unknown:
+            raise WebhookRejected(404, "unknown_tenant", f"unknown tenant: {', '.join(unknown)}")
         result = enqueue_events(current_app.extensions["dealcoach.redis"], events)
     except RedisError as exc:
         raise WebhookRejected(503, "queue_unavailable", "queue unavailable, retry later") from exc
-    ignored += result.unrouted
-    log.info("webhooks.queued queued=%d duplicates=%d ignored=%d", result.queued, result.duplicates, ignored)
-    return jsonify(queued=result.queued, duplicates=result.duplicates, ignored=ignored), 200
+    log.info("webhooks.queued queued=%d duplicates=%d unrouted=%d", result.queued, result.duplicates, result.unrouted)
+    return result
+
+
+def accept_events(events: Sequence[Event], *, ignored: int = 0) -> Any:
+    """Queue, then answer 200 with what happened to each event (JSON endpoints)."""
+    result = queue_events(events)
+    return jsonify(queued=result.queued, duplicates=result.duplicates, ignored=ignored + result.unrouted), 200

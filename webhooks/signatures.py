@@ -121,3 +121,25 @@ def sign_dealcoach(body: bytes, secret: str, timestamp: int) -> str:
     """`X-DealCoach-Signature` value for Salesforce Flow/Apex callouts: t=<unix>,v1=<hex hmac of "t.body">."""
     mac = hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
     return f"t={timestamp},v1={mac}"
+
+
+def verify_dealcoach(body: bytes, header: str | None, secrets: Iterable[str], *, now: float | None = None) -> None:
+    """Check `X-DealCoach-Signature` (Flow/Apex callouts); raise `SignatureError` with a precise slug."""
+    secrets = [s for s in secrets if s]
+    if not secrets:
+        raise SignatureError("no_secret_configured")
+    if not header:
+        raise SignatureError("missing_signature")
+    pairs = [p.strip().partition("=")[::2] for p in header.split(",")]
+    ts = next((v for k, v in pairs if k == "t"), "")
+    given = [v for k, v in pairs if k == "v1"]
+    if not ts.isdigit():
+        raise SignatureError("missing_or_bad_timestamp")
+    age_s = (time.time() if now is None else now) - int(ts)
+    if age_s > TOLERANCE_S:
+        raise SignatureError("timestamp_too_old")
+    if age_s < -TOLERANCE_S:
+        raise SignatureError("timestamp_in_future")
+    expected = [sign_dealcoach(body, s, int(ts)).split("v1=", 1)[1] for s in secrets]
+    if not any(hmac.compare_digest(g, e) for g in given for e in expected):
+        raise SignatureError("invalid_signature")

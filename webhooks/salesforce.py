@@ -1,0 +1,186 @@
+"""Salesforce in: Outbound Messages (SOAP) and Flow HTTP Callout / Apex JSON, both normalized and queued.
+
+Outbound Messages carry no signature: the OrganizationId must belong to a registered tenant or to
+`SALESFORCE_ALLOWED_ORG_IDS` (15- and 18-character forms are the same org). The ACK must be exact or
+Salesforce retries for 24 hours; every refusal is a SOAP Fault with a 4xx (5xx when we should be retried).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request
+from redis.exceptions import RedisError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from connector.models import Event
+from connector.salesforce_ids import SalesforceIdError, key_prefix, to_18
+from connector.tenants import tenant_id
+from webhooks.common import WebhookRejected, accept_events, queue_events
+from webhooks.salesforce_soap import ACK, Notification, SoapFormatError, parse_outbound, soap_fault
+from webhooks.signatures import SignatureError, verify_dealcoach
+
+log = logging.getLogger("dealcoach.webhooks.salesforce")
+
+bp = Blueprint("salesforce", __name__)
+
+MEDIA_EXTENSIONS = frozenset({"vtt", "srt", "json", "txt", "wav", "flac", "mp3", "m4a", "ogg", "webm", "mp4"})
+CALL_PARENTS = ("006", "00T")
+
+# Flow/Apex JSON `kind` → (normalized kind, object type).
+JSON_KIND: dict[str, tuple[str, str]] = {
+    "stage_changed": ("deal.stage_changed", "deal"),
+    "deal_created": ("deal.created", "deal"),
+    "call_logged": ("call.logged", "task"),
+    "file_attached": ("call.logged", "file"),
+    "activity_logged": ("activity.logged", "task"),
+}
+
+
+class SoapRejected(WebhookRejected):
+    """A refusal answered as a SOAP Fault instead of JSON."""
+
+
+def _soap(status: int, body: str) -> Response:
+    return Response(body, status=status, content_type="text/xml; charset=utf-8")
+
+
+def soap_error_response(exc: WebhookRejected) -> Response:
+    code = "soapenv:Server" if exc.status >= 500 else "soapenv:Client"
+    return _soap(exc.status, soap_fault(code, exc.message))
+
+
+def _when(fields: dict[str, str]) -> datetime:
+    for name in ("SystemModstamp", "LastModifiedDate", "CreatedDate"):
+        value = fields.get(name)
+        if value:
+            try:
+                return datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+    return datetime.now(timezone.utc)
+
+
+def _kind_of(n: Notification) -> tuple[str, str, str] | None:
+    """(kind, object type, object id) for a notification DealCoach acts on; None to acknowledge and ignore."""
+    f = n.fields
+    record_id = f.get("Id", "")
+    if n.sobject_type == "Opportunity":
+        return "deal.stage_changed", "deal", record_id
+    if n.sobject_type == "Task":
+        if f.get("TaskSubtype") == "Call" or f.get("CallType") or f.get("CallDurationInSeconds"):
+            return "call.logged", "task", record_id
+        if f.get("Status") == "Completed" or f.get("TaskSubtype") == "Email":
+            return "activity.logged", "task", record_id
+        return None
+    if n.sobject_type == "ContentVersion":
+        ext = f.get("FileExtension", "").lower()
+        return ("call.logged", "file", record_id) if not ext or ext in MEDIA_EXTENSIONS else None
+    if n.sobject_type == "ContentDocumentLink":
+        linked = f.get("LinkedEntityId", "")
+        return ("call.logged", "file_link", f.get("ContentDocumentId", "")) if key_prefix(linked) in CALL_PARENTS else None
+    return None
+
+
+def notifications_to_events(org18: str, notifications: tuple[Notification, ...]) -> tuple[list[Event], int]:
+    """Pure: the notifications DealCoach acts on, as events keyed by Notification Id."""
+    events, ignored = [], 0
+    for n in notifications:
+        found = _kind_of(n)
+        if found is None or not found[2]:
+            ignored += 1
+            log.info("webhooks.salesforce.notification_ignored sobject=%s", n.sobject_type)
+            continue
+        kind, object_type, object_id = found
+        data = {k: v for k, v in {
+            "property_value": n.fields.get("StageName") if object_type == "deal" else None,
+            "linked_entity_id": n.fields.get("LinkedEntityId") or n.fields.get("FirstPublishLocationId") or n.fields.get("WhatId"),
+            "sobject_type": n.sobject_type,
+        }.items() if v}
+        events.append(Event(kind=kind, tenant=tenant_id("salesforce", org18), event_id=n.id, object_id=object_id,
+                            occurred_at=_when(n.fields), object_type=object_type, data=data))
+    return events, ignored
+
+
+def allowed_orgs() -> frozenset[str]:
+    """Org ids allowed by configuration, as tenant ids (18-character)."""
+    out = set()
+    for raw in current_app.config.get("SALESFORCE_ALLOWED_ORG_IDS", []):
+        try:
+            out.add(tenant_id("salesforce", to_18(raw)))
+        except SalesforceIdError:
+            log.warning("webhooks.salesforce.bad_allowed_org_id")
+    return frozenset(out)
+
+
+@bp.post("/webhooks/salesforce/outbound")
+def outbound() -> Response:
+    """Guard ladder: size → safe XML → org allowed → queue → exact ACK."""
+    try:
+        body = request.get_data(cache=True)
+    except RequestEntityTooLarge as exc:
+        raise SoapRejected(413, "too_large", "request body too large") from exc
+    try:
+        message = parse_outbound(body)
+        org18 = to_18(message.organization_id)
+    except (SoapFormatError, SalesforceIdError) as exc:
+        raise SoapRejected(400, "malformed", str(exc)) from exc
+    events, ignored = notifications_to_events(org18, message.notifications)
+    tenant = tenant_id("salesforce", org18)
+    allowed = allowed_orgs()
+    try:
+        registered = tenant in allowed or current_app.extensions["dealcoach.tenants"].exists(tenant)
+    except RedisError as exc:
+        raise SoapRejected(503, "queue_unavailable", "queue unavailable, retry later") from exc
+    if not registered:
+        raise SoapRejected(404, "unknown_tenant", "organization is not allowed")
+    try:
+        result = queue_events(events, also_allowed=allowed | {tenant})
+    except WebhookRejected as exc:
+        raise SoapRejected(exc.status, exc.slug, exc.message) from exc
+    log.info("webhooks.salesforce.outbound_acked notifications=%d queued=%d duplicates=%d ignored=%d",
+             len(message.notifications), result.queued, result.duplicates, ignored + result.unrouted)
+    return _soap(200, ACK)
+
+
+def _json_events(payload: Any) -> list[Event]:
+    items = payload.get("events") if isinstance(payload, dict) and "events" in payload else [payload]
+    org = payload.get("orgId") if isinstance(payload, dict) else None
+    if not isinstance(items, list) or not items or len(items) > 100:
+        raise ValueError("expected one event or 1 to 100 `events`")
+    events = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ValueError(f"event {i} is not an object")
+        kind = JSON_KIND.get(str(item.get("kind")))
+        org_id, event_id, object_id = item.get("orgId") or org, item.get("eventId"), item.get("objectId")
+        if kind is None or not all(isinstance(v, str) and v for v in (org_id, event_id, object_id)):
+            raise ValueError(f"event {i} needs orgId, eventId, objectId and a known kind")
+        when = datetime.fromisoformat(str(item.get("occurredAt") or "").replace("Z", "+00:00")) \
+            if item.get("occurredAt") else datetime.now(timezone.utc)
+        if when.tzinfo is None:
+            raise ValueError(f"event {i} occurredAt has no UTC offset")
+        fields = item.get("fields") if isinstance(item.get("fields"), dict) else {}
+        data = {k: str(v) for k, v in {"property_value": fields.get("StageName"),
+                                       "linked_entity_id": fields.get("LinkedEntityId") or fields.get("WhatId")}.items() if v}
+        events.append(Event(kind=kind[0], tenant=tenant_id("salesforce", to_18(org_id)), event_id=event_id,
+                            object_id=object_id, occurred_at=when, object_type=kind[1], data=data))
+    return events
+
+
+@bp.post("/webhooks/salesforce/events")
+def flow_events() -> Any:
+    """Flow HTTP Callout / Apex JSON, signed `X-DealCoach-Signature: t=<unix>,v1=<hex hmac of "t.body">`."""
+    body = request.get_data(cache=True)
+    try:
+        verify_dealcoach(body, request.headers.get("X-DealCoach-Signature"), current_app.config["SALESFORCE_EVENTS_SECRETS"])
+    except SignatureError as exc:
+        raise WebhookRejected(401, f"invalid_signature.{exc.slug}", "signature verification failed") from exc
+    try:
+        events = _json_events(json.loads(body))
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError, SalesforceIdError) as exc:
+        raise WebhookRejected(400, "malformed", str(exc) if not isinstance(exc, json.JSONDecodeError) else "body is not JSON") from exc
+    return accept_events(events)
