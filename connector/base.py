@@ -54,8 +54,11 @@ class Crm(Protocol):
         """Read a deal with its stage, pipeline, owner and amount."""
         ...
 
-    def get_call(self, call_id: str) -> CallRef:
-        """Read a logged call, the deals it belongs to, its attachments and recording URL."""
+    def get_call(self, call_id: str, *, object_type: str = "call") -> CallRef:
+        """Read a logged call, the deals it belongs to, its attachments and recording URL.
+
+        `object_type` says what the event pointed at: a call record, or (Salesforce) a task, a file or a file link.
+        """
         ...
 
     def download_attachment(self, attachment_id: str, *, max_bytes: int) -> bytes:

@@ -151,7 +151,7 @@ class HubSpotCrm:
 
         return self._cached(f"owner:{owner_id}", load)
 
-    def get_call(self, call_id: str) -> CallRef:
+    def get_call(self, call_id: str, *, object_type: str = "call") -> CallRef:
         obj = self._call(self._objects.basic_api.get_by_id_with_http_info, "calls", call_id,
                          properties=CALL_PROPERTIES, associations=["deals"])
         p = obj.properties or {}

@@ -66,7 +66,7 @@ def process_call(event_dict: dict[str, Any]) -> dict[str, Any]:
     ctx = _context(event)
     if ctx is None:
         return {"status": "skipped", "reason": "unknown_tenant"}
-    call = ctx.crm.get_call(event.object_id)
+    call = ctx.crm.get_call(event.object_id, object_type=event.object_type)
     if not call.deal_ids:
         log.info("sync.call.no_deal tenant=%s call=%s", event.tenant, call.id)
         return {"status": "skipped", "reason": "no_deal"}
@@ -153,8 +153,8 @@ def handle_stage_change(event_dict: dict[str, Any]) -> dict[str, Any]:
     deal = ctx.crm.get_deal(event.object_id)
     stage = str(event.data.get("property_value") or deal.stage)
     state = DealState(ctx.conn, ctx.tenant.id, deal.id)
-    is_latest = state.record_stage_entry(stage, event.occurred_at, event.event_id)
-    if not is_latest or stage != deal.stage:
+    entered = state.record_stage_entry(stage, event.occurred_at, event.event_id)
+    if not entered or stage != deal.stage:
         log.info("sync.stage.superseded tenant=%s deal=%s stage=%s current=%s", ctx.tenant.id, deal.id, stage, deal.stage)
         return {"status": "recorded", "stage": stage, "task": None}
     stage_map = load_stage_map(ctx.tenant.provider)

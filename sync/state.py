@@ -33,13 +33,19 @@ class DealState:
         self.stages_key = _STAGES.format(tenant, deal_id)
 
     def record_stage_entry(self, stage: str, at: datetime, event_id: str) -> bool:
-        """Add a transition (idempotent per event); True when it is now the latest known transition."""
+        """Add an observation (idempotent per event); True when it is the latest one and enters a new stage.
+
+        Salesforce Outbound Messages may fire on any Opportunity edit, so an observation of the stage the
+        deal was already in is history, not an entry.
+        """
         member = json.dumps({"stage": stage, "at": at.isoformat(), "event_id": event_id}, sort_keys=True)
         pipe = self.conn.pipeline(transaction=True)
         pipe.zadd(self.stages_key, {member: at.timestamp()})
-        pipe.zrevrange(self.stages_key, 0, 0)
+        pipe.zrevrange(self.stages_key, 0, 1)
         _, latest = pipe.execute()
-        return bool(latest) and _text(latest[0]) == member
+        if not latest or _text(latest[0]) != member:
+            return False
+        return len(latest) == 1 or json.loads(_text(latest[1]))["stage"] != stage
 
     def stage_history(self) -> list[StageEntry]:
         rows = [json.loads(_text(m)) for m in self.conn.zrange(self.stages_key, 0, -1)]
