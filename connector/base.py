@@ -44,6 +44,19 @@ class CrmAuthError(FatalCrmError):
     slug = "crm.auth"
 
 
+class PartialWriteError(CrmError):
+    """A batch where some records were written and others refused: the written ones must be remembered.
+
+    `created` maps idempotency key → CRM id; `failed` maps key → the CRM's reason.
+    """
+
+    slug = "crm.partial"
+
+    def __init__(self, message: str, *, created: Mapping[str, str], failed: Mapping[str, str], retryable: bool) -> None:
+        super().__init__(message)
+        self.created, self.failed, self.retryable = dict(created), dict(failed), retryable
+
+
 @runtime_checkable
 class Crm(Protocol):
     """What DealCoach needs from a CRM; keyword-only, domain objects in and out."""

@@ -6,8 +6,10 @@ fatal ones land in the failed registry with their reason. Nothing here parses ve
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -15,7 +17,7 @@ from typing import Any
 import redis
 from rq import get_current_job
 
-from connector.base import Crm
+from connector.base import Crm, FatalCrmError, PartialWriteError
 from connector.models import Attachment, CallRef, Deal, Event, NoteSpec, TaskSpec
 from connector.tenants import Tenant, TenantRegistry, crm_for
 from scoring.offline import score_transcript
@@ -60,6 +62,25 @@ def _transcript_attachment(call: CallRef) -> Attachment | None:
     return candidates[-1] if candidates else None
 
 
+def fatal_not_retried(fn: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A fatal CRM error (a 4xx other than 429/409) fails the job at once: retrying cannot fix it."""
+
+    @functools.wraps(fn)
+    def run(event_dict: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return fn(event_dict)
+        except (FatalCrmError, PartialWriteError) as exc:
+            if isinstance(exc, FatalCrmError) or not exc.retryable:
+                job = get_current_job()
+                if job is not None:
+                    job.retries_left = 0
+                log.error("sync.job.fatal job=%s slug=%s status=%s", fn.__name__, exc.slug, exc.status)
+            raise
+
+    return run
+
+
+@fatal_not_retried
 def process_call(event_dict: dict[str, Any]) -> dict[str, Any]:
     """call.logged: fetch the transcript, score it, write note, deal fields and next-action tasks."""
     event = Event.from_dict(event_dict)
@@ -144,6 +165,7 @@ def deal_fields(scorecard: Scorecard, scored_at: datetime) -> dict[str, Any]:
     }
 
 
+@fatal_not_retried
 def handle_stage_change(event_dict: dict[str, Any]) -> dict[str, Any]:
     """deal.stage_changed / deal.created: record the transition, then one coaching task per stage entry."""
     event = Event.from_dict(event_dict)

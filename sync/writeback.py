@@ -17,7 +17,7 @@ from typing import Literal
 
 import redis
 
-from connector.base import Crm, RetryableCrmError
+from connector.base import Crm, PartialWriteError, RetryableCrmError
 from connector.models import MarkedRecord, NoteSpec, TaskSpec
 
 log = logging.getLogger("dealcoach.sync.writeback")
@@ -129,7 +129,14 @@ class Writeback:
             self.crm.update_tasks(to_update)
             self._remember({s.key: (tid, task_hash(s)) for tid, s in to_update.items()})
         if to_create:
-            ids = self.crm.create_tasks(to_create)
+            try:
+                ids = self.crm.create_tasks(to_create)
+            except PartialWriteError as exc:
+                hashes = {s.key: task_hash(s) for s in to_create}
+                self._remember({k: (i, hashes[k]) for k, i in exc.created.items() if k in hashes})
+                log.warning("sync.task.partial tenant=%s deal=%s created=%d failed=%d", self.tenant, self.deal_id,
+                            len(exc.created), len(exc.failed))
+                raise
             self._remember({s.key: (tid, task_hash(s)) for s, tid in zip(to_create, ids)})
             results.update({s.key: WriteResult(s.key, tid, "created") for s, tid in zip(to_create, ids)})
         for r in results.values():

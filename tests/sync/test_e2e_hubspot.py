@@ -176,3 +176,17 @@ def test_unknown_tenant_event_in_queue_is_skipped_cleanly(redis_conn: redis.Redi
     SimpleWorker([Queue(SCORING, connection=redis_conn)], connection=redis_conn).work(burst=True)
     job = Queue(SCORING, connection=redis_conn).fetch_job("hubspot-999-evt-x")
     assert job is not None and job.return_value() == {"status": "skipped", "reason": "unknown_tenant"}
+
+
+def test_fatal_error_fails_at_once_with_its_reason(stack: EmbeddedStack, redis_conn: redis.Redis) -> None:
+    deal = stack.create_deal(name="致命的エラー", stage="appointmentscheduled", owner_id=REP)
+    stack.drain()
+    stack.control("POST", "faults", json={"status": 400, "rate": 1.0, "path_prefix": "/crm/v3/objects/notes"})
+    stack.log_call(deal_id=deal, transcript=TRANSCRIPT, title="不正な要求", at=CALL_AT, owner_id=REP)
+    stack.drain()
+    scoring = Queue(SCORING, connection=redis_conn)
+    assert not scoring.scheduled_job_registry.get_job_ids(), "a 400 is not retried"
+    failed = FailedJobRegistry(SCORING, connection=redis_conn).get_job_ids()
+    assert failed
+    result = scoring.fetch_job(failed[0]).latest_result()
+    assert result is not None and "FatalCrmError" in (result.exc_string or "")
