@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import redis
+import requests
 from cryptography.fernet import Fernet, InvalidToken
 
 from connector.base import Crm
@@ -129,4 +130,13 @@ def _build_crm(tenant: Tenant) -> Crm:
             api_base=tenant.credentials.get("api_base") or DEFAULT_API_BASE,
             portal_id=tenant.external_id,
         )
-    raise TenantError(f"provider {tenant.provider!r} is not supported yet")
+    if tenant.provider == "salesforce":
+        from connector.salesforce import SalesforceCrm
+        from connector.salesforce_auth import SalesforceAuth
+
+        session = requests.Session()
+        if tenant.credentials.get("ca_bundle"):
+            session.verify = tenant.credentials["ca_bundle"]
+        return SalesforceCrm(auth=SalesforceAuth.from_credentials(tenant.credentials), tenant=tenant.id,
+                             tz=tenant.settings.timezone, session=session)
+    raise TenantError(f"provider {tenant.provider!r} is not supported")

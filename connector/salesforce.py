@@ -1,0 +1,297 @@
+"""`SalesforceCrm`: the `Crm` protocol over simple-salesforce (REST: sObjects, SOQL, composite/sobjects).
+
+Docs: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/ (sObject Collections,
+ContentVersion blob retrieval, ContentNote). Opportunity = deal; a call is a Task or a file linked to one.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import requests
+from simple_salesforce import Salesforce
+from simple_salesforce.exceptions import SalesforceError
+
+from connector.base import CrmAuthError, FatalCrmError, PartialWriteError, RetryableCrmError
+from connector.http import ApiBudget, call_with_retry, classify_status, is_transport_error
+from connector.marker import find_marker, with_marker
+from connector.models import Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
+from connector.salesforce_ids import key_prefix, to_18
+from connector.salesforce_auth import SalesforceAuth
+
+log = logging.getLogger("dealcoach.connector.salesforce")
+
+API_VERSION = "62.0"
+COLLECTION_LIMIT = 200
+TIMEOUT = (5, 60)
+KEY_FIELD = "DealCoach_Key__c"
+DEAL_FIELDS = {"dealcoach_score": "DealCoach_Score__c", "dealcoach_bant": "DealCoach_BANT__c",
+               "dealcoach_deal_state": "DealCoach_Deal_State__c", "dealcoach_last_scored_at": "DealCoach_Last_Scored_At__c"}
+PRIORITY = {"HIGH": "High", "MEDIUM": "Normal", "LOW": "Low"}
+CACHE_TTL_S = 300
+OPPORTUNITY, TASK = "006", "00T"
+
+
+def _soql_ids(ids: Sequence[str]) -> str:
+    """An IN list of validated ids (alphanumeric only, so nothing can be injected)."""
+    return ", ".join(f"'{to_18(i)}'" for i in ids)
+
+
+def _date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00").replace("+0000", "+00:00"))
+
+
+class SalesforceCrm:
+    """One org, reached with a session (direct, OAuth refresh token or JWT bearer, see `SalesforceAuth`)."""
+
+    provider = "salesforce"
+
+    def __init__(self, *, auth: SalesforceAuth, tenant: str = "", tz: str = "Asia/Tokyo",
+                 session: requests.Session | None = None, budget: ApiBudget | None = None) -> None:
+        self.auth, self.tenant, self.tz = auth, tenant, ZoneInfo(tz)
+        self.session = session or requests.Session()
+        self.budget = budget or ApiBudget()
+        self.session.hooks["response"].append(lambda resp, *a, **k: self.budget.observe(resp.headers))
+        self._sf: Salesforce | None = None
+        self._cache: dict[str, tuple[float, Any]] = {}
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    @property
+    def sf(self) -> Salesforce:
+        if self._sf is None:
+            self._sf = self.auth.connect(self.session, API_VERSION)
+        return self._sf
+
+    def _call(self, fn: Callable[[Salesforce], Any], *, write: bool = False) -> Any:
+        """Run one simple-salesforce operation: budget guard, session refresh once, classified errors."""
+
+        def once() -> Any:
+            if write:
+                self.budget.check()
+            try:
+                return fn(self.sf)
+            except SalesforceError as exc:
+                if exc.status == 401 and self.auth.can_refresh:
+                    self._sf = self.auth.refresh(self.session, API_VERSION)
+                    try:
+                        return fn(self.sf)
+                    except SalesforceError as again:
+                        raise self._classified(again) from again
+                raise self._classified(exc) from exc
+            except requests.RequestException as exc:
+                if is_transport_error(exc):
+                    raise RetryableCrmError(f"Salesforce unreachable: {type(exc).__name__}") from exc
+                raise
+
+        return call_with_retry(once)
+
+    def _classified(self, exc: SalesforceError) -> Exception:
+        content = exc.content if isinstance(exc.content, list) else []
+        code = content[0].get("errorCode", "") if content and isinstance(content[0], dict) else ""
+        message = f"Salesforce {exc.status} {code}".strip()
+        if exc.status == 401:
+            return CrmAuthError(f"{message}: session expired or revoked for {self.tenant or 'this org'}; "
+                                "reconnect the org (no refresh token for this auth type)", status=401)
+        if code == "REQUEST_LIMIT_EXCEEDED":
+            return RetryableCrmError(f"{message}: daily API limit reached", status=exc.status, retry_after=3600)
+        return classify_status(exc.status, {}, message)
+
+    def _cached(self, key: str, load: Callable[[], Any]) -> Any:
+        hit = self._cache.get(key)
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+        value = load()
+        self._cache[key] = (time.monotonic() + CACHE_TTL_S, value)
+        return value
+
+    def _fields(self, sobject: str) -> frozenset[str]:
+        """Field names of an sObject (describe once, cached): custom fields are written only if they exist."""
+        return self._cached(f"describe:{sobject}", lambda: frozenset(
+            f["name"] for f in self._call(lambda sf: getattr(sf, sobject).describe())["fields"]))
+
+    def _query(self, soql: str) -> list[dict[str, Any]]:
+        return list(self._call(lambda sf: sf.query_all(soql))["records"])
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def get_deal(self, deal_id: str) -> Deal:
+        opp = self._call(lambda sf: sf.Opportunity.get(to_18(deal_id)))
+        owner = opp.get("OwnerId")
+        return Deal(
+            id=opp["Id"], name=opp.get("Name") or "", stage=opp.get("StageName") or "", pipeline=None,
+            owner_id=owner, owner_name=self._user_name(owner), amount=opp.get("Amount"),
+            is_closed=bool(opp.get("IsClosed")), is_won=bool(opp.get("IsWon")), stage_label=opp.get("StageName"),
+            last_activity_at=_date(opp.get("LastActivityDate") and f"{opp['LastActivityDate']}T00:00:00+00:00"),
+        )
+
+    def _user_name(self, user_id: str | None) -> str | None:
+        if not user_id or key_prefix(user_id) != "005":
+            return None
+        return self._cached(f"user:{user_id}", lambda: self._call(lambda sf: sf.User.get(user_id)).get("Name"))
+
+    def get_call(self, call_id: str, *, object_type: str = "task") -> CallRef:
+        """A call Task with its files; or a file (version or document) and the deals it is linked to."""
+        if object_type in ("task", "call"):
+            task = self._call(lambda sf: sf.Task.get(to_18(call_id)))
+            what = task.get("WhatId") or ""
+            deals = (what,) if key_prefix(what) == OPPORTUNITY else ()
+            return CallRef(id=task["Id"], deal_ids=deals, title=task.get("Subject") or "", owner_id=task.get("OwnerId"),
+                           occurred_at=_date(task.get("CompletedDateTime") or task.get("CreatedDate")),
+                           attachments=tuple(self._files_on(task["Id"])), body=task.get("Description") or "")
+        document_id = call_id
+        if key_prefix(call_id) == "068":
+            document_id = self._call(lambda sf: sf.ContentVersion.get(to_18(call_id)))["ContentDocumentId"]
+        links = self._query(f"SELECT LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = '{to_18(document_id)}'")
+        linked = [r["LinkedEntityId"] for r in links]
+        deals = [e for e in linked if key_prefix(e) == OPPORTUNITY]
+        for task_id in (e for e in linked if key_prefix(e) == TASK):
+            what = self._call(lambda sf, t=task_id: sf.Task.get(t)).get("WhatId") or ""
+            if key_prefix(what) == OPPORTUNITY:
+                deals.append(what)
+        versions = self._latest_versions([document_id])
+        return CallRef(id=to_18(document_id), deal_ids=tuple(dict.fromkeys(deals)),
+                       title=versions[0].name if versions else "", attachments=tuple(versions))
+
+    def _files_on(self, record_id: str) -> list[Attachment]:
+        links = self._query(f"SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = '{to_18(record_id)}'")
+        return self._latest_versions([r["ContentDocumentId"] for r in links])
+
+    def _latest_versions(self, document_ids: Sequence[str]) -> list[Attachment]:
+        if not document_ids:
+            return []
+        rows = self._query("SELECT Id, Title, PathOnClient, FileExtension, ContentSize, ContentDocumentId FROM ContentVersion "
+                           f"WHERE ContentDocumentId IN ({_soql_ids(document_ids)}) AND IsLatest = true")
+        return [Attachment(id=r["Id"], name=r.get("PathOnClient") or r.get("Title") or "",
+                           extension=(r.get("FileExtension") or "").lower(), size=r.get("ContentSize")) for r in rows]
+
+    def stream_attachment(self, attachment_id: str, dest: Path, *, max_bytes: int) -> int:
+        """Stream a ContentVersion's VersionData to `dest` (never whole in memory); return the byte count."""
+
+        def fetch(sf: Salesforce) -> int:
+            url = f"{sf.base_url}sobjects/ContentVersion/{to_18(attachment_id)}/VersionData"
+            with sf.session.get(url, headers=sf.headers, stream=True, timeout=TIMEOUT) as resp:
+                if resp.status_code != 200:
+                    raise classify_status(resp.status_code, resp.headers, f"Salesforce VersionData {resp.status_code}")
+                total = 0
+                with dest.open("wb") as out:
+                    for chunk in resp.iter_content(256 * 1024):
+                        total += len(chunk)
+                        if total > max_bytes:
+                            raise FatalCrmError(f"file {attachment_id} exceeds {max_bytes} bytes")
+                        out.write(chunk)
+                return total
+
+        return self._call(fetch)
+
+    def download_attachment(self, attachment_id: str, *, max_bytes: int) -> bytes:
+        with tempfile.TemporaryDirectory(prefix="dealcoach-") as tmp:
+            path = Path(tmp) / "file"
+            self.stream_attachment(attachment_id, path, max_bytes=max_bytes)
+            return path.read_bytes()
+
+    def list_marked(self, *, deal_id: str, kind: str) -> list[MarkedRecord]:
+        """Tasks on the deal by key field or Description marker; notes by the marker in their content."""
+        if kind == "task":
+            has_key = KEY_FIELD in self._fields("Task")
+            rows = self._query(f"SELECT Id, Status, Description{', ' + KEY_FIELD if has_key else ''} FROM Task "
+                               f"WHERE WhatId = '{to_18(deal_id)}'")
+            found = [(r.get(KEY_FIELD) or find_marker(r.get("Description") or ""), r) for r in rows]
+            return [MarkedRecord(key=k, id=r["Id"], status=r.get("Status")) for k, r in found if k]
+        links = self._query(f"SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = '{to_18(deal_id)}'")
+        docs = [r["ContentDocumentId"] for r in links]
+        if not docs:
+            return []
+        rows = self._query(f"SELECT Id, ContentDocumentId FROM ContentVersion WHERE ContentDocumentId IN ({_soql_ids(docs)}) "
+                           "AND IsLatest = true AND FileType = 'SNOTE'")
+        marked = []
+        for row in rows:
+            key = find_marker(self.download_attachment(row["Id"], max_bytes=2 * 1024 * 1024).decode("utf-8", "replace"))
+            if key:
+                marked.append(MarkedRecord(key=key, id=row["ContentDocumentId"]))
+        return marked
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def _collection(self, method: str, records: list[dict[str, Any]], *, keys: Sequence[str]) -> dict[str, str]:
+        """composite/sobjects in chunks of 200 with allOrNone=false; every record's result is checked."""
+        created: dict[str, str] = {}
+        failed: dict[str, str] = {}
+        for start in range(0, len(records), COLLECTION_LIMIT):
+            chunk, chunk_keys = records[start : start + COLLECTION_LIMIT], keys[start : start + COLLECTION_LIMIT]
+            results = self._call(lambda sf, c=chunk: sf.restful("composite/sobjects", method=method, timeout=TIMEOUT,
+                                                                json={"allOrNone": False, "records": c}), write=True)
+            for key, record, result in zip(chunk_keys, chunk, results or []):
+                if result.get("success"):
+                    created[key] = result.get("id") or record.get("id", "")
+                else:
+                    errors = result.get("errors") or [{}]
+                    failed[key] = f"{errors[0].get('statusCode', '')}: {errors[0].get('message', '')}"[:300]
+        if failed:
+            retryable = all(reason.split(":", 1)[0] in ("UNABLE_TO_LOCK_ROW", "REQUEST_LIMIT_EXCEEDED", "")
+                            for reason in failed.values())
+            raise PartialWriteError(f"Salesforce refused {len(failed)} of {len(records)} record(s): "
+                                    f"{next(iter(failed.values()))}", created=created, failed=failed, retryable=retryable)
+        return created
+
+    def _task_record(self, spec: TaskSpec, *, create: bool) -> dict[str, Any]:
+        due_local = spec.due.astimezone(self.tz)
+        record: dict[str, Any] = {
+            "attributes": {"type": "Task"},
+            "Subject": spec.subject[:255],
+            "Description": with_marker(spec.body, spec.key, html=False)[:32000],
+            "ActivityDate": due_local.date().isoformat(),
+            # ActivityDate is a date; the hour-level due time rides on the reminder.
+            "ReminderDateTime": spec.due.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "IsReminderSet": True,
+            "Priority": PRIORITY[spec.priority],
+        }
+        if spec.owner_id and key_prefix(spec.owner_id) == "005":
+            record["OwnerId"] = spec.owner_id
+        if create:
+            record.update({"WhatId": to_18(spec.deal_id), "Status": "Completed" if spec.status == "COMPLETED" else "Not Started"})
+            if KEY_FIELD in self._fields("Task"):
+                record[KEY_FIELD] = spec.key[:255]
+        elif spec.status == "COMPLETED":
+            record["Status"] = "Completed"
+        return record
+
+    def create_tasks(self, specs: Sequence[TaskSpec]) -> list[str]:
+        created = self._collection("POST", [self._task_record(s, create=True) for s in specs], keys=[s.key for s in specs])
+        return [created[s.key] for s in specs]
+
+    def update_tasks(self, updates: Mapping[str, TaskSpec]) -> None:
+        records = [{**self._task_record(s, create=False), "id": to_18(task_id)} for task_id, s in updates.items()]
+        self._collection("PATCH", records, keys=[s.key for s in updates.values()])
+
+    def create_note(self, spec: NoteSpec) -> str:
+        content = base64.b64encode(with_marker(spec.body_html, spec.key, html=True).encode()).decode()
+        title = (spec.title or "DealCoach scorecard")[:255]
+        note = self._call(lambda sf: sf.ContentNote.create({"Title": title, "Content": content}), write=True)
+        note_id = note["id"]
+        parents = [spec.deal_id] + ([spec.call_id] if spec.call_id and key_prefix(spec.call_id) == TASK else [])
+        links = [{"attributes": {"type": "ContentDocumentLink"}, "ContentDocumentId": note_id,
+                  "LinkedEntityId": to_18(p), "ShareType": "V", "Visibility": "AllUsers"} for p in parents]
+        self._collection("POST", links, keys=[f"{spec.key}#link-{p}" for p in parents])
+        return note_id
+
+    def update_note(self, note_id: str, spec: NoteSpec) -> None:
+        content = base64.b64encode(with_marker(spec.body_html, spec.key, html=True).encode()).decode()
+        self._call(lambda sf: sf.ContentNote.update(to_18(note_id), {"Content": content}), write=True)
+
+    def update_deal(self, deal_id: str, fields: Mapping[str, Any]) -> list[str]:
+        existing = self._fields("Opportunity")
+        writable = {DEAL_FIELDS[k]: v for k, v in fields.items() if DEAL_FIELDS.get(k) in existing}
+        if writable:
+            self._call(lambda sf: sf.Opportunity.update(to_18(deal_id), writable), write=True)
+        return sorted(k for k in fields if DEAL_FIELDS.get(k) in existing)
