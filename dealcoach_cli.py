@@ -78,8 +78,29 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _credentials(args: argparse.Namespace) -> dict[str, str] | None:
+    """The stored credentials for `tenants add`, or None (with a message) when they are incomplete."""
+    if args.provider == "hubspot":
+        token = args.access_token or os.environ.get("HUBSPOT_ACCESS_TOKEN", "")
+        if not token:
+            print("an access token is required (--access-token or HUBSPOT_ACCESS_TOKEN)", file=sys.stderr)
+            return None
+        return {"access_token": token, **({"api_base": args.api_base} if args.api_base else {})}
+    creds = {k: v for k, v in {
+        "instance_url": args.instance_url, "session_id": args.session_id, "refresh_token": args.refresh_token,
+        "consumer_key": args.consumer_key or os.environ.get("SALESFORCE_CONSUMER_KEY", ""),
+        "consumer_secret": args.consumer_secret or os.environ.get("SALESFORCE_CONSUMER_SECRET", ""),
+        "token_url": args.token_url,
+    }.items() if v}
+    if not creds.get("instance_url") or not (creds.get("session_id") or creds.get("refresh_token")):
+        print("Salesforce needs --instance-url and --session-id or --refresh-token", file=sys.stderr)
+        return None
+    return creds
+
+
 def cmd_tenants(args: argparse.Namespace) -> int:
     from connector.models import TenantSettings
+    from connector.salesforce_ids import to_18
     from connector.tenants import Tenant, TenantRegistry, tenant_id
 
     registry = TenantRegistry(_redis(), os.environ.get("DEALCOACH_SECRET_KEY", ""))
@@ -88,16 +109,15 @@ def cmd_tenants(args: argparse.Namespace) -> int:
             print(tid)
         return 0
     if args.action == "remove":
-        return 0 if registry.remove(tenant_id(args.provider, args.id)) else 1
-    creds = {"access_token": args.access_token or os.environ.get("HUBSPOT_ACCESS_TOKEN", "")}
-    if args.api_base:
-        creds["api_base"] = args.api_base
-    if not creds["access_token"]:
-        print("an access token is required (--access-token or HUBSPOT_ACCESS_TOKEN)", file=sys.stderr)
+        external_id = to_18(args.id) if args.provider == "salesforce" else str(args.id)
+        return 0 if registry.remove(tenant_id(args.provider, external_id)) else 1
+    creds = _credentials(args)
+    if creds is None:
         return 2
-    registry.add(Tenant(provider=args.provider, external_id=str(args.id), credentials=creds,
+    external_id = to_18(args.id) if args.provider == "salesforce" else str(args.id)
+    registry.add(Tenant(provider=args.provider, external_id=external_id, credentials=creds,
                         settings=TenantSettings(language=args.language), name=args.name or ""))
-    print(f"registered {tenant_id(args.provider, args.id)}")
+    print(f"registered {tenant_id(args.provider, external_id)}")
     return 0
 
 
@@ -138,10 +158,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     tenants = sub.add_parser("tenants", help="register CRM accounts for self-hosted or sandbox use")
     tenants.add_argument("action", choices=["add", "list", "remove"])
-    tenants.add_argument("--provider", choices=["hubspot"], default="hubspot")
-    tenants.add_argument("--id", help="HubSpot portal id")
-    tenants.add_argument("--access-token")
-    tenants.add_argument("--api-base", help="API base URL (default: the real HubSpot API)")
+    tenants.add_argument("--provider", choices=["hubspot", "salesforce"], default="hubspot")
+    tenants.add_argument("--id", help="HubSpot portal id or Salesforce org id")
+    tenants.add_argument("--access-token", help="HubSpot private-app or OAuth access token")
+    tenants.add_argument("--api-base", help="HubSpot API base URL (default: the real HubSpot API)")
+    tenants.add_argument("--instance-url", help="Salesforce instance URL")
+    tenants.add_argument("--session-id", help="Salesforce session id (not renewable)")
+    tenants.add_argument("--refresh-token", help="Salesforce OAuth refresh token")
+    tenants.add_argument("--consumer-key")
+    tenants.add_argument("--consumer-secret")
+    tenants.add_argument("--token-url", help="Salesforce OAuth token URL (default login.salesforce.com)")
     tenants.add_argument("--language", choices=["ja", "en"], default="ja")
     tenants.add_argument("--name")
     tenants.set_defaults(func=cmd_tenants)

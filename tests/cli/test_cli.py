@@ -49,3 +49,14 @@ def test_score_unreadable_file_is_a_clear_error(tmp_path, capsys: pytest.Capture
     bad.write_bytes(b"")
     assert main(["score", str(bad)]) == 2
     assert "cannot read transcript" in capsys.readouterr().err
+
+
+def test_salesforce_tenant_is_stored_under_its_18_char_org_id(redis_server, redis_conn: redis.Redis,  # type: ignore[no-untyped-def]
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    assert main(["tenants", "add", "--provider", "salesforce", "--id", "00D5g000004XyZa",
+                 "--instance-url", "https://example.my.salesforce.com"]) == 2
+    assert main(["tenants", "add", "--provider", "salesforce", "--id", "00D5g000004XyZa",
+                 "--instance-url", "https://example.my.salesforce.com", "--refresh-token", "rt"]) == 0
+    tenant = TenantRegistry(redis_conn, TEST_SECRET_KEY).get("salesforce:00D5g000004XyZaEAK")
+    assert tenant is not None and tenant.credentials["refresh_token"] == "rt"
