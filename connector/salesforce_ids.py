@@ -17,12 +17,14 @@ def to_18(record_id: str) -> str:
     rid = record_id.strip()
     if not _ID_RE.match(rid):
         raise SalesforceIdError(f"not a Salesforce id: {rid[:40]!r}")
-    if len(rid) == 18:
-        return rid[:15] + _suffix(rid[:15])
-    return rid + _suffix(rid)
+    suffix = checksum(rid[:15])
+    if len(rid) == 18 and rid[15:].upper() != suffix:
+        raise SalesforceIdError(f"checksum mismatch in {rid!r}")
+    return rid[:15] + suffix
 
 
-def _suffix(id15: str) -> str:
+def checksum(id15: str) -> str:
+    """The 3-character case-safe suffix of a 15-character id."""
     out = []
     for chunk in (id15[0:5], id15[5:10], id15[10:15]):
         bits = sum(1 << i for i, ch in enumerate(chunk) if "A" <= ch <= "Z")

@@ -65,14 +65,14 @@ def assert_fault(resp: Any, status: int, code: str = "soapenv:Client") -> None:
 
 def test_ids_15_and_18_are_one_org() -> None:
     assert to_18("00D5g000004XyZa") == ORG and same_id("00D5g000004XyZa", ORG)
-    assert not same_id("00D5g000004XyZa", "00D5g000004XYZaEAK")
+    assert not same_id("00D5g000004XyZa", "00D5g000004XYZaEAO")
 
 
 @pytest.mark.parametrize(
     ("name", "kind", "object_type", "object_id"),
     [
-        ("outbound__opportunity_stage.xml", "deal.stage_changed", "deal", "0065g00000XyZ12AAB"),
-        ("outbound__task_call.xml", "call.logged", "task", "00T5g00000KlMnOAAV"),
+        ("outbound__opportunity_stage.xml", "deal.stage_changed", "deal", "0065g00000XyZ12AAF"),
+        ("outbound__task_call.xml", "call.logged", "task", "00T5g00000KlMnOEAV"),
         ("outbound__content_version.xml", "call.logged", "file", "0685g00000PqRsTAAV"),
         ("outbound__content_document_link.xml", "call.logged", "file_link", "0695g00000PqRsTAAV"),
     ],
@@ -115,7 +115,7 @@ def test_100_notifications(client: Any, redis_conn: redis.Redis) -> None:
 
 def test_101_notifications_is_a_client_fault(client: Any) -> None:
     body = fixture("outbound__100_notifications.xml")
-    extra = b"<Notification><Id>04l5g00000Blk99XAV</Id><sObject xsi:type=\"sf:Opportunity\"><sf:Id xmlns:sf=\"urn:sobject.enterprise.soap.sforce.com\">0065g00000Op990AAV</sf:Id></sObject></Notification>"
+    extra = b"<Notification><Id>04l5g00000Blk99AAB</Id><sObject xsi:type=\"sf:Opportunity\"><sf:Id xmlns:sf=\"urn:sobject.enterprise.soap.sforce.com\">0065g00000Op990AAB</sf:Id></sObject></Notification>"
     body = body.replace(b"  </notifications>", extra + b"  </notifications>")
     assert_fault(outbound(client, body), 400)
 
@@ -186,5 +186,5 @@ def test_flow_unsigned_and_malformed(client: Any) -> None:
     assert flow(client, b"{not json").status_code == 400
     bad_kind = json.dumps({**json.loads(body), "kind": "weather"}).encode()
     assert flow(client, bad_kind).status_code == 400
-    other_org = json.dumps({**json.loads(body), "orgId": "00D5g000009ZzZzEAA"}).encode()
+    other_org = json.dumps({**json.loads(body), "orgId": "00D5g000009ZzZzEAK"}).encode()
     assert flow(client, other_org).status_code == 404
