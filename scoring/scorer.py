@@ -1,0 +1,61 @@
+"""Choose the scorer for a call: offline rules (the embedded default), the LLM, or `auto` (the LLM when configured)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import date
+from typing import Literal
+
+from connector.models import Transcript
+from scoring.llm import LlmScorer, ScoreCache
+from scoring.offline import score_transcript
+from scoring.rubric import Rubric
+from scoring.scorecard import Scorecard
+
+Mode = Literal["offline", "llm", "auto"]
+MODES: tuple[str, ...] = ("offline", "llm", "auto")
+DEFAULT_MODEL = "gpt-4o-mini"
+
+
+class LlmNotConfigured(RuntimeError):
+    """`mode="llm"` was asked for but no LLM is configured (set OPENAI_API_KEY or OPENAI_BASE_URL)."""
+
+
+def score_call(transcript: Transcript, *, rubric: Rubric, mode: Mode = "auto", rep: str | None = None,
+               stage_phase: str | None = None, llm: LlmScorer | None = None, redact_pii: bool = True,
+               call_date: date | None = None) -> Scorecard:
+    """Score one call; the offline scorecard is always computed (it is the LLM's facts and its fallback)."""
+    if mode not in MODES:
+        raise ValueError(f"unknown scorer mode {mode!r}; known: {', '.join(MODES)}")
+    if mode == "llm" and llm is None:
+        raise LlmNotConfigured("the LLM scorer is not configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)")
+    offline = score_transcript(transcript, rubric=rubric, rep=rep, stage_phase=stage_phase, call_date=call_date)
+    if mode == "offline" or llm is None:
+        return offline
+    return llm.score(transcript, rubric=rubric, rep=rep, stage_phase=stage_phase, offline=offline, redact_pii=redact_pii)
+
+
+def mode_from_env(env: Mapping[str, str] = os.environ, default: Mode = "offline") -> Mode:
+    """`DEALCOACH_SCORER` (offline | llm | auto), else `default`."""
+    value = (env.get("DEALCOACH_SCORER") or default).strip().lower()
+    if value not in MODES:
+        raise ValueError(f"DEALCOACH_SCORER={value!r} is not one of {', '.join(MODES)}")
+    return value  # type: ignore[return-value]
+
+
+def llm_from_env(env: Mapping[str, str] = os.environ, *, cache: ScoreCache | None = None) -> LlmScorer | None:
+    """An LlmScorer from OPENAI_API_KEY / OPENAI_BASE_URL / DEALCOACH_LLM_MODEL, or None when neither key nor URL is set.
+
+    A base URL alone is enough for OpenAI-compatible servers that need no key.
+    """
+    import openai
+
+    api_key = (env.get("OPENAI_API_KEY") or "").strip()
+    base_url = (env.get("OPENAI_BASE_URL") or "").strip()
+    if not api_key and not base_url:
+        return None
+    client = openai.OpenAI(api_key=api_key or "unused", base_url=base_url or "https://api.openai.com/v1",
+                           timeout=60, max_retries=2)
+    model = (env.get("DEALCOACH_LLM_MODEL") or "").strip() or DEFAULT_MODEL
+    return LlmScorer(client, model=model, cache=cache)
