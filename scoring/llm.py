@@ -49,6 +49,8 @@ PRICES_PER_MTOK: dict[str, tuple[float, float]] = {
     "gpt-5-nano": (0.05, 0.40),
 }
 _SNAPSHOT_RE = re.compile(r"^(?P<base>.+?)-\d{4}-\d{2}-\d{2}$")
+# Reasoning models reject any temperature but the default, so it is not sent to them.
+_REASONING_MODEL_RE = re.compile(r"^(o\d|gpt-5)")
 
 
 def price_for(model: str) -> tuple[float, float] | None:
@@ -258,7 +260,7 @@ class LlmScorer:
         """One Chat Completions call (the client retries 429/5xx itself); the parsed JSON object, or _Fallback."""
         kwargs: dict[str, Any] = {"model": self.model, "messages": msgs, "response_format": fmt,
                                   "max_completion_tokens": self.max_output_tokens}
-        if self.temperature is not None:
+        if self.temperature is not None and not _REASONING_MODEL_RE.match(self.model):
             kwargs["temperature"] = self.temperature
         try:
             completion = self.client.chat.completions.create(**kwargs)

@@ -175,6 +175,8 @@ def system_prompt(rubric: Rubric, *, language: str) -> str:
         "- Each criterion: 2 = done well, 1 = partly done, 0 = relevant but not done or done badly,",
         "  null = the call gives no way to tell (do not guess). A score of 1 or 2 needs at least one evidence quote.",
         "- Include every criterion you can assess; a criterion you leave out keeps the rule-based result.",
+        "- The facts block holds measured talk metrics and rule-based detections: trust the metrics; confirm or correct",
+        "  the detections from the transcript. `deal_phase`, when set, is the rubric phase the deal is in.",
         f"- Evidence quotes: copy 4 to {MAX_QUOTE_CHARS} characters exactly, character for character, from the text of ONE",
         "  transcript line (without the `[n] speaker:` prefix). No paraphrase, no ellipsis, no added quotation marks.",
         "- Placeholders like [電話番号1] or [EMAIL_1] stand for redacted personal data: copy them as they are and never",
