@@ -54,14 +54,11 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from scoring.offline import score_transcript
     from scoring.render import render_note_html
     from scoring.rubric import load_rubric_or_reference, load_stage_map
+    from scoring.scorer import LlmNotConfigured, llm_from_env, score_call
     from scoring.transcript import TranscriptError, parse_transcript
 
-    if args.scorer == "llm":
-        print("The LLM scorer is not built yet (issue 4); use --scorer offline.", file=sys.stderr)
-        return 2
     path = Path(args.file)
     try:
         transcript = parse_transcript(path.read_bytes(), filename=path.name, language=args.lang)
@@ -70,7 +67,12 @@ def cmd_score(args: argparse.Namespace) -> int:
         return 2
     rubric = load_rubric_or_reference(args.rubric, args.lang or transcript.language)
     phase = load_stage_map("hubspot").phase_for(args.stage) if args.stage else None
-    card = score_transcript(transcript, rubric=rubric, rep=args.rep, stage_phase=phase)
+    try:
+        card = score_call(transcript, rubric=rubric, mode=args.scorer, rep=args.rep, stage_phase=phase,
+                          llm=llm_from_env() if args.scorer != "offline" else None)
+    except LlmNotConfigured as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(card.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -150,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("file")
     score.add_argument("--lang", choices=["ja", "en"])
     score.add_argument("--rubric", default="sales-7-phase")
-    score.add_argument("--scorer", choices=["offline", "llm", "auto"], default="offline")
+    score.add_argument("--scorer", choices=["offline", "llm", "auto"], default=os.environ.get("DEALCOACH_SCORER", "auto"),
+                       help="auto = the LLM when OPENAI_API_KEY or OPENAI_BASE_URL is set, else offline")
     score.add_argument("--stage", help="HubSpot stage id, to focus on the phase it maps to")
     score.add_argument("--rep", help="the rep's speaker name")
     score.add_argument("--json", action="store_true")

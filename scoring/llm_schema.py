@@ -77,37 +77,9 @@ def response_format(rubric: Rubric) -> dict[str, Any]:
 EXTRA_KEYS = ("flags", "usage", "fallback_reason", "llm", "redaction")
 
 
-@dataclass(frozen=True)
-class AnnotatedScorecard(Scorecard):
-    """A Scorecard carrying extra top-level keys (`flags`, `usage`, ...) in its JSON form.
-
-    Stop-gap: `Scorecard` drops unknown keys, so these would not survive `Scorecard.from_dict`. Once
-    `Scorecard` itself carries an `extra` mapping, `annotate` should return a plain Scorecard and this goes.
-    """
-
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        core = super().to_dict()
-        return core | {k: v for k, v in self.extra.items() if k not in core}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "AnnotatedScorecard":
-        base = Scorecard.from_dict(d)
-        core = set(base.to_dict())
-        extra = {k: v for k, v in d.items() if k not in core}
-        return cls(**{f.name: getattr(base, f.name) for f in dataclasses.fields(Scorecard)}, extra=extra)
-
-
-def annotate(card: Scorecard, **extra: Any) -> AnnotatedScorecard:
+def annotate(card: Scorecard, **extra: Any) -> Scorecard:
     """The card with extra top-level keys merged in (later values win)."""
-    base = {f.name: getattr(card, f.name) for f in dataclasses.fields(Scorecard)}
-    return AnnotatedScorecard(**base, extra={**extras_of(card), **extra})
-
-
-def extras_of(card: Scorecard) -> dict[str, Any]:
-    """The extra top-level keys a card carries (empty for a plain Scorecard)."""
-    return dict(getattr(card, "extra", None) or {})
+    return dataclasses.replace(card, extra={**card.extra, **extra})
 
 
 MAX_EVIDENCE = 3

@@ -162,6 +162,12 @@ def _empty_bant() -> dict[str, BantItem]:
     return {k: BantItem(found=False) for k in BANT_KEYS}
 
 
+CORE_KEYS = frozenset({
+    "rubric", "rubric_version", "language", "scorer", "overall", "phases", "metrics", "bant", "next_step",
+    "commitments", "ng_behaviors", "deal_state", "next_actions", "email_draft", "rep_speaker", "metrics_basis",
+})
+
+
 @dataclass(frozen=True)
 class Scorecard:
     """Everything DealCoach concluded about one call, serialised exactly as ARCHITECTURE §5."""
@@ -182,6 +188,8 @@ class Scorecard:
     email_draft: EmailDraft = field(default_factory=lambda: EmailDraft(subject="", body=""))
     rep_speaker: RepSpeaker = field(default_factory=lambda: RepSpeaker(name="", method="first_speaker", confidence=0.0))
     metrics_basis: str = "timestamps"
+    # Additive top-level keys (LLM `flags`, `usage`, `llm`, `redaction`, `fallback_reason`), kept as given.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def phase(self, phase_id: str) -> PhaseScore | None:
         """The scored phase with this id."""
@@ -201,8 +209,8 @@ class Scorecard:
         return [c for p in self.phases for c in p.criteria if c.score is not None]
 
     def to_dict(self) -> dict[str, Any]:
-        """The §5 JSON object (plus the compatible `rep_speaker` and `metrics_basis` extensions)."""
-        return {
+        """The §5 JSON object (plus the compatible `rep_speaker`, `metrics_basis` and `extra` extensions)."""
+        core = {
             "rubric": self.rubric,
             "rubric_version": self.rubric_version,
             "language": self.language,
@@ -221,6 +229,7 @@ class Scorecard:
             "rep_speaker": self.rep_speaker.to_dict(),
             "metrics_basis": self.metrics_basis,
         }
+        return core | {k: v for k, v in self.extra.items() if k not in core}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Scorecard":
@@ -253,4 +262,5 @@ class Scorecard:
             rep_speaker=RepSpeaker(name=str(rep.get("name") or ""), method=str(rep.get("method") or "first_speaker"),
                                    confidence=float(rep.get("confidence") or 0.0)),
             metrics_basis=str(d.get("metrics_basis") or "timestamps"),
+            extra={k: v for k, v in d.items() if k not in CORE_KEYS},
         )

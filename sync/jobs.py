@@ -20,10 +20,11 @@ from rq import get_current_job
 from connector.base import Crm, FatalCrmError, PartialWriteError
 from connector.models import Attachment, CallRef, Deal, Event, NoteSpec, TaskSpec
 from connector.tenants import Tenant, TenantRegistry, crm_for
-from scoring.offline import score_transcript
 from scoring.render import render_next_action_task, render_note_html, render_stage_task
 from scoring.rubric import Rubric, load_rubric_or_reference, load_stage_map
+from scoring.llm import LlmScorer, RedisScoreCache
 from scoring.scorecard import Scorecard
+from scoring.scorer import llm_from_env, mode_from_env, score_call
 from scoring.transcript import TranscriptError, parse_transcript
 from sync.state import DealState
 from sync.writeback import Writeback, deal_lock
@@ -55,6 +56,16 @@ def _context(event: Event) -> JobContext | None:
         log.warning("sync.tenant.gone tenant=%s event=%s", event.tenant, event.event_id)
         return None
     return JobContext(conn=conn, tenant=tenant, crm=crm_for(tenant))
+
+
+_LLM: dict[str, LlmScorer | None] = {}
+
+
+def _llm(conn: redis.Redis) -> LlmScorer | None:
+    """The LLM scorer when OPENAI_API_KEY / OPENAI_BASE_URL are set, built once per worker process."""
+    if "scorer" not in _LLM:
+        _LLM["scorer"] = llm_from_env(cache=RedisScoreCache(conn))
+    return _LLM["scorer"]
 
 
 def _transcript_attachment(call: CallRef) -> Attachment | None:
@@ -109,7 +120,9 @@ def process_call(event_dict: dict[str, Any]) -> dict[str, Any]:
     written: dict[str, Any] = {"status": "done", "call": call.id, "deals": {}}
     for deal_id in call.deal_ids:
         deal = ctx.crm.get_deal(deal_id)
-        scorecard = score_transcript(transcript, rubric=rubric, rep=deal.owner_name, stage_phase=stage_map.phase_for(deal.stage))
+        scorecard = score_call(transcript, rubric=rubric, mode=mode_from_env(default="auto"), rep=deal.owner_name,
+                               stage_phase=stage_map.phase_for(deal.stage), llm=_llm(ctx.conn),
+                               redact_pii=settings.redact_pii, call_date=call_at.date())
         written["deals"][deal_id] = _write_call_results(ctx, deal, call, call_at, scorecard, rubric)
     return written
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -190,3 +191,26 @@ def test_fatal_error_fails_at_once_with_its_reason(stack: EmbeddedStack, redis_c
     assert failed
     result = scoring.fetch_job(failed[0]).latest_result()
     assert result is not None and "FatalCrmError" in (result.exc_string or "")
+
+
+def test_llm_scorer_is_used_when_configured_and_redelivery_costs_no_tokens(
+        stack: EmbeddedStack, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sync.jobs
+    from tests.fakes.openai_server import FakeOpenAI, FakeReply, empty_answer
+
+    answer = empty_answer(bant={"budget": {"found": True, "evidence": "ご予算"},
+                                "authority": {"found": False, "evidence": ""},
+                                "need": {"found": False, "evidence": ""}, "timeline": {"found": False, "evidence": ""}})
+    with FakeOpenAI(lambda req: FakeReply.content(answer)) as fake:
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.url + "/v1")
+        monkeypatch.setenv("OPENAI_API_KEY", "test")
+        monkeypatch.setattr(sync.jobs, "_LLM", {})
+        deal, _ = log_scored_call(stack)
+        assert len(fake.requests) == 1
+        system, user = fake.requests[0].message("system"), fake.requests[0].message("user")
+        assert "ご予算" not in system and "ご予算" in user, "the transcript travels as data, not as instructions"
+        stack.control("POST", "webhooks/redeliver")
+        stack.drain()
+        assert len(fake.requests) == 1, "re-scoring the same call hits the content-hash cache"
+    card = json.loads(stack.conn.hget(f"dealcoach:deal:{stack.tenant}:{deal}", "scorecard"))
+    assert card["scorer"] == "llm" and card["llm"]["cache_hit"] is True and card["usage"]["prompt_tokens"] == 0
