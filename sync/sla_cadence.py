@@ -141,8 +141,8 @@ def lost_deal(rule: SlaRule, v: DealView) -> list[Desired]:
     if renewal is not None:
         lead = rule.trigger["renewal_lead_days"]
         due = max(v.cal.close_of_business(renewal - timedelta(days=lead)), feedback_due)
-        evidence = phrase("ev.renewal", v.lang, competitor=competitor, date=renewal.isoformat(), lead=lead)
-        due_rule = evidence
+        evidence = phrase("ev.renewal", v.lang, competitor=competitor, date=renewal.isoformat())
+        due_rule = phrase("due.renewal", v.lang, lead=lead)
     else:
         due = renewal_tpl.due.at(anchor, v.cal)
         evidence, due_rule = phrase("ev.no_renewal", v.lang), describe_due(renewal_tpl.due, v.lang)

@@ -221,7 +221,7 @@ def _event(raw: Any, path: str) -> SlaEvent:
     for key in ("commitments", "bant", "email_draft"):
         if data.get(key) is None and card.get(key) is not None:
             data[key] = card[key]
-    where = {k: f"{path}.{k}" if k in d else f"{path}.scorecard.{k}" for k in data}
+    where = {k: f"{path}.{k}" if d.get(k) is not None else f"{path}.scorecard.{k}" for k in data}
     if data.get("commitments") is not None:
         data["commitments"] = _commitments(data["commitments"], where["commitments"])
     if data.get("bant") is not None:
@@ -258,7 +258,9 @@ def _open_task(raw: Any, path: str) -> OpenTask:
 
 
 def _list(d: Mapping[str, Any], key: str) -> list[Any]:
-    value = d.get(key) or []
+    value = d.get(key)
+    if value is None:
+        return []
     if not isinstance(value, list):
         raise SlaStateError(f"{key}: must be a list")
     return value
@@ -267,7 +269,8 @@ def _list(d: Mapping[str, Any], key: str) -> list[Any]:
 def state_from_json(d: Mapping[str, Any]) -> SlaState:
     """Parse the contract state document; SlaStateError names the offending key path (e.g. `deals[2].stage_entered_at`)."""
     doc = _mapping(d, "state")
-    settings = doc.get("tenant_settings") or {}
+    settings = doc.get("tenant_settings")
+    settings = {} if settings is None else settings
     return SlaState(
         now=parse_instant(doc.get("now"), "now"),
         deals=tuple(_deal(x, f"deals[{i}]") for i, x in enumerate(_list(doc, "deals"))),
