@@ -1,0 +1,140 @@
+"""What Salesforce does around DML on opportunities and tasks: stage-derived fields and OpportunityHistory rows,
+task closing (IsClosed, CompletedDateTime), LastActivityDate, cascades, and the changes that fire workflow
+outbound messages (stage changed, call logged). Files and notes are in `salesforce_content`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .salesforce_content import ContentDocumentLinkRules, ContentDocumentRules, ContentNoteRules, ContentVersionRules
+from .salesforce_schema import CLOSED_TASK_STATUSES
+from .salesforce_store import Actor, Change, Record, SalesforceStore
+from .salesforce_values import now
+
+HISTORY_TRACKED = ("StageName", "Amount", "CloseDate", "Probability", "ForecastCategoryName")
+
+
+def bump_last_activity(store: SalesforceStore, what_id: str | None, day: date) -> None:
+    """Move an opportunity's LastActivityDate forward to `day` (it never moves back)."""
+    if not what_id or not what_id.startswith("006"):
+        return
+    opp = store.get("Opportunity", what_id)
+    if opp is None:
+        return
+    current = opp.fields.get("LastActivityDate")
+    if current is None or day > current:
+        store.touch(opp).fields["LastActivityDate"] = day
+
+
+def write_history(store: SalesforceStore, opp: Record, actor: Actor, old: dict[str, Any] | None) -> Record:
+    """One OpportunityHistory row with the opportunity's current stage, amount and close date."""
+    f = opp.fields
+    stamp = f.get("LastModifiedDate") if old is not None else f.get("CreatedDate")
+    hid = store.ids.for_type("OpportunityHistory")
+    row = {"Id": hid, "IsDeleted": False, "OpportunityId": opp.id, "StageName": f.get("StageName"),
+           "Amount": f.get("Amount"), "Probability": f.get("Probability"), "CloseDate": f.get("CloseDate"),
+           "ForecastCategory": f.get("ForecastCategoryName"),
+           "PrevAmount": old.get("Amount") if old else None, "PrevCloseDate": old.get("CloseDate") if old else None,
+           "CreatedDate": stamp or now(), "CreatedById": actor.user_id, "SystemModstamp": stamp or now()}
+    return store.put(Record("OpportunityHistory", hid, row))
+
+
+class OpportunityRules:
+    """Stage → IsClosed, IsWon, Probability, ForecastCategoryName; history rows; stage-change outbound events."""
+
+    def _apply_stage(self, store: SalesforceStore, rec: Record, *, keep_probability: bool, keep_forecast: bool
+                     ) -> None:
+        stage = store.config.stage(rec.fields.get("StageName") or "") or {}
+        rec.fields["IsClosed"] = bool(stage.get("IsClosed"))
+        rec.fields["IsWon"] = bool(stage.get("IsWon"))
+        if not keep_probability and "Probability" in stage:
+            rec.fields["Probability"] = float(stage["Probability"])
+        if not keep_forecast and "ForecastCategoryName" in stage:
+            rec.fields["ForecastCategoryName"] = stage["ForecastCategoryName"]
+
+    def on_insert(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:
+        """Derive stage fields and write the first history row."""
+        self._apply_stage(store, rec, keep_probability=rec.fields.get("Probability") is not None,
+                          keep_forecast=rec.fields.get("ForecastCategoryName") is not None)
+        write_history(store, rec, actor, None)
+
+    def on_update(self, store: SalesforceStore, rec: Record, old: dict[str, Any], changed: set[str],
+                  actor: Actor) -> None:
+        """On a stage change: derived fields, a history row and the `stage_changed` event."""
+        if "StageName" in changed:
+            self._apply_stage(store, rec, keep_probability="Probability" in changed,
+                              keep_forecast="ForecastCategoryName" in changed)
+        if changed & set(HISTORY_TRACKED):
+            write_history(store, rec, actor, old)
+        if "StageName" in changed:
+            store.emit(Change("stage_changed", "Opportunity", rec.id, rec.fields["LastModifiedDate"], actor.source,
+                              {"PriorStageName": old.get("StageName")}))
+
+    def on_delete(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:
+        """Activities, history and file links of an opportunity go with it."""
+        for task in store.all("Task"):
+            if task.fields.get("WhatId") == rec.id:
+                store.remove(task, actor)
+        for row in store.all("OpportunityHistory"):
+            if row.fields.get("OpportunityId") == rec.id:
+                store.touch(row).deleted = True
+        for link in store.all("ContentDocumentLink"):
+            if link.fields.get("LinkedEntityId") == rec.id:
+                store.remove(link, actor)
+
+
+class TaskRules:
+    """Status → IsClosed and CompletedDateTime; closed tasks move LastActivityDate; logged calls fire an event."""
+
+    def _close_state(self, store: SalesforceStore, rec: Record) -> None:
+        closed = rec.fields.get("Status") in CLOSED_TASK_STATUSES
+        if closed and not rec.fields.get("IsClosed"):
+            rec.fields["CompletedDateTime"] = rec.fields.get("CompletedDateTime") or now()
+        elif not closed:
+            rec.fields["CompletedDateTime"] = None
+        rec.fields["IsClosed"] = closed
+        if closed:
+            # Salesforce: the due date of the most recently closed task (the completion day when it has none).
+            day = rec.fields.get("ActivityDate") or rec.fields["CompletedDateTime"].astimezone(store.tz).date()
+            bump_last_activity(store, rec.fields.get("WhatId"), day)
+
+    def on_insert(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:
+        """Derive closing fields; a Call subtype is a logged call."""
+        rec.fields["IsClosed"] = False
+        self._close_state(store, rec)
+        if rec.fields.get("TaskSubtype") == "Call":
+            store.emit(Change("call_logged", "Task", rec.id, rec.fields["CreatedDate"], actor.source))
+
+    def on_update(self, store: SalesforceStore, rec: Record, old: dict[str, Any], changed: set[str],
+                  actor: Actor) -> None:
+        """Re-derive closing fields (reopening clears CompletedDateTime)."""
+        if "Status" in changed or "WhatId" in changed or "ActivityDate" in changed:
+            self._close_state(store, rec)
+
+    def on_delete(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:
+        """Nothing else goes with a task."""
+
+
+class _Plain:
+    """Accounts and contacts: no side effects."""
+
+    def on_insert(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:
+        """No side effects."""
+
+    def on_update(self, store: SalesforceStore, rec: Record, old: dict[str, Any], changed: set[str],
+                  actor: Actor) -> None:
+        """No side effects."""
+
+    def on_delete(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:
+        """No side effects."""
+
+
+def register_rules(store: SalesforceStore) -> None:
+    """Attach every type's behaviour to a store."""
+    store.rules.update({
+        "Opportunity": OpportunityRules(), "Task": TaskRules(), "Account": _Plain(), "Contact": _Plain(),
+        "ContentVersion": ContentVersionRules(), "ContentDocument": ContentDocumentRules(),
+        "ContentDocumentLink": ContentDocumentLinkRules(), "ContentNote": ContentNoteRules(),
+    })
