@@ -52,6 +52,7 @@ class SlaTask:
         return f"{self.body}\n\n— {self.why}" if self.body else self.why
 
     def to_dict(self, *, include_body: bool = False) -> dict[str, Any]:
+        """The contract task object; `due` in ISO 8601 with the calendar's offset."""
         d: dict[str, Any] = {"key": self.key, "rule": self.rule, "deal": self.deal, "owner": self.owner, "subject": self.subject,
                              "due": self.due.isoformat(timespec="seconds") if self.due else None,
                              "priority": self.priority, "why": self.why}
@@ -69,6 +70,7 @@ class SlaPlan:
     close: list[SlaTask] = field(default_factory=list)
 
     def is_empty(self) -> bool:
+        """True when the CRM already matches the rules (a settled re-run)."""
         return not (self.create or self.update or self.close)
 
 

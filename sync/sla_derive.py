@@ -90,6 +90,7 @@ class DealView:
     lang: str
 
     def fmt(self, dt: datetime | None) -> str:
+        """A moment in the calendar's timezone, as written in task text."""
         return fmt_dt(dt, self.cal)
 
     def first(self, types: Iterable[str], since: datetime, *, outbound: bool = False,
@@ -125,9 +126,11 @@ class DealView:
         return hits[-1] if hits else None
 
     def logged(self, a: Activity) -> str:
+        """Evidence text naming a logged activity."""
         return phrase("ev.logged", self.lang, type=activity_word(a.type, self.lang), subject=a.subject, at=self.fmt(a.at))
 
     def common(self) -> dict[str, Any]:
+        """Template fields every rule may use."""
         d = self.deal
         return {"deal_name": d.name, "deal_id": d.id, "owner": d.owner or "", "manager": d.manager or "",
                 "stage": d.stage, "amount": f"{d.amount:,.0f}" if d.amount is not None else ""}

@@ -18,7 +18,7 @@ import rubrics
 from scoring.yaml_data import RubricError, YamlReader, load_yaml
 from sync.sla_schema import (
     ACTIVE_WHILE, ACTIVITY_TYPES, ASSIGNEES, BANT_KEYS, COMMON_FIELDS, FIXED_TASKS, PRIORITIES, RULE_FIELDS, RULE_IDS, TRIGGERS,
-    Due, Text, _choice, _int, _strings, _trigger_param, add_months, parse_due, parse_text, parse_trigger,
+    Due, Text, add_months, one_of, parse_due, parse_text, parse_trigger, string_list, trigger_param, whole_number,
 )
 
 _TOP_KEYS = {"version", "noise_budget", "rules"}
@@ -93,9 +93,9 @@ def _parse_task(r: YamlReader, raw: Any, path: str, rule_id: str) -> TaskTemplat
         subject=parse_text(r, d.get("subject"), f"{path}.subject", fields),
         body=parse_text(r, d.get("body"), f"{path}.body", fields),
         show_after=parse_due(r, d["show_after"], f"{path}.show_after") if d.get("show_after") is not None else None,
-        satisfied_by=_strings(ACTIVITY_TYPES)(r, d.get("satisfied_by", []), f"{path}.satisfied_by"),
-        priority=_choice(PRIORITIES)(r, d["priority"], f"{path}.priority") if d.get("priority") is not None else None,
-        assignee=_choice(ASSIGNEES)(r, d.get("assignee", "owner"), f"{path}.assignee"),
+        satisfied_by=string_list(ACTIVITY_TYPES)(r, d.get("satisfied_by", []), f"{path}.satisfied_by"),
+        priority=one_of(PRIORITIES)(r, d["priority"], f"{path}.priority") if d.get("priority") is not None else None,
+        assignee=one_of(ASSIGNEES)(r, d.get("assignee", "owner"), f"{path}.assignee"),
         enabled=r.get(d, "enabled", path, bool, required=False, default=True))
 
 
@@ -116,10 +116,10 @@ def _parse_rule(r: YamlReader, raw: Any, path: str) -> SlaRule:
     return SlaRule(
         id=rule_id, enabled=r.get(d, "enabled", path, bool), seed=r.get(d, "seed", path, str).strip(),
         trigger=parse_trigger(r, rule_id, d.get("trigger"), f"{path}.trigger"),
-        priority=_choice(PRIORITIES)(r, d.get("priority"), f"{path}.priority"),
-        active_while=_choice(ACTIVE_WHILE)(r, d.get("active_while"), f"{path}.active_while"),
-        tasks=tasks, horizon_days=_int(0, nullable=True)(r, d.get("horizon_days"), f"{path}.horizon_days"),
-        max_overdue_days=_int(0, nullable=True)(r, d.get("max_overdue_days"), f"{path}.max_overdue_days"))
+        priority=one_of(PRIORITIES)(r, d.get("priority"), f"{path}.priority"),
+        active_while=one_of(ACTIVE_WHILE)(r, d.get("active_while"), f"{path}.active_while"),
+        tasks=tasks, horizon_days=whole_number(0, nullable=True)(r, d.get("horizon_days"), f"{path}.horizon_days"),
+        max_overdue_days=whole_number(0, nullable=True)(r, d.get("max_overdue_days"), f"{path}.max_overdue_days"))
 
 
 def parse_sla_rules(data: Any, filename: str = "sla-rules.yaml") -> SlaRules:
@@ -132,7 +132,7 @@ def parse_sla_rules(data: Any, filename: str = "sla-rules.yaml") -> SlaRules:
     for rid in RULE_IDS:
         if ids.count(rid) != 1:
             raise r.fail("rules", f"rule {rid} must appear exactly once (found {ids.count(rid)})")
-    return SlaRules(version=str(version), noise_budget=_int(1)(r, d.get("noise_budget", 5), "noise_budget"),
+    return SlaRules(version=str(version), noise_budget=whole_number(1)(r, d.get("noise_budget", 5), "noise_budget"),
                     rules=rules, source=filename)
 
 
@@ -160,7 +160,7 @@ def apply_settings(rules: SlaRules, settings: Mapping[str, Any] | None) -> SlaRu
         return rules
     r = YamlReader("tenant_settings")
     d = r.mapping(sla, "sla", {"noise_budget", "rules"})
-    budget = _int(1)(r, d["noise_budget"], "sla.noise_budget") if d.get("noise_budget") is not None else rules.noise_budget
+    budget = whole_number(1)(r, d["noise_budget"], "sla.noise_budget") if d.get("noise_budget") is not None else rules.noise_budget
     overrides = r.mapping(d.get("rules") or {}, "sla.rules", set(RULE_IDS))
     tuned = tuple(_override_rule(r, rule, overrides[rule.id], f"sla.rules.{rule.id}") if overrides.get(rule.id) else rule
                   for rule in rules.rules)
@@ -174,7 +174,7 @@ def _override_rule(r: YamlReader, rule: SlaRule, raw: Any, path: str) -> SlaRule
     nested = r.mapping(d.get("trigger") or {}, f"{path}.trigger", set(params))
     for name, value, where in [*((k, v, f"{path}.trigger.{k}") for k, v in nested.items()),
                                *((k, d[k], f"{path}.{k}") for k in params if k in d)]:
-        trigger[name] = _trigger_param(r, rule.id, name, value, where)
+        trigger[name] = trigger_param(r, rule.id, name, value, where)
     tasks = list(rule.tasks)
     if d.get("due") is not None:
         if len(tasks) != 1:
@@ -188,10 +188,10 @@ def _override_rule(r: YamlReader, rule: SlaRule, raw: Any, path: str) -> SlaRule
     if "enabled" in d:
         changes["enabled"] = r.get(d, "enabled", path, bool)
     if d.get("priority") is not None:
-        changes["priority"] = _choice(PRIORITIES)(r, d["priority"], f"{path}.priority")
+        changes["priority"] = one_of(PRIORITIES)(r, d["priority"], f"{path}.priority")
     for key in ("horizon_days", "max_overdue_days"):
         if key in d:
-            changes[key] = _int(0, nullable=True)(r, d[key], f"{path}.{key}")
+            changes[key] = whole_number(0, nullable=True)(r, d[key], f"{path}.{key}")
     return dataclasses.replace(rule, **changes)
 
 
@@ -203,7 +203,7 @@ def _override_task(r: YamlReader, task: TaskTemplate, raw: Any, path: str) -> Ta
     if "show_after" in d:
         changes["show_after"] = parse_due(r, d["show_after"], f"{path}.show_after") if d["show_after"] is not None else None
     if d.get("priority") is not None:
-        changes["priority"] = _choice(PRIORITIES)(r, d["priority"], f"{path}.priority")
+        changes["priority"] = one_of(PRIORITIES)(r, d["priority"], f"{path}.priority")
     if "enabled" in d:
         changes["enabled"] = r.get(d, "enabled", path, bool)
     return dataclasses.replace(task, **changes)

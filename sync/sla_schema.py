@@ -43,6 +43,7 @@ FIXED_TASKS: dict[str, tuple[str, ...]] = {
     "lost_deal": ("feedback", "renewal"), "missing_bant": ("ask",),
 }
 
+
 @dataclass(frozen=True)
 class Due:
     """A due rule: an amount of business or calendar time after an anchor moment."""
@@ -51,7 +52,8 @@ class Due:
     amount: float
 
     def at(self, anchor: datetime, cal: BusinessCalendar) -> datetime:
-        """The due moment for `anchor`; an anchor after hours or on a day off counts from the next business start."""
+        """The due moment for `anchor`, in business time: business and calendar-day rules count from the next business
+        start after an after-hours or day-off anchor; `hours` are wall-clock, then moved to the next business start."""
         start = cal.next_business_start(anchor)
         n = self.amount
         if self.kind == "business_hours":
@@ -67,6 +69,7 @@ class Due:
         return cal.close_of_business(start.date() + timedelta(days=int(n) - 1))
 
     def to_dict(self) -> dict[str, float]:
+        """The YAML form, e.g. {"business_hours": 3}."""
         return {self.kind: self.amount}
 
 
@@ -85,6 +88,7 @@ class Text:
     en: str
 
     def get(self, lang: str) -> str:
+        """The template in `lang` (English for en*, else the Japanese reference)."""
         return self.en if lang.lower().startswith("en") else self.ja
 
 
@@ -92,7 +96,8 @@ Parser = Callable[[YamlReader, Any, str], Any]
 REQUIRED = object()
 
 
-def _int(lo: int = 0, nullable: bool = False) -> Parser:
+def whole_number(lo: int = 0, nullable: bool = False) -> Parser:
+    """A parser for counts and thresholds (bools are not numbers here, though Python thinks so)."""
     def parse(r: YamlReader, v: Any, path: str) -> Any:
         if v is None and nullable:
             return None
@@ -102,7 +107,8 @@ def _int(lo: int = 0, nullable: bool = False) -> Parser:
     return parse
 
 
-def _strings(allowed: tuple[str, ...] = ()) -> Parser:
+def string_list(allowed: tuple[str, ...] = ()) -> Parser:
+    """A parser for a list of non-empty strings, optionally from a closed vocabulary."""
     def parse(r: YamlReader, v: Any, path: str) -> tuple[str, ...]:
         if not isinstance(v, list):
             raise r.fail(path, "must be a list")
@@ -115,7 +121,8 @@ def _strings(allowed: tuple[str, ...] = ()) -> Parser:
     return parse
 
 
-def _choice(options: tuple[str, ...]) -> Parser:
+def one_of(options: tuple[str, ...]) -> Parser:
+    """A parser for one value of a closed vocabulary (priorities, assignees...)."""
     def parse(r: YamlReader, v: Any, path: str) -> str:
         if v not in options:
             raise r.fail(path, f"must be one of {', '.join(options)}")
@@ -145,7 +152,7 @@ def _labelled(r: YamlReader, v: Any, path: str, extra: str) -> dict[str, dict[st
     out = {}
     for name, spec in v.items():
         d = r.mapping(spec, f"{path}.{name}", {"label", extra})
-        value = _strings()(r, d.get(extra), f"{path}.{name}.{extra}") if extra == "keywords" else \
+        value = string_list()(r, d.get(extra), f"{path}.{name}.{extra}") if extra == "keywords" else \
             parse_text(r, d.get(extra), f"{path}.{name}.{extra}")
         if extra == "keywords" and not value:
             raise r.fail(f"{path}.{name}.keywords", "must not be empty")
@@ -166,7 +173,7 @@ def _bant_items(r: YamlReader, v: Any, path: str) -> dict[str, dict[str, Any]]:
 
 def _days_in_stage(r: YamlReader, v: Any, path: str) -> dict[str, Any]:
     d = r.mapping(v, path, {"default", "by_order", "by_stage"})
-    days = _int(1, nullable=True)
+    days = whole_number(1, nullable=True)
     by_order = r.mapping(d.get("by_order") or {}, f"{path}.by_order", set(d.get("by_order") or {}))
     by_stage = r.mapping(d.get("by_stage") or {}, f"{path}.by_stage", set(d.get("by_stage") or {}))
     for k in by_order:
@@ -178,17 +185,17 @@ def _days_in_stage(r: YamlReader, v: Any, path: str) -> dict[str, Any]:
 
 
 TRIGGERS: dict[str, tuple[str, dict[str, tuple[Parser, Any]]]] = {
-    "thank_you_minutes": ("meeting_logged", {"activity_types": (_strings(ACTIVITY_TYPES), ("meeting",))}),
+    "thank_you_minutes": ("meeting_logged", {"activity_types": (string_list(ACTIVITY_TYPES), ("meeting",))}),
     "promise_small": ("rep_commitment", {}),
     "promise_deliverable": ("rep_commitment", {"deliverables": (_deliverables, REQUIRED)}),
-    "stale_deal": ("no_activity", {"min_stage_order": (_int(0), 3), "inactive_days": (_int(1), 14),
+    "stale_deal": ("no_activity", {"min_stage_order": (whole_number(0), 3), "inactive_days": (whole_number(1), 14),
                                    "days_in_stage": (_days_in_stage, {"default": None, "by_order": {}, "by_stage": {}})}),
-    "nurture_30d": ("stage_entered", {"stages": (_strings(), REQUIRED)}),
+    "nurture_30d": ("stage_entered", {"stages": (string_list(), REQUIRED)}),
     "post_contract": ("closed_won", {}),
-    "ghosting": ("unanswered_followups", {"followups": (_int(1), 2), "days": (_int(1), 7)}),
-    "lost_deal": ("closed_lost", {"renewal_lead_days": (_int(0), 180)}),
-    "missing_bant": ("stage_entered", {"stages": (_strings(), ()), "min_stage_order": (_int(0, nullable=True), None),
-                                       "if_no_scorecard": (_choice(("skip", "all_missing")), "skip"),
+    "ghosting": ("unanswered_followups", {"followups": (whole_number(1), 2), "days": (whole_number(1), 7)}),
+    "lost_deal": ("closed_lost", {"renewal_lead_days": (whole_number(0), 180)}),
+    "missing_bant": ("stage_entered", {"stages": (string_list(), ()), "min_stage_order": (whole_number(0, nullable=True), None),
+                                       "if_no_scorecard": (one_of(("skip", "all_missing")), "skip"),
                                        "items": (_bant_items, REQUIRED)}),
 }
 
@@ -201,7 +208,8 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-def _trigger_param(r: YamlReader, rule_id: str, name: str, value: Any, path: str) -> Any:
+def trigger_param(r: YamlReader, rule_id: str, name: str, value: Any, path: str) -> Any:
+    """One validated, read-only trigger threshold (shared by the YAML and the tenant overrides)."""
     parser, _ = TRIGGERS[rule_id][1][name]
     return _freeze(parser(r, value, path))
 
@@ -216,7 +224,7 @@ def parse_trigger(r: YamlReader, rule_id: str, v: Any, path: str) -> Mapping[str
     for name, (_, default) in params.items():
         if d.get(name) is None and default is REQUIRED:
             raise r.fail(f"{path}.{name}", "missing")
-        out[name] = _trigger_param(r, rule_id, name, d[name], f"{path}.{name}") if d.get(name) is not None else _freeze(default)
+        out[name] = trigger_param(r, rule_id, name, d[name], f"{path}.{name}") if d.get(name) is not None else _freeze(default)
     return MappingProxyType(out)
 
 

@@ -43,6 +43,7 @@ class SlaDeal:
 
     @property
     def is_lost(self) -> bool:
+        """Closed and not won."""
         return self.is_closed and not self.is_won
 
 
@@ -73,6 +74,7 @@ class Activity:
 
     @property
     def is_outbound_email(self) -> bool:
+        """An email that is not marked as the customer's: a follow-up by the rep."""
         return self.type == "email" and self.direction != "in"
 
 
@@ -89,6 +91,7 @@ class OpenTask:
 
     @property
     def is_open(self) -> bool:
+        """Anything not completed counts as open (CRMs have several open statuses)."""
         return self.status.strip().lower() not in DONE_STATUSES
 
 

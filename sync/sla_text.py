@@ -77,6 +77,7 @@ ACTIVITY_WORDS: dict[str, tuple[str, str]] = {
 
 
 def is_en(lang: str) -> bool:
+    """English for any en* tag; everything else gets the Japanese reference."""
     return lang.lower().startswith("en")
 
 
@@ -87,6 +88,7 @@ def phrase(name: str, lang: str, /, **fields: Any) -> str:
 
 
 def activity_word(kind: str, lang: str) -> str:
+    """An activity type in words."""
     ja, en = ACTIVITY_WORDS.get(kind, (kind, kind))
     return en if is_en(lang) else ja
 
