@@ -1,0 +1,326 @@
+"""Workflow outbound messages from the sandbox org, sent like Salesforce sends them: asynchronously, batched per
+outbound message definition (one per object type, ≤ 100 notifications), retried with exponential backoff until the
+endpoint answers 200 with `<Ack>true</Ack>`; a retry resends the same message (same Notification ids). Field values
+are read when a message is first sent ("only the latest field values are sent").
+
+Optionally, the same changes go to a Flow HTTP callout as signed JSON events (`X-DealCoach-Signature`), one POST
+per event, delivered when the endpoint answers 2xx. Salesforce retries for 24 hours; the sandbox stops after
+`outbound_max_attempts`, so tests stay fast.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from webhooks.signatures import sign_dealcoach
+
+from .salesforce_config import SalesforceSandboxConfig
+from .salesforce_errors import SfError
+from .salesforce_ids import IdMint, KEY_PREFIXES
+from .salesforce_soap import MAX_NOTIFICATIONS, SOAP_HEADERS, Notification, flow_event, is_ack, \
+    notifications_envelope
+from .salesforce_store import Change, SalesforceStore
+from .salesforce_values import format_datetime, format_soap_datetime, now, to_json, to_soap
+
+OUTBOUND_TYPES = ("Opportunity", "Task", "ContentVersion")
+MAX_EVENT_LOG = 10_000
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class OutboundSettings:
+    """Where messages go and what they carry; changed with `POST /_sandbox/outbound`."""
+
+    url: str | None
+    urls: dict[str, str]
+    flow_url: str | None
+    flow_secret: str
+    send_session_id: bool
+
+    def url_for(self, sobject: str) -> str | None:
+        """The endpoint of the outbound message definition for this object type."""
+        return self.urls.get(sobject) or self.url
+
+    def public(self) -> dict[str, Any]:
+        """The settings as the control API shows them (the flow secret is not echoed)."""
+        return {"url": self.url, "urls": dict(self.urls), "flow_url": self.flow_url,
+                "send_session_id": self.send_session_id}
+
+
+@dataclass
+class Pending:
+    """A queued notification or flow event, not yet put into a message."""
+
+    change: Change
+    notification_id: str
+
+
+@dataclass
+class Message:
+    """One message in flight; `record` is its entry in the delivery log."""
+
+    channel: str                    # outbound | flow
+    items: list[Pending]
+    url: str
+    record: dict[str, Any]
+    body: bytes | None = None
+    attempt: int = 0
+    due: float = 0.0
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+
+class OutboundDispatcher:
+    """Outbox + one background sender thread (started on the first change)."""
+
+    def __init__(self, config: SalesforceSandboxConfig, store: SalesforceStore, base_url: Callable[[], str]) -> None:
+        self.config = config
+        self.store = store
+        self.base_url = base_url
+        self._ids = IdMint()
+        self.action_ids = {t: self._ids.new(KEY_PREFIXES["OutboundAction"]) for t in OUTBOUND_TYPES}
+        self._cond = threading.Condition()
+        self._delivery_ids = itertools.count(1)
+        self._session = requests.Session()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the configured endpoints; queued messages and the delivery log are dropped."""
+        c = self.config
+        with self._cond:
+            self.settings = OutboundSettings(c.outbound_url, dict(c.outbound_urls), c.flow_url, c.flow_secret,
+                                             c.send_session_id)
+            self._pending: dict[tuple[str, str], list[Pending]] = {}
+            self._pending_since = 0.0
+            self._scheduled: list[Message] = []
+            self._in_flight = 0
+            self.deliveries: list[dict[str, Any]] = []
+            self.events: list[dict[str, Any]] = []
+
+    def configure(self, body: dict[str, Any]) -> OutboundSettings:
+        """`POST /_sandbox/outbound`: set url (all types), urls (per type), flow_url, flow_secret, send_session_id."""
+        with self._cond:
+            s = self.settings
+            if "url" in body:
+                s.url = body["url"] or None
+            if "urls" in body:
+                urls = body["urls"] or {}
+                unknown = set(urls) - set(OUTBOUND_TYPES)
+                if unknown:
+                    raise SfError(400, "INVALID_INPUT", f"no outbound message is defined for {sorted(unknown)}")
+                s.urls = {k: v for k, v in urls.items() if v}
+            if "flow_url" in body:
+                s.flow_url = body["flow_url"] or None
+            if body.get("flow_secret"):
+                s.flow_secret = str(body["flow_secret"])
+            if "send_session_id" in body:
+                s.send_session_id = bool(body["send_session_id"])
+            return s
+
+    def on_changes(self, changes: list[Change]) -> None:
+        """Store listener: queue a notification per change for each configured channel."""
+        with self._cond:
+            queued = False
+            for ch in changes:
+                self.events.append({"kind": ch.kind, "objectType": ch.sobject, "objectId": ch.record_id,
+                                    "occurredAt": format_datetime(ch.occurred_at), "source": ch.source})
+                del self.events[:-MAX_EVENT_LOG]
+                for channel, url in (("outbound", self.settings.url_for(ch.sobject)),
+                                     ("flow", self.settings.flow_url)):
+                    if not url:
+                        continue
+                    nid = self._ids.new(KEY_PREFIXES["OutboundNotification"]) if channel == "outbound" \
+                        else str(uuid.uuid4())
+                    if not self._pending:
+                        self._pending_since = time.monotonic()
+                    self._pending.setdefault((channel, ch.sobject), []).append(Pending(ch, nid))
+                    queued = True
+            if queued:
+                self._ensure_thread()
+                self._cond.notify_all()
+
+    def _ensure_thread(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._closed = False
+            self._thread = threading.Thread(target=self._run, name="salesforce-sandbox-outbound", daemon=True)
+            self._thread.start()
+
+    def _cut(self, now_m: float) -> None:
+        for (channel, sobject), items in self._pending.items():
+            size = MAX_NOTIFICATIONS if channel == "outbound" else 1
+            url = self.settings.url_for(sobject) if channel == "outbound" else self.settings.flow_url
+            for i in range(0, len(items), size):
+                chunk = items[i:i + size]
+                record = {"deliveryId": next(self._delivery_ids), "channel": channel, "objectType": sobject,
+                          "url": url, "kinds": [p.change.kind for p in chunk],
+                          "objectIds": [p.change.record_id for p in chunk], "attempts": [], "delivered": False,
+                          "done": False}
+                if channel == "outbound":
+                    record.update(actionId=self.action_ids[sobject],
+                                  notificationIds=[p.notification_id for p in chunk])
+                else:
+                    record["eventId"] = chunk[0].notification_id
+                self.deliveries.append(record)
+                self._scheduled.append(Message(channel, chunk, url or "", record, due=now_m))
+        self._pending = {}
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                if self._closed:
+                    return
+                now_m = time.monotonic()
+                window_end = self._pending_since + self.config.outbound_batch_window_s
+                if self._pending and now_m >= window_end:
+                    self._cut(now_m)
+                due = sorted((m for m in self._scheduled if m.due <= now_m), key=lambda m: m.due)
+                if not due:
+                    wakeups = [m.due for m in self._scheduled] + ([window_end] if self._pending else [])
+                    self._cond.wait(timeout=max(0.005, min(wakeups) - now_m) if wakeups else 1.0)
+                    continue
+                message = due[0]
+                self._scheduled.remove(message)
+                self._in_flight += 1
+            try:
+                ok = self._attempt(message)
+            except Exception as exc:  # a sandbox bug must not kill delivery of other messages
+                log.exception("salesforce_sandbox.outbound.attempt_failed")
+                message.record["attempts"].append({"attemptNumber": message.attempt, "status": None,
+                                                   "acked": False, "error": f"sandbox_error: {exc!r}",
+                                                   "at": format_datetime(now())})
+                ok = False
+            with self._cond:
+                self._in_flight -= 1
+                if not ok and message.attempt < self.config.outbound_max_attempts:
+                    c = self.config
+                    delay = min(c.outbound_retry_max_s, c.outbound_retry_initial_s * 2 ** (message.attempt - 1))
+                    message.due = time.monotonic() + delay
+                    self._scheduled.append(message)
+                else:
+                    message.record["done"] = True
+                self._cond.notify_all()
+
+    # ---- building and sending ---------------------------------------------------------------------------------
+
+    def _values(self, change: Change) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+        """(SOAP field texts, JSON fields) of a record's latest values, Id first; null fields are left out of SOAP."""
+        names = ["Id", *[n for n in self.config.outbound_fields.get(change.sobject, []) if n != "Id"]]
+        with self.store.lock:
+            rec = self.store.get(change.sobject, change.record_id, include_deleted=True)
+            obj = self.store.object(change.sobject)
+            view = self.store.view(rec) if rec is not None else {"Id": change.record_id}
+        soap, fields = [], {}
+        for name in names:
+            fd = obj.fields.get(name)
+            if fd is None:
+                continue
+            value = view.get(name)
+            fields[name] = to_json(fd, value)
+            if value is not None:
+                soap.append((name, to_soap(fd, value)))
+        fields.update(change.extra)
+        return soap, fields
+
+    def _build(self, message: Message) -> None:
+        org = self.config.org_id
+        if message.channel == "outbound":
+            base, version = self.base_url(), self.config.api_versions[-1]
+            session = self.config.access_tokens[0] if self.settings.send_session_id and self.config.access_tokens \
+                else None
+            notes = [Notification(p.notification_id, p.change.sobject, tuple(self._values(p.change)[0]))
+                     for p in message.items]
+            message.body = notifications_envelope(
+                org_id=org, action_id=self.action_ids[message.items[0].change.sobject], session_id=session,
+                enterprise_url=f"{base}/services/Soap/c/{version}/{org[:15]}",
+                partner_url=f"{base}/services/Soap/u/{version}/{org[:15]}", notifications=notes)
+            message.extra_headers = dict(SOAP_HEADERS)
+            return
+        p = message.items[0]
+        message.body = flow_event(org_id=org, event_id=p.notification_id, kind=p.change.kind,
+                                  sobject=p.change.sobject, object_id=p.change.record_id,
+                                  occurred_at=format_soap_datetime(p.change.occurred_at),
+                                  fields=self._values(p.change)[1])
+        message.extra_headers = {"Content-Type": "application/json; charset=utf-8"}
+
+    def _post(self, channel: str, url: str, body: bytes, headers: dict[str, str]
+              ) -> tuple[bool, int | None, str | None]:
+        """POST once; (acknowledged, status, error)."""
+        headers = dict(headers)
+        if channel == "flow":
+            headers["X-DealCoach-Signature"] = sign_dealcoach(body, self.settings.flow_secret, int(time.time()))
+        try:
+            resp = self._session.post(url, data=body, headers=headers, timeout=self.config.outbound_timeout_s)
+        except requests.Timeout:
+            return False, None, "timeout"
+        except requests.RequestException as exc:
+            return False, None, f"connection_error: {type(exc).__name__}"
+        if channel == "outbound":
+            acked = resp.status_code == 200 and is_ack(resp.content)
+            return acked, resp.status_code, "no_ack" if resp.status_code == 200 and not acked else None
+        return 200 <= resp.status_code < 300, resp.status_code, None
+
+    def _attempt(self, message: Message) -> bool:
+        message.attempt += 1
+        if message.body is None:
+            self._build(message)
+        assert message.body is not None
+        ok, status, error = self._post(message.channel, message.url, message.body, message.extra_headers)
+        with self._cond:
+            message.record["attempts"].append({"attemptNumber": message.attempt, "status": status, "acked": ok,
+                                               "error": error, "at": format_datetime(now())})
+            message.record["body"] = message.body.decode("utf-8")
+            message.record["headers"] = message.extra_headers
+            if ok:
+                message.record["delivered"] = True
+        return ok
+
+    # ---- control ------------------------------------------------------------------------------------------------
+
+    def flush(self, timeout_s: float = 10.0) -> bool:
+        """Block until every queued message was acknowledged or given up on; False on timeout."""
+        deadline = time.monotonic() + timeout_s
+        with self._cond:
+            while self._pending or self._scheduled or self._in_flight:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.notify_all()
+                self._cond.wait(timeout=min(left, 0.02))
+            return True
+
+    def redeliver(self, channel: str = "outbound") -> dict[str, Any]:
+        """Send the last delivered message of a channel again, byte for byte (same Notification ids), now."""
+        with self._cond:
+            last = next((d for d in reversed(self.deliveries) if d["channel"] == channel and d["delivered"]
+                         and not d.get("redeliveryOf")), None)
+            if last is None:
+                raise SfError(400, "INVALID_INPUT", f"No delivered {channel} message to redeliver.")
+            record = {k: v for k, v in last.items() if k not in ("attempts", "delivered", "done")}
+            record.update(deliveryId=next(self._delivery_ids), redeliveryOf=last["deliveryId"], attempts=[],
+                          delivered=False, done=True)
+            self.deliveries.append(record)
+        ok, status, error = self._post(channel, last["url"], last["body"].encode("utf-8"), last["headers"])
+        with self._cond:
+            record["attempts"].append({"attemptNumber": 1, "status": status, "acked": ok, "error": error,
+                                       "at": format_datetime(now())})
+            record["delivered"] = ok
+        return record
+
+    def close(self) -> None:
+        """Stop the sender thread (queued messages are dropped)."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+        self._session.close()
