@@ -123,6 +123,24 @@ def cmd_tenants(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sla_evaluate(args: argparse.Namespace) -> int:
+    from sync.sla import cli_evaluate
+
+    try:
+        plan = cli_evaluate(Path(args.state), Path(args.rules) if args.rules else None)
+    except (OSError, ValueError) as exc:
+        print(f"cannot evaluate {args.state}: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(plan, ensure_ascii=False, indent=2))
+        return 0
+    for action in ("create", "update", "close"):
+        print(f"{action}: {len(plan[action])}")
+        for task in plan[action]:
+            print(f"  [{task['priority']}] {task['due']}  {task['subject']}  ({task['rule']}, deal {task['deal']})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dealcoach", description="Sales-call coaching inside Salesforce and HubSpot.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -158,6 +176,14 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--rep", help="the rep's speaker name")
     score.add_argument("--json", action="store_true")
     score.set_defaults(func=cmd_score)
+
+    sla = sub.add_parser("sla", help="follow-up SLA rules")
+    sla_sub = sla.add_subparsers(dest="sla_command", required=True)
+    evaluate = sla_sub.add_parser("evaluate", help="evaluate the rules on a state file (pure, no CRM)")
+    evaluate.add_argument("state", help="STATE.json: now, deals, events, activities, open_tasks")
+    evaluate.add_argument("--rules", help="rules YAML (default: the packaged rubrics/sla-rules.yaml)")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(func=cmd_sla_evaluate)
 
     tenants = sub.add_parser("tenants", help="register CRM accounts for self-hosted or sandbox use")
     tenants.add_argument("action", choices=["add", "list", "remove"])

@@ -60,3 +60,21 @@ def test_salesforce_tenant_is_stored_under_its_18_char_org_id(redis_server, redi
                  "--instance-url", "https://example.my.salesforce.com", "--refresh-token", "rt"]) == 0
     tenant = TenantRegistry(redis_conn, TEST_SECRET_KEY).get("salesforce:00D5g000004XyZaEAK")
     assert tenant is not None and tenant.credentials["refresh_token"] == "rt"
+
+
+def test_sla_evaluate_prints_the_contract_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import FIXTURES
+
+    assert main(["sla", "evaluate", str(FIXTURES / "sla" / "friday_meeting__state.json"), "--json"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    expected = json.loads((FIXTURES / "sla" / "friday_meeting__plan.json").read_text(encoding="utf-8"))
+    assert plan == expected
+    assert set(plan) == {"create", "update", "close"}
+    assert set(plan["create"][0]) == {"key", "rule", "deal", "owner", "subject", "due", "priority", "why"}
+
+
+def test_sla_evaluate_bad_state_is_a_clear_error(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "state.json"
+    bad.write_text('{"now": "yesterday", "deals": []}', encoding="utf-8")
+    assert main(["sla", "evaluate", str(bad)]) == 2
+    assert "cannot evaluate" in capsys.readouterr().err
