@@ -11,6 +11,8 @@ import itertools
 import re
 import threading
 
+from connector.salesforce_ids import checksum
+
 KEY_PREFIXES = {
     "Account": "001", "Contact": "003", "User": "005", "Opportunity": "006", "OpportunityHistory": "008",
     "Task": "00T", "Organization": "00D", "ContentVersion": "068", "ContentDocument": "069",
@@ -19,21 +21,11 @@ KEY_PREFIXES = {
 # A ContentNote is a ContentDocument of file type SNOTE: its id has the ContentDocument prefix.
 KEY_PREFIXES_BY_TYPE = {**KEY_PREFIXES, "ContentNote": "069"}
 
-_SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _SHAPE = re.compile(r"^[0-9A-Za-z]{15}(?:[A-Za-z0-5]{3})?$")
 # Ids minted by the sandbox: prefix, a pod-like "5g", then a 10-character base-62 counter.
 _POD = "5g"
 _FIRST_COUNTER = 4_200_000_000
-
-
-def checksum(id15: str) -> str:
-    """The 3-character case-safe suffix of a 15-character id."""
-    out = []
-    for chunk in (id15[0:5], id15[5:10], id15[10:15]):
-        bits = sum(1 << i for i, ch in enumerate(chunk) if "A" <= ch <= "Z")
-        out.append(_SUFFIX[bits])
-    return "".join(out)
 
 
 def to18(raw: str) -> str | None:
