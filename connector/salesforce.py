@@ -24,7 +24,7 @@ from connector.base import CrmAuthError, FatalCrmError, PartialWriteError, Retry
 from connector.http import ApiBudget, call_with_retry, classify_status, is_transport_error
 from connector.marker import find_marker, with_marker
 from connector.models import Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
-from connector.salesforce_ids import key_prefix, to_18
+from connector.salesforce_ids import SalesforceIdError, key_prefix, to_18
 from connector.salesforce_auth import SalesforceAuth
 
 log = logging.getLogger("dealcoach.connector.salesforce")
@@ -89,6 +89,8 @@ class SalesforceCrm:
                     except SalesforceError as again:
                         raise self._classified(again) from again
                 raise self._classified(exc) from exc
+            except SalesforceIdError as exc:
+                raise FatalCrmError(str(exc)) from exc
             except requests.RequestException as exc:
                 if is_transport_error(exc):
                     raise RetryableCrmError(f"Salesforce unreachable: {type(exc).__name__}") from exc

@@ -136,7 +136,9 @@ def _build_crm(tenant: Tenant) -> Crm:
 
         session = requests.Session()
         if tenant.credentials.get("ca_bundle"):
+            # A private CA (the sandbox org): trust only it, not REQUESTS_CA_BUNDLE from the environment.
             session.verify = tenant.credentials["ca_bundle"]
+            session.trust_env = False
         return SalesforceCrm(auth=SalesforceAuth.from_credentials(tenant.credentials), tenant=tenant.id,
                              tz=tenant.settings.timezone, session=session)
     raise TenantError(f"provider {tenant.provider!r} is not supported")

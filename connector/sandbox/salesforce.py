@@ -70,6 +70,7 @@ from werkzeug.exceptions import HTTPException
 from .salesforce_collections import bp as collections_bp
 from .salesforce_config import SalesforceSandboxConfig, default_stages, default_users, dealcoach_fields
 from .salesforce_control import bp as control_bp
+from .salesforce_oauth import bp as oauth_bp
 from .salesforce_errors import SfError, invalid_session, not_found
 from .salesforce_ids import to18
 from .salesforce_rest import bp as rest_bp
@@ -175,7 +176,7 @@ def create_salesforce_sandbox(config: SalesforceSandboxConfig | None = None) -> 
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.extensions[EXTENSION_KEY] = sandbox
-    for bp in (rest_bp, collections_bp, control_bp):
+    for bp in (rest_bp, collections_bp, control_bp, oauth_bp):
         app.register_blueprint(bp)
     app.before_request(_guard)
     app.after_request(_finish)

@@ -90,6 +90,10 @@ class SalesforceSandboxConfig:
     org_id: str = "00D5g000004XyZaEAK"
     # Session ids (OAuth access tokens) the org accepts as `Authorization: Bearer <id>`.
     access_tokens: list[str] = field(default_factory=lambda: ["sandbox-session-id"])
+    # The connected app's OAuth refresh-token flow (`POST /services/oauth2/token`).
+    oauth_client_id: str = "sandbox-consumer-key"
+    oauth_client_secret: str = "sandbox-consumer-secret"
+    refresh_tokens: list[str] = field(default_factory=lambda: ["sandbox-refresh-token"])
     # The user the API session runs as (default owner of API-created records): the manager who connected DealCoach.
     api_user_id: str = MANAGER_USER_ID
     # The user simulated UI changes (`/_sandbox/changes`) act as by default: the rep.

@@ -1,0 +1,56 @@
+"""The OAuth 2.0 refresh-token flow of a connected app: `POST /services/oauth2/token`.
+
+Salesforce answers `{"access_token","instance_url","id","token_type","issued_at","signature"}`, or 400
+`{"error":"invalid_grant"|"invalid_client", "error_description"}`. Each refresh mints a new session id.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+from typing import Any
+
+from flask import Blueprint, request
+
+from .salesforce_state import current
+
+bp = Blueprint("salesforce_oauth", __name__)
+
+
+def _refused(error: str, description: str) -> tuple[dict[str, str], int]:
+    return {"error": error, "error_description": description}, 400
+
+
+@bp.post("/services/oauth2/token")
+def token() -> tuple[dict[str, Any], int]:
+    """Exchange a refresh token for a new access token (the session id the REST API accepts)."""
+    sb = current()
+    form = request.form
+    if form.get("grant_type") != "refresh_token":
+        return _refused("unsupported_grant_type", "grant type not supported")
+    if form.get("client_id") != sb.config.oauth_client_id or form.get("client_secret") != sb.config.oauth_client_secret:
+        return _refused("invalid_client", "invalid client credentials")
+    if form.get("refresh_token") not in sb.config.refresh_tokens:
+        return _refused("invalid_grant", "expired access/refresh token")
+    access = f"00D!{secrets.token_urlsafe(24)}"
+    sb.config.access_tokens.append(access)
+    issued = str(int(time.time() * 1000))
+    instance = sb.instance_url or request.host_url.rstrip("/")
+    ident = f"{instance}/id/{sb.config.org_id}/{sb.config.api_user_id}"
+    signature = base64.b64encode(hmac.new(sb.config.oauth_client_secret.encode(), (ident + issued).encode(),
+                                          hashlib.sha256).digest()).decode()
+    return {"access_token": access, "instance_url": instance, "id": ident, "token_type": "Bearer",
+            "issued_at": issued, "signature": signature, "scope": "api refresh_token"}, 200
+
+
+@bp.post("/_sandbox/sessions/expire")
+def expire_sessions() -> dict[str, Any]:
+    """Control API: revoke session ids (all, or `{"tokens": [...]}`), as when a session times out."""
+    sb = current()
+    body = request.get_json(silent=True) or {}
+    gone = set(body.get("tokens") or sb.config.access_tokens)
+    sb.config.access_tokens[:] = [t for t in sb.config.access_tokens if t not in gone]
+    return {"expired": len(gone), "active": len(sb.config.access_tokens)}

@@ -1,0 +1,118 @@
+"""SalesforceCrm specifics through simple-salesforce and the TLS sandbox: sessions, composite results, budget."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+
+import pytest
+
+from connector.base import CrmAuthError, PartialWriteError, RetryableCrmError
+from connector.models import TaskSpec
+from connector.salesforce import SalesforceCrm
+from connector.salesforce_auth import SalesforceAuth
+from connector.sandbox.salesforce import SalesforceSandboxConfig, start_salesforce_sandbox
+from connector.sandbox.salesforce_client import SandboxOrg, trusted_session
+
+DUE = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)  # 18:30 in Tokyo
+
+
+@pytest.fixture
+def org() -> Iterator[SandboxOrg]:
+    server, app = start_salesforce_sandbox(SalesforceSandboxConfig())
+    yield SandboxOrg(server, app)
+    server.stop()
+
+
+def connector(org: SandboxOrg, **auth: str) -> SalesforceCrm:
+    base = {"instance_url": org.url, "session_id": "sandbox-session-id"}
+    return SalesforceCrm(auth=SalesforceAuth(**{**base, **auth}), tenant="salesforce:00D5g000004XyZaEAK",
+                         session=trusted_session(org.cert))
+
+
+def opportunity(org: SandboxOrg) -> str:
+    return org.client().Opportunity.create({"Name": "商談", "StageName": "Qualification", "CloseDate": "2026-12-31"})["id"]
+
+
+def specs(deal: str, n: int, prefix: str = "k") -> list[TaskSpec]:
+    return [TaskSpec(key=f"t/deal-{deal}/{prefix}{i}", deal_id=deal, subject=f"件名{i}", body="本文", due=DUE) for i in range(n)]
+
+
+def test_task_fields_follow_salesforce_conventions(org: SandboxOrg) -> None:
+    crm = connector(org)
+    deal = opportunity(org)
+    (task_id,) = crm.create_tasks([TaskSpec(key="t/x", deal_id=deal, subject="御礼メール", body="理由", due=DUE,
+                                            priority="HIGH", owner_id="0055g00000TARO1AAP")])
+    task = org.client().Task.get(task_id)
+    assert task["ActivityDate"] == "2026-11-20"  # the due date in the tenant's time zone
+    assert task["ReminderDateTime"].startswith("2026-11-20T09:30:00")
+    assert (task["Priority"], task["Status"], task["WhatId"], task["OwnerId"]) == ("High", "Not Started", deal, "0055g00000TARO1AAP")
+    assert task["DealCoach_Key__c"] == "t/x" and "[dealcoach:key=t/x]" in task["Description"]
+
+
+def test_composite_batches_of_200(org: SandboxOrg) -> None:
+    crm = connector(org)
+    deal = opportunity(org)
+    assert len(set(crm.create_tasks(specs(deal, 250)))) == 250
+    calls = org.control("GET", "calls")["byEndpoint"]
+    assert calls["POST /services/data/v{version}/composite/sobjects"] == 2
+
+
+def test_partial_failure_keeps_the_written_records(org: SandboxOrg) -> None:
+    crm = connector(org)
+    deal = opportunity(org)
+    org.control("POST", "faults", {"composite_record_failures": 1, "status_code": "UNABLE_TO_LOCK_ROW"})
+    with pytest.raises(PartialWriteError) as err:
+        crm.create_tasks(specs(deal, 3))
+    assert len(err.value.created) == 2 and len(err.value.failed) == 1 and err.value.retryable
+    assert "UNABLE_TO_LOCK_ROW" in next(iter(err.value.failed.values()))
+    assert len(crm.list_marked(deal_id=deal, kind="task")) == 2
+
+
+def test_validation_failure_is_not_retryable(org: SandboxOrg) -> None:
+    crm = connector(org)
+    deal = opportunity(org)
+    org.control("POST", "faults", {"composite_record_failures": 1, "status_code": "FIELD_CUSTOM_VALIDATION_EXCEPTION"})
+    with pytest.raises(PartialWriteError) as err:
+        crm.create_tasks(specs(deal, 2))
+    assert not err.value.retryable
+
+
+def test_expired_direct_session_names_the_tenant(org: SandboxOrg) -> None:
+    crm = connector(org)
+    deal = opportunity(org)
+    org.control("POST", "sessions/expire", {"tokens": ["sandbox-session-id"]})
+    with pytest.raises(CrmAuthError, match="salesforce:00D5g000004XyZaEAK"):
+        crm.get_deal(deal)
+
+
+def test_refresh_token_renews_an_expired_session(org: SandboxOrg) -> None:
+    deal = opportunity(org)
+    crm = connector(org, session_id="", refresh_token="sandbox-refresh-token", consumer_key="sandbox-consumer-key",
+                    consumer_secret="sandbox-consumer-secret", token_url=f"{org.url}/services/oauth2/token")
+    assert crm.get_deal(deal).id == deal
+    org.control("POST", "sessions/expire", {})
+    assert crm.get_deal(deal).id == deal, "a 401 is followed by one refresh and the call goes on"
+    bad = connector(org, session_id="", refresh_token="revoked", consumer_key="sandbox-consumer-key",
+                    consumer_secret="sandbox-consumer-secret", token_url=f"{org.url}/services/oauth2/token")
+    with pytest.raises(CrmAuthError, match="invalid_grant"):
+        bad.get_deal(deal)
+
+
+def test_writes_stop_inside_the_daily_reserve(org: SandboxOrg) -> None:
+    crm = connector(org)
+    deal = opportunity(org)
+    org.control("POST", "limits", {"used": 90_500, "max": 100_000})
+    crm.get_deal(deal)
+    with pytest.raises(RetryableCrmError, match="budget"):
+        crm.create_tasks(specs(deal, 1))
+    assert crm.budget.daily_remaining is not None and crm.budget.daily_remaining < 10_000
+
+
+def test_exhausted_daily_limit_is_retryable(org: SandboxOrg) -> None:
+    crm = connector(org)
+    deal = opportunity(org)
+    org.control("POST", "limits", {"used": 100_000, "max": 100_000})
+    with pytest.raises(RetryableCrmError, match="daily API limit") as err:
+        crm.get_deal(deal)
+    assert err.value.retry_after == 3600
