@@ -156,11 +156,11 @@ class SalesforceCrm:
             document_id = self._call(lambda sf: sf.ContentVersion.get(to_18(call_id)))["ContentDocumentId"]
         links = self._query(f"SELECT LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = '{to_18(document_id)}'")
         linked = [r["LinkedEntityId"] for r in links]
+        tasks = [e for e in linked if key_prefix(e) == TASK]
+        if tasks:
+            # A file on a call Task belongs to that call: the same call, whichever notification came first.
+            return self.get_call(tasks[0], object_type="task")
         deals = [e for e in linked if key_prefix(e) == OPPORTUNITY]
-        for task_id in (e for e in linked if key_prefix(e) == TASK):
-            what = self._call(lambda sf, t=task_id: sf.Task.get(t)).get("WhatId") or ""
-            if key_prefix(what) == OPPORTUNITY:
-                deals.append(what)
         versions = self._latest_versions([document_id])
         return CallRef(id=to_18(document_id), deal_ids=tuple(dict.fromkeys(deals)),
                        title=versions[0].name if versions else "", attachments=tuple(versions))

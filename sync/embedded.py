@@ -41,6 +41,20 @@ log = logging.getLogger("dealcoach.embedded")
 CALL_TO_DEAL = 206
 
 
+def run_worker(conn: redis.Redis) -> None:
+    """Process every queued job in this process (RQ SimpleWorker in burst mode)."""
+    queues = [Queue(name, connection=conn) for name in ALL_QUEUES]
+    SimpleWorker(queues, connection=conn).work(burst=True, logging_level="WARNING")
+
+
+def start_app(conn: redis.Redis, secret_key: str, **config: Any) -> ServerThread:
+    """The real webhook app on a free local port, on the given Redis."""
+    clear_crm_cache()
+    app = ServerThread(create_app({"REDIS": conn, "DEALCOACH_SECRET_KEY": secret_key, **config}))
+    app.start()
+    return app
+
+
 @dataclass
 class EmbeddedStack:
     """Handles to every running part, for driving and for reading back."""
@@ -66,9 +80,7 @@ class EmbeddedStack:
         return self.control("POST", "webhooks/flush")
 
     def run_worker(self) -> None:
-        """Process every queued job in this process (RQ SimpleWorker in burst mode)."""
-        queues = [Queue(name, connection=self.conn) for name in ALL_QUEUES]
-        SimpleWorker(queues, connection=self.conn).work(burst=True, logging_level="WARNING")
+        run_worker(self.conn)
 
     def drain(self) -> None:
         self.deliver_webhooks()
@@ -131,13 +143,9 @@ def embedded_stack(conn: redis.Redis, *, secret_key: str, settings: TenantSettin
                    config: HubSpotSandboxConfig | None = None) -> Iterator[EmbeddedStack]:
     """Start sandbox and app on free ports, register the sandbox portal as a tenant, wire the webhooks."""
     config = config or HubSpotSandboxConfig()
-    clear_crm_cache()
     sandbox = ServerThread(create_hubspot_sandbox(config))
     sandbox.start()
-    app = ServerThread(create_app({
-        "REDIS": conn, "DEALCOACH_SECRET_KEY": secret_key, "HUBSPOT_CLIENT_SECRETS": [config.client_secret],
-    }))
-    app.start()
+    app = start_app(conn, secret_key, HUBSPOT_CLIENT_SECRETS=[config.client_secret])
     try:
         TenantRegistry(conn, secret_key).add(Tenant(
             provider="hubspot", external_id=str(config.portal_id), name="Sandbox portal",

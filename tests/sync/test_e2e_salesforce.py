@@ -1,0 +1,69 @@
+"""End to end on Salesforce: TLS sandbox org → Outbound Message (SOAP) → app → Redis/RQ → jobs → simple-salesforce."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import redis
+
+from sync.embedded_salesforce import SalesforceStack, salesforce_stack
+from tests.conftest import FIXTURES, TEST_SECRET_KEY
+
+TRANSCRIPT = FIXTURES / "transcripts" / "discovery_good.ja.vtt"
+CALL_AT = datetime(2026, 11, 20, 14, 0, tzinfo=timezone(timedelta(hours=9)))
+
+
+@pytest.fixture
+def stack(redis_conn: redis.Redis) -> Iterator[SalesforceStack]:
+    with salesforce_stack(redis_conn, secret_key=TEST_SECRET_KEY) as s:
+        yield s
+
+
+def scored_opportunity(stack: SalesforceStack) -> tuple[str, str]:
+    opp = stack.create_opportunity(name="株式会社テスト / 導入", stage="Qualification", amount=1200000)
+    stack.drain()
+    task = stack.log_call(opportunity_id=opp, transcript=TRANSCRIPT, subject="通話: 初回ヒアリング", at=CALL_AT)
+    stack.drain()
+    return opp, task
+
+
+def test_outbound_message_becomes_note_tasks_and_fields(stack: SalesforceStack) -> None:
+    opp, task = scored_opportunity(stack)
+    deliveries = stack.control("GET", "outbound/deliveries")["deliveries"]
+    assert deliveries and all(d["delivered"] for d in deliveries), "every Outbound Message was ACKed"
+    notes = stack.notes_on(opp)
+    assert len(notes) == 1 and "スコア" in notes[0]["content"]
+    assert f"dealcoach:key=salesforce:00D5g000004XyZaEAK/deal-{opp}/call-{task}/scorecard" in notes[0]["content"]
+    tasks = stack.tasks_on(opp)
+    assert any("お礼" in t["Subject"] or "議事録" in t["Subject"] for t in tasks)
+    assert all(t["ReminderDateTime"] and t["ActivityDate"] for t in tasks)
+    fields = stack.opportunity(opp)
+    assert 0 <= fields["DealCoach_Score__c"] <= 100 and fields["DealCoach_BANT__c"].startswith("B")
+
+
+def test_redelivery_and_reruns_make_no_duplicates(stack: SalesforceStack, redis_conn: redis.Redis) -> None:
+    opp, _ = scored_opportunity(stack)
+    before = (len(stack.notes_on(opp)), len(stack.tasks_on(opp)))
+    for _ in range(2):
+        stack.control("POST", "outbound/redeliver", {"channel": "outbound"})
+        stack.drain()
+    assert (len(stack.notes_on(opp)), len(stack.tasks_on(opp))) == before
+    for key in list(redis_conn.scan_iter("dealcoach:idem:*")) + list(redis_conn.scan_iter("rq:*")):
+        redis_conn.delete(key)
+    stack.control("POST", "outbound/redeliver", {"channel": "outbound"})
+    stack.drain()
+    assert (len(stack.notes_on(opp)), len(stack.tasks_on(opp))) == before, "CRM markers rebuild the lost map"
+
+
+def test_stage_change_gets_one_coaching_task_per_entry(stack: SalesforceStack) -> None:
+    opp, _ = scored_opportunity(stack)
+    before = len(stack.tasks_on(opp))
+    stack.move_stage(opp, "Needs Analysis")
+    stack.drain()
+    stack.sf.Opportunity.update(opp, {"Amount": 1500000})
+    stack.drain()
+    tasks = stack.tasks_on(opp)
+    assert len(tasks) == before + 1, "an edit that keeps the stage is not a stage entry"
+    assert any("☑" in (t["Description"] or "") for t in tasks)
