@@ -19,6 +19,7 @@ import fakeredis
 
 from connector.sandbox.hubspot import HubSpotSandboxConfig, sales_pipeline
 from sync.embedded import EmbeddedStack, embedded_stack
+from sync.embedded_salesforce import salesforce_stack
 
 REP_OWNER_ID = "75000001"
 JST = timezone(timedelta(hours=9))
@@ -54,25 +55,22 @@ def _print_readback(stack: EmbeddedStack, deal_id: str, out: TextIO) -> tuple[in
     return len(notes), len(tasks)
 
 
-def run_demo(*, verbose: bool = False, out: TextIO = sys.stdout, conn: Any = None) -> int:
+def _hubspot_demo(conn: Any, secret_key: str, out: TextIO, verbose: bool) -> bool:
     """Create a deal, log a call with a Japanese transcript, move the stage; print what DealCoach wrote."""
-    secret_key = os.environ.get("DEALCOACH_SECRET_KEY") or secrets.token_urlsafe(32)
-    conn = conn if conn is not None else fakeredis.FakeRedis()
     portal = HubSpotSandboxConfig(pipelines=[sales_pipeline(japanese=True)])
     with embedded_stack(conn, secret_key=secret_key, config=portal) as stack:
-        os.environ.setdefault("DEALCOACH_SECRET_KEY", secret_key)
-        print(f"DealCoach demo: sandbox HubSpot portal {stack.config.portal_id} at {stack.sandbox.url}, "
-              f"webhook app at {stack.app.url}", file=out)
+        print(f"== HubSpot: sandbox portal {stack.config.portal_id} at {stack.sandbox.url}, webhook app at {stack.app.url}",
+              file=out)
         deal_id = stack.create_deal(name="株式会社サンプル商事 / 営業支援SaaS導入", stage="appointmentscheduled",
                                     owner_id=REP_OWNER_ID, amount="1800000")
         stack.drain()
         print(f"1. deal {deal_id} created (stage appointmentscheduled) → coaching task for the stage", file=out)
-        call_at = datetime.now(JST).replace(microsecond=0) - timedelta(hours=1)
         call_id = stack.log_call(deal_id=deal_id, transcript=sample_transcript(), title="初回ヒアリング（オンライン）",
-                                 at=call_at, owner_id=REP_OWNER_ID)
-        deliveries = stack.deliver_webhooks()
+                                 at=_call_time(), owner_id=REP_OWNER_ID)
+        deliveries = stack.deliver_webhooks()["deliveries"]
         stack.run_worker()
-        print(f"2. call {call_id} logged with a Japanese transcript; {len(deliveries)} signed webhook deliveries", file=out)
+        print(f"2. call {call_id} logged with a Japanese transcript; {len(deliveries)} signed webhook requests so far",
+              file=out)
         stack.move_stage(deal_id, "qualifiedtobuy")
         stack.drain()
         print("3. deal moved to qualifiedtobuy → coaching task ticks what the call already showed", file=out)
@@ -83,6 +81,56 @@ def run_demo(*, verbose: bool = False, out: TextIO = sys.stdout, conn: Any = Non
         print(f"\n4. webhook re-delivered: notes {notes}→{again[0]}, tasks {tasks}→{again[1]} (nothing doubled)", file=out)
         if verbose:
             print(stack.control("GET", "calls"), file=out)
-        ok = notes == 1 and tasks >= 3 and again == (notes, tasks)
-        print("\nOK" if ok else "\nFAILED: unexpected read-back", file=out)
-        return 0 if ok else 1
+        return notes == 1 and tasks >= 3 and again == (notes, tasks)
+
+
+def _salesforce_demo(conn: Any, secret_key: str, out: TextIO, verbose: bool) -> bool:
+    """The same path in Salesforce: Opportunity, call Task with the transcript file, stage change, Outbound Messages."""
+    with salesforce_stack(conn, secret_key=secret_key) as stack:
+        print(f"\n== Salesforce: sandbox org {stack.config.org_id} at {stack.org.url} (TLS), webhook app at {stack.app.url}",
+              file=out)
+        opp = stack.create_opportunity(name="東和精機株式会社 / 経費精算クラウド", stage="Qualification", amount=2400000)
+        stack.drain()
+        task = stack.log_call(opportunity_id=opp, transcript=sample_transcript(), subject="通話: 初回ヒアリング",
+                              at=_call_time())
+        stack.drain()
+        stack.move_stage(opp, "Needs Analysis")
+        stack.drain()
+        print(f"1. Opportunity {opp}, call Task {task} with the transcript, stage → Needs Analysis "
+              "(Outbound Messages, SOAP)", file=out)
+        fields = stack.opportunity(opp)
+        print("\n== Opportunity fields", file=out)
+        for name in ("StageName", "DealCoach_Score__c", "DealCoach_BANT__c", "DealCoach_Deal_State__c"):
+            print(f"  {name}: {fields.get(name)}", file=out)
+        notes, tasks = stack.notes_on(opp), stack.tasks_on(opp)
+        print(f"\n== ContentNote linked to the Opportunity: {len(notes)}", file=out)
+        for note in notes:
+            print(f"  {note['title']} ({len(_text(note['content']))} characters)", file=out)
+        print(f"\n== Tasks: {len(tasks)}", file=out)
+        for t in tasks:
+            print(f"  [{t['Priority']}] {t['Subject']}  (ActivityDate {t['ActivityDate']}, reminder {t['ReminderDateTime']}, "
+                  f"{t['Status']})", file=out)
+        stack.control("POST", "outbound/redeliver", {"channel": "outbound"})
+        stack.drain()
+        again = (len(stack.notes_on(opp)), len(stack.tasks_on(opp)))
+        print(f"\n2. Outbound Message re-delivered: notes {len(notes)}→{again[0]}, tasks {len(tasks)}→{again[1]}",
+              file=out)
+        if verbose:
+            print(stack.control("GET", "calls"), file=out)
+        return len(notes) == 1 and len(tasks) >= 3 and again == (len(notes), len(tasks))
+
+
+def _call_time() -> datetime:
+    return datetime.now(JST).replace(microsecond=0) - timedelta(hours=1)
+
+
+def run_demo(*, verbose: bool = False, out: TextIO = sys.stdout, conn: Any = None) -> int:
+    """Both CRMs, one after the other, on one Redis (fakeredis unless a connection is given)."""
+    secret_key = os.environ.get("DEALCOACH_SECRET_KEY") or secrets.token_urlsafe(32)
+    os.environ.setdefault("DEALCOACH_SECRET_KEY", secret_key)
+    conn = conn if conn is not None else fakeredis.FakeRedis()
+    results = {"HubSpot": _hubspot_demo(conn, secret_key, out, verbose),
+               "Salesforce": _salesforce_demo(conn, secret_key, out, verbose)}
+    failed = [name for name, ok in results.items() if not ok]
+    print("\nOK" if not failed else f"\nFAILED: unexpected read-back from {', '.join(failed)}", file=out)
+    return 0 if not failed else 1

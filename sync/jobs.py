@@ -132,8 +132,10 @@ def _write_call_results(ctx: JobContext, deal: Deal, call: CallRef, call_at: dat
     tenant, settings = ctx.tenant, ctx.tenant.settings
     base_key = f"{tenant.id}/deal-{deal.id}/call-{call.id}"
     owner = call.owner_id or deal.owner_id
+    label = "DealCoach スコアカード" if settings.language == "ja" else "DealCoach scorecard"
     note = NoteSpec(
         key=f"{base_key}/scorecard", deal_id=deal.id, call_id=call.id, owner_id=owner, timestamp=call_at,
+        title=f"{label}｜{call.title}" if call.title else label,
         body_html=render_note_html(scorecard, lang=settings.language, rubric=rubric, deal_name=deal.name, call_title=call.title),
     )
     tasks = []
