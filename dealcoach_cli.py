@@ -41,15 +41,33 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
-    if args.provider != "hubspot":
-        print("The Salesforce sandbox is not built yet (issue 3).", file=sys.stderr)
-        return 2
-    from connector.sandbox.hubspot import HubSpotSandboxConfig, create_hubspot_sandbox
+    if args.provider == "hubspot":
+        from connector.sandbox.hubspot import HubSpotSandboxConfig, create_hubspot_sandbox
 
-    config = HubSpotSandboxConfig(target_url=args.webhook_url) if args.webhook_url else HubSpotSandboxConfig()
-    app = create_hubspot_sandbox(config)
-    print(f"HubSpot sandbox for portal {config.portal_id} on http://{args.host}:{args.port} (token: {config.access_tokens[0]})")
-    app.run(host=args.host, port=args.port, threaded=True)
+        config = HubSpotSandboxConfig(target_url=args.webhook_url) if args.webhook_url else HubSpotSandboxConfig()
+        app = create_hubspot_sandbox(config)
+        print(f"HubSpot sandbox for portal {config.portal_id} on http://{args.host}:{args.port} "
+              f"(token: {config.access_tokens[0]})", flush=True)
+        app.run(host=args.host, port=args.port, threaded=True)
+        return 0
+    import time
+
+    from connector.sandbox.salesforce import SalesforceSandboxConfig, start_salesforce_sandbox
+
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("--tls-cert and --tls-key go together", file=sys.stderr)
+        return 2
+    sf_config = SalesforceSandboxConfig(outbound_url=args.webhook_url) if args.webhook_url else SalesforceSandboxConfig()
+    tls = (Path(args.tls_cert), Path(args.tls_key)) if args.tls_cert else None
+    server, app = start_salesforce_sandbox(sf_config, host=args.host, port=args.port, tls=tls)
+    cert = app.extensions["salesforce_sandbox"].tls_cert
+    print(f"Salesforce sandbox org {sf_config.org_id} on {server.url} (session id: {sf_config.access_tokens[0]}, "
+          f"certificate: {cert})", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
     return 0
 
 
@@ -163,7 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("provider", choices=["hubspot", "salesforce"])
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, required=True)
-    sandbox.add_argument("--webhook-url", help="where the sandbox sends signed webhooks")
+    sandbox.add_argument("--webhook-url", help="where the sandbox sends signed webhooks / Outbound Messages")
+    sandbox.add_argument("--tls-cert", help="Salesforce: PEM certificate (default: a generated self-signed one)")
+    sandbox.add_argument("--tls-key", help="Salesforce: PEM private key")
     sandbox.set_defaults(func=cmd_sandbox)
 
     score = sub.add_parser("score", help="score one transcript file")
