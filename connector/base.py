@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
-from connector.models import CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
+from connector.models import ActivityRef, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
 
 
 class CrmError(Exception):
@@ -100,4 +100,20 @@ class Crm(Protocol):
 
     def update_deal(self, deal_id: str, fields: Mapping[str, Any]) -> list[str]:
         """Write DealCoach's deal fields that exist in this CRM; return the names written."""
+        ...
+
+    def close_tasks(self, task_ids: Sequence[str]) -> None:
+        """Mark tasks completed (a satisfied or cancelled SLA rule), in batches."""
+        ...
+
+    def list_activities(self, *, deal_id: str) -> list[ActivityRef]:
+        """Emails, meetings, calls and completed tasks logged on a deal (not DealCoach's own), oldest first."""
+        ...
+
+    def deals_of(self, object_type: str, object_id: str) -> tuple[str, ...]:
+        """The deals an activity record (email, meeting, task, call) belongs to."""
+        ...
+
+    def list_open_deals(self) -> list[str]:
+        """Ids of deals the SLA sweep looks at: open ones, and those closed in the last 13 months."""
         ...

@@ -24,6 +24,7 @@ from hubspot.crm.objects import (
     BatchReadInputSimplePublicObjectId,
     PublicAssociationsForObject,
     PublicObjectId,
+    PublicObjectSearchRequest,
     SimplePublicObjectBatchInput,
     SimplePublicObjectId,
     SimplePublicObjectInput,
@@ -33,7 +34,7 @@ from hubspot.crm.objects import (
 from connector.base import FatalCrmError, RetryableCrmError
 from connector.http import ApiBudget, call_with_retry, classify_status, is_transport_error
 from connector.marker import find_marker, with_marker
-from connector.models import Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
+from connector.models import ActivityRef, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
 
 log = logging.getLogger("dealcoach.connector.hubspot")
 
@@ -42,10 +43,12 @@ BATCH_LIMIT = 100
 TIMEOUT = (5, 30)
 NOTE_TO_DEAL, TASK_TO_DEAL = 214, 216
 KEY_PROPERTY = "dealcoach_key"
-DEAL_PROPERTIES = ["dealname", "dealstage", "pipeline", "amount", "hubspot_owner_id", "notes_last_updated", "hs_is_closed"]
+DEAL_PROPERTIES = ["dealname", "dealstage", "pipeline", "amount", "hubspot_owner_id", "notes_last_updated", "hs_is_closed",
+                   "createdate"]
 CALL_PROPERTIES = ["hs_call_title", "hs_timestamp", "hubspot_owner_id", "hs_attachment_ids", "hs_call_recording_url", "hs_call_body"]
 _BODY_PROPERTY = {"notes": "hs_note_body", "tasks": "hs_task_body"}
 CACHE_TTL_S = 300
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 NO_RETRY = Retry(total=0, connect=0, read=0, redirect=0, status=0, raise_on_status=False)
 
 
@@ -132,6 +135,7 @@ class HubSpotCrm:
             owner_name=self._owner_name(owner_id), amount=float(amount) if amount else None,
             is_closed=meta.get("isClosed") == "true", is_won=meta.get("isClosed") == "true" and meta.get("probability") == "1.0",
             stage_label=meta.get("label"), last_activity_at=_parse_time(p.get("notes_last_updated")),
+            created_at=_parse_time(p.get("createdate")),
         )
 
     def _stage_meta(self, pipeline_id: str) -> dict[str, dict[str, str]]:
@@ -192,9 +196,8 @@ class HubSpotCrm:
         except requests.RequestException as exc:
             raise RetryableCrmError(f"file download failed: {type(exc).__name__}") from exc
 
-    def list_marked(self, *, deal_id: str, kind: str) -> list[MarkedRecord]:
-        """Scan the deal's associated notes or tasks for DealCoach keys (associations are immediate; search lags)."""
-        object_type = f"{kind}s"
+    def _associated(self, deal_id: str, object_type: str, properties: list[str]) -> list[dict[str, Any]]:
+        """Records of a type associated to the deal, with the given properties (v4 associations, batch read)."""
         ids: list[str] = []
         after: str | None = None
         while True:
@@ -207,19 +210,72 @@ class HubSpotCrm:
             after = page.paging.next.after if page.paging and page.paging.next else None
             if not after:
                 break
-        body_prop = _BODY_PROPERTY[object_type]
-        has_key = KEY_PROPERTY in self._property_names(object_type)
-        props = [body_prop, "hs_task_status"] + ([KEY_PROPERTY] if has_key else [])
-        found: list[MarkedRecord] = []
+        rows: list[dict[str, Any]] = []
         for chunk in _chunks(ids, BATCH_LIMIT):
-            batch = BatchReadInputSimplePublicObjectId(properties=props, inputs=[SimplePublicObjectId(id=i) for i in chunk])
+            batch = BatchReadInputSimplePublicObjectId(properties=properties, inputs=[SimplePublicObjectId(id=i) for i in chunk])
             resp = self._call(self._objects.batch_api.read_with_http_info, object_type, batch)
-            for obj in resp.results:
-                p = obj.properties or {}
-                key = p.get(KEY_PROPERTY) or find_marker(p.get(body_prop) or "")
-                if key:
-                    found.append(MarkedRecord(key=key, id=str(obj.id), status=p.get("hs_task_status")))
+            rows.extend({"id": str(obj.id), **(obj.properties or {})} for obj in resp.results)
+        return rows
+
+    def _key_of(self, object_type: str, row: dict[str, Any]) -> str | None:
+        return row.get(KEY_PROPERTY) or find_marker(row.get(_BODY_PROPERTY[object_type]) or "")
+
+    def list_marked(self, *, deal_id: str, kind: str) -> list[MarkedRecord]:
+        """Scan the deal's associated notes or tasks for DealCoach keys (associations are immediate; search lags)."""
+        object_type = f"{kind}s"
+        has_key = KEY_PROPERTY in self._property_names(object_type)
+        props = [_BODY_PROPERTY[object_type], "hs_task_status", "hs_task_subject", "hs_timestamp"] + ([KEY_PROPERTY] if has_key else [])
+        found = []
+        for row in self._associated(deal_id, object_type, props):
+            key = self._key_of(object_type, row)
+            if key:
+                found.append(MarkedRecord(key=key, id=row["id"], status=row.get("hs_task_status"),
+                                          due=_parse_time(row.get("hs_timestamp")), subject=row.get("hs_task_subject")))
         return found
+
+    def list_activities(self, *, deal_id: str) -> list[ActivityRef]:
+        """Emails (direction from hs_email_direction), meetings, calls and tasks the rep completed."""
+        out: list[ActivityRef] = []
+        for row in self._associated(deal_id, "emails", ["hs_timestamp", "hs_email_subject", "hs_email_direction"]):
+            direction = "in" if row.get("hs_email_direction") == "INCOMING_EMAIL" else "out"
+            out.append(ActivityRef(type="email", at=_parse_time(row.get("hs_timestamp")) or _EPOCH,
+                                   subject=row.get("hs_email_subject") or "", direction=direction))
+        for row in self._associated(deal_id, "meetings", ["hs_timestamp", "hs_meeting_title"]):
+            out.append(ActivityRef(type="meeting", at=_parse_time(row.get("hs_timestamp")) or _EPOCH,
+                                   subject=row.get("hs_meeting_title") or ""))
+        for row in self._associated(deal_id, "calls", ["hs_timestamp", "hs_call_title"]):
+            out.append(ActivityRef(type="call", at=_parse_time(row.get("hs_timestamp")) or _EPOCH,
+                                   subject=row.get("hs_call_title") or ""))
+        task_props = ["hs_task_status", "hs_task_subject", "hs_task_completion_date", "hs_timestamp", "hs_task_body"]
+        if KEY_PROPERTY in self._property_names("tasks"):
+            task_props.append(KEY_PROPERTY)
+        for row in self._associated(deal_id, "tasks", task_props):
+            if row.get("hs_task_status") == "COMPLETED" and not self._key_of("tasks", row):
+                at = _parse_time(row.get("hs_task_completion_date")) or _parse_time(row.get("hs_timestamp")) or _EPOCH
+                out.append(ActivityRef(type="task_completed", at=at, subject=row.get("hs_task_subject") or ""))
+        return sorted(out, key=lambda a: a.at)
+
+    def deals_of(self, object_type: str, object_id: str) -> tuple[str, ...]:
+        obj = self._call(self._objects.basic_api.get_by_id_with_http_info, f"{object_type}s", object_id,
+                         associations=["deals"])
+        deals = (obj.associations or {}).get("deals")
+        return tuple(dict.fromkeys(str(a.id) for a in (deals.results if deals else [])))
+
+    def list_open_deals(self) -> list[str]:
+        """Open deals plus deals closed in the last 400 days, via search (two OR-ed filter groups, paged)."""
+        since = str(int((time.time() - 400 * 86400) * 1000))
+        groups = [{"filters": [{"propertyName": "hs_is_closed", "operator": "EQ", "value": "false"}]},
+                  {"filters": [{"propertyName": "closedate", "operator": "GTE", "value": since}]}]
+        ids: list[str] = []
+        after: str | None = None
+        while True:
+            request = PublicObjectSearchRequest(filter_groups=groups, properties=["dealstage"], limit=200, after=after,
+                                                sorts=[{"propertyName": "hs_object_id", "direction": "ASCENDING"}])
+            page = self._call(self._objects.search_api.do_search_with_http_info, "deals", request)
+            ids.extend(str(r.id) for r in page.results)
+            after = page.paging.next.after if page.paging and page.paging.next else None
+            if not after:
+                return list(dict.fromkeys(ids))
 
     # -- writes ---------------------------------------------------------------------------------
 
@@ -297,6 +353,12 @@ class HubSpotCrm:
         if KEY_PROPERTY in self._property_names(object_type):
             props[KEY_PROPERTY] = key
         return props
+
+    def close_tasks(self, task_ids: Sequence[str]) -> None:
+        for chunk in _chunks(list(task_ids), BATCH_LIMIT):
+            inputs = [SimplePublicObjectBatchInput(id=i, properties={"hs_task_status": "COMPLETED"}) for i in chunk]
+            self._call(self._objects.batch_api.update_with_http_info, "tasks",
+                       BatchInputSimplePublicObjectBatchInput(inputs=inputs), write=True)
 
     def update_deal(self, deal_id: str, fields: Mapping[str, Any]) -> list[str]:
         existing = self._property_names("deals")

@@ -67,6 +67,7 @@ class Deal:
     is_won: bool = False
     stage_label: str | None = None
     last_activity_at: datetime | None = None
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,22 @@ class MarkedRecord:
     key: str
     id: str
     status: str | None = None
+    due: datetime | None = None
+    subject: str | None = None
+
+    @property
+    def is_completed(self) -> bool:
+        return (self.status or "").upper() in ("COMPLETED", "COMPLETE")
+
+
+@dataclass(frozen=True)
+class ActivityRef:
+    """A logged contact on a deal (the SLA engine's evidence): email, meeting, call, note or completed task."""
+
+    type: Literal["email", "meeting", "call", "note", "task_completed"]
+    at: datetime
+    subject: str = ""
+    direction: Literal["in", "out"] | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +181,12 @@ class TenantSettings:
     stage_tasks: bool = True
     next_action_tasks: bool = True
     redact_pii: bool = True
+    # Owner/user id of the sales manager who receives escalations (stale deals); None = the deal owner only.
+    manager_id: str | None = None
+    # Raw overrides for the SLA rules and the business calendar (see rubrics/sla-rules.yaml, sync/calendar.py).
+    sla: dict[str, Any] = field(default_factory=dict)
+    calendar: dict[str, Any] = field(default_factory=dict)
+    sla_enabled: bool = True
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> "TenantSettings":

@@ -11,7 +11,8 @@ import logging
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,7 +24,7 @@ from simple_salesforce.exceptions import SalesforceError
 from connector.base import CrmAuthError, FatalCrmError, PartialWriteError, RetryableCrmError
 from connector.http import ApiBudget, call_with_retry, classify_status, is_transport_error
 from connector.marker import find_marker, with_marker
-from connector.models import Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
+from connector.models import ActivityRef, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
 from connector.salesforce_ids import SalesforceIdError, key_prefix, to_18
 from connector.salesforce_auth import SalesforceAuth
 
@@ -135,6 +136,7 @@ class SalesforceCrm:
             owner_id=owner, owner_name=self._user_name(owner), amount=opp.get("Amount"),
             is_closed=bool(opp.get("IsClosed")), is_won=bool(opp.get("IsWon")), stage_label=opp.get("StageName"),
             last_activity_at=_date(opp.get("LastActivityDate") and f"{opp['LastActivityDate']}T00:00:00+00:00"),
+            created_at=_date(opp.get("CreatedDate")),
         )
 
     def _user_name(self, user_id: str | None) -> str | None:
@@ -202,14 +204,18 @@ class SalesforceCrm:
             self.stream_attachment(attachment_id, path, max_bytes=max_bytes)
             return path.read_bytes()
 
+    def _tasks_on(self, deal_id: str, extra: str = "") -> list[dict[str, Any]]:
+        has_key = KEY_FIELD in self._fields("Task")
+        return self._query("SELECT Id, Status, Subject, Description, ActivityDate, ReminderDateTime, TaskSubtype, "
+                           f"CompletedDateTime, LastModifiedDate{', ' + KEY_FIELD if has_key else ''} FROM Task "
+                           f"WHERE WhatId = '{to_18(deal_id)}'{extra}")
+
     def list_marked(self, *, deal_id: str, kind: str) -> list[MarkedRecord]:
         """Tasks on the deal by key field or Description marker; notes by the marker in their content."""
         if kind == "task":
-            has_key = KEY_FIELD in self._fields("Task")
-            rows = self._query(f"SELECT Id, Status, Description{', ' + KEY_FIELD if has_key else ''} FROM Task "
-                               f"WHERE WhatId = '{to_18(deal_id)}'")
-            found = [(r.get(KEY_FIELD) or find_marker(r.get("Description") or ""), r) for r in rows]
-            return [MarkedRecord(key=k, id=r["Id"], status=r.get("Status")) for k, r in found if k]
+            found = [(r.get(KEY_FIELD) or find_marker(r.get("Description") or ""), r) for r in self._tasks_on(deal_id)]
+            return [MarkedRecord(key=k, id=r["Id"], status=r.get("Status"), subject=r.get("Subject"), due=self._due(r))
+                    for k, r in found if k]
         links = self._query(f"SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = '{to_18(deal_id)}'")
         docs = [r["ContentDocumentId"] for r in links]
         if not docs:
@@ -222,6 +228,39 @@ class SalesforceCrm:
             if key:
                 marked.append(MarkedRecord(key=key, id=row["ContentDocumentId"]))
         return marked
+
+    def _due(self, task: dict[str, Any]) -> datetime | None:
+        """The exact due time (the reminder) or, without one, the end of the due date in the tenant's zone."""
+        reminder = _date(task.get("ReminderDateTime"))
+        if reminder or not task.get("ActivityDate"):
+            return reminder
+        return datetime.combine(date.fromisoformat(task["ActivityDate"]), dtime(18), tzinfo=self.tz)
+
+    def list_activities(self, *, deal_id: str) -> list[ActivityRef]:
+        """Closed Tasks on the Opportunity that are not DealCoach's: email, call or other completed work.
+
+        Salesforce does not record an email Task's direction, so every email counts as ours (outbound).
+        """
+        kinds = {"Email": "email", "Call": "call"}
+        out = []
+        for row in self._tasks_on(deal_id, " AND Status = 'Completed'"):
+            if row.get(KEY_FIELD) or find_marker(row.get("Description") or ""):
+                continue
+            at = _date(row.get("CompletedDateTime")) or _date(row.get("LastModifiedDate"))
+            if at is not None:
+                out.append(ActivityRef(type=kinds.get(row.get("TaskSubtype") or "", "task_completed"), at=at,  # type: ignore[arg-type]
+                                       subject=row.get("Subject") or "", direction="out" if row.get("TaskSubtype") == "Email" else None))
+        return sorted(out, key=lambda a: a.at)
+
+    def deals_of(self, object_type: str, object_id: str) -> tuple[str, ...]:
+        if key_prefix(object_id) == OPPORTUNITY:
+            return (to_18(object_id),)
+        what = self._call(lambda sf: sf.Task.get(to_18(object_id))).get("WhatId") or ""
+        return (what,) if key_prefix(what) == OPPORTUNITY else ()
+
+    def list_open_deals(self) -> list[str]:
+        rows = self._query("SELECT Id FROM Opportunity WHERE IsClosed = false OR CloseDate = LAST_N_DAYS:400 ORDER BY Id")
+        return [r["Id"] for r in rows]
 
     # -- writes ---------------------------------------------------------------------------------
 
@@ -286,6 +325,10 @@ class SalesforceCrm:
                   "LinkedEntityId": to_18(p), "ShareType": "V", "Visibility": "AllUsers"} for p in parents]
         self._collection("POST", links, keys=[f"{spec.key}#link-{p}" for p in parents])
         return note_id
+
+    def close_tasks(self, task_ids: Sequence[str]) -> None:
+        records = [{"attributes": {"type": "Task"}, "id": to_18(t), "Status": "Completed"} for t in task_ids]
+        self._collection("PATCH", records, keys=list(task_ids))
 
     def update_note(self, note_id: str, spec: NoteSpec) -> None:
         content = base64.b64encode(with_marker(spec.body_html, spec.key, html=True).encode()).decode()

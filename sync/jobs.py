@@ -26,6 +26,7 @@ from scoring.llm import LlmScorer, RedisScoreCache
 from scoring.scorecard import Scorecard
 from scoring.scorer import llm_from_env, mode_from_env, score_call
 from scoring.transcript import TranscriptError, parse_transcript
+from sync.sla_apply import SlaContext, record_sla_event, run_sla
 from sync.state import DealState
 from sync.writeback import Writeback, deal_lock
 
@@ -124,6 +125,13 @@ def process_call(event_dict: dict[str, Any]) -> dict[str, Any]:
                                stage_phase=stage_map.phase_for(deal.stage), llm=_llm(ctx.conn),
                                redact_pii=settings.redact_pii, call_date=call_at.date())
         written["deals"][deal_id] = _write_call_results(ctx, deal, call, call_at, scorecard, rubric)
+        card = scorecard.to_dict()
+        ended = call_at + timedelta(seconds=float(card["metrics"].get("duration_s") or 0))
+        record_sla_event(ctx.conn, ctx.tenant.id, deal.id, f"call-{call.id}", {
+            "kind": "call.logged", "at": call_at.isoformat(), "ended_at": ended.isoformat(), "title": call.title,
+            "commitments": card["commitments"], "bant": card["bant"], "email_draft": card["email_draft"],
+        })
+        written["deals"][deal_id]["sla"] = _sla(ctx, deal)
     return written
 
 
@@ -141,6 +149,8 @@ def _write_call_results(ctx: JobContext, deal: Deal, call: CallRef, call_at: dat
     tasks = []
     if settings.next_action_tasks:
         for action in scorecard.to_dict()["next_actions"]:
+            if settings.sla_enabled and _sla_owned(action["id"]):
+                continue
             subject, body = render_next_action_task(action, lang=settings.language)
             tasks.append(TaskSpec(
                 key=f"{base_key}/next-{action['id']}", deal_id=deal.id, call_id=call.id, owner_id=owner,
@@ -191,14 +201,19 @@ def handle_stage_change(event_dict: dict[str, Any]) -> dict[str, Any]:
     stage = str(event.data.get("property_value") or deal.stage)
     state = DealState(ctx.conn, ctx.tenant.id, deal.id)
     entered = state.record_stage_entry(stage, event.occurred_at, event.event_id)
+    if entered and stage == deal.stage:
+        kind = ("deal.closed_won" if deal.is_won else "deal.closed_lost") if deal.is_closed else "deal.stage_changed"
+        record_sla_event(ctx.conn, ctx.tenant.id, deal.id, f"stage-{event.event_id}",
+                         {"kind": kind, "at": event.occurred_at.isoformat(), "stage": stage})
+    sla = _sla(ctx, deal)
     if not entered or stage != deal.stage:
         log.info("sync.stage.superseded tenant=%s deal=%s stage=%s current=%s", ctx.tenant.id, deal.id, stage, deal.stage)
-        return {"status": "recorded", "stage": stage, "task": None}
+        return {"status": "recorded", "stage": stage, "task": None, "sla": sla}
     stage_map = load_stage_map(ctx.tenant.provider)
     phase = stage_map.phase_for(stage)
     settings = ctx.tenant.settings
     if phase is None or deal.is_closed or not settings.stage_tasks:
-        return {"status": "recorded", "stage": stage, "task": None}
+        return {"status": "recorded", "stage": stage, "task": None, "sla": sla}
     rubric = load_rubric_or_reference(settings.rubric, settings.language)
     latest = state.latest_scorecard()
     scorecard = Scorecard.from_dict(latest) if latest else None
@@ -211,4 +226,38 @@ def handle_stage_change(event_dict: dict[str, Any]) -> dict[str, Any]:
     )
     with deal_lock(ctx.conn, ctx.tenant.id, deal.id):
         result = Writeback(ctx.conn, ctx.crm, ctx.tenant.id, deal.id).upsert_tasks([spec])[0]
-    return {"status": "done", "stage": stage, "phase": phase, "task": result.action}
+    return {"status": "done", "stage": stage, "phase": phase, "task": result.action, "sla": sla}
+
+
+@fatal_not_retried
+def handle_activity(event_dict: dict[str, Any]) -> dict[str, Any]:
+    """activity.logged (email, meeting, completed task): re-evaluate the SLA rules of the deals it belongs to."""
+    event = Event.from_dict(event_dict)
+    ctx = _context(event)
+    if ctx is None:
+        return {"status": "skipped", "reason": "unknown_tenant"}
+    deals = ctx.crm.deals_of(event.object_type, event.object_id)
+    results = {}
+    for deal_id in deals:
+        if event.object_type == "meeting":
+            record_sla_event(ctx.conn, ctx.tenant.id, deal_id, f"meeting-{event.object_id}",
+                             {"kind": "activity.logged", "type": "meeting", "at": event.occurred_at.isoformat()})
+        results[deal_id] = _sla(ctx, ctx.crm.get_deal(deal_id))
+    return {"status": "done", "deals": results}
+
+
+def _sla_owned(action_id: str) -> bool:
+    """Next actions that follow-up SLA rules already turn into tasks (with business-hour due times)."""
+    return action_id == "send_minutes_email" or action_id.startswith("commitment_")
+
+
+def sla_context(conn: redis.Redis, tenant: Tenant, crm: Crm) -> SlaContext:
+    return SlaContext(conn=conn, crm=crm, tenant=tenant.id, settings=dict(tenant.settings.__dict__),
+                      stage_map=load_stage_map(tenant.provider))
+
+
+def _sla(ctx: JobContext, deal: Deal) -> dict[str, int] | None:
+    """Apply the SLA rules to one deal now (the job's single clock read), when the tenant has them on."""
+    if not ctx.tenant.settings.sla_enabled:
+        return None
+    return run_sla(sla_context(ctx.conn, ctx.tenant, ctx.crm), deal, now=datetime.now(timezone.utc))["applied"]

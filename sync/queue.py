@@ -23,11 +23,12 @@ from connector.models import Event
 EVENTS, SCORING, SYNC = "events", "scoring", "sync"
 ALL_QUEUES = (EVENTS, SCORING, SYNC)
 
-# kind -> (queue, job function). Kinds without an entry yet are acknowledged and dropped with a log line.
+# kind -> (queue, job function). Kinds without an entry are acknowledged and dropped with a log line.
 JOB_BY_KIND: dict[str, tuple[str, str]] = {
     "call.logged": (SCORING, "sync.jobs.process_call"),
     "deal.stage_changed": (EVENTS, "sync.jobs.handle_stage_change"),
     "deal.created": (EVENTS, "sync.jobs.handle_stage_change"),
+    "activity.logged": (EVENTS, "sync.jobs.handle_activity"),
 }
 
 # Job hashes (and so the duplicate guard) outlive the CRMs' redelivery windows (HubSpot 24 h, Salesforce 24 h).

@@ -144,6 +144,20 @@ class Writeback:
                 self._logged(r, "task")
         return [results[s.key] for s in specs]
 
+    def close_tasks(self, keys: Sequence[str]) -> int:
+        """Complete the tasks with these keys that are still open in the CRM; returns how many were closed."""
+        if not keys:
+            return 0
+        open_by_key = {m.key: m for m in self.crm.list_marked(deal_id=self.deal_id, kind="task") if not m.is_completed}
+        ids = [open_by_key[k].id for k in keys if k in open_by_key]
+        if ids:
+            self.crm.close_tasks(ids)
+            for key in keys:
+                if key in open_by_key:
+                    log.info("sync.task.closed tenant=%s deal=%s id=%s key=%s", self.tenant, self.deal_id,
+                             open_by_key[key].id, key)
+        return len(ids)
+
     def _logged(self, result: WriteResult, kind: str) -> WriteResult:
         log.info("sync.%s.%s tenant=%s deal=%s id=%s key=%s", kind, result.action, self.tenant, self.deal_id, result.id, result.key)
         return result

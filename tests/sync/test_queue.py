@@ -25,7 +25,7 @@ def test_job_ids_are_rq_safe() -> None:
 
 
 def test_batch_is_routed_to_its_queues(redis_conn: redis.Redis) -> None:
-    unrouted = Event(kind="activity.logged", tenant="hubspot:62515", event_id="a", object_id="1",
+    unrouted = Event(kind="deal.closed_won", tenant="hubspot:62515", event_id="a", object_id="1",
                      occurred_at=datetime.now(timezone.utc))
     result = enqueue_events(redis_conn, [*_events(10), unrouted])
     assert (result.queued, result.duplicates, result.unrouted) == (10, 0, 1)
