@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
+from datetime import date
 
-from scoring.markers import CallView
+from scoring.markers import CallView, absolute_due
 from scoring.rubric import Rubric
-from scoring.scorecard import EmailDraft, NextAction, Scorecard
+from scoring.scorecard import Commitment, EmailDraft, NextAction, Scorecard
 
 MAIL_QUOTE_LIMIT = 80
 MAIL_LIST_LIMIT = 5
+_OBJECT_RE = re.compile(r"[一-龥々]{2,}|[ァ-ヴー]{2,}|[A-Za-z][A-Za-z-]{3,}")
+_DUE_WORDS_RE = re.compile(r"本日中|今日中|明日中|今週中|来週中|本日|今日|明日|今週|来週|週明け|月末|today|tomorrow|tonight|this week|next week|"
+                           r"monday|tuesday|wednesday|thursday|friday", re.I)
+_OBJECT_STOP = frozenset({"send", "share", "will", "also", "with", "that", "this", "your", "then", "them", "over", "back", "just",
+                          "弊社", "御社", "貴社", "内容", "確認"})
 
 ADVICE: dict[str, tuple[str, str]] = {
     "first_contact.self_introduction.name_title_company": (
@@ -89,13 +96,77 @@ def advice(rubric: Rubric, check_id: str, score: int, language: str) -> str:
     return f"改善ポイント：{check.text}" + (f" 例：{example}" if example else "")
 
 
-def deal_state(view: CallView) -> str | None:
-    """Seed 003: botsu when the customer declined; shodan when plan, price and timing all came up; wadai for two of three."""
+def deal_state(view: CallView, *, timeline_known: bool = False) -> str | None:
+    """Seed 003: botsu when the customer declined; shodan when plan, price and timing all came up; wadai for two of three.
+
+    `timeline_known`: the customer answered a timing question (BANT timeline), which is timing discussed in any words.
+    """
     for hit in view.find("decline", who="customer"):
         if not view.matches("past", hit.sentence.text):
             return "botsu"
-    present = sum(bool(view.find(marker)) for marker in ("plan", "price", "timing"))
+    present = _discussed(view, "price") + (timeline_known or _discussed(view, "timing")) + (_discussed(view, "plan") or _solution_offered(view))
     return "shodan" if present == 3 else "wadai" if present == 2 else None
+
+
+def commitments(view: CallView, call_date: date | None) -> list[Commitment]:
+    """Small promises (seed 001) by each side with their due hints; offers of terms and vague 「また連絡します」 are not promises."""
+    found: list[tuple[int, str, Commitment]] = []
+    for marker, owner in (("rep_commitment", "rep"), ("customer_commitment", "customer")):
+        for hit in view.find(marker, who=owner, questions=False):
+            text = hit.sentence.text
+            due = _due_of(view, text, hit.match.start())
+            vague = view.matches("vague_follow_up", text)
+            is_vague = bool(vague and not due and vague.start() < hit.match.end() and hit.match.start() < vague.end())
+            if is_vague or view.matches("free_offer", text) or view.matches("discount", text) or view.matches("policy", text):
+                continue
+            found.append((hit.sentence.order, hit.match.group(0), Commitment(
+                owner=owner, text=hit.quote, due=absolute_due(text, call_date), evidence=hit.quote, due_hint=due.group(0) if due else "")))
+    return _distinct([(verb, cm) for _, verb, cm in sorted(found, key=lambda t: t[0])])
+
+
+def _due_of(view: CallView, text: str, verb_at: int) -> re.Match[str] | None:
+    """The due word that goes with the promise's verb: the first after it (send X today), else the last before it (本日の内容は…本日中にお送りします)."""
+    dues = list(view.lex["due"].finditer(text))
+    after = [m for m in dues if m.start() >= verb_at]
+    before = [m for m in dues if m.start() < verb_at]
+    return after[0] if after else (before[-1] if before else None)
+
+
+def _objects(text: str) -> frozenset[str]:
+    """The content words of a promise (資料, 見積, questionnaire), without due words, to tell a repeat from a new promise."""
+    return frozenset(w.lower() for w in _OBJECT_RE.findall(_DUE_WORDS_RE.sub(" ", text)) if w.lower() not in _OBJECT_STOP)
+
+
+def _distinct(promises: list[tuple[str, Commitment]]) -> list[Commitment]:
+    """A promise repeated with the same verb about the same things (資料とお見積りをお送りします…では資料は明日お送りします) counts once; the dated wording wins."""
+    kept: list[tuple[str, frozenset[str], Commitment]] = []
+    for verb, cm in promises:
+        words = _objects(cm.text)
+        same = next((i for i, (v, w, k) in enumerate(kept)
+                     if k.owner == cm.owner and v == verb and words and w and (words <= w or w <= words)), None)
+        if same is None:
+            kept.append((verb, words, cm))
+        elif cm.due_hint and not kept[same][2].due_hint:
+            kept[same] = (verb, words, cm)
+    return [cm for _, _, cm in kept]
+
+
+def _discussed(view: CallView, marker: str) -> bool:
+    """Said as a statement, not only asked (料金はどのくらいですか) or put off to next time (次回…お見積りをお持ちします); a vague timing is no timing."""
+    for h in view.find(marker):
+        s = h.sentence
+        if view.matches("next_time", s.text) or (marker != "plan" and s.is_question):
+            continue
+        if marker == "timing" and view.matches("deflection", s.text):
+            continue
+        return True
+    return False
+
+
+def _solution_offered(view: CallView) -> bool:
+    """The rep offered the product as the answer to a need the customer had stated: a plan is on the table even unnamed."""
+    need = min((h.sentence.order for h in view.find("need", who="customer") if not view.negated(h)), default=None)
+    return need is not None and any(h.sentence.order > need for h in view.find("solution", who="rep"))
 
 
 _DUE_HOURS = (("今日中", 8), ("本日中", 8), ("明日", 24), ("明朝", 24), ("明後日", 48), ("今週", 72), ("週明け", 96), ("来週", 168),

@@ -11,6 +11,9 @@ from scoring.metrics import is_open_question, is_question, sentences
 from scoring.scorecard import Evidence
 
 QUOTE_LIMIT = 140
+ECHO_CHARS = 12
+_CONTRAST_RE = re.compile(r"(?<=が)、|(?<=けど)、|(?<=けれど)、|, but |; but | but ")
+_INTERROGATIVE_RE = re.compile(r"いつ|どの|何|when|what|how|which", re.I)
 
 
 def _re(pattern: str) -> re.Pattern[str]:
@@ -20,6 +23,9 @@ def _re(pattern: str) -> re.Pattern[str]:
 _WEEKDAY = r"[月火水木金土日]曜日?"
 _EN_DAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _EN_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
+# A go-live said with a time word and an adoption verb (来月からの切り替え, 4月から使い始め): not a meeting date.
+_JA_GO_LIVE = (r"(来月|再来月|来年|今年|来期|今期|\d+月|春|夏|秋|冬|上期|下期)(の|から|まで|中|頃|ごろ|に|末)?(の|は|に|には)?"
+               r".{0,8}(導入|切り替え|稼働|運用開始|使い始め|入れ|動かし|変え|間に合|何とか)|本稼働|稼働開始")
 
 LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
     "ja": {
@@ -37,11 +43,11 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "summary": _re(r"つまり|要するに|整理すると|まとめると|おさらいすると|ということですね|という(ご)?理解|認識で(合って|相違|よろしい)|相違ない"),
         "deep": _re(r"なぜ|どうして|どのよう|もし"),
         "budget": _re(r"ご?予算|費用感"),
-        "authority": _re(r"決裁|稟議|承認|意思決定|決定権|最終的に.{0,10}(決め|判断)"),
-        "need": _re(r"課題|お困り|困って|困りごと|ニーズ|悩み|負担|ボトルネック|非効率"),
-        "timeline": _re(r"時期|いつ(まで|頃|ごろ|から)|導入(予定|時期|目標|開始)|来期|来年度|今期中|年内|年度内|\d+月(から|まで|中|頃|ごろ)"),
-        "deflection": _re(r"決まって(い)?ない|未定|わから(ない)|分から(ない)|特に(ない|ありません)|まだ.{0,6}(ない|ません)"),
-        "negation": _re(r"^.{0,14}(ない|ません|なく)"),
+        "authority": _re(r"決裁|稟議|意思決定|決定権|(どなた|誰)が.{0,8}(判断|決め|決裁|承認)|最後は.{0,8}(社長|部長|役員|本部長|取締役|会長|上司|判断|決め)|最終(的に|的な|の)?.{0,10}(決め|判断|決定|承認|ゴーサイン)|(社長|部長|常務|専務|役員|本部長|役員会|取締役会|経営会議|上層部|上司|上長)(の|に|が|から).{0,6}(承認(?!印|フロー|ルート|待ち)|判断|了承|許可|決め)|承認が(必要|要り|要る|いる|下り)"),
+        "need": _re(r"課題|お困り|困って|困った|困り(ました|ます)|困りごと|残業|二度手間|手作業|手入力|属人|遅い|遅くて|追いつかな|重視|(比較|検討|判断)の?ポイント|ニーズ|悩み|負担|ボトルネック|非効率|手が回らな|手間が|時間が(かか|足りな)|(連携|自動化|電子化|効率化|削減|短縮|改善|一元化)(したい|させたい|できれば|が必要|が欲しい)|決め手|(が|は|も)(一番)?(気になって|重要|大事|大きかった)"),
+        "timeline": _re(r"時期|いつ(まで|頃|ごろ|から)|導入(予定|時期|目標|開始)|来期|来年度|新年度|今期中|年内|年度内|\d+月(から|まで|中|頃|ごろ)|" + _JA_GO_LIVE),
+        "deflection": _re(r"(決まっ|決め)て(い)?な(い|く)|(決まっ|決め)ていません|未定|(わか|分か)ら(ない|なく)|特に(ない|ありません|決めて)|まだ.{0,8}(ない|なく|ません)|そこまでは|考えていな"),
+        "negation": _re(r"^[^。、]{0,3}(ない|ません|なく)|^[^。、]{0,12}(わけ|ほど)(では|じゃ)(ない|ありません)|^[^。、]{0,6}(は|が|も)(特に)?(ない|ありません|ございません)"),
         "competitor": _re(r"他社|競合|他の(ツール|サービス|システム|製品)|比較検討|乗り換え|現在.{0,12}(お使い|使って|利用|運用)|今は.{0,15}(で管理|を使って|で運用|で回して)|Excel|エクセル|スプレッドシート|お使いですか"),
         "past_attempt": _re(r"(これまで|以前|過去)に?.{0,25}(試み|検討|取り組|対策)"),
         "past_eval": _re(r"比較検討|検討した|試した|導入を検討"),
@@ -57,20 +63,20 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "check_in": _re(r"ご不明(点|な点)|ご質問(は|など)?.{0,4}(ございますか|ありますか)|ここまで.{0,10}(いかが|よろしい|ご不明)"),
         "concern_question": _re(r"ご懸念|ご不安|気になる点|心配な点|気がかり"),
         "concern": _re(r"懸念|不安|心配|気になって|気になる|ハードル|難しい|厳しい"),
-        "meeting": _re(r"打ち?合わ?せ|ミーティング|MTG|商談|お時間|ご都合|日程|デモ|ご提案|訪問|伺|お会い|次回|面談|説明会|会議"),
+        "meeting": _re(r"打ち?合わ?せ|ミーティング|MTG|商談|お時間|ご都合|日程|デモ|ご提案|訪問|伺|お会い|次回|面談|説明会|会議|機会|場を|お電話|確認会|定例|レビュー|キックオフ"),
         "date": _re(r"(来週|再来週|今週)の?" + _WEEKDAY + r"|\d{1,2}月\d{1,2}日(\([月火水木金土日]\)|（[月火水木金土日]）)?|\d{1,2}日の?(\([月火水木金土日]\)|（[月火水木金土日]）)?\d{1,2}時|" + _WEEKDAY),
         "time": _re(r"(午前|午後)?\d{1,2}時(\d{1,2}分|半)?(から|〜|～)?|\d{1,2}:\d{2}"),
-        "affirm": _re(r"はい|大丈夫|結構です|問題(ありません|ないです)|承知|お願いします|空いて|可能です|伺います"),
+        "affirm": _re(r"はい|大丈夫|結構です|問題(ありません|ないです)|承知|かしこまりました|了解|お願いします|空いて|可能です|伺います|押さえ(て|ます)|ぜひ"),
         "refuse": _re(r"難しい|厳しい|都合が(悪|つか)|無理|空いていない"),
         "participants": _re(r"ご同席|交えて|参加|同行|ご一緒"),
         "preparation": _re(r"資料|準備|ご用意|お見積|見積"),
-        "vague_follow_up": _re(r"(また|改めて|後ほど|追って)(ご)?連絡(します|いたします|させていただきます|差し上げます)"),
-        "rep_commitment": _re(r"(お送り|送付|ご送付|お届け)(します|いたします|させていただきます)|ご用意(します|いたします|させていただきます)|準備(します|いたします)|(確認|調べ|調査)(して|の上|のうえ).{0,20}(ご連絡|お返事|ご回答|ご報告|お知らせ)(します|いたします|させていただきます)|共有(します|いたします|させていただきます)|手配(します|いたします)|作成(します|いたします)|お持ちします"),
-        "customer_commitment": _re(r"(て|で)おきます|確認します|共有します|検討します|検討してみます|お送りします|送ります|調整します|相談します|声をかけ"),
+        "vague_follow_up": _re(r"(また|改めて|後ほど|追って|後日)(ご)?(連絡|お電話)(します|いたします|させていただきます|差し上げます)"),
+        "rep_commitment": _re(r"(お送り|送付|ご送付|お届け)(します|いたします|させていただきます)|ご用意(します|いたします|させていただきます)|準備(します|いたします)|(確認|調べ|調査)(して|の上|のうえ).{0,20}(ご連絡|お返事|ご回答|ご報告|お知らせ)(します|いたします|させていただきます)|共有(します|いたします|させていただきます)|手配(します|いたします)|作成(します|いたします)|お持ちします|(実施|開催|お渡し|ご報告|ご連絡|確認)(します|いたします|させていただきます)|(お送り|送付|ご用意|準備|手配|更新|修正|作成)して?おきます"),
+        "customer_commitment": _re(r"(て|で)おきます|確認します|共有します|検討します|(検討|相談|話|確認|共有)してみます|お送りします|送ります|調整します|相談します|声をかけ|(ご)?連絡(します|いたします)"),
         "due": _re(r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}[/-]\d{1,2}[/-]\d{1,2}|\d{1,2}月\d{1,2}日|今日中|本日中|明日中|明日|明朝|明後日|今週中|今週末|来週中|来週|週明け|月末|本日|今日"),
-        "discount": _re(r"値引き|割引|ディスカウント|特別価格|(安く|お安く)(します|いたします|できます)|勉強させて"),
+        "discount": _re(r"値引き|割引|ディスカウント|特別価格|(安く|お安く)(します|いたします|できます)|勉強させて|キャンペーン|初期費用.{0,4}(無料|ゼロ|0円|不要)"),
         "price_objection": _re(r"高い|高額|予算(オーバー|を超え)|厳しい|値引き|安く|割引"),
-        "added_value": _re(r"段階(的に)?導入|トライアル|試用|無料(の)?(トレーニング|研修|サポート)|無償(で|の)?.{0,8}(サポート|研修|トレーニング|設定)|専任(の)?(担当|サポート)|小規模(導入|から)"),
+        "added_value": _re(r"(トレーニング|研修|サポート|設定)[^。]{0,6}(無料|無償)|段階(的に)?導入|トライアル|試用|無料(の)?(トレーニング|研修|サポート)|無償(で|の)?.{0,8}(サポート|研修|トレーニング|設定)|専任(の)?(担当|サポート)|小規模(導入|から)"),
         "vague_benefit": _re(r"便利に(なり|なる)|楽に(なり|なる|なった)|効率化(でき|になり)"),
         "shallow_question": _re(r"(弊社|当社)の(製品|サービス).{0,6}(ご)?興味(は|が)(あります|ございます)か"),
         "decision_maker_meeting": _re(r"(決裁者|決裁権|本部長|部長|社長|役員|経営陣).{0,20}(ご同席|交えて|ご参加|同席)"),
@@ -82,11 +88,19 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "usage_check": _re(r"ご利用状況|使い勝手|使い心地|運用で.{0,10}(困|問題)|スムーズに進んで"),
         "satisfaction": _re(r"ご満足|満足度|NPS|アンケート"),
         "upsell": _re(r"上位プラン|追加機能|他の部(門|署)でも|オプション"),
-        "plan": _re(r"提案|プラン"),
-        "price": _re(r"価格|金額|費用|見積|料金|値段|月額"),
-        "timing": _re(r"時期|いつ(?!でも|も)|導入(予定|時期|目標|開始)|来期|来年度|年内|年度内|\d+月から|スケジュール"),
-        "decline": _re(r"見送(り|らせ|ります)|今回は(結構|遠慮|ご縁)|他社に(決め|決定|しました)|お断り|導入しない(こと|方向)|検討(を)?中止"),
-        "past": _re(r"昨年|去年|以前|前回|過去|当時|その時"),
+        "plan": _re(r"提案|プラン|オプション|お見積り?の(内容|最終)|契約(書|の流れ|内容)|申込書|注文書|発注書|導入(範囲|内容)"),
+        "price": _re(r"見積|値引き|割引|無料|\d[\d,.]*\s*(万円|円)|(\d+割|\d+[%％])(くらい|ほど|程度)?(安|高|引|オフ)"),
+        "timing": _re(r"時期|いつ(?!でも|も)|導入(予定|時期|目標|開始)|来期|来年度|新年度|年内|年度内|\d+月(から|まで)|スケジュール|" + _JA_GO_LIVE),
+        "decline": _re(r"見送(り|らせ|ります|ることに)|今回は(結構|遠慮|ご縁)|他社(さん)?(の[^。、]{0,15})?に(決め|決定|しました|お願いする)|他の(会社|サービス|製品|ツール)に(決め|決定)|お断り|導入しない(こと|方向)|検討(を)?中止"),
+        "past": _re(r"昨年|去年|以前|前回|過去|当時|その時|\d+(年|か月|ヶ月|カ月)前|一度|かつて"),
+        "next_time": _re(r"次回|今度|改めて"),
+        "solution": _re(r"(弊社|当社)の[^。、]{0,15}(は|なら|でしたら|であれば|を使うと|をお使いいただくと|では)[^。]{0,60}ます"),
+        "recap": _re(r"(お伺い|伺っ|お聞き|お話しいただ|おっしゃっ)[^。]{0,6}(ました|います|た)|前回.{0,12}(お話|伺|お聞き)"),
+        "cost": _re(r"\d[\d,.]*\s*(時間|件|分|日|万円|円|%|％)"),
+        "confirm": _re(r"確かに|その通り|おっしゃる通り|そうです|合っています|間違いありません|はい"),
+        "free_offer": _re(r"無料|無償"),
+        "policy": _re(r"(の際|場合)(は|に|には)|際には"),
+        "result": _re(r"縮まりました|減りました|削減(され|でき)ました|短縮(され|でき)ました|改善しました"),
     },
     "en": {
         "intro_company": _re(r"\b(my name is|i'm|i am|this is)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?\s+(from|with|at)\s+[A-Z]"),
@@ -103,10 +117,10 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "summary": _re(r"so if i understand|to summari[sz]e|just to confirm|let me recap|in other words|so what i'?m hearing"),
         "deep": _re(r"\bwhy\b|\bhow\b|what if"),
         "budget": _re(r"\bbudget|set aside"),
-        "authority": _re(r"decision|decide|sign(s)? off|approv|budget holder"),
-        "need": _re(r"challenge|problem|pain|struggl|need to|bottleneck|takes (three|\d+)"),
-        "timeline": _re(r"timeline|by when|go live|live before|next quarter|this quarter|by (january|february|march|april|may|june|july|august|september|october|november|december)"),
-        "deflection": _re(r"not sure|don'?t know|haven'?t decided|no budget|not yet"),
+        "authority": _re(r"decision.?maker|final (decision|say|call|sign-?off|approval)|make(s)? the (final )?(call|decision)|signs? off|sign-?off|approv(e|al|es)\b|approved by|budget holder|who decides|\b(cfo|ceo|coo|cto|vp|board|director|my boss|procurement)\b.{0,25}\b(decides?|approves?|signs?)\b"),
+        "need": _re(r"challenge|(?<!no )problem|by hand|manual(ly)?\b|take (so|that|too) long|takes (\w+ ){0,3}(most|all|half) of|what matters|\bissues?\b|pain|struggl|need to|we need|bottleneck|takes (a lot|too|about|over|three|two|several|\d+)|hours (a|per|every) (day|week|month)|overtime|frustrat|\bhate\b|hard to|difficult|mistakes|friction|doesn'?t (work|scale|connect)|made the difference|deciding factor|matters most|most important|must.have|deal.?breaker"),
+        "timeline": _re(r"timeline|by when|go live|live before|in place|next (quarter|month|fiscal year)|this quarter|\bq[1-4]\b|peak season|(by|before|until|in) (the )?(end of )?((january|february|march|april|may|june|july|august|september|october|november|december)|spring|summer|fall|autumn|winter)|start\w*\b.{0,25}\b(on|in|by) (january|february|march|april|may|june|july|august|september|october|november|december)"),
+        "deflection": _re(r"not sure|don'?t know|haven'?t (really )?(decided|planned)|no budget|not yet|no idea|not looking|don'?t have (a|any) (number|figure|budget)|depends on (what|the) (it )?costs?|no (hard |firm |real )?deadline|\bsometime\b|no rush"),
         "negation": _re(r"^.{0,3}\b(not|no)\b"),
         "competitor": _re(r"competitor|currently using|other (tools|vendors|solutions)|spreadsheet|using any"),
         "past_attempt": _re(r"(tried|looked at|evaluated).{0,30}(before|last year|previously)|have you tried"),
@@ -123,21 +137,21 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "check_in": _re(r"any questions|does that make sense|so far"),
         "concern_question": _re(r"concerns?\b.*\?|worries|hesitat"),
         "concern": _re(r"concern|worried|risk|hesitant"),
-        "meeting": _re(r"meeting|call|demo|session|catch up|sync|appointment|walkthrough"),
+        "meeting": _re(r"meeting|call|demo|session|catch up|sync|appointment|walkthrough|review|check-?in|kick-?off|workshop|visit|presentation|invite"),
         "date": _re(r"\b(next|this)\s+" + _EN_DAY + r"|\bon\s+" + _EN_DAY + r"|\b" + _EN_MONTH + r"\s+\d{1,2}(st|nd|rd|th)?\b|\b" + _EN_DAY + r"\b"),
         "time": _re(r"\bat\s+\d{1,2}(:\d{2})?\s*(am|pm)?|\b\d{1,2}(:\d{2})?\s*(am|pm)\b"),
         "affirm": _re(r"\b(yes|works|sounds good|that'?s fine|perfect|see you|sure)\b"),
         "refuse": _re(r"can'?t|cannot|doesn'?t work|not available"),
         "participants": _re(r"\bwith (your|our)\b|join|bring"),
         "preparation": _re(r"prepare|materials|quote|proposal|deck"),
-        "vague_follow_up": _re(r"\bi'?ll be in touch|\bi'?ll reach out|\bwe'?ll get back to you"),
-        "rep_commitment": _re(r"\bi('ll| will)\s+(send|share|prepare|follow up|get back|check|email|put together|set up)"),
-        "customer_commitment": _re(r"\bi('ll| will)\s+(check|talk|ask|loop in|share|review|discuss|send)"),
+        "vague_follow_up": _re(r"\bi'?ll be in touch|\bi'?ll reach out|\bwe'?ll get back to you|(some|a few) (times|slots|options) (for|to)\b|talk soon|circle back|touch base"),
+        "rep_commitment": _re(r"\bi('ll| will)\s+((also|then|just|personally|definitely)\s+)?(send|share|prepare|follow up|get back|check|email|put together|set up|book|schedule|confirm|draft|write up|forward)"),
+        "customer_commitment": _re(r"\bi('ll| will)\s+((also|then|just|definitely)\s+)?(check|talk|ask|loop in|share|review|discuss|send|bring|forward|invite|confirm|get back|set up|book|introduce|run it by|follow up|look into|let you know)"),
         "due": _re(r"\d{4}-\d{2}-\d{2}|\btoday\b|\btonight\b|\btomorrow\b|this week|next week|end of (day|the week)|by " + _EN_DAY),
         "discount": _re(r"discount|% off|special price|cheaper"),
         "price_objection": _re(r"expensive|too much|over budget|discount|cheaper"),
         "added_value": _re(r"free (training|onboarding)|pilot|trial|phased rollout|dedicated (support|manager)"),
-        "vague_benefit": _re(r"make (your|things) (life )?easier|more efficient|save you time"),
+        "vague_benefit": _re(r"make (your|things) (life )?easier|more efficient|save you time|easy to use|really powerful|game.?changer|so much easier|best.in.class"),
         "shallow_question": _re(r"are you interested in our (product|service)"),
         "decision_maker_meeting": _re(r"\b(cfo|ceo|vp|director|decision.maker)\b.{0,40}\b(join|meeting|demo|call)|\b(demo|meeting|call)\b.{0,20}\bwith your (cfo|ceo|vp|director)"),
         "post_contract": _re(r"after (you sign|signing)|onboarding process"),
@@ -148,11 +162,19 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "usage_check": _re(r"how (is|are) .{0,20}(going|working)|usage"),
         "satisfaction": _re(r"satisf|\bNPS\b|survey"),
         "upsell": _re(r"upgrade|add-on|other (teams|departments)"),
-        "plan": _re(r"\bplan\b|proposal|solution"),
-        "price": _re(r"price|pricing|cost|quote|dollars|\$\d"),
-        "timing": _re(r"timeline|\bwhen\b|go live|live before|quarter|deadline"),
-        "decline": _re(r"no longer interested|decided to go with|we'?ll pass|not moving forward|not going ahead"),
-        "past": _re(r"last year|previously|in the past|before"),
+        "plan": _re(r"\bplan\b|proposal|solution|pilot|add-?on|module|package|\btier\b|\bseats\b|licen[cs]es?\b|order form|contract\b|subscription"),
+        "price": _re(r"quote|\d[\d,.]*\s*(dollars|usd|k\b|a (month|year)|per (month|year|seat|user))|\$\s?\d|% off|discount|(price|pricing|cost|budget(ed)?)\b.{0,20}\d"),
+        "timing": _re(r"timeline|\bwhen\b|go live|live before|in place|quarter|deadline|\bq[1-4]\b|by (the )?end of|(start|begin|launch|roll\w* out|kick off|switch)\w*\b.{0,30}\b(on|in|by|from) (january|february|march|april|may|june|july|august|september|october|november|december)"),
+        "decline": _re(r"no longer interested|not interested|decided to go with|go(ing)? with (another|a different)|chose (another|a different)|signed with|we'?ll pass|not moving forward|not going ahead|not looking to (switch|change|buy|move)"),
+        "past": _re(r"last year|previously|in the past|before|\bago\b"),
+        "next_time": _re(r"next (time|meeting|call)"),
+        "solution": _re(r"\b(our|the) (product|platform|tool|system|solution|app|module)\b.{0,40}\b(can|will|would|lets you|handles|cuts|reduces|integrates)|with (us|our \w+), you (can|could|would)"),
+        "recap": _re(r"you (told us|mentioned|said)|as you said|earlier you|last time you"),
+        "cost": _re(r"\d[\d,.]*\s*(hours?|days?|minutes|tickets|calls|errors|%|dollars|k\b)"),
+        "confirm": _re(r"\b(yes|exactly|right|correct|that'?s it|that matches|true|agreed)\b"),
+        "free_offer": _re(r"\bfree\b|no charge|no cost|free of charge|complimentary"),
+        "policy": _re(r"\b(in case of|whenever|if (anything|something) (breaks|goes wrong))\b"),
+        "result": _re(r"went from|down to|\b(cut|reduced|saved)\b.{0,20}\b(from|by)\b"),
     },
 }
 
@@ -247,6 +269,37 @@ class CallView:
         if first is None:
             return []
         return [s for s in later if s.seg == first.seg]
+
+
+    def asks(self, hit: Hit) -> bool:
+        """A customer question whose marker is the interrogative itself (請求書はいつ頃届きますか) states nothing."""
+        return hit.sentence.is_question and bool(_INTERROGATIVE_RE.match(hit.match.group(0)))
+
+    def deflected(self, hit: Hit) -> bool:
+        """Said to be unknown: in the hit's own clause (予算はまだ決まっていないんですが、まずは…) or right after an echo (予算ですか…。まだ決めていなくて)."""
+        s = hit.sentence
+        start = max((m.end() for m in _CONTRAST_RE.finditer(s.text) if m.end() <= hit.match.start()), default=0)
+        end = min((m.start() for m in _CONTRAST_RE.finditer(s.text) if m.start() >= hit.match.end()), default=len(s.text))
+        if self.matches("deflection", s.text[start:end]):
+            return True
+        after = self.sentences[s.order + 1] if s.order + 1 < len(self.sentences) else None
+        return bool(after and after.seg == s.seg and len(s.text) <= ECHO_CHARS and self.matches("deflection", after.text))
+
+    def confirmed_recap(self) -> tuple[Sentence, Sentence] | None:
+        """A problem the rep restates from earlier (「月に120時間ほどとお伺いしていました」) and the customer confirms: a need known in this call."""
+        for hit in self.find("recap", who="rep"):
+            s = hit.sentence
+            if not (self.matches("need", s.text) or self.matches("cost", s.text)):
+                continue
+            reply = self.next_turn(s, customer=True)
+            if reply and self.matches("confirm", reply[0].text) and not self.matches("deflection", "".join(r.text for r in reply)):
+                return s, reply[0]
+        return None
+
+    def meeting_context(self, s: Sentence) -> bool:
+        """Whether a dated sentence is about meeting: its own words or its segment and the two before (captions split turns)."""
+        segs = self.transcript.segments
+        return bool(self.matches("meeting", s.text)) or any(self.matches("meeting", segs[i].text) for i in range(max(0, s.seg - 2), s.seg + 1))
 
 
 def date_span(view: CallView, text: str) -> tuple[int, int] | None:

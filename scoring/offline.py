@@ -7,11 +7,11 @@ from datetime import date
 
 from connector.models import Transcript
 from scoring import followup
-from scoring.markers import CallView, Hit, Sentence, absolute_due, date_span
+from scoring.markers import CallView, Hit, Sentence, date_span
 from scoring.metrics import compute_metrics, identify_rep, metrics_basis, turns
 from scoring.rubric import Rubric
 from scoring.scorecard import (
-    BANT_KEYS, BantItem, Commitment, Criterion, Evidence, NextStep, NgObservation, PhaseScore, RepSpeaker, Scorecard,
+    BANT_KEYS, BantItem, Criterion, Evidence, NextStep, NgObservation, PhaseScore, RepSpeaker, Scorecard,
 )
 
 MONOLOGUE_LIMIT_S = 120.0
@@ -127,14 +127,16 @@ def _bant(c: _Collector) -> dict[str, BantItem]:
     result: dict[str, BantItem] = {}
     found_evidence: list[Evidence] = []
     for key in BANT_KEYS:
-        stated = [h for h in v.find(key, who="customer") if not v.negated(h)
-                  and not v.matches("deflection", v.transcript.segments[h.sentence.seg].text)]
+        stated = [h for h in v.find(key, who="customer")
+                  if not v.negated(h) and not v.asks(h) and not v.deflected(h) and not v.matches("result", h.sentence.text)]
         asked = v.find(key, who="rep", questions=True)
         answered: tuple[Hit, Sentence] | None = None
         for q in asked:
             reply, text = _reply_text(v, q.sentence)
             if reply and len(text) >= 6 and not v.matches("deflection", text):
-                answered = (q, reply[0])
+                # The sentence of the answer that carries it (集計ですね。…3日くらいかかっています。), else the fullest one.
+                answered = (q, next((r for r in reply if v.matches(key, r.text) or v.matches("cost", r.text)),
+                                    max(reply, key=lambda r: len(r.text))))
                 break
         check = f"needs_discovery.bant.{key}"
         if stated:
@@ -145,13 +147,20 @@ def _bant(c: _Collector) -> dict[str, BantItem]:
             result[key] = BantItem(found=True, evidence=answered[1].quote())
             c.put(check, 2, (answered[0].evidence(), answered[1].evidence()))
             found_evidence.append(answered[1].evidence())
+        elif key == "need" and (confirmed := v.confirmed_recap()):
+            result[key] = BantItem(found=True, evidence=confirmed[0].quote())
+            c.put(check, 2, (confirmed[0].evidence(), confirmed[1].evidence()))
+            found_evidence.append(confirmed[0].evidence())
         else:
             result[key] = BantItem(found=False)
             if asked:
                 c.put(check, 1, asked)
     budget = next(iter(v.find("budget", who="rep")), None)
     need = next((h for h in v.find("need") if not v.negated(h)), None)
-    if budget and (need is None or need.sentence.order > budget.sentence.order):
+    # Money the customer raised first (a quote over budget) makes the rep's budget question an answer, not an opener.
+    money = min((h.sentence.order for m in ("budget", "price") for h in v.find(m, who="customer")), default=None)
+    if (budget and (need is None or need.sentence.order > budget.sentence.order)
+            and (money is None or money > budget.sentence.order)):
         c.ng("needs_discovery.budget_first", budget.quote)
         c.put("needs_discovery.bant.natural_flow", 0, [budget])
     elif found_evidence:
@@ -245,11 +254,16 @@ def _next_step(c: _Collector) -> NextStep:
     proposed: tuple[Sentence, tuple[int, int]] | None = None
     for s in v.sentences:
         span = date_span(v, s.text)
-        if span is None or not (v.matches("meeting", s.text) or v.matches("meeting", v.transcript.segments[s.seg].text)):
+        if span is None or not v.meeting_context(s):
             continue
         reply, text = _reply_text(v, s)
         date_match = v.matches("date", s.text)
-        if reply and v.matches("affirm", text) and not v.matches("refuse", text):
+        # Repeating the date back (「2月3日の16時ですね。」) is how people accept one.
+        echoed = v.matches("date", text)
+        if reply and (v.matches("affirm", text) or echoed) and not v.matches("refuse", text):
+            at = s.text.find(echoed.group(0)) if echoed else -1
+            if at >= 0 and (chosen := date_span(v, s.text[at:])) is not None:
+                span = (at + chosen[0], at + chosen[1])
             step = NextStep(set=True, when=s.text[span[0]:span[1]], evidence=s.quote(date_match))
             evidence = (s.evidence(date_match), reply[0].evidence())
             for check in ("first_contact.next_meeting.next_step_agreed", "needs_discovery.wrap_up.next_schedule"):
@@ -269,19 +283,6 @@ def _next_step(c: _Collector) -> NextStep:
         for check in ("first_contact.next_meeting.next_step_agreed", "needs_discovery.wrap_up.next_schedule"):
             c.put(check, 1, [proposed[0]])
     return NextStep(set=False)
-
-
-def _commitments(c: _Collector, call_date: date | None) -> list[Commitment]:
-    v = c.view
-    out: list[tuple[int, Commitment]] = []
-    for marker, owner in (("rep_commitment", "rep"), ("customer_commitment", "customer")):
-        for hit in v.find(marker, who=owner, questions=False):
-            due = v.matches("due", hit.sentence.text)
-            if v.matches("vague_follow_up", hit.sentence.text) and not due:
-                continue
-            out.append((hit.sentence.order, Commitment(owner=owner, text=hit.quote, due=absolute_due(hit.sentence.text, call_date),
-                                                       evidence=hit.quote, due_hint=due.group(0) if due else "")))
-    return [cm for _, cm in sorted(out, key=lambda pair: pair[0])]
 
 
 def _monologue(c: _Collector, transcript: Transcript, stage_phase: str | None) -> None:
@@ -334,7 +335,7 @@ def score_transcript(transcript: Transcript, *, rubric: Rubric, rep: str | None 
     _proposal(c)
     _negotiation(c)
     next_step = _next_step(c)
-    commitments = _commitments(c, call_date)
+    commitments = followup.commitments(view, call_date)
     _monologue(c, transcript, stage_phase)
     _listening(c, metrics)
 
@@ -369,7 +370,7 @@ def score_transcript(transcript: Transcript, *, rubric: Rubric, rep: str | None 
     card = Scorecard(
         rubric=rubric.id, rubric_version=rubric.version, language=transcript.language, scorer="offline", overall=overall,
         phases=tuple(phases), metrics=metrics, bant=bant, next_step=next_step, commitments=tuple(commitments),
-        ng_behaviors=tuple(c.ngs), deal_state=followup.deal_state(view),
+        ng_behaviors=tuple(c.ngs), deal_state=followup.deal_state(view, timeline_known=bant["timeline"].found),
         rep_speaker=RepSpeaker(name=rep_name, method=method, confidence=confidence), metrics_basis=metrics_basis(transcript),
     )
     return followup.with_follow_up(card, view)
