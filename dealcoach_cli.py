@@ -40,6 +40,41 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cron(args: argparse.Namespace) -> int:
+    from rq.cron import CronScheduler
+
+    from sync.queue import SYNC
+    from sync.sweep import SWEEP_INTERVAL_S, enqueue_sweeps
+
+    scheduler = CronScheduler(connection=_redis())
+    scheduler.register(enqueue_sweeps, queue_name=SYNC, interval=args.interval or SWEEP_INTERVAL_S)
+    scheduler.start()
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    from connector.tenants import TenantRegistry
+    from sync.sweep import sweep
+
+    conn = _redis()
+    tenants = [args.tenant] if args.tenant else TenantRegistry(conn, os.environ.get("DEALCOACH_SECRET_KEY", "")).list_ids()
+    results = [sweep(conn, t, now=datetime.now(timezone.utc), dry_run=args.dry_run) for t in tenants]
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2, default=str))
+        return 0
+    for r in results:
+        print(f"{r['tenant']}: {r['status']}{' (dry run)' if args.dry_run else ''}")
+        for d in r.get("deals", []):
+            for action in ("create", "update", "close"):
+                for task in d["plan"][action]:
+                    print(f"  {action:6} deal {d['deal']}  {task['due']}  {task['subject']}")
+        if r.get("applied"):
+            print(f"  applied: {r['applied']}")
+    return 0 if all(r["status"] != "done" or not r.get("failed") for r in results) else 1
+
+
 def cmd_sandbox(args: argparse.Namespace) -> int:
     if args.provider == "hubspot":
         from connector.sandbox.hubspot import HubSpotSandboxConfig, create_hubspot_sandbox
@@ -196,6 +231,16 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--rep", help="the rep's speaker name")
     score.add_argument("--json", action="store_true")
     score.set_defaults(func=cmd_score)
+
+    cron = sub.add_parser("cron", help="RQ cron scheduler: queues the periodic SLA sweeps (run one beside the workers)")
+    cron.add_argument("--interval", type=int, help="seconds between sweeps (default DEALCOACH_SWEEP_INTERVAL_S or 900)")
+    cron.set_defaults(func=cmd_cron)
+
+    sweep = sub.add_parser("sweep", help="run the SLA sweep now")
+    sweep.add_argument("--tenant", help="one tenant, e.g. hubspot:62515 (default: all)")
+    sweep.add_argument("--dry-run", action="store_true", help="list the tasks it would create, update or close")
+    sweep.add_argument("--json", action="store_true")
+    sweep.set_defaults(func=cmd_sweep)
 
     sla = sub.add_parser("sla", help="follow-up SLA rules")
     sla_sub = sla.add_subparsers(dest="sla_command", required=True)

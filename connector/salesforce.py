@@ -11,7 +11,7 @@ import logging
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any
@@ -150,8 +150,12 @@ class SalesforceCrm:
             task = self._call(lambda sf: sf.Task.get(to_18(call_id)))
             what = task.get("WhatId") or ""
             deals = (what,) if key_prefix(what) == OPPORTUNITY else ()
+            logged = _date(task.get("CompletedDateTime") or task.get("CreatedDate"))
+            duration = float(task.get("CallDurationInSeconds") or 0)
+            # A call Task is logged when the call ends: its start is that moment minus the call's duration.
+            started = logged - timedelta(seconds=duration) if logged else None
             return CallRef(id=task["Id"], deal_ids=deals, title=task.get("Subject") or "", owner_id=task.get("OwnerId"),
-                           occurred_at=_date(task.get("CompletedDateTime") or task.get("CreatedDate")),
+                           occurred_at=started,
                            attachments=tuple(self._files_on(task["Id"])), body=task.get("Description") or "")
         document_id = call_id
         if key_prefix(call_id) == "068":

@@ -126,7 +126,8 @@ def process_call(event_dict: dict[str, Any]) -> dict[str, Any]:
                                redact_pii=settings.redact_pii, call_date=call_at.date())
         written["deals"][deal_id] = _write_call_results(ctx, deal, call, call_at, scorecard, rubric)
         card = scorecard.to_dict()
-        ended = call_at + timedelta(seconds=float(card["metrics"].get("duration_s") or 0))
+        # The transcript's length gives the end; a call logged as it ended cannot end in the future.
+        ended = min(call_at + timedelta(seconds=float(card["metrics"].get("duration_s") or 0)), datetime.now(timezone.utc))
         record_sla_event(ctx.conn, ctx.tenant.id, deal.id, f"call-{call.id}", {
             "kind": "call.logged", "at": call_at.isoformat(), "ended_at": ended.isoformat(), "title": call.title,
             "commitments": card["commitments"], "bant": card["bant"], "email_draft": card["email_draft"],

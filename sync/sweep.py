@@ -1,0 +1,76 @@
+"""The periodic SLA sweep: time-based rules (stale deals, cadences, post-contract follow-ups) need no event.
+
+`enqueue_sweeps` runs from RQ's cron scheduler and queues one `sweep_tenant` job per tenant and period with a
+deterministic id, so several schedulers (or a re-run) queue each sweep once; a sweep itself is idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime, timezone
+from typing import Any
+
+import redis
+from rq import Queue, get_current_job
+from rq.exceptions import DuplicateJobError
+
+from connector.base import CrmError
+from connector.tenants import TenantRegistry, crm_for
+from sync.jobs import sla_context
+from sync.queue import SYNC
+from sync.sla_apply import run_sla
+
+log = logging.getLogger("dealcoach.sync.sweep")
+
+SWEEP_INTERVAL_S = int(os.environ.get("DEALCOACH_SWEEP_INTERVAL_S", "900"))
+
+
+def sweep(conn: redis.Redis, tenant_id: str, *, now: datetime, dry_run: bool = False) -> dict[str, Any]:
+    """Evaluate every open (or recently closed) deal of a tenant; with `dry_run`, report the plan and write nothing."""
+    tenant = TenantRegistry(conn, os.environ.get("DEALCOACH_SECRET_KEY", "")).get(tenant_id)
+    if tenant is None:
+        return {"tenant": tenant_id, "status": "skipped", "reason": "unknown_tenant"}
+    if not tenant.settings.sla_enabled:
+        return {"tenant": tenant_id, "status": "skipped", "reason": "sla_disabled"}
+    crm = crm_for(tenant)
+    ctx = sla_context(conn, tenant, crm)
+    deals: list[dict[str, Any]] = []
+    failed: dict[str, str] = {}
+    for deal_id in crm.list_open_deals():
+        try:
+            deals.append(run_sla(ctx, crm.get_deal(deal_id), now=now, dry_run=dry_run))
+        except CrmError as exc:
+            failed[deal_id] = exc.slug
+            log.warning("sync.sweep.deal_failed tenant=%s deal=%s slug=%s", tenant_id, deal_id, exc.slug)
+    totals = {k: sum(d["applied"][k] for d in deals) for k in ("created", "updated", "closed")}
+    log.info("sync.sweep.done tenant=%s deals=%d dry_run=%s created=%d updated=%d closed=%d failed=%d", tenant_id,
+             len(deals), dry_run, totals["created"], totals["updated"], totals["closed"], len(failed))
+    return {"tenant": tenant_id, "status": "done", "dry_run": dry_run, "deals": deals, "applied": totals, "failed": failed}
+
+
+def sweep_tenant(tenant_id: str) -> dict[str, Any]:
+    """RQ job: sweep one tenant now; a deal that fails is reported and retried by the next sweep."""
+    job = get_current_job()
+    if job is None:
+        raise RuntimeError("sweep_tenant runs inside an RQ worker; use `dealcoach sweep` from a shell")
+    result = sweep(job.connection, tenant_id, now=datetime.now(timezone.utc))
+    return {k: v for k, v in result.items() if k != "deals"} | {"deals": len(result.get("deals", []))}
+
+
+def enqueue_sweeps() -> int:
+    """Cron job: queue one sweep per tenant for the current period (ids `sweep-<tenant>-<period>`)."""
+    job = get_current_job()
+    conn = job.connection if job is not None else redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    period = int(datetime.now(timezone.utc).timestamp()) // SWEEP_INTERVAL_S
+    queue = Queue(SYNC, connection=conn)
+    queued = 0
+    for tenant_id in TenantRegistry(conn, os.environ.get("DEALCOACH_SECRET_KEY", "")).list_ids():
+        job_id = f"sweep-{tenant_id.replace(':', '-')}-{period}"
+        try:
+            queue.enqueue(sweep_tenant, tenant_id, job_id=job_id, unique=True, result_ttl=SWEEP_INTERVAL_S * 4,
+                          job_timeout=SWEEP_INTERVAL_S)
+            queued += 1
+        except DuplicateJobError:
+            continue
+    return queued

@@ -1,0 +1,116 @@
+"""Follow-up SLA tasks end to end on both sandbox CRMs: created on events, closed when done, swept idempotently."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import redis
+from hubspot.crm.objects import (AssociationSpec, PublicAssociationsForObject, PublicObjectId, SimplePublicObjectInput,
+                                 SimplePublicObjectInputForCreate)
+
+from connector.models import TenantSettings
+from sync.embedded import EmbeddedStack, embedded_stack
+from sync.embedded_salesforce import SalesforceStack, salesforce_stack
+from sync.sweep import sweep
+from tests.conftest import FIXTURES, TEST_SECRET_KEY
+
+REP, MANAGER = "75000001", "75000002"
+TRANSCRIPT = FIXTURES / "transcripts" / "discovery_good.ja.vtt"
+JST = timezone(timedelta(hours=9))
+
+
+def recent_call_time() -> datetime:
+    """Two hours ago: every rule is evaluated relative to the real clock, so the call must be recent."""
+    return datetime.now(JST).replace(microsecond=0) - timedelta(hours=2)
+
+
+@pytest.fixture
+def hub(redis_conn: redis.Redis) -> Iterator[EmbeddedStack]:
+    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY, settings=TenantSettings(manager_id=MANAGER)) as s:
+        yield s
+
+
+def sla_tasks(stack: EmbeddedStack, deal: str, rule: str = "") -> list[dict]:
+    return [t for t in stack.tasks_on(deal) if f"/sla-{rule}" in t["hs_task_body"]]
+
+
+def hub_call(stack: EmbeddedStack) -> str:
+    deal = stack.create_deal(name="SLAテスト商事 / 導入", stage="presentationscheduled", owner_id=REP, amount="900000")
+    stack.drain()
+    stack.log_call(deal_id=deal, transcript=TRANSCRIPT, title="提案ミーティング", at=recent_call_time(), owner_id=REP)
+    stack.drain()
+    return deal
+
+
+def test_thank_you_task_is_created_and_closed_by_the_email(hub: EmbeddedStack) -> None:
+    deal = hub_call(hub)
+    (thanks,) = sla_tasks(hub, deal, "thank_you_minutes")
+    assert thanks["hs_task_status"] == "NOT_STARTED" and thanks["hs_task_priority"] == "HIGH"
+    assert "議事録" in thanks["hs_task_body"] or "御礼" in thanks["hs_task_subject"]
+    assert not [t for t in hub.tasks_on(deal) if "/next-send_minutes_email" in t["hs_task_body"]], "no duplicate"
+    hub.hubspot.crm.objects.emails.basic_api.create(SimplePublicObjectInputForCreate(
+        properties={"hs_timestamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                    "hs_email_direction": "EMAIL", "hs_email_subject": "本日の御礼と議事録", "hubspot_owner_id": REP},
+        associations=[PublicAssociationsForObject(to=PublicObjectId(id=deal), types=[
+            AssociationSpec(association_category="HUBSPOT_DEFINED", association_type_id=210)])]))
+    hub.drain()
+    (thanks,) = sla_tasks(hub, deal, "thank_you_minutes")
+    assert thanks["hs_task_status"] == "COMPLETED", "the logged email satisfies the rule"
+
+
+def test_rep_completed_task_stays_done_and_sweeps_are_idempotent(hub: EmbeddedStack, redis_conn: redis.Redis) -> None:
+    deal = hub_call(hub)
+    done = sla_tasks(hub, deal)[0]
+    hub.hubspot.crm.objects.tasks.basic_api.update(done["id"], SimplePublicObjectInput(properties={"hs_task_status": "COMPLETED"}))
+    hub.drain()
+    creates = hub.control("GET", "writes", params={"objectType": "tasks", "action": "create"})["total"]
+    first = sweep(redis_conn, hub.tenant, now=datetime.now(timezone.utc))
+    second = sweep(redis_conn, hub.tenant, now=datetime.now(timezone.utc))
+    assert first["status"] == second["status"] == "done" and not first["failed"]
+    assert second["applied"] == {"created": 0, "updated": 0, "closed": 0}
+    assert hub.control("GET", "writes", params={"objectType": "tasks", "action": "create"})["total"] == creates
+    assert next(t for t in hub.tasks_on(deal) if t["id"] == done["id"])["hs_task_status"] == "COMPLETED"
+
+
+def test_stale_important_deal_alerts_owner_and_manager_by_sweep(hub: EmbeddedStack, redis_conn: redis.Redis) -> None:
+    month_ago = int((datetime.now(timezone.utc) - timedelta(days=30)).timestamp() * 1000)
+    seeded = hub.control("POST", "seed", json={"deals": [{"properties": {
+        "dealname": "放置案件", "dealstage": "decisionmakerboughtin", "pipeline": "default", "hubspot_owner_id": REP,
+        "amount": "3000000", "createdate": str(month_ago), "notes_last_updated": str(month_ago)}}]})
+    deal = seeded["deals"][0]
+    dry = sweep(redis_conn, hub.tenant, now=datetime.now(timezone.utc), dry_run=True)
+    planned = [t for d in dry["deals"] if d["deal"] == deal for t in d["plan"]["create"]]
+    assert {t["owner"] for t in planned if t["rule"] == "stale_deal"} == {REP, MANAGER}
+    assert sla_tasks(hub, deal) == [], "a dry run writes nothing"
+    sweep(redis_conn, hub.tenant, now=datetime.now(timezone.utc))
+    stale = sla_tasks(hub, deal, "stale_deal")
+    assert {t["hubspot_owner_id"] for t in stale} == {REP, MANAGER}
+
+
+def test_sla_can_be_switched_off_per_tenant(redis_conn: redis.Redis) -> None:
+    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY, settings=TenantSettings(sla_enabled=False)) as stack:
+        deal = hub_call(stack)
+        assert sla_tasks(stack, deal) == []
+        assert [t for t in stack.tasks_on(deal) if "/next-send_minutes_email" in t["hs_task_body"]]
+
+
+@pytest.fixture
+def sfdc(redis_conn: redis.Redis) -> Iterator[SalesforceStack]:
+    with salesforce_stack(redis_conn, secret_key=TEST_SECRET_KEY) as s:
+        yield s
+
+
+def test_salesforce_thank_you_task_closed_by_a_logged_email_at_the_next_sweep(sfdc: SalesforceStack,
+                                                                            redis_conn: redis.Redis) -> None:
+    opp = sfdc.create_opportunity(name="SLAテスト株式会社", stage="Value Proposition", amount=800000)
+    sfdc.log_call(opportunity_id=opp, transcript=TRANSCRIPT, subject="通話: 提案", at=recent_call_time())
+    sfdc.drain()
+    thanks = [t for t in sfdc.tasks_on(opp) if "/sla-thank_you_minutes" in (t["Description"] or "")]
+    assert len(thanks) == 1 and thanks[0]["Status"] == "Not Started" and thanks[0]["ReminderDateTime"]
+    sfdc.sf.Task.create({"Subject": "Email: 御礼と議事録", "TaskSubtype": "Email", "Status": "Completed", "WhatId": opp})
+    result = sweep(redis_conn, sfdc.tenant, now=datetime.now(timezone.utc))
+    assert result["applied"]["closed"] >= 1, json.dumps(result["applied"])
+    assert sfdc.sf.Task.get(thanks[0]["Id"])["Status"] == "Completed"
