@@ -170,8 +170,15 @@ def cmd_tenants(args: argparse.Namespace) -> int:
     if creds is None:
         return 2
     external_id = to_18(args.id) if args.provider == "salesforce" else str(args.id)
-    registry.add(Tenant(provider=args.provider, external_id=external_id, credentials=creds,
-                        settings=TenantSettings(language=args.language), name=args.name or ""))
+    try:
+        extra = json.loads(args.settings) if args.settings else {}
+    except json.JSONDecodeError as exc:
+        print(f"--settings is not JSON: {exc}", file=sys.stderr)
+        return 2
+    settings = TenantSettings.from_dict({"language": args.language, **({"manager_id": args.manager_id} if args.manager_id else {}),
+                                         **extra})
+    registry.add(Tenant(provider=args.provider, external_id=external_id, credentials=creds, settings=settings,
+                        name=args.name or ""))
     print(f"registered {tenant_id(args.provider, external_id)}")
     return 0
 
@@ -264,6 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
     tenants.add_argument("--token-url", help="Salesforce OAuth token URL (default login.salesforce.com)")
     tenants.add_argument("--language", choices=["ja", "en"], default="ja")
     tenants.add_argument("--name")
+    tenants.add_argument("--manager-id", help="CRM owner/user id of the manager who receives stale-deal alerts")
+    tenants.add_argument("--settings", help='tenant settings as JSON, e.g. {"sla": {"rules": {"nurture_30d": {"enabled": false}}}}')
     tenants.set_defaults(func=cmd_tenants)
     return p
 
