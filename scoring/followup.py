@@ -201,7 +201,7 @@ def _texts(ja: bool) -> dict[str, str]:
     return {
         "mail_title": "Send the thank-you mail with minutes",
         "mail_why": "A thank-you mail within 3 hours listing agreements, issues and homework prevents misunderstandings and keeps the initiative.",
-        "promise_title": "Keep the promise: {text}",
+        "promise_title": "Keep the promise: “{text}”",
         "promise_why": "Small promises kept at once are where trust comes from.",
         "meeting_title": "Book the next meeting",
         "meeting_why": "No next meeting was agreed. Propose its purpose, preparation, attendees and two concrete dates.",
@@ -216,6 +216,33 @@ def _texts(ja: bool) -> dict[str, str]:
 
 _BANT_LABELS = {"budget": ("予算", "budget"), "authority": ("決裁者", "the decision maker"),
                 "need": ("課題・ニーズ", "the need"), "timeline": ("導入時期", "the timeline")}
+
+
+_ACTION_TEXTS = {"send_minutes_email": "mail", "schedule_next_meeting": "meeting", "prepare_roi_estimate": "roi", "lost_deal_follow_up": "lost"}
+_PROMISE_PREFIXES = ("約束の履行：", "Keep the promise: ")
+_JA_RE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def localize_action(action_id: str, title: str, why: str, lang: str) -> tuple[str, str]:
+    """A next action's title and reason in the reader's language when they are in the other one (a Japanese call, an English tenant).
+
+    Only the offline actions' stable ids can be translated; anything else is returned as written.
+    """
+    ja = not lang.startswith("en")
+    promise = next((title[len(p):].strip("“”") for p in _PROMISE_PREFIXES if title.startswith(p)), None)
+    written_ja = title.startswith(_PROMISE_PREFIXES[0]) if promise is not None else bool(_JA_RE.search(title))
+    if written_ja == ja:
+        return title, why
+    t = _texts(ja)
+    if action_id.startswith("commitment_") and promise is not None:
+        return t["promise_title"].format(text=promise), t["promise_why"]
+    if action_id in _ACTION_TEXTS:
+        key = _ACTION_TEXTS[action_id]
+        return t[f"{key}_title"], t[f"{key}_why"]
+    if action_id.startswith("confirm_") and action_id[len("confirm_"):] in _BANT_LABELS:
+        label = _BANT_LABELS[action_id[len("confirm_"):]][0 if ja else 1]
+        return t["bant_title"].format(label=label), t["bant_why"].format(label=label)
+    return title, why
 
 
 def next_actions(card: Scorecard) -> tuple[NextAction, ...]:

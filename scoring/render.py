@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from scoring.rubric import Phase, Rubric
-from scoring.scorecard import BANT_KEYS, Criterion, Evidence, Scorecard
+from scoring import followup
+from scoring.rubric import Phase, Rubric, RubricError, load_rubric
+from scoring.scorecard import BANT_KEYS, Commitment, Criterion, Evidence, Scorecard
 
 NOTE_LIMIT = 60_000
 SUBJECT_LIMIT = 250
@@ -32,7 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
         "task_checks": "■ 重要チェック項目（☑ = 直近の商談スコアカードで根拠を確認済み）",
         "task_latest": "直近のスコアカード：総合 {overall} ／ このフェーズ {phase}", "task_no_card": "まだこの商談のスコアカードはありません。",
         "action_why": "理由", "action_due": "目安：商談後{h}時間以内",
-        "sep": "：", "lq": "「", "rq": "」", "lp": "（", "rp": "）", "comma": "、",
+        "sep": "：", "lq": "「", "rq": "」", "lp": "（", "rp": "）", "comma": "、", "cq": "{}", "bullet": "・",
     },
     "en": {
         "title": "DealCoach call scorecard", "deal": "Deal", "call": "Call", "overall": "Overall score", "phases": "Scores by phase",
@@ -53,7 +54,7 @@ LABELS: dict[str, dict[str, str]] = {
         "task_checks": "Key checks (☑ = evidence found in the deal's latest call scorecard)",
         "task_latest": "Latest scorecard: overall {overall} / this phase {phase}", "task_no_card": "No call scorecard for this deal yet.",
         "action_why": "Why", "action_due": "Due: within {h} hours of the call",
-        "sep": ": ", "lq": "“", "rq": "”", "lp": " (", "rp": ")", "comma": ", ",
+        "sep": ": ", "lq": "“", "rq": "”", "lp": " (", "rp": ")", "comma": ", ", "cq": "“{}”", "bullet": "- ",
     },
 }
 
@@ -69,11 +70,44 @@ class _Budget:
     mail_chars: int
 
 
+# Due words as said in a Japanese call, for an English reader (dates and other words are shown as said, in quotes).
+_DUE_EN = {"今日中": "today", "本日中": "today", "本日": "today", "今日": "today", "明日中": "tomorrow", "明日": "tomorrow",
+           "明朝": "tomorrow morning", "明後日": "the day after tomorrow", "今週中": "this week", "今週末": "this weekend",
+           "来週中": "next week", "来週": "next week", "週明け": "early next week", "月末": "the end of the month"}
+
 _BUDGETS = (_Budget(5, 2, 200, 20, 6000), _Budget(3, 1, 120, 10, 2500), _Budget(3, 0, 80, 5, 800))
 
 
 def _labels(lang: str) -> dict[str, str]:
     return LABELS["en" if lang.startswith("en") else "ja"]
+
+
+def _english(lang: str) -> bool:
+    return lang.startswith("en")
+
+
+def _reader_rubric(rubric: Rubric, lang: str) -> Rubric:
+    """The same rubric (id and version) in the reader's language when a translation ships, so checks, purposes and NG behaviours read in one language."""
+    if _english(rubric.language) == _english(lang):
+        return rubric
+    try:
+        translated = load_rubric(rubric.id, "en" if _english(lang) else "ja")
+    except RubricError:
+        return rubric
+    return translated if translated.version == rubric.version else rubric
+
+
+def _advice(cr: Criterion, card: Scorecard, rubric: Rubric, lang: str) -> str:
+    """The criterion's advice, re-derived in the reader's language when the call was in the other one."""
+    if _english(card.language) == _english(lang) or cr.score is None:
+        return cr.advice
+    return followup.advice(rubric, cr.id, cr.score, lang)
+
+
+def _due(cm: Commitment, L: dict[str, str], lang: str) -> str:
+    if cm.due:
+        return cm.due
+    return _DUE_EN.get(cm.due_hint, L["cq"].format(cm.due_hint)) if _english(lang) else cm.due_hint
 
 
 def _clip(text: str, limit: int) -> str:
@@ -104,13 +138,14 @@ def _capped(items: list[Any], b: _Budget, L: dict[str, str], render: Callable[[A
     return "<ul>" + "".join(shown) + "</ul>" if shown else f"<p>{L['none']}</p>"
 
 
-def _criteria_html(criteria: list[Criterion], rubric: Rubric, b: _Budget, L: dict[str, str], with_advice: bool) -> str:
+def _criteria_html(criteria: list[Criterion], rubric: Rubric, b: _Budget, L: dict[str, str], advise: Callable[[Criterion], str] | None) -> str:
     parts = []
     for cr in criteria[: b.top]:
         check = rubric.check(cr.id)
         text = escape(check.text if check else cr.id)
         quotes = "".join(f"<br>{_quote_html(e, b, L)}" for e in cr.evidence[: b.quotes])
-        tip = f"<br>{L['advice']}{L['sep']}{escape(_clip(cr.advice, 400))}" if with_advice and cr.advice else ""
+        tip_text = advise(cr) if advise else ""
+        tip = f"<br>{L['advice']}{L['sep']}{escape(_clip(tip_text, 400))}" if tip_text else ""
         parts.append(f"<li><b>{text}</b>{L['lp']}{cr.score}/2{L['rp']}{quotes}{tip}</li>")
     return "<ul>" + "".join(parts) + "</ul>" if parts else f"<p>{L['none']}</p>"
 
@@ -127,6 +162,7 @@ def _ranked(card: Scorecard, rubric: Rubric) -> tuple[list[Criterion], list[Crit
 
 def _note(card: Scorecard, rubric: Rubric, lang: str, deal_name: str, call_title: str, b: _Budget) -> str:
     L = _labels(lang)
+    rubric = _reader_rubric(rubric, lang)
     out = [f"<p><b>{L['title']}</b>"]
     if deal_name:
         out.append(f"<br>{L['deal']}{L['sep']}{escape(_clip(deal_name, 200))}")
@@ -144,8 +180,8 @@ def _note(card: Scorecard, rubric: Rubric, lang: str, deal_name: str, call_title
         out.append(f"<tr><td>{escape(_phase_label(phase, lang, rubric))}</td><td>{value}</td></tr>")
     out.append("</table>")
     strengths, gaps = _ranked(card, rubric)
-    out.append(f"<p><b>{L['strengths']}</b></p>{_criteria_html(strengths, rubric, b, L, False)}")
-    out.append(f"<p><b>{L['improvements']}</b></p>{_criteria_html(gaps, rubric, b, L, True)}")
+    out.append(f"<p><b>{L['strengths']}</b></p>{_criteria_html(strengths, rubric, b, L, None)}")
+    out.append(f"<p><b>{L['improvements']}</b></p>{_criteria_html(gaps, rubric, b, L, lambda cr: _advice(cr, card, rubric, lang))}")
     out.append(f"<p><b>{L['bant']}</b></p><ul>")
     for key in BANT_KEYS:
         item = card.bant[key]
@@ -155,12 +191,12 @@ def _note(card: Scorecard, rubric: Rubric, lang: str, deal_name: str, call_title
     step = card.next_step
     if step.set:
         quote = f"<br>{L['lq']}{escape(_clip(step.evidence, b.quote_chars))}{L['rq']}" if step.evidence and b.quotes else ""
-        out.append(f"<p>{L['step_set']}{L['sep']}{escape(_clip(step.when, 100))}{quote}</p>")
+        out.append(f"<p>{L['step_set']}{L['sep']}{escape(L['cq'].format(_clip(step.when, 100)))}{quote}</p>")
     else:
         out.append(f"<p>{L['step_unset']}</p>")
     out.append(f"<p><b>{L['commitments']}</b></p>")
-    out.append(_capped(list(card.commitments), b, L, lambda cm: f"{L.get(cm.owner, escape(cm.owner))}{L['sep']}{escape(_clip(cm.text, b.quote_chars))}"
-                       + (f"{L['lp']}{L['due']}{L['sep']}{escape(cm.due or cm.due_hint)}{L['rp']}" if cm.due or cm.due_hint else "")))
+    out.append(_capped(list(card.commitments), b, L, lambda cm: f"{L.get(cm.owner, escape(cm.owner))}{L['sep']}{escape(L['cq'].format(_clip(cm.text, b.quote_chars)))}"
+                       + (f"{L['lp']}{L['due']}{L['sep']}{escape(_due(cm, L, lang))}{L['rp']}" if cm.due or cm.due_hint else "")))
     out.append(f"<p><b>{L['ng']}</b></p>")
 
     def ng_line(n: Any) -> str:
@@ -173,8 +209,11 @@ def _note(card: Scorecard, rubric: Rubric, lang: str, deal_name: str, call_title
     out.append(f"<p><b>{L['deal_state']}</b></p><p>{state}</p>")
     out.append(_metrics_html(card, L))
     out.append(f"<p><b>{L['actions']}</b></p>")
-    out.append(_capped(list(card.next_actions), b, L, lambda a: f"{escape(_clip(a.title, 200))}{L['lp']}{L['within'].format(h=a.due_in_hours)}{L['rp']}"
-                       f"<br>{escape(_clip(a.why, 400))}"))
+    def action_line(a: Any) -> str:
+        title, why = followup.localize_action(a.id, a.title, a.why, lang)
+        return f"{escape(_clip(title, 200))}{L['lp']}{L['within'].format(h=a.due_in_hours)}{L['rp']}<br>{escape(_clip(why, 400))}"
+
+    out.append(_capped(list(card.next_actions), b, L, action_line))
     mail = card.email_draft
     if mail.subject or mail.body:
         body = escape(_clip(mail.body, b.mail_chars)).replace("\n", "<br>")
@@ -211,6 +250,7 @@ def render_note_html(scorecard: Scorecard, *, lang: str = "ja", rubric: Rubric, 
 def render_stage_task(phase_id: str, *, rubric: Rubric, scorecard: Scorecard | None, lang: str = "ja", stage_label: str = "") -> tuple[str, str]:
     """Subject and plain-text body of the stage-entry coaching task: the phase's purpose and key checks, ticked where evidenced."""
     L = _labels(lang)
+    rubric = _reader_rubric(rubric, lang)
     phase = rubric.phase(phase_id)
     label = _phase_label(phase, lang, rubric)
     subject = (L["task_subject_stage"].format(stage=stage_label, phase=label) if stage_label
@@ -218,7 +258,7 @@ def render_stage_task(phase_id: str, *, rubric: Rubric, scorecard: Scorecard | N
     lines = [f"{L['task_phase']}{L['sep']}{label}"]
     if stage_label:
         lines.append(f"{L['task_stage']}{L['sep']}{stage_label}")
-    lines += ["", L["task_purpose"], *[f"・{p}" for p in phase.purpose_lines], "", L["task_checks"]]
+    lines += ["", L["task_purpose"], *[f"{L['bullet']}{p}" for p in phase.purpose_lines], "", L["task_checks"]]
     for check in phase.key_checks:
         tick = "☑" if scorecard is not None and scorecard.has_evidence(check.id) else "☐"
         lines.append(f"{tick} {check.text}")
@@ -237,7 +277,7 @@ def render_next_action_task(action: dict[str, Any], *, lang: str = "ja") -> tupl
     """Subject and plain-text body of a next-action task, with the reason the rep should do it."""
     L = _labels(lang)
     title = str(action.get("title") or action.get("id") or "").strip()
-    why = str(action.get("why") or "").strip()
+    title, why = followup.localize_action(str(action.get("id") or ""), title, str(action.get("why") or "").strip(), lang)
     prefix = "【DealCoach】" if not lang.startswith("en") else "[DealCoach] "
     lines = [title]
     if why:
