@@ -18,7 +18,7 @@ import redis
 from rq import get_current_job
 
 from connector.base import Crm, FatalCrmError, PartialWriteError
-from connector.models import Attachment, CallRef, Deal, Event, NoteSpec, TaskSpec
+from connector.models import Attachment, CallRef, Deal, Event, NoteSpec, TaskSpec, TenantSettings
 from connector.tenants import Tenant, TenantRegistry, crm_for
 from scoring.render import render_next_action_task, render_note_html, render_stage_task
 from scoring.rubric import Rubric, load_rubric_or_reference, load_stage_map
@@ -26,6 +26,7 @@ from scoring.llm import LlmScorer, RedisScoreCache
 from scoring.scorecard import Scorecard
 from scoring.scorer import llm_from_env, mode_from_env, score_call
 from scoring.transcript import TranscriptError, parse_transcript
+from sync.calendar import BusinessCalendar
 from sync.sla_apply import SlaContext, record_sla_event, run_sla
 from sync.state import DealState
 from sync.writeback import Writeback, deal_lock
@@ -34,7 +35,6 @@ log = logging.getLogger("dealcoach.sync.jobs")
 
 TRANSCRIPT_EXTENSIONS = ("vtt", "srt", "json", "txt")
 MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024
-STAGE_TASK_DUE = timedelta(hours=24)
 BANT_LETTERS = (("budget", "B"), ("authority", "A"), ("need", "N"), ("timeline", "T"))
 
 
@@ -155,7 +155,7 @@ def _write_call_results(ctx: JobContext, deal: Deal, call: CallRef, call_at: dat
             subject, body = render_next_action_task(action, lang=settings.language)
             tasks.append(TaskSpec(
                 key=f"{base_key}/next-{action['id']}", deal_id=deal.id, call_id=call.id, owner_id=owner,
-                subject=subject, body=body, due=call_at + timedelta(hours=float(action.get("due_in_hours") or 24)),
+                subject=subject, body=body, due=business_due(settings, call_at, float(action.get("due_in_hours") or 24)),
                 priority="HIGH" if float(action.get("due_in_hours") or 24) <= 24 else "MEDIUM",
             ))
     state = DealState(ctx.conn, tenant.id, deal.id)
@@ -177,6 +177,14 @@ def _write_call_results(ctx: JobContext, deal: Deal, call: CallRef, call_at: dat
         "deal_fields": fields,
         "overall": scorecard.overall,
     }
+
+
+def business_due(settings: TenantSettings, start: datetime, hours: float) -> datetime:
+    """Due times on the tenant's business calendar: under a day counts business hours, longer counts business days."""
+    calendar = BusinessCalendar.from_settings(settings.__dict__)
+    if hours < 24:
+        return calendar.add_business_hours(start, hours)
+    return calendar.add_business_days(start, int(hours // 24))
 
 
 def deal_fields(scorecard: Scorecard, scored_at: datetime) -> dict[str, Any]:
@@ -223,7 +231,7 @@ def handle_stage_change(event_dict: dict[str, Any]) -> dict[str, Any]:
     entered_ms = int(event.occurred_at.timestamp() * 1000)
     spec = TaskSpec(
         key=f"{ctx.tenant.id}/deal-{deal.id}/stage-{stage}/entered-{entered_ms}", deal_id=deal.id,
-        owner_id=deal.owner_id, subject=subject, body=body, due=event.occurred_at + STAGE_TASK_DUE,
+        owner_id=deal.owner_id, subject=subject, body=body, due=business_due(settings, event.occurred_at, 24),
     )
     with deal_lock(ctx.conn, ctx.tenant.id, deal.id):
         result = Writeback(ctx.conn, ctx.crm, ctx.tenant.id, deal.id).upsert_tasks([spec])[0]
