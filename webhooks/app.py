@@ -7,11 +7,11 @@ import os
 from typing import Any
 
 import redis
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from connector.tenants import TenantRegistry
-from webhooks import health, hubspot, salesforce
+from webhooks import health, hubspot, metrics, salesforce
 from webhooks.common import WebhookRejected
 
 log = logging.getLogger("dealcoach.webhooks")
@@ -50,6 +50,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(hubspot.bp)
     app.register_blueprint(salesforce.bp)
+    app.register_blueprint(metrics.bp)
+
+    @app.after_request
+    def _count(response: Any) -> Any:
+        if request.path.startswith("/webhooks/"):
+            metrics.count_webhook(app.extensions, request.path.removeprefix("/webhooks/"), response.status_code)
+        return response
 
     @app.errorhandler(WebhookRejected)
     def _rejected(exc: WebhookRejected) -> Any:

@@ -200,3 +200,12 @@ def test_readyz_ok(client: Any) -> None:
 
 def test_wrong_method_is_not_500(client: Any) -> None:
     assert client.get("/webhooks/hubspot").status_code == 405
+
+
+def test_metrics_count_webhook_answers_and_queue_depths(client: Any) -> None:
+    post(client, fixture("object.creation__call.json"))
+    post(client, fixture("object.creation__call.json"), headers={})
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'dealcoach_webhook_responses_total{endpoint="hubspot",status="200"} 1' in text
+    assert 'dealcoach_webhook_responses_total{endpoint="hubspot",status="401"} 1' in text
+    assert 'dealcoach_queue_jobs{queue="scoring"} 1' in text and "dealcoach_up 1" in text
