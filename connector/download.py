@@ -30,7 +30,12 @@ import urllib3
 from urllib3.exceptions import (ConnectTimeoutError, HTTPError, NewConnectionError, ProtocolError, ReadTimeoutError,
                                 SSLError)
 
-from connector.base import FatalCrmError, RetryableCrmError
+# Callers import every downloader error from here, so the whole family is re-exported.
+from connector.download_errors import (AddressRefused, BadStatus, ConnectFailed, DeadlineExceeded, DownloadError,  # noqa: F401
+                                       DownloadFailed, DownloadRefused, EmptyDownload, HostNotAllowed, MalformedUrl,
+                                       MetadataAddressRefused, PrivateAddressRefused, ReadTimedOut, ResolveFailed,
+                                       SchemeRefused, ServerBusy, TlsRefused, TooLarge, TooManyRedirects,
+                                       UnexpectedContent)
 from connector.http import parse_retry_after
 from scoring.audio import FORMATS, sniff_format
 
@@ -46,90 +51,6 @@ METADATA_ADDRESSES = frozenset(ipaddress.ip_address(a) for a in (
     "169.254.169.254", "fd00:ec2::254", "169.254.170.2", "100.100.100.200", "192.0.0.192"))
 
 Resolver = Callable[[str, int], Sequence[str]]
-
-
-class DownloadError(Exception):
-    """Marker base of every downloader failure (combined with the connector error that says whether to retry)."""
-
-
-class DownloadRefused(DownloadError, FatalCrmError):
-    """The policy or the response rules this recording out; retrying cannot help."""
-
-    slug = "download.refused"
-
-
-class MalformedUrl(DownloadRefused):
-    slug = "download.malformed_url"
-
-
-class SchemeRefused(DownloadRefused):
-    slug = "download.scheme_refused"
-
-
-class HostNotAllowed(DownloadRefused):
-    slug = "download.host_not_allowed"
-
-
-class AddressRefused(DownloadRefused):
-    slug = "download.address_refused"
-
-
-class PrivateAddressRefused(AddressRefused):
-    slug = "download.private_address"
-
-
-class MetadataAddressRefused(AddressRefused):
-    slug = "download.metadata_address"
-
-
-class TooManyRedirects(DownloadRefused):
-    slug = "download.too_many_redirects"
-
-
-class TooLarge(DownloadRefused):
-    slug = "download.too_large"
-
-
-class UnexpectedContent(DownloadRefused):
-    slug = "download.unexpected_content"
-
-
-class EmptyDownload(UnexpectedContent):
-    slug = "download.empty"
-
-
-class TlsRefused(DownloadRefused):
-    slug = "download.tls"
-
-
-class BadStatus(DownloadRefused):
-    slug = "download.bad_status"
-
-
-class DownloadFailed(DownloadError, RetryableCrmError):
-    """A transient failure (timeout, refused connection, 429/5xx): the job may try again later."""
-
-    slug = "download.failed"
-
-
-class ResolveFailed(DownloadFailed):
-    slug = "download.resolve_failed"
-
-
-class ConnectFailed(DownloadFailed):
-    slug = "download.connect_failed"
-
-
-class ReadTimedOut(DownloadFailed):
-    slug = "download.read_timeout"
-
-
-class DeadlineExceeded(DownloadFailed):
-    slug = "download.deadline"
-
-
-class ServerBusy(DownloadFailed):
-    slug = "download.server_busy"
 
 
 def system_resolver(host: str, port: int) -> list[str]:
