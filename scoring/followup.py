@@ -137,6 +137,14 @@ def _objects(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in _OBJECT_RE.findall(_DUE_WORDS_RE.sub(" ", text)) if w.lower() not in _OBJECT_STOP)
 
 
+def _grams(text: str) -> frozenset[str]:
+    """Content words as comparable pieces: English words whole, Japanese runs as character pairs (事例資料 shares 事例 with 導入事例)."""
+    out: set[str] = set()
+    for word in _objects(text):
+        out |= {word} if word.isascii() else {word[i:i + 2] for i in range(len(word) - 1)}
+    return frozenset(out)
+
+
 def _distinct(promises: list[tuple[str, Commitment]]) -> list[Commitment]:
     """A promise repeated with the same verb about the same things (資料とお見積りをお送りします…では資料は明日お送りします) counts once; the dated wording wins."""
     kept: list[tuple[str, frozenset[str], Commitment]] = []
@@ -216,6 +224,36 @@ def _texts(ja: bool) -> dict[str, str]:
 
 _BANT_LABELS = {"budget": ("予算", "budget"), "authority": ("決裁者", "the decision maker"),
                 "need": ("課題・ニーズ", "the need"), "timeline": ("導入時期", "the timeline")}
+
+
+ACTION_IDS = ("send_minutes_email", "schedule_next_meeting", "confirm_budget", "confirm_authority", "confirm_need", "confirm_timeline",
+              "prepare_roi_estimate", "lost_deal_follow_up")
+MAX_PROMISE_ACTIONS = 10
+# Words that say which offline follow-up a differently named action is (a lax OpenAI-compatible server ignores enums).
+_ACTION_HINTS = (
+    ("lost_deal_follow_up", re.compile(r"\blost\b|失注|お断り|declin", re.I)),
+    ("prepare_roi_estimate", re.compile(r"\broi\b|投資対効果|費用対効果|試算|business case|quantif", re.I)),
+    ("confirm_budget", re.compile(r"budget|予算", re.I)),
+    ("confirm_authority", re.compile(r"authority|decision.?maker|決裁|意思決定|決定権", re.I)),
+    ("confirm_timeline", re.compile(r"timeline|go.?live|導入時期", re.I)),
+    ("confirm_need", re.compile(r"\bneeds?\b|pain|課題|ニーズ", re.I)),
+    ("schedule_next_meeting", re.compile(r"meeting|schedule|appointment|日程|アポ|打ち合わせ|面談", re.I)),
+    ("send_minutes_email", re.compile(r"minutes|recap|thank|議事録|お礼|御礼", re.I)),
+)
+
+
+def action_vocabulary() -> tuple[str, ...]:
+    """Every next-action id a scorecard may carry (CRM task keys are built from them): the offline gaps, then one per rep promise."""
+    return ACTION_IDS + tuple(f"commitment_{n}" for n in range(1, MAX_PROMISE_ACTIONS + 1))
+
+
+def closest_action_id(title: str, promises: list[str]) -> str | None:
+    """The offline id an unlabelled action most likely is: the rep promise it names (by shared words), else the gap its words name."""
+    words = _grams(title)
+    overlaps = [len(words & _grams(text)) for text in promises]
+    if overlaps and max(overlaps) > 0:
+        return f"commitment_{overlaps.index(max(overlaps)) + 1}"
+    return next((action_id for action_id, hint in _ACTION_HINTS if hint.search(title)), None)
 
 
 _ACTION_TEXTS = {"send_minutes_email": "mail", "schedule_next_meeting": "meeting", "prepare_roi_estimate": "roi", "lost_deal_follow_up": "lost"}

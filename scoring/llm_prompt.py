@@ -20,7 +20,7 @@ from scoring.redact import Redactions
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
 
-PROMPT_VERSION = "1"
+PROMPT_VERSION = "2"
 MAX_QUOTE_CHARS = 120
 
 _INJECTION_RE = re.compile(
@@ -185,7 +185,12 @@ def system_prompt(rubric: Rubric, *, language: str) -> str:
         "- deal_state (seed 003): shodan = plan, price and timing were all discussed; wadai = two of the three;",
         "  botsu = the customer declined; null = none of these.",
         "- due: an ISO date (YYYY-MM-DD) only when an absolute date was said, else null; due_hint: the words used (明日, 来週…).",
-        "- next_actions: at most 5 concrete follow-ups for the rep; due_in_hours between 1 and 720.",
+        "- next_actions: at most 5 concrete follow-ups for the rep; due_in_hours between 1 and 720. `id` names the follow-up",
+        "  with a stable id (the CRM task is keyed by it, so a re-score must give the same follow-up the same id):",
+        "  send_minutes_email = the minutes-style thank-you mail; schedule_next_meeting = no dated next meeting was agreed;",
+        "  confirm_budget / confirm_authority / confirm_need / confirm_timeline = that BANT item is still unknown;",
+        "  prepare_roi_estimate = the benefit was not quantified; lost_deal_follow_up = the customer declined;",
+        "  commitment_N = keep the N-th promise of the rep, counting the rep's entries in your `commitments` list from 1.",
         f"- Write advice, next actions and the email draft in {out_lang}. The email is the minutes-style thank-you mail:",
         "  thanks, agreements, concerns, homework for both sides, and a sentence asking the customer to confirm the",
         "  shared understanding.",

@@ -9,8 +9,8 @@ ids, and a lax OpenAI-compatible server that does is caught by `Checker`, which 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -62,6 +62,7 @@ def scorecard_schema(rubric: Rubric) -> dict[str, Any]:
         "ng_behaviors": {"type": "array", "items": _obj({"id": ng_id, "evidence": quote})},
         "deal_state": _nullable({"type": "string", "enum": list(DEAL_STATES)}),
         "next_actions": {"type": "array", "items": _obj({
+            "id": {"type": "string", "enum": list(followup.action_vocabulary())},
             "title": {"type": "string"}, "why": {"type": "string"}, "due_in_hours": {"type": "integer"},
         })},
         "email_draft": _obj({"subject": {"type": "string"}, "body": {"type": "string"}}),
@@ -84,6 +85,7 @@ def annotate(card: Scorecard, **extra: Any) -> Scorecard:
 
 MAX_EVIDENCE = 3
 MAX_NEXT_ACTIONS = 5
+_PROMISE_ID_RE = re.compile(r"commitment_(\d+)")
 _DEAL_RANK = {None: 0, "wadai": 1, "shodan": 2}
 
 
@@ -215,18 +217,19 @@ class Checker:
         return NextStep(set=True, when=self.text(block.get("when"), 80), evidence=ev.quote)
 
     def commitments(self, raw: dict[str, Any]) -> list[Commitment]:
-        out = []
-        for item in self._list(raw, "commitments"):
-            if not isinstance(item, dict) or item.get("owner") not in ("rep", "customer") or not self.text(item.get("text"), 300):
-                self.flag(field="commitments", reason="malformed")
-                continue
-            ev, reason = self.quote(item.get("evidence"))
-            if ev is None:
-                self.flag(field="commitments", reason=reason)
-                continue
-            out.append(Commitment(owner=item["owner"], text=self.text(item.get("text"), 300), due=_iso_date(item.get("due")),
-                                  evidence=ev.quote, due_hint=self.text(item.get("due_hint"), 40)))
-        return out
+        return [cm for item in self._list(raw, "commitments") if (cm := self.commitment(item)) is not None]
+
+    def commitment(self, item: Any) -> Commitment | None:
+        """One model commitment with a verified quote, or None (flagged)."""
+        if not isinstance(item, dict) or item.get("owner") not in ("rep", "customer") or not self.text(item.get("text"), 300):
+            self.flag(field="commitments", reason="malformed")
+            return None
+        ev, reason = self.quote(item.get("evidence"))
+        if ev is None:
+            self.flag(field="commitments", reason=reason)
+            return None
+        return Commitment(owner=item["owner"], text=self.text(item.get("text"), 300), due=_iso_date(item.get("due")),
+                          evidence=ev.quote, due_hint=self.text(item.get("due_hint"), 40))
 
     def ng_behaviors(self, raw: dict[str, Any], valid: set[str]) -> list[NgObservation]:
         out: list[NgObservation] = []
@@ -249,15 +252,27 @@ class Checker:
             return None
         return state
 
-    def next_actions(self, raw: dict[str, Any]) -> list[NextAction]:
+    def next_actions(self, raw: dict[str, Any], promise_slots: dict[int, int], promises: list[str]) -> list[NextAction]:
+        """Actions with stable offline ids, so a re-score upserts the same CRM tasks: the model's commitment_N is renumbered
+        to the scorecard's N-th rep promise (`promise_slots`), an id outside the vocabulary is mapped by its words or dropped."""
         out = []
         for item in self._list(raw, "next_actions"):
             title = self.text(item.get("title"), 120) if isinstance(item, dict) else ""
             if not title:
                 self.flag(field="next_actions", reason="malformed")
                 continue
+            given = item.get("id") if isinstance(item.get("id"), str) else ""
+            promise = _PROMISE_ID_RE.fullmatch(given)
+            if promise:
+                action_id = f"commitment_{promise_slots[int(promise.group(1))]}" if int(promise.group(1)) in promise_slots else None
+            else:
+                action_id = given if given in followup.ACTION_IDS else None
+            if action_id is None:
+                action_id = followup.closest_action_id(title, promises)
+                self.flag(field="next_actions", id=given[:80], reason="action_id_mapped" if action_id else "unknown_action_id")
+                if action_id is None:
+                    continue
             hours, _ = clamp_hours(item.get("due_in_hours"))
-            action_id = "llm-" + hashlib.sha1(normalize(title).encode()).hexdigest()[:10]
             out.append(NextAction(id=action_id, title=title, why=self.text(item.get("why"), 400), due_in_hours=hours))
         return out
 
@@ -321,13 +336,24 @@ def merge_outputs(outputs: list[dict[str, Any]], *, rubric: Rubric, offline: Sco
                 bant[key] = item
         step = checker.next_step(raw)
         next_step = step if step.set else next_step
-        for cm in checker.commitments(raw):
-            if all((c.owner, normalize(c.text)) != (cm.owner, normalize(cm.text)) for c in commitments):
+        slots: dict[int, int] = {}
+        rep_seen = 0
+        for item in checker._list(raw, "commitments"):
+            rep_seen += isinstance(item, dict) and item.get("owner") == "rep"
+            if (cm := checker.commitment(item)) is None:
+                continue
+            same = next((c for c in commitments if (c.owner, normalize(c.text)) == (cm.owner, normalize(cm.text))), None)
+            if same is None:
                 commitments.append(cm)
+            if cm.owner == "rep":
+                slots[rep_seen] = [c for c in commitments if c.owner == "rep"].index(same or cm) + 1
         ngs += [n for n in checker.ng_behaviors(raw, valid_ng) if all(n.id != o.id for o in ngs)]
         if (state := checker.deal_state(raw)) is not None:
             states.append(state)
-        actions += [a for a in checker.next_actions(raw) if all(a.id != o.id for o in actions)]
+        promises = [c.text for c in commitments if c.owner == "rep"]
+        for action in checker.next_actions(raw, slots, promises):
+            if all(action.id != o.id for o in actions):
+                actions.append(action)
         email = checker.email(raw) or email
     ngs += [n for n in offline.ng_behaviors if all(n.id != o.id for o in ngs)]
     if states and states[-1] == "botsu":

@@ -59,7 +59,7 @@ def good_answer() -> dict:
                       "evidence": "本日中に、A社様の導入事例の資料をお送りします。"}],
         ng_behaviors=[],
         deal_state="shodan",
-        next_actions=[{"title": "導入事例を送付", "why": "約束した", "due_in_hours": 8}],
+        next_actions=[{"id": "commitment_1", "title": "導入事例を送付", "why": "約束した", "due_in_hours": 8}],
         email_draft={"subject": "本日の御礼", "body": "佐藤様\n本日はありがとうございました。"},
     )
 
@@ -95,9 +95,9 @@ def test_happy_path_one_strict_request_and_a_verified_llm_scorecard(
     assert card.bant["timeline"].found is False
     assert card.next_step.set and card.next_step.evidence == NEXT
     assert card.commitments[0].due_hint == "本日中" and card.deal_state == "shodan"
-    assert card.next_actions[0].id.startswith("llm-") and card.email_draft.subject == "本日の御礼"
+    assert card.next_actions[0].id == "commitment_1" and card.email_draft.subject == "本日の御礼"
     assert d["usage"] == {"prompt_tokens": 9000, "completion_tokens": 1000, "cost_usd": 0.00195}
-    assert d["llm"] == {"model": MODEL, "prompt_version": "1", "chunks": 1, "cache_hit": False}
+    assert d["llm"] == {"model": MODEL, "prompt_version": "2", "chunks": 1, "cache_hit": False}
     assert card.metrics == good_card.metrics and card.rep_speaker == good_card.rep_speaker
     # A criterion the model left out keeps the offline result.
     assert card.criterion("research.company.strategy") == good_card.criterion("research.company.strategy")
