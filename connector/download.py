@@ -151,7 +151,7 @@ def download(url: str, dest: Path, *, policy: DownloadPolicy, headers: Mapping[s
             try:
                 size, kind = _stream(resp, out, policy, deadline, target.host)
             finally:
-                resp.release_conn()
+                resp.close()
         os.replace(tmp, dest)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
@@ -176,8 +176,7 @@ def _follow(url: str, policy: DownloadPolicy, headers: dict[str, str],
         if resp.status not in REDIRECTS:
             break
         location = resp.headers.get("location")
-        resp.drain_conn()
-        resp.release_conn()
+        resp.close()
         if not location:
             raise BadStatus(f"redirect {resp.status} without a Location from {target.host}", status=resp.status)
         redirects += 1
@@ -187,8 +186,7 @@ def _follow(url: str, policy: DownloadPolicy, headers: dict[str, str],
         target = _vet(current, policy)
     if resp.status != 200:
         status, hdrs = resp.status, resp.headers
-        resp.drain_conn()
-        resp.release_conn()
+        resp.close()
         if status == 429 or status >= 500:
             raise ServerBusy(f"{target.host} answered {status}", status=status,
                              retry_after=parse_retry_after(hdrs.get("retry-after")))

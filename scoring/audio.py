@@ -168,6 +168,15 @@ def _stderr_tail(stderr: bytes) -> str:
     return " | ".join(text[-3:])[:300] or "ffmpeg failed without a message"
 
 
+def require_duration(info: AudioInfo, max_duration_s: float = MAX_DURATION_S) -> AudioInfo:
+    """Refuse zero-length and over-long audio before spending minutes decoding it."""
+    if info.duration_s <= 0:
+        raise AudioError("empty", "the recording has no samples")
+    if info.duration_s > max_duration_s:
+        raise AudioError("too_long", f"{info.duration_s:.0f}s is over {max_duration_s:.0f}s")
+    return info
+
+
 def speech_rate(source_rate: int) -> int:
     """Speech wants 16 kHz; never upsample a narrowband dialer recording (8 kHz stays 8 kHz, as Google advises)."""
     return max(SPEECH_MIN_RATE, min(SPEECH_MAX_RATE, source_rate or SPEECH_MAX_RATE))
@@ -177,11 +186,7 @@ def convert(src: Path, dest: Path, *, channels: int = 1, sample_rate: int | None
             codec: Literal["flac", "linear16"] = "flac", timeout_s: float = TOOL_TIMEOUT_S,
             max_duration_s: float = MAX_DURATION_S) -> AudioInfo:
     """Re-encode to 16-bit FLAC (or LINEAR16 WAV) at the Speech rate with `channels` channels, file to file."""
-    info = probe(src)
-    if info.duration_s <= 0:
-        raise AudioError("empty", "the recording has no samples")
-    if info.duration_s > max_duration_s:
-        raise AudioError("too_long", f"{info.duration_s:.0f}s is over {max_duration_s:.0f}s")
+    info = require_duration(probe(src), max_duration_s)
     rate = sample_rate or speech_rate(info.sample_rate)
     encoder = ["-c:a", "flac", "-f", "flac"] if codec == "flac" else ["-c:a", "pcm_s16le", "-f", "wav"]
     out = _run([_tool("ffmpeg"), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(src),

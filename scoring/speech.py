@@ -25,7 +25,7 @@ from google.cloud import speech_v1
 
 from connector.models import Segment, Transcript
 from scoring.asr_hygiene import clean_segments
-from scoring.audio import Loudness, channels_differ, convert, detect_format, loudness, probe
+from scoring.audio import Loudness, channels_differ, convert, detect_format, loudness, probe, require_duration
 from scoring.speech_errors import SpeechError, SpeechFatalError, SpeechNotConfigured, SpeechTimeout, classify
 from scoring.speech_results import segments_from_results, speaker_label
 from scoring.speech_store import STORAGE_ENDPOINT, STORAGE_SCOPE, AudioStore, GcsJsonStore
@@ -222,7 +222,7 @@ def transcribe_recording(path: Path, *, client: Any, settings: SpeechSettings = 
     too-long audio (write a note, do not retry) and SpeechError (retry when `.retryable`).
     """
     detect_format(path)
-    info = probe(path)
+    info = require_duration(probe(path))
     levels = loudness(path)
     per_channel = info.channels == 2 and (settings.channels == "per_channel"
                                           or (settings.channels == "auto" and channels_differ(levels)))
