@@ -239,20 +239,24 @@ class CallView:
                 self.sentences.append(Sentence(
                     order=len(self.sentences), seg=i, text=text, speaker=seg.speaker, is_rep=seg.speaker == rep_speaker,
                     start_s=seg.start, is_question=is_question(text), is_open_question=is_open_question(text)))
+        # Scans go over only the side asked for, and each (marker, side) once: a long call has thousands of sentences.
+        self._subsets: dict[tuple[str, bool | None], list[Sentence]] = {
+            (who, q): [s for s in self.sentences if (who == "any" or s.is_rep == (who == "rep")) and (q is None or s.is_question == q)]
+            for who in ("any", "rep", "customer") for q in (None, True, False)}
+        self._found: dict[tuple[str, str, bool | None], list[Hit]] = {}
+        self._first_of_segment: list[int] = []
+        for s in self.sentences:
+            while len(self._first_of_segment) <= s.seg:
+                self._first_of_segment.append(s.order)
+        self._first_of_segment.append(len(self.sentences))
 
     def find(self, marker: str, *, who: str = "any", questions: bool | None = None) -> list[Hit]:
         """All hits of a marker, optionally only by the rep/customer and only (non-)questions."""
-        pattern = self.lex[marker]
-        hits = []
-        for s in self.sentences:
-            if (who == "rep" and not s.is_rep) or (who == "customer" and s.is_rep):
-                continue
-            if questions is not None and s.is_question != questions:
-                continue
-            m = pattern.search(s.text)
-            if m:
-                hits.append(Hit(s, m))
-        return hits
+        key = (marker, who, questions)
+        if key not in self._found:
+            search = self.lex[marker].search
+            self._found[key] = [Hit(s, m) for s in self._subsets[(who, questions)] if (m := search(s.text))]
+        return list(self._found[key])
 
     def matches(self, marker: str, text: str) -> re.Match[str] | None:
         """Search one marker in a piece of text."""
@@ -264,11 +268,12 @@ class CallView:
 
     def next_turn(self, sentence: Sentence, *, customer: bool) -> list[Sentence]:
         """Sentences of the next turn by the other side (customer or rep) after this sentence's segment."""
-        later = [s for s in self.sentences if s.seg > sentence.seg]
-        first = next((s for s in later if s.is_rep != customer), None)
+        start = self._first_of_segment[min(sentence.seg + 1, len(self._first_of_segment) - 1)]
+        first = next((s for s in self.sentences[start:] if s.is_rep != customer), None)
         if first is None:
             return []
-        return [s for s in later if s.seg == first.seg]
+        end = self._first_of_segment[min(first.seg + 1, len(self._first_of_segment) - 1)]
+        return self.sentences[first.order:end]
 
 
     def asks(self, hit: Hit) -> bool:

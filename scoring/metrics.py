@@ -115,8 +115,11 @@ def _turn_length(turn: Turn, basis: str) -> float:
     return turn.end - turn.start if basis == "timestamps" else turn.talk_s
 
 
-def compute_metrics(transcript: Transcript, rep_speaker: str) -> dict[str, float | int]:
-    """The §5 `metrics` block, measured from timestamps or estimated from characters (then `patience_s` is 0.0: gaps are unobservable)."""
+def compute_metrics(transcript: Transcript, rep_speaker: str, *, rep_questions: tuple[int, int] | None = None) -> dict[str, float | int]:
+    """The §5 `metrics` block, measured from timestamps or estimated from characters (then `patience_s` is 0.0: gaps are unobservable).
+
+    `rep_questions` (questions, open questions) when the caller has already classified the rep's sentences.
+    """
     basis = metrics_basis(transcript)
     timed = _timed(transcript)
     all_turns = turns(transcript)
@@ -130,14 +133,7 @@ def compute_metrics(transcript: Transcript, rep_speaker: str) -> dict[str, float
     talk_rep = sum(e - s for seg, (s, e) in zip(transcript.segments, timed) if seg.speaker == rep_speaker)
     rep_turns = [t for t in all_turns if t.speaker == rep_speaker]
     customer_turns = [t for t in all_turns if t.speaker != rep_speaker]
-    questions = open_questions = 0
-    for seg in transcript.segments:
-        if seg.speaker != rep_speaker:
-            continue
-        for _, sentence in sentences(seg.text, transcript.language):
-            if is_question(sentence):
-                questions += 1
-                open_questions += is_open_question(sentence)
+    questions, open_questions = rep_questions or _count_questions(transcript, rep_speaker)
     gaps = []
     if basis == "timestamps":
         for prev, nxt in zip(all_turns, all_turns[1:]):
@@ -154,6 +150,18 @@ def compute_metrics(transcript: Transcript, rep_speaker: str) -> dict[str, float
         "interactivity_per_min": round((len(all_turns) - 1) / minutes, 2) if minutes > 0 and all_turns else 0.0,
         "patience_s": round(sum(gaps) / len(gaps), 2) if gaps else 0.0,
     }
+
+
+def _count_questions(transcript: Transcript, rep_speaker: str) -> tuple[int, int]:
+    questions = open_questions = 0
+    for seg in transcript.segments:
+        if seg.speaker != rep_speaker:
+            continue
+        for _, sentence in sentences(seg.text, transcript.language):
+            if is_question(sentence):
+                questions += 1
+                open_questions += is_open_question(sentence)
+    return questions, open_questions
 
 
 def _norm_name(name: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 from connector.models import Transcript
 from scoring import followup
@@ -48,7 +49,7 @@ class _Collector:
         self.ngs: list[NgObservation] = []
 
     def put(self, check_id: str, score: int, hits: list[Hit] | list[Sentence] | tuple[Evidence, ...] = (), *, primary: bool = True) -> None:
-        evidence = tuple(h if isinstance(h, Evidence) else h.evidence() for h in hits)[:EVIDENCE_PER_CRITERION]
+        evidence = tuple(h if isinstance(h, Evidence) else h.evidence() for h in hits[:EVIDENCE_PER_CRITERION])
         current = self.findings.get(check_id)
         if current is None or score > current.score:
             self.findings[check_id] = Finding(score, evidence, primary)
@@ -127,8 +128,9 @@ def _bant(c: _Collector) -> dict[str, BantItem]:
     result: dict[str, BantItem] = {}
     found_evidence: list[Evidence] = []
     for key in BANT_KEYS:
-        stated = [h for h in v.find(key, who="customer")
-                  if not v.negated(h) and not v.asks(h) and not v.deflected(h) and not v.matches("result", h.sentence.text)]
+        # Only the first few are kept as evidence, so stop looking once there are enough (a long call has hundreds).
+        stated = list(islice((h for h in v.find(key, who="customer") if not v.negated(h) and not v.asks(h)
+                              and not v.deflected(h) and not v.matches("result", h.sentence.text)), EVIDENCE_PER_CRITERION))
         asked = v.find(key, who="rep", questions=True)
         answered: tuple[Hit, Sentence] | None = None
         for q in asked:
@@ -325,7 +327,8 @@ def score_transcript(transcript: Transcript, *, rubric: Rubric, rep: str | None 
         raise ValueError(f"unknown stage phase {stage_phase!r}; known: {', '.join(rubric.phase_ids)}")
     rep_name, method, confidence = identify_rep(transcript, rep)
     view = CallView(transcript, rep_name)
-    metrics = compute_metrics(transcript, rep_name)
+    rep_asked = [s for s in view.sentences if s.is_rep and s.is_question]
+    metrics = compute_metrics(transcript, rep_name, rep_questions=(len(rep_asked), sum(s.is_open_question for s in rep_asked)))
     c = _Collector(view)
     _rep_intro(c)
     _purpose_and_research(c)
