@@ -51,6 +51,12 @@ METADATA_ADDRESSES = frozenset(ipaddress.ip_address(a) for a in (
     "169.254.169.254", "fd00:ec2::254", "169.254.170.2", "100.100.100.200", "192.0.0.192"))
 
 Resolver = Callable[[str, int], Sequence[str]]
+# The CRMs' own file hosts, always allowed for their tenants; dialer and recording hosts come from tenant settings.
+# Patterns to check against real recording URLs before relying on them for anything but a default.
+CRM_RECORDING_HOSTS = {
+    "hubspot": ("*.hubspot.com", "*.hubapi.com", "*.hubspotusercontent.com", "*.hubspotusercontent*.net"),
+    "salesforce": ("*.salesforce.com", "*.force.com"),
+}
 
 
 def system_resolver(host: str, port: int) -> list[str]:
@@ -87,6 +93,12 @@ class DownloadPolicy:
 
     def network_allowed(self, ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
         return any(ip in ipaddress.ip_network(net, strict=False) for net in self.allowed_networks)
+
+    @classmethod
+    def for_tenant(cls, provider: str, extra_hosts: Sequence[str] = (), **overrides: object) -> "DownloadPolicy":
+        """Production policy: https only, public addresses only, the CRM's hosts plus the tenant's dialer hosts."""
+        hosts = (*CRM_RECORDING_HOSTS.get(provider, ()), *(h.strip().lower() for h in extra_hosts if h.strip()))
+        return cls(allowed_hosts=hosts, **overrides)  # type: ignore[arg-type]
 
     @classmethod
     def for_local_sandbox(cls, *hosts: str, **overrides: object) -> "DownloadPolicy":

@@ -18,6 +18,8 @@ from typing import Literal
 
 # The formats the issue and ARCHITECTURE §5b accept; the value is the file extension we give the sniffed kind.
 FORMATS = ("wav", "flac", "mp3", "m4a", "ogg", "webm")
+# Attachment extensions worth downloading as a possible recording; the bytes decide what it really is.
+RECORDING_EXTENSIONS = (*FORMATS, "mp4", "wave", "oga", "opus", "mpga", "aac", "weba")
 SNIFF_BYTES = 64
 SPEECH_MIN_RATE, SPEECH_MAX_RATE = 8000, 16000
 MAX_DURATION_S = 480 * 60  # Speech v1 long-running recognition limit

@@ -286,3 +286,10 @@ def test_concurrent_downloads_do_not_share_temporary_files(host: tuple[ServerThr
     for t in threads:
         t.join()
     assert results == [len(WAV)] * 4 and no_leftovers(tmp_path)
+
+
+def test_tenant_policy_allows_the_crm_and_dialer_hosts_over_https_only() -> None:
+    policy = DownloadPolicy.for_tenant("hubspot", extra_hosts=["recordings.dialer.example", " "])
+    assert policy.host_allowed("api.hubapi.com") and policy.host_allowed("recordings.dialer.example")
+    assert not policy.host_allowed("evil.example") and not policy.http_allowed("api.hubapi.com")
+    assert policy.allowed_networks == () and policy.max_bytes == 500 * 1024 * 1024 and policy.max_redirects == 3
