@@ -124,10 +124,10 @@ def table(reports: dict[str, Report]) -> str:
 
 @pytest.fixture(scope="module")
 def reports() -> dict[str, Report]:
-    out = {"all": Report(), "tuned": Report(), "holdout": Report()}
+    out = {"all": Report(), "tuned": Report(), "holdout": Report(), "blind": Report()}
     for path, expected in labelled_calls():
         card = score(path, expected)
-        group = "holdout" if expected.get("set") == "holdout" else "tuned"
+        group = expected.get("set") or "tuned"
         for key in ("all", group):
             compare(out[key], path.name, card, expected)
     return out
