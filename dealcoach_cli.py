@@ -106,16 +106,31 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audio_transcript(path: Path, lang: str | None) -> Any:
+    """Transcribe a recording with Google Speech (GOOGLE_APPLICATION_CREDENTIALS or DEALCOACH_SPEECH_ENDPOINT)."""
+    from scoring.speech import SpeechSettings, audio_store_from_env, speech_client_from_env, transcribe_recording
+    from scoring.speech_errors import SpeechNotConfigured
+
+    client = speech_client_from_env()
+    if client is None:
+        raise SpeechNotConfigured("audio needs Google Speech: set GOOGLE_APPLICATION_CREDENTIALS or DEALCOACH_SPEECH_ENDPOINT")
+    settings = SpeechSettings.for_tenant(lang or "ja", long_audio_store=audio_store_from_env())
+    return transcribe_recording(path, client=client, settings=settings).transcript
+
+
 def cmd_score(args: argparse.Namespace) -> int:
+    from scoring.audio import RECORDING_EXTENSIONS, AudioError
     from scoring.render import render_note_html
+    from scoring.speech_errors import SpeechError
     from scoring.rubric import load_rubric_or_reference, load_stage_map
     from scoring.scorer import LlmNotConfigured, llm_from_env, score_call
     from scoring.transcript import TranscriptError, parse_transcript
 
     path = Path(args.file)
     try:
-        transcript = parse_transcript(path.read_bytes(), filename=path.name, language=args.lang)
-    except (OSError, TranscriptError) as exc:
+        transcript = _audio_transcript(path, args.lang) if path.suffix.lower().lstrip(".") in RECORDING_EXTENSIONS \
+            else parse_transcript(path.read_bytes(), filename=path.name, language=args.lang)
+    except (OSError, TranscriptError, AudioError, SpeechError) as exc:
         print(f"cannot read transcript {path}: {exc}", file=sys.stderr)
         return 2
     rubric = load_rubric_or_reference(args.rubric, args.lang or transcript.language)

@@ -7,6 +7,7 @@ Jobs never see vendor JSON or vendor exceptions: a connector turns responses int
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from connector.models import ActivityRef, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
@@ -76,6 +77,10 @@ class Crm(Protocol):
 
     def download_attachment(self, attachment_id: str, *, max_bytes: int) -> bytes:
         """Fetch a small attachment (a transcript) as bytes; refuse anything over `max_bytes`."""
+        ...
+
+    def stream_attachment(self, attachment_id: str, dest: Path, *, max_bytes: int) -> int:
+        """Stream a (recording) attachment to `dest`, never whole in memory; return the byte count."""
         ...
 
     def list_marked(self, *, deal_id: str, kind: str) -> list[MarkedRecord]:

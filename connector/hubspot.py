@@ -11,6 +11,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -32,6 +33,7 @@ from hubspot.crm.objects import (
 )
 
 from connector.base import FatalCrmError, RetryableCrmError
+from connector.download import DownloadPolicy, download
 from connector.http import ApiBudget, call_with_retry, classify_status, is_transport_error
 from connector.marker import find_marker, with_marker
 from connector.models import ActivityRef, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
@@ -78,6 +80,9 @@ class HubSpotCrm:
         self.client = HubSpot(access_token=access_token, host=self.api_base, base_url=self.api_base, retry=NO_RETRY)
         self.budget = budget or ApiBudget()
         self._cache: dict[str, tuple[float, Any]] = {}
+        api = urlparse(self.api_base)
+        # A sandbox portal on plain http serves its own file URLs; the real one signs URLs on HubSpot's CDN.
+        self.local_sandbox_host = api.hostname if api.scheme == "http" else None
 
     # -- plumbing -------------------------------------------------------------------------------
 
@@ -219,6 +224,13 @@ class HubSpotCrm:
 
     def _key_of(self, object_type: str, row: dict[str, Any]) -> str | None:
         return row.get(KEY_PROPERTY) or find_marker(row.get(_BODY_PROPERTY[object_type]) or "")
+
+    def stream_attachment(self, attachment_id: str, dest: Path, *, max_bytes: int) -> int:
+        """A recording from Files through its signed URL, with the hardened downloader (allow-list, caps, sniffing)."""
+        signed = self._call(self.client.files.files_api.get_signed_url_with_http_info, attachment_id)
+        policy = (DownloadPolicy.for_local_sandbox(self.local_sandbox_host, max_bytes=max_bytes) if self.local_sandbox_host
+                  else DownloadPolicy.for_tenant("hubspot", max_bytes=max_bytes))
+        return download(signed.url or "", dest, policy=policy).size
 
     def list_marked(self, *, deal_id: str, kind: str) -> list[MarkedRecord]:
         """Scan the deal's associated notes or tasks for DealCoach keys (associations are immediate; search lags)."""

@@ -187,6 +187,9 @@ class TenantSettings:
     sla: dict[str, Any] = field(default_factory=dict)
     calendar: dict[str, Any] = field(default_factory=dict)
     sla_enabled: bool = True
+    # Product and competitor names that help speech recognition; dialer hosts recordings may be fetched from.
+    phrase_hints: list[str] = field(default_factory=list)
+    recording_hosts: list[str] = field(default_factory=list)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> "TenantSettings":

@@ -6,7 +6,9 @@ fatal ones land in the failed registry with their reason. Nothing here parses ve
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import html
 import logging
 import os
 from collections.abc import Callable
@@ -18,7 +20,7 @@ import redis
 from rq import get_current_job
 
 from connector.base import Crm, FatalCrmError, PartialWriteError
-from connector.models import Attachment, CallRef, Deal, Event, NoteSpec, TaskSpec, TenantSettings
+from connector.models import Attachment, CallRef, Deal, Event, NoteSpec, TaskSpec, TenantSettings, Transcript
 from connector.tenants import Tenant, TenantRegistry, crm_for
 from scoring.render import render_next_action_task, render_note_html, render_stage_task
 from scoring.rubric import Rubric, load_rubric_or_reference, load_stage_map
@@ -26,7 +28,9 @@ from scoring.llm import LlmScorer, RedisScoreCache
 from scoring.scorecard import Scorecard
 from scoring.scorer import llm_from_env, mode_from_env, score_call
 from scoring.transcript import TranscriptError, parse_transcript
+from scoring.speech_errors import SpeechError
 from sync.calendar import BusinessCalendar
+from sync.recording import transcribe_call
 from sync.sla_apply import SlaContext, record_sla_event, run_sla
 from sync.state import DealState
 from sync.writeback import Writeback, deal_lock
@@ -35,6 +39,7 @@ log = logging.getLogger("dealcoach.sync.jobs")
 
 TRANSCRIPT_EXTENSIONS = ("vtt", "srt", "json", "txt")
 MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024
+NOTE_BUDGET = 60_000
 BANT_LETTERS = (("budget", "B"), ("authority", "A"), ("need", "N"), ("timeline", "T"))
 
 
@@ -81,12 +86,12 @@ def fatal_not_retried(fn: Callable[[dict[str, Any]], dict[str, Any]]) -> Callabl
     def run(event_dict: dict[str, Any]) -> dict[str, Any]:
         try:
             return fn(event_dict)
-        except (FatalCrmError, PartialWriteError) as exc:
+        except (FatalCrmError, PartialWriteError, SpeechError) as exc:
             if isinstance(exc, FatalCrmError) or not exc.retryable:
                 job = get_current_job()
                 if job is not None:
                     job.retries_left = 0
-                log.error("sync.job.fatal job=%s slug=%s status=%s", fn.__name__, exc.slug, exc.status)
+                log.error("sync.job.fatal job=%s slug=%s status=%s", fn.__name__, exc.slug, getattr(exc, "status", None))
             raise
 
     return run
@@ -103,18 +108,27 @@ def process_call(event_dict: dict[str, Any]) -> dict[str, Any]:
     if not call.deal_ids:
         log.info("sync.call.no_deal tenant=%s call=%s", event.tenant, call.id)
         return {"status": "skipped", "reason": "no_deal"}
-    attachment = _transcript_attachment(call)
-    if attachment is None:
-        reason = "recording_not_supported_yet" if call.recording_url or call.attachments else "no_transcript"
-        log.info("sync.call.%s tenant=%s call=%s", reason, event.tenant, call.id)
-        return {"status": "skipped", "reason": reason}
-    raw = ctx.crm.download_attachment(attachment.id, max_bytes=MAX_TRANSCRIPT_BYTES)
     settings = ctx.tenant.settings
-    try:
-        transcript = parse_transcript(raw, filename=attachment.name or f"transcript.{attachment.extension}")
-    except TranscriptError as exc:
-        log.warning("sync.call.transcript_unreadable tenant=%s call=%s reason=%s", event.tenant, call.id, exc)
-        return {"status": "skipped", "reason": "transcript_unreadable"}
+    attachment = _transcript_attachment(call)
+    speech: dict[str, Any] | None = None
+    if attachment is None:
+        outcome = transcribe_call(ctx.conn, ctx.crm, call, tenant=ctx.tenant.id, provider=ctx.tenant.provider,
+                                  settings=settings)
+        if outcome.transcript is None:
+            log.info("sync.call.not_transcribed tenant=%s call=%s reason=%s", event.tenant, call.id, outcome.reason)
+            if outcome.note:
+                _write_problem_note(ctx, call, outcome.note)
+            return {"status": "skipped", "reason": outcome.reason}
+        transcript, speech = outcome.transcript, outcome.speech
+    else:
+        raw = ctx.crm.download_attachment(attachment.id, max_bytes=MAX_TRANSCRIPT_BYTES)
+        try:
+            transcript = parse_transcript(raw, filename=attachment.name or f"transcript.{attachment.extension}")
+        except TranscriptError as exc:
+            log.warning("sync.call.transcript_unreadable tenant=%s call=%s reason=%s", event.tenant, call.id, exc)
+            _write_problem_note(ctx, call, f"文字起こしファイルを読み取れませんでした: {exc}" if settings.language == "ja"
+                                else f"The transcript file could not be read: {exc}")
+            return {"status": "skipped", "reason": "transcript_unreadable"}
     rubric = load_rubric_or_reference(settings.rubric, transcript.language)
     stage_map = load_stage_map(ctx.tenant.provider)
     call_at = call.occurred_at or event.occurred_at
@@ -124,7 +138,10 @@ def process_call(event_dict: dict[str, Any]) -> dict[str, Any]:
         scorecard = score_call(transcript, rubric=rubric, mode=mode_from_env(default="auto"), rep=deal.owner_name,
                                stage_phase=stage_map.phase_for(deal.stage), llm=_llm(ctx.conn),
                                redact_pii=settings.redact_pii, call_date=call_at.date())
-        written["deals"][deal_id] = _write_call_results(ctx, deal, call, call_at, scorecard, rubric)
+        if speech is not None:
+            scorecard = dataclasses.replace(scorecard, extra={**scorecard.extra, "speech": speech})
+        written["deals"][deal_id] = _write_call_results(ctx, deal, call, call_at, scorecard, rubric,
+                                                        transcript=transcript if speech is not None else None)
         card = scorecard.to_dict()
         # The transcript's length gives the end; a call logged as it ended cannot end in the future.
         ended = min(call_at + timedelta(seconds=float(card["metrics"].get("duration_s") or 0)), datetime.now(timezone.utc))
@@ -136,8 +153,36 @@ def process_call(event_dict: dict[str, Any]) -> dict[str, Any]:
     return written
 
 
+def _write_problem_note(ctx: JobContext, call: CallRef, message: str) -> None:
+    """Tell the rep, on the deal, why a call could not be coached (once per call: the key makes it idempotent)."""
+    title = "DealCoach：通話を処理できませんでした" if ctx.tenant.settings.language == "ja" else "DealCoach: the call could not be processed"
+    for deal_id in call.deal_ids:
+        spec = NoteSpec(key=f"{ctx.tenant.id}/deal-{deal_id}/call-{call.id}/problem", deal_id=deal_id, call_id=call.id,
+                        title=title, body_html=f"<p><b>{html.escape(title)}</b></p><p>{html.escape(message)}</p>")
+        with deal_lock(ctx.conn, ctx.tenant.id, deal_id):
+            Writeback(ctx.conn, ctx.crm, ctx.tenant.id, deal_id).upsert_note(spec)
+
+
+def _transcript_note(ctx: JobContext, deal: Deal, call: CallRef, transcript: Transcript) -> NoteSpec:
+    """The speech-to-text transcript stored back on the deal so reps can read what the scorecard quotes."""
+    ja = ctx.tenant.settings.language == "ja"
+    title = "DealCoach 文字起こし" if ja else "DealCoach transcript"
+    lines, size = [], 0
+    for seg in transcript.segments:
+        stamp = f"[{int(seg.start // 60):02d}:{int(seg.start % 60):02d}] " if seg.start is not None else ""
+        line = f"{stamp}<b>{html.escape(seg.speaker)}</b>: {html.escape(seg.text)}<br>"
+        size += len(line)
+        if size > NOTE_BUDGET:
+            lines.append("…（以下省略）" if ja else "… (truncated)")
+            break
+        lines.append(line)
+    return NoteSpec(key=f"{ctx.tenant.id}/deal-{deal.id}/call-{call.id}/transcript", deal_id=deal.id, call_id=call.id,
+                    title=f"{title}｜{call.title}" if call.title else title,
+                    body_html=f"<p><b>{html.escape(title)}</b></p><p>{''.join(lines)}</p>")
+
+
 def _write_call_results(ctx: JobContext, deal: Deal, call: CallRef, call_at: datetime, scorecard: Scorecard,
-                        rubric: Rubric) -> dict[str, Any]:
+                        rubric: Rubric, *, transcript: Transcript | None = None) -> dict[str, Any]:
     tenant, settings = ctx.tenant, ctx.tenant.settings
     base_key = f"{tenant.id}/deal-{deal.id}/call-{call.id}"
     owner = call.owner_id or deal.owner_id
@@ -162,6 +207,8 @@ def _write_call_results(ctx: JobContext, deal: Deal, call: CallRef, call_at: dat
     with deal_lock(ctx.conn, tenant.id, deal.id):
         wb = Writeback(ctx.conn, ctx.crm, tenant.id, deal.id)
         note_result = wb.upsert_note(note)
+        if transcript is not None:
+            wb.upsert_note(_transcript_note(ctx, deal, call, transcript))
         task_results = wb.upsert_tasks(tasks)
         newest = state.save_scorecard_if_newer(scorecard.to_dict(), call_at, call.id)
         wanted = deal_fields(scorecard, call_at)

@@ -1,0 +1,79 @@
+"""A call with only a recording: HubSpot Files → hardened download → ffmpeg → Google Speech (fake) → scorecard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import redis
+
+import sync.recording
+from sync.embedded import EmbeddedStack, embedded_stack
+from tests.audio.generate import MISSING, a_call
+from tests.conftest import TEST_SECRET_KEY
+from tests.fakes.speech_server import FakeSpeech, diarized_results
+
+pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"needs Debian packages for {', '.join(MISSING)} (.ci/run installs them)")
+REP = "75000001"
+CALL_AT = datetime.now(timezone(timedelta(hours=9))).replace(microsecond=0) - timedelta(hours=1)
+RECOGNIZED = [(1, [("株式会社ミライクラウドの山田と申します。", 0.0, 3.0)]),
+              (2, [("ご予算は来月決まる予定です。", 3.5, 6.0)])]
+
+
+@pytest.fixture
+def speech(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSpeech]:
+    with FakeSpeech() as fake:
+        monkeypatch.setenv("DEALCOACH_SPEECH_ENDPOINT", fake.url)
+        monkeypatch.setattr(sync.recording, "_SPEECH", {})
+        yield fake
+
+
+@pytest.fixture
+def stack(redis_conn: redis.Redis) -> Iterator[EmbeddedStack]:
+    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY) as s:
+        yield s
+
+
+def log_recorded_call(stack: EmbeddedStack, recording: Path) -> str:
+    deal = stack.create_deal(name="録音テスト", stage="qualifiedtobuy", owner_id=REP)
+    stack.drain()
+    stack.log_call(deal_id=deal, transcript=recording, title="録音のみの通話", at=CALL_AT, owner_id=REP)
+    stack.drain()
+    return deal
+
+
+def test_recording_is_transcribed_scored_and_stored_back(stack: EmbeddedStack, speech: FakeSpeech, tmp_path: Path) -> None:
+    speech.script(diarized_results(RECOGNIZED))
+    deal = log_recorded_call(stack, a_call(tmp_path))
+    (recognition,) = speech.recognitions
+    assert recognition.config["languageCode"] == "ja-JP" and recognition.diarization
+    notes = {n["hs_note_body"].split("</b>")[0]: n["hs_note_body"] for n in stack.notes_on(deal)}
+    assert len(notes) == 2
+    transcript_note = next(body for head, body in notes.items() if "文字起こし" in head)
+    assert "ご予算は来月決まる予定です。" in transcript_note
+    card = stack.conn.hget(f"dealcoach:deal:{stack.tenant}:{deal}", "scorecard")
+    assert b'"billed_audio_s"' in card and b'"mode": "sync"' in card
+
+
+def test_corrupt_recording_gets_a_note_and_no_retry(stack: EmbeddedStack, speech: FakeSpeech, tmp_path: Path) -> None:
+    broken = tmp_path / "call.wav"
+    broken.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 40)
+    deal = log_recorded_call(stack, broken)
+    (note,) = stack.notes_on(deal)
+    assert "処理できませんでした" in note["hs_note_body"]
+    assert speech.recognitions == []
+    from rq import Queue
+    assert not Queue("scoring", connection=stack.conn).scheduled_job_registry.get_job_ids()
+
+
+def test_score_command_transcribes_audio(speech: FakeSpeech, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from dealcoach_cli import main
+
+    speech.script(diarized_results(RECOGNIZED))
+    assert main(["score", str(a_call(tmp_path)), "--json", "--scorer", "offline"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    assert card["bant"]["budget"]["found"] is True and card["language"] == "ja"
