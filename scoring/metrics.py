@@ -115,14 +115,15 @@ def _turn_length(turn: Turn, basis: str) -> float:
     return turn.end - turn.start if basis == "timestamps" else turn.talk_s
 
 
-def compute_metrics(transcript: Transcript, rep_speaker: str, *, rep_questions: tuple[int, int] | None = None) -> dict[str, float | int]:
+def compute_metrics(transcript: Transcript, rep_speaker: str, *, rep_questions: tuple[int, int] | None = None,
+                    call_turns: list[Turn] | None = None) -> dict[str, float | int]:
     """The §5 `metrics` block, measured from timestamps or estimated from characters (then `patience_s` is 0.0: gaps are unobservable).
 
-    `rep_questions` (questions, open questions) when the caller has already classified the rep's sentences.
+    `rep_questions` (questions, open questions) and `call_turns` when the caller already has them.
     """
     basis = metrics_basis(transcript)
     timed = _timed(transcript)
-    all_turns = turns(transcript)
+    all_turns = call_turns if call_turns is not None else turns(transcript)
     if not timed:
         duration = 0.0
     elif basis == "timestamps":

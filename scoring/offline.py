@@ -9,7 +9,7 @@ from itertools import islice
 from connector.models import Transcript
 from scoring import followup
 from scoring.markers import CallView, Hit, Sentence, date_span
-from scoring.metrics import compute_metrics, identify_rep, metrics_basis, turns
+from scoring.metrics import Turn, compute_metrics, identify_rep, metrics_basis, turns
 from scoring.rubric import Rubric
 from scoring.scorecard import (
     BANT_KEYS, BantItem, Criterion, Evidence, NextStep, NgObservation, PhaseScore, RepSpeaker, Scorecard,
@@ -287,11 +287,11 @@ def _next_step(c: _Collector) -> NextStep:
     return NextStep(set=False)
 
 
-def _monologue(c: _Collector, transcript: Transcript, stage_phase: str | None) -> None:
+def _monologue(c: _Collector, transcript: Transcript, call_turns: list[Turn], stage_phase: str | None) -> None:
     v = c.view
     basis = metrics_basis(transcript)
     longest = None
-    for turn in turns(transcript):
+    for turn in call_turns:
         length = turn.end - turn.start if basis == "timestamps" else turn.talk_s
         if turn.speaker == v.rep_speaker and length > MONOLOGUE_LIMIT_S and (longest is None or length > longest[0]):
             longest = (length, turn)
@@ -328,7 +328,9 @@ def score_transcript(transcript: Transcript, *, rubric: Rubric, rep: str | None 
     rep_name, method, confidence = identify_rep(transcript, rep)
     view = CallView(transcript, rep_name)
     rep_asked = [s for s in view.sentences if s.is_rep and s.is_question]
-    metrics = compute_metrics(transcript, rep_name, rep_questions=(len(rep_asked), sum(s.is_open_question for s in rep_asked)))
+    call_turns = turns(transcript)
+    metrics = compute_metrics(transcript, rep_name, rep_questions=(len(rep_asked), sum(s.is_open_question for s in rep_asked)),
+                              call_turns=call_turns)
     c = _Collector(view)
     _rep_intro(c)
     _purpose_and_research(c)
@@ -339,7 +341,7 @@ def score_transcript(transcript: Transcript, *, rubric: Rubric, rep: str | None 
     _negotiation(c)
     next_step = _next_step(c)
     commitments = followup.commitments(view, call_date)
-    _monologue(c, transcript, stage_phase)
+    _monologue(c, transcript, call_turns, stage_phase)
     _listening(c, metrics)
 
     phase_of = {ch.id: p.id for p, _, ch in rubric.iter_checks()}
