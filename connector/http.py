@@ -7,10 +7,11 @@ every other 4xx is fatal. Nothing else in the code base decides whether to retry
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from tenacity import Retrying, retry_if_exception, stop_after_attempt
@@ -87,7 +88,8 @@ class ApiBudget:
     HubSpot: X-HubSpot-RateLimit-Daily / -Daily-Remaining. Salesforce: Sforce-Limit-Info api-usage=used/max.
     """
 
-    reserve_fraction: float = 0.10
+    # Share of the daily allowance left for the customer's other integrations (DEALCOACH_API_RESERVE, default 10 %).
+    reserve_fraction: float = field(default_factory=lambda: float(os.environ.get("DEALCOACH_API_RESERVE", "0.10")))
     daily_max: int | None = None
     daily_remaining: int | None = None
 

@@ -68,6 +68,8 @@ class Deal:
     stage_label: str | None = None
     last_activity_at: datetime | None = None
     created_at: datetime | None = None
+    # When the deal entered its current stage, from the CRM's own history (Salesforce OpportunityHistory).
+    stage_entered_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -136,8 +136,19 @@ class SalesforceCrm:
             owner_id=owner, owner_name=self._user_name(owner), amount=opp.get("Amount"),
             is_closed=bool(opp.get("IsClosed")), is_won=bool(opp.get("IsWon")), stage_label=opp.get("StageName"),
             last_activity_at=_date(opp.get("LastActivityDate") and f"{opp['LastActivityDate']}T00:00:00+00:00"),
-            created_at=_date(opp.get("CreatedDate")),
+            created_at=_date(opp.get("CreatedDate")), stage_entered_at=self._stage_entered_at(opp["Id"], opp.get("StageName")),
         )
+
+    def _stage_entered_at(self, opp_id: str, stage: str | None) -> datetime | None:
+        """The start of the current run of `stage` in OpportunityHistory (a move back and forth starts a new run)."""
+        rows = self._query(f"SELECT StageName, CreatedDate FROM OpportunityHistory WHERE OpportunityId = '{to_18(opp_id)}' "
+                           "ORDER BY CreatedDate DESC")
+        entered = None
+        for row in rows:
+            if row.get("StageName") != stage:
+                break
+            entered = _date(row.get("CreatedDate"))
+        return entered
 
     def _user_name(self, user_id: str | None) -> str | None:
         if not user_id or key_prefix(user_id) != "005":

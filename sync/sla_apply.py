@@ -43,6 +43,10 @@ def _events(conn: redis.Redis, tenant: str, deal_id: str) -> list[dict[str, Any]
     return [json.loads(v) for v in conn.hvals(_EVENTS.format(tenant, deal_id))]
 
 
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
 def _rule_of(key: str) -> str:
     """`deal-1/sla-thank_you_minutes/…` → `thank_you_minutes`; DealCoach's other tasks count toward the budget only."""
     for part in key.split("/"):
@@ -78,7 +82,7 @@ def deal_state_json(ctx: SlaContext, deal: Deal, *, now: datetime) -> dict[str, 
             "owner": deal.owner_id, "manager": ctx.settings.get("manager_id"), "amount": deal.amount,
             "is_closed": deal.is_closed, "is_won": deal.is_won,
             "created_at": deal.created_at.isoformat() if deal.created_at else None,
-            "stage_entered_at": history[-1].at.isoformat() if history else None,
+            "stage_entered_at": _iso(deal.stage_entered_at or (history[-1].at if history else None) or deal.created_at),
             "last_activity_at": last.isoformat() if last else None,
             "bant": latest.get("bant"),
         }],

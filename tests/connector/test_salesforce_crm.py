@@ -116,3 +116,13 @@ def test_exhausted_daily_limit_is_retryable(org: SandboxOrg) -> None:
     with pytest.raises(RetryableCrmError, match="daily API limit") as err:
         crm.get_deal(deal)
     assert err.value.retry_after == 3600
+
+
+def test_stage_entry_time_comes_from_opportunity_history(org: SandboxOrg) -> None:
+    crm = connector(org)
+    seeded = org.control("POST", "seed", {"opportunities": [{
+        "Name": "履歴", "StageName": "Needs Analysis", "CloseDate": "2026-12-31",
+        "history": [{"StageName": "Prospecting", "CreatedDate": "2026-10-01T00:00:00Z"},
+                    {"StageName": "Needs Analysis", "CreatedDate": "2026-10-10T00:00:00Z"}]}]})
+    deal = crm.get_deal(seeded["opportunities"][0])
+    assert deal.stage_entered_at == datetime(2026, 10, 10, tzinfo=timezone.utc)
