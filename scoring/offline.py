@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
@@ -234,6 +235,7 @@ def _negotiation(c: _Collector) -> None:
                 c.put("negotiation_closing.value_not_discount.added_value", 0, [first])
         elif not added:
             c.put("negotiation_closing.value_not_discount.added_value", 1, [first])
+    _objection_ignored(c, [*v.find("concern", who="customer"), *objections])
     if hits := v.find("decision_maker_meeting"):
         c.put("negotiation_closing.decision_maker.meeting_set", 2, hits)
     if hits := v.find("post_contract", who="rep"):
@@ -249,6 +251,28 @@ def _negotiation(c: _Collector) -> None:
                           ("upsell", "after_follow.upsell.usage_based")):
         if hits := v.find(marker, who="rep", questions=True):
             c.put(check, 2, hits)
+
+
+def _objection_ignored(c: _Collector, raised: list[Hit]) -> None:
+    """NG: the customer voices a concern and the rep's next turn neither acknowledges it nor asks about it."""
+    v = c.view
+    for hit in sorted(raised, key=lambda h: h.sentence.order):
+        if v.negated(hit) or hit.sentence.is_question:
+            continue
+        reply, text = _reply_text(v, hit.sentence)
+        topics = _topics(hit.sentence.text) - _topics(hit.match.group(0))
+        addressed = v.matches("acknowledge", text) or any(r.is_question for r in reply) or any(t in text for t in topics)
+        if reply and not addressed:
+            c.ng("negotiation_closing.objection_ignored", hit.quote)
+            return
+
+
+_TOPIC_RE = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ffー]{2,}|[A-Za-z]{4,}")
+
+
+def _topics(text: str) -> set[str]:
+    """Content words (kanji/katakana runs, longer Latin words): a reply that takes one up addresses the concern."""
+    return {t.lower() for t in _TOPIC_RE.findall(text)}
 
 
 def _next_step(c: _Collector) -> NextStep:
