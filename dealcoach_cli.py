@@ -120,7 +120,7 @@ def _audio_transcript(path: Path, lang: str | None) -> Any:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from scoring.audio import RECORDING_EXTENSIONS, AudioError
-    from scoring.render import render_note_html
+    from scoring.render import html_to_text, render_note_html
     from scoring.speech_errors import SpeechError
     from scoring.rubric import load_rubric_or_reference, load_stage_map
     from scoring.scorer import LlmNotConfigured, llm_from_env, score_call
@@ -144,7 +144,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(card.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(render_note_html(card, lang=args.lang or transcript.language, rubric=rubric, call_title=path.name))
+        print(html_to_text(render_note_html(card, lang=args.lang or transcript.language, rubric=rubric, call_title=path.name)))
     return 0
 
 

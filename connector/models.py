@@ -183,6 +183,8 @@ class TenantSettings:
     stage_tasks: bool = True
     next_action_tasks: bool = True
     redact_pii: bool = True
+    # Put the redacted phone numbers, addresses… back into the LLM's own wording in the CRM note (off by default).
+    restore_pii_in_note: bool = False
     # Owner/user id of the sales manager who receives escalations (stale deals); None = the deal owner only.
     manager_id: str | None = None
     # Raw overrides for the SLA rules and the business calendar (see rubrics/sla-rules.yaml, sync/calendar.py).

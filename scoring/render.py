@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+
+import re
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
@@ -286,3 +290,11 @@ def render_next_action_task(action: dict[str, Any], *, lang: str = "ja") -> tupl
     if isinstance(hours, (int, float)) and not isinstance(hours, bool) and hours > 0:
         lines.append(L["action_due"].format(h=int(hours)))
     return _clip(prefix + title, SUBJECT_LIMIT), "\n".join(lines)
+
+
+def html_to_text(markup: str) -> str:
+    """A terminal-readable rendering of a note (line breaks kept, bullets as ・, tags dropped, entities decoded)."""
+    text = re.sub(r"<(br|/p|/li|/tr|/h\d)\s*/?>", "\n", markup)
+    text = re.sub(r"<li>", "・", text)
+    text = re.sub(r"</t[dh]>", " ", text)
+    return html.unescape(re.sub(r"\n{3,}", "\n\n", re.sub(r"<[^>]+>", "", text))).strip()

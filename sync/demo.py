@@ -7,7 +7,6 @@ burst mode, HubSpot is the sandbox API server on a local port reached through hu
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import sys
 from datetime import datetime, timedelta, timezone
@@ -18,6 +17,7 @@ from typing import Any, TextIO
 import fakeredis
 
 from connector.sandbox.hubspot import HubSpotSandboxConfig, sales_pipeline
+from scoring.render import html_to_text
 from sync.embedded import EmbeddedStack, embedded_stack
 from sync.embedded_salesforce import salesforce_stack
 
@@ -30,12 +30,6 @@ def sample_transcript() -> Path:
     return Path(str(resources.files("rubrics") / "samples" / "discovery_call.ja.vtt"))
 
 
-def _text(html: str) -> str:
-    text = re.sub(r"<(br|/p|/li|/tr|/h\d)\s*/?>", "\n", html)
-    text = re.sub(r"<li>", "・", text)
-    return re.sub(r"\n{3,}", "\n\n", re.sub(r"<[^>]+>", "", text)).strip()
-
-
 def _print_readback(stack: EmbeddedStack, deal_id: str, out: TextIO) -> tuple[int, int]:
     notes, tasks = stack.notes_on(deal_id), stack.tasks_on(deal_id)
     props = stack.deal_properties(deal_id)
@@ -44,7 +38,7 @@ def _print_readback(stack: EmbeddedStack, deal_id: str, out: TextIO) -> tuple[in
         print(f"  {key}: {props.get(key)}", file=out)
     print(f"\n== ノート (notes on the deal): {len(notes)}", file=out)
     for note in notes:
-        print(_text(note.get("hs_note_body") or ""), file=out)
+        print(html_to_text(note.get("hs_note_body") or ""), file=out)
     print(f"\n== タスク (tasks on the deal): {len(tasks)}", file=out)
     for task in tasks:
         due = datetime.fromisoformat(str(task.get("hs_timestamp")).replace("Z", "+00:00")).astimezone(JST)
@@ -105,7 +99,7 @@ def _salesforce_demo(conn: Any, secret_key: str, out: TextIO, verbose: bool) -> 
         notes, tasks = stack.notes_on(opp), stack.tasks_on(opp)
         print(f"\n== ContentNote linked to the Opportunity: {len(notes)}", file=out)
         for note in notes:
-            print(f"  {note['title']} ({len(_text(note['content']))} characters)", file=out)
+            print(f"  {note['title']} ({len(html_to_text(note['content']))} characters)", file=out)
         print(f"\n== Tasks: {len(tasks)}", file=out)
         for t in tasks:
             print(f"  [{t['Priority']}] {t['Subject']}  (ActivityDate {t['ActivityDate']}, reminder {t['ReminderDateTime']}, "

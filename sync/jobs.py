@@ -67,11 +67,15 @@ def _context(event: Event) -> JobContext | None:
 _LLM: dict[str, LlmScorer | None] = {}
 
 
-def _llm(conn: redis.Redis) -> LlmScorer | None:
-    """The LLM scorer when OPENAI_API_KEY / OPENAI_BASE_URL are set, built once per worker process."""
-    if "scorer" not in _LLM:
-        _LLM["scorer"] = llm_from_env(cache=RedisScoreCache(conn))
-    return _LLM["scorer"]
+def _llm(conn: redis.Redis, *, restore_pii: bool = False) -> LlmScorer | None:
+    """The LLM scorer when OPENAI_API_KEY / OPENAI_BASE_URL are set, built once per worker process and PII choice."""
+    key = f"scorer-{restore_pii}"
+    if key not in _LLM:
+        scorer = llm_from_env(cache=RedisScoreCache(conn))
+        if scorer is not None:
+            scorer.restore_pii = restore_pii
+        _LLM[key] = scorer
+    return _LLM[key]
 
 
 def _transcript_attachment(call: CallRef) -> Attachment | None:
@@ -136,7 +140,8 @@ def process_call(event_dict: dict[str, Any]) -> dict[str, Any]:
     for deal_id in call.deal_ids:
         deal = ctx.crm.get_deal(deal_id)
         scorecard = score_call(transcript, rubric=rubric, mode=mode_from_env(default="auto"), rep=deal.owner_name,
-                               stage_phase=stage_map.phase_for(deal.stage), llm=_llm(ctx.conn),
+                               stage_phase=stage_map.phase_for(deal.stage),
+                               llm=_llm(ctx.conn, restore_pii=settings.restore_pii_in_note),
                                redact_pii=settings.redact_pii, call_date=call_at.date())
         if speech is not None:
             scorecard = dataclasses.replace(scorecard, extra={**scorecard.extra, "speech": speech})

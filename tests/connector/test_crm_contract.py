@@ -12,7 +12,7 @@ from typing import Any, Callable
 import pytest
 import requests
 
-from connector.base import Crm, CrmAuthError, FatalCrmError, PartialWriteError, RetryableCrmError
+from connector.base import Crm, CrmAuthError, FatalCrmError
 from connector.hubspot import HubSpotCrm
 from connector.models import NoteSpec, TaskSpec
 from connector.salesforce import SalesforceCrm

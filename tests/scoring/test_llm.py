@@ -16,7 +16,7 @@ from scoring.llm_schema import EXTRA_KEYS
 from scoring.offline import score_transcript
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
-from tests.fakes.openai_server import FakeOpenAI, FakeReply, RecordedRequest, empty_answer
+from tests.fakes.openai_server import FakeOpenAI, FakeReply, empty_answer
 
 MODEL = "gpt-4o-mini"
 INTRO = "株式会社ミライクラウドの山田と申します。"

@@ -16,7 +16,7 @@ from rq.registry import FailedJobRegistry
 from connector.models import Event
 from connector.sandbox.hubspot import HubSpotSandboxConfig
 from sync.embedded import EmbeddedStack, embedded_stack
-from sync.queue import EVENTS, SCORING, enqueue_events
+from sync.queue import SCORING, enqueue_events
 from tests.conftest import FIXTURES, TEST_SECRET_KEY
 
 REP = "75000001"
