@@ -77,3 +77,25 @@ def test_score_command_transcribes_audio(speech: FakeSpeech, tmp_path: Path, cap
     assert main(["score", str(a_call(tmp_path)), "--json", "--scorer", "offline"]) == 0
     card = json.loads(capsys.readouterr().out)
     assert card["bant"]["budget"]["found"] is True and card["language"] == "ja"
+
+
+def test_recording_url_on_the_call_is_fetched_through_the_allow_list(stack: EmbeddedStack, speech: FakeSpeech,
+                                                                     tmp_path: Path) -> None:
+    import json
+
+    from hubspot.crm.objects import (AssociationSpec, PublicAssociationsForObject, PublicObjectId,
+                                     SimplePublicObjectInputForCreate)
+
+    speech.script(diarized_results(RECOGNIZED))
+    up = stack.hubspot.files.files_api.upload(file=str(a_call(tmp_path)), folder_path="/rec",
+                                              options=json.dumps({"access": "PRIVATE"}))
+    url = stack.hubspot.files.files_api.get_signed_url(str(up.id)).url
+    deal = stack.create_deal(name="録音URL", stage="qualifiedtobuy", owner_id=REP)
+    stack.hubspot.crm.objects.calls.basic_api.create(SimplePublicObjectInputForCreate(
+        properties={"hs_timestamp": CALL_AT.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                    "hs_call_title": "ダイヤラー録音", "hs_call_recording_url": url, "hubspot_owner_id": REP},
+        associations=[PublicAssociationsForObject(to=PublicObjectId(id=deal), types=[
+            AssociationSpec(association_category="HUBSPOT_DEFINED", association_type_id=206)])]))
+    stack.drain()
+    assert len(speech.recognitions) == 1
+    assert any("文字起こし" in n["hs_note_body"] for n in stack.notes_on(deal))

@@ -114,3 +114,9 @@ def test_salesforce_thank_you_task_closed_by_a_logged_email_at_the_next_sweep(sf
     result = sweep(redis_conn, sfdc.tenant, now=datetime.now(timezone.utc))
     assert result["applied"]["closed"] >= 1, json.dumps(result["applied"])
     assert sfdc.sf.Task.get(thanks[0]["Id"])["Status"] == "Completed"
+    before = len(sfdc.tasks_on(opp))
+    sfdc.control("POST", "outbound/redeliver", {"channel": "outbound"})
+    sfdc.drain()
+    again = sweep(redis_conn, sfdc.tenant, now=datetime.now(timezone.utc))
+    assert again["applied"] == {"created": 0, "updated": 0, "closed": 0} and len(sfdc.tasks_on(opp)) == before
+    assert sfdc.sf.Task.get(thanks[0]["Id"])["Status"] == "Completed", "a closed task is never reopened"
