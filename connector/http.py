@@ -27,6 +27,11 @@ MAX_INLINE_WAIT_S = 10.0
 INLINE_ATTEMPTS = 3
 
 
+def chunks(items: list[T], size: int) -> list[list[T]]:
+    """Batches of at most `size` (HubSpot batch APIs take 100, Salesforce collections 200)."""
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """Seconds from a Retry-After header (delta-seconds only; HTTP dates are rare from CRMs)."""
     if not value:

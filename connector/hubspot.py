@@ -34,7 +34,7 @@ from hubspot.crm.objects import (
 
 from connector.base import FatalCrmError, RetryableCrmError
 from connector.download import DownloadPolicy, download
-from connector.http import ApiBudget, call_with_retry, classify_status, is_transport_error
+from connector.http import ApiBudget, call_with_retry, chunks, classify_status, is_transport_error
 from connector.marker import find_marker, with_marker
 from connector.models import ActivityRef, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
 
@@ -216,7 +216,7 @@ class HubSpotCrm:
             if not after:
                 break
         rows: list[dict[str, Any]] = []
-        for chunk in _chunks(ids, BATCH_LIMIT):
+        for chunk in chunks(ids, BATCH_LIMIT):
             batch = BatchReadInputSimplePublicObjectId(properties=properties, inputs=[SimplePublicObjectId(id=i) for i in chunk])
             resp = self._call(self._objects.batch_api.read_with_http_info, object_type, batch)
             rows.extend({"id": str(obj.id), **(obj.properties or {})} for obj in resp.results)
@@ -317,7 +317,7 @@ class HubSpotCrm:
 
     def create_tasks(self, specs: Sequence[TaskSpec]) -> list[str]:
         ids_by_key: dict[str, str] = {}
-        for chunk in _chunks(list(specs), BATCH_LIMIT):
+        for chunk in chunks(list(specs), BATCH_LIMIT):
             inputs = [SimplePublicObjectInputForCreate(properties=self._task_props(s, create=True),
                                                        associations=[_assoc(s.deal_id, TASK_TO_DEAL)]) for s in chunk]
             resp = self._call(self._objects.batch_api.create_with_http_info, "tasks",
@@ -343,7 +343,7 @@ class HubSpotCrm:
 
     def update_tasks(self, updates: Mapping[str, TaskSpec]) -> None:
         items = list(updates.items())
-        for chunk in _chunks(items, BATCH_LIMIT):
+        for chunk in chunks(items, BATCH_LIMIT):
             inputs = [SimplePublicObjectBatchInput(id=task_id, properties=self._task_props(s, create=False)) for task_id, s in chunk]
             self._call(self._objects.batch_api.update_with_http_info, "tasks",
                        BatchInputSimplePublicObjectBatchInput(inputs=inputs), write=True)
@@ -367,7 +367,7 @@ class HubSpotCrm:
         return props
 
     def close_tasks(self, task_ids: Sequence[str]) -> None:
-        for chunk in _chunks(list(task_ids), BATCH_LIMIT):
+        for chunk in chunks(list(task_ids), BATCH_LIMIT):
             inputs = [SimplePublicObjectBatchInput(id=i, properties={"hs_task_status": "COMPLETED"}) for i in chunk]
             self._call(self._objects.batch_api.update_with_http_info, "tasks",
                        BatchInputSimplePublicObjectBatchInput(inputs=inputs), write=True)
@@ -389,10 +389,6 @@ def _assoc(deal_id: str, type_id: int) -> PublicAssociationsForObject:
         to=PublicObjectId(id=deal_id),
         types=[AssociationSpec(association_category="HUBSPOT_DEFINED", association_type_id=type_id)],
     )
-
-
-def _chunks(items: list[Any], size: int) -> list[list[Any]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _reason(exc: Exception) -> str:

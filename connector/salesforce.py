@@ -22,7 +22,7 @@ from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError
 
 from connector.base import CrmAuthError, FatalCrmError, PartialWriteError, RetryableCrmError
-from connector.http import ApiBudget, call_with_retry, classify_status, is_transport_error
+from connector.http import ApiBudget, call_with_retry, chunks, classify_status, is_transport_error
 from connector.marker import find_marker, with_marker
 from connector.models import ActivityRef, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
 from connector.salesforce_ids import SalesforceIdError, key_prefix, to_18
@@ -283,8 +283,7 @@ class SalesforceCrm:
         """composite/sobjects in chunks of 200 with allOrNone=false; every record's result is checked."""
         created: dict[str, str] = {}
         failed: dict[str, str] = {}
-        for start in range(0, len(records), COLLECTION_LIMIT):
-            chunk, chunk_keys = records[start : start + COLLECTION_LIMIT], keys[start : start + COLLECTION_LIMIT]
+        for chunk, chunk_keys in zip(chunks(records, COLLECTION_LIMIT), chunks(list(keys), COLLECTION_LIMIT)):
             results = self._call(lambda sf, c=chunk: sf.restful("composite/sobjects", method=method, timeout=TIMEOUT,
                                                                 json={"allOrNone": False, "records": c}), write=True)
             for key, record, result in zip(chunk_keys, chunk, results or []):

@@ -343,3 +343,11 @@ def absolute_due(text: str, call_date: date | None) -> str | None:
     except ValueError:
         return None
     return None
+
+
+_TOPIC_RE = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ffー]{2,}|[A-Za-z]{4,}")
+
+
+def topics(text: str) -> set[str]:
+    """Content words (kanji/katakana runs, longer Latin words): a reply that takes one up addresses the concern."""
+    return {t.lower() for t in _TOPIC_RE.findall(text)}

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 
 from connector.models import Transcript
 from scoring import followup
-from scoring.markers import CallView, Hit, Sentence, date_span
+from scoring.markers import CallView, Hit, Sentence, date_span, topics
 from scoring.metrics import Turn, compute_metrics, identify_rep, metrics_basis, turns
 from scoring.rubric import Rubric
 from scoring.scorecard import (
@@ -260,19 +259,11 @@ def _objection_ignored(c: _Collector, raised: list[Hit]) -> None:
         if v.negated(hit) or hit.sentence.is_question:
             continue
         reply, text = _reply_text(v, hit.sentence)
-        topics = _topics(hit.sentence.text) - _topics(hit.match.group(0))
-        addressed = v.matches("acknowledge", text) or any(r.is_question for r in reply) or any(t in text for t in topics)
+        subject = topics(hit.sentence.text) - topics(hit.match.group(0))
+        addressed = v.matches("acknowledge", text) or any(r.is_question for r in reply) or any(t in text for t in subject)
         if reply and not addressed:
             c.ng("negotiation_closing.objection_ignored", hit.quote)
             return
-
-
-_TOPIC_RE = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ffー]{2,}|[A-Za-z]{4,}")
-
-
-def _topics(text: str) -> set[str]:
-    """Content words (kanji/katakana runs, longer Latin words): a reply that takes one up addresses the concern."""
-    return {t.lower() for t in _TOPIC_RE.findall(text)}
 
 
 def _next_step(c: _Collector) -> NextStep:
