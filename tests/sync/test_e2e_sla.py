@@ -120,3 +120,22 @@ def test_salesforce_thank_you_task_closed_by_a_logged_email_at_the_next_sweep(sf
     again = sweep(redis_conn, sfdc.tenant, now=datetime.now(timezone.utc))
     assert again["applied"] == {"created": 0, "updated": 0, "closed": 0} and len(sfdc.tasks_on(opp)) == before
     assert sfdc.sf.Task.get(thanks[0]["Id"])["Status"] == "Completed", "a closed task is never reopened"
+
+
+def test_cron_queues_one_sweep_per_tenant_and_period(hub: EmbeddedStack, redis_conn: redis.Redis,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from rq import Queue
+
+    import sync.sweep
+    from sync.queue import SYNC
+
+    monkeypatch.setattr(sync.sweep, "SWEEP_INTERVAL_S", 10**9)  # one period for the whole test, whatever the clock
+
+    queue = Queue(SYNC, connection=redis_conn)
+    first = queue.enqueue("sync.sweep.enqueue_sweeps")
+    second = queue.enqueue("sync.sweep.enqueue_sweeps")
+    hub.run_worker()
+    assert (first.return_value(refresh=True), second.return_value(refresh=True)) == (1, 0), "the second is a duplicate"
+    sweeps = [j for j in queue.finished_job_registry.get_job_ids() if j.startswith("sweep-hubspot-62515-")]
+    assert len(sweeps) == 1
+    assert queue.fetch_job(sweeps[0]).return_value()["status"] == "done"
