@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +23,7 @@ from .hubspot_config import HubSpotSandboxConfig
 from .hubspot_errors import validation_error
 from .hubspot_store import Change
 from .hubspot_values import iso_ms, now_ms
+from .outbox import Outbox
 
 LEGACY_TYPES = {"contact": "contacts", "deal": "deals"}
 ACTIONS = ("creation", "propertyChange", "deletion")
@@ -79,17 +78,16 @@ class WebhookSettings:
     subscriptions: list[dict[str, Any]] = field(default_factory=list)
 
 
-class WebhookDispatcher:
-    """Outbox + one background sender thread, started on the first event."""
+class WebhookDispatcher(Outbox):
+    """HubSpot's webhook delivery: events batched (≤ 100), signed, sent by the shared outbox, retried."""
+
+    thread_name = "hubspot-sandbox-webhooks"
 
     def __init__(self, config: HubSpotSandboxConfig) -> None:
+        super().__init__()
         self.config = config
-        self._cond = threading.Condition()
         self._event_ids = itertools.count(4_000_000_001)
         self._batch_ids = itertools.count(1)
-        self._session = requests.Session()
-        self._thread: threading.Thread | None = None
-        self._closed = False
         self.reset()
 
     def reset(self) -> None:
@@ -125,11 +123,9 @@ class WebhookDispatcher:
             del self.events[:-MAX_EVENT_LOG]
             if not self.settings.target_url:
                 return
-            if not self._pending:
-                self._pending_since = time.monotonic()
+            self._queue_started()
             self._pending.extend(events)
-            self._ensure_thread()
-            self._cond.notify_all()
+            self._wake()
 
     def _event(self, sub: dict[str, Any], change: Change) -> dict[str, Any]:
         kind = sub["subscriptionType"].split(".")[0]
@@ -149,13 +145,10 @@ class WebhookDispatcher:
             ev["changeFlag"] = "DELETED"
         return ev
 
-    def _ensure_thread(self) -> None:
-        if self._thread is None or not self._thread.is_alive():
-            self._closed = False
-            self._thread = threading.Thread(target=self._run, name="hubspot-sandbox-webhooks", daemon=True)
-            self._thread.start()
+    def _window_s(self) -> float:
+        return self.config.webhook_batch_window_s
 
-    def _cut_batches(self, now: float) -> None:
+    def _cut(self, now: float) -> None:
         size = max(1, self.config.webhook_batch_size)
         while self._pending:
             chunk, self._pending = self._pending[:size], self._pending[size:]
@@ -165,34 +158,13 @@ class WebhookDispatcher:
             self.deliveries.append(record)
             self._scheduled.append(Batch(chunk, record, 0, now))
 
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                if self._closed:
-                    return
-                now = time.monotonic()
-                window_end = self._pending_since + self.config.webhook_batch_window_s
-                if self._pending and now >= window_end:
-                    self._cut_batches(now)
-                due = sorted((b for b in self._scheduled if b.due <= now), key=lambda b: b.due)
-                if not due:
-                    wakeups = [b.due for b in self._scheduled] + ([window_end] if self._pending else [])
-                    self._cond.wait(timeout=max(0.005, min(wakeups) - now) if wakeups else 1.0)
-                    continue
-                batch = due[0]
-                self._scheduled.remove(batch)
-                self._in_flight += 1
-            ok = self._attempt(batch)
-            with self._cond:
-                self._in_flight -= 1
-                if not ok and batch.attempt + 1 < self.config.webhook_max_attempts:
-                    delays = self.config.webhook_retry_delays_s or (0.0,)
-                    batch.due = time.monotonic() + delays[min(batch.attempt, len(delays) - 1)]
-                    batch.attempt += 1
-                    self._scheduled.append(batch)
-                else:
-                    batch.record["done"] = True
-                self._cond.notify_all()
+    def _next_try(self, batch: Batch) -> float | None:
+        if batch.attempt + 1 >= self.config.webhook_max_attempts:
+            return None
+        delays = self.config.webhook_retry_delays_s or (0.0,)
+        delay = delays[min(batch.attempt, len(delays) - 1)]
+        batch.attempt += 1
+        return delay
 
     def _send(self, body: bytes, url: str) -> tuple[int | None, str | None]:
         """POST one signed request; (status, error) where error names a connection failure or timeout."""
@@ -223,18 +195,6 @@ class WebhookDispatcher:
                 batch.record.update(delivered=True, body=body.decode())
         return ok
 
-    def flush(self, timeout_s: float = 10.0) -> bool:
-        """Block until every queued event was delivered or given up on; False on timeout."""
-        deadline = time.monotonic() + timeout_s
-        with self._cond:
-            while self._pending or self._scheduled or self._in_flight:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                self._cond.notify_all()
-                self._cond.wait(timeout=min(left, 0.05))
-            return True
-
     def redeliver(self) -> dict[str, Any]:
         """Send the last delivered batch again, byte for byte (same eventIds), with a fresh signature."""
         with self._cond:
@@ -252,12 +212,3 @@ class WebhookDispatcher:
                                        "error": error, "at": iso_ms(now_ms())})
             record["delivered"] = status is not None and 200 <= status < 300
         return record
-
-    def close(self) -> None:
-        """Stop the sender thread (queued events are dropped)."""
-        with self._cond:
-            self._closed = True
-            self._cond.notify_all()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-        self._session.close()

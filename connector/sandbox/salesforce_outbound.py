@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -23,6 +22,7 @@ import requests
 
 from webhooks.signatures import sign_dealcoach
 
+from .outbox import Outbox
 from .salesforce_config import SalesforceSandboxConfig
 from .salesforce_errors import SfError
 from .salesforce_ids import IdMint, KEY_PREFIXES
@@ -78,20 +78,19 @@ class Message:
     extra_headers: dict[str, str] = field(default_factory=dict)
 
 
-class OutboundDispatcher:
-    """Outbox + one background sender thread (started on the first change)."""
+class OutboundDispatcher(Outbox):
+    """Outbound Messages (and Flow callouts) sent by the shared outbox, retried until `<Ack>true</Ack>`."""
+
+    thread_name = "salesforce-sandbox-outbound"
 
     def __init__(self, config: SalesforceSandboxConfig, store: SalesforceStore, base_url: Callable[[], str]) -> None:
+        super().__init__()
         self.config = config
         self.store = store
         self.base_url = base_url
         self._ids = IdMint()
         self.action_ids = {t: self._ids.new(KEY_PREFIXES["OutboundAction"]) for t in OUTBOUND_TYPES}
-        self._cond = threading.Condition()
         self._delivery_ids = itertools.count(1)
-        self._session = requests.Session()
-        self._thread: threading.Thread | None = None
-        self._closed = False
         self.reset()
 
     def reset(self) -> None:
@@ -141,19 +140,14 @@ class OutboundDispatcher:
                         continue
                     nid = self._ids.new(KEY_PREFIXES["OutboundNotification"]) if channel == "outbound" \
                         else str(uuid.uuid4())
-                    if not self._pending:
-                        self._pending_since = time.monotonic()
+                    self._queue_started()
                     self._pending.setdefault((channel, ch.sobject), []).append(Pending(ch, nid))
                     queued = True
             if queued:
-                self._ensure_thread()
-                self._cond.notify_all()
+                self._wake()
 
-    def _ensure_thread(self) -> None:
-        if self._thread is None or not self._thread.is_alive():
-            self._closed = False
-            self._thread = threading.Thread(target=self._run, name="salesforce-sandbox-outbound", daemon=True)
-            self._thread.start()
+    def _window_s(self) -> float:
+        return self.config.outbound_batch_window_s
 
     def _cut(self, now_m: float) -> None:
         for (channel, sobject), items in self._pending.items():
@@ -174,41 +168,17 @@ class OutboundDispatcher:
                 self._scheduled.append(Message(channel, chunk, url or "", record, due=now_m))
         self._pending = {}
 
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                if self._closed:
-                    return
-                now_m = time.monotonic()
-                window_end = self._pending_since + self.config.outbound_batch_window_s
-                if self._pending and now_m >= window_end:
-                    self._cut(now_m)
-                due = sorted((m for m in self._scheduled if m.due <= now_m), key=lambda m: m.due)
-                if not due:
-                    wakeups = [m.due for m in self._scheduled] + ([window_end] if self._pending else [])
-                    self._cond.wait(timeout=max(0.005, min(wakeups) - now_m) if wakeups else 1.0)
-                    continue
-                message = due[0]
-                self._scheduled.remove(message)
-                self._in_flight += 1
-            try:
-                ok = self._attempt(message)
-            except Exception as exc:  # a sandbox bug must not kill delivery of other messages
-                log.exception("salesforce_sandbox.outbound.attempt_failed")
-                message.record["attempts"].append({"attemptNumber": message.attempt, "status": None,
-                                                   "acked": False, "error": f"sandbox_error: {exc!r}",
-                                                   "at": format_datetime(now())})
-                ok = False
-            with self._cond:
-                self._in_flight -= 1
-                if not ok and message.attempt < self.config.outbound_max_attempts:
-                    c = self.config
-                    delay = min(c.outbound_retry_max_s, c.outbound_retry_initial_s * 2 ** (message.attempt - 1))
-                    message.due = time.monotonic() + delay
-                    self._scheduled.append(message)
-                else:
-                    message.record["done"] = True
-                self._cond.notify_all()
+    def _next_try(self, message: Message) -> float | None:
+        """Exponential backoff (capped), as Salesforce retries unacknowledged messages."""
+        c = self.config
+        if message.attempt >= c.outbound_max_attempts:
+            return None
+        return min(c.outbound_retry_max_s, c.outbound_retry_initial_s * 2 ** (message.attempt - 1))
+
+    def _crashed(self, message: Message, exc: Exception) -> None:
+        with self._cond:
+            message.record["attempts"].append({"attemptNumber": message.attempt, "status": None, "acked": False,
+                                               "error": f"sandbox_error: {exc!r}", "at": format_datetime(now())})
 
     # ---- building and sending ---------------------------------------------------------------------------------
 
@@ -286,18 +256,6 @@ class OutboundDispatcher:
 
     # ---- control ------------------------------------------------------------------------------------------------
 
-    def flush(self, timeout_s: float = 10.0) -> bool:
-        """Block until every queued message was acknowledged or given up on; False on timeout."""
-        deadline = time.monotonic() + timeout_s
-        with self._cond:
-            while self._pending or self._scheduled or self._in_flight:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                self._cond.notify_all()
-                self._cond.wait(timeout=min(left, 0.02))
-            return True
-
     def redeliver(self, channel: str = "outbound") -> dict[str, Any]:
         """Send the last delivered message of a channel again, byte for byte (same Notification ids), now."""
         with self._cond:
@@ -315,12 +273,3 @@ class OutboundDispatcher:
                                        "at": format_datetime(now())})
             record["delivered"] = ok
         return record
-
-    def close(self) -> None:
-        """Stop the sender thread (queued messages are dropped)."""
-        with self._cond:
-            self._closed = True
-            self._cond.notify_all()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-        self._session.close()
