@@ -153,3 +153,27 @@ def receiver() -> Iterator[Receiver]:
     r.server.start()
     yield r
     r.server.stop()
+
+
+@pytest.fixture(scope="module")
+def _org() -> Iterator[Any]:
+    """One sandbox Salesforce org per module (HTTPS, throwaway certificate)."""
+    from connector.sandbox.salesforce import start_salesforce_sandbox
+    from connector.sandbox.salesforce_client import SandboxOrg
+
+    server, app = start_salesforce_sandbox()
+    yield SandboxOrg(server, app)
+    server.stop()
+
+
+@pytest.fixture
+def org(_org: Any) -> Any:
+    """The module's org, reset to its configured state before each test."""
+    _org.control("POST", "reset")
+    return _org
+
+
+@pytest.fixture
+def sf(org: Any) -> Any:
+    """simple-salesforce talking to the org, trusting only its certificate."""
+    return org.client()

@@ -4,37 +4,17 @@ injected per-record failures."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
-from connector.sandbox.salesforce import start_salesforce_sandbox
 from connector.sandbox.salesforce_client import SandboxOrg
 from connector.sandbox.salesforce_config import REP_USER_ID
 
 ROLLED_BACK = {"statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK",
                "message": "Record rolled back because not all records were valid and the request was using "
                           "AllOrNone header", "fields": []}
-
-
-@pytest.fixture(scope="module")
-def _org() -> Iterator[SandboxOrg]:
-    server, app = start_salesforce_sandbox()
-    yield SandboxOrg(server, app)
-    server.stop()
-
-
-@pytest.fixture
-def org(_org: SandboxOrg) -> SandboxOrg:
-    _org.control("POST", "reset")
-    return _org
-
-
-@pytest.fixture
-def sf(org: SandboxOrg) -> Any:
-    return org.client()
 
 
 @pytest.fixture

@@ -3,34 +3,14 @@ reset, and validation errors in Salesforce's error shape."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from connector.sandbox.salesforce import start_salesforce_sandbox
 from connector.sandbox.salesforce_client import ControlError, SandboxOrg
 from connector.sandbox.salesforce_config import REP_USER_ID
 
 OPP = {"Name": "A社 SFA導入", "StageName": "Needs Analysis", "CloseDate": "2025-12-31"}
-
-
-@pytest.fixture(scope="module")
-def _org() -> Iterator[SandboxOrg]:
-    server, app = start_salesforce_sandbox()
-    yield SandboxOrg(server, app)
-    server.stop()
-
-
-@pytest.fixture
-def org(_org: SandboxOrg) -> SandboxOrg:
-    _org.control("POST", "reset")
-    return _org
-
-
-@pytest.fixture
-def sf(org: SandboxOrg) -> Any:
-    return org.client()
 
 
 def test_seed_backdates_records_and_stage_history(sf: Any, org: SandboxOrg) -> None:

@@ -5,35 +5,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
-from connector.sandbox.salesforce import start_salesforce_sandbox
 from connector.sandbox.salesforce_client import SandboxOrg
 from connector.sandbox.salesforce_config import MANAGER_USER_ID, REP_USER_ID
 
 AUDIO = bytes(range(256)) * 1024          # 256 KiB, more than one streamed chunk
-
-
-@pytest.fixture(scope="module")
-def _org() -> Iterator[SandboxOrg]:
-    server, app = start_salesforce_sandbox()
-    yield SandboxOrg(server, app)
-    server.stop()
-
-
-@pytest.fixture
-def org(_org: SandboxOrg) -> SandboxOrg:
-    _org.control("POST", "reset")
-    return _org
-
-
-@pytest.fixture
-def sf(org: SandboxOrg) -> Any:
-    return org.client()
 
 
 def _b64(data: bytes) -> str:

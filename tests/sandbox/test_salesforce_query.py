@@ -4,7 +4,6 @@ semantics (case, nulls, ids, date literals) and Salesforce's error codes."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,24 +14,6 @@ from connector.sandbox.salesforce_client import SandboxOrg
 from connector.sandbox.salesforce_config import REP_USER_ID
 
 JST = datetime.timezone(datetime.timedelta(hours=9))
-
-
-@pytest.fixture(scope="module")
-def _org() -> Iterator[SandboxOrg]:
-    server, app = start_salesforce_sandbox()
-    yield SandboxOrg(server, app)
-    server.stop()
-
-
-@pytest.fixture
-def org(_org: SandboxOrg) -> SandboxOrg:
-    _org.control("POST", "reset")
-    return _org
-
-
-@pytest.fixture
-def sf(org: SandboxOrg) -> Any:
-    return org.client()
 
 
 def _days_ago(n: int) -> str:

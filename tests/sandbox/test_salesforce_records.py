@@ -4,7 +4,6 @@ ids, external-id upsert, and the derived fields Salesforce maintains (stages, hi
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,24 +16,6 @@ from connector.sandbox.salesforce_ids import to18
 
 MISSING_OPP = to18("0065g00000ZZZZZ")
 OPP = {"Name": "A社 SFA導入", "StageName": "Prospecting", "CloseDate": "2025-12-31", "Amount": 1200000}
-
-
-@pytest.fixture(scope="module")
-def _org() -> Iterator[SandboxOrg]:
-    server, app = start_salesforce_sandbox()
-    yield SandboxOrg(server, app)
-    server.stop()
-
-
-@pytest.fixture
-def org(_org: SandboxOrg) -> SandboxOrg:
-    _org.control("POST", "reset")
-    return _org
-
-
-@pytest.fixture
-def sf(org: SandboxOrg) -> Any:
-    return org.client()
 
 
 def _error(exc: Any) -> dict[str, Any]:

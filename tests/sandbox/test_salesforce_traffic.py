@@ -4,7 +4,6 @@ counts and the write log of the sandbox org, seen through simple-salesforce and 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,24 +16,6 @@ from connector.sandbox.salesforce import SalesforceSandboxConfig, make_self_sign
 from connector.sandbox.salesforce_client import ControlError, SandboxOrg
 
 OPP = {"Name": "A社", "StageName": "Qualification", "CloseDate": "2025-12-31"}
-
-
-@pytest.fixture(scope="module")
-def _org() -> Iterator[SandboxOrg]:
-    server, app = start_salesforce_sandbox()
-    yield SandboxOrg(server, app)
-    server.stop()
-
-
-@pytest.fixture
-def org(_org: SandboxOrg) -> SandboxOrg:
-    _org.control("POST", "reset")
-    return _org
-
-
-@pytest.fixture
-def sf(org: SandboxOrg) -> Any:
-    return org.client()
 
 
 def test_limit_info_counts_every_request(sf: Any, org: SandboxOrg) -> None:

@@ -1,18 +1,19 @@
-"""Shared fixtures for the scoring tests: transcript files and parsed calls."""
+"""Shared fixtures for the scoring tests: transcript files, parsed calls, and the fake OpenAI server."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import openai
 import pytest
-
-from collections.abc import Callable
 
 from connector.models import Transcript
 from scoring.offline import score_transcript
 from scoring.rubric import Rubric, load_rubric
 from scoring.scorecard import Scorecard
 from scoring.transcript import parse_transcript
+from tests.fakes.openai_server import FakeOpenAI
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts"
 
@@ -62,3 +63,24 @@ def good_card(good_call: Transcript, rubric: Rubric) -> Scorecard:
 @pytest.fixture(scope="session")
 def weak_card(weak_call: Transcript, rubric: Rubric) -> Scorecard:
     return score_transcript(weak_call, rubric=rubric)
+
+
+@pytest.fixture(scope="module")
+def _openai_server() -> Iterator[FakeOpenAI]:
+    """One fake OpenAI-compatible server per module."""
+    with FakeOpenAI() as server:
+        yield server
+
+
+@pytest.fixture
+def fake(_openai_server: FakeOpenAI) -> FakeOpenAI:
+    """The module's fake server with no scripted replies and no recorded requests."""
+    _openai_server.reset()
+    _openai_server.responder = None
+    return _openai_server
+
+
+@pytest.fixture
+def client(fake: FakeOpenAI) -> openai.OpenAI:
+    """The real openai client on the fake server, without the client's own retries."""
+    return openai.OpenAI(base_url=fake.url + "/v1", api_key="test", max_retries=0, timeout=10)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-from collections.abc import Iterator
 
 import openai
 import pytest
@@ -22,18 +21,6 @@ MODEL = "gpt-4o-mini"
 INTRO = "株式会社ミライクラウドの山田と申します。"
 BUDGET = "年間で200万円程度を想定しています。"
 NEXT = "来週の火曜日、3月12日の14時からはいかがでしょうか。"
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as server:
-        yield server
-
-
-@pytest.fixture(autouse=True)
-def _fresh(fake: FakeOpenAI) -> None:
-    fake.reset()
-    fake.responder = None
 
 
 @pytest.fixture

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import openai
-import pytest
 
 from connector.models import Transcript
 from scoring import followup
@@ -21,23 +19,6 @@ MODEL = "gpt-4o-mini"
 CASE = "本日中に、A社様の導入事例の資料をお送りします。"
 SPEC = "また、ブルー会計との連携仕様は確認して明日ご連絡します。"
 CUSTOMER = "本部長にも声をかけておきます。"
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as server:
-        yield server
-
-
-@pytest.fixture(autouse=True)
-def _fresh(fake: FakeOpenAI) -> None:
-    fake.reset()
-    fake.responder = None
-
-
-@pytest.fixture
-def client(fake: FakeOpenAI) -> openai.OpenAI:
-    return openai.OpenAI(base_url=fake.url + "/v1", api_key="test", max_retries=0, timeout=10)
 
 
 def _commitments(*quotes: tuple[str, str]) -> list[dict[str, Any]]:

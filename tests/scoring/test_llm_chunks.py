@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import openai
 import pytest
@@ -19,21 +18,9 @@ MODEL = "gpt-4o-mini"
 OUTPUT = 500
 
 
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as server:
-        yield server
-
-
 @pytest.fixture(autouse=True)
-def _fresh(fake: FakeOpenAI) -> None:
-    fake.reset()
+def _answers_per_part(fake: FakeOpenAI) -> None:
     fake.responder = _per_part_answer
-
-
-@pytest.fixture
-def client(fake: FakeOpenAI) -> openai.OpenAI:
-    return openai.OpenAI(base_url=fake.url + "/v1", api_key="test", max_retries=0, timeout=10)
 
 
 def _part(req: RecordedRequest) -> tuple[int, int, list[str]]:

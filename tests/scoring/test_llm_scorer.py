@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import openai
 import pytest
@@ -26,23 +25,6 @@ PII_CALL = Transcript(segments=(
     Segment("佐藤", "送付先は〒100-0005 東京都千代田区丸の内1-2-3です。ご予算は年間200万円程度です。", role="customer"),
     Segment("山田", "承知しました。明日までにメールでお見積りをお送りします。", role="rep"),
 ))
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as server:
-        yield server
-
-
-@pytest.fixture(autouse=True)
-def _fresh(fake: FakeOpenAI) -> None:
-    fake.reset()
-    fake.responder = None
-
-
-@pytest.fixture
-def client(fake: FakeOpenAI) -> openai.OpenAI:
-    return openai.OpenAI(base_url=fake.url + "/v1", api_key="test", max_retries=0, timeout=10)
 
 
 def _pii_answer() -> dict:
