@@ -27,6 +27,22 @@ MAX_INLINE_WAIT_S = 10.0
 INLINE_ATTEMPTS = 3
 
 
+class TtlCache:
+    """Settings-like CRM metadata (properties, pipelines, owners, describes) kept a few minutes per connector."""
+
+    def __init__(self, ttl_s: float = 300.0) -> None:
+        self.ttl_s = ttl_s
+        self._items: dict[str, tuple[float, Any]] = {}
+
+    def get(self, key: str, load: Callable[[], T]) -> T:
+        hit = self._items.get(key)
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+        value = load()
+        self._items[key] = (time.monotonic() + self.ttl_s, value)
+        return value
+
+
 def chunks(items: list[T], size: int) -> list[list[T]]:
     """Batches of at most `size` (HubSpot batch APIs take 100, Salesforce collections 200)."""
     return [items[i : i + size] for i in range(0, len(items), size)]

@@ -34,7 +34,7 @@ from hubspot.crm.objects import (
 
 from connector.base import FatalCrmError, RetryableCrmError
 from connector.download import DownloadPolicy, download
-from connector.http import ApiBudget, call_with_retry, chunks, classify_status, is_transport_error
+from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, classify_status, is_transport_error
 from connector.marker import find_marker, with_marker
 from connector.models import ActivityRef, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
 
@@ -79,7 +79,7 @@ class HubSpotCrm:
         # to `connector.http` alone, so the SDK must return every response as it is.
         self.client = HubSpot(access_token=access_token, host=self.api_base, base_url=self.api_base, retry=NO_RETRY)
         self.budget = budget or ApiBudget()
-        self._cache: dict[str, tuple[float, Any]] = {}
+        self._cache = TtlCache(CACHE_TTL_S)
         api = urlparse(self.api_base)
         # A sandbox portal on plain http serves its own file URLs; the real one signs URLs on HubSpot's CDN.
         self.local_sandbox_host = api.hostname if api.scheme == "http" else None
@@ -107,14 +107,6 @@ class HubSpotCrm:
 
         return call_with_retry(once)
 
-    def _cached(self, key: str, load: Callable[[], Any]) -> Any:
-        hit = self._cache.get(key)
-        if hit and hit[0] > time.monotonic():
-            return hit[1]
-        value = load()
-        self._cache[key] = (time.monotonic() + CACHE_TTL_S, value)
-        return value
-
     @property
     def _objects(self) -> Any:
         return self.client.crm.objects
@@ -124,7 +116,7 @@ class HubSpotCrm:
             page = self._call(self.client.crm.properties.core_api.get_all_with_http_info, object_type)
             return frozenset(p.name for p in page.results)
 
-        return self._cached(f"props:{object_type}", load)
+        return self._cache.get(f"props:{object_type}", load)
 
     # -- reads ----------------------------------------------------------------------------------
 
@@ -148,7 +140,7 @@ class HubSpotCrm:
             pipe = self._call(self.client.crm.pipelines.pipelines_api.get_by_id_with_http_info, "deals", pipeline_id)
             return {s.id: {**(s.metadata or {}), "label": s.label} for s in pipe.stages}
 
-        return self._cached(f"pipeline:{pipeline_id}", load)
+        return self._cache.get(f"pipeline:{pipeline_id}", load)
 
     def _owner_name(self, owner_id: str | None) -> str | None:
         if not owner_id:
@@ -158,7 +150,7 @@ class HubSpotCrm:
             owner = self._call(self.client.crm.owners.owners_api.get_by_id_with_http_info, int(owner_id))
             return " ".join(x for x in (owner.last_name, owner.first_name) if x) or owner.email
 
-        return self._cached(f"owner:{owner_id}", load)
+        return self._cache.get(f"owner:{owner_id}", load)
 
     def get_call(self, call_id: str, *, object_type: str = "call") -> CallRef:
         obj = self._call(self._objects.basic_api.get_by_id_with_http_info, "calls", call_id,

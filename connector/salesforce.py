@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import logging
 import tempfile
-import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from datetime import time as dtime
@@ -22,7 +21,7 @@ from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError
 
 from connector.base import CrmAuthError, FatalCrmError, PartialWriteError, RetryableCrmError
-from connector.http import ApiBudget, call_with_retry, chunks, classify_status, is_transport_error
+from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, classify_status, is_transport_error
 from connector.marker import find_marker, with_marker
 from connector.models import ActivityRef, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
 from connector.salesforce_ids import SalesforceIdError, key_prefix, to_18
@@ -64,7 +63,7 @@ class SalesforceCrm:
         self.budget = budget or ApiBudget()
         self.session.hooks["response"].append(lambda resp, *a, **k: self.budget.observe(resp.headers))
         self._sf: Salesforce | None = None
-        self._cache: dict[str, tuple[float, Any]] = {}
+        self._cache = TtlCache(CACHE_TTL_S)
 
     # -- plumbing -------------------------------------------------------------------------------
 
@@ -110,17 +109,9 @@ class SalesforceCrm:
             return RetryableCrmError(f"{message}: daily API limit reached", status=exc.status, retry_after=3600)
         return classify_status(exc.status, {}, message)
 
-    def _cached(self, key: str, load: Callable[[], Any]) -> Any:
-        hit = self._cache.get(key)
-        if hit and hit[0] > time.monotonic():
-            return hit[1]
-        value = load()
-        self._cache[key] = (time.monotonic() + CACHE_TTL_S, value)
-        return value
-
     def _fields(self, sobject: str) -> frozenset[str]:
         """Field names of an sObject (describe once, cached): custom fields are written only if they exist."""
-        return self._cached(f"describe:{sobject}", lambda: frozenset(
+        return self._cache.get(f"describe:{sobject}", lambda: frozenset(
             f["name"] for f in self._call(lambda sf: getattr(sf, sobject).describe())["fields"]))
 
     def _query(self, soql: str) -> list[dict[str, Any]]:
@@ -153,7 +144,7 @@ class SalesforceCrm:
     def _user_name(self, user_id: str | None) -> str | None:
         if not user_id or key_prefix(user_id) != "005":
             return None
-        return self._cached(f"user:{user_id}", lambda: self._call(lambda sf: sf.User.get(user_id)).get("Name"))
+        return self._cache.get(f"user:{user_id}", lambda: self._call(lambda sf: sf.User.get(user_id)).get("Name"))
 
     def get_call(self, call_id: str, *, object_type: str = "task") -> CallRef:
         """A call Task with its files; or a file (version or document) and the deals it is linked to."""

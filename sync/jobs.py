@@ -83,13 +83,18 @@ def _transcript_attachment(call: CallRef) -> Attachment | None:
     return candidates[-1] if candidates else None
 
 
-def fatal_not_retried(fn: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """A fatal CRM error (a 4xx other than 429/409) fails the job at once: retrying cannot fix it."""
+def tenant_job(fn: Callable[[Event, JobContext], dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """An RQ job on one event: its tenant's context loaded (a tenant removed since is a clean skip), and a fatal
+    error (a 4xx other than 429/409, unusable input) failing the job at once, since retrying cannot fix it."""
 
     @functools.wraps(fn)
     def run(event_dict: dict[str, Any]) -> dict[str, Any]:
+        event = Event.from_dict(event_dict)
+        ctx = _context(event)
+        if ctx is None:
+            return {"status": "skipped", "reason": "unknown_tenant"}
         try:
-            return fn(event_dict)
+            return fn(event, ctx)
         except (FatalCrmError, PartialWriteError, SpeechError) as exc:
             if isinstance(exc, FatalCrmError) or not exc.retryable:
                 job = get_current_job()
@@ -101,13 +106,9 @@ def fatal_not_retried(fn: Callable[[dict[str, Any]], dict[str, Any]]) -> Callabl
     return run
 
 
-@fatal_not_retried
-def process_call(event_dict: dict[str, Any]) -> dict[str, Any]:
+@tenant_job
+def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
     """call.logged: fetch the transcript, score it, write note, deal fields and next-action tasks."""
-    event = Event.from_dict(event_dict)
-    ctx = _context(event)
-    if ctx is None:
-        return {"status": "skipped", "reason": "unknown_tenant"}
     call = ctx.crm.get_call(event.object_id, object_type=event.object_type)
     if not call.deal_ids:
         log.info("sync.call.no_deal tenant=%s call=%s", event.tenant, call.id)
@@ -251,13 +252,9 @@ def deal_fields(scorecard: Scorecard, scored_at: datetime) -> dict[str, Any]:
     }
 
 
-@fatal_not_retried
-def handle_stage_change(event_dict: dict[str, Any]) -> dict[str, Any]:
+@tenant_job
+def handle_stage_change(event: Event, ctx: JobContext) -> dict[str, Any]:
     """deal.stage_changed / deal.created: record the transition, then one coaching task per stage entry."""
-    event = Event.from_dict(event_dict)
-    ctx = _context(event)
-    if ctx is None:
-        return {"status": "skipped", "reason": "unknown_tenant"}
     deal = ctx.crm.get_deal(event.object_id)
     stage = str(event.data.get("property_value") or deal.stage)
     state = DealState(ctx.conn, ctx.tenant.id, deal.id)
@@ -290,13 +287,9 @@ def handle_stage_change(event_dict: dict[str, Any]) -> dict[str, Any]:
     return {"status": "done", "stage": stage, "phase": phase, "task": result.action, "sla": sla}
 
 
-@fatal_not_retried
-def handle_activity(event_dict: dict[str, Any]) -> dict[str, Any]:
+@tenant_job
+def handle_activity(event: Event, ctx: JobContext) -> dict[str, Any]:
     """activity.logged (email, meeting, completed task): re-evaluate the SLA rules of the deals it belongs to."""
-    event = Event.from_dict(event_dict)
-    ctx = _context(event)
-    if ctx is None:
-        return {"status": "skipped", "reason": "unknown_tenant"}
     deals = ctx.crm.deals_of(event.object_type, event.object_id)
     results = {}
     for deal_id in deals:
