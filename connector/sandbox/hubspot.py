@@ -66,6 +66,7 @@ from .hubspot_files import bp as files_bp
 from .hubspot_meta import bp as meta_bp
 from .hubspot_objects import bp as objects_bp
 from .hubspot_state import EXTENSION_KEY, HubSpotSandbox, current
+from .hubspot_traffic import fault_error
 from .server import ServerThread
 
 __all__ = ["HubSpotSandbox", "HubSpotSandboxConfig", "create_hubspot_sandbox", "sales_pipeline",
@@ -99,7 +100,7 @@ def _guard() -> None:
         if fault.delay_s:
             time.sleep(fault.delay_s)
         if fault.status is not None:
-            raise fault.error()
+            raise fault_error(fault)
     is_search = request.method == "POST" and request.path.endswith("/search")
     g.rate_headers = sb.limits.admit(search=is_search)
 

@@ -7,15 +7,14 @@ budget (headers `X-HubSpot-RateLimit-*`); search is exempt from the burst window
 from __future__ import annotations
 
 import math
-import random
 import threading
 import time
 from collections import Counter, deque
-from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from .hubspot_config import HubSpotSandboxConfig
+from .faults import Fault, FaultRules
 from .hubspot_errors import ApiError, validation_error
 
 
@@ -87,88 +86,23 @@ _CATEGORY_BY_STATUS = {400: "VALIDATION_ERROR", 401: "INVALID_AUTHENTICATION", 4
                        404: "OBJECT_NOT_FOUND", 409: "CONFLICT", 429: "RATE_LIMITS"}
 
 
-@dataclass
-class Fault:
-    """One injected fault: answer `status` (and/or sleep `delay_s`) for matching requests, by rate or count."""
-
-    id: int
-    status: int | None = None
-    rate: float | None = None
-    count: int | None = None
-    path_prefix: str = "/"
-    method: str | None = None
-    retry_after: int | None = None
-    delay_s: float = 0.0
-
-    def error(self) -> ApiError:
-        """The error answer of this fault, in HubSpot's shape (429s with Retry-After)."""
-        retry_after = {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
-        if self.status == 429:
-            return ApiError(429, "RATE_LIMITS", "You have reached your ten_secondly_rolling limit.",
-                            headers=retry_after or {"Retry-After": "1"},
-                            extra={"errorType": "RATE_LIMIT", "policyName": "TEN_SECONDLY_ROLLING"})
-        category = _CATEGORY_BY_STATUS.get(self.status or 500, "INTERNAL_ERROR")
-        message = "internal error" if (self.status or 500) >= 500 else f"Injected fault ({self.status})"
-        return ApiError(self.status or 500, category, message, headers=retry_after)
+def fault_error(fault: Fault) -> ApiError:
+    """The error answer of an injected fault, in HubSpot's shape (429s with Retry-After)."""
+    retry_after = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+    if fault.status == 429:
+        return ApiError(429, "RATE_LIMITS", "You have reached your ten_secondly_rolling limit.",
+                        headers=retry_after or {"Retry-After": "1"},
+                        extra={"errorType": "RATE_LIMIT", "policyName": "TEN_SECONDLY_ROLLING"})
+    category = _CATEGORY_BY_STATUS.get(fault.status or 500, "INTERNAL_ERROR")
+    message = "internal error" if (fault.status or 500) >= 500 else f"Injected fault ({fault.status})"
+    return ApiError(fault.status or 500, category, message, headers=retry_after)
 
 
-class FaultInjector:
-    """Faults matched in the order added; a counted fault disappears once used up."""
+class FaultInjector(FaultRules):
+    """HubSpot's fault rules: invalid control-API bodies answer HubSpot's VALIDATION_ERROR."""
 
     def __init__(self, seed: int | None = None) -> None:
-        self._lock = threading.Lock()
-        self._rng = random.Random(seed)
-        self._faults: list[Fault] = []
-        self._next_id = 1
-
-    def add(self, body: dict[str, Any]) -> Fault:
-        """Validate a control-API body and register the fault."""
-        status = body.get("status")
-        if status is not None and (not isinstance(status, int) or not 400 <= status <= 599):
-            raise validation_error("status must be an HTTP error status (400-599)")
-        rate = body.get("rate")
-        if rate is not None and not (isinstance(rate, (int, float)) and 0 <= rate <= 1):
-            raise validation_error("rate must be between 0 and 1")
-        count = body.get("count")
-        if count is not None and (not isinstance(count, int) or count < 1):
-            raise validation_error("count must be a positive integer")
-        retry_after = body.get("retry_after")
-        if retry_after is not None and (not isinstance(retry_after, int) or retry_after < 0):
-            raise validation_error("retry_after must be a whole number of seconds (as in HubSpot's Retry-After)")
-        delay = float(body.get("delay_s") or 0)
-        if status is None and delay <= 0:
-            raise validation_error("a fault needs a status, a delay_s, or both")
-        with self._lock:
-            fault = Fault(self._next_id, status, rate, count, body.get("path_prefix") or "/",
-                          (body.get("method") or "").upper() or None, retry_after, delay)
-            self._next_id += 1
-            self._faults.append(fault)
-            return fault
-
-    def clear(self) -> None:
-        """Disarm every fault."""
-        with self._lock:
-            self._faults.clear()
-
-    def list(self) -> list[dict[str, Any]]:
-        """The armed faults as JSON-ready dicts."""
-        with self._lock:
-            return [asdict(f) for f in self._faults]
-
-    def pick(self, method: str, path: str) -> Fault | None:
-        """The fault that fires for this request, if any (consuming one use of a counted fault)."""
-        with self._lock:
-            for fault in list(self._faults):
-                if not path.startswith(fault.path_prefix) or (fault.method and fault.method != method):
-                    continue
-                if fault.count is not None:
-                    fault.count -= 1
-                    if fault.count <= 0:
-                        self._faults.remove(fault)
-                    return fault
-                if fault.rate is None or self._rng.random() < fault.rate:
-                    return fault
-            return None
+        super().__init__(seed, invalid=validation_error)
 
 
 class CallCounter:

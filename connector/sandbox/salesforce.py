@@ -75,6 +75,7 @@ from .salesforce_errors import SfError, invalid_session, not_found
 from .salesforce_ids import to18
 from .salesforce_rest import bp as rest_bp
 from .salesforce_state import EXTENSION_KEY, SalesforceSandbox, current
+from .salesforce_traffic import fault_error
 from .salesforce_tls import make_self_signed_cert, server_context
 from .server import ServerThread
 
@@ -105,7 +106,7 @@ def _guard() -> None:
         if fault.delay_s:
             time.sleep(fault.delay_s)
         if fault.status is not None:
-            raise fault.error()
+            raise fault_error(fault)
     sb.usage.admit()
 
 
