@@ -60,7 +60,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     conn = _redis()
     tenants = [args.tenant] if args.tenant else TenantRegistry(conn, os.environ.get("DEALCOACH_SECRET_KEY", "")).list_ids()
-    results = [sweep(conn, t, now=datetime.now(timezone.utc), dry_run=args.dry_run) for t in tenants]
+    results = [sweep(conn, t, now=clock.now(), dry_run=args.dry_run) for t in tenants]
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2, default=str))
         return 0

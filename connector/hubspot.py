@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,6 +31,7 @@ from hubspot.crm.objects import (
     SimplePublicObjectInputForCreate,
 )
 
+from connector import clock
 from connector.base import FatalCrmError, RetryableCrmError
 from connector.download import DownloadPolicy, download
 from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, classify_status, is_transport_error
@@ -267,7 +267,7 @@ class HubSpotCrm:
 
     def list_open_deals(self) -> list[str]:
         """Open deals plus deals closed in the last 400 days, via search (two OR-ed filter groups, paged)."""
-        since = str(int((time.time() - 400 * 86400) * 1000))
+        since = str(int((clock.now().timestamp() - 400 * 86400) * 1000))
         groups = [{"filters": [{"propertyName": "hs_is_closed", "operator": "EQ", "value": "false"}]},
                   {"filters": [{"propertyName": "closedate", "operator": "GTE", "value": since}]}]
         ids: list[str] = []

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Literal
 
+from connector import clock
+
 Provider = Literal["hubspot", "salesforce"]
 
 EVENT_KINDS = (
@@ -145,7 +147,7 @@ class NoteSpec:
     title: str = ""
     call_id: str | None = None
     owner_id: str | None = None
-    timestamp: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    timestamp: datetime = field(default_factory=clock.now)
 
 
 @dataclass(frozen=True)

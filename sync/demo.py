@@ -16,6 +16,8 @@ from typing import Any, TextIO
 
 import fakeredis
 
+from connector import clock
+
 from connector.sandbox.hubspot import HubSpotSandboxConfig, sales_pipeline
 from scoring.render import html_to_text
 from sync.embedded import EmbeddedStack, embedded_stack
@@ -115,7 +117,7 @@ def _salesforce_demo(conn: Any, secret_key: str, out: TextIO, verbose: bool) -> 
 
 
 def _call_time() -> datetime:
-    return datetime.now(JST).replace(microsecond=0) - timedelta(hours=1)
+    return clock.now().astimezone(JST).replace(microsecond=0) - timedelta(hours=1)
 
 
 def run_demo(*, verbose: bool = False, out: TextIO = sys.stdout, conn: Any = None) -> int:

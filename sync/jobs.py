@@ -19,6 +19,7 @@ from typing import Any
 import redis
 from rq import get_current_job
 
+from connector import clock
 from connector.base import Crm, FatalCrmError, PartialWriteError
 from connector.models import Attachment, CallRef, Deal, Event, NoteSpec, TaskSpec, TenantSettings, Transcript
 from connector.tenants import Tenant, TenantRegistry, crm_for
@@ -50,6 +51,7 @@ class JobContext:
     conn: redis.Redis
     tenant: Tenant
     crm: Crm
+    now: datetime
 
 
 def _context(event: Event) -> JobContext | None:
@@ -61,7 +63,7 @@ def _context(event: Event) -> JobContext | None:
     if tenant is None:
         log.warning("sync.tenant.gone tenant=%s event=%s", event.tenant, event.event_id)
         return None
-    return JobContext(conn=conn, tenant=tenant, crm=crm_for(tenant))
+    return JobContext(conn=conn, tenant=tenant, crm=crm_for(tenant), now=clock.now())
 
 
 _LLM: dict[str, LlmScorer | None] = {}
@@ -150,7 +152,7 @@ def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
                                                         transcript=transcript if speech is not None else None)
         card = scorecard.to_dict()
         # The transcript's length gives the end; a call logged as it ended cannot end in the future.
-        ended = min(call_at + timedelta(seconds=float(card["metrics"].get("duration_s") or 0)), datetime.now(timezone.utc))
+        ended = min(call_at + timedelta(seconds=float(card["metrics"].get("duration_s") or 0)), ctx.now)
         record_sla_event(ctx.conn, ctx.tenant.id, deal.id, f"call-{call.id}", {
             "kind": "call.logged", "at": call_at.isoformat(), "ended_at": ended.isoformat(), "title": call.title,
             "commitments": card["commitments"], "bant": card["bant"], "email_draft": card["email_draft"],
@@ -311,7 +313,7 @@ def sla_context(conn: redis.Redis, tenant: Tenant, crm: Crm) -> SlaContext:
 
 
 def _sla(ctx: JobContext, deal: Deal) -> dict[str, int] | None:
-    """Apply the SLA rules to one deal now (the job's single clock read), when the tenant has them on."""
+    """Apply the SLA rules to one deal at the job's `now` (read once from the clock seam), when the tenant has them on."""
     if not ctx.tenant.settings.sla_enabled:
         return None
-    return run_sla(sla_context(ctx.conn, ctx.tenant, ctx.crm), deal, now=datetime.now(timezone.utc))["applied"]
+    return run_sla(sla_context(ctx.conn, ctx.tenant, ctx.crm), deal, now=ctx.now)["applied"]

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import redis
 from rq import Queue, get_current_job
 from rq.exceptions import DuplicateJobError
 
+from connector import clock
 from connector.base import CrmError
 from connector.tenants import TenantRegistry, crm_for
 from sync.jobs import sla_context
@@ -54,7 +55,7 @@ def sweep_tenant(tenant_id: str) -> dict[str, Any]:
     job = get_current_job()
     if job is None:
         raise RuntimeError("sweep_tenant runs inside an RQ worker; use `dealcoach sweep` from a shell")
-    result = sweep(job.connection, tenant_id, now=datetime.now(timezone.utc))
+    result = sweep(job.connection, tenant_id, now=clock.now())
     return {k: v for k, v in result.items() if k != "deals"} | {"deals": len(result.get("deals", []))}
 
 
@@ -62,7 +63,7 @@ def enqueue_sweeps() -> int:
     """Cron job: queue one sweep per tenant for the current period (ids `sweep-<tenant>-<period>`)."""
     job = get_current_job()
     conn = job.connection if job is not None else redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
-    period = int(datetime.now(timezone.utc).timestamp()) // SWEEP_INTERVAL_S
+    period = int(clock.now().timestamp()) // SWEEP_INTERVAL_S
     queue = Queue(SYNC, connection=conn)
     queued = 0
     for tenant_id in TenantRegistry(conn, os.environ.get("DEALCOACH_SECRET_KEY", "")).list_ids():

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 from redis.exceptions import RedisError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from connector import clock
 from connector.models import Event
 from connector.salesforce_ids import SalesforceIdError, key_prefix, to_18
 from connector.tenants import tenant_id
@@ -61,7 +62,7 @@ def _when(fields: dict[str, str]) -> datetime:
                 return datetime.fromisoformat(value.replace("Z", "+00:00"))
             except ValueError:
                 continue
-    return datetime.now(timezone.utc)
+    return clock.now()
 
 
 def _kind_of(n: Notification) -> tuple[str, str, str] | None:
@@ -160,7 +161,7 @@ def _json_events(payload: Any) -> list[Event]:
         if kind is None or not all(isinstance(v, str) and v for v in (org_id, event_id, object_id)):
             raise ValueError(f"event {i} needs orgId, eventId, objectId and a known kind")
         when = datetime.fromisoformat(str(item.get("occurredAt") or "").replace("Z", "+00:00")) \
-            if item.get("occurredAt") else datetime.now(timezone.utc)
+            if item.get("occurredAt") else clock.now()
         if when.tzinfo is None:
             raise ValueError(f"event {i} occurredAt has no UTC offset")
         fields = item.get("fields") if isinstance(item.get("fields"), dict) else {}

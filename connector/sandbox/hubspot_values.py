@@ -7,9 +7,10 @@ best approximation (HubSpot answers 400 VALIDATION_ERROR in all these cases).
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timezone
 from typing import Any
+
+from connector import clock
 
 # HubSpot caps note bodies (and text values) at 65,536 characters.
 NOTE_BODY_MAX = 65_536
@@ -17,8 +18,8 @@ STRING_MAX = 65_536
 
 
 def now_ms() -> int:
-    """Current time in ms since the epoch, HubSpot's unit for timestamps."""
-    return int(time.time() * 1000)
+    """Current time in ms since the epoch, HubSpot's unit for timestamps (from the process clock seam)."""
+    return int(clock.now().timestamp() * 1000)
 
 
 def iso_ms(ms: int) -> str:

@@ -13,6 +13,8 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from connector import clock
+
 from .salesforce_errors import DmlError
 from .salesforce_ids import to18
 from .salesforce_schema import NUMBER_TYPES, STRING_TYPES, FieldDef
@@ -23,7 +25,7 @@ _DATETIME = re.compile(
 
 def now() -> datetime:
     """The current time in UTC at Salesforce's precision (milliseconds)."""
-    t = datetime.now(timezone.utc)
+    t = clock.now()
     return t.replace(microsecond=t.microsecond // 1000 * 1000)
 
 
