@@ -10,8 +10,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from typing import TypeVar
 
 Clock = Callable[[], datetime]
+C = TypeVar("C", bound=Clock)
 
 
 def system_clock() -> datetime:
@@ -53,7 +55,7 @@ def install(clock: Clock) -> Clock:
 
 
 @contextmanager
-def using(clock: Clock) -> Iterator[Clock]:
+def using(clock: C) -> Iterator[C]:
     """Run a block (an embedded stack, a test) on `clock`, restoring the previous clock afterwards."""
     previous = install(clock)
     try:

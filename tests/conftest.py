@@ -9,13 +9,19 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 import redis
 
+from connector import clock
+
 FIXTURES = Path(__file__).parent / "fixtures"
 TEST_SECRET_KEY = "test-secret-key-not-for-production"
+# The instant every test starts at (a Friday afternoon in Tokyo). Set DEALCOACH_TEST_NOW to run the whole suite
+# at another instant (a 29 February, a year-end, a holiday week): no test may depend on the wall clock's date.
+TEST_NOW = datetime.fromisoformat(os.environ.get("DEALCOACH_TEST_NOW") or "2026-11-20T15:00:00+09:00")
 
 
 def free_port() -> int:
@@ -84,3 +90,10 @@ def redis_conn(redis_server: RedisServer) -> Iterator[redis.Redis]:
 @pytest.fixture(autouse=True)
 def _secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEALCOACH_SECRET_KEY", os.environ.get("DEALCOACH_TEST_SECRET_KEY", TEST_SECRET_KEY))
+
+
+@pytest.fixture(autouse=True)
+def world_clock() -> Iterator[clock.AnchoredClock]:
+    """Jobs, sweeps, the webhook app and the sandboxes all read this clock: it starts at TEST_NOW and ticks."""
+    with clock.using(clock.AnchoredClock(TEST_NOW)) as anchored:
+        yield anchored

@@ -3,7 +3,7 @@ write scores and follow-up tasks through the real SDK, then assert on the contro
 
 from __future__ import annotations
 
-import time
+from datetime import timedelta
 from typing import Any
 
 import requests
@@ -11,14 +11,19 @@ from hubspot.crm.deals import Filter, FilterGroup, PublicObjectSearchRequest, Si
 from hubspot.crm.objects import AssociationSpec, PublicAssociationsForObject, PublicObjectId
 from hubspot.crm.objects import SimplePublicObjectInputForCreate as Create
 
+from connector import clock
 from connector.sandbox.hubspot import HubSpotSandboxConfig, start_hubspot_sandbox
 
 DAY_MS = 86_400_000
 TRANSCRIPT = "WEBVTT\n\n00:00.000 --> 00:04.000\n<v 山田>御社の課題を教えてください。\n"
 
 
+def _now_ms() -> int:
+    return int(clock.now().timestamp() * 1000)
+
+
 def _iso_days_ago(days: int) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - days * 86_400))
+    return (clock.now() - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def test_demo_flow(client: Any, sandbox: Any) -> None:
@@ -44,7 +49,7 @@ def test_demo_flow(client: Any, sandbox: Any) -> None:
     assert requests.get(signed.url, timeout=5).content.decode() == TRANSCRIPT
 
     # The SLA sweep: open deals without activity for 14 days.
-    cutoff = str(int(time.time() * 1000) - 14 * DAY_MS)
+    cutoff = str(_now_ms() - 14 * DAY_MS)
     stale = client.crm.deals.search_api.do_search(public_object_search_request=PublicObjectSearchRequest(
         filter_groups=[FilterGroup(filters=[Filter(property_name="notes_last_updated", operator="LT", value=cutoff),
                                             Filter(property_name="hs_is_closed", operator="EQ", value="false")])],
@@ -54,10 +59,10 @@ def test_demo_flow(client: Any, sandbox: Any) -> None:
     # Write back the scorecard and a follow-up task for the owner.
     client.crm.deals.basic_api.update(deal_id, simple_public_object_input=SimplePublicObjectInput(properties={
         "dealcoach_score": "72", "dealcoach_deal_state": "wadai",
-        "dealcoach_last_scored_at": str(int(time.time() * 1000)),
+        "dealcoach_last_scored_at": str(_now_ms()),
         "dealcoach_bant": "budget: found; authority: not found"}))
     task = client.crm.objects.tasks.basic_api.create(simple_public_object_input_for_create=Create(
-        properties={"hs_timestamp": str(int(time.time() * 1000) + DAY_MS), "hs_task_subject": "A社へ見積を送付",
+        properties={"hs_timestamp": str(_now_ms() + DAY_MS), "hs_task_subject": "A社へ見積を送付",
                     "hs_task_type": "TODO", "hs_task_priority": "HIGH", "hubspot_owner_id": "75000001",
                     "dealcoach_key": f"followup:{deal_id}:{call_id}"},
         associations=[PublicAssociationsForObject(to=PublicObjectId(id=deal_id), types=[

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
+from connector import clock
 from connector.sandbox.salesforce import SalesforceSandboxConfig, start_salesforce_sandbox
 from connector.sandbox.salesforce_client import SandboxOrg
 from connector.sandbox.salesforce_config import REP_USER_ID
@@ -17,7 +18,7 @@ JST = datetime.timezone(datetime.timedelta(hours=9))
 
 
 def _days_ago(n: int) -> str:
-    return (datetime.datetime.now(JST).date() - datetime.timedelta(days=n)).isoformat()
+    return (clock.now().astimezone(JST).date() - datetime.timedelta(days=n)).isoformat()
 
 
 def _opp(name: str, stage: str = "Qualification", **extra: Any) -> dict[str, Any]:
