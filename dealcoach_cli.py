@@ -53,8 +53,7 @@ def cmd_cron(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from datetime import datetime, timezone
-
+    from connector import clock
     from connector.tenants import TenantRegistry
     from sync.sweep import sweep
 

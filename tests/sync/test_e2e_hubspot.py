@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -13,15 +13,16 @@ import redis
 from rq import Queue, SimpleWorker
 from rq.registry import FailedJobRegistry
 
+from connector import clock
 from connector.models import Event
 from connector.sandbox.hubspot import HubSpotSandboxConfig
 from sync.embedded import EmbeddedStack, embedded_stack
 from sync.queue import SCORING, enqueue_events
-from tests.conftest import FIXTURES, TEST_SECRET_KEY
+from tests.conftest import FIXTURES, TEST_NOW, TEST_SECRET_KEY
 
 REP = "75000001"
 TRANSCRIPT = FIXTURES / "transcripts" / "discovery_good.ja.vtt"
-CALL_AT = datetime(2026, 11, 20, 14, 0, tzinfo=timezone(timedelta(hours=9)))
+CALL_AT = TEST_NOW - timedelta(hours=1)
 
 
 @pytest.fixture
@@ -60,7 +61,7 @@ def test_call_becomes_scorecard_note_tasks_and_deal_fields(stack: EmbeddedStack)
     assert props["dealcoach_score"] not in (None, "")
     assert 0 <= float(props["dealcoach_score"]) <= 100
     assert props["dealcoach_bant"].startswith("B")
-    assert props["dealcoach_last_scored_at"].startswith("2026-11-20T05:00:00")
+    assert props["dealcoach_last_scored_at"].startswith(CALL_AT.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S"))
 
 
 def test_three_deliveries_and_a_rerun_write_nothing_twice(stack: EmbeddedStack, redis_conn: redis.Redis) -> None:
@@ -137,7 +138,7 @@ def test_late_stage_event_is_recorded_without_a_task(stack: EmbeddedStack, redis
     stack.drain()
     before = len(stack.tasks_on(deal))
     late = Event(kind="deal.stage_changed", tenant=stack.tenant, event_id="late-1", object_id=deal,
-                 occurred_at=datetime.now(timezone.utc) - timedelta(days=2), data={"property_value": "qualifiedtobuy"})
+                 occurred_at=clock.now() - timedelta(days=2), data={"property_value": "qualifiedtobuy"})
     enqueue_events(redis_conn, [late])
     stack.run_worker()
     assert len(stack.tasks_on(deal)) == before
@@ -174,7 +175,7 @@ def test_persistent_failure_lands_in_retry_and_recovers_without_duplicates(stack
 
 def test_unknown_tenant_event_in_queue_is_skipped_cleanly(redis_conn: redis.Redis) -> None:
     event = Event(kind="call.logged", tenant="hubspot:999", event_id="x", object_id="1",
-                  occurred_at=datetime.now(timezone.utc), object_type="call")
+                  occurred_at=clock.now(), object_type="call")
     enqueue_events(redis_conn, [event])
     SimpleWorker([Queue(SCORING, connection=redis_conn)], connection=redis_conn).work(burst=True)
     job = Queue(SCORING, connection=redis_conn).fetch_job("hubspot-999-evt-x")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -12,12 +12,12 @@ import redis
 import sync.recording
 from sync.embedded import EmbeddedStack, embedded_stack
 from tests.audio.generate import MISSING, a_call
-from tests.conftest import TEST_SECRET_KEY
+from tests.conftest import TEST_NOW, TEST_SECRET_KEY
 from tests.fakes.speech_server import FakeSpeech, diarized_results
 
 pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"needs Debian packages for {', '.join(MISSING)} (.ci/run installs them)")
 REP = "75000001"
-CALL_AT = datetime.now(timezone(timedelta(hours=9))).replace(microsecond=0) - timedelta(hours=1)
+CALL_AT = TEST_NOW - timedelta(hours=1)
 RECOGNIZED = [(1, [("株式会社ミライクラウドの山田と申します。", 0.0, 3.0)]),
               (2, [("ご予算は来月決まる予定です。", 3.5, 6.0)])]
 

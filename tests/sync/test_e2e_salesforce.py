@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 import redis
 
 from sync.embedded_salesforce import SalesforceStack, salesforce_stack
-from tests.conftest import FIXTURES, TEST_SECRET_KEY
+from tests.conftest import FIXTURES, TEST_NOW, TEST_SECRET_KEY
 
 TRANSCRIPT = FIXTURES / "transcripts" / "discovery_good.ja.vtt"
-CALL_AT = datetime(2026, 11, 20, 14, 0, tzinfo=timezone(timedelta(hours=9)))
+CALL_AT = TEST_NOW - timedelta(hours=1)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import redis
 from hubspot.crm.objects import (AssociationSpec, PublicAssociationsForObject, PublicObjectId, SimplePublicObjectInput,
                                  SimplePublicObjectInputForCreate)
 
+from connector import clock
 from connector.models import TenantSettings
 from sync.embedded import EmbeddedStack, embedded_stack
 from sync.embedded_salesforce import SalesforceStack, salesforce_stack
@@ -23,8 +24,8 @@ JST = timezone(timedelta(hours=9))
 
 
 def recent_call_time() -> datetime:
-    """Two hours ago: every rule is evaluated relative to the real clock, so the call must be recent."""
-    return datetime.now(JST).replace(microsecond=0) - timedelta(hours=2)
+    """Two hours before the test clock's now: every rule is evaluated relative to the injected clock."""
+    return clock.now().astimezone(JST).replace(microsecond=0) - timedelta(hours=2)
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def test_thank_you_task_is_created_and_closed_by_the_email(hub: EmbeddedStack) -
     assert "議事録" in thanks["hs_task_body"] or "御礼" in thanks["hs_task_subject"]
     assert not [t for t in hub.tasks_on(deal) if "/next-send_minutes_email" in t["hs_task_body"]], "no duplicate"
     hub.hubspot.crm.objects.emails.basic_api.create(SimplePublicObjectInputForCreate(
-        properties={"hs_timestamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        properties={"hs_timestamp": clock.now().strftime("%Y-%m-%dT%H:%M:%S.000Z"),
                     "hs_email_direction": "EMAIL", "hs_email_subject": "本日の御礼と議事録", "hubspot_owner_id": REP},
         associations=[PublicAssociationsForObject(to=PublicObjectId(id=deal), types=[
             AssociationSpec(association_category="HUBSPOT_DEFINED", association_type_id=210)])]))
@@ -67,8 +68,8 @@ def test_rep_completed_task_stays_done_and_sweeps_are_idempotent(hub: EmbeddedSt
     hub.hubspot.crm.objects.tasks.basic_api.update(done["id"], SimplePublicObjectInput(properties={"hs_task_status": "COMPLETED"}))
     hub.drain()
     creates = hub.control("GET", "writes", params={"objectType": "tasks", "action": "create"})["total"]
-    first = sweep(redis_conn, hub.tenant, now=datetime.now(timezone.utc))
-    second = sweep(redis_conn, hub.tenant, now=datetime.now(timezone.utc))
+    first = sweep(redis_conn, hub.tenant, now=clock.now())
+    second = sweep(redis_conn, hub.tenant, now=clock.now())
     assert first["status"] == second["status"] == "done" and not first["failed"]
     assert second["applied"] == {"created": 0, "updated": 0, "closed": 0}
     assert hub.control("GET", "writes", params={"objectType": "tasks", "action": "create"})["total"] == creates
@@ -76,16 +77,16 @@ def test_rep_completed_task_stays_done_and_sweeps_are_idempotent(hub: EmbeddedSt
 
 
 def test_stale_important_deal_alerts_owner_and_manager_by_sweep(hub: EmbeddedStack, redis_conn: redis.Redis) -> None:
-    month_ago = int((datetime.now(timezone.utc) - timedelta(days=30)).timestamp() * 1000)
+    month_ago = int((clock.now() - timedelta(days=30)).timestamp() * 1000)
     seeded = hub.control("POST", "seed", json={"deals": [{"properties": {
         "dealname": "放置案件", "dealstage": "decisionmakerboughtin", "pipeline": "default", "hubspot_owner_id": REP,
         "amount": "3000000", "createdate": str(month_ago), "notes_last_updated": str(month_ago)}}]})
     deal = seeded["deals"][0]
-    dry = sweep(redis_conn, hub.tenant, now=datetime.now(timezone.utc), dry_run=True)
+    dry = sweep(redis_conn, hub.tenant, now=clock.now(), dry_run=True)
     planned = [t for d in dry["deals"] if d["deal"] == deal for t in d["plan"]["create"]]
     assert {t["owner"] for t in planned if t["rule"] == "stale_deal"} == {REP, MANAGER}
     assert sla_tasks(hub, deal) == [], "a dry run writes nothing"
-    sweep(redis_conn, hub.tenant, now=datetime.now(timezone.utc))
+    sweep(redis_conn, hub.tenant, now=clock.now())
     stale = sla_tasks(hub, deal, "stale_deal")
     assert {t["hubspot_owner_id"] for t in stale} == {REP, MANAGER}
 
@@ -111,13 +112,13 @@ def test_salesforce_thank_you_task_closed_by_a_logged_email_at_the_next_sweep(sf
     thanks = [t for t in sfdc.tasks_on(opp) if "/sla-thank_you_minutes" in (t["Description"] or "")]
     assert len(thanks) == 1 and thanks[0]["Status"] == "Not Started" and thanks[0]["ReminderDateTime"]
     sfdc.sf.Task.create({"Subject": "Email: 御礼と議事録", "TaskSubtype": "Email", "Status": "Completed", "WhatId": opp})
-    result = sweep(redis_conn, sfdc.tenant, now=datetime.now(timezone.utc))
+    result = sweep(redis_conn, sfdc.tenant, now=clock.now())
     assert result["applied"]["closed"] >= 1, json.dumps(result["applied"])
     assert sfdc.sf.Task.get(thanks[0]["Id"])["Status"] == "Completed"
     before = len(sfdc.tasks_on(opp))
     sfdc.control("POST", "outbound/redeliver", {"channel": "outbound"})
     sfdc.drain()
-    again = sweep(redis_conn, sfdc.tenant, now=datetime.now(timezone.utc))
+    again = sweep(redis_conn, sfdc.tenant, now=clock.now())
     assert again["applied"] == {"created": 0, "updated": 0, "closed": 0} and len(sfdc.tasks_on(opp)) == before
     assert sfdc.sf.Task.get(thanks[0]["Id"])["Status"] == "Completed", "a closed task is never reopened"
 

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 import redis
 from rq import Queue
 
+from connector import clock
 from connector.models import Event
 from sync.queue import EVENTS, SCORING, enqueue_events, job_id_for
 
@@ -20,13 +21,13 @@ def _events(n: int) -> list[Event]:
 
 def test_job_ids_are_rq_safe() -> None:
     event = Event(kind="call.logged", tenant="salesforce:00D5g000004XyZaEAK", event_id="04l5g0:abc/def",
-                  object_id="1", occurred_at=datetime.now(timezone.utc))
+                  object_id="1", occurred_at=clock.now())
     assert job_id_for(event) == "salesforce-00D5g000004XyZaEAK-evt-04l5g0_abc_def"
 
 
 def test_batch_is_routed_to_its_queues(redis_conn: redis.Redis) -> None:
     unrouted = Event(kind="deal.closed_won", tenant="hubspot:62515", event_id="a", object_id="1",
-                     occurred_at=datetime.now(timezone.utc))
+                     occurred_at=clock.now())
     result = enqueue_events(redis_conn, [*_events(10), unrouted])
     assert (result.queued, result.duplicates, result.unrouted) == (10, 0, 1)
     assert len(Queue(SCORING, connection=redis_conn)) == 5
