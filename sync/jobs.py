@@ -167,8 +167,8 @@ def _write_problem_note(ctx: JobContext, call: CallRef, message: str) -> None:
     for deal_id in call.deal_ids:
         spec = NoteSpec(key=f"{ctx.tenant.id}/deal-{deal_id}/call-{call.id}/problem", deal_id=deal_id, call_id=call.id,
                         title=title, body_html=f"<p><b>{html.escape(title)}</b></p><p>{html.escape(message)}</p>")
-        with deal_lock(ctx.conn, ctx.tenant.id, deal_id):
-            Writeback(ctx.conn, ctx.crm, ctx.tenant.id, deal_id).upsert_note(spec)
+        with deal_lock(ctx.conn, ctx.tenant.id, deal_id) as fence:
+            Writeback(ctx.conn, ctx.crm, ctx.tenant.id, deal_id, fence=fence).upsert_note(spec)
 
 
 def _transcript_note(ctx: JobContext, deal: Deal, call: CallRef, transcript: Transcript) -> NoteSpec:
@@ -212,8 +212,8 @@ def _write_call_results(ctx: JobContext, deal: Deal, call: CallRef, call_at: dat
                 priority="HIGH" if float(action.get("due_in_hours") or 24) <= 24 else "MEDIUM",
             ))
     state = DealState(ctx.conn, tenant.id, deal.id)
-    with deal_lock(ctx.conn, tenant.id, deal.id):
-        wb = Writeback(ctx.conn, ctx.crm, tenant.id, deal.id)
+    with deal_lock(ctx.conn, tenant.id, deal.id) as fence:
+        wb = Writeback(ctx.conn, ctx.crm, tenant.id, deal.id, fence=fence)
         note_result = wb.upsert_note(note)
         if transcript is not None:
             wb.upsert_note(_transcript_note(ctx, deal, call, transcript))
@@ -222,6 +222,7 @@ def _write_call_results(ctx: JobContext, deal: Deal, call: CallRef, call_at: dat
         wanted = deal_fields(scorecard, call_at)
         fields: list[str] = []
         if newest and not state.fields_unchanged(wanted):
+            fence.check()
             fields = ctx.crm.update_deal(deal.id, wanted)
             state.remember_fields(wanted)
     if not newest:
@@ -254,39 +255,61 @@ def deal_fields(scorecard: Scorecard, scored_at: datetime) -> dict[str, Any]:
     }
 
 
+def _stage_entry_named(event: Event, deal: Deal) -> tuple[str, datetime] | None:
+    """The stage entry an event reports: the stage it names at the time it gives.
+
+    A creation event names no stage. It then stands for the current stage's entry only where the CRM itself dates
+    that entry (Salesforce OpportunityHistory, HubSpot's date-entered property); otherwise the deal may have moved
+    on before the worker ran, and pairing today's stage with the creation time would invent an entry (HubSpot also
+    sends the initial `dealstage` as a property change, which reports the real one).
+    """
+    named = event.data.get("property_value")
+    if named:
+        return str(named), event.occurred_at
+    if deal.stage and deal.stage_entered_at is not None:
+        return deal.stage, deal.stage_entered_at
+    return None
+
+
 @tenant_job
 def handle_stage_change(event: Event, ctx: JobContext) -> dict[str, Any]:
-    """deal.stage_changed / deal.created: record the transition, then one coaching task per stage entry."""
+    """deal.stage_changed / deal.created: record the stage entry, then one coaching task per entry of the current stage."""
     deal = ctx.crm.get_deal(event.object_id)
-    stage = str(event.data.get("property_value") or deal.stage)
+    named = _stage_entry_named(event, deal)
     state = DealState(ctx.conn, ctx.tenant.id, deal.id)
-    entered = state.record_stage_entry(stage, event.occurred_at, event.event_id)
-    if entered and stage == deal.stage:
+    entry = state.record_stage_entry(named[0], named[1], event.event_id) if named else None
+    # The CRM's own entry time names the entry whichever event reports it; Redis's first observation otherwise.
+    entered_at = (deal.stage_entered_at or entry.at) if entry is not None and entry.stage == deal.stage else None
+    if entered_at is not None:
         kind = ("deal.closed_won" if deal.is_won else "deal.closed_lost") if deal.is_closed else "deal.stage_changed"
-        record_sla_event(ctx.conn, ctx.tenant.id, deal.id, f"stage-{event.event_id}",
-                         {"kind": kind, "at": event.occurred_at.isoformat(), "stage": stage})
+        record_sla_event(ctx.conn, ctx.tenant.id, deal.id, f"stage-{deal.stage}-{_ms(entered_at)}",
+                         {"kind": kind, "at": entered_at.isoformat(), "stage": deal.stage})
     sla = _sla(ctx, deal)
-    if not entered or stage != deal.stage:
+    stage = named[0] if named else None
+    if entered_at is None:
         log.info("sync.stage.superseded tenant=%s deal=%s stage=%s current=%s", ctx.tenant.id, deal.id, stage, deal.stage)
         return {"status": "recorded", "stage": stage, "task": None, "sla": sla}
     stage_map = load_stage_map(ctx.tenant.provider)
-    phase = stage_map.phase_for(stage)
+    phase = stage_map.phase_for(deal.stage)
     settings = ctx.tenant.settings
     if phase is None or deal.is_closed or not settings.stage_tasks:
-        return {"status": "recorded", "stage": stage, "task": None, "sla": sla}
+        return {"status": "recorded", "stage": deal.stage, "task": None, "sla": sla}
     rubric = load_rubric_or_reference(settings.rubric, settings.language)
     latest = state.latest_scorecard()
     scorecard = Scorecard.from_dict(latest) if latest else None
     subject, body = render_stage_task(phase, rubric=rubric, scorecard=scorecard, lang=settings.language,
-                                      stage_label=deal.stage_label or stage_map.label(stage, settings.language) or stage)
-    entered_ms = int(event.occurred_at.timestamp() * 1000)
+                                      stage_label=deal.stage_label or stage_map.label(deal.stage, settings.language) or deal.stage)
     spec = TaskSpec(
-        key=f"{ctx.tenant.id}/deal-{deal.id}/stage-{stage}/entered-{entered_ms}", deal_id=deal.id,
-        owner_id=deal.owner_id, subject=subject, body=body, due=business_due(settings, event.occurred_at, 24),
+        key=f"{ctx.tenant.id}/deal-{deal.id}/stage-{deal.stage}/entered-{_ms(entered_at)}", deal_id=deal.id,
+        owner_id=deal.owner_id, subject=subject, body=body, due=business_due(settings, entered_at, 24),
     )
-    with deal_lock(ctx.conn, ctx.tenant.id, deal.id):
-        result = Writeback(ctx.conn, ctx.crm, ctx.tenant.id, deal.id).upsert_tasks([spec])[0]
-    return {"status": "done", "stage": stage, "phase": phase, "task": result.action, "sla": sla}
+    with deal_lock(ctx.conn, ctx.tenant.id, deal.id) as fence:
+        result = Writeback(ctx.conn, ctx.crm, ctx.tenant.id, deal.id, fence=fence).upsert_tasks([spec])[0]
+    return {"status": "done", "stage": deal.stage, "phase": phase, "task": result.action, "sla": sla}
+
+
+def _ms(at: datetime) -> int:
+    return int(at.timestamp() * 1000)
 
 
 @tenant_job

@@ -22,7 +22,7 @@ from sync.sla import SlaPlan, evaluate, plan_to_json
 from sync.sla_rules import default_sla_rules
 from sync.sla_state import state_from_json
 from sync.state import DealState
-from sync.writeback import Writeback, deal_lock
+from sync.writeback import DealLock, Writeback, deal_lock
 
 log = logging.getLogger("dealcoach.sync.sla")
 
@@ -103,16 +103,15 @@ def plan_for_deal(ctx: SlaContext, deal: Deal, *, now: datetime) -> SlaPlan:
                     lang=str(ctx.settings.get("language") or "ja"))
 
 
-def apply_plan(ctx: SlaContext, deal: Deal, plan: SlaPlan) -> dict[str, int]:
+def apply_plan(ctx: SlaContext, deal: Deal, plan: SlaPlan, *, fence: DealLock) -> dict[str, int]:
     """Create and update the plan's tasks and close satisfied ones, batched and keyed by tenant + SLA key."""
     specs = [TaskSpec(key=f"{ctx.tenant}/{t.key}", deal_id=deal.id, subject=t.subject, body=t.description(),
                       due=t.due, owner_id=t.owner or deal.owner_id,
                       priority=t.priority if t.priority in ("HIGH", "MEDIUM", "LOW") else "MEDIUM")  # type: ignore[arg-type]
              for t in plan.create + plan.update if t.due is not None]
-    with deal_lock(ctx.conn, ctx.tenant, deal.id):
-        wb = Writeback(ctx.conn, ctx.crm, ctx.tenant, deal.id)
-        results = wb.upsert_tasks(specs)
-        closed = wb.close_tasks([f"{ctx.tenant}/{t.key}" for t in plan.close])
+    wb = Writeback(ctx.conn, ctx.crm, ctx.tenant, deal.id, fence=fence)
+    results = wb.upsert_tasks(specs)
+    closed = wb.close_tasks([f"{ctx.tenant}/{t.key}" for t in plan.close])
     summary = {"created": sum(r.action == "created" for r in results), "updated": sum(r.action == "updated" for r in results),
                "closed": closed}
     if any(summary.values()):
@@ -122,7 +121,15 @@ def apply_plan(ctx: SlaContext, deal: Deal, plan: SlaPlan) -> dict[str, int]:
 
 
 def run_sla(ctx: SlaContext, deal: Deal, *, now: datetime, dry_run: bool = False) -> dict[str, Any]:
-    """Evaluate one deal and, unless `dry_run`, write the result; returns the plan (contract JSON) and counts."""
-    plan = plan_for_deal(ctx, deal, now=now)
-    applied = {"created": 0, "updated": 0, "closed": 0} if dry_run or plan.is_empty() else apply_plan(ctx, deal, plan)
+    """Evaluate one deal and, unless `dry_run`, write the result; returns the plan (contract JSON) and counts.
+
+    The plan is computed under the deal's lock: it reads the deal's open tasks, and a plan made from a list that
+    another job is changing would create or close the wrong tasks.
+    """
+    if dry_run:
+        plan = plan_for_deal(ctx, deal, now=now)
+        return {"deal": deal.id, "plan": plan_to_json(plan), "applied": {"created": 0, "updated": 0, "closed": 0}}
+    with deal_lock(ctx.conn, ctx.tenant, deal.id) as fence:
+        plan = plan_for_deal(ctx, deal, now=now)
+        applied = {"created": 0, "updated": 0, "closed": 0} if plan.is_empty() else apply_plan(ctx, deal, plan, fence=fence)
     return {"deal": deal.id, "plan": plan_to_json(plan), "applied": applied}

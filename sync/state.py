@@ -32,20 +32,27 @@ class DealState:
         self.key = _DEAL.format(tenant, deal_id)
         self.stages_key = _STAGES.format(tenant, deal_id)
 
-    def record_stage_entry(self, stage: str, at: datetime, event_id: str) -> bool:
-        """Add an observation (idempotent per event); True when it is the latest one and enters a new stage.
+    def record_stage_entry(self, stage: str, at: datetime, event_id: str) -> StageEntry | None:
+        """Add an observation (idempotent per event); the entry it belongs to when that entry is the deal's latest.
 
-        Salesforce Outbound Messages may fire on any Opportunity edit, so an observation of the stage the
-        deal was already in is history, not an entry.
+        Observations of one stage with no other stage between them are one entry, dated by its first
+        observation: a creation event and a property change a few ms apart, or Salesforce Outbound Messages
+        fired by any Opportunity edit, all report the same entry. Every job that sees an observation of the
+        latest entry gets the same answer, so a job retried after a failure still writes that entry's task.
         """
         member = json.dumps({"stage": stage, "at": at.isoformat(), "event_id": event_id}, sort_keys=True)
         pipe = self.conn.pipeline(transaction=True)
         pipe.zadd(self.stages_key, {member: at.timestamp()})
-        pipe.zrevrange(self.stages_key, 0, 1)
-        _, latest = pipe.execute()
-        if not latest or _text(latest[0]) != member:
-            return False
-        return len(latest) == 1 or json.loads(_text(latest[1]))["stage"] != stage
+        pipe.zrange(self.stages_key, 0, -1)
+        _, rows = pipe.execute()
+        run: list[dict[str, Any]] = []
+        for raw in rows:
+            row = json.loads(_text(raw))
+            run = run + [row] if run and run[-1]["stage"] == row["stage"] else [row]
+        if member not in (json.dumps(r, sort_keys=True) for r in run):
+            return None
+        first = run[0]
+        return StageEntry(stage=first["stage"], at=datetime.fromisoformat(first["at"]), event_id=first["event_id"])
 
     def stage_history(self) -> list[StageEntry]:
         rows = [json.loads(_text(m)) for m in self.conn.zrange(self.stages_key, 0, -1)]

@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
 import redis
+from redis.exceptions import LockError
+from redis.lock import Lock
 
 from connector.base import Crm, PartialWriteError, RetryableCrmError
 from connector.models import MarkedRecord, NoteSpec, TaskSpec
@@ -47,26 +49,51 @@ def note_hash(spec: NoteSpec) -> str:
     return _hash(spec.body_html)
 
 
+class LockLostError(RetryableCrmError):
+    """The deal lock expired and may be held by another job: this job must not write; it is retried later."""
+
+    slug = "sync.lock_lost"
+
+
+class DealLock:
+    """A held per-deal lock that fences writes: `check()` before each CRM write renews it only if still ours.
+
+    The CRMs offer no compare-and-set on our records, so a writer whose lock expired could otherwise write over
+    the job that took the lock next. Renewing before every request means a lost lock is noticed before the next
+    write; the one request in flight is bounded by the HTTP timeout (30 s), well under the lock's TTL.
+    """
+
+    def __init__(self, lock: Lock, tenant: str, deal_id: str) -> None:
+        self._lock, self.tenant, self.deal_id = lock, tenant, deal_id
+
+    def check(self) -> None:
+        try:
+            self._lock.reacquire()
+        except LockError as exc:
+            log.warning("sync.lock.lost tenant=%s deal=%s", self.tenant, self.deal_id)
+            raise LockLostError(f"lost the lock on deal {self.deal_id}", retry_after=5) from exc
+
+
 @contextmanager
-def deal_lock(conn: redis.Redis, tenant: str, deal_id: str) -> Iterator[None]:
+def deal_lock(conn: redis.Redis, tenant: str, deal_id: str) -> Iterator[DealLock]:
     """Serialize writes per deal; a busy lock becomes a retryable error (the job is retried later)."""
     lock = conn.lock(f"dealcoach:lock:{tenant}:{deal_id}", timeout=LOCK_TIMEOUT_S, blocking_timeout=LOCK_WAIT_S)
     if not lock.acquire():
         raise RetryableCrmError(f"deal {deal_id} is locked by another job", retry_after=5)
     try:
-        yield
+        yield DealLock(lock, tenant, deal_id)
     finally:
         try:
             lock.release()
-        except redis.exceptions.LockError:
+        except LockError:
             log.warning("sync.lock.expired tenant=%s deal=%s", tenant, deal_id)
 
 
 class Writeback:
-    """Upserts for one deal of one tenant; use inside `deal_lock`."""
+    """Upserts for one deal of one tenant, under the deal's lock (every CRM write is fenced by it)."""
 
-    def __init__(self, conn: redis.Redis, crm: Crm, tenant: str, deal_id: str) -> None:
-        self.conn, self.crm, self.tenant, self.deal_id = conn, crm, tenant, deal_id
+    def __init__(self, conn: redis.Redis, crm: Crm, tenant: str, deal_id: str, *, fence: DealLock) -> None:
+        self.conn, self.crm, self.tenant, self.deal_id, self.fence = conn, crm, tenant, deal_id, fence
         self.map_key = f"dealcoach:idem:{tenant}"
         self._crm_markers: dict[str, dict[str, MarkedRecord]] = {}
 
@@ -96,11 +123,13 @@ class Writeback:
             found = self._from_crm("note", spec.key)
             known = (found.id, None) if found else None
         if known is None:
+            self.fence.check()
             note_id = self.crm.create_note(spec)
             self._remember({spec.key: (note_id, h)})
             return self._logged(WriteResult(spec.key, note_id, "created"), "note")
         if known[1] == h:
             return WriteResult(spec.key, known[0], "unchanged")
+        self.fence.check()
         self.crm.update_note(known[0], spec)
         self._remember({spec.key: (known[0], h)})
         return self._logged(WriteResult(spec.key, known[0], "updated"), "note")
@@ -126,17 +155,14 @@ class Writeback:
                 to_update[hit[0]] = spec
                 results[spec.key] = WriteResult(spec.key, hit[0], "updated")
         if to_update:
-            self.crm.update_tasks(to_update)
+            self.fence.check()
+            with self._partial(to_update.values(), "update"):
+                self.crm.update_tasks(to_update)
             self._remember({s.key: (tid, task_hash(s)) for tid, s in to_update.items()})
         if to_create:
-            try:
+            self.fence.check()
+            with self._partial(to_create, "create"):
                 ids = self.crm.create_tasks(to_create)
-            except PartialWriteError as exc:
-                hashes = {s.key: task_hash(s) for s in to_create}
-                self._remember({k: (i, hashes[k]) for k, i in exc.created.items() if k in hashes})
-                log.warning("sync.task.partial tenant=%s deal=%s created=%d failed=%d", self.tenant, self.deal_id,
-                            len(exc.created), len(exc.failed))
-                raise
             self._remember({s.key: (tid, task_hash(s)) for s, tid in zip(to_create, ids)})
             results.update({s.key: WriteResult(s.key, tid, "created") for s, tid in zip(to_create, ids)})
         for r in results.values():
@@ -151,12 +177,25 @@ class Writeback:
         open_by_key = {m.key: m for m in self.crm.list_marked(deal_id=self.deal_id, kind="task") if not m.is_completed}
         ids = [open_by_key[k].id for k in keys if k in open_by_key]
         if ids:
+            self.fence.check()
             self.crm.close_tasks(ids)
             for key in keys:
                 if key in open_by_key:
                     log.info("sync.task.closed tenant=%s deal=%s id=%s key=%s", self.tenant, self.deal_id,
                              open_by_key[key].id, key)
         return len(ids)
+
+    @contextmanager
+    def _partial(self, specs: Iterable[TaskSpec], action: str) -> Iterator[None]:
+        """On a partial batch write, remember what the CRM did write (key → id, hash), so a retry skips it."""
+        try:
+            yield
+        except PartialWriteError as exc:
+            hashes = {s.key: task_hash(s) for s in specs}
+            self._remember({k: (i, hashes[k]) for k, i in exc.created.items() if k in hashes})
+            log.warning("sync.task.partial tenant=%s deal=%s action=%s written=%d failed=%d", self.tenant, self.deal_id,
+                        action, len(exc.created), len(exc.failed))
+            raise
 
     def _logged(self, result: WriteResult, kind: str) -> WriteResult:
         log.info("sync.%s.%s tenant=%s deal=%s id=%s key=%s", kind, result.action, self.tenant, self.deal_id, result.id, result.key)
