@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -102,17 +103,27 @@ def call_with_retry(fn: Callable[[], T], *, attempts: int = INLINE_ATTEMPTS) -> 
     return retrying(fn)
 
 
+# `Sforce-Limit-Info: api-usage=10018/100000; api-bursts=1/750` or `...; per-app-api-usage=17/250(appName=x)`:
+# parts separated by ";" (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm).
+_SF_USAGE = re.compile(r"(?:^|[;,])\s*(api-usage|per-app-api-usage)=(\d+)/(\d+)")
+
+
 @dataclass
 class ApiBudget:
     """Tracks the daily API allowance a CRM reports, and refuses writes inside the reserve.
 
-    HubSpot: X-HubSpot-RateLimit-Daily / -Daily-Remaining. Salesforce: Sforce-Limit-Info api-usage=used/max.
+    HubSpot: X-HubSpot-RateLimit-Daily / -Daily-Remaining. Salesforce: Sforce-Limit-Info `api-usage=used/max` (the
+    org-wide allowance every integration shares: the reserve guards it) and, where the admin gave DealCoach's
+    connected app its own quota, `per-app-api-usage=used/max(appName=…)`: only DealCoach draws on that one, so it
+    needs no reserve for others, but writes stop once it is spent rather than being refused one by one.
     """
 
     # Share of the daily allowance left for the customer's other integrations (DEALCOACH_API_RESERVE, default 10 %).
     reserve_fraction: float = field(default_factory=lambda: float(os.environ.get("DEALCOACH_API_RESERVE", "0.10")))
     daily_max: int | None = None
     daily_remaining: int | None = None
+    app_max: int | None = None
+    app_remaining: int | None = None
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -124,13 +135,11 @@ class ApiBudget:
         with self._lock:
             if "x-hubspot-ratelimit-daily" in h and "x-hubspot-ratelimit-daily-remaining" in h:
                 self._set(h["x-hubspot-ratelimit-daily"], h["x-hubspot-ratelimit-daily-remaining"])
-            info = h.get("sforce-limit-info", "")
-            for part in info.split(","):
-                name, _, value = part.strip().partition("=")
-                if name == "api-usage" and "/" in value:
-                    used, _, cap = value.partition("/")
-                    if used.isdigit() and cap.isdigit():
-                        self._set(cap, str(int(cap) - int(used)))
+            for name, used, cap in _SF_USAGE.findall(h.get("sforce-limit-info", "")):
+                if name == "api-usage":
+                    self.daily_max, self.daily_remaining = int(cap), int(cap) - int(used)
+                else:
+                    self.app_max, self.app_remaining = int(cap), int(cap) - int(used)
 
     def _set(self, cap: str, remaining: str) -> None:
         if cap.isdigit() and remaining.lstrip("-").isdigit():
@@ -138,6 +147,10 @@ class ApiBudget:
 
     def check(self) -> None:
         """Raise a retryable error when a write would eat into the reserved share of the daily budget."""
+        if self.app_remaining is not None and self.app_remaining <= 0:
+            log.warning("crm.budget.app_quota_spent max=%s", self.app_max)
+            raise RetryableCrmError("API budget: the connected app's own quota is spent",
+                                    retry_after=_seconds_to_next_hour())
         if self.daily_max is None or self.daily_remaining is None:
             return
         if self.daily_remaining <= self.daily_max * self.reserve_fraction:

@@ -107,6 +107,8 @@ class SalesforceSandboxConfig:
     # Versions `GET /services/data/` lists; any `vNN.N` is accepted in paths.
     api_versions: list[str] = field(default_factory=lambda: ["58.0", "59.0", "60.0", "61.0", "62.0", "63.0"])
     daily_api_limit: int = 100_000
+    # Monthly API-burst entitlement shown as `api-bursts=n/entitlement` in Sforce-Limit-Info (None: part left out).
+    api_bursts_entitlement: int | None = 750
     query_page_size: int = 2000
     # Overrides the base URL in outbound messages and record URLs' host (default: where the server listens).
     instance_url: str | None = None

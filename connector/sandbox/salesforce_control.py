@@ -197,12 +197,18 @@ def get_limits() -> dict[str, Any]:
 
 @bp.post("/limits")
 def set_limits() -> dict[str, Any]:
-    """Set `used` and/or `max` (e.g. `{"used": 99999}` to test the 403 without 100,000 calls)."""
+    """Set `used` and/or `max` (e.g. `{"used": 99999}` to test the 403 without 100,000 calls), or the connected
+    app's own quota `{"app": {"used": 17, "max": 250, "name": "DealCoach"}}`."""
     body = json_body()
-    for key in ("used", "max"):
-        if key in body and (not isinstance(body[key], int) or body[key] < 0):
+    app = body.get("app")
+    if app is not None and not (isinstance(app, dict) and "max" in app):
+        raise _bad("app must be an object with max")
+    values = {"used": body.get("used"), "max": body.get("max"), **{f"app.{k}": v for k, v in (app or {}).items()
+                                                                     if k in ("used", "max")}}
+    for key, value in values.items():
+        if value is not None and (not isinstance(value, int) or value < 0):
             raise _bad(f"{key} must be a whole number")
-    current().usage.set(used=body.get("used"), limit=body.get("max"))
+    current().usage.set(used=body.get("used"), limit=body.get("max"), app=app)
     return current().usage.snapshot()
 
 

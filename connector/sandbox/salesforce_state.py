@@ -31,7 +31,7 @@ class SalesforceSandbox:
         self.schema = Schema(config)
         self.store = SalesforceStore(config, self.schema)
         register_rules(self.store)
-        self.usage = ApiUsage(config.daily_api_limit)
+        self.usage = ApiUsage(config.daily_api_limit, config.api_bursts_entitlement)
         self.faults = FaultInjector(config.fault_seed)
         self.calls = CallCounter()
         self.cursors = QueryCursors(lambda: self.store.ids.new(KEY_PREFIXES["QueryLocator"]))
@@ -49,7 +49,8 @@ class SalesforceSandbox:
     def reset(self) -> None:
         """As freshly created from its config: only the users, no faults, fresh counters, configured outbound."""
         self.store.reset()
-        self.usage.set(used=0, limit=self.config.daily_api_limit)
+        self.usage.reset()
+        self.usage.set(limit=self.config.daily_api_limit)
         self.faults.clear()
         self.calls.reset()
         self.cursors.clear()

@@ -1,5 +1,5 @@
-"""Traffic controls of the sandbox org: the daily API request allocation (`Sforce-Limit-Info: api-usage=used/max`,
-403 REQUEST_LIMIT_EXCEEDED when spent) and injected faults (whole-request errors and per-record failures in
+"""Traffic controls of the sandbox org: the daily API request allocation (`Sforce-Limit-Info: api-usage=used/max;
+api-bursts=n/entitlement`, 403 REQUEST_LIMIT_EXCEEDED when spent) and injected faults (whole-request errors and per-record failures in
 sObject Collections). Call counting reuses the HubSpot sandbox's `CallCounter`.
 """
 
@@ -31,29 +31,45 @@ _FAULT_ANSWERS = {
 
 
 class ApiUsage:
-    """The org's daily API request allocation; every authenticated REST request counts."""
+    """The org's daily API request allocation; every authenticated REST request counts.
 
-    def __init__(self, limit: int) -> None:
+    The header joins its parts with "; " as Salesforce documents it (`api-usage=10018/100000; api-bursts=1/750`, and
+    `per-app-api-usage=17/250(appName=sample-connected-app)` for a connected app with its own quota):
+    https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm
+    """
+
+    def __init__(self, limit: int, bursts_entitlement: int | None = None) -> None:
         self.limit = limit
+        self.bursts_entitlement = bursts_entitlement
         self._lock = threading.Lock()
         self.used = 0
+        self.app: dict[str, Any] | None = None
 
     def reset(self) -> None:
         """A fresh allocation."""
         with self._lock:
             self.used = 0
+            self.app = None
 
-    def set(self, *, used: int | None = None, limit: int | None = None) -> None:
-        """Control API: pretend the org has already used `used` requests, or change its allocation."""
+    def set(self, *, used: int | None = None, limit: int | None = None, app: dict[str, Any] | None = None) -> None:
+        """Control API: pretend the org has already used `used` requests, change its allocation, or give the
+        connected app its own quota (`{"used", "max", "name"}`)."""
         with self._lock:
             if used is not None:
                 self.used = max(0, used)
             if limit is not None:
                 self.limit = max(0, limit)
+            if app is not None:
+                self.app = {"used": int(app.get("used", 0)), "max": int(app["max"]), "name": str(app.get("name", "DealCoach"))}
 
     def header(self) -> str:
-        """`Sforce-Limit-Info` value, as simple-salesforce parses it into `sf.api_usage`."""
-        return f"api-usage={self.used}/{self.limit}"
+        """`Sforce-Limit-Info` value: org usage, then the burst and per-app parts this org has, "; "-separated."""
+        parts = [f"api-usage={self.used}/{self.limit}"]
+        if self.bursts_entitlement is not None:
+            parts.append(f"api-bursts=0/{self.bursts_entitlement}")
+        if self.app is not None:
+            parts.append(f"per-app-api-usage={self.app['used']}/{self.app['max']}(appName={self.app['name']})")
+        return "; ".join(parts)
 
     def admit(self) -> None:
         """Count one request, or raise 403 REQUEST_LIMIT_EXCEEDED once the allocation is spent."""
@@ -62,11 +78,16 @@ class ApiUsage:
                 raise SfError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.",
                               headers={"Sforce-Limit-Info": self.header()})
             self.used += 1
+            if self.app is not None:
+                self.app["used"] += 1
 
-    def snapshot(self) -> dict[str, int]:
+    def snapshot(self) -> dict[str, Any]:
         """Used and maximum, for `/_sandbox/limits` and the `limits` resource."""
         with self._lock:
-            return {"used": self.used, "max": self.limit}
+            out: dict[str, Any] = {"used": self.used, "max": self.limit}
+            if self.app is not None:
+                out["app"] = dict(self.app)
+            return out
 
 
 def fault_error(fault: Fault) -> SfError:

@@ -37,9 +37,35 @@ def test_budget_reads_hubspot_and_salesforce_headers() -> None:
     sf = ApiBudget(reserve_fraction=0.2)
     sf.observe({"Sforce-Limit-Info": "api-usage=79/100"})
     sf.check()
-    sf.observe({"Sforce-Limit-Info": "api-usage=80/100, per-app-api-usage=2/50(appName=x)"})
+    sf.observe({"Sforce-Limit-Info": "api-usage=80/100"})
     with pytest.raises(RetryableCrmError):
         sf.check()
+
+
+@pytest.mark.parametrize(
+    ("header", "remaining", "app_remaining"),
+    [
+        ("api-usage=10018/100000", 89_982, None),
+        ("api-usage=10018/100000; api-bursts=1/750", 89_982, None),
+        ("api-usage=25/5000; per-app-api-usage=17/250(appName=sample-connected-app)", 4975, 233),
+        ("api-usage=110018/100000; api-bursts=1/750", -10_018, None),
+    ],
+    ids=["plain", "bursts", "per_app", "over_the_limit"],
+)
+def test_budget_reads_salesforce_limit_info_forms(header: str, remaining: int, app_remaining: int | None) -> None:
+    """The forms of the Limit Info Header page of the REST API guide (parts separated by ";")."""
+    budget = ApiBudget()
+    budget.observe({"Sforce-Limit-Info": header})
+    assert (budget.daily_max is not None, budget.daily_remaining, budget.app_remaining) == (True, remaining, app_remaining)
+
+
+def test_spent_per_app_quota_stops_writes_without_a_reserve() -> None:
+    budget = ApiBudget(reserve_fraction=0.1)
+    budget.observe({"Sforce-Limit-Info": "api-usage=10/100000; per-app-api-usage=249/250(appName=DealCoach)"})
+    budget.check()
+    budget.observe({"Sforce-Limit-Info": "api-usage=11/100000; per-app-api-usage=250/250(appName=DealCoach)"})
+    with pytest.raises(RetryableCrmError, match="quota"):
+        budget.check()
 
 
 def test_call_with_retry_retries_short_waits_only() -> None:

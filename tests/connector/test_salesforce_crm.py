@@ -109,6 +109,20 @@ def test_writes_stop_inside_the_daily_reserve(org: SandboxOrg) -> None:
     assert crm.budget.daily_remaining is not None and crm.budget.daily_remaining < 10_000
 
 
+def test_reserve_stops_writes_before_the_daily_limit(org: SandboxOrg) -> None:
+    """Against Salesforce's real `api-usage=…; api-bursts=…` header, writes stop with 10 % of the allowance left."""
+    crm = connector(org)
+    deal = opportunity(org)
+    org.control("POST", "limits", {"used": 89_980, "max": 100_000})
+    written = 0
+    with pytest.raises(RetryableCrmError, match="budget"):
+        for i in range(40):
+            crm.create_tasks(specs(deal, 1, prefix=f"r{i}-"))
+            written += 1
+    used = org.control("GET", "limits")["used"]
+    assert 0 < written < 40 and used <= 90_001, "stopped at the reserve, far before the limit"
+
+
 def test_exhausted_daily_limit_is_retryable(org: SandboxOrg) -> None:
     crm = connector(org)
     deal = opportunity(org)

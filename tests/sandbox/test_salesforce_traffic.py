@@ -25,7 +25,7 @@ def test_limit_info_counts_every_request(sf: Any, org: SandboxOrg) -> None:
     sf.query("SELECT Id FROM Opportunity")
     assert sf.api_usage["api-usage"].used == 2
     resp = org.api("PATCH", f"sobjects/Opportunity/{opp_id}", json={"StageName": "Nope"})
-    assert resp.status_code == 400 and resp.headers["Sforce-Limit-Info"] == "api-usage=3/100000"
+    assert resp.status_code == 400 and resp.headers["Sforce-Limit-Info"] == "api-usage=3/100000; api-bursts=0/750"
     limits = sf.limits()
     assert limits["DailyApiRequests"] == {"Max": 100_000, "Remaining": 100_000 - 4}
     assert org.control("GET", "limits") == {"used": 4, "max": 100_000}
@@ -41,9 +41,23 @@ def test_request_limit_exceeded_when_the_allocation_is_spent(sf: Any, org: Sandb
     assert exc.value.content == [{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED",
                                   "fields": []}]
     resp = org.api("GET", "limits")
-    assert resp.status_code == 403 and resp.headers["Sforce-Limit-Info"] == "api-usage=100000/100000"
+    assert resp.status_code == 403
+    assert resp.headers["Sforce-Limit-Info"] == "api-usage=100000/100000; api-bursts=0/750"
     org.control("POST", "reset")
     assert sf.query("SELECT Id FROM Opportunity")["totalSize"] == 0
+
+
+def test_limit_info_uses_salesforce_separators(sf: Any, org: SandboxOrg) -> None:
+    """Parts are joined with "; " as in Salesforce's example `api-usage=10018/100000; api-bursts=1/750`; a connected
+    app with its own quota adds `per-app-api-usage=17/250(appName=…)` (Limit Info Header, REST API guide)."""
+    org.control("POST", "limits", {"used": 10_017, "app": {"used": 16, "max": 250, "name": "DealCoach"}})
+    info = org.api("GET", "limits").headers["Sforce-Limit-Info"]
+    assert info == "api-usage=10018/100000; api-bursts=0/750; per-app-api-usage=17/250(appName=DealCoach)"
+    assert "," not in info
+    sf.query("SELECT Id FROM User")
+    assert sf.api_usage["api-usage"].used == 10_019 and sf.api_usage["per-app-api-usage"].used == 18
+    with pytest.raises(ControlError):
+        org.control("POST", "limits", {"app": {"used": 1}})
 
 
 def test_small_daily_allocation_from_config() -> None:
