@@ -68,8 +68,9 @@ class SlaContext:
 
 def deal_state_json(ctx: SlaContext, deal: Deal, *, now: datetime) -> dict[str, Any]:
     """The contract state (docs/contracts.md) for one deal, read from the CRM and Redis."""
-    history = [e for e in DealState(ctx.conn, ctx.tenant, deal.id).stage_history() if e.stage == deal.stage]
-    latest = DealState(ctx.conn, ctx.tenant, deal.id).latest_scorecard() or {}
+    state = DealState(ctx.conn, ctx.tenant, deal.id)
+    entry = state.current_entry(deal.stage)
+    latest = state.latest_scorecard() or {}
     activities = ctx.crm.list_activities(deal_id=deal.id)
     last = max([a.at for a in activities] + ([deal.last_activity_at] if deal.last_activity_at else []), default=None)
     prefix = f"{ctx.tenant}/"
@@ -82,7 +83,9 @@ def deal_state_json(ctx: SlaContext, deal: Deal, *, now: datetime) -> dict[str, 
             "owner": deal.owner_id, "manager": ctx.settings.get("manager_id"), "amount": deal.amount,
             "is_closed": deal.is_closed, "is_won": deal.is_won,
             "created_at": deal.created_at.isoformat() if deal.created_at else None,
-            "stage_entered_at": _iso(deal.stage_entered_at or (history[-1].at if history else None) or deal.created_at),
+            # The CRM's entry time, else the first observation of the current run; never a guess such as the
+            # creation time, which would key stage-anchored tasks differently from one evaluation to the next.
+            "stage_entered_at": _iso(deal.stage_entered_at or (entry.at if entry else None)),
             "last_activity_at": last.isoformat() if last else None,
             "bant": latest.get("bant"),
         }],

@@ -45,18 +45,19 @@ class DealState:
         pipe.zadd(self.stages_key, {member: at.timestamp()})
         pipe.zrange(self.stages_key, 0, -1)
         _, rows = pipe.execute()
-        run: list[dict[str, Any]] = []
-        for raw in rows:
-            row = json.loads(_text(raw))
-            run = run + [row] if run and run[-1]["stage"] == row["stage"] else [row]
-        if member not in (json.dumps(r, sort_keys=True) for r in run):
+        run = _latest_run(rows)
+        if member not in (_text(r) for r in run):
             return None
-        first = run[0]
-        return StageEntry(stage=first["stage"], at=datetime.fromisoformat(first["at"]), event_id=first["event_id"])
+        return _entry(run[0])
+
+    def current_entry(self, stage: str) -> StageEntry | None:
+        """The entry of the latest stage run, if that run is of `stage` (None when unobserved or moved on)."""
+        run = _latest_run(self.conn.zrange(self.stages_key, 0, -1))
+        entry = _entry(run[0]) if run else None
+        return entry if entry is not None and entry.stage == stage else None
 
     def stage_history(self) -> list[StageEntry]:
-        rows = [json.loads(_text(m)) for m in self.conn.zrange(self.stages_key, 0, -1)]
-        return [StageEntry(stage=r["stage"], at=datetime.fromisoformat(r["at"]), event_id=r["event_id"]) for r in rows]
+        return [_entry(m) for m in self.conn.zrange(self.stages_key, 0, -1)]
 
     def save_scorecard_if_newer(self, scorecard: dict[str, Any], call_at: datetime, call_id: str) -> bool:
         """Keep the scorecard of the most recent call only; an older call scored late does not win."""
@@ -86,3 +87,16 @@ def _fields_blob(fields: dict[str, Any]) -> str:
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
+
+
+def _latest_run(rows: list[bytes]) -> list[bytes]:
+    """The observations (oldest first) since the stage last changed."""
+    run: list[bytes] = []
+    for raw in rows:
+        run = run + [raw] if run and json.loads(_text(run[-1]))["stage"] == json.loads(_text(raw))["stage"] else [raw]
+    return run
+
+
+def _entry(raw: bytes | str) -> StageEntry:
+    row = json.loads(_text(raw))
+    return StageEntry(stage=row["stage"], at=datetime.fromisoformat(row["at"]), event_id=row["event_id"])
