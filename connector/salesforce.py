@@ -19,13 +19,15 @@ from zoneinfo import ZoneInfo
 import requests
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError
+from simple_salesforce.util import exception_handler
 
-from connector.base import CrmAuthError, FatalCrmError, PartialWriteError, RetryableCrmError
-from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, classify_status, is_transport_error
+from connector.base import FatalCrmError, PartialWriteError, RetryableCrmError
+from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, is_transport_error
 from connector.marker import find_marker, with_marker
 from connector.models import ActivityRef, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
 from connector.salesforce_ids import SalesforceIdError, key_prefix, to_18
 from connector.salesforce_auth import SalesforceAuth
+from connector.salesforce_errors import classify_salesforce
 
 log = logging.getLogger("dealcoach.connector.salesforce")
 
@@ -99,15 +101,7 @@ class SalesforceCrm:
         return call_with_retry(once)
 
     def _classified(self, exc: SalesforceError) -> Exception:
-        content = exc.content if isinstance(exc.content, list) else []
-        code = content[0].get("errorCode", "") if content and isinstance(content[0], dict) else ""
-        message = f"Salesforce {exc.status} {code}".strip()
-        if exc.status == 401:
-            return CrmAuthError(f"{message}: session expired or revoked for {self.tenant or 'this org'}; "
-                                "reconnect the org (no refresh token for this auth type)", status=401)
-        if code == "REQUEST_LIMIT_EXCEEDED":
-            return RetryableCrmError(f"{message}: daily API limit reached", status=exc.status, retry_after=3600)
-        return classify_status(exc.status, {}, message)
+        return classify_salesforce(exc, tenant=self.tenant, reserve_fraction=self.budget.reserve_fraction)
 
     def _fields(self, sobject: str) -> frozenset[str]:
         """Field names of an sObject (describe once, cached): custom fields are written only if they exist."""
@@ -186,13 +180,18 @@ class SalesforceCrm:
                            extension=(r.get("FileExtension") or "").lower(), size=r.get("ContentSize")) for r in rows]
 
     def stream_attachment(self, attachment_id: str, dest: Path, *, max_bytes: int) -> int:
-        """Stream a ContentVersion's VersionData to `dest` (never whole in memory); return the byte count."""
+        """Stream a ContentVersion's VersionData to `dest` (never whole in memory); return the byte count.
+
+        The blob is not a simple-salesforce call, but it goes through `_call` like every other request: budget,
+        one session refresh on 401, classified errors. https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_sobject_blob_retrieve.htm
+        """
 
         def fetch(sf: Salesforce) -> int:
             url = f"{sf.base_url}sobjects/ContentVersion/{to_18(attachment_id)}/VersionData"
             with sf.session.get(url, headers=sf.headers, stream=True, timeout=TIMEOUT) as resp:
                 if resp.status_code != 200:
-                    raise classify_status(resp.status_code, resp.headers, f"Salesforce VersionData {resp.status_code}")
+                    # The same exceptions simple-salesforce raises, so `_call` refreshes an expired session here too.
+                    exception_handler(resp, name="ContentVersion")
                 total = 0
                 with dest.open("wb") as out:
                     for chunk in resp.iter_content(256 * 1024):

@@ -88,7 +88,7 @@ _TEMPLATE = {"version": "{version}", "record_id": "{id}", "cursor": "{locator}",
 
 
 def _guard() -> None:
-    """Before every API request: session, then injected faults, then the daily allocation."""
+    """Before every API request: session, concurrent long-running requests, injected faults, the daily allocation."""
     path = request.path
     if path.startswith("/_sandbox/"):
         return
@@ -101,6 +101,7 @@ def _guard() -> None:
     if scheme.lower() not in ("bearer", "oauth") or token not in sb.config.access_tokens:
         raise invalid_session()
     g.metered = True
+    g.ticket = sb.in_flight.enter()
     fault = sb.faults.pick(request.method, path)
     if fault is not None:
         if fault.delay_s:
@@ -145,6 +146,13 @@ def _finish(response: Response) -> Response:
     return response
 
 
+def _release(_exc: BaseException | None) -> None:
+    """After every request: it no longer counts as in flight."""
+    ticket = g.pop("ticket", None)
+    if ticket is not None:
+        current().in_flight.leave(ticket)
+
+
 def _sf_error(err: SfError) -> Response:
     resp = Response(json.dumps(err.body(), ensure_ascii=False), status=err.status,
                     mimetype="application/json")
@@ -181,6 +189,7 @@ def create_salesforce_sandbox(config: SalesforceSandboxConfig | None = None) -> 
         app.register_blueprint(bp)
     app.before_request(_guard)
     app.after_request(_finish)
+    app.teardown_request(_release)
     app.register_error_handler(SfError, _sf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _internal_error)

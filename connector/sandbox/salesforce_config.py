@@ -109,6 +109,10 @@ class SalesforceSandboxConfig:
     daily_api_limit: int = 100_000
     # Monthly API-burst entitlement shown as `api-bursts=n/entitlement` in Sforce-Limit-Info (None: part left out).
     api_bursts_entitlement: int | None = 750
+    # Concurrent long-running requests: at most this many may have run for `long_running_s` or more (production: 25
+    # of 20 s); tests shorten the time.
+    concurrent_long_running_limit: int = 25
+    long_running_s: float = 20.0
     query_page_size: int = 2000
     # Overrides the base URL in outbound messages and record URLs' host (default: where the server listens).
     instance_url: str | None = None

@@ -1,4 +1,10 @@
-"""Salesforce's REST error answers (`[{"message", "errorCode", "fields"}]`) and per-record DML errors.
+"""Salesforce's REST error answers (`[{"message", "errorCode"}]`, plus `"fields"` for record errors) and per-record
+DML errors.
+
+Request-level errors carry no `fields`: "401: The response body contains the message and errorCode"
+(https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm), and bodies seen from
+real orgs for NOT_FOUND, INVALID_SESSION_ID and REQUEST_LIMIT_EXCEEDED are `[{"message": ..., "errorCode": ...}]`.
+Errors about a record's values (DML) name the fields, empty or not.
 
 Request-level errors are raised as `SfError` and rendered by the app's error handler; record-level failures are
 `DmlError`s, which single-record endpoints turn into a 400 and sObject Collections into `{"statusCode", "message",
@@ -22,12 +28,15 @@ class SfError(Exception):
         self.status = status
         self.error_code = error_code
         self.message = message
-        self.fields = fields or []
+        self.fields = fields
         self.headers = headers or {}
 
     def body(self) -> list[dict[str, Any]]:
-        """The JSON body Salesforce sends: a list with one error."""
-        return [{"message": self.message, "errorCode": self.error_code, "fields": self.fields}]
+        """The JSON body Salesforce sends: a list with one error; `fields` only for errors about record values."""
+        error: dict[str, Any] = {"message": self.message, "errorCode": self.error_code}
+        if self.fields is not None:
+            error["fields"] = self.fields
+        return [error]
 
 
 class DmlError(Exception):
@@ -47,7 +56,17 @@ class DmlError(Exception):
 
     def as_request_error(self) -> SfError:
         """The answer of a single-record endpoint (POST/PATCH/DELETE sobjects/...) to this failure."""
-        return SfError(self.http_status, self.status_code, self.message, self.fields)
+        return SfError(self.http_status, self.status_code, self.message, list(self.fields))
+
+
+def daily_limit_exceeded(headers: dict[str, str]) -> SfError:
+    """403 when the rolling 24-hour API allocation is spent."""
+    return SfError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.", headers=headers)
+
+
+def concurrent_limit_exceeded() -> SfError:
+    """403 when too many long-running requests are already in flight (the message Salesforce sends for it)."""
+    return SfError(403, "REQUEST_LIMIT_EXCEEDED", "ConcurrentPerOrgLongTxn Limit exceeded.")
 
 
 def invalid_session() -> SfError:

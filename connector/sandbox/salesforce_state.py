@@ -17,7 +17,7 @@ from .salesforce_query import QueryCursors
 from .salesforce_rules import register_rules
 from .salesforce_schema import Schema
 from .salesforce_store import Actor, SalesforceStore
-from .salesforce_traffic import ApiUsage, CallCounter, FaultInjector
+from .salesforce_traffic import ApiUsage, CallCounter, FaultInjector, LongRunning
 
 EXTENSION_KEY = "salesforce_sandbox"
 _VERSION = re.compile(r"^v(\d+\.\d+)$")
@@ -33,6 +33,7 @@ class SalesforceSandbox:
         register_rules(self.store)
         self.usage = ApiUsage(config.daily_api_limit, config.api_bursts_entitlement)
         self.faults = FaultInjector(config.fault_seed)
+        self.in_flight = LongRunning(config.concurrent_long_running_limit, config.long_running_s)
         self.calls = CallCounter()
         self.cursors = QueryCursors(lambda: self.store.ids.new(KEY_PREFIXES["QueryLocator"]))
         # Where the server listens (set by start_salesforce_sandbox, else learnt from the first request).

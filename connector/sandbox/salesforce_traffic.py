@@ -5,16 +5,18 @@ sObject Collections). Call counting reuses the HubSpot sandbox's `CallCounter`.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
+import time
 from dataclasses import asdict
 from typing import Any
 
 from .faults import Fault, FaultRules
 from .hubspot_traffic import CallCounter
-from .salesforce_errors import DmlError, SfError
+from .salesforce_errors import DmlError, SfError, concurrent_limit_exceeded, daily_limit_exceeded
 
-__all__ = ["ApiUsage", "CallCounter", "Fault", "FaultInjector"]
+__all__ = ["ApiUsage", "CallCounter", "Fault", "FaultInjector", "LongRunning"]
 
 _VERSIONED = re.compile(r"^/services/data/v\d+\.\d+/")
 _FAULT_ANSWERS = {
@@ -22,7 +24,6 @@ _FAULT_ANSWERS = {
     401: ("INVALID_SESSION_ID", "Session expired or invalid"),
     403: ("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."),
     404: ("NOT_FOUND", "The requested resource does not exist"),
-    429: ("REQUEST_LIMIT_EXCEEDED", "ConcurrentPerOrgLongTxn Limit exceeded."),
     500: ("UNKNOWN_EXCEPTION", "An unexpected error occurred. Please include this ErrorId if you contact support: "
                                "1838453577-117063 (-1255837917)"),
     502: ("SERVER_UNAVAILABLE", "Bad gateway"),
@@ -75,8 +76,7 @@ class ApiUsage:
         """Count one request, or raise 403 REQUEST_LIMIT_EXCEEDED once the allocation is spent."""
         with self._lock:
             if self.used >= self.limit:
-                raise SfError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.",
-                              headers={"Sforce-Limit-Info": self.header()})
+                raise daily_limit_exceeded({"Sforce-Limit-Info": self.header()})
             self.used += 1
             if self.app is not None:
                 self.app["used"] += 1
@@ -88,6 +88,34 @@ class ApiUsage:
             if self.app is not None:
                 out["app"] = dict(self.app)
             return out
+
+
+class LongRunning:
+    """Requests in flight, and the org's cap on concurrent long-running ones (25 lasting 20 s or more in production,
+    5 in Developer Edition and trials: API Request Limits and Allocations). A request arriving while the cap is
+    reached is refused with 403 REQUEST_LIMIT_EXCEEDED "ConcurrentPerOrgLongTxn Limit exceeded."."""
+
+    def __init__(self, limit: int, threshold_s: float) -> None:
+        self.limit, self.threshold_s = limit, threshold_s
+        self._lock = threading.Lock()
+        self._started: dict[int, float] = {}
+        self._ids = itertools.count()
+
+    def enter(self) -> int:
+        """Admit a request (or raise the 403) and remember when it started; returns its ticket for `leave`."""
+        now_m = time.monotonic()
+        with self._lock:
+            long_running = sum(1 for t in self._started.values() if now_m - t >= self.threshold_s)
+            if long_running >= self.limit:
+                raise concurrent_limit_exceeded()
+            ticket = next(self._ids)
+            self._started[ticket] = now_m
+            return ticket
+
+    def leave(self, ticket: int) -> None:
+        """The request has been answered."""
+        with self._lock:
+            self._started.pop(ticket, None)
 
 
 def fault_error(fault: Fault) -> SfError:

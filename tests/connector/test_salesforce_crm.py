@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
+from simple_salesforce.exceptions import SalesforceResourceNotFound
 
-from connector.base import CrmAuthError, PartialWriteError, RetryableCrmError
+from connector.base import CrmAuthError, FatalCrmError, PartialWriteError, RetryableCrmError
 from connector.models import TaskSpec
 from connector.salesforce import SalesforceCrm
 from connector.salesforce_auth import SalesforceAuth
+from connector.salesforce_errors import classify_salesforce
 from connector.sandbox.salesforce import SalesforceSandboxConfig, start_salesforce_sandbox
 from connector.sandbox.salesforce_client import SandboxOrg, trusted_session
 
@@ -99,6 +104,25 @@ def test_refresh_token_renews_an_expired_session(org: SandboxOrg) -> None:
         bad.get_deal(deal)
 
 
+def refresh_token_connector(org: SandboxOrg) -> SalesforceCrm:
+    return connector(org, session_id="", refresh_token="sandbox-refresh-token", consumer_key="sandbox-consumer-key",
+                     consumer_secret="sandbox-consumer-secret", token_url=f"{org.url}/services/oauth2/token")
+
+
+def test_download_after_the_session_expired_refreshes_it(org: SandboxOrg, tmp_path: Path) -> None:
+    """A recording listed with one session and downloaded after it expired: refreshed once, then streamed."""
+    seeded = org.seed(opportunities=[{"Name": "録音", "StageName": "Qualification", "CloseDate": "2026-12-31"}],
+                      tasks=[{"Subject": "通話", "TaskSubtype": "Call", "Status": "Completed", "WhatId": 0}],
+                      files=[{"title": "録音", "path_on_client": "call.wav", "content": "RIFF" + "x" * 5000,
+                              "link_to": {"tasks": 0}}])
+    crm = refresh_token_connector(org)
+    (attachment,) = crm.get_call(seeded["tasks"][0], object_type="task").attachments
+    org.control("POST", "sessions/expire", {})
+    assert crm.stream_attachment(attachment.id, tmp_path / "call.wav", max_bytes=10_000) == 5004
+    assert (tmp_path / "call.wav").read_bytes().startswith(b"RIFF")
+    assert org.control("GET", "calls")["byStatus"]["401"] == 1
+
+
 def test_writes_stop_inside_the_daily_reserve(org: SandboxOrg) -> None:
     crm = connector(org)
     deal = opportunity(org)
@@ -129,7 +153,40 @@ def test_exhausted_daily_limit_is_retryable(org: SandboxOrg) -> None:
     org.control("POST", "limits", {"used": 100_000, "max": 100_000})
     with pytest.raises(RetryableCrmError, match="daily API limit") as err:
         crm.get_deal(deal)
-    assert err.value.retry_after == 3600
+    assert err.value.retry_after == 24 * 3600 * 0.10, "the time an evenly used 24 h window takes to free the reserve"
+    assert err.value.status == 403 and not isinstance(err.value, CrmAuthError)
+
+
+def test_concurrent_request_limit_is_retryable_soon() -> None:
+    server, app = start_salesforce_sandbox(SalesforceSandboxConfig(concurrent_long_running_limit=1,
+                                                                   long_running_s=0.2))
+    org = SandboxOrg(server, app)
+    try:
+        crm = connector(org)
+        deal = opportunity(org)
+        org.control("POST", "faults", {"delay_s": 1.5, "count": 1, "path_prefix": "limits"})
+        slow = threading.Thread(target=lambda: org.api("GET", "limits"))
+        slow.start()
+        time.sleep(0.5)
+        with pytest.raises(RetryableCrmError, match="concurrent") as err:
+            crm.get_deal(deal)
+        assert err.value.retry_after == 30 and err.value.status == 403
+        slow.join()
+        assert crm.get_deal(deal).id == deal
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("body", [
+    [{"message": "The requested resource does not exist", "errorCode": "NOT_FOUND"}],
+    [{"message": "The requested resource does not exist", "errorCode": "NOT_FOUND", "fields": []}],
+    "<html>Not Found</html>",
+], ids=["without_fields", "with_fields", "text"])
+def test_error_bodies_with_or_without_fields(body: object) -> None:
+    err = classify_salesforce(SalesforceResourceNotFound("u", 404, "Opportunity", body), tenant="t",
+                              reserve_fraction=0.1)
+    assert type(err) is FatalCrmError and err.status == 404
+    assert "NOT_FOUND" in str(err) or isinstance(body, str)
 
 
 def test_stage_entry_time_comes_from_opportunity_history(org: SandboxOrg) -> None:

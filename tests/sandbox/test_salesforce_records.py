@@ -58,8 +58,7 @@ def test_get_with_fields_parameter(sf: Any) -> None:
 def test_errors_use_salesforce_shape(sf: Any) -> None:
     with pytest.raises(SalesforceResourceNotFound) as exc:
         sf.Opportunity.get(MISSING_OPP)
-    assert exc.value.content == [{"message": "The requested resource does not exist", "errorCode": "NOT_FOUND",
-                                  "fields": []}]
+    assert exc.value.content == [{"message": "The requested resource does not exist", "errorCode": "NOT_FOUND"}]
     with pytest.raises(SalesforceMalformedRequest) as exc:
         sf.Opportunity.create({"Name": "x"})
     assert _error(exc.value) == {"message": "Required fields are missing: [StageName, CloseDate]",

@@ -3,6 +3,7 @@ counts and the write log of the sandbox org, seen through simple-salesforce and 
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,7 @@ def test_request_limit_exceeded_when_the_allocation_is_spent(sf: Any, org: Sandb
     with pytest.raises(SalesforceRefusedRequest) as exc:
         sf.query("SELECT Id FROM Opportunity")
     assert exc.value.status == 403
-    assert exc.value.content == [{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED",
-                                  "fields": []}]
+    assert exc.value.content == [{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}]
     resp = org.api("GET", "limits")
     assert resp.status_code == 403
     assert resp.headers["Sforce-Limit-Info"] == "api-usage=100000/100000; api-bursts=0/750"
@@ -60,6 +60,27 @@ def test_limit_info_uses_salesforce_separators(sf: Any, org: SandboxOrg) -> None
         org.control("POST", "limits", {"app": {"used": 1}})
 
 
+def test_concurrent_long_running_requests_are_capped() -> None:
+    """With the cap reached, the next request gets 403 REQUEST_LIMIT_EXCEEDED "ConcurrentPerOrgLongTxn Limit
+    exceeded." (no `fields`); once the long request ends, requests pass again."""
+    server, app = start_salesforce_sandbox(SalesforceSandboxConfig(concurrent_long_running_limit=1,
+                                                                   long_running_s=0.2))
+    try:
+        org = SandboxOrg(server, app)
+        org.control("POST", "faults", {"delay_s": 1.0, "count": 1, "path_prefix": "limits"})
+        slow = threading.Thread(target=lambda: org.api("GET", "limits"))
+        slow.start()
+        time.sleep(0.5)
+        resp = org.api("GET", "sobjects")
+        assert resp.status_code == 403
+        assert resp.json() == [{"message": "ConcurrentPerOrgLongTxn Limit exceeded.",
+                                "errorCode": "REQUEST_LIMIT_EXCEEDED"}]
+        slow.join()
+        assert org.api("GET", "sobjects").status_code == 200
+    finally:
+        server.stop()
+
+
 def test_small_daily_allocation_from_config() -> None:
     server, app = start_salesforce_sandbox(SalesforceSandboxConfig(daily_api_limit=2))
     try:
@@ -75,8 +96,7 @@ def test_small_daily_allocation_from_config() -> None:
 def test_bad_or_missing_session_is_401(org: SandboxOrg) -> None:
     with pytest.raises(SalesforceExpiredSession) as exc:
         org.client(session_id="00D5g000004XyZa!expired").query("SELECT Id FROM User")
-    assert exc.value.content == [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID",
-                                  "fields": []}]
+    assert exc.value.content == [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
     resp = org.http.get(f"{org.url}/services/data/v62.0/limits", timeout=5)
     assert resp.status_code == 401 and "Sforce-Limit-Info" not in resp.headers
     assert org.http.get(f"{org.url}/services/data/", timeout=5).status_code == 200   # the version list is public
