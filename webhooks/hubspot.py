@@ -61,7 +61,17 @@ def event_key(raw: dict[str, Any]) -> tuple[str, str | None, str | None]:
     return sub, (str(type_id) if type_id is not None else None), prop
 
 
+def is_own_change(raw: dict[str, Any]) -> bool:
+    """A change DealCoach made itself (its tasks created or completed, its notes): HubSpot reports changes made
+    through an app's token as changeSource INTEGRATION with that app's id as sourceId, and the receiving app's id
+    is the event's appId. Reacting to them would re-evaluate a deal for nothing, or loop."""
+    return raw.get("changeSource") == "INTEGRATION" and raw.get("appId") is not None \
+        and str(raw.get("sourceId")) == str(raw["appId"])
+
+
 def _normalize(raw: dict[str, Any], kind: str) -> Event | None:
+    if is_own_change(raw):
+        return None
     sub, type_id, prop = event_key(raw)
     value = raw.get("propertyValue")
     if prop == "hs_task_status" and value != "COMPLETED":
@@ -110,7 +120,8 @@ def parse_hubspot(body: bytes) -> ParsedBatch:
         event = _normalize(raw, kind) if kind else None
         if event is None:
             ignored += 1
-            log.info("webhooks.hubspot.event_ignored type=%s property=%s", *event_key(raw)[::2])
+            log.info("webhooks.hubspot.event_ignored type=%s property=%s own_change=%s", *event_key(raw)[::2],
+                     is_own_change(raw))
             continue
         events.append(event)
     return ParsedBatch(events=events, ignored=ignored)

@@ -16,7 +16,7 @@ from connector.tenants import Tenant, TenantRegistry
 from sync.queue import EVENTS, SCORING
 from tests.conftest import FIXTURES, TEST_SECRET_KEY, free_port
 from webhooks.app import create_app
-from webhooks.hubspot import EVENT_KIND_BY_TYPE, event_key, parse_hubspot
+from webhooks.hubspot import EVENT_KIND_BY_TYPE, event_key, is_own_change, parse_hubspot
 from webhooks.signatures import hubspot_v3_headers
 
 SECRET = "hubspot-app-secret"
@@ -64,7 +64,7 @@ def test_every_declared_event_type_has_a_fixture() -> None:
 def test_fixtures_parse_to_their_declared_kind(path: Path) -> None:
     raw = json.loads(path.read_bytes())[0]
     batch = parse_hubspot(path.read_bytes())
-    expected = EVENT_KIND_BY_TYPE.get(event_key(raw))
+    expected = None if is_own_change(raw) else EVENT_KIND_BY_TYPE.get(event_key(raw))
     if expected is None:
         assert batch.events == [] and batch.ignored == 1
     else:
@@ -105,6 +105,13 @@ def test_ignored_types_are_acknowledged(client: Any, redis_conn: redis.Redis) ->
     not_completed = json.loads(fixture("object.propertyChange__task_status.json"))
     not_completed[0]["propertyValue"] = "IN_PROGRESS"
     assert post(client, json.dumps(not_completed).encode()).get_json()["ignored"] == 1
+
+
+def test_dealcoachs_own_changes_are_acknowledged_and_not_queued(client: Any, redis_conn: redis.Redis) -> None:
+    own = json.loads(fixture("own__object.propertyChange__task_status.json"))
+    assert post(client, json.dumps(own).encode()).get_json() == {"queued": 0, "duplicates": 0, "ignored": 1}
+    other_app = [{**own[0], "eventId": own[0]["eventId"] + 1, "sourceId": "999001"}]
+    assert post(client, json.dumps(other_app).encode()).get_json()["queued"] == 1, "another integration's change counts"
 
 
 @pytest.mark.parametrize(
