@@ -6,8 +6,11 @@ Served (HubSpot's paths, JSON shapes, status codes and error bodies; see the rou
   /crm/v3/properties/{type}[/{name}]   /crm/v3/pipelines/deals[/{id}]   /crm/v3/owners/[{id}]
   /crm/v4/objects/{from}/{id}/associations/[default/]{to}[/{toId}]   /crm/v4/associations/{from}/{to}/batch/...
   /files/v3/files[/{id}[/signed-url]]   plus unauthenticated downloads /cdn/signed/... and /hubfs/{portal}/...
-Every API request needs `Authorization: Bearer <token>` (401 INVALID_AUTHENTICATION otherwise), counts against the
-rate limits (headers `X-HubSpot-RateLimit-*`, 429 RATE_LIMITS with Retry-After) and may hit an injected fault.
+  /oauth/v1/token (grant_type=refresh_token; access tokens live `access_token_ttl_s`, HubSpot's 1800 s)
+Every API request needs `Authorization: Bearer <token>`: a static (private app) token from the config or an OAuth
+access token (401 INVALID_AUTHENTICATION, or EXPIRED_AUTHENTICATION once it expired). It counts against the rate
+limits (headers `X-HubSpot-RateLimit-*`, the daily ones for static tokens only; 429 RATE_LIMITS) and may hit an
+injected fault. docs/sandboxes/hubspot.md lists every modelled behaviour with its source.
 
 Control API (no auth, JSON), one example each:
   POST   /_sandbox/reset                      {} → as freshly created from its config (records, files, faults,
@@ -31,7 +34,12 @@ Control API (no auth, JSON), one example each:
          (a user working in HubSpot's UI: not logged as a write, webhooks carry changeSource CRM_UI)
   POST   /_sandbox/faults                     {"status": 429, "count": 2, "path_prefix": "/crm/v3/objects/tasks",
            "method": "POST", "retry_after": 1}  (or "rate": 0.3; "delay_s": 2.5 alone simulates a slow API) → 201
+  POST   /_sandbox/faults                     {"batch_record_failures": 1, "category": "RATE_LIMITS"}  → the next
+         record(s) of batch create/update fail inside a 207 with that category
   GET    /_sandbox/faults,  DELETE /_sandbox/faults
+  POST   /_sandbox/settings                   {"search_lag_s": 30, "search_max_results": 50, "access_token_ttl_s": 1}
+         → the runtime settings, changed until the next reset
+  POST   /_sandbox/oauth/expire               {"tokens": ["..."]} (or {} for all) → {"expired": 1}
   GET    /_sandbox/writes[?objectType=tasks&action=create]  → {"results": [{"seq", "at", "method", "path", "action",
            "objectType", "id", "properties"}], "total"}  (API writes only: create/update/archive/associate/upload...)
   GET    /_sandbox/calls                      → {"total": 12, "byEndpoint": {"POST /crm/v3/objects/tasks": 3, ...},
@@ -64,6 +72,7 @@ from .hubspot_control import bp as control_bp
 from .hubspot_errors import ApiError
 from .hubspot_files import bp as files_bp
 from .hubspot_meta import bp as meta_bp
+from .hubspot_oauth_routes import bp as oauth_bp
 from .hubspot_objects import bp as objects_bp
 from .hubspot_state import EXTENSION_KEY, HubSpotSandbox, current
 from .hubspot_traffic import fault_error
@@ -72,7 +81,7 @@ from .server import ServerThread
 __all__ = ["HubSpotSandbox", "HubSpotSandboxConfig", "create_hubspot_sandbox", "sales_pipeline",
            "start_hubspot_sandbox"]
 
-_UNMETERED = ("/_sandbox/", "/cdn/", "/hubfs/")
+_UNMETERED = ("/_sandbox/", "/cdn/", "/hubfs/", "/oauth/")
 _TYPE_ARGS = ("object_type", "from_type", "to_type")
 _RULE_ARG = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
 _AUTH_HELP = ("Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find "
@@ -92,17 +101,15 @@ def _guard() -> None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise ApiError(401, "INVALID_AUTHENTICATION", _AUTH_HELP)
-    if token not in sb.config.access_tokens:
-        raise ApiError(401, "INVALID_AUTHENTICATION", "The access token provided is not valid for this portal. "
-                                                      "Check that the token is correct and has not expired.")
+    oauth = sb.oauth.authenticate(token)
     fault = sb.faults.pick(request.method, request.path)
     if fault is not None:
         if fault.delay_s:
             time.sleep(fault.delay_s)
         if fault.status is not None:
-            raise fault_error(fault)
+            raise fault_error(fault, sb.config.portal_id)
     is_search = request.method == "POST" and request.path.endswith("/search")
-    g.rate_headers = sb.limits.admit(search=is_search)
+    g.rate_headers = sb.limits.admit(search=is_search, oauth=oauth)
 
 
 def _endpoint() -> str:
@@ -159,7 +166,7 @@ def create_hubspot_sandbox(config: HubSpotSandboxConfig | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.extensions[EXTENSION_KEY] = sandbox
-    for bp in (objects_bp, meta_bp, associations_bp, files_bp, control_bp):
+    for bp in (objects_bp, meta_bp, associations_bp, files_bp, oauth_bp, control_bp):
         app.register_blueprint(bp)
     app.before_request(_guard)
     app.after_request(_finish)

@@ -55,10 +55,12 @@ def _default_results(from_type: str, from_id: str, to_type: str, to_id: str) -> 
 
 @bp.put(f"{_OBJ}/default/<to_type>/<to_id>")
 def create_default(from_type: str, from_id: str, to_type: str, to_id: str) -> dict[str, Any]:
-    """PUT .../associations/default/{toType}/{toId}: the unlabelled HUBSPOT_DEFINED type, both ways."""
+    """PUT .../associations/default/{toType}/{toId}: the unlabelled HUBSPOT_DEFINED type, both ways (400 for a
+    pair HubSpot defines no default type for)."""
     started = now_ms()
     a, b = _types(from_type, to_type)
-    current().store.associate(a, from_id, b, to_id, "HUBSPOT_DEFINED", schema.default_type_id(a, b), api_origin())
+    current().store.associate(a, from_id, b, to_id, "HUBSPOT_DEFINED", schema.require_default_type_id(a, b),
+                              api_origin())
     return batch_response(_default_results(a, from_id, b, to_id), [], started, 200)[0]
 
 
@@ -167,10 +169,11 @@ def batch_default(from_type: str, to_type: str) -> tuple[dict[str, Any], int]:
     """POST .../batch/associate/default: default associations for many pairs."""
     started = now_ms()
     a, b = _types(from_type, to_type)
+    type_id = schema.require_default_type_id(a, b)
     results: list[dict[str, Any]] = []
     for item in _inputs():
         fid, tid = _id(item, "from"), _id(item, "to")
-        current().store.associate(a, fid, b, tid, "HUBSPOT_DEFINED", schema.default_type_id(a, b), api_origin())
+        current().store.associate(a, fid, b, tid, "HUBSPOT_DEFINED", type_id, api_origin())
         results += _default_results(a, fid, b, tid)
     return batch_response(results, [], started, 200)
 

@@ -83,14 +83,22 @@ def default_subscriptions() -> list[dict[str, Any]]:
     ]
 
 
+RUNTIME_SETTINGS = ("search_lag_s", "search_max_results", "access_token_ttl_s")
+
+
 @dataclass
 class HubSpotSandboxConfig:
     """Everything that differs between sandbox portals; the defaults mimic a Free/Starter portal with DealCoach."""
 
     portal_id: int = 62515
     app_id: int = 54321
+    # Static tokens, as a private app has: they never expire and get the daily rate-limit headers.
     access_tokens: list[str] = field(default_factory=lambda: ["sandbox-token"])
+    client_id: str = "sandbox-client-id"
     client_secret: str = "sandbox-client-secret"
+    # OAuth: refresh tokens of installs; access tokens from POST /oauth/v1/token live this long (HubSpot: 30 min).
+    refresh_tokens: list[str] = field(default_factory=lambda: ["sandbox-refresh-token"])
+    access_token_ttl_s: int = 1800
     # The app's webhook targetUrl; None records events (GET /_sandbox/webhooks/events) without sending them.
     target_url: str | None = None
     subscriptions: list[dict[str, Any]] = field(default_factory=default_subscriptions)
@@ -102,7 +110,9 @@ class HubSpotSandboxConfig:
     burst_interval_ms: int = 10_000
     daily_limit: int = 250_000
     search_per_second: int = 5
+    # HubSpot's search returns at most 10,000 hits per query; paging past them is a 400.
     search_max_results: int = 10_000
+    # Seconds before a new record shows up in search (HubSpot: "a few moments").
     search_lag_s: float = 0.0
     first_object_id: int = 17_000_000_000
     first_file_id: int = 190_000_000_000
@@ -115,6 +125,10 @@ class HubSpotSandboxConfig:
     webhook_timeout_s: float = 5.0
     # HubSpot sends propertyChange events for subscribed properties set at creation too.
     property_change_on_create: bool = True
+
+    def runtime(self) -> dict[str, Any]:
+        """The settings tests may change on a running portal (`POST /_sandbox/settings`); reset restores them."""
+        return {name: getattr(self, name) for name in RUNTIME_SETTINGS}
 
     def copy(self) -> "HubSpotSandboxConfig":
         """A deep copy, so a running sandbox never shares mutable seeds with its caller."""

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from . import hubspot_schema as schema
+from .hubspot_config import RUNTIME_SETTINGS
 from .hubspot_errors import validation_error
 from .hubspot_objects import render
 from .hubspot_state import current, json_body
@@ -90,7 +91,7 @@ def seed() -> dict[str, Any]:
                         to_type = store.object_type(to_raw)
                         for ref in refs:
                             store.associate(otype, obj.id, to_type, _resolve(ref, created, to_type), "HUBSPOT_DEFINED",
-                                            schema.default_type_id(otype, to_type), origin)
+                                            schema.require_default_type_id(otype, to_type), origin)
         finally:
             store.on_change = listener
     return created
@@ -120,22 +121,36 @@ def changes() -> dict[str, Any]:
                 to_type = store.object_type(to_raw)
                 for ref in refs:
                     store.associate(otype, obj.id, to_type, str(ref), "HUBSPOT_DEFINED",
-                                    schema.default_type_id(otype, to_type), origin)
+                                    schema.require_default_type_id(otype, to_type), origin)
             results.append({"objectType": otype, "id": obj.id, "action": "create"})
     return {"results": results}
 
 
+@bp.post("/settings")
+def change_settings() -> dict[str, Any]:
+    """Change runtime settings (search lag and result cap, OAuth token lifetime) until the next reset."""
+    config = current().config
+    body = json_body()
+    unknown = set(body) - set(RUNTIME_SETTINGS)
+    if unknown:
+        raise validation_error(f"Unknown settings: {sorted(unknown)}; allowed: {list(RUNTIME_SETTINGS)}")
+    for name, value in body.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise validation_error(f"{name} must be a non-negative number")
+        setattr(config, name, type(getattr(config, name))(value))
+    return config.runtime()
+
+
 @bp.post("/faults")
 def add_fault() -> tuple[dict[str, Any], int]:
-    """Inject a fault (status, rate or count, path prefix, method, Retry-After, delay)."""
-    fault = current().faults.add(json_body())
-    return {"id": fault.id, "faults": current().faults.list()}, 201
+    """Inject a fault (status, rate or count, path prefix, method, Retry-After, delay) or per-record failures."""
+    return current().faults.add(json_body()), 201
 
 
 @bp.get("/faults")
 def list_faults() -> dict[str, Any]:
-    """The faults still armed (counted faults disappear when used up)."""
-    return {"faults": current().faults.list()}
+    """The faults still armed (counted faults disappear when used up) and per-record failures left."""
+    return current().faults.list()
 
 
 @bp.delete("/faults")

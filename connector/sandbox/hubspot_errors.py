@@ -82,11 +82,11 @@ def property_errors(problems: list[tuple[str, str, str]]) -> ApiError:
                             errors=details)
 
 
-def standard_error(category: str, message: str, context: dict[str, list[str]], sub_category: str | None = None
-                   ) -> dict[str, Any]:
-    """One entry of a batch response's `errors` list (the SDK's `StandardError`)."""
+def standard_error(category: str, message: str, context: dict[str, list[str]], sub_category: str | None = None,
+                   errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One entry of a batch response's `errors` list (the SDK's `StandardError`); `context` names the input."""
     out: dict[str, Any] = {"status": "error", "category": category, "message": message, "context": context,
-                           "links": {}, "errors": []}
+                           "links": {}, "errors": errors or []}
     if sub_category:
         out["subCategory"] = sub_category
     return out

@@ -17,6 +17,8 @@ from .hubspot_filestore import StoredFile, file_json
 from .hubspot_state import api_origin, base_url, current
 
 bp = Blueprint("hubspot_files", __name__)
+DEFAULT_SIGNED_URL_S = 3600
+MAX_SIGNED_URL_S = 6 * 3600
 _DENIED = ('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code>'
            "<Message>Access denied</Message></Error>")
 
@@ -58,12 +60,17 @@ def archive_file(file_id: str) -> Response:
 
 @bp.get("/files/v3/files/<file_id>/signed-url")
 def signed_url(file_id: str) -> dict[str, Any]:
-    """GET /files/v3/files/{fileId}/signed-url: a download link that needs no token and expires."""
+    """GET /files/v3/files/{fileId}/signed-url: a download link that needs no token and lives at most 6 hours.
+
+    The default is 1 hour and the maximum 6 hours (21,600 s), per the endpoint's reference
+    (developers.hubspot.com/docs/api/files/files, GET /files/v3/files/{fileId}/signed-url, quoted by pipedream's
+    hubspot "get-file-public-url" action); a longer request is cut to the maximum.
+    """
     sb = current()
-    raw = request.args.get("expirationSeconds", "3600")
-    if not raw.isdigit() or not 1 <= int(raw) <= 86_400:
-        raise validation_error("expirationSeconds must be between 1 and 86400")
-    return sb.files.signed_url(sb.files.get(file_id), base_url(), int(raw))
+    raw = request.args.get("expirationSeconds", str(DEFAULT_SIGNED_URL_S))
+    if not raw.isdigit() or int(raw) < 1:
+        raise validation_error(f"expirationSeconds must be a positive number of seconds; got {raw}")
+    return sb.files.signed_url(sb.files.get(file_id), base_url(), min(int(raw), MAX_SIGNED_URL_S))
 
 
 def _serve(f: StoredFile) -> Response:

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from . import hubspot_schema as schema
-from .hubspot_errors import object_not_found, standard_error, validation_error
+from .hubspot_errors import ApiError, object_not_found, standard_error, validation_error
 from .hubspot_search import search
 from .hubspot_state import api_origin, base_url, current, int_arg, json_body, list_arg
 from .hubspot_store import CrmObject
@@ -96,12 +96,14 @@ def _lookup(otype: str, object_id: str, id_property: str | None, *, archived: bo
 
 @bp.post("/crm/v3/objects/<object_type>")
 def create(object_type: str) -> tuple[dict[str, Any], int]:
-    """POST /crm/v3/objects/{type}: 201 with the record; associations may be created in the same call."""
+    """POST /crm/v3/objects/{type}: 201 with "a copy of the object" (developers.hubspot.com/docs/api-reference/
+    2026-03/crm/activities/tasks/create-task): every value it now has, i.e. the properties sent plus what HubSpot
+    set itself (hs_createdate/createdate, hs_lastmodifieddate, hs_object_id, defaults such as hs_task_status)."""
     otype = current().store.object_type(object_type)
     body = json_body()
     obj = current().store.create_many(otype, [{"properties": body.get("properties") or {},
                                                "associations": body.get("associations") or []}], api_origin())[0]
-    return render(obj), 201
+    return render(obj, all_properties=True), 201
 
 
 @bp.get("/crm/v3/objects/<object_type>/<object_id>")
@@ -155,14 +157,40 @@ def get_page(object_type: str) -> dict[str, Any]:
 
 @bp.post("/crm/v3/objects/<object_type>/batch/create")
 def batch_create(object_type: str) -> tuple[dict[str, Any], int]:
-    """POST .../batch/create: ≤ 100 records, all or nothing, 201."""
+    """POST .../batch/create: ≤ 100 records, 201 with copies of them; all or nothing unless inputs carry
+    `objectWriteTraceId`.
+
+    With trace ids HubSpot answers multi-status: written records (each with its trace id) and a 207 error per
+    refused input whose `context.objectWriteTraceId` names it (developers.hubspot.com/docs/api-reference/
+    error-handling, "Multi-status errors").
+    """
     started = now_ms()
-    store = current().store
-    otype = store.object_type(object_type)
+    sb = current()
+    otype = sb.store.object_type(object_type)
     inputs = _batch_inputs(json_body())
-    objs = store.create_many(otype, [{"properties": i.get("properties") or {},
-                                      "associations": i.get("associations") or []} for i in inputs], api_origin())
-    return batch_response([render(o) for o in objs], [], started, 201)
+    items = [{"properties": i.get("properties") or {}, "associations": i.get("associations") or []} for i in inputs]
+    if not any("objectWriteTraceId" in i for i in inputs):
+        objs = sb.store.create_many(otype, items, api_origin())
+        return batch_response([render(o, all_properties=True) for o in objs], [], started, 201)
+    results, errors = [], []
+    for item, raw in zip(items, inputs):
+        trace = str(raw.get("objectWriteTraceId") or "")
+        try:
+            _injected_failure({"objectWriteTraceId": [trace]})
+            obj = sb.store.create_many(otype, [item], api_origin())[0]
+        except ApiError as err:
+            errors.append(standard_error(err.category, err.message, {"objectWriteTraceId": [trace]},
+                                         errors=err.errors))
+            continue
+        results.append(dict(render(obj, all_properties=True), objectWriteTraceId=trace))
+    return batch_response(results, errors, started, 201)
+
+
+def _injected_failure(context: dict[str, list[str]]) -> None:
+    """Raise the per-record failure armed through the control API, if any."""
+    injected = current().faults.record_failure()
+    if injected is not None:
+        raise ApiError(400, injected[0], injected[1], context=context)
 
 
 @bp.post("/crm/v3/objects/<object_type>/batch/read")
@@ -189,7 +217,12 @@ def batch_read(object_type: str) -> tuple[dict[str, Any], int]:
 
 @bp.post("/crm/v3/objects/<object_type>/batch/update")
 def batch_update(object_type: str) -> tuple[dict[str, Any], int]:
-    """POST .../batch/update: ≤ 100 updates; unknown ids give a 207 error, duplicates a 400."""
+    """POST .../batch/update: ≤ 100 updates, 200, or 207 when some fail (duplicate ids are a 400).
+
+    Unknown or archived ids are one OBJECT_NOT_FOUND error with `context.ids` (the 207 per
+    developers.hubspot.com/changelog/simplifying-batch-update-response-codes-for-crm-v3-apis). Invalid values
+    refuse the whole batch (400) unless inputs carry `objectWriteTraceId`, then each refused input is its own error.
+    """
     started = now_ms()
     store = current().store
     otype = store.object_type(object_type)
@@ -198,13 +231,40 @@ def batch_update(object_type: str) -> tuple[dict[str, Any], int]:
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise validation_error(f"Duplicate IDs found in batch input: {dupes}. IDs must be unique")
+    multi = any("objectWriteTraceId" in i for i in inputs)
+    results: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
     with store.lock:
-        found = [(i, inp.get("properties") or {}) for i, inp in zip(ids, inputs) if store.find(otype, i)]
         missing = [i for i in ids if not store.find(otype, i)]
-        objs = store.update_many(otype, found, api_origin())
-    errors = [standard_error("OBJECT_NOT_FOUND", f"Could not update some objects: {len(missing)} ids not found.",
-                             {"ids": missing})] if missing else []
-    return batch_response([render(o) for o in objs], errors, started, 200)
+        todo = []
+        for oid, raw in zip(ids, inputs):
+            if oid in missing:
+                continue
+            trace = raw.get("objectWriteTraceId")
+            context = {"objectWriteTraceId": [str(trace)]} if trace is not None else {"ids": [oid]}
+            try:
+                _injected_failure(context)
+            except ApiError as err:
+                errors.append(standard_error(err.category, err.message, context))
+                continue
+            todo.append((oid, raw.get("properties") or {}, trace, context))
+        if not multi:
+            objs = store.update_many(otype, [(oid, props) for oid, props, _, _ in todo], api_origin())
+            results = [render(o) for o in objs]
+        else:
+            for oid, props, trace, context in todo:
+                try:
+                    obj = store.update_many(otype, [(oid, props)], api_origin())[0]
+                except ApiError as err:
+                    errors.append(standard_error(err.category, err.message, context, errors=err.errors))
+                    continue
+                row = render(obj)
+                results.append(dict(row, objectWriteTraceId=str(trace)) if trace is not None else row)
+    if missing:
+        errors.insert(0, standard_error("OBJECT_NOT_FOUND",
+                                        f"Could not update some objects: {len(missing)} ids not found.",
+                                        {"ids": missing}))
+    return batch_response(results, errors, started, 200)
 
 
 @bp.post("/crm/v3/objects/<object_type>/batch/archive")

@@ -76,35 +76,38 @@ _DEFINED_PAIRS: tuple[tuple[str, str, int, int], ...] = (
     ("tasks", "deals", 216, 215),
     ("calls", "meetings", 399, 400),
 )
-# Pairs HubSpot's SDK lists no id for (e.g. note↔call) get a stable sandbox-only id from this base.
-SANDBOX_TYPE_ID_BASE = 90_000
 
 
 def _build_type_ids() -> dict[tuple[str, str], int]:
     ids: dict[tuple[str, str], int] = {}
     for a, b, ab, ba in _DEFINED_PAIRS:
         ids[(a, b)], ids[(b, a)] = ab, ba
-    n = SANDBOX_TYPE_ID_BASE
-    for a in sorted(OBJECT_TYPES):
-        for b in sorted(OBJECT_TYPES):
-            if (a, b) not in ids:
-                n += 1
-                ids[(a, b)] = n
     return ids
 
 
+# Only the pairs HubSpot defines: a pair without a default type (e.g. note↔call) is refused, never invented.
 DEFAULT_TYPE_IDS = _build_type_ids()
 
 
-def default_type_id(from_type: str, to_type: str) -> int:
-    """HUBSPOT_DEFINED unlabelled association type id from one object type to another."""
-    return DEFAULT_TYPE_IDS[(from_type, to_type)]
+def default_type_id(from_type: str, to_type: str) -> int | None:
+    """HUBSPOT_DEFINED unlabelled association type id from one object type to another, if HubSpot has one."""
+    return DEFAULT_TYPE_IDS.get((from_type, to_type))
+
+
+def require_default_type_id(from_type: str, to_type: str) -> int:
+    """The pair's default type id, or the 400 HubSpot answers when it defines none for the pair."""
+    type_id = default_type_id(from_type, to_type)
+    if type_id is None:
+        raise validation_error(f"No default association type exists from {OBJECT_TYPES[from_type].singular.upper()} "
+                               f"to {OBJECT_TYPES[to_type].singular.upper()}.")
+    return type_id
 
 
 def inverse_type_id(from_type: str, to_type: str, type_id: int, category: str) -> int:
     """The id stored on the reverse edge: the paired HubSpot id, or the same id for labels we don't pair."""
-    if category == "HUBSPOT_DEFINED" and type_id == DEFAULT_TYPE_IDS[(from_type, to_type)]:
-        return DEFAULT_TYPE_IDS[(to_type, from_type)]
+    back = DEFAULT_TYPE_IDS.get((to_type, from_type))
+    if category == "HUBSPOT_DEFINED" and back is not None and type_id == DEFAULT_TYPE_IDS.get((from_type, to_type)):
+        return back
     return type_id
 
 

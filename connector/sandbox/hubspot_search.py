@@ -1,7 +1,11 @@
 """The CRM search semantics: filterGroups OR-ed, filters AND-ed, one sort, offset paging, HubSpot's limits.
 
-https://developers.hubspot.com/docs/api/crm/search — limits: 5 filterGroups, 10 filters per group (HubSpot's
-changelog lowered the documented 6), 25 filters in all, `limit` ≤ 200, 10,000 results per query.
+https://developers.hubspot.com/docs/api/crm/search. Limits: 5 filterGroups, 10 filters per group, 25 filters
+in all (developers.hubspot.com/changelog/breaking-change-expanded-filtering-capabilities-and-error-messaging-in-
+hubspots-search-api, August 2024; some reference pages still say "up to 6 groups"), `limit` ≤ 200, and 10,000
+results per query (`max_results`, configurable): paging to an offset at or past it is a 400 VALIDATION_ERROR, per
+the search guide's "Limitations" (developers.hubspot.com/docs/api-reference/search/guide#limitations), whose exact
+message is not documented.
 """
 
 from __future__ import annotations
@@ -155,6 +159,7 @@ def search(
     if offset >= max_results:
         raise validation_error(f"Paging past {max_results} results is not supported; use a narrower filter.")
     limit = body.get("limit", 10)
-    page = hits[offset:offset + limit]
-    nxt = offset + limit
+    # A page stops at the cap, yet still offers the next cursor while more hits exist: following it is the 400.
+    page = hits[offset:min(offset + limit, max_results)]
+    nxt = offset + len(page)
     return SearchPage(len(hits), page, str(nxt) if nxt < len(hits) and limit > 0 else None)

@@ -10,6 +10,7 @@ from flask import current_app, request
 from .hubspot_config import HubSpotSandboxConfig
 from .hubspot_errors import validation_error
 from .hubspot_filestore import FileStore
+from .hubspot_oauth import TokenStore
 from .hubspot_store import HubSpotStore, Origin
 from .hubspot_traffic import CallCounter, FaultInjector, RateLimiter
 from .hubspot_webhooks import WebhookDispatcher
@@ -22,7 +23,9 @@ class HubSpotSandbox:
 
     def __init__(self, config: HubSpotSandboxConfig) -> None:
         self.config = config
+        self._initial = config.runtime()
         self.store = HubSpotStore(config)
+        self.oauth = TokenStore(config)
         self.files = FileStore(config)
         self.limits = RateLimiter(config)
         self.faults = FaultInjector(config.fault_seed)
@@ -32,7 +35,10 @@ class HubSpotSandbox:
 
     def reset(self) -> None:
         """As freshly created from its config: no records or files, configured owners, pipelines, properties and
-        webhook settings, no faults, fresh rate-limit and call counters."""
+        webhook settings, runtime settings as configured, no issued OAuth tokens, no faults, fresh counters."""
+        for name, value in self._initial.items():
+            setattr(self.config, name, value)
+        self.oauth.reset()
         self.store.reset()
         self.files.reset()
         self.limits.reset()
@@ -51,8 +57,9 @@ def current() -> HubSpotSandbox:
 
 
 def api_origin() -> Origin:
-    """Changes made through the API by DealCoach's app: logged as writes, webhooks say changeSource API."""
-    return Origin("API", str(current().config.app_id), request.method, request.path)
+    """Changes made through the API with the app's token: logged as writes; webhooks say changeSource INTEGRATION
+    and sourceId the app id as a string, as HubSpot delivers them (see hubspot_webhooks)."""
+    return Origin("INTEGRATION", str(current().config.app_id), request.method, request.path)
 
 
 def json_body(default: Any = None, *, kind: type = dict) -> Any:

@@ -31,9 +31,9 @@ class CrmObject:
 
 @dataclass(frozen=True)
 class Origin:
-    """Who made a change: the API (logged as a write) or a simulated user in HubSpot's UI (not logged)."""
+    """Who made a change: an app through the API (logged as a write) or a simulated user in HubSpot's UI."""
 
-    change_source: str = "API"
+    change_source: str = "INTEGRATION"
     source_id: str = ""
     method: str | None = None
     path: str | None = None
@@ -317,7 +317,7 @@ class HubSpotStore:
 
     def check_type_id(self, from_type: str, to_type: str, category: str, type_id: int) -> None:
         """HUBSPOT_DEFINED ids must be the pair's own id (e.g. 206 for call→deal), else 400."""
-        if category == "HUBSPOT_DEFINED" and type_id != schema.default_type_id(from_type, to_type):
+        if category == "HUBSPOT_DEFINED" and type_id != schema.require_default_type_id(from_type, to_type):
             raise validation_error(
                 f"associationTypeId {type_id} is not a valid HUBSPOT_DEFINED type from {from_type} to {to_type}; "
                 f"expected {schema.default_type_id(from_type, to_type)}")

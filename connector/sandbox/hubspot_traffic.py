@@ -2,6 +2,10 @@
 
 Limits per https://developers.hubspot.com/docs/api/usage-details: a rolling 10-second burst window and a daily
 budget (headers `X-HubSpot-RateLimit-*`); search is exempt from the burst window but allows 5 requests/s.
+OAuth-authenticated calls get no `-Daily`/`-Daily-Remaining` headers and have no daily limit
+(https://developers.hubspot.com/changelog/rate-limit-headers-will-now-appear-for-oauth-authenticated-calls).
+429 bodies carry `errorType` RATE_LIMIT, `policyName`, `groupName` and `requestId`, as in bodies HubSpot sent
+(quoted in github.com/HGData/mk-node-hubspot issue #89 and pull #84).
 """
 
 from __future__ import annotations
@@ -9,7 +13,9 @@ from __future__ import annotations
 import math
 import threading
 import time
+import uuid
 from collections import Counter, deque
+from dataclasses import asdict
 from datetime import datetime, timezone
 from typing import Any
 
@@ -18,12 +24,15 @@ from .faults import Fault, FaultRules
 from .hubspot_errors import ApiError, validation_error
 
 
-def _rate_limited(message: str, policy: str, retry_after_s: float | None, headers: dict[str, str]) -> ApiError:
-    """HubSpot's 429 body: category RATE_LIMITS plus `errorType`/`policyName` as HubSpot sends them."""
+def rate_limited(message: str, policy: str, group: str, retry_after_s: float | None,
+                 headers: dict[str, str] | None = None) -> ApiError:
+    """HubSpot's 429 body (`errorType`, `policyName`, `groupName`, `requestId`); Retry-After only when known."""
+    headers = dict(headers or {})
     if retry_after_s is not None:
-        headers = dict(headers, **{"Retry-After": str(max(1, math.ceil(retry_after_s)))})
+        headers["Retry-After"] = str(max(1, math.ceil(retry_after_s)))
     return ApiError(429, "RATE_LIMITS", message, headers=headers,
-                    extra={"errorType": "RATE_LIMIT", "policyName": policy})
+                    extra={"errorType": "RATE_LIMIT", "policyName": policy, "groupName": group,
+                           "requestId": uuid.uuid4().hex})
 
 
 class RateLimiter:
@@ -42,20 +51,26 @@ class RateLimiter:
             self._day = datetime.now(timezone.utc).date()
             self._daily_used = 0
 
-    def _headers(self) -> dict[str, str]:
+    def _headers(self, *, oauth: bool) -> dict[str, str]:
         c = self.config
-        return {
+        headers = {
             "X-HubSpot-RateLimit-Max": str(c.burst_limit),
             "X-HubSpot-RateLimit-Remaining": str(max(0, c.burst_limit - len(self._burst))),
             "X-HubSpot-RateLimit-Interval-Milliseconds": str(c.burst_interval_ms),
-            "X-HubSpot-RateLimit-Daily": str(c.daily_limit),
-            "X-HubSpot-RateLimit-Daily-Remaining": str(max(0, c.daily_limit - self._daily_used)),
         }
+        if not oauth:
+            headers["X-HubSpot-RateLimit-Daily"] = str(c.daily_limit)
+            headers["X-HubSpot-RateLimit-Daily-Remaining"] = str(max(0, c.daily_limit - self._daily_used))
+        return headers
 
-    def admit(self, *, search: bool) -> dict[str, str]:
-        """Count one request and return the rate-limit headers, or raise the 429 HubSpot would send."""
+    def admit(self, *, search: bool, oauth: bool = False) -> dict[str, str]:
+        """Count one request and return the rate-limit headers, or raise the 429 HubSpot would send.
+
+        `oauth` requests (a public app's access token) have no daily limit and get no daily headers.
+        """
         c = self.config
         now = time.monotonic()
+        group = f"publicapi:{'oauth' if oauth else 'private-app'}:{c.portal_id}"
         with self._lock:
             today = datetime.now(timezone.utc).date()
             if today != self._day:
@@ -65,44 +80,85 @@ class RateLimiter:
                 self._burst.popleft()
             while self._search and self._search[0] <= now - 1.0:
                 self._search.popleft()
-            if self._daily_used >= c.daily_limit:
+            if not oauth and self._daily_used >= c.daily_limit:
                 # No Retry-After: urllib3's default Retry (which the SDK uses) would sleep until midnight.
-                raise _rate_limited("You have reached your daily limit.", "DAILY", None, self._headers())
+                raise rate_limited("You have reached your daily limit.", "DAILY", f"{group}:daily", None,
+                                   self._headers(oauth=oauth))
             if search:
                 if len(self._search) >= c.search_per_second:
-                    raise _rate_limited("You have reached your secondly limit.", "SECONDLY",
-                                        self._search[0] + 1.0 - now, self._headers())
+                    raise rate_limited("You have reached your secondly limit.", "SECONDLY", f"{group}:search",
+                                       self._search[0] + 1.0 - now, self._headers(oauth=oauth))
                 self._search.append(now)
             else:
                 if len(self._burst) >= c.burst_limit:
-                    raise _rate_limited("You have reached your ten_secondly_rolling limit.", "TEN_SECONDLY_ROLLING",
-                                        self._burst[0] + window - now, self._headers())
+                    raise rate_limited("You have reached your ten_secondly_rolling limit.", "TEN_SECONDLY_ROLLING",
+                                       f"{group}:ten-secondly", self._burst[0] + window - now,
+                                       self._headers(oauth=oauth))
                 self._burst.append(now)
-            self._daily_used += 1
-            return self._headers()
+            if not oauth:
+                self._daily_used += 1
+            return self._headers(oauth=oauth)
 
 
 _CATEGORY_BY_STATUS = {400: "VALIDATION_ERROR", 401: "INVALID_AUTHENTICATION", 403: "MISSING_SCOPES",
                        404: "OBJECT_NOT_FOUND", 409: "CONFLICT", 429: "RATE_LIMITS"}
 
 
-def fault_error(fault: Fault) -> ApiError:
-    """The error answer of an injected fault, in HubSpot's shape (429s with Retry-After)."""
+def fault_error(fault: Fault, portal_id: int) -> ApiError:
+    """The error answer of an injected fault, in HubSpot's shape (429s with Retry-After only if one was given)."""
     retry_after = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
     if fault.status == 429:
-        return ApiError(429, "RATE_LIMITS", "You have reached your ten_secondly_rolling limit.",
-                        headers=retry_after or {"Retry-After": "1"},
-                        extra={"errorType": "RATE_LIMIT", "policyName": "TEN_SECONDLY_ROLLING"})
+        return rate_limited("You have reached your ten_secondly_rolling limit.", "TEN_SECONDLY_ROLLING",
+                            f"publicapi:private-app:{portal_id}:ten-secondly", None, retry_after)
     category = _CATEGORY_BY_STATUS.get(fault.status or 500, "INTERNAL_ERROR")
     message = "internal error" if (fault.status or 500) >= 500 else f"Injected fault ({fault.status})"
     return ApiError(fault.status or 500, category, message, headers=retry_after)
 
 
 class FaultInjector(FaultRules):
-    """HubSpot's fault rules: invalid control-API bodies answer HubSpot's VALIDATION_ERROR."""
+    """HubSpot's fault rules (invalid bodies answer VALIDATION_ERROR), plus per-record failures of batch writes.
+
+    `{"batch_record_failures": n, "category"?, "message"?}` makes the next n records of batch create/update
+    fail inside a 207, like a record HubSpot refused while writing the others.
+    """
 
     def __init__(self, seed: int | None = None) -> None:
         super().__init__(seed, invalid=validation_error)
+        self.clear()
+
+    def clear(self) -> None:
+        """Disarm every fault and the per-record failures."""
+        super().clear()
+        with self._lock:
+            self._record_failures = 0
+            self._record_error = ("INTERNAL_ERROR", "internal error")
+
+    def add(self, body: dict[str, Any]) -> dict[str, Any]:  # type: ignore[override]
+        """Arm a request fault or a number of per-record batch failures; returns what was armed."""
+        if "batch_record_failures" not in body:
+            fault = super().add(body)
+            return {"id": fault.id, "faults": self.list()["faults"]}
+        n = body["batch_record_failures"]
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+            raise validation_error("batch_record_failures must be a whole number")
+        with self._lock:
+            self._record_failures = n
+            self._record_error = (str(body.get("category") or "INTERNAL_ERROR"),
+                                  str(body.get("message") or "internal error"))
+        return {"batch_record_failures": n, "category": self._record_error[0]}
+
+    def list(self) -> dict[str, Any]:  # type: ignore[override]  # noqa: A003
+        """The request faults still armed and the per-record failures left."""
+        with self._lock:
+            return {"faults": [asdict(f) for f in self._faults], "batch_record_failures": self._record_failures}
+
+    def record_failure(self) -> tuple[str, str] | None:
+        """(category, message) for the next batch record if a per-record failure is armed."""
+        with self._lock:
+            if self._record_failures <= 0:
+                return None
+            self._record_failures -= 1
+            return self._record_error
 
 
 class CallCounter:

@@ -5,6 +5,12 @@ Wire format per https://developers.hubspot.com/docs/api/webhooks (fields `eventI
 `portalId`, `appId`, `occurredAt`, `subscriptionType`, `attemptNumber`, `objectId`, `changeSource`, `sourceId`,
 `changeFlag`, `propertyName`, `propertyValue`, `objectTypeId`). HubSpot retries for a day; the sandbox retries
 `webhook_max_attempts` times after `webhook_retry_delays_s`, so tests stay fast.
+
+Creation events carry changeFlag "CREATED" and a write made with an app's token carries changeSource
+"INTEGRATION" and sourceId the app id as a string: payloads HubSpot delivered for real objects show exactly this
+(e.g. `"appId": 9393361, "changeFlag": "CREATED", "changeSource": "INTEGRATION", "sourceId": "9393361"`, quoted in
+several public repositories). The "NEW"/"CRM" values seen elsewhere come from HubSpot's test-event button (fixed
+eventId 100, objectId 123). A user's UI change carries "CRM_UI" and "userId:<id>".
 """
 
 from __future__ import annotations
@@ -140,7 +146,7 @@ class WebhookDispatcher(Outbox):
             ev["propertyName"], ev["propertyValue"] = change.property_name, change.property_value
         ev["changeSource"], ev["sourceId"] = change.origin.change_source, change.origin.source_id
         if change.kind == "creation":
-            ev["changeFlag"] = "NEW" if kind in LEGACY_TYPES else "CREATED"
+            ev["changeFlag"] = "CREATED"
         elif change.kind == "deletion":
             ev["changeFlag"] = "DELETED"
         return ev

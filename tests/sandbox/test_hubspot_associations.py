@@ -46,7 +46,7 @@ def test_labelled_put_get_and_delete(client: Any, sandbox: Any, api_error: Any) 
     assert v4.get_page("deals", deal, "tasks").results != []
 
 
-def test_default_put_and_unknown_pairs(client: Any, sandbox: Any) -> None:
+def test_default_put_and_unknown_pairs(client: Any, sandbox: Any, api_error: Any) -> None:
     ids = sandbox.seed(calls=[{"properties": {"hs_timestamp": TS}}], notes=[{"properties": {"hs_timestamp": TS}}],
                        deals=[{"properties": {"dealname": "F社"}}])
     call, note, deal = ids["calls"][0], ids["notes"][0], ids["deals"][0]
@@ -55,9 +55,16 @@ def test_default_put_and_unknown_pairs(client: Any, sandbox: Any) -> None:
     assert result.status == "COMPLETE"
     assert {(r._from.id, r.to.id, r.association_spec.association_type_id) for r in result.results} == {
         (call, deal, 206), (deal, call, 205)}
-    # HubSpot's SDK lists no note↔call id: the sandbox gives the pair a stable id of its own.
-    v4.create_default("notes", note, "calls", call)
-    assert [r.to_object_id for r in v4.get_page("calls", call, "notes").results] == [note]
+    # HubSpot defines no note↔call association type (hubspot/crm/association_type.py lists none): refused.
+    with api_error(400) as err:
+        v4.create_default("notes", note, "calls", call)
+    assert err.body["category"] == "VALIDATION_ERROR" and "NOTE to CALL" in err.body["message"]
+    assert v4.get_page("calls", call, "notes").results == []
+    pair = PublicDefaultAssociationMultiPost(_from=PublicObjectId(id=note), to=PublicObjectId(id=call))
+    with api_error(400):
+        client.crm.associations.v4.batch_api.create_default("notes", "calls", (
+            BatchInputPublicDefaultAssociationMultiPost(inputs=[pair])))
+    assert sandbox.control("GET", "writes")["total"] == 1
 
 
 def test_paging_of_associations(client: Any, sandbox: Any) -> None:

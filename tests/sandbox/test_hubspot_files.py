@@ -60,3 +60,17 @@ def test_public_files_and_errors(client: Any, tmp_path: Path, api_error: Any) ->
     client.files.files_api.archive(f.id)
     with api_error(404):
         client.files.files_api.get_by_id(f.id)
+
+
+def test_signed_urls_live_at_most_six_hours(client: Any, tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    path = tmp_path / "call.vtt"
+    path.write_text("WEBVTT\n", encoding="utf-8")
+    f = _upload(client, path)
+    before = datetime.now(timezone.utc)
+    week = client.files.files_api.get_signed_url(f.id, expiration_seconds=7 * 86_400)
+    hours = (week.expires_at - before).total_seconds() / 3600
+    assert 5.9 < hours <= 6.01
+    default = client.files.files_api.get_signed_url(f.id)
+    assert 0.9 < (default.expires_at - before).total_seconds() / 3600 <= 1.01

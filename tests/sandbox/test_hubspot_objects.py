@@ -64,14 +64,31 @@ def test_every_object_type_round_trips(client: Any, api_error: Any) -> None:
 def test_default_and_requested_properties(client: Any) -> None:
     deal = client.crm.deals.basic_api.create(simple_public_object_input_for_create=SimplePublicObjectInputForCreate(
         properties={"dealname": "B社", "dealstage": "appointmentscheduled"}))
-    assert set(deal.properties) == {"amount", "closedate", "createdate", "dealname", "dealstage",
-                                    "hs_lastmodifieddate", "hs_object_id", "pipeline"}
-    assert deal.properties["amount"] is None and deal.properties["pipeline"] == "default"
+    # A create answers with a copy of the record: what was sent plus what HubSpot set itself.
+    assert {"dealname", "dealstage", "createdate", "hs_lastmodifieddate", "hs_object_id", "pipeline",
+            "hs_is_closed"} <= set(deal.properties) and "amount" not in deal.properties
+    assert deal.properties["pipeline"] == "default" and deal.properties["dealname"] == "B社"
     got = client.crm.deals.basic_api.get_by_id(deal.id, properties=["dealcoach_score", "hs_is_closed", "nope"])
     assert set(got.properties) == {"dealcoach_score", "hs_is_closed", "createdate", "hs_lastmodifieddate",
                                    "hs_object_id"}
     call = _create(client, "calls", {"hs_timestamp": TS})
-    assert set(call.properties) == {"hs_createdate", "hs_lastmodifieddate", "hs_object_id"}
+    assert set(call.properties) == {"hs_timestamp", "hs_createdate", "hs_lastmodifieddate", "hs_object_id"}
+    fetched = client.crm.objects.basic_api.get_by_id("calls", call.id)
+    assert set(fetched.properties) == {"hs_createdate", "hs_lastmodifieddate", "hs_object_id"}  # a read: defaults
+
+
+def test_create_and_batch_create_answer_with_the_written_properties(client: Any) -> None:
+    sent = {"hs_timestamp": TS, "hs_task_subject": "見積送付", "hs_task_priority": "HIGH"}
+    task = _create(client, "tasks", sent)
+    assert task.properties == {**sent, "hs_timestamp": "2025-01-31T09:00:00.000Z", "hs_task_status": "NOT_STARTED",
+                               "hs_createdate": task.properties["hs_createdate"], "hs_object_id": task.id,
+                               "hs_lastmodifieddate": task.properties["hs_lastmodifieddate"]}
+    batch = client.crm.objects.tasks.batch_api.create(batch_input_simple_public_object_batch_input_for_create=(
+        BatchInputSimplePublicObjectBatchInputForCreate(inputs=[
+            SimplePublicObjectInputForCreate(properties={**sent, "hs_task_subject": f"件名{i}"}) for i in range(2)])))
+    assert sorted(r.properties["hs_task_subject"] for r in batch.results) == ["件名0", "件名1"]
+    assert all({"hs_createdate", "hs_lastmodifieddate", "hs_object_id", "hs_task_priority"} <= set(r.properties)
+               for r in batch.results)
 
 
 def test_associations_on_create_and_v3_block(client: Any, api_error: Any) -> None:

@@ -126,3 +126,37 @@ def test_other_object_types_search(client: Any, sandbox: Any) -> None:
         filter_groups=[OGroup(filters=[OFilter(property_name="dealcoach_key", operator="EQ", value="sla:18:first")])],
         properties=["dealcoach_key", "hs_task_status"]))
     assert page.total == 1 and page.results[0].properties["hs_task_status"] == "NOT_STARTED"
+
+
+def test_result_cap_stops_offset_paging(sandbox: Any, api_error: Any) -> None:
+    sandbox.control("POST", "settings", {"search_max_results": 50})
+    sandbox.seed(deals=[{"properties": {"dealname": f"deal {i:03d}"}} for i in range(120)])
+    first = _search(sandbox.client(), [], limit=200, sorts=["hs_object_id"])
+    assert first.total == 120 and len(first.results) == 50 and first.paging.next.after == "50"
+    with api_error(400) as err:
+        _search(sandbox.client(), [], limit=200, after=first.paging.next.after)
+    assert err.body["category"] == "VALIDATION_ERROR"
+    # A moving filter restarts the query instead: every deal comes back.
+    seen: list[str] = []
+    while True:
+        groups = [[{"property_name": "hs_object_id", "operator": "GT", "value": seen[-1]}]] if seen else []
+        page = _search(sandbox.client(), groups, limit=200, sorts=["hs_object_id"])
+        seen += [r.id for r in page.results]
+        if page.paging is None:
+            break
+    assert len(seen) == len(set(seen)) == 120
+
+
+def test_search_lags_behind_writes(sandbox: Any, client: Any) -> None:
+    sandbox.control("POST", "settings", {"search_lag_s": 60})
+    deal = client.crm.deals.basic_api.create(simple_public_object_input_for_create=_new_deal())
+    assert _search(client, []).total == 0
+    assert client.crm.deals.basic_api.get_by_id(deal.id).id == deal.id  # reads by id are immediate
+    sandbox.control("POST", "settings", {"search_lag_s": 0})
+    assert _search(client, []).total == 1
+
+
+def _new_deal() -> Any:
+    from hubspot.crm.deals import SimplePublicObjectInputForCreate
+
+    return SimplePublicObjectInputForCreate(properties={"dealname": "遅延"})

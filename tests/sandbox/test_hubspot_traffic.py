@@ -136,3 +136,19 @@ def test_writes_and_calls_are_inspectable(client: Any, sandbox: Any) -> None:
     assert calls["byEndpoint"][
         "PUT /crm/v4/objects/deals/{fromId}/associations/default/contacts/{toId}"] == 1
     assert calls["total"] == 5
+
+
+def test_429_bodies_carry_hubspots_fields_with_and_without_retry_after(make_sandbox: Any, api_error: Any) -> None:
+    sb = make_sandbox(burst_limit=1, burst_interval_ms=10_000)
+    client = sb.client(retry=NO_RETRY)
+    client.crm.deals.basic_api.get_page()
+    with api_error(429) as burst:
+        client.crm.deals.basic_api.get_page()
+    assert {"status", "message", "errorType", "correlationId", "policyName", "groupName"} <= set(burst.body)
+    assert (burst.body["errorType"], burst.body["policyName"]) == ("RATE_LIMIT", "TEN_SECONDLY_ROLLING")
+    assert "Retry-After" in burst.headers
+    sb.control("POST", "faults", {"status": 429, "count": 1, "path_prefix": "/crm/v3/owners"})
+    with api_error(429) as injected:
+        client.crm.owners.owners_api.get_page()
+    assert injected.body["errorType"] == "RATE_LIMIT" and injected.body["groupName"]
+    assert "Retry-After" not in injected.headers  # a fault armed without retry_after sends none

@@ -48,7 +48,9 @@ def test_deal_events_in_hubspot_wire_format_and_signed(client: Any, sandbox: Any
     assert set(creation) == {"eventId", "subscriptionId", "portalId", "appId", "occurredAt", "subscriptionType",
                              "attemptNumber", "objectId", "changeSource", "sourceId", "changeFlag"}
     assert (creation["portalId"], creation["appId"], creation["objectId"], creation["changeFlag"],
-            creation["changeSource"], creation["attemptNumber"]) == (62515, 54321, int(deal.id), "NEW", "API", 0)
+            creation["changeSource"], creation["attemptNumber"]) == (62515, 54321, int(deal.id), "CREATED",
+                                                                     "INTEGRATION", 0)
+    assert creation["sourceId"] == "54321"  # the app id, as a string
     assert events[2]["propertyName"] == "dealstage" and isinstance(events[2]["occurredAt"], int)
     req = receiver.requests[0]
     assert req["headers"]["Content-Type"] == "application/json"
