@@ -103,10 +103,29 @@ class SalesforceCrm:
     def _classified(self, exc: SalesforceError) -> Exception:
         return classify_salesforce(exc, tenant=self.tenant, reserve_fraction=self.budget.reserve_fraction)
 
+    def _describe(self, sobject: str) -> dict[str, tuple[bool, bool]]:
+        """Field name → (createable, updateable) for the integration user (describe once, cached).
+
+        Describe reflects field-level security: a field the user may read but not edit is `createable: false,
+        updateable: false`, and writing it fails the whole record with INVALID_FIELD_FOR_INSERT_UPDATE.
+        https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
+        """
+        return self._cache.get(f"describe:{sobject}", lambda: {
+            f["name"]: (bool(f.get("createable")), bool(f.get("updateable")))
+            for f in self._call(lambda sf: getattr(sf, sobject).describe())["fields"]})
+
     def _fields(self, sobject: str) -> frozenset[str]:
-        """Field names of an sObject (describe once, cached): custom fields are written only if they exist."""
-        return self._cache.get(f"describe:{sobject}", lambda: frozenset(
-            f["name"] for f in self._call(lambda sf: getattr(sf, sobject).describe())["fields"]))
+        """Field names of an sObject: custom fields are read only if they exist."""
+        return frozenset(self._describe(sobject))
+
+    def _writable(self, sobject: str, record: dict[str, Any], *, create: bool) -> dict[str, Any]:
+        """`record` without the fields this user may not set (createable for inserts, updateable for updates)."""
+        access = self._describe(sobject)
+        kept = {k: v for k, v in record.items() if k in ("attributes", "id") or access.get(k, (False, False))[0 if create else 1]}
+        dropped = sorted(set(record) - set(kept))
+        if dropped:
+            log.info("crm.salesforce.fields_not_writable tenant=%s sobject=%s fields=%s", self.tenant, sobject, ",".join(dropped))
+        return kept
 
     def _query(self, soql: str) -> list[dict[str, Any]]:
         return list(self._call(lambda sf: sf.query_all(soql))["records"])
@@ -312,11 +331,13 @@ class SalesforceCrm:
         return record
 
     def create_tasks(self, specs: Sequence[TaskSpec]) -> list[str]:
-        created = self._collection("POST", [self._task_record(s, create=True) for s in specs], keys=[s.key for s in specs])
+        records = [self._writable("Task", self._task_record(s, create=True), create=True) for s in specs]
+        created = self._collection("POST", records, keys=[s.key for s in specs])
         return [created[s.key] for s in specs]
 
     def update_tasks(self, updates: Mapping[str, TaskSpec]) -> None:
-        records = [{**self._task_record(s, create=False), "id": to_18(task_id)} for task_id, s in updates.items()]
+        records = [self._writable("Task", {**self._task_record(s, create=False), "id": to_18(task_id)}, create=False)
+                   for task_id, s in updates.items()]
         self._collection("PATCH", records, keys=[s.key for s in updates.values()])
 
     def create_note(self, spec: NoteSpec) -> str:
@@ -339,8 +360,9 @@ class SalesforceCrm:
         self._call(lambda sf: sf.ContentNote.update(to_18(note_id), {"Content": content}), write=True)
 
     def update_deal(self, deal_id: str, fields: Mapping[str, Any]) -> list[str]:
-        existing = self._fields("Opportunity")
-        writable = {DEAL_FIELDS[k]: v for k, v in fields.items() if DEAL_FIELDS.get(k) in existing}
+        """Write the DealCoach fields that exist and that this user may edit; return the names written."""
+        values = {DEAL_FIELDS[k]: v for k, v in fields.items() if k in DEAL_FIELDS}
+        writable = self._writable("Opportunity", values, create=False)
         if writable:
             self._call(lambda sf: sf.Opportunity.update(to_18(deal_id), writable), write=True)
-        return sorted(k for k in fields if DEAL_FIELDS.get(k) in existing)
+        return sorted(k for k in fields if DEAL_FIELDS.get(k) in writable)

@@ -212,6 +212,21 @@ def set_limits() -> dict[str, Any]:
     return current().usage.snapshot()
 
 
+@bp.post("/field_security")
+def field_security() -> dict[str, Any]:
+    """Make fields read-only for the API user, as a profile or permission set granting Read without Edit does:
+    `{"objectType": "Opportunity", "readOnly": ["DealCoach_BANT__c"]}` (reset restores the configured access)."""
+    body = json_body()
+    names = body.get("readOnly")
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise _bad("readOnly must be a list of field names")
+    try:
+        done = current().schema.make_read_only(str(body.get("objectType", "")), names)
+    except KeyError as exc:
+        raise _bad(f"unknown sObject or field: {exc.args[0]}") from None
+    return {"objectType": sobject_or_404(str(body["objectType"])).name, "readOnly": done}
+
+
 @bp.get("/writes")
 def writes() -> dict[str, Any]:
     """API writes (create/update/delete with the values written), filterable by objectType, action, method."""

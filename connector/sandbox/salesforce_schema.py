@@ -6,7 +6,7 @@ Field types and flags follow Salesforce's object reference; only the fields Deal
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .salesforce_config import SalesforceSandboxConfig
@@ -251,6 +251,27 @@ class Schema:
 
     def __init__(self, config: SalesforceSandboxConfig) -> None:
         self.objects = {o.name: o for o in _build(config)}
+        self._configured = {name: dict(o.fields) for name, o in self.objects.items()}
+
+    def make_read_only(self, sobject: str, names: list[str]) -> list[str]:
+        """Field-level security "Read" (not "Edit") for the API user: describe shows `createable` and `updateable`
+        false, and DML naming the field fails with INVALID_FIELD_FOR_INSERT_UPDATE. Returns the fields' API names."""
+        obj = self.get(sobject)
+        if obj is None:
+            raise KeyError(sobject)
+        done = []
+        for name in names:
+            fd = obj.field(name)
+            if fd is None:
+                raise KeyError(name)
+            obj.fields[fd.name] = replace(fd, createable=False, updateable=False)
+            done.append(fd.name)
+        return done
+
+    def reset_security(self) -> None:
+        """Every field back to its configured access."""
+        for name, fields in self._configured.items():
+            self.objects[name].fields = dict(fields)
 
     def get(self, name: str) -> ObjectDef | None:
         """An sObject type by API name, any case."""

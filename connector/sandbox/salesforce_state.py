@@ -49,6 +49,7 @@ class SalesforceSandbox:
 
     def reset(self) -> None:
         """As freshly created from its config: only the users, no faults, fresh counters, configured outbound."""
+        self.schema.reset_security()
         self.store.reset()
         self.usage.reset()
         self.usage.set(limit=self.config.daily_api_limit)

@@ -189,6 +189,25 @@ def test_error_bodies_with_or_without_fields(body: object) -> None:
     assert "NOT_FOUND" in str(err) or isinstance(body, str)
 
 
+def test_read_only_field_is_left_out_of_the_deal_write(org: SandboxOrg) -> None:
+    """Field-level security Read without Edit on one DealCoach field: the others are still written."""
+    crm = connector(org)
+    deal = opportunity(org)
+    org.control("POST", "field_security", {"objectType": "Opportunity", "readOnly": ["DealCoach_BANT__c"]})
+    written = crm.update_deal(deal, {"dealcoach_score": 72, "dealcoach_bant": "B:✔", "dealcoach_deal_state": "shodan"})
+    assert written == ["dealcoach_deal_state", "dealcoach_score"]
+    opp = org.client().Opportunity.get(deal)
+    assert (opp["DealCoach_Score__c"], opp["DealCoach_Deal_State__c"], opp["DealCoach_BANT__c"]) == (72.0, "shodan", None)
+
+
+def test_read_only_key_field_is_not_sent_on_task_insert(org: SandboxOrg) -> None:
+    crm = connector(org)
+    deal = opportunity(org)
+    org.control("POST", "field_security", {"objectType": "Task", "readOnly": ["DealCoach_Key__c"]})
+    (task_id,) = crm.create_tasks(specs(deal, 1))
+    assert [m.id for m in crm.list_marked(deal_id=deal, kind="task")] == [task_id], "found by its Description marker"
+
+
 def test_stage_entry_time_comes_from_opportunity_history(org: SandboxOrg) -> None:
     crm = connector(org)
     seeded = org.control("POST", "seed", {"opportunities": [{
