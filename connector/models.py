@@ -100,29 +100,6 @@ class CallRef:
 
 
 @dataclass(frozen=True)
-class Segment:
-    """One speaker turn; times in seconds from the start of the call when known."""
-
-    speaker: str
-    text: str
-    role: Literal["rep", "customer"] | None = None
-    start: float | None = None
-    end: float | None = None
-
-
-@dataclass(frozen=True)
-class Transcript:
-    """A speaker-attributed conversation in one language."""
-
-    segments: tuple[Segment, ...]
-    language: str = "ja"
-
-    @property
-    def text(self) -> str:
-        return "\n".join(s.text for s in self.segments)
-
-
-@dataclass(frozen=True)
 class TaskSpec:
     """A task DealCoach wants in the CRM, identified by a deterministic `key`."""
 

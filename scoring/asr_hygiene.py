@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from connector.models import Segment
+from scoring.transcript import Segment
 
 HALLUCINATION_PHRASES = (
     "ご視聴ありがとうございました",

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from connector.models import Transcript
+from scoring.transcript import Transcript
 
 MIN_QUOTE_CHARS = 2
 # Dash and tilde variants NFKC leaves apart but transcribers and models use interchangeably.

@@ -17,16 +17,26 @@ from typing import Any, Protocol
 
 import openai
 
-from connector.models import Transcript
 from scoring.evidence import EvidenceIndex, normalize
 from scoring.llm_prompt import (
-    PROMPT_VERSION, Line, chunk_lines, estimate_tokens, halve, messages, nonce_for, offline_facts, suspected_injections,
-    system_prompt, transcript_lines, user_message,
+    PROMPT_VERSION,
+    Line,
+    chunk_lines,
+    estimate_tokens,
+    halve,
+    messages,
+    nonce_for,
+    offline_facts,
+    suspected_injections,
+    system_prompt,
+    transcript_lines,
+    user_message,
 )
 from scoring.llm_schema import Checker, annotate, merge_outputs, response_format
 from scoring.redact import redact
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
+from scoring.transcript import Transcript
 
 log = logging.getLogger("dealcoach.scoring.llm")
 

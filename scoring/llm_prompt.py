@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from connector.models import Transcript
 from scoring.evidence import EvidenceIndex
 from scoring.redact import Redactions
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
+from scoring.transcript import Transcript
 
 PROMPT_VERSION = "2"
 MAX_QUOTE_CHARS = 120

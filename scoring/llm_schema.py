@@ -15,15 +15,25 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from connector.models import Transcript
 from scoring import followup
 from scoring.evidence import EvidenceIndex, QuoteMatch, normalize
 from scoring.redact import Redactions
 from scoring.rubric import Rubric
 from scoring.scorecard import (
-    BANT_KEYS, DEAL_STATES, BantItem, Commitment, Criterion, EmailDraft, Evidence, NextAction, NextStep, NgObservation,
-    PhaseScore, Scorecard,
+    BANT_KEYS,
+    DEAL_STATES,
+    BantItem,
+    Commitment,
+    Criterion,
+    EmailDraft,
+    Evidence,
+    NextAction,
+    NextStep,
+    NgObservation,
+    PhaseScore,
+    Scorecard,
 )
+from scoring.transcript import Transcript
 
 SCHEMA_NAME = "dealcoach_scorecard"
 

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from connector.models import Transcript
 from scoring.metrics import is_open_question, is_question, sentences
 from scoring.scorecard import Evidence
+from scoring.transcript import Transcript
 
 QUOTE_LIMIT = 140
 ECHO_CHARS = 12

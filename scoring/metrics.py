@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from connector.models import Segment, Transcript
+from scoring.transcript import Segment, Transcript
 
 CHARS_PER_SECOND = {"ja": 6.0, "en": 15.0}
 _SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]*|[。！？!?]+")

@@ -6,14 +6,22 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 
-from connector.models import Transcript
 from scoring import followup
 from scoring.markers import CallView, Hit, Sentence, date_span, topics
 from scoring.metrics import Turn, compute_metrics, identify_rep, metrics_basis, turns
 from scoring.rubric import Rubric
 from scoring.scorecard import (
-    BANT_KEYS, BantItem, Criterion, Evidence, NextStep, NgObservation, PhaseScore, RepSpeaker, Scorecard,
+    BANT_KEYS,
+    BantItem,
+    Criterion,
+    Evidence,
+    NextStep,
+    NgObservation,
+    PhaseScore,
+    RepSpeaker,
+    Scorecard,
 )
+from scoring.transcript import Transcript
 
 MONOLOGUE_LIMIT_S = 120.0
 EVIDENCE_PER_CRITERION = 3

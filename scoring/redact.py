@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from connector.models import Transcript
+from scoring.transcript import Transcript
 
 KINDS = ("card", "my_number", "email", "phone", "postal_code", "address")
 _LABELS = {

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import html
-
 import re
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import rubrics
-from scoring.yaml_data import SLUG_RE, RubricError, YamlReader as _Reader, load_yaml as _load_yaml
+from scoring.yaml_data import SLUG_RE, RubricError
+from scoring.yaml_data import YamlReader as _Reader
+from scoring.yaml_data import load_yaml as _load_yaml
 
 __all__ = ["SLUG_RE", "Check", "Item", "NgBehavior", "Phase", "Rubric", "RubricError", "Stage", "StageMap", "load_rubric",
            "load_rubric_file", "load_stage_map", "load_stage_map_file", "parse_rubric", "parse_stage_map", "rubrics_dir"]

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Literal
 
-from connector.models import Transcript
 from scoring.llm import LlmScorer, ScoreCache
 from scoring.offline import score_transcript
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
+from scoring.transcript import Transcript
 
 Mode = Literal["offline", "llm", "auto"]
 MODES: tuple[str, ...] = ("offline", "llm", "auto")

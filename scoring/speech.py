@@ -23,12 +23,31 @@ from typing import Any, Literal
 
 from google.cloud import speech_v1
 
-from connector.models import Segment, Transcript
 from scoring.asr_hygiene import clean_segments
-from scoring.audio import Loudness, channels_differ, convert, detect_format, loudness, probe, require_duration
-from scoring.speech_errors import SpeechError, SpeechFatalError, SpeechNotConfigured, SpeechTimeout, classify
+from scoring.audio import (
+    Loudness,
+    channels_differ,
+    convert,
+    detect_format,
+    loudness,
+    probe,
+    require_duration,
+)
+from scoring.speech_errors import (
+    SpeechError,
+    SpeechFatalError,
+    SpeechNotConfigured,
+    SpeechTimeout,
+    classify,
+)
 from scoring.speech_results import segments_from_results, speaker_label
-from scoring.speech_store import STORAGE_ENDPOINT, STORAGE_SCOPE, AudioStore, GcsJsonStore
+from scoring.speech_store import (
+    STORAGE_ENDPOINT,
+    STORAGE_SCOPE,
+    AudioStore,
+    GcsJsonStore,
+)
+from scoring.transcript import Segment, Transcript
 
 log = logging.getLogger("dealcoach.scoring.speech")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from connector.models import Segment
+from scoring.transcript import Segment
 
 PAUSE_S = 1.2
 

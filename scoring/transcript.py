@@ -5,10 +5,9 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
-
-from connector.models import Segment, Transcript
+from typing import Any, Literal
 
 MAX_BYTES = 20 * 1024 * 1024
 UNKNOWN_SPEAKER = "unknown"
@@ -22,6 +21,29 @@ _SPEAKER_RE = re.compile(r"^(?P<name>[^:：。、！？!?「」『』()（）\[\
 _TEXT_TIME_RE = re.compile(r"^\[?(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)\]?\s+(?P<rest>.*)$")
 _JA_CHAR_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 _CJK_EDGE_RE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One speaker turn; times in seconds from the start of the call when known."""
+
+    speaker: str
+    text: str
+    role: Literal["rep", "customer"] | None = None
+    start: float | None = None
+    end: float | None = None
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """A speaker-attributed conversation in one language."""
+
+    segments: tuple[Segment, ...]
+    language: str = "ja"
+
+    @property
+    def text(self) -> str:
+        return "\n".join(s.text for s in self.segments)
 
 
 class TranscriptError(ValueError):

@@ -17,7 +17,6 @@ from typing import Any, TextIO
 import fakeredis
 
 from connector import clock
-
 from connector.sandbox.hubspot import HubSpotSandboxConfig, sales_pipeline
 from scoring.render import html_to_text
 from sync.embedded import EmbeddedStack, embedded_stack

@@ -18,7 +18,10 @@ import redis
 from simple_salesforce import Salesforce
 
 from connector.models import TenantSettings
-from connector.sandbox.salesforce import SalesforceSandboxConfig, start_salesforce_sandbox
+from connector.sandbox.salesforce import (
+    SalesforceSandboxConfig,
+    start_salesforce_sandbox,
+)
 from connector.sandbox.salesforce_client import SandboxOrg
 from connector.sandbox.server import ServerThread
 from connector.tenants import Tenant, TenantRegistry

@@ -21,15 +21,23 @@ from rq import get_current_job
 
 from connector import clock
 from connector.base import Crm, FatalCrmError, PartialWriteError
-from connector.models import Attachment, CallRef, Deal, Event, NoteSpec, TaskSpec, TenantSettings, Transcript
+from connector.models import (
+    Attachment,
+    CallRef,
+    Deal,
+    Event,
+    NoteSpec,
+    TaskSpec,
+    TenantSettings,
+)
 from connector.tenants import Tenant, TenantRegistry, crm_for
+from scoring.llm import LlmScorer, RedisScoreCache
 from scoring.render import render_next_action_task, render_note_html, render_stage_task
 from scoring.rubric import Rubric, load_rubric_or_reference, load_stage_map
-from scoring.llm import LlmScorer, RedisScoreCache
 from scoring.scorecard import Scorecard
 from scoring.scorer import llm_from_env, mode_from_env, score_call
-from scoring.transcript import TranscriptError, parse_transcript
 from scoring.speech_errors import SpeechError
+from scoring.transcript import Transcript, TranscriptError, parse_transcript
 from sync.calendar import BusinessCalendar
 from sync.recording import transcribe_call
 from sync.sla_apply import SlaContext, record_sla_event, run_sla

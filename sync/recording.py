@@ -20,10 +20,15 @@ import redis
 
 from connector.base import Crm, RetryableCrmError
 from connector.download import DownloadPolicy, download
-from connector.models import Attachment, CallRef, TenantSettings, Transcript
+from connector.models import Attachment, CallRef, TenantSettings
 from scoring.audio import AUDIO_FAILURE_TEXT, RECORDING_EXTENSIONS, AudioError
-from scoring.speech import SpeechSettings, audio_store_from_env, speech_client_from_env, transcribe_recording
-from scoring.transcript import parse_transcript
+from scoring.speech import (
+    SpeechSettings,
+    audio_store_from_env,
+    speech_client_from_env,
+    transcribe_recording,
+)
+from scoring.transcript import Transcript, parse_transcript
 
 log = logging.getLogger("dealcoach.sync.recording")
 

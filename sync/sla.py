@@ -22,7 +22,8 @@ from sync.calendar import BusinessCalendar
 from sync.sla_derive import DealView, Desired, deal_is, key_anchor
 from sync.sla_rules import RULE_IDS, SlaRule, SlaRules, load_sla_rules
 from sync.sla_state import OpenTask, SlaState, SlaStateError, state_from_json
-from sync.sla_text import phrase, why as why_line
+from sync.sla_text import phrase
+from sync.sla_text import why as why_line
 
 SUMMARY_RULE = "summary"
 PRIORITY_RANK = {"HIGH": 0, "MEDIUM": 1, "LOW": 2}

@@ -18,7 +18,16 @@ from typing import Any, Literal
 from sync.calendar import BusinessCalendar
 from sync.sla_rules import SlaRule, TaskTemplate
 from sync.sla_state import Activity, OpenTask, SlaDeal, SlaEvent
-from sync.sla_text import activity_word, describe_due, email_draft_block, fmt_dt, is_en, phrase, render, why
+from sync.sla_text import (
+    activity_word,
+    describe_due,
+    email_draft_block,
+    fmt_dt,
+    is_en,
+    phrase,
+    render,
+    why,
+)
 
 Status = Literal["open", "satisfied", "cancelled", "pending"]
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

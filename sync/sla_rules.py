@@ -17,8 +17,26 @@ from typing import Any
 import rubrics
 from scoring.yaml_data import RubricError, YamlReader, load_yaml
 from sync.sla_schema import (
-    ACTIVE_WHILE, ACTIVITY_TYPES, ASSIGNEES, BANT_KEYS, COMMON_FIELDS, FIXED_TASKS, PRIORITIES, RULE_FIELDS, RULE_IDS, TRIGGERS,
-    Due, Text, add_months, one_of, parse_due, parse_text, parse_trigger, string_list, trigger_param, whole_number,
+    ACTIVE_WHILE,
+    ACTIVITY_TYPES,
+    ASSIGNEES,
+    BANT_KEYS,
+    COMMON_FIELDS,
+    FIXED_TASKS,
+    PRIORITIES,
+    RULE_FIELDS,
+    RULE_IDS,
+    TRIGGERS,
+    Due,
+    Text,
+    add_months,
+    one_of,
+    parse_due,
+    parse_text,
+    parse_trigger,
+    string_list,
+    trigger_param,
+    whole_number,
 )
 
 _TOP_KEYS = {"version", "noise_budget", "rules"}

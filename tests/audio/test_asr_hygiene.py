@@ -5,9 +5,20 @@ from __future__ import annotations
 from datetime import timedelta
 from types import SimpleNamespace as NS
 
-from connector.models import Segment
-from scoring.asr_hygiene import clean_segments, drop_hallucinations, is_stock_phrase, merge_turns, too_short_to_say
-from scoring.speech_results import clean_word, diarized_words, segments_from_results, seconds
+from scoring.asr_hygiene import (
+    clean_segments,
+    drop_hallucinations,
+    is_stock_phrase,
+    merge_turns,
+    too_short_to_say,
+)
+from scoring.speech_results import (
+    clean_word,
+    diarized_words,
+    seconds,
+    segments_from_results,
+)
+from scoring.transcript import Segment
 
 
 def seg(speaker: str, text: str, start: float | None, end: float | None) -> Segment:

@@ -8,9 +8,26 @@ from pathlib import Path
 
 import pytest
 
-from scoring.audio import AUDIO_FAILURE_TEXT, AudioError, channels_differ, convert, detect_format, loudness, probe, \
-    sniff_format, speech_rate, split_channels
-from tests.audio.generate import a_call, encode, needs_audio_tools, silence, speech, stereo
+from scoring.audio import (
+    AUDIO_FAILURE_TEXT,
+    AudioError,
+    channels_differ,
+    convert,
+    detect_format,
+    loudness,
+    probe,
+    sniff_format,
+    speech_rate,
+    split_channels,
+)
+from tests.audio.generate import (
+    a_call,
+    encode,
+    needs_audio_tools,
+    silence,
+    speech,
+    stereo,
+)
 
 pytestmark = needs_audio_tools
 

@@ -9,11 +9,33 @@ import pytest
 from google.cloud import speech_v1
 
 from scoring.audio import AudioError, convert, probe
-from scoring.speech import (PollPolicy, SpeechSettings, audio_store_from_env, recognition_config,
-                            speech_client_from_env, transcribe, transcribe_recording)
-from scoring.speech_errors import SpeechFatalError, SpeechNotConfigured, SpeechRetryableError, SpeechTimeout
+from scoring.speech import (
+    PollPolicy,
+    SpeechSettings,
+    audio_store_from_env,
+    recognition_config,
+    speech_client_from_env,
+    transcribe,
+    transcribe_recording,
+)
+from scoring.speech_errors import (
+    SpeechFatalError,
+    SpeechNotConfigured,
+    SpeechRetryableError,
+    SpeechTimeout,
+)
 from scoring.speech_store import GcsJsonStore
-from tests.audio.generate import ANSWER, GREETING, a_call, concat, encode, needs_audio_tools, silence, speech, stereo
+from tests.audio.generate import (
+    ANSWER,
+    GREETING,
+    a_call,
+    concat,
+    encode,
+    needs_audio_tools,
+    silence,
+    speech,
+    stereo,
+)
 from tests.fakes.speech_server import FakeSpeech, channel_results, diarized_results
 
 pytestmark = needs_audio_tools

@@ -8,11 +8,10 @@ from pathlib import Path
 import openai
 import pytest
 
-from connector.models import Transcript
 from scoring.offline import score_transcript
 from scoring.rubric import Rubric, load_rubric
 from scoring.scorecard import Scorecard
-from scoring.transcript import parse_transcript
+from scoring.transcript import Transcript, parse_transcript
 from tests.fakes.openai_server import FakeOpenAI
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from connector.models import Segment, Transcript
 from scoring.evidence import EvidenceIndex, find_quote, is_verbatim, normalize
+from scoring.transcript import Segment, Transcript
 
 CALL = Transcript(segments=(
     Segment("山田", "株式会社ミライクラウドの山田と申します。", role="rep", start=0.0, end=4.0),

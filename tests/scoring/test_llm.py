@@ -9,12 +9,12 @@ import logging
 import openai
 import pytest
 
-from connector.models import Segment, Transcript
 from scoring.llm import LlmScorer, MemoryScoreCache, RedisScoreCache
 from scoring.llm_schema import EXTRA_KEYS
 from scoring.offline import score_transcript
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
+from scoring.transcript import Segment, Transcript
 from tests.fakes.openai_server import FakeOpenAI, FakeReply, empty_answer
 
 MODEL = "gpt-4o-mini"

@@ -7,13 +7,18 @@ from typing import Any
 
 import openai
 
-from connector.models import Transcript
 from scoring import followup
 from scoring.llm import LlmScorer
 from scoring.llm_schema import scorecard_schema
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
-from tests.fakes.openai_server import FakeOpenAI, FakeReply, RecordedRequest, empty_answer
+from scoring.transcript import Transcript
+from tests.fakes.openai_server import (
+    FakeOpenAI,
+    FakeReply,
+    RecordedRequest,
+    empty_answer,
+)
 
 MODEL = "gpt-4o-mini"
 CASE = "本日中に、A社様の導入事例の資料をお送りします。"

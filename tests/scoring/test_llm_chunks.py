@@ -7,12 +7,17 @@ import re
 import openai
 import pytest
 
-from connector.models import Transcript
 from scoring.llm import LlmScorer
 from scoring.llm_prompt import Line, chunk_lines, estimate_tokens, halve
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
-from tests.fakes.openai_server import FakeOpenAI, FakeReply, RecordedRequest, empty_answer
+from scoring.transcript import Transcript
+from tests.fakes.openai_server import (
+    FakeOpenAI,
+    FakeReply,
+    RecordedRequest,
+    empty_answer,
+)
 
 MODEL = "gpt-4o-mini"
 OUTPUT = 500

@@ -7,11 +7,11 @@ import json
 import openai
 import pytest
 
-from connector.models import Segment, Transcript
 from scoring.llm import LlmScorer
 from scoring.offline import score_transcript
 from scoring.rubric import Rubric
 from scoring.scorer import LlmNotConfigured, llm_from_env, mode_from_env, score_call
+from scoring.transcript import Segment, Transcript
 from tests.fakes.openai_server import FakeOpenAI, FakeReply, empty_answer
 
 MY_NUMBER = "123456789018"

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from connector.models import Segment, Transcript
-from scoring.metrics import compute_metrics, identify_rep, is_open_question, is_question, metrics_basis, sentences
+from scoring.metrics import (
+    compute_metrics,
+    identify_rep,
+    is_open_question,
+    is_question,
+    metrics_basis,
+    sentences,
+)
 from scoring.scorecard import METRIC_KEYS
+from scoring.transcript import Segment, Transcript
 
 
 def _call(*turns: tuple, language: str = "ja") -> Transcript:

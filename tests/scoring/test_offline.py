@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from connector.models import Segment, Transcript
 from scoring.offline import score_transcript
 from scoring.scorecard import BANT_KEYS, METRIC_KEYS, Scorecard
+from scoring.transcript import Segment, Transcript
 
 TOP_KEYS = ["rubric", "rubric_version", "language", "scorer", "overall", "phases", "metrics", "bant", "next_step", "commitments",
             "ng_behaviors", "deal_state", "next_actions", "email_draft", "rep_speaker", "metrics_basis"]

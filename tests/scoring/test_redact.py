@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from connector.models import Segment, Transcript
 from scoring.redact import find_pii, luhn_ok, my_number_ok, redact
+from scoring.transcript import Segment, Transcript
 
 
 def _kinds(text: str) -> list[tuple[str, str]]:

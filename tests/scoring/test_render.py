@@ -7,10 +7,22 @@ import re
 
 import pytest
 
-from connector.models import Segment, Transcript
 from scoring.offline import score_transcript
-from scoring.render import NOTE_LIMIT, render_next_action_task, render_note_html, render_stage_task
-from scoring.scorecard import Commitment, Criterion, EmailDraft, Evidence, NgObservation, PhaseScore
+from scoring.render import (
+    NOTE_LIMIT,
+    render_next_action_task,
+    render_note_html,
+    render_stage_task,
+)
+from scoring.scorecard import (
+    Commitment,
+    Criterion,
+    EmailDraft,
+    Evidence,
+    NgObservation,
+    PhaseScore,
+)
+from scoring.transcript import Segment, Transcript
 
 ALLOWED_TAGS = {"p", "b", "ul", "li", "br", "table", "tr", "td"}
 

@@ -9,7 +9,13 @@ import pytest
 import yaml
 
 from scoring.rubric import (
-    SLUG_RE, RubricError, load_rubric, load_rubric_file, load_stage_map, load_stage_map_file, rubrics_dir,
+    SLUG_RE,
+    RubricError,
+    load_rubric,
+    load_rubric_file,
+    load_stage_map,
+    load_stage_map_file,
+    rubrics_dir,
 )
 
 PHASES = ("research", "first_contact", "needs_discovery", "proposal", "negotiation_closing", "contract_implementation", "after_follow")

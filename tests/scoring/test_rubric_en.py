@@ -7,10 +7,10 @@ import re
 import pytest
 import yaml
 
-from connector.models import Transcript
 from scoring.offline import score_transcript
 from scoring.render import render_next_action_task, render_note_html, render_stage_task
 from scoring.rubric import Rubric, load_rubric, rubrics_dir
+from scoring.transcript import Transcript
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
