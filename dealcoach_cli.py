@@ -76,7 +76,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
     if args.provider == "hubspot":
-        from connector.sandbox.hubspot import HubSpotSandboxConfig, create_hubspot_sandbox
+        from connector.sandbox.hubspot import (
+            HubSpotSandboxConfig,
+            create_hubspot_sandbox,
+        )
 
         config = HubSpotSandboxConfig(target_url=args.webhook_url) if args.webhook_url else HubSpotSandboxConfig()
         app = create_hubspot_sandbox(config)
@@ -86,7 +89,10 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         return 0
     import time
 
-    from connector.sandbox.salesforce import SalesforceSandboxConfig, start_salesforce_sandbox
+    from connector.sandbox.salesforce import (
+        SalesforceSandboxConfig,
+        start_salesforce_sandbox,
+    )
 
     if bool(args.tls_cert) != bool(args.tls_key):
         print("--tls-cert and --tls-key go together", file=sys.stderr)
@@ -107,8 +113,13 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 def _audio_transcript(path: Path, lang: str | None) -> Any:
     """Transcribe a recording with Google Speech (GOOGLE_APPLICATION_CREDENTIALS or DEALCOACH_SPEECH_ENDPOINT)."""
-    from scoring.speech import SpeechSettings, audio_store_from_env, speech_client_from_env, transcribe_recording
-    from scoring.speech_errors import SpeechNotConfigured
+    from scoring.speech.errors import SpeechNotConfigured
+    from scoring.speech.recognize import (
+        SpeechSettings,
+        audio_store_from_env,
+        speech_client_from_env,
+        transcribe_recording,
+    )
 
     client = speech_client_from_env()
     if client is None:
@@ -118,11 +129,11 @@ def _audio_transcript(path: Path, lang: str | None) -> Any:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from scoring.audio import RECORDING_EXTENSIONS, AudioError
     from scoring.render import html_to_text, render_note_html
-    from scoring.speech_errors import SpeechError
     from scoring.rubric import load_rubric_or_reference, load_stage_map
     from scoring.scorer import LlmNotConfigured, llm_from_env, score_call
+    from scoring.speech.audio import RECORDING_EXTENSIONS, AudioError
+    from scoring.speech.errors import SpeechError
     from scoring.transcript import TranscriptError, parse_transcript
 
     path = Path(args.file)

@@ -4,7 +4,7 @@ Usage: python bench/recording_memory.py [--hours 2] [--rate 8000] [--out docs/re
 A child process generates the recording with sox (stereo, one talker per side, espeak-ng Japanese speech over
 line noise, as a dialer records it) and serves it over HTTP next to the fake Speech + Cloud Storage server.
 This process (the "worker") then runs exactly what a job runs: `connector.download.download` and
-`scoring.speech.transcribe_recording` with the real google-cloud-speech REST client. It prints the peak RSS of
+`scoring.speech.recognize.transcribe_recording` with the real google-cloud-speech REST client. It prints the peak RSS of
 the worker (getrusage / VmHWM), of its ffmpeg/ffprobe children, and the time per stage. Target: < 300 MB.
 Needs the Debian packages ffmpeg, sox and espeak-ng.
 """
@@ -83,8 +83,13 @@ def _hwm_kb() -> int:
 def run(hours: float, rate: int, out: Path | None) -> dict[str, object]:
     """The worker side: what a job does, with peak memory and stage times."""
     from connector.download import DownloadPolicy, download
-    from scoring.speech import PollPolicy, SpeechSettings, audio_store_from_env, speech_client_from_env, \
-        transcribe_recording
+    from scoring.speech.recognize import (
+        PollPolicy,
+        SpeechSettings,
+        audio_store_from_env,
+        speech_client_from_env,
+        transcribe_recording,
+    )
 
     baseline = _hwm_kb()
     with tempfile.TemporaryDirectory(prefix="dealcoach-bench-") as tmp:

@@ -37,7 +37,7 @@ from connector.download_errors import (AddressRefused, BadStatus, ConnectFailed,
                                        SchemeRefused, ServerBusy, TlsRefused, TooLarge, TooManyRedirects,
                                        UnexpectedContent)
 from connector.http import parse_retry_after
-from scoring.audio import FORMATS, sniff_format
+from scoring.speech.audio import FORMATS, sniff_format
 
 log = logging.getLogger("dealcoach.connector.download")
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Literal
 
-from scoring.llm import LlmScorer, ScoreCache
+from scoring.llm.scorer import LlmScorer, ScoreCache
 from scoring.offline import score_transcript
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard

@@ -31,12 +31,12 @@ from connector.models import (
     TenantSettings,
 )
 from connector.tenants import Tenant, TenantRegistry, crm_for
-from scoring.llm import LlmScorer, RedisScoreCache
+from scoring.llm.scorer import LlmScorer, RedisScoreCache
 from scoring.render import render_next_action_task, render_note_html, render_stage_task
 from scoring.rubric import Rubric, load_rubric_or_reference, load_stage_map
 from scoring.scorecard import Scorecard
 from scoring.scorer import llm_from_env, mode_from_env, score_call
-from scoring.speech_errors import SpeechError
+from scoring.speech.errors import SpeechError
 from scoring.transcript import Transcript, TranscriptError, parse_transcript
 from sync.calendar import BusinessCalendar
 from sync.recording import transcribe_call

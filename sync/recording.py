@@ -21,8 +21,8 @@ import redis
 from connector.base import Crm, RetryableCrmError
 from connector.download import DownloadPolicy, download
 from connector.models import Attachment, CallRef, TenantSettings
-from scoring.audio import AUDIO_FAILURE_TEXT, RECORDING_EXTENSIONS, AudioError
-from scoring.speech import (
+from scoring.speech.audio import AUDIO_FAILURE_TEXT, RECORDING_EXTENSIONS, AudioError
+from scoring.speech.recognize import (
     SpeechSettings,
     audio_store_from_env,
     speech_client_from_env,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from types import SimpleNamespace as NS
 
-from scoring.asr_hygiene import (
+from scoring.speech.hygiene import (
     clean_segments,
     drop_hallucinations,
     is_stock_phrase,
     merge_turns,
     too_short_to_say,
 )
-from scoring.speech_results import (
+from scoring.speech.results import (
     clean_word,
     diarized_words,
     seconds,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring.audio import (
+from scoring.speech.audio import (
     AUDIO_FAILURE_TEXT,
     AudioError,
     channels_differ,

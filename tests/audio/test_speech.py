@@ -8,8 +8,14 @@ from pathlib import Path
 import pytest
 from google.cloud import speech_v1
 
-from scoring.audio import AudioError, convert, probe
-from scoring.speech import (
+from scoring.speech.audio import AudioError, convert, probe
+from scoring.speech.errors import (
+    SpeechFatalError,
+    SpeechNotConfigured,
+    SpeechRetryableError,
+    SpeechTimeout,
+)
+from scoring.speech.recognize import (
     PollPolicy,
     SpeechSettings,
     audio_store_from_env,
@@ -18,13 +24,7 @@ from scoring.speech import (
     transcribe,
     transcribe_recording,
 )
-from scoring.speech_errors import (
-    SpeechFatalError,
-    SpeechNotConfigured,
-    SpeechRetryableError,
-    SpeechTimeout,
-)
-from scoring.speech_store import GcsJsonStore
+from scoring.speech.storage import GcsJsonStore
 from tests.audio.generate import (
     ANSWER,
     GREETING,

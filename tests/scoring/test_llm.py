@@ -9,8 +9,8 @@ import logging
 import openai
 import pytest
 
-from scoring.llm import LlmScorer, MemoryScoreCache, RedisScoreCache
-from scoring.llm_schema import EXTRA_KEYS
+from scoring.llm.schema import EXTRA_KEYS
+from scoring.llm.scorer import LlmScorer, MemoryScoreCache, RedisScoreCache
 from scoring.offline import score_transcript
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
@@ -329,7 +329,7 @@ def test_transcript_text_is_never_logged(fake: FakeOpenAI, client: openai.OpenAI
         _scorer(client).score(injected_call, rubric=rubric, offline=offline)
         _scorer(client).score(injected_call, rubric=rubric, offline=offline)
     messages = [r.getMessage() for r in caplog.records]
-    assert any("scoring.llm.fallback" in m for m in messages) and any("scoring.llm.scored" in m for m in messages)
+    assert any("scoring.llm.scorer.fallback" in m for m in messages) and any("scoring.llm.scorer.scored" in m for m in messages)
     assert any(r.name.startswith("openai") for r in caplog.records)
     for message in messages:
         assert all(seg.text[:12] not in message for seg in injected_call.segments)

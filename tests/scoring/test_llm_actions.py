@@ -8,8 +8,8 @@ from typing import Any
 import openai
 
 from scoring import followup
-from scoring.llm import LlmScorer
-from scoring.llm_schema import scorecard_schema
+from scoring.llm.schema import scorecard_schema
+from scoring.llm.scorer import LlmScorer
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
 from scoring.transcript import Transcript

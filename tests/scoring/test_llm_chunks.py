@@ -7,8 +7,8 @@ import re
 import openai
 import pytest
 
-from scoring.llm import LlmScorer
-from scoring.llm_prompt import Line, chunk_lines, estimate_tokens, halve
+from scoring.llm.prompt import Line, chunk_lines, estimate_tokens, halve
+from scoring.llm.scorer import LlmScorer
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
 from scoring.transcript import Transcript

@@ -7,7 +7,7 @@ import json
 import openai
 import pytest
 
-from scoring.llm import LlmScorer
+from scoring.llm.scorer import LlmScorer
 from scoring.offline import score_transcript
 from scoring.rubric import Rubric
 from scoring.scorer import LlmNotConfigured, llm_from_env, mode_from_env, score_call

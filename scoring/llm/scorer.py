@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import openai
 
 from scoring.evidence import EvidenceIndex, normalize
-from scoring.llm_prompt import (
+from scoring.llm.prompt import (
     PROMPT_VERSION,
     Line,
     chunk_lines,
@@ -32,7 +32,7 @@ from scoring.llm_prompt import (
     transcript_lines,
     user_message,
 )
-from scoring.llm_schema import Checker, annotate, merge_outputs, response_format
+from scoring.llm.schema import Checker, annotate, merge_outputs, response_format
 from scoring.redact import redact
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
@@ -113,7 +113,7 @@ class RedisScoreCache:
         try:
             raw = self.conn.get(key)
         except redis.RedisError as exc:
-            log.warning("scoring.llm.cache_unavailable op=get error=%s", type(exc).__name__)
+            log.warning("scoring.llm.scorer.cache_unavailable op=get error=%s", type(exc).__name__)
             return None
         if raw is None:
             return None
@@ -129,7 +129,7 @@ class RedisScoreCache:
         try:
             self.conn.set(key, json.dumps(value, ensure_ascii=False), ex=self.ttl_s)
         except redis.RedisError as exc:
-            log.warning("scoring.llm.cache_unavailable op=set error=%s", type(exc).__name__)
+            log.warning("scoring.llm.scorer.cache_unavailable op=set error=%s", type(exc).__name__)
 
 
 class _Fallback(Exception):
@@ -189,20 +189,20 @@ class LlmScorer:
             if cached is not None and isinstance(cached.get("outputs"), list) and cached["outputs"]:
                 outputs = cached["outputs"]
                 meta.update(chunks=len(outputs), cache_hit=True)
-                log.info("scoring.llm.cache_hit model=%s chunks=%d", self.model, len(outputs))
+                log.info("scoring.llm.scorer.cache_hit model=%s chunks=%d", self.model, len(outputs))
             else:
                 outputs = self._ask(redacted, rubric, offline, facts, usage, meta)
                 if self.cache is not None:
                     self.cache.set(key, {"outputs": outputs, "model": self.model, "prompt_version": PROMPT_VERSION,
                                          "usage": {"prompt_tokens": usage[0], "completion_tokens": usage[1]}})
         except _Fallback as fb:
-            log.warning("scoring.llm.fallback model=%s reason=%s chunks=%d", self.model, fb.reason, meta["chunks"])
+            log.warning("scoring.llm.scorer.fallback model=%s reason=%s chunks=%d", self.model, fb.reason, meta["chunks"])
             return annotate(offline, scorer="offline", fallback_reason=fb.reason, flags=flags,
                             usage=usage_record(self.model, *usage), **extras)
         checker = Checker(transcript, index=index, redactions=redactions, injections=injections,
                           restore_pii=self.restore_pii)
         card = merge_outputs(outputs, rubric=rubric, offline=offline, checker=checker)
-        log.info("scoring.llm.scored model=%s chunks=%d prompt_tokens=%d completion_tokens=%d flags=%d",
+        log.info("scoring.llm.scorer.scored model=%s chunks=%d prompt_tokens=%d completion_tokens=%d flags=%d",
                  self.model, meta["chunks"], usage[0], usage[1], len(flags) + len(checker.flags))
         return annotate(card, flags=flags + checker.flags, usage=usage_record(self.model, *usage), **extras)
 
@@ -258,7 +258,7 @@ class LlmScorer:
                 halves = halve(chunks[i])
                 if splits >= MAX_CONTEXT_SPLITS or size < 2 * MIN_CHUNK_TOKENS or len(halves) < 2:
                     raise _Fallback("context_length_exceeded") from None
-                log.info("scoring.llm.context_split model=%s chunk=%d", self.model, i + 1)
+                log.info("scoring.llm.scorer.context_split model=%s chunk=%d", self.model, i + 1)
                 chunks[i:i + 1] = halves
                 splits += 1
                 continue

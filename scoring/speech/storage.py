@@ -1,6 +1,6 @@
 """Where long recordings wait for Speech: a Cloud Storage object, uploaded, recognized from gs:// and deleted.
 
-`AudioStore` is the seam `scoring.speech.transcribe` uses. `GcsJsonStore` implements it with two calls of the
+`AudioStore` is the seam `scoring.speech.recognize.transcribe` uses. `GcsJsonStore` implements it with two calls of the
 Cloud Storage JSON API (media upload, object delete) over any requests session: a google-auth
 `AuthorizedSession` in production, a plain session against the local fake in tests. That avoids a
 google-cloud-storage dependency for two requests. The upload streams the file from disk; a bucket lifecycle
@@ -18,7 +18,7 @@ from urllib.parse import quote
 import requests
 
 from connector.http import parse_retry_after
-from scoring.speech_errors import SpeechRetryableError, classify_status
+from scoring.speech.errors import SpeechRetryableError, classify_status
 
 log = logging.getLogger("dealcoach.scoring.speech")
 

@@ -23,8 +23,7 @@ from typing import Any, Literal
 
 from google.cloud import speech_v1
 
-from scoring.asr_hygiene import clean_segments
-from scoring.audio import (
+from scoring.speech.audio import (
     Loudness,
     channels_differ,
     convert,
@@ -33,15 +32,16 @@ from scoring.audio import (
     probe,
     require_duration,
 )
-from scoring.speech_errors import (
+from scoring.speech.errors import (
     SpeechError,
     SpeechFatalError,
     SpeechNotConfigured,
     SpeechTimeout,
     classify,
 )
-from scoring.speech_results import segments_from_results, speaker_label
-from scoring.speech_store import (
+from scoring.speech.hygiene import clean_segments
+from scoring.speech.results import segments_from_results, speaker_label
+from scoring.speech.storage import (
     STORAGE_ENDPOINT,
     STORAGE_SCOPE,
     AudioStore,
@@ -126,7 +126,7 @@ def transcribe(path: Path, *, client: Any, language: str = "ja-JP", speakers: in
                phrase_hints: Sequence[str] = (), long_audio_store: AudioStore | None = None,
                deadline_s: float = DEFAULT_DEADLINE_S, model: str | None = None, poll: PollPolicy = PollPolicy(),
                levels: Loudness | None = None, sleep: Callable[[float], None] = time.sleep) -> SpeechResult:
-    """Recognize a FLAC or LINEAR16 WAV file prepared by `scoring.audio.convert`; raise SpeechError or AudioError."""
+    """Recognize a FLAC or LINEAR16 WAV file prepared by `scoring.speech.audio.convert`; raise SpeechError or AudioError."""
     deadline = time.monotonic() + deadline_s
     info = probe(path)
     encodings = {"flac": speech_v1.RecognitionConfig.AudioEncoding.FLAC,
