@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -26,6 +25,7 @@ from hubspot.crm.objects import (
     PublicObjectId,
     PublicObjectSearchRequest,
     SimplePublicObjectBatchInput,
+    SimplePublicObjectBatchInputForCreate,
     SimplePublicObjectId,
     SimplePublicObjectInput,
     SimplePublicObjectInputForCreate,
@@ -34,6 +34,9 @@ from hubspot.crm.objects import (
 from connector import clock
 from connector.base import FatalCrmError, RetryableCrmError
 from connector.download import DownloadPolicy, download
+from connector.hubspot_batch import partial_write, read_batch, unconfirmed
+from connector.hubspot_format import EPOCH, iso_ms, parse_time
+from connector.hubspot_paging import search_all_ids
 from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, classify_status, is_transport_error
 from connector.marker import find_marker, with_marker
 from connector.models import ActivityRef, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
@@ -50,20 +53,7 @@ DEAL_PROPERTIES = ["dealname", "dealstage", "pipeline", "amount", "hubspot_owner
 CALL_PROPERTIES = ["hs_call_title", "hs_timestamp", "hubspot_owner_id", "hs_attachment_ids", "hs_call_recording_url", "hs_call_body"]
 _BODY_PROPERTY = {"notes": "hs_note_body", "tasks": "hs_task_body"}
 CACHE_TTL_S = 300
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 NO_RETRY = Retry(total=0, connect=0, read=0, redirect=0, status=0, raise_on_status=False)
-
-
-def _iso_ms(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    if value.isdigit():
-        return datetime.fromtimestamp(int(value) / 1000, tz=timezone.utc)
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 class HubSpotCrm:
@@ -131,8 +121,8 @@ class HubSpotCrm:
             id=str(obj.id), name=p.get("dealname") or "", stage=stage, pipeline=pipeline, owner_id=owner_id,
             owner_name=self._owner_name(owner_id), amount=float(amount) if amount else None,
             is_closed=meta.get("isClosed") == "true", is_won=meta.get("isClosed") == "true" and meta.get("probability") == "1.0",
-            stage_label=meta.get("label"), last_activity_at=_parse_time(p.get("notes_last_updated")),
-            created_at=_parse_time(p.get("createdate")),
+            stage_label=meta.get("label"), last_activity_at=parse_time(p.get("notes_last_updated")),
+            created_at=parse_time(p.get("createdate")),
         )
 
     def _stage_meta(self, pipeline_id: str) -> dict[str, dict[str, str]]:
@@ -160,7 +150,7 @@ class HubSpotCrm:
         deal_ids = tuple(dict.fromkeys(str(a.id) for a in (deals.results if deals else [])))
         file_ids = [f for f in (p.get("hs_attachment_ids") or "").split(";") if f.strip()]
         return CallRef(
-            id=str(obj.id), deal_ids=deal_ids, title=p.get("hs_call_title") or "", occurred_at=_parse_time(p.get("hs_timestamp")),
+            id=str(obj.id), deal_ids=deal_ids, title=p.get("hs_call_title") or "", occurred_at=parse_time(p.get("hs_timestamp")),
             owner_id=p.get("hubspot_owner_id") or None, attachments=tuple(self._attachment(f.strip()) for f in file_ids),
             recording_url=p.get("hs_call_recording_url") or None, body=p.get("hs_call_body") or "",
         )
@@ -234,7 +224,7 @@ class HubSpotCrm:
             key = self._key_of(object_type, row)
             if key:
                 found.append(MarkedRecord(key=key, id=row["id"], status=row.get("hs_task_status"),
-                                          due=_parse_time(row.get("hs_timestamp")), subject=row.get("hs_task_subject")))
+                                          due=parse_time(row.get("hs_timestamp")), subject=row.get("hs_task_subject")))
         return found
 
     def list_activities(self, *, deal_id: str) -> list[ActivityRef]:
@@ -242,20 +232,20 @@ class HubSpotCrm:
         out: list[ActivityRef] = []
         for row in self._associated(deal_id, "emails", ["hs_timestamp", "hs_email_subject", "hs_email_direction"]):
             direction = "in" if row.get("hs_email_direction") == "INCOMING_EMAIL" else "out"
-            out.append(ActivityRef(type="email", at=_parse_time(row.get("hs_timestamp")) or _EPOCH,
+            out.append(ActivityRef(type="email", at=parse_time(row.get("hs_timestamp")) or EPOCH,
                                    subject=row.get("hs_email_subject") or "", direction=direction))
         for row in self._associated(deal_id, "meetings", ["hs_timestamp", "hs_meeting_title"]):
-            out.append(ActivityRef(type="meeting", at=_parse_time(row.get("hs_timestamp")) or _EPOCH,
+            out.append(ActivityRef(type="meeting", at=parse_time(row.get("hs_timestamp")) or EPOCH,
                                    subject=row.get("hs_meeting_title") or ""))
         for row in self._associated(deal_id, "calls", ["hs_timestamp", "hs_call_title"]):
-            out.append(ActivityRef(type="call", at=_parse_time(row.get("hs_timestamp")) or _EPOCH,
+            out.append(ActivityRef(type="call", at=parse_time(row.get("hs_timestamp")) or EPOCH,
                                    subject=row.get("hs_call_title") or ""))
         task_props = ["hs_task_status", "hs_task_subject", "hs_task_completion_date", "hs_timestamp", "hs_task_body"]
         if KEY_PROPERTY in self._property_names("tasks"):
             task_props.append(KEY_PROPERTY)
         for row in self._associated(deal_id, "tasks", task_props):
             if row.get("hs_task_status") == "COMPLETED" and not self._key_of("tasks", row):
-                at = _parse_time(row.get("hs_task_completion_date")) or _parse_time(row.get("hs_timestamp")) or _EPOCH
+                at = parse_time(row.get("hs_task_completion_date")) or parse_time(row.get("hs_timestamp")) or EPOCH
                 out.append(ActivityRef(type="task_completed", at=at, subject=row.get("hs_task_subject") or ""))
         return sorted(out, key=lambda a: a.at)
 
@@ -266,26 +256,23 @@ class HubSpotCrm:
         return tuple(dict.fromkeys(str(a.id) for a in (deals.results if deals else [])))
 
     def list_open_deals(self) -> list[str]:
-        """Open deals plus deals closed in the last 400 days, via search (two OR-ed filter groups, paged)."""
+        """Open deals plus deals closed in the last 400 days, via search (two OR-ed filter groups), read past
+        HubSpot's 10,000-result cap with a moving id filter (`connector.hubspot_paging`)."""
         since = str(int((clock.now().timestamp() - 400 * 86400) * 1000))
-        groups = [{"filters": [{"propertyName": "hs_is_closed", "operator": "EQ", "value": "false"}]},
-                  {"filters": [{"propertyName": "closedate", "operator": "GTE", "value": since}]}]
-        ids: list[str] = []
-        after: str | None = None
-        while True:
-            request = PublicObjectSearchRequest(filter_groups=groups, properties=["dealstage"], limit=200, after=after,
-                                                sorts=[{"propertyName": "hs_object_id", "direction": "ASCENDING"}])
-            page = self._call(self._objects.search_api.do_search_with_http_info, "deals", request)
-            ids.extend(str(r.id) for r in page.results)
-            after = page.paging.next.after if page.paging and page.paging.next else None
-            if not after:
-                return list(dict.fromkeys(ids))
+        groups = [[{"propertyName": "hs_is_closed", "operator": "EQ", "value": "false"}],
+                  [{"propertyName": "closedate", "operator": "GTE", "value": since}]]
+
+        def search(body: dict[str, Any]) -> Any:
+            return self._call(self._objects.search_api.do_search_with_http_info, "deals",
+                              PublicObjectSearchRequest(**body))
+
+        return search_all_ids(search, groups, properties=["dealstage"])
 
     # -- writes ---------------------------------------------------------------------------------
 
     def create_note(self, spec: NoteSpec) -> str:
         props = self._with_key("notes", spec.key, {
-            "hs_timestamp": _iso_ms(spec.timestamp),
+            "hs_timestamp": iso_ms(spec.timestamp),
             "hs_note_body": with_marker(spec.body_html, spec.key, html=True),
             **({"hubspot_owner_id": spec.owner_id} if spec.owner_id else {}),
         })
@@ -308,41 +295,57 @@ class HubSpotCrm:
             log.warning("crm.hubspot.association_failed from=%s to=%s status=%s", from_type, to_type, exc.status)
 
     def create_tasks(self, specs: Sequence[TaskSpec]) -> list[str]:
-        ids_by_key: dict[str, str] = {}
+        """Batch create (≤ 100 per request), each input traced by its key so a 207's refusals map back to it."""
+        written: dict[str, str] = {}
+        refused: dict[str, str] = {}
         for chunk in chunks(list(specs), BATCH_LIMIT):
-            inputs = [SimplePublicObjectInputForCreate(properties=self._task_props(s, create=True),
-                                                       associations=[_assoc(s.deal_id, TASK_TO_DEAL)]) for s in chunk]
+            inputs = [SimplePublicObjectBatchInputForCreate(properties=self._task_props(s, create=True),
+                                                            associations=[_assoc(s.deal_id, TASK_TO_DEAL)],
+                                                            object_write_trace_id=s.key) for s in chunk]
             resp = self._call(self._objects.batch_api.create_with_http_info, "tasks",
                               BatchInputSimplePublicObjectBatchInputForCreate(inputs=inputs), write=True)
-            errors = getattr(resp, "errors", None)
-            if errors:
-                raise FatalCrmError(f"HubSpot batch create: {len(errors)} task(s) refused: {errors[0].message}")
-            for obj in resp.results:
-                p = obj.properties or {}
-                key = p.get(KEY_PROPERTY) or find_marker(p.get("hs_task_body") or "")
-                if key:
-                    ids_by_key[key] = str(obj.id)
-            if len(resp.results) != len(chunk):
-                raise FatalCrmError("HubSpot batch create returned fewer tasks than sent")
-        missing = [s for s in specs if s.key not in ids_by_key]
-        for deal_id in dict.fromkeys(s.deal_id for s in missing):
-            # Batch results come in no guaranteed order and may omit properties: read the markers back.
-            ids_by_key.update({m.key: m.id for m in self.list_marked(deal_id=deal_id, kind="task")})
-        unmapped = [s.key for s in specs if s.key not in ids_by_key]
-        if unmapped:
-            raise FatalCrmError(f"HubSpot batch create: cannot map {len(unmapped)} result(s) back to their keys")
-        return [ids_by_key[s.key] for s in specs]
+            ok, bad = read_batch(resp, self._created_key)
+            written.update(ok)
+            refused.update(bad)
+        missing = {s.key for s in specs} - set(written) - set(refused)
+        for deal_id in dict.fromkeys(s.deal_id for s in specs if s.key in missing):
+            # An answer without trace ids: read the markers back.
+            written.update({m.key: m.id for m in self.list_marked(deal_id=deal_id, kind="task") if m.key in missing})
+        refused.update(unconfirmed([s.key for s in specs], written, refused))
+        if refused:
+            raise partial_write("task(s)", len(specs), {k: v for k, v in written.items() if k not in refused}, refused)
+        return [written[s.key] for s in specs]
+
+    def _created_key(self, obj: Any) -> str | None:
+        p = obj.properties or {}
+        return obj.object_write_trace_id or p.get(KEY_PROPERTY) or find_marker(p.get("hs_task_body") or "")
+
+    def _batch_update(self, props_by_id: Mapping[str, dict[str, str]]) -> tuple[dict[str, str], dict[str, str]]:
+        """Batch update tasks (≤ 100 per request), traced by id; (written id → id, refused id → reason)."""
+        written: dict[str, str] = {}
+        refused: dict[str, str] = {}
+        for chunk in chunks(list(props_by_id), BATCH_LIMIT):
+            inputs = [SimplePublicObjectBatchInput(id=i, properties=props_by_id[i], object_write_trace_id=i)
+                      for i in chunk]
+            resp = self._call(self._objects.batch_api.update_with_http_info, "tasks",
+                              BatchInputSimplePublicObjectBatchInput(inputs=inputs), write=True)
+            ok, bad = read_batch(resp, lambda obj: obj.object_write_trace_id or str(obj.id))
+            written.update(ok)
+            refused.update(bad)
+        refused.update(unconfirmed(props_by_id, written, refused))
+        return written, refused
 
     def update_tasks(self, updates: Mapping[str, TaskSpec]) -> None:
-        items = list(updates.items())
-        for chunk in chunks(items, BATCH_LIMIT):
-            inputs = [SimplePublicObjectBatchInput(id=task_id, properties=self._task_props(s, create=False)) for task_id, s in chunk]
-            self._call(self._objects.batch_api.update_with_http_info, "tasks",
-                       BatchInputSimplePublicObjectBatchInput(inputs=inputs), write=True)
+        """Update tasks by id; a task HubSpot refused raises PartialWriteError keyed by the TaskSpec key."""
+        written, refused = self._batch_update({i: self._task_props(s, create=False) for i, s in updates.items()})
+        if refused:
+            raise partial_write("task update(s)", len(updates),
+                                {updates[i].key: i for i in written if i in updates and i not in refused},
+                                {updates[i].key if i in updates else i: r for i, r in refused.items()})
 
     def _task_props(self, spec: TaskSpec, *, create: bool) -> dict[str, str]:
         props = {
-            "hs_timestamp": _iso_ms(spec.due),
+            "hs_timestamp": iso_ms(spec.due),
             "hs_task_subject": spec.subject[:255],
             "hs_task_body": with_marker(spec.body, spec.key, html=False),
             "hs_task_priority": spec.priority,
@@ -359,10 +362,11 @@ class HubSpotCrm:
         return props
 
     def close_tasks(self, task_ids: Sequence[str]) -> None:
-        for chunk in chunks(list(task_ids), BATCH_LIMIT):
-            inputs = [SimplePublicObjectBatchInput(id=i, properties={"hs_task_status": "COMPLETED"}) for i in chunk]
-            self._call(self._objects.batch_api.update_with_http_info, "tasks",
-                       BatchInputSimplePublicObjectBatchInput(inputs=inputs), write=True)
+        """Complete tasks by id; one HubSpot refused (missing, archived, invalid) raises PartialWriteError by id."""
+        written, refused = self._batch_update({i: {"hs_task_status": "COMPLETED"} for i in dict.fromkeys(task_ids)})
+        if refused:
+            raise partial_write("task close(s)", len(written) + len(refused),
+                                {i: i for i in written if i not in refused}, refused)
 
     def update_deal(self, deal_id: str, fields: Mapping[str, Any]) -> list[str]:
         existing = self._property_names("deals")
