@@ -40,8 +40,16 @@ class TtlCache:
         if hit and hit[0] > time.monotonic():
             return hit[1]
         value = load()
-        self._items[key] = (time.monotonic() + self.ttl_s, value)
+        self.put(key, value)
         return value
+
+    def peek(self, key: str) -> Any:
+        """The live value under `key`, or None (for batch loads that fill several keys at once)."""
+        hit = self._items.get(key)
+        return hit[1] if hit and hit[0] > time.monotonic() else None
+
+    def put(self, key: str, value: Any) -> None:
+        self._items[key] = (time.monotonic() + self.ttl_s, value)
 
 
 def chunks(items: list[T], size: int) -> list[list[T]]:

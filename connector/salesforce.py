@@ -28,6 +28,7 @@ from connector.models import ActivityRef, Attachment, CallRef, Deal, MarkedRecor
 from connector.salesforce_ids import SalesforceIdError, key_prefix, to_18
 from connector.salesforce_auth import SalesforceAuth
 from connector.salesforce_errors import classify_salesforce
+from connector.salesforce_tasks import Owner, User, choose_owner, task_description
 
 log = logging.getLogger("dealcoach.connector.salesforce")
 
@@ -58,9 +59,9 @@ class SalesforceCrm:
 
     provider = "salesforce"
 
-    def __init__(self, *, auth: SalesforceAuth, tenant: str = "", tz: str = "Asia/Tokyo",
+    def __init__(self, *, auth: SalesforceAuth, tenant: str = "", tz: str = "Asia/Tokyo", language: str = "ja",
                  session: requests.Session | None = None, budget: ApiBudget | None = None) -> None:
-        self.auth, self.tenant, self.tz = auth, tenant, ZoneInfo(tz)
+        self.auth, self.tenant, self.tz, self.language = auth, tenant, ZoneInfo(tz), language
         self.session = session or requests.Session()
         self.budget = budget or ApiBudget()
         self.session.hooks["response"].append(lambda resp, *a, **k: self.budget.observe(resp.headers))
@@ -308,20 +309,37 @@ class SalesforceCrm:
                                     f"{next(iter(failed.values()))}", created=created, failed=failed, retryable=retryable)
         return created
 
-    def _task_record(self, spec: TaskSpec, *, create: bool) -> dict[str, Any]:
+    def _users(self, ids: set[str]) -> dict[str, User]:
+        """Users by id (name, active, manager), each read once per cache period."""
+        missing = [i for i in ids if self._cache.peek(f"owner:{i}") is None]
+        if missing:
+            for r in self._query(f"SELECT Id, Name, IsActive, ManagerId FROM User WHERE Id IN ({_soql_ids(missing)})"):
+                user = User(r["Id"], r.get("Name") or r["Id"], bool(r.get("IsActive")), r.get("ManagerId"))
+                self._cache.put(f"owner:{to_18(user.id)}", user)
+        return {i: u for i in ids if (u := self._cache.peek(f"owner:{i}")) is not None}
+
+    def _owners(self, specs: Sequence[TaskSpec]) -> dict[str, Owner]:
+        """Owner id in the specs → who actually gets the task (inactive owners go to their manager or to us)."""
+        ids = {to_18(s.owner_id) for s in specs if s.owner_id and key_prefix(s.owner_id) == "005"}
+        users = self._users(ids)
+        managers = self._users({u.manager_id for u in users.values() if not u.active and u.manager_id})
+        return {i: choose_owner(u, managers.get(u.manager_id or ""), language=self.language) for i, u in users.items()}
+
+    def _task_record(self, spec: TaskSpec, *, create: bool, owners: Mapping[str, Owner]) -> dict[str, Any]:
         due_local = spec.due.astimezone(self.tz)
+        owner = owners.get(to_18(spec.owner_id)) if spec.owner_id and key_prefix(spec.owner_id) == "005" else None
         record: dict[str, Any] = {
             "attributes": {"type": "Task"},
             "Subject": spec.subject[:255],
-            "Description": with_marker(spec.body, spec.key, html=False)[:32000],
+            "Description": task_description(spec.body, spec.key, note=owner.note if owner else ""),
             "ActivityDate": due_local.date().isoformat(),
             # ActivityDate is a date; the hour-level due time rides on the reminder.
             "ReminderDateTime": spec.due.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
             "IsReminderSet": True,
             "Priority": PRIORITY[spec.priority],
         }
-        if spec.owner_id and key_prefix(spec.owner_id) == "005":
-            record["OwnerId"] = spec.owner_id
+        if owner is not None and owner.id:
+            record["OwnerId"] = owner.id
         if create:
             record.update({"WhatId": to_18(spec.deal_id), "Status": "Completed" if spec.status == "COMPLETED" else "Not Started"})
             if KEY_FIELD in self._fields("Task"):
@@ -331,13 +349,15 @@ class SalesforceCrm:
         return record
 
     def create_tasks(self, specs: Sequence[TaskSpec]) -> list[str]:
-        records = [self._writable("Task", self._task_record(s, create=True), create=True) for s in specs]
+        owners = self._owners(specs)
+        records = [self._writable("Task", self._task_record(s, create=True, owners=owners), create=True) for s in specs]
         created = self._collection("POST", records, keys=[s.key for s in specs])
         return [created[s.key] for s in specs]
 
     def update_tasks(self, updates: Mapping[str, TaskSpec]) -> None:
-        records = [self._writable("Task", {**self._task_record(s, create=False), "id": to_18(task_id)}, create=False)
-                   for task_id, s in updates.items()]
+        owners = self._owners(list(updates.values()))
+        records = [self._writable("Task", {**self._task_record(s, create=False, owners=owners), "id": to_18(task_id)},
+                                  create=False) for task_id, s in updates.items()]
         self._collection("PATCH", records, keys=[s.key for s in updates.values()])
 
     def create_note(self, spec: NoteSpec) -> str:

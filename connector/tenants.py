@@ -140,5 +140,5 @@ def _build_crm(tenant: Tenant) -> Crm:
             session.verify = tenant.credentials["ca_bundle"]
             session.trust_env = False
         return SalesforceCrm(auth=SalesforceAuth.from_credentials(tenant.credentials), tenant=tenant.id,
-                             tz=tenant.settings.timezone, session=session)
+                             tz=tenant.settings.timezone, language=tenant.settings.language, session=session)
     raise TenantError(f"provider {tenant.provider!r} is not supported")

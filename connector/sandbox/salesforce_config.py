@@ -29,6 +29,10 @@ DEFAULT_STAGES: tuple[tuple[str, float, str, bool, bool], ...] = (
 
 REP_USER_ID = to18("0055g00000TARO1") or ""
 MANAGER_USER_ID = to18("0055g00000HANA2") or ""
+# Deactivated users (IsActive false): a rep who left, reporting to the active manager; and one whose manager left too.
+DEPARTED_REP_ID = to18("0055g00000JIRO3") or ""
+DEPARTED_PAIR_REP_ID = to18("0055g00000KEN04") or ""
+DEPARTED_MANAGER_ID = to18("0055g00000BOSS5") or ""
 
 
 def default_stages() -> list[dict[str, Any]]:
@@ -39,7 +43,8 @@ def default_stages() -> list[dict[str, Any]]:
 
 
 def default_users() -> list[dict[str, Any]]:
-    """Two Japanese users: the rep (山田 太郎), reporting to the manager (佐藤 花子)."""
+    """Japanese users: the rep (山田 太郎) reporting to the manager (佐藤 花子), both active; a departed rep
+    (鈴木 次郎, inactive) reporting to 佐藤; and a departed rep (高橋 健) whose manager (伊藤 誠) left too."""
     common = {"IsActive": True, "TimeZoneSidKey": "Asia/Tokyo", "LocaleSidKey": "ja_JP", "LanguageLocaleKey": "ja",
               "Department": "営業一課"}
     return [
@@ -49,6 +54,15 @@ def default_users() -> list[dict[str, Any]]:
         {"Id": MANAGER_USER_ID, "LastName": "佐藤", "FirstName": "花子", "Email": "hanako.sato@example.co.jp",
          "Username": "hanako.sato@example.co.jp.dealcoach", "Alias": "hsato", "Title": "営業マネージャー",
          "ManagerId": None, **common},
+        {"Id": DEPARTED_REP_ID, "LastName": "鈴木", "FirstName": "次郎", "Email": "jiro.suzuki@example.co.jp",
+         "Username": "jiro.suzuki@example.co.jp.dealcoach", "Alias": "jsuzuki", "Title": "営業担当",
+         "ManagerId": MANAGER_USER_ID, **common, "IsActive": False},
+        {"Id": DEPARTED_PAIR_REP_ID, "LastName": "高橋", "FirstName": "健", "Email": "ken.takahashi@example.co.jp",
+         "Username": "ken.takahashi@example.co.jp.dealcoach", "Alias": "ktakaha", "Title": "営業担当",
+         "ManagerId": DEPARTED_MANAGER_ID, **common, "IsActive": False},
+        {"Id": DEPARTED_MANAGER_ID, "LastName": "伊藤", "FirstName": "誠", "Email": "makoto.ito@example.co.jp",
+         "Username": "makoto.ito@example.co.jp.dealcoach", "Alias": "mito", "Title": "営業部長",
+         "ManagerId": None, **common, "IsActive": False},
     ]
 
 

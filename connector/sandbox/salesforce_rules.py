@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from .salesforce_errors import DmlError
 from .salesforce_content import ContentDocumentLinkRules, ContentDocumentRules, ContentNoteRules, ContentVersionRules
 from .salesforce_schema import CLOSED_TASK_STATUSES
 from .salesforce_store import Actor, Change, Record, SalesforceStore
@@ -86,7 +87,14 @@ class OpportunityRules:
 
 
 class TaskRules:
-    """Status → IsClosed and CompletedDateTime; closed tasks move LastActivityDate; logged calls fire an event."""
+    """Status → IsClosed and CompletedDateTime; closed tasks move LastActivityDate; logged calls fire an event; an
+    inactive owner is refused with INACTIVE_OWNER_OR_USER (Salesforce Help 000205862; seeds may set any owner)."""
+
+    def _check_owner(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:
+        owner = store.get("User", rec.fields.get("OwnerId") or "")
+        if actor.source != "SEED" and owner is not None and owner.fields.get("IsActive") is False:
+            raise DmlError("INACTIVE_OWNER_OR_USER", f"operation performed with inactive user {owner.id[:15]} as owner "
+                           "of task", [])
 
     def _close_state(self, store: SalesforceStore, rec: Record) -> None:
         closed = rec.fields.get("Status") in CLOSED_TASK_STATUSES
@@ -102,6 +110,7 @@ class TaskRules:
 
     def on_insert(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:
         """Derive closing fields; a Call subtype is a logged call."""
+        self._check_owner(store, rec, actor)
         rec.fields["IsClosed"] = False
         self._close_state(store, rec)
         if rec.fields.get("TaskSubtype") == "Call":
@@ -110,6 +119,8 @@ class TaskRules:
     def on_update(self, store: SalesforceStore, rec: Record, old: dict[str, Any], changed: set[str],
                   actor: Actor) -> None:
         """Re-derive closing fields (reopening clears CompletedDateTime)."""
+        if "OwnerId" in changed:
+            self._check_owner(store, rec, actor)
         if "Status" in changed or "WhatId" in changed or "ActivityDate" in changed:
             self._close_state(store, rec)
 

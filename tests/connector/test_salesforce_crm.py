@@ -5,19 +5,30 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from simple_salesforce.exceptions import SalesforceResourceNotFound
 
-from connector.base import CrmAuthError, FatalCrmError, PartialWriteError, RetryableCrmError
+from connector.base import (
+    CrmAuthError,
+    FatalCrmError,
+    PartialWriteError,
+    RetryableCrmError,
+)
 from connector.models import TaskSpec
 from connector.salesforce import SalesforceCrm
 from connector.salesforce_auth import SalesforceAuth
 from connector.salesforce_errors import classify_salesforce
-from connector.sandbox.salesforce import SalesforceSandboxConfig, start_salesforce_sandbox
+from connector.sandbox.salesforce import (
+    SalesforceSandboxConfig,
+    start_salesforce_sandbox,
+)
 from connector.sandbox.salesforce_client import SandboxOrg, trusted_session
+from connector.sandbox.salesforce_config import DEPARTED_PAIR_REP_ID, DEPARTED_REP_ID, MANAGER_USER_ID
+from sync.writeback import Writeback, deal_lock
 
 DUE = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)  # 18:30 in Tokyo
 
@@ -25,6 +36,13 @@ DUE = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)  # 18:30 in Tokyo
 @pytest.fixture
 def org() -> Iterator[SandboxOrg]:
     server, app = start_salesforce_sandbox(SalesforceSandboxConfig())
+    yield SandboxOrg(server, app)
+    server.stop()
+
+
+@pytest.fixture
+def org_without_key_field() -> Iterator[SandboxOrg]:
+    server, app = start_salesforce_sandbox(SalesforceSandboxConfig(custom_fields={}))
     yield SandboxOrg(server, app)
     server.stop()
 
@@ -206,6 +224,44 @@ def test_read_only_key_field_is_not_sent_on_task_insert(org: SandboxOrg) -> None
     org.control("POST", "field_security", {"objectType": "Task", "readOnly": ["DealCoach_Key__c"]})
     (task_id,) = crm.create_tasks(specs(deal, 1))
     assert [m.id for m in crm.list_marked(deal_id=deal, kind="task")] == [task_id], "found by its Description marker"
+
+
+@pytest.mark.parametrize(("owner", "language", "expected_owner", "line"), [
+    (DEPARTED_REP_ID, "ja", MANAGER_USER_ID, "担当者 鈴木 次郎 が無効なユーザーのため、上長の 佐藤 花子 に割り当てました。"),
+    (DEPARTED_REP_ID, "en", MANAGER_USER_ID, "Assigned to 佐藤 花子, the manager of 鈴木 次郎, because 鈴木 次郎 is no longer an active user."),
+    (DEPARTED_PAIR_REP_ID, "ja", MANAGER_USER_ID, "担当者 高橋 健 が無効なユーザーのため、連携ユーザーに割り当てました。"),
+], ids=["manager_ja", "manager_en", "integration_user"])
+def test_task_for_a_departed_rep_goes_to_the_manager_or_the_integration_user(
+        org: SandboxOrg, owner: str, language: str, expected_owner: str, line: str) -> None:
+    """The sandbox's API user is the manager 佐藤 花子, so the integration-user fallback is owned by her too."""
+    crm = SalesforceCrm(auth=SalesforceAuth(instance_url=org.url, session_id="sandbox-session-id"), tenant="t",
+                        language=language, session=trusted_session(org.cert))
+    deal = opportunity(org)
+    spec = TaskSpec(key="t/departed", deal_id=deal, subject="御礼", body="本文", due=DUE, owner_id=owner)
+    (task_id,) = crm.create_tasks([spec])
+    task = org.client().Task.get(task_id)
+    assert task["OwnerId"] == expected_owner
+    assert task["Description"] == f"本文\n{line}\n\n[dealcoach:key=t/departed]"
+    crm.update_tasks({task_id: spec})
+    written = org.control("GET", "writes?objectType=Task")["results"]
+    assert [w["action"] for w in written] == ["create", "update"]
+    assert ("OwnerId" in written[1]["fields"]) is (owner == DEPARTED_REP_ID), "the fallback to us sends no OwnerId"
+
+
+def test_long_body_keeps_its_marker_so_a_rerun_updates(org_without_key_field: SandboxOrg, redis_conn: Any) -> None:
+    """No DealCoach_Key__c: the marker at the end of a 40,000-character body survives the 32,000 limit."""
+    org = org_without_key_field
+    crm = connector(org)
+    deal = opportunity(org)
+    spec = TaskSpec(key="t/long", deal_id=deal, subject="長文", body="あ" * 40_000, due=DUE)
+    for expected in ("created", "updated"):
+        with deal_lock(redis_conn, "t", deal) as fence:
+            (result,) = Writeback(redis_conn, crm, "t", deal, fence=fence).upsert_tasks([spec])
+        assert result.action == expected
+        redis_conn.flushdb()  # without the idempotency map, the re-run must find the task by its marker
+    tasks = org.dump("Task")
+    assert len(tasks) == 1 and len(tasks[0]["Description"]) == 32_000
+    assert tasks[0]["Description"].endswith("…\n\n[dealcoach:key=t/long]")
 
 
 def test_stage_entry_time_comes_from_opportunity_history(org: SandboxOrg) -> None:

@@ -78,7 +78,7 @@ def test_dump_includes_deleted_records_and_reset_clears_everything(sf: Any, org:
     org.control("POST", "outbound", {"url": "http://127.0.0.1:9/nowhere"})
     org.control("POST", "reset")
     assert org.dump("Opportunity") == [] and org.dump("ContentVersion") == []
-    assert [u["Name"] for u in org.dump("User")] == ["山田 太郎", "佐藤 花子"]
+    assert [u["Name"] for u in org.dump("User")] == ["山田 太郎", "佐藤 花子", "鈴木 次郎", "高橋 健", "伊藤 誠"]
     assert org.control("GET", "faults") == {"faults": [], "composite_record_failures": 0}
     assert org.control("GET", "outbound")["url"] is None
     assert org.control("GET", "calls")["total"] == 0

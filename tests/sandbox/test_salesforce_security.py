@@ -9,6 +9,7 @@ import pytest
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
 from connector.sandbox.salesforce_client import ControlError, SandboxOrg
+from connector.sandbox.salesforce_config import DEPARTED_REP_ID, MANAGER_USER_ID, REP_USER_ID
 
 OPP = {"Name": "A社", "StageName": "Qualification", "CloseDate": "2026-12-31"}
 
@@ -34,3 +35,33 @@ def test_read_only_field_for_the_api_user(sf: Any, org: SandboxOrg) -> None:
     org.control("POST", "reset")
     field = next(f for f in sf.Opportunity.describe()["fields"] if f["name"] == "DealCoach_BANT__c")
     assert field["updateable"] is True
+
+
+def test_inactive_owner_is_refused_on_task_insert_and_update(sf: Any, org: SandboxOrg) -> None:
+    """A Task cannot be owned by a deactivated user: INACTIVE_OWNER_OR_USER "operation performed with inactive user"
+    (Salesforce Help 000205862), per record in sObject Collections results."""
+    users = {u["Id"]: u for u in org.dump("User")}
+    assert users[DEPARTED_REP_ID]["IsActive"] is False and users[DEPARTED_REP_ID]["ManagerId"] == MANAGER_USER_ID
+    assert users[REP_USER_ID]["IsActive"] is True
+    opp = sf.Opportunity.create(OPP)["id"]
+    results = sf.restful("composite/sobjects", method="POST", json={"allOrNone": False, "records": [
+        {"attributes": {"type": "Task"}, "Subject": "a", "WhatId": opp, "OwnerId": DEPARTED_REP_ID},
+        {"attributes": {"type": "Task"}, "Subject": "b", "WhatId": opp, "OwnerId": REP_USER_ID}]})
+    assert results[0] == {"success": False, "errors": [{
+        "statusCode": "INACTIVE_OWNER_OR_USER", "message": f"operation performed with inactive user "
+        f"{DEPARTED_REP_ID[:15]} as owner of task", "fields": []}]}
+    assert results[1]["success"] is True
+    with pytest.raises(SalesforceMalformedRequest) as exc:
+        sf.Task.update(results[1]["id"], {"OwnerId": DEPARTED_REP_ID})
+    assert exc.value.content[0]["errorCode"] == "INACTIVE_OWNER_OR_USER"
+
+
+def test_description_longer_than_32000_is_refused(sf: Any) -> None:
+    """Task.Description (Comments) holds 32,000 characters; longer is STRING_TOO_LONG, never silently cut (Task
+    object reference; STRING_TOO_LONG in the API status codes)."""
+    with pytest.raises(SalesforceMalformedRequest) as exc:
+        sf.Task.create({"Subject": "x", "Description": "あ" * 32_001})
+    (error,) = exc.value.content
+    assert error["errorCode"] == "STRING_TOO_LONG" and error["fields"] == ["Description"]
+    assert "max length=32000" in error["message"]
+    assert sf.Task.create({"Subject": "x", "Description": "あ" * 32_000})["success"] is True

@@ -11,9 +11,17 @@ from typing import Any
 import pytest
 import requests
 from cryptography import x509
-from simple_salesforce.exceptions import SalesforceExpiredSession, SalesforceGeneralError, SalesforceRefusedRequest
+from simple_salesforce.exceptions import (
+    SalesforceExpiredSession,
+    SalesforceGeneralError,
+    SalesforceRefusedRequest,
+)
 
-from connector.sandbox.salesforce import SalesforceSandboxConfig, make_self_signed_cert, start_salesforce_sandbox
+from connector.sandbox.salesforce import (
+    SalesforceSandboxConfig,
+    make_self_signed_cert,
+    start_salesforce_sandbox,
+)
 from connector.sandbox.salesforce_client import ControlError, SandboxOrg
 
 OPP = {"Name": "A社", "StageName": "Qualification", "CloseDate": "2025-12-31"}
@@ -107,7 +115,7 @@ def test_faults_by_count_path_and_method(sf: Any, org: SandboxOrg) -> None:
     org.control("POST", "faults", {"status": 401, "count": 1, "path_prefix": "query"})
     with pytest.raises(SalesforceExpiredSession):
         sf.query("SELECT Id FROM User")
-    assert sf.query("SELECT Id FROM User")["totalSize"] == 2             # the counted fault is used up
+    assert sf.query("SELECT Id FROM User")["totalSize"] == 5             # the counted fault is used up
 
     org.control("POST", "faults", {"status": 503, "count": 2, "path_prefix": "sobjects/Task", "method": "POST",
                                    "retry_after": 3})
