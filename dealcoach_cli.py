@@ -209,7 +209,7 @@ def cmd_tenants(args: argparse.Namespace) -> int:
 
 
 def cmd_sla_evaluate(args: argparse.Namespace) -> int:
-    from sync.sla import cli_evaluate
+    from sync.sla.engine import cli_evaluate
 
     try:
         plan = cli_evaluate(Path(args.state), Path(args.rules) if args.rules else None)

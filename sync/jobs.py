@@ -38,9 +38,9 @@ from scoring.scorecard import Scorecard
 from scoring.scorer import llm_from_env, mode_from_env, score_call
 from scoring.speech.errors import SpeechError
 from scoring.transcript import Transcript, TranscriptError, parse_transcript
-from sync.calendar import BusinessCalendar
 from sync.recording import transcribe_call
-from sync.sla_apply import SlaContext, record_sla_event, run_sla
+from sync.sla.apply import SlaContext, record_sla_event, run_sla
+from sync.sla.business_calendar import BusinessCalendar
 from sync.state import DealState
 from sync.writeback import Writeback, deal_lock
 

@@ -20,7 +20,7 @@ from connector.base import CrmError
 from connector.tenants import TenantRegistry, crm_for
 from sync.jobs import sla_context
 from sync.queue import SYNC
-from sync.sla_apply import run_sla
+from sync.sla.apply import run_sla
 
 log = logging.getLogger("dealcoach.sync.sweep")
 

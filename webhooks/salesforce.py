@@ -21,7 +21,13 @@ from connector.models import Event
 from connector.salesforce_ids import SalesforceIdError, key_prefix, to_18
 from connector.tenants import tenant_id
 from webhooks.common import WebhookRejected, accept_events, queue_events
-from webhooks.salesforce_soap import ACK, Notification, SoapFormatError, parse_outbound, soap_fault
+from webhooks.salesforce_soap import (
+    ACK,
+    Notification,
+    SoapFormatError,
+    parse_outbound,
+    soap_fault,
+)
 from webhooks.signatures import SignatureError, verify_dealcoach
 
 log = logging.getLogger("dealcoach.webhooks.salesforce")

@@ -14,9 +14,23 @@ import pytest
 from werkzeug.wrappers import Request, Response
 
 from connector.base import FatalCrmError, RetryableCrmError
-from connector.download import (BadStatus, DeadlineExceeded, DownloadPolicy, EmptyDownload, HostNotAllowed,
-                                MalformedUrl, MetadataAddressRefused, PrivateAddressRefused, SchemeRefused,
-                                ServerBusy, TlsRefused, TooLarge, TooManyRedirects, UnexpectedContent, download)
+from connector.download import (
+    BadStatus,
+    DeadlineExceeded,
+    DownloadPolicy,
+    EmptyDownload,
+    HostNotAllowed,
+    MalformedUrl,
+    MetadataAddressRefused,
+    PrivateAddressRefused,
+    SchemeRefused,
+    ServerBusy,
+    TlsRefused,
+    TooLarge,
+    TooManyRedirects,
+    UnexpectedContent,
+    download,
+)
 from connector.sandbox.salesforce_tls import make_self_signed_cert, server_context
 from connector.sandbox.server import ServerThread
 

@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sync.calendar import BusinessCalendar
-from sync.sla import SlaPlan, evaluate, plan_to_json
-from sync.sla_rules import SlaRules, default_sla_rules
-from sync.sla_state import state_from_json
+from sync.sla.business_calendar import BusinessCalendar
+from sync.sla.engine import SlaPlan, evaluate, plan_to_json
+from sync.sla.rules import SlaRules, default_sla_rules
+from sync.sla.state import state_from_json
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 CAL = BusinessCalendar()

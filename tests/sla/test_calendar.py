@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sync.calendar import BusinessCalendar, CalendarError
+from sync.sla.business_calendar import BusinessCalendar, CalendarError
 
 CAL = BusinessCalendar()
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sla.sla_helpers import activity, apply, assert_settled, complete, deal, jst, keys, run, state
+from tests.sla.sla_helpers import (
+    activity,
+    apply,
+    assert_settled,
+    complete,
+    deal,
+    jst,
+    keys,
+    run,
+    state,
+)
 
 OFF_EXCEPT = {rid: {"enabled": False} for rid in ("thank_you_minutes", "promise_small", "promise_deliverable", "stale_deal",
                                                   "nurture_30d", "post_contract", "ghosting", "lost_deal", "missing_bant")}

@@ -8,10 +8,10 @@ import re
 import pytest
 import yaml
 
-from sync.calendar import BusinessCalendar
-from sync.sla import TASK_FIELDS, cli_evaluate, evaluate, plan_to_json
-from sync.sla_rules import default_rules_path, default_sla_rules
-from sync.sla_state import SlaStateError, state_from_json
+from sync.sla.business_calendar import BusinessCalendar
+from sync.sla.engine import TASK_FIELDS, cli_evaluate, evaluate, plan_to_json
+from sync.sla.rules import default_rules_path, default_sla_rules
+from sync.sla.state import SlaStateError, state_from_json
 from tests.conftest import FIXTURES
 from tests.sla.sla_helpers import apply, deal, jst, state
 

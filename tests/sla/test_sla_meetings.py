@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sla.sla_helpers import activity, apply, assert_settled, call, complete, deal, jst, keys, run, state
+from tests.sla.sla_helpers import (
+    activity,
+    apply,
+    assert_settled,
+    call,
+    complete,
+    deal,
+    jst,
+    keys,
+    run,
+    state,
+)
 
 FRIDAY_MEETING = call(at=jst(2026, 11, 20, 16), ended=jst(2026, 11, 20, 17))
 THANKS_KEY = "deal-D1/sla-thank_you_minutes/1795158000000"

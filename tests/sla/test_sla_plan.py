@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from sync.sla import SUMMARY_RULE, plan_to_json
-from tests.sla.sla_helpers import activity, apply, assert_settled, call, complete, deal, jst, keys, run, state
+from sync.sla.engine import SUMMARY_RULE, plan_to_json
+from tests.sla.sla_helpers import (
+    activity,
+    apply,
+    assert_settled,
+    call,
+    complete,
+    deal,
+    jst,
+    keys,
+    run,
+    state,
+)
 
 COMMITMENTS = [{"owner": "rep", "text": f"資料{i}の件で確認して連絡する"} for i in range(6)]
 

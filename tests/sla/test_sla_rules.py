@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sync.sla_rules import RULE_IDS, RubricError, default_rules_path, load_sla_rules
-from sync.sla_schema import Due
+from sync.sla.rules import RULE_IDS, RubricError, default_rules_path, load_sla_rules
+from sync.sla.schema import Due
 
 RULES = load_sla_rules()
 

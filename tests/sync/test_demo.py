@@ -6,8 +6,8 @@ import io
 
 import redis
 
-from sync.demo import run_demo, sample_transcript
 from scoring.transcript import parse_transcript
+from sync.demo import run_demo, sample_transcript
 
 
 def test_demo_on_fakeredis_exits_zero_and_prints_the_readback() -> None:

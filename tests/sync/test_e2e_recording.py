@@ -83,8 +83,12 @@ def test_recording_url_on_the_call_is_fetched_through_the_allow_list(stack: Embe
                                                                      tmp_path: Path) -> None:
     import json
 
-    from hubspot.crm.objects import (AssociationSpec, PublicAssociationsForObject, PublicObjectId,
-                                     SimplePublicObjectInputForCreate)
+    from hubspot.crm.objects import (
+        AssociationSpec,
+        PublicAssociationsForObject,
+        PublicObjectId,
+        SimplePublicObjectInputForCreate,
+    )
 
     speech.script(diarized_results(RECOGNIZED))
     up = stack.hubspot.files.files_api.upload(file=str(a_call(tmp_path)), folder_path="/rec",

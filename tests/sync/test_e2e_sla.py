@@ -8,8 +8,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import redis
-from hubspot.crm.objects import (AssociationSpec, PublicAssociationsForObject, PublicObjectId, SimplePublicObjectInput,
-                                 SimplePublicObjectInputForCreate)
+from hubspot.crm.objects import (
+    AssociationSpec,
+    PublicAssociationsForObject,
+    PublicObjectId,
+    SimplePublicObjectInput,
+    SimplePublicObjectInputForCreate,
+)
 
 from connector import clock
 from connector.models import TenantSettings

@@ -19,7 +19,7 @@ from connector.tenants import TenantRegistry, crm_for
 from sync.embedded import EmbeddedStack, embedded_stack
 from sync.embedded_salesforce import SalesforceStack, salesforce_stack
 from sync.jobs import sla_context
-from sync.sla_apply import run_sla
+from sync.sla.apply import run_sla
 from sync.writeback import LockLostError, Writeback, deal_lock
 from tests.conftest import FIXTURES, TEST_NOW, TEST_SECRET_KEY
 

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sync.sla_derive import DealView, Desired, stage_in, task_key
-from sync.sla_rules import SlaRule, TaskTemplate
-from sync.sla_state import SlaDeal
-from sync.sla_text import activity_word, describe_due, phrase
+from sync.sla.derive import DealView, Desired, stage_in, task_key
+from sync.sla.rules import SlaRule, TaskTemplate
+from sync.sla.state import SlaDeal
+from sync.sla.text import activity_word, describe_due, phrase
 
 
 def shows_at(rule: SlaRule, tpl: TaskTemplate, anchor: datetime, due: datetime, v: DealView) -> datetime:

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sync.calendar import BusinessCalendar
-from sync.sla_rules import Due, SlaRule, Text
+from sync.sla.business_calendar import BusinessCalendar
+from sync.sla.rules import Due, SlaRule, Text
 
 PHRASES: dict[str, tuple[str, str]] = {
     "why": ("ルール {rule}（シード {seed}）｜きっかけ: {trigger}｜根拠: {evidence}｜期限: {due_rule}",

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Literal
 
-from sync.calendar import BusinessCalendar
-from sync.sla_rules import SlaRule, TaskTemplate
-from sync.sla_state import Activity, OpenTask, SlaDeal, SlaEvent
-from sync.sla_text import (
+from sync.sla.business_calendar import BusinessCalendar
+from sync.sla.rules import SlaRule, TaskTemplate
+from sync.sla.state import Activity, OpenTask, SlaDeal, SlaEvent
+from sync.sla.text import (
     activity_word,
     describe_due,
     email_draft_block,

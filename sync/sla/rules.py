@@ -16,7 +16,7 @@ from typing import Any
 
 import rubrics
 from scoring.yaml_data import RubricError, YamlReader, load_yaml
-from sync.sla_schema import (
+from sync.sla.schema import (
     ACTIVE_WHILE,
     ACTIVITY_TYPES,
     ASSIGNEES,

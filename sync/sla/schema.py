@@ -15,8 +15,8 @@ from types import MappingProxyType
 from typing import Any
 
 from scoring.yaml_data import YamlReader
-from sync.calendar import BusinessCalendar
-from sync.sla_state import ACTIVITY_TYPES
+from sync.sla.business_calendar import BusinessCalendar
+from sync.sla.state import ACTIVITY_TYPES
 
 RULE_IDS = ("thank_you_minutes", "promise_small", "promise_deliverable", "stale_deal", "nurture_30d",
             "post_contract", "ghosting", "lost_deal", "missing_bant")

@@ -17,13 +17,14 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sync import sla_cadence, sla_derive
-from sync.calendar import BusinessCalendar
-from sync.sla_derive import DealView, Desired, deal_is, key_anchor
-from sync.sla_rules import RULE_IDS, SlaRule, SlaRules, load_sla_rules
-from sync.sla_state import OpenTask, SlaState, SlaStateError, state_from_json
-from sync.sla_text import phrase
-from sync.sla_text import why as why_line
+from sync.sla import cadence as sla_cadence
+from sync.sla import derive as sla_derive
+from sync.sla.business_calendar import BusinessCalendar
+from sync.sla.derive import DealView, Desired, deal_is, key_anchor
+from sync.sla.rules import RULE_IDS, SlaRule, SlaRules, load_sla_rules
+from sync.sla.state import OpenTask, SlaState, SlaStateError, state_from_json
+from sync.sla.text import phrase
+from sync.sla.text import why as why_line
 
 SUMMARY_RULE = "summary"
 PRIORITY_RANK = {"HIGH": 0, "MEDIUM": 1, "LOW": 2}

@@ -17,10 +17,10 @@ import redis
 from connector.base import Crm
 from connector.models import Deal, TaskSpec
 from scoring.rubric import StageMap
-from sync.calendar import BusinessCalendar
-from sync.sla import SlaPlan, evaluate, plan_to_json
-from sync.sla_rules import default_sla_rules
-from sync.sla_state import state_from_json
+from sync.sla.business_calendar import BusinessCalendar
+from sync.sla.engine import SlaPlan, evaluate, plan_to_json
+from sync.sla.rules import default_sla_rules
+from sync.sla.state import state_from_json
 from sync.state import DealState
 from sync.writeback import DealLock, Writeback, deal_lock
 
@@ -118,7 +118,7 @@ def apply_plan(ctx: SlaContext, deal: Deal, plan: SlaPlan, *, fence: DealLock) -
     summary = {"created": sum(r.action == "created" for r in results), "updated": sum(r.action == "updated" for r in results),
                "closed": closed}
     if any(summary.values()):
-        log.info("sync.sla.applied tenant=%s deal=%s created=%d updated=%d closed=%d", ctx.tenant, deal.id,
+        log.info("sync.sla.engine.applied tenant=%s deal=%s created=%d updated=%d closed=%d", ctx.tenant, deal.id,
                  summary["created"], summary["updated"], summary["closed"])
     return summary
 
