@@ -28,6 +28,7 @@ from connector.models import ActivityRef, Attachment, CallRef, Deal, MarkedRecor
 from connector.salesforce_ids import SalesforceIdError, key_prefix, to_18
 from connector.salesforce_auth import SalesforceAuth
 from connector.salesforce_errors import classify_salesforce
+from connector.salesforce_note_html import to_note_html
 from connector.salesforce_tasks import Owner, User, choose_owner, task_description
 
 log = logging.getLogger("dealcoach.connector.salesforce")
@@ -52,6 +53,11 @@ def _date(value: str | None) -> datetime | None:
     if not value:
         return None
     return datetime.fromisoformat(value.replace("Z", "+00:00").replace("+0000", "+00:00"))
+
+
+def _note_content(spec: NoteSpec) -> str:
+    """The note body with its marker, in the HTML subset a ContentNote accepts, base64-encoded."""
+    return base64.b64encode(to_note_html(with_marker(spec.body_html, spec.key, html=True)).encode()).decode()
 
 
 class SalesforceCrm:
@@ -361,7 +367,7 @@ class SalesforceCrm:
         self._collection("PATCH", records, keys=[s.key for s in updates.values()])
 
     def create_note(self, spec: NoteSpec) -> str:
-        content = base64.b64encode(with_marker(spec.body_html, spec.key, html=True).encode()).decode()
+        content = _note_content(spec)
         title = (spec.title or "DealCoach scorecard")[:255]
         note = self._call(lambda sf: sf.ContentNote.create({"Title": title, "Content": content}), write=True)
         note_id = note["id"]
@@ -376,7 +382,7 @@ class SalesforceCrm:
         self._collection("PATCH", records, keys=list(task_ids))
 
     def update_note(self, note_id: str, spec: NoteSpec) -> None:
-        content = base64.b64encode(with_marker(spec.body_html, spec.key, html=True).encode()).decode()
+        content = _note_content(spec)
         self._call(lambda sf: sf.ContentNote.update(to_18(note_id), {"Content": content}), write=True)
 
     def update_deal(self, deal_id: str, fields: Mapping[str, Any]) -> list[str]:

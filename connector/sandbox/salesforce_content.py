@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from .salesforce_errors import DmlError, required_missing
+from .salesforce_note_rules import saved_note_content
 from .salesforce_store import Actor, Change, Record, SalesforceStore
 from .salesforce_values import now
 
@@ -195,8 +196,8 @@ class ContentNoteRules:
             store.touch(doc).fields.update(values)
 
     def on_insert(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:
-        """Create the note's document, version and owner link."""
-        self._sync(store, rec, rec.fields.get("Content") or b"", actor)
+        """Create the note's document, version and owner link (Content checked and cleaned like Salesforce does)."""
+        self._sync(store, rec, saved_note_content(rec.fields.get("Content") or b""), actor)
 
     def on_update(self, store: SalesforceStore, rec: Record, old: dict[str, Any], changed: set[str],
                   actor: Actor) -> None:
@@ -204,6 +205,8 @@ class ContentNoteRules:
         content = rec.fields.get("Content")
         if content is None:
             content = store.blobs.get(rec.fields.get("LatestPublishedVersionId") or "", b"")
+        else:
+            content = saved_note_content(content)
         self._sync(store, rec, content, actor)
 
     def on_delete(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:

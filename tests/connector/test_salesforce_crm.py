@@ -18,7 +18,7 @@ from connector.base import (
     PartialWriteError,
     RetryableCrmError,
 )
-from connector.models import TaskSpec
+from connector.models import NoteSpec, TaskSpec
 from connector.salesforce import SalesforceCrm
 from connector.salesforce_auth import SalesforceAuth
 from connector.salesforce_errors import classify_salesforce
@@ -262,6 +262,22 @@ def test_long_body_keeps_its_marker_so_a_rerun_updates(org_without_key_field: Sa
     tasks = org.dump("Task")
     assert len(tasks) == 1 and len(tasks[0]["Description"]) == 32_000
     assert tasks[0]["Description"].endswith("…\n\n[dealcoach:key=t/long]")
+
+
+# The shapes render_note_html emits: bold labels, lists, a score table, quotes escaped by html.escape.
+SCORECARD_HTML = ("<p><b>総合スコア</b>: 72<br>商談: A社 &quot;SFA&quot; 導入</p><ul><li>「御社&#x27;s 課題は？」</li></ul>"
+                  "<table><tr><td>導入</td><td>80</td></tr><tr><td>ヒアリング</td><td>65</td></tr></table>")
+
+
+def test_scorecard_note_is_sent_in_the_contentnote_subset(org: SandboxOrg) -> None:
+    crm = connector(org)
+    deal = opportunity(org)
+    note_id = crm.create_note(NoteSpec(key="n/1", deal_id=deal, title="スコアカード", body_html=SCORECARD_HTML))
+    version = org.dump("ContentNote")[0]["LatestPublishedVersionId"]
+    stored = org.api("GET", f"sobjects/ContentVersion/{version}/VersionData").content.decode()
+    assert stored == ("<p><b>総合スコア</b>: 72<br>商談: A社 &quot;SFA&quot; 導入</p><ul><li>「御社&#39;s 課題は？」</li></ul>"
+                      "<p>導入 | 80</p><p>ヒアリング | 65</p><p>[dealcoach:key=n/1]</p>")
+    assert [m.id for m in crm.list_marked(deal_id=deal, kind="note")] == [note_id]
 
 
 def test_stage_entry_time_comes_from_opportunity_history(org: SandboxOrg) -> None:

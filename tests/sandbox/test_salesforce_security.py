@@ -3,6 +3,7 @@ too long for their field. Each test names the Salesforce behaviour it checks and
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
@@ -65,3 +66,26 @@ def test_description_longer_than_32000_is_refused(sf: Any) -> None:
     assert error["errorCode"] == "STRING_TOO_LONG" and error["fields"] == ["Description"]
     assert "max length=32000" in error["message"]
     assert sf.Task.create({"Subject": "x", "Description": "あ" * 32_000})["success"] is True
+
+
+@pytest.mark.parametrize(("content", "source"), [
+    ("<p>It&apos;s</p>", "&apos; refused, &#39; accepted: salesforce.stackexchange.com/q/223856"),
+    ("<p>A&nbsp;B</p>", "named entities beyond the XML basics: ktema.org/articles/importing-notes-into-salesforce"),
+    ("<p>R&D</p>", "unescaped characters: Salesforce Help 000232870"),
+    ("<table><tr><td>x</td></tr></table>", "HTML tags not allowed in a Note: Salesforce Help 000232870"),
+], ids=["apos", "nbsp", "bare_ampersand", "table"])
+def test_note_content_salesforce_refuses(sf: Any, content: str, source: str) -> None:
+    with pytest.raises(SalesforceMalformedRequest) as exc:
+        sf.ContentNote.create({"Title": "t", "Content": base64.b64encode(content.encode()).decode()})
+    (error,) = exc.value.content
+    assert error["message"].startswith("Note can't be saved because it contains HTML tags or unescaped"), source
+
+
+def test_note_attributes_and_newlines_are_stripped_on_save(sf: Any, org: SandboxOrg) -> None:
+    """"If the input contains unsafe HTML characters or newline characters, we automatically strip them out before
+    saving the content" (ContentNote, Object Reference); numeric references and bare Unicode are kept."""
+    body = '<p style="color:#999">It&#39;s 商談\n</p><ul><li>&quot;A&quot; &amp; B</li></ul>'
+    note = sf.ContentNote.create({"Title": "t", "Content": base64.b64encode(body.encode()).decode()})["id"]
+    version = org.dump("ContentNote")[0]["LatestPublishedVersionId"]
+    stored = org.api("GET", f"sobjects/ContentVersion/{version}/VersionData").content.decode()
+    assert stored == "<p>It&#39;s 商談</p><ul><li>&quot;A&quot; &amp; B</li></ul>" and note
