@@ -86,14 +86,18 @@ def dealcoach_fields() -> dict[str, list[dict[str, Any]]]:
 
 
 def default_outbound_fields() -> dict[str, list[str]]:
-    """Fields each outbound message definition sends (the Id is always sent first)."""
+    """Fields each outbound message definition sends (the admin selects them; the Id is always sent first).
+
+    Who made the change is among them (LastModifiedById on Opportunity and Task, CreatedById on ContentVersion, which
+    is only ever inserted), so the receiver can skip the events of its own writes.
+    """
     return {
         "Opportunity": ["Name", "StageName", "Amount", "CloseDate", "OwnerId", "IsClosed", "IsWon",
-                        "LastModifiedDate"],
+                        "LastModifiedDate", "LastModifiedById"],
         "Task": ["Subject", "WhatId", "WhoId", "OwnerId", "TaskSubtype", "Status", "ActivityDate",
-                 "CallDurationInSeconds", "CreatedDate"],
+                 "CallDurationInSeconds", "CreatedDate", "LastModifiedById"],
         "ContentVersion": ["ContentDocumentId", "Title", "PathOnClient", "FileExtension", "ContentSize",
-                           "FirstPublishLocationId", "CreatedDate"],
+                           "FirstPublishLocationId", "CreatedDate", "CreatedById"],
     }
 
 

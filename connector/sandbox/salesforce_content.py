@@ -2,7 +2,10 @@
 (sharing with records and users) and ContentNote (a ContentDocument of type SNOTE whose id is the note id).
 
 Creating a ContentVersion without ContentDocumentId creates its ContentDocument, a link to the owner and, with
-FirstPublishLocationId, a link to that record; linking a file to an Opportunity or Task fires `file_attached`.
+FirstPublishLocationId, a link to that record. `file_attached` fires on that ContentVersion insert when it is
+published to an Opportunity or Task: workflow outbound messages and record-triggered flows run on ContentVersion
+(flows on ContentDocument and ContentVersion since Spring '26), and none can be defined on ContentDocumentLink, so a
+file linked to a record later fires nothing (salesforcetime.com/?p=7148, firmworks.github.io/files/file-events.html).
 """
 
 from __future__ import annotations
@@ -53,18 +56,13 @@ def link(store: SalesforceStore, doc_id: str, entity_id: str, actor: Actor, shar
 
 
 def linked(store: SalesforceStore, rec: Record, actor: Actor) -> None:
-    """After a link exists: notes count as activity on opportunities; files on opportunities/tasks fire events."""
+    """After a link exists: notes count as activity on opportunities (links fire no outbound message)."""
     from .salesforce_rules import bump_last_activity
 
     doc = store.get("ContentDocument", rec.fields["ContentDocumentId"])
     entity = rec.fields["LinkedEntityId"] or ""
-    if doc is None or not entity.startswith(ATTACH_TARGET_PREFIXES):
-        return
-    if doc.fields.get("FileType") == NOTE_TYPE:
+    if doc is not None and entity.startswith(ATTACH_TARGET_PREFIXES) and doc.fields.get("FileType") == NOTE_TYPE:
         bump_last_activity(store, entity, store.today())
-        return
-    store.emit(Change("file_attached", "ContentVersion", doc.fields["LatestPublishedVersionId"], now(), actor.source,
-                      {"LinkedEntityId": entity, "ContentDocumentId": doc.id}))
 
 
 class ContentVersionRules:
@@ -103,6 +101,9 @@ class ContentVersionRules:
         link(store, doc.id, f["OwnerId"], actor)
         if where != f["OwnerId"]:
             link(store, doc.id, where, actor)
+        if where.startswith(ATTACH_TARGET_PREFIXES):
+            store.emit(Change("file_attached", "ContentVersion", rec.id, f["CreatedDate"], actor.source,
+                              {"LinkedEntityId": where, "ContentDocumentId": doc.id}))
 
     def on_update(self, store: SalesforceStore, rec: Record, old: dict[str, Any], changed: set[str],
                   actor: Actor) -> None:
