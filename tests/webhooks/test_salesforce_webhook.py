@@ -16,7 +16,7 @@ from connector.tenants import Tenant, TenantRegistry
 from sync.queue import EVENTS, SCORING
 from tests.conftest import FIXTURES, TEST_SECRET_KEY
 from webhooks.app import create_app
-from webhooks.salesforce import notifications_to_events
+from webhooks.salesforce import JSON_KIND, _json_events, notifications_to_events
 from webhooks.salesforce_soap import OUTBOUND, SOAPENV, parse_outbound
 from webhooks.signatures import sign_dealcoach
 
@@ -169,6 +169,19 @@ def test_flow_callouts_are_verified_and_queued(client: Any, redis_conn: redis.Re
     assert flow(client, fixture("events__file_attached.json")).get_json()["queued"] == 1
     assert flow(client, fixture("events__file_attached.json")).get_json()["duplicates"] == 1
     assert Queue(SCORING, connection=redis_conn).job_ids == [f"salesforce-{ORG}-evt-a0B5g00000FlowEvt2"]
+
+
+@pytest.mark.parametrize("kind", sorted(JSON_KIND))
+def test_every_flow_kind_has_a_fixture_that_parses(kind: str) -> None:
+    """One real-format Flow/Apex JSON fixture per declared kind (`events__<kind>.json`), parsed to its event."""
+    path = SF / f"events__{kind}.json"
+    assert path.exists(), f"no fixture for the declared kind {kind!r}"
+    payload = json.loads(path.read_bytes())
+    item = payload["events"][0] if "events" in payload else payload
+    (event,) = _json_events(payload)
+    assert (event.kind, event.object_type) == JSON_KIND[kind]
+    assert (event.event_id, event.object_id) == (item["eventId"], item["objectId"])
+    assert event.tenant == f"salesforce:{ORG}" and event.occurred_at.tzinfo is not None
 
 
 @pytest.mark.parametrize(
