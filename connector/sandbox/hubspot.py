@@ -102,6 +102,7 @@ def _guard() -> None:
     if scheme.lower() != "bearer" or not token:
         raise ApiError(401, "INVALID_AUTHENTICATION", _AUTH_HELP)
     oauth = sb.oauth.authenticate(token)
+    g.source_app_id = sb.config.other_app_tokens.get(token, sb.config.app_id)
     fault = sb.faults.pick(request.method, request.path)
     if fault is not None:
         if fault.delay_s:

@@ -94,6 +94,9 @@ class HubSpotSandboxConfig:
     app_id: int = 54321
     # Static tokens, as a private app has: they never expire and get the daily rate-limit headers.
     access_tokens: list[str] = field(default_factory=lambda: ["sandbox-token"])
+    # Static tokens of other apps installed in the portal (a dialer, the customer's own private app) → their app id:
+    # their writes reach DealCoach's webhooks as changeSource INTEGRATION with that app's id, not DealCoach's.
+    other_app_tokens: dict[str, int] = field(default_factory=lambda: {"sandbox-other-app-token": 7_100_001})
     client_id: str = "sandbox-client-id"
     client_secret: str = "sandbox-client-secret"
     # OAuth: refresh tokens of installs; access tokens from POST /oauth/v1/token live this long (HubSpot: 30 min).

@@ -14,8 +14,9 @@ Routes (the token endpoint, the control API to expire tokens) are in `hubspot_oa
   this call expired 5 second(s) ago.", "category": "EXPIRED_AUTHENTICATION", "context": {"expire time": [...]}}`,
   as quoted in github.com/airbytehq/airbyte issue #74726 and ToolJet/ToolJet issue #17192.
 
-Static tokens (`config.access_tokens`, a private app's) never expire. Lifetimes are a transport matter and use the
-wall clock; tests shorten them with `access_token_ttl_s` or expire tokens through `POST /_sandbox/oauth/expire`.
+Static tokens (`config.access_tokens`, a private app's, and `config.other_app_tokens`) never expire. Lifetimes
+are a transport matter and use the wall clock; tests shorten them with `access_token_ttl_s` or expire tokens
+through `POST /_sandbox/oauth/expire`.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ class TokenStore:
 
     def authenticate(self, token: str) -> bool:
         """True for an OAuth token, False for a static (private app) token; HubSpot's 401 otherwise."""
-        if token in self.config.access_tokens:
+        if token in self.config.access_tokens or token in self.config.other_app_tokens:
             return False
         with self._lock:
             expires = self._expires.get(token)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from .hubspot_config import HubSpotSandboxConfig
 from .hubspot_errors import validation_error
@@ -57,9 +57,10 @@ def current() -> HubSpotSandbox:
 
 
 def api_origin() -> Origin:
-    """Changes made through the API with the app's token: logged as writes; webhooks say changeSource INTEGRATION
-    and sourceId the app id as a string, as HubSpot delivers them (see hubspot_webhooks)."""
-    return Origin("INTEGRATION", str(current().config.app_id), request.method, request.path)
+    """Changes made through the API with an app's token: logged as writes; webhooks say changeSource INTEGRATION
+    and sourceId that app's id as a string, as HubSpot delivers them (see hubspot_webhooks)."""
+    return Origin("INTEGRATION", str(getattr(g, "source_app_id", current().config.app_id)), request.method,
+                  request.path)
 
 
 def json_body(default: Any = None, *, kind: type = dict) -> Any:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hubspot.crm.objects import BatchInputSimplePublicObjectBatchInputForCreate, SimplePublicObjectInput
+from hubspot.crm.objects import (
+    BatchInputSimplePublicObjectBatchInputForCreate,
+    SimplePublicObjectInput,
+)
 from hubspot.crm.objects import SimplePublicObjectInputForCreate as Create
 
 from webhooks.signatures import HubSpotRequest, verify_hubspot
@@ -139,3 +142,17 @@ def test_events_are_recorded_without_a_target(client: Any, sandbox: Any) -> None
     client.crm.deals.basic_api.create(simple_public_object_input_for_create=Create(properties={"dealname": "O社"}))
     assert [e["subscriptionType"] for e in sandbox.control("GET", "webhooks/events")["events"]] == ["deal.creation"]
     assert sandbox.control("GET", "webhooks/deliveries")["deliveries"] == []
+
+
+def test_writes_name_the_app_whose_token_made_them(sandbox: Any, receiver: Any) -> None:
+    _wire(sandbox, receiver)
+    ours = sandbox.client().crm.deals.basic_api.create(simple_public_object_input_for_create=Create(
+        properties={"dealname": "自社アプリ"}))
+    other = sandbox.client(access_token="sandbox-other-app-token").crm.deals.basic_api.create(
+        simple_public_object_input_for_create=Create(properties={"dealname": "他アプリ"}))
+    _flush(sandbox)
+    creations = {e["objectId"]: e for e in _events(receiver) if e["subscriptionType"] == "deal.creation"}
+    assert (creations[int(ours.id)]["changeSource"], creations[int(ours.id)]["sourceId"]) == ("INTEGRATION", "54321")
+    assert (creations[int(other.id)]["changeSource"], creations[int(other.id)]["sourceId"]) == ("INTEGRATION",
+                                                                                                 "7100001")
+    assert {e["appId"] for e in creations.values()} == {54321}  # the receiving app, whoever wrote
