@@ -11,16 +11,24 @@ from pathlib import Path
 from typing import Any
 
 
-def _redis() -> Any:
-    import redis
+def _runtime() -> Any:
+    """The worker runtime from this process's environment, installed for the command's jobs."""
+    from sync import runtime
 
-    return redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    rt = runtime.Runtime.from_env()
+    runtime.install(rt)
+    return rt
+
+
+def _redis() -> Any:
+    return _runtime().redis()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from sync.demo import run_demo
+    from sync.demo.run import run_demo
+    from webhooks.app import create_app
 
-    return run_demo(verbose=args.verbose)
+    return run_demo(app_factory=create_app, verbose=args.verbose)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -35,6 +43,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     from sync.queue import ALL_QUEUES
 
+    # The runtime is built here, before RQ forks a work-horse per job: each job inherits it.
     worker = Worker(args.queues or list(ALL_QUEUES), connection=_redis())
     worker.work(burst=args.burst, with_scheduler=True)
     return 0
@@ -44,21 +53,22 @@ def cmd_cron(args: argparse.Namespace) -> int:
     from rq.cron import CronScheduler
 
     from sync.queue import SYNC
-    from sync.sweep import SWEEP_INTERVAL_S, enqueue_sweeps
+    from sync.sweep import enqueue_sweeps
 
-    scheduler = CronScheduler(connection=_redis())
-    scheduler.register(enqueue_sweeps, queue_name=SYNC, interval=args.interval or SWEEP_INTERVAL_S)
+    rt = _runtime()
+    scheduler = CronScheduler(connection=rt.redis())
+    scheduler.register(enqueue_sweeps, queue_name=SYNC, interval=args.interval or rt.config.sweep_interval_s)
     scheduler.start()
     return 0
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from connector import clock
-    from connector.tenants import TenantRegistry
     from sync.sweep import sweep
 
-    conn = _redis()
-    tenants = [args.tenant] if args.tenant else TenantRegistry(conn, os.environ.get("DEALCOACH_SECRET_KEY", "")).list_ids()
+    rt = _runtime()
+    conn = rt.redis()
+    tenants = [args.tenant] if args.tenant else rt.tenants(conn).list_ids()
     results = [sweep(conn, t, now=clock.now(), dry_run=args.dry_run) for t in tenants]
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2, default=str))
@@ -121,10 +131,10 @@ def _audio_transcript(path: Path, lang: str | None) -> Any:
         transcribe_recording,
     )
 
-    client = speech_client_from_env()
+    client = speech_client_from_env(os.environ)
     if client is None:
         raise SpeechNotConfigured("audio needs Google Speech: set GOOGLE_APPLICATION_CREDENTIALS or DEALCOACH_SPEECH_ENDPOINT")
-    settings = SpeechSettings.for_tenant(lang or "ja", long_audio_store=audio_store_from_env())
+    settings = SpeechSettings.for_tenant(lang or "ja", long_audio_store=audio_store_from_env(os.environ))
     return transcribe_recording(path, client=client, settings=settings).transcript
 
 
@@ -147,7 +157,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     phase = load_stage_map("hubspot").phase_for(args.stage) if args.stage else None
     try:
         card = score_call(transcript, rubric=rubric, mode=args.scorer, rep=args.rep, stage_phase=phase,
-                          llm=llm_from_env() if args.scorer != "offline" else None)
+                          llm=llm_from_env(os.environ) if args.scorer != "offline" else None)
     except LlmNotConfigured as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -181,9 +191,10 @@ def _credentials(args: argparse.Namespace) -> dict[str, str] | None:
 def cmd_tenants(args: argparse.Namespace) -> int:
     from connector.models import TenantSettings
     from connector.salesforce_ids import to_18
-    from connector.tenants import Tenant, TenantRegistry, tenant_id
+    from connector.tenants import Tenant, tenant_id
 
-    registry = TenantRegistry(_redis(), os.environ.get("DEALCOACH_SECRET_KEY", ""))
+    rt = _runtime()
+    registry = rt.tenants(rt.redis())
     if args.action == "list":
         for tid in registry.list_ids():
             print(tid)

@@ -277,22 +277,14 @@ class HubSpotCrm:
             **({"hubspot_owner_id": spec.owner_id} if spec.owner_id else {}),
         })
         body = SimplePublicObjectInputForCreate(properties=props, associations=[_assoc(spec.deal_id, NOTE_TO_DEAL)])
+        # Only the deal link: HubSpot defines no note↔call association type (activities associate to records), so
+        # a note→call link would be refused; the note names the call in its title and key instead.
         note = self._call(self._objects.basic_api.create_with_http_info, "notes", body, write=True)
-        if spec.call_id:
-            self._associate_default("notes", str(note.id), "calls", spec.call_id)
         return str(note.id)
 
     def update_note(self, note_id: str, spec: NoteSpec) -> None:
         body = SimplePublicObjectInput(properties={"hs_note_body": with_marker(spec.body_html, spec.key, html=True)})
         self._call(self._objects.basic_api.update_with_http_info, "notes", note_id, body, write=True)
-
-    def _associate_default(self, from_type: str, from_id: str, to_type: str, to_id: str) -> None:
-        """Best effort: a note still belongs to its deal if the call link is refused."""
-        try:
-            self._call(self.client.crm.associations.v4.basic_api.create_default_with_http_info,
-                       from_type, from_id, to_type, to_id, write=True)
-        except FatalCrmError as exc:
-            log.warning("crm.hubspot.association_failed from=%s to=%s status=%s", from_type, to_type, exc.status)
 
     def create_tasks(self, specs: Sequence[TaskSpec]) -> list[str]:
         """Batch create (≤ 100 per request), each input traced by its key so a 207's refusals map back to it."""

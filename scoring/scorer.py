@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from datetime import date
 from typing import Literal
@@ -36,7 +35,7 @@ def score_call(transcript: Transcript, *, rubric: Rubric, mode: Mode = "auto", r
     return llm.score(transcript, rubric=rubric, rep=rep, stage_phase=stage_phase, offline=offline, redact_pii=redact_pii)
 
 
-def mode_from_env(env: Mapping[str, str] = os.environ, default: Mode = "offline") -> Mode:
+def mode_from_env(env: Mapping[str, str], default: Mode = "offline") -> Mode:
     """`DEALCOACH_SCORER` (offline | llm | auto), else `default`."""
     value = (env.get("DEALCOACH_SCORER") or default).strip().lower()
     if value not in MODES:
@@ -44,7 +43,7 @@ def mode_from_env(env: Mapping[str, str] = os.environ, default: Mode = "offline"
     return value  # type: ignore[return-value]
 
 
-def llm_from_env(env: Mapping[str, str] = os.environ, *, cache: ScoreCache | None = None) -> LlmScorer | None:
+def llm_from_env(env: Mapping[str, str], *, cache: ScoreCache | None = None) -> LlmScorer | None:
     """An LlmScorer from OPENAI_API_KEY / OPENAI_BASE_URL / DEALCOACH_LLM_MODEL, or None when neither key nor URL is set.
 
     A base URL alone is enough for OpenAI-compatible servers that need no key.

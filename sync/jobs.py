@@ -10,7 +10,6 @@ import dataclasses
 import functools
 import html
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -30,15 +29,16 @@ from connector.models import (
     TaskSpec,
     TenantSettings,
 )
-from connector.tenants import Tenant, TenantRegistry, crm_for
-from scoring.llm.scorer import LlmScorer, RedisScoreCache
+from connector.tenants import Tenant
 from scoring.render import render_next_action_task, render_note_html, render_stage_task
 from scoring.rubric import Rubric, load_rubric_or_reference, load_stage_map
 from scoring.scorecard import Scorecard
-from scoring.scorer import llm_from_env, mode_from_env, score_call
+from scoring.scorer import score_call
 from scoring.speech.errors import SpeechError
 from scoring.transcript import Transcript, TranscriptError, parse_transcript
+from sync import runtime
 from sync.recording import transcribe_call
+from sync.runtime import Runtime
 from sync.sla.apply import SlaContext, record_sla_event, run_sla
 from sync.sla.business_calendar import BusinessCalendar
 from sync.state import DealState
@@ -54,8 +54,9 @@ BANT_LETTERS = (("budget", "B"), ("authority", "A"), ("need", "N"), ("timeline",
 
 @dataclass(frozen=True)
 class JobContext:
-    """What a job needs besides its event: Redis, the tenant and its CRM."""
+    """What a job needs besides its event: the runtime, Redis, the tenant, its CRM, and the job's `now`."""
 
+    runtime: Runtime
     conn: redis.Redis
     tenant: Tenant
     crm: Crm
@@ -66,26 +67,12 @@ def _context(event: Event) -> JobContext | None:
     job = get_current_job()
     if job is None:
         raise RuntimeError("DealCoach jobs run inside an RQ worker")
-    conn = job.connection
-    tenant = TenantRegistry(conn, os.environ.get("DEALCOACH_SECRET_KEY", "")).get(event.tenant)
+    rt, conn = runtime.current(), job.connection
+    tenant = rt.tenants(conn).get(event.tenant)
     if tenant is None:
         log.warning("sync.tenant.gone tenant=%s event=%s", event.tenant, event.event_id)
         return None
-    return JobContext(conn=conn, tenant=tenant, crm=crm_for(tenant), now=clock.now())
-
-
-_LLM: dict[str, LlmScorer | None] = {}
-
-
-def _llm(conn: redis.Redis, *, restore_pii: bool = False) -> LlmScorer | None:
-    """The LLM scorer when OPENAI_API_KEY / OPENAI_BASE_URL are set, built once per worker process and PII choice."""
-    key = f"scorer-{restore_pii}"
-    if key not in _LLM:
-        scorer = llm_from_env(cache=RedisScoreCache(conn))
-        if scorer is not None:
-            scorer.restore_pii = restore_pii
-        _LLM[key] = scorer
-    return _LLM[key]
+    return JobContext(runtime=rt, conn=conn, tenant=tenant, crm=rt.crm(tenant), now=clock.now())
 
 
 def _transcript_attachment(call: CallRef) -> Attachment | None:
@@ -128,7 +115,8 @@ def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
     speech: dict[str, Any] | None = None
     if attachment is None:
         outcome = transcribe_call(ctx.conn, ctx.crm, call, tenant=ctx.tenant.id, provider=ctx.tenant.provider,
-                                  settings=settings)
+                                  settings=settings, speech_client=ctx.runtime.speech_client(),
+                                  audio_store=ctx.runtime.audio_store())
         if outcome.transcript is None:
             log.info("sync.call.not_transcribed tenant=%s call=%s reason=%s", event.tenant, call.id, outcome.reason)
             if outcome.note:
@@ -150,9 +138,9 @@ def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
     written: dict[str, Any] = {"status": "done", "call": call.id, "deals": {}}
     for deal_id in call.deal_ids:
         deal = ctx.crm.get_deal(deal_id)
-        scorecard = score_call(transcript, rubric=rubric, mode=mode_from_env(default="auto"), rep=deal.owner_name,
+        scorecard = score_call(transcript, rubric=rubric, mode=ctx.runtime.config.scorer_mode, rep=deal.owner_name,
                                stage_phase=stage_map.phase_for(deal.stage),
-                               llm=_llm(ctx.conn, restore_pii=settings.restore_pii_in_note),
+                               llm=ctx.runtime.llm(ctx.conn, restore_pii=settings.restore_pii_in_note),
                                redact_pii=settings.redact_pii, call_date=call_at.date())
         if speech is not None:
             scorecard = dataclasses.replace(scorecard, extra={**scorecard.extra, "speech": speech})

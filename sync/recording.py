@@ -22,12 +22,8 @@ from connector.base import Crm, RetryableCrmError
 from connector.download import DownloadPolicy, download
 from connector.models import Attachment, CallRef, TenantSettings
 from scoring.speech.audio import AUDIO_FAILURE_TEXT, RECORDING_EXTENSIONS, AudioError
-from scoring.speech.recognize import (
-    SpeechSettings,
-    audio_store_from_env,
-    speech_client_from_env,
-    transcribe_recording,
-)
+from scoring.speech.recognize import SpeechSettings, transcribe_recording
+from scoring.speech.storage import AudioStore
 from scoring.transcript import Transcript, parse_transcript
 
 log = logging.getLogger("dealcoach.sync.recording")
@@ -35,7 +31,6 @@ log = logging.getLogger("dealcoach.sync.recording")
 MAX_RECORDING_BYTES = 500 * 1024 * 1024
 CACHE_TTL_S = 30 * 24 * 3600
 LOCK_TIMEOUT_S = 3 * 3600
-_SPEECH: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -51,13 +46,6 @@ class RecordingOutcome:
 def recording_attachment(call: CallRef) -> Attachment | None:
     found = [a for a in call.attachments if a.extension in RECORDING_EXTENSIONS]
     return found[-1] if found else None
-
-
-def _client() -> Any | None:
-    """The Speech client, built once per worker process (None when Speech is not configured)."""
-    if "client" not in _SPEECH:
-        _SPEECH["client"] = speech_client_from_env()
-    return _SPEECH["client"]
 
 
 def _policy(provider: str, url: str, settings: TenantSettings, crm: Crm) -> DownloadPolicy:
@@ -76,7 +64,8 @@ def _source(call: CallRef) -> str | None:
 
 
 def transcribe_call(conn: redis.Redis, crm: Crm, call: CallRef, *, tenant: str, provider: str,
-                    settings: TenantSettings) -> RecordingOutcome:
+                    settings: TenantSettings, speech_client: Any | None,
+                    audio_store: AudioStore | None = None) -> RecordingOutcome:
     """The recording's transcript, transcribed once: re-deliveries and duplicate events reuse the cached result.
 
     A second job arriving while the first transcribes is retried later instead of paying for the audio twice.
@@ -92,7 +81,8 @@ def transcribe_call(conn: redis.Redis, crm: Crm, call: CallRef, *, tenant: str, 
     if not lock.acquire():
         raise RetryableCrmError("recording is being transcribed by another job", retry_after=60)
     try:
-        outcome = _transcribe(crm, call, provider=provider, settings=settings)
+        outcome = _transcribe(crm, call, provider=provider, settings=settings, client=speech_client,
+                              audio_store=audio_store)
         if outcome.transcript is not None:
             conn.set(cache_key, json.dumps(_to_cache(outcome), ensure_ascii=False), ex=CACHE_TTL_S)
         return outcome
@@ -112,9 +102,9 @@ def _from_cache(data: dict[str, Any]) -> RecordingOutcome:
     return RecordingOutcome(transcript=transcript, speech={**data["speech"], "cached": True})
 
 
-def _transcribe(crm: Crm, call: CallRef, *, provider: str, settings: TenantSettings) -> RecordingOutcome:
+def _transcribe(crm: Crm, call: CallRef, *, provider: str, settings: TenantSettings, client: Any | None,
+                audio_store: AudioStore | None) -> RecordingOutcome:
     """Fetch the call's recording (attachment first, else its recording URL) and transcribe it."""
-    client = _client()
     if client is None:
         return RecordingOutcome(reason="speech_not_configured")
     attachment = recording_attachment(call)
@@ -127,7 +117,7 @@ def _transcribe(crm: Crm, call: CallRef, *, provider: str, settings: TenantSetti
         else:
             return RecordingOutcome(reason="no_transcript")
         speech = SpeechSettings.for_tenant(settings.language, phrase_hints=tuple(settings.phrase_hints),
-                                           long_audio_store=audio_store_from_env())
+                                           long_audio_store=audio_store)
         try:
             result = transcribe_recording(dest, client=client, settings=speech, workdir=Path(tmp))
         except AudioError as exc:

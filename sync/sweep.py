@@ -7,7 +7,6 @@ deterministic id, so several schedulers (or a re-run) queue each sweep once; a s
 from __future__ import annotations
 
 import logging
-import os
 from datetime import datetime
 from typing import Any
 
@@ -17,24 +16,22 @@ from rq.exceptions import DuplicateJobError
 
 from connector import clock
 from connector.base import CrmError
-from connector.tenants import TenantRegistry, crm_for
+from sync import runtime
 from sync.jobs import sla_context
 from sync.queue import SYNC
 from sync.sla.apply import run_sla
 
 log = logging.getLogger("dealcoach.sync.sweep")
 
-SWEEP_INTERVAL_S = int(os.environ.get("DEALCOACH_SWEEP_INTERVAL_S", "900"))
-
-
 def sweep(conn: redis.Redis, tenant_id: str, *, now: datetime, dry_run: bool = False) -> dict[str, Any]:
     """Evaluate every open (or recently closed) deal of a tenant; with `dry_run`, report the plan and write nothing."""
-    tenant = TenantRegistry(conn, os.environ.get("DEALCOACH_SECRET_KEY", "")).get(tenant_id)
+    rt = runtime.current()
+    tenant = rt.tenants(conn).get(tenant_id)
     if tenant is None:
         return {"tenant": tenant_id, "status": "skipped", "reason": "unknown_tenant"}
     if not tenant.settings.sla_enabled:
         return {"tenant": tenant_id, "status": "skipped", "reason": "sla_disabled"}
-    crm = crm_for(tenant)
+    crm = rt.crm(tenant)
     ctx = sla_context(conn, tenant, crm)
     deals: list[dict[str, Any]] = []
     failed: dict[str, str] = {}
@@ -62,15 +59,17 @@ def sweep_tenant(tenant_id: str) -> dict[str, Any]:
 def enqueue_sweeps() -> int:
     """Cron job: queue one sweep per tenant for the current period (ids `sweep-<tenant>-<period>`)."""
     job = get_current_job()
-    conn = job.connection if job is not None else redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
-    period = int(clock.now().timestamp()) // SWEEP_INTERVAL_S
+    rt = runtime.current()
+    conn = job.connection if job is not None else rt.redis()
+    interval = rt.config.sweep_interval_s
+    period = int(clock.now().timestamp()) // interval
     queue = Queue(SYNC, connection=conn)
     queued = 0
-    for tenant_id in TenantRegistry(conn, os.environ.get("DEALCOACH_SECRET_KEY", "")).list_ids():
+    for tenant_id in rt.tenants(conn).list_ids():
         job_id = f"sweep-{tenant_id.replace(':', '-')}-{period}"
         try:
-            queue.enqueue(sweep_tenant, tenant_id, job_id=job_id, unique=True, result_ttl=SWEEP_INTERVAL_S * 4,
-                          job_timeout=SWEEP_INTERVAL_S)
+            queue.enqueue(sweep_tenant, tenant_id, job_id=job_id, unique=True, result_ttl=interval * 4,
+                          job_timeout=interval)
             queued += 1
         except DuplicateJobError:
             continue

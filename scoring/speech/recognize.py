@@ -13,7 +13,6 @@ the billed seconds Google reports come back so cost is visible per call.
 from __future__ import annotations
 
 import logging
-import os
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -254,10 +253,9 @@ def transcribe_recording(path: Path, *, client: Any, settings: SpeechSettings = 
                           model=settings.model, poll=settings.poll, levels=levels)
 
 
-def speech_client_from_env(env: Mapping[str, str] | None = None) -> Any | None:
+def speech_client_from_env(env: Mapping[str, str]) -> Any | None:
     """A SpeechClient: REST to DEALCOACH_SPEECH_ENDPOINT with anonymous credentials (local fake), or Google's
     default credentials when GOOGLE_APPLICATION_CREDENTIALS is set; None when neither is configured."""
-    env = os.environ if env is None else env
     endpoint = env.get("DEALCOACH_SPEECH_ENDPOINT")
     if endpoint:
         from google.auth.credentials import AnonymousCredentials
@@ -269,10 +267,9 @@ def speech_client_from_env(env: Mapping[str, str] | None = None) -> Any | None:
     return None
 
 
-def audio_store_from_env(env: Mapping[str, str] | None = None) -> AudioStore | None:
+def audio_store_from_env(env: Mapping[str, str]) -> AudioStore | None:
     """The Cloud Storage bucket for long audio (DEALCOACH_SPEECH_BUCKET), on DEALCOACH_STORAGE_ENDPOINT or, with a
     local DEALCOACH_SPEECH_ENDPOINT, on that same fake; None when no bucket is configured."""
-    env = os.environ if env is None else env
     bucket = env.get("DEALCOACH_SPEECH_BUCKET")
     if not bucket:
         return None

@@ -9,7 +9,7 @@ import redis
 
 from connector.tenants import TenantRegistry
 from dealcoach_cli import main
-from sync.demo import sample_transcript
+from sync.demo.run import sample_transcript
 from tests.conftest import TEST_SECRET_KEY
 
 

@@ -19,7 +19,10 @@ from connector.salesforce import SalesforceCrm
 from connector.salesforce_auth import SalesforceAuth
 from connector.salesforce_ids import to_18
 from connector.sandbox.hubspot import HubSpotSandboxConfig, create_hubspot_sandbox
-from connector.sandbox.salesforce import SalesforceSandboxConfig, start_salesforce_sandbox
+from connector.sandbox.salesforce import (
+    SalesforceSandboxConfig,
+    start_salesforce_sandbox,
+)
 from connector.sandbox.salesforce_client import SandboxOrg, trusted_session
 from connector.sandbox.server import ServerThread
 
@@ -41,8 +44,12 @@ class Env:
 
 
 def _hubspot(config: HubSpotSandboxConfig) -> Iterator[Env]:
-    from hubspot.crm.objects import (AssociationSpec, PublicAssociationsForObject, PublicObjectId,
-                                     SimplePublicObjectInputForCreate)
+    from hubspot.crm.objects import (
+        AssociationSpec,
+        PublicAssociationsForObject,
+        PublicObjectId,
+        SimplePublicObjectInputForCreate,
+    )
 
     server = ServerThread(create_hubspot_sandbox(config))
     server.start()

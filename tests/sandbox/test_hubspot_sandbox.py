@@ -7,8 +7,17 @@ from datetime import timedelta
 from typing import Any
 
 import requests
-from hubspot.crm.deals import Filter, FilterGroup, PublicObjectSearchRequest, SimplePublicObjectInput
-from hubspot.crm.objects import AssociationSpec, PublicAssociationsForObject, PublicObjectId
+from hubspot.crm.deals import (
+    Filter,
+    FilterGroup,
+    PublicObjectSearchRequest,
+    SimplePublicObjectInput,
+)
+from hubspot.crm.objects import (
+    AssociationSpec,
+    PublicAssociationsForObject,
+    PublicObjectId,
+)
 from hubspot.crm.objects import SimplePublicObjectInputForCreate as Create
 
 from connector import clock

@@ -7,7 +7,12 @@ from typing import Any
 
 import pytest
 import requests
-from hubspot.crm.deals import Filter, FilterGroup, PublicObjectSearchRequest, SimplePublicObjectInputForCreate
+from hubspot.crm.deals import (
+    Filter,
+    FilterGroup,
+    PublicObjectSearchRequest,
+    SimplePublicObjectInputForCreate,
+)
 from urllib3.util.retry import Retry
 
 RATE_HEADERS = ("X-HubSpot-RateLimit-Max", "X-HubSpot-RateLimit-Remaining",

@@ -7,12 +7,13 @@ import io
 import redis
 
 from scoring.transcript import parse_transcript
-from sync.demo import run_demo, sample_transcript
+from webhooks.app import create_app
+from sync.demo.run import run_demo, sample_transcript
 
 
 def test_demo_on_fakeredis_exits_zero_and_prints_the_readback() -> None:
     out = io.StringIO()
-    assert run_demo(out=out) == 0
+    assert run_demo(app_factory=create_app, out=out) == 0
     text = out.getvalue()
     assert "== ノート (notes on the deal): 1" in text
     assert "dealcoach_score: " in text and "dealcoach_score: None" not in text
@@ -22,7 +23,7 @@ def test_demo_on_fakeredis_exits_zero_and_prints_the_readback() -> None:
 
 def test_demo_on_a_real_redis_server(redis_conn: redis.Redis) -> None:
     out = io.StringIO()
-    assert run_demo(out=out, conn=redis_conn) == 0
+    assert run_demo(app_factory=create_app, out=out, conn=redis_conn) == 0
     assert redis_conn.exists("dealcoach:idem:hubspot:62515")
 
 

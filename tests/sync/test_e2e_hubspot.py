@@ -16,8 +16,9 @@ from rq.registry import FailedJobRegistry
 from connector import clock
 from connector.models import Event
 from connector.sandbox.hubspot import HubSpotSandboxConfig
-from sync.embedded import EmbeddedStack, embedded_stack
+from sync.demo.hubspot_stack import EmbeddedStack, embedded_stack
 from sync.queue import SCORING, enqueue_events
+from webhooks.app import create_app
 from tests.conftest import FIXTURES, TEST_NOW, TEST_SECRET_KEY
 
 REP = "75000001"
@@ -27,7 +28,7 @@ CALL_AT = TEST_NOW - timedelta(hours=1)
 
 @pytest.fixture
 def stack(redis_conn: redis.Redis) -> Iterator[EmbeddedStack]:
-    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY) as s:
+    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY, app_factory=create_app) as s:
         yield s
 
 
@@ -50,8 +51,8 @@ def test_call_becomes_scorecard_note_tasks_and_deal_fields(stack: EmbeddedStack)
     assert len(notes) == 1
     body = notes[0]["hs_note_body"]
     assert "スコア" in body and f"dealcoach:key=hubspot:62515/deal-{deal}/call-{call}/scorecard" in body
-    linked = stack.hubspot.crm.associations.v4.basic_api.get_page("notes", notes[0]["id"], "calls")
-    assert [str(r.to_object_id) for r in linked.results] == [call]
+    linked = stack.hubspot.crm.associations.v4.basic_api.get_page("notes", notes[0]["id"], "deals")
+    assert [str(r.to_object_id) for r in linked.results] == [deal], "on the deal (HubSpot has no note↔call type)"
     tasks = stack.tasks_on(deal)
     subjects = [t["hs_task_subject"] for t in tasks]
     assert any("お礼" in s or "議事録" in s for s in subjects), subjects
@@ -98,7 +99,7 @@ def test_redis_loss_is_rebuilt_from_crm_markers(stack: EmbeddedStack, redis_conn
 
 def test_portal_without_dealcoach_properties_uses_body_markers(redis_conn: redis.Redis) -> None:
     bare = HubSpotSandboxConfig(custom_properties={})
-    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY, config=bare) as stack:
+    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY, app_factory=create_app, config=bare) as stack:
         deal, _ = log_scored_call(stack)
         tasks = stack.tasks_on(deal)
         assert tasks and all("[dealcoach:key=" in t["hs_task_body"] for t in tasks)
@@ -196,18 +197,14 @@ def test_fatal_error_fails_at_once_with_its_reason(stack: EmbeddedStack, redis_c
     assert result is not None and "FatalCrmError" in (result.exc_string or "")
 
 
-def test_llm_scorer_is_used_when_configured_and_redelivery_costs_no_tokens(
-        stack: EmbeddedStack, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sync.jobs
+def test_llm_scorer_is_used_when_configured_and_redelivery_costs_no_tokens(stack: EmbeddedStack) -> None:
     from tests.fakes.openai_server import FakeOpenAI, FakeReply, empty_answer
 
     answer = empty_answer(bant={"budget": {"found": True, "evidence": "ご予算"},
                                 "authority": {"found": False, "evidence": ""},
                                 "need": {"found": False, "evidence": ""}, "timeline": {"found": False, "evidence": ""}})
     with FakeOpenAI(lambda req: FakeReply.content(answer)) as fake:
-        monkeypatch.setenv("OPENAI_BASE_URL", fake.url + "/v1")
-        monkeypatch.setenv("OPENAI_API_KEY", "test")
-        monkeypatch.setattr(sync.jobs, "_LLM", {})
+        stack.configure(OPENAI_BASE_URL=fake.url + "/v1", OPENAI_API_KEY="test")
         deal, _ = log_scored_call(stack)
         assert len(fake.requests) == 1
         system, user = fake.requests[0].message("system"), fake.requests[0].message("user")

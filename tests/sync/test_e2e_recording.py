@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import redis
 
-import sync.recording
-from sync.embedded import EmbeddedStack, embedded_stack
+from sync.demo.hubspot_stack import EmbeddedStack, embedded_stack
 from tests.audio.generate import MISSING, a_call
+from webhooks.app import create_app
 from tests.conftest import TEST_NOW, TEST_SECRET_KEY
 from tests.fakes.speech_server import FakeSpeech, diarized_results
 
@@ -23,16 +23,15 @@ RECOGNIZED = [(1, [("株式会社ミライクラウドの山田と申します�
 
 
 @pytest.fixture
-def speech(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSpeech]:
+def speech() -> Iterator[FakeSpeech]:
     with FakeSpeech() as fake:
-        monkeypatch.setenv("DEALCOACH_SPEECH_ENDPOINT", fake.url)
-        monkeypatch.setattr(sync.recording, "_SPEECH", {})
         yield fake
 
 
 @pytest.fixture
-def stack(redis_conn: redis.Redis) -> Iterator[EmbeddedStack]:
-    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY) as s:
+def stack(redis_conn: redis.Redis, speech: FakeSpeech) -> Iterator[EmbeddedStack]:
+    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY, app_factory=create_app,
+                        env={"DEALCOACH_SPEECH_ENDPOINT": speech.url}) as s:
         yield s
 
 
@@ -68,11 +67,13 @@ def test_corrupt_recording_gets_a_note_and_no_retry(stack: EmbeddedStack, speech
     assert not Queue("scoring", connection=stack.conn).scheduled_job_registry.get_job_ids()
 
 
-def test_score_command_transcribes_audio(speech: FakeSpeech, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_command_transcribes_audio(speech: FakeSpeech, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
     import json
 
     from dealcoach_cli import main
 
+    monkeypatch.setenv("DEALCOACH_SPEECH_ENDPOINT", speech.url)
     speech.script(diarized_results(RECOGNIZED))
     assert main(["score", str(a_call(tmp_path)), "--json", "--scorer", "offline"]) == 0
     card = json.loads(capsys.readouterr().out)

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 import redis
 
-from sync.embedded_salesforce import SalesforceStack, salesforce_stack
+from sync.demo.salesforce_stack import SalesforceStack, salesforce_stack
+from webhooks.app import create_app
 from tests.conftest import FIXTURES, TEST_NOW, TEST_SECRET_KEY
 
 TRANSCRIPT = FIXTURES / "transcripts" / "discovery_good.ja.vtt"
@@ -17,7 +18,7 @@ CALL_AT = TEST_NOW - timedelta(hours=1)
 
 @pytest.fixture
 def stack(redis_conn: redis.Redis) -> Iterator[SalesforceStack]:
-    with salesforce_stack(redis_conn, secret_key=TEST_SECRET_KEY) as s:
+    with salesforce_stack(redis_conn, secret_key=TEST_SECRET_KEY, app_factory=create_app) as s:
         yield s
 
 

@@ -18,9 +18,10 @@ from hubspot.crm.objects import (
 
 from connector import clock
 from connector.models import TenantSettings
-from sync.embedded import EmbeddedStack, embedded_stack
-from sync.embedded_salesforce import SalesforceStack, salesforce_stack
+from sync.demo.hubspot_stack import EmbeddedStack, embedded_stack
+from sync.demo.salesforce_stack import SalesforceStack, salesforce_stack
 from sync.sweep import sweep
+from webhooks.app import create_app
 from tests.conftest import FIXTURES, TEST_SECRET_KEY
 
 REP, MANAGER = "75000001", "75000002"
@@ -35,7 +36,7 @@ def recent_call_time() -> datetime:
 
 @pytest.fixture
 def hub(redis_conn: redis.Redis) -> Iterator[EmbeddedStack]:
-    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY, settings=TenantSettings(manager_id=MANAGER)) as s:
+    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY, app_factory=create_app, settings=TenantSettings(manager_id=MANAGER)) as s:
         yield s
 
 
@@ -97,7 +98,7 @@ def test_stale_important_deal_alerts_owner_and_manager_by_sweep(hub: EmbeddedSta
 
 
 def test_sla_can_be_switched_off_per_tenant(redis_conn: redis.Redis) -> None:
-    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY, settings=TenantSettings(sla_enabled=False)) as stack:
+    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY, app_factory=create_app, settings=TenantSettings(sla_enabled=False)) as stack:
         deal = hub_call(stack)
         assert sla_tasks(stack, deal) == []
         assert [t for t in stack.tasks_on(deal) if "/next-send_minutes_email" in t["hs_task_body"]]
@@ -105,7 +106,7 @@ def test_sla_can_be_switched_off_per_tenant(redis_conn: redis.Redis) -> None:
 
 @pytest.fixture
 def sfdc(redis_conn: redis.Redis) -> Iterator[SalesforceStack]:
-    with salesforce_stack(redis_conn, secret_key=TEST_SECRET_KEY) as s:
+    with salesforce_stack(redis_conn, secret_key=TEST_SECRET_KEY, app_factory=create_app) as s:
         yield s
 
 
@@ -128,14 +129,12 @@ def test_salesforce_thank_you_task_closed_by_a_logged_email_at_the_next_sweep(sf
     assert sfdc.sf.Task.get(thanks[0]["Id"])["Status"] == "Completed", "a closed task is never reopened"
 
 
-def test_cron_queues_one_sweep_per_tenant_and_period(hub: EmbeddedStack, redis_conn: redis.Redis,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cron_queues_one_sweep_per_tenant_and_period(hub: EmbeddedStack, redis_conn: redis.Redis) -> None:
     from rq import Queue
 
-    import sync.sweep
     from sync.queue import SYNC
 
-    monkeypatch.setattr(sync.sweep, "SWEEP_INTERVAL_S", 10**9)  # one period for the whole test, whatever the clock
+    hub.configure(DEALCOACH_SWEEP_INTERVAL_S=str(10**9))  # one period for the whole test, whatever the clock
 
     queue = Queue(SYNC, connection=redis_conn)
     first = queue.enqueue("sync.sweep.enqueue_sweeps")

@@ -13,15 +13,15 @@ import pytest
 import redis
 
 import sync.writeback
-from connector.base import PartialWriteError, RetryableCrmError
+from connector.base import Crm, PartialWriteError, RetryableCrmError
 from connector.models import TaskSpec
-from connector.tenants import TenantRegistry, crm_for
-from sync.embedded import EmbeddedStack, embedded_stack
-from sync.embedded_salesforce import SalesforceStack, salesforce_stack
+from connector.tenants import Tenant, TenantRegistry, crm_for
+from sync.demo.hubspot_stack import EmbeddedStack, embedded_stack
 from sync.jobs import sla_context
 from sync.sla.apply import run_sla
 from sync.writeback import LockLostError, Writeback, deal_lock
 from tests.conftest import FIXTURES, TEST_NOW, TEST_SECRET_KEY
+from webhooks.app import create_app
 
 REP = "75000001"
 GOOD = FIXTURES / "transcripts" / "discovery_good.ja.vtt"
@@ -30,11 +30,11 @@ WEAK = FIXTURES / "transcripts" / "weak_call.ja.txt"
 
 @pytest.fixture
 def hub(redis_conn: redis.Redis) -> Iterator[EmbeddedStack]:
-    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY) as s:
+    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY, app_factory=create_app) as s:
         yield s
 
 
-def _crm(stack: EmbeddedStack | SalesforceStack, conn: redis.Redis):  # type: ignore[no-untyped-def]
+def _crm(stack: EmbeddedStack, conn: redis.Redis) -> tuple[Tenant, Crm]:
     tenant = TenantRegistry(conn, TEST_SECRET_KEY).get(stack.tenant)
     assert tenant is not None
     return tenant, crm_for(tenant)
@@ -132,25 +132,18 @@ def test_sla_plan_is_computed_inside_the_deal_lock(hub: EmbeddedStack, redis_con
         assert hub.control("GET", "calls") == before
 
 
-@pytest.fixture
-def org(redis_conn: redis.Redis) -> Iterator[SalesforceStack]:
-    with salesforce_stack(redis_conn, secret_key=TEST_SECRET_KEY) as s:
-        yield s
-
-
-def test_partial_batch_write_is_not_written_again_on_retry(org: SalesforceStack, redis_conn: redis.Redis) -> None:
+def test_partial_batch_write_is_not_written_again_on_retry(hub: EmbeddedStack, redis_conn: redis.Redis) -> None:
     """Partial batch writes: the records a refused batch did write are remembered, so the retry skips them."""
-    opp = org.create_opportunity(name="部分書き込みテスト", stage="Qualification", amount=100000)
-    tenant, crm = _crm(org, redis_conn)
-    good = TaskSpec(key=f"{tenant.id}/deal-{opp}/test-good", deal_id=opp, subject="テスト good", body="本文",
-                    due=TEST_NOW + timedelta(days=1))
-    bad = TaskSpec(key=f"{tenant.id}/deal-{opp}/test-bad", deal_id=opp, subject="テスト bad", body="本文",
-                   due=TEST_NOW + timedelta(days=1), owner_id="005000000000000AAA")
-    with deal_lock(redis_conn, tenant.id, opp) as fence:
-        with pytest.raises(PartialWriteError):
-            Writeback(redis_conn, crm, tenant.id, opp, fence=fence).upsert_tasks([good, bad])
-    fixed = TaskSpec(key=bad.key, deal_id=opp, subject=bad.subject, body=bad.body, due=bad.due)
-    with deal_lock(redis_conn, tenant.id, opp) as fence:
-        results = Writeback(redis_conn, crm, tenant.id, opp, fence=fence).upsert_tasks([good, fixed])
-    assert [r.action for r in results] == ["unchanged", "created"]
-    assert sorted(t["Subject"] for t in org.tasks_on(opp)) == ["テスト bad", "テスト good"]
+    deal = hub.create_deal(name="部分書き込みテスト", stage="appointmentscheduled", owner_id=REP)
+    tenant, crm = _crm(hub, redis_conn)
+    specs = [_spec(hub, deal, "first"), _spec(hub, deal, "second")]
+    hub.control("POST", "faults", json={"batch_record_failures": 1, "category": "RATE_LIMITS"})
+    with deal_lock(redis_conn, tenant.id, deal) as fence:
+        with pytest.raises(PartialWriteError) as refused:
+            Writeback(redis_conn, crm, tenant.id, deal, fence=fence).upsert_tasks(specs)
+    assert len(refused.value.created) == 1 and len(refused.value.failed) == 1
+    with deal_lock(redis_conn, tenant.id, deal) as fence:
+        results = Writeback(redis_conn, crm, tenant.id, deal, fence=fence).upsert_tasks(specs)
+    assert sorted(r.action for r in results) == ["created", "unchanged"]
+    created = hub.control("GET", "writes", params={"objectType": "tasks", "action": "create"})["total"]
+    assert created == 2, "each task was created exactly once"

@@ -6,7 +6,6 @@ burst mode, HubSpot is the sandbox API server on a local port reached through hu
 
 from __future__ import annotations
 
-import os
 import secrets
 import sys
 from datetime import datetime, timedelta, timezone
@@ -19,8 +18,9 @@ import fakeredis
 from connector import clock
 from connector.sandbox.hubspot import HubSpotSandboxConfig, sales_pipeline
 from scoring.render import html_to_text
-from sync.embedded import EmbeddedStack, embedded_stack
-from sync.embedded_salesforce import salesforce_stack
+from sync.demo.hubspot_stack import EmbeddedStack, embedded_stack
+from sync.demo.salesforce_stack import salesforce_stack
+from sync.demo.stack import AppFactory
 
 REP_OWNER_ID = "75000001"
 JST = timezone(timedelta(hours=9))
@@ -50,10 +50,10 @@ def _print_readback(stack: EmbeddedStack, deal_id: str, out: TextIO) -> tuple[in
     return len(notes), len(tasks)
 
 
-def _hubspot_demo(conn: Any, secret_key: str, out: TextIO, verbose: bool) -> bool:
+def _hubspot_demo(conn: Any, secret_key: str, app_factory: AppFactory, out: TextIO, verbose: bool) -> bool:
     """Create a deal, log a call with a Japanese transcript, move the stage; print what DealCoach wrote."""
     portal = HubSpotSandboxConfig(pipelines=[sales_pipeline(japanese=True)])
-    with embedded_stack(conn, secret_key=secret_key, config=portal) as stack:
+    with embedded_stack(conn, secret_key=secret_key, app_factory=app_factory, config=portal) as stack:
         print(f"== HubSpot: sandbox portal {stack.config.portal_id} at {stack.sandbox.url}, webhook app at {stack.app.url}",
               file=out)
         deal_id = stack.create_deal(name="株式会社サンプル商事 / 営業支援SaaS導入", stage="appointmentscheduled",
@@ -79,9 +79,9 @@ def _hubspot_demo(conn: Any, secret_key: str, out: TextIO, verbose: bool) -> boo
         return notes == 1 and tasks >= 3 and again == (notes, tasks)
 
 
-def _salesforce_demo(conn: Any, secret_key: str, out: TextIO, verbose: bool) -> bool:
+def _salesforce_demo(conn: Any, secret_key: str, app_factory: AppFactory, out: TextIO, verbose: bool) -> bool:
     """The same path in Salesforce: Opportunity, call Task with the transcript file, stage change, Outbound Messages."""
-    with salesforce_stack(conn, secret_key=secret_key) as stack:
+    with salesforce_stack(conn, secret_key=secret_key, app_factory=app_factory) as stack:
         print(f"\n== Salesforce: sandbox org {stack.config.org_id} at {stack.org.url} (TLS), webhook app at {stack.app.url}",
               file=out)
         opp = stack.create_opportunity(name="東和精機株式会社 / 経費精算クラウド", stage="Qualification", amount=2400000)
@@ -119,13 +119,13 @@ def _call_time() -> datetime:
     return clock.now().astimezone(JST).replace(microsecond=0) - timedelta(hours=1)
 
 
-def run_demo(*, verbose: bool = False, out: TextIO = sys.stdout, conn: Any = None) -> int:
+def run_demo(*, app_factory: AppFactory, verbose: bool = False, out: TextIO = sys.stdout, conn: Any = None,
+             secret_key: str | None = None) -> int:
     """Both CRMs, one after the other, on one Redis (fakeredis unless a connection is given)."""
-    secret_key = os.environ.get("DEALCOACH_SECRET_KEY") or secrets.token_urlsafe(32)
-    os.environ.setdefault("DEALCOACH_SECRET_KEY", secret_key)
+    secret_key = secret_key or secrets.token_urlsafe(32)
     conn = conn if conn is not None else fakeredis.FakeRedis()
-    results = {"HubSpot": _hubspot_demo(conn, secret_key, out, verbose),
-               "Salesforce": _salesforce_demo(conn, secret_key, out, verbose)}
+    results = {"HubSpot": _hubspot_demo(conn, secret_key, app_factory, out, verbose),
+               "Salesforce": _salesforce_demo(conn, secret_key, app_factory, out, verbose)}
     failed = [name for name, ok in results.items() if not ok]
     print("\nOK" if not failed else f"\nFAILED: unexpected read-back from {', '.join(failed)}", file=out)
     return 0 if not failed else 1

@@ -23,20 +23,17 @@ from connector.sandbox.salesforce import (
     start_salesforce_sandbox,
 )
 from connector.sandbox.salesforce_client import SandboxOrg
-from connector.sandbox.server import ServerThread
 from connector.tenants import Tenant, TenantRegistry
-from sync.embedded import run_worker, start_app
+from sync.demo.stack import AppFactory, Stack, running, start_app
 
 REP_USER_ID = "0055g00000TARO1AAP"
 
 
 @dataclass
-class SalesforceStack:
+class SalesforceStack(Stack):
     """Handles to the running org and app, for driving like a rep and for reading back with SOQL."""
 
-    conn: redis.Redis
     org: SandboxOrg
-    app: ServerThread
     config: SalesforceSandboxConfig
     sf: Salesforce
 
@@ -50,13 +47,6 @@ class SalesforceStack:
     def deliver_webhooks(self) -> Any:
         """Wait until the org has delivered (and seen acknowledged) every pending Outbound Message."""
         return self.control("POST", "outbound/flush", {"timeout_s": 20})
-
-    def run_worker(self) -> None:
-        run_worker(self.conn)
-
-    def drain(self) -> None:
-        self.deliver_webhooks()
-        self.run_worker()
 
     # -- what a rep does in Salesforce ----------------------------------------------------------
 
@@ -107,13 +97,14 @@ class SalesforceStack:
 
 
 @contextmanager
-def salesforce_stack(conn: redis.Redis, *, secret_key: str, settings: TenantSettings | None = None,
-                     config: SalesforceSandboxConfig | None = None) -> Iterator[SalesforceStack]:
+def salesforce_stack(conn: redis.Redis, *, secret_key: str, app_factory: AppFactory,
+                     settings: TenantSettings | None = None, config: SalesforceSandboxConfig | None = None,
+                     env: dict[str, str] | None = None) -> Iterator[SalesforceStack]:
     """Start the org (TLS) and the app, register the org as a tenant, point Outbound Messages at the app."""
     config = config or SalesforceSandboxConfig()
     server, sandbox_app = start_salesforce_sandbox(config)
     org = SandboxOrg(server, sandbox_app)
-    app = start_app(conn, secret_key)
+    app = start_app(conn, app_factory, secret_key)
     try:
         TenantRegistry(conn, secret_key).add(Tenant(
             provider="salesforce", external_id=config.org_id, name="Sandbox org",
@@ -121,7 +112,9 @@ def salesforce_stack(conn: redis.Redis, *, secret_key: str, settings: TenantSett
             settings=settings or TenantSettings(),
         ))
         org.control("POST", "outbound", {"url": f"{app.url}/webhooks/salesforce/outbound"})
-        yield SalesforceStack(conn=conn, org=org, app=app, config=config, sf=org.client())
+        with running(secret_key, env):
+            yield SalesforceStack(conn=conn, org=org, app=app, config=config, sf=org.client(), secret_key=secret_key,
+                                  env=dict(env or {}))
     finally:
         app.stop()
         server.stop()

@@ -27,41 +27,23 @@ from hubspot.crm.objects import (
     SimplePublicObjectInput,
     SimplePublicObjectInputForCreate,
 )
-from rq import Queue, SimpleWorker
 
 from connector.models import TenantSettings
 from connector.sandbox.hubspot import HubSpotSandboxConfig, create_hubspot_sandbox
 from connector.sandbox.server import ServerThread
-from connector.tenants import Tenant, TenantRegistry, clear_crm_cache
-from sync.queue import ALL_QUEUES
-from webhooks.app import create_app
+from connector.tenants import Tenant, TenantRegistry
+from sync.demo.stack import AppFactory, Stack, running, start_app
 
 log = logging.getLogger("dealcoach.embedded")
 
 CALL_TO_DEAL = 206
 
 
-def run_worker(conn: redis.Redis) -> None:
-    """Process every queued job in this process (RQ SimpleWorker in burst mode)."""
-    queues = [Queue(name, connection=conn) for name in ALL_QUEUES]
-    SimpleWorker(queues, connection=conn).work(burst=True, logging_level="WARNING")
-
-
-def start_app(conn: redis.Redis, secret_key: str, **config: Any) -> ServerThread:
-    """The real webhook app on a free local port, on the given Redis."""
-    clear_crm_cache()
-    app = ServerThread(create_app({"REDIS": conn, "DEALCOACH_SECRET_KEY": secret_key, **config}))
-    app.start()
-    return app
-
-
 @dataclass
-class EmbeddedStack:
+class EmbeddedStack(Stack):
     """Handles to every running part, for driving and for reading back."""
 
-    conn: redis.Redis
     sandbox: ServerThread
-    app: ServerThread
     config: HubSpotSandboxConfig
     hubspot: HubSpot
 
@@ -78,13 +60,6 @@ class EmbeddedStack:
     def deliver_webhooks(self) -> list[dict[str, Any]]:
         """Wait until the sandbox has POSTed every pending webhook to the app; return the delivery log."""
         return self.control("POST", "webhooks/flush")
-
-    def run_worker(self) -> None:
-        run_worker(self.conn)
-
-    def drain(self) -> None:
-        self.deliver_webhooks()
-        self.run_worker()
 
     # -- what a rep does in HubSpot, through the real client ------------------------------------
 
@@ -139,24 +114,29 @@ class EmbeddedStack:
 
 
 @contextmanager
-def embedded_stack(conn: redis.Redis, *, secret_key: str, settings: TenantSettings | None = None,
-                   config: HubSpotSandboxConfig | None = None) -> Iterator[EmbeddedStack]:
+def embedded_stack(conn: redis.Redis, *, secret_key: str, app_factory: AppFactory, settings: TenantSettings | None = None,
+                   config: HubSpotSandboxConfig | None = None, env: dict[str, str] | None = None) -> Iterator[EmbeddedStack]:
     """Start sandbox and app on free ports, register the sandbox portal as a tenant, wire the webhooks."""
     config = config or HubSpotSandboxConfig()
     sandbox = ServerThread(create_hubspot_sandbox(config))
     sandbox.start()
-    app = start_app(conn, secret_key, HUBSPOT_CLIENT_SECRETS=[config.client_secret])
+    app = start_app(conn, app_factory, secret_key, HUBSPOT_CLIENT_SECRETS=[config.client_secret])
     try:
         TenantRegistry(conn, secret_key).add(Tenant(
             provider="hubspot", external_id=str(config.portal_id), name="Sandbox portal",
             credentials={"access_token": config.access_tokens[0], "api_base": sandbox.url},
             settings=settings or TenantSettings(),
         ))
-        client = HubSpot(access_token=config.access_tokens[0], host=sandbox.url, base_url=sandbox.url)
-        stack = EmbeddedStack(conn=conn, sandbox=sandbox, app=app, config=config, hubspot=client)
+        # The rep's side acts through another app installed in the portal (a dialer, the customer's own tools):
+        # writes made with DealCoach's own token come back as its own changes, which it rightly ignores.
+        rep_token = next(iter(config.other_app_tokens))
+        client = HubSpot(access_token=rep_token, host=sandbox.url, base_url=sandbox.url)
+        stack = EmbeddedStack(conn=conn, sandbox=sandbox, app=app, config=config, hubspot=client, secret_key=secret_key,
+                              env=dict(env or {}))
         stack.control("POST", "webhooks", json={"target_url": f"{app.url}/webhooks/hubspot",
                                                 "client_secret": config.client_secret})
-        yield stack
+        with running(secret_key, env):
+            yield stack
     finally:
         app.stop()
         sandbox.stop()

@@ -1,0 +1,148 @@
+"""The worker's one set-up point: read the environment once, build the parts jobs share, hand them to every job.
+
+This is to the worker what `webhooks.app.create_app` is to the web app. A `Runtime` holds the configuration and
+builds, once per process, the LLM scorer, the Speech client and long-audio store, and the CRM clients. Jobs get it
+from `current()`; `dealcoach worker` installs one at start, tests and the demo install their own (no module-level
+caches to patch, no `os.environ` writes). Nothing else in connector/, scoring/ or sync/ reads the environment.
+Time is not a part: every job reads "now" from the process clock seam, `connector.clock`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+
+from connector.base import Crm
+from connector.tenants import Tenant, TenantRegistry, crm_for
+from scoring.llm.scorer import LlmScorer, RedisScoreCache
+from scoring.scorer import Mode, llm_from_env, mode_from_env
+from scoring.speech.recognize import audio_store_from_env, speech_client_from_env
+from scoring.speech.storage import AudioStore
+
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@dataclass(frozen=True)
+class RuntimeConfig:
+    """Everything the worker reads from the environment, typed, in one place (README "Configuration")."""
+
+    redis_url: str = DEFAULT_REDIS_URL
+    secret_key: str = ""
+    scorer_mode: Mode = "auto"
+    sweep_interval_s: int = 900
+    api_reserve: float = 0.10
+    env: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> RuntimeConfig:
+        env = dict(os.environ if env is None else env)
+        return cls(
+            redis_url=env.get("REDIS_URL") or DEFAULT_REDIS_URL,
+            secret_key=env.get("DEALCOACH_SECRET_KEY", ""),
+            scorer_mode=mode_from_env(env, default="auto"),
+            sweep_interval_s=_positive_int(env, "DEALCOACH_SWEEP_INTERVAL_S", 900),
+            api_reserve=_fraction(env, "DEALCOACH_API_RESERVE", 0.10),
+            env=env,
+        )
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name) or str(default)
+    if not raw.isdigit() or int(raw) <= 0:
+        raise ValueError(f"{name}={raw!r} must be a positive whole number of seconds")
+    return int(raw)
+
+
+def _fraction(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name) or str(default)
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name}={raw!r} must be a number between 0 and 1") from exc
+    if not 0 <= value < 1:
+        raise ValueError(f"{name}={raw!r} must be between 0 and 1")
+    return value
+
+
+class Runtime:
+    """The parts shared by every job of one worker process, each built on first use and then kept."""
+
+    def __init__(self, config: RuntimeConfig) -> None:
+        self.config = config
+        self._lock = threading.Lock()
+        self._parts: dict[str, Any] = {}
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Runtime:
+        return cls(RuntimeConfig.from_env(env))
+
+    def _once(self, key: str, build: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key not in self._parts:
+                self._parts[key] = build()
+            return self._parts[key]
+
+    def redis(self) -> redis.Redis:
+        """A connection for code outside a job (the cron enqueuer, the CLI); jobs use their job's connection."""
+        return self._once("redis", lambda: redis.Redis.from_url(self.config.redis_url))
+
+    def tenants(self, conn: redis.Redis) -> TenantRegistry:
+        return TenantRegistry(conn, self.config.secret_key)
+
+    def crm(self, tenant: Tenant) -> Crm:
+        """The tenant's CRM client, reused across jobs (cached connections, metadata and API budget)."""
+        return crm_for(tenant)
+
+    def llm(self, conn: redis.Redis, *, restore_pii: bool = False) -> LlmScorer | None:
+        """The LLM scorer when OPENAI_API_KEY / OPENAI_BASE_URL are set; one per PII choice."""
+
+        def build() -> LlmScorer | None:
+            scorer = llm_from_env(self.config.env, cache=RedisScoreCache(conn))
+            if scorer is not None:
+                scorer.restore_pii = restore_pii
+            return scorer
+
+        return self._once(f"llm-{restore_pii}", build)
+
+    def speech_client(self) -> Any | None:
+        return self._once("speech", lambda: speech_client_from_env(self.config.env))
+
+    def audio_store(self) -> AudioStore | None:
+        return self._once("audio_store", lambda: audio_store_from_env(self.config.env))
+
+
+_current: Runtime | None = None
+_current_lock = threading.Lock()
+
+
+def current() -> Runtime:
+    """The installed runtime; a process that installed none (a plain `rq worker`) builds one from its environment."""
+    global _current
+    with _current_lock:
+        if _current is None:
+            _current = Runtime.from_env()
+        return _current
+
+
+def install(runtime: Runtime | None) -> Runtime | None:
+    """Make `runtime` this process's runtime (None: rebuild from the environment on next use); returns the old one."""
+    global _current
+    with _current_lock:
+        previous, _current = _current, runtime
+        return previous
+
+
+@contextmanager
+def using(runtime: Runtime) -> Iterator[Runtime]:
+    """Run a block (an embedded stack, a test) with `runtime`, restoring the previous one afterwards."""
+    previous = install(runtime)
+    try:
+        yield runtime
+    finally:
+        install(previous)
