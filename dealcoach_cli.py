@@ -21,7 +21,7 @@ def _runtime() -> Any:
 
 
 def _redis() -> Any:
-    return _runtime().redis()
+    return _runtime().connection()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -56,7 +56,7 @@ def cmd_cron(args: argparse.Namespace) -> int:
     from sync.sweep import enqueue_sweeps
 
     rt = _runtime()
-    scheduler = CronScheduler(connection=rt.redis())
+    scheduler = CronScheduler(connection=rt.connection())
     scheduler.register(enqueue_sweeps, queue_name=SYNC, interval=args.interval or rt.config.sweep_interval_s)
     scheduler.start()
     return 0
@@ -67,7 +67,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sync.sweep import sweep
 
     rt = _runtime()
-    conn = rt.redis()
+    conn = rt.connection()
     tenants = [args.tenant] if args.tenant else rt.tenants(conn).list_ids()
     results = [sweep(conn, t, now=clock.now(), dry_run=args.dry_run) for t in tenants]
     if args.json:
@@ -194,7 +194,7 @@ def cmd_tenants(args: argparse.Namespace) -> int:
     from connector.tenants import Tenant, tenant_id
 
     rt = _runtime()
-    registry = rt.tenants(rt.redis())
+    registry = rt.tenants(rt.connection())
     if args.action == "list":
         for tid in registry.list_ids():
             print(tid)

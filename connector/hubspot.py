@@ -10,7 +10,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 import requests
@@ -231,7 +231,7 @@ class HubSpotCrm:
         """Emails (direction from hs_email_direction), meetings, calls and tasks the rep completed."""
         out: list[ActivityRef] = []
         for row in self._associated(deal_id, "emails", ["hs_timestamp", "hs_email_subject", "hs_email_direction"]):
-            direction = "in" if row.get("hs_email_direction") == "INCOMING_EMAIL" else "out"
+            direction: Literal["in", "out"] = "in" if row.get("hs_email_direction") == "INCOMING_EMAIL" else "out"
             out.append(ActivityRef(type="email", at=parse_time(row.get("hs_timestamp")) or EPOCH,
                                    subject=row.get("hs_email_subject") or "", direction=direction))
         for row in self._associated(deal_id, "meetings", ["hs_timestamp", "hs_meeting_title"]):

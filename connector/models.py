@@ -8,18 +8,6 @@ from typing import Any, Literal
 
 from connector import clock
 
-Provider = Literal["hubspot", "salesforce"]
-
-EVENT_KINDS = (
-    "deal.stage_changed",
-    "deal.created",
-    "call.logged",
-    "activity.logged",
-    "deal.closed_won",
-    "deal.closed_lost",
-)
-
-
 @dataclass(frozen=True)
 class Event:
     """A normalized CRM notification; `event_id` is unique per tenant, so re-deliveries collapse."""

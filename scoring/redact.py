@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 
 from scoring.transcript import Transcript
 
-KINDS = ("card", "my_number", "email", "phone", "postal_code", "address")
 _LABELS = {
     "ja": {"card": "カード番号", "my_number": "マイナンバー", "email": "メール", "phone": "電話番号",
            "postal_code": "郵便番号", "address": "住所"},

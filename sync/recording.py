@@ -13,7 +13,7 @@ import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlparse
 
 import redis
@@ -74,7 +74,7 @@ def transcribe_call(conn: redis.Redis, crm: Crm, call: CallRef, *, tenant: str, 
     if source is None:
         return RecordingOutcome(reason="no_transcript")
     cache_key = f"dealcoach:asr:{tenant}:{source}"
-    cached = conn.get(cache_key)
+    cached = cast(bytes | None, conn.get(cache_key))
     if cached:
         return _from_cache(json.loads(cached))
     lock = conn.lock(f"{cache_key}:lock", timeout=LOCK_TIMEOUT_S, blocking_timeout=0)

@@ -88,7 +88,7 @@ class Runtime:
                 self._parts[key] = build()
             return self._parts[key]
 
-    def redis(self) -> redis.Redis:
+    def connection(self) -> redis.Redis:
         """A connection for code outside a job (the cron enqueuer, the CLI); jobs use their job's connection."""
         return self._once("redis", lambda: redis.Redis.from_url(self.config.redis_url))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import redis
 
@@ -52,12 +52,15 @@ class DealState:
 
     def current_entry(self, stage: str) -> StageEntry | None:
         """The entry of the latest stage run, if that run is of `stage` (None when unobserved or moved on)."""
-        run = _latest_run(self.conn.zrange(self.stages_key, 0, -1))
+        run = _latest_run(self._observations())
         entry = _entry(run[0]) if run else None
         return entry if entry is not None and entry.stage == stage else None
 
     def stage_history(self) -> list[StageEntry]:
-        return [_entry(m) for m in self.conn.zrange(self.stages_key, 0, -1)]
+        return [_entry(m) for m in self._observations()]
+
+    def _observations(self) -> list[bytes]:
+        return cast(list[bytes], self.conn.zrange(self.stages_key, 0, -1))
 
     def save_scorecard_if_newer(self, scorecard: dict[str, Any], call_at: datetime, call_id: str) -> bool:
         """Keep the scorecard of the most recent call only; an older call scored late does not win."""
@@ -77,7 +80,7 @@ class DealState:
         self.conn.hset(self.key, "fields", _fields_blob(fields))
 
     def latest_scorecard(self) -> dict[str, Any] | None:
-        raw = self.conn.hget(self.key, "scorecard")
+        raw = cast(bytes | None, self.conn.hget(self.key, "scorecard"))
         return json.loads(raw) if raw else None
 
 

@@ -60,7 +60,7 @@ def enqueue_sweeps() -> int:
     """Cron job: queue one sweep per tenant for the current period (ids `sweep-<tenant>-<period>`)."""
     job = get_current_job()
     rt = runtime.current()
-    conn = job.connection if job is not None else rt.redis()
+    conn = job.connection if job is not None else rt.connection()
     interval = rt.config.sweep_interval_s
     period = int(clock.now().timestamp()) // interval
     queue = Queue(SYNC, connection=conn)

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 import redis
 from redis.exceptions import LockError
@@ -101,7 +101,8 @@ class Writeback:
         """key → (CRM id, content hash or None when learnt from a CRM marker)."""
         known: dict[str, tuple[str, str | None]] = {}
         if keys:
-            for key, raw in zip(keys, self.conn.hmget(self.map_key, list(keys))):
+            rows = cast(list[bytes | None], self.conn.hmget(self.map_key, list(keys)))
+            for key, raw in zip(keys, rows, strict=True):
                 if raw:
                     rec = json.loads(raw)
                     known[key] = (rec["id"], rec.get("h"))

@@ -47,6 +47,10 @@ class MalformedPayload(ValueError):
     """The body is not a HubSpot webhook array; answered with 400."""
 
 
+class TooManyEvents(ValueError):
+    """More events in one body than HubSpot ever sends (100); answered with 413."""
+
+
 @dataclass(frozen=True)
 class ParsedBatch:
     events: list[Event]
@@ -95,7 +99,7 @@ def _normalize(raw: dict[str, Any], kind: str) -> Event | None:
 
 
 def parse_hubspot(body: bytes) -> ParsedBatch:
-    """Pure: bytes in, normalized events out; raises `MalformedPayload` with a reason."""
+    """Pure: bytes in, normalized events out; raises `MalformedPayload` or `TooManyEvents` with a reason."""
     try:
         payload = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -105,7 +109,7 @@ def parse_hubspot(body: bytes) -> ParsedBatch:
     if not isinstance(payload, list) or not payload:
         raise MalformedPayload("expected a non-empty JSON array of events")
     if len(payload) > MAX_EVENTS:
-        raise WebhookRejected(413, "too_many_events", f"{len(payload)} events; at most {MAX_EVENTS} per request")
+        raise TooManyEvents(f"{len(payload)} events; at most {MAX_EVENTS} per request")
     events: list[Event] = []
     ignored = 0
     for i, raw in enumerate(payload):
@@ -132,7 +136,7 @@ def receive() -> Any:
     """Guard ladder: size (Flask) → signature → parse → tenants → enqueue → 200."""
     body = request.get_data(cache=True)
     secrets = current_app.config["HUBSPOT_CLIENT_SECRETS"]
-    signed = HubSpotRequest(method=request.method, uri=public_uri(request), headers=request.headers, body=body)
+    signed = HubSpotRequest(method=request.method, uri=public_uri(request), headers=dict(request.headers.items()), body=body)
     try:
         version = verify_hubspot(signed, secrets)
     except SignatureError as exc:
@@ -141,5 +145,7 @@ def receive() -> Any:
         batch = parse_hubspot(body)
     except MalformedPayload as exc:
         raise WebhookRejected(400, "malformed", str(exc)) from exc
+    except TooManyEvents as exc:
+        raise WebhookRejected(413, "too_many_events", str(exc)) from exc
     log.info("webhooks.hubspot.received events=%d ignored=%d signature=%s", len(batch.events), batch.ignored, version)
     return accept_events(batch.events, ignored=batch.ignored)

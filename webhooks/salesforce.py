@@ -164,13 +164,14 @@ def _json_events(payload: Any) -> list[Event]:
             raise ValueError(f"event {i} is not an object")
         kind = JSON_KIND.get(str(item.get("kind")))
         org_id, event_id, object_id = item.get("orgId") or org, item.get("eventId"), item.get("objectId")
-        if kind is None or not all(isinstance(v, str) and v for v in (org_id, event_id, object_id)):
+        if kind is None or not (isinstance(org_id, str) and isinstance(event_id, str) and isinstance(object_id, str)
+                                and org_id and event_id and object_id):
             raise ValueError(f"event {i} needs orgId, eventId, objectId and a known kind")
         when = datetime.fromisoformat(str(item.get("occurredAt") or "").replace("Z", "+00:00")) \
             if item.get("occurredAt") else clock.now()
         if when.tzinfo is None:
             raise ValueError(f"event {i} occurredAt has no UTC offset")
-        fields = item.get("fields") if isinstance(item.get("fields"), dict) else {}
+        fields: dict[str, Any] = item["fields"] if isinstance(item.get("fields"), dict) else {}
         data = {k: str(v) for k, v in {"property_value": fields.get("StageName"),
                                        "linked_entity_id": fields.get("LinkedEntityId") or fields.get("WhatId")}.items() if v}
         events.append(Event(kind=kind[0], tenant=tenant_id("salesforce", to_18(org_id)), event_id=event_id,

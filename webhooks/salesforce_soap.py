@@ -15,7 +15,6 @@ from defusedxml.ElementTree import ParseError, fromstring
 
 SOAPENV = "http://schemas.xmlsoap.org/soap/envelope/"
 OUTBOUND = "http://soap.sforce.com/2005/09/outbound"
-SOBJECT = "urn:sobject.enterprise.soap.sforce.com"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 MAX_NOTIFICATIONS = 100
 

@@ -61,8 +61,10 @@ import json
 import re
 import time
 import uuid
+from typing import cast
 
 from flask import Flask, Response, current_app, g, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from . import hubspot_schema as schema
@@ -164,8 +166,9 @@ def create_hubspot_sandbox(config: HubSpotSandboxConfig | None = None) -> Flask:
     """A Flask app serving one in-memory HubSpot portal; state at `app.extensions["hubspot_sandbox"]`."""
     sandbox = HubSpotSandbox((config or HubSpotSandboxConfig()).copy())
     app = Flask("hubspot_sandbox")
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
+    json_provider = cast(DefaultJSONProvider, app.json)
+    json_provider.sort_keys = False
+    json_provider.ensure_ascii = False
     app.extensions[EXTENSION_KEY] = sandbox
     for bp in (objects_bp, meta_bp, associations_bp, files_bp, oauth_bp, control_bp):
         app.register_blueprint(bp)

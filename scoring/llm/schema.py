@@ -212,7 +212,7 @@ class Checker:
         return True, ev
 
     def bant(self, raw: dict[str, Any]) -> dict[str, BantItem]:
-        block = raw.get("bant") if isinstance(raw.get("bant"), dict) else {}
+        block: dict[str, Any] = raw["bant"] if isinstance(raw.get("bant"), dict) else {}
         out = {}
         for key in BANT_KEYS:
             found, ev = self._found(block.get(key), f"bant.{key}")
@@ -374,12 +374,13 @@ def merge_outputs(outputs: list[dict[str, Any]], *, rubric: Rubric, offline: Sco
     for phase in rubric.phases:
         criteria = []
         for check in phase.checks:
-            a = assessed.get(check.id)
-            if a is None:
+            got = assessed.get(check.id)
+            if got is None:
                 criteria.append(offline.criterion(check.id) or Criterion(id=check.id, score=None))
                 continue
-            advice = a.advice or (followup.advice(rubric, check.id, a.score, offline.language) if a.score is not None else "")
-            criteria.append(Criterion(id=check.id, score=a.score, evidence=a.evidence, advice=advice))
+            advice = got.advice or (followup.advice(rubric, check.id, got.score, offline.language)
+                                    if got.score is not None else "")
+            criteria.append(Criterion(id=check.id, score=got.score, evidence=got.evidence, advice=advice))
         phases.append(PhaseScore(id=phase.id, score=_phase_score(criteria, {c.id: c.weight for c in phase.checks}),
                                  criteria=tuple(criteria)))
     scored = [(p.score, rubric.phase(p.id).weight) for p in phases if p.score is not None]

@@ -128,7 +128,7 @@ def transcribe(path: Path, *, client: Any, language: str = "ja-JP", speakers: in
     """Recognize a FLAC or LINEAR16 WAV file prepared by `scoring.speech.audio.convert`; raise SpeechError or AudioError."""
     deadline = time.monotonic() + deadline_s
     info = probe(path)
-    encodings = {"flac": speech_v1.RecognitionConfig.AudioEncoding.FLAC,
+    encodings: dict[str, Any] = {"flac": speech_v1.RecognitionConfig.AudioEncoding.FLAC,
                  "pcm_s16le": speech_v1.RecognitionConfig.AudioEncoding.LINEAR16}
     if info.codec not in encodings:
         raise SpeechFatalError(f"transcribe wants FLAC or 16-bit WAV, got {info.codec}; convert it first")

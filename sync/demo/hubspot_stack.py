@@ -57,7 +57,7 @@ class EmbeddedStack(Stack):
         resp.raise_for_status()
         return resp.json() if resp.content else None
 
-    def deliver_webhooks(self) -> list[dict[str, Any]]:
+    def deliver_webhooks(self) -> dict[str, Any]:
         """Wait until the sandbox has POSTed every pending webhook to the app; return the delivery log."""
         return self.control("POST", "webhooks/flush")
 

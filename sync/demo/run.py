@@ -13,7 +13,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
-import fakeredis
 
 from connector import clock
 from connector.sandbox.hubspot import HubSpotSandboxConfig, sales_pipeline
@@ -123,7 +122,13 @@ def run_demo(*, app_factory: AppFactory, verbose: bool = False, out: TextIO = sy
              secret_key: str | None = None) -> int:
     """Both CRMs, one after the other, on one Redis (fakeredis unless a connection is given)."""
     secret_key = secret_key or secrets.token_urlsafe(32)
-    conn = conn if conn is not None else fakeredis.FakeRedis()
+    if conn is None:
+        try:
+            import fakeredis
+        except ImportError:
+            print("the demo's in-process Redis is an extra: pip install '.[demo]'", file=out)
+            return 2
+        conn = fakeredis.FakeRedis()
     results = {"HubSpot": _hubspot_demo(conn, secret_key, app_factory, out, verbose),
                "Salesforce": _salesforce_demo(conn, secret_key, app_factory, out, verbose)}
     failed = [name for name, ok in results.items() if not ok]

@@ -12,10 +12,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import redis
-from simple_salesforce import Salesforce
+from simple_salesforce import Salesforce, SFType
 
 from connector.models import TenantSettings
 from connector.sandbox.salesforce import (
@@ -48,26 +48,30 @@ class SalesforceStack(Stack):
         """Wait until the org has delivered (and seen acknowledged) every pending Outbound Message."""
         return self.control("POST", "outbound/flush", {"timeout_s": 20})
 
+    def sobject(self, name: str) -> SFType:
+        """`sf.<Name>` with its real type (simple-salesforce resolves the attribute at run time)."""
+        return cast(SFType, getattr(self.sf, name))
+
     # -- what a rep does in Salesforce ----------------------------------------------------------
 
     def create_opportunity(self, *, name: str, stage: str, amount: float = 0) -> str:
-        return self.sf.Opportunity.create({"Name": name, "StageName": stage, "CloseDate": "2027-03-31",
+        return self.sobject("Opportunity").create({"Name": name, "StageName": stage, "CloseDate": "2027-03-31",
                                            "Amount": amount, "OwnerId": REP_USER_ID})["id"]
 
     def log_call(self, *, opportunity_id: str, transcript: Path, subject: str, at: datetime) -> str:
         """A call Task on the Opportunity with the transcript file attached to it."""
-        task = self.sf.Task.create({
+        task = self.sobject("Task").create({
             "Subject": subject, "TaskSubtype": "Call", "CallType": "Outbound", "Status": "Completed",
             "WhatId": opportunity_id, "OwnerId": REP_USER_ID, "ActivityDate": at.date().isoformat(),
         })["id"]
-        self.sf.ContentVersion.create({
+        self.sobject("ContentVersion").create({
             "Title": transcript.stem, "PathOnClient": transcript.name, "FirstPublishLocationId": task,
             "VersionData": base64.b64encode(transcript.read_bytes()).decode(),
         })
         return task
 
     def move_stage(self, opportunity_id: str, stage: str) -> None:
-        self.sf.Opportunity.update(opportunity_id, {"StageName": stage})
+        self.sobject("Opportunity").update(opportunity_id, {"StageName": stage})
 
     # -- reading back what DealCoach wrote --------------------------------------------------------
 
@@ -93,7 +97,7 @@ class SalesforceStack(Stack):
         return notes
 
     def opportunity(self, opportunity_id: str) -> dict[str, Any]:
-        return dict(self.sf.Opportunity.get(opportunity_id))
+        return dict(self.sobject("Opportunity").get(opportunity_id))
 
 
 @contextmanager

@@ -10,7 +10,7 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import redis
 
@@ -40,7 +40,7 @@ def record_sla_event(conn: redis.Redis, tenant: str, deal_id: str, event_id: str
 
 
 def _events(conn: redis.Redis, tenant: str, deal_id: str) -> list[dict[str, Any]]:
-    return [json.loads(v) for v in conn.hvals(_EVENTS.format(tenant, deal_id))]
+    return [json.loads(v) for v in cast(list[bytes], conn.hvals(_EVENTS.format(tenant, deal_id)))]
 
 
 def _iso(value: datetime | None) -> str | None:

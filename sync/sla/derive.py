@@ -150,6 +150,7 @@ class DealView:
         """Render one desired task and decide its status from the evidence."""
         due = self.cal.localize(due)
         values = {**self.common(), **fields, "due": self.fmt(due)}
+        status: Status
         if done:
             status, ev = "satisfied", done
         elif hold:

@@ -10,7 +10,10 @@ import pytest
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
 from connector import clock
-from connector.sandbox.salesforce import SalesforceSandboxConfig, start_salesforce_sandbox
+from connector.sandbox.salesforce import (
+    SalesforceSandboxConfig,
+    start_salesforce_sandbox,
+)
 from connector.sandbox.salesforce_client import SandboxOrg
 from connector.sandbox.salesforce_config import REP_USER_ID
 

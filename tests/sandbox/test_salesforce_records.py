@@ -7,9 +7,15 @@ import base64
 from typing import Any
 
 import pytest
-from simple_salesforce.exceptions import SalesforceMalformedRequest, SalesforceResourceNotFound
+from simple_salesforce.exceptions import (
+    SalesforceMalformedRequest,
+    SalesforceResourceNotFound,
+)
 
-from connector.sandbox.salesforce import SalesforceSandboxConfig, start_salesforce_sandbox
+from connector.sandbox.salesforce import (
+    SalesforceSandboxConfig,
+    start_salesforce_sandbox,
+)
 from connector.sandbox.salesforce_client import SandboxOrg
 from connector.sandbox.salesforce_config import MANAGER_USER_ID, REP_USER_ID
 from connector.sandbox.salesforce_ids import to18
