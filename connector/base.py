@@ -119,6 +119,10 @@ class Crm(Protocol):
         """The deals an activity record (email, meeting, task, call) belongs to."""
         ...
 
+    def own_user_id(self) -> str | None:
+        """The CRM user DealCoach writes as, when known: events whose change was made by it are DealCoach's own."""
+        ...
+
     def list_open_deals(self) -> list[str]:
         """Ids of deals the SLA sweep looks at: open ones, and those closed in the last 13 months."""
         ...

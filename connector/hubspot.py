@@ -255,6 +255,10 @@ class HubSpotCrm:
         deals = (obj.associations or {}).get("deals")
         return tuple(dict.fromkeys(str(a.id) for a in (deals.results if deals else [])))
 
+    def own_user_id(self) -> str | None:
+        """None: HubSpot marks an app's own changes in the webhook itself (changeSource INTEGRATION, sourceId)."""
+        return None
+
     def list_open_deals(self) -> list[str]:
         """Open deals plus deals closed in the last 400 days, via search (two OR-ed filter groups), read past
         HubSpot's 10,000-result cap with a moving id filter (`connector.hubspot_paging`)."""

@@ -289,6 +289,9 @@ class SalesforceCrm:
         what = self._call(lambda sf: sf.Task.get(to_18(object_id))).get("WhatId") or ""
         return (what,) if key_prefix(what) == OPPORTUNITY else ()
 
+    def own_user_id(self) -> str | None:
+        return to_18(self.auth.user_id) if self.auth.user_id else None
+
     def list_open_deals(self) -> list[str]:
         rows = self._query("SELECT Id FROM Opportunity WHERE IsClosed = false OR CloseDate = LAST_N_DAYS:400 ORDER BY Id")
         return [r["Id"] for r in rows]

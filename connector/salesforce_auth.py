@@ -30,6 +30,9 @@ class SalesforceAuth:
     username: str = ""
     private_key: str = ""
     domain: str = "login"
+    # The user DealCoach writes as (from the token response's identity URL, or stored at install): changes it made
+    # come back in Outbound Messages with this LastModifiedById and are skipped.
+    user_id: str = ""
 
     @classmethod
     def from_credentials(cls, creds: dict[str, str]) -> "SalesforceAuth":
@@ -80,4 +83,6 @@ class SalesforceAuth:
                                status=resp.status_code)
         self.session_id = body["access_token"]
         self.instance_url = body.get("instance_url") or self.instance_url
+        # `id` is the identity URL, https://login.salesforce.com/id/<org id>/<user id>.
+        self.user_id = str(body.get("id") or "").rstrip("/").rsplit("/", 1)[-1] or self.user_id
         return Salesforce(instance_url=self.instance_url, session_id=self.session_id, session=session, version=version)

@@ -80,6 +80,13 @@ def _transcript_attachment(call: CallRef) -> Attachment | None:
     return candidates[-1] if candidates else None
 
 
+def _own_change(event: Event, ctx: JobContext) -> bool:
+    """An event DealCoach caused itself (its task completed, its deal fields written): reacting would be wasted work
+    or a loop. HubSpot's are dropped at the webhook; Salesforce names the user who made the change."""
+    own, by = ctx.crm.own_user_id(), event.data.get("changed_by")
+    return bool(own and by and own == by)
+
+
 def tenant_job(fn: Callable[[Event, JobContext], dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """An RQ job on one event: its tenant's context loaded (a tenant removed since is a clean skip), and a fatal
     error (a 4xx other than 429/409, unusable input) failing the job at once, since retrying cannot fix it."""
@@ -90,6 +97,9 @@ def tenant_job(fn: Callable[[Event, JobContext], dict[str, Any]]) -> Callable[[d
         ctx = _context(event)
         if ctx is None:
             return {"status": "skipped", "reason": "unknown_tenant"}
+        if _own_change(event, ctx):
+            log.info("sync.event.own_change tenant=%s event=%s kind=%s", event.tenant, event.event_id, event.kind)
+            return {"status": "skipped", "reason": "own_change"}
         try:
             return fn(event, ctx)
         except (FatalCrmError, PartialWriteError, SpeechError) as exc:

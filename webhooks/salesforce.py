@@ -92,6 +92,16 @@ def _kind_of(n: Notification) -> tuple[str, str, str] | None:
     return None
 
 
+def _changed_by(fields: dict[str, Any]) -> str | None:
+    """Who made the change: LastModifiedById (Opportunity, Task), else CreatedById (a new ContentVersion), when the
+    admin selected those fields; DealCoach's jobs skip the changes its own integration user made."""
+    raw = fields.get("LastModifiedById") or fields.get("CreatedById")
+    try:
+        return to_18(str(raw)) if raw else None
+    except SalesforceIdError:
+        return None
+
+
 def notifications_to_events(org18: str, notifications: tuple[Notification, ...]) -> tuple[list[Event], int]:
     """Pure: the notifications DealCoach acts on, as events keyed by Notification Id."""
     events, ignored = [], 0
@@ -104,6 +114,7 @@ def notifications_to_events(org18: str, notifications: tuple[Notification, ...])
         kind, object_type, object_id = found
         data = {k: v for k, v in {
             "property_value": n.fields.get("StageName") if object_type == "deal" else None,
+            "changed_by": _changed_by(n.fields),
             "linked_entity_id": n.fields.get("LinkedEntityId") or n.fields.get("FirstPublishLocationId") or n.fields.get("WhatId"),
             "sobject_type": n.sobject_type,
         }.items() if v}
@@ -172,7 +183,7 @@ def _json_events(payload: Any) -> list[Event]:
         if when.tzinfo is None:
             raise ValueError(f"event {i} occurredAt has no UTC offset")
         fields: dict[str, Any] = item["fields"] if isinstance(item.get("fields"), dict) else {}
-        data = {k: str(v) for k, v in {"property_value": fields.get("StageName"),
+        data = {k: str(v) for k, v in {"property_value": fields.get("StageName"), "changed_by": _changed_by(fields),
                                        "linked_entity_id": fields.get("LinkedEntityId") or fields.get("WhatId")}.items() if v}
         events.append(Event(kind=kind[0], tenant=tenant_id("salesforce", to_18(org_id)), event_id=event_id,
                             object_id=object_id, occurred_at=when, object_type=kind[1], data=data))

@@ -98,8 +98,10 @@ def _guard() -> None:
     if path.rstrip("/") == "/services/data" or not _VERSIONED.match(path):
         return
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() not in ("bearer", "oauth") or token not in sb.config.access_tokens:
+    if scheme.lower() not in ("bearer", "oauth") or (token not in sb.config.access_tokens
+                                                     and token not in sb.config.user_sessions):
         raise invalid_session()
+    g.session_user_id = sb.config.user_sessions.get(token, sb.config.api_user_id)
     g.metered = True
     g.ticket = sb.in_flight.enter()
     fault = sb.faults.pick(request.method, path)

@@ -114,6 +114,9 @@ class SalesforceSandboxConfig:
     refresh_tokens: list[str] = field(default_factory=lambda: ["sandbox-refresh-token"])
     # The user the API session runs as (default owner of API-created records): the manager who connected DealCoach.
     api_user_id: str = MANAGER_USER_ID
+    # Sessions of other users (a rep's own tools, e.g. Salesforce mobile or a dialer): session id → user id. Every
+    # session acts as its user: records it writes carry that CreatedById / LastModifiedById.
+    user_sessions: dict[str, str] = field(default_factory=lambda: {"sandbox-rep-session-id": REP_USER_ID})
     # The user simulated UI changes (`/_sandbox/changes`) act as by default: the rep.
     ui_user_id: str = REP_USER_ID
     users: list[dict[str, Any]] = field(default_factory=default_users)

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from .salesforce_config import SalesforceSandboxConfig
 from .salesforce_errors import json_error
@@ -70,7 +70,7 @@ def current() -> SalesforceSandbox:
 
 def api_actor() -> Actor:
     """Changes through the REST API: made by the session's user, logged as writes."""
-    return Actor("API", current().config.api_user_id, request.method, request.path)
+    return Actor("API", str(g.get("session_user_id") or current().config.api_user_id), request.method, request.path)
 
 
 def api_version(raw: str) -> str | None:

@@ -112,12 +112,16 @@ def salesforce_stack(conn: redis.Redis, *, secret_key: str, app_factory: AppFact
     try:
         TenantRegistry(conn, secret_key).add(Tenant(
             provider="salesforce", external_id=config.org_id, name="Sandbox org",
-            credentials={"instance_url": org.url, "session_id": config.access_tokens[0], "ca_bundle": str(org.cert)},
+            # user_id: what the OAuth install stores from the token response's identity URL.
+            credentials={"instance_url": org.url, "session_id": config.access_tokens[0], "ca_bundle": str(org.cert),
+                         "user_id": config.api_user_id},
             settings=settings or TenantSettings(),
         ))
         org.control("POST", "outbound", {"url": f"{app.url}/webhooks/salesforce/outbound"})
         with running(secret_key, env):
-            yield SalesforceStack(conn=conn, org=org, app=app, config=config, sf=org.client(), secret_key=secret_key,
+            # The rep works in their own session: their changes carry their user id, DealCoach's carry its own.
+            rep = org.client(session_id=next(iter(config.user_sessions)))
+            yield SalesforceStack(conn=conn, org=org, app=app, config=config, sf=rep, secret_key=secret_key,
                                   env=dict(env or {}))
     finally:
         app.stop()

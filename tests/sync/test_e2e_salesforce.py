@@ -68,3 +68,24 @@ def test_stage_change_gets_one_coaching_task_per_entry(stack: SalesforceStack) -
     tasks = stack.tasks_on(opp)
     assert len(tasks) == before + 1, "an edit that keeps the stage is not a stage entry"
     assert any("☑" in (t["Description"] or "") for t in tasks)
+
+
+def test_changes_made_by_dealcoachs_own_user_are_skipped(stack: SalesforceStack, redis_conn: redis.Redis) -> None:
+    """An Outbound Message for a change the integration user made (LastModifiedById) is DealCoach's own doing."""
+    from rq import Queue
+
+    from sync.queue import EVENTS
+
+    opp = stack.create_opportunity(name="自己変更テスト", stage="Qualification", amount=500000)
+    stack.drain()
+    before = len(stack.tasks_on(opp))
+    as_dealcoach = stack.org.client()  # the session DealCoach's tenant uses
+    as_dealcoach.Opportunity.update(opp, {"StageName": "Needs Analysis"})
+    stack.drain()
+    assert len(stack.tasks_on(opp)) == before
+    results = [Queue(EVENTS, connection=redis_conn).fetch_job(j).return_value()
+               for j in Queue(EVENTS, connection=redis_conn).finished_job_registry.get_job_ids()]
+    assert {"status": "skipped", "reason": "own_change"} in results
+    stack.move_stage(opp, "Value Proposition")
+    stack.drain()
+    assert len(stack.tasks_on(opp)) == before + 1, "the rep's change is coached"
