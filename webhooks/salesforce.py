@@ -18,7 +18,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from connector import clock
 from connector.models import Event
-from connector.salesforce_ids import SalesforceIdError, key_prefix, to_18
+from connector.salesforce_ids import SalesforceIdError, to_18
 from connector.tenants import tenant_id
 from webhooks.common import WebhookRejected, accept_events, queue_events
 from webhooks.salesforce_soap import (
@@ -35,7 +35,6 @@ log = logging.getLogger("dealcoach.webhooks.salesforce")
 bp = Blueprint("salesforce", __name__)
 
 MEDIA_EXTENSIONS = frozenset({"vtt", "srt", "json", "txt", "wav", "flac", "mp3", "m4a", "ogg", "webm", "mp4"})
-CALL_PARENTS = ("006", "00T")
 
 # Flow/Apex JSON `kind` → (normalized kind, object type).
 JSON_KIND: dict[str, tuple[str, str]] = {
@@ -86,9 +85,6 @@ def _kind_of(n: Notification) -> tuple[str, str, str] | None:
     if n.sobject_type == "ContentVersion":
         ext = f.get("FileExtension", "").lower()
         return ("call.logged", "file", record_id) if not ext or ext in MEDIA_EXTENSIONS else None
-    if n.sobject_type == "ContentDocumentLink":
-        linked = f.get("LinkedEntityId", "")
-        return ("call.logged", "file_link", f.get("ContentDocumentId", "")) if key_prefix(linked) in CALL_PARENTS else None
     return None
 
 

@@ -74,7 +74,6 @@ def test_ids_15_and_18_are_one_org() -> None:
         ("outbound__opportunity_stage.xml", "deal.stage_changed", "deal", "0065g00000XyZ12AAF"),
         ("outbound__task_call.xml", "call.logged", "task", "00T5g00000KlMnOEAV"),
         ("outbound__content_version.xml", "call.logged", "file", "0685g00000PqRsTAAV"),
-        ("outbound__content_document_link.xml", "call.logged", "file_link", "0695g00000PqRsTAAV"),
     ],
 )
 def test_fixtures_parse_to_events(name: str, kind: str, object_type: str, object_id: str) -> None:
