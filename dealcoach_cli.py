@@ -190,7 +190,7 @@ def _credentials(args: argparse.Namespace) -> dict[str, str] | None:
 
 def cmd_tenants(args: argparse.Namespace) -> int:
     from connector.models import TenantSettings
-    from connector.salesforce_ids import to_18
+    from connector.salesforce.ids import to_18
     from connector.tenants import Tenant, tenant_id
 
     rt = _runtime()

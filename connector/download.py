@@ -27,15 +27,38 @@ from typing import BinaryIO
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
-from urllib3.exceptions import (ConnectTimeoutError, HTTPError, NewConnectionError, ProtocolError, ReadTimeoutError,
-                                SSLError)
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+    SSLError,
+)
 
 # Callers import every downloader error from here, so the whole family is re-exported.
-from connector.download_errors import (AddressRefused, BadStatus, ConnectFailed, DeadlineExceeded, DownloadError,  # noqa: F401
-                                       DownloadFailed, DownloadRefused, EmptyDownload, HostNotAllowed, MalformedUrl,
-                                       MetadataAddressRefused, PrivateAddressRefused, ReadTimedOut, ResolveFailed,
-                                       SchemeRefused, ServerBusy, TlsRefused, TooLarge, TooManyRedirects,
-                                       UnexpectedContent)
+from connector.download_errors import (  # noqa: F401
+    AddressRefused,
+    BadStatus,
+    ConnectFailed,
+    DeadlineExceeded,
+    DownloadError,
+    DownloadFailed,
+    DownloadRefused,
+    EmptyDownload,
+    HostNotAllowed,
+    MalformedUrl,
+    MetadataAddressRefused,
+    PrivateAddressRefused,
+    ReadTimedOut,
+    ResolveFailed,
+    SchemeRefused,
+    ServerBusy,
+    TlsRefused,
+    TooLarge,
+    TooManyRedirects,
+    UnexpectedContent,
+)
 from connector.http import parse_retry_after
 from scoring.speech.audio import FORMATS, sniff_format
 

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from connector import clock
 
+
 @dataclass(frozen=True)
 class Event:
     """A normalized CRM notification; `event_id` is unique per tenant, so re-deliveries collapse."""

@@ -123,7 +123,7 @@ def clear_crm_cache() -> None:
 
 def _build_crm(tenant: Tenant) -> Crm:
     if tenant.provider == "hubspot":
-        from connector.hubspot import DEFAULT_API_BASE, HubSpotCrm
+        from connector.hubspot.crm import DEFAULT_API_BASE, HubSpotCrm
 
         return HubSpotCrm(
             access_token=tenant.credentials["access_token"],
@@ -131,8 +131,8 @@ def _build_crm(tenant: Tenant) -> Crm:
             portal_id=tenant.external_id,
         )
     if tenant.provider == "salesforce":
-        from connector.salesforce import SalesforceCrm
-        from connector.salesforce_auth import SalesforceAuth
+        from connector.salesforce.auth import SalesforceAuth
+        from connector.salesforce.crm import SalesforceCrm
 
         session = requests.Session()
         if tenant.credentials.get("ca_bundle"):

@@ -18,7 +18,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from connector import clock
 from connector.models import Event
-from connector.salesforce_ids import SalesforceIdError, to_18
+from connector.salesforce.ids import SalesforceIdError, to_18
 from connector.tenants import tenant_id
 from webhooks.common import WebhookRejected, accept_events, queue_events
 from webhooks.salesforce_soap import (

@@ -19,8 +19,8 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from typing import Any
 
-from .hubspot_config import HubSpotSandboxConfig
 from .faults import Fault, FaultRules
+from .hubspot_config import HubSpotSandboxConfig
 from .hubspot_errors import ApiError, validation_error
 
 

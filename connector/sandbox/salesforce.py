@@ -68,15 +68,15 @@ from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from .salesforce_collections import bp as collections_bp
-from .salesforce_config import SalesforceSandboxConfig, default_stages, default_users, dealcoach_fields
+from .salesforce_config import SalesforceSandboxConfig, dealcoach_fields, default_stages, default_users
 from .salesforce_control import bp as control_bp
-from .salesforce_oauth import bp as oauth_bp
 from .salesforce_errors import SfError, invalid_session, not_found
 from .salesforce_ids import to18
+from .salesforce_oauth import bp as oauth_bp
 from .salesforce_rest import bp as rest_bp
 from .salesforce_state import EXTENSION_KEY, SalesforceSandbox, current
-from .salesforce_traffic import fault_error
 from .salesforce_tls import make_self_signed_cert, server_context
+from .salesforce_traffic import fault_error
 from .server import ServerThread
 
 __all__ = ["SalesforceSandbox", "SalesforceSandboxConfig", "create_salesforce_sandbox", "dealcoach_fields",

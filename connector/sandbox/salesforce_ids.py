@@ -11,7 +11,7 @@ import itertools
 import re
 import threading
 
-from connector.salesforce_ids import checksum
+from connector.salesforce.ids import checksum
 
 KEY_PREFIXES = {
     "Account": "001", "Contact": "003", "User": "005", "Opportunity": "006", "OpportunityHistory": "008",

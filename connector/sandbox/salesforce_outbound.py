@@ -25,9 +25,8 @@ from webhooks.signatures import sign_dealcoach
 from .outbox import Outbox
 from .salesforce_config import SalesforceSandboxConfig
 from .salesforce_errors import SfError
-from .salesforce_ids import IdMint, KEY_PREFIXES
-from .salesforce_soap import MAX_NOTIFICATIONS, SOAP_HEADERS, Notification, flow_event, is_ack, \
-    notifications_envelope
+from .salesforce_ids import KEY_PREFIXES, IdMint
+from .salesforce_soap import MAX_NOTIFICATIONS, SOAP_HEADERS, Notification, flow_event, is_ack, notifications_envelope
 from .salesforce_store import Change, SalesforceStore
 from .salesforce_values import format_datetime, format_soap_datetime, now, to_json, to_soap
 

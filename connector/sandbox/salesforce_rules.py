@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .salesforce_errors import DmlError
 from .salesforce_content import ContentDocumentLinkRules, ContentDocumentRules, ContentNoteRules, ContentVersionRules
+from .salesforce_errors import DmlError
 from .salesforce_schema import CLOSED_TASK_STATUSES
 from .salesforce_store import Actor, Change, Record, SalesforceStore
 from .salesforce_values import now

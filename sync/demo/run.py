@@ -13,7 +13,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
-
 from connector import clock
 from connector.sandbox.hubspot import HubSpotSandboxConfig, sales_pipeline
 from scoring.render import html_to_text

@@ -13,11 +13,11 @@ import pytest
 import requests
 
 from connector.base import Crm, CrmAuthError, FatalCrmError
-from connector.hubspot import HubSpotCrm
+from connector.hubspot.crm import HubSpotCrm
 from connector.models import NoteSpec, TaskSpec
-from connector.salesforce import SalesforceCrm
-from connector.salesforce_auth import SalesforceAuth
-from connector.salesforce_ids import to_18
+from connector.salesforce.auth import SalesforceAuth
+from connector.salesforce.crm import SalesforceCrm
+from connector.salesforce.ids import to_18
 from connector.sandbox.hubspot import HubSpotSandboxConfig, create_hubspot_sandbox
 from connector.sandbox.salesforce import (
     SalesforceSandboxConfig,

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from connector.base import CrmAuthError, FatalCrmError, RetryableCrmError
-from connector.hubspot import HubSpotCrm
+from connector.hubspot.crm import HubSpotCrm
 from connector.models import NoteSpec, TaskSpec
 from connector.sandbox.hubspot import HubSpotSandboxConfig, create_hubspot_sandbox
 from connector.sandbox.server import ServerThread

@@ -11,7 +11,7 @@ import requests
 from hubspot.crm.objects import SimplePublicObjectInputForCreate
 
 from connector.base import PartialWriteError
-from connector.hubspot import HubSpotCrm
+from connector.hubspot.crm import HubSpotCrm
 from connector.models import TaskSpec
 from connector.sandbox.hubspot import HubSpotSandboxConfig, create_hubspot_sandbox
 from connector.sandbox.server import ServerThread

@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from simple_salesforce.exceptions import SalesforceResourceNotFound
@@ -19,9 +19,9 @@ from connector.base import (
     RetryableCrmError,
 )
 from connector.models import NoteSpec, TaskSpec
-from connector.salesforce import SalesforceCrm
-from connector.salesforce_auth import SalesforceAuth
-from connector.salesforce_errors import classify_salesforce
+from connector.salesforce.auth import SalesforceAuth
+from connector.salesforce.crm import SalesforceCrm
+from connector.salesforce.errors import classify_salesforce
 from connector.sandbox.salesforce import (
     SalesforceSandboxConfig,
     start_salesforce_sandbox,

@@ -7,8 +7,8 @@ import io
 import redis
 
 from scoring.transcript import parse_transcript
-from webhooks.app import create_app
 from sync.demo.run import run_demo, sample_transcript
+from webhooks.app import create_app
 
 
 def test_demo_on_fakeredis_exits_zero_and_prints_the_readback() -> None:

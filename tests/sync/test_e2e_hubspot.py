@@ -18,8 +18,8 @@ from connector.models import Event
 from connector.sandbox.hubspot import HubSpotSandboxConfig
 from sync.demo.hubspot_stack import EmbeddedStack, embedded_stack
 from sync.queue import SCORING, enqueue_events
-from webhooks.app import create_app
 from tests.conftest import FIXTURES, TEST_NOW, TEST_SECRET_KEY
+from webhooks.app import create_app
 
 REP = "75000001"
 TRANSCRIPT = FIXTURES / "transcripts" / "discovery_good.ja.vtt"

@@ -11,9 +11,9 @@ import redis
 
 from sync.demo.hubspot_stack import EmbeddedStack, embedded_stack
 from tests.audio.generate import MISSING, a_call
-from webhooks.app import create_app
 from tests.conftest import TEST_NOW, TEST_SECRET_KEY
 from tests.fakes.speech_server import FakeSpeech, diarized_results
+from webhooks.app import create_app
 
 pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"needs Debian packages for {', '.join(MISSING)} (.ci/run installs them)")
 REP = "75000001"

@@ -9,8 +9,8 @@ import pytest
 import redis
 
 from sync.demo.salesforce_stack import SalesforceStack, salesforce_stack
-from webhooks.app import create_app
 from tests.conftest import FIXTURES, TEST_NOW, TEST_SECRET_KEY
+from webhooks.app import create_app
 
 TRANSCRIPT = FIXTURES / "transcripts" / "discovery_good.ja.vtt"
 CALL_AT = TEST_NOW - timedelta(hours=1)

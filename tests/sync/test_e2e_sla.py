@@ -21,8 +21,8 @@ from connector.models import TenantSettings
 from sync.demo.hubspot_stack import EmbeddedStack, embedded_stack
 from sync.demo.salesforce_stack import SalesforceStack, salesforce_stack
 from sync.sweep import sweep
-from webhooks.app import create_app
 from tests.conftest import FIXTURES, TEST_SECRET_KEY
+from webhooks.app import create_app
 
 REP, MANAGER = "75000001", "75000002"
 TRANSCRIPT = FIXTURES / "transcripts" / "discovery_good.ja.vtt"

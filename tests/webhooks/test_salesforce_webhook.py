@@ -11,7 +11,7 @@ import redis
 from defusedxml.ElementTree import fromstring
 from rq import Queue
 
-from connector.salesforce_ids import same_id, to_18
+from connector.salesforce.ids import same_id, to_18
 from connector.tenants import Tenant, TenantRegistry
 from sync.queue import EVENTS, SCORING
 from tests.conftest import FIXTURES, TEST_SECRET_KEY

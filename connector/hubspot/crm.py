@@ -15,7 +15,6 @@ from urllib.parse import urlparse
 
 import requests
 from hubspot import HubSpot
-from urllib3.util.retry import Retry
 from hubspot.crm.objects import (
     AssociationSpec,
     BatchInputSimplePublicObjectBatchInput,
@@ -30,14 +29,15 @@ from hubspot.crm.objects import (
     SimplePublicObjectInput,
     SimplePublicObjectInputForCreate,
 )
+from urllib3.util.retry import Retry
 
 from connector import clock
 from connector.base import FatalCrmError, RetryableCrmError
 from connector.download import DownloadPolicy, download
-from connector.hubspot_batch import partial_write, read_batch, unconfirmed
-from connector.hubspot_format import EPOCH, iso_ms, parse_time
-from connector.hubspot_paging import search_all_ids
 from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, classify_status, is_transport_error
+from connector.hubspot.batch import partial_write, read_batch, unconfirmed
+from connector.hubspot.format import EPOCH, iso_ms, parse_time
+from connector.hubspot.paging import search_all_ids
 from connector.marker import find_marker, with_marker
 from connector.models import ActivityRef, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
 
@@ -261,7 +261,7 @@ class HubSpotCrm:
 
     def list_open_deals(self) -> list[str]:
         """Open deals plus deals closed in the last 400 days, via search (two OR-ed filter groups), read past
-        HubSpot's 10,000-result cap with a moving id filter (`connector.hubspot_paging`)."""
+        HubSpot's 10,000-result cap with a moving id filter (`connector.hubspot.paging`)."""
         since = str(int((clock.now().timestamp() - 400 * 86400) * 1000))
         groups = [[{"propertyName": "hs_is_closed", "operator": "EQ", "value": "false"}],
                   [{"propertyName": "closedate", "operator": "GTE", "value": since}]]

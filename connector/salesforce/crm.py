@@ -25,11 +25,11 @@ from connector.base import FatalCrmError, PartialWriteError, RetryableCrmError
 from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, is_transport_error
 from connector.marker import find_marker, with_marker
 from connector.models import ActivityRef, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
-from connector.salesforce_ids import SalesforceIdError, key_prefix, to_18
-from connector.salesforce_auth import SalesforceAuth
-from connector.salesforce_errors import classify_salesforce
-from connector.salesforce_note_html import to_note_html
-from connector.salesforce_tasks import Owner, User, choose_owner, task_description
+from connector.salesforce.auth import SalesforceAuth
+from connector.salesforce.errors import classify_salesforce
+from connector.salesforce.ids import SalesforceIdError, key_prefix, to_18
+from connector.salesforce.note_html import to_note_html
+from connector.salesforce.tasks import Owner, User, choose_owner, task_description
 
 log = logging.getLogger("dealcoach.connector.salesforce")
 
