@@ -83,6 +83,7 @@ def _hwm_kb() -> int:
 def run(hours: float, rate: int, out: Path | None) -> dict[str, object]:
     """The worker side: what a job does, with peak memory and stage times."""
     from connector.download import DownloadPolicy, download
+    from scoring.speech.audio import FORMATS, sniff_format
     from scoring.speech.recognize import (
         PollPolicy,
         SpeechSettings,
@@ -103,7 +104,7 @@ def run(hours: float, rate: int, out: Path | None) -> dict[str, object]:
             client = speech_client_from_env(env)
             settings = SpeechSettings(long_audio_store=audio_store_from_env(env), poll=PollPolicy(initial_s=0.2))
             t0 = time.monotonic()
-            got = download(urls["recording"], work / "recording", policy=DownloadPolicy.for_local_sandbox("127.0.0.1"))
+            got = download(urls["recording"], work / "recording", policy=DownloadPolicy.for_local_sandbox("127.0.0.1", sniff=sniff_format, accept=FORMATS))
             t1 = time.monotonic()
             after_download = _hwm_kb()
             result = transcribe_recording(got.path, client=client, settings=settings, workdir=work)

@@ -60,7 +60,6 @@ from connector.download_errors import (  # noqa: F401
     UnexpectedContent,
 )
 from connector.http import parse_retry_after
-from scoring.speech.audio import FORMATS, sniff_format
 
 log = logging.getLogger("dealcoach.connector.download")
 
@@ -93,7 +92,9 @@ class DownloadPolicy:
 
     `allowed_hosts` are exact names or fnmatch patterns (`*.example.com`); `http_hosts` may be fetched over plain
     http (sandboxes only); `allowed_networks` are CIDRs exempt from the private-address rule (tests, sandboxes).
-    Metadata addresses are refused whatever these say.
+    Metadata addresses are refused whatever these say. `sniff` names the content from its leading bytes (the
+    audio sniffer for recordings) and `accept` lists the names taken; without `sniff` any content is taken.
+    Nothing here is relaxed because of a URL's scheme: only the policy a caller builds decides.
     """
 
     allowed_hosts: tuple[str, ...]
@@ -104,7 +105,8 @@ class DownloadPolicy:
     read_timeout_s: float = 30.0
     deadline_s: float = 15 * 60.0
     max_redirects: int = 3
-    accept: tuple[str, ...] = FORMATS
+    sniff: Callable[[bytes], str | None] | None = field(default=None, compare=False)
+    accept: tuple[str, ...] = ()
     ca_file: str | None = None
     resolver: Resolver = field(default=system_resolver, compare=False)
 
@@ -368,8 +370,10 @@ def _stream(resp: urllib3.BaseHTTPResponse, out: BinaryIO, policy: DownloadPolic
 
 
 def _accepted(head: bytes, policy: DownloadPolicy) -> str:
-    kind = sniff_format(head)
-    if kind is None or kind not in policy.accept:
+    if policy.sniff is None:
+        return ""
+    kind = policy.sniff(head)
+    if kind is None or (policy.accept and kind not in policy.accept):
         raise UnexpectedContent(f"content is not audio we accept (leading bytes {head[:4].hex()})")
     return kind
 
@@ -379,3 +383,9 @@ def _socket_timeout(resp: urllib3.BaseHTTPResponse, seconds: float) -> None:
     sock = getattr(getattr(resp, "connection", None), "sock", None)
     if sock is not None:
         sock.settimeout(max(0.01, seconds))
+
+
+def download_bytes(url: str, *, policy: DownloadPolicy, headers: Mapping[str, str] | None = None) -> bytes:
+    """A small file (a transcript) through the same guards, returned whole; `policy.max_bytes` bounds it."""
+    with tempfile.TemporaryDirectory(prefix="dealcoach-dl-") as tmp:
+        return download(url, Path(tmp) / "file", policy=policy, headers=headers).path.read_bytes()

@@ -7,12 +7,11 @@ every other 4xx is fatal. Nothing else in the code base decides whether to retry
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from tenacity import Retrying, retry_if_exception, stop_after_attempt
@@ -116,6 +115,9 @@ def call_with_retry(fn: Callable[[], T], *, attempts: int = INLINE_ATTEMPTS) -> 
 _SF_USAGE = re.compile(r"(?:^|[;,])\s*(api-usage|per-app-api-usage)=(\d+)/(\d+)")
 
 
+DEFAULT_RESERVE = 0.10
+
+
 @dataclass
 class ApiBudget:
     """Tracks the daily API allowance a CRM reports, and refuses writes inside the reserve.
@@ -126,8 +128,9 @@ class ApiBudget:
     needs no reserve for others, but writes stop once it is spent rather than being refused one by one.
     """
 
-    # Share of the daily allowance left for the customer's other integrations (DEALCOACH_API_RESERVE, default 10 %).
-    reserve_fraction: float = field(default_factory=lambda: float(os.environ.get("DEALCOACH_API_RESERVE", "0.10")))
+    # Share of the daily allowance left for the customer's other integrations (the runtime passes
+    # DEALCOACH_API_RESERVE; default 10 %).
+    reserve_fraction: float = DEFAULT_RESERVE
     daily_max: int | None = None
     daily_remaining: int | None = None
     app_max: int | None = None

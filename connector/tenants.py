@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +17,8 @@ import requests
 from cryptography.fernet import Fernet, InvalidToken
 
 from connector.base import Crm
+from connector.download import DownloadPolicy
+from connector.http import DEFAULT_RESERVE, ApiBudget
 from connector.models import TenantSettings
 
 _KEY = "dealcoach:tenant:{}"
@@ -101,34 +102,20 @@ class TenantRegistry:
         return bool(pipe.execute()[0])
 
 
-_CRM_CACHE: dict[tuple[str, str], tuple[float, Crm]] = {}
-CRM_CACHE_TTL_S = 300
+def crm_for(tenant: Tenant, *, downloads: DownloadPolicy | None = None, api_reserve: float = DEFAULT_RESERVE) -> Crm:
+    """A new connector for a tenant (the worker runtime keeps one per tenant, so its caches pay off).
 
-
-def crm_for(tenant: Tenant) -> Crm:
-    """The connector for a tenant, reused within a worker process so its property, pipeline and owner caches pay off."""
-    fingerprint = hashlib.sha256(json.dumps(tenant.credentials, sort_keys=True).encode()).hexdigest()
-    hit = _CRM_CACHE.get((tenant.id, fingerprint))
-    if hit and hit[0] > time.monotonic():
-        return hit[1]
-    crm = _build_crm(tenant)
-    _CRM_CACHE[(tenant.id, fingerprint)] = (time.monotonic() + CRM_CACHE_TTL_S, crm)
-    return crm
-
-
-def clear_crm_cache() -> None:
-    """Forget cached connectors (a tenant re-installed, or a sandbox replaced by a fresh one on the same port)."""
-    _CRM_CACHE.clear()
-
-
-def _build_crm(tenant: Tenant) -> Crm:
+    `downloads` is where the CRM's files may come from (the runtime builds it; production's default refuses all
+    local traffic); `api_reserve` is the share of the daily API allowance left to the customer's other tools.
+    """
+    budget = ApiBudget(reserve_fraction=api_reserve)
     if tenant.provider == "hubspot":
         from connector.hubspot.crm import DEFAULT_API_BASE, HubSpotCrm
 
         return HubSpotCrm(
             access_token=tenant.credentials["access_token"],
             api_base=tenant.credentials.get("api_base") or DEFAULT_API_BASE,
-            portal_id=tenant.external_id,
+            portal_id=tenant.external_id, budget=budget, downloads=downloads,
         )
     if tenant.provider == "salesforce":
         from connector.salesforce.auth import SalesforceAuth
@@ -140,5 +127,11 @@ def _build_crm(tenant: Tenant) -> Crm:
             session.verify = tenant.credentials["ca_bundle"]
             session.trust_env = False
         return SalesforceCrm(auth=SalesforceAuth.from_credentials(tenant.credentials), tenant=tenant.id,
-                             tz=tenant.settings.timezone, language=tenant.settings.language, session=session)
+                             tz=tenant.settings.timezone, language=tenant.settings.language, session=session,
+                             budget=budget)
     raise TenantError(f"provider {tenant.provider!r} is not supported")
+
+
+def credentials_fingerprint(tenant: Tenant) -> str:
+    """Changes when a tenant's credentials do (a re-install), so a cached connector is replaced."""
+    return hashlib.sha256(json.dumps(tenant.credentials, sort_keys=True).encode()).hexdigest()

@@ -124,8 +124,8 @@ def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
     attachment = _transcript_attachment(call)
     speech: dict[str, Any] | None = None
     if attachment is None:
-        outcome = transcribe_call(ctx.conn, ctx.crm, call, tenant=ctx.tenant.id, provider=ctx.tenant.provider,
-                                  settings=settings, speech_client=ctx.runtime.speech_client(),
+        outcome = transcribe_call(ctx.conn, ctx.crm, call, tenant=ctx.tenant.id, settings=settings,
+                                  downloads=ctx.runtime.downloads(ctx.tenant), speech_client=ctx.runtime.speech_client(),
                                   audio_store=ctx.runtime.audio_store())
         if outcome.transcript is None:
             log.info("sync.call.not_transcribed tenant=%s call=%s reason=%s", event.tenant, call.id, outcome.reason)

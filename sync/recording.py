@@ -7,6 +7,7 @@ for the CRM note, not an error to retry.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -14,7 +15,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import urlparse
 
 import redis
 
@@ -48,23 +48,14 @@ def recording_attachment(call: CallRef) -> Attachment | None:
     return found[-1] if found else None
 
 
-def _policy(provider: str, url: str, settings: TenantSettings, crm: Crm) -> DownloadPolicy:
-    """Production: https to the CRM's and the tenant's dialer hosts; a local sandbox CRM may serve its own files."""
-    sandbox = getattr(crm, "local_sandbox_host", None)
-    host = urlparse(url).hostname or ""
-    if sandbox and host == sandbox:
-        return DownloadPolicy.for_local_sandbox(sandbox, max_bytes=MAX_RECORDING_BYTES)
-    return DownloadPolicy.for_tenant(provider, extra_hosts=settings.recording_hosts, max_bytes=MAX_RECORDING_BYTES)
-
-
 def _source(call: CallRef) -> str | None:
     attachment = recording_attachment(call)
     return f"file-{attachment.id}" if attachment else (
         "url-" + hashlib.sha256(call.recording_url.encode()).hexdigest()[:24] if call.recording_url else None)
 
 
-def transcribe_call(conn: redis.Redis, crm: Crm, call: CallRef, *, tenant: str, provider: str,
-                    settings: TenantSettings, speech_client: Any | None,
+def transcribe_call(conn: redis.Redis, crm: Crm, call: CallRef, *, tenant: str, settings: TenantSettings,
+                    downloads: DownloadPolicy, speech_client: Any | None,
                     audio_store: AudioStore | None = None) -> RecordingOutcome:
     """The recording's transcript, transcribed once: re-deliveries and duplicate events reuse the cached result.
 
@@ -81,7 +72,7 @@ def transcribe_call(conn: redis.Redis, crm: Crm, call: CallRef, *, tenant: str, 
     if not lock.acquire():
         raise RetryableCrmError("recording is being transcribed by another job", retry_after=60)
     try:
-        outcome = _transcribe(crm, call, provider=provider, settings=settings, client=speech_client,
+        outcome = _transcribe(crm, call, settings=settings, downloads=downloads, client=speech_client,
                               audio_store=audio_store)
         if outcome.transcript is not None:
             conn.set(cache_key, json.dumps(_to_cache(outcome), ensure_ascii=False), ex=CACHE_TTL_S)
@@ -102,8 +93,8 @@ def _from_cache(data: dict[str, Any]) -> RecordingOutcome:
     return RecordingOutcome(transcript=transcript, speech={**data["speech"], "cached": True})
 
 
-def _transcribe(crm: Crm, call: CallRef, *, provider: str, settings: TenantSettings, client: Any | None,
-                audio_store: AudioStore | None) -> RecordingOutcome:
+def _transcribe(crm: Crm, call: CallRef, *, settings: TenantSettings, downloads: DownloadPolicy,
+                client: Any | None, audio_store: AudioStore | None) -> RecordingOutcome:
     """Fetch the call's recording (attachment first, else its recording URL) and transcribe it."""
     if client is None:
         return RecordingOutcome(reason="speech_not_configured")
@@ -113,7 +104,7 @@ def _transcribe(crm: Crm, call: CallRef, *, provider: str, settings: TenantSetti
         if attachment is not None:
             crm.stream_attachment(attachment.id, dest, max_bytes=MAX_RECORDING_BYTES)
         elif call.recording_url:
-            download(call.recording_url, dest, policy=_policy(provider, call.recording_url, settings, crm))
+            download(call.recording_url, dest, policy=dataclasses.replace(downloads, max_bytes=MAX_RECORDING_BYTES))
         else:
             return RecordingOutcome(reason="no_transcript")
         speech = SpeechSettings.for_tenant(settings.language, phrase_hints=tuple(settings.phrase_hints),

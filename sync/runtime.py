@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,13 +20,16 @@ from typing import Any
 import redis
 
 from connector.base import Crm
-from connector.tenants import Tenant, TenantRegistry, crm_for
+from connector.download import DownloadPolicy
+from connector.tenants import Tenant, TenantRegistry, credentials_fingerprint, crm_for
 from scoring.llm.scorer import LlmScorer, RedisScoreCache
 from scoring.scorer import Mode, llm_from_env, mode_from_env
+from scoring.speech.audio import FORMATS, sniff_format
 from scoring.speech.recognize import audio_store_from_env, speech_client_from_env
 from scoring.speech.storage import AudioStore
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+CRM_TTL_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -73,8 +77,12 @@ def _fraction(env: Mapping[str, str], name: str, default: float) -> float:
 class Runtime:
     """The parts shared by every job of one worker process, each built on first use and then kept."""
 
-    def __init__(self, config: RuntimeConfig) -> None:
+    def __init__(self, config: RuntimeConfig, *, local_download_hosts: tuple[str, ...] = ()) -> None:
         self.config = config
+        # Hosts served over plain http on loopback: the sandbox CRMs of the demo and the tests. Only code can set it,
+        # never the environment, so no deployment can relax the download rules by configuration.
+        self.local_download_hosts = local_download_hosts
+        self._crms: dict[str, tuple[float, Crm]] = {}
         self._lock = threading.Lock()
         self._parts: dict[str, Any] = {}
 
@@ -96,8 +104,26 @@ class Runtime:
         return TenantRegistry(conn, self.config.secret_key)
 
     def crm(self, tenant: Tenant) -> Crm:
-        """The tenant's CRM client, reused across jobs (cached connections, metadata and API budget)."""
-        return crm_for(tenant)
+        """The tenant's CRM client, reused across jobs for 5 minutes (connections, metadata, API budget); new
+        credentials (a re-install) get a new client."""
+        key = f"{tenant.id}:{credentials_fingerprint(tenant)}"
+        with self._lock:
+            hit = self._crms.get(key)
+            if hit and hit[0] > time.monotonic():
+                return hit[1]
+        crm = crm_for(tenant, downloads=self.downloads(tenant), api_reserve=self.config.api_reserve)
+        with self._lock:
+            self._crms[key] = (time.monotonic() + CRM_TTL_S, crm)
+        return crm
+
+    def downloads(self, tenant: Tenant) -> DownloadPolicy:
+        """Where a tenant's recordings may come from (the CRM's file hosts and its dialer hosts, https, public
+        addresses) and what content is taken (audio, by its leading bytes)."""
+        hosts = DownloadPolicy.for_tenant(tenant.provider, extra_hosts=tenant.settings.recording_hosts).allowed_hosts
+        local = self.local_download_hosts
+        return DownloadPolicy(allowed_hosts=(*hosts, *local), http_hosts=local,
+                              allowed_networks=("127.0.0.0/8", "::1/128") if local else (),
+                              sniff=sniff_format, accept=FORMATS)
 
     def llm(self, conn: redis.Redis, *, restore_pii: bool = False) -> LlmScorer | None:
         """The LLM scorer when OPENAI_API_KEY / OPENAI_BASE_URL are set; one per PII choice."""

@@ -6,14 +6,13 @@ https://developers.hubspot.com/docs/api/crm/associations (v4), https://developer
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlparse
 
-import requests
 from hubspot import HubSpot
 from hubspot.crm.objects import (
     AssociationSpec,
@@ -33,7 +32,7 @@ from urllib3.util.retry import Retry
 
 from connector import clock
 from connector.base import FatalCrmError, RetryableCrmError
-from connector.download import DownloadPolicy, download
+from connector.download import DownloadPolicy, download, download_bytes
 from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, classify_status, is_transport_error
 from connector.hubspot.batch import partial_write, read_batch, unconfirmed
 from connector.hubspot.format import EPOCH, iso_ms, parse_time
@@ -62,7 +61,7 @@ class HubSpotCrm:
     provider = "hubspot"
 
     def __init__(self, *, access_token: str, api_base: str = DEFAULT_API_BASE, portal_id: str | None = None,
-                 budget: ApiBudget | None = None) -> None:
+                 budget: ApiBudget | None = None, downloads: DownloadPolicy | None = None) -> None:
         self.api_base = api_base.rstrip("/")
         self.portal_id = portal_id
         # urllib3's default Retry sleeps through Retry-After on 429/503 for idempotent methods; retries belong
@@ -70,9 +69,9 @@ class HubSpotCrm:
         self.client = HubSpot(access_token=access_token, host=self.api_base, base_url=self.api_base, retry=NO_RETRY)
         self.budget = budget or ApiBudget()
         self._cache = TtlCache(CACHE_TTL_S)
-        api = urlparse(self.api_base)
-        # A sandbox portal on plain http serves its own file URLs; the real one signs URLs on HubSpot's CDN.
-        self.local_sandbox_host = api.hostname if api.scheme == "http" else None
+        # Where file downloads may come from (HubSpot's file hosts, https, public addresses), and for recordings
+        # what content is taken; the caller builds it, never inferred from the API base's scheme.
+        self.downloads = downloads or DownloadPolicy.for_tenant("hubspot")
 
     # -- plumbing -------------------------------------------------------------------------------
 
@@ -161,27 +160,12 @@ class HubSpotCrm:
         return Attachment(id=str(f.id), name=f.name or "", extension=ext, size=f.size, url=None)
 
     def download_attachment(self, attachment_id: str, *, max_bytes: int) -> bytes:
-        """Fetch through a signed URL; only https or the configured API host (the sandbox) is trusted."""
+        """A transcript through its signed URL, with the hardened downloader (hosts, addresses, size; any content)."""
         signed = self._call(self.client.files.files_api.get_signed_url_with_http_info, attachment_id)
-        url = signed.url or ""
-        parsed, api = urlparse(url), urlparse(self.api_base)
-        if parsed.scheme != "https" and parsed.netloc != api.netloc:
-            raise FatalCrmError(f"refusing attachment URL scheme {parsed.scheme!r}")
         if signed.size and signed.size > max_bytes:
             raise FatalCrmError(f"attachment {attachment_id} is {signed.size} bytes, over {max_bytes}")
-        try:
-            with requests.get(url, stream=True, timeout=TIMEOUT) as resp:
-                if resp.status_code != 200:
-                    raise classify_status(resp.status_code, resp.headers, f"file download {resp.status_code}")
-                chunks, total = [], 0
-                for chunk in resp.iter_content(64 * 1024):
-                    total += len(chunk)
-                    if total > max_bytes:
-                        raise FatalCrmError(f"attachment {attachment_id} exceeds {max_bytes} bytes")
-                    chunks.append(chunk)
-                return b"".join(chunks)
-        except requests.RequestException as exc:
-            raise RetryableCrmError(f"file download failed: {type(exc).__name__}") from exc
+        policy = dataclasses.replace(self.downloads, max_bytes=max_bytes, sniff=None, accept=())
+        return download_bytes(signed.url or "", policy=policy)
 
     def _associated(self, deal_id: str, object_type: str, properties: list[str]) -> list[dict[str, Any]]:
         """Records of a type associated to the deal, with the given properties (v4 associations, batch read)."""
@@ -210,8 +194,7 @@ class HubSpotCrm:
     def stream_attachment(self, attachment_id: str, dest: Path, *, max_bytes: int) -> int:
         """A recording from Files through its signed URL, with the hardened downloader (allow-list, caps, sniffing)."""
         signed = self._call(self.client.files.files_api.get_signed_url_with_http_info, attachment_id)
-        policy = (DownloadPolicy.for_local_sandbox(self.local_sandbox_host, max_bytes=max_bytes) if self.local_sandbox_host
-                  else DownloadPolicy.for_tenant("hubspot", max_bytes=max_bytes))
+        policy = dataclasses.replace(self.downloads, max_bytes=max_bytes)
         return download(signed.url or "", dest, policy=policy).size
 
     def list_marked(self, *, deal_id: str, kind: str) -> list[MarkedRecord]:

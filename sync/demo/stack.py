@@ -16,7 +16,6 @@ from flask import Flask
 from rq import Queue, SimpleWorker
 
 from connector.sandbox.server import ServerThread
-from connector.tenants import clear_crm_cache
 from sync import runtime
 from sync.queue import ALL_QUEUES
 from sync.runtime import Runtime, RuntimeConfig
@@ -32,7 +31,6 @@ def run_worker(conn: redis.Redis) -> None:
 
 def start_app(conn: redis.Redis, app_factory: AppFactory, secret_key: str, **config: Any) -> ServerThread:
     """The real webhook app on a free local port, on the given Redis."""
-    clear_crm_cache()
     app = ServerThread(app_factory({"REDIS": conn, "DEALCOACH_SECRET_KEY": secret_key, **config}))
     app.start()
     return app
@@ -40,7 +38,8 @@ def start_app(conn: redis.Redis, app_factory: AppFactory, secret_key: str, **con
 
 def stack_runtime(secret_key: str, env: Mapping[str, str] | None = None) -> Runtime:
     """The worker runtime of an embedded stack: its own configuration, never the process environment."""
-    return Runtime(RuntimeConfig.from_env({**(env or {}), "DEALCOACH_SECRET_KEY": secret_key}))
+    return Runtime(RuntimeConfig.from_env({**(env or {}), "DEALCOACH_SECRET_KEY": secret_key}),
+                   local_download_hosts=("127.0.0.1",))
 
 
 @contextmanager

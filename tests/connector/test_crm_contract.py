@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from connector.base import Crm, CrmAuthError, FatalCrmError
+from connector.download import DownloadPolicy
 from connector.hubspot.crm import HubSpotCrm
 from connector.models import NoteSpec, TaskSpec
 from connector.salesforce.auth import SalesforceAuth
@@ -28,6 +29,9 @@ from connector.sandbox.server import ServerThread
 
 DUE = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
 VTT = "WEBVTT\n\n00:00.000 --> 00:03.000\n<v 山田>株式会社ミライクラウドの山田と申します。\n"
+
+# The sandbox serves its files over http on loopback: a policy only a test (or the demo) builds.
+SANDBOX_FILES = DownloadPolicy.for_local_sandbox("127.0.0.1")
 
 
 @dataclass
@@ -53,7 +57,7 @@ def _hubspot(config: HubSpotSandboxConfig) -> Iterator[Env]:
 
     server = ServerThread(create_hubspot_sandbox(config))
     server.start()
-    crm = HubSpotCrm(access_token="sandbox-token", api_base=server.url)
+    crm = HubSpotCrm(access_token="sandbox-token", api_base=server.url, downloads=SANDBOX_FILES)
 
     def make_deal(stage: str) -> str:
         deal = crm.client.crm.deals.basic_api.create(SimplePublicObjectInputForCreate(properties={

@@ -33,6 +33,10 @@ from connector.download import (
 )
 from connector.sandbox.salesforce_tls import make_self_signed_cert, server_context
 from connector.sandbox.server import ServerThread
+from scoring.speech.audio import FORMATS, sniff_format
+
+# Recordings: the downloader takes only audio, named by its leading bytes.
+AUDIO = {"sniff": sniff_format, "accept": FORMATS}
 
 
 def small_wav(seconds: float = 0.5) -> bytes:
@@ -116,7 +120,7 @@ def no_leftovers(directory: Path) -> bool:
 
 def test_allowed_download_is_streamed_to_dest_and_sniffed(host: tuple[ServerThread, Recorder], tmp_path: Path) -> None:
     server, _ = host
-    result = download(f"{server.url}/call.wav?sig=secret", tmp_path / "rec", policy=DownloadPolicy.for_local_sandbox("127.0.0.1"))
+    result = download(f"{server.url}/call.wav?sig=secret", tmp_path / "rec", policy=DownloadPolicy.for_local_sandbox("127.0.0.1", **AUDIO))
     assert result.path.read_bytes() == WAV
     assert (result.size, result.format, result.content_type) == (len(WAV), "wav", "audio/wav")
     assert result.redirects == 0 and no_leftovers(tmp_path)
@@ -128,7 +132,7 @@ def test_https_connects_to_the_vetted_ip_with_sni_and_host_kept(tmp_path: Path) 
     app = Recorder()
     resolve = resolver({name: ["127.0.0.1"]})
     with ServerThread(app, ssl_context=server_context(cert, key)) as server:
-        policy = DownloadPolicy(allowed_hosts=("*.example.test",), allowed_networks=("127.0.0.1/32",),
+        policy = DownloadPolicy(**AUDIO, allowed_hosts=("*.example.test",), allowed_networks=("127.0.0.1/32",),
                                 ca_file=str(cert), resolver=resolve)
         result = download(f"https://{name}:{server.port}/call.wav", tmp_path / "rec", policy=policy,
                           headers={"Authorization": "Bearer t"})
@@ -142,7 +146,7 @@ def test_https_connects_to_the_vetted_ip_with_sni_and_host_kept(tmp_path: Path) 
 def test_tls_certificate_for_another_name_is_refused(tmp_path: Path) -> None:
     cert, key = make_self_signed_cert(tmp_path / "tls", host="other.example.test")
     with ServerThread(Recorder(), ssl_context=server_context(cert, key)) as server:
-        policy = DownloadPolicy(allowed_hosts=("rec.example.test",), allowed_networks=("127.0.0.1/32",),
+        policy = DownloadPolicy(**AUDIO, allowed_hosts=("rec.example.test",), allowed_networks=("127.0.0.1/32",),
                                 ca_file=str(cert), resolver=resolver({"rec.example.test": ["127.0.0.1"]}))
         with pytest.raises(TlsRefused):
             download(f"https://rec.example.test:{server.port}/call.wav", tmp_path / "rec", policy=policy)
@@ -152,7 +156,7 @@ def test_tls_certificate_for_another_name_is_refused(tmp_path: Path) -> None:
 def test_authorization_is_not_forwarded_to_another_origin(host: tuple[ServerThread, Recorder], tmp_path: Path) -> None:
     server, app = host
     app.redirect_to = f"http://localhost:{server.port}/call.wav"
-    policy = DownloadPolicy.for_local_sandbox("127.0.0.1", "localhost",
+    policy = DownloadPolicy.for_local_sandbox("127.0.0.1", "localhost", **AUDIO,
                                               resolver=resolver({"localhost": ["127.0.0.1"]}))
     result = download(f"{server.url}/redirect", tmp_path / "rec", policy=policy, headers={"Authorization": "Bearer t"})
     assert result.redirects == 1
@@ -164,7 +168,7 @@ def test_authorization_is_not_forwarded_to_another_origin(host: tuple[ServerThre
 
 def test_private_address_is_refused_before_connecting(host: tuple[ServerThread, Recorder], tmp_path: Path) -> None:
     server, app = host
-    production_like = DownloadPolicy(allowed_hosts=("127.0.0.1",), http_hosts=("127.0.0.1",))
+    production_like = DownloadPolicy(**AUDIO, allowed_hosts=("127.0.0.1",), http_hosts=("127.0.0.1",))
     with pytest.raises(PrivateAddressRefused) as err:
         download(f"{server.url}/call.wav", tmp_path / "rec", policy=production_like)
     assert isinstance(err.value, FatalCrmError) and err.value.slug == "download.private_address"
@@ -174,7 +178,7 @@ def test_private_address_is_refused_before_connecting(host: tuple[ServerThread, 
 @pytest.mark.parametrize("address", ["10.0.0.7", "192.168.1.20", "172.16.5.4", "::1", "fe80::1", "224.0.0.1",
                                      "100.64.0.1", "0.0.0.0", "::ffff:10.0.0.1"])
 def test_names_resolving_to_non_public_addresses_are_refused(address: str, tmp_path: Path) -> None:
-    policy = DownloadPolicy(allowed_hosts=("dialer.example.test",), resolver=resolver({"dialer.example.test": ["93.184.216.34", address]}))
+    policy = DownloadPolicy(**AUDIO, allowed_hosts=("dialer.example.test",), resolver=resolver({"dialer.example.test": ["93.184.216.34", address]}))
     with pytest.raises(PrivateAddressRefused):
         download("https://dialer.example.test/rec.wav", tmp_path / "rec", policy=policy)
 
@@ -182,7 +186,7 @@ def test_names_resolving_to_non_public_addresses_are_refused(address: str, tmp_p
 def test_redirect_to_a_private_address_is_refused(host: tuple[ServerThread, Recorder], tmp_path: Path) -> None:
     server, app = host
     app.redirect_to = "http://internal.example.test/rec.wav"
-    policy = DownloadPolicy(allowed_hosts=("cdn.example.test", "internal.example.test"),
+    policy = DownloadPolicy(**AUDIO, allowed_hosts=("cdn.example.test", "internal.example.test"),
                             http_hosts=("cdn.example.test", "internal.example.test"), allowed_networks=("127.0.0.1/32",),
                             resolver=resolver({"cdn.example.test": ["127.0.0.1"], "internal.example.test": ["10.1.2.3"]}))
     with pytest.raises(PrivateAddressRefused):
@@ -193,7 +197,7 @@ def test_redirect_to_a_private_address_is_refused(host: tuple[ServerThread, Reco
 def test_redirect_to_another_loopback_address_is_refused(host: tuple[ServerThread, Recorder], tmp_path: Path) -> None:
     server, app = host
     app.redirect_to = f"http://127.0.0.2:{server.port}/call.wav"
-    policy = DownloadPolicy(allowed_hosts=("127.0.0.*",), http_hosts=("127.0.0.*",), allowed_networks=("127.0.0.1/32",))
+    policy = DownloadPolicy(**AUDIO, allowed_hosts=("127.0.0.*",), http_hosts=("127.0.0.*",), allowed_networks=("127.0.0.1/32",))
     with pytest.raises(PrivateAddressRefused):
         download(f"{server.url}/redirect", tmp_path / "rec", policy=policy)
 
@@ -205,7 +209,7 @@ def test_redirect_to_another_loopback_address_is_refused(host: tuple[ServerThrea
 ])
 def test_metadata_address_is_refused_even_when_local_networks_are_allowed(url: str, table: dict[str, list[str]],
                                                                           tmp_path: Path) -> None:
-    policy = DownloadPolicy(allowed_hosts=("*",), http_hosts=("*",), allowed_networks=("0.0.0.0/0", "::/0"),
+    policy = DownloadPolicy(**AUDIO, allowed_hosts=("*",), http_hosts=("*",), allowed_networks=("0.0.0.0/0", "::/0"),
                             resolver=resolver(table))
     with pytest.raises(MetadataAddressRefused) as err:
         download(url, tmp_path / "rec", policy=policy)
@@ -215,7 +219,7 @@ def test_metadata_address_is_refused_even_when_local_networks_are_allowed(url: s
 def test_redirect_to_the_metadata_address_is_refused(host: tuple[ServerThread, Recorder], tmp_path: Path) -> None:
     server, app = host
     app.redirect_to = "http://169.254.169.254/latest/meta-data/iam/"
-    policy = DownloadPolicy(allowed_hosts=("*",), http_hosts=("*",), allowed_networks=("0.0.0.0/0",))
+    policy = DownloadPolicy(**AUDIO, allowed_hosts=("*",), http_hosts=("*",), allowed_networks=("0.0.0.0/0",))
     with pytest.raises(MetadataAddressRefused):
         download(f"{server.url}/redirect", tmp_path / "rec", policy=policy)
 
@@ -223,13 +227,13 @@ def test_redirect_to_the_metadata_address_is_refused(host: tuple[ServerThread, R
 def test_declared_oversize_is_refused(host: tuple[ServerThread, Recorder], tmp_path: Path) -> None:
     server, _ = host
     with pytest.raises(TooLarge):
-        download(f"{server.url}/declared-big", tmp_path / "rec", policy=DownloadPolicy.for_local_sandbox("127.0.0.1"))
+        download(f"{server.url}/declared-big", tmp_path / "rec", policy=DownloadPolicy.for_local_sandbox("127.0.0.1", **AUDIO))
     assert no_leftovers(tmp_path)
 
 
 def test_oversize_is_refused_while_streaming(host: tuple[ServerThread, Recorder], tmp_path: Path) -> None:
     server, _ = host
-    policy = DownloadPolicy.for_local_sandbox("127.0.0.1", max_bytes=len(WAV) * 10)
+    policy = DownloadPolicy.for_local_sandbox("127.0.0.1", **AUDIO, max_bytes=len(WAV) * 10)
     with pytest.raises(TooLarge):
         download(f"{server.url}/streamed-big", tmp_path / "rec", policy=policy)
     assert not (tmp_path / "rec").exists() and no_leftovers(tmp_path)
@@ -237,7 +241,7 @@ def test_oversize_is_refused_while_streaming(host: tuple[ServerThread, Recorder]
 
 def test_slow_drip_past_the_deadline_is_cut_off(host: tuple[ServerThread, Recorder], tmp_path: Path) -> None:
     server, _ = host
-    policy = DownloadPolicy.for_local_sandbox("127.0.0.1", deadline_s=0.8, read_timeout_s=5.0)
+    policy = DownloadPolicy.for_local_sandbox("127.0.0.1", **AUDIO, deadline_s=0.8, read_timeout_s=5.0)
     started = time.monotonic()
     with pytest.raises(DeadlineExceeded) as err:
         download(f"{server.url}/drip", tmp_path / "rec", policy=policy)
@@ -248,20 +252,20 @@ def test_slow_drip_past_the_deadline_is_cut_off(host: tuple[ServerThread, Record
 def test_wrong_content_is_refused_whatever_the_claimed_type(host: tuple[ServerThread, Recorder], tmp_path: Path) -> None:
     server, _ = host
     with pytest.raises(UnexpectedContent):
-        download(f"{server.url}/page", tmp_path / "rec", policy=DownloadPolicy.for_local_sandbox("127.0.0.1"))
+        download(f"{server.url}/page", tmp_path / "rec", policy=DownloadPolicy.for_local_sandbox("127.0.0.1", **AUDIO))
     assert no_leftovers(tmp_path)
 
 
 def test_empty_body_is_refused(host: tuple[ServerThread, Recorder], tmp_path: Path) -> None:
     server, _ = host
     with pytest.raises(EmptyDownload):
-        download(f"{server.url}/empty", tmp_path / "rec", policy=DownloadPolicy.for_local_sandbox("127.0.0.1"))
+        download(f"{server.url}/empty", tmp_path / "rec", policy=DownloadPolicy.for_local_sandbox("127.0.0.1", **AUDIO))
 
 
 def test_more_than_three_redirects_are_refused(host: tuple[ServerThread, Recorder], tmp_path: Path) -> None:
     server, app = host
     with pytest.raises(TooManyRedirects):
-        download(f"{server.url}/loop", tmp_path / "rec", policy=DownloadPolicy.for_local_sandbox("127.0.0.1"))
+        download(f"{server.url}/loop", tmp_path / "rec", policy=DownloadPolicy.for_local_sandbox("127.0.0.1", **AUDIO))
     assert len(app.requests) == 4
 
 
@@ -273,14 +277,14 @@ def test_more_than_three_redirects_are_refused(host: tuple[ServerThread, Recorde
     ("https://rec.example.test:99999/a.wav", MalformedUrl),
 ])
 def test_url_refusals(url: str, error: type[Exception], tmp_path: Path) -> None:
-    policy = DownloadPolicy(allowed_hosts=("rec.example.test",), resolver=resolver({"rec.example.test": ["93.184.216.34"]}))
+    policy = DownloadPolicy(**AUDIO, allowed_hosts=("rec.example.test",), resolver=resolver({"rec.example.test": ["93.184.216.34"]}))
     with pytest.raises(error):
         download(url, tmp_path / "rec", policy=policy)
 
 
 def test_busy_server_is_retryable_and_a_missing_file_is_not(host: tuple[ServerThread, Recorder], tmp_path: Path) -> None:
     server, _ = host
-    policy = DownloadPolicy.for_local_sandbox("127.0.0.1")
+    policy = DownloadPolicy.for_local_sandbox("127.0.0.1", **AUDIO)
     with pytest.raises(ServerBusy) as busy:
         download(f"{server.url}/busy", tmp_path / "rec", policy=policy)
     assert busy.value.retry_after == 7.0 and busy.value.status == 503
@@ -291,7 +295,7 @@ def test_busy_server_is_retryable_and_a_missing_file_is_not(host: tuple[ServerTh
 
 def test_concurrent_downloads_do_not_share_temporary_files(host: tuple[ServerThread, Recorder], tmp_path: Path) -> None:
     server, _ = host
-    policy = DownloadPolicy.for_local_sandbox("127.0.0.1")
+    policy = DownloadPolicy.for_local_sandbox("127.0.0.1", **AUDIO)
     results: list[int] = []
     threads = [threading.Thread(target=lambda i=i: results.append(
         download(f"{server.url}/call.wav", tmp_path / f"rec{i}", policy=policy).size)) for i in range(4)]

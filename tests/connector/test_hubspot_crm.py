@@ -8,12 +8,16 @@ from datetime import datetime, timezone
 import pytest
 
 from connector.base import CrmAuthError, FatalCrmError, RetryableCrmError
+from connector.download import DownloadPolicy
 from connector.hubspot.crm import HubSpotCrm
 from connector.models import NoteSpec, TaskSpec
 from connector.sandbox.hubspot import HubSpotSandboxConfig, create_hubspot_sandbox
 from connector.sandbox.server import ServerThread
 
 DUE = datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc)
+
+# The sandbox serves its files over http on loopback: a policy only a test (or the demo) builds.
+SANDBOX_FILES = DownloadPolicy.for_local_sandbox("127.0.0.1")
 
 
 def start(config: HubSpotSandboxConfig) -> ServerThread:
@@ -30,7 +34,7 @@ def sandbox() -> Iterator[ServerThread]:
 
 
 def crm(server: ServerThread, token: str = "sandbox-token") -> HubSpotCrm:
-    return HubSpotCrm(access_token=token, api_base=server.url, portal_id="62515")
+    return HubSpotCrm(access_token=token, api_base=server.url, portal_id="62515", downloads=SANDBOX_FILES)
 
 
 def make_deal(c: HubSpotCrm, stage: str = "qualifiedtobuy") -> str:
@@ -143,3 +147,21 @@ def test_download_attachment_respects_the_cap(sandbox: ServerThread, tmp_path) -
     assert c.download_attachment(str(uploaded.id), max_bytes=1000).startswith(b"WEBVTT")
     with pytest.raises(FatalCrmError):
         c.download_attachment(str(uploaded.id), max_bytes=10)
+
+
+def test_an_http_api_base_relaxes_no_download_rule(sandbox: ServerThread, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Production code never guesses "sandbox" from a URL's scheme: without a policy that names the local host,
+    files served over plain http on loopback are refused, transcripts and recordings alike."""
+    import json
+
+    from connector.download_errors import DownloadError
+
+    production = HubSpotCrm(access_token="sandbox-token", api_base=sandbox.url, portal_id="62515")
+    path = tmp_path / "call.vtt"
+    path.write_text("WEBVTT\n\n00:00.000 --> 00:01.000\n<v 山田>こんにちは\n", encoding="utf-8")
+    uploaded = production.client.files.files_api.upload(file=str(path), folder_path="/t",
+                                                        options=json.dumps({"access": "PRIVATE"}))
+    with pytest.raises(DownloadError):
+        production.download_attachment(str(uploaded.id), max_bytes=1000)
+    with pytest.raises(DownloadError):
+        production.stream_attachment(str(uploaded.id), tmp_path / "rec", max_bytes=1000)
