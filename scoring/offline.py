@@ -7,6 +7,7 @@ from datetime import date
 from itertools import islice
 
 from scoring import followup
+from scoring.formula import overall_score, phase_score
 from scoring.markers import CallView, Hit, Sentence, date_span, topics
 from scoring.metrics import Turn, compute_metrics, identify_rep, metrics_basis, turns
 from scoring.rubric import Rubric
@@ -17,7 +18,6 @@ from scoring.scorecard import (
     Evidence,
     NextStep,
     NgObservation,
-    PhaseScore,
     RepSpeaker,
     Scorecard,
 )
@@ -335,14 +335,6 @@ def _listening(c: _Collector, metrics: dict[str, float | int]) -> None:
     c.put("first_contact.rapport.active_listening", score, backchannels, primary=False)
 
 
-def _phase_score(criteria: list[Criterion], weights: dict[str, float]) -> int | None:
-    assessed = [cr for cr in criteria if cr.score is not None]
-    if not assessed:
-        return None
-    total = sum(weights[cr.id] * 2 for cr in assessed)
-    return round(100 * sum(weights[cr.id] * (cr.score or 0) for cr in assessed) / total)
-
-
 def score_transcript(transcript: Transcript, *, rubric: Rubric, rep: str | None = None, stage_phase: str | None = None,
                      call_date: date | None = None) -> Scorecard:
     """Score one call against the rubric; `call_date` (optional) lets 3月5日 become an ISO due date. Deterministic."""
@@ -390,11 +382,8 @@ def score_transcript(transcript: Transcript, *, rubric: Rubric, rep: str | None 
                 continue
             criteria.append(Criterion(id=check.id, score=score, evidence=evidence,
                                       advice=followup.advice(rubric, check.id, score, transcript.language)))
-        phases.append(PhaseScore(id=phase.id, score=_phase_score(criteria, {ch.id: ch.weight for ch in phase.checks}),
-                                 criteria=tuple(criteria)))
-    scored = [(p, rubric.phase(p.id).weight) for p in phases if p.score is not None]
-    weight = sum(w for _, w in scored)
-    overall = round(sum((p.score or 0) * w for p, w in scored) / weight) if scored and weight > 0 else None
+        phases.append(phase_score(phase, tuple(criteria)))
+    overall = overall_score(rubric, tuple(phases))
     card = Scorecard(
         rubric=rubric.id, rubric_version=rubric.version, language=transcript.language, scorer="offline", overall=overall,
         phases=tuple(phases), metrics=metrics, bant=bant, next_step=next_step, commitments=tuple(commitments),

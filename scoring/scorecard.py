@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 BANT_KEYS = ("budget", "authority", "need", "timeline")
@@ -101,6 +102,14 @@ class Commitment:
     due: str | None = None
     evidence: str = ""
     due_hint: str = ""
+
+    @property
+    def due_date(self) -> date | None:
+        """`due` as a date; None when no absolute date was said (or `due` is not an ISO date)."""
+        try:
+            return date.fromisoformat(self.due[:10]) if self.due else None
+        except ValueError:
+            return None
 
     def to_dict(self) -> dict[str, Any]:
         return {"owner": self.owner, "text": self.text, "due": self.due, "evidence": self.evidence, "due_hint": self.due_hint}

@@ -17,6 +17,7 @@ from typing import Any
 
 from scoring import followup
 from scoring.evidence import EvidenceIndex, QuoteMatch, normalize
+from scoring.formula import overall_score, phase_score
 from scoring.redact import Redactions
 from scoring.rubric import Rubric
 from scoring.scorecard import (
@@ -30,7 +31,6 @@ from scoring.scorecard import (
     NextAction,
     NextStep,
     NgObservation,
-    PhaseScore,
     Scorecard,
 )
 from scoring.transcript import Transcript
@@ -318,14 +318,6 @@ def better(a: Assessed, b: Assessed) -> Assessed:
     return a if rank_a >= rank_b else b
 
 
-def _phase_score(criteria: list[Criterion], weights: dict[str, float]) -> int | None:
-    assessed = [c for c in criteria if c.score is not None]
-    if not assessed:
-        return None
-    total = sum(weights[c.id] * 2 for c in assessed)
-    return round(100 * sum(weights[c.id] * (c.score or 0) for c in assessed) / total)
-
-
 def merge_outputs(outputs: list[dict[str, Any]], *, rubric: Rubric, offline: Scorecard, checker: Checker) -> Scorecard:
     """One scorecard from the chunk answers, in chunk order, deterministically; gaps the model left keep the offline result."""
     valid_checks = {c.id for _, _, c in rubric.iter_checks()}
@@ -381,11 +373,8 @@ def merge_outputs(outputs: list[dict[str, Any]], *, rubric: Rubric, offline: Sco
             advice = got.advice or (followup.advice(rubric, check.id, got.score, offline.language)
                                     if got.score is not None else "")
             criteria.append(Criterion(id=check.id, score=got.score, evidence=got.evidence, advice=advice))
-        phases.append(PhaseScore(id=phase.id, score=_phase_score(criteria, {c.id: c.weight for c in phase.checks}),
-                                 criteria=tuple(criteria)))
-    scored = [(p.score, rubric.phase(p.id).weight) for p in phases if p.score is not None]
-    weight = sum(w for _, w in scored)
-    overall = round(sum(s * w for s, w in scored) / weight) if scored and weight > 0 else None
+        phases.append(phase_score(phase, tuple(criteria)))
+    overall = overall_score(rubric, tuple(phases))
     return dataclasses.replace(
         offline, scorer="llm", overall=overall, phases=tuple(phases), bant=bant, next_step=next_step,
         commitments=tuple(commitments), ng_behaviors=tuple(ngs), deal_state=deal_state or offline.deal_state,

@@ -227,14 +227,14 @@ def promise_small(rule: SlaRule, v: DealView, deliverables: Mapping[str, Any]) -
         if deliverable_kind(c.text, deliverables):
             continue
         end = v.ended(ev)
-        said = _promised_due(c.due, end, v)
+        said = _promised_due(c.due_date, end, v)
         sent = v.first(tpl.satisfied_by, end, outbound=True)
         out.append(v.make(
             rule, tpl, key=task_key(v.deal.id, rule.id, ev.at, text_id(c.text)), due=said or tpl.due.at(end, v.cal),
             fields={"meeting_at": v.fmt(ev.at), "commitment": c.text, "evidence": c.evidence or c.text},
             trigger=phrase("trigger.commitment", v.lang, kind=ev.kind, at=v.fmt(ev.at), text=c.text),
             evidence=phrase("ev.no_email", v.lang, since=v.fmt(end)), done=v.logged(sent) if sent else None,
-            due_rule=c.due.isoformat() if said else None))
+            due_rule=c.due if said else None))
     return out
 
 
@@ -248,7 +248,7 @@ def promise_deliverable(rule: SlaRule, v: DealView) -> list[Desired]:
         if kind is None:
             continue
         end, label = v.ended(ev), deliverables[kind]["label"].get(v.lang)
-        said = _promised_due(c.due, end, v)
+        said = _promised_due(c.due_date, end, v)
         due = said or deliver.due.at(end, v.cal)
         sent = v.first(deliver.satisfied_by, end, outbound=True, keywords=deliverables[kind]["keywords"])
         done = v.logged(sent) if sent else None
@@ -258,7 +258,7 @@ def promise_deliverable(rule: SlaRule, v: DealView) -> list[Desired]:
         trigger = phrase("trigger.commitment", v.lang, kind=ev.kind, at=v.fmt(ev.at), text=c.text)
         out.append(v.make(rule, deliver, key=key, due=due, fields=fields, trigger=trigger, done=done,
                           evidence=phrase("ev.no_keyword_email", v.lang, since=v.fmt(end), label=label),
-                          due_rule=c.due.isoformat() if said else None))
+                          due_rule=c.due if said else None))
         show = interim.show_after.at(end, v.cal) if interim.show_after else end
         note = v.first(interim.satisfied_by, show, outbound=True) if interim.satisfied_by else None
         out.append(v.make(rule, interim, key=f"{key}/interim", due=interim.due.at(show, v.cal), fields=fields, trigger=trigger,

@@ -13,6 +13,8 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
+from scoring.scorecard import Commitment
+
 ACTIVITY_TYPES = ("email", "meeting", "call", "note", "task_completed")
 DONE_STATUSES = frozenset({"completed", "complete", "done", "closed"})
 
@@ -192,16 +194,6 @@ def _deal(raw: Any, path: str) -> SlaDeal:
         competitor_renewal_at=renewal.date() if isinstance(renewal, datetime) else renewal)
 
 
-@dataclass(frozen=True)
-class Commitment:
-    """A promise from a scored call (scorecard `commitments`); `due` only when an absolute date was said."""
-
-    owner: str
-    text: str
-    due: date | None = None
-    evidence: str = ""
-
-
 def _commitments(value: Any, path: str) -> tuple[Commitment, ...]:
     if not isinstance(value, list):
         raise SlaStateError(f"{path}: must be a list")
@@ -209,9 +201,10 @@ def _commitments(value: Any, path: str) -> tuple[Commitment, ...]:
     for i, raw in enumerate(value):
         c = _mapping(raw, f"{path}[{i}]")
         due = _instant_or_date(c.get("due"), f"{path}[{i}].due")
+        day = due.date() if isinstance(due, datetime) else due
         out.append(Commitment(owner=_str(c, "owner", f"{path}[{i}]", required=False) or "rep",
                               text=_str(c, "text", f"{path}[{i}]") or "",
-                              due=due.date() if isinstance(due, datetime) else due,
+                              due=day.isoformat() if day else None,
                               evidence=_str(c, "evidence", f"{path}[{i}]", required=False) or ""))
     return tuple(out)
 
