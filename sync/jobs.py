@@ -27,11 +27,10 @@ from connector.models import (
     Event,
     NoteSpec,
     TaskSpec,
-    TenantSettings,
 )
 from connector.tenants import Tenant
 from scoring.render import render_next_action_task, render_note_html, render_stage_task
-from scoring.rubric import Rubric, load_rubric_or_reference, load_stage_map
+from scoring.rubric import Rubric, load_rubric_or_reference
 from scoring.scorecard import Scorecard
 from scoring.scorer import score_call
 from scoring.speech.errors import SpeechError
@@ -42,6 +41,7 @@ from sync.runtime import Runtime
 from sync.sla.apply import SlaContext, record_sla_event, run_sla
 from sync.sla.business_calendar import BusinessCalendar
 from sync.state import DealState
+from sync.tenant_context import TenantContext
 from sync.writeback import Writeback, deal_lock
 
 log = logging.getLogger("dealcoach.sync.jobs")
@@ -61,6 +61,7 @@ class JobContext:
     tenant: Tenant
     crm: Crm
     now: datetime
+    tenant_ctx: TenantContext
 
 
 def _context(event: Event) -> JobContext | None:
@@ -72,7 +73,8 @@ def _context(event: Event) -> JobContext | None:
     if tenant is None:
         log.warning("sync.tenant.gone tenant=%s event=%s", event.tenant, event.event_id)
         return None
-    return JobContext(runtime=rt, conn=conn, tenant=tenant, crm=rt.crm(tenant), now=clock.now())
+    return JobContext(runtime=rt, conn=conn, tenant=tenant, crm=rt.crm(tenant), now=clock.now(),
+                      tenant_ctx=TenantContext.of(tenant))
 
 
 def _transcript_attachment(call: CallRef) -> Attachment | None:
@@ -143,7 +145,7 @@ def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
                                 else f"The transcript file could not be read: {exc}")
             return {"status": "skipped", "reason": "transcript_unreadable"}
     rubric = load_rubric_or_reference(settings.rubric, transcript.language)
-    stage_map = load_stage_map(ctx.tenant.provider)
+    stage_map = ctx.tenant_ctx.stage_map
     call_at = call.occurred_at or event.occurred_at
     written: dict[str, Any] = {"status": "done", "call": call.id, "deals": {}}
     for deal_id in call.deal_ids:
@@ -214,7 +216,7 @@ def _write_call_results(ctx: JobContext, deal: Deal, call: CallRef, call_at: dat
             subject, body = render_next_action_task(action, lang=settings.language)
             tasks.append(TaskSpec(
                 key=f"{base_key}/next-{action['id']}", deal_id=deal.id, call_id=call.id, owner_id=owner,
-                subject=subject, body=body, due=business_due(settings, call_at, float(action.get("due_in_hours") or 24)),
+                subject=subject, body=body, due=business_due(ctx.tenant_ctx.calendar, call_at, float(action.get("due_in_hours") or 24)),
                 priority="HIGH" if float(action.get("due_in_hours") or 24) <= 24 else "MEDIUM",
             ))
     state = DealState(ctx.conn, tenant.id, deal.id)
@@ -241,9 +243,8 @@ def _write_call_results(ctx: JobContext, deal: Deal, call: CallRef, call_at: dat
     }
 
 
-def business_due(settings: TenantSettings, start: datetime, hours: float) -> datetime:
+def business_due(calendar: BusinessCalendar, start: datetime, hours: float) -> datetime:
     """Due times on the tenant's business calendar: under a day counts business hours, longer counts business days."""
-    calendar = BusinessCalendar.from_settings(settings.__dict__)
     if hours < 24:
         return calendar.add_business_hours(start, hours)
     return calendar.add_business_days(start, int(hours // 24))
@@ -295,7 +296,7 @@ def handle_stage_change(event: Event, ctx: JobContext) -> dict[str, Any]:
     if entered_at is None:
         log.info("sync.stage.superseded tenant=%s deal=%s stage=%s current=%s", ctx.tenant.id, deal.id, stage, deal.stage)
         return {"status": "recorded", "stage": stage, "task": None, "sla": sla}
-    stage_map = load_stage_map(ctx.tenant.provider)
+    stage_map = ctx.tenant_ctx.stage_map
     phase = stage_map.phase_for(deal.stage)
     settings = ctx.tenant.settings
     if phase is None or deal.is_closed or not settings.stage_tasks:
@@ -307,7 +308,7 @@ def handle_stage_change(event: Event, ctx: JobContext) -> dict[str, Any]:
                                       stage_label=deal.stage_label or stage_map.label(deal.stage, settings.language) or deal.stage)
     spec = TaskSpec(
         key=f"{ctx.tenant.id}/deal-{deal.id}/stage-{deal.stage}/entered-{_ms(entered_at)}", deal_id=deal.id,
-        owner_id=deal.owner_id, subject=subject, body=body, due=business_due(settings, entered_at, 24),
+        owner_id=deal.owner_id, subject=subject, body=body, due=business_due(ctx.tenant_ctx.calendar, entered_at, 24),
     )
     with deal_lock(ctx.conn, ctx.tenant.id, deal.id) as fence:
         result = Writeback(ctx.conn, ctx.crm, ctx.tenant.id, deal.id, fence=fence).upsert_tasks([spec])[0]
@@ -337,12 +338,11 @@ def _sla_owned(action_id: str) -> bool:
 
 
 def sla_context(conn: redis.Redis, tenant: Tenant, crm: Crm) -> SlaContext:
-    return SlaContext(conn=conn, crm=crm, tenant=tenant.id, settings=dict(tenant.settings.__dict__),
-                      stage_map=load_stage_map(tenant.provider))
+    return SlaContext(conn=conn, crm=crm, tenant_ctx=TenantContext.of(tenant))
 
 
 def _sla(ctx: JobContext, deal: Deal) -> dict[str, int] | None:
     """Apply the SLA rules to one deal at the job's `now` (read once from the clock seam), when the tenant has them on."""
     if not ctx.tenant.settings.sla_enabled:
         return None
-    return run_sla(sla_context(ctx.conn, ctx.tenant, ctx.crm), deal, now=ctx.now)["applied"]
+    return run_sla(SlaContext(conn=ctx.conn, crm=ctx.crm, tenant_ctx=ctx.tenant_ctx), deal, now=ctx.now)["applied"]

@@ -16,12 +16,10 @@ import redis
 
 from connector.base import Crm
 from connector.models import Deal, TaskSpec
-from scoring.rubric import StageMap
-from sync.sla.business_calendar import BusinessCalendar
 from sync.sla.engine import SlaPlan, evaluate, plan_to_json
-from sync.sla.rules import default_sla_rules
 from sync.sla.state import state_from_json
 from sync.state import DealState
+from sync.tenant_context import TenantContext, settings_mapping
 from sync.writeback import DealLock, Writeback, deal_lock
 
 log = logging.getLogger("dealcoach.sync.sla")
@@ -57,17 +55,20 @@ def _rule_of(key: str) -> str:
 
 @dataclass(frozen=True)
 class SlaContext:
-    """What one evaluation needs besides the deal."""
+    """What one evaluation needs besides the deal: Redis, the CRM, and the tenant's context (calendar, rules)."""
 
     conn: redis.Redis
     crm: Crm
-    tenant: str
-    settings: dict[str, Any]
-    stage_map: StageMap
+    tenant_ctx: TenantContext
+
+    @property
+    def tenant(self) -> str:
+        return self.tenant_ctx.id
 
 
 def deal_state_json(ctx: SlaContext, deal: Deal, *, now: datetime) -> dict[str, Any]:
     """The contract state (docs/contracts.md) for one deal, read from the CRM and Redis."""
+    settings = settings_mapping(ctx.tenant_ctx.settings)
     state = DealState(ctx.conn, ctx.tenant, deal.id)
     entry = state.current_entry(deal.stage)
     latest = state.latest_scorecard() or {}
@@ -77,10 +78,10 @@ def deal_state_json(ctx: SlaContext, deal: Deal, *, now: datetime) -> dict[str, 
     tasks = [m for m in ctx.crm.list_marked(deal_id=deal.id, kind="task") if m.key.startswith(prefix)]
     return {
         "now": now.isoformat(),
-        "tenant_settings": ctx.settings,
+        "tenant_settings": settings,
         "deals": [{
-            "id": deal.id, "name": deal.name, "stage": deal.stage, "stage_order": ctx.stage_map.order(deal.stage),
-            "owner": deal.owner_id, "manager": ctx.settings.get("manager_id"), "amount": deal.amount,
+            "id": deal.id, "name": deal.name, "stage": deal.stage, "stage_order": ctx.tenant_ctx.stage_map.order(deal.stage),
+            "owner": deal.owner_id, "manager": settings.get("manager_id"), "amount": deal.amount,
             "is_closed": deal.is_closed, "is_won": deal.is_won,
             "created_at": deal.created_at.isoformat() if deal.created_at else None,
             # The CRM's entry time, else the first observation of the current run; never a guess such as the
@@ -101,9 +102,9 @@ def deal_state_json(ctx: SlaContext, deal: Deal, *, now: datetime) -> dict[str, 
 def plan_for_deal(ctx: SlaContext, deal: Deal, *, now: datetime) -> SlaPlan:
     """Evaluate every SLA rule for this deal, as of `now`."""
     state = state_from_json(deal_state_json(ctx, deal, now=now))
-    calendar = BusinessCalendar.from_settings(ctx.settings)
-    return evaluate(state, default_sla_rules(), now=now, calendar=calendar, settings=ctx.settings,
-                    lang=str(ctx.settings.get("language") or "ja"))
+    tc = ctx.tenant_ctx
+    return evaluate(state, tc.rules, now=now, calendar=tc.calendar, settings=state.tenant_settings,
+                    lang=tc.settings.language)
 
 
 def apply_plan(ctx: SlaContext, deal: Deal, plan: SlaPlan, *, fence: DealLock) -> dict[str, int]:

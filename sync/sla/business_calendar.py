@@ -73,11 +73,12 @@ class BusinessCalendar:
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any] | None) -> "BusinessCalendar":
-        """The calendar a tenant's settings describe: top-level `timezone`, and `calendar` for the rest."""
+        """The calendar a tenant's settings describe: `timezone` (the tenant's one time zone) and `calendar` for the
+        rest (business hours, weekend, country, company holidays and workdays, year-end holidays)."""
         s = dict(settings or {})
         cal = dict(s.get("calendar") or {})
         hours = cal.get("business_hours") or {}
-        return cls(timezone=cal.get("timezone") or s.get("timezone") or "Asia/Tokyo",
+        return cls(timezone=s.get("timezone") or "Asia/Tokyo",
                    start=hours.get("start", time(9)), end=hours.get("end", time(18)),
                    weekend=cal.get("weekend", (5, 6)), country=cal.get("country", "JP"),
                    extra_holidays=cal.get("extra_holidays", ()), extra_workdays=cal.get("extra_workdays", ()),
