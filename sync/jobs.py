@@ -19,7 +19,7 @@ import redis
 from rq import get_current_job
 
 from connector import clock
-from connector.base import Crm, FatalCrmError, PartialWriteError
+from connector.base import Crm, FatalCrmError, PartialWriteError, RetryableCrmError
 from connector.models import (
     Attachment,
     CallRef,
@@ -37,6 +37,7 @@ from scoring.speech.errors import SpeechError
 from scoring.transcript import Transcript, TranscriptError, parse_transcript
 from sync import runtime
 from sync.recording import transcribe_call
+from sync.retry import reschedule, wait_asked
 from sync.runtime import Runtime
 from sync.sla.apply import SlaContext, record_sla_event, run_sla
 from sync.sla.business_calendar import BusinessCalendar
@@ -90,8 +91,9 @@ def _own_change(event: Event, ctx: JobContext) -> bool:
 
 
 def tenant_job(fn: Callable[[Event, JobContext], dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """An RQ job on one event: its tenant's context loaded (a tenant removed since is a clean skip), and a fatal
-    error (a 4xx other than 429/409, unusable input) failing the job at once, since retrying cannot fix it."""
+    """An RQ job on one event: its tenant's context loaded (a tenant removed since is a clean skip, and so is a change
+    DealCoach made itself); a wait the vendor asked for re-queues the job for then without spending a retry
+    (`sync.retry`); a fatal error fails it at once; any other error goes back to RQ's retry schedule."""
 
     @functools.wraps(fn)
     def run(event_dict: dict[str, Any]) -> dict[str, Any]:
@@ -104,15 +106,26 @@ def tenant_job(fn: Callable[[Event, JobContext], dict[str, Any]]) -> Callable[[d
             return {"status": "skipped", "reason": "own_change"}
         try:
             return fn(event, ctx)
-        except (FatalCrmError, PartialWriteError, SpeechError) as exc:
-            if isinstance(exc, FatalCrmError) or not exc.retryable:
-                job = get_current_job()
-                if job is not None:
-                    job.retries_left = 0
-                log.error("sync.job.fatal job=%s slug=%s status=%s", fn.__name__, exc.slug, getattr(exc, "status", None))
+        except (RetryableCrmError, SpeechError) as exc:
+            wait, job = wait_asked(exc), get_current_job()
+            if wait is not None and job is not None and reschedule(job, wait, reason=exc.slug):
+                return {"status": "rescheduled", "after_s": wait, "reason": exc.slug}
+            _fail_fast_if_fatal(fn.__name__, exc)
+            raise
+        except (FatalCrmError, PartialWriteError) as exc:
+            _fail_fast_if_fatal(fn.__name__, exc)
             raise
 
     return run
+
+
+def _fail_fast_if_fatal(name: str, exc: Exception) -> None:
+    """A fatal error (a 4xx other than 429/409, unusable input) fails the job at once: retrying cannot fix it."""
+    if isinstance(exc, FatalCrmError) or not getattr(exc, "retryable", True):
+        job = get_current_job()
+        if job is not None:
+            job.retries_left = 0
+        log.error("sync.job.fatal job=%s slug=%s status=%s", name, getattr(exc, "slug", "error"), getattr(exc, "status", None))
 
 
 @tenant_job

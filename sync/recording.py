@@ -12,11 +12,16 @@ import hashlib
 import json
 import logging
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 import redis
+from redis.exceptions import LockError, RedisError
+from redis.lock import Lock
 
 from connector.base import Crm, RetryableCrmError
 from connector.download import DownloadPolicy, download
@@ -30,7 +35,10 @@ log = logging.getLogger("dealcoach.sync.recording")
 
 MAX_RECORDING_BYTES = 500 * 1024 * 1024
 CACHE_TTL_S = 30 * 24 * 3600
-LOCK_TIMEOUT_S = 3 * 3600
+# The transcription lock lives a few minutes and is renewed while the job runs: a worker that crashes mid-call
+# frees it within LOCK_TTL_S, well inside the retry schedule, so the call is never left untranscribed.
+LOCK_TTL_S = 300
+LOCK_RENEW_S = 60
 
 
 @dataclass(frozen=True)
@@ -68,17 +76,45 @@ def transcribe_call(conn: redis.Redis, crm: Crm, call: CallRef, *, tenant: str, 
     cached = cast(bytes | None, conn.get(cache_key))
     if cached:
         return _from_cache(json.loads(cached))
-    lock = conn.lock(f"{cache_key}:lock", timeout=LOCK_TIMEOUT_S, blocking_timeout=0)
+    # thread_local=False: the heartbeat thread must see this job's lock token to renew it.
+    lock = conn.lock(f"{cache_key}:lock", timeout=LOCK_TTL_S, blocking_timeout=0, thread_local=False)
     if not lock.acquire():
         raise RetryableCrmError("recording is being transcribed by another job", retry_after=60)
     try:
-        outcome = _transcribe(crm, call, settings=settings, downloads=downloads, client=speech_client,
-                              audio_store=audio_store)
+        with renewed(lock, every_s=LOCK_RENEW_S):
+            outcome = _transcribe(crm, call, settings=settings, downloads=downloads, client=speech_client,
+                                  audio_store=audio_store)
         if outcome.transcript is not None:
             conn.set(cache_key, json.dumps(_to_cache(outcome), ensure_ascii=False), ex=CACHE_TTL_S)
         return outcome
     finally:
-        lock.release()
+        try:
+            lock.release()
+        except LockError:
+            log.warning("sync.recording.lock_expired call=%s", call.id)
+
+
+@contextmanager
+def renewed(lock: Lock, *, every_s: float) -> Iterator[None]:
+    """Keep `lock` alive while the block runs (a heartbeat thread resets its TTL); it expires soon after a crash.
+    The lock must be made with `thread_local=False`, or the heartbeat thread cannot see its token."""
+    done = threading.Event()
+
+    def beat() -> None:
+        while not done.wait(every_s):
+            try:
+                lock.reacquire()
+            except (LockError, RedisError) as exc:
+                log.warning("sync.recording.lock_lost error=%s", type(exc).__name__)
+                return
+
+    thread = threading.Thread(target=beat, name="recording-lock", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 def _to_cache(outcome: RecordingOutcome) -> dict[str, Any]:

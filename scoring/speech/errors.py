@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import requests
+import urllib3
 from google.api_core import exceptions as gexc
 
 
@@ -71,8 +73,9 @@ def retry_delay(exc: gexc.GoogleAPICallError) -> float | None:
     return None
 
 
-def classify(exc: BaseException, what: str) -> SpeechError:
-    """Map a google-api-core or transport exception to a retryable or fatal SpeechError."""
+def classify(exc: BaseException, what: str) -> SpeechError | None:
+    """Map a google-api-core or transport exception to a retryable or fatal SpeechError; None for anything else
+    (a bug is not a transient failure: it must surface as itself, not be retried five times)."""
     if isinstance(exc, SpeechError):
         return exc
     if isinstance(exc, gexc.GoogleAPICallError):
@@ -84,7 +87,9 @@ def classify(exc: BaseException, what: str) -> SpeechError:
         return SpeechFatalError(message, status=status)
     if isinstance(exc, gexc.RetryError):
         return SpeechRetryableError(f"{what}: retries exhausted")
-    return SpeechRetryableError(f"{what}: {type(exc).__name__}")
+    if isinstance(exc, (OSError, requests.RequestException, urllib3.exceptions.HTTPError)):
+        return SpeechRetryableError(f"{what}: {type(exc).__name__}")
+    return None
 
 
 def classify_status(status: int, what: str, retry_after: float | None = None) -> SpeechError:

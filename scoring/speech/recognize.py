@@ -171,7 +171,10 @@ def _call(fn: Callable[[], Any], what: str) -> Any:
     except SpeechError:
         raise
     except Exception as exc:
-        raise classify(exc, what) from exc
+        error = classify(exc, what)
+        if error is None:
+            raise
+        raise error from exc
 
 
 def _long_running(path: Path, *, client: Any, config: speech_v1.RecognitionConfig, store: AudioStore, deadline: float,
@@ -202,6 +205,8 @@ def _poll_once(operation: Any) -> bool:
         return bool(operation.done())
     except Exception as exc:
         error = classify(exc, "operations.get")
+        if error is None:
+            raise
         if not error.retryable:
             raise error from exc
         log.warning("speech.poll.transient slug=%s status=%s", error.slug, error.status)

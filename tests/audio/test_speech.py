@@ -232,3 +232,13 @@ def test_client_from_env() -> None:
     assert audio_store_from_env({}) is None
     client = speech_client_from_env({"DEALCOACH_SPEECH_ENDPOINT": "http://127.0.0.1:9"})
     assert isinstance(client, speech_v1.SpeechClient) and client.transport.kind == "rest"
+
+
+def test_a_bug_is_not_a_transient_speech_failure() -> None:
+    """Only Google API and transport errors are classified; anything else surfaces as itself, never retried."""
+    from scoring.speech.errors import classify
+
+    assert classify(KeyError("results"), "recognize") is None
+    assert classify(TypeError("bad arg"), "recognize") is None
+    transient = classify(ConnectionResetError(), "recognize")
+    assert transient is not None and transient.retryable

@@ -214,3 +214,31 @@ def test_llm_scorer_is_used_when_configured_and_redelivery_costs_no_tokens(stack
         assert len(fake.requests) == 1, "re-scoring the same call hits the content-hash cache"
     card = json.loads(stack.conn.hget(f"dealcoach:deal:{stack.tenant}:{deal}", "scorecard"))
     assert card["scorer"] == "llm" and card["llm"]["cache_hit"] is True and card["usage"]["prompt_tokens"] == 0
+
+
+def test_a_long_retry_after_reschedules_the_job_without_spending_a_retry(stack: EmbeddedStack,
+                                                                        redis_conn: redis.Redis) -> None:
+    """One retry policy: HubSpot's Retry-After (past the in-process 10 s) re-queues the job for then, retries intact."""
+    import time
+
+    from rq.job import Job
+
+    deal = stack.create_deal(name="待機テスト", stage="appointmentscheduled", owner_id=REP)
+    stack.drain()
+    stack.control("POST", "faults", json={"status": 429, "count": 1, "retry_after": 600,
+                                          "path_prefix": "/crm/v3/objects/notes", "method": "POST"})
+    asked_at = time.time()
+    stack.log_call(deal_id=deal, transcript=TRANSCRIPT, title="待機中の通話", at=CALL_AT, owner_id=REP)
+    stack.drain()
+    scoring = Queue(SCORING, connection=redis_conn)
+    (waiting,) = scoring.scheduled_job_registry.get_job_ids()
+    assert waiting.endswith("-w1")
+    job = Job.fetch(waiting, connection=redis_conn)
+    assert job.retries_left == 5, "a wait is not a failure"
+    run_at = scoring.scheduled_job_registry.get_scheduled_time(waiting).timestamp()
+    assert run_at >= asked_at + 599, "the vendor's Retry-After is honoured, not RQ's 10 s"
+    assert not FailedJobRegistry(SCORING, connection=redis_conn).get_job_ids()
+    scoring.scheduled_job_registry.remove(waiting)
+    scoring.enqueue_job(job)
+    stack.run_worker()
+    assert len(stack.notes_on(deal)) == 1
