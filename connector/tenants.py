@@ -10,7 +10,7 @@ import base64
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import redis
 import requests
@@ -79,7 +79,7 @@ class TenantRegistry:
         return bool(self.conn.exists(_KEY.format(tid)))
 
     def get(self, tid: str) -> Tenant | None:
-        raw = self.conn.get(_KEY.format(tid))
+        raw = cast(bytes | None, self.conn.get(_KEY.format(tid)))
         if raw is None:
             return None
         record: dict[str, Any] = json.loads(raw)
@@ -93,7 +93,8 @@ class TenantRegistry:
         )
 
     def list_ids(self) -> list[str]:
-        return sorted(x.decode() if isinstance(x, bytes) else x for x in self.conn.smembers(_INDEX))
+        members = cast(set[bytes | str], self.conn.smembers(_INDEX))
+        return sorted(x.decode() if isinstance(x, bytes) else x for x in members)
 
     def remove(self, tid: str) -> bool:
         pipe = self.conn.pipeline(transaction=True)

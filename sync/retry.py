@@ -41,7 +41,7 @@ def reschedule(job: Job, wait_s: float, *, reason: str) -> bool:
     root = str(job.meta.get("root_id") or job.id)
     wait_s = min(max(wait_s, 1.0), MAX_WAIT_S)
     Queue(job.origin, connection=job.connection).enqueue_in(
-        timedelta(seconds=wait_s), job.func_name, *job.args, job_id=f"{root}-w{waits + 1}",
+        timedelta(seconds=wait_s), str(job.func_name), *job.args, job_id=f"{root}-w{waits + 1}",
         meta={"waits": waits + 1, "root_id": root}, retry=_retries_left(job),
         result_ttl=job.result_ttl, failure_ttl=job.failure_ttl, job_timeout=job.timeout)
     log.info("sync.job.rescheduled job=%s wait_s=%.0f waits=%d reason=%s", root, wait_s, waits + 1, reason)

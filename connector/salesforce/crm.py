@@ -7,17 +7,18 @@ ContentVersion blob retrieval, ContentNote). Opportunity = deal; a call is a Tas
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from datetime import time as dtime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import requests
-from simple_salesforce import Salesforce
+from simple_salesforce import Salesforce, SFType
 from simple_salesforce.exceptions import SalesforceError
 from simple_salesforce.util import exception_handler
 
@@ -53,6 +54,11 @@ def _date(value: str | None) -> datetime | None:
     if not value:
         return None
     return datetime.fromisoformat(value.replace("Z", "+00:00").replace("+0000", "+00:00"))
+
+
+def sobject(sf: Salesforce, name: str) -> SFType:
+    """`sf.<Name>` with its real type (simple-salesforce resolves the attribute at run time)."""
+    return cast(SFType, getattr(sf, name))
 
 
 def _note_content(spec: NoteSpec) -> str:
@@ -140,7 +146,7 @@ class SalesforceCrm:
     # -- reads ----------------------------------------------------------------------------------
 
     def get_deal(self, deal_id: str) -> Deal:
-        opp = self._call(lambda sf: sf.Opportunity.get(to_18(deal_id)))
+        opp = self._call(lambda sf: sobject(sf, "Opportunity").get(to_18(deal_id)))
         owner = opp.get("OwnerId")
         return Deal(
             id=opp["Id"], name=opp.get("Name") or "", stage=opp.get("StageName") or "", pipeline=None,
@@ -164,12 +170,12 @@ class SalesforceCrm:
     def _user_name(self, user_id: str | None) -> str | None:
         if not user_id or key_prefix(user_id) != "005":
             return None
-        return self._cache.get(f"user:{user_id}", lambda: self._call(lambda sf: sf.User.get(user_id)).get("Name"))
+        return self._cache.get(f"user:{user_id}", lambda: self._call(lambda sf: sobject(sf, "User").get(user_id)).get("Name"))
 
     def get_call(self, call_id: str, *, object_type: str = "task") -> CallRef:
         """A call Task with its files; or a file (version or document) and the deals it is linked to."""
         if object_type in ("task", "call"):
-            task = self._call(lambda sf: sf.Task.get(to_18(call_id)))
+            task = self._call(lambda sf: sobject(sf, "Task").get(to_18(call_id)))
             what = task.get("WhatId") or ""
             deals = (what,) if key_prefix(what) == OPPORTUNITY else ()
             logged = _date(task.get("CompletedDateTime") or task.get("CreatedDate"))
@@ -181,16 +187,16 @@ class SalesforceCrm:
                            attachments=tuple(self._files_on(task["Id"])), body=task.get("Description") or "")
         document_id = call_id
         if key_prefix(call_id) == "068":
-            document_id = self._call(lambda sf: sf.ContentVersion.get(to_18(call_id)))["ContentDocumentId"]
+            document_id = self._call(lambda sf: sobject(sf, "ContentVersion").get(to_18(call_id)))["ContentDocumentId"]
         links = self._query(f"SELECT LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = '{to_18(document_id)}'")
-        linked = [r["LinkedEntityId"] for r in links]
+        linked: list[str] = [r["LinkedEntityId"] for r in links]
         tasks = [e for e in linked if key_prefix(e) == TASK]
         if tasks:
             # A file on a call Task belongs to that call: the same call, whichever notification came first.
             return self.get_call(tasks[0], object_type="task")
-        deals = [e for e in linked if key_prefix(e) == OPPORTUNITY]
+        linked_deals = [e for e in linked if key_prefix(e) == OPPORTUNITY]
         versions = self._latest_versions([document_id])
-        return CallRef(id=to_18(document_id), deal_ids=tuple(dict.fromkeys(deals)),
+        return CallRef(id=to_18(document_id), deal_ids=tuple(dict.fromkeys(linked_deals)),
                        title=versions[0].name if versions else "", attachments=tuple(versions))
 
     def _files_on(self, record_id: str) -> list[Attachment]:
@@ -286,7 +292,7 @@ class SalesforceCrm:
     def deals_of(self, object_type: str, object_id: str) -> tuple[str, ...]:
         if key_prefix(object_id) == OPPORTUNITY:
             return (to_18(object_id),)
-        what = self._call(lambda sf: sf.Task.get(to_18(object_id))).get("WhatId") or ""
+        what = self._call(lambda sf: sobject(sf, "Task").get(to_18(object_id))).get("WhatId") or ""
         return (what,) if key_prefix(what) == OPPORTUNITY else ()
 
     def own_user_id(self) -> str | None:
@@ -298,13 +304,17 @@ class SalesforceCrm:
 
     # -- writes ---------------------------------------------------------------------------------
 
+    @staticmethod
+    def _composite(sf: Salesforce, *, method: str, records: list[dict[str, Any]]) -> Any:
+        return sf.restful("composite/sobjects", method=method, timeout=TIMEOUT,
+                          json={"allOrNone": False, "records": records})
+
     def _collection(self, method: str, records: list[dict[str, Any]], *, keys: Sequence[str]) -> dict[str, str]:
         """composite/sobjects in chunks of 200 with allOrNone=false; every record's result is checked."""
         created: dict[str, str] = {}
         failed: dict[str, str] = {}
         for chunk, chunk_keys in zip(chunks(records, COLLECTION_LIMIT), chunks(list(keys), COLLECTION_LIMIT)):
-            results = self._call(lambda sf, c=chunk: sf.restful("composite/sobjects", method=method, timeout=TIMEOUT,
-                                                                json={"allOrNone": False, "records": c}), write=True)
+            results = self._call(functools.partial(self._composite, method=method, records=chunk), write=True)
             for key, record, result in zip(chunk_keys, chunk, results or []):
                 if result.get("success"):
                     created[key] = result.get("id") or record.get("id", "")
@@ -372,7 +382,7 @@ class SalesforceCrm:
     def create_note(self, spec: NoteSpec) -> str:
         content = _note_content(spec)
         title = (spec.title or "DealCoach scorecard")[:255]
-        note = self._call(lambda sf: sf.ContentNote.create({"Title": title, "Content": content}), write=True)
+        note = self._call(lambda sf: sobject(sf, "ContentNote").create({"Title": title, "Content": content}), write=True)
         note_id = note["id"]
         parents = [spec.deal_id] + ([spec.call_id] if spec.call_id and key_prefix(spec.call_id) == TASK else [])
         links = [{"attributes": {"type": "ContentDocumentLink"}, "ContentDocumentId": note_id,
@@ -386,12 +396,12 @@ class SalesforceCrm:
 
     def update_note(self, note_id: str, spec: NoteSpec) -> None:
         content = _note_content(spec)
-        self._call(lambda sf: sf.ContentNote.update(to_18(note_id), {"Content": content}), write=True)
+        self._call(lambda sf: sobject(sf, "ContentNote").update(to_18(note_id), {"Content": content}), write=True)
 
     def update_deal(self, deal_id: str, fields: Mapping[str, Any]) -> list[str]:
         """Write the DealCoach fields that exist and that this user may edit; return the names written."""
         values = {DEAL_FIELDS[k]: v for k, v in fields.items() if k in DEAL_FIELDS}
         writable = self._writable("Opportunity", values, create=False)
         if writable:
-            self._call(lambda sf: sf.Opportunity.update(to_18(deal_id), writable), write=True)
+            self._call(lambda sf: sobject(sf, "Opportunity").update(to_18(deal_id), writable), write=True)
         return sorted(k for k in fields if DEAL_FIELDS.get(k) in writable)

@@ -63,8 +63,10 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import cast
 
 from flask import Flask, Response, current_app, g, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from .salesforce_collections import bp as collections_bp
@@ -184,8 +186,9 @@ def create_salesforce_sandbox(config: SalesforceSandboxConfig | None = None) -> 
     """A Flask app serving one in-memory org; state at `app.extensions["salesforce_sandbox"]`."""
     sandbox = SalesforceSandbox((config or SalesforceSandboxConfig()).copy())
     app = Flask("salesforce_sandbox")
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
+    json_provider = cast(DefaultJSONProvider, app.json)
+    json_provider.sort_keys = False
+    json_provider.ensure_ascii = False
     app.extensions[EXTENSION_KEY] = sandbox
     for bp in (rest_bp, collections_bp, control_bp, oauth_bp):
         app.register_blueprint(bp)

@@ -38,7 +38,7 @@ def file_facts(path_on_client: str, data: bytes) -> dict[str, Any]:
 def _put_record(store: SalesforceStore, sobject: str, rid: str, values: dict[str, Any], actor: Actor) -> Record:
     obj = store.object(sobject)
     stamp = now()
-    fields = {n: None for n in obj.fields}
+    fields: dict[str, Any] = {n: None for n in obj.fields}
     fields.update({k: v for k, v in {"Id": rid, "IsDeleted": False, "CreatedDate": stamp, "CreatedById": actor.user_id,
                                      "LastModifiedDate": stamp, "LastModifiedById": actor.user_id,
                                      "SystemModstamp": stamp}.items() if k in obj.fields})
@@ -75,6 +75,7 @@ class ContentVersionRules:
         missing = [n for n, v in (("PathOnClient", f.get("PathOnClient")), ("VersionData", data)) if v is None]
         if missing:
             raise required_missing(missing)
+        assert isinstance(data, bytes), "VersionData is stored as bytes (base64-decoded on input)"
         store.put_blob(rec.id, data)
         f["VersionData"] = None
         f.update(file_facts(f["PathOnClient"], data), IsLatest=True)

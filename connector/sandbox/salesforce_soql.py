@@ -147,6 +147,11 @@ class Parser:
         self.tokens = tokenize(soql)
         self.i = 0
 
+    def _peek_upper(self) -> str:
+        """The next token's upper-cased text ("" at the end)."""
+        tok = self._peek()
+        return tok.upper if tok is not None else ""
+
     def _peek(self, offset: int = 0) -> Token | None:
         j = self.i + offset
         return self.tokens[j] if j < len(self.tokens) else None
@@ -187,7 +192,7 @@ class Parser:
         self._expect("SELECT")
         raw_fields: list[Token] = []
         count = False
-        if self._peek() is not None and self._peek().upper == "COUNT" and getattr(self._peek(1), "text", "") == "(":
+        if self._peek_upper() == "COUNT" and getattr(self._peek(1), "text", "") == "(":
             self.i += 1
             self._expect("(")
             self._expect(")")
@@ -273,7 +278,7 @@ class Parser:
     def _or(self, obj: ObjectDef) -> Condition:
         parts = [self._not(obj)]
         joiner = None
-        while self._peek() is not None and self._peek().upper in ("AND", "OR"):
+        while self._peek_upper() in ("AND", "OR"):
             tok = self._next()
             if joiner is not None and tok.upper != joiner:
                 raise self._unexpected(tok)     # SOQL needs parentheses to mix AND and OR
@@ -297,7 +302,7 @@ class Parser:
             tok = self._next()
         if tok.upper == "IN":
             self._expect("(")
-            if self._peek() is not None and self._peek().upper == "SELECT":
+            if self._peek_upper() == "SELECT":
                 sub = self._query()
                 if sub.count or len(sub.fields) != 1 or sub.fields[0].fd.type not in ("id", "reference"):
                     raise soql_error("MALFORMED_QUERY", self.soql, tok.pos,

@@ -291,7 +291,7 @@ class SalesforceStore:
             rid = self.ids.for_type(obj.name)
             system = {"Id": rid, "IsDeleted": False, "CreatedDate": stamp, "CreatedById": actor.user_id,
                       "LastModifiedDate": stamp, "LastModifiedById": actor.user_id, "SystemModstamp": stamp}
-            fields = {n: None for n in obj.fields}
+            fields: dict[str, Any] = {n: None for n in obj.fields}
             fields.update({k: v for k, v in system.items() if k in obj.fields})
             fields.update(values)
             rec = self.put(Record(obj.name, rid, fields))

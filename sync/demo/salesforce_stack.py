@@ -12,12 +12,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import redis
 from simple_salesforce import Salesforce, SFType
 
 from connector.models import TenantSettings
+from connector.salesforce.crm import sobject
 from connector.sandbox.salesforce import (
     SalesforceSandboxConfig,
     start_salesforce_sandbox,
@@ -49,8 +50,7 @@ class SalesforceStack(Stack):
         return self.control("POST", "outbound/flush", {"timeout_s": 20})
 
     def sobject(self, name: str) -> SFType:
-        """`sf.<Name>` with its real type (simple-salesforce resolves the attribute at run time)."""
-        return cast(SFType, getattr(self.sf, name))
+        return sobject(self.sf, name)
 
     # -- what a rep does in Salesforce ----------------------------------------------------------
 
