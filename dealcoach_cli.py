@@ -93,8 +93,11 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
         config = HubSpotSandboxConfig(target_url=args.webhook_url) if args.webhook_url else HubSpotSandboxConfig()
         app = create_hubspot_sandbox(config)
-        print(f"HubSpot sandbox for portal {config.portal_id} on http://{args.host}:{args.port} "
-              f"(token: {config.access_tokens[0]})", flush=True)
+        print(
+            f"HubSpot sandbox for portal {config.portal_id} on http://{args.host}:{args.port} "
+            f"(token: {config.access_tokens[0]})",
+            flush=True,
+        )
         app.run(host=args.host, port=args.port, threaded=True)
         return 0
     import time
@@ -107,12 +110,17 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     if bool(args.tls_cert) != bool(args.tls_key):
         print("--tls-cert and --tls-key go together", file=sys.stderr)
         return 2
-    sf_config = SalesforceSandboxConfig(outbound_url=args.webhook_url) if args.webhook_url else SalesforceSandboxConfig()
+    sf_config = (
+        SalesforceSandboxConfig(outbound_url=args.webhook_url) if args.webhook_url else SalesforceSandboxConfig()
+    )
     tls = (Path(args.tls_cert), Path(args.tls_key)) if args.tls_cert else None
     server, app = start_salesforce_sandbox(sf_config, host=args.host, port=args.port, tls=tls)
     cert = app.extensions["salesforce_sandbox"].tls_cert
-    print(f"Salesforce sandbox org {sf_config.org_id} on {server.url} (session id: {sf_config.access_tokens[0]}, "
-          f"certificate: {cert})", flush=True)
+    print(
+        f"Salesforce sandbox org {sf_config.org_id} on {server.url} (session id: {sf_config.access_tokens[0]}, "
+        f"certificate: {cert})",
+        flush=True,
+    )
     try:
         while True:
             time.sleep(3600)
@@ -133,7 +141,9 @@ def _audio_transcript(path: Path, lang: str | None) -> Any:
 
     client = speech_client_from_env(os.environ)
     if client is None:
-        raise SpeechNotConfigured("audio needs Google Speech: set GOOGLE_APPLICATION_CREDENTIALS or DEALCOACH_SPEECH_ENDPOINT")
+        raise SpeechNotConfigured(
+            "audio needs Google Speech: set GOOGLE_APPLICATION_CREDENTIALS or DEALCOACH_SPEECH_ENDPOINT"
+        )
     settings = SpeechSettings.for_tenant(lang or "ja", long_audio_store=audio_store_from_env(os.environ))
     return transcribe_recording(path, client=client, settings=settings).transcript
 
@@ -148,23 +158,36 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     try:
-        transcript = _audio_transcript(path, args.lang) if path.suffix.lower().lstrip(".") in RECORDING_EXTENSIONS \
+        transcript = (
+            _audio_transcript(path, args.lang)
+            if path.suffix.lower().lstrip(".") in RECORDING_EXTENSIONS
             else parse_transcript(path.read_bytes(), filename=path.name, language=args.lang)
+        )
     except (OSError, TranscriptError, AudioError, SpeechError) as exc:
         print(f"cannot read transcript {path}: {exc}", file=sys.stderr)
         return 2
     rubric = load_rubric_or_reference(args.rubric, args.lang or transcript.language)
     phase = load_stage_map("hubspot").phase_for(args.stage) if args.stage else None
     try:
-        card = score_call(transcript, rubric=rubric, mode=args.scorer, rep=args.rep, stage_phase=phase,
-                          llm=llm_from_env(os.environ) if args.scorer != "offline" else None)
+        card = score_call(
+            transcript,
+            rubric=rubric,
+            mode=args.scorer,
+            rep=args.rep,
+            stage_phase=phase,
+            llm=llm_from_env(os.environ) if args.scorer != "offline" else None,
+        )
     except LlmNotConfigured as exc:
         print(str(exc), file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(card.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(html_to_text(render_note_html(card, lang=args.lang or transcript.language, rubric=rubric, call_title=path.name)))
+        print(
+            html_to_text(
+                render_note_html(card, lang=args.lang or transcript.language, rubric=rubric, call_title=path.name)
+            )
+        )
     return 0
 
 
@@ -176,12 +199,18 @@ def _credentials(args: argparse.Namespace) -> dict[str, str] | None:
             print("an access token is required (--access-token or HUBSPOT_ACCESS_TOKEN)", file=sys.stderr)
             return None
         return {"access_token": token, **({"api_base": args.api_base} if args.api_base else {})}
-    creds = {k: v for k, v in {
-        "instance_url": args.instance_url, "session_id": args.session_id, "refresh_token": args.refresh_token,
-        "consumer_key": args.consumer_key or os.environ.get("SALESFORCE_CONSUMER_KEY", ""),
-        "consumer_secret": args.consumer_secret or os.environ.get("SALESFORCE_CONSUMER_SECRET", ""),
-        "token_url": args.token_url,
-    }.items() if v}
+    creds = {
+        k: v
+        for k, v in {
+            "instance_url": args.instance_url,
+            "session_id": args.session_id,
+            "refresh_token": args.refresh_token,
+            "consumer_key": args.consumer_key or os.environ.get("SALESFORCE_CONSUMER_KEY", ""),
+            "consumer_secret": args.consumer_secret or os.environ.get("SALESFORCE_CONSUMER_SECRET", ""),
+            "token_url": args.token_url,
+        }.items()
+        if v
+    }
     if not creds.get("instance_url") or not (creds.get("session_id") or creds.get("refresh_token")):
         print("Salesforce needs --instance-url and --session-id or --refresh-token", file=sys.stderr)
         return None
@@ -211,10 +240,14 @@ def cmd_tenants(args: argparse.Namespace) -> int:
     except json.JSONDecodeError as exc:
         print(f"--settings is not JSON: {exc}", file=sys.stderr)
         return 2
-    settings = TenantSettings.from_dict({"language": args.language, **({"manager_id": args.manager_id} if args.manager_id else {}),
-                                         **extra})
-    registry.add(Tenant(provider=args.provider, external_id=external_id, credentials=creds, settings=settings,
-                        name=args.name or ""))
+    settings = TenantSettings.from_dict(
+        {"language": args.language, **({"manager_id": args.manager_id} if args.manager_id else {}), **extra}
+    )
+    registry.add(
+        Tenant(
+            provider=args.provider, external_id=external_id, credentials=creds, settings=settings, name=args.name or ""
+        )
+    )
     print(f"registered {tenant_id(args.provider, external_id)}")
     return 0
 
@@ -268,8 +301,12 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("file")
     score.add_argument("--lang", choices=["ja", "en"])
     score.add_argument("--rubric", default="sales-7-phase")
-    score.add_argument("--scorer", choices=["offline", "llm", "auto"], default=os.environ.get("DEALCOACH_SCORER", "auto"),
-                       help="auto = the LLM when OPENAI_API_KEY or OPENAI_BASE_URL is set, else offline")
+    score.add_argument(
+        "--scorer",
+        choices=["offline", "llm", "auto"],
+        default=os.environ.get("DEALCOACH_SCORER", "auto"),
+        help="auto = the LLM when OPENAI_API_KEY or OPENAI_BASE_URL is set, else offline",
+    )
     score.add_argument("--stage", help="HubSpot stage id, to focus on the phase it maps to")
     score.add_argument("--rep", help="the rep's speaker name")
     score.add_argument("--json", action="store_true")
@@ -308,14 +345,17 @@ def build_parser() -> argparse.ArgumentParser:
     tenants.add_argument("--language", choices=["ja", "en"], default="ja")
     tenants.add_argument("--name")
     tenants.add_argument("--manager-id", help="CRM owner/user id of the manager who receives stale-deal alerts")
-    tenants.add_argument("--settings", help='tenant settings as JSON, e.g. {"sla": {"rules": {"nurture_30d": {"enabled": false}}}}')
+    tenants.add_argument(
+        "--settings", help='tenant settings as JSON, e.g. {"sla": {"rules": {"nurture_30d": {"enabled": false}}}}'
+    )
     tenants.set_defaults(func=cmd_tenants)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=os.environ.get("DEALCOACH_LOG_LEVEL", "WARNING"),
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("DEALCOACH_LOG_LEVEL", "WARNING"), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
     args = build_parser().parse_args(argv)
     if args.command == "tenants" and args.action != "list" and not args.id:
         print("--id is required", file=sys.stderr)

@@ -7,6 +7,8 @@ import os
 
 from webhooks.app import create_app
 
-logging.basicConfig(level=os.environ.get("DEALCOACH_LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+logging.basicConfig(
+    level=os.environ.get("DEALCOACH_LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+)
 
 app = create_app()

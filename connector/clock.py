@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 Clock = Callable[[], datetime]
@@ -18,7 +18,7 @@ C = TypeVar("C", bound=Clock)
 
 def system_clock() -> datetime:
     """The wall clock, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class AnchoredClock:
@@ -27,7 +27,7 @@ class AnchoredClock:
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:
             raise ValueError("AnchoredClock needs a timezone-aware start")
-        self._start = start.astimezone(timezone.utc)
+        self._start = start.astimezone(UTC)
         self._t0 = time.monotonic()
         self._offset = timedelta()
 

@@ -69,8 +69,10 @@ SNIFF_AT = 16
 REDIRECTS = (301, 302, 303, 307, 308)
 # Cloud instance-metadata endpoints (AWS/GCP/Azure IPv4, AWS IPv6, ECS task, Alibaba, Oracle): refused even
 # when a test policy opts in to local networks.
-METADATA_ADDRESSES = frozenset(ipaddress.ip_address(a) for a in (
-    "169.254.169.254", "fd00:ec2::254", "169.254.170.2", "100.100.100.200", "192.0.0.192"))
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a)
+    for a in ("169.254.169.254", "fd00:ec2::254", "169.254.170.2", "100.100.100.200", "192.0.0.192")
+)
 
 Resolver = Callable[[str, int], Sequence[str]]
 # The CRMs' own file hosts, always allowed for their tenants; dialer and recording hosts come from tenant settings.
@@ -120,16 +122,15 @@ class DownloadPolicy:
         return any(ip in ipaddress.ip_network(net, strict=False) for net in self.allowed_networks)
 
     @classmethod
-    def for_tenant(cls, provider: str, extra_hosts: Sequence[str] = (), **overrides: object) -> "DownloadPolicy":
+    def for_tenant(cls, provider: str, extra_hosts: Sequence[str] = (), **overrides: object) -> DownloadPolicy:
         """Production policy: https only, public addresses only, the CRM's hosts plus the tenant's dialer hosts."""
         hosts = (*CRM_RECORDING_HOSTS.get(provider, ()), *(h.strip().lower() for h in extra_hosts if h.strip()))
         return cls(allowed_hosts=hosts, **overrides)  # type: ignore[arg-type]
 
     @classmethod
-    def for_local_sandbox(cls, *hosts: str, **overrides: object) -> "DownloadPolicy":
+    def for_local_sandbox(cls, *hosts: str, **overrides: object) -> DownloadPolicy:
         """A policy for the sandbox CRMs and tests: these hosts over http or https, on loopback only."""
-        return cls(allowed_hosts=hosts, http_hosts=hosts, allowed_networks=("127.0.0.0/8", "::1/128"),
-                   **overrides)  # type: ignore[arg-type]
+        return cls(allowed_hosts=hosts, http_hosts=hosts, allowed_networks=("127.0.0.0/8", "::1/128"), **overrides)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,9 @@ def _matches(host: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(host, p.lower()) for p in patterns)
 
 
-def download(url: str, dest: Path, *, policy: DownloadPolicy, headers: Mapping[str, str] | None = None) -> DownloadResult:
+def download(
+    url: str, dest: Path, *, policy: DownloadPolicy, headers: Mapping[str, str] | None = None
+) -> DownloadResult:
     """Fetch `url` into `dest` under `policy`; raise one precise DownloadError subclass per refusal or failure.
 
     `headers` (e.g. Authorization for a CRM-hosted file) go to the first origin only, never across a redirect
@@ -197,13 +200,17 @@ def download(url: str, dest: Path, *, policy: DownloadPolicy, headers: Mapping[s
         raise
     content_type = resp.headers.get("content-type", "")
     elapsed = time.monotonic() - started
-    log.info("download.done host=%s bytes=%d format=%s redirects=%d elapsed_s=%.2f", host, size, kind, redirects, elapsed)
-    return DownloadResult(path=dest, size=size, format=kind, content_type=content_type, host=host,
-                          redirects=redirects, elapsed_s=elapsed)
+    log.info(
+        "download.done host=%s bytes=%d format=%s redirects=%d elapsed_s=%.2f", host, size, kind, redirects, elapsed
+    )
+    return DownloadResult(
+        path=dest, size=size, format=kind, content_type=content_type, host=host, redirects=redirects, elapsed_s=elapsed
+    )
 
 
-def _follow(url: str, policy: DownloadPolicy, headers: dict[str, str],
-            deadline: float) -> tuple[_Target, urllib3.BaseHTTPResponse, int]:
+def _follow(
+    url: str, policy: DownloadPolicy, headers: dict[str, str], deadline: float
+) -> tuple[_Target, urllib3.BaseHTTPResponse, int]:
     """Open `url`, vetting it and every redirect hop before connecting; stop at the first non-redirect."""
     current, redirects = url, 0
     first = _vet(current, policy)
@@ -225,8 +232,11 @@ def _follow(url: str, policy: DownloadPolicy, headers: dict[str, str],
         status, hdrs = resp.status, resp.headers
         resp.close()
         if status == 429 or status >= 500:
-            raise ServerBusy(f"{target.host} answered {status}", status=status,
-                             retry_after=parse_retry_after(hdrs.get("retry-after")))
+            raise ServerBusy(
+                f"{target.host} answered {status}",
+                status=status,
+                retry_after=parse_retry_after(hdrs.get("retry-after")),
+            )
         raise BadStatus(f"{target.host} answered {status}", status=status)
     return target, resp, redirects
 
@@ -293,18 +303,36 @@ def _check_address(address: str, host: str, policy: DownloadPolicy) -> None:
             raise PrivateAddressRefused(f"{host} resolves to a non-public address")
 
 
-def _open(target: _Target, policy: DownloadPolicy, headers: Mapping[str, str], deadline: float) -> urllib3.BaseHTTPResponse:
+def _open(
+    target: _Target, policy: DownloadPolicy, headers: Mapping[str, str], deadline: float
+) -> urllib3.BaseHTTPResponse:
     """GET from the vetted addresses in turn, connecting to the IP while TLS and Host name the real host."""
-    send = {"User-Agent": "DealCoach/1 recording-fetch", "Accept": "*/*", "Accept-Encoding": "identity",
-            **headers, "Host": target.host_header}
+    send = {
+        "User-Agent": "DealCoach/1 recording-fetch",
+        "Accept": "*/*",
+        "Accept-Encoding": "identity",
+        **headers,
+        "Host": target.host_header,
+    }
     last: Exception | None = None
     for address in target.addresses:
         remaining = _remaining(deadline, target.host)
-        timeout = urllib3.Timeout(connect=min(policy.connect_timeout_s, remaining), read=min(policy.read_timeout_s, remaining))
+        timeout = urllib3.Timeout(
+            connect=min(policy.connect_timeout_s, remaining), read=min(policy.read_timeout_s, remaining)
+        )
         pool = _pool(target, address, policy, timeout)
         try:
-            return pool.urlopen("GET", target.path, headers=send, redirect=False, retries=False, preload_content=False,
-                                decode_content=False, assert_same_host=False, release_conn=False)
+            return pool.urlopen(
+                "GET",
+                target.path,
+                headers=send,
+                redirect=False,
+                retries=False,
+                preload_content=False,
+                decode_content=False,
+                assert_same_host=False,
+                release_conn=False,
+            )
         except SSLError as exc:
             raise TlsRefused(f"TLS with {target.host} failed: {type(exc.__cause__ or exc).__name__}") from None
         except (NewConnectionError, ConnectTimeoutError) as exc:
@@ -316,12 +344,21 @@ def _open(target: _Target, policy: DownloadPolicy, headers: Mapping[str, str], d
     raise ConnectFailed(f"could not connect to {target.host}: {type(last).__name__}") from None
 
 
-def _pool(target: _Target, address: str, policy: DownloadPolicy, timeout: urllib3.Timeout) -> urllib3.HTTPConnectionPool:
+def _pool(
+    target: _Target, address: str, policy: DownloadPolicy, timeout: urllib3.Timeout
+) -> urllib3.HTTPConnectionPool:
     if target.scheme == "https":
         context = ssl.create_default_context(cafile=policy.ca_file)
-        return urllib3.HTTPSConnectionPool(address, target.port, timeout=timeout, retries=False, maxsize=1,
-                                           ssl_context=context, server_hostname=target.host,
-                                           assert_hostname=target.host)
+        return urllib3.HTTPSConnectionPool(
+            address,
+            target.port,
+            timeout=timeout,
+            retries=False,
+            maxsize=1,
+            ssl_context=context,
+            server_hostname=target.host,
+            assert_hostname=target.host,
+        )
     return urllib3.HTTPConnectionPool(address, target.port, timeout=timeout, retries=False, maxsize=1)
 
 
@@ -338,8 +375,9 @@ def _timeout(deadline: float, host: str) -> DownloadFailed:
     return ReadTimedOut(f"{host} stopped sending")
 
 
-def _stream(resp: urllib3.BaseHTTPResponse, out: BinaryIO, policy: DownloadPolicy, deadline: float,
-            host: str) -> tuple[int, str]:
+def _stream(
+    resp: urllib3.BaseHTTPResponse, out: BinaryIO, policy: DownloadPolicy, deadline: float, host: str
+) -> tuple[int, str]:
     """Copy the body to `out` chunk by chunk, enforcing the size cap, the deadline and the sniffed format."""
     declared = resp.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > policy.max_bytes:
@@ -350,7 +388,7 @@ def _stream(resp: urllib3.BaseHTTPResponse, out: BinaryIO, policy: DownloadPolic
         _socket_timeout(resp, min(policy.read_timeout_s, remaining))
         try:
             chunk = resp.read1(CHUNK)
-        except (ReadTimeoutError, TimeoutError, socket.timeout):
+        except (ReadTimeoutError, TimeoutError):
             raise _timeout(deadline, host) from None
         except (ProtocolError, HTTPError, OSError) as exc:
             raise ConnectFailed(f"connection broke mid-download: {type(exc).__name__}") from None

@@ -160,14 +160,17 @@ class ApiBudget:
         """Raise a retryable error when a write would eat into the reserved share of the daily budget."""
         if self.app_remaining is not None and self.app_remaining <= 0:
             log.warning("crm.budget.app_quota_spent max=%s", self.app_max)
-            raise RetryableCrmError("API budget: the connected app's own quota is spent",
-                                    retry_after=_seconds_to_next_hour())
+            raise RetryableCrmError(
+                "API budget: the connected app's own quota is spent", retry_after=_seconds_to_next_hour()
+            )
         if self.daily_max is None or self.daily_remaining is None:
             return
         if self.daily_remaining <= self.daily_max * self.reserve_fraction:
             log.warning(
                 "crm.budget.reserve_reached remaining=%s max=%s reserve=%.0f%%",
-                self.daily_remaining, self.daily_max, self.reserve_fraction * 100,
+                self.daily_remaining,
+                self.daily_max,
+                self.reserve_fraction * 100,
             )
             raise RetryableCrmError("API budget reserve reached", retry_after=_seconds_to_next_hour())
 

@@ -8,6 +8,10 @@ from typing import Any, Literal
 
 from connector import clock
 
+Priority = Literal["HIGH", "MEDIUM", "LOW"]
+ActivityType = Literal["email", "meeting", "call", "note", "task_completed"]
+PRIORITIES: tuple[Priority, ...] = ("HIGH", "MEDIUM", "LOW")
+
 
 @dataclass(frozen=True)
 class Event:
@@ -31,7 +35,7 @@ class Event:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Event":
+    def from_dict(cls, d: dict[str, Any]) -> Event:
         return cls(
             kind=d["kind"],
             tenant=d["tenant"],
@@ -98,7 +102,7 @@ class TaskSpec:
     body: str
     due: datetime
     owner_id: str | None = None
-    priority: Literal["HIGH", "MEDIUM", "LOW"] = "MEDIUM"
+    priority: Priority = "MEDIUM"
     status: Literal["NOT_STARTED", "COMPLETED"] = "NOT_STARTED"
     call_id: str | None = None
 
@@ -135,7 +139,7 @@ class MarkedRecord:
 class ActivityRef:
     """A logged contact on a deal (the SLA engine's evidence): email, meeting, call, note or completed task."""
 
-    type: Literal["email", "meeting", "call", "note", "task_completed"]
+    type: ActivityType
     at: datetime
     subject: str = ""
     direction: Literal["in", "out"] | None = None
@@ -164,6 +168,6 @@ class TenantSettings:
     recording_hosts: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any] | None) -> "TenantSettings":
+    def from_dict(cls, d: dict[str, Any] | None) -> TenantSettings:
         known = {k: v for k, v in (d or {}).items() if k in cls.__dataclass_fields__}
         return cls(**known)

@@ -88,8 +88,11 @@ class TenantRegistry:
         except InvalidToken as exc:
             raise TenantError(f"credentials of {tid} cannot be decrypted with this DEALCOACH_SECRET_KEY") from exc
         return Tenant(
-            provider=record["provider"], external_id=record["external_id"], credentials=creds,
-            settings=TenantSettings.from_dict(record.get("settings")), name=record.get("name", ""),
+            provider=record["provider"],
+            external_id=record["external_id"],
+            credentials=creds,
+            settings=TenantSettings.from_dict(record.get("settings")),
+            name=record.get("name", ""),
         )
 
     def list_ids(self) -> list[str]:
@@ -116,7 +119,9 @@ def crm_for(tenant: Tenant, *, downloads: DownloadPolicy | None = None, api_rese
         return HubSpotCrm(
             access_token=tenant.credentials["access_token"],
             api_base=tenant.credentials.get("api_base") or DEFAULT_API_BASE,
-            portal_id=tenant.external_id, budget=budget, downloads=downloads,
+            portal_id=tenant.external_id,
+            budget=budget,
+            downloads=downloads,
         )
     if tenant.provider == "salesforce":
         from connector.salesforce.auth import SalesforceAuth
@@ -127,9 +132,14 @@ def crm_for(tenant: Tenant, *, downloads: DownloadPolicy | None = None, api_rese
             # A private CA (the sandbox org): trust only it, not REQUESTS_CA_BUNDLE from the environment.
             session.verify = tenant.credentials["ca_bundle"]
             session.trust_env = False
-        return SalesforceCrm(auth=SalesforceAuth.from_credentials(tenant.credentials), tenant=tenant.id,
-                             tz=tenant.settings.timezone, language=tenant.settings.language, session=session,
-                             budget=budget)
+        return SalesforceCrm(
+            auth=SalesforceAuth.from_credentials(tenant.credentials),
+            tenant=tenant.id,
+            tz=tenant.settings.timezone,
+            language=tenant.settings.language,
+            session=session,
+            budget=budget,
+        )
     raise TenantError(f"provider {tenant.provider!r} is not supported")
 
 

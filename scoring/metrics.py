@@ -12,18 +12,27 @@ CHARS_PER_SECOND = {"ja": 6.0, "en": 15.0}
 _SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]*|[。！？!?]+")
 _EN_SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*")
 _JA_QUESTION_END_RE = re.compile(r"(か|かね|かな|でしょうか|ますか|ですか|ませんか|でしょう)[。]?$")
-_TAG_QUESTION_RE = re.compile(r"(よね|ですね|ますね|でしょう|じゃないですか|right|isn't it|don't you think|correct)[?？。.]*$", re.I)
+_TAG_QUESTION_RE = re.compile(
+    r"(よね|ですね|ますね|でしょう|じゃないですか|right|isn't it|don't you think|correct)[?？。.]*$", re.I
+)
 _JA_OPEN_RE = re.compile(
     r"なぜ|どうして|どのよう|どういう|どういった|どう(?!ぞ|も|か|せ|しても)|何(?!か|卒|でも|とも|らか)|なに(?!か)|どんな|どの(?!くらい|ぐらい|程度|位)"
 )
-_EN_OPEN_RE = re.compile(r"^\s*((and|so|ok|okay|great|right),?\s+)?(what|why|how|which|tell me|walk me|describe|explain)\b", re.I)
+_EN_OPEN_RE = re.compile(
+    r"^\s*((and|so|ok|okay|great|right),?\s+)?(what|why|how|which|tell me|walk me|describe|explain)\b", re.I
+)
 _BACKCHANNEL_RE = re.compile(r"^(あ|ああ|へえ|なるほど)?[、,]?(そう|そうなん)(です|でした)か[。！!]?$")
 _SELF_INTRO_JA_RE = re.compile(
     r"(株式会社|（株）|\(株\))?[^\s、。]{1,20}?(株式会社|社|会社|（株）)?の[^\s、。のは]{1,10}(と申します|でございます|です)"
 )
 _COMPANY_JA_RE = re.compile(r"株式会社|（株）|\(株\)|[^\s、。]社の|弊社")
-_SELF_INTRO_EN_RE = re.compile(r"\b(my name is|i'm|i am|this is)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?\s+(from|with|at)\s+[A-Z]", re.I)
-_REP_HINT_RE = re.compile(r"お時間をいただき|お時間いただき|ご提案|ご案内|弊社の(サービス|製品|ツール)|thanks for (your|making the) time|our (product|platform|solution)", re.I)
+_SELF_INTRO_EN_RE = re.compile(
+    r"\b(my name is|i'm|i am|this is)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?\s+(from|with|at)\s+[A-Z]", re.I
+)
+_REP_HINT_RE = re.compile(
+    r"お時間をいただき|お時間いただき|ご提案|ご案内|弊社の(サービス|製品|ツール)|thanks for (your|making the) time|our (product|platform|solution)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,9 @@ def is_open_question(sentence: str) -> bool:
 
 def metrics_basis(transcript: Transcript) -> str:
     """`timestamps` when every segment has a start time, else `characters` (durations estimated from text length)."""
-    return "timestamps" if transcript.segments and all(s.start is not None for s in transcript.segments) else "characters"
+    return (
+        "timestamps" if transcript.segments and all(s.start is not None for s in transcript.segments) else "characters"
+    )
 
 
 def _estimate_s(text: str, language: str) -> float:
@@ -101,7 +112,7 @@ def turns(transcript: Transcript) -> list[Turn]:
     """Merge consecutive same-speaker segments (captions split long utterances) into turns."""
     timed = _timed(transcript)
     result: list[Turn] = []
-    for i, (seg, (start, end)) in enumerate(zip(transcript.segments, timed)):
+    for i, (seg, (start, end)) in enumerate(zip(transcript.segments, timed, strict=False)):
         talk = end - start
         if result and result[-1].speaker == seg.speaker:
             last = result[-1]
@@ -115,8 +126,13 @@ def _turn_length(turn: Turn, basis: str) -> float:
     return turn.end - turn.start if basis == "timestamps" else turn.talk_s
 
 
-def compute_metrics(transcript: Transcript, rep_speaker: str, *, rep_questions: tuple[int, int] | None = None,
-                    call_turns: list[Turn] | None = None) -> dict[str, float | int]:
+def compute_metrics(
+    transcript: Transcript,
+    rep_speaker: str,
+    *,
+    rep_questions: tuple[int, int] | None = None,
+    call_turns: list[Turn] | None = None,
+) -> dict[str, float | int]:
     """The §5 `metrics` block, measured from timestamps or estimated from characters (then `patience_s` is 0.0: gaps are unobservable).
 
     `rep_questions` (questions, open questions) and `call_turns` when the caller already has them.
@@ -131,13 +147,13 @@ def compute_metrics(transcript: Transcript, rep_speaker: str, *, rep_questions: 
     else:
         duration = timed[-1][1]
     talk_total = sum(e - s for s, e in timed)
-    talk_rep = sum(e - s for seg, (s, e) in zip(transcript.segments, timed) if seg.speaker == rep_speaker)
+    talk_rep = sum(e - s for seg, (s, e) in zip(transcript.segments, timed, strict=False) if seg.speaker == rep_speaker)
     rep_turns = [t for t in all_turns if t.speaker == rep_speaker]
     customer_turns = [t for t in all_turns if t.speaker != rep_speaker]
     questions, open_questions = rep_questions or _count_questions(transcript, rep_speaker)
     gaps = []
     if basis == "timestamps":
-        for prev, nxt in zip(all_turns, all_turns[1:]):
+        for prev, nxt in zip(all_turns, all_turns[1:], strict=False):
             if prev.speaker != rep_speaker and nxt.speaker == rep_speaker:
                 gaps.append(max(0.0, nxt.start - prev.end))
     minutes = duration / 60.0
@@ -184,7 +200,11 @@ def _by_name(speakers: list[str], rep: str) -> tuple[str, float] | None:
     if len(partial) == 1:
         return partial[0], 0.8
     rep_parts = [p for p in re.split(r"[\s\u3000]+", unicodedata.normalize("NFKC", rep).strip()) if p]
-    token_hits = [sp for sp in speakers if any(_norm_name(p) == _norm_name(part) for p in rep_parts for part in re.split(r"[\s\u3000]+", sp))]
+    token_hits = [
+        sp
+        for sp in speakers
+        if any(_norm_name(p) == _norm_name(part) for p in rep_parts for part in re.split(r"[\s\u3000]+", sp))
+    ]
     return (token_hits[0], 0.7) if len(token_hits) == 1 else None
 
 
@@ -210,7 +230,9 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
             return found[0], "name", found[1]
     customers = {s.speaker for s in segments if s.role == "customer"}
     candidates = [sp for sp in speakers if sp not in customers] or speakers
-    introducers = list(dict.fromkeys(s.speaker for s in segments[:12] if s.speaker in candidates and _introduces_company(s)))
+    introducers = list(
+        dict.fromkeys(s.speaker for s in segments[:12] if s.speaker in candidates and _introduces_company(s))
+    )
     if introducers:
         hinted = [sp for sp in introducers if any(s.speaker == sp and _REP_HINT_RE.search(s.text) for s in segments)]
         chosen = (hinted or introducers)[0]

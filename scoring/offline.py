@@ -26,16 +26,29 @@ from scoring.transcript import Transcript
 MONOLOGUE_LIMIT_S = 120.0
 EVIDENCE_PER_CRITERION = 3
 
-ABSENCE_OBSERVABLE = frozenset({
-    "first_contact.self_introduction.name_title_company", "first_contact.meeting_purpose.purpose_stated",
-    "first_contact.next_meeting.next_step_agreed", "needs_discovery.open_questions.deep_questions",
-    "needs_discovery.open_questions.summary_check", "needs_discovery.bant.natural_flow", "needs_discovery.bant.budget",
-    "needs_discovery.bant.authority", "needs_discovery.bant.need", "needs_discovery.bant.timeline",
-    "needs_discovery.competition.current_tools", "needs_discovery.wrap_up.next_schedule", "proposal.evidence.quantified",
-    "proposal.benefits.roi_clear", "negotiation_closing.concerns.identified",
-    "negotiation_closing.decision_maker.authority_confirmed", "contract_implementation.terms.explained",
-    "contract_implementation.roadmap.schedule", "after_follow.regular_follow.usage_check",
-})
+ABSENCE_OBSERVABLE = frozenset(
+    {
+        "first_contact.self_introduction.name_title_company",
+        "first_contact.meeting_purpose.purpose_stated",
+        "first_contact.next_meeting.next_step_agreed",
+        "needs_discovery.open_questions.deep_questions",
+        "needs_discovery.open_questions.summary_check",
+        "needs_discovery.bant.natural_flow",
+        "needs_discovery.bant.budget",
+        "needs_discovery.bant.authority",
+        "needs_discovery.bant.need",
+        "needs_discovery.bant.timeline",
+        "needs_discovery.competition.current_tools",
+        "needs_discovery.wrap_up.next_schedule",
+        "proposal.evidence.quantified",
+        "proposal.benefits.roi_clear",
+        "negotiation_closing.concerns.identified",
+        "negotiation_closing.decision_maker.authority_confirmed",
+        "contract_implementation.terms.explained",
+        "contract_implementation.roadmap.schedule",
+        "after_follow.regular_follow.usage_check",
+    }
+)
 DEFAULT_EXPECTED = ("first_contact", "needs_discovery")
 
 
@@ -56,7 +69,14 @@ class _Collector:
         self.findings: dict[str, Finding] = {}
         self.ngs: list[NgObservation] = []
 
-    def put(self, check_id: str, score: int, hits: list[Hit] | list[Sentence] | tuple[Evidence, ...] = (), *, primary: bool = True) -> None:
+    def put(
+        self,
+        check_id: str,
+        score: int,
+        hits: list[Hit] | list[Sentence] | tuple[Evidence, ...] = (),
+        *,
+        primary: bool = True,
+    ) -> None:
         evidence = tuple(h if isinstance(h, Evidence) else h.evidence() for h in hits[:EVIDENCE_PER_CRITERION])
         current = self.findings.get(check_id)
         if current is None or score > current.score:
@@ -98,7 +118,9 @@ def _purpose_and_research(c: _Collector) -> None:
         c.put("first_contact.rapport.empathy", 2, hits, primary=False)
     backchannels = v.find("backchannel", who="rep")
     if backchannels:
-        c.put("needs_discovery.open_questions.listening", 2 if len(backchannels) >= 2 else 1, backchannels, primary=False)
+        c.put(
+            "needs_discovery.open_questions.listening", 2 if len(backchannels) >= 2 else 1, backchannels, primary=False
+        )
 
 
 def _questions(c: _Collector) -> None:
@@ -137,16 +159,32 @@ def _bant(c: _Collector) -> dict[str, BantItem]:
     found_evidence: list[Evidence] = []
     for key in BANT_KEYS:
         # Only the first few are kept as evidence, so stop looking once there are enough (a long call has hundreds).
-        stated = list(islice((h for h in v.find(key, who="customer") if not v.negated(h) and not v.asks(h)
-                              and not v.deflected(h) and not v.matches("result", h.sentence.text)), EVIDENCE_PER_CRITERION))
+        stated = list(
+            islice(
+                (
+                    h
+                    for h in v.find(key, who="customer")
+                    if not v.negated(h)
+                    and not v.asks(h)
+                    and not v.deflected(h)
+                    and not v.matches("result", h.sentence.text)
+                ),
+                EVIDENCE_PER_CRITERION,
+            )
+        )
         asked = v.find(key, who="rep", questions=True)
         answered: tuple[Hit, Sentence] | None = None
         for q in asked:
             reply, text = _reply_text(v, q.sentence)
             if reply and len(text) >= 6 and not v.matches("deflection", text):
                 # The sentence of the answer that carries it (集計ですね。…3日くらいかかっています。), else the fullest one.
-                answered = (q, next((r for r in reply if v.matches(key, r.text) or v.matches("cost", r.text)),
-                                    max(reply, key=lambda r: len(r.text))))
+                answered = (
+                    q,
+                    next(
+                        (r for r in reply if v.matches(key, r.text) or v.matches("cost", r.text)),
+                        max(reply, key=lambda r: len(r.text)),
+                    ),
+                )
                 break
         check = f"needs_discovery.bant.{key}"
         if stated:
@@ -169,15 +207,20 @@ def _bant(c: _Collector) -> dict[str, BantItem]:
     need = next((h for h in v.find("need") if not v.negated(h)), None)
     # Money the customer raised first (a quote over budget) makes the rep's budget question an answer, not an opener.
     money = min((h.sentence.order for m in ("budget", "price") for h in v.find(m, who="customer")), default=None)
-    if (budget and (need is None or need.sentence.order > budget.sentence.order)
-            and (money is None or money > budget.sentence.order)):
+    if (
+        budget
+        and (need is None or need.sentence.order > budget.sentence.order)
+        and (money is None or money > budget.sentence.order)
+    ):
         c.ng("needs_discovery.budget_first", budget.quote)
         c.put("needs_discovery.bant.natural_flow", 0, [budget])
     elif found_evidence:
         c.put("needs_discovery.bant.natural_flow", 2 if len(found_evidence) >= 3 else 1, tuple(found_evidence))
     authority = c.findings.get("needs_discovery.bant.authority")
     if authority and authority.score >= 1:
-        c.put("negotiation_closing.decision_maker.authority_confirmed", authority.score, authority.evidence, primary=False)
+        c.put(
+            "negotiation_closing.decision_maker.authority_confirmed", authority.score, authority.evidence, primary=False
+        )
     return result
 
 
@@ -194,10 +237,17 @@ def _discovery_depth(c: _Collector) -> None:
     if hits := v.find("why_now", who="rep", questions=True):
         c.put("needs_discovery.competition.why_now", 2, hits)
     if hits := v.find("past_attempt", who="rep", questions=True):
-        c.put("needs_discovery.current_process.past_attempts", 2 if v.next_turn(hits[0].sentence, customer=True) else 1, hits)
+        c.put(
+            "needs_discovery.current_process.past_attempts",
+            2 if v.next_turn(hits[0].sentence, customer=True) else 1,
+            hits,
+        )
     if hits := v.find("bottleneck", who="rep", questions=True):
-        c.put("needs_discovery.current_process.bottleneck", 2 if v.find("bottleneck", who="customer") else 1,
-              hits + v.find("bottleneck", who="customer"))
+        c.put(
+            "needs_discovery.current_process.bottleneck",
+            2 if v.find("bottleneck", who="customer") else 1,
+            hits + v.find("bottleneck", who="customer"),
+        )
     numbers = v.find("customer_number", who="customer")
     if numbers:
         c.put("needs_discovery.current_process.quantitative_data", 2 if len(numbers) >= 2 else 1, numbers)
@@ -247,15 +297,19 @@ def _negotiation(c: _Collector) -> None:
         c.put("negotiation_closing.decision_maker.meeting_set", 2, hits)
     if hits := v.find("post_contract", who="rep"):
         c.put("negotiation_closing.closing.post_contract_flow", 2, hits)
-    for marker, check in (("contract_terms", "contract_implementation.terms.explained"),
-                          ("roadmap", "contract_implementation.roadmap.schedule"),
-                          ("training", "contract_implementation.rollout.training"),
-                          ("support_contact", "contract_implementation.support.contact_points")):
+    for marker, check in (
+        ("contract_terms", "contract_implementation.terms.explained"),
+        ("roadmap", "contract_implementation.roadmap.schedule"),
+        ("training", "contract_implementation.rollout.training"),
+        ("support_contact", "contract_implementation.support.contact_points"),
+    ):
         if hits := v.find(marker, who="rep", questions=False):
             c.put(check, 2, hits)
-    for marker, check in (("usage_check", "after_follow.regular_follow.usage_check"),
-                          ("satisfaction", "after_follow.satisfaction.measured"),
-                          ("upsell", "after_follow.upsell.usage_based")):
+    for marker, check in (
+        ("usage_check", "after_follow.regular_follow.usage_check"),
+        ("satisfaction", "after_follow.satisfaction.measured"),
+        ("upsell", "after_follow.upsell.usage_based"),
+    ):
         if hits := v.find(marker, who="rep", questions=True):
             c.put(check, 2, hits)
 
@@ -268,7 +322,9 @@ def _objection_ignored(c: _Collector, raised: list[Hit]) -> None:
             continue
         reply, text = _reply_text(v, hit.sentence)
         subject = topics(hit.sentence.text) - topics(hit.match.group(0))
-        addressed = v.matches("acknowledge", text) or any(r.is_question for r in reply) or any(t in text for t in subject)
+        addressed = (
+            v.matches("acknowledge", text) or any(r.is_question for r in reply) or any(t in text for t in subject)
+        )
         if reply and not addressed:
             c.ng("negotiation_closing.objection_ignored", hit.quote)
             return
@@ -289,7 +345,7 @@ def _next_step(c: _Collector) -> NextStep:
             at = s.text.find(echoed.group(0)) if echoed else -1
             if at >= 0 and (chosen := date_span(v, s.text[at:])) is not None:
                 span = (at + chosen[0], at + chosen[1])
-            step = NextStep(set=True, when=s.text[span[0]:span[1]], evidence=s.quote(date_match))
+            step = NextStep(set=True, when=s.text[span[0] : span[1]], evidence=s.quote(date_match))
             evidence = (s.evidence(date_match), reply[0].evidence())
             for check in ("first_contact.next_meeting.next_step_agreed", "needs_discovery.wrap_up.next_schedule"):
                 c.put(check, 2, evidence)
@@ -335,8 +391,14 @@ def _listening(c: _Collector, metrics: dict[str, float | int]) -> None:
     c.put("first_contact.rapport.active_listening", score, backchannels, primary=False)
 
 
-def score_transcript(transcript: Transcript, *, rubric: Rubric, rep: str | None = None, stage_phase: str | None = None,
-                     call_date: date | None = None) -> Scorecard:
+def score_transcript(
+    transcript: Transcript,
+    *,
+    rubric: Rubric,
+    rep: str | None = None,
+    stage_phase: str | None = None,
+    call_date: date | None = None,
+) -> Scorecard:
     """Score one call against the rubric; `call_date` (optional) lets 3月5日 become an ISO due date. Deterministic."""
     if stage_phase is not None and stage_phase not in rubric.phase_ids:
         raise ValueError(f"unknown stage phase {stage_phase!r}; known: {', '.join(rubric.phase_ids)}")
@@ -344,8 +406,12 @@ def score_transcript(transcript: Transcript, *, rubric: Rubric, rep: str | None 
     view = CallView(transcript, rep_name)
     rep_asked = [s for s in view.sentences if s.is_rep and s.is_question]
     call_turns = turns(transcript)
-    metrics = compute_metrics(transcript, rep_name, rep_questions=(len(rep_asked), sum(s.is_open_question for s in rep_asked)),
-                              call_turns=call_turns)
+    metrics = compute_metrics(
+        transcript,
+        rep_name,
+        rep_questions=(len(rep_asked), sum(s.is_open_question for s in rep_asked)),
+        call_turns=call_turns,
+    )
     c = _Collector(view)
     _rep_intro(c)
     _purpose_and_research(c)
@@ -380,14 +446,30 @@ def score_transcript(transcript: Transcript, *, rubric: Rubric, rep: str | None 
             else:
                 criteria.append(Criterion(id=check.id, score=None))
                 continue
-            criteria.append(Criterion(id=check.id, score=score, evidence=evidence,
-                                      advice=followup.advice(rubric, check.id, score, transcript.language)))
+            criteria.append(
+                Criterion(
+                    id=check.id,
+                    score=score,
+                    evidence=evidence,
+                    advice=followup.advice(rubric, check.id, score, transcript.language),
+                )
+            )
         phases.append(phase_score(phase, tuple(criteria)))
     overall = overall_score(rubric, tuple(phases))
     card = Scorecard(
-        rubric=rubric.id, rubric_version=rubric.version, language=transcript.language, scorer="offline", overall=overall,
-        phases=tuple(phases), metrics=metrics, bant=bant, next_step=next_step, commitments=tuple(commitments),
-        ng_behaviors=tuple(c.ngs), deal_state=followup.deal_state(view, timeline_known=bant["timeline"].found),
-        rep_speaker=RepSpeaker(name=rep_name, method=method, confidence=confidence), metrics_basis=metrics_basis(transcript),
+        rubric=rubric.id,
+        rubric_version=rubric.version,
+        language=transcript.language,
+        scorer="offline",
+        overall=overall,
+        phases=tuple(phases),
+        metrics=metrics,
+        bant=bant,
+        next_step=next_step,
+        commitments=tuple(commitments),
+        ng_behaviors=tuple(c.ngs),
+        deal_state=followup.deal_state(view, timeline_known=bant["timeline"].found),
+        rep_speaker=RepSpeaker(name=rep_name, method=method, confidence=confidence),
+        metrics_basis=metrics_basis(transcript),
     )
     return followup.with_follow_up(card, view)

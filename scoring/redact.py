@@ -14,16 +14,30 @@ from dataclasses import dataclass, replace
 from scoring.transcript import Transcript
 
 _LABELS = {
-    "ja": {"card": "カード番号", "my_number": "マイナンバー", "email": "メール", "phone": "電話番号",
-           "postal_code": "郵便番号", "address": "住所"},
-    "en": {"card": "CARD", "my_number": "MY_NUMBER", "email": "EMAIL", "phone": "PHONE",
-           "postal_code": "POSTAL_CODE", "address": "ADDRESS"},
+    "ja": {
+        "card": "カード番号",
+        "my_number": "マイナンバー",
+        "email": "メール",
+        "phone": "電話番号",
+        "postal_code": "郵便番号",
+        "address": "住所",
+    },
+    "en": {
+        "card": "CARD",
+        "my_number": "MY_NUMBER",
+        "email": "EMAIL",
+        "phone": "PHONE",
+        "postal_code": "POSTAL_CODE",
+        "address": "ADDRESS",
+    },
 }
 _DASHES = "‐‑‒–—―−－﹣ｰ"
 
 # Digit groups joined by single spaces or hyphens: card numbers and My Numbers are found inside these runs.
 _DIGIT_RUN_RE = re.compile(r"(?<![0-9])[0-9]+(?:[ -][0-9]+)*(?![0-9])")
-_EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9])")
+_EMAIL_RE = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9])"
+)
 _PHONE_RE = re.compile(
     r"(?<![0-9A-Za-z+])(?:"
     r"\+81[ -]?(?:\(0\)[ -]?)?[0-9]{1,4}[ -]?[0-9]{1,4}[ -]?[0-9]{3,4}"
@@ -98,7 +112,7 @@ class Redactions:
         for span in spans:
             if span.end <= start or span.start >= end:
                 continue
-            out.append(original_text[pos:max(pos, span.start)])
+            out.append(original_text[pos : max(pos, span.start)])
             out.append(span.placeholder)
             pos = max(pos, span.end)
         out.append(original_text[pos:end] if pos < end else "")
@@ -114,7 +128,9 @@ def _fold(text: str) -> str:
             ch = chr(code - 0xFEE0)
         elif ch == "\u3000":
             ch = " "
-        if ch in _DASHES or (ch == "ー" and 0 < i < len(text) - 1 and _is_digit(text[i - 1]) and _is_digit(text[i + 1])):
+        if ch in _DASHES or (
+            ch == "ー" and 0 < i < len(text) - 1 and _is_digit(text[i - 1]) and _is_digit(text[i + 1])
+        ):
             ch = "-"
         chars.append(ch)
     return "".join(chars)
@@ -182,8 +198,8 @@ def _numbers_in_run(run: re.Match[str]) -> list[tuple[int, int, str]]:
         start, end = groups[i][0], groups[j][1]
         if any(not (end <= s or start >= e) for s, e, _ in out):
             continue
-        digits = "".join(run.string[a:b] for a, b in groups[i:j + 1])
-        lengths = [b - a for a, b in groups[i:j + 1]]
+        digits = "".join(run.string[a:b] for a, b in groups[i : j + 1])
+        lengths = [b - a for a, b in groups[i : j + 1]]
         if 13 <= len(digits) <= 19 and luhn_ok(digits):
             out.append((start, end, "card"))
         elif (i, j) == (0, len(groups) - 1) and lengths in ([12], [4, 4, 4]) and my_number_ok(digits):

@@ -18,45 +18,140 @@ SUBJECT_LIMIT = 250
 
 LABELS: dict[str, dict[str, str]] = {
     "ja": {
-        "title": "DealCoach 商談スコアカード", "deal": "商談", "call": "通話", "overall": "総合スコア", "phases": "フェーズ別スコア",
-        "unscored": "未評価", "strengths": "良かった点", "improvements": "改善点", "advice": "アドバイス", "bant": "BANT",
-        "budget": "予算", "authority": "決裁者", "need": "課題・ニーズ", "timeline": "導入時期", "found": "確認済み",
-        "not_found": "未確認", "next_step": "次のステップ", "step_set": "設定済み", "step_unset": "未設定（次回の日程が合意されていません）",
-        "commitments": "約束事項", "rep": "営業", "customer": "顧客", "due": "期限", "none": "なし", "ng": "NG行動",
-        "deal_state": "商談状態", "shodan": "商談（プラン・価格・時期が揃っている）", "wadai": "話題（プラン・価格・時期のうち2つ）",
-        "botsu": "ボツ（失注）", "state_none": "判定なし（プラン・価格・時期の話が2つ未満）", "metrics": "会話指標",
-        "talk_ratio": "営業の発話比率", "longest": "最長の連続発話（営業）", "questions": "質問数（うちオープン質問）",
-        "estimated": "※タイムスタンプがないため文字数から推定", "seconds": "秒", "actions": "ネクストアクション",
-        "within": "{h}時間以内", "mail": "お礼メール下書き", "subject": "件名", "rep_speaker": "評価対象の営業",
-        "confidence": "確信度", "more": "ほか{n}件", "truncated": "（文字数制限のため一部省略しました。全文はスコアカードJSONを参照してください）",
-        "role": "話者の役割", "name": "担当者名", "self_introduction": "自己紹介", "first_speaker": "最初の話者",
-        "task_subject": "【DealCoach】{phase}のチェックリスト", "task_subject_stage": "【DealCoach】ステージ「{stage}」：{phase}のチェックリスト",
-        "task_phase": "フェーズ", "task_stage": "ステージ", "task_purpose": "■ このフェーズの目的",
+        "title": "DealCoach 商談スコアカード",
+        "deal": "商談",
+        "call": "通話",
+        "overall": "総合スコア",
+        "phases": "フェーズ別スコア",
+        "unscored": "未評価",
+        "strengths": "良かった点",
+        "improvements": "改善点",
+        "advice": "アドバイス",
+        "bant": "BANT",
+        "budget": "予算",
+        "authority": "決裁者",
+        "need": "課題・ニーズ",
+        "timeline": "導入時期",
+        "found": "確認済み",
+        "not_found": "未確認",
+        "next_step": "次のステップ",
+        "step_set": "設定済み",
+        "step_unset": "未設定（次回の日程が合意されていません）",
+        "commitments": "約束事項",
+        "rep": "営業",
+        "customer": "顧客",
+        "due": "期限",
+        "none": "なし",
+        "ng": "NG行動",
+        "deal_state": "商談状態",
+        "shodan": "商談（プラン・価格・時期が揃っている）",
+        "wadai": "話題（プラン・価格・時期のうち2つ）",
+        "botsu": "ボツ（失注）",
+        "state_none": "判定なし（プラン・価格・時期の話が2つ未満）",
+        "metrics": "会話指標",
+        "talk_ratio": "営業の発話比率",
+        "longest": "最長の連続発話（営業）",
+        "questions": "質問数（うちオープン質問）",
+        "estimated": "※タイムスタンプがないため文字数から推定",
+        "seconds": "秒",
+        "actions": "ネクストアクション",
+        "within": "{h}時間以内",
+        "mail": "お礼メール下書き",
+        "subject": "件名",
+        "rep_speaker": "評価対象の営業",
+        "confidence": "確信度",
+        "more": "ほか{n}件",
+        "truncated": "（文字数制限のため一部省略しました。全文はスコアカードJSONを参照してください）",
+        "role": "話者の役割",
+        "name": "担当者名",
+        "self_introduction": "自己紹介",
+        "first_speaker": "最初の話者",
+        "task_subject": "【DealCoach】{phase}のチェックリスト",
+        "task_subject_stage": "【DealCoach】ステージ「{stage}」：{phase}のチェックリスト",
+        "task_phase": "フェーズ",
+        "task_stage": "ステージ",
+        "task_purpose": "■ このフェーズの目的",
         "task_checks": "■ 重要チェック項目（☑ = 直近の商談スコアカードで根拠を確認済み）",
-        "task_latest": "直近のスコアカード：総合 {overall} ／ このフェーズ {phase}", "task_no_card": "まだこの商談のスコアカードはありません。",
-        "action_why": "理由", "action_due": "目安：商談後{h}時間以内",
-        "sep": "：", "lq": "「", "rq": "」", "lp": "（", "rp": "）", "comma": "、", "cq": "{}", "bullet": "・",
+        "task_latest": "直近のスコアカード：総合 {overall} ／ このフェーズ {phase}",
+        "task_no_card": "まだこの商談のスコアカードはありません。",
+        "action_why": "理由",
+        "action_due": "目安：商談後{h}時間以内",
+        "sep": "：",
+        "lq": "「",
+        "rq": "」",
+        "lp": "（",
+        "rp": "）",
+        "comma": "、",
+        "cq": "{}",
+        "bullet": "・",
     },
     "en": {
-        "title": "DealCoach call scorecard", "deal": "Deal", "call": "Call", "overall": "Overall score", "phases": "Scores by phase",
-        "unscored": "not assessed", "strengths": "What went well", "improvements": "What to improve", "advice": "Advice",
-        "bant": "BANT", "budget": "Budget", "authority": "Authority", "need": "Need", "timeline": "Timeline", "found": "found",
-        "not_found": "not found", "next_step": "Next step", "step_set": "set", "step_unset": "not set (no next meeting agreed)",
-        "commitments": "Commitments", "rep": "Rep", "customer": "Customer", "due": "due", "none": "none", "ng": "NG behaviours",
-        "deal_state": "Deal state", "shodan": "Shodan (plan, price and timing all discussed)",
-        "wadai": "Wadai (two of plan, price, timing)", "botsu": "Botsu (lost)", "state_none": "Not determined (fewer than two of plan, price, timing)",
-        "metrics": "Conversation metrics", "talk_ratio": "Rep talk ratio", "longest": "Longest rep monologue",
-        "questions": "Questions (open questions)", "estimated": "* estimated from text length (no timestamps)", "seconds": "s",
-        "actions": "Next actions", "within": "within {h} h", "mail": "Thank-you mail draft", "subject": "Subject",
-        "rep_speaker": "Rep scored", "confidence": "confidence", "more": "{n} more",
+        "title": "DealCoach call scorecard",
+        "deal": "Deal",
+        "call": "Call",
+        "overall": "Overall score",
+        "phases": "Scores by phase",
+        "unscored": "not assessed",
+        "strengths": "What went well",
+        "improvements": "What to improve",
+        "advice": "Advice",
+        "bant": "BANT",
+        "budget": "Budget",
+        "authority": "Authority",
+        "need": "Need",
+        "timeline": "Timeline",
+        "found": "found",
+        "not_found": "not found",
+        "next_step": "Next step",
+        "step_set": "set",
+        "step_unset": "not set (no next meeting agreed)",
+        "commitments": "Commitments",
+        "rep": "Rep",
+        "customer": "Customer",
+        "due": "due",
+        "none": "none",
+        "ng": "NG behaviours",
+        "deal_state": "Deal state",
+        "shodan": "Shodan (plan, price and timing all discussed)",
+        "wadai": "Wadai (two of plan, price, timing)",
+        "botsu": "Botsu (lost)",
+        "state_none": "Not determined (fewer than two of plan, price, timing)",
+        "metrics": "Conversation metrics",
+        "talk_ratio": "Rep talk ratio",
+        "longest": "Longest rep monologue",
+        "questions": "Questions (open questions)",
+        "estimated": "* estimated from text length (no timestamps)",
+        "seconds": "s",
+        "actions": "Next actions",
+        "within": "within {h} h",
+        "mail": "Thank-you mail draft",
+        "subject": "Subject",
+        "rep_speaker": "Rep scored",
+        "confidence": "confidence",
+        "more": "{n} more",
         "truncated": "(Shortened to fit the CRM note limit; see the scorecard JSON for everything.)",
-        "role": "speaker role", "name": "owner name", "self_introduction": "self-introduction", "first_speaker": "first speaker",
-        "task_subject": "[DealCoach] {phase} checklist", "task_subject_stage": "[DealCoach] Stage \"{stage}\": {phase} checklist",
-        "task_phase": "Phase", "task_stage": "Stage", "task_purpose": "Purpose of this phase",
+        "role": "speaker role",
+        "name": "owner name",
+        "self_introduction": "self-introduction",
+        "first_speaker": "first speaker",
+        "task_subject": "[DealCoach] {phase} checklist",
+        "task_subject_stage": '[DealCoach] Stage "{stage}": {phase} checklist',
+        "task_phase": "Phase",
+        "task_stage": "Stage",
+        "task_purpose": "Purpose of this phase",
         "task_checks": "Key checks (☑ = evidence found in the deal's latest call scorecard)",
-        "task_latest": "Latest scorecard: overall {overall} / this phase {phase}", "task_no_card": "No call scorecard for this deal yet.",
-        "action_why": "Why", "action_due": "Due: within {h} hours of the call",
-        "sep": ": ", "lq": "“", "rq": "”", "lp": " (", "rp": ")", "comma": ", ", "cq": "“{}”", "bullet": "- ",
+        "task_latest": "Latest scorecard: overall {overall} / this phase {phase}",
+        "task_no_card": "No call scorecard for this deal yet.",
+        "action_why": "Why",
+        "action_due": "Due: within {h} hours of the call",
+        "sep": ": ",
+        "lq": "“",
+        "rq": "”",
+        "lp": " (",
+        "rp": ")",
+        "comma": ", ",
+        "cq": "“{}”",
+        "bullet": "- ",
     },
 }
 
@@ -73,9 +168,22 @@ class _Budget:
 
 
 # Due words as said in a Japanese call, for an English reader (dates and other words are shown as said, in quotes).
-_DUE_EN = {"今日中": "today", "本日中": "today", "本日": "today", "今日": "today", "明日中": "tomorrow", "明日": "tomorrow",
-           "明朝": "tomorrow morning", "明後日": "the day after tomorrow", "今週中": "this week", "今週末": "this weekend",
-           "来週中": "next week", "来週": "next week", "週明け": "early next week", "月末": "the end of the month"}
+_DUE_EN = {
+    "今日中": "today",
+    "本日中": "today",
+    "本日": "today",
+    "今日": "today",
+    "明日中": "tomorrow",
+    "明日": "tomorrow",
+    "明朝": "tomorrow morning",
+    "明後日": "the day after tomorrow",
+    "今週中": "this week",
+    "今週末": "this weekend",
+    "来週中": "next week",
+    "来週": "next week",
+    "週明け": "early next week",
+    "月末": "the end of the month",
+}
 
 _BUDGETS = (_Budget(5, 2, 200, 20, 6000), _Budget(3, 1, 120, 10, 2500), _Budget(3, 0, 80, 5, 800))
 
@@ -140,7 +248,9 @@ def _capped(items: list[Any], b: _Budget, L: dict[str, str], render: Callable[[A
     return "<ul>" + "".join(shown) + "</ul>" if shown else f"<p>{L['none']}</p>"
 
 
-def _criteria_html(criteria: list[Criterion], rubric: Rubric, b: _Budget, L: dict[str, str], advise: Callable[[Criterion], str] | None) -> str:
+def _criteria_html(
+    criteria: list[Criterion], rubric: Rubric, b: _Budget, L: dict[str, str], advise: Callable[[Criterion], str] | None
+) -> str:
     parts = []
     for cr in criteria[: b.top]:
         check = rubric.check(cr.id)
@@ -156,9 +266,14 @@ def _ranked(card: Scorecard, rubric: Rubric) -> tuple[list[Criterion], list[Crit
     """Strengths (2s) and improvements (0s, then 1s), key checks and heavier checks first."""
     weight = {c.id: (c.key, c.weight) for _, _, c in rubric.iter_checks()}
     assessed = card.assessed()
-    strengths = sorted((c for c in assessed if c.score == 2), key=lambda c: (not weight.get(c.id, (False, 1))[0], -weight.get(c.id, (False, 1))[1]))
-    gaps = sorted((c for c in assessed if (c.score or 0) < 2),
-                  key=lambda c: (c.score or 0, not weight.get(c.id, (False, 1))[0], -weight.get(c.id, (False, 1))[1]))
+    strengths = sorted(
+        (c for c in assessed if c.score == 2),
+        key=lambda c: (not weight.get(c.id, (False, 1))[0], -weight.get(c.id, (False, 1))[1]),
+    )
+    gaps = sorted(
+        (c for c in assessed if (c.score or 0) < 2),
+        key=lambda c: (c.score or 0, not weight.get(c.id, (False, 1))[0], -weight.get(c.id, (False, 1))[1]),
+    )
     return strengths, gaps
 
 
@@ -173,7 +288,9 @@ def _note(card: Scorecard, rubric: Rubric, lang: str, deal_name: str, call_title
     rep = card.rep_speaker
     if rep.name:
         method = L.get(rep.method, rep.method)
-        out.append(f"<br>{L['rep_speaker']}{L['sep']}{escape(_clip(rep.name, 100))}{L['lp']}{escape(method)}{L['comma']}{L['confidence']} {round(rep.confidence * 100)}%{L['rp']}")
+        out.append(
+            f"<br>{L['rep_speaker']}{L['sep']}{escape(_clip(rep.name, 100))}{L['lp']}{escape(method)}{L['comma']}{L['confidence']} {round(rep.confidence * 100)}%{L['rp']}"
+        )
     overall = L["unscored"] if card.overall is None else f"{card.overall} / 100"
     out.append(f"</p><p><b>{L['overall']}{L['sep']}{overall}</b></p><p><b>{L['phases']}</b></p><table>")
     for phase in rubric.phases:
@@ -183,22 +300,48 @@ def _note(card: Scorecard, rubric: Rubric, lang: str, deal_name: str, call_title
     out.append("</table>")
     strengths, gaps = _ranked(card, rubric)
     out.append(f"<p><b>{L['strengths']}</b></p>{_criteria_html(strengths, rubric, b, L, None)}")
-    out.append(f"<p><b>{L['improvements']}</b></p>{_criteria_html(gaps, rubric, b, L, lambda cr: _advice(cr, card, rubric, lang))}")
+    out.append(
+        f"<p><b>{L['improvements']}</b></p>{_criteria_html(gaps, rubric, b, L, lambda cr: _advice(cr, card, rubric, lang))}"
+    )
     out.append(f"<p><b>{L['bant']}</b></p><ul>")
     for key in BANT_KEYS:
         item = card.bant[key]
-        detail = f"✔ {L['found']}" + (f" {L['lq']}{escape(_clip(item.evidence, b.quote_chars))}{L['rq']}" if item.evidence and b.quotes else "") if item.found else f"✘ {L['not_found']}"
+        detail = (
+            f"✔ {L['found']}"
+            + (
+                f" {L['lq']}{escape(_clip(item.evidence, b.quote_chars))}{L['rq']}"
+                if item.evidence and b.quotes
+                else ""
+            )
+            if item.found
+            else f"✘ {L['not_found']}"
+        )
         out.append(f"<li>{L[key]}{L['sep']}{detail}</li>")
     out.append(f"</ul><p><b>{L['next_step']}</b></p>")
     step = card.next_step
     if step.set:
-        quote = f"<br>{L['lq']}{escape(_clip(step.evidence, b.quote_chars))}{L['rq']}" if step.evidence and b.quotes else ""
+        quote = (
+            f"<br>{L['lq']}{escape(_clip(step.evidence, b.quote_chars))}{L['rq']}" if step.evidence and b.quotes else ""
+        )
         out.append(f"<p>{L['step_set']}{L['sep']}{escape(L['cq'].format(_clip(step.when, 100)))}{quote}</p>")
     else:
         out.append(f"<p>{L['step_unset']}</p>")
     out.append(f"<p><b>{L['commitments']}</b></p>")
-    out.append(_capped(list(card.commitments), b, L, lambda cm: f"{L.get(cm.owner, escape(cm.owner))}{L['sep']}{escape(L['cq'].format(_clip(cm.text, b.quote_chars)))}"
-                       + (f"{L['lp']}{L['due']}{L['sep']}{escape(_due(cm, L, lang))}{L['rp']}" if cm.due or cm.due_hint else "")))
+    out.append(
+        _capped(
+            list(card.commitments),
+            b,
+            L,
+            lambda cm: (
+                f"{L.get(cm.owner, escape(cm.owner))}{L['sep']}{escape(L['cq'].format(_clip(cm.text, b.quote_chars)))}"
+                + (
+                    f"{L['lp']}{L['due']}{L['sep']}{escape(_due(cm, L, lang))}{L['rp']}"
+                    if cm.due or cm.due_hint
+                    else ""
+                )
+            ),
+        )
+    )
     out.append(f"<p><b>{L['ng']}</b></p>")
 
     def ng_line(n: Any) -> str:
@@ -211,6 +354,7 @@ def _note(card: Scorecard, rubric: Rubric, lang: str, deal_name: str, call_title
     out.append(f"<p><b>{L['deal_state']}</b></p><p>{state}</p>")
     out.append(_metrics_html(card, L))
     out.append(f"<p><b>{L['actions']}</b></p>")
+
     def action_line(a: Any) -> str:
         title, why = followup.localize_action(a.id, a.title, a.why, lang)
         return f"{escape(_clip(title, 200))}{L['lp']}{L['within'].format(h=a.due_in_hours)}{L['rp']}<br>{escape(_clip(why, 400))}"
@@ -219,7 +363,9 @@ def _note(card: Scorecard, rubric: Rubric, lang: str, deal_name: str, call_title
     mail = card.email_draft
     if mail.subject or mail.body:
         body = escape(_clip(mail.body, b.mail_chars)).replace("\n", "<br>")
-        out.append(f"<p><b>{L['mail']}</b></p><p><b>{L['subject']}{L['sep']}</b>{escape(_clip(mail.subject, 200))}<br><br>{body}</p>")
+        out.append(
+            f"<p><b>{L['mail']}</b></p><p><b>{L['subject']}{L['sep']}</b>{escape(_clip(mail.subject, 200))}<br><br>{body}</p>"
+        )
     return "".join(out)
 
 
@@ -228,14 +374,18 @@ def _metrics_html(card: Scorecard, L: dict[str, str]) -> str:
     if not m:
         return ""
     ratio = round(float(m.get("talk_ratio_rep", 0.0)) * 100)
-    lines = [f"<li>{L['talk_ratio']}{L['sep']}{ratio}%</li>",
-             f"<li>{L['longest']}{L['sep']}{round(float(m.get('longest_monologue_rep_s', 0)))}{L['seconds']}</li>",
-             f"<li>{L['questions']}{L['sep']}{int(m.get('questions_rep', 0))}{L['lp']}{int(m.get('open_questions_rep', 0))}{L['rp']}</li>"]
+    lines = [
+        f"<li>{L['talk_ratio']}{L['sep']}{ratio}%</li>",
+        f"<li>{L['longest']}{L['sep']}{round(float(m.get('longest_monologue_rep_s', 0)))}{L['seconds']}</li>",
+        f"<li>{L['questions']}{L['sep']}{int(m.get('questions_rep', 0))}{L['lp']}{int(m.get('open_questions_rep', 0))}{L['rp']}</li>",
+    ]
     note = f"<br>{L['estimated']}" if card.metrics_basis == "characters" else ""
     return f"<p><b>{L['metrics']}</b>{note}</p><ul>{''.join(lines)}</ul>"
 
 
-def render_note_html(scorecard: Scorecard, *, lang: str = "ja", rubric: Rubric, deal_name: str = "", call_title: str = "") -> str:
+def render_note_html(
+    scorecard: Scorecard, *, lang: str = "ja", rubric: Rubric, deal_name: str = "", call_title: str = ""
+) -> str:
     """The scorecard note for the CRM: escaped simple HTML, always under 60,000 characters (evidence is trimmed first)."""
     html_text = ""
     for budget in _BUDGETS:
@@ -249,14 +399,19 @@ def render_note_html(scorecard: Scorecard, *, lang: str = "ja", rubric: Rubric, 
     return f"{cut}{closing}<p>{L['truncated']}</p>"
 
 
-def render_stage_task(phase_id: str, *, rubric: Rubric, scorecard: Scorecard | None, lang: str = "ja", stage_label: str = "") -> tuple[str, str]:
+def render_stage_task(
+    phase_id: str, *, rubric: Rubric, scorecard: Scorecard | None, lang: str = "ja", stage_label: str = ""
+) -> tuple[str, str]:
     """Subject and plain-text body of the stage-entry coaching task: the phase's purpose and key checks, ticked where evidenced."""
     L = _labels(lang)
     rubric = _reader_rubric(rubric, lang)
     phase = rubric.phase(phase_id)
     label = _phase_label(phase, lang, rubric)
-    subject = (L["task_subject_stage"].format(stage=stage_label, phase=label) if stage_label
-               else L["task_subject"].format(phase=label))
+    subject = (
+        L["task_subject_stage"].format(stage=stage_label, phase=label)
+        if stage_label
+        else L["task_subject"].format(phase=label)
+    )
     lines = [f"{L['task_phase']}{L['sep']}{label}"]
     if stage_label:
         lines.append(f"{L['task_stage']}{L['sep']}{stage_label}")
@@ -279,7 +434,9 @@ def render_next_action_task(action: dict[str, Any], *, lang: str = "ja") -> tupl
     """Subject and plain-text body of a next-action task, with the reason the rep should do it."""
     L = _labels(lang)
     title = str(action.get("title") or action.get("id") or "").strip()
-    title, why = followup.localize_action(str(action.get("id") or ""), title, str(action.get("why") or "").strip(), lang)
+    title, why = followup.localize_action(
+        str(action.get("id") or ""), title, str(action.get("why") or "").strip(), lang
+    )
     prefix = "【DealCoach】" if not lang.startswith("en") else "[DealCoach] "
     lines = [title]
     if why:

@@ -14,8 +14,24 @@ from scoring.yaml_data import SLUG_RE, RubricError
 from scoring.yaml_data import YamlReader as _Reader
 from scoring.yaml_data import load_yaml as _load_yaml
 
-__all__ = ["SLUG_RE", "Check", "Item", "NgBehavior", "Phase", "Rubric", "RubricError", "Stage", "StageMap", "load_rubric",
-           "load_rubric_file", "load_stage_map", "load_stage_map_file", "parse_rubric", "parse_stage_map", "rubrics_dir"]
+__all__ = [
+    "SLUG_RE",
+    "Check",
+    "Item",
+    "NgBehavior",
+    "Phase",
+    "Rubric",
+    "RubricError",
+    "Stage",
+    "StageMap",
+    "load_rubric",
+    "load_rubric_file",
+    "load_stage_map",
+    "load_stage_map_file",
+    "parse_rubric",
+    "parse_stage_map",
+    "rubrics_dir",
+]
 _FILE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _LANG_RE = re.compile(r"^[a-z]{2}(-[A-Za-z]{2})?$")
 
@@ -134,15 +150,23 @@ def _parse_check(r: _Reader, raw: Any, path: str, item_id: str) -> Check:
     weight = float(r.get(d, "weight", path, (int, float), required=False, default=1.0))
     if weight <= 0:
         raise r.fail(f"{path}.weight", "must be greater than 0")
-    return Check(id=r.slug(d, "id", path, prefix=item_id), text=r.get(d, "text", path, str).strip(),
-                 key=r.get(d, "key", path, bool, required=False, default=False), weight=weight)
+    return Check(
+        id=r.slug(d, "id", path, prefix=item_id),
+        text=r.get(d, "text", path, str).strip(),
+        key=r.get(d, "key", path, bool, required=False, default=False),
+        weight=weight,
+    )
 
 
 def _parse_item(r: _Reader, raw: Any, path: str, phase_id: str) -> Item:
     d = r.mapping(raw, path, {"id", "label", "checks", "examples"})
     item_id = r.slug(d, "id", path, prefix=phase_id)
-    checks = tuple(_parse_check(r, c, f"{path}.checks[{i}]", item_id) for i, c in enumerate(r.list_of(d, "checks", path)))
-    return Item(id=item_id, label=r.get(d, "label", path, str).strip(), checks=checks, examples=r.strings(d, "examples", path))
+    checks = tuple(
+        _parse_check(r, c, f"{path}.checks[{i}]", item_id) for i, c in enumerate(r.list_of(d, "checks", path))
+    )
+    return Item(
+        id=item_id, label=r.get(d, "label", path, str).strip(), checks=checks, examples=r.strings(d, "examples", path)
+    )
 
 
 def _parse_phase(r: _Reader, raw: Any, path: str) -> Phase:
@@ -155,15 +179,26 @@ def _parse_phase(r: _Reader, raw: Any, path: str) -> Phase:
     weight = float(r.get(d, "weight", path, (int, float)))
     if weight < 0:
         raise r.fail(f"{path}.weight", "must not be negative")
-    items = tuple(_parse_item(r, it, f"{path}.items[{i}]", phase_id) for i, it in enumerate(r.list_of(d, "items", path)))
+    items = tuple(
+        _parse_item(r, it, f"{path}.items[{i}]", phase_id) for i, it in enumerate(r.list_of(d, "items", path))
+    )
     ngs = []
     for i, raw_ng in enumerate(r.list_of(d, "ng_behaviors", path, required=False)):
         ng_path = f"{path}.ng_behaviors[{i}]"
         nd = r.mapping(raw_ng, ng_path, {"id", "text"})
-        ngs.append(NgBehavior(id=r.slug(nd, "id", ng_path, prefix=phase_id), text=r.get(nd, "text", ng_path, str).strip()))
-    phase = Phase(id=phase_id, label=r.get(d, "label", path, str).strip(), purpose=purpose, weight=weight, items=items,
-                  ng_behaviors=tuple(ngs), examples=r.strings(d, "examples", path),
-                  label_en=r.get(d, "label_en", path, str, required=False, default="").strip())
+        ngs.append(
+            NgBehavior(id=r.slug(nd, "id", ng_path, prefix=phase_id), text=r.get(nd, "text", ng_path, str).strip())
+        )
+    phase = Phase(
+        id=phase_id,
+        label=r.get(d, "label", path, str).strip(),
+        purpose=purpose,
+        weight=weight,
+        items=items,
+        ng_behaviors=tuple(ngs),
+        examples=r.strings(d, "examples", path),
+        label_en=r.get(d, "label_en", path, str, required=False, default="").strip(),
+    )
     if not phase.key_checks:
         raise r.fail(f"{path}.items", "no check has key: true (the stage-entry checklist would be empty)")
     return phase
@@ -183,7 +218,11 @@ def parse_rubric(data: Any, filename: str) -> Rubric:
     for i, p in enumerate(phases):
         ids = [(f"phases[{i}].id", p.id)]
         ids += [(f"phases[{i}].items[{j}].id", it.id) for j, it in enumerate(p.items)]
-        ids += [(f"phases[{i}].items[{j}].checks[{k}].id", c.id) for j, it in enumerate(p.items) for k, c in enumerate(it.checks)]
+        ids += [
+            (f"phases[{i}].items[{j}].checks[{k}].id", c.id)
+            for j, it in enumerate(p.items)
+            for k, c in enumerate(it.checks)
+        ]
         ids += [(f"phases[{i}].ng_behaviors[{j}].id", n.id) for j, n in enumerate(p.ng_behaviors)]
         for where, ident in ids:
             if ident in seen:
@@ -192,10 +231,26 @@ def parse_rubric(data: Any, filename: str) -> Rubric:
     total = sum(p.weight for p in phases)
     if total <= 0:
         raise r.fail("phases", "weights must not all be zero")
-    phases = [Phase(id=p.id, label=p.label, purpose=p.purpose, weight=p.weight / total, items=p.items,
-                    ng_behaviors=p.ng_behaviors, examples=p.examples, label_en=p.label_en) for p in phases]
-    return Rubric(id=rubric_id, version=version, language=language, phases=tuple(phases),
-                  title=r.get(d, "title", "", str, required=False, default=""))
+    phases = [
+        Phase(
+            id=p.id,
+            label=p.label,
+            purpose=p.purpose,
+            weight=p.weight / total,
+            items=p.items,
+            ng_behaviors=p.ng_behaviors,
+            examples=p.examples,
+            label_en=p.label_en,
+        )
+        for p in phases
+    ]
+    return Rubric(
+        id=rubric_id,
+        version=version,
+        language=language,
+        phases=tuple(phases),
+        title=r.get(d, "title", "", str, required=False, default=""),
+    )
 
 
 def load_rubric_file(path: Path) -> Rubric:
@@ -319,8 +374,13 @@ def parse_stage_map(data: Any, filename: str) -> StageMap:
             if other.order == order:
                 raise r.fail(f"{path}.order", f"duplicate order {order} (first at stages[{j}])")
         stages.append(Stage(id=stage_id, phase=phase, order=order, labels=dict(labels), closed=closed, won=won))
-    return StageMap(provider=provider, name=r.get(d, "name", "", str), rubric=rubric_id, stages=tuple(stages),
-                    pipeline=str(r.get(d, "pipeline", "", (str, int), required=False, default="default")))
+    return StageMap(
+        provider=provider,
+        name=r.get(d, "name", "", str),
+        rubric=rubric_id,
+        stages=tuple(stages),
+        pipeline=str(r.get(d, "pipeline", "", (str, int), required=False, default="default")),
+    )
 
 
 def load_stage_map_file(path: Path) -> StageMap:

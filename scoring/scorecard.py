@@ -9,8 +9,14 @@ from typing import Any
 BANT_KEYS = ("budget", "authority", "need", "timeline")
 DEAL_STATES = ("shodan", "wadai", "botsu")
 METRIC_KEYS = (
-    "duration_s", "talk_ratio_rep", "longest_monologue_rep_s", "longest_monologue_customer_s",
-    "questions_rep", "open_questions_rep", "interactivity_per_min", "patience_s",
+    "duration_s",
+    "talk_ratio_rep",
+    "longest_monologue_rep_s",
+    "longest_monologue_customer_s",
+    "questions_rep",
+    "open_questions_rep",
+    "interactivity_per_min",
+    "patience_s",
 )
 
 
@@ -28,7 +34,7 @@ class Evidence:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Evidence":
+    def from_dict(cls, d: dict[str, Any]) -> Evidence:
         start = d.get("start_s")
         return cls(quote=str(d["quote"]), start_s=float(start) if start is not None else None)
 
@@ -43,13 +49,22 @@ class Criterion:
     advice: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "score": self.score, "evidence": [e.to_dict() for e in self.evidence], "advice": self.advice}
+        return {
+            "id": self.id,
+            "score": self.score,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "advice": self.advice,
+        }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Criterion":
+    def from_dict(cls, d: dict[str, Any]) -> Criterion:
         score = d.get("score")
-        return cls(id=str(d["id"]), score=int(score) if score is not None else None,
-                   evidence=tuple(Evidence.from_dict(e) for e in d.get("evidence") or ()), advice=str(d.get("advice") or ""))
+        return cls(
+            id=str(d["id"]),
+            score=int(score) if score is not None else None,
+            evidence=tuple(Evidence.from_dict(e) for e in d.get("evidence") or ()),
+            advice=str(d.get("advice") or ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -64,10 +79,13 @@ class PhaseScore:
         return {"id": self.id, "score": self.score, "criteria": [c.to_dict() for c in self.criteria]}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "PhaseScore":
+    def from_dict(cls, d: dict[str, Any]) -> PhaseScore:
         score = d.get("score")
-        return cls(id=str(d["id"]), score=int(score) if score is not None else None,
-                   criteria=tuple(Criterion.from_dict(c) for c in d.get("criteria") or ()))
+        return cls(
+            id=str(d["id"]),
+            score=int(score) if score is not None else None,
+            criteria=tuple(Criterion.from_dict(c) for c in d.get("criteria") or ()),
+        )
 
 
 @dataclass(frozen=True)
@@ -112,12 +130,23 @@ class Commitment:
             return None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"owner": self.owner, "text": self.text, "due": self.due, "evidence": self.evidence, "due_hint": self.due_hint}
+        return {
+            "owner": self.owner,
+            "text": self.text,
+            "due": self.due,
+            "evidence": self.evidence,
+            "due_hint": self.due_hint,
+        }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Commitment":
-        return cls(owner=str(d["owner"]), text=str(d["text"]), due=d.get("due"), evidence=str(d.get("evidence") or ""),
-                   due_hint=str(d.get("due_hint") or ""))
+    def from_dict(cls, d: dict[str, Any]) -> Commitment:
+        return cls(
+            owner=str(d["owner"]),
+            text=str(d["text"]),
+            due=d.get("due"),
+            evidence=str(d.get("evidence") or ""),
+            due_hint=str(d.get("due_hint") or ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -171,10 +200,26 @@ def _empty_bant() -> dict[str, BantItem]:
     return {k: BantItem(found=False) for k in BANT_KEYS}
 
 
-CORE_KEYS = frozenset({
-    "rubric", "rubric_version", "language", "scorer", "overall", "phases", "metrics", "bant", "next_step",
-    "commitments", "ng_behaviors", "deal_state", "next_actions", "email_draft", "rep_speaker", "metrics_basis",
-})
+CORE_KEYS = frozenset(
+    {
+        "rubric",
+        "rubric_version",
+        "language",
+        "scorer",
+        "overall",
+        "phases",
+        "metrics",
+        "bant",
+        "next_step",
+        "commitments",
+        "ng_behaviors",
+        "deal_state",
+        "next_actions",
+        "email_draft",
+        "rep_speaker",
+        "metrics_basis",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -241,7 +286,7 @@ class Scorecard:
         return core | {k: v for k, v in self.extra.items() if k not in core}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Scorecard":
+    def from_dict(cls, d: dict[str, Any]) -> Scorecard:
         """Rebuild a Scorecard from its JSON form (e.g. read back from a queue or an LLM)."""
         bant_raw = d.get("bant") or {}
         step = d.get("next_step") or {}
@@ -259,17 +304,37 @@ class Scorecard:
             overall=int(overall) if overall is not None else None,
             phases=tuple(PhaseScore.from_dict(p) for p in d.get("phases") or ()),
             metrics=dict(d.get("metrics") or {}),
-            bant={k: BantItem(found=bool((bant_raw.get(k) or {}).get("found")), evidence=str((bant_raw.get(k) or {}).get("evidence") or ""))
-                  for k in BANT_KEYS},
-            next_step=NextStep(set=bool(step.get("set")), when=str(step.get("when") or ""), evidence=str(step.get("evidence") or "")),
+            bant={
+                k: BantItem(
+                    found=bool((bant_raw.get(k) or {}).get("found")),
+                    evidence=str((bant_raw.get(k) or {}).get("evidence") or ""),
+                )
+                for k in BANT_KEYS
+            },
+            next_step=NextStep(
+                set=bool(step.get("set")), when=str(step.get("when") or ""), evidence=str(step.get("evidence") or "")
+            ),
             commitments=tuple(Commitment.from_dict(c) for c in d.get("commitments") or ()),
-            ng_behaviors=tuple(NgObservation(id=str(n["id"]), evidence=str(n.get("evidence") or "")) for n in d.get("ng_behaviors") or ()),
+            ng_behaviors=tuple(
+                NgObservation(id=str(n["id"]), evidence=str(n.get("evidence") or ""))
+                for n in d.get("ng_behaviors") or ()
+            ),
             deal_state=state,
-            next_actions=tuple(NextAction(id=str(a.get("id") or ""), title=str(a["title"]), why=str(a.get("why") or ""),
-                                          due_in_hours=int(a.get("due_in_hours") or 0)) for a in d.get("next_actions") or ()),
+            next_actions=tuple(
+                NextAction(
+                    id=str(a.get("id") or ""),
+                    title=str(a["title"]),
+                    why=str(a.get("why") or ""),
+                    due_in_hours=int(a.get("due_in_hours") or 0),
+                )
+                for a in d.get("next_actions") or ()
+            ),
             email_draft=EmailDraft(subject=str(mail.get("subject") or ""), body=str(mail.get("body") or "")),
-            rep_speaker=RepSpeaker(name=str(rep.get("name") or ""), method=str(rep.get("method") or "first_speaker"),
-                                   confidence=float(rep.get("confidence") or 0.0)),
+            rep_speaker=RepSpeaker(
+                name=str(rep.get("name") or ""),
+                method=str(rep.get("method") or "first_speaker"),
+                confidence=float(rep.get("confidence") or 0.0),
+            ),
             metrics_basis=str(d.get("metrics_basis") or "timestamps"),
             extra={k: v for k, v in d.items() if k not in CORE_KEYS},
         )

@@ -21,18 +21,30 @@ class LlmNotConfigured(RuntimeError):
     """`mode="llm"` was asked for but no LLM is configured (set OPENAI_API_KEY or OPENAI_BASE_URL)."""
 
 
-def score_call(transcript: Transcript, *, rubric: Rubric, mode: Mode = "auto", rep: str | None = None,
-               stage_phase: str | None = None, llm: LlmScorer | None = None, redact_pii: bool = True,
-               call_date: date | None = None) -> Scorecard:
+def score_call(
+    transcript: Transcript,
+    *,
+    rubric: Rubric,
+    mode: Mode = "auto",
+    rep: str | None = None,
+    stage_phase: str | None = None,
+    llm: LlmScorer | None = None,
+    redact_pii: bool = True,
+    call_date: date | None = None,
+) -> Scorecard:
     """Score one call; the offline scorecard is always computed (it is the LLM's facts and its fallback)."""
     if mode not in MODES:
         raise ValueError(f"unknown scorer mode {mode!r}; known: {', '.join(MODES)}")
     if mode == "llm" and llm is None:
-        raise LlmNotConfigured("the LLM scorer is not configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)")
+        raise LlmNotConfigured(
+            "the LLM scorer is not configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)"
+        )
     offline = score_transcript(transcript, rubric=rubric, rep=rep, stage_phase=stage_phase, call_date=call_date)
     if mode == "offline" or llm is None:
         return offline
-    return llm.score(transcript, rubric=rubric, rep=rep, stage_phase=stage_phase, offline=offline, redact_pii=redact_pii)
+    return llm.score(
+        transcript, rubric=rubric, rep=rep, stage_phase=stage_phase, offline=offline, redact_pii=redact_pii
+    )
 
 
 def mode_from_env(env: Mapping[str, str], default: Mode = "offline") -> Mode:
@@ -54,7 +66,8 @@ def llm_from_env(env: Mapping[str, str], *, cache: ScoreCache | None = None) -> 
     base_url = (env.get("OPENAI_BASE_URL") or "").strip()
     if not api_key and not base_url:
         return None
-    client = openai.OpenAI(api_key=api_key or "unused", base_url=base_url or "https://api.openai.com/v1",
-                           timeout=60, max_retries=2)
+    client = openai.OpenAI(
+        api_key=api_key or "unused", base_url=base_url or "https://api.openai.com/v1", timeout=60, max_retries=2
+    )
     model = (env.get("DEALCOACH_LLM_MODEL") or "").strip() or DEFAULT_MODEL
     return LlmScorer(client, model=model, cache=cache)

@@ -122,7 +122,9 @@ def _try_decode(raw: bytes, encoding: str) -> str:
 
 def _format_from_name(filename: str) -> str | None:
     suffix = PurePath(filename).suffix.lower() if filename else ""
-    return {".json": "json", ".vtt": "vtt", ".webvtt": "vtt", ".srt": "srt", ".txt": "text", ".text": "text"}.get(suffix)
+    return {".json": "json", ".vtt": "vtt", ".webvtt": "vtt", ".srt": "srt", ".txt": "text", ".text": "text"}.get(
+        suffix
+    )
 
 
 def _sniff(text: str) -> str:
@@ -180,7 +182,13 @@ def _json_segment(raw: Any, i: int) -> Segment:
 def _json_time(value: Any, where: str) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value < 0 or value == float("inf"):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or value != value
+        or value < 0
+        or value == float("inf")
+    ):
         raise TranscriptError(f"{where}: must be a non-negative number of seconds")
     return float(value)
 
@@ -203,7 +211,7 @@ def _parse_cues(text: str, *, vtt: bool) -> list[Segment]:
         blocks = blocks[1:]
         timing_in_header = next((i for i, line in enumerate(header_lines) if "-->" in line), None)
         if timing_in_header is not None:
-            blocks.insert(0, "\n".join(header_lines[max(timing_in_header - 1, 1):]))
+            blocks.insert(0, "\n".join(header_lines[max(timing_in_header - 1, 1) :]))
     segments: list[Segment] = []
     previous = UNKNOWN_SPEAKER
     for n, block in enumerate(blocks, start=1):
@@ -219,7 +227,7 @@ def _parse_cues(text: str, *, vtt: bool) -> list[Segment]:
         start, end = _timestamp(match["start"]), _timestamp(match["end"])
         if end < start:
             raise TranscriptError(f"{kind} cue {n}: end is before start")
-        for speaker, words in _cue_turns(lines[timing_index + 1:], previous):
+        for speaker, words in _cue_turns(lines[timing_index + 1 :], previous):
             segments.append(Segment(speaker=speaker, text=words, start=start, end=end))
             previous = speaker
     if not segments:

@@ -32,7 +32,16 @@ class YamlReader:
                 raise self.fail(f"{path}.{k}" if path else str(k), "unknown key")
         return value
 
-    def get(self, d: dict[str, Any], key: str, path: str, kind: type | tuple[type, ...], *, required: bool = True, default: Any = None) -> Any:
+    def get(
+        self,
+        d: dict[str, Any],
+        key: str,
+        path: str,
+        kind: type | tuple[type, ...],
+        *,
+        required: bool = True,
+        default: Any = None,
+    ) -> Any:
         where = f"{path}.{key}" if path else key
         if key not in d or d[key] is None:
             if required:
@@ -68,11 +77,20 @@ class YamlReader:
         return value
 
 
-_KIND_NAMES = {str: "a string", int: "a number", float: "a number", bool: "true or false", list: "a list", dict: "a mapping"}
+_KIND_NAMES = {
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "true or false",
+    list: "a list",
+    dict: "a mapping",
+}
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
-    return " or ".join(dict.fromkeys(_KIND_NAMES.get(k, k.__name__) for k in (kind if isinstance(kind, tuple) else (kind,))))
+    return " or ".join(
+        dict.fromkeys(_KIND_NAMES.get(k, k.__name__) for k in (kind if isinstance(kind, tuple) else (kind,)))
+    )
 
 
 def load_yaml(path: Path) -> Any:

@@ -12,7 +12,7 @@ import html
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import redis
@@ -74,8 +74,9 @@ def _context(event: Event) -> JobContext | None:
     if tenant is None:
         log.warning("sync.tenant.gone tenant=%s event=%s", event.tenant, event.event_id)
         return None
-    return JobContext(runtime=rt, conn=conn, tenant=tenant, crm=rt.crm(tenant), now=clock.now(),
-                      tenant_ctx=TenantContext.of(tenant))
+    return JobContext(
+        runtime=rt, conn=conn, tenant=tenant, crm=rt.crm(tenant), now=clock.now(), tenant_ctx=TenantContext.of(tenant)
+    )
 
 
 def _transcript_attachment(call: CallRef) -> Attachment | None:
@@ -125,7 +126,9 @@ def _fail_fast_if_fatal(name: str, exc: Exception) -> None:
         job = get_current_job()
         if job is not None:
             job.retries_left = 0
-        log.error("sync.job.fatal job=%s slug=%s status=%s", name, getattr(exc, "slug", "error"), getattr(exc, "status", None))
+        log.error(
+            "sync.job.fatal job=%s slug=%s status=%s", name, getattr(exc, "slug", "error"), getattr(exc, "status", None)
+        )
 
 
 @tenant_job
@@ -139,9 +142,16 @@ def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
     attachment = _transcript_attachment(call)
     speech: dict[str, Any] | None = None
     if attachment is None:
-        outcome = transcribe_call(ctx.conn, ctx.crm, call, tenant=ctx.tenant.id, settings=settings,
-                                  downloads=ctx.runtime.downloads(ctx.tenant), speech_client=ctx.runtime.speech_client(),
-                                  audio_store=ctx.runtime.audio_store())
+        outcome = transcribe_call(
+            ctx.conn,
+            ctx.crm,
+            call,
+            tenant=ctx.tenant.id,
+            settings=settings,
+            downloads=ctx.runtime.downloads(ctx.tenant),
+            speech_client=ctx.runtime.speech_client(),
+            audio_store=ctx.runtime.audio_store(),
+        )
         if outcome.transcript is None:
             log.info("sync.call.not_transcribed tenant=%s call=%s reason=%s", event.tenant, call.id, outcome.reason)
             if outcome.note:
@@ -154,8 +164,13 @@ def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
             transcript = parse_transcript(raw, filename=attachment.name or f"transcript.{attachment.extension}")
         except TranscriptError as exc:
             log.warning("sync.call.transcript_unreadable tenant=%s call=%s reason=%s", event.tenant, call.id, exc)
-            _write_problem_note(ctx, call, f"文字起こしファイルを読み取れませんでした: {exc}" if settings.language == "ja"
-                                else f"The transcript file could not be read: {exc}")
+            _write_problem_note(
+                ctx,
+                call,
+                f"文字起こしファイルを読み取れませんでした: {exc}"
+                if settings.language == "ja"
+                else f"The transcript file could not be read: {exc}",
+            )
             return {"status": "skipped", "reason": "transcript_unreadable"}
     rubric = load_rubric_or_reference(settings.rubric, transcript.language)
     stage_map = ctx.tenant_ctx.stage_map
@@ -163,31 +178,58 @@ def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
     written: dict[str, Any] = {"status": "done", "call": call.id, "deals": {}}
     for deal_id in call.deal_ids:
         deal = ctx.crm.get_deal(deal_id)
-        scorecard = score_call(transcript, rubric=rubric, mode=ctx.runtime.config.scorer_mode, rep=deal.owner_name,
-                               stage_phase=stage_map.phase_for(deal.stage),
-                               llm=ctx.runtime.llm(ctx.conn, restore_pii=settings.restore_pii_in_note),
-                               redact_pii=settings.redact_pii, call_date=call_at.date())
+        scorecard = score_call(
+            transcript,
+            rubric=rubric,
+            mode=ctx.runtime.config.scorer_mode,
+            rep=deal.owner_name,
+            stage_phase=stage_map.phase_for(deal.stage),
+            llm=ctx.runtime.llm(ctx.conn, restore_pii=settings.restore_pii_in_note),
+            redact_pii=settings.redact_pii,
+            call_date=call_at.date(),
+        )
         if speech is not None:
             scorecard = dataclasses.replace(scorecard, extra={**scorecard.extra, "speech": speech})
-        written["deals"][deal_id] = _write_call_results(ctx, deal, call, call_at, scorecard, rubric,
-                                                        transcript=transcript if speech is not None else None)
+        written["deals"][deal_id] = _write_call_results(
+            ctx, deal, call, call_at, scorecard, rubric, transcript=transcript if speech is not None else None
+        )
         card = scorecard.to_dict()
         # The transcript's length gives the end; a call logged as it ended cannot end in the future.
         ended = min(call_at + timedelta(seconds=float(card["metrics"].get("duration_s") or 0)), ctx.now)
-        record_sla_event(ctx.conn, ctx.tenant.id, deal.id, f"call-{call.id}", {
-            "kind": "call.logged", "at": call_at.isoformat(), "ended_at": ended.isoformat(), "title": call.title,
-            "commitments": card["commitments"], "bant": card["bant"], "email_draft": card["email_draft"],
-        })
+        record_sla_event(
+            ctx.conn,
+            ctx.tenant.id,
+            deal.id,
+            f"call-{call.id}",
+            {
+                "kind": "call.logged",
+                "at": call_at.isoformat(),
+                "ended_at": ended.isoformat(),
+                "title": call.title,
+                "commitments": card["commitments"],
+                "bant": card["bant"],
+                "email_draft": card["email_draft"],
+            },
+        )
         written["deals"][deal_id]["sla"] = _sla(ctx, deal)
     return written
 
 
 def _write_problem_note(ctx: JobContext, call: CallRef, message: str) -> None:
     """Tell the rep, on the deal, why a call could not be coached (once per call: the key makes it idempotent)."""
-    title = "DealCoach：通話を処理できませんでした" if ctx.tenant.settings.language == "ja" else "DealCoach: the call could not be processed"
+    title = (
+        "DealCoach：通話を処理できませんでした"
+        if ctx.tenant.settings.language == "ja"
+        else "DealCoach: the call could not be processed"
+    )
     for deal_id in call.deal_ids:
-        spec = NoteSpec(key=f"{ctx.tenant.id}/deal-{deal_id}/call-{call.id}/problem", deal_id=deal_id, call_id=call.id,
-                        title=title, body_html=f"<p><b>{html.escape(title)}</b></p><p>{html.escape(message)}</p>")
+        spec = NoteSpec(
+            key=f"{ctx.tenant.id}/deal-{deal_id}/call-{call.id}/problem",
+            deal_id=deal_id,
+            call_id=call.id,
+            title=title,
+            body_html=f"<p><b>{html.escape(title)}</b></p><p>{html.escape(message)}</p>",
+        )
         with deal_lock(ctx.conn, ctx.tenant.id, deal_id) as fence:
             Writeback(ctx.conn, ctx.crm, ctx.tenant.id, deal_id, fence=fence).upsert_note(spec)
 
@@ -205,21 +247,39 @@ def _transcript_note(ctx: JobContext, deal: Deal, call: CallRef, transcript: Tra
             lines.append("…（以下省略）" if ja else "… (truncated)")
             break
         lines.append(line)
-    return NoteSpec(key=f"{ctx.tenant.id}/deal-{deal.id}/call-{call.id}/transcript", deal_id=deal.id, call_id=call.id,
-                    title=f"{title}｜{call.title}" if call.title else title,
-                    body_html=f"<p><b>{html.escape(title)}</b></p><p>{''.join(lines)}</p>")
+    return NoteSpec(
+        key=f"{ctx.tenant.id}/deal-{deal.id}/call-{call.id}/transcript",
+        deal_id=deal.id,
+        call_id=call.id,
+        title=f"{title}｜{call.title}" if call.title else title,
+        body_html=f"<p><b>{html.escape(title)}</b></p><p>{''.join(lines)}</p>",
+    )
 
 
-def _write_call_results(ctx: JobContext, deal: Deal, call: CallRef, call_at: datetime, scorecard: Scorecard,
-                        rubric: Rubric, *, transcript: Transcript | None = None) -> dict[str, Any]:
+def _write_call_results(
+    ctx: JobContext,
+    deal: Deal,
+    call: CallRef,
+    call_at: datetime,
+    scorecard: Scorecard,
+    rubric: Rubric,
+    *,
+    transcript: Transcript | None = None,
+) -> dict[str, Any]:
     tenant, settings = ctx.tenant, ctx.tenant.settings
     base_key = f"{tenant.id}/deal-{deal.id}/call-{call.id}"
     owner = call.owner_id or deal.owner_id
     label = "DealCoach スコアカード" if settings.language == "ja" else "DealCoach scorecard"
     note = NoteSpec(
-        key=f"{base_key}/scorecard", deal_id=deal.id, call_id=call.id, owner_id=owner, timestamp=call_at,
+        key=f"{base_key}/scorecard",
+        deal_id=deal.id,
+        call_id=call.id,
+        owner_id=owner,
+        timestamp=call_at,
         title=f"{label}｜{call.title}" if call.title else label,
-        body_html=render_note_html(scorecard, lang=settings.language, rubric=rubric, deal_name=deal.name, call_title=call.title),
+        body_html=render_note_html(
+            scorecard, lang=settings.language, rubric=rubric, deal_name=deal.name, call_title=call.title
+        ),
     )
     tasks = []
     if settings.next_action_tasks:
@@ -227,11 +287,18 @@ def _write_call_results(ctx: JobContext, deal: Deal, call: CallRef, call_at: dat
             if settings.sla_enabled and _sla_owned(action["id"]):
                 continue
             subject, body = render_next_action_task(action, lang=settings.language)
-            tasks.append(TaskSpec(
-                key=f"{base_key}/next-{action['id']}", deal_id=deal.id, call_id=call.id, owner_id=owner,
-                subject=subject, body=body, due=business_due(ctx.tenant_ctx.calendar, call_at, float(action.get("due_in_hours") or 24)),
-                priority="HIGH" if float(action.get("due_in_hours") or 24) <= 24 else "MEDIUM",
-            ))
+            tasks.append(
+                TaskSpec(
+                    key=f"{base_key}/next-{action['id']}",
+                    deal_id=deal.id,
+                    call_id=call.id,
+                    owner_id=owner,
+                    subject=subject,
+                    body=body,
+                    due=business_due(ctx.tenant_ctx.calendar, call_at, float(action.get("due_in_hours") or 24)),
+                    priority="HIGH" if float(action.get("due_in_hours") or 24) <= 24 else "MEDIUM",
+                )
+            )
     state = DealState(ctx.conn, tenant.id, deal.id)
     with deal_lock(ctx.conn, tenant.id, deal.id) as fence:
         wb = Writeback(ctx.conn, ctx.crm, tenant.id, deal.id, fence=fence)
@@ -269,9 +336,11 @@ def deal_fields(scorecard: Scorecard, scored_at: datetime) -> dict[str, Any]:
     bant = card.get("bant") or {}
     return {
         "dealcoach_score": card.get("overall"),
-        "dealcoach_bant": " ".join(f"{letter}{'○' if (bant.get(k) or {}).get('found') else '×'}" for k, letter in BANT_LETTERS),
+        "dealcoach_bant": " ".join(
+            f"{letter}{'○' if (bant.get(k) or {}).get('found') else '×'}" for k, letter in BANT_LETTERS
+        ),
         "dealcoach_deal_state": card.get("deal_state"),
-        "dealcoach_last_scored_at": scored_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "dealcoach_last_scored_at": scored_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
     }
 
 
@@ -302,12 +371,19 @@ def handle_stage_change(event: Event, ctx: JobContext) -> dict[str, Any]:
     entered_at = (deal.stage_entered_at or entry.at) if entry is not None and entry.stage == deal.stage else None
     if entered_at is not None:
         kind = ("deal.closed_won" if deal.is_won else "deal.closed_lost") if deal.is_closed else "deal.stage_changed"
-        record_sla_event(ctx.conn, ctx.tenant.id, deal.id, f"stage-{deal.stage}-{_ms(entered_at)}",
-                         {"kind": kind, "at": entered_at.isoformat(), "stage": deal.stage})
+        record_sla_event(
+            ctx.conn,
+            ctx.tenant.id,
+            deal.id,
+            f"stage-{deal.stage}-{_ms(entered_at)}",
+            {"kind": kind, "at": entered_at.isoformat(), "stage": deal.stage},
+        )
     sla = _sla(ctx, deal)
     stage = named[0] if named else None
     if entered_at is None:
-        log.info("sync.stage.superseded tenant=%s deal=%s stage=%s current=%s", ctx.tenant.id, deal.id, stage, deal.stage)
+        log.info(
+            "sync.stage.superseded tenant=%s deal=%s stage=%s current=%s", ctx.tenant.id, deal.id, stage, deal.stage
+        )
         return {"status": "recorded", "stage": stage, "task": None, "sla": sla}
     stage_map = ctx.tenant_ctx.stage_map
     phase = stage_map.phase_for(deal.stage)
@@ -317,11 +393,20 @@ def handle_stage_change(event: Event, ctx: JobContext) -> dict[str, Any]:
     rubric = load_rubric_or_reference(settings.rubric, settings.language)
     latest = state.latest_scorecard()
     scorecard = Scorecard.from_dict(latest) if latest else None
-    subject, body = render_stage_task(phase, rubric=rubric, scorecard=scorecard, lang=settings.language,
-                                      stage_label=deal.stage_label or stage_map.label(deal.stage, settings.language) or deal.stage)
+    subject, body = render_stage_task(
+        phase,
+        rubric=rubric,
+        scorecard=scorecard,
+        lang=settings.language,
+        stage_label=deal.stage_label or stage_map.label(deal.stage, settings.language) or deal.stage,
+    )
     spec = TaskSpec(
-        key=f"{ctx.tenant.id}/deal-{deal.id}/stage-{deal.stage}/entered-{_ms(entered_at)}", deal_id=deal.id,
-        owner_id=deal.owner_id, subject=subject, body=body, due=business_due(ctx.tenant_ctx.calendar, entered_at, 24),
+        key=f"{ctx.tenant.id}/deal-{deal.id}/stage-{deal.stage}/entered-{_ms(entered_at)}",
+        deal_id=deal.id,
+        owner_id=deal.owner_id,
+        subject=subject,
+        body=body,
+        due=business_due(ctx.tenant_ctx.calendar, entered_at, 24),
     )
     with deal_lock(ctx.conn, ctx.tenant.id, deal.id) as fence:
         result = Writeback(ctx.conn, ctx.crm, ctx.tenant.id, deal.id, fence=fence).upsert_tasks([spec])[0]
@@ -339,8 +424,13 @@ def handle_activity(event: Event, ctx: JobContext) -> dict[str, Any]:
     results = {}
     for deal_id in deals:
         if event.object_type == "meeting":
-            record_sla_event(ctx.conn, ctx.tenant.id, deal_id, f"meeting-{event.object_id}",
-                             {"kind": "activity.logged", "type": "meeting", "at": event.occurred_at.isoformat()})
+            record_sla_event(
+                ctx.conn,
+                ctx.tenant.id,
+                deal_id,
+                f"meeting-{event.object_id}",
+                {"kind": "activity.logged", "type": "meeting", "at": event.occurred_at.isoformat()},
+            )
         results[deal_id] = _sla(ctx, ctx.crm.get_deal(deal_id))
     return {"status": "done", "deals": results}
 

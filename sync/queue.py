@@ -78,18 +78,25 @@ def enqueue_events(conn: redis.Redis, events: Sequence[Event]) -> EnqueueResult:
                 probe = conn.pipeline(transaction=False)
                 for key in keys:
                     probe.exists(key)
-                existing = {job_id for job_id, found in zip(ids, probe.execute()) if found}
+                existing = {job_id for job_id, found in zip(ids, probe.execute(), strict=False) if found}
                 pipe.multi()
                 by_queue: dict[str, list[Any]] = {}
                 for job_id in ids:
                     if job_id in existing:
                         continue
                     name, func, event = routed[job_id]
-                    by_queue.setdefault(name, []).append(Queue.prepare_data(
-                        func, args=(event.to_dict(),), job_id=job_id, retry=RETRY, result_ttl=DEDUP_TTL_S,
-                        failure_ttl=FAILURE_TTL_S, timeout=JOB_TIMEOUT_S[name],
-                        description=f"{event.kind} {event.tenant} {event.object_type} {event.object_id}",
-                    ))
+                    by_queue.setdefault(name, []).append(
+                        Queue.prepare_data(
+                            func,
+                            args=(event.to_dict(),),
+                            job_id=job_id,
+                            retry=RETRY,
+                            result_ttl=DEDUP_TTL_S,
+                            failure_ttl=FAILURE_TTL_S,
+                            timeout=JOB_TIMEOUT_S[name],
+                            description=f"{event.kind} {event.tenant} {event.object_type} {event.object_id}",
+                        )
+                    )
                 for name, datas in by_queue.items():
                     queue = queues.setdefault(name, Queue(name, connection=conn))
                     queue.enqueue_many(datas, pipeline=pipe)

@@ -58,13 +58,24 @@ def recording_attachment(call: CallRef) -> Attachment | None:
 
 def _source(call: CallRef) -> str | None:
     attachment = recording_attachment(call)
-    return f"file-{attachment.id}" if attachment else (
-        "url-" + hashlib.sha256(call.recording_url.encode()).hexdigest()[:24] if call.recording_url else None)
+    return (
+        f"file-{attachment.id}"
+        if attachment
+        else ("url-" + hashlib.sha256(call.recording_url.encode()).hexdigest()[:24] if call.recording_url else None)
+    )
 
 
-def transcribe_call(conn: redis.Redis, crm: Crm, call: CallRef, *, tenant: str, settings: TenantSettings,
-                    downloads: DownloadPolicy, speech_client: Any | None,
-                    audio_store: AudioStore | None = None) -> RecordingOutcome:
+def transcribe_call(
+    conn: redis.Redis,
+    crm: Crm,
+    call: CallRef,
+    *,
+    tenant: str,
+    settings: TenantSettings,
+    downloads: DownloadPolicy,
+    speech_client: Any | None,
+    audio_store: AudioStore | None = None,
+) -> RecordingOutcome:
     """The recording's transcript, transcribed once: re-deliveries and duplicate events reuse the cached result.
 
     A second job arriving while the first transcribes is retried later instead of paying for the audio twice.
@@ -82,8 +93,9 @@ def transcribe_call(conn: redis.Redis, crm: Crm, call: CallRef, *, tenant: str, 
         raise RetryableCrmError("recording is being transcribed by another job", retry_after=60)
     try:
         with renewed(lock, every_s=LOCK_RENEW_S):
-            outcome = _transcribe(crm, call, settings=settings, downloads=downloads, client=speech_client,
-                                  audio_store=audio_store)
+            outcome = _transcribe(
+                crm, call, settings=settings, downloads=downloads, client=speech_client, audio_store=audio_store
+            )
         if outcome.transcript is not None:
             conn.set(cache_key, json.dumps(_to_cache(outcome), ensure_ascii=False), ex=CACHE_TTL_S)
         return outcome
@@ -119,9 +131,16 @@ def renewed(lock: Lock, *, every_s: float) -> Iterator[None]:
 
 def _to_cache(outcome: RecordingOutcome) -> dict[str, Any]:
     assert outcome.transcript is not None
-    return {"speech": outcome.speech, "transcript": {"language": outcome.transcript.language, "segments": [
-        {"speaker": s.speaker, "role": s.role, "start": s.start, "end": s.end, "text": s.text}
-        for s in outcome.transcript.segments]}}
+    return {
+        "speech": outcome.speech,
+        "transcript": {
+            "language": outcome.transcript.language,
+            "segments": [
+                {"speaker": s.speaker, "role": s.role, "start": s.start, "end": s.end, "text": s.text}
+                for s in outcome.transcript.segments
+            ],
+        },
+    }
 
 
 def _from_cache(data: dict[str, Any]) -> RecordingOutcome:
@@ -129,8 +148,15 @@ def _from_cache(data: dict[str, Any]) -> RecordingOutcome:
     return RecordingOutcome(transcript=transcript, speech={**data["speech"], "cached": True})
 
 
-def _transcribe(crm: Crm, call: CallRef, *, settings: TenantSettings, downloads: DownloadPolicy,
-                client: Any | None, audio_store: AudioStore | None) -> RecordingOutcome:
+def _transcribe(
+    crm: Crm,
+    call: CallRef,
+    *,
+    settings: TenantSettings,
+    downloads: DownloadPolicy,
+    client: Any | None,
+    audio_store: AudioStore | None,
+) -> RecordingOutcome:
     """Fetch the call's recording (attachment first, else its recording URL) and transcribe it."""
     if client is None:
         return RecordingOutcome(reason="speech_not_configured")
@@ -143,8 +169,9 @@ def _transcribe(crm: Crm, call: CallRef, *, settings: TenantSettings, downloads:
             download(call.recording_url, dest, policy=dataclasses.replace(downloads, max_bytes=MAX_RECORDING_BYTES))
         else:
             return RecordingOutcome(reason="no_transcript")
-        speech = SpeechSettings.for_tenant(settings.language, phrase_hints=tuple(settings.phrase_hints),
-                                           long_audio_store=audio_store)
+        speech = SpeechSettings.for_tenant(
+            settings.language, phrase_hints=tuple(settings.phrase_hints), long_audio_store=audio_store
+        )
         try:
             result = transcribe_recording(dest, client=client, settings=speech, workdir=Path(tmp))
         except AudioError as exc:
@@ -152,7 +179,13 @@ def _transcribe(crm: Crm, call: CallRef, *, settings: TenantSettings, downloads:
             lang = "ja" if settings.language == "ja" else "en"
             return RecordingOutcome(reason=exc.slug, note=AUDIO_FAILURE_TEXT[exc.reason][lang])
     log.info("sync.recording.transcribed call=%s billed_s=%.1f mode=%s", call.id, result.billed_seconds, result.mode)
-    return RecordingOutcome(transcript=result.transcript, speech={
-        "billed_audio_s": result.billed_seconds, "duration_s": result.duration_s, "mode": result.mode,
-        "per_channel": result.per_channel, "dropped_segments": result.dropped_segments,
-    })
+    return RecordingOutcome(
+        transcript=result.transcript,
+        speech={
+            "billed_audio_s": result.billed_seconds,
+            "duration_s": result.duration_s,
+            "mode": result.mode,
+            "per_channel": result.per_channel,
+            "dropped_segments": result.dropped_segments,
+        },
+    )

@@ -41,9 +41,16 @@ def reschedule(job: Job, wait_s: float, *, reason: str) -> bool:
     root = str(job.meta.get("root_id") or job.id)
     wait_s = min(max(wait_s, 1.0), MAX_WAIT_S)
     Queue(job.origin, connection=job.connection).enqueue_in(
-        timedelta(seconds=wait_s), str(job.func_name), *job.args, job_id=f"{root}-w{waits + 1}",
-        meta={"waits": waits + 1, "root_id": root}, retry=_retries_left(job),
-        result_ttl=job.result_ttl, failure_ttl=job.failure_ttl, job_timeout=job.timeout)
+        timedelta(seconds=wait_s),
+        str(job.func_name),
+        *job.args,
+        job_id=f"{root}-w{waits + 1}",
+        meta={"waits": waits + 1, "root_id": root},
+        retry=_retries_left(job),
+        result_ttl=job.result_ttl,
+        failure_ttl=job.failure_ttl,
+        job_timeout=job.timeout,
+    )
     log.info("sync.job.rescheduled job=%s wait_s=%.0f waits=%d reason=%s", root, wait_s, waits + 1, reason)
     return True
 
@@ -52,4 +59,4 @@ def _retries_left(job: Job) -> Retry | None:
     """The retries this job had not spent yet, on the same schedule: a wait neither spends nor refills them."""
     left = int(job.retries_left or 0)
     intervals = list(job.retry_intervals or [])
-    return Retry(max=left, interval=intervals[len(intervals) - left:] or intervals) if left > 0 else None
+    return Retry(max=left, interval=intervals[len(intervals) - left :] or intervals) if left > 0 else None

@@ -121,9 +121,13 @@ class Runtime:
         addresses) and what content is taken (audio, by its leading bytes)."""
         hosts = DownloadPolicy.for_tenant(tenant.provider, extra_hosts=tenant.settings.recording_hosts).allowed_hosts
         local = self.local_download_hosts
-        return DownloadPolicy(allowed_hosts=(*hosts, *local), http_hosts=local,
-                              allowed_networks=("127.0.0.0/8", "::1/128") if local else (),
-                              sniff=sniff_format, accept=FORMATS)
+        return DownloadPolicy(
+            allowed_hosts=(*hosts, *local),
+            http_hosts=local,
+            allowed_networks=("127.0.0.0/8", "::1/128") if local else (),
+            sniff=sniff_format,
+            accept=FORMATS,
+        )
 
     def llm(self, conn: redis.Redis, *, restore_pii: bool = False) -> LlmScorer | None:
         """The LLM scorer when OPENAI_API_KEY / OPENAI_BASE_URL are set; one per PII choice."""

@@ -70,7 +70,11 @@ class DealState:
         redis.call('HSET', KEYS[1], 'scored_call_ts', ARGV[1], 'scored_call_id', ARGV[2], 'scorecard', ARGV[3])
         return 1
         """
-        return bool(self.conn.eval(lua, 1, self.key, repr(call_at.timestamp()), call_id, json.dumps(scorecard, ensure_ascii=False)))
+        return bool(
+            self.conn.eval(
+                lua, 1, self.key, repr(call_at.timestamp()), call_id, json.dumps(scorecard, ensure_ascii=False)
+            )
+        )
 
     def fields_unchanged(self, fields: dict[str, Any]) -> bool:
         """True when these deal fields are exactly the last ones written (a re-run then costs no API call)."""

@@ -23,6 +23,7 @@ from sync.sla.apply import run_sla
 
 log = logging.getLogger("dealcoach.sync.sweep")
 
+
 def sweep(conn: redis.Redis, tenant_id: str, *, now: datetime, dry_run: bool = False) -> dict[str, Any]:
     """Evaluate every open (or recently closed) deal of a tenant; with `dry_run`, report the plan and write nothing."""
     rt = runtime.current()
@@ -42,9 +43,24 @@ def sweep(conn: redis.Redis, tenant_id: str, *, now: datetime, dry_run: bool = F
             failed[deal_id] = exc.slug
             log.warning("sync.sweep.deal_failed tenant=%s deal=%s slug=%s", tenant_id, deal_id, exc.slug)
     totals = {k: sum(d["applied"][k] for d in deals) for k in ("created", "updated", "closed")}
-    log.info("sync.sweep.done tenant=%s deals=%d dry_run=%s created=%d updated=%d closed=%d failed=%d", tenant_id,
-             len(deals), dry_run, totals["created"], totals["updated"], totals["closed"], len(failed))
-    return {"tenant": tenant_id, "status": "done", "dry_run": dry_run, "deals": deals, "applied": totals, "failed": failed}
+    log.info(
+        "sync.sweep.done tenant=%s deals=%d dry_run=%s created=%d updated=%d closed=%d failed=%d",
+        tenant_id,
+        len(deals),
+        dry_run,
+        totals["created"],
+        totals["updated"],
+        totals["closed"],
+        len(failed),
+    )
+    return {
+        "tenant": tenant_id,
+        "status": "done",
+        "dry_run": dry_run,
+        "deals": deals,
+        "applied": totals,
+        "failed": failed,
+    }
 
 
 def sweep_tenant(tenant_id: str) -> dict[str, Any]:
@@ -68,8 +84,9 @@ def enqueue_sweeps() -> int:
     for tenant_id in rt.tenants(conn).list_ids():
         job_id = f"sweep-{tenant_id.replace(':', '-')}-{period}"
         try:
-            queue.enqueue(sweep_tenant, tenant_id, job_id=job_id, unique=True, result_ttl=interval * 4,
-                          job_timeout=interval)
+            queue.enqueue(
+                sweep_tenant, tenant_id, job_id=job_id, unique=True, result_ttl=interval * 4, job_timeout=interval
+            )
             queued += 1
         except DuplicateJobError:
             continue

@@ -27,9 +27,12 @@ class TenantContext:
 
     @classmethod
     def of(cls, tenant: Tenant) -> TenantContext:
-        return cls(tenant=tenant, calendar=BusinessCalendar.from_settings(settings_mapping(tenant.settings)),
-                   rules=default_sla_rules(),
-                   stage_map=load_stage_map(tenant.provider))
+        return cls(
+            tenant=tenant,
+            calendar=BusinessCalendar.from_settings(settings_mapping(tenant.settings)),
+            rules=default_sla_rules(),
+            stage_map=load_stage_map(tenant.provider),
+        )
 
     @property
     def id(self) -> str:

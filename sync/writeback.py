@@ -164,8 +164,8 @@ class Writeback:
             self.fence.check()
             with self._partial(to_create, "create"):
                 ids = self.crm.create_tasks(to_create)
-            self._remember({s.key: (tid, task_hash(s)) for s, tid in zip(to_create, ids)})
-            results.update({s.key: WriteResult(s.key, tid, "created") for s, tid in zip(to_create, ids)})
+            self._remember({s.key: (tid, task_hash(s)) for s, tid in zip(to_create, ids, strict=False)})
+            results.update({s.key: WriteResult(s.key, tid, "created") for s, tid in zip(to_create, ids, strict=False)})
         for r in results.values():
             if r.action != "unchanged":
                 self._logged(r, "task")
@@ -182,8 +182,13 @@ class Writeback:
             self.crm.close_tasks(ids)
             for key in keys:
                 if key in open_by_key:
-                    log.info("sync.task.closed tenant=%s deal=%s id=%s key=%s", self.tenant, self.deal_id,
-                             open_by_key[key].id, key)
+                    log.info(
+                        "sync.task.closed tenant=%s deal=%s id=%s key=%s",
+                        self.tenant,
+                        self.deal_id,
+                        open_by_key[key].id,
+                        key,
+                    )
         return len(ids)
 
     @contextmanager
@@ -194,10 +199,24 @@ class Writeback:
         except PartialWriteError as exc:
             hashes = {s.key: task_hash(s) for s in specs}
             self._remember({k: (i, hashes[k]) for k, i in exc.created.items() if k in hashes})
-            log.warning("sync.task.partial tenant=%s deal=%s action=%s written=%d failed=%d", self.tenant, self.deal_id,
-                        action, len(exc.created), len(exc.failed))
+            log.warning(
+                "sync.task.partial tenant=%s deal=%s action=%s written=%d failed=%d",
+                self.tenant,
+                self.deal_id,
+                action,
+                len(exc.created),
+                len(exc.failed),
+            )
             raise
 
     def _logged(self, result: WriteResult, kind: str) -> WriteResult:
-        log.info("sync.%s.%s tenant=%s deal=%s id=%s key=%s", kind, result.action, self.tenant, self.deal_id, result.id, result.key)
+        log.info(
+            "sync.%s.%s tenant=%s deal=%s id=%s key=%s",
+            kind,
+            result.action,
+            self.tenant,
+            self.deal_id,
+            result.id,
+            result.key,
+        )
         return result

@@ -23,6 +23,7 @@ DEFAULT_MAX_BODY = 1024 * 1024
 def config_from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
     """12-factor configuration; every key can be overridden by the `config` passed to `create_app`."""
     env = dict(os.environ if env is None else env)
+
     def listed(name: str) -> list[str]:
         return [s.strip() for s in env.get(name, "").split(",") if s.strip()]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, current_app, request
@@ -69,8 +69,11 @@ def is_own_change(raw: dict[str, Any]) -> bool:
     """A change DealCoach made itself (its tasks created or completed, its notes): HubSpot reports changes made
     through an app's token as changeSource INTEGRATION with that app's id as sourceId, and the receiving app's id
     is the event's appId. Reacting to them would re-evaluate a deal for nothing, or loop."""
-    return raw.get("changeSource") == "INTEGRATION" and raw.get("appId") is not None \
+    return (
+        raw.get("changeSource") == "INTEGRATION"
+        and raw.get("appId") is not None
         and str(raw.get("sourceId")) == str(raw["appId"])
+    )
 
 
 def _normalize(raw: dict[str, Any], kind: str) -> Event | None:
@@ -81,7 +84,7 @@ def _normalize(raw: dict[str, Any], kind: str) -> Event | None:
     if prop == "hs_task_status" and value != "COMPLETED":
         return None
     portal = str(raw["portalId"])
-    occurred = datetime.fromtimestamp(int(raw["occurredAt"]) / 1000, tz=timezone.utc)
+    occurred = datetime.fromtimestamp(int(raw["occurredAt"]) / 1000, tz=UTC)
     object_type = _OBJECT_TYPE_BY_ID.get(type_id or "", sub.split(".", 1)[0])
     return Event(
         kind=kind,
@@ -91,10 +94,17 @@ def _normalize(raw: dict[str, Any], kind: str) -> Event | None:
         object_id=str(raw["objectId"]),
         occurred_at=occurred,
         object_type=object_type,
-        data={k: v for k, v in {
-            "subscription_type": sub, "property_name": prop, "property_value": value,
-            "change_source": raw.get("changeSource"), "source_id": raw.get("sourceId"),
-        }.items() if v is not None},
+        data={
+            k: v
+            for k, v in {
+                "subscription_type": sub,
+                "property_name": prop,
+                "property_value": value,
+                "change_source": raw.get("changeSource"),
+                "source_id": raw.get("sourceId"),
+            }.items()
+            if v is not None
+        },
     )
 
 
@@ -124,8 +134,11 @@ def parse_hubspot(body: bytes) -> ParsedBatch:
         event = _normalize(raw, kind) if kind else None
         if event is None:
             ignored += 1
-            log.info("webhooks.hubspot.event_ignored type=%s property=%s own_change=%s", *event_key(raw)[::2],
-                     is_own_change(raw))
+            log.info(
+                "webhooks.hubspot.event_ignored type=%s property=%s own_change=%s",
+                *event_key(raw)[::2],
+                is_own_change(raw),
+            )
             continue
         events.append(event)
     return ParsedBatch(events=events, ignored=ignored)
@@ -136,7 +149,9 @@ def receive() -> Any:
     """Guard ladder: size (Flask) → signature → parse → tenants → enqueue → 200."""
     body = request.get_data(cache=True)
     secrets = current_app.config["HUBSPOT_CLIENT_SECRETS"]
-    signed = HubSpotRequest(method=request.method, uri=public_uri(request), headers=dict(request.headers.items()), body=body)
+    signed = HubSpotRequest(
+        method=request.method, uri=public_uri(request), headers=dict(request.headers.items()), body=body
+    )
     try:
         version = verify_hubspot(signed, secrets)
     except SignatureError as exc:

@@ -35,14 +35,18 @@ def metrics() -> Response:
         lines.append("dealcoach_up 0")
         return Response("\n".join(lines) + "\n", content_type="text/plain; version=0.0.4")
     lines.append("dealcoach_up 1")
-    lines += ["# HELP dealcoach_webhook_responses_total Webhook answers by endpoint and status.",
-              "# TYPE dealcoach_webhook_responses_total counter"]
+    lines += [
+        "# HELP dealcoach_webhook_responses_total Webhook answers by endpoint and status.",
+        "# TYPE dealcoach_webhook_responses_total counter",
+    ]
     for raw, value in sorted(counters.items()):
         endpoint, _, status = (raw.decode() if isinstance(raw, bytes) else raw).partition("|")
         lines.append(f'dealcoach_webhook_responses_total{{endpoint="{endpoint}",status="{status}"}} {int(value)}')
-    for metric, index, help_text in (("dealcoach_queue_jobs", 0, "Jobs waiting in a queue."),
-                                     ("dealcoach_failed_jobs", 1, "Jobs in the failed registry (kept 14 days)."),
-                                     ("dealcoach_scheduled_jobs", 2, "Jobs waiting for a retry.")):
+    for metric, index, help_text in (
+        ("dealcoach_queue_jobs", 0, "Jobs waiting in a queue."),
+        ("dealcoach_failed_jobs", 1, "Jobs in the failed registry (kept 14 days)."),
+        ("dealcoach_scheduled_jobs", 2, "Jobs waiting for a retry."),
+    ):
         lines += [f"# HELP {metric} {help_text}", f"# TYPE {metric} gauge"]
         lines += [f'{metric}{{queue="{name}"}} {values[index]}' for name, values in depth.items()]
     return Response("\n".join(lines) + "\n", content_type="text/plain; version=0.0.4")

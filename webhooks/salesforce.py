@@ -108,14 +108,29 @@ def notifications_to_events(org18: str, notifications: tuple[Notification, ...])
             log.info("webhooks.salesforce.notification_ignored sobject=%s", n.sobject_type)
             continue
         kind, object_type, object_id = found
-        data = {k: v for k, v in {
-            "property_value": n.fields.get("StageName") if object_type == "deal" else None,
-            "changed_by": _changed_by(n.fields),
-            "linked_entity_id": n.fields.get("LinkedEntityId") or n.fields.get("FirstPublishLocationId") or n.fields.get("WhatId"),
-            "sobject_type": n.sobject_type,
-        }.items() if v}
-        events.append(Event(kind=kind, tenant=tenant_id("salesforce", org18), event_id=n.id, object_id=object_id,
-                            occurred_at=_when(n.fields), object_type=object_type, data=data))
+        data = {
+            k: v
+            for k, v in {
+                "property_value": n.fields.get("StageName") if object_type == "deal" else None,
+                "changed_by": _changed_by(n.fields),
+                "linked_entity_id": n.fields.get("LinkedEntityId")
+                or n.fields.get("FirstPublishLocationId")
+                or n.fields.get("WhatId"),
+                "sobject_type": n.sobject_type,
+            }.items()
+            if v
+        }
+        events.append(
+            Event(
+                kind=kind,
+                tenant=tenant_id("salesforce", org18),
+                event_id=n.id,
+                object_id=object_id,
+                occurred_at=_when(n.fields),
+                object_type=object_type,
+                data=data,
+            )
+        )
     return events, ignored
 
 
@@ -155,8 +170,13 @@ def outbound() -> Response:
         result = queue_events(events, also_allowed=allowed | {tenant})
     except WebhookRejected as exc:
         raise SoapRejected(exc.status, exc.slug, exc.message) from exc
-    log.info("webhooks.salesforce.outbound_acked notifications=%d queued=%d duplicates=%d ignored=%d",
-             len(message.notifications), result.queued, result.duplicates, ignored + result.unrouted)
+    log.info(
+        "webhooks.salesforce.outbound_acked notifications=%d queued=%d duplicates=%d ignored=%d",
+        len(message.notifications),
+        result.queued,
+        result.duplicates,
+        ignored + result.unrouted,
+    )
     return _soap(200, ACK)
 
 
@@ -171,18 +191,43 @@ def _json_events(payload: Any) -> list[Event]:
             raise ValueError(f"event {i} is not an object")
         kind = JSON_KIND.get(str(item.get("kind")))
         org_id, event_id, object_id = item.get("orgId") or org, item.get("eventId"), item.get("objectId")
-        if kind is None or not (isinstance(org_id, str) and isinstance(event_id, str) and isinstance(object_id, str)
-                                and org_id and event_id and object_id):
+        if kind is None or not (
+            isinstance(org_id, str)
+            and isinstance(event_id, str)
+            and isinstance(object_id, str)
+            and org_id
+            and event_id
+            and object_id
+        ):
             raise ValueError(f"event {i} needs orgId, eventId, objectId and a known kind")
-        when = datetime.fromisoformat(str(item.get("occurredAt") or "").replace("Z", "+00:00")) \
-            if item.get("occurredAt") else clock.now()
+        when = (
+            datetime.fromisoformat(str(item.get("occurredAt") or "").replace("Z", "+00:00"))
+            if item.get("occurredAt")
+            else clock.now()
+        )
         if when.tzinfo is None:
             raise ValueError(f"event {i} occurredAt has no UTC offset")
         fields: dict[str, Any] = item["fields"] if isinstance(item.get("fields"), dict) else {}
-        data = {k: str(v) for k, v in {"property_value": fields.get("StageName"), "changed_by": _changed_by(fields),
-                                       "linked_entity_id": fields.get("LinkedEntityId") or fields.get("WhatId")}.items() if v}
-        events.append(Event(kind=kind[0], tenant=tenant_id("salesforce", to_18(org_id)), event_id=event_id,
-                            object_id=object_id, occurred_at=when, object_type=kind[1], data=data))
+        data = {
+            k: str(v)
+            for k, v in {
+                "property_value": fields.get("StageName"),
+                "changed_by": _changed_by(fields),
+                "linked_entity_id": fields.get("LinkedEntityId") or fields.get("WhatId"),
+            }.items()
+            if v
+        }
+        events.append(
+            Event(
+                kind=kind[0],
+                tenant=tenant_id("salesforce", to_18(org_id)),
+                event_id=event_id,
+                object_id=object_id,
+                occurred_at=when,
+                object_type=kind[1],
+                data=data,
+            )
+        )
     return events
 
 
@@ -191,11 +236,15 @@ def flow_events() -> Any:
     """Flow HTTP Callout / Apex JSON, signed `X-DealCoach-Signature: t=<unix>,v1=<hex hmac of "t.body">`."""
     body = request.get_data(cache=True)
     try:
-        verify_dealcoach(body, request.headers.get("X-DealCoach-Signature"), current_app.config["SALESFORCE_EVENTS_SECRETS"])
+        verify_dealcoach(
+            body, request.headers.get("X-DealCoach-Signature"), current_app.config["SALESFORCE_EVENTS_SECRETS"]
+        )
     except SignatureError as exc:
         raise WebhookRejected(401, f"invalid_signature.{exc.slug}", "signature verification failed") from exc
     try:
         events = _json_events(json.loads(body))
     except (UnicodeDecodeError, json.JSONDecodeError, ValueError, SalesforceIdError) as exc:
-        raise WebhookRejected(400, "malformed", str(exc) if not isinstance(exc, json.JSONDecodeError) else "body is not JSON") from exc
+        raise WebhookRejected(
+            400, "malformed", str(exc) if not isinstance(exc, json.JSONDecodeError) else "body is not JSON"
+        ) from exc
     return accept_events(events)

@@ -18,8 +18,18 @@ TOLERANCE_S = 300
 
 # HubSpot decodes exactly these escapes in the URI before hashing a v3 signature.
 _V3_URI_DECODE = {
-    "%3A": ":", "%2F": "/", "%3F": "?", "%40": "@", "%21": "!", "%24": "$",
-    "%27": "'", "%28": "(", "%29": ")", "%2A": "*", "%2C": ",", "%3B": ";",
+    "%3A": ":",
+    "%2F": "/",
+    "%3F": "?",
+    "%40": "@",
+    "%21": "!",
+    "%24": "$",
+    "%27": "'",
+    "%28": "(",
+    "%29": ")",
+    "%2A": "*",
+    "%2C": ",",
+    "%3B": ";",
 }
 
 
@@ -59,7 +69,9 @@ def sign_hubspot_v3(body: bytes, secret: str, method: str, uri: str, timestamp_m
     return base64.b64encode(hmac.new(secret.encode(), message, hashlib.sha256).digest()).decode()
 
 
-def hubspot_v3_headers(body: bytes, secret: str, uri: str, *, method: str = "POST", now: float | None = None) -> dict[str, str]:
+def hubspot_v3_headers(
+    body: bytes, secret: str, uri: str, *, method: str = "POST", now: float | None = None
+) -> dict[str, str]:
     """Headers HubSpot would send with `body`; used by the sandbox and by tests."""
     ts = int((time.time() if now is None else now) * 1000)
     return {

@@ -47,5 +47,9 @@ def partial_write(what: str, total: int, created: Mapping[str, str], failed: Map
     """The error jobs get when some records of a batch were written and others not; retryable only if every
     refusal is of a kind a retry can fix."""
     retryable = all(reason.split(":", 1)[0] in RETRYABLE_CATEGORIES for reason in failed.values())
-    return PartialWriteError(f"HubSpot refused {len(failed)} of {total} {what}: {next(iter(failed.values()))}",
-                             created=created, failed=failed, retryable=retryable)
+    return PartialWriteError(
+        f"HubSpot refused {len(failed)} of {total} {what}: {next(iter(failed.values()))}",
+        created=created,
+        failed=failed,
+        retryable=retryable,
+    )

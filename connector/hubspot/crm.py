@@ -47,9 +47,24 @@ BATCH_LIMIT = 100
 TIMEOUT = (5, 30)
 NOTE_TO_DEAL, TASK_TO_DEAL = 214, 216
 KEY_PROPERTY = "dealcoach_key"
-DEAL_PROPERTIES = ["dealname", "dealstage", "pipeline", "amount", "hubspot_owner_id", "notes_last_updated", "hs_is_closed",
-                   "createdate"]
-CALL_PROPERTIES = ["hs_call_title", "hs_timestamp", "hubspot_owner_id", "hs_attachment_ids", "hs_call_recording_url", "hs_call_body"]
+DEAL_PROPERTIES = [
+    "dealname",
+    "dealstage",
+    "pipeline",
+    "amount",
+    "hubspot_owner_id",
+    "notes_last_updated",
+    "hs_is_closed",
+    "createdate",
+]
+CALL_PROPERTIES = [
+    "hs_call_title",
+    "hs_timestamp",
+    "hubspot_owner_id",
+    "hs_attachment_ids",
+    "hs_call_recording_url",
+    "hs_call_body",
+]
 _BODY_PROPERTY = {"notes": "hs_note_body", "tasks": "hs_task_body"}
 CACHE_TTL_S = 300
 NO_RETRY = Retry(total=0, connect=0, read=0, redirect=0, status=0, raise_on_status=False)
@@ -60,8 +75,15 @@ class HubSpotCrm:
 
     provider = "hubspot"
 
-    def __init__(self, *, access_token: str, api_base: str = DEFAULT_API_BASE, portal_id: str | None = None,
-                 budget: ApiBudget | None = None, downloads: DownloadPolicy | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        access_token: str,
+        api_base: str = DEFAULT_API_BASE,
+        portal_id: str | None = None,
+        budget: ApiBudget | None = None,
+        downloads: DownloadPolicy | None = None,
+    ) -> None:
         self.api_base = api_base.rstrip("/")
         self.portal_id = portal_id
         # urllib3's default Retry sleeps through Retry-After on 429/503 for idempotent methods; retries belong
@@ -87,7 +109,9 @@ class HubSpotCrm:
                 status = getattr(exc, "status", None)
                 if isinstance(status, int) and status > 0:
                     self.budget.observe(getattr(exc, "headers", None))
-                    raise classify_status(status, getattr(exc, "headers", None), f"HubSpot {status}: {_reason(exc)}") from exc
+                    raise classify_status(
+                        status, getattr(exc, "headers", None), f"HubSpot {status}: {_reason(exc)}"
+                    ) from exc
                 if is_transport_error(exc):
                     raise RetryableCrmError(f"HubSpot unreachable: {type(exc).__name__}") from exc
                 raise
@@ -117,10 +141,17 @@ class HubSpotCrm:
         owner_id = p.get("hubspot_owner_id") or None
         amount = p.get("amount")
         return Deal(
-            id=str(obj.id), name=p.get("dealname") or "", stage=stage, pipeline=pipeline, owner_id=owner_id,
-            owner_name=self._owner_name(owner_id), amount=float(amount) if amount else None,
-            is_closed=meta.get("isClosed") == "true", is_won=meta.get("isClosed") == "true" and meta.get("probability") == "1.0",
-            stage_label=meta.get("label"), last_activity_at=parse_time(p.get("notes_last_updated")),
+            id=str(obj.id),
+            name=p.get("dealname") or "",
+            stage=stage,
+            pipeline=pipeline,
+            owner_id=owner_id,
+            owner_name=self._owner_name(owner_id),
+            amount=float(amount) if amount else None,
+            is_closed=meta.get("isClosed") == "true",
+            is_won=meta.get("isClosed") == "true" and meta.get("probability") == "1.0",
+            stage_label=meta.get("label"),
+            last_activity_at=parse_time(p.get("notes_last_updated")),
             created_at=parse_time(p.get("createdate")),
         )
 
@@ -142,16 +173,26 @@ class HubSpotCrm:
         return self._cache.get(f"owner:{owner_id}", load)
 
     def get_call(self, call_id: str, *, object_type: str = "call") -> CallRef:
-        obj = self._call(self._objects.basic_api.get_by_id_with_http_info, "calls", call_id,
-                         properties=CALL_PROPERTIES, associations=["deals"])
+        obj = self._call(
+            self._objects.basic_api.get_by_id_with_http_info,
+            "calls",
+            call_id,
+            properties=CALL_PROPERTIES,
+            associations=["deals"],
+        )
         p = obj.properties or {}
         deals = (obj.associations or {}).get("deals")
         deal_ids = tuple(dict.fromkeys(str(a.id) for a in (deals.results if deals else [])))
         file_ids = [f for f in (p.get("hs_attachment_ids") or "").split(";") if f.strip()]
         return CallRef(
-            id=str(obj.id), deal_ids=deal_ids, title=p.get("hs_call_title") or "", occurred_at=parse_time(p.get("hs_timestamp")),
-            owner_id=p.get("hubspot_owner_id") or None, attachments=tuple(self._attachment(f.strip()) for f in file_ids),
-            recording_url=p.get("hs_call_recording_url") or None, body=p.get("hs_call_body") or "",
+            id=str(obj.id),
+            deal_ids=deal_ids,
+            title=p.get("hs_call_title") or "",
+            occurred_at=parse_time(p.get("hs_timestamp")),
+            owner_id=p.get("hubspot_owner_id") or None,
+            attachments=tuple(self._attachment(f.strip()) for f in file_ids),
+            recording_url=p.get("hs_call_recording_url") or None,
+            body=p.get("hs_call_body") or "",
         )
 
     def _attachment(self, file_id: str) -> Attachment:
@@ -175,15 +216,22 @@ class HubSpotCrm:
             kwargs: dict[str, Any] = {"limit": 500}
             if after:
                 kwargs["after"] = after
-            page = self._call(self.client.crm.associations.v4.basic_api.get_page_with_http_info,
-                              "deals", deal_id, object_type, **kwargs)
+            page = self._call(
+                self.client.crm.associations.v4.basic_api.get_page_with_http_info,
+                "deals",
+                deal_id,
+                object_type,
+                **kwargs,
+            )
             ids.extend(str(r.to_object_id) for r in page.results)
             after = page.paging.next.after if page.paging and page.paging.next else None
             if not after:
                 break
         rows: list[dict[str, Any]] = []
         for chunk in chunks(ids, BATCH_LIMIT):
-            batch = BatchReadInputSimplePublicObjectId(properties=properties, inputs=[SimplePublicObjectId(id=i) for i in chunk])
+            batch = BatchReadInputSimplePublicObjectId(
+                properties=properties, inputs=[SimplePublicObjectId(id=i) for i in chunk]
+            )
             resp = self._call(self._objects.batch_api.read_with_http_info, object_type, batch)
             rows.extend({"id": str(obj.id), **(obj.properties or {})} for obj in resp.results)
         return rows
@@ -201,13 +249,22 @@ class HubSpotCrm:
         """Scan the deal's associated notes or tasks for DealCoach keys (associations are immediate; search lags)."""
         object_type = f"{kind}s"
         has_key = KEY_PROPERTY in self._property_names(object_type)
-        props = [_BODY_PROPERTY[object_type], "hs_task_status", "hs_task_subject", "hs_timestamp"] + ([KEY_PROPERTY] if has_key else [])
+        props = [_BODY_PROPERTY[object_type], "hs_task_status", "hs_task_subject", "hs_timestamp"] + (
+            [KEY_PROPERTY] if has_key else []
+        )
         found = []
         for row in self._associated(deal_id, object_type, props):
             key = self._key_of(object_type, row)
             if key:
-                found.append(MarkedRecord(key=key, id=row["id"], status=row.get("hs_task_status"),
-                                          due=parse_time(row.get("hs_timestamp")), subject=row.get("hs_task_subject")))
+                found.append(
+                    MarkedRecord(
+                        key=key,
+                        id=row["id"],
+                        status=row.get("hs_task_status"),
+                        due=parse_time(row.get("hs_timestamp")),
+                        subject=row.get("hs_task_subject"),
+                    )
+                )
         return found
 
     def list_activities(self, *, deal_id: str) -> list[ActivityRef]:
@@ -215,14 +272,28 @@ class HubSpotCrm:
         out: list[ActivityRef] = []
         for row in self._associated(deal_id, "emails", ["hs_timestamp", "hs_email_subject", "hs_email_direction"]):
             direction: Literal["in", "out"] = "in" if row.get("hs_email_direction") == "INCOMING_EMAIL" else "out"
-            out.append(ActivityRef(type="email", at=parse_time(row.get("hs_timestamp")) or EPOCH,
-                                   subject=row.get("hs_email_subject") or "", direction=direction))
+            out.append(
+                ActivityRef(
+                    type="email",
+                    at=parse_time(row.get("hs_timestamp")) or EPOCH,
+                    subject=row.get("hs_email_subject") or "",
+                    direction=direction,
+                )
+            )
         for row in self._associated(deal_id, "meetings", ["hs_timestamp", "hs_meeting_title"]):
-            out.append(ActivityRef(type="meeting", at=parse_time(row.get("hs_timestamp")) or EPOCH,
-                                   subject=row.get("hs_meeting_title") or ""))
+            out.append(
+                ActivityRef(
+                    type="meeting",
+                    at=parse_time(row.get("hs_timestamp")) or EPOCH,
+                    subject=row.get("hs_meeting_title") or "",
+                )
+            )
         for row in self._associated(deal_id, "calls", ["hs_timestamp", "hs_call_title"]):
-            out.append(ActivityRef(type="call", at=parse_time(row.get("hs_timestamp")) or EPOCH,
-                                   subject=row.get("hs_call_title") or ""))
+            out.append(
+                ActivityRef(
+                    type="call", at=parse_time(row.get("hs_timestamp")) or EPOCH, subject=row.get("hs_call_title") or ""
+                )
+            )
         task_props = ["hs_task_status", "hs_task_subject", "hs_task_completion_date", "hs_timestamp", "hs_task_body"]
         if KEY_PROPERTY in self._property_names("tasks"):
             task_props.append(KEY_PROPERTY)
@@ -233,8 +304,9 @@ class HubSpotCrm:
         return sorted(out, key=lambda a: a.at)
 
     def deals_of(self, object_type: str, object_id: str) -> tuple[str, ...]:
-        obj = self._call(self._objects.basic_api.get_by_id_with_http_info, f"{object_type}s", object_id,
-                         associations=["deals"])
+        obj = self._call(
+            self._objects.basic_api.get_by_id_with_http_info, f"{object_type}s", object_id, associations=["deals"]
+        )
         deals = (obj.associations or {}).get("deals")
         return tuple(dict.fromkeys(str(a.id) for a in (deals.results if deals else [])))
 
@@ -246,23 +318,30 @@ class HubSpotCrm:
         """Open deals plus deals closed in the last 400 days, via search (two OR-ed filter groups), read past
         HubSpot's 10,000-result cap with a moving id filter (`connector.hubspot.paging`)."""
         since = str(int((clock.now().timestamp() - 400 * 86400) * 1000))
-        groups = [[{"propertyName": "hs_is_closed", "operator": "EQ", "value": "false"}],
-                  [{"propertyName": "closedate", "operator": "GTE", "value": since}]]
+        groups = [
+            [{"propertyName": "hs_is_closed", "operator": "EQ", "value": "false"}],
+            [{"propertyName": "closedate", "operator": "GTE", "value": since}],
+        ]
 
         def search(body: dict[str, Any]) -> Any:
-            return self._call(self._objects.search_api.do_search_with_http_info, "deals",
-                              PublicObjectSearchRequest(**body))
+            return self._call(
+                self._objects.search_api.do_search_with_http_info, "deals", PublicObjectSearchRequest(**body)
+            )
 
         return search_all_ids(search, groups, properties=["dealstage"])
 
     # -- writes ---------------------------------------------------------------------------------
 
     def create_note(self, spec: NoteSpec) -> str:
-        props = self._with_key("notes", spec.key, {
-            "hs_timestamp": iso_ms(spec.timestamp),
-            "hs_note_body": with_marker(spec.body_html, spec.key, html=True),
-            **({"hubspot_owner_id": spec.owner_id} if spec.owner_id else {}),
-        })
+        props = self._with_key(
+            "notes",
+            spec.key,
+            {
+                "hs_timestamp": iso_ms(spec.timestamp),
+                "hs_note_body": with_marker(spec.body_html, spec.key, html=True),
+                **({"hubspot_owner_id": spec.owner_id} if spec.owner_id else {}),
+            },
+        )
         body = SimplePublicObjectInputForCreate(properties=props, associations=[_assoc(spec.deal_id, NOTE_TO_DEAL)])
         # Only the deal link: HubSpot defines no note↔call association type (activities associate to records), so
         # a note→call link would be refused; the note names the call in its title and key instead.
@@ -278,11 +357,20 @@ class HubSpotCrm:
         written: dict[str, str] = {}
         refused: dict[str, str] = {}
         for chunk in chunks(list(specs), BATCH_LIMIT):
-            inputs = [SimplePublicObjectBatchInputForCreate(properties=self._task_props(s, create=True),
-                                                            associations=[_assoc(s.deal_id, TASK_TO_DEAL)],
-                                                            object_write_trace_id=s.key) for s in chunk]
-            resp = self._call(self._objects.batch_api.create_with_http_info, "tasks",
-                              BatchInputSimplePublicObjectBatchInputForCreate(inputs=inputs), write=True)
+            inputs = [
+                SimplePublicObjectBatchInputForCreate(
+                    properties=self._task_props(s, create=True),
+                    associations=[_assoc(s.deal_id, TASK_TO_DEAL)],
+                    object_write_trace_id=s.key,
+                )
+                for s in chunk
+            ]
+            resp = self._call(
+                self._objects.batch_api.create_with_http_info,
+                "tasks",
+                BatchInputSimplePublicObjectBatchInputForCreate(inputs=inputs),
+                write=True,
+            )
             ok, bad = read_batch(resp, self._created_key)
             written.update(ok)
             refused.update(bad)
@@ -304,10 +392,15 @@ class HubSpotCrm:
         written: dict[str, str] = {}
         refused: dict[str, str] = {}
         for chunk in chunks(list(props_by_id), BATCH_LIMIT):
-            inputs = [SimplePublicObjectBatchInput(id=i, properties=props_by_id[i], object_write_trace_id=i)
-                      for i in chunk]
-            resp = self._call(self._objects.batch_api.update_with_http_info, "tasks",
-                              BatchInputSimplePublicObjectBatchInput(inputs=inputs), write=True)
+            inputs = [
+                SimplePublicObjectBatchInput(id=i, properties=props_by_id[i], object_write_trace_id=i) for i in chunk
+            ]
+            resp = self._call(
+                self._objects.batch_api.update_with_http_info,
+                "tasks",
+                BatchInputSimplePublicObjectBatchInput(inputs=inputs),
+                write=True,
+            )
             ok, bad = read_batch(resp, lambda obj: obj.object_write_trace_id or str(obj.id))
             written.update(ok)
             refused.update(bad)
@@ -318,9 +411,12 @@ class HubSpotCrm:
         """Update tasks by id; a task HubSpot refused raises PartialWriteError keyed by the TaskSpec key."""
         written, refused = self._batch_update({i: self._task_props(s, create=False) for i, s in updates.items()})
         if refused:
-            raise partial_write("task update(s)", len(updates),
-                                {updates[i].key: i for i in written if i in updates and i not in refused},
-                                {updates[i].key if i in updates else i: r for i, r in refused.items()})
+            raise partial_write(
+                "task update(s)",
+                len(updates),
+                {updates[i].key: i for i in written if i in updates and i not in refused},
+                {updates[i].key if i in updates else i: r for i, r in refused.items()},
+            )
 
     def _task_props(self, spec: TaskSpec, *, create: bool) -> dict[str, str]:
         props = {
@@ -344,8 +440,9 @@ class HubSpotCrm:
         """Complete tasks by id; one HubSpot refused (missing, archived, invalid) raises PartialWriteError by id."""
         written, refused = self._batch_update({i: {"hs_task_status": "COMPLETED"} for i in dict.fromkeys(task_ids)})
         if refused:
-            raise partial_write("task close(s)", len(written) + len(refused),
-                                {i: i for i in written if i not in refused}, refused)
+            raise partial_write(
+                "task close(s)", len(written) + len(refused), {i: i for i in written if i not in refused}, refused
+            )
 
     def update_deal(self, deal_id: str, fields: Mapping[str, Any]) -> list[str]:
         existing = self._property_names("deals")
@@ -354,8 +451,13 @@ class HubSpotCrm:
         if skipped:
             log.info("crm.hubspot.deal_properties_missing deal=%s missing=%s", deal_id, ",".join(skipped))
         if writable:
-            self._call(self._objects.basic_api.update_with_http_info, "deals", deal_id,
-                       SimplePublicObjectInput(properties=writable), write=True)
+            self._call(
+                self._objects.basic_api.update_with_http_info,
+                "deals",
+                deal_id,
+                SimplePublicObjectInput(properties=writable),
+                write=True,
+            )
         return sorted(writable)
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def iso_ms(dt: datetime) -> str:
     """`2026-11-24T01:00:00.000Z`, the form HubSpot stores datetime properties in."""
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -17,5 +17,5 @@ def parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
     if value.isdigit():
-        return datetime.fromtimestamp(int(value) / 1000, tz=timezone.utc)
+        return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
     return datetime.fromisoformat(value.replace("Z", "+00:00"))

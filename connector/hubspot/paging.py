@@ -18,8 +18,12 @@ PAGE_SIZE = 200
 MAX_FILTERS_PER_GROUP = 10
 
 
-def search_all_ids(search: Callable[[dict[str, Any]], Any], groups: Sequence[Sequence[dict[str, Any]]],
-                   *, properties: Sequence[str] = ()) -> list[str]:
+def search_all_ids(
+    search: Callable[[dict[str, Any]], Any],
+    groups: Sequence[Sequence[dict[str, Any]]],
+    *,
+    properties: Sequence[str] = (),
+) -> list[str]:
     """Ids of every record matching the OR-ed `groups` (lists of filter dicts), each once, in id order.
 
     `search` sends one search request body (SDK field names: filter_groups, sorts, properties, limit) and returns
@@ -31,9 +35,12 @@ def search_all_ids(search: Callable[[dict[str, Any]], Any], groups: Sequence[Seq
     while True:
         bound = [{"propertyName": "hs_object_id", "operator": "GT", "value": ids[-1]}] if ids else []
         filter_groups = [{"filters": [*g, *bound]} for g in groups] or ([{"filters": bound}] if bound else [])
-        body = {"filter_groups": filter_groups,
-                "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
-                "properties": list(properties), "limit": PAGE_SIZE}
+        body = {
+            "filter_groups": filter_groups,
+            "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+            "properties": list(properties),
+            "limit": PAGE_SIZE,
+        }
         page = search(body)
         ids.extend(str(r.id) for r in page.results)
         if not page.results or not (page.paging and page.paging.next):

@@ -35,7 +35,7 @@ class SalesforceAuth:
     user_id: str = ""
 
     @classmethod
-    def from_credentials(cls, creds: dict[str, str]) -> "SalesforceAuth":
+    def from_credentials(cls, creds: dict[str, str]) -> SalesforceAuth:
         known = {k: v for k, v in creds.items() if k in cls.__dataclass_fields__}
         return cls(**known)
 
@@ -54,8 +54,14 @@ class SalesforceAuth:
     def connect(self, session: requests.Session, version: str) -> Salesforce:
         """A client for the current session; refresh-token tenants without a session get one first."""
         if self.mode == "jwt":
-            return Salesforce(username=self.username, consumer_key=self.consumer_key, privatekey=self.private_key,
-                              domain=self.domain, session=session, version=version)
+            return Salesforce(
+                username=self.username,
+                consumer_key=self.consumer_key,
+                privatekey=self.private_key,
+                domain=self.domain,
+                session=session,
+                version=version,
+            )
         if self.mode == "refresh_token" and not self.session_id:
             return self.refresh(session, version)
         if not (self.instance_url and self.session_id):
@@ -69,18 +75,28 @@ class SalesforceAuth:
         if self.mode != "refresh_token":
             raise CrmAuthError("session expired and this tenant has no refresh token")
         try:
-            resp = session.post(self.token_url, timeout=(5, 30), data={
-                "grant_type": "refresh_token", "refresh_token": self.refresh_token,
-                "client_id": self.consumer_key, "client_secret": self.consumer_secret,
-            })
+            resp = session.post(
+                self.token_url,
+                timeout=(5, 30),
+                data={
+                    "grant_type": "refresh_token",
+                    "refresh_token": self.refresh_token,
+                    "client_id": self.consumer_key,
+                    "client_secret": self.consumer_secret,
+                },
+            )
         except requests.RequestException as exc:
             raise RetryableCrmError(f"Salesforce token endpoint unreachable: {type(exc).__name__}") from exc
-        body: dict[str, Any] = resp.json() if resp.headers.get("Content-Type", "").startswith("application/json") else {}
+        body: dict[str, Any] = (
+            resp.json() if resp.headers.get("Content-Type", "").startswith("application/json") else {}
+        )
         if resp.status_code >= 500:
             raise RetryableCrmError(f"Salesforce token endpoint {resp.status_code}", status=resp.status_code)
         if resp.status_code != 200 or "access_token" not in body:
-            raise CrmAuthError(f"refresh token refused ({body.get('error', resp.status_code)}): reconnect the org",
-                               status=resp.status_code)
+            raise CrmAuthError(
+                f"refresh token refused ({body.get('error', resp.status_code)}): reconnect the org",
+                status=resp.status_code,
+            )
         self.session_id = body["access_token"]
         self.instance_url = body.get("instance_url") or self.instance_url
         # `id` is the identity URL, https://login.salesforce.com/id/<org id>/<user id>.

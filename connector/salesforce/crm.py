@@ -11,7 +11,7 @@ import functools
 import logging
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any, cast
@@ -25,7 +25,7 @@ from simple_salesforce.util import exception_handler
 from connector.base import FatalCrmError, PartialWriteError, RetryableCrmError
 from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, is_transport_error
 from connector.marker import find_marker, with_marker
-from connector.models import ActivityRef, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
+from connector.models import ActivityRef, ActivityType, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
 from connector.salesforce.auth import SalesforceAuth
 from connector.salesforce.errors import classify_salesforce
 from connector.salesforce.ids import SalesforceIdError, key_prefix, to_18
@@ -38,8 +38,12 @@ API_VERSION = "62.0"
 COLLECTION_LIMIT = 200
 TIMEOUT = (5, 60)
 KEY_FIELD = "DealCoach_Key__c"
-DEAL_FIELDS = {"dealcoach_score": "DealCoach_Score__c", "dealcoach_bant": "DealCoach_BANT__c",
-               "dealcoach_deal_state": "DealCoach_Deal_State__c", "dealcoach_last_scored_at": "DealCoach_Last_Scored_At__c"}
+DEAL_FIELDS = {
+    "dealcoach_score": "DealCoach_Score__c",
+    "dealcoach_bant": "DealCoach_BANT__c",
+    "dealcoach_deal_state": "DealCoach_Deal_State__c",
+    "dealcoach_last_scored_at": "DealCoach_Last_Scored_At__c",
+}
 PRIORITY = {"HIGH": "High", "MEDIUM": "Normal", "LOW": "Low"}
 CACHE_TTL_S = 300
 OPPORTUNITY, TASK = "006", "00T"
@@ -71,8 +75,16 @@ class SalesforceCrm:
 
     provider = "salesforce"
 
-    def __init__(self, *, auth: SalesforceAuth, tenant: str = "", tz: str = "Asia/Tokyo", language: str = "ja",
-                 session: requests.Session | None = None, budget: ApiBudget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        auth: SalesforceAuth,
+        tenant: str = "",
+        tz: str = "Asia/Tokyo",
+        language: str = "ja",
+        session: requests.Session | None = None,
+        budget: ApiBudget | None = None,
+    ) -> None:
         self.auth, self.tenant, self.tz, self.language = auth, tenant, ZoneInfo(tz), language
         self.session = session or requests.Session()
         self.budget = budget or ApiBudget()
@@ -123,9 +135,13 @@ class SalesforceCrm:
         updateable: false`, and writing it fails the whole record with INVALID_FIELD_FOR_INSERT_UPDATE.
         https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
         """
-        return self._cache.get(f"describe:{sobject}", lambda: {
-            f["name"]: (bool(f.get("createable")), bool(f.get("updateable")))
-            for f in self._call(lambda sf: getattr(sf, sobject).describe())["fields"]})
+        return self._cache.get(
+            f"describe:{sobject}",
+            lambda: {
+                f["name"]: (bool(f.get("createable")), bool(f.get("updateable")))
+                for f in self._call(lambda sf: getattr(sf, sobject).describe())["fields"]
+            },
+        )
 
     def _fields(self, sobject: str) -> frozenset[str]:
         """Field names of an sObject: custom fields are read only if they exist."""
@@ -134,10 +150,19 @@ class SalesforceCrm:
     def _writable(self, sobject: str, record: dict[str, Any], *, create: bool) -> dict[str, Any]:
         """`record` without the fields this user may not set (createable for inserts, updateable for updates)."""
         access = self._describe(sobject)
-        kept = {k: v for k, v in record.items() if k in ("attributes", "id") or access.get(k, (False, False))[0 if create else 1]}
+        kept = {
+            k: v
+            for k, v in record.items()
+            if k in ("attributes", "id") or access.get(k, (False, False))[0 if create else 1]
+        }
         dropped = sorted(set(record) - set(kept))
         if dropped:
-            log.info("crm.salesforce.fields_not_writable tenant=%s sobject=%s fields=%s", self.tenant, sobject, ",".join(dropped))
+            log.info(
+                "crm.salesforce.fields_not_writable tenant=%s sobject=%s fields=%s",
+                self.tenant,
+                sobject,
+                ",".join(dropped),
+            )
         return kept
 
     def _query(self, soql: str) -> list[dict[str, Any]]:
@@ -149,17 +174,27 @@ class SalesforceCrm:
         opp = self._call(lambda sf: sobject(sf, "Opportunity").get(to_18(deal_id)))
         owner = opp.get("OwnerId")
         return Deal(
-            id=opp["Id"], name=opp.get("Name") or "", stage=opp.get("StageName") or "", pipeline=None,
-            owner_id=owner, owner_name=self._user_name(owner), amount=opp.get("Amount"),
-            is_closed=bool(opp.get("IsClosed")), is_won=bool(opp.get("IsWon")), stage_label=opp.get("StageName"),
+            id=opp["Id"],
+            name=opp.get("Name") or "",
+            stage=opp.get("StageName") or "",
+            pipeline=None,
+            owner_id=owner,
+            owner_name=self._user_name(owner),
+            amount=opp.get("Amount"),
+            is_closed=bool(opp.get("IsClosed")),
+            is_won=bool(opp.get("IsWon")),
+            stage_label=opp.get("StageName"),
             last_activity_at=_date(opp.get("LastActivityDate") and f"{opp['LastActivityDate']}T00:00:00+00:00"),
-            created_at=_date(opp.get("CreatedDate")), stage_entered_at=self._stage_entered_at(opp["Id"], opp.get("StageName")),
+            created_at=_date(opp.get("CreatedDate")),
+            stage_entered_at=self._stage_entered_at(opp["Id"], opp.get("StageName")),
         )
 
     def _stage_entered_at(self, opp_id: str, stage: str | None) -> datetime | None:
         """The start of the current run of `stage` in OpportunityHistory (a move back and forth starts a new run)."""
-        rows = self._query(f"SELECT StageName, CreatedDate FROM OpportunityHistory WHERE OpportunityId = '{to_18(opp_id)}' "
-                           "ORDER BY CreatedDate DESC")
+        rows = self._query(
+            f"SELECT StageName, CreatedDate FROM OpportunityHistory WHERE OpportunityId = '{to_18(opp_id)}' "
+            "ORDER BY CreatedDate DESC"
+        )
         entered = None
         for row in rows:
             if row.get("StageName") != stage:
@@ -170,7 +205,9 @@ class SalesforceCrm:
     def _user_name(self, user_id: str | None) -> str | None:
         if not user_id or key_prefix(user_id) != "005":
             return None
-        return self._cache.get(f"user:{user_id}", lambda: self._call(lambda sf: sobject(sf, "User").get(user_id)).get("Name"))
+        return self._cache.get(
+            f"user:{user_id}", lambda: self._call(lambda sf: sobject(sf, "User").get(user_id)).get("Name")
+        )
 
     def get_call(self, call_id: str, *, object_type: str = "task") -> CallRef:
         """A call Task with its files; or a file (version or document) and the deals it is linked to."""
@@ -182,13 +219,21 @@ class SalesforceCrm:
             duration = float(task.get("CallDurationInSeconds") or 0)
             # A call Task is logged when the call ends: its start is that moment minus the call's duration.
             started = logged - timedelta(seconds=duration) if logged else None
-            return CallRef(id=task["Id"], deal_ids=deals, title=task.get("Subject") or "", owner_id=task.get("OwnerId"),
-                           occurred_at=started,
-                           attachments=tuple(self._files_on(task["Id"])), body=task.get("Description") or "")
+            return CallRef(
+                id=task["Id"],
+                deal_ids=deals,
+                title=task.get("Subject") or "",
+                owner_id=task.get("OwnerId"),
+                occurred_at=started,
+                attachments=tuple(self._files_on(task["Id"])),
+                body=task.get("Description") or "",
+            )
         document_id = call_id
         if key_prefix(call_id) == "068":
             document_id = self._call(lambda sf: sobject(sf, "ContentVersion").get(to_18(call_id)))["ContentDocumentId"]
-        links = self._query(f"SELECT LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = '{to_18(document_id)}'")
+        links = self._query(
+            f"SELECT LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = '{to_18(document_id)}'"
+        )
         linked: list[str] = [r["LinkedEntityId"] for r in links]
         tasks = [e for e in linked if key_prefix(e) == TASK]
         if tasks:
@@ -196,20 +241,35 @@ class SalesforceCrm:
             return self.get_call(tasks[0], object_type="task")
         linked_deals = [e for e in linked if key_prefix(e) == OPPORTUNITY]
         versions = self._latest_versions([document_id])
-        return CallRef(id=to_18(document_id), deal_ids=tuple(dict.fromkeys(linked_deals)),
-                       title=versions[0].name if versions else "", attachments=tuple(versions))
+        return CallRef(
+            id=to_18(document_id),
+            deal_ids=tuple(dict.fromkeys(linked_deals)),
+            title=versions[0].name if versions else "",
+            attachments=tuple(versions),
+        )
 
     def _files_on(self, record_id: str) -> list[Attachment]:
-        links = self._query(f"SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = '{to_18(record_id)}'")
+        links = self._query(
+            f"SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = '{to_18(record_id)}'"
+        )
         return self._latest_versions([r["ContentDocumentId"] for r in links])
 
     def _latest_versions(self, document_ids: Sequence[str]) -> list[Attachment]:
         if not document_ids:
             return []
-        rows = self._query("SELECT Id, Title, PathOnClient, FileExtension, ContentSize, ContentDocumentId FROM ContentVersion "
-                           f"WHERE ContentDocumentId IN ({_soql_ids(document_ids)}) AND IsLatest = true")
-        return [Attachment(id=r["Id"], name=r.get("PathOnClient") or r.get("Title") or "",
-                           extension=(r.get("FileExtension") or "").lower(), size=r.get("ContentSize")) for r in rows]
+        rows = self._query(
+            "SELECT Id, Title, PathOnClient, FileExtension, ContentSize, ContentDocumentId FROM ContentVersion "
+            f"WHERE ContentDocumentId IN ({_soql_ids(document_ids)}) AND IsLatest = true"
+        )
+        return [
+            Attachment(
+                id=r["Id"],
+                name=r.get("PathOnClient") or r.get("Title") or "",
+                extension=(r.get("FileExtension") or "").lower(),
+                size=r.get("ContentSize"),
+            )
+            for r in rows
+        ]
 
     def stream_attachment(self, attachment_id: str, dest: Path, *, max_bytes: int) -> int:
         """Stream a ContentVersion's VersionData to `dest` (never whole in memory); return the byte count.
@@ -243,22 +303,31 @@ class SalesforceCrm:
 
     def _tasks_on(self, deal_id: str, extra: str = "") -> list[dict[str, Any]]:
         has_key = KEY_FIELD in self._fields("Task")
-        return self._query("SELECT Id, Status, Subject, Description, ActivityDate, ReminderDateTime, TaskSubtype, "
-                           f"CompletedDateTime, LastModifiedDate{', ' + KEY_FIELD if has_key else ''} FROM Task "
-                           f"WHERE WhatId = '{to_18(deal_id)}'{extra}")
+        return self._query(
+            "SELECT Id, Status, Subject, Description, ActivityDate, ReminderDateTime, TaskSubtype, "
+            f"CompletedDateTime, LastModifiedDate{', ' + KEY_FIELD if has_key else ''} FROM Task "
+            f"WHERE WhatId = '{to_18(deal_id)}'{extra}"
+        )
 
     def list_marked(self, *, deal_id: str, kind: str) -> list[MarkedRecord]:
         """Tasks on the deal by key field or Description marker; notes by the marker in their content."""
         if kind == "task":
             found = [(r.get(KEY_FIELD) or find_marker(r.get("Description") or ""), r) for r in self._tasks_on(deal_id)]
-            return [MarkedRecord(key=k, id=r["Id"], status=r.get("Status"), subject=r.get("Subject"), due=self._due(r))
-                    for k, r in found if k]
-        links = self._query(f"SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = '{to_18(deal_id)}'")
+            return [
+                MarkedRecord(key=k, id=r["Id"], status=r.get("Status"), subject=r.get("Subject"), due=self._due(r))
+                for k, r in found
+                if k
+            ]
+        links = self._query(
+            f"SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = '{to_18(deal_id)}'"
+        )
         docs = [r["ContentDocumentId"] for r in links]
         if not docs:
             return []
-        rows = self._query(f"SELECT Id, ContentDocumentId FROM ContentVersion WHERE ContentDocumentId IN ({_soql_ids(docs)}) "
-                           "AND IsLatest = true AND FileType = 'SNOTE'")
+        rows = self._query(
+            f"SELECT Id, ContentDocumentId FROM ContentVersion WHERE ContentDocumentId IN ({_soql_ids(docs)}) "
+            "AND IsLatest = true AND FileType = 'SNOTE'"
+        )
         marked = []
         for row in rows:
             key = find_marker(self.download_attachment(row["Id"], max_bytes=2 * 1024 * 1024).decode("utf-8", "replace"))
@@ -278,15 +347,21 @@ class SalesforceCrm:
 
         Salesforce does not record an email Task's direction, so every email counts as ours (outbound).
         """
-        kinds = {"Email": "email", "Call": "call"}
+        kinds: dict[str, ActivityType] = {"Email": "email", "Call": "call"}
         out = []
         for row in self._tasks_on(deal_id, " AND Status = 'Completed'"):
             if row.get(KEY_FIELD) or find_marker(row.get("Description") or ""):
                 continue
             at = _date(row.get("CompletedDateTime")) or _date(row.get("LastModifiedDate"))
             if at is not None:
-                out.append(ActivityRef(type=kinds.get(row.get("TaskSubtype") or "", "task_completed"), at=at,  # type: ignore[arg-type]
-                                       subject=row.get("Subject") or "", direction="out" if row.get("TaskSubtype") == "Email" else None))
+                out.append(
+                    ActivityRef(
+                        type=kinds.get(row.get("TaskSubtype") or "", "task_completed"),
+                        at=at,
+                        subject=row.get("Subject") or "",
+                        direction="out" if row.get("TaskSubtype") == "Email" else None,
+                    )
+                )
         return sorted(out, key=lambda a: a.at)
 
     def deals_of(self, object_type: str, object_id: str) -> tuple[str, ...]:
@@ -299,33 +374,44 @@ class SalesforceCrm:
         return to_18(self.auth.user_id) if self.auth.user_id else None
 
     def list_open_deals(self) -> list[str]:
-        rows = self._query("SELECT Id FROM Opportunity WHERE IsClosed = false OR CloseDate = LAST_N_DAYS:400 ORDER BY Id")
+        rows = self._query(
+            "SELECT Id FROM Opportunity WHERE IsClosed = false OR CloseDate = LAST_N_DAYS:400 ORDER BY Id"
+        )
         return [r["Id"] for r in rows]
 
     # -- writes ---------------------------------------------------------------------------------
 
     @staticmethod
     def _composite(sf: Salesforce, *, method: str, records: list[dict[str, Any]]) -> Any:
-        return sf.restful("composite/sobjects", method=method, timeout=TIMEOUT,
-                          json={"allOrNone": False, "records": records})
+        return sf.restful(
+            "composite/sobjects", method=method, timeout=TIMEOUT, json={"allOrNone": False, "records": records}
+        )
 
     def _collection(self, method: str, records: list[dict[str, Any]], *, keys: Sequence[str]) -> dict[str, str]:
         """composite/sobjects in chunks of 200 with allOrNone=false; every record's result is checked."""
         created: dict[str, str] = {}
         failed: dict[str, str] = {}
-        for chunk, chunk_keys in zip(chunks(records, COLLECTION_LIMIT), chunks(list(keys), COLLECTION_LIMIT)):
+        for chunk, chunk_keys in zip(
+            chunks(records, COLLECTION_LIMIT), chunks(list(keys), COLLECTION_LIMIT), strict=False
+        ):
             results = self._call(functools.partial(self._composite, method=method, records=chunk), write=True)
-            for key, record, result in zip(chunk_keys, chunk, results or []):
+            for key, record, result in zip(chunk_keys, chunk, results or [], strict=False):
                 if result.get("success"):
                     created[key] = result.get("id") or record.get("id", "")
                 else:
                     errors = result.get("errors") or [{}]
                     failed[key] = f"{errors[0].get('statusCode', '')}: {errors[0].get('message', '')}"[:300]
         if failed:
-            retryable = all(reason.split(":", 1)[0] in ("UNABLE_TO_LOCK_ROW", "REQUEST_LIMIT_EXCEEDED", "")
-                            for reason in failed.values())
-            raise PartialWriteError(f"Salesforce refused {len(failed)} of {len(records)} record(s): "
-                                    f"{next(iter(failed.values()))}", created=created, failed=failed, retryable=retryable)
+            retryable = all(
+                reason.split(":", 1)[0] in ("UNABLE_TO_LOCK_ROW", "REQUEST_LIMIT_EXCEEDED", "")
+                for reason in failed.values()
+            )
+            raise PartialWriteError(
+                f"Salesforce refused {len(failed)} of {len(records)} record(s): {next(iter(failed.values()))}",
+                created=created,
+                failed=failed,
+                retryable=retryable,
+            )
         return created
 
     def _users(self, ids: set[str]) -> dict[str, User]:
@@ -353,14 +439,16 @@ class SalesforceCrm:
             "Description": task_description(spec.body, spec.key, note=owner.note if owner else ""),
             "ActivityDate": due_local.date().isoformat(),
             # ActivityDate is a date; the hour-level due time rides on the reminder.
-            "ReminderDateTime": spec.due.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "ReminderDateTime": spec.due.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
             "IsReminderSet": True,
             "Priority": PRIORITY[spec.priority],
         }
         if owner is not None and owner.id:
             record["OwnerId"] = owner.id
         if create:
-            record.update({"WhatId": to_18(spec.deal_id), "Status": "Completed" if spec.status == "COMPLETED" else "Not Started"})
+            record.update(
+                {"WhatId": to_18(spec.deal_id), "Status": "Completed" if spec.status == "COMPLETED" else "Not Started"}
+            )
             if KEY_FIELD in self._fields("Task"):
                 record[KEY_FIELD] = spec.key[:255]
         elif spec.status == "COMPLETED":
@@ -375,18 +463,32 @@ class SalesforceCrm:
 
     def update_tasks(self, updates: Mapping[str, TaskSpec]) -> None:
         owners = self._owners(list(updates.values()))
-        records = [self._writable("Task", {**self._task_record(s, create=False, owners=owners), "id": to_18(task_id)},
-                                  create=False) for task_id, s in updates.items()]
+        records = [
+            self._writable(
+                "Task", {**self._task_record(s, create=False, owners=owners), "id": to_18(task_id)}, create=False
+            )
+            for task_id, s in updates.items()
+        ]
         self._collection("PATCH", records, keys=[s.key for s in updates.values()])
 
     def create_note(self, spec: NoteSpec) -> str:
         content = _note_content(spec)
         title = (spec.title or "DealCoach scorecard")[:255]
-        note = self._call(lambda sf: sobject(sf, "ContentNote").create({"Title": title, "Content": content}), write=True)
+        note = self._call(
+            lambda sf: sobject(sf, "ContentNote").create({"Title": title, "Content": content}), write=True
+        )
         note_id = note["id"]
         parents = [spec.deal_id] + ([spec.call_id] if spec.call_id and key_prefix(spec.call_id) == TASK else [])
-        links = [{"attributes": {"type": "ContentDocumentLink"}, "ContentDocumentId": note_id,
-                  "LinkedEntityId": to_18(p), "ShareType": "V", "Visibility": "AllUsers"} for p in parents]
+        links = [
+            {
+                "attributes": {"type": "ContentDocumentLink"},
+                "ContentDocumentId": note_id,
+                "LinkedEntityId": to_18(p),
+                "ShareType": "V",
+                "Visibility": "AllUsers",
+            }
+            for p in parents
+        ]
         self._collection("POST", links, keys=[f"{spec.key}#link-{p}" for p in parents])
         return note_id
 

@@ -48,11 +48,20 @@ def classify_salesforce(exc: SalesforceError, *, tenant: str, reserve_fraction: 
     message = f"Salesforce {exc.status} {code}".strip()
     if code == "REQUEST_LIMIT_EXCEEDED":
         if "TotalRequests" in text:
-            return RetryableCrmError(f"{message}: daily API limit reached", status=exc.status,
-                                     retry_after=daily_retry_after(reserve_fraction))
-        return RetryableCrmError(f"{message}: too many concurrent long-running requests ({text[:80]})",
-                                 status=exc.status, retry_after=CONCURRENCY_RETRY_S)
+            return RetryableCrmError(
+                f"{message}: daily API limit reached",
+                status=exc.status,
+                retry_after=daily_retry_after(reserve_fraction),
+            )
+        return RetryableCrmError(
+            f"{message}: too many concurrent long-running requests ({text[:80]})",
+            status=exc.status,
+            retry_after=CONCURRENCY_RETRY_S,
+        )
     if exc.status == 401:
-        return CrmAuthError(f"{message}: session expired or revoked for {tenant or 'this org'}; "
-                            "reconnect the org (no refresh token for this auth type)", status=401)
+        return CrmAuthError(
+            f"{message}: session expired or revoked for {tenant or 'this org'}; "
+            "reconnect the org (no refresh token for this auth type)",
+            status=401,
+        )
     return classify_status(exc.status, {}, message)

@@ -18,10 +18,14 @@ from connector.marker import with_marker
 DESCRIPTION_LIMIT = 32_000
 ELLIPSIS = "…"
 _REASSIGNED = {
-    "ja": {"manager": "担当者 {owner} が無効なユーザーのため、上長の {manager} に割り当てました。",
-           "integration": "担当者 {owner} が無効なユーザーのため、連携ユーザーに割り当てました。"},
-    "en": {"manager": "Assigned to {manager}, the manager of {owner}, because {owner} is no longer an active user.",
-           "integration": "Assigned to the integration user because {owner} is no longer an active user."},
+    "ja": {
+        "manager": "担当者 {owner} が無効なユーザーのため、上長の {manager} に割り当てました。",
+        "integration": "担当者 {owner} が無効なユーザーのため、連携ユーザーに割り当てました。",
+    },
+    "en": {
+        "manager": "Assigned to {manager}, the manager of {owner}, because {owner} is no longer an active user.",
+        "integration": "Assigned to the integration user because {owner} is no longer an active user.",
+    },
 }
 
 

@@ -54,8 +54,16 @@ class FaultRules:
         if status is None and delay <= 0:
             raise self._invalid("a fault needs a status, a delay_s, or both")
         with self._lock:
-            fault = Fault(self._next_id, status, rate, count, body.get("path_prefix") or "/",
-                          (body.get("method") or "").upper() or None, retry_after, delay)
+            fault = Fault(
+                self._next_id,
+                status,
+                rate,
+                count,
+                body.get("path_prefix") or "/",
+                (body.get("method") or "").upper() or None,
+                retry_after,
+                delay,
+            )
             self._next_id += 1
             self._faults.append(fault)
             return fault

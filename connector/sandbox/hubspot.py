@@ -80,14 +80,21 @@ from .hubspot_state import EXTENSION_KEY, HubSpotSandbox, current
 from .hubspot_traffic import fault_error
 from .server import ServerThread
 
-__all__ = ["HubSpotSandbox", "HubSpotSandboxConfig", "create_hubspot_sandbox", "sales_pipeline",
-           "start_hubspot_sandbox"]
+__all__ = [
+    "HubSpotSandbox",
+    "HubSpotSandboxConfig",
+    "create_hubspot_sandbox",
+    "sales_pipeline",
+    "start_hubspot_sandbox",
+]
 
 _UNMETERED = ("/_sandbox/", "/cdn/", "/hubfs/", "/oauth/")
 _TYPE_ARGS = ("object_type", "from_type", "to_type")
 _RULE_ARG = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
-_AUTH_HELP = ("Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find "
-              "more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview")
+_AUTH_HELP = (
+    "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find "
+    "more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"
+)
 
 
 def _metered() -> bool:
@@ -144,8 +151,7 @@ def _finish(response: Response) -> Response:
 
 def _api_error(err: ApiError) -> Response:
     resp = Response(status=err.status, mimetype="application/json")
-    resp.set_data(json.dumps(err.body(getattr(g, "correlation_id", None)), ensure_ascii=False,
-                             separators=(",", ":")))
+    resp.set_data(json.dumps(err.body(getattr(g, "correlation_id", None)), ensure_ascii=False, separators=(",", ":")))
     resp.headers.update(err.headers)
     return resp
 

@@ -29,9 +29,13 @@ def _types(from_type: str, to_type: str) -> tuple[str, str]:
 def _labels_pair(from_type: str, from_id: str, to_type: str, to_id: str) -> dict[str, Any]:
     """`LabelsBetweenObjectPair` for what is now stored between two records."""
     types = dict(current().store.associations(from_type, from_id, to_type)).get(str(to_id), [])
-    return {"fromObjectTypeId": schema.OBJECT_TYPES[from_type].type_id, "fromObjectId": int(from_id),
-            "toObjectTypeId": schema.OBJECT_TYPES[to_type].type_id, "toObjectId": int(to_id),
-            "labels": [label for _, tid in types if (label := _label(from_type, to_type, tid))]}
+    return {
+        "fromObjectTypeId": schema.OBJECT_TYPES[from_type].type_id,
+        "fromObjectId": int(from_id),
+        "toObjectTypeId": schema.OBJECT_TYPES[to_type].type_id,
+        "toObjectId": int(to_id),
+        "labels": [label for _, tid in types if (label := _label(from_type, to_type, tid))],
+    }
 
 
 def _label(from_type: str, to_type: str, type_id: int) -> str | None:
@@ -46,9 +50,14 @@ def _specs(from_type: str, to_type: str, types: list[tuple[str, int]]) -> list[d
 def _default_results(from_type: str, from_id: str, to_type: str, to_id: str) -> list[dict[str, Any]]:
     """Both directions of a default association, as `PublicDefaultAssociation` items."""
     return [
-        {"from": {"id": str(a_id)}, "to": {"id": str(b_id)},
-         "associationSpec": {"associationCategory": "HUBSPOT_DEFINED",
-                             "associationTypeId": schema.default_type_id(a, b)}}
+        {
+            "from": {"id": str(a_id)},
+            "to": {"id": str(b_id)},
+            "associationSpec": {
+                "associationCategory": "HUBSPOT_DEFINED",
+                "associationTypeId": schema.default_type_id(a, b),
+            },
+        }
         for a, a_id, b, b_id in ((from_type, from_id, to_type, to_id), (to_type, to_id, from_type, from_id))
     ]
 
@@ -59,8 +68,9 @@ def create_default(from_type: str, from_id: str, to_type: str, to_id: str) -> di
     pair HubSpot defines no default type for)."""
     started = now_ms()
     a, b = _types(from_type, to_type)
-    current().store.associate(a, from_id, b, to_id, "HUBSPOT_DEFINED", schema.require_default_type_id(a, b),
-                              api_origin())
+    current().store.associate(
+        a, from_id, b, to_id, "HUBSPOT_DEFINED", schema.require_default_type_id(a, b), api_origin()
+    )
     return batch_response(_default_results(a, from_id, b, to_id), [], started, 200)[0]
 
 
@@ -97,8 +107,12 @@ def get_page(from_type: str, from_id: str, to_type: str) -> dict[str, Any]:
     after = request.args.get("after", "0")
     start = int(after) if after.isdigit() else 0
     rows = current().store.associations(a, from_id, b)
-    out: dict[str, Any] = {"results": [{"toObjectId": int(tid), "associationTypes": _specs(a, b, types)}
-                                       for tid, types in rows[start:start + limit]]}
+    out: dict[str, Any] = {
+        "results": [
+            {"toObjectId": int(tid), "associationTypes": _specs(a, b, types)}
+            for tid, types in rows[start : start + limit]
+        ]
+    }
     if start + limit < len(rows):
         nxt = str(start + limit)
         out["paging"] = {"next": {"after": nxt, "link": f"{base_url()}{request.path}?after={nxt}"}}
@@ -132,14 +146,21 @@ def batch_read(from_type: str, to_type: str) -> tuple[dict[str, Any], int]:
         fid = str(item.get("id", ""))
         rows = current().store.associations(a, fid, b)
         if not rows:
-            errors.append(standard_error(
-                "OBJECT_NOT_FOUND", f"No {schema.OBJECT_TYPES[b].singular} is associated with "
-                                    f"{schema.OBJECT_TYPES[a].singular} {fid}.",
-                {"fromObjectId": [fid]}, "crm.associations.NO_ASSOCIATIONS_FOUND"))
+            errors.append(
+                standard_error(
+                    "OBJECT_NOT_FOUND",
+                    f"No {schema.OBJECT_TYPES[b].singular} is associated with {schema.OBJECT_TYPES[a].singular} {fid}.",
+                    {"fromObjectId": [fid]},
+                    "crm.associations.NO_ASSOCIATIONS_FOUND",
+                )
+            )
             continue
-        results.append({"from": {"id": fid},
-                        "to": [{"toObjectId": int(tid), "associationTypes": _specs(a, b, types)}
-                               for tid, types in rows]})
+        results.append(
+            {
+                "from": {"id": fid},
+                "to": [{"toObjectId": int(tid), "associationTypes": _specs(a, b, types)} for tid, types in rows],
+            }
+        )
     return batch_response(results, errors, started, 200)
 
 
@@ -150,8 +171,10 @@ def batch_create(from_type: str, to_type: str) -> tuple[dict[str, Any], int]:
     a, b = _types(from_type, to_type)
     store = current().store
     inputs = _inputs()
-    planned = [(_id(item, "from"), _id(item, "to"), [schema.association_spec(spec) for spec in item.get("types") or []])
-               for item in inputs]
+    planned = [
+        (_id(item, "from"), _id(item, "to"), [schema.association_spec(spec) for spec in item.get("types") or []])
+        for item in inputs
+    ]
     with store.lock:
         for _, _, types in planned:
             for category, type_id in types:

@@ -29,8 +29,12 @@ def sales_pipeline(*, japanese: bool = False) -> dict[str, Any]:
         "label": "営業パイプライン" if japanese else "Sales Pipeline",
         "displayOrder": 0,
         "stages": [
-            {"id": sid, "label": ja if japanese else en, "displayOrder": i,
-             "metadata": {"isClosed": "true" if closed else "false", "probability": prob}}
+            {
+                "id": sid,
+                "label": ja if japanese else en,
+                "displayOrder": i,
+                "metadata": {"isClosed": "true" if closed else "false", "probability": prob},
+            }
             for i, (sid, en, ja, prob, closed) in enumerate(_DEFAULT_STAGES)
         ],
     }
@@ -39,29 +43,72 @@ def sales_pipeline(*, japanese: bool = False) -> dict[str, Any]:
 def default_owners() -> list[dict[str, Any]]:
     """Two Japanese users: the rep (山田 太郎) and the manager (佐藤 花子)."""
     return [
-        {"id": "75000001", "email": "taro.yamada@example.co.jp", "firstName": "太郎", "lastName": "山田",
-         "userId": 9100001, "teams": [{"id": "5001", "name": "営業一課", "primary": True}]},
-        {"id": "75000002", "email": "hanako.sato@example.co.jp", "firstName": "花子", "lastName": "佐藤",
-         "userId": 9100002, "teams": [{"id": "5001", "name": "営業一課", "primary": True}]},
+        {
+            "id": "75000001",
+            "email": "taro.yamada@example.co.jp",
+            "firstName": "太郎",
+            "lastName": "山田",
+            "userId": 9100001,
+            "teams": [{"id": "5001", "name": "営業一課", "primary": True}],
+        },
+        {
+            "id": "75000002",
+            "email": "hanako.sato@example.co.jp",
+            "firstName": "花子",
+            "lastName": "佐藤",
+            "userId": 9100002,
+            "teams": [{"id": "5001", "name": "営業一課", "primary": True}],
+        },
     ]
 
 
 def dealcoach_properties() -> dict[str, list[dict[str, Any]]]:
     """The properties DealCoach's install creates, in the Properties API create format."""
-    key = {"name": "dealcoach_key", "label": "DealCoach key", "type": "string", "fieldType": "text",
-           "groupName": "dealcoach", "description": "Idempotency key of the DealCoach action that wrote this record"}
+    key = {
+        "name": "dealcoach_key",
+        "label": "DealCoach key",
+        "type": "string",
+        "fieldType": "text",
+        "groupName": "dealcoach",
+        "description": "Idempotency key of the DealCoach action that wrote this record",
+    }
     return {
         "deals": [
-            {"name": "dealcoach_score", "label": "DealCoach score", "type": "number", "fieldType": "number",
-             "groupName": "dealcoach", "description": "Latest call scorecard, 0-100"},
-            {"name": "dealcoach_bant", "label": "DealCoach BANT", "type": "string", "fieldType": "textarea",
-             "groupName": "dealcoach", "description": "BANT findings of the latest call"},
-            {"name": "dealcoach_deal_state", "label": "DealCoach deal state", "type": "enumeration",
-             "fieldType": "select", "groupName": "dealcoach",
-             "options": [{"label": "商談", "value": "shodan"}, {"label": "話題", "value": "wadai"},
-                         {"label": "ボツ", "value": "botsu"}]},
-            {"name": "dealcoach_last_scored_at", "label": "DealCoach last scored at", "type": "datetime",
-             "fieldType": "date", "groupName": "dealcoach"},
+            {
+                "name": "dealcoach_score",
+                "label": "DealCoach score",
+                "type": "number",
+                "fieldType": "number",
+                "groupName": "dealcoach",
+                "description": "Latest call scorecard, 0-100",
+            },
+            {
+                "name": "dealcoach_bant",
+                "label": "DealCoach BANT",
+                "type": "string",
+                "fieldType": "textarea",
+                "groupName": "dealcoach",
+                "description": "BANT findings of the latest call",
+            },
+            {
+                "name": "dealcoach_deal_state",
+                "label": "DealCoach deal state",
+                "type": "enumeration",
+                "fieldType": "select",
+                "groupName": "dealcoach",
+                "options": [
+                    {"label": "商談", "value": "shodan"},
+                    {"label": "話題", "value": "wadai"},
+                    {"label": "ボツ", "value": "botsu"},
+                ],
+            },
+            {
+                "name": "dealcoach_last_scored_at",
+                "label": "DealCoach last scored at",
+                "type": "datetime",
+                "fieldType": "date",
+                "groupName": "dealcoach",
+            },
         ],
         "tasks": [dict(key)],
         "notes": [dict(key)],
@@ -77,8 +124,7 @@ def default_subscriptions() -> list[dict[str, Any]]:
         {"subscriptionType": "object.creation", "objectTypeId": "0-49"},
         {"subscriptionType": "object.creation", "objectTypeId": "0-47"},
         {"subscriptionType": "object.propertyChange", "objectTypeId": "0-48", "propertyName": "hs_attachment_ids"},
-        {"subscriptionType": "object.propertyChange", "objectTypeId": "0-48",
-         "propertyName": "hs_call_recording_url"},
+        {"subscriptionType": "object.propertyChange", "objectTypeId": "0-48", "propertyName": "hs_call_recording_url"},
         {"subscriptionType": "object.propertyChange", "objectTypeId": "0-27", "propertyName": "hs_task_status"},
     ]
 
@@ -133,6 +179,6 @@ class HubSpotSandboxConfig:
         """The settings tests may change on a running portal (`POST /_sandbox/settings`); reset restores them."""
         return {name: getattr(self, name) for name in RUNTIME_SETTINGS}
 
-    def copy(self) -> "HubSpotSandboxConfig":
+    def copy(self) -> HubSpotSandboxConfig:
         """A deep copy, so a running sandbox never shares mutable seeds with its caller."""
         return copy.deepcopy(self)

@@ -44,8 +44,13 @@ def _seed_files(files: list[dict[str, Any]]) -> list[str]:
     ids = []
     for f in files:
         content = base64.b64decode(f["content_base64"]) if "content_base64" in f else str(f.get("content", "")).encode()
-        stored = sb.files.upload(filename=f["name"], content=content, options={"access": f.get("access", "PRIVATE")},
-                                 folder_path=f.get("folderPath", "/dealcoach"), folder_id=None)
+        stored = sb.files.upload(
+            filename=f["name"],
+            content=content,
+            options={"access": f.get("access", "PRIVATE")},
+            folder_path=f.get("folderPath", "/dealcoach"),
+            folder_id=None,
+        )
         ids.append(stored.id)
     return ids
 
@@ -75,23 +80,34 @@ def seed() -> dict[str, Any]:
         if not body.get("emit_webhooks", False):
             store.on_change = None
         try:
-            created: dict[str, list[str]] = {"owners": _seed_owners(body.get("owners") or []),
-                                             "files": _seed_files(body.get("files") or [])}
+            created: dict[str, list[str]] = {
+                "owners": _seed_owners(body.get("owners") or []),
+                "files": _seed_files(body.get("files") or []),
+            }
             for otype in SEED_ORDER:
                 created[otype] = []
                 for item in body.get(otype) or []:
                     props = dict(item.get("properties") or {})
                     if item.get("attachments"):
-                        props["hs_attachment_ids"] = ";".join(_resolve(i, created, "files")
-                                                              for i in item["attachments"])
-                    obj = store.create_many(otype, [{"properties": props, "createdAt": item.get("createdAt")}],
-                                            origin, trusted=True)[0]
+                        props["hs_attachment_ids"] = ";".join(
+                            _resolve(i, created, "files") for i in item["attachments"]
+                        )
+                    obj = store.create_many(
+                        otype, [{"properties": props, "createdAt": item.get("createdAt")}], origin, trusted=True
+                    )[0]
                     created[otype].append(obj.id)
                     for to_raw, refs in (item.get("associations") or {}).items():
                         to_type = store.object_type(to_raw)
                         for ref in refs:
-                            store.associate(otype, obj.id, to_type, _resolve(ref, created, to_type), "HUBSPOT_DEFINED",
-                                            schema.require_default_type_id(otype, to_type), origin)
+                            store.associate(
+                                otype,
+                                obj.id,
+                                to_type,
+                                _resolve(ref, created, to_type),
+                                "HUBSPOT_DEFINED",
+                                schema.require_default_type_id(otype, to_type),
+                                origin,
+                            )
         finally:
             store.on_change = listener
     return created
@@ -120,8 +136,15 @@ def changes() -> dict[str, Any]:
             for to_raw, refs in (ch.get("associations") or {}).items():
                 to_type = store.object_type(to_raw)
                 for ref in refs:
-                    store.associate(otype, obj.id, to_type, str(ref), "HUBSPOT_DEFINED",
-                                    schema.require_default_type_id(otype, to_type), origin)
+                    store.associate(
+                        otype,
+                        obj.id,
+                        to_type,
+                        str(ref),
+                        "HUBSPOT_DEFINED",
+                        schema.require_default_type_id(otype, to_type),
+                        origin,
+                    )
             results.append({"objectType": otype, "id": obj.id, "action": "create"})
     return {"results": results}
 
@@ -188,7 +211,8 @@ def dump_objects(object_type: str) -> dict[str, Any]:
         row = render(obj, all_properties=True)
         row["associations"] = {
             to: [{"id": tid, "typeIds": [t for _, t in types]} for tid, types in store.associations(otype, obj.id, to)]
-            for to in schema.OBJECT_TYPES if store.associations(otype, obj.id, to)
+            for to in schema.OBJECT_TYPES
+            if store.associations(otype, obj.id, to)
         }
         out.append(row)
     return {"results": out, "total": len(out)}

@@ -38,8 +38,11 @@ class ApiError(Exception):
 
     def body(self, correlation_id: str | None = None) -> dict[str, Any]:
         """The JSON body, with a fresh correlation id unless one is given."""
-        out: dict[str, Any] = {"status": "error", "message": self.message,
-                               "correlationId": correlation_id or str(uuid.uuid4())}
+        out: dict[str, Any] = {
+            "status": "error",
+            "message": self.message,
+            "correlationId": correlation_id or str(uuid.uuid4()),
+        }
         if self.sub_category:
             out["subCategory"] = self.sub_category
         if self.context is not None:
@@ -74,19 +77,31 @@ def unknown_object_type(raw: str) -> ApiError:
 
 def property_errors(problems: list[tuple[str, str, str]]) -> ApiError:
     """400 for invalid property values; `problems` are (error code, property name, message) triples."""
-    items = [{"isValid": False, "message": msg, "error": code, "name": name, "localizedErrorMessage": msg}
-             for code, name, msg in problems]
+    items = [
+        {"isValid": False, "message": msg, "error": code, "name": name, "localizedErrorMessage": msg}
+        for code, name, msg in problems
+    ]
     details = [{"message": msg, "code": code, "context": {"propertyName": [name]}} for code, name, msg in problems]
     listing = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
-    return validation_error(f"Property values were not valid: {listing}",
-                            errors=details)
+    return validation_error(f"Property values were not valid: {listing}", errors=details)
 
 
-def standard_error(category: str, message: str, context: dict[str, list[str]], sub_category: str | None = None,
-                   errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def standard_error(
+    category: str,
+    message: str,
+    context: dict[str, list[str]],
+    sub_category: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """One entry of a batch response's `errors` list (the SDK's `StandardError`); `context` names the input."""
-    out: dict[str, Any] = {"status": "error", "category": category, "message": message, "context": context,
-                           "links": {}, "errors": errors or []}
+    out: dict[str, Any] = {
+        "status": "error",
+        "category": category,
+        "message": message,
+        "context": context,
+        "links": {},
+        "errors": errors or [],
+    }
     if sub_category:
         out["subCategory"] = sub_category
     return out

@@ -19,8 +19,9 @@ from .hubspot_state import api_origin, base_url, current
 bp = Blueprint("hubspot_files", __name__)
 DEFAULT_SIGNED_URL_S = 3600
 MAX_SIGNED_URL_S = 6 * 3600
-_DENIED = ('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code>'
-           "<Message>Access denied</Message></Error>")
+_DENIED = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access denied</Message></Error>'
+)
 
 
 @bp.post("/files/v3/files")
@@ -34,11 +35,24 @@ def upload() -> tuple[dict[str, Any], int]:
     except json.JSONDecodeError:
         raise validation_error("options must be a JSON object") from None
     sb = current()
-    f = sb.files.upload(filename=part.filename or "file", content=part.read(), options=options,
-                        folder_path=request.form.get("folderPath"), folder_id=request.form.get("folderId"),
-                        file_name=request.form.get("fileName"))
-    sb.store.log_write(api_origin(), "upload", "files", f.id, name=f.filename, size=len(f.content),
-                       access=f.access, folderPath=f.folder_path)
+    f = sb.files.upload(
+        filename=part.filename or "file",
+        content=part.read(),
+        options=options,
+        folder_path=request.form.get("folderPath"),
+        folder_id=request.form.get("folderId"),
+        file_name=request.form.get("fileName"),
+    )
+    sb.store.log_write(
+        api_origin(),
+        "upload",
+        "files",
+        f.id,
+        name=f.filename,
+        size=len(f.content),
+        access=f.access,
+        folderPath=f.folder_path,
+    )
     return file_json(f, base_url(), sb.config.portal_id), 201
 
 
@@ -76,8 +90,9 @@ def signed_url(file_id: str) -> dict[str, Any]:
 def _serve(f: StoredFile) -> Response:
     # RFC 5987 form: Japanese file names are common and headers must stay latin-1.
     disposition = f"inline; filename*=UTF-8''{quote(f.filename)}"
-    return Response(f.content, mimetype=f.mime, headers={"Content-Disposition": disposition,
-                                                         "Cache-Control": "private"})
+    return Response(
+        f.content, mimetype=f.mime, headers={"Content-Disposition": disposition, "Cache-Control": "private"}
+    )
 
 
 @bp.get("/cdn/signed/<file_id>/<path:filename>")

@@ -21,8 +21,16 @@ from .hubspot_config import HubSpotSandboxConfig
 from .hubspot_errors import not_found, validation_error
 from .hubspot_values import iso_ms, now_ms
 
-ACCESS_LEVELS = ("PUBLIC_INDEXABLE", "PUBLIC_NOT_INDEXABLE", "HIDDEN_INDEXABLE", "HIDDEN_NOT_INDEXABLE",
-                 "HIDDEN_PRIVATE", "PRIVATE", "HIDDEN_SENSITIVE", "SENSITIVE")
+ACCESS_LEVELS = (
+    "PUBLIC_INDEXABLE",
+    "PUBLIC_NOT_INDEXABLE",
+    "HIDDEN_INDEXABLE",
+    "HIDDEN_NOT_INDEXABLE",
+    "HIDDEN_PRIVATE",
+    "PRIVATE",
+    "HIDDEN_SENSITIVE",
+    "SENSITIVE",
+)
 _TYPE_BY_EXTENSION = {
     **dict.fromkeys(("mp3", "wav", "m4a", "flac", "ogg", "aac", "wma"), "AUDIO"),
     **dict.fromkeys(("mp4", "webm", "mov", "avi", "mkv"), "MOVIE"),
@@ -89,8 +97,16 @@ class FileStore:
         self.folders[fid] = path
         return fid, path
 
-    def upload(self, *, filename: str, content: bytes, options: dict[str, Any], folder_path: str | None,
-               folder_id: str | None, file_name: str | None = None) -> StoredFile:
+    def upload(
+        self,
+        *,
+        filename: str,
+        content: bytes,
+        options: dict[str, Any],
+        folder_path: str | None,
+        folder_id: str | None,
+        file_name: str | None = None,
+    ) -> StoredFile:
         """`POST /files/v3/files`: `options.access` is required, as in HubSpot."""
         access = options.get("access")
         if access not in ACCESS_LEVELS:
@@ -129,10 +145,18 @@ class FileStore:
     def signed_url(self, f: StoredFile, base_url: str, expiration_s: int) -> dict[str, Any]:
         """The `SignedUrl` body: an unauthenticated download link that expires like HubSpot's CDN links."""
         expires = int(time.time()) + expiration_s
-        url = (f"{base_url}/cdn/signed/{f.id}/{quote(f.filename)}?Expires={expires}"
-               f"&Signature={self._signature(f.id, expires)}&Key-Pair-Id=SANDBOX")
-        return {"url": url, "expiresAt": iso_ms(expires * 1000), "name": f.name, "extension": f.extension,
-                "type": file_type(f), "size": len(f.content)}
+        url = (
+            f"{base_url}/cdn/signed/{f.id}/{quote(f.filename)}?Expires={expires}"
+            f"&Signature={self._signature(f.id, expires)}&Key-Pair-Id=SANDBOX"
+        )
+        return {
+            "url": url,
+            "expiresAt": iso_ms(expires * 1000),
+            "name": f.name,
+            "extension": f.extension,
+            "type": file_type(f),
+            "size": len(f.content),
+        }
 
     def check_signature(self, file_id: str, expires: str, signature: str) -> bool:
         """Whether a signed download link is genuine and not yet expired."""
@@ -150,9 +174,20 @@ def file_json(f: StoredFile, base_url: str, portal_id: int) -> dict[str, Any]:
     """A File Manager `File` object."""
     url = f"{base_url}/hubfs/{portal_id}{quote(f.path)}"
     return {
-        "id": f.id, "createdAt": iso_ms(f.created_ms), "updatedAt": iso_ms(f.created_ms), "archived": f.archived,
-        "parentFolderId": f.folder_id, "name": f.name, "path": f.path, "size": len(f.content),
-        "type": file_type(f), "extension": f.extension, "encoding": None, "access": f.access,
-        "isUsableInContent": f.access.startswith("PUBLIC"), "url": url, "defaultHostingUrl": url,
+        "id": f.id,
+        "createdAt": iso_ms(f.created_ms),
+        "updatedAt": iso_ms(f.created_ms),
+        "archived": f.archived,
+        "parentFolderId": f.folder_id,
+        "name": f.name,
+        "path": f.path,
+        "size": len(f.content),
+        "type": file_type(f),
+        "extension": f.extension,
+        "encoding": None,
+        "access": f.access,
+        "isUsableInContent": f.access.startswith("PUBLIC"),
+        "url": url,
+        "defaultHostingUrl": url,
         "fileMd5": hashlib.md5(f.content).hexdigest(),  # noqa: S324 - a checksum, as HubSpot reports it
     }

@@ -57,10 +57,21 @@ def create_property(object_type: str) -> tuple[dict[str, Any], int]:
 def _pipeline_json(p: dict[str, Any]) -> dict[str, Any]:
     stamp = {"createdAt": _EPOCH_ISO, "updatedAt": _EPOCH_ISO, "archived": False}
     return {
-        **stamp, "id": p["id"], "label": p["label"], "displayOrder": p.get("displayOrder", 0),
-        "stages": [{**stamp, "id": s["id"], "label": s["label"], "displayOrder": s.get("displayOrder", i),
-                    "metadata": dict(s.get("metadata") or {}), "writePermissions": "CRM_PERMISSIONS_ENFORCEMENT"}
-                   for i, s in enumerate(p["stages"])],
+        **stamp,
+        "id": p["id"],
+        "label": p["label"],
+        "displayOrder": p.get("displayOrder", 0),
+        "stages": [
+            {
+                **stamp,
+                "id": s["id"],
+                "label": s["label"],
+                "displayOrder": s.get("displayOrder", i),
+                "metadata": dict(s.get("metadata") or {}),
+                "writePermissions": "CRM_PERMISSIONS_ENFORCEMENT",
+            }
+            for i, s in enumerate(p["stages"])
+        ],
     }
 
 
@@ -87,11 +98,19 @@ def get_pipeline(object_type: str, pipeline_id: str) -> dict[str, Any]:
 
 
 def _owner_json(o: dict[str, Any]) -> dict[str, Any]:
-    return {"id": str(o["id"]), "email": o.get("email"), "type": o.get("type", "PERSON"),
-            "firstName": o.get("firstName", ""), "lastName": o.get("lastName", ""), "userId": o.get("userId"),
-            "userIdIncludingInactive": o.get("userId"), "createdAt": o.get("createdAt", iso_ms(now_ms())),
-            "updatedAt": o.get("updatedAt", iso_ms(now_ms())), "archived": bool(o.get("archived", False)),
-            "teams": [dict(t) for t in o.get("teams") or []]}
+    return {
+        "id": str(o["id"]),
+        "email": o.get("email"),
+        "type": o.get("type", "PERSON"),
+        "firstName": o.get("firstName", ""),
+        "lastName": o.get("lastName", ""),
+        "userId": o.get("userId"),
+        "userIdIncludingInactive": o.get("userId"),
+        "createdAt": o.get("createdAt", iso_ms(now_ms())),
+        "updatedAt": o.get("updatedAt", iso_ms(now_ms())),
+        "archived": bool(o.get("archived", False)),
+        "teams": [dict(t) for t in o.get("teams") or []],
+    }
 
 
 @bp.get("/crm/v3/owners/", strict_slashes=False)
@@ -109,7 +128,7 @@ def list_owners() -> dict[str, Any]:
     if not after.isdigit():
         raise validation_error(f"after must be numeric; got {after}")
     start = int(after)
-    out: dict[str, Any] = {"results": [_owner_json(o) for o in owners[start:start + limit]]}
+    out: dict[str, Any] = {"results": [_owner_json(o) for o in owners[start : start + limit]]}
     if start + limit < len(owners):
         nxt = str(start + limit)
         out["paging"] = {"next": {"after": nxt, "link": f"{base_url()}/crm/v3/owners/?after={nxt}"}}

@@ -29,8 +29,9 @@ from .hubspot_config import HubSpotSandboxConfig
 from .hubspot_errors import ApiError
 from .hubspot_values import iso_ms
 
-_UNKNOWN_TOKEN = ("The access token provided is not valid for this portal. Check that the token is correct and has "
-                  "not expired.")
+_UNKNOWN_TOKEN = (
+    "The access token provided is not valid for this portal. Check that the token is correct and has not expired."
+)
 
 
 def _ago(seconds: float) -> str:
@@ -81,7 +82,10 @@ class TokenStore:
             raise ApiError(401, "INVALID_AUTHENTICATION", _UNKNOWN_TOKEN)
         now = time.time()
         if expires <= now:
-            raise ApiError(401, "EXPIRED_AUTHENTICATION",
-                           f"The OAuth token used to make this call expired {_ago(now - expires)} ago.",
-                           context={"expire time": [iso_ms(int(expires * 1000))]})
+            raise ApiError(
+                401,
+                "EXPIRED_AUTHENTICATION",
+                f"The OAuth token used to make this call expired {_ago(now - expires)} ago.",
+                context={"expire time": [iso_ms(int(expires * 1000))]},
+            )
         return True

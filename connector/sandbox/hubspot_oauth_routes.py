@@ -32,8 +32,7 @@ def token() -> Response:
     if refresh not in sb.config.refresh_tokens:
         return _oauth_error("BAD_REFRESH_TOKEN", "missing or invalid refresh token")
     access, ttl = sb.oauth.issue()
-    body: dict[str, Any] = {"token_type": "bearer", "refresh_token": refresh, "access_token": access,
-                            "expires_in": ttl}
+    body: dict[str, Any] = {"token_type": "bearer", "refresh_token": refresh, "access_token": access, "expires_in": ttl}
     return Response(json.dumps(body), status=200, mimetype="application/json")
 
 

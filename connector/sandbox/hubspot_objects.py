@@ -31,13 +31,22 @@ def property_names(otype: str, requested: list[str]) -> list[str]:
     return list(dict.fromkeys([p for p in requested if p in known] + always))
 
 
-def render(obj: CrmObject, requested: list[str] | None = None, associations: list[str] | None = None,
-           *, all_properties: bool = False) -> dict[str, Any]:
+def render(
+    obj: CrmObject,
+    requested: list[str] | None = None,
+    associations: list[str] | None = None,
+    *,
+    all_properties: bool = False,
+) -> dict[str, Any]:
     """One object as `SimplePublicObjectWithAssociations`; requested-but-unset properties come back null."""
     names = sorted(obj.properties) if all_properties else property_names(obj.object_type, requested or [])
-    out: dict[str, Any] = {"id": obj.id, "properties": {n: obj.properties.get(n) for n in names},
-                           "createdAt": iso_ms(obj.created_ms), "updatedAt": iso_ms(obj.updated_ms),
-                           "archived": obj.archived}
+    out: dict[str, Any] = {
+        "id": obj.id,
+        "properties": {n: obj.properties.get(n) for n in names},
+        "createdAt": iso_ms(obj.created_ms),
+        "updatedAt": iso_ms(obj.updated_ms),
+        "archived": obj.archived,
+    }
     if obj.archived and obj.archived_ms:
         out["archivedAt"] = iso_ms(obj.archived_ms)
     block = _v3_associations(obj, associations or [])
@@ -74,11 +83,16 @@ def _batch_inputs(body: dict[str, Any]) -> list[dict[str, Any]]:
     return inputs
 
 
-def batch_response(results: list[dict[str, Any]], errors: list[dict[str, Any]], started_ms: int, ok_status: int
-                   ) -> tuple[dict[str, Any], int]:
+def batch_response(
+    results: list[dict[str, Any]], errors: list[dict[str, Any]], started_ms: int, ok_status: int
+) -> tuple[dict[str, Any], int]:
     """HubSpot's batch envelope; any per-item error turns it into a 207 with `errors` and `numErrors`."""
-    body: dict[str, Any] = {"status": "COMPLETE", "results": results, "startedAt": iso_ms(started_ms),
-                            "completedAt": iso_ms(now_ms())}
+    body: dict[str, Any] = {
+        "status": "COMPLETE",
+        "results": results,
+        "startedAt": iso_ms(started_ms),
+        "completedAt": iso_ms(now_ms()),
+    }
     if errors:
         body.update(numErrors=len(errors), errors=errors)
         return body, 207
@@ -90,8 +104,9 @@ def _lookup(otype: str, object_id: str, id_property: str | None, *, archived: bo
     if not id_property or id_property == "hs_object_id":
         obj = store.objects[otype].get(str(object_id))
         return obj if obj is not None and obj.archived == archived else None
-    return next((o for o in store.all(otype, archived=archived) if o.properties.get(id_property) == str(object_id)),
-                None)
+    return next(
+        (o for o in store.all(otype, archived=archived) if o.properties.get(id_property) == str(object_id)), None
+    )
 
 
 @bp.post("/crm/v3/objects/<object_type>")
@@ -101,8 +116,11 @@ def create(object_type: str) -> tuple[dict[str, Any], int]:
     set itself (hs_createdate/createdate, hs_lastmodifieddate, hs_object_id, defaults such as hs_task_status)."""
     otype = current().store.object_type(object_type)
     body = json_body()
-    obj = current().store.create_many(otype, [{"properties": body.get("properties") or {},
-                                               "associations": body.get("associations") or []}], api_origin())[0]
+    obj = current().store.create_many(
+        otype,
+        [{"properties": body.get("properties") or {}, "associations": body.get("associations") or []}],
+        api_origin(),
+    )[0]
     return render(obj, all_properties=True), 201
 
 
@@ -173,14 +191,13 @@ def batch_create(object_type: str) -> tuple[dict[str, Any], int]:
         objs = sb.store.create_many(otype, items, api_origin())
         return batch_response([render(o, all_properties=True) for o in objs], [], started, 201)
     results, errors = [], []
-    for item, raw in zip(items, inputs):
+    for item, raw in zip(items, inputs, strict=False):
         trace = str(raw.get("objectWriteTraceId") or "")
         try:
             _injected_failure({"objectWriteTraceId": [trace]})
             obj = sb.store.create_many(otype, [item], api_origin())[0]
         except ApiError as err:
-            errors.append(standard_error(err.category, err.message, {"objectWriteTraceId": [trace]},
-                                         errors=err.errors))
+            errors.append(standard_error(err.category, err.message, {"objectWriteTraceId": [trace]}, errors=err.errors))
             continue
         results.append(dict(render(obj, all_properties=True), objectWriteTraceId=trace))
     return batch_response(results, errors, started, 201)
@@ -209,9 +226,17 @@ def batch_read(object_type: str) -> tuple[dict[str, Any], int]:
         else:
             results.append(render(obj, requested))
     singular = schema.OBJECT_TYPES[otype].singular.upper()
-    errors = [standard_error("OBJECT_NOT_FOUND", f"Could not get some {singular} objects, they may be deleted or "
-                                                 f"not exist. Check that ids are valid.", {"ids": missing})
-              ] if missing else []
+    errors = (
+        [
+            standard_error(
+                "OBJECT_NOT_FOUND",
+                f"Could not get some {singular} objects, they may be deleted or not exist. Check that ids are valid.",
+                {"ids": missing},
+            )
+        ]
+        if missing
+        else []
+    )
     return batch_response(results, errors, started, 200)
 
 
@@ -237,7 +262,7 @@ def batch_update(object_type: str) -> tuple[dict[str, Any], int]:
     with store.lock:
         missing = [i for i in ids if not store.find(otype, i)]
         todo = []
-        for oid, raw in zip(ids, inputs):
+        for oid, raw in zip(ids, inputs, strict=False):
             if oid in missing:
                 continue
             trace = raw.get("objectWriteTraceId")
@@ -261,9 +286,12 @@ def batch_update(object_type: str) -> tuple[dict[str, Any], int]:
                 row = render(obj)
                 results.append(dict(row, objectWriteTraceId=str(trace)) if trace is not None else row)
     if missing:
-        errors.insert(0, standard_error("OBJECT_NOT_FOUND",
-                                        f"Could not update some objects: {len(missing)} ids not found.",
-                                        {"ids": missing}))
+        errors.insert(
+            0,
+            standard_error(
+                "OBJECT_NOT_FOUND", f"Could not update some objects: {len(missing)} ids not found.", {"ids": missing}
+            ),
+        )
     return batch_response(results, errors, started, 200)
 
 
@@ -286,10 +314,17 @@ def do_search(object_type: str) -> dict[str, Any]:
     defs = sb.store.properties[otype]
     horizon = now_ms() - int(sb.config.search_lag_s * 1000)
     objects = [o for o in sb.store.all(otype) if o.created_ms <= horizon]
-    page = search(objects, body, type_of=lambda n: defs[n]["type"] if n in defs else None,
-                  searchable=schema.OBJECT_TYPES[otype].searchable, max_results=sb.config.search_max_results)
-    out: dict[str, Any] = {"total": page.total,
-                           "results": [render(o, body.get("properties") or []) for o in page.results]}
+    page = search(
+        objects,
+        body,
+        type_of=lambda n: defs[n]["type"] if n in defs else None,
+        searchable=schema.OBJECT_TYPES[otype].searchable,
+        max_results=sb.config.search_max_results,
+    )
+    out: dict[str, Any] = {
+        "total": page.total,
+        "results": [render(o, body.get("properties") or []) for o in page.results],
+    }
     if page.next_after is not None:
         out["paging"] = {"next": {"after": page.next_after}}
     return out

@@ -32,29 +32,90 @@ _ENGAGEMENT_DEFAULTS = ("hs_createdate", "hs_lastmodifieddate", "hs_object_id")
 OBJECT_TYPES: dict[str, ObjectType] = {
     t.name: t
     for t in (
-        ObjectType("contacts", "0-1", "contact", "createdate", "lastmodifieddate",
-                   ("createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"),
-                   searchable=("email", "firstname", "lastname", "company")),
-        ObjectType("deals", "0-3", "deal", "createdate", "hs_lastmodifieddate",
-                   ("amount", "closedate", "createdate", "dealname", "dealstage", "hs_lastmodifieddate",
-                    "hs_object_id", "pipeline"),
-                   searchable=("dealname",)),
-        ObjectType("tasks", "0-27", "task", "hs_createdate", "hs_lastmodifieddate", _ENGAGEMENT_DEFAULTS,
-                   ("hs_timestamp",), ("hs_task_subject", "hs_task_body")),
-        ObjectType("notes", "0-46", "note", "hs_createdate", "hs_lastmodifieddate", _ENGAGEMENT_DEFAULTS,
-                   ("hs_timestamp",), ("hs_note_body",)),
-        ObjectType("meetings", "0-47", "meeting", "hs_createdate", "hs_lastmodifieddate", _ENGAGEMENT_DEFAULTS,
-                   ("hs_timestamp",), ("hs_meeting_title", "hs_meeting_body")),
-        ObjectType("calls", "0-48", "call", "hs_createdate", "hs_lastmodifieddate", _ENGAGEMENT_DEFAULTS,
-                   ("hs_timestamp",), ("hs_call_title", "hs_call_body")),
-        ObjectType("emails", "0-49", "email", "hs_createdate", "hs_lastmodifieddate", _ENGAGEMENT_DEFAULTS,
-                   ("hs_timestamp",), ("hs_email_subject", "hs_email_text")),
+        ObjectType(
+            "contacts",
+            "0-1",
+            "contact",
+            "createdate",
+            "lastmodifieddate",
+            ("createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"),
+            searchable=("email", "firstname", "lastname", "company"),
+        ),
+        ObjectType(
+            "deals",
+            "0-3",
+            "deal",
+            "createdate",
+            "hs_lastmodifieddate",
+            (
+                "amount",
+                "closedate",
+                "createdate",
+                "dealname",
+                "dealstage",
+                "hs_lastmodifieddate",
+                "hs_object_id",
+                "pipeline",
+            ),
+            searchable=("dealname",),
+        ),
+        ObjectType(
+            "tasks",
+            "0-27",
+            "task",
+            "hs_createdate",
+            "hs_lastmodifieddate",
+            _ENGAGEMENT_DEFAULTS,
+            ("hs_timestamp",),
+            ("hs_task_subject", "hs_task_body"),
+        ),
+        ObjectType(
+            "notes",
+            "0-46",
+            "note",
+            "hs_createdate",
+            "hs_lastmodifieddate",
+            _ENGAGEMENT_DEFAULTS,
+            ("hs_timestamp",),
+            ("hs_note_body",),
+        ),
+        ObjectType(
+            "meetings",
+            "0-47",
+            "meeting",
+            "hs_createdate",
+            "hs_lastmodifieddate",
+            _ENGAGEMENT_DEFAULTS,
+            ("hs_timestamp",),
+            ("hs_meeting_title", "hs_meeting_body"),
+        ),
+        ObjectType(
+            "calls",
+            "0-48",
+            "call",
+            "hs_createdate",
+            "hs_lastmodifieddate",
+            _ENGAGEMENT_DEFAULTS,
+            ("hs_timestamp",),
+            ("hs_call_title", "hs_call_body"),
+        ),
+        ObjectType(
+            "emails",
+            "0-49",
+            "email",
+            "hs_createdate",
+            "hs_lastmodifieddate",
+            _ENGAGEMENT_DEFAULTS,
+            ("hs_timestamp",),
+            ("hs_email_subject", "hs_email_text"),
+        ),
     )
 }
 _BY_ALIAS = {alias.lower(): t for t in OBJECT_TYPES.values() for alias in (t.name, t.type_id, t.singular)}
 
 # Engagement types whose creation moves a deal's "last activity date" (notes_last_updated).
 ACTIVITY_TYPES = frozenset({"calls", "notes", "emails", "meetings"})
+
 
 def resolve_object_type(raw: str) -> ObjectType | None:
     """Map `deals`, `deal`, `DEALS` or `0-3` to the object type, like HubSpot's path parsing."""
@@ -98,8 +159,10 @@ def require_default_type_id(from_type: str, to_type: str) -> int:
     """The pair's default type id, or the 400 HubSpot answers when it defines none for the pair."""
     type_id = default_type_id(from_type, to_type)
     if type_id is None:
-        raise validation_error(f"No default association type exists from {OBJECT_TYPES[from_type].singular.upper()} "
-                               f"to {OBJECT_TYPES[to_type].singular.upper()}.")
+        raise validation_error(
+            f"No default association type exists from {OBJECT_TYPES[from_type].singular.upper()} "
+            f"to {OBJECT_TYPES[to_type].singular.upper()}."
+        )
     return type_id
 
 
@@ -147,8 +210,11 @@ def prop(
         "hasUniqueValue": name == "hs_object_id",
         "hidden": False,
         "hubspotDefined": hubspot_defined,
-        "modificationMetadata": {"archivable": not hubspot_defined, "readOnlyDefinition": hubspot_defined,
-                                 "readOnlyValue": read_only},
+        "modificationMetadata": {
+            "archivable": not hubspot_defined,
+            "readOnlyDefinition": hubspot_defined,
+            "readOnlyValue": read_only,
+        },
         "formField": not read_only,
     }
 
@@ -162,16 +228,27 @@ def _common(group: str, created: str, modified: str) -> list[dict[str, Any]]:
     ]
 
 
-_TASK_STATUS = [("NOT_STARTED", "Not started"), ("IN_PROGRESS", "In progress"), ("WAITING", "Waiting"),
-                ("DEFERRED", "Deferred"), ("COMPLETED", "Completed")]
+_TASK_STATUS = [
+    ("NOT_STARTED", "Not started"),
+    ("IN_PROGRESS", "In progress"),
+    ("WAITING", "Waiting"),
+    ("DEFERRED", "Deferred"),
+    ("COMPLETED", "Completed"),
+]
 _DIRECTION = [("INBOUND", "Inbound"), ("OUTBOUND", "Outbound")]
 
 
 def _engagement(group: str) -> list[dict[str, Any]]:
     return _common(group, "hs_createdate", "hs_lastmodifieddate") + [
         prop("hs_timestamp", "Activity date", "datetime", "date", group),
-        prop("hs_attachment_ids", "Attachment IDs", "string", "text", group,
-             description="Semicolon-separated File Manager ids"),
+        prop(
+            "hs_attachment_ids",
+            "Attachment IDs",
+            "string",
+            "text",
+            group,
+            description="Semicolon-separated File Manager ids",
+        ),
     ]
 
 
@@ -184,32 +261,82 @@ def default_properties() -> dict[str, list[dict[str, Any]]]:
         prop("pipeline", "Pipeline", "enumeration", "select", deal),
         prop("amount", "Amount", "number", "number", deal),
         prop("closedate", "Close Date", "datetime", "date", deal),
-        prop("dealtype", "Deal Type", "enumeration", "radio", deal,
-             options=[("newbusiness", "New Business"), ("existingbusiness", "Existing Business")]),
+        prop(
+            "dealtype",
+            "Deal Type",
+            "enumeration",
+            "radio",
+            deal,
+            options=[("newbusiness", "New Business"), ("existingbusiness", "Existing Business")],
+        ),
         prop("description", "Deal Description", "string", "textarea", deal),
         prop("notes_last_updated", "Last Activity Date", "datetime", "date", deal, read_only=True, calculated=True),
         prop("notes_last_contacted", "Last Contacted", "datetime", "date", deal, read_only=True, calculated=True),
-        prop("notes_next_activity_date", "Next Activity Date", "datetime", "date", deal, read_only=True,
-             calculated=True),
+        prop(
+            "notes_next_activity_date", "Next Activity Date", "datetime", "date", deal, read_only=True, calculated=True
+        ),
         prop("num_notes", "Number of Sales Activities", "number", "number", deal, read_only=True, calculated=True),
-        prop("hs_last_sales_activity_timestamp", "Last Engagement Date", "datetime", "date", deal,
-             read_only=True, calculated=True),
-        prop("hs_is_closed", "Is Deal Closed?", "bool", "booleancheckbox", deal,
-             options=[("true", "True"), ("false", "False")], read_only=True, calculated=True),
-        prop("hs_is_closed_won", "Is Closed Won", "bool", "booleancheckbox", deal,
-             options=[("true", "True"), ("false", "False")], read_only=True, calculated=True),
-        prop("hs_deal_stage_probability", "Deal probability", "number", "number", deal, read_only=True,
-             calculated=True),
+        prop(
+            "hs_last_sales_activity_timestamp",
+            "Last Engagement Date",
+            "datetime",
+            "date",
+            deal,
+            read_only=True,
+            calculated=True,
+        ),
+        prop(
+            "hs_is_closed",
+            "Is Deal Closed?",
+            "bool",
+            "booleancheckbox",
+            deal,
+            options=[("true", "True"), ("false", "False")],
+            read_only=True,
+            calculated=True,
+        ),
+        prop(
+            "hs_is_closed_won",
+            "Is Closed Won",
+            "bool",
+            "booleancheckbox",
+            deal,
+            options=[("true", "True"), ("false", "False")],
+            read_only=True,
+            calculated=True,
+        ),
+        prop(
+            "hs_deal_stage_probability", "Deal probability", "number", "number", deal, read_only=True, calculated=True
+        ),
     ]
     calls = _engagement("call") + [
         prop("hs_call_title", "Call Title", group="call"),
         prop("hs_call_body", "Call notes", "string", "textarea", "call"),
         prop("hs_call_direction", "Call direction", "enumeration", "select", "call", options=_DIRECTION),
         prop("hs_call_duration", "Call duration", "number", "number", "call"),
-        prop("hs_call_status", "Call status", "enumeration", "select", "call",
-             options=[(s, s.title()) for s in ("BUSY", "CALLING_CRM_USER", "CANCELED", "COMPLETED", "CONNECTING",
-                                                  "FAILED", "IN_PROGRESS", "MISSED", "NO_ANSWER", "QUEUED",
-                                                  "RINGING")]),
+        prop(
+            "hs_call_status",
+            "Call status",
+            "enumeration",
+            "select",
+            "call",
+            options=[
+                (s, s.title())
+                for s in (
+                    "BUSY",
+                    "CALLING_CRM_USER",
+                    "CANCELED",
+                    "COMPLETED",
+                    "CONNECTING",
+                    "FAILED",
+                    "IN_PROGRESS",
+                    "MISSED",
+                    "NO_ANSWER",
+                    "QUEUED",
+                    "RINGING",
+                )
+            ],
+        ),
         prop("hs_call_disposition", "Call outcome", "string", "text", "call"),
         prop("hs_call_recording_url", "Recording URL", group="call"),
         prop("hs_call_from_number", "From number", group="call"),
@@ -220,30 +347,59 @@ def default_properties() -> dict[str, list[dict[str, Any]]]:
         prop("hs_task_subject", "Task Title", group="task"),
         prop("hs_task_body", "Notes", "string", "html", "task"),
         prop("hs_task_status", "Task Status", "enumeration", "select", "task", options=_TASK_STATUS),
-        prop("hs_task_priority", "Priority", "enumeration", "select", "task",
-             options=[("NONE", "None"), ("LOW", "Low"), ("MEDIUM", "Medium"), ("HIGH", "High")]),
-        prop("hs_task_type", "Task Type", "enumeration", "select", "task",
-             options=[("EMAIL", "Email"), ("CALL", "Call"), ("TODO", "To-do")]),
+        prop(
+            "hs_task_priority",
+            "Priority",
+            "enumeration",
+            "select",
+            "task",
+            options=[("NONE", "None"), ("LOW", "Low"), ("MEDIUM", "Medium"), ("HIGH", "High")],
+        ),
+        prop(
+            "hs_task_type",
+            "Task Type",
+            "enumeration",
+            "select",
+            "task",
+            options=[("EMAIL", "Email"), ("CALL", "Call"), ("TODO", "To-do")],
+        ),
         prop("hs_task_reminders", "Reminders", "string", "text", "task"),
-        prop("hs_task_completion_date", "Completed at", "datetime", "date", "task", read_only=True,
-             calculated=True),
+        prop("hs_task_completion_date", "Completed at", "datetime", "date", "task", read_only=True, calculated=True),
     ]
     emails = _engagement("email") + [
         prop("hs_email_subject", "Email subject", group="email"),
         prop("hs_email_text", "Email body", "string", "textarea", "email"),
         prop("hs_email_html", "Email HTML body", "string", "html", "email"),
-        prop("hs_email_direction", "Email direction", "enumeration", "select", "email",
-             options=[("EMAIL", "Logged email"), ("INCOMING_EMAIL", "Incoming"), ("FORWARDED_EMAIL", "Forwarded")]),
-        prop("hs_email_status", "Email status", "enumeration", "select", "email",
-             options=[(s, s.title()) for s in ("BOUNCED", "FAILED", "SCHEDULED", "SENDING", "SENT")]),
+        prop(
+            "hs_email_direction",
+            "Email direction",
+            "enumeration",
+            "select",
+            "email",
+            options=[("EMAIL", "Logged email"), ("INCOMING_EMAIL", "Incoming"), ("FORWARDED_EMAIL", "Forwarded")],
+        ),
+        prop(
+            "hs_email_status",
+            "Email status",
+            "enumeration",
+            "select",
+            "email",
+            options=[(s, s.title()) for s in ("BOUNCED", "FAILED", "SCHEDULED", "SENDING", "SENT")],
+        ),
     ]
     meetings = _engagement("meeting") + [
         prop("hs_meeting_title", "Meeting name", group="meeting"),
         prop("hs_meeting_body", "Meeting description", "string", "html", "meeting"),
         prop("hs_meeting_start_time", "Start time", "datetime", "date", "meeting"),
         prop("hs_meeting_end_time", "End time", "datetime", "date", "meeting"),
-        prop("hs_meeting_outcome", "Meeting outcome", "enumeration", "select", "meeting",
-             options=[(s, s.title()) for s in ("SCHEDULED", "COMPLETED", "RESCHEDULED", "NO_SHOW", "CANCELED")]),
+        prop(
+            "hs_meeting_outcome",
+            "Meeting outcome",
+            "enumeration",
+            "select",
+            "meeting",
+            options=[(s, s.title()) for s in ("SCHEDULED", "COMPLETED", "RESCHEDULED", "NO_SHOW", "CANCELED")],
+        ),
         prop("hs_meeting_location", "Location", group="meeting"),
     ]
     contact = "contactinformation"
@@ -256,8 +412,15 @@ def default_properties() -> dict[str, list[dict[str, Any]]]:
         prop("phone", "Phone Number", group=contact),
         prop("jobtitle", "Job Title", group=contact),
     ]
-    return {"deals": deals, "calls": calls, "notes": notes, "tasks": tasks, "emails": emails,
-            "meetings": meetings, "contacts": contacts}
+    return {
+        "deals": deals,
+        "calls": calls,
+        "notes": notes,
+        "tasks": tasks,
+        "emails": emails,
+        "meetings": meetings,
+        "contacts": contacts,
+    }
 
 
 def association_spec(spec: Any) -> tuple[str, int]:
@@ -272,13 +435,24 @@ def association_spec(spec: Any) -> tuple[str, int]:
 
 def custom_property(body: dict[str, Any], created_ms: int) -> dict[str, Any]:
     """A portal-defined property in `ModelProperty` shape, from a Properties API create body."""
-    d = prop(body["name"], body.get("label", body["name"]), body.get("type", "string"),
-                    body.get("fieldType", "text"), body.get("groupName", ""),
-                    options=[(o["value"], o.get("label", o["value"])) for o in body.get("options") or []],
-                    hubspot_defined=False, description=body.get("description", ""))
-    d.update(createdAt=iso_ms(created_ms), updatedAt=iso_ms(created_ms), archived=False,
-             hasUniqueValue=bool(body.get("hasUniqueValue", False)), hidden=bool(body.get("hidden", False)),
-             formField=bool(body.get("formField", True)))
+    d = prop(
+        body["name"],
+        body.get("label", body["name"]),
+        body.get("type", "string"),
+        body.get("fieldType", "text"),
+        body.get("groupName", ""),
+        options=[(o["value"], o.get("label", o["value"])) for o in body.get("options") or []],
+        hubspot_defined=False,
+        description=body.get("description", ""),
+    )
+    d.update(
+        createdAt=iso_ms(created_ms),
+        updatedAt=iso_ms(created_ms),
+        archived=False,
+        hasUniqueValue=bool(body.get("hasUniqueValue", False)),
+        hidden=bool(body.get("hidden", False)),
+        formField=bool(body.get("formField", True)),
+    )
     if body.get("displayOrder") is not None:
         d["displayOrder"] = body["displayOrder"]
     return d

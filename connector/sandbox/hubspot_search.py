@@ -24,8 +24,23 @@ MAX_GROUPS = 5
 MAX_FILTERS_PER_GROUP = 10
 MAX_FILTERS = 25
 MAX_LIMIT = 200
-OPERATORS = frozenset({"EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN", "HAS_PROPERTY",
-                       "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"})
+OPERATORS = frozenset(
+    {
+        "EQ",
+        "NEQ",
+        "LT",
+        "LTE",
+        "GT",
+        "GTE",
+        "BETWEEN",
+        "IN",
+        "NOT_IN",
+        "HAS_PROPERTY",
+        "NOT_HAS_PROPERTY",
+        "CONTAINS_TOKEN",
+        "NOT_CONTAINS_TOKEN",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -99,13 +114,14 @@ def _validate(body: dict[str, Any], known: Callable[[str], bool]) -> None:
         filters = g.get("filters") or []
         total += len(filters)
         if len(filters) > MAX_FILTERS_PER_GROUP:
-            raise validation_error(f"Too many filters in a filter group: {len(filters)}. "
-                                   f"The maximum is {MAX_FILTERS_PER_GROUP}.")
+            raise validation_error(
+                f"Too many filters in a filter group: {len(filters)}. The maximum is {MAX_FILTERS_PER_GROUP}."
+            )
         for f in filters:
             if f.get("operator") not in OPERATORS:
                 raise validation_error(f"Invalid filter operator: {f.get('operator')}")
             if not known(f.get("propertyName", "")):
-                raise validation_error(f"Property \"{f.get('propertyName')}\" does not exist")
+                raise validation_error(f'Property "{f.get("propertyName")}" does not exist')
     if total > MAX_FILTERS:
         raise validation_error(f"Too many filters: {total}. The maximum is {MAX_FILTERS} across all filter groups.")
     limit = body.get("limit", 10)
@@ -140,8 +156,11 @@ def search(
         return type_of(name) or "string"
 
     groups = body.get("filterGroups") or []
-    hits = [o for o in objects
-            if not groups or any(all(_match(f, o.properties, kind) for f in g.get("filters") or []) for g in groups)]
+    hits = [
+        o
+        for o in objects
+        if not groups or any(all(_match(f, o.properties, kind) for f in g.get("filters") or []) for g in groups)
+    ]
     query = as_text(body.get("query")).strip().lower()
     if query:
         hits = [o for o in hits if any(query in o.properties.get(p, "").lower() for p in searchable)]
@@ -160,6 +179,6 @@ def search(
         raise validation_error(f"Paging past {max_results} results is not supported; use a narrower filter.")
     limit = body.get("limit", 10)
     # A page stops at the cap, yet still offers the next cursor while more hits exist: following it is the 400.
-    page = hits[offset:min(offset + limit, max_results)]
+    page = hits[offset : min(offset + limit, max_results)]
     nxt = offset + len(page)
     return SearchPage(len(hits), page, str(nxt) if nxt < len(hits) and limit > 0 else None)

@@ -59,8 +59,9 @@ def current() -> HubSpotSandbox:
 def api_origin() -> Origin:
     """Changes made through the API with an app's token: logged as writes; webhooks say changeSource INTEGRATION
     and sourceId that app's id as a string, as HubSpot delivers them (see hubspot_webhooks)."""
-    return Origin("INTEGRATION", str(getattr(g, "source_app_id", current().config.app_id)), request.method,
-                  request.path)
+    return Origin(
+        "INTEGRATION", str(getattr(g, "source_app_id", current().config.app_id)), request.method, request.path
+    )
 
 
 def json_body(default: Any = None, *, kind: type = dict) -> Any:

@@ -116,9 +116,18 @@ class HubSpotStore:
         if origin.method is None:
             return
         with self.lock:
-            self.writes.append({"seq": len(self.writes) + 1, "at": iso_ms(now_ms()), "method": origin.method,
-                                "path": origin.path, "action": action, "objectType": object_type,
-                                "id": object_id, **fields})
+            self.writes.append(
+                {
+                    "seq": len(self.writes) + 1,
+                    "at": iso_ms(now_ms()),
+                    "method": origin.method,
+                    "path": origin.path,
+                    "action": action,
+                    "objectType": object_type,
+                    "id": object_id,
+                    **fields,
+                }
+            )
 
     def _emit(self, changes: list[Change]) -> None:
         if changes and self.on_change is not None:
@@ -126,8 +135,9 @@ class HubSpotStore:
 
     # --- properties -------------------------------------------------------------------------------------
 
-    def normalize(self, otype: str, props: dict[str, Any], *, existing: CrmObject | None, trusted: bool = False
-                  ) -> dict[str, str]:
+    def normalize(
+        self, otype: str, props: dict[str, Any], *, existing: CrmObject | None, trusted: bool = False
+    ) -> dict[str, str]:
         """Check and normalize written values like HubSpot; `trusted` (seeding) may set read-only values."""
         if not isinstance(props, dict):
             raise validation_error("properties must be a JSON object")
@@ -193,20 +203,35 @@ class HubSpotStore:
             objs = sorted(self.objects[otype].values(), key=lambda o: int(o.id))
             return [o for o in objs if archived is None or o.archived == archived]
 
-    def create_many(self, otype: str, items: list[dict[str, Any]], origin: Origin, *, trusted: bool = False
-                    ) -> list[CrmObject]:
+    def create_many(
+        self, otype: str, items: list[dict[str, Any]], origin: Origin, *, trusted: bool = False
+    ) -> list[CrmObject]:
         """Create records atomically: every item is checked before any is stored.
 
         Each item is `{"properties": {...}, "associations": [v3 association inputs], "createdAt"?: ms|iso}`.
         """
         with self.lock:
-            prepared = [(self.normalize(otype, it.get("properties") or {}, existing=None, trusted=trusted),
-                         self._association_inputs(otype, it.get("associations") or []), it) for it in items]
-            return [self._insert(otype, props, assoc, origin, parse_ms(it.get("createdAt")))
-                    for props, assoc, it in prepared]
+            prepared = [
+                (
+                    self.normalize(otype, it.get("properties") or {}, existing=None, trusted=trusted),
+                    self._association_inputs(otype, it.get("associations") or []),
+                    it,
+                )
+                for it in items
+            ]
+            return [
+                self._insert(otype, props, assoc, origin, parse_ms(it.get("createdAt")))
+                for props, assoc, it in prepared
+            ]
 
-    def _insert(self, otype: str, props: dict[str, str], assoc: list[tuple[str, str, str, int]], origin: Origin,
-                created_ms: int | None) -> CrmObject:
+    def _insert(
+        self,
+        otype: str,
+        props: dict[str, str],
+        assoc: list[tuple[str, str, str, int]],
+        origin: Origin,
+        created_ms: int | None,
+    ) -> CrmObject:
         t = schema.OBJECT_TYPES[otype]
         now = now_ms()
         created = created_ms or parse_ms(props.get(t.created_property)) or now
@@ -222,21 +247,25 @@ class HubSpotStore:
         self.log_write(origin, "create", otype, oid, properties=written)
         changes = [Change("creation", otype, oid, obj.created_ms, origin)]
         if self.config.property_change_on_create:
-            changes += [Change("propertyChange", otype, oid, obj.created_ms, origin, k, v)
-                        for k, v in obj.properties.items()]
+            changes += [
+                Change("propertyChange", otype, oid, obj.created_ms, origin, k, v) for k, v in obj.properties.items()
+            ]
         self._emit(changes)
         for to_type, to_id, category, type_id in assoc:
             self.associate(otype, oid, to_type, to_id, category, type_id, origin)
         return obj
 
-    def update_many(self, otype: str, items: list[tuple[str, dict[str, Any]]], origin: Origin,
-                    *, trusted: bool = False) -> list[CrmObject]:
+    def update_many(
+        self, otype: str, items: list[tuple[str, dict[str, Any]]], origin: Origin, *, trusted: bool = False
+    ) -> list[CrmObject]:
         """Update records atomically (all values checked first); unknown ids raise 404."""
         with self.lock:
             objs = [self.get(otype, oid) for oid, _ in items]
-            prepared = [self.normalize(otype, props, existing=o, trusted=trusted)
-                        for o, (_, props) in zip(objs, items)]
-            for obj, props in zip(objs, prepared):
+            prepared = [
+                self.normalize(otype, props, existing=o, trusted=trusted)
+                for o, (_, props) in zip(objs, items, strict=False)
+            ]
+            for obj, props in zip(objs, prepared, strict=False):
                 self._apply(obj, props, origin)
                 self.log_write(origin, "update", otype, obj.id, properties=dict(props))
             return objs
@@ -246,10 +275,17 @@ class HubSpotStore:
         merged = {**before, **props}
         obj.updated_ms = max(now_ms(), obj.updated_ms)
         obj.properties = {k: v for k, v in self._derive(obj.object_type, obj, merged).items() if v != ""}
-        changed = [k for k in set(before) | set(obj.properties)
-                   if before.get(k, "") != obj.properties.get(k, "") and k not in _NOISE]
-        self._emit([Change("propertyChange", obj.object_type, obj.id, obj.updated_ms, origin, k,
-                           obj.properties.get(k, "")) for k in sorted(changed)])
+        changed = [
+            k
+            for k in set(before) | set(obj.properties)
+            if before.get(k, "") != obj.properties.get(k, "") and k not in _NOISE
+        ]
+        self._emit(
+            [
+                Change("propertyChange", obj.object_type, obj.id, obj.updated_ms, origin, k, obj.properties.get(k, ""))
+                for k in sorted(changed)
+            ]
+        )
 
     def _derive(self, otype: str, obj: CrmObject, props: dict[str, str]) -> dict[str, str]:
         """Calculated properties HubSpot maintains itself (ids, timestamps, deal closed flags, task completion)."""
@@ -299,8 +335,9 @@ class HubSpotStore:
                 category, type_id = schema.association_spec(spec)
                 to_type = self.target_type(otype, type_id)
                 if self.find(to_type, to_id) is None:
-                    raise validation_error(f"Could not find {schema.OBJECT_TYPES[to_type].singular} with id {to_id} "
-                                           f"to associate with.")
+                    raise validation_error(
+                        f"Could not find {schema.OBJECT_TYPES[to_type].singular} with id {to_id} to associate with."
+                    )
                 out.append((to_type, to_id, category, type_id))
         return out
 
@@ -312,20 +349,24 @@ class HubSpotStore:
                 return b
         owner = next((a for (a, _), tid in schema.DEFAULT_TYPE_IDS.items() if tid == type_id), None)
         expected = f" expected: {schema.OBJECT_TYPES[owner].singular.upper()}" if owner else ""
-        raise validation_error(f"invalid from object type {schema.OBJECT_TYPES[otype].singular.upper()} for "
-                               f"associations to be created.{expected}")
+        raise validation_error(
+            f"invalid from object type {schema.OBJECT_TYPES[otype].singular.upper()} for "
+            f"associations to be created.{expected}"
+        )
 
     def check_type_id(self, from_type: str, to_type: str, category: str, type_id: int) -> None:
         """HUBSPOT_DEFINED ids must be the pair's own id (e.g. 206 for call→deal), else 400."""
         if category == "HUBSPOT_DEFINED" and type_id != schema.require_default_type_id(from_type, to_type):
             raise validation_error(
                 f"associationTypeId {type_id} is not a valid HUBSPOT_DEFINED type from {from_type} to {to_type}; "
-                f"expected {schema.default_type_id(from_type, to_type)}")
+                f"expected {schema.default_type_id(from_type, to_type)}"
+            )
         if category not in ("HUBSPOT_DEFINED", "USER_DEFINED", "INTEGRATOR_DEFINED"):
             raise validation_error(f"Invalid associationCategory: {category}")
 
-    def associate(self, from_type: str, from_id: str, to_type: str, to_id: str, category: str, type_id: int,
-                  origin: Origin) -> None:
+    def associate(
+        self, from_type: str, from_id: str, to_type: str, to_id: str, category: str, type_id: int, origin: Origin
+    ) -> None:
         """Store the edge both ways (the reverse with HubSpot's paired id) and roll up deal activity dates."""
         with self.lock:
             self.check_type_id(from_type, to_type, category, type_id)
@@ -335,9 +376,18 @@ class HubSpotStore:
             is_new = dst.id not in fwd
             fwd.setdefault(dst.id, Edge()).types.add((category, type_id))
             self.edges.setdefault((to_type, dst.id, from_type), {}).setdefault(src.id, Edge()).types.add(
-                (category, back))
-            self.log_write(origin, "associate", from_type, src.id, toObjectType=to_type, toId=dst.id,
-                           associationCategory=category, associationTypeId=type_id)
+                (category, back)
+            )
+            self.log_write(
+                origin,
+                "associate",
+                from_type,
+                src.id,
+                toObjectType=to_type,
+                toId=dst.id,
+                associationCategory=category,
+                associationTypeId=type_id,
+            )
             for activity, deal in ((src, dst), (dst, src)):
                 if is_new and activity.object_type in schema.ACTIVITY_TYPES and deal.object_type == "deals":
                     self._roll_up_activity(deal, activity, origin)
@@ -354,8 +404,15 @@ class HubSpotStore:
             updates["notes_last_updated"] = iso_ms(ts)
         self._apply(deal, updates, Origin("CALCULATED", "", None, None))
 
-    def unassociate(self, from_type: str, from_id: str, to_type: str, to_id: str, origin: Origin,
-                    type_ids: set[tuple[str, int]] | None = None) -> None:
+    def unassociate(
+        self,
+        from_type: str,
+        from_id: str,
+        to_type: str,
+        to_id: str,
+        origin: Origin,
+        type_ids: set[tuple[str, int]] | None = None,
+    ) -> None:
         """Remove all (or the given) association types between two records, both directions."""
         with self.lock:
             fwd = self.edges.get((from_type, str(from_id), to_type), {})
@@ -378,8 +435,11 @@ class HubSpotStore:
         """(to id, [(category, type id)]) for live targets, in association order."""
         with self.lock:
             fwd = self.edges.get((from_type, str(from_id), to_type), {})
-            return [(tid, sorted(e.types, key=lambda c: c[1])) for tid, e in fwd.items()
-                    if self.find(to_type, tid) is not None]
+            return [
+                (tid, sorted(e.types, key=lambda c: c[1]))
+                for tid, e in fwd.items()
+                if self.find(to_type, tid) is not None
+            ]
 
 
 # Calculated timestamps change on every write; HubSpot doesn't allow subscribing to them either.

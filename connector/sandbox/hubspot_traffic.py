@@ -16,7 +16,7 @@ import time
 import uuid
 from collections import Counter, deque
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from .faults import Fault, FaultRules
@@ -24,15 +24,20 @@ from .hubspot_config import HubSpotSandboxConfig
 from .hubspot_errors import ApiError, validation_error
 
 
-def rate_limited(message: str, policy: str, group: str, retry_after_s: float | None,
-                 headers: dict[str, str] | None = None) -> ApiError:
+def rate_limited(
+    message: str, policy: str, group: str, retry_after_s: float | None, headers: dict[str, str] | None = None
+) -> ApiError:
     """HubSpot's 429 body (`errorType`, `policyName`, `groupName`, `requestId`); Retry-After only when known."""
     headers = dict(headers or {})
     if retry_after_s is not None:
         headers["Retry-After"] = str(max(1, math.ceil(retry_after_s)))
-    return ApiError(429, "RATE_LIMITS", message, headers=headers,
-                    extra={"errorType": "RATE_LIMIT", "policyName": policy, "groupName": group,
-                           "requestId": uuid.uuid4().hex})
+    return ApiError(
+        429,
+        "RATE_LIMITS",
+        message,
+        headers=headers,
+        extra={"errorType": "RATE_LIMIT", "policyName": policy, "groupName": group, "requestId": uuid.uuid4().hex},
+    )
 
 
 class RateLimiter:
@@ -48,7 +53,7 @@ class RateLimiter:
         with self._lock:
             self._burst: deque[float] = deque()
             self._search: deque[float] = deque()
-            self._day = datetime.now(timezone.utc).date()
+            self._day = datetime.now(UTC).date()
             self._daily_used = 0
 
     def _headers(self, *, oauth: bool) -> dict[str, str]:
@@ -72,7 +77,7 @@ class RateLimiter:
         now = time.monotonic()
         group = f"publicapi:{'oauth' if oauth else 'private-app'}:{c.portal_id}"
         with self._lock:
-            today = datetime.now(timezone.utc).date()
+            today = datetime.now(UTC).date()
             if today != self._day:
                 self._day, self._daily_used = today, 0
             window = c.burst_interval_ms / 1000
@@ -82,34 +87,55 @@ class RateLimiter:
                 self._search.popleft()
             if not oauth and self._daily_used >= c.daily_limit:
                 # No Retry-After: urllib3's default Retry (which the SDK uses) would sleep until midnight.
-                raise rate_limited("You have reached your daily limit.", "DAILY", f"{group}:daily", None,
-                                   self._headers(oauth=oauth))
+                raise rate_limited(
+                    "You have reached your daily limit.", "DAILY", f"{group}:daily", None, self._headers(oauth=oauth)
+                )
             if search:
                 if len(self._search) >= c.search_per_second:
-                    raise rate_limited("You have reached your secondly limit.", "SECONDLY", f"{group}:search",
-                                       self._search[0] + 1.0 - now, self._headers(oauth=oauth))
+                    raise rate_limited(
+                        "You have reached your secondly limit.",
+                        "SECONDLY",
+                        f"{group}:search",
+                        self._search[0] + 1.0 - now,
+                        self._headers(oauth=oauth),
+                    )
                 self._search.append(now)
             else:
                 if len(self._burst) >= c.burst_limit:
-                    raise rate_limited("You have reached your ten_secondly_rolling limit.", "TEN_SECONDLY_ROLLING",
-                                       f"{group}:ten-secondly", self._burst[0] + window - now,
-                                       self._headers(oauth=oauth))
+                    raise rate_limited(
+                        "You have reached your ten_secondly_rolling limit.",
+                        "TEN_SECONDLY_ROLLING",
+                        f"{group}:ten-secondly",
+                        self._burst[0] + window - now,
+                        self._headers(oauth=oauth),
+                    )
                 self._burst.append(now)
             if not oauth:
                 self._daily_used += 1
             return self._headers(oauth=oauth)
 
 
-_CATEGORY_BY_STATUS = {400: "VALIDATION_ERROR", 401: "INVALID_AUTHENTICATION", 403: "MISSING_SCOPES",
-                       404: "OBJECT_NOT_FOUND", 409: "CONFLICT", 429: "RATE_LIMITS"}
+_CATEGORY_BY_STATUS = {
+    400: "VALIDATION_ERROR",
+    401: "INVALID_AUTHENTICATION",
+    403: "MISSING_SCOPES",
+    404: "OBJECT_NOT_FOUND",
+    409: "CONFLICT",
+    429: "RATE_LIMITS",
+}
 
 
 def fault_error(fault: Fault, portal_id: int) -> ApiError:
     """The error answer of an injected fault, in HubSpot's shape (429s with Retry-After only if one was given)."""
     retry_after = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
     if fault.status == 429:
-        return rate_limited("You have reached your ten_secondly_rolling limit.", "TEN_SECONDLY_ROLLING",
-                            f"publicapi:private-app:{portal_id}:ten-secondly", None, retry_after)
+        return rate_limited(
+            "You have reached your ten_secondly_rolling limit.",
+            "TEN_SECONDLY_ROLLING",
+            f"publicapi:private-app:{portal_id}:ten-secondly",
+            None,
+            retry_after,
+        )
     category = _CATEGORY_BY_STATUS.get(fault.status or 500, "INTERNAL_ERROR")
     message = "internal error" if (fault.status or 500) >= 500 else f"Injected fault ({fault.status})"
     return ApiError(fault.status or 500, category, message, headers=retry_after)
@@ -143,8 +169,10 @@ class FaultInjector(FaultRules):
             raise validation_error("batch_record_failures must be a whole number")
         with self._lock:
             self._record_failures = n
-            self._record_error = (str(body.get("category") or "INTERNAL_ERROR"),
-                                  str(body.get("message") or "internal error"))
+            self._record_error = (
+                str(body.get("category") or "INTERNAL_ERROR"),
+                str(body.get("message") or "internal error"),
+            )
         return {"batch_record_failures": n, "category": self._record_error[0]}
 
     def list(self) -> dict[str, Any]:  # type: ignore[override]  # noqa: A003
@@ -184,5 +212,8 @@ class CallCounter:
     def snapshot(self) -> dict[str, Any]:
         """Totals by endpoint template and by status code."""
         with self._lock:
-            return {"total": sum(self._counts.values()), "byEndpoint": dict(sorted(self._counts.items())),
-                    "byStatus": dict(sorted(self._statuses.items()))}
+            return {
+                "total": sum(self._counts.values()),
+                "byEndpoint": dict(sorted(self._counts.items())),
+                "byStatus": dict(sorted(self._statuses.items())),
+            }

@@ -7,7 +7,7 @@ best approximation (HubSpot answers 400 VALIDATION_ERROR in all these cases).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from connector import clock
@@ -24,7 +24,7 @@ def now_ms() -> int:
 
 def iso_ms(ms: int) -> str:
     """HubSpot's timestamp format: `2025-01-31T09:00:00.000Z`."""
-    dt = datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+    dt = datetime.fromtimestamp(ms / 1000, tz=UTC)
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
 
 
@@ -42,7 +42,7 @@ def parse_ms(value: Any) -> int | None:
     except ValueError:
         return None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return int(dt.timestamp() * 1000)
 
 
@@ -93,14 +93,17 @@ def normalize_value(definition: dict[str, Any], value: str, portal: PortalContex
         return value
     if name == "pipeline":
         if value not in portal.pipelines:
-            raise ValueProblem("INVALID_OPTION",
-                               f"{value} was not one of the allowed options: {sorted(portal.pipelines)}")
+            raise ValueProblem(
+                "INVALID_OPTION", f"{value} was not one of the allowed options: {sorted(portal.pipelines)}"
+            )
         return value
     if name == "dealstage":
         stages = portal.pipelines.get(pipeline or "default", set())
         if value not in stages:
-            raise ValueProblem("INVALID_OPTION", f"{value} was not one of the allowed options: {sorted(stages)} "
-                                                 f"(pipeline {pipeline or 'default'})")
+            raise ValueProblem(
+                "INVALID_OPTION",
+                f"{value} was not one of the allowed options: {sorted(stages)} (pipeline {pipeline or 'default'})",
+            )
         return value
     if type_ == "number":
         if as_number(value) is None:

@@ -99,8 +99,9 @@ class WebhookDispatcher(Outbox):
     def reset(self) -> None:
         """Back to the configured target and subscriptions; queued events and the delivery log are dropped."""
         with self._cond:
-            self.settings = WebhookSettings(self.config.target_url, self.config.client_secret,
-                                            parse_subscriptions(self.config.subscriptions))
+            self.settings = WebhookSettings(
+                self.config.target_url, self.config.client_secret, parse_subscriptions(self.config.subscriptions)
+            )
             self._pending: list[dict[str, Any]] = []
             self._pending_since = 0.0
             self._scheduled: list[Batch] = []
@@ -136,9 +137,14 @@ class WebhookDispatcher(Outbox):
     def _event(self, sub: dict[str, Any], change: Change) -> dict[str, Any]:
         kind = sub["subscriptionType"].split(".")[0]
         ev: dict[str, Any] = {
-            "eventId": next(self._event_ids), "subscriptionId": sub["id"], "portalId": self.config.portal_id,
-            "appId": self.config.app_id, "occurredAt": change.occurred_ms,
-            "subscriptionType": sub["subscriptionType"], "attemptNumber": 0, "objectId": int(change.object_id),
+            "eventId": next(self._event_ids),
+            "subscriptionId": sub["id"],
+            "portalId": self.config.portal_id,
+            "appId": self.config.app_id,
+            "occurredAt": change.occurred_ms,
+            "subscriptionType": sub["subscriptionType"],
+            "attemptNumber": 0,
+            "objectId": int(change.object_id),
         }
         if kind == "object":
             ev["objectTypeId"] = schema.OBJECT_TYPES[change.object_type].type_id
@@ -158,9 +164,15 @@ class WebhookDispatcher(Outbox):
         size = max(1, self.config.webhook_batch_size)
         while self._pending:
             chunk, self._pending = self._pending[:size], self._pending[size:]
-            record = {"batchId": next(self._batch_ids), "targetUrl": self.settings.target_url,
-                      "eventIds": [e["eventId"] for e in chunk], "events": chunk, "attempts": [],
-                      "delivered": False, "done": False}
+            record = {
+                "batchId": next(self._batch_ids),
+                "targetUrl": self.settings.target_url,
+                "eventIds": [e["eventId"] for e in chunk],
+                "events": chunk,
+                "attempts": [],
+                "delivered": False,
+                "done": False,
+            }
             self.deliveries.append(record)
             self._scheduled.append(Batch(chunk, record, 0, now))
 
@@ -176,9 +188,14 @@ class WebhookDispatcher(Outbox):
         """POST one signed request; (status, error) where error names a connection failure or timeout."""
         secret = self.settings.client_secret
         headers = hubspot_v3_headers(body, secret, url)
-        headers.update({"X-HubSpot-Signature": sign_hubspot_v1(body, secret), "X-HubSpot-Signature-Version": "v1",
-                        "User-Agent": USER_AGENT,
-                        "X-HubSpot-Timeout-Millis": str(int(self.config.webhook_timeout_s * 1000))})
+        headers.update(
+            {
+                "X-HubSpot-Signature": sign_hubspot_v1(body, secret),
+                "X-HubSpot-Signature-Version": "v1",
+                "User-Agent": USER_AGENT,
+                "X-HubSpot-Timeout-Millis": str(int(self.config.webhook_timeout_s * 1000)),
+            }
+        )
         try:
             resp = self._session.post(url, data=body, headers=headers, timeout=self.config.webhook_timeout_s)
         except requests.Timeout:
@@ -194,8 +211,9 @@ class WebhookDispatcher(Outbox):
         status, error = self._send(body, url)
         ok = status is not None and 200 <= status < 300
         with self._cond:
-            batch.record["attempts"].append({"attemptNumber": batch.attempt, "status": status, "error": error,
-                                             "at": iso_ms(now_ms())})
+            batch.record["attempts"].append(
+                {"attemptNumber": batch.attempt, "status": status, "error": error, "at": iso_ms(now_ms())}
+            )
             batch.record["events"] = events
             if ok:
                 batch.record.update(delivered=True, body=body.decode())
@@ -204,17 +222,30 @@ class WebhookDispatcher(Outbox):
     def redeliver(self) -> dict[str, Any]:
         """Send the last delivered batch again, byte for byte (same eventIds), with a fresh signature."""
         with self._cond:
-            last = next((d for d in reversed(self.deliveries) if d.get("delivered") and not d.get("redelivery")),
-                        None)
+            last = next((d for d in reversed(self.deliveries) if d.get("delivered") and not d.get("redelivery")), None)
             if last is None:
                 raise validation_error("No delivered webhook batch to redeliver.")
-            record = {"batchId": next(self._batch_ids), "targetUrl": last["targetUrl"], "eventIds": last["eventIds"],
-                      "events": last["events"], "attempts": [], "delivered": False, "done": True,
-                      "redelivery": True, "redeliveryOf": last["batchId"]}
+            record = {
+                "batchId": next(self._batch_ids),
+                "targetUrl": last["targetUrl"],
+                "eventIds": last["eventIds"],
+                "events": last["events"],
+                "attempts": [],
+                "delivered": False,
+                "done": True,
+                "redelivery": True,
+                "redeliveryOf": last["batchId"],
+            }
             self.deliveries.append(record)
         status, error = self._send(last["body"].encode(), last["targetUrl"])
         with self._cond:
-            record["attempts"].append({"attemptNumber": last["events"][0]["attemptNumber"], "status": status,
-                                       "error": error, "at": iso_ms(now_ms())})
+            record["attempts"].append(
+                {
+                    "attemptNumber": last["events"][0]["attemptNumber"],
+                    "status": status,
+                    "error": error,
+                    "at": iso_ms(now_ms()),
+                }
+            )
             record["delivered"] = status is not None and 200 <= status < 300
         return record

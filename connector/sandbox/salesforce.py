@@ -81,8 +81,16 @@ from .salesforce_tls import make_self_signed_cert, server_context
 from .salesforce_traffic import fault_error
 from .server import ServerThread
 
-__all__ = ["SalesforceSandbox", "SalesforceSandboxConfig", "create_salesforce_sandbox", "dealcoach_fields",
-           "default_stages", "default_users", "make_self_signed_cert", "start_salesforce_sandbox"]
+__all__ = [
+    "SalesforceSandbox",
+    "SalesforceSandboxConfig",
+    "create_salesforce_sandbox",
+    "dealcoach_fields",
+    "default_stages",
+    "default_users",
+    "make_self_signed_cert",
+    "start_salesforce_sandbox",
+]
 
 _VERSIONED = re.compile(r"^/services/data/v\d+\.\d+(?:/|$)")
 _RULE_ARG = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
@@ -100,8 +108,9 @@ def _guard() -> None:
     if path.rstrip("/") == "/services/data" or not _VERSIONED.match(path):
         return
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() not in ("bearer", "oauth") or (token not in sb.config.access_tokens
-                                                     and token not in sb.config.user_sessions):
+    if scheme.lower() not in ("bearer", "oauth") or (
+        token not in sb.config.access_tokens and token not in sb.config.user_sessions
+    ):
         raise invalid_session()
     g.session_user_id = sb.config.user_sessions.get(token, sb.config.api_user_id)
     g.metered = True
@@ -158,8 +167,7 @@ def _release(_exc: BaseException | None) -> None:
 
 
 def _sf_error(err: SfError) -> Response:
-    resp = Response(json.dumps(err.body(), ensure_ascii=False), status=err.status,
-                    mimetype="application/json")
+    resp = Response(json.dumps(err.body(), ensure_ascii=False), status=err.status, mimetype="application/json")
     resp.headers.update(err.headers)
     return resp
 
@@ -168,8 +176,9 @@ def _http_error(err: HTTPException) -> Response:
     """Unknown paths and methods answer in Salesforce's error shape rather than Flask's HTML."""
     if err.code == 405:
         allowed = ",".join(sorted(m for m in getattr(err, "valid_methods", None) or [] if m != "OPTIONS"))
-        return _sf_error(SfError(405, "METHOD_NOT_ALLOWED",
-                                 f"HTTP Method '{request.method}' not allowed. Allowed are {allowed}"))
+        return _sf_error(
+            SfError(405, "METHOD_NOT_ALLOWED", f"HTTP Method '{request.method}' not allowed. Allowed are {allowed}")
+        )
     if err.code == 404:
         return _sf_error(not_found())
     return _sf_error(SfError(err.code or 500, "INVALID_INPUT", err.description or err.name))
@@ -178,8 +187,13 @@ def _http_error(err: HTTPException) -> Response:
 def _internal_error(err: Exception) -> Response:
     """A bug in the sandbox answers like Salesforce's 500 (and is logged), so clients see a retryable error."""
     current_app.logger.exception("salesforce_sandbox.internal_error", exc_info=err)
-    return _sf_error(SfError(500, "UNKNOWN_EXCEPTION", "An unexpected error occurred. Please include this ErrorId "
-                                                       "if you contact support: sandbox"))
+    return _sf_error(
+        SfError(
+            500,
+            "UNKNOWN_EXCEPTION",
+            "An unexpected error occurred. Please include this ErrorId if you contact support: sandbox",
+        )
+    )
 
 
 def create_salesforce_sandbox(config: SalesforceSandboxConfig | None = None) -> Flask:
@@ -202,7 +216,10 @@ def create_salesforce_sandbox(config: SalesforceSandboxConfig | None = None) -> 
 
 
 def start_salesforce_sandbox(
-    config: SalesforceSandboxConfig | None = None, *, host: str = "127.0.0.1", port: int = 0,
+    config: SalesforceSandboxConfig | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
     tls: tuple[Path, Path] | None = None,
 ) -> tuple[ServerThread, Flask]:
     """Create and serve a sandbox over HTTPS in a background thread. Without `tls` (cert, key), a throwaway
@@ -221,10 +238,10 @@ def start_salesforce_sandbox(
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    server = ServerThread(app, host=host, port=port, ssl_context=server_context(sandbox.tls_cert, sandbox.tls_key),
-                          on_stop=on_stop)
+    server = ServerThread(
+        app, host=host, port=port, ssl_context=server_context(sandbox.tls_cert, sandbox.tls_key), on_stop=on_stop
+    )
     server.start()
     if sandbox.config.instance_url is None:
         sandbox.instance_url = server.url
     return server, app
-

@@ -29,11 +29,18 @@ def trusted_session(cert: Path | str) -> requests.Session:
     return session
 
 
-def sandbox_client(instance_url: str, cert: Path | str, *, session_id: str = DEFAULT_SESSION_ID,
-                   version: str = "62.0", session: requests.Session | None = None) -> Salesforce:
+def sandbox_client(
+    instance_url: str,
+    cert: Path | str,
+    *,
+    session_id: str = DEFAULT_SESSION_ID,
+    version: str = "62.0",
+    session: requests.Session | None = None,
+) -> Salesforce:
     """simple-salesforce talking to the sandbox at `instance_url` (e.g. `ServerThread.url`)."""
-    return Salesforce(instance_url=instance_url, session_id=session_id, session=session or trusted_session(cert),
-                      version=version)
+    return Salesforce(
+        instance_url=instance_url, session_id=session_id, session=session or trusted_session(cert), version=version
+    )
 
 
 class ControlError(RuntimeError):
@@ -79,7 +86,10 @@ class SandboxOrg:
 
     def api(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         """A raw authenticated request to `/services/data/v62.0/{path}` (for status codes and headers)."""
-        headers = {"Authorization": f"Bearer {kwargs.pop('session_id', DEFAULT_SESSION_ID)}",
-                   **kwargs.pop("headers", {})}
-        return self.http.request(method, f"{self.url}/services/data/v62.0/{path}", headers=headers, timeout=30,
-                                 **kwargs)
+        headers = {
+            "Authorization": f"Bearer {kwargs.pop('session_id', DEFAULT_SESSION_ID)}",
+            **kwargs.pop("headers", {}),
+        }
+        return self.http.request(
+            method, f"{self.url}/services/data/v62.0/{path}", headers=headers, timeout=30, **kwargs
+        )

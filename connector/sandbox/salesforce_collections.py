@@ -23,8 +23,11 @@ bp = Blueprint("salesforce_collections", __name__, url_prefix="/services/data")
 MAX_RECORDS = 200
 _BATCH_SIZE = re.compile(r"batchSize=(\d+)", re.IGNORECASE)
 _LOCATOR = re.compile(r"^(01g[0-9A-Za-z]{15})-(\d+)$")
-ROLLED_BACK = DmlError("ALL_OR_NONE_OPERATION_ROLLED_BACK", "Record rolled back because not all records were valid "
-                       "and the request was using AllOrNone header", [])
+ROLLED_BACK = DmlError(
+    "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+    "Record rolled back because not all records were valid and the request was using AllOrNone header",
+    [],
+)
 
 
 def _page_size() -> int:
@@ -133,8 +136,9 @@ def _records_body() -> tuple[list[dict[str, Any]], bool]:
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise SfError(400, "JSON_PARSER_ERROR", "records must be a list of sObjects")
     if len(records) > MAX_RECORDS:
-        raise SfError(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into "
-                                               "this call")
+        raise SfError(
+            400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into this call"
+        )
     for r in records:
         sobject = (r.get("attributes") or {}).get("type")
         if not sobject or current().schema.get(str(sobject)) is None:
@@ -189,16 +193,20 @@ def collection_delete(version: str) -> Response:
     if not ids:
         raise SfError(400, "MISSING_ARGUMENT", "ids parameter is required")
     if len(ids) > MAX_RECORDS:
-        raise SfError(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into "
-                                               "this call")
+        raise SfError(
+            400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into this call"
+        )
     all_or_none = request.args.get("allOrNone", "false").lower() == "true"
     store, actor = current().store, api_actor()
 
     def apply(raw: str) -> Record:
         rec = store.find(raw, include_deleted=True)
         if rec is None:
-            raise DmlError("MALFORMED_ID" if to18(raw) is None else "INVALID_CROSS_REFERENCE_KEY",
-                           f"malformed id {raw}" if to18(raw) is None else "invalid cross reference id", [])
+            raise DmlError(
+                "MALFORMED_ID" if to18(raw) is None else "INVALID_CROSS_REFERENCE_KEY",
+                f"malformed id {raw}" if to18(raw) is None else "invalid cross reference id",
+                [],
+            )
         return store.delete(rec.sobject, rec.id, actor)
 
     return jsonify(_collection(ids, all_or_none, apply, lambda raw: to18(raw) or raw))

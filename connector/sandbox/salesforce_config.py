@@ -38,31 +38,81 @@ DEPARTED_MANAGER_ID = to18("0055g00000BOSS5") or ""
 def default_stages() -> list[dict[str, Any]]:
     """The OpportunityStage picklist as dicts (`StageName`, `Probability`, `ForecastCategoryName`, `IsClosed`,
     `IsWon`), in sales-process order."""
-    return [{"StageName": s, "Probability": p, "ForecastCategoryName": fc, "IsClosed": closed, "IsWon": won}
-            for s, p, fc, closed, won in DEFAULT_STAGES]
+    return [
+        {"StageName": s, "Probability": p, "ForecastCategoryName": fc, "IsClosed": closed, "IsWon": won}
+        for s, p, fc, closed, won in DEFAULT_STAGES
+    ]
 
 
 def default_users() -> list[dict[str, Any]]:
     """Japanese users: the rep (山田 太郎) reporting to the manager (佐藤 花子), both active; a departed rep
     (鈴木 次郎, inactive) reporting to 佐藤; and a departed rep (高橋 健) whose manager (伊藤 誠) left too."""
-    common = {"IsActive": True, "TimeZoneSidKey": "Asia/Tokyo", "LocaleSidKey": "ja_JP", "LanguageLocaleKey": "ja",
-              "Department": "営業一課"}
+    common = {
+        "IsActive": True,
+        "TimeZoneSidKey": "Asia/Tokyo",
+        "LocaleSidKey": "ja_JP",
+        "LanguageLocaleKey": "ja",
+        "Department": "営業一課",
+    }
     return [
-        {"Id": REP_USER_ID, "LastName": "山田", "FirstName": "太郎", "Email": "taro.yamada@example.co.jp",
-         "Username": "taro.yamada@example.co.jp.dealcoach", "Alias": "tyamada", "Title": "営業担当",
-         "ManagerId": MANAGER_USER_ID, **common},
-        {"Id": MANAGER_USER_ID, "LastName": "佐藤", "FirstName": "花子", "Email": "hanako.sato@example.co.jp",
-         "Username": "hanako.sato@example.co.jp.dealcoach", "Alias": "hsato", "Title": "営業マネージャー",
-         "ManagerId": None, **common},
-        {"Id": DEPARTED_REP_ID, "LastName": "鈴木", "FirstName": "次郎", "Email": "jiro.suzuki@example.co.jp",
-         "Username": "jiro.suzuki@example.co.jp.dealcoach", "Alias": "jsuzuki", "Title": "営業担当",
-         "ManagerId": MANAGER_USER_ID, **common, "IsActive": False},
-        {"Id": DEPARTED_PAIR_REP_ID, "LastName": "高橋", "FirstName": "健", "Email": "ken.takahashi@example.co.jp",
-         "Username": "ken.takahashi@example.co.jp.dealcoach", "Alias": "ktakaha", "Title": "営業担当",
-         "ManagerId": DEPARTED_MANAGER_ID, **common, "IsActive": False},
-        {"Id": DEPARTED_MANAGER_ID, "LastName": "伊藤", "FirstName": "誠", "Email": "makoto.ito@example.co.jp",
-         "Username": "makoto.ito@example.co.jp.dealcoach", "Alias": "mito", "Title": "営業部長",
-         "ManagerId": None, **common, "IsActive": False},
+        {
+            "Id": REP_USER_ID,
+            "LastName": "山田",
+            "FirstName": "太郎",
+            "Email": "taro.yamada@example.co.jp",
+            "Username": "taro.yamada@example.co.jp.dealcoach",
+            "Alias": "tyamada",
+            "Title": "営業担当",
+            "ManagerId": MANAGER_USER_ID,
+            **common,
+        },
+        {
+            "Id": MANAGER_USER_ID,
+            "LastName": "佐藤",
+            "FirstName": "花子",
+            "Email": "hanako.sato@example.co.jp",
+            "Username": "hanako.sato@example.co.jp.dealcoach",
+            "Alias": "hsato",
+            "Title": "営業マネージャー",
+            "ManagerId": None,
+            **common,
+        },
+        {
+            "Id": DEPARTED_REP_ID,
+            "LastName": "鈴木",
+            "FirstName": "次郎",
+            "Email": "jiro.suzuki@example.co.jp",
+            "Username": "jiro.suzuki@example.co.jp.dealcoach",
+            "Alias": "jsuzuki",
+            "Title": "営業担当",
+            "ManagerId": MANAGER_USER_ID,
+            **common,
+            "IsActive": False,
+        },
+        {
+            "Id": DEPARTED_PAIR_REP_ID,
+            "LastName": "高橋",
+            "FirstName": "健",
+            "Email": "ken.takahashi@example.co.jp",
+            "Username": "ken.takahashi@example.co.jp.dealcoach",
+            "Alias": "ktakaha",
+            "Title": "営業担当",
+            "ManagerId": DEPARTED_MANAGER_ID,
+            **common,
+            "IsActive": False,
+        },
+        {
+            "Id": DEPARTED_MANAGER_ID,
+            "LastName": "伊藤",
+            "FirstName": "誠",
+            "Email": "makoto.ito@example.co.jp",
+            "Username": "makoto.ito@example.co.jp.dealcoach",
+            "Alias": "mito",
+            "Title": "営業部長",
+            "ManagerId": None,
+            **common,
+            "IsActive": False,
+        },
     ]
 
 
@@ -72,15 +122,28 @@ def dealcoach_fields() -> dict[str, list[dict[str, Any]]]:
         "Opportunity": [
             {"name": "DealCoach_Score__c", "label": "DealCoach Score", "type": "double", "precision": 3, "scale": 0},
             {"name": "DealCoach_BANT__c", "label": "DealCoach BANT", "type": "textarea", "length": 32768},
-            {"name": "DealCoach_Deal_State__c", "label": "DealCoach Deal State", "type": "picklist",
-             "restricted": True,
-             "picklistValues": [{"value": "shodan", "label": "商談"}, {"value": "wadai", "label": "話題"},
-                                {"value": "botsu", "label": "ボツ"}]},
+            {
+                "name": "DealCoach_Deal_State__c",
+                "label": "DealCoach Deal State",
+                "type": "picklist",
+                "restricted": True,
+                "picklistValues": [
+                    {"value": "shodan", "label": "商談"},
+                    {"value": "wadai", "label": "話題"},
+                    {"value": "botsu", "label": "ボツ"},
+                ],
+            },
             {"name": "DealCoach_Last_Scored_At__c", "label": "DealCoach Last Scored At", "type": "datetime"},
         ],
         "Task": [
-            {"name": "DealCoach_Key__c", "label": "DealCoach Key", "type": "string", "length": 255,
-             "externalId": True, "unique": True},
+            {
+                "name": "DealCoach_Key__c",
+                "label": "DealCoach Key",
+                "type": "string",
+                "length": 255,
+                "externalId": True,
+                "unique": True,
+            },
         ],
     }
 
@@ -92,12 +155,39 @@ def default_outbound_fields() -> dict[str, list[str]]:
     is only ever inserted), so the receiver can skip the events of its own writes.
     """
     return {
-        "Opportunity": ["Name", "StageName", "Amount", "CloseDate", "OwnerId", "IsClosed", "IsWon",
-                        "LastModifiedDate", "LastModifiedById"],
-        "Task": ["Subject", "WhatId", "WhoId", "OwnerId", "TaskSubtype", "Status", "ActivityDate",
-                 "CallDurationInSeconds", "CreatedDate", "LastModifiedById"],
-        "ContentVersion": ["ContentDocumentId", "Title", "PathOnClient", "FileExtension", "ContentSize",
-                           "FirstPublishLocationId", "CreatedDate", "CreatedById"],
+        "Opportunity": [
+            "Name",
+            "StageName",
+            "Amount",
+            "CloseDate",
+            "OwnerId",
+            "IsClosed",
+            "IsWon",
+            "LastModifiedDate",
+            "LastModifiedById",
+        ],
+        "Task": [
+            "Subject",
+            "WhatId",
+            "WhoId",
+            "OwnerId",
+            "TaskSubtype",
+            "Status",
+            "ActivityDate",
+            "CallDurationInSeconds",
+            "CreatedDate",
+            "LastModifiedById",
+        ],
+        "ContentVersion": [
+            "ContentDocumentId",
+            "Title",
+            "PathOnClient",
+            "FileExtension",
+            "ContentSize",
+            "FirstPublishLocationId",
+            "CreatedDate",
+            "CreatedById",
+        ],
     }
 
 
@@ -154,7 +244,7 @@ class SalesforceSandboxConfig:
     outbound_timeout_s: float = 10.0
     fault_seed: int | None = None
 
-    def copy(self) -> "SalesforceSandboxConfig":
+    def copy(self) -> SalesforceSandboxConfig:
         """A deep copy, so one config object can start several independent orgs."""
         return copy.deepcopy(self)
 

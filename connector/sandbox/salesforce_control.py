@@ -34,7 +34,7 @@ def reset() -> dict[str, Any]:
 def _ref(ref: Any, created: dict[str, list[str]], default_kind: str) -> str:
     """An int indexes this seed's records of `default_kind`, `{"tasks": 0}` another kind, a string is an id."""
     if isinstance(ref, dict) and len(ref) == 1:
-        (kind, ref), = ref.items()
+        ((kind, ref),) = ref.items()
     else:
         kind = default_kind
     if isinstance(ref, int):
@@ -97,22 +97,32 @@ def _seed_all(body: dict[str, Any], actor: Actor) -> dict[str, list[str]]:
         created["tasks"].append(store.create("Task", values, actor, trusted=True).id)
     for item in body.get("files") or []:
         targets = _links(item, created)
-        values = {"Title": item.get("title"), "PathOnClient": item.get("path_on_client") or item.get("title"),
-                  "VersionData": _content(item), "FirstPublishLocationId": targets[0] if targets else None}
+        values = {
+            "Title": item.get("title"),
+            "PathOnClient": item.get("path_on_client") or item.get("title"),
+            "VersionData": _content(item),
+            "FirstPublishLocationId": targets[0] if targets else None,
+        }
         values.update({k: item[k] for k in ("OwnerId", "CreatedDate", "Description") if k in item})
         cv = store.create("ContentVersion", values, actor, trusted=True)
         doc_id = cv.fields["ContentDocumentId"]
         for target in targets[1:]:
-            store.create("ContentDocumentLink", {"ContentDocumentId": doc_id, "LinkedEntityId": target,
-                                                 "ShareType": "V"}, actor)
+            store.create(
+                "ContentDocumentLink", {"ContentDocumentId": doc_id, "LinkedEntityId": target, "ShareType": "V"}, actor
+            )
         created["files"].append(cv.id)
         created["documents"].append(doc_id)
     for item in body.get("notes") or []:
-        note = store.create("ContentNote", {"Title": item.get("title"), "Content": _content(item),
-                                            **{k: item[k] for k in ("OwnerId",) if k in item}}, actor, trusted=True)
+        note = store.create(
+            "ContentNote",
+            {"Title": item.get("title"), "Content": _content(item), **{k: item[k] for k in ("OwnerId",) if k in item}},
+            actor,
+            trusted=True,
+        )
         for target in _links(item, created):
-            store.create("ContentDocumentLink", {"ContentDocumentId": note.id, "LinkedEntityId": target,
-                                                 "ShareType": "V"}, actor)
+            store.create(
+                "ContentDocumentLink", {"ContentDocumentId": note.id, "LinkedEntityId": target, "ShareType": "V"}, actor
+            )
         created["notes"].append(note.id)
     return created
 
@@ -203,8 +213,11 @@ def set_limits() -> dict[str, Any]:
     app = body.get("app")
     if app is not None and not (isinstance(app, dict) and "max" in app):
         raise _bad("app must be an object with max")
-    values = {"used": body.get("used"), "max": body.get("max"), **{f"app.{k}": v for k, v in (app or {}).items()
-                                                                     if k in ("used", "max")}}
+    values = {
+        "used": body.get("used"),
+        "max": body.get("max"),
+        **{f"app.{k}": v for k, v in (app or {}).items() if k in ("used", "max")},
+    }
     for key, value in values.items():
         if value is not None and (not isinstance(value, int) or value < 0):
             raise _bad(f"{key} must be a whole number")

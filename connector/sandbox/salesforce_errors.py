@@ -22,8 +22,14 @@ NOT_FOUND_MESSAGE = "The requested resource does not exist"
 class SfError(Exception):
     """An error answer of the sandbox REST API."""
 
-    def __init__(self, status: int, error_code: str, message: str, fields: list[str] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        error_code: str,
+        message: str,
+        fields: list[str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(f"{error_code}: {message}")
         self.status = status
         self.error_code = error_code
@@ -42,8 +48,7 @@ class SfError(Exception):
 class DmlError(Exception):
     """One record could not be inserted, updated or deleted."""
 
-    def __init__(self, status_code: str, message: str, fields: list[str] | None = None, http_status: int = 400
-                 ) -> None:
+    def __init__(self, status_code: str, message: str, fields: list[str] | None = None, http_status: int = 400) -> None:
         super().__init__(f"{status_code}: {message}")
         self.status_code = status_code
         self.message = message
@@ -102,9 +107,12 @@ def no_such_field(field: str, sobject: str) -> DmlError:
 def read_only(fields: list[str]) -> DmlError:
     """INVALID_FIELD_FOR_INSERT_UPDATE for fields that cannot be set by this operation."""
     names = ", ".join(fields)
-    return DmlError("INVALID_FIELD_FOR_INSERT_UPDATE",
-                    f"Unable to create/update fields: {names}. Please check the security settings of this field and "
-                    "verify that it is read/write for your profile or permission set.", fields)
+    return DmlError(
+        "INVALID_FIELD_FOR_INSERT_UPDATE",
+        f"Unable to create/update fields: {names}. Please check the security settings of this field and "
+        "verify that it is read/write for your profile or permission set.",
+        fields,
+    )
 
 
 def unsupported(sobject: str, operation: str) -> DmlError:

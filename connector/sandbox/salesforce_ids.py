@@ -14,9 +14,19 @@ import threading
 from connector.salesforce.ids import checksum
 
 KEY_PREFIXES = {
-    "Account": "001", "Contact": "003", "User": "005", "Opportunity": "006", "OpportunityHistory": "008",
-    "Task": "00T", "Organization": "00D", "ContentVersion": "068", "ContentDocument": "069",
-    "ContentDocumentLink": "06A", "QueryLocator": "01g", "OutboundAction": "04k", "OutboundNotification": "04l",
+    "Account": "001",
+    "Contact": "003",
+    "User": "005",
+    "Opportunity": "006",
+    "OpportunityHistory": "008",
+    "Task": "00T",
+    "Organization": "00D",
+    "ContentVersion": "068",
+    "ContentDocument": "069",
+    "ContentDocumentLink": "06A",
+    "QueryLocator": "01g",
+    "OutboundAction": "04k",
+    "OutboundNotification": "04l",
 }
 # A ContentNote is a ContentDocument of file type SNOTE: its id has the ContentDocument prefix.
 KEY_PREFIXES_BY_TYPE = {**KEY_PREFIXES, "ContentNote": "069"}

@@ -40,10 +40,18 @@ def token() -> tuple[dict[str, Any], int]:
     issued = str(int(time.time() * 1000))
     instance = sb.instance_url or request.host_url.rstrip("/")
     ident = f"{instance}/id/{sb.config.org_id}/{sb.config.api_user_id}"
-    signature = base64.b64encode(hmac.new(sb.config.oauth_client_secret.encode(), (ident + issued).encode(),
-                                          hashlib.sha256).digest()).decode()
-    return {"access_token": access, "instance_url": instance, "id": ident, "token_type": "Bearer",
-            "issued_at": issued, "signature": signature, "scope": "api refresh_token"}, 200
+    signature = base64.b64encode(
+        hmac.new(sb.config.oauth_client_secret.encode(), (ident + issued).encode(), hashlib.sha256).digest()
+    ).decode()
+    return {
+        "access_token": access,
+        "instance_url": instance,
+        "id": ident,
+        "token_type": "Bearer",
+        "issued_at": issued,
+        "signature": signature,
+        "scope": "api refresh_token",
+    }, 200
 
 
 @bp.post("/_sandbox/sessions/expire")

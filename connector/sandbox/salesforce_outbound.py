@@ -51,8 +51,12 @@ class OutboundSettings:
 
     def public(self) -> dict[str, Any]:
         """The settings as the control API shows them (the flow secret is not echoed)."""
-        return {"url": self.url, "urls": dict(self.urls), "flow_url": self.flow_url,
-                "send_session_id": self.send_session_id}
+        return {
+            "url": self.url,
+            "urls": dict(self.urls),
+            "flow_url": self.flow_url,
+            "send_session_id": self.send_session_id,
+        }
 
 
 @dataclass
@@ -67,7 +71,7 @@ class Pending:
 class Message:
     """One message in flight; `record` is its entry in the delivery log."""
 
-    channel: str                    # outbound | flow
+    channel: str  # outbound | flow
     items: list[Pending]
     url: str
     record: dict[str, Any]
@@ -96,8 +100,9 @@ class OutboundDispatcher(Outbox):
         """Back to the configured endpoints; queued messages and the delivery log are dropped."""
         c = self.config
         with self._cond:
-            self.settings = OutboundSettings(c.outbound_url, dict(c.outbound_urls), c.flow_url, c.flow_secret,
-                                             c.send_session_id)
+            self.settings = OutboundSettings(
+                c.outbound_url, dict(c.outbound_urls), c.flow_url, c.flow_secret, c.send_session_id
+            )
             self._pending: dict[tuple[str, str], list[Pending]] = {}
             self._pending_since = 0.0
             self._scheduled: list[Message] = []
@@ -130,15 +135,24 @@ class OutboundDispatcher(Outbox):
         with self._cond:
             queued = False
             for ch in changes:
-                self.events.append({"kind": ch.kind, "objectType": ch.sobject, "objectId": ch.record_id,
-                                    "occurredAt": format_datetime(ch.occurred_at), "source": ch.source})
+                self.events.append(
+                    {
+                        "kind": ch.kind,
+                        "objectType": ch.sobject,
+                        "objectId": ch.record_id,
+                        "occurredAt": format_datetime(ch.occurred_at),
+                        "source": ch.source,
+                    }
+                )
                 del self.events[:-MAX_EVENT_LOG]
-                for channel, url in (("outbound", self.settings.url_for(ch.sobject)),
-                                     ("flow", self.settings.flow_url)):
+                for channel, url in (("outbound", self.settings.url_for(ch.sobject)), ("flow", self.settings.flow_url)):
                     if not url:
                         continue
-                    nid = self._ids.new(KEY_PREFIXES["OutboundNotification"]) if channel == "outbound" \
+                    nid = (
+                        self._ids.new(KEY_PREFIXES["OutboundNotification"])
+                        if channel == "outbound"
                         else str(uuid.uuid4())
+                    )
                     self._queue_started()
                     self._pending.setdefault((channel, ch.sobject), []).append(Pending(ch, nid))
                     queued = True
@@ -153,14 +167,20 @@ class OutboundDispatcher(Outbox):
             size = MAX_NOTIFICATIONS if channel == "outbound" else 1
             url = self.settings.url_for(sobject) if channel == "outbound" else self.settings.flow_url
             for i in range(0, len(items), size):
-                chunk = items[i:i + size]
-                record = {"deliveryId": next(self._delivery_ids), "channel": channel, "objectType": sobject,
-                          "url": url, "kinds": [p.change.kind for p in chunk],
-                          "objectIds": [p.change.record_id for p in chunk], "attempts": [], "delivered": False,
-                          "done": False}
+                chunk = items[i : i + size]
+                record = {
+                    "deliveryId": next(self._delivery_ids),
+                    "channel": channel,
+                    "objectType": sobject,
+                    "url": url,
+                    "kinds": [p.change.kind for p in chunk],
+                    "objectIds": [p.change.record_id for p in chunk],
+                    "attempts": [],
+                    "delivered": False,
+                    "done": False,
+                }
                 if channel == "outbound":
-                    record.update(actionId=self.action_ids[sobject],
-                                  notificationIds=[p.notification_id for p in chunk])
+                    record.update(actionId=self.action_ids[sobject], notificationIds=[p.notification_id for p in chunk])
                 else:
                     record["eventId"] = chunk[0].notification_id
                 self.deliveries.append(record)
@@ -176,8 +196,15 @@ class OutboundDispatcher(Outbox):
 
     def _crashed(self, message: Message, exc: Exception) -> None:
         with self._cond:
-            message.record["attempts"].append({"attemptNumber": message.attempt, "status": None, "acked": False,
-                                               "error": f"sandbox_error: {exc!r}", "at": format_datetime(now())})
+            message.record["attempts"].append(
+                {
+                    "attemptNumber": message.attempt,
+                    "status": None,
+                    "acked": False,
+                    "error": f"sandbox_error: {exc!r}",
+                    "at": format_datetime(now()),
+                }
+            )
 
     # ---- building and sending ---------------------------------------------------------------------------------
 
@@ -204,25 +231,38 @@ class OutboundDispatcher(Outbox):
         org = self.config.org_id
         if message.channel == "outbound":
             base, version = self.base_url(), self.config.api_versions[-1]
-            session = self.config.access_tokens[0] if self.settings.send_session_id and self.config.access_tokens \
-                else None
-            notes = [Notification(p.notification_id, p.change.sobject, tuple(self._values(p.change)[0]))
-                     for p in message.items]
+            session = (
+                self.config.access_tokens[0] if self.settings.send_session_id and self.config.access_tokens else None
+            )
+            notes = [
+                Notification(p.notification_id, p.change.sobject, tuple(self._values(p.change)[0]))
+                for p in message.items
+            ]
             message.body = notifications_envelope(
-                org_id=org, action_id=self.action_ids[message.items[0].change.sobject], session_id=session,
+                org_id=org,
+                action_id=self.action_ids[message.items[0].change.sobject],
+                session_id=session,
                 enterprise_url=f"{base}/services/Soap/c/{version}/{org[:15]}",
-                partner_url=f"{base}/services/Soap/u/{version}/{org[:15]}", notifications=notes)
+                partner_url=f"{base}/services/Soap/u/{version}/{org[:15]}",
+                notifications=notes,
+            )
             message.extra_headers = dict(SOAP_HEADERS)
             return
         p = message.items[0]
-        message.body = flow_event(org_id=org, event_id=p.notification_id, kind=p.change.kind,
-                                  sobject=p.change.sobject, object_id=p.change.record_id,
-                                  occurred_at=format_soap_datetime(p.change.occurred_at),
-                                  fields=self._values(p.change)[1])
+        message.body = flow_event(
+            org_id=org,
+            event_id=p.notification_id,
+            kind=p.change.kind,
+            sobject=p.change.sobject,
+            object_id=p.change.record_id,
+            occurred_at=format_soap_datetime(p.change.occurred_at),
+            fields=self._values(p.change)[1],
+        )
         message.extra_headers = {"Content-Type": "application/json; charset=utf-8"}
 
-    def _post(self, channel: str, url: str, body: bytes, headers: dict[str, str]
-              ) -> tuple[bool, int | None, str | None]:
+    def _post(
+        self, channel: str, url: str, body: bytes, headers: dict[str, str]
+    ) -> tuple[bool, int | None, str | None]:
         """POST once; (acknowledged, status, error)."""
         headers = dict(headers)
         if channel == "flow":
@@ -245,8 +285,15 @@ class OutboundDispatcher(Outbox):
         assert message.body is not None
         ok, status, error = self._post(message.channel, message.url, message.body, message.extra_headers)
         with self._cond:
-            message.record["attempts"].append({"attemptNumber": message.attempt, "status": status, "acked": ok,
-                                               "error": error, "at": format_datetime(now())})
+            message.record["attempts"].append(
+                {
+                    "attemptNumber": message.attempt,
+                    "status": status,
+                    "acked": ok,
+                    "error": error,
+                    "at": format_datetime(now()),
+                }
+            )
             message.record["body"] = message.body.decode("utf-8")
             message.record["headers"] = message.extra_headers
             if ok:
@@ -258,17 +305,29 @@ class OutboundDispatcher(Outbox):
     def redeliver(self, channel: str = "outbound") -> dict[str, Any]:
         """Send the last delivered message of a channel again, byte for byte (same Notification ids), now."""
         with self._cond:
-            last = next((d for d in reversed(self.deliveries) if d["channel"] == channel and d["delivered"]
-                         and not d.get("redeliveryOf")), None)
+            last = next(
+                (
+                    d
+                    for d in reversed(self.deliveries)
+                    if d["channel"] == channel and d["delivered"] and not d.get("redeliveryOf")
+                ),
+                None,
+            )
             if last is None:
                 raise SfError(400, "INVALID_INPUT", f"No delivered {channel} message to redeliver.")
             record = {k: v for k, v in last.items() if k not in ("attempts", "delivered", "done")}
-            record.update(deliveryId=next(self._delivery_ids), redeliveryOf=last["deliveryId"], attempts=[],
-                          delivered=False, done=True)
+            record.update(
+                deliveryId=next(self._delivery_ids),
+                redeliveryOf=last["deliveryId"],
+                attempts=[],
+                delivered=False,
+                done=True,
+            )
             self.deliveries.append(record)
         ok, status, error = self._post(channel, last["url"], last["body"].encode("utf-8"), last["headers"])
         with self._cond:
-            record["attempts"].append({"attemptNumber": 1, "status": status, "acked": ok, "error": error,
-                                       "at": format_datetime(now())})
+            record["attempts"].append(
+                {"attemptNumber": 1, "status": status, "acked": ok, "error": error, "at": format_datetime(now())}
+            )
             record["delivered"] = ok
         return record

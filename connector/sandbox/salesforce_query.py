@@ -80,15 +80,18 @@ class Evaluator:
     def run(self, query: Query) -> list[Record]:
         """The matching records, ordered and sliced."""
         self.check(query.where)
-        rows = [r for r in self.store.all(query.sobject.name, include_deleted=self.include_deleted)
-                if query.where is None or self.test(r, query.where)]
+        rows = [
+            r
+            for r in self.store.all(query.sobject.name, include_deleted=self.include_deleted)
+            if query.where is None or self.test(r, query.where)
+        ]
         for path, desc, nulls_first in reversed(query.order):
             present = [r for r in rows if self.value(r, path) is not None]
             absent = [r for r in rows if self.value(r, path) is None]
             present.sort(key=lambda r: _sort_key(self.value(r, path)), reverse=desc)
             rows = absent + present if nulls_first else present + absent
         end = None if query.limit is None else query.offset + query.limit
-        return rows[query.offset:end]
+        return rows[query.offset : end]
 
     def test(self, rec: Record, cond: Condition) -> bool:
         """Whether a record satisfies a condition."""
@@ -124,15 +127,27 @@ class Evaluator:
         operand = self._operand(fd, lit)
         if value is None:
             return op == "!="
-        if isinstance(operand, tuple):              # a date literal's [start, end) range
+        if isinstance(operand, tuple):  # a date literal's [start, end) range
             start, end = operand
             inside = start <= value < end
-            return {"=": inside, "!=": not inside, "<": value < start, "<=": value < end, ">": value >= end,
-                    ">=": value >= start}[op]
+            return {
+                "=": inside,
+                "!=": not inside,
+                "<": value < start,
+                "<=": value < end,
+                ">": value >= end,
+                ">=": value >= start,
+            }[op]
         if isinstance(value, str):
             value, operand = value.casefold(), str(operand).casefold()
-        return {"=": value == operand, "!=": value != operand, "<": value < operand, "<=": value <= operand,
-                ">": value > operand, ">=": value >= operand}[op]
+        return {
+            "=": value == operand,
+            "!=": value != operand,
+            "<": value < operand,
+            "<=": value <= operand,
+            ">": value > operand,
+            ">=": value >= operand,
+        }[op]
 
     def _operand(self, fd: FieldDef, lit: Literal) -> Any:
         t = fd.type
@@ -155,11 +170,16 @@ class Evaluator:
             start, end = self._range(lit.value)
             tz = self.store.tz
             return datetime.combine(start, time(), tz), datetime.combine(end, time(), tz)
-        kind = {"datetime": "dateTime", "date": "date", "boolean": "boolean"}.get(t, "string" if t in STRING_TYPES
-                                                                                  else t)
-        raise soql_error("INVALID_FIELD", self.soql, lit.pos,
-                         f"value of filter criterion for field '{fd.name}' must be of type {kind} and should "
-                         f"{'' if kind == 'string' else 'not '}be enclosed in quotes")
+        kind = {"datetime": "dateTime", "date": "date", "boolean": "boolean"}.get(
+            t, "string" if t in STRING_TYPES else t
+        )
+        raise soql_error(
+            "INVALID_FIELD",
+            self.soql,
+            lit.pos,
+            f"value of filter criterion for field '{fd.name}' must be of type {kind} and should "
+            f"{'' if kind == 'string' else 'not '}be enclosed in quotes",
+        )
 
     def _range(self, literal: tuple[str, int]) -> tuple[date, date]:
         name, n = literal
@@ -180,7 +200,7 @@ class Evaluator:
         first = today.replace(day=1)
         if name == "THIS_MONTH":
             return first, (first + 32 * day).replace(day=1)
-        return (first - day).replace(day=1), first          # LAST_MONTH
+        return (first - day).replace(day=1), first  # LAST_MONTH
 
 
 def _sort_key(value: Any) -> Any:
@@ -202,8 +222,9 @@ def render(ev: Evaluator, query: Query, rec: Record, version: str) -> dict[str, 
         nested = out.get(rel_name)
         if nested is None:
             typ = "Name" if path.rel.polymorphic else target.sobject
-            nested = out[rel_name] = {"attributes": {"type": typ, "url": record_url(target.sobject, target.id,
-                                                                                     version)}}
+            nested = out[rel_name] = {
+                "attributes": {"type": typ, "url": record_url(target.sobject, target.id, version)}
+            }
         nested[path.fd.name] = field_json(path.fd, target, ev.value(rec, path), version)
     return out
 
@@ -234,10 +255,11 @@ class QueryCursors:
         self._cursors: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
         self._seq = itertools.count(1)
 
-    def page(self, rows: list[dict[str, Any]], start: int, size: int, version: str, endpoint: str,
-             locator: str | None = None) -> dict[str, Any]:
+    def page(
+        self, rows: list[dict[str, Any]], start: int, size: int, version: str, endpoint: str, locator: str | None = None
+    ) -> dict[str, Any]:
         """The response for rows[start:start+size], registering a cursor if more remain."""
-        chunk = rows[start:start + size]
+        chunk = rows[start : start + size]
         done = start + size >= len(rows)
         out: dict[str, Any] = {"totalSize": len(rows), "done": done}
         if not done:

@@ -51,9 +51,13 @@ def record_json(rec: Record, version: str, only: list[str] | None = None) -> dic
     for name in names:
         fd = obj.field(name)
         if fd is None:
-            raise SfError(400, "INVALID_FIELD", f"No such column '{name}' on entity '{obj.name}'. If you are "
-                          "attempting to use a custom field, be sure to append the '__c' after the custom field "
-                          "name. Please reference your WSDL or the describe call for the appropriate names.")
+            raise SfError(
+                400,
+                "INVALID_FIELD",
+                f"No such column '{name}' on entity '{obj.name}'. If you are "
+                "attempting to use a custom field, be sure to append the '__c' after the custom field "
+                "name. Please reference your WSDL or the describe call for the appropriate names.",
+            )
         out[fd.name] = field_json(fd, rec, view.get(fd.name), version)
     return out
 
@@ -77,8 +81,12 @@ def _created(rec: Record, status: int = 201, **extra: Any) -> tuple[Response, in
 @bp.get("/", strict_slashes=False)
 def versions() -> Response:
     """`GET /services/data/`: the API versions this org serves (no session needed)."""
-    return jsonify([{"label": release_label(v), "url": f"/services/data/v{v}", "version": v}
-                    for v in current().config.api_versions])
+    return jsonify(
+        [
+            {"label": release_label(v), "url": f"/services/data/v{v}", "version": v}
+            for v in current().config.api_versions
+        ]
+    )
 
 
 @bp.get("/v<version>/", strict_slashes=False)
@@ -92,8 +100,13 @@ def resources(version: str) -> Response:
 def describe_global(version: str) -> Response:
     """`GET sobjects`: every sObject type of the org."""
     base = f"/services/data/v{version}"
-    return jsonify({"encoding": "UTF-8", "maxBatchSize": 200,
-                    "sobjects": [schema.global_entry(o, base) for o in current().schema.objects.values()]})
+    return jsonify(
+        {
+            "encoding": "UTF-8",
+            "maxBatchSize": 200,
+            "sobjects": [schema.global_entry(o, base) for o in current().schema.objects.values()],
+        }
+    )
 
 
 @bp.get("/v<version>/sobjects/<sobject>/", strict_slashes=False)
@@ -155,7 +168,7 @@ def delete_record(version: str, sobject: str, record_id: str) -> Response:
 
 def _stream(data: bytes) -> Iterator[bytes]:
     for i in range(0, len(data), BLOB_CHUNK):
-        yield data[i:i + BLOB_CHUNK]
+        yield data[i : i + BLOB_CHUNK]
 
 
 def _blob(obj: ObjectDef, rec: Record, field_name: str) -> Response:
@@ -178,8 +191,7 @@ def _blob(obj: ObjectDef, rec: Record, field_name: str) -> Response:
 def _by_external_id(obj: ObjectDef, field_name: str, value: str) -> tuple[Any, list[Record]]:
     fd = obj.field(field_name)
     if fd is None or not fd.external_id:
-        raise SfError(404, "NOT_FOUND", f"Provided external ID field does not exist or is not accessible: "
-                                        f"{field_name}")
+        raise SfError(404, "NOT_FOUND", f"Provided external ID field does not exist or is not accessible: {field_name}")
     return fd, current().store.by_external_id(obj.name, fd.name, value)
 
 
@@ -225,11 +237,13 @@ def upsert(version: str, sobject: str, field_name: str, value: str) -> Any:
 def limits(version: str) -> Response:
     """`GET limits`: the org's allocations; DailyApiRequests tracks this sandbox's counter."""
     usage = current().usage.snapshot()
-    return jsonify({
-        "DailyApiRequests": {"Max": usage["max"], "Remaining": max(0, usage["max"] - usage["used"])},
-        "DailyAsyncApexExecutions": {"Max": 250000, "Remaining": 250000},
-        "DailyBulkV2QueryJobs": {"Max": 10000, "Remaining": 10000},
-        "DataStorageMB": {"Max": 5, "Remaining": 5},
-        "FileStorageMB": {"Max": 20, "Remaining": 20},
-        "SingleEmail": {"Max": 5000, "Remaining": 5000},
-    })
+    return jsonify(
+        {
+            "DailyApiRequests": {"Max": usage["max"], "Remaining": max(0, usage["max"] - usage["used"])},
+            "DailyAsyncApexExecutions": {"Max": 250000, "Remaining": 250000},
+            "DailyBulkV2QueryJobs": {"Max": 10000, "Remaining": 10000},
+            "DataStorageMB": {"Max": 5, "Remaining": 5},
+            "FileStorageMB": {"Max": 20, "Remaining": 20},
+            "SingleEmail": {"Max": 5000, "Remaining": 5000},
+        }
+    )

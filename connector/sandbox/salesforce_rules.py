@@ -34,19 +34,28 @@ def write_history(store: SalesforceStore, opp: Record, actor: Actor, old: dict[s
     f = opp.fields
     stamp = f.get("LastModifiedDate") if old is not None else f.get("CreatedDate")
     hid = store.ids.for_type("OpportunityHistory")
-    row = {"Id": hid, "IsDeleted": False, "OpportunityId": opp.id, "StageName": f.get("StageName"),
-           "Amount": f.get("Amount"), "Probability": f.get("Probability"), "CloseDate": f.get("CloseDate"),
-           "ForecastCategory": f.get("ForecastCategoryName"),
-           "PrevAmount": old.get("Amount") if old else None, "PrevCloseDate": old.get("CloseDate") if old else None,
-           "CreatedDate": stamp or now(), "CreatedById": actor.user_id, "SystemModstamp": stamp or now()}
+    row = {
+        "Id": hid,
+        "IsDeleted": False,
+        "OpportunityId": opp.id,
+        "StageName": f.get("StageName"),
+        "Amount": f.get("Amount"),
+        "Probability": f.get("Probability"),
+        "CloseDate": f.get("CloseDate"),
+        "ForecastCategory": f.get("ForecastCategoryName"),
+        "PrevAmount": old.get("Amount") if old else None,
+        "PrevCloseDate": old.get("CloseDate") if old else None,
+        "CreatedDate": stamp or now(),
+        "CreatedById": actor.user_id,
+        "SystemModstamp": stamp or now(),
+    }
     return store.put(Record("OpportunityHistory", hid, row))
 
 
 class OpportunityRules:
     """Stage → IsClosed, IsWon, Probability, ForecastCategoryName; history rows; stage-change outbound events."""
 
-    def _apply_stage(self, store: SalesforceStore, rec: Record, *, keep_probability: bool, keep_forecast: bool
-                     ) -> None:
+    def _apply_stage(self, store: SalesforceStore, rec: Record, *, keep_probability: bool, keep_forecast: bool) -> None:
         stage = store.config.stage(rec.fields.get("StageName") or "") or {}
         rec.fields["IsClosed"] = bool(stage.get("IsClosed"))
         rec.fields["IsWon"] = bool(stage.get("IsWon"))
@@ -57,21 +66,35 @@ class OpportunityRules:
 
     def on_insert(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:
         """Derive stage fields and write the first history row."""
-        self._apply_stage(store, rec, keep_probability=rec.fields.get("Probability") is not None,
-                          keep_forecast=rec.fields.get("ForecastCategoryName") is not None)
+        self._apply_stage(
+            store,
+            rec,
+            keep_probability=rec.fields.get("Probability") is not None,
+            keep_forecast=rec.fields.get("ForecastCategoryName") is not None,
+        )
         write_history(store, rec, actor, None)
 
-    def on_update(self, store: SalesforceStore, rec: Record, old: dict[str, Any], changed: set[str],
-                  actor: Actor) -> None:
+    def on_update(
+        self, store: SalesforceStore, rec: Record, old: dict[str, Any], changed: set[str], actor: Actor
+    ) -> None:
         """On a stage change: derived fields, a history row and the `stage_changed` event."""
         if "StageName" in changed:
-            self._apply_stage(store, rec, keep_probability="Probability" in changed,
-                              keep_forecast="ForecastCategoryName" in changed)
+            self._apply_stage(
+                store, rec, keep_probability="Probability" in changed, keep_forecast="ForecastCategoryName" in changed
+            )
         if changed & set(HISTORY_TRACKED):
             write_history(store, rec, actor, old)
         if "StageName" in changed:
-            store.emit(Change("stage_changed", "Opportunity", rec.id, rec.fields["LastModifiedDate"], actor.source,
-                              {"PriorStageName": old.get("StageName")}))
+            store.emit(
+                Change(
+                    "stage_changed",
+                    "Opportunity",
+                    rec.id,
+                    rec.fields["LastModifiedDate"],
+                    actor.source,
+                    {"PriorStageName": old.get("StageName")},
+                )
+            )
 
     def on_delete(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:
         """Activities, history and file links of an opportunity go with it."""
@@ -93,8 +116,9 @@ class TaskRules:
     def _check_owner(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:
         owner = store.get("User", rec.fields.get("OwnerId") or "")
         if actor.source != "SEED" and owner is not None and owner.fields.get("IsActive") is False:
-            raise DmlError("INACTIVE_OWNER_OR_USER", f"operation performed with inactive user {owner.id[:15]} as owner "
-                           "of task", [])
+            raise DmlError(
+                "INACTIVE_OWNER_OR_USER", f"operation performed with inactive user {owner.id[:15]} as owner of task", []
+            )
 
     def _close_state(self, store: SalesforceStore, rec: Record) -> None:
         closed = rec.fields.get("Status") in CLOSED_TASK_STATUSES
@@ -116,8 +140,9 @@ class TaskRules:
         if rec.fields.get("TaskSubtype") == "Call":
             store.emit(Change("call_logged", "Task", rec.id, rec.fields["CreatedDate"], actor.source))
 
-    def on_update(self, store: SalesforceStore, rec: Record, old: dict[str, Any], changed: set[str],
-                  actor: Actor) -> None:
+    def on_update(
+        self, store: SalesforceStore, rec: Record, old: dict[str, Any], changed: set[str], actor: Actor
+    ) -> None:
         """Re-derive closing fields (reopening clears CompletedDateTime)."""
         if "OwnerId" in changed:
             self._check_owner(store, rec, actor)
@@ -134,8 +159,9 @@ class _Plain:
     def on_insert(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:
         """No side effects."""
 
-    def on_update(self, store: SalesforceStore, rec: Record, old: dict[str, Any], changed: set[str],
-                  actor: Actor) -> None:
+    def on_update(
+        self, store: SalesforceStore, rec: Record, old: dict[str, Any], changed: set[str], actor: Actor
+    ) -> None:
         """No side effects."""
 
     def on_delete(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:
@@ -144,8 +170,15 @@ class _Plain:
 
 def register_rules(store: SalesforceStore) -> None:
     """Attach every type's behaviour to a store."""
-    store.rules.update({
-        "Opportunity": OpportunityRules(), "Task": TaskRules(), "Account": _Plain(), "Contact": _Plain(),
-        "ContentVersion": ContentVersionRules(), "ContentDocument": ContentDocumentRules(),
-        "ContentDocumentLink": ContentDocumentLinkRules(), "ContentNote": ContentNoteRules(),
-    })
+    store.rules.update(
+        {
+            "Opportunity": OpportunityRules(),
+            "Task": TaskRules(),
+            "Account": _Plain(),
+            "Contact": _Plain(),
+            "ContentVersion": ContentVersionRules(),
+            "ContentDocument": ContentDocumentRules(),
+            "ContentDocumentLink": ContentDocumentLinkRules(),
+            "ContentNote": ContentNoteRules(),
+        }
+    )

@@ -17,9 +17,11 @@ SOAP_ENV_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 SOBJECT_NS = "urn:sobject.enterprise.soap.sforce.com"
 MAX_NOTIFICATIONS = 100
 SOAP_HEADERS = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'}
-ACK = (f'<?xml version="1.0" encoding="UTF-8"?>\n<soapenv:Envelope xmlns:soapenv="{SOAP_ENV_NS}">\n <soapenv:Body>'
-       f'<notificationsResponse xmlns="{OUTBOUND_NS}"><Ack>true</Ack></notificationsResponse></soapenv:Body>\n'
-       "</soapenv:Envelope>\n")
+ACK = (
+    f'<?xml version="1.0" encoding="UTF-8"?>\n<soapenv:Envelope xmlns:soapenv="{SOAP_ENV_NS}">\n <soapenv:Body>'
+    f'<notificationsResponse xmlns="{OUTBOUND_NS}"><Ack>true</Ack></notificationsResponse></soapenv:Body>\n'
+    "</soapenv:Envelope>\n"
+)
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,15 @@ class Notification:
     fields: tuple[tuple[str, str], ...]
 
 
-def notifications_envelope(*, org_id: str, action_id: str, session_id: str | None, enterprise_url: str,
-                           partner_url: str, notifications: list[Notification]) -> bytes:
+def notifications_envelope(
+    *,
+    org_id: str,
+    action_id: str,
+    session_id: str | None,
+    enterprise_url: str,
+    partner_url: str,
+    notifications: list[Notification],
+) -> bytes:
     """The SOAP body of one outbound message (≤ 100 notifications), UTF-8 encoded."""
     if not 1 <= len(notifications) <= MAX_NOTIFICATIONS:
         raise ValueError("an outbound message carries 1 to 100 notifications")
@@ -50,8 +59,11 @@ def notifications_envelope(*, org_id: str, action_id: str, session_id: str | Non
         f"   <PartnerUrl>{escape(partner_url)}</PartnerUrl>",
     ]
     for n in notifications:
-        lines += ["   <Notification>", f"    <Id>{escape(n.id)}</Id>",
-                  f'    <sObject xsi:type="sf:{escape(n.sobject)}" xmlns:sf="{SOBJECT_NS}">']
+        lines += [
+            "   <Notification>",
+            f"    <Id>{escape(n.id)}</Id>",
+            f'    <sObject xsi:type="sf:{escape(n.sobject)}" xmlns:sf="{SOBJECT_NS}">',
+        ]
         lines += [f"     <sf:{name}>{escape(text)}</sf:{name}>" for name, text in n.fields]
         lines += ["    </sObject>", "   </Notification>"]
     lines += ["  </notifications>", " </soapenv:Body>", "</soapenv:Envelope>", ""]
@@ -68,9 +80,17 @@ def is_ack(body: bytes) -> bool:
     return ack is not None and (ack.text or "").strip().lower() in ("true", "1")
 
 
-def flow_event(*, org_id: str, event_id: str, kind: str, sobject: str, object_id: str, occurred_at: str,
-               fields: dict[str, Any]) -> bytes:
+def flow_event(
+    *, org_id: str, event_id: str, kind: str, sobject: str, object_id: str, occurred_at: str, fields: dict[str, Any]
+) -> bytes:
     """The JSON a record-triggered Flow's HTTP callout POSTs (compact, UTF-8)."""
-    body = {"orgId": org_id, "eventId": event_id, "kind": kind, "objectType": sobject, "objectId": object_id,
-            "occurredAt": occurred_at, "fields": fields}
+    body = {
+        "orgId": org_id,
+        "eventId": event_id,
+        "kind": kind,
+        "objectType": sobject,
+        "objectId": object_id,
+        "occurredAt": occurred_at,
+        "fields": fields,
+    }
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

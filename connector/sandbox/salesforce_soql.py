@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from .salesforce_errors import SfError
 from .salesforce_schema import FieldDef, ObjectDef, Schema
 from .salesforce_values import parse_date, parse_datetime
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<ws>\s+)
   | (?P<string>'(?:[^'\\]|\\.)*')
   | (?P<datetime>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:Z|[+-]\d{2}:?\d{2}))
@@ -26,26 +27,64 @@ _TOKEN = re.compile(r"""
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?::\d+)?)
   | (?P<op>!=|<>|<=|>=|=|<|>)
   | (?P<punct>[(),])
-""", re.VERBOSE)
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "'": "'", '"': '"', "\\": "\\", "%": "\\%",
-            "_": "\\_"}
-_KEYWORDS = {"SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "LIKE", "ORDER", "BY", "ASC", "DESC", "NULLS",
-             "FIRST", "LAST", "LIMIT", "OFFSET", "NULL", "TRUE", "FALSE", "COUNT"}
+""",
+    re.VERBOSE,
+)
+_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "b": "\b",
+    "f": "\f",
+    "'": "'",
+    '"': '"',
+    "\\": "\\",
+    "%": "\\%",
+    "_": "\\_",
+}
+_KEYWORDS = {
+    "SELECT",
+    "FROM",
+    "WHERE",
+    "AND",
+    "OR",
+    "NOT",
+    "IN",
+    "LIKE",
+    "ORDER",
+    "BY",
+    "ASC",
+    "DESC",
+    "NULLS",
+    "FIRST",
+    "LAST",
+    "LIMIT",
+    "OFFSET",
+    "NULL",
+    "TRUE",
+    "FALSE",
+    "COUNT",
+}
 DATE_LITERALS = {"TODAY", "YESTERDAY", "TOMORROW", "THIS_MONTH", "LAST_MONTH"}
 DATE_N_LITERALS = {"LAST_N_DAYS", "NEXT_N_DAYS", "N_DAYS_AGO"}
 # Fields of the `Name` object that polymorphic relationships (What, Who, LinkedEntity) expose.
-NAME_FIELDS = {"Id": FieldDef("Id", "id", "Id"), "Name": FieldDef("Name", "string", "Name"),
-               "Type": FieldDef("Type", "string", "Type")}
-CDL_RESTRICTION = ("Implementation restriction: ContentDocumentLink requires a filter by a single Id on "
-                   "ContentDocumentId or LinkedEntityId using the equals operator or multiple Id's using the IN "
-                   "operator.")
+NAME_FIELDS = {
+    "Id": FieldDef("Id", "id", "Id"),
+    "Name": FieldDef("Name", "string", "Name"),
+    "Type": FieldDef("Type", "string", "Type"),
+}
+CDL_RESTRICTION = (
+    "Implementation restriction: ContentDocumentLink requires a filter by a single Id on "
+    "ContentDocumentId or LinkedEntityId using the equals operator or multiple Id's using the IN "
+    "operator."
+)
 
 
 @dataclass
 class Token:
     kind: str
     text: str
-    pos: int            # 0-based offset in the query
+    pos: int  # 0-based offset in the query
 
     @property
     def upper(self) -> str:
@@ -68,7 +107,7 @@ class FieldPath:
 
 @dataclass
 class Literal:
-    kind: str           # string | number | date | datetime | bool | null | dateliteral
+    kind: str  # string | number | date | datetime | bool | null | dateliteral
     value: Any
     text: str
     pos: int
@@ -85,7 +124,7 @@ class Compare:
 class InList:
     path: FieldPath
     negate: bool
-    values: Union[list[Literal], "Query"]
+    values: list[Literal] | Query
 
 
 @dataclass
@@ -96,11 +135,11 @@ class Like:
 
 @dataclass
 class BoolOp:
-    op: str             # AND | OR | NOT
-    parts: list["Condition"]
+    op: str  # AND | OR | NOT
+    parts: list[Condition]
 
 
-Condition = Union[Compare, InList, Like, BoolOp]
+Condition = Compare | InList | Like | BoolOp
 
 
 @dataclass
@@ -111,7 +150,7 @@ class Query:
     fields: list[FieldPath] = field(default_factory=list)
     count: bool = False
     where: Condition | None = None
-    order: list[tuple[FieldPath, bool, bool]] = field(default_factory=list)   # (path, descending, nulls_first)
+    order: list[tuple[FieldPath, bool, bool]] = field(default_factory=list)  # (path, descending, nulls_first)
     limit: int | None = None
     offset: int = 0
 
@@ -120,7 +159,7 @@ def soql_error(code: str, soql: str, pos: int, message: str) -> SfError:
     """400 with Salesforce's caret-and-position message."""
     line_start = soql.rfind("\n", 0, pos) + 1
     line_end = soql.find("\n", pos)
-    line = soql[line_start:line_end if line_end >= 0 else len(soql)]
+    line = soql[line_start : line_end if line_end >= 0 else len(soql)]
     row, col = soql.count("\n", 0, pos) + 1, pos - line_start + 1
     return SfError(400, code, f"\n{line}\n{' ' * (col - 1)}^\nERROR at Row:{row}:Column:{col}\n{message}")
 
@@ -209,10 +248,14 @@ class Parser:
         obj_tok = self._next()
         sobject = self.schema.get(obj_tok.text) if obj_tok.kind == "name" else None
         if sobject is None:
-            raise soql_error("INVALID_TYPE", self.soql, obj_tok.pos,
-                             f"sObject type '{obj_tok.text}' is not supported. If you are attempting to use a custom "
-                             "object, be sure to append the '__c' after the entity name. Please reference your WSDL "
-                             "or the describe call for the appropriate names.")
+            raise soql_error(
+                "INVALID_TYPE",
+                self.soql,
+                obj_tok.pos,
+                f"sObject type '{obj_tok.text}' is not supported. If you are attempting to use a custom "
+                "object, be sure to append the '__c' after the entity name. Please reference your WSDL "
+                "or the describe call for the appropriate names.",
+            )
         query = Query(sobject, [self._path(sobject, t) for t in raw_fields], count)
         if self._accept("WHERE"):
             query.where = self._or(sobject)
@@ -254,10 +297,14 @@ class Parser:
             return FieldPath(tok.text, tok.pos, fd)
         rel = obj.relationship(parts[0])
         if rel is None or len(parts) > 2:
-            raise soql_error("INVALID_FIELD", self.soql, tok.pos,
-                             f"Didn't understand relationship '{parts[0]}' in field path. If you are attempting to "
-                             "use a custom relationship, be sure to append the '__r' after the custom relationship "
-                             "name. Please reference your WSDL or the describe call for the appropriate names.")
+            raise soql_error(
+                "INVALID_FIELD",
+                self.soql,
+                tok.pos,
+                f"Didn't understand relationship '{parts[0]}' in field path. If you are attempting to "
+                "use a custom relationship, be sure to append the '__r' after the custom relationship "
+                "name. Please reference your WSDL or the describe call for the appropriate names.",
+            )
         if rel.polymorphic:
             fd = next((f for n, f in NAME_FIELDS.items() if n.lower() == parts[1].lower()), None)
             target_name = "Name"
@@ -270,10 +317,14 @@ class Parser:
         return FieldPath(tok.text, tok.pos, fd, rel)
 
     def _no_column(self, tok: Token, name: str, entity: str) -> SfError:
-        return soql_error("INVALID_FIELD", self.soql, tok.pos,
-                          f"No such column '{name}' on entity '{entity}'. If you are attempting to use a custom "
-                          "field, be sure to append the '__c' after the custom field name. Please reference your "
-                          "WSDL or the describe call for the appropriate names.")
+        return soql_error(
+            "INVALID_FIELD",
+            self.soql,
+            tok.pos,
+            f"No such column '{name}' on entity '{entity}'. If you are attempting to use a custom "
+            "field, be sure to append the '__c' after the custom field name. Please reference your "
+            "WSDL or the describe call for the appropriate names.",
+        )
 
     def _or(self, obj: ObjectDef) -> Condition:
         parts = [self._not(obj)]
@@ -281,7 +332,7 @@ class Parser:
         while self._peek_upper() in ("AND", "OR"):
             tok = self._next()
             if joiner is not None and tok.upper != joiner:
-                raise self._unexpected(tok)     # SOQL needs parentheses to mix AND and OR
+                raise self._unexpected(tok)  # SOQL needs parentheses to mix AND and OR
             joiner = tok.upper
             parts.append(self._not(obj))
         return parts[0] if joiner is None else BoolOp(joiner, parts)
@@ -305,8 +356,12 @@ class Parser:
             if self._peek_upper() == "SELECT":
                 sub = self._query()
                 if sub.count or len(sub.fields) != 1 or sub.fields[0].fd.type not in ("id", "reference"):
-                    raise soql_error("MALFORMED_QUERY", self.soql, tok.pos,
-                                     "semi join sub-selects can only select one Id or reference field")
+                    raise soql_error(
+                        "MALFORMED_QUERY",
+                        self.soql,
+                        tok.pos,
+                        "semi join sub-selects can only select one Id or reference field",
+                    )
                 self._expect(")")
                 return InList(path, negate, sub)
             values = [self._literal()]

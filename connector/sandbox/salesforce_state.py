@@ -89,9 +89,12 @@ def json_body(default: Any = None, *, kind: type = dict) -> Any:
     try:
         body = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise json_error(f"Unexpected character ('{raw[exc.pos:exc.pos + 1]}') at [line:{exc.lineno}, "
-                         f"column:{exc.colno}]") from None
+        raise json_error(
+            f"Unexpected character ('{raw[exc.pos : exc.pos + 1]}') at [line:{exc.lineno}, column:{exc.colno}]"
+        ) from None
     if not isinstance(body, kind):
-        raise json_error(f"Cannot deserialize instance of {'list' if kind is list else 'object'} from "
-                         f"{type(body).__name__} value at [line:1, column:1]")
+        raise json_error(
+            f"Cannot deserialize instance of {'list' if kind is list else 'object'} from "
+            f"{type(body).__name__} value at [line:1, column:1]"
+        )
     return body

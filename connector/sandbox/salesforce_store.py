@@ -39,7 +39,7 @@ class Record:
 class Actor:
     """Who changes data: the API session (logged as writes), a simulated UI user, or a seed."""
 
-    source: str              # "API" | "UI" | "SEED"
+    source: str  # "API" | "UI" | "SEED"
     user_id: str
     method: str | None = None
     path: str | None = None
@@ -49,8 +49,8 @@ class Actor:
 class Change:
     """An event a workflow outbound message (or Flow) fires on."""
 
-    kind: str                # stage_changed | call_logged | file_attached
-    sobject: str             # the object the message carries: Opportunity, Task or ContentVersion
+    kind: str  # stage_changed | call_logged | file_attached
+    sobject: str  # the object the message carries: Opportunity, Task or ContentVersion
     record_id: str
     occurred_at: datetime
     source: str
@@ -60,10 +60,11 @@ class Change:
 class Rules(Protocol):
     """Per-type behaviour, called inside the unit of work (raise DmlError to fail the record)."""
 
-    def on_insert(self, store: "SalesforceStore", rec: Record, actor: Actor) -> None: ...
-    def on_update(self, store: "SalesforceStore", rec: Record, old: dict[str, Any], changed: set[str],
-                  actor: Actor) -> None: ...
-    def on_delete(self, store: "SalesforceStore", rec: Record, actor: Actor) -> None: ...
+    def on_insert(self, store: SalesforceStore, rec: Record, actor: Actor) -> None: ...
+    def on_update(
+        self, store: SalesforceStore, rec: Record, old: dict[str, Any], changed: set[str], actor: Actor
+    ) -> None: ...
+    def on_delete(self, store: SalesforceStore, rec: Record, actor: Actor) -> None: ...
 
 
 ChangeListener = Callable[[list[Change]], None]
@@ -96,8 +97,15 @@ class SalesforceStore:
             for user in self.config.users:
                 uid = to18(user["Id"]) or user["Id"]
                 values = {k: v for k, v in user.items() if k != "Id"}
-                values.update(Id=uid, IsDeleted=False, CreatedDate=created, LastModifiedDate=created,
-                              SystemModstamp=created, CreatedById=uid, LastModifiedById=uid)
+                values.update(
+                    Id=uid,
+                    IsDeleted=False,
+                    CreatedDate=created,
+                    LastModifiedDate=created,
+                    SystemModstamp=created,
+                    CreatedById=uid,
+                    LastModifiedById=uid,
+                )
                 self.records["User"][uid] = Record("User", uid, values)
 
     # ---- reads -------------------------------------------------------------------------------------------------
@@ -139,8 +147,9 @@ class SalesforceStore:
             name = f"{last} {first}" if self.config.locale_sid_key.startswith("ja") else f"{first} {last}"
             out["Name"] = name.strip()
         elif rec.sobject == "Opportunity":
-            open_tasks = [t for t in self.all("Task") if t.fields.get("WhatId") == rec.id
-                          and not t.fields.get("IsClosed")]
+            open_tasks = [
+                t for t in self.all("Task") if t.fields.get("WhatId") == rec.id and not t.fields.get("IsClosed")
+            ]
             today = self.today()
             out["HasOpenActivity"] = bool(open_tasks)
             out["HasOverdueTask"] = any((t.fields.get("ActivityDate") or today) < today for t in open_tasks)
@@ -183,7 +192,7 @@ class SalesforceStore:
                 self.records[kind].pop(key, None)
             else:
                 self.records[kind][key] = saved  # type: ignore[assignment]
-        del self.writes[self._writes_mark:]
+        del self.writes[self._writes_mark :]
         self._undo, self._changes = {}, []
 
     def touch(self, rec: Record) -> Record:
@@ -220,9 +229,18 @@ class SalesforceStore:
         for name, value in values.items():
             fd = obj.fields[name]
             shown[name] = f"<{len(value)} bytes>" if isinstance(value, bytes) else to_json(fd, value)
-        self.writes.append({"seq": len(self.writes) + 1, "at": now().isoformat().replace("+00:00", "Z"),
-                            "method": actor.method, "path": actor.path, "action": action,
-                            "objectType": rec.sobject, "id": rec.id, "fields": shown})
+        self.writes.append(
+            {
+                "seq": len(self.writes) + 1,
+                "at": now().isoformat().replace("+00:00", "Z"),
+                "method": actor.method,
+                "path": actor.path,
+                "action": action,
+                "objectType": rec.sobject,
+                "id": rec.id,
+                "fields": shown,
+            }
+        )
 
     # ---- DML ---------------------------------------------------------------------------------------------------
 
@@ -260,14 +278,26 @@ class SalesforceStore:
                     raise DmlError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [name])
                 allowed = set(fd.reference_to) | ({"ContentDocument"} if "ContentNote" in fd.reference_to else set())
                 if target.sobject not in allowed:
-                    raise DmlError("FIELD_INTEGRITY_EXCEPTION", f"{fd.label}: id value of incorrect type: {value}",
-                                   [name])
+                    raise DmlError(
+                        "FIELD_INTEGRITY_EXCEPTION", f"{fd.label}: id value of incorrect type: {value}", [name]
+                    )
             if fd.unique:
-                clash = next((r for r in self.all(obj.name) if r.id != rec_id and value is not None
-                              and str(r.fields.get(name, "")).lower() == str(value).lower()), None)
+                clash = next(
+                    (
+                        r
+                        for r in self.all(obj.name)
+                        if r.id != rec_id
+                        and value is not None
+                        and str(r.fields.get(name, "")).lower() == str(value).lower()
+                    ),
+                    None,
+                )
                 if clash is not None:
-                    raise DmlError("DUPLICATE_VALUE", f"duplicate value found: {name} duplicates value on record "
-                                   f"with id: {clash.id}", [])
+                    raise DmlError(
+                        "DUPLICATE_VALUE",
+                        f"duplicate value found: {name} duplicates value on record with id: {clash.id}",
+                        [],
+                    )
 
     def create(self, sobject: str, raw: dict[str, Any], actor: Actor, *, trusted: bool = False) -> Record:
         """Insert one record (DmlError if invalid); `trusted` (seeds) may set read-only fields and dates."""
@@ -281,16 +311,27 @@ class SalesforceStore:
                     values[fd.name] = fd.default
             if "OwnerId" in obj.fields and values.get("OwnerId") is None:
                 values["OwnerId"] = actor.user_id
-            missing = [fd.name for fd in obj.fields.values()
-                       if (fd.required or (not fd.nillable and fd.createable and fd.name in values))
-                       and values.get(fd.name) is None and fd.name != "OwnerId"]
+            missing = [
+                fd.name
+                for fd in obj.fields.values()
+                if (fd.required or (not fd.nillable and fd.createable and fd.name in values))
+                and values.get(fd.name) is None
+                and fd.name != "OwnerId"
+            ]
             if missing:
                 raise required_missing(missing)
             self._check(obj, None, values)
             stamp = now()
             rid = self.ids.for_type(obj.name)
-            system = {"Id": rid, "IsDeleted": False, "CreatedDate": stamp, "CreatedById": actor.user_id,
-                      "LastModifiedDate": stamp, "LastModifiedById": actor.user_id, "SystemModstamp": stamp}
+            system = {
+                "Id": rid,
+                "IsDeleted": False,
+                "CreatedDate": stamp,
+                "CreatedById": actor.user_id,
+                "LastModifiedDate": stamp,
+                "LastModifiedById": actor.user_id,
+                "SystemModstamp": stamp,
+            }
             fields: dict[str, Any] = {n: None for n in obj.fields}
             fields.update({k: v for k, v in system.items() if k in obj.fields})
             fields.update(values)
@@ -302,15 +343,20 @@ class SalesforceStore:
             self.log_write(actor, "create", rec, written)
             return rec
 
-    def update(self, sobject: str, record_id: str, raw: dict[str, Any], actor: Actor, *, trusted: bool = False
-               ) -> Record:
+    def update(
+        self, sobject: str, record_id: str, raw: dict[str, Any], actor: Actor, *, trusted: bool = False
+    ) -> Record:
         """Update one record; 404-style DmlError if it does not exist."""
         obj = self.object(sobject)
         with self.unit():
             rec = self.get(obj.name, record_id, include_deleted=True)
             if rec is None or rec.deleted:
-                raise DmlError("ENTITY_IS_DELETED" if rec else "INVALID_CROSS_REFERENCE_KEY",
-                               "entity is deleted" if rec else "invalid cross reference id", [], http_status=404)
+                raise DmlError(
+                    "ENTITY_IS_DELETED" if rec else "INVALID_CROSS_REFERENCE_KEY",
+                    "entity is deleted" if rec else "invalid cross reference id",
+                    [],
+                    http_status=404,
+                )
             if not obj.updateable and not trusted:
                 raise unsupported(obj.name, "update")
             values = self._values(obj, raw, insert=False, trusted=trusted)
@@ -322,8 +368,11 @@ class SalesforceStore:
             changed = {n for n, v in values.items() if old.get(n) != v}
             self.touch(rec).fields.update(values)
             stamp = now()
-            for name, value in (("LastModifiedDate", stamp), ("LastModifiedById", actor.user_id),
-                                ("SystemModstamp", stamp)):
+            for name, value in (
+                ("LastModifiedDate", stamp),
+                ("LastModifiedById", actor.user_id),
+                ("SystemModstamp", stamp),
+            ):
                 if name in obj.fields and not (trusted and name in values):
                     rec.fields[name] = value
             rule = self.rules.get(obj.name)
@@ -340,8 +389,12 @@ class SalesforceStore:
         with self.unit():
             rec = self.get(obj.name, record_id, include_deleted=True)
             if rec is None or rec.deleted:
-                raise DmlError("ENTITY_IS_DELETED" if rec else "INVALID_CROSS_REFERENCE_KEY",
-                               "entity is deleted" if rec else "invalid cross reference id", [], http_status=404)
+                raise DmlError(
+                    "ENTITY_IS_DELETED" if rec else "INVALID_CROSS_REFERENCE_KEY",
+                    "entity is deleted" if rec else "invalid cross reference id",
+                    [],
+                    http_status=404,
+                )
             self.remove(rec, actor)
             self.log_write(actor, "delete", rec, {})
             return rec

@@ -24,8 +24,11 @@ _FAULT_ANSWERS = {
     401: ("INVALID_SESSION_ID", "Session expired or invalid"),
     403: ("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."),
     404: ("NOT_FOUND", "The requested resource does not exist"),
-    500: ("UNKNOWN_EXCEPTION", "An unexpected error occurred. Please include this ErrorId if you contact support: "
-                               "1838453577-117063 (-1255837917)"),
+    500: (
+        "UNKNOWN_EXCEPTION",
+        "An unexpected error occurred. Please include this ErrorId if you contact support: "
+        "1838453577-117063 (-1255837917)",
+    ),
     502: ("SERVER_UNAVAILABLE", "Bad gateway"),
     503: ("SERVER_UNAVAILABLE", "Server temporarily unavailable"),
 }
@@ -61,7 +64,11 @@ class ApiUsage:
             if limit is not None:
                 self.limit = max(0, limit)
             if app is not None:
-                self.app = {"used": int(app.get("used", 0)), "max": int(app["max"]), "name": str(app.get("name", "DealCoach"))}
+                self.app = {
+                    "used": int(app.get("used", 0)),
+                    "max": int(app["max"]),
+                    "name": str(app.get("name", "DealCoach")),
+                }
 
     def header(self) -> str:
         """`Sforce-Limit-Info` value: org usage, then the burst and per-app parts this org has, "; "-separated."""
@@ -142,8 +149,10 @@ class FaultInjector(FaultRules):
         super().clear()
         with self._lock:
             self._record_failures = 0
-            self._record_error = ("UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record or 1 "
-                                                        "records: {id}")
+            self._record_error = (
+                "UNABLE_TO_LOCK_ROW",
+                "unable to obtain exclusive access to this record or 1 records: {id}",
+            )
 
     def add(self, body: dict[str, Any]) -> dict[str, Any]:  # type: ignore[override]
         """Arm a request fault, or `{"composite_record_failures": n, "status_code"?, "message"?}`."""
@@ -154,8 +163,10 @@ class FaultInjector(FaultRules):
             raise _invalid("composite_record_failures must be a whole number")
         with self._lock:
             self._record_failures = n
-            self._record_error = (str(body.get("status_code") or self._record_error[0]),
-                                  str(body.get("message") or self._record_error[1]))
+            self._record_error = (
+                str(body.get("status_code") or self._record_error[0]),
+                str(body.get("message") or self._record_error[1]),
+            )
         return {"composite_record_failures": n, "status_code": self._record_error[0]}
 
     def list(self) -> dict[str, Any]:  # type: ignore[override]  # noqa: A003
@@ -167,7 +178,7 @@ class FaultInjector(FaultRules):
         if fault.path_prefix.startswith("/"):
             return path.startswith(fault.path_prefix)
         m = _VERSIONED.match(path)
-        return m is not None and path[m.end():].startswith(fault.path_prefix)
+        return m is not None and path[m.end() :].startswith(fault.path_prefix)
 
     def record_failure(self, record_id: str | None) -> DmlError | None:
         """The injected failure for the next sObject Collections record, if any remain."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from connector import clock
@@ -19,8 +19,7 @@ from .salesforce_errors import DmlError
 from .salesforce_ids import to18
 from .salesforce_schema import NUMBER_TYPES, STRING_TYPES, FieldDef
 
-_DATETIME = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$")
+_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
 def now() -> datetime:
@@ -36,13 +35,13 @@ def parse_datetime(raw: str) -> datetime:
         raise ValueError(raw)
     y, mo, d, h, mi, s, frac, zone = m.groups()
     micro = int((frac or "0").ljust(6, "0")[:6]) // 1000 * 1000
-    tz = timezone.utc
+    tz = UTC
     if zone and zone != "Z":
         sign = 1 if zone[0] == "+" else -1
         digits = zone[1:].replace(":", "")
         tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
     value = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0), micro, tzinfo=tz)
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def parse_date(raw: str) -> date:
@@ -54,20 +53,24 @@ def parse_date(raw: str) -> date:
 
 def format_datetime(value: datetime) -> str:
     """REST JSON form: `2025-01-15T03:04:05.000+0000` (always UTC)."""
-    v = value.astimezone(timezone.utc)
+    v = value.astimezone(UTC)
     return v.strftime("%Y-%m-%dT%H:%M:%S.") + f"{v.microsecond // 1000:03d}+0000"
 
 
 def format_soap_datetime(value: datetime) -> str:
     """SOAP (outbound message) form: `2025-01-15T03:04:05.000Z`."""
-    v = value.astimezone(timezone.utc)
+    v = value.astimezone(UTC)
     return v.strftime("%Y-%m-%dT%H:%M:%S.") + f"{v.microsecond // 1000:03d}Z"
 
 
 def _parse_error(fd: FieldDef, kind: str, raw: Any) -> DmlError:
     shown = raw if isinstance(raw, str) else repr(raw)
-    return DmlError("JSON_PARSER_ERROR", f"Cannot deserialize instance of {kind} from VALUE_STRING value {shown} or "
-                    f"request may be missing a required field", [fd.name])
+    return DmlError(
+        "JSON_PARSER_ERROR",
+        f"Cannot deserialize instance of {kind} from VALUE_STRING value {shown} or "
+        f"request may be missing a required field",
+        [fd.name],
+    )
 
 
 def coerce(fd: FieldDef, raw: Any) -> Any:
@@ -87,11 +90,17 @@ def coerce(fd: FieldDef, raw: Any) -> Any:
         if text == "":
             return None
         if fd.picklist and fd.restricted and text not in fd.picklist_values():
-            raise DmlError("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
-                           f"{fd.label}: bad value for restricted picklist field: {text}", [fd.name])
+            raise DmlError(
+                "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                f"{fd.label}: bad value for restricted picklist field: {text}",
+                [fd.name],
+            )
         if fd.length and len(text) > fd.length:
-            raise DmlError("STRING_TOO_LONG", f"{fd.label}: data value too large: {text[:80]}... "
-                           f"(max length={fd.length})", [fd.name])
+            raise DmlError(
+                "STRING_TOO_LONG",
+                f"{fd.label}: data value too large: {text[:80]}... (max length={fd.length})",
+                [fd.name],
+            )
         return text
     if t in NUMBER_TYPES:
         if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):

@@ -53,12 +53,17 @@ class ServerThread:
         """Bind the socket (so `url` is valid on return) and serve until `stop()`."""
         if self._server is not None:
             return
-        self._server = make_server(self.host, self.port, self.app, threaded=True, request_handler=_QuietHandler,
-                                   ssl_context=self.ssl_context)
+        self._server = make_server(
+            self.host, self.port, self.app, threaded=True, request_handler=_QuietHandler, ssl_context=self.ssl_context
+        )
         self.port = self._server.server_port
         # A short poll interval keeps stop() fast (tests start and stop many servers).
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"ServerThread:{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"ServerThread:{self.port}",
+            daemon=True,
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -73,7 +78,7 @@ class ServerThread:
         if self._on_stop is not None:
             self._on_stop()
 
-    def __enter__(self) -> "ServerThread":
+    def __enter__(self) -> ServerThread:
         self.start()
         return self
 

@@ -37,6 +37,7 @@ from scoring.transcript import Transcript
 
 SCHEMA_NAME = "dealcoach_scorecard"
 
+
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "null"}]}
 
@@ -53,35 +54,57 @@ def scorecard_schema(rubric: Rubric) -> dict[str, Any]:
     quote = {"type": "string", "description": "An exact quote from one transcript line."}
     found = _obj({"found": {"type": "boolean"}, "evidence": quote})
     ng_id: dict[str, Any] = {"type": "string", "enum": ng_ids} if ng_ids else {"type": "string"}
-    return _obj({
-        "criteria": {"type": "array", "items": _obj({
-            "id": {"type": "string", "enum": check_ids},
-            "score": _nullable({"type": "integer", "enum": [0, 1, 2]}),
-            "evidence": {"type": "array", "items": _obj({"quote": quote})},
-            "advice": {"type": "string"},
-        })},
-        "bant": _obj({k: found for k in BANT_KEYS}),
-        "next_step": _obj({"set": {"type": "boolean"}, "when": {"type": "string"}, "evidence": quote}),
-        "commitments": {"type": "array", "items": _obj({
-            "owner": {"type": "string", "enum": ["rep", "customer"]},
-            "text": {"type": "string"},
-            "due": _nullable({"type": "string"}),
-            "due_hint": {"type": "string"},
-            "evidence": quote,
-        })},
-        "ng_behaviors": {"type": "array", "items": _obj({"id": ng_id, "evidence": quote})},
-        "deal_state": _nullable({"type": "string", "enum": list(DEAL_STATES)}),
-        "next_actions": {"type": "array", "items": _obj({
-            "id": {"type": "string", "enum": list(followup.action_vocabulary())},
-            "title": {"type": "string"}, "why": {"type": "string"}, "due_in_hours": {"type": "integer"},
-        })},
-        "email_draft": _obj({"subject": {"type": "string"}, "body": {"type": "string"}}),
-    })
+    return _obj(
+        {
+            "criteria": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "id": {"type": "string", "enum": check_ids},
+                        "score": _nullable({"type": "integer", "enum": [0, 1, 2]}),
+                        "evidence": {"type": "array", "items": _obj({"quote": quote})},
+                        "advice": {"type": "string"},
+                    }
+                ),
+            },
+            "bant": _obj({k: found for k in BANT_KEYS}),
+            "next_step": _obj({"set": {"type": "boolean"}, "when": {"type": "string"}, "evidence": quote}),
+            "commitments": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "owner": {"type": "string", "enum": ["rep", "customer"]},
+                        "text": {"type": "string"},
+                        "due": _nullable({"type": "string"}),
+                        "due_hint": {"type": "string"},
+                        "evidence": quote,
+                    }
+                ),
+            },
+            "ng_behaviors": {"type": "array", "items": _obj({"id": ng_id, "evidence": quote})},
+            "deal_state": _nullable({"type": "string", "enum": list(DEAL_STATES)}),
+            "next_actions": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "id": {"type": "string", "enum": list(followup.action_vocabulary())},
+                        "title": {"type": "string"},
+                        "why": {"type": "string"},
+                        "due_in_hours": {"type": "integer"},
+                    }
+                ),
+            },
+            "email_draft": _obj({"subject": {"type": "string"}, "body": {"type": "string"}}),
+        }
+    )
 
 
 def response_format(rubric: Rubric) -> dict[str, Any]:
     """The Chat Completions `response_format` for strict structured outputs."""
-    return {"type": "json_schema", "json_schema": {"name": SCHEMA_NAME, "strict": True, "schema": scorecard_schema(rubric)}}
+    return {
+        "type": "json_schema",
+        "json_schema": {"name": SCHEMA_NAME, "strict": True, "schema": scorecard_schema(rubric)},
+    }
 
 
 # Top-level keys the LLM path adds to the §5 JSON (additive extensions, like `rep_speaker`).
@@ -128,8 +151,15 @@ def clamp_score(value: Any) -> tuple[int | None, str | None]:
 class Checker:
     """Bounds and verifies model answers against the original transcript, collecting flags (ids and reasons, never text)."""
 
-    def __init__(self, transcript: Transcript, *, index: EvidenceIndex | None = None, redactions: Redactions | None = None,
-                 injections: list[tuple[int, int, int]] | None = None, restore_pii: bool = False) -> None:
+    def __init__(
+        self,
+        transcript: Transcript,
+        *,
+        index: EvidenceIndex | None = None,
+        redactions: Redactions | None = None,
+        injections: list[tuple[int, int, int]] | None = None,
+        restore_pii: bool = False,
+    ) -> None:
         self.transcript = transcript
         self.index = index or EvidenceIndex(transcript)
         self.redactions = redactions or Redactions()
@@ -231,15 +261,24 @@ class Checker:
 
     def commitment(self, item: Any) -> Commitment | None:
         """One model commitment with a verified quote, or None (flagged)."""
-        if not isinstance(item, dict) or item.get("owner") not in ("rep", "customer") or not self.text(item.get("text"), 300):
+        if (
+            not isinstance(item, dict)
+            or item.get("owner") not in ("rep", "customer")
+            or not self.text(item.get("text"), 300)
+        ):
             self.flag(field="commitments", reason="malformed")
             return None
         ev, reason = self.quote(item.get("evidence"))
         if ev is None:
             self.flag(field="commitments", reason=reason)
             return None
-        return Commitment(owner=item["owner"], text=self.text(item.get("text"), 300), due=_iso_date(item.get("due")),
-                          evidence=ev.quote, due_hint=self.text(item.get("due_hint"), 40))
+        return Commitment(
+            owner=item["owner"],
+            text=self.text(item.get("text"), 300),
+            due=_iso_date(item.get("due")),
+            evidence=ev.quote,
+            due_hint=self.text(item.get("due_hint"), 40),
+        )
 
     def ng_behaviors(self, raw: dict[str, Any], valid: set[str]) -> list[NgObservation]:
         out: list[NgObservation] = []
@@ -274,12 +313,18 @@ class Checker:
             given = item.get("id") if isinstance(item.get("id"), str) else ""
             promise = _PROMISE_ID_RE.fullmatch(given)
             if promise:
-                action_id = f"commitment_{promise_slots[int(promise.group(1))]}" if int(promise.group(1)) in promise_slots else None
+                action_id = (
+                    f"commitment_{promise_slots[int(promise.group(1))]}"
+                    if int(promise.group(1)) in promise_slots
+                    else None
+                )
             else:
                 action_id = given if given in followup.ACTION_IDS else None
             if action_id is None:
                 action_id = followup.closest_action_id(title, promises)
-                self.flag(field="next_actions", id=given[:80], reason="action_id_mapped" if action_id else "unknown_action_id")
+                self.flag(
+                    field="next_actions", id=given[:80], reason="action_id_mapped" if action_id else "unknown_action_id"
+                )
                 if action_id is None:
                     continue
             hours, _ = clamp_hours(item.get("due_in_hours"))
@@ -344,7 +389,9 @@ def merge_outputs(outputs: list[dict[str, Any]], *, rubric: Rubric, offline: Sco
             rep_seen += isinstance(item, dict) and item.get("owner") == "rep"
             if (cm := checker.commitment(item)) is None:
                 continue
-            same = next((c for c in commitments if (c.owner, normalize(c.text)) == (cm.owner, normalize(cm.text))), None)
+            same = next(
+                (c for c in commitments if (c.owner, normalize(c.text)) == (cm.owner, normalize(cm.text))), None
+            )
             if same is None:
                 commitments.append(cm)
             if cm.owner == "rep":
@@ -370,13 +417,22 @@ def merge_outputs(outputs: list[dict[str, Any]], *, rubric: Rubric, offline: Sco
             if got is None:
                 criteria.append(offline.criterion(check.id) or Criterion(id=check.id, score=None))
                 continue
-            advice = got.advice or (followup.advice(rubric, check.id, got.score, offline.language)
-                                    if got.score is not None else "")
+            advice = got.advice or (
+                followup.advice(rubric, check.id, got.score, offline.language) if got.score is not None else ""
+            )
             criteria.append(Criterion(id=check.id, score=got.score, evidence=got.evidence, advice=advice))
         phases.append(phase_score(phase, tuple(criteria)))
     overall = overall_score(rubric, tuple(phases))
     return dataclasses.replace(
-        offline, scorer="llm", overall=overall, phases=tuple(phases), bant=bant, next_step=next_step,
-        commitments=tuple(commitments), ng_behaviors=tuple(ngs), deal_state=deal_state or offline.deal_state,
-        next_actions=tuple(actions[:MAX_NEXT_ACTIONS]) or offline.next_actions, email_draft=email or offline.email_draft,
+        offline,
+        scorer="llm",
+        overall=overall,
+        phases=tuple(phases),
+        bant=bant,
+        next_step=next_step,
+        commitments=tuple(commitments),
+        ng_behaviors=tuple(ngs),
+        deal_state=deal_state or offline.deal_state,
+        next_actions=tuple(actions[:MAX_NEXT_ACTIONS]) or offline.next_actions,
+        email_draft=email or offline.email_draft,
     )

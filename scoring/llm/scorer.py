@@ -161,9 +161,17 @@ class PromptPlan:
 class LlmScorer:
     """Scores transcripts with an OpenAI(-compatible) model; construct once per process, it holds no per-call state."""
 
-    def __init__(self, client: openai.OpenAI, *, model: str, cache: ScoreCache | None = None,
-                 max_context_tokens: int = 128000, max_output_tokens: int = 8192, temperature: float | None = 0.0,
-                 restore_pii: bool = False) -> None:
+    def __init__(
+        self,
+        client: openai.OpenAI,
+        *,
+        model: str,
+        cache: ScoreCache | None = None,
+        max_context_tokens: int = 128000,
+        max_output_tokens: int = 8192,
+        temperature: float | None = 0.0,
+        restore_pii: bool = False,
+    ) -> None:
         self.client = client
         self.model = model
         self.cache = cache
@@ -172,8 +180,16 @@ class LlmScorer:
         self.temperature = temperature
         self.restore_pii = restore_pii
 
-    def score(self, transcript: Transcript, *, rubric: Rubric, rep: str | None = None, stage_phase: str | None = None,
-              offline: Scorecard, redact_pii: bool = True) -> Scorecard:
+    def score(
+        self,
+        transcript: Transcript,
+        *,
+        rubric: Rubric,
+        rep: str | None = None,
+        stage_phase: str | None = None,
+        offline: Scorecard,
+        redact_pii: bool = True,
+    ) -> Scorecard:
         """The LLM scorecard for one call, or `offline` with `fallback_reason` when the model's answer cannot be used."""
         redacted, redactions = redact(transcript, enabled=redact_pii)
         index = EvidenceIndex(transcript)
@@ -182,7 +198,9 @@ class LlmScorer:
         key = self.cache_key(transcript, rubric, rep=rep, stage_phase=stage_phase, redact_pii=redact_pii, facts=facts)
         usage = [0, 0]
         meta: dict[str, Any] = {"model": self.model, "prompt_version": PROMPT_VERSION, "chunks": 0, "cache_hit": False}
-        flags = [{"reason": "prompt_injection_suspected", "segment": seg} for seg in sorted({s for s, _, _ in injections})]
+        flags = [
+            {"reason": "prompt_injection_suspected", "segment": seg} for seg in sorted({s for s, _, _ in injections})
+        ]
         extras = {"redaction": {"enabled": redactions.enabled, "counts": redactions.counts()}, "llm": meta}
         try:
             cached = self.cache.get(key) if self.cache is not None else None
@@ -193,33 +211,76 @@ class LlmScorer:
             else:
                 outputs = self._ask(redacted, rubric, offline, facts, usage, meta)
                 if self.cache is not None:
-                    self.cache.set(key, {"outputs": outputs, "model": self.model, "prompt_version": PROMPT_VERSION,
-                                         "usage": {"prompt_tokens": usage[0], "completion_tokens": usage[1]}})
+                    self.cache.set(
+                        key,
+                        {
+                            "outputs": outputs,
+                            "model": self.model,
+                            "prompt_version": PROMPT_VERSION,
+                            "usage": {"prompt_tokens": usage[0], "completion_tokens": usage[1]},
+                        },
+                    )
         except _Fallback as fb:
-            log.warning("scoring.llm.scorer.fallback model=%s reason=%s chunks=%d", self.model, fb.reason, meta["chunks"])
-            return annotate(offline, scorer="offline", fallback_reason=fb.reason, flags=flags,
-                            usage=usage_record(self.model, *usage), **extras)
-        checker = Checker(transcript, index=index, redactions=redactions, injections=injections,
-                          restore_pii=self.restore_pii)
+            log.warning(
+                "scoring.llm.scorer.fallback model=%s reason=%s chunks=%d", self.model, fb.reason, meta["chunks"]
+            )
+            return annotate(
+                offline,
+                scorer="offline",
+                fallback_reason=fb.reason,
+                flags=flags,
+                usage=usage_record(self.model, *usage),
+                **extras,
+            )
+        checker = Checker(
+            transcript, index=index, redactions=redactions, injections=injections, restore_pii=self.restore_pii
+        )
         card = merge_outputs(outputs, rubric=rubric, offline=offline, checker=checker)
-        log.info("scoring.llm.scorer.scored model=%s chunks=%d prompt_tokens=%d completion_tokens=%d flags=%d",
-                 self.model, meta["chunks"], usage[0], usage[1], len(flags) + len(checker.flags))
+        log.info(
+            "scoring.llm.scorer.scored model=%s chunks=%d prompt_tokens=%d completion_tokens=%d flags=%d",
+            self.model,
+            meta["chunks"],
+            usage[0],
+            usage[1],
+            len(flags) + len(checker.flags),
+        )
         return annotate(card, flags=flags + checker.flags, usage=usage_record(self.model, *usage), **extras)
 
-    def cache_key(self, transcript: Transcript, rubric: Rubric, *, rep: str | None, stage_phase: str | None,
-                  redact_pii: bool, facts: dict[str, Any]) -> str:
+    def cache_key(
+        self,
+        transcript: Transcript,
+        rubric: Rubric,
+        *,
+        rep: str | None,
+        stage_phase: str | None,
+        redact_pii: bool,
+        facts: dict[str, Any],
+    ) -> str:
         """Hash of the normalised transcript, rubric id and version, model, prompt version and the other prompt inputs."""
         payload = {
-            "prompt_version": PROMPT_VERSION, "model": self.model, "rubric": rubric.id, "rubric_version": rubric.version,
-            "language": transcript.language, "rep": rep, "stage_phase": stage_phase, "redact": redact_pii,
+            "prompt_version": PROMPT_VERSION,
+            "model": self.model,
+            "rubric": rubric.id,
+            "rubric_version": rubric.version,
+            "language": transcript.language,
+            "rep": rep,
+            "stage_phase": stage_phase,
+            "redact": redact_pii,
             "segments": [[normalize(s.speaker), s.role, normalize(s.text)] for s in transcript.segments],
             "facts": _normalized(facts),
         }
         digest = hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
         return CACHE_PREFIX + digest
 
-    def plan(self, transcript: Transcript, *, rubric: Rubric, offline: Scorecard, stage_phase: str | None = None,
-             redact_pii: bool = True) -> PromptPlan:
+    def plan(
+        self,
+        transcript: Transcript,
+        *,
+        rubric: Rubric,
+        offline: Scorecard,
+        stage_phase: str | None = None,
+        redact_pii: bool = True,
+    ) -> PromptPlan:
         """How the call would be sent (token estimates and chunks), without sending it: for tests and cost previews."""
         redacted, redactions = redact(transcript, enabled=redact_pii)
         facts = offline_facts(offline, transcript, redactions, stage_phase=stage_phase)
@@ -229,17 +290,35 @@ class LlmScorer:
         nonce = nonce_for(redacted)
         system = system_prompt(rubric, language=redacted.language)
         fmt = response_format(rubric)
-        overhead = (estimate_tokens(system) + estimate_tokens(json.dumps(fmt, ensure_ascii=False))
-                    + estimate_tokens(user_message([], facts=facts, nonce=nonce, part=1, parts=2)) + _FRAME_TOKENS)
+        overhead = (
+            estimate_tokens(system)
+            + estimate_tokens(json.dumps(fmt, ensure_ascii=False))
+            + estimate_tokens(user_message([], facts=facts, nonce=nonce, part=1, parts=2))
+            + _FRAME_TOKENS
+        )
         lines = transcript_lines(redacted, offline.rep_speaker.name)
         budget = self.max_context_tokens - self.max_output_tokens - overhead
         chunks = chunk_lines(lines, budget) if budget >= MIN_CHUNK_TOKENS else []
-        return PromptPlan(system=system, response_format=fmt, nonce=nonce, facts=facts, overhead_tokens=overhead,
-                          transcript_tokens=sum(estimate_tokens(line.render()) + 1 for line in lines),
-                          budget_tokens=budget, chunks=chunks)
+        return PromptPlan(
+            system=system,
+            response_format=fmt,
+            nonce=nonce,
+            facts=facts,
+            overhead_tokens=overhead,
+            transcript_tokens=sum(estimate_tokens(line.render()) + 1 for line in lines),
+            budget_tokens=budget,
+            chunks=chunks,
+        )
 
-    def _ask(self, redacted: Transcript, rubric: Rubric, offline: Scorecard, facts: dict[str, Any], usage: list[int],
-             meta: dict[str, Any]) -> list[dict[str, Any]]:
+    def _ask(
+        self,
+        redacted: Transcript,
+        rubric: Rubric,
+        offline: Scorecard,
+        facts: dict[str, Any],
+        usage: list[int],
+        meta: dict[str, Any],
+    ) -> list[dict[str, Any]]:
         """One request for the whole call, or one per chunk when it cannot fit; chunks are split again if the server objects."""
         plan = self._plan(redacted, rubric, offline, facts)
         if not plan.chunks:
@@ -259,7 +338,7 @@ class LlmScorer:
                 if splits >= MAX_CONTEXT_SPLITS or size < 2 * MIN_CHUNK_TOKENS or len(halves) < 2:
                     raise _Fallback("context_length_exceeded") from None
                 log.info("scoring.llm.scorer.context_split model=%s chunk=%d", self.model, i + 1)
-                chunks[i:i + 1] = halves
+                chunks[i : i + 1] = halves
                 splits += 1
                 continue
             i += 1
@@ -268,8 +347,12 @@ class LlmScorer:
 
     def _complete(self, msgs: list[dict[str, str]], fmt: dict[str, Any], usage: list[int]) -> dict[str, Any]:
         """One Chat Completions call (the client retries 429/5xx itself); the parsed JSON object, or _Fallback."""
-        kwargs: dict[str, Any] = {"model": self.model, "messages": msgs, "response_format": fmt,
-                                  "max_completion_tokens": self.max_output_tokens}
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "messages": msgs,
+            "response_format": fmt,
+            "max_completion_tokens": self.max_output_tokens,
+        }
         if self.temperature is not None and not _REASONING_MODEL_RE.match(self.model):
             kwargs["temperature"] = self.temperature
         try:
@@ -328,4 +411,3 @@ def _is_context_error(exc: openai.APIStatusError) -> bool:
     """OpenAI says `context_length_exceeded`; vLLM and others only say so in the message."""
     message = str(getattr(exc, "message", "") or "").lower()
     return getattr(exc, "code", None) == "context_length_exceeded" or "maximum context length" in message
-

@@ -26,10 +26,18 @@ MAX_DURATION_S = 480 * 60  # Speech v1 long-running recognition limit
 TOOL_TIMEOUT_S = 30 * 60
 
 AUDIO_FAILURE_TEXT = {
-    "empty": {"ja": "録音ファイルが空です（0 バイトまたは音声なし）。", "en": "The recording is empty (zero bytes or no audio)."},
-    "unsupported": {"ja": "対応していない音声形式です（対応: WAV, FLAC, MP3, M4A, OGG, WebM）。",
-                    "en": "Unsupported audio format (supported: WAV, FLAC, MP3, M4A, OGG, WebM)."},
-    "corrupt": {"ja": "録音ファイルが壊れているため読み取れませんでした。", "en": "The recording is corrupt and could not be decoded."},
+    "empty": {
+        "ja": "録音ファイルが空です（0 バイトまたは音声なし）。",
+        "en": "The recording is empty (zero bytes or no audio).",
+    },
+    "unsupported": {
+        "ja": "対応していない音声形式です（対応: WAV, FLAC, MP3, M4A, OGG, WebM）。",
+        "en": "Unsupported audio format (supported: WAV, FLAC, MP3, M4A, OGG, WebM).",
+    },
+    "corrupt": {
+        "ja": "録音ファイルが壊れているため読み取れませんでした。",
+        "en": "The recording is corrupt and could not be decoded.",
+    },
     "too_long": {"ja": "録音が長すぎます（上限 8 時間）。", "en": "The recording is too long (limit 8 hours)."},
 }
 
@@ -87,7 +95,7 @@ def _id3_end(head: bytes) -> int:
 
 
 def _after_id3(head: bytes) -> bytes:
-    return head[_id3_end(head):] if len(head) >= 10 else b""
+    return head[_id3_end(head) :] if len(head) >= 10 else b""
 
 
 def detect_format(path: Path) -> str:
@@ -117,8 +125,13 @@ def _tool(name: str) -> str:
 
 def _run(args: list[str], *, timeout_s: float) -> subprocess.CompletedProcess[bytes]:
     try:
-        return subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              timeout=timeout_s, check=False)
+        return subprocess.run(
+            args,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=timeout_s,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         raise AudioError("corrupt", f"{Path(args[0]).name} did not finish within {timeout_s:.0f}s") from None
 
@@ -126,9 +139,21 @@ def _run(args: list[str], *, timeout_s: float) -> subprocess.CompletedProcess[by
 def probe(path: Path, *, timeout_s: float = 120.0) -> AudioInfo:
     """Duration, channels and rate of the first audio stream; AudioError when there is none or it is unreadable."""
     kind = detect_format(path)
-    out = _run([_tool("ffprobe"), "-v", "error", "-select_streams", "a:0", "-show_entries",
-                "stream=codec_name,channels,sample_rate,duration:format=duration", "-of", "json", str(path)],
-               timeout_s=timeout_s)
+    out = _run(
+        [
+            _tool("ffprobe"),
+            "-v",
+            "error",
+            "-select_streams",
+            "a:0",
+            "-show_entries",
+            "stream=codec_name,channels,sample_rate,duration:format=duration",
+            "-of",
+            "json",
+            str(path),
+        ],
+        timeout_s=timeout_s,
+    )
     if out.returncode != 0:
         raise AudioError("corrupt", _stderr_tail(out.stderr))
     doc = json.loads(out.stdout or b"{}")
@@ -139,8 +164,14 @@ def probe(path: Path, *, timeout_s: float = 120.0) -> AudioInfo:
     duration = _float(stream.get("duration")) or _float((doc.get("format") or {}).get("duration"))
     if duration is None:
         duration = _decoded_duration(path, timeout_s=timeout_s)
-    return AudioInfo(format=kind, codec=str(stream.get("codec_name") or ""), channels=int(stream.get("channels") or 0),
-                     sample_rate=int(stream.get("sample_rate") or 0), duration_s=duration, size=path.stat().st_size)
+    return AudioInfo(
+        format=kind,
+        codec=str(stream.get("codec_name") or ""),
+        channels=int(stream.get("channels") or 0),
+        sample_rate=int(stream.get("sample_rate") or 0),
+        duration_s=duration,
+        size=path.stat().st_size,
+    )
 
 
 def _float(value: object) -> float | None:
@@ -153,8 +184,22 @@ def _float(value: object) -> float | None:
 
 def _decoded_duration(path: Path, *, timeout_s: float) -> float:
     """Streams without a duration header (some WebM/Ogg): decode to null and read the last timestamp."""
-    out = _run([_tool("ffprobe"), "-v", "error", "-select_streams", "a:0", "-count_packets", "-show_entries",
-                "packet=pts_time,duration_time", "-of", "csv=p=0", str(path)], timeout_s=timeout_s)
+    out = _run(
+        [
+            _tool("ffprobe"),
+            "-v",
+            "error",
+            "-select_streams",
+            "a:0",
+            "-count_packets",
+            "-show_entries",
+            "packet=pts_time,duration_time",
+            "-of",
+            "csv=p=0",
+            str(path),
+        ],
+        timeout_s=timeout_s,
+    )
     if out.returncode != 0:
         raise AudioError("corrupt", _stderr_tail(out.stderr))
     end = 0.0
@@ -184,16 +229,44 @@ def speech_rate(source_rate: int) -> int:
     return max(SPEECH_MIN_RATE, min(SPEECH_MAX_RATE, source_rate or SPEECH_MAX_RATE))
 
 
-def convert(src: Path, dest: Path, *, channels: int = 1, sample_rate: int | None = None,
-            codec: Literal["flac", "linear16"] = "flac", timeout_s: float = TOOL_TIMEOUT_S,
-            max_duration_s: float = MAX_DURATION_S) -> AudioInfo:
+def convert(
+    src: Path,
+    dest: Path,
+    *,
+    channels: int = 1,
+    sample_rate: int | None = None,
+    codec: Literal["flac", "linear16"] = "flac",
+    timeout_s: float = TOOL_TIMEOUT_S,
+    max_duration_s: float = MAX_DURATION_S,
+) -> AudioInfo:
     """Re-encode to 16-bit FLAC (or LINEAR16 WAV) at the Speech rate with `channels` channels, file to file."""
     info = require_duration(probe(src), max_duration_s)
     rate = sample_rate or speech_rate(info.sample_rate)
     encoder = ["-c:a", "flac", "-f", "flac"] if codec == "flac" else ["-c:a", "pcm_s16le", "-f", "wav"]
-    out = _run([_tool("ffmpeg"), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(src),
-                "-map", "0:a:0", "-vn", "-ac", str(channels), "-ar", str(rate), "-sample_fmt", "s16", *encoder, str(dest)],
-               timeout_s=timeout_s)
+    out = _run(
+        [
+            _tool("ffmpeg"),
+            "-nostdin",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-i",
+            str(src),
+            "-map",
+            "0:a:0",
+            "-vn",
+            "-ac",
+            str(channels),
+            "-ar",
+            str(rate),
+            "-sample_fmt",
+            "s16",
+            *encoder,
+            str(dest),
+        ],
+        timeout_s=timeout_s,
+    )
     if out.returncode != 0 or not dest.exists() or dest.stat().st_size == 0:
         dest.unlink(missing_ok=True)
         raise AudioError("corrupt", _stderr_tail(out.stderr))
@@ -210,10 +283,31 @@ def split_channels(src: Path, dest_dir: Path, *, timeout_s: float = TOOL_TIMEOUT
     if info.channels != 2:
         raise AudioError("unsupported", f"expected 2 channels, found {info.channels}")
     left, right = dest_dir / f"{src.stem}.left.flac", dest_dir / f"{src.stem}.right.flac"
-    out = _run([_tool("ffmpeg"), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(src),
-                "-filter_complex", "[0:a:0]channelsplit=channel_layout=stereo[l][r]",
-                "-map", "[l]", "-c:a", "flac", str(left), "-map", "[r]", "-c:a", "flac", str(right)],
-               timeout_s=timeout_s)
+    out = _run(
+        [
+            _tool("ffmpeg"),
+            "-nostdin",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-i",
+            str(src),
+            "-filter_complex",
+            "[0:a:0]channelsplit=channel_layout=stereo[l][r]",
+            "-map",
+            "[l]",
+            "-c:a",
+            "flac",
+            str(left),
+            "-map",
+            "[r]",
+            "-c:a",
+            "flac",
+            str(right),
+        ],
+        timeout_s=timeout_s,
+    )
     if out.returncode != 0:
         left.unlink(missing_ok=True)
         right.unlink(missing_ok=True)
@@ -230,7 +324,7 @@ class Loudness:
 
     def level(self, start: float, end: float, channel: int | None = None) -> float | None:
         """Mean power over [start, end) in dBFS on one channel (1-based) or all; None outside the recording."""
-        rows = self.channels if channel is None else self.channels[channel - 1: channel]
+        rows = self.channels if channel is None else self.channels[channel - 1 : channel]
         first, last = int(start / self.window_s), max(int(start / self.window_s) + 1, math.ceil(end / self.window_s))
         power = [10 ** (v / 10) for row in rows for v in row[first:last]]
         if not power:
@@ -243,11 +337,27 @@ def loudness(path: Path, *, window_s: float = 0.25, timeout_s: float = TOOL_TIME
     """Windowed RMS levels from ffmpeg's astats, read line by line from a pipe (bounded memory)."""
     info = probe(path)
     samples = max(1, int(round(info.sample_rate * window_s)))
-    chain = (f"asetnsamples=n={samples}:p=0,astats=metadata=1:reset=1:measure_perchannel=RMS_level"
-             ":measure_overall=none,ametadata=mode=print:file=-")
+    chain = (
+        f"asetnsamples=n={samples}:p=0,astats=metadata=1:reset=1:measure_perchannel=RMS_level"
+        ":measure_overall=none,ametadata=mode=print:file=-"
+    )
     rows = tuple(array("f") for _ in range(max(1, info.channels)))
-    args = [_tool("ffmpeg"), "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(path), "-map", "0:a:0",
-            "-af", chain, "-f", "null", "-"]
+    args = [
+        _tool("ffmpeg"),
+        "-nostdin",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-i",
+        str(path),
+        "-map",
+        "0:a:0",
+        "-af",
+        chain,
+        "-f",
+        "null",
+        "-",
+    ]
     with subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as proc:
         assert proc.stdout is not None
         for raw in proc.stdout:
@@ -277,7 +387,7 @@ def channels_differ(levels: Loudness, *, min_gap_db: float = 6.0) -> bool:
     if len(levels.channels) != 2:
         return False
     left, right = levels.channels
-    loud = [(a, b) for a, b in zip(left, right) if max(a, b) > -45.0]
+    loud = [(a, b) for a, b in zip(left, right, strict=False) if max(a, b) > -45.0]
     if not loud:
         return False
     apart = sum(1 for a, b in loud if abs(a - b) >= min_gap_db)

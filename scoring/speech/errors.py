@@ -51,8 +51,14 @@ class SpeechNotConfigured(SpeechFatalError):
     slug = "speech.not_configured"
 
 
-_RETRYABLE = (gexc.TooManyRequests, gexc.ResourceExhausted, gexc.ServerError, gexc.DeadlineExceeded,
-              gexc.ServiceUnavailable, gexc.Aborted)
+_RETRYABLE = (
+    gexc.TooManyRequests,
+    gexc.ResourceExhausted,
+    gexc.ServerError,
+    gexc.DeadlineExceeded,
+    gexc.ServiceUnavailable,
+    gexc.Aborted,
+)
 
 
 def retry_delay(exc: gexc.GoogleAPICallError) -> float | None:

@@ -40,8 +40,13 @@ MIN_SECONDS_PER_CHAR = 0.06
 MERGE_GAP_S = 1.0
 
 _PUNCT_RE = re.compile(r"[\s\u3000。、．，,.!！?？・…「」『』（）()\-ー〜~♪]+")
-_NORMALIZED = tuple(sorted({_PUNCT_RE.sub("", unicodedata.normalize("NFKC", p).lower()) for p in HALLUCINATION_PHRASES},
-                           key=len, reverse=True))
+_NORMALIZED = tuple(
+    sorted(
+        {_PUNCT_RE.sub("", unicodedata.normalize("NFKC", p).lower()) for p in HALLUCINATION_PHRASES},
+        key=len,
+        reverse=True,
+    )
+)
 
 LevelFn = Callable[[Segment], "float | None"]
 
@@ -61,7 +66,7 @@ def is_stock_phrase(text: str) -> bool:
         changed = False
         for phrase in _NORMALIZED:
             if rest.startswith(phrase):
-                rest, changed = rest[len(phrase):], True
+                rest, changed = rest[len(phrase) :], True
                 break
     return rest == ""
 
@@ -73,8 +78,9 @@ def too_short_to_say(segment: Segment) -> bool:
     return segment.end - segment.start < MIN_SECONDS_PER_CHAR * len(normalize(segment.text))
 
 
-def drop_hallucinations(segments: Sequence[Segment], *, level: LevelFn | None = None,
-                        silent_db: float = NEAR_SILENT_DB) -> tuple[list[Segment], int]:
+def drop_hallucinations(
+    segments: Sequence[Segment], *, level: LevelFn | None = None, silent_db: float = NEAR_SILENT_DB
+) -> tuple[list[Segment], int]:
     """Segments without stock phrases heard on silence or in impossibly short time; also how many were dropped."""
     kept, dropped = [], 0
     for segment in segments:
@@ -102,15 +108,19 @@ def merge_turns(segments: Sequence[Segment], *, language: str, max_gap_s: float 
         if previous is not None and previous.speaker == segment.speaker and previous.role == segment.role:
             gap = (segment.start - previous.end) if segment.start is not None and previous.end is not None else 0.0
             if gap <= max_gap_s:
-                turns[-1] = replace(previous, text=_joined(previous.text, segment.text, language),
-                                    end=segment.end if segment.end is not None else previous.end)
+                turns[-1] = replace(
+                    previous,
+                    text=_joined(previous.text, segment.text, language),
+                    end=segment.end if segment.end is not None else previous.end,
+                )
                 continue
         turns.append(segment)
     return turns
 
 
-def clean_segments(segments: Sequence[Segment], *, language: str, level: LevelFn | None = None,
-                   max_gap_s: float = MERGE_GAP_S) -> tuple[list[Segment], int]:
+def clean_segments(
+    segments: Sequence[Segment], *, language: str, level: LevelFn | None = None, max_gap_s: float = MERGE_GAP_S
+) -> tuple[list[Segment], int]:
     """Drop hallucinated segments first (so the turns around them can merge), then merge fragments into turns."""
     kept, dropped = drop_hallucinations(segments, level=level)
     return merge_turns(kept, language=language, max_gap_s=max_gap_s), dropped

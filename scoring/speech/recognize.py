@@ -94,25 +94,38 @@ class SpeechSettings:
     long_audio_store: AudioStore | None = None
 
     @classmethod
-    def for_tenant(cls, language: str, *, phrase_hints: Sequence[str] = (), **overrides: Any) -> "SpeechSettings":
+    def for_tenant(cls, language: str, *, phrase_hints: Sequence[str] = (), **overrides: Any) -> SpeechSettings:
         """From a tenant's `ja`/`en` setting (or a full BCP-47 code) and its product and competitor names."""
         code = LANGUAGE_CODES.get(language, language)
         return cls(language=code, phrase_hints=tuple(phrase_hints), **overrides)
 
 
-def recognition_config(*, encoding: speech_v1.RecognitionConfig.AudioEncoding, sample_rate: int, channels: int,
-                       language: str, speakers: int, per_channel: bool, phrase_hints: Sequence[str],
-                       model: str | None) -> speech_v1.RecognitionConfig:
+def recognition_config(
+    *,
+    encoding: speech_v1.RecognitionConfig.AudioEncoding,
+    sample_rate: int,
+    channels: int,
+    language: str,
+    speakers: int,
+    per_channel: bool,
+    phrase_hints: Sequence[str],
+    model: str | None,
+) -> speech_v1.RecognitionConfig:
     """Word offsets and punctuation always; diarization for a mixed channel, per-channel recognition for split talkers."""
     config = speech_v1.RecognitionConfig(
-        encoding=encoding, sample_rate_hertz=sample_rate, audio_channel_count=channels, language_code=language,
-        enable_word_time_offsets=True, enable_automatic_punctuation=True,
+        encoding=encoding,
+        sample_rate_hertz=sample_rate,
+        audio_channel_count=channels,
+        language_code=language,
+        enable_word_time_offsets=True,
+        enable_automatic_punctuation=True,
     )
     if per_channel and channels > 1:
         config.enable_separate_recognition_per_channel = True
     elif speakers >= 2:
         config.diarization_config = speech_v1.SpeakerDiarizationConfig(
-            enable_speaker_diarization=True, min_speaker_count=speakers, max_speaker_count=speakers)
+            enable_speaker_diarization=True, min_speaker_count=speakers, max_speaker_count=speakers
+        )
     phrases = [p.strip()[:MAX_PHRASE_CHARS] for p in phrase_hints if p and p.strip()][:MAX_PHRASES]
     if phrases:
         config.speech_contexts = [speech_v1.SpeechContext(phrases=phrases)]
@@ -121,41 +134,81 @@ def recognition_config(*, encoding: speech_v1.RecognitionConfig.AudioEncoding, s
     return config
 
 
-def transcribe(path: Path, *, client: Any, language: str = "ja-JP", speakers: int = 2, stereo_channels: bool = False,
-               phrase_hints: Sequence[str] = (), long_audio_store: AudioStore | None = None,
-               deadline_s: float = DEFAULT_DEADLINE_S, model: str | None = None, poll: PollPolicy = PollPolicy(),
-               levels: Loudness | None = None, sleep: Callable[[float], None] = time.sleep) -> SpeechResult:
+def transcribe(
+    path: Path,
+    *,
+    client: Any,
+    language: str = "ja-JP",
+    speakers: int = 2,
+    stereo_channels: bool = False,
+    phrase_hints: Sequence[str] = (),
+    long_audio_store: AudioStore | None = None,
+    deadline_s: float = DEFAULT_DEADLINE_S,
+    model: str | None = None,
+    poll: PollPolicy = PollPolicy(),
+    levels: Loudness | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SpeechResult:
     """Recognize a FLAC or LINEAR16 WAV file prepared by `scoring.speech.audio.convert`; raise SpeechError or AudioError."""
     deadline = time.monotonic() + deadline_s
     info = probe(path)
-    encodings: dict[str, Any] = {"flac": speech_v1.RecognitionConfig.AudioEncoding.FLAC,
-                 "pcm_s16le": speech_v1.RecognitionConfig.AudioEncoding.LINEAR16}
+    encodings: dict[str, Any] = {
+        "flac": speech_v1.RecognitionConfig.AudioEncoding.FLAC,
+        "pcm_s16le": speech_v1.RecognitionConfig.AudioEncoding.LINEAR16,
+    }
     if info.codec not in encodings:
         raise SpeechFatalError(f"transcribe wants FLAC or 16-bit WAV, got {info.codec}; convert it first")
     per_channel = stereo_channels and info.channels > 1
-    config = recognition_config(encoding=encodings[info.codec], sample_rate=info.sample_rate, channels=info.channels,
-                                language=language, speakers=speakers, per_channel=per_channel,
-                                phrase_hints=phrase_hints, model=model)
+    config = recognition_config(
+        encoding=encodings[info.codec],
+        sample_rate=info.sample_rate,
+        channels=info.channels,
+        language=language,
+        speakers=speakers,
+        per_channel=per_channel,
+        phrase_hints=phrase_hints,
+        model=model,
+    )
     short = info.duration_s <= SYNC_MAX_SECONDS and info.size <= SYNC_MAX_BYTES
     started = time.monotonic()
     if short:
-        response = _call(lambda: client.recognize(config=config, audio=speech_v1.RecognitionAudio(content=path.read_bytes()),
-                                                  retry=None, timeout=_left(deadline)), "recognize")
+        response = _call(
+            lambda: client.recognize(
+                config=config,
+                audio=speech_v1.RecognitionAudio(content=path.read_bytes()),
+                retry=None,
+                timeout=_left(deadline),
+            ),
+            "recognize",
+        )
     else:
         if long_audio_store is None:
             raise SpeechNotConfigured("audio over 1 minute needs a Cloud Storage bucket (DEALCOACH_SPEECH_BUCKET)")
-        response = _long_running(path, client=client, config=config, store=long_audio_store, deadline=deadline,
-                                 poll=poll, sleep=sleep)
+        response = _long_running(
+            path, client=client, config=config, store=long_audio_store, deadline=deadline, poll=poll, sleep=sleep
+        )
     short_language = "ja" if language.lower().startswith("ja") else "en"
     segments = segments_from_results(list(response.results), short_language, per_channel=per_channel)
     level = _level_fn(levels, short_language, per_channel)
     turns, dropped = clean_segments(segments, language=short_language, level=level)
     billed = _billed(response, info.duration_s, info.channels if per_channel else 1)
-    log.info("speech.recognized mode=%s seconds=%.1f billed_s=%.1f segments=%d dropped=%d elapsed_s=%.1f",
-             "sync" if short else "long_running", info.duration_s, billed, len(turns), dropped, time.monotonic() - started)
-    return SpeechResult(transcript=Transcript(segments=tuple(turns), language=short_language), billed_seconds=billed,
-                        duration_s=info.duration_s, mode="sync" if short else "long_running", per_channel=per_channel,
-                        dropped_segments=dropped)
+    log.info(
+        "speech.recognized mode=%s seconds=%.1f billed_s=%.1f segments=%d dropped=%d elapsed_s=%.1f",
+        "sync" if short else "long_running",
+        info.duration_s,
+        billed,
+        len(turns),
+        dropped,
+        time.monotonic() - started,
+    )
+    return SpeechResult(
+        transcript=Transcript(segments=tuple(turns), language=short_language),
+        billed_seconds=billed,
+        duration_s=info.duration_s,
+        mode="sync" if short else "long_running",
+        per_channel=per_channel,
+        dropped_segments=dropped,
+    )
 
 
 def _left(deadline: float) -> float:
@@ -177,14 +230,28 @@ def _call(fn: Callable[[], Any], what: str) -> Any:
         raise error from exc
 
 
-def _long_running(path: Path, *, client: Any, config: speech_v1.RecognitionConfig, store: AudioStore, deadline: float,
-                  poll: PollPolicy, sleep: Callable[[float], None]) -> Any:
+def _long_running(
+    path: Path,
+    *,
+    client: Any,
+    config: speech_v1.RecognitionConfig,
+    store: AudioStore,
+    deadline: float,
+    poll: PollPolicy,
+    sleep: Callable[[float], None],
+) -> Any:
     """Upload, start the operation, poll until done or the deadline; the object is deleted whatever happens."""
     uri = _call(lambda: store.upload(path), "storage upload")
     try:
-        operation = _call(lambda: client.long_running_recognize(
-            config=config, audio=speech_v1.RecognitionAudio(uri=uri), retry=None, timeout=min(120.0, _left(deadline))),
-            "long_running_recognize")
+        operation = _call(
+            lambda: client.long_running_recognize(
+                config=config,
+                audio=speech_v1.RecognitionAudio(uri=uri),
+                retry=None,
+                timeout=min(120.0, _left(deadline)),
+            ),
+            "long_running_recognize",
+        )
         delay = poll.initial_s
         while not _poll_once(operation):
             if time.monotonic() + delay > deadline:
@@ -236,8 +303,9 @@ def _level_fn(levels: Loudness | None, language: str, per_channel: bool) -> Call
     return level
 
 
-def transcribe_recording(path: Path, *, client: Any, settings: SpeechSettings = SpeechSettings(),
-                         workdir: Path | None = None) -> SpeechResult:
+def transcribe_recording(
+    path: Path, *, client: Any, settings: SpeechSettings = SpeechSettings(), workdir: Path | None = None
+) -> SpeechResult:
     """Any accepted recording (wav/flac/mp3/m4a/ogg/webm) to a transcript: sniff, measure, convert, recognize, clean.
 
     Stereo with a different talker on each side is recognized per channel (when `settings.channels` allows);
@@ -247,15 +315,25 @@ def transcribe_recording(path: Path, *, client: Any, settings: SpeechSettings = 
     detect_format(path)
     info = require_duration(probe(path))
     levels = loudness(path)
-    per_channel = info.channels == 2 and (settings.channels == "per_channel"
-                                          or (settings.channels == "auto" and channels_differ(levels)))
+    per_channel = info.channels == 2 and (
+        settings.channels == "per_channel" or (settings.channels == "auto" and channels_differ(levels))
+    )
     with tempfile.TemporaryDirectory(prefix="dealcoach-audio-", dir=workdir) as tmp:
         prepared = Path(tmp) / "call.flac"
         convert(path, prepared, channels=2 if per_channel else 1)
-        return transcribe(prepared, client=client, language=settings.language, speakers=settings.speakers,
-                          stereo_channels=per_channel, phrase_hints=settings.phrase_hints,
-                          long_audio_store=settings.long_audio_store, deadline_s=settings.deadline_s,
-                          model=settings.model, poll=settings.poll, levels=levels)
+        return transcribe(
+            prepared,
+            client=client,
+            language=settings.language,
+            speakers=settings.speakers,
+            stereo_channels=per_channel,
+            phrase_hints=settings.phrase_hints,
+            long_audio_store=settings.long_audio_store,
+            deadline_s=settings.deadline_s,
+            model=settings.model,
+            poll=settings.poll,
+            levels=levels,
+        )
 
 
 def speech_client_from_env(env: Mapping[str, str]) -> Any | None:
@@ -265,8 +343,9 @@ def speech_client_from_env(env: Mapping[str, str]) -> Any | None:
     if endpoint:
         from google.auth.credentials import AnonymousCredentials
 
-        return speech_v1.SpeechClient(transport="rest", credentials=AnonymousCredentials(),
-                                      client_options={"api_endpoint": endpoint})
+        return speech_v1.SpeechClient(
+            transport="rest", credentials=AnonymousCredentials(), client_options={"api_endpoint": endpoint}
+        )
     if env.get("GOOGLE_APPLICATION_CREDENTIALS"):
         return speech_v1.SpeechClient()
     return None

@@ -67,14 +67,20 @@ def diarized_words(results: Sequence[Any]) -> list[Word]:
         words = _alternative_words(result)
         if words and any(_speaker_of(w) for w in words):
             return [Word(clean_word(w.word), seconds(w.start_time), seconds(w.end_time), _speaker_of(w)) for w in words]
-    return [Word(clean_word(w.word), seconds(w.start_time), seconds(w.end_time), 0)
-            for r in results for w in _alternative_words(r)]
+    return [
+        Word(clean_word(w.word), seconds(w.start_time), seconds(w.end_time), 0)
+        for r in results
+        for w in _alternative_words(r)
+    ]
 
 
 def channel_words(results: Sequence[Any]) -> list[Word]:
     """Words of every result, the speaker being the result's channel tag."""
-    return [Word(clean_word(w.word), seconds(w.start_time), seconds(w.end_time), int(getattr(r, "channel_tag", 0) or 0))
-            for r in results for w in _alternative_words(r)]
+    return [
+        Word(clean_word(w.word), seconds(w.start_time), seconds(w.end_time), int(getattr(r, "channel_tag", 0) or 0))
+        for r in results
+        for w in _alternative_words(r)
+    ]
 
 
 def untimed_segments(results: Sequence[Any], language: str, *, per_channel: bool) -> list[Segment]:
@@ -117,9 +123,15 @@ def utterances(words: Sequence[Word], *, pause_s: float = PAUSE_S) -> list[list[
 
 def segments_from_words(words: Sequence[Word], language: str, *, pause_s: float = PAUSE_S) -> list[Segment]:
     """Speaker segments (one per utterance) with start and end times, in time order."""
-    return [Segment(speaker=speaker_label(run[0].speaker, language), text=join_words((w.text for w in run), language),
-                    start=round(run[0].start, 3), end=round(run[-1].end, 3))
-            for run in utterances(words, pause_s=pause_s)]
+    return [
+        Segment(
+            speaker=speaker_label(run[0].speaker, language),
+            text=join_words((w.text for w in run), language),
+            start=round(run[0].start, 3),
+            end=round(run[-1].end, 3),
+        )
+        for run in utterances(words, pause_s=pause_s)
+    ]
 
 
 def segments_from_results(results: Sequence[Any], language: str, *, per_channel: bool) -> list[Segment]:

@@ -45,8 +45,15 @@ class GcsJsonStore:
     https://cloud.google.com/storage/docs/uploading-objects#uploading-an-object (JSON API, single-request upload).
     """
 
-    def __init__(self, bucket: str, *, session: requests.Session, endpoint: str = STORAGE_ENDPOINT,
-                 prefix: str = "dealcoach-audio/", timeout_s: float = 600.0) -> None:
+    def __init__(
+        self,
+        bucket: str,
+        *,
+        session: requests.Session,
+        endpoint: str = STORAGE_ENDPOINT,
+        prefix: str = "dealcoach-audio/",
+        timeout_s: float = 600.0,
+    ) -> None:
         self.bucket, self.session, self.prefix, self.timeout_s = bucket, session, prefix, timeout_s
         self.endpoint = endpoint.rstrip("/")
 
@@ -55,10 +62,17 @@ class GcsJsonStore:
         name = f"{self.prefix}{uuid.uuid4().hex}{path.suffix}"
         url = f"{self.endpoint}/upload/storage/v1/b/{quote(self.bucket, safe='')}/o"
         with path.open("rb") as body:
-            resp = self._send("POST", url, params={"uploadType": "media", "name": name}, data=body,
-                              headers={"Content-Type": "audio/flac" if path.suffix == ".flac" else "audio/wav"})
+            resp = self._send(
+                "POST",
+                url,
+                params={"uploadType": "media", "name": name},
+                data=body,
+                headers={"Content-Type": "audio/flac" if path.suffix == ".flac" else "audio/wav"},
+            )
         if resp.status_code != 200:
-            raise classify_status(resp.status_code, "storage upload", parse_retry_after(resp.headers.get("retry-after")))
+            raise classify_status(
+                resp.status_code, "storage upload", parse_retry_after(resp.headers.get("retry-after"))
+            )
         log.info("speech.store.uploaded bytes=%d", path.stat().st_size)
         return f"gs://{self.bucket}/{name}"
 

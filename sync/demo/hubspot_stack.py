@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -73,17 +73,25 @@ class EmbeddedStack(Stack):
     def log_call(self, *, deal_id: str, transcript: Path, title: str, at: datetime, owner_id: str) -> str:
         """Upload the transcript to Files, then log a call that carries it and is associated to the deal."""
         uploaded = self.hubspot.files.files_api.upload(
-            file=str(transcript), folder_path="/call-transcripts", options=json.dumps({"access": "PRIVATE"}),
+            file=str(transcript),
+            folder_path="/call-transcripts",
+            options=json.dumps({"access": "PRIVATE"}),
         )
         props = {
-            "hs_timestamp": at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"), "hs_call_title": title,
-            "hs_call_direction": "OUTBOUND", "hs_call_status": "COMPLETED", "hubspot_owner_id": owner_id,
+            "hs_timestamp": at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "hs_call_title": title,
+            "hs_call_direction": "OUTBOUND",
+            "hs_call_status": "COMPLETED",
+            "hubspot_owner_id": owner_id,
             "hs_attachment_ids": str(uploaded.id),
         }
-        assoc = PublicAssociationsForObject(to=PublicObjectId(id=deal_id), types=[
-            AssociationSpec(association_category="HUBSPOT_DEFINED", association_type_id=CALL_TO_DEAL)])
+        assoc = PublicAssociationsForObject(
+            to=PublicObjectId(id=deal_id),
+            types=[AssociationSpec(association_category="HUBSPOT_DEFINED", association_type_id=CALL_TO_DEAL)],
+        )
         call = self.hubspot.crm.objects.calls.basic_api.create(
-            SimplePublicObjectInputForCreate(properties=props, associations=[assoc]))
+            SimplePublicObjectInputForCreate(properties=props, associations=[assoc])
+        )
         return str(call.id)
 
     def move_stage(self, deal_id: str, stage: str) -> None:
@@ -96,7 +104,9 @@ class EmbeddedStack(Stack):
         ids = [str(r.to_object_id) for r in page.results]
         if not ids:
             return []
-        batch = BatchReadInputSimplePublicObjectId(properties=properties, inputs=[SimplePublicObjectId(id=i) for i in ids])
+        batch = BatchReadInputSimplePublicObjectId(
+            properties=properties, inputs=[SimplePublicObjectId(id=i) for i in ids]
+        )
         resp = self.hubspot.crm.objects.batch_api.read(object_type, batch)
         return sorted(({"id": str(o.id), **(o.properties or {})} for o in resp.results), key=lambda o: o["id"])
 
@@ -104,37 +114,77 @@ class EmbeddedStack(Stack):
         return self.associated(deal_id, "notes", ["hs_note_body", "hs_timestamp"])
 
     def tasks_on(self, deal_id: str) -> list[dict[str, Any]]:
-        return self.associated(deal_id, "tasks", ["hs_task_subject", "hs_task_body", "hs_timestamp", "hs_task_status",
-                                                  "hs_task_priority", "hubspot_owner_id"])
+        return self.associated(
+            deal_id,
+            "tasks",
+            [
+                "hs_task_subject",
+                "hs_task_body",
+                "hs_timestamp",
+                "hs_task_status",
+                "hs_task_priority",
+                "hubspot_owner_id",
+            ],
+        )
 
     def deal_properties(self, deal_id: str) -> dict[str, Any]:
-        deal = self.hubspot.crm.deals.basic_api.get_by_id(deal_id, properties=[
-            "dealname", "dealstage", "dealcoach_score", "dealcoach_bant", "dealcoach_deal_state", "dealcoach_last_scored_at"])
+        deal = self.hubspot.crm.deals.basic_api.get_by_id(
+            deal_id,
+            properties=[
+                "dealname",
+                "dealstage",
+                "dealcoach_score",
+                "dealcoach_bant",
+                "dealcoach_deal_state",
+                "dealcoach_last_scored_at",
+            ],
+        )
         return dict(deal.properties or {})
 
 
 @contextmanager
-def embedded_stack(conn: redis.Redis, *, secret_key: str, app_factory: AppFactory, settings: TenantSettings | None = None,
-                   config: HubSpotSandboxConfig | None = None, env: dict[str, str] | None = None) -> Iterator[EmbeddedStack]:
+def embedded_stack(
+    conn: redis.Redis,
+    *,
+    secret_key: str,
+    app_factory: AppFactory,
+    settings: TenantSettings | None = None,
+    config: HubSpotSandboxConfig | None = None,
+    env: dict[str, str] | None = None,
+) -> Iterator[EmbeddedStack]:
     """Start sandbox and app on free ports, register the sandbox portal as a tenant, wire the webhooks."""
     config = config or HubSpotSandboxConfig()
     sandbox = ServerThread(create_hubspot_sandbox(config))
     sandbox.start()
     app = start_app(conn, app_factory, secret_key, HUBSPOT_CLIENT_SECRETS=[config.client_secret])
     try:
-        TenantRegistry(conn, secret_key).add(Tenant(
-            provider="hubspot", external_id=str(config.portal_id), name="Sandbox portal",
-            credentials={"access_token": config.access_tokens[0], "api_base": sandbox.url},
-            settings=settings or TenantSettings(),
-        ))
+        TenantRegistry(conn, secret_key).add(
+            Tenant(
+                provider="hubspot",
+                external_id=str(config.portal_id),
+                name="Sandbox portal",
+                credentials={"access_token": config.access_tokens[0], "api_base": sandbox.url},
+                settings=settings or TenantSettings(),
+            )
+        )
         # The rep's side acts through another app installed in the portal (a dialer, the customer's own tools):
         # writes made with DealCoach's own token come back as its own changes, which it rightly ignores.
         rep_token = next(iter(config.other_app_tokens))
         client = HubSpot(access_token=rep_token, host=sandbox.url, base_url=sandbox.url)
-        stack = EmbeddedStack(conn=conn, sandbox=sandbox, app=app, config=config, hubspot=client, secret_key=secret_key,
-                              env=dict(env or {}))
-        stack.control("POST", "webhooks", json={"target_url": f"{app.url}/webhooks/hubspot",
-                                                "client_secret": config.client_secret})
+        stack = EmbeddedStack(
+            conn=conn,
+            sandbox=sandbox,
+            app=app,
+            config=config,
+            hubspot=client,
+            secret_key=secret_key,
+            env=dict(env or {}),
+        )
+        stack.control(
+            "POST",
+            "webhooks",
+            json={"target_url": f"{app.url}/webhooks/hubspot", "client_secret": config.client_secret},
+        )
         with running(secret_key, env):
             yield stack
     finally:

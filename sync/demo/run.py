@@ -33,7 +33,14 @@ def _print_readback(stack: EmbeddedStack, deal_id: str, out: TextIO) -> tuple[in
     notes, tasks = stack.notes_on(deal_id), stack.tasks_on(deal_id)
     props = stack.deal_properties(deal_id)
     print("\n== 商談プロパティ (deal properties)", file=out)
-    for key in ("dealname", "dealstage", "dealcoach_score", "dealcoach_bant", "dealcoach_deal_state", "dealcoach_last_scored_at"):
+    for key in (
+        "dealname",
+        "dealstage",
+        "dealcoach_score",
+        "dealcoach_bant",
+        "dealcoach_deal_state",
+        "dealcoach_last_scored_at",
+    ):
         print(f"  {key}: {props.get(key)}", file=out)
     print(f"\n== ノート (notes on the deal): {len(notes)}", file=out)
     for note in notes:
@@ -41,10 +48,16 @@ def _print_readback(stack: EmbeddedStack, deal_id: str, out: TextIO) -> tuple[in
     print(f"\n== タスク (tasks on the deal): {len(tasks)}", file=out)
     for task in tasks:
         due = datetime.fromisoformat(str(task.get("hs_timestamp")).replace("Z", "+00:00")).astimezone(JST)
-        print(f"  [{task.get('hs_task_priority')}] {task.get('hs_task_subject')}  (期限 {due:%Y-%m-%d %H:%M} JST, "
-              f"{task.get('hs_task_status')})", file=out)
+        print(
+            f"  [{task.get('hs_task_priority')}] {task.get('hs_task_subject')}  (期限 {due:%Y-%m-%d %H:%M} JST, "
+            f"{task.get('hs_task_status')})",
+            file=out,
+        )
     if tasks:
-        print(f"\n== 最新のステージ・コーチングタスク本文 (latest stage task body)\n{tasks[-1].get('hs_task_body')}", file=out)
+        print(
+            f"\n== 最新のステージ・コーチングタスク本文 (latest stage task body)\n{tasks[-1].get('hs_task_body')}",
+            file=out,
+        )
     return len(notes), len(tasks)
 
 
@@ -52,18 +65,31 @@ def _hubspot_demo(conn: Any, secret_key: str, app_factory: AppFactory, out: Text
     """Create a deal, log a call with a Japanese transcript, move the stage; print what DealCoach wrote."""
     portal = HubSpotSandboxConfig(pipelines=[sales_pipeline(japanese=True)])
     with embedded_stack(conn, secret_key=secret_key, app_factory=app_factory, config=portal) as stack:
-        print(f"== HubSpot: sandbox portal {stack.config.portal_id} at {stack.sandbox.url}, webhook app at {stack.app.url}",
-              file=out)
-        deal_id = stack.create_deal(name="株式会社サンプル商事 / 営業支援SaaS導入", stage="appointmentscheduled",
-                                    owner_id=REP_OWNER_ID, amount="1800000")
+        print(
+            f"== HubSpot: sandbox portal {stack.config.portal_id} at {stack.sandbox.url}, webhook app at {stack.app.url}",
+            file=out,
+        )
+        deal_id = stack.create_deal(
+            name="株式会社サンプル商事 / 営業支援SaaS導入",
+            stage="appointmentscheduled",
+            owner_id=REP_OWNER_ID,
+            amount="1800000",
+        )
         stack.drain()
         print(f"1. deal {deal_id} created (stage appointmentscheduled) → coaching task for the stage", file=out)
-        call_id = stack.log_call(deal_id=deal_id, transcript=sample_transcript(), title="初回ヒアリング（オンライン）",
-                                 at=_call_time(), owner_id=REP_OWNER_ID)
+        call_id = stack.log_call(
+            deal_id=deal_id,
+            transcript=sample_transcript(),
+            title="初回ヒアリング（オンライン）",
+            at=_call_time(),
+            owner_id=REP_OWNER_ID,
+        )
         deliveries = stack.deliver_webhooks()["deliveries"]
         stack.run_worker()
-        print(f"2. call {call_id} logged with a Japanese transcript; {len(deliveries)} signed webhook requests so far",
-              file=out)
+        print(
+            f"2. call {call_id} logged with a Japanese transcript; {len(deliveries)} signed webhook requests so far",
+            file=out,
+        )
         stack.move_stage(deal_id, "qualifiedtobuy")
         stack.drain()
         print("3. deal moved to qualifiedtobuy → coaching task ticks what the call already showed", file=out)
@@ -71,7 +97,9 @@ def _hubspot_demo(conn: Any, secret_key: str, app_factory: AppFactory, out: Text
         stack.control("POST", "webhooks/redeliver")
         stack.drain()
         again = (len(stack.notes_on(deal_id)), len(stack.tasks_on(deal_id)))
-        print(f"\n4. webhook re-delivered: notes {notes}→{again[0]}, tasks {tasks}→{again[1]} (nothing doubled)", file=out)
+        print(
+            f"\n4. webhook re-delivered: notes {notes}→{again[0]}, tasks {tasks}→{again[1]} (nothing doubled)", file=out
+        )
         if verbose:
             print(stack.control("GET", "calls"), file=out)
         return notes == 1 and tasks >= 3 and again == (notes, tasks)
@@ -80,17 +108,25 @@ def _hubspot_demo(conn: Any, secret_key: str, app_factory: AppFactory, out: Text
 def _salesforce_demo(conn: Any, secret_key: str, app_factory: AppFactory, out: TextIO, verbose: bool) -> bool:
     """The same path in Salesforce: Opportunity, call Task with the transcript file, stage change, Outbound Messages."""
     with salesforce_stack(conn, secret_key=secret_key, app_factory=app_factory) as stack:
-        print(f"\n== Salesforce: sandbox org {stack.config.org_id} at {stack.org.url} (TLS), webhook app at {stack.app.url}",
-              file=out)
-        opp = stack.create_opportunity(name="東和精機株式会社 / 経費精算クラウド", stage="Qualification", amount=2400000)
+        print(
+            f"\n== Salesforce: sandbox org {stack.config.org_id} at {stack.org.url} (TLS), webhook app at {stack.app.url}",
+            file=out,
+        )
+        opp = stack.create_opportunity(
+            name="東和精機株式会社 / 経費精算クラウド", stage="Qualification", amount=2400000
+        )
         stack.drain()
-        task = stack.log_call(opportunity_id=opp, transcript=sample_transcript(), subject="通話: 初回ヒアリング",
-                              at=_call_time())
+        task = stack.log_call(
+            opportunity_id=opp, transcript=sample_transcript(), subject="通話: 初回ヒアリング", at=_call_time()
+        )
         stack.drain()
         stack.move_stage(opp, "Needs Analysis")
         stack.drain()
-        print(f"1. Opportunity {opp}, call Task {task} with the transcript, stage → Needs Analysis "
-              "(Outbound Messages, SOAP)", file=out)
+        print(
+            f"1. Opportunity {opp}, call Task {task} with the transcript, stage → Needs Analysis "
+            "(Outbound Messages, SOAP)",
+            file=out,
+        )
         fields = stack.opportunity(opp)
         print("\n== Opportunity fields", file=out)
         for name in ("StageName", "DealCoach_Score__c", "DealCoach_BANT__c", "DealCoach_Deal_State__c"):
@@ -101,13 +137,18 @@ def _salesforce_demo(conn: Any, secret_key: str, app_factory: AppFactory, out: T
             print(f"  {note['title']} ({len(html_to_text(note['content']))} characters)", file=out)
         print(f"\n== Tasks: {len(tasks)}", file=out)
         for t in tasks:
-            print(f"  [{t['Priority']}] {t['Subject']}  (ActivityDate {t['ActivityDate']}, reminder {t['ReminderDateTime']}, "
-                  f"{t['Status']})", file=out)
+            print(
+                f"  [{t['Priority']}] {t['Subject']}  (ActivityDate {t['ActivityDate']}, reminder {t['ReminderDateTime']}, "
+                f"{t['Status']})",
+                file=out,
+            )
         stack.control("POST", "outbound/redeliver", {"channel": "outbound"})
         stack.drain()
         again = (len(stack.notes_on(opp)), len(stack.tasks_on(opp)))
-        print(f"\n2. Outbound Message re-delivered: notes {len(notes)}→{again[0]}, tasks {len(tasks)}→{again[1]}",
-              file=out)
+        print(
+            f"\n2. Outbound Message re-delivered: notes {len(notes)}→{again[0]}, tasks {len(tasks)}→{again[1]}",
+            file=out,
+        )
         if verbose:
             print(stack.control("GET", "calls"), file=out)
         return len(notes) == 1 and len(tasks) >= 3 and again == (len(notes), len(tasks))
@@ -117,8 +158,14 @@ def _call_time() -> datetime:
     return clock.now().astimezone(JST).replace(microsecond=0) - timedelta(hours=1)
 
 
-def run_demo(*, app_factory: AppFactory, verbose: bool = False, out: TextIO = sys.stdout, conn: Any = None,
-             secret_key: str | None = None) -> int:
+def run_demo(
+    *,
+    app_factory: AppFactory,
+    verbose: bool = False,
+    out: TextIO = sys.stdout,
+    conn: Any = None,
+    secret_key: str | None = None,
+) -> int:
     """Both CRMs, one after the other, on one Redis (fakeredis unless a connection is given)."""
     secret_key = secret_key or secrets.token_urlsafe(32)
     if conn is None:
@@ -128,8 +175,10 @@ def run_demo(*, app_factory: AppFactory, verbose: bool = False, out: TextIO = sy
             print("the demo's in-process Redis is an extra: pip install '.[demo]'", file=out)
             return 2
         conn = fakeredis.FakeRedis()
-    results = {"HubSpot": _hubspot_demo(conn, secret_key, app_factory, out, verbose),
-               "Salesforce": _salesforce_demo(conn, secret_key, app_factory, out, verbose)}
+    results = {
+        "HubSpot": _hubspot_demo(conn, secret_key, app_factory, out, verbose),
+        "Salesforce": _salesforce_demo(conn, secret_key, app_factory, out, verbose),
+    }
     failed = [name for name, ok in results.items() if not ok]
     print("\nOK" if not failed else f"\nFAILED: unexpected read-back from {', '.join(failed)}", file=out)
     return 0 if not failed else 1

@@ -55,19 +55,31 @@ class SalesforceStack(Stack):
     # -- what a rep does in Salesforce ----------------------------------------------------------
 
     def create_opportunity(self, *, name: str, stage: str, amount: float = 0) -> str:
-        return self.sobject("Opportunity").create({"Name": name, "StageName": stage, "CloseDate": "2027-03-31",
-                                           "Amount": amount, "OwnerId": REP_USER_ID})["id"]
+        return self.sobject("Opportunity").create(
+            {"Name": name, "StageName": stage, "CloseDate": "2027-03-31", "Amount": amount, "OwnerId": REP_USER_ID}
+        )["id"]
 
     def log_call(self, *, opportunity_id: str, transcript: Path, subject: str, at: datetime) -> str:
         """A call Task on the Opportunity with the transcript file attached to it."""
-        task = self.sobject("Task").create({
-            "Subject": subject, "TaskSubtype": "Call", "CallType": "Outbound", "Status": "Completed",
-            "WhatId": opportunity_id, "OwnerId": REP_USER_ID, "ActivityDate": at.date().isoformat(),
-        })["id"]
-        self.sobject("ContentVersion").create({
-            "Title": transcript.stem, "PathOnClient": transcript.name, "FirstPublishLocationId": task,
-            "VersionData": base64.b64encode(transcript.read_bytes()).decode(),
-        })
+        task = self.sobject("Task").create(
+            {
+                "Subject": subject,
+                "TaskSubtype": "Call",
+                "CallType": "Outbound",
+                "Status": "Completed",
+                "WhatId": opportunity_id,
+                "OwnerId": REP_USER_ID,
+                "ActivityDate": at.date().isoformat(),
+            }
+        )["id"]
+        self.sobject("ContentVersion").create(
+            {
+                "Title": transcript.stem,
+                "PathOnClient": transcript.name,
+                "FirstPublishLocationId": task,
+                "VersionData": base64.b64encode(transcript.read_bytes()).decode(),
+            }
+        )
         return task
 
     def move_stage(self, opportunity_id: str, stage: str) -> None:
@@ -76,19 +88,24 @@ class SalesforceStack(Stack):
     # -- reading back what DealCoach wrote --------------------------------------------------------
 
     def tasks_on(self, opportunity_id: str) -> list[dict[str, Any]]:
-        rows = self.sf.query_all("SELECT Id, Subject, Description, ActivityDate, ReminderDateTime, Status, Priority, OwnerId "
-                                 f"FROM Task WHERE WhatId = '{opportunity_id}' AND TaskSubtype != 'Call'")["records"]
+        rows = self.sf.query_all(
+            "SELECT Id, Subject, Description, ActivityDate, ReminderDateTime, Status, Priority, OwnerId "
+            f"FROM Task WHERE WhatId = '{opportunity_id}' AND TaskSubtype != 'Call'"
+        )["records"]
         return sorted(rows, key=lambda r: r["Id"])
 
     def notes_on(self, opportunity_id: str) -> list[dict[str, Any]]:
         """ContentNotes linked to the Opportunity, with their HTML content decoded."""
-        links = self.sf.query_all("SELECT ContentDocumentId FROM ContentDocumentLink "
-                                  f"WHERE LinkedEntityId = '{opportunity_id}'")["records"]
+        links = self.sf.query_all(
+            f"SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = '{opportunity_id}'"
+        )["records"]
         ids = ", ".join(f"'{r['ContentDocumentId']}'" for r in links)
         if not ids:
             return []
-        versions = self.sf.query_all("SELECT Id, Title, ContentDocumentId FROM ContentVersion "
-                                     f"WHERE ContentDocumentId IN ({ids}) AND IsLatest = true AND FileType = 'SNOTE'")["records"]
+        versions = self.sf.query_all(
+            "SELECT Id, Title, ContentDocumentId FROM ContentVersion "
+            f"WHERE ContentDocumentId IN ({ids}) AND IsLatest = true AND FileType = 'SNOTE'"
+        )["records"]
         notes = []
         for v in versions:
             url = f"{self.sf.base_url}sobjects/ContentVersion/{v['Id']}/VersionData"
@@ -101,28 +118,43 @@ class SalesforceStack(Stack):
 
 
 @contextmanager
-def salesforce_stack(conn: redis.Redis, *, secret_key: str, app_factory: AppFactory,
-                     settings: TenantSettings | None = None, config: SalesforceSandboxConfig | None = None,
-                     env: dict[str, str] | None = None) -> Iterator[SalesforceStack]:
+def salesforce_stack(
+    conn: redis.Redis,
+    *,
+    secret_key: str,
+    app_factory: AppFactory,
+    settings: TenantSettings | None = None,
+    config: SalesforceSandboxConfig | None = None,
+    env: dict[str, str] | None = None,
+) -> Iterator[SalesforceStack]:
     """Start the org (TLS) and the app, register the org as a tenant, point Outbound Messages at the app."""
     config = config or SalesforceSandboxConfig()
     server, sandbox_app = start_salesforce_sandbox(config)
     org = SandboxOrg(server, sandbox_app)
     app = start_app(conn, app_factory, secret_key)
     try:
-        TenantRegistry(conn, secret_key).add(Tenant(
-            provider="salesforce", external_id=config.org_id, name="Sandbox org",
-            # user_id: what the OAuth install stores from the token response's identity URL.
-            credentials={"instance_url": org.url, "session_id": config.access_tokens[0], "ca_bundle": str(org.cert),
-                         "user_id": config.api_user_id},
-            settings=settings or TenantSettings(),
-        ))
+        TenantRegistry(conn, secret_key).add(
+            Tenant(
+                provider="salesforce",
+                external_id=config.org_id,
+                name="Sandbox org",
+                # user_id: what the OAuth install stores from the token response's identity URL.
+                credentials={
+                    "instance_url": org.url,
+                    "session_id": config.access_tokens[0],
+                    "ca_bundle": str(org.cert),
+                    "user_id": config.api_user_id,
+                },
+                settings=settings or TenantSettings(),
+            )
+        )
         org.control("POST", "outbound", {"url": f"{app.url}/webhooks/salesforce/outbound"})
         with running(secret_key, env):
             # The rep works in their own session: their changes carry their user id, DealCoach's carry its own.
             rep = org.client(session_id=next(iter(config.user_sessions)))
-            yield SalesforceStack(conn=conn, org=org, app=app, config=config, sf=rep, secret_key=secret_key,
-                                  env=dict(env or {}))
+            yield SalesforceStack(
+                conn=conn, org=org, app=app, config=config, sf=rep, secret_key=secret_key, env=dict(env or {})
+            )
     finally:
         app.stop()
         server.stop()

@@ -38,8 +38,9 @@ def start_app(conn: redis.Redis, app_factory: AppFactory, secret_key: str, **con
 
 def stack_runtime(secret_key: str, env: Mapping[str, str] | None = None) -> Runtime:
     """The worker runtime of an embedded stack: its own configuration, never the process environment."""
-    return Runtime(RuntimeConfig.from_env({**(env or {}), "DEALCOACH_SECRET_KEY": secret_key}),
-                   local_download_hosts=("127.0.0.1",))
+    return Runtime(
+        RuntimeConfig.from_env({**(env or {}), "DEALCOACH_SECRET_KEY": secret_key}), local_download_hosts=("127.0.0.1",)
+    )
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from typing import Any, cast
 import redis
 
 from connector.base import Crm
-from connector.models import Deal, TaskSpec
+from connector.models import PRIORITIES, Deal, Priority, TaskSpec
 from sync.sla.engine import SlaPlan, evaluate, plan_to_json
 from sync.sla.state import state_from_json
 from sync.state import DealState
@@ -79,23 +79,47 @@ def deal_state_json(ctx: SlaContext, deal: Deal, *, now: datetime) -> dict[str, 
     return {
         "now": now.isoformat(),
         "tenant_settings": settings,
-        "deals": [{
-            "id": deal.id, "name": deal.name, "stage": deal.stage, "stage_order": ctx.tenant_ctx.stage_map.order(deal.stage),
-            "owner": deal.owner_id, "manager": settings.get("manager_id"), "amount": deal.amount,
-            "is_closed": deal.is_closed, "is_won": deal.is_won,
-            "created_at": deal.created_at.isoformat() if deal.created_at else None,
-            # The CRM's entry time, else the first observation of the current run; never a guess such as the
-            # creation time, which would key stage-anchored tasks differently from one evaluation to the next.
-            "stage_entered_at": _iso(deal.stage_entered_at or (entry.at if entry else None)),
-            "last_activity_at": last.isoformat() if last else None,
-            "bant": latest.get("bant"),
-        }],
+        "deals": [
+            {
+                "id": deal.id,
+                "name": deal.name,
+                "stage": deal.stage,
+                "stage_order": ctx.tenant_ctx.stage_map.order(deal.stage),
+                "owner": deal.owner_id,
+                "manager": settings.get("manager_id"),
+                "amount": deal.amount,
+                "is_closed": deal.is_closed,
+                "is_won": deal.is_won,
+                "created_at": deal.created_at.isoformat() if deal.created_at else None,
+                # The CRM's entry time, else the first observation of the current run; never a guess such as the
+                # creation time, which would key stage-anchored tasks differently from one evaluation to the next.
+                "stage_entered_at": _iso(deal.stage_entered_at or (entry.at if entry else None)),
+                "last_activity_at": last.isoformat() if last else None,
+                "bant": latest.get("bant"),
+            }
+        ],
         "events": _events(ctx.conn, ctx.tenant, deal.id),
-        "activities": [{"deal": deal.id, "type": a.type, "at": a.at.isoformat(), "subject": a.subject,
-                        **({"direction": a.direction} if a.direction else {})} for a in activities],
-        "open_tasks": [{"key": m.key[len(prefix):], "deal": deal.id, "rule": _rule_of(m.key),
-                        "due": m.due.isoformat() if m.due else None, "status": "completed" if m.is_completed else "open",
-                        **({"subject": m.subject} if m.subject else {})} for m in tasks],
+        "activities": [
+            {
+                "deal": deal.id,
+                "type": a.type,
+                "at": a.at.isoformat(),
+                "subject": a.subject,
+                **({"direction": a.direction} if a.direction else {}),
+            }
+            for a in activities
+        ],
+        "open_tasks": [
+            {
+                "key": m.key[len(prefix) :],
+                "deal": deal.id,
+                "rule": _rule_of(m.key),
+                "due": m.due.isoformat() if m.due else None,
+                "status": "completed" if m.is_completed else "open",
+                **({"subject": m.subject} if m.subject else {}),
+            }
+            for m in tasks
+        ],
     }
 
 
@@ -103,24 +127,48 @@ def plan_for_deal(ctx: SlaContext, deal: Deal, *, now: datetime) -> SlaPlan:
     """Evaluate every SLA rule for this deal, as of `now`."""
     state = state_from_json(deal_state_json(ctx, deal, now=now))
     tc = ctx.tenant_ctx
-    return evaluate(state, tc.rules, now=now, calendar=tc.calendar, settings=state.tenant_settings,
-                    lang=tc.settings.language)
+    return evaluate(
+        state, tc.rules, now=now, calendar=tc.calendar, settings=state.tenant_settings, lang=tc.settings.language
+    )
+
+
+def _priority(value: str) -> Priority:
+    """The rule's priority when the CRMs know it, else MEDIUM."""
+    return next((p for p in PRIORITIES if p == value), "MEDIUM")
 
 
 def apply_plan(ctx: SlaContext, deal: Deal, plan: SlaPlan, *, fence: DealLock) -> dict[str, int]:
     """Create and update the plan's tasks and close satisfied ones, batched and keyed by tenant + SLA key."""
-    specs = [TaskSpec(key=f"{ctx.tenant}/{t.key}", deal_id=deal.id, subject=t.subject, body=t.description(),
-                      due=t.due, owner_id=t.owner or deal.owner_id,
-                      priority=t.priority if t.priority in ("HIGH", "MEDIUM", "LOW") else "MEDIUM")  # type: ignore[arg-type]
-             for t in plan.create + plan.update if t.due is not None]
+    specs = [
+        TaskSpec(
+            key=f"{ctx.tenant}/{t.key}",
+            deal_id=deal.id,
+            subject=t.subject,
+            body=t.description(),
+            due=t.due,
+            owner_id=t.owner or deal.owner_id,
+            priority=_priority(t.priority),
+        )
+        for t in plan.create + plan.update
+        if t.due is not None
+    ]
     wb = Writeback(ctx.conn, ctx.crm, ctx.tenant, deal.id, fence=fence)
     results = wb.upsert_tasks(specs)
     closed = wb.close_tasks([f"{ctx.tenant}/{t.key}" for t in plan.close])
-    summary = {"created": sum(r.action == "created" for r in results), "updated": sum(r.action == "updated" for r in results),
-               "closed": closed}
+    summary = {
+        "created": sum(r.action == "created" for r in results),
+        "updated": sum(r.action == "updated" for r in results),
+        "closed": closed,
+    }
     if any(summary.values()):
-        log.info("sync.sla.engine.applied tenant=%s deal=%s created=%d updated=%d closed=%d", ctx.tenant, deal.id,
-                 summary["created"], summary["updated"], summary["closed"])
+        log.info(
+            "sync.sla.engine.applied tenant=%s deal=%s created=%d updated=%d closed=%d",
+            ctx.tenant,
+            deal.id,
+            summary["created"],
+            summary["updated"],
+            summary["closed"],
+        )
     return summary
 
 
@@ -135,5 +183,7 @@ def run_sla(ctx: SlaContext, deal: Deal, *, now: datetime, dry_run: bool = False
         return {"deal": deal.id, "plan": plan_to_json(plan), "applied": {"created": 0, "updated": 0, "closed": 0}}
     with deal_lock(ctx.conn, ctx.tenant, deal.id) as fence:
         plan = plan_for_deal(ctx, deal, now=now)
-        applied = {"created": 0, "updated": 0, "closed": 0} if plan.is_empty() else apply_plan(ctx, deal, plan, fence=fence)
+        applied = (
+            {"created": 0, "updated": 0, "closed": 0} if plan.is_empty() else apply_plan(ctx, deal, plan, fence=fence)
+        )
     return {"deal": deal.id, "plan": plan_to_json(plan), "applied": applied}

@@ -8,8 +8,7 @@ and results are expressed in the calendar's timezone.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, time, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -46,10 +45,17 @@ def _as_time(value: time | str, name: str) -> time:
 class BusinessCalendar:
     """When a tenant's team works: weekdays between `start` and `end`, minus public and company holidays."""
 
-    def __init__(self, timezone: str = "Asia/Tokyo", start: time = time(9), end: time = time(18),
-                 weekend: Iterable[int] = (5, 6), country: str | None = "JP",
-                 extra_holidays: Iterable[date | str] = (), extra_workdays: Iterable[date | str] = (),
-                 year_end_holidays: bool = False) -> None:
+    def __init__(
+        self,
+        timezone: str = "Asia/Tokyo",
+        start: time = time(9),
+        end: time = time(18),
+        weekend: Iterable[int] = (5, 6),
+        country: str | None = "JP",
+        extra_holidays: Iterable[date | str] = (),
+        extra_workdays: Iterable[date | str] = (),
+        year_end_holidays: bool = False,
+    ) -> None:
         try:
             self.tz = ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -61,7 +67,9 @@ class BusinessCalendar:
             raise CalendarError(f"business hours: start {self.start} must be before end {self.end}")
         self.weekend = frozenset(int(d) for d in weekend)
         if not self.weekend <= set(range(7)) or len(self.weekend) == 7:
-            raise CalendarError(f"weekend: {sorted(self.weekend)} must be weekday numbers 0-6 (Monday=0), not all seven")
+            raise CalendarError(
+                f"weekend: {sorted(self.weekend)} must be weekday numbers 0-6 (Monday=0), not all seven"
+            )
         self.country = country or None
         try:
             self._public = holidays.country_holidays(self.country) if self.country else None
@@ -72,21 +80,28 @@ class BusinessCalendar:
         self.year_end_holidays = bool(year_end_holidays)
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, Any] | None) -> "BusinessCalendar":
+    def from_settings(cls, settings: Mapping[str, Any] | None) -> BusinessCalendar:
         """The calendar a tenant's settings describe: `timezone` (the tenant's one time zone) and `calendar` for the
         rest (business hours, weekend, country, company holidays and workdays, year-end holidays)."""
         s = dict(settings or {})
         cal = dict(s.get("calendar") or {})
         hours = cal.get("business_hours") or {}
-        return cls(timezone=s.get("timezone") or "Asia/Tokyo",
-                   start=hours.get("start", time(9)), end=hours.get("end", time(18)),
-                   weekend=cal.get("weekend", (5, 6)), country=cal.get("country", "JP"),
-                   extra_holidays=cal.get("extra_holidays", ()), extra_workdays=cal.get("extra_workdays", ()),
-                   year_end_holidays=bool(cal.get("year_end_holidays", False)))
+        return cls(
+            timezone=s.get("timezone") or "Asia/Tokyo",
+            start=hours.get("start", time(9)),
+            end=hours.get("end", time(18)),
+            weekend=cal.get("weekend", (5, 6)),
+            country=cal.get("country", "JP"),
+            extra_holidays=cal.get("extra_holidays", ()),
+            extra_workdays=cal.get("extra_workdays", ()),
+            year_end_holidays=bool(cal.get("year_end_holidays", False)),
+        )
 
     def __repr__(self) -> str:
-        return (f"BusinessCalendar(timezone={self.timezone!r}, start={self.start}, end={self.end}, "
-                f"country={self.country!r}, year_end_holidays={self.year_end_holidays})")
+        return (
+            f"BusinessCalendar(timezone={self.timezone!r}, start={self.start}, end={self.end}, "
+            f"country={self.country!r}, year_end_holidays={self.year_end_holidays})"
+        )
 
     def holiday_name(self, day: date) -> str | None:
         """Why `day` is off (public holiday name, company holiday, weekend), or None on a business day."""
@@ -157,7 +172,7 @@ class BusinessCalendar:
             closing = self.closing(current.date())
             available = _elapsed(current, closing)
             if remaining <= available:
-                return (current.astimezone(dt_timezone.utc) + remaining).astimezone(self.tz)
+                return (current.astimezone(UTC) + remaining).astimezone(self.tz)
             remaining -= available
             current = self.opening(self.next_business_day(current.date()))
 
@@ -198,4 +213,4 @@ class BusinessCalendar:
 
 def _elapsed(a: datetime, b: datetime) -> timedelta:
     """Real elapsed time between two aware datetimes (through UTC, so DST transitions are counted correctly)."""
-    return b.astimezone(dt_timezone.utc) - a.astimezone(dt_timezone.utc)
+    return b.astimezone(UTC) - a.astimezone(UTC)

@@ -45,23 +45,47 @@ def stale_deal(rule: SlaRule, v: DealView) -> list[Desired]:
         anchor = last + timedelta(days=trig["inactive_days"])
         if v.now >= anchor:
             inactive = True
-            trigger = phrase("trigger.inactive", v.lang, order=d.stage_order, stage=d.stage, last=v.fmt(last),
-                             days=trig["inactive_days"])
+            trigger = phrase(
+                "trigger.inactive",
+                v.lang,
+                order=d.stage_order,
+                stage=d.stage,
+                last=v.fmt(last),
+                days=trig["inactive_days"],
+            )
             fields = {"inactive_days": trig["inactive_days"], "last_activity_at": v.fmt(last)}
             for tid in ("owner", "manager"):
                 tpl = rule.task(tid)
                 hold = phrase("ev.no_manager", v.lang) if tid == "manager" and not d.manager else None
-                out.append(v.make(rule, tpl, key=task_key(d.id, rule.id, last, tid), due=tpl.due.at(anchor, v.cal),
-                                  fields=fields, trigger=trigger, evidence=phrase("ev.none_yet", v.lang), hold=hold))
+                out.append(
+                    v.make(
+                        rule,
+                        tpl,
+                        key=task_key(d.id, rule.id, last, tid),
+                        due=tpl.due.at(anchor, v.cal),
+                        fields=fields,
+                        trigger=trigger,
+                        evidence=phrase("ev.none_yet", v.lang),
+                        hold=hold,
+                    )
+                )
     limit = stage_limit(trig["days_in_stage"], d)
     if limit and d.stage_entered_at is not None and v.now >= d.stage_entered_at + timedelta(days=limit):
         tpl = rule.task("stuck")
         key = task_key(d.id, rule.id, d.stage_entered_at, "stuck")
         held = inactive and not any(t.key == key for t in v.open_tasks)
-        out.append(v.make(rule, tpl, key=key, due=tpl.due.at(d.stage_entered_at + timedelta(days=limit), v.cal),
-                          fields={"stage_threshold": limit, "entered_at": v.fmt(d.stage_entered_at)},
-                          trigger=phrase("trigger.stuck", v.lang, stage=d.stage, entered=v.fmt(d.stage_entered_at), limit=limit),
-                          evidence=phrase("ev.none_yet", v.lang), hold=phrase("ev.stuck_held", v.lang) if held else None))
+        out.append(
+            v.make(
+                rule,
+                tpl,
+                key=key,
+                due=tpl.due.at(d.stage_entered_at + timedelta(days=limit), v.cal),
+                fields={"stage_threshold": limit, "entered_at": v.fmt(d.stage_entered_at)},
+                trigger=phrase("trigger.stuck", v.lang, stage=d.stage, entered=v.fmt(d.stage_entered_at), limit=limit),
+                evidence=phrase("ev.none_yet", v.lang),
+                hold=phrase("ev.stuck_held", v.lang) if held else None,
+            )
+        )
     return out
 
 
@@ -71,9 +95,19 @@ def _cadence(rule: SlaRule, v: DealView, anchor: datetime, trigger: str, fields:
         due = tpl.due.at(anchor, v.cal)
         show = shows_at(rule, tpl, anchor, due, v)
         done = v.first(tpl.satisfied_by, show, outbound=True) if tpl.satisfied_by else None
-        out.append(v.make(rule, tpl, key=task_key(v.deal.id, rule.id, anchor, tpl.id), due=due,
-                          fields={**fields, "day": int(tpl.due.amount)}, trigger=trigger,
-                          evidence=phrase("ev.none_yet", v.lang), done=v.logged(done) if done else None, show=show))
+        out.append(
+            v.make(
+                rule,
+                tpl,
+                key=task_key(v.deal.id, rule.id, anchor, tpl.id),
+                due=due,
+                fields={**fields, "day": int(tpl.due.amount)},
+                trigger=trigger,
+                evidence=phrase("ev.none_yet", v.lang),
+                done=v.logged(done) if done else None,
+                show=show,
+            )
+        )
     return out
 
 
@@ -82,8 +116,13 @@ def nurture_30d(rule: SlaRule, v: DealView) -> list[Desired]:
     d = v.deal
     if d.stage_entered_at is None or not stage_in(d, rule.trigger["stages"]):
         return []
-    return _cadence(rule, v, d.stage_entered_at, phrase("trigger.stage", v.lang, stage=d.stage, at=v.fmt(d.stage_entered_at)),
-                    {"entered_at": v.fmt(d.stage_entered_at)})
+    return _cadence(
+        rule,
+        v,
+        d.stage_entered_at,
+        phrase("trigger.stage", v.lang, stage=d.stage, at=v.fmt(d.stage_entered_at)),
+        {"entered_at": v.fmt(d.stage_entered_at)},
+    )
 
 
 def post_contract(rule: SlaRule, v: DealView) -> list[Desired]:
@@ -107,18 +146,45 @@ def ghosting(rule: SlaRule, v: DealView) -> list[Desired]:
     first, nth = sent[0], sent[n - 1]
     anchor = nth.at + timedelta(days=trig["days"])
     since = phrase("since.contact", v.lang, at=v.fmt(last_contact)) if last_contact else phrase("since.none", v.lang)
-    trigger = phrase("trigger.ghost", v.lang, since=since, n=n, first=v.fmt(first.at), last=v.fmt(nth.at), days=trig["days"])
-    fields = {"followups": n, "first_followup_at": v.fmt(first.at), "last_followup_at": v.fmt(nth.at), "days": trig["days"]}
+    trigger = phrase(
+        "trigger.ghost", v.lang, since=since, n=n, first=v.fmt(first.at), last=v.fmt(nth.at), days=trig["days"]
+    )
+    fields = {
+        "followups": n,
+        "first_followup_at": v.fmt(first.at),
+        "last_followup_at": v.fmt(nth.at),
+        "days": trig["days"],
+    }
     check_tpl, close_tpl = rule.task("check_in"), rule.task("closing")
     check = v.first(check_tpl.satisfied_by, anchor, outbound=True)
-    out = [v.make(rule, check_tpl, key=task_key(d.id, rule.id, first.at, "check_in"), due=check_tpl.due.at(anchor, v.cal),
-                  fields=fields, trigger=trigger, evidence=phrase("ev.none_yet", v.lang), done=v.logged(check) if check else None)]
+    out = [
+        v.make(
+            rule,
+            check_tpl,
+            key=task_key(d.id, rule.id, first.at, "check_in"),
+            due=check_tpl.due.at(anchor, v.cal),
+            fields=fields,
+            trigger=trigger,
+            evidence=phrase("ev.none_yet", v.lang),
+            done=v.logged(check) if check else None,
+        )
+    ]
     if check is not None:
         show = close_tpl.show_after.at(check.at, v.cal) if close_tpl.show_after else check.at
         closing = v.first(close_tpl.satisfied_by, show, outbound=True)
-        out.append(v.make(rule, close_tpl, key=task_key(d.id, rule.id, first.at, "closing"), due=close_tpl.due.at(show, v.cal),
-                          fields={**fields, "check_in_at": v.fmt(check.at)}, trigger=trigger, show=show,
-                          evidence=phrase("ev.none_yet", v.lang), done=v.logged(closing) if closing else None))
+        out.append(
+            v.make(
+                rule,
+                close_tpl,
+                key=task_key(d.id, rule.id, first.at, "closing"),
+                due=close_tpl.due.at(show, v.cal),
+                fields={**fields, "check_in_at": v.fmt(check.at)},
+                trigger=trigger,
+                show=show,
+                evidence=phrase("ev.none_yet", v.lang),
+                done=v.logged(closing) if closing else None,
+            )
+        )
     return out
 
 
@@ -133,8 +199,18 @@ def lost_deal(rule: SlaRule, v: DealView) -> list[Desired]:
     trigger = phrase("trigger.lost", v.lang, at=v.fmt(anchor))
     feedback_due = feedback.due.at(anchor, v.cal)
     asked = v.first(feedback.satisfied_by, anchor, outbound=True)
-    out = [v.make(rule, feedback, key=task_key(d.id, rule.id, anchor, "feedback"), due=feedback_due, fields={"lost_at": v.fmt(anchor)},
-                  trigger=trigger, evidence=phrase("ev.none_yet", v.lang), done=v.logged(asked) if asked else None)]
+    out = [
+        v.make(
+            rule,
+            feedback,
+            key=task_key(d.id, rule.id, anchor, "feedback"),
+            due=feedback_due,
+            fields={"lost_at": v.fmt(anchor)},
+            trigger=trigger,
+            evidence=phrase("ev.none_yet", v.lang),
+            done=v.logged(asked) if asked else None,
+        )
+    ]
     said = v.latest("deal.closed_lost", "competitor_renewal_at")
     renewal = d.competitor_renewal_at or (said.data["competitor_renewal_at"] if said else None)
     competitor = d.competitor or (str(lost.data.get("competitor") or "") if lost else "") or phrase("unknown", v.lang)
@@ -146,10 +222,22 @@ def lost_deal(rule: SlaRule, v: DealView) -> list[Desired]:
     else:
         due = renewal_tpl.due.at(anchor, v.cal)
         evidence, due_rule = phrase("ev.no_renewal", v.lang), describe_due(renewal_tpl.due, v.lang)
-    out.append(v.make(rule, renewal_tpl, key=task_key(d.id, rule.id, anchor, "renewal"), due=due, trigger=trigger,
-                      fields={"lost_at": v.fmt(anchor), "competitor": competitor,
-                              "renewal_date": renewal.isoformat() if renewal else phrase("unknown", v.lang)},
-                      evidence=evidence, due_rule=due_rule))
+    out.append(
+        v.make(
+            rule,
+            renewal_tpl,
+            key=task_key(d.id, rule.id, anchor, "renewal"),
+            due=due,
+            trigger=trigger,
+            fields={
+                "lost_at": v.fmt(anchor),
+                "competitor": competitor,
+                "renewal_date": renewal.isoformat() if renewal else phrase("unknown", v.lang),
+            },
+            evidence=evidence,
+            due_rule=due_rule,
+        )
+    )
     return out
 
 

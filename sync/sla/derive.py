@@ -12,7 +12,7 @@ import hashlib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from sync.sla.business_calendar import BusinessCalendar
@@ -30,7 +30,7 @@ from sync.sla.text import (
 )
 
 Status = Literal["open", "satisfied", "cancelled", "pending"]
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,13 @@ def text_id(text: str) -> str:
 
 def deal_is(active_while: str, deal: SlaDeal) -> bool:
     """Whether the deal is in the state a rule's tasks live in (open, won, lost, not_lost, any)."""
-    return {"open": not deal.is_closed, "won": deal.is_closed and deal.is_won, "lost": deal.is_lost,
-            "not_lost": not deal.is_lost, "any": True}[active_while]
+    return {
+        "open": not deal.is_closed,
+        "won": deal.is_closed and deal.is_won,
+        "lost": deal.is_lost,
+        "not_lost": not deal.is_lost,
+        "any": True,
+    }[active_while]
 
 
 def stage_in(deal: SlaDeal, stages: Iterable[str]) -> bool:
@@ -102,8 +107,9 @@ class DealView:
         """A moment in the calendar's timezone, as written in task text."""
         return fmt_dt(dt, self.cal)
 
-    def first(self, types: Iterable[str], since: datetime, *, outbound: bool = False,
-              keywords: Iterable[str] = ()) -> Activity | None:
+    def first(
+        self, types: Iterable[str], since: datetime, *, outbound: bool = False, keywords: Iterable[str] = ()
+    ) -> Activity | None:
         """The first activity of `types` at or after `since` (outbound emails only when asked; subject keywords optional)."""
         kinds, words = set(types), [unicodedata.normalize("NFKC", w).casefold() for w in keywords]
         for a in self.activities:
@@ -136,17 +142,37 @@ class DealView:
 
     def logged(self, a: Activity) -> str:
         """Evidence text naming a logged activity."""
-        return phrase("ev.logged", self.lang, type=activity_word(a.type, self.lang), subject=a.subject, at=self.fmt(a.at))
+        return phrase(
+            "ev.logged", self.lang, type=activity_word(a.type, self.lang), subject=a.subject, at=self.fmt(a.at)
+        )
 
     def common(self) -> dict[str, Any]:
         """Template fields every rule may use."""
         d = self.deal
-        return {"deal_name": d.name, "deal_id": d.id, "owner": d.owner or "", "manager": d.manager or "",
-                "stage": d.stage, "amount": f"{d.amount:,.0f}" if d.amount is not None else ""}
+        return {
+            "deal_name": d.name,
+            "deal_id": d.id,
+            "owner": d.owner or "",
+            "manager": d.manager or "",
+            "stage": d.stage,
+            "amount": f"{d.amount:,.0f}" if d.amount is not None else "",
+        }
 
-    def make(self, rule: SlaRule, tpl: TaskTemplate, *, key: str, due: datetime, fields: Mapping[str, Any], trigger: str,
-             evidence: str, done: str | None = None, show: datetime | None = None, hold: str | None = None,
-             due_rule: str | None = None) -> Desired:
+    def make(
+        self,
+        rule: SlaRule,
+        tpl: TaskTemplate,
+        *,
+        key: str,
+        due: datetime,
+        fields: Mapping[str, Any],
+        trigger: str,
+        evidence: str,
+        done: str | None = None,
+        show: datetime | None = None,
+        hold: str | None = None,
+        due_rule: str | None = None,
+    ) -> Desired:
         """Render one desired task and decide its status from the evidence."""
         due = self.cal.localize(due)
         values = {**self.common(), **fields, "due": self.fmt(due)}
@@ -163,15 +189,28 @@ class DealView:
         if status == "open" and not creatable:
             ev = f"{ev}; {phrase('ev.due_passed', self.lang, due=self.fmt(due), days=rule.max_overdue_days)}"
         return Desired(
-            key=key, rule=rule.id, deal=self.deal.id, owner=self.deal.manager if tpl.assignee == "manager" else self.deal.owner,
-            subject=render(tpl.subject, self.lang, values), body=render(tpl.body, self.lang, values), due=due,
-            priority=tpl.priority or rule.priority, status=status, enabled=rule.enabled and tpl.enabled, creatable=creatable,
-            why=why(rule, self.lang, trigger=trigger, evidence=ev, due_rule=due_rule or describe_due(tpl.due, self.lang)))
+            key=key,
+            rule=rule.id,
+            deal=self.deal.id,
+            owner=self.deal.manager if tpl.assignee == "manager" else self.deal.owner,
+            subject=render(tpl.subject, self.lang, values),
+            body=render(tpl.body, self.lang, values),
+            due=due,
+            priority=tpl.priority or rule.priority,
+            status=status,
+            enabled=rule.enabled and tpl.enabled,
+            creatable=creatable,
+            why=why(
+                rule, self.lang, trigger=trigger, evidence=ev, due_rule=due_rule or describe_due(tpl.due, self.lang)
+            ),
+        )
 
 
 def _meetings(rule: SlaRule, v: DealView) -> list[SlaEvent]:
     types = set(rule.trigger["activity_types"])
-    return [e for e in v.events if e.kind == "call.logged" or (e.kind == "activity.logged" and e.data.get("type") in types)]
+    return [
+        e for e in v.events if e.kind == "call.logged" or (e.kind == "activity.logged" and e.data.get("type") in types)
+    ]
 
 
 def thank_you_minutes(rule: SlaRule, v: DealView) -> list[Desired]:
@@ -181,11 +220,24 @@ def thank_you_minutes(rule: SlaRule, v: DealView) -> list[Desired]:
     for ev in _meetings(rule, v):
         end = v.ended(ev)
         sent = v.first(tpl.satisfied_by, end, outbound=True)
-        fields = {"meeting_at": v.fmt(ev.at), "meeting_end": v.fmt(end), "title": str(ev.data.get("title") or ""),
-                  "email_draft": _draft(ev.data.get("email_draft"), v)}
-        out.append(v.make(rule, tpl, key=task_key(v.deal.id, rule.id, ev.at), due=tpl.due.at(end, v.cal), fields=fields,
-                          trigger=phrase("trigger.meeting", v.lang, kind=ev.kind, at=v.fmt(ev.at), end=v.fmt(end)),
-                          evidence=phrase("ev.no_email", v.lang, since=v.fmt(end)), done=v.logged(sent) if sent else None))
+        fields = {
+            "meeting_at": v.fmt(ev.at),
+            "meeting_end": v.fmt(end),
+            "title": str(ev.data.get("title") or ""),
+            "email_draft": _draft(ev.data.get("email_draft"), v),
+        }
+        out.append(
+            v.make(
+                rule,
+                tpl,
+                key=task_key(v.deal.id, rule.id, ev.at),
+                due=tpl.due.at(end, v.cal),
+                fields=fields,
+                trigger=phrase("trigger.meeting", v.lang, kind=ev.kind, at=v.fmt(ev.at), end=v.fmt(end)),
+                evidence=phrase("ev.no_email", v.lang, since=v.fmt(end)),
+                done=v.logged(sent) if sent else None,
+            )
+        )
     return out
 
 
@@ -229,12 +281,19 @@ def promise_small(rule: SlaRule, v: DealView, deliverables: Mapping[str, Any]) -
         end = v.ended(ev)
         said = _promised_due(c.due_date, end, v)
         sent = v.first(tpl.satisfied_by, end, outbound=True)
-        out.append(v.make(
-            rule, tpl, key=task_key(v.deal.id, rule.id, ev.at, text_id(c.text)), due=said or tpl.due.at(end, v.cal),
-            fields={"meeting_at": v.fmt(ev.at), "commitment": c.text, "evidence": c.evidence or c.text},
-            trigger=phrase("trigger.commitment", v.lang, kind=ev.kind, at=v.fmt(ev.at), text=c.text),
-            evidence=phrase("ev.no_email", v.lang, since=v.fmt(end)), done=v.logged(sent) if sent else None,
-            due_rule=c.due if said else None))
+        out.append(
+            v.make(
+                rule,
+                tpl,
+                key=task_key(v.deal.id, rule.id, ev.at, text_id(c.text)),
+                due=said or tpl.due.at(end, v.cal),
+                fields={"meeting_at": v.fmt(ev.at), "commitment": c.text, "evidence": c.evidence or c.text},
+                trigger=phrase("trigger.commitment", v.lang, kind=ev.kind, at=v.fmt(ev.at), text=c.text),
+                evidence=phrase("ev.no_email", v.lang, since=v.fmt(end)),
+                done=v.logged(sent) if sent else None,
+                due_rule=c.due if said else None,
+            )
+        )
     return out
 
 
@@ -253,17 +312,42 @@ def promise_deliverable(rule: SlaRule, v: DealView) -> list[Desired]:
         sent = v.first(deliver.satisfied_by, end, outbound=True, keywords=deliverables[kind]["keywords"])
         done = v.logged(sent) if sent else None
         key = task_key(v.deal.id, rule.id, ev.at, text_id(c.text))
-        fields = {"meeting_at": v.fmt(ev.at), "commitment": c.text, "evidence": c.evidence or c.text, "deliverable": label,
-                  "deliver_due": v.fmt(due)}
+        fields = {
+            "meeting_at": v.fmt(ev.at),
+            "commitment": c.text,
+            "evidence": c.evidence or c.text,
+            "deliverable": label,
+            "deliver_due": v.fmt(due),
+        }
         trigger = phrase("trigger.commitment", v.lang, kind=ev.kind, at=v.fmt(ev.at), text=c.text)
-        out.append(v.make(rule, deliver, key=key, due=due, fields=fields, trigger=trigger, done=done,
-                          evidence=phrase("ev.no_keyword_email", v.lang, since=v.fmt(end), label=label),
-                          due_rule=c.due if said else None))
+        out.append(
+            v.make(
+                rule,
+                deliver,
+                key=key,
+                due=due,
+                fields=fields,
+                trigger=trigger,
+                done=done,
+                evidence=phrase("ev.no_keyword_email", v.lang, since=v.fmt(end), label=label),
+                due_rule=c.due if said else None,
+            )
+        )
         show = interim.show_after.at(end, v.cal) if interim.show_after else end
         note = v.first(interim.satisfied_by, show, outbound=True) if interim.satisfied_by else None
-        out.append(v.make(rule, interim, key=f"{key}/interim", due=interim.due.at(show, v.cal), fields=fields, trigger=trigger,
-                          evidence=phrase("ev.no_keyword_email", v.lang, since=v.fmt(end), label=label), show=show,
-                          done=done or (v.logged(note) if note else None)))
+        out.append(
+            v.make(
+                rule,
+                interim,
+                key=f"{key}/interim",
+                due=interim.due.at(show, v.cal),
+                fields=fields,
+                trigger=trigger,
+                evidence=phrase("ev.no_keyword_email", v.lang, since=v.fmt(end), label=label),
+                show=show,
+                done=done or (v.logged(note) if note else None),
+            )
+        )
     return out
 
 
@@ -271,8 +355,9 @@ def missing_bant(rule: SlaRule, v: DealView) -> list[Desired]:
     """Seeds 004/000: entering a proposal stage without BANT evidenced in the latest scorecard asks for the missing items."""
     d, trig, tpl = v.deal, rule.trigger, rule.task("ask")
     order = trig["min_stage_order"]
-    if d.stage_entered_at is None or not (stage_in(d, trig["stages"]) or (
-            order is not None and d.stage_order is not None and d.stage_order >= order)):
+    if d.stage_entered_at is None or not (
+        stage_in(d, trig["stages"]) or (order is not None and d.stage_order is not None and d.stage_order >= order)
+    ):
         return []
     latest = v.latest("call.logged", "bant")
     bant = d.bant if d.bant is not None else (latest.data["bant"] if latest else None)
@@ -283,9 +368,19 @@ def missing_bant(rule: SlaRule, v: DealView) -> list[Desired]:
             hold = phrase("ev.bant_unknown", v.lang)
     missing = [k for k in trig["items"] if not bant.get(k)]
     labels = (", " if is_en(v.lang) else "・").join(trig["items"][k]["label"].get(v.lang) for k in missing)
-    questions = "\n".join(f"{trig['items'][k]['label'].get(v.lang)}: {trig['items'][k]['question'].get(v.lang)}" for k in missing)
-    return [v.make(rule, tpl, key=task_key(d.id, rule.id, d.stage_entered_at), due=tpl.due.at(d.stage_entered_at, v.cal),
-                   fields={"missing": labels, "questions": questions, "entered_at": v.fmt(d.stage_entered_at)},
-                   trigger=phrase("trigger.stage", v.lang, stage=d.stage, at=v.fmt(d.stage_entered_at)),
-                   evidence=phrase("ev.bant_missing", v.lang, missing=labels), hold=hold,
-                   done=None if missing else phrase("ev.bant_ok", v.lang))]
+    questions = "\n".join(
+        f"{trig['items'][k]['label'].get(v.lang)}: {trig['items'][k]['question'].get(v.lang)}" for k in missing
+    )
+    return [
+        v.make(
+            rule,
+            tpl,
+            key=task_key(d.id, rule.id, d.stage_entered_at),
+            due=tpl.due.at(d.stage_entered_at, v.cal),
+            fields={"missing": labels, "questions": questions, "entered_at": v.fmt(d.stage_entered_at)},
+            trigger=phrase("trigger.stage", v.lang, stage=d.stage, at=v.fmt(d.stage_entered_at)),
+            evidence=phrase("ev.bant_missing", v.lang, missing=labels),
+            hold=hold,
+            done=None if missing else phrase("ev.bant_ok", v.lang),
+        )
+    ]

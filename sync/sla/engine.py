@@ -31,8 +31,17 @@ PRIORITY_RANK = {"HIGH": 0, "MEDIUM": 1, "LOW": 2}
 EVENT_DRIVEN = ("thank_you_minutes", "promise_small", "promise_deliverable")
 TASK_FIELDS = ("key", "rule", "deal", "owner", "subject", "due", "priority", "why")
 
-__all__ = ["SUMMARY_RULE", "SlaPlan", "SlaState", "SlaStateError", "SlaTask", "cli_evaluate", "evaluate", "plan_to_json",
-           "state_from_json"]
+__all__ = [
+    "SUMMARY_RULE",
+    "SlaPlan",
+    "SlaState",
+    "SlaStateError",
+    "SlaTask",
+    "cli_evaluate",
+    "evaluate",
+    "plan_to_json",
+    "state_from_json",
+]
 
 
 @dataclass(frozen=True)
@@ -55,9 +64,16 @@ class SlaTask:
 
     def to_dict(self, *, include_body: bool = False) -> dict[str, Any]:
         """The contract task object; `due` in ISO 8601 with the calendar's offset."""
-        d: dict[str, Any] = {"key": self.key, "rule": self.rule, "deal": self.deal, "owner": self.owner, "subject": self.subject,
-                             "due": self.due.isoformat(timespec="seconds") if self.due else None,
-                             "priority": self.priority, "why": self.why}
+        d: dict[str, Any] = {
+            "key": self.key,
+            "rule": self.rule,
+            "deal": self.deal,
+            "owner": self.owner,
+            "subject": self.subject,
+            "due": self.due.isoformat(timespec="seconds") if self.due else None,
+            "priority": self.priority,
+            "why": self.why,
+        }
         if include_body:
             d["body"] = self.body
         return d
@@ -79,7 +95,9 @@ class SlaPlan:
 Deriver = Callable[[SlaRule, DealView, SlaRules], list[Desired]]
 DERIVERS: dict[str, Deriver] = {
     "thank_you_minutes": lambda r, v, rs: sla_derive.thank_you_minutes(r, v),
-    "promise_small": lambda r, v, rs: sla_derive.promise_small(r, v, rs.rule("promise_deliverable").trigger["deliverables"]),
+    "promise_small": lambda r, v, rs: sla_derive.promise_small(
+        r, v, rs.rule("promise_deliverable").trigger["deliverables"]
+    ),
     "promise_deliverable": lambda r, v, rs: sla_derive.promise_deliverable(r, v),
     "stale_deal": lambda r, v, rs: sla_cadence.stale_deal(r, v),
     "nurture_30d": lambda r, v, rs: sla_cadence.nurture_30d(r, v),
@@ -91,8 +109,17 @@ DERIVERS: dict[str, Deriver] = {
 
 
 def _task(d: Desired) -> SlaTask:
-    return SlaTask(key=d.key, rule=d.rule, deal=d.deal, owner=d.owner, subject=d.subject, due=d.due, priority=d.priority,
-                   why=d.why, body=d.body)
+    return SlaTask(
+        key=d.key,
+        rule=d.rule,
+        deal=d.deal,
+        owner=d.owner,
+        subject=d.subject,
+        due=d.due,
+        priority=d.priority,
+        why=d.why,
+        body=d.body,
+    )
 
 
 def _sort_key(t: SlaTask) -> tuple[str, str, str]:
@@ -122,7 +149,11 @@ def orphan_verdict(rule: SlaRule, task: OpenTask, v: DealView, rules: SlaRules) 
             return None
         words: tuple[str, ...] = ()
         if rule.id == "promise_deliverable":
-            words = tuple(w for spec in rules.rule("promise_deliverable").trigger["deliverables"].values() for w in spec["keywords"])
+            words = tuple(
+                w
+                for spec in rules.rule("promise_deliverable").trigger["deliverables"].values()
+                for w in spec["keywords"]
+            )
         sent = v.first(("email",), stamp, outbound=True, keywords=words)
         return v.logged(sent) if sent else None
     if rule.id == "ghosting" and stamp is not None:
@@ -152,9 +183,18 @@ def _differs(task: OpenTask, d: Desired | SlaTask, cal: BusinessCalendar) -> boo
 
 
 def _closing_task(rule: SlaRule, task: OpenTask, v: DealView, evidence: str) -> SlaTask:
-    return SlaTask(key=task.key, rule=task.rule, deal=task.deal, owner=v.deal.owner, subject=task.subject or "",
-                   due=_due_of(task, v.cal), priority=rule.priority,
-                   why=why_line(rule, v.lang, trigger=phrase("trigger.task", v.lang, key=task.key), evidence=evidence, due_rule="-"))
+    return SlaTask(
+        key=task.key,
+        rule=task.rule,
+        deal=task.deal,
+        owner=v.deal.owner,
+        subject=task.subject or "",
+        due=_due_of(task, v.cal),
+        priority=rule.priority,
+        why=why_line(
+            rule, v.lang, trigger=phrase("trigger.task", v.lang, key=task.key), evidence=evidence, due_rule="-"
+        ),
+    )
 
 
 def _summary(v: DealView, merged: list[Desired], budget: int) -> SlaTask:
@@ -162,13 +202,21 @@ def _summary(v: DealView, merged: list[Desired], budget: int) -> SlaTask:
     keys = sorted(d.key for d in merged)
     digest = hashlib.sha1("\n".join(keys).encode()).hexdigest()[:10]
     first = min(merged, key=lambda d: (d.due, d.key))
-    lines = [phrase("summary.line", v.lang, subject=d.subject, due=v.fmt(d.due)) for d in sorted(merged, key=lambda d: (d.due, d.key))]
+    lines = [
+        phrase("summary.line", v.lang, subject=d.subject, due=v.fmt(d.due))
+        for d in sorted(merged, key=lambda d: (d.due, d.key))
+    ]
     return SlaTask(
-        key=f"deal-{v.deal.id}/sla-{SUMMARY_RULE}/{digest}", rule=SUMMARY_RULE, deal=v.deal.id, owner=v.deal.owner,
+        key=f"deal-{v.deal.id}/sla-{SUMMARY_RULE}/{digest}",
+        rule=SUMMARY_RULE,
+        deal=v.deal.id,
+        owner=v.deal.owner,
         subject=phrase("summary.subject", v.lang, deal_name=v.deal.name, count=len(merged), due=v.fmt(first.due)),
-        due=first.due, priority=min((d.priority for d in merged), key=lambda p: PRIORITY_RANK.get(p, 9)),
+        due=first.due,
+        priority=min((d.priority for d in merged), key=lambda p: PRIORITY_RANK.get(p, 9)),
         why=phrase("summary.why", v.lang, budget=budget, keys=", ".join(keys)),
-        body="\n".join([phrase("summary.intro", v.lang), *lines]))
+        body="\n".join([phrase("summary.intro", v.lang), *lines]),
+    )
 
 
 def plan_deal(rules: SlaRules, v: DealView, plan: SlaPlan) -> None:
@@ -204,7 +252,7 @@ def plan_deal(rules: SlaRules, v: DealView, plan: SlaPlan) -> None:
     if len(candidates) <= room:
         created, merged = candidates, []
     else:
-        created, merged = candidates[:max(room - 1, 0)], (candidates[max(room - 1, 0):] if room >= 1 else [])
+        created, merged = candidates[: max(room - 1, 0)], (candidates[max(room - 1, 0) :] if room >= 1 else [])
     plan.create.extend(_task(d) for d in created)
     summary = _summary(v, merged, rules.noise_budget) if merged else None
     if summary is not None:
@@ -215,13 +263,30 @@ def plan_deal(rules: SlaRules, v: DealView, plan: SlaPlan) -> None:
             plan.update.append(summary)
     for t in by_key.values():
         if t.rule == SUMMARY_RULE and t.is_open and (summary is None or t.key != summary.key):
-            closes.append(SlaTask(key=t.key, rule=SUMMARY_RULE, deal=t.deal, owner=v.deal.owner, subject=t.subject or "",
-                                  due=_due_of(t, v.cal), priority="LOW", why=phrase("cancel.superseded", v.lang)))
+            closes.append(
+                SlaTask(
+                    key=t.key,
+                    rule=SUMMARY_RULE,
+                    deal=t.deal,
+                    owner=v.deal.owner,
+                    subject=t.subject or "",
+                    due=_due_of(t, v.cal),
+                    priority="LOW",
+                    why=phrase("cancel.superseded", v.lang),
+                )
+            )
     plan.close.extend(closes)
 
 
-def evaluate(state: SlaState, rules: SlaRules, *, now: datetime, calendar: BusinessCalendar,
-             settings: Mapping[str, Any] | None = None, lang: str = "ja") -> SlaPlan:
+def evaluate(
+    state: SlaState,
+    rules: SlaRules,
+    *,
+    now: datetime,
+    calendar: BusinessCalendar,
+    settings: Mapping[str, Any] | None = None,
+    lang: str = "ja",
+) -> SlaPlan:
     """Evaluate every rule on every deal of the state; `settings` (default: the state's tenant_settings) tunes the rules."""
     tuned = rules.with_settings(dict(state.tenant_settings) if settings is None else settings)
     now = calendar.localize(now)
@@ -234,9 +299,15 @@ def evaluate(state: SlaState, rules: SlaRules, *, now: datetime, calendar: Busin
         tasks[t.deal].append(t)
     plan = SlaPlan()
     for deal in sorted(state.deals, key=lambda d: d.id):
-        view = DealView(deal=deal, events=tuple(sorted(events[deal.id], key=lambda e: e.at)),
-                        activities=tuple(sorted(activities[deal.id], key=lambda a: a.at)),
-                        open_tasks=tuple(tasks[deal.id]), now=now, cal=calendar, lang=lang)
+        view = DealView(
+            deal=deal,
+            events=tuple(sorted(events[deal.id], key=lambda e: e.at)),
+            activities=tuple(sorted(activities[deal.id], key=lambda a: a.at)),
+            open_tasks=tuple(tasks[deal.id]),
+            now=now,
+            cal=calendar,
+            lang=lang,
+        )
         plan_deal(tuned, view, plan)
     for tasks_out in (plan.create, plan.update, plan.close):
         tasks_out.sort(key=_sort_key)
@@ -245,7 +316,10 @@ def evaluate(state: SlaState, rules: SlaRules, *, now: datetime, calendar: Busin
 
 def plan_to_json(plan: SlaPlan, *, include_body: bool = False) -> dict[str, list[dict[str, Any]]]:
     """The contract output `{"create": [...], "update": [...], "close": [...]}`; `body` only when asked (not in the contract)."""
-    return {name: [t.to_dict(include_body=include_body) for t in getattr(plan, name)] for name in ("create", "update", "close")}
+    return {
+        name: [t.to_dict(include_body=include_body) for t in getattr(plan, name)]
+        for name in ("create", "update", "close")
+    }
 
 
 def cli_evaluate(path: Path, rules_path: Path | None = None) -> dict[str, list[dict[str, Any]]]:
@@ -262,6 +336,12 @@ def cli_evaluate(path: Path, rules_path: Path | None = None) -> dict[str, list[d
         raise SlaStateError(f"{Path(path).name}: {exc}") from None
     settings = dict(state.tenant_settings)
     calendar = BusinessCalendar.from_settings(settings)
-    plan = evaluate(state, load_sla_rules(rules_path), now=state.now, calendar=calendar, settings=settings,
-                    lang=str(settings.get("language") or "ja"))
+    plan = evaluate(
+        state,
+        load_sla_rules(rules_path),
+        now=state.now,
+        calendar=calendar,
+        settings=settings,
+        lang=str(settings.get("language") or "ja"),
+    )
     return plan_to_json(plan)

@@ -40,10 +40,21 @@ from sync.sla.schema import (
 )
 
 _TOP_KEYS = {"version", "noise_budget", "rules"}
-_RULE_KEYS = {"id", "enabled", "seed", "trigger", "priority", "active_while", "horizon_days", "max_overdue_days", "tasks"}
+_RULE_KEYS = {
+    "id",
+    "enabled",
+    "seed",
+    "trigger",
+    "priority",
+    "active_while",
+    "horizon_days",
+    "max_overdue_days",
+    "tasks",
+}
 _TASK_KEYS = {"id", "due", "show_after", "satisfied_by", "priority", "assignee", "enabled", "subject", "body"}
 _TASK_OVERRIDE_KEYS = {"due", "show_after", "priority", "enabled"}
 _RULE_OVERRIDE_KEYS = {"enabled", "priority", "horizon_days", "max_overdue_days", "due", "tasks", "trigger"}
+
 
 @dataclass(frozen=True)
 class TaskTemplate:
@@ -98,7 +109,7 @@ class SlaRules:
                 return r
         raise KeyError(f"unknown SLA rule {rule_id!r}; known: {', '.join(r.id for r in self.rules)}")
 
-    def with_settings(self, settings: Mapping[str, Any] | None) -> "SlaRules":
+    def with_settings(self, settings: Mapping[str, Any] | None) -> SlaRules:
         """These rules with a tenant's `sla` overrides applied; errors name `tenant_settings` and the key path."""
         return apply_settings(self, settings)
 
@@ -107,14 +118,16 @@ def _parse_task(r: YamlReader, raw: Any, path: str, rule_id: str) -> TaskTemplat
     d = r.mapping(raw, path, _TASK_KEYS)
     fields = COMMON_FIELDS | RULE_FIELDS[rule_id]
     return TaskTemplate(
-        id=r.slug(d, "id", path), due=parse_due(r, r.get(d, "due", path, dict), f"{path}.due"),
+        id=r.slug(d, "id", path),
+        due=parse_due(r, r.get(d, "due", path, dict), f"{path}.due"),
         subject=parse_text(r, d.get("subject"), f"{path}.subject", fields),
         body=parse_text(r, d.get("body"), f"{path}.body", fields),
         show_after=parse_due(r, d["show_after"], f"{path}.show_after") if d.get("show_after") is not None else None,
         satisfied_by=string_list(ACTIVITY_TYPES)(r, d.get("satisfied_by", []), f"{path}.satisfied_by"),
         priority=one_of(PRIORITIES)(r, d["priority"], f"{path}.priority") if d.get("priority") is not None else None,
         assignee=one_of(ASSIGNEES)(r, d.get("assignee", "owner"), f"{path}.assignee"),
-        enabled=r.get(d, "enabled", path, bool, required=False, default=True))
+        enabled=r.get(d, "enabled", path, bool, required=False, default=True),
+    )
 
 
 def _parse_rule(r: YamlReader, raw: Any, path: str) -> SlaRule:
@@ -132,12 +145,16 @@ def _parse_rule(r: YamlReader, raw: Any, path: str) -> SlaRule:
     if rule_id == "nurture_30d" and any(t.due.kind != "day" for t in tasks):
         raise r.fail(f"{path}.tasks", "each cadence step needs `due: {day: N}`")
     return SlaRule(
-        id=rule_id, enabled=r.get(d, "enabled", path, bool), seed=r.get(d, "seed", path, str).strip(),
+        id=rule_id,
+        enabled=r.get(d, "enabled", path, bool),
+        seed=r.get(d, "seed", path, str).strip(),
         trigger=parse_trigger(r, rule_id, d.get("trigger"), f"{path}.trigger"),
         priority=one_of(PRIORITIES)(r, d.get("priority"), f"{path}.priority"),
         active_while=one_of(ACTIVE_WHILE)(r, d.get("active_while"), f"{path}.active_while"),
-        tasks=tasks, horizon_days=whole_number(0, nullable=True)(r, d.get("horizon_days"), f"{path}.horizon_days"),
-        max_overdue_days=whole_number(0, nullable=True)(r, d.get("max_overdue_days"), f"{path}.max_overdue_days"))
+        tasks=tasks,
+        horizon_days=whole_number(0, nullable=True)(r, d.get("horizon_days"), f"{path}.horizon_days"),
+        max_overdue_days=whole_number(0, nullable=True)(r, d.get("max_overdue_days"), f"{path}.max_overdue_days"),
+    )
 
 
 def parse_sla_rules(data: Any, filename: str = "sla-rules.yaml") -> SlaRules:
@@ -150,8 +167,12 @@ def parse_sla_rules(data: Any, filename: str = "sla-rules.yaml") -> SlaRules:
     for rid in RULE_IDS:
         if ids.count(rid) != 1:
             raise r.fail("rules", f"rule {rid} must appear exactly once (found {ids.count(rid)})")
-    return SlaRules(version=str(version), noise_budget=whole_number(1)(r, d.get("noise_budget", 5), "noise_budget"),
-                    rules=rules, source=filename)
+    return SlaRules(
+        version=str(version),
+        noise_budget=whole_number(1)(r, d.get("noise_budget", 5), "noise_budget"),
+        rules=rules,
+        source=filename,
+    )
 
 
 def default_rules_path() -> Path:
@@ -178,10 +199,16 @@ def apply_settings(rules: SlaRules, settings: Mapping[str, Any] | None) -> SlaRu
         return rules
     r = YamlReader("tenant_settings")
     d = r.mapping(sla, "sla", {"noise_budget", "rules"})
-    budget = whole_number(1)(r, d["noise_budget"], "sla.noise_budget") if d.get("noise_budget") is not None else rules.noise_budget
+    budget = (
+        whole_number(1)(r, d["noise_budget"], "sla.noise_budget")
+        if d.get("noise_budget") is not None
+        else rules.noise_budget
+    )
     overrides = r.mapping(d.get("rules") or {}, "sla.rules", set(RULE_IDS))
-    tuned = tuple(_override_rule(r, rule, overrides[rule.id], f"sla.rules.{rule.id}") if overrides.get(rule.id) else rule
-                  for rule in rules.rules)
+    tuned = tuple(
+        _override_rule(r, rule, overrides[rule.id], f"sla.rules.{rule.id}") if overrides.get(rule.id) else rule
+        for rule in rules.rules
+    )
     return dataclasses.replace(rules, noise_budget=budget, rules=tuned)
 
 
@@ -190,8 +217,10 @@ def _override_rule(r: YamlReader, rule: SlaRule, raw: Any, path: str) -> SlaRule
     d = r.mapping(raw, path, _RULE_OVERRIDE_KEYS | set(params))
     trigger = dict(rule.trigger)
     nested = r.mapping(d.get("trigger") or {}, f"{path}.trigger", set(params))
-    for name, value, where in [*((k, v, f"{path}.trigger.{k}") for k, v in nested.items()),
-                               *((k, d[k], f"{path}.{k}") for k in params if k in d)]:
+    for name, value, where in [
+        *((k, v, f"{path}.trigger.{k}") for k, v in nested.items()),
+        *((k, d[k], f"{path}.{k}") for k in params if k in d),
+    ]:
         trigger[name] = trigger_param(r, rule.id, name, value, where)
     tasks = list(rule.tasks)
     if d.get("due") is not None:
@@ -219,7 +248,9 @@ def _override_task(r: YamlReader, task: TaskTemplate, raw: Any, path: str) -> Ta
     if d.get("due") is not None:
         changes["due"] = parse_due(r, d["due"], f"{path}.due")
     if "show_after" in d:
-        changes["show_after"] = parse_due(r, d["show_after"], f"{path}.show_after") if d["show_after"] is not None else None
+        changes["show_after"] = (
+            parse_due(r, d["show_after"], f"{path}.show_after") if d["show_after"] is not None else None
+        )
     if d.get("priority") is not None:
         changes["priority"] = one_of(PRIORITIES)(r, d["priority"], f"{path}.priority")
     if "enabled" in d:
@@ -227,5 +258,21 @@ def _override_task(r: YamlReader, task: TaskTemplate, raw: Any, path: str) -> Ta
     return dataclasses.replace(task, **changes)
 
 
-__all__ = ["ACTIVITY_TYPES", "BANT_KEYS", "Due", "PRIORITIES", "RULE_IDS", "RubricError", "SlaRule", "SlaRules", "TaskTemplate",
-           "Text", "add_months", "apply_settings", "default_rules_path", "default_sla_rules", "load_sla_rules", "parse_sla_rules"]
+__all__ = [
+    "ACTIVITY_TYPES",
+    "BANT_KEYS",
+    "Due",
+    "PRIORITIES",
+    "RULE_IDS",
+    "RubricError",
+    "SlaRule",
+    "SlaRules",
+    "TaskTemplate",
+    "Text",
+    "add_months",
+    "apply_settings",
+    "default_rules_path",
+    "default_sla_rules",
+    "load_sla_rules",
+    "parse_sla_rules",
+]

@@ -10,7 +10,7 @@ import calendar as _cal
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
@@ -18,8 +18,17 @@ from scoring.yaml_data import YamlReader
 from sync.sla.business_calendar import BusinessCalendar
 from sync.sla.state import ACTIVITY_TYPES
 
-RULE_IDS = ("thank_you_minutes", "promise_small", "promise_deliverable", "stale_deal", "nurture_30d",
-            "post_contract", "ghosting", "lost_deal", "missing_bant")
+RULE_IDS = (
+    "thank_you_minutes",
+    "promise_small",
+    "promise_deliverable",
+    "stale_deal",
+    "nurture_30d",
+    "post_contract",
+    "ghosting",
+    "lost_deal",
+    "missing_bant",
+)
 PRIORITIES = ("HIGH", "MEDIUM", "LOW")
 ACTIVE_WHILE = ("open", "won", "lost", "not_lost", "any")
 DUE_KINDS = ("hours", "business_hours", "days", "business_days", "months", "day")
@@ -38,9 +47,13 @@ RULE_FIELDS: dict[str, frozenset[str]] = {
     "missing_bant": frozenset({"missing", "questions", "entered_at"}),
 }
 FIXED_TASKS: dict[str, tuple[str, ...]] = {
-    "thank_you_minutes": ("send",), "promise_small": ("keep",), "promise_deliverable": ("deliver", "interim"),
-    "stale_deal": ("owner", "manager", "stuck"), "ghosting": ("check_in", "closing"),
-    "lost_deal": ("feedback", "renewal"), "missing_bant": ("ask",),
+    "thank_you_minutes": ("send",),
+    "promise_small": ("keep",),
+    "promise_deliverable": ("deliver", "interim"),
+    "stale_deal": ("owner", "manager", "stuck"),
+    "ghosting": ("check_in", "closing"),
+    "lost_deal": ("feedback", "renewal"),
+    "missing_bant": ("ask",),
 }
 
 
@@ -61,7 +74,7 @@ class Due:
         if self.kind == "business_days":
             return cal.add_business_days(anchor, int(n))
         if self.kind == "hours":
-            return cal.next_business_start(cal.localize(anchor).astimezone(timezone.utc) + timedelta(hours=n))
+            return cal.next_business_start(cal.localize(anchor).astimezone(UTC) + timedelta(hours=n))
         if self.kind == "days":
             return cal.close_of_business(start.date() + timedelta(days=int(n)))
         if self.kind == "months":
@@ -98,17 +111,20 @@ REQUIRED = object()
 
 def whole_number(lo: int = 0, nullable: bool = False) -> Parser:
     """A parser for counts and thresholds (bools are not numbers here, though Python thinks so)."""
+
     def parse(r: YamlReader, v: Any, path: str) -> Any:
         if v is None and nullable:
             return None
         if not isinstance(v, int) or isinstance(v, bool) or v < lo:
             raise r.fail(path, f"must be a whole number ≥ {lo}" + (" or null" if nullable else ""))
         return v
+
     return parse
 
 
 def string_list(allowed: tuple[str, ...] = ()) -> Parser:
     """A parser for a list of non-empty strings, optionally from a closed vocabulary."""
+
     def parse(r: YamlReader, v: Any, path: str) -> tuple[str, ...]:
         if not isinstance(v, list):
             raise r.fail(path, "must be a list")
@@ -118,15 +134,18 @@ def string_list(allowed: tuple[str, ...] = ()) -> Parser:
             if allowed and s not in allowed:
                 raise r.fail(f"{path}[{i}]", f"{s!r} is not one of {', '.join(allowed)}")
         return tuple(v)
+
     return parse
 
 
 def one_of(options: tuple[str, ...]) -> Parser:
     """A parser for one value of a closed vocabulary (priorities, assignees...)."""
+
     def parse(r: YamlReader, v: Any, path: str) -> str:
         if v not in options:
             raise r.fail(path, f"must be one of {', '.join(options)}")
         return v
+
     return parse
 
 
@@ -142,7 +161,9 @@ def parse_text(r: YamlReader, v: Any, path: str, fields: frozenset[str] = frozen
                 raise r.fail(f"{path}.{lang}", f"bad template: {exc}") from None
             for name in names:
                 if name not in fields:
-                    raise r.fail(f"{path}.{lang}", f"unknown placeholder {{{name}}}; allowed: {', '.join(sorted(fields))}")
+                    raise r.fail(
+                        f"{path}.{lang}", f"unknown placeholder {{{name}}}; allowed: {', '.join(sorted(fields))}"
+                    )
     return text
 
 
@@ -152,8 +173,11 @@ def _labelled(r: YamlReader, v: Any, path: str, extra: str) -> dict[str, dict[st
     out = {}
     for name, spec in v.items():
         d = r.mapping(spec, f"{path}.{name}", {"label", extra})
-        value = string_list()(r, d.get(extra), f"{path}.{name}.{extra}") if extra == "keywords" else \
-            parse_text(r, d.get(extra), f"{path}.{name}.{extra}")
+        value = (
+            string_list()(r, d.get(extra), f"{path}.{name}.{extra}")
+            if extra == "keywords"
+            else parse_text(r, d.get(extra), f"{path}.{name}.{extra}")
+        )
         if extra == "keywords" and not value:
             raise r.fail(f"{path}.{name}.keywords", "must not be empty")
         out[str(name)] = {"label": parse_text(r, d.get("label"), f"{path}.{name}.label"), extra: value}
@@ -179,24 +203,38 @@ def _days_in_stage(r: YamlReader, v: Any, path: str) -> dict[str, Any]:
     for k in by_order:
         if not isinstance(k, int) or isinstance(k, bool):
             raise r.fail(f"{path}.by_order.{k}", "stage order keys must be whole numbers")
-    return {"default": days(r, d.get("default"), f"{path}.default"),
-            "by_order": {int(k): days(r, n, f"{path}.by_order.{k}") for k, n in by_order.items()},
-            "by_stage": {str(k): days(r, n, f"{path}.by_stage.{k}") for k, n in by_stage.items()}}
+    return {
+        "default": days(r, d.get("default"), f"{path}.default"),
+        "by_order": {int(k): days(r, n, f"{path}.by_order.{k}") for k, n in by_order.items()},
+        "by_stage": {str(k): days(r, n, f"{path}.by_stage.{k}") for k, n in by_stage.items()},
+    }
 
 
 TRIGGERS: dict[str, tuple[str, dict[str, tuple[Parser, Any]]]] = {
     "thank_you_minutes": ("meeting_logged", {"activity_types": (string_list(ACTIVITY_TYPES), ("meeting",))}),
     "promise_small": ("rep_commitment", {}),
     "promise_deliverable": ("rep_commitment", {"deliverables": (_deliverables, REQUIRED)}),
-    "stale_deal": ("no_activity", {"min_stage_order": (whole_number(0), 3), "inactive_days": (whole_number(1), 14),
-                                   "days_in_stage": (_days_in_stage, {"default": None, "by_order": {}, "by_stage": {}})}),
+    "stale_deal": (
+        "no_activity",
+        {
+            "min_stage_order": (whole_number(0), 3),
+            "inactive_days": (whole_number(1), 14),
+            "days_in_stage": (_days_in_stage, {"default": None, "by_order": {}, "by_stage": {}}),
+        },
+    ),
     "nurture_30d": ("stage_entered", {"stages": (string_list(), REQUIRED)}),
     "post_contract": ("closed_won", {}),
     "ghosting": ("unanswered_followups", {"followups": (whole_number(1), 2), "days": (whole_number(1), 7)}),
     "lost_deal": ("closed_lost", {"renewal_lead_days": (whole_number(0), 180)}),
-    "missing_bant": ("stage_entered", {"stages": (string_list(), ()), "min_stage_order": (whole_number(0, nullable=True), None),
-                                       "if_no_scorecard": (one_of(("skip", "all_missing")), "skip"),
-                                       "items": (_bant_items, REQUIRED)}),
+    "missing_bant": (
+        "stage_entered",
+        {
+            "stages": (string_list(), ()),
+            "min_stage_order": (whole_number(0, nullable=True), None),
+            "if_no_scorecard": (one_of(("skip", "all_missing")), "skip"),
+            "items": (_bant_items, REQUIRED),
+        },
+    ),
 }
 
 
@@ -224,7 +262,9 @@ def parse_trigger(r: YamlReader, rule_id: str, v: Any, path: str) -> Mapping[str
     for name, (_, default) in params.items():
         if d.get(name) is None and default is REQUIRED:
             raise r.fail(f"{path}.{name}", "missing")
-        out[name] = trigger_param(r, rule_id, name, d[name], f"{path}.{name}") if d.get(name) is not None else _freeze(default)
+        out[name] = (
+            trigger_param(r, rule_id, name, d[name], f"{path}.{name}") if d.get(name) is not None else _freeze(default)
+        )
     return MappingProxyType(out)
 
 
@@ -235,6 +275,10 @@ def parse_due(r: YamlReader, v: Any, path: str) -> Due:
         raise r.fail(path, f"must have exactly one of {', '.join(DUE_KINDS)}")
     kind, amount = next(iter(d.items()))
     whole = kind in ("days", "business_days", "months", "day")
-    if isinstance(amount, bool) or not isinstance(amount, int if whole else (int, float)) or amount < (1 if kind == "day" else 0):
+    if (
+        isinstance(amount, bool)
+        or not isinstance(amount, int if whole else (int, float))
+        or amount < (1 if kind == "day" else 0)
+    ):
         raise r.fail(f"{path}.{kind}", "must be a whole number" if whole else "must be a number ≥ 0")
     return Due(kind=kind, amount=amount)

@@ -184,14 +184,22 @@ def _deal(raw: Any, path: str) -> SlaDeal:
     renewal = _instant_or_date(d.get("competitor_renewal_at"), f"{path}.competitor_renewal_at")
     deal_id = _str(d, "id", path) or ""
     return SlaDeal(
-        id=deal_id, name=_str(d, "name", path, required=False) or deal_id, stage=_str(d, "stage", path) or "",
-        stage_order=order, owner=_str(d, "owner", path, required=False), manager=_str(d, "manager", path, required=False),
-        amount=float(amount) if amount is not None else None, is_closed=_bool(d, "is_closed", path),
-        is_won=_bool(d, "is_won", path), created_at=_opt_instant(d, "created_at", path),
+        id=deal_id,
+        name=_str(d, "name", path, required=False) or deal_id,
+        stage=_str(d, "stage", path) or "",
+        stage_order=order,
+        owner=_str(d, "owner", path, required=False),
+        manager=_str(d, "manager", path, required=False),
+        amount=float(amount) if amount is not None else None,
+        is_closed=_bool(d, "is_closed", path),
+        is_won=_bool(d, "is_won", path),
+        created_at=_opt_instant(d, "created_at", path),
         stage_entered_at=_opt_instant(d, "stage_entered_at", path),
-        last_activity_at=_opt_instant(d, "last_activity_at", path), bant=parse_bant(d.get("bant"), f"{path}.bant"),
+        last_activity_at=_opt_instant(d, "last_activity_at", path),
+        bant=parse_bant(d.get("bant"), f"{path}.bant"),
         competitor=_str(d, "competitor", path, required=False),
-        competitor_renewal_at=renewal.date() if isinstance(renewal, datetime) else renewal)
+        competitor_renewal_at=renewal.date() if isinstance(renewal, datetime) else renewal,
+    )
 
 
 def _commitments(value: Any, path: str) -> tuple[Commitment, ...]:
@@ -202,10 +210,14 @@ def _commitments(value: Any, path: str) -> tuple[Commitment, ...]:
         c = _mapping(raw, f"{path}[{i}]")
         due = _instant_or_date(c.get("due"), f"{path}[{i}].due")
         day = due.date() if isinstance(due, datetime) else due
-        out.append(Commitment(owner=_str(c, "owner", f"{path}[{i}]", required=False) or "rep",
-                              text=_str(c, "text", f"{path}[{i}]") or "",
-                              due=day.isoformat() if day else None,
-                              evidence=_str(c, "evidence", f"{path}[{i}]", required=False) or ""))
+        out.append(
+            Commitment(
+                owner=_str(c, "owner", f"{path}[{i}]", required=False) or "rep",
+                text=_str(c, "text", f"{path}[{i}]") or "",
+                due=day.isoformat() if day else None,
+                evidence=_str(c, "evidence", f"{path}[{i}]", required=False) or "",
+            )
+        )
     return tuple(out)
 
 
@@ -229,8 +241,12 @@ def _event(raw: Any, path: str) -> SlaEvent:
     if data.get("competitor_renewal_at") is not None:
         renewal = _instant_or_date(data["competitor_renewal_at"], f"{path}.competitor_renewal_at")
         data["competitor_renewal_at"] = renewal.date() if isinstance(renewal, datetime) else renewal
-    return SlaEvent(kind=_str(d, "kind", path) or "", deal=_str(d, "deal", path) or "",
-                    at=parse_instant(d.get("at"), f"{path}.at"), data=MappingProxyType(data))
+    return SlaEvent(
+        kind=_str(d, "kind", path) or "",
+        deal=_str(d, "deal", path) or "",
+        at=parse_instant(d.get("at"), f"{path}.at"),
+        data=MappingProxyType(data),
+    )
 
 
 def _activity(raw: Any, path: str) -> Activity:
@@ -240,17 +256,26 @@ def _activity(raw: Any, path: str) -> Activity:
         raise SlaStateError(f"{path}.type: {kind!r} is not one of {', '.join(ACTIVITY_TYPES)}")
     direction = _str(d, "direction", path, required=False)
     if direction not in (None, "in", "out"):
-        raise SlaStateError(f"{path}.direction: must be \"in\" or \"out\"")
-    return Activity(deal=_str(d, "deal", path) or "", type=kind, at=parse_instant(d.get("at"), f"{path}.at"),
-                    subject=_str(d, "subject", path, required=False) or "", direction=direction)
+        raise SlaStateError(f'{path}.direction: must be "in" or "out"')
+    return Activity(
+        deal=_str(d, "deal", path) or "",
+        type=kind,
+        at=parse_instant(d.get("at"), f"{path}.at"),
+        subject=_str(d, "subject", path, required=False) or "",
+        direction=direction,
+    )
 
 
 def _open_task(raw: Any, path: str) -> OpenTask:
     d = _mapping(raw, path)
-    return OpenTask(key=_str(d, "key", path) or "", deal=_str(d, "deal", path) or "",
-                    rule=_str(d, "rule", path, required=False) or "", due=_instant_or_date(d.get("due"), f"{path}.due"),
-                    status=_str(d, "status", path, required=False) or "open",
-                    subject=_str(d, "subject", path, required=False))
+    return OpenTask(
+        key=_str(d, "key", path) or "",
+        deal=_str(d, "deal", path) or "",
+        rule=_str(d, "rule", path, required=False) or "",
+        due=_instant_or_date(d.get("due"), f"{path}.due"),
+        status=_str(d, "status", path, required=False) or "open",
+        subject=_str(d, "subject", path, required=False),
+    )
 
 
 def _list(d: Mapping[str, Any], key: str) -> list[Any]:
@@ -273,4 +298,5 @@ def state_from_json(d: Mapping[str, Any]) -> SlaState:
         events=tuple(_event(x, f"events[{i}]") for i, x in enumerate(_list(doc, "events"))),
         activities=tuple(_activity(x, f"activities[{i}]") for i, x in enumerate(_list(doc, "activities"))),
         open_tasks=tuple(_open_task(x, f"open_tasks[{i}]") for i, x in enumerate(_list(doc, "open_tasks"))),
-        tenant_settings=MappingProxyType(dict(_mapping(settings, "tenant_settings"))))
+        tenant_settings=MappingProxyType(dict(_mapping(settings, "tenant_settings"))),
+    )
