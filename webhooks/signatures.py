@@ -72,7 +72,7 @@ def sign_hubspot_v3(body: bytes, secret: str, method: str, uri: str, timestamp_m
 def hubspot_v3_headers(
     body: bytes, secret: str, uri: str, *, method: str = "POST", now: float | None = None
 ) -> dict[str, str]:
-    """Headers HubSpot would send with `body`; used by the sandbox and by tests."""
+    """Headers HubSpot would send with `body`, for tests (the sandbox signs with its own code)."""
     ts = int((time.time() if now is None else now) * 1000)
     return {
         "Content-Type": "application/json",

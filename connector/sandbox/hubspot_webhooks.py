@@ -22,14 +22,13 @@ from typing import Any
 
 import requests
 
-from webhooks.signatures import hubspot_v3_headers, sign_hubspot_v1
-
 from . import hubspot_schema as schema
 from .hubspot_config import HubSpotSandboxConfig
 from .hubspot_errors import validation_error
 from .hubspot_store import Change
 from .hubspot_values import iso_ms, now_ms
 from .outbox import Outbox
+from .signing import hubspot_v1_signature, hubspot_v3_headers
 
 LEGACY_TYPES = {"contact": "contacts", "deal": "deals"}
 ACTIONS = ("creation", "propertyChange", "deletion")
@@ -190,7 +189,7 @@ class WebhookDispatcher(Outbox):
         headers = hubspot_v3_headers(body, secret, url)
         headers.update(
             {
-                "X-HubSpot-Signature": sign_hubspot_v1(body, secret),
+                "X-HubSpot-Signature": hubspot_v1_signature(body, secret),
                 "X-HubSpot-Signature-Version": "v1",
                 "User-Agent": USER_AGENT,
                 "X-HubSpot-Timeout-Millis": str(int(self.config.webhook_timeout_s * 1000)),

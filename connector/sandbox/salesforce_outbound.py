@@ -20,8 +20,6 @@ from typing import Any
 
 import requests
 
-from webhooks.signatures import sign_dealcoach
-
 from .outbox import Outbox
 from .salesforce_config import SalesforceSandboxConfig
 from .salesforce_errors import SfError
@@ -29,6 +27,7 @@ from .salesforce_ids import KEY_PREFIXES, IdMint
 from .salesforce_soap import MAX_NOTIFICATIONS, SOAP_HEADERS, Notification, flow_event, is_ack, notifications_envelope
 from .salesforce_store import Change, SalesforceStore
 from .salesforce_values import format_datetime, format_soap_datetime, now, to_json, to_soap
+from .signing import flow_callout_signature
 
 OUTBOUND_TYPES = ("Opportunity", "Task", "ContentVersion")
 MAX_EVENT_LOG = 10_000
@@ -266,7 +265,7 @@ class OutboundDispatcher(Outbox):
         """POST once; (acknowledged, status, error)."""
         headers = dict(headers)
         if channel == "flow":
-            headers["X-DealCoach-Signature"] = sign_dealcoach(body, self.settings.flow_secret, int(time.time()))
+            headers["X-DealCoach-Signature"] = flow_callout_signature(body, self.settings.flow_secret, int(time.time()))
         try:
             resp = self._session.post(url, data=body, headers=headers, timeout=self.config.outbound_timeout_s)
         except requests.Timeout:

@@ -17,7 +17,6 @@ from urllib.parse import quote
 
 import requests
 
-from connector.http import parse_retry_after
 from scoring.speech.errors import SpeechRetryableError, classify_status
 
 log = logging.getLogger("dealcoach.scoring.speech")
@@ -70,9 +69,9 @@ class GcsJsonStore:
                 headers={"Content-Type": "audio/flac" if path.suffix == ".flac" else "audio/wav"},
             )
         if resp.status_code != 200:
-            raise classify_status(
-                resp.status_code, "storage upload", parse_retry_after(resp.headers.get("retry-after"))
-            )
+            # Cloud Storage documents no Retry-After: its guidance for 429/5xx is exponential backoff, which is
+            # what the job's retry schedule does.
+            raise classify_status(resp.status_code, "storage upload")
         log.info("speech.store.uploaded bytes=%d", path.stat().st_size)
         return f"gs://{self.bucket}/{name}"
 

@@ -110,3 +110,14 @@ def test_v1_and_v2_headers_accepted_and_checked() -> None:
 def test_no_secret_configured_is_refused() -> None:
     with pytest.raises(SignatureError, match="no_secret_configured"):
         verify_hubspot(_signed(), [""], now=NOW)
+
+
+def test_the_sandboxs_own_signing_meets_the_verifier_and_hubspots_vector() -> None:
+    """The sandbox signs from HubSpot's document on its own (connector/sandbox/signing.py); the verifier accepts it,
+    escaped URI characters included, and its v1 matches HubSpot's published vector."""
+    from connector.sandbox.signing import hubspot_v1_signature
+    from connector.sandbox.signing import hubspot_v3_headers as sandbox_v3_headers
+
+    assert hubspot_v1_signature(DOC_BODY, DOC_SECRET) == sign_hubspot_v1(DOC_BODY, DOC_SECRET)
+    headers = sandbox_v3_headers(DOC_BODY, SECRET, URL)
+    assert verify_hubspot(HubSpotRequest(method="POST", uri=URL, headers=headers, body=DOC_BODY), [SECRET]) == "v3"
