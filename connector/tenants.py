@@ -139,6 +139,7 @@ def crm_for(tenant: Tenant, *, downloads: DownloadPolicy | None = None, api_rese
             language=tenant.settings.language,
             session=session,
             budget=budget,
+            downloads=downloads,
         )
     raise TenantError(f"provider {tenant.provider!r} is not supported")
 

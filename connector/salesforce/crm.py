@@ -7,6 +7,7 @@ ContentVersion blob retrieval, ContentNote). Opportunity = deal; a call is a Tas
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import logging
 import tempfile
@@ -15,14 +16,15 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import requests
 from simple_salesforce import Salesforce, SFType
-from simple_salesforce.exceptions import SalesforceError
-from simple_salesforce.util import exception_handler
+from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
 
 from connector.base import FatalCrmError, PartialWriteError, RetryableCrmError
+from connector.download import BadStatus, DownloadPolicy, download
 from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, is_transport_error
 from connector.marker import find_marker, with_marker
 from connector.models import ActivityRef, ActivityType, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
@@ -84,8 +86,11 @@ class SalesforceCrm:
         language: str = "ja",
         session: requests.Session | None = None,
         budget: ApiBudget | None = None,
+        downloads: DownloadPolicy | None = None,
     ) -> None:
         self.auth, self.tenant, self.tz, self.language = auth, tenant, ZoneInfo(tz), language
+        # Files come from the org's own hosts over https to public addresses; the caller may widen it (tests).
+        self.downloads = downloads or DownloadPolicy.for_tenant("salesforce")
         self.session = session or requests.Session()
         self.budget = budget or ApiBudget()
         self.session.hooks["response"].append(lambda resp, *a, **k: self.budget.observe(resp.headers))
@@ -272,7 +277,11 @@ class SalesforceCrm:
         ]
 
     def stream_attachment(self, attachment_id: str, dest: Path, *, max_bytes: int) -> int:
-        """Stream a ContentVersion's VersionData to `dest` (never whole in memory); return the byte count.
+        """Stream a recording's VersionData to `dest` (never whole in memory, audio only); return the byte count."""
+        return self._fetch_file(attachment_id, dest, max_bytes=max_bytes, content_checked=True)
+
+    def _fetch_file(self, attachment_id: str, dest: Path, *, max_bytes: int, content_checked: bool) -> int:
+        """A ContentVersion's VersionData through the hardened downloader (the org's host, size cap, deadline).
 
         The blob is not a simple-salesforce call, but it goes through `_call` like every other request: budget,
         one session refresh on 401, classified errors. https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_sobject_blob_retrieve.htm
@@ -280,25 +289,30 @@ class SalesforceCrm:
 
         def fetch(sf: Salesforce) -> int:
             url = f"{sf.base_url}sobjects/ContentVersion/{to_18(attachment_id)}/VersionData"
-            with sf.session.get(url, headers=sf.headers, stream=True, timeout=TIMEOUT) as resp:
-                if resp.status_code != 200:
-                    # The same exceptions simple-salesforce raises, so `_call` refreshes an expired session here too.
-                    exception_handler(resp, name="ContentVersion")
-                total = 0
-                with dest.open("wb") as out:
-                    for chunk in resp.iter_content(256 * 1024):
-                        total += len(chunk)
-                        if total > max_bytes:
-                            raise FatalCrmError(f"file {attachment_id} exceeds {max_bytes} bytes")
-                        out.write(chunk)
-                return total
+            host = urlsplit(url).hostname or ""
+            verify = self.session.verify
+            policy = dataclasses.replace(
+                self.downloads,
+                allowed_hosts=(*self.downloads.allowed_hosts, host),
+                max_bytes=max_bytes,
+                ca_file=verify if isinstance(verify, str) else self.downloads.ca_file,
+            )
+            if not content_checked:
+                policy = dataclasses.replace(policy, sniff=None, accept=())
+            try:
+                return download(url, dest, policy=policy, headers={"Authorization": f"Bearer {sf.session_id}"}).size
+            except BadStatus as exc:
+                if exc.status == 401:
+                    # What simple-salesforce raises, so `_call` renews an expired session here too.
+                    raise SalesforceExpiredSession(url, 401, "ContentVersion", str(exc).encode()) from exc
+                raise
 
         return self._call(fetch)
 
     def download_attachment(self, attachment_id: str, *, max_bytes: int) -> bytes:
         with tempfile.TemporaryDirectory(prefix="dealcoach-") as tmp:
             path = Path(tmp) / "file"
-            self.stream_attachment(attachment_id, path, max_bytes=max_bytes)
+            self._fetch_file(attachment_id, path, max_bytes=max_bytes, content_checked=False)
             return path.read_bytes()
 
     def _tasks_on(self, deal_id: str, extra: str = "") -> list[dict[str, Any]]:

@@ -92,7 +92,7 @@ def _salesforce(config: SalesforceSandboxConfig) -> Iterator[Env]:
 
     def connector(session_id: str = "sandbox-session-id") -> SalesforceCrm:
         return SalesforceCrm(auth=SalesforceAuth(instance_url=server.url, session_id=session_id), tenant="salesforce:test",
-                             session=trusted_session(org.cert))
+                             session=trusted_session(org.cert), downloads=SANDBOX_FILES)
 
     crm = connector()
     sf = org.client()

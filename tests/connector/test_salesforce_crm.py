@@ -18,6 +18,7 @@ from connector.base import (
     PartialWriteError,
     RetryableCrmError,
 )
+from connector.download import DownloadPolicy
 from connector.models import NoteSpec, TaskSpec
 from connector.salesforce.auth import SalesforceAuth
 from connector.salesforce.crm import SalesforceCrm
@@ -31,6 +32,9 @@ from connector.sandbox.salesforce_config import DEPARTED_PAIR_REP_ID, DEPARTED_R
 from sync.writeback import Writeback, deal_lock
 
 DUE = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)  # 18:30 in Tokyo
+
+# The sandbox org serves its files on loopback: a policy only a test (or the demo) builds.
+SANDBOX_FILES = DownloadPolicy.for_local_sandbox("127.0.0.1")
 
 
 @pytest.fixture
@@ -50,7 +54,7 @@ def org_without_key_field() -> Iterator[SandboxOrg]:
 def connector(org: SandboxOrg, **auth: str) -> SalesforceCrm:
     base = {"instance_url": org.url, "session_id": "sandbox-session-id"}
     return SalesforceCrm(auth=SalesforceAuth(**{**base, **auth}), tenant="salesforce:00D5g000004XyZaEAK",
-                         session=trusted_session(org.cert))
+                         session=trusted_session(org.cert), downloads=SANDBOX_FILES)
 
 
 def opportunity(org: SandboxOrg) -> str:
@@ -235,7 +239,7 @@ def test_task_for_a_departed_rep_goes_to_the_manager_or_the_integration_user(
         org: SandboxOrg, owner: str, language: str, expected_owner: str, line: str) -> None:
     """The sandbox's API user is the manager 佐藤 花子, so the integration-user fallback is owned by her too."""
     crm = SalesforceCrm(auth=SalesforceAuth(instance_url=org.url, session_id="sandbox-session-id"), tenant="t",
-                        language=language, session=trusted_session(org.cert))
+                        language=language, session=trusted_session(org.cert), downloads=SANDBOX_FILES)
     deal = opportunity(org)
     spec = TaskSpec(key="t/departed", deal_id=deal, subject="御礼", body="本文", due=DUE, owner_id=owner)
     (task_id,) = crm.create_tasks([spec])
