@@ -149,9 +149,10 @@ def _audio_transcript(path: Path, lang: str | None) -> Any:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from scoring.llm.config import llm_from_env
     from scoring.render import html_to_text, render_note_html
     from scoring.rubric import load_rubric_or_reference, load_stage_map
-    from scoring.scorer import LlmNotConfigured, llm_from_env, score_call
+    from scoring.scorer import LlmNotConfigured, score_call
     from scoring.speech.audio import RECORDING_EXTENSIONS, AudioError
     from scoring.speech.errors import SpeechError
     from scoring.transcript import TranscriptError, parse_transcript

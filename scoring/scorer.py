@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Literal
+from typing import Literal, Protocol
 
-from scoring.llm.scorer import LlmScorer, ScoreCache
 from scoring.offline import score_transcript
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
@@ -14,7 +13,21 @@ from scoring.transcript import Transcript
 
 Mode = Literal["offline", "llm", "auto"]
 MODES: tuple[str, ...] = ("offline", "llm", "auto")
-DEFAULT_MODEL = "gpt-4o-mini"
+
+
+class CallScorer(Protocol):
+    """A model-backed scorer (the LLM adapter in scoring/llm/): improves the offline card, or returns it as is."""
+
+    def score(
+        self,
+        transcript: Transcript,
+        *,
+        rubric: Rubric,
+        rep: str | None = None,
+        stage_phase: str | None = None,
+        offline: Scorecard,
+        redact_pii: bool = True,
+    ) -> Scorecard: ...
 
 
 class LlmNotConfigured(RuntimeError):
@@ -28,7 +41,7 @@ def score_call(
     mode: Mode = "auto",
     rep: str | None = None,
     stage_phase: str | None = None,
-    llm: LlmScorer | None = None,
+    llm: CallScorer | None = None,
     redact_pii: bool = True,
     call_date: date | None = None,
 ) -> Scorecard:
@@ -53,21 +66,3 @@ def mode_from_env(env: Mapping[str, str], default: Mode = "offline") -> Mode:
     if value not in MODES:
         raise ValueError(f"DEALCOACH_SCORER={value!r} is not one of {', '.join(MODES)}")
     return value  # type: ignore[return-value]
-
-
-def llm_from_env(env: Mapping[str, str], *, cache: ScoreCache | None = None) -> LlmScorer | None:
-    """An LlmScorer from OPENAI_API_KEY / OPENAI_BASE_URL / DEALCOACH_LLM_MODEL, or None when neither key nor URL is set.
-
-    A base URL alone is enough for OpenAI-compatible servers that need no key.
-    """
-    import openai
-
-    api_key = (env.get("OPENAI_API_KEY") or "").strip()
-    base_url = (env.get("OPENAI_BASE_URL") or "").strip()
-    if not api_key and not base_url:
-        return None
-    client = openai.OpenAI(
-        api_key=api_key or "unused", base_url=base_url or "https://api.openai.com/v1", timeout=60, max_retries=2
-    )
-    model = (env.get("DEALCOACH_LLM_MODEL") or "").strip() or DEFAULT_MODEL
-    return LlmScorer(client, model=model, cache=cache)

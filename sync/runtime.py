@@ -22,8 +22,9 @@ import redis
 from connector.base import Crm
 from connector.download import DownloadPolicy
 from connector.tenants import Tenant, TenantRegistry, credentials_fingerprint, crm_for
+from scoring.llm.config import llm_from_env
 from scoring.llm.scorer import LlmScorer, RedisScoreCache
-from scoring.scorer import Mode, llm_from_env, mode_from_env
+from scoring.scorer import Mode, mode_from_env
 from scoring.speech.audio import FORMATS, sniff_format
 from scoring.speech.recognize import audio_store_from_env, speech_client_from_env
 from scoring.speech.storage import AudioStore

@@ -50,3 +50,11 @@ def test_only_the_runtime_and_the_app_factory_read_the_environment() -> None:
     readers = sorted(name for name, path in modules()
                      if not name.startswith("connector.sandbox") and "os.environ" in path.read_text(encoding="utf-8"))
     assert readers == ["sync.runtime", "webhooks.app"]
+
+
+def test_scoring_top_level_is_pure() -> None:
+    """scoring/*.py: transcript in, scorecard out; network, Redis and subprocesses live in scoring/llm and speech."""
+    io = ("redis", "requests", "openai", "google", "urllib3", "socket", "subprocess", "httpx")
+    wrong = [f"{path.name} → {name}" for path in sorted((ROOT / "scoring").glob("*.py")) for name in imports(path)
+             if name.split(".")[0] in io or name.startswith(("scoring.llm", "scoring.speech"))]
+    assert not wrong

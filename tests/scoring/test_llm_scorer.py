@@ -7,10 +7,11 @@ import json
 import openai
 import pytest
 
+from scoring.llm.config import llm_from_env
 from scoring.llm.scorer import LlmScorer
 from scoring.offline import score_transcript
 from scoring.rubric import Rubric
-from scoring.scorer import LlmNotConfigured, llm_from_env, mode_from_env, score_call
+from scoring.scorer import LlmNotConfigured, mode_from_env, score_call
 from scoring.transcript import Segment, Transcript
 from tests.fakes.openai_server import FakeOpenAI, FakeReply, empty_answer
 
