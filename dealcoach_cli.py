@@ -1,4 +1,4 @@
-"""`dealcoach` console script: thin commands over library functions (ARCHITECTURE §3)."""
+"""`dealcoach` console script: thin commands over library functions (docs/architecture.md §4)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The one hardened downloader for call recordings referenced by a CRM (HubSpot recording URLs, dialer links).
 
-A recording URL is untrusted input (ARCHITECTURE §7): the host must be on the tenant's allow-list, every
+A recording URL is untrusted input (docs/architecture.md §7): the host must be on the tenant's allow-list, every
 address it resolves to must be public (never loopback, private, link-local, multicast, reserved or a cloud
 metadata endpoint), and the connection goes to the address that was checked, with SNI and Host kept, so a
 second DNS answer cannot swap in an internal address (no TOCTOU / DNS rebinding). Redirects (at most 3) are

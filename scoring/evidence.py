@@ -2,7 +2,7 @@
 
 An LLM copies quotes imperfectly (a half-width digit for a full-width one, a dropped space), so matching is
 done on an NFKC- and whitespace-normalised form; what is returned is always the original substring, so a
-scorecard quote stays a verbatim substring of the transcript (ARCHITECTURE §5).
+scorecard quote stays a verbatim substring of the transcript (docs/architecture.md §6).
 """
 
 from __future__ import annotations

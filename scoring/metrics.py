@@ -133,7 +133,7 @@ def compute_metrics(
     rep_questions: tuple[int, int] | None = None,
     call_turns: list[Turn] | None = None,
 ) -> dict[str, float | int]:
-    """The §5 `metrics` block, measured from timestamps or estimated from characters (then `patience_s` is 0.0: gaps are unobservable).
+    """The scorecard `metrics` block (docs/architecture.md §6), measured from timestamps or estimated from characters (then `patience_s` is 0.0: gaps are unobservable).
 
     `rep_questions` (questions, open questions) and `call_turns` when the caller already has them.
     """

@@ -1,4 +1,4 @@
-"""The Scorecard model and its JSON form (ARCHITECTURE §5, a contract): one shape for the offline and LLM scorers, the CLI and the CRM writers."""
+"""The Scorecard model and its JSON form (docs/architecture.md §6, a contract): one shape for the offline and LLM scorers, the CLI and the CRM writers."""
 
 from __future__ import annotations
 
@@ -224,7 +224,7 @@ CORE_KEYS = frozenset(
 
 @dataclass(frozen=True)
 class Scorecard:
-    """Everything DealCoach concluded about one call, serialised exactly as ARCHITECTURE §5."""
+    """Everything DealCoach concluded about one call, serialised exactly as docs/architecture.md §6."""
 
     rubric: str
     rubric_version: str
@@ -263,7 +263,7 @@ class Scorecard:
         return [c for p in self.phases for c in p.criteria if c.score is not None]
 
     def to_dict(self) -> dict[str, Any]:
-        """The §5 JSON object (plus the compatible `rep_speaker`, `metrics_basis` and `extra` extensions)."""
+        """The scorecard JSON object (docs/architecture.md §6) (plus the compatible `rep_speaker`, `metrics_basis` and `extra` extensions)."""
         core = {
             "rubric": self.rubric,
             "rubric_version": self.rubric_version,

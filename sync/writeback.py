@@ -1,6 +1,6 @@
 """Idempotent CRM writes: each note or task has a deterministic key, so re-runs update in place.
 
-Order of truth (ARCHITECTURE §7): the Redis map (key → CRM id, content hash) first; on a miss, the
+Order of truth (docs/architecture.md §7): the Redis map (key → CRM id, content hash) first; on a miss, the
 markers on the deal's own records in the CRM (rebuilds the map after a Redis loss); only then create.
 Writes for one deal are serialized by a short Redis lock so two jobs never race to create one task.
 """

@@ -1,4 +1,4 @@
-"""The LLM scorer's contract with the model: strict JSON schema (§5), checks that bound and verify each answer, the chunk merge.
+"""The LLM scorer's contract with the model: strict JSON schema (docs/architecture.md §6), checks that bound and verify each answer, the chunk merge.
 
 Also the scorecard extension keys the LLM path adds (`flags`, `usage`, ...).
 
@@ -107,7 +107,7 @@ def response_format(rubric: Rubric) -> dict[str, Any]:
     }
 
 
-# Top-level keys the LLM path adds to the §5 JSON (additive extensions, like `rep_speaker`).
+# Top-level keys the LLM path adds to the scorecard JSON (additive extensions, like `rep_speaker`).
 EXTRA_KEYS = ("flags", "usage", "fallback_reason", "llm", "redaction")
 
 

@@ -1,4 +1,4 @@
-"""LLM scorer: the §5 scorecard from one strict-JSON Chat Completions call per transcript, with every answer checked before it is believed.
+"""LLM scorer: the scorecard (docs/architecture.md §6) from one strict-JSON Chat Completions call per transcript, with every answer checked before it is believed.
 
 The model sees redacted text and the offline scorer's facts; its answer is bounded (scores clamped, unknown
 ids dropped), every quote must be found verbatim in the original transcript (else the criterion is nulled and

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-# The formats the issue and ARCHITECTURE §5b accept; the value is the file extension we give the sniffed kind.
+# The formats the issue and docs/architecture.md §6 accept; the value is the file extension we give the sniffed kind.
 FORMATS = ("wav", "flac", "mp3", "m4a", "ogg", "webm")
 # Attachment extensions worth downloading as a possible recording; the bytes decide what it really is.
 RECORDING_EXTENSIONS = (*FORMATS, "mp4", "wave", "oga", "opus", "mpga", "aac", "weba")

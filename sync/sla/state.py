@@ -222,7 +222,7 @@ def _commitments(value: Any, path: str) -> tuple[Commitment, ...]:
 
 
 def _event(raw: Any, path: str) -> SlaEvent:
-    """An event with its kind-specific fields normalized; a `scorecard` (§5 JSON) fills commitments, bant and draft."""
+    """An event with its kind-specific fields normalized; a `scorecard` (its JSON) fills commitments, bant and draft."""
     d = _mapping(raw, path)
     data: dict[str, Any] = {k: v for k, v in d.items() if k not in ("kind", "deal", "at", "scorecard")}
     card = _mapping(d["scorecard"], f"{path}.scorecard") if d.get("scorecard") is not None else {}
