@@ -78,12 +78,14 @@ def _hubspot(config: HubSpotSandboxConfig) -> Iterator[Env]:
     def control(method: str, path: str, body: Any = None) -> Any:
         return requests.request(method, f"{server.url}/_sandbox/{path}", json=body, timeout=10).json()
 
+    import shutil
     import tempfile
 
     server_dir = tempfile.mkdtemp()
     yield Env("hubspot", crm, make_deal, log_call, control,
               lambda: HubSpotCrm(access_token="wrong", api_base=server.url))
     server.stop()
+    shutil.rmtree(server_dir, ignore_errors=True)
 
 
 def _salesforce(config: SalesforceSandboxConfig) -> Iterator[Env]:
