@@ -348,6 +348,9 @@ ACTION_IDS = (
     "prepare_roi_estimate",
     "lost_deal_follow_up",
 )
+# Next actions that are obligations of the deal, not of one call: a later call updates the open task, or closes it
+# once the call has done what it asked; only the minutes mail and the rep's promises belong to one call.
+DEAL_OBLIGATIONS = frozenset(ACTION_IDS) - {"send_minutes_email"}
 MAX_PROMISE_ACTIONS = 10
 # Words that say which offline follow-up a differently named action is (a lax OpenAI-compatible server ignores enums).
 _ACTION_HINTS = (

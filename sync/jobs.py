@@ -29,6 +29,7 @@ from connector.models import (
     TaskSpec,
 )
 from connector.tenants import Tenant
+from scoring.followup import DEAL_OBLIGATIONS
 from scoring.render import render_next_action_task, render_note_html, render_stage_task
 from scoring.rubric import Rubric, load_rubric_or_reference
 from scoring.scorecard import Scorecard
@@ -281,32 +282,43 @@ def _write_call_results(
             scorecard, lang=settings.language, rubric=rubric, deal_name=deal.name, call_title=call.title
         ),
     )
-    tasks = []
-    if settings.next_action_tasks:
-        for action in scorecard.to_dict()["next_actions"]:
-            if settings.sla_enabled and _sla_owned(action["id"]):
-                continue
-            subject, body = render_next_action_task(action, lang=settings.language)
-            tasks.append(
-                TaskSpec(
-                    key=f"{base_key}/next-{action['id']}",
-                    deal_id=deal.id,
-                    call_id=call.id,
-                    owner_id=owner,
-                    subject=subject,
-                    body=body,
-                    due=business_due(ctx.tenant_ctx.calendar, call_at, float(action.get("due_in_hours") or 24)),
-                    priority="HIGH" if float(action.get("due_in_hours") or 24) <= 24 else "MEDIUM",
-                )
+    call_tasks: list[TaskSpec] = []
+    deal_tasks: list[TaskSpec] = []
+    actions = scorecard.to_dict()["next_actions"] if settings.next_action_tasks else []
+    for action in actions:
+        if settings.sla_enabled and _sla_owned(action["id"]):
+            continue
+        subject, body = render_next_action_task(action, lang=settings.language)
+        obligation = action["id"] in DEAL_OBLIGATIONS
+        (deal_tasks if obligation else call_tasks).append(
+            TaskSpec(
+                key=_obligation_key(tenant.id, deal.id, action["id"])
+                if obligation
+                else f"{base_key}/next-{action['id']}",
+                deal_id=deal.id,
+                call_id=call.id,
+                owner_id=owner,
+                subject=subject,
+                body=body,
+                due=business_due(ctx.tenant_ctx.calendar, call_at, float(action.get("due_in_hours") or 24)),
+                priority="HIGH" if float(action.get("due_in_hours") or 24) <= 24 else "MEDIUM",
             )
+        )
     state = DealState(ctx.conn, tenant.id, deal.id)
+    closed = 0
     with deal_lock(ctx.conn, tenant.id, deal.id) as fence:
         wb = Writeback(ctx.conn, ctx.crm, tenant.id, deal.id, fence=fence)
         note_result = wb.upsert_note(note)
         if transcript is not None:
             wb.upsert_note(_transcript_note(ctx, deal, call, transcript))
-        task_results = wb.upsert_tasks(tasks)
+        # Only the deal's newest call speaks for the deal's obligations; a call scored late leaves them alone.
         newest = state.save_scorecard_if_newer(scorecard.to_dict(), call_at, call.id)
+        task_results = wb.upsert_tasks(call_tasks + (deal_tasks if newest else []))
+        if newest and settings.next_action_tasks:
+            asked = {spec.key for spec in deal_tasks}
+            done = [_obligation_key(tenant.id, deal.id, a) for a in sorted(DEAL_OBLIGATIONS)]
+            # Only obligations DealCoach wrote (its Redis map knows them) can be open: no CRM read otherwise.
+            closed = wb.close_tasks([key for key in wb.written(done) if key not in asked])
         wanted = deal_fields(scorecard, call_at)
         fields: list[str] = []
         if newest and not state.fields_unchanged(wanted):
@@ -318,9 +330,15 @@ def _write_call_results(
     return {
         "note": note_result.action,
         "tasks": {r.key.rsplit("/", 1)[-1]: r.action for r in task_results},
+        "obligations_closed": closed,
         "deal_fields": fields,
         "overall": scorecard.overall,
     }
+
+
+def _obligation_key(tenant: str, deal_id: str, action_id: str) -> str:
+    """One key per obligation of the deal (confirm the budget, book the next meeting…), whichever call raised it."""
+    return f"{tenant}/deal-{deal_id}/obligation-{action_id}"
 
 
 def business_due(calendar: BusinessCalendar, start: datetime, hours: float) -> datetime:

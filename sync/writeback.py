@@ -108,6 +108,11 @@ class Writeback:
                     known[key] = (rec["id"], rec.get("h"))
         return known
 
+    def written(self, keys: Sequence[str]) -> list[str]:
+        """The keys DealCoach has written a record for (from the Redis map), in the given order."""
+        known = self._known(keys)
+        return [k for k in keys if k in known]
+
     def _from_crm(self, kind: str, key: str) -> MarkedRecord | None:
         if kind not in self._crm_markers:
             self._crm_markers[kind] = {m.key: m for m in self.crm.list_marked(deal_id=self.deal_id, kind=kind)}

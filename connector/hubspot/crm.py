@@ -35,7 +35,7 @@ from connector.base import FatalCrmError, RetryableCrmError
 from connector.download import DownloadPolicy, download, download_bytes
 from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, classify_status, is_transport_error
 from connector.hubspot.batch import partial_write, read_batch, unconfirmed
-from connector.hubspot.format import EPOCH, iso_ms, parse_time
+from connector.hubspot.format import EPOCH, iso_ms, parse_time, run_started_at
 from connector.hubspot.paging import search_all_ids
 from connector.marker import find_marker, with_marker
 from connector.models import ActivityRef, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
@@ -134,7 +134,14 @@ class HubSpotCrm:
     # -- reads ----------------------------------------------------------------------------------
 
     def get_deal(self, deal_id: str) -> Deal:
-        obj = self._call(self._objects.basic_api.get_by_id_with_http_info, "deals", deal_id, properties=DEAL_PROPERTIES)
+        """The deal, with when it entered its current stage from `dealstage`'s history, in the same request."""
+        obj = self._call(
+            self._objects.basic_api.get_by_id_with_http_info,
+            "deals",
+            deal_id,
+            properties=DEAL_PROPERTIES,
+            properties_with_history=["dealstage"],
+        )
         p = obj.properties or {}
         stage, pipeline = p.get("dealstage") or "", p.get("pipeline") or "default"
         meta = self._stage_meta(pipeline).get(stage, {})
@@ -153,6 +160,7 @@ class HubSpotCrm:
             stage_label=meta.get("label"),
             last_activity_at=parse_time(p.get("notes_last_updated")),
             created_at=parse_time(p.get("createdate")),
+            stage_entered_at=run_started_at((obj.properties_with_history or {}).get("dealstage"), stage),
         )
 
     def _stage_meta(self, pipeline_id: str) -> dict[str, dict[str, str]]:

@@ -14,7 +14,7 @@ from . import hubspot_schema as schema
 from .hubspot_errors import ApiError, object_not_found, standard_error, validation_error
 from .hubspot_search import search
 from .hubspot_state import api_origin, base_url, current, int_arg, json_body, list_arg
-from .hubspot_store import CrmObject
+from .hubspot_store import CrmObject, Version
 from .hubspot_values import iso_ms, now_ms
 
 BATCH_LIMIT = 100
@@ -37,8 +37,10 @@ def render(
     associations: list[str] | None = None,
     *,
     all_properties: bool = False,
+    with_history: list[str] | None = None,
 ) -> dict[str, Any]:
-    """One object as `SimplePublicObjectWithAssociations`; requested-but-unset properties come back null."""
+    """One object as `SimplePublicObjectWithAssociations`; requested-but-unset properties come back null, and
+    `propertiesWithHistory` for the properties asked for with history (unknown names ignored)."""
     names = sorted(obj.properties) if all_properties else property_names(obj.object_type, requested or [])
     out: dict[str, Any] = {
         "id": obj.id,
@@ -49,9 +51,28 @@ def render(
     }
     if obj.archived and obj.archived_ms:
         out["archivedAt"] = iso_ms(obj.archived_ms)
+    if with_history:
+        known = current().store.properties[obj.object_type]
+        out["propertiesWithHistory"] = {
+            n: [_version(v) for v in reversed(obj.history.get(n, []))]
+            for n in dict.fromkeys(with_history)
+            if n in known
+        }
     block = _v3_associations(obj, associations or [])
     if block:
         out["associations"] = block
+    return out
+
+
+def _version(v: Version) -> dict[str, Any]:
+    """One `ValueWithTimestamp` (hubspot/crm/objects/models/value_with_timestamp.py); a UI user's change also
+    names the user in `updatedByUserId`."""
+    out: dict[str, Any] = {"value": v.value, "timestamp": iso_ms(v.timestamp_ms), "sourceType": v.source_type}
+    if v.source_id:
+        out["sourceId"] = v.source_id
+    user = v.source_id.removeprefix("userId:")
+    if v.source_id.startswith("userId:") and user.isdigit():
+        out["updatedByUserId"] = int(user)
     return out
 
 
@@ -132,7 +153,7 @@ def get_by_id(object_type: str, object_id: str) -> dict[str, Any]:
     obj = _lookup(otype, object_id, request.args.get("idProperty"), archived=archived)
     if obj is None:
         raise object_not_found(object_id)
-    return render(obj, list_arg("properties"), list_arg("associations"))
+    return render(obj, list_arg("properties"), list_arg("associations"), with_history=list_arg("propertiesWithHistory"))
 
 
 @bp.patch("/crm/v3/objects/<object_type>/<object_id>")
@@ -166,7 +187,10 @@ def get_page(object_type: str) -> dict[str, Any]:
     archived = request.args.get("archived", "false").lower() == "true"
     objs = [o for o in store.all(otype, archived=archived) if not after.isdigit() or int(o.id) >= int(after)]
     page, rest = objs[:limit], objs[limit:]
-    out: dict[str, Any] = {"results": [render(o, list_arg("properties"), list_arg("associations")) for o in page]}
+    history = list_arg("propertiesWithHistory")
+    out: dict[str, Any] = {
+        "results": [render(o, list_arg("properties"), list_arg("associations"), with_history=history) for o in page]
+    }
     if rest:
         nxt = rest[0].id
         out["paging"] = {"next": {"after": nxt, "link": f"{base_url()}/crm/v3/objects/{otype}?after={nxt}"}}
@@ -218,13 +242,14 @@ def batch_read(object_type: str) -> tuple[dict[str, Any], int]:
     body = json_body()
     inputs = _batch_inputs(body)
     requested = body.get("properties") or []
+    history = body.get("propertiesWithHistory") or []
     results, missing = [], []
     for item in inputs:
         obj = _lookup(otype, str(item.get("id", "")), body.get("idProperty"))
         if obj is None:
             missing.append(str(item.get("id", "")))
         else:
-            results.append(render(obj, requested))
+            results.append(render(obj, requested, with_history=history))
     singular = schema.OBJECT_TYPES[otype].singular.upper()
     errors = (
         [

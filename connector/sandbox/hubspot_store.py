@@ -16,9 +16,21 @@ from .hubspot_errors import ApiError, object_not_found, property_errors, unknown
 from .hubspot_values import PortalContext, ValueProblem, as_number, as_text, iso_ms, normalize_value, now_ms, parse_ms
 
 
+@dataclass(frozen=True)
+class Version:
+    """One value a property held, for `propertiesWithHistory`: when it was set and by what (`sourceType`,
+    `sourceId`: the app id for an app's API write, `userId:<id>` for a user in the UI)."""
+
+    value: str
+    timestamp_ms: int
+    source_type: str
+    source_id: str = ""
+
+
 @dataclass
 class CrmObject:
-    """One record; property values are strings, as HubSpot returns them."""
+    """One record; property values are strings, as HubSpot returns them; `history` holds every property's versions,
+    oldest first."""
 
     object_type: str
     id: str
@@ -27,6 +39,7 @@ class CrmObject:
     updated_ms: int
     archived: bool = False
     archived_ms: int | None = None
+    history: dict[str, list[Version]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -243,6 +256,7 @@ class HubSpotStore:
         if otype == "tasks":
             props.setdefault("hs_task_status", "NOT_STARTED")
         obj.properties = self._derive(otype, obj, props)
+        self._record(obj, {}, set(written), origin, obj.created_ms)
         self.objects[otype][oid] = obj
         self.log_write(origin, "create", otype, oid, properties=written)
         changes = [Change("creation", otype, oid, obj.created_ms, origin)]
@@ -275,6 +289,7 @@ class HubSpotStore:
         merged = {**before, **props}
         obj.updated_ms = max(now_ms(), obj.updated_ms)
         obj.properties = {k: v for k, v in self._derive(obj.object_type, obj, merged).items() if v != ""}
+        self._record(obj, before, set(props), origin, obj.updated_ms)
         changed = [
             k
             for k in set(before) | set(obj.properties)
@@ -286,6 +301,17 @@ class HubSpotStore:
                 for k in sorted(changed)
             ]
         )
+
+    @staticmethod
+    def _record(obj: CrmObject, before: dict[str, str], written: set[str], origin: Origin, at_ms: int) -> None:
+        """A version for every value the write changed (on creation: every value set), stamped `at_ms`: the writer's
+        source for the properties it sent, CALCULATED for what HubSpot derived; a cleared value is an empty version."""
+        for name in sorted(set(before) | set(obj.properties)):
+            value = obj.properties.get(name, "")
+            if value == before.get(name, ""):
+                continue
+            source = (origin.change_source, origin.source_id) if name in written else ("CALCULATED", "")
+            obj.history.setdefault(name, []).append(Version(value, at_ms, *source))
 
     def _derive(self, otype: str, obj: CrmObject, props: dict[str, str]) -> dict[str, str]:
         """Calculated properties HubSpot maintains itself (ids, timestamps, deal closed flags, task completion)."""

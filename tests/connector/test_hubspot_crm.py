@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from connector import clock
 from connector.base import CrmAuthError, FatalCrmError, RetryableCrmError
 from connector.download import DownloadPolicy
 from connector.hubspot.crm import HubSpotCrm
@@ -54,6 +55,68 @@ def test_get_deal_maps_stage_owner_and_closed_flags(sandbox: ServerThread) -> No
     lost = c.get_deal(make_deal(c, "closedlost"))
     assert (won.is_closed, won.is_won, lost.is_closed, lost.is_won) == (True, True, True, False)
     assert int(deal.id) > 2**31
+
+
+def _stage_history(server: ServerThread, deal_id: str) -> list[datetime]:
+    """The sandbox's own record of when `dealstage` took each value, newest first (HubSpot's wire format)."""
+    import requests
+
+    got = requests.get(f"{server.url}/crm/v3/objects/deals/{deal_id}", params={"propertiesWithHistory": "dealstage"},
+                       headers={"Authorization": "Bearer sandbox-token"}, timeout=10).json()
+    return [datetime.fromisoformat(v["timestamp"].replace("Z", "+00:00")) for v in got["propertiesWithHistory"]["dealstage"]]
+
+
+def test_stage_entered_at_is_the_start_of_the_current_run_of_the_stage(
+    sandbox: ServerThread, world_clock: clock.AnchoredClock
+) -> None:
+    c = crm(sandbox)
+    deal_id = make_deal(c, "appointmentscheduled")
+    world_clock.advance(timedelta(days=3))
+    c.update_deal(deal_id, {"dealstage": "qualifiedtobuy"})
+    world_clock.advance(timedelta(days=4))
+    c.update_deal(deal_id, {"dealstage": "appointmentscheduled"})  # back: a new run of the stage starts here
+    world_clock.advance(timedelta(days=2))
+    c.update_deal(deal_id, {"dealstage": "appointmentscheduled", "amount": 600000})  # same stage: the run goes on
+    import requests
+
+    reads = "GET /crm/v3/objects/deals/{objectId}"
+    before = requests.get(f"{sandbox.url}/_sandbox/calls", timeout=10).json()["byEndpoint"].get(reads, 0)
+    deal = c.get_deal(deal_id)
+    after = requests.get(f"{sandbox.url}/_sandbox/calls", timeout=10).json()["byEndpoint"][reads]
+    assert after == before + 1  # the history comes with the deal: still one request
+    back_in_a, in_b, first_in_a = _stage_history(sandbox, deal_id)
+    assert deal.stage == "appointmentscheduled"
+    assert deal.stage_entered_at == back_in_a != first_in_a
+    assert deal.created_at == first_in_a < in_b < back_in_a
+    assert abs(back_in_a - (clock.now() - timedelta(days=2))) < timedelta(seconds=5)
+
+
+def test_stage_entered_at_of_a_deal_never_moved_is_its_creation(sandbox: ServerThread) -> None:
+    import requests
+
+    created = clock.now() - timedelta(days=30)
+    seeded = requests.post(f"{sandbox.url}/_sandbox/seed", timeout=10, json={"deals": [{
+        "createdAt": int(created.timestamp() * 1000),
+        "properties": {"dealname": "据え置き", "dealstage": "presentationscheduled", "hubspot_owner_id": "75000001"}}]})
+    deal = crm(sandbox).get_deal(seeded.json()["deals"][0])
+    assert deal.stage_entered_at == deal.created_at == _stage_history(sandbox, deal.id)[0]
+    assert abs(deal.stage_entered_at - created) < timedelta(milliseconds=1)
+    c = crm(sandbox)
+    fresh = c.get_deal(make_deal(c))
+    assert fresh.stage_entered_at == fresh.created_at is not None
+
+
+def test_run_start_is_the_oldest_of_the_leading_versions_holding_the_stage() -> None:
+    from types import SimpleNamespace as V
+
+    from connector.hubspot.format import run_started_at
+
+    day = [datetime(2026, 11, d, tzinfo=timezone.utc) for d in range(1, 6)]
+    versions = [V(value="a", timestamp=day[4]), V(value="a", timestamp=day[3]), V(value="b", timestamp=day[2]),
+                V(value="a", timestamp=day[1]), V(value="a", timestamp=day[0])]
+    assert run_started_at(versions, "a") == day[3]
+    assert run_started_at(list(reversed(versions)), "a") == day[3]  # order is not trusted blindly
+    assert run_started_at(versions, "b") is None and run_started_at([], "a") is None and run_started_at(None, "") is None
 
 
 def test_notes_and_tasks_carry_keys_and_are_found_again(sandbox: ServerThread) -> None:

@@ -147,3 +147,30 @@ def test_partial_batch_write_is_not_written_again_on_retry(hub: EmbeddedStack, r
     assert sorted(r.action for r in results) == ["created", "unchanged"]
     created = hub.control("GET", "writes", params={"objectType": "tasks", "action": "create"})["total"]
     assert created == 2, "each task was created exactly once"
+
+
+def test_one_open_task_per_deal_obligation_whatever_the_number_of_calls(hub: EmbeddedStack) -> None:
+    """Obligations of the deal (confirm the budget, book the next meeting…) are keyed by the deal: a second call
+    that still lacks them updates the open task, a newer call that settles them closes it, and an older call scored
+    late changes nothing."""
+    deal = hub.create_deal(name="義務テスト", stage="appointmentscheduled", owner_id=REP)
+    first_at = TEST_NOW - timedelta(days=3)
+
+    def obligations() -> list[dict[str, str]]:
+        return [t for t in hub.tasks_on(deal) if "/obligation-" in t["hs_task_body"]]
+
+    hub.log_call(deal_id=deal, transcript=WEAK, title="1回目", at=first_at, owner_id=REP)
+    hub.drain()
+    first = obligations()
+    assert any("予算を確認する" in t["hs_task_subject"] for t in first)
+    hub.log_call(deal_id=deal, transcript=WEAK, title="2回目", at=first_at + timedelta(days=1), owner_id=REP)
+    hub.drain()
+    subjects = [t["hs_task_subject"] for t in obligations() if t["hs_task_status"] != "COMPLETED"]
+    assert len(subjects) == len(set(subjects)) == len(first), "one open task per obligation"
+    hub.log_call(deal_id=deal, transcript=GOOD, title="3回目", at=first_at + timedelta(days=2), owner_id=REP)
+    hub.drain()
+    assert all(t["hs_task_status"] == "COMPLETED" for t in obligations()), "the newest call settled them"
+    hub.log_call(deal_id=deal, transcript=WEAK, title="古い通話", at=first_at - timedelta(days=1), owner_id=REP)
+    hub.drain()
+    assert all(t["hs_task_status"] == "COMPLETED" for t in obligations()), "a late older call reopens nothing"
+    assert len(obligations()) == len(first)
