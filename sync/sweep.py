@@ -17,7 +17,7 @@ from rq.exceptions import DuplicateJobError
 from connector import clock
 from connector.base import CrmError
 from sync import runtime
-from sync.jobs import sla_context
+from sync.job_context import sla_context
 from sync.queue import SYNC
 from sync.sla.apply import run_sla
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +62,7 @@ def test_call_becomes_scorecard_note_tasks_and_deal_fields(stack: EmbeddedStack)
     assert props["dealcoach_score"] not in (None, "")
     assert 0 <= float(props["dealcoach_score"]) <= 100
     assert props["dealcoach_bant"].startswith("B")
-    assert props["dealcoach_last_scored_at"].startswith(CALL_AT.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S"))
+    assert props["dealcoach_last_scored_at"].startswith(CALL_AT.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"))
 
 
 def test_three_deliveries_and_a_rerun_write_nothing_twice(stack: EmbeddedStack, redis_conn: redis.Redis) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -97,7 +97,7 @@ def test_recording_url_on_the_call_is_fetched_through_the_allow_list(stack: Embe
     url = stack.hubspot.files.files_api.get_signed_url(str(up.id)).url
     deal = stack.create_deal(name="録音URL", stage="qualifiedtobuy", owner_id=REP)
     stack.hubspot.crm.objects.calls.basic_api.create(SimplePublicObjectInputForCreate(
-        properties={"hs_timestamp": CALL_AT.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        properties={"hs_timestamp": CALL_AT.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
                     "hs_call_title": "ダイヤラー録音", "hs_call_recording_url": url, "hubspot_owner_id": REP},
         associations=[PublicAssociationsForObject(to=PublicObjectId(id=deal), types=[
             AssociationSpec(association_category="HUBSPOT_DEFINED", association_type_id=206)])]))

@@ -17,7 +17,7 @@ from connector.base import Crm, PartialWriteError, RetryableCrmError
 from connector.models import TaskSpec
 from connector.tenants import Tenant, TenantRegistry, crm_for
 from sync.demo.hubspot_stack import EmbeddedStack, embedded_stack
-from sync.jobs import sla_context
+from sync.job_context import sla_context
 from sync.sla.apply import run_sla
 from sync.writeback import LockLostError, Writeback, deal_lock
 from tests.conftest import FIXTURES, TEST_NOW, TEST_SECRET_KEY

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import redis
 from rq import Queue
@@ -14,7 +14,7 @@ from sync.queue import EVENTS, SCORING, enqueue_events, job_id_for
 
 
 def _events(n: int) -> list[Event]:
-    at = datetime(2026, 11, 20, 5, 0, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 20, 5, 0, tzinfo=UTC)
     return [Event(kind="call.logged" if i % 2 else "deal.stage_changed", tenant="hubspot:62515", event_id=f"s-{i}-1",
                   object_id=str(17000000000 + i), occurred_at=at) for i in range(n)]
 

@@ -1,0 +1,111 @@
+"""What every job runs inside: its context (runtime, Redis, tenant, CRM, `now`, tenant context) and the wrapper that
+loads it, skips DealCoach's own changes, and applies the one retry decision (`sync.retry`)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import redis
+from rq import get_current_job
+
+from connector import clock
+from connector.base import Crm, FatalCrmError, PartialWriteError, RetryableCrmError
+from connector.models import Deal, Event
+from connector.tenants import Tenant
+from scoring.speech.errors import SpeechError
+from sync import runtime
+from sync.retry import reschedule, wait_asked
+from sync.runtime import Runtime
+from sync.sla.apply import SlaContext, run_sla
+from sync.tenant_context import TenantContext
+
+log = logging.getLogger("dealcoach.sync.jobs")
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a job needs besides its event: the runtime, Redis, the tenant, its CRM, and the job's `now`."""
+
+    runtime: Runtime
+    conn: redis.Redis
+    tenant: Tenant
+    crm: Crm
+    now: datetime
+    tenant_ctx: TenantContext
+
+
+def load_context(event: Event) -> JobContext | None:
+    job = get_current_job()
+    if job is None:
+        raise RuntimeError("DealCoach jobs run inside an RQ worker")
+    rt, conn = runtime.current(), job.connection
+    tenant = rt.tenants(conn).get(event.tenant)
+    if tenant is None:
+        log.warning("sync.tenant.gone tenant=%s event=%s", event.tenant, event.event_id)
+        return None
+    return JobContext(
+        runtime=rt, conn=conn, tenant=tenant, crm=rt.crm(tenant), now=clock.now(), tenant_ctx=TenantContext.of(tenant)
+    )
+
+
+def _own_change(event: Event, ctx: JobContext) -> bool:
+    """An event DealCoach caused itself (its task completed, its deal fields written): reacting would be wasted work
+    or a loop. HubSpot's are dropped at the webhook; Salesforce names the user who made the change."""
+    own, by = ctx.crm.own_user_id(), event.data.get("changed_by")
+    return bool(own and by and own == by)
+
+
+def tenant_job(fn: Callable[[Event, JobContext], dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """An RQ job on one event: its tenant's context loaded (a tenant removed since is a clean skip, and so is a change
+    DealCoach made itself); a wait the vendor asked for re-queues the job for then without spending a retry
+    (`sync.retry`); a fatal error fails it at once; any other error goes back to RQ's retry schedule."""
+
+    @functools.wraps(fn)
+    def run(event_dict: dict[str, Any]) -> dict[str, Any]:
+        event = Event.from_dict(event_dict)
+        ctx = load_context(event)
+        if ctx is None:
+            return {"status": "skipped", "reason": "unknown_tenant"}
+        if _own_change(event, ctx):
+            log.info("sync.event.own_change tenant=%s event=%s kind=%s", event.tenant, event.event_id, event.kind)
+            return {"status": "skipped", "reason": "own_change"}
+        try:
+            return fn(event, ctx)
+        except (RetryableCrmError, SpeechError) as exc:
+            wait, job = wait_asked(exc), get_current_job()
+            if wait is not None and job is not None and reschedule(job, wait, reason=exc.slug):
+                return {"status": "rescheduled", "after_s": wait, "reason": exc.slug}
+            _fail_fast_if_fatal(fn.__name__, exc)
+            raise
+        except (FatalCrmError, PartialWriteError) as exc:
+            _fail_fast_if_fatal(fn.__name__, exc)
+            raise
+
+    return run
+
+
+def _fail_fast_if_fatal(name: str, exc: Exception) -> None:
+    """A fatal error (a 4xx other than 429/409, unusable input) fails the job at once: retrying cannot fix it."""
+    if isinstance(exc, FatalCrmError) or not getattr(exc, "retryable", True):
+        job = get_current_job()
+        if job is not None:
+            job.retries_left = 0
+        log.error(
+            "sync.job.fatal job=%s slug=%s status=%s", name, getattr(exc, "slug", "error"), getattr(exc, "status", None)
+        )
+
+
+def sla_context(conn: redis.Redis, tenant: Tenant, crm: Crm) -> SlaContext:
+    return SlaContext(conn=conn, crm=crm, tenant_ctx=TenantContext.of(tenant))
+
+
+def apply_sla(ctx: JobContext, deal: Deal) -> dict[str, int] | None:
+    """Apply the SLA rules to one deal at the job's `now` (read once from the clock seam), when the tenant has them on."""
+    if not ctx.tenant.settings.sla_enabled:
+        return None
+    return run_sla(SlaContext(conn=ctx.conn, crm=ctx.crm, tenant_ctx=ctx.tenant_ctx), deal, now=ctx.now)["applied"]
