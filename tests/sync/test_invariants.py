@@ -174,3 +174,33 @@ def test_one_open_task_per_deal_obligation_whatever_the_number_of_calls(hub: Emb
     hub.drain()
     assert all(t["hs_task_status"] == "COMPLETED" for t in obligations()), "a late older call reopens nothing"
     assert len(obligations()) == len(first)
+
+
+def test_a_stage_entry_keeps_its_task_when_the_first_job_fails_and_a_second_event_reports_it(
+        hub: EmbeddedStack, redis_conn: redis.Redis) -> None:
+    """Recording an entry and writing its task succeed or fail together: the creation event's job records the entry
+    and then fails in the SLA step; a second event for the same entry arrives; one task, whatever runs when."""
+    from rq import Queue
+
+    from connector.models import Event
+    from sync.queue import EVENTS, enqueue_events
+
+    hub.control("POST", "webhooks", json={"target_url": None})  # this test delivers the events itself
+    deal = hub.create_deal(name="再試行テスト", stage="qualifiedtobuy", owner_id=REP)
+    created = Event(kind="deal.created", tenant=hub.tenant, event_id="created-1", object_id=deal,
+                    occurred_at=TEST_NOW - timedelta(minutes=5))
+    hub.control("POST", "faults", json={"status": 500, "rate": 1.0, "path_prefix": "/crm/v4/objects/deals"})
+    enqueue_events(redis_conn, [created])
+    hub.run_worker()
+    events = Queue(EVENTS, connection=redis_conn)
+    (retrying,) = events.scheduled_job_registry.get_job_ids()
+    hub.control("DELETE", "faults")
+    changed = Event(kind="deal.stage_changed", tenant=hub.tenant, event_id="changed-1", object_id=deal,
+                    occurred_at=TEST_NOW - timedelta(minutes=5), data={"property_value": "qualifiedtobuy"})
+    enqueue_events(redis_conn, [changed])
+    hub.run_worker()
+    events.scheduled_job_registry.remove(retrying)
+    events.enqueue_job(events.fetch_job(retrying))
+    hub.run_worker()
+    stage_tasks = [t for t in hub.tasks_on(deal) if "/stage-" in t["hs_task_body"]]
+    assert len(stage_tasks) == 1, [t["hs_task_subject"] for t in stage_tasks]
