@@ -72,6 +72,12 @@ def _note_content(spec: NoteSpec) -> str:
     return base64.b64encode(to_note_html(with_marker(spec.body_html, spec.key, html=True)).encode()).decode()
 
 
+def _note_parents(spec: NoteSpec) -> list[str]:
+    """What a scorecard note is linked to: its Opportunity and, when the call is a Task, that Task (18-char ids)."""
+    call = [to_18(spec.call_id)] if spec.call_id and key_prefix(spec.call_id) == TASK else []
+    return [to_18(spec.deal_id), *call]
+
+
 class SalesforceCrm:
     """One org, reached with a session (direct, OAuth refresh token or JWT bearer, see `SalesforceAuth`)."""
 
@@ -492,27 +498,53 @@ class SalesforceCrm:
             lambda sf: sobject(sf, "ContentNote").create({"Title": title, "Content": content}), write=True
         )
         note_id = note["id"]
-        parents = [spec.deal_id] + ([spec.call_id] if spec.call_id and key_prefix(spec.call_id) == TASK else [])
+        self._link_note(note_id, spec, _note_parents(spec))
+        return note_id
+
+    def _link_note(self, note_id: str, spec: NoteSpec, parents: Sequence[str]) -> None:
+        """Link the note to `parents` in one composite request; a link another run made meanwhile is no failure."""
         links = [
             {
                 "attributes": {"type": "ContentDocumentLink"},
                 "ContentDocumentId": note_id,
-                "LinkedEntityId": to_18(p),
+                "LinkedEntityId": p,
                 "ShareType": "V",
                 "Visibility": "AllUsers",
             }
             for p in parents
         ]
-        self._collection("POST", links, keys=[f"{spec.key}#link-{p}" for p in parents])
-        return note_id
+        try:
+            self._collection("POST", links, keys=[f"{spec.key}#link-{p}" for p in parents])
+        except PartialWriteError as exc:
+            if not all(reason.startswith("DUPLICATE_VALUE") for reason in exc.failed.values()):
+                raise
+
+    def _restore_note_links(self, note_id: str, spec: NoteSpec) -> None:
+        """Re-create the links a note lacks: the ContentNote and its links are two requests, so a run that died
+        between them (or a link refused) leaves a note that later runs find by its key and only update."""
+        rows = self._query(
+            f"SELECT LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = '{to_18(note_id)}'"
+        )
+        have = {to_18(r["LinkedEntityId"]) for r in rows}
+        missing = [p for p in _note_parents(spec) if p not in have]
+        if missing:
+            log.warning(
+                "connector.salesforce.note_links_restored tenant=%s note=%s links=%d",
+                self.tenant,
+                note_id,
+                len(missing),
+            )
+            self._link_note(note_id, spec, missing)
 
     def close_tasks(self, task_ids: Sequence[str]) -> None:
         records = [{"attributes": {"type": "Task"}, "id": to_18(t), "Status": "Completed"} for t in task_ids]
         self._collection("PATCH", records, keys=list(task_ids))
 
     def update_note(self, note_id: str, spec: NoteSpec) -> None:
+        """New content, and every link the note should have (a note found by its key may have lost one)."""
         content = _note_content(spec)
         self._call(lambda sf: sobject(sf, "ContentNote").update(to_18(note_id), {"Content": content}), write=True)
+        self._restore_note_links(note_id, spec)
 
     def update_deal(self, deal_id: str, fields: Mapping[str, Any]) -> list[str]:
         """Write the DealCoach fields that exist and that this user may edit; return the names written."""

@@ -292,3 +292,28 @@ def test_stage_entry_time_comes_from_opportunity_history(org: SandboxOrg) -> Non
                     {"StageName": "Needs Analysis", "CreatedDate": "2026-10-10T00:00:00Z"}]}]})
     deal = crm.get_deal(seeded["opportunities"][0])
     assert deal.stage_entered_at == datetime(2026, 10, 10, tzinfo=timezone.utc)
+
+
+def test_rerun_restores_the_link_a_crashed_run_left_out(org: SandboxOrg, redis_conn: Any) -> None:
+    """The note and its links are two requests: a run that died between them left a note without its call link."""
+    crm = connector(org)
+    deal = opportunity(org)
+    call = org.client().Task.create({"Subject": "通話", "WhatId": deal, "Status": "Completed"})["id"]
+    spec = NoteSpec(key=f"n/deal-{deal}/call-{call}", deal_id=deal, call_id=call, title="スコア", body_html="<p>72</p>")
+    with deal_lock(redis_conn, "t", deal) as fence:
+        first = Writeback(redis_conn, crm, "t", deal, fence=fence).upsert_note(spec)
+    sf = org.client()
+
+    def linked_to(entity: str) -> list[dict[str, Any]]:
+        soql = f"SELECT Id, ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = '{entity}'"
+        return [r for r in sf.query(soql)["records"] if r["ContentDocumentId"] == first.id]
+
+    (call_link,) = linked_to(call)
+    sf.ContentDocumentLink.delete(call_link["Id"])
+    assert linked_to(call) == []
+    redis_conn.flushdb()  # the crashed run never recorded the note: the re-run finds it by its marker
+    with deal_lock(redis_conn, "t", deal) as fence:
+        again = Writeback(redis_conn, crm, "t", deal, fence=fence).upsert_note(spec)
+    assert (again.id, again.action) == (first.id, "updated")
+    assert len(linked_to(call)) == 1 and len(linked_to(deal)) == 1
+    assert len(org.dump("ContentNote")) == 1
