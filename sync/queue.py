@@ -7,6 +7,7 @@ is still kept.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,16 +33,33 @@ JOB_BY_KIND: dict[str, tuple[str, str]] = {
 
 # Job hashes (and so the duplicate guard) outlive the CRMs' redelivery windows (HubSpot 24 h, Salesforce 24 h).
 DEDUP_TTL_S = 3 * 24 * 3600
+# An event older than this may be a replay the duplicate guard has forgotten (a job hash lives from its first delivery
+# until DEDUP_TTL_S after it finished, so at least DEDUP_TTL_S after the event occurred); an hour less covers clock
+# skew between the CRM and us. Webhooks acknowledge such events without queueing them.
+MAX_EVENT_AGE_S = DEDUP_TTL_S - 3600
 FAILURE_TTL_S = 14 * 24 * 3600
 RETRY = Retry(max=5, interval=[10, 60, 300, 900, 3600])
 JOB_TIMEOUT_S = {EVENTS: 120, SCORING: 1800, SYNC: 300}
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+# What `_encoded_event_id` appends; a safe id that happens to end like this is encoded too, so the two forms never meet.
+_DIGEST_SUFFIX = re.compile(r"_h[0-9a-f]{16}\Z")
+
+
+def _encoded_event_id(event_id: str) -> str:
+    """The event id in RQ's alphabet, injectively: a safe id is kept as it is (so ids queued before stay the same and
+    redeliveries across an upgrade still dedupe); any other id gets its unsafe runs replaced and a digest of the raw id
+    appended (`collide:42` and `collide/42` stay two jobs), its readable part cut to 64 characters."""
+    if _SAFE_ID.fullmatch(event_id) and not _DIGEST_SUFFIX.search(event_id):
+        return event_id
+    digest = hashlib.sha256(event_id.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{_UNSAFE.sub('_', event_id)[:64]}_h{digest}"
 
 
 def job_id_for(event: Event) -> str:
     """`hubspot-62515-evt-<event>`: RQ ids allow letters, digits, `_` and `-` only."""
-    return _UNSAFE.sub("_", f"{event.tenant.replace(':', '-')}-evt-{event.event_id}")
+    return _UNSAFE.sub("_", f"{event.tenant.replace(':', '-')}-evt-") + _encoded_event_id(event.event_id)
 
 
 @dataclass(frozen=True)

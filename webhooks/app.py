@@ -55,8 +55,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.after_request
     def _count(response: Any) -> Any:
-        if request.path.startswith("/webhooks/"):
-            metrics.count_webhook(app.extensions, request.path.removeprefix("/webhooks/"), response.status_code)
+        if request.path.startswith(metrics.PREFIX):
+            rule = request.url_rule.rule if request.url_rule is not None else None
+            metrics.count_webhook(app.extensions, rule, response.status_code)
         return response
 
     @app.errorhandler(WebhookRejected)

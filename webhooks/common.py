@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -9,6 +10,8 @@ from urllib.parse import quote
 
 from flask import Request, current_app, jsonify
 from redis.exceptions import RedisError
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wsgi import get_input_stream
 
 from connector.models import Event
 from sync.queue import EnqueueResult, enqueue_events
@@ -22,6 +25,50 @@ class WebhookRejected(Exception):
     def __init__(self, status: int, slug: str, message: str) -> None:
         super().__init__(message)
         self.status, self.slug, self.message = status, slug, message
+
+
+class MalformedBody(ValueError):
+    """The body is not what the endpoint accepts; answered with 400 and the message."""
+
+
+def read_body(req: Request) -> bytes:
+    """The raw body, at most `MAX_CONTENT_LENGTH` bytes (413 beyond, chunked or not); 400 if it cannot be read.
+
+    Werkzeug's own limit silently truncates a chunked body at the cap, so we read one byte more than the cap and
+    refuse when it arrives. A malformed chunked body raises whatever the server's reader raises (werkzeug an OSError,
+    gunicorn its own `ParseException` family, not an OSError), hence the broad except: every such failure is the
+    client's bytes, never ours.
+    """
+    cap = current_app.config.get("MAX_CONTENT_LENGTH")
+    try:
+        stream = get_input_stream(req.environ, max_content_length=None if cap is None else cap + 1)
+        body = stream.read()
+    except RequestEntityTooLarge as exc:
+        raise WebhookRejected(413, "too_large", "request body too large") from exc
+    except Exception as exc:
+        raise WebhookRejected(400, "unreadable_body", "request body could not be read") from exc
+    if cap is not None and len(body) > cap:
+        raise WebhookRejected(413, "too_large", "request body too large")
+    return body
+
+
+def load_json(body: bytes) -> Any:
+    """`json.loads` that turns every way a body can fail to be sane JSON into `MalformedBody`: bad UTF-8, bad syntax,
+    an integer literal over Python's 4,300-digit limit (ValueError) or nesting deep enough to recurse out."""
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise MalformedBody("body is not JSON") from exc
+
+
+def log_value(value: object, limit: int = 80) -> str:
+    """An attacker-chosen value made safe for one log line: quoted, non-ASCII and control characters escaped (no
+    forged lines or fields), cut to `limit` characters; a non-string shows only its type."""
+    if value is None:
+        return "null"
+    if not isinstance(value, str):
+        return f"<{type(value).__name__}>"
+    return json.dumps(value[:limit])
 
 
 def public_uri(req: Request) -> str:

@@ -7,20 +7,26 @@ Salesforce retries for 24 hours; every refusal is a SOAP Fault with a 4xx (5xx w
 
 from __future__ import annotations
 
-import json
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 from redis.exceptions import RedisError
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from connector import clock
 from connector.models import Event
 from connector.salesforce.ids import SalesforceIdError, to_18
 from connector.tenants import tenant_id
-from webhooks.common import WebhookRejected, accept_events, queue_events
+from webhooks.common import (
+    MalformedBody,
+    WebhookRejected,
+    accept_events,
+    load_json,
+    log_value,
+    queue_events,
+    read_body,
+)
 from webhooks.salesforce_soap import (
     ACK,
     Notification,
@@ -46,6 +52,10 @@ JSON_KIND: dict[str, tuple[str, str]] = {
 }
 
 
+# The `fields` of a Flow/Apex event that DealCoach reads; each must be a string when present.
+_JSON_FIELDS_READ = ("StageName", "LastModifiedById", "CreatedById", "LinkedEntityId", "WhatId")
+
+
 class SoapRejected(WebhookRejected):
     """A refusal answered as a SOAP Fault instead of JSON."""
 
@@ -59,12 +69,23 @@ def soap_error_response(exc: WebhookRejected) -> Response:
     return _soap(exc.status, soap_fault(code, exc.message))
 
 
+def _iso_utc(value: str) -> datetime:
+    """An ISO 8601 instant with its offset, in UTC; ValueError for anything else (no offset, out of range)."""
+    when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if when.tzinfo is None:
+        raise ValueError("no UTC offset")
+    try:
+        return when.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("out of range") from exc
+
+
 def _when(fields: dict[str, str]) -> datetime:
     for name in ("SystemModstamp", "LastModifiedDate", "CreatedDate"):
         value = fields.get(name)
         if value:
             try:
-                return datetime.fromisoformat(value.replace("Z", "+00:00"))
+                return _iso_utc(value)
             except ValueError:
                 continue
     return clock.now()
@@ -105,7 +126,7 @@ def notifications_to_events(org18: str, notifications: tuple[Notification, ...])
         found = _kind_of(n)
         if found is None or not found[2]:
             ignored += 1
-            log.info("webhooks.salesforce.notification_ignored sobject=%s", n.sobject_type)
+            log.info("webhooks.salesforce.notification_ignored sobject=%s", log_value(n.sobject_type))
             continue
         kind, object_type, object_id = found
         data = {
@@ -149,9 +170,9 @@ def allowed_orgs() -> frozenset[str]:
 def outbound() -> Response:
     """Guard ladder: size → safe XML → org allowed → queue → exact ACK."""
     try:
-        body = request.get_data(cache=True)
-    except RequestEntityTooLarge as exc:
-        raise SoapRejected(413, "too_large", "request body too large") from exc
+        body = read_body(request)
+    except WebhookRejected as exc:
+        raise SoapRejected(exc.status, exc.slug, exc.message) from exc
     try:
         message = parse_outbound(body)
         org18 = to_18(message.organization_id)
@@ -180,6 +201,19 @@ def outbound() -> Response:
     return _soap(200, ACK)
 
 
+def _occurred_at(i: int, raw: Any) -> datetime:
+    """`occurredAt` absent or null means "now" (a Flow may not send it); anything else must be an ISO 8601 string with
+    its offset: 0, false, "", [] or {} are a broken callout, not "now"."""
+    if raw is None:
+        return clock.now()
+    if not isinstance(raw, str):
+        raise ValueError(f"event {i} occurredAt is not an ISO 8601 string")
+    try:
+        return _iso_utc(raw)
+    except ValueError as exc:
+        raise ValueError(f"event {i} occurredAt is not an ISO 8601 instant with its UTC offset") from exc
+
+
 def _json_events(payload: Any) -> list[Event]:
     items = payload.get("events") if isinstance(payload, dict) and "events" in payload else [payload]
     org = payload.get("orgId") if isinstance(payload, dict) else None
@@ -189,7 +223,7 @@ def _json_events(payload: Any) -> list[Event]:
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             raise ValueError(f"event {i} is not an object")
-        kind = JSON_KIND.get(str(item.get("kind")))
+        kind = JSON_KIND.get(item["kind"]) if isinstance(item.get("kind"), str) else None
         org_id, event_id, object_id = item.get("orgId") or org, item.get("eventId"), item.get("objectId")
         if kind is None or not (
             isinstance(org_id, str)
@@ -200,14 +234,10 @@ def _json_events(payload: Any) -> list[Event]:
             and object_id
         ):
             raise ValueError(f"event {i} needs orgId, eventId, objectId and a known kind")
-        when = (
-            datetime.fromisoformat(str(item.get("occurredAt") or "").replace("Z", "+00:00"))
-            if item.get("occurredAt")
-            else clock.now()
-        )
-        if when.tzinfo is None:
-            raise ValueError(f"event {i} occurredAt has no UTC offset")
+        when = _occurred_at(i, item.get("occurredAt"))
         fields: dict[str, Any] = item["fields"] if isinstance(item.get("fields"), dict) else {}
+        if any(fields.get(k) is not None and not isinstance(fields[k], str) for k in _JSON_FIELDS_READ):
+            raise ValueError(f"event {i} has a non-string value in fields")
         data = {
             k: str(v)
             for k, v in {
@@ -234,7 +264,7 @@ def _json_events(payload: Any) -> list[Event]:
 @bp.post("/webhooks/salesforce/events")
 def flow_events() -> Any:
     """Flow HTTP Callout / Apex JSON, signed `X-DealCoach-Signature: t=<unix>,v1=<hex hmac of "t.body">`."""
-    body = request.get_data(cache=True)
+    body = read_body(request)
     try:
         verify_dealcoach(
             body, request.headers.get("X-DealCoach-Signature"), current_app.config["SALESFORCE_EVENTS_SECRETS"]
@@ -242,9 +272,7 @@ def flow_events() -> Any:
     except SignatureError as exc:
         raise WebhookRejected(401, f"invalid_signature.{exc.slug}", "signature verification failed") from exc
     try:
-        events = _json_events(json.loads(body))
-    except (UnicodeDecodeError, json.JSONDecodeError, ValueError, SalesforceIdError) as exc:
-        raise WebhookRejected(
-            400, "malformed", str(exc) if not isinstance(exc, json.JSONDecodeError) else "body is not JSON"
-        ) from exc
+        events = _json_events(load_json(body))
+    except (MalformedBody, ValueError) as exc:  # SalesforceIdError is a ValueError
+        raise WebhookRejected(400, "malformed", str(exc)) from exc
     return accept_events(events)

@@ -81,7 +81,8 @@ def parse_outbound(body: bytes) -> OutboundMessage:
         root = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise SoapFormatError(f"unsafe XML refused ({type(exc).__name__})") from exc
-    except (ParseError, ValueError) as exc:
+    except (ParseError, ValueError, LookupError) as exc:
+        # LookupError: the XML declaration names an encoding Python does not know (`encoding="nonexistent"`).
         raise SoapFormatError("body is not well-formed XML") from exc
     if root.tag != f"{{{SOAPENV}}}Envelope":
         raise SoapFormatError("not a SOAP 1.1 envelope")

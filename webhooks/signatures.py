@@ -10,11 +10,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 TOLERANCE_S = 300
+# A timestamp is ASCII digits of a sane length: `str.isdigit` also takes "²" or "١٢٣", and 400 digits overflow a float.
+_MS_TIMESTAMP = re.compile(r"[0-9]{1,16}")
+_S_TIMESTAMP = re.compile(r"[0-9]{1,13}")
 
 # HubSpot decodes exactly these escapes in the URI before hashing a v3 signature.
 _V3_URI_DECODE = {
@@ -39,6 +43,12 @@ class SignatureError(Exception):
     def __init__(self, slug: str) -> None:
         super().__init__(slug)
         self.slug = slug
+
+
+def _same(given: str, expected: str) -> bool:
+    """Constant-time compare that never raises: `hmac.compare_digest` refuses non-ASCII str (a header may carry any
+    latin-1 character), and our expected values are always ASCII, so a non-ASCII value simply does not match."""
+    return given.isascii() and hmac.compare_digest(given.encode(), expected.encode())
 
 
 def decode_hubspot_uri(uri: str) -> str:
@@ -102,7 +112,7 @@ def verify_hubspot(req: HubSpotRequest, secrets: Iterable[str], *, now: float | 
     h = {k.lower(): v for k, v in req.headers.items()}
     if "x-hubspot-signature-v3" in h:
         ts_raw = h.get("x-hubspot-request-timestamp", "")
-        if not ts_raw.isdigit():
+        if not _MS_TIMESTAMP.fullmatch(ts_raw):
             raise SignatureError("missing_or_bad_timestamp")
         age_s = (time.time() if now is None else now) - int(ts_raw) / 1000
         if age_s > TOLERANCE_S:
@@ -110,7 +120,7 @@ def verify_hubspot(req: HubSpotRequest, secrets: Iterable[str], *, now: float | 
         if age_s < -TOLERANCE_S:
             raise SignatureError("timestamp_in_future")
         given = h["x-hubspot-signature-v3"]
-        if any(hmac.compare_digest(given, sign_hubspot_v3(req.body, s, req.method, req.uri, ts_raw)) for s in secrets):
+        if any(_same(given, sign_hubspot_v3(req.body, s, req.method, req.uri, ts_raw)) for s in secrets):
             return "v3"
         raise SignatureError("invalid_signature")
     given = h.get("x-hubspot-signature") or ""
@@ -123,7 +133,7 @@ def verify_hubspot(req: HubSpotRequest, secrets: Iterable[str], *, now: float | 
         expected = [sign_hubspot_v2(req.body, s, req.method, req.uri) for s in secrets]
     else:
         raise SignatureError("unknown_signature_version")
-    if any(hmac.compare_digest(given.lower(), e) for e in expected):
+    if any(_same(given.lower(), e) for e in expected):
         return version
     raise SignatureError("invalid_signature")
 
@@ -144,7 +154,7 @@ def verify_dealcoach(body: bytes, header: str | None, secrets: Iterable[str], *,
     pairs = [p.strip().partition("=")[::2] for p in header.split(",")]
     ts = next((v for k, v in pairs if k == "t"), "")
     given = [v for k, v in pairs if k == "v1"]
-    if not ts.isdigit():
+    if not _S_TIMESTAMP.fullmatch(ts):
         raise SignatureError("missing_or_bad_timestamp")
     age_s = (time.time() if now is None else now) - int(ts)
     if age_s > TOLERANCE_S:
@@ -152,5 +162,5 @@ def verify_dealcoach(body: bytes, header: str | None, secrets: Iterable[str], *,
     if age_s < -TOLERANCE_S:
         raise SignatureError("timestamp_in_future")
     expected = [sign_dealcoach(body, s, int(ts)).split("v1=", 1)[1] for s in secrets]
-    if not any(hmac.compare_digest(g, e) for g in given for e in expected):
+    if not any(_same(g, e) for g in given for e in expected):
         raise SignatureError("invalid_signature")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ import pytest
 import redis
 from rq import Queue
 
+from connector import clock
 from connector.models import TenantSettings
 from connector.tenants import Tenant, TenantRegistry
 from sync.queue import EVENTS, SCORING
@@ -22,6 +25,9 @@ from webhooks.signatures import hubspot_v3_headers
 SECRET = "hubspot-app-secret"
 URL = "http://localhost/webhooks/hubspot"
 HUBSPOT_FIXTURES = sorted((FIXTURES / "hubspot").glob("*.json"))
+# The fixtures are real deliveries of November 2025; events older than the duplicate window are refused as possible
+# replays, so these tests run an hour after the newest fixture event.
+FIXTURES_NOW = datetime(2025, 11, 21, 8, 0, tzinfo=UTC)
 
 
 def fixture(name: str) -> bytes:
@@ -45,6 +51,12 @@ def post(client: Any, body: bytes, *, url: str = URL, headers: dict[str, str] | 
     return client.post(path, data=body, headers=signed, **kw)
 
 
+@pytest.fixture(autouse=True)
+def fixtures_clock(world_clock: clock.AnchoredClock) -> Iterator[clock.AnchoredClock]:
+    with clock.using(clock.AnchoredClock(FIXTURES_NOW)) as anchored:
+        yield anchored
+
+
 @pytest.fixture
 def client(redis_conn: redis.Redis) -> Any:
     register(redis_conn)
@@ -63,7 +75,7 @@ def test_every_declared_event_type_has_a_fixture() -> None:
 @pytest.mark.parametrize("path", HUBSPOT_FIXTURES, ids=lambda p: p.stem)
 def test_fixtures_parse_to_their_declared_kind(path: Path) -> None:
     raw = json.loads(path.read_bytes())[0]
-    batch = parse_hubspot(path.read_bytes())
+    batch = parse_hubspot(path.read_bytes(), now=clock.now())
     expected = None if is_own_change(raw) else EVENT_KIND_BY_TYPE.get(event_key(raw))
     if expected is None:
         assert batch.events == [] and batch.ignored == 1
@@ -213,6 +225,6 @@ def test_metrics_count_webhook_answers_and_queue_depths(client: Any) -> None:
     post(client, fixture("object.creation__call.json"))
     post(client, fixture("object.creation__call.json"), headers={})
     text = client.get("/metrics").get_data(as_text=True)
-    assert 'dealcoach_webhook_responses_total{endpoint="hubspot",status="200"} 1' in text
-    assert 'dealcoach_webhook_responses_total{endpoint="hubspot",status="401"} 1' in text
-    assert 'dealcoach_queue_jobs{queue="scoring"} 1' in text and "dealcoach_up 1" in text
+    assert 'dealcoach_webhook_responses_total{endpoint="hubspot",status="200"} 1.0' in text
+    assert 'dealcoach_webhook_responses_total{endpoint="hubspot",status="401"} 1.0' in text
+    assert 'dealcoach_queue_jobs{queue="scoring"} 1.0' in text and "dealcoach_up 1.0" in text
