@@ -76,9 +76,15 @@ METADATA_ADDRESSES = frozenset(
 
 Resolver = Callable[[str, int], Sequence[str]]
 # The CRMs' own file hosts, always allowed for their tenants; dialer and recording hosts come from tenant settings.
-# Patterns to check against real recording URLs before relying on them for anything but a default.
+# Patterns to check against real recording URLs before relying on them for anything but a default. Every wildcard is
+# a whole leading label run, never inside a domain name: `*.hubspotusercontent*.net` also matched
+# `x.hubspotusercontent.attacker.net`, so HubSpot's file domains (regional `-na1`…, legacy `00`…`40`) are listed.
+_HUBSPOT_FILE_DOMAINS = tuple(
+    f"*.hubspotusercontent{suffix}.net"
+    for suffix in ("-na1", "-na2", "-na3", "-eu1", "-ap1", "00", "10", "20", "30", "40")
+)
 CRM_RECORDING_HOSTS = {
-    "hubspot": ("*.hubspot.com", "*.hubapi.com", "*.hubspotusercontent.com", "*.hubspotusercontent*.net"),
+    "hubspot": ("*.hubspot.com", "*.hubapi.com", "*.hubspotusercontent.com", *_HUBSPOT_FILE_DOMAINS),
     "salesforce": ("*.salesforce.com", "*.force.com"),
 }
 
