@@ -39,14 +39,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from rq import Worker
-
     from sync.queue import ALL_QUEUES
+    from sync.worker import run_worker
 
     # The runtime is built here, before RQ forks a work-horse per job: each job inherits it.
-    worker = Worker(args.queues or list(ALL_QUEUES), connection=_redis())
-    worker.work(burst=args.burst, with_scheduler=True)
-    return 0
+    return run_worker(_redis(), args.queues or list(ALL_QUEUES), burst=args.burst)
 
 
 def cmd_cron(args: argparse.Namespace) -> int:
@@ -284,7 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8080)))
     serve.set_defaults(func=cmd_serve)
 
-    worker = sub.add_parser("worker", help="RQ worker with scheduler")
+    worker = sub.add_parser(
+        "worker", help="RQ worker with scheduler; takes over dead peers' schedulers and jobs, survives Redis restarts"
+    )
     worker.add_argument("--burst", action="store_true")
     worker.add_argument("--queues", nargs="*")
     worker.set_defaults(func=cmd_worker)
