@@ -22,7 +22,7 @@ def _events(n: int) -> list[Event]:
 def test_job_ids_are_rq_safe() -> None:
     event = Event(kind="call.logged", tenant="salesforce:00D5g000004XyZaEAK", event_id="04l5g0:abc/def",
                   object_id="1", occurred_at=clock.now())
-    assert job_id_for(event) == "salesforce-00D5g000004XyZaEAK-evt-04l5g0_abc_def"
+    assert job_id_for(event) == "salesforce-00D5g000004XyZaEAK-evt-04l5g0_abc_def_h0a683803904411b8"
 
 
 def test_batch_is_routed_to_its_queues(redis_conn: redis.Redis) -> None:
