@@ -202,7 +202,7 @@ def parse_hubspot(body: bytes, *, now: datetime) -> ParsedBatch:
 
 @bp.post("/webhooks/hubspot")
 def receive() -> Any:
-    """Guard ladder: size (Flask) → signature → parse → tenants → enqueue → 200."""
+    """Guard ladder: size and readable body → signature → parse → tenants → enqueue → 200."""
     body = read_body(request)
     secrets = current_app.config["HUBSPOT_CLIENT_SECRETS"]
     signed = HubSpotRequest(
