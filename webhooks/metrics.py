@@ -13,7 +13,7 @@ is an HTTP status code; the scrape reads only those fields.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from flask import Blueprint, Response, current_app
@@ -24,6 +24,7 @@ from redis.exceptions import RedisError
 from rq import Queue
 
 from sync.queue import ALL_QUEUES
+from sync.worker_health import worker_health
 
 bp = Blueprint("metrics", __name__)
 
@@ -49,11 +50,27 @@ def count_webhook(app_extensions: dict[str, Any], rule: str | None, status: int)
         return
 
 
+# Worker recovery, from `sync.worker_health` (alert: scheduler_alive 0 for 30 s; oldest overdue retry over 60 s).
+WORKER_GAUGES = (
+    ("dealcoach_scheduler_alive", "scheduler_alive", "1 when a scheduler holds the queue's lock."),
+    ("dealcoach_retry_oldest_overdue_seconds", "oldest_overdue_s", "Age of the oldest retry whose time has passed."),
+    ("dealcoach_retry_overdue_jobs", "overdue", "Retries whose time has passed and that no scheduler queued yet."),
+    ("dealcoach_jobs_started", "started", "Jobs a worker has started."),
+    ("dealcoach_jobs_started_orphaned", "started_orphaned", "Started jobs whose worker is gone."),
+)
+
+
 class _Snapshot(Collector):
     """The metrics as read from Redis once per scrape; `up` is False when Redis did not answer."""
 
-    def __init__(self, up: bool, responses: dict[tuple[str, str], int], depths: dict[str, tuple[int, int, int]]):
-        self.up, self.responses, self.depths = up, responses, depths
+    def __init__(
+        self,
+        up: bool,
+        responses: dict[tuple[str, str], int],
+        depths: dict[str, tuple[int, int, int]],
+        health: Mapping[str, Mapping[str, Any]] | None = None,
+    ):
+        self.up, self.responses, self.depths, self.health = up, responses, depths, health or {}
 
     def collect(self) -> Iterator[Metric]:
         yield GaugeMetricFamily("dealcoach_up", "1 when Redis answers.", value=1 if self.up else 0)
@@ -73,6 +90,11 @@ class _Snapshot(Collector):
             gauge = GaugeMetricFamily(metric, help_text, labels=["queue"])
             for name, values in self.depths.items():
                 gauge.add_metric([name], values[index])
+            yield gauge
+        for metric, key, help_text in WORKER_GAUGES:
+            gauge = GaugeMetricFamily(metric, help_text, labels=["queue"])
+            for name, figures in self.health.items():
+                gauge.add_metric([name], float(figures[key] or 0))
             yield gauge
 
 
@@ -97,7 +119,7 @@ def metrics() -> Response:
         responses = _known_responses(conn.hgetall(COUNTERS), endpoints)
         queues = [Queue(name, connection=conn) for name in ALL_QUEUES]
         depths = {q.name: (len(q), q.failed_job_registry.count, q.scheduled_job_registry.count) for q in queues}
-        snapshot = _Snapshot(True, responses, depths)
+        snapshot = _Snapshot(True, responses, depths, worker_health(conn))
     except RedisError:
         snapshot = _Snapshot(False, {}, {})
     registry = CollectorRegistry(auto_describe=False)

@@ -228,3 +228,6 @@ def test_metrics_count_webhook_answers_and_queue_depths(client: Any) -> None:
     assert 'dealcoach_webhook_responses_total{endpoint="hubspot",status="200"} 1.0' in text
     assert 'dealcoach_webhook_responses_total{endpoint="hubspot",status="401"} 1.0' in text
     assert 'dealcoach_queue_jobs{queue="scoring"} 1.0' in text and "dealcoach_up 1.0" in text
+    # No worker runs in this test: no scheduler holds a lock, and nothing is overdue.
+    assert 'dealcoach_scheduler_alive{queue="scoring"} 0.0' in text
+    assert 'dealcoach_retry_oldest_overdue_seconds{queue="scoring"} 0.0' in text
