@@ -89,12 +89,11 @@ def public_uri(req: Request) -> str:
     return f"{proto}://{host}{raw}"
 
 
-def queue_events(events: Sequence[Event], *, also_allowed: frozenset[str] = frozenset()) -> EnqueueResult:
+def queue_events(events: Sequence[Event]) -> EnqueueResult:
     """Refuse unknown tenants (404), else queue every event durably; Redis trouble is a 503 so the CRM retries."""
     registry = current_app.extensions["dealcoach.tenants"]
     try:
-        candidates = {e.tenant for e in events} - also_allowed
-        unknown = sorted(t for t in candidates if not registry.exists(t))
+        unknown = sorted(t for t in {e.tenant for e in events} if not registry.exists(t))
         if unknown:
             raise WebhookRejected(404, "unknown_tenant", f"unknown tenant: {', '.join(unknown)}")
         result = enqueue_events(current_app.extensions["dealcoach.redis"], events)

@@ -11,6 +11,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+import redis
 from flask import Blueprint, Response, current_app, request
 from redis.exceptions import RedisError
 
@@ -155,6 +156,26 @@ def notifications_to_events(org18: str, notifications: tuple[Notification, ...])
     return events, ignored
 
 
+# Outbound Messages one org may have queued per minute (Salesforce sends at most 100 per message).
+DEFAULT_INGRESS_PER_MINUTE = 1000
+
+
+def _ingress_limit() -> int:
+    return int(current_app.config.get("SALESFORCE_INGRESS_PER_MINUTE") or DEFAULT_INGRESS_PER_MINUTE)
+
+
+def ingress_admitted(conn: redis.Redis, tenant: str, count: int, *, limit: int) -> bool:
+    """Count `count` notifications against the tenant's budget for this minute; False once it is spent."""
+    if count <= 0:
+        return True
+    key = f"dealcoach:ingress:{tenant}:{int(clock.now().timestamp()) // 60}"
+    pipe = conn.pipeline(transaction=True)
+    pipe.incrby(key, count)
+    pipe.expire(key, 120)
+    total = int(pipe.execute()[0])
+    return total <= limit
+
+
 def allowed_orgs() -> frozenset[str]:
     """Org ids allowed by configuration, as tenant ids (18-character)."""
     out = set()
@@ -180,15 +201,24 @@ def outbound() -> Response:
         raise SoapRejected(400, "malformed", str(exc)) from exc
     events, ignored = notifications_to_events(org18, message.notifications)
     tenant = tenant_id("salesforce", org18)
-    allowed = allowed_orgs()
+    conn = current_app.extensions["dealcoach.redis"]
     try:
-        registered = tenant in allowed or current_app.extensions["dealcoach.tenants"].exists(tenant)
+        registered = current_app.extensions["dealcoach.tenants"].exists(tenant)
+        if not registered:
+            if tenant not in allowed_orgs():
+                raise SoapRejected(404, "unknown_tenant", "organization is not allowed")
+            # Allowed by configuration but not installed yet: acknowledged (so Salesforce stops re-sending), never
+            # queued, since a job could do nothing for an org without credentials.
+            log.info("webhooks.salesforce.allowed_unregistered notifications=%d", len(message.notifications))
+            return _soap(200, ACK)
+        if not ingress_admitted(conn, tenant, len(events), limit=_ingress_limit()):
+            # Outbound Messages are unsigned: anyone who knows an org id can send them. A flood gets 503, which a
+            # real org answers by retrying later (for up to 24 hours), so nothing genuine is lost.
+            raise SoapRejected(503, "rate_limited", "too many notifications for this organization, retry later")
     except RedisError as exc:
         raise SoapRejected(503, "queue_unavailable", "queue unavailable, retry later") from exc
-    if not registered:
-        raise SoapRejected(404, "unknown_tenant", "organization is not allowed")
     try:
-        result = queue_events(events, also_allowed=allowed | {tenant})
+        result = queue_events(events)
     except WebhookRejected as exc:
         raise SoapRejected(exc.status, exc.slug, exc.message) from exc
     log.info(
