@@ -391,6 +391,8 @@ def test_chunked_body_over_the_cap_is_413_not_truncated(gunicorn_port: int, redi
 
 
 def test_chunked_body_under_the_cap_is_read_whole(gunicorn_port: int, redis_conn: redis.Redis) -> None:
+    # Installed, not only allow-listed: an allow-listed org without an install is acknowledged but never queued.
+    TenantRegistry(redis_conn, TEST_SECRET_KEY).add(Tenant(provider="salesforce", external_id=ORG, credentials={}))
     status, body = raw_post(gunicorn_port, OUTBOUND_PATH, chunked(SOAP_STAGE, size=100), SOAP_HEADERS)
     assert status == 200 and b"<Ack>true</Ack>" in body
     assert queued_jobs(redis_conn) == 1
