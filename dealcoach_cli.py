@@ -7,21 +7,69 @@ import json
 import logging
 import os
 import sys
+from importlib import metadata
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 
-def _runtime() -> Any:
+class CliError(Exception):
+    """A one-line message for stderr and the exit status: what is wrong and how to fix it, never a traceback."""
+
+    def __init__(self, message: str, status: int = 2) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def log_level(raw: str | None, default: str) -> int:
+    """`DEALCOACH_LOG_LEVEL` in any case (`info`, `INFO`); an unknown name is an error, not a silent default."""
+    name = (raw or default).strip().upper()
+    levels = logging.getLevelNamesMapping()
+    if name not in levels or name == "NOTSET":
+        known = ", ".join(n for n in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
+        raise ValueError(f"DEALCOACH_LOG_LEVEL={raw!r} is not a log level ({known})")
+    return levels[name]
+
+
+def _version() -> str:
+    try:
+        return metadata.version("dealcoach")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _redacted(url: str) -> str:
+    """A Redis URL without its password, for messages."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return parts._replace(netloc=netloc).geturl()
+
+
+def _runtime(*, needs_secret_key: bool = False) -> Any:
     """The worker runtime from this process's environment, installed for the command's jobs."""
     from sync import runtime
 
-    rt = runtime.Runtime.from_env()
+    try:
+        rt = runtime.Runtime.from_env()
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    if needs_secret_key and not rt.config.secret_key:
+        raise CliError("DEALCOACH_SECRET_KEY is not set: it encrypts and decrypts the stored CRM credentials")
     runtime.install(rt)
     return rt
 
 
-def _redis() -> Any:
-    return _runtime().connection()
+def _redis(rt: Any) -> Any:
+    """The runtime's Redis connection, checked now: a command that needs Redis says so once, up front."""
+    import redis
+
+    conn = rt.connection()
+    try:
+        conn.ping()
+    except redis.RedisError as exc:
+        raise CliError(f"cannot reach Redis at {_redacted(rt.config.redis_url)} (REDIS_URL): {exc}", 1) from exc
+    return conn
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -32,9 +80,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from webhooks.app import create_app
+    from webhooks.app import config_from_env, create_app, required_config_problems
 
-    create_app().run(host=args.host, port=args.port, threaded=True)
+    try:
+        config = config_from_env()
+    except ValueError as exc:
+        raise CliError(f"bad configuration: {exc}") from exc
+    problems = required_config_problems(config)
+    if problems:
+        raise CliError(f"cannot start: {'; '.join(problems)}")
+    create_app(config).run(host=args.host, port=args.port, threaded=True)
     return 0
 
 
@@ -43,7 +98,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from sync.worker import run_worker
 
     # The runtime is built here, before RQ forks a work-horse per job: each job inherits it.
-    return run_worker(_redis(), args.queues or list(ALL_QUEUES), burst=args.burst)
+    return run_worker(_redis(_runtime(needs_secret_key=True)), args.queues or list(ALL_QUEUES), burst=args.burst)
 
 
 def cmd_cron(args: argparse.Namespace) -> int:
@@ -53,7 +108,7 @@ def cmd_cron(args: argparse.Namespace) -> int:
     from sync.sweep import enqueue_sweeps
 
     rt = _runtime()
-    scheduler = CronScheduler(connection=rt.connection())
+    scheduler = CronScheduler(connection=_redis(rt))
     scheduler.register(enqueue_sweeps, queue_name=SYNC, interval=args.interval or rt.config.sweep_interval_s)
     scheduler.start()
     return 0
@@ -63,9 +118,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from connector import clock
     from sync.sweep import sweep
 
-    rt = _runtime()
-    conn = rt.connection()
-    tenants = [args.tenant] if args.tenant else rt.tenants(conn).list_ids()
+    rt = _runtime(needs_secret_key=True)
+    conn = _redis(rt)
+    registered = rt.tenants(conn).list_ids()
+    if args.tenant and args.tenant not in registered:
+        raise CliError(f"unknown tenant {args.tenant!r}: `dealcoach tenants list` shows the registered ones")
+    tenants = [args.tenant] if args.tenant else registered
     results = [sweep(conn, t, now=clock.now(), dry_run=args.dry_run) for t in tenants]
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2, default=str))
@@ -215,29 +273,50 @@ def _credentials(args: argparse.Namespace) -> dict[str, str] | None:
     return creds
 
 
+def _external_id(provider: str, raw: str) -> str:
+    """The account id as tenants are keyed: a HubSpot portal number, or a Salesforce org id in its 18-char form."""
+    from connector.salesforce.ids import SalesforceIdError, key_prefix, to_18
+
+    if provider == "hubspot":
+        if not raw.strip().isdigit():
+            raise CliError(f"--id {raw!r} is not a HubSpot portal id (a number, e.g. 62515)")
+        return raw.strip()
+    try:
+        org = to_18(raw)
+    except SalesforceIdError as exc:
+        raise CliError(f"--id {raw!r} is not a Salesforce org id (15 or 18 characters, 00D…): {exc}") from exc
+    if key_prefix(org) != "00D":
+        raise CliError(f"--id {raw!r} is a Salesforce id but not an org id (org ids start with 00D)")
+    return org
+
+
 def cmd_tenants(args: argparse.Namespace) -> int:
     from connector.models import TenantSettings
-    from connector.salesforce.ids import to_18
     from connector.tenants import Tenant, tenant_id
+    from sync.settings_validation import SettingsError, parse_tenant_settings
 
-    rt = _runtime()
-    registry = rt.tenants(rt.connection())
+    # Arguments first, so a typo is reported without waiting on Redis.
+    external_id = _external_id(args.provider, args.id) if args.action != "list" else ""
+    extra: dict[str, Any] = {}
+    if args.action == "add" and args.settings:
+        try:
+            extra = parse_tenant_settings(args.settings)
+        except SettingsError as exc:
+            raise CliError(f"--settings: {exc}") from exc
+    creds = _credentials(args) if args.action == "add" else {}
+    if creds is None:
+        return 2
+    rt = _runtime(needs_secret_key=True)
+    registry = rt.tenants(_redis(rt))
     if args.action == "list":
         for tid in registry.list_ids():
             print(tid)
         return 0
     if args.action == "remove":
-        external_id = to_18(args.id) if args.provider == "salesforce" else str(args.id)
-        return 0 if registry.remove(tenant_id(args.provider, external_id)) else 1
-    creds = _credentials(args)
-    if creds is None:
-        return 2
-    external_id = to_18(args.id) if args.provider == "salesforce" else str(args.id)
-    try:
-        extra = json.loads(args.settings) if args.settings else {}
-    except json.JSONDecodeError as exc:
-        print(f"--settings is not JSON: {exc}", file=sys.stderr)
-        return 2
+        tid = tenant_id(args.provider, external_id)
+        if not registry.remove(tid):
+            raise CliError(f"unknown tenant {tid!r}: `dealcoach tenants list` shows the registered ones", 1)
+        return 0
     settings = TenantSettings.from_dict(
         {"language": args.language, **({"manager_id": args.manager_id} if args.manager_id else {}), **extra}
     )
@@ -270,37 +349,38 @@ def cmd_sla_evaluate(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dealcoach", description="Sales-call coaching inside Salesforce and HubSpot.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = p.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="run the whole path on sandbox CRMs, no cloud and no Redis server")
-    demo.add_argument("--verbose", action="store_true")
+    demo.add_argument("--verbose", action="store_true", help="print each step of the path")
     demo.set_defaults(func=cmd_demo)
 
     serve = sub.add_parser("serve", help="webhook HTTP app")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8080)))
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port to listen on (default $PORT or 8080)")
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser(
         "worker", help="RQ worker with scheduler; takes over dead peers' schedulers and jobs, survives Redis restarts"
     )
-    worker.add_argument("--burst", action="store_true")
-    worker.add_argument("--queues", nargs="*")
+    worker.add_argument("--burst", action="store_true", help="quit once the queues are empty")
+    worker.add_argument("--queues", nargs="*", help="queues to work, in priority order (default: all)")
     worker.set_defaults(func=cmd_worker)
 
     sandbox = sub.add_parser("sandbox", help="a sandbox CRM API server")
-    sandbox.add_argument("provider", choices=["hubspot", "salesforce"])
-    sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, required=True)
+    sandbox.add_argument("provider", choices=["hubspot", "salesforce"], help="which CRM to imitate")
+    sandbox.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    sandbox.add_argument("--port", type=int, required=True, help="port to listen on")
     sandbox.add_argument("--webhook-url", help="where the sandbox sends signed webhooks / Outbound Messages")
     sandbox.add_argument("--tls-cert", help="Salesforce: PEM certificate (default: a generated self-signed one)")
     sandbox.add_argument("--tls-key", help="Salesforce: PEM private key")
     sandbox.set_defaults(func=cmd_sandbox)
 
     score = sub.add_parser("score", help="score one transcript file")
-    score.add_argument("file")
-    score.add_argument("--lang", choices=["ja", "en"])
-    score.add_argument("--rubric", default="sales-7-phase")
+    score.add_argument("file", help="transcript (.vtt, .srt, .txt, .json…) or recording")
+    score.add_argument("--lang", choices=["ja", "en"], help="the call's language (default: detected)")
+    score.add_argument("--rubric", default="sales-7-phase", help="rubric id or YAML file (default sales-7-phase)")
     score.add_argument(
         "--scorer",
         choices=["offline", "llm", "auto"],
@@ -309,7 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     score.add_argument("--stage", help="HubSpot stage id, to focus on the phase it maps to")
     score.add_argument("--rep", help="the rep's speaker name")
-    score.add_argument("--json", action="store_true")
+    score.add_argument("--json", action="store_true", help="print the scorecard as JSON")
     score.set_defaults(func=cmd_score)
 
     cron = sub.add_parser("cron", help="RQ cron scheduler: queues the periodic SLA sweeps (run one beside the workers)")
@@ -319,7 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
     sweep = sub.add_parser("sweep", help="run the SLA sweep now")
     sweep.add_argument("--tenant", help="one tenant, e.g. hubspot:62515 (default: all)")
     sweep.add_argument("--dry-run", action="store_true", help="list the tasks it would create, update or close")
-    sweep.add_argument("--json", action="store_true")
+    sweep.add_argument("--json", action="store_true", help="print the results as JSON")
     sweep.set_defaults(func=cmd_sweep)
 
     sla = sub.add_parser("sla", help="follow-up SLA rules")
@@ -327,23 +407,23 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sla_sub.add_parser("evaluate", help="evaluate the rules on a state file (pure, no CRM)")
     evaluate.add_argument("state", help="STATE.json: now, deals, events, activities, open_tasks")
     evaluate.add_argument("--rules", help="rules YAML (default: the packaged rubrics/sla-rules.yaml)")
-    evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--json", action="store_true", help="print the plan as JSON")
     evaluate.set_defaults(func=cmd_sla_evaluate)
 
     tenants = sub.add_parser("tenants", help="register CRM accounts for self-hosted or sandbox use")
-    tenants.add_argument("action", choices=["add", "list", "remove"])
-    tenants.add_argument("--provider", choices=["hubspot", "salesforce"], default="hubspot")
+    tenants.add_argument("action", choices=["add", "list", "remove"], help="what to do")
+    tenants.add_argument("--provider", choices=["hubspot", "salesforce"], default="hubspot", help="the tenant's CRM")
     tenants.add_argument("--id", help="HubSpot portal id or Salesforce org id")
     tenants.add_argument("--access-token", help="HubSpot private-app or OAuth access token")
     tenants.add_argument("--api-base", help="HubSpot API base URL (default: the real HubSpot API)")
     tenants.add_argument("--instance-url", help="Salesforce instance URL")
     tenants.add_argument("--session-id", help="Salesforce session id (not renewable)")
     tenants.add_argument("--refresh-token", help="Salesforce OAuth refresh token")
-    tenants.add_argument("--consumer-key")
-    tenants.add_argument("--consumer-secret")
+    tenants.add_argument("--consumer-key", help="Salesforce connected app key (default SALESFORCE_CONSUMER_KEY)")
+    tenants.add_argument("--consumer-secret", help="its secret (default SALESFORCE_CONSUMER_SECRET)")
     tenants.add_argument("--token-url", help="Salesforce OAuth token URL (default login.salesforce.com)")
-    tenants.add_argument("--language", choices=["ja", "en"], default="ja")
-    tenants.add_argument("--name")
+    tenants.add_argument("--language", choices=["ja", "en"], default="ja", help="language of notes and tasks")
+    tenants.add_argument("--name", help="a display name for the account")
     tenants.add_argument("--manager-id", help="CRM owner/user id of the manager who receives stale-deal alerts")
     tenants.add_argument(
         "--settings", help='tenant settings as JSON, e.g. {"sla": {"rules": {"nurture_30d": {"enabled": false}}}}'
@@ -352,15 +432,37 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _quiet_broken_pipe() -> int:
+    """The reader went away (`dealcoach score x.vtt | head -1`): stop quietly, as a killed-by-SIGPIPE tool would."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # so the flush at exit does not complain again
+    return 141
+
+
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(
-        level=os.environ.get("DEALCOACH_LOG_LEVEL", "WARNING"), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    """Run one command; configuration and environment problems end with one line on stderr and a non-zero status."""
     args = build_parser().parse_args(argv)
-    if args.command == "tenants" and args.action != "list" and not args.id:
-        print("--id is required", file=sys.stderr)
-        return 2
-    return int(args.func(args) or 0)
+    try:
+        try:
+            level = log_level(os.environ.get("DEALCOACH_LOG_LEVEL"), "WARNING")
+        except ValueError as exc:
+            raise CliError(str(exc)) from exc
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        if args.command == "tenants" and args.action != "list" and not args.id:
+            raise CliError("--id is required")
+        if args.command == "serve" and args.port is None:
+            port = os.environ.get("PORT") or "8080"
+            if not port.isdigit():
+                raise CliError(f"PORT={port!r} is not a port number")
+            args.port = int(port)
+        status = int(args.func(args) or 0)
+        sys.stdout.flush()
+        return status
+    except CliError as exc:
+        print(f"dealcoach {args.command}: {exc}", file=sys.stderr)
+        return exc.status
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
 
 
 if __name__ == "__main__":

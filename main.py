@@ -1,14 +1,25 @@
-"""WSGI entry point for App Engine / gunicorn (`gunicorn main:app`): configuration comes from the environment."""
+"""WSGI entry point for App Engine / gunicorn (`gunicorn main:app`): configuration comes from the environment.
+
+A configuration that cannot accept any webhook fails the import with one clear message (gunicorn prints it and
+halts) instead of serving 401s.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 
-from webhooks.app import create_app
+from dealcoach_cli import log_level
+from webhooks.app import config_from_env, create_app, required_config_problems
 
 logging.basicConfig(
-    level=os.environ.get("DEALCOACH_LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    level=log_level(os.environ.get("DEALCOACH_LOG_LEVEL"), "INFO"),
+    format="%(asctime)s %(levelname)s %(name)s %(message)s",
 )
 
-app = create_app()
+_config = config_from_env()
+_problems = required_config_problems(_config)
+if _problems:
+    raise RuntimeError(f"dealcoach cannot start: {'; '.join(_problems)}")
+
+app = create_app(_config)

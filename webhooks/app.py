@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import redis
@@ -36,6 +37,39 @@ def config_from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
         "PUBLIC_URL": env.get("DEALCOACH_PUBLIC_URL", ""),
         "MAX_CONTENT_LENGTH": int(env.get("DEALCOACH_MAX_BODY_BYTES", DEFAULT_MAX_BODY)),
     }
+
+
+def required_config_problems(
+    config: Mapping[str, Any], *, registered_tenants: Callable[[], list[str]] | None = None
+) -> list[str]:
+    """Why this configuration cannot serve any webhook (empty when it can); `dealcoach serve` and main.py refuse to
+    start on a problem, since an app that answers 401 to everything still looks alive to a health check.
+
+    Without a secret, only Salesforce Outbound Messages from registered orgs can be accepted, so the tenant list is
+    read (`registered_tenants`, default: from the configured Redis); Redis being down is the readiness probe's
+    business, so then the orgs are assumed to be there.
+    """
+    problems = []
+    if not config.get("DEALCOACH_SECRET_KEY"):
+        problems.append("DEALCOACH_SECRET_KEY is not set (it encrypts the stored CRM tokens)")
+    secrets = ("HUBSPOT_CLIENT_SECRETS", "SALESFORCE_EVENTS_SECRETS", "SALESFORCE_ALLOWED_ORG_IDS")
+    if not any(config.get(name) for name in secrets):
+        if registered_tenants is None and config.get("DEALCOACH_SECRET_KEY"):
+            conn = config.get("REDIS") or redis.Redis.from_url(
+                config.get("REDIS_URL", ""), socket_timeout=2, socket_connect_timeout=2
+            )
+            registered_tenants = TenantRegistry(conn, config["DEALCOACH_SECRET_KEY"]).list_ids
+        try:
+            salesforce_orgs = [t for t in (registered_tenants or list)() if t.startswith("salesforce:")]
+        except redis.RedisError:
+            log.warning("webhooks.startup.tenants_unknown")
+            salesforce_orgs = ["unknown"]
+        if not salesforce_orgs:
+            problems.append(
+                "no webhook can be verified: set HUBSPOT_CLIENT_SECRET, SALESFORCE_EVENTS_SECRET or "
+                "SALESFORCE_ALLOWED_ORG_IDS, or register a Salesforce org (dealcoach tenants add --provider salesforce)"
+            )
+    return problems
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
