@@ -26,8 +26,7 @@ def log_level(raw: str | None, default: str) -> int:
     name = (raw or default).strip().upper()
     levels = logging.getLevelNamesMapping()
     if name not in levels or name == "NOTSET":
-        known = ", ".join(n for n in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
-        raise ValueError(f"DEALCOACH_LOG_LEVEL={raw!r} is not a log level ({known})")
+        raise ValueError(f"DEALCOACH_LOG_LEVEL={raw!r} is not a log level (DEBUG, INFO, WARNING, ERROR, CRITICAL)")
     return levels[name]
 
 
@@ -247,13 +246,12 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _credentials(args: argparse.Namespace) -> dict[str, str] | None:
-    """The stored credentials for `tenants add`, or None (with a message) when they are incomplete."""
+def _credentials(args: argparse.Namespace) -> dict[str, str]:
+    """The stored credentials for `tenants add`; incomplete ones are an error naming what is missing."""
     if args.provider == "hubspot":
         token = args.access_token or os.environ.get("HUBSPOT_ACCESS_TOKEN", "")
         if not token:
-            print("an access token is required (--access-token or HUBSPOT_ACCESS_TOKEN)", file=sys.stderr)
-            return None
+            raise CliError("an access token is required (--access-token or HUBSPOT_ACCESS_TOKEN)")
         return {"access_token": token, **({"api_base": args.api_base} if args.api_base else {})}
     creds = {
         k: v
@@ -268,8 +266,7 @@ def _credentials(args: argparse.Namespace) -> dict[str, str] | None:
         if v
     }
     if not creds.get("instance_url") or not (creds.get("session_id") or creds.get("refresh_token")):
-        print("Salesforce needs --instance-url and --session-id or --refresh-token", file=sys.stderr)
-        return None
+        raise CliError("Salesforce needs --instance-url and --session-id or --refresh-token")
     return creds
 
 
@@ -304,8 +301,6 @@ def cmd_tenants(args: argparse.Namespace) -> int:
         except SettingsError as exc:
             raise CliError(f"--settings: {exc}") from exc
     creds = _credentials(args) if args.action == "add" else {}
-    if creds is None:
-        return 2
     rt = _runtime(needs_secret_key=True)
     registry = rt.tenants(_redis(rt))
     if args.action == "list":

@@ -75,6 +75,7 @@ CASES = [
      KEY, "up", "not an org id (org ids start with 00D)"),
     ("hubspot-bad-portal", ["tenants", "add", "--id", "62515x", "--access-token", "t"], KEY, "up",
      "is not a HubSpot portal id"),
+    ("hubspot-no-token", ["tenants", "add", "--id", "62515"], KEY, "up", "an access token is required"),
     ("unknown-log-level", ["sla", "evaluate", "x.json"], {"DEALCOACH_LOG_LEVEL": "loud"}, None,
      "DEALCOACH_LOG_LEVEL='loud' is not a log level"),
 ]
