@@ -115,6 +115,7 @@ def cmd_cron(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from connector import clock
+    from connector.tenants import TenantError
     from sync.sweep import sweep
 
     rt = _runtime(needs_secret_key=True)
@@ -123,7 +124,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.tenant and args.tenant not in registered:
         raise CliError(f"unknown tenant {args.tenant!r}: `dealcoach tenants list` shows the registered ones")
     tenants = [args.tenant] if args.tenant else registered
-    results = [sweep(conn, t, now=clock.now(), dry_run=args.dry_run) for t in tenants]
+    try:
+        results = [sweep(conn, t, now=clock.now(), dry_run=args.dry_run) for t in tenants]
+    except TenantError as exc:  # stored with another DEALCOACH_SECRET_KEY
+        raise CliError(str(exc)) from exc
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2, default=str))
         return 0

@@ -93,6 +93,17 @@ def test_error_is_one_line(args: list[str], env: dict[str, str], redis_state: st
     assert "hunter2" not in result.stderr
 
 
+def test_sweep_with_another_secret_key_is_one_line(redis_up: dict[str, str], redis_conn: redis.Redis) -> None:
+    TenantRegistry(redis_conn, TEST_SECRET_KEY).add(
+        Tenant(provider="hubspot", external_id="62515", credentials={"access_token": "t"}, settings=TenantSettings())
+    )
+    result = run(["-m", "dealcoach_cli", "sweep"], {**redis_up, "DEALCOACH_SECRET_KEY": "another-key"})
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "dealcoach sweep: credentials of hubspot:62515 cannot be decrypted with this DEALCOACH_SECRET_KEY"
+    ]
+
+
 def test_version() -> None:
     result = run(["-m", "dealcoach_cli", "--version"], {})
     assert (result.returncode, result.stdout, result.stderr) == (0, f"dealcoach {metadata.version('dealcoach')}\n", "")
