@@ -36,6 +36,10 @@ def config_from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
         "SALESFORCE_EVENTS_SECRETS": listed("SALESFORCE_EVENTS_SECRET"),
         "PUBLIC_URL": env.get("DEALCOACH_PUBLIC_URL", ""),
         "MAX_CONTENT_LENGTH": int(env.get("DEALCOACH_MAX_BODY_BYTES", DEFAULT_MAX_BODY)),
+        # Per-org cap on Outbound Message notifications a minute; anything but a positive number keeps the default.
+        "SALESFORCE_INGRESS_PER_MINUTE": int(raw)
+        if (raw := env.get("SALESFORCE_INGRESS_PER_MINUTE", "")).isdigit() and int(raw) > 0
+        else None,
     }
 
 
