@@ -7,6 +7,7 @@ Jobs never see vendor JSON or vendor exceptions: a connector turns responses int
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -56,6 +57,14 @@ class PartialWriteError(CrmError):
     def __init__(self, message: str, *, created: Mapping[str, str], failed: Mapping[str, str], retryable: bool) -> None:
         super().__init__(message)
         self.created, self.failed, self.retryable = dict(created), dict(failed), retryable
+
+
+@dataclass(frozen=True)
+class DealRecords:
+    """What one read of a deal's records gives: DealCoach's marked tasks (open and completed) and the activities."""
+
+    tasks: list[MarkedRecord]
+    activities: list[ActivityRef]
 
 
 @runtime_checkable
@@ -113,6 +122,10 @@ class Crm(Protocol):
 
     def list_activities(self, *, deal_id: str) -> list[ActivityRef]:
         """Emails, meetings, calls and completed tasks logged on a deal (not DealCoach's own), oldest first."""
+        ...
+
+    def deal_records(self, *, deal_id: str) -> DealRecords:
+        """The deal's marked tasks and its activities in as few requests as the CRM allows (one per job and deal)."""
         ...
 
     def deals_of(self, object_type: str, object_id: str) -> tuple[str, ...]:

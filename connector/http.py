@@ -6,13 +6,14 @@ every other 4xx is fatal. Nothing else in the code base decides whether to retry
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from tenacity import Retrying, retry_if_exception, stop_after_attempt
 
@@ -27,17 +28,31 @@ MAX_INLINE_WAIT_S = 10.0
 INLINE_ATTEMPTS = 3
 
 
-class TtlCache:
-    """Settings-like CRM metadata (properties, pipelines, owners, describes) kept a few minutes per connector."""
+class SharedCache(Protocol):
+    """A store every worker process sees (Redis): RQ's forking worker gives each job a fresh process, so metadata
+    cached only in-process would be read again by every job."""
 
-    def __init__(self, ttl_s: float = 300.0) -> None:
+    def get(self, key: str) -> str | None: ...
+
+    def set(self, key: str, value: str, ttl_s: float) -> None: ...
+
+
+class TtlCache:
+    """Settings-like CRM metadata (properties, pipelines, owners, describes) kept a few minutes per connector, and in
+    the `shared` store when the job gave one (values must be JSON: they cross processes)."""
+
+    def __init__(self, ttl_s: float = 300.0, shared: SharedCache | None = None) -> None:
         self.ttl_s = ttl_s
+        self.shared = shared
         self._items: dict[str, tuple[float, Any]] = {}
 
     def get(self, key: str, load: Callable[[], T]) -> T:
-        hit = self._items.get(key)
-        if hit and hit[0] > time.monotonic():
-            return hit[1]
+        local = self._items.get(key)
+        if local and local[0] > time.monotonic():
+            return cast(T, local[1])
+        hit = self.peek(key)
+        if hit is not None:
+            return cast(T, hit[0] if isinstance(hit, _Boxed) else hit)
         value = load()
         self.put(key, value)
         return value
@@ -45,10 +60,35 @@ class TtlCache:
     def peek(self, key: str) -> Any:
         """The live value under `key`, or None (for batch loads that fill several keys at once)."""
         hit = self._items.get(key)
-        return hit[1] if hit and hit[0] > time.monotonic() else None
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+        raw = self._shared_get(key)
+        if raw is None:
+            return None
+        value = json.loads(raw)["v"]
+        self._items[key] = (time.monotonic() + self.ttl_s, value)
+        return _Boxed((value,)) if value is None else value
 
     def put(self, key: str, value: Any) -> None:
         self._items[key] = (time.monotonic() + self.ttl_s, value)
+        if self.shared is not None:
+            try:
+                self.shared.set(key, json.dumps({"v": value}, ensure_ascii=False), self.ttl_s)
+            except Exception as exc:  # a cache that cannot be written is only a cache miss next time
+                log.warning("crm.cache.write_failed key=%s error=%s", key.split(":", 1)[0], type(exc).__name__)
+
+    def _shared_get(self, key: str) -> str | None:
+        if self.shared is None:
+            return None
+        try:
+            return self.shared.get(key)
+        except Exception as exc:  # Redis away: read from the CRM as if nothing were cached
+            log.warning("crm.cache.read_failed key=%s error=%s", key.split(":", 1)[0], type(exc).__name__)
+            return None
+
+
+class _Boxed(tuple[Any, ...]):
+    """A cached None (an owner without a name) told apart from a miss."""
 
 
 def chunks(items: list[T], size: int) -> list[list[T]]:

@@ -3,7 +3,10 @@ obligations keyed by the deal, the call's own actions keyed by the call) and the
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import html
+import json
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -14,10 +17,11 @@ from scoring.render import render_next_action_task, render_note_html
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
 from scoring.transcript import Transcript
+from sync.deal_view import DealView
 from sync.job_context import JobContext
 from sync.sla.business_calendar import BusinessCalendar
 from sync.state import DealState
-from sync.writeback import Writeback, deal_lock
+from sync.writeback import DealLock, Writeback, deal_lock
 
 log = logging.getLogger("dealcoach.sync.jobs")
 
@@ -25,6 +29,35 @@ NOTE_BUDGET = 60_000
 
 
 BANT_LETTERS = (("budget", "B"), ("authority", "A"), ("need", "N"), ("timeline", "T"))
+
+
+CALL_DONE = "dealcoach:calldone:{}:{}"
+CALL_DONE_TTL_S = 30 * 24 * 3600
+
+
+def _call_fingerprint(ctx: JobContext, call: CallRef) -> str:
+    """What a call's results depend on besides its words: its files, recording, deals and the tenant's settings."""
+    parts = [
+        sorted(a.id for a in call.attachments),
+        call.recording_url,
+        sorted(call.deal_ids),
+        dataclasses.asdict(ctx.tenant.settings),
+        ctx.runtime.config.scorer_mode,
+    ]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+def call_already_done(ctx: JobContext, call: CallRef) -> bool:
+    """True when this call, with the same files, recording, deals and settings, was fully written back already."""
+    done = ctx.conn.get(CALL_DONE.format(ctx.tenant.id, call.id))
+    return done is not None and (done.decode() if isinstance(done, bytes) else str(done)) == _call_fingerprint(
+        ctx, call
+    )
+
+
+def mark_call_done(ctx: JobContext, call: CallRef) -> None:
+    """Remember that every deal of this call was written back (only after the last write succeeded)."""
+    ctx.conn.set(CALL_DONE.format(ctx.tenant.id, call.id), _call_fingerprint(ctx, call), ex=CALL_DONE_TTL_S)
 
 
 def write_problem_note(ctx: JobContext, call: CallRef, message: str) -> None:
@@ -76,8 +109,11 @@ def write_call_results(
     scorecard: Scorecard,
     rubric: Rubric,
     *,
+    fence: DealLock,
+    view: DealView,
     transcript: Transcript | None = None,
 ) -> dict[str, Any]:
+    """Note, next-action tasks and deal fields of one scored call, inside the deal lock the caller holds."""
     tenant, settings = ctx.tenant, ctx.tenant.settings
     base_key = f"{tenant.id}/deal-{deal.id}/call-{call.id}"
     owner = call.owner_id or deal.owner_id
@@ -117,25 +153,24 @@ def write_call_results(
         )
     state = DealState(ctx.conn, tenant.id, deal.id)
     closed = 0
-    with deal_lock(ctx.conn, tenant.id, deal.id) as fence:
-        wb = Writeback(ctx.conn, ctx.crm, tenant.id, deal.id, fence=fence)
-        note_result = wb.upsert_note(note)
-        if transcript is not None:
-            wb.upsert_note(transcript_note(ctx, deal, call, transcript))
-        # Only the deal's newest call speaks for the deal's obligations; a call scored late leaves them alone.
-        newest = state.save_scorecard_if_newer(scorecard.to_dict(), call_at, call.id)
-        task_results = wb.upsert_tasks(call_tasks + (deal_tasks if newest else []))
-        if newest and settings.next_action_tasks:
-            asked = {spec.key for spec in deal_tasks}
-            done = [_obligation_key(tenant.id, deal.id, a) for a in sorted(DEAL_OBLIGATIONS)]
-            # Only obligations DealCoach wrote (its Redis map knows them) can be open: no CRM read otherwise.
-            closed = wb.close_tasks([key for key in wb.written(done) if key not in asked])
-        wanted = deal_fields(scorecard, call_at)
-        fields: list[str] = []
-        if newest and not state.fields_unchanged(wanted):
-            fence.check()
-            fields = ctx.crm.update_deal(deal.id, wanted)
-            state.remember_fields(wanted)
+    wb = Writeback(ctx.conn, ctx.crm, tenant.id, deal.id, fence=fence, view=view)
+    note_result = wb.upsert_note(note)
+    if transcript is not None:
+        wb.upsert_note(transcript_note(ctx, deal, call, transcript))
+    # Only the deal's newest call speaks for the deal's obligations; a call scored late leaves them alone.
+    newest = state.save_scorecard_if_newer(scorecard.to_dict(), call_at, call.id)
+    task_results = wb.upsert_tasks(call_tasks + (deal_tasks if newest else []))
+    if newest and settings.next_action_tasks:
+        asked = {spec.key for spec in deal_tasks}
+        done = [_obligation_key(tenant.id, deal.id, a) for a in sorted(DEAL_OBLIGATIONS)]
+        # Only obligations DealCoach wrote (its Redis map knows them) can be open: no CRM read otherwise.
+        closed = wb.close_tasks([key for key in wb.written(done) if key not in asked])
+    wanted = deal_fields(scorecard, call_at)
+    fields: list[str] = []
+    if newest and not state.fields_unchanged(wanted):
+        fence.check()
+        fields = ctx.crm.update_deal(deal.id, wanted)
+        state.remember_fields(wanted)
     if not newest:
         log.info("sync.deal.fields_kept_newer tenant=%s deal=%s call=%s", tenant.id, deal.id, call.id)
     return {

@@ -19,10 +19,13 @@ from connector.models import Deal, Event
 from connector.tenants import Tenant
 from scoring.speech.errors import SpeechError
 from sync import runtime
+from sync.crm_usage import record_usage, usage_of
+from sync.deal_view import DealView
 from sync.retry import reschedule, wait_asked
 from sync.runtime import Runtime
 from sync.sla.apply import SlaContext, run_sla
 from sync.tenant_context import TenantContext
+from sync.writeback import DealLock
 
 log = logging.getLogger("dealcoach.sync.jobs")
 
@@ -49,8 +52,23 @@ def load_context(event: Event) -> JobContext | None:
         log.warning("sync.tenant.gone tenant=%s event=%s", event.tenant, event.event_id)
         return None
     return JobContext(
-        runtime=rt, conn=conn, tenant=tenant, crm=rt.crm(tenant), now=clock.now(), tenant_ctx=TenantContext.of(tenant)
+        runtime=rt,
+        conn=conn,
+        tenant=tenant,
+        crm=shared_crm(rt, conn, tenant),
+        now=clock.now(),
+        tenant_ctx=TenantContext.of(tenant),
     )
+
+
+def shared_crm(rt: Runtime, conn: redis.Redis, tenant: Tenant) -> Crm:
+    """The tenant's CRM client with its metadata cache in Redis: RQ forks a process per job, so an in-process cache
+    alone would make every job read owners, pipelines, properties and describes again."""
+    crm = rt.crm(tenant)
+    share = getattr(crm, "share_cache", None)
+    if share is not None:
+        share(conn, tenant.id)
+    return crm
 
 
 def _own_change(event: Event, ctx: JobContext) -> bool:
@@ -74,19 +92,30 @@ def tenant_job(fn: Callable[[Event, JobContext], dict[str, Any]]) -> Callable[[d
         if _own_change(event, ctx):
             log.info("sync.event.own_change tenant=%s event=%s kind=%s", event.tenant, event.event_id, event.kind)
             return {"status": "skipped", "reason": "own_change"}
+        before = usage_of(ctx.crm)
         try:
-            return fn(event, ctx)
-        except (RetryableCrmError, SpeechError) as exc:
-            wait, job = wait_asked(exc), get_current_job()
-            if wait is not None and job is not None and reschedule(job, wait, reason=exc.slug):
-                return {"status": "rescheduled", "after_s": wait, "reason": exc.slug}
-            _fail_fast_if_fatal(fn.__name__, exc)
-            raise
-        except (FatalCrmError, PartialWriteError) as exc:
-            _fail_fast_if_fatal(fn.__name__, exc)
-            raise
+            result = _run(fn, event, ctx)
+        finally:
+            spent = usage_of(ctx.crm) - before
+            record_usage(ctx.conn, ctx.tenant.id, ctx.crm, spent)
+        return {**result, "crm_requests": spent.requests}
 
     return run
+
+
+def _run(fn: Callable[[Event, JobContext], dict[str, Any]], event: Event, ctx: JobContext) -> dict[str, Any]:
+    """The job body under the one retry decision."""
+    try:
+        return fn(event, ctx)
+    except (RetryableCrmError, SpeechError) as exc:
+        wait, job = wait_asked(exc), get_current_job()
+        if wait is not None and job is not None and reschedule(job, wait, reason=exc.slug):
+            return {"status": "rescheduled", "after_s": wait, "reason": exc.slug}
+        _fail_fast_if_fatal(fn.__name__, exc)
+        raise
+    except (FatalCrmError, PartialWriteError) as exc:
+        _fail_fast_if_fatal(fn.__name__, exc)
+        raise
 
 
 def _fail_fast_if_fatal(name: str, exc: Exception) -> None:
@@ -104,8 +133,12 @@ def sla_context(conn: redis.Redis, tenant: Tenant, crm: Crm) -> SlaContext:
     return SlaContext(conn=conn, crm=crm, tenant_ctx=TenantContext.of(tenant))
 
 
-def apply_sla(ctx: JobContext, deal: Deal) -> dict[str, int] | None:
-    """Apply the SLA rules to one deal at the job's `now` (read once from the clock seam), when the tenant has them on."""
+def apply_sla(
+    ctx: JobContext, deal: Deal, *, fence: DealLock | None = None, view: DealView | None = None
+) -> dict[str, int] | None:
+    """Apply the SLA rules to one deal at the job's `now` (read once from the clock seam), when the tenant has them on;
+    a job already holding the deal's lock passes its fence and its view of the deal."""
     if not ctx.tenant.settings.sla_enabled:
         return None
-    return run_sla(SlaContext(conn=ctx.conn, crm=ctx.crm, tenant_ctx=ctx.tenant_ctx), deal, now=ctx.now)["applied"]
+    sla_ctx = SlaContext(conn=ctx.conn, crm=ctx.crm, tenant_ctx=ctx.tenant_ctx)
+    return run_sla(sla_ctx, deal, now=ctx.now, fence=fence, view=view)["applied"]

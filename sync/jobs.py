@@ -24,7 +24,8 @@ from scoring.rubric import load_rubric_or_reference
 from scoring.scorecard import Scorecard
 from scoring.scorer import score_call
 from scoring.transcript import TranscriptError, parse_transcript
-from sync.call_results import business_due, write_call_results, write_problem_note
+from sync.call_results import business_due, call_already_done, mark_call_done, write_call_results, write_problem_note
+from sync.deal_view import DealView
 from sync.job_context import JobContext, apply_sla, tenant_job
 from sync.recording import transcribe_call
 from sync.sla.apply import record_sla_event
@@ -49,6 +50,11 @@ def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
     if not call.deal_ids:
         log.info("sync.call.no_deal tenant=%s call=%s", event.tenant, call.id)
         return {"status": "skipped", "reason": "no_deal"}
+    if call_already_done(ctx, call):
+        # A call announced twice (created with its file: HubSpot's creation and attachment events; Salesforce's Task
+        # and file notifications): the first job wrote everything, the second would only find it unchanged.
+        log.info("sync.call.already_done tenant=%s call=%s", event.tenant, call.id)
+        return {"status": "skipped", "reason": "already_done"}
     settings = ctx.tenant.settings
     attachment = _transcript_attachment(call)
     speech: dict[str, Any] | None = None
@@ -101,28 +107,41 @@ def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
         )
         if speech is not None:
             scorecard = dataclasses.replace(scorecard, extra={**scorecard.extra, "speech": speech})
-        written["deals"][deal_id] = write_call_results(
-            ctx, deal, call, call_at, scorecard, rubric, transcript=transcript if speech is not None else None
-        )
         card = scorecard.to_dict()
         # The transcript's length gives the end; a call logged as it ended cannot end in the future.
         ended = min(call_at + timedelta(seconds=float(card["metrics"].get("duration_s") or 0)), ctx.now)
-        record_sla_event(
-            ctx.conn,
-            ctx.tenant.id,
-            deal.id,
-            f"call-{call.id}",
-            {
-                "kind": "call.logged",
-                "at": call_at.isoformat(),
-                "ended_at": ended.isoformat(),
-                "title": call.title,
-                "commitments": card["commitments"],
-                "bant": card["bant"],
-                "email_draft": card["email_draft"],
-            },
-        )
-        written["deals"][deal_id]["sla"] = apply_sla(ctx, deal)
+        # One lock hold and one read of the deal's records for the call's writes and the SLA plan.
+        with deal_lock(ctx.conn, ctx.tenant.id, deal.id) as fence:
+            view = DealView(ctx.crm, deal.id)
+            results = write_call_results(
+                ctx,
+                deal,
+                call,
+                call_at,
+                scorecard,
+                rubric,
+                fence=fence,
+                view=view,
+                transcript=transcript if speech is not None else None,
+            )
+            record_sla_event(
+                ctx.conn,
+                ctx.tenant.id,
+                deal.id,
+                f"call-{call.id}",
+                {
+                    "kind": "call.logged",
+                    "at": call_at.isoformat(),
+                    "ended_at": ended.isoformat(),
+                    "title": call.title,
+                    "commitments": card["commitments"],
+                    "bant": card["bant"],
+                    "email_draft": card["email_draft"],
+                },
+            )
+            results["sla"] = apply_sla(ctx, deal, fence=fence, view=view)
+        written["deals"][deal_id] = results
+    mark_call_done(ctx, call)
     return written
 
 
@@ -160,18 +179,37 @@ def handle_stage_change(event: Event, ctx: JobContext) -> dict[str, Any]:
             f"stage-{deal.stage}-{_ms(entered_at)}",
             {"kind": kind, "at": entered_at.isoformat(), "stage": deal.stage},
         )
-    sla = apply_sla(ctx, deal)
+    spec = _stage_task(ctx, deal, state, entered_at)
+    # One lock hold and one read of the deal's records for the SLA plan and the stage task.
+    with deal_lock(ctx.conn, ctx.tenant.id, deal.id) as fence:
+        view = DealView(ctx.crm, deal.id)
+        sla = apply_sla(ctx, deal, fence=fence, view=view)
+        result = (
+            Writeback(ctx.conn, ctx.crm, ctx.tenant.id, deal.id, fence=fence, view=view).upsert_tasks([spec])[0]
+            if spec is not None
+            else None
+        )
     stage = named[0] if named else None
     if entered_at is None:
         log.info(
             "sync.stage.superseded tenant=%s deal=%s stage=%s current=%s", ctx.tenant.id, deal.id, stage, deal.stage
         )
         return {"status": "recorded", "stage": stage, "task": None, "sla": sla}
+    if result is None:
+        return {"status": "recorded", "stage": deal.stage, "task": None, "sla": sla}
+    phase = ctx.tenant_ctx.stage_map.phase_for(deal.stage)
+    return {"status": "done", "stage": deal.stage, "phase": phase, "task": result.action, "sla": sla}
+
+
+def _stage_task(ctx: JobContext, deal: Deal, state: DealState, entered_at: datetime | None) -> TaskSpec | None:
+    """The coaching task for a new entry of the deal's current stage, when the stage maps to a phase and is open."""
+    if entered_at is None:
+        return None
     stage_map = ctx.tenant_ctx.stage_map
     phase = stage_map.phase_for(deal.stage)
     settings = ctx.tenant.settings
     if phase is None or deal.is_closed or not settings.stage_tasks:
-        return {"status": "recorded", "stage": deal.stage, "task": None, "sla": sla}
+        return None
     rubric = load_rubric_or_reference(settings.rubric, settings.language)
     latest = state.latest_scorecard()
     scorecard = Scorecard.from_dict(latest) if latest else None
@@ -182,7 +220,7 @@ def handle_stage_change(event: Event, ctx: JobContext) -> dict[str, Any]:
         lang=settings.language,
         stage_label=deal.stage_label or stage_map.label(deal.stage, settings.language) or deal.stage,
     )
-    spec = TaskSpec(
+    return TaskSpec(
         key=f"{ctx.tenant.id}/deal-{deal.id}/stage-{deal.stage}/entered-{_ms(entered_at)}",
         deal_id=deal.id,
         owner_id=deal.owner_id,
@@ -190,9 +228,6 @@ def handle_stage_change(event: Event, ctx: JobContext) -> dict[str, Any]:
         body=body,
         due=business_due(ctx.tenant_ctx.calendar, entered_at, 24),
     )
-    with deal_lock(ctx.conn, ctx.tenant.id, deal.id) as fence:
-        result = Writeback(ctx.conn, ctx.crm, ctx.tenant.id, deal.id, fence=fence).upsert_tasks([spec])[0]
-    return {"status": "done", "stage": deal.stage, "phase": phase, "task": result.action, "sla": sla}
 
 
 def _ms(at: datetime) -> int:

@@ -21,6 +21,7 @@ from redis.lock import Lock
 
 from connector.base import Crm, PartialWriteError, RetryableCrmError
 from connector.models import MarkedRecord, NoteSpec, TaskSpec
+from sync.deal_view import DealView
 
 log = logging.getLogger("dealcoach.sync.writeback")
 
@@ -92,10 +93,13 @@ def deal_lock(conn: redis.Redis, tenant: str, deal_id: str) -> Iterator[DealLock
 class Writeback:
     """Upserts for one deal of one tenant, under the deal's lock (every CRM write is fenced by it)."""
 
-    def __init__(self, conn: redis.Redis, crm: Crm, tenant: str, deal_id: str, *, fence: DealLock) -> None:
+    def __init__(
+        self, conn: redis.Redis, crm: Crm, tenant: str, deal_id: str, *, fence: DealLock, view: DealView | None = None
+    ) -> None:
         self.conn, self.crm, self.tenant, self.deal_id, self.fence = conn, crm, tenant, deal_id, fence
         self.map_key = f"dealcoach:idem:{tenant}"
-        self._crm_markers: dict[str, dict[str, MarkedRecord]] = {}
+        # The job's one read of the deal's records (made inside the lock), shared with the other write steps.
+        self.view = view or DealView(crm, deal_id)
 
     def _known(self, keys: Sequence[str]) -> dict[str, tuple[str, str | None]]:
         """key → (CRM id, content hash or None when learnt from a CRM marker)."""
@@ -114,9 +118,7 @@ class Writeback:
         return [k for k in keys if k in known]
 
     def _from_crm(self, kind: str, key: str) -> MarkedRecord | None:
-        if kind not in self._crm_markers:
-            self._crm_markers[kind] = {m.key: m for m in self.crm.list_marked(deal_id=self.deal_id, kind=kind)}
-        return self._crm_markers[kind].get(key)
+        return self.view.marked(kind).get(key)
 
     def _remember(self, items: dict[str, tuple[str, str]]) -> None:
         if items:
@@ -132,6 +134,7 @@ class Writeback:
             self.fence.check()
             note_id = self.crm.create_note(spec)
             self._remember({spec.key: (note_id, h)})
+            self.view.wrote_note(spec.key, note_id)
             return self._logged(WriteResult(spec.key, note_id, "created"), "note")
         if known[1] == h:
             return WriteResult(spec.key, known[0], "unchanged")
@@ -165,11 +168,13 @@ class Writeback:
             with self._partial(to_update.values(), "update"):
                 self.crm.update_tasks(to_update)
             self._remember({s.key: (tid, task_hash(s)) for tid, s in to_update.items()})
+            self.view.wrote_tasks((s, tid) for tid, s in to_update.items())
         if to_create:
             self.fence.check()
             with self._partial(to_create, "create"):
                 ids = self.crm.create_tasks(to_create)
             self._remember({s.key: (tid, task_hash(s)) for s, tid in zip(to_create, ids, strict=False)})
+            self.view.wrote_tasks(zip(to_create, ids, strict=False))
             results.update({s.key: WriteResult(s.key, tid, "created") for s, tid in zip(to_create, ids, strict=False)})
         for r in results.values():
             if r.action != "unchanged":
@@ -180,11 +185,12 @@ class Writeback:
         """Complete the tasks with these keys that are still open in the CRM; returns how many were closed."""
         if not keys:
             return 0
-        open_by_key = {m.key: m for m in self.crm.list_marked(deal_id=self.deal_id, kind="task") if not m.is_completed}
+        open_by_key = {k: m for k, m in self.view.marked("task").items() if not m.is_completed}
         ids = [open_by_key[k].id for k in keys if k in open_by_key]
         if ids:
             self.fence.check()
             self.crm.close_tasks(ids)
+            self.view.closed(ids)
             for key in keys:
                 if key in open_by_key:
                     log.info(

@@ -23,6 +23,7 @@ from prometheus_client.registry import Collector
 from redis.exceptions import RedisError
 from rq import Queue
 
+from sync.crm_usage import CrmUsageCollector
 from sync.queue import ALL_QUEUES
 from sync.worker_health import worker_health
 
@@ -120,8 +121,11 @@ def metrics() -> Response:
         queues = [Queue(name, connection=conn) for name in ALL_QUEUES]
         depths = {q.name: (len(q), q.failed_job_registry.count, q.scheduled_job_registry.count) for q in queues}
         snapshot = _Snapshot(True, responses, depths, worker_health(conn))
+        crm_usage: list[Collector] = [CrmUsageCollector(conn)]
     except RedisError:
-        snapshot = _Snapshot(False, {}, {})
+        snapshot, crm_usage = _Snapshot(False, {}, {}), []
     registry = CollectorRegistry(auto_describe=False)
     registry.register(snapshot)
+    for collector in crm_usage:
+        registry.register(collector)
     return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

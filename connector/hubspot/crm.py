@@ -11,8 +11,9 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
+import redis
 from hubspot import HubSpot
 from hubspot.crm.objects import (
     AssociationSpec,
@@ -31,16 +32,20 @@ from hubspot.crm.objects import (
 from urllib3.util.retry import Retry
 
 from connector import clock
-from connector.base import FatalCrmError, RetryableCrmError
+from connector.base import DealRecords, FatalCrmError, RetryableCrmError
 from connector.download import DownloadPolicy, download, download_bytes
 from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, classify_status, is_transport_error
 from connector.hubspot.batch import partial_write, read_batch, unconfirmed
 from connector.hubspot.format import EPOCH, iso_ms, parse_time, run_started_at
 from connector.hubspot.paging import search_all_ids
 from connector.marker import find_marker, with_marker
+from connector.meta_cache import RedisMetaCache
 from connector.models import ActivityRef, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
+from connector.usage import RequestUsage
 
 log = logging.getLogger("dealcoach.connector.hubspot")
+
+T = TypeVar("T")
 
 DEFAULT_API_BASE = "https://api.hubapi.com"
 BATCH_LIMIT = 100
@@ -67,6 +72,10 @@ CALL_PROPERTIES = [
 ]
 _BODY_PROPERTY = {"notes": "hs_note_body", "tasks": "hs_task_body"}
 CACHE_TTL_S = 300
+# A signed URL read for an attachment's name and type is used again for its download within the same job.
+SIGNED_URL_REUSE_S = 60
+ACTIVITY_TYPES = ("tasks", "emails", "meetings", "calls")
+TASK_PROPERTIES = ["hs_task_status", "hs_task_subject", "hs_task_completion_date", "hs_timestamp", "hs_task_body"]
 NO_RETRY = Retry(total=0, connect=0, read=0, redirect=0, status=0, raise_on_status=False)
 
 
@@ -91,11 +100,17 @@ class HubSpotCrm:
         self.client = HubSpot(access_token=access_token, host=self.api_base, base_url=self.api_base, retry=NO_RETRY)
         self.budget = budget or ApiBudget()
         self._cache = TtlCache(CACHE_TTL_S)
+        self._signed = TtlCache(SIGNED_URL_REUSE_S)
+        self.usage = RequestUsage("hubspot")
         # Where file downloads may come from (HubSpot's file hosts, https, public addresses), and for recordings
         # what content is taken; the caller builds it, never inferred from the API base's scheme.
         self.downloads = downloads or DownloadPolicy.for_tenant("hubspot")
 
     # -- plumbing -------------------------------------------------------------------------------
+
+    def share_cache(self, conn: redis.Redis, tenant: str) -> None:
+        """Keep metadata in Redis too, so the next job's process does not read it again."""
+        self._cache.shared = RedisMetaCache(conn, tenant)
 
     def _call(self, fn: Callable[..., Any], *args: Any, write: bool = False, **kwargs: Any) -> Any:
         """Invoke an SDK `*_with_http_info` method, observe rate-limit headers, classify failures."""
@@ -106,6 +121,7 @@ class HubSpotCrm:
             try:
                 data, _status, headers = fn(*args, _request_timeout=TIMEOUT, **kwargs)
             except Exception as exc:  # every SDK package has its own ApiException class
+                self.usage.count(failed=True)
                 status = getattr(exc, "status", None)
                 if isinstance(status, int) and status > 0:
                     self.budget.observe(getattr(exc, "headers", None))
@@ -115,6 +131,7 @@ class HubSpotCrm:
                 if is_transport_error(exc):
                     raise RetryableCrmError(f"HubSpot unreachable: {type(exc).__name__}") from exc
                 raise
+            self.usage.count()
             self.budget.observe(headers)
             return data
 
@@ -125,11 +142,11 @@ class HubSpotCrm:
         return self.client.crm.objects
 
     def _property_names(self, object_type: str) -> frozenset[str]:
-        def load() -> frozenset[str]:
+        def load() -> list[str]:
             page = self._call(self.client.crm.properties.core_api.get_all_with_http_info, object_type)
-            return frozenset(p.name for p in page.results)
+            return sorted(p.name for p in page.results)
 
-        return self._cache.get(f"props:{object_type}", load)
+        return frozenset(self._cache.get(f"props:{object_type}", load))
 
     # -- reads ----------------------------------------------------------------------------------
 
@@ -204,20 +221,40 @@ class HubSpotCrm:
         )
 
     def _attachment(self, file_id: str) -> Attachment:
-        f = self._call(self.client.files.files_api.get_by_id_with_http_info, file_id)
-        ext = (f.extension or "").lower().lstrip(".")
-        return Attachment(id=str(f.id), name=f.name or "", extension=ext, size=f.size, url=None)
+        """Name, type and size from the file's signed URL answer, kept for the download that usually follows."""
+        signed = self._signed_url(file_id)
+        ext = (signed.extension or "").lower().lstrip(".")
+        return Attachment(id=file_id, name=signed.name or "", extension=ext, size=signed.size, url=None)
+
+    def _signed_url(self, file_id: str) -> Any:
+        return self._signed.get(
+            file_id, lambda: self._call(self.client.files.files_api.get_signed_url_with_http_info, file_id)
+        )
+
+    def _download_counted(self, fetch: Callable[[], T]) -> T:
+        """A file download is a request to HubSpot too (its file host): counted like the API calls."""
+        try:
+            result = fetch()
+        except Exception:
+            self.usage.count(failed=True)
+            raise
+        self.usage.count()
+        return result
 
     def download_attachment(self, attachment_id: str, *, max_bytes: int) -> bytes:
         """A transcript through its signed URL, with the hardened downloader (hosts, addresses, size; any content)."""
-        signed = self._call(self.client.files.files_api.get_signed_url_with_http_info, attachment_id)
+        signed = self._signed_url(attachment_id)
         if signed.size and signed.size > max_bytes:
             raise FatalCrmError(f"attachment {attachment_id} is {signed.size} bytes, over {max_bytes}")
         policy = dataclasses.replace(self.downloads, max_bytes=max_bytes, sniff=None, accept=())
-        return download_bytes(signed.url or "", policy=policy)
+        return self._download_counted(lambda: download_bytes(signed.url or "", policy=policy))
 
     def _associated(self, deal_id: str, object_type: str, properties: list[str]) -> list[dict[str, Any]]:
         """Records of a type associated to the deal, with the given properties (v4 associations, batch read)."""
+        return self._read_rows(object_type, self._associated_ids(deal_id, object_type), properties)
+
+    def _associated_ids(self, deal_id: str, object_type: str) -> list[str]:
+        """Every id of a type associated to the deal, 500 per v4 page."""
         ids: list[str] = []
         after: str | None = None
         while True:
@@ -234,9 +271,12 @@ class HubSpotCrm:
             ids.extend(str(r.to_object_id) for r in page.results)
             after = page.paging.next.after if page.paging and page.paging.next else None
             if not after:
-                break
+                return ids
+
+    def _read_rows(self, object_type: str, ids: Sequence[str], properties: list[str]) -> list[dict[str, Any]]:
+        """Records by id with the given properties, 100 per batch read."""
         rows: list[dict[str, Any]] = []
-        for chunk in chunks(ids, BATCH_LIMIT):
+        for chunk in chunks(list(ids), BATCH_LIMIT):
             batch = BatchReadInputSimplePublicObjectId(
                 properties=properties, inputs=[SimplePublicObjectId(id=i) for i in chunk]
             )
@@ -249,9 +289,9 @@ class HubSpotCrm:
 
     def stream_attachment(self, attachment_id: str, dest: Path, *, max_bytes: int) -> int:
         """A recording from Files through its signed URL, with the hardened downloader (allow-list, caps, sniffing)."""
-        signed = self._call(self.client.files.files_api.get_signed_url_with_http_info, attachment_id)
+        signed = self._signed_url(attachment_id)
         policy = dataclasses.replace(self.downloads, max_bytes=max_bytes)
-        return download(signed.url or "", dest, policy=policy).size
+        return self._download_counted(lambda: download(signed.url or "", dest, policy=policy).size)
 
     def list_marked(self, *, deal_id: str, kind: str) -> list[MarkedRecord]:
         """Scan the deal's associated notes or tasks for DealCoach keys (associations are immediate; search lags)."""
@@ -264,21 +304,36 @@ class HubSpotCrm:
         for row in self._associated(deal_id, object_type, props):
             key = self._key_of(object_type, row)
             if key:
-                found.append(
-                    MarkedRecord(
-                        key=key,
-                        id=row["id"],
-                        status=row.get("hs_task_status"),
-                        due=parse_time(row.get("hs_timestamp")),
-                        subject=row.get("hs_task_subject"),
-                    )
-                )
+                found.append(self._marked(key, row))
         return found
 
     def list_activities(self, *, deal_id: str) -> list[ActivityRef]:
         """Emails (direction from hs_email_direction), meetings, calls and tasks the rep completed."""
+        return self.deal_records(deal_id=deal_id).activities
+
+    def deal_records(self, *, deal_id: str) -> DealRecords:
+        """One read of the deal's task, email, meeting and call associations (the v3 object read takes several
+        types at once), then one batch read per type that has records: DealCoach's tasks and the activities."""
+        obj = self._call(
+            self._objects.basic_api.get_by_id_with_http_info,
+            "deals",
+            deal_id,
+            properties=["hs_object_id"],
+            associations=list(ACTIVITY_TYPES),
+        )
+        block = obj.associations or {}
+        ids: dict[str, list[str]] = {}
+        for object_type in ACTIVITY_TYPES:
+            found = block.get(object_type)
+            if found is not None and found.paging and found.paging.next:
+                # More than one page of associations: the paged v4 read lists them all.
+                ids[object_type] = self._associated_ids(deal_id, object_type)
+            else:
+                ids[object_type] = list(dict.fromkeys(str(a.id) for a in (found.results if found else [])))
+        task_props = TASK_PROPERTIES + ([KEY_PROPERTY] if KEY_PROPERTY in self._property_names("tasks") else [])
+        tasks = self._read_rows("tasks", ids["tasks"], task_props)
         out: list[ActivityRef] = []
-        for row in self._associated(deal_id, "emails", ["hs_timestamp", "hs_email_subject", "hs_email_direction"]):
+        for row in self._read_rows("emails", ids["emails"], ["hs_timestamp", "hs_email_subject", "hs_email_direction"]):
             direction: Literal["in", "out"] = "in" if row.get("hs_email_direction") == "INCOMING_EMAIL" else "out"
             out.append(
                 ActivityRef(
@@ -288,7 +343,7 @@ class HubSpotCrm:
                     direction=direction,
                 )
             )
-        for row in self._associated(deal_id, "meetings", ["hs_timestamp", "hs_meeting_title"]):
+        for row in self._read_rows("meetings", ids["meetings"], ["hs_timestamp", "hs_meeting_title"]):
             out.append(
                 ActivityRef(
                     type="meeting",
@@ -296,20 +351,31 @@ class HubSpotCrm:
                     subject=row.get("hs_meeting_title") or "",
                 )
             )
-        for row in self._associated(deal_id, "calls", ["hs_timestamp", "hs_call_title"]):
+        for row in self._read_rows("calls", ids["calls"], ["hs_timestamp", "hs_call_title"]):
             out.append(
                 ActivityRef(
                     type="call", at=parse_time(row.get("hs_timestamp")) or EPOCH, subject=row.get("hs_call_title") or ""
                 )
             )
-        task_props = ["hs_task_status", "hs_task_subject", "hs_task_completion_date", "hs_timestamp", "hs_task_body"]
-        if KEY_PROPERTY in self._property_names("tasks"):
-            task_props.append(KEY_PROPERTY)
-        for row in self._associated(deal_id, "tasks", task_props):
-            if row.get("hs_task_status") == "COMPLETED" and not self._key_of("tasks", row):
+        marked: list[MarkedRecord] = []
+        for row in tasks:
+            key = self._key_of("tasks", row)
+            if key:
+                marked.append(self._marked(key, row))
+            elif row.get("hs_task_status") == "COMPLETED":
                 at = parse_time(row.get("hs_task_completion_date")) or parse_time(row.get("hs_timestamp")) or EPOCH
                 out.append(ActivityRef(type="task_completed", at=at, subject=row.get("hs_task_subject") or ""))
-        return sorted(out, key=lambda a: a.at)
+        return DealRecords(tasks=marked, activities=sorted(out, key=lambda a: a.at))
+
+    @staticmethod
+    def _marked(key: str, row: dict[str, Any]) -> MarkedRecord:
+        return MarkedRecord(
+            key=key,
+            id=row["id"],
+            status=row.get("hs_task_status"),
+            due=parse_time(row.get("hs_timestamp")),
+            subject=row.get("hs_task_subject"),
+        )
 
     def deals_of(self, object_type: str, object_id: str) -> tuple[str, ...]:
         obj = self._call(

@@ -19,20 +19,23 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import redis
 import requests
 from simple_salesforce import Salesforce, SFType
 from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
 
-from connector.base import FatalCrmError, PartialWriteError, RetryableCrmError
+from connector.base import DealRecords, FatalCrmError, PartialWriteError, RetryableCrmError
 from connector.download import BadStatus, DownloadPolicy, download
 from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, is_transport_error
 from connector.marker import find_marker, with_marker
+from connector.meta_cache import RedisMetaCache
 from connector.models import ActivityRef, ActivityType, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
 from connector.salesforce.auth import SalesforceAuth
 from connector.salesforce.errors import classify_salesforce
 from connector.salesforce.ids import SalesforceIdError, key_prefix, to_18
 from connector.salesforce.note_html import to_note_html
 from connector.salesforce.tasks import Owner, User, choose_owner, task_description
+from connector.usage import RequestUsage
 
 log = logging.getLogger("dealcoach.connector.salesforce")
 
@@ -99,11 +102,21 @@ class SalesforceCrm:
         self.downloads = downloads or DownloadPolicy.for_tenant("salesforce")
         self.session = session or requests.Session()
         self.budget = budget or ApiBudget()
-        self.session.hooks["response"].append(lambda resp, *a, **k: self.budget.observe(resp.headers))
+        self.usage = RequestUsage("salesforce")
+        self.session.hooks["response"].append(self._observe)
         self._sf: Salesforce | None = None
         self._cache = TtlCache(CACHE_TTL_S)
 
     # -- plumbing -------------------------------------------------------------------------------
+
+    def _observe(self, resp: requests.Response, *args: Any, **kwargs: Any) -> None:
+        """Every response on the session: one request counted, the org's API usage header read."""
+        self.usage.count(failed=resp.status_code >= 400)
+        self.budget.observe(resp.headers)
+
+    def share_cache(self, conn: redis.Redis, tenant: str) -> None:
+        """Keep describes and users in Redis too, so the next job's process does not read them again."""
+        self._cache.shared = RedisMetaCache(conn, tenant)
 
     @property
     def sf(self) -> Salesforce:
@@ -146,13 +159,14 @@ class SalesforceCrm:
         updateable: false`, and writing it fails the whole record with INVALID_FIELD_FOR_INSERT_UPDATE.
         https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
         """
-        return self._cache.get(
+        described = self._cache.get(
             f"describe:{sobject}",
             lambda: {
-                f["name"]: (bool(f.get("createable")), bool(f.get("updateable")))
+                f["name"]: [bool(f.get("createable")), bool(f.get("updateable"))]
                 for f in self._call(lambda sf: getattr(sf, sobject).describe())["fields"]
             },
         )
+        return {name: (bool(flags[0]), bool(flags[1])) for name, flags in described.items()}
 
     def _fields(self, sobject: str) -> frozenset[str]:
         """Field names of an sObject: custom fields are read only if they exist."""
@@ -306,12 +320,16 @@ class SalesforceCrm:
             if not content_checked:
                 policy = dataclasses.replace(policy, sniff=None, accept=())
             try:
-                return download(url, dest, policy=policy, headers={"Authorization": f"Bearer {sf.session_id}"}).size
+                size = download(url, dest, policy=policy, headers={"Authorization": f"Bearer {sf.session_id}"}).size
             except BadStatus as exc:
+                # The download is not on the session: counted here, like the session's responses.
+                self.usage.count(failed=True)
                 if exc.status == 401:
                     # What simple-salesforce raises, so `_call` renews an expired session here too.
                     raise SalesforceExpiredSession(url, 401, "ContentVersion", str(exc).encode()) from exc
                 raise
+            self.usage.count()
+            return size
 
         return self._call(fetch)
 
@@ -321,23 +339,18 @@ class SalesforceCrm:
             self._fetch_file(attachment_id, path, max_bytes=max_bytes, content_checked=False)
             return path.read_bytes()
 
-    def _tasks_on(self, deal_id: str, extra: str = "") -> list[dict[str, Any]]:
+    def _tasks_on(self, deal_id: str) -> list[dict[str, Any]]:
         has_key = KEY_FIELD in self._fields("Task")
         return self._query(
             "SELECT Id, Status, Subject, Description, ActivityDate, ReminderDateTime, TaskSubtype, "
             f"CompletedDateTime, LastModifiedDate{', ' + KEY_FIELD if has_key else ''} FROM Task "
-            f"WHERE WhatId = '{to_18(deal_id)}'{extra}"
+            f"WHERE WhatId = '{to_18(deal_id)}'"
         )
 
     def list_marked(self, *, deal_id: str, kind: str) -> list[MarkedRecord]:
         """Tasks on the deal by key field or Description marker; notes by the marker in their content."""
         if kind == "task":
-            found = [(r.get(KEY_FIELD) or find_marker(r.get("Description") or ""), r) for r in self._tasks_on(deal_id)]
-            return [
-                MarkedRecord(key=k, id=r["Id"], status=r.get("Status"), subject=r.get("Subject"), due=self._due(r))
-                for k, r in found
-                if k
-            ]
+            return self.deal_records(deal_id=deal_id).tasks
         links = self._query(
             f"SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = '{to_18(deal_id)}'"
         )
@@ -367,10 +380,24 @@ class SalesforceCrm:
 
         Salesforce does not record an email Task's direction, so every email counts as ours (outbound).
         """
+        return self.deal_records(deal_id=deal_id).activities
+
+    def deal_records(self, *, deal_id: str) -> DealRecords:
+        """One SOQL query of the Opportunity's Tasks: DealCoach's by key field or Description marker, the rest (when
+        closed) as activities."""
         kinds: dict[str, ActivityType] = {"Email": "email", "Call": "call"}
-        out = []
-        for row in self._tasks_on(deal_id, " AND Status = 'Completed'"):
-            if row.get(KEY_FIELD) or find_marker(row.get("Description") or ""):
+        marked: list[MarkedRecord] = []
+        out: list[ActivityRef] = []
+        for row in self._tasks_on(deal_id):
+            key = row.get(KEY_FIELD) or find_marker(row.get("Description") or "")
+            if key:
+                marked.append(
+                    MarkedRecord(
+                        key=key, id=row["Id"], status=row.get("Status"), subject=row.get("Subject"), due=self._due(row)
+                    )
+                )
+                continue
+            if row.get("Status") != "Completed":
                 continue
             at = _date(row.get("CompletedDateTime")) or _date(row.get("LastModifiedDate"))
             if at is not None:
@@ -382,7 +409,7 @@ class SalesforceCrm:
                         direction="out" if row.get("TaskSubtype") == "Email" else None,
                     )
                 )
-        return sorted(out, key=lambda a: a.at)
+        return DealRecords(tasks=marked, activities=sorted(out, key=lambda a: a.at))
 
     def deals_of(self, object_type: str, object_id: str) -> tuple[str, ...]:
         if key_prefix(object_id) == OPPORTUNITY:
@@ -439,9 +466,9 @@ class SalesforceCrm:
         missing = [i for i in ids if self._cache.peek(f"owner:{i}") is None]
         if missing:
             for r in self._query(f"SELECT Id, Name, IsActive, ManagerId FROM User WHERE Id IN ({_soql_ids(missing)})"):
-                user = User(r["Id"], r.get("Name") or r["Id"], bool(r.get("IsActive")), r.get("ManagerId"))
-                self._cache.put(f"owner:{to_18(user.id)}", user)
-        return {i: u for i in ids if (u := self._cache.peek(f"owner:{i}")) is not None}
+                row = [r["Id"], r.get("Name") or r["Id"], bool(r.get("IsActive")), r.get("ManagerId")]
+                self._cache.put(f"owner:{to_18(r['Id'])}", row)
+        return {i: User(*u) for i in ids if (u := self._cache.peek(f"owner:{i}")) is not None}
 
     def _owners(self, specs: Sequence[TaskSpec]) -> dict[str, Owner]:
         """Owner id in the specs → who actually gets the task (inactive owners go to their manager or to us)."""

@@ -16,6 +16,7 @@ import redis
 
 from connector.base import Crm
 from connector.models import PRIORITIES, Deal, Priority, TaskSpec
+from sync.deal_view import DealView
 from sync.sla.engine import SlaPlan, evaluate, plan_to_json
 from sync.sla.state import state_from_json
 from sync.state import DealState
@@ -66,16 +67,17 @@ class SlaContext:
         return self.tenant_ctx.id
 
 
-def deal_state_json(ctx: SlaContext, deal: Deal, *, now: datetime) -> dict[str, Any]:
-    """The contract state (docs/contracts.md) for one deal, read from the CRM and Redis."""
+def deal_state_json(ctx: SlaContext, deal: Deal, *, now: datetime, view: DealView | None = None) -> dict[str, Any]:
+    """The contract state (docs/contracts.md) for one deal, read from the CRM (through the job's view) and Redis."""
+    view = view or DealView(ctx.crm, deal.id)
     settings = settings_mapping(ctx.tenant_ctx.settings)
     state = DealState(ctx.conn, ctx.tenant, deal.id)
     entry = state.current_entry(deal.stage)
     latest = state.latest_scorecard() or {}
-    activities = ctx.crm.list_activities(deal_id=deal.id)
+    activities = view.activities()
     last = max([a.at for a in activities] + ([deal.last_activity_at] if deal.last_activity_at else []), default=None)
     prefix = f"{ctx.tenant}/"
-    tasks = [m for m in ctx.crm.list_marked(deal_id=deal.id, kind="task") if m.key.startswith(prefix)]
+    tasks = [m for m in view.tasks() if m.key.startswith(prefix)]
     return {
         "now": now.isoformat(),
         "tenant_settings": settings,
@@ -123,9 +125,9 @@ def deal_state_json(ctx: SlaContext, deal: Deal, *, now: datetime) -> dict[str, 
     }
 
 
-def plan_for_deal(ctx: SlaContext, deal: Deal, *, now: datetime) -> SlaPlan:
+def plan_for_deal(ctx: SlaContext, deal: Deal, *, now: datetime, view: DealView | None = None) -> SlaPlan:
     """Evaluate every SLA rule for this deal, as of `now`."""
-    state = state_from_json(deal_state_json(ctx, deal, now=now))
+    state = state_from_json(deal_state_json(ctx, deal, now=now, view=view))
     tc = ctx.tenant_ctx
     return evaluate(
         state, tc.rules, now=now, calendar=tc.calendar, settings=state.tenant_settings, lang=tc.settings.language
@@ -137,7 +139,9 @@ def _priority(value: str) -> Priority:
     return next((p for p in PRIORITIES if p == value), "MEDIUM")
 
 
-def apply_plan(ctx: SlaContext, deal: Deal, plan: SlaPlan, *, fence: DealLock) -> dict[str, int]:
+def apply_plan(
+    ctx: SlaContext, deal: Deal, plan: SlaPlan, *, fence: DealLock, view: DealView | None = None
+) -> dict[str, int]:
     """Create and update the plan's tasks and close satisfied ones, batched and keyed by tenant + SLA key."""
     specs = [
         TaskSpec(
@@ -152,7 +156,7 @@ def apply_plan(ctx: SlaContext, deal: Deal, plan: SlaPlan, *, fence: DealLock) -
         for t in plan.create + plan.update
         if t.due is not None
     ]
-    wb = Writeback(ctx.conn, ctx.crm, ctx.tenant, deal.id, fence=fence)
+    wb = Writeback(ctx.conn, ctx.crm, ctx.tenant, deal.id, fence=fence, view=view)
     results = wb.upsert_tasks(specs)
     closed = wb.close_tasks([f"{ctx.tenant}/{t.key}" for t in plan.close])
     summary = {
@@ -172,18 +176,35 @@ def apply_plan(ctx: SlaContext, deal: Deal, plan: SlaPlan, *, fence: DealLock) -
     return summary
 
 
-def run_sla(ctx: SlaContext, deal: Deal, *, now: datetime, dry_run: bool = False) -> dict[str, Any]:
+def run_sla(
+    ctx: SlaContext,
+    deal: Deal,
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    fence: DealLock | None = None,
+    view: DealView | None = None,
+) -> dict[str, Any]:
     """Evaluate one deal and, unless `dry_run`, write the result; returns the plan (contract JSON) and counts.
 
     The plan is computed under the deal's lock: it reads the deal's open tasks, and a plan made from a list that
-    another job is changing would create or close the wrong tasks.
+    another job is changing would create or close the wrong tasks. A job that already holds the lock passes its
+    `fence` and its `view` of the deal (one read of the deal's records per job).
     """
     if dry_run:
-        plan = plan_for_deal(ctx, deal, now=now)
+        plan = plan_for_deal(ctx, deal, now=now, view=view)
         return {"deal": deal.id, "plan": plan_to_json(plan), "applied": {"created": 0, "updated": 0, "closed": 0}}
-    with deal_lock(ctx.conn, ctx.tenant, deal.id) as fence:
-        plan = plan_for_deal(ctx, deal, now=now)
-        applied = (
-            {"created": 0, "updated": 0, "closed": 0} if plan.is_empty() else apply_plan(ctx, deal, plan, fence=fence)
-        )
+    if fence is not None:
+        return _plan_and_apply(ctx, deal, now=now, fence=fence, view=view or DealView(ctx.crm, deal.id))
+    with deal_lock(ctx.conn, ctx.tenant, deal.id) as held:
+        return _plan_and_apply(ctx, deal, now=now, fence=held, view=view or DealView(ctx.crm, deal.id))
+
+
+def _plan_and_apply(ctx: SlaContext, deal: Deal, *, now: datetime, fence: DealLock, view: DealView) -> dict[str, Any]:
+    plan = plan_for_deal(ctx, deal, now=now, view=view)
+    applied = (
+        {"created": 0, "updated": 0, "closed": 0}
+        if plan.is_empty()
+        else apply_plan(ctx, deal, plan, fence=fence, view=view)
+    )
     return {"deal": deal.id, "plan": plan_to_json(plan), "applied": applied}
