@@ -81,6 +81,13 @@ def _note_parents(spec: NoteSpec) -> list[str]:
     return [to_18(spec.deal_id), *call]
 
 
+def _composite_error(result: dict[str, Any]) -> str:
+    """`CODE: message` of a failed composite subrequest (its body is Salesforce's error list)."""
+    body = result.get("body")
+    first = body[0] if isinstance(body, list) and body and isinstance(body[0], dict) else {}
+    return f"{first.get('errorCode', '')}: {first.get('message', '')}"[:300]
+
+
 class SalesforceCrm:
     """One org, reached with a session (direct, OAuth refresh token or JWT bearer, see `SalesforceAuth`)."""
 
@@ -519,14 +526,44 @@ class SalesforceCrm:
         self._collection("PATCH", records, keys=[s.key for s in updates.values()])
 
     def create_note(self, spec: NoteSpec) -> str:
-        content = _note_content(spec)
-        title = (spec.title or "DealCoach scorecard")[:255]
-        note = self._call(
-            lambda sf: sobject(sf, "ContentNote").create({"Title": title, "Content": content}), write=True
-        )
-        note_id = note["id"]
-        self._link_note(note_id, spec, _note_parents(spec))
-        return note_id
+        """The ContentNote and its links in one composite request, all or none: a worker that dies or a link that is
+        refused leaves no unlinked note (which the marker scan, reading the deal's links, could not find, so the retry
+        would write a second note). https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite.htm
+        """
+        base = f"/services/data/v{API_VERSION}/sobjects"
+        subrequests: list[dict[str, Any]] = [
+            {
+                "method": "POST",
+                "url": f"{base}/ContentNote",
+                "referenceId": "note",
+                "body": {"Title": (spec.title or "DealCoach scorecard")[:255], "Content": _note_content(spec)},
+            }
+        ]
+        for i, parent in enumerate(_note_parents(spec)):
+            subrequests.append(
+                {
+                    "method": "POST",
+                    "url": f"{base}/ContentDocumentLink",
+                    "referenceId": f"link{i}",
+                    "body": {
+                        "ContentDocumentId": "@{note.id}",
+                        "LinkedEntityId": parent,
+                        "ShareType": "V",
+                        "Visibility": "AllUsers",
+                    },
+                }
+            )
+        body = {"allOrNone": True, "compositeRequest": subrequests}
+        answer = self._call(lambda sf: sf.restful("composite", method="POST", timeout=TIMEOUT, json=body), write=True)
+        results = (answer or {}).get("compositeResponse") or []
+        refused = [_composite_error(r) for r in results if int(r.get("httpStatusCode") or 500) >= 400]
+        reasons = [r for r in refused if not r.startswith("PROCESSING_HALTED")] or refused
+        if reasons or len(results) != len(subrequests):
+            reason = reasons[0] if reasons else "incomplete composite answer"
+            if reason.split(":", 1)[0] in ("UNABLE_TO_LOCK_ROW", "REQUEST_LIMIT_EXCEEDED"):
+                raise RetryableCrmError(f"Salesforce refused the note: {reason}", retry_after=5)
+            raise FatalCrmError(f"Salesforce refused the note: {reason}")
+        return str(results[0]["body"]["id"])
 
     def _link_note(self, note_id: str, spec: NoteSpec, parents: Sequence[str]) -> None:
         """Link the note to `parents` in one composite request; a link another run made meanwhile is no failure."""

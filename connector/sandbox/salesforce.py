@@ -70,6 +70,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from .salesforce_collections import bp as collections_bp
+from .salesforce_composite import bp as composite_bp
 from .salesforce_config import SalesforceSandboxConfig, dealcoach_fields, default_stages, default_users
 from .salesforce_control import bp as control_bp
 from .salesforce_errors import SfError, invalid_session, not_found
@@ -204,7 +205,7 @@ def create_salesforce_sandbox(config: SalesforceSandboxConfig | None = None) -> 
     json_provider.sort_keys = False
     json_provider.ensure_ascii = False
     app.extensions[EXTENSION_KEY] = sandbox
-    for bp in (rest_bp, collections_bp, control_bp, oauth_bp):
+    for bp in (rest_bp, collections_bp, composite_bp, control_bp, oauth_bp):
         app.register_blueprint(bp)
     app.before_request(_guard)
     app.after_request(_finish)

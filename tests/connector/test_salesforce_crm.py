@@ -317,3 +317,42 @@ def test_rerun_restores_the_link_a_crashed_run_left_out(org: SandboxOrg, redis_c
     assert (again.id, again.action) == (first.id, "updated")
     assert len(linked_to(call)) == 1 and len(linked_to(deal)) == 1
     assert len(org.dump("ContentNote")) == 1
+
+
+def _notes_run(crm: SalesforceCrm, redis_conn: Any, spec: NoteSpec) -> Any:
+    with deal_lock(redis_conn, "t", spec.deal_id) as fence:
+        return Writeback(redis_conn, crm, "t", spec.deal_id, fence=fence).upsert_note(spec)
+
+
+def test_note_and_links_are_one_request_so_a_failed_link_leaves_no_note(org: SandboxOrg, redis_conn: Any) -> None:
+    """Issue 11: the note was created, then linked in a second request; when that one failed (or the worker died),
+    the note stayed unlinked, the marker scan (which reads the deal's links) could not find it, and the retry wrote a
+    second note. The failure is injected on the request that carries the links, whichever that is."""
+    crm = connector(org)
+    deal = opportunity(org)
+    call = org.client().Task.create({"Subject": "通話", "WhatId": deal, "Status": "Completed"})["id"]
+    spec = NoteSpec(key=f"n/deal-{deal}/call-{call}", deal_id=deal, call_id=call, title="スコア", body_html="<p>72</p>")
+    org.control("POST", "faults", {"status": 400, "count": 1, "method": "POST",
+                                   "path_prefix": "/services/data/v62.0/composite"})
+    with pytest.raises(FatalCrmError):
+        _notes_run(crm, redis_conn, spec)
+    assert [n for n in org.dump("ContentNote") if not n.get("IsDeleted")] == [], "nothing half-written"
+    again = _notes_run(crm, redis_conn, spec)
+    notes = [n for n in org.dump("ContentNote") if not n.get("IsDeleted")]
+    assert again.action == "created" and [n["Id"] for n in notes] == [again.id], "one note, not two"
+    links = org.client().query(f"SELECT LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = '{again.id}'")
+    assert {r["LinkedEntityId"] for r in links["records"]} >= {deal, call}
+
+
+def test_a_refused_link_rolls_the_note_back(org: SandboxOrg, redis_conn: Any) -> None:
+    """allOrNone: a link Salesforce refuses (here, a parent that does not exist) undoes the note in the same request."""
+    crm = connector(org)
+    deal = opportunity(org)
+    gone = org.client().Task.create({"Subject": "通話", "WhatId": deal, "Status": "Completed"})["id"]
+    org.client().Task.delete(gone)
+    spec = NoteSpec(key=f"n/deal-{deal}/call-{gone}", deal_id=deal, call_id=gone, title="スコア", body_html="<p>1</p>")
+    before = org.control("GET", "calls")["total"]
+    with pytest.raises(FatalCrmError):
+        crm.create_note(spec)
+    assert org.control("GET", "calls")["total"] - before == 1, "the note and its links are one request"
+    assert [n for n in org.dump("ContentNote") if not n.get("IsDeleted")] == []

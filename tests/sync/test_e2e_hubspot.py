@@ -211,6 +211,12 @@ def test_llm_scorer_is_used_when_configured_and_redelivery_costs_no_tokens(stack
         assert "ご予算" not in system and "ご予算" in user, "the transcript travels as data, not as instructions"
         stack.control("POST", "webhooks/redeliver")
         stack.drain()
+        assert len(fake.requests) == 1, "a redelivered call that was fully written back is not scored again"
+        # Forget that the call was done (as after a Redis flush of that key): re-scoring hits the content-hash cache.
+        for key in stack.conn.scan_iter(f"dealcoach:calldone:{stack.tenant}:*"):
+            stack.conn.delete(key)
+        stack.control("POST", "webhooks/redeliver")
+        stack.drain()
         assert len(fake.requests) == 1, "re-scoring the same call hits the content-hash cache"
     card = json.loads(stack.conn.hget(f"dealcoach:deal:{stack.tenant}:{deal}", "scorecard"))
     assert card["scorer"] == "llm" and card["llm"]["cache_hit"] is True and card["usage"]["prompt_tokens"] == 0
