@@ -205,18 +205,20 @@ def test_llm_scorer_is_used_when_configured_and_redelivery_costs_no_tokens(stack
                                 "need": {"found": False, "evidence": ""}, "timeline": {"found": False, "evidence": ""}})
     with FakeOpenAI(lambda req: FakeReply.content(answer)) as fake:
         stack.configure(OPENAI_BASE_URL=fake.url + "/v1", OPENAI_API_KEY="test")
-        deal, _ = log_scored_call(stack)
-        assert len(fake.requests) == 1
+        deal, call = log_scored_call(stack)
+        assert len(fake.requests) == 1, "two events announce the call (creation, attachment): it is scored once"
         system, user = fake.requests[0].message("system"), fake.requests[0].message("user")
         assert "ご予算" not in system and "ご予算" in user, "the transcript travels as data, not as instructions"
         stack.control("POST", "webhooks/redeliver")
         stack.drain()
-        assert len(fake.requests) == 1, "a redelivered call that was fully written back is not scored again"
-        # Forget that the call was done (as after a Redis flush of that key): re-scoring hits the content-hash cache.
+        assert len(fake.requests) == 1, "a redelivery is a duplicate"
+        # A call fully written back is not processed again (`sync.call_results.call_already_done`); forget that
+        # (as after a Redis flush of that key) and announce the call anew: re-scoring hits the content-hash cache.
         for key in stack.conn.scan_iter(f"dealcoach:calldone:{stack.tenant}:*"):
             stack.conn.delete(key)
-        stack.control("POST", "webhooks/redeliver")
-        stack.drain()
+        enqueue_events(stack.conn, [Event(kind="call.logged", tenant=stack.tenant, event_id="again-1", object_id=call,
+                                          occurred_at=CALL_AT, object_type="call")])
+        stack.run_worker()
         assert len(fake.requests) == 1, "re-scoring the same call hits the content-hash cache"
     card = json.loads(stack.conn.hget(f"dealcoach:deal:{stack.tenant}:{deal}", "scorecard"))
     assert card["scorer"] == "llm" and card["llm"]["cache_hit"] is True and card["usage"]["prompt_tokens"] == 0

@@ -189,7 +189,8 @@ def test_a_stage_entry_keeps_its_task_when_the_first_job_fails_and_a_second_even
     deal = hub.create_deal(name="再試行テスト", stage="qualifiedtobuy", owner_id=REP)
     created = Event(kind="deal.created", tenant=hub.tenant, event_id="created-1", object_id=deal,
                     occurred_at=TEST_NOW - timedelta(minutes=5))
-    hub.control("POST", "faults", json={"status": 500, "rate": 1.0, "path_prefix": "/crm/v4/objects/deals"})
+    # The job reads the deal, records the entry, then fails writing (HubSpot answers 500 to every task write).
+    hub.control("POST", "faults", json={"status": 500, "rate": 1.0, "path_prefix": "/crm/v3/objects/tasks/batch/create"})
     enqueue_events(redis_conn, [created])
     hub.run_worker()
     events = Queue(EVENTS, connection=redis_conn)
