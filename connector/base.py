@@ -65,6 +65,8 @@ class DealRecords:
 
     tasks: list[MarkedRecord]
     activities: list[ActivityRef]
+    # Ids of the deal's notes when the same read listed them (then only those are scanned for markers); None: unknown.
+    note_ids: tuple[str, ...] | None = None
 
 
 @runtime_checkable
@@ -92,8 +94,9 @@ class Crm(Protocol):
         """Stream a (recording) attachment to `dest`, never whole in memory; return the byte count."""
         ...
 
-    def list_marked(self, *, deal_id: str, kind: str) -> list[MarkedRecord]:
-        """Records of `kind` ("note" or "task") on a deal that carry a DealCoach idempotency key."""
+    def list_marked(self, *, deal_id: str, kind: str, ids: Sequence[str] | None = None) -> list[MarkedRecord]:
+        """Records of `kind` ("note" or "task") on a deal that carry a DealCoach idempotency key (among `ids`, when
+        the caller already knows which records the deal has)."""
         ...
 
     def create_note(self, spec: NoteSpec) -> str:

@@ -9,7 +9,7 @@ import html
 import json
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from connector.models import CallRef, Deal, NoteSpec, TaskSpec
 from scoring.followup import DEAL_OBLIGATIONS
@@ -35,29 +35,56 @@ CALL_DONE = "dealcoach:calldone:{}:{}"
 CALL_DONE_TTL_S = 30 * 24 * 3600
 
 
-def _call_fingerprint(ctx: JobContext, call: CallRef) -> str:
+def _settings_hash(ctx: JobContext) -> str:
+    parts = [dataclasses.asdict(ctx.tenant.settings), ctx.runtime.config.scorer_mode]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _files(ids: Any) -> list[str]:
+    return sorted(i.strip() for i in str(ids or "").split(";") if i.strip())
+
+
+def _call_done_record(ctx: JobContext, call: CallRef) -> dict[str, Any]:
     """What a call's results depend on besides its words: its files, recording, deals and the tenant's settings."""
-    parts = [
-        sorted(a.id for a in call.attachments),
-        call.recording_url,
-        sorted(call.deal_ids),
-        dataclasses.asdict(ctx.tenant.settings),
-        ctx.runtime.config.scorer_mode,
-    ]
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:24]
+    return {
+        "files": sorted(a.id for a in call.attachments),
+        "recording": call.recording_url or "",
+        "deals": sorted(call.deal_ids),
+        "settings": _settings_hash(ctx),
+    }
+
+
+def _done(ctx: JobContext, call_id: str) -> dict[str, Any] | None:
+    raw = cast(bytes | None, ctx.conn.get(CALL_DONE.format(ctx.tenant.id, call_id)))
+    try:
+        return dict(json.loads(raw)) if raw else None
+    except (ValueError, TypeError):
+        return None
 
 
 def call_already_done(ctx: JobContext, call: CallRef) -> bool:
     """True when this call, with the same files, recording, deals and settings, was fully written back already."""
-    done = ctx.conn.get(CALL_DONE.format(ctx.tenant.id, call.id))
-    return done is not None and (done.decode() if isinstance(done, bytes) else str(done)) == _call_fingerprint(
-        ctx, call
-    )
+    return _done(ctx, call.id) == _call_done_record(ctx, call)
+
+
+def event_already_done(ctx: JobContext, call_id: str, data: dict[str, Any]) -> bool:
+    """A change of a call's files or recording (HubSpot names the new value in the event) that the call's last full
+    write-back already had: known without reading the call."""
+    done = _done(ctx, call_id)
+    if done is None or done.get("settings") != _settings_hash(ctx):
+        return False
+    name, value = data.get("property_name"), data.get("property_value")
+    if name == "hs_attachment_ids":
+        return bool(done.get("files")) and done.get("files") == _files(value)
+    if name == "hs_call_recording_url":
+        return bool(value) and done.get("recording") == value
+    return False
 
 
 def mark_call_done(ctx: JobContext, call: CallRef) -> None:
     """Remember that every deal of this call was written back (only after the last write succeeded)."""
-    ctx.conn.set(CALL_DONE.format(ctx.tenant.id, call.id), _call_fingerprint(ctx, call), ex=CALL_DONE_TTL_S)
+    record = json.dumps(_call_done_record(ctx, call), sort_keys=True)
+    ctx.conn.set(CALL_DONE.format(ctx.tenant.id, call.id), record, ex=CALL_DONE_TTL_S)
 
 
 def write_problem_note(ctx: JobContext, call: CallRef, message: str) -> None:
@@ -112,8 +139,9 @@ def write_call_results(
     fence: DealLock,
     view: DealView,
     transcript: Transcript | None = None,
-) -> dict[str, Any]:
-    """Note, next-action tasks and deal fields of one scored call, inside the deal lock the caller holds."""
+) -> tuple[dict[str, Any], list[TaskSpec]]:
+    """Note, obligations settled and deal fields of one scored call, inside the deal lock the caller holds; returns
+    the results and the next-action tasks, which the caller writes in the SLA plan's batch."""
     tenant, settings = ctx.tenant, ctx.tenant.settings
     base_key = f"{tenant.id}/deal-{deal.id}/call-{call.id}"
     owner = call.owner_id or deal.owner_id
@@ -159,7 +187,7 @@ def write_call_results(
         wb.upsert_note(transcript_note(ctx, deal, call, transcript))
     # Only the deal's newest call speaks for the deal's obligations; a call scored late leaves them alone.
     newest = state.save_scorecard_if_newer(scorecard.to_dict(), call_at, call.id)
-    task_results = wb.upsert_tasks(call_tasks + (deal_tasks if newest else []))
+    tasks = call_tasks + (deal_tasks if newest else [])
     if newest and settings.next_action_tasks:
         asked = {spec.key for spec in deal_tasks}
         done = [_obligation_key(tenant.id, deal.id, a) for a in sorted(DEAL_OBLIGATIONS)]
@@ -175,11 +203,10 @@ def write_call_results(
         log.info("sync.deal.fields_kept_newer tenant=%s deal=%s call=%s", tenant.id, deal.id, call.id)
     return {
         "note": note_result.action,
-        "tasks": {r.key.rsplit("/", 1)[-1]: r.action for r in task_results},
         "obligations_closed": closed,
         "deal_fields": fields,
         "overall": scorecard.overall,
-    }
+    }, tasks
 
 
 def _obligation_key(tenant: str, deal_id: str, action_id: str) -> str:

@@ -22,6 +22,7 @@ class DealView:
         self._records: DealRecords | None = None
         self._notes: dict[str, MarkedRecord] | None = None
         self._tasks: dict[str, MarkedRecord] = {}
+        self._pending: dict[str, TaskSpec] = {}
 
     def _read(self) -> DealRecords:
         if self._records is None:
@@ -30,9 +31,19 @@ class DealView:
         return self._records
 
     def tasks(self) -> list[MarkedRecord]:
-        """DealCoach's tasks on the deal, open and completed."""
+        """DealCoach's tasks on the deal, open and completed, and the ones this job is about to write (so a plan made
+        now counts them, and they can go to the CRM in the plan's own batch)."""
         self._read()
-        return list(self._tasks.values())
+        pending = [
+            MarkedRecord(key=k, id="", status="NOT_STARTED", due=s.due, subject=s.subject)
+            for k, s in self._pending.items()
+            if k not in self._tasks
+        ]
+        return list(self._tasks.values()) + pending
+
+    def pending(self, specs: Iterable[TaskSpec]) -> None:
+        """Tasks the job will write together with the SLA plan's."""
+        self._pending.update({s.key: s for s in specs})
 
     def activities(self) -> list[ActivityRef]:
         return self._read().activities
@@ -43,7 +54,9 @@ class DealView:
             self._read()
             return dict(self._tasks)
         if self._notes is None:
-            self._notes = {m.key: m for m in self.crm.list_marked(deal_id=self.deal_id, kind="note")}
+            known = self._read().note_ids
+            found = [] if known == () else self.crm.list_marked(deal_id=self.deal_id, kind="note", ids=known)
+            self._notes = {m.key: m for m in found}
         return dict(self._notes)
 
     def wrote_note(self, key: str, note_id: str) -> None:
@@ -55,6 +68,7 @@ class DealView:
         if self._records is None:
             return
         for spec, task_id in written:
+            self._pending.pop(spec.key, None)
             before = self._tasks.get(spec.key)
             status = "COMPLETED" if spec.status == "COMPLETED" else (before.status if before else "NOT_STARTED")
             self._tasks[spec.key] = MarkedRecord(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,7 +15,7 @@ from rq import get_current_job
 
 from connector import clock
 from connector.base import Crm, FatalCrmError, PartialWriteError, RetryableCrmError
-from connector.models import Deal, Event
+from connector.models import Deal, Event, TaskSpec
 from connector.tenants import Tenant
 from scoring.speech.errors import SpeechError
 from sync import runtime
@@ -25,7 +25,7 @@ from sync.retry import reschedule, wait_asked
 from sync.runtime import Runtime
 from sync.sla.apply import SlaContext, run_sla
 from sync.tenant_context import TenantContext
-from sync.writeback import DealLock
+from sync.writeback import Action, DealLock, Writeback
 
 log = logging.getLogger("dealcoach.sync.jobs")
 
@@ -133,12 +133,21 @@ def sla_context(conn: redis.Redis, tenant: Tenant, crm: Crm) -> SlaContext:
     return SlaContext(conn=conn, crm=crm, tenant_ctx=TenantContext.of(tenant))
 
 
-def apply_sla(
-    ctx: JobContext, deal: Deal, *, fence: DealLock | None = None, view: DealView | None = None
-) -> dict[str, int] | None:
-    """Apply the SLA rules to one deal at the job's `now` (read once from the clock seam), when the tenant has them on;
-    a job already holding the deal's lock passes its fence and its view of the deal."""
+def apply_sla(ctx: JobContext, deal: Deal) -> dict[str, int] | None:
+    """Apply the SLA rules to one deal at the job's `now` (read once from the clock seam), when the tenant has them on."""
     if not ctx.tenant.settings.sla_enabled:
         return None
+    return run_sla(SlaContext(conn=ctx.conn, crm=ctx.crm, tenant_ctx=ctx.tenant_ctx), deal, now=ctx.now)["applied"]
+
+
+def write_with_sla(
+    ctx: JobContext, deal: Deal, tasks: Sequence[TaskSpec], *, fence: DealLock, view: DealView
+) -> tuple[dict[str, int] | None, dict[str, Action]]:
+    """The job's own tasks and the SLA plan (when the tenant has SLA rules on), in the same batches, inside the deal
+    lock the job holds: (SLA counts or None, key → action of the job's tasks)."""
+    if not ctx.tenant.settings.sla_enabled:
+        results = Writeback(ctx.conn, ctx.crm, ctx.tenant.id, deal.id, fence=fence, view=view).upsert_tasks(tasks)
+        return None, {r.key: r.action for r in results}
     sla_ctx = SlaContext(conn=ctx.conn, crm=ctx.crm, tenant_ctx=ctx.tenant_ctx)
-    return run_sla(sla_ctx, deal, now=ctx.now, fence=fence, view=view)["applied"]
+    result = run_sla(sla_ctx, deal, now=ctx.now, fence=fence, view=view, extra=tasks)
+    return result["applied"], result["written"]

@@ -24,13 +24,20 @@ from scoring.rubric import load_rubric_or_reference
 from scoring.scorecard import Scorecard
 from scoring.scorer import score_call
 from scoring.transcript import TranscriptError, parse_transcript
-from sync.call_results import business_due, call_already_done, mark_call_done, write_call_results, write_problem_note
+from sync.call_results import (
+    business_due,
+    call_already_done,
+    event_already_done,
+    mark_call_done,
+    write_call_results,
+    write_problem_note,
+)
 from sync.deal_view import DealView
-from sync.job_context import JobContext, apply_sla, tenant_job
+from sync.job_context import JobContext, apply_sla, tenant_job, write_with_sla
 from sync.recording import transcribe_call
 from sync.sla.apply import record_sla_event
 from sync.state import DealState
-from sync.writeback import Writeback, deal_lock
+from sync.writeback import deal_lock
 
 log = logging.getLogger("dealcoach.sync.jobs")
 
@@ -46,6 +53,9 @@ def _transcript_attachment(call: CallRef) -> Attachment | None:
 @tenant_job
 def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
     """call.logged: fetch the transcript, score it, write note, deal fields and next-action tasks."""
+    if event_already_done(ctx, event.object_id, event.data):
+        log.info("sync.call.already_done tenant=%s call=%s", event.tenant, event.object_id)
+        return {"status": "skipped", "reason": "already_done"}
     call = ctx.crm.get_call(event.object_id, object_type=event.object_type)
     if not call.deal_ids:
         log.info("sync.call.no_deal tenant=%s call=%s", event.tenant, call.id)
@@ -113,7 +123,7 @@ def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
         # One lock hold and one read of the deal's records for the call's writes and the SLA plan.
         with deal_lock(ctx.conn, ctx.tenant.id, deal.id) as fence:
             view = DealView(ctx.crm, deal.id)
-            results = write_call_results(
+            results, tasks = write_call_results(
                 ctx,
                 deal,
                 call,
@@ -139,7 +149,8 @@ def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
                     "email_draft": card["email_draft"],
                 },
             )
-            results["sla"] = apply_sla(ctx, deal, fence=fence, view=view)
+            results["sla"], actions = write_with_sla(ctx, deal, tasks, fence=fence, view=view)
+            results["tasks"] = {key.rsplit("/", 1)[-1]: action for key, action in actions.items()}
         written["deals"][deal_id] = results
     mark_call_done(ctx, call)
     return written
@@ -183,12 +194,8 @@ def handle_stage_change(event: Event, ctx: JobContext) -> dict[str, Any]:
     # One lock hold and one read of the deal's records for the SLA plan and the stage task.
     with deal_lock(ctx.conn, ctx.tenant.id, deal.id) as fence:
         view = DealView(ctx.crm, deal.id)
-        sla = apply_sla(ctx, deal, fence=fence, view=view)
-        result = (
-            Writeback(ctx.conn, ctx.crm, ctx.tenant.id, deal.id, fence=fence, view=view).upsert_tasks([spec])[0]
-            if spec is not None
-            else None
-        )
+        sla, written = write_with_sla(ctx, deal, [spec] if spec is not None else [], fence=fence, view=view)
+    result = written.get(spec.key) if spec is not None else None
     stage = named[0] if named else None
     if entered_at is None:
         log.info(
@@ -198,7 +205,7 @@ def handle_stage_change(event: Event, ctx: JobContext) -> dict[str, Any]:
     if result is None:
         return {"status": "recorded", "stage": deal.stage, "task": None, "sla": sla}
     phase = ctx.tenant_ctx.stage_map.phase_for(deal.stage)
-    return {"status": "done", "stage": deal.stage, "phase": phase, "task": result.action, "sla": sla}
+    return {"status": "done", "stage": deal.stage, "phase": phase, "task": result, "sla": sla}
 
 
 def _stage_task(ctx: JobContext, deal: Deal, state: DealState, entered_at: datetime | None) -> TaskSpec | None:

@@ -11,7 +11,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import redis
 from hubspot import HubSpot
@@ -45,7 +45,6 @@ from connector.usage import RequestUsage
 
 log = logging.getLogger("dealcoach.connector.hubspot")
 
-T = TypeVar("T")
 
 DEFAULT_API_BASE = "https://api.hubapi.com"
 BATCH_LIMIT = 100
@@ -74,7 +73,7 @@ _BODY_PROPERTY = {"notes": "hs_note_body", "tasks": "hs_task_body"}
 CACHE_TTL_S = 300
 # A signed URL read for an attachment's name and type is used again for its download within the same job.
 SIGNED_URL_REUSE_S = 60
-ACTIVITY_TYPES = ("tasks", "emails", "meetings", "calls")
+ACTIVITY_TYPES = ("tasks", "emails", "meetings", "calls", "notes")
 TASK_PROPERTIES = ["hs_task_status", "hs_task_subject", "hs_task_completion_date", "hs_timestamp", "hs_task_body"]
 NO_RETRY = Retry(total=0, connect=0, read=0, redirect=0, status=0, raise_on_status=False)
 
@@ -221,25 +220,20 @@ class HubSpotCrm:
         )
 
     def _attachment(self, file_id: str) -> Attachment:
-        """Name, type and size from the file's signed URL answer, kept for the download that usually follows."""
-        signed = self._signed_url(file_id)
-        ext = (signed.extension or "").lower().lstrip(".")
-        return Attachment(id=file_id, name=signed.name or "", extension=ext, size=signed.size, url=None)
+        """Name, type and size from the file's signed URL answer (the URL is kept for the download that usually
+        follows); a file's name and type do not change, so they are cached for the next job too."""
+
+        def load() -> list[Any]:
+            signed = self._signed_url(file_id)
+            return [signed.name or "", (signed.extension or "").lower().lstrip("."), signed.size]
+
+        name, ext, size = self._cache.get(f"file:{file_id}", load)
+        return Attachment(id=file_id, name=name, extension=ext, size=size, url=None)
 
     def _signed_url(self, file_id: str) -> Any:
         return self._signed.get(
             file_id, lambda: self._call(self.client.files.files_api.get_signed_url_with_http_info, file_id)
         )
-
-    def _download_counted(self, fetch: Callable[[], T]) -> T:
-        """A file download is a request to HubSpot too (its file host): counted like the API calls."""
-        try:
-            result = fetch()
-        except Exception:
-            self.usage.count(failed=True)
-            raise
-        self.usage.count()
-        return result
 
     def download_attachment(self, attachment_id: str, *, max_bytes: int) -> bytes:
         """A transcript through its signed URL, with the hardened downloader (hosts, addresses, size; any content)."""
@@ -247,7 +241,7 @@ class HubSpotCrm:
         if signed.size and signed.size > max_bytes:
             raise FatalCrmError(f"attachment {attachment_id} is {signed.size} bytes, over {max_bytes}")
         policy = dataclasses.replace(self.downloads, max_bytes=max_bytes, sniff=None, accept=())
-        return self._download_counted(lambda: download_bytes(signed.url or "", policy=policy))
+        return download_bytes(signed.url or "", policy=policy)
 
     def _associated(self, deal_id: str, object_type: str, properties: list[str]) -> list[dict[str, Any]]:
         """Records of a type associated to the deal, with the given properties (v4 associations, batch read)."""
@@ -291,17 +285,23 @@ class HubSpotCrm:
         """A recording from Files through its signed URL, with the hardened downloader (allow-list, caps, sniffing)."""
         signed = self._signed_url(attachment_id)
         policy = dataclasses.replace(self.downloads, max_bytes=max_bytes)
-        return self._download_counted(lambda: download(signed.url or "", dest, policy=policy).size)
+        return download(signed.url or "", dest, policy=policy).size
 
-    def list_marked(self, *, deal_id: str, kind: str) -> list[MarkedRecord]:
-        """Scan the deal's associated notes or tasks for DealCoach keys (associations are immediate; search lags)."""
+    def list_marked(self, *, deal_id: str, kind: str, ids: Sequence[str] | None = None) -> list[MarkedRecord]:
+        """Scan the deal's associated notes or tasks (or the given ones) for DealCoach keys (associations are
+        immediate; search lags)."""
         object_type = f"{kind}s"
         has_key = KEY_PROPERTY in self._property_names(object_type)
         props = [_BODY_PROPERTY[object_type], "hs_task_status", "hs_task_subject", "hs_timestamp"] + (
             [KEY_PROPERTY] if has_key else []
         )
         found = []
-        for row in self._associated(deal_id, object_type, props):
+        rows = (
+            self._read_rows(object_type, ids, props)
+            if ids is not None
+            else self._associated(deal_id, object_type, props)
+        )
+        for row in rows:
             key = self._key_of(object_type, row)
             if key:
                 found.append(self._marked(key, row))
@@ -365,7 +365,7 @@ class HubSpotCrm:
             elif row.get("hs_task_status") == "COMPLETED":
                 at = parse_time(row.get("hs_task_completion_date")) or parse_time(row.get("hs_timestamp")) or EPOCH
                 out.append(ActivityRef(type="task_completed", at=at, subject=row.get("hs_task_subject") or ""))
-        return DealRecords(tasks=marked, activities=sorted(out, key=lambda a: a.at))
+        return DealRecords(tasks=marked, activities=sorted(out, key=lambda a: a.at), note_ids=tuple(ids["notes"]))
 
     @staticmethod
     def _marked(key: str, row: dict[str, Any]) -> MarkedRecord:

@@ -281,17 +281,19 @@ class SalesforceCrm:
         )
 
     def _files_on(self, record_id: str) -> list[Attachment]:
-        links = self._query(
-            f"SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = '{to_18(record_id)}'"
-        )
-        return self._latest_versions([r["ContentDocumentId"] for r in links])
+        """The latest versions of the files linked to a record, in one query (a semi-join on its links)."""
+        links = f"SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = '{to_18(record_id)}'"
+        return self._versions(f"ContentDocumentId IN ({links})")
 
     def _latest_versions(self, document_ids: Sequence[str]) -> list[Attachment]:
         if not document_ids:
             return []
+        return self._versions(f"ContentDocumentId IN ({_soql_ids(document_ids)})")
+
+    def _versions(self, where: str) -> list[Attachment]:
         rows = self._query(
             "SELECT Id, Title, PathOnClient, FileExtension, ContentSize, ContentDocumentId FROM ContentVersion "
-            f"WHERE ContentDocumentId IN ({_soql_ids(document_ids)}) AND IsLatest = true"
+            f"WHERE {where} AND IsLatest = true"
         )
         return [
             Attachment(
@@ -354,18 +356,13 @@ class SalesforceCrm:
             f"WHERE WhatId = '{to_18(deal_id)}'"
         )
 
-    def list_marked(self, *, deal_id: str, kind: str) -> list[MarkedRecord]:
+    def list_marked(self, *, deal_id: str, kind: str, ids: Sequence[str] | None = None) -> list[MarkedRecord]:
         """Tasks on the deal by key field or Description marker; notes by the marker in their content."""
         if kind == "task":
             return self.deal_records(deal_id=deal_id).tasks
-        links = self._query(
-            f"SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = '{to_18(deal_id)}'"
-        )
-        docs = [r["ContentDocumentId"] for r in links]
-        if not docs:
-            return []
+        links = f"SELECT ContentDocumentId FROM ContentDocumentLink WHERE LinkedEntityId = '{to_18(deal_id)}'"
         rows = self._query(
-            f"SELECT Id, ContentDocumentId FROM ContentVersion WHERE ContentDocumentId IN ({_soql_ids(docs)}) "
+            f"SELECT Id, ContentDocumentId FROM ContentVersion WHERE ContentDocumentId IN ({links}) "
             "AND IsLatest = true AND FileType = 'SNOTE'"
         )
         marked = []

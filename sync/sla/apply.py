@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -21,7 +22,7 @@ from sync.sla.engine import SlaPlan, evaluate, plan_to_json
 from sync.sla.state import state_from_json
 from sync.state import DealState
 from sync.tenant_context import TenantContext, settings_mapping
-from sync.writeback import DealLock, Writeback, deal_lock
+from sync.writeback import Action, DealLock, Writeback, deal_lock
 
 log = logging.getLogger("dealcoach.sync.sla")
 
@@ -140,9 +141,16 @@ def _priority(value: str) -> Priority:
 
 
 def apply_plan(
-    ctx: SlaContext, deal: Deal, plan: SlaPlan, *, fence: DealLock, view: DealView | None = None
-) -> dict[str, int]:
-    """Create and update the plan's tasks and close satisfied ones, batched and keyed by tenant + SLA key."""
+    ctx: SlaContext,
+    deal: Deal,
+    plan: SlaPlan,
+    *,
+    fence: DealLock,
+    view: DealView | None = None,
+    extra: Sequence[TaskSpec] = (),
+) -> tuple[dict[str, int], dict[str, Action]]:
+    """Create and update the plan's tasks (with the job's `extra` tasks in the same batches) and close satisfied
+    ones, keyed by tenant + SLA key; the SLA counts, and key → action for the extra tasks."""
     specs = [
         TaskSpec(
             key=f"{ctx.tenant}/{t.key}",
@@ -157,11 +165,13 @@ def apply_plan(
         if t.due is not None
     ]
     wb = Writeback(ctx.conn, ctx.crm, ctx.tenant, deal.id, fence=fence, view=view)
-    results = wb.upsert_tasks(specs)
-    closed = wb.close_tasks([f"{ctx.tenant}/{t.key}" for t in plan.close])
+    extra_keys = {s.key for s in extra}
+    results = wb.upsert_tasks([s for s in specs if s.key not in extra_keys] + list(extra))
+    closed = wb.close_tasks([f"{ctx.tenant}/{t.key}" for t in plan.close]) if plan.close else 0
+    own = [r for r in results if r.key not in extra_keys]
     summary = {
-        "created": sum(r.action == "created" for r in results),
-        "updated": sum(r.action == "updated" for r in results),
+        "created": sum(r.action == "created" for r in own),
+        "updated": sum(r.action == "updated" for r in own),
         "closed": closed,
     }
     if any(summary.values()):
@@ -173,7 +183,7 @@ def apply_plan(
             summary["updated"],
             summary["closed"],
         )
-    return summary
+    return summary, {r.key: r.action for r in results if r.key in extra_keys}
 
 
 def run_sla(
@@ -184,27 +194,31 @@ def run_sla(
     dry_run: bool = False,
     fence: DealLock | None = None,
     view: DealView | None = None,
+    extra: Sequence[TaskSpec] = (),
 ) -> dict[str, Any]:
     """Evaluate one deal and, unless `dry_run`, write the result; returns the plan (contract JSON) and counts.
 
     The plan is computed under the deal's lock: it reads the deal's open tasks, and a plan made from a list that
     another job is changing would create or close the wrong tasks. A job that already holds the lock passes its
-    `fence` and its `view` of the deal (one read of the deal's records per job).
+    `fence` and its `view` of the deal (one read of the deal's records per job), and may hand its own tasks
+    (`extra`) to be written in the plan's batches; `written` gives their key → action.
     """
     if dry_run:
         plan = plan_for_deal(ctx, deal, now=now, view=view)
         return {"deal": deal.id, "plan": plan_to_json(plan), "applied": {"created": 0, "updated": 0, "closed": 0}}
     if fence is not None:
-        return _plan_and_apply(ctx, deal, now=now, fence=fence, view=view or DealView(ctx.crm, deal.id))
+        return _plan_and_apply(ctx, deal, now=now, fence=fence, view=view or DealView(ctx.crm, deal.id), extra=extra)
     with deal_lock(ctx.conn, ctx.tenant, deal.id) as held:
-        return _plan_and_apply(ctx, deal, now=now, fence=held, view=view or DealView(ctx.crm, deal.id))
+        return _plan_and_apply(ctx, deal, now=now, fence=held, view=view or DealView(ctx.crm, deal.id), extra=extra)
 
 
-def _plan_and_apply(ctx: SlaContext, deal: Deal, *, now: datetime, fence: DealLock, view: DealView) -> dict[str, Any]:
+def _plan_and_apply(
+    ctx: SlaContext, deal: Deal, *, now: datetime, fence: DealLock, view: DealView, extra: Sequence[TaskSpec]
+) -> dict[str, Any]:
+    view.pending(extra)
     plan = plan_for_deal(ctx, deal, now=now, view=view)
-    applied = (
-        {"created": 0, "updated": 0, "closed": 0}
-        if plan.is_empty()
-        else apply_plan(ctx, deal, plan, fence=fence, view=view)
-    )
-    return {"deal": deal.id, "plan": plan_to_json(plan), "applied": applied}
+    applied: dict[str, int] = {"created": 0, "updated": 0, "closed": 0}
+    written: dict[str, Action] = {}
+    if not plan.is_empty() or extra:
+        applied, written = apply_plan(ctx, deal, plan, fence=fence, view=view, extra=extra)
+    return {"deal": deal.id, "plan": plan_to_json(plan), "applied": applied, "written": written}
