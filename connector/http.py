@@ -175,6 +175,10 @@ class ApiBudget:
     daily_remaining: int | None = None
     app_max: int | None = None
     app_remaining: int | None = None
+    # HubSpot's rolling burst window (X-HubSpot-RateLimit-Max / -Remaining): reported for operators, never guarded
+    # here (a 429 with Retry-After is how the window is honoured).
+    burst_max: int | None = None
+    burst_remaining: int | None = None
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -184,6 +188,9 @@ class ApiBudget:
             return
         h = {k.lower(): v for k, v in headers.items()}
         with self._lock:
+            burst, left = h.get("x-hubspot-ratelimit-max", ""), h.get("x-hubspot-ratelimit-remaining", "")
+            if burst.isdigit() and left.isdigit():
+                self.burst_max, self.burst_remaining = int(burst), int(left)
             if "x-hubspot-ratelimit-daily" in h and "x-hubspot-ratelimit-daily-remaining" in h:
                 self._set(h["x-hubspot-ratelimit-daily"], h["x-hubspot-ratelimit-daily-remaining"])
             for name, used, cap in _SF_USAGE.findall(h.get("sforce-limit-info", "")):

@@ -40,7 +40,7 @@ def record_usage(conn: redis.Redis, tenant: str, crm: Crm, spent: UsageSnapshot)
             pipe.hincrby(COUNTERS, f"{tenant}|{vendor}|requests", spent.requests)
         if spent.errors:
             pipe.hincrby(COUNTERS, f"{tenant}|{vendor}|errors", spent.errors)
-        for name in ("daily_remaining", "daily_max", "app_remaining", "app_max"):
+        for name in ("daily_remaining", "daily_max", "app_remaining", "app_max", "burst_remaining", "burst_max"):
             value = getattr(budget, name, None)
             if value is not None:
                 pipe.hset(BUDGET, f"{tenant}|{vendor}|{name}", str(int(value)))
@@ -82,7 +82,7 @@ class CrmUsageCollector(Collector):
         for suffix, help_text in (("remaining", "API calls left"), ("max", "API call allowance")):
             gauge = GaugeMetricFamily(
                 f"dealcoach_crm_api_budget_{suffix}",
-                f"{help_text} as the CRM last reported it (quota: daily, or the connected app's own).",
+                f"{help_text} as the CRM last reported it (quota: daily, the connected app's own, or HubSpot's burst window).",
                 labels=[*labels, "quota"],
             )
             for (tenant, vendor, name), value in sorted(self.budget.items()):

@@ -18,25 +18,30 @@ SWEEP_DEALS = 2
 HUBSPOT = {
     "deal.created (+ initial dealstage)": 9,
     "call.logged (first call)": 11,
-    "call.logged (second call)": 10,
+    "call.logged (second call)": 11,
     "deal.stage_changed": 6,
     "activity.logged (email)": 8,
 }
 SALESFORCE = {
     "Opportunity created (stage)": 0,
     "call.logged (first call)": 22,
-    "call.logged (second call)": 19,
+    "call.logged (second call)": 20,
     "deal.stage_changed": 5,
     "activity.logged (email Task)": 0,
 }
-# The sweep: requests per deal swept (open deals, the measured one included), plus the listing.
-SWEEP_PER_DEAL = {"HubSpot": 4, "Salesforce": 5}
+# The sweep: requests per deal swept (open deals, the measured one included), plus the listing. Still per deal
+# (the deal, its records); the bulk sweep of issue 12 (one read per 200 deals) is not built yet.
+SWEEP_PER_DEAL = {"HubSpot": 5, "Salesforce": 6}
 
 
 def _check(rows: list[Row], budget: dict[str, int], crm: str) -> None:
     by_job = {r.job: r for r in rows}
-    over = {job: (by_job[job].requests, limit) for job, limit in budget.items() if by_job[job].requests > limit}
-    assert not over, f"{crm} jobs over their request budget (spent, budget): {over}"
+    over = {
+        job: (by_job[job].requests, limit, by_job[job].by_endpoint)
+        for job, limit in budget.items()
+        if by_job[job].requests > limit
+    }
+    assert not over, f"{crm} jobs over their request budget (spent, budget, endpoints): {over}"
     disagree = {r.job: (r.requests, r.reported) for r in rows if r.reported is not None and r.reported != r.requests}
     assert not disagree, f"the jobs' own counts disagree with the sandbox (sandbox, jobs): {disagree}"
     (sweep,) = [r for r in rows if r.job.startswith("SLA sweep")]
