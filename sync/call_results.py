@@ -32,6 +32,7 @@ BANT_LETTERS = (("budget", "B"), ("authority", "A"), ("need", "N"), ("timeline",
 
 
 CALL_DONE = "dealcoach:calldone:{}:{}"
+CALL_FILE = "dealcoach:callfile:{}:{}"
 CALL_DONE_TTL_S = 30 * 24 * 3600
 
 
@@ -67,9 +68,14 @@ def call_already_done(ctx: JobContext, call: CallRef) -> bool:
     return _done(ctx, call.id) == _call_done_record(ctx, call)
 
 
-def event_already_done(ctx: JobContext, call_id: str, data: dict[str, Any]) -> bool:
-    """A change of a call's files or recording (HubSpot names the new value in the event) that the call's last full
-    write-back already had: known without reading the call."""
+def event_already_done(ctx: JobContext, call_id: str, object_type: str, data: dict[str, Any]) -> bool:
+    """A change of a call's files or recording (HubSpot names the new value in the event), or a file (Salesforce
+    announces a call's file apart from its Task), that the call's last full write-back already had: known without
+    reading the call."""
+    if object_type == "file":
+        owner = cast(bytes | None, ctx.conn.get(CALL_FILE.format(ctx.tenant.id, call_id)))
+        done = _done(ctx, owner.decode()) if owner else None
+        return done is not None and done.get("settings") == _settings_hash(ctx) and call_id in done.get("files", [])
     done = _done(ctx, call_id)
     if done is None or done.get("settings") != _settings_hash(ctx):
         return False
@@ -84,7 +90,11 @@ def event_already_done(ctx: JobContext, call_id: str, data: dict[str, Any]) -> b
 def mark_call_done(ctx: JobContext, call: CallRef) -> None:
     """Remember that every deal of this call was written back (only after the last write succeeded)."""
     record = json.dumps(_call_done_record(ctx, call), sort_keys=True)
-    ctx.conn.set(CALL_DONE.format(ctx.tenant.id, call.id), record, ex=CALL_DONE_TTL_S)
+    pipe = ctx.conn.pipeline(transaction=True)
+    pipe.set(CALL_DONE.format(ctx.tenant.id, call.id), record, ex=CALL_DONE_TTL_S)
+    for attachment in call.attachments:
+        pipe.set(CALL_FILE.format(ctx.tenant.id, attachment.id), call.id, ex=CALL_DONE_TTL_S)
+    pipe.execute()
 
 
 def write_problem_note(ctx: JobContext, call: CallRef, message: str) -> None:

@@ -53,7 +53,7 @@ def _transcript_attachment(call: CallRef) -> Attachment | None:
 @tenant_job
 def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
     """call.logged: fetch the transcript, score it, write note, deal fields and next-action tasks."""
-    if event_already_done(ctx, event.object_id, event.data):
+    if event_already_done(ctx, event.object_id, event.object_type, event.data):
         log.info("sync.call.already_done tenant=%s call=%s", event.tenant, event.object_id)
         return {"status": "skipped", "reason": "already_done"}
     call = ctx.crm.get_call(event.object_id, object_type=event.object_type)

@@ -24,8 +24,8 @@ HUBSPOT = {
 }
 SALESFORCE = {
     "Opportunity created (stage)": 0,
-    "call.logged (first call)": 22,
-    "call.logged (second call)": 20,
+    "call.logged (first call)": 14,
+    "call.logged (second call)": 12,
     "deal.stage_changed": 5,
     "activity.logged (email Task)": 0,
 }
