@@ -92,7 +92,7 @@ def swept(stack: Stack, crm: str, deals: int) -> Row:
     before = stack.control("GET", "calls")["total"]
     result = sweep(stack.conn, stack.tenant, now=clock.now())
     total = stack.control("GET", "calls")["total"] - before
-    return Row(crm, f"SLA sweep of {len(result['deals'])} deals", total)
+    return Row(crm, f"SLA sweep of {len(result['deals'])} deals", total, result.get("crm_requests"))
 
 
 def hubspot(conn: redis.Redis, deals: int) -> list[Row]:

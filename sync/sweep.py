@@ -17,7 +17,8 @@ from rq.exceptions import DuplicateJobError
 from connector import clock
 from connector.base import CrmError
 from sync import runtime
-from sync.job_context import sla_context
+from sync.crm_usage import record_usage, usage_of
+from sync.job_context import shared_crm, sla_context
 from sync.queue import SYNC
 from sync.sla.apply import run_sla
 
@@ -32,8 +33,9 @@ def sweep(conn: redis.Redis, tenant_id: str, *, now: datetime, dry_run: bool = F
         return {"tenant": tenant_id, "status": "skipped", "reason": "unknown_tenant"}
     if not tenant.settings.sla_enabled:
         return {"tenant": tenant_id, "status": "skipped", "reason": "sla_disabled"}
-    crm = rt.crm(tenant)
+    crm = shared_crm(rt, conn, tenant)
     ctx = sla_context(conn, tenant, crm)
+    before = usage_of(crm)
     deals: list[dict[str, Any]] = []
     failed: dict[str, str] = {}
     for deal_id in crm.list_open_deals():
@@ -43,6 +45,8 @@ def sweep(conn: redis.Redis, tenant_id: str, *, now: datetime, dry_run: bool = F
             failed[deal_id] = exc.slug
             log.warning("sync.sweep.deal_failed tenant=%s deal=%s slug=%s", tenant_id, deal_id, exc.slug)
     totals = {k: sum(d["applied"][k] for d in deals) for k in ("created", "updated", "closed")}
+    spent = usage_of(crm) - before
+    record_usage(conn, tenant_id, crm, spent)
     log.info(
         "sync.sweep.done tenant=%s deals=%d dry_run=%s created=%d updated=%d closed=%d failed=%d",
         tenant_id,
@@ -60,6 +64,7 @@ def sweep(conn: redis.Redis, tenant_id: str, *, now: datetime, dry_run: bool = F
         "deals": deals,
         "applied": totals,
         "failed": failed,
+        "crm_requests": spent.requests,
     }
 
 
