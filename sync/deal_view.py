@@ -17,11 +17,12 @@ from connector.models import ActivityRef, MarkedRecord, TaskSpec
 class DealView:
     """The deal's records as this job knows them: read once from the CRM, then updated by the job's writes."""
 
-    def __init__(self, crm: Crm, deal_id: str) -> None:
+    def __init__(self, crm: Crm, deal_id: str, *, records: DealRecords | None = None) -> None:
+        """`records`: already read in bulk (the SLA sweep reads a page of deals at once)."""
         self.crm, self.deal_id = crm, deal_id
-        self._records: DealRecords | None = None
+        self._records: DealRecords | None = records
         self._notes: dict[str, MarkedRecord] | None = None
-        self._tasks: dict[str, MarkedRecord] = {}
+        self._tasks: dict[str, MarkedRecord] = {m.key: m for m in records.tasks} if records else {}
         self._pending: dict[str, TaskSpec] = {}
 
     def _read(self) -> DealRecords:

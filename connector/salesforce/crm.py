@@ -81,6 +81,16 @@ def _note_parents(spec: NoteSpec) -> list[str]:
     return [to_18(spec.deal_id), *call]
 
 
+def stage_run_start(history: Sequence[dict[str, Any]], stage: str | None) -> datetime | None:
+    """The start of the current run of `stage` in OpportunityHistory rows, newest first."""
+    entered = None
+    for row in history:
+        if row.get("StageName") != stage:
+            break
+        entered = _date(row.get("CreatedDate"))
+    return entered
+
+
 def _composite_error(result: dict[str, Any]) -> str:
     """`CODE: message` of a failed composite subrequest (its body is Salesforce's error list)."""
     body = result.get("body")
@@ -204,6 +214,10 @@ class SalesforceCrm:
 
     def get_deal(self, deal_id: str) -> Deal:
         opp = self._call(lambda sf: sobject(sf, "Opportunity").get(to_18(deal_id)))
+        return self.deal_from(opp, self._stage_entered_at(opp["Id"], opp.get("StageName")), with_owner_name=True)
+
+    def deal_from(self, opp: dict[str, Any], entered: datetime | None, *, with_owner_name: bool) -> Deal:
+        """A Deal from an Opportunity row (the owner's name is read only when asked: the SLA sweep needs none)."""
         owner = opp.get("OwnerId")
         return Deal(
             id=opp["Id"],
@@ -211,14 +225,14 @@ class SalesforceCrm:
             stage=opp.get("StageName") or "",
             pipeline=None,
             owner_id=owner,
-            owner_name=self._user_name(owner),
+            owner_name=self._user_name(owner) if with_owner_name else None,
             amount=opp.get("Amount"),
             is_closed=bool(opp.get("IsClosed")),
             is_won=bool(opp.get("IsWon")),
             stage_label=opp.get("StageName"),
             last_activity_at=_date(opp.get("LastActivityDate") and f"{opp['LastActivityDate']}T00:00:00+00:00"),
             created_at=_date(opp.get("CreatedDate")),
-            stage_entered_at=self._stage_entered_at(opp["Id"], opp.get("StageName")),
+            stage_entered_at=entered,
         )
 
     def _stage_entered_at(self, opp_id: str, stage: str | None) -> datetime | None:
@@ -227,12 +241,7 @@ class SalesforceCrm:
             f"SELECT StageName, CreatedDate FROM OpportunityHistory WHERE OpportunityId = '{to_18(opp_id)}' "
             "ORDER BY CreatedDate DESC"
         )
-        entered = None
-        for row in rows:
-            if row.get("StageName") != stage:
-                break
-            entered = _date(row.get("CreatedDate"))
-        return entered
+        return stage_run_start(rows, stage)
 
     def _user_name(self, user_id: str | None) -> str | None:
         if not user_id or key_prefix(user_id) != "005":
@@ -349,11 +358,14 @@ class SalesforceCrm:
             return path.read_bytes()
 
     def _tasks_on(self, deal_id: str) -> list[dict[str, Any]]:
+        return self._query(f"{self.task_select()} WHERE WhatId = '{to_18(deal_id)}'")
+
+    def task_select(self) -> str:
+        """`SELECT … FROM Task` with what DealCoach reads of a Task (its key field when the org has it)."""
         has_key = KEY_FIELD in self._fields("Task")
-        return self._query(
-            "SELECT Id, Status, Subject, Description, ActivityDate, ReminderDateTime, TaskSubtype, "
-            f"CompletedDateTime, LastModifiedDate{', ' + KEY_FIELD if has_key else ''} FROM Task "
-            f"WHERE WhatId = '{to_18(deal_id)}'"
+        return (
+            "SELECT Id, WhatId, Status, Subject, Description, ActivityDate, ReminderDateTime, TaskSubtype, "
+            f"CompletedDateTime, LastModifiedDate{', ' + KEY_FIELD if has_key else ''} FROM Task"
         )
 
     def list_marked(self, *, deal_id: str, kind: str, ids: Sequence[str] | None = None) -> list[MarkedRecord]:
@@ -389,10 +401,14 @@ class SalesforceCrm:
     def deal_records(self, *, deal_id: str) -> DealRecords:
         """One SOQL query of the Opportunity's Tasks: DealCoach's by key field or Description marker, the rest (when
         closed) as activities."""
+        return self.records_from(self._tasks_on(deal_id))
+
+    def records_from(self, task_rows: Sequence[dict[str, Any]]) -> DealRecords:
+        """DealCoach's tasks (by key field or Description marker) and the activities among one deal's Task rows."""
         kinds: dict[str, ActivityType] = {"Email": "email", "Call": "call"}
         marked: list[MarkedRecord] = []
         out: list[ActivityRef] = []
-        for row in self._tasks_on(deal_id):
+        for row in task_rows:
             key = row.get(KEY_FIELD) or find_marker(row.get("Description") or "")
             if key:
                 marked.append(
