@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +26,9 @@ from sync.crm_usage import record_usage, usage_of
 from sync.deal_view import DealView
 from sync.job_context import shared_crm, sla_context
 from sync.queue import SYNC
-from sync.sla.apply import run_sla
+from sync.sla.apply import SlaContext, apply_page, plan_for_deal, run_sla
+from sync.sla.engine import SlaPlan, plan_to_json
+from sync.writeback import DealLock, deal_lock
 
 log = logging.getLogger("dealcoach.sync.sweep")
 
@@ -43,14 +46,20 @@ def sweep(conn: redis.Redis, tenant_id: str, *, now: datetime, dry_run: bool = F
     before = usage_of(crm)
     deals: list[dict[str, Any]] = []
     failed: dict[str, str] = {}
-    for deal, view in _deals(crm):
-        deal_id = deal if isinstance(deal, str) else deal.id
-        try:
-            evaluated = crm.get_deal(deal) if isinstance(deal, str) else deal
-            deals.append(run_sla(ctx, evaluated, now=now, dry_run=dry_run, view=view))
-        except CrmError as exc:
-            failed[deal_id] = exc.slug
-            log.warning("sync.sweep.deal_failed tenant=%s deal=%s slug=%s", tenant_id, deal_id, exc.slug)
+    if isinstance(crm, SalesforceCrm) and not dry_run:
+        for page in salesforce_pages(crm):
+            _sweep_page(
+                ctx, [(deal, DealView(crm, deal.id, records=records)) for deal, records in page], now, deals, failed
+            )
+    else:
+        for deal, view in _deals(crm):
+            deal_id = deal if isinstance(deal, str) else deal.id
+            try:
+                evaluated = crm.get_deal(deal) if isinstance(deal, str) else deal
+                deals.append(run_sla(ctx, evaluated, now=now, dry_run=dry_run, view=view))
+            except CrmError as exc:
+                failed[deal_id] = exc.slug
+                log.warning("sync.sweep.deal_failed tenant=%s deal=%s slug=%s", tenant_id, deal_id, exc.slug)
     totals = {k: sum(d["applied"][k] for d in deals) for k in ("created", "updated", "closed")}
     spent = usage_of(crm) - before
     record_usage(conn, tenant_id, crm, spent)
@@ -73,6 +82,39 @@ def sweep(conn: redis.Redis, tenant_id: str, *, now: datetime, dry_run: bool = F
         "failed": failed,
         "crm_requests": spent.requests,
     }
+
+
+def _sweep_page(
+    ctx: SlaContext,
+    page: list[tuple[Deal, DealView]],
+    now: datetime,
+    deals: list[dict[str, Any]],
+    failed: dict[str, str],
+) -> None:
+    """A page of deals read in bulk: each deal's plan made under its lock, then every write of the page in shared
+    batches (one create, update and close call per page, split at the CRM's batch size), locks held until written.
+
+    The page's records were read before the locks: a task another job wrote meanwhile is in the Redis map, which the
+    upsert consults first, so it is updated rather than created again; a close it missed waits for the next sweep.
+    """
+    with ExitStack() as locks:
+        entries: list[tuple[Deal, SlaPlan, DealView, DealLock]] = []
+        for deal, view in page:
+            try:
+                fence = locks.enter_context(deal_lock(ctx.conn, ctx.tenant, deal.id))
+                entries.append((deal, plan_for_deal(ctx, deal, now=now, view=view), view, fence))
+            except CrmError as exc:
+                failed[deal.id] = exc.slug
+                log.warning("sync.sweep.deal_failed tenant=%s deal=%s slug=%s", ctx.tenant, deal.id, exc.slug)
+        try:
+            applied = apply_page(ctx, entries)
+        except CrmError as exc:
+            for deal, *_ in entries:
+                failed[deal.id] = exc.slug
+            log.warning("sync.sweep.page_failed tenant=%s deals=%d slug=%s", ctx.tenant, len(entries), exc.slug)
+            return
+    for (deal, plan, _, _), counts in zip(entries, applied, strict=True):
+        deals.append({"deal": deal.id, "plan": plan_to_json(plan), "applied": counts})
 
 
 def _deals(crm: Crm) -> Iterator[tuple[Deal | str, DealView | None]]:

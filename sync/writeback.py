@@ -50,6 +50,44 @@ def note_hash(spec: NoteSpec) -> str:
     return _hash(spec.body_html)
 
 
+@dataclass
+class TaskWrites:
+    """What upserting a deal's tasks comes to: results known without writing, and the creates and updates."""
+
+    results: dict[str, WriteResult]
+    to_create: list[TaskSpec]
+    to_update: dict[str, TaskSpec]
+
+
+def commit_tasks(batch: Sequence[tuple[Writeback, TaskWrites]], *, close: Sequence[tuple[Writeback, str]] = ()) -> None:
+    """Write the updates, creates and closes of one or many deals (the SLA sweep passes a page of deals) in shared
+    batches: one update and one create call (the connector splits them at the CRM's batch size), one close call.
+    Every deal's lock is checked before the first write."""
+    todo = [(wb, w) for wb, w in batch if w.to_update or w.to_create]
+    if not todo and not close:
+        return
+    for wb in dict.fromkeys([wb for wb, _ in todo] + [wb for wb, _ in close]):
+        wb.fence.check()
+    first = (todo or close)[0][0]
+    updates = {tid: s for _, w in todo for tid, s in w.to_update.items()}
+    if updates:
+        with first._partial(updates.values(), "update"):
+            first.crm.update_tasks(updates)
+        first._remember({s.key: (tid, task_hash(s)) for tid, s in updates.items()})
+    creates = [s for _, w in todo for s in w.to_create]
+    ids: dict[str, str] = {}
+    if creates:
+        with first._partial(creates, "create"):
+            ids = dict(zip([s.key for s in creates], first.crm.create_tasks(creates), strict=False))
+    for wb, w in todo:
+        wb.wrote(w, [(s, ids[s.key]) for s in w.to_create if s.key in ids])
+    closing = [task_id for _, task_id in close]
+    if closing:
+        first.crm.close_tasks(closing)
+        for wb in dict.fromkeys(wb for wb, _ in close):
+            wb.closed([task_id for owner, task_id in close if owner is wb])
+
+
 class LockLostError(RetryableCrmError):
     """The deal lock expired and may be held by another job: this job must not write; it is retried later."""
 
@@ -146,6 +184,14 @@ class Writeback:
     def upsert_tasks(self, specs: Sequence[TaskSpec]) -> list[WriteResult]:
         """Create missing tasks in one batch, update changed ones in another; never reopen a completed task."""
         specs = list({s.key: s for s in specs}.values())
+        writes = self.decide_tasks(specs)
+        commit_tasks([(self, writes)])
+        return [writes.results[s.key] for s in specs]
+
+    def decide_tasks(self, specs: Sequence[TaskSpec]) -> TaskWrites:
+        """Which of these tasks are unchanged, which to update (by CRM id) and which to create: the Redis map first,
+        then the CRM markers of the job's view of the deal."""
+        specs = list({s.key: s for s in specs}.values())
         known = self._known([s.key for s in specs])
         results: dict[str, WriteResult] = {}
         to_create: list[TaskSpec] = []
@@ -163,44 +209,38 @@ class Writeback:
             else:
                 to_update[hit[0]] = spec
                 results[spec.key] = WriteResult(spec.key, hit[0], "updated")
-        if to_update:
-            self.fence.check()
-            with self._partial(to_update.values(), "update"):
-                self.crm.update_tasks(to_update)
-            self._remember({s.key: (tid, task_hash(s)) for tid, s in to_update.items()})
-            self.view.wrote_tasks((s, tid) for tid, s in to_update.items())
-        if to_create:
-            self.fence.check()
-            with self._partial(to_create, "create"):
-                ids = self.crm.create_tasks(to_create)
-            self._remember({s.key: (tid, task_hash(s)) for s, tid in zip(to_create, ids, strict=False)})
-            self.view.wrote_tasks(zip(to_create, ids, strict=False))
-            results.update({s.key: WriteResult(s.key, tid, "created") for s, tid in zip(to_create, ids, strict=False)})
-        for r in results.values():
-            if r.action != "unchanged":
-                self._logged(r, "task")
-        return [results[s.key] for s in specs]
+        return TaskWrites(results, to_create, to_update)
+
+    def open_task_ids(self, keys: Sequence[str]) -> list[str]:
+        """CRM ids of the tasks with these keys that are still open (from the job's view of the deal)."""
+        open_by_key = {k: m for k, m in self.view.marked("task").items() if not m.is_completed}
+        return [open_by_key[k].id for k in keys if k in open_by_key]
 
     def close_tasks(self, keys: Sequence[str]) -> int:
         """Complete the tasks with these keys that are still open in the CRM; returns how many were closed."""
         if not keys:
             return 0
-        open_by_key = {k: m for k, m in self.view.marked("task").items() if not m.is_completed}
-        ids = [open_by_key[k].id for k in keys if k in open_by_key]
+        ids = self.open_task_ids(keys)
         if ids:
             self.fence.check()
             self.crm.close_tasks(ids)
-            self.view.closed(ids)
-            for key in keys:
-                if key in open_by_key:
-                    log.info(
-                        "sync.task.closed tenant=%s deal=%s id=%s key=%s",
-                        self.tenant,
-                        self.deal_id,
-                        open_by_key[key].id,
-                        key,
-                    )
+            self.closed(ids)
         return len(ids)
+
+    def closed(self, ids: Sequence[str]) -> None:
+        self.view.closed(ids)
+        for task_id in ids:
+            log.info("sync.task.closed tenant=%s deal=%s id=%s", self.tenant, self.deal_id, task_id)
+
+    def wrote(self, writes: TaskWrites, created: Sequence[tuple[TaskSpec, str]]) -> None:
+        """Remember what was written (Redis map and the job's view) and log it."""
+        self._remember({s.key: (tid, task_hash(s)) for tid, s in writes.to_update.items()})
+        self._remember({s.key: (tid, task_hash(s)) for s, tid in created})
+        self.view.wrote_tasks([(s, tid) for tid, s in writes.to_update.items()] + list(created))
+        writes.results.update({s.key: WriteResult(s.key, tid, "created") for s, tid in created})
+        for r in writes.results.values():
+            if r.action != "unchanged":
+                self._logged(r, "task")
 
     @contextmanager
     def _partial(self, specs: Iterable[TaskSpec], action: str) -> Iterator[None]:

@@ -22,7 +22,7 @@ from sync.sla.engine import SlaPlan, evaluate, plan_to_json
 from sync.sla.state import state_from_json
 from sync.state import DealState
 from sync.tenant_context import TenantContext, settings_mapping
-from sync.writeback import Action, DealLock, Writeback, deal_lock
+from sync.writeback import Action, DealLock, TaskWrites, Writeback, commit_tasks, deal_lock
 
 log = logging.getLogger("dealcoach.sync.sla")
 
@@ -140,18 +140,9 @@ def _priority(value: str) -> Priority:
     return next((p for p in PRIORITIES if p == value), "MEDIUM")
 
 
-def apply_plan(
-    ctx: SlaContext,
-    deal: Deal,
-    plan: SlaPlan,
-    *,
-    fence: DealLock,
-    view: DealView | None = None,
-    extra: Sequence[TaskSpec] = (),
-) -> tuple[dict[str, int], dict[str, Action]]:
-    """Create and update the plan's tasks (with the job's `extra` tasks in the same batches) and close satisfied
-    ones, keyed by tenant + SLA key; the SLA counts, and key → action for the extra tasks."""
-    specs = [
+def plan_specs(ctx: SlaContext, deal: Deal, plan: SlaPlan) -> list[TaskSpec]:
+    """The plan's tasks to create or update, keyed by tenant + SLA key."""
+    return [
         TaskSpec(
             key=f"{ctx.tenant}/{t.key}",
             deal_id=deal.id,
@@ -164,6 +155,20 @@ def apply_plan(
         for t in plan.create + plan.update
         if t.due is not None
     ]
+
+
+def apply_plan(
+    ctx: SlaContext,
+    deal: Deal,
+    plan: SlaPlan,
+    *,
+    fence: DealLock,
+    view: DealView | None = None,
+    extra: Sequence[TaskSpec] = (),
+) -> tuple[dict[str, int], dict[str, Action]]:
+    """Create and update the plan's tasks (with the job's `extra` tasks in the same batches) and close satisfied
+    ones, keyed by tenant + SLA key; the SLA counts, and key → action for the extra tasks."""
+    specs = plan_specs(ctx, deal, plan)
     wb = Writeback(ctx.conn, ctx.crm, ctx.tenant, deal.id, fence=fence, view=view)
     extra_keys = {s.key for s in extra}
     results = wb.upsert_tasks([s for s in specs if s.key not in extra_keys] + list(extra))
@@ -184,6 +189,29 @@ def apply_plan(
             summary["closed"],
         )
     return summary, {r.key: r.action for r in results if r.key in extra_keys}
+
+
+def apply_page(ctx: SlaContext, entries: Sequence[tuple[Deal, SlaPlan, DealView, DealLock]]) -> list[dict[str, int]]:
+    """Write the plans of a page of deals (the sweep) in shared batches: one create, one update and one close call
+    for the page, each split by the connector at the CRM's batch size; the counts per deal, in order."""
+    batch: list[tuple[Writeback, TaskWrites]] = []
+    closes: list[tuple[Writeback, str]] = []
+    closed: list[int] = []
+    for deal, plan, view, fence in entries:
+        wb = Writeback(ctx.conn, ctx.crm, ctx.tenant, deal.id, fence=fence, view=view)
+        batch.append((wb, wb.decide_tasks(plan_specs(ctx, deal, plan))))
+        ids = wb.open_task_ids([f"{ctx.tenant}/{t.key}" for t in plan.close])
+        closes += [(wb, i) for i in ids]
+        closed.append(len(ids))
+    commit_tasks(batch, close=closes)
+    return [
+        {
+            "created": sum(r.action == "created" for r in writes.results.values()),
+            "updated": sum(r.action == "updated" for r in writes.results.values()),
+            "closed": n,
+        }
+        for (_, writes), n in zip(batch, closed, strict=True)
+    ]
 
 
 def run_sla(
