@@ -1,0 +1,90 @@
+"""The SLA sweep at scale: service time, CRM requests and memory for N open deals (Salesforce).
+
+Usage: python bench/sweep_scale.py [--deals N] [--seed-chunk C]
+Seeds N open Opportunities (each with its stage history) into the Salesforce sandbox through its control API,
+sweeps once (every deal gets its SLA tasks: writes happen) and once more (nothing left to write), and prints for
+each sweep the service time, the sandbox's request count split into reads and writes, deals per read, tasks per
+write, and the sweep's peak Python heap (tracemalloc; the sandbox runs in the same process, so the process RSS
+would mostly be the sandbox's). Goal (issue 12): < 60 s, <= 1 read per 200 deals, <= 1 write per 100-200 tasks,
+< 500 MB. HubSpot's bulk sweep is not built: its sweep still reads per deal (bench/api_calls.py shows it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import tracemalloc
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.api_calls import KEY, redis_server  # noqa: E402
+from connector import clock  # noqa: E402
+from sync.demo.salesforce_stack import SalesforceStack, salesforce_stack  # noqa: E402
+from sync.sweep import sweep  # noqa: E402
+from webhooks.app import create_app  # noqa: E402
+
+WRITES = ("POST", "PATCH", "DELETE")
+
+
+def seed(org: SalesforceStack, deals: int, chunk: int) -> None:
+    """N open Opportunities, seeded in chunks (no Outbound Messages: the sweep needs no events)."""
+    for start in range(0, deals, chunk):
+        n = min(chunk, deals - start)
+        org.control("POST", "seed", {"opportunities": [
+            {"Name": f"スイープ {start + i}", "StageName": "Qualification", "CloseDate": "2027-03-31"} for i in range(n)
+        ]})
+
+
+def swept(org: SalesforceStack) -> dict[str, Any]:
+    """One sweep: service time, reads and writes by the sandbox's counter, tasks written, peak heap."""
+    before = org.control("GET", "calls")["byEndpoint"]
+    tracemalloc.start()
+    started = time.perf_counter()
+    result = sweep(org.conn, org.tenant, now=clock.now())
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    after = org.control("GET", "calls")["byEndpoint"]
+    spent = {k: v - before.get(k, 0) for k, v in after.items() if v - before.get(k, 0)}
+    writes = sum(v for k, v in spent.items() if k.split(" ", 1)[0] in WRITES)
+    reads = sum(spent.values()) - writes
+    applied = result["applied"]
+    return {
+        "deals": len(result["deals"]),
+        "failed": len(result["failed"]),
+        "seconds": elapsed,
+        "reads": reads,
+        "writes": writes,
+        "tasks_written": applied["created"] + applied["updated"] + applied["closed"],
+        "peak_mb": peak / 1e6,
+    }
+
+
+def run(deals: int, chunk: int) -> list[dict[str, Any]]:
+    with redis_server() as conn, salesforce_stack(conn, secret_key=KEY, app_factory=create_app) as org:
+        seed(org, deals, chunk)
+        return [swept(org), swept(org)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--deals", type=int, default=10_000, help="open deals to seed (default 10,000)")
+    parser.add_argument("--seed-chunk", type=int, default=2_000, help="deals per seed request (default 2,000)")
+    args = parser.parse_args()
+    print(f"{'sweep':<7} {'deals':>7} {'failed':>6} {'s':>7} {'reads':>6} {'deals/read':>10} {'writes':>6} "
+          f"{'tasks/write':>11} {'peak MB':>8}")
+    for label, r in zip(("first", "second"), run(args.deals, args.seed_chunk), strict=True):
+        per_read = r["deals"] / r["reads"] if r["reads"] else float("inf")
+        per_write = r["tasks_written"] / r["writes"] if r["writes"] else 0.0
+        print(f"{label:<7} {r['deals']:>7} {r['failed']:>6} {r['seconds']:>7.1f} {r['reads']:>6} {per_read:>10.0f} "
+              f"{r['writes']:>6} {per_write:>11.0f} {r['peak_mb']:>8.1f}")
+    print(f"\nmeasured {datetime.now(UTC):%Y-%m-%d}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
