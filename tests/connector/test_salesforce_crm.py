@@ -356,3 +356,23 @@ def test_a_refused_link_rolls_the_note_back(org: SandboxOrg, redis_conn: Any) ->
         crm.create_note(spec)
     assert org.control("GET", "calls")["total"] - before == 1, "the note and its links are one request"
     assert [n for n in org.dump("ContentNote") if not n.get("IsDeleted")] == []
+
+
+def test_sweep_pages_read_deals_history_and_tasks_a_page_at_a_time(org: SandboxOrg) -> None:
+    """Keyset pages by Id: every open deal once, with its own stage history and Tasks, three queries a page."""
+    from connector.salesforce.sweep import sweep_pages
+
+    crm = connector(org)
+    seeded = org.control("POST", "seed", {"opportunities": [
+        {"Name": f"商談{i}", "StageName": "Needs Analysis", "CloseDate": "2026-12-31",
+         "history": [{"StageName": "Needs Analysis", "CreatedDate": f"2026-10-0{i + 1}T00:00:00Z"}]} for i in range(5)]})
+    opps = seeded["opportunities"]
+    (task_id,) = crm.create_tasks([TaskSpec(key="t/sweep", deal_id=opps[3], subject="件名", body="本文", due=DUE)])
+    before = org.control("GET", "calls")["total"]
+    pages = list(sweep_pages(crm, page_size=2))
+    assert [len(p) for p in pages] == [2, 2, 1]
+    assert org.control("GET", "calls")["total"] - before == 3 * 3, "three queries per page"
+    by_id = {deal.id: (deal, records) for page in pages for deal, records in page}
+    assert sorted(by_id) == sorted(opps)
+    assert [m.id for m in by_id[opps[3]][1].tasks] == [task_id] and by_id[opps[2]][1].tasks == []
+    assert by_id[opps[0]][0].stage_entered_at == datetime(2026, 10, 1, tzinfo=timezone.utc)
