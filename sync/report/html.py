@@ -21,7 +21,7 @@ th,td{border:1px solid #cbd5e1;padding:3px 6px;text-align:right;white-space:nowr
 th:first-child,td:first-child{text-align:left}td.names{white-space:normal;font-size:11px;text-align:left}
 thead th{background:#f1f5f9}.total{font-weight:bold;background:#f8fafc}
 .met{color:#059669}.unmet{color:#dc2626}.muted{color:#64748b;font-size:11px}
-.scroll{overflow-x:auto}.chart{max-width:680px;display:block;margin:6px 0}
+.scroll{overflow-x:auto}.chart{max-width:100%;height:auto;display:block;margin:6px 0}
 section{break-inside:avoid-page}
 @page{size:A4 portrait;margin:12mm}
 @media print{body{margin:0;max-width:none;font-size:10px;padding:0}th,td{padding:2px 4px}
@@ -210,12 +210,13 @@ def render_html(report: Report) -> str:
         f'<p class="muted">{escape(L.t("fiscal_year"))}: {s["fiscal_year_start_month"]} · {escape(s["timezone"])}</p>'
     )
     sections = [
-        ("monthly", L.t("monthly"), "".join(_table(t, report) for t in report.tables)),
+        ("monthly", L.t("monthly"), _table(report.tables[0], report)),
         ("kpis", L.t("kpis"), _kpis(report)),
         ("sla", L.t("sla"), _sla(report)),
         ("trends", L.t("trends"), _trends(report)),
         ("funnel", L.t("funnel"), _funnel(report)),
         ("stale", L.t("stale"), _stale(report)),
+        ("details", L.t("details"), "".join(_table(t, report) for t in report.tables[1:])),
         ("definitions", L.t("definitions"), definitions),
     ]
     body = "".join(f'<section id="{sid}"><h2>{escape(name)}</h2>{html}</section>' for sid, name, html in sections)

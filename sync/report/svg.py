@@ -12,7 +12,7 @@ OUTCOME_COLOURS = {"on_time": "#059669", "late": "#d97706", "open": "#94a3b8", "
 def _svg(width: int, height: int, body: str, label: str) -> str:
     return (
         f'<svg class="chart" role="img" aria-label="{escape(label)}" viewBox="0 0 {width} {height}" '
-        f'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">{body}</svg>'
+        f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">{body}</svg>'
     )
 
 
