@@ -454,7 +454,7 @@ class HubSpotCrm:
 
     def update_deal(self, deal_id: str, fields: Mapping[str, Any]) -> list[str]:
         existing = self._property_names("deals")
-        writable = {k: "" if v is None else str(v) for k, v in fields.items() if k in existing}
+        writable = {k: _property_value(v) for k, v in fields.items() if k in existing}
         skipped = sorted(set(fields) - set(writable))
         if skipped:
             log.info("crm.hubspot.deal_properties_missing deal=%s missing=%s", deal_id, ",".join(skipped))
@@ -467,6 +467,15 @@ class HubSpotCrm:
                 write=True,
             )
         return sorted(writable)
+
+
+def _property_value(value: Any) -> str:
+    """HubSpot takes every property value as a string; checkboxes are 'true'/'false', a cleared value is ''."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _assoc(deal_id: str, type_id: int) -> PublicAssociationsForObject:

@@ -45,6 +45,21 @@ DEAL_FIELDS = {
     "dealcoach_bant": "DealCoach_BANT__c",
     "dealcoach_deal_state": "DealCoach_Deal_State__c",
     "dealcoach_last_scored_at": "DealCoach_Last_Scored_At__c",
+    **{
+        f"dealcoach_phase_{p.lower()}": f"DealCoach_Phase_{p}__c"
+        for p in (
+            "Research",
+            "First_Contact",
+            "Needs_Discovery",
+            "Proposal",
+            "Negotiation_Closing",
+            "Contract_Implementation",
+            "After_Follow",
+        )
+    },
+    **{f"dealcoach_bant_{b.lower()}": f"DealCoach_BANT_{b}__c" for b in ("Budget", "Authority", "Need", "Timeline")},
+    "dealcoach_checks_hit": "DealCoach_Checks_Hit__c",
+    "dealcoach_checks_missed": "DealCoach_Checks_Missed__c",
 }
 PRIORITY = {"HIGH": "High", "MEDIUM": "Normal", "LOW": "Low"}
 CACHE_TTL_S = 300

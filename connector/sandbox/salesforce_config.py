@@ -116,6 +116,37 @@ def default_users() -> list[dict[str, Any]]:
     ]
 
 
+def coaching_fields() -> list[dict[str, Any]]:
+    """Phase scores, BANT checkboxes and assessed checks: the fields native Salesforce reports chart coaching with."""
+    phases = (
+        "Research",
+        "First_Contact",
+        "Needs_Discovery",
+        "Proposal",
+        "Negotiation_Closing",
+        "Contract_Implementation",
+        "After_Follow",
+    )
+    return [
+        *(
+            {
+                "name": f"DealCoach_Phase_{p}__c",
+                "label": f"DealCoach {p.replace('_', ' ')}",
+                "type": "double",
+                "precision": 3,
+                "scale": 0,
+            }
+            for p in phases
+        ),
+        *(
+            {"name": f"DealCoach_BANT_{b}__c", "label": f"DealCoach BANT {b}", "type": "boolean", "defaultValue": False}
+            for b in ("Budget", "Authority", "Need", "Timeline")
+        ),
+        {"name": "DealCoach_Checks_Hit__c", "label": "DealCoach Checks Hit", "type": "textarea", "length": 32768},
+        {"name": "DealCoach_Checks_Missed__c", "label": "DealCoach Checks Missed", "type": "textarea", "length": 32768},
+    ]
+
+
 def dealcoach_fields() -> dict[str, list[dict[str, Any]]]:
     """The custom fields DealCoach's package adds, as describe-style field specs."""
     return {
@@ -134,6 +165,7 @@ def dealcoach_fields() -> dict[str, list[dict[str, Any]]]:
                 ],
             },
             {"name": "DealCoach_Last_Scored_At__c", "label": "DealCoach Last Scored At", "type": "datetime"},
+            *coaching_fields(),
         ],
         "Task": [
             {
