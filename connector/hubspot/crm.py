@@ -10,6 +10,7 @@ import dataclasses
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,8 +38,10 @@ from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, classif
 from connector.hubspot.batch import partial_write, read_batch, unconfirmed
 from connector.hubspot.format import EPOCH, iso_ms, parse_time, run_started_at
 from connector.hubspot.paging import search_all_ids
+from connector.hubspot.report_reads import read_report_records
 from connector.marker import find_marker, with_marker
 from connector.models import ActivityRef, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
+from connector.report_records import ReportRecords
 
 log = logging.getLogger("dealcoach.connector.hubspot")
 
@@ -451,6 +454,10 @@ class HubSpotCrm:
             raise partial_write(
                 "task close(s)", len(written) + len(refused), {i: i for i in written if i not in refused}, refused
             )
+
+    def report_records(self, *, since: datetime) -> ReportRecords:
+        """Everything the manager report needs since `since`, read page by page (connector/hubspot/report_reads.py)."""
+        return read_report_records(self._call, self.client, since=since)
 
     def update_deal(self, deal_id: str, fields: Mapping[str, Any]) -> list[str]:
         existing = self._property_names("deals")

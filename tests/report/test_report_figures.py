@@ -21,18 +21,40 @@ def test_the_whole_team_table_matches_the_hand_computed_months():
     report = build_report(seeded_input(), generated_at=NOW)
     assert [c.label for c in report.tables[0].months] == ["2026-10", "2026-11"]
     assert _col(report, 0, "2026-10") == {
-        "target": 500.0, "sales": 300.0, "achievement": 0.6, "orders": 1.0, "unit_price": 300.0,
-        "start_shodan_amount": 800.0, "start_shodan_count": 2.0,
-        "shodan_sure_amount": 1000.0, "shodan_sure_count": 1.0,
-        "shodan_maybe_amount": 500.0, "shodan_maybe_count": 1.0,
-        "wadai_amount": 300.0, "wadai_count": 2.0, "botsu_count": 0.0, "visits": 1.0, "follows": 0.0,
+        "target": 500.0,
+        "sales": 300.0,
+        "achievement": 0.6,
+        "orders": 1.0,
+        "unit_price": 300.0,
+        "start_shodan_amount": 800.0,
+        "start_shodan_count": 2.0,
+        "shodan_sure_amount": 1000.0,
+        "shodan_sure_count": 1.0,
+        "shodan_maybe_amount": 500.0,
+        "shodan_maybe_count": 1.0,
+        "wadai_amount": 300.0,
+        "wadai_count": 2.0,
+        "botsu_count": 0.0,
+        "visits": 1.0,
+        "follows": 0.0,
     }
     assert _col(report, 0, "2026-11") == {
-        "target": 1000.0, "sales": 1000.0, "achievement": 1.0, "orders": 1.0, "unit_price": 1000.0,
-        "start_shodan_amount": 1500.0, "start_shodan_count": 2.0,
-        "shodan_sure_amount": 200.0, "shodan_sure_count": 1.0,
-        "shodan_maybe_amount": 500.0, "shodan_maybe_count": 1.0,
-        "wadai_amount": 0.0, "wadai_count": 0.0, "botsu_count": 2.0, "visits": 2.0, "follows": 3.0,
+        "target": 1000.0,
+        "sales": 1000.0,
+        "achievement": 1.0,
+        "orders": 1.0,
+        "unit_price": 1000.0,
+        "start_shodan_amount": 1500.0,
+        "start_shodan_count": 2.0,
+        "shodan_sure_amount": 200.0,
+        "shodan_sure_count": 1.0,
+        "shodan_maybe_amount": 500.0,
+        "shodan_maybe_count": 1.0,
+        "wadai_amount": 0.0,
+        "wadai_count": 0.0,
+        "botsu_count": 2.0,
+        "visits": 2.0,
+        "follows": 3.0,
     }
     total = _col(report, 0, "total")
     assert total["target"] == 1500.0 and total["sales"] == 1300.0 and total["orders"] == 2.0
@@ -109,7 +131,11 @@ def test_funnel_and_stale_deals():
     report = build_report(seeded_input(), generated_at=NOW)
     steps = {s.stage: s for s in report.funnel}
     assert [(s.stage, s.reached, s.went_on) for s in report.funnel] == [
-        ("appointment", 4, 2), ("proposal", 2, 2), ("pilot", 2, 2), ("negotiation", 2, 1), ("closedwon", 1, 0),
+        ("appointment", 4, 2),
+        ("proposal", 2, 2),
+        ("pilot", 2, 2),
+        ("negotiation", 2, 1),
+        ("closedwon", 1, 0),
     ]
     assert steps["appointment"].median_days == pytest.approx((40 + 19.625) / 2)
     assert steps["proposal"].median_days == 18.0 and steps["pilot"].median_days is None
@@ -129,4 +155,9 @@ def test_fiscal_year_columns_start_at_the_fiscal_month():
     report = build_report(april, generated_at=NOW)
     assert [c.label for c in report.tables[0].months][0] == "2026-04" and len(report.tables[0].months) == 8
     january = seeded_input(month=date(2027, 1, 1))
-    assert [c.label for c in build_report(january, generated_at=NOW).tables[0].months] == ["2026-10", "2026-11", "2026-12", "2027-01"]
+    assert [c.label for c in build_report(january, generated_at=NOW).tables[0].months] == [
+        "2026-10",
+        "2026-11",
+        "2026-12",
+        "2027-01",
+    ]

@@ -74,7 +74,11 @@ def test_chromium_shows_every_row_kpi_and_chart_point(report_file: Path) -> None
     expected = [r for r, _ in ROWS] + [f"{n}_names" for n in NAMED_ROWS]
     assert sorted(rows) == sorted(expected * 6)
     assert {a["data-kpi"] for t, a in dom.elements if t == "tr" and a.get("data-kpi")} == {
-        "thank_you_hours", "minutes_reply_rate", "touches_per_deal", "next_meeting_30d_rate", "pilot_rate",
+        "thank_you_hours",
+        "minutes_reply_rate",
+        "touches_per_deal",
+        "next_meeting_30d_rate",
+        "pilot_rate",
         "activity_input_rate",
     }
     points = [a for t, a in dom.elements if t == "circle" and a.get("class") == "point"]
@@ -98,6 +102,10 @@ def test_screenshots_at_laptop_and_a4_width(report_file: Path, shots: Path) -> N
     _chromium("--no-pdf-header-footer", f"--print-to-pdf={pdf}", report_file.as_uri())
     data = pdf.read_bytes()
     boxes = set(re.findall(rb"MediaBox *\[0 0 ([0-9.]+) ([0-9.]+)\]", data))
-    assert data.startswith(b"%PDF") and boxes and all(round(float(w)) == 595 and round(float(h)) == 842 for w, h in boxes)
+    assert (
+        data.startswith(b"%PDF") and boxes and all(round(float(w)) == 595 and round(float(h)) == 842 for w, h in boxes)
+    )
     if shutil.which("pdftoppm"):  # the first printed page as a picture, for docs/reporting.md
-        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(shots / "report-print")], check=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(shots / "report-print")], check=True
+        )
