@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -55,14 +56,15 @@ class ReportDeal:
     last_activity_at: datetime | None = None
     important: bool = False
 
+    def __post_init__(self) -> None:
+        # Histories are kept oldest first, so "the value at an instant" is one bisection.
+        object.__setattr__(self, "states", tuple(sorted(self.states, key=lambda c: c.at)))
+        object.__setattr__(self, "stages", tuple(sorted(self.stages, key=lambda c: c.at)))
+
     def state_at(self, at: datetime) -> DealState | None:
         """The deal state in force at `at`: the last change at or before it."""
-        current: DealState | None = None
-        for change in sorted(self.states, key=lambda c: c.at):
-            if change.at > at:
-                break
-            current = change.state
-        return current
+        i = bisect_right(self.states, at, key=lambda c: c.at)
+        return self.states[i - 1].state if i else None
 
     def is_open_at(self, at: datetime) -> bool:
         """Created by `at` and not yet closed."""
@@ -70,12 +72,8 @@ class ReportDeal:
 
     def stage_at(self, at: datetime) -> str | None:
         """The stage the deal was in at `at`."""
-        current: str | None = None
-        for change in sorted(self.stages, key=lambda c: c.at):
-            if change.at > at:
-                break
-            current = change.stage
-        return current
+        i = bisect_right(self.stages, at, key=lambda c: c.at)
+        return self.stages[i - 1].stage if i else None
 
 
 @dataclass(frozen=True)

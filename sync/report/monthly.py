@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -90,13 +90,12 @@ def _probability(data: ReportInput, deal: ReportDeal, at: datetime) -> float | N
 
 
 def month_column(
-    data: ReportInput, month: date, owned: Callable[[str | None], bool], reps: Collection[str] | None
+    data: ReportInput, month: date, deals: list[ReportDeal], activities: list[Activity], reps: Collection[str] | None
 ) -> Column:
-    """The figures of one month for the deals and activities of the reps `owned` accepts."""
+    """The figures of one month for the given deals and activities (already narrowed to the reps shown)."""
     start, end = m.bounds(month, data.settings.timezone)
     now = data.now or end
     snapshot = min(end, now)
-    deals = [d for d in data.deals if owned(d.owner_id)]
     won = [d for d in deals if d.is_won and d.closed_at is not None and start <= d.closed_at < end]
     at_start = [d for d in deals if d.is_open_at(start) and d.state_at(start) == "shodan"]
     open_now = [d for d in deals if d.is_open_at(snapshot)]
@@ -106,7 +105,7 @@ def month_column(
     maybe = [d for d in shodan if d not in sure]
     wadai = [d for d in open_now if d.state_at(snapshot) == "wadai"]
     botsu = [d for d in deals if _went_botsu(d, start, end)]
-    acts = [a for a in data.activities if owned(a.owner_id) and start <= a.at < end]
+    acts = [a for a in activities if start <= a.at < end]
     sales = _amount(won)
     target = _target(data, month, reps)
     col = Column(label=m.key(month))
@@ -168,8 +167,10 @@ def monthly_table(data: ReportInput, *, title: str, reps: Collection[str] | None
     def owned(owner: str | None) -> bool:
         return wanted is None or owner in wanted
 
+    deals = [d for d in data.deals if owned(d.owner_id)]
+    activities = [a for a in data.activities if owned(a.owner_id)]
     columns = [
-        month_column(data, month, owned, reps)
+        month_column(data, month, deals, activities, reps)
         for month in m.fiscal_months(data.month, data.settings.fiscal_year_start_month)
     ]
     return MonthlyTable(title=title, months=columns, total=total_column(columns, total_label))
