@@ -104,11 +104,13 @@ def cmd_cron(args: argparse.Namespace) -> int:
     from rq.cron import CronScheduler
 
     from sync.queue import SYNC
+    from sync.report.digest import DIGEST_CRON, enqueue_digests
     from sync.sweep import enqueue_sweeps
 
     rt = _runtime()
     scheduler = CronScheduler(connection=_redis(rt))
     scheduler.register(enqueue_sweeps, queue_name=SYNC, interval=args.interval or rt.config.sweep_interval_s)
+    scheduler.register(enqueue_digests, queue_name=SYNC, cron=DIGEST_CRON)
     scheduler.start()
     return 0
 

@@ -101,3 +101,9 @@ class ReportSource(Protocol):
     def report_records(self, *, since: datetime) -> ReportRecords:
         """Owners, stages, deals with stage and DealCoach field history, activities and DealCoach tasks since `since`."""
         ...
+
+    def post_digest(
+        self, *, key: str, owner_id: str, subject: str, body: str, file_name: str, html: str, at: datetime
+    ) -> str:
+        """Post a manager's digest (a task on their user, the report attached) once per `key`; returns its id."""
+        ...

@@ -36,6 +36,7 @@ from connector.base import FatalCrmError, RetryableCrmError
 from connector.download import DownloadPolicy, download, download_bytes
 from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, classify_status, is_transport_error
 from connector.hubspot.batch import partial_write, read_batch, unconfirmed
+from connector.hubspot.digest import post_digest
 from connector.hubspot.format import EPOCH, iso_ms, parse_time, run_started_at
 from connector.hubspot.paging import search_all_ids
 from connector.hubspot.report_reads import read_report_records
@@ -458,6 +459,22 @@ class HubSpotCrm:
     def report_records(self, *, since: datetime) -> ReportRecords:
         """Everything the manager report needs since `since`, read page by page (connector/hubspot/report_reads.py)."""
         return read_report_records(self._call, self.client, since=since)
+
+    def post_digest(
+        self, *, key: str, owner_id: str, subject: str, body: str, file_name: str, html: str, at: datetime
+    ) -> str:
+        """A manager's monthly digest task with the report attached (connector/hubspot/digest.py)."""
+        return post_digest(
+            self._call,
+            self.client,
+            key=key,
+            owner_id=owner_id,
+            subject=subject,
+            body=body,
+            file_name=file_name,
+            html=html,
+            at=at,
+        )
 
     def update_deal(self, deal_id: str, fields: Mapping[str, Any]) -> list[str]:
         existing = self._property_names("deals")

@@ -130,6 +130,8 @@ class ReportSettings:
     next_meeting_window_days: int = 30
     stale_days: int = 14
     pilot_stages: tuple[str, ...] = ()
+    # Who gets each team's monthly digest: team id -> owner id (the tenant's manager_id gets the whole tenant's).
+    managers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ KEYS = {
     "next_meeting_window_days",
     "stale_days",
     "pilot_stages",
+    "managers",
 }
 
 
@@ -52,6 +53,9 @@ def report_settings(settings: TenantSettings) -> ReportSettings:
     reps = raw.get("rep_targets", {})
     if not isinstance(reps, Mapping):
         raise ValueError("report.rep_targets must map a rep id to its monthly targets")
+    managers = raw.get("managers", {})
+    if not isinstance(managers, Mapping) or not all(isinstance(v, str) and v for v in managers.values()):
+        raise ValueError("report.managers must map a team id to the owner id of its manager")
     stages = raw.get("pilot_stages", [])
     if not isinstance(stages, list) or not all(isinstance(s, str) and s for s in stages):
         raise ValueError("report.pilot_stages must be a list of stage ids")
@@ -66,4 +70,5 @@ def report_settings(settings: TenantSettings) -> ReportSettings:
         next_meeting_window_days=_whole(raw, "next_meeting_window_days", 30, 1, 365),
         stale_days=_whole(raw, "stale_days", 14, 1, 365),
         pilot_stages=tuple(stages),
+        managers={str(k): v for k, v in managers.items()},
     )

@@ -31,6 +31,7 @@ from scoring.transcript import parse_transcript
 from sync import runtime
 from sync.call_results import deal_fields
 from sync.demo.hubspot_stack import EmbeddedStack, embedded_stack
+from sync.report.digest import enqueue_digests, post_digests
 from sync.report.run import ReportError, make_report
 from tests.conftest import FIXTURES, TEST_SECRET_KEY
 from webhooks.app import create_app
@@ -39,7 +40,12 @@ JST = timezone(timedelta(hours=9))
 REP, MANAGER, OTHER = "75000001", "75000002", "75000003"
 TO_DEAL = {"emails": 210, "meetings": 212, "calls": 206}
 SETTINGS = TenantSettings(
-    report={"fiscal_year_start_month": 10, "rep_targets": {REP: {"2026-10": 500000, "2026-11": 1000000}}}
+    manager_id=MANAGER,
+    report={
+        "fiscal_year_start_month": 10,
+        "rep_targets": {REP: {"2026-10": 500000, "2026-11": 1000000}},
+        "managers": {"5002": OTHER},
+    },
 )
 
 
@@ -209,3 +215,33 @@ def test_cli_writes_html_and_json(hub: EmbeddedStack, tmp_path, capsys, monkeypa
 def _url(conn: redis.Redis) -> str:
     kw = conn.connection_pool.connection_kwargs
     return f"redis://{kw['host']}:{kw['port']}/{kw.get('db', 0)}"
+
+
+def _digest_tasks(hub: EmbeddedStack) -> list[dict]:
+    page = hub.hubspot.crm.objects.basic_api.get_page(
+        "tasks",
+        limit=100,
+        properties=["dealcoach_key", "hubspot_owner_id", "hs_task_subject", "hs_task_body", "hs_attachment_ids"],
+    )
+    return [t.properties for t in page.results if "/digest-" in (t.properties.get("dealcoach_key") or "")]
+
+
+def test_monthly_digest_posts_each_manager_once_with_the_report_attached(hub: EmbeddedStack) -> None:
+    seed(hub)
+    first_of_december = datetime(2026, 12, 1, 9, tzinfo=JST)
+    with clock.using(clock.AnchoredClock(first_of_december)):
+        assert enqueue_digests(hub.conn) == 1
+        assert enqueue_digests(hub.conn) == 0, "one job per tenant and month"
+        assert hub.conn.exists(f"rq:job:digest-{hub.tenant.replace(':', '-')}-2026-11")
+        hub.run_worker()
+        tasks = sorted(_digest_tasks(hub), key=lambda t: t["hubspot_owner_id"])
+        assert [t["hubspot_owner_id"] for t in tasks] == [MANAGER, OTHER]
+        whole, team = tasks
+        assert whole["hs_task_subject"] == "【月次レポート】2026-11 Sandbox portal"
+        assert "売上 600,000／目標 1,000,000（達成率 60%）・受注 1件" in whole["hs_task_body"]
+        assert "商談◯ 1件 400,000" in whole["hs_task_body"] and "当月ボツ 1件" in whole["hs_task_body"]
+        assert team["hs_task_subject"] == "【月次レポート】2026-11 営業二課"
+        attached = hub.hubspot.files.files_api.get_by_id(whole["hs_attachment_ids"])
+        assert attached.name.startswith("dealcoach-report-2026-11") and attached.extension == "html"
+        again = post_digests(hub.conn, hub.tenant, month=date(2026, 11, 1), now=first_of_december)
+        assert again["status"] == "done" and len(_digest_tasks(hub)) == 2, "a second run posts nothing new"
