@@ -75,7 +75,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from sync.demo.run import run_demo
     from webhooks.app import create_app
 
-    return run_demo(app_factory=create_app, verbose=args.verbose)
+    return run_demo(
+        app_factory=create_app, verbose=args.verbose, report_path=Path(args.report) if args.report else None
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -384,6 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="run the whole path on sandbox CRMs, no cloud and no Redis server")
     demo.add_argument("--verbose", action="store_true", help="print each step of the path")
+    demo.add_argument("--report", metavar="OUT", help="where to write the manager report (default: the temp directory)")
     demo.set_defaults(func=cmd_demo)
 
     serve = sub.add_parser("serve", help="webhook HTTP app")
