@@ -147,6 +147,26 @@ def coaching_fields() -> list[dict[str, Any]]:
     ]
 
 
+def default_field_history() -> list[str]:
+    """Opportunity fields whose changes land in OpportunityFieldHistory (DealCoach's package turns these on)."""
+    phases = (
+        "Research",
+        "First_Contact",
+        "Needs_Discovery",
+        "Proposal",
+        "Negotiation_Closing",
+        "Contract_Implementation",
+        "After_Follow",
+    )
+    return [
+        "StageName",
+        "DealCoach_Deal_State__c",
+        "DealCoach_Score__c",
+        "DealCoach_Last_Scored_At__c",
+        *(f"DealCoach_Phase_{p}__c" for p in phases),
+    ]
+
+
 def dealcoach_fields() -> dict[str, list[dict[str, Any]]]:
     """The custom fields DealCoach's package adds, as describe-style field specs."""
     return {
@@ -245,6 +265,9 @@ class SalesforceSandboxConfig:
     stages: list[dict[str, Any]] = field(default_factory=default_stages)
     # Custom fields per sObject; `{}` gives a bare org without DealCoach's package.
     custom_fields: dict[str, list[dict[str, Any]]] = field(default_factory=dealcoach_fields)
+    # Opportunity fields with Field History Tracking on (at most 20, as Salesforce allows): DealCoach's package
+    # tracks the deal state, the score, the time of scoring and the phase scores for the manager report.
+    field_history_tracked: list[str] = field(default_factory=default_field_history)
     time_zone: str = "Asia/Tokyo"
     locale_sid_key: str = "ja_JP"
     # Versions `GET /services/data/` lists; any `vNN.N` is accepted in paths.

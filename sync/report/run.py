@@ -41,7 +41,7 @@ def make_report(
         raise ReportError(f"{tenant_id}: settings {exc}") from None
     crm = rt.crm(tenant)
     if not isinstance(crm, ReportSource):
-        raise ReportError(f"{tenant_id}: the report cannot read {tenant.provider} yet (HubSpot only for now)")
+        raise ReportError(f"{tenant_id}: the report cannot read {tenant.provider} CRMs")
     first = m.fiscal_months(month, settings.fiscal_year_start_month)[0]
     since = m.bounds(first, settings.timezone)[0] - LOOKBACK
     ctx = TenantContext.of(tenant)
