@@ -161,3 +161,30 @@ def test_fiscal_year_columns_start_at_the_fiscal_month():
         "2026-12",
         "2027-01",
     ]
+
+
+def test_english_tenants_get_english_labels_and_the_same_figures():
+    english = seeded_input(settings=ReportSettings(**{**SETTINGS.__dict__, "language": "en"}))
+    report = build_report(english, generated_at=NOW)
+    assert report.tables[0].title == "Whole team" and report.tables[0].total.label == "Total"
+    assert report.tables[0].months[1].values == build_report(seeded_input(), generated_at=NOW).tables[0].months[1].values
+    from sync.report.html import render_html
+
+    page = render_html(report)
+    assert '<html lang="en">' in page and "Average order value" in page and "受注単価" not in page
+
+
+def test_report_settings_are_validated_with_the_key_named():
+    from connector.models import TenantSettings
+    from sync.report.settings import report_settings
+
+    assert report_settings(TenantSettings(report={"fiscal_year_start_month": 1})).fiscal_year_start_month == 1
+    for bad, message in (
+        ({"fiscal_year_start_month": 13}, "report.fiscal_year_start_month"),
+        ({"confident_probability": 1.5}, "report.confident_probability"),
+        ({"targets": {"2026-13": 5}}, "YYYY-MM"),
+        ({"rep_targets": {"r1": {"2026-11": -1}}}, "report.rep_targets.r1.2026-11"),
+        ({"colour": "red"}, "unknown key"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            report_settings(TenantSettings(report=bad))
