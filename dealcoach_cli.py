@@ -75,7 +75,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from sync.demo.run import run_demo
     from webhooks.app import create_app
 
-    return run_demo(app_factory=create_app, verbose=args.verbose)
+    return run_demo(
+        app_factory=create_app, verbose=args.verbose, report_path=Path(args.report) if args.report else None
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -104,11 +106,13 @@ def cmd_cron(args: argparse.Namespace) -> int:
     from rq.cron import CronScheduler
 
     from sync.queue import SYNC
+    from sync.report.digest import DIGEST_CRON, enqueue_digests
     from sync.sweep import enqueue_sweeps
 
     rt = _runtime()
     scheduler = CronScheduler(connection=_redis(rt))
     scheduler.register(enqueue_sweeps, queue_name=SYNC, interval=args.interval or rt.config.sweep_interval_s)
+    scheduler.register(enqueue_digests, queue_name=SYNC, cron=DIGEST_CRON)
     scheduler.start()
     return 0
 
@@ -140,6 +144,35 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         if r.get("applied"):
             print(f"  applied: {r['applied']}")
     return 0 if all(r["status"] != "done" or not r.get("failed") for r in results) else 1
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from connector import clock
+    from connector.tenants import TenantError
+    from sync.report import months
+    from sync.report.html import render_html
+    from sync.report.run import ReportError, make_report, to_csv
+
+    try:
+        month = months.parse_month(args.month)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    rt = _runtime(needs_secret_key=True)
+    conn = _redis(rt)
+    try:
+        report = make_report(conn, args.tenant, month=month, now=clock.now(), team=args.team, rep=args.rep)
+    except (ReportError, TenantError) as exc:
+        raise CliError(str(exc)) from exc
+    if args.html:
+        Path(args.html).write_text(render_html(report), encoding="utf-8")
+        print(f"report written to {args.html}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+    elif args.csv:
+        sys.stdout.write(to_csv(report))
+    elif not args.html:
+        sys.stdout.write(to_csv(report))
+    return 0
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
@@ -353,6 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="run the whole path on sandbox CRMs, no cloud and no Redis server")
     demo.add_argument("--verbose", action="store_true", help="print each step of the path")
+    demo.add_argument("--report", metavar="OUT", help="where to write the manager report (default: the temp directory)")
     demo.set_defaults(func=cmd_demo)
 
     serve = sub.add_parser("serve", help="webhook HTTP app")
@@ -400,6 +434,17 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--dry-run", action="store_true", help="list the tasks it would create, update or close")
     sweep.add_argument("--json", action="store_true", help="print the results as JSON")
     sweep.set_defaults(func=cmd_sweep)
+
+    report = sub.add_parser("report", help="the manager report for one month, read from the tenant's CRM")
+    report.add_argument("--tenant", required=True, help="tenant id, e.g. hubspot:62515")
+    report.add_argument("--month", required=True, help="the last month shown, YYYY-MM (the fiscal year up to it)")
+    report.add_argument("--team", help="only this team (HubSpot team id)")
+    report.add_argument("--rep", help="only this rep (CRM owner id)")
+    report.add_argument("--html", metavar="OUT", help="write the self-contained HTML report to this file")
+    fmt = report.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print every section as JSON")
+    fmt.add_argument("--csv", action="store_true", help="print the monthly tables as CSV (the default without --html)")
+    report.set_defaults(func=cmd_report)
 
     sla = sub.add_parser("sla", help="follow-up SLA rules")
     sla_sub = sla.add_subparsers(dest="sla_command", required=True)

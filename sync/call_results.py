@@ -17,6 +17,7 @@ from scoring.render import render_next_action_task, render_note_html
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
 from scoring.transcript import Transcript
+from sync.coaching_fields import coaching_fields
 from sync.deal_view import DealView
 from sync.job_context import JobContext
 from sync.sla.business_calendar import BusinessCalendar
@@ -242,6 +243,7 @@ def deal_fields(scorecard: Scorecard, scored_at: datetime) -> dict[str, Any]:
         ),
         "dealcoach_deal_state": card.get("deal_state"),
         "dealcoach_last_scored_at": scored_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        **coaching_fields(scorecard),
     }
 
 

@@ -10,6 +10,7 @@ import dataclasses
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,11 +37,14 @@ from connector.base import DealRecords, FatalCrmError, RetryableCrmError
 from connector.download import DownloadPolicy, download, download_bytes
 from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, classify_status, is_transport_error
 from connector.hubspot.batch import partial_write, read_batch, unconfirmed
+from connector.hubspot.digest import post_digest
 from connector.hubspot.format import EPOCH, iso_ms, parse_time, run_started_at
 from connector.hubspot.paging import search_all_ids
+from connector.hubspot.report_reads import read_report_records
 from connector.marker import find_marker, with_marker
 from connector.meta_cache import RedisMetaCache
 from connector.models import ActivityRef, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
+from connector.report_records import ReportRecords
 from connector.usage import RequestUsage
 
 log = logging.getLogger("dealcoach.connector.hubspot")
@@ -518,9 +522,29 @@ class HubSpotCrm:
                 "task close(s)", len(written) + len(refused), {i: i for i in written if i not in refused}, refused
             )
 
+    def report_records(self, *, since: datetime) -> ReportRecords:
+        """Everything the manager report needs since `since`, read page by page (connector/hubspot/report_reads.py)."""
+        return read_report_records(self._call, self.client, since=since)
+
+    def post_digest(
+        self, *, key: str, owner_id: str, subject: str, body: str, file_name: str, html: str, at: datetime
+    ) -> str:
+        """A manager's monthly digest task with the report attached (connector/hubspot/digest.py)."""
+        return post_digest(
+            self._call,
+            self.client,
+            key=key,
+            owner_id=owner_id,
+            subject=subject,
+            body=body,
+            file_name=file_name,
+            html=html,
+            at=at,
+        )
+
     def update_deal(self, deal_id: str, fields: Mapping[str, Any]) -> list[str]:
         existing = self._property_names("deals")
-        writable = {k: "" if v is None else str(v) for k, v in fields.items() if k in existing}
+        writable = {k: _property_value(v) for k, v in fields.items() if k in existing}
         skipped = sorted(set(fields) - set(writable))
         if skipped:
             log.info("crm.hubspot.deal_properties_missing deal=%s missing=%s", deal_id, ",".join(skipped))
@@ -533,6 +557,15 @@ class HubSpotCrm:
                 write=True,
             )
         return sorted(writable)
+
+
+def _property_value(value: Any) -> str:
+    """HubSpot takes every property value as a string; checkboxes are 'true'/'false', a cleared value is ''."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _assoc(deal_id: str, type_id: int) -> PublicAssociationsForObject:

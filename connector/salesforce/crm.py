@@ -30,10 +30,12 @@ from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, is_tran
 from connector.marker import find_marker, with_marker
 from connector.meta_cache import RedisMetaCache
 from connector.models import ActivityRef, ActivityType, Attachment, CallRef, Deal, MarkedRecord, NoteSpec, TaskSpec
+from connector.report_records import ReportRecords
 from connector.salesforce.auth import SalesforceAuth
 from connector.salesforce.errors import classify_salesforce
 from connector.salesforce.ids import SalesforceIdError, key_prefix, to_18
 from connector.salesforce.note_html import to_note_html
+from connector.salesforce.report_reads import post_digest, read_report_records
 from connector.salesforce.tasks import Owner, User, choose_owner, task_description
 from connector.usage import RequestUsage
 
@@ -48,6 +50,21 @@ DEAL_FIELDS = {
     "dealcoach_bant": "DealCoach_BANT__c",
     "dealcoach_deal_state": "DealCoach_Deal_State__c",
     "dealcoach_last_scored_at": "DealCoach_Last_Scored_At__c",
+    **{
+        f"dealcoach_phase_{p.lower()}": f"DealCoach_Phase_{p}__c"
+        for p in (
+            "Research",
+            "First_Contact",
+            "Needs_Discovery",
+            "Proposal",
+            "Negotiation_Closing",
+            "Contract_Implementation",
+            "After_Follow",
+        )
+    },
+    **{f"dealcoach_bant_{b.lower()}": f"DealCoach_BANT_{b}__c" for b in ("Budget", "Authority", "Need", "Timeline")},
+    "dealcoach_checks_hit": "DealCoach_Checks_Hit__c",
+    "dealcoach_checks_missed": "DealCoach_Checks_Missed__c",
 }
 PRIORITY = {"HIGH": "High", "MEDIUM": "Normal", "LOW": "Low"}
 CACHE_TTL_S = 300
@@ -439,6 +456,30 @@ class SalesforceCrm:
 
     def own_user_id(self) -> str | None:
         return to_18(self.auth.user_id) if self.auth.user_id else None
+
+    def report_records(self, *, since: datetime) -> ReportRecords:
+        """Everything the manager report needs since `since` (connector/salesforce/report_reads.py)."""
+        return read_report_records(self._query, since=since, field_names=DEAL_FIELDS, due=self._due)
+
+    def post_digest(
+        self, *, key: str, owner_id: str, subject: str, body: str, file_name: str, html: str, at: datetime
+    ) -> str:
+        """A manager's monthly digest Task with the report attached."""
+
+        def create(name: str, record: dict[str, Any]) -> str:
+            return str(self._call(lambda sf: sobject(sf, name).create(record), write=True)["id"])
+
+        return post_digest(
+            self._query,
+            create,
+            key=key,
+            owner_id=owner_id,
+            subject=subject,
+            body=body,
+            file_name=file_name,
+            html=html,
+            day=at.astimezone(self.tz).date(),
+        )
 
     def list_open_deals(self) -> list[str]:
         rows = self._query(

@@ -62,6 +62,57 @@ def default_owners() -> list[dict[str, Any]]:
     ]
 
 
+def coaching_properties() -> list[dict[str, Any]]:
+    """Phase scores, BANT checkboxes and assessed checks: the properties native HubSpot reports chart coaching with."""
+    phases = (
+        "research",
+        "first_contact",
+        "needs_discovery",
+        "proposal",
+        "negotiation_closing",
+        "contract_implementation",
+        "after_follow",
+    )
+    group = {"groupName": "dealcoach"}
+    return [
+        *(
+            {
+                "name": f"dealcoach_phase_{p}",
+                "label": f"DealCoach {p.replace('_', ' ')}",
+                "type": "number",
+                "fieldType": "number",
+                **group,
+            }
+            for p in phases
+        ),
+        *(
+            {
+                "name": f"dealcoach_bant_{b}",
+                "label": f"DealCoach BANT {b}",
+                "type": "bool",
+                "fieldType": "booleancheckbox",
+                "options": [{"label": "Yes", "value": "true"}, {"label": "No", "value": "false"}],
+                **group,
+            }
+            for b in ("budget", "authority", "need", "timeline")
+        ),
+        {
+            "name": "dealcoach_checks_hit",
+            "label": "DealCoach checks hit",
+            "type": "string",
+            "fieldType": "textarea",
+            **group,
+        },
+        {
+            "name": "dealcoach_checks_missed",
+            "label": "DealCoach checks missed",
+            "type": "string",
+            "fieldType": "textarea",
+            **group,
+        },
+    ]
+
+
 def dealcoach_properties() -> dict[str, list[dict[str, Any]]]:
     """The properties DealCoach's install creates, in the Properties API create format."""
     key = {
@@ -109,6 +160,7 @@ def dealcoach_properties() -> dict[str, list[dict[str, Any]]]:
                 "fieldType": "date",
                 "groupName": "dealcoach",
             },
+            *coaching_properties(),
         ],
         "tasks": [dict(key)],
         "notes": [dict(key)],

@@ -116,6 +116,57 @@ def default_users() -> list[dict[str, Any]]:
     ]
 
 
+def coaching_fields() -> list[dict[str, Any]]:
+    """Phase scores, BANT checkboxes and assessed checks: the fields native Salesforce reports chart coaching with."""
+    phases = (
+        "Research",
+        "First_Contact",
+        "Needs_Discovery",
+        "Proposal",
+        "Negotiation_Closing",
+        "Contract_Implementation",
+        "After_Follow",
+    )
+    return [
+        *(
+            {
+                "name": f"DealCoach_Phase_{p}__c",
+                "label": f"DealCoach {p.replace('_', ' ')}",
+                "type": "double",
+                "precision": 3,
+                "scale": 0,
+            }
+            for p in phases
+        ),
+        *(
+            {"name": f"DealCoach_BANT_{b}__c", "label": f"DealCoach BANT {b}", "type": "boolean", "defaultValue": False}
+            for b in ("Budget", "Authority", "Need", "Timeline")
+        ),
+        {"name": "DealCoach_Checks_Hit__c", "label": "DealCoach Checks Hit", "type": "textarea", "length": 32768},
+        {"name": "DealCoach_Checks_Missed__c", "label": "DealCoach Checks Missed", "type": "textarea", "length": 32768},
+    ]
+
+
+def default_field_history() -> list[str]:
+    """Opportunity fields whose changes land in OpportunityFieldHistory (DealCoach's package turns these on)."""
+    phases = (
+        "Research",
+        "First_Contact",
+        "Needs_Discovery",
+        "Proposal",
+        "Negotiation_Closing",
+        "Contract_Implementation",
+        "After_Follow",
+    )
+    return [
+        "StageName",
+        "DealCoach_Deal_State__c",
+        "DealCoach_Score__c",
+        "DealCoach_Last_Scored_At__c",
+        *(f"DealCoach_Phase_{p}__c" for p in phases),
+    ]
+
+
 def dealcoach_fields() -> dict[str, list[dict[str, Any]]]:
     """The custom fields DealCoach's package adds, as describe-style field specs."""
     return {
@@ -134,6 +185,7 @@ def dealcoach_fields() -> dict[str, list[dict[str, Any]]]:
                 ],
             },
             {"name": "DealCoach_Last_Scored_At__c", "label": "DealCoach Last Scored At", "type": "datetime"},
+            *coaching_fields(),
         ],
         "Task": [
             {
@@ -213,6 +265,9 @@ class SalesforceSandboxConfig:
     stages: list[dict[str, Any]] = field(default_factory=default_stages)
     # Custom fields per sObject; `{}` gives a bare org without DealCoach's package.
     custom_fields: dict[str, list[dict[str, Any]]] = field(default_factory=dealcoach_fields)
+    # Opportunity fields with Field History Tracking on (at most 20, as Salesforce allows): DealCoach's package
+    # tracks the deal state, the score, the time of scoring and the phase scores for the manager report.
+    field_history_tracked: list[str] = field(default_factory=default_field_history)
     time_zone: str = "Asia/Tokyo"
     locale_sid_key: str = "ja_JP"
     # Versions `GET /services/data/` lists; any `vNN.N` is accepted in paths.

@@ -5,11 +5,13 @@ outbound messages (stage changed, call logged). Files and notes are in `salesfor
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from .salesforce_content import ContentDocumentLinkRules, ContentDocumentRules, ContentNoteRules, ContentVersionRules
 from .salesforce_errors import DmlError
+from .salesforce_ids import to18
+from .salesforce_report_objects import write_field_history
 from .salesforce_schema import CLOSED_TASK_STATUSES
 from .salesforce_store import Actor, Change, Record, SalesforceStore
 from .salesforce_values import now
@@ -73,6 +75,7 @@ class OpportunityRules:
             keep_forecast=rec.fields.get("ForecastCategoryName") is not None,
         )
         write_history(store, rec, actor, None)
+        write_field_history(store, rec, actor, None, set())
 
     def on_update(
         self, store: SalesforceStore, rec: Record, old: dict[str, Any], changed: set[str], actor: Actor
@@ -84,6 +87,7 @@ class OpportunityRules:
             )
         if changed & set(HISTORY_TRACKED):
             write_history(store, rec, actor, old)
+        write_field_history(store, rec, actor, old, changed)
         if "StageName" in changed:
             store.emit(
                 Change(
@@ -168,6 +172,28 @@ class _Plain:
         """No side effects."""
 
 
+class EventRules:
+    """An event moves its opportunity's LastActivityDate forward and keeps ActivityDate in step with its start."""
+
+    def _sync(self, store: SalesforceStore, rec: Record) -> None:
+        start = rec.fields.get("StartDateTime") or rec.fields.get("ActivityDateTime")
+        if isinstance(start, datetime):
+            rec.fields["ActivityDateTime"] = rec.fields.get("ActivityDateTime") or start
+            rec.fields["ActivityDate"] = start.astimezone(store.tz).date()
+            bump_last_activity(store, to18(rec.fields.get("WhatId") or "") or None, rec.fields["ActivityDate"])
+
+    def on_insert(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:
+        self._sync(store, rec)
+
+    def on_update(
+        self, store: SalesforceStore, rec: Record, old: dict[str, Any], changed: set[str], actor: Actor
+    ) -> None:
+        self._sync(store, rec)
+
+    def on_delete(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:
+        """No side effects."""
+
+
 def register_rules(store: SalesforceStore) -> None:
     """Attach every type's behaviour to a store."""
     store.rules.update(
@@ -180,5 +206,6 @@ def register_rules(store: SalesforceStore) -> None:
             "ContentDocument": ContentDocumentRules(),
             "ContentDocumentLink": ContentDocumentLinkRules(),
             "ContentNote": ContentNoteRules(),
+            "Event": EventRules(),
         }
     )

@@ -107,6 +107,9 @@ class SalesforceStore:
                     LastModifiedById=uid,
                 )
                 self.records["User"][uid] = Record("User", uid, values)
+            from .salesforce_report_objects import seed_stages  # it imports this module's Record
+
+            seed_stages(self)
 
     # ---- reads -------------------------------------------------------------------------------------------------
 

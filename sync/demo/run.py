@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+import tempfile
 from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
@@ -19,6 +20,8 @@ from scoring.render import html_to_text
 from sync.demo.hubspot_stack import EmbeddedStack, embedded_stack
 from sync.demo.salesforce_stack import salesforce_stack
 from sync.demo.stack import AppFactory
+from sync.report.html import render_html
+from sync.report.run import make_report
 
 REP_OWNER_ID = "75000001"
 JST = timezone(timedelta(hours=9))
@@ -61,7 +64,20 @@ def _print_readback(stack: EmbeddedStack, deal_id: str, out: TextIO) -> tuple[in
     return len(notes), len(tasks)
 
 
-def _hubspot_demo(conn: Any, secret_key: str, app_factory: AppFactory, out: TextIO, verbose: bool) -> bool:
+def _write_report(stack: EmbeddedStack, path: Path, out: TextIO) -> bool:
+    """The manager report for this month, read back from the sandbox portal, as one HTML file."""
+    now = clock.now()
+    month = now.astimezone(JST).date().replace(day=1)
+    report = make_report(stack.conn, stack.tenant, month=month, now=now)
+    path.write_text(render_html(report), encoding="utf-8")
+    scored = sum(1 for _ in report.trends)
+    print(f"5. manager report for {month:%Y-%m} ({scored} rep-month(s) scored) written to {path}", file=out)
+    return scored >= 1
+
+
+def _hubspot_demo(
+    conn: Any, secret_key: str, app_factory: AppFactory, out: TextIO, verbose: bool, report_path: Path
+) -> bool:
     """Create a deal, log a call with a Japanese transcript, move the stage; print what DealCoach wrote."""
     portal = HubSpotSandboxConfig(pipelines=[sales_pipeline(japanese=True)])
     with embedded_stack(conn, secret_key=secret_key, app_factory=app_factory, config=portal) as stack:
@@ -100,9 +116,10 @@ def _hubspot_demo(conn: Any, secret_key: str, app_factory: AppFactory, out: Text
         print(
             f"\n4. webhook re-delivered: notes {notes}→{again[0]}, tasks {tasks}→{again[1]} (nothing doubled)", file=out
         )
+        reported = _write_report(stack, report_path, out)
         if verbose:
             print(stack.control("GET", "calls"), file=out)
-        return notes == 1 and tasks >= 3 and again == (notes, tasks)
+        return notes == 1 and tasks >= 3 and again == (notes, tasks) and reported
 
 
 def _salesforce_demo(conn: Any, secret_key: str, app_factory: AppFactory, out: TextIO, verbose: bool) -> bool:
@@ -165,8 +182,11 @@ def run_demo(
     out: TextIO = sys.stdout,
     conn: Any = None,
     secret_key: str | None = None,
+    report_path: Path | None = None,
 ) -> int:
-    """Both CRMs, one after the other, on one Redis (fakeredis unless a connection is given)."""
+    """Both CRMs, one after the other, on one Redis (fakeredis unless a connection is given); the HubSpot part ends
+    by writing the manager report (to `report_path`, default a file in the temporary directory)."""
+    report_path = report_path or Path(tempfile.gettempdir()) / "dealcoach-demo-report.html"
     secret_key = secret_key or secrets.token_urlsafe(32)
     if conn is None:
         try:
@@ -176,7 +196,7 @@ def run_demo(
             return 2
         conn = fakeredis.FakeRedis()
     results = {
-        "HubSpot": _hubspot_demo(conn, secret_key, app_factory, out, verbose),
+        "HubSpot": _hubspot_demo(conn, secret_key, app_factory, out, verbose, report_path),
         "Salesforce": _salesforce_demo(conn, secret_key, app_factory, out, verbose),
     }
     failed = [name for name, ok in results.items() if not ok]

@@ -47,7 +47,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _rule_of(key: str) -> str:
+def rule_of(key: str) -> str:
     """`deal-1/sla-thank_you_minutes/…` → `thank_you_minutes`; DealCoach's other tasks count toward the budget only."""
     for part in key.split("/"):
         if part.startswith("sla-"):
@@ -116,7 +116,7 @@ def deal_state_json(ctx: SlaContext, deal: Deal, *, now: datetime, view: DealVie
             {
                 "key": m.key[len(prefix) :],
                 "deal": deal.id,
-                "rule": _rule_of(m.key),
+                "rule": rule_of(m.key),
                 "due": m.due.isoformat() if m.due else None,
                 "status": "completed" if m.is_completed else "open",
                 **({"subject": m.subject} if m.subject else {}),

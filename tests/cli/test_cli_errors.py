@@ -76,6 +76,11 @@ CASES = [
     ("hubspot-bad-portal", ["tenants", "add", "--id", "62515x", "--access-token", "t"], KEY, "up",
      "is not a HubSpot portal id"),
     ("hubspot-no-token", ["tenants", "add", "--id", "62515"], KEY, "up", "an access token is required"),
+    ("report-bad-month", ["report", "--tenant", "hubspot:1", "--month", "2026/11"], KEY, None,
+     "month must look like YYYY-MM, got '2026/11'"),
+    ("report-unknown-tenant", ["report", "--tenant", "hubspot:404", "--month", "2026-11"], KEY, "up",
+     "unknown tenant 'hubspot:404'"),
+    ("report-redis-down", ["report", "--tenant", "hubspot:1", "--month", "2026-11"], KEY, "down", "cannot reach Redis"),
     ("unknown-log-level", ["sla", "evaluate", "x.json"], {"DEALCOACH_LOG_LEVEL": "loud"}, None,
      "DEALCOACH_LOG_LEVEL='loud' is not a log level"),
 ]

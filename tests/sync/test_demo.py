@@ -11,19 +11,21 @@ from sync.demo.run import run_demo, sample_transcript
 from webhooks.app import create_app
 
 
-def test_demo_on_fakeredis_exits_zero_and_prints_the_readback() -> None:
+def test_demo_on_fakeredis_exits_zero_and_prints_the_readback(tmp_path) -> None:
     out = io.StringIO()
-    assert run_demo(app_factory=create_app, out=out) == 0
+    report = tmp_path / "report.html"
+    assert run_demo(app_factory=create_app, out=out, report_path=report) == 0
     text = out.getvalue()
+    assert f"written to {report}" in text and "営業プロセス月次レポート" in report.read_text(encoding="utf-8")
     assert "== ノート (notes on the deal): 1" in text
     assert "dealcoach_score: " in text and "dealcoach_score: None" not in text
     assert "notes 1→1" in text
     assert text.rstrip().endswith("OK")
 
 
-def test_demo_on_a_real_redis_server(redis_conn: redis.Redis) -> None:
+def test_demo_on_a_real_redis_server(redis_conn: redis.Redis, tmp_path) -> None:
     out = io.StringIO()
-    assert run_demo(app_factory=create_app, out=out, conn=redis_conn) == 0
+    assert run_demo(app_factory=create_app, out=out, conn=redis_conn, report_path=tmp_path / "r.html") == 0
     assert redis_conn.exists("dealcoach:idem:hubspot:62515")
 
 
