@@ -11,6 +11,8 @@ from .hubspot_config import HubSpotSandboxConfig
 from .hubspot_errors import validation_error
 from .hubspot_filestore import FileStore
 from .hubspot_oauth import TokenStore
+from .hubspot_oauth_install import InstallStore
+from .hubspot_property_groups import GroupStore
 from .hubspot_store import HubSpotStore, Origin
 from .hubspot_traffic import CallCounter, FaultInjector, RateLimiter
 from .hubspot_webhooks import WebhookDispatcher
@@ -26,6 +28,8 @@ class HubSpotSandbox:
         self._initial = config.runtime()
         self.store = HubSpotStore(config)
         self.oauth = TokenStore(config)
+        self.install = InstallStore(config)
+        self.property_groups = GroupStore()
         self.files = FileStore(config)
         self.limits = RateLimiter(config)
         self.faults = FaultInjector(config.fault_seed)
@@ -39,6 +43,8 @@ class HubSpotSandbox:
         for name, value in self._initial.items():
             setattr(self.config, name, value)
         self.oauth.reset()
+        self.install.reset()
+        self.property_groups.reset()
         self.store.reset()
         self.files.reset()
         self.limits.reset()

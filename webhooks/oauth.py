@@ -1,0 +1,120 @@
+"""OAuth install routes: `/oauth/hubspot/install` sends the admin's browser to HubSpot with a `state` bound to that
+browser (a signed, short-lived, HttpOnly cookie); `/oauth/hubspot/callback` checks it and hands the code to
+`sync.install.install_hubspot`. Thin on purpose: parse, verify, call, answer."""
+
+from __future__ import annotations
+
+import html
+import logging
+import secrets
+from typing import Any
+
+from flask import Blueprint, Response, current_app, redirect, request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from connector.base import CrmError, RetryableCrmError
+from connector.hubspot.oauth import OAuthApp, OAuthExchangeError, authorize_url
+from sync.install import install_hubspot
+from webhooks.common import WebhookRejected, log_value
+
+log = logging.getLogger("dealcoach.webhooks.oauth")
+
+bp = Blueprint("oauth", __name__)
+
+STATE_COOKIE = "dealcoach_hubspot_state"
+STATE_MAX_AGE_S = 600
+_PATH = "/oauth/hubspot"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["DEALCOACH_SECRET_KEY"], salt="dealcoach.hubspot-oauth-state")
+
+
+def _app() -> OAuthApp:
+    cfg = current_app.config
+    secret = (cfg.get("HUBSPOT_CLIENT_SECRETS") or [""])[0]
+    if not cfg.get("HUBSPOT_CLIENT_ID") or not secret or not cfg.get("DEALCOACH_SECRET_KEY"):
+        raise WebhookRejected(503, "oauth_not_configured", "HubSpot install is not configured on this server")
+    return OAuthApp(
+        client_id=cfg["HUBSPOT_CLIENT_ID"],
+        client_secret=secret,
+        api_base=cfg.get("HUBSPOT_API_BASE") or OAuthApp.api_base,
+        authorize_url=cfg.get("HUBSPOT_AUTHORIZE_URL") or OAuthApp.authorize_url,
+    )
+
+
+def _redirect_uri() -> str:
+    """The callback URL registered in the app's auth settings (HUBSPOT_REDIRECT_URI), else this server's own."""
+    cfg = current_app.config
+    if cfg.get("HUBSPOT_REDIRECT_URI"):
+        return str(cfg["HUBSPOT_REDIRECT_URI"])
+    base = cfg.get("PUBLIC_URL") or request.host_url
+    return base.rstrip("/") + f"{_PATH}/callback"
+
+
+@bp.get(f"{_PATH}/install")
+def install() -> Any:
+    """Start the install: a fresh state in a signed cookie, then HubSpot's consent page."""
+    app = _app()
+    state = secrets.token_urlsafe(24)
+    resp = redirect(authorize_url(app, _redirect_uri(), state), 302)
+    resp.set_cookie(
+        STATE_COOKIE,
+        _serializer().dumps(state),
+        max_age=STATE_MAX_AGE_S,
+        path=_PATH,
+        httponly=True,
+        secure=request.is_secure,
+        samesite="Lax",
+    )
+    return resp
+
+
+def _checked_state() -> None:
+    """The callback's `state` must be the one this browser was given, signed by us and under ten minutes old."""
+    given, cookie = request.args.get("state", ""), request.cookies.get(STATE_COOKIE, "")
+    if not given or not cookie:
+        raise WebhookRejected(400, "oauth.state_missing", "start the install again from /oauth/hubspot/install")
+    try:
+        expected = _serializer().loads(cookie, max_age=STATE_MAX_AGE_S)
+    except BadSignature as exc:  # also SignatureExpired
+        raise WebhookRejected(400, "oauth.state_invalid", "the install link expired; start again") from exc
+    if not isinstance(expected, str) or not secrets.compare_digest(expected.encode(), given.encode()):
+        raise WebhookRejected(400, "oauth.state_mismatch", "this install was started in another browser session")
+
+
+@bp.get(f"{_PATH}/callback")
+def callback() -> Any:
+    """HubSpot's redirect after consent: state, then the install; the state cookie is spent either way."""
+    app = _app()
+    _checked_state()
+    if request.args.get("error"):
+        log.info("webhooks.oauth.denied error=%s", log_value(request.args.get("error")))
+        raise WebhookRejected(400, "oauth.denied", "the install was cancelled in HubSpot")
+    code = request.args.get("code", "")
+    if not code or len(code) > 512:
+        raise WebhookRejected(400, "oauth.code_missing", "HubSpot sent no authorization code")
+    try:
+        result = install_hubspot(
+            current_app.extensions["dealcoach.redis"],
+            current_app.extensions["dealcoach.tenants"],
+            app,
+            code=code,
+            redirect_uri=_redirect_uri(),
+        )
+    except OAuthExchangeError as exc:
+        raise WebhookRejected(400, exc.slug, "HubSpot did not accept this install; start again") from exc
+    except RetryableCrmError as exc:
+        raise WebhookRejected(503, "oauth.hubspot_unavailable", "HubSpot is unavailable; try again shortly") from exc
+    except CrmError as exc:
+        raise WebhookRejected(502, exc.slug, "HubSpot refused a set-up call; see the server log") from exc
+    page = (
+        "<!doctype html><meta charset='utf-8'><title>DealCoach installed</title>"
+        f"<h1>DealCoach is installed in HubSpot portal {html.escape(result.portal_id)}</h1>"
+        f"<p>Properties created: {len(result.created)}; already there: {len(result.existing)}.</p>"
+        f"<p>Stage maps proposed for {len(result.pipelines)} pipeline(s): confirm them in DealCoach's settings "
+        "page in HubSpot.</p>"
+    )
+    resp = Response(page, 200, mimetype="text/html")
+    resp.delete_cookie(STATE_COOKIE, path=_PATH)
+    return resp
