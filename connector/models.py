@@ -166,6 +166,8 @@ class TenantSettings:
     # Product and competitor names that help speech recognition; dialer hosts recordings may be fetched from.
     phrase_hints: list[str] = field(default_factory=list)
     recording_hosts: list[str] = field(default_factory=list)
+    # Stage → rubric phase per pipeline, as the admin confirmed it (pipeline id → {stage id → phase}).
+    stage_maps: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> TenantSettings:

@@ -30,7 +30,8 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["DEALCOACH_SECRET_KEY"], salt="dealcoach.hubspot-oauth-state")
 
 
-def _app() -> OAuthApp:
+def oauth_app(api_base: str = "") -> OAuthApp:
+    """DealCoach's HubSpot app from the web app's configuration (503 when the install is not configured)."""
     cfg = current_app.config
     secret = (cfg.get("HUBSPOT_CLIENT_SECRETS") or [""])[0]
     if not cfg.get("HUBSPOT_CLIENT_ID") or not secret or not cfg.get("DEALCOACH_SECRET_KEY"):
@@ -38,7 +39,7 @@ def _app() -> OAuthApp:
     return OAuthApp(
         client_id=cfg["HUBSPOT_CLIENT_ID"],
         client_secret=secret,
-        api_base=cfg.get("HUBSPOT_API_BASE") or OAuthApp.api_base,
+        api_base=api_base or cfg.get("HUBSPOT_API_BASE") or OAuthApp.api_base,
         authorize_url=cfg.get("HUBSPOT_AUTHORIZE_URL") or OAuthApp.authorize_url,
     )
 
@@ -55,7 +56,7 @@ def _redirect_uri() -> str:
 @bp.get(f"{_PATH}/install")
 def install() -> Any:
     """Start the install: a fresh state in a signed cookie, then HubSpot's consent page."""
-    app = _app()
+    app = oauth_app()
     state = secrets.token_urlsafe(24)
     resp = redirect(authorize_url(app, _redirect_uri(), state), 302)
     resp.set_cookie(
@@ -86,7 +87,7 @@ def _checked_state() -> None:
 @bp.get(f"{_PATH}/callback")
 def callback() -> Any:
     """HubSpot's redirect after consent: state, then the install; the state cookie is spent either way."""
-    app = _app()
+    app = oauth_app()
     _checked_state()
     if request.args.get("error"):
         log.info("webhooks.oauth.denied error=%s", log_value(request.args.get("error")))
