@@ -113,7 +113,8 @@ def deal_card(conn: redis.Redis, tenant: Tenant, crm: Crm, deal_id: str) -> dict
             "overall": card.get("overall"),
             "deal_state": card.get("deal_state"),
             "phases": [
-                {"id": p["id"], "label": labels.get(p["id"], p["id"]), "score": p.get("score")} for p in card.get("phases", [])
+                {"id": p["id"], "label": labels.get(p["id"], p["id"]), "score": p.get("score")}
+                for p in card.get("phases", [])
             ],
             "bant": card.get("bant") or {},
             "next_step": card.get("next_step"),
