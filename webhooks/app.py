@@ -12,7 +12,7 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from connector.tenants import TenantRegistry
-from webhooks import health, hubspot, hubspot_cards, metrics, oauth, salesforce
+from webhooks import health, hubspot, hubspot_cards, hubspot_workflow, metrics, oauth, salesforce
 from webhooks.common import WebhookRejected
 
 log = logging.getLogger("dealcoach.webhooks")
@@ -96,6 +96,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(metrics.bp)
     app.register_blueprint(oauth.bp)
     app.register_blueprint(hubspot_cards.bp)
+    app.register_blueprint(hubspot_workflow.bp)
 
     @app.after_request
     def _count(response: Any) -> Any:

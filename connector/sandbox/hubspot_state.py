@@ -16,6 +16,7 @@ from .hubspot_property_groups import GroupStore
 from .hubspot_store import HubSpotStore, Origin
 from .hubspot_traffic import CallCounter, FaultInjector, RateLimiter
 from .hubspot_webhooks import WebhookDispatcher
+from .hubspot_workflow import WorkflowRunner
 
 EXTENSION_KEY = "hubspot_sandbox"
 
@@ -30,6 +31,7 @@ class HubSpotSandbox:
         self.oauth = TokenStore(config)
         self.install = InstallStore(config)
         self.property_groups = GroupStore()
+        self.workflows = WorkflowRunner(config)
         self.files = FileStore(config)
         self.limits = RateLimiter(config)
         self.faults = FaultInjector(config.fault_seed)
@@ -45,6 +47,7 @@ class HubSpotSandbox:
         self.oauth.reset()
         self.install.reset()
         self.property_groups.reset()
+        self.workflows.reset()
         self.store.reset()
         self.files.reset()
         self.limits.reset()

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from connector.hubspot.oauth import SCOPES
+from sync.workflow_action import OUTPUT_FIELDS
 from webhooks.hubspot import EVENT_KIND_BY_TYPE
 
 ROOT = Path(__file__).resolve().parents[2] / "hubspot-project"
@@ -146,4 +147,4 @@ def test_the_files_match_what_the_backend_does() -> None:
     action = by_type["workflow-action"]
     assert action["actionUrl"].endswith("/webhooks/hubspot/workflow") and action["objectTypes"] == ["DEAL"]
     outputs = {f["typeDefinition"]["name"] for f in action["outputFields"]}
-    assert outputs == {"dealcoach_outcome", "dealcoach_tasks_created", "dealcoach_score", "dealcoach_phase"}
+    assert outputs == set(OUTPUT_FIELDS), "the job completes the callback with exactly the declared output fields"
