@@ -10,10 +10,12 @@ Rules, checked against HubSpot's default pipeline (they reproduce rubrics/stage-
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from connector.hubspot.setup import Pipeline
+from scoring.rubric import Stage, StageMap
 
 OPEN_PHASES = ("research", "first_contact", "needs_discovery", "proposal", "negotiation_closing")
 _BOUNDS = ((0.1, "research"), (0.3, "first_contact"), (0.5, "needs_discovery"), (0.7, "proposal"))
@@ -55,3 +57,20 @@ def propose(pipeline: Pipeline) -> list[ProposedStage]:
 def proposal_document(pipelines: list[Pipeline]) -> dict[str, Any]:
     """The proposal as stored and shown: pipeline id → label and stages."""
     return {p.id: {"label": p.label, "stages": [asdict(s) for s in propose(p)]} for p in pipelines}
+
+
+def with_confirmed(base: StageMap, confirmed: dict[str, Any]) -> StageMap:
+    """The packaged stage map with the admin's confirmed maps laid over it: a confirmed phase wins for a known stage,
+    and every stage of a confirmed custom pipeline is added (order = its position in that pipeline)."""
+    if not confirmed:
+        return base
+    stages = {s.id: s for s in base.stages}
+    for mapping in confirmed.values():
+        for order, (stage_id, phase) in enumerate(dict(mapping).items(), start=1):
+            known = stages.get(stage_id)
+            stages[stage_id] = (
+                dataclasses.replace(known, phase=phase)
+                if known
+                else Stage(id=stage_id, phase=phase, order=order, labels={})
+            )
+    return dataclasses.replace(base, stages=tuple(stages.values()))

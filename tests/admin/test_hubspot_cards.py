@@ -146,3 +146,26 @@ def test_deal_card_shows_the_latest_scorecard_and_open_dealcoach_tasks(admin: Ad
 
     assert fetch(admin, "GET", "/hubspot/ui/deal-card", params={"dealId": "99999999999"}).status_code == 404
     assert fetch(admin, "GET", "/hubspot/ui/deal-card", params={"dealId": "1 OR 1"}).status_code == 400
+
+
+def test_a_custom_pipeline_gets_stage_tasks_once_its_map_is_confirmed(admin: Admin) -> None:
+    assert admin.install().status_code == 200
+    deal = str(admin.control("POST", "seed", {"deals": [{"properties": {
+        "dealname": "更新", "pipeline": "renewals", "dealstage": "r_quote", "hubspot_owner_id": "75000001"}}]})["deals"][0])
+
+    def stage_tasks() -> list[dict[str, Any]]:
+        return [t for t in admin.control("GET", "objects/tasks")["results"]
+                if f"deal-{deal}/stage-r_quote" in (t["properties"].get("hs_task_body") or "")]
+
+    event = Event("deal.stage_changed", TENANT, f"renewal-{deal}", deal, clock.now() - timedelta(minutes=1),
+                  data={"property_name": "dealstage", "property_value": "r_quote"})
+    enqueue_events(admin.conn, [event])
+    run_worker(admin.conn)
+    assert stage_tasks() == [], "a pipeline nobody mapped gets no coaching task"
+
+    proposal = fetch(admin, "GET", "/hubspot/ui/settings").json()["stage_maps"]
+    assert fetch(admin, "POST", "/hubspot/ui/settings", body={"stage_maps": {"renewals": proposal["renewals"]}}
+                 ).status_code == 200
+    enqueue_events(admin.conn, [Event(**{**event.__dict__, "event_id": f"renewal-{deal}-2"})])
+    run_worker(admin.conn)
+    assert len(stage_tasks()) == 1, "confirmed: the stage's phase (proposal) coaches the deal"
