@@ -1,7 +1,8 @@
-"""The HubSpot install an admin starts from the browser: code → tokens → portal → tenant stored (refresh token
+"""The installs an admin starts from the browser. HubSpot: code → tokens → portal → tenant stored (refresh token
 encrypted) → DealCoach's properties → a stage→phase proposal for every deal pipeline, waiting for the admin.
 
-The web routes (webhooks/oauth.py) only check the browser's `state` and call `install_hubspot`.
+Salesforce: code → session, refresh token, org and user → tenant stored. The web routes (webhooks/oauth.py) only
+check the browser's `state` and call `install_hubspot` / `install_salesforce`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import redis
 from connector.hubspot.oauth import OAuthApp, TokenProvider, exchange_code, token_info
 from connector.hubspot.setup import PortalSetup
 from connector.models import TenantSettings
+from connector.salesforce.oauth import ConnectedApp
+from connector.salesforce.oauth import exchange_code as exchange_code_salesforce
 from connector.tenants import Tenant, TenantRegistry, tenant_id
 from sync.stage_proposal import proposal_document
 
@@ -81,3 +84,21 @@ def load_proposal(conn: redis.Redis, tid: str) -> dict[str, Any]:
     """The stage→phase proposal of the last install (pipeline id → label and stages), empty when none."""
     raw = cast(bytes | None, conn.get(_PROPOSAL_KEY.format(tid)))
     return json.loads(raw) if raw else {}
+
+
+def install_salesforce(registry: TenantRegistry, app: ConnectedApp, *, code: str, redirect_uri: str) -> InstallResult:
+    """Everything after Salesforce's redirect: the org registered with its refresh token (encrypted)."""
+    installed = exchange_code_salesforce(app, code, redirect_uri)
+    tid = tenant_id("salesforce", installed.org_id)
+    before = registry.get(tid)
+    registry.add(
+        Tenant(
+            provider="salesforce",
+            external_id=installed.org_id,
+            credentials=installed.credentials,
+            settings=before.settings if before else TenantSettings(),
+            name=before.name if before and before.name else f"Salesforce org {installed.org_id}",
+        )
+    )
+    log.info("sync.install.salesforce tenant=%s reinstall=%s", tid, before is not None)
+    return InstallResult(tenant_id=tid, portal_id=installed.org_id, reinstalled=before is not None)
