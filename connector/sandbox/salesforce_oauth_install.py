@@ -120,3 +120,29 @@ def exchange_code(form: Any, token_response: Any) -> tuple[dict[str, Any], int]:
     sb.config.refresh_tokens.append(refresh)
     body, status = token_response()
     return {**body, "refresh_token": refresh}, status
+
+
+@bp.get("/services/oauth2/userinfo")
+def userinfo() -> tuple[dict[str, Any], int]:
+    """OpenID Connect UserInfo for a session id (Salesforce Help, "Query for User Information"): `sub` (the identity
+    URL), `user_id`, `organization_id`, `preferred_username`; an invalid session is a 403 **[approx]** (wording)."""
+    sb = current()
+    counts = current_app.extensions.setdefault("salesforce_userinfo_calls", [0])
+    counts[0] += 1
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or (token not in sb.config.access_tokens and token not in sb.config.user_sessions):
+        return {"error": "Bad_OAuth_Token", "error_description": "invalid session"}, 403
+    user = sb.config.user_sessions.get(token, sb.config.api_user_id)
+    instance = sb.instance_url or request.host_url.rstrip("/")
+    return {
+        "sub": f"{instance}/id/{sb.config.org_id}/{user}",
+        "user_id": user,
+        "organization_id": sb.config.org_id,
+        "preferred_username": f"{user}@sandbox.example",
+    }, 200
+
+
+@bp.get("/_sandbox/oauth/userinfo-calls")
+def userinfo_calls() -> dict[str, int]:
+    """Control API: how many UserInfo requests the org answered."""
+    return {"calls": current_app.extensions.get("salesforce_userinfo_calls", [0])[0]}
