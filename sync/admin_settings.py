@@ -74,7 +74,7 @@ def _check_values(data: dict[str, Any], tenant: Tenant, proposal: dict[str, Any]
         for stage, phase in stages.items():
             if stage not in known:
                 raise InvalidSettings(f"stage_maps.{pid}.{stage}", "is not a stage of this pipeline")
-            if phase not in phases:
+            if not isinstance(phase, str) or phase not in phases:
                 raise InvalidSettings(f"stage_maps.{pid}.{stage}", f"{phase!r} is not a phase of {rubric_id}")
 
 

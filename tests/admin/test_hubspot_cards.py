@@ -92,6 +92,8 @@ def test_invalid_settings_name_the_key_and_the_last_valid_ones_stay(admin: Admin
         ({"settings": {"language": "fr"}}, "language"),
         ({"stage_maps": {"renewals": {"r_quote": "closing_dinner"}}}, "stage_maps.renewals.r_quote"),
         ({"stage_maps": {"other-portals-pipeline": {}}}, "stage_maps.other-portals-pipeline"),
+        ({"stage_maps": {"renewals": {"r_quote": ["proposal"]}}}, "stage_maps.renewals.r_quote"),
+        ({"stage_maps": {"renewals": ["r_quote"]}}, "stage_maps.renewals"),
         ({"settings": {"stage_tasks": False}, "stage_maps": {"default": {"nosuchstage": "proposal"}}},
          "stage_maps.default.nosuchstage"),
     ]
