@@ -346,7 +346,9 @@ def cmd_tenants(args: argparse.Namespace) -> int:
         return 0
     if args.action == "remove":
         tid = tenant_id(args.provider, external_id)
-        if not registry.remove(tid):
+        from sync.forget import forget_tenant
+
+        if not forget_tenant(registry.conn, registry, tid):
             raise CliError(f"unknown tenant {tid!r}: `dealcoach tenants list` shows the registered ones", 1)
         return 0
     settings = TenantSettings.from_dict(

@@ -168,6 +168,8 @@ class TenantSettings:
     recording_hosts: list[str] = field(default_factory=list)
     # Manager report choices (fiscal year, targets, ◯/△ threshold…), validated by sync/report/settings.py.
     report: dict[str, Any] = field(default_factory=dict)
+    # Stage → rubric phase per pipeline, as the admin confirmed it (pipeline id → {stage id → phase}).
+    stage_maps: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> TenantSettings:

@@ -1,14 +1,16 @@
 """Tenant registry in Redis: who is installed, how to reach their CRM, their settings.
 
 Credentials are encrypted at rest with a key derived from `DEALCOACH_SECRET_KEY` (Fernet), so a
-Redis dump does not leak CRM tokens. OAuth install (a later issue) will write through `add`.
+Redis dump does not leak CRM tokens. OAuth installs write through `add`; a revoked install is marked disconnected.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -43,6 +45,8 @@ class Tenant:
     credentials: dict[str, str] = field(default_factory=dict)
     settings: TenantSettings = field(default_factory=TenantSettings)
     name: str = ""
+    # Why the CRM no longer accepts DealCoach (e.g. "refresh_token_revoked"); empty while connected.
+    disconnected: str = ""
 
     @property
     def id(self) -> str:
@@ -69,6 +73,7 @@ class TenantRegistry:
             "name": tenant.name,
             "settings": tenant.settings.__dict__,
             "credentials": self._fernet.encrypt(json.dumps(tenant.credentials).encode()).decode(),
+            "disconnected": tenant.disconnected,
         }
         pipe = self.conn.pipeline(transaction=True)
         pipe.set(_KEY.format(tenant.id), json.dumps(record))
@@ -93,7 +98,30 @@ class TenantRegistry:
             credentials=creds,
             settings=TenantSettings.from_dict(record.get("settings")),
             name=record.get("name", ""),
+            disconnected=record.get("disconnected", ""),
         )
+
+    def seal(self, plain: str) -> str:
+        """Encrypt a secret kept next to the registry (cached access tokens) with the same key."""
+        return self._fernet.encrypt(plain.encode()).decode()
+
+    def unseal(self, sealed: str) -> str:
+        try:
+            return self._fernet.decrypt(sealed.encode()).decode()
+        except InvalidToken as exc:
+            raise TenantError("a sealed value cannot be decrypted with this DEALCOACH_SECRET_KEY") from exc
+
+    def mark_disconnected(self, tid: str, reason: str) -> None:
+        """Remember that the CRM revoked DealCoach's access; jobs for the tenant stop until it is reinstalled."""
+        tenant = self.get(tid)
+        if tenant is not None:
+            self.add(dataclasses.replace(tenant, disconnected=reason))
+
+    def update_credentials(self, tid: str, changes: dict[str, str]) -> None:
+        """Merge new credential values (a rotated refresh token) into a stored tenant."""
+        tenant = self.get(tid)
+        if tenant is not None:
+            self.add(dataclasses.replace(tenant, credentials={**tenant.credentials, **changes}))
 
     def list_ids(self) -> list[str]:
         members = cast(set[bytes | str], self.conn.smembers(_INDEX))
@@ -106,18 +134,26 @@ class TenantRegistry:
         return bool(pipe.execute()[0])
 
 
-def crm_for(tenant: Tenant, *, downloads: DownloadPolicy | None = None, api_reserve: float = DEFAULT_RESERVE) -> Crm:
+def crm_for(
+    tenant: Tenant,
+    *,
+    downloads: DownloadPolicy | None = None,
+    api_reserve: float = DEFAULT_RESERVE,
+    token_provider: Callable[[], str] | None = None,
+) -> Crm:
     """A new connector for a tenant (the worker runtime keeps one per tenant, so its caches pay off).
 
     `downloads` is where the CRM's files may come from (the runtime builds it; production's default refuses all
-    local traffic); `api_reserve` is the share of the daily API allowance left to the customer's other tools.
+    local traffic); `api_reserve` is the share of the daily API allowance left to the customer's other tools;
+    `token_provider` gives an OAuth-installed portal's current access token.
     """
     budget = ApiBudget(reserve_fraction=api_reserve)
     if tenant.provider == "hubspot":
         from connector.hubspot.crm import DEFAULT_API_BASE, HubSpotCrm
 
         return HubSpotCrm(
-            access_token=tenant.credentials["access_token"],
+            access_token=tenant.credentials.get("access_token", ""),
+            token_provider=token_provider,
             api_base=tenant.credentials.get("api_base") or DEFAULT_API_BASE,
             portal_id=tenant.external_id,
             budget=budget,

@@ -89,6 +89,10 @@ def tenant_job(fn: Callable[[Event, JobContext], dict[str, Any]]) -> Callable[[d
         ctx = load_context(event)
         if ctx is None:
             return {"status": "skipped", "reason": "unknown_tenant"}
+        if ctx.tenant.disconnected:
+            # The CRM revoked DealCoach (uninstall): every job stops here, once, until the admin reinstalls.
+            log.warning("sync.tenant.disconnected tenant=%s reason=%s", event.tenant, ctx.tenant.disconnected)
+            return {"status": "skipped", "reason": "tenant_disconnected", "detail": ctx.tenant.disconnected}
         if _own_change(event, ctx):
             log.info("sync.event.own_change tenant=%s event=%s kind=%s", event.tenant, event.event_id, event.kind)
             return {"status": "skipped", "reason": "own_change"}

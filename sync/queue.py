@@ -29,6 +29,7 @@ JOB_BY_KIND: dict[str, tuple[str, str]] = {
     "deal.stage_changed": (EVENTS, "sync.jobs.handle_stage_change"),
     "deal.created": (EVENTS, "sync.jobs.handle_stage_change"),
     "activity.logged": (EVENTS, "sync.jobs.handle_activity"),
+    "workflow.action": (EVENTS, "sync.workflow_action.run_workflow_action"),
 }
 
 # Job hashes (and so the duplicate guard) outlive the CRMs' redelivery windows (HubSpot 24 h, Salesforce 24 h).

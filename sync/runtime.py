@@ -21,6 +21,7 @@ import redis
 
 from connector.base import Crm
 from connector.download import DownloadPolicy
+from connector.hubspot.oauth import OAuthApp, TokenProvider
 from connector.tenants import Tenant, TenantRegistry, credentials_fingerprint, crm_for
 from scoring.llm.config import llm_from_env
 from scoring.llm.scorer import LlmScorer, RedisScoreCache
@@ -112,10 +113,33 @@ class Runtime:
             hit = self._crms.get(key)
             if hit and hit[0] > time.monotonic():
                 return hit[1]
-        crm = crm_for(tenant, downloads=self.downloads(tenant), api_reserve=self.config.api_reserve)
+        crm = crm_for(
+            tenant,
+            downloads=self.downloads(tenant),
+            api_reserve=self.config.api_reserve,
+            token_provider=self.token_provider(tenant),
+        )
         with self._lock:
             self._crms[key] = (time.monotonic() + CRM_TTL_S, crm)
         return crm
+
+    def hubspot_app(self, api_base: str = "") -> OAuthApp:
+        """DealCoach's HubSpot app (HUBSPOT_CLIENT_ID, the first HUBSPOT_CLIENT_SECRET) against `api_base`."""
+        env = self.config.env
+        secret = next((s.strip() for s in env.get("HUBSPOT_CLIENT_SECRET", "").split(",") if s.strip()), "")
+        return OAuthApp(
+            client_id=env.get("HUBSPOT_CLIENT_ID", ""),
+            client_secret=secret,
+            api_base=api_base or env.get("HUBSPOT_API_BASE") or OAuthApp.api_base,
+        )
+
+    def token_provider(self, tenant: Tenant) -> TokenProvider | None:
+        """The access-token source of a portal installed through OAuth (None for a private app's static token)."""
+        if tenant.provider != "hubspot" or "refresh_token" not in tenant.credentials:
+            return None
+        conn = self.connection()
+        app = self.hubspot_app(tenant.credentials.get("api_base", ""))
+        return TokenProvider(conn, self.tenants(conn), tenant.id, app)
 
     def downloads(self, tenant: Tenant) -> DownloadPolicy:
         """Where a tenant's recordings may come from (the CRM's file hosts and its dialer hosts, https, public

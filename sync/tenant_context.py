@@ -14,6 +14,7 @@ from connector.tenants import Tenant
 from scoring.rubric import StageMap, load_stage_map
 from sync.sla.business_calendar import BusinessCalendar
 from sync.sla.rules import SlaRules, default_sla_rules
+from sync.stage_proposal import with_confirmed
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class TenantContext:
             tenant=tenant,
             calendar=BusinessCalendar.from_settings(settings_mapping(tenant.settings)),
             rules=default_sla_rules(),
-            stage_map=load_stage_map(tenant.provider),
+            stage_map=with_confirmed(load_stage_map(tenant.provider), tenant.settings.stage_maps),
         )
 
     @property

@@ -12,7 +12,7 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from connector.tenants import TenantRegistry
-from webhooks import health, hubspot, metrics, salesforce
+from webhooks import health, hubspot, hubspot_cards, hubspot_workflow, metrics, oauth, salesforce
 from webhooks.common import WebhookRejected
 
 log = logging.getLogger("dealcoach.webhooks")
@@ -32,6 +32,14 @@ def config_from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
         "REDIS_URL": env.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "DEALCOACH_SECRET_KEY": env.get("DEALCOACH_SECRET_KEY", ""),
         "HUBSPOT_CLIENT_SECRETS": listed("HUBSPOT_CLIENT_SECRET"),
+        "HUBSPOT_CLIENT_ID": env.get("HUBSPOT_CLIENT_ID", ""),
+        "HUBSPOT_REDIRECT_URI": env.get("HUBSPOT_REDIRECT_URI", ""),
+        "HUBSPOT_API_BASE": env.get("HUBSPOT_API_BASE", ""),
+        "HUBSPOT_AUTHORIZE_URL": env.get("HUBSPOT_AUTHORIZE_URL", ""),
+        "SALESFORCE_CLIENT_ID": env.get("SALESFORCE_CLIENT_ID", ""),
+        "SALESFORCE_CLIENT_SECRET": env.get("SALESFORCE_CLIENT_SECRET", ""),
+        "SALESFORCE_LOGIN_URL": env.get("SALESFORCE_LOGIN_URL", ""),
+        "SALESFORCE_REDIRECT_URI": env.get("SALESFORCE_REDIRECT_URI", ""),
         "SALESFORCE_ALLOWED_ORG_IDS": listed("SALESFORCE_ALLOWED_ORG_IDS"),
         "SALESFORCE_EVENTS_SECRETS": listed("SALESFORCE_EVENTS_SECRET"),
         "PUBLIC_URL": env.get("DEALCOACH_PUBLIC_URL", ""),
@@ -90,6 +98,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(hubspot.bp)
     app.register_blueprint(salesforce.bp)
     app.register_blueprint(metrics.bp)
+    app.register_blueprint(oauth.bp)
+    app.register_blueprint(hubspot_cards.bp)
+    app.register_blueprint(hubspot_workflow.bp)
 
     @app.after_request
     def _count(response: Any) -> Any:

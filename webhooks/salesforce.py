@@ -16,9 +16,11 @@ from flask import Blueprint, Response, current_app, request
 from redis.exceptions import RedisError
 
 from connector import clock
+from connector.base import RetryableCrmError
 from connector.models import Event
 from connector.salesforce.ids import SalesforceIdError, to_18
 from connector.tenants import tenant_id
+from sync.outbound_session import SessionRejected, verify_outbound_session
 from webhooks.common import (
     MalformedBody,
     WebhookRejected,
@@ -215,6 +217,8 @@ def outbound() -> Response:
             # Outbound Messages are unsigned: anyone who knows an org id can send them. A flood gets 503, which a
             # real org answers by retrying later (for up to 24 hours), so nothing genuine is lost.
             raise SoapRejected(503, "rate_limited", "too many notifications for this organization, retry later")
+        if message.session_id is not None:
+            _check_session(conn, tenant, message.session_id)
     except RedisError as exc:
         raise SoapRejected(503, "queue_unavailable", "queue unavailable, retry later") from exc
     try:
@@ -229,6 +233,19 @@ def outbound() -> Response:
         ignored + result.unrouted,
     )
     return _soap(200, ACK)
+
+
+def _check_session(conn: Any, tenant: str, session_id: str) -> None:
+    """A SessionId present must be a live session of the org the message names (sync/outbound_session.py)."""
+    record = current_app.extensions["dealcoach.tenants"].get(tenant)
+    if record is None:
+        raise SoapRejected(404, "unknown_tenant", "organization is not installed")
+    try:
+        verify_outbound_session(conn, record, session_id)
+    except SessionRejected as exc:
+        raise SoapRejected(401, f"session.{exc.slug}", "session id is not valid for this organization") from exc
+    except RetryableCrmError as exc:
+        raise SoapRejected(503, "session_check_unavailable", "cannot verify the session now, retry later") from exc
 
 
 def _occurred_at(i: int, raw: Any) -> datetime:

@@ -30,6 +30,7 @@ from hubspot.crm.objects import (
     SimplePublicObjectInput,
     SimplePublicObjectInputForCreate,
 )
+from hubspot.discovery.discovery_base import DiscoveryBase
 from urllib3.util.retry import Retry
 
 from connector import clock
@@ -95,12 +96,16 @@ class HubSpotCrm:
         portal_id: str | None = None,
         budget: ApiBudget | None = None,
         downloads: DownloadPolicy | None = None,
+        token_provider: Callable[[], str] | None = None,
     ) -> None:
         self.api_base = api_base.rstrip("/")
         self.portal_id = portal_id
         # urllib3's default Retry sleeps through Retry-After on 429/503 for idempotent methods; retries belong
         # to `connector.http` alone, so the SDK must return every response as it is.
         self.client = HubSpot(access_token=access_token, host=self.api_base, base_url=self.api_base, retry=NO_RETRY)
+        if token_provider is not None:
+            # An OAuth install: every SDK API object is built when first touched, so it gets the current token.
+            self.client.config["api_factory"] = _fresh_token_factory(token_provider)
         self.budget = budget or ApiBudget()
         self._cache = TtlCache(CACHE_TTL_S)
         self._signed = TtlCache(SIGNED_URL_REUSE_S)
@@ -573,6 +578,15 @@ def _assoc(deal_id: str, type_id: int) -> PublicAssociationsForObject:
         to=PublicObjectId(id=deal_id),
         types=[AssociationSpec(association_category="HUBSPOT_DEFINED", association_type_id=type_id)],
     )
+
+
+def _fresh_token_factory(token_provider: Callable[[], str]) -> Callable[[Any, str, dict[str, Any]], Any]:
+    """The SDK's default API factory with the access token asked for each time an API object is built."""
+
+    def build(package: Any, api_name: str, config: dict[str, Any]) -> Any:
+        return DiscoveryBase._default_api_factory(package, api_name, {**config, "access_token": token_provider()})
+
+    return build
 
 
 def _reason(exc: Exception) -> str:

@@ -76,8 +76,10 @@ from .hubspot_files import bp as files_bp
 from .hubspot_meta import bp as meta_bp
 from .hubspot_oauth_routes import bp as oauth_bp
 from .hubspot_objects import bp as objects_bp
+from .hubspot_property_groups_routes import bp as property_groups_bp
 from .hubspot_state import EXTENSION_KEY, HubSpotSandbox, current
 from .hubspot_traffic import fault_error
+from .hubspot_workflow_routes import bp as workflow_bp
 from .server import ServerThread
 
 __all__ = [
@@ -176,7 +178,7 @@ def create_hubspot_sandbox(config: HubSpotSandboxConfig | None = None) -> Flask:
     json_provider.sort_keys = False
     json_provider.ensure_ascii = False
     app.extensions[EXTENSION_KEY] = sandbox
-    for bp in (objects_bp, meta_bp, associations_bp, files_bp, oauth_bp, control_bp):
+    for bp in (objects_bp, meta_bp, property_groups_bp, associations_bp, files_bp, oauth_bp, workflow_bp, control_bp):
         app.register_blueprint(bp)
     app.before_request(_guard)
     app.after_request(_finish)

@@ -181,6 +181,21 @@ def default_subscriptions() -> list[dict[str, Any]]:
     ]
 
 
+def dealcoach_scopes() -> list[str]:
+    """The scopes DealCoach's app declares (hubspot-project/src/app/app-hsmeta.json); an install may ask for no other."""
+    return [
+        "oauth",
+        "crm.objects.deals.read",
+        "crm.objects.deals.write",
+        "crm.objects.contacts.read",
+        "crm.objects.contacts.write",
+        "crm.objects.owners.read",
+        "crm.schemas.deals.read",
+        "crm.schemas.deals.write",
+        "files",
+    ]
+
+
 RUNTIME_SETTINGS = ("search_lag_s", "search_max_results", "access_token_ttl_s")
 
 
@@ -200,6 +215,9 @@ class HubSpotSandboxConfig:
     # OAuth: refresh tokens of installs; access tokens from POST /oauth/v1/token live this long (HubSpot: 30 min).
     refresh_tokens: list[str] = field(default_factory=lambda: ["sandbox-refresh-token"])
     access_token_ttl_s: int = 1800
+    # OAuth install (hubspot_oauth_install): the app's declared scopes and redirect URLs (empty: any is accepted).
+    app_scopes: list[str] = field(default_factory=dealcoach_scopes)
+    redirect_urls: list[str] = field(default_factory=list)
     # The app's webhook targetUrl; None records events (GET /_sandbox/webhooks/events) without sending them.
     target_url: str | None = None
     subscriptions: list[dict[str, Any]] = field(default_factory=default_subscriptions)

@@ -72,6 +72,12 @@ class TokenStore:
                 self._expires[t] = min(self._expires[t], time.time())
             return len(names)
 
+    def remaining(self, token: str) -> float | None:
+        """Seconds an issued token has left (0 once expired), None for a token never issued."""
+        with self._lock:
+            expires = self._expires.get(token)
+        return None if expires is None else max(0.0, expires - time.time())
+
     def authenticate(self, token: str) -> bool:
         """True for an OAuth token, False for a static (private app) token; HubSpot's 401 otherwise."""
         if token in self.config.access_tokens or token in self.config.other_app_tokens:

@@ -11,9 +11,12 @@ from .hubspot_config import HubSpotSandboxConfig
 from .hubspot_errors import validation_error
 from .hubspot_filestore import FileStore
 from .hubspot_oauth import TokenStore
+from .hubspot_oauth_install import InstallStore
+from .hubspot_property_groups import GroupStore
 from .hubspot_store import HubSpotStore, Origin
 from .hubspot_traffic import CallCounter, FaultInjector, RateLimiter
 from .hubspot_webhooks import WebhookDispatcher
+from .hubspot_workflow import WorkflowRunner
 
 EXTENSION_KEY = "hubspot_sandbox"
 
@@ -26,6 +29,9 @@ class HubSpotSandbox:
         self._initial = config.runtime()
         self.store = HubSpotStore(config)
         self.oauth = TokenStore(config)
+        self.install = InstallStore(config)
+        self.property_groups = GroupStore()
+        self.workflows = WorkflowRunner(config)
         self.files = FileStore(config)
         self.limits = RateLimiter(config)
         self.faults = FaultInjector(config.fault_seed)
@@ -39,6 +45,9 @@ class HubSpotSandbox:
         for name, value in self._initial.items():
             setattr(self.config, name, value)
         self.oauth.reset()
+        self.install.reset()
+        self.property_groups.reset()
+        self.workflows.reset()
         self.store.reset()
         self.files.reset()
         self.limits.reset()

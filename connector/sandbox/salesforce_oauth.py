@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
+from .salesforce_oauth_install import exchange_code
 from .salesforce_state import current
 
 bp = Blueprint("salesforce_oauth", __name__)
@@ -29,12 +30,20 @@ def token() -> tuple[dict[str, Any], int]:
     """Exchange a refresh token for a new access token (the session id the REST API accepts)."""
     sb = current()
     form = request.form
+    if form.get("grant_type") == "authorization_code":
+        return exchange_code(form, _session)
     if form.get("grant_type") != "refresh_token":
         return _refused("unsupported_grant_type", "grant type not supported")
     if form.get("client_id") != sb.config.oauth_client_id or form.get("client_secret") != sb.config.oauth_client_secret:
         return _refused("invalid_client", "invalid client credentials")
     if form.get("refresh_token") not in sb.config.refresh_tokens:
         return _refused("invalid_grant", "expired access/refresh token")
+    return _session()
+
+
+def _session() -> tuple[dict[str, Any], int]:
+    """A new session id with Salesforce's token response fields."""
+    sb = current()
     access = f"00D!{secrets.token_urlsafe(24)}"
     sb.config.access_tokens.append(access)
     issued = str(int(time.time() * 1000))
