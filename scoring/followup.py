@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from datetime import date
 
+from scoring import objections
 from scoring.markers import CallView, absolute_due
 from scoring.rubric import Rubric
 from scoring.scorecard import Commitment, EmailDraft, NextAction, Scorecard
@@ -261,6 +262,8 @@ def _discussed(view: CallView, marker: str) -> bool:
         if view.matches("next_time", s.text) or (marker != "plan" and s.is_question):
             continue
         if marker == "timing" and view.matches("deflection", s.text):
+            continue
+        if objections.disputed(view, s):
             continue
         return True
     return False

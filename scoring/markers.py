@@ -126,7 +126,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}[/-]\d{1,2}[/-]\d{1,2}|\d{1,2}月\d{1,2}日|今日中|本日中|明日中|明日|明朝|明後日|今週中|今週末|来週中|来週|週明け|月末|本日|今日"
         ),
         "discount": _re(
-            r"値引き|割引|ディスカウント|特別価格|(安く|お安く)(します|いたします|できます)|勉強させて|キャンペーン|初期費用.{0,4}(無料|ゼロ|0円|不要)"
+            r"値引き|割引|ディスカウント|特別価格|(安く|お安く)(します|いたします|できます)|勉強させて|キャンペーン(価格|特価|割引|値引)|キャンペーン.{0,15}\d+[%％](オフ|引|割引)|初期費用.{0,4}(無料|ゼロ|0円|不要)"
         ),
         "price_objection": _re(
             r"高い|高額|予算(オーバー|を超え)|厳しい|値引き|安く|割引|(\d+割|\d+[%％])(下が|安く|引い)|下がれば|下げて(いただ|もら)|はみ出"
@@ -261,7 +261,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"\d{4}-\d{2}-\d{2}|\btoday\b|\btonight\b|\btomorrow\b|this week|next week|end of (day|the week)|by "
             + _EN_DAY
         ),
-        "discount": _re(r"discount|% off|special price|cheaper"),
+        "discount": _re(r"discount|% off|percent off|special price|cheaper"),
         "price_objection": _re(
             r"expensive|too much|over budget|discount|cheaper|lower the price|come down|closer to \d|expecting (something )?(closer|lower)|above what we"
         ),
