@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 
-from scoring import followup, objections
+from scoring import consistency, followup, objections
 from scoring.formula import overall_score, phase_score
 from scoring.markers import CallView, Hit, Sentence, date_span
 from scoring.metrics import Turn, compute_metrics, identify_rep, metrics_basis, turns
@@ -392,8 +392,11 @@ def _listening(c: _Collector, metrics: dict[str, float | int]) -> None:
     if "first_contact.rapport.active_listening" in c.findings or len(c.view.transcript.segments) < 6:
         return
     backchannels = c.view.find("backchannel", who="rep")
+    if not backchannels:
+        return
     ratio, longest = float(metrics["talk_ratio_rep"]), float(metrics["longest_monologue_rep_s"])
-    score = 2 if ratio <= 0.6 and longest <= 60 else 1
+    # One 「なるほど。」 is not a listening habit: 2/2 needs the metrics and more than one backchannel.
+    score = 2 if ratio <= 0.6 and longest <= 60 and len(backchannels) >= 2 else 1
     c.put("first_contact.rapport.active_listening", score, backchannels, primary=False)
 
 
@@ -478,4 +481,4 @@ def score_transcript(
         rep_speaker=RepSpeaker(name=rep_name, method=method, confidence=confidence),
         metrics_basis=metrics_basis(transcript),
     )
-    return followup.with_follow_up(card, view)
+    return followup.with_follow_up(consistency.reconcile(card, rubric, transcript), view, call_date)
