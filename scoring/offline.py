@@ -53,6 +53,7 @@ ABSENCE_OBSERVABLE = frozenset(
         "after_follow.regular_follow.usage_check",
     }
 )
+WEEK_WORDS = frozenset({"今週中", "来週中", "来週", "this week", "next week"})
 DEFAULT_EXPECTED = ("first_contact", "needs_discovery")
 
 
@@ -199,7 +200,7 @@ def _bant(c: _Collector) -> dict[str, BantItem]:
             result[key] = BantItem(found=True, evidence=answered[1].quote())
             c.put(check, 2, (answered[0].evidence(), answered[1].evidence()))
             found_evidence.append(answered[1].evidence())
-        elif key == "need" and (confirmed := v.confirmed_recap()):
+        elif key in ("need", "timeline") and (confirmed := v.confirmed_recap(key)):
             result[key] = BantItem(found=True, evidence=confirmed[0].quote())
             c.put(check, 2, (confirmed[0].evidence(), confirmed[1].evidence()))
             found_evidence.append(confirmed[0].evidence())
@@ -349,7 +350,12 @@ def _next_step(c: _Collector) -> NextStep:
             c.put("first_contact.next_meeting.four_points", 2 if points >= 3 else 1, evidence, primary=False)
             return step
         proposed = proposed or (s, span)
-    vague = [h for h in v.find("vague_follow_up", who="rep") if not v.matches("due", h.sentence.text)]
+    # A promise with a day (明日ご連絡します) is not vague; "later this week" names no day.
+    vague = [
+        h
+        for h in v.find("vague_follow_up", who="rep")
+        if not ((due := v.matches("due", h.sentence.text)) and due.group(0).lower() not in WEEK_WORDS)
+    ]
     if vague:
         c.ng("first_contact.vague_follow_up", vague[-1].quote)
         for check in ("first_contact.next_meeting.next_step_agreed", "needs_discovery.wrap_up.next_schedule"):

@@ -72,7 +72,7 @@ def test_labels_for_missing_files_and_empty_folders_are_refused(tmp_path: Path) 
 
 def test_both_project_sets_load_and_the_blind_set_is_what_the_issue_asks(capsys: pytest.CaptureFixture[str]) -> None:
     tune, blind = load_labelled(LABELLED / "tune"), load_labelled(LABELLED / "blind")
-    assert len(tune) == 29 and len(blind) >= 20
+    assert len(tune) >= 29 and len(blind) >= 20
     names = [c.name for c in blind]
     assert sum(".ja." in n for n in names) > len(names) / 2
     assert {Path(n).suffix for n in names} == {".json", ".vtt", ".srt", ".txt"}
