@@ -21,6 +21,7 @@ _DUE_WORDS_RE = re.compile(
     r"monday|tuesday|wednesday|thursday|friday",
     re.I,
 )
+_BECAUSE_RE = re.compile(r"\s*(ので|から)[、,]")
 _SUBJECT_RE = re.compile(r"i('ll| will)\b", re.I)
 _CLAUSE_END_RE = re.compile(r"[\s,、;]*(and|また|そして)?[\s,、;]*$", re.I)
 _OBJECT_STOP = frozenset(
@@ -166,8 +167,11 @@ def commitments(view: CallView, call_date: date | None) -> list[Commitment]:
     """Small promises (seed 001) by each side with their due hints; offers of terms and vague 「また連絡します」 are not promises."""
     found: list[tuple[tuple[int, int], int, str, Commitment]] = []
     for marker, owner in (("rep_commitment", "rep"), ("customer_commitment", "customer")):
-        for hit in view.find(marker, who=owner, questions=False):
+        for hit in view.find(marker, who=owner):
             sentence = hit.sentence.text
+            # 「料金表をお送りしますので、ご覧いただけますか。」 promises before it asks.
+            if hit.sentence.is_question and not _BECAUSE_RE.match(sentence, hit.match.end()):
+                continue
             verbs = list(view.lex[marker].finditer(sentence))
             if not all(_SUBJECT_RE.match(v.group(0)) for v in verbs):
                 verbs = [hit.match]
