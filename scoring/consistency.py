@@ -27,7 +27,9 @@ def verbatim(quote: str, transcript: Transcript) -> bool:
     return bool(quote) and any(quote in s.text for s in transcript.segments)
 
 
-def _criterion(c: Criterion, card: Scorecard, transcript: Transcript, rubric: Rubric) -> Criterion:
+def _criterion(
+    c: Criterion, card: Scorecard, transcript: Transcript, rubric: Rubric, texts: dict[str, str]
+) -> Criterion:
     evidence = tuple(e for e in c.evidence if verbatim(e.quote, transcript))
     score = c.score
     key = next((k for k in BANT_KEYS if c.id == BANT_CHECK.format(key=k)), None)
@@ -44,8 +46,7 @@ def _criterion(c: Criterion, card: Scorecard, transcript: Transcript, rubric: Ru
     if score is not None and score > 0 and not evidence:
         score = None
     advice = c.advice if score is not None and score < 2 else ""
-    check = rubric.check(c.id)
-    if advice and check is not None and check.text in advice:
+    if advice and c.id in texts and texts[c.id] in advice:
         advice = followup.advice(rubric, c.id, score or 0, card.language)
     if (score, evidence, advice) == (c.score, c.evidence, c.advice):
         return c
@@ -70,9 +71,10 @@ def reconcile(card: Scorecard, rubric: Rubric, transcript: Transcript) -> Scorec
         for k, item in card.bant.items()
     }
     card = dataclasses.replace(card, bant=bant)
+    texts = {check.id: check.text for _, _, check in rubric.iter_checks()}
     phases = []
     for p in card.phases:
-        criteria = tuple(_criterion(c, card, transcript, rubric) for c in p.criteria)
+        criteria = tuple(_criterion(c, card, transcript, rubric, texts) for c in p.criteria)
         phases.append(phase_score(rubric.phase(p.id), criteria) if p.id in rubric.phase_ids else p)
     card = dataclasses.replace(card, phases=tuple(phases), overall=overall_score(rubric, tuple(phases)))
     return dataclasses.replace(card, extra={**card.extra, "coverage": coverage(card, rubric)})
