@@ -67,10 +67,21 @@ def coverage(card: Scorecard, rubric: Rubric) -> dict[str, object]:
 def reconcile(card: Scorecard, rubric: Rubric, transcript: Transcript) -> Scorecard:
     """The card with every contradiction resolved toward what the transcript shows, scores recomputed, coverage added."""
     bant = {
-        k: item if not item.found or verbatim(item.evidence, transcript) else BantItem(found=False)
+        k: item if verbatim(item.evidence, transcript) or not item.evidence else BantItem(found=False)
         for k, item in card.bant.items()
     }
-    card = dataclasses.replace(card, bant=bant)
+    bant = {k: item if not item.found or item.evidence else BantItem(found=False) for k, item in bant.items()}
+
+    def shown(quote: str) -> str:
+        return quote if verbatim(quote, transcript) else ""
+
+    card = dataclasses.replace(
+        card,
+        bant=bant,
+        next_step=dataclasses.replace(card.next_step, evidence=shown(card.next_step.evidence)),
+        commitments=tuple(dataclasses.replace(c, evidence=shown(c.evidence)) for c in card.commitments),
+        ng_behaviors=tuple(dataclasses.replace(n, evidence=shown(n.evidence)) for n in card.ng_behaviors),
+    )
     texts = {check.id: check.text for _, _, check in rubric.iter_checks()}
     phases = []
     for p in card.phases:

@@ -110,7 +110,7 @@ TURNS = st.lists(st.one_of(st.tuples(st.just(True), st.sampled_from(REP_LINES + 
                            st.tuples(st.just(False), st.sampled_from(CUSTOMER_LINES))), min_size=2, max_size=24)
 
 
-@PROPS
+@settings(PROPS, max_examples=150)
 @given(turns=TURNS, style=st.sampled_from(["json", "text", "intro"]),
        stage=st.sampled_from([None, "first_contact", "needs_discovery", "proposal", "negotiation_closing"]))
 def test_generated_calls_from_the_rubrics_phrases_give_consistent_scorecards(
@@ -133,3 +133,43 @@ def test_the_generator_reaches_what_the_properties_are_about() -> None:
     assert card.criterion("first_contact.rapport.active_listening").score == 1  # one なるほど is not a habit
     assert card.extra["coverage"]["phases_scored"] >= 1 and len(REP_LINES) > 30
     assert violations(card, transcript, RUBRIC, CALL_DATE) == []
+
+
+_LABELLED_CARD = None
+
+
+def _base() -> tuple[Scorecard, Transcript]:
+    """One labelled call's offline card, the raw material the 'LLM' below rewrites."""
+    global _LABELLED_CARD
+    if _LABELLED_CARD is None:
+        path = LABELLED / "tune" / "discovery_good.ja.json"
+        transcript = parse_transcript(path.read_bytes(), filename=path.name)
+        _LABELLED_CARD = (score_transcript(transcript, rubric=RUBRIC, call_date=CALL_DATE), transcript)
+    return _LABELLED_CARD
+
+
+@settings(PROPS, max_examples=25)
+@given(data=st.data())
+def test_any_card_a_model_could_return_is_made_consistent(data: st.DataObject) -> None:
+    """A model's card may claim anything (scores, quotes, BANT); what leaves score_call keeps every invariant."""
+    import dataclasses
+
+    from scoring.consistency import reconcile
+    from scoring.scorecard import BantItem, Evidence, PhaseScore
+
+    card, transcript = _base()
+    real = [s.text for s in transcript.segments]
+    quote = st.one_of(st.sampled_from(real), st.sampled_from(["予算は無制限です。", "なるほど。", "x"]))
+    phases = []
+    for p in card.phases:
+        criteria = []
+        for c in p.criteria:
+            score = data.draw(st.sampled_from([None, 0, 1, 2]))
+            evidence = tuple(Evidence(q) for q in data.draw(st.lists(quote, max_size=3)))
+            advice = data.draw(st.sampled_from(["", f"改善ポイント：{RUBRIC.check(c.id).text}", "別の言い方で"]))
+            criteria.append(dataclasses.replace(c, score=score, evidence=evidence, advice=advice))
+        phases.append(PhaseScore(p.id, data.draw(st.sampled_from([None, 50, 100])), tuple(criteria)))
+    bant = {k: BantItem(found=data.draw(st.booleans()), evidence=data.draw(quote)) for k in BANT_KEYS}
+    claimed = dataclasses.replace(card, phases=tuple(phases), bant=bant, overall=data.draw(st.sampled_from([None, 7, 77])))
+    fixed = reconcile(claimed, RUBRIC, transcript)
+    assert violations(fixed, transcript, RUBRIC, CALL_DATE) == []
