@@ -173,3 +173,17 @@ def test_any_card_a_model_could_return_is_made_consistent(data: st.DataObject) -
     claimed = dataclasses.replace(card, phases=tuple(phases), bant=bant, overall=data.draw(st.sampled_from([None, 7, 77])))
     fixed = reconcile(claimed, RUBRIC, transcript)
     assert violations(fixed, transcript, RUBRIC, CALL_DATE) == []
+
+
+def test_a_promise_for_today_becomes_a_task_due_today_not_in_a_week() -> None:
+    """Issue 13's case end to end: the scorer's commitments feed the follow-up SLA rules (seed 001)."""
+    from tests.sla.sla_helpers import call, deal, jst, run, state
+
+    path = LABELLED / "blind" / "b10_today_promises_mobile.ja.json"
+    transcript = parse_transcript(path.read_bytes(), filename=path.name)
+    card = score_transcript(transcript, rubric=RUBRIC, call_date=date(2026, 11, 20))
+    promises = [c.to_dict() for c in card.commitments if c.owner == "rep"]
+    assert len(promises) == 2 and {p["due"] for p in promises} == {"2026-11-20"}
+    plan = run(state(jst(2026, 11, 20, 17, 5), [deal()], [call(commitments=promises)]))
+    dues = [t.due for t in plan.create if t.rule in ("promise_small", "promise_deliverable") and "interim" not in t.key]
+    assert dues and all(d <= jst(2026, 11, 20, 23, 59) for d in dues), dues
