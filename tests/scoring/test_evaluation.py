@@ -113,3 +113,12 @@ def test_eval_measures_the_llm_scorer_through_the_fake_server(
     offline = json.loads(capsys.readouterr().out)
     assert llm["fields"]["quotes_verbatim"]["fp"] == 0, "an invented quote reached the scorecard"
     assert offline["fields"]["bant"]["tp"] > llm["fields"]["bant"]["tp"]
+
+
+def test_llm_without_configuration_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                               tmp_path: Path) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    assert main(["eval", str(_folder(tmp_path)), "--scorer", "llm"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dealcoach eval: the LLM scorer is not configured") and err.count("\n") == 1

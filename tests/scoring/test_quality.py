@@ -1,8 +1,9 @@
 """Offline scorer quality on the hand-labelled calls: precision and recall per field, with floors the scorer must keep.
 
-Each call in tests/fixtures/transcripts/labelled/ has a sidecar `<name>.expected.json` written from the call alone
+Each call in tests/fixtures/transcripts/labelled/tune/ has a sidecar `<name>.expected.json` written from the call alone
 (labelling rules in docs/scoring.md). `"set": "holdout"` marks calls written after the markers were tuned on the
-others; the table reports both groups so the tuned figures cannot hide the honest ones.
+others; the table reports both groups so the tuned figures cannot hide the honest ones. The blind set of issue 13
+(labelled/blind/, one labels.json) is measured by `dealcoach eval` and tests/scoring/test_evaluation.py, without floors.
 """
 
 from __future__ import annotations
