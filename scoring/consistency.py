@@ -46,8 +46,8 @@ def _criterion(
     if score is not None and score > 0 and not evidence:
         score = None
     advice = c.advice if score is not None and score < 2 else ""
-    if advice and c.id in texts and texts[c.id] in advice:
-        advice = followup.advice(rubric, c.id, score or 0, card.language)
+    if score is not None and score < 2 and (not advice or (c.id in texts and texts[c.id] in advice)):
+        advice = followup.advice(rubric, c.id, score, card.language)
     if (score, evidence, advice) == (c.score, c.evidence, c.advice):
         return c
     return dataclasses.replace(c, score=score, evidence=evidence[:3], advice=advice)
