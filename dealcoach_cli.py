@@ -239,14 +239,31 @@ def _audio_transcript(path: Path, lang: str | None) -> Any:
     return transcribe_recording(path, client=client, settings=settings).transcript
 
 
+def _stage_phase(stage: str | None, rubric: Any) -> str | None:
+    """The rubric phase for `--stage` (a HubSpot stage id or a phase id); an unknown one is a CliError."""
+    from scoring.rubric import load_stage_map
+
+    if stage is None:
+        return None
+    if stage in rubric.phase_ids:
+        return str(stage)
+    stages = load_stage_map("hubspot")
+    phase = stages.phase_for(stage)
+    if phase is None:
+        known = ", ".join([s.id for s in stages.stages] + list(rubric.phase_ids))
+        raise CliError(f"unknown stage {stage!r}; known stages and phases: {known}")
+    return phase
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     from scoring.llm.config import llm_from_env
+    from scoring.metrics import speaker_named
     from scoring.render import html_to_text, render_note_html
-    from scoring.rubric import load_rubric_or_reference, load_stage_map
+    from scoring.rubric import load_rubric_or_reference
     from scoring.scorer import LlmNotConfigured, score_call
     from scoring.speech.audio import RECORDING_EXTENSIONS, AudioError
     from scoring.speech.errors import SpeechError
-    from scoring.transcript import TranscriptError, parse_transcript
+    from scoring.transcript import TranscriptError, detect_language, parse_transcript
 
     path = Path(args.file)
     try:
@@ -258,8 +275,20 @@ def cmd_score(args: argparse.Namespace) -> int:
     except (OSError, TranscriptError, AudioError, SpeechError) as exc:
         print(f"cannot read transcript {path}: {exc}", file=sys.stderr)
         return 2
-    rubric = load_rubric_or_reference(args.rubric, args.lang or transcript.language)
-    phase = load_stage_map("hubspot").phase_for(args.stage) if args.stage else None
+    spoken = detect_language(transcript.text)
+    if args.lang and args.lang != spoken:
+        # The rubric's markers are per language: scoring a Japanese call with the English ones finds nothing.
+        print(
+            f"dealcoach score: warning: --lang {args.lang} but the call is in {spoken}; "
+            f"scored in {spoken}, the note is written in {args.lang}",
+            file=sys.stderr,
+        )
+        transcript = type(transcript)(segments=transcript.segments, language=spoken)
+    rubric = load_rubric_or_reference(args.rubric, transcript.language)
+    phase = _stage_phase(args.stage, rubric)
+    if args.rep and speaker_named(transcript, args.rep) is None:
+        speakers = ", ".join(dict.fromkeys(s.speaker for s in transcript.segments))
+        raise CliError(f"--rep {args.rep!r} is not a speaker of this call; speakers: {speakers}")
     try:
         card = score_call(
             transcript,
@@ -272,14 +301,57 @@ def cmd_score(args: argparse.Namespace) -> int:
     except LlmNotConfigured as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    lang = args.lang or transcript.language
     if args.json:
-        print(json.dumps(card.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(card_json(card, rubric, lang), ensure_ascii=False, indent=2))
     else:
-        print(
-            html_to_text(
-                render_note_html(card, lang=args.lang or transcript.language, rubric=rubric, call_title=path.name)
-            )
+        print(html_to_text(render_note_html(card, lang=lang, rubric=rubric, call_title=path.name)))
+    return 0
+
+
+def card_json(card: Any, rubric: Any, lang: str) -> dict[str, Any]:
+    """The scorecard JSON with each phase and criterion labelled in the reader's language."""
+    from scoring.reader import labelled
+    from scoring.rubric import load_rubric_or_reference
+
+    reader = rubric if rubric.language == lang else load_rubric_or_reference(rubric.id, lang)
+    return labelled(card.to_dict(), reader)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from scoring.evaluation import LabelsError, evaluate, load_labelled, report
+    from scoring.llm.config import llm_from_env
+    from scoring.rubric import load_rubric_or_reference
+    from scoring.scorer import LlmNotConfigured, score_call
+    from scoring.transcript import Transcript, TranscriptError
+
+    try:
+        calls = load_labelled(Path(args.labels_dir))
+    except LabelsError as exc:
+        raise CliError(str(exc)) from exc
+    llm = llm_from_env(os.environ) if args.scorer != "offline" else None
+
+    def score(transcript: Transcript, labels: dict[str, Any]) -> Any:
+        rubric = load_rubric_or_reference(args.rubric, transcript.language)
+        return score_call(
+            transcript,
+            rubric=rubric,
+            mode=args.scorer,
+            stage_phase=labels.get("stage_phase"),
+            rep=labels.get("rep_hint"),
+            llm=llm,
         )
+
+    try:
+        ev = evaluate(calls, score)
+    except LlmNotConfigured as exc:
+        raise CliError(str(exc)) from exc
+    except TranscriptError as exc:
+        raise CliError(f"cannot read a transcript: {exc}") from exc
+    if args.json:
+        print(json.dumps(ev.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(report(ev, f"{args.labels_dir} (scorer {args.scorer})"))
     return 0
 
 
@@ -426,6 +498,15 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--rep", help="the rep's speaker name")
     score.add_argument("--json", action="store_true", help="print the scorecard as JSON")
     score.set_defaults(func=cmd_score)
+
+    evaluate = sub.add_parser(
+        "eval", help="measure a scorer on labelled calls: precision and recall per field (docs/scoring.md)"
+    )
+    evaluate.add_argument("labels_dir", metavar="LABELS_DIR", help="transcripts with labels.json or sidecar labels")
+    evaluate.add_argument("--scorer", choices=["offline", "llm", "auto"], default="offline", help="default offline")
+    evaluate.add_argument("--rubric", default="sales-7-phase", help="rubric id or YAML file (default sales-7-phase)")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.set_defaults(func=cmd_eval)
 
     cron = sub.add_parser("cron", help="RQ cron scheduler: queues the periodic SLA sweeps (run one beside the workers)")
     cron.add_argument("--interval", type=int, help="seconds between sweeps (default DEALCOACH_SWEEP_INTERVAL_S or 900)")

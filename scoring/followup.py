@@ -7,7 +7,9 @@ import re
 from collections import Counter
 from datetime import date
 
-from scoring.markers import CallView, absolute_due
+from scoring import due as due_rules
+from scoring import objections
+from scoring.markers import CallView
 from scoring.rubric import Rubric
 from scoring.scorecard import Commitment, EmailDraft, NextAction, Scorecard
 
@@ -19,6 +21,7 @@ _DUE_WORDS_RE = re.compile(
     r"monday|tuesday|wednesday|thursday|friday",
     re.I,
 )
+_BECAUSE_RE = re.compile(r"\s*(ので|から)[、,]")
 _SUBJECT_RE = re.compile(r"i('ll| will)\b", re.I)
 _CLAUSE_END_RE = re.compile(r"[\s,、;]*(and|また|そして)?[\s,、;]*$", re.I)
 _OBJECT_STOP = frozenset(
@@ -132,12 +135,16 @@ def advice(rubric: Rubric, check_id: str, score: int, language: str) -> str:
     if check_id in ADVICE:
         return ADVICE[check_id][1 if english else 0]
     check, item = rubric.check(check_id), rubric.item_of(check_id)
-    if check is None:
+    if check is None or item is None:
         return ""
-    example = item.examples[0] if item and item.examples else ""
-    if english:
-        return f"Work on: {check.text}" + (f" Example: {example}" if example else "")
-    return f"改善ポイント：{check.text}" + (f" 例：{example}" if example else "")
+    # The seed's example phrasing, not the criterion read back to the rep (issue 13).
+    phase = next((p for p in rubric.phases if item in p.items), None)
+    examples = item.examples or (phase.examples if phase else ())
+    if examples:
+        return (
+            f"Try saying it like this: {examples[0]}" if english else f"次回はこう伝えてみましょう。例：{examples[0]}"
+        )
+    return f"Next time, work on: {item.label}." if english else f"次回は「{item.label}」に取り組みましょう。"
 
 
 def deal_state(view: CallView, *, timeline_known: bool = False) -> str | None:
@@ -160,8 +167,11 @@ def commitments(view: CallView, call_date: date | None) -> list[Commitment]:
     """Small promises (seed 001) by each side with their due hints; offers of terms and vague 「また連絡します」 are not promises."""
     found: list[tuple[tuple[int, int], int, str, Commitment]] = []
     for marker, owner in (("rep_commitment", "rep"), ("customer_commitment", "customer")):
-        for hit in view.find(marker, who=owner, questions=False):
+        for hit in view.find(marker, who=owner):
             sentence = hit.sentence.text
+            # 「料金表をお送りしますので、ご覧いただけますか。」 promises before it asks.
+            if hit.sentence.is_question and not _BECAUSE_RE.match(sentence, hit.match.end()):
+                continue
             verbs = list(view.lex[marker].finditer(sentence))
             if not all(_SUBJECT_RE.match(v.group(0)) for v in verbs):
                 verbs = [hit.match]
@@ -194,7 +204,7 @@ def commitments(view: CallView, call_date: date | None) -> list[Commitment]:
                         Commitment(
                             owner=owner,
                             text=quote,
-                            due=absolute_due(text, call_date),
+                            due=due_rules.due_date(text, due.group(0) if due else "", call_date),
                             evidence=quote,
                             due_hint=due.group(0) if due else "",
                         ),
@@ -262,6 +272,8 @@ def _discussed(view: CallView, marker: str) -> bool:
             continue
         if marker == "timing" and view.matches("deflection", s.text):
             continue
+        if objections.disputed(view, s):
+            continue
         return True
     return False
 
@@ -270,32 +282,6 @@ def _solution_offered(view: CallView) -> bool:
     """The rep offered the product as the answer to a need the customer had stated: a plan is on the table even unnamed."""
     need = min((h.sentence.order for h in view.find("need", who="customer") if not view.negated(h)), default=None)
     return need is not None and any(h.sentence.order > need for h in view.find("solution", who="rep"))
-
-
-_DUE_HOURS = (
-    ("今日中", 8),
-    ("本日中", 8),
-    ("明日", 24),
-    ("明朝", 24),
-    ("明後日", 48),
-    ("今週", 72),
-    ("週明け", 96),
-    ("来週", 168),
-    ("today", 8),
-    ("tonight", 8),
-    ("tomorrow", 24),
-    ("this week", 72),
-    ("next week", 168),
-)
-
-
-def _due_in_hours(hint: str, due: str | None) -> int:
-    """Hours to fulfil a promise: its stated hint, a week for a dated one, else with the thank-you mail (3 h, seed 001)."""
-    lowered = hint.lower()
-    for word, hours in _DUE_HOURS:
-        if word in lowered:
-            return hours
-    return 168 if due else 3
 
 
 def _texts(ja: bool) -> dict[str, str]:
@@ -411,7 +397,7 @@ def localize_action(action_id: str, title: str, why: str, lang: str) -> tuple[st
     return title, why
 
 
-def next_actions(card: Scorecard) -> tuple[NextAction, ...]:
+def next_actions(card: Scorecard, call_date: date | None = None) -> tuple[NextAction, ...]:
     """Follow-ups derived from the call's gaps, each with a stable id so CRM tasks are upserted, not duplicated."""
     ja = not card.language.startswith("en")
     t = _texts(ja)
@@ -423,7 +409,7 @@ def next_actions(card: Scorecard) -> tuple[NextAction, ...]:
                 f"commitment_{n}",
                 t["promise_title"].format(text=cm.text[:60]),
                 t["promise_why"],
-                _due_in_hours(cm.due_hint, cm.due),
+                due_rules.due_in_hours(cm.due_hint, cm.due, call_date),
             )
         )
     if card.deal_state == "botsu":
@@ -514,6 +500,6 @@ def email_draft(card: Scorecard, view: CallView) -> EmailDraft:
     return EmailDraft(subject="Thank you for today - summary and next steps", body="\n".join(lines))
 
 
-def with_follow_up(card: Scorecard, view: CallView) -> Scorecard:
+def with_follow_up(card: Scorecard, view: CallView, call_date: date | None = None) -> Scorecard:
     """The scorecard completed with its next actions and email draft."""
-    return dataclasses.replace(card, next_actions=next_actions(card), email_draft=email_draft(card, view))
+    return dataclasses.replace(card, next_actions=next_actions(card, call_date), email_draft=email_draft(card, view))

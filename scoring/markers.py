@@ -58,17 +58,17 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "deep": _re(r"なぜ|どうして|どのよう|もし"),
         "budget": _re(r"ご?予算|費用感"),
         "authority": _re(
-            r"決裁|稟議|意思決定|決定権|(社内|御社|貴社)(では|で)?どのように(決ま|決め)|承認の?(流れ|プロセス)|(役員会|取締役会|経営会議)(に|で)(かけ|諮|上げ|通)|(どなた|誰)が.{0,8}(判断|決め|決裁|承認)|最後は.{0,8}(社長|部長|役員|本部長|取締役|会長|上司|判断|決め)|最終(的に|的な|の)?.{0,10}(決め|判断|決定|承認|ゴーサイン)|(社長|部長|常務|専務|役員|本部長|役員会|取締役会|経営会議|上層部|上司|上長)(の|に|が|から).{0,6}(承認(?!印|フロー|ルート|待ち)|判断|了承|許可|決め)|承認が(必要|要り|要る|いる|下り)"
+            r"決裁|稟議|意思決定|決定権|(社内|御社|貴社)(では|で)?どのように(決ま|決め)|承認の?(流れ|プロセス)|(役員会|取締役会|経営会議|理事会)(に|で)(かけ|諮|上げ|通|決ま)|決めるのは|(どなた|誰)が.{0,8}(判断|決め|決裁|承認)|最後は.{0,8}(社長|部長|役員|本部長|取締役|会長|上司|判断|決め)|最終(的に|的な|の)?.{0,10}(決め|判断|決定|承認|ゴーサイン)|(社長|部長|常務|専務|役員|本部長|役員会|取締役会|経営会議|理事会|理事長|院長|本社|本部|オーナー|上層部|上司|上長)(の|に|が|から|で).{0,6}(承認(?!印|フロー|ルート|待ち)|判断|了承|許可|決め)|承認が(必要|要り|要る|いる|下り)"
         ),
         "need": _re(
-            r"課題|論点|ネック|お困り|困って|困った|困り(ました|ます)|困りごと|残業|二度手間|手作業|手入力|属人|遅い|遅くて|追いつかな|重視|(比較|検討|判断)の?ポイント|ニーズ|悩み|負担|ボトルネック|非効率|手が回らな|手間が|時間が(かか|足りな)|(連携|自動化|電子化|効率化|削減|短縮|改善|一元化)(したい|させたい|できれば|が必要|が欲しい)|決め手|(が|は|も)(一番)?(気になって|重要|大事|大きかった)"
+            r"課題|論点|ネック|お困り|困って|困った|困り(ました|ます)|困りごと|残業|二度手間|手作業|手入力|属人|遅い|遅くて|追いつかな|重視|(比較|検討|判断)の?ポイント|ニーズ|悩み|負担|ボトルネック|非効率|手が回らな|手間が|時間が(かか|足りな)|(連携|自動化|電子化|効率化|削減|短縮|改善|一元化)(したい|させたい|できれば|が必要|が欲しい)|決め手|(が|は|も)(一番)?(気になって|重要|大事|大きかった)|\d+(時間|日|分)(くらい|ほど|程度|近く|以上)?(も)?(かか|取られ|つぶれ)|丸(一|二|1|2)?日(かか|つぶれ)|鳴りっぱなし|止まって(しま|い)|(入力|確認|記入|転記)?ミス|抜け漏れ|故障して"
         ),
         "timeline": _re(
-            r"時期|いつ(まで|頃|ごろ|から)|導入(予定|時期|目標|開始)|来期|来年度|新年度|今期中|年内|年度内|\d+月(から|まで|中|頃|ごろ)|"
+            r"時期|いつ(まで|頃|ごろ|から)|導入(予定|時期|目標|開始)|来期|来春|来年の(春|夏|秋|冬)|来年度|新年度|今期中|年内|年度内|\d+月(から|まで|中|頃|ごろ)|"
             + _JA_GO_LIVE
         ),
         "deflection": _re(
-            r"(決まっ|決め)て(い)?な(い|く)|(決まっ|決め)ていません|未定|(わか|分か)ら(ない|なく)|特に(ない|ありません|決めて)|まだ.{0,8}(ない|なく|ません)|そこまでは|考えていな"
+            r"(決まっ|決め)て(い)?な(い|く)|(決まっ|決め)ていません|未定|(わか|分か)ら(ない|なく)|特に(ない|ありません|決めて)|まだ.{0,8}(ない|なく|ません)|まだこれから|そこまでは|考えていな"
         ),
         "negation": _re(
             r"^[^。、]{0,3}(ない|ません|なく)|^[^。、]{0,12}(わけ|ほど)(では|じゃ)(ない|ありません)|^[^。、]{0,6}(は|が|も)(特に)?(ない|ありません|ございません)"
@@ -114,19 +114,19 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "participants": _re(r"ご同席|交えて|参加|同行|ご一緒"),
         "preparation": _re(r"資料|準備|ご用意|お見積|見積"),
         "vague_follow_up": _re(
-            r"(また|改めて|後ほど|追って|後日)(ご)?(連絡|お電話)(します|いたします|させていただきます|差し上げます)"
+            r"(また|改めて|後ほど|追って|後日)([^。、]{0,6}を)?(ご)?(連絡|お電話)(します|いたします|させていただきます|差し上げます)"
         ),
         "rep_commitment": _re(
             r"(お送り|送付|ご送付|お届け)(します|いたします|させていただきます)|ご用意(します|いたします|させていただきます)|準備(します|いたします)|(確認|調べ|調査)(して|の上|のうえ).{0,20}(ご連絡|お返事|ご回答|ご報告|お知らせ)(します|いたします|させていただきます)|共有(します|いたします|させていただきます)|手配(します|いたします)|作成(します|いたします)|お持ちします|(実施|開催|お渡し|ご報告|ご連絡|確認)(します|いたします|させていただきます)|(お送り|送付|ご用意|準備|手配|更新|修正|作成)して?おきます"
         ),
         "customer_commitment": _re(
-            r"(て|で)おきます|確認します|共有します|検討します|(検討|相談|話|確認|共有)してみます|お送りします|送ります|調整します|相談します|声をかけ|(ご)?連絡(します|いたします)|(同席|参加|出席)させます"
+            r"(て|で)おきます|確認します|共有します|検討します|(検討|相談|話|確認|共有)してみます|お送りします|送ります|調整します|相談します|声をかけ|(ご)?連絡(します|いたします)|(同席|参加|出席)させます|(検討|相談|確認)させて(ください|いただきます)|持ち帰らせて|お知らせします"
         ),
         "due": _re(
             r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}[/-]\d{1,2}[/-]\d{1,2}|\d{1,2}月\d{1,2}日|今日中|本日中|明日中|明日|明朝|明後日|今週中|今週末|来週中|来週|週明け|月末|本日|今日"
         ),
         "discount": _re(
-            r"値引き|割引|ディスカウント|特別価格|(安く|お安く)(します|いたします|できます)|勉強させて|キャンペーン|初期費用.{0,4}(無料|ゼロ|0円|不要)"
+            r"値引き|割引|ディスカウント|特別価格|(安く|お安く)(します|いたします|できます)|勉強させて|キャンペーン(価格|特価|割引|値引)|キャンペーン.{0,15}\d+[%％](オフ|引|割引)|初期費用.{0,4}(無料|ゼロ|0円|不要)"
         ),
         "price_objection": _re(
             r"高い|高額|予算(オーバー|を超え)|厳しい|値引き|安く|割引|(\d+割|\d+[%％])(下が|安く|引い)|下がれば|下げて(いただ|もら)|はみ出"
@@ -134,7 +134,9 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "added_value": _re(
             r"(トレーニング|研修|サポート|設定)[^。]{0,6}(無料|無償)|段階(的に)?導入|トライアル|試用|無料(の)?(トレーニング|研修|サポート)|無償(で|の)?.{0,8}(サポート|研修|トレーニング|設定)|専任(の)?(担当|サポート)|小規模(導入|から)"
         ),
-        "vague_benefit": _re(r"便利に(なり|なる)|楽に(なり|なる|なった)|効率化(でき|になり)"),
+        "vague_benefit": _re(
+            r"便利に(なり|なる)|楽に(なり|なる|なった)|効率化(でき|になり)|(短縮|削減|改善)(に)?(も)?つなが|(満足度|効率|率)も?上がります|負担も?軽く"
+        ),
         "shallow_question": _re(r"(弊社|当社)の(製品|サービス).{0,6}(ご)?興味(は|が)(あります|ございます)か"),
         "decision_maker_meeting": _re(
             r"(決裁者|決裁権|本部長|部長|社長|役員|経営陣).{0,20}(ご同席|交えて|ご参加|同席)"
@@ -167,7 +169,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"(弊社|当社)の[^。、]{0,15}(は|なら|でしたら|であれば|を使うと|をお使いいただくと|では)[^。]{0,60}ます"
         ),
         "recap": _re(
-            r"(お伺い|伺っ|お聞き|お話しいただ|おっしゃっ)[^。]{0,6}(ました|います|た)|前回.{0,12}(お話|伺|お聞き)|というお話(でした|が(あり|ござい)ました|をいただきました)|とのことでした"
+            r"(お伺い|伺っ|伺い|お聞き|お話しいただ|おっしゃっ)[^。]{0,6}(ました|います|た)|前回.{0,12}(お話|伺|お聞き)|というお話(でした|が(あり|ござい)ました|をいただきました)|とのことでした"
         ),
         "cost": _re(r"\d[\d,.]*\s*(時間|件|分|日|万円|円|%|％)"),
         "confirm": _re(r"確かに|その通り|おっしゃる通り|そうです|合っています|間違いありません|はい"),
@@ -197,7 +199,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "deep": _re(r"\bwhy\b|\bhow\b|what if"),
         "budget": _re(r"\bbudget|set aside"),
         "authority": _re(
-            r"decision.?maker|final (decision|say|call|sign-?off|approval)|make(s)? the (final )?(call|decision)|signs? off|sign-?off|approv(e|al|es)\b|approved by|budget holder|who decides|\b(cfo|ceo|coo|cto|vp|board|director|my boss|procurement)\b.{0,25}\b(decides?|approves?|signs?)\b"
+            r"\b(owner|founder|board)\b[^.]{0,20}\b(decides?|approves?|signs? off)\b|decision.?maker|final (decision|say|call|sign-?off|approval)|make(s)? the (final )?(call|decision)|signs? off|sign-?off|approv(e|al|es)\b|approved by|budget holder|who decides|\b(cfo|ceo|coo|cto|vp|board|director|my boss|procurement)\b.{0,25}\b(decides?|approves?|signs?)\b"
         ),
         "need": _re(
             r"challenge|(?<!no )problem|by hand|manual(ly)?\b|take (so|that|too) long|takes (\w+ ){0,3}(most|all|half) of|what matters|\bissues?\b|pain|struggl|need to|we need|bottleneck|takes (a lot|too|about|over|three|two|several|\d+)|hours (a|per|every) (day|week|month)|overtime|frustrat|\bhate\b|hard to|difficult|mistakes|friction|\bslow\b|delays?\b|late (fees|payments)|penalt|rework|back and forth|doesn'?t (work|scale|connect)|made the difference|deciding factor|matters most|most important|must.have|deal.?breaker"
@@ -261,13 +263,13 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"\d{4}-\d{2}-\d{2}|\btoday\b|\btonight\b|\btomorrow\b|this week|next week|end of (day|the week)|by "
             + _EN_DAY
         ),
-        "discount": _re(r"discount|% off|special price|cheaper"),
+        "discount": _re(r"discount|% off|percent off|special price|cheaper"),
         "price_objection": _re(
             r"expensive|too much|over budget|discount|cheaper|lower the price|come down|closer to \d|expecting (something )?(closer|lower)|above what we"
         ),
         "added_value": _re(r"free (training|onboarding)|pilot|trial|phased rollout|dedicated (support|manager)"),
         "vague_benefit": _re(
-            r"make (your|things) (life )?easier|more efficient|save you time|easy to use|really powerful|game.?changer|so much easier|best.in.class"
+            r"makes? (your|things) (life )?easier|makes? life easier|more efficient|saves? you time|easy to use|really powerful|game.?changer|so much easier|best.in.class"
         ),
         "shallow_question": _re(r"are you interested in our (product|service)"),
         "decision_maker_meeting": _re(
@@ -437,11 +439,11 @@ class CallView:
             after and after.seg == s.seg and len(s.text) <= ECHO_CHARS and self.matches("deflection", after.text)
         )
 
-    def confirmed_recap(self) -> tuple[Sentence, Sentence] | None:
+    def confirmed_recap(self, marker: str = "need") -> tuple[Sentence, Sentence] | None:
         """A problem the rep restates from earlier (「月に120時間ほどとお伺いしていました」) and the customer confirms: a need known in this call."""
         for hit in self.find("recap", who="rep"):
             s = hit.sentence
-            if not (self.matches("need", s.text) or self.matches("cost", s.text)):
+            if not (self.matches(marker, s.text) or (marker == "need" and self.matches("cost", s.text))):
                 continue
             reply = self.next_turn(s, customer=True)
             if (

@@ -240,3 +240,9 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
         return chosen, "self_introduction", confidence
     first = next(s.speaker for s in segments if s.speaker in candidates)
     return first, "first_speaker", 0.4 if len(speakers) > 1 else 0.3
+
+
+def speaker_named(transcript: Transcript, name: str) -> str | None:
+    """The transcript's speaker a given rep name designates (exact, partial or by name parts), or None."""
+    found = _by_name(_speakers(transcript), name)
+    return found[0] if found else None

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 
-from scoring import followup
+from scoring import consistency, followup, objections
 from scoring.formula import overall_score, phase_score
-from scoring.markers import CallView, Hit, Sentence, date_span, topics
+from scoring.markers import CallView, Hit, Sentence, date_span
 from scoring.metrics import Turn, compute_metrics, identify_rep, metrics_basis, turns
 from scoring.rubric import Rubric
 from scoring.scorecard import (
@@ -24,6 +24,10 @@ from scoring.scorecard import (
 from scoring.transcript import Transcript
 
 MONOLOGUE_LIMIT_S = 120.0
+# One-sided talk without one long turn (the customer only backchannels): Gong's 43:57 norm and its 65 % ceiling,
+# taken well beyond (the rep four times the customer) and with almost no questions (fewer than one per 4 minutes).
+ONE_SIDED_RATIO = 0.80
+ONE_SIDED_SECONDS_PER_QUESTION = 240.0
 EVIDENCE_PER_CRITERION = 3
 
 ABSENCE_OBSERVABLE = frozenset(
@@ -49,6 +53,7 @@ ABSENCE_OBSERVABLE = frozenset(
         "after_follow.regular_follow.usage_check",
     }
 )
+WEEK_WORDS = frozenset({"今週中", "来週中", "来週", "this week", "next week"})
 DEFAULT_EXPECTED = ("first_contact", "needs_discovery")
 
 
@@ -195,7 +200,7 @@ def _bant(c: _Collector) -> dict[str, BantItem]:
             result[key] = BantItem(found=True, evidence=answered[1].quote())
             c.put(check, 2, (answered[0].evidence(), answered[1].evidence()))
             found_evidence.append(answered[1].evidence())
-        elif key == "need" and (confirmed := v.confirmed_recap()):
+        elif key in ("need", "timeline") and (confirmed := v.confirmed_recap(key)):
             result[key] = BantItem(found=True, evidence=confirmed[0].quote())
             c.put(check, 2, (confirmed[0].evidence(), confirmed[1].evidence()))
             found_evidence.append(confirmed[0].evidence())
@@ -292,7 +297,7 @@ def _negotiation(c: _Collector) -> None:
                 c.put("negotiation_closing.value_not_discount.added_value", 0, [first])
         elif not added:
             c.put("negotiation_closing.value_not_discount.added_value", 1, [first])
-    _objection_ignored(c, [*v.find("concern", who="customer"), *objections])
+    _objection_ignored(c)
     if hits := v.find("decision_maker_meeting"):
         c.put("negotiation_closing.decision_maker.meeting_set", 2, hits)
     if hits := v.find("post_contract", who="rep"):
@@ -314,20 +319,10 @@ def _negotiation(c: _Collector) -> None:
             c.put(check, 2, hits)
 
 
-def _objection_ignored(c: _Collector, raised: list[Hit]) -> None:
-    """NG: the customer voices a concern and the rep's next turn neither acknowledges it nor asks about it."""
-    v = c.view
-    for hit in sorted(raised, key=lambda h: h.sentence.order):
-        if v.negated(hit) or hit.sentence.is_question:
-            continue
-        reply, text = _reply_text(v, hit.sentence)
-        subject = topics(hit.sentence.text) - topics(hit.match.group(0))
-        addressed = (
-            v.matches("acknowledge", text) or any(r.is_question for r in reply) or any(t in text for t in subject)
-        )
-        if reply and not addressed:
-            c.ng("negotiation_closing.objection_ignored", hit.quote)
-            return
+def _objection_ignored(c: _Collector) -> None:
+    """NG: a concern (outright or hedged) the rep brushes off, leaves untouched, or hears a second time."""
+    if concern := objections.ignored(c.view):
+        c.ng("negotiation_closing.objection_ignored", concern.quote())
 
 
 def _next_step(c: _Collector) -> NextStep:
@@ -355,7 +350,12 @@ def _next_step(c: _Collector) -> NextStep:
             c.put("first_contact.next_meeting.four_points", 2 if points >= 3 else 1, evidence, primary=False)
             return step
         proposed = proposed or (s, span)
-    vague = [h for h in v.find("vague_follow_up", who="rep") if not v.matches("due", h.sentence.text)]
+    # A promise with a day (明日ご連絡します) is not vague; "later this week" names no day.
+    vague = [
+        h
+        for h in v.find("vague_follow_up", who="rep")
+        if not ((due := v.matches("due", h.sentence.text)) and due.group(0).lower() not in WEEK_WORDS)
+    ]
     if vague:
         c.ng("first_contact.vague_follow_up", vague[-1].quote)
         for check in ("first_contact.next_meeting.next_step_agreed", "needs_discovery.wrap_up.next_schedule"):
@@ -366,15 +366,27 @@ def _next_step(c: _Collector) -> NextStep:
     return NextStep(set=False)
 
 
-def _monologue(c: _Collector, transcript: Transcript, call_turns: list[Turn], stage_phase: str | None) -> None:
+def _monologue(
+    c: _Collector,
+    transcript: Transcript,
+    call_turns: list[Turn],
+    stage_phase: str | None,
+    metrics: dict[str, float | int],
+) -> None:
     v = c.view
     basis = metrics_basis(transcript)
     longest = None
     for turn in call_turns:
         length = turn.end - turn.start if basis == "timestamps" else turn.talk_s
-        if turn.speaker == v.rep_speaker and length > MONOLOGUE_LIMIT_S and (longest is None or length > longest[0]):
+        if turn.speaker == v.rep_speaker and (longest is None or length > longest[0]):
             longest = (length, turn)
     if longest is None:
+        return
+    questions = int(metrics["questions_rep"])
+    one_sided = float(metrics["talk_ratio_rep"]) >= ONE_SIDED_RATIO and questions <= max(
+        2, float(metrics["duration_s"]) / ONE_SIDED_SECONDS_PER_QUESTION
+    )
+    if longest[0] <= MONOLOGUE_LIMIT_S and not one_sided:
         return
     said = [s for s in v.sentences if s.seg in longest[1].segments]
     first = next((s for s in said if len(s.text) >= 15), said[0])
@@ -386,8 +398,11 @@ def _listening(c: _Collector, metrics: dict[str, float | int]) -> None:
     if "first_contact.rapport.active_listening" in c.findings or len(c.view.transcript.segments) < 6:
         return
     backchannels = c.view.find("backchannel", who="rep")
+    if not backchannels:
+        return
     ratio, longest = float(metrics["talk_ratio_rep"]), float(metrics["longest_monologue_rep_s"])
-    score = 2 if ratio <= 0.6 and longest <= 60 else 1
+    # One 「なるほど。」 is not a listening habit: 2/2 needs the metrics and more than one backchannel.
+    score = 2 if ratio <= 0.6 and longest <= 60 and len(backchannels) >= 2 else 1
     c.put("first_contact.rapport.active_listening", score, backchannels, primary=False)
 
 
@@ -422,7 +437,7 @@ def score_transcript(
     _negotiation(c)
     next_step = _next_step(c)
     commitments = followup.commitments(view, call_date)
-    _monologue(c, transcript, call_turns, stage_phase)
+    _monologue(c, transcript, call_turns, stage_phase, metrics)
     _listening(c, metrics)
 
     phase_of = {ch.id: p.id for p, _, ch in rubric.iter_checks()}
@@ -472,4 +487,4 @@ def score_transcript(
         rep_speaker=RepSpeaker(name=rep_name, method=method, confidence=confidence),
         metrics_basis=metrics_basis(transcript),
     )
-    return followup.with_follow_up(card, view)
+    return followup.with_follow_up(consistency.reconcile(card, rubric, transcript), view, call_date)

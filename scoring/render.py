@@ -24,6 +24,8 @@ LABELS: dict[str, dict[str, str]] = {
         "overall": "総合スコア",
         "phases": "フェーズ別スコア",
         "unscored": "未評価",
+        "coverage": "（全{total}フェーズ中{n}フェーズで評価）",
+        "coverage_why": "未評価のフェーズ（{phases}）は、この通話にそのフェーズに当たる発言がないため評価していません（推測では採点しません）。",
         "strengths": "良かった点",
         "improvements": "改善点",
         "advice": "アドバイス",
@@ -92,6 +94,8 @@ LABELS: dict[str, dict[str, str]] = {
         "overall": "Overall score",
         "phases": "Scores by phase",
         "unscored": "not assessed",
+        "coverage": " over {n} of {total} phases",
+        "coverage_why": "Not assessed ({phases}): nothing in this call belongs to those phases, and DealCoach does not guess.",
         "strengths": "What went well",
         "improvements": "What to improve",
         "advice": "Advice",
@@ -291,8 +295,12 @@ def _note(card: Scorecard, rubric: Rubric, lang: str, deal_name: str, call_title
         out.append(
             f"<br>{L['rep_speaker']}{L['sep']}{escape(_clip(rep.name, 100))}{L['lp']}{escape(method)}{L['comma']}{L['confidence']} {round(rep.confidence * 100)}%{L['rp']}"
         )
-    overall = L["unscored"] if card.overall is None else f"{card.overall} / 100"
-    out.append(f"</p><p><b>{L['overall']}{L['sep']}{overall}</b></p><p><b>{L['phases']}</b></p><table>")
+    scored_ids = [p.id for p in rubric.phases if (s := card.phase(p.id)) is not None and s.score is not None]
+    cover = L["coverage"].format(n=len(scored_ids), total=len(rubric.phases))
+    overall = L["unscored"] if card.overall is None else f"{card.overall} / 100{cover}"
+    missing = L["comma"].join(_phase_label(p, lang, rubric) for p in rubric.phases if p.id not in scored_ids)
+    why = f"<br>{escape(L['coverage_why'].format(phases=missing))}" if missing else ""
+    out.append(f"</p><p><b>{L['overall']}{L['sep']}{overall}</b>{why}</p><p><b>{L['phases']}</b></p><table>")
     for phase in rubric.phases:
         scored = card.phase(phase.id)
         value = L["unscored"] if scored is None or scored.score is None else str(scored.score)

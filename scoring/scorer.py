@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Literal, Protocol
 
+from scoring import consistency
 from scoring.offline import score_transcript
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
@@ -55,9 +56,10 @@ def score_call(
     offline = score_transcript(transcript, rubric=rubric, rep=rep, stage_phase=stage_phase, call_date=call_date)
     if mode == "offline" or llm is None:
         return offline
-    return llm.score(
+    card = llm.score(
         transcript, rubric=rubric, rep=rep, stage_phase=stage_phase, offline=offline, redact_pii=redact_pii
     )
+    return consistency.reconcile(card, rubric, transcript)
 
 
 def mode_from_env(env: Mapping[str, str], default: Mode = "offline") -> Mode:

@@ -12,7 +12,7 @@ from scoring.scorecard import BANT_KEYS, METRIC_KEYS, Scorecard
 from scoring.transcript import Segment, Transcript
 
 TOP_KEYS = ["rubric", "rubric_version", "language", "scorer", "overall", "phases", "metrics", "bant", "next_step", "commitments",
-            "ng_behaviors", "deal_state", "next_actions", "email_draft", "rep_speaker", "metrics_basis"]
+            "ng_behaviors", "deal_state", "next_actions", "email_draft", "rep_speaker", "metrics_basis", "coverage"]
 
 
 def _quotes(card: Scorecard) -> list[tuple[str, float | None]]:

@@ -1,8 +1,9 @@
 """Offline scorer quality on the hand-labelled calls: precision and recall per field, with floors the scorer must keep.
 
-Each call in tests/fixtures/transcripts/labelled/ has a sidecar `<name>.expected.json` written from the call alone
+Each call in tests/fixtures/transcripts/labelled/tune/ has a sidecar `<name>.expected.json` written from the call alone
 (labelling rules in docs/scoring.md). `"set": "holdout"` marks calls written after the markers were tuned on the
-others; the table reports both groups so the tuned figures cannot hide the honest ones.
+others; the table reports both groups so the tuned figures cannot hide the honest ones. The blind set of issue 13
+(labelled/blind/, one labels.json) is measured by `dealcoach eval` and tests/scoring/test_evaluation.py, without floors.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from scoring.rubric import load_rubric_or_reference
 from scoring.scorecard import BANT_KEYS, Scorecard
 from scoring.transcript import parse_transcript
 
-LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts" / "labelled"
+LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts" / "labelled" / "tune"
 FORMATS = (".json", ".vtt", ".srt", ".txt")
 FLOORS = {"rep_speaker": 0.85, "bant": 0.85, "next_step": 0.85, "deal_state": 0.85, "ng_behaviors": 0.75, "commitments": 0.75}
 
@@ -124,7 +125,7 @@ def table(reports: dict[str, Report]) -> str:
 
 @pytest.fixture(scope="module")
 def reports() -> dict[str, Report]:
-    out = {"all": Report(), "tuned": Report(), "holdout": Report(), "blind": Report()}
+    out = {"all": Report(), "tuned": Report(), "holdout": Report(), "blind": Report(), "tune-13": Report()}
     for path, expected in labelled_calls():
         card = score(path, expected)
         group = expected.get("set") or "tuned"

@@ -1,0 +1,91 @@
+"""A scorecard that never contradicts itself, whichever scorer wrote it: the last step before a card leaves scoring/.
+
+Invariants (tests/scoring/test_properties.py checks each over every labelled call and generated ones):
+- a criterion scores above zero only with a quote that is verbatim in the transcript;
+- the BANT criteria agree with the BANT block (found ⇔ 2/2, with the block's quote);
+- "listens without interrupting" earns 2/2 only on more than one backchannel;
+- advice gives the seed's example phrasing, never the criterion's own text read back;
+- the overall score carries its coverage: the phases scored, out of the rubric's phases.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from scoring import followup
+from scoring.formula import overall_score, phase_score
+from scoring.rubric import Rubric
+from scoring.scorecard import BANT_KEYS, BantItem, Criterion, Evidence, Scorecard
+from scoring.transcript import Transcript
+
+LISTENING_CHECKS = frozenset({"first_contact.rapport.active_listening", "needs_discovery.open_questions.listening"})
+BANT_CHECK = "needs_discovery.bant.{key}"
+
+
+def verbatim(quote: str, transcript: Transcript) -> bool:
+    """The quote is an exact substring of one segment's text."""
+    return bool(quote) and any(quote in s.text for s in transcript.segments)
+
+
+def _criterion(
+    c: Criterion, card: Scorecard, transcript: Transcript, rubric: Rubric, texts: dict[str, str]
+) -> Criterion:
+    evidence = tuple(e for e in c.evidence if verbatim(e.quote, transcript))
+    score = c.score
+    key = next((k for k in BANT_KEYS if c.id == BANT_CHECK.format(key=k)), None)
+    if key is not None:
+        item = card.bant[key]
+        if item.found:
+            start = next((s.start for s in transcript.segments if item.evidence in s.text), None)
+            quote = Evidence(quote=item.evidence, start_s=start)
+            score, evidence = 2, evidence if any(e.quote == item.evidence for e in evidence) else (quote, *evidence)
+        elif score == 2:
+            score = 1
+    if c.id in LISTENING_CHECKS and score == 2 and len(evidence) < 2:
+        score = 1
+    if score is not None and score > 0 and not evidence:
+        score = None
+    advice = c.advice if score is not None and score < 2 else ""
+    if score is not None and score < 2 and (not advice or (c.id in texts and texts[c.id] in advice)):
+        advice = followup.advice(rubric, c.id, score, card.language)
+    if (score, evidence, advice) == (c.score, c.evidence, c.advice):
+        return c
+    return dataclasses.replace(c, score=score, evidence=evidence[:3], advice=advice)
+
+
+def coverage(card: Scorecard, rubric: Rubric) -> dict[str, object]:
+    """How much of the rubric the overall score stands on: the phases with a score, out of all."""
+    scored = [p.id for p in card.phases if p.score is not None]
+    return {
+        "phases_scored": len(scored),
+        "phases_total": len(rubric.phases),
+        "scored": scored,
+        "not_assessed": [p.id for p in rubric.phases if p.id not in scored],
+    }
+
+
+def reconcile(card: Scorecard, rubric: Rubric, transcript: Transcript) -> Scorecard:
+    """The card with every contradiction resolved toward what the transcript shows, scores recomputed, coverage added."""
+    bant = {
+        k: item if verbatim(item.evidence, transcript) or not item.evidence else BantItem(found=False)
+        for k, item in card.bant.items()
+    }
+    bant = {k: item if not item.found or item.evidence else BantItem(found=False) for k, item in bant.items()}
+
+    def shown(quote: str) -> str:
+        return quote if verbatim(quote, transcript) else ""
+
+    card = dataclasses.replace(
+        card,
+        bant=bant,
+        next_step=dataclasses.replace(card.next_step, evidence=shown(card.next_step.evidence)),
+        commitments=tuple(dataclasses.replace(c, evidence=shown(c.evidence)) for c in card.commitments),
+        ng_behaviors=tuple(dataclasses.replace(n, evidence=shown(n.evidence)) for n in card.ng_behaviors),
+    )
+    texts = {check.id: check.text for _, _, check in rubric.iter_checks()}
+    phases = []
+    for p in card.phases:
+        criteria = tuple(_criterion(c, card, transcript, rubric, texts) for c in p.criteria)
+        phases.append(phase_score(rubric.phase(p.id), criteria) if p.id in rubric.phase_ids else p)
+    card = dataclasses.replace(card, phases=tuple(phases), overall=overall_score(rubric, tuple(phases)))
+    return dataclasses.replace(card, extra={**card.extra, "coverage": coverage(card, rubric)})

@@ -1,0 +1,101 @@
+"""Concerns a rep leaves unanswered (said indirectly, brushed off, raised twice) and deal terms the customer disputes.
+
+Seed 000's NG 「顧客の懸念や反論に触れず、答えずに話を先へ進める」 is rarely said as 「心配です」: customers hedge
+(「ただ、うちの現場は60代も多いので…」) and, when the reply does not answer, say it again (「やはり…気になりますね」).
+A reply that names the topic but waves it away (「皆さん最初はそうおっしゃいますが、すぐ慣れます」) answers nothing.
+Seed 003 counts plan, price and timing when they are *present*: a price the customer says it must still check is not.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scoring.markers import CallView, Sentence, topics
+
+
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+# A hedged objection: a turn-opening contrast word, then a constraint or an unfinished clause.
+_INDIRECT = {
+    "ja": _re(
+        r"(ただ|でも|ですが|正直|やはり|やっぱり|とはいえ)[、,]?[^。]{0,50}?((慣れる|使いこなせる|ついてくる|使える|回る|間に合う|続く)(か|かどうか)|となると|ないんです|なくて|ないので|ので…|気にな|心配|不安|厳しい|難しい|しにくい|しづらい)"
+    ),
+    "en": _re(r"\bthough\b|\bnot sure\b|i don'?t know if|worried|hesitant|\bconcern"),
+}
+# Doubting the need is not an objection to answer but a need still to find (seed 000, ニーズヒアリング).
+_NEED_DOUBT = {
+    "ja": _re(r"必要(かどうか|性)|困って(い)?る(わけ|ほど)"),
+    "en": _re(r"\bneed (it|this)\b|not a priority"),
+}
+# The customer coming back to it: the first answer did not land.
+_REPEAT = {"ja": _re(r"やはり|やっぱり|それでも|どうしても"), "en": _re(r"\bstill\b|\bagain\b|just not sure")}
+# Waving it away: reassurance without an answer.
+_BRUSH_OFF = {
+    "ja": _re(
+        r"大丈夫だと思い|すぐ(に)?慣れ|工夫次第|問題なく|皆さん(最初|そう)|評判が(いい|良い)|きっと|ご満足いただけ|誰でもすぐ|心配(ない|いりません)"
+    ),
+    "en": _re(r"you'?ll love|\bhonestly\b|don'?t worry|no problem|everyone loves"),
+}
+# A term the customer has not accepted: still to be checked, undecided, too high, taken away to think about.
+_DISPUTE = {
+    "ja": _re(
+        r"想定していな|確認が必要|何とも言えな|まだ(決|分か|未定|考え)|説明しにくい|しづらい|高い|見送|持ち帰|検討させ|予算(オーバー|を超え)"
+    ),
+    "en": _re(r"not sure|need to check|too (high|much|expensive)|haven'?t decided|hard to justify|over budget"),
+}
+
+
+def _lang(view: CallView) -> str:
+    return "en" if view.transcript.language == "en" else "ja"
+
+
+def raised(view: CallView) -> list[Sentence]:
+    """The customer's statements that voice a concern or a price objection, said outright or hedged, in call order."""
+    lang = _lang(view)
+    direct = {h.sentence.order for m in ("concern", "price_objection") for h in view.find(m, who="customer")}
+    direct -= {h.sentence.order for m in ("concern", "price_objection") for h in view.find(m) if view.negated(h)}
+    return [
+        s
+        for s in view.sentences
+        if not s.is_rep
+        and not s.is_question
+        and (s.order in direct or _INDIRECT[lang].search(s.text))
+        and not _NEED_DOUBT[lang].search(s.text)
+    ]
+
+
+def _answer(view: CallView, concern: Sentence) -> str | None:
+    """How the rep's next turn meets the concern: `brushed`, `untouched`, `topic` (named only), `answered`; None if no turn."""
+    reply = view.next_turn(concern, customer=False)
+    if not reply:
+        return None
+    text = "".join(r.text for r in reply)
+    asks = any(r.is_question for r in reply)
+    if _BRUSH_OFF[_lang(view)].search(text) and not asks:
+        return "brushed"
+    if view.matches("acknowledge", text) or asks:
+        return "answered"
+    return "topic" if any(t in text for t in topics(concern.text)) else "untouched"
+
+
+def ignored(view: CallView) -> Sentence | None:
+    """The first concern left unanswered: brushed off, not taken up, or raised again after a reply that only named it."""
+    repeat = _REPEAT[_lang(view)]
+    previous: str | None = None
+    for concern in raised(view):
+        answer = _answer(view, concern)
+        if answer in ("brushed", "untouched") or (previous == "topic" and repeat.search(concern.text)):
+            return concern
+        previous = answer or previous
+    return None
+
+
+def disputed(view: CallView, s: Sentence) -> bool:
+    """A deal term the customer has not accepted: disputed in their own words, or in their reply to the rep's."""
+    dispute = _DISPUTE[_lang(view)]
+    if not s.is_rep:
+        return bool(dispute.search(s.text))
+    reply = view.next_turn(s, customer=True)
+    return bool(reply) and bool(dispute.search("".join(r.text for r in reply)))
