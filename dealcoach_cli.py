@@ -30,6 +30,18 @@ def log_level(raw: str | None, default: str) -> int:
     return levels[name]
 
 
+def configure_logging(default_level: str) -> None:
+    """JSON lines on stderr (`sync.log_format`); `DEALCOACH_LOG_FORMAT=text` for a person at a terminal."""
+    from sync import log_format
+
+    try:
+        level = log_level(os.environ.get("DEALCOACH_LOG_LEVEL"), default_level)
+        fmt = log_format.parse_format(os.environ.get("DEALCOACH_LOG_FORMAT"))
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    log_format.configure(level, fmt)
+
+
 def _version() -> str:
     try:
         return metadata.version("dealcoach")
@@ -442,11 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; configuration and environment problems end with one line on stderr and a non-zero status."""
     args = build_parser().parse_args(argv)
     try:
-        try:
-            level = log_level(os.environ.get("DEALCOACH_LOG_LEVEL"), "WARNING")
-        except ValueError as exc:
-            raise CliError(str(exc)) from exc
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        configure_logging("WARNING")
         if args.command == "tenants" and args.action != "list" and not args.id:
             raise CliError("--id is required")
         if args.command == "serve" and args.port is None:

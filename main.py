@@ -6,15 +6,15 @@ halts) instead of serving 401s.
 
 from __future__ import annotations
 
-import logging
 import os
 
 from dealcoach_cli import log_level
+from sync import log_format
 from webhooks.app import config_from_env, create_app, required_config_problems
 
-logging.basicConfig(
-    level=log_level(os.environ.get("DEALCOACH_LOG_LEVEL"), "INFO"),
-    format="%(asctime)s %(levelname)s %(name)s %(message)s",
+log_format.configure(
+    log_level(os.environ.get("DEALCOACH_LOG_LEVEL"), "INFO"),
+    log_format.parse_format(os.environ.get("DEALCOACH_LOG_FORMAT")),
 )
 
 _config = config_from_env()

@@ -69,8 +69,9 @@ class EnqueueResult:
     unrouted: int
 
 
-def enqueue_events(conn: redis.Redis, events: Sequence[Event]) -> EnqueueResult:
-    """Queue each routable event once, the whole batch in one Redis transaction.
+def enqueue_events(conn: redis.Redis, events: Sequence[Event], *, request_id: str | None = None) -> EnqueueResult:
+    """Queue each routable event once, the whole batch in one Redis transaction; `request_id` (the webhook request's)
+    goes into each job's meta, so the job's log lines carry it.
 
     WATCH on the job keys makes "skip the ids that exist, enqueue the rest" atomic against a concurrent
     delivery of the same batch; raises `redis.RedisError` if Redis is unavailable (the caller answers 503).
@@ -113,6 +114,7 @@ def enqueue_events(conn: redis.Redis, events: Sequence[Event]) -> EnqueueResult:
                             failure_ttl=FAILURE_TTL_S,
                             timeout=JOB_TIMEOUT_S[name],
                             description=f"{event.kind} {event.tenant} {event.object_type} {event.object_id}",
+                            meta={"request_id": request_id} if request_id else None,
                         )
                     )
                 for name, datas in by_queue.items():

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import redis
-from flask import Flask, jsonify, request
+from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from connector.tenants import TenantRegistry
+from sync import log_format
 from webhooks import health, hubspot, metrics, salesforce
 from webhooks.common import WebhookRejected
 
@@ -19,6 +21,7 @@ log = logging.getLogger("dealcoach.webhooks")
 
 # 100 HubSpot events are ~40 KB; 1 MB leaves room for large Salesforce SOAP batches and stops abuse early.
 DEFAULT_MAX_BODY = 1024 * 1024
+REQUEST_ID_HEADER = "X-Request-Id"
 
 
 def config_from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -91,12 +94,25 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(salesforce.bp)
     app.register_blueprint(metrics.bp)
 
+    @app.before_request
+    def _request_id() -> None:
+        # Ours, never the caller's: a fresh id per request, echoed in REQUEST_ID_HEADER and stored in queued jobs.
+        g.request_id = secrets.token_hex(8)
+        g.log_token = log_format.bind(request_id=g.request_id)
+
     @app.after_request
     def _count(response: Any) -> Any:
+        response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
         if request.path.startswith(metrics.PREFIX):
             rule = request.url_rule.rule if request.url_rule is not None else None
             metrics.count_webhook(app.extensions, rule, response.status_code)
         return response
+
+    @app.teardown_request
+    def _unbind(exc: BaseException | None) -> None:
+        token = g.pop("log_token", None)
+        if token is not None:
+            log_format.reset(token)
 
     @app.errorhandler(WebhookRejected)
     def _rejected(exc: WebhookRejected) -> Any:

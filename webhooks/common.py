@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from flask import Request, current_app, jsonify
+from flask import Request, current_app, g, jsonify
 from redis.exceptions import RedisError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wsgi import get_input_stream
 
 from connector.models import Event
+from sync import log_format
 from sync.queue import EnqueueResult, enqueue_events
 
 log = logging.getLogger("dealcoach.webhooks")
@@ -93,10 +94,13 @@ def queue_events(events: Sequence[Event]) -> EnqueueResult:
     """Refuse unknown tenants (404), else queue every event durably; Redis trouble is a 503 so the CRM retries."""
     registry = current_app.extensions["dealcoach.tenants"]
     try:
-        unknown = sorted(t for t in {e.tenant for e in events} if not registry.exists(t))
+        tenants = {e.tenant for e in events}
+        if len(tenants) == 1:
+            log_format.bind(tenant=next(iter(tenants)))  # undone with the request's own binding at teardown
+        unknown = sorted(t for t in tenants if not registry.exists(t))
         if unknown:
             raise WebhookRejected(404, "unknown_tenant", f"unknown tenant: {', '.join(unknown)}")
-        result = enqueue_events(current_app.extensions["dealcoach.redis"], events)
+        result = enqueue_events(current_app.extensions["dealcoach.redis"], events, request_id=g.get("request_id"))
     except RedisError as exc:
         raise WebhookRejected(503, "queue_unavailable", "queue unavailable, retry later") from exc
     log.info("webhooks.queued queued=%d duplicates=%d unrouted=%d", result.queued, result.duplicates, result.unrouted)
