@@ -91,6 +91,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from webhooks.server import ServeOptions, prepare_metrics_dir, serve
+
+    # prometheus_client picks its multiprocess mode at import, so the directory is set before the app is imported.
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = prepare_metrics_dir(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
     from webhooks.app import config_from_env, create_app, required_config_problems
 
     try:
@@ -100,8 +104,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     problems = required_config_problems(config)
     if problems:
         raise CliError(f"cannot start: {'; '.join(problems)}")
-    create_app(config).run(host=args.host, port=args.port, threaded=True)
-    return 0
+    options = ServeOptions(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        worker_class=args.worker_class,
+        threads=args.threads,
+        metrics_dir=config["PROMETHEUS_MULTIPROC_DIR"],
+    )
+    return serve(lambda: create_app(config), options)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -367,9 +378,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--verbose", action="store_true", help="print each step of the path")
     demo.set_defaults(func=cmd_demo)
 
-    serve = sub.add_parser("serve", help="webhook HTTP app")
+    serve = sub.add_parser("serve", help="webhook HTTP app under gunicorn")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port to listen on (default $PORT or 8080)")
+    serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    serve.add_argument(
+        "--worker-class",
+        choices=["gthread", "gevent", "sync"],
+        default="gthread",
+        help="gunicorn worker model (default gthread: slow clients hold a thread only while they send)",
+    )
+    serve.add_argument("--threads", type=int, default=8, help="threads per gthread worker (default 8)")
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser(
@@ -454,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; configuration and environment problems end with one line on stderr and a non-zero status."""
     args = build_parser().parse_args(argv)
     try:
-        configure_logging("WARNING")
+        configure_logging("INFO" if args.command in ("serve", "worker", "cron") else "WARNING")
         if args.command == "tenants" and args.action != "list" and not args.id:
             raise CliError("--id is required")
         if args.command == "serve" and args.port is None:
