@@ -108,8 +108,13 @@ def _watch_and_probe(pipe: Pipeline, watch: Sequence[str], probe: Sequence[str])
     pipe.connection = connection
     pipe.watching = True
     commands: list[tuple[str, ...]] = [("WATCH", *watch), *(("EXISTS", key) for key in probe)]
-    connection.send_packed_command(connection.pack_commands(commands))
-    replies = [connection.read_response() for _ in commands]
+    try:
+        connection.send_packed_command(connection.pack_commands(commands))
+        replies = [connection.read_response() for _ in commands]
+    except BaseException:
+        # Replies left unread would answer the next command on this connection: drop it (a reconnect also unwatches).
+        connection.disconnect()
+        raise
     return [int(r) for r in replies[1:]]
 
 
