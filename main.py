@@ -1,4 +1,8 @@
-"""WSGI entry point for App Engine / gunicorn (`gunicorn main:app`): configuration comes from the environment.
+"""WSGI entry point for gunicorn (`gunicorn main:app`): configuration comes from the environment.
+
+`dealcoach serve` runs the same app under gunicorn with its settings (gthread, multiprocess metrics); a bare
+`gunicorn main:app` with several workers needs `PROMETHEUS_MULTIPROC_DIR` set to an empty directory for /metrics to
+sum its workers. Logs are JSON lines (`DEALCOACH_LOG_FORMAT=text` for a terminal).
 
 A configuration that cannot accept any webhook fails the import with one clear message (gunicorn prints it and
 halts) instead of serving 401s.
