@@ -91,11 +91,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from webhooks.server import ServeOptions, prepare_metrics_dir, serve
+    from webhooks.server import prepare_metrics_dir
 
     # prometheus_client picks its multiprocess mode at import, so the directory is set before the app is imported.
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = prepare_metrics_dir(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+    given, master = os.environ.get("PROMETHEUS_MULTIPROC_DIR"), os.getpid()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir = prepare_metrics_dir(given)
+    try:
+        return _serve(args, metrics_dir)
+    finally:
+        if not given and os.getpid() == master:  # gunicorn's workers leave through here too: only the master cleans
+            import shutil
+
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _serve(args: argparse.Namespace, metrics_dir: str) -> int:
+    """Check the configuration, then run gunicorn (`webhooks.server`) until it is stopped."""
     from webhooks.app import config_from_env, create_app, required_config_problems
+    from webhooks.server import ServeOptions, serve
 
     try:
         config = config_from_env()
@@ -110,7 +123,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         worker_class=args.worker_class,
         threads=args.threads,
-        metrics_dir=config["PROMETHEUS_MULTIPROC_DIR"],
+        metrics_dir=metrics_dir,
     )
     return serve(lambda: create_app(config), options)
 
