@@ -30,6 +30,18 @@ def log_level(raw: str | None, default: str) -> int:
     return levels[name]
 
 
+def configure_logging(default_level: str) -> None:
+    """JSON lines on stderr (`sync.log_format`); `DEALCOACH_LOG_FORMAT=text` for a person at a terminal."""
+    from sync import log_format
+
+    try:
+        level = log_level(os.environ.get("DEALCOACH_LOG_LEVEL"), default_level)
+        fmt = log_format.parse_format(os.environ.get("DEALCOACH_LOG_FORMAT"))
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    log_format.configure(level, fmt)
+
+
 def _version() -> str:
     try:
         return metadata.version("dealcoach")
@@ -81,7 +93,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from webhooks.server import prepare_metrics_dir
+
+    # prometheus_client picks its multiprocess mode at import, so the directory is set before the app is imported.
+    given, master = os.environ.get("PROMETHEUS_MULTIPROC_DIR"), os.getpid()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir = prepare_metrics_dir(given)
+    try:
+        return _serve(args, metrics_dir)
+    finally:
+        if not given and os.getpid() == master:  # gunicorn's workers leave through here too: only the master cleans
+            import shutil
+
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _serve(args: argparse.Namespace, metrics_dir: str) -> int:
+    """Check the configuration, then run gunicorn (`webhooks.server`) until it is stopped."""
     from webhooks.app import config_from_env, create_app, required_config_problems
+    from webhooks.server import ServeOptions, serve
 
     try:
         config = config_from_env()
@@ -90,8 +119,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     problems = required_config_problems(config)
     if problems:
         raise CliError(f"cannot start: {'; '.join(problems)}")
-    create_app(config).run(host=args.host, port=args.port, threaded=True)
-    return 0
+    options = ServeOptions(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        worker_class=args.worker_class,
+        threads=args.threads,
+        metrics_dir=metrics_dir,
+    )
+    return serve(lambda: create_app(config), options)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -463,9 +499,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--report", metavar="OUT", help="where to write the manager report (default: the temp directory)")
     demo.set_defaults(func=cmd_demo)
 
-    serve = sub.add_parser("serve", help="webhook HTTP app")
+    serve = sub.add_parser("serve", help="webhook HTTP app under gunicorn")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port to listen on (default $PORT or 8080)")
+    serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    serve.add_argument(
+        "--worker-class",
+        choices=["gthread", "gevent", "sync"],
+        default="gthread",
+        help="gunicorn worker model (default gthread: slow clients hold a thread only while they send)",
+    )
+    serve.add_argument("--threads", type=int, default=8, help="threads per gthread worker (default 8)")
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser(
@@ -570,11 +614,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; configuration and environment problems end with one line on stderr and a non-zero status."""
     args = build_parser().parse_args(argv)
     try:
-        try:
-            level = log_level(os.environ.get("DEALCOACH_LOG_LEVEL"), "WARNING")
-        except ValueError as exc:
-            raise CliError(str(exc)) from exc
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        configure_logging("INFO" if args.command in ("serve", "worker", "cron") else "WARNING")
         if args.command == "tenants" and args.action != "list" and not args.id:
             raise CliError("--id is required")
         if args.command == "serve" and args.port is None:

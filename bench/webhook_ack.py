@@ -39,7 +39,7 @@ def _free_port() -> int:
 def _events(n: int, start: int) -> bytes:
     return json.dumps([{
         "eventId": start + i, "subscriptionId": 4512003, "portalId": 62515, "appId": 54321,
-        "occurredAt": 1763701200000 + start + i, "subscriptionType": "object.creation", "attemptNumber": 0,
+        "occurredAt": int(time.time() * 1000) + start + i, "subscriptionType": "object.creation", "attemptNumber": 0,
         "objectId": 17000000205 + i, "objectTypeId": "0-48", "changeFlag": "CREATED", "changeSource": "CRM_UI",
     } for i in range(n)]).encode()
 

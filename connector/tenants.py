@@ -24,6 +24,13 @@ from connector.http import DEFAULT_RESERVE, ApiBudget
 from connector.models import TenantSettings
 
 _KEY = "dealcoach:tenant:{}"
+
+
+def tenant_key(tid: str) -> str:
+    """The Redis key of a registered tenant (the webhooks check it in the same round trip as their duplicate probe)."""
+    return _KEY.format(tid)
+
+
 _INDEX = "dealcoach:tenants"
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
+from redis.client import Pipeline
 from redis.exceptions import WatchError
 from rq import Queue, Retry
 from rq.job import Job
@@ -68,13 +69,66 @@ class EnqueueResult:
     queued: int
     duplicates: int
     unrouted: int
+    # Tenants the caller required (`require`) that are not registered; when any, nothing was queued.
+    unknown: tuple[str, ...] = ()
 
 
-def enqueue_events(conn: redis.Redis, events: Sequence[Event]) -> EnqueueResult:
-    """Queue each routable event once, the whole batch in one Redis transaction.
+_QUEUES: dict[tuple[int, str], Queue] = {}
 
-    WATCH on the job keys makes "skip the ids that exist, enqueue the rest" atomic against a concurrent
-    delivery of the same batch; raises `redis.RedisError` if Redis is unavailable (the caller answers 503).
+
+def _queue(conn: redis.Redis, name: str) -> Queue:
+    """One `Queue` per connection and name for the life of the process, not one per request."""
+    key = (id(conn), name)
+    queue = _QUEUES.get(key)
+    if queue is None or queue.connection is not conn:
+        queue = _QUEUES[key] = Queue(name, connection=conn)
+    return queue
+
+
+def _job_args(event: Event) -> dict[str, Any]:
+    """`Event.to_dict()` without `asdict`'s deep copy (the event is frozen and its data is ours)."""
+    return {
+        "kind": event.kind,
+        "tenant": event.tenant,
+        "event_id": event.event_id,
+        "object_id": event.object_id,
+        "occurred_at": event.occurred_at.isoformat(),
+        "object_type": event.object_type,
+        "data": dict(event.data),
+    }
+
+
+def _watch_and_probe(pipe: Pipeline, watch: Sequence[str], probe: Sequence[str]) -> list[int]:
+    """WATCH `watch` and EXISTS each of `probe` in one round trip, on the connection the transaction will use.
+
+    redis-py sends each command after `Pipeline.watch` on its own round trip; this sends them together and leaves the
+    pipeline exactly as `watch` would (its connection taken from the pool, `watching` set), so `multi`, `execute` and
+    `reset` (which UNWATCHes) work as usual.
+    """
+    connection = pipe.connection or pipe.connection_pool.get_connection()
+    pipe.connection = connection
+    pipe.watching = True
+    commands: list[tuple[str, ...]] = [("WATCH", *watch), *(("EXISTS", key) for key in probe)]
+    try:
+        connection.send_packed_command(connection.pack_commands(commands))
+        replies = [connection.read_response() for _ in commands]
+    except BaseException:
+        # Replies left unread would answer the next command on this connection: drop it (a reconnect also unwatches).
+        connection.disconnect()
+        raise
+    return [int(r) for r in replies[1:]]
+
+
+def enqueue_events(
+    conn: redis.Redis, events: Sequence[Event], *, request_id: str | None = None, require: Sequence[str] = ()
+) -> EnqueueResult:
+    """Queue each routable event once, the whole batch in one Redis transaction; two round trips in all.
+
+    The first round trip WATCHes the job keys and probes them and the keys in `require` (the tenants' records, so
+    the webhook's tenant check costs nothing extra); a missing required key queues nothing and is reported in
+    `unknown`. The second is MULTI/EXEC with every new job: WATCH makes "skip the ids that exist, enqueue the rest"
+    atomic against a concurrent delivery of the same batch. `request_id` (the webhook request's) goes into each job's
+    meta, so the job's log lines carry it. Raises `redis.RedisError` if Redis is unavailable (the caller answers 503).
     """
     routed: dict[str, tuple[str, str, Event]] = {}
     unrouted = 0
@@ -84,20 +138,20 @@ def enqueue_events(conn: redis.Redis, events: Sequence[Event]) -> EnqueueResult:
             unrouted += 1
         else:
             routed.setdefault(job_id_for(event), (*route, event))
-    if not routed:
-        return EnqueueResult(queued=0, duplicates=len(events) - unrouted, unrouted=unrouted)
     ids = list(routed)
+    if not ids and not require:
+        return EnqueueResult(queued=0, duplicates=len(events) - unrouted, unrouted=unrouted)
     keys = [Job.key_for(job_id) for job_id in ids]
-    queues: dict[str, Queue] = {}
+    meta = {"request_id": request_id} if request_id else None
     with conn.pipeline(transaction=True) as pipe:
         while True:
             try:
-                pipe.watch(*keys)
-                # Read through a plain pipeline (one round trip); the WATCH above still guards the EXEC.
-                probe = conn.pipeline(transaction=False)
-                for key in keys:
-                    probe.exists(key)
-                existing = {job_id for job_id, found in zip(ids, probe.execute(), strict=False) if found}
+                found = _watch_and_probe(pipe, keys or list(require), [*require, *keys])
+                unknown = tuple(name for name, hit in zip(require, found, strict=False) if not hit)
+                existing = {job_id for job_id, hit in zip(ids, found[len(require) :], strict=False) if hit}
+                if unknown or len(existing) == len(ids):
+                    pipe.reset()
+                    break
                 pipe.multi()
                 by_queue: dict[str, list[Any]] = {}
                 for job_id in ids:
@@ -107,21 +161,23 @@ def enqueue_events(conn: redis.Redis, events: Sequence[Event]) -> EnqueueResult:
                     by_queue.setdefault(name, []).append(
                         Queue.prepare_data(
                             func,
-                            args=(event.to_dict(),),
+                            args=(_job_args(event),),
                             job_id=job_id,
                             retry=RETRY,
                             result_ttl=DEDUP_TTL_S,
                             failure_ttl=FAILURE_TTL_S,
                             timeout=JOB_TIMEOUT_S[name],
                             description=f"{event.kind} {event.tenant} {event.object_type} {event.object_id}",
+                            meta=meta,
                         )
                     )
                 for name, datas in by_queue.items():
-                    queue = queues.setdefault(name, Queue(name, connection=conn))
-                    queue.enqueue_many(datas, pipeline=pipe)
+                    _queue(conn, name).enqueue_many(datas, pipeline=pipe)
                 pipe.execute()
                 break
             except WatchError:
                 continue
+    if unknown:
+        return EnqueueResult(queued=0, duplicates=0, unrouted=unrouted, unknown=unknown)
     queued = len(ids) - len(existing)
     return EnqueueResult(queued=queued, duplicates=len(events) - unrouted - queued, unrouted=unrouted)

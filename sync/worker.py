@@ -30,6 +30,8 @@ from rq.job import Job
 from rq.registry import StartedJobRegistry
 from rq.scheduler import RQScheduler
 
+from sync.queue import ALL_QUEUES
+
 log = logging.getLogger("dealcoach.sync.worker")
 
 # A running job is heartbeaten every JOB_MONITORING_INTERVAL_S; its StartedJobRegistry entry expires
@@ -53,6 +55,32 @@ end
 return 0
 """
 _PR_SET_PDEATHSIG = 1
+
+# Job outcomes and latencies, written by `dealcoach worker` (one pipelined write per job) and read by /metrics.
+# Workers run on other hosts than the web app and fork a work-horse per job, so the shared store is Redis, not
+# prometheus_client's per-host, per-pid files. Labels are bounded: our queues and job kinds, else "other".
+JOB_COUNTS = "dealcoach:metrics:jobs"
+JOB_SECONDS = "dealcoach:metrics:job_seconds"
+JOB_BUCKETS_S = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 1800.0)
+JOB_KINDS = frozenset({"process_call", "handle_stage_change", "handle_activity", "sweep_tenant", "enqueue_sweeps"})
+JOB_OUTCOMES = ("succeeded", "failed")
+
+
+def job_labels(queue: str, func_name: str | None) -> tuple[str, str]:
+    """(queue, kind) as exported: a known queue and a known job function's short name, else "other"."""
+    kind = (func_name or "").rsplit(".", 1)[-1]
+    return (queue if queue in ALL_QUEUES else "other", kind if kind in JOB_KINDS else "other")
+
+
+def record_job(conn: redis.Redis, queue: str, func_name: str | None, succeeded: bool, seconds: float) -> None:
+    """Count one finished job and its duration, in one round trip (raises RedisError; the caller ignores it)."""
+    name, kind = job_labels(queue, func_name)
+    bucket = next((str(b) for b in JOB_BUCKETS_S if seconds <= b), "+Inf")
+    pipe = conn.pipeline(transaction=False)
+    pipe.hincrby(JOB_COUNTS, f"{name}|{kind}|{JOB_OUTCOMES[0] if succeeded else JOB_OUTCOMES[1]}", 1)
+    pipe.hincrby(JOB_SECONDS, f"{name}|{kind}|{bucket}", 1)
+    pipe.hincrbyfloat(JOB_SECONDS, f"{name}|{kind}|sum", seconds)
+    pipe.execute()
 
 
 def scheduler_lock_alive(ttl_ms: int) -> bool:
@@ -146,6 +174,16 @@ class DealCoachWorker(Worker):
             super().set_current_job_working_time(current_job_working_time, pipeline=pipeline)
         except (redis.ConnectionError, redis.TimeoutError) as exc:
             log.warning("sync.worker.bookkeeping_failed error=%s", type(exc).__name__)
+
+    def perform_job(self, job: Job, queue: Queue) -> bool:
+        """RQ's `perform_job` (in the work-horse), timed and counted by queue, kind and outcome for /metrics."""
+        started = time.monotonic()
+        succeeded = super().perform_job(job, queue)
+        try:
+            record_job(self.connection, queue.name, job.func_name, succeeded, time.monotonic() - started)
+        except redis.RedisError as exc:
+            log.warning("sync.worker.metrics_failed error=%s", type(exc).__name__)
+        return succeeded
 
     def main_work_horse(self, job: Job, queue: Queue) -> None:
         """The work-horse dies with its worker (Linux): a job re-queued after its worker died never runs twice."""

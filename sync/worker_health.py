@@ -15,7 +15,7 @@ from rq.registry import ScheduledJobRegistry, StartedJobRegistry
 from rq.scheduler import RQScheduler
 
 from sync.queue import ALL_QUEUES
-from sync.worker import scheduler_lock_alive
+from sync.worker import JOB_BUCKETS_S, JOB_COUNTS, JOB_KINDS, JOB_OUTCOMES, JOB_SECONDS, scheduler_lock_alive
 
 
 class QueueHealth(TypedDict):
@@ -56,3 +56,41 @@ def worker_health(
             started_orphaned=int(orphaned),
         )
     return out
+
+
+class JobFigures(TypedDict):
+    """Per (queue, kind): outcomes counted, and the duration histogram (cumulative buckets, sum, count)."""
+
+    outcomes: dict[tuple[str, str, str], int]
+    buckets: dict[tuple[str, str], list[tuple[str, int]]]
+    sums: dict[tuple[str, str], float]
+
+
+def job_figures(conn: redis.Redis) -> JobFigures:
+    """What `record_job` wrote, with fields that are not ours (labels outside the bounded sets) skipped."""
+    pipe = conn.pipeline(transaction=False)
+    pipe.hgetall(JOB_COUNTS)
+    pipe.hgetall(JOB_SECONDS)
+    counts, seconds = pipe.execute()
+    queues, kinds = {*ALL_QUEUES, "other"}, {*JOB_KINDS, "other"}
+    bounds = [str(b) for b in JOB_BUCKETS_S] + ["+Inf"]
+    outcomes: dict[tuple[str, str, str], int] = {}
+    for field, value in counts.items():
+        parts = (field.decode() if isinstance(field, bytes) else str(field)).split("|")
+        if len(parts) == 3 and parts[0] in queues and parts[1] in kinds and parts[2] in JOB_OUTCOMES:
+            q, k, outcome = parts
+            outcomes[(q, k, outcome)] = int(value)
+    raw: dict[tuple[str, str], dict[str, float]] = {}
+    for field, value in seconds.items():
+        parts = (field.decode() if isinstance(field, bytes) else str(field)).split("|")
+        if len(parts) == 3 and parts[0] in queues and parts[1] in kinds and parts[2] in (*bounds, "sum"):
+            raw.setdefault((parts[0], parts[1]), {})[parts[2]] = float(value)
+    buckets: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    sums: dict[tuple[str, str], float] = {}
+    for key, per_bucket in raw.items():
+        total, cumulative = 0, []
+        for bound in bounds:
+            total += int(per_bucket.get(bound, 0))
+            cumulative.append((bound, total))
+        buckets[key], sums[key] = cumulative, per_bucket.get("sum", 0.0)
+    return JobFigures(outcomes=outcomes, buckets=buckets, sums=sums)

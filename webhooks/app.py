@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import redis
-from flask import Flask, jsonify, request
+from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from connector.tenants import TenantRegistry
+from sync import log_format
 from webhooks import health, hubspot, hubspot_cards, hubspot_workflow, metrics, oauth, salesforce
 from webhooks.common import WebhookRejected
 
@@ -19,6 +22,7 @@ log = logging.getLogger("dealcoach.webhooks")
 
 # 100 HubSpot events are ~40 KB; 1 MB leaves room for large Salesforce SOAP batches and stops abuse early.
 DEFAULT_MAX_BODY = 1024 * 1024
+REQUEST_ID_HEADER = "X-Request-Id"
 
 
 def config_from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -43,6 +47,8 @@ def config_from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
         "SALESFORCE_ALLOWED_ORG_IDS": listed("SALESFORCE_ALLOWED_ORG_IDS"),
         "SALESFORCE_EVENTS_SECRETS": listed("SALESFORCE_EVENTS_SECRET"),
         "PUBLIC_URL": env.get("DEALCOACH_PUBLIC_URL", ""),
+        # Set by `dealcoach serve` before its workers start: prometheus_client's multiprocess mode.
+        "PROMETHEUS_MULTIPROC_DIR": env.get("PROMETHEUS_MULTIPROC_DIR", ""),
         "MAX_CONTENT_LENGTH": int(env.get("DEALCOACH_MAX_BODY_BYTES", DEFAULT_MAX_BODY)),
         # Per-org cap on Outbound Message notifications a minute; anything but a positive number keeps the default.
         "SALESFORCE_INGRESS_PER_MINUTE": int(raw)
@@ -94,6 +100,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.extensions["dealcoach.redis"] = conn
     app.extensions["dealcoach.tenants"] = TenantRegistry(conn, app.config["DEALCOACH_SECRET_KEY"])
+    app.extensions["dealcoach.metrics"] = metrics.WebhookMetrics(app.config.get("PROMETHEUS_MULTIPROC_DIR") or None)
     app.register_blueprint(health.bp)
     app.register_blueprint(hubspot.bp)
     app.register_blueprint(salesforce.bp)
@@ -102,12 +109,27 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(hubspot_cards.bp)
     app.register_blueprint(hubspot_workflow.bp)
 
+    @app.before_request
+    def _request_id() -> None:
+        # Ours, never the caller's: a fresh id per request, echoed in REQUEST_ID_HEADER and stored in queued jobs.
+        g.started = time.perf_counter()
+        g.request_id = secrets.token_hex(8)
+        g.log_token = log_format.bind(request_id=g.request_id)
+
     @app.after_request
     def _count(response: Any) -> Any:
+        response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
         if request.path.startswith(metrics.PREFIX):
             rule = request.url_rule.rule if request.url_rule is not None else None
-            metrics.count_webhook(app.extensions, rule, response.status_code)
+            elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+            app.extensions["dealcoach.metrics"].observe(rule, response.status_code, elapsed)
         return response
+
+    @app.teardown_request
+    def _unbind(exc: BaseException | None) -> None:
+        token = g.pop("log_token", None)
+        if token is not None:
+            log_format.reset(token)
 
     @app.errorhandler(WebhookRejected)
     def _rejected(exc: WebhookRejected) -> Any:

@@ -8,12 +8,14 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from flask import Request, current_app, jsonify
+from flask import Request, current_app, g, jsonify
 from redis.exceptions import RedisError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wsgi import get_input_stream
 
 from connector.models import Event
+from connector.tenants import tenant_key
+from sync import log_format
 from sync.queue import EnqueueResult, enqueue_events
 
 log = logging.getLogger("dealcoach.webhooks")
@@ -90,15 +92,22 @@ def public_uri(req: Request) -> str:
 
 
 def queue_events(events: Sequence[Event]) -> EnqueueResult:
-    """Refuse unknown tenants (404), else queue every event durably; Redis trouble is a 503 so the CRM retries."""
-    registry = current_app.extensions["dealcoach.tenants"]
+    """Refuse unknown tenants (404), else queue every event durably; Redis trouble is a 503 so the CRM retries.
+
+    The tenant check rides on the enqueue's first round trip (`enqueue_events(require=...)`)."""
+    tenants = sorted({e.tenant for e in events})
+    if len(tenants) == 1:
+        log_format.bind(tenant=tenants[0])  # undone with the request's own binding at teardown
+    keys = {tenant_key(t): t for t in tenants}
     try:
-        unknown = sorted(t for t in {e.tenant for e in events} if not registry.exists(t))
-        if unknown:
-            raise WebhookRejected(404, "unknown_tenant", f"unknown tenant: {', '.join(unknown)}")
-        result = enqueue_events(current_app.extensions["dealcoach.redis"], events)
+        result = enqueue_events(
+            current_app.extensions["dealcoach.redis"], events, request_id=g.get("request_id"), require=list(keys)
+        )
     except RedisError as exc:
         raise WebhookRejected(503, "queue_unavailable", "queue unavailable, retry later") from exc
+    if result.unknown:
+        unknown = ", ".join(keys[k] for k in result.unknown)
+        raise WebhookRejected(404, "unknown_tenant", f"unknown tenant: {unknown}")
     log.info("webhooks.queued queued=%d duplicates=%d unrouted=%d", result.queued, result.duplicates, result.unrouted)
     return result
 
