@@ -21,6 +21,8 @@ BENCHMARKS: dict[str, tuple[str, list[str]]] = {
     "offline_scoring": ("bench.offline_scoring", ["--minutes", "3", "--runs", "1"]),
     "recording_memory": ("bench.recording_memory", ["--hours", "0.01"]),
     "api_calls": ("bench.api_calls", ["--deals", "1"]),
+    "sweep_scale": ("bench.sweep_scale", ["--deals", "200"]),
+    "report_render": ("bench.report_render", ["--smoke"]),
 }
 # The Debian packages (by their command's name) a benchmark drives; `python -m bench` installs the missing ones.
 NEEDS: dict[str, list[str]] = {"ingress": ["wrk"], "recording_memory": ["ffmpeg", "sox", "espeak-ng"]}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sync.coaching_fields import PHASE_IDS  # noqa: E402
+from connector.coaching_fields import PHASE_IDS  # noqa: E402
 from sync.report.build import build_report  # noqa: E402
 from sync.report.html import render_html  # noqa: E402
 from sync.report.model import (  # noqa: E402

@@ -8,32 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from connector.coaching_fields import BANT_KEYS, CHECKS_HIT, CHECKS_MISSED, PHASE_IDS, bant_field, phase_field
 from scoring.scorecard import Scorecard
-
-PHASE_IDS = (
-    "research",
-    "first_contact",
-    "needs_discovery",
-    "proposal",
-    "negotiation_closing",
-    "contract_implementation",
-    "after_follow",
-)
-BANT_KEYS = ("budget", "authority", "need", "timeline")
-PHASE_FIELD = "dealcoach_phase_{}"
-BANT_FIELD = "dealcoach_bant_{}"
-CHECKS_HIT, CHECKS_MISSED = "dealcoach_checks_hit", "dealcoach_checks_missed"
 
 
 def coaching_fields(scorecard: Scorecard) -> dict[str, Any]:
     """Per-phase scores (None where the phase was not assessed), BANT booleans and the assessed check ids."""
-    fields: dict[str, Any] = {PHASE_FIELD.format(p): None for p in PHASE_IDS}
+    fields: dict[str, Any] = {phase_field(p): None for p in PHASE_IDS}
     for phase in scorecard.phases:
         if phase.id in PHASE_IDS:
-            fields[PHASE_FIELD.format(phase.id)] = phase.score
+            fields[phase_field(phase.id)] = phase.score
     for key in BANT_KEYS:
         item = scorecard.bant.get(key)
-        fields[BANT_FIELD.format(key)] = bool(item and item.found)
+        fields[bant_field(key)] = bool(item and item.found)
     assessed = scorecard.assessed()
     fields[CHECKS_HIT] = " ".join(c.id for c in assessed if scorecard.has_evidence(c.id))
     fields[CHECKS_MISSED] = " ".join(c.id for c in assessed if c.score == 0)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
+from connector.coaching_fields import CHECKS_HIT, CHECKS_MISSED, HISTORY_FIELDS
 from connector.hubspot.format import parse_time
 from connector.marker import find_marker
 from connector.report_records import (
@@ -27,26 +28,7 @@ from connector.report_records import (
 
 HISTORY_PAGE = 50
 PAGE = 100
-DEAL_HISTORY = (
-    "dealstage",
-    "dealcoach_deal_state",
-    "dealcoach_score",
-    "dealcoach_last_scored_at",
-    "dealcoach_checks_hit",
-    "dealcoach_checks_missed",
-    *(
-        f"dealcoach_phase_{p}"
-        for p in (
-            "research",
-            "first_contact",
-            "needs_discovery",
-            "proposal",
-            "negotiation_closing",
-            "contract_implementation",
-            "after_follow",
-        )
-    ),
-)
+DEAL_HISTORY = ("dealstage", *HISTORY_FIELDS, CHECKS_HIT, CHECKS_MISSED)
 DEAL_FIELDS = (
     "dealname",
     "hubspot_owner_id",

@@ -16,6 +16,7 @@ from urllib3.util.retry import Retry
 
 from connector.base import FatalCrmError, RetryableCrmError
 from connector.http import classify_status, is_transport_error
+from connector.hubspot.properties import coaching_property_specs
 
 GROUP = "dealcoach"
 GROUP_LABEL = "DealCoach"
@@ -41,6 +42,7 @@ PROPERTIES: dict[str, list[dict[str, Any]]] = {
          "options": [("商談", "shodan"), ("話題", "wadai"), ("ボツ", "botsu")]},
         {"name": "dealcoach_last_scored_at", "label": "DealCoach last scored at", "type": "datetime",
          "field_type": "date", "description": "When the latest call was scored"},
+        *coaching_property_specs(),
     ],
     "tasks": [dict(_KEY)],
     "notes": [dict(_KEY)],

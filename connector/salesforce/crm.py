@@ -25,6 +25,7 @@ from simple_salesforce import Salesforce, SFType
 from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
 
 from connector.base import DealRecords, FatalCrmError, PartialWriteError, RetryableCrmError
+from connector.coaching_fields import COACHING_FIELDS, salesforce_name
 from connector.download import BadStatus, DownloadPolicy, download
 from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, is_transport_error
 from connector.marker import find_marker, with_marker
@@ -50,21 +51,7 @@ DEAL_FIELDS = {
     "dealcoach_bant": "DealCoach_BANT__c",
     "dealcoach_deal_state": "DealCoach_Deal_State__c",
     "dealcoach_last_scored_at": "DealCoach_Last_Scored_At__c",
-    **{
-        f"dealcoach_phase_{p.lower()}": f"DealCoach_Phase_{p}__c"
-        for p in (
-            "Research",
-            "First_Contact",
-            "Needs_Discovery",
-            "Proposal",
-            "Negotiation_Closing",
-            "Contract_Implementation",
-            "After_Follow",
-        )
-    },
-    **{f"dealcoach_bant_{b.lower()}": f"DealCoach_BANT_{b}__c" for b in ("Budget", "Authority", "Need", "Timeline")},
-    "dealcoach_checks_hit": "DealCoach_Checks_Hit__c",
-    "dealcoach_checks_missed": "DealCoach_Checks_Missed__c",
+    **{f: salesforce_name(f) for f in COACHING_FIELDS},
 }
 PRIORITY = {"HIGH": "High", "MEDIUM": "Normal", "LOW": "Low"}
 CACHE_TTL_S = 300

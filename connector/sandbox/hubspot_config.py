@@ -10,6 +10,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from connector.hubspot.properties import coaching_property_specs
+
 # (id, English label, Japanese label, probability, closed)
 _DEFAULT_STAGES = (
     ("appointmentscheduled", "Appointment Scheduled", "アポイント設定済み", "0.2", False),
@@ -64,53 +66,14 @@ def default_owners() -> list[dict[str, Any]]:
 
 def coaching_properties() -> list[dict[str, Any]]:
     """Phase scores, BANT checkboxes and assessed checks: the properties native HubSpot reports chart coaching with."""
-    phases = (
-        "research",
-        "first_contact",
-        "needs_discovery",
-        "proposal",
-        "negotiation_closing",
-        "contract_implementation",
-        "after_follow",
-    )
-    group = {"groupName": "dealcoach"}
-    return [
-        *(
-            {
-                "name": f"dealcoach_phase_{p}",
-                "label": f"DealCoach {p.replace('_', ' ')}",
-                "type": "number",
-                "fieldType": "number",
-                **group,
-            }
-            for p in phases
-        ),
-        *(
-            {
-                "name": f"dealcoach_bant_{b}",
-                "label": f"DealCoach BANT {b}",
-                "type": "bool",
-                "fieldType": "booleancheckbox",
-                "options": [{"label": "Yes", "value": "true"}, {"label": "No", "value": "false"}],
-                **group,
-            }
-            for b in ("budget", "authority", "need", "timeline")
-        ),
-        {
-            "name": "dealcoach_checks_hit",
-            "label": "DealCoach checks hit",
-            "type": "string",
-            "fieldType": "textarea",
-            **group,
-        },
-        {
-            "name": "dealcoach_checks_missed",
-            "label": "DealCoach checks missed",
-            "type": "string",
-            "fieldType": "textarea",
-            **group,
-        },
-    ]
+    out = []
+    for spec in coaching_property_specs():
+        prop = {k: v for k, v in spec.items() if k not in ("field_type", "options")}
+        prop.update(fieldType=spec["field_type"], groupName="dealcoach")
+        if "options" in spec:
+            prop["options"] = [{"label": label, "value": value} for label, value in spec["options"]]
+        out.append(prop)
+    return out
 
 
 def dealcoach_properties() -> dict[str, list[dict[str, Any]]]:

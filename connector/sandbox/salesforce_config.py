@@ -11,6 +11,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from connector.coaching_fields import COACHING_FIELDS, HISTORY_FIELDS, salesforce_name
+
 from .salesforce_ids import to18
 
 # Salesforce's default sales process: (StageName, probability %, forecast category, IsClosed, IsWon).
@@ -118,53 +120,22 @@ def default_users() -> list[dict[str, Any]]:
 
 def coaching_fields() -> list[dict[str, Any]]:
     """Phase scores, BANT checkboxes and assessed checks: the fields native Salesforce reports chart coaching with."""
-    phases = (
-        "Research",
-        "First_Contact",
-        "Needs_Discovery",
-        "Proposal",
-        "Negotiation_Closing",
-        "Contract_Implementation",
-        "After_Follow",
-    )
-    return [
-        *(
-            {
-                "name": f"DealCoach_Phase_{p}__c",
-                "label": f"DealCoach {p.replace('_', ' ')}",
-                "type": "double",
-                "precision": 3,
-                "scale": 0,
-            }
-            for p in phases
-        ),
-        *(
-            {"name": f"DealCoach_BANT_{b}__c", "label": f"DealCoach BANT {b}", "type": "boolean", "defaultValue": False}
-            for b in ("Budget", "Authority", "Need", "Timeline")
-        ),
-        {"name": "DealCoach_Checks_Hit__c", "label": "DealCoach Checks Hit", "type": "textarea", "length": 32768},
-        {"name": "DealCoach_Checks_Missed__c", "label": "DealCoach Checks Missed", "type": "textarea", "length": 32768},
-    ]
+    out: list[dict[str, Any]] = []
+    for name in COACHING_FIELDS:
+        api = salesforce_name(name)
+        label = api.removesuffix("__c").replace("_", " ")
+        if name.startswith("dealcoach_phase_"):
+            out.append({"name": api, "label": label, "type": "double", "precision": 3, "scale": 0})
+        elif name.startswith("dealcoach_bant_"):
+            out.append({"name": api, "label": label, "type": "boolean", "defaultValue": False})
+        else:
+            out.append({"name": api, "label": label, "type": "textarea", "length": 32768})
+    return out
 
 
 def default_field_history() -> list[str]:
     """Opportunity fields whose changes land in OpportunityFieldHistory (DealCoach's package turns these on)."""
-    phases = (
-        "Research",
-        "First_Contact",
-        "Needs_Discovery",
-        "Proposal",
-        "Negotiation_Closing",
-        "Contract_Implementation",
-        "After_Follow",
-    )
-    return [
-        "StageName",
-        "DealCoach_Deal_State__c",
-        "DealCoach_Score__c",
-        "DealCoach_Last_Scored_At__c",
-        *(f"DealCoach_Phase_{p}__c" for p in phases),
-    ]
+    return ["StageName", *(salesforce_name(f) for f in HISTORY_FIELDS)]
 
 
 def dealcoach_fields() -> dict[str, list[dict[str, Any]]]:

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import cast
 
+from connector.coaching_fields import CHECKS_HIT, CHECKS_MISSED, PHASE_IDS, phase_field
 from connector.report_records import DealRecord, FieldChange, ReportRecords
-from sync.coaching_fields import CHECKS_HIT, CHECKS_MISSED, PHASE_FIELD, PHASE_IDS, checks
+from sync.coaching_fields import checks
 from sync.report.model import (
     Activity,
     CallScore,
@@ -51,9 +52,7 @@ def call_scores(deal: DealRecord) -> list[CallScore]:
         if not write.value:
             continue
         at = write.at
-        phases = {
-            p: v for p in PHASE_IDS if (v := _number(_value_at(h.get(PHASE_FIELD.format(p), ()), at))) is not None
-        }
+        phases = {p: v for p in PHASE_IDS if (v := _number(_value_at(h.get(phase_field(p), ()), at))) is not None}
         out.append(
             CallScore(
                 deal_id=deal.id,

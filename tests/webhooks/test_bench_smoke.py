@@ -19,7 +19,7 @@ from bench.__main__ import BENCHMARKS, missing_tools
 
 ROOT = Path(__file__).resolve().parents[2]
 # Their smoke size still runs whole embedded stacks for tens of seconds: on demand (DEALCOACH_BENCH_SMOKE_ALL=1).
-SLOW = {"api_calls"}
+SLOW = {"api_calls", "sweep_scale"}
 
 
 @pytest.mark.parametrize("name", sorted(BENCHMARKS))
@@ -35,3 +35,5 @@ def test_benchmark_smoke(name: str) -> None:
     if name == "ingress":
         found = re.search(r"jobs queued (\d+) \(expected (\d+)\)", result.stdout)
         assert found and found.group(1) == found.group(2) == str((4 + 4) * 100 + 20), result.stdout
+    if name == "report_render":
+        assert "deals=30 reps=3 activities=240 scores=60 sla_tasks=90" in result.stdout, result.stdout
