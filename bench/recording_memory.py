@@ -112,7 +112,8 @@ def run(hours: float, rate: int, out: Path | None) -> dict[str, object]:
         finally:
             server.stdin.close()
             server.wait(timeout=60)
-    self_peak = max(_hwm_kb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    # VmHWM only: ru_maxrss survives exec on Linux, so a big parent (a test run) would pass its own peak on.
+    self_peak = _hwm_kb()
     figures: dict[str, object] = {
         "hours": hours, "rate": rate, "recording_bytes": got.size, "format": got.format,
         "segments": len(result.transcript.segments), "per_channel": result.per_channel, "mode": result.mode,

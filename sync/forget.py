@@ -24,6 +24,9 @@ TENANT_KEYS = (
     "dealcoach:oauth:lock:{}",
     "dealcoach:stagemap:proposal:{}",
     "dealcoach:sf:session:{}:*",
+    "dealcoach:crmcache:{}:*",
+    "dealcoach:calldone:{}:*",
+    "dealcoach:callfile:{}:*",
 )
 
 

@@ -11,6 +11,7 @@ import requests
 from hubspot import HubSpot
 
 from connector.hubspot.oauth import SCOPES
+from connector.hubspot.properties import coaching_property_specs
 from scoring.rubric import load_stage_map
 from sync.install import load_proposal
 from tests.admin.conftest import PORTAL, TENANT, Admin
@@ -83,7 +84,10 @@ def test_installing_twice_creates_nothing_twice_and_leaves_the_admins_properties
     assert admin.install().status_code == 200
     writes = admin.control("GET", "writes?action=create_property")["total"]
     groups = admin.control("GET", "writes?action=create_property_group")["total"]
-    assert (writes, groups) == (1 + 5, 3), "the admin's own, then 4 deal properties + 2 keys less it; 3 groups"
+    coaching = len(coaching_property_specs())
+    assert (writes, groups) == (1 + 5 + coaching, 3), (
+        "the admin's own, then 4 deal properties, the coaching ones and 2 keys, less the admin's; 3 groups"
+    )
     second = admin.install()
     assert second.status_code == 200 and "Properties created: 0;" in second.text
     assert admin.control("GET", "writes?action=create_property")["total"] == writes
