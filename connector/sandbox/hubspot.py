@@ -68,6 +68,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from . import hubspot_schema as schema
+from .faults import ResetOnFault, mark_reset
 from .hubspot_associations import bp as associations_bp
 from .hubspot_config import HubSpotSandboxConfig, sales_pipeline
 from .hubspot_control import bp as control_bp
@@ -114,10 +115,13 @@ def _guard() -> None:
         raise ApiError(401, "INVALID_AUTHENTICATION", _AUTH_HELP)
     oauth = sb.oauth.authenticate(token)
     g.source_app_id = sb.config.other_app_tokens.get(token, sb.config.app_id)
-    fault = sb.faults.pick(request.method, request.path)
+    fault = sb.faults.pick(request.method, request.path, token)
     if fault is not None:
         if fault.delay_s:
             time.sleep(fault.delay_s)
+        if fault.reset:
+            mark_reset(request.environ)
+            raise ApiError(500, "INTERNAL_ERROR", "connection reset")
         if fault.status is not None:
             raise fault_error(fault, sb.config.portal_id)
     is_search = request.method == "POST" and request.path.endswith("/search")
@@ -185,6 +189,7 @@ def create_hubspot_sandbox(config: HubSpotSandboxConfig | None = None) -> Flask:
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _internal_error)
+    app.wsgi_app = ResetOnFault(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 

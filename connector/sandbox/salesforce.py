@@ -69,6 +69,7 @@ from flask import Flask, Response, current_app, g, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
+from .faults import ResetOnFault, mark_reset
 from .salesforce_collections import bp as collections_bp
 from .salesforce_composite import bp as composite_bp
 from .salesforce_config import SalesforceSandboxConfig, dealcoach_fields, default_stages, default_users
@@ -117,10 +118,13 @@ def _guard() -> None:
     g.session_user_id = sb.config.user_sessions.get(token, sb.config.api_user_id)
     g.metered = True
     g.ticket = sb.in_flight.enter()
-    fault = sb.faults.pick(request.method, path)
+    fault = sb.faults.pick(request.method, path, token)
     if fault is not None:
         if fault.delay_s:
             time.sleep(fault.delay_s)
+        if fault.reset:
+            mark_reset(request.environ)
+            raise SfError(500, "UNKNOWN_EXCEPTION", "connection reset")
         if fault.status is not None:
             raise fault_error(fault)
     sb.usage.admit()
@@ -214,6 +218,7 @@ def create_salesforce_sandbox(config: SalesforceSandboxConfig | None = None) -> 
     app.register_error_handler(SfError, _sf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _internal_error)
+    app.wsgi_app = ResetOnFault(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 
