@@ -36,7 +36,11 @@ Control API (no auth, JSON), one example each:
            "method": "POST", "retry_after": 1}  (or "rate": 0.3; "delay_s": 2.5 alone simulates a slow API) → 201
   POST   /_sandbox/faults                     {"batch_record_failures": 1, "category": "RATE_LIMITS"}  → the next
          record(s) of batch create/update fail inside a 207 with that category
+  POST   /_sandbox/faults                     {"status": 503, "rate": 0.05, "client": "<access token>"} (only that
+         app's requests) or {"reset": true, "count": 1} (the connection is dropped unanswered)
   GET    /_sandbox/faults,  DELETE /_sandbox/faults
+  GET    /_sandbox/faults/hits                → {"faults": [every rule since the last clear with "hits", "kind",
+           "armed"], "byKind": {"429+retry-after": 3, "reset": 1, ...}, "total"}
   POST   /_sandbox/settings                   {"search_lag_s": 30, "search_max_results": 50, "access_token_ttl_s": 1}
          → the runtime settings, changed until the next reset
   POST   /_sandbox/oauth/expire               {"tokens": ["..."]} (or {} for all) → {"expired": 1}
@@ -52,7 +56,8 @@ Control API (no auth, JSON), one example each:
   GET    /_sandbox/webhooks/deliveries        → {"deliveries": [{"batchId", "eventIds", "events", "attempts":
            [{"attemptNumber", "status", "error", "at"}], "delivered", "done"}]}
   GET    /_sandbox/webhooks/events            → every event generated (also when no target URL is set)
-  POST   /_sandbox/webhooks/redeliver         → resends the last delivered batch byte for byte, freshly signed
+  POST   /_sandbox/webhooks/redeliver         {"batchId": 7} (default: the last) → resends that delivered batch byte
+         for byte, freshly signed
 """
 
 from __future__ import annotations
