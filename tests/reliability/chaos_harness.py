@@ -10,11 +10,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 import random
-import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,7 +22,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import redis
 from hubspot import HubSpot
@@ -38,11 +35,11 @@ from sync.demo.hubspot_stack import EmbeddedStack, embedded_stack
 from sync.demo.salesforce_stack import SalesforceStack, salesforce_stack
 from sync.queue import ALL_QUEUES
 from tests.reliability.chaos_checks import Figures, check
-from tests.reliability.conftest import WorkerProcess, descendants
+from tests.reliability.chaos_worker import SECRET_KEY, AofRedis, ChaosWorker
+from tests.reliability.conftest import descendants
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSCRIPTS = (ROOT / "tests/fixtures/transcripts/discovery_good.ja.vtt", ROOT / "tests/fixtures/transcripts/weak_call.ja.txt")
-SECRET_KEY = "chaos-secret-key-not-for-production"
 REP_HUB = "75000001"
 HUB_STAGES = ("qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin")
 SF_STAGES = ("Qualification", "Needs Analysis", "Value Proposition")
@@ -67,61 +64,10 @@ class Plan:
     seed: int = 11
 
 
-SMOKE = Plan(deals_per_crm=6, second_call_every=3, workers=2, kills=3, kill_every_s=5.0, timeouts=0, settle_s=400)
+# The smoke size: every fault kind, at half the rate (each injected fault costs a backoff sleep inside a job).
+SMOKE = Plan(deals_per_crm=5, second_call_every=3, workers=3, kills=3, kill_every_s=4.0, timeouts=0, settle_s=400,
+             fault_rates={"429+retry-after": 0.02, "429": 0.02, "500": 0.02, "503": 0.02, "reset": 0.02})
 FULL = Plan(deals_per_crm=130, second_call_every=3, workers=3, kills=24, kill_every_s=15.0, timeouts=3, settle_s=3600)
-
-
-class AofRedis:
-    """A redis-server with AOF on every write (appendfsync always): a SIGKILL loses nothing it acknowledged."""
-
-    def __init__(self, port: int) -> None:
-        self.port, self.dir = port, tempfile.mkdtemp(prefix="dealcoach-chaos-redis-")
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server") or "redis-server"
-        self.proc = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
-             "--appendfsync", "always", "--dir", self.dir],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        probe = redis.Redis(port=self.port)
-        for _ in range(500):
-            try:
-                probe.ping()
-                return
-            except (redis.ConnectionError, redis.BusyLoadingError):
-                time.sleep(0.02)
-        raise RuntimeError("redis-server did not start")
-
-    def crash(self) -> None:
-        """SIGKILL: no shutdown, no final save; only the AOF brings the data back."""
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
-class ChaosWorker(WorkerProcess):
-    """`dealcoach worker`'s loop (`tests.reliability.chaos_worker`) as a separate process, SIGKILLed at will."""
-
-    def __init__(self, redis_url: str, log_path: Path) -> None:
-        env = {**os.environ, "REDIS_URL": redis_url, "DEALCOACH_SECRET_KEY": SECRET_KEY, "PYTHONUNBUFFERED": "1"}
-        self.log = log_path.open("wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.reliability.chaos_worker"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        self.log_path = log_path
 
 
 @dataclass
@@ -129,7 +75,7 @@ class Run:
     """Everything running, and the counters the run reports."""
 
     plan: Plan
-    redis: AofRedis
+    server: AofRedis
     conn: redis.Redis
     hub: EmbeddedStack
     sf: SalesforceStack
@@ -142,8 +88,12 @@ class Run:
     lock: threading.Lock = field(default_factory=threading.Lock)
     load_done: threading.Event = field(default_factory=threading.Event)
 
+    @property
+    def redis_url(self) -> str:
+        return self.server.url
+
     def start_worker(self) -> ChaosWorker:
-        worker = ChaosWorker(self.redis.url, self.logs / f"worker-{len(self.workers)}.log")
+        worker = ChaosWorker(self.redis_url, self.logs / f"worker-{len(self.workers)}.log")
         self.workers.append(worker)
         return worker
 
@@ -154,8 +104,8 @@ class Run:
 def scheduler_holder(run: Run) -> ChaosWorker | None:
     """The live worker whose scheduler process holds the `events` queue's lock, if one does."""
     try:
-        name = run.conn.get("rq:scheduler-lock:events")
-        pid = run.conn.hget(f"rq:scheduler:{name.decode()}", "pid") if name else None
+        name = cast(bytes | None, run.conn.get("rq:scheduler-lock:events"))
+        pid = cast(bytes | None, run.conn.hget(f"rq:scheduler:{name.decode()}", "pid") if name else None)
     except redis.RedisError:
         return None
     if not pid:
@@ -191,10 +141,17 @@ def _rep_actions(run: Run) -> list[Callable[[], None]]:
         for i in range(run.plan.deals_per_crm):
             calls = 2 if i % run.plan.second_call_every == 0 else 1
             stages = HUB_STAGES if crm == "hubspot" else SF_STAGES
-            steps = _deal_script(run, crm, i, calls, stages[i % len(stages)], base)
-            scripts.append(lambda steps=steps: [step() for step in steps] and None)
+            scripts.append(_in_order(_deal_script(run, crm, i, calls, stages[i % len(stages)], base)))
     run.rng.shuffle(scripts)
     return scripts
+
+
+def _in_order(steps: list[Callable[[], None]]) -> Callable[[], None]:
+    def run_all() -> None:
+        for step in steps:
+            step()
+
+    return run_all
 
 
 def _deal_script(run: Run, crm: str, i: int, calls: int, stage: str, base: datetime) -> list[Callable[[], None]]:
@@ -206,7 +163,8 @@ def _deal_script(run: Run, crm: str, i: int, calls: int, stage: str, base: datet
             token = next(iter(run.hub.config.other_app_tokens))
             client = HubSpot(access_token=token, host=run.hub.sandbox.url, base_url=run.hub.sandbox.url)
             local.hub = dataclasses.replace(run.hub, hubspot=client)
-        return local.hub  # type: ignore[no-any-return]
+        hub_stack: EmbeddedStack = local.hub
+        return hub_stack
 
     def create() -> None:
         if crm == "hubspot":
@@ -218,7 +176,10 @@ def _deal_script(run: Run, crm: str, i: int, calls: int, stage: str, base: datet
 
     def log_call(n: int) -> Callable[[], None]:
         def act() -> None:
-            at, transcript, title = base + timedelta(hours=n, minutes=i), TRANSCRIPTS[(i + n) % 2], f"通話 {i}-{n}"
+            at, title = base + timedelta(hours=n, minutes=i), f"通話 {i}-{n}"
+            # Every other group of deals gets only weak calls: two of them on one deal raise the same obligations.
+            weak_only = (i // run.plan.second_call_every) % 2 == 0
+            transcript = TRANSCRIPTS[1] if weak_only else TRANSCRIPTS[(i + n) % 2]
             if crm == "hubspot":
                 call = hub().log_call(deal_id=box["deal"], transcript=transcript, title=title, at=at, owner_id=REP_HUB)
             else:
@@ -252,7 +213,7 @@ def duplicate(run: Run, pool: ThreadPoolExecutor, seen: set[tuple[str, int]]) ->
     make up the plan's share of the events delivered so far."""
     fresh = [d for d in _delivered(run) if (d[0], d[1]) not in seen]
     run.rng.shuffle(fresh)
-    chosen = []
+    chosen: list[tuple[str, int, int]] = []
     for crm, did, n in fresh:
         seen.add((crm, did))
         run.figures.delivered += n
@@ -305,9 +266,9 @@ def chaos(run: Run) -> None:
         run.figures.kills += 1
         run.start_worker()
         if n + 1 == restart_at:
-            run.redis.crash()
+            run.server.crash()
             time.sleep(2.0)
-            run.redis.start()
+            run.server.start()
             run.figures.redis_restarts += 1
 
 
@@ -347,6 +308,8 @@ def run_chaos(plan: Plan, logs: Path, port: int) -> Figures:
         deadline = time.monotonic() + plan.settle_s
         while not drained(run) and time.monotonic() < deadline:
             time.sleep(0.5)
+        with ThreadPoolExecutor(SENDERS, thread_name_prefix="dup") as dups:
+            duplicate(run, dups, seen)  # what DealCoach's own writes set off is delivered too, and duplicated
         run.figures.phases_s["load"] = round(time.monotonic() - started, 1)
         run.figures.api_statuses = {
             "hubspot": run.hub.control("GET", "calls")["byStatus"],
