@@ -260,6 +260,9 @@ def chaos(run: Run) -> None:
         while not busy(run) and time.monotonic() < deadline:
             time.sleep(0.1)
         holder = scheduler_holder(run)
+        while n % 2 == 0 and holder is None and time.monotonic() < deadline + 30:  # a survivor takes it over
+            time.sleep(0.2)
+            holder = scheduler_holder(run)
         victim = (holder if n % 2 == 0 else None) or run.rng.choice(run.live_workers())
         run.figures.scheduler_kills += victim is holder
         victim.crash()

@@ -19,9 +19,13 @@ from tests.conftest import free_port
 from tests.reliability.chaos_checks import Figures, Record, check_notes, check_tasks
 from tests.reliability.chaos_harness import FULL, SMOKE, run_chaos
 
+PLAN = FULL if os.environ.get("DEALCOACH_CHAOS") == "full" else SMOKE
 
+
+# The run's own waits are bounded (PLAN.settle_s); this only keeps pytest-timeout's default from cutting it short.
+@pytest.mark.timeout(int(PLAN.settle_s) * 3)
 def test_chaos_loses_nothing_doubles_nothing(tmp_path: Path) -> None:
-    plan = FULL if os.environ.get("DEALCOACH_CHAOS") == "full" else SMOKE
+    plan = PLAN
     figures = run_chaos(plan, tmp_path, free_port())
     print(json.dumps(dataclasses.asdict(figures), ensure_ascii=False))
     assert figures.settled, figures.problems
