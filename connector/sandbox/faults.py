@@ -168,6 +168,7 @@ class ResetOnFault:
         close = getattr(result, "close", None)
         if close is not None:
             close()
+        _drain_body(environ)
         sock = environ.get("werkzeug.socket")
         if isinstance(sock, socket.socket):
             # The handler's files still hold the socket, so close() would not close it: shutdown ends the
@@ -175,3 +176,15 @@ class ResetOnFault:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             sock.shutdown(socket.SHUT_RDWR)
         raise ConnectionResetError("injected connection reset")
+
+
+def _drain_body(environ: dict[str, Any]) -> None:
+    """Read the unread request body, so the server does not parse its bytes as a next request once reset."""
+    length = environ.get("CONTENT_LENGTH") or ""
+    stream = environ.get("wsgi.input")
+    if stream is None or not length.isdigit() or environ.get("HTTP_TRANSFER_ENCODING"):
+        return
+    try:
+        stream.read(int(length))
+    except OSError:
+        pass

@@ -130,7 +130,12 @@ def test_hubspot_reset_fault_drops_the_connection(hub: str) -> None:
     with pytest.raises(requests.ConnectionError):
         hub_get(hub, DEALCOACH_TOKEN)
     assert hub_get(hub, DEALCOACH_TOKEN).status_code == 200
-    assert control(hub, "GET", "faults/hits")["byKind"] == {"reset": 1}
+    control(hub, "POST", "faults", {"reset": True, "count": 1, "method": "POST"})
+    with pytest.raises(requests.ConnectionError):  # a write is dropped before it is processed
+        requests.post(f"{hub}/crm/v3/objects/deals", json={"properties": {"dealname": "x" * 5000}},
+                      headers={"Authorization": f"Bearer {DEALCOACH_TOKEN}"}, timeout=10)
+    assert control(hub, "GET", "objects/deals")["total"] == 0
+    assert control(hub, "GET", "faults/hits")["byKind"] == {"reset": 2}
 
 
 def test_salesforce_faults_by_session_reset_and_hits(org: SandboxOrg) -> None:
