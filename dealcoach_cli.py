@@ -211,14 +211,42 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(raw: str) -> int:
+    """argparse type: a whole number above zero."""
+    if not raw.isdigit() or int(raw) <= 0:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a positive whole number")
+    return int(raw)
+
+
+def _sandbox_delivery(args: argparse.Namespace) -> dict[str, Any]:
+    """Config overrides from the sandbox's delivery and rate-limit options (unset options keep the defaults)."""
+    try:
+        delays = tuple(float(d) for d in args.webhook_retry_delays.split(",")) if args.webhook_retry_delays else ()
+    except ValueError:
+        delays = (-1.0,)
+    if any(not d >= 0 for d in delays):
+        raise CliError("--webhook-retry-delays takes non-negative seconds, comma-separated")
+    if args.provider == "hubspot":
+        names = {"webhook_max_attempts": args.webhook_max_attempts, "daily_limit": args.daily_limit}
+        names |= {"burst_limit": args.burst_limit, "webhook_retry_delays_s": delays or None}
+    else:
+        if args.burst_limit is not None:
+            raise CliError("--burst-limit is HubSpot's; a Salesforce org has a daily allocation (--daily-limit)")
+        names = {"outbound_max_attempts": args.webhook_max_attempts, "daily_api_limit": args.daily_limit}
+        if delays:
+            names |= {"outbound_retry_initial_s": delays[0], "outbound_retry_max_s": delays[-1]}
+    return {k: v for k, v in names.items() if v is not None}
+
+
 def cmd_sandbox(args: argparse.Namespace) -> int:
+    delivery = _sandbox_delivery(args)
     if args.provider == "hubspot":
         from connector.sandbox.hubspot import (
             HubSpotSandboxConfig,
             create_hubspot_sandbox,
         )
 
-        config = HubSpotSandboxConfig(target_url=args.webhook_url) if args.webhook_url else HubSpotSandboxConfig()
+        config = HubSpotSandboxConfig(target_url=args.webhook_url, **delivery)
         app = create_hubspot_sandbox(config)
         print(
             f"HubSpot sandbox for portal {config.portal_id} on http://{args.host}:{args.port} "
@@ -237,9 +265,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     if bool(args.tls_cert) != bool(args.tls_key):
         print("--tls-cert and --tls-key go together", file=sys.stderr)
         return 2
-    sf_config = (
-        SalesforceSandboxConfig(outbound_url=args.webhook_url) if args.webhook_url else SalesforceSandboxConfig()
-    )
+    sf_config = SalesforceSandboxConfig(outbound_url=args.webhook_url, **delivery)
     tls = (Path(args.tls_cert), Path(args.tls_key)) if args.tls_cert else None
     server, app = start_salesforce_sandbox(sf_config, host=args.host, port=args.port, tls=tls)
     cert = app.extensions["salesforce_sandbox"].tls_cert
@@ -526,6 +552,15 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--webhook-url", help="where the sandbox sends signed webhooks / Outbound Messages")
     sandbox.add_argument("--tls-cert", help="Salesforce: PEM certificate (default: a generated self-signed one)")
     sandbox.add_argument("--tls-key", help="Salesforce: PEM private key")
+    sandbox.add_argument(
+        "--webhook-max-attempts", type=_positive, help="deliveries of one webhook batch / Outbound Message in all"
+    )
+    sandbox.add_argument(
+        "--webhook-retry-delays",
+        help="seconds between delivery attempts, comma-separated (HubSpot: the schedule; Salesforce: first,cap)",
+    )
+    sandbox.add_argument("--daily-limit", type=_positive, help="API requests allowed per day")
+    sandbox.add_argument("--burst-limit", type=_positive, help="HubSpot: API requests allowed per 10 seconds")
     sandbox.set_defaults(func=cmd_sandbox)
 
     score = sub.add_parser("score", help="score one transcript file")

@@ -36,7 +36,11 @@ Control API (no auth, JSON), one example each:
            "method": "POST", "retry_after": 1}  (or "rate": 0.3; "delay_s": 2.5 alone simulates a slow API) → 201
   POST   /_sandbox/faults                     {"batch_record_failures": 1, "category": "RATE_LIMITS"}  → the next
          record(s) of batch create/update fail inside a 207 with that category
+  POST   /_sandbox/faults                     {"status": 503, "rate": 0.05, "client": "<access token>"} (only that
+         app's requests) or {"reset": true, "count": 1} (the connection is dropped unanswered)
   GET    /_sandbox/faults,  DELETE /_sandbox/faults
+  GET    /_sandbox/faults/hits                → {"faults": [every rule since the last clear with "hits", "kind",
+           "armed"], "byKind": {"429+retry-after": 3, "reset": 1, ...}, "total"}
   POST   /_sandbox/settings                   {"search_lag_s": 30, "search_max_results": 50, "access_token_ttl_s": 1}
          → the runtime settings, changed until the next reset
   POST   /_sandbox/oauth/expire               {"tokens": ["..."]} (or {} for all) → {"expired": 1}
@@ -52,7 +56,8 @@ Control API (no auth, JSON), one example each:
   GET    /_sandbox/webhooks/deliveries        → {"deliveries": [{"batchId", "eventIds", "events", "attempts":
            [{"attemptNumber", "status", "error", "at"}], "delivered", "done"}]}
   GET    /_sandbox/webhooks/events            → every event generated (also when no target URL is set)
-  POST   /_sandbox/webhooks/redeliver         → resends the last delivered batch byte for byte, freshly signed
+  POST   /_sandbox/webhooks/redeliver         {"batchId": 7} (default: the last) → resends that delivered batch byte
+         for byte, freshly signed
 """
 
 from __future__ import annotations
@@ -68,6 +73,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from . import hubspot_schema as schema
+from .faults import ResetOnFault, mark_reset
 from .hubspot_associations import bp as associations_bp
 from .hubspot_config import HubSpotSandboxConfig, sales_pipeline
 from .hubspot_control import bp as control_bp
@@ -114,10 +120,13 @@ def _guard() -> None:
         raise ApiError(401, "INVALID_AUTHENTICATION", _AUTH_HELP)
     oauth = sb.oauth.authenticate(token)
     g.source_app_id = sb.config.other_app_tokens.get(token, sb.config.app_id)
-    fault = sb.faults.pick(request.method, request.path)
+    fault = sb.faults.pick(request.method, request.path, token)
     if fault is not None:
         if fault.delay_s:
             time.sleep(fault.delay_s)
+        if fault.reset:
+            mark_reset(request.environ)
+            raise ApiError(500, "INTERNAL_ERROR", "connection reset")
         if fault.status is not None:
             raise fault_error(fault, sb.config.portal_id)
     is_search = request.method == "POST" and request.path.endswith("/search")
@@ -185,6 +194,7 @@ def create_hubspot_sandbox(config: HubSpotSandboxConfig | None = None) -> Flask:
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _internal_error)
+    app.wsgi_app = ResetOnFault(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 

@@ -176,6 +176,12 @@ def list_faults() -> dict[str, Any]:
     return current().faults.list()
 
 
+@bp.get("/faults/hits")
+def fault_hits() -> dict[str, Any]:
+    """How often each fault rule fired (spent counted rules included) and the hits per kind, since the last clear."""
+    return current().faults.hits()
+
+
 @bp.delete("/faults")
 def clear_faults() -> Response:
     """Disarm every fault."""
@@ -258,5 +264,8 @@ def events() -> dict[str, Any]:
 
 @bp.post("/webhooks/redeliver")
 def redeliver() -> dict[str, Any]:
-    """Resend the last delivered batch unchanged, to test duplicate handling."""
-    return current().webhooks.redeliver()
+    """Resend a delivered batch unchanged (`{"batchId": 7}`, default the last one), to test duplicate handling."""
+    batch_id = json_body(default={}).get("batchId")
+    if batch_id is not None and (not isinstance(batch_id, int) or isinstance(batch_id, bool)):
+        raise validation_error("batchId must be the integer id of a delivered batch")
+    return current().webhooks.redeliver(batch_id)

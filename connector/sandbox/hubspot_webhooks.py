@@ -218,12 +218,23 @@ class WebhookDispatcher(Outbox):
                 batch.record.update(delivered=True, body=body.decode())
         return ok
 
-    def redeliver(self) -> dict[str, Any]:
-        """Send the last delivered batch again, byte for byte (same eventIds), with a fresh signature."""
+    def redeliver(self, batch_id: int | None = None) -> dict[str, Any]:
+        """Send a delivered batch again (the last one, or `batch_id`), byte for byte (same eventIds), freshly signed.
+
+        HubSpot itself resends a batch whenever it saw no 2xx in time, so a receiver gets any earlier batch twice.
+        """
         with self._cond:
-            last = next((d for d in reversed(self.deliveries) if d.get("delivered") and not d.get("redelivery")), None)
+            last = next(
+                (
+                    d
+                    for d in reversed(self.deliveries)
+                    if d.get("delivered") and not d.get("redelivery") and (batch_id is None or d["batchId"] == batch_id)
+                ),
+                None,
+            )
             if last is None:
-                raise validation_error("No delivered webhook batch to redeliver.")
+                which = "webhook batch" if batch_id is None else f"webhook batch with batchId {batch_id}"
+                raise validation_error(f"No delivered {which} to redeliver.")
             record = {
                 "batchId": next(self._batch_ids),
                 "targetUrl": last["targetUrl"],

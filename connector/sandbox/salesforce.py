@@ -38,6 +38,8 @@ Control API (no auth, JSON), one example each:
         "retry_after": 1}  (or "rate": 0.3; "delay_s": 2.5; status 401 = expired session; relative prefixes match
         after /services/data/vNN.N/)  or  {"composite_record_failures": 1, "status_code": "UNABLE_TO_LOCK_ROW"}
       → 201 {"armed", "faults", "composite_record_failures"};  GET /_sandbox/faults;  DELETE /_sandbox/faults → 204
+      (also "client": "<session id>" for that session's requests only, "reset": true to drop the connection)
+  GET  /_sandbox/faults/hits → {"faults": [every rule since the last clear, "hits", "kind", "armed"], "byKind", "total"}
   GET  /_sandbox/limits → {"used": 12, "max": 100000};  POST /_sandbox/limits {"used": 99999, "max": 100000}
   GET  /_sandbox/writes[?objectType=Task&action=create] → {"results": [{"seq", "at", "method", "path", "action",
         "objectType", "id", "fields"}], "total"}   (API writes only)
@@ -52,7 +54,8 @@ Control API (no auth, JSON), one example each:
         "url", "actionId", "notificationIds", "objectIds", "kinds", "attempts": [{"attemptNumber", "status",
         "acked", "error", "at"}], "delivered", "done", "body", "headers"}]}
   GET  /_sandbox/outbound/events    → every change that fired, also without an endpoint
-  POST /_sandbox/outbound/redeliver {"channel": "outbound"} → resends the last delivered message byte for byte
+  POST /_sandbox/outbound/redeliver {"channel": "outbound"} or {"deliveryId": 7} → resends the last (or that)
+        delivered message byte for byte
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ from flask import Flask, Response, current_app, g, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
+from .faults import ResetOnFault, mark_reset
 from .salesforce_collections import bp as collections_bp
 from .salesforce_composite import bp as composite_bp
 from .salesforce_config import SalesforceSandboxConfig, dealcoach_fields, default_stages, default_users
@@ -117,10 +121,13 @@ def _guard() -> None:
     g.session_user_id = sb.config.user_sessions.get(token, sb.config.api_user_id)
     g.metered = True
     g.ticket = sb.in_flight.enter()
-    fault = sb.faults.pick(request.method, path)
+    fault = sb.faults.pick(request.method, path, token)
     if fault is not None:
         if fault.delay_s:
             time.sleep(fault.delay_s)
+        if fault.reset:
+            mark_reset(request.environ)
+            raise SfError(500, "UNKNOWN_EXCEPTION", "connection reset")
         if fault.status is not None:
             raise fault_error(fault)
     sb.usage.admit()
@@ -214,6 +221,7 @@ def create_salesforce_sandbox(config: SalesforceSandboxConfig | None = None) -> 
     app.register_error_handler(SfError, _sf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _internal_error)
+    app.wsgi_app = ResetOnFault(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 

@@ -192,6 +192,12 @@ def list_faults() -> dict[str, Any]:
     return current().faults.list()
 
 
+@bp.get("/faults/hits")
+def fault_hits() -> dict[str, Any]:
+    """How often each fault rule fired (spent counted rules included) and the hits per kind, since the last clear."""
+    return current().faults.hits()
+
+
 @bp.delete("/faults")
 def clear_faults() -> Response:
     """Disarm every fault."""
@@ -304,6 +310,10 @@ def outbound_events() -> dict[str, Any]:
 
 @bp.post("/outbound/redeliver")
 def redeliver_outbound() -> dict[str, Any]:
-    """Resend the last delivered message unchanged (`{"channel": "flow"}` for the Flow callout)."""
+    """Resend a delivered message unchanged: the last one (`{"channel": "flow"}` for the Flow callout) or
+    `{"deliveryId": 7}`."""
     body = json_body(default={})
-    return current().outbound.redeliver(str(body.get("channel", "outbound")))
+    delivery_id = body.get("deliveryId")
+    if delivery_id is not None and (not isinstance(delivery_id, int) or isinstance(delivery_id, bool)):
+        raise _bad("deliveryId must be the integer id of a delivered message")
+    return current().outbound.redeliver(str(body.get("channel", "outbound")), delivery_id)

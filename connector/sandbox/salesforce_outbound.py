@@ -301,19 +301,24 @@ class OutboundDispatcher(Outbox):
 
     # ---- control ------------------------------------------------------------------------------------------------
 
-    def redeliver(self, channel: str = "outbound") -> dict[str, Any]:
-        """Send the last delivered message of a channel again, byte for byte (same Notification ids), now."""
+    def redeliver(self, channel: str = "outbound", delivery_id: int | None = None) -> dict[str, Any]:
+        """Send a delivered message again (the channel's last one, or `delivery_id`), byte for byte (same
+        Notification ids), now: Salesforce resends any message it saw no acknowledgement for."""
         with self._cond:
             last = next(
                 (
                     d
                     for d in reversed(self.deliveries)
-                    if d["channel"] == channel and d["delivered"] and not d.get("redeliveryOf")
+                    if d["delivered"]
+                    and not d.get("redeliveryOf")
+                    and (d["deliveryId"] == delivery_id if delivery_id is not None else d["channel"] == channel)
                 ),
                 None,
             )
             if last is None:
-                raise SfError(400, "INVALID_INPUT", f"No delivered {channel} message to redeliver.")
+                which = f"{channel} message" if delivery_id is None else f"message with deliveryId {delivery_id}"
+                raise SfError(400, "INVALID_INPUT", f"No delivered {which} to redeliver.")
+            channel = last["channel"]
             record = {k: v for k, v in last.items() if k not in ("attempts", "delivered", "done")}
             record.update(
                 deliveryId=next(self._delivery_ids),
