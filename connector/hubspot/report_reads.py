@@ -63,10 +63,11 @@ CONTENT_FIELDS = ("hs_meeting_body", "hs_call_body", "hs_attachment_ids", "hs_ca
 Call = Callable[..., Any]
 
 
-def _pages(call: Call, fn: Callable[..., Any], object_type: str, limit: int, **kwargs: Any) -> Iterator[Any]:
+def _pages(call: Call, fn: Callable[..., Any], *args: Any, limit: int, **kwargs: Any) -> Iterator[Any]:
+    """Every result of a paged list endpoint, following `paging.next.after`."""
     after: str | None = None
     while True:
-        page = call(fn, object_type, limit=limit, after=after, **kwargs)
+        page = call(fn, *args, limit=limit, after=after, **kwargs)
         yield from page.results or []
         nxt = page.paging.next if page.paging else None
         if not nxt or not nxt.after:
@@ -99,18 +100,12 @@ def _at(value: Any) -> datetime:
 
 def _owners(call: Call, client: Any) -> tuple[OwnerRecord, ...]:
     out = []
-    after: str | None = None
-    while True:
-        page = call(client.crm.owners.owners_api.get_page_with_http_info, limit=PAGE, after=after)
-        for o in page.results or []:
-            teams = list(o.teams or [])
-            team = next((t for t in teams if t.primary), teams[0] if teams else None)
-            name = " ".join(x for x in (o.last_name, o.first_name) if x) or o.email or str(o.id)
-            out.append(OwnerRecord(str(o.id), name, str(team.id) if team else "", team.name if team else ""))
-        nxt = page.paging.next if page.paging else None
-        if not nxt or not nxt.after:
-            return tuple(out)
-        after = nxt.after
+    for o in _pages(call, client.crm.owners.owners_api.get_page_with_http_info, limit=PAGE):
+        teams = list(o.teams or [])
+        team = next((t for t in teams if t.primary), teams[0] if teams else None)
+        name = " ".join(x for x in (o.last_name, o.first_name) if x) or o.email or str(o.id)
+        out.append(OwnerRecord(str(o.id), name, str(team.id) if team else "", team.name if team else ""))
+    return tuple(out)
 
 
 def _stages(call: Call, client: Any) -> tuple[StageRecord, ...]:
@@ -138,7 +133,7 @@ def _deals(call: Call, client: Any, since: datetime) -> tuple[DealRecord, ...]:
         call,
         client.crm.objects.basic_api.get_page_with_http_info,
         "deals",
-        HISTORY_PAGE,
+        limit=HISTORY_PAGE,
         properties=list(DEAL_FIELDS),
         properties_with_history=list(DEAL_HISTORY),
     )
@@ -175,7 +170,7 @@ def _activities(call: Call, client: Any, since: datetime) -> tuple[ActivityRecor
             call,
             client.crm.objects.basic_api.get_page_with_http_info,
             object_type,
-            PAGE,
+            limit=PAGE,
             properties=list(fields),
             associations=["deals"],
         )
@@ -204,7 +199,7 @@ def _tasks(call: Call, client: Any, since: datetime) -> tuple[TaskRecord, ...]:
         call,
         client.crm.objects.basic_api.get_page_with_http_info,
         "tasks",
-        PAGE,
+        limit=PAGE,
         properties=list(TASK_FIELDS),
         associations=["deals"],
     )

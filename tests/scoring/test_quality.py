@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from scoring.evaluation import Tally
 from scoring.offline import score_transcript
 from scoring.rubric import load_rubric_or_reference
 from scoring.scorecard import BANT_KEYS, Scorecard
@@ -23,28 +24,6 @@ from scoring.transcript import parse_transcript
 LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts" / "labelled" / "tune"
 FORMATS = (".json", ".vtt", ".srt", ".txt")
 FLOORS = {"rep_speaker": 0.85, "bant": 0.85, "next_step": 0.85, "deal_state": 0.85, "ng_behaviors": 0.75, "commitments": 0.75}
-
-
-@dataclass
-class Tally:
-    """True/false positives and negatives for one field."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    def add(self, predicted: bool, expected: bool) -> None:
-        self.tp += predicted and expected
-        self.fp += predicted and not expected
-        self.fn += expected and not predicted
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
 @dataclass
@@ -118,7 +97,7 @@ def table(reports: dict[str, Report]) -> str:
     head = f"{'field':<22}" + "".join(f"{g + f' ({reports[g].calls})':>20}" for g in groups)
     lines = [head, f"{'':<22}" + "".join(f"{'precision  recall':>20}" for _ in groups)]
     for name in names:
-        cells = "".join(f"{reports[g].fields[name].precision:>11.2f}{reports[g].fields[name].recall:>9.2f}" for g in groups)
+        cells = "".join(f"{_rate(reports[g].fields[name].precision):>11.2f}{_rate(reports[g].fields[name].recall):>9.2f}" for g in groups)
         lines.append(f"{name:<22}{cells}")
     return "\n".join(lines)
 
@@ -148,12 +127,18 @@ def test_the_labelled_set_is_varied_enough() -> None:
     assert sum(e.get("set") == "holdout" for _, e in calls) >= 6
 
 
+def _rate(value: float | None) -> float:
+    """A field with nothing predicted (or nothing expected) has made no mistake of that kind."""
+    return 1.0 if value is None else value
+
+
 def test_quality_floors(reports: dict[str, Report], capsys: pytest.CaptureFixture[str]) -> None:
     report = table(reports)
     misses = "\n".join(reports["all"].misses)
     with capsys.disabled():
         print(f"\n\nOffline scorer quality on the labelled calls\n{report}\n\nMisses:\n{misses}\n")
     low = [f"{name} {kind} {value:.2f} < {floor}" for name, floor in FLOORS.items()
-           for kind, value in (("precision", reports["all"].fields[name].precision), ("recall", reports["all"].fields[name].recall))
+           for kind, value in (("precision", _rate(reports["all"].fields[name].precision)),
+                               ("recall", _rate(reports["all"].fields[name].recall)))
            if value < floor]
     assert not low, f"{low}\n{report}\n{misses}"
