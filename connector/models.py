@@ -147,9 +147,11 @@ class ActivityRef:
 
 @dataclass(frozen=True)
 class TenantSettings:
-    """Per-tenant choices; defaults suit a Japanese sales team. Admin settings pages will edit these."""
+    """Per-tenant choices; defaults suit a Japanese sales team. Validated whole by sync/settings_validation.py."""
 
     language: str = "ja"
+    # offline | llm | auto; None = the deployment's DEALCOACH_SCORER.
+    scorer: str | None = None
     rubric: str = "sales-7-phase"
     timezone: str = "Asia/Tokyo"
     stage_tasks: bool = True
@@ -159,6 +161,8 @@ class TenantSettings:
     restore_pii_in_note: bool = False
     # Owner/user id of the sales manager who receives escalations (stale deals); None = the deal owner only.
     manager_id: str | None = None
+    # Owner id -> the manager of that owner's escalations (overrides manager_id); team managers: report.managers.
+    managers: dict[str, str] = field(default_factory=dict)
     # Raw overrides for the SLA rules and the business calendar (see rubrics/sla-rules.yaml, sync/calendar.py).
     sla: dict[str, Any] = field(default_factory=dict)
     calendar: dict[str, Any] = field(default_factory=dict)

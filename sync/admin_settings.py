@@ -1,33 +1,32 @@
 """What DealCoach's settings page and deal card (inside HubSpot) read and write, scoped to one installed portal.
 
-Settings are validated as a whole before anything is stored (`parse_tenant_settings` for keys and types, then the
-values: language, time zone, stage maps against the rubric and the portal's pipelines); an invalid save names the
-key and why and leaves the last valid settings in force. Jobs read the registry per job, so a save applies to the
-next job.
+Settings are validated as a whole before anything is stored (`validate_settings`: keys, types and every value, the
+same check as `dealcoach tenants add --settings`; then stage maps against the portal's pipelines); an invalid save
+names the key and why and leaves the last valid settings in force. Jobs read the registry per job, so a save applies
+to the next job.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from dataclasses import asdict, dataclass
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import redis
 
 from connector.base import Crm
 from connector.models import TenantSettings
 from connector.tenants import Tenant, TenantRegistry
-from scoring.rubric import RubricError, load_rubric, load_rubric_or_reference
+from scoring.rubric import load_rubric_or_reference
 from sync.install import load_proposal
-from sync.settings_validation import SettingsError, parse_tenant_settings
+from sync.settings_validation import LANGUAGES, SettingsError, validate_settings
+from sync.sla.rules import default_sla_rules
 from sync.state import DealState
 
 log = logging.getLogger("dealcoach.sync.admin_settings")
 
-LANGUAGES = ("ja", "en")
+__all__ = ["LANGUAGES", "InvalidSettings", "deal_card", "save_settings", "settings_view"]
 
 
 @dataclass(frozen=True)
@@ -46,36 +45,38 @@ def settings_view(conn: redis.Redis, tenant: Tenant) -> dict[str, Any]:
     settings = {k: v for k, v in asdict(tenant.settings).items() if k != "stage_maps"}
     return {
         "settings": settings,
+        "sla_rules": sla_catalogue(tenant.settings),
         "pipelines": proposal,
         "stage_maps": maps,
         "confirmed": {pid: pid in confirmed for pid in proposal},
     }
 
 
-def _check_values(data: dict[str, Any], tenant: Tenant, proposal: dict[str, Any]) -> None:
-    if "language" in data and data["language"] not in LANGUAGES:
-        raise InvalidSettings("language", f"must be one of {', '.join(LANGUAGES)}")
-    if "timezone" in data:
-        try:
-            ZoneInfo(data["timezone"])
-        except (ZoneInfoNotFoundError, ValueError):
-            raise InvalidSettings("timezone", f"{data['timezone']!r} is not an IANA time zone") from None
-    rubric_id = data.get("rubric", tenant.settings.rubric)
-    try:
-        phases = set(load_rubric(rubric_id).phase_ids)
-    except RubricError:
-        raise InvalidSettings("rubric", f"{rubric_id!r} is not a rubric DealCoach has") from None
+def sla_catalogue(settings: TenantSettings) -> dict[str, Any]:
+    """The SLA rules as this tenant has them (packaged rules with its overrides): what the page shows and edits."""
+    rules = default_sla_rules().with_settings({"sla": settings.sla})
+    return {
+        "noise_budget": rules.noise_budget,
+        "rules": [
+            {
+                "id": r.id,
+                "enabled": r.enabled,
+                "thresholds": {k: v for k, v in r.trigger.items() if isinstance(v, int) and not isinstance(v, bool)},
+            }
+            for r in rules.rules
+        ],
+    }
+
+
+def _check_pipelines(data: dict[str, Any], proposal: dict[str, Any]) -> None:
+    """Stage maps name this portal's pipelines and stages (the phases were checked with the rest)."""
     for pid, stages in (data.get("stage_maps") or {}).items():
         if pid not in proposal:
             raise InvalidSettings(f"stage_maps.{pid}", "is not a deal pipeline of this portal")
         known = {s["id"] for s in proposal[pid]["stages"]}
-        if not isinstance(stages, dict):
-            raise InvalidSettings(f"stage_maps.{pid}", "must map stage ids to phases")
-        for stage, phase in stages.items():
+        for stage in stages:
             if stage not in known:
                 raise InvalidSettings(f"stage_maps.{pid}.{stage}", "is not a stage of this pipeline")
-            if not isinstance(phase, str) or phase not in phases:
-                raise InvalidSettings(f"stage_maps.{pid}.{stage}", f"{phase!r} is not a phase of {rubric_id}")
 
 
 def save_settings(
@@ -83,11 +84,10 @@ def save_settings(
 ) -> dict[str, Any]:
     """Validate the whole new settings object, then store it; `InvalidSettings` leaves the stored ones untouched."""
     try:
-        data = parse_tenant_settings(json.dumps(changes))
+        data = validate_settings(changes, tenant.settings)
     except SettingsError as exc:
-        key = str(exc).split("'")[1] if "'" in str(exc) else "settings"
-        raise InvalidSettings(key, str(exc)) from exc
-    _check_values(data, tenant, load_proposal(conn, tenant.id))
+        raise InvalidSettings(exc.key, exc.why) from exc
+    _check_pipelines(data, load_proposal(conn, tenant.id))
     merged = {**asdict(tenant.settings), **data}
     registry.add(dataclasses.replace(tenant, settings=TenantSettings(**merged)))
     log.info("sync.settings.saved tenant=%s user=%s keys=%s", tenant.id, user_id, ",".join(sorted(data)))

@@ -38,7 +38,7 @@ CALL_DONE_TTL_S = 30 * 24 * 3600
 
 
 def _settings_hash(ctx: JobContext) -> str:
-    parts = [dataclasses.asdict(ctx.tenant.settings), ctx.runtime.config.scorer_mode]
+    parts = [dataclasses.asdict(ctx.tenant.settings), ctx.runtime.scorer_mode(ctx.tenant)]
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 

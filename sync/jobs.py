@@ -108,7 +108,7 @@ def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
         scorecard = score_call(
             transcript,
             rubric=rubric,
-            mode=ctx.runtime.config.scorer_mode,
+            mode=ctx.runtime.scorer_mode(ctx.tenant),
             rep=deal.owner_name,
             stage_phase=stage_map.phase_for(deal.stage),
             llm=ctx.runtime.llm(ctx.conn, restore_pii=settings.restore_pii_in_note),

@@ -9,23 +9,27 @@ Time is not a part: every job reads "now" from the process clock seam, `connecto
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import os
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import redis
 
+from connector import clock
 from connector.base import Crm
 from connector.download import DownloadPolicy
 from connector.hubspot.oauth import OAuthApp, TokenProvider
+from connector.models import TenantSettings
 from connector.tenants import Tenant, TenantRegistry, credentials_fingerprint, crm_for
 from scoring.llm.config import llm_from_env
 from scoring.llm.scorer import LlmScorer, RedisScoreCache
-from scoring.scorer import Mode, mode_from_env
+from scoring.scorer import MODES, Mode, mode_from_env
 from scoring.speech.audio import FORMATS, sniff_format
 from scoring.speech.recognize import audio_store_from_env, speech_client_from_env
 from scoring.speech.storage import AudioStore
@@ -56,6 +60,12 @@ class RuntimeConfig:
             api_reserve=_fraction(env, "DEALCOACH_API_RESERVE", 0.10),
             env=env,
         )
+
+
+def settings_fingerprint(settings: TenantSettings) -> str:
+    """A short digest of a tenant's settings: cached parts built from them are rebuilt when they change."""
+    raw = json.dumps(dataclasses.asdict(settings), sort_keys=True, default=str).encode()
+    return hashlib.sha256(raw).hexdigest()[:16]
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -107,11 +117,14 @@ class Runtime:
 
     def crm(self, tenant: Tenant) -> Crm:
         """The tenant's CRM client, reused across jobs for 5 minutes (connections, metadata, API budget); new
-        credentials (a re-install) get a new client."""
-        key = f"{tenant.id}:{credentials_fingerprint(tenant)}"
+        credentials (a re-install) or new settings (time zone, language, recording hosts) get a new client, so a
+        saved setting is in force on the next job, well within the minute the settings page promises."""
+        key = f"{tenant.id}:{credentials_fingerprint(tenant)}:{settings_fingerprint(tenant.settings)}"
+        now = clock.now().timestamp()
         with self._lock:
             hit = self._crms.get(key)
-            if hit and hit[0] > time.monotonic():
+            # Valid from its creation for CRM_TTL_S by the clock seam (a clock set back starts afresh).
+            if hit and hit[0] - CRM_TTL_S <= now < hit[0]:
                 return hit[1]
         crm = crm_for(
             tenant,
@@ -120,8 +133,14 @@ class Runtime:
             token_provider=self.token_provider(tenant),
         )
         with self._lock:
-            self._crms[key] = (time.monotonic() + CRM_TTL_S, crm)
+            self._crms = {k: v for k, v in self._crms.items() if v[0] > now and not k.startswith(f"{tenant.id}:")}
+            self._crms[key] = (now + CRM_TTL_S, crm)
         return crm
+
+    def scorer_mode(self, tenant: Tenant) -> Mode:
+        """The tenant's scorer choice (settings page), else the deployment's DEALCOACH_SCORER."""
+        chosen = tenant.settings.scorer
+        return cast(Mode, chosen) if chosen in MODES else self.config.scorer_mode
 
     def hubspot_app(self, api_base: str = "") -> OAuthApp:
         """DealCoach's HubSpot app (HUBSPOT_CLIENT_ID, the first HUBSPOT_CLIENT_SECRET) against `api_base`."""
