@@ -34,8 +34,8 @@ _PATH_IN_MESSAGE = re.compile(r"tenant_settings: ([\w.\[\]-]+): ")
 class SettingsError(ValueError):
     """Settings that cannot be stored: `key` is the dotted path of the offending value, the message says why."""
 
-    def __init__(self, key: str, why: str) -> None:
-        super().__init__(f"{key}: {why}")
+    def __init__(self, key: str, why: str, message: str | None = None) -> None:
+        super().__init__(message or (why if key == "settings" else f"{key}: {why}"))
         self.key = key
         self.why = why
 
@@ -73,10 +73,12 @@ def check_types(data: Any) -> dict[str, Any]:
     hints = typing.get_type_hints(TenantSettings)
     unknown = sorted(set(data) - set(hints))
     if unknown:
-        raise SettingsError(unknown[0], f"unknown key (known: {', '.join(sorted(hints))})")
+        known = f"(known: {', '.join(sorted(hints))})"
+        raise SettingsError(unknown[0], f"unknown key {known}", f"unknown key {unknown[0]!r} {known}")
     for key, value in data.items():
         if not _matches(value, hints[key]):
-            raise SettingsError(key, f"must be {_type_name(hints[key])}, not {json.dumps(value)[:40]}")
+            why = f"must be {_type_name(hints[key])}, not {json.dumps(value)[:40]}"
+            raise SettingsError(key, why, f"{key!r} {why}")
     return data
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from connector.hubspot.oauth import SCOPES
+from connector.models import TenantSettings
 from sync.workflow_action import OUTPUT_FIELDS
 from webhooks.hubspot import EVENT_KIND_BY_TYPE
 
@@ -148,3 +149,16 @@ def test_the_files_match_what_the_backend_does() -> None:
     assert action["actionUrl"].endswith("/webhooks/hubspot/workflow") and action["objectTypes"] == ["DEAL"]
     outputs = {f["typeDefinition"]["name"] for f in action["outputFields"]}
     assert outputs == set(OUTPUT_FIELDS), "the job completes the callback with exactly the declared output fields"
+
+
+# Settings the page does not edit: only one rubric ships; `report` is the manager report's (docs/reporting.md).
+NOT_ON_THE_PAGE = {"rubric", "report"}
+
+
+def test_the_settings_page_has_a_control_for_every_setting() -> None:
+    source = (APP / "settings" / "Settings.jsx").read_text()
+    names = re.findall(r'name="([^"]+)"', source) + re.findall(r"name=\{`([^$`]+)", source)
+    fields = set(TenantSettings.__dataclass_fields__) - NOT_ON_THE_PAGE
+    missing = sorted(f for f in fields if not any(n == f or n.startswith(f"{f}.") for n in names))
+    assert missing == [], f"Settings.jsx has no control for {missing}"
+    assert "data.sla_rules.rules.map" in source, "every SLA rule and threshold comes from the backend's catalogue"

@@ -1,0 +1,81 @@
+"""The one settings model: every way in (CLI `--settings`, the settings page) refuses a bad value naming the key, and
+a saved setting reaches the worker's parts on the next job, well within a minute (clock seam, no sleeps)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from connector import clock
+from connector.models import TenantSettings
+from connector.tenants import Tenant
+from sync.demo.stack import stack_runtime
+from sync.settings_validation import SettingsError, parse_tenant_settings, validate_settings
+from tests.conftest import TEST_SECRET_KEY
+
+BAD = [
+    ('{"sla_enable": false}', "sla_enable"),
+    ('{"redact_pii": "no"}', "redact_pii"),
+    ('{"timezone": "Mars/Olympus"}', "timezone"),
+    ('{"language": "fr"}', "language"),
+    ('{"scorer": "gpt"}', "scorer"),
+    ('{"sla": {"noise_budget": 0}}', "sla.noise_budget"),
+    ('{"sla": {"rules": {"stale_deal": {"inactive_days": 0}}}}', "sla.rules.stale_deal.inactive_days"),
+    ('{"sla": {"rules": {"stale_deal": {"inactive_weeks": 2}}}}', "sla.rules.stale_deal.inactive_weeks"),
+    ('{"sla": {"rules": {"no_such_rule": {"enabled": false}}}}', "sla.rules.no_such_rule"),
+    ('{"calendar": {"business_hours": {"start": "19:00", "end": "18:00"}}}', "calendar.business_hours"),
+    ('{"calendar": {"extra_holidays": ["2026-13-01"]}}', "calendar.extra_holidays"),
+    ('{"calendar": {"holidays": []}}', "calendar.holidays"),
+    ('{"calendar": {"year_end_holidays": "yes"}}', "calendar.year_end_holidays"),
+    ('{"managers": {"75000001": 7}}', "managers"),
+    ('{"recording_hosts": ["https://dialer.example.com/x"]}', "recording_hosts[0]"),
+    ('{"phrase_hints": [""]}', "phrase_hints[0]"),
+    ('{"stage_maps": {"default": {"appointmentscheduled": "closing_dinner"}}}', "stage_maps.default.appointmentscheduled"),
+]
+
+
+@pytest.mark.parametrize(("raw", "key"), BAD, ids=[k for _, k in BAD])
+def test_a_bad_value_is_refused_naming_its_key(raw: str, key: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        parse_tenant_settings(raw)
+    assert caught.value.key == key, str(caught.value)
+
+
+def test_every_setting_at_once_is_accepted_and_round_trips() -> None:
+    full = {
+        "language": "en", "scorer": "offline", "timezone": "America/New_York", "stage_tasks": False,
+        "next_action_tasks": True, "redact_pii": True, "restore_pii_in_note": True, "manager_id": "75000009",
+        "managers": {"75000001": "75000002"}, "sla_enabled": True,
+        "sla": {"noise_budget": 3, "rules": {"stale_deal": {"inactive_days": 10}, "nurture_30d": {"enabled": False}}},
+        "calendar": {"business_hours": {"start": "08:30", "end": "17:30"}, "year_end_holidays": True,
+                     "extra_holidays": ["2026-08-14"]},
+        "phrase_hints": ["DealCoach"], "recording_hosts": ["recordings.dialer.example.com"],
+        "stage_maps": {"default": {"appointmentscheduled": "first_contact"}},
+    }  # fmt: skip
+    settings = TenantSettings(**{**dataclasses.asdict(TenantSettings()), **validate_settings(full)})
+    assert dataclasses.asdict(settings) == {**dataclasses.asdict(TenantSettings()), **full}
+
+
+def test_a_saved_setting_reaches_the_next_job_within_a_minute() -> None:
+    rt = stack_runtime(TEST_SECRET_KEY, {"DEALCOACH_SCORER": "llm"})
+    tenant = Tenant("salesforce", "00D000000000001AAA", credentials={"instance_url": "https://x.my.salesforce.com",
+                                                                      "access_token": "t"})  # fmt: skip
+    start = datetime(2026, 4, 1, 10, tzinfo=UTC)
+    with clock.using(clock.AnchoredClock(start)) as clk:
+        first = rt.crm(tenant)
+        clk.advance(timedelta(seconds=30))
+        assert rt.crm(tenant) is first, "unchanged settings keep the cached client"
+        saved = dataclasses.replace(
+            tenant, settings=TenantSettings(timezone="America/New_York", recording_hosts=["dialer.example.com"])
+        )
+        clk.advance(timedelta(seconds=29))
+        after = rt.crm(saved)
+        assert after is not first, "a saved setting is not hidden behind the five-minute client cache"
+        assert "dialer.example.com" in after.downloads.allowed_hosts  # type: ignore[attr-defined]
+        assert str(after.tz) == "America/New_York"  # type: ignore[attr-defined]
+        clk.advance(timedelta(minutes=5))
+        assert rt.crm(saved) is not after, "the cache itself still expires"
+    assert rt.scorer_mode(tenant) == "llm", "no choice: the deployment's DEALCOACH_SCORER"
+    assert rt.scorer_mode(dataclasses.replace(tenant, settings=TenantSettings(scorer="offline"))) == "offline"
