@@ -108,7 +108,9 @@ def _check_calendar(calendar: Mapping[str, Any], timezone: str) -> None:
         BusinessCalendar.from_settings({"timezone": timezone, "calendar": calendar})
     except (CalendarError, TypeError, ValueError) as exc:
         where = str(exc).split(":", 1)[0]
-        key = {"start": "business_hours", "end": "business_hours", "business hours": "business_hours"}.get(where)
+        key: str | None = {"start": "business_hours", "end": "business_hours", "business hours": "business_hours"}.get(
+            where
+        )
         key = key or (where if where in CALENDAR_KEYS else None)
         if key is None:
             key = next((k for k in ("extra_holidays", "extra_workdays") if k in calendar), "calendar")
