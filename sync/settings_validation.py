@@ -108,13 +108,10 @@ def _check_calendar(calendar: Mapping[str, Any], timezone: str) -> None:
         BusinessCalendar.from_settings({"timezone": timezone, "calendar": calendar})
     except (CalendarError, TypeError, ValueError) as exc:
         where = str(exc).split(":", 1)[0]
-        key: str | None = {"start": "business_hours", "end": "business_hours", "business hours": "business_hours"}.get(
-            where
-        )
-        key = key or (where if where in CALENDAR_KEYS else None)
-        if key is None:
-            key = next((k for k in ("extra_holidays", "extra_workdays") if k in calendar), "calendar")
-        raise SettingsError(f"calendar.{key}" if key != "calendar" else key, str(exc)) from None
+        named = {"start": "business_hours", "end": "business_hours", "business hours": "business_hours"}.get(where)
+        fallback = next((k for k in ("extra_holidays", "extra_workdays") if k in calendar), "calendar")
+        found = named or (where if where in CALENDAR_KEYS else fallback)
+        raise SettingsError(f"calendar.{found}" if found != "calendar" else found, str(exc)) from None
 
 
 def check_values(data: Mapping[str, Any], current: TenantSettings | None = None) -> None:
