@@ -1,6 +1,7 @@
 // The latest DealCoach scorecard of this deal, in the deal's sidebar: score, phase scores, BANT, next step and the
 // open DealCoach tasks. Data comes from DealCoach's backend through hubspot.fetch (signed by HubSpot, v3); the
-// backend answers only for the portal and user HubSpot signed the request for.
+// backend answers only for the portal and user HubSpot signed the request for. BANT items are {found, evidence} and
+// the next step {set, when, evidence}, as in the scorecard (docs/contracts.md).
 import React, { useEffect, useState } from 'react';
 import {
   hubspot,
@@ -51,9 +52,11 @@ function DealScorecard({ context }) {
       <Divider />
       <DescriptionList direction="column">
         {Object.entries(sc.bant).map(([k, v]) => (
-          <DescriptionListItem key={k} label={k}>{v || '–'}</DescriptionListItem>
+          <DescriptionListItem key={k} label={k}>{v && v.found ? `✓ ${v.evidence || ''}` : '–'}</DescriptionListItem>
         ))}
-        <DescriptionListItem label="Next step">{sc.next_step || '–'}</DescriptionListItem>
+        <DescriptionListItem label="Next step">
+          {sc.next_step && sc.next_step.set ? sc.next_step.when || sc.next_step.evidence : '–'}
+        </DescriptionListItem>
       </DescriptionList>
       <Divider />
       <Text format={{ fontWeight: 'bold' }}>{`Open DealCoach tasks (${card.open_tasks.length})`}</Text>
