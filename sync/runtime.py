@@ -89,14 +89,17 @@ def _fraction(env: Mapping[str, str], name: str, default: float) -> float:
 class Runtime:
     """The parts shared by every job of one worker process, each built on first use and then kept."""
 
-    def __init__(self, config: RuntimeConfig, *, local_download_hosts: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, config: RuntimeConfig, *, local_download_hosts: tuple[str, ...] = (), conn: redis.Redis | None = None
+    ) -> None:
         self.config = config
         # Hosts served over plain http on loopback: the sandbox CRMs of the demo and the tests. Only code can set it,
         # never the environment, so no deployment can relax the download rules by configuration.
         self.local_download_hosts = local_download_hosts
         self._crms: dict[str, tuple[float, Crm]] = {}
         self._lock = threading.Lock()
-        self._parts: dict[str, Any] = {}
+        # An embedded stack's Redis (fakeredis in the demo) instead of one opened from REDIS_URL.
+        self._parts: dict[str, Any] = {"redis": conn} if conn is not None else {}
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Runtime:

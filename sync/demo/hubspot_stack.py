@@ -151,22 +151,37 @@ def embedded_stack(
     settings: TenantSettings | None = None,
     config: HubSpotSandboxConfig | None = None,
     env: dict[str, str] | None = None,
+    install: bool = False,
 ) -> Iterator[EmbeddedStack]:
-    """Start sandbox and app on free ports, register the sandbox portal as a tenant, wire the webhooks."""
+    """Start sandbox and app on free ports, register the sandbox portal as a tenant, wire the webhooks. With
+    `install`, the tenant is not registered here: the app is configured for the OAuth install
+    (sync/demo/install.py), which the caller walks through."""
     config = config or HubSpotSandboxConfig()
     sandbox = ServerThread(create_hubspot_sandbox(config))
     sandbox.start()
-    app = start_app(conn, app_factory, secret_key, HUBSPOT_CLIENT_SECRETS=[config.client_secret])
+    oauth = (
+        {"HUBSPOT_CLIENT_ID": config.client_id, "HUBSPOT_API_BASE": sandbox.url,
+         "HUBSPOT_AUTHORIZE_URL": f"{sandbox.url}/oauth/authorize"}
+        if install
+        else {}
+    )  # fmt: skip
+    app = start_app(conn, app_factory, secret_key, HUBSPOT_CLIENT_SECRETS=[config.client_secret], **oauth)
+    if install:
+        # The worker refreshes the installed portal's access tokens with the app's id and secret.
+        env = {**(env or {}), "HUBSPOT_CLIENT_ID": config.client_id, "HUBSPOT_CLIENT_SECRET": config.client_secret}
     try:
-        TenantRegistry(conn, secret_key).add(
-            Tenant(
-                provider="hubspot",
-                external_id=str(config.portal_id),
-                name="Sandbox portal",
-                credentials={"access_token": config.access_tokens[0], "api_base": sandbox.url},
-                settings=settings or TenantSettings(),
+        if install:
+            config.redirect_urls.append(f"{app.url}/oauth/hubspot/callback")
+        else:
+            TenantRegistry(conn, secret_key).add(
+                Tenant(
+                    provider="hubspot",
+                    external_id=str(config.portal_id),
+                    name="Sandbox portal",
+                    credentials={"access_token": config.access_tokens[0], "api_base": sandbox.url},
+                    settings=settings or TenantSettings(),
+                )
             )
-        )
         # The rep's side acts through another app installed in the portal (a dialer, the customer's own tools):
         # writes made with DealCoach's own token come back as its own changes, which it rightly ignores.
         rep_token = next(iter(config.other_app_tokens))
@@ -185,7 +200,7 @@ def embedded_stack(
             "webhooks",
             json={"target_url": f"{app.url}/webhooks/hubspot", "client_secret": config.client_secret},
         )
-        with running(secret_key, env):
+        with running(secret_key, env, conn):
             yield stack
     finally:
         app.stop()

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 from connector import clock
 from connector.sandbox.hubspot import HubSpotSandboxConfig, sales_pipeline
 from scoring.render import html_to_text
+from sync.demo import install
 from sync.demo.hubspot_stack import EmbeddedStack, embedded_stack
 from sync.demo.salesforce_stack import salesforce_stack
 from sync.demo.stack import AppFactory
@@ -64,6 +65,21 @@ def _print_readback(stack: EmbeddedStack, deal_id: str, out: TextIO) -> tuple[in
     return len(notes), len(tasks)
 
 
+def _install_hubspot(stack: EmbeddedStack, out: TextIO) -> None:
+    """The admin's path: install link, consent, callback (properties created, stage maps proposed), settings saved."""
+    done = install.install_hubspot(stack.app.url)
+    print(f"0. install: {stack.app.url}/oauth/hubspot/install → consent page → Connect app → {done}", file=out)
+    created = sorted(p.name for p in stack.hubspot.crm.properties.core_api.get_all("deals").results)
+    print(f"   deal properties in the dealcoach group: {', '.join(n for n in created if n.startswith('dealcoach_'))}",
+          file=out)  # fmt: skip
+    view = install.confirm_settings(
+        stack.app.url, str(stack.config.portal_id), stack.config.client_secret, {"sla": {"noise_budget": 4}}
+    )
+    maps = ", ".join(f"{pid} ({len(m)} stages)" for pid, m in view["stage_maps"].items())
+    print(f"   settings page: stage maps confirmed for {maps}; SLA noise budget saved as "
+          f"{view['sla_rules']['noise_budget']} (in force from the next event)", file=out)  # fmt: skip
+
+
 def _write_report(stack: EmbeddedStack, path: Path, out: TextIO) -> bool:
     """The manager report for this month, read back from the sandbox portal, as one HTML file."""
     now = clock.now()
@@ -80,11 +96,12 @@ def _hubspot_demo(
 ) -> bool:
     """Create a deal, log a call with a Japanese transcript, move the stage; print what DealCoach wrote."""
     portal = HubSpotSandboxConfig(pipelines=[sales_pipeline(japanese=True)])
-    with embedded_stack(conn, secret_key=secret_key, app_factory=app_factory, config=portal) as stack:
+    with embedded_stack(conn, secret_key=secret_key, app_factory=app_factory, config=portal, install=True) as stack:
         print(
             f"== HubSpot: sandbox portal {stack.config.portal_id} at {stack.sandbox.url}, webhook app at {stack.app.url}",
             file=out,
         )
+        _install_hubspot(stack, out)
         deal_id = stack.create_deal(
             name="株式会社サンプル商事 / 営業支援SaaS導入",
             stage="appointmentscheduled",
@@ -124,11 +141,13 @@ def _hubspot_demo(
 
 def _salesforce_demo(conn: Any, secret_key: str, app_factory: AppFactory, out: TextIO, verbose: bool) -> bool:
     """The same path in Salesforce: Opportunity, call Task with the transcript file, stage change, Outbound Messages."""
-    with salesforce_stack(conn, secret_key=secret_key, app_factory=app_factory) as stack:
+    with salesforce_stack(conn, secret_key=secret_key, app_factory=app_factory, install=True) as stack:
         print(
             f"\n== Salesforce: sandbox org {stack.config.org_id} at {stack.org.url} (TLS), webhook app at {stack.app.url}",
             file=out,
         )
+        done = install.install_salesforce(stack.app.url, ca_bundle=str(stack.org.cert))
+        print(f'0. install: {stack.app.url}/oauth/salesforce/install → "Allow Access?" → Allow → {done}', file=out)
         opp = stack.create_opportunity(
             name="東和精機株式会社 / 経費精算クラウド", stage="Qualification", amount=2400000
         )

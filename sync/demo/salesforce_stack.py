@@ -126,30 +126,39 @@ def salesforce_stack(
     settings: TenantSettings | None = None,
     config: SalesforceSandboxConfig | None = None,
     env: dict[str, str] | None = None,
+    install: bool = False,
 ) -> Iterator[SalesforceStack]:
-    """Start the org (TLS) and the app, register the org as a tenant, point Outbound Messages at the app."""
+    """Start the org (TLS) and the app, register the org as a tenant, point Outbound Messages at the app. With
+    `install`, the app is configured for the OAuth web-server install instead, which the caller walks through."""
     config = config or SalesforceSandboxConfig()
     server, sandbox_app = start_salesforce_sandbox(config)
     org = SandboxOrg(server, sandbox_app)
-    app = start_app(conn, app_factory, secret_key)
+    oauth = (
+        {"SALESFORCE_CLIENT_ID": config.oauth_client_id, "SALESFORCE_CLIENT_SECRET": config.oauth_client_secret,
+         "SALESFORCE_LOGIN_URL": org.url, "SALESFORCE_CA_BUNDLE": str(org.cert)}
+        if install
+        else {}
+    )  # fmt: skip
+    app = start_app(conn, app_factory, secret_key, **oauth)
     try:
-        TenantRegistry(conn, secret_key).add(
-            Tenant(
-                provider="salesforce",
-                external_id=config.org_id,
-                name="Sandbox org",
-                # user_id: what the OAuth install stores from the token response's identity URL.
-                credentials={
-                    "instance_url": org.url,
-                    "session_id": config.access_tokens[0],
-                    "ca_bundle": str(org.cert),
-                    "user_id": config.api_user_id,
-                },
-                settings=settings or TenantSettings(),
+        if not install:
+            TenantRegistry(conn, secret_key).add(
+                Tenant(
+                    provider="salesforce",
+                    external_id=config.org_id,
+                    name="Sandbox org",
+                    # user_id: what the OAuth install stores from the token response's identity URL.
+                    credentials={
+                        "instance_url": org.url,
+                        "session_id": config.access_tokens[0],
+                        "ca_bundle": str(org.cert),
+                        "user_id": config.api_user_id,
+                    },
+                    settings=settings or TenantSettings(),
+                )
             )
-        )
         org.control("POST", "outbound", {"url": f"{app.url}/webhooks/salesforce/outbound"})
-        with running(secret_key, env):
+        with running(secret_key, env, conn):
             # The rep works in their own session: their changes carry their user id, DealCoach's carry its own.
             rep = org.client(session_id=next(iter(config.user_sessions)))
             yield SalesforceStack(

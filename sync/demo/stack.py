@@ -36,17 +36,22 @@ def start_app(conn: redis.Redis, app_factory: AppFactory, secret_key: str, **con
     return app
 
 
-def stack_runtime(secret_key: str, env: Mapping[str, str] | None = None) -> Runtime:
-    """The worker runtime of an embedded stack: its own configuration, never the process environment."""
+def stack_runtime(secret_key: str, env: Mapping[str, str] | None = None, conn: redis.Redis | None = None) -> Runtime:
+    """The worker runtime of an embedded stack: its own configuration, never the process environment, and the
+    stack's Redis for what the runtime reads outside a job (OAuth tokens)."""
     return Runtime(
-        RuntimeConfig.from_env({**(env or {}), "DEALCOACH_SECRET_KEY": secret_key}), local_download_hosts=("127.0.0.1",)
+        RuntimeConfig.from_env({**(env or {}), "DEALCOACH_SECRET_KEY": secret_key}),
+        local_download_hosts=("127.0.0.1",),
+        conn=conn,
     )
 
 
 @contextmanager
-def running(secret_key: str, env: Mapping[str, str] | None = None) -> Iterator[Runtime]:
+def running(
+    secret_key: str, env: Mapping[str, str] | None = None, conn: redis.Redis | None = None
+) -> Iterator[Runtime]:
     """Install the stack's runtime for the duration of the stack."""
-    with runtime.using(stack_runtime(secret_key, env)) as rt:
+    with runtime.using(stack_runtime(secret_key, env, conn)) as rt:
         yield rt
 
 
@@ -72,4 +77,4 @@ class Stack:
     def configure(self, **env: str) -> None:
         """Rebuild the worker runtime with more settings (a fake LLM or Speech endpoint, a sweep interval)."""
         self.env = {**self.env, **env}
-        runtime.install(stack_runtime(self.secret_key, self.env))
+        runtime.install(stack_runtime(self.secret_key, self.env, self.conn))

@@ -6,8 +6,10 @@ import io
 
 import redis
 
+from connector.tenants import TenantRegistry
 from scoring.transcript import parse_transcript
 from sync.demo.run import run_demo, sample_transcript
+from tests.conftest import TEST_SECRET_KEY
 from webhooks.app import create_app
 
 
@@ -20,13 +22,22 @@ def test_demo_on_fakeredis_exits_zero_and_prints_the_readback(tmp_path) -> None:
     assert "== ノート (notes on the deal): 1" in text
     assert "dealcoach_score: " in text and "dealcoach_score: None" not in text
     assert "notes 1→1" in text
+    assert "→ Connect app → DealCoach is installed in HubSpot portal 62515" in text
+    assert "stage maps confirmed for default (7 stages); SLA noise budget saved as 4" in text
+    assert "→ Allow → DealCoach is connected to Salesforce org 00D5g000004XyZaEAK" in text
     assert text.rstrip().endswith("OK")
 
 
 def test_demo_on_a_real_redis_server(redis_conn: redis.Redis, tmp_path) -> None:
     out = io.StringIO()
-    assert run_demo(app_factory=create_app, out=out, conn=redis_conn, report_path=tmp_path / "r.html") == 0
+    assert run_demo(app_factory=create_app, out=out, conn=redis_conn, report_path=tmp_path / "r.html",
+                    secret_key=TEST_SECRET_KEY) == 0  # fmt: skip
     assert redis_conn.exists("dealcoach:idem:hubspot:62515")
+    registry = TenantRegistry(redis_conn, TEST_SECRET_KEY)
+    hubspot, salesforce = registry.get("hubspot:62515"), registry.get("salesforce:00D5g000004XyZaEAK")
+    assert hubspot is not None and "refresh_token" in hubspot.credentials, "installed through OAuth"
+    assert hubspot.settings.sla == {"noise_budget": 4} and set(hubspot.settings.stage_maps) == {"default"}
+    assert salesforce is not None and "refresh_token" in salesforce.credentials, "installed through OAuth"
 
 
 def test_packaged_sample_is_a_japanese_two_party_call() -> None:
