@@ -175,6 +175,10 @@ class TenantSettings:
     # Stage → rubric phase per pipeline, as the admin confirmed it (pipeline id → {stage id → phase}).
     stage_maps: dict[str, Any] = field(default_factory=dict)
 
+    def manager_for(self, owner_id: str | None) -> str | None:
+        """Who gets an owner's escalations: their own manager when the admin named one, else the tenant's."""
+        return self.managers.get(owner_id or "") or self.manager_id
+
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> TenantSettings:
         known = {k: v for k, v in (d or {}).items() if k in cls.__dataclass_fields__}

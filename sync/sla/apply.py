@@ -89,7 +89,7 @@ def deal_state_json(ctx: SlaContext, deal: Deal, *, now: datetime, view: DealVie
                 "stage": deal.stage,
                 "stage_order": ctx.tenant_ctx.stage_map.order(deal.stage),
                 "owner": deal.owner_id,
-                "manager": settings.get("manager_id"),
+                "manager": ctx.tenant_ctx.settings.manager_for(deal.owner_id),
                 "amount": deal.amount,
                 "is_closed": deal.is_closed,
                 "is_won": deal.is_won,

@@ -7,13 +7,17 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import redis
 
 from connector import clock
 from connector.models import TenantSettings
 from connector.tenants import Tenant
+from sync.demo.hubspot_stack import embedded_stack
 from sync.demo.stack import stack_runtime
 from sync.settings_validation import SettingsError, parse_tenant_settings, validate_settings
+from sync.sweep import sweep
 from tests.conftest import TEST_SECRET_KEY
+from webhooks.app import create_app
 
 BAD = [
     ('{"sla_enable": false}', "sla_enable"),
@@ -79,3 +83,19 @@ def test_a_saved_setting_reaches_the_next_job_within_a_minute() -> None:
         assert rt.crm(saved) is not after, "the cache itself still expires"
     assert rt.scorer_mode(tenant) == "llm", "no choice: the deployment's DEALCOACH_SCORER"
     assert rt.scorer_mode(dataclasses.replace(tenant, settings=TenantSettings(scorer="offline"))) == "offline"
+
+
+def test_a_manager_named_for_an_owner_gets_that_owners_escalations(redis_conn: redis.Redis) -> None:
+    rep, other_rep, boss, their_boss = "75000001", "75000002", "75000009", "75000008"
+    settings = TenantSettings(manager_id=boss, managers={rep: their_boss})
+    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY, app_factory=create_app, settings=settings) as hub:
+        month_ago = str(int((clock.now() - timedelta(days=30)).timestamp() * 1000))
+        seeded = hub.control("POST", "seed", json={"deals": [{"properties": {
+            "dealname": f"放置案件{i}", "dealstage": "decisionmakerboughtin", "pipeline": "default",
+            "hubspot_owner_id": owner, "amount": "3000000", "createdate": month_ago, "notes_last_updated": month_ago}}
+            for i, owner in enumerate((rep, other_rep))]})  # fmt: skip
+        plan = sweep(redis_conn, hub.tenant, now=clock.now(), dry_run=True)
+    owners = {d["deal"]: {t["owner"] for t in d["plan"]["create"] if t["rule"] == "stale_deal"} for d in plan["deals"]}
+    mine, theirs = seeded["deals"]
+    assert owners[mine] == {rep, their_boss}, "the owner's own manager"
+    assert owners[theirs] == {other_rep, boss}, "everyone else's: the tenant's manager"
