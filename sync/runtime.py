@@ -141,9 +141,16 @@ class Runtime:
         return crm
 
     def scorer_mode(self, tenant: Tenant) -> Mode:
-        """The tenant's scorer choice (settings page), else the deployment's DEALCOACH_SCORER."""
+        """The tenant's scorer choice (settings page), else the deployment's DEALCOACH_SCORER. A tenant asking for
+        `llm` on a deployment with no LLM endpoint gets `auto` (offline until one is configured): a setting must not
+        make every call job fail, whereas the operator's own DEALCOACH_SCORER=llm still does, loudly."""
         chosen = tenant.settings.scorer
-        return cast(Mode, chosen) if chosen in MODES else self.config.scorer_mode
+        if chosen not in MODES:
+            return self.config.scorer_mode
+        env = self.config.env
+        if chosen == "llm" and not (env.get("OPENAI_API_KEY") or env.get("OPENAI_BASE_URL") or "").strip():
+            return "auto"
+        return cast(Mode, chosen)
 
     def hubspot_app(self, api_base: str = "") -> OAuthApp:
         """DealCoach's HubSpot app (HUBSPOT_CLIENT_ID, the first HUBSPOT_CLIENT_SECRET) against `api_base`."""

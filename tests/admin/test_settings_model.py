@@ -83,6 +83,10 @@ def test_a_saved_setting_reaches_the_next_job_within_a_minute() -> None:
         assert rt.crm(saved) is not after, "the cache itself still expires"
     assert rt.scorer_mode(tenant) == "llm", "no choice: the deployment's DEALCOACH_SCORER"
     assert rt.scorer_mode(dataclasses.replace(tenant, settings=TenantSettings(scorer="offline"))) == "offline"
+    wants_llm = dataclasses.replace(tenant, settings=TenantSettings(scorer="llm"))
+    assert rt.scorer_mode(wants_llm) == "auto", "no LLM endpoint here: offline until one is configured"
+    with_llm = stack_runtime(TEST_SECRET_KEY, {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1"})
+    assert with_llm.scorer_mode(wants_llm) == "llm"
 
 
 def test_a_manager_named_for_an_owner_gets_that_owners_escalations(redis_conn: redis.Redis) -> None:
