@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import requests
 
-from webhooks.signatures import hubspot_v3_headers
+from connector.sandbox.signing import hubspot_v3_headers
 
 _HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)">')
 _H1 = re.compile(r"<h1>(.*?)</h1>", re.S)
