@@ -13,6 +13,7 @@ from connector import clock
 from connector.models import TenantSettings
 from connector.tenants import Tenant
 from sync.demo.hubspot_stack import embedded_stack
+from sync.demo.run import sample_transcript
 from sync.demo.stack import stack_runtime
 from sync.settings_validation import SettingsError, parse_tenant_settings, validate_settings
 from sync.sweep import sweep
@@ -103,3 +104,17 @@ def test_a_manager_named_for_an_owner_gets_that_owners_escalations(redis_conn: r
     mine, theirs = seeded["deals"]
     assert owners[mine] == {rep, their_boss}, "the owner's own manager"
     assert owners[theirs] == {other_rep, boss}, "everyone else's: the tenant's manager"
+
+
+def test_the_call_job_scores_with_the_tenants_scorer(redis_conn: redis.Redis) -> None:
+    """The deployment says `llm` and has no endpoint (every call would fail); the tenant chose `offline`."""
+    settings = TenantSettings(scorer="offline")
+    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY, app_factory=create_app, settings=settings,
+                        env={"DEALCOACH_SCORER": "llm"}) as hub:  # fmt: skip
+        deal = hub.create_deal(name="採点方式テスト", stage="appointmentscheduled", owner_id="75000001")
+        hub.drain()
+        hub.log_call(deal_id=deal, transcript=sample_transcript(), title="初回", owner_id="75000001",
+                     at=clock.now() - timedelta(hours=1))  # fmt: skip
+        hub.drain()
+        notes, props = hub.notes_on(deal), hub.deal_properties(deal)
+    assert len(notes) == 1 and props.get("dealcoach_score"), "scored offline, as the tenant chose"
