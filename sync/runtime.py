@@ -22,7 +22,7 @@ import redis
 from connector.base import Crm
 from connector.download import DownloadPolicy
 from connector.hubspot.oauth import OAuthApp, TokenProvider
-from connector.tenants import Tenant, TenantRegistry, credentials_fingerprint, crm_for
+from connector.tenants import Tenant, TenantRegistry, credentials_fingerprint, crm_for, previous_keys
 from scoring.llm.config import llm_from_env
 from scoring.llm.scorer import LlmScorer, RedisScoreCache
 from scoring.scorer import Mode, mode_from_env
@@ -40,6 +40,8 @@ class RuntimeConfig:
 
     redis_url: str = DEFAULT_REDIS_URL
     secret_key: str = ""
+    # Retired keys that still decrypt stored secrets until `dealcoach tenants rotate-key` has run.
+    previous_secret_keys: tuple[str, ...] = ()
     scorer_mode: Mode = "auto"
     sweep_interval_s: int = 900
     api_reserve: float = 0.10
@@ -51,6 +53,7 @@ class RuntimeConfig:
         return cls(
             redis_url=env.get("REDIS_URL") or DEFAULT_REDIS_URL,
             secret_key=env.get("DEALCOACH_SECRET_KEY", ""),
+            previous_secret_keys=previous_keys(env.get("DEALCOACH_SECRET_KEY_PREVIOUS", "")),
             scorer_mode=mode_from_env(env, default="auto"),
             sweep_interval_s=_positive_int(env, "DEALCOACH_SWEEP_INTERVAL_S", 900),
             api_reserve=_fraction(env, "DEALCOACH_API_RESERVE", 0.10),
@@ -103,7 +106,7 @@ class Runtime:
         return self._once("redis", lambda: redis.Redis.from_url(self.config.redis_url))
 
     def tenants(self, conn: redis.Redis) -> TenantRegistry:
-        return TenantRegistry(conn, self.config.secret_key)
+        return TenantRegistry(conn, self.config.secret_key, self.config.previous_secret_keys)
 
     def crm(self, tenant: Tenant) -> Crm:
         """The tenant's CRM client, reused across jobs for 5 minutes (connections, metadata, API budget); new
