@@ -24,11 +24,12 @@ from connector.download import DownloadPolicy
 from connector.hubspot.oauth import OAuthApp, TokenProvider
 from connector.tenants import Tenant, TenantRegistry, credentials_fingerprint, crm_for, previous_keys
 from scoring.llm.config import llm_from_env
-from scoring.llm.scorer import LlmScorer, RedisScoreCache
+from scoring.llm.scorer import LlmScorer
 from scoring.scorer import Mode, mode_from_env
 from scoring.speech.audio import FORMATS, sniff_format
 from scoring.speech.recognize import audio_store_from_env, speech_client_from_env
 from scoring.speech.storage import AudioStore
+from sync.score_cache import TenantScoreCache
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 CRM_TTL_S = 300.0
@@ -157,16 +158,17 @@ class Runtime:
             accept=FORMATS,
         )
 
-    def llm(self, conn: redis.Redis, *, restore_pii: bool = False) -> LlmScorer | None:
-        """The LLM scorer when OPENAI_API_KEY / OPENAI_BASE_URL are set; one per PII choice."""
+    def llm(self, conn: redis.Redis, *, tenant: str, restore_pii: bool = False) -> LlmScorer | None:
+        """The LLM scorer when OPENAI_API_KEY / OPENAI_BASE_URL are set; one per tenant (its own answer cache) and
+        PII choice."""
 
         def build() -> LlmScorer | None:
-            scorer = llm_from_env(self.config.env, cache=RedisScoreCache(conn))
+            scorer = llm_from_env(self.config.env, cache=TenantScoreCache(conn, tenant))
             if scorer is not None:
                 scorer.restore_pii = restore_pii
             return scorer
 
-        return self._once(f"llm-{restore_pii}", build)
+        return self._once(f"llm-{tenant}-{restore_pii}", build)
 
     def speech_client(self) -> Any | None:
         return self._once("speech", lambda: speech_client_from_env(self.config.env))
