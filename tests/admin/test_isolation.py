@@ -15,7 +15,6 @@ import pytest
 import redis
 
 from connector import clock
-from connector.models import TenantSettings
 from connector.salesforce.ids import to_18
 from connector.sandbox.hubspot import HubSpotSandboxConfig, sales_pipeline
 from connector.sandbox.hubspot_config import default_owners
