@@ -84,6 +84,15 @@ class Month:
                 "Description": "議事メモ",
             })
 
+    def email(self, key: str, when: datetime, owner: str, *, incoming: bool, subject: str) -> str:
+        """An email on the opportunity as Enhanced Email logs it (the org adds its Task of subtype Email)."""
+        with self.at(when):
+            return self.org.sobject("EmailMessage").create({
+                "RelatedToId": self.opps[key], "Incoming": incoming, "MessageDate": when.isoformat(),
+                "Subject": subject, "TextBody": "本文", "Status": "0" if incoming else "3",
+                "FromAddress": "buyer@example.co.jp" if incoming else "rep@example.co.jp",
+            })["id"]
+
     def sla_task(self, key: str, rule: str, created: datetime, due: datetime, done: datetime | None) -> None:
         deal = self.opps[key]
         spec = TaskSpec(key=f"{self.org.tenant}/deal-{deal}/sla-{rule}/owner", deal_id=deal, subject=rule, body="",
@@ -116,7 +125,7 @@ def seed(org: SalesforceStack) -> dict:
     m.sla_task("T", "stale_deal", at(11, 3), at(11, 10), done=None)
     m.close("W", at(11, 10), "Closed Won")
     m.close("L", at(11, 12), "Closed Lost")
-    return {"card": card, "opps": m.opps}
+    return {"card": card, "opps": m.opps, "month": m}
 
 
 def test_the_report_reads_the_seeded_month_back_from_salesforce(org: SalesforceStack) -> None:
@@ -132,7 +141,7 @@ def test_the_report_reads_the_seeded_month_back_from_salesforce(org: SalesforceS
     assert (nov["visits"], nov["follows"]) == (1.0, 2.0)
     kpis = {k.id: k for k in report.kpis}
     assert kpis["thank_you_hours"].value == pytest.approx(2.5, abs=0.01) and kpis["thank_you_hours"].denominator == 2
-    assert kpis["minutes_reply_rate"].value == 0.0  # Salesforce records no email direction: no replies counted
+    assert kpis["minutes_reply_rate"].value == 0.0  # no EmailMessage in this month: the email Task is a sent mail
     assert kpis["activity_input_rate"].value == 0.5
     sla = {c.rule_id: c for c in report.sla}
     assert (sla["thank_you_minutes"].on_time, sla["stale_deal"].missed) == (1, 1)
@@ -142,6 +151,25 @@ def test_the_report_reads_the_seeded_month_back_from_salesforce(org: SalesforceS
     assert point.phases == {p.id: p.score for p in card.phases if p.score is not None}
     opps = seeded["opps"]
     assert [(s.deal_id, s.idle_days) for s in report.stale] == [(opps["T"], 15), (opps["O"], 14)]
+
+
+def test_reply_rate_comes_from_email_messages(org: SalesforceStack) -> None:
+    """The seeded month plus two emails Enhanced Email logged: the customer's reply on O a day after the rep's
+    minutes mail (12:30 on 5 Nov, a Task with no EmailMessage: sent), and a customer's own mail on T, which is not
+    a thank-you sent after T's call. Hand-computed: conversations T (call 4 Nov 16:00) and O (meeting 5 Nov 10:00);
+    a mail sent after them only on O, 2.5 h later; a reply to it within 7 days: 1 of 1."""
+    seeded = seed(org)
+    m = seeded["month"]
+    m.email("O", at(11, 6, 10), REP_USER_ID, incoming=True, subject="Re: 御礼")
+    reply_t = m.email("T", at(11, 5, 9), MANAGER_USER_ID, incoming=True, subject="ご質問")
+    (row,) = org.sf.query_all(f"SELECT ActivityId, Incoming FROM EmailMessage WHERE Id = '{reply_t}'")["records"]
+    (task,) = org.sf.query_all(f"SELECT TaskSubtype, WhatId FROM Task WHERE Id = '{row['ActivityId']}'")["records"]
+    assert (row["Incoming"], task["TaskSubtype"], task["WhatId"]) == (True, "Email", seeded["opps"]["T"])
+    report = make_report(org.conn, org.tenant, month=date(2026, 11, 1), now=clock.now())
+    kpis = {k.id: k for k in report.kpis}
+    thank_you, replies = kpis["thank_you_hours"], kpis["minutes_reply_rate"]
+    assert (thank_you.value, thank_you.numerator, thank_you.denominator) == (pytest.approx(2.5, abs=0.01), 1, 2)
+    assert (replies.value, replies.numerator, replies.denominator) == (1.0, 1, 1)
 
 
 def test_the_digest_is_a_task_for_the_manager_with_the_report_attached(org: SalesforceStack) -> None:
