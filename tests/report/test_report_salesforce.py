@@ -19,6 +19,7 @@ from scoring.rubric import load_rubric
 from scoring.transcript import parse_transcript
 from sync import runtime
 from sync.call_results import deal_fields
+from sync.check_code import checks_code
 from sync.demo.salesforce_stack import SalesforceStack, salesforce_stack
 from sync.report.digest import post_digests
 from sync.report.run import make_report
@@ -170,6 +171,35 @@ def test_reply_rate_comes_from_email_messages(org: SalesforceStack) -> None:
     thank_you, replies = kpis["thank_you_hours"], kpis["minutes_reply_rate"]
     assert (thank_you.value, thank_you.numerator, thank_you.denominator) == (pytest.approx(2.5, abs=0.01), 1, 2)
     assert (replies.value, replies.numerator, replies.denominator) == (1.0, 1, 1)
+
+
+def test_lifts_come_from_the_tracked_checks_code(org: SalesforceStack) -> None:
+    """Two reps with one scored call each: the rep (O, a good discovery call) sets the top quartile, the manager (T,
+    a weak call) is measured against it. Long text keeps no history values, so the checks come back through the
+    Text(255) checks code's field history. Hand-computed: one call each, so a hit rate is 0 or 1, and the manager's
+    two lifts are the first two (by id) of the checks the rep hit that the manager's call assessed and did not hit."""
+    seeded = seed(org)
+    m, good = seeded["month"], seeded["card"]
+    weak_call = parse_transcript((FIXTURES / "transcripts" / "weak_call.ja.txt").read_text(encoding="utf-8"),
+                                 filename="weak_call.ja.txt")
+    weak = score_transcript(weak_call, rubric=load_rubric("sales-7-phase", "ja"))
+    m.fields("T", at(11, 6, 15), {**deal_fields(weak, at(11, 6, 15)), "dealcoach_deal_state": "wadai"})
+    rows = org.sf.query_all("SELECT Field, NewValue FROM OpportunityFieldHistory "
+                            f"WHERE OpportunityId = '{seeded['opps']['T']}' AND Field = 'DealCoach_Checks_Code__c'")
+    assert [r["NewValue"] for r in rows["records"]] == [checks_code(weak)] and len(checks_code(weak) or "") <= 255
+
+    def seen(card):  # noqa: ANN001, ANN202
+        hit = {c.id for c in card.assessed() if card.has_evidence(c.id)}
+        return hit, hit | {c.id for c in card.assessed() if c.score == 0}
+
+    (good_hit, _), (weak_hit, weak_seen) = seen(good), seen(weak)
+    expected = sorted((weak_seen & good_hit) - weak_hit)[:2]
+    assert good.overall > weak.overall and len(expected) == 2
+    report = make_report(org.conn, org.tenant, month=date(2026, 11, 1), now=clock.now())
+    assert [(x.check_id, x.rep_hit_rate, x.top_hit_rate) for x in report.lifts[MANAGER_USER_ID]] == [
+        (cid, 0.0, 1.0) for cid in expected
+    ]
+    assert report.lifts[REP_USER_ID] == []
 
 
 def test_the_digest_is_a_task_for_the_manager_with_the_report_attached(org: SalesforceStack) -> None:
