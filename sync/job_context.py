@@ -14,7 +14,7 @@ import redis
 from rq import get_current_job
 
 from connector import clock
-from connector.base import Crm, FatalCrmError, PartialWriteError, RetryableCrmError
+from connector.base import Crm, CrmAuthError, FatalCrmError, PartialWriteError, RetryableCrmError
 from connector.models import Deal, Event, TaskSpec
 from connector.tenants import Tenant
 from scoring.speech.errors import SpeechError
@@ -28,6 +28,8 @@ from sync.tenant_context import TenantContext
 from sync.writeback import Action, DealLock, Writeback
 
 log = logging.getLogger("dealcoach.sync.jobs")
+# The slug of a CRM that revoked DealCoach (HubSpot `TenantDisconnected`, Salesforce `OrgDisconnected`).
+DISCONNECTED = "crm.disconnected"
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,14 @@ def _run(fn: Callable[[Event, JobContext], dict[str, Any]], event: Event, ctx: J
             return {"status": "rescheduled", "after_s": wait, "reason": exc.slug}
         _fail_fast_if_fatal(fn.__name__, exc)
         raise
+    except CrmAuthError as exc:
+        if exc.slug != DISCONNECTED:
+            _fail_fast_if_fatal(fn.__name__, exc)
+            raise
+        # The CRM revoked DealCoach (uninstall, a revoked refresh token): this job and every later one stop here.
+        ctx.runtime.tenants(ctx.conn).mark_disconnected(ctx.tenant.id, "refresh_token_revoked")
+        log.warning("sync.tenant.disconnected tenant=%s reason=refresh_token_revoked", ctx.tenant.id)
+        return {"status": "skipped", "reason": "tenant_disconnected", "detail": "refresh_token_revoked"}
     except (FatalCrmError, PartialWriteError) as exc:
         _fail_fast_if_fatal(fn.__name__, exc)
         raise
