@@ -16,7 +16,7 @@ from rq import get_current_job
 from connector import clock
 from connector.base import Crm, CrmAuthError, FatalCrmError, PartialWriteError, RetryableCrmError
 from connector.models import Deal, Event, TaskSpec
-from connector.tenants import Tenant
+from connector.tenants import Tenant, TenantError
 from scoring.speech.errors import SpeechError
 from sync import runtime
 from sync.crm_usage import record_usage, usage_of
@@ -49,7 +49,13 @@ def load_context(event: Event) -> JobContext | None:
     if job is None:
         raise RuntimeError("DealCoach jobs run inside an RQ worker")
     rt, conn = runtime.current(), job.connection
-    tenant = rt.tenants(conn).get(event.tenant)
+    try:
+        tenant = rt.tenants(conn).get(event.tenant)
+    except TenantError:
+        # A worker whose DEALCOACH_SECRET_KEY (and _PREVIOUS) opens nothing: RQ keeps the job for its retries, so
+        # events survive until the key is fixed; the reason is one line, never the key.
+        log.error("sync.tenant.undecryptable tenant=%s event=%s", event.tenant, event.event_id)
+        raise
     if tenant is None:
         log.warning("sync.tenant.gone tenant=%s event=%s", event.tenant, event.event_id)
         return None

@@ -129,3 +129,20 @@ def test_a_key_that_opens_nothing_is_one_clear_line(admin: Admin, redis_server: 
     )
     assert "Traceback" not in wrong.stderr and "a-wrong-key" not in wrong.stderr
     assert all(_opens(OLD, t) for t in _sealed_values(admin.conn))  # nothing was rewritten
+
+
+def test_a_worker_with_a_wrong_key_keeps_the_job_and_says_why(
+    admin: Admin, redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert admin.install().status_code == 200
+    deal = str(admin.control("POST", "seed", {"deals": [{"properties": {
+        "dealname": "鍵違い", "dealstage": "qualifiedtobuy", "hubspot_owner_id": "75000001"}}]})["deals"][0])
+    env = {"REDIS_URL": redis_server.url, "HUBSPOT_CLIENT_ID": CLIENT_ID, "HUBSPOT_CLIENT_SECRET": CLIENT_SECRET}
+    with runtime.using(stack_runtime("a-wrong-key", env)):
+        enqueue_events(admin.conn, [Event("deal.stage_changed", TENANT, "wrong-key", deal, clock.now(),
+                                          data={"property_name": "dealstage", "property_value": "qualifiedtobuy"})])
+        run_worker(admin.conn)
+    queue = Queue("events", connection=admin.conn)
+    kept = len(queue.scheduled_job_registry) + len(queue.failed_job_registry)
+    assert kept == 1 and len(queue.finished_job_registry) == 0, "the event waits for a worker with the right key"
+    assert f"sync.tenant.undecryptable tenant={TENANT}" in caplog.text and "a-wrong-key" not in caplog.text
