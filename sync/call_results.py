@@ -207,6 +207,8 @@ def write_call_results(
         # Only obligations DealCoach wrote (its Redis map knows them) can be open: no CRM read otherwise.
         closed = wb.close_tasks([key for key in wb.written(done) if key not in asked])
     wanted = deal_fields(scorecard, call_at)
+    if ctx.crm.provider != "salesforce":
+        wanted.pop(CHECKS_CODE)  # HubSpot keeps long-text history: the compact code is for Salesforce's report only
     fields: list[str] = []
     if newest and not state.fields_unchanged(wanted):
         fence.check()

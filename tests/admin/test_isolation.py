@@ -158,6 +158,7 @@ def test_two_salesforce_orgs_with_the_same_ids_never_touch_each_other(
     task_a = a.log_call(opportunity_id=opp_a, transcript=TRANSCRIPT, subject="通話: 初回ヒアリング", at=CALL_AT)
     a.drain()
     assert len(a.notes_on(opp_a)) == 1 and a.opportunity(opp_a)["DealCoach_Score__c"] is not None
+    assert a.opportunity(opp_a)["DealCoach_Checks_Code__c"].startswith("sales-7-phase@"), "the job wrote the code"
     assert b.notes_on(opp_b) == [] and b.tasks_on(opp_b) == b_tasks
     assert b.opportunity(opp_b)["DealCoach_Score__c"] is None
 
