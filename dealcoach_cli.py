@@ -464,7 +464,7 @@ def cmd_tenants(args: argparse.Namespace) -> int:
     from sync.settings_validation import SettingsError, parse_tenant_settings
 
     # Arguments first, so a typo is reported without waiting on Redis.
-    external_id = _external_id(args.provider, args.id) if args.action != "list" else ""
+    external_id = _external_id(args.provider, args.id) if args.action not in ("list", "rotate-key") else ""
     extra: dict[str, Any] = {}
     if args.action == "add" and args.settings:
         try:
@@ -478,6 +478,8 @@ def cmd_tenants(args: argparse.Namespace) -> int:
         for tid in registry.list_ids():
             print(tid)
         return 0
+    if args.action == "rotate-key":
+        return _rotate_key(registry)
     if args.action == "remove":
         tid = tenant_id(args.provider, external_id)
         from sync.forget import forget_tenant
@@ -494,6 +496,21 @@ def cmd_tenants(args: argparse.Namespace) -> int:
         )
     )
     print(f"registered {tenant_id(args.provider, external_id)}")
+    return 0
+
+
+def _rotate_key(registry: Any) -> int:
+    """Re-encrypt every stored secret under DEALCOACH_SECRET_KEY; a tenant no key opens is named, with exit status 1."""
+    from sync.rekey import rekey_all
+
+    result = rekey_all(registry.conn, registry)
+    print(f"re-encrypted {result.tenants} tenant(s) and {result.sealed} cached token(s) under DEALCOACH_SECRET_KEY")
+    if result.failed:
+        raise CliError(
+            f"no configured key decrypts {', '.join(result.failed)}: add the key they were stored with to "
+            "DEALCOACH_SECRET_KEY_PREVIOUS and run again",
+            1,
+        )
     return 0
 
 
@@ -617,7 +634,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(func=cmd_sla_evaluate)
 
     tenants = sub.add_parser("tenants", help="register CRM accounts for self-hosted or sandbox use")
-    tenants.add_argument("action", choices=["add", "list", "remove"], help="what to do")
+    tenants.add_argument(
+        "action",
+        choices=["add", "list", "remove", "rotate-key"],
+        help="what to do (rotate-key: re-encrypt stored secrets under DEALCOACH_SECRET_KEY)",
+    )
     tenants.add_argument("--provider", choices=["hubspot", "salesforce"], default="hubspot", help="the tenant's CRM")
     tenants.add_argument("--id", help="HubSpot portal id or Salesforce org id")
     tenants.add_argument("--access-token", help="HubSpot private-app or OAuth access token")
@@ -650,7 +671,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         configure_logging("INFO" if args.command in ("serve", "worker", "cron") else "WARNING")
-        if args.command == "tenants" and args.action != "list" and not args.id:
+        if args.command == "tenants" and args.action not in ("list", "rotate-key") and not args.id:
             raise CliError("--id is required")
         if args.command == "serve" and args.port is None:
             port = os.environ.get("PORT") or "8080"

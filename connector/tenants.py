@@ -2,6 +2,8 @@
 
 Credentials are encrypted at rest with a key derived from `DEALCOACH_SECRET_KEY` (Fernet), so a
 Redis dump does not leak CRM tokens. OAuth installs write through `add`; a revoked install is marked disconnected.
+Key rotation: the keys in `DEALCOACH_SECRET_KEY_PREVIOUS` still decrypt (MultiFernet), every write uses the new key,
+and `dealcoach tenants rotate-key` (`sync.rekey`) re-encrypts what is stored so the old key can be retired.
 """
 
 from __future__ import annotations
@@ -10,13 +12,13 @@ import base64
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 import redis
 import requests
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from connector.base import Crm
 from connector.download import DownloadPolicy
@@ -64,14 +66,20 @@ def _fernet(secret_key: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(hashlib.sha256(secret_key.encode()).digest()))
 
 
+def previous_keys(raw: str) -> tuple[str, ...]:
+    """`DEALCOACH_SECRET_KEY_PREVIOUS`: the retired keys, comma-separated, that may still decrypt stored secrets."""
+    return tuple(k.strip() for k in raw.split(",") if k.strip())
+
+
 class TenantRegistry:
     """CRUD over tenants; the only place that sees decrypted credentials."""
 
-    def __init__(self, conn: redis.Redis, secret_key: str) -> None:
+    def __init__(self, conn: redis.Redis, secret_key: str, previous: Sequence[str] = ()) -> None:
         if not secret_key:
             raise TenantError("DEALCOACH_SECRET_KEY is not set: it is needed to encrypt stored CRM credentials")
         self.conn = conn
-        self._fernet = _fernet(secret_key)
+        # The first key encrypts; every key decrypts (a value sealed before a rotation stays readable).
+        self._fernet = MultiFernet([_fernet(k) for k in (secret_key, *previous)])
 
     def add(self, tenant: Tenant) -> None:
         record = {
@@ -98,7 +106,10 @@ class TenantRegistry:
         try:
             creds = json.loads(self._fernet.decrypt(record["credentials"].encode()))
         except InvalidToken as exc:
-            raise TenantError(f"credentials of {tid} cannot be decrypted with this DEALCOACH_SECRET_KEY") from exc
+            raise TenantError(
+                f"credentials of {tid} cannot be decrypted with this DEALCOACH_SECRET_KEY"
+                " (nor any key in DEALCOACH_SECRET_KEY_PREVIOUS)"
+            ) from exc
         return Tenant(
             provider=record["provider"],
             external_id=record["external_id"],
@@ -116,7 +127,41 @@ class TenantRegistry:
         try:
             return self._fernet.decrypt(sealed.encode()).decode()
         except InvalidToken as exc:
-            raise TenantError("a sealed value cannot be decrypted with this DEALCOACH_SECRET_KEY") from exc
+            raise TenantError(
+                "a sealed value cannot be decrypted with this DEALCOACH_SECRET_KEY (nor DEALCOACH_SECRET_KEY_PREVIOUS)"
+            ) from exc
+
+    def reseal(self, sealed: str) -> str:
+        """The same secret encrypted under the current key (`sync.rekey`); never exposes the plain value."""
+        try:
+            return self._fernet.rotate(sealed.encode()).decode()
+        except InvalidToken as exc:
+            raise TenantError(
+                "a sealed value cannot be decrypted with DEALCOACH_SECRET_KEY or the previous keys"
+            ) from exc
+
+    def rekey(self, tid: str) -> bool:
+        """Re-encrypt one tenant's stored credentials under the current key, atomically against a concurrent write
+        (a refresh token rotated by a job); False when the tenant is gone."""
+        key = _KEY.format(tid)
+        with self.conn.pipeline(transaction=True) as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    raw = cast(bytes | None, pipe.get(key))
+                    if raw is None:
+                        return False
+                    record: dict[str, Any] = json.loads(raw)
+                    try:
+                        record["credentials"] = self.reseal(record["credentials"])
+                    except TenantError as exc:
+                        raise TenantError(f"credentials of {tid} cannot be decrypted with any configured key") from exc
+                    pipe.multi()
+                    pipe.set(key, json.dumps(record))
+                    pipe.execute()
+                    return True
+                except redis.WatchError:
+                    continue
 
     def mark_disconnected(self, tid: str, reason: str) -> None:
         """Remember that the CRM revoked DealCoach's access; jobs for the tenant stop until it is reinstalled."""

@@ -11,12 +11,14 @@ import logging
 from datetime import UTC, datetime
 from typing import Any, cast
 
+from connector.check_code_field import CHECKS_CODE
 from connector.models import CallRef, Deal, NoteSpec, TaskSpec
 from scoring.followup import DEAL_OBLIGATIONS
 from scoring.render import render_next_action_task, render_note_html
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
 from scoring.transcript import Transcript
+from sync.check_code import checks_code
 from sync.coaching_fields import coaching_fields
 from sync.deal_view import DealView
 from sync.job_context import JobContext
@@ -205,6 +207,8 @@ def write_call_results(
         # Only obligations DealCoach wrote (its Redis map knows them) can be open: no CRM read otherwise.
         closed = wb.close_tasks([key for key in wb.written(done) if key not in asked])
     wanted = deal_fields(scorecard, call_at)
+    if ctx.crm.provider != "salesforce":
+        wanted.pop(CHECKS_CODE)  # HubSpot keeps long-text history: the compact code is for Salesforce's report only
     fields: list[str] = []
     if newest and not state.fields_unchanged(wanted):
         fence.check()
@@ -244,6 +248,7 @@ def deal_fields(scorecard: Scorecard, scored_at: datetime) -> dict[str, Any]:
         "dealcoach_deal_state": card.get("deal_state"),
         "dealcoach_last_scored_at": scored_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
         **coaching_fields(scorecard),
+        CHECKS_CODE: checks_code(scorecard),
     }
 
 

@@ -14,9 +14,9 @@ import redis
 from rq import get_current_job
 
 from connector import clock
-from connector.base import Crm, FatalCrmError, PartialWriteError, RetryableCrmError
+from connector.base import Crm, CrmAuthError, FatalCrmError, PartialWriteError, RetryableCrmError
 from connector.models import Deal, Event, TaskSpec
-from connector.tenants import Tenant
+from connector.tenants import Tenant, TenantError
 from scoring.speech.errors import SpeechError
 from sync import runtime
 from sync.crm_usage import record_usage, usage_of
@@ -28,6 +28,8 @@ from sync.tenant_context import TenantContext
 from sync.writeback import Action, DealLock, Writeback
 
 log = logging.getLogger("dealcoach.sync.jobs")
+# The slug of a CRM that revoked DealCoach (HubSpot `TenantDisconnected`, Salesforce `OrgDisconnected`).
+DISCONNECTED = "crm.disconnected"
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,13 @@ def load_context(event: Event) -> JobContext | None:
     if job is None:
         raise RuntimeError("DealCoach jobs run inside an RQ worker")
     rt, conn = runtime.current(), job.connection
-    tenant = rt.tenants(conn).get(event.tenant)
+    try:
+        tenant = rt.tenants(conn).get(event.tenant)
+    except TenantError:
+        # A worker whose DEALCOACH_SECRET_KEY (and _PREVIOUS) opens nothing: RQ keeps the job for its retries, so
+        # events survive until the key is fixed; the reason is one line, never the key.
+        log.error("sync.tenant.undecryptable tenant=%s event=%s", event.tenant, event.event_id)
+        raise
     if tenant is None:
         log.warning("sync.tenant.gone tenant=%s event=%s", event.tenant, event.event_id)
         return None
@@ -117,6 +125,14 @@ def _run(fn: Callable[[Event, JobContext], dict[str, Any]], event: Event, ctx: J
             return {"status": "rescheduled", "after_s": wait, "reason": exc.slug}
         _fail_fast_if_fatal(fn.__name__, exc)
         raise
+    except CrmAuthError as exc:
+        if exc.slug != DISCONNECTED:
+            _fail_fast_if_fatal(fn.__name__, exc)
+            raise
+        # The CRM revoked DealCoach (uninstall, a revoked refresh token): this job and every later one stop here.
+        ctx.runtime.tenants(ctx.conn).mark_disconnected(ctx.tenant.id, "refresh_token_revoked")
+        log.warning("sync.tenant.disconnected tenant=%s reason=refresh_token_revoked", ctx.tenant.id)
+        return {"status": "skipped", "reason": "tenant_disconnected", "detail": "refresh_token_revoked"}
     except (FatalCrmError, PartialWriteError) as exc:
         _fail_fast_if_fatal(fn.__name__, exc)
         raise

@@ -111,7 +111,7 @@ def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
             mode=ctx.runtime.scorer_mode(ctx.tenant),
             rep=deal.owner_name,
             stage_phase=stage_map.phase_for(deal.stage),
-            llm=ctx.runtime.llm(ctx.conn, restore_pii=settings.restore_pii_in_note),
+            llm=ctx.runtime.llm(ctx.conn, tenant=ctx.tenant.id, restore_pii=settings.restore_pii_in_note),
             redact_pii=settings.redact_pii,
             call_date=call_at.date(),
         )

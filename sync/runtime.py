@@ -26,13 +26,14 @@ from connector.base import Crm
 from connector.download import DownloadPolicy
 from connector.hubspot.oauth import OAuthApp, TokenProvider
 from connector.models import TenantSettings
-from connector.tenants import Tenant, TenantRegistry, credentials_fingerprint, crm_for
+from connector.tenants import Tenant, TenantRegistry, credentials_fingerprint, crm_for, previous_keys
 from scoring.llm.config import llm_from_env
-from scoring.llm.scorer import LlmScorer, RedisScoreCache
+from scoring.llm.scorer import LlmScorer
 from scoring.scorer import MODES, Mode, mode_from_env
 from scoring.speech.audio import FORMATS, sniff_format
 from scoring.speech.recognize import audio_store_from_env, speech_client_from_env
 from scoring.speech.storage import AudioStore
+from sync.score_cache import TenantScoreCache
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 CRM_TTL_S = 300.0
@@ -44,6 +45,8 @@ class RuntimeConfig:
 
     redis_url: str = DEFAULT_REDIS_URL
     secret_key: str = ""
+    # Retired keys that still decrypt stored secrets until `dealcoach tenants rotate-key` has run.
+    previous_secret_keys: tuple[str, ...] = ()
     scorer_mode: Mode = "auto"
     sweep_interval_s: int = 900
     api_reserve: float = 0.10
@@ -55,6 +58,7 @@ class RuntimeConfig:
         return cls(
             redis_url=env.get("REDIS_URL") or DEFAULT_REDIS_URL,
             secret_key=env.get("DEALCOACH_SECRET_KEY", ""),
+            previous_secret_keys=previous_keys(env.get("DEALCOACH_SECRET_KEY_PREVIOUS", "")),
             scorer_mode=mode_from_env(env, default="auto"),
             sweep_interval_s=_positive_int(env, "DEALCOACH_SWEEP_INTERVAL_S", 900),
             api_reserve=_fraction(env, "DEALCOACH_API_RESERVE", 0.10),
@@ -116,7 +120,7 @@ class Runtime:
         return self._once("redis", lambda: redis.Redis.from_url(self.config.redis_url))
 
     def tenants(self, conn: redis.Redis) -> TenantRegistry:
-        return TenantRegistry(conn, self.config.secret_key)
+        return TenantRegistry(conn, self.config.secret_key, self.config.previous_secret_keys)
 
     def crm(self, tenant: Tenant) -> Crm:
         """The tenant's CRM client, reused across jobs for 5 minutes (connections, metadata, API budget); new
@@ -183,16 +187,17 @@ class Runtime:
             accept=FORMATS,
         )
 
-    def llm(self, conn: redis.Redis, *, restore_pii: bool = False) -> LlmScorer | None:
-        """The LLM scorer when OPENAI_API_KEY / OPENAI_BASE_URL are set; one per PII choice."""
+    def llm(self, conn: redis.Redis, *, tenant: str, restore_pii: bool = False) -> LlmScorer | None:
+        """The LLM scorer when OPENAI_API_KEY / OPENAI_BASE_URL are set; one per tenant (its own answer cache) and
+        PII choice."""
 
         def build() -> LlmScorer | None:
-            scorer = llm_from_env(self.config.env, cache=RedisScoreCache(conn))
+            scorer = llm_from_env(self.config.env, cache=TenantScoreCache(conn, tenant))
             if scorer is not None:
                 scorer.restore_pii = restore_pii
             return scorer
 
-        return self._once(f"llm-{restore_pii}", build)
+        return self._once(f"llm-{tenant}-{restore_pii}", build)
 
     def speech_client(self) -> Any | None:
         return self._once("speech", lambda: speech_client_from_env(self.config.env))

@@ -35,6 +35,7 @@ def config_from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
     return {
         "REDIS_URL": env.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "DEALCOACH_SECRET_KEY": env.get("DEALCOACH_SECRET_KEY", ""),
+        "DEALCOACH_SECRET_KEY_PREVIOUS": listed("DEALCOACH_SECRET_KEY_PREVIOUS"),
         "HUBSPOT_CLIENT_SECRETS": listed("HUBSPOT_CLIENT_SECRET"),
         "HUBSPOT_CLIENT_ID": env.get("HUBSPOT_CLIENT_ID", ""),
         "HUBSPOT_REDIRECT_URI": env.get("HUBSPOT_REDIRECT_URI", ""),
@@ -99,7 +100,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2
     )
     app.extensions["dealcoach.redis"] = conn
-    app.extensions["dealcoach.tenants"] = TenantRegistry(conn, app.config["DEALCOACH_SECRET_KEY"])
+    app.extensions["dealcoach.tenants"] = TenantRegistry(
+        conn, app.config["DEALCOACH_SECRET_KEY"], app.config.get("DEALCOACH_SECRET_KEY_PREVIOUS") or ()
+    )
     app.extensions["dealcoach.metrics"] = metrics.WebhookMetrics(app.config.get("PROMETHEUS_MULTIPROC_DIR") or None)
     app.register_blueprint(health.bp)
     app.register_blueprint(hubspot.bp)

@@ -17,6 +17,12 @@ from connector.base import CrmAuthError, RetryableCrmError
 DEFAULT_TOKEN_URL = "https://login.salesforce.com/services/oauth2/token"
 
 
+class OrgDisconnected(CrmAuthError):
+    """The org revoked DealCoach's refresh token: the tenant is disconnected until it is reinstalled."""
+
+    slug = "crm.disconnected"
+
+
 @dataclass
 class SalesforceAuth:
     """Credentials of one org, as stored (encrypted) in the tenant registry."""
@@ -92,6 +98,10 @@ class SalesforceAuth:
         )
         if resp.status_code >= 500:
             raise RetryableCrmError(f"Salesforce token endpoint {resp.status_code}", status=resp.status_code)
+        if resp.status_code == 400 and body.get("error") == "invalid_grant":
+            # The refresh token was revoked (Setup → Connected Apps OAuth Usage, /services/oauth2/revoke, the user's
+            # own "Revoke"), or the org expired it: nothing works until the admin connects the org again.
+            raise OrgDisconnected("Salesforce refused the refresh token (invalid_grant): reconnect the org", status=400)
         if resp.status_code != 200 or "access_token" not in body:
             raise CrmAuthError(
                 f"refresh token refused ({body.get('error', resp.status_code)}): reconnect the org",

@@ -25,6 +25,8 @@ from simple_salesforce import Salesforce, SFType
 from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
 
 from connector.base import DealRecords, FatalCrmError, PartialWriteError, RetryableCrmError
+from connector.check_code_field import CHECKS_CODE
+from connector.check_code_field import SALESFORCE_FIELD as CHECKS_CODE_FIELD
 from connector.coaching_fields import COACHING_FIELDS, salesforce_name
 from connector.download import BadStatus, DownloadPolicy, download
 from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, is_transport_error
@@ -52,6 +54,7 @@ DEAL_FIELDS = {
     "dealcoach_deal_state": "DealCoach_Deal_State__c",
     "dealcoach_last_scored_at": "DealCoach_Last_Scored_At__c",
     **{f: salesforce_name(f) for f in COACHING_FIELDS},
+    CHECKS_CODE: CHECKS_CODE_FIELD,  # Text(255) with tracked history: the report's per-call checks (issue 15)
 }
 PRIORITY = {"HIGH": "High", "MEDIUM": "Normal", "LOW": "Low"}
 CACHE_TTL_S = 300

@@ -5,7 +5,9 @@ Docs (Salesforce object reference): User.Department, OpportunityStage (SortOrder
 OpportunityHistory, OpportunityFieldHistory (Field, NewValue; needs Field History Tracking on DealCoach's fields, at
 most 20 per object; long text is tracked without values, so checks hit/missed are not in Salesforce's history),
 Task (TaskSubtype Email/Call, CompletedDateTime), Event (StartDateTime); ContentVersion.FirstPublishLocationId
-attaches a file to the record it names.
+attaches a file to the record it names. EmailMessage (Enhanced Email: Incoming, MessageDate, RelatedToId, ActivityId)
+gives an email Task its direction: the Task an email logs carries none, so without EmailMessage every email Task
+counts as sent and no reply is ever seen.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from connector.base import FatalCrmError
 from connector.marker import find_marker, with_marker
 from connector.report_records import (
     ActivityRecord,
@@ -131,11 +134,13 @@ def read_report_records(
     activities: list[ActivityRecord] = []
     tasks: list[TaskRecord] = []
     kinds = {"Email": "email", "Call": "call"}
+    stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     for part in _chunks(ids):
+        emails = _email_directions(query, part, stamp)
         for row in query(
             "SELECT Id, WhatId, OwnerId, Subject, Status, TaskSubtype, ActivityDate, ReminderDateTime, Description, "
             f"CompletedDateTime, CreatedDate, {KEY_FIELD} FROM Task WHERE WhatId IN ({_ids(part)}) "
-            f"AND CreatedDate >= {since.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}"
+            f"AND CreatedDate >= {stamp}"
         ):
             key = row.get(KEY_FIELD) or find_marker(row.get("Description") or "")
             created = _at(row.get("CreatedDate")) or since
@@ -155,19 +160,20 @@ def read_report_records(
             subtype = row.get("TaskSubtype") or "Task"
             if subtype == "Task" and row.get("Status") != "Completed":
                 continue
+            email = emails.get(row["Id"]) if subtype == "Email" else None
             activities.append(
                 ActivityRecord(
                     type=kinds.get(subtype, "task_completed"),  # type: ignore[arg-type]
-                    at=_at(row.get("CompletedDateTime")) or created,
+                    at=(email[1] if email else None) or _at(row.get("CompletedDateTime")) or created,
                     deal_ids=(row["WhatId"],),
                     owner_id=row.get("OwnerId"),
-                    direction="out" if subtype == "Email" else None,
+                    direction=(email[0] if email else "out") if subtype == "Email" else None,
                     has_content=bool((row.get("Description") or "").strip()),
                 )
             )
         for row in query(
             "SELECT Id, WhatId, OwnerId, StartDateTime, Description FROM Event "
-            f"WHERE WhatId IN ({_ids(part)}) AND StartDateTime >= {since.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}"
+            f"WHERE WhatId IN ({_ids(part)}) AND StartDateTime >= {stamp}"
         ):
             at = _at(row.get("StartDateTime"))
             if at is not None:
@@ -182,6 +188,23 @@ def read_report_records(
                     )
                 )
     return ReportRecords(owners=owners, stages=stages, deals=deals, activities=tuple(activities), tasks=tuple(tasks))
+
+
+def _email_directions(query: Query, opp_ids: Sequence[str], since: str) -> dict[str, tuple[str, datetime | None]]:
+    """Email Task id → ("in" | "out", when the email was sent or received), from the EmailMessages on the deals; an
+    org without EmailMessage (neither Enhanced Email nor Email-to-Case) or without access to it gives none."""
+    try:
+        rows = query(
+            "SELECT ActivityId, Incoming, MessageDate FROM EmailMessage "
+            f"WHERE RelatedToId IN ({_ids(opp_ids)}) AND MessageDate >= {since}"
+        )
+    except FatalCrmError:
+        return {}
+    return {
+        r["ActivityId"]: ("in" if r.get("Incoming") else "out", _at(r.get("MessageDate")))
+        for r in rows
+        if r.get("ActivityId")
+    }
 
 
 def post_digest(

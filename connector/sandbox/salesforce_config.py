@@ -11,6 +11,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from connector.check_code_field import SALESFORCE_FIELD as CHECKS_CODE_FIELD
 from connector.coaching_fields import COACHING_FIELDS, HISTORY_FIELDS, salesforce_name
 
 from .salesforce_ids import to18
@@ -135,7 +136,7 @@ def coaching_fields() -> list[dict[str, Any]]:
 
 def default_field_history() -> list[str]:
     """Opportunity fields whose changes land in OpportunityFieldHistory (DealCoach's package turns these on)."""
-    return ["StageName", *(salesforce_name(f) for f in HISTORY_FIELDS)]
+    return ["StageName", *(salesforce_name(f) for f in HISTORY_FIELDS), CHECKS_CODE_FIELD]
 
 
 def dealcoach_fields() -> dict[str, list[dict[str, Any]]]:
@@ -157,6 +158,7 @@ def dealcoach_fields() -> dict[str, list[dict[str, Any]]]:
             },
             {"name": "DealCoach_Last_Scored_At__c", "label": "DealCoach Last Scored At", "type": "datetime"},
             *coaching_fields(),
+            {"name": CHECKS_CODE_FIELD, "label": "DealCoach Checks Code", "type": "string", "length": 255},
         ],
         "Task": [
             {

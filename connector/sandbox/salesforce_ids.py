@@ -21,6 +21,7 @@ KEY_PREFIXES = {
     "OpportunityHistory": "008",
     "Task": "00T",
     "Event": "00U",
+    "EmailMessage": "02s",
     "OpportunityFieldHistory": "017",
     "OpportunityStage": "01J",
     "Organization": "00D",

@@ -2,6 +2,12 @@
 
 Salesforce answers `{"access_token","instance_url","id","token_type","issued_at","signature"}`, or 400
 `{"error":"invalid_grant"|"invalid_client", "error_description"}`. Each refresh mints a new session id.
+
+`POST /services/oauth2/revoke` (Salesforce Help "Revoke OAuth Tokens Programmatically"; Mobile SDK guide "Revoking
+OAuth Tokens"): form field `token`; "If an access token is included, Salesforce invalidates it and revokes the token.
+If a refresh token is included, Salesforce revokes it and any associated access tokens." 200 on success, 400 with
+`unsupported_token_type` or `invalid_token` otherwise. An admin's "Revoke" in Setup (Connected Apps OAuth Usage) has
+the same effect on the app's tokens; a later refresh gets 400 `invalid_grant`.
 """
 
 from __future__ import annotations
@@ -38,14 +44,32 @@ def token() -> tuple[dict[str, Any], int]:
         return _refused("invalid_client", "invalid client credentials")
     if form.get("refresh_token") not in sb.config.refresh_tokens:
         return _refused("invalid_grant", "expired access/refresh token")
-    return _session()
+    return _session(form["refresh_token"])
 
 
-def _session() -> tuple[dict[str, Any], int]:
+@bp.route("/services/oauth2/revoke", methods=["POST"])
+def revoke() -> tuple[Any, int]:
+    """Revoke an access token, or a refresh token with every access token minted from it."""
+    sb = current()
+    token = request.form.get("token") or ""
+    if token in sb.config.refresh_tokens:
+        sb.config.refresh_tokens.remove(token)
+        gone = {a for a, r in sb.minted_from.items() if r == token}
+        sb.config.access_tokens[:] = [a for a in sb.config.access_tokens if a not in gone]
+        return "", 200
+    if token in sb.config.access_tokens:
+        sb.config.access_tokens.remove(token)
+        return "", 200
+    return {"error": "invalid_token", "error_description": "Token was invalid"}, 400
+
+
+def _session(refresh_token: str | None = None) -> tuple[dict[str, Any], int]:
     """A new session id with Salesforce's token response fields."""
     sb = current()
     access = f"00D!{secrets.token_urlsafe(24)}"
     sb.config.access_tokens.append(access)
+    if refresh_token:
+        sb.minted_from[access] = refresh_token
     issued = str(int(time.time() * 1000))
     instance = sb.instance_url or request.host_url.rstrip("/")
     ident = f"{instance}/id/{sb.config.org_id}/{sb.config.api_user_id}"

@@ -11,6 +11,11 @@ Salesforce's object reference, as modelled here:
   old or new value.
 - Event (sforce_api_objects_event.htm): WhatId, WhoId, OwnerId, Subject, StartDateTime, EndDateTime,
   ActivityDateTime, ActivityDate, DurationInMinutes, Description; an event updates its record's LastActivityDate.
+- EmailMessage (sforce_api_objects_emailmessage.htm; Enhanced Email, on for most orgs): Incoming ("whether the email
+  was received (true) or sent (false)", defaulted on create), MessageDate, RelatedToId (one opportunity, account,
+  campaign or case: EmailMessageRelation's reference), Subject, TextBody, FromAddress, ToAddress, Status (picklist
+  0 New … 5 Draft), ActivityId ("can only be specified for emails on cases. It's auto-created for other entities"):
+  an email related to an opportunity gets a Task of subtype Email on it, which the EmailMessage names.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ LONG_TEXT = 255
 
 
 def report_objects(stages: tuple[tuple[str, str], ...]) -> list[ObjectDef]:
-    """The three types, to add to the org's schema."""
+    """The report's types, to add to the org's schema."""
     fields_of = lambda defs: {f.name: f for f in defs}  # noqa: E731
     return [
         ObjectDef(
@@ -97,7 +102,66 @@ def report_objects(stages: tuple[tuple[str, str], ...]) -> list[ObjectDef]:
                 ]
             ),
         ),
+        email_message_object(),
     ]
+
+
+def email_message_object() -> ObjectDef:
+    """EmailMessage as an org with Enhanced Email describes it (the fields the report reads and a sender writes)."""
+    defs = [
+        *_system(),
+        _ref("ActivityId", "Activity ID", ("Task",), "Activity", createable=False, updateable=False),
+        _ref("RelatedToId", "Related To ID", ("Opportunity", "Account"), "RelatedTo"),
+        _f("Incoming", "boolean", "Is Incoming", nillable=False, default=False, updateable=False),
+        _f("MessageDate", "datetime", "Message Date"),
+        _f("Subject", "string", "Subject", length=3000),
+        _f("TextBody", "textarea", "Text Body", length=32000),
+        _f("FromAddress", "email", "From Address", length=1000),
+        _f("ToAddress", "string", "To Address", length=4000),
+        _f(
+            "Status",
+            "picklist",
+            "Status",
+            picklist=(("0", "New"), ("1", "Read"), ("2", "Replied"), ("3", "Sent"), ("4", "Forwarded"), ("5", "Draft")),
+        ),  # fmt: skip
+    ]
+    return ObjectDef("EmailMessage", "メール メッセージ", "メール メッセージ", {f.name: f for f in defs})
+
+
+class EmailMessageRules:
+    """Enhanced Email: an email on an opportunity gets its activity, a completed Task of subtype Email owned by the
+    sender, dated by MessageDate; the EmailMessage's ActivityId names it."""
+
+    def on_insert(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:
+        what = rec.fields.get("RelatedToId")
+        if not what:
+            return
+        at = rec.fields.get("MessageDate") or rec.fields["CreatedDate"]
+        rec.fields["MessageDate"] = at
+        task = store.create(
+            "Task",
+            {
+                "Subject": (rec.fields.get("Subject") or "")[:255],
+                "TaskSubtype": "Email",
+                "Status": "Completed",
+                "WhatId": what,
+                "OwnerId": actor.user_id,
+                "ActivityDate": at.astimezone(store.tz).date().isoformat(),
+                "CompletedDateTime": at.isoformat(),
+                "Description": rec.fields.get("TextBody"),
+            },
+            actor,
+            trusted=True,
+        )
+        rec.fields["ActivityId"] = task.id
+
+    def on_update(
+        self, store: SalesforceStore, rec: Record, old: dict[str, Any], changed: set[str], actor: Actor
+    ) -> None:
+        """Only drafts change; no side effects."""
+
+    def on_delete(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:
+        """The activity stays (Salesforce deletes the email, not the Task it logged)."""
 
 
 def seed_stages(store: SalesforceStore) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from .salesforce_content import ContentDocumentLinkRules, ContentDocumentRules, ContentNoteRules, ContentVersionRules
 from .salesforce_errors import DmlError
 from .salesforce_ids import to18
-from .salesforce_report_objects import write_field_history
+from .salesforce_report_objects import EmailMessageRules, write_field_history
 from .salesforce_schema import CLOSED_TASK_STATUSES
 from .salesforce_store import Actor, Change, Record, SalesforceStore
 from .salesforce_values import now
@@ -207,5 +207,6 @@ def register_rules(store: SalesforceStore) -> None:
             "ContentDocumentLink": ContentDocumentLinkRules(),
             "ContentNote": ContentNoteRules(),
             "Event": EventRules(),
+            "EmailMessage": EmailMessageRules(),
         }
     )

@@ -42,6 +42,8 @@ class SalesforceSandbox:
         self.tls_key: Path | None = None
         self.outbound = OutboundDispatcher(config, self.store, self.base_url)
         self.store.on_change = self.outbound.on_changes
+        # Access token → the refresh token it was minted from (revoking a refresh token revokes them too).
+        self.minted_from: dict[str, str] = {}
 
     def base_url(self) -> str:
         """The org's instance URL, e.g. `https://127.0.0.1:8443`."""

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import cast
 
+from connector.check_code_field import CHECKS_CODE
 from connector.coaching_fields import CHECKS_HIT, CHECKS_MISSED, PHASE_IDS, phase_field
 from connector.report_records import DealRecord, FieldChange, ReportRecords
+from sync.check_code import decode
 from sync.coaching_fields import checks
 from sync.report.model import (
     Activity,
@@ -52,6 +54,9 @@ def call_scores(deal: DealRecord) -> list[CallScore]:
         if not write.value:
             continue
         at = write.at
+        hit, missed = checks(_value_at(h.get(CHECKS_HIT, ()), at)), checks(_value_at(h.get(CHECKS_MISSED, ()), at))
+        if not hit and not missed:  # Salesforce: long text keeps no history values; the compact code does
+            hit, missed = decode(_value_at(h.get(CHECKS_CODE, ()), at))
         phases = {p: v for p in PHASE_IDS if (v := _number(_value_at(h.get(phase_field(p), ()), at))) is not None}
         out.append(
             CallScore(
@@ -60,8 +65,8 @@ def call_scores(deal: DealRecord) -> list[CallScore]:
                 at=at,
                 overall=_number(_value_at(h.get("dealcoach_score", ()), at)),
                 phases=phases,
-                hit=checks(_value_at(h.get(CHECKS_HIT, ()), at)),
-                missed=checks(_value_at(h.get(CHECKS_MISSED, ()), at)),
+                hit=hit,
+                missed=missed,
             )
         )
     return out

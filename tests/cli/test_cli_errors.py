@@ -106,6 +106,7 @@ def test_sweep_with_another_secret_key_is_one_line(redis_up: dict[str, str], red
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
         "dealcoach sweep: credentials of hubspot:62515 cannot be decrypted with this DEALCOACH_SECRET_KEY"
+        " (nor any key in DEALCOACH_SECRET_KEY_PREVIOUS)"
     ]
 
 

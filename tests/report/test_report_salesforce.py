@@ -19,6 +19,7 @@ from scoring.rubric import load_rubric
 from scoring.transcript import parse_transcript
 from sync import runtime
 from sync.call_results import deal_fields
+from sync.check_code import checks_code
 from sync.demo.salesforce_stack import SalesforceStack, salesforce_stack
 from sync.report.digest import post_digests
 from sync.report.run import make_report
@@ -84,6 +85,15 @@ class Month:
                 "Description": "議事メモ",
             })
 
+    def email(self, key: str, when: datetime, owner: str, *, incoming: bool, subject: str) -> str:
+        """An email on the opportunity as Enhanced Email logs it (the org adds its Task of subtype Email)."""
+        with self.at(when):
+            return self.org.sobject("EmailMessage").create({
+                "RelatedToId": self.opps[key], "Incoming": incoming, "MessageDate": when.isoformat(),
+                "Subject": subject, "TextBody": "本文", "Status": "0" if incoming else "3",
+                "FromAddress": "buyer@example.co.jp" if incoming else "rep@example.co.jp",
+            })["id"]
+
     def sla_task(self, key: str, rule: str, created: datetime, due: datetime, done: datetime | None) -> None:
         deal = self.opps[key]
         spec = TaskSpec(key=f"{self.org.tenant}/deal-{deal}/sla-{rule}/owner", deal_id=deal, subject=rule, body="",
@@ -116,7 +126,7 @@ def seed(org: SalesforceStack) -> dict:
     m.sla_task("T", "stale_deal", at(11, 3), at(11, 10), done=None)
     m.close("W", at(11, 10), "Closed Won")
     m.close("L", at(11, 12), "Closed Lost")
-    return {"card": card, "opps": m.opps}
+    return {"card": card, "opps": m.opps, "month": m}
 
 
 def test_the_report_reads_the_seeded_month_back_from_salesforce(org: SalesforceStack) -> None:
@@ -132,7 +142,7 @@ def test_the_report_reads_the_seeded_month_back_from_salesforce(org: SalesforceS
     assert (nov["visits"], nov["follows"]) == (1.0, 2.0)
     kpis = {k.id: k for k in report.kpis}
     assert kpis["thank_you_hours"].value == pytest.approx(2.5, abs=0.01) and kpis["thank_you_hours"].denominator == 2
-    assert kpis["minutes_reply_rate"].value == 0.0  # Salesforce records no email direction: no replies counted
+    assert kpis["minutes_reply_rate"].value == 0.0  # no EmailMessage in this month: the email Task is a sent mail
     assert kpis["activity_input_rate"].value == 0.5
     sla = {c.rule_id: c for c in report.sla}
     assert (sla["thank_you_minutes"].on_time, sla["stale_deal"].missed) == (1, 1)
@@ -142,6 +152,54 @@ def test_the_report_reads_the_seeded_month_back_from_salesforce(org: SalesforceS
     assert point.phases == {p.id: p.score for p in card.phases if p.score is not None}
     opps = seeded["opps"]
     assert [(s.deal_id, s.idle_days) for s in report.stale] == [(opps["T"], 15), (opps["O"], 14)]
+
+
+def test_reply_rate_comes_from_email_messages(org: SalesforceStack) -> None:
+    """The seeded month plus two emails Enhanced Email logged: the customer's reply on O a day after the rep's
+    minutes mail (12:30 on 5 Nov, a Task with no EmailMessage: sent), and a customer's own mail on T, which is not
+    a thank-you sent after T's call. Hand-computed: conversations T (call 4 Nov 16:00) and O (meeting 5 Nov 10:00);
+    a mail sent after them only on O, 2.5 h later; a reply to it within 7 days: 1 of 1."""
+    seeded = seed(org)
+    m = seeded["month"]
+    m.email("O", at(11, 6, 10), REP_USER_ID, incoming=True, subject="Re: 御礼")
+    reply_t = m.email("T", at(11, 5, 9), MANAGER_USER_ID, incoming=True, subject="ご質問")
+    (row,) = org.sf.query_all(f"SELECT ActivityId, Incoming FROM EmailMessage WHERE Id = '{reply_t}'")["records"]
+    (task,) = org.sf.query_all(f"SELECT TaskSubtype, WhatId FROM Task WHERE Id = '{row['ActivityId']}'")["records"]
+    assert (row["Incoming"], task["TaskSubtype"], task["WhatId"]) == (True, "Email", seeded["opps"]["T"])
+    report = make_report(org.conn, org.tenant, month=date(2026, 11, 1), now=clock.now())
+    kpis = {k.id: k for k in report.kpis}
+    thank_you, replies = kpis["thank_you_hours"], kpis["minutes_reply_rate"]
+    assert (thank_you.value, thank_you.numerator, thank_you.denominator) == (pytest.approx(2.5, abs=0.01), 1, 2)
+    assert (replies.value, replies.numerator, replies.denominator) == (1.0, 1, 1)
+
+
+def test_lifts_come_from_the_tracked_checks_code(org: SalesforceStack) -> None:
+    """Two reps with one scored call each: the rep (O, a good discovery call) sets the top quartile, the manager (T,
+    a weak call) is measured against it. Long text keeps no history values, so the checks come back through the
+    Text(255) checks code's field history. Hand-computed: one call each, so a hit rate is 0 or 1, and the manager's
+    two lifts are the first two (by id) of the checks the rep hit that the manager's call assessed and did not hit."""
+    seeded = seed(org)
+    m, good = seeded["month"], seeded["card"]
+    weak_call = parse_transcript((FIXTURES / "transcripts" / "weak_call.ja.txt").read_text(encoding="utf-8"),
+                                 filename="weak_call.ja.txt")
+    weak = score_transcript(weak_call, rubric=load_rubric("sales-7-phase", "ja"))
+    m.fields("T", at(11, 6, 15), {**deal_fields(weak, at(11, 6, 15)), "dealcoach_deal_state": "wadai"})
+    rows = org.sf.query_all("SELECT Field, NewValue FROM OpportunityFieldHistory "
+                            f"WHERE OpportunityId = '{seeded['opps']['T']}' AND Field = 'DealCoach_Checks_Code__c'")
+    assert [r["NewValue"] for r in rows["records"]] == [checks_code(weak)] and len(checks_code(weak) or "") <= 255
+
+    def seen(card):  # noqa: ANN001, ANN202
+        hit = {c.id for c in card.assessed() if card.has_evidence(c.id)}
+        return hit, hit | {c.id for c in card.assessed() if c.score == 0}
+
+    (good_hit, _), (weak_hit, weak_seen) = seen(good), seen(weak)
+    expected = sorted((weak_seen & good_hit) - weak_hit)[:2]
+    assert good.overall > weak.overall and len(expected) == 2
+    report = make_report(org.conn, org.tenant, month=date(2026, 11, 1), now=clock.now())
+    assert [(x.check_id, x.rep_hit_rate, x.top_hit_rate) for x in report.lifts[MANAGER_USER_ID]] == [
+        (cid, 0.0, 1.0) for cid in expected
+    ]
+    assert report.lifts[REP_USER_ID] == []
 
 
 def test_the_digest_is_a_task_for_the_manager_with_the_report_attached(org: SalesforceStack) -> None:
