@@ -170,6 +170,8 @@ class TenantSettings:
     report: dict[str, Any] = field(default_factory=dict)
     # Stage → rubric phase per pipeline, as the admin confirmed it (pipeline id → {stage id → phase}).
     stage_maps: dict[str, Any] = field(default_factory=dict)
+    # Salesforce: refuse Outbound Messages that carry no SessionId (sync/outbound_session.py).
+    require_session_id: bool = False
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> TenantSettings:

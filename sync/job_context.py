@@ -23,6 +23,7 @@ from sync.crm_usage import record_usage, usage_of
 from sync.deal_view import DealView
 from sync.retry import reschedule, wait_asked
 from sync.runtime import Runtime
+from sync.salesforce_settings import apply_org_settings
 from sync.sla.apply import SlaContext, run_sla
 from sync.tenant_context import TenantContext
 from sync.writeback import Action, DealLock, Writeback
@@ -51,14 +52,12 @@ def load_context(event: Event) -> JobContext | None:
     if tenant is None:
         log.warning("sync.tenant.gone tenant=%s event=%s", event.tenant, event.event_id)
         return None
-    return JobContext(
-        runtime=rt,
-        conn=conn,
-        tenant=tenant,
-        crm=shared_crm(rt, conn, tenant),
-        now=clock.now(),
-        tenant_ctx=TenantContext.of(tenant),
-    )
+    now, crm = clock.now(), shared_crm(rt, conn, tenant)
+    if tenant.provider == "salesforce" and not tenant.disconnected:
+        current = apply_org_settings(conn, rt.tenants(conn), tenant, crm, now=now)
+        if current.settings != tenant.settings:
+            tenant, crm = current, shared_crm(rt, conn, current)
+    return JobContext(runtime=rt, conn=conn, tenant=tenant, crm=crm, now=now, tenant_ctx=TenantContext.of(tenant))
 
 
 def shared_crm(rt: Runtime, conn: redis.Redis, tenant: Tenant) -> Crm:
