@@ -24,6 +24,7 @@ from connector.base import CrmAuthError, RetryableCrmError
 from connector.salesforce.ids import SalesforceIdError, to_18
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+LOGIN_URL = "https://login.salesforce.com"
 LIFETIME_S = 170  # Salesforce accepts an `exp` at most 3 minutes ahead: keep a little clock skew in hand.
 
 
