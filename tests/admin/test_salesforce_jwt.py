@@ -102,7 +102,9 @@ def test_tenants_add_with_a_private_key_registers_the_org_and_workers_get_sessio
     # A worker's client: a fresh grant, then real REST calls with that session.
     crm = crm_for(tenant)
     assert isinstance(crm, SalesforceCrm)
-    opp = sobject(crm.sf, "Opportunity").create({"Name": "JWT 商談", "StageName": "Prospecting", "CloseDate": "2027-03-31"})
+    opp = sobject(crm.sf, "Opportunity").create(
+        {"Name": "JWT 商談", "StageName": "Prospecting", "CloseDate": "2027-03-31"}
+    )
     assert crm.get_deal(opp["id"]).name == "JWT 商談"
     assert _grants(org) == before + 2
 
@@ -139,7 +141,9 @@ def test_a_wrong_org_id_is_named(org: SandboxOrg, keys: tuple[Path, Path], redis
         ({"sub": None}, "invalid assertion"),
     ],
 )
-def test_the_org_checks_each_claim(org: SandboxOrg, keys: tuple[Path, Path], claims: dict[str, object], error: str) -> None:
+def test_the_org_checks_each_claim(
+    org: SandboxOrg, keys: tuple[Path, Path], claims: dict[str, object], error: str
+) -> None:
     """Each claim broken alone, signed with the right key: the org refuses it with Salesforce's error."""
     good = {"iss": CONFIG.oauth_client_id, "sub": API_USER["Username"], "aud": org.url, "exp": 0}
     good["exp"] = int(jwt_bearer.time.time()) + 120
