@@ -17,17 +17,47 @@ from tests.admin.conftest import TENANT, Admin
 
 def test_removing_a_tenant_deletes_everything_stored_for_it(admin: Admin) -> None:
     assert admin.install().status_code == 200
-    deal = str(admin.control("POST", "seed", {"deals": [{"properties": {
-        "dealname": "削除テスト", "dealstage": "qualifiedtobuy", "hubspot_owner_id": "75000001"}}]})["deals"][0])
-    enqueue_events(admin.conn, [Event("deal.stage_changed", TENANT, "forget-1", deal, clock.now() - timedelta(minutes=1),
-                                      data={"property_name": "dealstage", "property_value": "qualifiedtobuy"})])
+    deal = str(
+        admin.control(
+            "POST",
+            "seed",
+            {
+                "deals": [
+                    {
+                        "properties": {
+                            "dealname": "削除テスト",
+                            "dealstage": "qualifiedtobuy",
+                            "hubspot_owner_id": "75000001",
+                        }
+                    }
+                ]
+            },
+        )["deals"][0]
+    )
+    enqueue_events(
+        admin.conn,
+        [
+            Event(
+                "deal.stage_changed",
+                TENANT,
+                "forget-1",
+                deal,
+                clock.now() - timedelta(minutes=1),
+                data={"property_name": "dealstage", "property_value": "qualifiedtobuy"},
+            )
+        ],
+    )
     run_worker(admin.conn)
     other = Tenant("hubspot", "777", credentials={"access_token": "x"}, settings=TenantSettings())
     admin.registry.add(other)
     DealState(admin.conn, other.id, "1").save_scorecard_if_newer({"overall": 1}, clock.now(), "c")
 
     def keys_of(tid: str) -> list[bytes]:
-        return [k for k in admin.conn.scan_iter("dealcoach:*") if tid.encode() in k and not k.startswith(b"dealcoach:tenants")]
+        return [
+            k
+            for k in admin.conn.scan_iter("dealcoach:*")
+            if tid.encode() in k and not k.startswith(b"dealcoach:tenants")
+        ]
 
     assert len(keys_of(TENANT)) >= 5, keys_of(TENANT)
     assert forget_tenant(admin.conn, admin.registry, TENANT) >= 5
