@@ -3,6 +3,7 @@ loads it, skips DealCoach's own changes, and applies the one retry decision (`sy
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from collections.abc import Callable, Sequence
@@ -52,12 +53,25 @@ def load_context(event: Event) -> JobContext | None:
     if tenant is None:
         log.warning("sync.tenant.gone tenant=%s event=%s", event.tenant, event.event_id)
         return None
-    now, crm = clock.now(), shared_crm(rt, conn, tenant)
-    if tenant.provider == "salesforce" and not tenant.disconnected:
-        current = apply_org_settings(conn, rt.tenants(conn), tenant, crm, now=now)
-        if current.settings != tenant.settings:
-            tenant, crm = current, shared_crm(rt, conn, current)
-    return JobContext(runtime=rt, conn=conn, tenant=tenant, crm=crm, now=now, tenant_ctx=TenantContext.of(tenant))
+    return JobContext(
+        runtime=rt,
+        conn=conn,
+        tenant=tenant,
+        crm=shared_crm(rt, conn, tenant),
+        now=clock.now(),
+        tenant_ctx=TenantContext.of(tenant),
+    )
+
+
+def _with_org_settings(ctx: JobContext) -> JobContext:
+    """A Salesforce org's settings from its DealCoach_Setting__mdt record (sync/salesforce_settings.py), read inside
+    the job so the read counts among the job's requests."""
+    if ctx.tenant.provider != "salesforce":
+        return ctx
+    current = apply_org_settings(ctx.conn, ctx.runtime.tenants(ctx.conn), ctx.tenant, ctx.crm, now=ctx.now)
+    if current.settings == ctx.tenant.settings:
+        return ctx
+    return dataclasses.replace(ctx, tenant=current, tenant_ctx=TenantContext.of(current))
 
 
 def shared_crm(rt: Runtime, conn: redis.Redis, tenant: Tenant) -> Crm:
@@ -96,6 +110,7 @@ def tenant_job(fn: Callable[[Event, JobContext], dict[str, Any]]) -> Callable[[d
             log.info("sync.event.own_change tenant=%s event=%s kind=%s", event.tenant, event.event_id, event.kind)
             return {"status": "skipped", "reason": "own_change"}
         before = usage_of(ctx.crm)
+        ctx = _with_org_settings(ctx)
         try:
             result = _run(fn, event, ctx)
         finally:
