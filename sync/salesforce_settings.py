@@ -55,7 +55,7 @@ def apply_org_settings(
     conn: redis.Redis, registry: TenantRegistry, tenant: Tenant, crm: Crm, *, now: datetime
 ) -> Tenant:
     """The tenant with the org's current settings (re-read at most once a minute); the tenant as given when nothing
-    changed, the record is missing or invalid, or Salesforce cannot answer now (retried on the next job)."""
+    changed, the record is missing or invalid, or Salesforce cannot answer now (tried again a minute later)."""
     if tenant.provider != "salesforce":
         return tenant
     if not conn.set(_CHECKED.format(tenant.id), b"1", nx=True, ex=CHECK_TTL_S):
@@ -64,7 +64,7 @@ def apply_org_settings(
     try:
         record = read_record(sf)
     except (SalesforceError, requests.RequestException, CrmError) as exc:
-        conn.delete(_CHECKED.format(tenant.id))
+        # Tried again a minute later, not on every job: an org without the package answers INVALID_TYPE each time.
         log.warning("sync.settings_mdt.unreadable tenant=%s error=%s", tenant.id, type(exc).__name__)
         return tenant
     if record is None:
