@@ -140,3 +140,19 @@ def test_require_session_id_refuses_messages_without_one(stack: SalesforceStack,
     resp = requests.post(url, data=_variant(body, 2), headers=headers, timeout=10)
     assert resp.status_code == 401 and "session id required" in resp.text
     assert queue.count == queued, "nothing queued"
+
+
+def test_an_unreadable_record_keeps_the_settings_and_is_tried_again_a_minute_later(
+    stack: SalesforceStack, caplog: pytest.LogCaptureFixture
+) -> None:
+    _deploy(stack, Language__c="en", Redact_PII__c=True)
+    stack.control("POST", "faults", {"status": 503, "count": 1, "path_prefix": "/services/data/v62.0/query"})
+    _a_job_runs(stack)
+    assert stack.control("GET", "faults")["faults"] == [] and "sync.settings_mdt.unreadable" in caplog.text
+    assert _settings(stack).language == "ja"
+    _a_job_runs(stack)
+    assert _settings(stack).language == "ja", "not read again on every job"
+    _minute_passes(stack)
+    _a_job_runs(stack)
+    assert _settings(stack).language == "en"
+    assert Queue("events", connection=stack.conn).failed_job_registry.count == 0, "the jobs themselves went on"
