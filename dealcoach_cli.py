@@ -445,12 +445,9 @@ def _credentials(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _jwt_credentials(args: argparse.Namespace) -> dict[str, str]:
-    """JWT bearer set-up: one grant now, so a wrong key, username or app is reported here and the org id is known;
-    the private key is stored (encrypted) for the workers' own grants, the session is not (it expires)."""
-    import requests
-
+    """JWT bearer set-up (connector/salesforce/jwt_bearer.py): one grant now; its org id rides along as `org_id`."""
     from connector.base import CrmError
-    from connector.salesforce import jwt_bearer
+    from connector.salesforce.jwt_bearer import setup_credentials
 
     consumer_key = args.consumer_key or os.environ.get("SALESFORCE_CONSUMER_KEY", "")
     if not (args.username and args.private_key and consumer_key):
@@ -458,29 +455,14 @@ def _jwt_credentials(args: argparse.Namespace) -> dict[str, str]:
             "JWT bearer set-up needs --username, --private-key and --consumer-key (or SALESFORCE_CONSUMER_KEY)"
         )
     try:
-        private_key = Path(args.private_key).read_text(encoding="utf-8")
+        key = Path(args.private_key).read_text(encoding="utf-8")
+        org, creds = setup_credentials(username=args.username, private_key=key, consumer_key=consumer_key,
+                                       login_url=args.login_url or "", ca_bundle=args.ca_bundle or "")  # fmt: skip
     except OSError as exc:
         raise CliError(f"--private-key {args.private_key!r}: {exc.strerror}") from exc
-    token_url = f"{(args.login_url or jwt_bearer.LOGIN_URL).rstrip('/')}/services/oauth2/token"
-    session = requests.Session()
-    if args.ca_bundle:
-        session.verify, session.trust_env = args.ca_bundle, False
-    try:
-        got = jwt_bearer.grant(
-            session, token_url, consumer_key=consumer_key, username=args.username, private_key=private_key
-        )
     except CrmError as exc:
         raise CliError(f"Salesforce refused the JWT bearer grant: {exc}", 1) from exc
-    return {
-        "username": args.username,
-        "private_key": private_key,
-        "consumer_key": consumer_key,
-        "token_url": token_url,
-        "instance_url": got.instance_url,
-        "user_id": got.user_id,
-        "org_id": got.org_id,
-        **({"ca_bundle": args.ca_bundle} if args.ca_bundle else {}),
-    }
+    return {**creds, "org_id": org}
 
 
 def _external_id(provider: str, raw: str) -> str:

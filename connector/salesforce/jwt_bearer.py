@@ -83,3 +83,26 @@ def grant(
         )
     org_id, user_id = _identity(body)
     return JwtSession(str(body["access_token"]), str(body["instance_url"]), org_id, user_id)
+
+
+def setup_credentials(
+    *, username: str, private_key: str, consumer_key: str, login_url: str = "", ca_bundle: str = ""
+) -> tuple[str, dict[str, str]]:
+    """`tenants add` for a JWT bearer org: one grant now (so a wrong key, user or app fails here) giving the org id,
+    and the credentials to store: the private key (encrypted by the registry) for the workers' own grants, never
+    the session, which expires."""
+    token_url = f"{(login_url or LOGIN_URL).rstrip('/')}/services/oauth2/token"
+    session = requests.Session()
+    if ca_bundle:
+        session.verify, session.trust_env = ca_bundle, False
+    got = grant(session, token_url, consumer_key=consumer_key, username=username, private_key=private_key)
+    creds = {
+        "username": username,
+        "private_key": private_key,
+        "consumer_key": consumer_key,
+        "token_url": token_url,
+        "instance_url": got.instance_url,
+        "user_id": got.user_id,
+        **({"ca_bundle": ca_bundle} if ca_bundle else {}),
+    }
+    return got.org_id, creds
