@@ -15,6 +15,7 @@ from simple_salesforce.exceptions import SalesforceError
 
 from connector.tenants import TenantRegistry
 from sync.demo.salesforce_stack import SalesforceStack, salesforce_stack
+from sync.forget import forget_tenant
 from sync.queue import EVENTS
 from sync.salesforce_settings import _CHECKED, CHECK_TTL_S
 from tests.conftest import TEST_SECRET_KEY
@@ -76,6 +77,8 @@ def test_a_change_in_the_org_applies_within_a_minute(stack: SalesforceStack) -> 
     after = _settings(stack)
     assert (after.timezone, after.sla_enabled) == ("Europe/Paris", False)
     assert _admin_tasks(stack) == []
+    assert forget_tenant(stack.conn, TenantRegistry(stack.conn, TEST_SECRET_KEY), stack.tenant)
+    assert not list(stack.conn.scan_iter(match="dealcoach:sf:mdt:*")), "tenants remove forgets the settings keys"
 
 
 def test_invalid_settings_keep_the_last_valid_ones_and_give_the_admin_one_task(stack: SalesforceStack) -> None:
