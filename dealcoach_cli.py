@@ -424,6 +424,8 @@ def _credentials(args: argparse.Namespace) -> dict[str, str]:
         if not token:
             raise CliError("an access token is required (--access-token or HUBSPOT_ACCESS_TOKEN)")
         return {"access_token": token, **({"api_base": args.api_base} if args.api_base else {})}
+    if args.username or args.private_key:
+        return _jwt_credentials(args)
     creds = {
         k: v
         for k, v in {
@@ -433,12 +435,34 @@ def _credentials(args: argparse.Namespace) -> dict[str, str]:
             "consumer_key": args.consumer_key or os.environ.get("SALESFORCE_CONSUMER_KEY", ""),
             "consumer_secret": args.consumer_secret or os.environ.get("SALESFORCE_CONSUMER_SECRET", ""),
             "token_url": args.token_url,
+            "ca_bundle": args.ca_bundle,
         }.items()
         if v
     }
     if not creds.get("instance_url") or not (creds.get("session_id") or creds.get("refresh_token")):
         raise CliError("Salesforce needs --instance-url and --session-id or --refresh-token")
     return creds
+
+
+def _jwt_credentials(args: argparse.Namespace) -> dict[str, str]:
+    """JWT bearer set-up (connector/salesforce/jwt_bearer.py): one grant now; its org id rides along as `org_id`."""
+    from connector.base import CrmError
+    from connector.salesforce.jwt_bearer import setup_credentials
+
+    consumer_key = args.consumer_key or os.environ.get("SALESFORCE_CONSUMER_KEY", "")
+    if not (args.username and args.private_key and consumer_key):
+        raise CliError(
+            "JWT bearer set-up needs --username, --private-key and --consumer-key (or SALESFORCE_CONSUMER_KEY)"
+        )
+    try:
+        key = Path(args.private_key).read_text(encoding="utf-8")
+        org, creds = setup_credentials(username=args.username, private_key=key, consumer_key=consumer_key,
+                                       login_url=args.login_url or "", ca_bundle=args.ca_bundle or "")  # fmt: skip
+    except OSError as exc:
+        raise CliError(f"--private-key {args.private_key!r}: {exc.strerror}") from exc
+    except CrmError as exc:
+        raise CliError(f"Salesforce refused the JWT bearer grant: {exc}", 1) from exc
+    return {**creds, "org_id": org}
 
 
 def _external_id(provider: str, raw: str) -> str:
@@ -464,7 +488,9 @@ def cmd_tenants(args: argparse.Namespace) -> int:
     from sync.settings_validation import SettingsError, parse_tenant_settings
 
     # Arguments first, so a typo is reported without waiting on Redis.
-    external_id = _external_id(args.provider, args.id) if args.action not in ("list", "rotate-key") else ""
+    jwt_setup = args.action == "add" and args.provider == "salesforce" and bool(args.username or args.private_key)
+    keyed = args.action not in ("list", "rotate-key")
+    external_id = _external_id(args.provider, args.id) if keyed and (args.id or not jwt_setup) else ""
     extra: dict[str, Any] = {}
     if args.action == "add" and args.settings:
         try:
@@ -472,6 +498,11 @@ def cmd_tenants(args: argparse.Namespace) -> int:
         except SettingsError as exc:
             raise CliError(f"--settings: {exc}") from exc
     creds = _credentials(args) if args.action == "add" else {}
+    if jwt_setup:
+        org = creds.pop("org_id")
+        if external_id and external_id != org:
+            raise CliError(f"--id {args.id!r} is not the org of {args.username!r} (Salesforce says {org})")
+        external_id = org
     rt = _runtime(needs_secret_key=True)
     registry = rt.tenants(_redis(rt))
     if args.action == "list":
@@ -649,6 +680,15 @@ def build_parser() -> argparse.ArgumentParser:
     tenants.add_argument("--consumer-key", help="Salesforce connected app key (default SALESFORCE_CONSUMER_KEY)")
     tenants.add_argument("--consumer-secret", help="its secret (default SALESFORCE_CONSUMER_SECRET)")
     tenants.add_argument("--token-url", help="Salesforce OAuth token URL (default login.salesforce.com)")
+    tenants.add_argument("--username", help="Salesforce JWT bearer: the integration user's username")
+    tenants.add_argument(
+        "--private-key", help="Salesforce JWT bearer: PEM private key of the connected app's certificate"
+    )
+    tenants.add_argument(
+        "--login-url",
+        help="Salesforce JWT bearer: login host, the JWT's audience (default https://login.salesforce.com)",
+    )
+    tenants.add_argument("--ca-bundle", help="Salesforce: PEM CA file to trust instead of the system's (a test org)")
     tenants.add_argument("--language", choices=["ja", "en"], default="ja", help="language of notes and tasks")
     tenants.add_argument("--name", help="a display name for the account")
     tenants.add_argument("--manager-id", help="CRM owner/user id of the manager who receives stale-deal alerts")
@@ -671,8 +711,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         configure_logging("INFO" if args.command in ("serve", "worker", "cron") else "WARNING")
-        if args.command == "tenants" and args.action not in ("list", "rotate-key") and not args.id:
-            raise CliError("--id is required")
+        jwt_setup = args.command == "tenants" and args.provider == "salesforce" and bool(args.username)
+        if args.command == "tenants" and args.action not in ("list", "rotate-key") and not args.id and not jwt_setup:
+            raise CliError("--id is required (Salesforce JWT bearer set-up: the org id comes from the grant)")
         if args.command == "serve" and args.port is None:
             port = os.environ.get("PORT") or "8080"
             if not port.isdigit():

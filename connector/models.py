@@ -174,6 +174,8 @@ class TenantSettings:
     report: dict[str, Any] = field(default_factory=dict)
     # Stage → rubric phase per pipeline, as the admin confirmed it (pipeline id → {stage id → phase}).
     stage_maps: dict[str, Any] = field(default_factory=dict)
+    # Salesforce: refuse Outbound Messages that carry no SessionId (sync/outbound_session.py).
+    require_session_id: bool = False
 
     def manager_for(self, owner_id: str | None) -> str | None:
         """Who gets an owner's escalations: their own manager when the admin named one, else the tenant's."""

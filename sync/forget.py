@@ -31,6 +31,7 @@ TENANT_KEYS = (
     "dealcoach:oauth:lock:{}",
     "dealcoach:stagemap:proposal:{}",
     "dealcoach:sf:session:{}:*",
+    "dealcoach:sf:mdt:{}:*",
     "dealcoach:crmcache:{}:*",
     "dealcoach:calldone:{}:*",
     "dealcoach:callfile:{}:*",

@@ -3,6 +3,7 @@ loads it, skips DealCoach's own changes, and applies the one retry decision (`sy
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from collections.abc import Callable, Sequence
@@ -23,6 +24,7 @@ from sync.crm_usage import record_usage, usage_of
 from sync.deal_view import DealView
 from sync.retry import reschedule, wait_asked
 from sync.runtime import Runtime
+from sync.salesforce_settings import apply_org_settings
 from sync.sla.apply import SlaContext, run_sla
 from sync.tenant_context import TenantContext
 from sync.writeback import Action, DealLock, Writeback
@@ -69,6 +71,17 @@ def load_context(event: Event) -> JobContext | None:
     )
 
 
+def _with_org_settings(ctx: JobContext) -> JobContext:
+    """A Salesforce org's settings from its DealCoach_Setting__mdt record (sync/salesforce_settings.py), read inside
+    the job so the read counts among the job's requests."""
+    if ctx.tenant.provider != "salesforce":
+        return ctx
+    current = apply_org_settings(ctx.conn, ctx.runtime.tenants(ctx.conn), ctx.tenant, ctx.crm, now=ctx.now)
+    if current.settings == ctx.tenant.settings:
+        return ctx
+    return dataclasses.replace(ctx, tenant=current, tenant_ctx=TenantContext.of(current))
+
+
 def shared_crm(rt: Runtime, conn: redis.Redis, tenant: Tenant) -> Crm:
     """The tenant's CRM client with its metadata cache in Redis: RQ forks a process per job, so an in-process cache
     alone would make every job read owners, pipelines, properties and describes again."""
@@ -105,6 +118,7 @@ def tenant_job(fn: Callable[[Event, JobContext], dict[str, Any]]) -> Callable[[d
             log.info("sync.event.own_change tenant=%s event=%s kind=%s", event.tenant, event.event_id, event.kind)
             return {"status": "skipped", "reason": "own_change"}
         before = usage_of(ctx.crm)
+        ctx = _with_org_settings(ctx)
         try:
             result = _run(fn, event, ctx)
         finally:

@@ -217,8 +217,7 @@ def outbound() -> Response:
             # Outbound Messages are unsigned: anyone who knows an org id can send them. A flood gets 503, which a
             # real org answers by retrying later (for up to 24 hours), so nothing genuine is lost.
             raise SoapRejected(503, "rate_limited", "too many notifications for this organization, retry later")
-        if message.session_id is not None:
-            _check_session(conn, tenant, message.session_id)
+        _check_session(conn, tenant, message.session_id)
     except RedisError as exc:
         raise SoapRejected(503, "queue_unavailable", "queue unavailable, retry later") from exc
     try:
@@ -235,15 +234,17 @@ def outbound() -> Response:
     return _soap(200, ACK)
 
 
-def _check_session(conn: Any, tenant: str, session_id: str) -> None:
-    """A SessionId present must be a live session of the org the message names (sync/outbound_session.py)."""
+def _check_session(conn: Any, tenant: str, session_id: str | None) -> None:
+    """A SessionId present must be a live session of the org the message names, and an org that requires one
+    refuses messages without it (sync/outbound_session.py)."""
     record = current_app.extensions["dealcoach.tenants"].get(tenant)
     if record is None:
         raise SoapRejected(404, "unknown_tenant", "organization is not installed")
     try:
         verify_outbound_session(conn, record, session_id)
     except SessionRejected as exc:
-        raise SoapRejected(401, f"session.{exc.slug}", "session id is not valid for this organization") from exc
+        why = "session id required" if exc.slug == "session_required" else "session id is not valid"
+        raise SoapRejected(401, f"session.{exc.slug}", f"{why} for this organization") from exc
     except RetryableCrmError as exc:
         raise SoapRejected(503, "session_check_unavailable", "cannot verify the session now, retry later") from exc
 

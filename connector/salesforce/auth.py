@@ -2,6 +2,7 @@
 
 Direct sessions cannot be renewed, so their expiry is a clear auth error; refresh-token and JWT tenants renew
 once per 401 and go on. OAuth token endpoint: https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_refresh_token_flow.htm
+The JWT bearer grant is performed by `connector.salesforce.jwt_bearer` against `token_url` (any login host).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import requests
 from simple_salesforce import Salesforce
 
 from connector.base import CrmAuthError, RetryableCrmError
+from connector.salesforce import jwt_bearer
 
 DEFAULT_TOKEN_URL = "https://login.salesforce.com/services/oauth2/token"
 
@@ -35,6 +37,7 @@ class SalesforceAuth:
     token_url: str = DEFAULT_TOKEN_URL
     username: str = ""
     private_key: str = ""
+    # Legacy: `test` for a sandbox org when no token_url is stored (https://test.salesforce.com).
     domain: str = "login"
     # The user DealCoach writes as (from the token response's identity URL, or stored at install): changes it made
     # come back in Outbound Messages with this LastModifiedById and are skipped.
@@ -59,15 +62,8 @@ class SalesforceAuth:
 
     def connect(self, session: requests.Session, version: str) -> Salesforce:
         """A client for the current session; refresh-token tenants without a session get one first."""
-        if self.mode == "jwt":
-            return Salesforce(
-                username=self.username,
-                consumer_key=self.consumer_key,
-                privatekey=self.private_key,
-                domain=self.domain,
-                session=session,
-                version=version,
-            )
+        if self.mode == "jwt" and not self.session_id:
+            return self.refresh(session, version)
         if self.mode == "refresh_token" and not self.session_id:
             return self.refresh(session, version)
         if not (self.instance_url and self.session_id):
@@ -77,7 +73,7 @@ class SalesforceAuth:
     def refresh(self, session: requests.Session, version: str) -> Salesforce:
         """Exchange the refresh token for a new access token (or log in again with the JWT bearer flow)."""
         if self.mode == "jwt":
-            return self.connect(session, version)
+            return self._jwt(session, version)
         if self.mode != "refresh_token":
             raise CrmAuthError("session expired and this tenant has no refresh token")
         try:
@@ -111,4 +107,15 @@ class SalesforceAuth:
         self.instance_url = body.get("instance_url") or self.instance_url
         # `id` is the identity URL, https://login.salesforce.com/id/<org id>/<user id>.
         self.user_id = str(body.get("id") or "").rstrip("/").rsplit("/", 1)[-1] or self.user_id
+        return Salesforce(instance_url=self.instance_url, session_id=self.session_id, session=session, version=version)
+
+    def _jwt(self, session: requests.Session, version: str) -> Salesforce:
+        """A new session from the JWT bearer grant (no refresh token in this flow), handed to simple-salesforce."""
+        token_url = self.token_url
+        if token_url == DEFAULT_TOKEN_URL and self.domain != "login":
+            token_url = f"https://{self.domain}.salesforce.com/services/oauth2/token"
+        got = jwt_bearer.grant(
+            session, token_url, consumer_key=self.consumer_key, username=self.username, private_key=self.private_key
+        )
+        self.session_id, self.instance_url, self.user_id = got.access_token, got.instance_url, got.user_id
         return Salesforce(instance_url=self.instance_url, session_id=self.session_id, session=session, version=version)

@@ -77,10 +77,12 @@ from .salesforce_collections import bp as collections_bp
 from .salesforce_composite import bp as composite_bp
 from .salesforce_config import SalesforceSandboxConfig, dealcoach_fields, default_stages, default_users
 from .salesforce_control import bp as control_bp
+from .salesforce_custom_metadata import bp as custom_metadata_bp
 from .salesforce_errors import SfError, invalid_session, not_found
 from .salesforce_ids import to18
 from .salesforce_oauth import bp as oauth_bp
 from .salesforce_oauth_install import bp as oauth_install_bp
+from .salesforce_oauth_jwt import bp as oauth_jwt_bp
 from .salesforce_rest import bp as rest_bp
 from .salesforce_state import EXTENSION_KEY, SalesforceSandbox, current
 from .salesforce_tls import make_self_signed_cert, server_context
@@ -213,7 +215,16 @@ def create_salesforce_sandbox(config: SalesforceSandboxConfig | None = None) -> 
     json_provider.sort_keys = False
     json_provider.ensure_ascii = False
     app.extensions[EXTENSION_KEY] = sandbox
-    for bp in (rest_bp, collections_bp, composite_bp, control_bp, oauth_bp, oauth_install_bp):
+    for bp in (
+        rest_bp,
+        collections_bp,
+        composite_bp,
+        control_bp,
+        oauth_bp,
+        oauth_install_bp,
+        oauth_jwt_bp,
+        custom_metadata_bp,
+    ):
         app.register_blueprint(bp)
     app.before_request(_guard)
     app.after_request(_finish)

@@ -31,6 +31,7 @@ KEY_PREFIXES = {
     "QueryLocator": "01g",
     "OutboundAction": "04k",
     "OutboundNotification": "04l",
+    "DealCoach_Setting__mdt": "m00",
 }
 # A ContentNote is a ContentDocument of file type SNOTE: its id has the ContentDocument prefix.
 KEY_PREFIXES_BY_TYPE = {**KEY_PREFIXES, "ContentNote": "069"}

@@ -22,6 +22,8 @@ from typing import Any
 from flask import Blueprint, request
 
 from .salesforce_oauth_install import exchange_code
+from .salesforce_oauth_jwt import GRANT_TYPE as JWT_BEARER
+from .salesforce_oauth_jwt import jwt_grant
 from .salesforce_state import current
 
 bp = Blueprint("salesforce_oauth", __name__)
@@ -33,11 +35,13 @@ def _refused(error: str, description: str) -> tuple[dict[str, str], int]:
 
 @bp.post("/services/oauth2/token")
 def token() -> tuple[dict[str, Any], int]:
-    """Exchange a refresh token for a new access token (the session id the REST API accepts)."""
+    """Exchange a refresh token, an authorization code or a JWT bearer assertion for a session id."""
     sb = current()
     form = request.form
     if form.get("grant_type") == "authorization_code":
         return exchange_code(form, _session)
+    if form.get("grant_type") == JWT_BEARER:
+        return jwt_grant(form, _session)
     if form.get("grant_type") != "refresh_token":
         return _refused("unsupported_grant_type", "grant type not supported")
     if form.get("client_id") != sb.config.oauth_client_id or form.get("client_secret") != sb.config.oauth_client_secret:

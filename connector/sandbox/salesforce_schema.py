@@ -460,6 +460,9 @@ def _build(config: SalesforceSandboxConfig) -> list[ObjectDef]:
     from .salesforce_report_objects import report_objects  # it builds on this module's field helpers
 
     objects += report_objects(stages)
+    from .salesforce_custom_metadata import custom_metadata_objects  # it builds on this module's FieldDef
+
+    objects += custom_metadata_objects()
     by_name = {o.name: o for o in objects}
     for sobject, specs in config.custom_fields.items():
         if sobject not in by_name:

@@ -38,10 +38,36 @@ def test_every_key_family_in_the_source_is_forgotten_or_shared() -> None:
 
 def test_removing_a_tenant_deletes_everything_stored_for_it(admin: Admin) -> None:
     assert admin.install().status_code == 200
-    deal = str(admin.control("POST", "seed", {"deals": [{"properties": {
-        "dealname": "削除テスト", "dealstage": "qualifiedtobuy", "hubspot_owner_id": "75000001"}}]})["deals"][0])
-    enqueue_events(admin.conn, [Event("deal.stage_changed", TENANT, "forget-1", deal, clock.now() - timedelta(minutes=1),
-                                      data={"property_name": "dealstage", "property_value": "qualifiedtobuy"})])
+    deal = str(
+        admin.control(
+            "POST",
+            "seed",
+            {
+                "deals": [
+                    {
+                        "properties": {
+                            "dealname": "削除テスト",
+                            "dealstage": "qualifiedtobuy",
+                            "hubspot_owner_id": "75000001",
+                        }
+                    }
+                ]
+            },
+        )["deals"][0]
+    )
+    enqueue_events(
+        admin.conn,
+        [
+            Event(
+                "deal.stage_changed",
+                TENANT,
+                "forget-1",
+                deal,
+                clock.now() - timedelta(minutes=1),
+                data={"property_name": "dealstage", "property_value": "qualifiedtobuy"},
+            )
+        ],
+    )
     run_worker(admin.conn)
     other = Tenant("hubspot", "777", credentials={"access_token": "x"}, settings=TenantSettings())
     admin.registry.add(other)

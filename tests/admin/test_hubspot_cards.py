@@ -26,11 +26,25 @@ from webhooks.signatures import hubspot_v3_headers, sign_hubspot_v2
 USER = "9100001"
 
 
-def fetch(admin: Admin, method: str, path: str, *, body: Any = None, portal: str = PORTAL, params: Any = None,
-          secret: str = CLIENT_SECRET, tamper: dict[str, str] | None = None) -> requests.Response:
+def fetch(
+    admin: Admin,
+    method: str,
+    path: str,
+    *,
+    body: Any = None,
+    portal: str = PORTAL,
+    params: Any = None,
+    secret: str = CLIENT_SECRET,
+    tamper: dict[str, str] | None = None,
+) -> requests.Response:
     """What `hubspot.fetch` sends: HubSpot's query parameters appended, the whole request signed v3."""
-    query = {**(params or {}), "userId": USER, "userEmail": "taro.yamada@example.co.jp", "appId": "54321",
-             "portalId": portal}
+    query = {
+        **(params or {}),
+        "userId": USER,
+        "userEmail": "taro.yamada@example.co.jp",
+        "appId": "54321",
+        "portalId": portal,
+    }
     url = f"{admin.web.url}{path}?{urlencode(query)}"
     raw = b"" if body is None else json.dumps(body).encode()
     headers = hubspot_v3_headers(raw, secret, url, method=method)
@@ -40,13 +54,24 @@ def fetch(admin: Admin, method: str, path: str, *, body: Any = None, portal: str
 
 
 def _seed_deal(admin: Admin, stage: str = "qualifiedtobuy") -> str:
-    return str(admin.control("POST", "seed", {"deals": [{"properties": {
-        "dealname": "カード商談", "dealstage": stage, "hubspot_owner_id": "75000001"}}]})["deals"][0])
+    return str(
+        admin.control(
+            "POST",
+            "seed",
+            {"deals": [{"properties": {"dealname": "カード商談", "dealstage": stage, "hubspot_owner_id": "75000001"}}]},
+        )["deals"][0]
+    )
 
 
 def _stage_event(deal: str, n: int = 0) -> Event:
-    return Event("deal.stage_changed", TENANT, f"card-evt-{deal}-{n}", deal, clock.now() - timedelta(minutes=1),
-                 data={"property_name": "dealstage", "property_value": "qualifiedtobuy"})
+    return Event(
+        "deal.stage_changed",
+        TENANT,
+        f"card-evt-{deal}-{n}",
+        deal,
+        clock.now() - timedelta(minutes=1),
+        data={"property_name": "dealstage", "property_value": "qualifiedtobuy"},
+    )
 
 
 def test_settings_page_reads_the_proposal_and_a_save_takes_effect_on_the_next_job(admin: Admin) -> None:
@@ -54,15 +79,23 @@ def test_settings_page_reads_the_proposal_and_a_save_takes_effect_on_the_next_jo
     page = fetch(admin, "GET", "/hubspot/ui/settings")
     assert page.status_code == 200, page.text
     view = page.json()
-    assert set(view["pipelines"]) == {"default", "renewals"} and view["confirmed"] == {"default": False,
-                                                                                      "renewals": False}
+    assert set(view["pipelines"]) == {"default", "renewals"} and view["confirmed"] == {
+        "default": False,
+        "renewals": False,
+    }
     assert view["stage_maps"]["renewals"]["r_quote"] == "proposal"
     assert view["settings"]["stage_tasks"] is True
 
     maps = {**view["stage_maps"], "renewals": {**view["stage_maps"]["renewals"], "r_contact": "first_contact"}}
-    saved = fetch(admin, "POST", "/hubspot/ui/settings", body={
-        "settings": {"stage_tasks": False, "timezone": "America/New_York", "phrase_hints": ["DealCoach"]},
-        "stage_maps": maps})
+    saved = fetch(
+        admin,
+        "POST",
+        "/hubspot/ui/settings",
+        body={
+            "settings": {"stage_tasks": False, "timezone": "America/New_York", "phrase_hints": ["DealCoach"]},
+            "stage_maps": maps,
+        },
+    )
     assert saved.status_code == 200, saved.text
     assert saved.json()["confirmed"] == {"default": True, "renewals": True}
     tenant = admin.registry.get(TENANT)
@@ -72,14 +105,19 @@ def test_settings_page_reads_the_proposal_and_a_save_takes_effect_on_the_next_jo
     deal = _seed_deal(admin)
     enqueue_events(admin.conn, [_stage_event(deal)])
     run_worker(admin.conn)
-    stage_tasks = [t for t in admin.control("GET", "objects/tasks")["results"]
-                   if "/stage-" in (t["properties"].get("hs_task_body") or "")]
+    stage_tasks = [
+        t
+        for t in admin.control("GET", "objects/tasks")["results"]
+        if "/stage-" in (t["properties"].get("hs_task_body") or "")
+    ]
     assert stage_tasks == [], "stage tasks were switched off in the settings page"
     assert fetch(admin, "POST", "/hubspot/ui/settings", body={"settings": {"stage_tasks": True}}).status_code == 200
     enqueue_events(admin.conn, [_stage_event(deal, 1)])
     run_worker(admin.conn)
-    assert any("/stage-" in (t["properties"].get("hs_task_body") or "")
-               for t in admin.control("GET", "objects/tasks")["results"]), "switched back on: the next job acts"
+    assert any(
+        "/stage-" in (t["properties"].get("hs_task_body") or "")
+        for t in admin.control("GET", "objects/tasks")["results"]
+    ), "switched back on: the next job acts"
 
 
 def test_invalid_settings_name_the_key_and_the_last_valid_ones_stay(admin: Admin) -> None:
@@ -97,8 +135,10 @@ def test_invalid_settings_name_the_key_and_the_last_valid_ones_stay(admin: Admin
         ({"stage_maps": {"other-portals-pipeline": {}}}, "stage_maps.other-portals-pipeline"),
         ({"stage_maps": {"renewals": {"r_quote": ["proposal"]}}}, "stage_maps.renewals.r_quote"),
         ({"stage_maps": {"renewals": ["r_quote"]}}, "stage_maps.renewals"),
-        ({"settings": {"stage_tasks": False}, "stage_maps": {"default": {"nosuchstage": "proposal"}}},
-         "stage_maps.default.nosuchstage"),
+        (
+            {"settings": {"stage_tasks": False}, "stage_maps": {"default": {"nosuchstage": "proposal"}}},
+            "stage_maps.default.nosuchstage",
+        ),
     ]
     for body, key in cases:
         resp = fetch(admin, "POST", "/hubspot/ui/settings", body=body)
@@ -124,7 +164,9 @@ def test_every_request_is_signed_v3_and_answered_for_the_signed_portal_only(admi
     body_swap = fetch(admin, "POST", "/hubspot/ui/settings", body={"settings": {}})
     assert body_swap.status_code == 200
     assert fetch(admin, "GET", "/hubspot/ui/settings", portal="31337").status_code == 404, "not installed"
-    post_to_other = fetch(admin, "POST", "/hubspot/ui/settings", portal="777", body={"settings": {"sla_enabled": False}})
+    post_to_other = fetch(
+        admin, "POST", "/hubspot/ui/settings", portal="777", body={"settings": {"sla_enabled": False}}
+    )
     assert post_to_other.status_code == 200
     assert admin.registry.get(TENANT).settings.sla_enabled is True  # type: ignore[union-attr]
 
@@ -133,8 +175,9 @@ def test_deal_card_shows_the_latest_scorecard_and_open_dealcoach_tasks(admin: Ad
     assert admin.install().status_code == 200
     deal = _seed_deal(admin)
     assert fetch(admin, "GET", "/hubspot/ui/deal-card", params={"dealId": deal}).json()["scorecard"] is None
-    transcript = parse_transcript((FIXTURES / "transcripts" / "discovery_good.ja.vtt").read_bytes(),
-                                  filename="discovery_good.ja.vtt")
+    transcript = parse_transcript(
+        (FIXTURES / "transcripts" / "discovery_good.ja.vtt").read_bytes(), filename="discovery_good.ja.vtt"
+    )
     card = score_call(transcript, rubric=load_rubric("sales-7-phase", "ja"), mode="offline").to_dict()
     DealState(admin.conn, TENANT, deal).save_scorecard_if_newer(card, clock.now(), "call-1")
     enqueue_events(admin.conn, [_stage_event(deal)])
@@ -155,22 +198,51 @@ def test_deal_card_shows_the_latest_scorecard_and_open_dealcoach_tasks(admin: Ad
 
 def test_a_custom_pipeline_gets_stage_tasks_once_its_map_is_confirmed(admin: Admin) -> None:
     assert admin.install().status_code == 200
-    deal = str(admin.control("POST", "seed", {"deals": [{"properties": {
-        "dealname": "更新", "pipeline": "renewals", "dealstage": "r_quote", "hubspot_owner_id": "75000001"}}]})["deals"][0])
+    deal = str(
+        admin.control(
+            "POST",
+            "seed",
+            {
+                "deals": [
+                    {
+                        "properties": {
+                            "dealname": "更新",
+                            "pipeline": "renewals",
+                            "dealstage": "r_quote",
+                            "hubspot_owner_id": "75000001",
+                        }
+                    }
+                ]
+            },
+        )["deals"][0]
+    )
 
     def stage_tasks() -> list[dict[str, Any]]:
-        return [t for t in admin.control("GET", "objects/tasks")["results"]
-                if f"deal-{deal}/stage-r_quote" in (t["properties"].get("hs_task_body") or "")]
+        return [
+            t
+            for t in admin.control("GET", "objects/tasks")["results"]
+            if f"deal-{deal}/stage-r_quote" in (t["properties"].get("hs_task_body") or "")
+        ]
 
-    event = Event("deal.stage_changed", TENANT, f"renewal-{deal}", deal, clock.now() - timedelta(minutes=1),
-                  data={"property_name": "dealstage", "property_value": "r_quote"})
+    event = Event(
+        "deal.stage_changed",
+        TENANT,
+        f"renewal-{deal}",
+        deal,
+        clock.now() - timedelta(minutes=1),
+        data={"property_name": "dealstage", "property_value": "r_quote"},
+    )
     enqueue_events(admin.conn, [event])
     run_worker(admin.conn)
     assert stage_tasks() == [], "a pipeline nobody mapped gets no coaching task"
 
     proposal = fetch(admin, "GET", "/hubspot/ui/settings").json()["stage_maps"]
-    assert fetch(admin, "POST", "/hubspot/ui/settings", body={"stage_maps": {"renewals": proposal["renewals"]}}
-                 ).status_code == 200
+    assert (
+        fetch(
+            admin, "POST", "/hubspot/ui/settings", body={"stage_maps": {"renewals": proposal["renewals"]}}
+        ).status_code
+        == 200
+    )
     enqueue_events(admin.conn, [Event(**{**event.__dict__, "event_id": f"renewal-{deal}-2"})])
     run_worker(admin.conn)
     assert len(stage_tasks()) == 1, "confirmed: the stage's phase (proposal) coaches the deal"

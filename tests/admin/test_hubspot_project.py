@@ -140,11 +140,15 @@ def test_the_files_match_what_the_backend_does() -> None:
     hooks = by_type["webhooks"]
     assert hooks["settings"]["targetUrl"].endswith("/webhooks/hubspot")
     subs = hooks["subscriptions"]
-    keys = [(s["subscriptionType"], OBJECT_TYPE_IDS[s["objectType"]], s.get("propertyName")) for s in subs["crmObjects"]]
+    keys = [
+        (s["subscriptionType"], OBJECT_TYPE_IDS[s["objectType"]], s.get("propertyName")) for s in subs["crmObjects"]
+    ]
     keys += [(s["subscriptionType"], None, s.get("propertyName")) for s in subs["legacyCrmObjects"]]
     assert all(k in EVENT_KIND_BY_TYPE for k in keys), "every subscription is an event DealCoach acts on"
     assert set(EVENT_KIND_BY_TYPE) <= set(keys) | {
-        ("object.creation", "0-3", None), ("object.propertyChange", "0-3", "dealstage")}, "nothing acted on is missed"
+        ("object.creation", "0-3", None),
+        ("object.propertyChange", "0-3", "dealstage"),
+    }, "nothing acted on is missed"
     action = by_type["workflow-action"]
     assert action["actionUrl"].endswith("/webhooks/hubspot/workflow") and action["objectTypes"] == ["DEAL"]
     outputs = {f["typeDefinition"]["name"] for f in action["outputFields"]}

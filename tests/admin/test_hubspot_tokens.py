@@ -38,8 +38,23 @@ def _near_expiry(admin: Admin) -> str:
 
 
 def _seed_deal(admin: Admin) -> str:
-    return str(admin.control("POST", "seed", {"deals": [{"properties": {
-        "dealname": "更新テスト", "dealstage": "qualifiedtobuy", "hubspot_owner_id": "75000001"}}]})["deals"][0])
+    return str(
+        admin.control(
+            "POST",
+            "seed",
+            {
+                "deals": [
+                    {
+                        "properties": {
+                            "dealname": "更新テスト",
+                            "dealstage": "qualifiedtobuy",
+                            "hubspot_owner_id": "75000001",
+                        }
+                    }
+                ]
+            },
+        )["deals"][0]
+    )
 
 
 def _stage_events(deal: str, n: int) -> list[Event]:
@@ -110,8 +125,10 @@ def test_a_revoked_install_disconnects_the_tenant_and_its_jobs_stop_without_retr
     assert admin.grants("refresh_token") - before == 1, "one refused refresh, then nobody asks again"
     failed = FailedJobRegistry("events", connection=admin.conn)
     assert len(failed) <= 1 and len(ScheduledJobRegistry("events", connection=admin.conn)) == 0
-    results = [Queue("events", connection=admin.conn).fetch_job(j) for j in
-               Queue("events", connection=admin.conn).finished_job_registry.get_job_ids()]
+    results = [
+        Queue("events", connection=admin.conn).fetch_job(j)
+        for j in Queue("events", connection=admin.conn).finished_job_registry.get_job_ids()
+    ]
     assert {r.return_value()["reason"] for r in results if r} == {"tenant_disconnected"}  # type: ignore[union-attr]
     try:
         _provider(admin)()

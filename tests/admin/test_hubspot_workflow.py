@@ -17,13 +17,23 @@ from webhooks.signatures import hubspot_v3_headers
 
 
 def _seed_deal(admin: Admin, stage: str = "qualifiedtobuy") -> str:
-    return str(admin.control("POST", "seed", {"deals": [{"properties": {
-        "dealname": "ワークフロー商談", "dealstage": stage, "hubspot_owner_id": "75000001"}}]})["deals"][0])
+    return str(
+        admin.control(
+            "POST",
+            "seed",
+            {
+                "deals": [
+                    {"properties": {"dealname": "ワークフロー商談", "dealstage": stage, "hubspot_owner_id": "75000001"}}
+                ]
+            },
+        )["deals"][0]
+    )
 
 
 def _execute(admin: Admin, deal: str) -> dict[str, Any]:
-    return admin.control("POST", "workflow/execute",
-                         {"action_url": f"{admin.web.url}/webhooks/hubspot/workflow", "deal_id": deal})
+    return admin.control(
+        "POST", "workflow/execute", {"action_url": f"{admin.web.url}/webhooks/hubspot/workflow", "deal_id": deal}
+    )
 
 
 def _execution(admin: Admin, callback: str) -> dict[str, Any]:
@@ -43,8 +53,10 @@ def test_the_action_blocks_the_step_and_the_job_completes_it_with_the_outcome(ad
     out = done["output_fields"]
     assert out["hs_execution_state"] == "SUCCESS" and out["dealcoach_outcome"] == "coached"
     assert int(out["dealcoach_tasks_created"]) >= 1 and out["dealcoach_phase"] == "needs_discovery"
-    assert any(deal in {a["id"] for a in t["associations"].get("deals", [])}
-               for t in admin.control("GET", "objects/tasks")["results"])
+    assert any(
+        deal in {a["id"] for a in t["associations"].get("deals", [])}
+        for t in admin.control("GET", "objects/tasks")["results"]
+    )
 
     again = _execute(admin, deal)
     run_worker(admin.conn)
@@ -63,8 +75,12 @@ def test_a_deal_that_cannot_be_coached_continues_the_workflow_as_failed(admin: A
 def test_the_action_url_is_signed_queued_once_per_callback_and_refuses_bad_input(admin: Admin) -> None:
     assert admin.install().status_code == 200
     url = f"{admin.web.url}/webhooks/hubspot/workflow"
-    payload = {"callbackId": "ap-54321-62515-77-x", "origin": {"portalId": int(PORTAL)},
-               "object": {"objectId": 17000000001, "objectType": "DEAL"}, "inputFields": {}}
+    payload = {
+        "callbackId": "ap-54321-62515-77-x",
+        "origin": {"portalId": int(PORTAL)},
+        "object": {"objectId": 17000000001, "objectType": "DEAL"},
+        "inputFields": {},
+    }
     body = json.dumps(payload).encode()
 
     def post(raw: bytes, secret: str = CLIENT_SECRET) -> requests.Response:

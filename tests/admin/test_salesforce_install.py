@@ -40,7 +40,9 @@ def org_and_app(redis_conn: redis.Redis) -> Iterator[tuple[str, str, str]]:
 
 
 def _consent_form(page: requests.Response) -> dict[str, str]:
-    return {k: html.unescape(v) for k, v in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page.text)}
+    return {
+        k: html.unescape(v) for k, v in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page.text)
+    }
 
 
 def test_admin_connects_an_org_and_dealcoach_keeps_its_sessions_fresh(
@@ -53,11 +55,14 @@ def test_admin_connects_an_org_and_dealcoach_keeps_its_sessions_fresh(
         query = parse_qs(urlsplit(first.headers["Location"]).query)
         assert first.headers["Location"].startswith(f"{org_url}/services/oauth2/authorize?")
         assert (query["response_type"], query["client_id"]) == (["code"], ["sandbox-consumer-key"])
-        assert query["redirect_uri"] == [f"{web_url}/oauth/salesforce/callback"] and query["scope"] == ["api refresh_token"]
+        assert query["redirect_uri"] == [f"{web_url}/oauth/salesforce/callback"] and query["scope"] == [
+            "api refresh_token"
+        ]
         page = browser.get(first.headers["Location"], timeout=10)
         assert page.status_code == 200 and "Allow Access?" in page.text
-        done = browser.post(f"{org_url}/services/oauth2/authorize", data={**_consent_form(page), "decision": "allow"},
-                            timeout=30)
+        done = browser.post(
+            f"{org_url}/services/oauth2/authorize", data={**_consent_form(page), "decision": "allow"}, timeout=30
+        )
     assert done.status_code == 200, done.text
     assert f"connected to Salesforce org {ORG}" in done.text
 
@@ -95,12 +100,14 @@ def test_state_denial_and_spent_codes_install_nothing(
         stranger.verify, stranger.trust_env = cert, False
         answer = stranger.post(f"{org_url}/services/oauth2/authorize", data={**fields, "decision": "allow"}, timeout=10)
         assert answer.status_code == 400 and answer.json()["error"] == "oauth.state_missing"
-        denied = admin.post(f"{org_url}/services/oauth2/authorize", data={**start(admin), "decision": "deny"},
-                            timeout=10)
+        denied = admin.post(
+            f"{org_url}/services/oauth2/authorize", data={**start(admin), "decision": "deny"}, timeout=10
+        )
         assert denied.status_code == 400 and denied.json()["error"] == "oauth.denied"
         first = admin.get(f"{web_url}/oauth/salesforce/install", allow_redirects=False, timeout=10)
         state = parse_qs(urlsplit(first.headers["Location"]).query)["state"][0]
-        spent = admin.get(f"{web_url}/oauth/salesforce/callback", params={"code": "aPrxspent", "state": state},
-                          timeout=10)
+        spent = admin.get(
+            f"{web_url}/oauth/salesforce/callback", params={"code": "aPrxspent", "state": state}, timeout=10
+        )
         assert spent.status_code == 400 and spent.json()["error"] == "oauth.code_refused"
     assert registry.get(f"salesforce:{ORG}") is None

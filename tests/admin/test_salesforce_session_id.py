@@ -32,8 +32,9 @@ def _last_body(stack: SalesforceStack) -> str:
     return str(stack.control("GET", "outbound/deliveries")["deliveries"][-1]["body"])
 
 
-def test_a_live_session_is_checked_once_and_the_messages_are_queued(stack: SalesforceStack, redis_conn: redis.Redis
-                                                                    ) -> None:
+def test_a_live_session_is_checked_once_and_the_messages_are_queued(
+    stack: SalesforceStack, redis_conn: redis.Redis
+) -> None:
     stack.move_stage(stack.create_opportunity(name="A社 更新", stage="Prospecting"), "Qualification")
     stack.deliver_webhooks()
     first = stack.control("GET", "outbound/deliveries")["deliveries"][-1]
@@ -43,7 +44,10 @@ def test_a_live_session_is_checked_once_and_the_messages_are_queued(stack: Sales
     stack.deliver_webhooks()
     assert stack.control("GET", "outbound/deliveries")["deliveries"][-1]["delivered"] is True
     assert _userinfo_calls(stack) == 1, "the same session is not checked again within ten minutes"
-    assert Queue(EVENTS, connection=redis_conn).count + len(Queue(EVENTS, connection=redis_conn).finished_job_registry) >= 2
+    assert (
+        Queue(EVENTS, connection=redis_conn).count + len(Queue(EVENTS, connection=redis_conn).finished_job_registry)
+        >= 2
+    )
 
 
 def test_a_forged_session_is_refused_and_nothing_is_queued(stack: SalesforceStack, redis_conn: redis.Redis) -> None:

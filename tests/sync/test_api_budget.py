@@ -24,7 +24,8 @@ HUBSPOT = {
 }
 SALESFORCE = {
     "Opportunity created (stage)": 0,
-    "call.logged (first call)": 14,
+    # +1 on the first job: the org's settings (DealCoach_Setting__mdt), read at most once a minute per org.
+    "call.logged (first call)": 15,
     "call.logged (second call)": 12,
     "deal.stage_changed": 5,
     "activity.logged (email Task)": 0,
