@@ -155,8 +155,9 @@ def test_the_files_match_what_the_backend_does() -> None:
     assert outputs == set(OUTPUT_FIELDS), "the job completes the callback with exactly the declared output fields"
 
 
-# Settings the page does not edit: only one rubric ships; `report` is the manager report's (docs/reporting.md).
-NOT_ON_THE_PAGE = {"rubric", "report"}
+# Settings the page does not edit: only one rubric ships; `report` is the manager report's (docs/reporting.md);
+# `require_session_id` concerns Salesforce's Outbound Messages only (DealCoach_Setting__mdt, docs/admin.md).
+NOT_ON_THE_PAGE = {"rubric", "report", "require_session_id"}
 
 
 def test_the_settings_page_has_a_control_for_every_setting() -> None:
