@@ -22,10 +22,13 @@ from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError
 
 from connector.base import Crm, CrmError
+from connector.hubspot.setup import Pipeline, PipelineStage
 from connector.salesforce.crm import sobject
 from connector.salesforce.settings_mdt import RECORD, SETTING_TYPE, MdtSettingsError, field_of, read_record, to_settings
 from connector.tenants import Tenant, TenantRegistry
 from sync.admin_settings import InvalidSettings, save_settings
+from sync.install import save_proposal
+from sync.stage_proposal import proposal_document
 
 log = logging.getLogger("dealcoach.sync.salesforce_settings")
 
@@ -80,6 +83,13 @@ def apply_org_settings(
     if conn.get(_APPLIED.format(tenant.id)) == fingerprint.encode():
         return tenant
     try:
+        if changes.get("stage_maps"):
+            # Stage maps are checked against the org's own stages, read only when the admin sets maps.
+            save_proposal(conn, tenant.id, proposal_document([org_stages(sf)]))
+    except (SalesforceError, requests.RequestException, CrmError) as exc:
+        log.warning("sync.settings_mdt.stages_unreadable tenant=%s error=%s", tenant.id, type(exc).__name__)
+        return tenant
+    try:
         save_settings(conn, registry, tenant, changes, user_id=f"{SETTING_TYPE}.{RECORD}")
     except InvalidSettings as exc:
         _refused(conn, sf, tenant, fingerprint, field_of(exc.key), f"{exc.key}: {exc.message}", now)
@@ -87,6 +97,26 @@ def apply_org_settings(
     conn.set(_APPLIED.format(tenant.id), fingerprint)
     log.info("sync.settings_mdt.applied tenant=%s keys=%s", tenant.id, ",".join(sorted(changes)))
     return registry.get(tenant.id) or tenant
+
+
+def org_stages(sf: Salesforce) -> Pipeline:
+    """The org's active Opportunity stages (OpportunityStage: SortOrder, DefaultProbability, IsClosed) as the one
+    pipeline, `default`, that Salesforce stage maps name (rubrics/stage-maps/salesforce-default.yaml)."""
+    rows = sf.query_all(
+        "SELECT ApiName, MasterLabel, SortOrder, DefaultProbability, IsClosed FROM OpportunityStage "
+        "WHERE IsActive = true ORDER BY SortOrder"
+    )["records"]
+    stages = tuple(
+        PipelineStage(
+            r["ApiName"],
+            r.get("MasterLabel") or r["ApiName"],
+            int(r.get("SortOrder") or 0),
+            None if r.get("DefaultProbability") is None else float(r["DefaultProbability"]) / 100,
+            bool(r.get("IsClosed")),
+        )
+        for r in rows
+    )
+    return Pipeline("default", "Opportunity", stages)
 
 
 def _refused(

@@ -39,6 +39,7 @@ SETTING_FIELDS: tuple[tuple[str, str], ...] = (
     ("Calendar_JSON__c", "textarea"),
     ("Stage_Maps_JSON__c", "textarea"),
     ("Manager_Id__c", "string"),
+    ("Managers_JSON__c", "textarea"),
     ("Redact_PII__c", "boolean"),
     ("Restore_PII_In_Note__c", "boolean"),
     ("Phrase_Hints__c", "textarea"),

@@ -159,3 +159,25 @@ def test_an_unreadable_record_keeps_the_settings_and_is_tried_again_a_minute_lat
     _a_job_runs(stack)
     assert _settings(stack).language == "en"
     assert Queue("events", connection=stack.conn).failed_job_registry.count == 0, "the jobs themselves went on"
+
+
+def test_stage_maps_are_checked_against_the_orgs_own_stages_and_drive_the_stage_tasks(stack: SalesforceStack) -> None:
+    """Salesforce has one stage list (OpportunityStage): a map naming an unknown stage is refused by name, a valid
+    one is what the next stage task follows."""
+    _deploy(stack, Language__c="en", Stage_Maps_JSON__c='{"default": {"Qualfication": "proposal"}}')
+    _a_job_runs(stack)
+    assert _settings(stack).stage_maps == {}
+    (task,) = _admin_tasks(stack)
+    assert "Stage_Maps_JSON__c" in task["Subject"] and "is not a stage of this pipeline" in task["Description"]
+    _deploy(stack, Language__c="en", Stage_Maps_JSON__c='{"default": {"Qualification": "proposal"}}',
+            Managers_JSON__c='{"005000000000001AAA": "005000000000002AAA"}', Stage_Tasks__c=True)  # fmt: skip
+    _minute_passes(stack)
+    opp = stack.create_opportunity(name="Map check", stage="Prospecting")
+    stack.move_stage(opp, "Qualification")
+    stack.deliver_webhooks()
+    stack.run_worker()
+    settings = _settings(stack)
+    assert settings.stage_maps == {"default": {"Qualification": "proposal"}}
+    assert settings.managers == {"005000000000001AAA": "005000000000002AAA"}
+    subjects = [t["Subject"] for t in stack.tasks_on(opp)]
+    assert any("Qualification" in s and "Proposal" in s for s in subjects), subjects
