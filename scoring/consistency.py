@@ -5,7 +5,8 @@ Invariants (tests/scoring/test_properties.py checks each over every labelled cal
 - the BANT criteria agree with the BANT block (found ⇔ 2/2, with the block's quote);
 - "listens without interrupting" earns 2/2 only on more than one backchannel;
 - advice gives the seed's example phrasing, never the criterion's own text read back;
-- the overall score carries its coverage: the phases scored, out of the rubric's phases.
+- the overall score carries its coverage: the phases scored, out of the rubric's phases;
+- a promise that names a time of day (今日の17時) carries it, so its task is never due later.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 
 from scoring import followup
+from scoring.due import named_time
 from scoring.formula import overall_score, phase_score
 from scoring.rubric import Rubric
 from scoring.scorecard import BANT_KEYS, BantItem, Criterion, Evidence, Scorecard
@@ -20,6 +22,12 @@ from scoring.transcript import Transcript
 
 LISTENING_CHECKS = frozenset({"first_contact.rapport.active_listening", "needs_discovery.open_questions.listening"})
 BANT_CHECK = "needs_discovery.bant.{key}"
+
+
+def _clock(text: str) -> str | None:
+    """The time of day a promise names, so a model's promise for 今日の17時 keeps its hour too."""
+    at = named_time(text)
+    return at.strftime("%H:%M") if at else None
 
 
 def verbatim(quote: str, transcript: Transcript) -> bool:
@@ -79,7 +87,10 @@ def reconcile(card: Scorecard, rubric: Rubric, transcript: Transcript) -> Scorec
         card,
         bant=bant,
         next_step=dataclasses.replace(card.next_step, evidence=shown(card.next_step.evidence)),
-        commitments=tuple(dataclasses.replace(c, evidence=shown(c.evidence)) for c in card.commitments),
+        commitments=tuple(
+            dataclasses.replace(c, evidence=shown(c.evidence), due_time=c.due_time or _clock(c.text))
+            for c in card.commitments
+        ),
         ng_behaviors=tuple(dataclasses.replace(n, evidence=shown(n.evidence)) for n in card.ng_behaviors),
     )
     texts = {check.id: check.text for _, _, check in rubric.iter_checks()}

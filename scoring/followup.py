@@ -207,11 +207,17 @@ def commitments(view: CallView, call_date: date | None) -> list[Commitment]:
                             due=due_rules.due_date(text, due.group(0) if due else "", call_date),
                             evidence=quote,
                             due_hint=due.group(0) if due else "",
+                            due_time=_clock(text),
                         ),
                     )
                 )
     found.sort(key=lambda t: t[0])
     return _distinct([(order, seg, verb, cm) for (order, _), seg, verb, cm in found])
+
+
+def _clock(text: str) -> str | None:
+    at = due_rules.named_time(text)
+    return at.strftime("%H:%M") if at else None
 
 
 def _due_of(view: CallView, text: str, verb_at: int) -> re.Match[str] | None:
@@ -259,7 +265,9 @@ def _distinct(promises: list[tuple[int, int, str, Commitment]]) -> list[Commitme
             kept.append((order, seg, verb, words, cm))
         elif cm.due_hint and not kept[same][4].due_hint:
             first = kept[same][4]
-            dated = dataclasses.replace(first, due=cm.due, due_hint=cm.due_hint) if not words else cm
+            dated = (
+                dataclasses.replace(first, due=cm.due, due_hint=cm.due_hint, due_time=cm.due_time) if not words else cm
+            )
             kept[same] = (order, seg, verb, words | kept[same][3], dated)
     return [cm for *_, cm in kept]
 

@@ -220,7 +220,7 @@ def _advice(cr: Criterion, card: Scorecard, rubric: Rubric, lang: str) -> str:
 
 def _due(cm: Commitment, L: dict[str, str], lang: str) -> str:
     if cm.due:
-        return cm.due
+        return f"{cm.due} {cm.due_time}" if cm.due_time else cm.due
     return _DUE_EN.get(cm.due_hint, L["cq"].format(cm.due_hint)) if _english(lang) else cm.due_hint
 
 
