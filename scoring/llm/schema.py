@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from scoring import followup
+from scoring import actions, followup
 from scoring.evidence import EvidenceIndex, QuoteMatch, normalize
 from scoring.formula import overall_score, phase_score
 from scoring.redact import Redactions
@@ -87,7 +87,7 @@ def scorecard_schema(rubric: Rubric) -> dict[str, Any]:
                 "type": "array",
                 "items": _obj(
                     {
-                        "id": {"type": "string", "enum": list(followup.action_vocabulary())},
+                        "id": {"type": "string", "enum": list(actions.action_vocabulary())},
                         "title": {"type": "string"},
                         "why": {"type": "string"},
                         "due_in_hours": {"type": "integer"},
@@ -319,9 +319,9 @@ class Checker:
                     else None
                 )
             else:
-                action_id = given if given in followup.ACTION_IDS else None
+                action_id = given if given in actions.ACTION_IDS else None
             if action_id is None:
-                action_id = followup.closest_action_id(title, promises)
+                action_id = actions.closest_action_id(title, promises)
                 self.flag(
                     field="next_actions", id=given[:80], reason="action_id_mapped" if action_id else "unknown_action_id"
                 )
