@@ -30,15 +30,25 @@ def _clock(text: str) -> str | None:
     return at.strftime("%H:%M") if at else None
 
 
-def verbatim(quote: str, transcript: Transcript) -> bool:
-    """The quote is an exact substring of one segment's text."""
-    return bool(quote) and any(quote in s.text for s in transcript.segments)
+_SEPARATOR = "\x00"
+
+
+def joined(transcript: Transcript) -> str:
+    """The segments joined by NUL, which no quote holds: a substring of it is a substring of one segment."""
+    return _SEPARATOR.join(s.text for s in transcript.segments)
+
+
+def verbatim(quote: str, transcript: Transcript, segments: str | None = None) -> bool:
+    """The quote is an exact substring of one segment's text; `segments` is `joined(transcript)` when already built."""
+    if not quote or _SEPARATOR in quote:
+        return False
+    return quote in (segments if segments is not None else joined(transcript))
 
 
 def _criterion(
-    c: Criterion, card: Scorecard, transcript: Transcript, rubric: Rubric, texts: dict[str, str]
+    c: Criterion, card: Scorecard, transcript: Transcript, rubric: Rubric, texts: dict[str, str], segments: str
 ) -> Criterion:
-    evidence = tuple(e for e in c.evidence if verbatim(e.quote, transcript))
+    evidence = tuple(e for e in c.evidence if verbatim(e.quote, transcript, segments))
     score = c.score
     key = next((k for k in BANT_KEYS if c.id == BANT_CHECK.format(key=k)), None)
     if key is not None:
@@ -74,14 +84,15 @@ def coverage(card: Scorecard, rubric: Rubric) -> dict[str, object]:
 
 def reconcile(card: Scorecard, rubric: Rubric, transcript: Transcript) -> Scorecard:
     """The card with every contradiction resolved toward what the transcript shows, scores recomputed, coverage added."""
+    segments = joined(transcript)
     bant = {
-        k: item if verbatim(item.evidence, transcript) or not item.evidence else BantItem(found=False)
+        k: item if verbatim(item.evidence, transcript, segments) or not item.evidence else BantItem(found=False)
         for k, item in card.bant.items()
     }
     bant = {k: item if not item.found or item.evidence else BantItem(found=False) for k, item in bant.items()}
 
     def shown(quote: str) -> str:
-        return quote if verbatim(quote, transcript) else ""
+        return quote if verbatim(quote, transcript, segments) else ""
 
     card = dataclasses.replace(
         card,
@@ -96,7 +107,7 @@ def reconcile(card: Scorecard, rubric: Rubric, transcript: Transcript) -> Scorec
     texts = {check.id: check.text for _, _, check in rubric.iter_checks()}
     phases = []
     for p in card.phases:
-        criteria = tuple(_criterion(c, card, transcript, rubric, texts) for c in p.criteria)
+        criteria = tuple(_criterion(c, card, transcript, rubric, texts, segments) for c in p.criteria)
         phases.append(phase_score(rubric.phase(p.id), criteria) if p.id in rubric.phase_ids else p)
     card = dataclasses.replace(card, phases=tuple(phases), overall=overall_score(rubric, tuple(phases)))
     return dataclasses.replace(card, extra={**card.extra, "coverage": coverage(card, rubric)})

@@ -69,6 +69,7 @@ class CallView:
         self.sentences: list[Sentence] = []
         for i, seg in enumerate(transcript.segments):
             for _, text in sentences(seg.text, transcript.language):
+                asks = is_question(text)
                 self.sentences.append(
                     Sentence(
                         order=len(self.sentences),
@@ -77,8 +78,8 @@ class CallView:
                         speaker=seg.speaker,
                         is_rep=seg.speaker == rep_speaker,
                         start_s=seg.start,
-                        is_question=is_question(text),
-                        is_open_question=is_open_question(text),
+                        is_question=asks,
+                        is_open_question=asks and is_open_question(text),
                     )
                 )
         # Scans go over only the side asked for, and each (marker, side) once: a long call has thousands of sentences.
@@ -92,6 +93,8 @@ class CallView:
             for q in (None, True, False)
         }
         self._found: dict[tuple[str, str, bool | None], list[Hit]] = {}
+        # Each marker is searched at most once per sentence, whichever sides and kinds ask for it.
+        self._searched: dict[str, dict[int, re.Match[str] | None]] = {}
         self._first_of_segment: list[int] = []
         for s in self.sentences:
             while len(self._first_of_segment) <= s.seg:
@@ -103,7 +106,10 @@ class CallView:
         key = (marker, who, questions)
         if key not in self._found:
             search = self.lex[marker].search
-            self._found[key] = [Hit(s, m) for s in self._subsets[(who, questions)] if (m := search(s.text))]
+            seen = self._searched.setdefault(marker, {})
+            subset = self._subsets[(who, questions)]
+            seen.update({s.order: search(s.text) for s in subset if s.order not in seen})
+            self._found[key] = [Hit(s, m) for s in subset if (m := seen[s.order])]
         return list(self._found[key])
 
     def matches(self, marker: str, text: str) -> re.Match[str] | None:
