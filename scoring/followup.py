@@ -116,16 +116,17 @@ def advice(rubric: Rubric, check_id: str, score: int, language: str) -> str:
     return f"Next time, work on: {item.label}." if english else f"次回は「{item.label}」に取り組みましょう。"
 
 
-def deal_state(view: CallView, *, timeline_known: bool = False) -> str | None:
+def deal_state(view: CallView, *, timeline_known: bool = False, budget_known: bool = False) -> str | None:
     """Seed 003: botsu when the customer declined; shodan when plan, price and timing all came up; wadai for two of three.
 
-    `timeline_known`: the customer answered a timing question (BANT timeline), which is timing discussed in any words.
+    `timeline_known`: the customer answered a timing question (BANT timeline), which is timing discussed in any words;
+    `budget_known`: the customer stated what they can spend (BANT budget), which is the price side discussed.
     """
     for hit in view.find("decline", who="customer"):
         if not view.matches("past", hit.sentence.text):
             return "botsu"
     present = (
-        _discussed(view, "price")
+        (budget_known or _discussed(view, "price"))
         + (timeline_known or _discussed(view, "timing"))
         + (_discussed(view, "plan") or _solution_offered(view))
     )

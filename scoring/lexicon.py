@@ -45,15 +45,20 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"つまり|要するに|整理すると|まとめると|おさらいすると|ということですね|という(ご)?理解|認識で(合って|相違|よろしい)|相違ない"
         ),
         "deep": _re(r"なぜ|どうして|どのよう|もし"),
-        "budget": _re(r"ご?予算|費用感"),
+        "budget": _re(
+            r"ご?予算|費用感|出どころ|財源|費から出|\d[\d,.]*万?円(以内|以下|まで(なら|は|が)|が上限)|上限(が|は)?[^。]{0,8}\d"
+            r"|(円|金額|額|費用|お金)[^。]{0,8}(かけられ|出せ)|かけられそう|(費用|お金)は(どこ|どちら)から"
+        ),
         "authority": _re(
-            r"決裁|稟議|意思決定|決定権|(社内|御社|貴社)(では|で)?どのように(決ま|決め)|承認の?(流れ|プロセス)|(役員会|取締役会|経営会議|理事会)(に|で)(かけ|諮|上げ|通|決ま)|決めるのは|(どなた|誰)が.{0,8}(判断|決め|決裁|承認)|最後は.{0,8}(社長|部長|役員|本部長|取締役|会長|上司|判断|決め)|最終(的に|的な|の)?.{0,10}(決め|判断|決定|承認|ゴーサイン)|(社長|部長|常務|専務|役員|本部長|役員会|取締役会|経営会議|理事会|理事長|院長|本社|本部|オーナー|上層部|上司|上長)(の|に|が|から|で).{0,6}(承認(?!印|フロー|ルート|待ち)|判断|了承|許可|決め)|承認が(必要|要り|要る|いる|下り)"
+            r"決裁|稟議|意思決定|決定権|(社内|御社|貴社)(では|で)?どのように(決ま|決め)|承認の?(流れ|プロセス)|(役員会|取締役会|経営会議|理事会)(に|で)(かけ|諮|上げ|通|決ま)|決めるのは|(どなた|誰)が.{0,8}(判断|決め|決裁|承認)|最後は.{0,8}(社長|部長|役員|本部長|取締役|会長|上司|判断|決め)|最終(的に|的な|の)?.{0,10}(決め|判断|決定|承認|ゴーサイン)|(社長|部長|常務|専務|役員|本部長|役員会|取締役会|経営会議|理事会|理事長|院長|本社|本部|オーナー|上層部|上司|上長|マネージャー|店長|工場長|支配人)(の|に|が|から|で).{0,6}(承認(?!印|フロー|ルート|待ち)|判断|了承|許可|決め)|承認が(必要|要り|要る|いる|下り)|(私|わたし|自分)(が|で)(決め|判断|決裁)|ご判断は|お決めになる"
         ),
         "need": _re(
-            r"課題|論点|ネック|お困り|困って|困った|困り(ました|ます)|困りごと|残業|二度手間|手作業|手入力|属人|遅い|遅くて|追いつかな|重視|(比較|検討|判断)の?ポイント|ニーズ|悩み|負担|ボトルネック|非効率|手が回らな|手間が|時間が(かか|足りな)|(連携|自動化|電子化|効率化|削減|短縮|改善|一元化)(したい|させたい|できれば|が必要|が欲しい)|決め手|(が|は|も)(一番)?(気になって|重要|大事|大きかった)|\d+(時間|日|分)(くらい|ほど|程度|近く|以上)?(も)?(かか|取られ|つぶれ)|丸(一|二|1|2)?日(かか|つぶれ)|鳴りっぱなし|止まって(しま|い)|(入力|確認|記入|転記)?ミス|抜け漏れ|故障して"
+            r"課題|論点|ネック|お困り|困って|困った|困り(ました|ます)|困りごと|残業|二度手間|手作業|手入力|属人|遅い|遅くて|追いつかな|重視|(比較|検討|判断)の?ポイント|ニーズ|悩み|負担|ボトルネック|非効率|手が回らな|手間が|時間が(かか|足りな)|(連携|自動化|電子化|効率化|削減|短縮|改善|一元化)(したい|させたい|できれば|が必要|が欲しい)|決め手|(が|は|も)(一番)?(気になって|重要|大事|大きかった)|\d+(時間|日|分)(くらい|ほど|程度|近く|以上)?(も)?(かか|取られ|つぶれ)|丸(一|二|1|2)?日(かか|つぶれ)|鳴りっぱなし|止まって(しま|い)|(入力|確認|記入|転記)?ミス|抜け漏れ|故障して|足りな(い|くて)|不足して|取りこぼ|しょっちゅう|頻繁に|たびたび"
+            r"|クレーム|待たせて|溜まる一方|重複して|二重(に|で)"
         ),
         "timeline": _re(
             r"時期|いつ(まで|頃|ごろ|から)|導入(予定|時期|目標|開始)|来期|来春|来年の(春|夏|秋|冬)|来年度|新年度|今期中|年内|年度内|\d+月(から|まで|中|頃|ごろ)|"
+            r"(に|へ)合わせて(入れ替え|導入|始め|切り替え|使い|変え)|(リース|契約|保守|サポート)(期間)?(が|は)[^。]{0,10}(切れる|満了|終わる|終了)|"
             + _JA_GO_LIVE
         ),
         "deflection": _re(
@@ -87,7 +92,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"確かに|おっしゃる(通り|とおり)|ごもっとも|ご(心配|不安|懸念)|なるほど|承知|理解|その点|そちら(は|について)|大切|重要|ありがとうございます|ですよね"
         ),
         "meeting": _re(
-            r"打ち?合わ?せ|ミーティング|MTG|商談|お時間|ご都合|日程|デモ|ご提案|訪問|伺|お会い|次回|面談|説明会|会議|機会|場を|お電話|確認会|定例|レビュー|キックオフ|読み合わせ|研修|勉強会"
+            r"打ち?合わ?せ|ミーティング|MTG|商談|お時間|ご都合|日程|デモ|ご提案|訪問|伺|お会い|次回|面談|説明会|会議|機会|場を|お電話|確認会|定例|レビュー|キックオフ|読み合わせ|研修|勉強会|お邪魔"
         ),
         "date": _re(
             r"(来週|再来週|今週)の?"
@@ -97,7 +102,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "time": _re(r"(午前|午後)?\d{1,2}時(\d{1,2}分|半)?(から|〜|～)?|\d{1,2}:\d{2}"),
         "affirm": _re(
-            r"はい|大丈夫|結構です|問題(ありません|ないです)|承知|かしこまりました|了解|お願いします|空いて|可能です|伺います|押さえ(て|ます)|ぜひ"
+            r"はい|大丈夫|結構です|問題(ありません|ないです)|承知|かしこまりました|了解|お願いします|空いて|可能です|伺います|押さえ(て|ます)|ぜひ|お待ちして(います|おります)|(わ|分)かりました"
         ),
         "refuse": _re(r"難しい|厳しい|都合が(悪|つか)|無理|空いていない"),
         "participants": _re(r"ご同席|交えて|参加|同行|ご一緒"),
@@ -186,15 +191,15 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"so if i understand|to summari[sz]e|just to confirm|let me recap|in other words|so what i'?m hearing"
         ),
         "deep": _re(r"\bwhy\b|\bhow\b|what if"),
-        "budget": _re(r"\bbudget|set aside"),
+        "budget": _re(r"\bbudget|set (\w+ )?aside|earmarked|allocated|\bfund(ed|ing|s)\b|\bgrant\b"),
         "authority": _re(
             r"\b(owner|founder|board)\b[^.]{0,20}\b(decides?|approves?|signs? off)\b|decision.?maker|final (decision|say|call|sign-?off|approval)|make(s)? the (final )?(call|decision)|signs? off|sign-?off|approv(e|al|es)\b|approved by|budget holder|who decides|\b(cfo|ceo|coo|cto|vp|board|director|my boss|procurement)\b.{0,25}\b(decides?|approves?|signs?)\b"
         ),
         "need": _re(
-            r"challenge|(?<!no )problem|by hand|manual(ly)?\b|take (so|that|too) long|takes (\w+ ){0,3}(most|all|half) of|what matters|\bissues?\b|pain|struggl|need to|we need|bottleneck|takes (a lot|too|about|over|three|two|several|\d+)|hours (a|per|every) (day|week|month)|overtime|frustrat|\bhate\b|hard to|difficult|mistakes|friction|\bslow\b|delays?\b|late (fees|payments)|penalt|rework|back and forth|doesn'?t (work|scale|connect)|made the difference|deciding factor|matters most|most important|must.have|deal.?breaker"
+            r"challenge|(?<!no )problem|by hand|manual(ly)?\b|take (so|that|too) long|takes (\w+ ){0,3}(most|all|half) of|what matters|\bissues?\b|pain|struggl|need to|we need|bottleneck|takes (a lot|too|about|over|three|two|several|\d+)|hours (a|per|every) (day|week|month)|overtime|frustrat|\bhate\b|hard to|difficult|mistakes|friction|\bslow\b|delays?\b|late (fees|payments)|penalt|rework|back and forth|doesn'?t (work|scale|connect)|made the difference|deciding factor|matters most|most important|must.have|deal.?breaker|double.?book|overbook|clash"
         ),
         "timeline": _re(
-            r"timeline|by when|go live|live before|in place|next (quarter|month|fiscal year)|this quarter|\bq[1-4]\b|peak season|(by|before|until|in) (the )?(end of )?((january|february|march|april|may|june|july|august|september|october|november|december)|spring|summer|fall|autumn|winter)|start\w*\b.{0,25}\b(on|in|by) (january|february|march|april|may|june|july|august|september|october|november|december)|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)"
+            r"timeline|by when|go live|live before|in place|next (quarter|month|fiscal year)|this quarter|\bq[1-4]\b|peak season|(by|before|until|in) (the )?(end of )?((january|february|march|april|may|june|july|august|september|october|november|december)|spring|summer|fall|autumn|winter)|start\w*\b.{0,25}\b(on|in|by) (january|february|march|april|may|june|july|august|september|october|november|december)|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|in time for|before the (\w+ )?(term|season|rush|launch)"
         ),
         "deflection": _re(
             r"not sure|don'?t know|haven'?t (really )?(decided|planned)|no budget|not yet|no idea|not looking|don'?t have (a|any) (number|figure|budget)|depends on (what|the) (it )?costs?|no (hard |firm |real )?deadline|\bsometime\b|no rush"
@@ -235,7 +240,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             + r"\b"
         ),
         "time": _re(r"\bat\s+\d{1,2}(:\d{2})?\s*(am|pm)?|\b\d{1,2}(:\d{2})?\s*(am|pm)\b"),
-        "affirm": _re(r"\b(yes|works|sounds good|that'?s fine|perfect|see you|sure)\b"),
+        "affirm": _re(r"\b(yes|works|would work|sounds good|that'?s fine|perfect|see you|sure|it is)\b"),
         "refuse": _re(r"can'?t|cannot|doesn'?t work|not available"),
         "participants": _re(r"\bwith (your|our)\b|join|bring"),
         "preparation": _re(r"prepare|materials|quote|proposal|deck"),

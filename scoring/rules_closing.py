@@ -92,7 +92,8 @@ def next_step(c: Collector) -> NextStep:
     proposed: tuple[Sentence, tuple[int, int]] | None = None
     for s in v.sentences:
         span = date_span(v, s.text)
-        if span is None or not v.meeting_context(s):
+        # A day with an hour (10日の金曜日、18時半は…) is an appointment even without a word for meeting.
+        if span is None or not (v.meeting_context(s) or v.matches("time", s.text[span[0] : span[1]])):
             continue
         reply, text = reply_text(v, s)
         date_match = v.matches("date", s.text)
