@@ -73,6 +73,7 @@ def commitments(view: CallView, call_date: date | None) -> list[Commitment]:
                     or view.matches("free_offer", text)
                     or view.matches("discount", text)
                     or view.matches("policy", text)
+                    or (owner == "customer" and view.matches("decline", text))
                 ):
                     continue
                 quote = hit.quote if len(verbs) == 1 else text
