@@ -71,6 +71,10 @@ def violations(card: Scorecard, transcript: Transcript, rubric: Rubric, call_dat
     note = html_to_text(render_note_html(card, lang="en", rubric=RUBRIC_EN))
     if card.overall is not None and f"over {len(scored)} of {len(rubric.phases)} phases" not in note:
         out.append("the note's overall score does not show its coverage")
+    why = next((line for line in note.splitlines() if line.startswith("Not assessed (")), "")
+    unscored = [p for p in RUBRIC_EN.phases if p.id not in scored]
+    if unscored and not (why.endswith("DealCoach does not guess.") and all(p.label in why for p in unscored)):
+        out.append(f"the note does not say why {[p.id for p in unscored]} are not assessed: {why!r}")
     rep_promises = [c for c in card.commitments if c.owner == "rep"]
     hours = {a.id: a.due_in_hours for a in card.next_actions}
     for c in card.commitments:
