@@ -5,7 +5,8 @@ Invariants (tests/scoring/test_properties.py checks each over every labelled cal
 - the BANT criteria agree with the BANT block (found ⇔ 2/2, with the block's quote);
 - "listens without interrupting" earns 2/2 only on more than one backchannel;
 - advice gives the seed's example phrasing, never the criterion's own text read back;
-- the overall score carries its coverage: the phases scored, out of the rubric's phases.
+- the overall score carries its coverage: the phases scored, out of the rubric's phases;
+- a promise that names a time of day (今日の17時) carries it, so its task is never due later.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 
 from scoring import followup
+from scoring.due import named_time
 from scoring.formula import overall_score, phase_score
 from scoring.rubric import Rubric
 from scoring.scorecard import BANT_KEYS, BantItem, Criterion, Evidence, Scorecard
@@ -22,15 +24,31 @@ LISTENING_CHECKS = frozenset({"first_contact.rapport.active_listening", "needs_d
 BANT_CHECK = "needs_discovery.bant.{key}"
 
 
-def verbatim(quote: str, transcript: Transcript) -> bool:
-    """The quote is an exact substring of one segment's text."""
-    return bool(quote) and any(quote in s.text for s in transcript.segments)
+def _clock(text: str) -> str | None:
+    """The time of day a promise names, so a model's promise for 今日の17時 keeps its hour too."""
+    at = named_time(text)
+    return at.strftime("%H:%M") if at else None
+
+
+_SEPARATOR = "\x00"
+
+
+def joined(transcript: Transcript) -> str:
+    """The segments joined by NUL, which no quote holds: a substring of it is a substring of one segment."""
+    return _SEPARATOR.join(s.text for s in transcript.segments)
+
+
+def verbatim(quote: str, transcript: Transcript, segments: str | None = None) -> bool:
+    """The quote is an exact substring of one segment's text; `segments` is `joined(transcript)` when already built."""
+    if not quote or _SEPARATOR in quote:
+        return False
+    return quote in (segments if segments is not None else joined(transcript))
 
 
 def _criterion(
-    c: Criterion, card: Scorecard, transcript: Transcript, rubric: Rubric, texts: dict[str, str]
+    c: Criterion, card: Scorecard, transcript: Transcript, rubric: Rubric, texts: dict[str, str], segments: str
 ) -> Criterion:
-    evidence = tuple(e for e in c.evidence if verbatim(e.quote, transcript))
+    evidence = tuple(e for e in c.evidence if verbatim(e.quote, transcript, segments))
     score = c.score
     key = next((k for k in BANT_KEYS if c.id == BANT_CHECK.format(key=k)), None)
     if key is not None:
@@ -66,26 +84,30 @@ def coverage(card: Scorecard, rubric: Rubric) -> dict[str, object]:
 
 def reconcile(card: Scorecard, rubric: Rubric, transcript: Transcript) -> Scorecard:
     """The card with every contradiction resolved toward what the transcript shows, scores recomputed, coverage added."""
+    segments = joined(transcript)
     bant = {
-        k: item if verbatim(item.evidence, transcript) or not item.evidence else BantItem(found=False)
+        k: item if verbatim(item.evidence, transcript, segments) or not item.evidence else BantItem(found=False)
         for k, item in card.bant.items()
     }
     bant = {k: item if not item.found or item.evidence else BantItem(found=False) for k, item in bant.items()}
 
     def shown(quote: str) -> str:
-        return quote if verbatim(quote, transcript) else ""
+        return quote if verbatim(quote, transcript, segments) else ""
 
     card = dataclasses.replace(
         card,
         bant=bant,
         next_step=dataclasses.replace(card.next_step, evidence=shown(card.next_step.evidence)),
-        commitments=tuple(dataclasses.replace(c, evidence=shown(c.evidence)) for c in card.commitments),
+        commitments=tuple(
+            dataclasses.replace(c, evidence=shown(c.evidence), due_time=c.due_time or _clock(c.text))
+            for c in card.commitments
+        ),
         ng_behaviors=tuple(dataclasses.replace(n, evidence=shown(n.evidence)) for n in card.ng_behaviors),
     )
     texts = {check.id: check.text for _, _, check in rubric.iter_checks()}
     phases = []
     for p in card.phases:
-        criteria = tuple(_criterion(c, card, transcript, rubric, texts) for c in p.criteria)
+        criteria = tuple(_criterion(c, card, transcript, rubric, texts, segments) for c in p.criteria)
         phases.append(phase_score(rubric.phase(p.id), criteria) if p.id in rubric.phase_ids else p)
     card = dataclasses.replace(card, phases=tuple(phases), overall=overall_score(rubric, tuple(phases)))
     return dataclasses.replace(card, extra={**card.extra, "coverage": coverage(card, rubric)})

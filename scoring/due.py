@@ -1,8 +1,9 @@
-"""When a promise is due: the day it names (今日, 明日, 3月5日, today), never later than that day."""
+"""When a promise is due: the day it names (今日, 明日, 3月5日, today) and the time (17時, 正午, 5pm), never later."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import re
+from datetime import date, time, timedelta
 
 from scoring.markers import absolute_due
 
@@ -37,6 +38,21 @@ DUE_HOURS = (
 )
 WEEK_HOURS = 168
 MAIL_HOURS = 3
+# A time a promise names: a deadline (17時まで, by 5pm) or a time joined to its day word (今日の17時, 明日の正午).
+_DAY_WORDS = r"(?:今日|本日|明日|明朝|明後日|\d{1,2}月\d{1,2}日|\d{1,2}日)"
+_JA_CLOCK = r"(?P<ampm>午前|午後|朝|夕方の?)?\s*(?<![\d０-９])(?P<h>\d{1,2}|[０-９]{1,2})\s*(?:時|:|：)\s*(?:(?P<half>半)|(?P<m>\d{1,2})分?)?"
+_JA_TIME_RES = (
+    re.compile(rf"{_DAY_WORDS}(?:の|、)?\s*{_JA_CLOCK}"),
+    re.compile(rf"{_JA_CLOCK}\s*(?:まで|迄)"),
+    re.compile(r"(?P<noon>正午|午前中|お昼まで|昼まで)"),
+)
+_EN_TIME_RE = re.compile(
+    r"\b(?:by|before|until|no later than)\s+(?:(?P<noon>noon|midday)|(?P<h>\d{1,2})"
+    r"(?:(?::(?P<m>\d{2}))\s*(?P<ampm>[ap]\.?m\.?)?|\s*(?P<ampm2>[ap]\.?m\.?)))(?![\w/-])",
+    re.I,
+)
+# 5時まで in business talk is 17:00: an hour under 8 without 午前 / a.m. is read as afternoon.
+_PM_BELOW = 8
 
 
 def named_day(hint: str, call_date: date | None) -> date | None:
@@ -49,8 +65,11 @@ def named_day(hint: str, call_date: date | None) -> date | None:
 
 
 def due_date(text: str, hint: str, call_date: date | None) -> str | None:
-    """The promise's due day as an ISO date: a date said outright, else the day a relative word names."""
+    """The promise's due day as an ISO date: a date said outright, else the day a relative word names, else the call's
+    day when only a time is named (17時までにお送りします)."""
     day = named_day(hint, call_date)
+    if day is None and not hint and call_date is not None and named_time(text) is not None:
+        day = call_date
     return absolute_due(text, call_date) or (day.isoformat() if day else None)
 
 
@@ -69,3 +88,31 @@ def due_in_hours(hint: str, due: str | None, call_date: date | None = None) -> i
             return WEEK_HOURS
         return max(8, min(WEEK_HOURS, days * 24))
     return MAIL_HOURS
+
+
+def named_time(text: str) -> time | None:
+    """The time of day a promise names (今日の17時, 17時までに, 明日の正午, 午前中, by 5pm), as local wall-clock time."""
+    for rx in (*_JA_TIME_RES, _EN_TIME_RE):
+        for m in rx.finditer(text):
+            found = _clock(m)
+            if found is not None:
+                return found
+    return None
+
+
+def _clock(m: re.Match[str]) -> time | None:
+    groups = {k: v for k, v in m.groupdict().items() if v}
+    if "noon" in groups:
+        return time(12, 0)
+    if "h" not in groups:
+        return None
+    hour = int(groups["h"].translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+    minute = 30 if "half" in groups else int(groups.get("m", 0))
+    ampm = (groups.get("ampm") or groups.get("ampm2") or "").lower().replace(".", "")
+    if (
+        ampm in ("午後", "夕方", "夕方の", "pm") or (hour < _PM_BELOW and ampm not in ("午前", "朝", "am"))
+    ) and hour < 12:
+        hour += 12
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)

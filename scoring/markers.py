@@ -1,4 +1,4 @@
-"""Deterministic phrase markers (Japanese first, lighter English) and a sentence index that turns matches into verbatim evidence."""
+"""A sentence index over one call that turns marker matches (scoring/lexicon.py) into verbatim evidence."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from scoring.lexicon import lexicon
 from scoring.metrics import is_open_question, is_question, sentences
 from scoring.scorecard import Evidence
 from scoring.transcript import Transcript
@@ -14,305 +15,6 @@ QUOTE_LIMIT = 140
 ECHO_CHARS = 12
 _CONTRAST_RE = re.compile(r"(?<=が)、|(?<=けど)、|(?<=けれど)、|, but |; but | but ")
 _INTERROGATIVE_RE = re.compile(r"いつ|どの|何|when|what|how|which", re.I)
-
-
-def _re(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.I)
-
-
-_WEEKDAY = r"[月火水木金土日]曜日?"
-_EN_DAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-_EN_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
-# A go-live said with a time word and an adoption verb (来月からの切り替え, 4月から使い始め): not a meeting date.
-_JA_GO_LIVE = (
-    r"(来月|再来月|来年|今年|来期|今期|\d+月|春|夏|秋|冬|上期|下期)(の|から|まで|中|頃|ごろ|に|末)?(の|は|に|には)?"
-    r".{0,8}(導入|切り替え|稼働|運用開始|使い始め|入れ|動かし|変え|間に合|何とか)|本稼働|稼働開始"
-)
-
-LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
-    "ja": {
-        "intro_company": _re(
-            r"(株式会社|（株）|\(株\))[^\s、。]{1,20}の[^\s、。]{1,10}(と申します|でございます|です)|[^\s、。]{1,20}(株式会社|（株）|社)の[^\s、。]{1,10}(と申します|でございます|です)"
-        ),
-        "intro_name": _re(
-            r"[^\s、。]{1,10}(と申します|でございます)|^[^\s、。]{1,6}です。|^もしもし、[^\s、。]{1,6}です"
-        ),
-        "title": _re(r"部長|課長|マネージャー|担当|営業|リーダー|責任者|代表|取締役"),
-        "purpose": _re(
-            r"本日(は|の).{0,60}(について|お伺い|伺い|ご説明|ご紹介|ご提案|整理|すり合わせ|目的)|本日の(目的|ゴール|アジェンダ)|アジェンダ|今回の(目的|ゴール)"
-        ),
-        "goal": _re(r"(本日|今回)の(ゴール|目的)は"),
-        "intent": _re(
-            r"(ほか|他)に.{0,15}(お話し|お聞き|確認)したい|(ご期待|お聞きになりたい|お話しされたい)こと|本日.{0,10}(ご要望|気になっている)"
-        ),
-        "research": _re(
-            r"(中期経営計画|IR|決算|プレスリリース|ニュース|記事|ホームページ|ウェブサイト|採用ページ).{0,20}(拝見|拝読|読ませて|見ました|確認しました)"
-        ),
-        "strategy": _re(r"中期経営計画|経営計画|IR資料|成長戦略|ビジョン"),
-        "news": _re(r"プレスリリース|ニュース|記事|新製品|提携"),
-        "empathy": _re(r"大変ですね|大変でしたね|お察しします|よくわかります|お気持ち|ご苦労|おっしゃる通り"),
-        "backchannel": _re(r"^(なるほど|そうなんですね|そうだったんですね|確かに|おっしゃる通り)"),
-        "summary": _re(
-            r"つまり|要するに|整理すると|まとめると|おさらいすると|ということですね|という(ご)?理解|認識で(合って|相違|よろしい)|相違ない"
-        ),
-        "deep": _re(r"なぜ|どうして|どのよう|もし"),
-        "budget": _re(r"ご?予算|費用感"),
-        "authority": _re(
-            r"決裁|稟議|意思決定|決定権|(社内|御社|貴社)(では|で)?どのように(決ま|決め)|承認の?(流れ|プロセス)|(役員会|取締役会|経営会議|理事会)(に|で)(かけ|諮|上げ|通|決ま)|決めるのは|(どなた|誰)が.{0,8}(判断|決め|決裁|承認)|最後は.{0,8}(社長|部長|役員|本部長|取締役|会長|上司|判断|決め)|最終(的に|的な|の)?.{0,10}(決め|判断|決定|承認|ゴーサイン)|(社長|部長|常務|専務|役員|本部長|役員会|取締役会|経営会議|理事会|理事長|院長|本社|本部|オーナー|上層部|上司|上長)(の|に|が|から|で).{0,6}(承認(?!印|フロー|ルート|待ち)|判断|了承|許可|決め)|承認が(必要|要り|要る|いる|下り)"
-        ),
-        "need": _re(
-            r"課題|論点|ネック|お困り|困って|困った|困り(ました|ます)|困りごと|残業|二度手間|手作業|手入力|属人|遅い|遅くて|追いつかな|重視|(比較|検討|判断)の?ポイント|ニーズ|悩み|負担|ボトルネック|非効率|手が回らな|手間が|時間が(かか|足りな)|(連携|自動化|電子化|効率化|削減|短縮|改善|一元化)(したい|させたい|できれば|が必要|が欲しい)|決め手|(が|は|も)(一番)?(気になって|重要|大事|大きかった)|\d+(時間|日|分)(くらい|ほど|程度|近く|以上)?(も)?(かか|取られ|つぶれ)|丸(一|二|1|2)?日(かか|つぶれ)|鳴りっぱなし|止まって(しま|い)|(入力|確認|記入|転記)?ミス|抜け漏れ|故障して"
-        ),
-        "timeline": _re(
-            r"時期|いつ(まで|頃|ごろ|から)|導入(予定|時期|目標|開始)|来期|来春|来年の(春|夏|秋|冬)|来年度|新年度|今期中|年内|年度内|\d+月(から|まで|中|頃|ごろ)|"
-            + _JA_GO_LIVE
-        ),
-        "deflection": _re(
-            r"(決まっ|決め)て(い)?な(い|く)|(決まっ|決め)ていません|未定|(わか|分か)ら(ない|なく)|特に(ない|ありません|決めて)|まだ.{0,8}(ない|なく|ません)|まだこれから|そこまでは|考えていな"
-        ),
-        "negation": _re(
-            r"^[^。、]{0,3}(ない|ません|なく)|^[^。、]{0,12}(わけ|ほど)(では|じゃ)(ない|ありません)|^[^。、]{0,6}(は|が|も)(特に)?(ない|ありません|ございません)"
-        ),
-        "competitor": _re(
-            r"他社|競合|他の(ツール|サービス|システム|製品)|比較検討|乗り換え|現在.{0,12}(お使い|使って|利用|運用)|今は.{0,15}(で管理|を使って|で運用|で回して)|Excel|エクセル|スプレッドシート|お使いですか"
-        ),
-        "past_attempt": _re(r"(これまで|以前|過去)に?.{0,25}(試み|検討|取り組|対策)"),
-        "past_eval": _re(r"比較検討|検討した|試した|導入を検討"),
-        "why_now": _re(r"なぜ今|今回.{0,12}(きっかけ|理由)|きっかけ"),
-        "dissatisfaction": _re(r"不満|使いにく|不便|連携できな|手間がかか|わかりにく"),
-        "bottleneck": _re(r"時間(ほど|くらい|ぐらい)?が?かか|負担|ボトルネック|一番.{0,8}(大変|困)|手間"),
-        "customer_number": _re(r"\d+(\.\d+)?\s*(時間|名|人|件|円|万円|%|％|日|分|割)"),
-        "quantified": _re(
-            r"\d+(\.\d+)?\s*(%|％|割|時間|万円|円|日|分|人分).{0,25}(削減|短縮|向上|改善|減|増|アップ|ダウン)"
-        ),
-        "roi": _re(r"(?<![A-Za-z])ROI(?![A-Za-z])|投資対効果|費用対効果|回収|年間.{0,12}円.{0,12}(削減|浮)"),
-        "case_study": _re(r"事例|導入実績|[A-ZＡ-Ｚ]社様?(で|では)|同じ.{0,8}業|同業"),
-        "matching_case": _re(r"同じ.{0,10}(業|規模)|同業|同規模|規模の"),
-        "uses_discovery": _re(r"先ほど.{0,12}(お話|おっしゃ|伺|お聞き)|以前.{0,10}お話|お話しいただいた"),
-        "check_in": _re(
-            r"ご不明(点|な点)|ご質問(は|など)?.{0,4}(ございますか|ありますか)|ここまで.{0,10}(いかが|よろしい|ご不明)"
-        ),
-        "concern_question": _re(r"ご懸念|ご不安|気になる点|心配な点|気がかり"),
-        "concern": _re(r"懸念|不安|心配|気になって|気になる|ハードル|難しい|厳しい"),
-        "acknowledge": _re(
-            r"確かに|おっしゃる(通り|とおり)|ごもっとも|ご(心配|不安|懸念)|なるほど|承知|理解|その点|そちら(は|について)|大切|重要|ありがとうございます|ですよね"
-        ),
-        "meeting": _re(
-            r"打ち?合わ?せ|ミーティング|MTG|商談|お時間|ご都合|日程|デモ|ご提案|訪問|伺|お会い|次回|面談|説明会|会議|機会|場を|お電話|確認会|定例|レビュー|キックオフ|読み合わせ|研修|勉強会"
-        ),
-        "date": _re(
-            r"(来週|再来週|今週)の?"
-            + _WEEKDAY
-            + r"|\d{1,2}月\d{1,2}日(\([月火水木金土日]\)|（[月火水木金土日]）)?|\d{1,2}日の?(\([月火水木金土日]\)|（[月火水木金土日]）)?\d{1,2}時|"
-            + _WEEKDAY
-        ),
-        "time": _re(r"(午前|午後)?\d{1,2}時(\d{1,2}分|半)?(から|〜|～)?|\d{1,2}:\d{2}"),
-        "affirm": _re(
-            r"はい|大丈夫|結構です|問題(ありません|ないです)|承知|かしこまりました|了解|お願いします|空いて|可能です|伺います|押さえ(て|ます)|ぜひ"
-        ),
-        "refuse": _re(r"難しい|厳しい|都合が(悪|つか)|無理|空いていない"),
-        "participants": _re(r"ご同席|交えて|参加|同行|ご一緒"),
-        "preparation": _re(r"資料|準備|ご用意|お見積|見積"),
-        "vague_follow_up": _re(
-            r"(また|改めて|後ほど|追って|後日)([^。、]{0,6}を)?(ご)?(連絡|お電話)(します|いたします|させていただきます|差し上げます)"
-        ),
-        "rep_commitment": _re(
-            r"(お送り|送付|ご送付|お届け)(します|いたします|させていただきます)|ご用意(します|いたします|させていただきます)|準備(します|いたします)|(確認|調べ|調査)(して|の上|のうえ).{0,20}(ご連絡|お返事|ご回答|ご報告|お知らせ)(します|いたします|させていただきます)|共有(します|いたします|させていただきます)|手配(します|いたします)|作成(します|いたします)|お持ちします|(実施|開催|お渡し|ご報告|ご連絡|確認)(します|いたします|させていただきます)|(お送り|送付|ご用意|準備|手配|更新|修正|作成)して?おきます"
-        ),
-        "customer_commitment": _re(
-            r"(て|で)おきます|確認します|共有します|検討します|(検討|相談|話|確認|共有)してみます|お送りします|送ります|調整します|相談します|声をかけ|(ご)?連絡(します|いたします)|(同席|参加|出席)させます|(検討|相談|確認)させて(ください|いただきます)|持ち帰らせて|お知らせします"
-        ),
-        "due": _re(
-            r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}[/-]\d{1,2}[/-]\d{1,2}|\d{1,2}月\d{1,2}日|今日中|本日中|明日中|明日|明朝|明後日|今週中|今週末|来週中|来週|週明け|月末|本日|今日"
-        ),
-        "discount": _re(
-            r"値引き|割引|ディスカウント|特別価格|(安く|お安く)(します|いたします|できます)|勉強させて|キャンペーン(価格|特価|割引|値引)|キャンペーン.{0,15}\d+[%％](オフ|引|割引)|初期費用.{0,4}(無料|ゼロ|0円|不要)"
-        ),
-        "price_objection": _re(
-            r"高い|高額|予算(オーバー|を超え)|厳しい|値引き|安く|割引|(\d+割|\d+[%％])(下が|安く|引い)|下がれば|下げて(いただ|もら)|はみ出"
-        ),
-        "added_value": _re(
-            r"(トレーニング|研修|サポート|設定)[^。]{0,6}(無料|無償)|段階(的に)?導入|トライアル|試用|無料(の)?(トレーニング|研修|サポート)|無償(で|の)?.{0,8}(サポート|研修|トレーニング|設定)|専任(の)?(担当|サポート)|小規模(導入|から)"
-        ),
-        "vague_benefit": _re(
-            r"便利に(なり|なる)|楽に(なり|なる|なった)|効率化(でき|になり)|(短縮|削減|改善)(に)?(も)?つなが|(満足度|効率|率)も?上がります|負担も?軽く"
-        ),
-        "shallow_question": _re(r"(弊社|当社)の(製品|サービス).{0,6}(ご)?興味(は|が)(あります|ございます)か"),
-        "decision_maker_meeting": _re(
-            r"(決裁者|決裁権|本部長|部長|社長|役員|経営陣).{0,20}(ご同席|交えて|ご参加|同席)"
-        ),
-        "post_contract": _re(r"ご契約後|契約後の(流れ|進め方)|導入までの(流れ|ステップ)"),
-        "contract_terms": _re(r"支払い?(条件|方法)|契約期間|解約|更新(条件|時)|請求書払い|年間契約"),
-        "roadmap": _re(r"キックオフ|初期設定|テスト運用|本(格)?稼働|導入スケジュール|導入までの(流れ|スケジュール)"),
-        "training": _re(r"(研修|トレーニング|説明会|勉強会)(を|の|も)?.{0,10}(実施|開催|ご用意|サポート|行い)"),
-        "support_contact": _re(r"(問い合わせ|サポート)窓口|専任(の)?担当|カスタマーサクセス"),
-        "usage_check": _re(r"ご利用状況|使い勝手|使い心地|運用で.{0,10}(困|問題)|スムーズに進んで"),
-        "satisfaction": _re(r"ご満足|満足度|NPS|アンケート"),
-        "upsell": _re(r"上位プラン|追加機能|他の部(門|署)でも|オプション"),
-        "plan": _re(
-            r"提案|プラン|オプション|お見積り?の(内容|最終)|契約(書|の流れ|内容)|申込書|注文書|発注書|導入(範囲|内容)"
-        ),
-        "price": _re(
-            r"見積|値引き|割引|無料|(月額|年額|年間|初期費用|費用|価格|料金|予算|単価|ライセンス|値段)[^。]{0,12}?\d[\d,.万千億]*円"
-            r"|(\d+割|\d+[%％])(くらい|ほど|程度)?(安|高|引|オフ)"
-        ),
-        "timing": _re(
-            r"時期|いつ(?!でも|も)|導入(予定|時期|目標|開始)|来期|来年度|新年度|年内|年度内|\d+月(から|まで)|スケジュール|"
-            + _JA_GO_LIVE
-        ),
-        "decline": _re(
-            r"見送(り|らせ|ります|ることに)|今回は(結構|遠慮|ご縁)|他社(さん)?(の[^。、]{0,15})?に(決め|決定|しました|お願いする)|他の(会社|サービス|製品|ツール)に(決め|決定)|お断り|導入しない(こと|方向)|検討(を)?中止"
-        ),
-        "past": _re(r"昨年|去年|以前|前回|過去|当時|その時|\d+(年|か月|ヶ月|カ月)前|一度|かつて"),
-        "next_time": _re(r"次回|今度|改めて"),
-        "solution": _re(
-            r"(弊社|当社)の[^。、]{0,15}(は|なら|でしたら|であれば|を使うと|をお使いいただくと|では)[^。]{0,60}ます"
-        ),
-        "recap": _re(
-            r"(お伺い|伺っ|伺い|お聞き|お話しいただ|おっしゃっ)[^。]{0,6}(ました|います|た)|前回.{0,12}(お話|伺|お聞き)|というお話(でした|が(あり|ござい)ました|をいただきました)|とのことでした"
-        ),
-        "cost": _re(r"\d[\d,.]*\s*(時間|件|分|日|万円|円|%|％)"),
-        "confirm": _re(r"確かに|その通り|おっしゃる通り|そうです|合っています|間違いありません|はい"),
-        "free_offer": _re(r"無料|無償|追加(費用|料金)(なし|なく|はかかりません|不要)|費用はかかりません"),
-        "policy": _re(r"(の際|場合)(は|に|には)|際には"),
-        "result": _re(r"縮まりました|減りました|削減(され|でき)ました|短縮(され|でき)ました|改善しました"),
-    },
-    "en": {
-        "intro_company": _re(
-            r"\b(my name is|i'm|i am|this is)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?\s+(from|with|at)\s+[A-Z]"
-        ),
-        "intro_name": _re(r"\b(my name is|i'm|this is)\s+[A-Z][\w'-]+"),
-        "title": _re(r"\b(lead|manager|director|head of|vp|account executive|sales)\b"),
-        "purpose": _re(
-            r"purpose of (today|this call|our call)|agenda|goal for today|today i'?d like to|today we'?(ll|d like to)"
-        ),
-        "goal": _re(r"goal (for today|of this call) is"),
-        "intent": _re(r"anything else you'?d like to (cover|discuss)|what would you like to get out of"),
-        "research": _re(r"\b(saw|read|noticed)\b.{0,40}\b(press release|news|announcement|annual report|blog|post)"),
-        "strategy": _re(r"strategy|annual report|investor"),
-        "news": _re(r"press release|news|announcement"),
-        "empathy": _re(r"that sounds (hard|painful|frustrating|tough)|i can imagine|i hear you"),
-        "backchannel": _re(r"^(i see|got it|makes sense|right|great|understood)"),
-        "summary": _re(
-            r"so if i understand|to summari[sz]e|just to confirm|let me recap|in other words|so what i'?m hearing"
-        ),
-        "deep": _re(r"\bwhy\b|\bhow\b|what if"),
-        "budget": _re(r"\bbudget|set aside"),
-        "authority": _re(
-            r"\b(owner|founder|board)\b[^.]{0,20}\b(decides?|approves?|signs? off)\b|decision.?maker|final (decision|say|call|sign-?off|approval)|make(s)? the (final )?(call|decision)|signs? off|sign-?off|approv(e|al|es)\b|approved by|budget holder|who decides|\b(cfo|ceo|coo|cto|vp|board|director|my boss|procurement)\b.{0,25}\b(decides?|approves?|signs?)\b"
-        ),
-        "need": _re(
-            r"challenge|(?<!no )problem|by hand|manual(ly)?\b|take (so|that|too) long|takes (\w+ ){0,3}(most|all|half) of|what matters|\bissues?\b|pain|struggl|need to|we need|bottleneck|takes (a lot|too|about|over|three|two|several|\d+)|hours (a|per|every) (day|week|month)|overtime|frustrat|\bhate\b|hard to|difficult|mistakes|friction|\bslow\b|delays?\b|late (fees|payments)|penalt|rework|back and forth|doesn'?t (work|scale|connect)|made the difference|deciding factor|matters most|most important|must.have|deal.?breaker"
-        ),
-        "timeline": _re(
-            r"timeline|by when|go live|live before|in place|next (quarter|month|fiscal year)|this quarter|\bq[1-4]\b|peak season|(by|before|until|in) (the )?(end of )?((january|february|march|april|may|june|july|august|september|october|november|december)|spring|summer|fall|autumn|winter)|start\w*\b.{0,25}\b(on|in|by) (january|february|march|april|may|june|july|august|september|october|november|december)|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)"
-        ),
-        "deflection": _re(
-            r"not sure|don'?t know|haven'?t (really )?(decided|planned)|no budget|not yet|no idea|not looking|don'?t have (a|any) (number|figure|budget)|depends on (what|the) (it )?costs?|no (hard |firm |real )?deadline|\bsometime\b|no rush"
-        ),
-        "negation": _re(r"^.{0,3}\b(not|no)\b"),
-        "competitor": _re(r"competitor|currently using|other (tools|vendors|solutions)|spreadsheet|using any"),
-        "past_attempt": _re(r"(tried|looked at|evaluated).{0,30}(before|last year|previously)|have you tried"),
-        "past_eval": _re(r"tried|evaluated|looked at"),
-        "why_now": _re(r"why now|what prompted|what triggered"),
-        "dissatisfaction": _re(r"too complex|frustrat|don'?t like|hard to use|doesn'?t work"),
-        "bottleneck": _re(r"takes (a lot of|too much|\w+) time|bottleneck|slow|manual"),
-        "customer_number": _re(r"\d[\d,.]*\s*(%|hours?|days?|analysts?|people|dollars|k\b)"),
-        "quantified": _re(
-            r"(cut|reduce|save|increase|improve)\w*\b.{0,40}\d+\s*%|\d+\s*%.{0,30}(faster|less|more|reduction|savings)"
-        ),
-        "roi": _re(r"\bROI\b|payback|return on investment"),
-        "case_study": _re(r"case study|customers like you|companies like yours"),
-        "matching_case": _re(r"customers like you|similar (size|company)|same industry"),
-        "uses_discovery": _re(r"you mentioned|as you said|earlier you said"),
-        "check_in": _re(r"any questions|does that make sense|so far"),
-        "concern_question": _re(r"concerns?\b.*\?|worries|hesitat"),
-        "concern": _re(r"concern|worried|risk|hesitant"),
-        "acknowledge": _re(
-            r"understand|understood|good point|fair|that makes sense|i hear you|you'?re right|great question|concern|worry|thank"
-        ),
-        "meeting": _re(
-            r"meeting|call|demo|session|catch up|sync|appointment|walkthrough|review|check-?in|kick-?off|workshop|visit|presentation|invite"
-        ),
-        "date": _re(
-            r"\b(next|this)\s+"
-            + _EN_DAY
-            + r"|\bon\s+"
-            + _EN_DAY
-            + r"|\b"
-            + _EN_MONTH
-            + r"\s+\d{1,2}(st|nd|rd|th)?\b|\b"
-            + _EN_DAY
-            + r"\b"
-        ),
-        "time": _re(r"\bat\s+\d{1,2}(:\d{2})?\s*(am|pm)?|\b\d{1,2}(:\d{2})?\s*(am|pm)\b"),
-        "affirm": _re(r"\b(yes|works|sounds good|that'?s fine|perfect|see you|sure)\b"),
-        "refuse": _re(r"can'?t|cannot|doesn'?t work|not available"),
-        "participants": _re(r"\bwith (your|our)\b|join|bring"),
-        "preparation": _re(r"prepare|materials|quote|proposal|deck"),
-        "vague_follow_up": _re(
-            r"\bi'?ll be in touch|\bi'?ll reach out|\bwe'?ll get back to you|(some|a few) (times|slots|options) (for|to)\b|talk soon|circle back|touch base"
-        ),
-        "rep_commitment": _re(
-            r"\bi('ll| will)\s+((also|then|just|personally|definitely)\s+)?(send|share|prepare|follow up|get back|check|email|put together|set up|book|schedule|confirm|draft|write up|forward|assign|arrange|introduce|loop in)"
-        ),
-        "customer_commitment": _re(
-            r"\bi('ll| will)\s+((also|then|just|definitely)\s+)?(check|talk|ask|loop in|share|review|discuss|send|bring|forward|invite|confirm|get back|set up|book|introduce|run it by|follow up|look into|let you know|pull|prepare|gather|put together|find out)"
-        ),
-        "due": _re(
-            r"\d{4}-\d{2}-\d{2}|\btoday\b|\btonight\b|\btomorrow\b|this week|next week|end of (day|the week)|by "
-            + _EN_DAY
-        ),
-        "discount": _re(r"discount|% off|percent off|special price|cheaper"),
-        "price_objection": _re(
-            r"expensive|too much|over budget|discount|cheaper|lower the price|come down|closer to \d|expecting (something )?(closer|lower)|above what we"
-        ),
-        "added_value": _re(r"free (training|onboarding)|pilot|trial|phased rollout|dedicated (support|manager)"),
-        "vague_benefit": _re(
-            r"makes? (your|things) (life )?easier|makes? life easier|more efficient|saves? you time|easy to use|really powerful|game.?changer|so much easier|best.in.class"
-        ),
-        "shallow_question": _re(r"are you interested in our (product|service)"),
-        "decision_maker_meeting": _re(
-            r"\b(cfo|ceo|vp|director|decision.maker)\b.{0,40}\b(join|meeting|demo|call)|\b(demo|meeting|call)\b.{0,20}\bwith your (cfo|ceo|vp|director)"
-        ),
-        "post_contract": _re(r"after (you sign|signing)|onboarding process"),
-        "contract_terms": _re(r"payment terms|contract (term|length)|cancel|renewal|invoice"),
-        "roadmap": _re(r"kick-?off|implementation plan|go-live plan|rollout plan"),
-        "training": _re(r"training|workshop|onboarding session"),
-        "support_contact": _re(r"support (desk|team|contact)|customer success manager|dedicated (support|manager)"),
-        "usage_check": _re(r"how (is|are) .{0,20}(going|working)|usage"),
-        "satisfaction": _re(r"satisf|\bNPS\b|survey"),
-        "upsell": _re(r"upgrade|add-on|other (teams|departments)"),
-        "plan": _re(
-            r"\bplan\b|proposal|solution|pilot|add-?on|module|package|\btier\b|\bseats\b|licen[cs]es?\b|order form|subscription|the agreement\b"
-        ),
-        "price": _re(
-            r"quote|\d[\d,.]*\s*(dollars|usd|k\b|a (month|year)|per (month|year|seat|user))|\$\s?\d|% off|discount|(price|pricing|cost|budget(ed)?)\b.{0,20}\d"
-        ),
-        "timing": _re(
-            r"timeline|\bwhen\b|go live|live before|in place|(this|next|the|by|in|of the) quarter|deadline|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|\bq[1-4]\b|by (the )?end of|(start|begin|launch|roll\w* out|kick off|switch)\w*\b.{0,30}\b(on|in|by|from) (january|february|march|april|may|june|july|august|september|october|november|december)"
-        ),
-        "decline": _re(
-            r"no longer interested|not interested|decided to go with|go(ing)? with (another|a different)|chose (another|a different)|signed with|we'?ll pass|not moving forward|not going ahead|not looking to (switch|change|buy|move)"
-        ),
-        "past": _re(r"last year|previously|in the past|before|\bago\b"),
-        "next_time": _re(r"next (time|meeting|call)"),
-        "solution": _re(
-            r"\b(our|the) (product|platform|tool|system|solution|app|module)\b.{0,40}\b(can|will|would|lets you|handles|cuts|reduces|integrates)|with (us|our \w+), you (can|could|would)"
-        ),
-        "recap": _re(r"you (told us|mentioned|said)|as you said|earlier you|last time you"),
-        "cost": _re(r"\d[\d,.]*\s*(hours?|days?|minutes|tickets|calls|errors|%|dollars|k\b)"),
-        "confirm": _re(r"\b(yes|exactly|right|correct|that'?s it|that matches|true|agreed)\b"),
-        "free_offer": _re(r"\bfree\b|no charge|no cost|free of charge|complimentary"),
-        "policy": _re(r"\b(in case of|whenever|if (anything|something) (breaks|goes wrong))\b"),
-        "result": _re(r"went from|down to|\b(cut|reduced|saved)\b.{0,20}\b(from|by)\b"),
-    },
-}
-
-
-def lexicon(language: str) -> dict[str, re.Pattern[str]]:
-    """Markers for the call's language; anything not English is read with the Japanese set."""
-    return LEXICON["en"] if language.startswith("en") else LEXICON["ja"]
 
 
 @dataclass(frozen=True)
@@ -367,6 +69,7 @@ class CallView:
         self.sentences: list[Sentence] = []
         for i, seg in enumerate(transcript.segments):
             for _, text in sentences(seg.text, transcript.language):
+                asks = is_question(text)
                 self.sentences.append(
                     Sentence(
                         order=len(self.sentences),
@@ -375,8 +78,8 @@ class CallView:
                         speaker=seg.speaker,
                         is_rep=seg.speaker == rep_speaker,
                         start_s=seg.start,
-                        is_question=is_question(text),
-                        is_open_question=is_open_question(text),
+                        is_question=asks,
+                        is_open_question=asks and is_open_question(text),
                     )
                 )
         # Scans go over only the side asked for, and each (marker, side) once: a long call has thousands of sentences.
@@ -390,6 +93,8 @@ class CallView:
             for q in (None, True, False)
         }
         self._found: dict[tuple[str, str, bool | None], list[Hit]] = {}
+        # Each marker is searched at most once per sentence, whichever sides and kinds ask for it.
+        self._searched: dict[str, dict[int, re.Match[str] | None]] = {}
         self._first_of_segment: list[int] = []
         for s in self.sentences:
             while len(self._first_of_segment) <= s.seg:
@@ -401,7 +106,10 @@ class CallView:
         key = (marker, who, questions)
         if key not in self._found:
             search = self.lex[marker].search
-            self._found[key] = [Hit(s, m) for s in self._subsets[(who, questions)] if (m := search(s.text))]
+            seen = self._searched.setdefault(marker, {})
+            subset = self._subsets[(who, questions)]
+            seen.update({s.order: search(s.text) for s in subset if s.order not in seen})
+            self._found[key] = [Hit(s, m) for s in subset if (m := seen[s.order])]
         return list(self._found[key])
 
     def matches(self, marker: str, text: str) -> re.Match[str] | None:

@@ -22,10 +22,13 @@ _EN_OPEN_RE = re.compile(
     r"^\s*((and|so|ok|okay|great|right),?\s+)?(what|why|how|which|tell me|walk me|describe|explain)\b", re.I
 )
 _BACKCHANNEL_RE = re.compile(r"^(あ|ああ|へえ|なるほど)?[、,]?(そう|そうなん)(です|でした)か[。！!]?$")
+# A name is not a count (120社のうち80社です) nor a clause (別の会社のを使っているんです): no digits, particles or ん.
 _SELF_INTRO_JA_RE = re.compile(
-    r"(株式会社|（株）|\(株\))?[^\s、。]{1,20}?(株式会社|社|会社|（株）)?の[^\s、。のは]{1,10}(と申します|でございます|です)"
+    r"(株式会社|（株）|\(株\))?[^\s、。]{1,20}?(株式会社|社|会社|（株）)?の[^\s、。のはをがにでもんっ\d０-９]{1,10}"
+    r"(と申します|でございます|です)"
 )
-_COMPANY_JA_RE = re.compile(r"株式会社|（株）|\(株\)|[^\s、。]社の|弊社")
+# 社 after a number is a counter (80社の), not a company.
+_COMPANY_JA_RE = re.compile(r"株式会社|（株）|\(株\)|[^\s、。\d０-９何数]社の|弊社")
 _SELF_INTRO_EN_RE = re.compile(
     r"\b(my name is|i'm|i am|this is)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?\s+(from|with|at)\s+[A-Z]", re.I
 )

@@ -9,155 +9,13 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from scoring import followup
+from scoring import actions, followup
+from scoring.render_labels import DUE_EN, LABELS
 from scoring.rubric import Phase, Rubric, RubricError, load_rubric
 from scoring.scorecard import BANT_KEYS, Commitment, Criterion, Evidence, Scorecard
 
 NOTE_LIMIT = 60_000
 SUBJECT_LIMIT = 250
-
-LABELS: dict[str, dict[str, str]] = {
-    "ja": {
-        "title": "DealCoach 商談スコアカード",
-        "deal": "商談",
-        "call": "通話",
-        "overall": "総合スコア",
-        "phases": "フェーズ別スコア",
-        "unscored": "未評価",
-        "coverage": "（全{total}フェーズ中{n}フェーズで評価）",
-        "coverage_why": "未評価のフェーズ（{phases}）は、この通話にそのフェーズに当たる発言がないため評価していません（推測では採点しません）。",
-        "strengths": "良かった点",
-        "improvements": "改善点",
-        "advice": "アドバイス",
-        "bant": "BANT",
-        "budget": "予算",
-        "authority": "決裁者",
-        "need": "課題・ニーズ",
-        "timeline": "導入時期",
-        "found": "確認済み",
-        "not_found": "未確認",
-        "next_step": "次のステップ",
-        "step_set": "設定済み",
-        "step_unset": "未設定（次回の日程が合意されていません）",
-        "commitments": "約束事項",
-        "rep": "営業",
-        "customer": "顧客",
-        "due": "期限",
-        "none": "なし",
-        "ng": "NG行動",
-        "deal_state": "商談状態",
-        "shodan": "商談（プラン・価格・時期が揃っている）",
-        "wadai": "話題（プラン・価格・時期のうち2つ）",
-        "botsu": "ボツ（失注）",
-        "state_none": "判定なし（プラン・価格・時期の話が2つ未満）",
-        "metrics": "会話指標",
-        "talk_ratio": "営業の発話比率",
-        "longest": "最長の連続発話（営業）",
-        "questions": "質問数（うちオープン質問）",
-        "estimated": "※タイムスタンプがないため文字数から推定",
-        "seconds": "秒",
-        "actions": "ネクストアクション",
-        "within": "{h}時間以内",
-        "mail": "お礼メール下書き",
-        "subject": "件名",
-        "rep_speaker": "評価対象の営業",
-        "confidence": "確信度",
-        "more": "ほか{n}件",
-        "truncated": "（文字数制限のため一部省略しました。全文はスコアカードJSONを参照してください）",
-        "role": "話者の役割",
-        "name": "担当者名",
-        "self_introduction": "自己紹介",
-        "first_speaker": "最初の話者",
-        "task_subject": "【DealCoach】{phase}のチェックリスト",
-        "task_subject_stage": "【DealCoach】ステージ「{stage}」：{phase}のチェックリスト",
-        "task_phase": "フェーズ",
-        "task_stage": "ステージ",
-        "task_purpose": "■ このフェーズの目的",
-        "task_checks": "■ 重要チェック項目（☑ = 直近の商談スコアカードで根拠を確認済み）",
-        "task_latest": "直近のスコアカード：総合 {overall} ／ このフェーズ {phase}",
-        "task_no_card": "まだこの商談のスコアカードはありません。",
-        "action_why": "理由",
-        "action_due": "目安：商談後{h}時間以内",
-        "sep": "：",
-        "lq": "「",
-        "rq": "」",
-        "lp": "（",
-        "rp": "）",
-        "comma": "、",
-        "cq": "{}",
-        "bullet": "・",
-    },
-    "en": {
-        "title": "DealCoach call scorecard",
-        "deal": "Deal",
-        "call": "Call",
-        "overall": "Overall score",
-        "phases": "Scores by phase",
-        "unscored": "not assessed",
-        "coverage": " over {n} of {total} phases",
-        "coverage_why": "Not assessed ({phases}): nothing in this call belongs to those phases, and DealCoach does not guess.",
-        "strengths": "What went well",
-        "improvements": "What to improve",
-        "advice": "Advice",
-        "bant": "BANT",
-        "budget": "Budget",
-        "authority": "Authority",
-        "need": "Need",
-        "timeline": "Timeline",
-        "found": "found",
-        "not_found": "not found",
-        "next_step": "Next step",
-        "step_set": "set",
-        "step_unset": "not set (no next meeting agreed)",
-        "commitments": "Commitments",
-        "rep": "Rep",
-        "customer": "Customer",
-        "due": "due",
-        "none": "none",
-        "ng": "NG behaviours",
-        "deal_state": "Deal state",
-        "shodan": "Shodan (plan, price and timing all discussed)",
-        "wadai": "Wadai (two of plan, price, timing)",
-        "botsu": "Botsu (lost)",
-        "state_none": "Not determined (fewer than two of plan, price, timing)",
-        "metrics": "Conversation metrics",
-        "talk_ratio": "Rep talk ratio",
-        "longest": "Longest rep monologue",
-        "questions": "Questions (open questions)",
-        "estimated": "* estimated from text length (no timestamps)",
-        "seconds": "s",
-        "actions": "Next actions",
-        "within": "within {h} h",
-        "mail": "Thank-you mail draft",
-        "subject": "Subject",
-        "rep_speaker": "Rep scored",
-        "confidence": "confidence",
-        "more": "{n} more",
-        "truncated": "(Shortened to fit the CRM note limit; see the scorecard JSON for everything.)",
-        "role": "speaker role",
-        "name": "owner name",
-        "self_introduction": "self-introduction",
-        "first_speaker": "first speaker",
-        "task_subject": "[DealCoach] {phase} checklist",
-        "task_subject_stage": '[DealCoach] Stage "{stage}": {phase} checklist',
-        "task_phase": "Phase",
-        "task_stage": "Stage",
-        "task_purpose": "Purpose of this phase",
-        "task_checks": "Key checks (☑ = evidence found in the deal's latest call scorecard)",
-        "task_latest": "Latest scorecard: overall {overall} / this phase {phase}",
-        "task_no_card": "No call scorecard for this deal yet.",
-        "action_why": "Why",
-        "action_due": "Due: within {h} hours of the call",
-        "sep": ": ",
-        "lq": "“",
-        "rq": "”",
-        "lp": " (",
-        "rp": ")",
-        "comma": ", ",
-        "cq": "“{}”",
-        "bullet": "- ",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -170,24 +28,6 @@ class _Budget:
     list_items: int
     mail_chars: int
 
-
-# Due words as said in a Japanese call, for an English reader (dates and other words are shown as said, in quotes).
-_DUE_EN = {
-    "今日中": "today",
-    "本日中": "today",
-    "本日": "today",
-    "今日": "today",
-    "明日中": "tomorrow",
-    "明日": "tomorrow",
-    "明朝": "tomorrow morning",
-    "明後日": "the day after tomorrow",
-    "今週中": "this week",
-    "今週末": "this weekend",
-    "来週中": "next week",
-    "来週": "next week",
-    "週明け": "early next week",
-    "月末": "the end of the month",
-}
 
 _BUDGETS = (_Budget(5, 2, 200, 20, 6000), _Budget(3, 1, 120, 10, 2500), _Budget(3, 0, 80, 5, 800))
 
@@ -220,8 +60,8 @@ def _advice(cr: Criterion, card: Scorecard, rubric: Rubric, lang: str) -> str:
 
 def _due(cm: Commitment, L: dict[str, str], lang: str) -> str:
     if cm.due:
-        return cm.due
-    return _DUE_EN.get(cm.due_hint, L["cq"].format(cm.due_hint)) if _english(lang) else cm.due_hint
+        return f"{cm.due} {cm.due_time}" if cm.due_time else cm.due
+    return DUE_EN.get(cm.due_hint, L["cq"].format(cm.due_hint)) if _english(lang) else cm.due_hint
 
 
 def _clip(text: str, limit: int) -> str:
@@ -364,7 +204,7 @@ def _note(card: Scorecard, rubric: Rubric, lang: str, deal_name: str, call_title
     out.append(f"<p><b>{L['actions']}</b></p>")
 
     def action_line(a: Any) -> str:
-        title, why = followup.localize_action(a.id, a.title, a.why, lang)
+        title, why = actions.localize_action(a.id, a.title, a.why, lang)
         return f"{escape(_clip(title, 200))}{L['lp']}{L['within'].format(h=a.due_in_hours)}{L['rp']}<br>{escape(_clip(why, 400))}"
 
     out.append(_capped(list(card.next_actions), b, L, action_line))
@@ -442,9 +282,7 @@ def render_next_action_task(action: dict[str, Any], *, lang: str = "ja") -> tupl
     """Subject and plain-text body of a next-action task, with the reason the rep should do it."""
     L = _labels(lang)
     title = str(action.get("title") or action.get("id") or "").strip()
-    title, why = followup.localize_action(
-        str(action.get("id") or ""), title, str(action.get("why") or "").strip(), lang
-    )
+    title, why = actions.localize_action(str(action.get("id") or ""), title, str(action.get("why") or "").strip(), lang)
     prefix = "【DealCoach】" if not lang.startswith("en") else "[DealCoach] "
     lines = [title]
     if why:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 BANT_KEYS = ("budget", "authority", "need", "timeline")
@@ -113,13 +113,15 @@ class NextStep:
 
 @dataclass(frozen=True)
 class Commitment:
-    """A small promise made in the call; `due` is an ISO date only when an absolute date was said."""
+    """A small promise made in the call; `due` is an ISO date when a day was named, `due_time` ("HH:MM", the call's
+    local time) when a time of that day was (今日の17時), so no task for it falls due later than the promise said."""
 
     owner: str
     text: str
     due: str | None = None
     evidence: str = ""
     due_hint: str = ""
+    due_time: str | None = None
 
     @property
     def due_date(self) -> date | None:
@@ -136,7 +138,16 @@ class Commitment:
             "due": self.due,
             "evidence": self.evidence,
             "due_hint": self.due_hint,
+            "due_time": self.due_time,
         }
+
+    @property
+    def due_clock(self) -> time | None:
+        """`due_time` as a time of day; None when no time was named (or it is not HH:MM)."""
+        try:
+            return time.fromisoformat(self.due_time) if self.due_time else None
+        except ValueError:
+            return None
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Commitment:
@@ -146,6 +157,7 @@ class Commitment:
             due=d.get("due"),
             evidence=str(d.get("evidence") or ""),
             due_hint=str(d.get("due_hint") or ""),
+            due_time=d.get("due_time"),
         )
 
 

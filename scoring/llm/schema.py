@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from scoring import followup
-from scoring.evidence import EvidenceIndex, QuoteMatch, normalize
-from scoring.formula import overall_score, phase_score
+from scoring import actions
+from scoring.evidence import EvidenceIndex, QuoteMatch
 from scoring.redact import Redactions
 from scoring.rubric import Rubric
 from scoring.scorecard import (
@@ -25,7 +24,6 @@ from scoring.scorecard import (
     DEAL_STATES,
     BantItem,
     Commitment,
-    Criterion,
     EmailDraft,
     Evidence,
     NextAction,
@@ -87,7 +85,7 @@ def scorecard_schema(rubric: Rubric) -> dict[str, Any]:
                 "type": "array",
                 "items": _obj(
                     {
-                        "id": {"type": "string", "enum": list(followup.action_vocabulary())},
+                        "id": {"type": "string", "enum": list(actions.action_vocabulary())},
                         "title": {"type": "string"},
                         "why": {"type": "string"},
                         "due_in_hours": {"type": "integer"},
@@ -119,7 +117,6 @@ def annotate(card: Scorecard, **extra: Any) -> Scorecard:
 MAX_EVIDENCE = 3
 MAX_NEXT_ACTIONS = 5
 _PROMISE_ID_RE = re.compile(r"commitment_(\d+)")
-_DEAL_RANK = {None: 0, "wadai": 1, "shodan": 2}
 
 
 @dataclass(frozen=True)
@@ -129,6 +126,13 @@ class Assessed:
     score: int | None
     evidence: tuple[Evidence, ...] = ()
     advice: str = ""
+
+
+def better(a: Assessed, b: Assessed) -> Assessed:
+    """The stronger of two assessments of one criterion: a score beats null, a higher score a lower; ties keep the first."""
+    rank_a = -1 if a.score is None else a.score
+    rank_b = -1 if b.score is None else b.score
+    return a if rank_a >= rank_b else b
 
 
 def clamp_score(value: Any) -> tuple[int | None, str | None]:
@@ -319,9 +323,9 @@ class Checker:
                     else None
                 )
             else:
-                action_id = given if given in followup.ACTION_IDS else None
+                action_id = given if given in actions.ACTION_IDS else None
             if action_id is None:
-                action_id = followup.closest_action_id(title, promises)
+                action_id = actions.closest_action_id(title, promises)
                 self.flag(
                     field="next_actions", id=given[:80], reason="action_id_mapped" if action_id else "unknown_action_id"
                 )
@@ -354,85 +358,3 @@ def _iso_date(value: Any) -> str | None:
         return date.fromisoformat(value.strip()).isoformat()
     except ValueError:
         return None
-
-
-def better(a: Assessed, b: Assessed) -> Assessed:
-    """The stronger of two assessments of one criterion: a score beats null, a higher score a lower; ties keep the first."""
-    rank_a = -1 if a.score is None else a.score
-    rank_b = -1 if b.score is None else b.score
-    return a if rank_a >= rank_b else b
-
-
-def merge_outputs(outputs: list[dict[str, Any]], *, rubric: Rubric, offline: Scorecard, checker: Checker) -> Scorecard:
-    """One scorecard from the chunk answers, in chunk order, deterministically; gaps the model left keep the offline result."""
-    valid_checks = {c.id for _, _, c in rubric.iter_checks()}
-    valid_ng = {n.id for p in rubric.phases for n in p.ng_behaviors}
-    assessed: dict[str, Assessed] = {}
-    bant: dict[str, BantItem] = {k: BantItem(found=False) for k in BANT_KEYS}
-    next_step = NextStep(set=False)
-    commitments: list[Commitment] = []
-    ngs: list[NgObservation] = []
-    states: list[str] = []
-    actions: list[NextAction] = []
-    email: EmailDraft | None = None
-    for raw in outputs:
-        for cid, a in checker.criteria(raw, valid_checks).items():
-            assessed[cid] = better(assessed[cid], a) if cid in assessed else a
-        for key, item in checker.bant(raw).items():
-            if item.found and not bant[key].found:
-                bant[key] = item
-        step = checker.next_step(raw)
-        next_step = step if step.set else next_step
-        slots: dict[int, int] = {}
-        rep_seen = 0
-        for item in checker._list(raw, "commitments"):
-            rep_seen += isinstance(item, dict) and item.get("owner") == "rep"
-            if (cm := checker.commitment(item)) is None:
-                continue
-            same = next(
-                (c for c in commitments if (c.owner, normalize(c.text)) == (cm.owner, normalize(cm.text))), None
-            )
-            if same is None:
-                commitments.append(cm)
-            if cm.owner == "rep":
-                slots[rep_seen] = [c for c in commitments if c.owner == "rep"].index(same or cm) + 1
-        ngs += [n for n in checker.ng_behaviors(raw, valid_ng) if all(n.id != o.id for o in ngs)]
-        if (state := checker.deal_state(raw)) is not None:
-            states.append(state)
-        promises = [c.text for c in commitments if c.owner == "rep"]
-        for action in checker.next_actions(raw, slots, promises):
-            if all(action.id != o.id for o in actions):
-                actions.append(action)
-        email = checker.email(raw) or email
-    ngs += [n for n in offline.ng_behaviors if all(n.id != o.id for o in ngs)]
-    if states and states[-1] == "botsu":
-        deal_state: str | None = "botsu"
-    else:
-        deal_state = max((s for s in states if s != "botsu"), key=lambda s: _DEAL_RANK[s], default=None)
-    phases = []
-    for phase in rubric.phases:
-        criteria = []
-        for check in phase.checks:
-            got = assessed.get(check.id)
-            if got is None:
-                criteria.append(offline.criterion(check.id) or Criterion(id=check.id, score=None))
-                continue
-            advice = got.advice or (
-                followup.advice(rubric, check.id, got.score, offline.language) if got.score is not None else ""
-            )
-            criteria.append(Criterion(id=check.id, score=got.score, evidence=got.evidence, advice=advice))
-        phases.append(phase_score(phase, tuple(criteria)))
-    overall = overall_score(rubric, tuple(phases))
-    return dataclasses.replace(
-        offline,
-        scorer="llm",
-        overall=overall,
-        phases=tuple(phases),
-        bant=bant,
-        next_step=next_step,
-        commitments=tuple(commitments),
-        ng_behaviors=tuple(ngs),
-        deal_state=deal_state or offline.deal_state,
-        next_actions=tuple(actions[:MAX_NEXT_ACTIONS]) or offline.next_actions,
-        email_draft=email or offline.email_draft,
-    )

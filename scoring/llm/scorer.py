@@ -13,11 +13,15 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import openai
 
 from scoring.evidence import EvidenceIndex, normalize
+from scoring.llm.cache import MemoryScoreCache as MemoryScoreCache
+from scoring.llm.cache import RedisScoreCache as RedisScoreCache
+from scoring.llm.cache import ScoreCache as ScoreCache
+from scoring.llm.merge import merge_outputs
 from scoring.llm.prompt import (
     PROMPT_VERSION,
     Line,
@@ -32,7 +36,7 @@ from scoring.llm.prompt import (
     transcript_lines,
     user_message,
 )
-from scoring.llm.schema import Checker, annotate, merge_outputs, response_format
+from scoring.llm.schema import Checker, annotate, response_format
 from scoring.redact import redact
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
@@ -76,60 +80,6 @@ def usage_record(model: str, prompt_tokens: int, completion_tokens: int) -> dict
     price = price_for(model)
     cost = None if price is None else round((prompt_tokens * price[0] + completion_tokens * price[1]) / 1_000_000, 6)
     return {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens, "cost_usd": cost}
-
-
-class ScoreCache(Protocol):
-    """Where model answers are kept by content hash; a miss or an outage only costs tokens, never correctness."""
-
-    def get(self, key: str) -> dict[str, Any] | None: ...
-
-    def set(self, key: str, value: dict[str, Any]) -> None: ...
-
-
-class MemoryScoreCache:
-    """A dict-backed cache for tests, the demo and one-shot CLI runs."""
-
-    def __init__(self) -> None:
-        self.data: dict[str, dict[str, Any]] = {}
-
-    def get(self, key: str) -> dict[str, Any] | None:
-        value = self.data.get(key)
-        return json.loads(json.dumps(value)) if value is not None else None
-
-    def set(self, key: str, value: dict[str, Any]) -> None:
-        self.data[key] = json.loads(json.dumps(value))
-
-
-class RedisScoreCache:
-    """Model answers in Redis as JSON with a TTL; Redis errors are logged and treated as a miss."""
-
-    def __init__(self, conn: Any, ttl_s: int = 30 * 24 * 3600) -> None:
-        self.conn = conn
-        self.ttl_s = int(ttl_s)
-
-    def get(self, key: str) -> dict[str, Any] | None:
-        import redis
-
-        try:
-            raw = self.conn.get(key)
-        except redis.RedisError as exc:
-            log.warning("scoring.llm.scorer.cache_unavailable op=get error=%s", type(exc).__name__)
-            return None
-        if raw is None:
-            return None
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            return None
-        return value if isinstance(value, dict) else None
-
-    def set(self, key: str, value: dict[str, Any]) -> None:
-        import redis
-
-        try:
-            self.conn.set(key, json.dumps(value, ensure_ascii=False), ex=self.ttl_s)
-        except redis.RedisError as exc:
-            log.warning("scoring.llm.scorer.cache_unavailable op=set error=%s", type(exc).__name__)
 
 
 class _Fallback(Exception):

@@ -12,7 +12,7 @@ import hashlib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
 from sync.sla.business_calendar import BusinessCalendar
@@ -254,10 +254,13 @@ def deliverable_kind(text: str, deliverables: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _promised_due(day: date | None, end: datetime, v: DealView) -> datetime | None:
-    """A date said in the call, at close of business (the previous business day when it is a day off)."""
+def _promised_due(day: date | None, end: datetime, v: DealView, at: time | None = None) -> datetime | None:
+    """A date said in the call, at close of business (the previous business day when it is a day off); at the time
+    it names when one was said (今日の17時 → 17:00 that day, even after hours), never later than the promise."""
     if day is None or day < v.cal.localize(end).date():
         return None
+    if at is not None:
+        return datetime.combine(day, at, tzinfo=v.cal.tz)
     while not v.cal.is_business_day(day) and day > v.cal.localize(end).date():
         day -= timedelta(days=1)
     return v.cal.closing(day)
@@ -279,7 +282,7 @@ def promise_small(rule: SlaRule, v: DealView, deliverables: Mapping[str, Any]) -
         if deliverable_kind(c.text, deliverables):
             continue
         end = v.ended(ev)
-        said = _promised_due(c.due_date, end, v)
+        said = _promised_due(c.due_date, end, v, c.due_clock)
         sent = v.first(tpl.satisfied_by, end, outbound=True)
         out.append(
             v.make(
@@ -307,7 +310,7 @@ def promise_deliverable(rule: SlaRule, v: DealView) -> list[Desired]:
         if kind is None:
             continue
         end, label = v.ended(ev), deliverables[kind]["label"].get(v.lang)
-        said = _promised_due(c.due_date, end, v)
+        said = _promised_due(c.due_date, end, v, c.due_clock)
         due = said or deliver.due.at(end, v.cal)
         sent = v.first(deliver.satisfied_by, end, outbound=True, keywords=deliverables[kind]["keywords"])
         done = v.logged(sent) if sent else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from types import MappingProxyType
 from typing import Any
 
@@ -202,6 +202,16 @@ def _deal(raw: Any, path: str) -> SlaDeal:
     )
 
 
+def _clock(value: Any, path: str) -> str | None:
+    """A promise's named time of day, "HH:MM" (scoring/due.py), kept so its task is due by then."""
+    if value is None:
+        return None
+    try:
+        return time.fromisoformat(str(value)).strftime("%H:%M")
+    except ValueError:
+        raise SlaStateError(f"{path}: {value!r} is not a time of day (HH:MM)") from None
+
+
 def _commitments(value: Any, path: str) -> tuple[Commitment, ...]:
     if not isinstance(value, list):
         raise SlaStateError(f"{path}: must be a list")
@@ -216,6 +226,7 @@ def _commitments(value: Any, path: str) -> tuple[Commitment, ...]:
                 text=_str(c, "text", f"{path}[{i}]") or "",
                 due=day.isoformat() if day else None,
                 evidence=_str(c, "evidence", f"{path}[{i}]", required=False) or "",
+                due_time=_clock(c.get("due_time"), f"{path}[{i}].due_time"),
             )
         )
     return tuple(out)

@@ -87,6 +87,17 @@ def test_both_project_sets_load_and_the_blind_set_is_what_the_issue_asks(capsys:
     assert set(out["deal_state_confusion"]) == {"shodan", "wadai", "botsu", "none"}
 
 
+def test_the_second_blind_set_is_new_calls_in_every_format() -> None:
+    """blind2 (third issue-13 session): written before that session's tuning; no call shared with tune/ or blind/."""
+    blind2 = load_labelled(LABELLED / "blind2")
+    names = [c.name for c in blind2]
+    assert len(blind2) >= 16 and sum(".ja." in n for n in names) > len(names) / 2
+    assert {Path(n).suffix for n in names} == {".json", ".vtt", ".srt", ".txt"}
+    older = {c.path.read_text(encoding="utf-8") for part in ("tune", "blind") for c in load_labelled(LABELLED / part)}
+    assert not older & {c.path.read_text(encoding="utf-8") for c in blind2}
+    assert {c.labels["deal_state"] for c in blind2} == {"shodan", "wadai", "botsu", None}
+
+
 def test_cli_refuses_a_folder_that_is_not_one(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["eval", str(tmp_path / "nope")]) == 2
     err = capsys.readouterr().err.strip()

@@ -7,7 +7,7 @@ from typing import Any
 
 import openai
 
-from scoring import followup
+from scoring import actions, followup
 from scoring.llm.schema import scorecard_schema
 from scoring.llm.scorer import LlmScorer
 from scoring.rubric import Rubric
@@ -45,7 +45,7 @@ def test_schema_enumerates_the_offline_action_ids(rubric: Rubric, good_card: Sco
     item = scorecard_schema(rubric)["properties"]["next_actions"]["items"]
     assert item["required"] == ["id", "title", "why", "due_in_hours"]
     vocabulary = item["properties"]["id"]["enum"]
-    assert vocabulary == list(followup.action_vocabulary())
+    assert vocabulary == list(actions.action_vocabulary())
     assert {"send_minutes_email", "confirm_budget", "commitment_1", "commitment_10"} <= set(vocabulary)
     offline_ids = {a.id for card in (good_card, weak_card) for a in card.next_actions}
     assert offline_ids <= set(vocabulary)
@@ -55,7 +55,7 @@ def test_the_prompt_explains_every_id(client: openai.OpenAI, fake: FakeOpenAI, g
                                       good_card: Scorecard) -> None:
     _score(client, fake, good_call, rubric, good_card)
     system = fake.completions[0].message("system")
-    assert all(action_id in system for action_id in followup.ACTION_IDS) and "commitment_N" in system
+    assert all(action_id in system for action_id in actions.ACTION_IDS) and "commitment_N" in system
     schema = fake.completions[0].body["response_format"]["json_schema"]["schema"]
     assert schema["properties"]["next_actions"]["items"]["properties"]["id"]["enum"][0] == "send_minutes_email"
 
@@ -125,9 +125,9 @@ def test_chunks_number_promises_in_one_sequence(client: openai.OpenAI, fake: Fak
 
 def test_closest_action_id() -> None:
     promises = ["本日中に、A社様の導入事例の資料をお送りします。", "I'll send the security questionnaire back by Friday."]
-    assert followup.closest_action_id("事例資料の送付", promises) == "commitment_1"
-    assert followup.closest_action_id("Questionnaire to procurement", promises) == "commitment_2"
-    assert followup.closest_action_id("決裁者を確認する", []) == "confirm_authority"
-    assert followup.closest_action_id("Book the next meeting", []) == "schedule_next_meeting"
-    assert followup.closest_action_id("ROI試算を用意", []) == "prepare_roi_estimate"
-    assert followup.closest_action_id("Celebrate", []) is None
+    assert actions.closest_action_id("事例資料の送付", promises) == "commitment_1"
+    assert actions.closest_action_id("Questionnaire to procurement", promises) == "commitment_2"
+    assert actions.closest_action_id("決裁者を確認する", []) == "confirm_authority"
+    assert actions.closest_action_id("Book the next meeting", []) == "schedule_next_meeting"
+    assert actions.closest_action_id("ROI試算を用意", []) == "prepare_roi_estimate"
+    assert actions.closest_action_id("Celebrate", []) is None

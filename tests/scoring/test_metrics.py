@@ -108,3 +108,14 @@ def test_rep_who_speaks_second_is_found_by_self_introduction():
     call = _call(("佐藤", "もしもし、聞こえますか。"), ("山田", "はい。株式会社ミライクラウドの山田と申します。"), ("佐藤", "東和精機の佐藤です。"))
     assert identify_rep(call, None)[:2] == ("山田", "self_introduction")
     assert identify_rep(_call(("X", "hello")), None) == ("X", "first_speaker", 0.3)
+
+
+@pytest.mark.parametrize("customer_line", [
+    "120社のうち80社です。残りはまだFAXです。",  # a count of companies, not a company introducing itself
+    "今は別の会社のを使っているんですよ。",  # a clause about another company, not a name
+    "取引先の３社のうち２社ですね。",
+])
+def test_a_customer_talking_about_companies_is_not_taken_for_the_rep(customer_line: str) -> None:
+    call = _call(("上田", "いつもありがとうございます。フードリンクの上田です。"), ("今井", customer_line),
+                 ("上田", "弊社のシステムをご紹介します。"), ("今井", "ありがとうございます。"))
+    assert identify_rep(call, None)[0] == "上田"

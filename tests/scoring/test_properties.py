@@ -41,7 +41,8 @@ CUSTOMER_LINES = [
     "はい。", "えっと、予算はまだ決まっていません。", "本日中に社内の資料をお送りします。", "スタンダードプランで十分です。",
 ]
 PROMISES = ["本日中にお見積りをお送りします。", "今日の17時までに資料をお送りします。", "明日までに議事録をお送りします。",
-            "12月10日までに提案書をご用意します。", "来週中に事例をお送りします。", "確認してご連絡いたします。"]
+            "12月10日までに提案書をご用意します。", "来週中に事例をお送りします。", "確認してご連絡いたします。",
+            "明日の正午までに契約書をお送りします。", "15時半までに見積書をお送りします。"]
 
 
 def violations(card: Scorecard, transcript: Transcript, rubric: Rubric, call_date: date | None) -> list[str]:
@@ -70,6 +71,10 @@ def violations(card: Scorecard, transcript: Transcript, rubric: Rubric, call_dat
     note = html_to_text(render_note_html(card, lang="en", rubric=RUBRIC_EN))
     if card.overall is not None and f"over {len(scored)} of {len(rubric.phases)} phases" not in note:
         out.append("the note's overall score does not show its coverage")
+    why = next((line for line in note.splitlines() if line.startswith("Not assessed (")), "")
+    unscored = [p for p in RUBRIC_EN.phases if p.id not in scored]
+    if unscored and not (why.endswith("DealCoach does not guess.") and all(p.label in why for p in unscored)):
+        out.append(f"the note does not say why {[p.id for p in unscored]} are not assessed: {why!r}")
     rep_promises = [c for c in card.commitments if c.owner == "rep"]
     hours = {a.id: a.due_in_hours for a in card.next_actions}
     for c in card.commitments:
@@ -77,6 +82,9 @@ def violations(card: Scorecard, transcript: Transcript, rubric: Rubric, call_dat
             d.isoformat() if (d := due_rules.named_day(c.due_hint, call_date)) else None)
         if named and (c.due is None or c.due[:10] > named):
             out.append(f"promise {c.text!r} due {c.due}, later than the named {named}")
+        at = due_rules.named_time(c.text)
+        if at is not None and (c.due_clock is None or c.due_clock > at or (call_date and c.due is None)):
+            out.append(f"promise {c.text!r} due {c.due} {c.due_time}, later than the named {at}")
         if named and c.owner == "rep" and call_date:
             bound = max(8, (date.fromisoformat(named) - call_date).days * 24)
             action = f"commitment_{rep_promises.index(c) + 1}"
@@ -86,7 +94,7 @@ def violations(card: Scorecard, transcript: Transcript, rubric: Rubric, call_dat
 
 
 def _labelled() -> list[tuple[str, Path, dict]]:
-    return [(f"{part}/{c.name}", c.path, c.labels) for part in ("tune", "blind") for c in load_labelled(LABELLED / part)]
+    return [(f"{part}/{c.name}", c.path, c.labels) for part in ("tune", "blind", "blind2") for c in load_labelled(LABELLED / part)]
 
 
 @pytest.mark.parametrize(("name", "path", "labels"), _labelled(), ids=lambda v: v if isinstance(v, str) else "")

@@ -1,0 +1,153 @@
+"""Small promises said in a call (seed 001), by each side, with the day and time they name: a promise said twice counts once."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date
+
+from scoring import due as due_rules
+from scoring.markers import CallView
+from scoring.scorecard import Commitment
+
+_OBJECT_RE = re.compile(r"[一-龥々]{2,}|[ァ-ヴー]{2,}|[A-Za-z][A-Za-z-]{3,}")
+_DUE_WORDS_RE = re.compile(
+    r"本日中|今日中|明日中|今週中|来週中|本日|今日|明日|今週|来週|週明け|月末|today|tomorrow|tonight|this week|next week|"
+    r"monday|tuesday|wednesday|thursday|friday",
+    re.I,
+)
+_BECAUSE_RE = re.compile(r"\s*(ので|から)[、,]")
+_SUBJECT_RE = re.compile(r"i('ll| will)\b", re.I)
+_CLAUSE_END_RE = re.compile(r"[\s,、;]*(and|また|そして)?[\s,、;]*$", re.I)
+_OBJECT_STOP = frozenset(
+    {
+        "send",
+        "share",
+        "will",
+        "also",
+        "with",
+        "that",
+        "this",
+        "your",
+        "then",
+        "them",
+        "over",
+        "back",
+        "just",
+        "弊社",
+        "御社",
+        "貴社",
+        "内容",
+        "確認",
+    }
+)
+
+
+def commitments(view: CallView, call_date: date | None) -> list[Commitment]:
+    """Small promises (seed 001) by each side with their due hints; offers of terms and vague 「また連絡します」 are not promises."""
+    found: list[tuple[tuple[int, int], int, str, Commitment]] = []
+    for marker, owner in (("rep_commitment", "rep"), ("customer_commitment", "customer")):
+        for hit in view.find(marker, who=owner):
+            sentence = hit.sentence.text
+            # 「料金表をお送りしますので、ご覧いただけますか。」 promises before it asks.
+            if hit.sentence.is_question and not _BECAUSE_RE.match(sentence, hit.match.end()):
+                continue
+            verbs = list(view.lex[marker].finditer(sentence))
+            if not all(_SUBJECT_RE.match(v.group(0)) for v in verbs):
+                verbs = [hit.match]
+            for i, verb in enumerate(verbs):
+                # Several promises in one sentence (I'll assign an engineer, and I'll send the report) are several promises.
+                text = (
+                    sentence
+                    if len(verbs) == 1
+                    else _CLAUSE_END_RE.sub(
+                        "", sentence[verb.start() : verbs[i + 1].start() if i + 1 < len(verbs) else None]
+                    )
+                )
+                at = verb.start() if len(verbs) == 1 else 0
+                due = _due_of(view, text, at)
+                vague = view.matches("vague_follow_up", text)
+                is_vague = bool(vague and not due and vague.start() < at + len(verb.group(0)) and at < vague.end())
+                if (
+                    is_vague
+                    or view.matches("free_offer", text)
+                    or view.matches("discount", text)
+                    or view.matches("policy", text)
+                    or (owner == "customer" and view.matches("decline", text))
+                ):
+                    continue
+                quote = hit.quote if len(verbs) == 1 else text
+                found.append(
+                    (
+                        (hit.sentence.order, i),
+                        hit.sentence.seg,
+                        verb.group(0),
+                        Commitment(
+                            owner=owner,
+                            text=quote,
+                            due=due_rules.due_date(text, due.group(0) if due else "", call_date),
+                            evidence=quote,
+                            due_hint=due.group(0) if due else "",
+                            due_time=_clock(text),
+                        ),
+                    )
+                )
+    found.sort(key=lambda t: t[0])
+    return _distinct([(order, seg, verb, cm) for (order, _), seg, verb, cm in found])
+
+
+def _clock(text: str) -> str | None:
+    at = due_rules.named_time(text)
+    return at.strftime("%H:%M") if at else None
+
+
+def _due_of(view: CallView, text: str, verb_at: int) -> re.Match[str] | None:
+    """The due word that goes with the promise's verb: the first after it (send X today), else the last before it (本日の内容は…本日中にお送りします)."""
+    dues = list(view.lex["due"].finditer(text))
+    after = [m for m in dues if m.start() >= verb_at]
+    before = [m for m in dues if m.start() < verb_at]
+    return after[0] if after else (before[-1] if before else None)
+
+
+def _objects(text: str) -> frozenset[str]:
+    """The content words of a promise (資料, 見積, questionnaire), without due words, to tell a repeat from a new promise."""
+    return frozenset(
+        w.lower() for w in _OBJECT_RE.findall(_DUE_WORDS_RE.sub(" ", text)) if w.lower() not in _OBJECT_STOP
+    )
+
+
+def grams(text: str) -> frozenset[str]:
+    """Content words as comparable pieces: English words whole, Japanese runs as character pairs (事例資料 shares 事例 with 導入事例)."""
+    out: set[str] = set()
+    for word in _objects(text):
+        out |= {word} if word.isascii() else {word[i : i + 2] for i in range(len(word) - 1)}
+    return frozenset(out)
+
+
+def _distinct(promises: list[tuple[int, int, str, Commitment]]) -> list[Commitment]:
+    """One promise said twice counts once, the dated wording winning: the same verb about the same things
+    (資料とお見積りをお送りします…では資料は明日お送りします), or a bare follow-on sentence (資料をご用意します。今週中にお送りしますね。)."""
+    kept: list[tuple[int, int, str, frozenset[str], Commitment]] = []
+    for order, seg, verb, cm in promises:
+        words = _objects(cm.text)
+        same = next(
+            (
+                i
+                for i, (o, sg, v, w, k) in enumerate(kept)
+                if k.owner == cm.owner
+                and (
+                    (v == verb and words and w and (words <= w or w <= words))
+                    or (not words and sg == seg and order - o <= 1)
+                )
+            ),
+            None,
+        )
+        if same is None:
+            kept.append((order, seg, verb, words, cm))
+        elif cm.due_hint and not kept[same][4].due_hint:
+            first = kept[same][4]
+            dated = (
+                dataclasses.replace(first, due=cm.due, due_hint=cm.due_hint, due_time=cm.due_time) if not words else cm
+            )
+            kept[same] = (order, seg, verb, words | kept[same][3], dated)
+    return [cm for *_, cm in kept]

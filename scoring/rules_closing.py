@@ -1,0 +1,169 @@
+"""Offline rules for proposal and closing: evidence, objections, the next step, monologues and listening."""
+
+from __future__ import annotations
+
+from scoring import objections
+from scoring.collector import Collector
+from scoring.markers import Sentence, date_span
+from scoring.metrics import Turn, metrics_basis
+from scoring.rules_discovery import reply_text
+from scoring.scorecard import (
+    NextStep,
+)
+from scoring.transcript import Transcript
+
+MONOLOGUE_LIMIT_S = 120.0
+# One-sided talk without one long turn (the customer only backchannels): Gong's 43:57 norm and its 65 % ceiling,
+# taken well beyond (the rep four times the customer) and with almost no questions (fewer than one per 4 minutes).
+ONE_SIDED_RATIO = 0.80
+ONE_SIDED_SECONDS_PER_QUESTION = 240.0
+WEEK_WORDS = frozenset({"今週中", "来週中", "来週", "this week", "next week"})
+
+
+def proposal(c: Collector) -> None:
+    v = c.view
+    quantified = v.find("quantified", who="rep")
+    if quantified:
+        c.put("proposal.evidence.quantified", 2, quantified)
+        c.put("proposal.benefits.quantitative", 2, quantified, primary=False)
+    if hits := v.find("roi", who="rep"):
+        c.put("proposal.evidence.roi", 2, hits)
+        c.put("proposal.benefits.roi_clear", 2, hits)
+    if hits := v.find("case_study", who="rep"):
+        numbered = [h for h in hits if v.matches("quantified", h.sentence.text)]
+        c.put("proposal.evidence.case_studies", 2 if numbered else 1, numbered or hits)
+    if hits := v.find("matching_case", who="rep"):
+        c.put("proposal.evidence.matching_cases", 2, hits)
+    if hits := v.find("uses_discovery", who="rep"):
+        c.put("proposal.customization.uses_discovery", 2, hits)
+    vague = v.find("vague_benefit", who="rep")
+    if vague and not quantified:
+        c.ng("proposal.vague_benefits", vague[0].quote)
+        c.put("proposal.benefits.quantitative", 0, vague)
+
+
+def negotiation(c: Collector) -> None:
+    v = c.view
+    if hits := v.find("concern_question", who="rep", questions=True):
+        c.put("negotiation_closing.concerns.identified", 2, hits)
+    added = v.find("added_value", who="rep")
+    discounts = v.find("discount", who="rep")
+    objections = v.find("price_objection", who="customer")
+    if added:
+        c.put("negotiation_closing.value_not_discount.added_value", 2, added)
+    if discounts:
+        first = discounts[0]
+        if not any(o.sentence.order < first.sentence.order for o in objections):
+            c.ng("negotiation_closing.discount_first", first.quote)
+            if not added:
+                c.put("negotiation_closing.value_not_discount.added_value", 0, [first])
+        elif not added:
+            c.put("negotiation_closing.value_not_discount.added_value", 1, [first])
+    objection_ignored(c)
+    if hits := v.find("decision_maker_meeting"):
+        c.put("negotiation_closing.decision_maker.meeting_set", 2, hits)
+    if hits := v.find("post_contract", who="rep"):
+        c.put("negotiation_closing.closing.post_contract_flow", 2, hits)
+    for marker, check in (
+        ("contract_terms", "contract_implementation.terms.explained"),
+        ("roadmap", "contract_implementation.roadmap.schedule"),
+        ("training", "contract_implementation.rollout.training"),
+        ("support_contact", "contract_implementation.support.contact_points"),
+    ):
+        if hits := v.find(marker, who="rep", questions=False):
+            c.put(check, 2, hits)
+    for marker, check in (
+        ("usage_check", "after_follow.regular_follow.usage_check"),
+        ("satisfaction", "after_follow.satisfaction.measured"),
+        ("upsell", "after_follow.upsell.usage_based"),
+    ):
+        if hits := v.find(marker, who="rep", questions=True):
+            c.put(check, 2, hits)
+
+
+def objection_ignored(c: Collector) -> None:
+    """NG: a concern (outright or hedged) the rep brushes off, leaves untouched, or hears a second time."""
+    if concern := objections.ignored(c.view):
+        c.ng("negotiation_closing.objection_ignored", concern.quote())
+
+
+def next_step(c: Collector) -> NextStep:
+    v = c.view
+    proposed: tuple[Sentence, tuple[int, int]] | None = None
+    for s in v.sentences:
+        span = date_span(v, s.text)
+        # A day with an hour (10日の金曜日、18時半は…) is an appointment even without a word for meeting.
+        if span is None or not (v.meeting_context(s) or v.matches("time", s.text[span[0] : span[1]])):
+            continue
+        reply, text = reply_text(v, s)
+        date_match = v.matches("date", s.text)
+        # Repeating the date back (「2月3日の16時ですね。」) is how people accept one.
+        echoed = v.matches("date", text)
+        if reply and (v.matches("affirm", text) or echoed) and not v.matches("refuse", text):
+            at = s.text.find(echoed.group(0)) if echoed else -1
+            if at >= 0 and (chosen := date_span(v, s.text[at:])) is not None:
+                span = (at + chosen[0], at + chosen[1])
+            step = NextStep(set=True, when=s.text[span[0] : span[1]], evidence=s.quote(date_match))
+            evidence = (s.evidence(date_match), reply[0].evidence())
+            for check in ("first_contact.next_meeting.next_step_agreed", "needs_discovery.wrap_up.next_schedule"):
+                c.put(check, 2, evidence)
+            c.put("first_contact.next_meeting.follow_up_timing", 2, evidence, primary=False)
+            seg_text = v.transcript.segments[s.seg].text
+            points = 1 + sum(bool(v.matches(m, seg_text)) for m in ("participants", "preparation", "plan"))
+            c.put("first_contact.next_meeting.four_points", 2 if points >= 3 else 1, evidence, primary=False)
+            return step
+        proposed = proposed or (s, span)
+    # A promise with a day (明日ご連絡します) is not vague; "later this week" names no day.
+    vague = [
+        h
+        for h in v.find("vague_follow_up", who="rep")
+        if not ((due := v.matches("due", h.sentence.text)) and due.group(0).lower() not in WEEK_WORDS)
+    ]
+    if vague:
+        c.ng("first_contact.vague_follow_up", vague[-1].quote)
+        for check in ("first_contact.next_meeting.next_step_agreed", "needs_discovery.wrap_up.next_schedule"):
+            c.put(check, 0, [vague[-1]])
+    elif proposed:
+        for check in ("first_contact.next_meeting.next_step_agreed", "needs_discovery.wrap_up.next_schedule"):
+            c.put(check, 1, [proposed[0]])
+    return NextStep(set=False)
+
+
+def monologue(
+    c: Collector,
+    transcript: Transcript,
+    call_turns: list[Turn],
+    stage_phase: str | None,
+    metrics: dict[str, float | int],
+) -> None:
+    v = c.view
+    basis = metrics_basis(transcript)
+    longest = None
+    for turn in call_turns:
+        length = turn.end - turn.start if basis == "timestamps" else turn.talk_s
+        if turn.speaker == v.rep_speaker and (longest is None or length > longest[0]):
+            longest = (length, turn)
+    if longest is None:
+        return
+    questions = int(metrics["questions_rep"])
+    one_sided = float(metrics["talk_ratio_rep"]) >= ONE_SIDED_RATIO and questions <= max(
+        2, float(metrics["duration_s"]) / ONE_SIDED_SECONDS_PER_QUESTION
+    )
+    if longest[0] <= MONOLOGUE_LIMIT_S and not one_sided:
+        return
+    said = [s for s in v.sentences if s.seg in longest[1].segments]
+    first = next((s for s in said if len(s.text) >= 15), said[0])
+    c.ng("proposal.ignores_reaction" if stage_phase == "proposal" else "first_contact.one_sided_talk", first.quote())
+    c.put("first_contact.rapport.active_listening", 0, [first])
+
+
+def listening(c: Collector, metrics: dict[str, float | int]) -> None:
+    if "first_contact.rapport.active_listening" in c.findings or len(c.view.transcript.segments) < 6:
+        return
+    backchannels = c.view.find("backchannel", who="rep")
+    if not backchannels:
+        return
+    ratio, longest = float(metrics["talk_ratio_rep"]), float(metrics["longest_monologue_rep_s"])
+    # One 「なるほど。」 is not a listening habit: 2/2 needs the metrics and more than one backchannel.
+    score = 2 if ratio <= 0.6 and longest <= 60 and len(backchannels) >= 2 else 1
+    c.put("first_contact.rapport.active_listening", score, backchannels, primary=False)

@@ -1,0 +1,179 @@
+"""Offline rules for the opening and discovery: introduction, purpose, questions, BANT, depth of discovery."""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from scoring.collector import EVIDENCE_PER_CRITERION, Collector
+from scoring.markers import CallView, Hit, Sentence
+from scoring.scorecard import (
+    BANT_KEYS,
+    BantItem,
+    Evidence,
+)
+
+
+def rep_intro(c: Collector) -> None:
+    v = c.view
+    opening = [s for s in v.sentences if s.is_rep][:10]
+    company = next((s for s in opening if v.matches("intro_company", s.text)), None)
+    name = next((s for s in opening if v.matches("intro_name", s.text)), None)
+    if company:
+        c.put("first_contact.self_introduction.name_title_company", 2, [company])
+    elif name:
+        c.put("first_contact.self_introduction.name_title_company", 1, [name])
+
+
+def purpose_and_research(c: Collector) -> None:
+    v = c.view
+    if hits := v.find("purpose", who="rep"):
+        c.put("first_contact.meeting_purpose.purpose_stated", 2, hits)
+    if hits := v.find("goal", who="rep"):
+        c.put("first_contact.meeting_purpose.goal_stated", 2, hits)
+    if hits := v.find("intent", who="rep"):
+        c.put("first_contact.meeting_purpose.intent_confirmed", 2, hits)
+        if v.next_turn(hits[0].sentence, customer=True):
+            c.put("first_contact.meeting_purpose.expectations_aligned", 2, hits)
+    for hit in v.find("research", who="rep"):
+        c.put("first_contact.relevant_topics.research_used", 2, [hit])
+        if v.matches("strategy", hit.sentence.text):
+            c.put("research.company.strategy", 2, [hit])
+        if v.matches("news", hit.sentence.text):
+            c.put("research.company.news", 2, [hit])
+    if hits := v.find("empathy", who="rep"):
+        c.put("first_contact.rapport.empathy", 2, hits, primary=False)
+    backchannels = v.find("backchannel", who="rep")
+    if backchannels:
+        c.put(
+            "needs_discovery.open_questions.listening", 2 if len(backchannels) >= 2 else 1, backchannels, primary=False
+        )
+
+
+def questions(c: Collector) -> None:
+    v = c.view
+    open_qs = [s for s in v.sentences if s.is_rep and s.is_open_question]
+    deep = [s for s in open_qs if v.matches("deep", s.text)]
+    if open_qs:
+        ordered = deep + [s for s in open_qs if s not in deep]
+        c.put("needs_discovery.open_questions.deep_questions", 2 if len(open_qs) >= 3 and deep else 1, ordered)
+    summaries = v.find("summary", who="rep")
+    confirmed = [h for h in summaries if h.sentence.is_question or next_sentence_is_question(v, h.sentence)]
+    if summaries:
+        hits = confirmed or summaries
+        c.put("needs_discovery.open_questions.summary_check", 2 if confirmed else 1, hits)
+        c.put("needs_discovery.wrap_up.shared_summary", 2 if confirmed else 1, hits, primary=False)
+        c.put("proposal.two_way.confirm_understanding", 2 if confirmed else 1, hits, primary=False)
+    if hits := v.find("shallow_question", who="rep"):
+        c.ng("needs_discovery.shallow_question", hits[0].quote)
+    if hits := v.find("check_in", who="rep", questions=True):
+        c.put("proposal.two_way.check_in_questions", 1, hits, primary=False)
+
+
+def next_sentence_is_question(v: CallView, s: Sentence) -> bool:
+    nxt = v.sentences[s.order + 1] if s.order + 1 < len(v.sentences) else None
+    return bool(nxt and nxt.seg == s.seg and nxt.is_question)
+
+
+def reply_text(v: CallView, s: Sentence) -> tuple[list[Sentence], str]:
+    reply = v.next_turn(s, customer=s.is_rep)
+    return reply, "".join(r.text for r in reply)
+
+
+def bant(c: Collector) -> dict[str, BantItem]:
+    v = c.view
+    result: dict[str, BantItem] = {}
+    found_evidence: list[Evidence] = []
+    for key in BANT_KEYS:
+        # Only the first few are kept as evidence, so stop looking once there are enough (a long call has hundreds).
+        stated = list(
+            islice(
+                (
+                    h
+                    for h in v.find(key, who="customer")
+                    if not v.negated(h)
+                    and not v.asks(h)
+                    and not v.deflected(h)
+                    and not v.matches("result", h.sentence.text)
+                ),
+                EVIDENCE_PER_CRITERION,
+            )
+        )
+        asked = v.find(key, who="rep", questions=True)
+        answered: tuple[Hit, Sentence] | None = None
+        for q in asked:
+            reply, text = reply_text(v, q.sentence)
+            if reply and len(text) >= 6 and not v.matches("deflection", text):
+                # The sentence of the answer that carries it (集計ですね。…3日くらいかかっています。), else the fullest one.
+                answered = (
+                    q,
+                    next(
+                        (r for r in reply if v.matches(key, r.text) or v.matches("cost", r.text)),
+                        max(reply, key=lambda r: len(r.text)),
+                    ),
+                )
+                break
+        check = f"needs_discovery.bant.{key}"
+        if stated:
+            result[key] = BantItem(found=True, evidence=stated[0].quote)
+            c.put(check, 2, stated)
+            found_evidence.append(stated[0].evidence())
+        elif answered:
+            result[key] = BantItem(found=True, evidence=answered[1].quote())
+            c.put(check, 2, (answered[0].evidence(), answered[1].evidence()))
+            found_evidence.append(answered[1].evidence())
+        elif key in ("need", "timeline") and (confirmed := v.confirmed_recap(key)):
+            result[key] = BantItem(found=True, evidence=confirmed[0].quote())
+            c.put(check, 2, (confirmed[0].evidence(), confirmed[1].evidence()))
+            found_evidence.append(confirmed[0].evidence())
+        else:
+            result[key] = BantItem(found=False)
+            if asked:
+                c.put(check, 1, asked)
+    budget = next(iter(v.find("budget", who="rep")), None)
+    need = next((h for h in v.find("need") if not v.negated(h)), None)
+    # Money the customer raised first (a quote over budget) makes the rep's budget question an answer, not an opener.
+    money = min((h.sentence.order for m in ("budget", "price") for h in v.find(m, who="customer")), default=None)
+    if (
+        budget
+        and (need is None or need.sentence.order > budget.sentence.order)
+        and (money is None or money > budget.sentence.order)
+    ):
+        c.ng("needs_discovery.budget_first", budget.quote)
+        c.put("needs_discovery.bant.natural_flow", 0, [budget])
+    elif found_evidence:
+        c.put("needs_discovery.bant.natural_flow", 2 if len(found_evidence) >= 3 else 1, tuple(found_evidence))
+    authority = c.findings.get("needs_discovery.bant.authority")
+    if authority and authority.score >= 1:
+        c.put(
+            "negotiation_closing.decision_maker.authority_confirmed", authority.score, authority.evidence, primary=False
+        )
+    return result
+
+
+def discovery_depth(c: Collector) -> None:
+    v = c.view
+    rep_asks = v.find("competitor", who="rep", questions=True)
+    told = v.find("competitor", who="customer")
+    if rep_asks or told:
+        c.put("needs_discovery.competition.current_tools", 2 if rep_asks and told else 1, told + rep_asks)
+    if hits := v.find("dissatisfaction", who="customer"):
+        c.put("needs_discovery.competition.dissatisfaction", 2 if rep_asks else 1, hits)
+    if hits := v.find("past_eval", who="customer"):
+        c.put("needs_discovery.competition.past_evaluations", 2, hits)
+    if hits := v.find("why_now", who="rep", questions=True):
+        c.put("needs_discovery.competition.why_now", 2, hits)
+    if hits := v.find("past_attempt", who="rep", questions=True):
+        c.put(
+            "needs_discovery.current_process.past_attempts",
+            2 if v.next_turn(hits[0].sentence, customer=True) else 1,
+            hits,
+        )
+    if hits := v.find("bottleneck", who="rep", questions=True):
+        c.put(
+            "needs_discovery.current_process.bottleneck",
+            2 if v.find("bottleneck", who="customer") else 1,
+            hits + v.find("bottleneck", who="customer"),
+        )
+    numbers = v.find("customer_number", who="customer")
+    if numbers:
+        c.put("needs_discovery.current_process.quantitative_data", 2 if len(numbers) >= 2 else 1, numbers)
