@@ -84,6 +84,7 @@ from .salesforce_oauth import bp as oauth_bp
 from .salesforce_oauth_install import bp as oauth_install_bp
 from .salesforce_oauth_jwt import bp as oauth_jwt_bp
 from .salesforce_rest import bp as rest_bp
+from .salesforce_setup_page import bp as setup_page_bp
 from .salesforce_state import EXTENSION_KEY, SalesforceSandbox, current
 from .salesforce_tls import make_self_signed_cert, server_context
 from .salesforce_traffic import fault_error
@@ -224,6 +225,7 @@ def create_salesforce_sandbox(config: SalesforceSandboxConfig | None = None) -> 
         oauth_install_bp,
         oauth_jwt_bp,
         custom_metadata_bp,
+        setup_page_bp,
     ):
         app.register_blueprint(bp)
     app.before_request(_guard)
