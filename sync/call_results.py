@@ -21,6 +21,7 @@ from sync.coaching_fields import coaching_fields
 from sync.deal_view import DealView
 from sync.job_context import JobContext
 from sync.sla.business_calendar import BusinessCalendar
+from sync.sla.status import remember_written, sla_status, status_update
 from sync.state import DealState
 from sync.writeback import DealLock, Writeback, deal_lock
 
@@ -150,9 +151,11 @@ def write_call_results(
     fence: DealLock,
     view: DealView,
     transcript: Transcript | None = None,
-) -> tuple[dict[str, Any], list[TaskSpec]]:
-    """Note, obligations settled and deal fields of one scored call, inside the deal lock the caller holds; returns
-    the results and the next-action tasks, which the caller writes in the SLA plan's batch."""
+) -> tuple[dict[str, Any], list[TaskSpec], dict[str, Any]]:
+    """Note and obligations settled of one scored call, inside the deal lock the caller holds; returns the results,
+    the next-action tasks (the caller writes them in the SLA plan's batch) and the deal fields to write (none when
+    unchanged or when a newer call already spoke for the deal), which the caller writes after the plan
+    (`write_deal_fields`)."""
     tenant, settings = ctx.tenant, ctx.tenant.settings
     base_key = f"{tenant.id}/deal-{deal.id}/call-{call.id}"
     owner = call.owner_id or deal.owner_id
@@ -205,19 +208,39 @@ def write_call_results(
         # Only obligations DealCoach wrote (its Redis map knows them) can be open: no CRM read otherwise.
         closed = wb.close_tasks([key for key in wb.written(done) if key not in asked])
     wanted = deal_fields(scorecard, call_at)
-    fields: list[str] = []
-    if newest and not state.fields_unchanged(wanted):
-        fence.check()
-        fields = ctx.crm.update_deal(deal.id, wanted)
-        state.remember_fields(wanted)
+    if not newest or state.fields_unchanged(wanted):
+        wanted = {}
     if not newest:
         log.info("sync.deal.fields_kept_newer tenant=%s deal=%s call=%s", tenant.id, deal.id, call.id)
-    return {
-        "note": note_result.action,
-        "obligations_closed": closed,
-        "deal_fields": fields,
-        "overall": scorecard.overall,
-    }, tasks
+    return (
+        {
+            "note": note_result.action,
+            "obligations_closed": closed,
+            "deal_fields": [],
+            "overall": scorecard.overall,
+        },
+        tasks,
+        wanted,
+    )
+
+
+def write_deal_fields(
+    ctx: JobContext, deal: Deal, wanted: dict[str, Any], *, view: DealView, fence: DealLock
+) -> list[str]:
+    """The scored call's deal fields and the SLA status (when it changed), in the one deal write the job makes
+    after its SLA plan: the status costs no request of its own. Nothing to write, no request."""
+    tenant = ctx.tenant.id
+    update = dict(wanted)
+    if ctx.tenant.settings.sla_enabled:
+        update.update(status_update(ctx.conn, tenant, deal.id, sla_status(view.tasks(), ctx.now)))
+    if not update:
+        return []
+    fence.check()
+    written = ctx.crm.update_deal(deal.id, update)
+    if wanted:
+        DealState(ctx.conn, tenant, deal.id).remember_fields(wanted)
+    remember_written(ctx.conn, tenant, deal.id, update)
+    return written
 
 
 def _obligation_key(tenant: str, deal_id: str, action_id: str) -> str:

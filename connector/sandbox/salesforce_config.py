@@ -11,7 +11,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from connector.coaching_fields import COACHING_FIELDS, HISTORY_FIELDS, salesforce_name
+from connector.coaching_fields import COACHING_FIELDS, HISTORY_FIELDS, SLA_STATUS, SLA_STATUS_VALUES, salesforce_name
 
 from .salesforce_ids import to18
 
@@ -128,6 +128,9 @@ def coaching_fields() -> list[dict[str, Any]]:
             out.append({"name": api, "label": label, "type": "double", "precision": 3, "scale": 0})
         elif name.startswith("dealcoach_bant_"):
             out.append({"name": api, "label": label, "type": "boolean", "defaultValue": False})
+        elif name == SLA_STATUS:
+            values = [{"value": v, "label": ja} for v, ja, _en in SLA_STATUS_VALUES]
+            out.append({"name": api, "label": label, "type": "picklist", "restricted": True, "picklistValues": values})
         else:
             out.append({"name": api, "label": label, "type": "textarea", "length": 32768})
     return out
