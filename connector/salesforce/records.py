@@ -21,7 +21,7 @@ from connector.salesforce.client import (
     stage_run_start,
 )
 from connector.salesforce.files import SalesforceFiles
-from connector.salesforce.ids import key_prefix, to_18
+from connector.salesforce.ids import SalesforceIdError, key_prefix, to_18
 
 
 class SalesforceDeals(SalesforceFiles):
@@ -54,11 +54,15 @@ class SalesforceDeals(SalesforceFiles):
                 f"({self.task_fields()} FROM Tasks)",
                 "(SELECT ContentDocumentId, ContentDocument.FileType FROM ContentDocumentLinks)",
             ]
+        try:
+            opp_id = to_18(deal_id)
+        except SalesforceIdError as exc:
+            raise FatalCrmError(str(exc)) from exc
         rows = self._query(
-            f"SELECT {OPPORTUNITY_FIELDS}, {', '.join(subqueries)} FROM Opportunity WHERE Id = '{to_18(deal_id)}'"
+            f"SELECT {OPPORTUNITY_FIELDS}, {', '.join(subqueries)} FROM Opportunity WHERE Id = '{opp_id}'"
         )
         if not rows:
-            raise FatalCrmError(f"Opportunity {deal_id} not found")
+            raise FatalCrmError(f"Opportunity {deal_id} not found", status=404)
         return rows[0]
 
     def _records_of(self, opp: dict[str, Any]) -> DealRecords:
