@@ -59,6 +59,8 @@ class Row:
     requests: int
     reported: int | None = None
     by_endpoint: dict[str, int] = field(default_factory=dict)
+    # The deal's SLA status field as the CRM holds it after the job (read by the rep, outside the count).
+    sla_status: str | None = None
 
 
 def forked_worker(conn: redis.Redis) -> list[dict[str, Any]]:
@@ -126,6 +128,9 @@ def hubspot(conn: redis.Redis, deals: int) -> list[Row]:
                            ("deal.stage_changed", lambda: hub.move_stage(box["deal"], "qualifiedtobuy")),
                            ("activity.logged (email)", email)):
             rows.append(measured(hub, "HubSpot", label, act))
+            rows[-1].sla_status = hub.hubspot.crm.deals.basic_api.get_by_id(
+                box["deal"], properties=["dealcoach_sla_status"]
+            ).properties.get("dealcoach_sla_status")
         for i in range(deals):
             hub.create_deal(name=f"スイープ {i}", stage="appointmentscheduled", owner_id=REP)
         hub.deliver_webhooks()
@@ -157,6 +162,7 @@ def salesforce(conn: redis.Redis, deals: int) -> list[Row]:
                            ("deal.stage_changed", lambda: org.move_stage(box["opp"], "Needs Analysis")),
                            ("activity.logged (email Task)", email)):
             rows.append(measured(org, "Salesforce", label, act))
+            rows[-1].sla_status = org.opportunity(box["opp"]).get("DealCoach_SLA_Status__c")
         for i in range(deals):
             org.create_opportunity(name=f"スイープ {i}", stage="Qualification")
         org.deliver_webhooks()
@@ -200,9 +206,10 @@ def main() -> int:
         rows = hubspot(conn, args.deals)
         conn.flushdb()
         rows += salesforce(conn, args.deals)
-    print(f"{'CRM':<11} {'job':<40} {'requests':>8} {'jobs said':>9}")
+    print(f"{'CRM':<11} {'job':<40} {'requests':>8} {'jobs said':>9}  SLA status after")
     for r in rows:
-        print(f"{r.crm:<11} {r.job:<40} {r.requests:>8} {'' if r.reported is None else r.reported:>9}")
+        said = "" if r.reported is None else r.reported
+        print(f"{r.crm:<11} {r.job:<40} {r.requests:>8} {said:>9}  {r.sla_status or ''}")
     for r in rows:
         if r.by_endpoint:
             print(f"\n{r.crm} · {r.job}: " + ", ".join(f"{k} ×{v}" for k, v in r.by_endpoint.items()))
