@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from connector import clock  # noqa: E402
 from connector.sandbox.hubspot import HubSpotSandboxConfig  # noqa: E402
+from connector.sandbox.salesforce_config import SalesforceSandboxConfig  # noqa: E402
 from sync.demo.hubspot_stack import EmbeddedStack, embedded_stack  # noqa: E402
 from sync.demo.run import sample_transcript  # noqa: E402
 from sync.demo.salesforce_stack import SalesforceStack, salesforce_stack  # noqa: E402
@@ -142,7 +143,11 @@ def hubspot(conn: redis.Redis, deals: int) -> list[Row]:
 def salesforce(conn: redis.Redis, deals: int) -> list[Row]:
     call_at = clock.now() - timedelta(hours=1)
     rows: list[Row] = []
-    with salesforce_stack(conn, secret_key=KEY, app_factory=create_app) as org:
+    # The org as DealCoach's set-up asks (README): the Task Flow also fires for email and completed Tasks.
+    org_config = SalesforceSandboxConfig(
+        task_outbound_criteria=[{"TaskSubtype": "Call"}, {"TaskSubtype": "Email"}, {"Status": "Completed"}]
+    )
+    with salesforce_stack(conn, secret_key=KEY, app_factory=create_app, config=org_config) as org:
         box: dict[str, str] = {}
 
         def create() -> None:

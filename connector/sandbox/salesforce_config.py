@@ -260,6 +260,10 @@ class SalesforceSandboxConfig:
     outbound_url: str | None = None
     outbound_urls: dict[str, str] = field(default_factory=dict)
     outbound_fields: dict[str, list[str]] = field(default_factory=default_outbound_fields)
+    # The entry conditions of the admin's record-triggered Flow on Task insert that sends the Task's Outbound
+    # Message (or Flow event): any group matches when all its fields equal their values. The default fires for
+    # logged calls only; DealCoach's set-up (README) adds email Tasks and completed Tasks (activity.logged).
+    task_outbound_criteria: list[dict[str, str]] = field(default_factory=lambda: [{"TaskSubtype": "Call"}])
     send_session_id: bool = False
     # Flow HTTP callout mode: JSON events signed with X-DealCoach-Signature.
     flow_url: str | None = None

@@ -30,7 +30,7 @@ SALESFORCE = {
     "call.logged (first call)": 11,
     "call.logged (second call)": 8,
     "deal.stage_changed": 3,
-    "activity.logged (email Task)": 0,
+    "activity.logged (email Task)": 4,
 }
 SLA_STATUSES = {"on_track", "due_soon", "overdue"}
 # The sweep: requests per deal swept (open deals, the measured one included), plus the listing. Still per deal
