@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from connector.models import (
     ActivityRef,
@@ -38,7 +38,7 @@ from sync.deal_view import DealView, read_deal
 from sync.job_context import JobContext, tenant_job, write_with_sla
 from sync.recording import transcribe_call
 from sync.sla.apply import known_calls, record_sla_event
-from sync.state import DealState
+from sync.state import DealState, StageEntry
 from sync.writeback import deal_lock
 
 log = logging.getLogger("dealcoach.sync.jobs")
@@ -181,6 +181,9 @@ def _stage_entry_named(event: Event, deal: Deal) -> tuple[str, datetime] | None:
 @tenant_job
 def handle_stage_change(event: Event, ctx: JobContext) -> dict[str, Any]:
     """deal.stage_changed / deal.created: record the stage entry, then one coaching task per entry of the current stage."""
+    if _entry_already_done(ctx, event):
+        log.info("sync.stage.already_done tenant=%s deal=%s", ctx.tenant.id, event.object_id)
+        return {"status": "skipped", "reason": "already_done"}
     known = known_calls(ctx.conn, ctx.tenant.id, event.object_id)
     read = read_deal(ctx.conn, ctx.crm, ctx.tenant.id, event.object_id, known_calls=known)
     deal = read[0]
@@ -203,6 +206,8 @@ def handle_stage_change(event: Event, ctx: JobContext) -> dict[str, Any]:
     with deal_lock(ctx.conn, ctx.tenant.id, deal.id) as fence:
         view = DealView.of(ctx.conn, ctx.crm, ctx.tenant.id, read, known_calls=known)
         sla, written = write_with_sla(ctx, deal, [spec] if spec is not None else [], fence=fence, view=view)
+    if entry is not None and entered_at is not None:
+        ctx.conn.set(STAGE_DONE.format(ctx.tenant.id, deal.id), _entry_id(entry), ex=STAGE_DONE_TTL_S)
     result = written.get(spec.key) if spec is not None else None
     stage = named[0] if named else None
     if entered_at is None:
@@ -214,6 +219,29 @@ def handle_stage_change(event: Event, ctx: JobContext) -> dict[str, Any]:
         return {"status": "recorded", "stage": deal.stage, "task": None, "sla": sla}
     phase = ctx.tenant_ctx.stage_map.phase_for(deal.stage)
     return {"status": "done", "stage": deal.stage, "phase": phase, "task": result, "sla": sla}
+
+
+STAGE_DONE = "dealcoach:deal:{}:{}:stagedone"
+STAGE_DONE_TTL_S = 30 * 24 * 3600
+
+
+def _entry_id(entry: StageEntry) -> str:
+    return f"{entry.stage}|{_ms(entry.at)}"
+
+
+def _entry_already_done(ctx: JobContext, event: Event) -> bool:
+    """A stage change that names an entry whose job already finished (HubSpot sends a new deal's creation and its
+    initial `dealstage` as two events): the observation is recorded, and nothing is read or written again."""
+    named = event.data.get("property_value")
+    if not named:
+        return False
+    done = cast(bytes | None, ctx.conn.get(STAGE_DONE.format(ctx.tenant.id, event.object_id)))
+    if done is None:
+        return False
+    entry = DealState(ctx.conn, ctx.tenant.id, event.object_id).record_stage_entry(
+        str(named), event.occurred_at, event.event_id
+    )
+    return entry is not None and done.decode() == _entry_id(entry)
 
 
 def _stage_task(ctx: JobContext, deal: Deal, state: DealState, entered_at: datetime | None) -> TaskSpec | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
 from hubspot import HubSpot
@@ -21,7 +21,7 @@ from hubspot.crm.objects import (
 from hubspot.discovery.discovery_base import DiscoveryBase
 from urllib3.util.retry import Retry
 
-from connector.base import RetryableCrmError
+from connector.base import FatalCrmError, RetryableCrmError
 from connector.download import DownloadPolicy
 from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, classify_status, is_transport_error
 from connector.hubspot.format import parse_time
@@ -31,6 +31,7 @@ from connector.models import MarkedRecord
 from connector.usage import RequestUsage
 
 log = logging.getLogger("dealcoach.connector.hubspot")
+T = TypeVar("T")
 
 
 DEFAULT_API_BASE = "https://api.hubapi.com"
@@ -135,6 +136,22 @@ class HubSpotClient:
             return sorted(p.name for p in page.results)
 
         return frozenset(self._cache.get(f"props:{object_type}", load))
+
+    def _with_properties(self, object_type: str, write: Callable[[frozenset[str] | None], T]) -> T:
+        """Run a single-object write that sets DealCoach's own properties. With the tenant's property list cached, the
+        write gets it; without, it goes out as is (the install created them), and only a 400 (HubSpot refuses a
+        property that does not exist: PROPERTY_DOESNT_EXIST) loads the list, once per cache period, and writes again
+        with what exists. A portal set up by DealCoach pays no properties read on a cold cache."""
+        cached = self._cache.peek(f"props:{object_type}")
+        if cached is not None:
+            return write(frozenset(cached))
+        try:
+            return write(None)
+        except FatalCrmError as exc:
+            if exc.status != 400:
+                raise
+            log.info("crm.hubspot.properties_checked object_type=%s", object_type)
+            return write(self._property_names(object_type))
 
     # -- rows ---------------------------------------------------------------------------------------
 

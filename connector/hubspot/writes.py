@@ -33,20 +33,20 @@ class HubSpotWrites(HubSpotDeals):
     """Notes, tasks and deal fields (a batch create whose answer lacks trace ids reads the deal's markers back)."""
 
     def create_note(self, spec: NoteSpec) -> str:
-        props = self._with_key(
-            "notes",
-            spec.key,
-            {
+        def create(existing: frozenset[str] | None) -> str:
+            props = {
                 "hs_timestamp": iso_ms(spec.timestamp),
                 "hs_note_body": with_marker(spec.body_html, spec.key, html=True),
                 **({"hubspot_owner_id": spec.owner_id} if spec.owner_id else {}),
-            },
-        )
-        body = SimplePublicObjectInputForCreate(properties=props, associations=[_assoc(spec.deal_id, NOTE_TO_DEAL)])
-        # Only the deal link: HubSpot defines no note↔call association type (activities associate to records), so
-        # a note→call link would be refused; the note names the call in its title and key instead.
-        note = self._call(self._objects.basic_api.create_with_http_info, "notes", body, write=True)
-        return str(note.id)
+            }
+            if existing is None or KEY_PROPERTY in existing:
+                props[KEY_PROPERTY] = spec.key
+            body = SimplePublicObjectInputForCreate(properties=props, associations=[_assoc(spec.deal_id, NOTE_TO_DEAL)])
+            # Only the deal link: HubSpot defines no note↔call association type (activities associate to records),
+            # so a note→call link would be refused; the note names the call in its title and key instead.
+            return str(self._call(self._objects.basic_api.create_with_http_info, "notes", body, write=True).id)
+
+        return self._with_properties("notes", create)
 
     def update_note(self, note_id: str, spec: NoteSpec) -> None:
         body = SimplePublicObjectInput(properties={"hs_note_body": with_marker(spec.body_html, spec.key, html=True)})
@@ -145,20 +145,24 @@ class HubSpotWrites(HubSpotDeals):
             )
 
     def update_deal(self, deal_id: str, fields: Mapping[str, Any]) -> list[str]:
-        existing = self._property_names("deals")
-        writable = {k: _property_value(v) for k, v in fields.items() if k in existing}
-        skipped = sorted(set(fields) - set(writable))
-        if skipped:
-            log.info("crm.hubspot.deal_properties_missing deal=%s missing=%s", deal_id, ",".join(skipped))
-        if writable:
-            self._call(
-                self._objects.basic_api.update_with_http_info,
-                "deals",
-                deal_id,
-                SimplePublicObjectInput(properties=writable),
-                write=True,
-            )
-        return sorted(writable)
+        """Write DealCoach's deal properties that exist in the portal; return the names written."""
+
+        def update(existing: frozenset[str] | None) -> list[str]:
+            writable = {k: _property_value(v) for k, v in fields.items() if existing is None or k in existing}
+            skipped = sorted(set(fields) - set(writable))
+            if skipped:
+                log.info("crm.hubspot.deal_properties_missing deal=%s missing=%s", deal_id, ",".join(skipped))
+            if writable:
+                self._call(
+                    self._objects.basic_api.update_with_http_info,
+                    "deals",
+                    deal_id,
+                    SimplePublicObjectInput(properties=writable),
+                    write=True,
+                )
+            return sorted(writable)
+
+        return self._with_properties("deals", update)
 
 
 def _property_value(value: Any) -> str:
