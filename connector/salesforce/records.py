@@ -81,8 +81,16 @@ class SalesforceDeals(SalesforceFiles):
         return dataclasses.replace(self.records_from(rows), note_ids=notes)
 
     def deal_from(self, opp: dict[str, Any], entered: datetime | None, *, with_owner_name: bool) -> Deal:
-        """A Deal from an Opportunity row (the owner's name is read only when asked: the SLA sweep needs none)."""
+        """A Deal from an Opportunity row (the owner's name is read only when asked: the SLA sweep needs none; a row
+        that carries the owner's fields primes the user cache instead)."""
         owner = opp.get("OwnerId")
+        user = opp.get("Owner")
+        if owner and isinstance(user, dict) and "IsActive" in user:
+            name = user.get("Name") or owner
+            self._cache.put(f"user:{owner}", name)
+            self._cache.put(
+                f"owner:{to_18(owner)}", [to_18(owner), name, bool(user.get("IsActive")), user.get("ManagerId")]
+            )
         return Deal(
             id=opp["Id"],
             name=opp.get("Name") or "",
@@ -203,7 +211,12 @@ class SalesforceDeals(SalesforceFiles):
         return [r["Id"] for r in rows]
 
 
-OPPORTUNITY_FIELDS = "Id, Name, StageName, OwnerId, Amount, IsClosed, IsWon, LastActivityDate, CreatedDate"
+# The owner's name, status and manager come with the deal (child-to-parent fields): the note names the rep, and a
+# task for an inactive owner goes to the manager, without reading the User apart.
+OPPORTUNITY_FIELDS = (
+    "Id, Name, StageName, OwnerId, Owner.Name, Owner.IsActive, Owner.ManagerId, Amount, IsClosed, IsWon, "
+    "LastActivityDate, CreatedDate"
+)
 
 
 def _children(row: dict[str, Any], relationship: str) -> list[dict[str, Any]]:

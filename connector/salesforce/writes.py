@@ -213,8 +213,20 @@ class SalesforceWrites(SalesforceClient):
         self._restore_note_links(note_id, spec)
 
     def update_deal(self, deal_id: str, fields: Mapping[str, Any]) -> list[str]:
-        """Write the DealCoach fields that exist and that this user may edit; return the names written."""
+        """Write the DealCoach fields that exist and that this user may edit; return the names written.
+
+        Without the Opportunity describe cached, the write goes out as is (DealCoach's package made the fields
+        editable); only a refusal (400: INVALID_FIELD, INVALID_FIELD_FOR_INSERT_UPDATE) reads the describe, once per
+        cache period, and writes what this user may edit."""
         values = {DEAL_FIELDS[k]: v for k, v in fields.items() if k in DEAL_FIELDS}
+        if values and self._cache.peek("describe:Opportunity") is None:
+            try:
+                self._call(lambda sf: sobject(sf, "Opportunity").update(to_18(deal_id), values), write=True)
+                return sorted(k for k in fields if k in DEAL_FIELDS)
+            except FatalCrmError as exc:
+                if exc.status != 400:
+                    raise
+                log.info("crm.salesforce.deal_fields_checked tenant=%s", self.tenant)
         writable = self._writable("Opportunity", values, create=False)
         if writable:
             self._call(lambda sf: sobject(sf, "Opportunity").update(to_18(deal_id), writable), write=True)

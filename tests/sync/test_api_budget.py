@@ -27,7 +27,7 @@ HUBSPOT = {
 }
 SALESFORCE = {
     "Opportunity created (stage)": 0,
-    "call.logged (first call)": 11,
+    "call.logged (first call)": 8,
     "call.logged (second call)": 8,
     "deal.stage_changed": 3,
     "activity.logged (email Task)": 4,
