@@ -38,7 +38,7 @@ CALL_FILE = "dealcoach:callfile:{}:{}"
 CALL_DONE_TTL_S = 30 * 24 * 3600
 
 
-def _settings_hash(ctx: JobContext) -> str:
+def settings_hash(ctx: JobContext) -> str:
     parts = [dataclasses.asdict(ctx.tenant.settings), ctx.runtime.config.scorer_mode]
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -53,7 +53,7 @@ def _call_done_record(ctx: JobContext, call: CallRef) -> dict[str, Any]:
         "files": sorted(a.id for a in call.attachments),
         "recording": call.recording_url or "",
         "deals": sorted(call.deal_ids),
-        "settings": _settings_hash(ctx),
+        "settings": settings_hash(ctx),
     }
 
 
@@ -77,9 +77,9 @@ def event_already_done(ctx: JobContext, call_id: str, object_type: str, data: di
     if object_type == "file":
         owner = cast(bytes | None, ctx.conn.get(CALL_FILE.format(ctx.tenant.id, call_id)))
         done = _done(ctx, owner.decode()) if owner else None
-        return done is not None and done.get("settings") == _settings_hash(ctx) and call_id in done.get("files", [])
+        return done is not None and done.get("settings") == settings_hash(ctx) and call_id in done.get("files", [])
     done = _done(ctx, call_id)
-    if done is None or done.get("settings") != _settings_hash(ctx):
+    if done is None or done.get("settings") != settings_hash(ctx):
         return False
     name, value = data.get("property_name"), data.get("property_value")
     if name == "hs_attachment_ids":

@@ -30,6 +30,7 @@ from sync.call_results import (
     call_already_done,
     event_already_done,
     mark_call_done,
+    settings_hash,
     write_call_results,
     write_deal_fields,
     write_problem_note,
@@ -207,7 +208,7 @@ def handle_stage_change(event: Event, ctx: JobContext) -> dict[str, Any]:
         view = DealView.of(ctx.conn, ctx.crm, ctx.tenant.id, read, known_calls=known)
         sla, written = write_with_sla(ctx, deal, [spec] if spec is not None else [], fence=fence, view=view)
     if entry is not None and entered_at is not None:
-        ctx.conn.set(STAGE_DONE.format(ctx.tenant.id, deal.id), _entry_id(entry), ex=STAGE_DONE_TTL_S)
+        ctx.conn.set(STAGE_DONE.format(ctx.tenant.id, deal.id), _entry_id(ctx, entry), ex=STAGE_DONE_TTL_S)
     result = written.get(spec.key) if spec is not None else None
     stage = named[0] if named else None
     if entered_at is None:
@@ -225,13 +226,15 @@ STAGE_DONE = "dealcoach:deal:{}:{}:stagedone"
 STAGE_DONE_TTL_S = 30 * 24 * 3600
 
 
-def _entry_id(entry: StageEntry) -> str:
-    return f"{entry.stage}|{_ms(entry.at)}"
+def _entry_id(ctx: JobContext, entry: StageEntry) -> str:
+    """The entry and the tenant's settings it was handled with (a settings change makes the next event act)."""
+    return f"{entry.stage}|{_ms(entry.at)}|{settings_hash(ctx)}"
 
 
 def _entry_already_done(ctx: JobContext, event: Event) -> bool:
-    """A stage change that names an entry whose job already finished (HubSpot sends a new deal's creation and its
-    initial `dealstage` as two events): the observation is recorded, and nothing is read or written again."""
+    """A stage change that names an entry whose job already finished with the same settings (HubSpot sends a new
+    deal's creation and its initial `dealstage` as two events): the observation is recorded, nothing is read or
+    written again."""
     named = event.data.get("property_value")
     if not named:
         return False
@@ -241,7 +244,7 @@ def _entry_already_done(ctx: JobContext, event: Event) -> bool:
     entry = DealState(ctx.conn, ctx.tenant.id, event.object_id).record_stage_entry(
         str(named), event.occurred_at, event.event_id
     )
-    return entry is not None and done.decode() == _entry_id(entry)
+    return entry is not None and done.decode() == _entry_id(ctx, entry)
 
 
 def _stage_task(ctx: JobContext, deal: Deal, state: DealState, entered_at: datetime | None) -> TaskSpec | None:
