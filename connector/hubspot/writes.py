@@ -18,6 +18,7 @@ from hubspot.crm.objects import (
     SimplePublicObjectInputForCreate,
 )
 
+from connector.base import FatalCrmError
 from connector.http import chunks
 from connector.hubspot.batch import partial_write, read_batch, unconfirmed
 from connector.hubspot.client import BATCH_LIMIT, KEY_PROPERTY, NOTE_TO_DEAL, TASK_TO_DEAL
@@ -56,22 +57,24 @@ class HubSpotWrites(HubSpotDeals):
         """Batch create (≤ 100 per request), each input traced by its key so a 207's refusals map back to it."""
         written: dict[str, str] = {}
         refused: dict[str, str] = {}
+        cached = self._cache.peek("props:tasks")
+        existing: frozenset[str] | None = frozenset(cached) if cached is not None else None
         for chunk in chunks(list(specs), BATCH_LIMIT):
-            inputs = [
-                SimplePublicObjectBatchInputForCreate(
-                    properties=self._task_props(s, create=True),
-                    associations=[_assoc(s.deal_id, TASK_TO_DEAL)],
-                    object_write_trace_id=s.key,
-                )
-                for s in chunk
-            ]
-            resp = self._call(
-                self._objects.batch_api.create_with_http_info,
-                "tasks",
-                BatchInputSimplePublicObjectBatchInputForCreate(inputs=inputs),
-                write=True,
-            )
-            ok, bad = read_batch(resp, self._created_key)
+            try:
+                ok, bad = self._create_chunk(chunk, existing)
+            except FatalCrmError as exc:
+                if existing is not None or exc.status != 400:
+                    raise
+                existing = self._property_names("tasks")
+                ok, bad = self._create_chunk(chunk, existing)
+            if existing is None and any(KEY_PROPERTY in reason for reason in bad.values()):
+                # The portal lacks DealCoach's key property (HubSpot refuses those inputs one by one, 207): read
+                # the property list once and create the refused ones again without it.
+                existing = self._property_names("tasks")
+                again = [s for s in chunk if s.key in bad]
+                bad = {k: v for k, v in bad.items() if k not in {s.key for s in again}}
+                more_ok, more_bad = self._create_chunk(again, existing)
+                ok, bad = {**ok, **more_ok}, {**bad, **more_bad}
             written.update(ok)
             refused.update(bad)
         missing = {s.key for s in specs} - set(written) - set(refused)
@@ -82,6 +85,26 @@ class HubSpotWrites(HubSpotDeals):
         if refused:
             raise partial_write("task(s)", len(specs), {k: v for k, v in written.items() if k not in refused}, refused)
         return [written[s.key] for s in specs]
+
+    def _create_chunk(
+        self, chunk: Sequence[TaskSpec], existing: frozenset[str] | None
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """One batch create (key → id written, key → reason refused); `existing` None: the key property is sent."""
+        inputs = [
+            SimplePublicObjectBatchInputForCreate(
+                properties=self._task_props(s, create=True, existing=existing),
+                associations=[_assoc(s.deal_id, TASK_TO_DEAL)],
+                object_write_trace_id=s.key,
+            )
+            for s in chunk
+        ]
+        resp = self._call(
+            self._objects.batch_api.create_with_http_info,
+            "tasks",
+            BatchInputSimplePublicObjectBatchInputForCreate(inputs=inputs),
+            write=True,
+        )
+        return read_batch(resp, self._created_key)
 
     def _created_key(self, obj: Any) -> str | None:
         p = obj.properties or {}
@@ -109,7 +132,10 @@ class HubSpotWrites(HubSpotDeals):
 
     def update_tasks(self, updates: Mapping[str, TaskSpec]) -> None:
         """Update tasks by id; a task HubSpot refused raises PartialWriteError keyed by the TaskSpec key."""
-        written, refused = self._batch_update({i: self._task_props(s, create=False) for i, s in updates.items()})
+        existing = self._property_names("tasks")
+        written, refused = self._batch_update(
+            {i: self._task_props(s, create=False, existing=existing) for i, s in updates.items()}
+        )
         if refused:
             raise partial_write(
                 "task update(s)",
@@ -118,7 +144,7 @@ class HubSpotWrites(HubSpotDeals):
                 {updates[i].key if i in updates else i: r for i, r in refused.items()},
             )
 
-    def _task_props(self, spec: TaskSpec, *, create: bool) -> dict[str, str]:
+    def _task_props(self, spec: TaskSpec, *, create: bool, existing: frozenset[str] | None) -> dict[str, str]:
         props = {
             "hs_timestamp": iso_ms(spec.due),
             "hs_task_subject": spec.subject[:255],
@@ -129,11 +155,8 @@ class HubSpotWrites(HubSpotDeals):
         }
         if create or spec.status == "COMPLETED":
             props["hs_task_status"] = spec.status
-        return self._with_key("tasks", spec.key, props)
-
-    def _with_key(self, object_type: str, key: str, props: dict[str, str]) -> dict[str, str]:
-        if KEY_PROPERTY in self._property_names(object_type):
-            props[KEY_PROPERTY] = key
+        if existing is None or KEY_PROPERTY in existing:
+            props[KEY_PROPERTY] = spec.key
         return props
 
     def close_tasks(self, task_ids: Sequence[str]) -> None:

@@ -19,7 +19,7 @@ SWEEP_DEALS = 2
 # A second call's SLA plan may also update a task (one batch), depending on where the wall clock falls in the
 # tenant's business hours: its budget allows that batch (docs/benchmarks.md).
 HUBSPOT = {
-    "deal.created (+ initial dealstage)": 5,
+    "deal.created (+ initial dealstage)": 4,
     "call.logged (first call)": 7,
     "call.logged (second call)": 8,
     "deal.stage_changed": 4,
