@@ -132,9 +132,9 @@ class HubSpotWrites(HubSpotDeals):
 
     def update_tasks(self, updates: Mapping[str, TaskSpec]) -> None:
         """Update tasks by id; a task HubSpot refused raises PartialWriteError keyed by the TaskSpec key."""
-        existing = self._property_names("tasks")
+        # The key was set when the task was created and never changes: an update does not send it.
         written, refused = self._batch_update(
-            {i: self._task_props(s, create=False, existing=existing) for i, s in updates.items()}
+            {i: self._task_props(s, create=False, existing=frozenset()) for i, s in updates.items()}
         )
         if refused:
             raise partial_write(
