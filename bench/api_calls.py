@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from connector import clock  # noqa: E402
 from connector.sandbox.hubspot import HubSpotSandboxConfig  # noqa: E402
+from connector.sandbox.salesforce_config import SalesforceSandboxConfig  # noqa: E402
 from sync.demo.hubspot_stack import EmbeddedStack, embedded_stack  # noqa: E402
 from sync.demo.run import sample_transcript  # noqa: E402
 from sync.demo.salesforce_stack import SalesforceStack, salesforce_stack  # noqa: E402
@@ -59,6 +60,8 @@ class Row:
     requests: int
     reported: int | None = None
     by_endpoint: dict[str, int] = field(default_factory=dict)
+    # The deal's SLA status field as the CRM holds it after the job (read by the rep, outside the count).
+    sla_status: str | None = None
 
 
 def forked_worker(conn: redis.Redis) -> list[dict[str, Any]]:
@@ -126,6 +129,9 @@ def hubspot(conn: redis.Redis, deals: int) -> list[Row]:
                            ("deal.stage_changed", lambda: hub.move_stage(box["deal"], "qualifiedtobuy")),
                            ("activity.logged (email)", email)):
             rows.append(measured(hub, "HubSpot", label, act))
+            rows[-1].sla_status = hub.hubspot.crm.deals.basic_api.get_by_id(
+                box["deal"], properties=["dealcoach_sla_status"]
+            ).properties.get("dealcoach_sla_status")
         for i in range(deals):
             hub.create_deal(name=f"スイープ {i}", stage="appointmentscheduled", owner_id=REP)
         hub.deliver_webhooks()
@@ -137,7 +143,11 @@ def hubspot(conn: redis.Redis, deals: int) -> list[Row]:
 def salesforce(conn: redis.Redis, deals: int) -> list[Row]:
     call_at = clock.now() - timedelta(hours=1)
     rows: list[Row] = []
-    with salesforce_stack(conn, secret_key=KEY, app_factory=create_app) as org:
+    # The org as DealCoach's set-up asks (README): the Task Flow also fires for email and completed Tasks.
+    org_config = SalesforceSandboxConfig(
+        task_outbound_criteria=[{"TaskSubtype": "Call"}, {"TaskSubtype": "Email"}, {"Status": "Completed"}]
+    )
+    with salesforce_stack(conn, secret_key=KEY, app_factory=create_app, config=org_config) as org:
         box: dict[str, str] = {}
 
         def create() -> None:
@@ -157,6 +167,7 @@ def salesforce(conn: redis.Redis, deals: int) -> list[Row]:
                            ("deal.stage_changed", lambda: org.move_stage(box["opp"], "Needs Analysis")),
                            ("activity.logged (email Task)", email)):
             rows.append(measured(org, "Salesforce", label, act))
+            rows[-1].sla_status = org.opportunity(box["opp"]).get("DealCoach_SLA_Status__c")
         for i in range(deals):
             org.create_opportunity(name=f"スイープ {i}", stage="Qualification")
         org.deliver_webhooks()
@@ -200,9 +211,10 @@ def main() -> int:
         rows = hubspot(conn, args.deals)
         conn.flushdb()
         rows += salesforce(conn, args.deals)
-    print(f"{'CRM':<11} {'job':<40} {'requests':>8} {'jobs said':>9}")
+    print(f"{'CRM':<11} {'job':<40} {'requests':>8} {'jobs said':>9}  SLA status after")
     for r in rows:
-        print(f"{r.crm:<11} {r.job:<40} {r.requests:>8} {'' if r.reported is None else r.reported:>9}")
+        said = "" if r.reported is None else r.reported
+        print(f"{r.crm:<11} {r.job:<40} {r.requests:>8} {said:>9}  {r.sla_status or ''}")
     for r in rows:
         if r.by_endpoint:
             print(f"\n{r.crm} · {r.job}: " + ", ".join(f"{k} ×{v}" for k, v in r.by_endpoint.items()))

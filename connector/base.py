@@ -127,8 +127,16 @@ class Crm(Protocol):
         """Emails, meetings, calls and completed tasks logged on a deal (not DealCoach's own), oldest first."""
         ...
 
-    def deal_records(self, *, deal_id: str) -> DealRecords:
-        """The deal's marked tasks and its activities in as few requests as the CRM allows (one per job and deal)."""
+    def deal_records(self, *, deal_id: str, known_calls: Mapping[str, ActivityRef] | None = None) -> DealRecords:
+        """The deal's marked tasks and its activities in as few requests as the CRM allows (one per job and deal);
+        `known_calls` (call id → activity, what DealCoach already processed) need not be read again."""
+        ...
+
+    def deal_with_records(
+        self, deal_id: str, *, known_calls: Mapping[str, ActivityRef] | None = None
+    ) -> tuple[Deal, DealRecords]:
+        """The deal and its records, with the deal's own read carrying them where the CRM allows (HubSpot's
+        associations on the object read, SOQL's child-relationship subqueries): one deal read per job."""
         ...
 
     def deals_of(self, object_type: str, object_id: str) -> tuple[str, ...]:

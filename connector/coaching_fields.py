@@ -1,4 +1,4 @@
-"""Names of the coaching fields DealCoach writes on deals (phase scores, BANT checkboxes, checks hit/missed), in
+"""Names of the coaching fields DealCoach writes on deals (phase scores, BANT checkboxes, checks hit/missed, SLA status), in
 DealCoach's own terms and as each CRM calls them: one list that the writers, the install, the report's readers and
 the sandboxes share."""
 
@@ -15,6 +15,14 @@ PHASE_IDS = (
 )
 BANT_KEYS = ("budget", "authority", "need", "timeline")
 CHECKS_HIT, CHECKS_MISSED = "dealcoach_checks_hit", "dealcoach_checks_missed"
+SLA_STATUS = "dealcoach_sla_status"
+# The deal's follow-up SLA status: value, ja label, en label (a picklist in both CRMs, for their own reports).
+SLA_STATUS_VALUES = (
+    ("on_track", "期限内", "On track"),
+    ("due_soon", "期限間近", "Due soon"),
+    ("overdue", "期限超過", "Overdue"),
+    ("none", "対象なし", "None"),
+)
 
 
 def phase_field(phase_id: str) -> str:
@@ -29,9 +37,10 @@ def bant_field(key: str) -> str:
 
 def salesforce_name(field: str) -> str:
     """DealCoach's field name as the Opportunity custom field: `dealcoach_phase_needs_discovery` →
-    `DealCoach_Phase_Needs_Discovery__c`, `dealcoach_bant_budget` → `DealCoach_BANT_Budget__c`."""
+    `DealCoach_Phase_Needs_Discovery__c`, `dealcoach_bant_budget` → `DealCoach_BANT_Budget__c`, `dealcoach_sla_status` →
+    `DealCoach_SLA_Status__c`."""
     words = field.removeprefix("dealcoach_").split("_")
-    head = "BANT" if words[0] == "bant" else words[0].capitalize()
+    head = words[0].upper() if words[0] in ("bant", "sla") else words[0].capitalize()
     return "_".join(["DealCoach", head, *(w.capitalize() for w in words[1:])]) + "__c"
 
 
@@ -40,6 +49,7 @@ COACHING_FIELDS = (
     *(bant_field(b) for b in BANT_KEYS),
     CHECKS_HIT,
     CHECKS_MISSED,
+    SLA_STATUS,
 )
 # Salesforce tracks at most 20 fields' history per object: the report needs these (long text keeps no values).
 HISTORY_FIELDS = (

@@ -23,6 +23,7 @@ from sync.coaching_fields import coaching_fields
 from sync.deal_view import DealView
 from sync.job_context import JobContext
 from sync.sla.business_calendar import BusinessCalendar
+from sync.sla.status import remember_written, sla_status, status_update
 from sync.state import DealState
 from sync.writeback import DealLock, Writeback, deal_lock
 
@@ -39,7 +40,7 @@ CALL_FILE = "dealcoach:callfile:{}:{}"
 CALL_DONE_TTL_S = 30 * 24 * 3600
 
 
-def _settings_hash(ctx: JobContext) -> str:
+def settings_hash(ctx: JobContext) -> str:
     parts = [dataclasses.asdict(ctx.tenant.settings), ctx.runtime.scorer_mode(ctx.tenant)]
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -54,7 +55,7 @@ def _call_done_record(ctx: JobContext, call: CallRef) -> dict[str, Any]:
         "files": sorted(a.id for a in call.attachments),
         "recording": call.recording_url or "",
         "deals": sorted(call.deal_ids),
-        "settings": _settings_hash(ctx),
+        "settings": settings_hash(ctx),
     }
 
 
@@ -78,9 +79,9 @@ def event_already_done(ctx: JobContext, call_id: str, object_type: str, data: di
     if object_type == "file":
         owner = cast(bytes | None, ctx.conn.get(CALL_FILE.format(ctx.tenant.id, call_id)))
         done = _done(ctx, owner.decode()) if owner else None
-        return done is not None and done.get("settings") == _settings_hash(ctx) and call_id in done.get("files", [])
+        return done is not None and done.get("settings") == settings_hash(ctx) and call_id in done.get("files", [])
     done = _done(ctx, call_id)
-    if done is None or done.get("settings") != _settings_hash(ctx):
+    if done is None or done.get("settings") != settings_hash(ctx):
         return False
     name, value = data.get("property_name"), data.get("property_value")
     if name == "hs_attachment_ids":
@@ -152,9 +153,11 @@ def write_call_results(
     fence: DealLock,
     view: DealView,
     transcript: Transcript | None = None,
-) -> tuple[dict[str, Any], list[TaskSpec]]:
-    """Note, obligations settled and deal fields of one scored call, inside the deal lock the caller holds; returns
-    the results and the next-action tasks, which the caller writes in the SLA plan's batch."""
+) -> tuple[dict[str, Any], list[TaskSpec], dict[str, Any]]:
+    """Note and obligations settled of one scored call, inside the deal lock the caller holds; returns the results,
+    the next-action tasks (the caller writes them in the SLA plan's batch) and the deal fields to write (none when
+    unchanged or when a newer call already spoke for the deal), which the caller writes after the plan
+    (`write_deal_fields`)."""
     tenant, settings = ctx.tenant, ctx.tenant.settings
     base_key = f"{tenant.id}/deal-{deal.id}/call-{call.id}"
     owner = call.owner_id or deal.owner_id
@@ -209,19 +212,39 @@ def write_call_results(
     wanted = deal_fields(scorecard, call_at)
     if ctx.crm.provider != "salesforce":
         wanted.pop(CHECKS_CODE)  # HubSpot keeps long-text history: the compact code is for Salesforce's report only
-    fields: list[str] = []
-    if newest and not state.fields_unchanged(wanted):
-        fence.check()
-        fields = ctx.crm.update_deal(deal.id, wanted)
-        state.remember_fields(wanted)
+    if not newest or state.fields_unchanged(wanted):
+        wanted = {}
     if not newest:
         log.info("sync.deal.fields_kept_newer tenant=%s deal=%s call=%s", tenant.id, deal.id, call.id)
-    return {
-        "note": note_result.action,
-        "obligations_closed": closed,
-        "deal_fields": fields,
-        "overall": scorecard.overall,
-    }, tasks
+    return (
+        {
+            "note": note_result.action,
+            "obligations_closed": closed,
+            "deal_fields": [],
+            "overall": scorecard.overall,
+        },
+        tasks,
+        wanted,
+    )
+
+
+def write_deal_fields(
+    ctx: JobContext, deal: Deal, wanted: dict[str, Any], *, view: DealView, fence: DealLock
+) -> list[str]:
+    """The scored call's deal fields and the SLA status (when it changed), in the one deal write the job makes
+    after its SLA plan: the status costs no request of its own. Nothing to write, no request."""
+    tenant = ctx.tenant.id
+    update = dict(wanted)
+    if ctx.tenant.settings.sla_enabled:
+        update.update(status_update(ctx.conn, tenant, deal.id, sla_status(view.tasks(), ctx.now)))
+    if not update:
+        return []
+    fence.check()
+    written = ctx.crm.update_deal(deal.id, update)
+    if wanted:
+        DealState(ctx.conn, tenant, deal.id).remember_fields(wanted)
+    remember_written(ctx.conn, tenant, deal.id, update)
+    return written
 
 
 def _obligation_key(tenant: str, deal_id: str, action_id: str) -> str:

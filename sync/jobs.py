@@ -10,9 +10,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from connector.models import (
+    ActivityRef,
     Attachment,
     CallRef,
     Deal,
@@ -29,14 +30,16 @@ from sync.call_results import (
     call_already_done,
     event_already_done,
     mark_call_done,
+    settings_hash,
     write_call_results,
+    write_deal_fields,
     write_problem_note,
 )
-from sync.deal_view import DealView
-from sync.job_context import JobContext, apply_sla, tenant_job, write_with_sla
+from sync.deal_view import DealView, read_deal
+from sync.job_context import JobContext, tenant_job, write_with_sla
 from sync.recording import transcribe_call
-from sync.sla.apply import record_sla_event
-from sync.state import DealState
+from sync.sla.apply import known_calls, record_sla_event
+from sync.state import DealState, StageEntry
 from sync.writeback import deal_lock
 
 log = logging.getLogger("dealcoach.sync.jobs")
@@ -104,7 +107,10 @@ def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
     call_at = call.occurred_at or event.occurred_at
     written: dict[str, Any] = {"status": "done", "call": call.id, "deals": {}}
     for deal_id in call.deal_ids:
-        deal = ctx.crm.get_deal(deal_id)
+        # One read of the deal with its records, before scoring; re-read inside the lock only if a job wrote since.
+        known = {**known_calls(ctx.conn, ctx.tenant.id, deal_id), call.id: ActivityRef("call", call_at, call.title)}
+        read = read_deal(ctx.conn, ctx.crm, ctx.tenant.id, deal_id, known_calls=known)
+        deal = read[0]
         scorecard = score_call(
             transcript,
             rubric=rubric,
@@ -122,8 +128,8 @@ def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
         ended = min(call_at + timedelta(seconds=float(card["metrics"].get("duration_s") or 0)), ctx.now)
         # One lock hold and one read of the deal's records for the call's writes and the SLA plan.
         with deal_lock(ctx.conn, ctx.tenant.id, deal.id) as fence:
-            view = DealView(ctx.crm, deal.id)
-            results, tasks = write_call_results(
+            view = DealView.of(ctx.conn, ctx.crm, ctx.tenant.id, read, known_calls=known)
+            results, tasks, wanted = write_call_results(
                 ctx,
                 deal,
                 call,
@@ -151,6 +157,7 @@ def process_call(event: Event, ctx: JobContext) -> dict[str, Any]:
             )
             results["sla"], actions = write_with_sla(ctx, deal, tasks, fence=fence, view=view)
             results["tasks"] = {key.rsplit("/", 1)[-1]: action for key, action in actions.items()}
+            results["deal_fields"] = write_deal_fields(ctx, deal, wanted, view=view, fence=fence)
         written["deals"][deal_id] = results
     mark_call_done(ctx, call)
     return written
@@ -175,7 +182,12 @@ def _stage_entry_named(event: Event, deal: Deal) -> tuple[str, datetime] | None:
 @tenant_job
 def handle_stage_change(event: Event, ctx: JobContext) -> dict[str, Any]:
     """deal.stage_changed / deal.created: record the stage entry, then one coaching task per entry of the current stage."""
-    deal = ctx.crm.get_deal(event.object_id)
+    if _entry_already_done(ctx, event):
+        log.info("sync.stage.already_done tenant=%s deal=%s", ctx.tenant.id, event.object_id)
+        return {"status": "skipped", "reason": "already_done"}
+    known = known_calls(ctx.conn, ctx.tenant.id, event.object_id)
+    read = read_deal(ctx.conn, ctx.crm, ctx.tenant.id, event.object_id, known_calls=known)
+    deal = read[0]
     named = _stage_entry_named(event, deal)
     state = DealState(ctx.conn, ctx.tenant.id, deal.id)
     entry = state.record_stage_entry(named[0], named[1], event.event_id) if named else None
@@ -193,8 +205,10 @@ def handle_stage_change(event: Event, ctx: JobContext) -> dict[str, Any]:
     spec = _stage_task(ctx, deal, state, entered_at)
     # One lock hold and one read of the deal's records for the SLA plan and the stage task.
     with deal_lock(ctx.conn, ctx.tenant.id, deal.id) as fence:
-        view = DealView(ctx.crm, deal.id)
+        view = DealView.of(ctx.conn, ctx.crm, ctx.tenant.id, read, known_calls=known)
         sla, written = write_with_sla(ctx, deal, [spec] if spec is not None else [], fence=fence, view=view)
+    if entry is not None and entered_at is not None:
+        ctx.conn.set(STAGE_DONE.format(ctx.tenant.id, deal.id), _entry_id(ctx, entry), ex=STAGE_DONE_TTL_S)
     result = written.get(spec.key) if spec is not None else None
     stage = named[0] if named else None
     if entered_at is None:
@@ -206,6 +220,31 @@ def handle_stage_change(event: Event, ctx: JobContext) -> dict[str, Any]:
         return {"status": "recorded", "stage": deal.stage, "task": None, "sla": sla}
     phase = ctx.tenant_ctx.stage_map.phase_for(deal.stage)
     return {"status": "done", "stage": deal.stage, "phase": phase, "task": result, "sla": sla}
+
+
+STAGE_DONE = "dealcoach:deal:{}:{}:stagedone"
+STAGE_DONE_TTL_S = 30 * 24 * 3600
+
+
+def _entry_id(ctx: JobContext, entry: StageEntry) -> str:
+    """The entry and the tenant's settings it was handled with (a settings change makes the next event act)."""
+    return f"{entry.stage}|{_ms(entry.at)}|{settings_hash(ctx)}"
+
+
+def _entry_already_done(ctx: JobContext, event: Event) -> bool:
+    """A stage change that names an entry whose job already finished with the same settings (HubSpot sends a new
+    deal's creation and its initial `dealstage` as two events): the observation is recorded, nothing is read or
+    written again."""
+    named = event.data.get("property_value")
+    if not named:
+        return False
+    done = cast(bytes | None, ctx.conn.get(STAGE_DONE.format(ctx.tenant.id, event.object_id)))
+    if done is None:
+        return False
+    entry = DealState(ctx.conn, ctx.tenant.id, event.object_id).record_stage_entry(
+        str(named), event.occurred_at, event.event_id
+    )
+    return entry is not None and done.decode() == _entry_id(ctx, entry)
 
 
 def _stage_task(ctx: JobContext, deal: Deal, state: DealState, entered_at: datetime | None) -> TaskSpec | None:
@@ -245,7 +284,7 @@ def _ms(at: datetime) -> int:
 def handle_activity(event: Event, ctx: JobContext) -> dict[str, Any]:
     """activity.logged (email, meeting, completed task): re-evaluate the SLA rules of the deals it belongs to."""
     deals = ctx.crm.deals_of(event.object_type, event.object_id)
-    results = {}
+    results: dict[str, dict[str, int] | None] = {}
     for deal_id in deals:
         if event.object_type == "meeting":
             record_sla_event(
@@ -255,5 +294,13 @@ def handle_activity(event: Event, ctx: JobContext) -> dict[str, Any]:
                 f"meeting-{event.object_id}",
                 {"kind": "activity.logged", "type": "meeting", "at": event.occurred_at.isoformat()},
             )
-        results[deal_id] = apply_sla(ctx, ctx.crm.get_deal(deal_id))
+        if not ctx.tenant.settings.sla_enabled:
+            results[deal_id] = None
+            continue
+        known = known_calls(ctx.conn, ctx.tenant.id, deal_id)
+        read = read_deal(ctx.conn, ctx.crm, ctx.tenant.id, deal_id, known_calls=known)
+        with deal_lock(ctx.conn, ctx.tenant.id, deal_id) as fence:
+            view = DealView.of(ctx.conn, ctx.crm, ctx.tenant.id, read, known_calls=known)
+            # No deal write here: the SLA status goes with the next call's deal write, or the sweep's batch.
+            results[deal_id] = write_with_sla(ctx, read[0], [], fence=fence, view=view)[0]
     return {"status": "done", "deals": results}

@@ -21,7 +21,7 @@ from redis.lock import Lock
 
 from connector.base import Crm, PartialWriteError, RetryableCrmError
 from connector.models import MarkedRecord, NoteSpec, TaskSpec
-from sync.deal_view import DealView
+from sync.deal_view import DealView, bump_generation
 
 log = logging.getLogger("dealcoach.sync.writeback")
 
@@ -106,11 +106,14 @@ class DealLock:
         self._lock, self.tenant, self.deal_id = lock, tenant, deal_id
 
     def check(self) -> None:
+        """Renew the lock before a write, and count the write (a job that read the deal before taking the lock
+        re-reads its records when another job wrote since: `sync.deal_view.generation`)."""
         try:
             self._lock.reacquire()
         except LockError as exc:
             log.warning("sync.lock.lost tenant=%s deal=%s", self.tenant, self.deal_id)
             raise LockLostError(f"lost the lock on deal {self.deal_id}", retry_after=5) from exc
+        bump_generation(self._lock.redis, self.tenant, self.deal_id)
 
 
 @contextmanager

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from connector.coaching_fields import BANT_KEYS, CHECKS_HIT, CHECKS_MISSED, PHASE_IDS, bant_field, phase_field
+from connector.coaching_fields import (
+    BANT_KEYS,
+    CHECKS_HIT,
+    CHECKS_MISSED,
+    PHASE_IDS,
+    SLA_STATUS,
+    SLA_STATUS_VALUES,
+    bant_field,
+    phase_field,
+)
 
 
 def coaching_property_specs() -> list[dict[str, Any]]:
@@ -45,6 +54,14 @@ def coaching_property_specs() -> list[dict[str, Any]]:
             "type": "string",
             "field_type": "textarea",
             "description": "Rubric check ids the latest call scored 0",
+        },
+        {
+            "name": SLA_STATUS,
+            "label": "DealCoach SLA status",
+            "type": "enumeration",
+            "field_type": "select",
+            "options": [(f"{ja} / {en}", value) for value, ja, en in SLA_STATUS_VALUES],
+            "description": "Follow-up SLA: on track, due soon (within 24 h), overdue, or none open",
         },
     ]
     return specs

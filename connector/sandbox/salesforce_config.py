@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connector.check_code_field import SALESFORCE_FIELD as CHECKS_CODE_FIELD
-from connector.coaching_fields import COACHING_FIELDS, HISTORY_FIELDS, salesforce_name
+from connector.coaching_fields import COACHING_FIELDS, HISTORY_FIELDS, SLA_STATUS, SLA_STATUS_VALUES, salesforce_name
 
 from .salesforce_ids import to18
 
@@ -129,6 +129,9 @@ def coaching_fields() -> list[dict[str, Any]]:
             out.append({"name": api, "label": label, "type": "double", "precision": 3, "scale": 0})
         elif name.startswith("dealcoach_bant_"):
             out.append({"name": api, "label": label, "type": "boolean", "defaultValue": False})
+        elif name == SLA_STATUS:
+            values = [{"value": v, "label": ja} for v, ja, _en in SLA_STATUS_VALUES]
+            out.append({"name": api, "label": label, "type": "picklist", "restricted": True, "picklistValues": values})
         else:
             out.append({"name": api, "label": label, "type": "textarea", "length": 32768})
     return out
@@ -259,6 +262,10 @@ class SalesforceSandboxConfig:
     outbound_url: str | None = None
     outbound_urls: dict[str, str] = field(default_factory=dict)
     outbound_fields: dict[str, list[str]] = field(default_factory=default_outbound_fields)
+    # The entry conditions of the admin's record-triggered Flow on Task insert that sends the Task's Outbound
+    # Message (or Flow event): any group matches when all its fields equal their values. The default fires for
+    # logged calls only; DealCoach's set-up (README) adds email Tasks and completed Tasks (activity.logged).
+    task_outbound_criteria: list[dict[str, str]] = field(default_factory=lambda: [{"TaskSubtype": "Call"}])
     send_session_id: bool = False
     # Flow HTTP callout mode: JSON events signed with X-DealCoach-Signature.
     flow_url: str | None = None

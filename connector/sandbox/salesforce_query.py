@@ -16,6 +16,7 @@ from .salesforce_ids import to18
 from .salesforce_schema import NUMBER_TYPES, STRING_TYPES, FieldDef
 from .salesforce_soql import BoolOp, Compare, Condition, FieldPath, InList, Like, Literal, Query, soql_error
 from .salesforce_store import Record, SalesforceStore
+from .salesforce_subquery import render_children
 from .salesforce_values import to_json
 
 MAX_CURSORS = 200
@@ -226,6 +227,8 @@ def render(ev: Evaluator, query: Query, rec: Record, version: str) -> dict[str, 
                 "attributes": {"type": typ, "url": record_url(target.sobject, target.id, version)}
             }
         nested[path.fd.name] = field_json(path.fd, target, ev.value(rec, path), version)
+    if query.children:
+        render_children(ev, query, rec, version, out)
     return out
 
 

@@ -137,12 +137,15 @@ class TaskRules:
             bump_last_activity(store, rec.fields.get("WhatId"), day)
 
     def on_insert(self, store: SalesforceStore, rec: Record, actor: Actor) -> None:
-        """Derive closing fields; a Call subtype is a logged call."""
+        """Derive closing fields; a Task the admin's record-triggered Flow selects (`task_outbound_criteria`) fires:
+        a Call subtype as a logged call, any other as a logged activity."""
         self._check_owner(store, rec, actor)
         rec.fields["IsClosed"] = False
         self._close_state(store, rec)
-        if rec.fields.get("TaskSubtype") == "Call":
-            store.emit(Change("call_logged", "Task", rec.id, rec.fields["CreatedDate"], actor.source))
+        criteria = store.config.task_outbound_criteria
+        if any(all(rec.fields.get(k) == v for k, v in group.items()) for group in criteria):
+            kind = "call_logged" if rec.fields.get("TaskSubtype") == "Call" else "activity_logged"
+            store.emit(Change(kind, "Task", rec.id, rec.fields["CreatedDate"], actor.source))
 
     def on_update(
         self, store: SalesforceStore, rec: Record, old: dict[str, Any], changed: set[str], actor: Actor

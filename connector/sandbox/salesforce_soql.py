@@ -153,6 +153,7 @@ class Query:
     order: list[tuple[FieldPath, bool, bool]] = field(default_factory=list)  # (path, descending, nulls_first)
     limit: int | None = None
     offset: int = 0
+    children: list[Any] = field(default_factory=list)  # parent-to-child subqueries (`salesforce_subquery`)
 
 
 def soql_error(code: str, soql: str, pos: int, message: str) -> SfError:
@@ -230,6 +231,7 @@ class Parser:
     def _query(self) -> Query:
         self._expect("SELECT")
         raw_fields: list[Token] = []
+        spans: list[tuple[int, int]] = []
         count = False
         if self._peek_upper() == "COUNT" and getattr(self._peek(1), "text", "") == "(":
             self.i += 1
@@ -239,9 +241,12 @@ class Parser:
         else:
             while True:
                 tok = self._next()
-                if tok.kind != "name" or tok.upper in _KEYWORDS - {"COUNT"}:
+                if tok.text == "(":
+                    spans.append(self._parenthesized(tok))
+                elif tok.kind != "name" or tok.upper in _KEYWORDS - {"COUNT"}:
                     raise self._unexpected(tok)
-                raw_fields.append(tok)
+                else:
+                    raw_fields.append(tok)
                 if not self._accept(","):
                     break
         self._expect("FROM")
@@ -257,6 +262,10 @@ class Parser:
                 "or the describe call for the appropriate names.",
             )
         query = Query(sobject, [self._path(sobject, t) for t in raw_fields], count)
+        if spans:
+            from .salesforce_subquery import parse_child
+
+            query.children = [parse_child(self.soql, a, b, self.schema, sobject.name) for a, b in spans]
         if self._accept("WHERE"):
             query.where = self._or(sobject)
         if self._accept("ORDER"):
@@ -277,6 +286,14 @@ class Parser:
         if self._accept("OFFSET"):
             query.offset = self._int()
         return query
+
+    def _parenthesized(self, opening: Token) -> tuple[int, int]:
+        """The span of a parenthesized subquery in the select list (its text between the parentheses)."""
+        depth = 1
+        while depth:
+            tok = self._next()
+            depth += {"(": 1, ")": -1}.get(tok.text, 0) if tok.kind == "punct" else 0
+        return opening.pos + 1, tok.pos
 
     def _int(self) -> int:
         tok = self._next()

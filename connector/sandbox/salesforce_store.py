@@ -49,7 +49,7 @@ class Actor:
 class Change:
     """An event a workflow outbound message (or Flow) fires on."""
 
-    kind: str  # stage_changed | call_logged | file_attached
+    kind: str  # stage_changed | call_logged | activity_logged | file_attached
     sobject: str  # the object the message carries: Opportunity, Task or ContentVersion
     record_id: str
     occurred_at: datetime

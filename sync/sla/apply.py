@@ -16,7 +16,7 @@ from typing import Any, cast
 import redis
 
 from connector.base import Crm
-from connector.models import PRIORITIES, Deal, Priority, TaskSpec
+from connector.models import PRIORITIES, ActivityRef, Deal, Priority, TaskSpec
 from sync.deal_view import DealView
 from sync.sla.engine import SlaPlan, evaluate, plan_to_json
 from sync.sla.state import state_from_json
@@ -37,6 +37,20 @@ def record_sla_event(conn: redis.Redis, tenant: str, deal_id: str, event_id: str
     pipe.hset(key, event_id, json.dumps({**event, "deal": deal_id}, ensure_ascii=False, default=str))
     pipe.expire(key, EVENT_TTL_S)
     pipe.execute()
+
+
+def known_calls(conn: redis.Redis, tenant: str, deal_id: str) -> dict[str, ActivityRef]:
+    """The deal's calls DealCoach has processed (call id → the activity they are): a read of the deal's records
+    need not read them from the CRM again."""
+    out: dict[str, ActivityRef] = {}
+    for name, raw in cast(dict[bytes, bytes], conn.hgetall(_EVENTS.format(tenant, deal_id))).items():
+        field = name.decode()
+        if field.startswith("call-"):
+            event = json.loads(raw)
+            if event.get("kind") == "call.logged" and event.get("at"):
+                at = datetime.fromisoformat(event["at"])
+                out[field[5:]] = ActivityRef(type="call", at=at, subject=event.get("title") or "")
+    return out
 
 
 def _events(conn: redis.Redis, tenant: str, deal_id: str) -> list[dict[str, Any]]:

@@ -228,3 +228,29 @@ def test_an_http_api_base_relaxes_no_download_rule(sandbox: ServerThread, tmp_pa
         production.download_attachment(str(uploaded.id), max_bytes=1000)
     with pytest.raises(DownloadError):
         production.stream_attachment(str(uploaded.id), tmp_path / "rec", max_bytes=1000)
+
+
+def test_writes_need_no_properties_read_unless_the_portal_lacks_dealcoachs_properties() -> None:
+    """A portal set up by DealCoach: the note, the tasks and the deal fields go out without reading the property lists.
+    A bare portal refuses the unknown properties (400); the list is then read once and the write goes out again
+    with what exists (the note keeps its body marker)."""
+    import requests
+
+    for config, reads in ((HubSpotSandboxConfig(), 0), (HubSpotSandboxConfig(custom_properties={}), 3)):
+        server = start(config)
+        try:
+            c = crm(server)
+            deal_id = make_deal(c)
+            spec = NoteSpec(key="t1/deal-1/call-1/scorecard", deal_id=deal_id, body_html="<p>72</p>")
+            note_id = c.create_note(spec)
+            written = c.update_deal(deal_id, {"dealcoach_score": 72, "dealcoach_sla_status": "on_track"})
+            due = datetime(2026, 11, 17, 9, tzinfo=timezone.utc)
+            task = TaskSpec(key="t1/deal-1/sla-thank_you/x", deal_id=deal_id, subject="御礼", body="送る", due=due)
+            [task_id] = c.create_tasks([task])
+            by = requests.get(f"{server.url}/_sandbox/calls", timeout=10).json()["byEndpoint"]
+            assert sum(v for k, v in by.items() if k.startswith("GET /crm/v3/properties/")) == reads
+            assert [m.id for m in c.list_marked(deal_id=deal_id, kind="note")] == [note_id]
+            assert [m.id for m in c.list_marked(deal_id=deal_id, kind="task")] == [task_id]
+            assert written == ([] if reads else ["dealcoach_score", "dealcoach_sla_status"])
+        finally:
+            server.stop()

@@ -275,3 +275,26 @@ def test_notifications_carry_who_made_the_change(sf: Any, org: SandboxOrg, recei
     by = [(e["objectType"], e["fields"].get("LastModifiedById") or e["fields"].get("CreatedById")) for e in events]
     assert sorted(by) == sorted([("Opportunity", MANAGER_USER_ID), ("Opportunity", REP_USER_ID),
                                  ("ContentVersion", MANAGER_USER_ID)])
+
+
+def test_task_flow_entry_conditions_are_the_admins_configuration(receiver: Receiver) -> None:
+    """A record-triggered Flow on Task insert fires for the Tasks its entry conditions select: DealCoach's set-up
+    adds email and completed Tasks (activity_logged) to logged calls; the default org fires for calls only."""
+    criteria = [{"TaskSubtype": "Call"}, {"TaskSubtype": "Email"}, {"Status": "Completed"}]
+    server, app = start_salesforce_sandbox(SalesforceSandboxConfig(**FAST, task_outbound_criteria=criteria))
+    try:
+        org = SandboxOrg(server, app)
+        org.control("POST", "outbound", {"url": receiver.url()})
+        sf = org.client()
+        opp_id = sf.Opportunity.create(OPP)["id"]
+        sf.Task.create({"Subject": "メモ", "WhatId": opp_id})  # open, no subtype: not selected
+        email = sf.Task.create({"Subject": "御礼", "TaskSubtype": "Email", "WhatId": opp_id, "Status": "Completed"})
+        done = sf.Task.create({"Subject": "資料送付", "WhatId": opp_id, "Status": "Completed"})
+        assert org.control("POST", "outbound/flush")["settled"]
+        events = org.control("GET", "outbound/events")["events"]
+        assert [(e["kind"], e["objectId"]) for e in events if e["objectType"] == "Task"] == [
+            ("activity_logged", email["id"]),
+            ("activity_logged", done["id"]),
+        ]
+    finally:
+        server.stop()
