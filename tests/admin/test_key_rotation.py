@@ -74,8 +74,10 @@ def test_rotation_keeps_old_tokens_working_then_retires_the_old_key(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     assert admin.install().status_code == 200  # the web app and the worker still run with the old key
-    deal = str(admin.control("POST", "seed", {"deals": [{"properties": {
-        "dealname": "鍵の更新", "dealstage": "qualifiedtobuy", "hubspot_owner_id": "75000001"}}]})["deals"][0])
+    # Two deals: a stage entry already handled is skipped before any request, so each job gets its own deal.
+    deal, later = (str(d) for d in admin.control("POST", "seed", {"deals": [{"properties": {
+        "dealname": name, "dealstage": "qualifiedtobuy", "hubspot_owner_id": "75000001"}}
+        for name in ("鍵の更新", "鍵の更新 2")]})["deals"])
     before = _sealed_values(admin.conn)
     assert len(before) >= 2 and all(_opens(OLD, t) for t in before)  # the registry record and the cached token
     secrets = dict(admin.registry.get(TENANT).credentials)  # type: ignore[union-attr]
@@ -107,7 +109,7 @@ def test_rotation_keeps_old_tokens_working_then_retires_the_old_key(
 
     # The old key retired: the next job runs on the new key alone.
     with runtime.using(stack_runtime(NEW, {k: v for k, v in env.items() if k != "DEALCOACH_SECRET_KEY_PREVIOUS"})):
-        second = _stage_job(admin, deal, 2)
+        second = _stage_job(admin, later, 2)
     assert second["status"] != "skipped" and int(second["crm_requests"]) > 0, second  # type: ignore[call-overload]
 
     said = caplog.text + done.stdout + done.stderr
