@@ -6,7 +6,8 @@ volumes_bp.meta/salesforce_large_data_volumes_bp/ldv_deployments_infrastructure_
 same two kinds: the ids of each type in Id order (with their creation order), and reference value -> record ids.
 Both only narrow the candidates: every candidate is still tested against the whole WHERE clause, so an index that
 lists too much costs time, never a wrong answer. New records are added in place; an edit of a type's records drops
-that type's reference indexes, and a rollback drops everything (rebuilt on the next query that needs them).
+that type's reference indexes (rebuilt on the next query that needs them); a record a rollback removed is skipped
+when read, and a rollback restores only records that were edited (so their type's indexes were already dropped).
 """
 
 from __future__ import annotations
@@ -46,11 +47,6 @@ class StoreIndexes:
         self._records = records
         self._order: dict[str, IdOrder] = {}
         self._refs: dict[tuple[str, str], dict[str, list[str]]] = {}
-
-    def clear(self) -> None:
-        """Forget every index (after a reset or a rollback)."""
-        self._order.clear()
-        self._refs.clear()
 
     def added(self, rec: Record) -> None:
         """A new record: append it where the index stays sorted, else drop that index."""

@@ -198,7 +198,6 @@ class SalesforceStore:
                 self.records[kind][key] = saved  # type: ignore[assignment]
         del self.writes[self._writes_mark :]
         self._undo, self._changes = {}, []
-        self.indexes.clear()
 
     def touch(self, rec: Record) -> Record:
         """Call before mutating `rec` in place, so a failing unit can restore it."""
