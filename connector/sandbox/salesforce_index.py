@@ -4,7 +4,7 @@ A real org answers `WHERE Id > :last ORDER BY Id LIMIT 2000` and lookups by a re
 lookup (reference) fields are indexed by default (developer.salesforce.com/docs/atlas.en-us.salesforce_large_data_
 volumes_bp.meta/salesforce_large_data_volumes_bp/ldv_deployments_infrastructure_indexes.htm). The sandbox keeps the
 same two kinds: the ids of each type in Id order (with their creation order), and reference value -> record ids.
-Both only narrow the candidates: every candidate is still tested against the whole WHERE clause, so an index that
+Both (and a lower-cased text lookup for unique fields) only narrow the candidates: every candidate is still tested against the whole WHERE clause, so an index that
 lists too much costs time, never a wrong answer. New records are added in place; an edit of a type's records drops
 that type's reference indexes (rebuilt on the next query that needs them); a record a rollback removed is skipped
 when read, and a rollback restores only records that were edited (so their type's indexes were already dropped).
@@ -31,6 +31,16 @@ def ref_key(value: Any) -> str:
     return (to18(text) or text).casefold()
 
 
+def _add(lookup: dict[str, list[str]], name: str, kind: str, rec: Record) -> None:
+    """File a record under its value: a reference by its id (when set), text by its lower-cased form (None too, as
+    the unique check compares `str(value).lower()`)."""
+    value = rec.fields.get(name)
+    if kind == "text":
+        lookup.setdefault(str(value).lower(), []).append(rec.id)
+    elif value:
+        lookup.setdefault(ref_key(value), []).append(rec.id)
+
+
 @dataclass
 class IdOrder:
     """A type's ids sorted as SOQL orders them (case-folded), and each id's creation position."""
@@ -46,7 +56,7 @@ class StoreIndexes:
     def __init__(self, records: Callable[[], dict[str, dict[str, Record]]]) -> None:
         self._records = records
         self._order: dict[str, IdOrder] = {}
-        self._refs: dict[tuple[str, str], dict[str, list[str]]] = {}
+        self._refs: dict[tuple[str, str, str], dict[str, list[str]]] = {}
 
     def added(self, rec: Record) -> None:
         """A new record: append it where the index stays sorted, else drop that index."""
@@ -59,10 +69,9 @@ class StoreIndexes:
                 order.keys.append(key)
                 order.ids.append(rec.id)
                 order.position[rec.id] = len(order.position)
-        for (sobject, name), lookup in self._refs.items():
-            value = rec.fields.get(name) if sobject == rec.sobject else None
-            if value:
-                lookup.setdefault(ref_key(value), []).append(rec.id)
+        for (sobject, name, kind), lookup in self._refs.items():
+            if sobject == rec.sobject:
+                _add(lookup, name, kind, rec)
 
     def changed(self, sobject: str) -> None:
         """A record of `sobject` is about to change in place: its reference indexes may go stale."""
@@ -79,16 +88,22 @@ class StoreIndexes:
             order = self._order[sobject] = IdOrder([i.casefold() for i in ids], ids, position)
         return order
 
+    def _lookup(self, sobject: str, name: str, kind: str) -> dict[str, list[str]]:
+        lookup = self._refs.get((sobject, name, kind))
+        if lookup is None:
+            lookup = self._refs[(sobject, name, kind)] = {}
+            for rec in self._records()[sobject].values():
+                _add(lookup, name, kind, rec)
+        return lookup
+
     def referring(self, sobject: str, name: str, values: Iterable[Any]) -> set[str]:
         """Ids of the records of `sobject` whose reference field `name` holds one of `values`."""
-        lookup = self._refs.get((sobject, name))
-        if lookup is None:
-            lookup = self._refs[(sobject, name)] = {}
-            for rec in self._records()[sobject].values():
-                value = rec.fields.get(name)
-                if value:
-                    lookup.setdefault(ref_key(value), []).append(rec.id)
+        lookup = self._lookup(sobject, name, "ref")
         return {rid for v in values if v for rid in lookup.get(ref_key(v), ())}
+
+    def same_text(self, sobject: str, name: str, value: Any) -> list[str]:
+        """Ids of the records of `sobject` whose field `name` equals `value` as lower-cased text (unique fields)."""
+        return list(self._lookup(sobject, name, "text").get(str(value).lower(), ()))
 
     def id_range(self, sobject: str, low: tuple[str, bool] | None, high: tuple[str, bool] | None) -> list[str]:
         """Ids of a type between `low` and `high` (case-folded id, inclusive?) in Id order."""

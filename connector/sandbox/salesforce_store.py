@@ -291,7 +291,7 @@ class SalesforceStore:
                 clash = next(
                     (
                         r
-                        for r in self.all(obj.name)
+                        for r in self.indexes.live(obj.name, self.indexes.same_text(obj.name, name, value), False)
                         if r.id != rec_id
                         and value is not None
                         and str(r.fields.get(name, "")).lower() == str(value).lower()
@@ -417,4 +417,13 @@ class SalesforceStore:
 
     def by_external_id(self, sobject: str, field_name: str, value: str) -> list[Record]:
         """Live records whose external-id field equals `value` (case-insensitive, like Salesforce)."""
-        return [r for r in self.all(sobject) if str(r.fields.get(field_name) or "").lower() == value.lower()]
+        candidates = (
+            self.all(sobject)
+            if value.lower() in ("", "none")
+            else self.indexes.live(
+                sobject,
+                self.indexes.in_creation_order(sobject, self.indexes.same_text(sobject, field_name, value)),
+                False,
+            )
+        )
+        return [r for r in candidates if str(r.fields.get(field_name) or "").lower() == value.lower()]

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from simple_salesforce.exceptions import SalesforceMalformedRequest
+
 from connector.sandbox.salesforce_client import SandboxOrg
 
 
@@ -85,3 +88,17 @@ def test_has_open_activity_follows_the_deals_tasks(sf: Any, org: SandboxOrg) -> 
     assert flagged() == {b}
     sf.Task.update(task, {"Status": "Completed"})
     assert flagged() == set()
+
+
+def test_unique_key_check_follows_inserts_and_edits(sf: Any, org: SandboxOrg) -> None:
+    [opp] = org.seed(opportunities=[{"Name": "A", "StageName": "Qualification", "CloseDate": "2027-03-31"}])[
+        "opportunities"
+    ]
+    first = sf.Task.create({"Subject": "t", "Status": "Not Started", "WhatId": opp, "DealCoach_Key__c": "k1"})["id"]
+    with pytest.raises(SalesforceMalformedRequest) as clash:
+        sf.Task.create({"Subject": "t", "Status": "Not Started", "WhatId": opp, "DealCoach_Key__c": "K1"})
+    assert clash.value.content[0]["errorCode"] == "DUPLICATE_VALUE"
+    sf.Task.update(first, {"DealCoach_Key__c": "k2"})
+    sf.Task.create({"Subject": "t", "Status": "Not Started", "WhatId": opp, "DealCoach_Key__c": "k1"})
+    with pytest.raises(SalesforceMalformedRequest):
+        sf.Task.create({"Subject": "t", "Status": "Not Started", "WhatId": opp, "DealCoach_Key__c": "k2"})
