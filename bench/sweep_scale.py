@@ -1,17 +1,18 @@
-"""The SLA sweep at scale: service time, CRM requests and memory for N open deals (Salesforce).
+"""The SLA sweep at scale: service time, CRM requests and memory for N open deals, per CRM.
 
-Usage: python bench/sweep_scale.py [--deals N] [--seed-chunk C]
-Seeds N open Opportunities (each with its stage history) into the Salesforce sandbox through its control API,
-sweeps once (every deal gets its SLA tasks: writes happen) and once more (nothing left to write), and prints for
-each sweep the service time, the sandbox's request count split into reads and writes, deals per read, tasks per
-write, and the sweep's peak Python heap (tracemalloc; the sandbox runs in the same process, so the process RSS
-would mostly be the sandbox's). Goal (issue 12): < 60 s, <= 1 read per 200 deals, <= 1 write per 100-200 tasks,
-< 500 MB. HubSpot's bulk sweep is not built: its sweep still reads per deal (bench/api_calls.py shows it).
+Usage: python bench/sweep_scale.py [--crm salesforce|hubspot] [--deals N] [--seed-chunk C]
+Seeds N open deals (Opportunities with their stage history, or HubSpot deals with their stage entry times) into the
+sandbox through its control API, sweeps once (every deal gets its SLA tasks: writes happen) and once more (nothing
+left to write), and prints for each sweep the service time, the sandbox's request count split into reads and
+writes, deals per read, tasks per write, and the sweep's peak Python heap (tracemalloc; the sandbox runs in the same
+process, so the process RSS, printed at the end, is mostly the sandbox's). Goal (issue 12): < 60 s, <= 1 read per
+200 deals, <= 1 write per 100-200 tasks, < 500 MB.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import time
 import tracemalloc
@@ -21,25 +22,42 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api_calls import KEY, redis_server  # noqa: E402
+from bench.api_calls import KEY, REP, redis_server  # noqa: E402
 from connector import clock  # noqa: E402
+from connector.sandbox.hubspot import HubSpotSandboxConfig  # noqa: E402
+from sync.demo.hubspot_stack import EmbeddedStack, embedded_stack  # noqa: E402
 from sync.demo.salesforce_stack import SalesforceStack, salesforce_stack  # noqa: E402
 from sync.sweep import sweep  # noqa: E402
 from webhooks.app import create_app  # noqa: E402
 
-WRITES = ("POST", "PATCH", "DELETE")
+# HubSpot reads through POST too: its searches and batch reads.
+READ_POSTS = ("/search", "/batch/read")
+Stack = SalesforceStack | EmbeddedStack
 
 
-def seed(org: SalesforceStack, deals: int, chunk: int) -> None:
-    """N open Opportunities, seeded in chunks (no Outbound Messages: the sweep needs no events)."""
+def is_write(endpoint: str) -> bool:
+    """`POST /crm/v3/objects/tasks/batch/create` writes; a search or a batch read does not."""
+    method, _, path = endpoint.partition(" ")
+    return method in ("PATCH", "PUT", "DELETE") or (method == "POST" and not path.endswith(READ_POSTS))
+
+
+def seed(stack: Stack, deals: int, chunk: int) -> None:
+    """N open deals, seeded in chunks (no Outbound Messages or webhooks: the sweep needs no events)."""
     for start in range(0, deals, chunk):
         n = min(chunk, deals - start)
-        org.control("POST", "seed", {"opportunities": [
-            {"Name": f"スイープ {start + i}", "StageName": "Qualification", "CloseDate": "2027-03-31"} for i in range(n)
-        ]})
+        if isinstance(stack, SalesforceStack):
+            stack.control("POST", "seed", {"opportunities": [
+                {"Name": f"スイープ {start + i}", "StageName": "Qualification", "CloseDate": "2027-03-31"}
+                for i in range(n)
+            ]})
+        else:
+            stack.control("POST", "seed", json={"deals": [
+                {"properties": {"dealname": f"スイープ {start + i}", "dealstage": "qualifiedtobuy", "hubspot_owner_id": REP,
+                                "pipeline": "default"}} for i in range(n)
+            ]})
 
 
-def swept(org: SalesforceStack) -> dict[str, Any]:
+def swept(org: Stack) -> dict[str, Any]:
     """One sweep: service time, reads and writes by the sandbox's counter, tasks written, peak heap."""
     before = org.control("GET", "calls")["byEndpoint"]
     tracemalloc.start()
@@ -50,7 +68,7 @@ def swept(org: SalesforceStack) -> dict[str, Any]:
     tracemalloc.stop()
     after = org.control("GET", "calls")["byEndpoint"]
     spent = {k: v - before.get(k, 0) for k, v in after.items() if v - before.get(k, 0)}
-    writes = sum(v for k, v in spent.items() if k.split(" ", 1)[0] in WRITES)
+    writes = sum(v for k, v in spent.items() if is_write(k))
     reads = sum(spent.values()) - writes
     applied = result["applied"]
     return {
@@ -64,25 +82,36 @@ def swept(org: SalesforceStack) -> dict[str, Any]:
     }
 
 
-def run(deals: int, chunk: int) -> list[dict[str, Any]]:
-    with redis_server() as conn, salesforce_stack(conn, secret_key=KEY, app_factory=create_app) as org:
-        seed(org, deals, chunk)
-        return [swept(org), swept(org)]
+def run(deals: int, chunk: int, crm: str = "salesforce", *, vendor_limits: bool = True) -> list[dict[str, Any]]:
+    """Seed, sweep twice; HubSpot's rate limits (5 searches a second, its burst window) stay on unless lifted."""
+    with redis_server() as conn:
+        if crm == "salesforce":
+            with salesforce_stack(conn, secret_key=KEY, app_factory=create_app) as org:
+                seed(org, deals, chunk)
+                return [swept(org), swept(org)]
+        lifted = {} if vendor_limits else {"burst_limit": 1_000_000, "search_per_second": 1_000_000}
+        portal = HubSpotSandboxConfig(**lifted)
+        with embedded_stack(conn, secret_key=KEY, app_factory=create_app, config=portal) as hub:
+            seed(hub, deals, chunk)
+            return [swept(hub), swept(hub)]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--crm", choices=("salesforce", "hubspot"), default="salesforce")
+    parser.add_argument("--no-vendor-limits", action="store_true", help="lift HubSpot's rate limits in the sandbox")
     parser.add_argument("--deals", type=int, default=10_000, help="open deals to seed (default 10,000)")
     parser.add_argument("--seed-chunk", type=int, default=2_000, help="deals per seed request (default 2,000)")
     args = parser.parse_args()
     print(f"{'sweep':<7} {'deals':>7} {'failed':>6} {'s':>7} {'reads':>6} {'deals/read':>10} {'writes':>6} "
           f"{'tasks/write':>11} {'peak MB':>8}")
-    for label, r in zip(("first", "second"), run(args.deals, args.seed_chunk), strict=True):
+    for label, r in zip(("first", "second"), run(args.deals, args.seed_chunk, args.crm, vendor_limits=not args.no_vendor_limits), strict=True):
         per_read = r["deals"] / r["reads"] if r["reads"] else float("inf")
         per_write = r["tasks_written"] / r["writes"] if r["writes"] else 0.0
         print(f"{label:<7} {r['deals']:>7} {r['failed']:>6} {r['seconds']:>7.1f} {r['reads']:>6} {per_read:>10.0f} "
               f"{r['writes']:>6} {per_write:>11.0f} {r['peak_mb']:>8.1f}")
-    print(f"\nmeasured {datetime.now(UTC):%Y-%m-%d}")
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\n{args.crm}: process peak RSS {rss_mb:.0f} MB (sandbox included); measured {datetime.now(UTC):%Y-%m-%d}")
     return 0
 
 

@@ -17,7 +17,9 @@ from rq import Queue, get_current_job
 from rq.exceptions import DuplicateJobError
 
 from connector import clock
-from connector.base import Crm, CrmError
+from connector.base import Crm, CrmError, DealRecords
+from connector.hubspot.crm import HubSpotCrm
+from connector.hubspot.sweep import sweep_pages as hubspot_pages
 from connector.models import Deal
 from connector.salesforce.crm import SalesforceCrm
 from connector.salesforce.sweep import sweep_pages as salesforce_pages
@@ -46,8 +48,9 @@ def sweep(conn: redis.Redis, tenant_id: str, *, now: datetime, dry_run: bool = F
     before = usage_of(crm)
     deals: list[dict[str, Any]] = []
     failed: dict[str, str] = {}
-    if isinstance(crm, SalesforceCrm) and not dry_run:
-        for page in salesforce_pages(crm):
+    pages = _bulk_pages(crm)
+    if pages is not None and not dry_run:
+        for page in pages:
             _sweep_page(
                 ctx, [(deal, DealView(crm, deal.id, records=records)) for deal, records in page], now, deals, failed
             )
@@ -117,11 +120,22 @@ def _sweep_page(
         deals.append({"deal": deal.id, "plan": plan_to_json(plan), "applied": counts})
 
 
-def _deals(crm: Crm) -> Iterator[tuple[Deal | str, DealView | None]]:
-    """The deals to evaluate: read a page at a time with their records where the connector can (Salesforce: a few
-    SOQL requests per 2,000 deals), else by id (each deal and its records read on its own, inside its lock)."""
+def _bulk_pages(crm: Crm) -> Iterator[list[tuple[Deal, DealRecords]]] | None:
+    """Pages of deals with their records, read in bulk where the connector can (Salesforce: a few SOQL requests
+    per 2,000 deals; HubSpot: a search page per 200 deals and a few batch reads per 1,000), else None."""
     if isinstance(crm, SalesforceCrm):
-        for page in salesforce_pages(crm):
+        return salesforce_pages(crm)
+    if isinstance(crm, HubSpotCrm):
+        return hubspot_pages(crm)
+    return None
+
+
+def _deals(crm: Crm) -> Iterator[tuple[Deal | str, DealView | None]]:
+    """The deals to evaluate: in bulk pages where the connector can, else by id (each deal and its records read on
+    its own, inside its lock)."""
+    pages = _bulk_pages(crm)
+    if pages is not None:
+        for page in pages:
             for deal, records in page:
                 yield deal, DealView(crm, deal.id, records=records)
         return
