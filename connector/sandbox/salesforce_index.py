@@ -1,11 +1,12 @@
 """Indexes of the sandbox org, so a query of a 100,000-record org reads a page, not the whole store.
 
-A real org answers `WHERE Id > :last ORDER BY Id LIMIT 2000` and lookups by a reference field from indexes: Id and
-lookup (reference) fields are indexed by default (developer.salesforce.com/docs/atlas.en-us.salesforce_large_data_
-volumes_bp.meta/salesforce_large_data_volumes_bp/ldv_deployments_infrastructure_indexes.htm). The sandbox keeps the
-same two kinds: the ids of each type in Id order (with their creation order), and reference value -> record ids.
-Both (and a lower-cased text lookup for unique fields) only narrow the candidates: every candidate is still tested against the whole WHERE clause, so an index that
-lists too much costs time, never a wrong answer. New records are added in place; an edit of a type's records drops
+A real org answers `WHERE Id > :last ORDER BY Id LIMIT 2000` and lookups by a reference field from indexes: the
+platform indexes the record Id, foreign keys (lookups and master-detail) and External ID fields (developer.
+salesforce.com/docs/platform/salesforce-large-data-volumes-bp/guide/ldv-deployments-infrastructure-indexes.html).
+The sandbox keeps the ids of each type in Id order (with their creation order) and reference value -> record ids.
+Both, and a lower-cased text lookup for unique fields, only narrow the candidates: every candidate is still tested
+against the whole WHERE clause (or the unique check), so an index that lists too much costs time, never a wrong
+answer. New records are added in place; an edit of a type's records drops
 that type's reference indexes (rebuilt on the next query that needs them); a record a rollback removed is skipped
 when read, and a rollback restores only records that were edited (so their type's indexes were already dropped).
 """
