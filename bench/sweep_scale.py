@@ -1,14 +1,13 @@
 """The SLA sweep at scale: service time, CRM requests and memory for N open deals, per CRM.
 
-Usage: python bench/sweep_scale.py [--crm salesforce|hubspot] [--deals N] [--seed-chunk C]
+Usage: python bench/sweep_scale.py [--crm salesforce|hubspot] [--deals N] [--seed-chunk C] [--no-vendor-limits]
 Seeds N open deals (Opportunities with their stage history, or HubSpot deals with their stage entry times) into the
 sandbox through its control API, sweeps once (every deal gets its SLA tasks: writes happen) and once more (nothing
-left to write), and prints for each sweep the service time, the CPU time of the sweeping thread (DealCoach's own: the sandbox serves from other
-threads of the process, and shares its GIL, so the service time includes some of the sandbox's work), the
-sandbox's request count split into reads and
-writes, deals per read, tasks per write, and the sweep's peak Python heap (tracemalloc; the sandbox runs in the same
-process, so the process RSS, printed at the end, is mostly the sandbox's). Goal (issue 12): < 60 s, <= 1 read per
-200 deals, <= 1 write per 100-200 tasks, < 500 MB.
+left to write), and prints for each sweep: the service time; the CPU time of the sweeping thread (DealCoach's own:
+the sandbox serves from other threads of this process and shares its GIL, so the service time includes some of the
+sandbox's work); the sandbox's request count split into reads and writes, deals per read, tasks per write; and the
+sweep's peak Python heap (tracemalloc). The process's peak RSS, printed at the end, includes the sandbox's records.
+Goal (issue 12): < 60 s, <= 1 read per 200 deals, <= 1 write per 100-200 tasks, < 500 MB.
 """
 
 from __future__ import annotations
@@ -106,13 +105,14 @@ def main() -> int:
     parser.add_argument("--deals", type=int, default=10_000, help="open deals to seed (default 10,000)")
     parser.add_argument("--seed-chunk", type=int, default=2_000, help="deals per seed request (default 2,000)")
     args = parser.parse_args()
-    print(f"{'sweep':<7} {'deals':>7} {'failed':>6} {'s':>7} {'cpu s':>7} {'reads':>6} {'deals/read':>10} {'writes':>6} "
-          f"{'tasks/write':>11} {'peak MB':>8}")
-    for label, r in zip(("first", "second"), run(args.deals, args.seed_chunk, args.crm, vendor_limits=not args.no_vendor_limits), strict=True):
+    print(f"{'sweep':<7} {'deals':>7} {'failed':>6} {'s':>7} {'cpu s':>7} {'reads':>6} {'deals/read':>10} "
+          f"{'writes':>6} {'tasks/write':>11} {'peak MB':>8}")
+    rows = run(args.deals, args.seed_chunk, args.crm, vendor_limits=not args.no_vendor_limits)
+    for label, r in zip(("first", "second"), rows, strict=True):
         per_read = r["deals"] / r["reads"] if r["reads"] else float("inf")
         per_write = r["tasks_written"] / r["writes"] if r["writes"] else 0.0
-        print(f"{label:<7} {r['deals']:>7} {r['failed']:>6} {r['seconds']:>7.1f} {r['cpu_seconds']:>7.1f} {r['reads']:>6} {per_read:>10.0f} "
-              f"{r['writes']:>6} {per_write:>11.0f} {r['peak_mb']:>8.1f}")
+        print(f"{label:<7} {r['deals']:>7} {r['failed']:>6} {r['seconds']:>7.1f} {r['cpu_seconds']:>7.1f} "
+              f"{r['reads']:>6} {per_read:>10.0f} {r['writes']:>6} {per_write:>11.0f} {r['peak_mb']:>8.1f}")
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\n{args.crm}: process peak RSS {rss_mb:.0f} MB (sandbox included); measured {datetime.now(UTC):%Y-%m-%d}")
     return 0

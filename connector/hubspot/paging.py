@@ -1,10 +1,10 @@
 """Reading every hit of a HubSpot CRM search, past the 10,000-result cap, with a moving id filter.
 
-HubSpot's search returns at most 200 records per page and 10,000 results per query and answers 400 when paged past them
-(developers.hubspot.com/docs/api-reference/search/guide#limitations). So instead of following the `after` offset,
-each page is a new query sorted by hs_object_id ascending, with `hs_object_id GT <last id seen>` added to every
-filter group (groups are OR-ed, so the bound must be in each). That keeps every query far from the cap and costs
-one filter per group (limits: 5 groups, 10 filters per group, 25 in all since August 2024,
+HubSpot's search returns at most 200 records per page and 10,000 results per query, and answers 400 when paged
+past them (developers.hubspot.com/docs/api-reference/search/guide#limitations). So instead of following the
+`after` offset, each page is a new query sorted by hs_object_id ascending, with `hs_object_id GT <last id seen>`
+added to every filter group (groups are OR-ed, so the bound must be in each). That keeps every query far from the
+cap and costs one filter per group (limits: 5 groups, 10 filters per group, 25 in all since August 2024,
 developers.hubspot.com/changelog/breaking-change-expanded-filtering-capabilities-and-error-messaging-in-hubspots-
 search-api).
 """
