@@ -67,7 +67,7 @@ def swept(org: Stack, *, heap: bool = False) -> dict[str, Any]:
     if heap:
         tracemalloc.start()
     started, cpu = time.perf_counter(), time.thread_time()
-    result = sweep(org.conn, org.tenant, now=clock.now())
+    result = sweep(org.conn, org.tenant, now=clock.now(), plans=False)  # as the sweep job: counts, no plans
     elapsed, cpu = time.perf_counter() - started, time.thread_time() - cpu
     peak = tracemalloc.get_traced_memory()[1] if heap else 0
     tracemalloc.stop()

@@ -35,8 +35,12 @@ from sync.writeback import DealLock, deal_lock
 log = logging.getLogger("dealcoach.sync.sweep")
 
 
-def sweep(conn: redis.Redis, tenant_id: str, *, now: datetime, dry_run: bool = False) -> dict[str, Any]:
-    """Evaluate every open (or recently closed) deal of a tenant; with `dry_run`, report the plan and write nothing."""
+def sweep(
+    conn: redis.Redis, tenant_id: str, *, now: datetime, dry_run: bool = False, plans: bool = True
+) -> dict[str, Any]:
+    """Evaluate every open (or recently closed) deal of a tenant; with `dry_run`, report the plan and write nothing.
+
+    Each deal's line carries its plan unless `plans` is off (the job keeps counts only: 100,000 plans are ~100 MB)."""
     rt = runtime.current()
     tenant = rt.tenants(conn).get(tenant_id)
     if tenant is None:
@@ -51,9 +55,8 @@ def sweep(conn: redis.Redis, tenant_id: str, *, now: datetime, dry_run: bool = F
     pages = _bulk_pages(crm)
     if pages is not None and not dry_run:
         for page in pages:
-            _sweep_page(
-                ctx, [(deal, DealView(crm, deal.id, records=records)) for deal, records in page], now, deals, failed
-            )
+            views = [(deal, DealView(crm, deal.id, records=records)) for deal, records in page]
+            _sweep_page(ctx, views, now, deals, failed, plans=plans)
     else:
         for deal, view in _deals(crm):
             deal_id = deal if isinstance(deal, str) else deal.id
@@ -93,6 +96,8 @@ def _sweep_page(
     now: datetime,
     deals: list[dict[str, Any]],
     failed: dict[str, str],
+    *,
+    plans: bool = True,
 ) -> None:
     """A page of deals read in bulk: each deal's plan made under its lock, then every write of the page in shared
     batches (one create, update and close call per page, split at the CRM's batch size), locks held until written.
@@ -117,7 +122,11 @@ def _sweep_page(
             log.warning("sync.sweep.page_failed tenant=%s deals=%d slug=%s", ctx.tenant, len(entries), exc.slug)
             return
     for (deal, plan, _, _), counts in zip(entries, applied, strict=True):
-        deals.append({"deal": deal.id, "plan": plan_to_json(plan), "applied": counts})
+        deals.append(
+            {"deal": deal.id, "plan": plan_to_json(plan), "applied": counts}
+            if plans
+            else {"deal": deal.id, "applied": counts}
+        )
 
 
 def _bulk_pages(crm: Crm) -> Iterator[list[tuple[Deal, DealRecords]]] | None:
@@ -148,7 +157,7 @@ def sweep_tenant(tenant_id: str) -> dict[str, Any]:
     job = get_current_job()
     if job is None:
         raise RuntimeError("sweep_tenant runs inside an RQ worker; use `dealcoach sweep` from a shell")
-    result = sweep(job.connection, tenant_id, now=clock.now())
+    result = sweep(job.connection, tenant_id, now=clock.now(), plans=False)
     return {k: v for k, v in result.items() if k != "deals"} | {"deals": len(result.get("deals", []))}
 
 
