@@ -40,7 +40,8 @@ def sweep(
 ) -> dict[str, Any]:
     """Evaluate every open (or recently closed) deal of a tenant; with `dry_run`, report the plan and write nothing.
 
-    Each deal's line carries its plan unless `plans` is off (the job keeps counts only: 100,000 plans are ~100 MB)."""
+    Each deal's line carries its plan unless `plans` is off: the job returns counts only, so it neither builds nor
+    holds a plan per deal."""
     rt = runtime.current()
     tenant = rt.tenants(conn).get(tenant_id)
     if tenant is None:
