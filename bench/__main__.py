@@ -23,6 +23,7 @@ BENCHMARKS: dict[str, tuple[str, list[str]]] = {
     "api_calls": ("bench.api_calls", ["--deals", "1"]),
     "sweep_scale": ("bench.sweep_scale", ["--deals", "200"]),
     "report_render": ("bench.report_render", ["--smoke"]),
+    "pipeline_cpu": ("bench.pipeline_cpu", ["--smoke"]),
 }
 # The Debian packages (by their command's name) a benchmark drives; `python -m bench` installs the missing ones.
 NEEDS: dict[str, list[str]] = {"ingress": ["wrk"], "recording_memory": ["ffmpeg", "sox", "espeak-ng"]}

@@ -17,7 +17,9 @@ from rq import Queue, get_current_job
 from rq.exceptions import DuplicateJobError
 
 from connector import clock
-from connector.base import Crm, CrmError
+from connector.base import Crm, CrmError, DealRecords
+from connector.hubspot.crm import HubSpotCrm
+from connector.hubspot.sweep import sweep_pages as hubspot_pages
 from connector.models import Deal
 from connector.salesforce.crm import SalesforceCrm
 from connector.salesforce.sweep import sweep_pages as salesforce_pages
@@ -33,8 +35,13 @@ from sync.writeback import DealLock, deal_lock
 log = logging.getLogger("dealcoach.sync.sweep")
 
 
-def sweep(conn: redis.Redis, tenant_id: str, *, now: datetime, dry_run: bool = False) -> dict[str, Any]:
-    """Evaluate every open (or recently closed) deal of a tenant; with `dry_run`, report the plan and write nothing."""
+def sweep(
+    conn: redis.Redis, tenant_id: str, *, now: datetime, dry_run: bool = False, plans: bool = True
+) -> dict[str, Any]:
+    """Evaluate every open (or recently closed) deal of a tenant; with `dry_run`, report the plan and write nothing.
+
+    Each deal's line carries its plan unless `plans` is off: the job returns counts only, so it neither builds nor
+    holds a plan per deal."""
     rt = runtime.current()
     tenant = rt.tenants(conn).get(tenant_id)
     if tenant is None:
@@ -46,11 +53,11 @@ def sweep(conn: redis.Redis, tenant_id: str, *, now: datetime, dry_run: bool = F
     before = usage_of(crm)
     deals: list[dict[str, Any]] = []
     failed: dict[str, str] = {}
-    if isinstance(crm, SalesforceCrm) and not dry_run:
-        for page in salesforce_pages(crm):
-            _sweep_page(
-                ctx, [(deal, DealView(crm, deal.id, records=records)) for deal, records in page], now, deals, failed
-            )
+    pages = _bulk_pages(crm)
+    if pages is not None and not dry_run:
+        for page in pages:
+            views = [(deal, DealView(crm, deal.id, records=records)) for deal, records in page]
+            _sweep_page(ctx, views, now, deals, failed, plans=plans)
     else:
         for deal, view in _deals(crm):
             deal_id = deal if isinstance(deal, str) else deal.id
@@ -90,6 +97,8 @@ def _sweep_page(
     now: datetime,
     deals: list[dict[str, Any]],
     failed: dict[str, str],
+    *,
+    plans: bool = True,
 ) -> None:
     """A page of deals read in bulk: each deal's plan made under its lock, then every write of the page in shared
     batches (one create, update and close call per page, split at the CRM's batch size), locks held until written.
@@ -114,14 +123,29 @@ def _sweep_page(
             log.warning("sync.sweep.page_failed tenant=%s deals=%d slug=%s", ctx.tenant, len(entries), exc.slug)
             return
     for (deal, plan, _, _), counts in zip(entries, applied, strict=True):
-        deals.append({"deal": deal.id, "plan": plan_to_json(plan), "applied": counts})
+        deals.append(
+            {"deal": deal.id, "plan": plan_to_json(plan), "applied": counts}
+            if plans
+            else {"deal": deal.id, "applied": counts}
+        )
+
+
+def _bulk_pages(crm: Crm) -> Iterator[list[tuple[Deal, DealRecords]]] | None:
+    """Pages of deals with their records, read in bulk where the connector can (Salesforce: a few SOQL requests
+    per 2,000 deals; HubSpot: a search page per 200 deals and a few batch reads per 1,000), else None."""
+    if isinstance(crm, SalesforceCrm):
+        return salesforce_pages(crm)
+    if isinstance(crm, HubSpotCrm):
+        return hubspot_pages(crm)
+    return None
 
 
 def _deals(crm: Crm) -> Iterator[tuple[Deal | str, DealView | None]]:
-    """The deals to evaluate: read a page at a time with their records where the connector can (Salesforce: a few
-    SOQL requests per 2,000 deals), else by id (each deal and its records read on its own, inside its lock)."""
-    if isinstance(crm, SalesforceCrm):
-        for page in salesforce_pages(crm):
+    """The deals to evaluate: in bulk pages where the connector can, else by id (each deal and its records read on
+    its own, inside its lock)."""
+    pages = _bulk_pages(crm)
+    if pages is not None:
+        for page in pages:
             for deal, records in page:
                 yield deal, DealView(crm, deal.id, records=records)
         return
@@ -134,7 +158,7 @@ def sweep_tenant(tenant_id: str) -> dict[str, Any]:
     job = get_current_job()
     if job is None:
         raise RuntimeError("sweep_tenant runs inside an RQ worker; use `dealcoach sweep` from a shell")
-    result = sweep(job.connection, tenant_id, now=clock.now())
+    result = sweep(job.connection, tenant_id, now=clock.now(), plans=False)
     return {k: v for k, v in result.items() if k != "deals"} | {"deals": len(result.get("deals", []))}
 
 

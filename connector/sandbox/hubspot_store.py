@@ -13,6 +13,7 @@ from typing import Any
 from . import hubspot_schema as schema
 from .hubspot_config import HubSpotSandboxConfig
 from .hubspot_errors import ApiError, object_not_found, property_errors, unknown_object_type, validation_error
+from .hubspot_stage_props import entered_stage, stage_properties
 from .hubspot_values import PortalContext, ValueProblem, as_number, as_text, iso_ms, normalize_value, now_ms, parse_ms
 
 
@@ -97,6 +98,7 @@ class HubSpotStore:
             self.properties: dict[str, dict[str, dict[str, Any]]] = {
                 t: {p["name"]: p for p in defs} for t, defs in schema.default_properties().items()
             }
+            self.properties["deals"].update((d["name"], d) for d in stage_properties(self.pipelines))
             for t, defs in self.config.custom_properties.items():
                 otype = self.object_type(t)
                 for d in defs:
@@ -330,6 +332,7 @@ class HubSpotStore:
             props["hs_deal_stage_probability"] = meta.get("probability", "")
             if closed and not props.get("closedate"):
                 props["closedate"] = iso_ms(obj.updated_ms)
+            entered_stage(obj.properties, props, iso_ms(obj.updated_ms if obj.properties else obj.created_ms))
         if otype == "tasks":
             if props.get("hs_task_status") == "COMPLETED":
                 props.setdefault("hs_task_completion_date", iso_ms(obj.updated_ms))

@@ -8,11 +8,13 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from .salesforce_errors import SfError
 from .salesforce_ids import to18
+from .salesforce_index import candidate_ids
 from .salesforce_schema import NUMBER_TYPES, STRING_TYPES, FieldDef
 from .salesforce_soql import BoolOp, Compare, Condition, FieldPath, InList, Like, Literal, Query, soql_error
 from .salesforce_store import Record, SalesforceStore
@@ -81,11 +83,17 @@ class Evaluator:
     def run(self, query: Query) -> list[Record]:
         """The matching records, ordered and sliced."""
         self.check(query.where)
-        rows = [
-            r
-            for r in self.store.all(query.sobject.name, include_deleted=self.include_deleted)
-            if query.where is None or self.test(r, query.where)
-        ]
+        indexes, sobject, where = self.store.indexes, query.sobject.name, query.where
+        ids, in_order = candidate_ids(self, query)
+        if ids is None:
+            records: Iterable[Record] = self.store.all(sobject, include_deleted=self.include_deleted)
+        elif in_order and query.limit is not None:  # ORDER BY Id: the page ends at the LIMIT
+            stop = query.offset + query.limit
+            hits = (r for r in indexes.live(sobject, ids, self.include_deleted) if where is None or self.test(r, where))
+            return list(itertools.islice(hits, stop))[query.offset :]
+        else:
+            records = indexes.live(sobject, indexes.in_creation_order(sobject, ids), self.include_deleted)
+        rows = [r for r in records if where is None or self.test(r, where)]
         for path, desc, nulls_first in reversed(query.order):
             present = [r for r in rows if self.value(r, path) is not None]
             absent = [r for r in rows if self.value(r, path) is None]

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from .salesforce_config import SalesforceSandboxConfig
 from .salesforce_errors import DmlError, no_such_field, read_only, required_missing, unsupported
 from .salesforce_ids import IdMint, to18, type_of
+from .salesforce_index import store_indexes
 from .salesforce_schema import ObjectDef, Schema
 from .salesforce_values import coerce, now, to_json
 
@@ -87,6 +88,7 @@ class SalesforceStore:
         """Back to the configured org: only its users, no other records, blobs, writes or pending changes."""
         with self.lock:
             self.records: dict[str, dict[str, Record]] = {name: {} for name in self.schema.objects}
+            self.indexes = store_indexes(self)
             self.blobs: dict[str, bytes] = {}
             self.writes: list[dict[str, Any]] = []
             self._depth = 0
@@ -150,9 +152,8 @@ class SalesforceStore:
             name = f"{last} {first}" if self.config.locale_sid_key.startswith("ja") else f"{first} {last}"
             out["Name"] = name.strip()
         elif rec.sobject == "Opportunity":
-            open_tasks = [
-                t for t in self.all("Task") if t.fields.get("WhatId") == rec.id and not t.fields.get("IsClosed")
-            ]
+            tasks = self.indexes.live("Task", self.indexes.referring("Task", "WhatId", [rec.id]), False)
+            open_tasks = [t for t in tasks if t.fields.get("WhatId") == rec.id and not t.fields.get("IsClosed")]
             today = self.today()
             out["HasOpenActivity"] = bool(open_tasks)
             out["HasOverdueTask"] = any((t.fields.get("ActivityDate") or today) < today for t in open_tasks)
@@ -203,6 +204,7 @@ class SalesforceStore:
         key = (rec.sobject, rec.id)
         if self._depth and key not in self._undo:
             self._undo[key] = Record(rec.sobject, rec.id, dict(rec.fields), rec.deleted)
+        self.indexes.changed(rec.sobject)
         return rec
 
     def put(self, rec: Record) -> Record:
@@ -211,6 +213,7 @@ class SalesforceStore:
         if self._depth and key not in self._undo:
             self._undo[key] = None
         self.records[rec.sobject][rec.id] = rec
+        self.indexes.added(rec)
         return rec
 
     def put_blob(self, key: str, data: bytes) -> None:
@@ -288,7 +291,7 @@ class SalesforceStore:
                 clash = next(
                     (
                         r
-                        for r in self.all(obj.name)
+                        for r in self.indexes.live(obj.name, self.indexes.same_text(obj.name, name, value), False)
                         if r.id != rec_id
                         and value is not None
                         and str(r.fields.get(name, "")).lower() == str(value).lower()
@@ -414,4 +417,13 @@ class SalesforceStore:
 
     def by_external_id(self, sobject: str, field_name: str, value: str) -> list[Record]:
         """Live records whose external-id field equals `value` (case-insensitive, like Salesforce)."""
-        return [r for r in self.all(sobject) if str(r.fields.get(field_name) or "").lower() == value.lower()]
+        candidates = (
+            self.all(sobject)
+            if value.lower() in ("", "none")
+            else self.indexes.live(
+                sobject,
+                self.indexes.in_creation_order(sobject, self.indexes.same_text(sobject, field_name, value)),
+                False,
+            )
+        )
+        return [r for r in candidates if str(r.fields.get(field_name) or "").lower() == value.lower()]

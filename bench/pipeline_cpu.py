@@ -1,0 +1,151 @@
+"""CPU that DealCoach spends on one logged call, from the webhook to the last CRM write (offline scorer).
+
+Usage: python -m bench.pipeline_cpu [--calls N] [--minutes M] [--worker fork|simple] [--smoke]
+Runs the embedded HubSpot stack on a throwaway redis-server with the offline scorer: for each call, a fresh deal,
+then a call carrying an M-minute transcript (the generated Japanese discovery call of bench/offline_scoring.py)
+logged by the rep. Counted is DealCoach's own CPU only, never the sandbox's (which shares the process):
+- the app: CPU time of the thread that serves each webhook request (`time.thread_time` around the WSGI call);
+- the worker: RQ's forking `Worker`, as in production: its own loop (CPU of this thread while it works) and every
+  work-horse it forked (`RUSAGE_CHILDREN`), which runs the jobs the call caused, through the last write.
+  `--worker simple` runs the same jobs in RQ's `SimpleWorker` (no fork: loop and jobs are this thread's CPU), to
+  show what the fork per job costs.
+Prints the p50 and max over N calls and each part's share. Goal (issue 12): < 100 ms p50 for a 60-minute call.
+`--smoke` (run by tests/webhooks/test_bench_smoke.py) logs one 1-minute call and checks the counts only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import redis  # noqa: E402
+from rq import Queue, SimpleWorker  # noqa: E402
+
+from bench.api_calls import KEY, REP, forked_worker, redis_server  # noqa: E402
+from bench.offline_scoring import generate, serialise  # noqa: E402
+from connector import clock  # noqa: E402
+from connector.sandbox.hubspot import HubSpotSandboxConfig  # noqa: E402
+from sync.demo.hubspot_stack import EmbeddedStack, embedded_stack  # noqa: E402
+from sync.queue import ALL_QUEUES  # noqa: E402
+from webhooks.app import create_app  # noqa: E402
+
+Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class CpuMeter:
+    """WSGI middleware: the CPU time of the serving thread spent in each request (the response body included)."""
+
+    def __init__(self, app: Wsgi) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+        self.seconds = 0.0
+        self.requests = 0
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        started = time.thread_time()
+        body = list(self.app(environ, start_response))
+        spent = time.thread_time() - started
+        with self.lock:
+            self.seconds += spent
+            self.requests += 1
+        return body
+
+    def take(self) -> tuple[float, int]:
+        """CPU seconds and requests since the last take."""
+        with self.lock:
+            taken = (self.seconds, self.requests)
+            self.seconds, self.requests = 0.0, 0
+        return taken
+
+
+def children_cpu() -> float:
+    """User + system CPU of the work-horses that have exited so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def simple_worker(conn: redis.Redis) -> list[dict[str, Any]]:
+    """Every queued job run in this thread by RQ's SimpleWorker (burst); the results of the jobs that ran."""
+    queues = [Queue(name, connection=conn) for name in ALL_QUEUES]
+    before = {q.name: set(q.finished_job_registry.get_job_ids()) for q in queues}
+    SimpleWorker(queues, connection=conn).work(burst=True, logging_level="WARNING")
+    done = [q.fetch_job(i) for q in queues for i in set(q.finished_job_registry.get_job_ids()) - before[q.name]]
+    return [v for j in done if j is not None and isinstance(v := j.return_value(), dict)]
+
+
+def one_call(
+    hub: EmbeddedStack, meter: CpuMeter, transcript: Path, n: int, worker: Callable[[redis.Redis], list[Any]]
+) -> dict[str, Any]:
+    """A fresh deal (its own jobs not counted), then one logged call measured from webhook to last write."""
+    deal = hub.create_deal(name=f"計測 {n} / 導入", stage="qualifiedtobuy", owner_id=REP, amount="900000")
+    hub.deliver_webhooks()
+    worker(hub.conn)
+    meter.take()
+    hub.log_call(deal_id=deal, transcript=transcript, title=f"商談 {n}", at=clock.now() - timedelta(hours=1),
+                 owner_id=REP)
+    hub.deliver_webhooks()
+    app_s, requests = meter.take()
+    horses, loop = children_cpu(), time.thread_time()
+    results = worker(hub.conn)
+    loop_s, horses_s = time.thread_time() - loop, children_cpu() - horses
+    return {"app": app_s, "worker": loop_s, "jobs": horses_s, "webhooks": requests, "results": len(results),
+            "notes": len(hub.notes_on(deal)), "total": app_s + loop_s + horses_s}
+
+
+def run(calls: int, minutes: float, worker: str = "fork") -> list[dict[str, Any]]:
+    meters: list[CpuMeter] = []
+
+    def metered_app(config: dict[str, Any]) -> Any:
+        app = create_app(config)
+        meter = CpuMeter(app.wsgi_app)
+        app.wsgi_app = meter  # type: ignore[method-assign]
+        meters.append(meter)
+        return app
+
+    text, name = serialise(generate(minutes, seed=7), "vtt")
+    portal = HubSpotSandboxConfig(burst_limit=100_000)
+    with tempfile.TemporaryDirectory() as tmp, redis_server() as conn, embedded_stack(
+        conn, secret_key=KEY, app_factory=metered_app, config=portal, env={"DEALCOACH_SCORER": "offline"}
+    ) as hub:
+        transcript = Path(tmp) / name
+        transcript.write_text(text, encoding="utf-8")
+        work = forked_worker if worker == "fork" else simple_worker
+        return [one_call(hub, meters[0], transcript, n, work) for n in range(calls)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=9, help="logged calls to measure (default 9)")
+    parser.add_argument("--minutes", type=float, default=60.0, help="transcript length (default 60)")
+    parser.add_argument("--worker", choices=("fork", "simple"), default="fork", help="RQ worker class (default fork)")
+    parser.add_argument("--smoke", action="store_true", help="one 1-minute call, counts only")
+    args = parser.parse_args()
+    calls, minutes = (1, 1.0) if args.smoke else (args.calls, args.minutes)
+    rows = run(calls, minutes, args.worker)
+    for i, r in enumerate(rows):
+        print(f"call {i}: total {r['total'] * 1000:7.1f} ms  app {r['app'] * 1000:6.1f}  worker loop "
+              f"{r['worker'] * 1000:6.1f}  jobs {r['jobs'] * 1000:7.1f}  webhooks={r['webhooks']} "
+              f"jobs_run={r['results']} notes={r['notes']}")
+    totals = [r["total"] * 1000 for r in rows]
+    print(f"worker={args.worker} calls={len(rows)} minutes={minutes:g} p50 {statistics.median(totals):.1f} ms "
+          f"max {max(totals):.1f} ms (goal < 100 ms p50)")
+    if args.smoke:
+        bad = [r for r in rows if r["webhooks"] < 1 or r["results"] < 1 or r["notes"] < 1]
+        print(f"smoke: calls={len(rows)} with_webhook_job_and_note={len(rows) - len(bad)}")
+        return 1 if bad else 0
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
