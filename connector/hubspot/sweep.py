@@ -23,7 +23,8 @@ from hubspot.crm.objects import PublicObjectSearchRequest
 from connector import clock
 from connector.base import DealRecords
 from connector.http import chunks
-from connector.hubspot.crm import BATCH_LIMIT, DEAL_PROPERTIES, KEY_PROPERTY, TASK_PROPERTIES, HubSpotCrm
+from connector.hubspot.client import BATCH_LIMIT, DEAL_PROPERTIES, KEY_PROPERTY, TASK_PROPERTIES
+from connector.hubspot.crm import HubSpotCrm
 from connector.hubspot.format import EPOCH, parse_time
 from connector.hubspot.paging import search_pages
 from connector.models import ActivityRef, Deal, MarkedRecord
