@@ -92,10 +92,13 @@ def measured(stack: Stack, crm: str, label: str, act: Callable[[], Any]) -> Row:
 
 
 def swept(stack: Stack, crm: str, deals: int) -> Row:
-    before = stack.control("GET", "calls")["total"]
+    before = stack.control("GET", "calls")
     result = sweep(stack.conn, stack.tenant, now=clock.now())
-    total = stack.control("GET", "calls")["total"] - before
-    return Row(crm, f"SLA sweep of {len(result['deals'])} deals", total, result.get("crm_requests"))
+    after = stack.control("GET", "calls")
+    by = {k: v - before["byEndpoint"].get(k, 0) for k, v in after["byEndpoint"].items()}
+    label = f"SLA sweep of {len(result['deals'])} deals"
+    spent = after["total"] - before["total"]
+    return Row(crm, label, spent, result.get("crm_requests"), {k: v for k, v in sorted(by.items()) if v})
 
 
 def hubspot(conn: redis.Redis, deals: int) -> list[Row]:

@@ -119,6 +119,11 @@ class Crm(Protocol):
         """Write DealCoach's deal fields that exist in this CRM; return the names written."""
         ...
 
+    def update_deals(self, updates: Mapping[str, Mapping[str, Any]]) -> list[str]:
+        """Write DealCoach's fields on many deals (deal id → fields) in the CRM's batches (the sweep's SLA status);
+        return the ids written. Fields this CRM lacks are left out; a deal the CRM refuses is not in the answer."""
+        ...
+
     def close_tasks(self, task_ids: Sequence[str]) -> None:
         """Mark tasks completed (a satisfied or cancelled SLA rule), in batches."""
         ...

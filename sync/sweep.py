@@ -30,6 +30,7 @@ from sync.job_context import shared_crm, sla_context
 from sync.queue import SYNC
 from sync.sla.apply import SlaContext, apply_page, plan_for_deal, run_sla
 from sync.sla.engine import SlaPlan, plan_to_json
+from sync.sla.status import pending_status, remember_written
 from sync.writeback import DealLock, deal_lock
 
 log = logging.getLogger("dealcoach.sync.sweep")
@@ -117,6 +118,7 @@ def _sweep_page(
                 log.warning("sync.sweep.deal_failed tenant=%s deal=%s slug=%s", ctx.tenant, deal.id, exc.slug)
         try:
             applied = apply_page(ctx, entries)
+            _write_statuses(ctx, entries, now)
         except CrmError as exc:
             for deal, *_ in entries:
                 failed[deal.id] = exc.slug
@@ -128,6 +130,17 @@ def _sweep_page(
             if plans
             else {"deal": deal.id, "applied": counts}
         )
+
+
+def _write_statuses(ctx: SlaContext, entries: list[tuple[Deal, SlaPlan, DealView, DealLock]], now: datetime) -> None:
+    """The SLA status of the page's deals whose status changed (time made a task overdue, the plan closed the last
+    one), in the CRM's batch deal writes: one request per 100 (HubSpot) or 200 (Salesforce) changed deals."""
+    pending = pending_status(ctx.conn, ctx.tenant, [(deal.id, view.tasks()) for deal, _, view, _ in entries], now)
+    if not pending:
+        return
+    for deal_id in ctx.crm.update_deals(pending):
+        remember_written(ctx.conn, ctx.tenant, deal_id, pending[deal_id])
+    log.info("sync.sweep.sla_status tenant=%s changed=%d", ctx.tenant, len(pending))
 
 
 def _bulk_pages(crm: Crm) -> Iterator[list[tuple[Deal, DealRecords]]] | None:

@@ -110,8 +110,10 @@ class HubSpotWrites(HubSpotDeals):
         p = obj.properties or {}
         return obj.object_write_trace_id or p.get(KEY_PROPERTY) or find_marker(p.get("hs_task_body") or "")
 
-    def _batch_update(self, props_by_id: Mapping[str, dict[str, str]]) -> tuple[dict[str, str], dict[str, str]]:
-        """Batch update tasks (≤ 100 per request), traced by id; (written id → id, refused id → reason)."""
+    def _batch_update(
+        self, props_by_id: Mapping[str, dict[str, str]], object_type: str = "tasks"
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """Batch update records (≤ 100 per request), traced by id; (written id → id, refused id → reason)."""
         written: dict[str, str] = {}
         refused: dict[str, str] = {}
         for chunk in chunks(list(props_by_id), BATCH_LIMIT):
@@ -120,7 +122,7 @@ class HubSpotWrites(HubSpotDeals):
             ]
             resp = self._call(
                 self._objects.batch_api.update_with_http_info,
-                "tasks",
+                object_type,
                 BatchInputSimplePublicObjectBatchInput(inputs=inputs),
                 write=True,
             )
@@ -184,6 +186,25 @@ class HubSpotWrites(HubSpotDeals):
                     write=True,
                 )
             return sorted(writable)
+
+        return self._with_properties("deals", update)
+
+    def update_deals(self, updates: Mapping[str, Mapping[str, Any]]) -> list[str]:
+        """DealCoach's properties on many deals, 100 per batch update (POST /crm/v3/objects/deals/batch/update);
+        a deal HubSpot refuses (207) is logged and left out of the answer, to be written by a later run."""
+
+        def update(existing: frozenset[str] | None) -> list[str]:
+            props = {
+                d: {k: _property_value(v) for k, v in f.items() if existing is None or k in existing}
+                for d, f in updates.items()
+            }
+            props = {d: p for d, p in props.items() if p}
+            if not props:
+                return []
+            written, refused = self._batch_update(props, "deals")
+            if refused:
+                log.warning("crm.hubspot.deal_updates_refused count=%d", len(refused))
+            return sorted(d for d in written if d not in refused)
 
         return self._with_properties("deals", update)
 

@@ -212,6 +212,28 @@ class SalesforceWrites(SalesforceClient):
         self._call(lambda sf: sobject(sf, "ContentNote").update(to_18(note_id), {"Content": content}), write=True)
         self._restore_note_links(note_id, spec)
 
+    def update_deals(self, updates: Mapping[str, Mapping[str, Any]]) -> list[str]:
+        """DealCoach's fields on many Opportunities, 200 per composite/sobjects PATCH (allOrNone=false); a record
+        Salesforce refuses is logged and left out of the answer, to be written by a later run."""
+        values = {d: {DEAL_FIELDS[k]: v for k, v in f.items() if k in DEAL_FIELDS} for d, f in updates.items()}
+        try:
+            return self._patch_opportunities(values)
+        except FatalCrmError as exc:
+            if exc.status != 400:  # a field this org lacks refuses the request: write what the describe allows
+                raise
+        return self._patch_opportunities({d: self._writable("Opportunity", v, create=False) for d, v in values.items()})
+
+    def _patch_opportunities(self, values: Mapping[str, Mapping[str, Any]]) -> list[str]:
+        ids = [d for d, v in values.items() if v]
+        records = [{"attributes": {"type": "Opportunity"}, "id": to_18(d), **values[d]} for d in ids]
+        if not records:
+            return []
+        try:
+            return sorted(self._collection("PATCH", records, keys=ids))
+        except PartialWriteError as exc:
+            log.warning("crm.salesforce.deal_updates_refused tenant=%s count=%d", self.tenant, len(exc.failed))
+            return sorted(exc.created)
+
     def update_deal(self, deal_id: str, fields: Mapping[str, Any]) -> list[str]:
         """Write the DealCoach fields that exist and that this user may edit; return the names written.
 

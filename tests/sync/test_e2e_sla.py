@@ -144,3 +144,24 @@ def test_cron_queues_one_sweep_per_tenant_and_period(hub: EmbeddedStack, redis_c
     sweeps = [j for j in queue.finished_job_registry.get_job_ids() if j.startswith("sweep-hubspot-62515-")]
     assert len(sweeps) == 1
     assert queue.fetch_job(sweeps[0]).return_value()["status"] == "done"
+
+
+def test_the_sweep_writes_the_sla_status_time_has_changed_on_both_crms(
+    hub: EmbeddedStack, sfdc: SalesforceStack, redis_conn: redis.Redis
+) -> None:
+    """A call leaves the thank-you task due within hours (due soon); two days on, no call has come, and the sweep
+    writes `overdue` in its batch deal write; a second sweep at that time finds nothing to write."""
+    deal = hub_call(hub)
+    opp = sfdc.create_opportunity(name="SLA状況テスト", stage="Value Proposition", amount=800000)
+    sfdc.log_call(opportunity_id=opp, transcript=TRANSCRIPT, subject="通話: 提案", at=recent_call_time())
+    sfdc.drain()
+    hub_status = lambda: hub.hubspot.crm.deals.basic_api.get_by_id(  # noqa: E731
+        deal, properties=["dealcoach_sla_status"]).properties.get("dealcoach_sla_status")
+    sf_status = lambda: sfdc.sf.Opportunity.get(opp)["DealCoach_SLA_Status__c"]  # noqa: E731
+    assert (hub_status(), sf_status()) == ("due_soon", "due_soon")
+    later = clock.now() + timedelta(days=2)
+    for stack in (hub, sfdc):
+        first = sweep(redis_conn, stack.tenant, now=later)
+        second = sweep(redis_conn, stack.tenant, now=later)
+        assert second["crm_requests"] < first["crm_requests"], (stack.tenant, first, second)
+    assert (hub_status(), sf_status()) == ("overdue", "overdue")
