@@ -25,7 +25,7 @@ _ACCEPT = {
 # A decline that names no rejection word: staying with the current vendor, or "not now".
 _NOT_NOW = {
     "ja": re.compile(
-        r"(今|現在)の(業者|会社|ベンダー|サービス|取引先)[^。]{0,15}(更新|継続|続け)(する|ること)に|今は(お願い|導入|契約)でき(ない|ません)"
+        r"(今|現在)の[^。]{0,12}(業者|会社|ベンダー|サービス|取引先)[^。]{0,30}((更新|継続|延長)する|続ける)ことに|今は(お願い|導入|契約)でき(ない|ません)"
     ),
     "en": re.compile(r"(renew|stay|stick) with (our|the) (current|existing)|not (right )?now\b.{0,20}(pass|no)"),
 }
@@ -63,8 +63,8 @@ def declined(view: CallView) -> bool:
 def _present(view: CallView, marker: str) -> bool:
     """Stated and standing: the customer's last word on the term does not put it off or dispute it."""
     hits = [h.sentence for h in view.find(marker)]
-    last = next((s for s in reversed(hits) if not s.is_rep and not s.is_question), None)
-    if last is not None and not _stated(view, marker, last):
+    last = next((s for s in reversed(hits) if not s.is_rep), None)
+    if last is not None and objections.disputed(view, last):
         return False
     return any(_stated(view, marker, s) for s in hits)
 
