@@ -29,8 +29,9 @@ def _call(*turns: tuple[str, str]) -> Transcript:
         ),
         # Staying with the current vendor is a decline without a rejection word.
         ((("営業", "ご検討いかがでしたか。"), ("顧客", "今の業者さんとの契約を更新することにしました。")), "botsu"),
-        # A free item is not a price, and a busy season is not an adoption time.
-        ((("営業", "研修も無料でご用意しております。繁忙期の時期も安心です。"), ("顧客", "はい。")), None),
+        # A free item is not a price, and a busy season is not an adoption time: the plan alone is present.
+        ((("営業", "スタンダードプランです。研修も無料でご用意しております。"), ("顧客", "そのプランでお願いします。")), None),
+        ((("営業", "スタンダードプランです。繁忙期の時期も安心です。"), ("顧客", "そのプランでお願いします。")), None),
     ],
 )
 def test_deal_state_counts_what_stands(turns, state, rubric):
