@@ -26,6 +26,7 @@ _ACCEPT = {
 _NOT_NOW = {
     "ja": re.compile(
         r"(今|現在)の[^。]{0,12}(業者|会社|ベンダー|サービス|取引先)[^。]{0,30}((更新|継続|延長)する|続ける)ことに|今は(お願い|導入|契約)でき(ない|ません)"
+        r"|(今は|今のところ|当面)[^。]{0,12}(考えて(い|お)(ない|ません|りません)|検討して(い|お)(ない|ません|りません))"
     ),
     "en": re.compile(r"(renew|stay|stick) with (our|the) (current|existing)|not (right )?now\b.{0,20}(pass|no)"),
 }
@@ -74,6 +75,8 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
     if view.matches("next_time", s.text) or (marker != "plan" and s.is_question):
         return False
     if marker == "timing" and view.matches("deflection", s.text):
+        return False
+    if marker == "price" and not s.is_rep and view.matches("past", s.text):
         return False
     return not objections.disputed(view, s)
 

@@ -151,7 +151,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "price": _re(
             r"見積|値引き|割引|(月額|月々|年額|年間|初期費用|費用|価格|料金|予算|単価|ライセンス|値段)[^。]{0,12}?\d[\d,.万千億]*円"
-            r"|(\d+割|\d+[%％])(くらい|ほど|程度)?(安|高|引|オフ)"
+            r"|(\d+割|\d+[%％])(くらい|ほど|程度)?(安|高|引|オフ)|(手数料|料率|報酬|利用料)[^。]{0,12}\d+(割|[%％])"
         ),
         "timing": _re(
             r"(導入|開始|稼働|始める|切り替え|切替|入れ替え|利用開始|契約)の?時期|(?<![のな])時期|いつ(?!でも|も)|導入(予定|時期|目標|開始)|来期|来年度|新年度|年内|年度内|\d+月(から|まで)|スケジュール|"
@@ -284,7 +284,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "satisfaction": _re(r"satisf|\bNPS\b|survey"),
         "upsell": _re(r"upgrade|add-on|other (teams|departments)"),
         "plan": _re(
-            r"\bplan\b|proposal|solution|pilot|add-?on|module|package|\btier\b|\bseats\b|licen[cs]es?\b|order form|subscription|the agreement\b"
+            r"(?<!year's )(?<!fiscal )(?<!business )(?<!budget )\bplan\b|proposal|solution|pilot|add-?on|module|package|\btier\b|\bseats\b|licen[cs]es?\b|order form|subscription|the agreement\b"
         ),
         "price": _re(
             r"quote|\d[\d,.]*\s*(dollars|usd|k\b|a (month|year)|per (month|year|seat|user))|\$\s?\d|% off|discount|(price|pricing|cost|budget(ed)?)\b.{0,20}\d"

@@ -29,6 +29,11 @@ def _call(*turns: tuple[str, str]) -> Transcript:
         ),
         # Staying with the current vendor is a decline without a rejection word.
         ((("営業", "ご検討いかがでしたか。"), ("顧客", "今の業者さんとの契約を更新することにしました。")), "botsu"),
+        # "Not for now" in other words is a decline.
+        ((("営業", "ご検討いかがでしたか。"), ("顧客", "当面は入れ替えを検討しておりません。")), "botsu"),
+        # A fee as a percentage is a price; a past price-tag mistake is a need, not the deal's price.
+        ((("営業", "手数料は売上の5%です。プランはライトで。"), ("顧客", "そのプランでお願いします。")), "wadai"),
+        ((("営業", "プランはライトです。"), ("顧客", "そのプランでお願いします。以前、値引きの価格を1000円間違えました。")), None),
         # A free item is not a price, and a busy season is not an adoption time: the plan alone is present.
         ((("営業", "スタンダードプランです。研修も無料でご用意しております。"), ("顧客", "そのプランでお願いします。")), None),
         ((("営業", "スタンダードプランです。繁忙期の時期も安心です。"), ("顧客", "そのプランでお願いします。")), None),
