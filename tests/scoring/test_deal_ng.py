@@ -62,3 +62,21 @@ def _ng(rubric, *turns: tuple[str, str]) -> set[str]:
 def test_ng_behaviours_in_other_words(rep, ng, present, rubric):
     found = _ng(rubric, ("営業", "お世話になります。"), ("顧客", "どうも。"), ("営業", rep), ("顧客", "そうですか。"))
     assert (ng in found) is present
+
+
+@pytest.mark.parametrize(
+    ("reply", "ignored"),
+    [
+        ("多くのお客様にご利用いただいていますので、ご安心ください。", True),
+        ("データは国内で暗号化して保管しますので、監査のご担当にもご安心いただけるかと思います。ご安心ください。", False),
+    ],
+)
+def test_a_hedged_concern_waved_away_is_ignored(reply, ignored, rubric):
+    found = _ng(
+        rubric,
+        ("営業", "クラウド版のご提案です。"),
+        ("顧客", "ただ、データの保管について監査のほうが何と言うか…。"),
+        ("営業", reply),
+        ("顧客", "そうですか。"),
+    )
+    assert ("negotiation_closing.objection_ignored" in found) is ignored
