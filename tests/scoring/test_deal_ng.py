@@ -34,6 +34,7 @@ def _call(*turns: tuple[str, str]) -> Transcript:
         # A fee as a percentage is a price; a past price-tag mistake is a need, not the deal's price.
         ((("営業", "手数料は売上の5%です。プランはライトで。"), ("顧客", "そのプランでお願いします。")), "wadai"),
         ((("営業", "プランはライトです。"), ("顧客", "そのプランでお願いします。以前、値引きの価格を1000円間違えました。")), None),
+        ((("営業", "プランはライトです。"), ("顧客", "そのプランでお願いします。この間、特売の価格を500円間違えました。")), None),
         # A free item is not a price, and a busy season is not an adoption time: the plan alone is present.
         ((("営業", "スタンダードプランです。研修も無料でご用意しております。"), ("顧客", "そのプランでお願いします。")), None),
         ((("営業", "スタンダードプランです。繁忙期の時期も安心です。"), ("顧客", "そのプランでお願いします。")), None),
@@ -56,6 +57,7 @@ def _ng(rubric, *turns: tuple[str, str]) -> set[str]:
         ("どの機能にご関心がありますか？", "needs_discovery.shallow_question", False),
         ("資料は本日お送りしますので、また改めてご連絡いたします。", "first_contact.vague_follow_up", True),
         ("明日またご連絡いたします。", "first_contact.vague_follow_up", False),
+        ("カタログをお送りしますので、また来月ご連絡いたします。", "first_contact.vague_follow_up", True),
         ("今回の設備には、おいくらくらいまでお出しになれますか？", "needs_discovery.budget_first", True),
     ],
 )
