@@ -6,7 +6,6 @@ import dataclasses
 from collections import Counter
 from datetime import date
 
-from scoring import objections
 from scoring.actions import DEAL_OBLIGATIONS as DEAL_OBLIGATIONS
 from scoring.actions import next_actions
 from scoring.markers import CallView
@@ -114,43 +113,6 @@ def advice(rubric: Rubric, check_id: str, score: int, language: str) -> str:
             f"Try saying it like this: {examples[0]}" if english else f"次回はこう伝えてみましょう。例：{examples[0]}"
         )
     return f"Next time, work on: {item.label}." if english else f"次回は「{item.label}」に取り組みましょう。"
-
-
-def deal_state(view: CallView, *, timeline_known: bool = False, budget_known: bool = False) -> str | None:
-    """Seed 003: botsu when the customer declined; shodan when plan, price and timing all came up; wadai for two of three.
-
-    `timeline_known`: the customer answered a timing question (BANT timeline), which is timing discussed in any words;
-    `budget_known`: the customer stated what they can spend (BANT budget), which is the price side discussed.
-    """
-    for hit in view.find("decline", who="customer"):
-        if not view.matches("past", hit.sentence.text):
-            return "botsu"
-    present = (
-        (budget_known or _discussed(view, "price"))
-        + (timeline_known or _discussed(view, "timing"))
-        + (_discussed(view, "plan") or _solution_offered(view))
-    )
-    return "shodan" if present == 3 else "wadai" if present == 2 else None
-
-
-def _discussed(view: CallView, marker: str) -> bool:
-    """Said as a statement, not only asked (料金はどのくらいですか) or put off to next time (次回…お見積りをお持ちします); a vague timing is no timing."""
-    for h in view.find(marker):
-        s = h.sentence
-        if view.matches("next_time", s.text) or (marker != "plan" and s.is_question):
-            continue
-        if marker == "timing" and view.matches("deflection", s.text):
-            continue
-        if objections.disputed(view, s):
-            continue
-        return True
-    return False
-
-
-def _solution_offered(view: CallView) -> bool:
-    """The rep offered the product as the answer to a need the customer had stated: a plan is on the table even unnamed."""
-    need = min((h.sentence.order for h in view.find("need", who="customer") if not view.negated(h)), default=None)
-    return need is not None and any(h.sentence.order > need for h in view.find("solution", who="rep"))
 
 
 def _clip(text: str) -> str:

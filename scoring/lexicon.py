@@ -45,9 +45,10 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"つまり|要するに|整理すると|まとめると|おさらいすると|ということですね|という(ご)?理解|認識で(合って|相違|よろしい)|相違ない"
         ),
         "deep": _re(r"なぜ|どうして|どのよう|もし"),
+        "open_interest": _re(r"どの|どんな|どういった|何|どちら|いかが"),
         "budget": _re(
             r"ご?予算|費用感|出どころ|財源|費から出|\d[\d,.]*万?円(以内|以下|まで(なら|は|が)|が上限)|上限(が|は)?[^。]{0,8}\d"
-            r"|(円|金額|額|費用|お金)[^。]{0,8}(かけられ|出せ)|かけられそう|(費用|お金)は(どこ|どちら)から"
+            r"|(円|金額|額|費用|お金)[^。]{0,8}(かけられ|出せ)|かけられそう|(費用|お金)は(どこ|どちら)から|(お|)いくら[^。]{0,8}(出せ|お出し|かけ)"
         ),
         "authority": _re(
             r"決裁|稟議|意思決定|決定権|(社内|御社|貴社)(では|で)?どのように(決ま|決め)|承認の?(流れ|プロセス)|(役員会|取締役会|経営会議|理事会)(に|で)(かけ|諮|上げ|通|決ま)|決めるのは|(どなた|誰)が.{0,8}(判断|決め|決裁|承認)|最後は.{0,8}(社長|部長|役員|本部長|取締役|会長|上司|判断|決め)|最終(的に|的な|の)?.{0,10}(決め|判断|決定|承認|ゴーサイン)|(社長|部長|常務|専務|役員|本部長|役員会|取締役会|経営会議|理事会|理事長|院長|本社|本部|オーナー|上層部|上司|上長|マネージャー|店長|工場長|支配人)(の|に|が|から|で).{0,6}(承認(?!印|フロー|ルート|待ち)|判断|了承|許可|決め)|承認が(必要|要り|要る|いる|下り)|(私|わたし|自分)(が|で)(決め|判断|決裁)|ご判断は|お決めになる"
@@ -62,7 +63,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             + _JA_GO_LIVE
         ),
         "deflection": _re(
-            r"(決まっ|決め)て(い)?な(い|く)|(決まっ|決め)ていません|未定|(わか|分か)ら(ない|なく)|特に(ない|ありません|決めて)|まだ.{0,8}(ない|なく|ません)|まだこれから|そこまでは|考えていな"
+            r"(決まっ|決め)て(い)?な(い|く)|(決まっ|決め)ていません|未定|(わか|分か)ら(ない|なく)|特に(ない|ありません|決めて)|まだ.{0,8}(ない|なく|ません)|まだこれから|そこまでは|考えていな|何とも言えな|様子を見てから"
         ),
         "negation": _re(
             r"^[^。、]{0,3}(ない|ません|なく)|^[^。、]{0,12}(わけ|ほど)(では|じゃ)(ない|ありません)|^[^。、]{0,6}(は|が|も)(特に)?(ない|ありません|ございません)"
@@ -108,7 +109,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "participants": _re(r"ご同席|交えて|参加|同行|ご一緒"),
         "preparation": _re(r"資料|準備|ご用意|お見積|見積"),
         "vague_follow_up": _re(
-            r"(また|改めて|後ほど|追って|後日)([^。、]{0,6}(を|に)|近いうちに|そのうち)?(ご)?(連絡|お電話)(します|いたします|させていただきます|差し上げます)"
+            r"(また|改めて|後ほど|追って|後日)([^。、]{0,6}(を|に)|近いうちに|そのうち|来週|来月|今度|近々)?(ご)?(連絡|お電話)(します|いたします|させていただきます|差し上げます)"
         ),
         "rep_commitment": _re(
             r"(お送り|送付|ご送付|お届け)(します|いたします|させていただきます)|ご用意(します|いたします|させていただきます)|準備(します|いたします)|(確認|調べ|調査)(して|の上|のうえ).{0,20}(ご連絡|お返事|ご回答|ご報告|お知らせ)(します|いたします|させていただきます)|共有(します|いたします|させていただきます)|手配(します|いたします)|作成(します|いたします)|お持ちします|(実施|開催|お渡し|ご報告|ご連絡|確認)(します|いたします|させていただきます)|(お送り|送付|ご用意|準備|手配|更新|修正|作成)して?おきます"
@@ -120,7 +121,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}[/-]\d{1,2}[/-]\d{1,2}|\d{1,2}月\d{1,2}日|今日中|本日中|明日中|明日|明朝|明後日|今週中|今週末|来週中|来週|週明け|月末|本日|今日"
         ),
         "discount": _re(
-            r"値引き|割引|ディスカウント|特別価格|(安く|お安く)(します|いたします|できます)|勉強させて|キャンペーン(価格|特価|割引|値引)|キャンペーン.{0,15}\d+[%％](オフ|引|割引)|初期費用.{0,4}(無料|ゼロ|0円|不要)|半額に|(最初の|初回の?)?\d+(か|ヶ|カ)月(間|分)?(は|が)?無料"
+            r"値引き|割引|ディスカウント|特別価格|(安く|お安く)(します|いたします|できます)|勉強させて|キャンペーン(価格|特価|割引|値引)|キャンペーン.{0,15}\d+[%％](オフ|引|割引)|半額に|(今なら|キャンペーン|期間限定|今月中?に?お申し?込み)[^。]{0,25}(費用|料|代)(が|は|も)?(無料|タダ|0円|ゼロ)|(費用|料|代)(が|は|も)?(無料|タダ|0円|ゼロ)に(なり|なる|いたし|します)|初月(は|が)?(無料|タダ|0円)|(最初の|初回の?)?\d+(か|ヶ|カ)月(間|分)?(は|が)?(無料|タダ|0円)"
         ),
         "price_objection": _re(
             r"高い|高額|予算(オーバー|を超え)|厳しい|値引き|安く|割引|(\d+割|\d+[%％])(下が|安く|引い)|下がれば|下げて(いただ|もら)|はみ出"
@@ -129,10 +130,10 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"(トレーニング|研修|サポート|設定)[^。]{0,6}(無料|無償)|段階(的に)?導入|トライアル|試用|無料(の)?(トレーニング|研修|サポート)|無償(で|の)?.{0,8}(サポート|研修|トレーニング|設定)|専任(の)?(担当|サポート)|小規模(導入|から)"
         ),
         "vague_benefit": _re(
-            r"便利に(なり|なる)|楽に(なり|なる|なった)|効率化(でき|になり)|(短縮|削減|改善)(に)?(も)?つなが|(満足度|効率|率)も?上がります|負担も?軽く"
+            r"便利に(なり|なる)|楽に(なり|なる|なった)|効率化(でき|になり)|(短縮|削減|改善)(に)?(も)?つなが|(満足度|効率|率)も?上がります|負担も?軽く|お得(です|なんです|になります|ですよ)|損はさせません|(かなり|ずっと|大きく|ぐっと)(楽に|変わり|良くなり|減り)"
         ),
         "shallow_question": _re(
-            r"(弊社|当社|私ども)の[^。？?]{0,20}?(製品|サービス|商品|プラン)[^。？?]{0,6}(ご)?(興味|関心)(は|が)(おあり|あります|ございます)(でしょう)?か"
+            r"に(ご)?(興味|関心)(は|が)(おあり|あり|ござい|ない|[？?]|…|$)|(弊社|当社|私ども)の[^。？?]{0,20}?(製品|サービス|商品|プラン)[^。？?]{0,6}(ご)?(興味|関心)(は|が)(おあり|あります|ございます)(でしょう)?か"
         ),
         "decision_maker_meeting": _re(
             r"(決裁者|決裁権|本部長|部長|社長|役員|経営陣).{0,20}(ご同席|交えて|ご参加|同席)"
@@ -149,17 +150,17 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"提案|プラン|オプション|お見積り?の(内容|最終)|契約(書|の流れ|内容)|申込書|注文書|発注書|導入(範囲|内容)"
         ),
         "price": _re(
-            r"見積|値引き|割引|無料|(月額|年額|年間|初期費用|費用|価格|料金|予算|単価|ライセンス|値段)[^。]{0,12}?\d[\d,.万千億]*円"
-            r"|(\d+割|\d+[%％])(くらい|ほど|程度)?(安|高|引|オフ)"
+            r"見積|値引き|割引|(月額|月々|年額|年間|初期費用|費用|価格|料金|予算|単価|ライセンス|値段)[^。]{0,12}?\d[\d,.万千億]*円"
+            r"|(\d+割|\d+[%％])(くらい|ほど|程度)?(安|高|引|オフ)|(手数料|料率|報酬|利用料)[^。]{0,12}\d+(割|[%％])"
         ),
         "timing": _re(
-            r"時期|いつ(?!でも|も)|導入(予定|時期|目標|開始)|来期|来年度|新年度|年内|年度内|\d+月(から|まで)|スケジュール|"
+            r"(導入|開始|稼働|始める|切り替え|切替|入れ替え|利用開始|契約)の?時期|(?<![のな])時期|いつ(?!でも|も)|導入(予定|時期|目標|開始)|来期|来年度|新年度|年内|年度内|\d+月(から|まで)|スケジュール|"
             + _JA_GO_LIVE
         ),
         "decline": _re(
             r"見送(り|らせ|ります|ることに)|今回は(結構|遠慮|ご縁|やめて?おき|やめとき|パス)|他社(さん)?(の[^。、]{0,15})?に(決め|決定|しました|お願いする)|他の(会社|サービス|製品|ツール)に(決め|決定)|お断り|導入しない(こと|方向)|検討(を)?中止"
         ),
-        "past": _re(r"昨年|去年|以前|前回|過去|当時|その時|\d+(年|か月|ヶ月|カ月)前|一度|かつて"),
+        "past": _re(r"昨年|去年|以前|前回|過去|当時|その時|この前|この間|\d+(年|か月|ヶ月|カ月)前|一度|かつて"),
         "next_time": _re(r"次回|今度|改めて"),
         "solution": _re(
             r"(弊社|当社)の[^。、]{0,15}(は|なら|でしたら|であれば|を使うと|をお使いいただくと|では)[^。]{0,60}ます"
@@ -193,6 +194,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"so if i understand|to summari[sz]e|just to confirm|let me recap|in other words|so what i'?m hearing"
         ),
         "deep": _re(r"\bwhy\b|\bhow\b|what if"),
+        "open_interest": _re(r"\b(which|what|how)\b"),
         "budget": _re(r"\bbudget|set (\w+ )?aside|earmarked|allocated|\bfund(ed|ing|s)\b|\bgrant\b"),
         "authority": _re(
             r"\b(owner|founder|board)\b[^.]{0,20}\b(decides?|approves?|signs? off)\b|decision.?maker|final (decision|say|call|sign-?off|approval)|make(s)? the (final )?(call|decision)|signs? off|sign-?off|approv(e|al|es)\b|approved by|budget holder|who decides|\b(cfo|ceo|coo|cto|vp|board|director|my boss|procurement)\b.{0,25}\b(decides?|approves?|signs?)\b"
@@ -259,15 +261,17 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"\d{4}-\d{2}-\d{2}|\btoday\b|\btonight\b|\btomorrow\b|this week|next week|end of (day|the week)|by "
             + _EN_DAY
         ),
-        "discount": _re(r"discount|% off|percent off|special price|cheaper"),
+        "discount": _re(
+            r"discount|% off|percent off|special price|cheaper|(first|\d+|one|two|three|a) (free )?(months?|weeks?) (free|on us|at no (cost|charge))|throw in .{0,20}free"
+        ),
         "price_objection": _re(
             r"expensive|too much|over budget|discount|cheaper|lower the price|come down|closer to \d|expecting (something )?(closer|lower)|above what we"
         ),
         "added_value": _re(r"free (training|onboarding)|pilot|trial|phased rollout|dedicated (support|manager)"),
         "vague_benefit": _re(
-            r"makes? (your|things) (life )?easier|makes? life easier|more efficient|saves? you time|easy to use|really powerful|game.?changer|so much easier|best.in.class"
+            r"makes? (your|things) (life )?easier|makes? \w+ (a lot|much|so much) easier|makes? life easier|more efficient|saves? you time|easy to use|really powerful|game.?changer|so much easier|best.in.class"
         ),
-        "shallow_question": _re(r"are you interested in our (product|service)"),
+        "shallow_question": _re(r"are you (interested in|looking for) (our|a new) (product|service|\w+)\b"),
         "decision_maker_meeting": _re(
             r"\b(cfo|ceo|vp|director|decision.maker)\b.{0,40}\b(join|meeting|demo|call)|\b(demo|meeting|call)\b.{0,20}\bwith your (cfo|ceo|vp|director)"
         ),
@@ -280,7 +284,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "satisfaction": _re(r"satisf|\bNPS\b|survey"),
         "upsell": _re(r"upgrade|add-on|other (teams|departments)"),
         "plan": _re(
-            r"\bplan\b|proposal|solution|pilot|add-?on|module|package|\btier\b|\bseats\b|licen[cs]es?\b|order form|subscription|the agreement\b"
+            r"(?<!year's )(?<!fiscal )(?<!business )(?<!budget )\bplan\b|proposal|solution|pilot|add-?on|module|package|\btier\b|\bseats\b|licen[cs]es?\b|order form|subscription|the agreement\b"
         ),
         "price": _re(
             r"quote|\d[\d,.]*\s*(dollars|usd|k\b|a (month|year)|per (month|year|seat|user))|\$\s?\d|% off|discount|(price|pricing|cost|budget(ed)?)\b.{0,20}\d"

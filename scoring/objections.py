@@ -20,7 +20,7 @@ def _re(pattern: str) -> re.Pattern[str]:
 # A hedged objection: a turn-opening contrast word, then a constraint or an unfinished clause.
 _INDIRECT = {
     "ja": _re(
-        r"(ただ|でも|ですが|正直|やはり|やっぱり|とはいえ)[、,]?[^。]{0,50}?((慣れる|使いこなせる|ついてくる|使える|回る|間に合う|続く)(か|かどうか)|となると|ないんです|なくて|ないので|ので…|気にな|心配|不安|厳しい|難しい|しにくい|しづらい)"
+        r"(ただ|でも|ですが|正直|やはり|やっぱり|とはいえ)[、,]?[^。]{0,50}?((慣れる|使いこなせる|ついてくる|使える|回る|間に合う|続く)(か|かどうか)|となると|ないんです|なくて|ないので|ので…|か…|気にな|心配|不安|厳しい|難しい|しにくい|しづらい)"
     ),
     "en": _re(r"\bthough\b|\bnot sure\b|i don'?t know if|worried|hesitant|\bconcern"),
 }
@@ -38,10 +38,15 @@ _BRUSH_OFF = {
     ),
     "en": _re(r"you'?ll love|\bhonestly\b|don'?t worry|no problem|everyone loves"),
 }
+# Reassurance that answers only if it takes up the concern's own words (「暗号化していますので、ご安心ください」 does).
+_SOFT_BRUSH = {
+    "ja": _re(r"ご安心ください|大丈夫ですよ|皆さん(お使い|使って)"),
+    "en": _re(r"never (really )?an issue|not an issue"),
+}
 # A term the customer has not accepted: still to be checked, undecided, too high, taken away to think about.
 _DISPUTE = {
     "ja": _re(
-        r"想定していな|確認が必要|何とも言えな|まだ(決|分か|未定|考え)|説明しにくい|しづらい|高い|見送|持ち帰|検討させ|予算(オーバー|を超え)"
+        r"想定していな|確認が必要|何とも言えな|(話して|相談して|確認して|聞いて|比べて|計算して)(みないと|から(になり|決め))|(わか|分か)らない|(要る|いい|足りる)のか|まだ(決|分か|未定|考え)|説明しにくい|しづらい|高い|見送|持ち帰|検討させ|予算(オーバー|を超え)"
     ),
     "en": _re(r"not sure|need to check|too (high|much|expensive)|haven'?t decided|hard to justify|over budget"),
 }
@@ -75,9 +80,12 @@ def _answer(view: CallView, concern: Sentence) -> str | None:
     asks = any(r.is_question for r in reply)
     if _BRUSH_OFF[_lang(view)].search(text) and not asks:
         return "brushed"
+    taken_up = any(t in text for t in topics(concern.text))
+    if _SOFT_BRUSH[_lang(view)].search(text) and not asks and not taken_up:
+        return "brushed"
     if view.matches("acknowledge", text) or asks:
         return "answered"
-    return "topic" if any(t in text for t in topics(concern.text)) else "untouched"
+    return "topic" if taken_up else "untouched"
 
 
 def ignored(view: CallView) -> Sentence | None:

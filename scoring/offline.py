@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from scoring import commitments as promises
-from scoring import consistency, followup
+from scoring import consistency, deal_state, followup
 from scoring import rules_closing as closing
 from scoring import rules_discovery as discovery
 from scoring.collector import Collector
@@ -123,7 +123,9 @@ def score_transcript(
         next_step=next_step,
         commitments=tuple(commitments),
         ng_behaviors=tuple(c.ngs),
-        deal_state=followup.deal_state(view, timeline_known=bant["timeline"].found, budget_known=bant["budget"].found),
+        deal_state=deal_state.deal_state(
+            view, timeline_known=bant["timeline"].found, budget_known=bant["budget"].found
+        ),
         rep_speaker=RepSpeaker(name=rep_name, method=method, confidence=confidence),
         metrics_basis=metrics_basis(transcript),
     )

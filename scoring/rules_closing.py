@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scoring import objections
 from scoring.collector import Collector
-from scoring.markers import Sentence, date_span
+from scoring.markers import Hit, Sentence, date_span
 from scoring.metrics import Turn, metrics_basis
 from scoring.rules_discovery import reply_text
 from scoring.scorecard import (
@@ -117,7 +117,7 @@ def next_step(c: Collector) -> NextStep:
     vague = [
         h
         for h in v.find("vague_follow_up", who="rep")
-        if not ((due := v.matches("due", h.sentence.text)) and due.group(0).lower() not in WEEK_WORDS)
+        if not ((due := v.matches("due", _clause(h))) and due.group(0).lower() not in WEEK_WORDS)
     ]
     if vague:
         c.ng("first_contact.vague_follow_up", vague[-1].quote)
@@ -127,6 +127,13 @@ def next_step(c: Collector) -> NextStep:
         for check in ("first_contact.next_meeting.next_step_agreed", "needs_discovery.wrap_up.next_schedule"):
             c.put(check, 1, [proposed[0]])
     return NextStep(set=False)
+
+
+def _clause(hit: Hit) -> str:
+    """The clause a follow-up phrase sits in: 「資料は本日お送りしますので、また来月ご連絡します」 names no day for the call."""
+    text = hit.sentence.text
+    start = max(text.rfind(sep, 0, hit.match.start()) for sep in ("、", "，", ",", " and ", "ので"))
+    return text[start + 1 :] if start >= 0 else text
 
 
 def monologue(

@@ -63,7 +63,8 @@ def questions(c: Collector) -> None:
         c.put("needs_discovery.open_questions.summary_check", 2 if confirmed else 1, hits)
         c.put("needs_discovery.wrap_up.shared_summary", 2 if confirmed else 1, hits, primary=False)
         c.put("proposal.two_way.confirm_understanding", 2 if confirmed else 1, hits, primary=False)
-    if hits := v.find("shallow_question", who="rep"):
+    # An open question about interest (どの機能にご関心が…) digs; a closed "interested in X?" does not (seed 000).
+    if hits := [h for h in v.find("shallow_question", who="rep") if not v.matches("open_interest", h.sentence.text)]:
         c.ng("needs_discovery.shallow_question", hits[0].quote)
     if hits := v.find("check_in", who="rep", questions=True):
         c.put("proposal.two_way.check_in_questions", 1, hits, primary=False)

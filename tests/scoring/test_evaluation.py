@@ -98,6 +98,18 @@ def test_the_second_blind_set_is_new_calls_in_every_format() -> None:
     assert {c.labels["deal_state"] for c in blind2} == {"shodan", "wadai", "botsu", None}
 
 
+def test_the_third_blind_set_is_new_calls_on_deal_state_and_ng() -> None:
+    """blind3 (fourth issue-13 session): written before that session's tuning, every deal state and several NG."""
+    blind3 = load_labelled(LABELLED / "blind3")
+    names = [c.name for c in blind3]
+    assert len(blind3) >= 8 and sum(".ja." in n for n in names) > len(names) / 2
+    assert {Path(n).suffix for n in names} == {".json", ".vtt", ".srt", ".txt"}
+    older = {c.path.read_text(encoding="utf-8") for part in ("tune", "blind", "blind2") for c in load_labelled(LABELLED / part)}
+    assert not older & {c.path.read_text(encoding="utf-8") for c in blind3}
+    assert {c.labels["deal_state"] for c in blind3} == {"shodan", "wadai", "botsu", None}
+    assert len({ng for c in blind3 for ng in c.labels["ng_behaviors"]}) >= 6
+
+
 def test_cli_refuses_a_folder_that_is_not_one(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["eval", str(tmp_path / "nope")]) == 2
     err = capsys.readouterr().err.strip()

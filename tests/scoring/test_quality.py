@@ -23,7 +23,7 @@ from scoring.transcript import parse_transcript
 
 LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts" / "labelled" / "tune"
 FORMATS = (".json", ".vtt", ".srt", ".txt")
-FLOORS = {"rep_speaker": 0.85, "bant": 0.85, "next_step": 0.85, "deal_state": 0.85, "ng_behaviors": 0.75, "commitments": 0.75}
+FLOORS = {"rep_speaker": 0.85, "bant": 0.85, "next_step": 0.85, "deal_state": 0.85, "ng_behaviors": 0.80, "commitments": 0.75}
 
 
 @dataclass

@@ -1,0 +1,95 @@
+"""Seed 003's deal state: 商談 when plan, price and timing are present, 話題 for two of three, ボツ on a decline.
+
+"Present" means on the table for both sides, not only mentioned: a term the customer states (and does not dispute)
+counts; a term only the rep proposes counts once the customer's reply accepts it (「その金額で結構です」), not when
+the reply is a backchannel, a question, or a doubt (「比べてからになります」).
+"""
+
+from __future__ import annotations
+
+import re
+
+from scoring import objections
+from scoring.markers import CallView, Sentence
+
+# The customer taking up what the rep proposed; a bare はい / yes is a backchannel, not an acceptance.
+_ACCEPT = {
+    "ja": re.compile(
+        r"結構です|お願いします|お願いしよう|(それ|こちら|その(金額|値段|価格|内容|プラン|条件|時期))で(いい|良い|結構|進め|お願い|大丈夫|問題)"
+        r"|進めてください|いきましょう|でいこう|にします|に決め|出せ(ます|る)|収まり|問題(ありません|ないです)|大丈夫です|ぜひ"
+    ),
+    "en": re.compile(
+        r"sounds (good|right|fair)|works for (us|me)|that'?s fine|let'?s (do|go)|we'?ll (take|go with)|what we'?d want|agreed|deal\b|go ahead|within (our|what we)"
+    ),
+}
+# A decline that names no rejection word: staying with the current vendor, or "not now".
+_NOT_NOW = {
+    "ja": re.compile(
+        r"(今|現在)の[^。]{0,12}(業者|会社|ベンダー|サービス|取引先)[^。]{0,30}((更新|継続|延長)する|続ける)ことに|今は(お願い|導入|契約)でき(ない|ません)"
+        r"|(今は|今のところ|当面)[^。]{0,12}(考えて(い|お)(ない|ません|りません)|検討して(い|お)(ない|ません|りません))"
+    ),
+    "en": re.compile(r"(renew|stay|stick) with (our|the) (current|existing)|not (right )?now\b.{0,20}(pass|no)"),
+}
+
+
+def _lang(view: CallView) -> str:
+    return "en" if view.transcript.language == "en" else "ja"
+
+
+def deal_state(view: CallView, *, timeline_known: bool = False, budget_known: bool = False) -> str | None:
+    """Seed 003: botsu when the customer declined; shodan when plan, price and timing are all present; wadai for two.
+
+    `timeline_known`: the customer answered a timing question (BANT timeline), which is timing discussed in any words;
+    `budget_known`: the customer stated what they can spend (BANT budget), which is the price side discussed.
+    """
+    if declined(view):
+        return "botsu"
+    present = (
+        (budget_known or _present(view, "price"))
+        + (timeline_known or _present(view, "timing"))
+        + (_present(view, "plan") or _solution_accepted(view))
+    )
+    return "shodan" if present == 3 else "wadai" if present == 2 else None
+
+
+def declined(view: CallView) -> bool:
+    """The customer said no for now or for good, not about a past evaluation."""
+    for hit in view.find("decline", who="customer"):
+        if not view.matches("past", hit.sentence.text):
+            return True
+    pattern = _NOT_NOW[_lang(view)]
+    return any(not s.is_rep and not s.is_question and pattern.search(s.text) for s in view.sentences)
+
+
+def _present(view: CallView, marker: str) -> bool:
+    """Stated and standing: the customer's last word on the term does not put it off or dispute it."""
+    hits = [h.sentence for h in view.find(marker)]
+    last = next((s for s in reversed(hits) if not s.is_rep), None)
+    if last is not None and objections.disputed(view, last):
+        return False
+    return any(_stated(view, marker, s) for s in hits)
+
+
+def _stated(view: CallView, marker: str, s: Sentence) -> bool:
+    """A statement, not only a question or something put off to next time; a vague timing is no timing."""
+    if view.matches("next_time", s.text) or (marker != "plan" and s.is_question):
+        return False
+    if marker == "timing" and view.matches("deflection", s.text):
+        return False
+    if marker == "price" and not s.is_rep and view.matches("past", s.text):
+        return False
+    return not objections.disputed(view, s)
+
+
+def accepted(view: CallView, s: Sentence) -> bool:
+    """The customer's next turn takes up what the rep said in `s`."""
+    reply = view.next_turn(s, customer=True)
+    return bool(reply) and bool(_ACCEPT[_lang(view)].search("".join(r.text for r in reply)))
+
+
+def _solution_accepted(view: CallView) -> bool:
+    """The rep offered the product for a need the customer had stated, and the customer took it up."""
+    need = min((h.sentence.order for h in view.find("need", who="customer") if not view.negated(h)), default=None)
+    return need is not None and any(
+        h.sentence.order > need and not objections.disputed(view, h.sentence) for h in view.find("solution", who="rep")
+    )
