@@ -38,6 +38,7 @@ from connector import clock  # noqa: E402
 from connector.sandbox.hubspot import HubSpotSandboxConfig  # noqa: E402
 from sync.demo.hubspot_stack import EmbeddedStack, embedded_stack  # noqa: E402
 from sync.queue import ALL_QUEUES  # noqa: E402
+from sync.warm import warm_caches  # noqa: E402
 from webhooks.app import create_app  # noqa: E402
 
 Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -120,6 +121,8 @@ def run(calls: int, minutes: float, worker: str = "fork") -> list[dict[str, Any]
     ) as hub:
         transcript = Path(tmp) / name
         transcript.write_text(text, encoding="utf-8")
+        if worker == "fork":
+            warm_caches()  # what `dealcoach worker` does before its first fork (sync/worker.py)
         work = forked_worker if worker == "fork" else simple_worker
         return [one_call(hub, meters[0], transcript, n, work) for n in range(calls)]
 

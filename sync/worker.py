@@ -31,6 +31,7 @@ from rq.registry import StartedJobRegistry
 from rq.scheduler import RQScheduler
 
 from sync.queue import ALL_QUEUES
+from sync.warm import warm_caches
 
 log = logging.getLogger("dealcoach.sync.worker")
 
@@ -132,6 +133,7 @@ class DealCoachWorker(Worker):
 
     def work(self, burst: bool = False, *args: Any, **kwargs: Any) -> bool:
         self._supervised = not burst
+        warm_caches()  # before the first fork: every work-horse inherits what it loaded (sync/warm.py)
         return super().work(burst, *args, **kwargs)
 
     def bootstrap(self, *args: Any, **kwargs: Any) -> None:

@@ -1,0 +1,40 @@
+"""Warm the worker's parent process before it forks: RQ's `Worker` runs every job in a new work-horse forked from
+the parent, so whatever a job loads or compiles on first use (rubrics, SLA rules, stage maps, the offline scorer's
+regular expressions, the note templates, the holiday calendars: `holidays` imports its ~280 country modules on
+first use, 80 ms) dies with the horse and is rebuilt by the next job unless the parent
+already holds it. Filled once here, it is inherited by every horse (copy-on-write)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from importlib import resources
+
+from scoring.render import render_note_html
+from scoring.rubric import load_rubric_or_reference, load_stage_map
+from scoring.scorer import score_call
+from scoring.transcript import parse_transcript
+from sync.sla.business_calendar import BusinessCalendar
+from sync.sla.rules import default_sla_rules
+
+log = logging.getLogger("dealcoach.sync.warm")
+
+SAMPLE = "discovery_call.ja.vtt"
+
+
+def warm_caches() -> float:
+    """Score and render the packaged sample call in both languages and load the shared data; the seconds it took."""
+    started = time.perf_counter()
+    sample = resources.files("rubrics").joinpath("samples", SAMPLE).read_bytes()
+    for lang in ("ja", "en"):
+        rubric = load_rubric_or_reference("sales-7-phase", lang)
+        transcript = parse_transcript(sample, filename=SAMPLE, language=lang)
+        card = score_call(transcript, rubric=rubric, mode="offline")
+        render_note_html(card, rubric=rubric, lang=lang)
+    for provider in ("hubspot", "salesforce"):
+        load_stage_map(provider)
+    default_sla_rules()
+    BusinessCalendar.from_settings({"timezone": "Asia/Tokyo"})
+    spent = time.perf_counter() - started
+    log.info("sync.worker.warmed seconds=%.3f", spent)
+    return spent
