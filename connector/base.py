@@ -119,6 +119,11 @@ class Crm(Protocol):
         """Write DealCoach's deal fields that exist in this CRM; return the names written."""
         ...
 
+    def owner_teams(self, owner_id: str) -> tuple[str, ...]:
+        """The teams an owner belongs to (HubSpot: the owner's teams, primary first; Salesforce: the user's
+        Department), read once per metadata-cache period; asked only when the tenant names team managers."""
+        ...
+
     def update_deals(self, updates: Mapping[str, Mapping[str, Any]]) -> list[str]:
         """Write DealCoach's fields on many deals (deal id → fields) in the CRM's batches (the sweep's SLA status);
         return the ids written. Fields this CRM lacks are left out; a deal the CRM refuses is not in the answer."""

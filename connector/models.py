@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -161,8 +162,10 @@ class TenantSettings:
     restore_pii_in_note: bool = False
     # Owner/user id of the sales manager who receives escalations (stale deals); None = the deal owner only.
     manager_id: str | None = None
-    # Owner id -> the manager of that owner's escalations (overrides manager_id); team managers: report.managers.
+    # Owner id -> the manager of that owner's escalations (overrides the team's and the tenant's manager).
     managers: dict[str, str] = field(default_factory=dict)
+    # Team id -> the manager of its members' escalations (HubSpot owner teams; Salesforce: the user's Department).
+    team_managers: dict[str, str] = field(default_factory=dict)
     # Raw overrides for the SLA rules and the business calendar (see rubrics/sla-rules.yaml, sync/calendar.py).
     sla: dict[str, Any] = field(default_factory=dict)
     calendar: dict[str, Any] = field(default_factory=dict)
@@ -177,9 +180,11 @@ class TenantSettings:
     # Salesforce: refuse Outbound Messages that carry no SessionId (sync/outbound_session.py).
     require_session_id: bool = False
 
-    def manager_for(self, owner_id: str | None) -> str | None:
-        """Who gets an owner's escalations: their own manager when the admin named one, else the tenant's."""
-        return self.managers.get(owner_id or "") or self.manager_id
+    def manager_for(self, owner_id: str | None, teams: Sequence[str] = ()) -> str | None:
+        """Who gets an owner's escalations: their own manager when the admin named one, else their team's (the
+        first of `teams` with one), else the tenant's."""
+        own = self.managers.get(owner_id or "")
+        return own or next((self.team_managers[t] for t in teams if t in self.team_managers), None) or self.manager_id
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> TenantSettings:

@@ -138,6 +138,9 @@ def check_values(data: Mapping[str, Any], current: TenantSettings | None = None)
     for owner, manager in (data.get("managers") or {}).items():
         if not owner.strip() or not manager.strip():
             raise SettingsError(f"managers.{owner}", "must map an owner id to the owner id of their manager")
+    for team, manager in (data.get("team_managers") or {}).items():
+        if not team.strip() or not manager.strip():
+            raise SettingsError(f"team_managers.{team}", "must map a team id to the owner id of its manager")
     for i, host in enumerate(data.get("recording_hosts") or []):
         if not _HOST.fullmatch(host.lower()):
             raise SettingsError(f"recording_hosts[{i}]", f"{host!r} is not a host name (no scheme, port or path)")

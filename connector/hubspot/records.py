@@ -103,6 +103,16 @@ class HubSpotDeals(HubSpotClient):
 
         return self._cache.get(f"owner:{owner_id}", load)
 
+    def owner_teams(self, owner_id: str) -> tuple[str, ...]:
+        """GET /crm/v3/owners/{ownerId}: its `teams` (id, name, primary), the primary team first; cached."""
+
+        def load() -> list[str]:
+            owner = self._call(self.client.crm.owners.owners_api.get_by_id_with_http_info, int(owner_id))
+            teams = sorted(owner.teams or [], key=lambda t: not t.primary)
+            return [str(t.id) for t in teams]
+
+        return tuple(self._cache.get(f"owner-teams:{owner_id}", load))
+
     def list_marked(self, *, deal_id: str, kind: str, ids: Sequence[str] | None = None) -> list[MarkedRecord]:
         """Scan the deal's associated notes or tasks (or the given ones) for DealCoach keys (associations are
         immediate; search lags)."""

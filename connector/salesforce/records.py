@@ -204,6 +204,15 @@ class SalesforceDeals(SalesforceFiles):
         what = self._call(lambda sf: sobject(sf, "Task").get(to_18(object_id))).get("WhatId") or ""
         return (what,) if key_prefix(what) == OPPORTUNITY else ()
 
+    def owner_teams(self, owner_id: str) -> tuple[str, ...]:
+        """The user's Department as their team (as the manager report groups reps); cached."""
+
+        def load() -> list[str]:
+            rows = self._query(f"SELECT Department FROM User WHERE Id = '{to_18(owner_id)}'")
+            return [str(r["Department"]) for r in rows if r.get("Department")]
+
+        return tuple(self._cache.get(f"owner-teams:{to_18(owner_id)}", load))
+
     def list_open_deals(self) -> list[str]:
         rows = self._query(
             "SELECT Id FROM Opportunity WHERE IsClosed = false OR CloseDate = LAST_N_DAYS:400 ORDER BY Id"

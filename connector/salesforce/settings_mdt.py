@@ -32,6 +32,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "Stage_Maps_JSON__c": ("stage_maps", "json"),
     "Manager_Id__c": ("manager_id", "text"),
     "Managers_JSON__c": ("managers", "json"),
+    "Team_Managers_JSON__c": ("team_managers", "json"),
     "Redact_PII__c": ("redact_pii", "bool"),
     "Restore_PII_In_Note__c": ("restore_pii_in_note", "bool"),
     "Phrase_Hints__c": ("phrase_hints", "lines"),

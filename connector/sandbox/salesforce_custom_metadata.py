@@ -40,6 +40,7 @@ SETTING_FIELDS: tuple[tuple[str, str], ...] = (
     ("Stage_Maps_JSON__c", "textarea"),
     ("Manager_Id__c", "string"),
     ("Managers_JSON__c", "textarea"),
+    ("Team_Managers_JSON__c", "textarea"),
     ("Redact_PII__c", "boolean"),
     ("Restore_PII_In_Note__c", "boolean"),
     ("Phrase_Hints__c", "textarea"),

@@ -82,6 +82,15 @@ class SlaContext:
         return self.tenant_ctx.id
 
 
+def _manager(ctx: SlaContext, owner_id: str | None) -> str | None:
+    """The owner's escalation manager; their teams are read (once per cache period) only when the tenant names team
+    managers and none for this owner."""
+    settings = ctx.tenant_ctx.settings
+    if not owner_id or not settings.team_managers or owner_id in settings.managers:
+        return settings.manager_for(owner_id)
+    return settings.manager_for(owner_id, ctx.crm.owner_teams(owner_id))
+
+
 def deal_state_json(ctx: SlaContext, deal: Deal, *, now: datetime, view: DealView | None = None) -> dict[str, Any]:
     """The contract state (docs/contracts.md) for one deal, read from the CRM (through the job's view) and Redis."""
     view = view or DealView(ctx.crm, deal.id)
@@ -103,7 +112,7 @@ def deal_state_json(ctx: SlaContext, deal: Deal, *, now: datetime, view: DealVie
                 "stage": deal.stage,
                 "stage_order": ctx.tenant_ctx.stage_map.order(deal.stage),
                 "owner": deal.owner_id,
-                "manager": ctx.tenant_ctx.settings.manager_for(deal.owner_id),
+                "manager": _manager(ctx, deal.owner_id),
                 "amount": deal.amount,
                 "is_closed": deal.is_closed,
                 "is_won": deal.is_won,

@@ -35,6 +35,7 @@ BAD = [
     ('{"calendar": {"holidays": []}}', "calendar.holidays"),
     ('{"calendar": {"year_end_holidays": "yes"}}', "calendar.year_end_holidays"),
     ('{"managers": {"75000001": 7}}', "managers"),
+    ('{"team_managers": {"5001": " "}}', "team_managers.5001"),
     ('{"recording_hosts": ["https://dialer.example.com/x"]}', "recording_hosts[0]"),
     ('{"phrase_hints": [""]}', "phrase_hints[0]"),
     ('{"stage_maps": {"default": {"appointmentscheduled": "closing_dinner"}}}', "stage_maps.default.appointmentscheduled"),

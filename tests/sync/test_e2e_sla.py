@@ -165,3 +165,26 @@ def test_the_sweep_writes_the_sla_status_time_has_changed_on_both_crms(
         second = sweep(redis_conn, stack.tenant, now=later)
         assert second["crm_requests"] < first["crm_requests"], (stack.tenant, first, second)
     assert (hub_status(), sf_status()) == ("overdue", "overdue")
+
+
+def test_stale_deal_escalates_to_the_owners_team_manager_on_both_crms(redis_conn: redis.Redis) -> None:
+    """`team_managers` (no per-owner or tenant manager): the rep's HubSpot team (5001) and Salesforce Department
+    (営業一課) name who gets the stale-deal alert beside the rep."""
+    from connector.sandbox.salesforce_config import MANAGER_USER_ID, REP_USER_ID
+
+    hub_settings = TenantSettings(team_managers={"5001": MANAGER})
+    with embedded_stack(redis_conn, secret_key=TEST_SECRET_KEY, app_factory=create_app, settings=hub_settings) as hub:
+        month_ago = int((clock.now() - timedelta(days=30)).timestamp() * 1000)
+        hub.control("POST", "seed", json={"deals": [{"properties": {
+            "dealname": "放置案件", "dealstage": "decisionmakerboughtin", "pipeline": "default", "hubspot_owner_id": REP,
+            "amount": "3000000", "createdate": str(month_ago), "notes_last_updated": str(month_ago)}}]})  # fmt: skip
+        dry = sweep(redis_conn, hub.tenant, now=clock.now(), dry_run=True)
+        owners = {t["owner"] for d in dry["deals"] for t in d["plan"]["create"] if t["rule"] == "stale_deal"}
+        assert owners == {REP, MANAGER}
+    redis_conn.flushdb()
+    sf_settings = TenantSettings(team_managers={"営業一課": MANAGER_USER_ID})
+    with salesforce_stack(redis_conn, secret_key=TEST_SECRET_KEY, app_factory=create_app, settings=sf_settings) as sf:
+        sf.create_opportunity(name="放置商談", stage="Negotiation/Review", amount=3000000)
+        dry = sweep(redis_conn, sf.tenant, now=clock.now() + timedelta(days=30), dry_run=True)
+        owners = {t["owner"] for d in dry["deals"] for t in d["plan"]["create"] if t["rule"] == "stale_deal"}
+        assert owners == {REP_USER_ID, MANAGER_USER_ID}

@@ -98,6 +98,9 @@ function Settings({ addAlert }) {
       <Input label="Manager per owner (owner=manager, comma-separated)" name="managers"
         value={Object.entries(s.managers || {}).map(([o, m]) => `${o}=${m}`).join(', ')}
         onChange={(v) => set('managers', pairs(v))} />
+      <Input label="Manager per team (team id=manager, comma-separated)" name="team_managers"
+        value={Object.entries(s.team_managers || {}).map(([t, m]) => `${t}=${m}`).join(', ')}
+        onChange={(v) => set('team_managers', pairs(v))} />
       <Divider />
       <Heading>Business calendar</Heading>
       <Input label="Time zone" name="timezone" value={s.timezone} onChange={(v) => set('timezone', v)} />
