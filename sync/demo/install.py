@@ -56,6 +56,19 @@ def install_salesforce(app_url: str, *, ca_bundle: str) -> str:
         return _allow(browser, consent_url, fields, "connected to Salesforce org")
 
 
+def save_salesforce_settings(org_url: str, values: dict[str, str], *, ca_bundle: str) -> str:
+    """The admin edits DealCoach_Setting__mdt.Default in (the sandbox org's stand-in for) Setup and clicks Save:
+    the form posted as the page would post it (a ticked checkbox sends "true"); the page's status line."""
+    page = f"{org_url}/_sandbox/setup/custom-metadata/DealCoach_Setting__mdt/Default"
+    with requests.Session() as browser:
+        browser.verify, browser.trust_env = ca_bundle, False
+        saved = browser.post(page, data=values, timeout=30)
+    status = re.search(r'<p role="status">(.*?)</p>', saved.text)
+    if saved.status_code != 200 or status is None:
+        raise InstallFailed(f"the settings record was not saved: {saved.status_code}")
+    return status.group(1)
+
+
 def settings_page(
     app_url: str, portal_id: str, client_secret: str, method: str = "GET", body: Any = None
 ) -> dict[str, Any]:

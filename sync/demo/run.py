@@ -139,6 +139,18 @@ def _hubspot_demo(
         return notes == 1 and tasks >= 3 and again == (notes, tasks) and reported
 
 
+# What the demo's admin saves in the org's settings record (the checkboxes ticked, the rest as in the package).
+SALESFORCE_SETTINGS = {
+    "Language__c": "ja",
+    "Time_Zone__c": "Asia/Tokyo",
+    "Stage_Tasks__c": "true",
+    "Next_Action_Tasks__c": "true",
+    "SLA_Enabled__c": "true",
+    "Redact_PII__c": "true",
+    "Noise_Budget__c": "4",
+}
+
+
 def _salesforce_demo(conn: Any, secret_key: str, app_factory: AppFactory, out: TextIO, verbose: bool) -> bool:
     """The same path in Salesforce: Opportunity, call Task with the transcript file, stage change, Outbound Messages."""
     with salesforce_stack(conn, secret_key=secret_key, app_factory=app_factory, install=True) as stack:
@@ -148,6 +160,8 @@ def _salesforce_demo(conn: Any, secret_key: str, app_factory: AppFactory, out: T
         )
         done = install.install_salesforce(stack.app.url, ca_bundle=str(stack.org.cert))
         print(f'0. install: {stack.app.url}/oauth/salesforce/install → "Allow Access?" → Allow → {done}', file=out)
+        saved = install.save_salesforce_settings(stack.org.url, SALESFORCE_SETTINGS, ca_bundle=str(stack.org.cert))
+        print(f"   settings: DealCoach_Setting__mdt.Default edited in Setup (noise budget 4) → {saved}", file=out)
         opp = stack.create_opportunity(
             name="東和精機株式会社 / 経費精算クラウド", stage="Qualification", amount=2400000
         )

@@ -25,6 +25,7 @@ def test_demo_on_fakeredis_exits_zero_and_prints_the_readback(tmp_path) -> None:
     assert "→ Connect app → DealCoach is installed in HubSpot portal 62515" in text
     assert "stage maps confirmed for default (7 stages); SLA noise budget saved as 4" in text
     assert "→ Allow → DealCoach is connected to Salesforce org 00D5g000004XyZaEAK" in text
+    assert "DealCoach_Setting__mdt.Default edited in Setup (noise budget 4) → Saved." in text
     assert text.rstrip().endswith("OK")
 
 
@@ -38,6 +39,7 @@ def test_demo_on_a_real_redis_server(redis_conn: redis.Redis, tmp_path) -> None:
     assert hubspot is not None and "refresh_token" in hubspot.credentials, "installed through OAuth"
     assert hubspot.settings.sla == {"noise_budget": 4} and set(hubspot.settings.stage_maps) == {"default"}
     assert salesforce is not None and "refresh_token" in salesforce.credentials, "installed through OAuth"
+    assert salesforce.settings.sla.get("noise_budget") == 4, "the org's settings record, read by the first job"
 
 
 def test_packaged_sample_is_a_japanese_two_party_call() -> None:
