@@ -15,7 +15,7 @@ from connector.sandbox.hubspot import HubSpotSandboxConfig, start_hubspot_sandbo
 from connector.sandbox.salesforce import SalesforceSandboxConfig, start_salesforce_sandbox
 from connector.sandbox.salesforce_client import SandboxOrg
 from connector.sandbox.server import ServerThread
-from dealcoach_cli import CliError, _sandbox_delivery, build_parser
+from dealcoach_cli import CliError, build_parser, sandbox_delivery
 
 DEALCOACH_TOKEN = "sandbox-token"
 OTHER_TOKEN = "sandbox-other-app-token"
@@ -167,7 +167,7 @@ def test_invalid_fault_bodies_are_refused(hub: str) -> None:
     (["sandbox", "hubspot", "--port", "1"], {}),
 ])
 def test_sandbox_cli_sets_the_delivery_budget_and_limits(argv: list[str], expected: dict[str, Any]) -> None:
-    overrides = _sandbox_delivery(build_parser().parse_args(argv))
+    overrides = sandbox_delivery(build_parser().parse_args(argv))
     assert overrides == expected
     config = (HubSpotSandboxConfig if argv[1] == "hubspot" else SalesforceSandboxConfig)(**overrides)
     assert all(getattr(config, k) == v for k, v in expected.items())
@@ -180,4 +180,4 @@ def test_sandbox_cli_sets_the_delivery_budget_and_limits(argv: list[str], expect
 ])
 def test_sandbox_cli_refuses_bad_delivery_options(argv: list[str]) -> None:
     with pytest.raises(CliError):
-        _sandbox_delivery(build_parser().parse_args(argv))
+        sandbox_delivery(build_parser().parse_args(argv))
