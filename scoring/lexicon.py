@@ -49,24 +49,28 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "budget": _re(
             r"ご?予算|費用感|出どころ|財源|費から出|\d[\d,.]*万?円(以内|以下|まで(なら|は|が)|が上限)|上限(が|は)?[^。]{0,8}\d"
             r"|(円|金額|額|費用|お金)[^。]{0,8}(かけられ|出せ)|かけられそう|(費用|お金)は(どこ|どちら)から|(お|)いくら[^。]{0,8}(出せ|お出し|かけ)"
+            r"|補助金|助成金|補助事業"
         ),
         "authority": _re(
-            r"決裁|稟議|意思決定|決定権|(社内|御社|貴社)(では|で)?どのように(決ま|決め)|承認の?(流れ|プロセス)|(役員会|取締役会|経営会議|理事会)(に|で)(かけ|諮|上げ|通|決ま)|決めるのは|(どなた|誰)が.{0,8}(判断|決め|決裁|承認)|最後は.{0,8}(社長|部長|役員|本部長|取締役|会長|上司|判断|決め)|最終(的に|的な|の)?.{0,10}(決め|判断|決定|承認|ゴーサイン)|(社長|部長|常務|専務|役員|本部長|役員会|取締役会|経営会議|理事会|理事長|院長|本社|本部|オーナー|上層部|上司|上長|マネージャー|店長|工場長|支配人)(の|に|が|から|で).{0,6}(承認(?!印|フロー|ルート|待ち)|判断|了承|許可|決め)|承認が(必要|要り|要る|いる|下り)|(私|わたし|自分)(が|で)(決め|判断|決裁)|ご判断は|お決めになる"
+            r"決裁|稟議|意思決定|決定権|(社内|御社|貴社)(では|で)?どのように(決ま|決め)|承認の?(流れ|プロセス)|(役員会|取締役会|経営会議|理事会|総会)(に|で)(かけ|諮|上げ|通|決ま|承認)|決めるのは|(どなた|誰)が.{0,8}(判断|決め|決裁|承認)|最後は.{0,8}(社長|部長|役員|本部長|取締役|会長|上司|判断|決め)|最終(的に|的な|の)?.{0,10}(決め|判断|決定|承認|ゴーサイン)|(社長|部長|常務|専務|役員|本部長|役員会|取締役会|経営会議|理事会|理事長|院長|本社|本部|オーナー|上層部|上司|上長|マネージャー|店長|工場長|支配人)(の|に|が|から|で).{0,6}(承認(?!印|フロー|ルート|待ち)|判断|了承|許可|決め)|承認が(必要|要り|要る|いる|下り)|(私|わたし|自分)(が|で)(決め|判断|決裁)|ご判断は|お決めになる"
         ),
         "need": _re(
             r"課題|論点|ネック|お困り|困って|困った|困り(ました|ます)|困りごと|残業|二度手間|手作業|手入力|属人|遅い|遅くて|追いつかな|重視|(比較|検討|判断)の?ポイント|ニーズ|悩み|負担|ボトルネック|非効率|手が回らな|手間が|時間が(かか|足りな)|(連携|自動化|電子化|効率化|削減|短縮|改善|一元化)(したい|させたい|できれば|が必要|が欲しい)|決め手|(が|は|も)(一番)?(気になって|重要|大事|大きかった)|\d+(時間|日|分)(くらい|ほど|程度|近く|以上)?(も)?(かか|取られ|つぶれ)|丸(一|二|1|2)?日(かか|つぶれ)|鳴りっぱなし|止まって(しま|い)|(入力|確認|記入|転記)?ミス|抜け漏れ|故障して|足りな(い|くて)|不足して|取りこぼ|しょっちゅう|頻繁に|たびたび"
             r"|クレーム|待たせて|溜まる一方|重複して|二重(に|で)"
+            # A need told as a story: something that went wrong (〜てしまって), complaints voiced, a reprimand.
+            r"|^(?!.*(すみません|申し訳|失礼|お待たせ|遅くなって|決めて|決まって|契約して|お願いして|方針|予算|コスト)).*(て|で)しま(った|って|いまし|ってい)"
+            r"|(不安|不満|苦情)の声|声が(上が|出て)|指導を受け|ひやり|ヒヤリ"
         ),
         "timeline": _re(
             r"時期|いつ(まで|頃|ごろ|から)|導入(予定|時期|目標|開始)|来期|来春|来年の(春|夏|秋|冬)|来年度|新年度|今期中|年内|年度内|\d+月(から|まで|中|頃|ごろ)|"
-            r"(に|へ)合わせて(入れ替え|導入|始め|切り替え|使い|変え)|(リース|契約|保守|サポート)(期間)?(が|は)[^。]{0,10}(切れる|満了|終わる|終了)|"
+            r"\d+月の[^。]{0,6}(総会|理事会|役員会|取締役会|経営会議)|(に|へ)合わせて(入れ替え|導入|始め|切り替え|使い|変え)|(リース|契約|保守|サポート)(期間)?(が|は)[^。]{0,10}(切れる|満了|終わる|終了)|"
             + _JA_GO_LIVE
         ),
         "deflection": _re(
             r"(決まっ|決め)て(い)?な(い|く)|(決まっ|決め)ていません|未定|(わか|分か)ら(ない|なく)|特に(ない|ありません|決めて)|まだ.{0,8}(ない|なく|ません)|まだこれから|そこまでは|考えていな|何とも言えな|様子を見てから"
         ),
         "negation": _re(
-            r"^[^。、]{0,3}(ない|ません|なく)|^[^。、]{0,12}(わけ|ほど)(では|じゃ)(ない|ありません)|^[^。、]{0,6}(は|が|も)(特に)?(ない|ありません|ございません)"
+            r"^[^。、]{0,3}(ない(?!と(いけ|だめ|なら))|ません|なく)|^[^。、]{0,12}(わけ|ほど)(では|じゃ)(ない|ありません)|^[^。、]{0,6}(は|が|も)(特に)?(ない|ありません|ございません)"
         ),
         "competitor": _re(
             r"他社|競合|他の(ツール|サービス|システム|製品)|比較検討|乗り換え|現在.{0,12}(お使い|使って|利用|運用)|今は.{0,15}(で管理|を使って|で運用|で回して)|Excel|エクセル|スプレッドシート|お使いですか"
@@ -110,6 +114,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "preparation": _re(r"資料|準備|ご用意|お見積|見積"),
         "vague_follow_up": _re(
             r"(また|改めて|後ほど|追って|後日)([^。、]{0,6}(を|に)|近いうちに|そのうち|来週|来月|今度|近々)?(ご)?(連絡|お電話)(します|いたします|させていただきます|差し上げます)"
+            r"|(来週|来月|近いうち|今度|そのうち)(あたり|ごろ|頃)に?、?[^。]{0,20}(お電話|ご連絡|ご都合を(伺|お聞き))(します|いたします|させていただきます|しても(よろしい|いい)|いますね|います)"
         ),
         "rep_commitment": _re(
             r"(お送り|送付|ご送付|お届け)(します|いたします|させていただきます)|ご用意(します|いたします|させていただきます)|準備(します|いたします)|(確認|調べ|調査)(して|の上|のうえ).{0,20}(ご連絡|お返事|ご回答|ご報告|お知らせ)(します|いたします|させていただきます)|共有(します|いたします|させていただきます)|手配(します|いたします)|作成(します|いたします)|お持ちします|(実施|開催|お渡し|ご報告|ご連絡|確認)(します|いたします|させていただきます)|(お送り|送付|ご用意|準備|手配|更新|修正|作成)して?おきます"
@@ -147,7 +152,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "satisfaction": _re(r"ご満足|満足度|NPS|アンケート"),
         "upsell": _re(r"上位プラン|追加機能|他の部(門|署)でも|オプション"),
         "plan": _re(
-            r"提案|プラン|オプション|お見積り?の(内容|最終)|契約(書|の流れ|内容)|申込書|注文書|発注書|導入(範囲|内容)"
+            r"提案|プラン(?![^。、]{0,3}の[^。、]{1,8}です)|オプション|お見積り?の(内容|最終)|契約(書|の流れ|内容)|申込書|注文書|発注書|導入(範囲|内容)"
         ),
         "price": _re(
             r"見積|値引き|割引|(月額|月々|年額|年間|初期費用|費用|価格|料金|予算|単価|ライセンス|値段)[^。]{0,12}?\d[\d,.万千億]*円"
@@ -197,10 +202,10 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "open_interest": _re(r"\b(which|what|how)\b"),
         "budget": _re(r"\bbudget|set (\w+ )?aside|earmarked|allocated|\bfund(ed|ing|s)\b|\bgrant\b"),
         "authority": _re(
-            r"\b(owner|founder|board)\b[^.]{0,20}\b(decides?|approves?|signs? off)\b|decision.?maker|final (decision|say|call|sign-?off|approval)|make(s)? the (final )?(call|decision)|signs? off|sign-?off|approv(e|al|es)\b|approved by|budget holder|who decides|\b(cfo|ceo|coo|cto|vp|board|director|my boss|procurement)\b.{0,25}\b(decides?|approves?|signs?)\b"
+            r"\b(owner|founder|board)\b[^.]{0,20}\b(decides?|approves?|signs? off)\b|decision.?maker|final (decision|say|call|sign-?off|approval)|make(s)? the (final )?(call|decision)|signs? off|sign-?off|approv(e|al|es)\b|approved by|budget holder|who decides|\b(cfo|ceo|coo|cto|vp|board|director|my boss|procurement)\b.{0,25}\b(decides?|approves?|signs?)\b|go(es)? through (our|the) (board|committee|council)"
         ),
         "need": _re(
-            r"challenge|(?<!no )problem|by hand|manual(ly)?\b|take (so|that|too) long|takes (\w+ ){0,3}(most|all|half) of|what matters|\bissues?\b|pain|struggl|need to|we need|bottleneck|takes (a lot|too|about|over|three|two|several|\d+)|hours (a|per|every) (day|week|month)|overtime|frustrat|\bhate\b|hard to|difficult|mistakes|friction|\bslow\b|delays?\b|late (fees|payments)|penalt|rework|back and forth|doesn'?t (work|scale|connect)|made the difference|deciding factor|matters most|most important|must.have|deal.?breaker|double.?book|overbook|clash"
+            r"challenge|(?<!no )problem|by hand|manual(ly)?\b|take (so|that|too) long|takes (\w+ ){0,3}(most|all|half) of|what matters|\bissues?\b|pain|struggl|need to|we need|bottleneck|takes (a lot|too|about|over|three|two|several|\d+)|hours (a|per|every) (day|week|month)|overtime|frustrat|\bhate\b|hard to|difficult|mistakes|friction|\bslow\b|delays?\b|late (fees|payments)|penalt|rework|back and forth|doesn'?t (work|scale|connect)|made the difference|deciding factor|matters most|most important|must.have|deal.?breaker|double.?book|overbook|clash|ended up|never came back|we lost (\w+ ){0,2}(customers?|bookings?|orders?|clients?|deals?)|complain|went wrong|fell through|spends? (most|all|half|hours|every)"
         ),
         "timeline": _re(
             r"timeline|by when|go live|live before|in place|next (quarter|month|fiscal year)|this quarter|\bq[1-4]\b|peak season|(by|before|until|in) (the )?(end of )?((january|february|march|april|may|june|july|august|september|october|november|december)|spring|summer|fall|autumn|winter)|start\w*\b.{0,25}\b(on|in|by) (january|february|march|april|may|june|july|august|september|october|november|december)|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|in time for|before the (\w+ )?(term|season|rush|launch)"

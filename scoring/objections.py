@@ -46,7 +46,7 @@ _SOFT_BRUSH = {
 # A term the customer has not accepted: still to be checked, undecided, too high, taken away to think about.
 _DISPUTE = {
     "ja": _re(
-        r"想定していな|確認が必要|何とも言えな|(話して|相談して|確認して|聞いて|比べて|計算して)(みないと|から(になり|決め))|(わか|分か)らない|(要る|いい|足りる)のか|まだ(決|分か|未定|考え)|説明しにくい|しづらい|高い|見送|持ち帰|検討させ|予算(オーバー|を超え)"
+        r"想定していな|確認が必要|何とも言えな|(話して|相談して|確認して|聞いて|比べて|計算して)(みないと|から(になり|決め))|(わか|分か)らない|(要る|いい|足りる)のか|まだ(決|分か|未定|考え)|説明しにくい|しづらい|高い|見送|持ち帰|検討させ|予算(オーバー|を超え)|(他|ほか)の[^。]{0,12}(と|とも)比べ|(比べ|比較し)てみます"
     ),
     "en": _re(r"not sure|need to check|too (high|much|expensive)|haven'?t decided|hard to justify|over budget"),
 }

@@ -1,0 +1,93 @@
+"""Seed 000's BANT said indirectly (a need told as a story, money from a subsidy, a board's approval) and day-less call-backs."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.offline import score_transcript
+from scoring.rubric import load_rubric
+from scoring.rubric_model import Rubric
+from scoring.transcript import Segment, Transcript
+
+
+def _call(*turns: tuple[str, str], language: str = "ja") -> Transcript:
+    segs = tuple(Segment(speaker=s, text=t, role="rep" if s in ("営業", "Rep") else "customer") for s, t in turns)
+    return Transcript(segments=segs, language=language)
+
+
+@pytest.fixture(scope="module")
+def en_rubric() -> Rubric:
+    return load_rubric("sales-7-phase", "en")
+
+
+def _found(rubric: Rubric, call: Transcript) -> set[str]:
+    card = score_transcript(call, rubric=rubric, stage_phase="needs_discovery")
+    return {k for k, item in card.bant.items() if item.found}
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        # A need told as what went wrong, with no problem word.
+        ("先月、配送の順番を取り違えてしまって、大口のお客様の荷物が一日遅れたんです。", "need"),
+        ("お客様から不満の声が何度も届いています。", "need"),
+        ("去年、点検の記録が残っておらず、消防署から指導を受けました。", "need"),
+        # Money named by its source, a members' meeting's approval, a decision tied to a dated meeting.
+        ("国の助成金が出るので、その範囲で考えています。", "budget"),
+        ("組合の総会で承認を取らないといけません。", "authority"),
+        ("11月の経営会議で導入するかどうかを決めます。", "timeline"),
+    ],
+)
+def test_indirect_bant_is_read(text, item, rubric):
+    assert item in _found(rubric, _call(("営業", "今の状況を教えていただけますか？"), ("顧客", text)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "お待たせしてしまってすみません。",  # an apology is not a need
+        "会社の方針で予算が凍結されてしまいました。",  # a budget freeze is not a need
+    ],
+)
+def test_mishaps_that_are_not_needs(text, rubric):
+    assert "need" not in _found(rubric, _call(("営業", "本日はありがとうございます。"), ("顧客", text)))
+
+
+def test_english_need_as_story(en_rubric):
+    call = _call(
+        ("Rep", "How do orders come in today?"),
+        ("Customer", "Last winter we ended up shipping the same order twice and the client never came back."),
+        language="en",
+    )
+    assert "need" in _found(en_rubric, call)
+
+
+def test_english_board_process_is_authority(en_rubric):
+    call = _call(
+        ("Rep", "Who else is involved?"), ("Customer", "Anything like this goes through our board."), language="en"
+    )
+    assert "authority" in _found(en_rubric, call)
+
+
+def test_day_less_call_back_offer_is_vague(rubric):
+    call = _call(
+        ("営業", "資料をお送りします。"),
+        ("顧客", "はい。"),
+        ("営業", "では来月あたりに、また店長様にご都合をお聞きしますね。"),
+    )
+    card = score_transcript(call, rubric=rubric, stage_phase="first_contact")
+    assert "first_contact.vague_follow_up" in {n.id for n in card.ng_behaviors}
+
+
+def test_comparing_with_others_is_not_taking_up(rubric):
+    call = _call(
+        ("顧客", "入力ミスが多くて困っています。"),
+        ("営業", "ライトプランで月額2万円、来月から始められます。"),
+        ("顧客", "そうですか。ほかの会社とも比べてみます。"),
+    )
+    assert score_transcript(call, rubric=rubric).deal_state is None
+
+
+def test_company_name_is_not_a_plan(rubric):
+    call = _call(("営業", "ライフプランの山本です。"), ("顧客", "予算は月3万円までです。"))
+    assert score_transcript(call, rubric=rubric).deal_state is None
