@@ -35,7 +35,7 @@ def _found(rubric: Rubric, call: Transcript) -> set[str]:
         # Money named by its source, a members' meeting's approval, a decision tied to a dated meeting.
         ("国の助成金が出るので、その範囲で考えています。", "budget"),
         ("組合の総会で承認を取らないといけません。", "authority"),
-        ("11月の経営会議で導入するかどうかを決めます。", "timeline"),
+        ("12月の理事会にかけるつもりです。", "timeline"),
     ],
 )
 def test_indirect_bant_is_read(text, item, rubric):
