@@ -23,6 +23,9 @@ _ACCEPT = {
     ),
 }
 # A decline that names no rejection word: staying with the current vendor, or "not now".
+# A decline under a condition (それを超えるなら見送りです, if it's over that we'll pass) is a limit, not a no.
+_CONDITION = re.compile(r"(なら|ならば|場合(は|には)?|ようでしたら|たら)、?[^。]{0,12}$|\b(if|unless)\b", re.I)
+
 _NOT_NOW = {
     "ja": re.compile(
         r"(今|現在)の[^。]{0,12}(業者|会社|ベンダー|サービス|取引先)[^。]{0,30}((更新|継続|延長)する|続ける)ことに|今は(お願い|導入|契約)でき(ない|ません)"
@@ -55,7 +58,8 @@ def deal_state(view: CallView, *, timeline_known: bool = False, budget_known: bo
 def declined(view: CallView) -> bool:
     """The customer said no for now or for good, not about a past evaluation."""
     for hit in view.find("decline", who="customer"):
-        if not view.matches("past", hit.sentence.text):
+        before = hit.sentence.text[: hit.match.start()]
+        if not view.matches("past", hit.sentence.text) and not _CONDITION.search(before):
             return True
     pattern = _NOT_NOW[_lang(view)]
     return any(not s.is_rep and not s.is_question and pattern.search(s.text) for s in view.sentences)

@@ -33,7 +33,7 @@ _SELF_INTRO_EN_RE = re.compile(
     r"\b(my name is|i'm|i am|this is)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?\s+(from|with|at)\s+[A-Z]", re.I
 )
 _REP_HINT_RE = re.compile(
-    r"お時間をいただき|お時間いただき|ご提案|ご案内|弊社の(サービス|製品|ツール)|thanks for (your|making the) time|our (product|platform|solution)",
+    r"お時間をいただき|お時間いただき|ご提案|ご案内|弊社の(サービス|製品|ツール)|件で(お電話|ご連絡)(しました|いたしました|差し上げました)|thanks for (your|making the) time|our (product|platform|solution)",
     re.I,
 )
 
@@ -241,6 +241,13 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
         chosen = (hinted or introducers)[0]
         confidence = 0.8 if len(introducers) == 1 or len(hinted) == 1 else 0.6
         return chosen, "self_introduction", confidence
+    # A company name without 社 (センサーテックの吉村です): the one caller who also says why they call.
+    named = dict.fromkeys(
+        s.speaker for s in segments[:12] if s.speaker in candidates and _SELF_INTRO_JA_RE.search(s.text)
+    )
+    hinted = [sp for sp in named if any(s.speaker == sp and _REP_HINT_RE.search(s.text) for s in segments[:12])]
+    if len(hinted) == 1:
+        return hinted[0], "self_introduction", 0.6
     first = next(s.speaker for s in segments if s.speaker in candidates)
     return first, "first_speaker", 0.4 if len(speakers) > 1 else 0.3
 

@@ -1,4 +1,4 @@
-"""Seed 000's BANT said indirectly (a need told as a story, money from a subsidy, a board's approval) and day-less call-backs."""
+"""Seed 000's BANT said indirectly (a story, a subsidy, a board), day-less call-backs, and who calls on two channels."""
 
 from __future__ import annotations
 
@@ -91,3 +91,24 @@ def test_comparing_with_others_is_not_taking_up(rubric):
 def test_company_name_is_not_a_plan(rubric):
     call = _call(("営業", "ライフプランの山本です。"), ("顧客", "予算は月3万円までです。"))
     assert score_transcript(call, rubric=rubric).deal_state is None
+
+
+def test_caller_who_says_why_they_call_is_the_rep():
+    from scoring.metrics import identify_rep
+
+    call = Transcript(
+        segments=(
+            Segment(speaker="ch_a", text="はい、青木製作所です。"),
+            Segment(speaker="ch_b", text="ルミナスの西です。先日お渡しした資料の件でお電話しました。"),
+            Segment(speaker="ch_a", text="ああ、工場長の青木です。"),
+        )
+    )
+    assert identify_rep(call, None)[0] == "ch_b"
+
+
+def test_a_decline_under_a_condition_is_a_limit(rubric):
+    call = _call(("営業", "ご予算はいかがですか？"), ("顧客", "50万円を超えるなら、今年は見送りです。"))
+    assert score_transcript(call, rubric=rubric).deal_state != "botsu"
+    assert "budget" in _found(
+        rubric, _call(("営業", "本日はありがとうございます。"), ("顧客", "うちは20万円までです。"))
+    )
