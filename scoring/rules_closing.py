@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scoring import objections
 from scoring.collector import Collector
-from scoring.markers import Hit, Sentence, date_span
+from scoring.markers import CallView, Hit, Sentence, date_span
 from scoring.metrics import Turn, metrics_basis
 from scoring.rules_discovery import reply_text
 from scoring.scorecard import (
@@ -87,24 +87,41 @@ def objection_ignored(c: Collector) -> None:
         c.ng("negotiation_closing.objection_ignored", concern.quote())
 
 
+# How far after the day an hour may follow and still belong to it (「15日の午後でしたら、13時半から」).
+_HOUR_REACH = 12
+
+
+def _offered_before(v: CallView, s: Sentence) -> Sentence | None:
+    """The other side's sentence, just before, that offered this hour (「13時半からなら空いています」→「では13時半で」)."""
+    hour = v.matches("time", s.text)
+    if not hour:
+        return None
+    said = hour.group(0).rstrip("から〜～")
+    return next(
+        (p for p in v.sentences[: s.order] if p.seg == s.seg - 1 and p.is_rep != s.is_rep and said in p.text), None
+    )
+
+
 def next_step(c: Collector) -> NextStep:
     v = c.view
     proposed: tuple[Sentence, tuple[int, int]] | None = None
     for s in v.sentences:
         span = date_span(v, s.text)
-        # A day with an hour (10日の金曜日、18時半は…) is an appointment even without a word for meeting.
-        if span is None or not (v.meeting_context(s) or v.matches("time", s.text[span[0] : span[1]])):
+        # A day with an hour (10日の金曜日、18時半は…; 15日の午後でしたら、13時半から) is an appointment even without a
+        # word for meeting.
+        if span is None or not (v.meeting_context(s) or v.matches("time", s.text[span[0] : span[1] + _HOUR_REACH])):
             continue
         reply, text = reply_text(v, s)
         date_match = v.matches("date", s.text)
         # Repeating the date back (「2月3日の16時ですね。」) is how people accept one.
         echoed = v.matches("date", text)
-        if reply and (v.matches("affirm", text) or echoed) and not v.matches("refuse", text):
+        offer = _offered_before(v, s)
+        if reply and (v.matches("affirm", text) or echoed) and not v.matches("refuse", text) or offer:
             at = s.text.find(echoed.group(0)) if echoed else -1
             if at >= 0 and (chosen := date_span(v, s.text[at:])) is not None:
                 span = (at + chosen[0], at + chosen[1])
             step = NextStep(set=True, when=s.text[span[0] : span[1]], evidence=s.quote(date_match))
-            evidence = (s.evidence(date_match), reply[0].evidence())
+            evidence = (s.evidence(date_match), (offer or reply[0]).evidence())
             for check in ("first_contact.next_meeting.next_step_agreed", "needs_discovery.wrap_up.next_schedule"):
                 c.put(check, 2, evidence)
             c.put("first_contact.next_meeting.follow_up_timing", 2, evidence, primary=False)

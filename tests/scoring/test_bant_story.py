@@ -112,3 +112,12 @@ def test_a_decline_under_a_condition_is_a_limit(rubric):
     assert "budget" in _found(
         rubric, _call(("営業", "本日はありがとうございます。"), ("顧客", "うちは20万円までです。"))
     )
+
+
+def test_rep_confirming_the_hour_the_customer_offered_sets_the_next_step(rubric):
+    call = _call(
+        ("営業", "では一度、画面をご覧いただけますか。"),
+        ("顧客", "20日の午後でしたら、14時半からなら時間が取れます。"),
+        ("営業", "では3月20日の14時半でお願いいたします。"),
+    )
+    assert score_transcript(call, rubric=rubric).next_step.set
