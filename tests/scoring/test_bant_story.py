@@ -121,3 +121,18 @@ def test_rep_confirming_the_hour_the_customer_offered_sets_the_next_step(rubric)
         ("営業", "では3月20日の14時半でお願いいたします。"),
     )
     assert score_transcript(call, rubric=rubric).next_step.set
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "found"),
+    [
+        ("現場からは、重くて使いにくいという声は出ています。", "need", True),
+        ("伝票の照合に、毎朝2時間はかかっています。", "need", True),
+        ("内容が良ければ部長に上げます。", "authority", True),
+        # A constraint that ends some day is no timeline; a time to be checked is not known.
+        ("今の契約が終わるまでは動かせません。", "timeline", False),
+        ("導入の時期は確認してみます。", "timeline", False),
+    ],
+)
+def test_more_indirect_wordings(text, item, found, rubric):
+    assert (item in _found(rubric, _call(("営業", "本日はありがとうございます。"), ("顧客", text)))) is found
