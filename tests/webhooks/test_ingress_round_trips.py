@@ -74,9 +74,10 @@ def test_a_hundred_event_batch_costs_one_round_trip(client: Any) -> None:
     assert hubspot(client, 100, 0) == (1, {"queued": 100, "duplicates": 0, "ignored": 0})
 
 
-def test_a_redelivered_batch_and_an_unknown_tenant_cost_one(client: Any) -> None:
+def test_a_redelivered_batch_and_an_unknown_tenant_cost_one(client: Any, redis_conn: redis.Redis) -> None:
     hubspot(client, 10, 0)
     trips, answer = hubspot(client, 10, 0)
     assert (trips, answer["duplicates"]) == (1, 10)
     trips, answer = hubspot(client, 3, 500, portal=404)
     assert (trips, answer["error"]) == (1, "unknown_tenant")
+    assert redis_conn.keys("rq:job:hubspot-404-*") == [], "an unknown tenant's events are not queued"
