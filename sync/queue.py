@@ -1,7 +1,7 @@
 """Queues, job ids and retry policy: the one place that knows which job handles which event kind.
 
-Job ids are derived from tenant + event id and a batch is enqueued in one WATCH/MULTI transaction that
-skips ids Redis already knows, so a re-delivered webhook is a no-op while the first job (or its result)
+Job ids are derived from tenant + event id and a batch is enqueued in one atomic Lua script that skips ids
+Redis already knows, so a re-delivered webhook is a no-op while the first job (or its result)
 is still kept.
 """
 
@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
-from redis.client import Pipeline
-from redis.exceptions import WatchError
+from redis.commands.core import Script
 from rq import Queue, Retry
 from rq.job import Job
 
@@ -98,37 +97,69 @@ def _job_args(event: Event) -> dict[str, Any]:
     }
 
 
-def _watch_and_probe(pipe: Pipeline, watch: Sequence[str], probe: Sequence[str]) -> list[int]:
-    """WATCH `watch` and EXISTS each of `probe` in one round trip, on the connection the transaction will use.
+# One atomic server-side step per request: check the required keys (tenants), then for each job whose key does not
+# exist yet run the commands RQ's `enqueue_many` issued for it. KEYS: the required keys, then one key per job. ARGV:
+# the number of required keys, then per job its command count and per command its argument count and arguments.
+# Returns 1/0 per key: required key present, then job queued now (0 = it existed, a duplicate). A missing required
+# key returns before anything is written.
+_ENQUEUE_LUA = """
+local nreq, pos, out, known = tonumber(ARGV[1]), 2, {}, true
+for i = 1, nreq do
+  out[i] = redis.call('EXISTS', KEYS[i])
+  if out[i] == 0 then known = false end
+end
+if not known then return out end
+for j = nreq + 1, #KEYS do
+  local fresh = redis.call('EXISTS', KEYS[j]) == 0
+  out[j] = fresh and 1 or 0
+  local ncmd = tonumber(ARGV[pos])
+  pos = pos + 1
+  for _ = 1, ncmd do
+    local nargs = tonumber(ARGV[pos])
+    if fresh then redis.call(unpack(ARGV, pos + 1, pos + nargs)) end
+    pos = pos + nargs + 1
+  end
+end
+return out
+"""
 
-    redis-py sends each command after `Pipeline.watch` on its own round trip; this sends them together and leaves the
-    pipeline exactly as `watch` would (its connection taken from the pool, `watching` set), so `multi`, `execute` and
-    `reset` (which UNWATCHes) work as usual.
-    """
-    connection = pipe.connection or pipe.connection_pool.get_connection()
-    pipe.connection = connection
-    pipe.watching = True
-    commands: list[tuple[str, ...]] = [("WATCH", *watch), *(("EXISTS", key) for key in probe)]
-    try:
-        connection.send_packed_command(connection.pack_commands(commands))
-        replies = [connection.read_response() for _ in commands]
-    except BaseException:
-        # Replies left unread would answer the next command on this connection: drop it (a reconnect also unwatches).
-        connection.disconnect()
-        raise
-    return [int(r) for r in replies[1:]]
+_SCRIPTS: dict[int, Script] = {}
+
+
+def _script(conn: redis.Redis) -> Script:
+    """The enqueue script registered once per connection (EVALSHA; redis-py loads it again after a NOSCRIPT)."""
+    script = _SCRIPTS.get(id(conn))
+    if script is None or script.registered_client is not conn:
+        script = _SCRIPTS[id(conn)] = conn.register_script(_ENQUEUE_LUA)
+    return script
+
+
+def _job_data(func: str, name: str, event: Event, job_id: str, meta: dict[str, Any] | None) -> Any:
+    return Queue.prepare_data(
+        func,
+        args=(_job_args(event),),
+        job_id=job_id,
+        retry=RETRY,
+        result_ttl=DEDUP_TTL_S,
+        failure_ttl=FAILURE_TTL_S,
+        timeout=JOB_TIMEOUT_S[name],
+        description=f"{event.kind} {event.tenant} {event.object_type} {event.object_id}",
+        meta=meta,
+    )
 
 
 def enqueue_events(
     conn: redis.Redis, events: Sequence[Event], *, request_id: str | None = None, require: Sequence[str] = ()
 ) -> EnqueueResult:
-    """Queue each routable event once, the whole batch in one Redis transaction; two round trips in all.
+    """Queue each routable event once, the whole batch in one atomic Redis script; one round trip in all.
 
-    The first round trip WATCHes the job keys and probes them and the keys in `require` (the tenants' records, so
-    the webhook's tenant check costs nothing extra); a missing required key queues nothing and is reported in
-    `unknown`. The second is MULTI/EXEC with every new job: WATCH makes "skip the ids that exist, enqueue the rest"
-    atomic against a concurrent delivery of the same batch. `request_id` (the webhook request's) goes into each job's
-    meta, so the job's log lines carry it. Raises `redis.RedisError` if Redis is unavailable (the caller answers 503).
+    RQ builds every job as usual (`Queue.enqueue_many` into a pipeline that is never executed, so the job hash and
+    queue layout stay RQ's own); the script then checks the keys in `require` (the tenants' records, so the webhook's
+    tenant check costs nothing extra) and runs each job's commands only when its key does not exist yet. A missing
+    required key queues nothing and is reported in `unknown`. A Lua script runs atomically, so "skip the ids that
+    exist, enqueue the rest" holds against a concurrent delivery of the same batch. `request_id` (the webhook
+    request's) goes into each job's meta, so the job's log lines carry it. Raises `redis.RedisError` if Redis is
+    unavailable (the caller answers 503).
     """
     routed: dict[str, tuple[str, str, Event]] = {}
     unrouted = 0
@@ -141,43 +172,20 @@ def enqueue_events(
     ids = list(routed)
     if not ids and not require:
         return EnqueueResult(queued=0, duplicates=len(events) - unrouted, unrouted=unrouted)
-    keys = [Job.key_for(job_id) for job_id in ids]
     meta = {"request_id": request_id} if request_id else None
-    with conn.pipeline(transaction=True) as pipe:
-        while True:
-            try:
-                found = _watch_and_probe(pipe, keys or list(require), [*require, *keys])
-                unknown = tuple(name for name, hit in zip(require, found, strict=False) if not hit)
-                existing = {job_id for job_id, hit in zip(ids, found[len(require) :], strict=False) if hit}
-                if unknown or len(existing) == len(ids):
-                    pipe.reset()
-                    break
-                pipe.multi()
-                by_queue: dict[str, list[Any]] = {}
-                for job_id in ids:
-                    if job_id in existing:
-                        continue
-                    name, func, event = routed[job_id]
-                    by_queue.setdefault(name, []).append(
-                        Queue.prepare_data(
-                            func,
-                            args=(_job_args(event),),
-                            job_id=job_id,
-                            retry=RETRY,
-                            result_ttl=DEDUP_TTL_S,
-                            failure_ttl=FAILURE_TTL_S,
-                            timeout=JOB_TIMEOUT_S[name],
-                            description=f"{event.kind} {event.tenant} {event.object_type} {event.object_id}",
-                            meta=meta,
-                        )
-                    )
-                for name, datas in by_queue.items():
-                    _queue(conn, name).enqueue_many(datas, pipeline=pipe)
-                pipe.execute()
-                break
-            except WatchError:
-                continue
+    args: list[Any] = [len(require)]
+    capture = conn.pipeline(transaction=False)
+    for job_id in ids:
+        name, func, event = routed[job_id]
+        _queue(conn, name).enqueue_many([_job_data(func, name, event, job_id, meta)], pipeline=capture)
+        args.append(len(capture.command_stack))
+        for command, _options in capture.command_stack:
+            args.append(len(command))
+            args.extend(command)
+        capture.command_stack = []
+    found = _script(conn)(keys=[*require, *(Job.key_for(job_id) for job_id in ids)], args=args)
+    unknown = tuple(name for name, hit in zip(require, found, strict=False) if not hit)
     if unknown:
         return EnqueueResult(queued=0, duplicates=0, unrouted=unrouted, unknown=unknown)
-    queued = len(ids) - len(existing)
+    queued = sum(found[len(require) :])
     return EnqueueResult(queued=queued, duplicates=len(events) - unrouted - queued, unrouted=unrouted)

@@ -66,11 +66,17 @@ class WebhookMetrics:
             buckets=INGEST_BUCKETS_S,
             registry=self.registry,
         )
+        # (route template, status) -> its two children: `labels()` takes a lock and builds a key on every call.
+        self._children: dict[tuple[str | None, int], tuple[Any, Any]] = {}
 
     def observe(self, rule: str | None, status: int, seconds: float) -> None:
-        endpoint = endpoint_label(rule)
-        self.responses.labels(endpoint, str(int(status))).inc()
-        self.ingest.labels(endpoint).observe(seconds)
+        children = self._children.get((rule, status))
+        if children is None:
+            endpoint = endpoint_label(rule)
+            children = self.responses.labels(endpoint, str(int(status))), self.ingest.labels(endpoint)
+            self._children[(rule, status)] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def exposition(self) -> bytes:
         """This process's figures, or, in multiprocess mode, every worker process's summed."""

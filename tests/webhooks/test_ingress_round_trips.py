@@ -1,5 +1,5 @@
-"""Ingress costs two Redis round trips per request, whatever the batch size (issue 12): WATCH + duplicate probe +
-tenant check in one, MULTI/EXEC with every new job in the other; metrics add none (they are in-process)."""
+"""Ingress costs one Redis round trip per request, whatever the batch size (issue 12): one EVALSHA checks the tenant,
+probes every job id and writes the new jobs; metrics add none (they are in-process)."""
 
 from __future__ import annotations
 
@@ -62,21 +62,22 @@ def hubspot(client: Any, events: int, start: int, portal: int = 62515) -> tuple[
     return round_trips(client, "/webhooks/hubspot", body, hubspot_v3_headers(body, SECRET, url))
 
 
-def test_a_single_flow_event_costs_two_round_trips(client: Any) -> None:
+def test_a_single_flow_event_costs_one_round_trip(client: Any) -> None:
     body = json.dumps({"orgId": ORG, "eventId": "e1", "kind": "stage_changed", "objectId": "0065g00000Bench1",
                        "fields": {"StageName": "Needs Analysis"}}).encode()
     headers = {"X-DealCoach-Signature": sign_dealcoach(body, FLOW_SECRET, int(time.time()))}
     trips, answer = round_trips(client, "/webhooks/salesforce/events", body, headers)
-    assert (trips, answer["queued"]) == (2, 1)
+    assert (trips, answer["queued"]) == (1, 1)
 
 
-def test_a_hundred_event_batch_costs_two_round_trips(client: Any) -> None:
-    assert hubspot(client, 100, 0) == (2, {"queued": 100, "duplicates": 0, "ignored": 0})
+def test_a_hundred_event_batch_costs_one_round_trip(client: Any) -> None:
+    assert hubspot(client, 100, 0) == (1, {"queued": 100, "duplicates": 0, "ignored": 0})
 
 
-def test_a_redelivered_batch_and_an_unknown_tenant_cost_two(client: Any) -> None:
+def test_a_redelivered_batch_and_an_unknown_tenant_cost_one(client: Any, redis_conn: redis.Redis) -> None:
     hubspot(client, 10, 0)
     trips, answer = hubspot(client, 10, 0)
-    assert (trips, answer["duplicates"]) == (2, 10), "probe, then UNWATCH: nothing to write"
+    assert (trips, answer["duplicates"]) == (1, 10)
     trips, answer = hubspot(client, 3, 500, portal=404)
-    assert (trips, answer["error"]) == (2, "unknown_tenant")
+    assert (trips, answer["error"]) == (1, "unknown_tenant")
+    assert redis_conn.keys("rq:job:hubspot-404-*") == [], "an unknown tenant's events are not queued"
