@@ -8,7 +8,7 @@ reads always ask for `dealcoach_key` and need no properties read first.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from hubspot.crm.objects import PublicObjectSearchRequest
@@ -154,15 +154,22 @@ class HubSpotDeals(HubSpotClient):
         unknown = [i for i in ids["calls"] if i not in known_calls]
         for row in self._read_rows("calls", unknown, ["hs_timestamp", "hs_call_title"]):
             out.append(_activity("call", row, "hs_call_title"))
+        marked, done = self.split_tasks(tasks)
+        out += done
+        return DealRecords(tasks=marked, activities=sorted(out, key=lambda a: a.at), note_ids=tuple(ids["notes"]))
+
+    def split_tasks(self, rows: Iterable[dict[str, Any]]) -> tuple[list[MarkedRecord], list[ActivityRef]]:
+        """A deal's task rows: DealCoach's own (by key), and the rep's completed tasks as activities."""
         marked: list[MarkedRecord] = []
-        for row in tasks:
+        done: list[ActivityRef] = []
+        for row in rows:
             key = self._key_of("tasks", row)
             if key:
                 marked.append(self._marked(key, row))
             elif row.get("hs_task_status") == "COMPLETED":
                 at = parse_time(row.get("hs_task_completion_date")) or parse_time(row.get("hs_timestamp")) or EPOCH
-                out.append(ActivityRef(type="task_completed", at=at, subject=row.get("hs_task_subject") or ""))
-        return DealRecords(tasks=marked, activities=sorted(out, key=lambda a: a.at), note_ids=tuple(ids["notes"]))
+                done.append(ActivityRef(type="task_completed", at=at, subject=row.get("hs_task_subject") or ""))
+        return marked, done
 
     def deals_of(self, object_type: str, object_id: str) -> tuple[str, ...]:
         obj = self._call(

@@ -27,7 +27,7 @@ from connector.hubspot.client import BATCH_LIMIT, DEAL_PROPERTIES, KEY_PROPERTY,
 from connector.hubspot.crm import HubSpotCrm
 from connector.hubspot.format import EPOCH, parse_time
 from connector.hubspot.paging import search_pages
-from connector.models import ActivityRef, Deal, MarkedRecord
+from connector.models import ActivityRef, Deal
 
 DEALS_PER_CHUNK = 1000
 ENTERED = "hs_v2_date_entered_"
@@ -170,14 +170,8 @@ def records_from(
     for row in _rows(rows, "calls", ids):
         at = parse_time(row.get("hs_timestamp")) or EPOCH
         out.append(ActivityRef(type="call", at=at, subject=row.get("hs_call_title") or ""))
-    marked: list[MarkedRecord] = []
-    for row in _rows(rows, "tasks", ids):
-        key = crm._key_of("tasks", row)
-        if key:
-            marked.append(crm._marked(key, row))
-        elif row.get("hs_task_status") == "COMPLETED":
-            at = parse_time(row.get("hs_task_completion_date")) or parse_time(row.get("hs_timestamp")) or EPOCH
-            out.append(ActivityRef(type="task_completed", at=at, subject=row.get("hs_task_subject") or ""))
+    marked, done = crm.split_tasks(_rows(rows, "tasks", ids))
+    out += done
     return DealRecords(tasks=marked, activities=sorted(out, key=lambda a: a.at), note_ids=tuple(ids.get("notes", ())))
 
 

@@ -20,6 +20,7 @@ if _ROOT not in sys.path:
 
 from connector.hubspot.oauth import OAuthApp  # noqa: E402
 from connector.sandbox.hubspot import HubSpotSandboxConfig, sales_pipeline, start_hubspot_sandbox  # noqa: E402
+from connector.sandbox.salesforce import SalesforceSandboxConfig, start_salesforce_sandbox  # noqa: E402
 from connector.sandbox.server import ServerThread  # noqa: E402
 from connector.tenants import TenantRegistry  # noqa: E402
 from sync import runtime  # noqa: E402
@@ -130,3 +131,19 @@ def admin(_servers: tuple[ServerThread, Any], redis_conn: redis.Redis, redis_ser
     with runtime.using(stack_runtime(TEST_SECRET_KEY, env)), requests.Session() as browser:
         yield Admin(sandbox, sandbox_app, web, redis_conn, browser)
     web.stop()
+
+
+@pytest.fixture
+def org_and_app(redis_conn: redis.Redis) -> Iterator[tuple[str, str, str]]:
+    """The sandbox org (TLS, its own CA) and the web app set up for the Salesforce OAuth install: (org URL, app
+    URL, CA bundle)."""
+    server, app = start_salesforce_sandbox(SalesforceSandboxConfig())
+    cert = str(app.extensions["salesforce_sandbox"].tls_cert)
+    web = ServerThread(create_app({
+        "REDIS": redis_conn, "DEALCOACH_SECRET_KEY": TEST_SECRET_KEY, "SALESFORCE_CLIENT_ID": "sandbox-consumer-key",
+        "SALESFORCE_CLIENT_SECRET": "sandbox-consumer-secret", "SALESFORCE_LOGIN_URL": server.url,
+        "SALESFORCE_CA_BUNDLE": cert}))  # fmt: skip
+    web.start()
+    yield server.url, web.url, cert
+    web.stop()
+    server.stop()

@@ -4,18 +4,14 @@ then the settings record edited in Setup and followed by the next job."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import redis
 import requests
 
 from connector.salesforce.auth import SalesforceAuth
 from connector.salesforce.crm import API_VERSION
-from connector.sandbox.salesforce import SalesforceSandboxConfig, start_salesforce_sandbox
-from connector.sandbox.server import ServerThread
 from connector.tenants import TenantRegistry
 from sync.demo.salesforce_stack import salesforce_stack
 from tests.admin.browser import LAPTOP, browser, needs_browser, shots_dir
@@ -27,24 +23,10 @@ __all__ = ["browser"]
 ORG = "00D5g000004XyZaEAK"
 
 
-@pytest.fixture
-def org(redis_conn: redis.Redis) -> Iterator[tuple[str, str, str]]:
-    server, app = start_salesforce_sandbox(SalesforceSandboxConfig())
-    cert = str(app.extensions["salesforce_sandbox"].tls_cert)
-    web = ServerThread(create_app({
-        "REDIS": redis_conn, "DEALCOACH_SECRET_KEY": TEST_SECRET_KEY, "SALESFORCE_CLIENT_ID": "sandbox-consumer-key",
-        "SALESFORCE_CLIENT_SECRET": "sandbox-consumer-secret", "SALESFORCE_LOGIN_URL": server.url,
-        "SALESFORCE_CA_BUNDLE": cert}))  # fmt: skip
-    web.start()
-    yield server.url, web.url, cert
-    web.stop()
-    server.stop()
-
-
 def test_admin_allows_access_in_the_browser_and_the_org_is_registered(
-    org: tuple[str, str, str], redis_conn: redis.Redis, browser: Any, tmp_path: Path
+    org_and_app: tuple[str, str, str], redis_conn: redis.Redis, browser: Any, tmp_path: Path
 ) -> None:
-    org_url, web_url, cert = org
+    org_url, web_url, cert = org_and_app
     # The sandbox org's certificate comes from its own private CA, which this throwaway browser profile lacks.
     context = browser.new_context(viewport=LAPTOP, ignore_https_errors=True)
     context.set_default_timeout(15_000)

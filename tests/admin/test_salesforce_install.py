@@ -6,37 +6,18 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 import redis
 import requests
 
 from connector.salesforce.auth import SalesforceAuth
 from connector.salesforce.crm import API_VERSION
-from connector.sandbox.salesforce import SalesforceSandboxConfig, start_salesforce_sandbox
-from connector.sandbox.server import ServerThread
 from connector.tenants import TenantRegistry
 from tests.conftest import TEST_SECRET_KEY
-from webhooks.app import create_app
 
 ORG = "00D5g000004XyZaEAK"
-
-
-@pytest.fixture
-def org_and_app(redis_conn: redis.Redis) -> Iterator[tuple[str, str, str]]:
-    server, app = start_salesforce_sandbox(SalesforceSandboxConfig())
-    cert = str(app.extensions["salesforce_sandbox"].tls_cert)
-    web = ServerThread(create_app({
-        "REDIS": redis_conn, "DEALCOACH_SECRET_KEY": TEST_SECRET_KEY, "SALESFORCE_CLIENT_ID": "sandbox-consumer-key",
-        "SALESFORCE_CLIENT_SECRET": "sandbox-consumer-secret", "SALESFORCE_LOGIN_URL": server.url,
-        "SALESFORCE_CA_BUNDLE": cert}))  # fmt: skip
-    web.start()
-    yield server.url, web.url, cert
-    web.stop()
-    server.stop()
 
 
 def _consent_form(page: requests.Response) -> dict[str, str]:

@@ -22,9 +22,9 @@ from cryptography.x509.oid import NameOID
 
 from connector.base import CrmAuthError
 from connector.salesforce import jwt_bearer
+from connector.salesforce.crm import SalesforceCrm, sobject
 from connector.sandbox.salesforce import SalesforceSandboxConfig, start_salesforce_sandbox
 from connector.sandbox.salesforce_client import SandboxOrg, trusted_session
-from connector.salesforce.crm import SalesforceCrm, sobject
 from connector.tenants import TenantRegistry, crm_for
 from tests.conftest import TEST_SECRET_KEY, RedisServer
 
