@@ -110,6 +110,20 @@ def test_the_third_blind_set_is_new_calls_on_deal_state_and_ng() -> None:
     assert len({ng for c in blind3 for ng in c.labels["ng_behaviors"]}) >= 6
 
 
+def test_the_fifth_blind_set_is_new_calls_written_without_the_markers() -> None:
+    """blind5 (issue 13): written blind to the scorer, new industries, every format and deal state, scored once first."""
+    blind5 = load_labelled(LABELLED / "blind5")
+    names = [c.name for c in blind5]
+    assert len(blind5) >= 18 and sum(".ja." in n for n in names) >= 15 and 2 <= sum(".en." in n for n in names) <= 3
+    assert {Path(n).suffix for n in names} == {".json", ".vtt", ".srt", ".txt"}
+    older = {c.path.read_text(encoding="utf-8") for part in ("tune", "blind", "blind2", "blind3", "blind4")
+             for c in load_labelled(LABELLED / part)}
+    assert not older & {c.path.read_text(encoding="utf-8") for c in blind5}
+    assert {c.labels["deal_state"] for c in blind5} == {"shodan", "wadai", "botsu", None}
+    assert {c.labels["quality"] for c in blind5} == {"excellent", "mixed", "poor"}
+    assert all(c.labels["set"] == "blind5" and c.labels["note"] for c in blind5)
+
+
 def test_cli_refuses_a_folder_that_is_not_one(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["eval", str(tmp_path / "nope")]) == 2
     err = capsys.readouterr().err.strip()
