@@ -67,7 +67,13 @@ def commitments(view: CallView, call_date: date | None) -> list[Commitment]:
                 at = verb.start() if len(verbs) == 1 else 0
                 due = _due_of(view, text, at)
                 vague = view.matches("vague_follow_up", text)
-                is_vague = bool(vague and not due and vague.start() < at + len(verb.group(0)) and at < vague.end())
+                is_vague = bool(
+                    vague
+                    and not due
+                    and vague.start() < at + len(verb.group(0))
+                    and at < vague.end()
+                    and not view.month_agreed(text, hit.sentence.order)
+                )
                 if (
                     is_vague
                     or view.matches("free_offer", text)

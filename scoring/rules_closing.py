@@ -135,6 +135,7 @@ def next_step(c: Collector) -> NextStep:
         h
         for h in v.find("vague_follow_up", who="rep")
         if not ((due := v.matches("due", _clause(h))) and due.group(0).lower() not in WEEK_WORDS)
+        and not v.month_agreed(_clause(h), h.sentence.order)
     ]
     if vague:
         c.ng("first_contact.vague_follow_up", vague[-1].quote)

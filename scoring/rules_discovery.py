@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import islice
 
+from scoring import shapes
 from scoring.collector import EVIDENCE_PER_CRITERION, Collector
 from scoring.markers import CallView, Hit, Sentence
 from scoring.scorecard import (
@@ -86,18 +87,21 @@ def bant(c: Collector) -> dict[str, BantItem]:
     found_evidence: list[Evidence] = []
     for key in BANT_KEYS:
         # Only the first few are kept as evidence, so stop looking once there are enough (a long call has hundreds).
-        stated = list(
-            islice(
-                (
-                    h
-                    for h in v.find(key, who="customer")
-                    if not v.negated(h)
-                    and not v.asks(h)
-                    and not v.deflected(h)
-                    and not v.matches("result", h.sentence.text)
-                ),
-                EVIDENCE_PER_CRITERION,
+        stated = (
+            list(
+                islice(
+                    (
+                        h
+                        for h in v.find(key, who="customer")
+                        if not v.negated(h)
+                        and not v.asks(h)
+                        and not v.deflected(h)
+                        and not v.matches("result", h.sentence.text)
+                    ),
+                    EVIDENCE_PER_CRITERION,
+                )
             )
+            or shapes.stated(v, key)[:EVIDENCE_PER_CRITERION]
         )
         asked = v.find(key, who="rep", questions=True)
         answered: tuple[Hit, Sentence] | None = None
@@ -130,15 +134,17 @@ def bant(c: Collector) -> dict[str, BantItem]:
             result[key] = BantItem(found=False)
             if asked:
                 c.put(check, 1, asked)
-    budget = next(iter(v.find("budget", who="rep")), None)
-    need = next((h for h in v.find("need") if not v.negated(h)), None)
+    # Budget first is a question about money asked before any need: a rep stating the price fits a budget is not one.
+    budget = next(iter(v.find("budget", who="rep", questions=True)), None)
+    need = min(
+        (h.sentence.order for h in (*v.find("need"), *shapes.stated(v, "need")) if not v.negated(h)),
+        default=None,
+    )
+    if (recap := v.confirmed_recap("need")) is not None:
+        need = min(need if need is not None else recap[0].order, recap[0].order)
     # Money the customer raised first (a quote over budget) makes the rep's budget question an answer, not an opener.
     money = min((h.sentence.order for m in ("budget", "price") for h in v.find(m, who="customer")), default=None)
-    if (
-        budget
-        and (need is None or need.sentence.order > budget.sentence.order)
-        and (money is None or money > budget.sentence.order)
-    ):
+    if budget and (need is None or need > budget.sentence.order) and (money is None or money > budget.sentence.order):
         c.ng("needs_discovery.budget_first", budget.quote)
         c.put("needs_discovery.bant.natural_flow", 0, [budget])
     elif found_evidence:

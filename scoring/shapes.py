@@ -1,0 +1,127 @@
+"""BANT and price told by the shape of a sentence, not by listed words: markers that hold on calls never seen.
+
+The lexicon (scoring/lexicon.py) lists words heard in labelled calls; these patterns describe a kind of sentence
+instead — a customer's statement about their own work with a cost or a negative predicate (a need), a decision
+verb said of oneself or of a body (authority), an amount next to a limit or a source (budget), a time tied to
+deciding or starting (timeline), an amount per unit or per month (a price without a price word). `own_statement`
+keeps only what the customer asserts about their own operation: no question, no negation, no hypothesis, no
+hearsay and nothing said about other companies.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scoring.markers import CallView, Hit
+
+
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+_JA_WHEN = (
+    r"(\d+月|来月|再来月|来年|年明け|年内|今年度|来年度|再来年度|来期|今期|下期|上期|春|夏|秋|冬|連休|年末|年度末|期末|月末)"
+    r"(の)?(頭|初め|はじめ|上旬|中旬|下旬|末|中|頃|ごろ|あたり)?(に|には|までに|中に|を目処に|を目途に)"
+)
+
+SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
+    "ja": {
+        # A cost or a negative evaluation of the customer's own work: hard to do, not keeping up, time eaten, errors,
+        # done by hand or on paper, the same trouble again and again, something the work cannot do without.
+        "need_shape": _re(
+            r"(し|見|使い|わかり|分かり|読み|探し|書き|入れ|取り|把握し|管理し|頼み)(にく|づら)(い|く)"
+            r"|(さば|こなし|処理し|対応し|拾い|把握し|見|回し|追い)きれ(ない|ず|なく|ません)|追いつ(かな|きません|いていな)"
+            r"|回ら(ない|なく|ず)|回りません|手が回ら|(時間|手間|工数|人手)を?(取られ|食われ|とられ)|(つぶれ|潰れ)(ます|て|る)"
+            r"|かかって(しま|いま|いる)|煩雑|面倒|手間|負担|ミス|漏れ|遅れ(が|て|ます)|ばらつ|バラつ|属人|手書き|アナログ"
+            r"|紙(で|の台帳|に書)|(Excel|エクセル|スプレッドシート)で(管理|集計|回)|何度も|毎回|いちいち|そのたびに|その都度"
+            r"|揉め|取り合い|丸ごとずれ|(機能|仕組み|手段|方法|システム|窓口)が(なくて|ないので|ないため|ありません)|必須|欠かせ"
+        ),
+        # Who decides: a decision said in the first person, a body's policy, someone's approval obtained, a meeting
+        # the matter goes to.
+        "authority_shape": _re(
+            r"(決め|判断し|決定し|決裁し|結論を出し)ます(?!か)|(私|わたし|自分|僕)(が|の)(判断|一存|決め)"
+            r"|(本社|本部|親会社|グループ|役員|経営陣|理事会|会社|法人|上)の(方針|決定|指示|一存|判断)(で|により|に従|なので|です)"
+            r"|(社長|部長|上|本部|本社|理事長|院長|オーナー|会長|役員|上司|先生|教授|所長)次第"
+            r"|(了承|了解|許可|OK|オーケー|ハンコ|判子|決裁|承認)を?(もら|取|得|いただ)"
+            r"|(会議|役員会|取締役会|理事会|総会|教授会|委員会|運営会議)(に|で)(かけ|諮|通|上げ|出し|決め)"
+            r"|(と|に)相談して(から)?(決め|判断|お返事)"
+        ),
+        # Money the customer can spend: an amount next to a limit, a budget word next to an amount or a cut.
+        "budget_shape": _re(
+            r"\d[\d,.]*(万|千|億)?円(くらい|程度|ほど|前後)?(まで|以内|以下|が上限|が限度|が目安|に収め|に抑え)"
+            r"|(予算|枠|上限|財源|原資)[^。]{0,15}\d[\d,.]*(万|千|億)?円"
+            r"|(予算|コスト|経費|費用)[^。]{0,15}\d+(%|％|割)[^。]{0,6}(削減|カット|減|圧縮|増)"
+            r"|予算(内|の範囲|に収ま)|予算(化|取り)|予算を(取|組|確保|申請|計上)"
+            r"|(費|予算|基金|積立金|繰越|内部留保)(で|から)(出|賄|確保|まかな)"
+        ),
+        # A time tied to deciding or answering (3月の頭には決めます); adoption times are in the lexicon already.
+        "timeline_shape": _re(_JA_WHEN + r"(は)?、?[^。？?]{0,8}(決め|結論を出|判断し|決定し|お返事し)"),
+    },
+    "en": {
+        "need_shape": _re(
+            r"hard to|difficult to|can'?t keep up|(fall|falls|fell|falling) behind|behind on|keeps? (missing|losing|forgetting)"
+            r"|(slip|slips|slipped|fall|falls|fell) through|gets? lost|got lost|error.?prone|mistakes?\b|errors?\b|tedious"
+            r"|time.?consuming|takes (forever|ages)|eats (up )?(\w+ ){0,2}(time|hours|days?|week)|on paper|paper forms"
+            r"|spreadsheets?\b|\bworse\b|headache|nightmare|\bmess(y)?\b|chaos|wast(e|ed|ing)\b|burden|overwhelm|swamped"
+            r"|stretched|can'?t (see|track|tell|find)|no (way|visibility) to|double.?entry|re-?enter|every (single )?time"
+            r"|over and over|essential|critical for us"
+        ),
+        "authority_shape": _re(
+            r"\b(i|we)('ll| will)? make the (final )?(call|decision)|\bit'?s (my|our) (call|decision)"
+            r"|up to (my|our|the) (boss|manager|director|owner|board|cfo|ceo|partners?|committee|council)"
+            r"|(need|needs|get|have to get) (his|her|their|my (boss|manager)'s|the (board|council|committee)'s) "
+            r"(ok|okay|approval|sign-?off|blessing|green light)|run (it|this) (by|past)"
+            r"|(council|committee|partners|board) (has|have|needs?) to (sign|approve|agree|vote)"
+        ),
+        "budget_shape": _re(
+            r"within (what we|our|the) (\w+ )?(planned|budget(ed)?|allocated|set aside)|planned for (this|next) (year|quarter)"
+            r"|(up to|no more than|cap(ped)? at|max(imum)? of)\s+(\$\s?\d|\d[\d,.]*\s*(k\b|dollars|usd))"
+            r"|\b(we|i) (can|could) (afford|spend|stretch to)\b"
+        ),
+        "timeline_shape": _re(
+            r"\b(decide|decision|answer|sign)\b[^.]{0,20}\b(by|before|in) (the )?(end of )?(next )?(week|month|quarter|"
+            r"january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|fall|autumn)"
+        ),
+    },
+}
+
+_NOT_OWN = {
+    # A hypothesis, hearsay, other companies, or a problem already solved.
+    "ja": re.compile(
+        r"もし|仮に|万一|万が一|としたら|となると|(場合|ようなら|ようでしたら)(は|には)?、|他社|よそ|(ほか|他)の(会社|店|病院|事務所|医院|学校|施設)"
+        r"|皆さん|御社|貴社|と聞|らしい|(る|た)そうです|おかげ|解消|なくなり|減りました|ようになりました|(以前|昔|前)は"
+        r"|十分|問題な|困って(は|も)?(い|お)(ない|ません|りません)|足りて(い|ま)|(わけ|ほど)(では|じゃ)(ない|あり)"
+    ),
+    "en": re.compile(
+        r"\bif\b(?! anything)|\bwould\b|\bcould\b|\bmight\b|suppose|imagine|other (companies|firms|teams|vendors)"
+        r"|\bthey say\b|i heard|\bused to\b|\bno longer\b|\bnow we\b|thanks to",
+        re.I,
+    ),
+}
+_AMOUNT = re.compile(r"\d[\d,.]*(万|千)?円|\$\s?\d|\d\s*(dollars|usd)\b", re.I)
+_NEGATED_BEFORE = re.compile(r"(\b(not|never|no)\b|n't)\W+(\w+\W+){0,1}$", re.I)
+
+
+def own_statement(view: CallView, hit: Hit) -> bool:
+    """A customer's assertion about their own operation: not a question, not denied, not a hypothesis or hearsay."""
+    s = hit.sentence
+    if s.is_rep or s.is_question or view.negated(hit) or view.deflected(hit):
+        return False
+    lang = "en" if view.transcript.language.startswith("en") else "ja"
+    if _NOT_OWN[lang].search(s.text):
+        return False
+    return not (lang == "en" and _NEGATED_BEFORE.search(s.text[: hit.match.start()]))
+
+
+def stated(view: CallView, key: str) -> list[Hit]:
+    """The customer's own statements whose shape carries this BANT item (a need, not a price objection)."""
+    return [
+        h
+        for h in view.find(f"{key}_shape", who="customer", questions=False)
+        if own_statement(view, h)
+        and not (
+            key == "need" and (view.matches("price_objection", h.sentence.text) or _AMOUNT.search(h.sentence.text))
+        )
+    ]
