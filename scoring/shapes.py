@@ -57,6 +57,10 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(費|予算|基金|積立金|繰越|内部留保)(で|から)(出|賄|確保|まかな)"
         ),
         # A time tied to deciding or answering (3月の頭には決めます); adoption times are in the lexicon already.
+        # A customer turn that only keeps the line open (はあ。うーん。): the rep's talk on both sides of it is one run.
+        "backchannel_only": _re(
+            r"^(はあ|はい|ええ|うーん|うん|なるほど|そうですか|そうなんですね|へえ|ふーん|ああ|あー|ほう)[、。！!…ー〜\s]*$"
+        ),
         "timeline_shape": _re(_JA_WHEN + r"(は)?、?[^。？?]{0,8}(決め|結論を出|判断し|決定し|お返事し)"),
     },
     "en": {
@@ -80,6 +84,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(up to|no more than|cap(ped)? at|max(imum)? of)\s+(\$\s?\d|\d[\d,.]*\s*(k\b|dollars|usd))"
             r"|\b(we|i) (can|could) (afford|spend|stretch to)\b"
         ),
+        "backchannel_only": _re(r"^(uh-?huh|ok(ay)?|right|sure|mm+|hmm+|i see|yes|yeah|got it)[,.!\s]*$"),
         "timeline_shape": _re(
             r"\b(decide|decision|answer|sign)\b[^.]{0,20}\b(by|before|in) (the )?(end of )?(next )?(week|month|quarter|"
             r"january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|fall|autumn)"
