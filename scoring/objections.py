@@ -21,6 +21,8 @@ def _re(pattern: str) -> re.Pattern[str]:
 _INDIRECT = {
     "ja": _re(
         r"(ただ|でも|ですが|正直|やはり|やっぱり|とはいえ)[、,]?[^。]{0,50}?((慣れる|使いこなせる|ついてくる|使える|回る|間に合う|続く)(か|かどうか)|となると|ないんです|なくて|ないので|ので…|か…|気にな|心配|不安|厳しい|難しい|しにくい|しづらい)"
+        # A doubt left unfinished, with or without a contrast word (載せられるのかどうか…).
+        r"|[^。]{2,30}(のか|か)どうか(…|\.\.\.)"
     ),
     "en": _re(r"\bthough\b|\bnot sure\b|i don'?t know if|worried|hesitant|\bconcern"),
 }
@@ -81,7 +83,8 @@ def _answer(view: CallView, concern: Sentence) -> str | None:
     if _BRUSH_OFF[_lang(view)].search(text) and not asks:
         return "brushed"
     taken_up = any(t in text for t in topics(concern.text))
-    if _SOFT_BRUSH[_lang(view)].search(text) and not asks and not taken_up:
+    # Reassurance then a question on something else (ご安心ください。…現地調査だけでもいかがでしょうか？) still brushes it off.
+    if _SOFT_BRUSH[_lang(view)].search(text) and not taken_up and not view.matches("concern_question", text):
         return "brushed"
     if view.matches("acknowledge", text) or asks:
         return "answered"
