@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from scoring import due as due_rules
-from scoring.markers import CallView
+from scoring.markers import CallView, Sentence
 from scoring.scorecard import Commitment
 
 _OBJECT_RE = re.compile(r"[一-龥々]{2,}|[ァ-ヴー]{2,}|[A-Za-z][A-Za-z-]{3,}")
@@ -16,6 +16,8 @@ _DUE_WORDS_RE = re.compile(
     r"monday|tuesday|wednesday|thursday|friday",
     re.I,
 )
+# Leave to send things now and then (今後も…時々お送りしても) is not one concrete promise.
+_STANDING_RE = re.compile(r"時々|ときどき|今後も|定期的|随時|from time to time|now and then|regularly", re.I)
 _BECAUSE_RE = re.compile(r"\s*(ので|から)[、,]")
 _SUBJECT_RE = re.compile(r"i('ll| will)\b", re.I)
 _CLAUSE_END_RE = re.compile(r"[\s,、;]*(and|また|そして)?[\s,、;]*$", re.I)
@@ -98,8 +100,33 @@ def commitments(view: CallView, call_date: date | None) -> list[Commitment]:
                         ),
                     )
                 )
+    for s in _accepted_offers(view):
+        due = _due_of(view, s.text, 0)
+        hint = due.group(0) if due else ""
+        promise = Commitment(
+            owner="rep",
+            text=s.quote(),
+            due=due_rules.due_date(s.text, hint, call_date),
+            evidence=s.quote(),
+            due_hint=hint,
+            due_time=_clock(s.text),
+        )
+        found.append(((s.order, 0), s.seg, "offer", promise))
     found.sort(key=lambda t: t[0])
     return _distinct([(order, seg, verb, cm) for (order, _), seg, verb, cm in found])
+
+
+def _accepted_offers(view: CallView) -> list[Sentence]:
+    """The rep's offers to do something (資料をお送りしてよろしいでしょうか) that the customer's next turn accepts."""
+    out = []
+    for hit in view.find("promise_offer", who="rep", questions=True):
+        if _STANDING_RE.search(hit.sentence.text):
+            continue
+        reply = "".join(r.text for r in view.next_turn(hit.sentence, customer=True))
+        if reply and (view.matches("affirm", reply) or "ください" in reply or "please" in reply.lower()):
+            if not view.matches("refuse", reply):
+                out.append(hit.sentence)
+    return out
 
 
 def _clock(text: str) -> str | None:

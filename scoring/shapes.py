@@ -28,6 +28,11 @@ _JA_WHEN = (
 
 SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
     "ja": {
+        # A promise offered as a question (資料をお送りしてよろしいでしょうか): a promise once the customer accepts it.
+        "promise_offer": _re(
+            r"(お送り|送付|ご用意|お持ち|お作り|作成|共有|ご案内)(して|させていただいて|しても)(も)?(よろしい|いい)(でしょうか|ですか)"
+            r"|(お送り|ご用意|お作り|お持ち)しましょうか"
+        ),
         # A cost or a negative evaluation of the customer's own work: hard to do, not keeping up, time eaten, errors,
         # done by hand or on paper, the same trouble again and again, something the work cannot do without.
         "need_shape": _re(
@@ -64,6 +69,9 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         "timeline_shape": _re(_JA_WHEN + r"(は)?、?[^。？?]{0,8}(決め|結論を出|判断し|決定し|お返事し)"),
     },
     "en": {
+        "promise_offer": _re(
+            r"\b(shall|should|can|may) i (send|share|prepare|put together|email|forward)|want me to (send|share|prepare|put together)"
+        ),
         "need_shape": _re(
             r"hard to|difficult to|can'?t keep up|(fall|falls|fell|falling) behind|behind on|keeps? (missing|losing|forgetting)"
             r"|(slip|slips|slipped|fall|falls|fell) through|gets? lost|got lost|error.?prone|mistakes?\b|errors?\b|tedious"
