@@ -97,13 +97,14 @@ def bant(c: Collector) -> dict[str, BantItem]:
                         and not v.asks(h)
                         and not v.deflected(h)
                         and not v.matches("result", h.sentence.text)
+                        and not shapes.off_item(v, key, h)
                     ),
                     EVIDENCE_PER_CRITERION,
                 )
             )
             or shapes.stated(v, key)[:EVIDENCE_PER_CRITERION]
         )
-        asked = v.find(key, who="rep", questions=True)
+        asked = [q for q in v.find(key, who="rep", questions=True) if not shapes.off_item(v, key, q)]
         answered: tuple[Hit, Sentence] | None = None
         for q in asked:
             reply, text = reply_text(v, q.sentence)

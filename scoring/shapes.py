@@ -138,3 +138,20 @@ def stated(view: CallView, key: str) -> list[Hit]:
             key == "need" and (view.matches("price_objection", h.sentence.text) or _AMOUNT.search(h.sentence.text))
         )
     ]
+
+
+_MAYBE = re.compile(r"かもしれ|かも(。|$)|\bmaybe\b|\bmight\b|\bperhaps\b", re.I)
+_ADOPTION = re.compile(r"導入|開始|稼働|始め|切り替え|入れ|間に合|使い|契約|start|go live|roll", re.I)
+
+
+def off_item(view: CallView, key: str, hit: Hit) -> bool:
+    """A timeline hit about something else: a maybe (来年度はまた検討するかもしれません), the budget cycle
+    (10月頃に来年度の予算を組みます), or the rep asking when to call back (6月ごろにお電話してもよろしいでしょうか)."""
+    if key != "timeline":
+        return False
+    text = hit.sentence.text
+    if _MAYBE.search(text):
+        return True
+    if view.matches("budget", text) and not _ADOPTION.search(text):
+        return True
+    return hit.sentence.is_rep and bool(view.matches("meeting", text)) and not view.matches("timing", text)
