@@ -300,7 +300,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "satisfaction": _re(r"satisf|\bNPS\b|survey"),
         "upsell": _re(r"upgrade|add-on|other (teams|departments)"),
         "plan": _re(
-            r"(?<!year's )(?<!fiscal )(?<!business )(?<!budget )\bplan\b|proposal|solution|pilot|add-?on|module|package|\btier\b|\bseats\b|licen[cs]es?\b|order form|subscription|the agreement\b"
+            r"(?<!year's )(?<!fiscal )(?<!business )(?<!budget )(?<!you )(?<!we )(?<!i )(?<!to )(?<!they )\bplan\b|proposal|solution|pilot|add-?on|module|package|\btier\b|\bseats\b|licen[cs]es?\b|order form|subscription|the agreement\b"
         ),
         "price": _re(
             r"quote|\d[\d,.]*\s*(dollars|usd|k\b|a (month|year)|per (month|year|seat|user))|\$\s?\d|% off|discount|(price|pricing|cost|budget(ed)?)\b.{0,20}\d"

@@ -108,7 +108,12 @@ def bant(c: Collector) -> dict[str, BantItem]:
         answered: tuple[Hit, Sentence] | None = None
         for q in asked:
             reply, text = reply_text(v, q.sentence)
-            if reply and len(text) >= 6 and not v.matches("deflection", text):
+            if (
+                reply
+                and len(text) >= 6
+                and not v.matches("deflection", text)
+                and not (key == "timeline" and shapes.maybe(text))
+            ):
                 # The sentence of the answer that carries it (集計ですね。…3日くらいかかっています。), else the fullest one.
                 answered = (
                     q,

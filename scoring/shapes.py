@@ -57,7 +57,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         "budget_shape": _re(
             r"\d[\d,.]*(万|千|億)?円(くらい|程度|ほど|前後)?(まで|以内|以下|が上限|が限度|が目安|に収め|に抑え)"
             r"|(予算|枠|上限|財源|原資)[^。]{0,15}\d[\d,.]*(万|千|億)?円"
-            r"|(予算|コスト|経費|費用)[^。]{0,15}\d+(%|％|割)[^。]{0,6}(削減|カット|減|圧縮|増)"
+            r"|(予算|コスト|経費|費用|費)[^。]{0,15}\d+(%|％|割)[^。]{0,6}(削減|カット|減|圧縮|増)"
             r"|予算(内|の範囲|に収ま)|予算(化|取り)|予算を(取|組|確保|申請|計上)"
             r"|(費|予算|基金|積立金|繰越|内部留保)(で|から)(出|賄|確保|まかな)"
         ),
@@ -82,7 +82,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "authority_shape": _re(
             r"\b(i|we)('ll| will)? make the (final )?(call|decision)|\bit'?s (my|our) (call|decision)"
-            r"|up to (my|our|the) (boss|manager|director|owner|board|cfo|ceo|partners?|committee|council)"
+            r"|up to (my|our|the) (\w+ )?(boss|manager|director|owner|board|cfo|ceo|partners?|committee|council)"
             r"|(need|needs|get|have to get) (his|her|their|my (boss|manager)'s|the (board|council|committee)'s) "
             r"(ok|okay|approval|sign-?off|blessing|green light)|run (it|this) (by|past)"
             r"|(council|committee|partners|board) (has|have|needs?) to (sign|approve|agree|vote)"
@@ -144,13 +144,18 @@ _MAYBE = re.compile(r"かもしれ|かも(。|$)|\bmaybe\b|\bmight\b|\bperhaps\b
 _ADOPTION = re.compile(r"導入|開始|稼働|始め|切り替え|入れ|間に合|使い|契約|start|go live|roll", re.I)
 
 
+def maybe(text: str) -> bool:
+    """Said as a possibility only (来期に回すかもしれません, we might): no commitment to a time."""
+    return bool(_MAYBE.search(text))
+
+
 def off_item(view: CallView, key: str, hit: Hit) -> bool:
     """A timeline hit about something else: a maybe (来年度はまた検討するかもしれません), the budget cycle
     (10月頃に来年度の予算を組みます), or the rep asking when to call back (6月ごろにお電話してもよろしいでしょうか)."""
     if key != "timeline":
         return False
     text = hit.sentence.text
-    if _MAYBE.search(text):
+    if maybe(text):
         return True
     if view.matches("budget", text) and not _ADOPTION.search(text):
         return True
