@@ -18,6 +18,7 @@ _DUE_WORDS_RE = re.compile(
 )
 # Leave to send things now and then (今後も…時々お送りしても) is not one concrete promise.
 _STANDING_RE = re.compile(r"時々|ときどき|今後も|定期的|随時|from time to time|now and then|regularly", re.I)
+_DECLINE_RE = re.compile(r"\s*(いえ|いや|いいえ|no\b|not now)", re.I)
 _BECAUSE_RE = re.compile(r"\s*(ので|から)[、,]")
 _SUBJECT_RE = re.compile(r"i('ll| will)\b", re.I)
 _CLAUSE_END_RE = re.compile(r"[\s,、;]*(and|また|そして)?[\s,、;]*$", re.I)
@@ -123,9 +124,9 @@ def _accepted_offers(view: CallView) -> list[Sentence]:
         if _STANDING_RE.search(hit.sentence.text):
             continue
         reply = "".join(r.text for r in view.next_turn(hit.sentence, customer=True))
-        if reply and (view.matches("affirm", reply) or "ください" in reply or "please" in reply.lower()):
-            if not view.matches("refuse", reply):
-                out.append(hit.sentence)
+        accepts = view.matches("affirm", reply) or "ください" in reply or "please" in reply.lower()
+        if reply and accepts and not view.matches("refuse", reply) and not _DECLINE_RE.match(reply):
+            out.append(hit.sentence)
     return out
 
 

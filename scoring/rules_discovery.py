@@ -98,6 +98,7 @@ def bant(c: Collector) -> dict[str, BantItem]:
                         and not v.deflected(h)
                         and not v.matches("result", h.sentence.text)
                         and not shapes.off_item(v, key, h)
+                        and (key != "need" or shapes.need_said(v, h))
                     ),
                     EVIDENCE_PER_CRITERION,
                 )

@@ -36,8 +36,8 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         # A cost or a negative evaluation of the customer's own work: hard to do, not keeping up, time eaten, errors,
         # done by hand or on paper, the same trouble again and again, something the work cannot do without.
         "need_shape": _re(
-            r"(し|見|使い|わかり|分かり|読み|探し|書き|入れ|取り|把握し|管理し|頼み)(にく|づら)(い|く)"
-            r"|(さば|こなし|処理し|対応し|拾い|把握し|見|回し|追い)きれ(ない|ず|なく|ません)|追いつ(かな|きません|いていな)"
+            r"[いきぎしじちにびみりけげせてべめれえ見](にく|づら)(い|く)"
+            r"|[いきぎしじちにびみりけげせてべめれえ見]きれ(ない|ず|なく|ません)|追いつ(かな|きません|いていな)"
             r"|回ら(ない|なく|ず)|回りません|手が回ら|(時間|手間|工数|人手)を?(取られ|食われ|とられ)|(つぶれ|潰れ)(ます|て|る)"
             r"|かかって(しま|いま|いる)|煩雑|面倒|手間|負担|ミス|漏れ|遅れ(が|て|ます)|ばらつ|バラつ|属人|手書き|アナログ"
             r"|紙(で|の台帳|に書)|(Excel|エクセル|スプレッドシート)で(管理|集計|回)|何度も|毎回|いちいち|そのたびに|その都度"
@@ -117,11 +117,13 @@ _AMOUNT = re.compile(r"\d[\d,.]*(万|千)?円|\$\s?\d|\d\s*(dollars|usd)\b", re.
 _NEGATED_BEFORE = re.compile(r"(\b(not|never|no)\b|n't)\W+(\w+\W+){0,1}$", re.I)
 
 
-def own_statement(view: CallView, hit: Hit) -> bool:
-    """A customer's assertion about their own operation: not a question, not denied, not a hypothesis or hearsay."""
+def own_statement(view: CallView, hit: Hit, *, hypothesis: bool = True) -> bool:
+    """A customer's assertion about their own operation: not a question, not denied, not (unless allowed) a hypothesis."""
     s = hit.sentence
     if s.is_rep or s.is_question or view.negated(hit) or view.deflected(hit):
         return False
+    if not hypothesis:
+        return True
     lang = "en" if view.transcript.language.startswith("en") else "ja"
     if _NOT_OWN[lang].search(s.text):
         return False
@@ -130,14 +132,18 @@ def own_statement(view: CallView, hit: Hit) -> bool:
 
 def stated(view: CallView, key: str) -> list[Hit]:
     """The customer's own statements whose shape carries this BANT item (a need, not a price objection)."""
-    return [
-        h
-        for h in view.find(f"{key}_shape", who="customer", questions=False)
-        if own_statement(view, h)
-        and not (
-            key == "need" and (view.matches("price_objection", h.sentence.text) or _AMOUNT.search(h.sentence.text))
-        )
-    ]
+    hits = view.find(f"{key}_shape", who="customer", questions=False)
+    if key == "need":
+        return [h for h in hits if need_said(view, h)]
+    # Money is often said under a condition (we could spend…, 〜なら出せます): a hypothesis still states a budget.
+    return [h for h in hits if own_statement(view, h, hypothesis=key != "budget")]
+
+
+def need_said(view: CallView, hit: Hit) -> bool:
+    """The customer's own standing problem: an own statement that is not a price objection (説明しにくい金額)."""
+    return own_statement(view, hit) and not (
+        view.matches("price_objection", hit.sentence.text) or _AMOUNT.search(hit.sentence.text)
+    )
 
 
 _MAYBE = re.compile(r"かもしれ|かも(。|$)|\bmaybe\b|\bmight\b|\bperhaps\b", re.I)
