@@ -67,7 +67,7 @@ def declined(view: CallView) -> bool:
 
 def _present(view: CallView, marker: str) -> bool:
     """Stated and standing: the customer's last word on the term does not put it off or dispute it."""
-    hits = [h.sentence for h in view.find(marker)]
+    hits = [h.sentence for h in shapes.hits(view, marker)]
     last = next((s for s in reversed(hits) if not s.is_rep), None)
     if last is not None and objections.disputed(view, last):
         return False

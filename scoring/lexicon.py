@@ -131,8 +131,6 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"値引き|割引|ディスカウント|特別価格|(安く|お安く)(します|いたします|できます)|勉強させて|キャンペーン(価格|特価|割引|値引)|キャンペーン.{0,15}\d+[%％](オフ|引|割引)|半額に|(今なら|キャンペーン|期間限定|今月中?に?お申し?込み)[^。]{0,25}(費用|料|代)(が|は|も)?(無料|タダ|0円|ゼロ)|(費用|料|代)(が|は|も)?(無料|タダ|0円|ゼロ)に(なり|なる|いたし|します)|初月(は|が)?(無料|タダ|0円)|(最初の|初回の?)?\d+(か|ヶ|カ)月(間|分)?(は|が)?(無料|タダ|0円)"
         ),
         "price_objection": _re(
-            # Another vendor's price said to be lower, even unfinished (月額だとそちらの方が少し…).
-            r"(他社|よそ|そちら|ほか|今の(会社|業者|ところ))[^。]{0,25}(方が|ほうが)[^。]{0,4}(安|少し(…|\.\.\.))|"
             r"高い|高額|予算(オーバー|を超え)|厳しい|値引き|安く|割引|(\d+割|\d+[%％])(下が|安く|引い)|下がれば|下げて(いただ|もら)|はみ出"
         ),
         "added_value": _re(
@@ -157,15 +155,10 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "upsell": _re(r"上位プラン|追加機能|他の部(門|署)でも|オプション"),
         "plan": _re(
             r"提案|プラン(?![^。、]{0,3}の[^。、]{1,8}です)|オプション|お見積り?の(内容|最終)|契約(書|の流れ|内容)|申込書|注文書|発注書|導入(範囲|内容)"
-            # A quote or contract for a stated quantity defines the scope (社用車10台のお見積り, 10台まとめてのご契約).
-            r"|\d+(台|名分|席|ライセンス|アカウント|拠点|店舗)[^。]{0,6}(お見積|見積|ご契約|契約|プラン|導入)"
         ),
         "price": _re(
             r"見積|値引き|割引|(月額|月々|年額|年間|初期費用|費用|価格|料金|予算|単価|ライセンス|値段)[^。]{0,12}?\d[\d,.万千億]*円"
             r"|(\d+割|\d+[%％])(くらい|ほど|程度)?(安|高|引|オフ)|(手数料|料率|報酬|利用料)[^。]{0,12}\d+(割|[%％])"
-            # An amount per unit or per month with no price word (1席あたり月2万円), unless it is a loss or a current cost.
-            r"|((?<!\d)(1|一)(席|名|人|台|ID|アカウント|ユーザー|店舗|拠点|部屋|室|件|回)(あたり|につき)?、?|(?<![\d年])[月年])"
-            r"\d[\d,.万千]*円(?![^。]{0,10}(損|ロス|かか|浮|減|増|削減|払って|使って|失))"
         ),
         "timing": _re(
             r"(導入|開始|稼働|始める|切り替え|切替|入れ替え|利用開始|契約)の?時期|(?<![のな])時期|いつ(?!でも|も)|導入(予定|時期|目標|開始)|来期|来年度|新年度|年内|年度内|\d+月(から|まで)|スケジュール|"
@@ -300,7 +293,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "satisfaction": _re(r"satisf|\bNPS\b|survey"),
         "upsell": _re(r"upgrade|add-on|other (teams|departments)"),
         "plan": _re(
-            r"(?<!year's )(?<!fiscal )(?<!business )(?<!budget )(?<!you )(?<!we )(?<!i )(?<!to )(?<!they )\bplan\b|proposal|solution|pilot|add-?on|module|package|\btier\b|\bseats\b|licen[cs]es?\b|order form|subscription|the agreement\b"
+            r"\bplan\b(?<!year's plan)(?<!fiscal plan)(?<!business plan)(?<!budget plan)(?<!you plan)(?<!we plan)(?<!\bi plan)(?<!to plan)(?<!they plan)|proposal|solution|pilot|add-?on|module|package|\btier\b|\bseats\b|licen[cs]es?\b|order form|subscription|the agreement\b"
         ),
         "price": _re(
             r"quote|\d[\d,.]*\s*(dollars|usd|k\b|a (month|year)|per (month|year|seat|user))|\$\s?\d|% off|discount|(price|pricing|cost|budget(ed)?)\b.{0,20}\d"
@@ -321,7 +314,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "confirm": _re(r"\b(yes|exactly|right|correct|that'?s it|that matches|true|agreed)\b"),
         "free_offer": _re(
             # A person who is free (he's free, I'm free) is available, not an offer.
-            r"(?<!he's )(?<!she's )(?<!i'm )(?<!we're )(?<!you're )(?<!they're )(?<!he is )(?<!she is )\bfree\b|no charge|no cost|free of charge|complimentary"
+            r"\bfree\b(?<!he's free)(?<!she's free)(?<!i'm free)(?<!we're free)(?<!you're free)(?<!they're free)(?<!he is free)(?<!she is free)|no charge|no cost|free of charge|complimentary"
         ),
         "policy": _re(r"\b(in case of|whenever|if (anything|something) (breaks|goes wrong))\b"),
         "result": _re(r"went from|down to|\b(cut|reduced|saved)\b.{0,20}\b(from|by)\b"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from scoring import shapes
 from scoring.markers import CallView, Sentence, topics
 
 
@@ -61,8 +62,10 @@ def _lang(view: CallView) -> str:
 def raised(view: CallView) -> list[Sentence]:
     """The customer's statements that voice a concern or a price objection, said outright or hedged, in call order."""
     lang = _lang(view)
-    direct = {h.sentence.order for m in ("concern", "price_objection") for h in view.find(m, who="customer")}
-    direct -= {h.sentence.order for m in ("concern", "price_objection") for h in view.find(m) if view.negated(h)}
+    direct = {h.sentence.order for m in ("concern", "price_objection") for h in shapes.hits(view, m, who="customer")}
+    direct -= {
+        h.sentence.order for m in ("concern", "price_objection") for h in shapes.hits(view, m) if view.negated(h)
+    }
     return [
         s
         for s in view.sentences

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scoring import objections
+from scoring import objections, shapes
 from scoring.collector import Collector
 from scoring.markers import CallView, Hit, Sentence, date_span
 from scoring.metrics import Turn, metrics_basis
@@ -51,7 +51,7 @@ def negotiation(c: Collector) -> None:
         c.put("negotiation_closing.concerns.identified", 2, hits)
     added = v.find("added_value", who="rep")
     discounts = v.find("discount", who="rep")
-    objections = v.find("price_objection", who="customer")
+    objections = shapes.hits(v, "price_objection", who="customer")
     if added:
         c.put("negotiation_closing.value_not_discount.added_value", 2, added)
     if discounts:
@@ -194,7 +194,9 @@ def pitch_run(v: CallView, call_turns: list[Turn]) -> Turn | None:
     count, talk = 0, 0.0
     for turn in call_turns:
         if turn.speaker != v.rep_speaker:
-            if all(v.matches("backchannel_only", segs[i].text.strip()) for i in turn.segments):
+            if all(len(segs[i].text) <= 12 for i in turn.segments) and all(
+                v.matches("backchannel_only", segs[i].text.strip()) for i in turn.segments
+            ):
                 continue
             count, talk, first = 0, 0.0, None
         elif asks.intersection(turn.segments):

@@ -21,6 +21,7 @@ def _re(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I)
 
 
+_NEVER = re.compile(r"(?!)")
 _JA_WHEN = (
     r"(\d+月|来月|再来月|来年|年明け|年内|今年度|来年度|再来年度|来期|今期|下期|上期|春|夏|秋|冬|連休|年末|年度末|期末|月末)"
     r"(の)?(頭|初め|はじめ|上旬|中旬|下旬|末|中|頃|ごろ|あたり)?(に|には|までに|中に|を目処に|を目途に)"
@@ -36,8 +37,8 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         # A cost or a negative evaluation of the customer's own work: hard to do, not keeping up, time eaten, errors,
         # done by hand or on paper, the same trouble again and again, something the work cannot do without.
         "need_shape": _re(
-            r"[いきぎしじちにびみりけげせてべめれえ見](にく|づら)(い|く)"
-            r"|[いきぎしじちにびみりけげせてべめれえ見]きれ(ない|ず|なく|ません)|追いつ(かな|きません|いていな)"
+            r"(にく|づら)(?<=[いきぎしじちにびみりけげせてべめれえ見]..)(い|く)"
+            r"|きれ(?<=[いきぎしじちにびみりけげせてべめれえ見]..)(ない|ず|なく|ません)|追いつ(かな|きません|いていな)"
             r"|回ら(ない|なく|ず)|回りません|手が回ら|(時間|手間|工数|人手)を?(取られ|食われ|とられ)|(つぶれ|潰れ)(ます|て|る)"
             r"|かかって(しま|いま|いる)|煩雑|面倒|手間|負担|ミス|漏れ|遅れ(が|て|ます)|ばらつ|バラつ|属人|手書き|アナログ"
             r"|紙(で|の台帳|に書)|(Excel|エクセル|スプレッドシート)で(管理|集計|回)|何度も|毎回|いちいち|そのたびに|その都度"
@@ -51,7 +52,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(社長|部長|上|本部|本社|理事長|院長|オーナー|会長|役員|上司|先生|教授|所長)次第"
             r"|(了承|了解|許可|OK|オーケー|ハンコ|判子|決裁|承認)を?(もら|取|得|いただ)"
             r"|(会議|役員会|取締役会|理事会|総会|教授会|委員会|運営会議)(に|で)(かけ|諮|通|上げ|出し|決め)"
-            r"|(と|に)相談して(から)?(決め|判断|お返事)"
+            r"|相談して(から)?(決め|判断|お返事)"
         ),
         # Money the customer can spend: an amount next to a limit, a budget word next to an amount or a cut.
         "budget_shape": _re(
@@ -61,6 +62,18 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|予算(内|の範囲|に収ま)|予算(化|取り)|予算を(取|組|確保|申請|計上)"
             r"|(費|予算|基金|積立金|繰越|内部留保)(で|から)(出|賄|確保|まかな)"
         ),
+        # Deal terms without the listed words: a quote or contract for a stated quantity (社用車10台のお見積り), an
+        # amount per unit or per month (1席あたり月2万円, not a loss or a current cost), another vendor said cheaper.
+        "plan_shape": _re(
+            r"\d+(台|名分|席|ライセンス|アカウント|拠点|店舗)[^。]{0,6}(お見積|見積|ご契約|契約|プラン|導入)"
+        ),
+        "price_shape": _re(
+            r"\d(?:(?<=[^\d年][月年]\d)|(?<=あたり\d)|(?<=あたり、\d)|(?<=につき\d))[\d,.万千]*円"
+            r"(?![^。]{0,10}(損|ロス|かか|浮|減|増|削減|払って|使って|失))"
+        ),
+        "price_objection_shape": _re(
+            r"(他社|よそ|そちら|ほか|今の(会社|業者|ところ))[^。]{0,25}(方が|ほうが)[^。]{0,4}(安|少し(…|\.\.\.))"
+        ),
         # A time tied to deciding or answering (3月の頭には決めます); adoption times are in the lexicon already.
         # A customer turn that only keeps the line open (はあ。うーん。): the rep's talk on both sides of it is one run.
         "backchannel_only": _re(
@@ -69,6 +82,10 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         "timeline_shape": _re(_JA_WHEN + r"(は)?、?[^。？?]{0,8}(決め|結論を出|判断し|決定し|お返事し)"),
     },
     "en": {
+        # English lists these terms in the lexicon already (per seat, a month); another vendor said cheaper.
+        "plan_shape": _NEVER,
+        "price_shape": _NEVER,
+        "price_objection_shape": _re(r"\b(cheaper|less|lower) (than|with|at) (our current|the other|another|their)"),
         "promise_offer": _re(
             r"\b(shall|should|can|may) i (send|share|prepare|put together|email|forward)|want me to (send|share|prepare|put together)"
         ),
@@ -142,7 +159,9 @@ def stated(view: CallView, key: str) -> list[Hit]:
 def need_said(view: CallView, hit: Hit) -> bool:
     """The customer's own standing problem: an own statement that is not a price objection (説明しにくい金額)."""
     return own_statement(view, hit) and not (
-        view.matches("price_objection", hit.sentence.text) or _AMOUNT.search(hit.sentence.text)
+        view.matches("price_objection", hit.sentence.text)
+        or view.matches("price_objection_shape", hit.sentence.text)
+        or _AMOUNT.search(hit.sentence.text)
     )
 
 
@@ -166,3 +185,10 @@ def off_item(view: CallView, key: str, hit: Hit) -> bool:
     if view.matches("budget", text) and not _ADOPTION.search(text):
         return True
     return hit.sentence.is_rep and bool(view.matches("meeting", text)) and not view.matches("timing", text)
+
+
+def hits(view: CallView, marker: str, *, who: str = "any") -> list[Hit]:
+    """A lexicon marker's hits and, when there is one, its shape's (plan, price, price objection), in call order."""
+    found = view.find(marker, who=who)
+    extra = view.find(f"{marker}_shape", who=who) if f"{marker}_shape" in view.lex else []
+    return sorted(found + extra, key=lambda h: h.sentence.order) if extra else found
