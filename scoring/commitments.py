@@ -18,6 +18,8 @@ _DUE_WORDS_RE = re.compile(
 )
 # Leave to send things now and then (今後も…時々お送りしても) is not one concrete promise.
 _STANDING_RE = re.compile(r"時々|ときどき|今後も|定期的|随時|from time to time|now and then|regularly", re.I)
+# A quote after the discount (値引き後のお見積り) is a document to send, not a discount offered.
+_AFTER_DISCOUNT_RE = re.compile(r"(値引き|割引)(後|した後|を反映した)|discounted (quote|price list)", re.I)
 _DECLINE_RE = re.compile(r"\s*(いえ|いや|いいえ|no\b|not now)", re.I)
 _BECAUSE_RE = re.compile(r"\s*(ので|から)[、,]")
 _SUBJECT_RE = re.compile(r"i('ll| will)\b", re.I)
@@ -80,7 +82,7 @@ def commitments(view: CallView, call_date: date | None) -> list[Commitment]:
                 if (
                     is_vague
                     or view.matches("free_offer", text)
-                    or view.matches("discount", text)
+                    or (view.matches("discount", text) and not _AFTER_DISCOUNT_RE.search(text))
                     or view.matches("policy", text)
                     or (owner == "customer" and view.matches("decline", text))
                 ):

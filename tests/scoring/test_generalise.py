@@ -315,3 +315,12 @@ def test_plan_as_a_verb_is_not_a_plan(en_rubric):
         language="en",
     )
     assert _card(en_rubric, call).deal_state is None
+
+
+def test_quote_after_a_discount_is_a_promise(rubric):
+    call = _call(
+        ("顧客", "やはり月額が少し高いですね。"),
+        ("営業", "では、割引を反映したお見積りを明日お送りします。"),
+        ("顧客", "お願いします。"),
+    )
+    assert [c.owner for c in _card(rubric, call, "negotiation_closing").commitments] == ["rep"]
