@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 from scoring import due as due_rules
+from scoring import shapes
 from scoring.markers import CallView, Sentence
 from scoring.scorecard import Commitment
 
@@ -51,8 +52,14 @@ _OBJECT_STOP = frozenset(
 def commitments(view: CallView, call_date: date | None) -> list[Commitment]:
     """Small promises (seed 001) by each side with their due hints; offers of terms and vague 「また連絡します」 are not promises."""
     found: list[tuple[tuple[int, int], int, str, Commitment]] = []
-    for marker, owner in (("rep_commitment", "rep"), ("customer_commitment", "customer")):
+    for marker, owner in (
+        ("rep_commitment", "rep"),
+        ("customer_commitment", "customer"),
+        ("customer_promise_shape", "customer"),
+    ):
         for hit in view.find(marker, who=owner):
+            if marker == "customer_promise_shape" and not shapes.customer_promise(view, hit):
+                continue
             sentence = hit.sentence.text
             # 「料金表をお送りしますので、ご覧いただけますか。」 promises before it asks.
             if hit.sentence.is_question and not _BECAUSE_RE.match(sentence, hit.match.end()):

@@ -62,6 +62,14 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|予算(内|の範囲|に収ま)|予算(化|取り)|予算を(取|組|確保|申請|計上)"
             r"|(費|予算|基金|積立金|繰越|内部留保)(で|から)(出|賄|確保|まかな)"
         ),
+        # A customer's own action said with a day or as their own part (来週の役員会にかけます, 稟議は私から上げます,
+        # その日にお渡しします): a promise in any verb, once routines, states, opinions and adoption plans are left out.
+        "customer_promise_shape": _re(
+            r"(来週|明日|明後日|今週|週明け|月末|までに|その日|当日|後ほど|\d+日|\d+月|私から|私が|こちらで|こちらから)"
+            r"[^。？?]{0,30}(し|き|り|ち|び|み|え|け|せ|て|べ|め|れ|げ|ね)"
+            r"(?<!てい)(?<!でい)(?<!あり)(?<!なり)(?<!かかり)(?<!思い)(?<!でき)(?<!わかり)(?<!分かり)(?<!おり)(?<!ござい)"
+            r"(?<!要り)(?<!見え)ます(。|ね|$)"
+        ),
         # Deal terms without the listed words: a quote or contract for a stated quantity (社用車10台のお見積り), an
         # amount per unit or per month (1席あたり月2万円, not a loss or a current cost), another vendor said cheaper.
         "plan_shape": _re(
@@ -83,6 +91,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
     },
     "en": {
         # English lists these terms in the lexicon already (per seat, a month); another vendor said cheaper.
+        "customer_promise_shape": _NEVER,
         "plan_shape": _NEVER,
         "price_shape": _NEVER,
         "price_objection_shape": _re(r"\b(cheaper|less|lower) (than|with|at) (our current|the other|another|their)"),
@@ -192,3 +201,25 @@ def hits(view: CallView, marker: str, *, who: str = "any") -> list[Hit]:
     found = view.find(marker, who=who)
     extra = view.find(f"{marker}_shape", who=who) if f"{marker}_shape" in view.lex else []
     return sorted(found + extra, key=lambda h: h.sentence.order) if extra else found
+
+
+_NOT_PROMISE = re.compile(
+    r"例年|毎年|毎月|毎週|毎日|いつも|普段|通常|毎回|導入|使い始め|始め|切り替え|入れ替え|稼働|なら|たら|ければ|もし|予定|ません|ましょう|お願い|願い"
+    r"|(担当者|スタッフ|社員|職員|皆さん|各拠点|各店)が"
+)
+_DATED = re.compile(r"来週|明日|明後日|今週|週明け|月末|までに|その日|当日|後ほど|\d+日|\d+月")
+
+
+def customer_promise(view: CallView, hit: Hit) -> bool:
+    """A customer's dated or first-person action that the listed promise verbs missed; not a routine or a plan."""
+    s = hit.sentence
+    return (
+        not s.is_rep
+        and not s.is_question
+        and not _NOT_PROMISE.search(s.text)
+        and not view.matches("customer_commitment", s.text)
+        # Who decides (私が決めます, 本部に上げます) is authority; it is a promise only with a day (3月の頭には決めます).
+        and not (
+            (view.matches("authority", s.text) or view.matches("authority_shape", s.text)) and not _DATED.search(s.text)
+        )
+    )

@@ -324,3 +324,21 @@ def test_quote_after_a_discount_is_a_promise(rubric):
         ("顧客", "お願いします。"),
     )
     assert [c.owner for c in _card(rubric, call, "negotiation_closing").commitments] == ["rep"]
+
+
+@pytest.mark.parametrize(
+    ("text", "promises"),
+    [
+        ("見積りの比較表は、明後日までにこちらで作ってお届けします。", 1),  # a day, any verb
+        ("現場の写真は私から担当の方に転送します。", 1),  # first person
+        ("来週の部会にかけます。", 1),  # a dated step of their own
+        ("その書類は毎月25日に経理の担当者が本社に送ってきます。", 0),  # a routine by someone else
+        ("最終的には私が決めます。", 0),  # who decides, no day: authority, not a promise
+        ("4月から使い始めます。", 0),  # an adoption time, not a promise
+        ("来週でしたら大丈夫だと思います。", 0),  # an opinion
+        ("はい、来週からでお願いします。", 0),  # a request
+    ],
+)
+def test_customer_promise_by_shape(text, promises, rubric):
+    call = _call(("営業", "ありがとうございます。"), ("顧客", text))
+    assert sum(c.owner == "customer" for c in _card(rubric, call).commitments) == promises
