@@ -27,6 +27,9 @@ _INDIRECT = {
     ),
     "en": _re(r"\bthough\b|\bnot sure\b|i don'?t know if|worried|hesitant|\bconcern"),
 }
+# A reason left hanging (別の保険会社さんに入っているので。): an objection, unless it explains the customer's own
+# question just before (録画できますか？来られない人もいるので。) or the customer declines anyway (then it is the no's reason).
+_HANGING = {"ja": _re(r"[^。]{4,}(ので|んで|けど|けれど)(…|\.\.\.)*。?$"), "en": _re(r"(?!)")}
 # Doubting the need is not an objection to answer but a need still to find (seed 000, ニーズヒアリング).
 _NEED_DOUBT = {
     "ja": _re(r"必要(かどうか|性)|困って(い)?る(わけ|ほど)"),
@@ -66,14 +69,23 @@ def raised(view: CallView) -> list[Sentence]:
     direct -= {
         h.sentence.order for m in ("concern", "price_objection") for h in shapes.hits(view, m) if view.negated(h)
     }
+    declined = bool(view.find("decline", who="customer"))
     return [
         s
         for s in view.sentences
         if not s.is_rep
         and not s.is_question
-        and (s.order in direct or _INDIRECT[lang].search(s.text))
+        and (s.order in direct or _INDIRECT[lang].search(s.text) or (not declined and _hanging(view, s)))
         and not _NEED_DOUBT[lang].search(s.text)
     ]
+
+
+def _hanging(view: CallView, s: Sentence) -> bool:
+    """A reason left hanging that is not the reason for the customer's own question just before it."""
+    if not _HANGING[_lang(view)].search(s.text):
+        return False
+    before = view.sentences[s.order - 1] if s.order else None
+    return not (before is not None and not before.is_rep and before.is_question)
 
 
 def _answer(view: CallView, concern: Sentence) -> str | None:

@@ -342,3 +342,39 @@ def test_quote_after_a_discount_is_a_promise(rubric):
 def test_customer_promise_by_shape(text, promises, rubric):
     call = _call(("営業", "ありがとうございます。"), ("顧客", text))
     assert sum(c.owner == "customer" for c in _card(rubric, call).commitments) == promises
+
+
+def _ignored(rubric: Rubric, *turns: tuple[str, str]) -> bool:
+    card = _card(rubric, _call(*turns), "first_contact")
+    return "negotiation_closing.objection_ignored" in {n.id for n in card.ng_behaviors}
+
+
+def test_hanging_reason_brushed_off_is_ignored(rubric):
+    assert _ignored(
+        rubric,
+        ("営業", "社用車の管理システムのご案内です。"),
+        ("顧客", "うちは今、リース会社さんの管理画面を使っているので。"),
+        ("営業", "そうなんですね。弊社のものは評判がいいので、きっとご満足いただけます。"),
+    )
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        # The reason explains the customer's own question, which the rep answers.
+        (
+            ("営業", "社用車の管理システムのご案内です。"),
+            ("顧客", "スマホからも見られますか？外回りが多いので。"),
+            ("営業", "はい、スマホのアプリからご覧いただけます。"),
+        ),
+        # The customer declines: the reason is the no's reason, not an objection to answer.
+        (
+            ("営業", "社用車の管理システムのご案内です。"),
+            ("顧客", "うちは今、リース会社さんの管理画面を使っているので。"),
+            ("営業", "そうなんですね。弊社のものは評判がいいので、きっとご満足いただけます。"),
+            ("顧客", "いえ、今回は結構です。"),
+        ),
+    ],
+)
+def test_hanging_reason_that_is_not_an_objection(turns, rubric):
+    assert not _ignored(rubric, *turns)
