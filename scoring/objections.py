@@ -29,7 +29,7 @@ _INDIRECT = {
 }
 # A reason left hanging (別の保険会社さんに入っているので。): an objection, unless it explains the customer's own
 # question just before (録画できますか？来られない人もいるので。) or the customer declines anyway (then it is the no's reason).
-_HANGING = {"ja": _re(r"[^。]{4,}(ので|んで|けど|けれど)(…|\.\.\.)*。?$"), "en": _re(r"(?!)")}
+_HANGING = {"ja": _re(r"(ので|んで|けど|けれど)(…|\.\.\.)*。?$"), "en": _re(r"(?!)")}
 # Doubting the need is not an objection to answer but a need still to find (seed 000, ニーズヒアリング).
 _NEED_DOUBT = {
     "ja": _re(r"必要(かどうか|性)|困って(い)?る(わけ|ほど)"),
@@ -82,7 +82,8 @@ def raised(view: CallView) -> list[Sentence]:
 
 def _hanging(view: CallView, s: Sentence) -> bool:
     """A reason left hanging that is not the reason for the customer's own question just before it."""
-    if not _HANGING[_lang(view)].search(s.text):
+    reason = _HANGING[_lang(view)].search(s.text)
+    if reason is None or reason.start() < 4:
         return False
     before = view.sentences[s.order - 1] if s.order else None
     return not (before is not None and not before.is_rep and before.is_question)
