@@ -7,7 +7,8 @@ import re
 from datetime import date
 
 from scoring import due as due_rules
-from scoring.markers import CallView
+from scoring import shapes
+from scoring.markers import CallView, Sentence
 from scoring.scorecard import Commitment
 
 _OBJECT_RE = re.compile(r"[一-龥々]{2,}|[ァ-ヴー]{2,}|[A-Za-z][A-Za-z-]{3,}")
@@ -16,6 +17,11 @@ _DUE_WORDS_RE = re.compile(
     r"monday|tuesday|wednesday|thursday|friday",
     re.I,
 )
+# Leave to send things now and then (今後も…時々お送りしても) is not one concrete promise.
+_STANDING_RE = re.compile(r"時々|ときどき|今後も|定期的|随時|from time to time|now and then|regularly", re.I)
+# A quote after the discount (値引き後のお見積り) is a document to send, not a discount offered.
+_AFTER_DISCOUNT_RE = re.compile(r"(値引き|割引)(後|した後|を反映した)|discounted (quote|price list)", re.I)
+_DECLINE_RE = re.compile(r"\s*(いえ|いや|いいえ|no\b|not now)", re.I)
 _BECAUSE_RE = re.compile(r"\s*(ので|から)[、,]")
 _SUBJECT_RE = re.compile(r"i('ll| will)\b", re.I)
 _CLAUSE_END_RE = re.compile(r"[\s,、;]*(and|また|そして)?[\s,、;]*$", re.I)
@@ -46,8 +52,14 @@ _OBJECT_STOP = frozenset(
 def commitments(view: CallView, call_date: date | None) -> list[Commitment]:
     """Small promises (seed 001) by each side with their due hints; offers of terms and vague 「また連絡します」 are not promises."""
     found: list[tuple[tuple[int, int], int, str, Commitment]] = []
-    for marker, owner in (("rep_commitment", "rep"), ("customer_commitment", "customer")):
+    for marker, owner in (
+        ("rep_commitment", "rep"),
+        ("customer_commitment", "customer"),
+        ("customer_promise_shape", "customer"),
+    ):
         for hit in view.find(marker, who=owner):
+            if marker == "customer_promise_shape" and not shapes.customer_promise(view, hit):
+                continue
             sentence = hit.sentence.text
             # 「料金表をお送りしますので、ご覧いただけますか。」 promises before it asks.
             if hit.sentence.is_question and not _BECAUSE_RE.match(sentence, hit.match.end()):
@@ -67,11 +79,17 @@ def commitments(view: CallView, call_date: date | None) -> list[Commitment]:
                 at = verb.start() if len(verbs) == 1 else 0
                 due = _due_of(view, text, at)
                 vague = view.matches("vague_follow_up", text)
-                is_vague = bool(vague and not due and vague.start() < at + len(verb.group(0)) and at < vague.end())
+                is_vague = bool(
+                    vague
+                    and not due
+                    and vague.start() < at + len(verb.group(0))
+                    and at < vague.end()
+                    and not view.month_agreed(text, hit.sentence.order)
+                )
                 if (
                     is_vague
                     or view.matches("free_offer", text)
-                    or view.matches("discount", text)
+                    or (view.matches("discount", text) and not _AFTER_DISCOUNT_RE.search(text))
                     or view.matches("policy", text)
                     or (owner == "customer" and view.matches("decline", text))
                 ):
@@ -92,8 +110,33 @@ def commitments(view: CallView, call_date: date | None) -> list[Commitment]:
                         ),
                     )
                 )
+    for s in _accepted_offers(view):
+        due = _due_of(view, s.text, 0)
+        hint = due.group(0) if due else ""
+        promise = Commitment(
+            owner="rep",
+            text=s.quote(),
+            due=due_rules.due_date(s.text, hint, call_date),
+            evidence=s.quote(),
+            due_hint=hint,
+            due_time=_clock(s.text),
+        )
+        found.append(((s.order, 0), s.seg, "offer", promise))
     found.sort(key=lambda t: t[0])
     return _distinct([(order, seg, verb, cm) for (order, _), seg, verb, cm in found])
+
+
+def _accepted_offers(view: CallView) -> list[Sentence]:
+    """The rep's offers to do something (資料をお送りしてよろしいでしょうか) that the customer's next turn accepts."""
+    out = []
+    for hit in view.find("promise_offer", who="rep", questions=True):
+        if _STANDING_RE.search(hit.sentence.text):
+            continue
+        reply = "".join(r.text for r in view.next_turn(hit.sentence, customer=True))
+        accepts = view.matches("affirm", reply) or "ください" in reply or "please" in reply.lower()
+        if reply and accepts and not view.matches("refuse", reply) and not _DECLINE_RE.match(reply):
+            out.append(hit.sentence)
+    return out
 
 
 def _clock(text: str) -> str | None:

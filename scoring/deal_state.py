@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from scoring import objections
+from scoring import objections, shapes
 from scoring.markers import CallView, Sentence
 
 # The customer taking up what the rep proposed; a bare はい / yes is a backchannel, not an acceptance.
@@ -67,7 +67,7 @@ def declined(view: CallView) -> bool:
 
 def _present(view: CallView, marker: str) -> bool:
     """Stated and standing: the customer's last word on the term does not put it off or dispute it."""
-    hits = [h.sentence for h in view.find(marker)]
+    hits = [h.sentence for h in shapes.hits(view, marker)]
     last = next((s for s in reversed(hits) if not s.is_rep), None)
     if last is not None and objections.disputed(view, last):
         return False
@@ -78,7 +78,7 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
     """A statement, not only a question or something put off to next time; a vague timing is no timing."""
     if view.matches("next_time", s.text) or (marker != "plan" and s.is_question):
         return False
-    if marker == "timing" and view.matches("deflection", s.text):
+    if marker == "timing" and (view.matches("deflection", s.text) or shapes.maybe(s.text)):
         return False
     if marker == "price" and not s.is_rep and view.matches("past", s.text):
         return False

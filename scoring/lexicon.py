@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from scoring.shapes import SHAPES
+
 
 def _re(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I)
@@ -117,10 +119,10 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(来週|来月|近いうち|今度|そのうち)(あたり|ごろ|頃)に?、?[^。]{0,20}(お電話|ご連絡|ご都合を(伺|お聞き))(します|いたします|させていただきます|しても(よろしい|いい)|いますね|います)"
         ),
         "rep_commitment": _re(
-            r"(お送り|送付|ご送付|お届け)(します|いたします|させていただきます)|ご用意(します|いたします|させていただきます)|準備(します|いたします)|(確認|調べ|調査)(して|の上|のうえ).{0,20}(ご連絡|お返事|ご回答|ご報告|お知らせ)(します|いたします|させていただきます)|共有(します|いたします|させていただきます)|手配(します|いたします)|作成(します|いたします)|お持ちします|(実施|開催|お渡し|ご報告|ご連絡|確認)(します|いたします|させていただきます)|(お送り|送付|ご用意|準備|手配|更新|修正|作成)して?おきます|(見積り?|見積書|試算表?|資料|提案書|比較表|構成案)を(お作りし|作り|作り直し)ます"
+            r"(お送り|送付|ご送付|お届け)(します|いたします|させていただきます)|ご用意(します|いたします|させていただきます)|準備(します|いたします)|(確認|調べ|調査)(して|の上|のうえ).{0,20}(ご連絡|お返事|ご回答|ご報告|お知らせ)(します|いたします|させていただきます)|共有(します|いたします|させていただきます)|手配(します|いたします)|作成(します|いたします)|お持ちします|(実施|開催|お渡し|ご報告|ご連絡|確認)(します|いたします|させていただきます)|\d{1,2}月(ごろ|頃|中|末|上旬|中旬|下旬)?に、?(また|改めて)?お電話(します|いたします)|(お送り|送付|ご用意|準備|手配|更新|修正|作成)して?おきます|(見積り?|見積書|試算表?|資料|提案書|比較表|構成案)を(お作りし|作り|作り直し)(ます|て、)"
         ),
         "customer_commitment": _re(
-            r"(て|で)おきます|確認します|共有します|検討します|(検討|相談|話|確認|共有)してみます|お送りします|送ります|調整します|相談します|声をかけ|(ご)?連絡(します|いたします)|(同席|参加|出席)させます|(検討|相談|確認)させて(ください|いただきます)|持ち帰らせて|お知らせします"
+            r"(て|で)おきます|確認します|共有します|検討します|(検討|相談|話|確認|共有|比較)してみます|比べてみます|お送りします|送ります|調整します|相談します|声をかけ|(ご)?連絡(します|いたします)|(同席|参加|出席)させます|(検討|相談|確認)させて(ください|いただきます)|持ち帰らせて|お知らせします"
         ),
         "due": _re(
             r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}[/-]\d{1,2}[/-]\d{1,2}|\d{1,2}月\d{1,2}日|今日中|本日中|明日中|明日|明朝|明後日|今週中|今週末|来週中|来週|週明け|月末|本日|今日"
@@ -174,7 +176,9 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"(お伺い|伺っ|伺い|お聞き|お話しいただ|おっしゃっ)[^。]{0,6}(ました|います|た)|前回.{0,12}(お話|伺|お聞き)|というお話(でした|が(あり|ござい)ました|をいただきました)|とのことでした"
         ),
         "cost": _re(r"\d[\d,.]*\s*(時間|件|分|日|万円|円|%|％)"),
-        "confirm": _re(r"確かに|その通り|おっしゃる通り|そうです|合っています|間違いありません|はい"),
+        "confirm": _re(
+            r"確かに|その通り|おっしゃる通り|そうです|合っています|間違いありません|はい|^ええ|変わ(って|り)(い|あり)?ません"
+        ),
         "free_offer": _re(r"無料|無償|追加(費用|料金)(なし|なく|はかかりません|不要)|費用はかかりません"),
         "policy": _re(r"(の際|場合)(は|に|には)|際には"),
         "result": _re(r"縮まりました|減りました|削減(され|でき)ました|短縮(され|でき)ました|改善しました"),
@@ -260,7 +264,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"\bi('ll| will)\s+((also|then|just|personally|definitely)\s+)?(send|share|prepare|follow up|get back|check|email|put together|set up|book|schedule|confirm|draft|write up|forward|assign|arrange|introduce|loop in)"
         ),
         "customer_commitment": _re(
-            r"\bi('ll| will)\s+((also|then|just|definitely)\s+)?(check|talk|ask|loop in|share|review|discuss|send|bring|forward|invite|confirm|get back|set up|book|introduce|run it by|follow up|look into|let you know|pull|prepare|gather|put together|find out)"
+            r"\bi('ll| will)\s+((also|then|just|definitely)\s+)?(check|talk|ask|loop in|share|review|discuss|send|bring|forward|invite|confirm|get back|set up|book|introduce|run it by|follow up|look into|let you know|pull|prepare|gather|put together|find out|make sure|accept)"
         ),
         "due": _re(
             r"\d{4}-\d{2}-\d{2}|\btoday\b|\btonight\b|\btomorrow\b|this week|next week|end of (day|the week)|by "
@@ -289,7 +293,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "satisfaction": _re(r"satisf|\bNPS\b|survey"),
         "upsell": _re(r"upgrade|add-on|other (teams|departments)"),
         "plan": _re(
-            r"(?<!year's )(?<!fiscal )(?<!business )(?<!budget )\bplan\b|proposal|solution|pilot|add-?on|module|package|\btier\b|\bseats\b|licen[cs]es?\b|order form|subscription|the agreement\b"
+            r"\bplan\b(?<!year's plan)(?<!fiscal plan)(?<!business plan)(?<!budget plan)(?<!you plan)(?<!we plan)(?<!\bi plan)(?<!to plan)(?<!they plan)|proposal|solution|pilot|add-?on|module|package|\btier\b|\bseats\b|licen[cs]es?\b|order form|subscription|the agreement\b"
         ),
         "price": _re(
             r"quote|\d[\d,.]*\s*(dollars|usd|k\b|a (month|year)|per (month|year|seat|user))|\$\s?\d|% off|discount|(price|pricing|cost|budget(ed)?)\b.{0,20}\d"
@@ -308,11 +312,18 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "recap": _re(r"you (told us|mentioned|said)|as you said|earlier you|last time you"),
         "cost": _re(r"\d[\d,.]*\s*(hours?|days?|minutes|tickets|calls|errors|%|dollars|k\b)"),
         "confirm": _re(r"\b(yes|exactly|right|correct|that'?s it|that matches|true|agreed)\b"),
-        "free_offer": _re(r"\bfree\b|no charge|no cost|free of charge|complimentary"),
+        "free_offer": _re(
+            # A person who is free (he's free, I'm free) is available, not an offer.
+            r"\bfree\b(?<!he's free)(?<!she's free)(?<!i'm free)(?<!we're free)(?<!you're free)(?<!they're free)(?<!he is free)(?<!she is free)|no charge|no cost|free of charge|complimentary"
+        ),
         "policy": _re(r"\b(in case of|whenever|if (anything|something) (breaks|goes wrong))\b"),
         "result": _re(r"went from|down to|\b(cut|reduced|saved)\b.{0,20}\b(from|by)\b"),
     },
 }
+
+
+for _lang, _shapes in SHAPES.items():
+    LEXICON[_lang].update(_shapes)
 
 
 def lexicon(language: str) -> dict[str, re.Pattern[str]]:

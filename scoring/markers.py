@@ -14,6 +14,10 @@ from scoring.transcript import Transcript
 QUOTE_LIMIT = 140
 ECHO_CHARS = 12
 _CONTRAST_RE = re.compile(r"(?<=が)、|(?<=けど)、|(?<=けれど)、|, but |; but | but ")
+_MONTH_RE = re.compile(
+    r"(?<!\d)\d{1,2}月(?!\d{1,2}日)|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b",
+    re.I,
+)
 _INTERROGATIVE_RE = re.compile(r"いつ|どの|何|when|what|how|which", re.I)
 
 
@@ -161,6 +165,20 @@ class CallView:
             ):
                 return s, reply[0]
         return None
+
+    def month_agreed(self, text: str, before: int) -> bool:
+        """A calendar month the customer accepted when the rep proposed it (「6月ごろに…よろしいでしょうか」「ええ、その頃なら」)."""
+        month = _MONTH_RE.search(text)
+        if month is None:
+            return False
+        for s in self.sentences[:before]:
+            if s.is_rep and s.is_question and month.group(0) in s.text:
+                reply = "".join(r.text for r in self.next_turn(s, customer=True))
+                if (self.matches("affirm", reply) or self.matches("confirm", reply)) and not self.matches(
+                    "refuse", reply
+                ):
+                    return True
+        return False
 
     def meeting_context(self, s: Sentence) -> bool:
         """Whether a dated sentence is about meeting: its own words or its segment and the two before (captions split turns)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from scoring import shapes
 from scoring.markers import CallView, Sentence, topics
 
 
@@ -21,9 +22,14 @@ def _re(pattern: str) -> re.Pattern[str]:
 _INDIRECT = {
     "ja": _re(
         r"(ただ|でも|ですが|正直|やはり|やっぱり|とはいえ)[、,]?[^。]{0,50}?((慣れる|使いこなせる|ついてくる|使える|回る|間に合う|続く)(か|かどうか)|となると|ないんです|なくて|ないので|ので…|か…|気にな|心配|不安|厳しい|難しい|しにくい|しづらい)"
+        # A doubt left unfinished, with or without a contrast word (載せられるのかどうか…).
+        r"|[^。]{2,30}(のか|か)どうか(…|\.\.\.)"
     ),
     "en": _re(r"\bthough\b|\bnot sure\b|i don'?t know if|worried|hesitant|\bconcern"),
 }
+# A reason left hanging (別の保険会社さんに入っているので。): an objection, unless it explains the customer's own
+# question just before (録画できますか？来られない人もいるので。) or the customer declines anyway (then it is the no's reason).
+_HANGING = {"ja": _re(r"(ので|んで|けど|けれど)(…|\.\.\.)*。?$"), "en": _re(r"(?!)")}
 # Doubting the need is not an objection to answer but a need still to find (seed 000, ニーズヒアリング).
 _NEED_DOUBT = {
     "ja": _re(r"必要(かどうか|性)|困って(い)?る(わけ|ほど)"),
@@ -59,16 +65,28 @@ def _lang(view: CallView) -> str:
 def raised(view: CallView) -> list[Sentence]:
     """The customer's statements that voice a concern or a price objection, said outright or hedged, in call order."""
     lang = _lang(view)
-    direct = {h.sentence.order for m in ("concern", "price_objection") for h in view.find(m, who="customer")}
-    direct -= {h.sentence.order for m in ("concern", "price_objection") for h in view.find(m) if view.negated(h)}
+    direct = {h.sentence.order for m in ("concern", "price_objection") for h in shapes.hits(view, m, who="customer")}
+    direct -= {
+        h.sentence.order for m in ("concern", "price_objection") for h in shapes.hits(view, m) if view.negated(h)
+    }
+    declined = bool(view.find("decline", who="customer"))
     return [
         s
         for s in view.sentences
         if not s.is_rep
         and not s.is_question
-        and (s.order in direct or _INDIRECT[lang].search(s.text))
+        and (s.order in direct or _INDIRECT[lang].search(s.text) or (not declined and _hanging(view, s)))
         and not _NEED_DOUBT[lang].search(s.text)
     ]
+
+
+def _hanging(view: CallView, s: Sentence) -> bool:
+    """A reason left hanging that is not the reason for the customer's own question just before it."""
+    reason = _HANGING[_lang(view)].search(s.text)
+    if reason is None or reason.start() < 4:
+        return False
+    before = view.sentences[s.order - 1] if s.order else None
+    return not (before is not None and not before.is_rep and before.is_question)
 
 
 def _answer(view: CallView, concern: Sentence) -> str | None:
@@ -81,7 +99,8 @@ def _answer(view: CallView, concern: Sentence) -> str | None:
     if _BRUSH_OFF[_lang(view)].search(text) and not asks:
         return "brushed"
     taken_up = any(t in text for t in topics(concern.text))
-    if _SOFT_BRUSH[_lang(view)].search(text) and not asks and not taken_up:
+    # Reassurance then a question on something else (ご安心ください。…現地調査だけでもいかがでしょうか？) still brushes it off.
+    if _SOFT_BRUSH[_lang(view)].search(text) and not taken_up and not view.matches("concern_question", text):
         return "brushed"
     if view.matches("acknowledge", text) or asks:
         return "answered"

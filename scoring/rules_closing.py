@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scoring import objections
+from scoring import objections, shapes
 from scoring.collector import Collector
 from scoring.markers import CallView, Hit, Sentence, date_span
 from scoring.metrics import Turn, metrics_basis
@@ -17,6 +17,9 @@ MONOLOGUE_LIMIT_S = 120.0
 # taken well beyond (the rep four times the customer) and with almost no questions (fewer than one per 4 minutes).
 ONE_SIDED_RATIO = 0.80
 ONE_SIDED_SECONDS_PER_QUESTION = 240.0
+# A pitch cut by backchannels: three rep turns or more, joined only by 「はあ」「うーん」, with no question, over 30 s.
+PITCH_RUN_TURNS = 3
+PITCH_RUN_S = 30.0
 WEEK_WORDS = frozenset({"今週中", "来週中", "来週", "this week", "next week"})
 
 
@@ -48,7 +51,7 @@ def negotiation(c: Collector) -> None:
         c.put("negotiation_closing.concerns.identified", 2, hits)
     added = v.find("added_value", who="rep")
     discounts = v.find("discount", who="rep")
-    objections = v.find("price_objection", who="customer")
+    objections = shapes.hits(v, "price_objection", who="customer")
     if added:
         c.put("negotiation_closing.value_not_discount.added_value", 2, added)
     if discounts:
@@ -135,6 +138,7 @@ def next_step(c: Collector) -> NextStep:
         h
         for h in v.find("vague_follow_up", who="rep")
         if not ((due := v.matches("due", _clause(h))) and due.group(0).lower() not in WEEK_WORDS)
+        and not v.month_agreed(_clause(h), h.sentence.order)
     ]
     if vague:
         c.ng("first_contact.vague_follow_up", vague[-1].quote)
@@ -173,12 +177,35 @@ def monologue(
     one_sided = float(metrics["talk_ratio_rep"]) >= ONE_SIDED_RATIO and questions <= max(
         2, float(metrics["duration_s"]) / ONE_SIDED_SECONDS_PER_QUESTION
     )
-    if longest[0] <= MONOLOGUE_LIMIT_S and not one_sided:
+    run = pitch_run(v, call_turns)
+    if longest[0] <= MONOLOGUE_LIMIT_S and not one_sided and run is None:
         return
-    said = [s for s in v.sentences if s.seg in longest[1].segments]
+    said = [s for s in v.sentences if s.seg in (run or longest[1]).segments]
     first = next((s for s in said if len(s.text) >= 15), said[0])
     c.ng("proposal.ignores_reaction" if stage_phase == "proposal" else "first_contact.one_sided_talk", first.quote())
     c.put("first_contact.rapport.active_listening", 0, [first])
+
+
+def pitch_run(v: CallView, call_turns: list[Turn]) -> Turn | None:
+    """The first rep turn of a pitch the customer only backchanneled through, with no rep question in it."""
+    asks = {s.seg for s in v.sentences if s.is_rep and s.is_question}
+    segs = v.transcript.segments
+    first: Turn | None = None
+    count, talk = 0, 0.0
+    for turn in call_turns:
+        if turn.speaker != v.rep_speaker:
+            if all(len(segs[i].text) <= 12 for i in turn.segments) and all(
+                v.matches("backchannel_only", segs[i].text.strip()) for i in turn.segments
+            ):
+                continue
+            count, talk, first = 0, 0.0, None
+        elif asks.intersection(turn.segments):
+            count, talk, first = 0, 0.0, None
+        else:
+            count, talk, first = count + 1, talk + turn.talk_s, first or turn
+            if count >= PITCH_RUN_TURNS and talk >= PITCH_RUN_S:
+                return first
+    return None
 
 
 def listening(c: Collector, metrics: dict[str, float | int]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import islice
 
+from scoring import shapes
 from scoring.collector import EVIDENCE_PER_CRITERION, Collector
 from scoring.markers import CallView, Hit, Sentence
 from scoring.scorecard import (
@@ -80,39 +81,54 @@ def reply_text(v: CallView, s: Sentence) -> tuple[list[Sentence], str]:
     return reply, "".join(r.text for r in reply)
 
 
+def _answered(v: CallView, key: str, asked: list[Hit]) -> tuple[Hit, Sentence] | None:
+    """The first of the rep's questions about this item that the customer answered, with the answer's sentence."""
+    for q in asked:
+        reply, text = reply_text(v, q.sentence)
+        if (
+            reply
+            and len(text) >= 6
+            and not v.matches("deflection", text)
+            and not (key == "timeline" and shapes.maybe(text))
+        ):
+            # The sentence of the answer that carries it (集計ですね。…3日くらいかかっています。), else the fullest one.
+            return q, next(
+                (r for r in reply if v.matches(key, r.text) or v.matches("cost", r.text)),
+                max(reply, key=lambda r: len(r.text)),
+            )
+    return None
+
+
+def _stated(v: CallView, key: str) -> list[Hit]:
+    """The customer stating the item in listed words (not denied, asked, unknown, a result or about something else)."""
+    # Only the first few are kept as evidence, so stop looking once there are enough (a long call has hundreds).
+    return list(
+        islice(
+            (
+                h
+                for h in v.find(key, who="customer")
+                if not v.negated(h)
+                and not v.asks(h)
+                and not v.deflected(h)
+                and not v.matches("result", h.sentence.text)
+                and not shapes.off_item(v, key, h)
+                and (key != "need" or shapes.need_said(v, h))
+            ),
+            EVIDENCE_PER_CRITERION,
+        )
+    )
+
+
 def bant(c: Collector) -> dict[str, BantItem]:
     v = c.view
     result: dict[str, BantItem] = {}
     found_evidence: list[Evidence] = []
     for key in BANT_KEYS:
-        # Only the first few are kept as evidence, so stop looking once there are enough (a long call has hundreds).
-        stated = list(
-            islice(
-                (
-                    h
-                    for h in v.find(key, who="customer")
-                    if not v.negated(h)
-                    and not v.asks(h)
-                    and not v.deflected(h)
-                    and not v.matches("result", h.sentence.text)
-                ),
-                EVIDENCE_PER_CRITERION,
-            )
-        )
-        asked = v.find(key, who="rep", questions=True)
-        answered: tuple[Hit, Sentence] | None = None
-        for q in asked:
-            reply, text = reply_text(v, q.sentence)
-            if reply and len(text) >= 6 and not v.matches("deflection", text):
-                # The sentence of the answer that carries it (集計ですね。…3日くらいかかっています。), else the fullest one.
-                answered = (
-                    q,
-                    next(
-                        (r for r in reply if v.matches(key, r.text) or v.matches("cost", r.text)),
-                        max(reply, key=lambda r: len(r.text)),
-                    ),
-                )
-                break
+        stated = _stated(v, key)
+        asked = [q for q in v.find(key, who="rep", questions=True) if not shapes.off_item(v, key, q)]
+        answered = None if stated else _answered(v, key, asked)
+        # The sentence shapes are read only when the listed words and the answers found nothing (they cost a scan).
+        stated = stated or ([] if answered else shapes.stated(v, key)[:EVIDENCE_PER_CRITERION])
         check = f"needs_discovery.bant.{key}"
         if stated:
             result[key] = BantItem(found=True, evidence=stated[0].quote)
@@ -130,15 +146,13 @@ def bant(c: Collector) -> dict[str, BantItem]:
             result[key] = BantItem(found=False)
             if asked:
                 c.put(check, 1, asked)
-    budget = next(iter(v.find("budget", who="rep")), None)
-    need = next((h for h in v.find("need") if not v.negated(h)), None)
+    # Budget first is a question about money asked before any need: a rep stating the price fits a budget is not one.
+    budget = next(iter(v.find("budget", who="rep", questions=True)), None)
     # Money the customer raised first (a quote over budget) makes the rep's budget question an answer, not an opener.
-    money = min((h.sentence.order for m in ("budget", "price") for h in v.find(m, who="customer")), default=None)
-    if (
-        budget
-        and (need is None or need.sentence.order > budget.sentence.order)
-        and (money is None or money > budget.sentence.order)
-    ):
+    money = min(
+        (h.sentence.order for m in ("budget", "price") for h in shapes.hits(v, m, who="customer")), default=None
+    )
+    if budget and not _need_before(v, budget.sentence.order) and (money is None or money > budget.sentence.order):
         c.ng("needs_discovery.budget_first", budget.quote)
         c.put("needs_discovery.bant.natural_flow", 0, [budget])
     elif found_evidence:
@@ -149,6 +163,23 @@ def bant(c: Collector) -> dict[str, BantItem]:
             "negotiation_closing.decision_maker.authority_confirmed", authority.score, authority.evidence, primary=False
         )
     return result
+
+
+def _need_before(v: CallView, order: int) -> bool:
+    """A need said before this sentence: in listed words, by its shape, or as a recap the customer confirmed."""
+    if any(h.sentence.order < order and not v.negated(h) for h in v.find("need")):
+        return True
+    # Only the customer's sentences before the question are read for a need's shape (a long call has thousands).
+    for s in v.sentences[:order]:
+        if (
+            not s.is_rep
+            and not s.is_question
+            and (m := v.matches("need_shape", s.text))
+            and shapes.need_said(v, Hit(s, m))
+        ):
+            return True
+    recap = v.confirmed_recap("need")
+    return recap is not None and recap[0].order < order
 
 
 def discovery_depth(c: Collector) -> None:

@@ -1,0 +1,225 @@
+"""BANT and price told by the shape of a sentence, not by listed words: markers that hold on calls never seen.
+
+The lexicon (scoring/lexicon.py) lists words heard in labelled calls; these patterns describe a kind of sentence
+instead — a customer's statement about their own work with a cost or a negative predicate (a need), a decision
+verb said of oneself or of a body (authority), an amount next to a limit or a source (budget), a time tied to
+deciding or starting (timeline), an amount per unit or per month (a price without a price word). `own_statement`
+keeps only what the customer asserts about their own operation: no question, no negation, no hypothesis, no
+hearsay and nothing said about other companies.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scoring.markers import CallView, Hit
+
+
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+_NEVER = re.compile(r"(?!)")
+_JA_WHEN = (
+    r"(\d+月|来月|再来月|来年|年明け|年内|今年度|来年度|再来年度|来期|今期|下期|上期|春|夏|秋|冬|連休|年末|年度末|期末|月末)"
+    r"(の)?(頭|初め|はじめ|上旬|中旬|下旬|末|中|頃|ごろ|あたり)?(に|には|までに|中に|を目処に|を目途に)"
+)
+
+SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
+    "ja": {
+        # A promise offered as a question (資料をお送りしてよろしいでしょうか): a promise once the customer accepts it.
+        "promise_offer": _re(
+            r"(お送り|送付|ご用意|お持ち|お作り|作成|共有|ご案内)(して|させていただいて|しても)(も)?(よろしい|いい)(でしょうか|ですか)"
+            r"|(お送り|ご用意|お作り|お持ち)しましょうか"
+        ),
+        # A cost or a negative evaluation of the customer's own work: hard to do, not keeping up, time eaten, errors,
+        # done by hand or on paper, the same trouble again and again, something the work cannot do without.
+        "need_shape": _re(
+            r"(にく|づら)(?<=[いきぎしじちにびみりけげせてべめれえ見]..)(い|く)"
+            r"|きれ(?<=[いきぎしじちにびみりけげせてべめれえ見]..)(ない|ず|なく|ません)|追いつ(かな|きません|いていな)"
+            r"|回ら(ない|なく|ず)|回りません|手が回ら|(時間|手間|工数|人手)を?(取られ|食われ|とられ)|(つぶれ|潰れ)(ます|て|る)"
+            r"|かかって(しま|いま|いる)|煩雑|面倒|手間|負担|ミス|漏れ|遅れ(が|て|ます)|ばらつ|バラつ|属人|手書き|アナログ"
+            r"|紙(で|の台帳|に書)|(Excel|エクセル|スプレッドシート)で(管理|集計|回)|何度も|毎回|いちいち|そのたびに|その都度"
+            r"|揉め|取り合い|丸ごとずれ|(機能|仕組み|手段|方法|システム|窓口)が(なくて|ないので|ないため|ありません)|必須|欠かせ"
+        ),
+        # Who decides: a decision said in the first person, a body's policy, someone's approval obtained, a meeting
+        # the matter goes to.
+        "authority_shape": _re(
+            r"(決め|判断し|決定し|決裁し|結論を出し)ます(?!か)|(私|わたし|自分|僕)(が|の)(判断|一存|決め)"
+            r"|(本社|本部|親会社|グループ|役員|経営陣|理事会|会社|法人|上)の(方針|決定|指示|一存|判断)(で|により|に従|なので|です)"
+            r"|(社長|部長|上|本部|本社|理事長|院長|オーナー|会長|役員|上司|先生|教授|所長)次第"
+            r"|(了承|了解|許可|OK|オーケー|ハンコ|判子|決裁|承認)を?(もら|取|得|いただ)"
+            r"|(会議|役員会|取締役会|理事会|総会|教授会|委員会|運営会議)(に|で)(かけ|諮|通|上げ|出し|決め)"
+            r"|相談して(から)?(決め|判断|お返事)"
+        ),
+        # Money the customer can spend: an amount next to a limit, a budget word next to an amount or a cut.
+        "budget_shape": _re(
+            r"\d[\d,.]*(万|千|億)?円(くらい|程度|ほど|前後)?(まで|以内|以下|が上限|が限度|が目安|に収め|に抑え)"
+            r"|(予算|枠|上限|財源|原資)[^。]{0,15}\d[\d,.]*(万|千|億)?円"
+            r"|(予算|コスト|経費|費用|費)[^。]{0,15}\d+(%|％|割)[^。]{0,6}(削減|カット|減|圧縮|増)"
+            r"|予算(内|の範囲|に収ま)|予算(化|取り)|予算を(取|組|確保|申請|計上)"
+            r"|(費|予算|基金|積立金|繰越|内部留保)(で|から)(出|賄|確保|まかな)"
+        ),
+        # A customer's own action said with a day or as their own part (来週の役員会にかけます, 稟議は私から上げます,
+        # その日にお渡しします): a promise in any verb, once routines, states, opinions and adoption plans are left out.
+        "customer_promise_shape": _re(
+            r"(来週|明日|明後日|今週|週明け|月末|までに|その日|当日|後ほど|\d+日|\d+月|私から|私が|こちらで|こちらから)"
+            r"[^。？?]{0,30}(し|き|り|ち|び|み|え|け|せ|て|べ|め|れ|げ|ね)"
+            r"(?<!てい)(?<!でい)(?<!あり)(?<!なり)(?<!かかり)(?<!思い)(?<!でき)(?<!わかり)(?<!分かり)(?<!おり)(?<!ござい)"
+            r"(?<!要り)(?<!見え)ます(。|ね|$)"
+        ),
+        # Deal terms without the listed words: a quote or contract for a stated quantity (社用車10台のお見積り), an
+        # amount per unit or per month (1席あたり月2万円, not a loss or a current cost), another vendor said cheaper.
+        "plan_shape": _re(
+            r"\d+(台|名分|席|ライセンス|アカウント|拠点|店舗)[^。]{0,6}(お見積|見積|ご契約|契約|プラン|導入)"
+        ),
+        "price_shape": _re(
+            r"\d(?:(?<=[^\d年][月年]\d)|(?<=あたり\d)|(?<=あたり、\d)|(?<=につき\d))[\d,.万千]*円"
+            r"(?![^。]{0,10}(損|ロス|かか|浮|減|増|削減|払って|使って|失))"
+        ),
+        "price_objection_shape": _re(
+            r"(他社|よそ|そちら|ほか|今の(会社|業者|ところ))[^。]{0,25}(方が|ほうが)[^。]{0,4}(安|少し(…|\.\.\.))"
+        ),
+        # A time tied to deciding or answering (3月の頭には決めます); adoption times are in the lexicon already.
+        # A customer turn that only keeps the line open (はあ。うーん。): the rep's talk on both sides of it is one run.
+        "backchannel_only": _re(
+            r"^(はあ|はい|ええ|うーん|うん|なるほど|そうですか|そうなんですね|へえ|ふーん|ああ|あー|ほう)[、。！!…ー〜\s]*$"
+        ),
+        "timeline_shape": _re(_JA_WHEN + r"(は)?、?[^。？?]{0,8}(決め|結論を出|判断し|決定し|お返事し)"),
+    },
+    "en": {
+        # English lists these terms in the lexicon already (per seat, a month); another vendor said cheaper.
+        "customer_promise_shape": _NEVER,
+        "plan_shape": _NEVER,
+        "price_shape": _NEVER,
+        "price_objection_shape": _re(r"\b(cheaper|less|lower) (than|with|at) (our current|the other|another|their)"),
+        "promise_offer": _re(
+            r"\b(shall|should|can|may) i (send|share|prepare|put together|email|forward)|want me to (send|share|prepare|put together)"
+        ),
+        "need_shape": _re(
+            r"hard to|difficult to|can'?t keep up|(fall|falls|fell|falling) behind|behind on|keeps? (missing|losing|forgetting)"
+            r"|(slip|slips|slipped|fall|falls|fell) through|gets? lost|got lost|error.?prone|mistakes?\b|errors?\b|tedious"
+            r"|time.?consuming|takes (forever|ages)|eats (up )?(\w+ ){0,2}(time|hours|days?|week)|on paper|paper forms"
+            r"|spreadsheets?\b|\bworse\b|headache|nightmare|\bmess(y)?\b|chaos|wast(e|ed|ing)\b|burden|overwhelm|swamped"
+            r"|stretched|can'?t (see|track|tell|find)|no (way|visibility) to|double.?entry|re-?enter|every (single )?time"
+            r"|over and over|essential|critical for us"
+        ),
+        "authority_shape": _re(
+            r"\b(i|we)('ll| will)? make the (final )?(call|decision)|\bit'?s (my|our) (call|decision)"
+            r"|up to (my|our|the) (\w+ )?(boss|manager|director|owner|board|cfo|ceo|partners?|committee|council)"
+            r"|(need|needs|get|have to get) (his|her|their|my (boss|manager)'s|the (board|council|committee)'s) "
+            r"(ok|okay|approval|sign-?off|blessing|green light)|run (it|this) (by|past)"
+            r"|(council|committee|partners|board) (has|have|needs?) to (sign|approve|agree|vote)"
+        ),
+        "budget_shape": _re(
+            r"within (what we|our|the) (\w+ )?(planned|budget(ed)?|allocated|set aside)|planned for (this|next) (year|quarter)"
+            r"|(up to|no more than|cap(ped)? at|max(imum)? of)\s+(\$\s?\d|\d[\d,.]*\s*(k\b|dollars|usd))"
+            r"|\b(we|i) (can|could) (afford|spend|stretch to)\b"
+        ),
+        "backchannel_only": _re(r"^(uh-?huh|ok(ay)?|right|sure|mm+|hmm+|i see|yes|yeah|got it)[,.!\s]*$"),
+        "timeline_shape": _re(
+            r"\b(decide|decision|answer|sign)\b[^.]{0,20}\b(by|before|in) (the )?(end of )?(next )?(week|month|quarter|"
+            r"january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|fall|autumn)"
+        ),
+    },
+}
+
+_NOT_OWN = {
+    # A hypothesis, hearsay, other companies, or a problem already solved.
+    "ja": re.compile(
+        r"もし|仮に|万一|万が一|としたら|となると|(場合|ようなら|ようでしたら)(は|には)?、|他社|よそ|(ほか|他)の(会社|店|病院|事務所|医院|学校|施設)"
+        r"|皆さん|御社|貴社|と聞|らしい|(る|た)そうです|おかげ|解消|なくなり|減りました|ようになりました|(以前|昔|前)は"
+        r"|十分|問題な|困って(は|も)?(い|お)(ない|ません|りません)|足りて(い|ま)|(わけ|ほど)(では|じゃ)(ない|あり)"
+    ),
+    "en": re.compile(
+        r"\bif\b(?! anything)|\bwould\b|\bcould\b|\bmight\b|suppose|imagine|other (companies|firms|teams|vendors)"
+        r"|\bthey say\b|i heard|\bused to\b|\bno longer\b|\bnow we\b|thanks to",
+        re.I,
+    ),
+}
+_AMOUNT = re.compile(r"\d[\d,.]*(万|千)?円|\$\s?\d|\d\s*(dollars|usd)\b", re.I)
+_NEGATED_BEFORE = re.compile(r"(\b(not|never|no)\b|n't)\W+(\w+\W+){0,1}$", re.I)
+
+
+def own_statement(view: CallView, hit: Hit, *, hypothesis: bool = True) -> bool:
+    """A customer's assertion about their own operation: not a question, not denied, not (unless allowed) a hypothesis."""
+    s = hit.sentence
+    if s.is_rep or s.is_question or view.negated(hit) or view.deflected(hit):
+        return False
+    if not hypothesis:
+        return True
+    lang = "en" if view.transcript.language.startswith("en") else "ja"
+    if _NOT_OWN[lang].search(s.text):
+        return False
+    return not (lang == "en" and _NEGATED_BEFORE.search(s.text[: hit.match.start()]))
+
+
+def stated(view: CallView, key: str) -> list[Hit]:
+    """The customer's own statements whose shape carries this BANT item (a need, not a price objection)."""
+    hits = view.find(f"{key}_shape", who="customer", questions=False)
+    if key == "need":
+        return [h for h in hits if need_said(view, h)]
+    # Money is often said under a condition (we could spend…, 〜なら出せます): a hypothesis still states a budget.
+    return [h for h in hits if own_statement(view, h, hypothesis=key != "budget")]
+
+
+def need_said(view: CallView, hit: Hit) -> bool:
+    """The customer's own standing problem: an own statement that is not a price objection (説明しにくい金額)."""
+    return own_statement(view, hit) and not (
+        view.matches("price_objection", hit.sentence.text)
+        or view.matches("price_objection_shape", hit.sentence.text)
+        or _AMOUNT.search(hit.sentence.text)
+    )
+
+
+_MAYBE = re.compile(r"かもしれ|かも(。|$)|\bmaybe\b|\bmight\b|\bperhaps\b", re.I)
+_ADOPTION = re.compile(r"導入|開始|稼働|始め|切り替え|入れ|間に合|使い|契約|start|go live|roll", re.I)
+
+
+def maybe(text: str) -> bool:
+    """Said as a possibility only (来期に回すかもしれません, we might): no commitment to a time."""
+    return bool(_MAYBE.search(text))
+
+
+def off_item(view: CallView, key: str, hit: Hit) -> bool:
+    """A timeline hit about something else: a maybe (来年度はまた検討するかもしれません), the budget cycle
+    (10月頃に来年度の予算を組みます), or the rep asking when to call back (6月ごろにお電話してもよろしいでしょうか)."""
+    if key != "timeline":
+        return False
+    text = hit.sentence.text
+    if maybe(text):
+        return True
+    if view.matches("budget", text) and not _ADOPTION.search(text):
+        return True
+    return hit.sentence.is_rep and bool(view.matches("meeting", text)) and not view.matches("timing", text)
+
+
+def hits(view: CallView, marker: str, *, who: str = "any") -> list[Hit]:
+    """A lexicon marker's hits and, when there is one, its shape's (plan, price, price objection), in call order."""
+    found = view.find(marker, who=who)
+    extra = view.find(f"{marker}_shape", who=who) if f"{marker}_shape" in view.lex else []
+    return sorted(found + extra, key=lambda h: h.sentence.order) if extra else found
+
+
+_NOT_PROMISE = re.compile(
+    r"例年|毎年|毎月|毎週|毎日|いつも|普段|通常|毎回|導入|使い始め|始め|切り替え|入れ替え|稼働|なら|たら|ければ|もし|予定|ません|ましょう|お願い|願い"
+    r"|(担当者|スタッフ|社員|職員|皆さん|各拠点|各店)が"
+)
+_DATED = re.compile(r"来週|明日|明後日|今週|週明け|月末|までに|その日|当日|後ほど|\d+日|\d+月")
+
+
+def customer_promise(view: CallView, hit: Hit) -> bool:
+    """A customer's dated or first-person action that the listed promise verbs missed; not a routine or a plan."""
+    s = hit.sentence
+    return (
+        not s.is_rep
+        and not s.is_question
+        and not _NOT_PROMISE.search(s.text)
+        and not view.matches("customer_commitment", s.text)
+        # Who decides (私が決めます, 本部に上げます) is authority; it is a promise only with a day (3月の頭には決めます).
+        and not (
+            (view.matches("authority", s.text) or view.matches("authority_shape", s.text)) and not _DATED.search(s.text)
+        )
+    )
