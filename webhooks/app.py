@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from connector.tenants import TenantRegistry
 from sync import log_format
+from sync.queue import announce_enqueue_path
 from webhooks import health, hubspot, hubspot_cards, hubspot_workflow, metrics, oauth, salesforce
 from webhooks.common import WebhookRejected
 
@@ -104,6 +105,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         conn, app.config["DEALCOACH_SECRET_KEY"], app.config.get("DEALCOACH_SECRET_KEY_PREVIOUS") or ()
     )
     app.extensions["dealcoach.metrics"] = metrics.WebhookMetrics(app.config.get("PROMETHEUS_MULTIPROC_DIR") or None)
+    announce_enqueue_path()
     app.register_blueprint(health.bp)
     app.register_blueprint(hubspot.bp)
     app.register_blueprint(salesforce.bp)
