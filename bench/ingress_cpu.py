@@ -5,7 +5,7 @@ Both apps are called through WSGI directly (no HTTP server, no test client) with
 real app on a throwaway redis-server, every event new. Each round measures `process_time` over N requests of each
 app in turn; the figures are the medians over the rounds, the ratio bare ÷ ours being what the wrk ratio of
 `python -m bench ingress` tends to when both sides are CPU-bound. `--source` imports the app from another tree (an
-export of `main`) for before/after pairs; `--profile` prints a cProfile (CPU clock) of our requests.
+export of `main`) for before/after pairs; metrics run in prometheus_client's multiprocess mode, as under gunicorn; `--profile` prints a cProfile (CPU clock) of our requests.
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ import argparse
 import cProfile
 import importlib
 import io
+import os
 import pstats
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -93,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         args.requests, args.rounds = 20, 1
     sys.path.insert(0, str(args.source.resolve()))
+    # As under `dealcoach serve` and the wrk bench: prometheus_client's multiprocess mode (read when it is imported).
+    metrics_dir = tempfile.mkdtemp(prefix="bench-cpu-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     ingress = importlib.import_module("bench.ingress")
     bare = importlib.import_module("bench.ingress_bare").app
     webhooks_app = importlib.import_module("webhooks.app")
@@ -116,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
             profiler.runcall(cpu_per_request, ours.wsgi_app, path, reqs)
             pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
         queued = ingress.queued(conn)
+    shutil.rmtree(metrics_dir, ignore_errors=True)
     mine, anchor = statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows)
     expected = args.requests * (args.rounds + (1 if args.profile else 0)) + 1
     print(
