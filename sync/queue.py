@@ -18,6 +18,7 @@ from typing import Any
 
 import redis
 from redis.commands.core import Script
+from redis.exceptions import NoScriptError
 from rq import Queue, Retry
 
 from connector.models import Event
@@ -157,6 +158,26 @@ def _script(conn: redis.Redis, fast: bool) -> Script:
     return script
 
 
+def _run(conn: redis.Redis, script: Script, keys: list[str], args: list[Any]) -> Any:
+    """EVALSHA on a pooled connection directly: redis-py's client path (its retry wrapper, command lookup and
+    `Script` checks) costs ~12 µs of a ~45 µs call. Anything unusual (no script loaded yet, a broken connection) goes
+    through the client's own path, which loads the script and retries as configured; running the script twice is
+    harmless, since it skips the jobs that exist (they are then counted as duplicates)."""
+    pool = conn.connection_pool
+    try:
+        connection = pool.get_connection()
+    except redis.RedisError:
+        return script(keys=keys, args=args)
+    try:
+        connection.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
+        return connection.read_response()
+    except (redis.ConnectionError, redis.TimeoutError, NoScriptError):
+        connection.disconnect()
+        return script(keys=keys, args=args)
+    finally:
+        pool.release(connection)
+
+
 def _job_data(func: str, name: str, event: Event, job_id: str, meta: dict[str, Any] | None) -> Any:
     return Queue.prepare_data(
         func,
@@ -227,7 +248,7 @@ def enqueue_events(
     fast = FAST_ENQUEUE
     args = _layout_args(routed, meta) if fast else _rq_args(conn, routed, meta)
     keys = [*require, *(rq_layout.JOB_PREFIX + job_id for job_id in routed)]
-    found = _script(conn, fast)(keys=keys, args=[len(require), *args])
+    found = _run(conn, _script(conn, fast), keys, [len(require), *args])
     unknown = tuple(name for name, hit in zip(require, found, strict=False) if not hit)
     if unknown:
         return EnqueueResult(queued=0, duplicates=0, unrouted=unrouted, unknown=unknown)

@@ -158,3 +158,11 @@ def test_a_real_rq_worker_runs_the_fast_path_jobs(
         assert job.get_status() == JobStatus.FINISHED and job.return_value() == event.object_id
         assert redis_conn.ttl(job.key) > q.DEDUP_TTL_S - 60  # the finished job keeps guarding against redelivery
     assert all(Queue(name, connection=redis_conn).count == 0 for name in q.ALL_QUEUES)
+
+
+def test_a_script_flushed_from_redis_is_loaded_again(redis_conn: redis.Redis) -> None:
+    """After a SCRIPT FLUSH (or a Redis restart) the direct EVALSHA gets NOSCRIPT; the client's path reloads it."""
+    events = _events()
+    assert q.enqueue_events(redis_conn, events[:1]).queued == 1
+    redis_conn.script_flush()
+    assert q.enqueue_events(redis_conn, events).queued == len(events) - 1
