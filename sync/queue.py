@@ -142,11 +142,8 @@ _SHARED_FIELDS = rq_layout.common_fields(RETRY, DEDUP_TTL_S, FAILURE_TTL_S)
 def announce_enqueue_path() -> None:
     """Log, once at start-up, that jobs go through RQ's slower path when the installed RQ's layout is not tested."""
     if not FAST_ENQUEUE:
-        log.warning(
-            "sync.queue.rq_layout_untested rq=%s supported=%s; enqueueing through RQ's Job objects",
-            rq_layout.VERSION,
-            "-".join(".".join(map(str, v)) for v in rq_layout.SUPPORTED_RQ),
-        )
+        low, high = (".".join(map(str, v)) for v in rq_layout.SUPPORTED_RQ)
+        log.warning("sync.queue.rq_layout_untested rq=%s tested=>=%s,<%s path=rq_jobs", rq_layout.VERSION, low, high)
 
 
 def _script(conn: redis.Redis, fast: bool) -> Script:
