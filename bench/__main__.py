@@ -24,6 +24,8 @@ BENCHMARKS: dict[str, tuple[str, list[str]]] = {
     "sweep_scale": ("bench.sweep_scale", ["--deals", "200"]),
     "report_render": ("bench.report_render", ["--smoke"]),
     "pipeline_cpu": ("bench.pipeline_cpu", ["--smoke"]),
+    "ingress_cpu": ("bench.ingress_cpu", ["--smoke"]),
+    "worker_fork": ("bench.worker_fork", ["--smoke"]),
 }
 # The Debian packages (by their command's name) a benchmark drives; `python -m bench` installs the missing ones.
 NEEDS: dict[str, list[str]] = {"ingress": ["wrk"], "recording_memory": ["ffmpeg", "sox", "espeak-ng"]}

@@ -284,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
             for r in range(args.rounds):
                 # Subject and anchor alternate within each round, so the machine's drift touches both alike.
                 # Enough fresh pre-signed requests that a slice never wraps (a wrapped list would send duplicates).
-                n_batches, n_flow = int(300 * seconds) + 50, int(3000 * seconds) + 500
+                n_batches, n_flow = int(800 * seconds) + 100, int(5000 * seconds) + 500
                 ingress = run_wrk(url, "/webhooks/hubspot", hubspot_batches(hub, n_batches, r * 10**8),
                                   threads=2, connections=4, duration=seconds, workdir=work)
                 anchor = enqueue_many_anchor(redis_url, args.workers, seconds, r)

@@ -1,6 +1,6 @@
 """CPU that DealCoach spends on one logged call, from the webhook to the last CRM write (offline scorer).
 
-Usage: python -m bench.pipeline_cpu [--calls N] [--minutes M] [--worker fork|simple] [--smoke]
+Usage: python -m bench.pipeline_cpu [--calls N] [--minutes M] [--worker fork|dealcoach|simple] [--smoke]
 Runs the embedded HubSpot stack on a throwaway redis-server with the offline scorer: for each call, a fresh deal,
 then a call carrying an M-minute transcript (the generated Japanese discovery call of bench/offline_scoring.py)
 logged by the rep. Counted is DealCoach's own CPU only, never the sandbox's (which shares the process):
@@ -8,7 +8,9 @@ logged by the rep. Counted is DealCoach's own CPU only, never the sandbox's (whi
 - the worker: RQ's forking `Worker`, as in production: its own loop (CPU of this thread while it works) and every
   work-horse it forked (`RUSAGE_CHILDREN`), which runs the jobs the call caused, through the last write.
   `--worker simple` runs the same jobs in RQ's `SimpleWorker` (no fork: loop and jobs are this thread's CPU), to
-  show what the fork per job costs.
+  show what the fork per job costs; `--worker dealcoach` runs them in production's `DealCoachWorker` (forking, with
+  its heartbeats, job metrics and death signal). Before the calls the parent is prepared as `dealcoach worker`
+  prepares itself (`sync.worker.prepare_to_fork`: warm caches, job modules imported, heap frozen).
 Prints the p50 and max over N calls and each part's share. Goal (issue 12): < 100 ms p50 for a 60-minute call.
 `--smoke` (run by tests/webhooks/test_bench_smoke.py) logs one 1-minute call and checks the counts only.
 """
@@ -30,7 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import redis  # noqa: E402
-from rq import Queue, SimpleWorker  # noqa: E402
+from rq import Queue, SimpleWorker, Worker  # noqa: E402
 
 from bench.api_calls import KEY, REP, forked_worker, redis_server  # noqa: E402
 from bench.offline_scoring import generate, serialise  # noqa: E402
@@ -38,7 +40,7 @@ from connector import clock  # noqa: E402
 from connector.sandbox.hubspot import HubSpotSandboxConfig  # noqa: E402
 from sync.demo.hubspot_stack import EmbeddedStack, embedded_stack  # noqa: E402
 from sync.queue import ALL_QUEUES  # noqa: E402
-from sync.warm import warm_caches  # noqa: E402
+from sync.worker import DealCoachWorker, prepare_to_fork  # noqa: E402
 from webhooks.app import create_app  # noqa: E402
 
 Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -85,6 +87,18 @@ def simple_worker(conn: redis.Redis) -> list[dict[str, Any]]:
     return [v for j in done if j is not None and isinstance(v := j.return_value(), dict)]
 
 
+def dealcoach_worker(conn: redis.Redis) -> list[dict[str, Any]]:
+    """Every queued job run by production's `DealCoachWorker` (burst, forking); the results of the jobs that ran.
+
+    Its `work` prepares the parent for forking each time it is called (warm, freeze); `dealcoach worker` does that
+    once per process, and so does this bench (before its calls), so RQ's `Worker.work` is called here directly."""
+    queues = [Queue(name, connection=conn) for name in ALL_QUEUES]
+    before = {q.name: set(q.finished_job_registry.get_job_ids()) for q in queues}
+    Worker.work(DealCoachWorker(list(ALL_QUEUES), connection=conn), burst=True, logging_level="WARNING")
+    done = [q.fetch_job(i) for q in queues for i in set(q.finished_job_registry.get_job_ids()) - before[q.name]]
+    return [v for j in done if j is not None and isinstance(v := j.return_value(), dict)]
+
+
 def one_call(
     hub: EmbeddedStack, meter: CpuMeter, transcript: Path, n: int, worker: Callable[[redis.Redis], list[Any]]
 ) -> dict[str, Any]:
@@ -121,9 +135,9 @@ def run(calls: int, minutes: float, worker: str = "fork") -> list[dict[str, Any]
     ) as hub:
         transcript = Path(tmp) / name
         transcript.write_text(text, encoding="utf-8")
-        if worker == "fork":
-            warm_caches()  # what `dealcoach worker` does before its first fork (sync/worker.py)
-        work = forked_worker if worker == "fork" else simple_worker
+        if worker != "simple":
+            prepare_to_fork()  # what `dealcoach worker` does before its first fork (sync/worker.py)
+        work = {"fork": forked_worker, "dealcoach": dealcoach_worker, "simple": simple_worker}[worker]
         return [one_call(hub, meters[0], transcript, n, work) for n in range(calls)]
 
 
@@ -131,7 +145,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=9, help="logged calls to measure (default 9)")
     parser.add_argument("--minutes", type=float, default=60.0, help="transcript length (default 60)")
-    parser.add_argument("--worker", choices=("fork", "simple"), default="fork", help="RQ worker class (default fork)")
+    parser.add_argument("--worker", choices=("fork", "dealcoach", "simple"), default="fork",
+                        help="RQ's Worker (fork, the default), production's DealCoachWorker (forks too) or SimpleWorker")
     parser.add_argument("--smoke", action="store_true", help="one 1-minute call, counts only")
     args = parser.parse_args()
     calls, minutes = (1, 1.0) if args.smoke else (args.calls, args.minutes)

@@ -2,23 +2,29 @@
 
 Job ids are derived from tenant + event id and a batch is enqueued in one atomic Lua script that skips ids
 Redis already knows, so a re-delivered webhook is a no-op while the first job (or its result)
-is still kept.
+is still kept. The script writes RQ's job layout itself (`sync/rq_layout.py`) when the installed RQ is one whose
+layout is tested, else it runs the commands RQ's own `enqueue_many` would send.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import redis
 from redis.commands.core import Script
+from redis.exceptions import NoScriptError
 from rq import Queue, Retry
-from rq.job import Job
 
 from connector.models import Event
+from sync import rq_layout
+
+log = logging.getLogger("dealcoach.sync.queue")
 
 EVENTS, SCORING, SYNC = "events", "scoring", "sync"
 ALL_QUEUES = (EVENTS, SCORING, SYNC)
@@ -58,9 +64,14 @@ def _encoded_event_id(event_id: str) -> str:
     return f"{_UNSAFE.sub('_', event_id)[:64]}_h{digest}"
 
 
+@lru_cache(maxsize=4096)
+def _job_id_prefix(tenant: str) -> str:
+    return _UNSAFE.sub("_", f"{tenant.replace(':', '-')}-evt-")
+
+
 def job_id_for(event: Event) -> str:
     """`hubspot-62515-evt-<event>`: RQ ids allow letters, digits, `_` and `-` only."""
-    return _UNSAFE.sub("_", f"{event.tenant.replace(':', '-')}-evt-") + _encoded_event_id(event.event_id)
+    return _job_id_prefix(event.tenant) + _encoded_event_id(event.event_id)
 
 
 @dataclass(frozen=True)
@@ -97,12 +108,11 @@ def _job_args(event: Event) -> dict[str, Any]:
     }
 
 
-# One atomic server-side step per request: check the required keys (tenants), then for each job whose key does not
-# exist yet run the commands RQ's `enqueue_many` issued for it. KEYS: the required keys, then one key per job. ARGV:
-# the number of required keys, then per job its command count and per command its argument count and arguments.
-# Returns 1/0 per key: required key present, then job queued now (0 = it existed, a duplicate). A missing required
-# key returns before anything is written.
-_ENQUEUE_LUA = """
+# RQ's own path (an RQ version whose layout is not tested): one atomic server-side step per request that checks the
+# required keys (tenants), then for each job whose key does not exist yet runs the commands RQ's `enqueue_many` issued
+# for it. KEYS: the required keys, then one key per job. ARGV: the number of required keys, then per job its command
+# count and per command its argument count and arguments. Returns what `rq_layout.ENQUEUE_LUA` returns.
+_RQ_COMMANDS_LUA = """
 local nreq, pos, out, known = tonumber(ARGV[1]), 2, {}, true
 for i = 1, nreq do
   out[i] = redis.call('EXISTS', KEYS[i])
@@ -123,15 +133,46 @@ end
 return out
 """
 
-_SCRIPTS: dict[int, Script] = {}
+# Whether jobs are written by `rq_layout` (True) or built by RQ (False); tests flip it to hold both paths.
+FAST_ENQUEUE = rq_layout.layout_supported()
+_SCRIPTS: dict[tuple[int, bool], Script] = {}
+_SHARED_FIELDS = rq_layout.common_fields(RETRY, DEDUP_TTL_S, FAILURE_TTL_S)
 
 
-def _script(conn: redis.Redis) -> Script:
+def announce_enqueue_path() -> None:
+    """Log, once at start-up, that jobs go through RQ's slower path when the installed RQ's layout is not tested."""
+    if not FAST_ENQUEUE:
+        low, high = (".".join(map(str, v)) for v in rq_layout.SUPPORTED_RQ)
+        log.warning("sync.queue.rq_layout_untested rq=%s tested=>=%s,<%s path=rq_jobs", rq_layout.VERSION, low, high)
+
+
+def _script(conn: redis.Redis, fast: bool) -> Script:
     """The enqueue script registered once per connection (EVALSHA; redis-py loads it again after a NOSCRIPT)."""
-    script = _SCRIPTS.get(id(conn))
+    script = _SCRIPTS.get((id(conn), fast))
     if script is None or script.registered_client is not conn:
-        script = _SCRIPTS[id(conn)] = conn.register_script(_ENQUEUE_LUA)
+        source = rq_layout.ENQUEUE_LUA if fast else _RQ_COMMANDS_LUA
+        script = _SCRIPTS[(id(conn), fast)] = conn.register_script(source)
     return script
+
+
+def _run(conn: redis.Redis, script: Script, keys: list[str], args: list[Any]) -> Any:
+    """EVALSHA on a pooled connection directly: redis-py's client path (its retry wrapper, command lookup and
+    `Script` checks) costs ~12 µs of a ~45 µs call. Anything unusual (no script loaded yet, a broken connection) goes
+    through the client's own path, which loads the script and retries as configured; running the script twice is
+    harmless, since it skips the jobs that exist (they are then counted as duplicates)."""
+    pool = conn.connection_pool
+    try:
+        connection = pool.get_connection()
+    except redis.RedisError:
+        return script(keys=keys, args=args)
+    try:
+        connection.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
+        return connection.read_response()
+    except (redis.ConnectionError, redis.TimeoutError, NoScriptError):
+        connection.disconnect()
+        return script(keys=keys, args=args)
+    finally:
+        pool.release(connection)
 
 
 def _job_data(func: str, name: str, event: Event, job_id: str, meta: dict[str, Any] | None) -> Any:
@@ -143,9 +184,38 @@ def _job_data(func: str, name: str, event: Event, job_id: str, meta: dict[str, A
         result_ttl=DEDUP_TTL_S,
         failure_ttl=FAILURE_TTL_S,
         timeout=JOB_TIMEOUT_S[name],
-        description=f"{event.kind} {event.tenant} {event.object_type} {event.object_id}",
+        description=_description(event),
         meta=meta,
     )
+
+
+def _description(event: Event) -> str:
+    return f"{event.kind} {event.tenant} {event.object_type} {event.object_id}"
+
+
+def _layout_args(routed: dict[str, tuple[str, str, Event]], meta: dict[str, Any] | None) -> list[Any]:
+    """`rq_layout.ENQUEUE_LUA`'s arguments after the required-key count: each job as RQ's `enqueue_many` writes it."""
+    shared = _SHARED_FIELDS + rq_layout.request_fields(meta)
+    args: list[Any] = [rq_layout.QUEUES_KEY, rq_layout.QUEUE_PREFIX, len(shared) // 2, *shared]
+    for job_id, (name, func, event) in routed.items():
+        data = rq_layout.job_data(func, (_job_args(event),))
+        args += (job_id, name, JOB_TIMEOUT_S[name], data, _description(event))
+    return args
+
+
+def _rq_args(conn: redis.Redis, routed: dict[str, tuple[str, str, Event]], meta: dict[str, Any] | None) -> list[Any]:
+    """`_RQ_COMMANDS_LUA`'s arguments after the required-key count: the commands RQ's `enqueue_many` issues per job,
+    collected in a pipeline that is never executed."""
+    args: list[Any] = []
+    capture = conn.pipeline(transaction=False)
+    for job_id, (name, func, event) in routed.items():
+        _queue(conn, name).enqueue_many([_job_data(func, name, event, job_id, meta)], pipeline=capture)
+        args.append(len(capture.command_stack))
+        for command, _options in capture.command_stack:
+            args.append(len(command))
+            args.extend(command)
+        capture.command_stack = []
+    return args
 
 
 def enqueue_events(
@@ -153,9 +223,9 @@ def enqueue_events(
 ) -> EnqueueResult:
     """Queue each routable event once, the whole batch in one atomic Redis script; one round trip in all.
 
-    RQ builds every job as usual (`Queue.enqueue_many` into a pipeline that is never executed, so the job hash and
-    queue layout stay RQ's own); the script then checks the keys in `require` (the tenants' records, so the webhook's
-    tenant check costs nothing extra) and runs each job's commands only when its key does not exist yet. A missing
+    Each job is written in RQ's own layout (`sync/rq_layout.py`, or RQ's `enqueue_many` commands on an RQ version
+    whose layout is not tested); the script first checks the keys in `require` (the tenants' records, so the
+    webhook's tenant check costs nothing extra) and writes each job only when its key does not exist yet. A missing
     required key queues nothing and is reported in `unknown`. A Lua script runs atomically, so "skip the ids that
     exist, enqueue the rest" holds against a concurrent delivery of the same batch. `request_id` (the webhook
     request's) goes into each job's meta, so the job's log lines carry it. Raises `redis.RedisError` if Redis is
@@ -169,21 +239,13 @@ def enqueue_events(
             unrouted += 1
         else:
             routed.setdefault(job_id_for(event), (*route, event))
-    ids = list(routed)
-    if not ids and not require:
+    if not routed and not require:
         return EnqueueResult(queued=0, duplicates=len(events) - unrouted, unrouted=unrouted)
     meta = {"request_id": request_id} if request_id else None
-    args: list[Any] = [len(require)]
-    capture = conn.pipeline(transaction=False)
-    for job_id in ids:
-        name, func, event = routed[job_id]
-        _queue(conn, name).enqueue_many([_job_data(func, name, event, job_id, meta)], pipeline=capture)
-        args.append(len(capture.command_stack))
-        for command, _options in capture.command_stack:
-            args.append(len(command))
-            args.extend(command)
-        capture.command_stack = []
-    found = _script(conn)(keys=[*require, *(Job.key_for(job_id) for job_id in ids)], args=args)
+    fast = FAST_ENQUEUE
+    args = _layout_args(routed, meta) if fast else _rq_args(conn, routed, meta)
+    keys = [*require, *(rq_layout.JOB_PREFIX + job_id for job_id in routed)]
+    found = _run(conn, _script(conn, fast), keys, [len(require), *args])
     unknown = tuple(name for name, hit in zip(require, found, strict=False) if not hit)
     if unknown:
         return EnqueueResult(queued=0, duplicates=0, unrouted=unrouted, unknown=unknown)

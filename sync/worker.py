@@ -13,6 +13,7 @@ abandoned-job cleanup), and `run_worker` replaces a worker that quit on a Redis 
 from __future__ import annotations
 
 import ctypes
+import gc
 import logging
 import math
 import signal
@@ -20,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import cache
 from types import FrameType
 from typing import Any
 
@@ -101,6 +103,29 @@ def release_stale_scheduler_locks(conn: redis.Redis, queue_names: Sequence[str])
     return released
 
 
+@cache
+def _libc_prctl() -> Any:
+    """libc's `prctl`, looked up once (in the parent, before the first fork) instead of in every horse; None off
+    Linux."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+def prepare_to_fork() -> None:
+    """What the parent does once before its first fork so that every work-horse starts with less to do.
+
+    Warm the caches and import the job modules (sync/warm.py), resolve `prctl`, then collect and freeze the heap:
+    `gc.freeze()` moves every object alive now out of the collector's reach, so a collection in a horse no longer
+    walks (and so writes to, page after page) the whole inherited heap, which copy-on-write turned into page copies
+    and CPU in every horse."""
+    warm_caches()
+    _libc_prctl()
+    gc.collect()
+    gc.freeze()
+
+
 class FastScheduler(RQScheduler):
     """RQ's scheduler, retrying the queue locks it lacks every few seconds instead of every two minutes."""
 
@@ -133,7 +158,7 @@ class DealCoachWorker(Worker):
 
     def work(self, burst: bool = False, *args: Any, **kwargs: Any) -> bool:
         self._supervised = not burst
-        warm_caches()  # before the first fork: every work-horse inherits what it loaded (sync/warm.py)
+        prepare_to_fork()
         return super().work(burst, *args, **kwargs)
 
     def bootstrap(self, *args: Any, **kwargs: Any) -> None:
@@ -189,9 +214,8 @@ class DealCoachWorker(Worker):
 
     def main_work_horse(self, job: Job, queue: Queue) -> None:
         """The work-horse dies with its worker (Linux): a job re-queued after its worker died never runs twice."""
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        except (OSError, AttributeError):
+        prctl = _libc_prctl()
+        if prctl is None or prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
             log.debug("sync.worker.no_pdeathsig")
         super().main_work_horse(job, queue)
 

@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
-import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import redis
-from flask import Flask, g, jsonify, request
+from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from connector.tenants import TenantRegistry
-from sync import log_format
+from sync.queue import announce_enqueue_path
 from webhooks import health, hubspot, hubspot_cards, hubspot_workflow, metrics, oauth, salesforce
 from webhooks.common import WebhookRejected
+from webhooks.request_context import REQUEST_ID_HEADER as REQUEST_ID_HEADER  # what tests and callers read
+from webhooks.request_context import RequestContext
 
 log = logging.getLogger("dealcoach.webhooks")
 
 # 100 HubSpot events are ~40 KB; 1 MB leaves room for large Salesforce SOAP batches and stops abuse early.
 DEFAULT_MAX_BODY = 1024 * 1024
-REQUEST_ID_HEADER = "X-Request-Id"
 
 
 def config_from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -104,6 +103,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         conn, app.config["DEALCOACH_SECRET_KEY"], app.config.get("DEALCOACH_SECRET_KEY_PREVIOUS") or ()
     )
     app.extensions["dealcoach.metrics"] = metrics.WebhookMetrics(app.config.get("PROMETHEUS_MULTIPROC_DIR") or None)
+    announce_enqueue_path()
     app.register_blueprint(health.bp)
     app.register_blueprint(hubspot.bp)
     app.register_blueprint(salesforce.bp)
@@ -112,27 +112,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(hubspot_cards.bp)
     app.register_blueprint(hubspot_workflow.bp)
 
-    @app.before_request
-    def _request_id() -> None:
-        # Ours, never the caller's: a fresh id per request, echoed in REQUEST_ID_HEADER and stored in queued jobs.
-        g.started = time.perf_counter()
-        g.request_id = secrets.token_hex(8)
-        g.log_token = log_format.bind(request_id=g.request_id)
-
-    @app.after_request
-    def _count(response: Any) -> Any:
-        response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
-        if request.path.startswith(metrics.PREFIX):
-            rule = request.url_rule.rule if request.url_rule is not None else None
-            elapsed = time.perf_counter() - g.get("started", time.perf_counter())
-            app.extensions["dealcoach.metrics"].observe(rule, response.status_code, elapsed)
-        return response
-
-    @app.teardown_request
-    def _unbind(exc: BaseException | None) -> None:
-        token = g.pop("log_token", None)
-        if token is not None:
-            log_format.reset(token)
+    # Request id, log context and webhook metrics: one WSGI middleware, not three Flask hooks (webhooks/request_context.py).
+    app.wsgi_app = RequestContext(  # type: ignore[method-assign]
+        app.wsgi_app, app.url_map, app.extensions["dealcoach.metrics"]
+    )
 
     @app.errorhandler(WebhookRejected)
     def _rejected(exc: WebhookRejected) -> Any:

@@ -188,13 +188,14 @@ def parse_hubspot(body: bytes, *, now: datetime) -> ParsedBatch:
             continue
         if event is None:
             ignored += 1
-            sub, _, prop = event_key(raw)
-            log.info(
-                "webhooks.hubspot.event_ignored type=%s property=%s own_change=%s",
-                log_value(sub),
-                log_value(prop),
-                is_own_change(raw),
-            )
+            if log.isEnabledFor(logging.INFO):  # the values are escaped only for a line that is written
+                sub, _, prop = event_key(raw)
+                log.info(
+                    "webhooks.hubspot.event_ignored type=%s property=%s own_change=%s",
+                    log_value(sub),
+                    log_value(prop),
+                    is_own_change(raw),
+                )
             continue
         events.append(event)
     return ParsedBatch(events=events, ignored=ignored)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import redis
@@ -18,7 +19,8 @@ from redis.exceptions import RedisError
 from connector import clock
 from connector.base import RetryableCrmError
 from connector.models import Event
-from connector.salesforce.ids import SalesforceIdError, to_18
+from connector.salesforce.ids import SalesforceIdError
+from connector.salesforce.ids import to_18 as _to_18
 from connector.tenants import tenant_id
 from sync.outbound_session import SessionRejected, verify_outbound_session
 from webhooks.common import (
@@ -44,6 +46,10 @@ log = logging.getLogger("dealcoach.webhooks.salesforce")
 bp = Blueprint("salesforce", __name__)
 
 MEDIA_EXTENSIONS = frozenset({"vtt", "srt", "json", "txt", "wav", "flac", "mp3", "m4a", "ogg", "webm", "mp4"})
+
+# 15 → 18 characters costs ~5 µs (the checksum), twice per Flow event; the same orgs and users come back every time.
+# An invalid id raises and is never cached.
+to_18 = lru_cache(maxsize=4096)(_to_18)
 
 # Flow/Apex JSON `kind` → (normalized kind, object type).
 JSON_KIND: dict[str, tuple[str, str]] = {

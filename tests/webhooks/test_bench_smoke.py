@@ -37,5 +37,9 @@ def test_benchmark_smoke(name: str) -> None:
         assert found and found.group(1) == found.group(2) == str((4 + 4) * 100 + 20), result.stdout
     if name == "pipeline_cpu":
         assert "smoke: calls=1 with_webhook_job_and_note=1" in result.stdout, result.stdout
+    if name == "ingress_cpu":
+        assert "jobs queued 21 of 21" in result.stdout, result.stdout
+    if name == "worker_fork":
+        assert "jobs=3 skipped_unknown_tenant=3" in result.stdout, result.stdout
     if name == "report_render":
         assert "deals=30 reps=3 activities=240 scores=60 sla_tasks=90" in result.stdout, result.stdout
