@@ -14,7 +14,6 @@ import logging
 import resource
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,9 +40,10 @@ from sync.sla.apply import SlaContext, apply_page, plan_for_deal, run_sla
 from sync.sla.engine import SlaPlan, plan_to_json
 from sync.sla.status import pending_status, remember_written
 from sync.sweep_progress import page_done, page_queued
-from sync.writeback import DealLock, deal_lock
+from sync.writeback import LOCK_TIMEOUT_S, DealLock, page_locks
 
 log = logging.getLogger("dealcoach.sync.sweep")
+BUSY = "sync.lock_busy"
 
 
 def sweep(
@@ -124,12 +124,16 @@ def _sweep_page(
 
     The page's records were read before the locks: a task another job wrote meanwhile is in the Redis map, which the
     upsert consults first, so it is updated rather than created again; a close it missed waits for the next sweep.
-    """
-    with ExitStack() as locks:
+    The page's locks are taken together (`page_locks`); a deal another job still holds after the wait is left to the
+    next sweep (reported as `sync.lock_busy`)."""
+    with page_locks(ctx.conn, ctx.tenant, [deal.id for deal, _ in page]) as locks:
         entries: list[tuple[Deal, SlaPlan, DealView, DealLock]] = []
         for deal, view in page:
+            fence = locks.get(deal.id)
+            if fence is None:
+                failed[deal.id] = BUSY
+                continue
             try:
-                fence = locks.enter_context(deal_lock(ctx.conn, ctx.tenant, deal.id))
                 entries.append((deal, plan_for_deal(ctx, deal, now=now, view=view), view, fence))
             except CrmError as exc:
                 failed[deal.id] = exc.slug
@@ -238,8 +242,9 @@ def enqueue_page(
     return True
 
 
-# A page job that failed (a crashed worker's abandoned job included) is retried; its writes are idempotent.
-PAGE_RETRY = Retry(max=3, interval=[5, 30, 120])
+# A page job that failed (a crashed worker's abandoned job included) is retried, its writes idempotent; the first
+# retry comes after a dead attempt's deal locks have lapsed, so it does not wait for them and leave the page undone.
+PAGE_RETRY = Retry(max=3, interval=[LOCK_TIMEOUT_S + 30, 300, 900])
 
 
 def sweep_tenant(

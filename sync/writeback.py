@@ -10,12 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal, cast
 
 import redis
+from redis.commands.core import Script
 from redis.exceptions import LockError
 from redis.lock import Lock
 
@@ -27,6 +30,7 @@ log = logging.getLogger("dealcoach.sync.writeback")
 
 LOCK_TIMEOUT_S = 120
 LOCK_WAIT_S = 30
+LOCK_POLL_S = 0.1  # as redis-py's Lock polls a busy lock
 
 Action = Literal["created", "updated", "unchanged"]
 
@@ -66,8 +70,7 @@ def commit_tasks(batch: Sequence[tuple[Writeback, TaskWrites]], *, close: Sequen
     todo = [(wb, w) for wb, w in batch if w.to_update or w.to_create]
     if not todo and not close:
         return
-    for wb in dict.fromkeys([wb for wb, _ in todo] + [wb for wb, _ in close]):
-        wb.fence.check()
+    check_fences([wb.fence for wb in dict.fromkeys([wb for wb, _ in todo] + [wb for wb, _ in close])])
     first = (todo or close)[0][0]
     updates = {tid: s for _, w in todo for tid, s in w.to_update.items()}
     if updates:
@@ -129,6 +132,73 @@ def deal_lock(conn: redis.Redis, tenant: str, deal_id: str) -> Iterator[DealLock
             lock.release()
         except LockError:
             log.warning("sync.lock.expired tenant=%s deal=%s", tenant, deal_id)
+
+
+@contextmanager
+def page_locks(
+    conn: redis.Redis, tenant: str, deal_ids: Sequence[str], *, wait_s: float = LOCK_WAIT_S
+) -> Iterator[dict[str, DealLock]]:
+    """The deal locks of a page of deals (the sweep), taken in one round trip per attempt: deal id → its lock, for
+    those taken; a lock still held by another job after `wait_s` (for the whole page, not per deal) is left out.
+
+    Each lock is the very lock `deal_lock` takes (same key, `SET NX PX` with a fresh token, same TTL), so the fencing
+    is unchanged: `DealLock.check()` renews it only while the token is still ours. Released in one round trip."""
+    locks = {d: conn.lock(f"dealcoach:lock:{tenant}:{d}", timeout=LOCK_TIMEOUT_S) for d in dict.fromkeys(deal_ids)}
+    held: dict[str, DealLock] = {}
+    pending, deadline = list(locks), time.monotonic() + wait_s
+    try:
+        while pending:
+            tokens = {d: uuid.uuid4().hex.encode() for d in pending}
+            pipe = conn.pipeline(transaction=False)
+            for d in pending:
+                pipe.set(locks[d].name, tokens[d], nx=True, px=int(LOCK_TIMEOUT_S * 1000))
+            taken = cast(list[bool | None], pipe.execute())
+            for d, ok in zip(pending, taken, strict=True):
+                if ok:
+                    locks[d].local.token = tokens[d]
+                    held[d] = DealLock(locks[d], tenant, d)
+            pending = [d for d, ok in zip(pending, taken, strict=True) if not ok]
+            if not pending or time.monotonic() >= deadline:
+                break
+            time.sleep(LOCK_POLL_S)
+        if pending:
+            log.warning("sync.lock.busy tenant=%s deals=%d", tenant, len(pending))
+        yield held
+    finally:
+        _release(conn, tenant, [locks[d] for d in held])
+
+
+def _release(conn: redis.Redis, tenant: str, locks: Sequence[Lock]) -> None:
+    """Release locks in one round trip with redis-py's own compare-and-delete script (only those still ours)."""
+    if not locks:
+        return
+    pipe = conn.pipeline(transaction=False)
+    for lock in locks:
+        token, lock.local.token = lock.local.token, None
+        cast(Script, lock.lua_release)(keys=[lock.name], args=[token], client=pipe)
+    for lock, released in zip(locks, cast(list[int], pipe.execute()), strict=True):
+        if not released:
+            log.warning("sync.lock.expired tenant=%s lock=%s", tenant, lock.name)
+
+
+def check_fences(fences: Sequence[DealLock]) -> None:
+    """`DealLock.check()` for many deals in one round trip: renew each lock only if still ours (redis-py's own
+    reacquire script) and count the write; a lost lock raises LockLostError before any write, as `check()` does."""
+    if len(fences) <= 1:
+        for fence in fences:
+            fence.check()
+        return
+    pipe = fences[0]._lock.redis.pipeline(transaction=False)
+    for fence in fences:
+        lock = fence._lock
+        reacquire = cast(Script, lock.lua_reacquire)
+        reacquire(keys=[lock.name], args=[lock.local.token, int(LOCK_TIMEOUT_S * 1000)], client=pipe)
+        bump_generation(pipe, fence.tenant, fence.deal_id)
+    renewed = cast(list[int], pipe.execute())[::2]
+    for fence, ok in zip(fences, renewed, strict=True):
+        if not ok:
+            log.warning("sync.lock.lost tenant=%s deal=%s", fence.tenant, fence.deal_id)
+            raise LockLostError(f"lost the lock on deal {fence.deal_id}", retry_after=5)
 
 
 class Writeback:
