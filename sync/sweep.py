@@ -36,9 +36,9 @@ from sync.crm_usage import record_usage, usage_of
 from sync.deal_view import DealView
 from sync.job_context import shared_crm, sla_context
 from sync.queue import SYNC
-from sync.sla.apply import SlaContext, apply_page, plan_for_deal, run_sla
+from sync.sla.apply import SlaContext, apply_page, page_reads, plan_for_deal, run_sla
 from sync.sla.engine import SlaPlan, plan_to_json
-from sync.sla.status import pending_status, remember_written
+from sync.sla.status import pending_status, remember_all_written
 from sync.sweep_progress import page_done, page_queued
 from sync.writeback import LOCK_TIMEOUT_S, DealLock, page_locks
 
@@ -128,13 +128,15 @@ def _sweep_page(
     next sweep (reported as `sync.lock_busy`)."""
     with page_locks(ctx.conn, ctx.tenant, [deal.id for deal, _ in page]) as locks:
         entries: list[tuple[Deal, SlaPlan, DealView, DealLock]] = []
+        reads = page_reads(ctx, list(locks))
         for deal, view in page:
             fence = locks.get(deal.id)
             if fence is None:
                 failed[deal.id] = BUSY
                 continue
             try:
-                entries.append((deal, plan_for_deal(ctx, deal, now=now, view=view), view, fence))
+                plan = plan_for_deal(ctx, deal, now=now, view=view, reads=reads[deal.id])
+                entries.append((deal, plan, view, fence))
             except CrmError as exc:
                 failed[deal.id] = exc.slug
                 log.warning("sync.sweep.deal_failed tenant=%s deal=%s slug=%s", ctx.tenant, deal.id, exc.slug)
@@ -160,8 +162,7 @@ def _write_statuses(ctx: SlaContext, entries: list[tuple[Deal, SlaPlan, DealView
     pending = pending_status(ctx.conn, ctx.tenant, [(deal.id, view.tasks()) for deal, _, view, _ in entries], now)
     if not pending:
         return
-    for deal_id in ctx.crm.update_deals(pending):
-        remember_written(ctx.conn, ctx.tenant, deal_id, pending[deal_id])
+    remember_all_written(ctx.conn, ctx.tenant, {d: pending[d] for d in ctx.crm.update_deals(pending)})
     log.info("sync.sweep.sla_status tenant=%s changed=%d", ctx.tenant, len(pending))
 
 

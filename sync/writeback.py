@@ -12,7 +12,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal, cast
@@ -82,13 +82,28 @@ def commit_tasks(batch: Sequence[tuple[Writeback, TaskWrites]], *, close: Sequen
     if creates:
         with first._partial(creates, "create"):
             ids = dict(zip([s.key for s in creates], first.crm.create_tasks(creates), strict=False))
+    remembered: dict[str, tuple[str, str]] = {}
     for wb, w in todo:
-        wb.wrote(w, [(s, ids[s.key]) for s in w.to_create if s.key in ids])
+        remembered |= wb.wrote(w, [(s, ids[s.key]) for s in w.to_create if s.key in ids], remember=False)
+    first._remember(remembered)  # one write to the map for every deal of the batch
     closing = [task_id for _, task_id in close]
     if closing:
         first.crm.close_tasks(closing)
         for wb in dict.fromkeys(wb for wb, _ in close):
             wb.closed([task_id for owner, task_id in close if owner is wb])
+
+
+def known_keys(conn: redis.Redis, tenant: str, keys: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+    """The Redis map's entries for these keys, in one read: key → (CRM id, content hash or None when learnt from a
+    CRM marker)."""
+    known: dict[str, tuple[str, str | None]] = {}
+    if keys:
+        rows = cast(list[bytes | None], conn.hmget(f"dealcoach:idem:{tenant}", list(keys)))
+        for key, raw in zip(keys, rows, strict=True):
+            if raw:
+                rec = json.loads(raw)
+                known[key] = (rec["id"], rec.get("h"))
+    return known
 
 
 class LockLostError(RetryableCrmError):
@@ -214,14 +229,7 @@ class Writeback:
 
     def _known(self, keys: Sequence[str]) -> dict[str, tuple[str, str | None]]:
         """key → (CRM id, content hash or None when learnt from a CRM marker)."""
-        known: dict[str, tuple[str, str | None]] = {}
-        if keys:
-            rows = cast(list[bytes | None], self.conn.hmget(self.map_key, list(keys)))
-            for key, raw in zip(keys, rows, strict=True):
-                if raw:
-                    rec = json.loads(raw)
-                    known[key] = (rec["id"], rec.get("h"))
-        return known
+        return known_keys(self.conn, self.tenant, keys)
 
     def written(self, keys: Sequence[str]) -> list[str]:
         """The keys DealCoach has written a record for (from the Redis map), in the given order."""
@@ -261,11 +269,15 @@ class Writeback:
         commit_tasks([(self, writes)])
         return [writes.results[s.key] for s in specs]
 
-    def decide_tasks(self, specs: Sequence[TaskSpec]) -> TaskWrites:
-        """Which of these tasks are unchanged, which to update (by CRM id) and which to create: the Redis map first,
-        then the CRM markers of the job's view of the deal."""
+    def decide_tasks(
+        self, specs: Sequence[TaskSpec], *, known: Mapping[str, tuple[str, str | None]] | None = None
+    ) -> TaskWrites:
+        """Which of these tasks are unchanged, which to update (by CRM id) and which to create: the Redis map first
+        (or `known`, the map's entries a sweep page read at once, under the same locks), then the CRM markers of the
+        job's view of the deal."""
         specs = list({s.key: s for s in specs}.values())
-        known = self._known([s.key for s in specs])
+        if known is None:
+            known = self._known([s.key for s in specs])
         results: dict[str, WriteResult] = {}
         to_create: list[TaskSpec] = []
         to_update: dict[str, TaskSpec] = {}
@@ -305,15 +317,21 @@ class Writeback:
         for task_id in ids:
             log.info("sync.task.closed tenant=%s deal=%s id=%s", self.tenant, self.deal_id, task_id)
 
-    def wrote(self, writes: TaskWrites, created: Sequence[tuple[TaskSpec, str]]) -> None:
-        """Remember what was written (Redis map and the job's view) and log it."""
-        self._remember({s.key: (tid, task_hash(s)) for tid, s in writes.to_update.items()})
-        self._remember({s.key: (tid, task_hash(s)) for s, tid in created})
+    def wrote(
+        self, writes: TaskWrites, created: Sequence[tuple[TaskSpec, str]], *, remember: bool = True
+    ) -> dict[str, tuple[str, str]]:
+        """Remember what was written (Redis map, unless the caller writes the returned entries with others', and the
+        job's view) and log it; the map entries."""
+        entries = {s.key: (tid, task_hash(s)) for tid, s in writes.to_update.items()}
+        entries |= {s.key: (tid, task_hash(s)) for s, tid in created}
+        if remember:
+            self._remember(entries)
         self.view.wrote_tasks([(s, tid) for tid, s in writes.to_update.items()] + list(created))
         writes.results.update({s.key: WriteResult(s.key, tid, "created") for s, tid in created})
         for r in writes.results.values():
             if r.action != "unchanged":
                 self._logged(r, "task")
+        return entries
 
     @contextmanager
     def _partial(self, specs: Iterable[TaskSpec], action: str) -> Iterator[None]:
