@@ -49,22 +49,36 @@ def _hwm_kb(pid: int) -> int:
     return 0
 
 
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: pages shared with the parent (a forked work-horse's) counted once across them."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 class RssSampler:
     """Samples, every `every_s`, the peak RSS (VmHWM) of the given processes and of their children (work-horses): the
-    largest single process and the largest sum at one instant. A horse that grows in its last interval is missed;
+    largest single process, the largest sum at one instant (pages a horse shares with its parent counted twice) and
+    the largest sum of their PSS (shared pages counted once). A horse that grows in its last interval is missed;
     page jobs also report their own `ru_maxrss`."""
 
     def __init__(self, pids: Sequence[int], every_s: float = 0.1) -> None:
         self.pids, self.every_s = set(pids), every_s
-        self.peak_kb = self.peak_sum_kb = 0
+        self.peak_kb = self.peak_sum_kb = self.peak_pss_kb = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            sizes = [_hwm_kb(p) for p in [*self.pids, *_children(self.pids)]]
+            procs = [*self.pids, *_children(self.pids)]
+            sizes = [_hwm_kb(p) for p in procs]
             self.peak_kb = max([self.peak_kb, *sizes])
             self.peak_sum_kb = max(self.peak_sum_kb, sum(sizes))
+            self.peak_pss_kb = max(self.peak_pss_kb, sum(_pss_kb(p) for p in procs))
             self._stop.wait(self.every_s)
 
     def __enter__(self) -> RssSampler:

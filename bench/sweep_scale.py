@@ -8,8 +8,8 @@ Seeds N open deals through the sandbox's control API, sweeps once (every deal ge
 once more (nothing left to write), and prints for each sweep: the service time (from the enqueue of the sweep to its
 last page job done); DealCoach's CPU (the worker processes and their reaped work-horses, from /proc); the sandbox's
 CPU and redis-server's, apart; the sandbox's request count split into reads and writes, deals per read, tasks per
-write; the peak RSS of DealCoach's processes (the largest one and the largest sum, sampled every 0.1 s, and the
-largest `ru_maxrss` a page job reported). With `--source`, the workers run another checkout's code (e.g. main's,
+write; the peak RSS of DealCoach's processes (the largest one, the largest sum and the largest sum of their PSS,
+sampled every 0.1 s, and the largest `ru_maxrss` a page job reported). With `--source`, the workers run another checkout's code (e.g. main's,
 from `git archive main`); a tree without page jobs sweeps the tenant in one job. `--smoke` (the test suite) sweeps a
 few deals in small pages and checks counts, never time.
 Goal (issue 12): < 60 s, <= 1 read per 200 deals, <= 1 write per 100-200 tasks, < 500 MB.
@@ -159,6 +159,7 @@ def swept(
         "tasks_written": sum(counts.get(k, 0) for k in ("created", "updated", "closed")),
         "peak_rss_mb": rss.peak_kb / 1024,
         "peak_rss_sum_mb": rss.peak_sum_kb / 1024,
+        "peak_pss_sum_mb": rss.peak_pss_kb / 1024,
         "page_rss_mb": page_rss,
     }
 
@@ -214,7 +215,7 @@ def main() -> int:
                vendor_limits=not args.no_vendor_limits, source=args.source, page_size=args.page_size)  # fmt: skip
     print(f"{'sweep':<7} {'deals':>7} {'pages':>5} {'failed':>6} {'s':>7} {'cpu s':>7} {'ms/deal':>7} "
           f"{'sbx cpu':>7} {'redis':>6} {'reads':>6} {'deals/read':>10} {'writes':>6} {'tasks/write':>11} "
-          f"{'RSS MB':>6} {'sum MB':>6} {'job MB':>6}")  # fmt: skip
+          f"{'RSS MB':>6} {'sum MB':>6} {'PSS MB':>6} {'job MB':>6}")  # fmt: skip
     for label, r in zip(("first", "second", "third"), rows, strict=False):
         per_read = r["deals"] / r["reads"] if r["reads"] else float("inf")
         per_write = r["tasks_written"] / r["writes"] if r["writes"] else 0.0
@@ -222,7 +223,7 @@ def main() -> int:
         print(f"{label:<7} {r['deals']:>7} {r['pages']:>5} {r['failed']:>6} {r['seconds']:>7.1f} "
               f"{r['cpu_seconds']:>7.1f} {per_deal:>7.2f} {r['sandbox_cpu_seconds']:>7.1f} "
               f"{r['redis_cpu_seconds']:>6.1f} {r['reads']:>6} {per_read:>10.0f} {r['writes']:>6} {per_write:>11.0f} "
-              f"{r['peak_rss_mb']:>6.0f} {r['peak_rss_sum_mb']:>6.0f} {r['page_rss_mb']:>6.0f}")  # fmt: skip
+              f"{r['peak_rss_mb']:>6.0f} {r['peak_rss_sum_mb']:>6.0f} {r['peak_pss_sum_mb']:>6.0f} {r['page_rss_mb']:>6.0f}")  # fmt: skip
     tree = args.source or "this checkout"
     print(f"\n{args.crm}, {args.workers} workers on {tree}; measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     return 0
