@@ -36,6 +36,7 @@ TENANT_KEYS = (
     "dealcoach:calldone:{}:*",
     "dealcoach:callfile:{}:*",
     "dealcoach:llm-score:{}:*",
+    "dealcoach:sweep:{}:*",  # a sweep's page progress (`sync.sweep_progress`)
 )
 # Keys shared by every tenant: the tenant's entries inside them go (`TENANT_FIELDS`) or they hold no tenant data.
 TENANT_FIELDS = (COUNTERS, BUDGET)  # hash fields `<tenant>|<vendor>|<name>`

@@ -1,43 +1,59 @@
 """The periodic SLA sweep: time-based rules (stale deals, cadences, post-contract follow-ups) need no event.
 
-`enqueue_sweeps` runs from RQ's cron scheduler and queues one `sweep_tenant` job per tenant and period with a
-deterministic id, so several schedulers (or a re-run) queue each sweep once; a sweep itself is idempotent.
+`enqueue_sweeps` runs from RQ's cron scheduler and queues each tenant's first page job for the current period with
+a deterministic id (`sweep-<tenant>-<period>`), so several schedulers (or a re-run) queue each sweep once. A page
+job (`sweep_tenant`) reads its page of deals and, before working on it, queues the job of the next page by its
+keyset cursor (`sweep-<tenant>-<period>-<cursor>`), so several workers sweep one tenant's pages at once; each page
+takes its own locks, reads and write batches, and a retried page writes nothing twice (the idempotent upsert).
+`sweep` runs the same pages in one process (the CLI, tests).
 """
 
 from __future__ import annotations
 
 import logging
+import resource
+import time
 from collections.abc import Iterator
-from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import redis
-from rq import Queue, get_current_job
+from rq import Queue, Retry, get_current_job
 from rq.exceptions import DuplicateJobError
 
 from connector import clock
 from connector.base import Crm, CrmError, DealRecords
 from connector.hubspot.crm import HubSpotCrm
+from connector.hubspot.sweep import sweep_page as hubspot_page
 from connector.hubspot.sweep import sweep_pages as hubspot_pages
 from connector.models import Deal
 from connector.salesforce.crm import SalesforceCrm
+from connector.salesforce.sweep import sweep_page as salesforce_page
 from connector.salesforce.sweep import sweep_pages as salesforce_pages
 from sync import runtime
 from sync.crm_usage import record_usage, usage_of
 from sync.deal_view import DealView
 from sync.job_context import shared_crm, sla_context
 from sync.queue import SYNC
-from sync.sla.apply import SlaContext, apply_page, plan_for_deal, run_sla
+from sync.sla.apply import SlaContext, apply_page, page_reads, plan_for_deal, run_sla
 from sync.sla.engine import SlaPlan, plan_to_json
-from sync.sla.status import pending_status, remember_written
-from sync.writeback import DealLock, deal_lock
+from sync.sla.status import pending_status, remember_all_written
+from sync.sweep_progress import page_done, page_queued
+from sync.writeback import LOCK_TIMEOUT_S, DealLock, page_locks
 
 log = logging.getLogger("dealcoach.sync.sweep")
+BUSY = "sync.lock_busy"
 
 
 def sweep(
-    conn: redis.Redis, tenant_id: str, *, now: datetime, dry_run: bool = False, plans: bool = True
+    conn: redis.Redis,
+    tenant_id: str,
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    plans: bool = True,
+    page_size: int | None = None,
 ) -> dict[str, Any]:
     """Evaluate every open (or recently closed) deal of a tenant; with `dry_run`, report the plan and write nothing.
 
@@ -54,11 +70,13 @@ def sweep(
     before = usage_of(crm)
     deals: list[dict[str, Any]] = []
     failed: dict[str, str] = {}
-    pages = _bulk_pages(crm)
-    if pages is not None and not dry_run:
-        for page in pages:
-            views = [(deal, DealView(crm, deal.id, records=records)) for deal, records in page]
-            _sweep_page(ctx, views, now, deals, failed, plans=plans)
+    cursor: str | None = ""
+    if not dry_run and _bulk_pages(crm) is not None:
+        while cursor is not None:
+            page = read_page(crm, cursor, page_size)
+            assert page is not None
+            _sweep_page(ctx, _views(crm, page), now, deals, failed, plans=plans)
+            cursor = page.next_cursor
     else:
         for deal, view in _deals(crm):
             deal_id = deal if isinstance(deal, str) else deal.id
@@ -106,13 +124,19 @@ def _sweep_page(
 
     The page's records were read before the locks: a task another job wrote meanwhile is in the Redis map, which the
     upsert consults first, so it is updated rather than created again; a close it missed waits for the next sweep.
-    """
-    with ExitStack() as locks:
+    The page's locks are taken together (`page_locks`); a deal another job still holds after the wait is left to the
+    next sweep (reported as `sync.lock_busy`)."""
+    with page_locks(ctx.conn, ctx.tenant, [deal.id for deal, _ in page]) as locks:
         entries: list[tuple[Deal, SlaPlan, DealView, DealLock]] = []
+        reads = page_reads(ctx, list(locks))
         for deal, view in page:
+            fence = locks.get(deal.id)
+            if fence is None:
+                failed[deal.id] = BUSY
+                continue
             try:
-                fence = locks.enter_context(deal_lock(ctx.conn, ctx.tenant, deal.id))
-                entries.append((deal, plan_for_deal(ctx, deal, now=now, view=view), view, fence))
+                plan = plan_for_deal(ctx, deal, now=now, view=view, reads=reads[deal.id])
+                entries.append((deal, plan, view, fence))
             except CrmError as exc:
                 failed[deal.id] = exc.slug
                 log.warning("sync.sweep.deal_failed tenant=%s deal=%s slug=%s", ctx.tenant, deal.id, exc.slug)
@@ -138,8 +162,7 @@ def _write_statuses(ctx: SlaContext, entries: list[tuple[Deal, SlaPlan, DealView
     pending = pending_status(ctx.conn, ctx.tenant, [(deal.id, view.tasks()) for deal, _, view, _ in entries], now)
     if not pending:
         return
-    for deal_id in ctx.crm.update_deals(pending):
-        remember_written(ctx.conn, ctx.tenant, deal_id, pending[deal_id])
+    remember_all_written(ctx.conn, ctx.tenant, {d: pending[d] for d in ctx.crm.update_deals(pending)})
     log.info("sync.sweep.sla_status tenant=%s changed=%d", ctx.tenant, len(pending))
 
 
@@ -166,31 +189,123 @@ def _deals(crm: Crm) -> Iterator[tuple[Deal | str, DealView | None]]:
         yield deal_id, None
 
 
-def sweep_tenant(tenant_id: str) -> dict[str, Any]:
-    """RQ job: sweep one tenant now; a deal that fails is reported and retried by the next sweep."""
+@dataclass(frozen=True)
+class SweepPage:
+    """A page of deals with their records, and the keyset cursor of the next page (None: this is the last)."""
+
+    deals: list[tuple[Deal, DealRecords]]
+    next_cursor: str | None
+
+
+def read_page(crm: Crm, cursor: str, page_size: int | None = None) -> SweepPage | None:
+    """The page of deals after `cursor` ("" for the first), read in bulk; None when the connector has no bulk path.
+    `page_size` (tests) else the connector's: 2,000 Opportunities, 1,000 HubSpot deals."""
+    if isinstance(crm, SalesforceCrm):
+        sf = salesforce_page(crm, cursor, **({"page_size": page_size} if page_size else {}))
+        return SweepPage(sf.deals, sf.next_cursor)
+    if isinstance(crm, HubSpotCrm):
+        hs = hubspot_page(crm, cursor, **({"chunk": page_size} if page_size else {}))
+        return SweepPage(hs.deals, hs.next_cursor)
+    return None
+
+
+def _views(crm: Crm, page: SweepPage) -> list[tuple[Deal, DealView]]:
+    return [(deal, DealView(crm, deal.id, records=records)) for deal, records in page.deals]
+
+
+def job_id(tenant_id: str, period: int, cursor: str = "") -> str:
+    """`sweep-<tenant>-<period>` for the first page, `…-<cursor>` for the next ones (RQ ids: letters, digits, _, -)."""
+    return f"sweep-{tenant_id.replace(':', '-')}-{period}" + (f"-{cursor}" if cursor else "")
+
+
+def enqueue_page(
+    conn: redis.Redis, tenant_id: str, period: int, cursor: str = "", *, page_size: int | None = None
+) -> bool:
+    """Queue the page job after `cursor` once per period (counted in the sweep's progress first); False if queued.
+    `page_size` (tests) travels down the chain."""
+    interval = runtime.current().config.sweep_interval_s
+    page_queued(conn, tenant_id, period, cursor, ttl_s=interval * 4, now_s=time.time())
+    try:
+        Queue(SYNC, connection=conn).enqueue(
+            sweep_tenant,
+            tenant_id,
+            period,
+            cursor,
+            page_size,
+            job_id=job_id(tenant_id, period, cursor),
+            unique=True,
+            result_ttl=interval * 4,
+            job_timeout=interval,
+            retry=PAGE_RETRY,
+        )
+    except DuplicateJobError:
+        return False
+    return True
+
+
+# A page job that failed (a crashed worker's abandoned job included) is retried, its writes idempotent; the first
+# retry comes after a dead attempt's deal locks have lapsed, so it does not wait for them and leave the page undone.
+PAGE_RETRY = Retry(max=3, interval=[LOCK_TIMEOUT_S + 30, 300, 900])
+
+
+def sweep_tenant(
+    tenant_id: str, period: int | None = None, cursor: str = "", page_size: int | None = None
+) -> dict[str, Any]:
+    """RQ job: sweep one page of a tenant's deals, after queueing the next page's job; a deal that fails is
+    reported and retried by the next sweep. Without a period (a job queued before page jobs), the first page now."""
     job = get_current_job()
     if job is None:
         raise RuntimeError("sweep_tenant runs inside an RQ worker; use `dealcoach sweep` from a shell")
-    result = sweep(job.connection, tenant_id, now=clock.now(), plans=False)
-    return {k: v for k, v in result.items() if k != "deals"} | {"deals": len(result.get("deals", []))}
+    conn, rt, started = job.connection, runtime.current(), time.process_time()
+    period = period if period is not None else int(clock.now().timestamp()) // rt.config.sweep_interval_s
+    tenant = rt.tenants(conn).get(tenant_id)
+    if tenant is None or not tenant.settings.sla_enabled:
+        reason = "unknown_tenant" if tenant is None else "sla_disabled"
+        return {"tenant": tenant_id, "status": "skipped", "reason": reason}
+    crm = shared_crm(rt, conn, tenant)
+    before = usage_of(crm)
+    page = read_page(crm, cursor, page_size)
+    if page is None:  # no bulk reads for this CRM: the whole sweep in this job
+        result = sweep(conn, tenant_id, now=clock.now(), plans=False)
+        page = SweepPage([], None)
+        deals, failed, totals = result["deals"], result["failed"], result["applied"]
+    else:
+        if page.next_cursor is not None:
+            enqueue_page(conn, tenant_id, period, page.next_cursor, page_size=page_size)
+        deals, failed = [], {}
+        _sweep_page(sla_context(conn, tenant, crm), _views(crm, page), clock.now(), deals, failed, plans=False)
+        totals = {k: sum(d["applied"][k] for d in deals) for k in ("created", "updated", "closed")}
+        record_usage(conn, tenant_id, crm, usage_of(crm) - before)
+    spent = usage_of(crm) - before
+    counts = {"deals": len(deals), "failed": len(failed), **totals}
+    page_done(
+        conn,
+        tenant_id,
+        period,
+        cursor,
+        counts | {"cpu_s": time.process_time() - started, "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss},
+        last=page.next_cursor is None,
+        ttl_s=rt.config.sweep_interval_s * 4,
+        now_s=time.time(),
+    )
+    log.info("sync.sweep.page tenant=%s period=%d deals=%d failed=%d", tenant_id, period, len(deals), len(failed))
+    return {
+        "tenant": tenant_id,
+        "status": "done",
+        "period": period,
+        "cursor": cursor,
+        "next": page.next_cursor,
+        "applied": totals,
+        "failed": failed,
+        "crm_requests": spent.requests,
+        "deals": len(deals),
+    }
 
 
 def enqueue_sweeps() -> int:
-    """Cron job: queue one sweep per tenant for the current period (ids `sweep-<tenant>-<period>`)."""
+    """Cron job: queue each tenant's first page job for the current period (ids `sweep-<tenant>-<period>`)."""
     job = get_current_job()
     rt = runtime.current()
     conn = job.connection if job is not None else rt.connection()
-    interval = rt.config.sweep_interval_s
-    period = int(clock.now().timestamp()) // interval
-    queue = Queue(SYNC, connection=conn)
-    queued = 0
-    for tenant_id in rt.tenants(conn).list_ids():
-        job_id = f"sweep-{tenant_id.replace(':', '-')}-{period}"
-        try:
-            queue.enqueue(
-                sweep_tenant, tenant_id, job_id=job_id, unique=True, result_ttl=interval * 4, job_timeout=interval
-            )
-            queued += 1
-        except DuplicateJobError:
-            continue
-    return queued
+    period = int(clock.now().timestamp()) // rt.config.sweep_interval_s
+    return sum(enqueue_page(conn, tenant_id, period) for tenant_id in rt.tenants(conn).list_ids())

@@ -10,12 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal, cast
 
 import redis
+from redis.commands.core import Script
 from redis.exceptions import LockError
 from redis.lock import Lock
 
@@ -27,6 +30,7 @@ log = logging.getLogger("dealcoach.sync.writeback")
 
 LOCK_TIMEOUT_S = 120
 LOCK_WAIT_S = 30
+LOCK_POLL_S = 0.1  # as redis-py's Lock polls a busy lock
 
 Action = Literal["created", "updated", "unchanged"]
 
@@ -66,8 +70,7 @@ def commit_tasks(batch: Sequence[tuple[Writeback, TaskWrites]], *, close: Sequen
     todo = [(wb, w) for wb, w in batch if w.to_update or w.to_create]
     if not todo and not close:
         return
-    for wb in dict.fromkeys([wb for wb, _ in todo] + [wb for wb, _ in close]):
-        wb.fence.check()
+    check_fences([wb.fence for wb in dict.fromkeys([wb for wb, _ in todo] + [wb for wb, _ in close])])
     first = (todo or close)[0][0]
     updates = {tid: s for _, w in todo for tid, s in w.to_update.items()}
     if updates:
@@ -79,13 +82,28 @@ def commit_tasks(batch: Sequence[tuple[Writeback, TaskWrites]], *, close: Sequen
     if creates:
         with first._partial(creates, "create"):
             ids = dict(zip([s.key for s in creates], first.crm.create_tasks(creates), strict=False))
+    remembered: dict[str, tuple[str, str]] = {}
     for wb, w in todo:
-        wb.wrote(w, [(s, ids[s.key]) for s in w.to_create if s.key in ids])
+        remembered |= wb.wrote(w, [(s, ids[s.key]) for s in w.to_create if s.key in ids], remember=False)
+    first._remember(remembered)  # one write to the map for every deal of the batch
     closing = [task_id for _, task_id in close]
     if closing:
         first.crm.close_tasks(closing)
         for wb in dict.fromkeys(wb for wb, _ in close):
             wb.closed([task_id for owner, task_id in close if owner is wb])
+
+
+def known_keys(conn: redis.Redis, tenant: str, keys: Sequence[str]) -> dict[str, tuple[str, str | None]]:
+    """The Redis map's entries for these keys, in one read: key → (CRM id, content hash or None when learnt from a
+    CRM marker)."""
+    known: dict[str, tuple[str, str | None]] = {}
+    if keys:
+        rows = cast(list[bytes | None], conn.hmget(f"dealcoach:idem:{tenant}", list(keys)))
+        for key, raw in zip(keys, rows, strict=True):
+            if raw:
+                rec = json.loads(raw)
+                known[key] = (rec["id"], rec.get("h"))
+    return known
 
 
 class LockLostError(RetryableCrmError):
@@ -131,6 +149,73 @@ def deal_lock(conn: redis.Redis, tenant: str, deal_id: str) -> Iterator[DealLock
             log.warning("sync.lock.expired tenant=%s deal=%s", tenant, deal_id)
 
 
+@contextmanager
+def page_locks(
+    conn: redis.Redis, tenant: str, deal_ids: Sequence[str], *, wait_s: float = LOCK_WAIT_S
+) -> Iterator[dict[str, DealLock]]:
+    """The deal locks of a page of deals (the sweep), taken in one round trip per attempt: deal id → its lock, for
+    those taken; a lock still held by another job after `wait_s` (for the whole page, not per deal) is left out.
+
+    Each lock is the very lock `deal_lock` takes (same key, `SET NX PX` with a fresh token, same TTL), so the fencing
+    is unchanged: `DealLock.check()` renews it only while the token is still ours. Released in one round trip."""
+    locks = {d: conn.lock(f"dealcoach:lock:{tenant}:{d}", timeout=LOCK_TIMEOUT_S) for d in dict.fromkeys(deal_ids)}
+    held: dict[str, DealLock] = {}
+    pending, deadline = list(locks), time.monotonic() + wait_s
+    try:
+        while pending:
+            tokens = {d: uuid.uuid4().hex.encode() for d in pending}
+            pipe = conn.pipeline(transaction=False)
+            for d in pending:
+                pipe.set(locks[d].name, tokens[d], nx=True, px=int(LOCK_TIMEOUT_S * 1000))
+            taken = cast(list[bool | None], pipe.execute())
+            for d, ok in zip(pending, taken, strict=True):
+                if ok:
+                    locks[d].local.token = tokens[d]
+                    held[d] = DealLock(locks[d], tenant, d)
+            pending = [d for d, ok in zip(pending, taken, strict=True) if not ok]
+            if not pending or time.monotonic() >= deadline:
+                break
+            time.sleep(LOCK_POLL_S)
+        if pending:
+            log.warning("sync.lock.busy tenant=%s deals=%d", tenant, len(pending))
+        yield held
+    finally:
+        _release(conn, tenant, [locks[d] for d in held])
+
+
+def _release(conn: redis.Redis, tenant: str, locks: Sequence[Lock]) -> None:
+    """Release locks in one round trip with redis-py's own compare-and-delete script (only those still ours)."""
+    if not locks:
+        return
+    pipe = conn.pipeline(transaction=False)
+    for lock in locks:
+        token, lock.local.token = lock.local.token, None
+        cast(Script, lock.lua_release)(keys=[lock.name], args=[token], client=pipe)
+    for lock, released in zip(locks, cast(list[int], pipe.execute()), strict=True):
+        if not released:
+            log.warning("sync.lock.expired tenant=%s lock=%s", tenant, lock.name)
+
+
+def check_fences(fences: Sequence[DealLock]) -> None:
+    """`DealLock.check()` for many deals in one round trip: renew each lock only if still ours (redis-py's own
+    reacquire script) and count the write; a lost lock raises LockLostError before any write, as `check()` does."""
+    if len(fences) <= 1:
+        for fence in fences:
+            fence.check()
+        return
+    pipe = fences[0]._lock.redis.pipeline(transaction=False)
+    for fence in fences:
+        lock = fence._lock
+        reacquire = cast(Script, lock.lua_reacquire)
+        reacquire(keys=[lock.name], args=[lock.local.token, int(LOCK_TIMEOUT_S * 1000)], client=pipe)
+        bump_generation(pipe, fence.tenant, fence.deal_id)
+    renewed = cast(list[int], pipe.execute())[::2]
+    for fence, ok in zip(fences, renewed, strict=True):
+        if not ok:
+            log.warning("sync.lock.lost tenant=%s deal=%s", fence.tenant, fence.deal_id)
+            raise LockLostError(f"lost the lock on deal {fence.deal_id}", retry_after=5)
+
+
 class Writeback:
     """Upserts for one deal of one tenant, under the deal's lock (every CRM write is fenced by it)."""
 
@@ -144,14 +229,7 @@ class Writeback:
 
     def _known(self, keys: Sequence[str]) -> dict[str, tuple[str, str | None]]:
         """key → (CRM id, content hash or None when learnt from a CRM marker)."""
-        known: dict[str, tuple[str, str | None]] = {}
-        if keys:
-            rows = cast(list[bytes | None], self.conn.hmget(self.map_key, list(keys)))
-            for key, raw in zip(keys, rows, strict=True):
-                if raw:
-                    rec = json.loads(raw)
-                    known[key] = (rec["id"], rec.get("h"))
-        return known
+        return known_keys(self.conn, self.tenant, keys)
 
     def written(self, keys: Sequence[str]) -> list[str]:
         """The keys DealCoach has written a record for (from the Redis map), in the given order."""
@@ -191,11 +269,15 @@ class Writeback:
         commit_tasks([(self, writes)])
         return [writes.results[s.key] for s in specs]
 
-    def decide_tasks(self, specs: Sequence[TaskSpec]) -> TaskWrites:
-        """Which of these tasks are unchanged, which to update (by CRM id) and which to create: the Redis map first,
-        then the CRM markers of the job's view of the deal."""
+    def decide_tasks(
+        self, specs: Sequence[TaskSpec], *, known: Mapping[str, tuple[str, str | None]] | None = None
+    ) -> TaskWrites:
+        """Which of these tasks are unchanged, which to update (by CRM id) and which to create: the Redis map first
+        (or `known`, the map's entries a sweep page read at once, under the same locks), then the CRM markers of the
+        job's view of the deal."""
         specs = list({s.key: s for s in specs}.values())
-        known = self._known([s.key for s in specs])
+        if known is None:
+            known = self._known([s.key for s in specs])
         results: dict[str, WriteResult] = {}
         to_create: list[TaskSpec] = []
         to_update: dict[str, TaskSpec] = {}
@@ -235,15 +317,21 @@ class Writeback:
         for task_id in ids:
             log.info("sync.task.closed tenant=%s deal=%s id=%s", self.tenant, self.deal_id, task_id)
 
-    def wrote(self, writes: TaskWrites, created: Sequence[tuple[TaskSpec, str]]) -> None:
-        """Remember what was written (Redis map and the job's view) and log it."""
-        self._remember({s.key: (tid, task_hash(s)) for tid, s in writes.to_update.items()})
-        self._remember({s.key: (tid, task_hash(s)) for s, tid in created})
+    def wrote(
+        self, writes: TaskWrites, created: Sequence[tuple[TaskSpec, str]], *, remember: bool = True
+    ) -> dict[str, tuple[str, str]]:
+        """Remember what was written (Redis map, unless the caller writes the returned entries with others', and the
+        job's view) and log it; the map entries."""
+        entries = {s.key: (tid, task_hash(s)) for tid, s in writes.to_update.items()}
+        entries |= {s.key: (tid, task_hash(s)) for s, tid in created}
+        if remember:
+            self._remember(entries)
         self.view.wrote_tasks([(s, tid) for tid, s in writes.to_update.items()] + list(created))
         writes.results.update({s.key: WriteResult(s.key, tid, "created") for s, tid in created})
         for r in writes.results.values():
             if r.action != "unchanged":
                 self._logged(r, "task")
+        return entries
 
     @contextmanager
     def _partial(self, specs: Iterable[TaskSpec], action: str) -> Iterator[None]:

@@ -2,7 +2,7 @@
 activities, a chunk of up to 1,000 deals at a time instead of three to five requests per deal.
 
 - Deals: CRM search, 200 per page (the search's maximum), keyset-paged on hs_object_id past the 10,000-result cap
-  (`connector.hubspot.paging`), with `hs_v2_date_entered_<stageId>` for every stage of the deal pipelines: HubSpot
+  (as `connector.hubspot.paging`; here a page starts after a cursor, so each page can be its own job), with `hs_v2_date_entered_<stageId>` for every stage of the deal pipelines: HubSpot
   keeps the time a deal entered each stage in these read-only properties (knowledge.hubspot.com/properties/
   stage-calculated-properties), so the search answers what `propertiesWithHistory` (not a search option) gave per
   deal. The pipelines (their stage ids and closed flags) are read once, with the tenant's metadata cache.
@@ -11,14 +11,15 @@ activities, a chunk of up to 1,000 deals at a time instead of three to five requ
   for-hubspot-associations-api), then the records by id, 100 per batch read. Associations, not a search of tasks by
   DealCoach's key: associations are immediate while the search index lags, and the per-deal path reads the same.
   A deal with more associations than one answer holds is read with the paged per-deal read.
+- The bulk reads take the JSON answer (`raw_json`) rather than the SDK's models; the SDK still sends them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
-
-from hubspot.crm.objects import PublicObjectSearchRequest
 
 from connector import clock
 from connector.base import DealRecords
@@ -26,7 +27,7 @@ from connector.http import chunks
 from connector.hubspot.client import BATCH_LIMIT, DEAL_PROPERTIES, KEY_PROPERTY, TASK_PROPERTIES
 from connector.hubspot.crm import HubSpotCrm
 from connector.hubspot.format import EPOCH, parse_time
-from connector.hubspot.paging import search_pages
+from connector.hubspot.paging import PAGE_SIZE as SEARCH_PAGE
 from connector.models import ActivityRef, Deal
 
 DEALS_PER_CHUNK = 1000
@@ -60,28 +61,71 @@ def stage_metadata(crm: HubSpotCrm) -> dict[str, dict[str, dict[str, str]]]:
     return crm._cache.get("pipelines:deals", load)
 
 
+@dataclass(frozen=True)
+class SweepPage:
+    """One page of the sweep: its deals with their records, and the keyset cursor of the next page (None: last)."""
+
+    deals: list[tuple[Deal, DealRecords]]
+    next_cursor: str | None
+
+
+def raw_json(fn: Callable[..., Any]) -> Callable[..., tuple[Any, int, Any]]:
+    """An SDK `*_with_http_info` method answering the response's JSON instead of the SDK's models.
+
+    The real SDK still builds, authenticates and sends the request (its ApiClient and REST layer, which raises its
+    ApiException on a non-2xx status for `HubSpotCrm._call` to classify); `_preload_content=False` only skips its
+    deserialisation, whose dateutil parsing of every record's timestamps was a third of the sweep's CPU."""
+
+    def call(*args: Any, **kwargs: Any) -> tuple[Any, int, Any]:
+        resp = fn(*args, _preload_content=False, **kwargs)
+        try:
+            return json.loads(resp.data), resp.status, resp.headers
+        finally:
+            resp.release_conn()
+
+    return call
+
+
 def sweep_pages(crm: HubSpotCrm, *, chunk: int = DEALS_PER_CHUNK) -> Iterator[list[tuple[Deal, DealRecords]]]:
     """Chunks of (deal, its records) for every deal the sweep looks at, in id order."""
+    cursor: str | None = ""
+    while cursor is not None:
+        page = sweep_page(crm, cursor, chunk=chunk)
+        if page.deals:
+            yield page.deals
+        cursor = page.next_cursor
+
+
+def sweep_page(crm: HubSpotCrm, after: str = "", *, chunk: int = DEALS_PER_CHUNK) -> SweepPage:
+    """Up to `chunk` deals with an id above `after` (keyset on hs_object_id, never the search's offset, which stops
+    at 10,000 results), with their records; search pages of up to 200 (the search's maximum) until the chunk is full.
+    """
     meta = stage_metadata(crm)
     properties = DEAL_PROPERTIES + sorted({f"{ENTERED}{s}" for stages in meta.values() for s in stages})
-
-    def search(body: dict[str, Any]) -> Any:
-        return crm._call(crm._objects.search_api.do_search_with_http_info, "deals", PublicObjectSearchRequest(**body))
-
-    rows: list[Any] = []
-    for page in search_pages(search, swept_groups(), properties=properties):
-        rows += page
-        while len(rows) >= chunk:
-            yield _chunk(crm, rows[:chunk], meta)
-            rows = rows[chunk:]
-    if rows:
-        yield _chunk(crm, rows, meta)
+    search = raw_json(crm._objects.search_api.do_search_with_http_info)
+    rows: list[dict[str, Any]] = []
+    last, more = after, True
+    while more and len(rows) < chunk:
+        bound = [{"propertyName": "hs_object_id", "operator": "GT", "value": last}] if last else []
+        body = {
+            "filterGroups": [{"filters": [*g, *bound]} for g in swept_groups()],
+            "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+            "properties": properties,
+            "limit": min(SEARCH_PAGE, chunk - len(rows)),
+        }
+        found = crm._call(search, "deals", body)
+        results = found.get("results") or []
+        rows += results
+        more = bool(results) and bool((found.get("paging") or {}).get("next"))
+        if results:
+            last = str(results[-1]["id"])
+    return SweepPage(_chunk(crm, rows, meta) if rows else [], last if more else None)
 
 
 def _chunk(
-    crm: HubSpotCrm, rows: Sequence[Any], meta: Mapping[str, Mapping[str, Mapping[str, str]]]
+    crm: HubSpotCrm, rows: Sequence[dict[str, Any]], meta: Mapping[str, Mapping[str, Mapping[str, str]]]
 ) -> list[tuple[Deal, DealRecords]]:
-    deal_ids = [str(r.id) for r in rows]
+    deal_ids = [str(r["id"]) for r in rows]
     ids = {t: _associated(crm, deal_ids, t) for t in SWEPT_TYPES}
     task_props = TASK_PROPERTIES + ([KEY_PROPERTY] if KEY_PROPERTY in crm._property_names("tasks") else [])
     props = {"tasks": task_props, **ROW_PROPERTIES}
@@ -89,50 +133,50 @@ def _chunk(
     return [
         (
             _deal(r, meta),
-            records_from(crm, {t: ids[t].get(str(r.id), []) for t in SWEPT_TYPES}, read),
+            records_from(crm, {t: ids[t].get(str(r["id"]), []) for t in SWEPT_TYPES}, read),
         )
         for r in rows
     ]
 
 
 def _associated(crm: HubSpotCrm, deal_ids: Sequence[str], object_type: str) -> dict[str, list[str]]:
-    """deal id -> ids of its records of a type, for up to 1,000 deals in one v4 batch read."""
-    # A plain body: the SDK serialises dicts as they are, and each of its request models builds its own default
-    # Configuration (a logging reset included), which cost a quarter of the sweep's CPU at 1,000 inputs a request.
+    """deal id -> ids of its records of a type, for up to 1,000 deals in one v4 batch read (the JSON answer)."""
     body = {"inputs": [{"id": i} for i in deal_ids]}
-    resp = crm._call(crm.client.crm.associations.v4.batch_api.get_page_with_http_info, "deals", object_type, body)
+    batch = raw_json(crm.client.crm.associations.v4.batch_api.get_page_with_http_info)
+    resp = crm._call(batch, "deals", object_type, body)
     found: dict[str, list[str]] = {}
-    for result in resp.results or []:
-        deal_id = str(result._from.id)
-        if result.paging and result.paging.next:
+    for result in resp.get("results") or []:
+        deal_id = str(result["from"]["id"])
+        if (result.get("paging") or {}).get("next"):
             found[deal_id] = crm._associated_ids(deal_id, object_type)
         else:
-            found[deal_id] = list(dict.fromkeys(str(t.to_object_id) for t in result.to))
+            found[deal_id] = list(dict.fromkeys(str(t["toObjectId"]) for t in result.get("to") or []))
     return found
 
 
 def _read_rows(
     crm: HubSpotCrm, object_type: str, ids: Sequence[str], properties: list[str]
 ) -> dict[str, dict[str, Any]]:
-    """Records by id with the given properties, 100 per batch read (plain request bodies, as above)."""
+    """Records by id with the given properties, 100 per batch read (plain bodies, JSON answers)."""
     rows: dict[str, dict[str, Any]] = {}
+    read = raw_json(crm._objects.batch_api.read_with_http_info)
     for chunk in chunks(list(ids), BATCH_LIMIT):
         body = {"properties": properties, "inputs": [{"id": i} for i in chunk]}
-        resp = crm._call(crm._objects.batch_api.read_with_http_info, object_type, body)
-        rows.update({str(obj.id): {"id": str(obj.id), **(obj.properties or {})} for obj in resp.results})
+        resp = crm._call(read, object_type, body)
+        rows.update({str(o["id"]): {"id": str(o["id"]), **(o.get("properties") or {})} for o in resp["results"]})
     return rows
 
 
-def _deal(row: Any, meta: Mapping[str, Mapping[str, Mapping[str, str]]]) -> Deal:
+def _deal(row: Mapping[str, Any], meta: Mapping[str, Mapping[str, Mapping[str, str]]]) -> Deal:
     """A deal from its search row: the stage's closed flags from the pipeline, its entry time from HubSpot's own
     `hs_v2_date_entered_<stage>`."""
-    p = row.properties or {}
+    p = row.get("properties") or {}
     stage, pipeline = p.get("dealstage") or "", p.get("pipeline") or "default"
     stage_meta = meta.get(pipeline, {}).get(stage, {})
     amount = p.get("amount")
     closed = stage_meta.get("isClosed") == "true"
     return Deal(
-        id=str(row.id),
+        id=str(row["id"]),
         name=p.get("dealname") or "",
         stage=stage,
         pipeline=pipeline,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from connector.base import DealRecords
@@ -26,33 +27,50 @@ SWEPT = "(IsClosed = false OR CloseDate = LAST_N_DAYS:400)"
 OPPORTUNITY_FIELDS = "Id, Name, StageName, OwnerId, Amount, IsClosed, IsWon, LastActivityDate, CreatedDate"
 
 
+@dataclass(frozen=True)
+class SweepPage:
+    """One page of the sweep: its deals with their records, and the keyset cursor of the next page (None: last)."""
+
+    deals: list[tuple[Deal, DealRecords]]
+    next_cursor: str | None
+
+
 def sweep_pages(crm: SalesforceCrm, *, page_size: int = PAGE_SIZE) -> Iterator[list[tuple[Deal, DealRecords]]]:
     """Pages of (deal, its records) for every Opportunity the sweep looks at, in Id order."""
-    last = ""
-    while True:
-        after = f" AND Id > '{last}'" if last else ""
-        opps = crm._query(
-            f"SELECT {OPPORTUNITY_FIELDS} FROM Opportunity WHERE {SWEPT}{after} ORDER BY Id LIMIT {int(page_size)}"
+    cursor: str | None = ""
+    while cursor is not None:
+        page = sweep_page(crm, cursor, page_size=page_size)
+        if page.deals:
+            yield page.deals
+        cursor = page.next_cursor
+
+
+def sweep_page(crm: SalesforceCrm, after: str = "", *, page_size: int = PAGE_SIZE) -> SweepPage:
+    """The next `page_size` Opportunities with an Id above `after` (keyset), with their history and Tasks."""
+    if after and not after.isalnum():
+        raise ValueError(f"not a Salesforce Id: {after!r}")
+    bound = f" AND Id > '{after}'" if after else ""
+    opps = crm._query(
+        f"SELECT {OPPORTUNITY_FIELDS} FROM Opportunity WHERE {SWEPT}{bound} ORDER BY Id LIMIT {int(page_size)}"
+    )
+    if not opps:
+        return SweepPage([], None)
+    first, last = opps[0]["Id"], opps[-1]["Id"]
+    page = f"SELECT Id FROM Opportunity WHERE {SWEPT} AND Id >= '{first}' AND Id <= '{last}'"
+    history: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in crm._query(
+        "SELECT OpportunityId, StageName, CreatedDate FROM OpportunityHistory "
+        f"WHERE OpportunityId IN ({page}) ORDER BY OpportunityId, CreatedDate DESC"
+    ):
+        history[row["OpportunityId"]].append(row)
+    tasks: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in crm._query(f"{crm.task_select()} WHERE WhatId IN ({page})"):
+        tasks[row.get("WhatId") or ""].append(row)
+    deals = [
+        (
+            crm.deal_from(o, stage_run_start(history[o["Id"]], o.get("StageName")), with_owner_name=False),
+            crm.records_from(tasks[o["Id"]]),
         )
-        if not opps:
-            return
-        first, last = opps[0]["Id"], opps[-1]["Id"]
-        page = f"SELECT Id FROM Opportunity WHERE {SWEPT} AND Id >= '{first}' AND Id <= '{last}'"
-        history: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in crm._query(
-            "SELECT OpportunityId, StageName, CreatedDate FROM OpportunityHistory "
-            f"WHERE OpportunityId IN ({page}) ORDER BY OpportunityId, CreatedDate DESC"
-        ):
-            history[row["OpportunityId"]].append(row)
-        tasks: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in crm._query(f"{crm.task_select()} WHERE WhatId IN ({page})"):
-            tasks[row.get("WhatId") or ""].append(row)
-        yield [
-            (
-                crm.deal_from(o, stage_run_start(history[o["Id"]], o.get("StageName")), with_owner_name=False),
-                crm.records_from(tasks[o["Id"]]),
-            )
-            for o in opps
-        ]
-        if len(opps) < page_size:
-            return
+        for o in opps
+    ]
+    return SweepPage(deals, last if len(opps) == page_size else None)

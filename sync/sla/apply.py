@@ -11,6 +11,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any, cast
 
 import redis
@@ -19,10 +20,11 @@ from connector.base import Crm
 from connector.models import PRIORITIES, ActivityRef, Deal, Priority, TaskSpec
 from sync.deal_view import DealView
 from sync.sla.engine import SlaPlan, evaluate, plan_to_json
+from sync.sla.page_reads import DealReads, read_page
 from sync.sla.state import state_from_json
 from sync.state import DealState
 from sync.tenant_context import TenantContext, settings_mapping
-from sync.writeback import Action, DealLock, TaskWrites, Writeback, commit_tasks, deal_lock
+from sync.writeback import Action, DealLock, TaskWrites, Writeback, commit_tasks, deal_lock, known_keys
 
 log = logging.getLogger("dealcoach.sync.sla")
 
@@ -81,6 +83,11 @@ class SlaContext:
     def tenant(self) -> str:
         return self.tenant_ctx.id
 
+    @cached_property
+    def settings(self) -> dict[str, Any]:
+        """The tenant's settings as the contract's mapping, built once per context (a sweep page shares it)."""
+        return settings_mapping(self.tenant_ctx.settings)
+
 
 def _manager(ctx: SlaContext, owner_id: str | None) -> str | None:
     """The owner's escalation manager; their teams are read (once per cache period) only when the tenant names team
@@ -91,13 +98,20 @@ def _manager(ctx: SlaContext, owner_id: str | None) -> str | None:
     return settings.manager_for(owner_id, ctx.crm.owner_teams(owner_id))
 
 
-def deal_state_json(ctx: SlaContext, deal: Deal, *, now: datetime, view: DealView | None = None) -> dict[str, Any]:
-    """The contract state (docs/contracts.md) for one deal, read from the CRM (through the job's view) and Redis."""
+def deal_state_json(
+    ctx: SlaContext, deal: Deal, *, now: datetime, view: DealView | None = None, reads: DealReads | None = None
+) -> dict[str, Any]:
+    """The contract state (docs/contracts.md) for one deal, read from the CRM (through the job's view) and Redis
+    (or from `reads`, the sweep page's one read of the same keys)."""
     view = view or DealView(ctx.crm, deal.id)
-    settings = settings_mapping(ctx.tenant_ctx.settings)
-    state = DealState(ctx.conn, ctx.tenant, deal.id)
-    entry = state.current_entry(deal.stage)
-    latest = state.latest_scorecard() or {}
+    settings = ctx.settings
+    if reads is None:
+        state = DealState(ctx.conn, ctx.tenant, deal.id)
+        reads = DealReads([], state.latest_scorecard(), _events(ctx.conn, ctx.tenant, deal.id))
+        entry = state.current_entry(deal.stage)
+    else:
+        entry = reads.current_entry(deal.stage)
+    latest = reads.scorecard or {}
     activities = view.activities()
     last = max([a.at for a in activities] + ([deal.last_activity_at] if deal.last_activity_at else []), default=None)
     prefix = f"{ctx.tenant}/"
@@ -124,7 +138,7 @@ def deal_state_json(ctx: SlaContext, deal: Deal, *, now: datetime, view: DealVie
                 "bant": latest.get("bant"),
             }
         ],
-        "events": _events(ctx.conn, ctx.tenant, deal.id),
+        "events": reads.events,
         "activities": [
             {
                 "deal": deal.id,
@@ -149,9 +163,11 @@ def deal_state_json(ctx: SlaContext, deal: Deal, *, now: datetime, view: DealVie
     }
 
 
-def plan_for_deal(ctx: SlaContext, deal: Deal, *, now: datetime, view: DealView | None = None) -> SlaPlan:
+def plan_for_deal(
+    ctx: SlaContext, deal: Deal, *, now: datetime, view: DealView | None = None, reads: DealReads | None = None
+) -> SlaPlan:
     """Evaluate every SLA rule for this deal, as of `now`."""
-    state = state_from_json(deal_state_json(ctx, deal, now=now, view=view))
+    state = state_from_json(deal_state_json(ctx, deal, now=now, view=view, reads=reads))
     tc = ctx.tenant_ctx
     return evaluate(
         state, tc.rules, now=now, calendar=tc.calendar, settings=state.tenant_settings, lang=tc.settings.language
@@ -214,15 +230,23 @@ def apply_plan(
     return summary, {r.key: r.action for r in results if r.key in extra_keys}
 
 
+def page_reads(ctx: SlaContext, deal_ids: Sequence[str]) -> dict[str, DealReads]:
+    """The Redis reads of a sweep page's evaluations, in one round trip (after the page's locks are taken)."""
+    return read_page(ctx.conn, ctx.tenant, deal_ids, _EVENTS)
+
+
 def apply_page(ctx: SlaContext, entries: Sequence[tuple[Deal, SlaPlan, DealView, DealLock]]) -> list[dict[str, int]]:
     """Write the plans of a page of deals (the sweep) in shared batches: one create, one update and one close call
-    for the page, each split by the connector at the CRM's batch size; the counts per deal, in order."""
+    for the page, each split by the connector at the CRM's batch size; the counts per deal, in order. The Redis map
+    is read for the whole page at once."""
     batch: list[tuple[Writeback, TaskWrites]] = []
     closes: list[tuple[Writeback, str]] = []
     closed: list[int] = []
-    for deal, plan, view, fence in entries:
+    specs = [plan_specs(ctx, deal, plan) for deal, plan, _, _ in entries]
+    known = known_keys(ctx.conn, ctx.tenant, [s.key for deal_specs in specs for s in deal_specs])
+    for (deal, plan, view, fence), deal_specs in zip(entries, specs, strict=True):
         wb = Writeback(ctx.conn, ctx.crm, ctx.tenant, deal.id, fence=fence, view=view)
-        batch.append((wb, wb.decide_tasks(plan_specs(ctx, deal, plan))))
+        batch.append((wb, wb.decide_tasks(deal_specs, known=known)))
         ids = wb.open_task_ids([f"{ctx.tenant}/{t.key}" for t in plan.close])
         closes += [(wb, i) for i in ids]
         closed.append(len(ids))

@@ -75,6 +75,7 @@ class BusinessCalendar:
             self._public = holidays.country_holidays(self.country) if self.country else None
         except NotImplementedError:
             raise CalendarError(f"country: no public holiday data for {country!r}") from None
+        self._off: dict[date, str | None] = {}  # day → holiday_name(day)
         self.extra_holidays = frozenset(_as_date(d) for d in extra_holidays)
         self.extra_workdays = frozenset(_as_date(d) for d in extra_workdays)
         self.year_end_holidays = bool(year_end_holidays)
@@ -104,7 +105,13 @@ class BusinessCalendar:
         )
 
     def holiday_name(self, day: date) -> str | None:
-        """Why `day` is off (public holiday name, company holiday, weekend), or None on a business day."""
+        """Why `day` is off (public holiday name, company holiday, weekend), or None on a business day; remembered
+        per day (a sweep asks about the same few weeks for every deal: ~20 lookups a deal)."""
+        if day not in self._off:
+            self._off[day] = self._holiday_name(day)
+        return self._off[day]
+
+    def _holiday_name(self, day: date) -> str | None:
         if day in self.extra_workdays:
             return None
         if day in self.extra_holidays:

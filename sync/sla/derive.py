@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any, Literal
 
 from sync.sla.business_calendar import BusinessCalendar
@@ -35,20 +36,37 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 @dataclass(frozen=True)
 class Desired:
-    """One task a rule wants (or wants closed), fully rendered in the evaluation language."""
+    """One task a rule wants (or wants closed); its texts in the evaluation language are rendered on first use.
+
+    A deal's cadence derives every step (the 30-day nurture: five), most of them pending or already in the CRM;
+    only the tasks the plan writes or compares need their subject, body and reason, so only those are rendered."""
 
     key: str
     rule: str
     deal: str
     owner: str | None
-    subject: str
-    body: str
     due: datetime
     priority: str
-    why: str
     status: Status
+    texts: Callable[[], tuple[str, str, str]] = field(compare=False, repr=False)
     enabled: bool = True
     creatable: bool = True
+
+    @cached_property
+    def _rendered(self) -> tuple[str, str, str]:
+        return self.texts()
+
+    @property
+    def subject(self) -> str:
+        return self._rendered[0]
+
+    @property
+    def body(self) -> str:
+        return self._rendered[1]
+
+    @property
+    def why(self) -> str:
+        return self._rendered[2]
 
 
 def epoch_ms(dt: datetime) -> int:
@@ -175,34 +193,45 @@ class DealView:
     ) -> Desired:
         """Render one desired task and decide its status from the evidence."""
         due = self.cal.localize(due)
-        values = {**self.common(), **fields, "due": self.fmt(due)}
         status: Status
         if done:
             status, ev = "satisfied", done
         elif hold:
             status, ev = "pending", hold
         elif show is not None and self.now < show:
-            status, ev = "pending", phrase("ev.pending", self.lang, show=self.fmt(show))
+            status, ev = "pending", ""  # rendered with the texts: phrase("ev.pending", …)
         else:
             status, ev = "open", evidence
         creatable = rule.max_overdue_days is None or self.now <= due + timedelta(days=rule.max_overdue_days)
-        if status == "open" and not creatable:
-            ev = f"{ev}; {phrase('ev.due_passed', self.lang, due=self.fmt(due), days=rule.max_overdue_days)}"
+
+        def texts() -> tuple[str, str, str]:
+            values = {**self.common(), **fields, "due": self.fmt(due)}
+            evidence = ev
+            if status == "pending" and not ev and show is not None:
+                evidence = phrase("ev.pending", self.lang, show=self.fmt(show))
+            if status == "open" and not creatable:
+                late = phrase("ev.due_passed", self.lang, due=self.fmt(due), days=rule.max_overdue_days)
+                evidence = f"{ev}; {late}"
+            reason = why(
+                rule,
+                self.lang,
+                trigger=trigger,
+                evidence=evidence,
+                due_rule=due_rule or describe_due(tpl.due, self.lang),
+            )
+            return render(tpl.subject, self.lang, values), render(tpl.body, self.lang, values), reason
+
         return Desired(
             key=key,
             rule=rule.id,
             deal=self.deal.id,
             owner=self.deal.manager if tpl.assignee == "manager" else self.deal.owner,
-            subject=render(tpl.subject, self.lang, values),
-            body=render(tpl.body, self.lang, values),
             due=due,
             priority=tpl.priority or rule.priority,
             status=status,
+            texts=texts,
             enabled=rule.enabled and tpl.enabled,
             creatable=creatable,
-            why=why(
-                rule, self.lang, trigger=trigger, evidence=ev, due_rule=due_rule or describe_due(tpl.due, self.lang)
-            ),
         )
 
 

@@ -50,14 +50,26 @@ def remember_written(conn: redis.Redis, tenant: str, deal_id: str, fields: Mappi
         conn.hset(_DEAL.format(tenant, deal_id), "sla_status", str(fields[SLA_STATUS]))
 
 
+def remember_all_written(conn: redis.Redis, tenant: str, written: Mapping[str, Mapping[str, Any]]) -> None:
+    """`remember_written` for many deals (the sweep's batch deal write), in one round trip."""
+    pipe = conn.pipeline(transaction=False)
+    for deal_id, fields in written.items():
+        remember_written(pipe, tenant, deal_id, fields)
+    pipe.execute()
+
+
 def pending_status(
     conn: redis.Redis, tenant: str, deals: Iterable[tuple[str, Iterable[MarkedRecord]]], now: datetime
 ) -> dict[str, dict[str, Any]]:
     """For the SLA sweep: deal id → the status field to write, for the deals whose status changed (write them in
     the sweep's batch, then `remember_written` each)."""
-    out: dict[str, dict[str, Any]] = {}
-    for deal_id, tasks in deals:
-        update = status_update(conn, tenant, deal_id, sla_status(tasks, now))
-        if update:
-            out[deal_id] = update
-    return out
+    statuses = {deal_id: sla_status(tasks, now) for deal_id, tasks in deals}
+    pipe = conn.pipeline(transaction=False)
+    for deal_id in statuses:
+        pipe.hget(_DEAL.format(tenant, deal_id), "sla_status")
+    written = cast(list[bytes | None], pipe.execute())  # what `written_status` reads, for the page in one trip
+    return {
+        deal_id: {SLA_STATUS: status}
+        for (deal_id, status), raw in zip(statuses.items(), written, strict=True)
+        if (raw.decode() if raw else None) != status
+    }

@@ -1,5 +1,6 @@
-"""Smoke size of bench/sweep_scale.py: each CRM's sweep reads a page of deals at once and writes in shared batches
-(counts from the sandbox's counter, never time)."""
+"""Smoke size of bench/sweep_scale.py: the sandbox in its own process, the sweep as page jobs in 2 real workers;
+each CRM's page reads its deals at once and writes in shared batches (counts from the sandbox's counter, never time).
+"""
 
 from __future__ import annotations
 
@@ -7,34 +8,35 @@ import math
 
 from bench.sweep_scale import run
 
-DEALS = 450
-# Over one search page (200), so the keyset paging is exercised; chunking by 1,000 is held by
-# tests/connector/test_hubspot_sweep.py at a small chunk size.
-HUBSPOT_DEALS = 250
+SF_DEALS, SF_PAGE = 450, 200
+HS_DEALS, HS_PAGE = 250, 100
 
 
 def test_salesforce_sweep_reads_per_page_and_writes_in_batches() -> None:
-    first, second = run(DEALS, DEALS)
-    assert first["deals"] == second["deals"] == DEALS and first["failed"] == second["failed"] == 0
-    # Opportunities, their history and their Tasks: three queries for a page of up to 2,000 deals (the Tasks one
-    # pages by 2,000 rows); the first sweep also reads the Task describe and the owners once (then cached).
-    assert first["reads"] <= 3 + 2 and second["reads"] <= 3 + math.ceil(first["tasks_written"] / 2000)
-    assert first["tasks_written"] >= DEALS, "every new deal gets its SLA task on the first sweep"
-    # Task creates and the deals' new SLA status, each in composite batches of 200 across deals.
-    assert first["writes"] <= math.ceil(first["tasks_written"] / 200) + math.ceil(DEALS / 200), "batches of 200"
+    first, second = run(SF_DEALS, "salesforce", chunk=SF_DEALS, page_size=SF_PAGE)
+    pages = math.ceil(SF_DEALS / SF_PAGE)
+    assert first["pages"] == second["pages"] == pages, "one page job per page, each once"
+    assert first["deals"] == second["deals"] == SF_DEALS and first["failed"] == second["failed"] == 0
+    # Opportunities, their history and their Tasks: three queries a page (the Tasks one pages by 2,000 rows); the
+    # first sweep also reads the Task describe and the owners once (then cached in Redis for every work-horse).
+    assert first["reads"] <= 3 * pages + 2 and second["reads"] <= 3 * pages
+    assert first["tasks_written"] >= SF_DEALS, "every new deal gets its SLA task on the first sweep"
+    # Per page: the Task creates and the deals' new SLA status, each in composite batches of 200 across deals.
+    assert first["writes"] <= pages * 2, "batches of 200 per page"
     assert second["writes"] == 0 and second["tasks_written"] == 0, "a second sweep finds nothing to write"
 
 
 def test_hubspot_sweep_reads_per_page_and_writes_in_batches() -> None:
-    first, second = run(HUBSPOT_DEALS, HUBSPOT_DEALS, "hubspot", vendor_limits=False)
-    assert first["deals"] == second["deals"] == HUBSPOT_DEALS and first["failed"] == second["failed"] == 0
-    # A search page per 200 deals, then per chunk of up to 1,000 deals one associations batch read for each of
-    # tasks, emails, meetings and calls, and the records found 100 per batch read; the first sweep also reads the
-    # pipelines and the task properties once (then cached).
-    listing = math.ceil(HUBSPOT_DEALS / 200) + 4 * math.ceil(HUBSPOT_DEALS / 1000)
-    assert first["reads"] <= listing + 2, "no deal is read on its own"
-    assert first["tasks_written"] >= HUBSPOT_DEALS, "every new deal gets its SLA task on the first sweep"
-    # Task creates and the deals' new SLA status, each in batches of 100 across deals.
-    assert first["writes"] <= math.ceil(first["tasks_written"] / 100) + math.ceil(HUBSPOT_DEALS / 100), "batches"
-    assert second["reads"] <= listing + math.ceil(first["tasks_written"] / 100)
+    first, second = run(HS_DEALS, "hubspot", chunk=HS_DEALS, vendor_limits=False, page_size=HS_PAGE)
+    pages = math.ceil(HS_DEALS / HS_PAGE)
+    assert first["pages"] == second["pages"] == pages
+    assert first["deals"] == second["deals"] == HS_DEALS and first["failed"] == second["failed"] == 0
+    # Per page: a search page (200 hold a page of 100) and one associations batch read for each of tasks, emails,
+    # meetings and calls; the first sweep also reads the pipelines and the task properties once (then cached).
+    assert first["reads"] <= 5 * pages + 2, "no deal is read on its own"
+    assert first["tasks_written"] >= HS_DEALS, "every new deal gets its SLA task on the first sweep"
+    # Per page: the task creates and the deals' new SLA status, each in batches of 100 across deals.
+    assert first["writes"] <= pages * 2, "batches"
+    # Then DealCoach's tasks are read back, 100 per batch read: one more a page.
+    assert second["reads"] <= 6 * pages
     assert second["writes"] == 0 and second["tasks_written"] == 0, "a second sweep finds nothing to write"
