@@ -124,8 +124,11 @@ def _counts_body(queued: int, duplicates: int, ignored: int) -> bytes:
     return (json.dumps(counts, sort_keys=True, separators=(",", ":")) + "\n").encode()
 
 
-def accept_events(events: Sequence[Event], *, ignored: int = 0) -> Response:
-    """Queue, then answer 200 with what happened to each event (JSON endpoints)."""
+def accept_events(events: Sequence[Event], *, ignored: int = 0, covered: int = 0) -> Response:
+    """Queue, then answer 200 with what happened to each event (JSON endpoints).
+
+    `covered` events were folded into another event of the same delivery (one job per call): they count as
+    duplicates, work already queued."""
     result = queue_events(events)
-    body = _counts_body(result.queued, result.duplicates, ignored + result.unrouted)
+    body = _counts_body(result.queued, result.duplicates + covered, ignored + result.unrouted)
     return Response(body, status=200, mimetype="application/json")

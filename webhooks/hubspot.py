@@ -60,6 +60,7 @@ class TooManyEvents(ValueError):
 class ParsedBatch:
     events: list[Event]
     ignored: int
+    coalesced: int = 0
 
 
 def event_key(raw: dict[str, Any]) -> tuple[str, str | None, str | None]:
@@ -198,7 +199,36 @@ def parse_hubspot(body: bytes, *, now: datetime) -> ParsedBatch:
                 )
             continue
         events.append(event)
-    return ParsedBatch(events=events, ignored=ignored)
+    kept, coalesced = coalesce_calls(events)
+    return ParsedBatch(events=kept, ignored=ignored, coalesced=coalesced)
+
+
+def coalesce_calls(events: list[Event]) -> tuple[list[Event], int]:
+    """One `call.logged` job per call and delivery; the number of events folded into another.
+
+    HubSpot announces a call logged with its recording twice, its creation and an `hs_attachment_ids` change, usually
+    in one delivery. A call job reads the call when it runs, after the whole delivery, so one job sees what every
+    announcement of that call in the delivery says; each further job would only fork a worker to find it done
+    (`sync/call_results.py`). The creation is kept (its event id names the job), in the first one's place.
+    """
+    kept: list[Event] = []
+    where: dict[tuple[str, str, str], int] = {}
+    for event in events:
+        if event.kind != "call.logged":
+            kept.append(event)
+            continue
+        key = (event.tenant, event.object_type, event.object_id)
+        at = where.get(key)
+        if at is None:
+            where[key] = len(kept)
+            kept.append(event)
+        elif _is_creation(event) and not _is_creation(kept[at]):
+            kept[at] = event
+    return kept, len(events) - len(kept)
+
+
+def _is_creation(event: Event) -> bool:
+    return event.data.get("subscription_type") == "object.creation"
 
 
 @bp.post("/webhooks/hubspot")
@@ -219,5 +249,11 @@ def receive() -> Any:
         raise WebhookRejected(400, "malformed", str(exc)) from exc
     except TooManyEvents as exc:
         raise WebhookRejected(413, "too_many_events", str(exc)) from exc
-    log.info("webhooks.hubspot.received events=%d ignored=%d signature=%s", len(batch.events), batch.ignored, version)
-    return accept_events(batch.events, ignored=batch.ignored)
+    log.info(
+        "webhooks.hubspot.received events=%d ignored=%d coalesced=%d signature=%s",
+        len(batch.events),
+        batch.ignored,
+        batch.coalesced,
+        version,
+    )
+    return accept_events(batch.events, ignored=batch.ignored, covered=batch.coalesced)
