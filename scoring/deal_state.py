@@ -1,8 +1,9 @@
 """Seed 003's deal state: 商談 when plan, price and timing are present, 話題 for two of three, ボツ on a decline.
 
 "Present" means on the table for both sides, not only mentioned: a term the customer states (and does not dispute)
-counts; a term only the rep proposes counts once the customer's reply accepts it (「その金額で結構です」), not when
-the reply is a backchannel, a question, or a doubt (「比べてからになります」).
+counts; a term the rep proposes counts unless the customer's reply hesitates, defers or disputes it (「うーん、…ですか」,
+「社長に相談ですね」, 「…って言われても」) or the term is said as undecided by either side (まだ決まっていない, not yet).
+A customer's plan word counts only once the rep has put an offer on the table (their own "licence server" is no plan).
 """
 
 from __future__ import annotations
@@ -39,16 +40,20 @@ def _lang(view: CallView) -> str:
     return "en" if view.transcript.language == "en" else "ja"
 
 
-def deal_state(view: CallView, *, timeline_known: bool = False, budget_known: bool = False) -> str | None:
+def deal_state(
+    view: CallView, *, timeline_known: bool = False, budget_known: bool = False, budget_quote: str | None = None
+) -> str | None:
     """Seed 003: botsu when the customer declined; shodan when plan, price and timing are all present; wadai for two.
 
     `timeline_known`: the customer answered a timing question (BANT timeline), which is timing discussed in any words;
-    `budget_known`: the customer stated what they can spend (BANT budget), which is the price side discussed.
+    `budget_known`: the customer stated what they can spend (BANT budget), which is the price side discussed, unless
+    `budget_quote` (its evidence) is a counter-offer or a dispute (「200万くらいにならないかと」 meets no price).
     """
     if declined(view):
         return "botsu"
+    budget_side = budget_known and not (budget_quote and objections.disputes(view, budget_quote))
     present = (
-        (budget_known or _present(view, "price"))
+        (budget_side or _present(view, "price"))
         + (timeline_known or _present(view, "timing"))
         + (_present(view, "plan") or _solution_accepted(view))
     )
@@ -82,7 +87,16 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
         return False
     if marker == "price" and not s.is_rep and view.matches("past", s.text):
         return False
+    if objections.undecided(view, s.text):
+        return False
+    if marker == "plan" and not s.is_rep and not _offered_before(view, s):
+        return False
     return not objections.disputed(view, s)
+
+
+def _offered_before(view: CallView, s: Sentence) -> bool:
+    """The rep put a plan or a price on the table before the customer's sentence (this call or a quote sent before)."""
+    return any(h.sentence.order < s.order for m in ("plan", "price") for h in shapes.hits(view, m, who="rep"))
 
 
 def accepted(view: CallView, s: Sentence) -> bool:

@@ -53,8 +53,24 @@ _SOFT_BRUSH = {
 _DISPUTE = {
     "ja": _re(
         r"想定していな|確認が必要|何とも言えな|(話して|相談して|確認して|聞いて|比べて|計算して)(みないと|から(になり|決め))|(わか|分か)らない|(要る|いい|足りる)のか|まだ(決|分か|未定|考え)|説明しにくい|しづらい|高い|見送|持ち帰|検討させ|予算(オーバー|を超え)|(他|ほか)の[^。]{0,12}(と|とも)比べ|(比べ|比較し)てみます"
+        # Deferred or countered: taken to someone else, "said to me but…", a lower figure asked for, someone balking.
+        r"|相談(です|します|してみ|させ|しない|しなきゃ)|考えさせ|決められな|(って|と)言われても|渋|に(なら|下がら|でき)ないか"
     ),
-    "en": _re(r"not sure|need to check|too (high|much|expensive)|haven'?t decided|hard to justify|over budget"),
+    "en": _re(
+        r"not sure|need to check|too (high|much|expensive)|haven'?t decided|hard to justify|over budget"
+        r"|think (it )?(over|about it)|talk (it )?(over|to|with)|check with|run (it|this) (by|past)|get back to you"
+        r"|(wouldn'?t|won'?t|can'?t|not) (\w+ )?(pick|choose|decide|commit|sign)|could you (do|come down|go lower)"
+    ),
+}
+# A term said as undecided by either side (日程自体がまだ決まってなくて, I wouldn't pick one yet): not on the table.
+_UNDECIDED = {
+    "ja": _re(r"まだ[^。]{0,6}(決ま|決め|未定|何とも)|決まって(い)?な|決まっておりません|未定|決められな"),
+    "en": _re(r"(\bnot\b|n'?t)[^.]{0,25}\byet\b|haven'?t decided|undecided|not decided|to be decided|\btbd\b"),
+}
+# The customer's reply hesitating: opening with うーん / はあ / hmm, left unfinished, or only echoing as a question.
+_HESITANT = {
+    "ja": _re(r"^[…\.、\s]*(うーん|ううん|んー|はあ|えっ|えー|ええと|そうですねえ)|…。?$"),
+    "en": _re(r"^\W*(hmm+|well|uh|um+|oh)\b|\.\.\.$|…$"),
 }
 
 
@@ -119,10 +135,28 @@ def ignored(view: CallView) -> Sentence | None:
     return None
 
 
+def disputes(view: CallView, text: str) -> bool:
+    """The text disputes, defers or counters a term (高い, 社長に相談です, 200万くらいにならないかと)."""
+    return bool(_DISPUTE[_lang(view)].search(text))
+
+
+def undecided(view: CallView, text: str) -> bool:
+    """The text says the term is not decided yet (まだ決まっていない, not yet)."""
+    return bool(_UNDECIDED[_lang(view)].search(text))
+
+
 def disputed(view: CallView, s: Sentence) -> bool:
-    """A deal term the customer has not accepted: disputed in their own words, or in their reply to the rep's."""
-    dispute = _DISPUTE[_lang(view)]
+    """A deal term the customer has not accepted: disputed in their own words, or in a reply to the rep's that disputes,
+    defers or hesitates (「うーん、10店舗で…ですか」 is no yes) or only asks back."""
     if not s.is_rep:
-        return bool(dispute.search(s.text))
+        return disputes(view, s.text)
     reply = view.next_turn(s, customer=True)
-    return bool(reply) and bool(dispute.search("".join(r.text for r in reply)))
+    if not reply:
+        return False
+    text = "".join(r.text for r in reply)
+    hesitant = _HESITANT[_lang(view)]
+    return (
+        disputes(view, text)
+        or bool(hesitant.search(reply[0].text) or hesitant.search(reply[-1].text))
+        or all(r.is_question for r in reply)
+    )
