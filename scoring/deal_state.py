@@ -51,7 +51,7 @@ def deal_state(
     """
     if declined(view):
         return "botsu"
-    budget_side = budget_known and not (budget_quote and objections.disputes(view, budget_quote))
+    budget_side = budget_known and not (budget_quote and objections.no_price_side(view, budget_quote))
     present = (
         (budget_side or _present(view, "price"))
         + (timeline_known or _present(view, "timing"))
@@ -83,7 +83,9 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
     """A statement, not only a question or something put off to next time; a vague timing is no timing."""
     if view.matches("next_time", s.text) or (marker != "plan" and s.is_question):
         return False
-    if marker == "timing" and (view.matches("deflection", s.text) or shapes.maybe(s.text)):
+    if marker == "timing" and (
+        view.matches("deflection", s.text) or shapes.maybe(s.text) or shapes.untied_time(view, s)
+    ):
         return False
     if marker == "price" and not s.is_rep and view.matches("past", s.text):
         return False

@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from scoring.markers import CallView, Hit
+    from scoring.markers import CallView, Hit, Sentence
 
 
 def _re(pattern: str) -> re.Pattern[str]:
@@ -178,6 +178,21 @@ _MAYBE = re.compile(r"かもしれ|かも(。|$)|\bmaybe\b|\bmight\b|\bperhaps\b
 _ADOPTION = re.compile(r"導入|開始|稼働|始め|切り替え|入れ|間に合|使い|契約|start|go live|roll", re.I)
 
 
+# An English time counts as a timeline only when tied to buying, starting or deciding ("spent until April",
+# "the third bag this quarter" and "we found out when…" are no timeline).
+_EN_ACT = re.compile(
+    r"\b(start|begin|go live|live|roll|switch|move|in place|up and running|ready|decid|decision|sign|renew|launch|buy"
+    r"|implement|onboard|deploy|have (it|this|something|someone|them)|need (it|this|something|someone)|want|install"
+    r"|before|in time|ideally|deadline|opens|in use|by then)",
+    re.I,
+)
+
+
+def untied_time(view: CallView, s: Sentence) -> bool:
+    """A customer's English sentence with a time but nothing to start, buy or decide: not a timeline."""
+    return view.transcript.language == "en" and not s.is_rep and not s.is_question and not _EN_ACT.search(s.text)
+
+
 def maybe(text: str) -> bool:
     """Said as a possibility only (来期に回すかもしれません, we might): no commitment to a time."""
     return bool(_MAYBE.search(text))
@@ -189,7 +204,7 @@ def off_item(view: CallView, key: str, hit: Hit) -> bool:
     if key != "timeline":
         return False
     text = hit.sentence.text
-    if maybe(text):
+    if maybe(text) or untied_time(view, hit.sentence):
         return True
     if view.matches("budget", text) and not _ADOPTION.search(text):
         return True
