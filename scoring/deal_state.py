@@ -73,8 +73,9 @@ def declined(view: CallView) -> bool:
 def _present(view: CallView, marker: str) -> bool:
     """Stated and standing: the customer's last word on the term does not put it off or dispute it."""
     hits = [h.sentence for h in shapes.hits(view, marker)]
-    last = next((s for s in reversed(hits) if not s.is_rep), None)
-    if last is not None and objections.disputed(view, last):
+    said = hits + (_price_objections(view) if marker == "price" else [])
+    last = max((s for s in said if not s.is_rep), key=lambda s: s.order, default=None)
+    if last is not None and (objections.disputed(view, last) or _objects(view, last)):
         return False
     return any(_stated(view, marker, s) for s in hits)
 
@@ -94,6 +95,17 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
     if marker == "plan" and not s.is_rep and not _offered_before(view, s):
         return False
     return not objections.disputed(view, s)
+
+
+def _price_objections(view: CallView) -> list[Sentence]:
+    """The customer's price objections (正直、高いね): their last word on the price even without an amount."""
+    return [h.sentence for h in view.find("price_objection", who="customer") if not view.negated(h)]
+
+
+def _objects(view: CallView, s: Sentence) -> bool:
+    """The customer's turn holding `s` objects to the price (「高いね。60台で月15万円でしょう。」)."""
+    turn = [t for t in view.sentences if t.seg == s.seg]
+    return any(view.matches("price_objection", t.text) or objections.disputes(view, t.text) for t in turn)
 
 
 def _offered_before(view: CallView, s: Sentence) -> bool:

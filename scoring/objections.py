@@ -62,11 +62,6 @@ _DISPUTE = {
         r"|(wouldn'?t|won'?t|can'?t|not) (\w+ )?(pick|choose|decide|commit|sign)|could you (do|come down|go lower)"
     ),
 }
-# A term said as undecided by either side (日程自体がまだ決まってなくて, I wouldn't pick one yet): not on the table.
-_UNDECIDED = {
-    "ja": _re(r"まだ[^。]{0,6}(決ま|決め|未定|何とも)|決まって(い)?な|決まっておりません|未定|決められな"),
-    "en": _re(r"(\bnot\b|n'?t)[^.]{0,25}\byet\b|haven'?t decided|undecided|not decided|to be decided|\btbd\b"),
-}
 # The customer's reply hesitating: opening with うーん / はあ / hmm, left unfinished, or only echoing as a question.
 _HESITANT = {
     "ja": _re(r"^[…\.、\s]*(うーん|ううん|んー|はあ|えっ|えー|ええと|そうですねえ)|…。?$"),
@@ -157,7 +152,7 @@ def no_price_side(view: CallView, quote: str) -> bool:
 
 def undecided(view: CallView, text: str) -> bool:
     """The text says the term is not decided yet (まだ決まっていない, not yet)."""
-    return bool(_UNDECIDED[_lang(view)].search(text))
+    return shapes.undecided(view, text)
 
 
 def disputed(view: CallView, s: Sentence) -> bool:

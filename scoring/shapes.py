@@ -188,6 +188,25 @@ _EN_ACT = re.compile(
 )
 
 
+# A term said as undecided (日程自体がまだ決まってなくて, 予算の枠がまだ決まっていない, I wouldn't pick one yet).
+_UNDECIDED = {
+    "ja": re.compile(
+        r"まだ[^。]{0,6}(決ま|決め|未定|何とも)|決まって(い)?な|決まっておりません|未定|決められな|(で|に)決ま(る|ります)(ので|から|予定)"
+        r"|(しだい|次第)(、|で|です|ということ|。|$)|それまでは何とも"
+    ),
+    "en": re.compile(
+        r"(\bnot\b|n'?t)[^.]{0,25}\byet\b|haven'?t decided|undecided|not decided|to be decided|\btbd\b"
+        r"|depends on|will be (decided|set)",
+        re.I,
+    ),
+}
+
+
+def undecided(view: CallView, text: str) -> bool:
+    """The text says the term is not decided yet: no budget, timeline or deal term stands on it."""
+    return bool(_UNDECIDED["en" if view.transcript.language == "en" else "ja"].search(text))
+
+
 def untied_time(view: CallView, s: Sentence) -> bool:
     """A customer's English sentence with a time but nothing to start, buy or decide: not a timeline."""
     return view.transcript.language == "en" and not s.is_rep and not s.is_question and not _EN_ACT.search(s.text)
@@ -199,12 +218,14 @@ def maybe(text: str) -> bool:
 
 
 def off_item(view: CallView, key: str, hit: Hit) -> bool:
-    """A timeline hit about something else: a maybe (来年度はまた検討するかもしれません), the budget cycle
+    """A budget said undecided, or a timeline hit about something else: undecided, a maybe (来年度はまた検討するかもしれません), the budget cycle
     (10月頃に来年度の予算を組みます), or the rep asking when to call back (6月ごろにお電話してもよろしいでしょうか)."""
+    text = hit.sentence.text
+    if key == "budget" and not hit.sentence.is_rep and undecided(view, text):
+        return True
     if key != "timeline":
         return False
-    text = hit.sentence.text
-    if maybe(text) or untied_time(view, hit.sentence):
+    if maybe(text) or untied_time(view, hit.sentence) or (not hit.sentence.is_rep and undecided(view, text)):
         return True
     if view.matches("budget", text) and not _ADOPTION.search(text):
         return True
