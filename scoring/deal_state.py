@@ -9,6 +9,7 @@ A customer's plan word counts only once the rep has put an offer on the table (t
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 
 from scoring import objections, shapes
 from scoring.markers import CallView, Sentence
@@ -90,11 +91,16 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
         return False
     if marker == "price" and not s.is_rep and view.matches("past", s.text):
         return False
-    if objections.undecided(view, s.text):
+    if objections.undecided(view, _rest_of_turn(view, s)):
         return False
     if marker == "plan" and not s.is_rep and not _offered_before(view, s):
         return False
     return not objections.disputed(view, s)
+
+
+def _rest_of_turn(view: CallView, s: Sentence) -> str:
+    """The sentence and what its speaker says after it in the same turn (「…two tiers. I wouldn't pick one yet.」)."""
+    return "".join(t.text for t in takewhile(lambda t: t.seg == s.seg, view.sentences[s.order :]))
 
 
 def _price_objections(view: CallView) -> list[Sentence]:
