@@ -53,6 +53,8 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(了承|了解|許可|OK|オーケー|ハンコ|判子|決裁|承認)を?(もら|取|得|いただ)"
             r"|(会議|役員会|取締役会|理事会|総会|教授会|委員会|運営会議)(に|で)(かけ|諮|通|上げ|出し|決め)"
             r"|相談して(から)?(決め|判断|お返事)"
+            # Who decides, said of a person or body (組合長が決めること, 社長がうんと言わない, 決めるのは理事会).
+            r"|(長|社長|会長|オーナー|代表|本部|本社|理事会|役員会|委員会|上)が(決め|決定|判断|うんと|首を縦|OKを|オーケーを|ゴーサイン|ハンコ)"
         ),
         # Money the customer can spend: an amount next to a limit, a budget word next to an amount or a cut.
         "budget_shape": _re(
@@ -61,6 +63,12 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(予算|コスト|経費|費用|費)[^。]{0,15}\d+(%|％|割)[^。]{0,6}(削減|カット|減|圧縮|増)"
             r"|予算(内|の範囲|に収ま)|予算(化|取り)|予算を(取|組|確保|申請|計上)"
             r"|(費|予算|基金|積立金|繰越|内部留保)(で|から)(出|賄|確保|まかな)"
+            # A ceiling or a capacity (月1万くらいが限度, 200万くらいなら出せる), a figure asked for (200万くらいにならないか),
+            # a freeze (設備投資を全部止める): what the customer can spend, said without a budget word.
+            r"|\d[\d,.]*(万|千|億)?円?(くらい|程度|ほど|前後|弱)?(が|まで)?(限度|上限|精一杯|ギリギリ)"
+            r"|\d[\d,.]*(万|千|億)円?(くらい|程度|ほど|前後)?(まで)?なら[^。]{0,6}(出せ|払え|いけ|何とか|大丈夫|通せ)"
+            r"|\d[\d,.]*(万|千|億)円?(くらい|程度|ほど|前後)?に(なら|下がら|抑えられ|収まら)ない(か|でしょうか)"
+            r"|(投資|予算|支出|購入|経費)[^。]{0,12}(止め|凍結|ストップ|見合わせ)"
         ),
         # A customer's own action said with a day or as their own part (来週の役員会にかけます, 稟議は私から上げます,
         # その日にお渡しします): a promise in any verb, once routines, states, opinions and adoption plans are left out.
@@ -112,11 +120,16 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(need|needs|get|have to get) (his|her|their|my (boss|manager)'s|the (board|council|committee)'s) "
             r"(ok|okay|approval|sign-?off|blessing|green light)|run (it|this) (by|past)"
             r"|(council|committee|partners|board) (has|have|needs?) to (sign|approve|agree|vote)"
+            r"|goes to (my|our|the) (\w+ )?(owner|boss|manager|director|board|cfo|ceo|partners?|committee|council)"
+            r"|(i|we) can'?t (sign|approve|commit to) (anything|this|that)|(owner|boss|director|board|partners?|cfo|ceo)"
+            r" (has|have|gets?) the (final )?(say|word|call)"
         ),
         "budget_shape": _re(
             r"within (what we|our|the) (\w+ )?(planned|budget(ed)?|allocated|set aside)|planned for (this|next) (year|quarter)"
             r"|(up to|no more than|cap(ped)? at|max(imum)? of)\s+(\$\s?\d|\d[\d,.]*\s*(k\b|dollars|usd))"
             r"|\b(we|i) (can|could) (afford|spend|stretch to)\b"
+            r"|(\$\s?\d[\d,.]*\s*k?|\d[\d,.]*\s*(k|dollars|a month|a year)) (is|would be) (our|the|my) (max|limit|ceiling|cap)"
+            r"|(spending|budget|purchase|hiring) (freeze|is frozen|on hold)|(line|budget) is spent"
         ),
         "backchannel_only": _re(r"^(uh-?huh|ok(ay)?|right|sure|mm+|hmm+|i see|yes|yeah|got it)[,.!\s]*$"),
         "timeline_shape": _re(
@@ -143,15 +156,21 @@ _AMOUNT = re.compile(r"\d[\d,.]*(万|千)?円|\$\s?\d|\d\s*(dollars|usd)\b", re.
 _NEGATED_BEFORE = re.compile(r"(\b(not|never|no)\b|n't)\W+(\w+\W+){0,1}$", re.I)
 
 
-def own_statement(view: CallView, hit: Hit, *, hypothesis: bool = True) -> bool:
-    """A customer's assertion about their own operation: not a question, not denied, not (unless allowed) a hypothesis."""
+_CLAUSE = re.compile(r"…|\.\.\.|けど|けれど|が、|, but |; ")
+
+
+def own_statement(view: CallView, hit: Hit, *, hypothesis: bool = True, denial: bool = True) -> bool:
+    """A customer's assertion about their own operation: not a question, not denied (unless `denial` is off: who
+    decides is named even when they say no), not (unless allowed) a hypothesis, hearsay or about others — judged in
+    the hit's own clause (「興味がないわけじゃないけど…組合長が決める」 names who decides)."""
     s = hit.sentence
-    if s.is_rep or s.is_question or view.negated(hit) or view.deflected(hit):
+    if s.is_rep or s.is_question or (denial and view.negated(hit)) or view.deflected(hit):
         return False
     if not hypothesis:
         return True
     lang = "en" if view.transcript.language.startswith("en") else "ja"
-    if _NOT_OWN[lang].search(s.text):
+    start = max((m.end() for m in _CLAUSE.finditer(s.text, 0, hit.match.start())), default=0)
+    if _NOT_OWN[lang].search(s.text, start):
         return False
     return not (lang == "en" and _NEGATED_BEFORE.search(s.text[: hit.match.start()]))
 
@@ -162,7 +181,7 @@ def stated(view: CallView, key: str) -> list[Hit]:
     if key == "need":
         return [h for h in hits if need_said(view, h)]
     # Money is often said under a condition (we could spend…, 〜なら出せます): a hypothesis still states a budget.
-    return [h for h in hits if own_statement(view, h, hypothesis=key != "budget")]
+    return [h for h in hits if own_statement(view, h, hypothesis=key != "budget", denial=key != "authority")]
 
 
 def need_said(view: CallView, hit: Hit) -> bool:
@@ -212,6 +231,13 @@ def untied_time(view: CallView, s: Sentence) -> bool:
     return view.transcript.language == "en" and not s.is_rep and not s.is_question and not _EN_ACT.search(s.text)
 
 
+_FREEZE = re.compile(
+    r"(投資|予算|支出|購入|経費)[^。]{0,12}(止め|凍結|ストップ|見合わせ)|凍結|(spending|budget|purchase|hiring) (freeze|is frozen)"
+    r"|\bfrozen\b|\bspent until\b",
+    re.I,
+)
+
+
 def maybe(text: str) -> bool:
     """Said as a possibility only (来期に回すかもしれません, we might): no commitment to a time."""
     return bool(_MAYBE.search(text))
@@ -226,6 +252,9 @@ def off_item(view: CallView, key: str, hit: Hit) -> bool:
     if key != "timeline":
         return False
     if maybe(text) or untied_time(view, hit.sentence) or (not hit.sentence.is_rep and undecided(view, text)):
+        return True
+    # A freeze names a time money stops, not a time to buy (来年度は新規の投資を止める, spending freeze until Q3).
+    if _FREEZE.search(text):
         return True
     if view.matches("budget", text) and not _ADOPTION.search(text):
         return True
