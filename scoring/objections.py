@@ -86,18 +86,35 @@ def raised(view: CallView) -> list[Sentence]:
         for s in view.sentences
         if not s.is_rep
         and not s.is_question
-        and (s.order in direct or _INDIRECT[lang].search(s.text) or (not declined and _hanging(view, s)))
+        and (
+            s.order in direct
+            # Saying a term is undecided (日程自体がまだ決まってなくて) hedges nothing: it is no concern by itself.
+            or (
+                _INDIRECT[lang].search(s.text)
+                and not shapes.undecided(view, s.text)
+                and not _NOT_A_REASON.search(s.text)
+            )
+            or (not declined and _hanging(view, s))
+        )
         and not _NEED_DOUBT[lang].search(s.text)
     ]
 
 
+# Hanging clauses that object to nothing: an apology or thanks, who decides (BANT authority).
+_NOT_A_REASON = _re(r"申し訳|すみません|恐れ入|恐縮|ありがと|お世話に")
+
+
 def _hanging(view: CallView, s: Sentence) -> bool:
-    """A reason left hanging that is not the reason for the customer's own question just before it."""
+    """A reason left hanging that opens the customer's turn unprompted: not the reason for what they have just said
+    in the same turn (「…ほしいです。…台帳を見ながらやるので。」), not the answer to the rep's question, not an
+    apology and not who decides."""
     reason = _HANGING[_lang(view)].search(s.text)
     if reason is None or reason.start() < 4:
         return False
+    if _NOT_A_REASON.search(s.text) or view.matches("authority", s.text) or view.matches("authority_shape", s.text):
+        return False
     before = view.sentences[s.order - 1] if s.order else None
-    return not (before is not None and not before.is_rep and before.is_question)
+    return before is None or (before.is_rep and not before.is_question)
 
 
 def _answer(view: CallView, concern: Sentence) -> str | None:
