@@ -204,7 +204,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "deep": _re(r"\bwhy\b|\bhow\b|what if"),
         "open_interest": _re(r"\b(which|what|how)\b"),
-        "budget": _re(r"\bbudget|set (\w+ )?aside|earmarked|allocated|\bfund(ed|ing|s)\b|\bgrant\b"),
+        "budget": _re(r"\bbudget|set (\w+ )?aside|earmarked|allocated|\bfund(ed|ing|s)\b|(?-i:\bgrants?\b)"),
         "authority": _re(
             r"\b(owner|founder|board)\b[^.]{0,20}\b(decides?|approves?|signs? off)\b|decision.?maker|final (decision|say|call|sign-?off|approval)|make(s)? the (final )?(call|decision)|signs? off|sign-?off|approv(e|al|es)\b|approved by|budget holder|who decides|\b(cfo|ceo|coo|cto|vp|board|director|my boss|procurement)\b.{0,25}\b(decides?|approves?|signs?)\b|go(es)? through (our|the) (board|committee|council)"
         ),
