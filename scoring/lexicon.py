@@ -115,8 +115,12 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "participants": _re(r"ご同席|交えて|参加|同行|ご一緒"),
         "preparation": _re(r"資料|準備|ご用意|お見積|見積"),
         "vague_follow_up": _re(
-            r"(また|改めて|後ほど|追って|後日)([^。、]{0,6}(を|に)|近いうちに|そのうち|来週|来月|今度|近々)?(ご)?(連絡|お電話)(します|いたします|させていただきます|差し上げます)"
+            r"(また|改めて|後ほど|追って|後日)([^。、]{0,8}(を|に|も|から)|近いうちに|そのうち|来週|来月|今度|近々)?(ご)?(連絡|お電話)(します|いたします|させていただきます|差し上げます)"
             r"|(来週|来月|近いうち|今度|そのうち)(あたり|ごろ|頃)に?、?[^。]{0,20}(お電話|ご連絡|ご都合を(伺|お聞き))(します|いたします|させていただきます|しても(よろしい|いい)|いますね|います)"
+        ),
+        # The next step left to the customer ("if anything comes up, call us"): vague unless the customer declined.
+        "open_invitation": _re(
+            r"(何か|何なり)[^。]{0,6}(ございましたら|ありましたら|あれば)[^。]{0,12}(ご連絡|お電話|お問い合わせ|お声がけ)(ください|下さい)"
         ),
         "rep_commitment": _re(
             r"(お送り|送付|ご送付|お届け)(します|いたします|させていただきます)|ご用意(します|いたします|させていただきます)|準備(します|いたします)|(確認|調べ|調査)(して|の上|のうえ).{0,20}(ご連絡|お返事|ご回答|ご報告|お知らせ)(します|いたします|させていただきます)|共有(します|いたします|させていただきます)|手配(します|いたします)|作成(します|いたします)|お持ちします|(実施|開催|お渡し|ご報告|ご連絡|確認)(します|いたします|させていただきます)|\d{1,2}月(ごろ|頃|中|末|上旬|中旬|下旬)?に、?(また|改めて)?お電話(します|いたします)|(お送り|送付|ご用意|準備|手配|更新|修正|作成)して?おきます|(見積り?|見積書|試算表?|資料|提案書|比較表|構成案)を(お作りし|作り|作り直し)(ます|て、)"
@@ -140,7 +144,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"便利に(なり|なる)|楽に(なり|なる|なった)|効率化(でき|になり)|(短縮|削減|改善)(に)?(も)?つなが|(満足度|効率|率)も?上がります|負担も?軽く|お得(です|なんです|になります|ですよ)|損はさせません|(かなり|ずっと|大きく|ぐっと)(楽に|変わり|良くなり|減り)"
         ),
         "shallow_question": _re(
-            r"に(ご)?(興味|関心)(は|が)(おあり|あり|ござい|ない|[？?]|…|$)|(弊社|当社|私ども)の[^。？?]{0,20}?(製品|サービス|商品|プラン)[^。？?]{0,6}(ご)?(興味|関心)(は|が)(おあり|あります|ございます)(でしょう)?か"
+            r"に、?(ご)?(興味|関心)(は|が)(おあり|あり|ござい|ない|[？?]|…|$)|(ご)?満足(されて|いただけて|して)(い|おり|いらっしゃい)[^。？?]{0,6}か|(弊社|当社|私ども)の[^。？?]{0,20}?(製品|サービス|商品|プラン)[^。？?]{0,6}(ご)?(興味|関心)(は|が)(おあり|あります|ございます)(でしょう)?か"
         ),
         "decision_maker_meeting": _re(
             r"(決裁者|決裁権|本部長|部長|社長|役員|経営陣).{0,20}(ご同席|交えて|ご参加|同席)"
@@ -258,7 +262,10 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "participants": _re(r"\bwith (your|our)\b|join|bring"),
         "preparation": _re(r"prepare|materials|quote|proposal|deck"),
         "vague_follow_up": _re(
-            r"\bi'?ll be in touch|\bi'?ll reach out|\bwe'?ll get back to you|(some|a few) (times|slots|options) (for|to)\b|talk soon|circle back|touch base"
+            r"\bi'?ll be in touch|\bi'?ll reach out|\bi'?ll follow up with you\b(?! (by|on|at|tomorrow|today|this))|(let'?s|we'?ll|we can|we should) (find|set up|grab) (some )?time|(talk|speak|chat|catch up) again (soon|sometime|next week|later)|\bwe'?ll get back to you|(some|a few) (times|slots|options) (for|to)\b|talk soon|circle back|touch base"
+        ),
+        "open_invitation": _re(
+            r"\b(if|should) (anything|you have (any )?questions)\b[^.]{0,30}\b(call|reach|email|contact|let (me|us) know)"
         ),
         "rep_commitment": _re(
             r"\bi('ll| will)\s+((also|then|just|personally|definitely)\s+)?(send|share|prepare|follow up|get back|check|email|put together|set up|book|schedule|confirm|draft|write up|forward|assign|arrange|introduce|loop in)"
@@ -279,8 +286,13 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "added_value": _re(r"free (training|onboarding)|pilot|trial|phased rollout|dedicated (support|manager)"),
         "vague_benefit": _re(
             r"makes? (your|things) (life )?easier|makes? \w+ (a lot|much|so much) easier|makes? life easier|more efficient|saves? you time|easy to use|really powerful|game.?changer|so much easier|best.in.class"
+            r"|(run|runs|work|works|go|goes) (a lot |much |so much )?smoother|makes? (everything|things|it all|life) (\w+ )?(smoother|simpler|better)"
+            r"|a lot more (visibility|control|insight)"
         ),
-        "shallow_question": _re(r"are you (interested in|looking for) (our|a new) (product|service|\w+)\b"),
+        "shallow_question": _re(
+            r"are you (interested in|looking for) (our|a new) (product|service|\w+)\b|(would|are|were) you (\w+ )?(be )?interested in"
+            r"|something you'?d be interested in|are you (happy|satisfied) with (your|the|how)"
+        ),
         "decision_maker_meeting": _re(
             r"\b(cfo|ceo|vp|director|decision.maker)\b.{0,40}\b(join|meeting|demo|call)|\b(demo|meeting|call)\b.{0,20}\bwith your (cfo|ceo|vp|director)"
         ),

@@ -25,7 +25,7 @@ _INDIRECT = {
         # A doubt left unfinished, with or without a contrast word (載せられるのかどうか…).
         r"|[^。]{2,30}(のか|か)どうか(…|\.\.\.)"
     ),
-    "en": _re(r"\bthough\b|\bnot sure\b|i don'?t know if|worried|hesitant|\bconcern"),
+    "en": _re(r"\bthough\b|\bnot sure\b|i don'?t know if|worr(y|ied|ies)|hesitant|\bconcern"),
 }
 # A reason left hanging (別の保険会社さんに入っているので。): an objection, unless it explains the customer's own
 # question just before (録画できますか？来られない人もいるので。) or the customer declines anyway (then it is the no's reason).
@@ -40,9 +40,12 @@ _REPEAT = {"ja": _re(r"やはり|やっぱり|それでも|どうしても"), "e
 # Waving it away: reassurance without an answer.
 _BRUSH_OFF = {
     "ja": _re(
-        r"大丈夫だと思い|すぐ(に)?慣れ|工夫次第|問題なく|皆さん(最初|そう)|評判が(いい|良い)|きっと|ご満足いただけ|誰でもすぐ|心配(ない|いりません)"
+        r"大丈夫だと思い|大丈夫です(よ)?。[^。]{0,12}(便利|簡単|楽)|すぐ(に)?慣れ|工夫次第|問題なく|皆さん(最初|そう)|評判が(いい|良い)|きっと|ご満足いただけ|誰でもすぐ|心配(ない|いりません)"
     ),
-    "en": _re(r"you'?ll love|\bhonestly\b|don'?t worry|no problem|everyone loves"),
+    "en": _re(
+        r"you'?ll love|\bhonestly\b|don'?t worry|no problem|everyone loves|(really|super|very|so) (intuitive|easy|simple)"
+        r"|they'?ll (pick it up|get (used to|the hang of) it)"
+    ),
 }
 # Reassurance that answers only if it takes up the concern's own words (「暗号化していますので、ご安心ください」 does).
 _SOFT_BRUSH = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scoring import objections, shapes
+from scoring import deal_state, objections, shapes
 from scoring.collector import Collector
 from scoring.markers import CallView, Hit, Sentence, date_span
 from scoring.metrics import Turn, metrics_basis
@@ -134,9 +134,11 @@ def next_step(c: Collector) -> NextStep:
             return step
         proposed = proposed or (s, span)
     # A promise with a day (明日ご連絡します) is not vague; "later this week" names no day.
+    # "Call us if anything comes up" leaves the next step to the customer: vague, unless they have just said no.
+    invited = [] if deal_state.declined(v) else v.find("open_invitation", who="rep")
     vague = [
         h
-        for h in v.find("vague_follow_up", who="rep")
+        for h in sorted(v.find("vague_follow_up", who="rep") + invited, key=lambda h: h.sentence.order)
         if not ((due := v.matches("due", _clause(h))) and due.group(0).lower() not in WEEK_WORDS)
         and not v.month_agreed(_clause(h), h.sentence.order)
     ]
