@@ -120,7 +120,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         # The next step left to the customer ("if anything comes up, call us"): vague unless the customer declined.
         "open_invitation": _re(
-            r"(何か|何なり)[^。]{0,6}(ございましたら|ありましたら|あれば)[^。]{0,12}(ご連絡|お電話|お問い合わせ|お声がけ)(ください|下さい)"
+            r"(ございましたら|ありましたら|あれば)[^。]{0,15}(ご連絡|お電話|お問い合わせ|お声がけ)(ください|下さい)"
         ),
         "rep_commitment": _re(
             r"(お送り|送付|ご送付|お届け)(します|いたします|させていただきます)|ご用意(します|いたします|させていただきます)|準備(します|いたします)|(確認|調べ|調査)(して|の上|のうえ).{0,20}(ご連絡|お返事|ご回答|ご報告|お知らせ)(します|いたします|させていただきます)|共有(します|いたします|させていただきます)|手配(します|いたします)|作成(します|いたします)|お持ちします|(実施|開催|お渡し|ご報告|ご連絡|確認)(します|いたします|させていただきます)|\d{1,2}月(ごろ|頃|中|末|上旬|中旬|下旬)?に、?(また|改めて)?お電話(します|いたします)|(お送り|送付|ご用意|準備|手配|更新|修正|作成)して?おきます|(見積り?|見積書|試算表?|資料|提案書|比較表|構成案)を(お作りし|作り|作り直し)(ます|て、)"
@@ -165,7 +165,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(\d+割|\d+[%％])(くらい|ほど|程度)?(安|高|引|オフ)|(手数料|料率|報酬|利用料)[^。]{0,12}\d+(割|[%％])"
         ),
         "timing": _re(
-            r"(導入|開始|稼働|始める|切り替え|切替|入れ替え|利用開始|契約)の?時期|(?<![のな])時期|いつ(?!でも|も)|開始日|(\d+日|\d+月|来月)(から)?の?(開始|スタート)|導入(予定|時期|目標|開始)|来期|来年度|新年度|年内|年度内|\d+月(から|まで)|スケジュール|"
+            r"(導入|開始|稼働|始める|切り替え|切替|入れ替え|利用開始|契約)の?時期|(?<![のな])時期|いつ(?!でも|も)|開始日|(\d+日|\d+月|来月)(から)?の?(開始|スタート)|(稼働|開始|導入|切り替え|運用|スタート)日?(は|を|が)[^。]{0,8}(\d+月|来月|再来月|来年|来期|\d+日)|導入(予定|時期|目標|開始)|来期|来年度|新年度|年内|年度内|\d+月(から|まで)|スケジュール|"
             + _JA_GO_LIVE
         ),
         "decline": _re(
@@ -292,7 +292,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|a lot more (visibility|control|insight)"
         ),
         "shallow_question": _re(
-            r"are you (interested in|looking for) (our|a new) (product|service|\w+)\b|(would|are|were) you (\w+ )?(be )?interested in"
+            r"are you (interested in|looking for) (our|a new) (product|service|\w+)\b|(would|are|were) (you|your \w+|the \w+) (\w+ )?(be )?interested in"
             r"|something you'?d be interested in|are you (happy|satisfied) with (your|the|how)"
         ),
         "decision_maker_meeting": _re(

@@ -57,7 +57,7 @@ _DISPUTE = {
     "ja": _re(
         r"想定していな|確認が必要|何とも言えな|(話して|相談して|確認して|聞いて|比べて|計算して)(みないと|から(になり|決め))|(わか|分か)らない|(要る|いい|足りる)のか|まだ(決|分か|未定|考え)|説明しにくい|しづらい|高い|見送|持ち帰|検討させ|予算(オーバー|を超え)|(他|ほか)の[^。]{0,12}(と|とも)比べ|(比べ|比較し)てみます"
         # Deferred or countered: taken to someone else, "said to me but…", a lower figure asked for, someone balking.
-        r"|相談(です|します|してみ|させ|しない|しなきゃ)|考えさせ|決められな|(って|と)言われても|渋|に(なら|下がら|でき)ないか"
+        r"|相談(です|します|してみ|させ|しない|しなきゃ)|考えさせ|決められな|(って|と)言われ(て|まして)も|渋|に(なら|下がら|でき)ないか"
     ),
     "en": _re(
         r"not sure|need to check|too (high|much|expensive)|haven'?t decided|hard to justify|over budget"

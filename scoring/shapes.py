@@ -65,7 +65,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(費|予算|基金|積立金|繰越|内部留保)(で|から)(出|賄|確保|まかな)"
             # A ceiling or a capacity (月1万くらいが限度, 200万くらいなら出せる), a figure asked for (200万くらいにならないか),
             # a freeze (設備投資を全部止める): what the customer can spend, said without a budget word.
-            r"|\d[\d,.]*(万|千|億)?円?(くらい|程度|ほど|前後|弱)?(が|まで)?(限度|上限|精一杯|ギリギリ)"
+            r"|\d[\d,.]*(万|千|億)?円?(くらい|程度|ほど|前後|弱)?(が|まで)?(限度|限界|上限|精一杯|ギリギリ)"
             r"|\d[\d,.]*(万|千|億)円?(くらい|程度|ほど|前後)?(まで)?なら[^。]{0,6}(出せ|払え|いけ|何とか|大丈夫|通せ)"
             r"|\d[\d,.]*(万|千|億)円?(くらい|程度|ほど|前後)?に(なら|下がら|抑えられ|収まら)ない(か|でしょうか)"
             r"|(投資|予算|支出|購入|経費)[^。]{0,12}(止め|凍結|ストップ|見合わせ)"
@@ -128,7 +128,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"within (what we|our|the) (\w+ )?(planned|budget(ed)?|allocated|set aside)|planned for (this|next) (year|quarter)"
             r"|(up to|no more than|cap(ped)? at|max(imum)? of)\s+(\$\s?\d|\d[\d,.]*\s*(k\b|dollars|usd))"
             r"|\b(we|i) (can|could) (afford|spend|stretch to)\b"
-            r"|(\$\s?\d[\d,.]*\s*k?|\d[\d,.]*\s*(k|dollars|a month|a year)) (is|would be) (our|the|my) (max|limit|ceiling|cap)"
+            r"|(\$\s?\d[\d,.]*\s*k?|\d[\d,.]*\s*(k|dollars))( (a|per) (month|year))? (is|would be) (our|the|my) (max|limit|ceiling|cap)"
             r"|(spending|budget|purchase|hiring) (freeze|is frozen|on hold)|(line|budget) is spent"
         ),
         "backchannel_only": _re(r"^(uh-?huh|ok(ay)?|right|sure|mm+|hmm+|i see|yes|yeah|got it)[,.!\s]*$"),
