@@ -76,7 +76,12 @@ def _present(view: CallView, marker: str) -> bool:
     hits = [h.sentence for h in shapes.hits(view, marker)]
     said = hits + (_price_objections(view) if marker == "price" else [])
     last = max((s for s in said if not s.is_rep), key=lambda s: s.order, default=None)
-    if last is not None and (objections.disputed(view, last) or _objects(view, last)):
+    # A later yes to the rep's term (「42万なら大丈夫です」) is the customer's last word even without the term's words.
+    if (
+        last is not None
+        and (objections.disputed(view, last) or _objects(view, last))
+        and not any(s.order > last.order and s.is_rep and accepted(view, s) for s in hits)
+    ):
         return False
     return any(_stated(view, marker, s) for s in hits)
 
