@@ -325,7 +325,9 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "recap": _re(r"you (told us|mentioned|said)|as you said|earlier you|last time you"),
         "cost": _re(r"\d[\d,.]*\s*(hours?|days?|minutes|tickets|calls|errors|%|dollars|k\b)"),
-        "confirm": _re(r"\b(yes|exactly|right|correct|that'?s it|that matches|true|agreed)\b"),
+        "confirm": _re(
+            r"\b(yes|exactly|right|correct|that'?s it|that matches|true|agreed)\b|^(they|it|we|that|i) (do|does|did|is|are|was|were)\b"
+        ),
         "free_offer": _re(
             # A person who is free (he's free, I'm free) is available, not an offer.
             r"\bfree\b(?<!he's free)(?<!she's free)(?<!i'm free)(?<!we're free)(?<!you're free)(?<!they're free)(?<!he is free)(?<!she is free)|no charge|no cost|free of charge|complimentary"

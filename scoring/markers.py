@@ -155,7 +155,8 @@ class CallView:
         """A problem the rep restates from earlier (「月に120時間ほどとお伺いしていました」) and the customer confirms: a need known in this call."""
         for hit in self.find("recap", who="rep"):
             s = hit.sentence
-            if not (self.matches(marker, s.text) or (marker == "need" and self.matches("cost", s.text))):
+            need_words = marker == "need" and (self.matches("cost", s.text) or self.matches("need_shape", s.text))
+            if not (self.matches(marker, s.text) or need_words):
                 continue
             reply = self.next_turn(s, customer=True)
             if (

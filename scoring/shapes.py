@@ -108,8 +108,8 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "need_shape": _re(
             r"hard to|difficult to|can'?t keep up|(fall|falls|fell|falling) behind|behind on|keeps? (missing|losing|forgetting)"
-            r"|(slip|slips|slipped|fall|falls|fell) through|gets? lost|got lost|error.?prone|mistakes?\b|errors?\b|tedious"
-            r"|time.?consuming|takes (forever|ages)|eats (up )?(\w+ ){0,2}(time|hours|days?|week)|on paper|paper forms"
+            r"|(slip|slips|slipped|fall|falls|fell) through|los(e|es|ing|t) track|gets? lost|got lost|error.?prone|mistakes?\b|errors?\b|tedious"
+            r"|time.?consuming|takes (forever|ages)|eats? (up )?(\w+ ){0,2}(time|hours|days?|week|mornings?|afternoons?|evenings?)|eats? up (most|all|half|a lot) of|on paper|paper forms"
             r"|spreadsheets?\b|\bworse\b|headache|nightmare|\bmess(y)?\b|chaos|wast(e|ed|ing)\b|burden|overwhelm|swamped"
             r"|stretched|can'?t (see|track|tell|find)|no (way|visibility) to|double.?entry|re-?enter|every (single )?time"
             r"|over and over|essential|critical for us"
@@ -200,7 +200,7 @@ _ADOPTION = re.compile(r"導入|開始|稼働|始め|切り替え|入れ|間に�
 # An English time counts as a timeline only when tied to buying, starting or deciding ("spent until April",
 # "the third bag this quarter" and "we found out when…" are no timeline).
 _EN_ACT = re.compile(
-    r"\b(start|begin|go live|live|roll|switch|move|in place|up and running|ready|decid|decision|sign|renew|launch|buy"
+    r"\b(start|begin|go live|live\b|roll|switch|move|in place|up and running|ready|decid|decision|sign|renew|launch|buy"
     r"|implement|onboard|deploy|have (it|this|something|someone|them)|need (it|this|something|someone)|want|install"
     r"|before|in time|ideally|deadline|opens|in use|by then)",
     re.I,
@@ -212,10 +212,12 @@ _UNDECIDED = {
     "ja": re.compile(
         r"まだ[^。]{0,6}(決ま|決め|未定|何とも|お?選び|選ば|選べ)|(選ぶ|決める)のは[^。]{0,8}(後|あと)|決まって(い)?な|決まっておりません|未定|決められな|(で|に)決ま(る|ります)(ので|から|予定)"
         r"|(しだい|次第)(、|で|です|ということ|。|$)|それまでは何とも"
+        # Put off to be decided again (来年度のことはまた理事会で決めるので): no time is committed to.
+        r"|(また|改めて|あらためて)[^。]{0,12}(決め|考え|検討|判断)"
     ),
     "en": re.compile(
         r"(\bnot\b|n'?t)[^.]{0,25}\byet\b|haven'?t decided|undecided|not decided|to be decided|\btbd\b"
-        r"|depends on|will be (decided|set)|no need to (pick|choose|decide)",
+        r"|depends on|will be (decided|set)|no need to (pick|choose|decide)|revisit|reconsider|look at it again",
         re.I,
     ),
 }
