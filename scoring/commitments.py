@@ -79,9 +79,10 @@ def commitments(view: CallView, call_date: date | None) -> list[Commitment]:
                 at = verb.start() if len(verbs) == 1 else 0
                 due = _due_of(view, text, at)
                 vague = view.matches("vague_follow_up", text)
+                # "Next week" names no day for a call-back (the NG rule reads it so too): still vague.
                 is_vague = bool(
                     vague
-                    and not due
+                    and not (due and due.group(0).lower() not in due_rules.WEEK_WORDS)
                     and vague.start() < at + len(verb.group(0))
                     and at < vague.end()
                     and not view.month_agreed(text, hit.sentence.order)

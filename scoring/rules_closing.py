@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scoring import deal_state, objections, shapes
+from scoring import due as due_rules
 from scoring.collector import Collector
 from scoring.markers import CallView, Hit, Sentence, date_span
 from scoring.metrics import Turn, metrics_basis
@@ -20,7 +21,7 @@ ONE_SIDED_SECONDS_PER_QUESTION = 240.0
 # A pitch cut by backchannels: three rep turns or more, joined only by 「はあ」「うーん」, with no question, over 30 s.
 PITCH_RUN_TURNS = 3
 PITCH_RUN_S = 30.0
-WEEK_WORDS = frozenset({"今週中", "来週中", "来週", "this week", "next week"})
+WEEK_WORDS = due_rules.WEEK_WORDS
 
 
 def proposal(c: Collector) -> None:
