@@ -265,3 +265,11 @@ def test_an_invitation_to_call_after_a_decline_is_not_vague(rubric):
         ("営業", "承知しました。また何かございましたら、いつでもご連絡ください。"),
     )
     assert "first_contact.vague_follow_up" not in _ngs(rubric, call)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["繁忙期は3月から5月で、電話が鳴りっぱなしになります。", "お盆の時期は、予約の電話がひっきりなしです。"],
+)
+def test_a_season_of_the_business_is_no_timeline(text, rubric):
+    assert "timeline" not in _found(rubric, _call(("営業", "普段の様子を教えてください。"), ("顧客", text)))
