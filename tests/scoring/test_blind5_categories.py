@@ -47,7 +47,7 @@ def _ngs(rubric: Rubric, call: Transcript, stage: str = "proposal") -> set[str]:
 def test_rep_terms_met_with_hesitation_and_deferral_make_no_deal(rubric):
     call = _call(
         ("営業", "ご提案はスタンダードプランで、1拠点あたり月額4万円になります。"),
-        ("顧客", "うーん、月4万ですか。"),
+        ("顧客", "うーん、月4万…。"),
         ("営業", "稼働は来月1日から可能です。"),
         ("顧客", "来月と言われましても…。"),
         ("営業", "いかがでしょうか。"),
@@ -151,7 +151,7 @@ def test_a_freeze_is_not_a_timeline(rubric):
 @pytest.mark.parametrize(
     "text",
     [
-        "面白そうだとは思うけど…結局は理事長が決めることなので。",
+        "反対というわけではないんですけど…結局は館長が決めることなので。",
         "このままの金額だと、本部が首を縦に振らないと思います。",
     ],
 )
