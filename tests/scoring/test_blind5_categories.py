@@ -273,3 +273,20 @@ def test_an_invitation_to_call_after_a_decline_is_not_vague(rubric):
 )
 def test_a_season_of_the_business_is_no_timeline(text, rubric):
     assert "timeline" not in _found(rubric, _call(("営業", "普段の様子を教えてください。"), ("顧客", text)))
+
+
+def test_a_request_the_rep_grants_is_a_rep_promise_once(en_rubric):
+    granted = _call(
+        ("Rep", "That's the overview."),
+        ("Customer", "Could you email me the price sheet?"),
+        ("Rep", "Absolutely."),
+        language="en",
+    )
+    again = _call(
+        ("Rep", "I'll send you the price sheet this afternoon."),
+        ("Customer", "Great, just email me whatever you have."),
+        ("Rep", "Sure."),
+        language="en",
+    )
+    assert [c.owner for c in _card(en_rubric, granted).commitments] == ["rep"]
+    assert [c.owner for c in _card(en_rubric, again).commitments] == ["rep"]
