@@ -24,6 +24,15 @@ _ACCEPT = {
         r"sounds (good|right|fair)|works for (us|me)|that'?s fine|let'?s (do|go)|we'?ll (take|go with)|what we'?d want|agreed|deal\b|go ahead|within (our|what we)"
     ),
 }
+# The customer taking up the rep's amount by pointing at it.
+_THAT_AMOUNT = {
+    "ja": re.compile(
+        r"(その|この|あの)(金額|値段|価格|料金|額|お値段)(なら|で)[^。]{0,6}(結構|大丈夫|問題な|お願い|いい|進め)"
+    ),
+    "en": re.compile(
+        r"\b(that|this|the) (price|amount|number|rate|fee) (works|is fine|is ok|is okay|sounds (good|fair))", re.I
+    ),
+}
 # A decline that names no rejection word: staying with the current vendor, or "not now".
 # A decline under a condition (それを超えるなら見送りです, if it's over that we'll pass) is a limit, not a no.
 _CONDITION = re.compile(r"(なら|ならば|場合(は|には)?|ようでしたら|たら)、?[^。]{0,12}$|\b(if|unless)\b", re.I)
@@ -81,9 +90,21 @@ def _present(view: CallView, marker: str) -> bool:
         last is not None
         and (objections.disputed(view, last) or _objects(view, last))
         and not any(s.order > last.order and s.is_rep and accepted(view, s) for s in hits)
+        and not (marker == "price" and _amount_accepted(view, hits, after=last.order))
     ):
         return False
-    return any(_stated(view, marker, s) for s in hits)
+    return any(_stated(view, marker, s) for s in hits) or (marker == "price" and _amount_accepted(view, hits))
+
+
+def _amount_accepted(view: CallView, hits: list[Sentence], after: int = -1) -> bool:
+    """The customer accepts "that amount" the rep named (「それなら、その金額で結構です」, "that price works"), after the
+    rep's first price and after `after`."""
+    first = next((s.order for s in hits if s.is_rep), None)
+    if first is None:
+        return False
+    pattern = _THAT_AMOUNT[_lang(view)]
+    start = max(first, after) + 1
+    return any(not s.is_rep and not s.is_question and pattern.search(s.text) for s in view.sentences[start:])
 
 
 def _stated(view: CallView, marker: str, s: Sentence) -> bool:

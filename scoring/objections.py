@@ -178,13 +178,13 @@ def undecided(view: CallView, text: str) -> bool:
 def disputed(view: CallView, s: Sentence) -> bool:
     """A deal term the customer has not accepted: disputed in their own words, or in a reply to the rep's that disputes,
     defers or hesitates (「うーん、10店舗で…ですか」 is no yes) or only asks back."""
+    hesitant = _HESITANT[_lang(view)]
     if not s.is_rep:
-        return disputes(view, s.text)
+        return disputes(view, s.text) or bool(hesitant.search(s.text))
     reply = view.next_turn(s, customer=True)
     if not reply:
         return False
     text = "".join(r.text for r in reply)
-    hesitant = _HESITANT[_lang(view)]
     return (
         disputes(view, text)
         or bool(hesitant.search(reply[0].text) or hesitant.search(reply[-1].text))

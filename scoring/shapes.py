@@ -47,7 +47,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         # Who decides: a decision said in the first person, a body's policy, someone's approval obtained, a meeting
         # the matter goes to.
         "authority_shape": _re(
-            r"(決め|判断し|決定し|決裁し|結論を出し)ます(?!か)|(私|わたし|自分|僕)(が|の)(判断|一存|決め)"
+            r"(決め|判断し|決定し|決裁し|結論を出し)ます(?!か)|(私|わたし|自分|僕)(が|の)(判断|一存|決め)|(うち|当園|当社|当院|こちら)で決め"
             r"|(本社|本部|親会社|グループ|役員|経営陣|理事会|会社|法人|上)の(方針|決定|指示|一存|判断)(で|により|に従|なので|です)"
             r"|(社長|部長|上|本部|本社|理事長|院長|オーナー|会長|役員|上司|先生|教授|所長)次第"
             r"|(了承|了解|許可|OK|オーケー|ハンコ|判子|決裁|承認)を?(もら|取|得|いただ)"
