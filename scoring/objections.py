@@ -57,7 +57,7 @@ _DISPUTE = {
     "ja": _re(
         r"想定していな|確認が必要|何とも言えな|(話して|相談して|確認して|聞いて|比べて|計算して)(みないと|から(になり|決め))|(わか|分か)らない|(要る|いい|足りる)のか|まだ(決|分か|未定|考え)|説明しにくい|しづらい|高い|見送|持ち帰|検討させ|予算(オーバー|を超え)|(他|ほか)の[^。]{0,12}(と|とも)比べ|(比べ|比較し)てみます"
         # Deferred or countered: taken to someone else, "said to me but…", a lower figure asked for, someone balking.
-        r"|相談(です|します|してみ|させ|しない|しなきゃ)|考えさせ|決められな|(って|と)言われ(て|まして)も|渋|に(なら|下がら|でき)ないか"
+        r"|相談(です|します|してみ|させ|しない|しなきゃ)|考えさせ|決められな|(って|と)言われ(て|まして)も|渋(って|っ|い|る|ら)|に(なら|下がら|でき)ないか"
     ),
     "en": _re(
         r"not sure|need to check|too (high|much|expensive)|haven'?t decided|hard to justify|over budget"
@@ -116,7 +116,13 @@ def _hanging(view: CallView, s: Sentence) -> bool:
         return False
     if _NOT_A_REASON.search(s.text) or view.matches("authority", s.text) or view.matches("authority_shape", s.text):
         return False
-    before = view.sentences[s.order - 1] if s.order else None
+    # What came just before, skipping the customer's own backchannel (「そうですか。うちは…ので。」 still opens the turn).
+    order = s.order - 1
+    while (
+        order >= 0 and not view.sentences[order].is_rep and view.matches("backchannel_only", view.sentences[order].text)
+    ):
+        order -= 1
+    before = view.sentences[order] if order >= 0 else None
     return before is None or (before.is_rep and not before.is_question)
 
 
