@@ -79,9 +79,10 @@ def commitments(view: CallView, call_date: date | None) -> list[Commitment]:
                 at = verb.start() if len(verbs) == 1 else 0
                 due = _due_of(view, text, at)
                 vague = view.matches("vague_follow_up", text)
+                # "Next week" names no day for a call-back (the NG rule reads it so too): still vague.
                 is_vague = bool(
                     vague
-                    and not due
+                    and not (due and due.group(0).lower() not in due_rules.WEEK_WORDS)
                     and vague.start() < at + len(verb.group(0))
                     and at < vague.end()
                     and not view.month_agreed(text, hit.sentence.order)
@@ -122,6 +123,9 @@ def commitments(view: CallView, call_date: date | None) -> list[Commitment]:
             due_time=_clock(s.text),
         )
         found.append(((s.order, 0), s.seg, "offer", promise))
+    for s in _granted_requests(view):
+        promise = Commitment(owner="rep", text=s.quote(), evidence=s.quote(), due_hint="", due=None)
+        found.append(((s.order, 0), s.seg, "request", promise))
     found.sort(key=lambda t: t[0])
     return _distinct([(order, seg, verb, cm) for (order, _), seg, verb, cm in found])
 
@@ -136,6 +140,39 @@ def _accepted_offers(view: CallView) -> list[Sentence]:
         accepts = view.matches("affirm", reply) or "ください" in reply or "please" in reply.lower()
         if reply and accepts and not view.matches("refuse", reply) and not _DECLINE_RE.match(reply):
             out.append(hit.sentence)
+    return out
+
+
+# The customer asking the rep to send or show something (資料を送ってください, send me something), and a bare yes.
+_REQUEST_RE = re.compile(
+    r"(送って|お送り|送付して|メールして|見せて|持ってきて)(ください|下さい|もらえ|いただけ)|\b(send|email|forward|show) me\b"
+    r"|\b(can|could) you (send|email|forward)",
+    re.I,
+)
+_GRANT_RE = re.compile(
+    r"^(はい|承知|かしこまりました|わかりました|分かりました|もちろん|will do|sure|of course|absolutely|definitely|yes|ok(ay)?)\b",
+    re.I,
+)
+
+
+def _granted_requests(view: CallView) -> list[Sentence]:
+    """The customer's request to send something that the rep's next turn grants with a bare yes (Send me… → Will do.),
+    when that turn names no promise of its own (then the promise verb already counts) and none was made before."""
+    out = []
+    for s in view.sentences:
+        if s.is_rep or not _REQUEST_RE.search(s.text):
+            continue
+        reply = view.next_turn(s, customer=False)
+        promised = any(
+            view.matches("rep_commitment", r.text) and not view.matches("vague_follow_up", r.text) for r in reply
+        )
+        # "Just send me something" after the rep has promised to send something asks for that same thing.
+        sent_before = any(
+            h.sentence.order < s.order and not view.matches("vague_follow_up", h.sentence.text)
+            for h in view.find("rep_commitment", who="rep")
+        )
+        if reply and _GRANT_RE.match(reply[0].text) and not promised and not sent_before:
+            out.append(s)
     return out
 
 

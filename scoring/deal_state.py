@@ -1,13 +1,15 @@
 """Seed 003's deal state: 商談 when plan, price and timing are present, 話題 for two of three, ボツ on a decline.
 
 "Present" means on the table for both sides, not only mentioned: a term the customer states (and does not dispute)
-counts; a term only the rep proposes counts once the customer's reply accepts it (「その金額で結構です」), not when
-the reply is a backchannel, a question, or a doubt (「比べてからになります」).
+counts; a term the rep proposes counts unless the customer's reply hesitates, defers or disputes it (「うーん、…ですか」,
+「社長に相談ですね」, 「…って言われても」) or the term is said as undecided by either side (まだ決まっていない, not yet).
+A customer's plan word counts only once the rep has put an offer on the table (their own "licence server" is no plan).
 """
 
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 
 from scoring import objections, shapes
 from scoring.markers import CallView, Sentence
@@ -20,6 +22,15 @@ _ACCEPT = {
     ),
     "en": re.compile(
         r"sounds (good|right|fair)|works for (us|me)|that'?s fine|let'?s (do|go)|we'?ll (take|go with)|what we'?d want|agreed|deal\b|go ahead|within (our|what we)"
+    ),
+}
+# The customer taking up the rep's amount by pointing at it.
+_THAT_AMOUNT = {
+    "ja": re.compile(
+        r"(その|この|あの)(金額|値段|価格|料金|額|お値段)(なら|で)[^。]{0,6}(結構|大丈夫|問題な|お願い|いい|進め)"
+    ),
+    "en": re.compile(
+        r"\b(that|this|the) (price|amount|number|rate|fee) (works|is fine|is ok|is okay|sounds (good|fair))", re.I
     ),
 }
 # A decline that names no rejection word: staying with the current vendor, or "not now".
@@ -39,16 +50,20 @@ def _lang(view: CallView) -> str:
     return "en" if view.transcript.language == "en" else "ja"
 
 
-def deal_state(view: CallView, *, timeline_known: bool = False, budget_known: bool = False) -> str | None:
+def deal_state(
+    view: CallView, *, timeline_known: bool = False, budget_known: bool = False, budget_quote: str | None = None
+) -> str | None:
     """Seed 003: botsu when the customer declined; shodan when plan, price and timing are all present; wadai for two.
 
     `timeline_known`: the customer answered a timing question (BANT timeline), which is timing discussed in any words;
-    `budget_known`: the customer stated what they can spend (BANT budget), which is the price side discussed.
+    `budget_known`: the customer stated what they can spend (BANT budget), which is the price side discussed, unless
+    `budget_quote` (its evidence) is a counter-offer or a dispute (「200万くらいにならないかと」 meets no price).
     """
     if declined(view):
         return "botsu"
+    budget_side = budget_known and not (budget_quote and objections.no_price_side(view, budget_quote))
     present = (
-        (budget_known or _present(view, "price"))
+        (budget_side or _present(view, "price"))
         + (timeline_known or _present(view, "timing"))
         + (_present(view, "plan") or _solution_accepted(view))
     )
@@ -68,21 +83,66 @@ def declined(view: CallView) -> bool:
 def _present(view: CallView, marker: str) -> bool:
     """Stated and standing: the customer's last word on the term does not put it off or dispute it."""
     hits = [h.sentence for h in shapes.hits(view, marker)]
-    last = next((s for s in reversed(hits) if not s.is_rep), None)
-    if last is not None and objections.disputed(view, last):
+    said = hits + (_price_objections(view) if marker == "price" else [])
+    last = max((s for s in said if not s.is_rep), key=lambda s: s.order, default=None)
+    # A later yes to the rep's term (「42万なら大丈夫です」) is the customer's last word even without the term's words.
+    if (
+        last is not None
+        and (objections.disputed(view, last) or _objects(view, last))
+        and not any(s.order > last.order and s.is_rep and accepted(view, s) for s in hits)
+        and not (marker == "price" and _amount_accepted(view, hits, after=last.order))
+    ):
         return False
-    return any(_stated(view, marker, s) for s in hits)
+    return any(_stated(view, marker, s) for s in hits) or (marker == "price" and _amount_accepted(view, hits))
+
+
+def _amount_accepted(view: CallView, hits: list[Sentence], after: int = -1) -> bool:
+    """The customer accepts "that amount" the rep named (「それなら、その金額で結構です」, "that price works"), after the
+    rep's first price and after `after`."""
+    first = next((s.order for s in hits if s.is_rep), None)
+    if first is None:
+        return False
+    pattern = _THAT_AMOUNT[_lang(view)]
+    start = max(first, after) + 1
+    return any(not s.is_rep and not s.is_question and pattern.search(s.text) for s in view.sentences[start:])
 
 
 def _stated(view: CallView, marker: str, s: Sentence) -> bool:
     """A statement, not only a question or something put off to next time; a vague timing is no timing."""
     if view.matches("next_time", s.text) or (marker != "plan" and s.is_question):
         return False
-    if marker == "timing" and (view.matches("deflection", s.text) or shapes.maybe(s.text)):
+    if marker == "timing" and (
+        view.matches("deflection", s.text) or shapes.maybe(s.text) or shapes.untied_time(view, s)
+    ):
         return False
     if marker == "price" and not s.is_rep and view.matches("past", s.text):
         return False
+    if objections.undecided(view, _rest_of_turn(view, s)):
+        return False
+    if marker == "plan" and not s.is_rep and not _offered_before(view, s):
+        return False
     return not objections.disputed(view, s)
+
+
+def _rest_of_turn(view: CallView, s: Sentence) -> str:
+    """The sentence and what its speaker says after it in the same turn (「…two tiers. I wouldn't pick one yet.」)."""
+    return "".join(t.text for t in takewhile(lambda t: t.seg == s.seg, view.sentences[s.order :]))
+
+
+def _price_objections(view: CallView) -> list[Sentence]:
+    """The customer's price objections (正直、高いね): their last word on the price even without an amount."""
+    return [h.sentence for h in view.find("price_objection", who="customer") if not view.negated(h)]
+
+
+def _objects(view: CallView, s: Sentence) -> bool:
+    """The customer's turn holding `s` objects to the price (「高いね。60台で月15万円でしょう。」)."""
+    turn = [t for t in view.sentences if t.seg == s.seg]
+    return any(view.matches("price_objection", t.text) or objections.disputes(view, t.text) for t in turn)
+
+
+def _offered_before(view: CallView, s: Sentence) -> bool:
+    """The rep put a plan or a price on the table before the customer's sentence (this call or a quote sent before)."""
+    return any(h.sentence.order < s.order for m in ("plan", "price") for h in shapes.hits(view, m, who="rep"))
 
 
 def accepted(view: CallView, s: Sentence) -> bool:

@@ -38,6 +38,8 @@ DUE_HOURS = (
 )
 WEEK_HOURS = 168
 MAIL_HOURS = 3
+# Week words name no day: a call-back "next week" is still vague (NG rule and promises alike).
+WEEK_WORDS = frozenset({"今週中", "来週中", "来週", "this week", "next week"})
 # A time a promise names: a deadline (17時まで, by 5pm) or a time joined to its day word (今日の17時, 明日の正午).
 _DAY_WORDS = r"(?:今日|本日|明日|明朝|明後日|\d{1,2}月\d{1,2}日|\d{1,2}日)"
 _JA_CLOCK = r"(?P<ampm>午前|午後|朝|夕方の?)?\s*(?<![\d０-９])(?P<h>\d{1,2}|[０-９]{1,2})\s*(?:時|:|：)\s*(?:(?P<half>半)|(?P<m>\d{1,2})分?)?"

@@ -64,7 +64,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(不安|不満|苦情)の声|声(が|は|も)(上が|出て)|指導を受け|ひやり|ヒヤリ"
         ),
         "timeline": _re(
-            r"時期|いつ(まで|頃|ごろ|から)|導入(予定|時期|目標|開始)|来期|来春|来年の(春|夏|秋|冬)|来年度|新年度|今期中|年内|年度内|\d+月(から|まで|中|頃|ごろ)|"
+            r"時期(?:(?<!の時期)|(?<=(?:導入|開始|稼働|切替|契約|更新)の時期)|(?<=(?:切り替え|入れ替え|利用開始)の時期))|いつ(まで|頃|ごろ|から)|導入(予定|時期|目標|開始)|来期|来春|来年の(春|夏|秋|冬)|来年度|新年度|今期中|年内|年度内|\d+月(から(?!\d+月)|まで|中|頃|ごろ)|"
             r"\d+月の[^。]{0,6}(総会|理事会|役員会|取締役会|経営会議)|(に|へ)合わせて(入れ替え|導入|始め|切り替え|使い|変え)|(リース|契約|保守|サポート)(期間)?(が|は)[^。]{0,10}(切れる|満了|終わる|終了)(?!まで)|"
             + _JA_GO_LIVE
         ),
@@ -115,14 +115,18 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "participants": _re(r"ご同席|交えて|参加|同行|ご一緒"),
         "preparation": _re(r"資料|準備|ご用意|お見積|見積"),
         "vague_follow_up": _re(
-            r"(また|改めて|後ほど|追って|後日)([^。、]{0,6}(を|に)|近いうちに|そのうち|来週|来月|今度|近々)?(ご)?(連絡|お電話)(します|いたします|させていただきます|差し上げます)"
+            r"(また|改めて|後ほど|追って|後日)([^。、]{0,8}(を|に|も|から)|近いうちに|そのうち|来週|来月|今度|近々)?(ご)?(連絡|お電話)(します|いたします|させていただきます|差し上げます)"
             r"|(来週|来月|近いうち|今度|そのうち)(あたり|ごろ|頃)に?、?[^。]{0,20}(お電話|ご連絡|ご都合を(伺|お聞き))(します|いたします|させていただきます|しても(よろしい|いい)|いますね|います)"
+        ),
+        # The next step left to the customer ("if anything comes up, call us"): vague unless the customer declined.
+        "open_invitation": _re(
+            r"(ございましたら|ありましたら|あれば)[^。]{0,15}(ご連絡|お電話|お問い合わせ|お声がけ)(ください|下さい)"
         ),
         "rep_commitment": _re(
             r"(お送り|送付|ご送付|お届け)(します|いたします|させていただきます)|ご用意(します|いたします|させていただきます)|準備(します|いたします)|(確認|調べ|調査)(して|の上|のうえ).{0,20}(ご連絡|お返事|ご回答|ご報告|お知らせ)(します|いたします|させていただきます)|共有(します|いたします|させていただきます)|手配(します|いたします)|作成(します|いたします)|お持ちします|(実施|開催|お渡し|ご報告|ご連絡|確認)(します|いたします|させていただきます)|\d{1,2}月(ごろ|頃|中|末|上旬|中旬|下旬)?に、?(また|改めて)?お電話(します|いたします)|(お送り|送付|ご用意|準備|手配|更新|修正|作成)して?おきます|(見積り?|見積書|試算表?|資料|提案書|比較表|構成案)を(お作りし|作り|作り直し)(ます|て、)"
         ),
         "customer_commitment": _re(
-            r"(て|で)おきます|確認します|共有します|検討します|(検討|相談|話|確認|共有|比較)してみます|比べてみます|お送りします|送ります|調整します|相談します|声をかけ|(ご)?連絡(します|いたします)|(同席|参加|出席)させます|(検討|相談|確認)させて(ください|いただきます)|持ち帰らせて|お知らせします"
+            r"(て|で)おきます|確認します|共有します|検討します|(検討|相談|話|確認|共有|比較)してみます|比べてみます|お送りします|送ります|調整します|相談します|声をかけ|(ご)?連絡(します|いたします)|(同席|参加|出席)させます|(検討|相談|確認)させて(ください|いただきます)|持ち帰らせて|お知らせします|(に|と)(話します|伝えます|見せます|聞いてみます)"
         ),
         "due": _re(
             r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}[/-]\d{1,2}[/-]\d{1,2}|\d{1,2}月\d{1,2}日|今日中|本日中|明日中|明日|明朝|明後日|今週中|今週末|来週中|来週|週明け|月末|本日|今日"
@@ -140,7 +144,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"便利に(なり|なる)|楽に(なり|なる|なった)|効率化(でき|になり)|(短縮|削減|改善)(に)?(も)?つなが|(満足度|効率|率)も?上がります|負担も?軽く|お得(です|なんです|になります|ですよ)|損はさせません|(かなり|ずっと|大きく|ぐっと)(楽に|変わり|良くなり|減り)"
         ),
         "shallow_question": _re(
-            r"に(ご)?(興味|関心)(は|が)(おあり|あり|ござい|ない|[？?]|…|$)|(弊社|当社|私ども)の[^。？?]{0,20}?(製品|サービス|商品|プラン)[^。？?]{0,6}(ご)?(興味|関心)(は|が)(おあり|あります|ございます)(でしょう)?か"
+            r"に、?(ご)?(興味|関心)(は|が)(おあり|あり|ござい|ない|[？?]|…|$)|(ご)?満足(されて|いただけて|して)(い|おり|いらっしゃい)[^。？?]{0,6}か|(弊社|当社|私ども)の[^。？?]{0,20}?(製品|サービス|商品|プラン)[^。？?]{0,6}(ご)?(興味|関心)(は|が)(おあり|あります|ございます)(でしょう)?か"
         ),
         "decision_maker_meeting": _re(
             r"(決裁者|決裁権|本部長|部長|社長|役員|経営陣).{0,20}(ご同席|交えて|ご参加|同席)"
@@ -161,7 +165,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(\d+割|\d+[%％])(くらい|ほど|程度)?(安|高|引|オフ)|(手数料|料率|報酬|利用料)[^。]{0,12}\d+(割|[%％])"
         ),
         "timing": _re(
-            r"(導入|開始|稼働|始める|切り替え|切替|入れ替え|利用開始|契約)の?時期|(?<![のな])時期|いつ(?!でも|も)|導入(予定|時期|目標|開始)|来期|来年度|新年度|年内|年度内|\d+月(から|まで)|スケジュール|"
+            r"(導入|開始|稼働|始める|切り替え|切替|入れ替え|利用開始|契約)の?時期|(?<![のな])時期|いつ(?!でも|も)|開始日|[日月](から)?の?(開始|スタート)|(稼働|開始|導入|切り替え|運用|スタート)日?(は|を|が)[^。]{0,8}(\d+月|来月|再来月|来年|来期|\d+日)|導入(予定|時期|目標|開始)|来期|来年度|新年度|年内|年度内|\d+月(から|まで)|スケジュール|"
             + _JA_GO_LIVE
         ),
         "decline": _re(
@@ -204,7 +208,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "deep": _re(r"\bwhy\b|\bhow\b|what if"),
         "open_interest": _re(r"\b(which|what|how)\b"),
-        "budget": _re(r"\bbudget|set (\w+ )?aside|earmarked|allocated|\bfund(ed|ing|s)\b|\bgrant\b"),
+        "budget": _re(r"\bbudget|set (\w+ )?aside|earmarked|allocated|\bfund(ed|ing|s)\b|(?-i:\bgrants?\b)"),
         "authority": _re(
             r"\b(owner|founder|board)\b[^.]{0,20}\b(decides?|approves?|signs? off)\b|decision.?maker|final (decision|say|call|sign-?off|approval)|make(s)? the (final )?(call|decision)|signs? off|sign-?off|approv(e|al|es)\b|approved by|budget holder|who decides|\b(cfo|ceo|coo|cto|vp|board|director|my boss|procurement)\b.{0,25}\b(decides?|approves?|signs?)\b|go(es)? through (our|the) (board|committee|council)"
         ),
@@ -213,6 +217,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "timeline": _re(
             r"timeline|by when|go live|live before|in place|next (quarter|month|fiscal year)|this quarter|\bq[1-4]\b|peak season|(by|before|until|in) (the )?(end of )?((january|february|march|april|may|june|july|august|september|october|november|december)|spring|summer|fall|autumn|winter)|start\w*\b.{0,25}\b(on|in|by) (january|february|march|april|may|june|july|august|september|october|november|december)|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|in time for|before the (\w+ )?(term|season|rush|launch)"
+            r"|(contract|lease|subscription|licen[cs]e) (renews|ends|expires|runs out|is up) (on|in|at the end of) "
+            r"(january|february|march|april|may|june|july|august|september|october|november|december|\d)"
         ),
         "deflection": _re(
             r"not sure|don'?t know|haven'?t (really )?(decided|planned)|no budget|not yet|no idea|not looking|don'?t have (a|any) (number|figure|budget)|depends on (what|the) (it )?costs?|no (hard |firm |real )?deadline|\bsometime\b|no rush"
@@ -258,13 +264,16 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "participants": _re(r"\bwith (your|our)\b|join|bring"),
         "preparation": _re(r"prepare|materials|quote|proposal|deck"),
         "vague_follow_up": _re(
-            r"\bi'?ll be in touch|\bi'?ll reach out|\bwe'?ll get back to you|(some|a few) (times|slots|options) (for|to)\b|talk soon|circle back|touch base"
+            r"\bi'?ll be in touch|\bi'?ll reach out|\bi'?ll follow up with you\b(?! (by|on|at|tomorrow|today|this))|(let'?s|we'?ll|we can|we should) (find|set up|grab) (some )?time|(talk|speak|chat|catch up) again (soon|sometime|next week|later)|\bwe'?ll get back to you|(some|a few) (times|slots|options) (for|to)\b|talk soon|circle back|touch base"
+        ),
+        "open_invitation": _re(
+            r"\b(if|should) (anything|you have (any )?questions)\b[^.]{0,30}\b(call|reach|email|contact|let (me|us) know)"
         ),
         "rep_commitment": _re(
             r"\bi('ll| will)\s+((also|then|just|personally|definitely)\s+)?(send|share|prepare|follow up|get back|check|email|put together|set up|book|schedule|confirm|draft|write up|forward|assign|arrange|introduce|loop in)"
         ),
         "customer_commitment": _re(
-            r"\bi('ll| will)\s+((also|then|just|definitely)\s+)?(check|talk|ask|loop in|share|review|discuss|send|bring|forward|invite|confirm|get back|set up|book|introduce|run it by|follow up|look into|let you know|pull|prepare|gather|put together|find out|make sure|accept)"
+            r"\bi('ll| will)\s+((also|then|just|definitely)\s+)?(check|talk|ask|loop in|share|review|discuss|send|bring|forward|invite|confirm|get back|set up|book|introduce|run it by|follow up|look into|let you know|pull|prepare|gather|put together|find out|make sure|accept|get you|email you)"
         ),
         "due": _re(
             r"\d{4}-\d{2}-\d{2}|\btoday\b|\btonight\b|\btomorrow\b|this week|next week|end of (day|the week)|by "
@@ -279,8 +288,13 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "added_value": _re(r"free (training|onboarding)|pilot|trial|phased rollout|dedicated (support|manager)"),
         "vague_benefit": _re(
             r"makes? (your|things) (life )?easier|makes? \w+ (a lot|much|so much) easier|makes? life easier|more efficient|saves? you time|easy to use|really powerful|game.?changer|so much easier|best.in.class"
+            r"|(run|runs|work|works|go|goes) (a lot |much |so much )?smoother|makes? (everything|things|it all|life) (\w+ )?(smoother|simpler|better)"
+            r"|a lot more (visibility|control|insight)"
         ),
-        "shallow_question": _re(r"are you (interested in|looking for) (our|a new) (product|service|\w+)\b"),
+        "shallow_question": _re(
+            r"are you (interested in|looking for) (our|a new) (product|service|\w+)\b|(would|are|were) (you|your \w+|the \w+) (\w+ )?(be )?interested in"
+            r"|something you'?d be interested in|are you (happy|satisfied) with (your|the|how)"
+        ),
         "decision_maker_meeting": _re(
             r"\b(cfo|ceo|vp|director|decision.maker)\b.{0,40}\b(join|meeting|demo|call)|\b(demo|meeting|call)\b.{0,20}\bwith your (cfo|ceo|vp|director)"
         ),
@@ -293,7 +307,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "satisfaction": _re(r"satisf|\bNPS\b|survey"),
         "upsell": _re(r"upgrade|add-on|other (teams|departments)"),
         "plan": _re(
-            r"\bplan\b(?<!year's plan)(?<!fiscal plan)(?<!business plan)(?<!budget plan)(?<!you plan)(?<!we plan)(?<!\bi plan)(?<!to plan)(?<!they plan)|proposal|solution|pilot|add-?on|module|package|\btier\b|\bseats\b|licen[cs]es?\b|order form|subscription|the agreement\b"
+            r"\bplan\b(?! for (today|this (call|meeting)|the call))(?<!year's plan)(?<!fiscal plan)(?<!business plan)(?<!budget plan)(?<!you plan)(?<!we plan)(?<!\bi plan)(?<!to plan)(?<!they plan)|proposal|pilot|add-?on|package|\btier\b|\bseats\b|licen[cs]es\b|\d+ licen[cs]e\b|licen[cs]e (fee|cost|plan)|order form|subscription|the agreement\b"
         ),
         "price": _re(
             r"quote|\d[\d,.]*\s*(dollars|usd|k\b|a (month|year)|per (month|year|seat|user))|\$\s?\d|% off|discount|(price|pricing|cost|budget(ed)?)\b.{0,20}\d"
@@ -311,7 +325,9 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "recap": _re(r"you (told us|mentioned|said)|as you said|earlier you|last time you"),
         "cost": _re(r"\d[\d,.]*\s*(hours?|days?|minutes|tickets|calls|errors|%|dollars|k\b)"),
-        "confirm": _re(r"\b(yes|exactly|right|correct|that'?s it|that matches|true|agreed)\b"),
+        "confirm": _re(
+            r"\b(yes|exactly|right|correct|that'?s it|that matches|true|agreed)\b|^(they|it|we|that|i) (do|does|did|is|are|was|were)\b"
+        ),
         "free_offer": _re(
             # A person who is free (he's free, I'm free) is available, not an offer.
             r"\bfree\b(?<!he's free)(?<!she's free)(?<!i'm free)(?<!we're free)(?<!you're free)(?<!they're free)(?<!he is free)(?<!she is free)|no charge|no cost|free of charge|complimentary"

@@ -155,7 +155,8 @@ class CallView:
         """A problem the rep restates from earlier (「月に120時間ほどとお伺いしていました」) and the customer confirms: a need known in this call."""
         for hit in self.find("recap", who="rep"):
             s = hit.sentence
-            if not (self.matches(marker, s.text) or (marker == "need" and self.matches("cost", s.text))):
+            need_words = marker == "need" and (self.matches("cost", s.text) or self.matches("need_shape", s.text))
+            if not (self.matches(marker, s.text) or need_words):
                 continue
             reply = self.next_turn(s, customer=True)
             if (
@@ -206,7 +207,8 @@ def date_span(view: CallView, text: str) -> tuple[int, int] | None:
 
 
 def absolute_due(text: str, call_date: date | None) -> str | None:
-    """An ISO date when one is said outright (2025年3月5日, 2025-03-05), or a month-day resolved against the call date."""
+    """An ISO date when one is said outright (2025年3月5日, 2025-03-05), or a month-day or a bare day (18日) resolved
+    against the call date."""
     m = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日|(\d{4})[/-](\d{1,2})[/-](\d{1,2})", text)
     try:
         if m:
@@ -218,6 +220,14 @@ def absolute_due(text: str, call_date: date | None) -> str | None:
             if candidate < call_date:
                 candidate = date(call_date.year + 1, candidate.month, candidate.day)
             return candidate.isoformat()
+        # A bare day of the month (来週水曜の18日): the next such day from the call on, not a span (3日間, 10日ほど).
+        m = re.search(r"(?<![\d月])(\d{1,2})日(?!間|分|前|後|ほど|以内|くらい|程度|ごと|おき)", text)
+        if m and call_date is not None:
+            day = int(m.group(1))
+            year, month = call_date.year, call_date.month
+            if day < call_date.day:
+                year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+            return date(year, month, day).isoformat()
     except ValueError:
         return None
     return None

@@ -25,7 +25,7 @@ _INDIRECT = {
         # A doubt left unfinished, with or without a contrast word (載せられるのかどうか…).
         r"|[^。]{2,30}(のか|か)どうか(…|\.\.\.)"
     ),
-    "en": _re(r"\bthough\b|\bnot sure\b|i don'?t know if|worried|hesitant|\bconcern"),
+    "en": _re(r"\bthough\b|\bnot sure\b|i don'?t know if|worr(y|ied|ies)|hesitant|\bconcern"),
 }
 # A reason left hanging (別の保険会社さんに入っているので。): an objection, unless it explains the customer's own
 # question just before (録画できますか？来られない人もいるので。) or the customer declines anyway (then it is the no's reason).
@@ -40,9 +40,12 @@ _REPEAT = {"ja": _re(r"やはり|やっぱり|それでも|どうしても"), "e
 # Waving it away: reassurance without an answer.
 _BRUSH_OFF = {
     "ja": _re(
-        r"大丈夫だと思い|すぐ(に)?慣れ|工夫次第|問題なく|皆さん(最初|そう)|評判が(いい|良い)|きっと|ご満足いただけ|誰でもすぐ|心配(ない|いりません)"
+        r"大丈夫だと思い|大丈夫です(よ)?。[^。]{0,12}(便利|簡単|楽)|すぐ(に)?慣れ|工夫次第|問題なく|皆さん(最初|そう)|評判が(いい|良い)|きっと|ご満足いただけ|誰でもすぐ|心配(ない|いりません)"
     ),
-    "en": _re(r"you'?ll love|\bhonestly\b|don'?t worry|no problem|everyone loves"),
+    "en": _re(
+        r"you'?ll love|\bhonestly\b|don'?t worry|no problem|everyone loves|(really|super|very|so) (intuitive|easy|simple)"
+        r"|they'?ll (pick it up|get (used to|the hang of) it)"
+    ),
 }
 # Reassurance that answers only if it takes up the concern's own words (「暗号化していますので、ご安心ください」 does).
 _SOFT_BRUSH = {
@@ -53,8 +56,19 @@ _SOFT_BRUSH = {
 _DISPUTE = {
     "ja": _re(
         r"想定していな|確認が必要|何とも言えな|(話して|相談して|確認して|聞いて|比べて|計算して)(みないと|から(になり|決め))|(わか|分か)らない|(要る|いい|足りる)のか|まだ(決|分か|未定|考え)|説明しにくい|しづらい|高い|見送|持ち帰|検討させ|予算(オーバー|を超え)|(他|ほか)の[^。]{0,12}(と|とも)比べ|(比べ|比較し)てみます"
+        # Deferred or countered: taken to someone else, "said to me but…", a lower figure asked for, someone balking.
+        r"|相談(です|します|してみ|させ|しない|しなきゃ)|考えさせ|決められな|(って|と)言われ(て|まして)も|渋(って|っ|い|る|ら)|に(なら|下がら|でき)ないか"
     ),
-    "en": _re(r"not sure|need to check|too (high|much|expensive)|haven'?t decided|hard to justify|over budget"),
+    "en": _re(
+        r"not sure|need to check|too (high|much|expensive)|haven'?t decided|hard to justify|over budget"
+        r"|think (it )?(over|about it)|talk (it )?(over|to|with)|check with|run (it|this) (by|past)|get back to you"
+        r"|(wouldn'?t|won'?t|can'?t|not) (\w+ )?(pick|choose|decide|commit|sign)|could you (do|come down|go lower)"
+    ),
+}
+# The customer's reply hesitating: opening with うーん / はあ / hmm, left unfinished, or only echoing as a question.
+_HESITANT = {
+    "ja": _re(r"^[…\.、\s]*(うーん|ううん|んー|はあ|えっ|えー|ええと|そうですねえ)|…。?$"),
+    "en": _re(r"^\W*(hmm+|well|uh|um+|oh)\b|\.\.\.$|…$"),
 }
 
 
@@ -75,18 +89,41 @@ def raised(view: CallView) -> list[Sentence]:
         for s in view.sentences
         if not s.is_rep
         and not s.is_question
-        and (s.order in direct or _INDIRECT[lang].search(s.text) or (not declined and _hanging(view, s)))
+        and (
+            s.order in direct
+            # Saying a term is undecided (日程自体がまだ決まってなくて) hedges nothing: it is no concern by itself.
+            or (
+                _INDIRECT[lang].search(s.text)
+                and not shapes.undecided(view, s.text)
+                and not _NOT_A_REASON.search(s.text)
+            )
+            or (not declined and _hanging(view, s))
+        )
         and not _NEED_DOUBT[lang].search(s.text)
     ]
 
 
+# Hanging clauses that object to nothing: an apology or thanks, who decides (BANT authority).
+_NOT_A_REASON = _re(r"申し訳|すみません|恐れ入|恐縮|ありがと|お世話に")
+
+
 def _hanging(view: CallView, s: Sentence) -> bool:
-    """A reason left hanging that is not the reason for the customer's own question just before it."""
+    """A reason left hanging that opens the customer's turn unprompted: not the reason for what they have just said
+    in the same turn (「…ほしいです。…台帳を見ながらやるので。」), not the answer to the rep's question, not an
+    apology and not who decides."""
     reason = _HANGING[_lang(view)].search(s.text)
     if reason is None or reason.start() < 4:
         return False
-    before = view.sentences[s.order - 1] if s.order else None
-    return not (before is not None and not before.is_rep and before.is_question)
+    if _NOT_A_REASON.search(s.text) or view.matches("authority", s.text) or view.matches("authority_shape", s.text):
+        return False
+    # What came just before, skipping the customer's own backchannel (「そうですか。うちは…ので。」 still opens the turn).
+    order = s.order - 1
+    while (
+        order >= 0 and not view.sentences[order].is_rep and view.matches("backchannel_only", view.sentences[order].text)
+    ):
+        order -= 1
+    before = view.sentences[order] if order >= 0 else None
+    return before is None or (before.is_rep and not before.is_question)
 
 
 def _answer(view: CallView, concern: Sentence) -> str | None:
@@ -119,10 +156,43 @@ def ignored(view: CallView) -> Sentence | None:
     return None
 
 
+def disputes(view: CallView, text: str) -> bool:
+    """The text disputes, defers or counters a term (高い, 社長に相談です, 200万くらいにならないかと)."""
+    return bool(_DISPUTE[_lang(view)].search(text))
+
+
+# A budget that is frozen or spent meets no price (投資を全部止める, the equipment line is spent).
+_NO_MONEY = {
+    "ja": _re(
+        r"凍結|(投資|予算|支出)[^。]{0,10}(止め|ストップ|ゼロ|使い切)|予算(は|が)?(もう)?(ない|ありません|残って(い)?な)"
+    ),
+    "en": _re(r"\bspent\b|frozen|freeze|no (money|budget)|used up|run out"),
+}
+
+
+def no_price_side(view: CallView, quote: str) -> bool:
+    """A budget quote that is disputed, a counter-offer, or a freeze (said in the quote's own turn)."""
+    turn = next((s.text for s in view.transcript.segments if quote in s.text), quote)
+    return disputes(view, quote) or bool(_NO_MONEY[_lang(view)].search(turn))
+
+
+def undecided(view: CallView, text: str) -> bool:
+    """The text says the term is not decided yet (まだ決まっていない, not yet)."""
+    return shapes.undecided(view, text)
+
+
 def disputed(view: CallView, s: Sentence) -> bool:
-    """A deal term the customer has not accepted: disputed in their own words, or in their reply to the rep's."""
-    dispute = _DISPUTE[_lang(view)]
+    """A deal term the customer has not accepted: disputed in their own words, or in a reply to the rep's that disputes,
+    defers or hesitates (「うーん、10店舗で…ですか」 is no yes) or only asks back."""
+    hesitant = _HESITANT[_lang(view)]
     if not s.is_rep:
-        return bool(dispute.search(s.text))
+        return disputes(view, s.text) or bool(hesitant.search(s.text))
     reply = view.next_turn(s, customer=True)
-    return bool(reply) and bool(dispute.search("".join(r.text for r in reply)))
+    if not reply:
+        return False
+    text = "".join(r.text for r in reply)
+    return (
+        disputes(view, text)
+        or bool(hesitant.search(reply[0].text) or hesitant.search(reply[-1].text))
+        or all(r.is_question for r in reply)
+    )

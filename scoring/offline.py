@@ -124,7 +124,10 @@ def score_transcript(
         commitments=tuple(commitments),
         ng_behaviors=tuple(c.ngs),
         deal_state=deal_state.deal_state(
-            view, timeline_known=bant["timeline"].found, budget_known=bant["budget"].found
+            view,
+            timeline_known=bant["timeline"].found,
+            budget_known=bant["budget"].found,
+            budget_quote=bant["budget"].evidence,
         ),
         rep_speaker=RepSpeaker(name=rep_name, method=method, confidence=confidence),
         metrics_basis=metrics_basis(transcript),

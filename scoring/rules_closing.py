@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from scoring import objections, shapes
+from scoring import deal_state, objections, shapes
+from scoring import due as due_rules
 from scoring.collector import Collector
 from scoring.markers import CallView, Hit, Sentence, date_span
 from scoring.metrics import Turn, metrics_basis
@@ -20,7 +21,7 @@ ONE_SIDED_SECONDS_PER_QUESTION = 240.0
 # A pitch cut by backchannels: three rep turns or more, joined only by 「はあ」「うーん」, with no question, over 30 s.
 PITCH_RUN_TURNS = 3
 PITCH_RUN_S = 30.0
-WEEK_WORDS = frozenset({"今週中", "来週中", "来週", "this week", "next week"})
+WEEK_WORDS = due_rules.WEEK_WORDS
 
 
 def proposal(c: Collector) -> None:
@@ -134,9 +135,11 @@ def next_step(c: Collector) -> NextStep:
             return step
         proposed = proposed or (s, span)
     # A promise with a day (明日ご連絡します) is not vague; "later this week" names no day.
+    # "Call us if anything comes up" leaves the next step to the customer: vague, unless they have just said no.
+    invited = [] if deal_state.declined(v) else v.find("open_invitation", who="rep")
     vague = [
         h
-        for h in v.find("vague_follow_up", who="rep")
+        for h in sorted(v.find("vague_follow_up", who="rep") + invited, key=lambda h: h.sentence.order)
         if not ((due := v.matches("due", _clause(h))) and due.group(0).lower() not in WEEK_WORDS)
         and not v.month_agreed(_clause(h), h.sentence.order)
     ]

@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from scoring.markers import CallView, Hit
+    from scoring.markers import CallView, Hit, Sentence
 
 
 def _re(pattern: str) -> re.Pattern[str]:
@@ -41,26 +41,34 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|きれ(?<=[いきぎしじちにびみりけげせてべめれえ見]..)(ない|ず|なく|ません)|追いつ(かな|きません|いていな)"
             r"|回ら(ない|なく|ず)|回りません|手が回ら|(時間|手間|工数|人手)を?(取られ|食われ|とられ)|(つぶれ|潰れ)(ます|て|る)"
             r"|かかって(しま|いま|いる)|煩雑|面倒|手間|負担|ミス|漏れ|遅れ(が|て|ます)|ばらつ|バラつ|属人|手書き|アナログ"
-            r"|紙(で|の台帳|に書)|(Excel|エクセル|スプレッドシート)で(管理|集計|回)|何度も|毎回|いちいち|そのたびに|その都度"
+            r"|紙(で|の台帳|に書)|紙の[^。、]{1,6}(で|と)(管理|突き合わせ|照合|確認|集計)|かかりきり|付きっきり|(Excel|エクセル|スプレッドシート)で(管理|集計|回)|何度も|毎回|いちいち|そのたびに|その都度"
             r"|揉め|取り合い|丸ごとずれ|(機能|仕組み|手段|方法|システム|窓口)が(なくて|ないので|ないため|ありません)|必須|欠かせ"
         ),
         # Who decides: a decision said in the first person, a body's policy, someone's approval obtained, a meeting
         # the matter goes to.
         "authority_shape": _re(
-            r"(決め|判断し|決定し|決裁し|結論を出し)ます(?!か)|(私|わたし|自分|僕)(が|の)(判断|一存|決め)"
+            r"(決め|判断し|決定し|決裁し|結論を出し)ます(?!か)|(私|わたし|自分|僕)(が|の)(判断|一存|決め)|(うち|当園|当社|当院|こちら)で決め"
             r"|(本社|本部|親会社|グループ|役員|経営陣|理事会|会社|法人|上)の(方針|決定|指示|一存|判断)(で|により|に従|なので|です)"
             r"|(社長|部長|上|本部|本社|理事長|院長|オーナー|会長|役員|上司|先生|教授|所長)次第"
             r"|(了承|了解|許可|OK|オーケー|ハンコ|判子|決裁|承認)を?(もら|取|得|いただ)"
             r"|(会議|役員会|取締役会|理事会|総会|教授会|委員会|運営会議)(に|で)(かけ|諮|通|上げ|出し|決め)"
             r"|相談して(から)?(決め|判断|お返事)"
+            # Who decides, said of a person or body (組合長が決めること, 社長がうんと言わない, 決めるのは理事会).
+            r"|長が(決め|決定|判断|うんと|首を縦|OKを|オーケーを|ゴーサイン|ハンコ)"
+            r"|(オーナー|代表|本部|本社|理事会|役員会|委員会)が(決め|決定|判断|うんと|首を縦|OKを|オーケーを|ゴーサイン|ハンコ)"
         ),
         # Money the customer can spend: an amount next to a limit, a budget word next to an amount or a cut.
         "budget_shape": _re(
-            r"\d[\d,.]*(万|千|億)?円(くらい|程度|ほど|前後)?(まで|以内|以下|が上限|が限度|が目安|に収め|に抑え)"
+            r"\d[\d,.]*(?:(万|千|億)?円(くらい|程度|ほど|前後)?(まで|以内|以下|が上限|が限度|が目安|に収め|に抑え)"
+            # A ceiling or a capacity (月1万くらいが限度, 200万くらいなら出せる), a figure asked for (200万くらいにならないか).
+            r"|(?:(万|千|億)円?|円)(くらい|程度|ほど|前後|弱)?(?:(が|まで)?(限度|限界|上限|精一杯|ギリギリ)"
+            r"|(まで)?なら[^。]{0,6}(出せ|払え|いけ|何とか|大丈夫|通せ)|に(なら|下がら|抑えられ|収まら)ない(か|でしょうか)))"
             r"|(予算|枠|上限|財源|原資)[^。]{0,15}\d[\d,.]*(万|千|億)?円"
             r"|(予算|コスト|経費|費用|費)[^。]{0,15}\d+(%|％|割)[^。]{0,6}(削減|カット|減|圧縮|増)"
             r"|予算(内|の範囲|に収ま)|予算(化|取り)|予算を(取|組|確保|申請|計上)"
             r"|(費|予算|基金|積立金|繰越|内部留保)(で|から)(出|賄|確保|まかな)"
+            # A freeze (設備投資を全部止める): what the customer can spend, said without a budget word.
+            r"|(投資|予算|支出|購入|経費)[^。]{0,12}(止め|凍結|ストップ|見合わせ)"
         ),
         # A customer's own action said with a day or as their own part (来週の役員会にかけます, 稟議は私から上げます,
         # その日にお渡しします): a promise in any verb, once routines, states, opinions and adoption plans are left out.
@@ -100,8 +108,8 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "need_shape": _re(
             r"hard to|difficult to|can'?t keep up|(fall|falls|fell|falling) behind|behind on|keeps? (missing|losing|forgetting)"
-            r"|(slip|slips|slipped|fall|falls|fell) through|gets? lost|got lost|error.?prone|mistakes?\b|errors?\b|tedious"
-            r"|time.?consuming|takes (forever|ages)|eats (up )?(\w+ ){0,2}(time|hours|days?|week)|on paper|paper forms"
+            r"|(slip|slips|slipped|fall|falls|fell) through|los(e|es|ing|t) track|gets? lost|got lost|error.?prone|mistakes?\b|errors?\b|tedious"
+            r"|time.?consuming|takes (forever|ages)|eats? (up )?(\w+ ){0,2}(time|hours|days?|week|mornings?|afternoons?|evenings?)|eats? up (most|all|half|a lot) of|on paper|paper forms"
             r"|spreadsheets?\b|\bworse\b|headache|nightmare|\bmess(y)?\b|chaos|wast(e|ed|ing)\b|burden|overwhelm|swamped"
             r"|stretched|can'?t (see|track|tell|find)|no (way|visibility) to|double.?entry|re-?enter|every (single )?time"
             r"|over and over|essential|critical for us"
@@ -112,11 +120,16 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(need|needs|get|have to get) (his|her|their|my (boss|manager)'s|the (board|council|committee)'s) "
             r"(ok|okay|approval|sign-?off|blessing|green light)|run (it|this) (by|past)"
             r"|(council|committee|partners|board) (has|have|needs?) to (sign|approve|agree|vote)"
+            r"|goes to (my|our|the) (\w+ )?(owner|boss|manager|director|board|cfo|ceo|partners?|committee|council)"
+            r"|(i|we) can'?t (sign|approve|commit to) (anything|this|that)|(owner|boss|director|board|partners?|cfo|ceo)"
+            r" (has|have|gets?) the (final )?(say|word|call)"
         ),
         "budget_shape": _re(
             r"within (what we|our|the) (\w+ )?(planned|budget(ed)?|allocated|set aside)|planned for (this|next) (year|quarter)"
             r"|(up to|no more than|cap(ped)? at|max(imum)? of)\s+(\$\s?\d|\d[\d,.]*\s*(k\b|dollars|usd))"
             r"|\b(we|i) (can|could) (afford|spend|stretch to)\b"
+            r"|(\$\s?\d[\d,.]*\s*k?|\d[\d,.]*\s*(k|dollars))( (a|per) (month|year))? (is|would be) (our|the|my) (max|limit|ceiling|cap)"
+            r"|(spending|budget|purchase|hiring) (freeze|is frozen|on hold)|(line|budget) is spent"
         ),
         "backchannel_only": _re(r"^(uh-?huh|ok(ay)?|right|sure|mm+|hmm+|i see|yes|yeah|got it)[,.!\s]*$"),
         "timeline_shape": _re(
@@ -130,7 +143,7 @@ _NOT_OWN = {
     # A hypothesis, hearsay, other companies, or a problem already solved.
     "ja": re.compile(
         r"もし|仮に|万一|万が一|としたら|となると|(場合|ようなら|ようでしたら)(は|には)?、|他社|よそ|(ほか|他)の(会社|店|病院|事務所|医院|学校|施設)"
-        r"|皆さん|御社|貴社|と聞|らしい|(る|た)そうです|おかげ|解消|なくなり|減りました|ようになりました|(以前|昔|前)は"
+        r"|皆さん|御社|貴社|と聞|らしい|(る|た)そうです|おかげ|解消|なくなり|減りました|ようになりました|(以前|昔|(?<![\u4e00-\u9fff])前)は"
         r"|十分|問題な|困って(は|も)?(い|お)(ない|ません|りません)|足りて(い|ま)|(わけ|ほど)(では|じゃ)(ない|あり)"
     ),
     "en": re.compile(
@@ -143,15 +156,21 @@ _AMOUNT = re.compile(r"\d[\d,.]*(万|千)?円|\$\s?\d|\d\s*(dollars|usd)\b", re.
 _NEGATED_BEFORE = re.compile(r"(\b(not|never|no)\b|n't)\W+(\w+\W+){0,1}$", re.I)
 
 
-def own_statement(view: CallView, hit: Hit, *, hypothesis: bool = True) -> bool:
-    """A customer's assertion about their own operation: not a question, not denied, not (unless allowed) a hypothesis."""
+_CLAUSE = re.compile(r"…|\.\.\.|けど|けれど|が、|, but |; ")
+
+
+def own_statement(view: CallView, hit: Hit, *, hypothesis: bool = True, denial: bool = True) -> bool:
+    """A customer's assertion about their own operation: not a question, not denied (unless `denial` is off: who
+    decides is named even when they say no), not (unless allowed) a hypothesis, hearsay or about others — judged in
+    the hit's own clause (「興味がないわけじゃないけど…組合長が決める」 names who decides)."""
     s = hit.sentence
-    if s.is_rep or s.is_question or view.negated(hit) or view.deflected(hit):
+    if s.is_rep or s.is_question or (denial and view.negated(hit)) or view.deflected(hit):
         return False
     if not hypothesis:
         return True
     lang = "en" if view.transcript.language.startswith("en") else "ja"
-    if _NOT_OWN[lang].search(s.text):
+    start = max((m.end() for m in _CLAUSE.finditer(s.text, 0, hit.match.start())), default=0)
+    if _NOT_OWN[lang].search(s.text, start):
         return False
     return not (lang == "en" and _NEGATED_BEFORE.search(s.text[: hit.match.start()]))
 
@@ -162,7 +181,7 @@ def stated(view: CallView, key: str) -> list[Hit]:
     if key == "need":
         return [h for h in hits if need_said(view, h)]
     # Money is often said under a condition (we could spend…, 〜なら出せます): a hypothesis still states a budget.
-    return [h for h in hits if own_statement(view, h, hypothesis=key != "budget")]
+    return [h for h in hits if own_statement(view, h, hypothesis=key != "budget", denial=key != "authority")]
 
 
 def need_said(view: CallView, hit: Hit) -> bool:
@@ -178,18 +197,66 @@ _MAYBE = re.compile(r"かもしれ|かも(。|$)|\bmaybe\b|\bmight\b|\bperhaps\b
 _ADOPTION = re.compile(r"導入|開始|稼働|始め|切り替え|入れ|間に合|使い|契約|start|go live|roll", re.I)
 
 
+# An English time counts as a timeline only when tied to buying, starting or deciding ("spent until April",
+# "the third bag this quarter" and "we found out when…" are no timeline).
+_EN_ACT = re.compile(
+    r"\b(start|begin|go live|live\b|roll|switch|move|in place|up and running|ready|decid|decision|sign|renew|launch|buy"
+    r"|implement|onboard|deploy|have (it|this|something|someone|them)|need (it|this|something|someone)|want|install"
+    r"|before|in time|ideally|deadline|opens|in use|by then)",
+    re.I,
+)
+
+
+# A term said as undecided (日程自体がまだ決まってなくて, 予算の枠がまだ決まっていない, I wouldn't pick one yet).
+_UNDECIDED = {
+    "ja": re.compile(
+        r"まだ[^。]{0,6}(決ま|決め|未定|何とも|お?選び|選ば|選べ)|(選ぶ|決める)のは[^。]{0,8}(後|あと)|決まって(い)?な|決まっておりません|未定|決められな|(で|に)決ま(る|ります)(ので|から|予定)"
+        r"|(しだい|次第)(、|で|です|ということ|。|$)|それまでは何とも"
+        # Put off to be decided again (来年度のことはまた理事会で決めるので): no time is committed to.
+        r"|(また|改めて|あらためて)[^。]{0,12}(決め|考え|検討|判断)"
+    ),
+    "en": re.compile(
+        r"(\bnot\b|n'?t)[^.]{0,25}\byet\b|haven'?t decided|undecided|not decided|to be decided|\btbd\b"
+        r"|depends on|will be (decided|set)|no need to (pick|choose|decide)|revisit|reconsider|look at it again",
+        re.I,
+    ),
+}
+
+
+def undecided(view: CallView, text: str) -> bool:
+    """The text says the term is not decided yet: no budget, timeline or deal term stands on it."""
+    return bool(_UNDECIDED["en" if view.transcript.language == "en" else "ja"].search(text))
+
+
+def untied_time(view: CallView, s: Sentence) -> bool:
+    """A customer's English sentence with a time but nothing to start, buy or decide: not a timeline."""
+    return view.transcript.language == "en" and not s.is_rep and not s.is_question and not _EN_ACT.search(s.text)
+
+
+_FREEZE = re.compile(
+    r"(投資|予算|支出|購入|経費)[^。]{0,12}(止め|凍結|ストップ|見合わせ)|凍結|(spending|budget|purchase|hiring) (freeze|is frozen)"
+    r"|\bfrozen\b|\bspent until\b",
+    re.I,
+)
+
+
 def maybe(text: str) -> bool:
     """Said as a possibility only (来期に回すかもしれません, we might): no commitment to a time."""
     return bool(_MAYBE.search(text))
 
 
 def off_item(view: CallView, key: str, hit: Hit) -> bool:
-    """A timeline hit about something else: a maybe (来年度はまた検討するかもしれません), the budget cycle
+    """A budget said undecided, or a timeline hit about something else: undecided, a maybe (来年度はまた検討するかもしれません), the budget cycle
     (10月頃に来年度の予算を組みます), or the rep asking when to call back (6月ごろにお電話してもよろしいでしょうか)."""
+    text = hit.sentence.text
+    if key == "budget" and not hit.sentence.is_rep and undecided(view, text):
+        return True
     if key != "timeline":
         return False
-    text = hit.sentence.text
-    if maybe(text):
+    if maybe(text) or untied_time(view, hit.sentence) or (not hit.sentence.is_rep and undecided(view, text)):
+        return True
+    # A freeze names a time money stops, not a time to buy (来年度は新規の投資を止める, spending freeze until Q3).
+    if _FREEZE.search(text):
         return True
     if view.matches("budget", text) and not _ADOPTION.search(text):
         return True
