@@ -124,7 +124,6 @@ def test_the_fifth_blind_set_is_new_calls_written_without_the_markers() -> None:
     assert all(c.labels["set"] == "blind5" and c.labels["note"] for c in blind5)
 
 
-
 def test_the_sixth_blind_set_loads_without_being_scored() -> None:
     """blind6 (issue 13): written blind to the scorer and kept unscored here, so only its shape is checked."""
     blind6 = load_labelled(LABELLED / "blind6")
@@ -139,6 +138,7 @@ def test_the_sixth_blind_set_loads_without_being_scored() -> None:
     assert all(c.labels["set"] == "blind6" and c.labels["note"] for c in blind6)
     generic = {"ch1", "ch2", "話者1", "話者2", "話者A", "話者B", "Speaker 1", "Speaker 2"}
     assert sum(c.labels["rep_speaker"] in generic for c in blind6) >= len(blind6) // 2 - 1, "about half without roles"
+
 
 def test_cli_refuses_a_folder_that_is_not_one(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["eval", str(tmp_path / "nope")]) == 2
