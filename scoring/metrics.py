@@ -30,10 +30,16 @@ _SELF_INTRO_JA_RE = re.compile(
 # 社 after a number is a counter (80社の), not a company.
 _COMPANY_JA_RE = re.compile(r"株式会社|（株）|\(株\)|[^\s、。\d０-９何数]社の|弊社")
 _SELF_INTRO_EN_RE = re.compile(
-    r"\b(my name is|i'm|i am|this is)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?\s+(from|with|at)\s+[A-Z]", re.I
+    r"\b(my name is|i'm|i am|this is|it's|it is)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?\s+(from|with|at)\s+[A-Z]",
+    re.I,
 )
+# Speech-recognition fillers inside a self-introduction (株式会社…の、えー、佐野と申します) hide its shape.
+_FILLER_RE = re.compile(r"、?(えーと|えっと|えー+|あのー*|まあ|そのー+)、?")
+# The humble 「と申します」 is how a caller introduces themselves; whoever answers the phone says 「〜です」.
+_HUMBLE_INTRO_RE = re.compile(r"と申します")
 _REP_HINT_RE = re.compile(
-    r"お時間をいただき|お時間いただき|ご提案|ご案内|弊社の(サービス|製品|ツール)|件で(お電話|ご連絡)(しました|いたしました|差し上げました)|thanks for (your|making the) time|our (product|platform|solution)",
+    r"お時間をいただき|お時間いただき|ご提案|ご案内|弊社の(サービス|製品|ツール)|件で(お電話|ご連絡)(しました|いたしました|差し上げました)"
+    r"|(ご迷惑|お手間|ご不便|ご心配)を(おかけ|お掛け)|thanks for (your|making the) time|our (product|platform|solution)",
     re.I,
 )
 
@@ -211,11 +217,15 @@ def _by_name(speakers: list[str], rep: str) -> tuple[str, float] | None:
     return (token_hits[0], 0.7) if len(token_hits) == 1 else None
 
 
+def _unfilled(text: str) -> str:
+    return _FILLER_RE.sub("", text)
+
+
 def _introduces_company(segment: Segment) -> bool:
     text = segment.text
     if _SELF_INTRO_EN_RE.search(text):
         return True
-    return any(_COMPANY_JA_RE.search(m.group(0)) for m in _SELF_INTRO_JA_RE.finditer(text))
+    return any(_COMPANY_JA_RE.search(m.group(0)) for m in _SELF_INTRO_JA_RE.finditer(_unfilled(text)))
 
 
 def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, float]:
@@ -242,12 +252,20 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
         confidence = 0.8 if len(introducers) == 1 or len(hinted) == 1 else 0.6
         return chosen, "self_introduction", confidence
     # A company name without 社 (センサーテックの吉村です): the one caller who also says why they call.
-    named = dict.fromkeys(
-        s.speaker for s in segments[:12] if s.speaker in candidates and _SELF_INTRO_JA_RE.search(s.text)
-    )
+    intros = [
+        (s.speaker, m)
+        for s in segments[:12]
+        if s.speaker in candidates
+        for m in [_SELF_INTRO_JA_RE.search(_unfilled(s.text))]
+        if m
+    ]
+    named = dict.fromkeys(sp for sp, _ in intros)
     hinted = [sp for sp in named if any(s.speaker == sp and _REP_HINT_RE.search(s.text) for s in segments[:12])]
     if len(hinted) == 1:
         return hinted[0], "self_introduction", 0.6
+    humble = list(dict.fromkeys(sp for sp, m in intros if _HUMBLE_INTRO_RE.search(m.group(0))))
+    if len(humble) == 1:
+        return humble[0], "self_introduction", 0.6
     first = next(s.speaker for s in segments if s.speaker in candidates)
     return first, "first_speaker", 0.4 if len(speakers) > 1 else 0.3
 

@@ -1,0 +1,43 @@
+"""Rep identification on transcripts without roles, as speech recognition gives them (issue 13, blind6's kind of miss):
+fillers inside a self-introduction, "it's NAME from COMPANY", a caller's humble 「と申します」 against the answering
+side's 「〜です」, and a vendor apologising for the trouble its product caused. Wording is not blind6's."""
+
+from __future__ import annotations
+
+from scoring.metrics import identify_rep
+from scoring.transcript import parse_transcript
+
+
+def _rep(lines: list[tuple[str, str]]) -> tuple[str, str]:
+    text = "\n".join(f"{who}: {said}" for who, said in lines)
+    rep, method, _ = identify_rep(parse_transcript(text.encode(), filename="call.txt"), None)
+    return rep, method
+
+
+def test_a_filler_inside_the_self_introduction_does_not_hide_it() -> None:
+    lines = [("話者1", "はい、みどり歯科です。"),
+             ("話者2", "お世話になります。わたくし、株式会社ネクストデンタルの、あのー、川口と申します。"),
+             ("話者1", "はい。")]
+    assert _rep(lines) == ("話者2", "self_introduction")
+
+
+def test_its_name_from_company_is_a_self_introduction() -> None:
+    lines = [("Speaker 1", "Front desk, this is Dana."),
+             ("Speaker 2", "Hi Dana, it's Marco from Tallyware, we spoke last week."),
+             ("Speaker 1", "Oh right, hi.")]
+    assert _rep(lines) == ("Speaker 2", "self_introduction")
+
+
+def test_the_caller_who_says_to_moushimasu_is_the_rep_when_no_company_word_is_said() -> None:
+    lines = [("A", "はい、ひまわり農園、出荷担当の森です。"),
+             ("B", "突然のお電話失礼します。グリーンロジの、えー、杉山と申します。"),
+             ("A", "はあ、どういったご用件でしょう。")]
+    assert _rep(lines) == ("B", "self_introduction")
+
+
+def test_the_side_that_apologises_for_the_trouble_is_the_vendor_on_a_support_call() -> None:
+    lines = [("A", "もしもし、こまち旅館の佐藤ですけど。"),
+             ("B", "お世話になっております、ヤドカンリサポートの石田です。"),
+             ("A", "予約画面がまた固まっちゃって、今朝から三回目なんですよ。"),
+             ("B", "ご迷惑をおかけしております。どの画面で止まりますか？")]
+    assert _rep(lines) == ("B", "self_introduction")
