@@ -18,12 +18,12 @@ from hubspot.crm.objects import (
     BatchReadInputSimplePublicObjectId,
     SimplePublicObjectId,
 )
-from hubspot.discovery.discovery_base import DiscoveryBase
 from urllib3.util.retry import Retry
 
 from connector.base import FatalCrmError, RetryableCrmError
 from connector.download import DownloadPolicy
 from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, classify_status, is_transport_error
+from connector.hubspot.api_factory import api_factory
 from connector.hubspot.format import parse_time
 from connector.marker import find_marker
 from connector.meta_cache import RedisMetaCache
@@ -84,9 +84,8 @@ class HubSpotClient:
         # urllib3's default Retry sleeps through Retry-After on 429/503 for idempotent methods; retries belong
         # to `connector.http` alone, so the SDK must return every response as it is.
         self.client = HubSpot(access_token=access_token, host=self.api_base, base_url=self.api_base, retry=NO_RETRY)
-        if token_provider is not None:
-            # An OAuth install: every SDK API object is built when first touched, so it gets the current token.
-            self.client.config["api_factory"] = _fresh_token_factory(token_provider)
+        # Every SDK API object is built when touched (an OAuth install's with the current token), by our factory.
+        self.client.config["api_factory"] = api_factory(token_provider)
         self.budget = budget or ApiBudget()
         self._cache = TtlCache(CACHE_TTL_S)
         self._signed = TtlCache(SIGNED_URL_REUSE_S)
@@ -198,15 +197,6 @@ class HubSpotClient:
             due=parse_time(row.get("hs_timestamp")),
             subject=row.get("hs_task_subject"),
         )
-
-
-def _fresh_token_factory(token_provider: Callable[[], str]) -> Callable[[Any, str, dict[str, Any]], Any]:
-    """The SDK's default API factory with the access token asked for each time an API object is built."""
-
-    def build(package: Any, api_name: str, config: dict[str, Any]) -> Any:
-        return DiscoveryBase._default_api_factory(package, api_name, {**config, "access_token": token_provider()})
-
-    return build
 
 
 def _reason(exc: Exception) -> str:
