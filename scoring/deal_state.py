@@ -41,8 +41,18 @@ _NOT_NOW = {
     "ja": re.compile(
         r"(今|現在)の[^。]{0,12}(業者|会社|ベンダー|サービス|取引先)[^。]{0,30}((更新|継続|延長)する|続ける)ことに|今は(お願い|導入|契約)でき(ない|ません)"
         r"|(今は|今のところ|当面)[^。]{0,12}(考えて(い|お)(ない|ません|りません)|検討して(い|お)(ない|ません|りません))"
+        # This term closed: its spending frozen or stopped as a whole, or nothing at all to spend on it.
+        r"|(今期|今季|今年度|本年度|今年)は[^。]{0,12}(難し(い|く)|無理)"
+        r"|(投資|支出|予算|購入|出費)[^。]{0,6}(一切|全部|全て|すべて|全面)[^。]{0,4}(凍結|ストップ|止め)"
+        r"|(一円|一銭|1円)も(出|使え|割け)(ない|ません|せない|せません)"
     ),
-    "en": re.compile(r"(renew|stay|stick) with (our|the) (current|existing)|not (right )?now\b.{0,20}(pass|no)"),
+    "en": re.compile(
+        r"(renew|stay|stick) with (our|the) (current|existing)|not (right )?now\b.{0,20}(pass|no)"
+        r"|\b(froze|frozen|freez\w*|halted|stopped)\b[^.]{0,12}\b(all|every|any)\b[^.]{0,12}\b(spend\w*|purchas\w*|budgets?|investments?)"
+        r"|\b(all|every|any)\b[^.]{0,12}\b(spend\w*|purchas\w*|budgets?|investments?)\b[^.]{0,12}\b(frozen|halted|stopped|on hold)"
+        r"|\bnot (a|one) (single )?(cent|penny|dime|dollar|pound|yen)\b",
+        re.I,
+    ),
 }
 
 
@@ -77,7 +87,11 @@ def declined(view: CallView) -> bool:
         if not view.matches("past", hit.sentence.text) and not _CONDITION.search(before):
             return True
     pattern = _NOT_NOW[_lang(view)]
-    return any(not s.is_rep and not s.is_question and pattern.search(s.text) for s in view.sentences)
+    for s in view.sentences:
+        hit = None if s.is_rep or s.is_question else pattern.search(s.text)
+        if hit and not _CONDITION.search(s.text[: hit.start()]):
+            return True
+    return False
 
 
 def _present(view: CallView, marker: str) -> bool:

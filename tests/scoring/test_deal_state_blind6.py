@@ -1,0 +1,90 @@
+"""The kinds of deal-state miss blind set 6 showed, each in other wording: a spending freeze as "not now", a price left
+for later as no price, plan, price and timing all agreed."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.offline import score_transcript
+from scoring.rubric import load_rubric
+from scoring.rubric_model import Rubric
+from scoring.transcript import Segment, Transcript
+
+REP = ("営業", "Rep")
+
+
+def _call(*turns: tuple[str, str], language: str = "ja") -> Transcript:
+    """A call with roles, one segment per turn."""
+    return Transcript(
+        segments=tuple(
+            Segment(speaker=who, text=text, role="rep" if who in REP else "customer") for who, text in turns
+        ),
+        language=language,
+    )
+
+
+@pytest.fixture(scope="module")
+def en_rubric() -> Rubric:
+    return load_rubric("sales-7-phase", "en")
+
+
+def _state(rubric: Rubric, call: Transcript) -> str | None:
+    return score_transcript(call, rubric=rubric, stage_phase="proposal").deal_state
+
+
+# --- A spending freeze for this term is "not now": botsu ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "親会社の指示で、今年度は新しい投資が一切凍結になりまして。",
+        "実は今年度はもう難しい状況になってしまいまして。",
+        "申し訳ないんですが、今期はこの件に一銭も使えないんです。",
+    ],
+)
+def test_a_spending_freeze_this_term_is_not_now(said, rubric):
+    call = _call(
+        ("営業", "先日お送りしたスタンダードプランのお見積もり、月額5万円の件でお電話しました。"),
+        ("顧客", said),
+        ("営業", "そうでしたか。来年度の予算はいつ頃決まりますか。"),
+        ("顧客", "来年の3月に決まります。"),
+    )
+    assert _state(rubric, call) == "botsu"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Head office has frozen all spending for the rest of the fiscal year.",
+        "There's not a cent for new tools this year, I'm afraid.",
+    ],
+)
+def test_an_english_spending_freeze_is_not_now(said, en_rubric):
+    call = _call(
+        ("Rep", "I'm calling about the quote for the Standard plan, 500 dollars a month."),
+        ("Customer", said),
+        ("Rep", "I see. When is next year's budget set?"),
+        ("Customer", "In March."),
+        language="en",
+    )
+    assert _state(en_rubric, call) == "botsu"
+
+
+def test_a_freeze_on_one_line_beside_a_budget_is_no_decline(en_rubric):
+    call = _call(
+        ("Rep", "The Basic plan is 90 dollars a month."),
+        ("Customer", "Our hardware budget is frozen until spring, but sounds good, we will go with the Basic plan."),
+        ("Rep", "Could we start on May 1?"),
+        ("Customer", "Yes, May 1 works for us."),
+        language="en",
+    )
+    assert _state(en_rubric, call) == "shodan"
+
+
+def test_a_freeze_under_a_condition_is_a_limit_not_a_no(rubric):
+    call = _call(
+        ("営業", "スタンダードプランで月額5万円です。"),
+        ("顧客", "それ以上かかるようなら、今年度は難しいです。5万円なら大丈夫です。"),
+    )
+    assert _state(rubric, call) != "botsu"
