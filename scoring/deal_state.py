@@ -99,6 +99,15 @@ def _present(view: CallView, marker: str) -> bool:
     hits = [h.sentence for h in shapes.hits(view, marker)]
     said = hits + (_price_objections(view) if marker == "price" else [])
     last = max((s for s in said if not s.is_rep), key=lambda s: s.order, default=None)
+    # A price the customer leaves for later (「金額は見積もりを見てから決めます」) stands only once they take up an amount;
+    # a thank-you for the promised quote is no yes to a price.
+    if (
+        last is not None
+        and marker == "price"
+        and objections.undecided(view, _rest_of_turn(view, last))
+        and not _amount_accepted(view, hits, after=last.order)
+    ):
+        return False
     # A later yes to the rep's term (「42万なら大丈夫です」) is the customer's last word even without the term's words.
     if (
         last is not None

@@ -88,3 +88,51 @@ def test_a_freeze_under_a_condition_is_a_limit_not_a_no(rubric):
         ("顧客", "それ以上かかるようなら、今年度は難しいです。5万円なら大丈夫です。"),
     )
     assert _state(rubric, call) != "botsu"
+
+
+# --- A price left until the quote is no price: plan and timing only make wadai ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "それでいきましょう。費用のほうは、正式な見積書をもらってから判断します。",
+        "それでいきましょう。値段は見積もりを確認してから決めます。",
+    ],
+)
+def test_a_price_left_until_the_quote_is_no_price(said, rubric):
+    call = _call(
+        ("営業", "まずは本社の1拠点でのスタンダードプランをご提案します。"),
+        ("顧客", "そのプランでお願いします。導入は4月からにしたいです。"),
+        ("営業", "承知しました。4月1日開始でいかがでしょう。"),
+        ("顧客", said),
+        ("営業", "お見積書は金曜日までにお送りします。"),
+        ("顧客", "はい、お願いします。"),
+    )
+    assert _state(rubric, call) == "wadai"
+
+
+def test_an_english_price_left_until_the_quote_is_no_price(en_rubric):
+    call = _call(
+        ("Rep", "I'd suggest the Standard plan for your two depots."),
+        ("Customer", "Sounds good, we will go with the Standard plan."),
+        ("Rep", "Could we start on May 1?"),
+        ("Customer", "Yes, May 1 works for us."),
+        ("Rep", "Great."),
+        ("Customer", "We'll decide on the price once we've seen your formal quote."),
+        ("Rep", "I'll send the quote by Friday."),
+        language="en",
+    )
+    assert _state(en_rubric, call) == "wadai"
+
+
+def test_a_price_agreed_after_the_quote_was_awaited_still_counts(rubric):
+    call = _call(
+        ("営業", "まずは本社の1拠点でのスタンダードプランをご提案します。"),
+        ("顧客", "そのプランでお願いします。導入は4月からにしたいです。"),
+        ("営業", "承知しました。4月1日開始でいかがでしょう。"),
+        ("顧客", "それでいきましょう。費用のほうは、正式な見積書をもらってから判断します。"),
+        ("営業", "お見積もりはこちらで、月額5万円です。"),
+        ("顧客", "その金額で結構です。"),
+    )
+    assert _state(rubric, call) == "shodan"
