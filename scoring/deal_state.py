@@ -55,6 +55,11 @@ _NOT_NOW = {
     ),
 }
 
+# No objection: one said as not said (まだ高いとも言ってない), or a cheaper price welcomed if it comes (安くなるなら).
+_SAID_NOT = re.compile(
+    r"[^。、]{0,3}と(は|も)?(言って|いって|申して|言い)(い|お)?(ない|ません)|(なる|なった)?(の|ん)?なら"
+)
+
 
 def _lang(view: CallView) -> str:
     return "en" if view.transcript.language == "en" else "ja"
@@ -154,7 +159,11 @@ def _rest_of_turn(view: CallView, s: Sentence) -> str:
 
 def _price_objections(view: CallView) -> list[Sentence]:
     """The customer's price objections (正直、高いね): their last word on the price even without an amount."""
-    return [h.sentence for h in view.find("price_objection", who="customer") if not view.negated(h)]
+    return [
+        h.sentence
+        for h in view.find("price_objection", who="customer")
+        if not view.negated(h) and not _SAID_NOT.match(h.sentence.text, h.match.end())
+    ]
 
 
 def _objects(view: CallView, s: Sentence) -> bool:

@@ -136,3 +136,55 @@ def test_a_price_agreed_after_the_quote_was_awaited_still_counts(rubric):
         ("顧客", "その金額で結構です。"),
     )
     assert _state(rubric, call) == "shodan"
+
+
+# --- Plan, price and timing all agreed: shodan, with amounts in kanji numerals and a bundle as the plan --------------
+
+
+def test_a_total_in_kanji_numerals_is_a_price(rubric):
+    call = _call(
+        ("営業", "スタンダードプランをご提案します。"),
+        ("営業", "費用は総額で百二十万円です。"),
+        ("顧客", "うん。"),
+        ("営業", "導入はいつ頃がよろしいですか。"),
+        ("顧客", "8月から使いたい。"),
+        ("顧客", "じゃあ、そのプランでお願いします。"),
+    )
+    assert _state(rubric, call) == "shodan"
+
+
+def test_a_bundle_agreed_with_its_amount_and_time_is_shodan(rubric):
+    call = _call(
+        ("営業", "レジ3台の入れ替えとセルフ精算機の2点セットで、"),
+        ("営業", "合計で二百五十万円になります。"),
+        ("顧客", "なるほど。"),
+        ("営業", "導入はいつ頃がよろしいですか。"),
+        ("顧客", "8月のお盆休みに入れてほしい。"),
+        ("営業", "承知しました。お盆休みに工事します。"),
+        ("顧客", "じゃあ、二百五十万で、その2点セットでお願いします。"),
+    )
+    assert _state(rubric, call) == "shodan"
+
+
+def test_a_price_objection_said_as_not_said_is_no_objection(rubric):
+    call = _call(
+        ("営業", "スタンダードプランをご提案します。月額5万円です。"),
+        ("顧客", "そのプランでお願いします。"),
+        ("営業", "今月中にお決めいただければ、2割お安くします。"),
+        ("顧客", "いや、別に高いとは言ってないですよ。"),
+        ("営業", "導入はいつ頃がよろしいですか。"),
+        ("顧客", "8月から使いたい。"),
+    )
+    assert _state(rubric, call) == "shodan"
+
+
+def test_a_cheaper_price_welcomed_is_no_objection(rubric):
+    call = _call(
+        ("営業", "スタンダードプランをご提案します。月額5万円です。"),
+        ("顧客", "そのプランでお願いします。"),
+        ("営業", "年間契約でしたら1割お引きします。"),
+        ("顧客", "へえ、安くなるなら、それは助かります。"),
+        ("営業", "導入はいつ頃がよろしいですか。"),
+        ("顧客", "8月から使いたい。"),
+    )
+    assert _state(rubric, call) == "shodan"
