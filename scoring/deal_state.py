@@ -45,12 +45,17 @@ _NOT_NOW = {
         r"|(今期|今季|今年度|本年度|今年)は[^。]{0,12}(難し(い|く)|無理)"
         r"|(投資|支出|予算|購入|出費)[^。]{0,6}(一切|全部|全て|すべて|全面)[^。]{0,4}(凍結|ストップ|止め)"
         r"|(一円|一銭|1円)も(出|使え|割け)(ない|ません|せない|せません)"
+        # No intention to adopt, or no need for the whole offer (not for one part of it: うちは研修はいらない).
+        r"|(入れる|導入する|契約する|使う|変える|替える|乗り換える|買う|申し込む)(気|つもり)(は|も)(ない|ありません|ございません)"
+        r"|(うち|弊社|当社|私ども)(の[^。、は]{0,6})?は、?([^。、は]{0,14}(で|ので|から|んで)、?)?"
+        r"(そういう(の|もの)は|それは|こういう(の|もの)は)?(いらない|要らない|いりません|要りません|必要(ない|ありません))"
     ),
     "en": re.compile(
         r"(renew|stay|stick) with (our|the) (current|existing)|not (right )?now\b.{0,20}(pass|no)"
         r"|\b(froze|frozen|freez\w*|halted|stopped)\b[^.]{0,12}\b(all|every|any)\b[^.]{0,12}\b(spend\w*|purchas\w*|budgets?|investments?)"
         r"|\b(all|every|any)\b[^.]{0,12}\b(spend\w*|purchas\w*|budgets?|investments?)\b[^.]{0,12}\b(frozen|halted|stopped|on hold)"
-        r"|\bnot (a|one) (single )?(cent|penny|dime|dollar|pound|yen)\b",
+        r"|\bnot (a|one) (single )?(cent|penny|dime|dollar|pound|yen)\b"
+        r"|\bno (intention|plans?) (of|to) (buy|switch|sign|adopt|chang|replac)\w*",
         re.I,
     ),
 }

@@ -188,3 +188,42 @@ def test_a_cheaper_price_welcomed_is_no_objection(rubric):
         ("顧客", "8月から使いたい。"),
     )
     assert _state(rubric, call) == "shodan"
+
+
+# --- A brush-off that says no need and no intention is a decline: botsu -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "正直、そういうサービスを導入するつもりはありません。",
+        "うちの店はそういうのは必要ないんですよ。紙の台帳で回ってますから。",
+    ],
+)
+def test_no_intention_or_no_need_is_a_decline(said, rubric):
+    call = _call(
+        ("営業", "飲食店さま向けの予約管理システムのご案内でお電話しました。"),
+        ("顧客", said),
+        ("営業", "今なら初月無料のキャンペーンもございます。"),
+        ("顧客", "はあ。"),
+    )
+    assert _state(rubric, call) == "botsu"
+
+
+def test_an_english_no_intention_is_a_decline(en_rubric):
+    call = _call(
+        ("Rep", "I'm calling about our booking system for campsites."),
+        ("Customer", "Honestly, we have no intention of switching systems."),
+        language="en",
+    )
+    assert _state(en_rubric, call) == "botsu"
+
+
+def test_no_need_for_one_part_is_no_decline(rubric):
+    call = _call(
+        ("営業", "スタンダードプランをご提案します。月額5万円です。"),
+        ("顧客", "そのプランでお願いします。うちは研修はいらないです。"),
+        ("営業", "導入はいつ頃がよろしいですか。"),
+        ("顧客", "8月から使いたい。"),
+    )
+    assert _state(rubric, call) == "shodan"
