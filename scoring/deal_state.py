@@ -60,6 +60,15 @@ _NOT_NOW = {
     ),
 }
 
+# A proposal document still to be written and sent (提案書を作って金曜までにお送りします): no plan on the table yet
+# (a named plan to be brought, 段階導入のプランをまとめてお持ちします, is one).
+_TO_SEND = {
+    "ja": re.compile(
+        r"(提案書|ご提案)[^。]{0,12}(作(り|って|成し)|まとめ|用意し|準備し)[^。]{0,16}(お送り|お持ち|お届け|ご提出)(します|いたします|させていただきます)"
+    ),
+    "en": re.compile(r"\b(put|write|draw)\w* (together|up)\b[^.]{0,20}\bproposal\b[^.]{0,30}\b(send|get)\b", re.I),
+}
+
 # No objection: one said as not said (まだ高いとも言ってない), or a cheaper price welcomed if it comes (安くなるなら).
 _SAID_NOT = re.compile(
     r"[^。、]{0,3}と(は|も)?(言って|いって|申して|言い)(い|お)?(ない|ません)|(なる|なった)?(の|ん)?なら"
@@ -153,6 +162,8 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
     if objections.undecided(view, _rest_of_turn(view, s)):
         return False
     if marker == "plan" and not s.is_rep and not _offered_before(view, s):
+        return False
+    if marker == "plan" and s.is_rep and _TO_SEND[_lang(view)].search(s.text):
         return False
     return not objections.disputed(view, s)
 
