@@ -69,6 +69,21 @@ _TO_SEND = {
     "en": re.compile(r"\b(put|write|draw)\w* (together|up)\b[^.]{0,20}\bproposal\b[^.]{0,30}\b(send|get)\b", re.I),
 }
 
+# Money talk put off by the customer (値段の話はまだいいよ, let's not talk price yet).
+_PUT_OFF = {
+    "ja": re.compile(
+        r"(値段|金額|価格|料金|費用|お金|予算)の(話|こと)は[^。]{0,4}(まだ|あと|後)[^。]{0,4}(いい|結構|で)"
+    ),
+    "en": re.compile(
+        r"\b(not|don't) (want to )?(talk|discuss|get into) (price|pricing|money|cost)s? (yet|now)\b", re.I
+    ),
+}
+# A time as the condition or the limit of an offer (年内にお申し込みいただければ, 年内限定, if you sign by the end of the month).
+_DEADLINE = {
+    "ja": re.compile(r"(いただければ|いただけましたら|いただけたら|なら|限定)"),
+    "en": re.compile(r"\bif you (sign|order|book|commit|buy)\b|\boffer (ends|expires|is valid)\b|\blimited\b", re.I),
+}
+
 # No objection: one said as not said (まだ高いとも言ってない), or a cheaper price welcomed if it comes (安くなるなら).
 _SAID_NOT = re.compile(
     r"[^。、]{0,3}と(は|も)?(言って|いって|申して|言い)(い|お)?(ない|ません)|(なる|なった)?(の|ん)?なら"
@@ -116,14 +131,14 @@ def declined(view: CallView) -> bool:
 def _present(view: CallView, marker: str) -> bool:
     """Stated and standing: the customer's last word on the term does not put it off or dispute it."""
     hits = [h.sentence for h in shapes.hits(view, marker)]
-    said = hits + (_price_objections(view) if marker == "price" else [])
+    said = hits + (_price_objections(view) + _price_put_off(view) if marker == "price" else [])
     last = max((s for s in said if not s.is_rep), key=lambda s: s.order, default=None)
     # A price the customer leaves for later (「金額は見積もりを見てから決めます」) stands only once they take up an amount;
     # a thank-you for the promised quote is no yes to a price.
     if (
         last is not None
         and marker == "price"
-        and objections.undecided(view, _rest_of_turn(view, last))
+        and (objections.undecided(view, _rest_of_turn(view, last)) or bool(_PUT_OFF[_lang(view)].search(last.text)))
         and not _amount_accepted(view, hits, after=last.order)
     ):
         return False
@@ -154,7 +169,10 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
     if view.matches("next_time", s.text) or (marker != "plan" and s.is_question):
         return False
     if marker == "timing" and (
-        view.matches("deflection", s.text) or shapes.maybe(s.text) or shapes.untied_time(view, s)
+        view.matches("deflection", s.text)
+        or shapes.maybe(s.text)
+        or shapes.untied_time(view, s)
+        or _offer_deadline(view, s)
     ):
         return False
     if marker == "price" and not s.is_rep and view.matches("past", s.text):
@@ -180,6 +198,21 @@ def _price_objections(view: CallView) -> list[Sentence]:
         for h in view.find("price_objection", who="customer")
         if not view.negated(h) and not _SAID_NOT.match(h.sentence.text, h.match.end())
     ]
+
+
+def _price_put_off(view: CallView) -> list[Sentence]:
+    """The customer putting off talk of money (値段の話はまだいいよ): their last word on the price for now."""
+    pattern = _PUT_OFF[_lang(view)]
+    return [s for s in view.sentences if not s.is_rep and pattern.search(s.text)]
+
+
+def _offer_deadline(view: CallView, s: Sentence) -> bool:
+    """The rep's time is only how long a discount lasts (年内にお申し込みいただければ…三割お引き, 年内限定): no timing."""
+    if not s.is_rep:
+        return False
+    after = view.sentences[s.order + 1] if s.order + 1 < len(view.sentences) else None
+    text = s.text + (after.text if after is not None and after.is_rep else "")
+    return bool(_DEADLINE[_lang(view)].search(s.text)) and view.matches("discount", text)
 
 
 def _objects(view: CallView, s: Sentence) -> bool:

@@ -267,3 +267,30 @@ def test_a_named_plan_to_be_brought_is_a_plan(rubric):
         ("顧客", "ありがとうございます。そのプランでお願いします。"),
     )
     assert _state(rubric, call) == "shodan"
+
+
+# --- An offer's deadline is no timing, and price talk put off is no price: none -----------------------------------
+
+
+def test_an_offer_deadline_and_price_talk_put_off_make_no_deal(rubric):
+    call = _call(
+        ("営業", "配送管理アプリのご案内です。年内にご契約いただけましたら、"),
+        ("営業", "初期費用を半額にさせていただきます。"),
+        ("顧客", "いや、金額の話はまだいいですよ。"),
+        ("営業", "1台あたり月額3000円のところ、年内なら2000円です。"),
+        ("顧客", "ふーん。"),
+        ("営業", "割引は年内限定ですので、ぜひご検討ください。"),
+        ("顧客", "資料だけ送っておいて。"),
+    )
+    assert _state(rubric, call) is None
+
+
+def test_an_english_offer_deadline_is_no_timing(en_rubric):
+    call = _call(
+        ("Rep", "The Standard plan is 40 dollars per truck per month."),
+        ("Customer", "That price works for us, we'll go with the Standard plan."),
+        ("Rep", "And if you sign by the end of the month, we take 20 percent off the first year."),
+        ("Customer", "Okay."),
+        language="en",
+    )
+    assert _state(en_rubric, call) == "wadai"
