@@ -69,6 +69,9 @@ _TO_SEND = {
     "en": re.compile(r"\b(put|write|draw)\w* (together|up)\b[^.]{0,20}\bproposal\b[^.]{0,30}\b(send|get)\b", re.I),
 }
 
+# A budget said as still to come (予算はまだ全然これからなんですけど): no price side yet.
+_STILL_TO_COME = re.compile(r"まだ[^。]{0,6}これから")
+
 # Money talk put off by the customer (値段の話はまだいいよ, let's not talk price yet).
 _PUT_OFF = {
     "ja": re.compile(
@@ -105,7 +108,9 @@ def deal_state(
     """
     if declined(view):
         return "botsu"
-    budget_side = budget_known and not (budget_quote and objections.no_price_side(view, budget_quote))
+    budget_side = budget_known and not (
+        budget_quote and (objections.no_price_side(view, budget_quote) or _STILL_TO_COME.search(budget_quote))
+    )
     present = (
         (budget_side or _present(view, "price"))
         + (timeline_known or _present(view, "timing"))

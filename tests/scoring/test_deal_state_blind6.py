@@ -294,3 +294,16 @@ def test_an_english_offer_deadline_is_no_timing(en_rubric):
         language="en",
     )
     assert _state(en_rubric, call) == "wadai"
+
+
+# --- A budget said as still to come is no price side: the time alone makes no state ---------------------------------
+
+
+def test_a_budget_still_to_come_is_no_price_side(rubric):
+    call = _call(
+        ("営業", "導入の時期は決まっていますか。"),
+        ("顧客", "4月の新年度から使い始めたいです。"),
+        ("営業", "ご予算はいかがでしょう。"),
+        ("顧客", "予算のほうは、まだまったくこれからでして。"),
+    )
+    assert _state(rubric, call) is None
