@@ -127,8 +127,8 @@ def declined(view: CallView) -> bool:
             return True
     pattern = _NOT_NOW[_lang(view)]
     for s in view.sentences:
-        hit = None if s.is_rep or s.is_question else pattern.search(s.text)
-        if hit and not _CONDITION.search(s.text[: hit.start()]):
+        found = None if s.is_rep or s.is_question else pattern.search(s.text)
+        if found and not _CONDITION.search(s.text[: found.start()]):
             return True
     return False
 
@@ -217,7 +217,7 @@ def _offer_deadline(view: CallView, s: Sentence) -> bool:
         return False
     after = view.sentences[s.order + 1] if s.order + 1 < len(view.sentences) else None
     text = s.text + (after.text if after is not None and after.is_rep else "")
-    return bool(_DEADLINE[_lang(view)].search(s.text)) and view.matches("discount", text)
+    return bool(_DEADLINE[_lang(view)].search(s.text)) and bool(view.matches("discount", text))
 
 
 def _objects(view: CallView, s: Sentence) -> bool:
