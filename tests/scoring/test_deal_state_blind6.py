@@ -307,3 +307,18 @@ def test_a_budget_still_to_come_is_no_price_side(rubric):
         ("顧客", "予算のほうは、まだまったくこれからでして。"),
     )
     assert _state(rubric, call) is None
+
+
+# --- An amount the rep sums up as the guideline, confirmed by the customer, is the price side: wadai with a time --
+
+
+def test_an_amount_confirmed_as_the_guideline_is_the_price_side(rubric):
+    call = _call(
+        ("営業", "今の外注はどのくらいかかっていますか。"),
+        ("顧客", "清掃業者に月四万円払ってます。それを置き換えられるなら、同じくらいはいけると思います。"),
+        ("営業", "月四万円ほどが一つの目安ということですね。"),
+        ("顧客", "ええ、そのくらいなら。"),
+        ("営業", "導入時期はいかがでしょう。"),
+        ("顧客", "来年4月から使いたいです。"),
+    )
+    assert _state(rubric, call) == "wadai"
