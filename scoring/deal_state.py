@@ -72,6 +72,9 @@ _TO_SEND = {
 # A budget said as still to come (予算はまだ全然これからなんですけど): no price side yet.
 _STILL_TO_COME = re.compile(r"まだ[^。]{0,6}これから")
 
+# A reply that turns against what was just said.
+_BUT = {"ja": re.compile(r"(ただ|でも|けど|しかし|うーん)"), "en": re.compile(r"(but|however|hmm)\b", re.I)}
+
 # Money talk put off by the customer (値段の話はまだいいよ, let's not talk price yet).
 _PUT_OFF = {
     "ja": re.compile(
@@ -241,5 +244,13 @@ def _solution_accepted(view: CallView) -> bool:
     """The rep offered the product for a need the customer had stated, and the customer took it up."""
     need = min((h.sentence.order for h in view.find("need", who="customer") if not view.negated(h)), default=None)
     return need is not None and any(
-        h.sentence.order > need and not objections.disputed(view, h.sentence) for h in view.find("solution", who="rep")
+        h.sentence.order > need and not objections.disputed(view, h.sentence) and _taken_up(view, h.sentence)
+        for h in view.find("solution", who="rep")
     )
+
+
+def _taken_up(view: CallView, s: Sentence) -> bool:
+    """The customer's reply to the rep's offer is more than a backchannel and does not turn to a "but" (ただ、院長が…)."""
+    reply = view.next_turn(s, customer=True)
+    text = "".join(r.text for r in reply)
+    return bool(reply) and not view.matches("backchannel_only", text) and not _BUT[_lang(view)].match(text)

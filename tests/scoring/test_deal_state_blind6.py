@@ -322,3 +322,26 @@ def test_an_amount_confirmed_as_the_guideline_is_the_price_side(rubric):
         ("顧客", "来年4月から使いたいです。"),
     )
     assert _state(rubric, call) == "wadai"
+
+
+# --- The rep's product for a stated need is a plan only once the customer takes it up -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("reply", "state"),
+    [
+        ("でも、うちの部長がこういうのに乗り気じゃないんですよ。", None),
+        ("はい。", None),
+        ("それはいいですね。ぜひ詳しく聞かせてください。", "wadai"),
+    ],
+)
+def test_an_offer_for_a_need_counts_once_taken_up(reply, state, rubric):
+    call = _call(
+        ("営業", "今のシステムで困っていることはありますか。"),
+        ("顧客", "入力画面が遅くて、窓口の待ち時間が長いと言われています。"),
+        ("営業", "弊社のシステムなら、入力が半分の時間で済みますので、待ち時間も短くなります。"),
+        ("顧客", reply),
+        ("営業", "導入時期はいかがでしょう。"),
+        ("顧客", "来年の4月から使いたいです。"),
+    )
+    assert _state(rubric, call) == state
