@@ -41,9 +41,59 @@ _NOT_NOW = {
     "ja": re.compile(
         r"(今|現在)の[^。]{0,12}(業者|会社|ベンダー|サービス|取引先)[^。]{0,30}((更新|継続|延長)する|続ける)ことに|今は(お願い|導入|契約)でき(ない|ません)"
         r"|(今は|今のところ|当面)[^。]{0,12}(考えて(い|お)(ない|ません|りません)|検討して(い|お)(ない|ません|りません))"
+        # This term closed: its spending frozen or stopped as a whole, or nothing at all to spend on it.
+        r"|(今期|今季|今年度|本年度|今年)は[^。]{0,12}(難し(い|く)|無理)"
+        r"|(投資|支出|予算|購入|出費)[^。]{0,6}(一切|全部|全て|すべて|全面)[^。]{0,4}(凍結|ストップ|止め)"
+        r"|(一円|一銭|1円)も(出|使え|割け)(ない|ません|せない|せません)"
+        # No intention to adopt, or no need for the whole offer (not for one part of it: うちは研修はいらない).
+        r"|(入れる|導入する|契約する|使う|変える|替える|乗り換える|買う|申し込む)(気|つもり)(は|も)(ない|ありません|ございません)"
+        r"|(うち|弊社|当社|私ども)(の[^。、は]{0,6})?は、?([^。、は]{0,14}(で|ので|から|んで)、?)?"
+        r"(そういう(の|もの)は|それは|こういう(の|もの)は)?(いらない|要らない|いりません|要りません|必要(ない|ありません))"
     ),
-    "en": re.compile(r"(renew|stay|stick) with (our|the) (current|existing)|not (right )?now\b.{0,20}(pass|no)"),
+    "en": re.compile(
+        r"(renew|stay|stick) with (our|the) (current|existing)|not (right )?now\b.{0,20}(pass|no)"
+        r"|\b(froze|frozen|freez\w*|halted|stopped)\b[^.]{0,12}\b(all|every|any)\b[^.]{0,12}\b(spend\w*|purchas\w*|budgets?|investments?)"
+        r"|\b(all|every|any)\b[^.]{0,12}\b(spend\w*|purchas\w*|budgets?|investments?)\b[^.]{0,12}\b(frozen|halted|stopped|on hold)"
+        r"|\bnot (a|one) (single )?(cent|penny|dime|dollar|pound|yen)\b"
+        r"|\bno (intention|plans?) (of|to) (buy|switch|sign|adopt|chang|replac)\w*",
+        re.I,
+    ),
 }
+
+# A proposal document still to be written and sent (提案書を作って金曜までにお送りします): no plan on the table yet
+# (a named plan to be brought, 段階導入のプランをまとめてお持ちします, is one).
+_TO_SEND = {
+    "ja": re.compile(
+        r"(提案書|ご提案)[^。]{0,12}(作(り|って|成し)|まとめ|用意し|準備し)[^。]{0,16}(お送り|お持ち|お届け|ご提出)(します|いたします|させていただきます)"
+    ),
+    "en": re.compile(r"\b(put|write|draw)\w* (together|up)\b[^.]{0,20}\bproposal\b[^.]{0,30}\b(send|get)\b", re.I),
+}
+
+# A budget said as still to come (予算はまだ全然これからなんですけど): no price side yet.
+_STILL_TO_COME = re.compile(r"まだ[^。]{0,6}これから")
+
+# A reply that turns against what was just said.
+_BUT = {"ja": re.compile(r"(ただ|でも|けど|しかし|うーん)"), "en": re.compile(r"(but|however|hmm)\b", re.I)}
+
+# Money talk put off by the customer (値段の話はまだいいよ, let's not talk price yet).
+_PUT_OFF = {
+    "ja": re.compile(
+        r"(値段|金額|価格|料金|費用|お金|予算)の(話|こと)は[^。]{0,4}(まだ|あと|後)[^。]{0,4}(いい|結構|で)"
+    ),
+    "en": re.compile(
+        r"\b(not|don't) (want to )?(talk|discuss|get into) (price|pricing|money|cost)s? (yet|now)\b", re.I
+    ),
+}
+# A time as the condition or the limit of an offer (年内にお申し込みいただければ, 年内限定, if you sign by the end of the month).
+_DEADLINE = {
+    "ja": re.compile(r"(いただければ|いただけましたら|いただけたら|なら|限定)"),
+    "en": re.compile(r"\bif you (sign|order|book|commit|buy)\b|\boffer (ends|expires|is valid)\b|\blimited\b", re.I),
+}
+
+# No objection: one said as not said (まだ高いとも言ってない), or a cheaper price welcomed if it comes (安くなるなら).
+_SAID_NOT = re.compile(
+    r"[^。、]{0,3}と(は|も)?(言って|いって|申して|言い)(い|お)?(ない|ません)|(なる|なった)?(の|ん)?なら"
+)
 
 
 def _lang(view: CallView) -> str:
@@ -61,7 +111,9 @@ def deal_state(
     """
     if declined(view):
         return "botsu"
-    budget_side = budget_known and not (budget_quote and objections.no_price_side(view, budget_quote))
+    budget_side = budget_known and not (
+        budget_quote and (objections.no_price_side(view, budget_quote) or _STILL_TO_COME.search(budget_quote))
+    )
     present = (
         (budget_side or _present(view, "price"))
         + (timeline_known or _present(view, "timing"))
@@ -77,14 +129,27 @@ def declined(view: CallView) -> bool:
         if not view.matches("past", hit.sentence.text) and not _CONDITION.search(before):
             return True
     pattern = _NOT_NOW[_lang(view)]
-    return any(not s.is_rep and not s.is_question and pattern.search(s.text) for s in view.sentences)
+    for s in view.sentences:
+        found = None if s.is_rep or s.is_question else pattern.search(s.text)
+        if found and not _CONDITION.search(s.text[: found.start()]):
+            return True
+    return False
 
 
 def _present(view: CallView, marker: str) -> bool:
     """Stated and standing: the customer's last word on the term does not put it off or dispute it."""
     hits = [h.sentence for h in shapes.hits(view, marker)]
-    said = hits + (_price_objections(view) if marker == "price" else [])
+    said = hits + (_price_objections(view) + _price_put_off(view) if marker == "price" else [])
     last = max((s for s in said if not s.is_rep), key=lambda s: s.order, default=None)
+    # A price the customer leaves for later (「金額は見積もりを見てから決めます」) stands only once they take up an amount;
+    # a thank-you for the promised quote is no yes to a price.
+    if (
+        last is not None
+        and marker == "price"
+        and (objections.undecided(view, _rest_of_turn(view, last)) or bool(_PUT_OFF[_lang(view)].search(last.text)))
+        and not _amount_accepted(view, hits, after=last.order)
+    ):
+        return False
     # A later yes to the rep's term (「42万なら大丈夫です」) is the customer's last word even without the term's words.
     if (
         last is not None
@@ -112,7 +177,10 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
     if view.matches("next_time", s.text) or (marker != "plan" and s.is_question):
         return False
     if marker == "timing" and (
-        view.matches("deflection", s.text) or shapes.maybe(s.text) or shapes.untied_time(view, s)
+        view.matches("deflection", s.text)
+        or shapes.maybe(s.text)
+        or shapes.untied_time(view, s)
+        or _offer_deadline(view, s)
     ):
         return False
     if marker == "price" and not s.is_rep and view.matches("past", s.text):
@@ -120,6 +188,8 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
     if objections.undecided(view, _rest_of_turn(view, s)):
         return False
     if marker == "plan" and not s.is_rep and not _offered_before(view, s):
+        return False
+    if marker == "plan" and s.is_rep and _TO_SEND[_lang(view)].search(s.text):
         return False
     return not objections.disputed(view, s)
 
@@ -131,7 +201,26 @@ def _rest_of_turn(view: CallView, s: Sentence) -> str:
 
 def _price_objections(view: CallView) -> list[Sentence]:
     """The customer's price objections (正直、高いね): their last word on the price even without an amount."""
-    return [h.sentence for h in view.find("price_objection", who="customer") if not view.negated(h)]
+    return [
+        h.sentence
+        for h in view.find("price_objection", who="customer")
+        if not view.negated(h) and not _SAID_NOT.match(h.sentence.text, h.match.end())
+    ]
+
+
+def _price_put_off(view: CallView) -> list[Sentence]:
+    """The customer putting off talk of money (値段の話はまだいいよ): their last word on the price for now."""
+    pattern = _PUT_OFF[_lang(view)]
+    return [s for s in view.sentences if not s.is_rep and pattern.search(s.text)]
+
+
+def _offer_deadline(view: CallView, s: Sentence) -> bool:
+    """The rep's time is only how long a discount lasts (年内にお申し込みいただければ…三割お引き, 年内限定): no timing."""
+    if not s.is_rep:
+        return False
+    after = view.sentences[s.order + 1] if s.order + 1 < len(view.sentences) else None
+    text = s.text + (after.text if after is not None and after.is_rep else "")
+    return bool(_DEADLINE[_lang(view)].search(s.text)) and bool(view.matches("discount", text))
 
 
 def _objects(view: CallView, s: Sentence) -> bool:
@@ -155,5 +244,13 @@ def _solution_accepted(view: CallView) -> bool:
     """The rep offered the product for a need the customer had stated, and the customer took it up."""
     need = min((h.sentence.order for h in view.find("need", who="customer") if not view.negated(h)), default=None)
     return need is not None and any(
-        h.sentence.order > need and not objections.disputed(view, h.sentence) for h in view.find("solution", who="rep")
+        h.sentence.order > need and not objections.disputed(view, h.sentence) and _taken_up(view, h.sentence)
+        for h in view.find("solution", who="rep")
     )
+
+
+def _taken_up(view: CallView, s: Sentence) -> bool:
+    """The customer's reply to the rep's offer is more than a backchannel and does not turn to a "but" (ただ、院長が…)."""
+    reply = view.next_turn(s, customer=True)
+    text = "".join(r.text for r in reply)
+    return bool(reply) and not view.matches("backchannel_only", text) and not _BUT[_lang(view)].match(text)

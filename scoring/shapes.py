@@ -214,10 +214,13 @@ _UNDECIDED = {
         r"|(しだい|次第)(、|で|です|ということ|。|$)|それまでは何とも"
         # Put off to be decided again (来年度のことはまた理事会で決めるので): no time is committed to.
         r"|(また|改めて|あらためて)[^。]{0,12}(決め|考え|検討|判断)"
+        # Left until something else comes (見積もりを見てから決めます): not decided on this call.
+        r"|(て|で)から[^。]{0,4}(決め|判断|考え|検討)"
     ),
     "en": re.compile(
         r"(\bnot\b|n'?t)[^.]{0,25}\byet\b|haven'?t decided|undecided|not decided|to be decided|\btbd\b"
-        r"|depends on|will be (decided|set)|no need to (pick|choose|decide)|revisit|reconsider|look at it again",
+        r"|depends on|will be (decided|set)|no need to (pick|choose|decide)|revisit|reconsider|look at it again"
+        r"|\b(decide|settle|judge)\b[^.]{0,25}\b(once|after|when) (we|i)\b",
         re.I,
     ),
 }
