@@ -6,6 +6,9 @@ hubspots-search-api, August 2024; some reference pages still say "up to 6 groups
 results per query (`max_results`, configurable): paging to an offset at or past it is a 400 VALIDATION_ERROR, per
 the search guide's "Limitations" (developers.hubspot.com/docs/api-reference/search/guide#limitations), whose exact
 message is not documented.
+
+`search` is the reference: it tests every record. `hubspot_index.search_portal` answers the searches ordered by
+record id (the keyset pages of DealCoach's sweep) from indexes, with the same answers.
 """
 
 from __future__ import annotations
