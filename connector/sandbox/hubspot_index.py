@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .hubspot_search import SearchPage, _match, _sort_spec, _validate, page_of, search
+from .hubspot_search import SearchPage, _key, _match, _sort_spec, _validate, page_of, search
 from .hubspot_values import as_number, as_text
 
 if TYPE_CHECKING:
@@ -99,12 +99,20 @@ def _remove(items: list[Any], item: Any) -> None:
         del items[i]
 
 
-def safe_filter(f: Any) -> bool:
-    """A filter the scan evaluates without raising, so testing it elsewhere or in another order changes nothing."""
+def safe_filter(f: Any, kind: Callable[[str], str]) -> bool:
+    """A filter the scan evaluates without raising (its values parse), so testing it on other records or in another
+    order changes nothing."""
     if not isinstance(f, dict) or not isinstance(f.get("propertyName"), str):
         return False
     values = f.get("values")
-    return f.get("operator") not in ("IN", "NOT_IN") or values is None or isinstance(values, list)
+    if f.get("operator") in ("IN", "NOT_IN") and values is not None and not isinstance(values, list):
+        return False
+    try:
+        for v in [f.get("value"), f.get("highValue"), *(values or [])]:
+            _key(kind(f["propertyName"]), as_text(v))
+    except Exception:  # e.g. a "digit" int() refuses ("²") in a date filter: the scan decides where it raises
+        return False
+    return True
 
 
 def id_bound(f: dict[str, Any]) -> tuple[str, float] | None:
@@ -221,11 +229,12 @@ def indexed_search(
     raw_groups = body.get("filterGroups") or [{"filters": []}]
     if not all(isinstance(g.get("filters") or [], list) for g in raw_groups):
         return None
-    if not all(safe_filter(f) for g in raw_groups for f in g.get("filters") or []):
-        return None
 
     def kind(name: str) -> str:
         return type_of(name) or "string"
+
+    if not all(safe_filter(f, kind) for g in raw_groups for f in g.get("filters") or []):
+        return None
 
     index, records = store.index, store.objects[otype]
     live = index.of(otype).ids
