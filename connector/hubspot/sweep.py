@@ -16,8 +16,7 @@ activities, a chunk of up to 1,000 deals at a time instead of three to five requ
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -28,6 +27,7 @@ from connector.hubspot.client import BATCH_LIMIT, DEAL_PROPERTIES, KEY_PROPERTY,
 from connector.hubspot.crm import HubSpotCrm
 from connector.hubspot.format import EPOCH, parse_time
 from connector.hubspot.paging import PAGE_SIZE as SEARCH_PAGE
+from connector.hubspot.raw import raw_json
 from connector.models import ActivityRef, Deal
 
 DEALS_PER_CHUNK = 1000
@@ -67,23 +67,6 @@ class SweepPage:
 
     deals: list[tuple[Deal, DealRecords]]
     next_cursor: str | None
-
-
-def raw_json(fn: Callable[..., Any]) -> Callable[..., tuple[Any, int, Any]]:
-    """An SDK `*_with_http_info` method answering the response's JSON instead of the SDK's models.
-
-    The real SDK still builds, authenticates and sends the request (its ApiClient and REST layer, which raises its
-    ApiException on a non-2xx status for `HubSpotCrm._call` to classify); `_preload_content=False` only skips its
-    deserialisation, whose dateutil parsing of every record's timestamps was a third of the sweep's CPU."""
-
-    def call(*args: Any, **kwargs: Any) -> tuple[Any, int, Any]:
-        resp = fn(*args, _preload_content=False, **kwargs)
-        try:
-            return json.loads(resp.data), resp.status, resp.headers
-        finally:
-            resp.release_conn()
-
-    return call
 
 
 def sweep_pages(crm: HubSpotCrm, *, chunk: int = DEALS_PER_CHUNK) -> Iterator[list[tuple[Deal, DealRecords]]]:

@@ -1,19 +1,21 @@
-"""Writes to HubSpot: notes, tasks in batches (each input traced so a 207's refusals map back to it), deal fields."""
+"""Writes to HubSpot: notes, tasks in batches (each input traced so a 207's refusals map back to it), deal fields.
+
+The batch writes (task create and update, the deals' SLA status) send plain JSON bodies, in the fields the SDK's
+request models serialise to, and read the JSON answer (`raw_json`): the real SDK still sends them, but building its
+models (each with its own `Configuration`) and parsing every answer's timestamps was 75 % of the HubSpot sweep's CPU.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from hubspot.crm.objects import (
     AssociationSpec,
-    BatchInputSimplePublicObjectBatchInput,
-    BatchInputSimplePublicObjectBatchInputForCreate,
     PublicAssociationsForObject,
     PublicObjectId,
-    SimplePublicObjectBatchInput,
-    SimplePublicObjectBatchInputForCreate,
     SimplePublicObjectInput,
     SimplePublicObjectInputForCreate,
 )
@@ -23,6 +25,7 @@ from connector.http import chunks
 from connector.hubspot.batch import partial_write, read_batch, unconfirmed
 from connector.hubspot.client import BATCH_LIMIT, KEY_PROPERTY, NOTE_TO_DEAL, TASK_TO_DEAL
 from connector.hubspot.format import iso_ms
+from connector.hubspot.raw import raw_json
 from connector.hubspot.records import HubSpotDeals
 from connector.marker import find_marker, with_marker
 from connector.models import NoteSpec, TaskSpec
@@ -91,20 +94,16 @@ class HubSpotWrites(HubSpotDeals):
     ) -> tuple[dict[str, str], dict[str, str]]:
         """One batch create (key → id written, key → reason refused); `existing` None: the key property is sent."""
         inputs = [
-            SimplePublicObjectBatchInputForCreate(
-                properties=self._task_props(s, create=True, existing=existing),
-                associations=[_assoc(s.deal_id, TASK_TO_DEAL)],
-                object_write_trace_id=s.key,
-            )
+            {
+                "properties": self._task_props(s, create=True, existing=existing),
+                "associations": [_assoc_json(s.deal_id, TASK_TO_DEAL)],
+                "objectWriteTraceId": s.key,
+            }
             for s in chunk
         ]
-        resp = self._call(
-            self._objects.batch_api.create_with_http_info,
-            "tasks",
-            BatchInputSimplePublicObjectBatchInputForCreate(inputs=inputs),
-            write=True,
-        )
-        return read_batch(resp, self._created_key)
+        create = raw_json(self._objects.batch_api.create_with_http_info)
+        resp = self._call(create, "tasks", {"inputs": inputs}, write=True)
+        return read_batch(_batch_answer(resp), self._created_key)
 
     def _created_key(self, obj: Any) -> str | None:
         p = obj.properties or {}
@@ -117,16 +116,10 @@ class HubSpotWrites(HubSpotDeals):
         written: dict[str, str] = {}
         refused: dict[str, str] = {}
         for chunk in chunks(list(props_by_id), BATCH_LIMIT):
-            inputs = [
-                SimplePublicObjectBatchInput(id=i, properties=props_by_id[i], object_write_trace_id=i) for i in chunk
-            ]
-            resp = self._call(
-                self._objects.batch_api.update_with_http_info,
-                object_type,
-                BatchInputSimplePublicObjectBatchInput(inputs=inputs),
-                write=True,
-            )
-            ok, bad = read_batch(resp, lambda obj: obj.object_write_trace_id or str(obj.id))
+            inputs = [{"id": i, "properties": props_by_id[i], "objectWriteTraceId": i} for i in chunk]
+            update = raw_json(self._objects.batch_api.update_with_http_info)
+            resp = self._call(update, object_type, {"inputs": inputs}, write=True)
+            ok, bad = read_batch(_batch_answer(resp), lambda obj: obj.object_write_trace_id or str(obj.id))
             written.update(ok)
             refused.update(bad)
         refused.update(unconfirmed(props_by_id, written, refused))
@@ -223,3 +216,23 @@ def _assoc(deal_id: str, type_id: int) -> PublicAssociationsForObject:
         to=PublicObjectId(id=deal_id),
         types=[AssociationSpec(association_category="HUBSPOT_DEFINED", association_type_id=type_id)],
     )
+
+
+def _assoc_json(deal_id: str, type_id: int) -> dict[str, Any]:
+    """A create-time association to the deal, as the SDK's `PublicAssociationsForObject` serialises."""
+    return {"to": {"id": deal_id}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}]}
+
+
+def _batch_answer(data: Mapping[str, Any]) -> SimpleNamespace:
+    """A batch answer's JSON (200, 201 or 207) under the SDK model's attribute names, which `read_batch` reads."""
+    results = [
+        SimpleNamespace(
+            id=o.get("id"), object_write_trace_id=o.get("objectWriteTraceId"), properties=o.get("properties")
+        )
+        for o in data.get("results") or []
+    ]
+    errors = [
+        SimpleNamespace(id=e.get("id"), context=e.get("context"), category=e.get("category"), message=e.get("message"))
+        for e in data.get("errors") or []
+    ]
+    return SimpleNamespace(results=results, errors=errors)

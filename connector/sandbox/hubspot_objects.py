@@ -12,7 +12,7 @@ from flask import Blueprint, Response, request
 
 from . import hubspot_schema as schema
 from .hubspot_errors import ApiError, object_not_found, standard_error, validation_error
-from .hubspot_search import search
+from .hubspot_index import search_portal
 from .hubspot_state import api_origin, base_url, current, int_arg, json_body, list_arg
 from .hubspot_store import CrmObject, Version
 from .hubspot_values import iso_ms, now_ms
@@ -338,13 +338,14 @@ def do_search(object_type: str) -> dict[str, Any]:
     body = json_body(default={})
     defs = sb.store.properties[otype]
     horizon = now_ms() - int(sb.config.search_lag_s * 1000)
-    objects = [o for o in sb.store.all(otype) if o.created_ms <= horizon]
-    page = search(
-        objects,
+    page = search_portal(
+        sb.store,
+        otype,
         body,
         type_of=lambda n: defs[n]["type"] if n in defs else None,
         searchable=schema.OBJECT_TYPES[otype].searchable,
         max_results=sb.config.search_max_results,
+        horizon_ms=horizon,
     )
     out: dict[str, Any] = {
         "total": page.total,

@@ -6,6 +6,9 @@ hubspots-search-api, August 2024; some reference pages still say "up to 6 groups
 results per query (`max_results`, configurable): paging to an offset at or past it is a 400 VALIDATION_ERROR, per
 the search guide's "Limitations" (developers.hubspot.com/docs/api-reference/search/guide#limitations), whose exact
 message is not documented.
+
+`search` is the reference: it tests every record. `hubspot_index.search_portal` answers the searches ordered by
+record id (the keyset pages of DealCoach's sweep) from indexes, with the same answers.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ import fnmatch
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .hubspot_errors import validation_error
-from .hubspot_store import CrmObject
 from .hubspot_values import as_number, as_text, parse_ms
+
+if TYPE_CHECKING:
+    from .hubspot_store import CrmObject
 
 MAX_GROUPS = 5
 MAX_FILTERS_PER_GROUP = 10
@@ -171,6 +176,13 @@ def search(
         absent = [o for o in hits if not o.properties.get(prop, "")]
         present.sort(key=lambda o: (_key(kind(prop), o.properties[prop]), int(o.id)), reverse=desc)
         hits = present + absent
+    return page_of(body, len(hits), lambda start, stop: hits[start:stop], max_results)
+
+
+def page_of(
+    body: dict[str, Any], total: int, window: Callable[[int, int], list[CrmObject]], max_results: int
+) -> SearchPage:
+    """The requested page of `total` ordered hits (`window(start, stop)` slices them), with HubSpot's paging rules."""
     after_raw = as_text(body.get("after")) or "0"
     if not after_raw.isdigit():
         raise validation_error(f"after must be a non-negative integer; got {after_raw}")
@@ -179,6 +191,6 @@ def search(
         raise validation_error(f"Paging past {max_results} results is not supported; use a narrower filter.")
     limit = body.get("limit", 10)
     # A page stops at the cap, yet still offers the next cursor while more hits exist: following it is the 400.
-    page = hits[offset : min(offset + limit, max_results)]
+    page = window(offset, min(offset + limit, max_results))
     nxt = offset + len(page)
-    return SearchPage(len(hits), page, str(nxt) if nxt < len(hits) and limit > 0 else None)
+    return SearchPage(total, page, str(nxt) if nxt < total and limit > 0 else None)

@@ -13,6 +13,8 @@ from typing import Any
 from . import hubspot_schema as schema
 from .hubspot_config import HubSpotSandboxConfig
 from .hubspot_errors import ApiError, object_not_found, property_errors, unknown_object_type, validation_error
+from .hubspot_index import SearchIndex
+from .hubspot_search import _match
 from .hubspot_stage_props import entered_stage, stage_properties
 from .hubspot_values import PortalContext, ValueProblem, as_number, as_text, iso_ms, normalize_value, now_ms, parse_ms
 
@@ -90,6 +92,7 @@ class HubSpotStore:
         with self.lock:
             created = now_ms()
             self.objects: dict[str, dict[str, CrmObject]] = {t: {} for t in schema.OBJECT_TYPES}
+            self.index = SearchIndex(_match)
             self.edges: dict[tuple[str, str, str], dict[str, Edge]] = {}
             self.writes: list[dict[str, Any]] = []
             self._ids = itertools.count(self.config.first_object_id)
@@ -260,6 +263,7 @@ class HubSpotStore:
         obj.properties = self._derive(otype, obj, props)
         self._record(obj, {}, set(written), origin, obj.created_ms)
         self.objects[otype][oid] = obj
+        self.index.added(otype, oid, obj.created_ms, obj.properties)
         self.log_write(origin, "create", otype, oid, properties=written)
         changes = [Change("creation", otype, oid, obj.created_ms, origin)]
         if self.config.property_change_on_create:
@@ -291,6 +295,8 @@ class HubSpotStore:
         merged = {**before, **props}
         obj.updated_ms = max(now_ms(), obj.updated_ms)
         obj.properties = {k: v for k, v in self._derive(obj.object_type, obj, merged).items() if v != ""}
+        if not obj.archived:
+            self.index.changed(obj.object_type, obj.id, obj.properties)
         self._record(obj, before, set(props), origin, obj.updated_ms)
         changed = [
             k
@@ -348,6 +354,7 @@ class HubSpotStore:
                 if obj is None:
                     continue
                 obj.archived, obj.archived_ms = True, now_ms()
+                self.index.archived(otype, obj.id, obj.created_ms)
                 self.log_write(origin, "archive", otype, obj.id)
                 self._emit([Change("deletion", otype, obj.id, obj.archived_ms, origin)])
 
