@@ -46,5 +46,5 @@ def test_a_private_app_token_is_the_one_given() -> None:
 def test_the_version_is_read_once_per_process() -> None:
     sdk_version.cache_clear()
     for _ in range(3):
-        HubSpotClient(access_token="t", api_base=BASE).client.crm.deals.basic_api
+        assert HubSpotClient(access_token="t", api_base=BASE).client.crm.deals.basic_api is not None
     assert sdk_version.cache_info().misses == 1 and sdk_version.cache_info().hits >= 2

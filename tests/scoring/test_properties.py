@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring import due as due_rules
-from scoring.evaluation import load_labelled, parse, quotes
+from scoring.evaluation import load_labelled, quotes
 from scoring.markers import absolute_due
 from scoring.offline import score_transcript
 from scoring.render import html_to_text, render_note_html

@@ -14,12 +14,12 @@ import redis
 from rq import Queue
 
 from connector import clock
-from connector.models import TenantSettings
+from connector.models import Event, TenantSettings
 from connector.tenants import Tenant, TenantRegistry
 from sync.queue import EVENTS, SCORING
 from tests.conftest import FIXTURES, TEST_SECRET_KEY, free_port
 from webhooks.app import create_app
-from webhooks.hubspot import EVENT_KIND_BY_TYPE, event_key, is_own_change, parse_hubspot
+from webhooks.hubspot import EVENT_KIND_BY_TYPE, coalesce_calls, event_key, is_own_change, parse_hubspot
 from webhooks.signatures import hubspot_v3_headers
 
 SECRET = "hubspot-app-secret"
@@ -231,3 +231,54 @@ def test_metrics_count_webhook_answers_and_queue_depths(client: Any) -> None:
     # No worker runs in this test: no scheduler holds a lock, and nothing is overdue.
     assert 'dealcoach_scheduler_alive{queue="scoring"} 0.0' in text
     assert 'dealcoach_retry_oldest_overdue_seconds{queue="scoring"} 0.0' in text
+
+
+# -- one call.logged job per call and delivery (issue 12): HubSpot announces a call logged with its recording as a
+# creation and an hs_attachment_ids change in one delivery; a second job would only find the call done.
+
+T0 = datetime(2025, 11, 21, 7, 0, tzinfo=UTC)
+
+
+def _call(event_id: str, call_id: str, subscription: str, *, tenant: str = "hubspot:62515") -> Event:
+    return Event(kind="call.logged", tenant=tenant, event_id=event_id, object_id=call_id, occurred_at=T0,
+                 object_type="call", data={"subscription_type": subscription})
+
+
+def _stage(event_id: str) -> Event:
+    return Event(kind="deal.stage_changed", tenant="hubspot:62515", event_id=event_id, object_id="9", occurred_at=T0)
+
+
+def test_a_calls_announcements_in_one_delivery_become_one_event_the_creation() -> None:
+    change, creation = _call("e1", "17", "object.propertyChange"), _call("e2", "17", "object.creation")
+    other, stage = _call("e3", "18", "object.propertyChange"), _stage("e4")
+    kept, folded = coalesce_calls([change, stage, creation, other])
+    assert (kept, folded) == ([creation, stage, other], 1)
+
+
+def test_same_call_id_of_another_portal_and_other_kinds_are_kept() -> None:
+    a, b = _call("e1", "17", "object.creation"), _call("e2", "17", "object.creation", tenant="hubspot:99")
+    stages = [_stage("e3"), _stage("e4")]
+    assert coalesce_calls([a, b, *stages]) == ([a, b, *stages], 0)
+
+
+def _attachment_change_of(creation: dict[str, Any]) -> dict[str, Any]:
+    return {**creation, "eventId": creation["eventId"] + 1, "subscriptionType": "object.propertyChange",
+            "propertyName": "hs_attachment_ids", "propertyValue": "170000003011"}
+
+
+def test_one_delivery_queues_one_call_job_and_counts_the_other_as_a_duplicate(client: Any,
+                                                                                redis_conn: redis.Redis) -> None:
+    (creation,) = json.loads(fixture("object.creation__call.json"))
+    body = json.dumps([_attachment_change_of(creation), creation]).encode()
+    answer = post(client, body).get_json()
+    assert answer == {"queued": 1, "duplicates": 1, "ignored": 0}
+    (job_id,) = Queue(SCORING, connection=redis_conn).job_ids
+    assert job_id.endswith(f"-{creation['eventId']}-{creation['occurredAt']}")
+    assert post(client, body).get_json() == {"queued": 0, "duplicates": 2, "ignored": 0}  # a redelivery: still one
+
+
+def test_announcements_in_separate_deliveries_are_not_folded(client: Any, redis_conn: redis.Redis) -> None:
+    (creation,) = json.loads(fixture("object.creation__call.json"))
+    for raw in (creation, _attachment_change_of(creation)):
+        assert post(client, json.dumps([raw]).encode()).get_json()["queued"] == 1
+    assert len(Queue(SCORING, connection=redis_conn).job_ids) == 2
