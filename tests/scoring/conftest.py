@@ -40,6 +40,11 @@ def rubric() -> Rubric:
 
 
 @pytest.fixture(scope="session")
+def en_rubric() -> Rubric:
+    return load_rubric("sales-7-phase", "en")
+
+
+@pytest.fixture(scope="session")
 def good_call() -> Transcript:
     return load_call("discovery_good.ja.json")
 

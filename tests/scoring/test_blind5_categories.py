@@ -6,27 +6,10 @@ from __future__ import annotations
 import pytest
 
 from scoring.offline import score_transcript
-from scoring.rubric import load_rubric
 from scoring.rubric_model import Rubric
 from scoring.scorecard import Scorecard
-from scoring.transcript import Segment, Transcript
-
-REP = ("営業", "Rep")
-
-
-def _call(*turns: tuple[str, str], language: str = "ja") -> Transcript:
-    """A call with roles, one segment per turn."""
-    return Transcript(
-        segments=tuple(
-            Segment(speaker=who, text=text, role="rep" if who in REP else "customer") for who, text in turns
-        ),
-        language=language,
-    )
-
-
-@pytest.fixture(scope="module")
-def en_rubric() -> Rubric:
-    return load_rubric("sales-7-phase", "en")
+from scoring.transcript import Transcript
+from tests.scoring.role_calls import role_call as _call
 
 
 def _card(rubric: Rubric, call: Transcript, stage: str = "proposal") -> Scorecard:

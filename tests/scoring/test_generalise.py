@@ -5,35 +5,10 @@ from __future__ import annotations
 import pytest
 
 from scoring.offline import score_transcript
-from scoring.rubric import load_rubric
 from scoring.rubric_model import Rubric
 from scoring.scorecard import Scorecard
-from scoring.transcript import Segment, Transcript
-
-REP = ("営業", "Rep")
-
-
-def _call(*turns: tuple[str, str], language: str = "ja", seconds: float | None = None) -> Transcript:
-    """A call with roles; with `seconds`, each turn lasts that long (a backchannel 1 s), laid end to end."""
-    segs, clock = [], 0.0
-    for speaker, text in turns:
-        length = None if seconds is None else (1.0 if len(text) <= 5 else seconds)
-        segs.append(
-            Segment(
-                speaker=speaker,
-                text=text,
-                role="rep" if speaker in REP else "customer",
-                start=None if length is None else clock,
-                end=None if length is None else clock + length,
-            )
-        )
-        clock += (length or 0.0) + 0.5
-    return Transcript(segments=tuple(segs), language=language)
-
-
-@pytest.fixture(scope="module")
-def en_rubric() -> Rubric:
-    return load_rubric("sales-7-phase", "en")
+from scoring.transcript import Transcript
+from tests.scoring.role_calls import role_call as _call
 
 
 def _card(rubric: Rubric, call: Transcript, stage: str = "needs_discovery") -> Scorecard:
