@@ -6,7 +6,7 @@ Jobs never see vendor JSON or vendor exceptions: a connector turns responses int
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -67,6 +67,24 @@ class DealRecords:
     activities: list[ActivityRef]
     # Ids of the deal's notes when the same read listed them (then only those are scanned for markers); None: unknown.
     note_ids: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class SweepPage:
+    """One keyset page of the SLA sweep: its deals with their records, and the next page's cursor (None: the last)."""
+
+    deals: list[tuple[Deal, DealRecords]]
+    next_cursor: str | None
+
+
+def keyset_pages(read: Callable[[str], SweepPage]) -> Iterator[list[tuple[Deal, DealRecords]]]:
+    """Every non-empty page `read(cursor)` gives, from the first (cursor "") to the one with no next cursor."""
+    cursor: str | None = ""
+    while cursor is not None:
+        page = read(cursor)
+        if page.deals:
+            yield page.deals
+        cursor = page.next_cursor
 
 
 @runtime_checkable

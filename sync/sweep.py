@@ -14,7 +14,6 @@ import logging
 import resource
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +22,7 @@ from rq import Queue, Retry, get_current_job
 from rq.exceptions import DuplicateJobError
 
 from connector import clock
-from connector.base import Crm, CrmError, DealRecords
+from connector.base import Crm, CrmError, DealRecords, SweepPage
 from connector.hubspot.crm import HubSpotCrm
 from connector.hubspot.sweep import sweep_page as hubspot_page
 from connector.hubspot.sweep import sweep_pages as hubspot_pages
@@ -189,23 +188,13 @@ def _deals(crm: Crm) -> Iterator[tuple[Deal | str, DealView | None]]:
         yield deal_id, None
 
 
-@dataclass(frozen=True)
-class SweepPage:
-    """A page of deals with their records, and the keyset cursor of the next page (None: this is the last)."""
-
-    deals: list[tuple[Deal, DealRecords]]
-    next_cursor: str | None
-
-
 def read_page(crm: Crm, cursor: str, page_size: int | None = None) -> SweepPage | None:
     """The page of deals after `cursor` ("" for the first), read in bulk; None when the connector has no bulk path.
     `page_size` (tests) else the connector's: 2,000 Opportunities, 1,000 HubSpot deals."""
     if isinstance(crm, SalesforceCrm):
-        sf = salesforce_page(crm, cursor, **({"page_size": page_size} if page_size else {}))
-        return SweepPage(sf.deals, sf.next_cursor)
+        return salesforce_page(crm, cursor, **({"page_size": page_size} if page_size else {}))
     if isinstance(crm, HubSpotCrm):
-        hs = hubspot_page(crm, cursor, **({"chunk": page_size} if page_size else {}))
-        return SweepPage(hs.deals, hs.next_cursor)
+        return hubspot_page(crm, cursor, **({"chunk": page_size} if page_size else {}))
     return None
 
 

@@ -17,11 +17,10 @@ activities, a chunk of up to 1,000 deals at a time instead of three to five requ
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from connector import clock
-from connector.base import DealRecords
+from connector.base import DealRecords, SweepPage, keyset_pages
 from connector.http import chunks
 from connector.hubspot.client import BATCH_LIMIT, DEAL_PROPERTIES, KEY_PROPERTY, TASK_PROPERTIES
 from connector.hubspot.crm import HubSpotCrm
@@ -61,22 +60,9 @@ def stage_metadata(crm: HubSpotCrm) -> dict[str, dict[str, dict[str, str]]]:
     return crm._cache.get("pipelines:deals", load)
 
 
-@dataclass(frozen=True)
-class SweepPage:
-    """One page of the sweep: its deals with their records, and the keyset cursor of the next page (None: last)."""
-
-    deals: list[tuple[Deal, DealRecords]]
-    next_cursor: str | None
-
-
 def sweep_pages(crm: HubSpotCrm, *, chunk: int = DEALS_PER_CHUNK) -> Iterator[list[tuple[Deal, DealRecords]]]:
     """Chunks of (deal, its records) for every deal the sweep looks at, in id order."""
-    cursor: str | None = ""
-    while cursor is not None:
-        page = sweep_page(crm, cursor, chunk=chunk)
-        if page.deals:
-            yield page.deals
-        cursor = page.next_cursor
+    return keyset_pages(lambda after: sweep_page(crm, after, chunk=chunk))
 
 
 def sweep_page(crm: HubSpotCrm, after: str = "", *, chunk: int = DEALS_PER_CHUNK) -> SweepPage:

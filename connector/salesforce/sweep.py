@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from connector.base import DealRecords
+from connector.base import DealRecords, SweepPage, keyset_pages
 from connector.models import Deal
 from connector.salesforce.crm import stage_run_start
 
@@ -27,22 +26,9 @@ SWEPT = "(IsClosed = false OR CloseDate = LAST_N_DAYS:400)"
 OPPORTUNITY_FIELDS = "Id, Name, StageName, OwnerId, Amount, IsClosed, IsWon, LastActivityDate, CreatedDate"
 
 
-@dataclass(frozen=True)
-class SweepPage:
-    """One page of the sweep: its deals with their records, and the keyset cursor of the next page (None: last)."""
-
-    deals: list[tuple[Deal, DealRecords]]
-    next_cursor: str | None
-
-
 def sweep_pages(crm: SalesforceCrm, *, page_size: int = PAGE_SIZE) -> Iterator[list[tuple[Deal, DealRecords]]]:
     """Pages of (deal, its records) for every Opportunity the sweep looks at, in Id order."""
-    cursor: str | None = ""
-    while cursor is not None:
-        page = sweep_page(crm, cursor, page_size=page_size)
-        if page.deals:
-            yield page.deals
-        cursor = page.next_cursor
+    return keyset_pages(lambda after: sweep_page(crm, after, page_size=page_size))
 
 
 def sweep_page(crm: SalesforceCrm, after: str = "", *, page_size: int = PAGE_SIZE) -> SweepPage:
