@@ -10,8 +10,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 import pytest
 import redis
@@ -33,21 +31,6 @@ DEALS = 7
 PAGE = 3
 # Where each CRM's task batch create goes (relative to the API version for Salesforce's sandbox faults).
 TASK_CREATE = {"salesforce": "composite/sobjects", "hubspot": "/crm/v3/objects/tasks/batch/create"}
-
-
-@pytest.fixture
-def start_worker(redis_conn: redis.Redis, redis_server: Any, tmp_path: Path) -> Iterator[Callable[[], WorkerProcess]]:
-    started: list[WorkerProcess] = []
-
-    def start() -> WorkerProcess:
-        worker = WorkerProcess(redis_server.url, tmp_path / f"worker-{len(started)}.log")
-        started.append(worker)
-        wait_for(lambda: worker.registered(redis_conn), f"worker {worker.pid} to register")
-        return worker
-
-    yield start
-    for worker in started:
-        worker.stop()
 
 
 @contextmanager
@@ -104,13 +87,13 @@ def task_keys(stack: Stack, conn: redis.Redis) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("crm", ["salesforce", "hubspot"])
 def test_two_workers_sweep_the_pages_as_the_single_process_sweep_would(
-    crm: str, redis_conn: redis.Redis, start_worker: Callable[[], WorkerProcess]
+    crm: str, redis_conn: redis.Redis, workers: Callable[[], WorkerProcess]
 ) -> None:
     with crm_stack(crm, redis_conn) as stack:
         seed(stack, DEALS)
         plan = planned(stack, redis_conn)
         assert len(plan) == DEALS and all(plan.values()), "every new deal gets an SLA task"
-        start_worker(), start_worker()
+        workers(), workers()
         assert enqueue_page(redis_conn, stack.tenant, 1, page_size=PAGE)
         assert not enqueue_page(redis_conn, stack.tenant, 1, page_size=PAGE), "a period's first page is queued once"
         wait_for(lambda: sweep_status(redis_conn, stack.tenant, 1).complete, "the last page job")
@@ -125,7 +108,7 @@ def test_two_workers_sweep_the_pages_as_the_single_process_sweep_would(
 
 @pytest.mark.parametrize("crm", ["salesforce", "hubspot"])
 def test_a_page_job_killed_during_its_task_creates_is_retried_without_a_duplicate(
-    crm: str, redis_conn: redis.Redis, start_worker: Callable[[], WorkerProcess]
+    crm: str, redis_conn: redis.Redis, workers: Callable[[], WorkerProcess]
 ) -> None:
     """The worker dies while the CRM is still creating the page's tasks: the CRM has them, Redis's map never learnt
     their ids. The retried page job reads them back with the page (DealCoach's tasks by their markers), so its plan
@@ -136,7 +119,7 @@ def test_a_page_job_killed_during_its_task_creates_is_retried_without_a_duplicat
         method = {"method": "POST"}
         fault = {"path_prefix": TASK_CREATE[crm], "delay_s": 4, "count": 1, **method}
         stack.control("POST", "faults", fault) if crm == "salesforce" else stack.control("POST", "faults", json=fault)
-        first = start_worker()
+        first = workers()
         assert enqueue_page(redis_conn, stack.tenant, 1, page_size=10)
         hits = lambda: stack.control("GET", "faults/hits")["total"]  # noqa: E731
         wait_for(lambda: hits() == 1, "the page job to be inside its task create")
@@ -146,7 +129,7 @@ def test_a_page_job_killed_during_its_task_creates_is_retried_without_a_duplicat
         assert redis_conn.hlen(f"dealcoach:idem:{stack.tenant}") == 0, "the killed job never learnt their ids"
         # RQ abandons the dead job and schedules its retry after the deal locks' TTL (PAGE_RETRY). The test stands in
         # for those two minutes: the dead attempt's locks lapse now and the retry falls due now.
-        second = start_worker()
+        second = workers()
         scheduled = ScheduledJobRegistry(SYNC, connection=redis_conn)
         wait_for(lambda: job_id(stack.tenant, 1) in scheduled.get_job_ids(), "the retry to be scheduled", timeout=90)
         for key in redis_conn.scan_iter(f"dealcoach:lock:{stack.tenant}:*"):
