@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import _sre
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from re import _constants as _sre_constants  # type: ignore[attr-defined]
 from re import _parser as _sre_parse  # type: ignore[attr-defined]
@@ -51,14 +52,11 @@ class LiteralIndex:
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.texts = texts
-        self._by_char: dict[str, list[int]] = {}
+        self._by_char: defaultdict[str, list[int]] = defaultdict(list)
         by_char = self._by_char
         for i, text in enumerate(texts):
             for ch in set(text):
-                if ch in by_char:
-                    by_char[ch].append(i)
-                else:
-                    by_char[ch] = [i]
+                by_char[ch].append(i)
         self._holding: dict[str, list[int]] = {}
 
     def containing(self, literals: Literals) -> list[int]:

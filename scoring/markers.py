@@ -31,6 +31,14 @@ def _required(pattern: re.Pattern[str]) -> Literals | None:
     return _REQUIRED[pattern]
 
 
+def prepare_markers() -> int:
+    """Work out every language's markers' required literals now (the worker's parent, before it forks); how many."""
+    for language in ("ja", "en"):
+        for pattern in lexicon(language).values():
+            _required(pattern)
+    return len(_REQUIRED)
+
+
 @dataclass(frozen=True)
 class Sentence:
     """One sentence of one segment: an exact substring of the segment's text, with who said it and when."""
@@ -98,10 +106,21 @@ class CallView:
                 )
         # Scans go over only the side asked for, and each (marker, side) once: a long call has thousands of sentences.
         self._subsets: dict[tuple[str, bool | None], list[Sentence]] = {
-            (who, q): [s for s in self.sentences if _on_side(s, who, q)]
+            (who, q): [
+                s
+                for s in self.sentences
+                if (who == "any" or s.is_rep == (who == "rep")) and (q is None or s.is_question == q)
+            ]
             for who in ("any", "rep", "customer")
             for q in (None, True, False)
         }
+        # Per subset, whether each sentence (by order) is in it: candidates are filtered to a side without a scan.
+        self._members: dict[tuple[str, bool | None], list[bool]] = {}
+        for key, subset in self._subsets.items():
+            member = [False] * len(self.sentences)
+            for s in subset:
+                member[s.order] = True
+            self._members[key] = member
         self._found: dict[tuple[str, str, bool | None], list[Hit]] = {}
         # Each marker is searched at most once per sentence, whichever sides and kinds ask for it, and only in the
         # sentences that hold one of the literals every match of it must contain (scoring/literals.py).
@@ -126,7 +145,8 @@ class CallView:
                 self._candidates[marker] = self._holding(pattern)
             candidates = self._candidates[marker]
             if len(candidates) < len(self.sentences):
-                subset = [s for s in candidates if _on_side(s, who, questions)]
+                member = self._members[(who, questions)]
+                subset = [s for s in candidates if member[s.order]]
             seen.update({s.order: search(s.text) for s in subset if s.order not in seen})
             self._found[key] = [Hit(s, m) for s in subset if (m := seen[s.order])]
         return list(self._found[key])
@@ -211,11 +231,6 @@ class CallView:
         return bool(self.matches("meeting", s.text)) or any(
             self.matches("meeting", segs[i].text) for i in range(max(0, s.seg - 2), s.seg + 1)
         )
-
-
-def _on_side(s: Sentence, who: str, questions: bool | None) -> bool:
-    """Whether the sentence is in the subset `find` was asked for (the same test as CallView's subsets)."""
-    return (who == "any" or s.is_rep == (who == "rep")) and (questions is None or s.is_question == questions)
 
 
 def date_span(view: CallView, text: str) -> tuple[int, int] | None:
