@@ -14,6 +14,7 @@ import time
 from importlib import resources
 
 from connector.download_policy import CRM_RECORDING_HOSTS, DownloadPolicy
+from connector.hubspot.api_factory import sdk_version
 from scoring.markers import prepare_markers
 from scoring.render import render_note_html
 from scoring.rubric import load_rubric_or_reference, load_stage_map
@@ -47,6 +48,7 @@ def warm_caches() -> float:
     # Markers the sample call did not reach, and the CRMs' file-host patterns every transcript download matches
     # its URL's host against (fnmatch compiles each on first use: ~14 regular expressions per HubSpot horse).
     prepare_markers()
+    sdk_version()  # importlib.metadata reads the installed distribution: the User-Agent of every HubSpot client
     for provider in CRM_RECORDING_HOSTS:
         DownloadPolicy.for_tenant(provider).host_allowed("warm.invalid")
     for provider in ("hubspot", "salesforce"):
