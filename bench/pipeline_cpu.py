@@ -6,7 +6,8 @@ then a call carrying an M-minute transcript (the generated Japanese discovery ca
 logged by the rep. Counted is DealCoach's own CPU only, never the sandbox's (which shares the process):
 - the app: CPU time of the thread that serves each webhook request (`time.thread_time` around the WSGI call);
 - the worker: RQ's forking `Worker`, as in production: its own loop (CPU of this thread while it works) and every
-  work-horse it forked (`RUSAGE_CHILDREN`), which runs the jobs the call caused, through the last write.
+  work-horse it forked (`RUSAGE_CHILDREN`), which runs the jobs the call caused, through the last write. The bench's
+  own reads of the finished-job registries and the jobs' results are made outside that span.
   `--worker simple` runs the same jobs in RQ's `SimpleWorker` (no fork: loop and jobs are this thread's CPU), to
   show what the fork per job costs; `--worker dealcoach` runs them in production's `DealCoachWorker` (forking, with
   its heartbeats, job metrics and death signal). Before the calls the parent is prepared as `dealcoach worker`
@@ -34,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import redis  # noqa: E402
 from rq import Queue, SimpleWorker, Worker  # noqa: E402
 
-from bench.api_calls import KEY, REP, forked_worker, redis_server  # noqa: E402
+from bench.api_calls import KEY, REP, redis_server  # noqa: E402
 from bench.offline_scoring import generate, serialise  # noqa: E402
 from connector import clock  # noqa: E402
 from connector.sandbox.hubspot import HubSpotSandboxConfig  # noqa: E402
@@ -78,31 +79,51 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def simple_worker(conn: redis.Redis) -> list[dict[str, Any]]:
-    """Every queued job run in this thread by RQ's SimpleWorker (burst); the results of the jobs that ran."""
-    queues = [Queue(name, connection=conn) for name in ALL_QUEUES]
-    before = {q.name: set(q.finished_job_registry.get_job_ids()) for q in queues}
-    SimpleWorker(queues, connection=conn).work(burst=True, logging_level="WARNING")
-    done = [q.fetch_job(i) for q in queues for i in set(q.finished_job_registry.get_job_ids()) - before[q.name]]
-    return [v for j in done if j is not None and isinstance(v := j.return_value(), dict)]
+def simple_worker(conn: redis.Redis) -> None:
+    """Every queued job run in this thread by RQ's SimpleWorker (burst)."""
+    SimpleWorker([Queue(name, connection=conn) for name in ALL_QUEUES], connection=conn).work(
+        burst=True, logging_level="WARNING"
+    )
 
 
-def dealcoach_worker(conn: redis.Redis) -> list[dict[str, Any]]:
-    """Every queued job run by production's `DealCoachWorker` (burst, forking); the results of the jobs that ran.
+def forked_worker(conn: redis.Redis) -> None:
+    """Every queued job run by RQ's forking `Worker` (burst)."""
+    Worker([Queue(name, connection=conn) for name in ALL_QUEUES], connection=conn).work(
+        burst=True, logging_level="WARNING"
+    )
+
+
+def dealcoach_worker(conn: redis.Redis) -> None:
+    """Every queued job run by production's `DealCoachWorker` (burst, forking).
 
     Its `work` prepares the parent for forking each time it is called (warm, freeze); `dealcoach worker` does that
     once per process, and so does this bench (before its calls), so RQ's `Worker.work` is called here directly."""
-    queues = [Queue(name, connection=conn) for name in ALL_QUEUES]
-    before = {q.name: set(q.finished_job_registry.get_job_ids()) for q in queues}
     Worker.work(DealCoachWorker(list(ALL_QUEUES), connection=conn), burst=True, logging_level="WARNING")
-    done = [q.fetch_job(i) for q in queues for i in set(q.finished_job_registry.get_job_ids()) - before[q.name]]
-    return [v for j in done if j is not None and isinstance(v := j.return_value(), dict)]
+
+
+def finished(conn: redis.Redis) -> dict[str, set[str]]:
+    """The ids in each queue's finished-job registry (read outside the measured span: the bench's own work)."""
+    return {name: set(Queue(name, connection=conn).finished_job_registry.get_job_ids()) for name in ALL_QUEUES}
+
+
+def results_since(conn: redis.Redis, before: dict[str, set[str]]) -> list[dict[str, Any]]:
+    """The results of the jobs that finished since `before`."""
+    out: list[dict[str, Any]] = []
+    for name, ids in finished(conn).items():
+        queue = Queue(name, connection=conn)
+        for job_id in sorted(ids - before[name]):
+            job = queue.fetch_job(job_id)
+            value = job.return_value() if job is not None else None
+            if isinstance(value, dict):
+                out.append(value)
+    return out
 
 
 def one_call(
-    hub: EmbeddedStack, meter: CpuMeter, transcript: Path, n: int, worker: Callable[[redis.Redis], list[Any]]
+    hub: EmbeddedStack, meter: CpuMeter, transcript: Path, n: int, worker: Callable[[redis.Redis], None]
 ) -> dict[str, Any]:
-    """A fresh deal (its own jobs not counted), then one logged call measured from webhook to last write."""
+    """A fresh deal (its own jobs not counted), then one logged call measured from webhook to last write; the
+    bench's own reads of the finished jobs happen outside the measured span."""
     deal = hub.create_deal(name=f"計測 {n} / 導入", stage="qualifiedtobuy", owner_id=REP, amount="900000")
     hub.deliver_webhooks()
     worker(hub.conn)
@@ -111,9 +132,11 @@ def one_call(
                  owner_id=REP)
     hub.deliver_webhooks()
     app_s, requests = meter.take()
+    before = finished(hub.conn)
     horses, loop = children_cpu(), time.thread_time()
-    results = worker(hub.conn)
+    worker(hub.conn)
     loop_s, horses_s = time.thread_time() - loop, children_cpu() - horses
+    results = results_since(hub.conn, before)
     return {"app": app_s, "worker": loop_s, "jobs": horses_s, "webhooks": requests, "results": len(results),
             "notes": len(hub.notes_on(deal)), "total": app_s + loop_s + horses_s}
 

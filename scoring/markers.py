@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from scoring.lexicon import lexicon
+from scoring.literals import LiteralIndex, Literals, required_literals
 from scoring.metrics import is_open_question, is_question, sentences
 from scoring.scorecard import Evidence
 from scoring.transcript import Transcript
@@ -19,6 +20,23 @@ _MONTH_RE = re.compile(
     re.I,
 )
 _INTERROGATIVE_RE = re.compile(r"いつ|どの|何|when|what|how|which", re.I)
+# Per compiled marker (they live as long as the process, and the worker's parent warms them before it forks).
+_REQUIRED: dict[re.Pattern[str], Literals | None] = {}
+
+
+def _required(pattern: re.Pattern[str]) -> Literals | None:
+    """The marker's required literals, worked out once per process."""
+    if pattern not in _REQUIRED:
+        _REQUIRED[pattern] = required_literals(pattern)
+    return _REQUIRED[pattern]
+
+
+def prepare_markers() -> int:
+    """Work out every language's markers' required literals now (the worker's parent, before it forks); how many."""
+    for language in ("ja", "en"):
+        for pattern in lexicon(language).values():
+            _required(pattern)
+    return len(_REQUIRED)
 
 
 @dataclass(frozen=True)
@@ -96,9 +114,19 @@ class CallView:
             for who in ("any", "rep", "customer")
             for q in (None, True, False)
         }
+        # Per subset, whether each sentence (by order) is in it: candidates are filtered to a side without a scan.
+        self._members: dict[tuple[str, bool | None], list[bool]] = {}
+        for key, subset in self._subsets.items():
+            member = [False] * len(self.sentences)
+            for s in subset:
+                member[s.order] = True
+            self._members[key] = member
         self._found: dict[tuple[str, str, bool | None], list[Hit]] = {}
-        # Each marker is searched at most once per sentence, whichever sides and kinds ask for it.
+        # Each marker is searched at most once per sentence, whichever sides and kinds ask for it, and only in the
+        # sentences that hold one of the literals every match of it must contain (scoring/literals.py).
         self._searched: dict[str, dict[int, re.Match[str] | None]] = {}
+        self._candidates: dict[str, list[Sentence]] = {}
+        self._index: LiteralIndex | None = None
         self._first_of_segment: list[int] = []
         for s in self.sentences:
             while len(self._first_of_segment) <= s.seg:
@@ -109,12 +137,28 @@ class CallView:
         """All hits of a marker, optionally only by the rep/customer and only (non-)questions."""
         key = (marker, who, questions)
         if key not in self._found:
-            search = self.lex[marker].search
+            pattern = self.lex[marker]
+            search = pattern.search
             seen = self._searched.setdefault(marker, {})
             subset = self._subsets[(who, questions)]
+            if marker not in self._candidates:
+                self._candidates[marker] = self._holding(pattern)
+            candidates = self._candidates[marker]
+            if len(candidates) < len(self.sentences):
+                member = self._members[(who, questions)]
+                subset = [s for s in candidates if member[s.order]]
             seen.update({s.order: search(s.text) for s in subset if s.order not in seen})
             self._found[key] = [Hit(s, m) for s in subset if (m := seen[s.order])]
         return list(self._found[key])
+
+    def _holding(self, pattern: re.Pattern[str]) -> list[Sentence]:
+        """The sentences that can match the pattern: those holding a required literal, or all when none is known."""
+        req = _required(pattern)
+        if req is None:
+            return self.sentences
+        if self._index is None:
+            self._index = LiteralIndex([s.text for s in self.sentences])
+        return [self.sentences[i] for i in self._index.containing(req)]
 
     def matches(self, marker: str, text: str) -> re.Match[str] | None:
         """Search one marker in a piece of text."""

@@ -13,9 +13,12 @@ MAX_BYTES = 20 * 1024 * 1024
 UNKNOWN_SPEAKER = "unknown"
 
 _TIMING_RE = re.compile(
-    r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<end>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})(?:\s+.*)?$"
+    r"^\s*(?P<start>(?:(?P<sh>\d+):)?(?P<sm>\d{1,2}):(?P<ss>\d{2}[.,]\d{1,3}))\s*-->"
+    r"\s*(?P<end>(?:(?P<eh>\d+):)?(?P<em>\d{1,2}):(?P<es>\d{2}[.,]\d{1,3}))(?:\s+.*)?$"
 )
 _VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>(.*?)(?:</v>|(?=<v[\s.])|$)", re.S)
+# The usual cue payload: one line, one voice span, no tags or entities inside (what `_cue_turns` reads the same way).
+_ONE_VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>([^<&\n]*)</v>")
 _TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>|<\d{1,2}:\d{2}(?::\d{2})?[.,]\d{1,3}>")
 _SPEAKER_RE = re.compile(r"^(?P<name>[^:：。、！？!?「」『』()（）\[\]]{1,40}?)\s*[:：]\s*(?P<text>.*)$", re.S)
 _TEXT_TIME_RE = re.compile(r"^\[?(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)\]?\s+(?P<rest>.*)$")
@@ -201,6 +204,11 @@ def _timestamp(value: str) -> float:
     return hours * 3600 + minutes * 60 + seconds
 
 
+def _clock(hours: str | None, minutes: str, seconds: str) -> float:
+    """`_timestamp` of a time already split by `_TIMING_RE` (the same arithmetic, so the same float)."""
+    return (int(hours) if hours else 0) * 3600 + int(minutes) * 60 + float(seconds.replace(",", "."))
+
+
 def _parse_cues(text: str, *, vtt: bool) -> list[Segment]:
     kind = "WebVTT" if vtt else "SRT"
     blocks = [b for b in re.split(r"\n[ \t]*\n", text.strip("\n")) if b.strip()]
@@ -218,13 +226,17 @@ def _parse_cues(text: str, *, vtt: bool) -> list[Segment]:
         lines = block.split("\n")
         if vtt and lines[0].startswith(("NOTE", "STYLE", "REGION")):
             continue
-        timing_index = next((i for i, line in enumerate(lines[:2]) if "-->" in line), None)
-        if timing_index is None:
+        if "-->" in lines[0]:
+            timing_index = 0
+        elif len(lines) > 1 and "-->" in lines[1]:
+            timing_index = 1
+        else:
             raise TranscriptError(f"{kind} cue {n}: no timing line ('00:00:01.000 --> 00:00:04.000')")
         match = _TIMING_RE.match(lines[timing_index])
         if not match:
             raise TranscriptError(f"{kind} cue {n}: malformed timing line {lines[timing_index].strip()[:60]!r}")
-        start, end = _timestamp(match["start"]), _timestamp(match["end"])
+        start = _clock(match["sh"], match["sm"], match["ss"])
+        end = _clock(match["eh"], match["em"], match["es"])
         if end < start:
             raise TranscriptError(f"{kind} cue {n}: end is before start")
         for speaker, words in _cue_turns(lines[timing_index + 1 :], previous):
@@ -237,6 +249,15 @@ def _parse_cues(text: str, *, vtt: bool) -> list[Segment]:
 
 def _cue_turns(payload: list[str], previous: str) -> list[tuple[str, str]]:
     """Speaker turns in one cue: `<v Name>` voice spans, else a `Name: text` prefix, else the previous speaker."""
+    if len(payload) == 1:
+        one = _one_line_turns(payload[0].strip(), previous)
+        if one is not None:
+            return one
+    return _any_turns(payload, previous)
+
+
+def _any_turns(payload: list[str], previous: str) -> list[tuple[str, str]]:
+    """`_cue_turns` of any payload: voice spans, tags and entities, wrapped lines."""
     body = "\n".join(payload).strip()
     if not body:
         return []
@@ -255,6 +276,21 @@ def _cue_turns(payload: list[str], previous: str) -> list[tuple[str, str]]:
     if found:
         return [(found[0], _join_lines([found[1], *lines[1:]]))]
     return [(previous, _join_lines(lines))]
+
+
+def _one_line_turns(line: str, previous: str) -> list[tuple[str, str]] | None:
+    """`_cue_turns` of a one-line payload without tags or entities other than one whole voice span, read without
+    the general path's regexes and joins; None for any other line (the general path reads it)."""
+    if not line:
+        return []
+    if "<" in line or "&" in line:
+        voice = _ONE_VOICE_RE.fullmatch(line)
+        if voice is None:
+            return None
+        words = voice[2].strip()
+        return [(voice[1].strip() or previous, words)] if words else []
+    found = _split_speaker(line)
+    return [found] if found else [(previous, line)]
 
 
 def _clean_cue_text(text: str) -> str:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from connector.base import FatalCrmError
 from connector.download import download, download_bytes
 from connector.hubspot.client import CALL_PROPERTIES, HubSpotClient
 from connector.hubspot.format import parse_time
+from connector.hubspot.raw import raw_json
 from connector.models import Attachment, CallRef
 
 
@@ -17,19 +19,20 @@ class HubSpotCalls(HubSpotClient):
     """Reads of a logged call and its attached files."""
 
     def get_call(self, call_id: str, *, object_type: str = "call") -> CallRef:
+        """The call with its deals (one read; its JSON answer, not the SDK's models), and its files' names."""
         obj = self._call(
-            self._objects.basic_api.get_by_id_with_http_info,
+            raw_json(self._objects.basic_api.get_by_id_with_http_info),
             "calls",
             call_id,
             properties=CALL_PROPERTIES,
             associations=["deals"],
         )
-        p = obj.properties or {}
-        deals = (obj.associations or {}).get("deals")
-        deal_ids = tuple(dict.fromkeys(str(a.id) for a in (deals.results if deals else [])))
+        p = obj.get("properties") or {}
+        deals = (obj.get("associations") or {}).get("deals")
+        deal_ids = tuple(dict.fromkeys(str(a["id"]) for a in ((deals or {}).get("results") or [])))
         file_ids = [f for f in (p.get("hs_attachment_ids") or "").split(";") if f.strip()]
         return CallRef(
-            id=str(obj.id),
+            id=str(obj["id"]),
             deal_ids=deal_ids,
             title=p.get("hs_call_title") or "",
             occurred_at=parse_time(p.get("hs_timestamp")),
@@ -50,10 +53,16 @@ class HubSpotCalls(HubSpotClient):
         name, ext, size = self._cache.get(f"file:{file_id}", load)
         return Attachment(id=file_id, name=name, extension=ext, size=size, url=None)
 
-    def _signed_url(self, file_id: str) -> Any:
-        return self._signed.get(
-            file_id, lambda: self._call(self.client.files.files_api.get_signed_url_with_http_info, file_id)
-        )
+    def _signed_url(self, file_id: str) -> SimpleNamespace:
+        """The file's signed URL answer (name, extension, size, url) from its JSON, kept for a minute."""
+
+        def load() -> SimpleNamespace:
+            got = self._call(raw_json(self.client.files.files_api.get_signed_url_with_http_info), file_id)
+            return SimpleNamespace(
+                name=got.get("name"), extension=got.get("extension"), size=got.get("size"), url=got.get("url")
+            )
+
+        return self._signed.get(file_id, load)
 
     def download_attachment(self, attachment_id: str, *, max_bytes: int) -> bytes:
         """A transcript through its signed URL, with the hardened downloader (hosts, addresses, size; any content)."""

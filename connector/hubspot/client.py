@@ -14,10 +14,6 @@ from typing import Any, TypeVar
 
 import redis
 from hubspot import HubSpot
-from hubspot.crm.objects import (
-    BatchReadInputSimplePublicObjectId,
-    SimplePublicObjectId,
-)
 from urllib3.util.retry import Retry
 
 from connector.base import FatalCrmError, RetryableCrmError
@@ -25,6 +21,7 @@ from connector.download import DownloadPolicy
 from connector.http import ApiBudget, TtlCache, call_with_retry, chunks, classify_status, is_transport_error
 from connector.hubspot.api_factory import api_factory
 from connector.hubspot.format import parse_time
+from connector.hubspot.raw import raw_json
 from connector.marker import find_marker
 from connector.meta_cache import RedisMetaCache
 from connector.models import MarkedRecord
@@ -84,8 +81,9 @@ class HubSpotClient:
         # urllib3's default Retry sleeps through Retry-After on 429/503 for idempotent methods; retries belong
         # to `connector.http` alone, so the SDK must return every response as it is.
         self.client = HubSpot(access_token=access_token, host=self.api_base, base_url=self.api_base, retry=NO_RETRY)
-        # Every SDK API object is built when touched (an OAuth install's with the current token), by our factory.
-        self.client.config["api_factory"] = api_factory(token_provider)
+        # Every SDK API object is built by our factory (an OAuth install's with the current token), once per token:
+        # the SDK asks for one each time `client.crm.….…_api` is touched, several per job.
+        self.client.config["api_factory"] = reusing_factory(token_provider)
         self.budget = budget or ApiBudget()
         self._cache = TtlCache(CACHE_TTL_S)
         self._signed = TtlCache(SIGNED_URL_REUSE_S)
@@ -163,26 +161,25 @@ class HubSpotClient:
             if after:
                 kwargs["after"] = after
             page = self._call(
-                self.client.crm.associations.v4.basic_api.get_page_with_http_info,
+                raw_json(self.client.crm.associations.v4.basic_api.get_page_with_http_info),
                 "deals",
                 deal_id,
                 object_type,
                 **kwargs,
             )
-            ids.extend(str(r.to_object_id) for r in page.results)
-            after = page.paging.next.after if page.paging and page.paging.next else None
+            ids.extend(str(r["toObjectId"]) for r in page.get("results") or [])
+            after = ((page.get("paging") or {}).get("next") or {}).get("after")
             if not after:
                 return ids
 
     def _read_rows(self, object_type: str, ids: Sequence[str], properties: list[str]) -> list[dict[str, Any]]:
-        """Records by id with the given properties, 100 per batch read."""
+        """Records by id with the given properties, 100 per batch read (the body the SDK's
+        `BatchReadInputSimplePublicObjectId` serialises to; the JSON answer, not the SDK's models)."""
         rows: list[dict[str, Any]] = []
         for chunk in chunks(list(ids), BATCH_LIMIT):
-            batch = BatchReadInputSimplePublicObjectId(
-                properties=properties, inputs=[SimplePublicObjectId(id=i) for i in chunk]
-            )
-            resp = self._call(self._objects.batch_api.read_with_http_info, object_type, batch)
-            rows.extend({"id": str(obj.id), **(obj.properties or {})} for obj in resp.results)
+            body = {"properties": properties, "inputs": [{"id": i} for i in chunk]}
+            resp = self._call(raw_json(self._objects.batch_api.read_with_http_info), object_type, body)
+            rows.extend({"id": str(obj["id"]), **(obj.get("properties") or {})} for obj in resp.get("results") or [])
         return rows
 
     def _key_of(self, object_type: str, row: dict[str, Any]) -> str | None:
@@ -197,6 +194,24 @@ class HubSpotClient:
             due=parse_time(row.get("hs_timestamp")),
             subject=row.get("hs_task_subject"),
         )
+
+
+def reusing_factory(token_provider: Callable[[], str] | None = None) -> Callable[[Any, str, dict[str, Any]], Any]:
+    """`api_factory`'s API objects, each built once per API and token and then handed out again: building one (its
+    `Configuration`, whose logger set-up clears the logging caches, an `ApiClient` and a urllib3 pool) cost more
+    CPU than a job's request itself, and a fresh pool opened a new connection per request. The token is asked of the
+    provider on every access, as before, and a new one gets new objects."""
+    build = api_factory(None)
+    built: dict[tuple[str, str, str | None], Any] = {}
+
+    def factory(package: Any, api_name: str, config: dict[str, Any]) -> Any:
+        settings = {**config, "access_token": token_provider()} if token_provider is not None else config
+        key = (package.__name__, api_name, settings.get("access_token"))
+        if key not in built:
+            built[key] = build(package, api_name, settings)
+        return built[key]
+
+    return factory
 
 
 def _reason(exc: Exception) -> str:

@@ -9,6 +9,7 @@ reads always ask for `dealcoach_key` and need no properties read first.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from types import SimpleNamespace
 from typing import Any, Literal
 
 from hubspot.crm.objects import PublicObjectSearchRequest
@@ -25,6 +26,7 @@ from connector.hubspot.client import (
 )
 from connector.hubspot.format import EPOCH, parse_time, run_started_at
 from connector.hubspot.paging import search_all_ids
+from connector.hubspot.raw import raw_json
 from connector.models import ActivityRef, Deal, MarkedRecord
 
 
@@ -41,22 +43,23 @@ class HubSpotDeals(HubSpotClient):
         """The deal and its records from one object read (properties, `dealstage` history and the associations of
         every activity type), plus one batch read per type with records: a job reads its deal once."""
         obj = self._read_deal(deal_id, with_associations=True)
-        return self._deal_from(obj), self._records_from(deal_id, obj.associations or {}, known_calls or {})
+        return self._deal_from(obj), self._records_from(deal_id, obj.get("associations") or {}, known_calls or {})
 
     def deal_records(self, *, deal_id: str, known_calls: Mapping[str, ActivityRef] | None = None) -> DealRecords:
         """The deal's records alone: its associations in one object read, then the batch reads."""
         obj = self._call(
-            self._objects.basic_api.get_by_id_with_http_info,
+            raw_json(self._objects.basic_api.get_by_id_with_http_info),
             "deals",
             deal_id,
             properties=["hs_object_id"],
             associations=list(ACTIVITY_TYPES),
         )
-        return self._records_from(deal_id, obj.associations or {}, known_calls or {})
+        return self._records_from(deal_id, obj.get("associations") or {}, known_calls or {})
 
-    def _read_deal(self, deal_id: str, *, with_associations: bool) -> Any:
+    def _read_deal(self, deal_id: str, *, with_associations: bool) -> dict[str, Any]:
+        """The deal's JSON (not the SDK's models: a job's reads stay cheap), with `dealstage`'s history."""
         return self._call(
-            self._objects.basic_api.get_by_id_with_http_info,
+            raw_json(self._objects.basic_api.get_by_id_with_http_info),
             "deals",
             deal_id,
             properties=DEAL_PROPERTIES,
@@ -64,14 +67,14 @@ class HubSpotDeals(HubSpotClient):
             associations=list(ACTIVITY_TYPES) if with_associations else None,
         )
 
-    def _deal_from(self, obj: Any) -> Deal:
-        p = obj.properties or {}
+    def _deal_from(self, obj: Mapping[str, Any]) -> Deal:
+        p = obj.get("properties") or {}
         stage, pipeline = p.get("dealstage") or "", p.get("pipeline") or "default"
         meta = self._stage_meta(pipeline).get(stage, {})
         owner_id = p.get("hubspot_owner_id") or None
         amount = p.get("amount")
         return Deal(
-            id=str(obj.id),
+            id=str(obj["id"]),
             name=p.get("dealname") or "",
             stage=stage,
             pipeline=pipeline,
@@ -83,7 +86,9 @@ class HubSpotDeals(HubSpotClient):
             stage_label=meta.get("label"),
             last_activity_at=parse_time(p.get("notes_last_updated")),
             created_at=parse_time(p.get("createdate")),
-            stage_entered_at=run_started_at((obj.properties_with_history or {}).get("dealstage"), stage),
+            stage_entered_at=run_started_at(
+                _versions((obj.get("propertiesWithHistory") or {}).get("dealstage")), stage
+            ),
         )
 
     def _stage_meta(self, pipeline_id: str) -> dict[str, dict[str, str]]:
@@ -138,12 +143,12 @@ class HubSpotDeals(HubSpotClient):
         processed, from Redis)."""
         ids: dict[str, list[str]] = {}
         for object_type in ACTIVITY_TYPES:
-            found = block.get(object_type)
-            if found is not None and found.paging and found.paging.next:
+            found = block.get(object_type) or {}
+            if (found.get("paging") or {}).get("next"):
                 # More than one page of associations: the paged v4 read lists them all.
                 ids[object_type] = self._associated_ids(deal_id, object_type)
             else:
-                ids[object_type] = list(dict.fromkeys(str(a.id) for a in (found.results if found else [])))
+                ids[object_type] = list(dict.fromkeys(str(a["id"]) for a in (found.get("results") or [])))
         tasks = self._read_rows("tasks", ids["tasks"], [*TASK_PROPERTIES, KEY_PROPERTY])
         out: list[ActivityRef] = [known_calls[i] for i in ids["calls"] if i in known_calls]
         for row in self._read_rows("emails", ids["emails"], ["hs_timestamp", "hs_email_subject", "hs_email_direction"]):
@@ -173,10 +178,13 @@ class HubSpotDeals(HubSpotClient):
 
     def deals_of(self, object_type: str, object_id: str) -> tuple[str, ...]:
         obj = self._call(
-            self._objects.basic_api.get_by_id_with_http_info, f"{object_type}s", object_id, associations=["deals"]
+            raw_json(self._objects.basic_api.get_by_id_with_http_info),
+            f"{object_type}s",
+            object_id,
+            associations=["deals"],
         )
-        deals = (obj.associations or {}).get("deals")
-        return tuple(dict.fromkeys(str(a.id) for a in (deals.results if deals else [])))
+        deals = (obj.get("associations") or {}).get("deals") or {}
+        return tuple(dict.fromkeys(str(a["id"]) for a in (deals.get("results") or [])))
 
     def list_open_deals(self) -> list[str]:
         """Open deals plus deals closed in the last 400 days, via search (two OR-ed filter groups), read past
@@ -204,3 +212,9 @@ def _activity(
     return ActivityRef(
         type=kind, at=parse_time(row.get("hs_timestamp")) or EPOCH, subject=row.get(subject) or "", direction=direction
     )
+
+
+def _versions(history: Sequence[Mapping[str, Any]] | None) -> list[SimpleNamespace]:
+    """`propertiesWithHistory` versions from the JSON, under the SDK's `ValueWithTimestamp` names (`run_started_at`
+    reads `value` and `timestamp`, an ISO string here, parsed as the SDK's datetime would be)."""
+    return [SimpleNamespace(value=v.get("value"), timestamp=v.get("timestamp")) for v in history or []]

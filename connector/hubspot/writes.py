@@ -1,8 +1,9 @@
 """Writes to HubSpot: notes, tasks in batches (each input traced so a 207's refusals map back to it), deal fields.
 
-The batch writes (task create and update, the deals' SLA status) send plain JSON bodies, in the fields the SDK's
-request models serialise to, and read the JSON answer (`raw_json`): the real SDK still sends them, but building its
-models (each with its own `Configuration`) and parsing every answer's timestamps was 75 % of the HubSpot sweep's CPU.
+Every write (note create and update, task create and update, deal fields, the deals' SLA status) sends a plain JSON
+body, in the fields the SDK's request models serialise to, and reads the JSON answer (`raw_json`): the real SDK still
+sends them, but building its models (each with its own `Configuration`) and parsing every answer's timestamps was
+75 % of the HubSpot sweep's CPU, and a visible part of a logged call's.
 """
 
 from __future__ import annotations
@@ -11,14 +12,6 @@ import logging
 from collections.abc import Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any
-
-from hubspot.crm.objects import (
-    AssociationSpec,
-    PublicAssociationsForObject,
-    PublicObjectId,
-    SimplePublicObjectInput,
-    SimplePublicObjectInputForCreate,
-)
 
 from connector.base import FatalCrmError
 from connector.http import chunks
@@ -45,16 +38,17 @@ class HubSpotWrites(HubSpotDeals):
             }
             if existing is None or KEY_PROPERTY in existing:
                 props[KEY_PROPERTY] = spec.key
-            body = SimplePublicObjectInputForCreate(properties=props, associations=[_assoc(spec.deal_id, NOTE_TO_DEAL)])
+            body = {"properties": props, "associations": [_assoc_json(spec.deal_id, NOTE_TO_DEAL)]}
             # Only the deal link: HubSpot defines no note↔call association type (activities associate to records),
             # so a note→call link would be refused; the note names the call in its title and key instead.
-            return str(self._call(self._objects.basic_api.create_with_http_info, "notes", body, write=True).id)
+            create = raw_json(self._objects.basic_api.create_with_http_info)
+            return str(self._call(create, "notes", body, write=True)["id"])
 
         return self._with_properties("notes", create)
 
     def update_note(self, note_id: str, spec: NoteSpec) -> None:
-        body = SimplePublicObjectInput(properties={"hs_note_body": with_marker(spec.body_html, spec.key, html=True)})
-        self._call(self._objects.basic_api.update_with_http_info, "notes", note_id, body, write=True)
+        body = {"properties": {"hs_note_body": with_marker(spec.body_html, spec.key, html=True)}}
+        self._call(raw_json(self._objects.basic_api.update_with_http_info), "notes", note_id, body, write=True)
 
     def create_tasks(self, specs: Sequence[TaskSpec]) -> list[str]:
         """Batch create (≤ 100 per request), each input traced by its key so a 207's refusals map back to it."""
@@ -171,13 +165,8 @@ class HubSpotWrites(HubSpotDeals):
             if skipped:
                 log.info("crm.hubspot.deal_properties_missing deal=%s missing=%s", deal_id, ",".join(skipped))
             if writable:
-                self._call(
-                    self._objects.basic_api.update_with_http_info,
-                    "deals",
-                    deal_id,
-                    SimplePublicObjectInput(properties=writable),
-                    write=True,
-                )
+                update = raw_json(self._objects.basic_api.update_with_http_info)
+                self._call(update, "deals", deal_id, {"properties": writable}, write=True)
             return sorted(writable)
 
         return self._with_properties("deals", update)
@@ -209,13 +198,6 @@ def _property_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _assoc(deal_id: str, type_id: int) -> PublicAssociationsForObject:
-    return PublicAssociationsForObject(
-        to=PublicObjectId(id=deal_id),
-        types=[AssociationSpec(association_category="HUBSPOT_DEFINED", association_type_id=type_id)],
-    )
 
 
 def _assoc_json(deal_id: str, type_id: int) -> dict[str, Any]:

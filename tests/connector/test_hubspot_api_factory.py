@@ -48,3 +48,14 @@ def test_the_version_is_read_once_per_process() -> None:
     for _ in range(3):
         assert HubSpotClient(access_token="t", api_base=BASE).client.crm.deals.basic_api is not None
     assert sdk_version.cache_info().misses == 1 and sdk_version.cache_info().hits >= 2
+
+
+def test_an_api_object_is_built_once_per_token_and_handed_out_again() -> None:
+    same = HubSpotClient(access_token="pat-na1-xyz", api_base=BASE).client
+    assert same.crm.objects.basic_api is same.crm.objects.basic_api
+    assert same.crm.objects.basic_api is not same.crm.objects.batch_api
+    tokens = iter(["first", "first", "second"])
+    oauth = HubSpotClient(access_token="unused", api_base=BASE, token_provider=lambda: next(tokens)).client
+    first, again, second = (oauth.crm.deals.basic_api for _ in range(3))
+    assert first is again
+    assert second is not first and second.api_client.configuration.access_token == "second"

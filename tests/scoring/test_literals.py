@@ -1,0 +1,135 @@
+"""The marker prefilter (scoring/literals.py) never hides a match: a text without a required literal cannot match."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scoring.lexicon import LEXICON
+from scoring.literals import LiteralIndex, required_literals
+from scoring.markers import CallView
+from scoring.transcript import TranscriptError, parse_transcript
+
+LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts" / "labelled"
+
+
+def _calls() -> list[CallView]:
+    views = []
+    for path in sorted(LABELLED.rglob("*")):
+        if path.suffix not in {".vtt", ".srt", ".txt", ".json"} or path.name.endswith(("expected.json", "labels.json")):
+            continue
+        try:
+            transcript = parse_transcript(path.read_bytes(), filename=path.name)
+        except TranscriptError:
+            continue
+        views.append(CallView(transcript, transcript.segments[0].speaker))
+    return views
+
+
+CALLS = _calls()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (re.compile(r"課題|お困り"), {"課題", "お困り"}),
+        (re.compile(r"本日(は|の).{0,60}(について|お伺い)", re.I), {"について", "お伺い"}),
+        (re.compile(r"(ご)?予算"), {"予算"}),
+        (re.compile(r"[月火水]曜日?"), {"曜"}),
+        (re.compile(r"[月火水]\d"), {"月", "火", "水"}),
+        (re.compile(r"(?<!\d)\d{1,2}月"), {"月"}),
+        (re.compile(r"^(?!.*(方針|予算)).*(て|で)しま(った|って)"), {"しま"}),
+        (re.compile(r"(?:ab)+c?", re.I), None),  # cased under IGNORECASE: Ab, aB... would be missed
+        (re.compile(r"(?:ab)+c?"), {"ab"}),
+        (re.compile(r"(?-i:grants?)|fund", re.I), None),
+        (re.compile(r"予算|"), None),  # an empty branch matches anywhere
+        (re.compile(r"(の|)予算?"), {"予"}),
+        (re.compile(r"x*|y"), None),
+        (re.compile(r"\d+円"), {"円"}),
+        (re.compile(r"[^。]{2}"), None),
+        (re.compile(r"(?!)"), None),
+        (re.compile(r"(円|金額)\1"), {"円", "金額"}),
+    ],
+)
+def test_required_literals_of_known_shapes(pattern: re.Pattern[str], expected: set[str] | None) -> None:
+    found = required_literals(pattern)
+    assert (None if found is None else set(found)) == expected
+
+
+def test_every_marker_match_in_the_labelled_calls_holds_a_required_literal() -> None:
+    """Soundness on real data: wherever a marker matches a sentence, the sentence holds one of its literals."""
+    texts = [s.text for view in CALLS for s in view.sentences]
+    checked = 0
+    for name, pattern in LEXICON["ja"].items():
+        literals = required_literals(pattern)
+        if literals is None:
+            continue
+        for text in texts:
+            if pattern.search(text):
+                checked += 1
+                assert any(lit in text for lit in literals), (name, text)
+    assert checked > 100
+
+
+def test_case_insensitive_english_markers_are_searched_everywhere() -> None:
+    assert all(required_literals(p) is None for p in LEXICON["en"].values() if p.flags & re.IGNORECASE)
+
+
+_ALPHABET = "予算課題のにはでてしま円月日曜、。ab1 "
+_PIECES = [
+    "予算",
+    "課題",
+    "(の|は)",
+    "(で|て)しま",
+    ".{0,3}",
+    "\\d+",
+    "[月日]",
+    "(?:円)?",
+    "(?<!の)",
+    "(?=し)",
+    "a+",
+    "^",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=4), min_size=1, max_size=3),
+    texts=st.lists(st.text(alphabet=_ALPHABET, max_size=12), min_size=1, max_size=20),
+)
+def test_a_text_without_the_literals_never_matches(parts: list[list[str]], texts: list[str]) -> None:
+    """Soundness on generated patterns and texts: no match in a text that holds none of the required literals, and
+    the index finds exactly the texts holding one."""
+    pattern = re.compile("|".join("".join(p) for p in parts))
+    literals = required_literals(pattern)
+    if literals is None:
+        return
+    holding = LiteralIndex(texts).containing(literals)
+    assert holding == [i for i, t in enumerate(texts) if any(lit in t for lit in literals)]
+    for i, text in enumerate(texts):
+        if pattern.search(text):
+            assert i in holding, (pattern.pattern, text)
+
+
+def test_find_equals_searching_every_sentence() -> None:
+    """CallView.find with the prefilter gives the hits a search of every sentence of the asked side gives."""
+    compared = 0
+    for view in CALLS:
+        for name, pattern in view.lex.items():
+            for who in ("any", "rep", "customer"):
+                for questions in (None, True, False):
+                    want = [
+                        (s.order, m.span())
+                        for s in view.sentences
+                        if (who == "any" or s.is_rep == (who == "rep"))
+                        and (questions is None or s.is_question == questions)
+                        and (m := pattern.search(s.text))
+                    ]
+                    got = [(h.sentence.order, h.match.span()) for h in view.find(name, who=who, questions=questions)]
+                    assert got == want, (name, who, questions)
+                    compared += len(want)
+    assert compared > 1000
