@@ -37,7 +37,7 @@ from connector.hubspot.sweep import (
     swept_properties,
 )
 from connector.hubspot.sweep import item_of as item_from_row
-from connector.hubspot.sweep_delta import changed_since, swept_total
+from connector.hubspot.sweep_delta import changed_pages, record_deals, swept_total
 from connector.models import Deal, MarkedRecord
 from sync.deal_view import DealView
 from sync.sweep_cache import Entry, EpochCache, meta, promote, synced
@@ -110,37 +110,54 @@ def choose_source(
 def apply_delta(
     conn: redis.Redis, crm: HubSpotCrm, tenant: str, cache: EpochCache, since_ms: int, now_s: float
 ) -> dict[str, int]:
-    """Read what changed since `since_ms` and bring the cache up to it: changed deals' properties, changed records
-    on their deals, new deals read whole, deals that left the sweep dropped. The counts, for the log."""
+    """Read what changed since `since_ms` and bring the cache up to it, one search page at a time: changed deals'
+    properties, new deals read whole, deals that left the sweep dropped, changed records on their deals. The
+    counts, for the log."""
     cache.drop(cache.closed_before(now_s))
-    delta = changed_since(crm, since_ms)
-    changed = {str(r["id"]): deal_props(r) for r in delta.deals}
+    counts: dict[str, int] = {"new": 0, "left": 0}
+    for object_type, rows in changed_pages(crm, since_ms):
+        counts[object_type] = counts.get(object_type, 0) + len(rows)
+        if object_type == "deals":
+            new, left = _deal_page(conn, crm, tenant, cache, rows, now_s)
+            counts["new"], counts["left"] = counts["new"] + new, counts["left"] + left
+        else:
+            _record_page(crm, cache, object_type, rows)
+    log.info("sync.sweep.delta tenant=%s %s", tenant, " ".join(f"{k}={v}" for k, v in counts.items()))
+    return counts
+
+
+def _deal_page(
+    conn: redis.Redis, crm: HubSpotCrm, tenant: str, cache: EpochCache, rows: list[dict[str, object]], now_s: float
+) -> tuple[int, int]:
+    """A page of changed deals into the cache: new properties on known deals, new deals read whole (their
+    generation taken before the read), deals that left the sweep dropped; (new, left)."""
+    changed = {str(r["id"]): deal_props(r) for r in rows}
     leaving = [d for d, p in changed.items() if not is_swept(p, now_s)]
     cache.drop(leaving)
     known = cache.get([d for d in changed if d not in leaving])
     entries: dict[str, Entry] = {d: {**e, "p": changed[d]} for d, e in known.items() if e is not None}
     new = [d for d, e in known.items() if e is None]
-    items: dict[str, dict[str, list[object]]] = {}
-    for object_type, rows in delta.rows.items():
-        for record_id, row in rows.items():
-            item = item_from_row(crm, object_type, row)
-            for d in delta.deals_of[object_type].get(record_id, ()):
-                items.setdefault(d, {})[f"{object_type}:{record_id}"] = item
-    rest = [d for d in items if d not in entries and d not in new]
-    entries |= {d: e for d, e in cache.get(rest).items() if e is not None}
-    for d, found in items.items():
-        if d in entries:
-            entries[d]["r"].update(found)
-    for start in range(0, len(new), DEALS_PER_CHUNK):
-        chunk = new[start : start + DEALS_PER_CHUNK]
-        gens = generations(conn, tenant, chunk)
-        read = read_items(crm, chunk)
-        entries |= {d: {"p": changed[d], "r": read[d], "g": gens[d]} for d in chunk}
+    if new:
+        gens = generations(conn, tenant, new)
+        read = read_items(crm, new)
+        entries |= {d: {"p": changed[d], "r": read[d], "g": gens[d]} for d in new}
     cache.put(entries)
-    counts = {"deals": len(changed), "new": len(new), "left": len(leaving)}
-    counts |= {t: len(rows) for t, rows in delta.rows.items()}
-    log.info("sync.sweep.delta tenant=%s %s", tenant, " ".join(f"{k}={v}" for k, v in counts.items()))
-    return counts
+    return len(new), len(leaving)
+
+
+def _record_page(crm: HubSpotCrm, cache: EpochCache, object_type: str, rows: list[dict[str, object]]) -> None:
+    """A page of changed records onto the cached deals they belong to (deals not cached are not swept, or will be
+    read whole when their page finds them missing)."""
+    deals_of = record_deals(crm, object_type, [str(r["id"]) for r in rows])
+    items: dict[str, dict[str, list[object]]] = {}
+    for row in rows:
+        item = item_from_row(crm, object_type, row)
+        for d in deals_of.get(str(row["id"]), ()):
+            items.setdefault(d, {})[f"{object_type}:{row['id']}"] = item
+    entries = {d: e for d, e in cache.get(list(items)).items() if e is not None}
+    for d, entry in entries.items():
+        entry["r"].update(items[d])
+    cache.put(entries)
 
 
 @dataclass

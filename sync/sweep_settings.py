@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,8 @@ def parse_sweep_settings(data: Any, filename: str = "sweep.yaml") -> SweepSettin
 
 @functools.lru_cache(maxsize=1)
 def sweep_settings(path: Path | None = None) -> SweepSettings:
-    """The packaged settings, parsed once per process."""
-    p = path or Path(rubrics.__file__).parent / "sweep.yaml"
+    """The settings, parsed once per process: `path`, else the file `DEALCOACH_SWEEP_SETTINGS` names (the benchmark's
+    back-to-back sweeps), else the packaged `rubrics/sweep.yaml`."""
+    env = os.environ.get("DEALCOACH_SWEEP_SETTINGS")
+    p = path or (Path(env) if env else Path(rubrics.__file__).parent / "sweep.yaml")
     return parse_sweep_settings(load_yaml(p), p.name)

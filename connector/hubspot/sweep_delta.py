@@ -15,8 +15,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from connector.http import chunks
@@ -24,29 +23,19 @@ from connector.hubspot.client import KEY_PROPERTY
 from connector.hubspot.crm import HubSpotCrm
 from connector.hubspot.paging import PAGE_SIZE as SEARCH_PAGE
 from connector.hubspot.raw import raw_json
-from connector.hubspot.sweep import SWEPT_TYPES, row_properties, swept_groups, swept_properties
+from connector.hubspot.sweep import row_properties, swept_groups, swept_properties
 
 ASSOCIATION_BATCH = 1000
 Filters = list[dict[str, Any]]
 
 
-@dataclass
-class Delta:
-    """Deal rows and record rows changed since a time, and the deals each changed record belongs to."""
-
-    deals: list[dict[str, Any]] = field(default_factory=list)
-    rows: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
-    deals_of: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-
-
-def changed_since(crm: HubSpotCrm, since_ms: int) -> Delta:
-    """Every deal and swept record modified at or after `since_ms`, with the changed records' deals."""
-    delta = Delta(deals=modified_since(crm, "deals", since_ms, swept_properties(crm), [[]]))
+def changed_pages(crm: HubSpotCrm, since_ms: int) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """(object type, a page of its rows) for every deal and swept record modified at or after `since_ms`: the deals
+    first, then tasks, emails, meetings and calls, a search page (up to 200) at a time, so the caller holds one."""
+    yield from (("deals", page) for page in modified_since(crm, "deals", since_ms, swept_properties(crm), [[]]))
     for object_type, properties in row_properties(crm).items():
-        rows = modified_since(crm, object_type, since_ms, properties, record_groups(crm, object_type))
-        delta.rows[object_type] = {str(r["id"]): {"id": str(r["id"]), **(r.get("properties") or {})} for r in rows}
-        delta.deals_of[object_type] = record_deals(crm, object_type, list(delta.rows[object_type]))
-    return delta
+        for page in modified_since(crm, object_type, since_ms, properties, record_groups(crm, object_type)):
+            yield object_type, [{"id": str(r["id"]), **(r.get("properties") or {})} for r in page]
 
 
 def record_groups(crm: HubSpotCrm, object_type: str) -> list[Filters]:
@@ -65,11 +54,10 @@ def record_groups(crm: HubSpotCrm, object_type: str) -> list[Filters]:
 
 def modified_since(
     crm: HubSpotCrm, object_type: str, since_ms: int, properties: list[str], groups: Sequence[Filters]
-) -> list[dict[str, Any]]:
-    """Search rows of a type modified at or after `since_ms` matching any of `groups`, every page, by id."""
+) -> Iterator[list[dict[str, Any]]]:
+    """Pages of search rows of a type modified at or after `since_ms` matching any of `groups`, by id."""
     search = raw_json(crm._objects.search_api.do_search_with_http_info)
     since = {"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": str(since_ms)}
-    rows: list[dict[str, Any]] = []
     last, more = "", True
     while more:
         bound = [{"propertyName": "hs_object_id", "operator": "GT", "value": last}] if last else []
@@ -81,11 +69,10 @@ def modified_since(
         }
         found = crm._call(search, object_type, body)
         results = found.get("results") or []
-        rows += results
         more = bool(results) and bool((found.get("paging") or {}).get("next"))
         if results:
             last = str(results[-1]["id"])
-    return rows
+            yield results
 
 
 def record_deals(crm: HubSpotCrm, object_type: str, ids: Sequence[str]) -> dict[str, list[str]]:
@@ -109,6 +96,3 @@ def swept_total(crm: HubSpotCrm) -> int:
     search = raw_json(crm._objects.search_api.do_search_with_http_info)
     body = {"filterGroups": [{"filters": g} for g in swept_groups()], "properties": ["hs_object_id"], "limit": 1}
     return int(crm._call(search, "deals", body).get("total") or 0)
-
-
-__all__ = ["SWEPT_TYPES", "Delta", "changed_since", "modified_since", "record_deals", "swept_total"]
