@@ -164,6 +164,8 @@ def swept(
         "peak_pss_sum_mb": rss.peak_pss_kb / 1024,
         "page_rss_mb": page_rss,
         "redis_mb": int(conn.info("memory")["used_memory"]) / 2**20,
+        "cache_mb": sum(int(conn.memory_usage(k, samples=0) or 0) for k in conn.scan_iter("dealcoach:sweepcache:*"))
+        / 2**20,
     }
 
 
@@ -228,7 +230,7 @@ def main() -> int:
                sweeps=args.sweeps, overlap_s=args.overlap_s)  # fmt: skip
     print(f"{'sweep':<7} {'deals':>7} {'pages':>5} {'failed':>6} {'s':>7} {'cpu s':>7} {'ms/deal':>7} "
           f"{'sbx cpu':>7} {'redis':>6} {'reads':>6} {'deals/read':>10} {'writes':>6} {'tasks/write':>11} "
-          f"{'RSS MB':>6} {'sum MB':>6} {'PSS MB':>6} {'job MB':>6} {'redis MB':>8}")  # fmt: skip
+          f"{'RSS MB':>6} {'sum MB':>6} {'PSS MB':>6} {'job MB':>6} {'redis MB':>8} {'cache MB':>8}")  # fmt: skip
     for label, r in zip(("first", "second", "third", "fourth", "fifth"), rows, strict=False):
         per_read = r["deals"] / r["reads"] if r["reads"] else float("inf")
         per_write = r["tasks_written"] / r["writes"] if r["writes"] else 0.0
@@ -236,7 +238,7 @@ def main() -> int:
         print(f"{label:<7} {r['deals']:>7} {r['pages']:>5} {r['failed']:>6} {r['seconds']:>7.1f} "
               f"{r['cpu_seconds']:>7.1f} {per_deal:>7.2f} {r['sandbox_cpu_seconds']:>7.1f} "
               f"{r['redis_cpu_seconds']:>6.1f} {r['reads']:>6} {per_read:>10.0f} {r['writes']:>6} {per_write:>11.0f} "
-              f"{r['peak_rss_mb']:>6.0f} {r['peak_rss_sum_mb']:>6.0f} {r['peak_pss_sum_mb']:>6.0f} {r['page_rss_mb']:>6.0f} {r['redis_mb']:>8.1f}")  # fmt: skip
+              f"{r['peak_rss_mb']:>6.0f} {r['peak_rss_sum_mb']:>6.0f} {r['peak_pss_sum_mb']:>6.0f} {r['page_rss_mb']:>6.0f} {r['redis_mb']:>8.1f} {r['cache_mb']:>8.1f}")  # fmt: skip
     tree = args.source or "this checkout"
     print(f"\n{args.crm}, {args.workers} workers on {tree}; measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     return 0
