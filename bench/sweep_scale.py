@@ -164,7 +164,7 @@ def swept(
         "peak_pss_sum_mb": rss.peak_pss_kb / 1024,
         "page_rss_mb": page_rss,
         "redis_mb": int(conn.info("memory")["used_memory"]) / 2**20,
-        "cache_mb": sum(int(conn.memory_usage(k, samples=0) or 0) for k in conn.scan_iter("dealcoach:sweepcache:*"))
+        "cache_mb": sum(int(conn.memory_usage(k, samples=0) or 0) for k in conn.scan_iter("dealcoach:sweep:*:cache*"))
         / 2**20,
     }
 

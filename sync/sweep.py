@@ -46,6 +46,8 @@ from sync.writeback import LOCK_TIMEOUT_S, DealLock, page_locks
 
 log = logging.getLogger("dealcoach.sync.sweep")
 BUSY = "sync.lock_busy"
+# Another sweep.yaml than the packaged one (the benchmark's back-to-back sweeps need no search-lag overlap).
+SETTINGS_ENV = "DEALCOACH_SWEEP_SETTINGS"
 
 
 def sweep(
@@ -75,7 +77,7 @@ def sweep(
     cursor: str | None = ""
     mode = "crm"
     if not dry_run and isinstance(crm, HubSpotCrm):
-        settings = sweep_settings()
+        settings = sweep_settings(rt.config.env.get(SETTINGS_ENV, ""))
         source = choose_source(conn, crm, tenant_id, int(now.timestamp() * 1000), now, settings)
         while cursor is not None:
             cached = incremental_page(conn, crm, tenant_id, source, cursor, now=now, ttl_s=settings.ttl_s,
@@ -338,7 +340,8 @@ def _hubspot_page_job(
 ) -> dict[str, Any]:
     """A HubSpot page job of the incremental sweep: the first page chooses the period's source (the cache after a
     delta, or a full read), every page reads its deals from it, plans and writes them, and keeps the cache."""
-    rt, now, settings = runtime.current(), clock.now(), sweep_settings()
+    rt, now = runtime.current(), clock.now()
+    settings = sweep_settings(rt.config.env.get(SETTINGS_ENV, ""))
     tenant = rt.tenants(conn).get(tenant_id)
     assert tenant is not None
     source = Source.decode(encoded) if encoded else choose_source(conn, crm, tenant_id, period, now, settings)

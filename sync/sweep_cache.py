@@ -23,8 +23,9 @@ import redis
 from connector.hubspot.format import parse_time
 from connector.hubspot.sweep import LOOKBACK_DAYS
 
-_META = "dealcoach:sweepcache:{}"
-_PART = "dealcoach:sweepcache:{}:{}:{}"
+# Under the sweep's per-tenant family (`dealcoach:sweep:<tenant>:*`), which `sync.forget` removes with the tenant.
+_META = "dealcoach:sweep:{}:cache"
+_PART = "dealcoach:sweep:{}:cache:{}:{}"
 PARTS = ("deals", "ids", "closed")
 Entry = dict[str, Any]
 

@@ -46,7 +46,7 @@ from sync.sweep_settings import SweepSettings
 log = logging.getLogger("dealcoach.sync.sweep")
 FULL, CACHE = "full", "cache"
 _GEN = "dealcoach:deal:{}:{}"
-_CHOSEN = "dealcoach:sweepsource:{}:{}"
+_CHOSEN = "dealcoach:sweep:{}:source:{}"
 
 
 @dataclass(frozen=True)

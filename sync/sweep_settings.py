@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,10 +36,9 @@ def parse_sweep_settings(data: Any, filename: str = "sweep.yaml") -> SweepSettin
     return SweepSettings(full_read_s=int(full * 3600), overlap_s=overlap, ttl_s=int(ttl * 3600))
 
 
-@functools.lru_cache(maxsize=1)
-def sweep_settings(path: Path | None = None) -> SweepSettings:
-    """The settings, parsed once per process: `path`, else the file `DEALCOACH_SWEEP_SETTINGS` names (the benchmark's
-    back-to-back sweeps), else the packaged `rubrics/sweep.yaml`."""
-    env = os.environ.get("DEALCOACH_SWEEP_SETTINGS")
-    p = path or (Path(env) if env else Path(rubrics.__file__).parent / "sweep.yaml")
+@functools.lru_cache(maxsize=4)
+def sweep_settings(path: str = "") -> SweepSettings:
+    """The settings, parsed once per process: the file at `path` (the runtime's `DEALCOACH_SWEEP_SETTINGS`, for the
+    benchmark's back-to-back sweeps), else the packaged `rubrics/sweep.yaml`."""
+    p = Path(path) if path else Path(rubrics.__file__).parent / "sweep.yaml"
     return parse_sweep_settings(load_yaml(p), p.name)

@@ -158,7 +158,7 @@ def test_hubspot_page_jobs_sweep_the_next_period_from_the_cache(
         for period in (1, 2):
             assert enqueue_page(redis_conn, stack.tenant, period, page_size=PAGE)
             wait_for(lambda p=period: sweep_status(redis_conn, stack.tenant, p).complete, f"period {period}")
-        chosen = [redis_conn.get(f"dealcoach:sweepsource:{stack.tenant}:{p}") or b"" for p in (1, 2)]
+        chosen = [redis_conn.get(f"dealcoach:sweep:{stack.tenant}:source:{p}") or b"" for p in (1, 2)]
         assert [c.decode().split("-")[0] for c in chosen] == ["full", "cache"]
         first, second = (sweep_status(redis_conn, stack.tenant, p) for p in (1, 2))
         assert first.totals["deals"] == second.totals["deals"] == DEALS and second.totals["failed"] == 0

@@ -11,7 +11,7 @@ GOOD = {"version": 1, "full_read_hours": 24, "search_lag_overlap_s": 300, "cache
 
 
 def test_packaged_settings_load() -> None:
-    assert sweep_settings() == SweepSettings(full_read_s=86400, overlap_s=300, ttl_s=172800)
+    assert sweep_settings("") == SweepSettings(full_read_s=86400, overlap_s=300, ttl_s=172800)
 
 
 @pytest.mark.parametrize(
