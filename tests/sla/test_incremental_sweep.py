@@ -133,3 +133,35 @@ def test_incremental_sweeps_plan_what_full_reads_plan(
     sixth = period(hub, redis_conn, "cache")
     assert late in sixth
     assert any(item[:2] == ["a", "email"] for item in cached_items(redis_conn, hub.tenant, e).values())
+
+
+def test_a_deal_missing_from_the_cache_or_written_by_another_job_is_read_again(
+    hub: EmbeddedStack, redis_conn: redis.Redis, world_clock: clock.AnchoredClock
+) -> None:
+    """Nothing is skipped: a cached id without its entry is read whole, and a deal another DealCoach job wrote a task
+    to since it was cached (its write generation moved) is read again, so the sweep sees that task."""
+    from connector.models import TaskSpec
+    from sync.deal_view import bump_generation
+    from sync.job_context import shared_crm
+    from sync.runtime import current
+
+    missing, written, quiet = (
+        hub.create_deal(name=f"再読 {i}", stage="qualifiedtobuy", owner_id=REP) for i in range(3)
+    )
+    world_clock.advance(timedelta(minutes=10))
+    period(hub, redis_conn, "full")
+    m = meta(redis_conn, hub.tenant)
+    assert m.epoch is not None
+    redis_conn.hdel(EpochCache(redis_conn, hub.tenant, m.epoch, 3600).deals, missing)
+    tenant = current().tenants(redis_conn).get(hub.tenant)
+    assert tenant is not None
+    key = f"{hub.tenant}/deal-{written}/coaching-followup"
+    due = clock.now() + timedelta(days=2)
+    (task_id,) = shared_crm(current(), redis_conn, tenant).create_tasks(
+        [TaskSpec(key=key, deal_id=written, subject="フォロー", body="b", due=due, owner_id=REP)]
+    )
+    bump_generation(redis_conn, hub.tenant, written)  # what the job's Writeback does after its write
+    world_clock.advance(timedelta(hours=1))
+    assert set(period(hub, redis_conn, "cache")) == {missing, written, quiet}
+    assert cached_items(redis_conn, hub.tenant, missing), "the missing entry is read and stored again"
+    assert cached_items(redis_conn, hub.tenant, written)[f"tasks:{task_id}"][1] == key
