@@ -3,13 +3,15 @@ remote), DealCoach's sweep in RQ workers (`dealcoach worker`: forking, a work-ho
 redis-server.
 
 Usage: python bench/sweep_scale.py [--crm salesforce|hubspot] [--deals N] [--workers W] [--seed-chunk C]
-       [--no-vendor-limits] [--source DIR] [--page-size P] [--smoke]
+       [--no-vendor-limits] [--source DIR] [--page-size P] [--sweeps S] [--smoke]
 Seeds N open deals through the sandbox's control API, sweeps once (every deal gets its SLA tasks: writes happen) and
-once more (nothing left to write), and prints for each sweep: the service time (from the enqueue of the sweep to its
+`S - 1` more times (nothing left to write; HubSpot: the second reads back the deals whose SLA status the first
+wrote, the third is the steady state of the incremental sweep), and prints for each sweep: the service time (from the enqueue of the sweep to its
 last page job done); DealCoach's CPU (the worker processes and their reaped work-horses, from /proc); the sandbox's
 CPU and redis-server's, apart; the sandbox's request count split into reads and writes, deals per read, tasks per
 write; the peak RSS of DealCoach's processes (the largest one, the largest sum and the largest sum of their PSS,
-sampled every 0.1 s, and the largest `ru_maxrss` a page job reported). With `--source`, the workers run another checkout's code (e.g. main's,
+sampled every 0.1 s, and the largest `ru_maxrss` a page job reported), and redis-server's `used_memory` after it (the
+HubSpot sweep cache lives there). With `--source`, the workers run another checkout's code (e.g. main's,
 from `git archive main`); a tree without page jobs sweeps the tenant in one job. `--smoke` (the test suite) sweeps a
 few deals in small pages and checks counts, never time.
 Goal (issue 12): < 60 s, <= 1 read per 200 deals, <= 1 write per 100-200 tasks, < 500 MB.
@@ -161,6 +163,9 @@ def swept(
         "peak_rss_sum_mb": rss.peak_sum_kb / 1024,
         "peak_pss_sum_mb": rss.peak_pss_kb / 1024,
         "page_rss_mb": page_rss,
+        "redis_mb": int(conn.info("memory")["used_memory"]) / 2**20,
+        "cache_mb": sum(int(conn.memory_usage(k, samples=0) or 0) for k in conn.scan_iter("dealcoach:sweep:*:cache*"))
+        / 2**20,
     }
 
 
@@ -174,13 +179,20 @@ def run(
     source: Path | None = None,
     page_size: int | None = None,
     sweeps: int = 2,
+    overlap_s: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Seed, then sweep `sweeps` times through `worker_count` workers; one row per sweep."""
+    """Seed, then sweep `sweeps` times through `worker_count` workers; one row per sweep. `overlap_s`: the HubSpot
+    sweep's search-lag overlap for this run (sweeps back to back would otherwise re-read the previous one's writes)."""
     pages = source is None or (source / "sync" / "sweep_progress.py").exists()
     with redis_server() as conn, sandbox_process(crm, vendor_limits=vendor_limits) as (proc, info):
         port = conn.connection_pool.connection_kwargs["port"]
         env = {"REDIS_URL": f"redis://127.0.0.1:{port}/0", "DEALCOACH_SECRET_KEY": KEY,
                "DEALCOACH_SWEEP_INTERVAL_S": str(INTERVAL_S)}  # fmt: skip
+        if overlap_s is not None:
+            settings = Path(tempfile.mkdtemp(prefix="dealcoach-sweep-settings-")) / "sweep.yaml"
+            settings.write_text(f"version: 1\nfull_read_hours: 24\nsearch_lag_overlap_s: {overlap_s}\n"
+                                "cache_ttl_hours: 48\n")  # fmt: skip
+            env["DEALCOACH_SWEEP_SETTINGS"] = str(settings)
         sandbox = Sandbox(crm, info, proc.pid)
         tenant = sandbox.register(conn)
         sandbox.seed(deals, chunk)
@@ -207,23 +219,26 @@ def main() -> int:
     parser.add_argument("--no-vendor-limits", action="store_true", help="lift HubSpot's rate limits in the sandbox")
     parser.add_argument("--source", type=Path, help="run the workers on this checkout's code (e.g. main's)")
     parser.add_argument("--page-size", type=int, help="deals per page job (default: the connector's)")
+    parser.add_argument("--sweeps", type=int, default=2, help="sweeps after the seed (default 2)")
+    parser.add_argument("--overlap-s", type=int, help="HubSpot: the sweep's search-lag overlap (default rubrics' 300)")
     parser.add_argument("--smoke", action="store_true", help="a few deals in small pages; counts only")
     args = parser.parse_args()
     if args.smoke:
         args.deals, args.page_size = min(args.deals, 250), args.page_size or 100
     rows = run(args.deals, args.crm, worker_count=args.workers, chunk=args.seed_chunk,
-               vendor_limits=not args.no_vendor_limits, source=args.source, page_size=args.page_size)  # fmt: skip
+               vendor_limits=not args.no_vendor_limits, source=args.source, page_size=args.page_size,
+               sweeps=args.sweeps, overlap_s=args.overlap_s)  # fmt: skip
     print(f"{'sweep':<7} {'deals':>7} {'pages':>5} {'failed':>6} {'s':>7} {'cpu s':>7} {'ms/deal':>7} "
           f"{'sbx cpu':>7} {'redis':>6} {'reads':>6} {'deals/read':>10} {'writes':>6} {'tasks/write':>11} "
-          f"{'RSS MB':>6} {'sum MB':>6} {'PSS MB':>6} {'job MB':>6}")  # fmt: skip
-    for label, r in zip(("first", "second", "third"), rows, strict=False):
+          f"{'RSS MB':>6} {'sum MB':>6} {'PSS MB':>6} {'job MB':>6} {'redis MB':>8} {'cache MB':>8}")  # fmt: skip
+    for label, r in zip(("first", "second", "third", "fourth", "fifth"), rows, strict=False):
         per_read = r["deals"] / r["reads"] if r["reads"] else float("inf")
         per_write = r["tasks_written"] / r["writes"] if r["writes"] else 0.0
         per_deal = 1000 * r["cpu_seconds"] / r["deals"] if r["deals"] else 0.0
         print(f"{label:<7} {r['deals']:>7} {r['pages']:>5} {r['failed']:>6} {r['seconds']:>7.1f} "
               f"{r['cpu_seconds']:>7.1f} {per_deal:>7.2f} {r['sandbox_cpu_seconds']:>7.1f} "
               f"{r['redis_cpu_seconds']:>6.1f} {r['reads']:>6} {per_read:>10.0f} {r['writes']:>6} {per_write:>11.0f} "
-              f"{r['peak_rss_mb']:>6.0f} {r['peak_rss_sum_mb']:>6.0f} {r['peak_pss_sum_mb']:>6.0f} {r['page_rss_mb']:>6.0f}")  # fmt: skip
+              f"{r['peak_rss_mb']:>6.0f} {r['peak_rss_sum_mb']:>6.0f} {r['peak_pss_sum_mb']:>6.0f} {r['page_rss_mb']:>6.0f} {r['redis_mb']:>8.1f} {r['cache_mb']:>8.1f}")  # fmt: skip
     tree = args.source or "this checkout"
     print(f"\n{args.crm}, {args.workers} workers on {tree}; measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     return 0

@@ -38,11 +38,16 @@ from sync.queue import SYNC
 from sync.sla.apply import SlaContext, apply_page, page_reads, plan_for_deal, run_sla
 from sync.sla.engine import SlaPlan, plan_to_json
 from sync.sla.status import pending_status, remember_all_written
+from sync.sweep_incremental import CachedPage, Source, choose_source, completed
+from sync.sweep_incremental import read_page as incremental_page
 from sync.sweep_progress import page_done, page_queued
+from sync.sweep_settings import sweep_settings
 from sync.writeback import LOCK_TIMEOUT_S, DealLock, page_locks
 
 log = logging.getLogger("dealcoach.sync.sweep")
 BUSY = "sync.lock_busy"
+# Another sweep.yaml than the packaged one (the benchmark's back-to-back sweeps need no search-lag overlap).
+SETTINGS_ENV = "DEALCOACH_SWEEP_SETTINGS"
 
 
 def sweep(
@@ -70,7 +75,18 @@ def sweep(
     deals: list[dict[str, Any]] = []
     failed: dict[str, str] = {}
     cursor: str | None = ""
-    if not dry_run and _bulk_pages(crm) is not None:
+    mode = "crm"
+    if not dry_run and isinstance(crm, HubSpotCrm):
+        settings = sweep_settings(rt.config.env.get(SETTINGS_ENV, ""))
+        source = choose_source(conn, crm, tenant_id, int(now.timestamp() * 1000), now, settings)
+        while cursor is not None:
+            cached = incremental_page(conn, crm, tenant_id, source, cursor, now=now, ttl_s=settings.ttl_s,
+                                      chunk=page_size)  # fmt: skip
+            _sweep_page(ctx, cached.deals, now, deals, failed, plans=plans, cached=cached)
+            cursor = cached.next_cursor
+        completed(conn, tenant_id, source, settings.ttl_s)
+        mode = source.mode
+    elif not dry_run and _bulk_pages(crm) is not None:
         while cursor is not None:
             page = read_page(crm, cursor, page_size)
             assert page is not None
@@ -106,6 +122,7 @@ def sweep(
         "applied": totals,
         "failed": failed,
         "crm_requests": spent.requests,
+        "source": mode,
     }
 
 
@@ -117,6 +134,7 @@ def _sweep_page(
     failed: dict[str, str],
     *,
     plans: bool = True,
+    cached: CachedPage | None = None,
 ) -> None:
     """A page of deals read in bulk: each deal's plan made under its lock, then every write of the page in shared
     batches (one create, update and close call per page, split at the CRM's batch size), locks held until written.
@@ -124,15 +142,21 @@ def _sweep_page(
     The page's records were read before the locks: a task another job wrote meanwhile is in the Redis map, which the
     upsert consults first, so it is updated rather than created again; a close it missed waits for the next sweep.
     The page's locks are taken together (`page_locks`); a deal another job still holds after the wait is left to the
-    next sweep (reported as `sync.lock_busy`)."""
+    next sweep (reported as `sync.lock_busy`).
+
+    With the incremental sweep's page (`cached`), a deal another job wrote to since its records were read is read
+    again inside its lock, and after the writes the page's deals are stored in the sweep cache as they now stand."""
     with page_locks(ctx.conn, ctx.tenant, [deal.id for deal, _ in page]) as locks:
         entries: list[tuple[Deal, SlaPlan, DealView, DealLock]] = []
         reads = page_reads(ctx, list(locks))
+        stale = cached.stale_now(ctx.conn, ctx.tenant, list(locks)) if cached is not None else set()
         for deal, view in page:
             fence = locks.get(deal.id)
             if fence is None:
                 failed[deal.id] = BUSY
                 continue
+            if deal.id in stale:
+                view = DealView(ctx.crm, deal.id)
             try:
                 plan = plan_for_deal(ctx, deal, now=now, view=view, reads=reads[deal.id])
                 entries.append((deal, plan, view, fence))
@@ -142,6 +166,8 @@ def _sweep_page(
         try:
             applied = apply_page(ctx, entries)
             _write_statuses(ctx, entries, now)
+            if cached is not None:
+                cached.store(ctx.conn, ctx.tenant, [(deal, view) for deal, _, view, _ in entries], stale)
         except CrmError as exc:
             for deal, *_ in entries:
                 failed[deal.id] = exc.slug
@@ -208,10 +234,17 @@ def job_id(tenant_id: str, period: int, cursor: str = "") -> str:
 
 
 def enqueue_page(
-    conn: redis.Redis, tenant_id: str, period: int, cursor: str = "", *, page_size: int | None = None
+    conn: redis.Redis,
+    tenant_id: str,
+    period: int,
+    cursor: str = "",
+    *,
+    page_size: int | None = None,
+    source: str = "",
 ) -> bool:
     """Queue the page job after `cursor` once per period (counted in the sweep's progress first); False if queued.
-    `page_size` (tests) travels down the chain."""
+    `page_size` (tests) and the period's `source` (HubSpot: cache or full read, chosen by the first page) travel
+    down the chain."""
     interval = runtime.current().config.sweep_interval_s
     page_queued(conn, tenant_id, period, cursor, ttl_s=interval * 4, now_s=time.time())
     try:
@@ -221,6 +254,7 @@ def enqueue_page(
             period,
             cursor,
             page_size,
+            *([source] if source else []),
             job_id=job_id(tenant_id, period, cursor),
             unique=True,
             result_ttl=interval * 4,
@@ -238,7 +272,7 @@ PAGE_RETRY = Retry(max=3, interval=[LOCK_TIMEOUT_S + 30, 300, 900])
 
 
 def sweep_tenant(
-    tenant_id: str, period: int | None = None, cursor: str = "", page_size: int | None = None
+    tenant_id: str, period: int | None = None, cursor: str = "", page_size: int | None = None, source: str = ""
 ) -> dict[str, Any]:
     """RQ job: sweep one page of a tenant's deals, after queueing the next page's job; a deal that fails is
     reported and retried by the next sweep. Without a period (a job queued before page jobs), the first page now."""
@@ -253,6 +287,8 @@ def sweep_tenant(
         return {"tenant": tenant_id, "status": "skipped", "reason": reason}
     crm = shared_crm(rt, conn, tenant)
     before = usage_of(crm)
+    if isinstance(crm, HubSpotCrm):
+        return _hubspot_page_job(conn, crm, tenant_id, period, cursor, page_size, source, before, started)
     page = read_page(crm, cursor, page_size)
     if page is None:  # no bulk reads for this CRM: the whole sweep in this job
         result = sweep(conn, tenant_id, now=clock.now(), plans=False)
@@ -284,6 +320,61 @@ def sweep_tenant(
         "period": period,
         "cursor": cursor,
         "next": page.next_cursor,
+        "applied": totals,
+        "failed": failed,
+        "crm_requests": spent.requests,
+        "deals": len(deals),
+    }
+
+
+def _hubspot_page_job(
+    conn: redis.Redis,
+    crm: HubSpotCrm,
+    tenant_id: str,
+    period: int,
+    cursor: str,
+    page_size: int | None,
+    encoded: str,
+    before: Any,
+    started: float,
+) -> dict[str, Any]:
+    """A HubSpot page job of the incremental sweep: the first page chooses the period's source (the cache after a
+    delta, or a full read), every page reads its deals from it, plans and writes them, and keeps the cache."""
+    rt, now = runtime.current(), clock.now()
+    settings = sweep_settings(rt.config.env.get(SETTINGS_ENV, ""))
+    tenant = rt.tenants(conn).get(tenant_id)
+    assert tenant is not None
+    source = Source.decode(encoded) if encoded else choose_source(conn, crm, tenant_id, period, now, settings)
+    page = incremental_page(conn, crm, tenant_id, source, cursor, now=now, ttl_s=settings.ttl_s, chunk=page_size)
+    if page.next_cursor is not None:
+        enqueue_page(conn, tenant_id, period, page.next_cursor, page_size=page_size, source=source.encode())
+    deals: list[dict[str, Any]] = []
+    failed: dict[str, str] = {}
+    _sweep_page(sla_context(conn, tenant, crm), page.deals, now, deals, failed, plans=False, cached=page)
+    totals = {k: sum(d["applied"][k] for d in deals) for k in ("created", "updated", "closed")}
+    spent = usage_of(crm) - before
+    record_usage(conn, tenant_id, crm, spent)
+    counts = {"deals": len(deals), "failed": len(failed), **totals}
+    usage = {"cpu_s": time.process_time() - started, "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+    ttl = rt.config.sweep_interval_s * 4
+    last = page.next_cursor is None
+    if page_done(conn, tenant_id, period, cursor, counts | usage, last=last, ttl_s=ttl, now_s=time.time()):
+        completed(conn, tenant_id, source, settings.ttl_s)
+    log.info(
+        "sync.sweep.page tenant=%s period=%d source=%s deals=%d failed=%d",
+        tenant_id,
+        period,
+        source.mode,
+        len(deals),
+        len(failed),
+    )
+    return {
+        "tenant": tenant_id,
+        "status": "done",
+        "period": period,
+        "cursor": cursor,
+        "next": page.next_cursor,
+        "source": source.mode,
         "applied": totals,
         "failed": failed,
         "crm_requests": spent.requests,

@@ -145,3 +145,23 @@ def test_a_page_job_killed_during_its_task_creates_is_retried_without_a_duplicat
 
 def test_a_page_retry_waits_out_a_dead_attempts_deal_locks() -> None:
     assert PAGE_RETRY.intervals[0] > LOCK_TIMEOUT_S and PAGE_RETRY.max >= 1
+
+
+def test_hubspot_page_jobs_sweep_the_next_period_from_the_cache(
+    redis_conn: redis.Redis, workers: Callable[[], WorkerProcess]
+) -> None:
+    """The first period's page jobs read the CRM and fill the sweep cache; the next period's first page job reads
+    what changed and every page comes from the cache, with the same deals and nothing written twice."""
+    with crm_stack("hubspot", redis_conn) as stack:
+        seed(stack, DEALS)
+        workers(), workers()
+        for period in (1, 2):
+            assert enqueue_page(redis_conn, stack.tenant, period, page_size=PAGE)
+            wait_for(lambda p=period: sweep_status(redis_conn, stack.tenant, p).complete, f"period {period}")
+        chosen = [redis_conn.get(f"dealcoach:sweep:{stack.tenant}:source:{p}") or b"" for p in (1, 2)]
+        assert [c.decode().split("-")[0] for c in chosen] == ["full", "cache"]
+        first, second = (sweep_status(redis_conn, stack.tenant, p) for p in (1, 2))
+        assert first.totals["deals"] == second.totals["deals"] == DEALS and second.totals["failed"] == 0
+        assert (second.pages_queued, second.pages_done) == (3, 3)
+        assert second.totals["created"] == second.totals["updated"] == second.totals["closed"] == 0
+        assert all(n == 1 for keys in task_keys(stack, redis_conn).values() for n in Counter(keys).values())
