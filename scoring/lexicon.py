@@ -60,16 +60,21 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"課題|論点|ネック|お困り|困って|困った|困り(ました|ます)|困りごと|残業|二度手間|手作業|手入力|属人|遅い|遅くて|追いつかな|重視|(比較|検討|判断)の?ポイント|ニーズ|悩み|負担|ボトルネック|非効率|手が回らな|手間が|時間が(かか|足りな)|(連携|自動化|電子化|効率化|削減|短縮|改善|一元化)(したい|させたい|できれば|が必要|が欲しい)|決め手|(が|は|も)(一番)?(気になって|重要|大事|大きかった)|\d+(時間|日|分)(くらい|ほど|程度|近く|以上)?(も|は)?(かか|取られ|つぶれ)|丸(一|二|1|2)?日(かか|つぶれ)|鳴りっぱなし|止まって(しま|い)|(入力|確認|記入|転記)?ミス|抜け漏れ|故障して|足りな(い|くて)|不足して|取りこぼ|しょっちゅう|頻繁に|たびたび"
             r"|クレーム|待たせて|溜まる一方|重複して|二重(に|で)"
             # A need told as a story: something that went wrong (〜てしまって), complaints voiced, a reprimand.
-            r"|^(?!.*(すみません|申し訳|失礼|お待たせ|遅くなって|決めて|決まって|契約して|お願いして|方針|予算|コスト)).*(て|で)しま(った|って|いまし|ってい)"
+            r"|^(?!.*(すみません|申し訳|失礼|お待たせ|遅くなって|(決め|決まっ|契約し|お願いし)(て|ちゃ)|方針|予算|コスト))"
+            # Said plainly (〜てしまって) or as recognised speech writes it (〜ちゃって, 〜ちゃう).
+            r".*((て|で)しま(った|って|いまし|ってい)|(ち|じ)ゃ(った|って|いまし|ってる|う(んです|ので|のが|こと)))"
             r"|(不安|不満|苦情)の声|声(が|は|も)(上が|出て)|指導を受け|ひやり|ヒヤリ"
         ),
         "timeline": _re(
             r"時期(?:(?<!の時期)|(?<=(?:導入|開始|稼働|切替|契約|更新)の時期)|(?<=(?:切り替え|入れ替え|利用開始)の時期))|いつ(まで|頃|ごろ|から)|導入(予定|時期|目標|開始)|来期|来春|来年の(春|夏|秋|冬)|来年度|新年度|今期中|年内|年度内|\d+月(から(?!\d+月)|まで|中|頃|ごろ)|"
+            # A start tied to an event, before it or once it is over (成人式の前までには使えるように, 決算が終わったら入れ替え).
+            r"(の前|の前まで|までに)(は)?、?[^。]{0,15}(入れ(たい|ます|る)|使える(よう|状態)|使い(たい|始め)|始め(たい|ます|る)|導入(したい|します|する)|動かし(たい|ます)|間に合わせ|切り替え(たい|ます)|稼働(させ|し))"
+            r"|(終わ|済ん|明け|過ぎ)(ったら|てから|でから|だら)、?[^。]{0,10}((入れ|使い|始め|切り替え|入れ替え)(たい|ます|る)|導入(したい|します|する))|"
             r"\d+月の[^。]{0,6}(総会|理事会|役員会|取締役会|経営会議)|(に|へ)合わせて(入れ替え|導入|始め|切り替え|使い|変え)|(リース|契約|保守|サポート)(期間)?(が|は)[^。]{0,10}(切れる|満了|終わる|終了)(?!まで)|"
             + _JA_GO_LIVE
         ),
         "deflection": _re(
-            r"(決まっ|決め)て(い)?な(い|く)|(決まっ|決め)ていません|未定|(わか|分か)ら(ない|なく)|特に(ない|ありません|決めて)|まだ.{0,8}(ない|なく|ません)|まだこれから|そこまでは|確認して(みます|から)|考えていな|何とも言えな|様子を見てから"
+            r"(決まっ|決め)て(い)?な(い|く)|(決まっ|決め)ていません|未定|(わか|分か)ら(ない|なく(?!な))|特に(ない|ありません|決めて)|まだ.{0,8}(ない|なく|ません)|まだこれから|そこまでは|確認して(みます|から)|考えていな|何とも言えな|様子を見てから"
         ),
         "negation": _re(
             r"^[^。、]{0,3}(ない(?!と(いけ|だめ|なら))|ません|なく)|^[^。、]{0,12}(わけ|ほど)(では|じゃ)(ない|ありません)|^[^。、]{0,6}(は|が|も)(特に)?(ない|ありません|ございません)"
@@ -115,7 +120,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "participants": _re(r"ご同席|交えて|参加|同行|ご一緒"),
         "preparation": _re(r"資料|準備|ご用意|お見積|見積"),
         "vague_follow_up": _re(
-            r"(また|改めて|後ほど|追って|後日)([^。、]{0,8}(を|に|も|から)|近いうちに|そのうち|来週|来月|今度|近々)?(ご)?(連絡|お電話)(します|いたします|させていただきます|差し上げます)"
+            r"(また|改めて|後ほど|追って|後日)、?(改めて|[^。、]{0,8}(を|に|も|から)|近いうちに|そのうち|来週|来月|今度|近々)?、?(ご)?(連絡|お電話)(します|いたします|させていただきます|差し上げます)"
             r"|(来週|来月|近いうち|今度|そのうち)(あたり|ごろ|頃)に?、?[^。]{0,20}(お電話|ご連絡|ご都合を(伺|お聞き))(します|いたします|させていただきます|しても(よろしい|いい)|いますね|います)"
         ),
         # The next step left to the customer ("if anything comes up, call us"): vague unless the customer declined.
@@ -172,6 +177,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|([\d一二三四五六七八九]+割|\d+[%％])(くらい|ほど|程度)?お?(安|高|引|オフ)|(手数料|料率|報酬|利用料)[^。]{0,12}\d+(割|[%％])"
         ),
         "timing": _re(
+            r"(の前|の前まで|までに)(は)?、?[^。]{0,15}(入れ(たい|ます|る)|使える(よう|状態)|使い(たい|始め)|始め(たい|ます|る)|導入(したい|します|する)|動かし(たい|ます)|間に合わせ|切り替え(たい|ます)|稼働(させ|し))"
+            r"|(終わ|済ん|明け|過ぎ)(ったら|てから|でから|だら)、?[^。]{0,10}((入れ|使い|始め|切り替え|入れ替え)(たい|ます|る)|導入(したい|します|する))|"
             r"(導入|開始|稼働|始める|切り替え|切替|入れ替え|利用開始|契約)の?時期|(?<![のな])時期|いつ(?!でも|も)|開始日|[日月](から)?の?(開始|スタート)|(稼働|開始|導入|切り替え|運用|スタート)日?(は|を|が)[^。]{0,8}(\d+月|来月|再来月|来年|来期|\d+日)|導入(予定|時期|目標|開始)|来期|来年度|新年度|年内|年度内|\d+月(から|まで)|スケジュール|"
             + _JA_GO_LIVE
         ),
@@ -223,7 +230,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"challenge|(?<!no )problem|by hand|manual(ly)?\b|take (so|that|too) long|takes (\w+ ){0,3}(most|all|half) of|what matters|\bissues?\b|pain|struggl|need to|we need|bottleneck|takes (a lot|too|about|over|three|two|several|\d+)|hours (a|per|every) (day|week|month)|overtime|frustrat|\bhate\b|hard to|difficult|mistakes|friction|\bslow\b|delays?\b|late (fees|payments)|penalt|rework|back and forth|doesn'?t (work|scale|connect)|made the difference|deciding factor|matters most|most important|must.have|deal.?breaker|double.?book|overbook|clash|ended up|never came back|we lost (\w+ ){0,2}(customers?|bookings?|orders?|clients?|deals?)|complain|went wrong|fell through|spends? (most|all|half|hours|every)"
         ),
         "timeline": _re(
-            r"timeline|by when|go live|live before|in place|next (quarter|month|fiscal year)|this quarter|\bq[1-4]\b|peak season|(by|before|until|in) (the )?(end of )?((january|february|march|april|may|june|july|august|september|october|november|december)|spring|summer|fall|autumn|winter)|start\w*\b.{0,25}\b(on|in|by) (january|february|march|april|may|june|july|august|september|october|november|december)|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|in time for|before the (\w+ )?(term|season|rush|launch)"
+            r"timeline|by when|go live|live before|in place|next (quarter|month|fiscal year)|this quarter|\bq[1-4]\b|peak season|(by|before|until|in) (the )?(end of )?((january|february|march|april|may|june|july|august|september|october|november|december)|spring|summer|fall|autumn|winter)|start\w*\b.{0,25}\b(on|in|by) (january|february|march|april|may|june|july|august|september|october|november|december)|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|in time for|before the (\w+ ){0,2}(term|season|rush|launch|crowd|holidays)"
+            r"|(first|second|third|last|1st|2nd|3rd) (week|half) of (january|february|march|april|may|june|july|august|september|october|november|december)"
             r"|(contract|lease|subscription|licen[cs]e) (renews|ends|expires|runs out|is up) (on|in|at the end of) "
             r"(january|february|march|april|may|june|july|august|september|october|november|december|\d)"
         ),
@@ -320,7 +328,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"quote|\d[\d,.]*\s*(dollars|usd|k\b|a (month|year)|per (month|year|seat|user))|\$\s?\d|% off|discount|(price|pricing|cost|budget(ed)?)\b.{0,20}\d"
         ),
         "timing": _re(
-            r"timeline|\bwhen\b|go live|live before|in place|(this|next|the|by|in|of the) quarter|deadline|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|\bq[1-4]\b|by (the )?end of|(start|begin|launch|roll\w* out|kick off|switch)\w*\b.{0,30}\b(on|in|by|from) (january|february|march|april|may|june|july|august|september|october|november|december)"
+            r"timeline|\bwhen\b|go live|live before|in place|(this|next|the|by|in|of the) quarter|deadline|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|\bq[1-4]\b|by (the )?end of|(start|begin|launch|roll\w* out|kick off|switch)\w*\b.{0,30}\b(on|in|by|from) (january|february|march|april|may|june|july|august|september|october|november|december)|before the (\w+ ){0,2}(term|season|rush|launch|crowd|holidays)"
+            r"|(first|second|third|last|1st|2nd|3rd) (week|half) of (january|february|march|april|may|june|july|august|september|october|november|december)"
         ),
         "decline": _re(
             r"no longer interested|not interested|decided to go with|go(ing)? with (another|a different)|chose (another|a different)|signed with|we'?ll pass|not moving forward|not going ahead|not looking to (switch|change|buy|move)"

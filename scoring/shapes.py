@@ -43,6 +43,11 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|かかって(しま|いま|いる)|煩雑|面倒|手間|負担|ミス|漏れ|遅れ(が|て|ます)|ばらつ|バラつ|属人|手書き|アナログ"
             r"|紙(で|の台帳|に書)|紙の[^。、]{1,6}(で|と)(管理|突き合わせ|照合|確認|集計)|かかりきり|付きっきり|(Excel|エクセル|スプレッドシート)で(管理|集計|回)|何度も|毎回|いちいち|そのたびに|その都度"
             r"|揉め|取り合い|丸ごとずれ|(機能|仕組み|手段|方法|システム|窓口)が(なくて|ないので|ないため|ありません)|必須|欠かせ"
+            # What goes wrong for the customer's own customers or staff, told without a problem word: kept waiting,
+            # bookings on top of each other, work done again by hand, a mistake and the apology, people who leave,
+            # losing track.
+            r"|待たせ(て|ちゃ|てしま|ること)|何回も|かぶって|かぶっちゃ|張り付き|張りつき|手で(打|直|書|入力|数え|計算|集計|転記|修正)|打ち直"
+            r"|間違(え|って)|間違いが|見落と|お詫び|謝りに|謝罪|(帰っ|離れ|諦め)(ちゃ|てしま)|(わから|分から)なくな(る|って|っちゃ|り)"
         ),
         # Who decides: a decision said in the first person, a body's policy, someone's approval obtained, a meeting
         # the matter goes to.
@@ -56,16 +61,25 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             # Who decides, said of a person or body (組合長が決めること, 社長がうんと言わない, 決めるのは理事会).
             r"|長が(決め|決定|判断|うんと|首を縦|OKを|オーケーを|ゴーサイン|ハンコ)"
             r"|(オーナー|代表|本部|本社|理事会|役員会|委員会)が(決め|決定|判断|うんと|首を縦|OKを|オーケーを|ゴーサイン|ハンコ)"
+            # Who has to agree, said by the act: a seal stamped, the matter already put to them, deciding it oneself.
+            r"|(ハンコ|判子|印鑑|判)を?(押|つ)|(に|には)、?(もう)?、?話を通し|決めるのも"
         ),
         # Money the customer can spend: an amount next to a limit, a budget word next to an amount or a cut.
         "budget_shape": _re(
             r"\d[\d,.]*(?:(万|千|億)?円(くらい|程度|ほど|前後)?(まで|以内|以下|が上限|が限度|が目安|に収め|に抑え)"
             # A ceiling or a capacity (月1万くらいが限度, 200万くらいなら出せる), a figure asked for (200万くらいにならないか).
             r"|(?:(万|千|億)円?|円)(くらい|程度|ほど|前後|弱)?(?:(が|まで)?(限度|限界|上限|精一杯|ギリギリ)"
-            r"|(まで)?なら[^。]{0,6}(出せ|払え|いけ|何とか|大丈夫|通せ)|に(なら|下がら|抑えられ|収まら)ない(か|でしょうか)))"
+            r"|(まで)?なら[^。]{0,6}(出せ|払え|いけ|何とか|大丈夫|通せ)|に(なら|下がら|抑えられ|収まら)ない(か|でしょうか)"
+            # An amount as a limit with what it allows (400万までは出てる, 2万以内なら問題ない).
+            r"|(まで|以内|以下)(は|なら|だったら|であれば)?、?[^。]{0,8}(出せ|出て|出る|出ます|払え|いけ|何とか|なんとか|大丈夫|問題な|通せ|通る|もら|下り)))"
             r"|(予算|枠|上限|財源|原資)[^。]{0,15}\d[\d,.]*(万|千|億)?円"
             r"|(予算|コスト|経費|費用|費)[^。]{0,15}\d+(%|％|割)[^。]{0,6}(削減|カット|減|圧縮|増)"
             r"|予算(内|の範囲|に収ま)|予算(化|取り)|予算を(取|組|確保|申請|計上)"
+            # A ceiling said by what the money replaces or by pointing at an amount just said (外注費くらいなら出せる,
+            # 月々このくらいなら大丈夫, 今払っている額と同じくらいなら何とかなる).
+            r"|(分|額|費|代|料)(くらい|ぐらい|位|程度)(なら|だったら|であれば|まで(なら|は)?)、?[^。]{0,8}(出せ|払え|いけ|何とか|なんとか|大丈夫|問題な|回せ|通せ)"
+            r"|(月々|月額|毎月|年間|予算|金額|費用|料金|円|払)[^。]{0,20}(この|その|それと?|これと?|同じ)(くらい|ぐらい|位|程度)(の(額|金額|値段|費用))?"
+            r"(なら|だったら|であれば|まで(なら|は)?)、?[^。]{0,8}(出せ|払え|いけ|何とか|なんとか|大丈夫|問題な|回せ|通せ)"
             r"|(費|予算|基金|積立金|繰越|内部留保)(で|から)(出|賄|確保|まかな)"
             # A freeze (設備投資を全部止める): what the customer can spend, said without a budget word.
             r"|(投資|予算|支出|購入|経費)[^。]{0,12}(止め|凍結|ストップ|見合わせ)"
@@ -76,7 +90,10 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"(来週|明日|明後日|今週|週明け|月末|までに|その日|当日|後ほど|\d+日|\d+月|私から|私が|こちらで|こちらから)"
             r"[^。？?]{0,30}(し|き|り|ち|び|み|え|け|せ|て|べ|め|れ|げ|ね)"
             r"(?<!てい)(?<!でい)(?<!あり)(?<!なり)(?<!かかり)(?<!思い)(?<!でき)(?<!わかり)(?<!分かり)(?<!おり)(?<!ござい)"
-            r"(?<!要り)(?<!見え)ます(。|ね|$)"
+            r"(?<!要り)(?<!見え)(?<!して)(?<!って)ます(。|ね|$)"
+            # Said plainly, as between people who know each other (金曜までに送るわね, 明日出すよ).
+            r"|(来週|明日|明後日|今週|週明け|月末|までに|その日|当日|後ほど|\d+日|私から|こちらから)[^。？?]{0,30}"
+            r"(送る|出す|持っていく|持ってく|用意する|連絡する|渡す|返す|書く|まとめる|聞いておく|伝えておく)(わ|よ|ね|から|んで)"
         ),
         # Deal terms without the listed words: a quote or contract for a stated quantity (社用車10台のお見積り), an
         # amount per unit or per month (1席あたり月2万円, not a loss or a current cost), another vendor said cheaper.
@@ -123,6 +140,8 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|goes to (my|our|the) (\w+ )?(owner|boss|manager|director|board|cfo|ceo|partners?|committee|council)"
             r"|(i|we) can'?t (sign|approve|commit to) (anything|this|that)|(owner|boss|director|board|partners?|cfo|ceo)"
             r" (has|have|gets?) the (final )?(say|word|call)"
+            r"|\b(partner|co-?owner|wife|husband|boss|owner) and (i|me) (decide|make the call|sign off|approve)"
+            r"|\bsigns? (off on )?(anything|everything) (over|above)"
         ),
         "budget_shape": _re(
             r"within (what we|our|the) (\w+ )?(planned|budget(ed)?|allocated|set aside)|planned for (this|next) (year|quarter)"
@@ -130,6 +149,9 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|\b(we|i) (can|could) (afford|spend|stretch to)\b"
             r"|(\$\s?\d[\d,.]*\s*k?|\d[\d,.]*\s*(k|dollars))( (a|per) (month|year))? (is|would be) (our|the|my) (max|limit|ceiling|cap)"
             r"|(spending|budget|purchase|hiring) (freeze|is frozen|on hold)|(line|budget) is spent"
+            # A ceiling said by what the money replaces (we pay roughly that for printing… so we could swing that).
+            r"|\b(we|i) (could|can) (swing|cover|manage|handle|stomach|justify) (that|it|this)\b"
+            r"|\bwe('re| are)? (pay|paying|spend|spending) (roughly|about|around|close to|more than) (that|the same)"
         ),
         "backchannel_only": _re(r"^(uh-?huh|ok(ay)?|right|sure|mm+|hmm+|i see|yes|yeah|got it)[,.!\s]*$"),
         "timeline_shape": _re(

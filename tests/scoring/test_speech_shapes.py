@@ -1,0 +1,135 @@
+"""BANT, declines, vague call-backs and promises as people say them on the phone, in other wording than the tune-16
+calls (t40-t49): budgets by substitution or as a limit with what it allows, needs told through what goes wrong for
+the customer's own customers, authority by the act, timelines tied to an event, and the guards that keep them apart
+from a past event, a question or a signed contract."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.offline import score_transcript
+from scoring.rubric_model import Rubric
+from scoring.scorecard import Scorecard
+from scoring.transcript import Transcript
+from tests.scoring.role_calls import role_call as _call
+
+
+def _card(rubric: Rubric, call: Transcript, stage: str = "needs_discovery") -> Scorecard:
+    return score_transcript(call, rubric=rubric, stage_phase=stage)
+
+
+def _found(rubric: Rubric, *said: str, language: str = "ja") -> set[str]:
+    rep = ("Rep", "Thanks for your time today.") if language == "en" else ("営業", "本日はありがとうございます。")
+    who = "Customer" if language == "en" else "顧客"
+    call = _call(rep, *((who, s) for s in said), language=language)
+    return {k for k, item in _card(rubric, call).bant.items() if item.found}
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "今、清掃を頼んでる会社に月4万払ってて、それと同じくらいなら出せます。",
+        "いまの保守代くらいなら、払えます。",
+        "年間で300万までは出ます。",
+        "月5万以内なら、問題ないです。",
+    ],
+)
+def test_a_budget_said_by_what_it_replaces_or_as_a_limit_with_what_it_allows(rubric, said):
+    assert "budget" in _found(rubric, said)
+
+
+def test_an_english_budget_by_substitution(en_rubric):
+    said = "We spend about that on paper forms today, so we could cover it."
+    assert "budget" in _found(en_rubric, said, language="en")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "朝の便で荷物を積み間違えて、お客さんのところへ謝りに行きました。",
+        "電話の順番待ちで、お客さんが諦めて帰っちゃうんです。",
+        "台帳を手で書き写してるんです。",
+        "誰が何を発注したのか、分からなくなるんですよ。",
+        "ベテランが一人、問い合わせに張り付きで。",
+        "先週も、配達先を一件飛ばしちゃって。",
+    ],
+)
+def test_a_need_told_by_what_goes_wrong(rubric, said):
+    assert "need" in _found(rubric, said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "いや、もう他社さんと契約しちゃってるんですよ。",
+        "予算はまだ分からなくて。",
+    ],
+)
+def test_a_signed_contract_is_no_need_and_an_unknown_stays_unknown(rubric, said):
+    assert not _found(rubric, said) & {"need", "budget"}
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["最後は理事長が判子を押します。", "部長には、もう話を通してあります。", "決めるのも、私なんですよ。"],
+)
+def test_authority_said_by_the_act(rubric, said):
+    assert "authority" in _found(rubric, said)
+
+
+@pytest.mark.parametrize("said", ["My co-owner and I decide on purchases.", "Our GM signs anything above five grand."])
+def test_english_authority_said_by_the_act(en_rubric, said):
+    assert "authority" in _found(en_rubric, said, language="en")
+
+
+@pytest.mark.parametrize("said", ["繁忙期の前には切り替えたいです。", "棚卸しが済んでから導入したいです。"])
+def test_a_timeline_tied_to_an_event(rubric, said):
+    assert "timeline" in _found(rubric, said)
+
+
+def test_an_english_timeline_tied_to_an_event(en_rubric):
+    assert "timeline" in _found(en_rubric, "We'd want it before the spring break crowd.", language="en")
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["前にも同じような機械を入れたんですが、使わなくなりました。", "値段の前に、現場で使えるかどうか聞きたいです。"],
+)
+def test_a_past_event_or_a_question_first_is_no_timeline(rubric, said):
+    assert "timeline" not in _found(rubric, said)
+
+
+@pytest.mark.parametrize(
+    "said", ["では、また、近いうちに、ご連絡させていただきます。", "また改めて、お電話いたします。"]
+)
+def test_a_call_back_with_pauses_and_no_day_is_vague(rubric, said):
+    call = _call(
+        ("営業", "本日はありがとうございました。資料は本日お送りします。"),
+        ("顧客", "はい。"),
+        ("営業", said),
+        ("顧客", "はい、どうも。"),
+    )
+    assert "first_contact.vague_follow_up" in {n.id for n in _card(rubric, call, "first_contact").ng_behaviors}
+
+
+@pytest.mark.parametrize(
+    "said", ["うーん、今の会社さんで十分ですので、いいです。", "いまのシステムで間に合ってますので。"]
+)
+def test_kept_with_what_they_have_is_a_decline(rubric, said):
+    call = _call(
+        ("営業", "スタンダードプランで、月額3万円になります。"),
+        ("顧客", said),
+        ("営業", "承知しました。"),
+    )
+    assert _card(rubric, call, "proposal").deal_state == "botsu"
+
+
+def test_a_customer_promise_said_plainly_and_a_waiting_state_that_is_none(rubric):
+    call = _call(
+        ("営業", "では、14日の10時に伺います。"),
+        ("顧客", "14日ね、お待ちしてます。"),
+        ("営業", "見積書は明日お送りします。"),
+        ("顧客", "わかった。台数は、明日までに店長に聞いておくよ。"),
+    )
+    said = [c.text for c in _card(rubric, call, "proposal").commitments if c.owner == "customer"]
+    assert said == ["台数は、明日までに店長に聞いておくよ。"]
