@@ -48,6 +48,9 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             # losing track.
             r"|待たせ(て|ちゃ|てしま|ること)|何回も|かぶって|かぶっちゃ|張り付き|張りつき|手で(打|直|書|入力|数え|計算|集計|転記|修正)|打ち直"
             r"|間違(え|って)|間違いが|見落と|お詫び|謝りに|謝罪|(帰っ|離れ|諦め)(ちゃ|てしま)|(わから|分から)なくな(る|って|っちゃ|り)"
+            # A mishap said as recognised speech writes it (〜ちゃって for 〜てしまって), not a decision or an apology.
+            r"|[ちじ]ゃ(?<!決めちゃ)(?<!決まっちゃ)(?<!契約しちゃ)(?<!お願いしちゃ)(?<!遅れちゃ)(?<!遅くなっちゃ)(?<!お待たせしちゃ)"
+            r"(った|って|いまし|ってる|う(んです|ので|のが|こと))"
         ),
         # Who decides: a decision said in the first person, a body's policy, someone's approval obtained, a meeting
         # the matter goes to.
@@ -62,7 +65,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|長が(決め|決定|判断|うんと|首を縦|OKを|オーケーを|ゴーサイン|ハンコ)"
             r"|(オーナー|代表|本部|本社|理事会|役員会|委員会)が(決め|決定|判断|うんと|首を縦|OKを|オーケーを|ゴーサイン|ハンコ)"
             # Who has to agree, said by the act: a seal stamped, the matter already put to them, deciding it oneself.
-            r"|(ハンコ|判子|印鑑|判)を?(押|つ)|(に|には)、?(もう)?、?話を通し|決めるのも"
+            r"|(ハンコ|判子|印鑑|判)を?(押|つ)|話を通し|決めるのも"
         ),
         # Money the customer can spend: an amount next to a limit, a budget word next to an amount or a cut.
         "budget_shape": _re(
@@ -75,25 +78,28 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(予算|枠|上限|財源|原資)[^。]{0,15}\d[\d,.]*(万|千|億)?円"
             r"|(予算|コスト|経費|費用|費)[^。]{0,15}\d+(%|％|割)[^。]{0,6}(削減|カット|減|圧縮|増)"
             r"|予算(内|の範囲|に収ま)|予算(化|取り)|予算を(取|組|確保|申請|計上)"
-            # A ceiling said by what the money replaces or by pointing at an amount just said (外注費くらいなら出せる,
-            # 月々このくらいなら大丈夫, 今払っている額と同じくらいなら何とかなる).
-            r"|(分|額|費|代|料)(くらい|ぐらい|位|程度)(なら|だったら|であれば|まで(なら|は)?)、?[^。]{0,8}(出せ|払え|いけ|何とか|なんとか|大丈夫|問題な|回せ|通せ)"
-            r"|(月々|月額|毎月|年間|予算|金額|費用|料金|円|払)[^。]{0,20}(この|その|それと?|これと?|同じ)(くらい|ぐらい|位|程度)(の(額|金額|値段|費用))?"
+            # A ceiling said by what the money replaces (外注費くらいなら出せる).
+            r"|(?:(?:くらい|ぐらい)(?:(?<=[分額費代料]くらい)|(?<=[分額費代料]ぐらい))|程度(?<=[分額費代料]程度))"
             r"(なら|だったら|であれば|まで(なら|は)?)、?[^。]{0,8}(出せ|払え|いけ|何とか|なんとか|大丈夫|問題な|回せ|通せ)"
             r"|(費|予算|基金|積立金|繰越|内部留保)(で|から)(出|賄|確保|まかな)"
             # A freeze (設備投資を全部止める): what the customer can spend, said without a budget word.
             r"|(投資|予算|支出|購入|経費)[^。]{0,12}(止め|凍結|ストップ|見合わせ)"
         ),
+        # A ceiling said by pointing at an amount (月々このくらいなら大丈夫, 今払っている額と同じくらいなら何とかなる):
+        # a budget only in a sentence about money (see `_MONEY`).
+        "budget_pointer_shape": _re(
+            r"(この|その|それと?|これと?|同じ)(くらい|ぐらい|位|程度)(の(額|金額|値段|費用))?"
+            r"(なら|だったら|であれば|まで(なら|は)?)、?[^。]{0,8}(出せ|払え|いけ|何とか|なんとか|大丈夫|問題な|回せ|通せ)"
+        ),
         # A customer's own action said with a day or as their own part (来週の役員会にかけます, 稟議は私から上げます,
         # その日にお渡しします): a promise in any verb, once routines, states, opinions and adoption plans are left out.
         "customer_promise_shape": _re(
-            r"(来週|明日|明後日|今週|週明け|月末|までに|その日|当日|後ほど|\d+日|\d+月|私から|私が|こちらで|こちらから)"
-            r"[^。？?]{0,30}(し|き|り|ち|び|み|え|け|せ|て|べ|め|れ|げ|ね)"
+            r"(来週|明日|明後日|今週|週明け|月末|までに|その日|当日|後ほど|\d+日|\d+月|私から|私が|こちらで|こちらから)[^。？?]{0,30}"
+            r"(?:(し|き|り|ち|び|み|え|け|せ|て|べ|め|れ|げ|ね)"
             r"(?<!てい)(?<!でい)(?<!あり)(?<!なり)(?<!かかり)(?<!思い)(?<!でき)(?<!わかり)(?<!分かり)(?<!おり)(?<!ござい)"
             r"(?<!要り)(?<!見え)(?<!して)(?<!って)ます(。|ね|$)"
             # Said plainly, as between people who know each other (金曜までに送るわね, 明日出すよ).
-            r"|(来週|明日|明後日|今週|週明け|月末|までに|その日|当日|後ほど|\d+日|私から|こちらから)[^。？?]{0,30}"
-            r"(送る|出す|持っていく|持ってく|用意する|連絡する|渡す|返す|書く|まとめる|聞いておく|伝えておく)(わ|よ|ね|から|んで)"
+            r"|(送る|出す|持っていく|持ってく|用意する|連絡する|渡す|返す|書く|まとめる|聞いておく|伝えておく)(わ|よ|ね|から|んで(?!す)))"
         ),
         # Deal terms without the listed words: a quote or contract for a stated quantity (社用車10台のお見積り), an
         # amount per unit or per month (1席あたり月2万円, not a loss or a current cost), another vendor said cheaper.
@@ -112,10 +118,19 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         "backchannel_only": _re(
             r"^(はあ|はい|ええ|うーん|うん|なるほど|そうですか|そうなんですね|へえ|ふーん|ああ|あー|ほう)[、。！!…ー〜\s]*$"
         ),
-        "timeline_shape": _re(_JA_WHEN + r"(は)?、?[^。？?]{0,8}(決め|結論を出|判断し|決定し|お返事し)"),
+        "timeline_shape": _re(
+            _JA_WHEN + r"(は)?、?[^。？?]{0,8}(決め|結論を出|判断し|決定し|お返事し)"
+            # A start tied to an event, before it or once it is over (成人式の前までには使えるように, 決算が終わったら
+            # 入れ替えたい); an intention, not a past event (前にも…入れたんですが) nor a question put first (値段の前に).
+            r"|(前(?<=の前)(まで)?に|までに)(は)?、?[^。]{0,15}(入れ(たい|ます|る)|使える(よう|状態)|使い(たい|始め)|始め(たい|ます|る)"
+            r"|導入(したい|します|する)|動かし(たい|ます)|間に合わせ|切り替え(たい|ます)|稼働(させ|し))"
+            r"|(終わ|済ん|明け|過ぎ)(ったら|てから|でから|だら)、?[^。]{0,10}((入れ|使い|始め|切り替え|入れ替え)(たい|ます|る)"
+            r"|導入(したい|します|する))"
+        ),
     },
     "en": {
         # English lists these terms in the lexicon already (per seat, a month); another vendor said cheaper.
+        "budget_pointer_shape": _NEVER,
         "customer_promise_shape": _NEVER,
         "plan_shape": _NEVER,
         "price_shape": _NEVER,
@@ -197,11 +212,18 @@ def own_statement(view: CallView, hit: Hit, *, hypothesis: bool = True, denial: 
     return not (lang == "en" and _NEGATED_BEFORE.search(s.text[: hit.match.start()]))
 
 
+# Money said in the sentence: what makes 「このくらいなら大丈夫」 a budget and not a workload.
+_MONEY = re.compile(r"月々|月額|毎月|年間|年額|予算|金額|費用|料金|値段|円|払|額")
+
+
 def stated(view: CallView, key: str) -> list[Hit]:
     """The customer's own statements whose shape carries this BANT item (a need, not a price objection)."""
     hits = view.find(f"{key}_shape", who="customer", questions=False)
     if key == "need":
         return [h for h in hits if need_said(view, h)]
+    if key == "budget":
+        pointed = view.find("budget_pointer_shape", who="customer", questions=False)
+        hits += [h for h in pointed if _MONEY.search(h.sentence.text)]
     # Money is often said under a condition (we could spend…, 〜なら出せます): a hypothesis still states a budget.
     return [h for h in hits if own_statement(view, h, hypothesis=key != "budget", denial=key != "authority")]
 
