@@ -187,6 +187,9 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
         return False
     if marker == "price" and not s.is_rep and view.matches("past", s.text):
         return False
+    # The customer's own work that goes through quotes (見積もりの表から手で打ち直してる) is a need, not the deal's price.
+    if marker == "price" and not s.is_rep and not _DIGIT.search(s.text) and _own_need(view, s):
+        return False
     if objections.undecided(view, _rest_of_turn(view, s)):
         return False
     if marker == "plan" and not s.is_rep and not _offered_before(view, s):
@@ -194,6 +197,14 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
     if marker == "plan" and s.is_rep and _TO_SEND[_lang(view)].search(s.text):
         return False
     return not objections.disputed(view, s)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _own_need(view: CallView, s: Sentence) -> bool:
+    """The sentence tells a problem in the customer's own work (listed need words or a need's shape)."""
+    return bool(view.matches("need", s.text) or view.matches("need_shape", s.text))
 
 
 def _rest_of_turn(view: CallView, s: Sentence) -> str:

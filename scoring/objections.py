@@ -194,5 +194,5 @@ def disputed(view: CallView, s: Sentence) -> bool:
     return (
         disputes(view, text)
         or bool(hesitant.search(reply[0].text) or hesitant.search(reply[-1].text))
-        or all(r.is_question for r in reply)
+        or all(shapes.asks(r) for r in reply)
     )

@@ -196,12 +196,21 @@ _NEGATED_BEFORE = re.compile(r"(\b(not|never|no)\b|n't)\W+(\w+\W+){0,1}$", re.I)
 _CLAUSE = re.compile(r"…|\.\.\.|けど|けれど|が、|, but |; ")
 
 
+# A yes said to oneself (月々このくらいなら大丈夫かな): the question mark of speech, not a question to the rep.
+_SOFT_YES = re.compile(r"(大丈夫|いい|いける|いけ(る|そう)|問題ない|払える|出せる|行ける)(かな|かなあ|かなー)[。！!]?$")
+
+
+def asks(s: Sentence) -> bool:
+    """A real question, not a yes said to oneself (「このくらいなら大丈夫かな」)."""
+    return s.is_question and not _SOFT_YES.search(s.text)
+
+
 def own_statement(view: CallView, hit: Hit, *, hypothesis: bool = True, denial: bool = True) -> bool:
     """A customer's assertion about their own operation: not a question, not denied (unless `denial` is off: who
     decides is named even when they say no), not (unless allowed) a hypothesis, hearsay or about others — judged in
     the hit's own clause (「興味がないわけじゃないけど…組合長が決める」 names who decides)."""
     s = hit.sentence
-    if s.is_rep or s.is_question or (denial and view.negated(hit)) or view.deflected(hit):
+    if s.is_rep or asks(s) or (denial and view.negated(hit)) or view.deflected(hit):
         return False
     if not hypothesis:
         return True
@@ -218,11 +227,12 @@ _MONEY = re.compile(r"月々|月額|毎月|年間|年額|予算|金額|費用|�
 
 def stated(view: CallView, key: str) -> list[Hit]:
     """The customer's own statements whose shape carries this BANT item (a need, not a price objection)."""
-    hits = view.find(f"{key}_shape", who="customer", questions=False)
+    # Questions are searched too: a yes said to oneself (〜大丈夫かな) reads as one; `own_statement` drops real ones.
+    hits = view.find(f"{key}_shape", who="customer")
     if key == "need":
         return [h for h in hits if need_said(view, h)]
     if key == "budget":
-        pointed = view.find("budget_pointer_shape", who="customer", questions=False)
+        pointed = view.find("budget_pointer_shape", who="customer")
         hits += [h for h in pointed if _MONEY.search(h.sentence.text)]
     # Money is often said under a condition (we could spend…, 〜なら出せます): a hypothesis still states a budget.
     return [h for h in hits if own_statement(view, h, hypothesis=key != "budget", denial=key != "authority")]

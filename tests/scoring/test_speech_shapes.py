@@ -133,3 +133,25 @@ def test_a_customer_promise_said_plainly_and_a_waiting_state_that_is_none(rubric
     )
     said = [c.text for c in _card(rubric, call, "proposal").commitments if c.owner == "customer"]
     assert said == ["台数は、明日までに店長に聞いておくよ。"]
+
+
+def test_a_yes_said_to_oneself_takes_up_the_price_and_states_a_budget(rubric):
+    call = _call(
+        ("営業", "ライトプランで、月額9,800円になります。"),
+        ("顧客", "うん、月々これくらいなら、払えるかな。"),
+        ("営業", "ありがとうございます。開始はいつ頃がよろしいですか。"),
+        ("顧客", "来月の1日から始めたいです。じゃあ、ライトプランでお願いします。"),
+    )
+    card = _card(rubric, call, "proposal")
+    assert card.deal_state == "shodan"
+    assert card.bant["budget"].found
+
+
+def test_the_customers_own_work_with_quotes_is_a_need_not_the_deals_price(rubric):
+    call = _call(
+        ("営業", "ご提案はスタンダードプランです。"),
+        ("顧客", "うちは見積書を毎回エクセルで作り直していて、手間なんです。"),
+        ("営業", "導入の時期はいつ頃をお考えですか。"),
+        ("顧客", "4月から使い始めたいです。スタンダードプランでお願いします。"),
+    )
+    assert _card(rubric, call, "proposal").deal_state == "wadai"
