@@ -49,6 +49,8 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|待たせ(て|ちゃ|てしま|ること)|何回も|かぶって|かぶっちゃ|張り付き|張りつき|手で(打|直|書|入力|数え|計算|集計|転記|修正)|打ち直"
             r"|間違(え|って)|間違いが|見落と|お詫び|謝りに|謝罪|(帰っ|離れ|諦め)(ちゃ|てしま)|(わから|分から)なくな(る|って|っちゃ|り)"
             # A mishap said as recognised speech writes it (〜ちゃって for 〜てしまって), not a decision or an apology.
+            # Found out too late, something lost, never again (気づいたときには…死んでた, 二度とあってほしくない).
+            r"|気づいた(とき|時)?(には|ら)|気が付いたら|(死ん|枯れ|腐っ|傷ん)で(た|しま|ちゃ)|ダメになっ|だめになっ|駄目になっ|二度と(あって|起き|起こ|やり)"
             r"|[ちじ]ゃ(?<!決めちゃ)(?<!決まっちゃ)(?<!契約しちゃ)(?<!お願いしちゃ)(?<!遅れちゃ)(?<!遅くなっちゃ)(?<!お待たせしちゃ)"
             r"(った|って|いまし|ってる|う(んです|ので|のが|こと))"
         ),
@@ -66,6 +68,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(オーナー|代表|本部|本社|理事会|役員会|委員会)が(決め|決定|判断|うんと|首を縦|OKを|オーケーを|ゴーサイン|ハンコ)"
             # Who has to agree, said by the act: a seal stamped, the matter already put to them, deciding it oneself.
             r"|(ハンコ|判子|印鑑|判)を?(押|つ)|話を通し|決めるのも"
+            r"|(長|社長|オーナー|上司|本部|本社|役員|家内|妻|主人|夫|専務|常務|部長|課長|理事)(と|とも)、?(話し|相談し)(て|た|まし)"
         ),
         # Money the customer can spend: an amount next to a limit, a budget word next to an amount or a cut.
         "budget_shape": _re(
@@ -74,13 +77,15 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(?:(万|千|億)円?|円)(くらい|程度|ほど|前後|弱)?(?:(が|まで)?(限度|限界|上限|精一杯|ギリギリ)"
             r"|(まで)?なら[^。]{0,6}(出せ|払え|いけ|何とか|大丈夫|通せ)|に(なら|下がら|抑えられ|収まら)ない(か|でしょうか)"
             # An amount as a limit with what it allows (400万までは出てる, 2万以内なら問題ない).
-            r"|(まで|以内|以下)(は|なら|だったら|であれば)?、?[^。]{0,8}(出せ|出て|出る|出ます|払え|いけ|何とか|なんとか|大丈夫|問題な|通せ|通る|もら|下り)))"
+            r"|(まで|以内|以下)(は|なら|だったら|であれば)?、?[^。]{0,8}(出せ|出て|出る|出ます|払え|いけ|何とか|なんとか|大丈夫|問題な|通せ|通る|もら|下り)"
+            # An amount the customer takes (月4万8千円でお願いします, 30万なら大丈夫です).
+            r"|(で|なら)、?[^。？?]{0,6}(お願いし|進めて|結構|大丈夫|問題な|いけ|構いません)))"
             r"|(予算|枠|上限|財源|原資)[^。]{0,15}\d[\d,.]*(万|千|億)?円"
             r"|(予算|コスト|経費|費用|費)[^。]{0,15}\d+(%|％|割)[^。]{0,6}(削減|カット|減|圧縮|増)"
             r"|予算(内|の範囲|に収ま)|予算(化|取り)|予算を(取|組|確保|申請|計上)"
             # A ceiling said by what the money replaces (外注費くらいなら出せる).
             r"|(?:(?:くらい|ぐらい)(?:(?<=[分額費代料]くらい)|(?<=[分額費代料]ぐらい))|程度(?<=[分額費代料]程度))"
-            r"(なら|だったら|であれば|まで(なら|は)?)、?[^。]{0,8}(出せ|払え|いけ|何とか|なんとか|大丈夫|問題な|回せ|通せ)"
+            r"(なら|だったら|であれば|は|まで(なら|は)?)、?[^。]{0,8}(出せ|払え|いけ|何とか|なんとか|大丈夫|問題な|回せ|通せ)"
             r"|(費|予算|基金|積立金|繰越|内部留保)(で|から)(出|賄|確保|まかな)"
             # A freeze (設備投資を全部止める): what the customer can spend, said without a budget word.
             r"|(投資|予算|支出|購入|経費)[^。]{0,12}(止め|凍結|ストップ|見合わせ)"
@@ -89,7 +94,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         # a budget only in a sentence about money (see `_MONEY`).
         "budget_pointer_shape": _re(
             r"(この|その|それと?|これと?|同じ)(くらい|ぐらい|位|程度)(の(額|金額|値段|費用))?"
-            r"(なら|だったら|であれば|まで(なら|は)?)、?[^。]{0,8}(出せ|払え|いけ|何とか|なんとか|大丈夫|問題な|回せ|通せ)"
+            r"(なら|だったら|であれば|は|まで(なら|は)?)、?[^。]{0,8}(出せ|払え|いけ|何とか|なんとか|大丈夫|問題な|回せ|通せ)"
         ),
         # A customer's own action said with a day or as their own part (来週の役員会にかけます, 稟議は私から上げます,
         # その日にお渡しします): a promise in any verb, once routines, states, opinions and adoption plans are left out.
@@ -170,7 +175,9 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "backchannel_only": _re(r"^(uh-?huh|ok(ay)?|right|sure|mm+|hmm+|i see|yes|yeah|got it)[,.!\s]*$"),
         "timeline_shape": _re(
-            r"\b(decide|decision|answer|sign)\b[^.]{0,20}\b(by|before|in) (the )?(end of )?(next )?(week|month|quarter|"
+            r"\b(live|running|in place|rolled out|switched over|up)\b[^.]{0,8}\b(by |on |in |from )?(the )?(first|1st|start|end|middle|beginning)?( of)? ?"
+            r"(january|february|march|april|may|june|july|august|september|october|november|december)\b"
+            r"|\b(decide|decision|answer|sign)\b[^.]{0,20}\b(by|before|in) (the )?(end of )?(next )?(week|month|quarter|"
             r"january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|fall|autumn)"
         ),
     },
@@ -200,9 +207,13 @@ _CLAUSE = re.compile(r"…|\.\.\.|けど|けれど|が、|, but |; ")
 _SOFT_YES = re.compile(r"(大丈夫|いい|いける|いけ(る|そう)|問題ない|払える|出せる|行ける)(かな|かなあ|かなー)[。！!]?$")
 
 
+# Something both sides know, recalled (…っていうのがあったでしょう): told, not asked.
+_REMINDER = re.compile(r"(った|た|だ)(でしょう|でしょ|よね)[。！!]?$")
+
+
 def asks(s: Sentence) -> bool:
     """A real question, not a yes said to oneself (「このくらいなら大丈夫かな」)."""
-    return s.is_question and not _SOFT_YES.search(s.text)
+    return s.is_question and not _SOFT_YES.search(s.text) and not _REMINDER.search(s.text)
 
 
 def own_statement(view: CallView, hit: Hit, *, hypothesis: bool = True, denial: bool = True) -> bool:

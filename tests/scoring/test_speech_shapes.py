@@ -155,3 +155,23 @@ def test_the_customers_own_work_with_quotes_is_a_need_not_the_deals_price(rubric
         ("顧客", "4月から使い始めたいです。スタンダードプランでお願いします。"),
     )
     assert _card(rubric, call, "proposal").deal_state == "wadai"
+
+
+@pytest.mark.parametrize(
+    ("said", "item"),
+    [
+        ("今の清掃代ぐらいは、出せると思います。", "budget"),
+        ("ええ、月6万円でお願いします。", "budget"),
+        ("部長とも相談して、導入しようということになりました。", "authority"),
+        ("夜中に冷凍庫が止まって、気づいたら在庫が全部だめになってたんです。", "need"),
+        ("台風で倉庫が水に浸かって、在庫がだめになったことがあったでしょう。", "need"),
+        ("あんなことは二度と起きてほしくないんで。", "need"),
+    ],
+)
+def test_budget_authority_and_need_as_told_in_a_story(rubric, said, item):
+    assert item in _found(rubric, said)
+
+
+@pytest.mark.parametrize("said", ["We need it running by the first of April.", "We want it live June first."])
+def test_an_english_start_with_a_month(en_rubric, said):
+    assert "timeline" in _found(en_rubric, said, language="en")
