@@ -61,6 +61,18 @@ _STUTTER_JA = "[、,](?:" + "|".join(rf"(?<=(?P<c{k}>{_WORD}{{{k}}})[、,])(?=(?
 _REPEAT_JA = "ました(?:" + "|".join(rf"(?<=(?P<r{k}>{_WORD}{{{k}}}ました))(?=(?P=r{k}))" for k in (3, 2, 1)) + ")"
 _STUTTER_EN = r"\b(?P<w>[A-Za-z']+)(?:-\s?|\s)(?=(?P=w)\b)"
 _PARTICLES = frozenset("のがをにでとも")
+_EN_SMALL = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+        " seventeen eighteen nineteen".split()
+    )
+}
+_EN_TENS = {w: 10 * n for n, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+_EN_SCALE = {"hundred": 100, "thousand": 1000, "grand": 1000, "million": 10**6}
+_EN_WORD = "|".join(sorted([*_EN_SMALL, *_EN_TENS, *_EN_SCALE], key=len, reverse=True))
+# Numbers said in words (twenty-eight thousand, two hundred forty): what the English markers read as digits.
+_EN_NUMBER_RE = re.compile(rf"\b(?:{_EN_WORD})(?:(?:[ -]|[ -]and[ -])(?:{_EN_WORD}))*\b", re.I)
 _JOINERS = {"ja": "", "en": " "}
 _SENTENCE_END = frozenset("。．.？?！!」』…")
 
@@ -221,6 +233,25 @@ def _number(text: str, after: str) -> str | None:
     )
 
 
+def _en_number(text: str) -> str | None:
+    """Digits for a number said in English words; a lone small word (one, two) stays a word."""
+    words = [w for w in re.split(r"[ -]+", text.lower()) if w != "and"]
+    if len(words) == 1 and words[0] in _EN_SMALL and _EN_SMALL[words[0]] < 13 or words[0] in _EN_SCALE:
+        return None
+    total = current = 0
+    for w in words:
+        if w in _EN_SMALL:
+            current += _EN_SMALL[w]
+        elif w in _EN_TENS:
+            current += _EN_TENS[w]
+        elif w == "hundred":
+            current = max(current, 1) * 100
+        else:
+            total += max(current, 1) * _EN_SCALE[w]
+            current = 0
+    return str(total + current)
+
+
 def _kana_number(text: str) -> str | None:
     """A spoken amount in kana as digits (さんじゅうまんえん → 30万円)."""
     if not re.search("まん|おく|せん|ぜん|ひゃく|びゃく|ぴゃく|じゅう|じゅっ", text):
@@ -239,6 +270,9 @@ def _edits(text: str, rules: _Rules, language: str) -> list[tuple[int, int, str]
     if rules.fillers is not None:
         for m in rules.fillers.finditer(text):
             start = m.start()
+            # A turn that opens with a filler hesitates (うーん / えー / hmm, um): the deal-state rules read that.
+            if start == 0 or text[start - 1] == _SEP:
+                continue
             # A comma after a particle belongs to the filler's pause (株式会社…の、えー、佐野と申します).
             if start >= 2 and text[start - 1] in "、," and text[start - 2] in _PARTICLES:
                 start -= 1
@@ -256,6 +290,11 @@ def _edits(text: str, rules: _Rules, language: str) -> list[tuple[int, int, str]
             else:
                 # The match is the verb's ending; the first copy ends with it (見ました見ました → 見ました).
                 edits.append((m.end() - len(word), m.end(), ""))
+    if language != "ja":
+        for m in _EN_NUMBER_RE.finditer(text):
+            new = _en_number(m.group(0))
+            if new is not None:
+                edits.append((m.start(), m.end(), new))
     if language == "ja":
         for m in _NUMBER_RE.finditer(text):
             new = _number(m.group(0), text[m.end() : m.end() + 1])

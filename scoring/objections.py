@@ -68,7 +68,7 @@ _DISPUTE = {
 # The customer's reply hesitating: opening with うーん / はあ / hmm, left unfinished, or only echoing as a question.
 _HESITANT = {
     "ja": _re(r"^[…\.、\s]*(うーん|ううん|んー|はあ|えっ|えー|ええと|そうですねえ)|…。?$"),
-    "en": _re(r"^\W*(hmm+|well|uh|um+|oh)\b|\.\.\.$|…$"),
+    "en": _re(r"^\W*(hm+|well|uh|um+|oh)\b|\.\.\.$|…$"),
 }
 
 

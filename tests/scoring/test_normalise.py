@@ -56,7 +56,7 @@ def test_words_that_hold_numerals_stay(kept):
     [
         ("それは、えーと、来月です。", "それは、来月です。"),
         ("弊社の、えー、山本です。", "弊社の山本です。"),
-        ("あのー、在庫がですね。", "在庫がですね。"),
+        ("在庫が、あのー、ですね。", "在庫がですね。"),
         ("そ、その件は、予算、予算は未定です。", "その件は、予算は未定です。"),
         ("届きました届きました。", "届きました。"),
         ("今季の予算はもうありません。", "今期の予算はもうありません。"),
@@ -77,7 +77,7 @@ def test_answers_hesitations_and_real_words_stay(kept):
 
 
 def test_english_fillers_and_stutters():
-    assert _clean("Um, we- we spend, uh, about five hours.", language="en") == ["we spend, about five hours."]
+    assert _clean("Um, we- we spend, uh, about five hours.", language="en") == ["Um, we spend, about five hours."]
     assert _clean("Uh-huh.", language="en") == ["Uh-huh."]
 
 
@@ -144,3 +144,30 @@ def test_a_budget_split_over_two_captions_is_read(rubric):
     )
     assert card.bant["budget"].found
     assert card.bant["budget"].evidence == "さんまんえんまでなら出せます。"
+
+
+def test_english_numbers_in_words_become_digits():
+    said = "We set aside forty-two thousand, so two hundred fifty a month is fine; one of us, twelve seats."
+    assert _clean(said, language="en") == ["We set aside 42000, so 250 a month is fine; one of us, twelve seats."]
+
+
+def test_an_english_price_said_in_words_is_a_price(en_rubric):
+    call = role_call(
+        ("Rep", "The Team plan is four hundred fifty dollars a month."),
+        ("Customer", "That works. Let's go with the Team plan."),
+        ("Rep", "When would you like to start?"),
+        ("Customer", "We'd start in March."),
+        language="en",
+    )
+    assert score_transcript(call, rubric=en_rubric, stage_phase="proposal").deal_state == "shodan"
+
+
+def test_a_reply_opening_with_a_filler_still_hesitates(en_rubric):
+    call = role_call(
+        ("Rep", "The Basic plan is $300 a month."),
+        ("Customer", "Hm. Okay."),
+        ("Rep", "When would you like to start?"),
+        ("Customer", "We'd start in May."),
+        language="en",
+    )
+    assert score_transcript(call, rubric=en_rubric, stage_phase="proposal").deal_state is None
