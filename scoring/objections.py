@@ -100,11 +100,17 @@ def raised(view: CallView) -> list[Sentence]:
             or (not declined and _hanging(view, s))
         )
         and not _NEED_DOUBT[lang].search(s.text)
+        and not _NOT_SAID.search(s.text)
     ]
 
 
-# Hanging clauses that object to nothing: an apology or thanks, who decides (BANT authority).
-_NOT_A_REASON = _re(r"申し訳|すみません|恐れ入|恐縮|ありがと|お世話に")
+# Hanging clauses that object to nothing: an apology or thanks, who decides (BANT authority), a topic brought up
+# (先週から使い始めた…の、あれなんですけど。).
+_NOT_A_REASON = _re(
+    r"申し訳|すみません|恐れ入|恐縮|ありがと|お世話に|(件|こと|あれ|話)(なん)?(です|だ)けど(…|\.\.\.)*。?$"
+)
+# An objection said as not said (まだ高いとも言ってないけど): no concern.
+_NOT_SAID = _re(r"とも言って(ない|いない|ません|ねえ)|\bnever said\b")
 
 
 def _hanging(view: CallView, s: Sentence) -> bool:
@@ -115,6 +121,9 @@ def _hanging(view: CallView, s: Sentence) -> bool:
     if reason is None or reason.start() < 4:
         return False
     if _NOT_A_REASON.search(s.text) or view.matches("authority", s.text) or view.matches("authority_shape", s.text):
+        return False
+    # The reason they want it (あれがもう二度とあってほしくないんで。) is a need, not an objection.
+    if view.matches("need", s.text) or view.matches("need_shape", s.text):
         return False
     # What came just before, skipping the customer's own backchannel (「そうですか。うちは…ので。」 still opens the turn).
     order = s.order - 1

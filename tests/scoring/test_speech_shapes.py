@@ -175,3 +175,35 @@ def test_budget_authority_and_need_as_told_in_a_story(rubric, said, item):
 @pytest.mark.parametrize("said", ["We need it running by the first of April.", "We want it live June first."])
 def test_an_english_start_with_a_month(en_rubric, said):
     assert "timeline" in _found(en_rubric, said, language="en")
+
+
+def _ignored(rubric: Rubric, *turns: tuple[str, str]) -> bool:
+    ngs = {n.id for n in _card(rubric, _call(*turns), "proposal").ng_behaviors}
+    return "negotiation_closing.objection_ignored" in ngs
+
+
+def test_the_reason_they_want_it_left_hanging_is_no_objection(rubric):
+    assert not _ignored(
+        rubric,
+        ("営業", "弊社のセンサーは、温度が上がるとすぐスマホに通知します。"),
+        ("顧客", "去年みたいなことは、二度と起きてほしくないんで。"),
+        ("営業", "それでは、料金のご説明に移ります。"),
+    )
+
+
+def test_a_topic_brought_up_is_no_objection(rubric):
+    assert not _ignored(
+        rubric,
+        ("営業", "お電話ありがとうございます。サポート窓口です。"),
+        ("顧客", "先月から使ってる勤怠アプリの、あの打刻の件なんですけど。"),
+        ("営業", "本日は夜間に定期メンテナンスを行う予定です。"),
+    )
+
+
+def test_an_objection_said_as_not_said_is_none(rubric):
+    assert not _ignored(
+        rubric,
+        ("営業", "今月中のお申し込みでしたら、5%お値引きします。"),
+        ("顧客", "いや、高いとも言ってないですけど。"),
+        ("営業", "ぜひこの機会にと思いまして。"),
+    )
