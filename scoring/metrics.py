@@ -238,7 +238,7 @@ def _introduces_company(segment: Segment) -> bool:
 
 
 def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, float]:
-    """Which speaker is the rep, how we know (`role|name|self_introduction|first_speaker`) and how sure we are."""
+    """Which speaker is the rep, how we know (`role|name|self_introduction|seller_words|first_speaker`) and how sure we are."""
     segments = transcript.segments
     if not segments:
         return "", "first_speaker", 0.0
