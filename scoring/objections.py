@@ -154,7 +154,8 @@ def _answer(view: CallView, concern: Sentence) -> str | None:
 
 
 def ignored(view: CallView) -> Sentence | None:
-    """The first concern left unanswered: brushed off, not taken up, or raised again after a reply that only named it."""
+    """The first concern left unanswered: brushed off, not taken up, or raised again after a reply that only named it;
+    else the customer pushing back on the rep's reply (いや、だから…って / 安心とかじゃなくて)."""
     repeat = _REPEAT[_lang(view)]
     previous: str | None = None
     for concern in raised(view):
@@ -162,6 +163,27 @@ def ignored(view: CallView) -> Sentence | None:
         if answer in ("brushed", "untouched") or (previous == "topic" and repeat.search(concern.text)):
             return concern
         previous = answer or previous
+    return pushed_back(view)
+
+
+# The customer saying their point was missed: 「いや、だから…って」「安心とかじゃなくて。」 "That's not what I asked".
+_PUSHBACK = {
+    "ja": _re(
+        r"^(いや|いえ|だから)、?[^。]{0,30}(んですって|だって|とかじゃなく|じゃなくて|そうじゃなく)|^(いや|いえ)、?だから"
+    ),
+    "en": _re(r"^(no,? )?(that'?s not what i (asked|meant|said)|as i (said|mentioned)|like i said)"),
+}
+
+
+def pushed_back(view: CallView) -> Sentence | None:
+    """A customer's push-back right after a rep's statement (not a question): the point before it went unanswered."""
+    pattern = _PUSHBACK[_lang(view)]
+    for s in view.sentences:
+        if s.is_rep or not pattern.search(s.text):
+            continue
+        before = view.sentences[s.order - 1] if s.order > 0 else None
+        if before is not None and before.is_rep and not before.is_question:
+            return s
     return None
 
 

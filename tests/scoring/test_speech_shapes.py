@@ -207,3 +207,35 @@ def test_an_objection_said_as_not_said_is_none(rubric):
         ("顧客", "いや、高いとも言ってないですけど。"),
         ("営業", "ぜひこの機会にと思いまして。"),
     )
+
+
+def test_a_discount_said_as_tenths_taken_off_is_a_discount(rubric):
+    call = _call(
+        ("営業", "お見積もりは総額で120万円になります。"),
+        ("顧客", "はい。"),
+        ("営業", "今週中にお決めいただければ、2割お引きいたします。"),
+        ("顧客", "そうなんですね。"),
+    )
+    assert "negotiation_closing.discount_first" in {
+        n.id for n in _card(rubric, call, "negotiation_closing").ng_behaviors
+    }
+
+
+def test_a_customer_pushing_back_on_a_statement_was_ignored(rubric):
+    assert _ignored(
+        rubric,
+        ("営業", "弊社のアプリなら、入荷の記録も写真で残せます。"),
+        ("顧客", "うちは紙の帳面で回ってますから。"),
+        ("営業", "さらに、発注の履歴もグラフで見られます。"),
+        ("顧客", "いや、だから、紙で間に合ってるんですって。"),
+        ("営業", "在庫の通知機能もございます。"),
+    )
+
+
+def test_pushing_back_on_a_question_is_an_answer(rubric):
+    assert not _ignored(
+        rubric,
+        ("営業", "紙の帳面というのは、どのように付けていらっしゃいますか？"),
+        ("顧客", "いや、だから、毎朝手で書いてるんですよ。"),
+        ("営業", "なるほど、毎朝ですか。"),
+    )
