@@ -96,6 +96,7 @@ def raised(view: CallView) -> list[Sentence]:
                 _INDIRECT[lang].search(s.text)
                 and not shapes.undecided(view, s.text)
                 and not _NOT_A_REASON.search(s.text)
+                and not _ABOUT_CURRENT.search(s.text)
             )
             or (not declined and _hanging(view, s))
         )
@@ -109,6 +110,8 @@ def raised(view: CallView) -> list[Sentence]:
 _NOT_A_REASON = _re(
     r"申し訳|すみません|恐れ入|恐縮|ありがと|お世話に|(件|こと|あれ|話)(なん)?(です|だ)けど(…|\.\.\.)*。?$"
 )
+# A hedge about what the customer has now (月3万円払ってて、でも…意味なくて): a complaint about the current solution, a need.
+_ABOUT_CURRENT = _re(r"(払って|使って|頼んで|契約して|入れて)(て|る|い)[^。]{0,4}[、,](でも|ただ)")
 # An objection said as not said (まだ高いとも言ってないけど): no concern.
 _NOT_SAID = _re(r"とも言って(ない|いない|ません|ねえ)|\bnever said\b")
 

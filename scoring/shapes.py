@@ -80,6 +80,8 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(まで|以内|以下)(は|なら|だったら|であれば)?、?[^。]{0,8}(出せ|出て|出る|出ます|払え|いけ|何とか|なんとか|大丈夫|問題な|通せ|通る|もら|下り)"
             # An amount the customer takes (月4万8千円でお願いします, 30万なら大丈夫です).
             r"|(で|なら)、?[^。？?]{0,6}(お願いし|進めて|結構|大丈夫|問題な|いけ|構いません)))"
+            # The rep's amount taken in a word (ええ、月48000円で。).
+            r"|^(ええ|はい|うん|じゃあ|では)、?[^。]{0,12}\d[\d,.]*(万|千|億)?円?で[。！!]?$"
             r"|(予算|枠|上限|財源|原資)[^。]{0,15}\d[\d,.]*(万|千|億)?円"
             r"|(予算|コスト|経費|費用|費)[^。]{0,15}\d+(%|％|割)[^。]{0,6}(削減|カット|減|圧縮|増)"
             r"|予算(内|の範囲|に収ま)|予算(化|取り)|予算を(取|組|確保|申請|計上)"
@@ -169,6 +171,9 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|\b(we|i) (can|could) (afford|spend|stretch to)\b"
             r"|(\$\s?\d[\d,.]*\s*k?|\d[\d,.]*\s*(k|dollars))( (a|per) (month|year))? (is|would be) (our|the|my) (max|limit|ceiling|cap)"
             r"|(spending|budget|purchase|hiring) (freeze|is frozen|on hold)|(line|budget) is spent"
+            # Money the customer has for it, with an amount (we have about 40000 a year for tools, the ops line has 30k).
+            r"|\b(we have|we've got|we got|there'?s|there is|we set aside|we can spend|line (has|is|of))\b[^.]{0,30}"
+            r"(\$\s?\d|\b\d[\d,.]*\s*(k\b|thousand|dollars|grand|(a|per) (year|month)))"
             # A ceiling said by what the money replaces (we pay roughly that for printing… so we could swing that).
             r"|\b(we|i) (could|can) (swing|cover|manage|handle|stomach|justify) (that|it|this)\b"
             r"|\bwe('re| are)? (pay|paying|spend|spending) (roughly|about|around|close to|more than) (that|the same)"

@@ -239,3 +239,24 @@ def test_pushing_back_on_a_question_is_an_answer(rubric):
         ("顧客", "いや、だから、毎朝手で書いてるんですよ。"),
         ("営業", "なるほど、毎朝ですか。"),
     )
+
+
+def test_an_english_budget_said_as_money_the_customer_has(en_rubric):
+    assert "budget" in _found(en_rubric, "We have roughly thirty thousand a year for tools like this.", language="en")
+
+
+def test_the_reps_amount_taken_in_a_word_is_a_budget(rubric):
+    call = _call(
+        ("営業", "ご提案のプランは、月額5万円になります。よろしいでしょうか。"),
+        ("顧客", "はい、月5万円で。"),
+    )
+    assert _card(rubric, call).bant["budget"].found
+
+
+def test_a_hedge_about_what_the_customer_has_now_is_no_objection(rubric):
+    assert not _ignored(
+        rubric,
+        ("営業", "弊社のサービスは、予約の受付を自動で行います。"),
+        ("顧客", "今は電話代行に頼んでて、でも結局こっちで折り返さないといけないんで、意味がなくて。"),
+        ("営業", "料金は月額3万円からになります。"),
+    )
