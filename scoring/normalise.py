@@ -35,8 +35,9 @@ _BIG_UNIT = {"万": 10**4, "億": 10**8}
 # A number that is not yet plain digits: kanji numerals, a multiplier after a digit (3千万), thousands commas.
 # Both branches start with a character class, so the scan skips ahead in C.
 _NUMBER_RE = re.compile(
-    r"[〇一二三四五六七八九十百千][0-9〇一二三四五六七八九十百千万億,，]*"
-    r"|[0-9万億]+[〇一二三四五六七八九十百千,，][0-9〇一二三四五六七八九十百千万億,，]*"
+    r"[〇一二三四五六七八九十百千](?=[0-9〇一二三四五六七八九十百千万億,，円人名台件社羽頭棟店時分秒日月年割枚回個本歳部階週坪%％])"
+    r"[0-9〇一二三四五六七八九十百千万億,，]*"
+    r"|[0-9万億]++[〇一二三四五六七八九十百千,，][0-9〇一二三四五六七八九十百千万億,，]*"
 )
 # What may follow a number made of kanji alone for it to be a count or an amount (五十嵐, 八百屋, 七五三 stay).
 _COUNTER = frozenset("円万億人名台件社羽頭棟店時分秒日月年割枚回個本歳部階週坪%％")
@@ -338,7 +339,7 @@ def normalise(transcript: Transcript) -> NormalisedCall:
     """The call cleaned for detection, with the way back to the original words for every quote."""
     segments = transcript.segments
     joined = _SEP.join(s.text for s in segments)
-    if not segments or any(_SEP in s.text for s in segments):
+    if not segments or joined.count(_SEP) != len(segments) - 1:
         return NormalisedCall(transcript, transcript)
     folded = joined.translate(_WIDTH) if _WIDE_RE.search(joined) else joined
     clean, call_spans = _clean(folded, _rules(transcript.language), transcript.language)
