@@ -342,7 +342,9 @@ def normalise(transcript: Transcript) -> NormalisedCall:
     clean, call_spans = _clean(folded, _rules(transcript.language), transcript.language)
     texts = clean.split(_SEP)
     joinable = [
-        i for i, (a, b) in enumerate(zip(segments, segments[1:]), 1) if a.speaker == b.speaker and _joinable(a, b)
+        i
+        for i, (a, b) in enumerate(zip(segments, segments[1:], strict=False), 1)
+        if a.speaker == b.speaker and _joinable(a, b)
     ]
     if clean == joined and not joinable:
         return NormalisedCall(transcript, transcript)
