@@ -34,10 +34,15 @@ _SMALL_UNIT = {"十": 10, "百": 100, "千": 1000}
 _BIG_UNIT = {"万": 10**4, "億": 10**8}
 # A number that is not yet plain digits: kanji numerals, a multiplier after a digit (3千万), thousands commas.
 # Both branches start with a character class, so the scan skips ahead in C.
-_NUMBER_RE = re.compile(
-    r"[〇一二三四五六七八九十百千](?=[0-9〇一二三四五六七八九十百千万億,，円人名台件社羽頭棟店時分秒日月年割枚回個本歳部階週坪%％])"
-    r"[0-9〇一二三四五六七八九十百千万億,，]*"
-    r"|[0-9万億]++[〇一二三四五六七八九十百千,，][0-9〇一二三四五六七八九十百千万億,，]*"
+_NUMERALS = frozenset("0123456789〇一二三四五六七八九十百千万億,，")
+# Where a number that is not yet plain digits shows itself: a kanji numeral before a counter or another numeral, or a
+# digit before a multiplier or a thousands comma (3千万, 1,200万). The number around it is then read in Python, so
+# each scan is one character class the engine skips through (one pattern of both classes scans 50 % slower).
+_NUMBER_TRIGGERS = (
+    re.compile(
+        r"[〇一二三四五六七八九十百千](?=[0-9〇一二三四五六七八九十百千万億,，円人名台件社羽頭棟店時分秒日月年割枚回個本歳部階週坪%％])"
+    ),
+    re.compile(r"[0-9](?=[〇一二三四五六七八九十百千,，])"),
 )
 # What may follow a number made of kanji alone for it to be a count or an amount (五十嵐, 八百屋, 七五三 stay).
 _COUNTER = frozenset("円万億人名台件社羽頭棟店時分秒日月年割枚回個本歳部階週坪%％")
@@ -58,7 +63,11 @@ _KANA_TO_KANJI = [
 # The same word said twice with a comma (そ、その / 予算、予算は), or a short verb said twice (見ました見ました). Each
 # alternative starts with a literal so the scan skips ahead in C: this runs over every call.
 _WORD = "[ぁ-んァ-ヶー一-龥]"
-_STUTTER_JA = "[、,](?:" + "|".join(rf"(?<=(?P<c{k}>{_WORD}{{{k}}})[、,])(?=(?P=c{k}))" for k in (4, 3, 2, 1)) + ")"
+# One pattern per comma, each starting with its literal: a class of both commas scans five times slower.
+_STUTTERS_JA = tuple(
+    comma + "(?:" + "|".join(rf"(?<=(?P<c{k}>{_WORD}{{{k}}}){comma})(?=(?P=c{k}))" for k in (4, 3, 2, 1)) + ")"
+    for comma in ("、", ",")
+)
 _REPEAT_JA = "ました(?:" + "|".join(rf"(?<=(?P<r{k}>{_WORD}{{{k}}}ました))(?=(?P=r{k}))" for k in (3, 2, 1)) + ")"
 _STUTTER_EN = r"\b(?P<w>[A-Za-z']+)(?:-\s?|\s)(?=(?P=w)\b)"
 _PARTICLES = frozenset("のがをにでとも")
@@ -182,7 +191,7 @@ def _rules(language: str) -> _Rules:
         slips.append((heard, reader.get(entry, "meant", where, str)))
     flags = re.I if language == "en" else 0
     filler = _compile(reader, f"fillers.{language}", rf"(?:{'|'.join(fillers)})[、,]?\s*", flags) if fillers else None
-    stutters = (_STUTTER_JA, _REPEAT_JA) if language == "ja" else (_STUTTER_EN,)
+    stutters = (*_STUTTERS_JA, _REPEAT_JA) if language == "ja" else (_STUTTER_EN,)
     # Each slip is scanned on its own: a combined alternation loses the engine's first-character skip (4x slower).
     return _Rules(filler, tuple(slips), tuple(re.compile(p, flags) for p in stutters))
 
@@ -282,7 +291,7 @@ def _edits(text: str, rules: _Rules, language: str) -> list[tuple[int, int, str]
             word = next(g for g in m.groups() if g is not None) if m.lastindex else ""
             if language != "ja":
                 edits.append((m.start(), m.end(), ""))
-            elif n == 0:
+            elif n < len(_STUTTERS_JA):
                 # The match is the comma; the first copy is right behind it (そ、その → その).
                 edits.append((m.start() - len(word), m.end(), ""))
             else:
@@ -294,10 +303,23 @@ def _edits(text: str, rules: _Rules, language: str) -> list[tuple[int, int, str]
             if new is not None:
                 edits.append((m.start(), m.end(), new))
     if language == "ja":
-        for m in _NUMBER_RE.finditer(text):
-            new = _number(m.group(0), text[m.end() : m.end() + 1])
+        done = 0
+        for at in sorted(m.start() for pattern in _NUMBER_TRIGGERS for m in pattern.finditer(text)):
+            if at < done:
+                continue
+            start, end = at, at + 1
+            while start > 0 and text[start - 1] in _NUMERALS:
+                start -= 1
+            while end < len(text) and text[end] in _NUMERALS:
+                end += 1
+            done = end
+            while start < end and text[start] in ",，":
+                start += 1
+            while end > start and text[end - 1] in ",，":
+                end -= 1
+            new = _number(text[start:end], text[end : end + 1])
             if new is not None:
-                edits.append((m.start(), m.end(), new))
+                edits.append((start, end, new))
         if "まん" in text or "えん" in text or "おく" in text:
             for m in _KANA_RE.finditer(text):
                 new = _kana_number(m.group(0))

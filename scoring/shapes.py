@@ -80,23 +80,23 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(まで|以内|以下)(は|なら|だったら|であれば)?、?[^。]{0,8}(出せ|出て|出る|出ます|払え|いけ|何とか|なんとか|大丈夫|問題な|通せ|通る|もら|下り)"
             # An amount the customer takes (月4万8千円でお願いします, 30万なら大丈夫です).
             r"|(で|なら)、?[^。？?]{0,6}(お願いし|進めて|結構|大丈夫|問題な|いけ|構いません)))"
-            # The rep's amount taken in a word (ええ、月48000円で。).
-            r"|^(ええ|はい|うん|じゃあ|では)、?[^。]{0,12}\d[\d,.]*(万|千|億)?円?で[。！!]?$"
             r"|(予算|枠|上限|財源|原資)[^。]{0,15}\d[\d,.]*(万|千|億)?円"
             r"|(予算|コスト|経費|費用|費)[^。]{0,15}\d+(%|％|割)[^。]{0,6}(削減|カット|減|圧縮|増)"
             r"|予算(内|の範囲|に収ま)|予算(化|取り)|予算を(取|組|確保|申請|計上)"
-            # A ceiling said by what the money replaces (外注費くらいなら出せる).
-            r"|(?:(?:くらい|ぐらい)(?:(?<=[分額費代料]くらい)|(?<=[分額費代料]ぐらい))|程度(?<=[分額費代料]程度))"
-            r"(なら|だったら|であれば|は|まで(なら|は)?)、?[^。]{0,8}(出せ|払え|いけ|何とか|なんとか|大丈夫|問題な|回せ|通せ)"
             r"|(費|予算|基金|積立金|繰越|内部留保)(で|から)(出|賄|確保|まかな)"
             # A freeze (設備投資を全部止める): what the customer can spend, said without a budget word.
             r"|(投資|予算|支出|購入|経費)[^。]{0,12}(止め|凍結|ストップ|見合わせ)"
         ),
-        # A ceiling said by pointing at an amount (月々このくらいなら大丈夫, 今払っている額と同じくらいなら何とかなる):
-        # a budget only in a sentence about money (see `_MONEY`).
+        # Budgets said in words, read only when the listed words and `budget_shape` find nothing (so the scans that
+        # look for any money the customer mentions stay short): a ceiling by pointing at an amount in a sentence about
+        # money (月々このくらいなら大丈夫, 今払っている額と同じくらいなら何とかなる; see `_MONEY`), by what the money
+        # replaces (外注費くらいなら出せる), or the rep's amount taken in a word (ええ、月48000円で。).
         "budget_pointer_shape": _re(
             r"(この|その|それと?|これと?|同じ)(くらい|ぐらい|位|程度)(の(額|金額|値段|費用))?"
             r"(なら|だったら|であれば|は|まで(なら|は)?)、?[^。]{0,8}(出せ|払え|いけ|何とか|なんとか|大丈夫|問題な|回せ|通せ)"
+            r"|(?:(?:くらい|ぐらい)(?:(?<=[分額費代料]くらい)|(?<=[分額費代料]ぐらい))|程度(?<=[分額費代料]程度))"
+            r"(なら|だったら|であれば|は|まで(なら|は)?)、?[^。]{0,8}(出せ|払え|いけ|何とか|なんとか|大丈夫|問題な|回せ|通せ)"
+            r"|^(ええ|はい|うん|じゃあ|では)、?[^。]{0,12}\d[\d,.]*(万|千|億)?円?で[。！!]?$"
         ),
         # A customer's own action said with a day or as their own part (来週の役員会にかけます, 稟議は私から上げます,
         # その日にお渡しします): a promise in any verb, once routines, states, opinions and adoption plans are left out.
@@ -239,6 +239,7 @@ def own_statement(view: CallView, hit: Hit, *, hypothesis: bool = True, denial: 
 
 # Money said in the sentence: what makes 「このくらいなら大丈夫」 a budget and not a workload.
 _MONEY = re.compile(r"月々|月額|毎月|年間|年額|予算|金額|費用|料金|値段|円|払|額")
+_POINTING = re.compile(r"この|その|それ|これ|同じ")
 
 
 def stated(view: CallView, key: str) -> list[Hit]:
@@ -247,10 +248,11 @@ def stated(view: CallView, key: str) -> list[Hit]:
     hits = view.find(f"{key}_shape", who="customer")
     if key == "need":
         return [h for h in hits if need_said(view, h)]
+    # Money is often said under a condition (we could spend…, 〜なら出せます): a hypothesis still states a budget.
     if key == "budget":
         pointed = view.find("budget_pointer_shape", who="customer")
-        hits += [h for h in pointed if _MONEY.search(h.sentence.text)]
-    # Money is often said under a condition (we could spend…, 〜なら出せます): a hypothesis still states a budget.
+        said = [h for h in pointed if not _POINTING.match(h.match.group(0)) or _MONEY.search(h.sentence.text)]
+        hits = sorted(hits + said, key=lambda h: h.sentence.order)
     return [h for h in hits if own_statement(view, h, hypothesis=key != "budget", denial=key != "authority")]
 
 
