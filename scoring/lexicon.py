@@ -119,6 +119,10 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"(また|改めて|後ほど|追って|後日)、?(改めて|[^。、]{0,8}(を|に|も|から)|近いうちに|そのうち|来週|来月|今度|近々)?、?(ご)?(連絡|お電話)(します|いたします|させていただきます|差し上げます)"
             r"|(来週|来月|近いうち|今度|そのうち)(あたり|ごろ|頃)に?、?[^。]{0,20}(お電話|ご連絡|ご都合を(伺|お聞き))(します|いたします|させていただきます|しても(よろしい|いい)|いますね|います)"
         ),
+        # The customer saying their point was missed (いや、だから…って / 安心とかじゃなくて).
+        "pushback": _re(
+            r"^(いや|いえ|だから)、?[^。]{0,30}(んですって|だって|とかじゃなく|じゃなくて|そうじゃなく)|^(いや|いえ)、?だから"
+        ),
         # The next step left to the customer ("if anything comes up, call us"): vague unless the customer declined.
         "open_invitation": _re(
             r"(ございましたら|ありましたら|あれば)[^。]{0,15}(ご連絡|お電話|お問い合わせ|お声がけ)(ください|下さい)"
@@ -277,6 +281,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "vague_follow_up": _re(
             r"\bi'?ll be in touch|\bi'?ll reach out|\bi'?ll follow up with you\b(?! (by|on|at|tomorrow|today|this))|(let'?s|we'?ll|we can|we should) (find|set up|grab) (some )?time|(talk|speak|chat|catch up) again (soon|sometime|next week|later)|\bwe'?ll get back to you|(some|a few) (times|slots|options) (for|to)\b|talk soon|circle back|touch base"
         ),
+        # The customer saying their point was missed ("That's not what I asked", "as I said").
+        "pushback": _re(r"^(no,? )?(that'?s not what i (asked|meant|said)|as i (said|mentioned)|like i said)"),
         "open_invitation": _re(
             r"\b(if|should) (anything|you have (any )?questions)\b[^.]{0,30}\b(call|reach|email|contact|let (me|us) know)"
         ),

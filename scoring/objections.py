@@ -169,23 +169,11 @@ def ignored(view: CallView) -> Sentence | None:
     return pushed_back(view)
 
 
-# The customer saying their point was missed: 「いや、だから…って」「安心とかじゃなくて。」 "That's not what I asked".
-_PUSHBACK = {
-    "ja": _re(
-        r"^(いや|いえ|だから)、?[^。]{0,30}(んですって|だって|とかじゃなく|じゃなくて|そうじゃなく)|^(いや|いえ)、?だから"
-    ),
-    "en": _re(r"^(no,? )?(that'?s not what i (asked|meant|said)|as i (said|mentioned)|like i said)"),
-}
-
-
 def pushed_back(view: CallView) -> Sentence | None:
-    """A customer's push-back right after a rep's statement (not a question): the point before it went unanswered."""
-    pattern = _PUSHBACK[_lang(view)]
-    # Each push-back opens with one of these letters; checking it first keeps the scan cheap on long calls.
-    starts = "いだ" if _lang(view) == "ja" else "NnTtAaLl"
-    for s in view.sentences:
-        if s.is_rep or s.text[:1] not in starts or not pattern.search(s.text):
-            continue
+    """A customer's push-back (lexicon `pushback`) right after a rep's statement, not a question: the point before it
+    went unanswered."""
+    for hit in view.find("pushback", who="customer"):
+        s = hit.sentence
         before = view.sentences[s.order - 1] if s.order > 0 else None
         if before is not None and before.is_rep and not before.is_question:
             return s
