@@ -40,6 +40,8 @@ _CONDITION = re.compile(r"(なら|ならば|場合(は|には)?|ようでした�
 _NOT_NOW = {
     "ja": re.compile(
         r"(今|現在)の[^。]{0,12}(業者|会社|ベンダー|サービス|取引先)[^。]{0,30}((更新|継続|延長)する|続ける)ことに|今は(お願い|導入|契約)でき(ない|ません)"
+        # Kept with what they have, said as "we're fine" (今の業者さんとの契約もあるので、いいかな).
+        r"|(今|いま|現在)の[^。]{0,12}(業者|会社|ベンダー|サービス|取引先|システム)[^。]{0,20}(いいかな|いいです|結構です|十分です|間に合って)"
         r"|(今は|今のところ|当面)[^。]{0,12}(考えて(い|お)(ない|ません|りません)|検討して(い|お)(ない|ません|りません))"
         # This term closed: its spending frozen or stopped as a whole, or nothing at all to spend on it.
         r"|(今期|今季|今年度|本年度|今年)は[^。]{0,12}(難し(い|く)|無理)"
@@ -185,6 +187,9 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
         return False
     if marker == "price" and not s.is_rep and view.matches("past", s.text):
         return False
+    # The customer's own work that goes through quotes (見積もりの表から手で打ち直してる) is a need, not the deal's price.
+    if marker == "price" and not s.is_rep and not _DIGIT.search(s.text) and _own_need(view, s):
+        return False
     if objections.undecided(view, _rest_of_turn(view, s)):
         return False
     if marker == "plan" and not s.is_rep and not _offered_before(view, s):
@@ -192,6 +197,14 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
     if marker == "plan" and s.is_rep and _TO_SEND[_lang(view)].search(s.text):
         return False
     return not objections.disputed(view, s)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _own_need(view: CallView, s: Sentence) -> bool:
+    """The sentence tells a problem in the customer's own work (listed need words or a need's shape)."""
+    return bool(view.matches("need", s.text) or view.matches("need_shape", s.text))
 
 
 def _rest_of_turn(view: CallView, s: Sentence) -> str:

@@ -60,7 +60,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"課題|論点|ネック|お困り|困って|困った|困り(ました|ます)|困りごと|残業|二度手間|手作業|手入力|属人|遅い|遅くて|追いつかな|重視|(比較|検討|判断)の?ポイント|ニーズ|悩み|負担|ボトルネック|非効率|手が回らな|手間が|時間が(かか|足りな)|(連携|自動化|電子化|効率化|削減|短縮|改善|一元化)(したい|させたい|できれば|が必要|が欲しい)|決め手|(が|は|も)(一番)?(気になって|重要|大事|大きかった)|\d+(時間|日|分)(くらい|ほど|程度|近く|以上)?(も|は)?(かか|取られ|つぶれ)|丸(一|二|1|2)?日(かか|つぶれ)|鳴りっぱなし|止まって(しま|い)|(入力|確認|記入|転記)?ミス|抜け漏れ|故障して|足りな(い|くて)|不足して|取りこぼ|しょっちゅう|頻繁に|たびたび"
             r"|クレーム|待たせて|溜まる一方|重複して|二重(に|で)"
             # A need told as a story: something that went wrong (〜てしまって), complaints voiced, a reprimand.
-            r"|^(?!.*(すみません|申し訳|失礼|お待たせ|遅くなって|決めて|決まって|契約して|お願いして|方針|予算|コスト)).*(て|で)しま(った|って|いまし|ってい)"
+            r"|^(?!.*(すみません|申し訳|失礼|お待たせ|遅くなって|(決め|決まっ|契約し|お願いし)(て|ちゃ)|方針|予算|コスト))"
+            r".*(て|で)しま(った|って|いまし|ってい)"
             r"|(不安|不満|苦情)の声|声(が|は|も)(上が|出て)|指導を受け|ひやり|ヒヤリ"
         ),
         "timeline": _re(
@@ -69,7 +70,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             + _JA_GO_LIVE
         ),
         "deflection": _re(
-            r"(決まっ|決め)て(い)?な(い|く)|(決まっ|決め)ていません|未定|(わか|分か)ら(ない|なく)|特に(ない|ありません|決めて)|まだ.{0,8}(ない|なく|ません)|まだこれから|そこまでは|確認して(みます|から)|考えていな|何とも言えな|様子を見てから"
+            r"(決まっ|決め)て(い)?な(い|く)|(決まっ|決め)ていません|未定|(わか|分か)ら(ない|なく(?!な))|特に(ない|ありません|決めて)|まだ.{0,8}(ない|なく|ません)|まだこれから|そこまでは|確認して(みます|から)|考えていな|何とも言えな|様子を見てから"
         ),
         "negation": _re(
             r"^[^。、]{0,3}(ない(?!と(いけ|だめ|なら))|ません|なく)|^[^。、]{0,12}(わけ|ほど)(では|じゃ)(ない|ありません)|^[^。、]{0,6}(は|が|も)(特に)?(ない|ありません|ございません)"
@@ -115,8 +116,12 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "participants": _re(r"ご同席|交えて|参加|同行|ご一緒"),
         "preparation": _re(r"資料|準備|ご用意|お見積|見積"),
         "vague_follow_up": _re(
-            r"(また|改めて|後ほど|追って|後日)([^。、]{0,8}(を|に|も|から)|近いうちに|そのうち|来週|来月|今度|近々)?(ご)?(連絡|お電話)(します|いたします|させていただきます|差し上げます)"
+            r"(また|改めて|後ほど|追って|後日)、?(改めて|[^。、]{0,8}(を|に|も|から)|近いうちに|そのうち|来週|来月|今度|近々)?、?(ご)?(連絡|お電話)(します|いたします|させていただきます|差し上げます)"
             r"|(来週|来月|近いうち|今度|そのうち)(あたり|ごろ|頃)に?、?[^。]{0,20}(お電話|ご連絡|ご都合を(伺|お聞き))(します|いたします|させていただきます|しても(よろしい|いい)|いますね|います)"
+        ),
+        # The customer saying their point was missed (いや、だから…って / 安心とかじゃなくて).
+        "pushback": _re(
+            r"^(いや|いえ|だから)、?[^。]{0,30}(んですって|だって|とかじゃなく|じゃなくて|そうじゃなく)|^(いや|いえ)、?だから"
         ),
         # The next step left to the customer ("if anything comes up, call us"): vague unless the customer declined.
         "open_invitation": _re(
@@ -133,6 +138,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "discount": _re(
             r"値引き|割引|ディスカウント|特別価格|(安く|お安く)(します|いたします|できます)|勉強させて|キャンペーン(価格|特価|割引|値引)|キャンペーン.{0,15}\d+[%％](オフ|引|割引)|半額に|(今なら|キャンペーン|期間限定|今月中?に?お申し?込み)[^。]{0,25}(費用|料|代)(が|は|も)?(無料|タダ|0円|ゼロ)|(費用|料|代)(が|は|も)?(無料|タダ|0円|ゼロ)に(なり|なる|いたし|します)|初月(は|が)?(無料|タダ|0円)|(最初の|初回の?)?\d+(か|ヶ|カ)月(間|分)?(は|が)?(無料|タダ|0円)"
+            # Tenths or a percentage taken off (2割お引きいたします, 一割お引きして); each starts with its literal.
+            r"|割(?<=[\d一二三四五六七八九]割)お?引(き|い|か)|[%％](?<=\d[%％])お?引(き|い|か)|お引き(し|いた)"
         ),
         "price_objection": _re(
             r"高い|高額|予算(オーバー|を超え)|厳しい|値引き|安く|割引|(\d+割|\d+[%％])(下が|安く|引い)|下がれば|下げて(いただ|もら)|はみ出"
@@ -223,7 +230,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"challenge|(?<!no )problem|by hand|manual(ly)?\b|take (so|that|too) long|takes (\w+ ){0,3}(most|all|half) of|what matters|\bissues?\b|pain|struggl|need to|we need|bottleneck|takes (a lot|too|about|over|three|two|several|\d+)|hours (a|per|every) (day|week|month)|overtime|frustrat|\bhate\b|hard to|difficult|mistakes|friction|\bslow\b|delays?\b|late (fees|payments)|penalt|rework|back and forth|doesn'?t (work|scale|connect)|made the difference|deciding factor|matters most|most important|must.have|deal.?breaker|double.?book|overbook|clash|ended up|never came back|we lost (\w+ ){0,2}(customers?|bookings?|orders?|clients?|deals?)|complain|went wrong|fell through|spends? (most|all|half|hours|every)"
         ),
         "timeline": _re(
-            r"timeline|by when|go live|live before|in place|next (quarter|month|fiscal year)|this quarter|\bq[1-4]\b|peak season|(by|before|until|in) (the )?(end of )?((january|february|march|april|may|june|july|august|september|october|november|december)|spring|summer|fall|autumn|winter)|start\w*\b.{0,25}\b(on|in|by) (january|february|march|april|may|june|july|august|september|october|november|december)|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|in time for|before the (\w+ )?(term|season|rush|launch)"
+            r"timeline|by when|go live|live before|in place|next (quarter|month|fiscal year)|this quarter|\bq[1-4]\b|peak season|(by|before|until|in) (the )?(end of )?((january|february|march|april|may|june|july|august|september|october|november|december)|spring|summer|fall|autumn|winter)|start\w*\b.{0,25}\b(on|in|by) (january|february|march|april|may|june|july|august|september|october|november|december)|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|in time for|before the (\w+ ){0,2}(term|season|rush|launch|crowd|holidays)"
+            r"|(first|second|third|last|1st|2nd|3rd) (week|half) of (january|february|march|april|may|june|july|august|september|october|november|december)"
             r"|(contract|lease|subscription|licen[cs]e) (renews|ends|expires|runs out|is up) (on|in|at the end of) "
             r"(january|february|march|april|may|june|july|august|september|october|november|december|\d)"
         ),
@@ -273,6 +281,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "vague_follow_up": _re(
             r"\bi'?ll be in touch|\bi'?ll reach out|\bi'?ll follow up with you\b(?! (by|on|at|tomorrow|today|this))|(let'?s|we'?ll|we can|we should) (find|set up|grab) (some )?time|(talk|speak|chat|catch up) again (soon|sometime|next week|later)|\bwe'?ll get back to you|(some|a few) (times|slots|options) (for|to)\b|talk soon|circle back|touch base"
         ),
+        # The customer saying their point was missed ("That's not what I asked", "as I said").
+        "pushback": _re(r"^(no,? )?(that'?s not what i (asked|meant|said)|as i (said|mentioned)|like i said)"),
         "open_invitation": _re(
             r"\b(if|should) (anything|you have (any )?questions)\b[^.]{0,30}\b(call|reach|email|contact|let (me|us) know)"
         ),
@@ -320,7 +330,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"quote|\d[\d,.]*\s*(dollars|usd|k\b|a (month|year)|per (month|year|seat|user))|\$\s?\d|% off|discount|(price|pricing|cost|budget(ed)?)\b.{0,20}\d"
         ),
         "timing": _re(
-            r"timeline|\bwhen\b|go live|live before|in place|(this|next|the|by|in|of the) quarter|deadline|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|\bq[1-4]\b|by (the )?end of|(start|begin|launch|roll\w* out|kick off|switch)\w*\b.{0,30}\b(on|in|by|from) (january|february|march|april|may|june|july|august|september|october|november|december)"
+            r"timeline|\bwhen\b|go live|live before|in place|(this|next|the|by|in|of the) quarter|deadline|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|\bq[1-4]\b|by (the )?end of|(start|begin|launch|roll\w* out|kick off|switch)\w*\b.{0,30}\b(on|in|by|from) (january|february|march|april|may|june|july|august|september|october|november|december)|before the (\w+ ){0,2}(term|season|rush|launch|crowd|holidays)"
+            r"|(first|second|third|last|1st|2nd|3rd) (week|half) of (january|february|march|april|may|june|july|august|september|october|november|december)"
         ),
         "decline": _re(
             r"no longer interested|not interested|decided to go with|go(ing)? with (another|a different)|chose (another|a different)|signed with|we'?ll pass|not moving forward|not going ahead|not looking to (switch|change|buy|move)"

@@ -44,6 +44,15 @@ _REP_HINT_RE = re.compile(
 )
 
 
+# How a seller talks, whatever the product: their company, proposals, quotes sent, the customer's company as 御社.
+_SELLER_RE = re.compile(
+    r"弊社|ご提案|ご案内|ご導入|お見積(もり|り)?を?(お送り|お出し|お持ち|ご用意)|させていただ|いかがでしょうか|(御社|貴社)(の|で|では|さま)"
+    r"|\bour (product|platform|plans?|pricing|team can)\b|\bwe offer\b|\bdoes that work for you\b|\bI can send\b",
+    re.I,
+)
+SELLER_MARGIN = 3
+
+
 @dataclass(frozen=True)
 class Turn:
     """Consecutive segments of one speaker, with estimated or measured timing."""
@@ -229,7 +238,7 @@ def _introduces_company(segment: Segment) -> bool:
 
 
 def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, float]:
-    """Which speaker is the rep, how we know (`role|name|self_introduction|first_speaker`) and how sure we are."""
+    """Which speaker is the rep, how we know (`role|name|self_introduction|seller_words|first_speaker`) and how sure we are."""
     segments = transcript.segments
     if not segments:
         return "", "first_speaker", 0.0
@@ -267,6 +276,11 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
     if len(humble) == 1:
         return humble[0], "self_introduction", 0.6
     first = next(s.speaker for s in segments if s.speaker in candidates)
+    # Nobody introduced a company: the one who talks like a seller over the whole call, by a clear margin.
+    votes = {sp: sum(len(_SELLER_RE.findall(s.text)) for s in segments if s.speaker == sp) for sp in candidates}
+    seller = max(votes, key=lambda sp: votes[sp])
+    if seller != first and votes[seller] >= votes[first] + SELLER_MARGIN:
+        return seller, "seller_words", 0.5
     return first, "first_speaker", 0.4 if len(speakers) > 1 else 0.3
 
 

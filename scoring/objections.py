@@ -68,7 +68,7 @@ _DISPUTE = {
 # The customer's reply hesitating: opening with うーん / はあ / hmm, left unfinished, or only echoing as a question.
 _HESITANT = {
     "ja": _re(r"^[…\.、\s]*(うーん|ううん|んー|はあ|えっ|えー|ええと|そうですねえ)|…。?$"),
-    "en": _re(r"^\W*(hmm+|well|uh|um+|oh)\b|\.\.\.$|…$"),
+    "en": _re(r"^\W*(hm+|well|uh|um+|oh)\b|\.\.\.$|…$"),
 }
 
 
@@ -96,15 +96,24 @@ def raised(view: CallView) -> list[Sentence]:
                 _INDIRECT[lang].search(s.text)
                 and not shapes.undecided(view, s.text)
                 and not _NOT_A_REASON.search(s.text)
+                and not _ABOUT_CURRENT.search(s.text)
             )
             or (not declined and _hanging(view, s))
         )
         and not _NEED_DOUBT[lang].search(s.text)
+        and not _NOT_SAID.search(s.text)
     ]
 
 
-# Hanging clauses that object to nothing: an apology or thanks, who decides (BANT authority).
-_NOT_A_REASON = _re(r"申し訳|すみません|恐れ入|恐縮|ありがと|お世話に")
+# Hanging clauses that object to nothing: an apology or thanks, who decides (BANT authority), a topic brought up
+# (先週から使い始めた…の、あれなんですけど。).
+_NOT_A_REASON = _re(
+    r"申し訳|すみません|恐れ入|恐縮|ありがと|お世話に|(件|こと|あれ|話)(なん)?(です|だ)けど(…|\.\.\.)*。?$"
+)
+# A hedge about what the customer has now (月3万円払ってて、でも…意味なくて): a complaint about the current solution, a need.
+_ABOUT_CURRENT = _re(r"(払って|使って|頼んで|契約して|入れて)(て|る|い)[^。]{0,4}[、,](でも|ただ)")
+# An objection said as not said (まだ高いとも言ってないけど): no concern.
+_NOT_SAID = _re(r"とも言って(ない|いない|ません|ねえ)|\bnever said\b")
 
 
 def _hanging(view: CallView, s: Sentence) -> bool:
@@ -115,6 +124,9 @@ def _hanging(view: CallView, s: Sentence) -> bool:
     if reason is None or reason.start() < 4:
         return False
     if _NOT_A_REASON.search(s.text) or view.matches("authority", s.text) or view.matches("authority_shape", s.text):
+        return False
+    # The reason they want it (あれがもう二度とあってほしくないんで。) is a need, not an objection.
+    if view.matches("need", s.text) or view.matches("need_shape", s.text):
         return False
     # What came just before, skipping the customer's own backchannel (「そうですか。うちは…ので。」 still opens the turn).
     order = s.order - 1
@@ -145,7 +157,8 @@ def _answer(view: CallView, concern: Sentence) -> str | None:
 
 
 def ignored(view: CallView) -> Sentence | None:
-    """The first concern left unanswered: brushed off, not taken up, or raised again after a reply that only named it."""
+    """The first concern left unanswered: brushed off, not taken up, or raised again after a reply that only named it;
+    else the customer pushing back on the rep's reply (いや、だから…って / 安心とかじゃなくて)."""
     repeat = _REPEAT[_lang(view)]
     previous: str | None = None
     for concern in raised(view):
@@ -153,6 +166,17 @@ def ignored(view: CallView) -> Sentence | None:
         if answer in ("brushed", "untouched") or (previous == "topic" and repeat.search(concern.text)):
             return concern
         previous = answer or previous
+    return pushed_back(view)
+
+
+def pushed_back(view: CallView) -> Sentence | None:
+    """A customer's push-back (lexicon `pushback`) right after a rep's statement, not a question: the point before it
+    went unanswered."""
+    for hit in view.find("pushback", who="customer"):
+        s = hit.sentence
+        before = view.sentences[s.order - 1] if s.order > 0 else None
+        if before is not None and before.is_rep and not before.is_question:
+            return s
     return None
 
 
@@ -194,5 +218,5 @@ def disputed(view: CallView, s: Sentence) -> bool:
     return (
         disputes(view, text)
         or bool(hesitant.search(reply[0].text) or hesitant.search(reply[-1].text))
-        or all(r.is_question for r in reply)
+        or all(shapes.asks(r) for r in reply)
     )

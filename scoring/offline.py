@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from scoring import commitments as promises
-from scoring import consistency, deal_state, followup
+from scoring import consistency, deal_state, followup, normalise
 from scoring import rules_closing as closing
 from scoring import rules_discovery as discovery
 from scoring.collector import Collector
@@ -57,8 +57,9 @@ def score_transcript(
     """Score one call against the rubric; `call_date` (optional) lets 3月5日 become an ISO due date. Deterministic."""
     if stage_phase is not None and stage_phase not in rubric.phase_ids:
         raise ValueError(f"unknown stage phase {stage_phase!r}; known: {', '.join(rubric.phase_ids)}")
-    rep_name, method, confidence = identify_rep(transcript, rep)
-    view = CallView(transcript, rep_name)
+    heard = normalise.normalise(transcript)
+    rep_name, method, confidence = identify_rep(heard.transcript, rep)
+    view = CallView(heard.transcript, rep_name)
     rep_asked = [s for s in view.sentences if s.is_rep and s.is_question]
     call_turns = turns(transcript)
     metrics = compute_metrics(
@@ -77,7 +78,8 @@ def score_transcript(
     closing.negotiation(c)
     next_step = closing.next_step(c)
     commitments = promises.commitments(view, call_date)
-    closing.monologue(c, transcript, call_turns, stage_phase, metrics)
+    heard_turns = call_turns if not heard.changed else turns(heard.transcript)
+    closing.monologue(c, heard.transcript, heard_turns, stage_phase, metrics)
     closing.listening(c, metrics)
 
     phase_of = {ch.id: p.id for p, _, ch in rubric.iter_checks()}
@@ -132,4 +134,5 @@ def score_transcript(
         rep_speaker=RepSpeaker(name=rep_name, method=method, confidence=confidence),
         metrics_basis=metrics_basis(transcript),
     )
+    card = normalise.restore_quotes(card, heard)
     return followup.with_follow_up(consistency.reconcile(card, rubric, transcript), view, call_date)

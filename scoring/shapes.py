@@ -43,6 +43,16 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|かかって(しま|いま|いる)|煩雑|面倒|手間|負担|ミス|漏れ|遅れ(が|て|ます)|ばらつ|バラつ|属人|手書き|アナログ"
             r"|紙(で|の台帳|に書)|紙の[^。、]{1,6}(で|と)(管理|突き合わせ|照合|確認|集計)|かかりきり|付きっきり|(Excel|エクセル|スプレッドシート)で(管理|集計|回)|何度も|毎回|いちいち|そのたびに|その都度"
             r"|揉め|取り合い|丸ごとずれ|(機能|仕組み|手段|方法|システム|窓口)が(なくて|ないので|ないため|ありません)|必須|欠かせ"
+            # What goes wrong for the customer's own customers or staff, told without a problem word: kept waiting,
+            # bookings on top of each other, work done again by hand, a mistake and the apology, people who leave,
+            # losing track.
+            r"|待たせ(て|ちゃ|てしま|ること)|何回も|かぶって|かぶっちゃ|張り付き|張りつき|手で(打|直|書|入力|数え|計算|集計|転記|修正)|打ち直"
+            r"|間違(え|って)|間違いが|見落と|お詫び|謝りに|謝罪|(帰っ|離れ|諦め)(ちゃ|てしま)|(わから|分から)なくな(る|って|っちゃ|り)"
+            # A mishap said as recognised speech writes it (〜ちゃって for 〜てしまって), not a decision or an apology.
+            # Found out too late, something lost, never again (気づいたときには…死んでた, 二度とあってほしくない).
+            r"|気づいた(とき|時)?(には|ら)|気が付いたら|(死ん|枯れ|腐っ|傷ん)で(た|しま|ちゃ)|ダメになっ|だめになっ|駄目になっ|二度と(あって|起き|起こ|やり)"
+            r"|[ちじ]ゃ(?<!決めちゃ)(?<!決まっちゃ)(?<!契約しちゃ)(?<!お願いしちゃ)(?<!遅れちゃ)(?<!遅くなっちゃ)(?<!お待たせしちゃ)"
+            r"(った|って|いまし|ってる|う(んです|ので|のが|こと))"
         ),
         # Who decides: a decision said in the first person, a body's policy, someone's approval obtained, a meeting
         # the matter goes to.
@@ -56,13 +66,20 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             # Who decides, said of a person or body (組合長が決めること, 社長がうんと言わない, 決めるのは理事会).
             r"|長が(決め|決定|判断|うんと|首を縦|OKを|オーケーを|ゴーサイン|ハンコ)"
             r"|(オーナー|代表|本部|本社|理事会|役員会|委員会)が(決め|決定|判断|うんと|首を縦|OKを|オーケーを|ゴーサイン|ハンコ)"
+            # Who has to agree, said by the act: a seal stamped, the matter already put to them, deciding it oneself.
+            r"|(ハンコ|判子|印鑑|判)を?(押|つ)|話を通し|決めるのも"
+            r"|(長|社長|オーナー|上司|本部|本社|役員|家内|妻|主人|夫|専務|常務|部長|課長|理事)(と|とも)、?(話し|相談し)(て|た|まし)"
         ),
         # Money the customer can spend: an amount next to a limit, a budget word next to an amount or a cut.
         "budget_shape": _re(
             r"\d[\d,.]*(?:(万|千|億)?円(くらい|程度|ほど|前後)?(まで|以内|以下|が上限|が限度|が目安|に収め|に抑え)"
             # A ceiling or a capacity (月1万くらいが限度, 200万くらいなら出せる), a figure asked for (200万くらいにならないか).
             r"|(?:(万|千|億)円?|円)(くらい|程度|ほど|前後|弱)?(?:(が|まで)?(限度|限界|上限|精一杯|ギリギリ)"
-            r"|(まで)?なら[^。]{0,6}(出せ|払え|いけ|何とか|大丈夫|通せ)|に(なら|下がら|抑えられ|収まら)ない(か|でしょうか)))"
+            r"|(まで)?なら[^。]{0,6}(出せ|払え|いけ|何とか|大丈夫|通せ)|に(なら|下がら|抑えられ|収まら)ない(か|でしょうか)"
+            # An amount as a limit with what it allows (400万までは出てる, 2万以内なら問題ない).
+            r"|(まで|以内|以下)(は|なら|だったら|であれば)?、?[^。]{0,8}(出せ|出て|出る|出ます|払え|いけ|何とか|なんとか|大丈夫|問題な|通せ|通る|もら|下り)"
+            # An amount the customer takes (月4万8千円でお願いします, 30万なら大丈夫です).
+            r"|(で|なら)、?[^。？?]{0,6}(お願いし|進めて|結構|大丈夫|問題な|いけ|構いません)))"
             r"|(予算|枠|上限|財源|原資)[^。]{0,15}\d[\d,.]*(万|千|億)?円"
             r"|(予算|コスト|経費|費用|費)[^。]{0,15}\d+(%|％|割)[^。]{0,6}(削減|カット|減|圧縮|増)"
             r"|予算(内|の範囲|に収ま)|予算(化|取り)|予算を(取|組|確保|申請|計上)"
@@ -70,13 +87,26 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             # A freeze (設備投資を全部止める): what the customer can spend, said without a budget word.
             r"|(投資|予算|支出|購入|経費)[^。]{0,12}(止め|凍結|ストップ|見合わせ)"
         ),
+        # Budgets said in words, read only when the listed words and `budget_shape` find nothing (so the scans that
+        # look for any money the customer mentions stay short): a ceiling by pointing at an amount in a sentence about
+        # money (月々このくらいなら大丈夫, 今払っている額と同じくらいなら何とかなる; see `_MONEY`), by what the money
+        # replaces (外注費くらいなら出せる), or the rep's amount taken in a word (ええ、月48000円で。).
+        "budget_pointer_shape": _re(
+            r"(この|その|それと?|これと?|同じ)(くらい|ぐらい|位|程度)(の(額|金額|値段|費用))?"
+            r"(なら|だったら|であれば|は|まで(なら|は)?)、?[^。]{0,8}(出せ|払え|いけ|何とか|なんとか|大丈夫|問題な|回せ|通せ)"
+            r"|(?:(?:くらい|ぐらい)(?:(?<=[分額費代料]くらい)|(?<=[分額費代料]ぐらい))|程度(?<=[分額費代料]程度))"
+            r"(なら|だったら|であれば|は|まで(なら|は)?)、?[^。]{0,8}(出せ|払え|いけ|何とか|なんとか|大丈夫|問題な|回せ|通せ)"
+            r"|^(ええ|はい|うん|じゃあ|では)、?[^。]{0,12}\d[\d,.]*(万|千|億)?円?で[。！!]?$"
+        ),
         # A customer's own action said with a day or as their own part (来週の役員会にかけます, 稟議は私から上げます,
         # その日にお渡しします): a promise in any verb, once routines, states, opinions and adoption plans are left out.
         "customer_promise_shape": _re(
-            r"(来週|明日|明後日|今週|週明け|月末|までに|その日|当日|後ほど|\d+日|\d+月|私から|私が|こちらで|こちらから)"
-            r"[^。？?]{0,30}(し|き|り|ち|び|み|え|け|せ|て|べ|め|れ|げ|ね)"
+            r"(来週|明日|明後日|今週|週明け|月末|までに|その日|当日|後ほど|\d+日|\d+月|私から|私が|こちらで|こちらから)[^。？?]{0,30}"
+            r"(?:(し|き|り|ち|び|み|え|け|せ|て|べ|め|れ|げ|ね)"
             r"(?<!てい)(?<!でい)(?<!あり)(?<!なり)(?<!かかり)(?<!思い)(?<!でき)(?<!わかり)(?<!分かり)(?<!おり)(?<!ござい)"
-            r"(?<!要り)(?<!見え)ます(。|ね|$)"
+            r"(?<!要り)(?<!見え)(?<!して)(?<!って)ます(。|ね|$)"
+            # Said plainly, as between people who know each other (金曜までに送るわね, 明日出すよ).
+            r"|(送る|出す|持っていく|持ってく|用意する|連絡する|渡す|返す|書く|まとめる|聞いておく|伝えておく)(わ|よ|ね|から|んで(?!す)))"
         ),
         # Deal terms without the listed words: a quote or contract for a stated quantity (社用車10台のお見積り), an
         # amount per unit or per month (1席あたり月2万円, not a loss or a current cost), another vendor said cheaper.
@@ -95,10 +125,19 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         "backchannel_only": _re(
             r"^(はあ|はい|ええ|うーん|うん|なるほど|そうですか|そうなんですね|へえ|ふーん|ああ|あー|ほう)[、。！!…ー〜\s]*$"
         ),
-        "timeline_shape": _re(_JA_WHEN + r"(は)?、?[^。？?]{0,8}(決め|結論を出|判断し|決定し|お返事し)"),
+        "timeline_shape": _re(
+            _JA_WHEN + r"(は)?、?[^。？?]{0,8}(決め|結論を出|判断し|決定し|お返事し)"
+            # A start tied to an event, before it or once it is over (成人式の前までには使えるように, 決算が終わったら
+            # 入れ替えたい); an intention, not a past event (前にも…入れたんですが) nor a question put first (値段の前に).
+            r"|(前(?<=の前)(まで)?に|までに)(は)?、?[^。]{0,15}(入れ(たい|ます|る)|使える(よう|状態)|使い(たい|始め)|始め(たい|ます|る)"
+            r"|導入(したい|します|する)|動かし(たい|ます)|間に合わせ|切り替え(たい|ます)|稼働(させ|し))"
+            r"|(終わ|済ん|明け|過ぎ)(ったら|てから|でから|だら)、?[^。]{0,10}((入れ|使い|始め|切り替え|入れ替え)(たい|ます|る)"
+            r"|導入(したい|します|する))"
+        ),
     },
     "en": {
         # English lists these terms in the lexicon already (per seat, a month); another vendor said cheaper.
+        "budget_pointer_shape": _NEVER,
         "customer_promise_shape": _NEVER,
         "plan_shape": _NEVER,
         "price_shape": _NEVER,
@@ -123,6 +162,8 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|goes to (my|our|the) (\w+ )?(owner|boss|manager|director|board|cfo|ceo|partners?|committee|council)"
             r"|(i|we) can'?t (sign|approve|commit to) (anything|this|that)|(owner|boss|director|board|partners?|cfo|ceo)"
             r" (has|have|gets?) the (final )?(say|word|call)"
+            r"|\b(partner|co-?owner|wife|husband|boss|owner) and (i|me) (decide|make the call|sign off|approve)"
+            r"|\bsigns? (off on )?(anything|everything) (over|above)"
         ),
         "budget_shape": _re(
             r"within (what we|our|the) (\w+ )?(planned|budget(ed)?|allocated|set aside)|planned for (this|next) (year|quarter)"
@@ -130,10 +171,18 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|\b(we|i) (can|could) (afford|spend|stretch to)\b"
             r"|(\$\s?\d[\d,.]*\s*k?|\d[\d,.]*\s*(k|dollars))( (a|per) (month|year))? (is|would be) (our|the|my) (max|limit|ceiling|cap)"
             r"|(spending|budget|purchase|hiring) (freeze|is frozen|on hold)|(line|budget) is spent"
+            # Money the customer has for it, with an amount (we have about 40000 a year for tools, the ops line has 30k).
+            r"|\b(we have|we've got|we got|there'?s|there is|we set aside|we can spend|line (has|is|of))\b[^.]{0,30}"
+            r"(\$\s?\d|\b\d[\d,.]*\s*(k\b|thousand|dollars|grand|(a|per) (year|month)))"
+            # A ceiling said by what the money replaces (we pay roughly that for printing… so we could swing that).
+            r"|\b(we|i) (could|can) (swing|cover|manage|handle|stomach|justify) (that|it|this)\b"
+            r"|\bwe('re| are)? (pay|paying|spend|spending) (roughly|about|around|close to|more than) (that|the same)"
         ),
         "backchannel_only": _re(r"^(uh-?huh|ok(ay)?|right|sure|mm+|hmm+|i see|yes|yeah|got it)[,.!\s]*$"),
         "timeline_shape": _re(
-            r"\b(decide|decision|answer|sign)\b[^.]{0,20}\b(by|before|in) (the )?(end of )?(next )?(week|month|quarter|"
+            r"\b(live|running|in place|rolled out|switched over|up)\b[^.]{0,8}\b(by |on |in |from )?(the )?(first|1st|start|end|middle|beginning)?( of)? ?"
+            r"(january|february|march|april|may|june|july|august|september|october|november|december)\b"
+            r"|\b(decide|decision|answer|sign)\b[^.]{0,20}\b(by|before|in) (the )?(end of )?(next )?(week|month|quarter|"
             r"january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|fall|autumn)"
         ),
     },
@@ -159,12 +208,25 @@ _NEGATED_BEFORE = re.compile(r"(\b(not|never|no)\b|n't)\W+(\w+\W+){0,1}$", re.I)
 _CLAUSE = re.compile(r"…|\.\.\.|けど|けれど|が、|, but |; ")
 
 
+# A yes said to oneself (月々このくらいなら大丈夫かな): the question mark of speech, not a question to the rep.
+_SOFT_YES = re.compile(r"(大丈夫|いい|いける|いけ(る|そう)|問題ない|払える|出せる|行ける)(かな|かなあ|かなー)[。！!]?$")
+
+
+# Something both sides know, recalled (…っていうのがあったでしょう): told, not asked.
+_REMINDER = re.compile(r"(った|た|だ)(でしょう|でしょ|よね)[。！!]?$")
+
+
+def asks(s: Sentence) -> bool:
+    """A real question, not a yes said to oneself (「このくらいなら大丈夫かな」)."""
+    return s.is_question and not _SOFT_YES.search(s.text) and not _REMINDER.search(s.text)
+
+
 def own_statement(view: CallView, hit: Hit, *, hypothesis: bool = True, denial: bool = True) -> bool:
     """A customer's assertion about their own operation: not a question, not denied (unless `denial` is off: who
     decides is named even when they say no), not (unless allowed) a hypothesis, hearsay or about others — judged in
     the hit's own clause (「興味がないわけじゃないけど…組合長が決める」 names who decides)."""
     s = hit.sentence
-    if s.is_rep or s.is_question or (denial and view.negated(hit)) or view.deflected(hit):
+    if s.is_rep or asks(s) or (denial and view.negated(hit)) or view.deflected(hit):
         return False
     if not hypothesis:
         return True
@@ -175,12 +237,22 @@ def own_statement(view: CallView, hit: Hit, *, hypothesis: bool = True, denial: 
     return not (lang == "en" and _NEGATED_BEFORE.search(s.text[: hit.match.start()]))
 
 
+# Money said in the sentence: what makes 「このくらいなら大丈夫」 a budget and not a workload.
+_MONEY = re.compile(r"月々|月額|毎月|年間|年額|予算|金額|費用|料金|値段|円|払|額")
+_POINTING = re.compile(r"この|その|それ|これ|同じ")
+
+
 def stated(view: CallView, key: str) -> list[Hit]:
     """The customer's own statements whose shape carries this BANT item (a need, not a price objection)."""
-    hits = view.find(f"{key}_shape", who="customer", questions=False)
+    # Questions are searched too: a yes said to oneself (〜大丈夫かな) reads as one; `own_statement` drops real ones.
+    hits = view.find(f"{key}_shape", who="customer")
     if key == "need":
         return [h for h in hits if need_said(view, h)]
     # Money is often said under a condition (we could spend…, 〜なら出せます): a hypothesis still states a budget.
+    if key == "budget":
+        pointed = view.find("budget_pointer_shape", who="customer")
+        said = [h for h in pointed if not _POINTING.match(h.match.group(0)) or _MONEY.search(h.sentence.text)]
+        hits = sorted(hits + said, key=lambda h: h.sentence.order)
     return [h for h in hits if own_statement(view, h, hypothesis=key != "budget", denial=key != "authority")]
 
 

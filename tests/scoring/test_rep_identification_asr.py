@@ -5,7 +5,7 @@ side's 「〜です」, and a vendor apologising for the trouble its product cau
 from __future__ import annotations
 
 from scoring.metrics import identify_rep
-from scoring.transcript import parse_transcript
+from scoring.transcript import Segment, Transcript, parse_transcript
 
 
 def _rep(lines: list[tuple[str, str]]) -> tuple[str, str]:
@@ -41,3 +41,23 @@ def test_the_side_that_apologises_for_the_trouble_is_the_vendor_on_a_support_cal
              ("A", "予約画面がまた固まっちゃって、今朝から三回目なんですよ。"),
              ("B", "ご迷惑をおかけしております。どの画面で止まりますか？")]
     assert _rep(lines) == ("B", "self_introduction")
+
+
+def test_without_roles_or_an_introduction_the_one_who_talks_like_a_seller_is_the_rep():
+    call = Transcript(
+        segments=tuple(
+            Segment(speaker, text)
+            for speaker, text in (
+                ("話者1", "もしもし、ちょっとお聞きしたいことがあって。"),
+                ("話者2", "はい、お電話ありがとうございます。どのようなご用件でしょうか。"),
+                ("話者1", "シフト表のアプリを探してまして。"),
+                ("話者2", "ありがとうございます。弊社のアプリでしたら、ご提案できるプランがございます。"),
+                ("話者1", "へえ、そうなんですね。"),
+                ("話者2", "資料をお送りさせていただいてもよろしいでしょうか。御社の人数を伺えますか。"),
+                ("話者1", "20人くらいです。"),
+                ("話者2", "では、20名様のお見積もりをお送りします。来週お電話でご説明するのはいかがでしょうか。"),
+                ("話者1", "はい、お願いします。"),
+            )
+        )
+    )
+    assert identify_rep(call, None)[:2] == ("話者2", "seller_words")
