@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from scoring.scorecard import BANT_KEYS, Scorecard
-from scoring.transcript import Transcript, parse_transcript
+from scoring.transcript import Transcript, TranscriptError, parse_transcript
 
 FORMATS = (".json", ".vtt", ".srt", ".txt")
 LABELS_FILE = "labels.json"
@@ -183,8 +183,11 @@ def _validate(name: str, labels: Any) -> None:
 
 
 def parse(call: LabelledCall) -> Transcript:
-    """The call's transcript, parsed from bytes as the pipeline does."""
-    return parse_transcript(call.path.read_bytes(), filename=call.path.name)
+    """The call's transcript, parsed from bytes as the pipeline does; an unreadable one is named in the error."""
+    try:
+        return parse_transcript(call.path.read_bytes(), filename=call.path.name)
+    except TranscriptError as exc:
+        raise TranscriptError(f"{call.path.name}: {exc}") from None
 
 
 def quotes(card: Scorecard) -> Iterator[str]:

@@ -22,6 +22,12 @@ _ONE_VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>([^<&\n]*)</v>")
 _TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>|<\d{1,2}:\d{2}(?::\d{2})?[.,]\d{1,3}>")
 _SPEAKER_RE = re.compile(r"^(?P<name>[^:：。、！？!?「」『』()（）\[\]]{1,40}?)\s*[:：]\s*(?P<text>.*)$", re.S)
 _TEXT_TIME_RE = re.compile(r"^\[?(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)\]?\s+(?P<rest>.*)$")
+# A turn's header on its own line, its text on the lines below: `Name  0:01` (Otter's text export) or
+# `Name (00:01):` (Rev's); the name holds no sentence punctuation, so a spoken line ending in a time is not one.
+_HEADER_RE = re.compile(
+    r"^(?P<name>[^:：。、！？!?「」『』()（）\[\]]{1,40}?)\s*(?:\s(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})"
+    r"|\((?P<paren>(?:\d{1,2}:)?\d{1,2}:\d{2})\)\s*[:：]?)$"
+)
 _JA_CHAR_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 _CJK_EDGE_RE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
@@ -321,9 +327,31 @@ def _join_lines(lines: list[str]) -> str:
 
 
 def _parse_text(text: str) -> list[Segment]:
+    lines = [line.strip() for line in text.split("\n")]
+    headers = sum(1 for i, line in enumerate(lines[:-1]) if lines[i + 1] and _HEADER_RE.match(line))
+    if headers >= 2 and headers > sum(1 for line in lines if _split_speaker(line)):
+        return _parse_blocks(lines)
+    return _parse_prefixed(lines)
+
+
+def _parse_blocks(lines: list[str]) -> list[Segment]:
+    """Each turn a header line (`Name  0:01`, `Name (00:01):`) over its text lines."""
     turns: list[tuple[str, float | None, list[str]]] = []
-    for raw_line in text.split("\n"):
-        line = raw_line.strip()
+    for i, line in enumerate(lines):
+        header = _HEADER_RE.match(line) if i + 1 < len(lines) and lines[i + 1] else None
+        if header:
+            turns.append((header["name"].strip(), _timestamp(header["ts"] or header["paren"]), []))
+        elif line and turns:
+            turns[-1][2].append(line)
+        elif line:
+            turns.append((UNKNOWN_SPEAKER, None, [line]))
+    return [Segment(speaker=speaker, text=_join_lines(body), start=start) for speaker, start, body in turns]
+
+
+def _parse_prefixed(lines: list[str]) -> list[Segment]:
+    """Each turn `Name: text`, optionally after a time (`[00:01] Name: text`); unprefixed lines continue the turn."""
+    turns: list[tuple[str, float | None, list[str]]] = []
+    for line in lines:
         if not line:
             continue
         start: float | None = None
@@ -338,5 +366,5 @@ def _parse_text(text: str) -> list[Segment]:
         else:
             turns.append((UNKNOWN_SPEAKER, None, [line]))
     if not any(speaker != UNKNOWN_SPEAKER for speaker, _, _ in turns):
-        raise TranscriptError("plain-text transcript has no 'Speaker: text' lines")
-    return [Segment(speaker=speaker, text=_join_lines(lines), start=start) for speaker, start, lines in turns]
+        raise TranscriptError("plain-text transcript has no 'Speaker: text' lines nor 'Speaker  0:01' headers")
+    return [Segment(speaker=speaker, text=_join_lines(body), start=start) for speaker, start, body in turns]

@@ -94,7 +94,7 @@ def violations(card: Scorecard, transcript: Transcript, rubric: Rubric, call_dat
 
 
 def _labelled() -> list[tuple[str, Path, dict]]:
-    return [(f"{part}/{c.name}", c.path, c.labels) for part in ("tune", "blind", "blind2", "blind3", "blind4", "blind5", "blind6") for c in load_labelled(LABELLED / part)]
+    return [(f"{part}/{c.name}", c.path, c.labels) for part in sorted(d.name for d in LABELLED.iterdir() if d.is_dir()) for c in load_labelled(LABELLED / part)]
 
 
 @pytest.mark.parametrize(("name", "path", "labels"), _labelled(), ids=lambda v: v if isinstance(v, str) else "")

@@ -60,6 +60,25 @@ def test_plain_text_continuation_lines_timestamps_and_clock_times():
         ("山田", "本日はよろしくお願いします。会議は10:30までです。", 5.0), ("佐藤", "はい、お願いします。", None)]
 
 
+def test_plain_text_with_a_header_line_over_each_turn():
+    """Otter's `Name  0:01` and Rev's `Name (00:01):` header layouts, wrapped text joined, a spoken time not a header."""
+    otter = "話者1  0:01\n本日はありがとうございます。\n会議は\n10:30までです。\n\nTom Baker  1:02:03\nSure thing.\n"
+    t = parse_transcript(otter, filename="call.txt")
+    assert [(s.speaker, s.text, s.start) for s in t.segments] == [
+        ("話者1", "本日はありがとうございます。会議は10:30までです。", 1.0), ("Tom Baker", "Sure thing.", 3723.0)]
+    rev = "Speaker 1 (00:05):\nHi, it's Ana from Acme.\n\nSpeaker 2 (00:09):\nHello.\n"
+    t = parse_transcript(rev, filename="call.txt")
+    assert [(s.speaker, s.text, s.start) for s in t.segments] == [
+        ("Speaker 1", "Hi, it's Ana from Acme.", 5.0), ("Speaker 2", "Hello.", 9.0)]
+
+
+def test_prefixed_turns_win_over_a_line_that_looks_like_a_header():
+    text = "山田: 次回は\n来週 10:30\n佐藤: はい、でも\n再来週 9:00\n山田: では。\n"
+    t = parse_transcript(text, filename="call.txt")
+    assert [(s.speaker, s.text) for s in t.segments] == [
+        ("山田", "次回は来週 10:30"), ("佐藤", "はい、でも再来週 9:00"), ("山田", "では。")]
+
+
 def test_content_beats_a_txt_extension_and_bracketed_times_are_not_json(fixtures_dir):
     vtt = (fixtures_dir / "discovery_good.ja.vtt").read_bytes()
     assert parse_transcript(vtt, filename="export.txt").segments[0].start == 0.0
