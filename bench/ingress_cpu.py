@@ -85,6 +85,12 @@ def cpu_per_request(app: Wsgi, path: str, reqs: list[tuple[bytes, dict[str, str]
     return spent / len(envs) * 1e6
 
 
+def redis_cpu_s(conn: Any) -> float:
+    """redis-server's own CPU so far (user + system, seconds): it shares the machine's cores with the app under wrk."""
+    cpu = conn.info("cpu")
+    return float(cpu["used_cpu_user"]) + float(cpu["used_cpu_sys"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
@@ -117,10 +123,15 @@ def main(argv: list[str] | None = None) -> int:
         rows = []
         for r in range(args.rounds):
             reqs = ingress.flow_events(args.requests, r * 10**7)
+            server_before = redis_cpu_s(conn)
             mine = cpu_per_request(ours.wsgi_app, path, reqs)
+            server = (redis_cpu_s(conn) - server_before) / len(reqs) * 1e6
             anchor = cpu_per_request(bare.wsgi_app, "/bare", reqs)
             rows.append((mine, anchor))
-            print(f"round {r}: Flow {mine:.0f} us/request, bare {anchor:.0f} us/request, bare/ours {anchor / mine:.2f}")
+            print(
+                f"round {r}: Flow {mine:.0f} us/request (+ redis-server {server:.0f}), bare {anchor:.0f} us/request, "
+                f"bare/ours {anchor / mine:.2f}"
+            )
         if args.profile:
             reqs = ingress.flow_events(args.requests, 10**8)
             profiler = cProfile.Profile(time.process_time)
