@@ -1,10 +1,10 @@
 """Routes answered as plain WSGI, without Flask's request and app contexts: the single-event Flow ingress (issue 12).
 
 Flask's own work per request (request object, URL adapter bound twice, contexts pushed and popped, response object and
-its headers) was ~55 µs of CPU, as much as a bare Flask endpoint costs in all and a fifth of a Flow request. The
-handler here runs the same steps as the Flask view (`webhooks.salesforce.flow_events`): the same body cap, signature
-check, parsing, one-round-trip enqueue and answers, and refusals and bugs through the same `webhooks.errors`
-functions as Flask's error handlers. It sits inside `RequestContext`, so the request id, log binding and metrics are
+its headers) was ~130 µs of a Flow request's ~290 µs of CPU (`python -m bench.ingress_cpu` with and without
+`--flask-view`; docs/benchmarks.md). The handler here runs the same steps as the Flask view
+(`webhooks.salesforce.flow_events`): the same body cap, signature check, parsing, one-round-trip enqueue and answers,
+and refusals and bugs through the same `webhooks.errors` functions as Flask's error handlers. It sits inside `RequestContext`, so the request id, log binding and metrics are
 unchanged; any other method or path goes to Flask. `tests/webhooks/test_fast_routes.py` sends the same requests
 (every status) through both and compares answers, log lines, metrics and the jobs in Redis.
 """
@@ -20,10 +20,10 @@ from werkzeug.exceptions import HTTPException
 from webhooks import errors
 from webhooks.common import WebhookRejected, counts_body, queue_events_on, read_environ_body
 from webhooks.request_context import REQUEST_ID_KEY, Wsgi
-from webhooks.salesforce import FLOW_PATH, verified_flow_events
+from webhooks.salesforce import FLOW_PATH, FLOW_SIGNATURE_HEADER, verified_flow_events
 
 StartResponse = Callable[..., Any]
-_SIGNATURE_ENVIRON = "HTTP_X_DEALCOACH_SIGNATURE"
+_SIGNATURE_ENVIRON = "HTTP_" + FLOW_SIGNATURE_HEADER.upper().replace("-", "_")
 
 
 class FastRoutes:
