@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
+import redis
 from flask import Request, Response, current_app, request
 from redis.exceptions import RedisError
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -36,16 +37,20 @@ class MalformedBody(ValueError):
 
 
 def read_body(req: Request) -> bytes:
-    """The raw body, at most `MAX_CONTENT_LENGTH` bytes (413 beyond, chunked or not); 400 if it cannot be read.
+    """The raw body of a Flask request, capped by the app's `MAX_CONTENT_LENGTH` (`read_environ_body`)."""
+    return read_environ_body(req.environ, current_app.config.get("MAX_CONTENT_LENGTH"))
+
+
+def read_environ_body(environ: dict[str, Any], cap: int | None) -> bytes:
+    """The raw body, at most `cap` bytes (413 beyond, chunked or not); 400 if it cannot be read.
 
     Werkzeug's own limit silently truncates a chunked body at the cap, so we read one byte more than the cap and
     refuse when it arrives. A malformed chunked body raises whatever the server's reader raises (werkzeug an OSError,
     gunicorn its own `ParseException` family, not an OSError), hence the broad except: every such failure is the
     client's bytes, never ours.
     """
-    cap = current_app.config.get("MAX_CONTENT_LENGTH")
     try:
-        stream = get_input_stream(req.environ, max_content_length=None if cap is None else cap + 1)
+        stream = get_input_stream(environ, max_content_length=None if cap is None else cap + 1)
         body = stream.read()
     except RequestEntityTooLarge as exc:
         raise WebhookRejected(413, "too_large", "request body too large") from exc
@@ -94,6 +99,11 @@ def public_uri(req: Request) -> str:
 
 
 def queue_events(events: Sequence[Event]) -> EnqueueResult:
+    """`queue_events_on` with the Flask app's Redis and the request's id."""
+    return queue_events_on(current_app.extensions["dealcoach.redis"], events, request.environ.get(REQUEST_ID_KEY))
+
+
+def queue_events_on(conn: redis.Redis, events: Sequence[Event], request_id: str | None) -> EnqueueResult:
     """Refuse unknown tenants (404), else queue every event durably; Redis trouble is a 503 so the CRM retries.
 
     The tenant check rides on the enqueue's first round trip (`enqueue_events(require=...)`)."""
@@ -102,12 +112,7 @@ def queue_events(events: Sequence[Event]) -> EnqueueResult:
         log_format.bind(tenant=tenants[0])  # undone with the request's own binding at teardown
     keys = {tenant_key(t): t for t in tenants}
     try:
-        result = enqueue_events(
-            current_app.extensions["dealcoach.redis"],
-            events,
-            request_id=request.environ.get(REQUEST_ID_KEY),
-            require=list(keys),
-        )
+        result = enqueue_events(conn, events, request_id=request_id, require=list(keys))
     except RedisError as exc:
         raise WebhookRejected(503, "queue_unavailable", "queue unavailable, retry later") from exc
     if result.unknown:
@@ -118,7 +123,7 @@ def queue_events(events: Sequence[Event]) -> EnqueueResult:
 
 
 @lru_cache(maxsize=1024)
-def _counts_body(queued: int, duplicates: int, ignored: int) -> bytes:
+def counts_body(queued: int, duplicates: int, ignored: int) -> bytes:
     """The answer's bytes, as `jsonify` writes them (sorted keys, compact, a newline), built once per outcome."""
     counts = {"queued": queued, "duplicates": duplicates, "ignored": ignored}
     return (json.dumps(counts, sort_keys=True, separators=(",", ":")) + "\n").encode()
@@ -130,5 +135,5 @@ def accept_events(events: Sequence[Event], *, ignored: int = 0, covered: int = 0
     `covered` events were folded into another event of the same delivery (one job per call): they count as
     duplicates, work already queued."""
     result = queue_events(events)
-    body = _counts_body(result.queued, result.duplicates + covered, ignored + result.unrouted)
+    body = counts_body(result.queued, result.duplicates + covered, ignored + result.unrouted)
     return Response(body, status=200, mimetype="application/json")

@@ -315,18 +315,30 @@ def _json_events(payload: Any) -> list[Event]:
     return events
 
 
-@bp.post("/webhooks/salesforce/events")
+FLOW_PATH = "/webhooks/salesforce/events"
+FLOW_SIGNATURE_HEADER = "X-DealCoach-Signature"
+
+
+@bp.post(FLOW_PATH)
 def flow_events() -> Any:
-    """Flow HTTP Callout / Apex JSON, signed `X-DealCoach-Signature: t=<unix>,v1=<hex hmac of "t.body">`."""
+    """Flow HTTP Callout / Apex JSON, signed `X-DealCoach-Signature: t=<unix>,v1=<hex hmac of "t.body">`.
+
+    Served by `webhooks.fast_routes.flow_events_wsgi` without Flask; this view is the general path it is tested
+    against."""
     body = read_body(request)
+    events = verified_flow_events(
+        body, request.headers.get(FLOW_SIGNATURE_HEADER), current_app.config["SALESFORCE_EVENTS_SECRETS"]
+    )
+    return accept_events(events)
+
+
+def verified_flow_events(body: bytes, signature: str | None, secrets: list[str]) -> list[Event]:
+    """The events of a Flow/Apex body once its signature holds: 401 for a bad signature, 400 for a bad body."""
     try:
-        verify_dealcoach(
-            body, request.headers.get("X-DealCoach-Signature"), current_app.config["SALESFORCE_EVENTS_SECRETS"]
-        )
+        verify_dealcoach(body, signature, secrets)
     except SignatureError as exc:
         raise WebhookRejected(401, f"invalid_signature.{exc.slug}", "signature verification failed") from exc
     try:
-        events = _json_events(load_json(body))
+        return _json_events(load_json(body))
     except (MalformedBody, ValueError) as exc:  # SalesforceIdError is a ValueError
         raise WebhookRejected(400, "malformed", str(exc)) from exc
-    return accept_events(events)
