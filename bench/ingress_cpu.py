@@ -111,12 +111,15 @@ def main(argv: list[str] | None = None) -> int:
     ingress = importlib.import_module("bench.ingress")
     bare = importlib.import_module("bench.ingress_bare").app
     webhooks_app = importlib.import_module("webhooks.app")
-    if args.flask_view:
-        webhooks_app.FAST_ROUTES = False
     with ingress.redis_server() as (_url, conn):
         ingress.register(conn)
         ours = webhooks_app.create_app(
-            {"REDIS": conn, "DEALCOACH_SECRET_KEY": ingress.KEY, "SALESFORCE_EVENTS_SECRETS": [ingress.FLOW_SECRET]}
+            {
+                "REDIS": conn,
+                "DEALCOACH_SECRET_KEY": ingress.KEY,
+                "SALESFORCE_EVENTS_SECRETS": [ingress.FLOW_SECRET],
+                "FAST_ROUTES": not args.flask_view,
+            }
         )
         (body, headers), path = ingress.flow_events(1, 10**9)[0], "/webhooks/salesforce/events"
         call(ours.wsgi_app, environ_for(path, body, headers), body)  # once per process: connection, script loading

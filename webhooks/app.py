@@ -22,9 +22,6 @@ from webhooks.request_context import RequestContext
 
 log = logging.getLogger("dealcoach.webhooks")
 
-# Whether the routes in `webhooks.fast_routes` skip Flask (True) or go through their Flask views; tests hold both.
-FAST_ROUTES = True
-
 # 100 HubSpot events are ~40 KB; 1 MB leaves room for large Salesforce SOAP batches and stops abuse early.
 DEFAULT_MAX_BODY = 1024 * 1024
 
@@ -119,7 +116,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # Request id, log context and webhook metrics: one WSGI middleware, not three Flask hooks (webhooks/request_context.py).
     # The Flow ingress answered without Flask's contexts (webhooks/fast_routes.py), inside the same middleware.
-    inner = FastRoutes(app.wsgi_app, fast_routes(app)) if FAST_ROUTES else app.wsgi_app
+    # `FAST_ROUTES: False` in the config sends them through their Flask views instead; tests hold both equal.
+    inner = FastRoutes(app.wsgi_app, fast_routes(app)) if app.config.get("FAST_ROUTES", True) else app.wsgi_app
     app.wsgi_app = RequestContext(  # type: ignore[method-assign]
         inner, app.url_map, app.extensions["dealcoach.metrics"]
     )

@@ -1,7 +1,7 @@
 """The Flow ingress answered without Flask (webhooks/fast_routes.py) does exactly what its Flask view does.
 
 Each scenario runs twice on a fresh database, once through an app whose Flow route skips Flask and once through an app
-with the general path (`FAST_ROUTES = False`), and the two must agree on every answer (status, headers but the request
+with the general path (config `FAST_ROUTES: False`), and the two must agree on every answer (status, headers but the request
 id's value, body), every log line, the answer metrics and every key written to Redis (job fields decoded; the two
 timestamps and the request id, which differ by nature, checked for shape instead).
 """
@@ -20,7 +20,6 @@ import redis
 
 from connector.tenants import Tenant, TenantRegistry
 from tests.conftest import TEST_SECRET_KEY, free_port
-from webhooks import app as app_module
 from webhooks.app import REQUEST_ID_HEADER, create_app
 from webhooks.fast_routes import FastRoutes
 from webhooks.signatures import sign_dealcoach
@@ -106,13 +105,12 @@ def snapshot(conn: redis.Redis, request_ids: list[str]) -> dict[str, Any]:
     return out
 
 
-def run(conn: redis.Redis, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, fast: bool,
+def run(conn: redis.Redis, caplog: pytest.LogCaptureFixture, fast: bool,
         requests: list[tuple[str, dict[str, Any]]], config: dict[str, Any]) -> dict[str, Any]:
     conn.flushdb()
     TenantRegistry(conn, TEST_SECRET_KEY).add(Tenant(provider="salesforce", external_id=ORG, credentials={}))
-    monkeypatch.setattr(app_module, "FAST_ROUTES", fast)
     app = create_app({"REDIS": conn, "DEALCOACH_SECRET_KEY": TEST_SECRET_KEY, "SALESFORCE_EVENTS_SECRETS": [SECRET],
-                      "MAX_CONTENT_LENGTH": CAP, **config})
+                      "MAX_CONTENT_LENGTH": CAP, "FAST_ROUTES": fast, **config})
     assert isinstance(app.wsgi_app.wsgi_app, FastRoutes) is fast  # type: ignore[attr-defined]
     client = app.test_client()
     caplog.clear()
@@ -133,30 +131,30 @@ def run(conn: redis.Redis, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCa
     return {"answers": answers, "logs": logs, "metrics": metrics, "redis": snapshot(conn, request_ids)}
 
 
-def both(conn: redis.Redis, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+def both(conn: redis.Redis, caplog: pytest.LogCaptureFixture,
          requests: list[tuple[str, dict[str, Any]]], config: dict[str, Any] | None = None) -> dict[str, Any]:
     caplog.set_level(logging.INFO, logger="dealcoach")
-    general = run(conn, monkeypatch, caplog, False, requests, config or {})
-    fast = run(conn, monkeypatch, caplog, True, requests, config or {})
+    general = run(conn, caplog, False, requests, config or {})
+    fast = run(conn, caplog, True, requests, config or {})
     assert fast == general
     return fast
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_fast_flow_route_answers_as_the_flask_view(
-    name: str, redis_conn: redis.Redis, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    name: str, redis_conn: redis.Redis, caplog: pytest.LogCaptureFixture
 ) -> None:
-    seen = both(redis_conn, monkeypatch, caplog, SCENARIOS[name])
+    seen = both(redis_conn, caplog, SCENARIOS[name])
     assert seen["answers"], name
 
 
 def test_the_scenarios_reach_every_status(
-    redis_conn: redis.Redis, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    redis_conn: redis.Redis, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The comparison is not vacuous: together the scenarios answer 200, 400, 401, 404, 405 and 413, and queue jobs."""
     statuses, queued = set(), 0
     for requests in SCENARIOS.values():
-        seen = both(redis_conn, monkeypatch, caplog, requests)
+        seen = both(redis_conn, caplog, requests)
         statuses |= {status for status, _headers, _body in seen["answers"]}
         queued += sum(1 for key in seen["redis"] if key.startswith("rq:job:"))
     assert {s[:3] for s in statuses} >= {"200", "400", "401", "404", "405", "413"}
@@ -164,13 +162,13 @@ def test_the_scenarios_reach_every_status(
 
 
 def test_redis_down_and_a_broken_configuration_answer_as_the_flask_view(
-    redis_conn: redis.Redis, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    redis_conn: redis.Redis, caplog: pytest.LogCaptureFixture
 ) -> None:
     """503 when Redis does not answer (queue_unavailable), and 503 with the bug logged when the app is misconfigured."""
     down = redis.Redis(port=free_port(), socket_connect_timeout=0.5, socket_timeout=0.5)
     requests = [("POST", signed(js(event(20))))]
-    seen = both(redis_conn, monkeypatch, caplog, requests, {"REDIS": down})
+    seen = both(redis_conn, caplog, requests, {"REDIS": down})
     assert seen["answers"][0][0].startswith("503") and b"queue_unavailable" in seen["answers"][0][2]
-    seen = both(redis_conn, monkeypatch, caplog, requests, {"SALESFORCE_EVENTS_SECRETS": None})
+    seen = both(redis_conn, caplog, requests, {"SALESFORCE_EVENTS_SECRETS": None})
     assert seen["answers"][0][0].startswith("503") and any(exc for *_rest, exc in seen["logs"])
 
