@@ -51,6 +51,10 @@ _NOT_NOW = {
         r"|(入れる|導入する|契約する|使う|変える|替える|乗り換える|買う|申し込む)(気|つもり)(は|も)(ない|ありません|ございません)"
         r"|(うち|弊社|当社|私ども)(の[^。、は]{0,6})?は、?([^。、は]{0,14}(で|ので|から|んで)、?)?"
         r"(そういう(の|もの)は|それは|こういう(の|もの)は)?(いらない|要らない|いりません|要りません|必要(ない|ありません))"
+        # "We're fine", said as a no (悪いけど、うちはいいわ), or the offer turned down this time (今回…は結構です).
+        r"|(悪いけど|悪いけれど|申し訳ないけど|申し訳ないですけど|すみませんけど)[、,]?[^。]{0,10}(いい(わ|や|です|かな)|結構)"
+        r"|(うち|うちら|私|こっち|こちら)は(もう)?(いい(わ|や)|結構です)(?!ね)"
+        r"|(今回|今日|今は|今年)[^。]{0,16}は(もう)?結構です(?!ね)"
     ),
     "en": re.compile(
         r"(renew|stay|stick) with (our|the) (current|existing)|not (right )?now\b.{0,20}(pass|no)"
@@ -217,8 +221,16 @@ def _price_objections(view: CallView) -> list[Sentence]:
     return [
         h.sentence
         for h in view.find("price_objection", who="customer")
-        if not view.negated(h) and not _SAID_NOT.match(h.sentence.text, h.match.end())
+        if not view.negated(h)
+        and not _SAID_NOT.match(h.sentence.text, h.match.end())
+        and not _reported(h.sentence.text, h.match.start())
     ]
+
+
+def _reported(text: str, at: int) -> bool:
+    """The words at `at` sit inside 「…」: someone else's words reported (their customers' 「高い」って苦情), not the
+    customer's own objection."""
+    return text.count("「", 0, at) > text.count("」", 0, at)
 
 
 def _price_put_off(view: CallView) -> list[Sentence]:

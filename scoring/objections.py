@@ -68,7 +68,11 @@ _DISPUTE = {
 # The customer's reply hesitating: opening with うーん / はあ / hmm, left unfinished, or only echoing as a question.
 _HESITANT = {
     "ja": _re(r"^[…\.、\s]*(うーん|ううん|んー|はあ|えっ|えー|ええと|そうですねえ)|…。?$"),
-    "en": _re(r"^\W*(hm+|well|uh|um+|oh)\b|\.\.\.$|…$"),
+    # "Oh, that's smart" is no hesitation: an "oh" followed by a yes or a compliment.
+    "en": _re(
+        r"^\W*(hm+|well|uh|um+|oh(?![,!]?\s*(that'?s (smart|great|good|nice|perfect|fine)|great|nice|good|perfect|yes|yeah|sure)))\b"
+        r"|\.\.\.$|…$"
+    ),
 }
 
 
@@ -222,8 +226,12 @@ def pushed_back(view: CallView) -> Sentence | None:
 
 
 def disputes(view: CallView, text: str) -> bool:
-    """The text disputes, defers or counters a term (高い, 社長に相談です, 200万くらいにならないかと)."""
-    return bool(_DISPUTE[_lang(view)].search(text))
+    """The text disputes, defers or counters a term (高い, 社長に相談です, 200万くらいにならないかと); words reported in
+    「…」 (their members' 「高い」って声) are someone else's."""
+    return bool(_DISPUTE[_lang(view)].search(_REPORTED.sub("", text)))
+
+
+_REPORTED = re.compile(r"「[^」]*」")
 
 
 # A budget that is frozen or spent meets no price (投資を全部止める, the equipment line is spent).
