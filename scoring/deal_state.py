@@ -51,10 +51,6 @@ _NOT_NOW = {
         r"|(入れる|導入する|契約する|使う|変える|替える|乗り換える|買う|申し込む)(気|つもり)(は|も)(ない|ありません|ございません)"
         r"|(うち|弊社|当社|私ども)(の[^。、は]{0,6})?は、?([^。、は]{0,14}(で|ので|から|んで)、?)?"
         r"(そういう(の|もの)は|それは|こういう(の|もの)は)?(いらない|要らない|いりません|要りません|必要(ない|ありません))"
-        # "We're fine", said as a no (悪いけど、うちはいいわ), or the offer turned down this time (今回…は結構です).
-        r"|(悪いけど|悪いけれど|申し訳ないけど|申し訳ないですけど|すみませんけど)[、,]?[^。]{0,10}(いい(わ|や|です|かな)|結構)"
-        r"|(うち|うちら|私|こっち|こちら)は(もう)?(いい(わ|や)|結構です)(?!ね)"
-        r"|(今回|今日|今は|今年)[^。]{0,16}は(もう)?結構です(?!ね)"
     ),
     "en": re.compile(
         r"(renew|stay|stick) with (our|the) (current|existing)|not (right )?now\b.{0,20}(pass|no)"
@@ -65,6 +61,22 @@ _NOT_NOW = {
         re.I,
     ),
 }
+
+# "We're fine", said as a no (悪いけど、うちはいいわ), or the offer turned down this time (今回…は結構です); read only
+# in sentences holding いい or 結構 (the scan of every customer sentence stays short).
+_TURNED_DOWN = re.compile(
+    r"(悪いけど|悪いけれど|申し訳ないけど|申し訳ないですけど|すみませんけど)[、,]?[^。]{0,10}(いい(わ|や|です|かな)|結構)"
+    r"|(うち|うちら|私|こっち|こちら)は(もう)?(いい(わ|や)|結構です)(?!ね)"
+    r"|(今回|今日|今は|今年)[^。]{0,16}は(もう)?結構です(?!ね)"
+)
+
+
+def _turned_down(view: CallView, text: str) -> re.Match[str] | None:
+    """A Japanese no said as "we're fine" or "not this time"."""
+    if _lang(view) != "ja" or ("いい" not in text and "結構" not in text):
+        return None
+    return _TURNED_DOWN.search(text)
+
 
 # A proposal document still to be written and sent (提案書を作って金曜までにお送りします): no plan on the table yet
 # (a named plan to be brought, 段階導入のプランをまとめてお持ちします, is one).
@@ -136,7 +148,7 @@ def declined(view: CallView) -> bool:
             return True
     pattern = _NOT_NOW[_lang(view)]
     for s in view.sentences:
-        found = None if s.is_rep or s.is_question else pattern.search(s.text)
+        found = None if s.is_rep or s.is_question else pattern.search(s.text) or _turned_down(view, s.text)
         if found and not _CONDITION.search(s.text[: found.start()]):
             return True
     return False

@@ -140,7 +140,7 @@ def _after_statement(view: CallView, s: Sentence) -> bool:
 _NOT_A_REASON = _re(
     r"申し訳|すみません|恐れ入|恐縮|ありがと|お世話に|(件|こと|あれ|話|ほう)(なん)?(です|だ)けど(…|\.\.\.)*。?$"
     # A request that lowers the bar (ざっくりでいいんですけど…): asking, not objecting.
-    r"|(で|だけで|程度で|くらいで|ぐらいで)(いい|結構|構わない)んです(けど|が)(…|\.\.\.)*。?$"
+    r"|(?<=で)(いい|結構|構わない)んです(けど|が)(…|\.\.\.)*。?$"
 )
 # Announcing a question (Sam had a question on the permits though; 一つ質問があるんですけど): a turn to be asked.
 _ANNOUNCES_QUESTION = _re(
@@ -228,7 +228,7 @@ def pushed_back(view: CallView) -> Sentence | None:
 def disputes(view: CallView, text: str) -> bool:
     """The text disputes, defers or counters a term (高い, 社長に相談です, 200万くらいにならないかと); words reported in
     「…」 (their members' 「高い」って声) are someone else's."""
-    return bool(_DISPUTE[_lang(view)].search(_REPORTED.sub("", text)))
+    return bool(_DISPUTE[_lang(view)].search(_REPORTED.sub("", text) if "「" in text else text))
 
 
 _REPORTED = re.compile(r"「[^」]*」")
