@@ -99,6 +99,8 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(?:(?:くらい|ぐらい)(?:(?<=[分額費代料]くらい)|(?<=[分額費代料]ぐらい))|程度(?<=[分額費代料]程度))"
             r"(なら|だったら|であれば|は|まで(なら|は)?)、?[^。]{0,8}(出せ|払え|いけ|何とか|なんとか|大丈夫|問題な|回せ|通せ)"
             r"|^(ええ|はい|うん|じゃあ|では)、?[^。]{0,12}\d[\d,.]*(万|千|億)?円?で[。！!]?$"
+            # The amount set beside what the customer pays now (月の336000だけど、今…にかかってる分とほぼ同じ).
+            r"|\d[^。]{0,30}[分額費代料]と、?(ほぼ|だいたい|大体|ちょうど)?(同じ|変わらない|変わりません)"
         ),
         # A customer's own action said with a day or as their own part (来週の役員会にかけます, 稟議は私から上げます,
         # その日にお渡しします): a promise in any verb, once routines, states, opinions and adoption plans are left out.

@@ -38,3 +38,12 @@ def test_a_yearly_ceiling_kept_to_is_a_budget(en_rubric: Rubric) -> None:
 
 def test_an_amount_of_work_is_not(rubric: Rubric) -> None:
     assert not _budget(rubric, "伝票は月に3千枚でも、手で回してますよ。")
+
+
+def test_the_amount_set_beside_what_the_customer_pays_now_is_a_budget(rubric: Rubric) -> None:
+    said = "月の42000っていうけど、今パートさんに払ってる残業代と、だいたい同じなんですよ。"
+    assert _budget(rubric, said)
+
+
+def test_work_set_beside_work_is_not(rubric: Rubric) -> None:
+    assert not _budget(rubric, "手書きの分と、ほぼ同じ手間がかかってます。")
