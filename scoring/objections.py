@@ -103,7 +103,7 @@ def raised(view: CallView) -> list[Sentence]:
                 and not _ABOUT_CURRENT.search(s.text)
                 and not _ALONE.search(s.text)
             )
-            or (_ARMS_LENGTH[lang].search(s.text) and _after_statement(view, s))
+            or ("言われても" in s.text and _ARMS_LENGTH[lang].search(s.text) and _after_statement(view, s))
             or (not declined and _hanging(view, s))
         )
         and not _NEED_DOUBT[lang].search(s.text)
@@ -124,7 +124,7 @@ _ALONE = _re(
 )
 # What the rep offers, held at arm's length (タブレットとか言われてもねえ): an objection when it answers a statement,
 # not when it deflects the rep's question (予算って言われても… after 「ご予算は？」).
-_ARMS_LENGTH = {"ja": _re(r"[^。]{2,20}(って|とか)言われても(ね|な|…|\.\.\.)"), "en": _re(r"(?!)")}
+_ARMS_LENGTH = {"ja": _re(r"(?<=って|とか)言われても(ね|な|…|\.\.\.)"), "en": _re(r"(?!)")}
 
 
 def _after_statement(view: CallView, s: Sentence) -> bool:
