@@ -62,6 +62,22 @@ _NOT_NOW = {
     ),
 }
 
+# "We're fine", said as a no (悪いけど、うちはいいわ), or the offer turned down this time (今回…は結構です); read only
+# in sentences holding いい or 結構 (the scan of every customer sentence stays short).
+_TURNED_DOWN = re.compile(
+    r"(悪いけど|悪いけれど|申し訳ないけど|申し訳ないですけど|すみませんけど)[、,]?[^。]{0,10}(いい(わ|や|です|かな)|結構)"
+    r"|(うち|うちら|私|こっち|こちら)は(もう)?(いい(わ|や)|結構です)(?!ね)"
+    r"|(今回|今日|今は|今年)[^。]{0,16}は(もう)?結構です(?!ね)"
+)
+
+
+def _turned_down(view: CallView, text: str) -> re.Match[str] | None:
+    """A Japanese no said as "we're fine" or "not this time"."""
+    if _lang(view) != "ja" or ("いい" not in text and "結構" not in text):
+        return None
+    return _TURNED_DOWN.search(text)
+
+
 # A proposal document still to be written and sent (提案書を作って金曜までにお送りします): no plan on the table yet
 # (a named plan to be brought, 段階導入のプランをまとめてお持ちします, is one).
 _TO_SEND = {
@@ -132,7 +148,7 @@ def declined(view: CallView) -> bool:
             return True
     pattern = _NOT_NOW[_lang(view)]
     for s in view.sentences:
-        found = None if s.is_rep or s.is_question else pattern.search(s.text)
+        found = None if s.is_rep or s.is_question else pattern.search(s.text) or _turned_down(view, s.text)
         if found and not _CONDITION.search(s.text[: found.start()]):
             return True
     return False
@@ -217,8 +233,16 @@ def _price_objections(view: CallView) -> list[Sentence]:
     return [
         h.sentence
         for h in view.find("price_objection", who="customer")
-        if not view.negated(h) and not _SAID_NOT.match(h.sentence.text, h.match.end())
+        if not view.negated(h)
+        and not _SAID_NOT.match(h.sentence.text, h.match.end())
+        and not _reported(h.sentence.text, h.match.start())
     ]
+
+
+def _reported(text: str, at: int) -> bool:
+    """The words at `at` sit inside 「…」: someone else's words reported (their customers' 「高い」って苦情), not the
+    customer's own objection."""
+    return text.count("「", 0, at) > text.count("」", 0, at)
 
 
 def _price_put_off(view: CallView) -> list[Sentence]:

@@ -229,7 +229,8 @@ def _number(text: str, after: str) -> str | None:
     if re.search(r"[,，](?![0-9]{3}(?![0-9]))", text):
         return None
     kanji_only = not any(ch.isdigit() for ch in text)
-    if kanji_only and not text.endswith(("万", "億")):
+    # A big unit anywhere (三十三万六千) makes it an amount whatever follows it.
+    if kanji_only and not ("万" in text or "億" in text):
         if len(text) == 1 and (text == "一" or after not in _SINGLE_COUNTER) or after not in _COUNTER:
             return None
     value = _value(text)
@@ -247,7 +248,13 @@ def _en_number(text: str) -> str | None:
         return None
     total = current = 0
     for w in words:
-        if w in _EN_SMALL:
+        # Said in pairs (fourteen fifty, nineteen ninety): a ten or a teen after one is the next two digits.
+        pair = 10 <= current < 100 and (current % 10 == 0 or current < 20)
+        if w in _EN_SMALL and pair and _EN_SMALL[w] >= 10:
+            current = current * 100 + _EN_SMALL[w]
+        elif w in _EN_TENS and pair:
+            current = current * 100 + _EN_TENS[w]
+        elif w in _EN_SMALL:
             current += _EN_SMALL[w]
         elif w in _EN_TENS:
             current += _EN_TENS[w]

@@ -40,7 +40,7 @@ _REPEAT = {"ja": _re(r"やはり|やっぱり|それでも|どうしても"), "e
 # Waving it away: reassurance without an answer.
 _BRUSH_OFF = {
     "ja": _re(
-        r"大丈夫だと思い|大丈夫です(よ)?。[^。]{0,12}(便利|簡単|楽)|すぐ(に)?慣れ|工夫次第|問題なく|皆さん(最初|そう)|評判が(いい|良い)|きっと|ご満足いただけ|誰でもすぐ|心配(ない|いりません)"
+        r"大丈夫だと思い|大丈夫です(よ)?。[^。]{0,12}(便利|簡単|楽)|すぐ(に)?慣れ|工夫次第|問題なく|皆さん(最初|そう)|評判が(いい|良い)|きっと|ご満足いただけ|(誰|どなた|どんな方)でも(すぐ|簡単)|心配(ない|いりません)"
     ),
     "en": _re(
         r"you'?ll love|\bhonestly\b|don'?t worry|no problem|everyone loves|(really|super|very|so) (intuitive|easy|simple)"
@@ -68,7 +68,11 @@ _DISPUTE = {
 # The customer's reply hesitating: opening with うーん / はあ / hmm, left unfinished, or only echoing as a question.
 _HESITANT = {
     "ja": _re(r"^[…\.、\s]*(うーん|ううん|んー|はあ|えっ|えー|ええと|そうですねえ)|…。?$"),
-    "en": _re(r"^\W*(hm+|well|uh|um+|oh)\b|\.\.\.$|…$"),
+    # "Oh, that's smart" is no hesitation: an "oh" followed by a yes or a compliment.
+    "en": _re(
+        r"^\W*(hm+|well|uh|um+|oh(?![,!]?\s*(that'?s (smart|great|good|nice|perfect|fine)|great|nice|good|perfect|yes|yeah|sure)))\b"
+        r"|\.\.\.$|…$"
+    ),
 }
 
 
@@ -97,23 +101,55 @@ def raised(view: CallView) -> list[Sentence]:
                 and not shapes.undecided(view, s.text)
                 and not _NOT_A_REASON.search(s.text)
                 and not _ABOUT_CURRENT.search(s.text)
+                and not _ALONE.search(s.text)
             )
+            or ("言われても" in s.text and _ARMS_LENGTH[lang].search(s.text) and _after_statement(view, s))
             or (not declined and _hanging(view, s))
         )
         and not _NEED_DOUBT[lang].search(s.text)
         and not _NOT_SAID.search(s.text)
+        and not _ANNOUNCES_QUESTION.search(s.text)
     ]
+
+
+def _who_decides(view: CallView, text: str) -> bool:
+    """Who decides (一人で決められる話でもないんで) is BANT authority, left to `no_decision_maker`, not an objection."""
+    return bool(view.matches("authority", text) or view.matches("authority_shape", text) or _ALONE.search(text))
+
+
+# Who decides, said by the customer of themselves: not mine alone (一人で決められる話でもない), or mine (俺が社長だから).
+_ALONE = _re(
+    r"(一人|ひとり|独断|一存)で(は)?決め(られ|れ)|(私|俺|僕|わたし|自分)が(社長|代表|オーナー|店長|責任者|決め)"
+    r"|\b(decide|sign) (it |this |that )?(alone|on my own)\b|not my call|\bi'?m the (owner|boss|one who decides)\b"
+)
+# What the rep offers, held at arm's length (タブレットとか言われてもねえ): an objection when it answers a statement,
+# not when it deflects the rep's question (予算って言われても… after 「ご予算は？」).
+_ARMS_LENGTH = {"ja": _re(r"(?<=って|とか)言われても(ね|な|…|\.\.\.)"), "en": _re(r"(?!)")}
+
+
+def _after_statement(view: CallView, s: Sentence) -> bool:
+    """The customer's turn holding `s` answers a rep's statement, not a question."""
+    order = s.order - 1
+    while order >= 0 and not view.sentences[order].is_rep:
+        order -= 1
+    return order >= 0 and not view.sentences[order].is_question
 
 
 # Hanging clauses that object to nothing: an apology or thanks, who decides (BANT authority), a topic brought up
 # (先週から使い始めた…の、あれなんですけど。).
 _NOT_A_REASON = _re(
-    r"申し訳|すみません|恐れ入|恐縮|ありがと|お世話に|(件|こと|あれ|話)(なん)?(です|だ)けど(…|\.\.\.)*。?$"
+    r"申し訳|すみません|恐れ入|恐縮|ありがと|お世話に|(件|こと|あれ|話|ほう)(なん)?(です|だ)けど(…|\.\.\.)*。?$"
+    # A request that lowers the bar (ざっくりでいいんですけど…): asking, not objecting.
+    r"|(?<=で)(いい|結構|構わない)んです(けど|が)(…|\.\.\.)*。?$"
+)
+# Announcing a question (Sam had a question on the permits though; 一つ質問があるんですけど): a turn to be asked.
+_ANNOUNCES_QUESTION = _re(
+    r"\b(had|have|has|got) (a|one|another|some) (quick )?questions?\b|質問が(ある|あり|ひとつ|一つ)"
 )
 # A hedge about what the customer has now (月3万円払ってて、でも…意味なくて): a complaint about the current solution, a need.
 _ABOUT_CURRENT = _re(r"(払って|使って|頼んで|契約して|入れて)(て|る|い)[^。]{0,4}[、,](でも|ただ)")
 # An objection said as not said (まだ高いとも言ってないけど): no concern.
-_NOT_SAID = _re(r"とも言って(ない|いない|ません|ねえ)|\bnever said\b")
+_NOT_SAID = _re(r"と(も|は)言って(ない|いない|ません|ねえ)|\bnever said\b")
 
 
 def _hanging(view: CallView, s: Sentence) -> bool:
@@ -123,7 +159,7 @@ def _hanging(view: CallView, s: Sentence) -> bool:
     reason = _HANGING[_lang(view)].search(s.text)
     if reason is None or reason.start() < 4:
         return False
-    if _NOT_A_REASON.search(s.text) or view.matches("authority", s.text) or view.matches("authority_shape", s.text):
+    if _NOT_A_REASON.search(s.text) or _who_decides(view, s.text):
         return False
     # The reason they want it (あれがもう二度とあってほしくないんで。) is a need, not an objection.
     if view.matches("need", s.text) or view.matches("need_shape", s.text):
@@ -138,6 +174,15 @@ def _hanging(view: CallView, s: Sentence) -> bool:
     return before is None or (before.is_rep and not before.is_question)
 
 
+# A reply that opens by pointing back at the concern (そこは…, その点でしたら…) takes it up, however vaguely.
+_POINTS_BACK = {
+    "ja": _re(
+        r"^(はい|ええ|あ)?[、,]?\s*((では|じゃあ)[、,]?)?(そこ|その点|そのあたり|その辺|そちら|それ)(は|も|でしたら|なら)"
+    ),
+    "en": _re(r"^\W*(yes|sure|right)?[,.]?\s*(that'?s|for that|on that)\b"),
+}
+
+
 def _answer(view: CallView, concern: Sentence) -> str | None:
     """How the rep's next turn meets the concern: `brushed`, `untouched`, `topic` (named only), `answered`; None if no turn."""
     reply = view.next_turn(concern, customer=False)
@@ -147,7 +192,7 @@ def _answer(view: CallView, concern: Sentence) -> str | None:
     asks = any(r.is_question for r in reply)
     if _BRUSH_OFF[_lang(view)].search(text) and not asks:
         return "brushed"
-    taken_up = any(t in text for t in topics(concern.text))
+    taken_up = any(t in text for t in topics(concern.text)) or bool(_POINTS_BACK[_lang(view)].search(text))
     # Reassurance then a question on something else (ご安心ください。…現地調査だけでもいかがでしょうか？) still brushes it off.
     if _SOFT_BRUSH[_lang(view)].search(text) and not taken_up and not view.matches("concern_question", text):
         return "brushed"
@@ -181,8 +226,12 @@ def pushed_back(view: CallView) -> Sentence | None:
 
 
 def disputes(view: CallView, text: str) -> bool:
-    """The text disputes, defers or counters a term (高い, 社長に相談です, 200万くらいにならないかと)."""
-    return bool(_DISPUTE[_lang(view)].search(text))
+    """The text disputes, defers or counters a term (高い, 社長に相談です, 200万くらいにならないかと); words reported in
+    「…」 (their members' 「高い」って声) are someone else's."""
+    return bool(_DISPUTE[_lang(view)].search(_REPORTED.sub("", text) if "「" in text else text))
+
+
+_REPORTED = re.compile(r"「[^」]*」")
 
 
 # A budget that is frozen or spent meets no price (投資を全部止める, the equipment line is spent).

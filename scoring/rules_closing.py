@@ -18,6 +18,11 @@ MONOLOGUE_LIMIT_S = 120.0
 # taken well beyond (the rep four times the customer) and with almost no questions (fewer than one per 4 minutes).
 ONE_SIDED_RATIO = 0.80
 ONE_SIDED_SECONDS_PER_QUESTION = 240.0
+# Over Gong's 65 % ceiling itself, on a call long enough for the share to rest on more than a few turns (2.5 minutes:
+# short dialer calls run over it on a greeting and a no), with fewer than one question per 2.5 minutes.
+CEILING_RATIO = 0.65
+CEILING_MIN_S = 150.0
+CEILING_SECONDS_PER_QUESTION = 150.0
 # A pitch cut by backchannels: three rep turns or more, joined only by 「はあ」「うーん」, with no question, over 30 s.
 PITCH_RUN_TURNS = 3
 PITCH_RUN_S = 30.0
@@ -176,10 +181,7 @@ def monologue(
             longest = (length, turn)
     if longest is None:
         return
-    questions = int(metrics["questions_rep"])
-    one_sided = float(metrics["talk_ratio_rep"]) >= ONE_SIDED_RATIO and questions <= max(
-        2, float(metrics["duration_s"]) / ONE_SIDED_SECONDS_PER_QUESTION
-    )
+    one_sided = _one_sided(metrics)
     run = pitch_run(v, call_turns)
     if longest[0] <= MONOLOGUE_LIMIT_S and not one_sided and run is None:
         return
@@ -187,6 +189,18 @@ def monologue(
     first = next((s for s in said if len(s.text) >= 15), said[0])
     c.ng("proposal.ignores_reaction" if stage_phase == "proposal" else "first_contact.one_sided_talk", first.quote())
     c.put("first_contact.rapport.active_listening", 0, [first])
+
+
+def _one_sided(metrics: dict[str, float | int]) -> bool:
+    """The rep's share and question count say monologue: far beyond the norm, or over the ceiling on a longer call."""
+    ratio, questions, duration = (
+        float(metrics["talk_ratio_rep"]),
+        int(metrics["questions_rep"]),
+        float(metrics["duration_s"]),
+    )
+    if ratio >= ONE_SIDED_RATIO and questions <= max(2, duration / ONE_SIDED_SECONDS_PER_QUESTION):
+        return True
+    return ratio > CEILING_RATIO and duration >= CEILING_MIN_S and questions < duration / CEILING_SECONDS_PER_QUESTION
 
 
 def pitch_run(v: CallView, call_turns: list[Turn]) -> Turn | None:

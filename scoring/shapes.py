@@ -79,7 +79,9 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             # An amount as a limit with what it allows (400万までは出てる, 2万以内なら問題ない).
             r"|(まで|以内|以下)(は|なら|だったら|であれば)?、?[^。]{0,8}(出せ|出て|出る|出ます|払え|いけ|何とか|なんとか|大丈夫|問題な|通せ|通る|もら|下り)"
             # An amount the customer takes (月4万8千円でお願いします, 30万なら大丈夫です).
-            r"|(で|なら)、?[^。？?]{0,6}(お願いし|進めて|結構|大丈夫|問題な|いけ|構いません)))"
+            r"|(で|なら)、?[^。？?]{0,6}(お願いし|進めて|結構|大丈夫|問題な|いけ|構いません))"
+            # A part of the price accepted (月の38000はいいとして), or the whole said to pass (8万でも…通ると思う).
+            r"|(?:万|千|億)?円?(?:は(いいとして|いいんだけど|いいけど|構わない|問題ない)|でも、?[^。]{0,16}(通る|出せる|払える|いける)))"
             r"|(予算|枠|上限|財源|原資)[^。]{0,15}\d[\d,.]*(万|千|億)?円"
             r"|(予算|コスト|経費|費用|費)[^。]{0,15}\d+(%|％|割)[^。]{0,6}(削減|カット|減|圧縮|増)"
             r"|予算(内|の範囲|に収ま)|予算(化|取り)|予算を(取|組|確保|申請|計上)"
@@ -97,6 +99,8 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(?:(?:くらい|ぐらい)(?:(?<=[分額費代料]くらい)|(?<=[分額費代料]ぐらい))|程度(?<=[分額費代料]程度))"
             r"(なら|だったら|であれば|は|まで(なら|は)?)、?[^。]{0,8}(出せ|払え|いけ|何とか|なんとか|大丈夫|問題な|回せ|通せ)"
             r"|^(ええ|はい|うん|じゃあ|では)、?[^。]{0,12}\d[\d,.]*(万|千|億)?円?で[。！!]?$"
+            # The amount set beside what the customer pays now (月の336000だけど、今…にかかってる分とほぼ同じ).
+            r"|\d[^。]{0,30}[分額費代料]と、?(ほぼ|だいたい|大体|ちょうど)?(同じ|変わらない|変わりません)"
         ),
         # A customer's own action said with a day or as their own part (来週の役員会にかけます, 稟議は私から上げます,
         # その日にお渡しします): a promise in any verb, once routines, states, opinions and adoption plans are left out.
@@ -176,6 +180,8 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"(\$\s?\d|\b\d[\d,.]*\s*(k\b|thousand|dollars|grand|(a|per) (year|month)))"
             # A ceiling said by what the money replaces (we pay roughly that for printing… so we could swing that).
             r"|\b(we|i) (could|can) (swing|cover|manage|handle|stomach|justify) (that|it|this)\b"
+            # A ceiling kept to (staying under 20000 for the first year, keep it below 5k a month).
+            r"|\b(stay(ing)?|keep(ing)? (it|this|that|us|things)) (under|below|within)\s+(\$\s?\d|\d)"
             r"|\bwe('re| are)? (pay|paying|spend|spending) (roughly|about|around|close to|more than) (that|the same)"
         ),
         "backchannel_only": _re(r"^(uh-?huh|ok(ay)?|right|sure|mm+|hmm+|i see|yes|yeah|got it)[,.!\s]*$"),

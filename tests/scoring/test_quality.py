@@ -104,7 +104,7 @@ def table(reports: dict[str, Report]) -> str:
 
 @pytest.fixture(scope="module")
 def reports() -> dict[str, Report]:
-    out = {"all": Report(), "tuned": Report(), "holdout": Report(), "blind": Report(), "tune-13": Report(), "tune-14": Report(), "tune-15": Report(), "tune-16": Report()}
+    out = {"all": Report(), "tuned": Report(), "holdout": Report(), "blind": Report(), "tune-13": Report(), "tune-14": Report(), "tune-15": Report(), "tune-16": Report(), "tune-17": Report()}
     for path, expected in labelled_calls():
         card = score(path, expected)
         group = expected.get("set") or "tuned"

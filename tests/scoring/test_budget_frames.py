@@ -1,0 +1,49 @@
+"""BANT budget said as a frame (issue 13, after blind7's first sight): part of the price accepted, the price said to
+pass, a yearly ceiling kept to; in other wording than any labelled call."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.offline import score_transcript
+from scoring.rubric_model import Rubric
+from tests.scoring.role_calls import role_call
+
+
+def _budget(rubric: Rubric, said: str, language: str = "ja") -> bool:
+    rep = (
+        ("Rep", "It comes to 900 a month plus setup.")
+        if language == "en"
+        else ("営業", "月額は4万2千円、初期費用が20万円です。")
+    )
+    who = "Customer" if language == "en" else "顧客"
+    card = score_transcript(role_call(rep, (who, said), language=language), rubric=rubric, stage_phase="proposal")
+    return card.bant["budget"].found
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "月の4万2千はいいとして、初期の20万がね。",
+        "まあ、4万2千円でも、専務に話せば通ると思いますよ。",
+    ],
+)
+def test_a_price_accepted_in_part_or_said_to_pass_is_a_budget(rubric: Rubric, said: str) -> None:
+    assert _budget(rubric, said)
+
+
+def test_a_yearly_ceiling_kept_to_is_a_budget(en_rubric: Rubric) -> None:
+    assert _budget(en_rubric, "We agreed on staying under 12000 for the first year.", language="en")
+
+
+def test_an_amount_of_work_is_not(rubric: Rubric) -> None:
+    assert not _budget(rubric, "伝票は月に3千枚でも、手で回してますよ。")
+
+
+def test_the_amount_set_beside_what_the_customer_pays_now_is_a_budget(rubric: Rubric) -> None:
+    said = "月の42000っていうけど、今パートさんに払ってる残業代と、だいたい同じなんですよ。"
+    assert _budget(rubric, said)
+
+
+def test_work_set_beside_work_is_not(rubric: Rubric) -> None:
+    assert not _budget(rubric, "手書きの分と、ほぼ同じ手間がかかってます。")
