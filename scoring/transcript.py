@@ -20,7 +20,11 @@ _VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>(.*?)(?:</v>|(?=<v[\s.])|$)"
 # The usual cue payload: one line, one voice span, no tags or entities inside (what `_cue_turns` reads the same way).
 _ONE_VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>([^<&\n]*)</v>")
 _TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>|<\d{1,2}:\d{2}(?::\d{2})?[.,]\d{1,3}>")
-_SPEAKER_RE = re.compile(r"^(?P<name>[^:：。、！？!?「」『』()（）\[\]]{1,40}?)\s*[:：]\s*(?P<text>.*)$", re.S)
+# A name may end with its company in brackets, as meeting tools show it: 佐々木（オーダーメイクス）, Ana Ito (Acme).
+_SPEAKER_RE = re.compile(
+    r"^(?P<name>[^:：。、！？!?「」『』()（）\[\]]{1,40}?(?:\s*[（(][^()（）:：。、！？!?]{1,30}[)）])?)\s*[:：]\s*(?P<text>.*)$",
+    re.S,
+)
 _TEXT_TIME_RE = re.compile(r"^\[?(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)\]?\s+(?P<rest>.*)$")
 # A turn's header on its own line, its text on the lines below: `Name  0:01` (Otter's text export) or
 # `Name (00:01):` (Rev's); the name holds no sentence punctuation, so a spoken line ending in a time is not one.

@@ -124,9 +124,9 @@ def test_the_fifth_blind_set_is_new_calls_written_without_the_markers() -> None:
     assert all(c.labels["set"] == "blind5" and c.labels["note"] for c in blind5)
 
 
-@pytest.mark.parametrize(("part", "english"), [("blind6", (2, 3)), ("blind7", (2, 4))])
+@pytest.mark.parametrize(("part", "english"), [("blind6", (2, 3)), ("blind7", (2, 4)), ("blind8", (2, 4))])
 def test_a_blind_set_loads_in_every_format_and_shares_no_call_with_older_sets(part: str, english: tuple[int, int]) -> None:
-    """blind6 and blind7 (issue 13): written blind to the scorer; their shape is checked here, their scores are in
+    """blind6, blind7 and blind8 (issue 13): written blind to the scorer; their shape is checked here, their scores are in
     FIRST_SIGHT.md and docs/scoring.md."""
     calls = load_labelled(LABELLED / part)
     names = [c.name for c in calls]

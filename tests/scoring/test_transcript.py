@@ -72,6 +72,15 @@ def test_plain_text_with_a_header_line_over_each_turn():
         ("Speaker 1", "Hi, it's Ana from Acme.", 5.0), ("Speaker 2", "Hello.", 9.0)]
 
 
+def test_a_speaker_name_may_end_with_its_company_in_brackets():
+    """Meeting tools show 佐々木（オーダーメイクス） or Ana Ito (Acme): the rep's lines must not fold into the turn before."""
+    text = "[00:01] 佐々木（オーダーメイクス）: 本日はありがとうございます。\n[00:10] 工藤（経理）: よろしく。\nAna Ito (Acme): Hi.\n"
+    t = parse_transcript(text, filename="call.txt")
+    assert [(s.speaker, s.text) for s in t.segments] == [
+        ("佐々木（オーダーメイクス）", "本日はありがとうございます。"), ("工藤（経理）", "よろしく。"), ("Ana Ito (Acme)", "Hi.")]
+    assert "（笑）" not in {s.speaker for s in parse_transcript("山田: どうも\n（笑）: はい").segments}
+
+
 def test_prefixed_turns_win_over_a_line_that_looks_like_a_header():
     text = "山田: 次回は\n来週 10:30\n佐藤: はい、でも\n再来週 9:00\n山田: では。\n"
     t = parse_transcript(text, filename="call.txt")
