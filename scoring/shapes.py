@@ -74,8 +74,9 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         "budget_shape": _re(
             r"\d[\d,.]*(?:(万|千|億)?円(くらい|程度|ほど|前後)?(まで|以内|以下|が上限|が限度|が目安|に収め|に抑え)"
             # A ceiling or a capacity (月1万くらいが限度, 200万くらいなら出せる), a figure asked for (200万くらいにならないか).
-            r"|(?:(万|千|億)円?|円)(くらい|程度|ほど|前後|弱)?(?:(が|まで)?(限度|限界|上限|精一杯|ギリギリ)"
-            r"|(まで)?なら[^。]{0,6}(出せ|払え|いけ|何とか|大丈夫|通せ)|に(なら|下がら|抑えられ|収まら)ない(か|でしょうか)"
+            r"|(?:(万|千|億)円?|円|(?<=\d{4})(?![\d,.]))(くらい|程度|ほど|前後|弱)?(?:(が|まで)?(限度|限界|上限|精一杯|ギリギリ)"
+            r"|(まで)?なら[^。]{0,6}(出せ|払え|いけ|何とか|大丈夫|通せ|文句(は)?(ない|なし|ありません)|大差(は)?(ない|ありません)|構わ)"
+            r"|に(なら|下がら|抑えられ|収まら)ない(か|でしょうか)"
             # An amount as a limit with what it allows (400万までは出てる, 2万以内なら問題ない).
             r"|(まで|以内|以下)(は|なら|だったら|であれば)?、?[^。]{0,8}(出せ|出て|出る|出ます|払え|いけ|何とか|なんとか|大丈夫|問題な|通せ|通る|もら|下り)"
             # An amount the customer takes (月4万8千円でお願いします, 30万なら大丈夫です).
@@ -101,6 +102,8 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|^(ええ|はい|うん|じゃあ|では)、?[^。]{0,12}\d[\d,.]*(万|千|億)?円?で[。！!]?$"
             # The amount set beside what the customer pays now (月の336000だけど、今…にかかってる分とほぼ同じ).
             r"|\d[^。]{0,30}[分額費代料]と、?(ほぼ|だいたい|大体|ちょうど)?(同じ|変わらない|変わりません)"
+            # Or judged cheaper than it (それなら今のFAXの紙代と電話代より安い, 残業代…それよりは安い).
+            r"|(それ|これ|\d)[^。]{0,30}(分|額|費|代|料|それ)(より|よりは|よりも)、?(安い|安く|安いです|お得)"
         ),
         # A customer's own action said with a day or as their own part (来週の役員会にかけます, 稟議は私から上げます,
         # その日にお渡しします): a promise in any verb, once routines, states, opinions and adoption plans are left out.
@@ -183,6 +186,12 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             # A ceiling kept to (staying under 20000 for the first year, keep it below 5k a month).
             r"|\b(stay(ing)?|keep(ing)? (it|this|that|us|things)) (under|below|within)\s+(\$\s?\d|\d)"
             r"|\bwe('re| are)? (pay|paying|spend|spending) (roughly|about|around|close to|more than) (that|the same)"
+            # A limit said as one's own (my limit is about 100 a month), an amount that works (1400 works for us), a
+            # price below what the customer pays now (less than we pay the current vendor).
+            r"|\b(my|our) (limit|ceiling|cap|max(imum)?) (is|would be)\b[^.]{0,20}\d"
+            r"|(\$\s?\d[\d,.]*|(?<!at )(?<!the )\b\d{3,}[\d,.]*|\b\d[\d,.]*\s*(k\b|dollars))( (a|per) (month|year))?"
+            r" (works|would work|is fine|is doable)\b"
+            r"|\b(less|cheaper) than (what )?(we|i) (pay|spend|are paying)\b"
         ),
         "backchannel_only": _re(r"^(uh-?huh|ok(ay)?|right|sure|mm+|hmm+|i see|yes|yeah|got it)[,.!\s]*$"),
         "timeline_shape": _re(

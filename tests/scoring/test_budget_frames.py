@@ -47,3 +47,43 @@ def test_the_amount_set_beside_what_the_customer_pays_now_is_a_budget(rubric: Ru
 
 def test_work_set_beside_work_is_not(rubric: Rubric) -> None:
     assert not _budget(rubric, "手書きの分と、ほぼ同じ手間がかかってます。")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # An amount without its unit once read as digits (四万五千 → 45000), judged acceptable.
+        "月四万五千なら、うちは文句ないですよ。",
+        "三万七千なら、今とそう大差ないね。",
+        # The price judged cheaper than what the customer pays now.
+        "それなら、今払ってる清掃の外注費より安いね。",
+    ],
+)
+def test_an_amount_judged_acceptable_or_cheaper_than_today_is_a_budget(rubric: Rubric, said: str) -> None:
+    assert _budget(rubric, said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Honestly, my ceiling is around 950 a month for this.",
+        "OK, 1100 works for us if setup is included.",
+        "It's less than we pay the answering service now.",
+    ],
+)
+def test_a_limit_of_ones_own_an_amount_that_works_or_below_todays_cost_is_a_budget(
+    en_rubric: Rubric, said: str
+) -> None:
+    assert _budget(en_rubric, said, language="en")
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["Thursday the 9th at 3 works for me.", "The 2pm slot is fine."],
+)
+def test_a_time_that_works_is_not_a_budget(en_rubric: Rubric, said: str) -> None:
+    assert not _budget(en_rubric, said, language="en")
+
+
+def test_a_count_of_work_that_is_fine_is_not_a_budget(rubric: Rubric) -> None:
+    assert not _budget(rubric, "件数は月1200件なら、今の人数で大丈夫です。")
