@@ -301,30 +301,57 @@ def sweep_tenant(
         _sweep_page(sla_context(conn, tenant, crm), _views(crm, page), clock.now(), deals, failed, plans=False)
         totals = {k: sum(d["applied"][k] for d in deals) for k in ("created", "updated", "closed")}
         record_usage(conn, tenant_id, crm, usage_of(crm) - before)
+    _, result = _finish_page(
+        conn, crm, tenant_id, period, cursor, page.next_cursor, deals, failed, totals, before, started
+    )
+    return result
+
+
+def _finish_page(
+    conn: redis.Redis,
+    crm: Crm,
+    tenant_id: str,
+    period: int,
+    cursor: str,
+    next_cursor: str | None,
+    deals: list[dict[str, Any]],
+    failed: dict[str, str],
+    totals: dict[str, int],
+    before: Any,
+    started: float,
+    source: str | None = None,
+) -> tuple[bool, dict[str, Any]]:
+    """Record a page job as done (its counts, CPU and RSS) and log it; True when it finished the period's sweep."""
     spent = usage_of(crm) - before
     counts = {"deals": len(deals), "failed": len(failed), **totals}
-    page_done(
+    usage = {"cpu_s": time.process_time() - started, "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+    done = page_done(
         conn,
         tenant_id,
         period,
         cursor,
-        counts | {"cpu_s": time.process_time() - started, "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss},
-        last=page.next_cursor is None,
-        ttl_s=rt.config.sweep_interval_s * 4,
+        counts | usage,
+        last=next_cursor is None,
+        ttl_s=runtime.current().config.sweep_interval_s * 4,
         now_s=time.time(),
     )
-    log.info("sync.sweep.page tenant=%s period=%d deals=%d failed=%d", tenant_id, period, len(deals), len(failed))
-    return {
-        "tenant": tenant_id,
-        "status": "done",
-        "period": period,
-        "cursor": cursor,
-        "next": page.next_cursor,
-        "applied": totals,
-        "failed": failed,
-        "crm_requests": spent.requests,
-        "deals": len(deals),
-    }
+    if source is None:
+        log.info("sync.sweep.page tenant=%s period=%d deals=%d failed=%d", tenant_id, period, len(deals), len(failed))
+    else:
+        log.info(
+            "sync.sweep.page tenant=%s period=%d source=%s deals=%d failed=%d",
+            tenant_id,
+            period,
+            source,
+            len(deals),
+            len(failed),
+        )
+    result: dict[str, Any] = {"tenant": tenant_id, "status": "done", "period": period, "cursor": cursor}
+    result["next"] = next_cursor
+    if source is not None:
+        result["source"] = source
+    result |= {"applied": totals, "failed": failed, "crm_requests": spent.requests, "deals": len(deals)}
+    return done, result
 
 
 def _hubspot_page_job(
@@ -352,34 +379,13 @@ def _hubspot_page_job(
     failed: dict[str, str] = {}
     _sweep_page(sla_context(conn, tenant, crm), page.deals, now, deals, failed, plans=False, cached=page)
     totals = {k: sum(d["applied"][k] for d in deals) for k in ("created", "updated", "closed")}
-    spent = usage_of(crm) - before
-    record_usage(conn, tenant_id, crm, spent)
-    counts = {"deals": len(deals), "failed": len(failed), **totals}
-    usage = {"cpu_s": time.process_time() - started, "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
-    ttl = rt.config.sweep_interval_s * 4
-    last = page.next_cursor is None
-    if page_done(conn, tenant_id, period, cursor, counts | usage, last=last, ttl_s=ttl, now_s=time.time()):
-        completed(conn, tenant_id, source, settings.ttl_s)
-    log.info(
-        "sync.sweep.page tenant=%s period=%d source=%s deals=%d failed=%d",
-        tenant_id,
-        period,
-        source.mode,
-        len(deals),
-        len(failed),
+    record_usage(conn, tenant_id, crm, usage_of(crm) - before)
+    done, result = _finish_page(
+        conn, crm, tenant_id, period, cursor, page.next_cursor, deals, failed, totals, before, started, source.mode
     )
-    return {
-        "tenant": tenant_id,
-        "status": "done",
-        "period": period,
-        "cursor": cursor,
-        "next": page.next_cursor,
-        "source": source.mode,
-        "applied": totals,
-        "failed": failed,
-        "crm_requests": spent.requests,
-        "deals": len(deals),
-    }
+    if done:
+        completed(conn, tenant_id, source, settings.ttl_s)
+    return result
 
 
 def enqueue_sweeps() -> int:
