@@ -86,7 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser(
         "eval", help="measure a scorer on labelled calls: precision and recall per field (docs/scoring.md)"
     )
-    evaluate.add_argument("labels_dir", metavar="LABELS_DIR", help="transcripts with labels.json or sidecar labels")
+    evaluate.add_argument(
+        "labels_dir",
+        metavar="LABELS_DIR",
+        help="transcripts with labels.json or sidecar labels, or a battery .json file",
+    )
     evaluate.add_argument("--scorer", choices=["offline", "llm", "auto"], default="offline", help="default offline")
     evaluate.add_argument("--rubric", default="sales-7-phase", help="rubric id or YAML file (default sales-7-phase)")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")

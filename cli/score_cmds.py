@@ -117,11 +117,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from scoring.scorer import LlmNotConfigured, score_call
     from scoring.transcript import Transcript, TranscriptError
 
+    llm = llm_from_env(os.environ) if args.scorer != "offline" else None
+    if Path(args.labels_dir).is_file():
+        return _eval_battery(args, llm)
     try:
         calls = load_labelled(Path(args.labels_dir))
     except LabelsError as exc:
         raise CliError(str(exc)) from exc
-    llm = llm_from_env(os.environ) if args.scorer != "offline" else None
 
     def score(transcript: Transcript, labels: dict[str, Any]) -> Any:
         rubric = load_rubric_or_reference(args.rubric, transcript.language)
@@ -144,4 +146,32 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(json.dumps(ev.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(report(ev, f"{args.labels_dir} (scorer {args.scorer})"))
+    return 0
+
+
+def _eval_battery(args: argparse.Namespace, llm: Any) -> int:
+    """`dealcoach eval BATTERY.json`: the scorer on short labelled exchanges, per concept (docs/scoring.md)."""
+    from scoring.battery import battery_report, evaluate_battery, load_battery
+    from scoring.evaluation import LabelsError
+    from scoring.rubric import load_rubric_or_reference
+    from scoring.scorer import LlmNotConfigured, score_call
+    from scoring.transcript import Transcript
+
+    try:
+        items = load_battery(Path(args.labels_dir))
+    except LabelsError as exc:
+        raise CliError(str(exc)) from exc
+
+    def score(transcript: Transcript) -> Any:
+        rubric = load_rubric_or_reference(args.rubric, transcript.language)
+        return score_call(transcript, rubric=rubric, mode=args.scorer, llm=llm)
+
+    try:
+        result = evaluate_battery(items, score)
+    except LlmNotConfigured as exc:
+        raise CliError(str(exc)) from exc
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(battery_report(result, f"{args.labels_dir} (scorer {args.scorer})"))
     return 0

@@ -112,18 +112,18 @@ class Evaluation:
         return {
             "calls": self.calls,
             "fields": {
-                k: {"precision": _r(t.precision), "recall": _r(t.recall), "tp": t.tp, "fp": t.fp, "fn": t.fn}
+                k: {"precision": rounded(t.precision), "recall": rounded(t.recall), "tp": t.tp, "fp": t.fp, "fn": t.fn}
                 for k, t in self.fields.items()
             },
             "deal_state_confusion": self.confusion,
-            "deal_state_accuracy": _r(self.deal_state_accuracy()),
+            "deal_state_accuracy": rounded(self.deal_state_accuracy()),
             "overall_by_quality": {q: round(m, 1) for q, m in self.quality_means().items()},
             "order_holds": self.order_holds(),
             "worst_calls": [{"call": n, "misses": m} for n, m in self.worst()],
         }
 
 
-def _r(value: float | None) -> float | None:
+def rounded(value: float | None) -> float | None:
     return round(value, 3) if value is not None else None
 
 
@@ -270,7 +270,7 @@ def evaluate(calls: list[LabelledCall], score: Score) -> Evaluation:
     return ev
 
 
-def _cell(value: float | None) -> str:
+def cell(value: float | None) -> str:
     return f"{value:.2f}" if value is not None else "–"
 
 
@@ -284,7 +284,7 @@ def report(ev: Evaluation, title: str = "") -> str:
     ]
     for name, t in ev.fields.items():
         if t.tp + t.fp + t.fn:
-            lines.append(f"{name:<24}{_cell(t.precision):>10}{_cell(t.recall):>8}{t.tp:>6}{t.fp:>5}{t.fn:>5}")
+            lines.append(f"{name:<24}{cell(t.precision):>10}{cell(t.recall):>8}{t.tp:>6}{t.fp:>5}{t.fn:>5}")
     lines += [
         "",
         "deal state (rows: labelled, columns: scored)",
@@ -292,7 +292,7 @@ def report(ev: Evaluation, title: str = "") -> str:
     ]
     for want in STATES:
         lines.append(f"{_state(want):<10}" + "".join(f"{ev.confusion[_state(want)][_state(g)]:>8}" for g in STATES))
-    lines.append(f"accuracy {_cell(ev.deal_state_accuracy())}")
+    lines.append(f"accuracy {cell(ev.deal_state_accuracy())}")
     means = ev.quality_means()
     if means:
         order = {True: "holds", False: "does not hold", None: "not measurable"}[ev.order_holds()]
