@@ -236,7 +236,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"(january|february|march|april|may|june|july|august|september|october|november|december|\d)"
         ),
         "deflection": _re(
-            r"not sure|don'?t know|haven'?t (really )?(decided|planned)|no budget|not yet|no idea|not looking|don'?t have (a|any) (number|figure|budget)|depends on (what|the) (it )?costs?|no (hard |firm |real )?deadline|\bsometime\b|no rush"
+            r"not sure|don'?t know|haven'?t (really )?(decided|planned)|no budget|not yet|no idea|not looking|don'?t have (a|any) (number|figure|budget)|depends on (what|the) (it )?costs?|no (hard |firm |real )?deadline|\bsometime\b|no rush|not (been )?(set|decided|agreed|approved) yet|haven'?t (even )?(set|had|got)"
         ),
         "negation": _re(r"^.{0,3}\b(not|no)\b"),
         "competitor": _re(r"competitor|currently using|other (tools|vendors|solutions)|spreadsheet|using any"),

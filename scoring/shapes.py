@@ -27,6 +27,10 @@ _JA_WHEN = (
     r"(の)?(頭|初め|はじめ|上旬|中旬|下旬|末|中|頃|ごろ|あたり)?(に|には|までに|中に|を目処に|を目途に)"
 )
 
+# An amount in money's units once speech is cleaned (8万, 2万円台, 1000円, 45000), and in English ($6,000, 15 k,
+# six thousand → 6000).
+_JA_MONEY = r"\d[\d,.]*(?:万|千|億)円?|\d[\d,.]*円|(?<![\d,.])\d{4,}(?![\d,.])"
+_EN_MONEY = r"\$\s?\d[\d,.]*\s*(?:k|m)?\b|\b\d[\d,.]*\s*(?:k|grand|thousand|dollars|bucks|usd)\b|\b\d{4,}\b"
 SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
     "ja": {
         # A promise offered as a question (資料をお送りしてよろしいでしょうか): a promise once the customer accepts it.
@@ -89,6 +93,10 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(費|予算|基金|積立金|繰越|内部留保)(で|から)(出|賄|確保|まかな)"
             # A freeze (設備投資を全部止める): what the customer can spend, said without a budget word.
             r"|(投資|予算|支出|購入|経費)[^。]{0,12}(止め|凍結|ストップ|見合わせ)"
+            # Any amount with money's unit next to a frame after it: a limit, what is paid now, what can be spent or
+            # signed off (月8万払うてる, 180万がまあ枠, 50万までやから, 月1000円、それ以上は…).
+            rf"|(?:{_JA_MONEY})[^。？?]{{0,14}}(まで|以内|以下|上限|限度|枠|目安|台に|に抑え|に収め|払(っ|う|え)|出せ|回せ|切れ"
+            r"|(それ|これ)(より)?(以上|上)は)"
         ),
         # Budgets said in words, read only when the listed words and `budget_shape` find nothing (so the scans that
         # look for any money the customer mentions stay short): a ceiling by pointing at an amount in a sentence about
@@ -192,6 +200,12 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(\$\s?\d[\d,.]*|(?<!at )(?<!the )\b\d{3,}[\d,.]*|\b\d[\d,.]*\s*(k\b|dollars))( (a|per) (month|year))?"
             r" (works|would work|is fine|is doable)\b"
             r"|\b(less|cheaper) than (what )?(we|i) (pay|spend|are paying)\b"
+            # An amount beside a frame word or what is paid for it now (15's our ceiling, we pay … 6000 a month,
+            # anything north of 15 k … won't fly).
+            rf"|(?:{_EN_MONEY}|\b\d[\d,.]*(?='s))[^.]{{0,30}}\b(ceiling|cap|limit|max(imum)?|frame|envelope|tops)\b"
+            rf"|\b(ceiling|cap|limit|max(imum)?|frame|envelope)\b[^.]{{0,20}}(?:{_EN_MONEY})"
+            rf"|\b(we|i)('re| are)? (pay|paying|spend|spending)\b[^.]{{0,40}}(?:{_EN_MONEY})"
+            rf"|\b(north of|over|more than|above|beyond)\s+(?:{_EN_MONEY})[^.]{{0,30}}\b(won'?t|wouldn'?t|can'?t|not going to|no way)\b"
         ),
         "backchannel_only": _re(r"^(uh-?huh|ok(ay)?|right|sure|mm+|hmm+|i see|yes|yeah|got it)[,.!\s]*$"),
         "timeline_shape": _re(
@@ -224,7 +238,9 @@ _CLAUSE = re.compile(r"…|\.\.\.|けど|けれど|が、|, but |; ")
 
 
 # A yes said to oneself (月々このくらいなら大丈夫かな): the question mark of speech, not a question to the rep.
-_SOFT_YES = re.compile(r"(大丈夫|いい|いける|いけ(る|そう)|問題ない|払える|出せる|行ける)(かな|かなあ|かなー)[。！!]?$")
+_SOFT_YES = re.compile(
+    r"(大丈夫|いい|いける|いけ(る|そう)|問題ない|払える|出せる|行ける)(かな|かなあ|かなー)[。！!]?$|(って|という)感じ(かな|かなあ|ですかね)[。！!]?$"
+)
 
 
 # Something both sides know, recalled (…っていうのがあったでしょう): told, not asked.
@@ -253,7 +269,7 @@ def own_statement(view: CallView, hit: Hit, *, hypothesis: bool = True, denial: 
 
 
 # Money said in the sentence: what makes 「このくらいなら大丈夫」 a budget and not a workload.
-_MONEY = re.compile(r"月々|月額|毎月|年間|年額|予算|金額|費用|料金|値段|円|払|額")
+_MONEY = re.compile(r"月々|月額|毎月|年間|年額|予算|金額|費用|料金|値段|円|払|額|\d(万|千|億)")
 _POINTING = re.compile(r"この|その|それ|これ|同じ")
 
 
@@ -266,9 +282,14 @@ def stated(view: CallView, key: str) -> list[Hit]:
     # Money is often said under a condition (we could spend…, 〜なら出せます): a hypothesis still states a budget.
     if key == "budget":
         pointed = view.find("budget_pointer_shape", who="customer")
-        said = [h for h in pointed if not _POINTING.match(h.match.group(0)) or _MONEY.search(h.sentence.text)]
+        said = [h for h in pointed if not _POINTING.match(h.match.group(0)) or _MONEY.search(_turn(view, h.sentence))]
         hits = sorted(hits + said, key=lambda h: h.sentence.order)
     return [h for h in hits if own_statement(view, h, hypothesis=key != "budget", denial=key != "authority")]
+
+
+def _turn(view: CallView, s: Sentence) -> str:
+    """The whole turn a sentence sits in: money said in one sentence is what 「それと同じぐらいなら」 points at in the next."""
+    return "".join(t.text for t in view.sentences if t.seg == s.seg)
 
 
 def need_said(view: CallView, hit: Hit) -> bool:
