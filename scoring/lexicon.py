@@ -70,7 +70,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             + _JA_GO_LIVE
         ),
         "deflection": _re(
-            r"(決まっ|決め)て(い)?な(い|く)|(決まっ|決め)ていません|未定|(わか|分か)ら(ない|なく(?!な))|特に(ない|ありません|決めて)|まだ.{0,8}(ない|なく|ません)|まだこれから|そこまでは|確認して(みます|から)|考えていな|何とも言えな|様子を見てから"
+            r"(決まっ|決め)て(い)?な(い|く)|(決まっ|決め)ていません|未定|(わか|分か)ら(ない|なく(?!な))|特に(ない|ありません|決めて)|まだ.{0,8}(ない|なく|ません)|まだこれから|そこまでは|確認して(みます|から)|考えていな|何とも言えな|様子を見てから|何とも(。|$|申せ)|ケースバイケース|どうでしょう(ね|か)?[。、]|おいおい|(社内|内部|うち)のこと(なので|なんで|ですので)"
         ),
         "negation": _re(
             r"^[^。、]{0,3}(ない(?!と(いけ|だめ|なら))|ません|なく)|^[^。、]{0,12}(わけ|ほど)(では|じゃ)(ない|ありません)|^[^。、]{0,6}(は|が|も)(特に)?(ない|ありません|ございません)"
@@ -224,7 +224,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "open_interest": _re(r"\b(which|what|how)\b"),
         "budget": _re(r"\bbudget|set (\w+ )?aside|earmarked|allocated|\bfund(ed|ing|s)\b|(?-i:\bgrants?\b)"),
         "authority": _re(
-            r"\b(owner|founder|board)\b[^.]{0,20}\b(decides?|approves?|signs? off)\b|decision.?maker|final (decision|say|call|sign-?off|approval)|make(s)? the (final )?(call|decision)|signs? off|sign-?off|approv(e|al|es)\b|approved by|budget holder|who decides|\b(cfo|ceo|coo|cto|vp|board|director|my boss|procurement)\b.{0,25}\b(decides?|approves?|signs?)\b|go(es)? through (our|the) (board|committee|council)"
+            r"\b(owner|founder|board)\b[^.]{0,20}\b(decides?|approves?|signs? off)\b|decision.?maker|final (decision|say|call|sign-?off|approval)|mak(e|es|ing) the (final )?(call|decision)|signs? off|sign-?off|approv(e|al|es)\b|approved by|budget holder|who decides|\b(cfo|ceo|coo|cto|vp|board|director|my boss|procurement)\b.{0,25}\b(decides?|approves?|signs?)\b|go(es)? through (our|the) (board|committee|council)"
         ),
         "need": _re(
             r"challenge|(?<!no )problem|by hand|manual(ly)?\b|take (so|that|too) long|takes (\w+ ){0,3}(most|all|half) of|what matters|\bissues?\b|pain|struggl|need to|we need|bottleneck|takes (a lot|too|about|over|three|two|several|\d+)|hours (a|per|every) (day|week|month)|overtime|frustrat|\bhate\b|hard to|difficult|mistakes|friction|\bslow\b|delays?\b|late (fees|payments)|penalt|rework|back and forth|doesn'?t (work|scale|connect)|made the difference|deciding factor|matters most|most important|must.have|deal.?breaker|double.?book|overbook|clash|ended up|never came back|we lost (\w+ ){0,2}(customers?|bookings?|orders?|clients?|deals?)|complain|went wrong|fell through|spends? (most|all|half|hours|every)"

@@ -61,7 +61,10 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         # Who decides: a decision said in the first person, a body's policy, someone's approval obtained, a meeting
         # the matter goes to.
         "authority_shape": _re(
-            r"(決め|判断し|決定し|決裁し|結論を出し)ます(?!か)|(私|わたし|自分|僕)(が|の)(判断|一存|決め)|(うち|当園|当社|当院|こちら)で決め"
+            r"(決め|判断し|決定し|決裁し|結論を出し)ます(?!か)|(私|わたし|自分|僕|俺|おれ|わし|あたし)(が|の|一人)(判断|一存|決め)|(うち|当園|当社|当院|こちら)で決め"
+            # One's own say, said of oneself (わしが決めるから, わし一人や、決めるんは, 私に権限あります, 三百万以上は…ハンコが要ります).
+            r"|(私|わたし|自分|僕|俺|おれ|わし|あたし)(が|一人)[^。]{0,8}(決め(る|ます|ちゃ|とる|てる)|押(す|し))|決める(の|ん)は"
+            r"|権限(が|は|も)?(あり|ある|持って)|(ハンコ|判子|印鑑|決裁|承認)(が|は)(要り|要る|いる|いり|必要)|(ハンコ|判子|印鑑)[^。]{0,8}押"
             r"|(本社|本部|親会社|グループ|役員|経営陣|理事会|会社|法人|上)の(方針|決定|指示|一存|判断)(で|により|に従|なので|です)"
             r"|(社長|部長|上|本部|本社|理事長|院長|オーナー|会長|役員|上司|先生|教授|所長)次第"
             r"|(了承|了解|許可|OK|オーケー|ハンコ|判子|決裁|承認)を?(もら|取|得|いただ)"
@@ -170,6 +173,9 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "authority_shape": _re(
             r"\b(i|we)('ll| will)? make the (final )?(call|decision)|\bit'?s (my|our) (call|decision)"
+            # Someone's call by title, a committee that votes (tooling's the plant manager's call, majority vote).
+            r"|\b(manager|director|owner|boss|board|ceo|cfo|coo|cto|president|head|partners?)'s (call|decision|sign-?off|say)"
+            r"|\b(committee|board|council)\b[^.]{0,50}\b(votes?|decides?|approves?)\b|\bmajority vote\b"
             r"|up to (my|our|the) (\w+ )?(boss|manager|director|owner|board|cfo|ceo|partners?|committee|council)"
             r"|(need|needs|get|have to get) (his|her|their|my (boss|manager)'s|the (board|council|committee)'s) "
             r"(ok|okay|approval|sign-?off|blessing|green light)|run (it|this) (by|past)"
