@@ -16,8 +16,8 @@ _EN_DAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _EN_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
 # A go-live said with a time word and an adoption verb (来月からの切り替え, 4月から使い始め): not a meeting date.
 _JA_GO_LIVE = (
-    r"(来月|再来月|来年|今年|来期|今期|\d+月|春|夏|秋|冬|上期|下期)(の|から|まで|中|頃|ごろ|に|末)?(の|は|に|には)?"
-    r".{0,8}(導入|切り替え|稼働|運用開始|使い始め|入れ|動かし|変え|間に合|何とか)|本稼働|稼働開始"
+    r"(来週|再来週|来月|再来月|来年|今年|年明け|来期|今期|\d+月|春|夏|秋|冬|上期|下期)(の|から|まで|中|頃|ごろ|に|末)?(の|は|に|には)?"
+    r".{0,8}(導入|切り替え|稼働|運用開始|使い始め|入れ|動かし|変え|間に合|何とか|使い(たい|ます)|始め(たい|ます))|本稼働|稼働開始"
 )
 
 LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
@@ -59,6 +59,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "need": _re(
             r"課題|論点|ネック|お困り|困って|困った|困り(ました|ます)|困りごと|残業|二度手間|手作業|手入力|属人|遅い|遅くて|追いつかな|重視|(比較|検討|判断)の?ポイント|ニーズ|悩み|負担|ボトルネック|非効率|手が回らな|手間が|時間が(かか|足りな)|(連携|自動化|電子化|効率化|削減|短縮|改善|一元化)(したい|させたい|できれば|が必要|が欲しい)|決め手|(が|は|も)(一番)?(気になって|重要|大事|大きかった)|\d+(時間|日|分)(くらい|ほど|程度|近く|以上)?(も|は)?(かか|取られ|つぶれ)|丸(一|二|1|2)?日(かか|つぶれ)|鳴りっぱなし|止まって(しま|い)|(入力|確認|記入|転記)?ミス|抜け漏れ|故障して|足りな(い|くて)|不足して|取りこぼ|しょっちゅう|頻繁に|たびたび"
             r"|クレーム|待たせて|溜まる一方|重複して|二重(に|で)"
+            # A count that does not tally, too long, a want, a fear (数が合わへん, かかりすぎ, 〜のが欲しい, それが怖くて).
+            r"|合わ(ない|へん|ん(のです|のや|のよ|です|ですわ)|なく)|(かかり|掛かり)すぎ|(の|もの|機能|仕組み|ツール|システム)が欲しい|(それ|そこ|これ)が(怖|不安|心配)"
             # A need told as a story: something that went wrong (〜てしまって), complaints voiced, a reprimand.
             r"|^(?!.*(すみません|申し訳|失礼|お待たせ|遅くなって|(決め|決まっ|契約し|お願いし)(て|ちゃ)|方針|予算|コスト))"
             r".*(て|で)しま(った|って|いまし|ってい)"
@@ -70,7 +72,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             + _JA_GO_LIVE
         ),
         "deflection": _re(
-            r"(決まっ|決め)て(い)?な(い|く)|(決まっ|決め)ていません|未定|(わか|分か)ら(ない|なく(?!な))|特に(ない|ありません|決めて)|まだ.{0,8}(ない|なく|ません)|まだこれから|そこまでは|確認して(みます|から)|考えていな|何とも言えな|様子を見てから|何とも(。|$|申せ)|ケースバイケース|どうでしょう(ね|か)?[。、]|おいおい|(社内|内部|うち)のこと(なので|なんで|ですので)"
+            r"(決まっ|決め)て(い)?な(い|く)|(決まっ|決め)ていません|未定|(わか|分か)ら(ない|なく(?!な))|特に(ない|ありません|決めて)|まだ.{0,8}(ない|なく|ません)|まだこれから|そこまでは|確認して(みます|から)|考えていな|何とも言えな|様子を見てから|何とも(。|$|申せ)|そのうち(に|ね|です|かな|。)|ケースバイケース|どうでしょう(ね|か)?[。、]|おいおい|(社内|内部|うち)のこと(なので|なんで|ですので)"
         ),
         "negation": _re(
             r"^[^。、]{0,3}(ない(?!と(いけ|だめ|なら))|ません|なく)|^[^。、]{0,12}(わけ|ほど)(では|じゃ)(ない|ありません)|^[^。、]{0,6}(は|が|も)(特に)?(ない|ありません|ございません)"
@@ -227,7 +229,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"\b(owner|founder|board)\b[^.]{0,20}\b(decides?|approves?|signs? off)\b|decision.?maker|final (decision|say|call|sign-?off|approval)|mak(e|es|ing) the (final )?(call|decision)|signs? off|sign-?off|approv(e|al|es)\b|approved by|budget holder|who decides|\b(cfo|ceo|coo|cto|vp|board|director|my boss|procurement)\b.{0,25}\b(decides?|approves?|signs?)\b|go(es)? through (our|the) (board|committee|council)"
         ),
         "need": _re(
-            r"challenge|(?<!no )problem|by hand|manual(ly)?\b|take (so|that|too) long|takes (\w+ ){0,3}(most|all|half) of|what matters|\bissues?\b|pain|struggl|need to|we need|bottleneck|takes (a lot|too|about|over|three|two|several|\d+)|hours (a|per|every) (day|week|month)|overtime|frustrat|\bhate\b|hard to|difficult|mistakes|friction|\bslow\b|delays?\b|late (fees|payments)|penalt|rework|back and forth|doesn'?t (work|scale|connect)|made the difference|deciding factor|matters most|most important|must.have|deal.?breaker|double.?book|overbook|clash|ended up|never came back|we lost (\w+ ){0,2}(customers?|bookings?|orders?|clients?|deals?)|complain|went wrong|fell through|spends? (most|all|half|hours|every)"
+            r"challenge|(?<!no )problem|by hand|manual(ly)?\b|take (so|that|too) long|takes (\w+ ){0,3}(most|all|half) of|what matters|\bissues?\b|pain|struggl|need to|we need|bottleneck|takes (a lot|too|about|over|three|two|several|\d+)|hours (a|per|every) (day|week|month)|overtime|frustrat|\bhate\b|hard to|difficult|mistakes|friction|\bslow\b|delays?\b|late (fees|payments)|penalt|rework|back and forth|doesn'?t (work|scale|connect)|made the difference|deciding factor|matters most|most important|must.have|deal.?breaker|double.?book|overbook|clash|ended up|never came back|we lost (\w+ ){0,2}(customers?|bookings?|orders?|clients?|deals?)|complain|went wrong|fell through|spends? (most|all|half|hours|every)|\b(the|our|my) (main )?goal\b|\b(get|getting|bring|bringing|cut|cutting)\b[^.]{0,40}\bdown to\b"
         ),
         "timeline": _re(
             r"timeline|by when|go live|live before|in place|next (quarter|month|fiscal year)|this quarter|\bq[1-4]\b|peak season|(by|before|until|in) (the )?(end of )?((january|february|march|april|may|june|july|august|september|october|november|december)|spring|summer|fall|autumn|winter)|start\w*\b.{0,25}\b(on|in|by) (january|february|march|april|may|june|july|august|september|october|november|december)|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|in time for|before the (\w+ ){0,2}(term|season|rush|launch|crowd|holidays)"

@@ -179,7 +179,9 @@ class CallView:
 
     def asks(self, hit: Hit) -> bool:
         """A customer question whose marker is the interrogative itself (請求書はいつ頃届きますか) states nothing."""
-        return hit.sentence.is_question and bool(_INTERROGATIVE_RE.match(hit.match.group(0)))
+        s = hit.sentence
+        # An echo of the rep's word (「時期？」) asks it back and states nothing either.
+        return s.is_question and (bool(_INTERROGATIVE_RE.match(hit.match.group(0))) or len(s.text) <= ECHO_CHARS)
 
     def deflected(self, hit: Hit) -> bool:
         """Said to be unknown: in the hit's own clause (予算はまだ決まっていないんですが、まずは…) or right after an echo (予算ですか…。まだ決めていなくて)."""

@@ -90,6 +90,7 @@ def _answered(v: CallView, key: str, asked: list[Hit]) -> tuple[Hit, Sentence] |
             and len(text) >= 6
             and not v.matches("deflection", text)
             and not (key == "timeline" and shapes.maybe(text))
+            and not (key == "need" and shapes.solved(text))
             and not (key in ("timeline", "budget") and shapes.undecided(v, q.sentence.text + text))
         ):
             # The sentence of the answer that carries it (集計ですね。…3日くらいかかっています。), else the fullest one.

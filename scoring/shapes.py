@@ -149,6 +149,9 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             # 入れ替えたい); an intention, not a past event (前にも…入れたんですが) nor a question put first (値段の前に).
             r"|(前(?<=の前)(まで)?に|までに)(は)?、?[^。]{0,15}(入れ(たい|ます|る)|使える(よう|状態)|使い(たい|始め)|始め(たい|ます|る)"
             r"|導入(したい|します|する)|動かし(たい|ます)|間に合わせ|切り替え(たい|ます)|稼働(させ|し))"
+            # An event with its month, and what is to be done by then or right after (決算が九月なんで、それまでに決めて).
+            r"|(\d+月|\d+日|決算|年度末|期末|入札|総会|繁忙期|オープン|開業|移転|交付決定)[^。]{0,20}(それまでに|その前に|その後すぐ|そのあとすぐ|に合わせて)"
+            r"[^。]{0,15}(決め|導入|入れ|作|使|始め|稼働|発注|契約|切り替え|整え|揃え)"
             r"|(終わ|済ん|明け|過ぎ)(ったら|てから|でから|だら)、?[^。]{0,10}((入れ|使い|始め|切り替え|入れ替え)(たい|ます|る)"
             r"|導入(したい|します|する))"
         ),
@@ -219,6 +222,10 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"(january|february|march|april|may|june|july|august|september|october|november|december)\b"
             r"|\b(decide|decision|answer|sign)\b[^.]{0,20}\b(by|before|in) (the )?(end of )?(next )?(week|month|quarter|"
             r"january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|fall|autumn)"
+            # A decision or a start on a day of the month (we'll decide at the budget review on the fourteenth).
+            r"|\b(decide|decision|answer|sign|start|go live|launch|kick off|switch)\b[^.]{0,40}\b(on|by|before) the "
+            r"(\d{1,2}(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+            r"|\w+teenth|twentieth|twenty-\w+|thirtieth|thirty-first)\b"
         ),
     },
 }
@@ -298,16 +305,31 @@ def _turn(view: CallView, s: Sentence) -> str:
     return "".join(t.text for t in view.sentences if t.seg == s.seg)
 
 
+# A problem told as solved (去年拠点増やして解決済み, that got fixed back in 2019): no standing need.
+_SOLVED = re.compile(
+    r"解決(済み|済|しました|した|してます|しています)|解消(しました|した|済み|されました)"
+    r"|\b(got|was|been|were|is) (fixed|solved|resolved|sorted( out)?)\b|\bused to (have|be)\b",
+    re.I,
+)
+
+
+def solved(text: str) -> bool:
+    """The problem is told as solved already: no standing need."""
+    return bool(_SOLVED.search(text))
+
+
 def need_said(view: CallView, hit: Hit) -> bool:
-    """The customer's own standing problem: an own statement that is not a price objection (説明しにくい金額)."""
+    """The customer's own standing problem: an own statement that is not a price objection (説明しにくい金額) nor a
+    problem told as solved."""
     return own_statement(view, hit) and not (
-        view.matches("price_objection", hit.sentence.text)
+        solved(_turn(view, hit.sentence))
+        or view.matches("price_objection", hit.sentence.text)
         or view.matches("price_objection_shape", hit.sentence.text)
         or _AMOUNT.search(hit.sentence.text)
     )
 
 
-_MAYBE = re.compile(r"かもしれ|かも(。|$)|\bmaybe\b|\bmight\b|\bperhaps\b", re.I)
+_MAYBE = re.compile(r"かもしれ|かも(。|$)|そのうち(に|ね|です|かな|。)|いずれ(は|また)|落ち着いたら|\bmaybe\b|\bmight\b|\bperhaps\b|\bat some point\b", re.I)
 _ADOPTION = re.compile(r"導入|開始|稼働|始め|切り替え|入れ|間に合|使い|契約|start|go live|roll", re.I)
 
 
