@@ -108,13 +108,18 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"(来週|再来週|今週)の?"
             + _WEEKDAY
             + r"|\d{1,2}月\d{1,2}日(\([月火水木金土日]\)|（[月火水木金土日]）)?|\d{1,2}日の?(\([月火水木金土日]\)|（[月火水木金土日]）)?\d{1,2}時|"
+            # A day with its hour a few words on (20日の午後1時, 16日、現場事務所に10時), tomorrow at an hour.
+            r"\d{1,2}日(の|、)?[^。\d？?]{0,10}(午前|午後|朝|夕方|夜|昼)の?\d{1,2}時|\d{1,2}日、[^。\d？?]{0,10}\d{1,2}時|"
+            r"(明日|明後日|あした|あさって)の?(午前|午後|朝|夕方|夜|昼)?の?\d{1,2}時|"
             + _WEEKDAY
         ),
-        "time": _re(r"(午前|午後)?\d{1,2}時(\d{1,2}分|半)?(から|〜|～)?|\d{1,2}:\d{2}"),
+        "time": _re(r"(午前|午後|朝|夕方|夜|昼)?\d{1,2}時(\d{1,2}分|半)?(から|〜|～)?|\d{1,2}:\d{2}"),
         "affirm": _re(
             r"はい|大丈夫|結構です|問題(ありません|ないです)|承知|かしこまりました|了解|お願いします|空いて|可能です|伺います|押さえ(て|ます)|ぜひ|お待ちして(います|おります)|(わ|分)かりました"
+            r"|(ええ|いい|ええで|オッケー|OK)(よ|わ|で|です)|ちょうどええ|それで(いい|ええ|いこう|行こう)"
         ),
-        "refuse": _re(r"難しい|厳しい|都合が(悪|つか)|無理|空いていない"),
+        # No, or not yet: a date left to someone else's schedule or to a later call (現場次第やな。また連絡するわ).
+        "refuse": _re(r"難しい|厳しい|都合が(悪|つか)|無理|空いていない|次第|たぶん|多分|また連絡|確認して(から|み)"),
         "participants": _re(r"ご同席|交えて|参加|同行|ご一緒"),
         "preparation": _re(r"資料|準備|ご用意|お見積|見積"),
         "vague_follow_up": _re(
@@ -273,11 +278,11 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             + _EN_MONTH
             + r"\s+\d{1,2}(st|nd|rd|th)?\b|\b"
             + _EN_DAY
-            + r"\b"
+            + r"\b|\b(on|for) the \d{1,2}(st|nd|rd|th)\b"
         ),
-        "time": _re(r"\bat\s+\d{1,2}(:\d{2})?\s*(am|pm)?|\b\d{1,2}(:\d{2})?\s*(am|pm)\b"),
-        "affirm": _re(r"\b(yes|works|would work|sounds good|that'?s fine|perfect|see you|sure|it is)\b"),
-        "refuse": _re(r"can'?t|cannot|doesn'?t work|not available"),
+        "time": _re(r"\bat\s+\d{1,2}(:\d{2})?\s*(am|pm)?|\b\d{1,2}(:\d{2})?\s*(am|pm)\b|\b\d{1,2}:\d{2}\b|\bhalf (past )?\d{1,2}\b"),
+        "affirm": _re(r"\b(yes|works|would work|sounds good|that'?s fine|perfect|see you|sure|it is|lovely|great|done|i'?ll be there)\b"),
+        "refuse": _re(r"can'?t|cannot|doesn'?t work|not available|tricky|depends on|let you know|get back to you|check (my|our|the) (calendar|diary|schedule)"),
         "participants": _re(r"\bwith (your|our)\b|join|bring"),
         "preparation": _re(r"prepare|materials|quote|proposal|deck"),
         "vague_follow_up": _re(

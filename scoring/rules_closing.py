@@ -111,6 +111,16 @@ def _offered_before(v: CallView, s: Sentence) -> Sentence | None:
     )
 
 
+def _hour_countered(v: CallView, s: Sentence, reply: list[Sentence], text: str) -> Sentence | None:
+    """The other side answered a day with another hour (午前11時にしてもらえます？) and the proposer took it: the
+    proposer's yes, as the acceptance of the day at the new hour."""
+    if not reply or not v.matches("time", text) or v.matches("affirm", text):
+        return None
+    back, back_text = reply_text(v, reply[-1])
+    agreed = back and v.matches("affirm", back_text) and not v.matches("refuse", back_text)
+    return back[0] if agreed else None
+
+
 def next_step(c: Collector) -> NextStep:
     v = c.view
     proposed: tuple[Sentence, tuple[int, int]] | None = None
@@ -124,7 +134,7 @@ def next_step(c: Collector) -> NextStep:
         date_match = v.matches("date", s.text)
         # Repeating the date back (「2月3日の16時ですね。」) is how people accept one.
         echoed = v.matches("date", text)
-        offer = _offered_before(v, s)
+        offer = _offered_before(v, s) or _hour_countered(v, s, reply, text)
         if reply and (v.matches("affirm", text) or echoed) and not v.matches("refuse", text) or offer:
             at = s.text.find(echoed.group(0)) if echoed else -1
             if at >= 0 and (chosen := date_span(v, s.text[at:])) is not None:

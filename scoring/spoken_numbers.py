@@ -74,7 +74,7 @@ def number_edits(text: str, language: str) -> list[tuple[int, int, str]]:
             start += 1
         while end > start and text[end - 1] in ",，":
             end -= 1
-        new = _number(text[start:end], text[end : end + 1])
+        new = _number(text[start:end], text[end : end + 1], clock=_one_oclock(text, start, end))
         if new is not None:
             edits.append((start, end, new))
     if "まん" in text or "えん" in text or "おく" in text:
@@ -106,14 +106,27 @@ def _value(text: str) -> int | None:
     return total + section + max(digits, 0) if seen else None
 
 
-def _number(text: str, after: str) -> str | None:
+# 一時 is "for a while" unless said as a time of day (午後一時, 一時半から).
+_DAYPART = re.compile(r"(午前|午後|朝|夕方|夜|昼)の?$")
+
+
+def _one_oclock(text: str, start: int, end: int) -> bool:
+    """A lone 一 before 時 said as one o'clock: after a part of the day or before 半 or から."""
+    return (
+        text[start:end] == "一"
+        and text.startswith("時", end)
+        and (bool(_DAYPART.search(text, 0, start)) or text.startswith(("時半", "時から", "時〜", "時～"), end))
+    )
+
+
+def _number(text: str, after: str, *, clock: bool = False) -> str | None:
     """Plain digits for a number, keeping 万 as the unit of round amounts (三十万 → 30万, 四万八千 → 48000)."""
     if re.search(r"[,，](?![0-9]{3}(?![0-9]))", text):
         return None
     kanji_only = not any(ch.isdigit() for ch in text)
     # A big unit anywhere (三十三万六千) makes it an amount whatever follows it.
     if kanji_only and not ("万" in text or "億" in text):
-        if len(text) == 1 and (text == "一" or after not in _SINGLE_COUNTER) or after not in _COUNTER:
+        if len(text) == 1 and (text == "一" and not clock or after not in _SINGLE_COUNTER) or after not in _COUNTER:
             return None
     value = _value(text)
     if value is None:
