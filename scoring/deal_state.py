@@ -46,6 +46,7 @@ _NOT_NOW = {
         # This term closed: its spending frozen or stopped as a whole, or nothing at all to spend on it.
         r"|(今期|今季|今年度|本年度|今年)は[^。]{0,12}(難し(い|く)|無理)"
         r"|(投資|支出|予算|購入|出費)[^。]{0,6}(一切|全部|全て|すべて|全面)[^。]{0,4}(凍結|ストップ|止め)"
+        r"|(予算|投資|支出|購入)の?凍結|(新規|導入|購入|発注)[^。]{0,8}(すべて|全て|全部|一切)[^。]{0,2}(ストップ|凍結|中止)"
         r"|(一円|一銭|1円)も(出|使え|割け)(ない|ません|せない|せません)"
         # No intention to adopt, or no need for the whole offer (not for one part of it: うちは研修はいらない).
         r"|(入れる|導入する|契約する|使う|変える|替える|乗り換える|買う|申し込む)(気|つもり)(は|も)(ない|ありません|ございません)"
@@ -140,11 +141,23 @@ def deal_state(
     return "shodan" if present == 3 else "wadai" if present == 2 else None
 
 
+# A no about something else set against this deal (見送りになった案件もあるんですけど、これは別です).
+_NOT_THIS = re.compile(
+    r"(けど|けれど|が)、?[^。]{0,12}(これ|今回|こちら|この件|御社)は(別|違)|前向き|\b(but|however)\b[^.]{0,20}\b(this|yours)\b[^.]{0,12}\b(different|positive)",
+    re.I,
+)
+
+
 def declined(view: CallView) -> bool:
-    """The customer said no for now or for good, not about a past evaluation."""
+    """The customer said no for now or for good, not about a past evaluation nor about another matter."""
     for hit in view.find("decline", who="customer"):
         before = hit.sentence.text[: hit.match.start()]
-        if not view.matches("past", hit.sentence.text) and not _CONDITION.search(before):
+        after = hit.sentence.text[hit.match.start() :] + _rest_of_turn(view, hit.sentence)[len(hit.sentence.text) :]
+        if (
+            not view.matches("past", hit.sentence.text)
+            and not _CONDITION.search(before)
+            and not _NOT_THIS.search(after)
+        ):
             return True
     pattern = _NOT_NOW[_lang(view)]
     for s in view.sentences:

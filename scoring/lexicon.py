@@ -110,8 +110,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             + r"|\d{1,2}月\d{1,2}日(\([月火水木金土日]\)|（[月火水木金土日]）)?|\d{1,2}日の?(\([月火水木金土日]\)|（[月火水木金土日]）)?\d{1,2}時|"
             # A day with its hour a few words on (20日の午後1時, 16日、現場事務所に10時), tomorrow at an hour.
             r"\d{1,2}日(の|、)?[^。\d？?]{0,10}(午前|午後|朝|夕方|夜|昼)の?\d{1,2}時|\d{1,2}日、[^。\d？?]{0,10}\d{1,2}時|"
-            r"(明日|明後日|あした|あさって)の?(午前|午後|朝|夕方|夜|昼)?の?\d{1,2}時|"
-            + _WEEKDAY
+            r"(明日|明後日|あした|あさって)の?(午前|午後|朝|夕方|夜|昼)?の?\d{1,2}時|" + _WEEKDAY
         ),
         "time": _re(r"(午前|午後|朝|夕方|夜|昼)?\d{1,2}時(\d{1,2}分|半)?(から|〜|～)?|\d{1,2}:\d{2}"),
         "affirm": _re(
@@ -191,6 +190,14 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "decline": _re(
             r"見送(り|らせ|ります|ることに)|今回は(結構|遠慮|ご縁|やめて?おき|やめとき|パス)|他社(さん)?(の[^。、]{0,15})?に(決め|決定|しました|お願いする)|他の(会社|サービス|製品|ツール)に(決め|決定)|お断り|導入しない(こと|方向)|検討(を)?中止"
+            # Said formally or plainly: put on hold as a decision, not adopted, nothing this time, no plan at all to
+            # adopt, the boss's flat no, standardised on something else, kept as it is, already settled elsewhere.
+            r"|見合わせ(る|ます|ること|させて|たい)|不採用|採用(しない|は見送|を見送|できない)|今回は(なし|無し|ナシ|ええわ|いいわ|やめ)"
+            r"|(導入|契約|購入|申し込み|お願い)(する|の)?(予定|つもり|気)(は|も)?(全く|まったく|全然|一切)?(ない|ありません|ございません|あらへん)"
+            r"|(社長|院長|部長|上|会長|理事長|オーナー|本部|本社|親会社)(が|から|は)[^。]{0,6}「?(いらん|いらない|要らない|不要|ダメ|だめ|NG)」?"
+            r"|(に統一|に一本化|で統一)(する|される)?こと(に|が)(なり|なっ|決ま)|使えなくな(りました|った)"
+            r"|(今の|現状の|いまの)[^。]{0,8}(で|のまま)(行く|いく|続ける|やっていく)(って|こと|ことに|と)"
+            r"|もう決ま(ってる|っている|りました|った)(ので|んで|から)、?[^。]{0,6}(結構|いい|大丈夫)"
         ),
         "past": _re(r"昨年|去年|以前|前回|過去|当時|その時|この前|この間|\d+(年|か月|ヶ月|カ月)前|一度|かつて"),
         "next_time": _re(r"次回|今度|改めて"),
@@ -280,9 +287,15 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             + _EN_DAY
             + r"\b|\b(on|for) the \d{1,2}(st|nd|rd|th)\b"
         ),
-        "time": _re(r"\bat\s+\d{1,2}(:\d{2})?\s*(am|pm)?|\b\d{1,2}(:\d{2})?\s*(am|pm)\b|\b\d{1,2}:\d{2}\b|\bhalf (past )?\d{1,2}\b"),
-        "affirm": _re(r"\b(yes|works|would work|sounds good|that'?s fine|perfect|see you|sure|it is|lovely|great|done|i'?ll be there)\b"),
-        "refuse": _re(r"can'?t|cannot|doesn'?t work|not available|tricky|depends on|let you know|get back to you|check (my|our|the) (calendar|diary|schedule)"),
+        "time": _re(
+            r"\bat\s+\d{1,2}(:\d{2})?\s*(am|pm)?|\b\d{1,2}(:\d{2})?\s*(am|pm)\b|\b\d{1,2}:\d{2}\b|\bhalf (past )?\d{1,2}\b"
+        ),
+        "affirm": _re(
+            r"\b(yes|works|would work|sounds good|that'?s fine|perfect|see you|sure|it is|lovely|great|done|i'?ll be there)\b"
+        ),
+        "refuse": _re(
+            r"can'?t|cannot|doesn'?t work|not available|tricky|depends on|let you know|get back to you|check (my|our|the) (calendar|diary|schedule)"
+        ),
         "participants": _re(r"\bwith (your|our)\b|join|bring"),
         "preparation": _re(r"prepare|materials|quote|proposal|deck"),
         "vague_follow_up": _re(
@@ -342,6 +355,9 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "decline": _re(
             r"no longer interested|not interested|decided to go with|go(ing)? with (another|a different)|chose (another|a different)|signed with|we'?ll pass|not moving forward|not going ahead|not looking to (switch|change|buy|move)"
+            r"|\b(have to|going to|will|'ll|gonna|must|decided to) pass\b|\bwent with (another|a different|someone else|the other|an? \w+ (vendor|provider|supplier))"
+            r"|\bhard no\b|\bnot this (year|cycle|round|time)\b|\bdecided (not to|against)\b|\bwon'?t be (moving|going) (forward|ahead)"
+            r"|\bno longer (pursuing|considering|looking)|\b(we'?re|we are|we'?ll|we will) (be )?stay(ing)? with\b"
         ),
         "past": _re(r"last year|previously|in the past|before|\bago\b"),
         "next_time": _re(r"next (time|meeting|call)"),

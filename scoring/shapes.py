@@ -329,7 +329,10 @@ def need_said(view: CallView, hit: Hit) -> bool:
     )
 
 
-_MAYBE = re.compile(r"かもしれ|かも(。|$)|そのうち(に|ね|です|かな|。)|いずれ(は|また)|落ち着いたら|\bmaybe\b|\bmight\b|\bperhaps\b|\bat some point\b", re.I)
+_MAYBE = re.compile(
+    r"かもしれ|かも(。|$)|そのうち(に|ね|です|かな|。)|いずれ(は|また)|落ち着いたら|\bmaybe\b|\bmight\b|\bperhaps\b|\bat some point\b",
+    re.I,
+)
 _ADOPTION = re.compile(r"導入|開始|稼働|始め|切り替え|入れ|間に合|使い|契約|start|go live|roll", re.I)
 
 
