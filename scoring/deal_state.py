@@ -17,11 +17,12 @@ from scoring.markers import CallView, Sentence
 # The customer taking up what the rep proposed; a bare はい / yes is a backchannel, not an acceptance.
 _ACCEPT = {
     "ja": re.compile(
-        r"結構です|お願いします|お願いしよう|(それ|こちら|その(金額|値段|価格|内容|プラン|条件|時期))で(いい|良い|結構|進め|お願い|大丈夫|問題)"
+        r"結構です|お願いします|お願いしよう|(それ|こちら|その(金額|値段|価格|内容|プラン|条件|時期))で(いい|良い|ええ|結構|進め|お願い|大丈夫|問題)"
         r"|進めてください|いきましょう|でいこう|にします|に決め|出せ(ます|る)|収まり|問題(ありません|ないです)|大丈夫です|ぜひ"
     ),
     "en": re.compile(
         r"sounds (good|right|fair)|works for (us|me)|that'?s fine|let'?s (do|go)|we'?ll (take|go with)|what we'?d want|agreed|deal\b|go ahead|within (our|what we)"
+        r"|good to go|we'?re good|that works|\b(is|'s) fine\b"
     ),
 }
 # The customer taking up the rep's amount by pointing at it.
@@ -97,7 +98,7 @@ _BUT = {"ja": re.compile(r"(ただ|でも|けど|しかし|うーん)"), "en": r
 # Money talk put off by the customer (値段の話はまだいいよ, let's not talk price yet).
 _PUT_OFF = {
     "ja": re.compile(
-        r"(値段|金額|価格|料金|費用|お金|予算)の(話|こと)は[^。]{0,4}(まだ|あと|後)[^。]{0,4}(いい|結構|で)"
+        r"(値段|金額|価格|料金|費用|お金|予算)(の(話|こと))?は[^。]{0,4}(まだ|あと|後)[^。]{0,4}(いい|結構|で)"
     ),
     "en": re.compile(
         r"\b(not|don't) (want to )?(talk|discuss|get into) (price|pricing|money|cost)s? (yet|now)\b", re.I
@@ -172,13 +173,15 @@ def _present(view: CallView, marker: str) -> bool:
     hits = [h.sentence for h in shapes.hits(view, marker)]
     said = hits + (_price_objections(view) + _price_put_off(view) if marker == "price" else [])
     last = max((s for s in said if not s.is_rep), key=lambda s: s.order, default=None)
-    # A price the customer leaves for later (「金額は見積もりを見てから決めます」) stands only once they take up an amount;
-    # a thank-you for the promised quote is no yes to a price.
+    # A term the customer leaves for later (「金額は見積もりを見てから決めます」, "before I commit to a plan") does not
+    # stand; a price does once they take up an amount; a thank-you for the promised quote is no yes to a price.
     if (
         last is not None
-        and marker == "price"
-        and (objections.undecided(view, _rest_of_turn(view, last)) or bool(_PUT_OFF[_lang(view)].search(last.text)))
-        and not _amount_accepted(view, hits, after=last.order)
+        and (
+            objections.undecided(view, _rest_of_turn(view, last))
+            or (marker == "price" and bool(_PUT_OFF[_lang(view)].search(last.text)))
+        )
+        and not (marker == "price" and _amount_accepted(view, hits, after=last.order))
     ):
         return False
     # A later yes to the rep's term (「42万なら大丈夫です」) is the customer's last word even without the term's words.
@@ -274,9 +277,16 @@ def _offer_deadline(view: CallView, s: Sentence) -> bool:
 
 
 def _objects(view: CallView, s: Sentence) -> bool:
-    """The customer's turn holding `s` objects to the price (「高いね。60台で月15万円でしょう。」)."""
+    """The customer's turn holding `s` objects to the price (「高いね。60台で月15万円でしょう。」), unless it ends in a
+    yes (「高いけど、まあしゃあない、それでええわ」)."""
     turn = [t for t in view.sentences if t.seg == s.seg]
-    return any(view.matches("price_objection", t.text) or objections.disputes(view, t.text) for t in turn)
+    for i, t in enumerate(turn):
+        objection = view.matches("price_objection", t.text)
+        if objection or objections.disputes(view, t.text):
+            later = (t.text[objection.end() :] if objection else "") + "".join(x.text for x in turn[i + 1 :])
+            if not objections.yes_after(view, later):
+                return True
+    return False
 
 
 def _offered_before(view: CallView, s: Sentence) -> bool:

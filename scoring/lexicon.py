@@ -72,7 +72,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             + _JA_GO_LIVE
         ),
         "deflection": _re(
-            r"(決まっ|決め)て(い)?な(い|く)|(決まっ|決め)ていません|未定|(わか|分か)ら(ない|なく(?!な))|特に(ない|ありません|決めて)|まだ.{0,8}(ない|なく|ません)|まだこれから|そこまでは|確認して(みます|から)|考えていな|何とも言えな|様子を見てから|何とも(。|$|申せ)|そのうち(に|ね|です|かな|。)|ケースバイケース|どうでしょう(ね|か)?[。、]|おいおい|(社内|内部|うち)のこと(なので|なんで|ですので)"
+            r"(決まっ|決め)て(い)?な(い|く)|(決まっ|決め)ていません|未定|(わか|分か)ら(ない|なく(?!な))|特に(ない|ありません|決めて)|まだ.{0,8}(ない|なく|ません)|まだこれから|そこまでは|確認して(みます|から)|考えていな|何とも言えな|様子を見てから|何とも(。|$|申せ)|(それ|そちら|そこ)もまだ|^まだ(です|ですね)?[。…]|そのうち(に|ね|です|かな|。)|ケースバイケース|どうでしょう(ね|か)?[。、]|おいおい|(社内|内部|うち)のこと(なので|なんで|ですので)"
         ),
         "negation": _re(
             r"^[^。、]{0,3}(ない(?!と(いけ|だめ|なら))|ません|なく)|^[^。、]{0,12}(わけ|ほど)(では|じゃ)(ない|ありません)|^[^。、]{0,6}(は|が|も)(特に)?(ない|ありません|ございません)"
@@ -189,7 +189,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             + _JA_GO_LIVE
         ),
         "decline": _re(
-            r"見送(り|らせ|ります|ることに)|今回は(結構|遠慮|ご縁|やめて?おき|やめとき|パス)|他社(さん)?(の[^。、]{0,15})?に(決め|決定|しました|お願いする)|他の(会社|サービス|製品|ツール)に(決め|決定)|お断り|導入しない(こと|方向)|検討(を)?中止"
+            r"見送(り|らせ|ります|ることに)|今回は(結構|遠慮|ご縁|やめて?おき|やめとき|パス)|他社(さん)?(の[^。、]{0,15})?に(決め|決ま|決定|しました|お願いする)|他の(会社|サービス|製品|ツール)に(決め|決定)|お断り|導入しない(こと|方向)|検討(を)?中止"
             # Said formally or plainly: put on hold as a decision, not adopted, nothing this time, no plan at all to
             # adopt, the boss's flat no, standardised on something else, kept as it is, already settled elsewhere.
             r"|見合わせ(る|ます|ること|させて|たい)|不採用|採用(しない|は見送|を見送|できない)|今回は(なし|無し|ナシ|ええわ|いいわ|やめ)"
@@ -246,6 +246,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "timeline": _re(
             r"timeline|by when|go live|live before|in place|next (quarter|month|fiscal year)|this quarter|\bq[1-4]\b|peak season|(by|before|until|in) (the )?(end of )?((january|february|march|april|may|june|july|august|september|october|november|december)|spring|summer|fall|autumn|winter)|start\w*\b.{0,25}\b(on|in|by) (january|february|march|april|may|june|july|august|september|october|november|december)|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|in time for|before the (\w+ ){0,2}(term|season|rush|launch|crowd|holidays)"
             r"|(first|second|third|last|1st|2nd|3rd) (week|half) of (january|february|march|april|may|june|july|august|september|october|november|december)"
+            r"|\b(first|1st|mid|middle|end|start|beginning)(-| of )(january|february|march|april|may|june|july|august|september|october|november|december)\b|\bat the latest\b"
             r"|(contract|lease|subscription|licen[cs]e) (renews|ends|expires|runs out|is up) (on|in|at the end of) "
             r"(january|february|march|april|may|june|july|august|september|october|november|december|\d)"
         ),
@@ -348,10 +349,13 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "price": _re(
             r"quote|\d[\d,.]*\s*(dollars|usd|k\b|a (month|year)|per (month|year|seat|user))|\$\s?\d|% off|discount|(price|pricing|cost|budget(ed)?)\b.{0,20}\d"
+            # Other currencies and a rate per unit (22 pounds per van per month, £22, €400 a site).
+            r"|\d[\d,.]*\s*(pounds|quid|euros?|yen|aud|sgd|gbp|eur)\b|[£€¥]\s?\d|\bper (van|vehicle|truck|site|location|store|head|user|seat|licen[cs]e|device|unit)\b[^.]{0,12}\bper (month|year)\b"
         ),
         "timing": _re(
             r"timeline|\bwhen\b|go live|live before|in place|(this|next|the|by|in|of the) quarter|deadline|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|\bq[1-4]\b|by (the )?end of|(start|begin|launch|roll\w* out|kick off|switch)\w*\b.{0,30}\b(on|in|by|from) (january|february|march|april|may|june|july|august|september|october|november|december)|before the (\w+ ){0,2}(term|season|rush|launch|crowd|holidays)"
             r"|(first|second|third|last|1st|2nd|3rd) (week|half) of (january|february|march|april|may|june|july|august|september|october|november|december)"
+            r"|\b(first|1st|mid|middle|end|start|beginning)(-| of )(january|february|march|april|may|june|july|august|september|october|november|december)\b|\bat the latest\b"
         ),
         "decline": _re(
             r"no longer interested|not interested|decided to go with|go(ing)? with (another|a different)|chose (another|a different)|signed with|we'?ll pass|not moving forward|not going ahead|not looking to (switch|change|buy|move)"

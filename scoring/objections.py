@@ -58,6 +58,8 @@ _DISPUTE = {
         r"想定していな|確認が必要|何とも言えな|(話して|相談して|確認して|聞いて|比べて|計算して)(みないと|から(になり|決め))|(わか|分か)らない|(要る|いい|足りる)のか|まだ(決|分か|未定|考え)|説明しにくい|しづらい|高い|見送|持ち帰|検討させ|予算(オーバー|を超え)|(他|ほか)の[^。]{0,12}(と|とも)比べ|(比べ|比較し)てみます"
         # Deferred or countered: taken to someone else, "said to me but…", a lower figure asked for, someone balking.
         r"|相談(です|します|してみ|させ|しない|しなきゃ)|考えさせ|決められな|(って|と)言われ(て|まして)も|渋(って|っ|い|る|ら)|に(なら|下がら|でき)ないか"
+        # Said in Kansai and plain speech (金額はまだ何とも言えん, 上と相談やな, 金額だけ詰めさせて).
+        r"|何とも言え(ん|へん|ません)|相談(や|だ|じゃ|せな|せんと)|(だけ|は)[^。]{0,6}詰め(させ|たい|ましょう)"
     ),
     "en": _re(
         r"not sure|need to check|too (high|much|expensive)|haven'?t decided|hard to justify|over budget"
@@ -67,7 +69,11 @@ _DISPUTE = {
 }
 # The customer's reply hesitating: opening with うーん / はあ / hmm, left unfinished, or only echoing as a question.
 _HESITANT = {
-    "ja": _re(r"^[…\.、\s]*(うーん|ううん|んー|はあ|えっ|えー|ええと|そうですねえ)|…。?$"),
+    "ja": _re(
+        r"^[…\.、\s]*(うーん|ううん|んー|はあ|えっ|えー|ええと|そうですねえ)|…。?$"
+        # The term echoed with a sigh (キャンペーンねえ。), not a liking (いいねえ).
+        r"|^(?![^。]*(いい|良い|ええ|すごい|素晴らし))[^。、]{1,12}(ねえ|ねぇ|かあ|かぁ)[。…]?$"
+    ),
     # "Oh, that's smart" is no hesitation: an "oh" followed by a yes or a compliment.
     "en": _re(
         r"^\W*(hm+|well|uh|um+|oh(?![,!]?\s*(that'?s (smart|great|good|nice|perfect|fine)|great|nice|good|perfect|yes|yeah|sure)))\b"
@@ -225,10 +231,26 @@ def pushed_back(view: CallView) -> Sentence | None:
     return None
 
 
+# A yes that closes a grumble (高いけど、まあしゃあない、それでええわ; pricey, but fine, we'll take it).
+_YES_AFTER = {
+    "ja": _re(
+        r"(それ|これ|その(金額|値段|価格|内容|プラン|条件))で(いい|良い|ええ|結構|お願い|進め|大丈夫|問題な)|しゃあない|仕方(が)?ない|しょうがない"
+    ),
+    "en": _re(r"\b(but|still)\b[^.]{0,20}\b(fine|ok|okay|works|we'?ll take it|go ahead)\b"),
+}
+
+
+def yes_after(view: CallView, text: str) -> bool:
+    """The text ends a grumble with a yes: the term stands."""
+    return bool(_YES_AFTER[_lang(view)].search(text))
+
+
 def disputes(view: CallView, text: str) -> bool:
-    """The text disputes, defers or counters a term (高い, 社長に相談です, 200万くらいにならないかと); words reported in
-    「…」 (their members' 「高い」って声) are someone else's."""
-    return bool(_DISPUTE[_lang(view)].search(_REPORTED.sub("", text) if "「" in text else text))
+    """The text disputes, defers or counters a term (高い, 社長に相談です, 200万くらいにならないかと), unless a yes closes
+    it; words reported in 「…」 (their members' 「高い」って声) are someone else's."""
+    said = _REPORTED.sub("", text) if "「" in text else text
+    found = _DISPUTE[_lang(view)].search(said)
+    return bool(found) and not yes_after(view, said[found.end() :])
 
 
 _REPORTED = re.compile(r"「[^」]*」")

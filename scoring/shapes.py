@@ -130,6 +130,8 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         # amount per unit or per month (1席あたり月2万円, not a loss or a current cost), another vendor said cheaper.
         "plan_shape": _re(
             r"\d+(台|名分|席|ライセンス|アカウント|拠点|店舗)[^。]{0,6}(お見積|見積|ご契約|契約|プラン|導入)"
+            # A scope at a monthly or yearly amount (溶接の三工程で、月8万円, 20現場まで年額60万円).
+            r"|[\d一二三四五六七八九十]+(工程|台|名|席|ライセンス|アカウント|拠点|店舗|現場|ユーザー|人分|部門|教室|校)(で|まで)、?[^。]{0,4}(月|年)(額|々)?[^。]{0,3}\d"
         ),
         "price_shape": _re(
             r"\d(?:(?<=[^\d年][月年]\d)|(?<=あたり\d)|(?<=あたり、\d)|(?<=につき\d))[\d,.万千]*円"
@@ -160,7 +162,11 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         # English lists these terms in the lexicon already (per seat, a month); another vendor said cheaper.
         "budget_pointer_shape": _NEVER,
         "customer_promise_shape": _NEVER,
-        "plan_shape": _NEVER,
+        # A quantity at a rate (Fleet Plus, 40 vans, 22 pounds per van per month): a plan on the table.
+        "plan_shape": _re(
+            r"\b\d+ (vans|vehicles|trucks|seats|users|licen[cs]es|sites|stores|locations|devices|terminals|units)\b[^.]{0,40}"
+            r"\b(a|per) (month|year)\b"
+        ),
         "price_shape": _NEVER,
         "price_objection_shape": _re(r"\b(cheaper|less|lower) (than|with|at) (our current|the other|another|their)"),
         "promise_offer": _re(
@@ -330,7 +336,7 @@ def need_said(view: CallView, hit: Hit) -> bool:
 
 
 _MAYBE = re.compile(
-    r"かもしれ|かも(。|$)|そのうち(に|ね|です|かな|。)|いずれ(は|また)|落ち着いたら|\bmaybe\b|\bmight\b|\bperhaps\b|\bat some point\b",
+    r"かもしれ|かも(。|$)|そのうち(に|ね|です|かな|や|。)|いずれ(は|また)|いつか(?!ら)(は)?|落ち着いたら|\bmaybe\b|\bmight\b|\bperhaps\b|\bat some point\b",
     re.I,
 )
 _ADOPTION = re.compile(r"導入|開始|稼働|始め|切り替え|入れ|間に合|使い|契約|start|go live|roll", re.I)
@@ -350,6 +356,8 @@ _EN_ACT = re.compile(
 _UNDECIDED = {
     "ja": re.compile(
         r"まだ[^。]{0,6}(決ま|決め|未定|何とも|お?選び|選ば|選べ)|(選ぶ|決める)のは[^。]{0,8}(後|あと)|決まって(い)?な|決まっておりません|未定|決められな|(で|に)決ま(る|ります)(ので|から|予定)"
+        # Said in Kansai and plain speech (全然決めてへん, 決まってない), or as more talks to come (金額だけ詰めさせて).
+        r"|(決め|決まっ)て(へん|ない|ねえ)|(だけ|は)(もう少し|もうちょっと|また)?詰め(させ|たい|ましょう)"
         r"|(しだい|次第)(、|で|です|ということ|。|$)|それまでは何とも"
         # Put off to be decided again (来年度のことはまた理事会で決めるので): no time is committed to.
         r"|(また|改めて|あらためて)[^。]{0,12}(決め|考え|検討|判断)"
@@ -359,7 +367,8 @@ _UNDECIDED = {
     "en": re.compile(
         r"(\bnot\b|n'?t)[^.]{0,25}\byet\b|haven'?t decided|undecided|not decided|to be decided|\btbd\b"
         r"|depends on|will be (decided|set)|no need to (pick|choose|decide)|revisit|reconsider|look at it again"
-        r"|\b(decide|settle|judge)\b[^.]{0,25}\b(once|after|when) (we|i)\b",
+        r"|\b(decide|settle|judge)\b[^.]{0,25}\b(once|after|when) (we|i)\b"
+        r"|\bbefore (i|we) (commit|decide|sign)|\bnot (yet )?convinced\b|\bside by side\b",
         re.I,
     ),
 }
