@@ -18,7 +18,8 @@ from scoring.evaluation import STATES, LabelsError, Tally, cell, rounded
 from scoring.scorecard import BANT_KEYS, Scorecard
 from scoring.transcript import Segment, Transcript
 
-CONCEPTS = (*BANT_KEYS, "next_step", "decline", "deal_state")
+CONCEPTS = (*BANT_KEYS, "next_step", "decline", "deal_state", "ng", "commitments")
+OWNERS = ("rep", "customer")
 Role = Literal["rep", "customer"]
 ROLES: tuple[Role, ...] = ("rep", "customer")
 # The speaker names an exchange is written under: the roles are given, so no name has to be recognised.
@@ -29,13 +30,15 @@ Score = Callable[[Transcript], Scorecard]
 
 @dataclass(frozen=True)
 class Item:
-    """One labelled exchange: `expect` is a bool, or a deal state (or None) for the `deal_state` concept."""
+    """One labelled exchange: `expect` is a bool (for `ng`, whether the rep shows `ng_id`), a deal state (or None)
+    for `deal_state`, or promises per side ({"rep": n, "customer": n}) for `commitments`."""
 
     id: str
     concept: str
     lang: str
-    expect: bool | str | None
+    expect: bool | str | None | dict[str, int]
     turns: tuple[tuple[Role, str], ...]
+    ng_id: str | None = None
 
 
 @dataclass
@@ -45,6 +48,9 @@ class BatteryResult:
     items: int = 0
     tallies: dict[str, Tally] = field(default_factory=lambda: {c: Tally() for c in CONCEPTS})
     wrong: dict[str, list[str]] = field(default_factory=lambda: {c: [] for c in CONCEPTS})
+
+    def tally(self, key: str) -> Tally:
+        return self.tallies.setdefault(key, Tally())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -85,10 +91,15 @@ def _item(row: Any, where: str) -> Item:
         raise LabelsError(f"{where}: concept {concept!r} is not one of {', '.join(CONCEPTS)}")
     if lang not in _SPEAKERS:
         raise LabelsError(f"{where}: lang {lang!r} is not ja or en")
+    ng_id = row.get("ng_id")
     if concept == "deal_state" and expect not in STATES:
         raise LabelsError(f"{where}: a deal_state item expects shodan, wadai, botsu or null, not {expect!r}")
-    if concept != "deal_state" and not isinstance(expect, bool):
+    if concept == "commitments" and not _counts(expect):
+        raise LabelsError(f'{where}: a commitments item expects {{"rep": n, "customer": n}}, not {expect!r}')
+    if concept not in ("deal_state", "commitments") and not isinstance(expect, bool):
         raise LabelsError(f"{where}: expect must be true or false, not {expect!r}")
+    if concept == "ng" and not (isinstance(ng_id, str) and "." in ng_id):
+        raise LabelsError(f"{where}: an ng item names the rubric's NG id in ng_id, not {ng_id!r}")
     if not isinstance(turns, list) or not turns or not all(_turn(t) for t in turns):
         raise LabelsError(f'{where}: turns must be a list of ["rep" or "customer", text]')
     return Item(
@@ -97,6 +108,15 @@ def _item(row: Any, where: str) -> Item:
         lang=lang,
         expect=expect,
         turns=tuple((_role(t[0]), t[1]) for t in turns),
+        ng_id=ng_id if concept == "ng" else None,
+    )
+
+
+def _counts(expect: Any) -> bool:
+    return (
+        isinstance(expect, dict)
+        and set(expect) == set(OWNERS)
+        and all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in expect.values())
     )
 
 
@@ -117,8 +137,12 @@ def transcript(item: Item) -> Transcript:
     )
 
 
-def observed(item: Item, card: Scorecard) -> bool | str | None:
+def observed(item: Item, card: Scorecard) -> bool | str | None | dict[str, int]:
     """What the scorecard says about the item's concept."""
+    if item.concept == "ng":
+        return any(n.id == item.ng_id for n in card.ng_behaviors)
+    if item.concept == "commitments":
+        return {owner: sum(c.owner == owner for c in card.commitments) for owner in OWNERS}
     if item.concept in BANT_KEYS:
         return card.bant[item.concept].found
     if item.concept == "next_step":
@@ -133,30 +157,44 @@ def evaluate_battery(items: list[Item], score: Score) -> BatteryResult:
     result = BatteryResult()
     for item in items:
         got = observed(item, score(transcript(item)))
-        tally = result.tallies[item.concept]
-        if item.concept == "deal_state":
-            tally.tp += got is not None and got == item.expect
-            tally.fp += got is not None and got != item.expect
-            tally.fn += item.expect is not None and got != item.expect
-        else:
-            tally.add(bool(got), bool(item.expect))
+        _count(result.tally(item.concept), item, got)
+        if item.ng_id:
+            # Each NG id is counted on its own too (ng:proposal.vague_answer), after the concept's line.
+            _count(result.tally(f"ng:{item.ng_id}"), item, got)
         if got != item.expect:
             result.wrong[item.concept].append(item.id)
         result.items += 1
     return result
 
 
+def _count(tally: Tally, item: Item, got: Any) -> None:
+    """A deal state as the labelled-call evaluation counts it; promises per side as matched counts; else a yes/no."""
+    if item.concept == "deal_state":
+        tally.tp += got is not None and got == item.expect
+        tally.fp += got is not None and got != item.expect
+        tally.fn += item.expect is not None and got != item.expect
+    elif isinstance(item.expect, dict):
+        for owner in OWNERS:
+            both = min(got[owner], item.expect[owner])
+            tally.tp += both
+            tally.fp += got[owner] - both
+            tally.fn += item.expect[owner] - both
+    else:
+        tally.add(bool(got), bool(item.expect))
+
+
 def battery_report(result: BatteryResult, title: str = "") -> str:
     """The plain-text report `dealcoach eval` prints for a battery."""
     lines = [title] if title else []
+    width = max(12, *(len(k) + 2 for k in result.tallies))
     lines += [
         f"{result.items} labelled exchanges",
         "",
-        f"{'concept':<12}{'precision':>10}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}",
+        f"{'concept':<{width}}{'precision':>10}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}",
     ]
     for concept, t in result.tallies.items():
         if t.tp + t.fp + t.fn:
-            lines.append(f"{concept:<12}{cell(t.precision):>10}{cell(t.recall):>8}{t.tp:>5}{t.fp:>5}{t.fn:>5}")
+            lines.append(f"{concept:<{width}}{cell(t.precision):>10}{cell(t.recall):>8}{t.tp:>5}{t.fp:>5}{t.fn:>5}")
     wrong = [(c, ids) for c, ids in result.wrong.items() if ids]
     if wrong:
         lines += ["", "wrong:"] + [f"  {c}: {', '.join(ids)}" for c, ids in wrong]

@@ -250,7 +250,7 @@ def disputes(view: CallView, text: str) -> bool:
     it; words reported in 「…」 (their members' 「高い」って声) are someone else's."""
     said = _REPORTED.sub("", text) if "「" in text else text
     found = _DISPUTE[_lang(view)].search(said)
-    return bool(found) and not yes_after(view, said[found.end() :])
+    return found is not None and not yes_after(view, said[found.end() :])
 
 
 _REPORTED = re.compile(r"「[^」]*」")

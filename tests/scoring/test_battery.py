@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dealcoach_cli import main
-from scoring.battery import evaluate_battery, load_battery, transcript
+from scoring.battery import CONCEPTS, evaluate_battery, load_battery, transcript
 from scoring.evaluation import LabelsError
 from scoring.offline import score_transcript
 from scoring.rubric import load_rubric_or_reference
@@ -73,6 +73,54 @@ def test_the_roles_are_given_so_no_name_is_guessed(tmp_path: Path) -> None:
     assert _offline(call).rep_speaker.name == "営業"
 
 
+NG_AND_PROMISES = [
+    {
+        "id": "n1",
+        "concept": "ng",
+        "ng_id": "first_contact.vague_follow_up",
+        "lang": "ja",
+        "expect": True,
+        "turns": [
+            ["rep", "本日はありがとうございました。"],
+            ["customer", "はい。"],
+            ["rep", "また改めてご連絡いたします。"],
+        ],
+    },
+    {
+        "id": "n2",
+        "concept": "ng",
+        "ng_id": "first_contact.vague_follow_up",
+        "lang": "ja",
+        "expect": False,
+        "turns": [["rep", "では3月5日の14時にお伺いします。"], ["customer", "はい、お待ちしています。"]],
+    },
+    {
+        "id": "p1",
+        "concept": "commitments",
+        "lang": "ja",
+        "expect": {"rep": 1, "customer": 1},
+        "turns": [
+            ["rep", "見積もりは金曜までにお送りします。"],
+            ["customer", "ありがとうございます。"],
+            ["customer", "こちらは来週中に社内で確認してお返事します。"],
+            ["rep", "よろしくお願いします。"],
+        ],
+    },
+]
+
+
+def test_ng_items_count_under_ng_and_their_id_and_promises_per_side(tmp_path: Path) -> None:
+    result = evaluate_battery(load_battery(_write(tmp_path, NG_AND_PROMISES)), _offline)
+    ng, one, promises = (result.tallies[k] for k in ("ng", "ng:first_contact.vague_follow_up", "commitments"))
+    assert (ng.tp, ng.fp, ng.fn) == (one.tp, one.fp, one.fn) == (1, 0, 0)
+    assert (promises.tp, promises.fp, promises.fn) == (2, 0, 0)
+    wrong = NG_AND_PROMISES[2] | {"id": "p2", "expect": {"rep": 2, "customer": 0}}
+    result = evaluate_battery(load_battery(_write(tmp_path, [wrong])), _offline)
+    counted = result.tallies["commitments"]
+    assert (counted.tp, counted.fp, counted.fn) == (1, 1, 1)
+    assert result.wrong["commitments"] == ["p2"]
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -81,6 +129,9 @@ def test_the_roles_are_given_so_no_name_is_guessed(tmp_path: Path) -> None:
         ({"expect": "yes"}, "expect must be true or false"),
         ({"turns": [["manager", "はい"]]}, "turns must be"),
         ({"turns": []}, "turns must be"),
+        ({"concept": "ng"}, "names the rubric's NG id"),
+        ({"concept": "commitments"}, "a commitments item expects"),
+        ({"concept": "commitments", "expect": {"rep": -1, "customer": 0}}, "a commitments item expects"),
     ],
 )
 def test_a_malformed_item_is_refused_by_name(tmp_path: Path, change: dict, message: str) -> None:
@@ -110,12 +161,13 @@ def test_cli_runs_a_battery_and_a_wrong_item_is_listed(tmp_path: Path, capsys: p
 def test_the_project_batteries_load(name: str) -> None:
     items = load_battery(BATTERIES / name)
     assert len(items) >= 150
-    assert {i.concept for i in items} == {
-        "budget",
-        "authority",
-        "need",
-        "timeline",
-        "next_step",
-        "decline",
-        "deal_state",
-    }
+    assert {i.concept for i in items} <= set(CONCEPTS)
+    assert all((i.ng_id is not None) == (i.concept == "ng") for i in items)
+
+
+def test_the_tuning_battery_holds_what_it_was_tuned_to() -> None:
+    """Battery A is tuning data: a change that loses its wording shows here (battery B is held out, never asserted)."""
+    result = evaluate_battery(load_battery(BATTERIES / "tune_a.json"), _offline)
+    for concept in ("budget", "authority", "need", "timeline", "next_step", "decline", "deal_state"):
+        t = result.tallies[concept]
+        assert (t.precision or 0) >= 0.9 and (t.recall or 0) >= 0.95, (concept, result.wrong[concept])
