@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from scoring.conduct_markers import CONDUCT
 from scoring.shapes import SHAPES
 
 
@@ -185,7 +186,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|([\d一二三四五六七八九]+割|\d+[%％])(くらい|ほど|程度)?お?(安|高|引|オフ)|(手数料|料率|報酬|利用料)[^。]{0,12}\d+(割|[%％])"
         ),
         "timing": _re(
-            r"(導入|開始|稼働|始める|切り替え|切替|入れ替え|利用開始|契約)の?時期|(?<![のな])時期|いつ(?!でも|も)|開始日|[日月](から)?の?(開始|スタート)|(稼働|開始|導入|切り替え|運用|スタート)日?(は|を|が)[^。]{0,8}(\d+月|来月|再来月|来年|来期|\d+日)|導入(予定|時期|目標|開始)|来期|来年度|新年度|年内|年度内|\d+月(から|まで)|スケジュール|"
+            r"(導入|開始|稼働|始める|切り替え|切替|入れ替え|利用開始|契約)の?時期|(?<![のな])時期|(?<![あこそど])いつ(?!でも|も)|開始日|[日月](から)?の?(開始|スタート)|(稼働|開始|導入|切り替え|運用|スタート)日?(は|を|が)[^。]{0,8}(\d+月|来月|再来月|来年|来期|\d+日)|導入(予定|時期|目標|開始)|来期|来年度|新年度|年内|年度内|\d+月(から|まで)|スケジュール|"
             + _JA_GO_LIVE
         ),
         "decline": _re(
@@ -385,6 +386,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
 
 for _lang, _shapes in SHAPES.items():
     LEXICON[_lang].update(_shapes)
+    LEXICON[_lang].update(CONDUCT[_lang])
 
 
 def lexicon(language: str) -> dict[str, re.Pattern[str]]:

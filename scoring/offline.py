@@ -7,6 +7,7 @@ from datetime import date
 from scoring import commitments as promises
 from scoring import consistency, deal_state, followup, normalise
 from scoring import rules_closing as closing
+from scoring import rules_conduct as conduct
 from scoring import rules_discovery as discovery
 from scoring.collector import Collector
 from scoring.formula import overall_score, phase_score
@@ -78,6 +79,12 @@ def score_transcript(
     closing.negotiation(c)
     next_step = closing.next_step(c)
     commitments = promises.commitments(view, call_date)
+    conduct.vague_answer(c)
+    conduct.attacks_competitor(c)
+    conduct.pushy_upsell(c)
+    conduct.pushy_schedule(c)
+    conduct.ignores_reaction(c)
+    conduct.no_next_action(c, next_step, commitments)
     heard_turns = call_turns if not heard.changed else turns(heard.transcript)
     closing.monologue(c, heard.transcript, heard_turns, stage_phase, metrics)
     closing.listening(c, metrics)

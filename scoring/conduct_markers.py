@@ -1,0 +1,128 @@
+"""Markers for how the rep handles the customer (scoring/rules_conduct.py): answers, rivals, upsells, schedules.
+
+Each is a kind of utterance, not a phrase list of one call: a concrete question, a reply that reassures without
+saying anything, a rival run down, an offer on top, a customer's no or "I'm busy", the rep backing off. Merged into
+the lexicon of each language (scoring/lexicon.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
+    "ja": {
+        # A question that wants a fact: how much, how long, which, whether it can.
+        "concrete_question": _re(
+            r"何|なん(ぼ|で|か|やろ)|どのくらい|どれくらい|どれぐらい|どのぐらい|いくら|いつ|どう(なる|なん|やって)|どこ|どの|どういう|どんな"
+            r"|でき(ます|る|ん)[？?か]|対応して(ます|る|いますか)|保証|聞いてる(ん|の)"
+        ),
+        # Reassurance or a hedge in place of the fact (ある程度は大丈夫です, ご安心ください, ケースバイケース).
+        "vague_reply": _re(
+            r"ある程度|だいたい|大体|おそらく|たぶん|多分|基本的に(は)?|ご安心|心配(ない|いりません|ありません|ご無用)|柔軟に|なるべく|できる限り"
+            r"|出来る限り|極力|頑張ります|ケースバイケース|(時期|状況|場合|使い方|ご利用状況)(に|次第)(も)?よ|状況を見て|十分な(性能|機能)|頑丈"
+            r"|悪いように(は)?し|主要な(もの|メーカー)|多くのお客様|皆さん(お使い|使って)|普通に(使|お使)|(大丈夫|問題ない)(か(と|な)|と思)"
+            r"|お手頃|だいたいのこと|しっかり(と)?(対応|サポート)"
+        ),
+        # Taking the question away to answer it properly (メーカーに確認して…お送りします).
+        "checks_back": _re(r"確認(して|いたし|し(ます|て))|お調べ|調べて|持ち帰|折り返し"),
+        # Running a rival down: breaks, awful support, staff leaving, cheap and nasty, hard to use, shoddy work.
+        "disparage": _re(
+            r"評判(が)?(悪|よくな|良くな)|すぐ(壊れ|故障)|ひど(い|く)|酷(い|く)|つながらない|繋がらない|辞めて(る|いる|ます)|怪しい|安かろう悪かろう"
+            r"|粗悪|使いにくい|使いづらい|古臭い|遅くて|イライラ|手抜き|丸投げ|売りっぱなし|放置|長(く)?ない(ん|と思)|最悪|問題(ばかり|だらけ)"
+            r"|トラブル(が多|続き|だらけ)|痛い目|ひどい目|ずさん|いい加減"
+        ),
+        # Someone else's company pointed at (あそこ, ○○さんの, 他社).
+        "rival_pointer": _re(
+            r"あそこ|あちら(さん|の会社)|その会社|他社|よそ|競合|[一-龥ァ-ヴーA-Za-z○×△□]{1,10}さん(の|は|って|も|ね)|[○×△□]{2}"
+        ),
+        # The customer naming another vendor they weigh (○○さんのも検討してて, もう一社からも見積もり).
+        "rival_mention": _re(
+            r"(検討|見積|提案|相談|比較)[^。]{0,10}(して|取って|もら|中)|(も|にも)[^。]{0,12}(検討|相談|見積|提案)|ほう(が|は)[^。]{0,6}安"
+            r"|他社|よそ|競合|比較されて"
+        ),
+        # Something more to buy on top (上位プラン, オプション, あと五台追加, 容量を倍に, 製氷機もそろそろ替え時).
+        "upsell_offer": _re(
+            r"上位プラン|アップグレード|追加(で|して|し(ませ|ておき)|の)|オプション|あわせて|併せて|ついでに|も付け|も入れ|も追加|替え時|買い替え"
+            r"|容量を|(台|個|本|名分)追加|倍のプラン|プレミアム|も(導入|いかが)"
+        ),
+        # The customer's no to something offered (今ので十分, いらんて, 予算ないから, まだ去年入れたばっかり).
+        "no_thanks": _re(
+            r"^(いや|いえ|いいえ)[、,]|十分(や|です|だ)(わ|よ)?[。、]|いらん|要らん|いらない|要らない|必要(ない|ありません)|いい(かな|です(?![ねよ])|わ|って)|ええ(って|わ)|結構です(?!ね)|予算(が)?ない|また今度"
+            r"|(ばっかり|ばかり)や|使ってへん|使ってない|足りてる"
+        ),
+        # Pressing an offer again after a no (でも, そうおっしゃらずに, 今なら, 一か月だけでも試して).
+        "press_on": _re(
+            r"でも|ただ|そうおっしゃらず|ぜひ|だけでも|どう(でしょう|です)|いかが|試して|送って(おき)?|置いて|じゃあ|ほな|入れて|付けて|今なら|今月中"
+        ),
+        # The rep taking the customer's word (承知しました, 失礼しました, なるほど、それでしたら).
+        "backs_off": _re(
+            r"承知|失礼しました|そうでしたか|(わ|分)かりました|かしこまりました|了解です|そうでしたね|とんでもない|なるほど|確かに|おっしゃる(通り|とおり)|要は"
+        ),
+        # The customer has no time then (来週は検査が入ってて無理, 年度末で手一杯, 予約がびっしり, 出張で).
+        "busy": _re(
+            r"無理|厳しい|難しい|手一杯|びっしり|忙し|バタバタ|つぶれる|潰れる|出張|手ぇ?離され|立て込|空いて(い)?な|考えてから|以降で|来月にでも"
+            r"|締め(で|が)|わからんて|仕込み"
+        ),
+        # Pressing on (そうおっしゃらずに, 三十分だけ, 入れておきますね, 決まりで, 待ってますんで).
+        "insist": _re(
+            r"そうおっしゃらずに|そこを(なんとか|何とか)|だけでいい|だけでも|ちょっとだけ|(\d+分|少し)だけ|(入れて|押さえて)おき|決まりで|済ませ"
+            r"|構いません|待ってます|でいいので|やっぱり|でも(伺|お邪魔|行き|参り)"
+        ),
+        # The customer lost, doubtful, pressed for time or not interested while the rep talks.
+        "reaction": _re(
+            r"(って|て)(なん|何)(やった|だった|ですか|や)|ついていけ|(わか|分か)ら(ん|へん|ない)|ちょっと待|急いで|時間(が)?ない|あと\d+分"
+            r"|いらん|要らん|無理ちゃう|聞いてん(ねん|ですけど)|でもなあ|高いなあ|きつい|もうええ|^[…\s]+。?$|^はあ…"
+        ),
+        # The timing left open by the customer (いつになるか分からん, 社長次第, 早くて秋、遅いと来年, 決まったら言うわ).
+        "timing_open": _re(
+            r"(いつ|どう)(になるか|やろ|かな)|(分から|わから|読め)(ない|へん|ん)|まだ(全然|何とも|未定|決まって)|次第|様子見|決まったら|決まり次第"
+            r"|早くて[^。]{0,10}遅(い|く)と|今年か来年|覚えてへん|何とも"
+        ),
+    },
+    "en": {
+        "concrete_question": _re(
+            r"\b(how (much|many|long|fast|often|soon)|what'?s|what (is|are|does)|which|when|is there|does it|do you|can it|will it|can you"
+            r"|guarantee\w*|sla|number)\b"
+        ),
+        "vague_reply": _re(
+            r"\b(reliable|dependable|reasonable|manageable|don'?t worry|won'?t need to worry|no need to worry|rest assured|depends on"
+            r"|it depends|up there|won'?t break the bank|pretty (good|fast|cheap|reasonable)|hardly ever|flexible|we'?ll take care"
+            r"|most customers|generally|should be fine|very competitive|pride ourselves|industry.?leading|world.?class)\b"
+        ),
+        "checks_back": _re(r"\b(check|confirm|find out|look into|get back to you|follow up with)\b"),
+        "disparage": _re(
+            r"\b(a mess|a joke|junk|garbage|trash|terrible|awful|nightmare|held together|big risk|nobody serious|unreliable|clunky"
+            r"|outdated|disaster|sloppy|rip-?off|shady|useless|falls apart|fails in|going under|cowboys)\b"
+        ),
+        "rival_pointer": _re(r"\b(they|their|them|those guys|that stuff|that lot|competitor\w*)\b|\b[A-Z][a-z]+\?"),
+        "rival_mention": _re(
+            r"\b(also (talking|speaking|looking)|other (quote|vendor|supplier|provider|bid)|competitor|(talking|speaking) to|compar\w+)\b"
+        ),
+        "upsell_offer": _re(
+            r"\b(upgrad\w+|add-?on|add our|premium|also (add|get|take)|bundle|more (seats|licen[cs]es|units)|too\?|as well\?)\b"
+        ),
+        "no_thanks": _re(
+            r"\b(no,|no thanks|not interested|we'?re (fine|good|ok)|don'?t need|please don'?t|not really|we'?ve got|like i said)\b"
+        ),
+        "press_on": _re(r"\b(but|though|just|anyway|what if|really worth|i'?ll (just )?send|knock\w*|% off)\b"),
+        "backs_off": _re(
+            r"\b(no problem|understood|of course|fair enough|no worries|got it|makes sense|fair question|good question|sorry)\b"
+        ),
+        "busy": _re(
+            r"\b(no good|slammed|can'?t (commit|do)|busy|busiest|mental|swamped|tied up|not this week|in january|after the holidays"
+            r"|did say)\b"
+        ),
+        "insist": _re(r"\b(only take|just|lock in|put it in|sending the invite|tops|i'?ll (come|put|send))\b"),
+        "reaction": _re(
+            r"\b(sorry, what|multi-what|lost|confus\w*|not sure|too good to be true|don'?t (get|follow)|wait)\b|^\W*(hm+|…)\W*$"
+        ),
+        "timing_open": _re(
+            r"\b(no idea|up in the air|could be|depends|might be months|not sure when|don'?t know when|haven'?t decided)\b"
+        ),
+    },
+}

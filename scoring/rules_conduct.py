@@ -1,0 +1,144 @@
+"""Offline rules for how the rep treats the customer's words: seed 000's NG behaviours read from the exchange itself.
+
+Each rule looks at a customer turn and the rep's turn after it (or the reverse): a concrete question met with
+reassurance, a rival named and run down, an upsell pressed after a no, a date pressed after "I'm busy", a reaction
+talked over, an open timing left with nothing to do next. Markers in scoring/conduct_markers.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scoring.collector import Collector
+from scoring.markers import CallView, Hit, Sentence
+from scoring.scorecard import Commitment, NextStep
+
+_DIGIT = re.compile(r"\d")
+# The customer's own offer of a day (月曜でしたら, Monday works).
+_CAN_DO = re.compile(
+    r"なら|でしたら|で(お願い|いい|大丈夫)|\b(works|is fine|suits|could we do|can we do|how about|what about)\b", re.I
+)
+
+
+def _turn_after(v: CallView, s: Sentence, *, customer: bool) -> tuple[list[Sentence], str]:
+    turn = v.next_turn(s, customer=customer)
+    return turn, "".join(t.text for t in turn)
+
+
+def _customer_turns(v: CallView) -> list[list[Sentence]]:
+    """The customer's turns in call order, each as its sentences."""
+    turns: dict[int, list[Sentence]] = {}
+    for s in v.sentences:
+        if not s.is_rep:
+            turns.setdefault(s.seg, []).append(s)
+    return list(turns.values())
+
+
+def vague_answer(c: Collector) -> None:
+    """A concrete question (何キロまで？, what's the SLA?) answered with reassurance and no fact, and not taken away to
+    be checked."""
+    v = c.view
+    for s in v.sentences:
+        if s.is_rep or not s.is_question or not v.matches("concrete_question", s.text):
+            continue
+        reply, text = _turn_after(v, s, customer=False)
+        vague = next((r for r in reply if v.matches("vague_reply", r.text)), None)
+        if vague and not _DIGIT.search(text) and not v.matches("checks_back", text):
+            c.ng("proposal.vague_answer", vague.quote(v.matches("vague_reply", vague.text)))
+            return
+
+
+def attacks_competitor(c: Collector) -> None:
+    """The rep runs down another vendor the customer named or the rep pointed at (あそこはすぐ壊れるって評判)."""
+    v = c.view
+    mentioned = any(not s.is_rep and v.matches("rival_mention", s.text) for s in v.sentences)
+    for s in v.sentences:
+        if not s.is_rep or s.is_question:
+            continue
+        bad = v.matches("disparage", s.text)
+        if bad and (v.matches("rival_pointer", s.text) or mentioned) and not v.negated(Hit(s, bad)):
+            c.ng("negotiation_closing.attacks_competitor", s.quote(bad))
+            return
+
+
+def pushy_upsell(c: Collector) -> None:
+    """Something more offered, the customer says no, and the rep's next turn presses on instead of taking the no."""
+    v = c.view
+    for s in v.sentences:
+        if not s.is_rep or not v.matches("upsell_offer", s.text):
+            continue
+        reply, text = _turn_after(v, s, customer=True)
+        if not reply or not v.matches("no_thanks", text):
+            continue
+        push, push_text = _turn_after(v, reply[-1], customer=False)
+        again, again_text = _turn_after(v, push[-1], customer=True) if push else ([], "")
+        pressed = (
+            v.matches("upsell_offer", push_text)
+            or v.matches("press_on", push_text)
+            or (again and v.matches("no_thanks", again_text))
+        )
+        if push and pressed and not v.matches("backs_off", push_text):
+            c.ng("after_follow.pushy_upsell", push[0].quote())
+            return
+
+
+def pushy_schedule(c: Collector) -> None:
+    """The customer says they have no time then, and the rep presses a day or hour on them anyway."""
+    v = c.view
+    for turn in _customer_turns(v):
+        text = "".join(t.text for t in turn)
+        # A customer who says when they can (月曜の14時なら) has set the time themselves.
+        if not v.matches("busy", text) or v.matches("time", text) or (v.matches("date", text) and _CAN_DO.search(text)):
+            continue
+        push, push_text = _turn_after(v, turn[-1], customer=False)
+        insisted = v.matches("insist", push_text)
+        timed = v.matches("time", push_text) or v.matches("date", push_text) or v.matches("due", push_text)
+        if push and insisted and timed and not v.matches("backs_off", push_text):
+            c.ng("first_contact.pushy_schedule", push[0].quote())
+            return
+
+
+def ignores_reaction(c: Collector) -> None:
+    """Twice the customer shows they are lost, doubtful or done, and twice the rep talks on: no acknowledgement and
+    no question back."""
+    v = c.view
+    talked_over: list[Sentence] = []
+    for turn in _customer_turns(v):
+        if not any(v.matches("reaction", t.text) for t in turn):
+            continue
+        on, on_text = _turn_after(v, turn[-1], customer=False)
+        if on and not v.matches("backs_off", on_text) and not any(t.is_question for t in on):
+            talked_over.append(on[0])
+    if len(talked_over) >= 2:
+        c.ng("proposal.ignores_reaction", talked_over[0].quote())
+
+
+def no_next_action(c: Collector, next_step: NextStep, commitments: list[Commitment]) -> None:
+    """The customer leaves the timing open and the rep ends with nothing concrete: no next step, no promise with a
+    day, no day proposed."""
+    v = c.view
+    if next_step.set or any(p.owner == "rep" and (p.due or p.due_hint) for p in commitments):
+        return
+    open_timing = next((s for s in v.sentences if not s.is_rep and _timing_left_open(v, s)), None)
+    if open_timing is None:
+        return
+    later = [s for s in v.sentences if s.is_rep and s.order > open_timing.order]
+    if later and not any(v.matches("date", s.text) or v.matches("time", s.text) for s in later):
+        c.ng("needs_discovery.no_next_action", later[-1].quote())
+
+
+def _timing_left_open(v: CallView, s: Sentence) -> bool:
+    """The customer leaves the timing open: said of the timing itself, or in reply to the rep's question about it (a
+    decision "up to the boss" about something else is not an open timing)."""
+    if not v.matches("timing_open", s.text):
+        return False
+    if v.matches("timing", s.text) or v.matches("timeline", s.text):
+        return True
+    before = [q for q in v.sentences[: s.order] if q.is_rep]
+    asked = before[-1] if before else None
+    return (
+        asked is not None
+        and asked.is_question
+        and s in v.next_turn(asked, customer=True)
+        and bool(v.matches("timing", asked.text) or v.matches("timeline", asked.text))
+    )
