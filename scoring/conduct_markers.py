@@ -16,6 +16,13 @@ def _re(pattern: str) -> re.Pattern[str]:
 
 CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
     "ja": {
+        # A question that only seeks agreement (コストは削減したいですよね？, もっと便利になった方がいいですよね？).
+        "leading_question": _re(
+            r"(したい|しません|減らしたい|削減したい|安くしたい|いい|良い|便利|楽|替えたい|変えたい|使ってみたい)[^。？?]{0,12}"
+            r"(ですよね|でしょう|よね|と思います|って感じですかね|って(お)?考えは)"
+        ),
+        # A question for any problem at all (何かお困りのことってありますか？, 何か課題とかございます？).
+        "generic_pain_question": _re(r"何か(お困り|困って|課題|問題|お悩み)[^。？?]{0,10}(あり|ござい)"),
         # A question that wants a fact: how much, how long, which, whether it can.
         "concrete_question": _re(
             r"何|なん(ぼ|で|か|やろ)|どのくらい|どれくらい|どれぐらい|どのぐらい|いくら|いつ|どう(なる|なん|やって)|どこ|どの|どういう|どんな"
@@ -85,6 +92,13 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         ),
     },
     "en": {
+        "leading_question": _re(
+            r"\b(would you (like|want) to (save|reduce|cut|improve|spend less)|wouldn'?t you|you'?d (want|like) to (save|reduce|cut|improve)"
+            r"|would you be open to (a new|another|switching|changing)|you'?d agree)\b"
+        ),
+        "generic_pain_question": _re(
+            r"\b(do you (guys )?have any|are there any|any) (problems|issues|challenges|pain points)\b"
+        ),
         "concrete_question": _re(
             r"\b(how (much|many|long|fast|often|soon)|what'?s|what (is|are|does)|which|when|is there|does it|do you|can it|will it|can you"
             r"|guarantee\w*|sla|number)\b"

@@ -53,6 +53,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"ご?予算|費用感|出どころ|財源|費から出|\d[\d,.]*万?円(以内|以下|まで(なら|は|が|です)|が上限)|上限(が|は)?[^。]{0,8}\d"
             r"|(円|金額|額|費用|お金)[^。]{0,8}(かけられ|出せ)|かけられそう|(費用|お金)は(どこ|どちら)から|(お|)いくら[^。]{0,8}(出せ|お出し|かけ)"
             r"|補助金|助成金|補助事業"
+            # How much the customer could spend, asked in any words (いくらくらいまでやったら出せそう, 上限の金額).
+            r"|いくら[^。]{0,12}(出せ|お出し|かけ|いけ|払え|まで)|上限(の)?(金額|額)"
         ),
         "authority": _re(
             r"決裁|稟議|意思決定|決定権|(社内|御社|貴社)(では|で)?どのように(決ま|決め)|承認の?(流れ|プロセス)|(役員会|取締役会|経営会議|理事会|総会)(に|で)(かけ|諮|上げ|通|決ま|承認)|決めるのは|(どなた|誰)が.{0,8}(判断|決め|決裁|承認)|最後は.{0,8}(社長|部長|役員|本部長|取締役|会長|上司|判断|決め)|最終(的に|的な|の)?.{0,10}(決め|判断|決定|承認|ゴーサイン)|(社長|部長|常務|専務|役員|本部長|役員会|取締役会|経営会議|理事会|理事長|院長|本社|本部|オーナー|上層部|上司|上長|マネージャー|店長|工場長|支配人)(の|に|が|から|で).{0,6}(承認(?!印|フロー|ルート|待ち)|判断|了承|許可|決め)|承認が(必要|要り|要る|いる|下り)|(社長|部長|役員|上司|上長|本部|本社|理事会|役員会)に(上げ|あげ)(ます|て)|(私|わたし|自分)(が|で)(決め|判断|決裁)|ご判断は|お決めになる"
@@ -125,6 +127,9 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "vague_follow_up": _re(
             r"(また|改めて|後ほど|追って|後日)、?(改めて|[^。、]{0,8}(を|に|も|から)|近いうちに|そのうち|来週|来月|今度|近々)?、?(ご)?(連絡|お電話)(します|いたします|させていただきます|差し上げます)"
             r"|(来週|来月|近いうち|今度|そのうち)(あたり|ごろ|頃)に?、?[^。]{0,20}(お電話|ご連絡|ご都合を(伺|お聞き))(します|いたします|させていただきます|しても(よろしい|いい)|いますね|います)"
+            # A time with no day: when things settle, when it suits, when the quote is ready, "soon" (近いうちにまた伺えたら).
+            r"|(タイミング|頃合い)(を)?見て|(落ち着いた|落ち着かれた)(ころ|頃|時|とき)に?(でも)?[^。]{0,6}(お電話|ご連絡|連絡|伺|寄)"
+            r"|(でき|出来)(ましたら|たら|次第)[^。]{0,4}(ご)?連絡|近いうちに(また)?[^。]{0,8}(ご挨拶|伺|寄|お邪魔)|また寄らせて"
         ),
         # The customer saying their point was missed (いや、だから…って / 安心とかじゃなくて).
         "pushback": _re(
@@ -237,7 +242,10 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "deep": _re(r"\bwhy\b|\bhow\b|what if"),
         "open_interest": _re(r"\b(which|what|how)\b"),
-        "budget": _re(r"\bbudget|set (\w+ )?aside|earmarked|allocated|\bfund(ed|ing|s)\b|(?-i:\bgrants?\b)"),
+        "budget": _re(
+            r"\bbudget|set (\w+ )?aside|earmarked|allocated|\bfund(ed|ing|s)\b|(?-i:\bgrants?\b)"
+            r"|how much (are|do|can|were|would) (you|they) (\w+ )?(looking to |planning to |able to |want to )?(spend|invest|put in)"
+        ),
         "authority": _re(
             r"\b(owner|founder|board)\b[^.]{0,20}\b(decides?|approves?|signs? off)\b|decision.?maker|final (decision|say|call|sign-?off|approval)|mak(e|es|ing) the (final )?(call|decision)|signs? off|sign-?off|approv(e|al|es)\b|approved by|budget holder|who decides|\b(cfo|ceo|coo|cto|vp|board|director|my boss|procurement)\b.{0,25}\b(decides?|approves?|signs?)\b|go(es)? through (our|the) (board|committee|council)"
         ),

@@ -79,6 +79,7 @@ def score_transcript(
     closing.negotiation(c)
     next_step = closing.next_step(c)
     commitments = promises.commitments(view, call_date)
+    conduct.shallow_questions(c)
     conduct.vague_answer(c)
     conduct.attacks_competitor(c)
     conduct.pushy_upsell(c)

@@ -142,3 +142,34 @@ def _timing_left_open(v: CallView, s: Sentence) -> bool:
         and s in v.next_turn(asked, customer=True)
         and bool(v.matches("timing", asked.text) or v.matches("timeline", asked.text))
     )
+
+
+def shallow_questions(c: Collector) -> None:
+    """Questions that stop at the surface: one that only seeks agreement (コストは削減したいですよね？), or a question
+    for any problem at all whose answer the rep does not dig into with an open question."""
+    v = c.view
+    for s in v.sentences:
+        if not s.is_rep or not s.is_question:
+            continue
+        if v.matches("leading_question", s.text):
+            c.ng("needs_discovery.shallow_question", s.quote())
+            return
+        if v.matches("generic_pain_question", s.text):
+            answer, answer_text = _turn_after(v, s, customer=True)
+            if answer and len(answer_text) < _SHORT_ANSWER and not _dug(v, answer[-1]):
+                c.ng("needs_discovery.shallow_question", s.quote())
+                return
+
+
+# An answer this short to "any problems?" (特にないかなあ, not really) is where digging starts.
+_SHORT_ANSWER = 25
+
+
+def _dug(v: CallView, answer: Sentence) -> bool:
+    """The rep asks an open question in either of their next two turns."""
+    follow, _ = _turn_after(v, answer, customer=False)
+    if any(f.is_open_question for f in follow):
+        return True
+    reply, _ = _turn_after(v, follow[-1], customer=True) if follow else ([], "")
+    second, _ = _turn_after(v, reply[-1], customer=False) if reply else ([], "")
+    return any(f.is_open_question for f in second)
