@@ -16,6 +16,15 @@ def _re(pattern: str) -> re.Pattern[str]:
 
 CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
     "ja": {
+        # The customer pressing a point that was passed over (いや、保守の話…, 人の話聞いてる？, そういうことちゃうねん).
+        "pressed_again": _re(
+            r"^[…\s]*(いや|いえ|だから|でも)[、,…]|聞いてる|聞いてん|(の|って)話(…|を|です|なんです)|ちゃう(ねん|んです|ん)|じゃなくて|そういうこと(じゃ|では)"
+            r"|^[…\s]*。?$"
+        ),
+        # A concern said as a question (高くない？, ほんまに大丈夫なん？, 止まらんの？, 返品できるん？).
+        "worry_question": _re(
+            r"(高く|大丈夫|止まら|困ら|できる|入る|使え|漏れ|壊れ)[^。？?]{0,4}(ない|ん|の|なん|かな|かなあ|ますか)[？?]?"
+        ),
         # A question that only seeks agreement (コストは削減したいですよね？, もっと便利になった方がいいですよね？).
         "leading_question": _re(
             r"(したい|しません|減らしたい|削減したい|安くしたい|いい|良い|便利|楽|替えたい|変えたい|使ってみたい)[^。？?]{0,12}"
@@ -92,6 +101,10 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         ),
     },
     "en": {
+        "pressed_again": _re(
+            r"^\W*(no,|but|wait|sorry,|again)\b|\b(i asked|my question|that'?s not what|you didn'?t answer|still (not sure|worried))\b|^\W*(…|hmm?)\W*$"
+        ),
+        "worry_question": _re(r"\b(what if|what happens if|won'?t it|isn'?t (that|it) (too|a bit)|are you sure)\b"),
         "leading_question": _re(
             r"\b(would you (like|want) to (save|reduce|cut|improve|spend less)|wouldn'?t you|you'?d (want|like) to (save|reduce|cut|improve)"
             r"|would you be open to (a new|another|switching|changing)|you'?d agree)\b"

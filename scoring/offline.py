@@ -81,6 +81,7 @@ def score_transcript(
     commitments = promises.commitments(view, call_date)
     conduct.shallow_questions(c)
     conduct.vague_answer(c)
+    conduct.concern_passed_over(c)
     conduct.attacks_competitor(c)
     conduct.pushy_upsell(c)
     conduct.pushy_schedule(c)

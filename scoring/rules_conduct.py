@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from scoring.collector import Collector
-from scoring.markers import CallView, Hit, Sentence
+from scoring.markers import CallView, Hit, Sentence, topics
 from scoring.scorecard import Commitment, NextStep
 
 _DIGIT = re.compile(r"\d")
@@ -173,3 +173,26 @@ def _dug(v: CallView, answer: Sentence) -> bool:
     reply, _ = _turn_after(v, follow[-1], customer=True) if follow else ([], "")
     second, _ = _turn_after(v, reply[-1], customer=False) if reply else ([], "")
     return any(f.is_open_question for f in second)
+
+
+def concern_passed_over(c: Collector) -> None:
+    """A concern or a worried question the rep's next turn neither asks about nor takes up in its words, and the
+    customer presses it again (いや、保守の話…, 止まらんの？, 人の話聞いてる？): the objection was ignored."""
+    v = c.view
+    for turn in _customer_turns(v):
+        text = "".join(t.text for t in turn)
+        worried = (
+            v.matches("concern", text)
+            or v.matches("price_objection", text)
+            or v.matches("worry_question", text)
+            or any(t.is_question and v.matches("concern_question", t.text) for t in turn)
+        )
+        if not worried:
+            continue
+        reply, reply_text = _turn_after(v, turn[-1], customer=False)
+        if not reply or any(r.is_question for r in reply) or any(w in reply_text for w in topics(text)):
+            continue
+        again, again_text = _turn_after(v, reply[-1], customer=True)
+        if again and (v.matches("pressed_again", again_text) or v.matches("worry_question", again_text)):
+            c.ng("negotiation_closing.objection_ignored", turn[0].quote())
+            return
