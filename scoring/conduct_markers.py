@@ -25,6 +25,10 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "worry_question": _re(
             r"(高く|大丈夫|止まら|困ら|できる|入る|使え|漏れ|壊れ)[^。？?]{0,4}(ない|ん|の|なん|かな|かなあ|ますか)[？?]?"
         ),
+        # The customer asking for a better price (もうちょっとなんとかならん？, 他のとこは一割安かった).
+        "price_ask": _re(
+            r"なんとかならん|何とかなら(ない|ん)|(に|くらいに|ぐらいに)(なら|下がら)ない(か|かと|ですか)|渋って|(安く|下げ)(なら|でき|られ)|まけ(て|られ|へん)|値引き(して|でき)|(他|ほか|よそ)の?[^。]{0,10}(安かった|安い)"
+        ),
         # A question that only seeks agreement (コストは削減したいですよね？, もっと便利になった方がいいですよね？).
         "leading_question": _re(
             r"(したい|しません|減らしたい|削減したい|安くしたい|いい|良い|便利|楽|替えたい|変えたい|使ってみたい)[^。？?]{0,12}"
@@ -105,6 +109,9 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"^\W*(no,|but|wait|sorry,|again)\b|\b(i asked|my question|that'?s not what|you didn'?t answer|still (not sure|worried))\b|^\W*(…|hmm?)\W*$"
         ),
         "worry_question": _re(r"\b(what if|what happens if|won'?t it|isn'?t (that|it) (too|a bit)|are you sure)\b"),
+        "price_ask": _re(
+            r"\b(any flexibility|wiggle room|can you do better|sharpen (your|the) pencil|come down|best price|a better price)\b"
+        ),
         "leading_question": _re(
             r"\b(would you (like|want) to (save|reduce|cut|improve|spend less)|wouldn'?t you|you'?d (want|like) to (save|reduce|cut|improve)"
             r"|would you be open to (a new|another|switching|changing)|you'?d agree)\b"

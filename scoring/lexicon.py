@@ -149,9 +149,11 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}[/-]\d{1,2}[/-]\d{1,2}|\d{1,2}月\d{1,2}日|今日中|本日中|明日中|明日|明朝|明後日|今週中|今週末|来週中|来週|週明け|月末|本日|今日"
         ),
         "discount": _re(
-            r"値引き|割引|ディスカウント|特別価格|(安く|お安く)(します|いたします|できます)|勉強させて|キャンペーン(価格|特価|割引|値引)|キャンペーン.{0,15}\d+[%％](オフ|引|割引)|半額に|(今なら|キャンペーン|期間限定|今月中?に?お申し?込み)[^。]{0,25}(費用|料|代)(が|は|も)?(無料|タダ|0円|ゼロ)|(費用|料|代)(が|は|も)?(無料|タダ|0円|ゼロ)に(なり|なる|いたし|します)|初月(は|が)?(無料|タダ|0円)|(最初の|初回の?)?\d+(か|ヶ|カ)月(間|分)?(は|が)?(無料|タダ|0円)"
+            r"値引き|割引|ディスカウント|特別価格|(安く|お安く)(します|いたします|できます)|勉強させて|キャンペーン(価格|特価|割引|値引)|キャンペーン.{0,15}\d+[%％](オフ|引|割引)|半額(に|で|と|の|。)|(今なら|キャンペーン|期間限定|今月中?に?お申し?込み)[^。]{0,25}(費用|料|代)(が|は|も)?(無料|タダ|0円|ゼロ)|(費用|料|代)(が|は|も)?(無料|タダ|0円|ゼロ)に(なり|なる|いたし|します)|初月(は|が)?(無料|タダ|0円)|(最初の|初回の?)?\d+(か|ヶ|カ)月(間|分)?(は|が)?(無料|タダ|0円)"
             # Tenths or a percentage taken off (2割お引きいたします, 一割お引きして); each starts with its literal.
             r"|割(?<=[\d一二三四五六七八九]割)お?引(き|い|か)|[%％](?<=\d[%％])お?引(き|い|か)|お引き(し|いた)"
+            # A price cut by the rep's own verb (100万まで下げます, 15パーセント引きます, 工事費タダにします).
+            r"|(まで|に)(お)?下げ(ます|られます|させて)|パーセント(引|オフ)|パー(でも|引)|(費|代|料)(を)?(タダ|無料|ゼロ)に(します|しま|でき)"
         ),
         "price_objection": _re(
             r"高い|高額|予算(オーバー|を超え)|厳しい|値引き|安く|割引|(\d+割|\d+[%％])(下が|安く|引い)|下がれば|下げて(いただ|もら)|はみ出"
@@ -160,7 +162,10 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"(トレーニング|研修|サポート|設定)[^。]{0,6}(無料|無償)|段階(的に)?導入|トライアル|試用|無料(の)?(トレーニング|研修|サポート)|無償(で|の)?.{0,8}(サポート|研修|トレーニング|設定)|専任(の)?(担当|サポート)|小規模(導入|から)"
         ),
         "vague_benefit": _re(
-            r"便利に(なり|なる)|楽に(なり|なる|なった)|効率化(でき|になり)|(短縮|削減|改善)(に)?(も)?つなが|(満足度|効率|率)も?上がります|負担も?軽く|お得(です|なんです|になります|ですよ)|損はさせません|(かなり|ずっと|大きく|ぐっと)(楽に|変わり|良くなり|減り)"
+            r"便利に(なり|なる)(?!のは)|楽に(なり|なる|なった)(?!のは)|効率化(でき|になり)|(短縮|削減|改善)(に)?(も)?つなが|(満足度|効率|率)も?上がります|負担も?軽く|お得(です|なんです|になります|ですよ)|損はさせません|(かなり|ずっと|大きく|ぐっと)(楽に|変わり|良くなり|減り)"
+            # Benefits said as outcomes with no measure (見える化が進んで、生産性が上がります, 安全性がぐっと高まります).
+            r"|見える化|生産性が(上が|向上)|スムーズに(なり|なる)|ミスも減|最適化(され|でき)|効率化が図れ|(安全性|品質|満足度|評価)(が|も)[^。]{0,4}(高ま|上が|向上)"
+            r"|手放せなく|何かと安心"
         ),
         "shallow_question": _re(
             r"に、?(ご)?(興味|関心)(は|が)(おあり|あり|ござい|ない|[？?]|…|$)|(ご)?満足(されて|いただけて|して)(い|おり|いらっしゃい)[^。？?]{0,6}か|(弊社|当社|私ども)の[^。？?]{0,20}?(製品|サービス|商品|プラン)[^。？?]{0,6}(ご)?(興味|関心)(は|が)(おあり|あります|ございます)(でしょう)?か"
@@ -327,7 +332,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             + _EN_DAY
         ),
         "discount": _re(
-            r"discount|% off|percent off|special price|cheaper|(first|\d+|one|two|three|a) (free )?(months?|weeks?) (free|on us|at no (cost|charge))|throw in .{0,20}free"
+            r"discount|% off|percent off|special price|cheaper|half (price|off)|knock\w* (\d+|\w+) (%|percent )?off|(first|\d+|one|two|three|a) (free )?(months?|weeks?) (free|on us|at no (cost|charge))|throw in .{0,20}free"
         ),
         "price_objection": _re(
             r"expensive|too much|over budget|discount|cheaper|lower the price|come down|closer to \d|expecting (something )?(closer|lower)|above what we"
@@ -337,6 +342,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"makes? (your|things) (life )?easier|makes? \w+ (a lot|much|so much) easier|makes? life easier|more efficient|saves? you time|easy to use|really powerful|game.?changer|so much easier|best.in.class"
             r"|(run|runs|work|works|go|goes) (a lot |much |so much )?smoother|makes? (everything|things|it all|life) (\w+ )?(smoother|simpler|better)"
             r"|a lot more (visibility|control|insight)"
+            r"|save (you )?(time and money|money and time)|big improvement|feel the difference|peace of mind|streamlin\w+|optimi[sz]e\w*"
         ),
         "shallow_question": _re(
             r"are you (interested in|looking for) (our|a new) (product|service|\w+)\b|(would|are|were) (you|your \w+|the \w+) (\w+ )?(be )?interested in"

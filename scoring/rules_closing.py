@@ -62,7 +62,8 @@ def negotiation(c: Collector) -> None:
         c.put("negotiation_closing.value_not_discount.added_value", 2, added)
     if discounts:
         first = discounts[0]
-        if not any(o.sentence.order < first.sentence.order for o in objections):
+        asked = any(o.sentence.order < first.sentence.order for o in v.find("price_ask", who="customer"))
+        if not asked and not any(o.sentence.order < first.sentence.order for o in objections):
             c.ng("negotiation_closing.discount_first", first.quote)
             if not added:
                 c.put("negotiation_closing.value_not_discount.added_value", 0, [first])
