@@ -56,9 +56,12 @@ def commitments(view: CallView, call_date: date | None) -> list[Commitment]:
         ("rep_commitment", "rep"),
         ("customer_commitment", "customer"),
         ("customer_promise_shape", "customer"),
+        ("rep_promise_shape", "rep"),
     ):
         for hit in view.find(marker, who=owner):
             if marker == "customer_promise_shape" and not shapes.customer_promise(view, hit):
+                continue
+            if marker == "rep_promise_shape" and not shapes.rep_promise(view, hit):
                 continue
             sentence = hit.sentence.text
             # 「料金表をお送りしますので、ご覧いただけますか。」 promises before it asks.
@@ -192,8 +195,14 @@ def _due_of(view: CallView, text: str, verb_at: int) -> re.Match[str] | None:
 def _objects(text: str) -> frozenset[str]:
     """The content words of a promise (資料, 見積, questionnaire), without due words, to tell a repeat from a new promise."""
     return frozenset(
-        w.lower() for w in _OBJECT_RE.findall(_DUE_WORDS_RE.sub(" ", text)) if w.lower() not in _OBJECT_STOP
+        w.lower()
+        for w in _OBJECT_RE.findall(_DUE_WORDS_RE.sub(" ", text))
+        if w.lower() not in _OBJECT_STOP and not _DAY_WORD_RE.search(w)
     )
+
+
+# A day named in the promise (明後日, 水曜, 金曜日) is its due, not what it is about.
+_DAY_WORD_RE = re.compile(r"曜|明後日|日$|週|月末")
 
 
 def grams(text: str) -> frozenset[str]:

@@ -27,10 +27,30 @@ _JA_WHEN = (
     r"(の)?(頭|初め|はじめ|上旬|中旬|下旬|末|中|頃|ごろ|あたり)?(に|には|までに|中に|を目処に|を目途に)"
 )
 
+# "I'll … by Friday", "we'll have the samples shipped out Monday": a first-person action with a day.
+_EN_PROMISE = re.compile(
+    r"\b(i|we)('ll| will|'m going to| am going to)\b[^.?]{0,60}(\b(by|before|on) (the )?(monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday|\d|end of|next|this|tomorrow|tonight)|\b(tomorrow|today|tonight|this week|next week|first thing"
+    r"|monday|tuesday|wednesday|thursday|friday)\b)",
+    re.IGNORECASE,
+)
 # An amount in money's units once speech is cleaned (8万, 2万円台, 1000円, 45000), and in English ($6,000, 15 k,
 # six thousand → 6000).
 _JA_MONEY = r"\d[\d,.]*(?:万|千|億)円?|\d[\d,.]*円|(?<![\d,.])\d{4,}(?![\d,.])"
 _EN_MONEY = r"\$\s?\d[\d,.]*\s*(?:k|m)?\b|\b\d[\d,.]*\s*(?:k|grand|thousand|dollars|bucks|usd)\b|\b\d{4,}\b"
+# A dated or first-person action said as one's own (来週の会議までに見せとく, 今日中にLINEするわ, 明日の昼までに
+# 図面おこします): a day, then a verb ending in ます or said plainly between people who know each other.
+_JA_PROMISE = (
+    r"(来週|明日|明後日|あさって|今週|週明け|週末|月末|までに|中に|今日中|本日中|その日|当日|後ほど|夕方|昼|午前中|\d+日|\d+月|[月火水木金土日]曜"
+    r"|私から|私が|こちらで|こちらから|こっちで|こっちは)[^。？?]{0,30}"
+    r"(?:(し|き|り|ち|び|み|え|け|せ|べ|め|れ|げ|ね|こ)"
+    r"(?<!てい)(?<!でい)(?<!あり)(?<!なり)(?<!かかり)(?<!思い)(?<!でき)(?<!わかり)(?<!分かり)(?<!おり)(?<!ござい)"
+    r"(?<!要り)(?<!見え)(?<!して)(?<!って)(?<!助かり)(?<!いただき)(?<!てき)(?<!進め)(?<!つぶれ)(?<!潰れ)ます(わ)?(。|ね|$|、|ので)"
+    # Said plainly (金曜までに送るわね, 明日出すよ, 専務にも見せとく, 今日中にLINEするわ, 週末までに感想言うわ).
+    r"|(送る|出す|持っていく|持ってく|用意する|連絡する|渡す|返す|書く|まとめる|聞いておく|伝えておく|言う|する|やる|見る|聞く|測る)"
+    r"(わ|よ|ね|から|んで(?!す))|(とく|っとく|ておく)(わ|よ|ね|。|$))"
+)
+
 SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
     "ja": {
         # A promise offered as a question (資料をお送りしてよろしいでしょうか): a promise once the customer accepts it.
@@ -118,14 +138,9 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         # A customer's own action said with a day or as their own part (来週の役員会にかけます, 稟議は私から上げます,
         # その日にお渡しします): a promise in any verb, once routines, states, opinions and adoption plans are left out.
-        "customer_promise_shape": _re(
-            r"(来週|明日|明後日|今週|週明け|月末|までに|その日|当日|後ほど|\d+日|\d+月|私から|私が|こちらで|こちらから)[^。？?]{0,30}"
-            r"(?:(し|き|り|ち|び|み|え|け|せ|て|べ|め|れ|げ|ね)"
-            r"(?<!てい)(?<!でい)(?<!あり)(?<!なり)(?<!かかり)(?<!思い)(?<!でき)(?<!わかり)(?<!分かり)(?<!おり)(?<!ござい)"
-            r"(?<!要り)(?<!見え)(?<!して)(?<!って)ます(。|ね|$)"
-            # Said plainly, as between people who know each other (金曜までに送るわね, 明日出すよ).
-            r"|(送る|出す|持っていく|持ってく|用意する|連絡する|渡す|返す|書く|まとめる|聞いておく|伝えておく)(わ|よ|ね|から|んで(?!す)))"
-        ),
+        "customer_promise_shape": _re(_JA_PROMISE),
+        # The rep's dated action in words the listed promise verbs miss (単価表の改訂版、あさってまでに送ります).
+        "rep_promise_shape": _re(_JA_PROMISE),
         # Deal terms without the listed words: a quote or contract for a stated quantity (社用車10台のお見積り), an
         # amount per unit or per month (1席あたり月2万円, not a loss or a current cost), another vendor said cheaper.
         "plan_shape": _re(
@@ -161,7 +176,8 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
     "en": {
         # English lists these terms in the lexicon already (per seat, a month); another vendor said cheaper.
         "budget_pointer_shape": _NEVER,
-        "customer_promise_shape": _NEVER,
+        "customer_promise_shape": _EN_PROMISE,
+        "rep_promise_shape": _EN_PROMISE,
         # A quantity at a rate (Fleet Plus, 40 vans, 22 pounds per van per month): a plan on the table.
         "plan_shape": _re(
             r"\b\d+ (vans|vehicles|trucks|seats|users|licen[cs]es|sites|stores|locations|devices|terminals|units)\b[^.]{0,40}"
@@ -421,6 +437,26 @@ def hits(view: CallView, marker: str, *, who: str = "any") -> list[Hit]:
     return sorted(found + extra, key=lambda h: h.sentence.order) if extra else found
 
 
+def rep_promise(view: CallView, hit: Hit) -> bool:
+    """The rep's dated action that the listed promise verbs missed; not a visit (a meeting is the next step), a
+    routine, a plan or a hypothesis."""
+    s = hit.sentence
+    return (
+        s.is_rep
+        and not s.is_question
+        and not _NOT_PROMISE.search(s.text)
+        and not _VISIT.search(s.text)
+        and not view.matches("rep_commitment", s.text)
+        and not view.matches("need", s.text)
+    )
+
+
+# A visit or a call at a time is the next meeting, not a small promise (来週火曜に伺います).
+_VISIT = re.compile(
+    r"伺い|お伺|お邪魔|参ります|お電話(します|いたします|差し上げ)|押さえ|お時間を?いただ|\b(see you|visit|come by|call you)\b",
+    re.I,
+)
+
 _NOT_PROMISE = re.compile(
     r"例年|毎年|毎月|毎週|毎日|いつも|普段|通常|毎回|導入|使い始め|始め|切り替え|入れ替え|稼働|なら|たら|ければ|もし|予定|ません|ましょう|お願い|願い"
     r"|(担当者|スタッフ|社員|職員|皆さん|各拠点|各店)が"
@@ -436,6 +472,8 @@ def customer_promise(view: CallView, hit: Hit) -> bool:
         and not s.is_question
         and not _NOT_PROMISE.search(s.text)
         and not view.matches("customer_commitment", s.text)
+        # A problem told with a time in it (折り返しだけで午前中つぶれます) is a need.
+        and not view.matches("need", s.text)
         # Who decides (私が決めます, 本部に上げます) is authority; it is a promise only with a day (3月の頭には決めます).
         and not (
             (view.matches("authority", s.text) or view.matches("authority_shape", s.text)) and not _DATED.search(s.text)
