@@ -24,6 +24,8 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         # A concern said as a question (高くない？, ほんまに大丈夫なん？, 止まらんの？, 返品できるん？).
         "worry_question": _re(
             r"(高く|大丈夫|止まら|困ら|できる|入る|使え|漏れ|壊れ)[^。？?]{0,4}(ない|ん|の|なん|かな|かなあ|ますか)[？?]?"
+            # A question about something going wrong (データは消えないんですか？, 遅れたりしませんか？).
+            r"|(消え|落ち|止ま|壊れ|漏れ|遅れ|故障|失敗|ずれ|なくな|飛ば|トラブ|事故)[^。？?]{0,8}(ない|ません|ん|の|なん|かな)[^。？?]{0,6}[？?]"
         ),
         # The customer asking for a better price (もうちょっとなんとかならん？, 他のとこは一割安かった).
         "price_ask": _re(

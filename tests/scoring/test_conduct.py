@@ -1,0 +1,74 @@
+"""NG behaviours read from the exchange (scoring/rules_conduct.py): each rule flags the shown behaviour and leaves its
+near-miss alone. Wording written for these tests, not taken from the batteries."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.offline import score_transcript
+from scoring.rubric_model import Rubric
+from tests.scoring.role_calls import role_call as _call
+
+CASES = [
+    (
+        "proposal.vague_answer",
+        [("顧客", "この機械、一時間で何枚刷れるんですか？"), ("営業", "かなりの枚数をこなせますので、ご安心ください。")],
+        [("顧客", "この機械、一時間で何枚刷れるんですか？"), ("営業", "A4で一時間に3600枚です。")],
+    ),
+    (
+        "negotiation_closing.attacks_competitor",
+        [("顧客", "ミドリ社さんからも見積もりを取ってます。"), ("営業", "ミドリ社さんは手抜きで有名ですよ。")],
+        [("顧客", "ミドリ社さんからも見積もりを取ってます。"), ("営業", "ミドリ社さんは価格が抑えめで、弊社は保守が手厚いのが違いです。")],
+    ),
+    (
+        "after_follow.pushy_upsell",
+        [("営業", "保守パックにオプションで清掃も付けませんか。"), ("顧客", "いや、清掃は自分たちでやるんで要らないです。"),
+         ("営業", "今なら半年分サービスしますので、ぜひ付けましょう。")],
+        [("営業", "保守パックにオプションで清掃も付けませんか。"), ("顧客", "いや、清掃は自分たちでやるんで要らないです。"),
+         ("営業", "承知しました、では保守パックだけで進めます。")],
+    ),
+    (
+        "first_contact.pushy_schedule",
+        [("営業", "来週の水曜にお伺いしてもよろしいですか。"), ("顧客", "来週は決算でバタバタでして。"),
+         ("営業", "そこを何とか、水曜の8時に10分だけで結構です。")],
+        [("営業", "来週の水曜にお伺いしてもよろしいですか。"), ("顧客", "来週は決算でバタバタでして。"),
+         ("営業", "失礼しました。決算が明けるのはいつ頃でしょうか。")],
+    ),
+    (
+        "needs_discovery.no_next_action",
+        [("営業", "導入の時期はいつ頃をお考えですか？"), ("顧客", "それがまだ全然読めないんです。"), ("営業", "そうですか。本日はありがとうございました。")],
+        [("営業", "導入の時期はいつ頃をお考えですか？"), ("顧客", "それがまだ全然読めないんです。"),
+         ("営業", "では比較表を金曜までにお送りしますので、来週の火曜、10時に15分だけお電話でご意見を伺えますか。"), ("顧客", "はい、火曜の10時で大丈夫です。")],
+    ),
+    (
+        "negotiation_closing.objection_ignored",
+        [("顧客", "停電のとき、データは消えないんですか？"), ("営業", "それで、画面の色は三色から選べます。"), ("顧客", "いや、停電の話なんですけど。")],
+        [("顧客", "停電のとき、データは消えないんですか？"), ("営業", "停電時は内蔵電池で30分保持し、その間にクラウドへ送ります。"), ("顧客", "それなら安心です。")],
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("ng_id", "shown", "near_miss"), CASES, ids=[c[0] for c in CASES])
+def test_each_rule_flags_the_behaviour_and_not_its_near_miss(rubric: Rubric, ng_id: str, shown, near_miss) -> None:
+    flagged = {n.id for n in score_transcript(_call(*shown), rubric=rubric).ng_behaviors}
+    spared = {n.id for n in score_transcript(_call(*near_miss), rubric=rubric).ng_behaviors}
+    assert ng_id in flagged
+    assert ng_id not in spared
+
+
+def test_reactions_talked_over_twice_are_ignored_reactions(rubric: Rubric) -> None:
+    talked_over = _call(
+        ("営業", "次に在庫の自動補充機能ですが、発注点を学習します。"),
+        ("顧客", "ちょっと待って、発注点ってなんですか。"),
+        ("営業", "さらに仕入先とのEDI連携にも対応しております。"),
+        ("顧客", "すみません、ついていけてないんですが。"),
+        ("営業", "加えて帳票も自由にカスタマイズできます。"),
+    )
+    answered = _call(
+        ("営業", "次に在庫の自動補充機能ですが、発注点を学習します。"),
+        ("顧客", "ちょっと待って、発注点ってなんですか。"),
+        ("営業", "失礼しました、要は「これを切ったら注文する在庫の数」です。今はどう決めていますか？"),
+        ("顧客", "勘ですね。"),
+    )
+    assert "proposal.ignores_reaction" in {n.id for n in score_transcript(talked_over, rubric=rubric).ng_behaviors}
+    assert "proposal.ignores_reaction" not in {n.id for n in score_transcript(answered, rubric=rubric).ng_behaviors}
