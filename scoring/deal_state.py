@@ -19,6 +19,9 @@ _ACCEPT = {
     "ja": re.compile(
         r"結構です|お願いします|お願いしよう|(それ|こちら|その(金額|値段|価格|内容|プラン|条件|時期))で(いい|良い|ええ|結構|進め|お願い|大丈夫|問題)"
         r"|進めてください|いきましょう|でいこう|にします|に決め|出せ(ます|る)|収まり|問題(ありません|ないです)|大丈夫です|ぜひ"
+        # Said plainly or in dialect (あれで決めっぺ, それは決まり, んだ。両方。).
+        r"|で決め(よう|っぺ|ましょう|た|ます)|(それ|あれ|これ)で(いこう|行こう|いく|行く)|(それ|これ|そこ)は決まり"
+        r"|^(んだ|そう|うん|はい|ええ)[、。]?\s*(両方|全部|そっち|それ)"
     ),
     "en": re.compile(
         r"sounds (good|right|fair)|works for (us|me)|that'?s fine|let'?s (do|go)|we'?ll (take|go with)|what we'?d want|agreed|deal\b|go ahead|within (our|what we)"
@@ -192,7 +195,13 @@ def _present(view: CallView, marker: str) -> bool:
         and not (marker == "price" and _amount_accepted(view, hits, after=last.order))
     ):
         return False
-    return any(_stated(view, marker, s) for s in hits) or (marker == "price" and _amount_accepted(view, hits))
+    # The rep's recap asked as a question (…ということでよろしいでしょうか) and taken up (それでいい) stands too.
+    recap_taken = any(s.is_rep and s.is_question and accepted(view, s) for s in hits)
+    return (
+        any(_stated(view, marker, s) for s in hits)
+        or recap_taken
+        or (marker == "price" and _amount_accepted(view, hits))
+    )
 
 
 def _amount_accepted(view: CallView, hits: list[Sentence], after: int = -1) -> bool:

@@ -183,7 +183,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "upsell": _re(r"上位プラン|追加機能|他の部(門|署)でも|オプション"),
         # A bundle offered as one (券売機と精算の3点セット, パッケージ) is a plan.
         "plan": _re(
-            r"提案|プラン(?![^。、]{0,3}の[^。、]{1,8}です)|オプション|お見積り?の(内容|最終)|契約(書|の流れ|内容)|申込書|注文書|発注書|導入(範囲|内容)"
+            r"提案|プラン(?![^。、]{0,3}の[^。、]{1,8}です)|オプション|版(で|を|に|は|が|の(ほう|方))|コース(で|を|に|は|が)|お見積り?の(内容|最終)|契約(書|の流れ|内容)|申込書|注文書|発注書|導入(範囲|内容)"
             r"|[\d一二三四五六七八九]点セット|(の|な)セット(で|を|に|は|が|です)|パッケージ"
         ),
         # Amounts also in kanji numerals (総額で三百七十八万円, 一割お引き), a total included; a loss is no price.
@@ -197,7 +197,11 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "timing": _re(
             r"(導入|開始|稼働|始める|切り替え|切替|入れ替え|利用開始|契約)の?時期|(?<![のな])時期|(?<![あこそど])いつ(?!でも|も)|開始日|[日月](から)?の?(開始|スタート)|(稼働|開始|導入|切り替え|運用|スタート)日?(は|を|が)[^。]{0,8}(\d+月|来月|再来月|来年|来期|\d+日)|導入(予定|時期|目標|開始)|来期|来年度|新年度|年内|年度内|\d+月(から|まで)|スケジュール|"
-            + _JA_GO_LIVE
+            # A start named with its day or month, either way round (公開は…2月の第一土曜に, 4月1日から稼働).
+            r"(公開|開始|スタート|稼働|オープン|運用|納品|設置|リリース|施工|着工|工事|散布|取り付け|取付)[^。]{0,16}(\d+月|\d+日|来月|来週|年明け|[月火水木金土日]曜)"
+            r"|(\d+月|\d+日|来月|来週|年明け)[^。]{0,10}(公開|開始|スタート|稼働|オープン|納品|設置|施工|着工|工事|リリース|散布|取り付け|取付)"
+            # A start said bare (来月の頭から。).
+            r"|(来週|来月|再来月|年明け|\d+月|\d+日)(の)?(頭|初め|はじめ|中旬|下旬|末)?から[。、]|" + _JA_GO_LIVE
         ),
         "decline": _re(
             r"見送(り|らせ|ります|ることに)|今回は(結構|遠慮|ご縁|やめて?おき|やめとき|パス)|他社(さん)?(の[^。、]{0,15})?に(決め|決ま|決定|しました|お願いする)|他の(会社|サービス|製品|ツール)に(決め|決定)|お断り|導入しない(こと|方向)|検討(を)?中止"
@@ -209,9 +213,11 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(に統一|に一本化|で統一)(する|される)?こと(に|が)(なり|なっ|決ま)|使えなくな(りました|った)"
             r"|(今の|現状の|いまの)[^。]{0,8}(で|のまま)(行く|いく|続ける|やっていく)(って|こと|ことに|と)"
             r"|もう決ま(ってる|っている|りました|った)(ので|んで|から)、?[^。]{0,6}(結構|いい|大丈夫)"
+            r"|(うち|弊社|当社|当院|うちら)(に|には|とは)[^。]{0,6}(合わ(ない|へん|ん|なかった)|向いて(ない|へん|いない))"
+            r"|別の(会社|業者|ところ|所|メーカー)(さん)?に(お願い|決め|決ま|頼む|頼み)"
         ),
         "past": _re(r"昨年|去年|以前|前回|過去|当時|その時|この前|この間|\d+(年|か月|ヶ月|カ月)前|一度|かつて"),
-        "next_time": _re(r"次回|今度|改めて"),
+        "next_time": _re(r"次回|今度|改めて(?!(整理|確認|まとめ|お聞き|申し上げ|振り返|お礼))"),
         "solution": _re(
             r"(弊社|当社)の[^。、]{0,15}(は|なら|でしたら|であれば|を使うと|をお使いいただくと|では)[^。]{0,60}ます"
         ),
@@ -377,6 +383,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|\b(have to|going to|will|'ll|gonna|must|decided to) pass\b|\bwent with (another|a different|someone else|the other|an? \w+ (vendor|provider|supplier))"
             r"|\bhard no\b|\bnot this (year|cycle|round|time)\b|\bdecided (not to|against)\b|\bwon'?t be (moving|going) (forward|ahead)"
             r"|\bno longer (pursuing|considering|looking)|\b(we'?re|we are|we'?ll|we will) (be )?stay(ing)? with\b"
+            r"|\b(it'?s|it is|this is) not (really )?(for us|right for us)|\bnot for us\b|\bwe'?ll leave it\b|\bwe'?ve decided (not|against)"
         ),
         "past": _re(r"last year|previously|in the past|before|\bago\b"),
         "next_time": _re(r"next (time|meeting|call)"),
