@@ -134,8 +134,10 @@ def deal_state(
     """
     if declined(view):
         return "botsu"
-    budget_side = budget_known and not (
-        budget_quote and (objections.no_price_side(view, budget_quote) or _STILL_TO_COME.search(budget_quote))
+    budget_side = (
+        budget_known
+        and not (budget_quote and (objections.no_price_side(view, budget_quote) or _STILL_TO_COME.search(budget_quote)))
+        and not _price_objected_last(view)
     )
     present = (
         (budget_side or _present(view, "price"))
@@ -201,6 +203,21 @@ def _present(view: CallView, marker: str) -> bool:
         any(_stated(view, marker, s) for s in hits)
         or recap_taken
         or (marker == "price" and _amount_accepted(view, hits))
+    )
+
+
+def _price_objected_last(view: CallView) -> bool:
+    """The customer's last word on the price objects to it (180万… 高いなあ。…180はなあ) and no yes to an amount
+    follows: a budget said earlier does not put the price on the table."""
+    hits = [h.sentence for h in shapes.hits(view, "price")]
+    said = [s for s in hits + _price_objections(view) if not s.is_rep]
+    last = max(said, key=lambda s: s.order, default=None)
+    return (
+        last is not None
+        # A last word that states the budget itself (still above the 75,000 we have budgeted) is the price side.
+        and not (view.matches("budget", last.text) or view.matches("budget_shape", last.text))
+        and (_objects(view, last) or objections.disputed(view, last))
+        and not _amount_accepted(view, hits, after=last.order)
     )
 
 

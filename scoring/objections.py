@@ -59,7 +59,8 @@ _DISPUTE = {
         # Deferred or countered: taken to someone else, "said to me but…", a lower figure asked for, someone balking.
         r"|相談(です|します|してみ|させ|しない|しなきゃ)|考えさせ|決められな|(って|と)言われ(て|まして)も|渋(って|っ|い|る|ら)|に(なら|下がら|でき)ないか"
         # Said in Kansai and plain speech (金額はまだ何とも言えん, 上と相談やな, 金額だけ詰めさせて).
-        r"|何とも言え(ん|へん|ません)|相談(や|だ|じゃ|せな|せんと)|(だけ|は)[^。]{0,6}詰め(させ|たい|ましょう)"
+        r"|何とも言え(ん|へん|ません|ねえ)|相談(や|だ|じゃ|せな|せんと)|(だけ|は)[^。]{0,6}詰め(させ|たい|ましょう)"
+        r"|(わか|分か)ら(ん|へん|ねえ)|無理無理|(は|じゃ|では)無理(や|だ|です)?(わ|な|よ)?[。！!]"
     ),
     "en": _re(
         r"not sure|need to check|too (high|much|expensive)|haven'?t decided|hard to justify|over budget"
@@ -235,6 +236,7 @@ def pushed_back(view: CallView) -> Sentence | None:
 _YES_AFTER = {
     "ja": _re(
         r"(それ|これ|その(金額|値段|価格|内容|プラン|条件))で(いい|良い|ええ|結構|お願い|進め|大丈夫|問題な)|しゃあない|仕方(が)?ない|しょうがない"
+        r"|それなら(いける|いけ|大丈夫|問題な|通せ|通る)"
     ),
     "en": _re(r"\b(but|still)\b[^.]{0,20}\b(fine|ok|okay|works|we'?ll take it|go ahead)\b"),
 }
