@@ -25,7 +25,7 @@ _ACCEPT = {
     ),
     "en": re.compile(
         r"sounds (good|right|fair)|works for (us|me)|that'?s fine|let'?s (do|go)|we'?ll (take|go with)|what we'?d want|agreed|deal\b|go ahead|within (our|what we)"
-        r"|good to go|we'?re good|that works|\b(is|'s) fine\b"
+        r"|good to go|we'?re good|that works|\b(is|'s) fine\b|i can live with|\bthat fits\b|\bit fits\b"
     ),
 }
 # The customer taking up the rep's amount by pointing at it.
@@ -61,7 +61,7 @@ _NOT_NOW = {
         r"(renew|stay|stick) with (our|the) (current|existing)|not (right )?now\b.{0,20}(pass|no)"
         r"|\b(froze|frozen|freez\w*|halted|stopped)\b[^.]{0,12}\b(all|every|any)\b[^.]{0,12}\b(spend\w*|purchas\w*|budgets?|investments?)"
         r"|\b(all|every|any)\b[^.]{0,12}\b(spend\w*|purchas\w*|budgets?|investments?)\b[^.]{0,12}\b(frozen|halted|stopped|on hold)"
-        r"|\bnot (a|one) (single )?(cent|penny|dime|dollar|pound|yen)\b"
+        r"|\bnot (a|one) (single )?(cent|penny|dime|dollar|pound|yen)\b(?! (over|more|above|beyond))"
         r"|\bno (intention|plans?) (of|to) (buy|switch|sign|adopt|chang|replac)\w*",
         re.I,
     ),
@@ -197,6 +197,8 @@ def _present(view: CallView, marker: str) -> bool:
         and not (marker == "price" and _amount_accepted(view, hits, after=last.order))
     ):
         return False
+    if marker == "plan" and last is not None and _choice_left_open(view, last.order):
+        return False
     # The rep's recap asked as a question (…ということでよろしいでしょうか) and taken up (それでいい) stands too.
     recap_taken = any(s.is_rep and s.is_question and accepted(view, s) for s in hits)
     return (
@@ -318,6 +320,18 @@ def _objects(view: CallView, s: Sentence) -> bool:
 def _offered_before(view: CallView, s: Sentence) -> bool:
     """The rep put a plan or a price on the table before the customer's sentence (this call or a quote sent before)."""
     return any(h.sentence.order < s.order for m in ("plan", "price") for h in shapes.hits(view, m, who="rep"))
+
+
+# Which of the offers to take, left open (I'm not ready to pick one, どちらにするかはまだ).
+_CHOICE = re.compile(r"\b(pick|choose|which)\b|どちら|どっち|どれ|選", re.I)
+
+
+def _choice_left_open(view: CallView, after: int) -> bool:
+    """A later customer sentence leaves the choice between offers undecided."""
+    return any(
+        not s.is_rep and _CHOICE.search(s.text) and objections.undecided(view, s.text)
+        for s in view.sentences[after + 1 :]
+    )
 
 
 def accepted(view: CallView, s: Sentence) -> bool:

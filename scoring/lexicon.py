@@ -267,6 +267,11 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"timeline|by when|go live|live before|in place|next (quarter|month|fiscal year)|this quarter|\bq[1-4]\b|peak season|(by|before|until|in) (the )?(end of )?((january|february|march|april|may|june|july|august|september|october|november|december)|spring|summer|fall|autumn|winter)|start\w*\b.{0,25}\b(on|in|by) (january|february|march|april|may|june|july|august|september|october|november|december)|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|in time for|before the (\w+ ){0,2}(term|season|rush|launch|crowd|holidays)"
             r"|(first|second|third|last|1st|2nd|3rd) (week|half) of (january|february|march|april|may|june|july|august|september|october|november|december)"
             r"|\b(first|1st|mid|middle|end|start|beginning)(-| of )(january|february|march|april|may|june|july|august|september|october|november|december)\b|\bat the latest\b"
+            # A start tied to its month or a shutdown (install during our August shutdown, July seventh go-live, the
+            # twenty-third of December).
+            r"|\b(install|go.?live|start|launch|kick.?off|roll.?out|commission|rigging)\w*\b[^.]{0,40}\b(january|february|march|april|may|june|july|august|september|october|november|december)\b"
+            r"|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b[^.]{0,20}\b(go.?live|install|start|launch)"
+            r"|\bthe (\\d{1,2}(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\\w+teenth|twentieth|twenty-\\w+|thirtieth|thirty-first) of (january|february|march|april|may|june|july|august|september|october|november|december)\b|\bduring (the|our) (\w+ )?(shutdown|closure|break|holidays)\b"
             r"|(contract|lease|subscription|licen[cs]e) (renews|ends|expires|runs out|is up) (on|in|at the end of) "
             r"(january|february|march|april|may|june|july|august|september|october|november|december|\d)"
         ),
@@ -366,17 +371,23 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "satisfaction": _re(r"satisf|\bNPS\b|survey"),
         "upsell": _re(r"upgrade|add-on|other (teams|departments)"),
         "plan": _re(
-            r"\bplan\b(?! for (today|this (call|meeting)|the call))(?<!year's plan)(?<!fiscal plan)(?<!business plan)(?<!budget plan)(?<!you plan)(?<!we plan)(?<!\bi plan)(?<!to plan)(?<!they plan)|proposal|pilot|add-?on|package|\btier\b|\bseats\b|licen[cs]es\b|\d+ licen[cs]e\b|licen[cs]e (fee|cost|plan)|order form|subscription|the agreement\b"
+            r"\bplan\b(?! for (today|this (call|meeting)|the call))(?<!year's plan)(?<!fiscal plan)(?<!business plan)(?<!budget plan)(?<!you plan)(?<!we plan)(?<!\bi plan)(?<!to plan)(?<!they plan)|proposal|pilot|add-?on|package|\btier\b|\bsuite\b|\b(two|three|both) options\b|\bbundle\b|\bedition\b|roll ?out across|\bseats\b|licen[cs]es\b|\d+ licen[cs]e\b|licen[cs]e (fee|cost|plan)|order form|subscription|the agreement\b"
         ),
         "price": _re(
             r"quote|\d[\d,.]*\s*(dollars|usd|k\b|a (month|year)|per (month|year|seat|user))|\$\s?\d|% off|discount|(price|pricing|cost|budget(ed)?)\b.{0,20}\d"
             # Other currencies and a rate per unit (22 pounds per van per month, £22, €400 a site).
+            r"|\b(comes? to|totals?|that'?s)\s+\$?\d{3,}|\b\d{3,}[\d,.]*\s*(installed|all in|in total|total)\b"
             r"|\d[\d,.]*\s*(pounds|quid|euros?|yen|aud|sgd|gbp|eur)\b|[£€¥]\s?\d|\bper (van|vehicle|truck|site|location|store|head|user|seat|licen[cs]e|device|unit)\b[^.]{0,12}\bper (month|year)\b"
         ),
         "timing": _re(
             r"timeline|\bwhen\b|go live|live before|in place|(this|next|the|by|in|of the) quarter|deadline|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|\bq[1-4]\b|by (the )?end of|(start|begin|launch|roll\w* out|kick off|switch)\w*\b.{0,30}\b(on|in|by|from) (january|february|march|april|may|june|july|august|september|october|november|december)|before the (\w+ ){0,2}(term|season|rush|launch|crowd|holidays)"
             r"|(first|second|third|last|1st|2nd|3rd) (week|half) of (january|february|march|april|may|june|july|august|september|october|november|december)"
             r"|\b(first|1st|mid|middle|end|start|beginning)(-| of )(january|february|march|april|may|june|july|august|september|october|november|december)\b|\bat the latest\b"
+            # A start tied to its month or a shutdown (install during our August shutdown, July seventh go-live, the
+            # twenty-third of December).
+            r"|\b(install|go.?live|start|launch|kick.?off|roll.?out|commission|rigging)\w*\b[^.]{0,40}\b(january|february|march|april|may|june|july|august|september|october|november|december)\b"
+            r"|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b[^.]{0,20}\b(go.?live|install|start|launch)"
+            r"|\bthe (\\d{1,2}(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\\w+teenth|twentieth|twenty-\\w+|thirtieth|thirty-first) of (january|february|march|april|may|june|july|august|september|october|november|december)\b|\bduring (the|our) (\w+ )?(shutdown|closure|break|holidays)\b"
         ),
         "decline": _re(
             r"no longer interested|not interested|decided to go with|go(ing)? with (another|a different)|chose (another|a different)|signed with|we'?ll pass|not moving forward|not going ahead|not looking to (switch|change|buy|move)"

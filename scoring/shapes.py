@@ -388,7 +388,9 @@ _UNDECIDED = {
         r"(\bnot\b|n'?t)[^.]{0,25}\byet\b|haven'?t decided|undecided|not decided|to be decided|\btbd\b"
         r"|depends on|will be (decided|set)|no need to (pick|choose|decide)|revisit|reconsider|look at it again"
         r"|\b(decide|settle|judge)\b[^.]{0,25}\b(once|after|when) (we|i)\b"
-        r"|\bbefore (i|we) (commit|decide|sign)|\bnot (yet )?convinced\b|\bside by side\b",
+        r"|\bbefore (i|we) (commit|decide|sign)|\bnot (yet )?convinced\b|\bside by side\b"
+        r"|\bnot ready to (pick|choose|decide|commit)|\bgoing back and forth\b|\bon the fence\b|\btorn between\b"
+        r"|\bcan'?t (give you|tell you) (a date|when)",
         re.I,
     ),
 }
