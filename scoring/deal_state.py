@@ -102,6 +102,7 @@ _BUT = {"ja": re.compile(r"(ただ|でも|けど|しかし|うーん)"), "en": r
 _PUT_OFF = {
     "ja": re.compile(
         r"(値段|金額|価格|料金|費用|お金|予算)(の(話|こと))?は[^。]{0,4}(まだ|あと|後)[^。]{0,4}(いい|結構|で)"
+        r"|(値段|金額|価格|料金|費用)(とか|や|も)[^。]{0,10}(は|も)[^。]{0,4}(その後|後|あと)の話"
     ),
     "en": re.compile(
         r"\b(not|don't) (want to )?(talk|discuss|get into) (price|pricing|money|cost)s? (yet|now)\b", re.I
@@ -136,7 +137,14 @@ def deal_state(
         return "botsu"
     budget_side = (
         budget_known
-        and not (budget_quote and (objections.no_price_side(view, budget_quote) or _STILL_TO_COME.search(budget_quote)))
+        and not (
+            budget_quote
+            and (
+                objections.no_price_side(view, budget_quote)
+                or _STILL_TO_COME.search(budget_quote)
+                or objections.undecided(view, budget_quote)
+            )
+        )
         and not _price_objected_last(view)
     )
     present = (
