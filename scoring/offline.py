@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from scoring import commitments as promises
-from scoring import consistency, deal_state, followup, normalise
+from scoring import consistency, deal_state, followup, normalise, speakers
 from scoring import rules_closing as closing
 from scoring import rules_conduct as conduct
 from scoring import rules_discovery as discovery
@@ -58,8 +58,11 @@ def score_transcript(
     """Score one call against the rubric; `call_date` (optional) lets 3月5日 become an ISO due date. Deterministic."""
     if stage_phase is not None and stage_phase not in rubric.phase_ids:
         raise ValueError(f"unknown stage phase {stage_phase!r}; known: {', '.join(rubric.phase_ids)}")
+    transcript, guessed = speakers.with_speakers(transcript)
     heard = normalise.normalise(transcript)
     rep_name, method, confidence = identify_rep(heard.transcript, rep)
+    if guessed:
+        method, confidence = f"{speakers.GUESSED_METHOD}+{method}", min(confidence, speakers.GUESSED_CONFIDENCE)
     view = CallView(heard.transcript, rep_name)
     rep_asked = [s for s in view.sentences if s.is_rep and s.is_question]
     call_turns = turns(transcript)

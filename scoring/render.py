@@ -131,7 +131,7 @@ def _note(card: Scorecard, rubric: Rubric, lang: str, deal_name: str, call_title
         out.append(f"<br>{L['call']}{L['sep']}{escape(_clip(call_title, 200))}")
     rep = card.rep_speaker
     if rep.name:
-        method = L.get(rep.method, rep.method)
+        method = L["plus"].join(L.get(part, part) for part in rep.method.split("+"))
         out.append(
             f"<br>{L['rep_speaker']}{L['sep']}{escape(_clip(rep.name, 100))}{L['lp']}{escape(method)}{L['comma']}{L['confidence']} {round(rep.confidence * 100)}%{L['rp']}"
         )
