@@ -227,6 +227,8 @@ def _distinct(promises: list[tuple[int, int, str, Commitment]]) -> list[Commitme
                 and (
                     (v == verb and words and w and (words <= w or w <= words))
                     or (not words and sg == seg and order - o <= 1)
+                    # The same verb said again with only its day (明後日の水曜ですね、お送りします) repeats it.
+                    or (v == verb and not words)
                 )
             ),
             None,
