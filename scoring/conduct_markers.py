@@ -19,7 +19,7 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         # The customer pressing a point that was passed over (いや、保守の話…, 人の話聞いてる？, そういうことちゃうねん).
         "pressed_again": _re(
             r"^[…\s]*(いや|いえ|だから|でも)[、,…]|聞いてる|聞いてん|(の|って)話(…|を|です|なんです)|ちゃう(ねん|んです|ん)|じゃなくて|そういうこと(じゃ|では)"
-            r"|^[…\s]*。?$"
+            r"|^\s*…+\s*。?$"
         ),
         # A concern said as a question (高くない？, ほんまに大丈夫なん？, 止まらんの？, 返品できるん？).
         "worry_question": _re(
@@ -98,7 +98,7 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         # The customer lost, doubtful, pressed for time or not interested while the rep talks.
         "reaction": _re(
             r"(って|て)(なん|何)(やった|だった|ですか|や)|ついていけ|(わか|分か)ら(ん|へん|ない)|ちょっと待|急いで|時間(が)?ない|あと\d+分"
-            r"|いらん|要らん|無理ちゃう|聞いてん(ねん|ですけど)|でもなあ|高いなあ|きつい|もうええ|^[…\s]+。?$|^はあ…"
+            r"|いらん|要らん|無理ちゃう|聞いてん(ねん|ですけど)|でもなあ|高いなあ|きつい|もうええ|^\s*…+\s*。?$|^はあ…"
         ),
         # The timing left open by the customer (いつになるか分からん, 社長次第, 早くて秋、遅いと来年, 決まったら言うわ).
         "timing_open": _re(

@@ -17,7 +17,7 @@ from re import _constants as _sre_constants  # type: ignore[attr-defined]
 from re import _parser as _sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-MAX_LITERALS = 64
+MAX_LITERALS = 128
 _MAX_CLASS = 16
 # Inline flags scoped to a group change how its literals match; such groups prove nothing here.
 _SCOPED_FLAGS = re.IGNORECASE | re.ASCII | re.LOCALE | re.UNICODE | re.VERBOSE

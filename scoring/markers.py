@@ -168,6 +168,10 @@ class CallView:
         """Whether the words right after the match deny it (困っているわけではない)."""
         return bool(self.lex["negation"].search(hit.sentence.text[hit.match.end() :]))
 
+    def segment_sentences(self, seg: int) -> list[Sentence]:
+        """The sentences of one segment (one turn of one speaker)."""
+        return self.sentences[self._first_of_segment[seg] : self._first_of_segment[seg + 1]]
+
     def next_turn(self, sentence: Sentence, *, customer: bool) -> list[Sentence]:
         """Sentences of the next turn by the other side (customer or rep) after this sentence's segment."""
         start = self._first_of_segment[min(sentence.seg + 1, len(self._first_of_segment) - 1)]

@@ -25,23 +25,19 @@ def _turn_after(v: CallView, s: Sentence, *, customer: bool) -> tuple[list[Sente
     return turn, "".join(t.text for t in turn)
 
 
-def _customer_turns(v: CallView) -> list[list[Sentence]]:
-    """The customer's turns in call order, each as its sentences."""
-    turns: dict[int, list[Sentence]] = {}
-    for s in v.sentences:
-        if not s.is_rep:
-            turns.setdefault(s.seg, []).append(s)
-    return list(turns.values())
+def _turns_with(v: CallView, *markers: str, questions: bool | None = None) -> list[list[Sentence]]:
+    """The customer's turns, in call order, holding a hit of any of the markers (found through the view's indexed,
+    cached search, so a long call is not scanned once per rule)."""
+    segs = sorted({h.sentence.seg for m in markers for h in v.find(m, who="customer", questions=questions)})
+    return [v.segment_sentences(seg) for seg in segs]
 
 
 def vague_answer(c: Collector) -> None:
     """A concrete question (何キロまで？, what's the SLA?) answered with reassurance and no fact, and not taken away to
     be checked."""
     v = c.view
-    for s in v.sentences:
-        if s.is_rep or not s.is_question or not v.matches("concrete_question", s.text):
-            continue
-        reply, text = _turn_after(v, s, customer=False)
+    for hit in v.find("concrete_question", who="customer", questions=True):
+        reply, text = _turn_after(v, hit.sentence, customer=False)
         vague = next((r for r in reply if v.matches("vague_reply", r.text)), None)
         if vague and not _DIGIT.search(text) and not v.matches("checks_back", text):
             c.ng("proposal.vague_answer", vague.quote(v.matches("vague_reply", vague.text)))
@@ -85,7 +81,7 @@ def pushy_upsell(c: Collector) -> None:
 def pushy_schedule(c: Collector) -> None:
     """The customer says they have no time then, and the rep presses a day or hour on them anyway."""
     v = c.view
-    for turn in _customer_turns(v):
+    for turn in _turns_with(v, "busy"):
         text = "".join(t.text for t in turn)
         # A customer who says when they can (月曜の14時なら) has set the time themselves.
         if not v.matches("busy", text) or v.matches("time", text) or (v.matches("date", text) and _CAN_DO.search(text)):
@@ -103,9 +99,7 @@ def ignores_reaction(c: Collector) -> None:
     no question back."""
     v = c.view
     talked_over: list[Sentence] = []
-    for turn in _customer_turns(v):
-        if not any(v.matches("reaction", t.text) for t in turn):
-            continue
+    for turn in _turns_with(v, "reaction"):
         on, on_text = _turn_after(v, turn[-1], customer=False)
         if on and not v.matches("backs_off", on_text) and not any(t.is_question for t in on):
             talked_over.append(on[0])
@@ -179,16 +173,10 @@ def concern_passed_over(c: Collector) -> None:
     """A concern or a worried question the rep's next turn neither asks about nor takes up in its words, and the
     customer presses it again (いや、保守の話…, 止まらんの？, 人の話聞いてる？): the objection was ignored."""
     v = c.view
-    for turn in _customer_turns(v):
+    worried = _turns_with(v, "concern", "price_objection", "worry_question")
+    asked = _turns_with(v, "concern_question", questions=True)
+    for turn in sorted(worried + [t for t in asked if t not in worried], key=lambda t: t[0].order):
         text = "".join(t.text for t in turn)
-        worried = (
-            v.matches("concern", text)
-            or v.matches("price_objection", text)
-            or v.matches("worry_question", text)
-            or any(t.is_question and v.matches("concern_question", t.text) for t in turn)
-        )
-        if not worried:
-            continue
         reply, reply_text = _turn_after(v, turn[-1], customer=False)
         if not reply or any(r.is_question for r in reply) or any(w in reply_text for w in topics(text)):
             continue
