@@ -146,7 +146,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         # Deal terms without the listed words: a quote or contract for a stated quantity (社用車10台のお見積り), an
         # amount per unit or per month (1席あたり月2万円, not a loss or a current cost), another vendor said cheaper.
         "plan_shape": _re(
-            r"\d+(台|名分|席|ライセンス|アカウント|拠点|店舗)[^。]{0,6}(お見積|見積|ご契約|契約|プラン|導入)"
+            r"[\d一二三四五六七八九十]+(台|基|名分|席|ライセンス|アカウント|拠点|店舗)[^。]{0,6}(お見積|見積|ご契約|契約|プラン|導入)"
             # A scope at a monthly or yearly amount (溶接の三工程で、月8万円, 20現場まで年額60万円).
             r"|[\d一二三四五六七八九十]+(工程|台|名|席|ライセンス|アカウント|拠点|店舗|現場|ユーザー|人分|部門|教室|校)(で|まで)、?[^。]{0,4}(月|年)(額|々)?[^。]{0,3}\d"
             # A scope for so many units (ハウス三棟分で, 全部で20台): what the offer covers.
