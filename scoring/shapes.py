@@ -45,10 +45,10 @@ _JA_PROMISE = (
     r"|私から|私が|こちらで|こちらから|こっちで|こっちは)[^。？?]{0,30}"
     r"(?:(し|き|り|ち|び|み|え|け|せ|べ|め|れ|げ|ね|こ)"
     r"(?<!てい)(?<!でい)(?<!あり)(?<!なり)(?<!かかり)(?<!思い)(?<!でき)(?<!わかり)(?<!分かり)(?<!おり)(?<!ござい)"
-    r"(?<!要り)(?<!見え)(?<!して)(?<!って)(?<!助かり)(?<!いただき)(?<!てき)(?<!進め)(?<!つぶれ)(?<!潰れ)ます(わ)?(。|ね|$|、|ので)"
+    r"(?<!要り)(?<!見え)(?<!して)(?<!って)(?<!助かり)(?<!いただき)(?<!てき)(?<!進め)(?<!つぶれ)(?<!潰れ)(?<!され)(?<!られ)(?<!いけ)(?<!行け)ます(わ)?(。|ね|$|、|ので)"
     # Said plainly (金曜までに送るわね, 明日出すよ, 専務にも見せとく, 今日中にLINEするわ, 週末までに感想言うわ).
     r"|(送る|出す|持っていく|持ってく|用意する|連絡する|渡す|返す|書く|まとめる|聞いておく|伝えておく|言う|する|やる|見る|聞く|測る)"
-    r"(わ|よ|ね|から|んで(?!す))|(とく|っとく|ておく)(わ|よ|ね|。|$))"
+    r"(わ|よ|ね|んで(?!す))|(とく|っとく|ておく)(わ|よ|ね|。|$))"
     # Something done ahead, said plainly without a day (専務にも見せとく。 / 書類は揃えとくわ).
     r"|(見せ|言う|やっ|送っ|聞い|出し|書い|調べ|伝え|話し|揃え|まとめ|用意し)とく(わ|よ|ね|。|$)"
 )
@@ -456,11 +456,14 @@ def rep_promise(view: CallView, hit: Hit) -> bool:
         and not s.is_question
         and not _NOT_PROMISE.search(s.text)
         and not _VISIT.search(s.text)
+        and not _SCHEDULE.search(s.text)
         and not view.matches("rep_commitment", s.text)
         and not view.matches("need", s.text)
     )
 
 
+# A schedule laid out (…で組みます, 八月の第一週にします) is the plan, not a small promise.
+_SCHEDULE = re.compile(r"(で|に)(組み|し)ます")
 # A visit or a call at a time is the next meeting, not a small promise (来週火曜に伺います).
 _VISIT = re.compile(
     r"伺い|お伺|お邪魔|参ります|お電話(します|いたします|差し上げ)|押さえ|お時間を?いただ|\b(see you|visit|come by|call you)\b",
