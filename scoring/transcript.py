@@ -307,8 +307,15 @@ def _clean_cue_text(text: str) -> str:
     return html.unescape(_TAG_RE.sub("", text)).strip()
 
 
+# A dialer's role tag before the words (`[Agent] …`, `【お客様】…`); a tag with a digit is a time, not a name.
+_TAG_SPEAKER_RE = re.compile(r"^(?P<name>\[[^\]\d:：]{1,20}\]|【[^】\d:：]{1,20}】)\s*(?P<text>\S.*)$", re.S)
+
+
 def _split_speaker(line: str) -> tuple[str, str] | None:
-    """`Name: text` (ASCII or full-width colon); rejects clock times like `10:30` and URLs."""
+    """`Name: text` (ASCII or full-width colon) or `[Role] text`; rejects clock times like `10:30` and URLs."""
+    tagged = _TAG_SPEAKER_RE.match(line)
+    if tagged:
+        return tagged["name"], tagged["text"].strip()
     m = _SPEAKER_RE.match(line)
     if not m:
         return None

@@ -9,7 +9,12 @@ import pytest
 
 from scoring.transcript import TranscriptError, detect_language, parse_transcript
 
-GOOD_VARIANTS = ["discovery_good.ja.vtt", "discovery_good.speaker-colon.ja.vtt", "discovery_good.ja.srt", "discovery_good.ja.txt"]
+GOOD_VARIANTS = [
+    "discovery_good.ja.vtt",
+    "discovery_good.speaker-colon.ja.vtt",
+    "discovery_good.ja.srt",
+    "discovery_good.ja.txt",
+]
 
 
 def test_json_keeps_speakers_roles_times_and_language(good_call):
@@ -27,7 +32,9 @@ def test_every_format_gives_the_same_turns_as_the_json(name, good_call, load_cal
     assert parsed.language == "ja"
 
 
-@pytest.mark.parametrize("name", ["discovery_good.ja.vtt", "discovery_good.speaker-colon.ja.vtt", "discovery_good.ja.srt"])
+@pytest.mark.parametrize(
+    "name", ["discovery_good.ja.vtt", "discovery_good.speaker-colon.ja.vtt", "discovery_good.ja.srt"]
+)
 def test_cue_formats_keep_cue_times(name, good_call, load_call):
     parsed = load_call(name)
     assert [(s.start, s.end) for s in parsed.segments] == [(s.start, s.end) for s in good_call.segments]
@@ -49,7 +56,11 @@ def test_vtt_voice_tags_with_classes_several_voices_and_markup():
     )
     t = parse_transcript(vtt)
     assert [(s.speaker, s.text) for s in t.segments] == [
-        ("Ann Lee", "Hello there & welcome"), ("Bob", "Hi."), ("Ann Lee", "Shall we start?"), ("Ann Lee", "continuing without a speaker")]
+        ("Ann Lee", "Hello there & welcome"),
+        ("Bob", "Hi."),
+        ("Ann Lee", "Shall we start?"),
+        ("Ann Lee", "continuing without a speaker"),
+    ]
     assert t.segments[0].start == 1.0 and t.language == "en"
 
 
@@ -57,7 +68,9 @@ def test_plain_text_continuation_lines_timestamps_and_clock_times():
     text = "[00:00:05] 山田: 本日はよろしくお願いします。\n会議は10:30までです。\n佐藤：はい、お願いします。\n"
     t = parse_transcript(text, filename="call.txt")
     assert [(s.speaker, s.text, s.start) for s in t.segments] == [
-        ("山田", "本日はよろしくお願いします。会議は10:30までです。", 5.0), ("佐藤", "はい、お願いします。", None)]
+        ("山田", "本日はよろしくお願いします。会議は10:30までです。", 5.0),
+        ("佐藤", "はい、お願いします。", None),
+    ]
 
 
 def test_plain_text_with_a_header_line_over_each_turn():
@@ -65,11 +78,15 @@ def test_plain_text_with_a_header_line_over_each_turn():
     otter = "話者1  0:01\n本日はありがとうございます。\n会議は\n10:30までです。\n\nTom Baker  1:02:03\nSure thing.\n"
     t = parse_transcript(otter, filename="call.txt")
     assert [(s.speaker, s.text, s.start) for s in t.segments] == [
-        ("話者1", "本日はありがとうございます。会議は10:30までです。", 1.0), ("Tom Baker", "Sure thing.", 3723.0)]
+        ("話者1", "本日はありがとうございます。会議は10:30までです。", 1.0),
+        ("Tom Baker", "Sure thing.", 3723.0),
+    ]
     rev = "Speaker 1 (00:05):\nHi, it's Ana from Acme.\n\nSpeaker 2 (00:09):\nHello.\n"
     t = parse_transcript(rev, filename="call.txt")
     assert [(s.speaker, s.text, s.start) for s in t.segments] == [
-        ("Speaker 1", "Hi, it's Ana from Acme.", 5.0), ("Speaker 2", "Hello.", 9.0)]
+        ("Speaker 1", "Hi, it's Ana from Acme.", 5.0),
+        ("Speaker 2", "Hello.", 9.0),
+    ]
 
 
 def test_a_speaker_name_may_end_with_its_company_in_brackets():
@@ -77,7 +94,10 @@ def test_a_speaker_name_may_end_with_its_company_in_brackets():
     text = "[00:01] 佐々木（オーダーメイクス）: 本日はありがとうございます。\n[00:10] 工藤（経理）: よろしく。\nAna Ito (Acme): Hi.\n"
     t = parse_transcript(text, filename="call.txt")
     assert [(s.speaker, s.text) for s in t.segments] == [
-        ("佐々木（オーダーメイクス）", "本日はありがとうございます。"), ("工藤（経理）", "よろしく。"), ("Ana Ito (Acme)", "Hi.")]
+        ("佐々木（オーダーメイクス）", "本日はありがとうございます。"),
+        ("工藤（経理）", "よろしく。"),
+        ("Ana Ito (Acme)", "Hi."),
+    ]
     assert "（笑）" not in {s.speaker for s in parse_transcript("山田: どうも\n（笑）: はい").segments}
 
 
@@ -85,7 +105,10 @@ def test_prefixed_turns_win_over_a_line_that_looks_like_a_header():
     text = "山田: 次回は\n来週 10:30\n佐藤: はい、でも\n再来週 9:00\n山田: では。\n"
     t = parse_transcript(text, filename="call.txt")
     assert [(s.speaker, s.text) for s in t.segments] == [
-        ("山田", "次回は来週 10:30"), ("佐藤", "はい、でも再来週 9:00"), ("山田", "では。")]
+        ("山田", "次回は来週 10:30"),
+        ("佐藤", "はい、でも再来週 9:00"),
+        ("山田", "では。"),
+    ]
 
 
 def test_content_beats_a_txt_extension_and_bracketed_times_are_not_json(fixtures_dir):
@@ -139,3 +162,17 @@ def test_malformed_input_raises_transcript_error_with_a_clear_message(data, file
 def test_deeply_nested_json_is_a_transcript_error_not_a_crash():
     with pytest.raises(TranscriptError):
         parse_transcript("[" * 100_000 + "]" * 100_000, filename="a.json")
+
+
+def test_a_dialers_role_tags_name_the_speakers() -> None:
+    srt = (
+        "1\n00:00:01,000 --> 00:00:03,000\n[Customer] はい、山田商事です。\n\n"
+        "2\n00:00:03,500 --> 00:00:06,000\n[Agent] お世話になります、クラウドワークスの佐藤です。\n\n"
+        "3\n00:00:06,500 --> 00:00:08,000\n【お客様】どういったご用件でしょう。\n"
+    )
+    call = parse_transcript(srt, filename="dialer.ja.srt")
+    assert [s.speaker for s in call.segments] == ["[Customer]", "[Agent]", "【お客様】"]
+    assert call.segments[1].text == "お世話になります、クラウドワークスの佐藤です。"
+    # A time in brackets is a time, not a speaker.
+    timed = parse_transcript("[00:01] 佐藤: こんにちは。\n[00:05] 田中: どうも。\n", filename="call.ja.txt")
+    assert [s.speaker for s in timed.segments] == ["佐藤", "田中"]
