@@ -37,6 +37,12 @@ _SELF_INTRO_EN_RE = re.compile(
 _FILLER_RE = re.compile(r"、?(えーと|えっと|えー+|あのー*|まあ|そのー+)、?")
 # The humble 「と申します」 is how a caller introduces themselves; whoever answers the phone says 「〜です」.
 _HUMBLE_INTRO_RE = re.compile(r"と申します")
+_INBOUND_ANSWER_RE = re.compile(
+    r"^[^。]{0,6}(お電話ありがとうございます|thank you for calling|thanks for calling)", re.I
+)
+_CALLER_GREETING_RE = re.compile(
+    r"^(はい、|あ、|もしもし、?)?(いつも)?お世話になって(おり|い)ます|^(はい、|もしもし、?)?お世話になります"
+)
 _REP_HINT_RE = re.compile(
     r"お時間をいただき|お時間いただき|ご提案|ご案内|弊社の(サービス|製品|ツール)|件で(お電話|ご連絡)(しました|いたしました|差し上げました)"
     r"|(ご迷惑|お手間|ご不便|ご心配)を(おかけ|お掛け)|thanks for (your|making the) time|our (product|platform|solution)",
@@ -276,6 +282,13 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
     if len(humble) == 1:
         return humble[0], "self_introduction", 0.6
     first = next(s.speaker for s in segments if s.speaker in candidates)
+    # The phone's opening: who answers "thanks for calling" is the seller taking an inbound call; a caller who opens
+    # with お世話になっております and their company and name is the seller making an outbound one.
+    if _INBOUND_ANSWER_RE.search(segments[0].text) and segments[0].speaker in candidates:
+        return segments[0].speaker, "phone_opening", 0.6
+    caller = next((s for s in segments[:4] if s.speaker != segments[0].speaker and s.speaker in candidates), None)
+    if caller and _CALLER_GREETING_RE.match(caller.text) and _SELF_INTRO_JA_RE.search(_unfilled(caller.text)):
+        return caller.speaker, "phone_opening", 0.6
     # Nobody introduced a company: the one who talks like a seller over the whole call, by a clear margin.
     votes = {sp: sum(len(_SELLER_RE.findall(s.text)) for s in segments if s.speaker == sp) for sp in candidates}
     seller = max(votes, key=lambda sp: votes[sp])

@@ -29,7 +29,7 @@ _TEXT_TIME_RE = re.compile(r"^\[?(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3}
 # A turn's header on its own line, its text on the lines below: `Name  0:01` (Otter's text export) or
 # `Name (00:01):` (Rev's); the name holds no sentence punctuation, so a spoken line ending in a time is not one.
 _HEADER_RE = re.compile(
-    r"^(?P<name>[^:：。、！？!?「」『』()（）\[\]]{1,40}?)\s*(?:\s(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})"
+    r"^(?P<name>[^:：。、！？!?「」『』()（）\[\]]{1,40}?(?:\s*[（(][^()（）:：。、！？!?\d]{1,30}[)）])?)\s*(?:\s(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})"
     r"|\((?P<paren>(?:\d{1,2}:)?\d{1,2}:\d{2})\)\s*[:：]?)$"
 )
 _JA_CHAR_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")

@@ -15,31 +15,39 @@ def _rep(lines: list[tuple[str, str]]) -> tuple[str, str]:
 
 
 def test_a_filler_inside_the_self_introduction_does_not_hide_it() -> None:
-    lines = [("話者1", "はい、みどり歯科です。"),
-             ("話者2", "お世話になります。わたくし、株式会社ネクストデンタルの、あのー、川口と申します。"),
-             ("話者1", "はい。")]
+    lines = [
+        ("話者1", "はい、みどり歯科です。"),
+        ("話者2", "お世話になります。わたくし、株式会社ネクストデンタルの、あのー、川口と申します。"),
+        ("話者1", "はい。"),
+    ]
     assert _rep(lines) == ("話者2", "self_introduction")
 
 
 def test_its_name_from_company_is_a_self_introduction() -> None:
-    lines = [("Speaker 1", "Front desk, this is Dana."),
-             ("Speaker 2", "Hi Dana, it's Marco from Tallyware, we spoke last week."),
-             ("Speaker 1", "Oh right, hi.")]
+    lines = [
+        ("Speaker 1", "Front desk, this is Dana."),
+        ("Speaker 2", "Hi Dana, it's Marco from Tallyware, we spoke last week."),
+        ("Speaker 1", "Oh right, hi."),
+    ]
     assert _rep(lines) == ("Speaker 2", "self_introduction")
 
 
 def test_the_caller_who_says_to_moushimasu_is_the_rep_when_no_company_word_is_said() -> None:
-    lines = [("A", "はい、ひまわり農園、出荷担当の森です。"),
-             ("B", "突然のお電話失礼します。グリーンロジの、えー、杉山と申します。"),
-             ("A", "はあ、どういったご用件でしょう。")]
+    lines = [
+        ("A", "はい、ひまわり農園、出荷担当の森です。"),
+        ("B", "突然のお電話失礼します。グリーンロジの、えー、杉山と申します。"),
+        ("A", "はあ、どういったご用件でしょう。"),
+    ]
     assert _rep(lines) == ("B", "self_introduction")
 
 
 def test_the_side_that_apologises_for_the_trouble_is_the_vendor_on_a_support_call() -> None:
-    lines = [("A", "もしもし、こまち旅館の佐藤ですけど。"),
-             ("B", "お世話になっております、ヤドカンリサポートの石田です。"),
-             ("A", "予約画面がまた固まっちゃって、今朝から三回目なんですよ。"),
-             ("B", "ご迷惑をおかけしております。どの画面で止まりますか？")]
+    lines = [
+        ("A", "もしもし、こまち旅館の佐藤ですけど。"),
+        ("B", "お世話になっております、ヤドカンリサポートの石田です。"),
+        ("A", "予約画面がまた固まっちゃって、今朝から三回目なんですよ。"),
+        ("B", "ご迷惑をおかけしております。どの画面で止まりますか？"),
+    ]
     assert _rep(lines) == ("B", "self_introduction")
 
 
@@ -61,3 +69,29 @@ def test_without_roles_or_an_introduction_the_one_who_talks_like_a_seller_is_the
         )
     )
     assert identify_rep(call, None)[:2] == ("話者2", "seller_words")
+
+
+def test_the_phone_opening_tells_who_sells_when_nobody_names_a_company() -> None:
+    from scoring.metrics import identify_rep
+    from scoring.transcript import parse_transcript
+
+    outbound = parse_transcript(
+        "ch2: はいはい、青葉堂です。\nch1: お世話になっております、カートプラスの坂本です。\nch2: ああ、どうも。\n",
+        filename="out.ja.txt",
+    )
+    inbound = parse_transcript(
+        "話者2: お電話ありがとうございます、イチバネットの前田でございます。\n話者1: あ、もしもし、丸長の長谷川です。\n",
+        filename="in.ja.txt",
+    )
+    assert identify_rep(outbound, None)[:2] == ("ch1", "phone_opening")
+    assert identify_rep(inbound, None)[0] == "話者2"
+
+
+def test_an_otter_header_may_carry_the_company_in_brackets() -> None:
+    from scoring.transcript import parse_transcript
+
+    call = parse_transcript(
+        "吉村 （ミセナビ）  0:00\nもしもし、光雲堂さんでしょうか。\n\n店主  0:05\nはい、そうです。\n",
+        filename="o.ja.txt",
+    )
+    assert [s.speaker for s in call.segments] == ["吉村 （ミセナビ）", "店主"]
