@@ -129,6 +129,9 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             # signed off (月8万払うてる, 180万がまあ枠, 50万までやから, 月1000円、それ以上は…).
             rf"|(?:{_JA_MONEY})[^。？?]{{0,14}}(まで|以内|以下|上限|限度|枠|目安|台に|に抑え|に収め|払(っ|う|え)|出せ|回せ|切れ"
             r"|(それ|これ)(より)?(以上|上)は)"
+            # At most so much (初期でせいぜい35万、月は3万いかんくらい), an amount waved through (月の32000は、まあええわ).
+            rf"|せいぜい[^。]{{0,8}}\d|(?:{_JA_MONEY})[^。]{{0,4}}(いかん|いかない|行かない|超えない|超えん)(くらい|程度|ぐらい)"
+            rf"|(?:{_JA_MONEY})[^。]{{0,4}}は[、,]?(まあ)?(ええ|いい|構わん|大丈夫)(わ|よ|です|。)"
         ),
         # Budgets said in words, read only when the listed words and `budget_shape` find nothing (so the scans that
         # look for any money the customer mentions stay short): a ceiling by pointing at an amount in a sentence about
