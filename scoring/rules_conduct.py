@@ -11,6 +11,7 @@ import re
 
 from scoring.collector import Collector
 from scoring.markers import CallView, Hit, Sentence, topics
+from scoring.rules_discovery import reply_text
 from scoring.scorecard import Commitment, NextStep
 
 _DIGIT = re.compile(r"\d")
@@ -18,11 +19,6 @@ _DIGIT = re.compile(r"\d")
 _CAN_DO = re.compile(
     r"なら|でしたら|で(お願い|いい|大丈夫)|\b(works|is fine|suits|could we do|can we do|how about|what about)\b", re.I
 )
-
-
-def _turn_after(v: CallView, s: Sentence, *, customer: bool) -> tuple[list[Sentence], str]:
-    turn = v.next_turn(s, customer=customer)
-    return turn, "".join(t.text for t in turn)
 
 
 def _turns_with(v: CallView, *markers: str, questions: bool | None = None) -> list[list[Sentence]]:
@@ -37,7 +33,7 @@ def vague_answer(c: Collector) -> None:
     be checked."""
     v = c.view
     for hit in v.find("concrete_question", who="customer", questions=True):
-        reply, text = _turn_after(v, hit.sentence, customer=False)
+        reply, text = reply_text(v, hit.sentence)
         vague = next((r for r in reply if v.matches("vague_reply", r.text)), None)
         if vague and not _DIGIT.search(text) and not v.matches("checks_back", text):
             c.ng("proposal.vague_answer", vague.quote(v.matches("vague_reply", vague.text)))
@@ -63,11 +59,11 @@ def pushy_upsell(c: Collector) -> None:
     for s in v.sentences:
         if not s.is_rep or not v.matches("upsell_offer", s.text):
             continue
-        reply, text = _turn_after(v, s, customer=True)
+        reply, text = reply_text(v, s)
         if not reply or not v.matches("no_thanks", text):
             continue
-        push, push_text = _turn_after(v, reply[-1], customer=False)
-        again, again_text = _turn_after(v, push[-1], customer=True) if push else ([], "")
+        push, push_text = reply_text(v, reply[-1])
+        again, again_text = reply_text(v, push[-1]) if push else ([], "")
         pressed = (
             v.matches("upsell_offer", push_text)
             or v.matches("press_on", push_text)
@@ -86,7 +82,7 @@ def pushy_schedule(c: Collector) -> None:
         # A customer who says when they can (月曜の14時なら) has set the time themselves.
         if not v.matches("busy", text) or v.matches("time", text) or (v.matches("date", text) and _CAN_DO.search(text)):
             continue
-        push, push_text = _turn_after(v, turn[-1], customer=False)
+        push, push_text = reply_text(v, turn[-1])
         insisted = v.matches("insist", push_text)
         timed = v.matches("time", push_text) or v.matches("date", push_text) or v.matches("due", push_text)
         if push and insisted and timed and not v.matches("backs_off", push_text):
@@ -100,7 +96,7 @@ def ignores_reaction(c: Collector) -> None:
     v = c.view
     talked_over: list[Sentence] = []
     for turn in _turns_with(v, "reaction"):
-        on, on_text = _turn_after(v, turn[-1], customer=False)
+        on, on_text = reply_text(v, turn[-1])
         if on and not v.matches("backs_off", on_text) and not any(t.is_question for t in on):
             talked_over.append(on[0])
     if len(talked_over) >= 2:
@@ -149,7 +145,7 @@ def shallow_questions(c: Collector) -> None:
             c.ng("needs_discovery.shallow_question", s.quote())
             return
         if v.matches("generic_pain_question", s.text):
-            answer, answer_text = _turn_after(v, s, customer=True)
+            answer, answer_text = reply_text(v, s)
             if answer and len(answer_text) < _SHORT_ANSWER and not _dug(v, answer[-1]):
                 c.ng("needs_discovery.shallow_question", s.quote())
                 return
@@ -161,11 +157,11 @@ _SHORT_ANSWER = 25
 
 def _dug(v: CallView, answer: Sentence) -> bool:
     """The rep asks an open question in either of their next two turns."""
-    follow, _ = _turn_after(v, answer, customer=False)
+    follow, _ = reply_text(v, answer)
     if any(f.is_open_question for f in follow):
         return True
-    reply, _ = _turn_after(v, follow[-1], customer=True) if follow else ([], "")
-    second, _ = _turn_after(v, reply[-1], customer=False) if reply else ([], "")
+    reply, _ = reply_text(v, follow[-1]) if follow else ([], "")
+    second, _ = reply_text(v, reply[-1]) if reply else ([], "")
     return any(f.is_open_question for f in second)
 
 
@@ -177,10 +173,10 @@ def concern_passed_over(c: Collector) -> None:
     asked = _turns_with(v, "concern_question", questions=True)
     for turn in sorted(worried + [t for t in asked if t not in worried], key=lambda t: t[0].order):
         text = "".join(t.text for t in turn)
-        reply, reply_text = _turn_after(v, turn[-1], customer=False)
-        if not reply or any(r.is_question for r in reply) or any(w in reply_text for w in topics(text)):
+        reply, said = reply_text(v, turn[-1])
+        if not reply or any(r.is_question for r in reply) or any(w in said for w in topics(text)):
             continue
-        again, again_text = _turn_after(v, reply[-1], customer=True)
+        again, again_text = reply_text(v, reply[-1])
         if again and (v.matches("pressed_again", again_text) or v.matches("worry_question", again_text)):
             c.ng("negotiation_closing.objection_ignored", turn[0].quote())
             return
