@@ -145,7 +145,7 @@ def _after_statement(view: CallView, s: Sentence) -> bool:
 # Hanging clauses that object to nothing: an apology or thanks, who decides (BANT authority), a topic brought up
 # (先週から使い始めた…の、あれなんですけど。).
 _NOT_A_REASON = _re(
-    r"申し訳|すみません|恐れ入|恐縮|ありがと|お世話に|(件|こと|あれ|話|ほう)(なん)?(です|だ)けど(…|\.\.\.)*。?$"
+    r"申し訳|すみません|恐れ入|恐縮|ありがと|お世話に|(件|こと|あれ|話|ほう|金額|値段|料金|費用|時期|日程|お支払い)(なん)?(です|だ)けど(…|\.\.\.)*。?$"
     # A request that lowers the bar (ざっくりでいいんですけど…): asking, not objecting.
     r"|(?<=で)(いい|結構|構わない)んです(けど|が)(…|\.\.\.)*。?$"
 )
@@ -190,9 +190,17 @@ _POINTS_BACK = {
 }
 
 
+_MONEY_SAID = re.compile(r"\d[\d,.]*\s*(万|千|円|k\b|dollars|pounds)|[$£€¥]\s?\d", re.I)
+
+
 def _answer(view: CallView, concern: Sentence) -> str | None:
     """How the rep's next turn meets the concern: `brushed`, `untouched`, `topic` (named only), `answered`; None if no turn."""
     reply = view.next_turn(concern, customer=False)
+    # A backchannel while the customer goes on (はい。) is listening, not the reply: the rep's next turn after the
+    # customer's is.
+    while reply and view.matches("backchannel_only", "".join(r.text for r in reply)):
+        more = view.next_turn(reply[-1], customer=True)
+        reply = view.next_turn(more[-1], customer=False) if more else []
     if not reply:
         return None
     text = "".join(r.text for r in reply)
@@ -203,6 +211,9 @@ def _answer(view: CallView, concern: Sentence) -> str | None:
     # Reassurance then a question on something else (ご安心ください。…現地調査だけでもいかがでしょうか？) still brushes it off.
     if _SOFT_BRUSH[_lang(view)].search(text) and not taken_up and not view.matches("concern_question", text):
         return "brushed"
+    # A money concern met with money (月額18万…厳しい → 12万ですと…) is being negotiated, not ignored.
+    if _MONEY_SAID.search(concern.text) and _MONEY_SAID.search(text):
+        return "answered"
     if view.matches("acknowledge", text) or asks:
         return "answered"
     return "topic" if taken_up else "untouched"

@@ -72,3 +72,17 @@ def test_reactions_talked_over_twice_are_ignored_reactions(rubric: Rubric) -> No
     )
     assert "proposal.ignores_reaction" in {n.id for n in score_transcript(talked_over, rubric=rubric).ng_behaviors}
     assert "proposal.ignores_reaction" not in {n.id for n in score_transcript(answered, rubric=rubric).ng_behaviors}
+
+
+def test_a_backchannel_is_listening_and_money_met_with_money_is_no_ignored_objection(rubric: Rubric) -> None:
+    negotiated = _call(
+        ("顧客", "月額18万、これは正直、うちの規模では厳しい。"),
+        ("営業", "はい。"),
+        ("顧客", "12万なら、私も説明できる。"),
+        ("営業", "12万ですと保守が成り立たないので、15万でいかがでしょうか。"),
+    )
+    topic = _call(("営業", "機能は以上です。"), ("顧客", "それで、金額なんですけど。"), ("営業", "月額5万円です。"))
+    for call in (negotiated, topic):
+        assert "negotiation_closing.objection_ignored" not in {
+            n.id for n in score_transcript(call, rubric=rubric).ng_behaviors
+        }
