@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from scoring.evaluation import STATES, LabelsError, Tally, cell, rounded
+from scoring.evaluation import STATES, LabelsError, Tally, tally_table
 from scoring.scorecard import BANT_KEYS, Scorecard
 from scoring.transcript import Segment, Transcript
 
@@ -55,11 +55,7 @@ class BatteryResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "items": self.items,
-            "concepts": {
-                c: {"precision": rounded(t.precision), "recall": rounded(t.recall), "tp": t.tp, "fp": t.fp, "fn": t.fn}
-                for c, t in self.tallies.items()
-                if t.tp + t.fp + t.fn
-            },
+            "concepts": {c: t.to_dict() for c, t in self.tallies.items() if t.counted},
             "wrong": {c: ids for c, ids in self.wrong.items() if ids},
         }
 
@@ -187,14 +183,7 @@ def battery_report(result: BatteryResult, title: str = "") -> str:
     """The plain-text report `dealcoach eval` prints for a battery."""
     lines = [title] if title else []
     width = max(12, *(len(k) + 2 for k in result.tallies))
-    lines += [
-        f"{result.items} labelled exchanges",
-        "",
-        f"{'concept':<{width}}{'precision':>10}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}",
-    ]
-    for concept, t in result.tallies.items():
-        if t.tp + t.fp + t.fn:
-            lines.append(f"{concept:<{width}}{cell(t.precision):>10}{cell(t.recall):>8}{t.tp:>5}{t.fp:>5}{t.fn:>5}")
+    lines += [f"{result.items} labelled exchanges", "", *tally_table("concept", result.tallies, width=width)]
     wrong = [(c, ids) for c, ids in result.wrong.items() if ids]
     if wrong:
         lines += ["", "wrong:"] + [f"  {c}: {', '.join(ids)}" for c, ids in wrong]

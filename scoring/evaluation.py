@@ -63,6 +63,19 @@ class Tally:
     def recall(self) -> float | None:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
+    @property
+    def counted(self) -> bool:
+        return bool(self.tp + self.fp + self.fn)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "precision": rounded(self.precision),
+            "recall": rounded(self.recall),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
+
 
 @dataclass(frozen=True)
 class LabelledCall:
@@ -111,10 +124,7 @@ class Evaluation:
         """The JSON form `dealcoach eval --json` prints."""
         return {
             "calls": self.calls,
-            "fields": {
-                k: {"precision": rounded(t.precision), "recall": rounded(t.recall), "tp": t.tp, "fp": t.fp, "fn": t.fn}
-                for k, t in self.fields.items()
-            },
+            "fields": {k: t.to_dict() for k, t in self.fields.items()},
             "deal_state_confusion": self.confusion,
             "deal_state_accuracy": rounded(self.deal_state_accuracy()),
             "overall_by_quality": {q: round(m, 1) for q, m in self.quality_means().items()},
@@ -274,17 +284,21 @@ def cell(value: float | None) -> str:
     return f"{value:.2f}" if value is not None else "–"
 
 
+def tally_table(label: str, tallies: dict[str, Tally], *, width: int, tp_width: int = 5) -> list[str]:
+    """A header and one line per counted tally: precision, recall, tp, fp, fn."""
+    lines = [f"{label:<{width}}{'precision':>10}{'recall':>8}{'tp':>{tp_width}}{'fp':>5}{'fn':>5}"]
+    for name, t in tallies.items():
+        if t.counted:
+            lines.append(
+                f"{name:<{width}}{cell(t.precision):>10}{cell(t.recall):>8}{t.tp:>{tp_width}}{t.fp:>5}{t.fn:>5}"
+            )
+    return lines
+
+
 def report(ev: Evaluation, title: str = "") -> str:
     """The plain-text report `dealcoach eval` prints."""
     lines = [title] if title else []
-    lines += [
-        f"{ev.calls} labelled calls",
-        "",
-        f"{'field':<24}{'precision':>10}{'recall':>8}{'tp':>6}{'fp':>5}{'fn':>5}",
-    ]
-    for name, t in ev.fields.items():
-        if t.tp + t.fp + t.fn:
-            lines.append(f"{name:<24}{cell(t.precision):>10}{cell(t.recall):>8}{t.tp:>6}{t.fp:>5}{t.fn:>5}")
+    lines += [f"{ev.calls} labelled calls", "", *tally_table("field", ev.fields, width=24, tp_width=6)]
     lines += [
         "",
         "deal state (rows: labelled, columns: scored)",
