@@ -9,6 +9,8 @@ from scoring.transcript import Transcript
 from tests.scoring.role_calls import role_call
 
 ONE_SIDED = "first_contact.one_sided_talk"
+IGNORES = "proposal.ignores_reaction"
+RAMBLING = "proposal.rambling"
 PITCH = (
     "弊社の勤怠システムは、打刻から給与計算までを一つの画面でまとめて管理できます。",
     "シフトの作成も自動で、希望休を入れていただくだけで翌月分が組み上がります。",
@@ -31,8 +33,8 @@ def _call(rounds: int, question: str | None) -> Transcript:
     return role_call(*turns, seconds=12.0)
 
 
-def _ngs(rubric: Rubric, call: Transcript) -> list[str]:
-    card = score_transcript(call, rubric=rubric, stage_phase="first_contact")
+def _ngs(rubric: Rubric, call: Transcript, stage: str = "first_contact") -> list[str]:
+    card = score_transcript(call, rubric=rubric, stage_phase=stage)
     assert 0.65 < float(card.metrics["talk_ratio_rep"]) < 0.80
     return [n.id for n in card.ng_behaviors]
 
@@ -52,3 +54,43 @@ def test_over_the_ceiling_with_questions_every_minute_or_two_is_not(rubric: Rubr
     for n, q in enumerate(asks):
         turns.insert(4 * (n + 1) + n, ("営業", q))
     assert ONE_SIDED not in _ngs(rubric, role_call(*turns, seconds=12.0))
+
+
+CLOSED = (
+    "ご担当の方はいらっしゃいますか？",
+    "お電話、聞こえてますでしょうか？",
+    "ここまでよろしいですか？",
+    "資料はお手元にありますか？",
+)
+
+
+def _closed_every_minute() -> Transcript:
+    """Over three minutes over the ceiling with a closed question a minute (in place of a pitch sentence) and no
+    open one."""
+    turns = [(s.speaker, s.text) for s in _call(4, None).segments]
+    for n, q in enumerate(CLOSED):
+        turns[4 * n + 1] = ("営業", q)
+    return role_call(*turns, seconds=12.0)
+
+
+def test_closed_questions_every_minute_do_not_make_a_conversation(rubric: Rubric) -> None:
+    assert ONE_SIDED in _ngs(rubric, _closed_every_minute())
+
+
+def test_a_kickoff_walked_through_by_the_rep_is_not_one_sided_by_share(rubric: Rubric) -> None:
+    assert not set(_ngs(rubric, _closed_every_minute(), "contract_implementation")) & {ONE_SIDED, IGNORES}
+
+
+def test_a_proposal_given_in_long_turns_is_also_long_winded(rubric: Rubric) -> None:
+    ngs = _ngs(rubric, _closed_every_minute(), "proposal")
+    assert IGNORES in ngs and RAMBLING in ngs
+
+
+def test_a_proposal_over_the_ceiling_in_short_turns_is_not_long_winded(rubric: Rubric) -> None:
+    turns: list[tuple[str, str]] = []
+    for n, line in enumerate(PITCH * 4 + CLOSED):
+        turns += [("営業", line), ("顧客", REPLIES[n % 3] if n % 4 == 3 else "はい。")]
+    card = score_transcript(role_call(*turns, seconds=12.0), rubric=rubric, stage_phase="proposal")
+    ngs = [n.id for n in card.ng_behaviors]
+    assert float(card.metrics["longest_monologue_rep_s"]) < 19.0
+    assert IGNORES in ngs and RAMBLING not in ngs
