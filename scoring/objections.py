@@ -191,6 +191,32 @@ _POINTS_BACK = {
 
 
 _MONEY_SAID = re.compile(r"\d[\d,.]*\s*(万|千|円|k\b|dollars|pounds)|[$£€¥]\s?\d", re.I)
+# The customer settled by the reply (様式そのまま出せるんは、ええな / 助かる / that makes sense): the concern was met,
+# whatever words the rep used. A bare はい is not settled: it is a backchannel.
+_SETTLED = {
+    "ja": _re(
+        r"(ええ|いい|良い|よかっ)(な|ね|です(ね|な))|助か(る|り)|安心(しました|です|した)|納得|それなら|なら(大丈夫|安心|いい|ええ)"
+        r"|(それ|これ)で(いい|ええ|お願い|進め|大丈夫)"
+    ),
+    "en": _re(
+        r"(makes sense|that helps|that works|fair enough|good to know|that'?s (good|great|fine|reassuring|helpful))"
+    ),
+}
+
+
+def _rep_turn(view: CallView, first: list[Sentence]) -> list[Sentence]:
+    """The whole rep turn from its first segment on (はい（笑）。で、今回… / 初期費用が八十二万円に…)."""
+    turn = list(first)
+    while turn and (more := view.next_turn(turn[-1], customer=False)) and more[0].seg == turn[-1].seg + 1:
+        turn += more
+    return turn
+
+
+def _settled(view: CallView, reply: list[Sentence]) -> bool:
+    """The customer's next turn after the reply takes it (and raises nothing again)."""
+    back = view.next_turn(reply[-1], customer=True)
+    text = "".join(b.text for b in back)
+    return bool(back) and bool(_SETTLED[_lang(view)].search(text)) and not _REPEAT[_lang(view)].search(text)
 
 
 def _answer(view: CallView, concern: Sentence) -> str | None:
@@ -203,6 +229,7 @@ def _answer(view: CallView, concern: Sentence) -> str | None:
         reply = view.next_turn(more[-1], customer=False) if more else []
     if not reply:
         return None
+    reply = _rep_turn(view, reply)
     text = "".join(r.text for r in reply)
     asks = any(r.is_question for r in reply)
     if _BRUSH_OFF[_lang(view)].search(text) and not asks:
@@ -211,10 +238,12 @@ def _answer(view: CallView, concern: Sentence) -> str | None:
     # Reassurance then a question on something else (ご安心ください。…現地調査だけでもいかがでしょうか？) still brushes it off.
     if _SOFT_BRUSH[_lang(view)].search(text) and not taken_up and not view.matches("concern_question", text):
         return "brushed"
-    # A money concern met with money (月額18万…厳しい → 12万ですと…) is being negotiated, not ignored.
-    if _MONEY_SAID.search(concern.text) and _MONEY_SAID.search(text):
+    # A money concern met with money (月額18万…厳しい → 12万ですと…; 高いって言うたやつね → 八十二万円に) is being
+    # negotiated, not ignored.
+    money_concern = _MONEY_SAID.search(concern.text) or view.matches("price_objection", concern.text)
+    if money_concern and _MONEY_SAID.search(text):
         return "answered"
-    if view.matches("acknowledge", text) or asks:
+    if view.matches("acknowledge", text) or asks or _settled(view, reply):
         return "answered"
     return "topic" if taken_up else "untouched"
 

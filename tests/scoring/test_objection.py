@@ -6,6 +6,8 @@ from scoring.offline import score_transcript
 from scoring.rubric import Rubric
 from scoring.transcript import parse_transcript
 
+IGNORED_ID = "negotiation_closing.objection_ignored"
+
 IGNORED = """山田: 株式会社ミライクラウドの山田と申します。
 佐藤: 正直、導入の手間が心配なんです。
 山田: 弊社のツールは画面がきれいで、グラフもたくさん出せます。
@@ -34,3 +36,30 @@ def test_ignored_concern_is_flagged_with_the_customers_words(rubric: Rubric) -> 
 def test_acknowledged_or_answered_concerns_are_not(rubric: Rubric) -> None:
     assert "negotiation_closing.objection_ignored" not in _ng(ACKNOWLEDGED, rubric)
     assert "negotiation_closing.objection_ignored" not in _ng(ANSWERED_BY_TOPIC, rubric)
+
+
+# The reply names neither the concern's words nor an acknowledgement; what the customer says next decides.
+UNTOUCHED_THEN = """山田: 株式会社ミライクラウドの山田と申します。月額は二万八千円です。
+佐藤: うーん、正直ちょっと現場が慣れるか心配なんです。
+山田: 連絡帳は履歴で残りますし、記録は実地指導の様式でそのまま出せます。
+佐藤: {back}
+"""
+# A price grumble without a figure, answered with new figures in the rep's next segment of the same turn.
+PRICE_THEN_FIGURES = """山田: 株式会社ミライクラウドの山田と申します。前回のお見積もりは初期費用百十万円でした。
+佐藤: 高いって言うたやつね。
+山田: はい。で、今回はセンサーを二項目に絞りました。
+山田: そうしますと初期費用が八十二万円、月額が三万二千円になります。
+佐藤: 八十二万。
+"""
+
+
+def test_a_reply_the_customer_settles_on_answered_the_concern(rubric: Rubric) -> None:
+    assert IGNORED_ID not in _ng(UNTOUCHED_THEN.format(back="ああ、様式そのまま出せるんは、ええな。"), rubric)
+
+
+def test_a_reply_the_customer_does_not_settle_on_leaves_it_ignored(rubric: Rubric) -> None:
+    assert IGNORED_ID in _ng(UNTOUCHED_THEN.format(back="はい。"), rubric)
+
+
+def test_a_price_grumble_met_with_figures_later_in_the_turn_is_negotiated(rubric: Rubric) -> None:
+    assert IGNORED_ID not in _ng(PRICE_THEN_FIGURES, rubric)
