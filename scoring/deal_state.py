@@ -216,6 +216,59 @@ def _present(view: CallView, marker: str) -> bool:
     )
 
 
+# Taking an amount as one's own: it passes, fits, was expected, is as recapped (これで稟議上げます, その金額であれば
+# 通せる, 八十ならいいんじゃない, そのくらいは見てました, それでよかです, 相違ないです, "I can live with that").
+_TAKES = {
+    "ja": re.compile(
+        r"(それ|これ|その(金額|値段|額|価格|くらい|ぐらい)|この(金額|値段|額)|そこ|\d[\d,.]*(万|千|億)?円?)"
+        r"(で|なら|やったら|だったら|であれば)[^。]{0,10}"
+        r"(いい|ええ|よか|結構|お願い|進め|大丈夫|問題な|通せ|通る|通り|いける|いけ|稟議|上げ|出せ|払え|決め)"
+        r"|(くらい|ぐらい|程度)(は|を)?(見て|想定して|考えて)(ました|た|まし|おり)|予算(内|の範囲)|(範囲|枠)(内|に収ま)"
+        r"|^(はい|ええ)?[、,]?(相違(ない|ありません|ございません)|間違い(ない|ありません|ございません))"
+    ),
+    "en": re.compile(
+        r"\b(works|can live with|happy with|fine by|within (what|our|the)|we can do|in (our|the) budget|set aside)\b",
+        re.I,
+    ),
+}
+_AMOUNT = re.compile(r"\d[\d,.]*\s*(万|千|円|k\b|dollars|pounds|hundred|thousand)|[$£€¥]\s?\d", re.I)
+
+
+def price_taken(view: CallView) -> Sentence | None:
+    """The customer's own word taking the price the rep named (「336万と月10万。これで稟議上げます」, 「その金額であれば
+    稟議は通せる」, 「そのくらいは見てました」 after 「月額80万円です」, "Thirty-nine hundred works"), in a deal not
+    declined and with no later objection to the price: the budget confirmed (BANT), even if the customer never said
+    what they had set aside. A cheaper rival (他社さんの方が50万安かった) or an echo (月額5万円ですね) takes nothing."""
+    if declined(view) or _price_objected_last(view):
+        return None
+    priced = [h.sentence for h in shapes.hits(view, "price") if h.sentence.is_rep and _AMOUNT.search(h.sentence.text)]
+    if not priced:
+        return None
+    lang = _lang(view)
+    taken = None
+    for s in view.sentences:
+        if s.is_rep or s.is_question or s.order < priced[0].order or not _TAKES[lang].search(s.text):
+            continue
+        turn = [t for t in view.sentences if t.seg == s.seg and not t.is_question]
+        before = view.sentences[turn[0].order - 1] if turn[0].order else None
+        named = any(_AMOUNT.search(t.text) or _THAT_AMOUNT[lang].search(t.text) for t in turn) or (
+            before is not None and before.is_rep and any(p.seg == before.seg for p in priced)
+        )
+        if not named or _objects(view, s):
+            continue
+        # An amount paid before or a rival's (前は月3万, 他社さんの方が安かった) is no amount taken; an acceptance reported
+        # (その金額であれば通せる、という感じでした) still is.
+        if any(
+            view.matches("competitor", t.text)
+            or (t is not s and view.matches("past", t.text))
+            or objections.disputed(view, t)
+            for t in turn
+        ):
+            continue
+        taken = s
+    return taken
+
+
 def _price_objected_last(view: CallView) -> bool:
     """The customer's last word on the price objects to it (180万… 高いなあ。…180はなあ) and no yes to an amount
     follows: a budget said earlier does not put the price on the table."""

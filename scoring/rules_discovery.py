@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import islice
 
-from scoring import shapes
+from scoring import deal_state, shapes
 from scoring.collector import EVIDENCE_PER_CRITERION, Collector
 from scoring.markers import CallView, Hit, Sentence
 from scoring.scorecard import (
@@ -140,6 +140,10 @@ def bant(c: Collector) -> dict[str, BantItem]:
             result[key] = BantItem(found=True, evidence=answered[1].quote())
             c.put(check, 2, (answered[0].evidence(), answered[1].evidence()))
             found_evidence.append(answered[1].evidence())
+        elif key == "budget" and (taken := deal_state.price_taken(v)):
+            result[key] = BantItem(found=True, evidence=taken.quote())
+            c.put(check, 2, [taken.evidence()])
+            found_evidence.append(taken.evidence())
         elif key in ("need", "timeline") and (confirmed := v.confirmed_recap(key)):
             result[key] = BantItem(found=True, evidence=confirmed[0].quote())
             c.put(check, 2, (confirmed[0].evidence(), confirmed[1].evidence()))

@@ -226,6 +226,11 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r" (has|have|gets?) the (final )?(say|word|call)"
             r"|\b(partner|co-?owner|wife|husband|boss|owner) and (i|me) (decide|make the call|sign off|approve)"
             r"|\bsigns? (off on )?(anything|everything) (over|above)"
+            # Holding the budget or the pen (I own this budget, I signed off last year's spend myself), a signature
+            # still needed (I'll need the CFO countersignature), where it gets approved (the committee meets in May,
+            # that's where it gets approved).
+            r"|\b(i|we) own (this|the|that) budget|\b(i|we) signed (it |that |this )?off\b|countersign"
+            r"|\b(gets?|got|be|is) (approved|signed off)\b"
         ),
         "budget_shape": _re(
             r"within (what we|our|the) (\w+ )?(planned|budget(ed)?|allocated|set aside)|planned for (this|next) (year|quarter)"

@@ -1,0 +1,77 @@
+"""BANT budget from the price taken (issue 13, after blind13/14's first sight): a customer who takes the amount the
+rep named (これで稟議上げます, そのくらいは見てました, 相違ないです, "I can live with that") has confirmed the budget,
+even without saying what was set aside; and English authority said as holding the budget or the pen. Wording
+written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.offline import score_transcript
+from scoring.rubric_model import Rubric
+from scoring.scorecard import Scorecard
+from tests.scoring.role_calls import role_call
+
+PRICE_JA = ("営業", "初期費用が336万円、月額が10万円になります。")
+PRICE_EN = ("Rep", "It comes to 3,900 a month on a twenty-four month term.")
+
+
+def _card(rubric: Rubric, *turns: tuple[str, str], language: str = "ja") -> Scorecard:
+    return score_transcript(role_call(*turns, language=language), rubric=rubric, stage_phase="negotiation_closing")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "ほな、336万と月10万。これで稟議上げます。",
+        "そのくらいは見てました。",
+        "はい、それでよかです。",
+        "部長の反応としては、その金額であれば稟議は通せると思う、という感じでした。",
+    ],
+)
+def test_the_price_taken_in_the_customers_words_is_a_budget(rubric: Rubric, said: str) -> None:
+    card = _card(rubric, PRICE_JA, ("顧客", said))
+    assert card.bant["budget"].found and card.bant["budget"].evidence in said
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "他社さんは月8万円でいいって言ってくれてるんですよ。",
+        "月額10万円ですね。",
+        "8日の3時なら大丈夫です。",
+        "いやあ、336万は高いなあ。",
+    ],
+)
+def test_a_rival_an_echo_a_time_or_a_grumble_takes_no_price(rubric: Rubric, said: str) -> None:
+    assert not _card(rubric, PRICE_JA, ("顧客", said)).bant["budget"].found
+
+
+def test_a_declined_deal_takes_no_price(rubric: Rubric) -> None:
+    card = _card(rubric, PRICE_JA, ("顧客", "それでいいとは思うんですが、今回は見送らせてください。"))
+    assert not card.bant["budget"].found
+
+
+def test_a_recap_confirmed_is_the_price_taken(rubric: Rubric) -> None:
+    recap = ("営業", "月額6万8千円、初期設定費が30万円、4月1日から開始。ここまで、相違ないでしょうか。")
+    assert _card(rubric, recap, ("顧客", "相違ないです。")).bant["budget"].found
+
+
+def test_the_price_taken_in_english_is_a_budget(en_rubric: Rubric) -> None:
+    card = _card(
+        en_rubric, PRICE_EN, ("Customer", "Then, yeah. Thirty-nine hundred works. I can live with that."), language="en"
+    )
+    assert card.bant["budget"].found
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I own this budget, so that's not an issue for me.",
+        "I'll need the CFO countersignature but it's a formality.",
+        "The board finance committee meets in May, that's where it gets approved.",
+        "I signed off last year's spend myself.",
+    ],
+)
+def test_holding_the_budget_or_the_pen_is_authority(en_rubric: Rubric, said: str) -> None:
+    assert _card(en_rubric, PRICE_EN, ("Customer", said), language="en").bant["authority"].found
