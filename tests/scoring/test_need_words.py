@@ -1,0 +1,40 @@
+"""BANT need in words the customer uses for a problem (issue 13, after blind13/14's first sight): work redone, left
+lying, slipped through, asked about too often, a rate below where it should be, a repeat to avoid. Wording written
+for these tests; a neutral statement of the same facts is no need."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.offline import score_transcript
+from scoring.rubric_model import Rubric
+from tests.scoring.role_calls import role_call
+
+ASK = ("営業", "今、受注の処理はどのようにされていますか。")
+
+
+def _need(rubric: Rubric, said: str) -> bool:
+    card = score_transcript(role_call(ASK, ("顧客", said)), rubric=rubric, stage_phase="needs_discovery")
+    return card.bant["need"].found
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "寸法の取り違えがあったら、箱は作り直しや。",
+        "展示会の名刺が、ほぼ放置されてて。",
+        "去年、更新の管理が漏れて、契約が自動で延びてもうた。",
+        "家でつながらへんっていう問い合わせがすごい多いんですよ。",
+        "相談から契約まで、三割いかんとです。",
+        "あれはもう二度とやりたくないので。",
+    ],
+)
+def test_a_problem_in_the_customers_words_is_a_need(rubric: Rubric, said: str) -> None:
+    assert _need(rubric, said)
+
+
+@pytest.mark.parametrize(
+    "said", ["受注はFAXとメールで受けて、事務の者が入力しています。", "三割くらいが新規のお客さんです。"]
+)
+def test_the_same_facts_said_plainly_are_no_need(rubric: Rubric, said: str) -> None:
+    assert not _need(rubric, said)
