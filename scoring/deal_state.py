@@ -55,30 +55,39 @@ _NOT_NOW = {
         # No intention to adopt, or no need for the whole offer (not for one part of it: うちは研修はいらない).
         r"|(入れる|導入する|契約する|使う|変える|替える|乗り換える|買う|申し込む)(気|つもり)(は|も)(ない|ありません|ございません)"
         r"|(うち|弊社|当社|私ども)(の[^。、は]{0,6})?は、?([^。、は]{0,14}(で|ので|から|んで)、?)?"
-        r"(そういう(の|もの)は|それは|こういう(の|もの)は)?(いらない|要らない|いりません|要りません|必要(ない|ありません))"
+        r"(そういう(の|もの)は|それは|こういう(の|もの)は)?(いらない|要らない|いりません|要りません|いらん|要らん|必要(ない|ありません))"
+        # Doing fine as they are (今ので満足してる, 今のやり方で別に困ってない, 今のやり方で回っとる), the match made
+        # elsewhere not to be undone (今から覆すのは無理), or no tie this time (今回はね、ご縁がなかった).
+        r"|今の(で|ままで|やり方で|やり方でも)[^。]{0,6}(満足|困って(ない|へん|ねえ|おらん|ません)|回っ(とる|てる|ています|ております)|間に合って)"
+        r"|(今から|いまさら|今更)[^。]{0,6}覆す(の|こと)は(無理|難しい|でき)|ご縁が(なかった|無かった)"
     ),
     "en": re.compile(
         r"(renew|stay|stick) with (our|the) (current|existing)|not (right )?now\b.{0,20}(pass|no)"
         r"|\b(froze|frozen|freez\w*|halted|stopped)\b[^.]{0,12}\b(all|every|any)\b[^.]{0,12}\b(spend\w*|purchas\w*|budgets?|investments?)"
         r"|\b(all|every|any)\b[^.]{0,12}\b(spend\w*|purchas\w*|budgets?|investments?)\b[^.]{0,12}\b(frozen|halted|stopped|on hold)"
         r"|\bnot (a|one) (single )?(cent|penny|dime|dollar|pound|yen)\b(?! (over|more|above|beyond))"
-        r"|\bno (intention|plans?) (of|to) (buy|switch|sign|adopt|chang|replac)\w*",
+        r"|\bno (intention|plans?) (of|to) (buy|switch|sign|adopt|chang|replac)\w*"
+        # "No. Thanks. We're good.", "we're set for now" ending the sentence: the offer turned down as not needed
+        # ("we're good with it" takes it).
+        r"|\bwe(?:'re| are) (all )?(good|set)( for now| here)?\W*$",
         re.I,
     ),
 }
 
 # "We're fine", said as a no (悪いけど、うちはいいわ), or the offer turned down this time (今回…は結構です); read only
-# in sentences holding いい or 結構 (the scan of every customer sentence stays short).
+# in sentences holding いい, ええ or 結構 (the scan of every customer sentence stays short).
 _TURNED_DOWN = re.compile(
-    r"(悪いけど|悪いけれど|申し訳ないけど|申し訳ないですけど|すみませんけど)[、,]?[^。]{0,10}(いい(わ|や|です|かな)|結構)"
-    r"|(うち|うちら|私|こっち|こちら)は(もう)?(いい(わ|や)|結構です)(?!ね)"
+    r"(悪いけど|悪いけれど|申し訳ないけど|申し訳ないですけど|すみませんけど)[、,]?[^。]{0,10}((いい|ええ)(わ|や|です|かな)|結構)"
+    r"|(うち|うちら|私|こっち|こちら)は(もう|今ので|今のままで)?((いい|ええ)(わ|や)|結構です)(?!ね)"
     r"|(今回|今日|今は|今年)[^。]{0,16}は(もう)?結構です(?!ね)"
+    # Said in Kansai or plain speech: not now, enough, the one we have does (今はええわ, もうええわ, 今のでええわ).
+    r"|^(いや|いやいや|ああ|まあ)?[、,]?(今は|もう|今ので)(ええ|いい)(わ|って)(?!ね)"
 )
 
 
 def _turned_down(view: CallView, text: str) -> re.Match[str] | None:
     """A Japanese no said as "we're fine" or "not this time"."""
-    if _lang(view) != "ja" or ("いい" not in text and "結構" not in text):
+    if _lang(view) != "ja" or ("いい" not in text and "ええ" not in text and "結構" not in text):
         return None
     return _TURNED_DOWN.search(text)
 

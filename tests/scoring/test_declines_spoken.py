@@ -1,0 +1,55 @@
+"""Deal state ボツ from a no said in plain, dialect or casual English speech (issue 13, after blind13/14's first
+sight): "we're fine as we are", "not now", "enough", "no tie this time". The same words that take the offer are no
+no. Wording written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.offline import score_transcript
+from scoring.rubric_model import Rubric
+from tests.scoring.role_calls import role_call
+
+PITCH_JA = ("営業", "シフト作成のアプリを、月額3千円でご案内しております。来月からでも始められます。")
+PITCH_EN = ("Rep", "The plan is 900 a month and we could start you next month.")
+
+
+def _state(rubric: Rubric, said: str, language: str = "ja") -> str | None:
+    pitch, who = (PITCH_EN, "Customer") if language == "en" else (PITCH_JA, "顧客")
+    card = score_transcript(
+        role_call(pitch, (who, said), language=language), rubric=rubric, stage_phase="first_contact"
+    )
+    return card.deal_state
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "悪いけど、もうええわ。",
+        "うちは今のでええわ。",
+        "いや、今はええわ。",
+        "うちはいらんわ。今のやり方で回っとるし。",
+        "うちはね、今のやり方で別に困ってないから。",
+        "今回はね、ご縁がなかったということで。",
+        "稟議も通っとるし、今から覆すのは無理。",
+    ],
+)
+def test_a_spoken_no_is_botsu(rubric: Rubric, said: str) -> None:
+    assert _state(rubric, said) == "botsu"
+
+
+@pytest.mark.parametrize("said", ["No. Thanks. We're good.", "Maybe keep in touch, but we're set for now."])
+def test_a_casual_english_no_is_botsu(en_rubric: Rubric, said: str) -> None:
+    assert _state(en_rubric, said, language="en") == "botsu"
+
+
+@pytest.mark.parametrize("said", ["ほな、それでええわ。", "いいですね、今の説明でよく分かりました。"])
+def test_words_that_take_the_offer_are_no_no(rubric: Rubric, said: str) -> None:
+    assert _state(rubric, said) != "botsu"
+
+
+@pytest.mark.parametrize(
+    "said", ["We talked last night, and we're good with it.", "Look, the pilot numbers were good."]
+)
+def test_english_words_that_take_it_are_no_no(en_rubric: Rubric, said: str) -> None:
+    assert _state(en_rubric, said, language="en") != "botsu"
