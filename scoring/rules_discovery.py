@@ -142,7 +142,7 @@ def bant(c: Collector) -> dict[str, BantItem]:
             found_evidence.append(answered[1].evidence())
         elif key == "budget" and (taken := deal_state.price_taken(v)):
             result[key] = BantItem(found=True, evidence=taken.quote())
-            c.put(check, 2, [taken.evidence()])
+            c.put(check, 2, [taken])
             found_evidence.append(taken.evidence())
         elif key in ("need", "timeline") and (confirmed := v.confirmed_recap(key)):
             result[key] = BantItem(found=True, evidence=confirmed[0].quote())
