@@ -42,6 +42,8 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "concrete_question": _re(
             r"何|なん(ぼ|で|か|やろ)|どのくらい|どれくらい|どれぐらい|どのぐらい|いくら|いつ|どう(なる|なん|やって)|どこ|どの|どういう|どんな"
             r"|でき(ます|る|ん)[？?か]|対応して(ます|る|いますか)|保証|聞いてる(ん|の)"
+            # How it turns out, whether it connects, fits or can be used (接続ってどうなりますか, 使えますか).
+            r"|どう(なり|いった|したら|すれば)|(つなが|繋が|使え|入れ|載せ|読め|出せ|連携でき)(ます|る|ません)(か|の)"
         ),
         # Reassurance or a hedge in place of the fact (ある程度は大丈夫です, ご安心ください, ケースバイケース).
         "vague_reply": _re(
@@ -49,6 +51,9 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"|出来る限り|極力|頑張ります|ケースバイケース|(時期|状況|場合|使い方|ご利用状況)(に|次第)(も)?よ|状況を見て|十分な(性能|機能)|頑丈"
             r"|悪いように(は)?し|主要な(もの|メーカー)|多くのお客様|皆さん(お使い|使って)|普通に(使|お使)|(大丈夫|問題ない)(か(と|な)|と思)"
             r"|お手頃|だいたいのこと|しっかり(と)?(対応|サポート)"
+            # A result promised without its size, a difference not named, the answer put off to later or to paper
+            # (かなり改善します, なんとかなる, 質が違うといいますか, 詳しくは資料で, 導入いただく際に詳しくご説明).
+            r"|かなり(楽|改善|良く|変わ|減)|なんとかな|何とかな|質が違う|詳しくは(資料|後ほど|後日|導入)|(導入|ご契約)(いただく|の)際に[^。]{0,6}(詳しく|ご説明)"
         ),
         # Taking the question away to answer it properly (メーカーに確認して…お送りします).
         "checks_back": _re(r"確認(して|いたし|し(ます|て))|お調べ|調べて|持ち帰|折り返し"),
@@ -124,11 +129,14 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "concrete_question": _re(
             r"\b(how (much|many|long|fast|often|soon)|what'?s|what (is|are|does)|which|when|is there|does it|do you|can it|will it|can you"
             r"|guarantee\w*|sla|number)\b"
+            # Yes/no questions about how it works for them (is that through our office ID?, does your engine connect?).
+            r"|\b(is (that|it|this) (through|done|included|possible|compatible)|does (your|the|that|this) \w+)\b"
         ),
         "vague_reply": _re(
             r"\b(reliable|dependable|reasonable|manageable|don'?t worry|won'?t need to worry|no need to worry|rest assured|depends on"
             r"|it depends|up there|won'?t break the bank|pretty (good|fast|cheap|reasonable)|hardly ever|flexible|we'?ll take care"
             r"|most customers|generally|should be fine|very competitive|pride ourselves|industry.?leading|world.?class)\b"
+            r"|\b(it (really )?varies|depends a bit|i'?m (pretty )?confident we'?ll|we'?ll find (something|a way))\b"
         ),
         "checks_back": _re(r"\b(check|confirm|find out|look into|get back to you|follow up with)\b"),
         "disparage": _re(

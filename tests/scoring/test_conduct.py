@@ -16,6 +16,16 @@ CASES = [
         [("顧客", "この機械、一時間で何枚刷れるんですか？"), ("営業", "A4で一時間に3600枚です。")],
     ),
     (
+        "proposal.vague_answer",
+        [("顧客", "この端末、庁内ネットワークとの接続ってどうなりますか？"), ("営業", "えーと、たぶん大丈夫だと思います。")],
+        [("顧客", "この端末、庁内ネットワークとの接続ってどうなりますか？"), ("営業", "閉域網の専用ゲートウェイ経由で、構成図を明日お送りします。")],
+    ),
+    (
+        "proposal.vague_answer",
+        [("顧客", "段取り替えの時間は、何分くらい縮まるもんですか？"), ("営業", "そこはもう、かなり改善しますよ。")],
+        [("顧客", "段取り替えの時間は、何分くらい縮まるもんですか？"), ("営業", "同じ台数の工場で、45分が20分になっています。")],
+    ),
+    (
         "negotiation_closing.attacks_competitor",
         [("顧客", "ミドリ社さんからも見積もりを取ってます。"), ("営業", "ミドリ社さんは手抜きで有名ですよ。")],
         [("顧客", "ミドリ社さんからも見積もりを取ってます。"), ("営業", "ミドリ社さんは価格が抑えめで、弊社は保守が手厚いのが違いです。")],
@@ -48,7 +58,7 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("ng_id", "shown", "near_miss"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("ng_id", "shown", "near_miss"), CASES, ids=[f"{c[0]}-{n}" for n, c in enumerate(CASES)])
 def test_each_rule_flags_the_behaviour_and_not_its_near_miss(rubric: Rubric, ng_id: str, shown, near_miss) -> None:
     flagged = {n.id for n in score_transcript(_call(*shown), rubric=rubric).ng_behaviors}
     spared = {n.id for n in score_transcript(_call(*near_miss), rubric=rubric).ng_behaviors}
@@ -86,3 +96,14 @@ def test_a_backchannel_is_listening_and_money_met_with_money_is_no_ignored_objec
         assert "negotiation_closing.objection_ignored" not in {
             n.id for n in score_transcript(call, rubric=rubric).ng_behaviors
         }
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["It really varies by property, to be honest.", "It depends a bit on the set-up, there are a few options."],
+)
+def test_an_english_answer_that_names_nothing_is_vague(en_rubric: Rubric, answer: str) -> None:
+    call = _call(
+        ("Customer", "Does your engine connect to our booking system directly?"), ("Rep", answer), language="en"
+    )
+    assert "proposal.vague_answer" in {n.id for n in score_transcript(call, rubric=en_rubric).ng_behaviors}
