@@ -108,8 +108,10 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         # The timing left open by the customer (いつになるか分からん, 社長次第, 早くて秋、遅いと来年, 決まったら言うわ).
         "timing_open": _re(
             r"(いつ|どう)(になるか|やろ|かな)|(分から|わから|読め)(ない|へん|ん)|まだ(全然|何とも|未定|決まって)|次第|様子見|決まったら|決まり次第"
-            r"|早くて[^。]{0,10}遅(い|く)と|今年か来年|覚えてへん|何とも"
+            r"|早くて[^。]{0,10}遅(い|く)と|今年か来年|覚えてへん|何とも|決めれ(ない|へん|ん)|決められ(ない|へん|ん)"
         ),
+        # A "when" that names no time at all, open by itself (いずれはやりたい, そのうち, 落ち着いたら, タイミングを見て).
+        "timing_vague": _re(r"いずれ(は|ね|そのうち)?|そのうち|落ち着い(たら|てから)|タイミングを見て|ゆくゆく(は)?"),
     },
     "en": {
         "pressed_again": _re(
@@ -167,6 +169,9 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "timing_open": _re(
             r"\b(no idea|up in the air|could be|depends|might be months|not sure when|don'?t know when|haven'?t decided)\b"
+        ),
+        "timing_vague": _re(
+            r"\b(eventually|at some point|down the road|maybe (sometime )?next year|sometime next year|once things settle)\b"
         ),
     },
 }

@@ -118,8 +118,11 @@ def no_next_action(c: Collector, next_step: NextStep, commitments: list[Commitme
 
 
 def _timing_left_open(v: CallView, s: Sentence) -> bool:
-    """The customer leaves the timing open: said of the timing itself, or in reply to the rep's question about it (a
-    decision "up to the boss" about something else is not an open timing)."""
+    """The customer leaves the timing open: a "when" that names no time (いずれは, eventually), said of the timing
+    itself, or in reply to the rep's question about it (a decision "up to the boss" about something else is not an
+    open timing)."""
+    if v.matches("timing_vague", s.text):
+        return True
     if not v.matches("timing_open", s.text):
         return False
     if v.matches("timing", s.text) or v.matches("timeline", s.text):
