@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from scoring.after_markers import AFTER
 from scoring.conduct_markers import CONDUCT
 from scoring.shapes import SHAPES
 
@@ -424,6 +425,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
 for _lang, _shapes in SHAPES.items():
     LEXICON[_lang].update(_shapes)
     LEXICON[_lang].update(CONDUCT[_lang])
+    LEXICON[_lang].update(AFTER[_lang])
 
 
 def lexicon(language: str) -> dict[str, re.Pattern[str]]:

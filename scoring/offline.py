@@ -6,6 +6,7 @@ from datetime import date
 
 from scoring import commitments as promises
 from scoring import consistency, deal_state, followup, normalise, speakers
+from scoring import rules_after as after
 from scoring import rules_closing as closing
 from scoring import rules_conduct as conduct
 from scoring import rules_discovery as discovery
@@ -86,7 +87,8 @@ def score_transcript(
     conduct.vague_answer(c)
     conduct.concern_passed_over(c)
     conduct.attacks_competitor(c)
-    conduct.pushy_upsell(c)
+    after.pushy_upsell(c)
+    after.trouble_left(c, commitments, stage_phase)
     conduct.pushy_schedule(c)
     conduct.ignores_reaction(c)
     conduct.no_next_action(c, next_step, commitments)

@@ -1,7 +1,7 @@
 """Offline rules for how the rep treats the customer's words: seed 000's NG behaviours read from the exchange itself.
 
 Each rule looks at a customer turn and the rep's turn after it (or the reverse): a concrete question met with
-reassurance, a rival named and run down, an upsell pressed after a no, a date pressed after "I'm busy", a reaction
+reassurance, a rival named and run down, a date pressed after "I'm busy", a reaction
 talked over, an open timing left with nothing to do next. Markers in scoring/conduct_markers.py.
 """
 
@@ -50,27 +50,6 @@ def attacks_competitor(c: Collector) -> None:
         bad = v.matches("disparage", s.text)
         if bad and (v.matches("rival_pointer", s.text) or mentioned) and not v.negated(Hit(s, bad)):
             c.ng("negotiation_closing.attacks_competitor", s.quote(bad))
-            return
-
-
-def pushy_upsell(c: Collector) -> None:
-    """Something more offered, the customer says no, and the rep's next turn presses on instead of taking the no."""
-    v = c.view
-    for s in v.sentences:
-        if not s.is_rep or not v.matches("upsell_offer", s.text):
-            continue
-        reply, text = reply_text(v, s)
-        if not reply or not v.matches("no_thanks", text):
-            continue
-        push, push_text = reply_text(v, reply[-1])
-        again, again_text = reply_text(v, push[-1]) if push else ([], "")
-        pressed = (
-            v.matches("upsell_offer", push_text)
-            or v.matches("press_on", push_text)
-            or (again and v.matches("no_thanks", again_text))
-        )
-        if push and pressed and not v.matches("backs_off", push_text):
-            c.ng("after_follow.pushy_upsell", push[0].quote())
             return
 
 

@@ -1,0 +1,74 @@
+"""Offline rules for after-sales calls (seed 000, アフターフォロー NG): a trouble the customer reports left without a day
+to fix it, more sold on top of it, and an offer pressed after a no. Markers in scoring/after_markers.py."""
+
+from __future__ import annotations
+
+from scoring.collector import Collector
+from scoring.markers import CallView, Sentence
+from scoring.scorecard import Commitment
+
+# How many of the customer's turns after an offer their no may come in (「は？」, then the trouble again, then the no).
+NO_WITHIN_TURNS = 4
+
+
+def _fix_dated(c: Collector, commitments: list[Commitment], after: int, before: int | None = None) -> bool:
+    """The rep promised, between the two points, to do something by a day (明日の午前中に原因をご報告します)."""
+    v = c.view
+    for s in v.sentences[after:before]:
+        if s.is_rep and any(p.owner == "rep" and (p.due or p.due_hint) and p.evidence in s.text for p in commitments):
+            return True
+    return False
+
+
+def _first_trouble(v: CallView) -> Sentence | None:
+    return next((h.sentence for h in v.find("trouble", who="customer")), None)
+
+
+def after_sales(v: CallView, stage_phase: str | None) -> bool:
+    """The call is about what the customer already uses: the deal is in after-follow, or, with no stage given, the
+    rep checks on their use (ご利用状況の確認). A prospect's story of another vendor's breakdown is a need, not this."""
+    return stage_phase == "after_follow" or (stage_phase is None and bool(v.find("usage_check", who="rep")))
+
+
+def trouble_left(c: Collector, commitments: list[Commitment], stage_phase: str | None) -> None:
+    """In an after-sales call, a trouble reported and the rep puts the fix off without a day, for the rest of the
+    call: a slow trouble response. With more offered on top before any dated fix, the complaint is passed over and
+    the offer does not meet the customer's need."""
+    v = c.view
+    if not after_sales(v, stage_phase):
+        return
+    trouble = _first_trouble(v)
+    if trouble is None:
+        return
+    rest = [s for s in v.sentences[trouble.order + 1 :] if s.is_rep]
+    deferred = next((s for s in rest if v.matches("fix_deferred", s.text)), None)
+    dated = _fix_dated(c, commitments, trouble.order)
+    if deferred is not None and not dated:
+        c.ng("after_follow.slow_trouble_response", deferred.quote())
+    offer = next((s for s in rest if v.matches("upsell_offer", s.text) and not s.is_question), None)
+    if offer is not None and not _fix_dated(c, commitments, trouble.order, offer.order):
+        c.ng("after_follow.ignores_complaints", trouble.quote())
+        c.ng("after_follow.mismatched_upsell", offer.quote())
+
+
+def pushy_upsell(c: Collector) -> None:
+    """Something more offered, the customer says no within a few turns, and the rep's next turn presses on instead
+    of taking the no."""
+    v = c.view
+    for s in v.sentences:
+        if not s.is_rep or not v.matches("upsell_offer", s.text):
+            continue
+        turn = v.next_turn(s, customer=True)
+        for _ in range(NO_WITHIN_TURNS):
+            if not turn:
+                break
+            text = "".join(t.text for t in turn)
+            push = v.next_turn(turn[-1], customer=False)
+            if v.matches("no_thanks", text):
+                push_text = "".join(p.text for p in push)
+                pressed = v.matches("upsell_offer", push_text) or v.matches("press_on", push_text)
+                if push and pressed and not v.matches("backs_off", push_text):
+                    c.ng("after_follow.pushy_upsell", push[0].quote())
+                    return
+                break
+            turn = v.next_turn(push[-1], customer=True) if push else []

@@ -1,0 +1,66 @@
+"""After-sales NG behaviours (scoring/rules_after.py): a trouble the customer reports put off without a day, more
+sold on top of it, and an upsell pressed after a no that comes a few turns later. Wording written for these tests."""
+
+from __future__ import annotations
+
+from scoring.offline import score_transcript
+from scoring.rubric_model import Rubric
+from tests.scoring.role_calls import role_call
+
+SLOW, IGNORED, MISMATCHED, PUSHY = (
+    "after_follow.slow_trouble_response",
+    "after_follow.ignores_complaints",
+    "after_follow.mismatched_upsell",
+    "after_follow.pushy_upsell",
+)
+CHECK_IN = ("営業", "導入から二か月経ちましたので、ご利用状況の確認でお電話しました。")
+TROUBLE = ("顧客", "実は、夕方になると端末の画面が固まるんですよ。先週メールしたけど、その後何も来てなくて。")
+OFFER = ("営業", "それでですね、今月から在庫分析のオプションが出まして、今なら初月無料です。")
+
+
+def _ngs(rubric: Rubric, *turns: tuple[str, str], stage: str | None = "after_follow") -> set[str]:
+    return {n.id for n in score_transcript(role_call(*turns), rubric=rubric, stage_phase=stage).ng_behaviors}
+
+
+def test_a_trouble_put_off_and_sold_over_is_three_ngs(rubric: Rubric) -> None:
+    ngs = _ngs(rubric, CHECK_IN, TROUBLE, ("営業", "申し訳ございません、サポートに伝えておきます。"), OFFER)
+    assert {SLOW, IGNORED, MISMATCHED} <= ngs
+
+
+def test_a_fix_promised_for_a_day_before_the_offer_is_none_of_them(rubric: Rubric) -> None:
+    fixed = ("営業", "申し訳ございません。明日の午前中に原因と対処をご報告します。")
+    ngs = _ngs(rubric, CHECK_IN, TROUBLE, fixed, ("顧客", "お願いします。"), OFFER)
+    assert not {SLOW, IGNORED, MISMATCHED} & ngs
+
+
+def test_the_same_words_in_a_prospects_story_are_a_need_not_a_complaint(rubric: Rubric) -> None:
+    story = ("顧客", "今使ってる他社のシステムが、夕方になると画面が固まるんですよ。")
+    ngs = _ngs(
+        rubric,
+        ("営業", "今の運用を教えてください。"),
+        story,
+        ("営業", "オプションで在庫分析も付けられます。"),
+        stage="proposal",
+    )
+    assert not {SLOW, IGNORED, MISMATCHED} & ngs
+
+
+def test_the_stage_unknown_a_usage_check_makes_it_after_sales(rubric: Rubric) -> None:
+    ngs = _ngs(rubric, CHECK_IN, TROUBLE, ("営業", "なるべく早めにご連絡するようにいたします。"), stage=None)
+    assert SLOW in ngs
+
+
+def test_an_upsell_pressed_after_a_later_no_is_pushy(rubric: Rubric) -> None:
+    turns = [
+        CHECK_IN,
+        ("顧客", "特に問題なく使えてます。"),
+        OFFER,
+        ("顧客", "え？"),
+        ("営業", "在庫の回転が見えるようになります。"),
+    ]
+    pressed = _ngs(rubric, *turns, ("顧客", "今は要らないです。"), ("営業", "でも今月中なら初月無料ですので、ぜひ。"))
+    taken = _ngs(
+        rubric, *turns, ("顧客", "今は要らないです。"), ("営業", "承知しました。また必要な時にお声がけください。")
+    )
+    assert PUSHY in pressed
+    assert PUSHY not in taken
