@@ -1,5 +1,6 @@
-"""Markers for the after-sales rules (scoring/rules_after.py): a trouble with what the customer already uses, the rep
-putting it off without a day, and more offered on top. Merged into the lexicon like the conduct markers."""
+"""Markers for the rules after the sale (scoring/rules_after.py): at kick-off, testing cut short, roles left to the
+customer, terms the rep cannot answer; at follow-up, a trouble with what the customer uses, the rep putting it off
+without a day, and more offered on top. Merged into the lexicon like the conduct markers."""
 
 from __future__ import annotations
 
@@ -21,6 +22,29 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
             # Orders lost, bookings doubled, a standing problem with it (届いてないのが二回, 三つ重複して, ずっと困ってることが).
             r"|届いて(ない|なかった|へん)|届かな|重複して|(ずっと|一個|一つ)[^。]{0,4}困って(る|いる|ます)"
         ),
+        # Testing waved away or squeezed (テストはなくても大丈夫, 一日二日あれば, 走りながら慣れて), or the customer
+        # doubting its length (テスト一週間ですか, テスト期間って取らないんですか).
+        "test_skimped": _re(
+            r"テスト[^。]{0,20}(なくても|不要|要らない|いらない|省略|(一|1|二|2|半|数)日(あれば|で|ほど)|すぐ本番|ぶっつけ)"
+            r"|走りながら(慣れ|覚え)|使いながら覚え"
+        ),
+        "test_doubted": _re(
+            r"テスト[^。]{0,8}(期間)?[^。]{0,6}(取らない|取らへん|短い|足り(る|ない|ひん)|だけ(ですか|で))|テスト[^。]{0,4}(一|1|二|2|三|3)(日|週間)ですか"
+        ),
+        # Who does what left to the customer (御社の中で適宜ご担当を, その辺はお任せします).
+        "roles_left": _re(
+            r"(御社|そちら|貴社)(の中|側|さん)?で(適宜|ご自由に|決めて|ご判断|ご検討)|お任せ(します|いたします)|適宜(ご)?担当"
+        ),
+        # Who does it, asked (どなたがやるんでしょう, うちが作るんですか).
+        "who_does": _re(
+            r"(どなた|誰|どちら)が(やる|作る|担当|入力|登録|用意|準備)|(うち|こっち|弊社)が(やる|作る|用意する|登録する)んですか"
+        ),
+        # The rep not knowing the deal's own terms (込み、だったかもしれない, 手元に契約書がなくて, どうだったかな).
+        "terms_unknown": _re(
+            r"(だった|だ)かもしれ(ない|ません)|手元に[^。]{0,6}(ない|なくて|ございません)|どうだったか(な|しら)|(たぶん|多分)[、,]?(別|込み|含ま)"
+        ),
+        # A question about the contract's terms: what is included, paid, covered.
+        "terms_question": _re(r"込み|含まれ|契約|料金|費用|支払|解約|保証|範囲|別料金|追加(料金|費用)"),
         # The fix put off without a day: passed on, "as soon as we can", checked and called back some time.
         "fix_deferred": _re(
             r"伝えて(おき|おく)|申し伝え|なるべく(早|すぐ)|できるだけ(早|すぐ)|早め(に|の)|確認して[^。]{0,10}(連絡|ご連絡|お知らせ)"
@@ -32,6 +56,19 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
             r"\b(keeps? (crashing|freezing|dropping)|froze|freez\w+|crash\w*|(doesn'?t|does not|won'?t|stopped) work\w*|broke\w*"
             r"|not fixed|still (waiting|broken|not)|never heard back|no one (got|has got) back|nobody (got|has got) back|bug\b|errors?\b)"
         ),
+        "test_skimped": _re(
+            r"\b(quick test|(one|two|three|a couple of) days? (of )?test\w*|test\w* (as (we|you) go|on the fly)|skip (the )?test\w*"
+            r"|don'?t (really )?need (a |to )?test\w*|learn (it )?as (you|they) go)\b"
+        ),
+        "test_doubted": _re(r"\b(\w+ days?|a week) (of )?test\w*\?|\btest\w* (for|in) (only )?(\w+ )?days?\?"),
+        "roles_left": _re(r"\b(up to you|leave (it|that) to you|your call who|whoever you (like|want|think))\b"),
+        "who_does": _re(
+            r"\b(who (does|will do|handles|owns|sets up)|do we (do|build|set up) (that|it)|is that on us)\b"
+        ),
+        "terms_unknown": _re(
+            r"\b(i'?d have to check the contract|don'?t have the contract|not sure what'?s included|i think it might be)\b"
+        ),
+        "terms_question": _re(r"\b(included|contract|fee|cost|pay|cancel\w*|warranty|cover\w*|scope|extra)\b"),
         "fix_deferred": _re(
             r"\b(pass (it|that|this) on|let (support|the team|them) know|as soon as (possible|we can|i can)|asap|someone will (get|be) back"
             r"|get back to you|look into it|follow up (with|on) (support|the team))\b"

@@ -89,6 +89,7 @@ def score_transcript(
     conduct.attacks_competitor(c)
     after.pushy_upsell(c)
     after.trouble_left(c, commitments, stage_phase)
+    after.kickoff(c, stage_phase)
     conduct.pushy_schedule(c)
     conduct.ignores_reaction(c)
     conduct.no_next_action(c, next_step, commitments)

@@ -1,5 +1,7 @@
-"""Offline rules for after-sales calls (seed 000, アフターフォロー NG): a trouble the customer reports left without a day
-to fix it, more sold on top of it, and an offer pressed after a no. Markers in scoring/after_markers.py."""
+"""Offline rules for the calls after the sale (seed 000, 契約・導入 and アフターフォロー NG): at kick-off, testing cut
+short, who does what left to the customer, terms the rep cannot answer; at follow-up, a trouble the customer reports
+left without a day to fix it, more sold on top of it, and an offer pressed after a no. Markers in
+scoring/after_markers.py."""
 
 from __future__ import annotations
 
@@ -72,3 +74,40 @@ def pushy_upsell(c: Collector) -> None:
                     return
                 break
             turn = v.next_turn(push[-1], customer=True) if push else []
+
+
+def kickoff(c: Collector, stage_phase: str | None) -> None:
+    """At contract and kick-off (or with no stage given): testing squeezed or waved away, who does what left to the
+    customer when they ask, and the deal's own terms unknown to the rep when the customer raises them."""
+    if stage_phase not in (None, "contract_implementation"):
+        return
+    v = c.view
+    rushed = _rushed_testing(v)
+    if rushed is not None:
+        c.ng("contract_implementation.rushed_testing", rushed.quote())
+    for asked, marker, ng_id, questions in (
+        ("who_does", "roles_left", "contract_implementation.unclear_customer_roles", True),
+        ("terms_question", "terms_unknown", "contract_implementation.unprepared_terms", None),
+    ):
+        for hit in v.find(asked, who="customer", questions=questions):
+            answer = next((r for r in v.next_turn(hit.sentence, customer=False) if v.matches(marker, r.text)), None)
+            if answer is not None:
+                c.ng(ng_id, answer.quote())
+                break
+
+
+def _rushed_testing(v: CallView) -> Sentence | None:
+    """The rep's words squeezing the test, or the customer doubting its length and the rep going on without taking
+    it up (no question back, no "you're right")."""
+    skimped = next(iter(v.find("test_skimped", who="rep")), None)
+    if skimped is not None:
+        return skimped.sentence
+    for doubted in v.find("test_doubted", who="customer"):
+        reply = v.next_turn(doubted.sentence, customer=False)
+        if (
+            reply
+            and not any(r.is_question for r in reply)
+            and not v.matches("backs_off", "".join(r.text for r in reply))
+        ):
+            return doubted.sentence
+    return None

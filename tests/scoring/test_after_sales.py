@@ -64,3 +64,77 @@ def test_an_upsell_pressed_after_a_later_no_is_pushy(rubric: Rubric) -> None:
     )
     assert PUSHY in pressed
     assert PUSHY not in taken
+
+
+RUSHED, ROLES, TERMS = (
+    "contract_implementation.rushed_testing",
+    "contract_implementation.unclear_customer_roles",
+    "contract_implementation.unprepared_terms",
+)
+KICKOFF = ("営業", "本日はキックオフということで、導入までの流れをご説明します。")
+
+
+def test_testing_waved_away_is_rushed(rubric: Rubric) -> None:
+    waved = ("営業", "テストは正直なくても大丈夫です。皆さん使いながら覚えていかれます。")
+    planned = ("営業", "三月の二週目を丸ごと並行稼働のテストに充てて、結果を見てから切り替えます。")
+    assert RUSHED in _ngs(rubric, KICKOFF, waved, stage="contract_implementation")
+    assert RUSHED not in _ngs(rubric, KICKOFF, planned, stage="contract_implementation")
+
+
+def test_a_test_length_doubted_and_talked_past_is_rushed(rubric: Rubric) -> None:
+    doubt = ("顧客", "テスト三日ですか。拠点が三つあるんですけど。")
+    past = _ngs(rubric, KICKOFF, doubt, ("営業", "はい、それで十一月一日に本番です。"), stage="contract_implementation")
+    taken = _ngs(
+        rubric,
+        KICKOFF,
+        doubt,
+        ("営業", "確かにそうですね。拠点ごとに何日あれば安心ですか？"),
+        stage="contract_implementation",
+    )
+    assert RUSHED in past
+    assert RUSHED not in taken
+
+
+def test_who_does_it_left_to_the_customer_is_unclear_roles(rubric: Rubric) -> None:
+    ask = ("顧客", "マスタの登録って、どなたがやるんでしょう？")
+    left = _ngs(
+        rubric,
+        KICKOFF,
+        ask,
+        ("営業", "そのへんは御社の中で適宜ご担当を決めていただければ。"),
+        stage="contract_implementation",
+    )
+    named = _ngs(
+        rubric,
+        KICKOFF,
+        ask,
+        ("営業", "初回の登録は弊社の佐藤が行い、以降の更新を総務の方にお願いします。"),
+        stage="contract_implementation",
+    )
+    assert ROLES in left
+    assert ROLES not in named
+
+
+def test_terms_the_rep_cannot_answer_are_unprepared(rubric: Rubric) -> None:
+    ask = ("顧客", "見積もりのときに、撮影も込みって聞いた気がするんですけど。")
+    unsure = _ngs(
+        rubric,
+        KICKOFF,
+        ask,
+        ("営業", "えー、込み、だったかもしれないです。今手元に契約書がなくて。"),
+        stage="contract_implementation",
+    )
+    sure = _ngs(
+        rubric,
+        KICKOFF,
+        ask,
+        ("営業", "はい、契約書の別紙二のとおり、撮影八十点まで込みです。"),
+        stage="contract_implementation",
+    )
+    assert TERMS in unsure
+    assert TERMS not in sure
+
+
+def test_kickoff_rules_stay_out_of_a_proposal(rubric: Rubric) -> None:
+    waved = ("営業", "テストは正直なくても大丈夫です。")
+    assert RUSHED not in _ngs(rubric, KICKOFF, waved, stage="proposal")
