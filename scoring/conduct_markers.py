@@ -111,6 +111,18 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"|早くて[^。]{0,10}遅(い|く)と|今年か来年|覚えてへん|何とも|決めれ(ない|へん|ん)|決められ(ない|へん|ん)"
         ),
         # A "when" that names no time at all, open by itself (いずれはやりたい, そのうち, 落ち着いたら, タイミングを見て).
+        # Another customer's case cited (〜様では, 導入実績, 事例, ある大手の…).
+        "case_cited": _re(
+            r"事例|導入実績|(様|さま)(では|でも|で、)|社様|(大手|大規模)の|同じ[^。]{0,8}(業|規模)|他の[^。]{0,8}さん(では|でも)"
+        ),
+        # The customer setting their own business against it: another trade (うちは鋳物やけどね, 除雪だから…違う) or
+        # another size (うちは百二十名ですけど, 十五人なんで、ちょっと規模が).
+        "ours_smaller": _re(
+            r"うちは[^。]{0,12}(\d+|一|二|三)[^。]{0,3}(人|名|店舗|店|台|拠点|社員|校)|規模が|うち(くらい|ぐらい)の(規模|大きさ)"
+        ),
+        "ours_differs": _re(
+            r"うちは[^。]{1,14}(やけど|だけど|ですけど|だから|だで|やで|でね|なんで|ですよ)(ね|ねえ)?[。…]*$|(とは|と)[^。]{0,6}違う"
+        ),
         "timing_vague": _re(r"いずれ(は|ね|そのうち)?|そのうち|落ち着い(たら|てから)|タイミングを見て|ゆくゆく(は)?"),
     },
     "en": {
@@ -169,6 +181,15 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "timing_open": _re(
             r"\b(no idea|up in the air|could be|depends|might be months|not sure when|don'?t know when|haven'?t decided)\b"
+        ),
+        "case_cited": _re(
+            r"\b(case study|one of our (customers|clients)|a client of ours|for example,? [A-Z]|customers like)\b"
+        ),
+        "ours_smaller": _re(
+            r"\b(we'?re (only|just) (a|about|\d+)|we only have \d+|we'?re a (small|tiny)|at our size)\b"
+        ),
+        "ours_differs": _re(
+            r"\b(we'?re not an? \w+|that'?s a (different|whole different) (industry|business|world))\b"
         ),
         "timing_vague": _re(
             r"\b(eventually|at some point|down the road|maybe (sometime )?next year|sometime next year|once things settle)\b"

@@ -162,3 +162,17 @@ def concern_passed_over(c: Collector) -> None:
         if again and (v.matches("pressed_again", again_text) or v.matches("worry_question", again_text)):
             c.ng("negotiation_closing.objection_ignored", turn[0].quote())
             return
+
+
+def case_mismatch(c: Collector) -> None:
+    """Another customer's case cited, and the customer's next turn sets their own business against it: a different
+    size (うちは百二十名ですけど) is a benefit out of scale, a different trade (うちは鋳物やけどね) a case from elsewhere."""
+    v = c.view
+    for hit in v.find("case_cited", who="rep"):
+        reply, text = reply_text(v, hit.sentence)
+        if not reply:
+            continue
+        if v.matches("ours_smaller", text):
+            c.ng("proposal.mismatched_scale", next(r for r in reply if v.matches("ours_smaller", r.text)).quote())
+        elif v.matches("ours_differs", text):
+            c.ng("proposal.irrelevant_case", next(r for r in reply if v.matches("ours_differs", r.text)).quote())

@@ -113,3 +113,30 @@ def test_an_english_answer_that_names_nothing_is_vague(en_rubric: Rubric, answer
         ("Customer", "Does your engine connect to our booking system directly?"), ("Rep", answer), language="en"
     )
     assert "proposal.vague_answer" in {n.id for n in score_transcript(call, rubric=en_rubric).ng_behaviors}
+
+
+CASE = ("営業", "たとえば政令市の消防局様では、職員二千名で全面導入いただいております。")
+
+
+@pytest.mark.parametrize(
+    ("reply", "ng_id"),
+    [
+        ("二千名…。うちは百二十名ですけど。", "proposal.mismatched_scale"),
+        ("うちは十五人なんで、ちょっと規模が…", "proposal.mismatched_scale"),
+        ("うちは鋳物屋やけどね。", "proposal.irrelevant_case"),
+        ("うちは除雪だから、消防とはちょっと違うんでないかな。", "proposal.irrelevant_case"),
+    ],
+)
+def test_a_case_the_customer_sets_their_business_against_is_off_target(rubric: Rubric, reply: str, ng_id: str) -> None:
+    ngs = {n.id for n in score_transcript(_call(CASE, ("顧客", reply)), rubric=rubric).ng_behaviors}
+    assert ng_id in ngs
+
+
+def test_a_case_the_customer_takes_up_is_not(rubric: Rubric) -> None:
+    ngs = {
+        n.id
+        for n in score_transcript(
+            _call(CASE, ("顧客", "へえ、うちも勤務表は手作業なんで参考になります。")), rubric=rubric
+        ).ng_behaviors
+    }
+    assert not ngs & {"proposal.mismatched_scale", "proposal.irrelevant_case"}
