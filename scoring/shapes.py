@@ -93,6 +93,11 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(会社|店|うち)は(俺|私|わし|僕)と|最終的(に)?は(私|わし|俺|僕|自分|社長|院長|専務|部長|局長|オーナー)"
             r"|(息子|娘|家内|妻|主人|夫|社長|専務|常務|部長|院長|局長|理事長|オーナー|上司|本部|本社|親|父|母|会長)(さん)?が[^。]{0,4}決め(る|ます|て)"
             r"|(それ|そこ|お金のこと|金額|予算)は[^。]{0,4}(院長|社長|部長|局長|専務|理事長|オーナー|会長)(なので|なんで|やから|だから|です|の判断)"
+            # Said plainly or in dialect: who decides (決めんのは社長やし), the boss's seal obtained (社長の印ももらってます),
+            # the boss still to see it (社長にも見せなあかん), one's own yes enough (わしがええ言うたらええねん).
+            r"|決めん(の|のん)は|(社長|院長|部長|局長|専務|常務|理事長|会長|上司|本部長)の(印|ハンコ|判子|はんこ|決裁|承認|了承|オッケー|OK)(も|を|は)?(もら|いただ|頂|取っ|取れ)"
+            r"|(社長|院長|部長|局長|専務|常務|理事長|会長|上司|上|本部長|本社)に(も)?(見せ|通さ|上げ|話さ|相談せ|聞か)(な|ん|ない|なきゃ|なあかん|んと|ないと)"
+            r"|(わし|私|俺|僕|あたし)が(ええ|いい|オッケー|OK)(言う|と言う|って言う|言うたら|と言えば|って言えば)"
             r"|(町長|市長|知事|議会|理事長)(の)?(査定|決裁|承認)|(査定|議会|入札)で決ま"
             r"|(本社|本部|親会社|グループ|役員|経営陣|理事会|会社|法人|上)の(方針|決定|指示|一存|判断)(で|により|に従|なので|です)"
             r"|(社長|部長|上|本部|本社|理事長|院長|オーナー|会長|役員|上司|先生|教授|所長)次第"
@@ -226,6 +231,10 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r" (has|have|gets?) the (final )?(say|word|call)"
             r"|\b(partner|co-?owner|wife|husband|boss|owner) and (i|me) (decide|make the call|sign off|approve)"
             r"|\bsigns? (off on )?(anything|everything) (over|above)"
+            # Who it goes to, said of them (He decides anything over the plan; anything new goes to our GM).
+            r"|\b(he|she) (decides|approves|signs off on|has the final say on) (anything|everything|it|this|that|all)\b"
+            r"|goes to (my|our|the) (gm|general manager|president|head office|headquarters|md|managing director|owners?)\b"
+            r"|\btake (this|it|that) to (my|our|the) (\w+ )?(director|boss|manager|gm|president|owner|board|committee|partners?)\b"
             # Holding the budget or the pen (I own this budget, I signed off last year's spend myself), a signature
             # still needed (I'll need the CFO countersignature), where it gets approved (the committee meets in May,
             # that's where it gets approved).
