@@ -164,6 +164,10 @@ def next_step(c: Collector) -> NextStep:
         if not ((due := v.matches("due", _clause(h))) and due.group(0).lower() not in WEEK_WORDS)
         and not v.month_agreed(_clause(h), h.sentence.order)
     ]
+    # Seed 000: the call *ends* on 「また連絡します」; one said early (touching base, a fix passed to support) is not how
+    # it ends.
+    closing = _closing_order(v)
+    vague = [h for h in vague if h.sentence.order >= closing]
     if vague:
         c.ng("first_contact.vague_follow_up", vague[-1].quote)
         for check in ("first_contact.next_meeting.next_step_agreed", "needs_discovery.wrap_up.next_schedule"):
@@ -172,6 +176,16 @@ def next_step(c: Collector) -> NextStep:
         for check in ("first_contact.next_meeting.next_step_agreed", "needs_discovery.wrap_up.next_schedule"):
             c.put(check, 1, [proposed[0]])
     return NextStep(set=False)
+
+
+# The closing of a call: its last rep sentences, where the next step is (or is not) set.
+CLOSING_REP_SENTENCES = 8
+
+
+def _closing_order(v: CallView) -> int:
+    """The order of the first sentence in the call's closing (the rep's last CLOSING_REP_SENTENCES sentences)."""
+    reps = [s.order for s in v.sentences if s.is_rep]
+    return reps[-CLOSING_REP_SENTENCES] if len(reps) >= CLOSING_REP_SENTENCES else 0
 
 
 def _clause(hit: Hit) -> str:

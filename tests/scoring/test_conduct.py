@@ -140,3 +140,13 @@ def test_a_case_the_customer_takes_up_is_not(rubric: Rubric) -> None:
         ).ng_behaviors
     }
     assert not ngs & {"proposal.mismatched_scale", "proposal.irrelevant_case"}
+
+
+MIDDLE = [("営業", f"{n}番目の機能についてご説明します。") for n in range(1, 10)]
+
+
+def test_a_call_back_said_mid_call_is_not_how_the_call_ends(rubric: Rubric) -> None:
+    early = _call(("営業", "その件は確認して、またご連絡します。"), *MIDDLE, ("営業", "本日はありがとうございました。"))
+    late = _call(*MIDDLE, ("営業", "では、またご連絡します。本日はありがとうございました。"))
+    assert "first_contact.vague_follow_up" not in {n.id for n in score_transcript(early, rubric=rubric).ng_behaviors}
+    assert "first_contact.vague_follow_up" in {n.id for n in score_transcript(late, rubric=rubric).ng_behaviors}
