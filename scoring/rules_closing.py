@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from scoring import deal_state, objections, shapes
 from scoring import due as due_rules
 from scoring.collector import Collector
@@ -32,6 +34,7 @@ RAMBLING_TURN_S = 19.0
 PITCH_RUN_TURNS = 3
 PITCH_RUN_S = 30.0
 WEEK_WORDS = due_rules.WEEK_WORDS
+_DIGIT = re.compile(r"\d")
 
 
 def proposal(c: Collector) -> None:
@@ -50,7 +53,8 @@ def proposal(c: Collector) -> None:
         c.put("proposal.evidence.matching_cases", 2, hits)
     if hits := v.find("uses_discovery", who="rep"):
         c.put("proposal.customization.uses_discovery", 2, hits)
-    vague = v.find("vague_benefit", who="rep")
+    # A benefit said with its figure (一か月分お得、二十一万七千八百円) is no vague benefit, whatever word carries it.
+    vague = [h for h in v.find("vague_benefit", who="rep") if not _DIGIT.search(h.sentence.text)]
     if vague and not quantified:
         c.ng("proposal.vague_benefits", vague[0].quote)
         c.put("proposal.benefits.quantitative", 0, vague)

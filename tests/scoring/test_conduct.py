@@ -150,3 +150,10 @@ def test_a_call_back_said_mid_call_is_not_how_the_call_ends(rubric: Rubric) -> N
     late = _call(*MIDDLE, ("営業", "では、またご連絡します。本日はありがとうございました。"))
     assert "first_contact.vague_follow_up" not in {n.id for n in score_transcript(early, rubric=rubric).ng_behaviors}
     assert "first_contact.vague_follow_up" in {n.id for n in score_transcript(late, rubric=rubric).ng_behaviors}
+
+
+def test_a_benefit_said_with_its_figure_is_not_vague(rubric: Rubric) -> None:
+    figured = _call(("営業", "年払いにしていただくと、21万7800円で、一か月分お得になります。"))
+    vague = _call(("営業", "年払いにしていただくと、かなりお得になります。"))
+    assert "proposal.vague_benefits" not in {n.id for n in score_transcript(figured, rubric=rubric).ng_behaviors}
+    assert "proposal.vague_benefits" in {n.id for n in score_transcript(vague, rubric=rubric).ng_behaviors}
