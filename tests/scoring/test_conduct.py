@@ -157,3 +157,21 @@ def test_a_benefit_said_with_its_figure_is_not_vague(rubric: Rubric) -> None:
     vague = _call(("営業", "年払いにしていただくと、かなりお得になります。"))
     assert "proposal.vague_benefits" not in {n.id for n in score_transcript(figured, rubric=rubric).ng_behaviors}
     assert "proposal.vague_benefits" in {n.id for n in score_transcript(vague, rubric=rubric).ng_behaviors}
+
+
+@pytest.mark.parametrize(
+    "asked", ["ネット予約とかってご興味ございますか？", "弊社の会員アプリなんですが、ご興味ございますか？"]
+)
+def test_a_closed_interest_question_without_ni_is_shallow(rubric: Rubric, asked: str) -> None:
+    call = _call(("営業", asked), ("顧客", "うーん、どうですかね。"))
+    assert "needs_discovery.shallow_question" in {n.id for n in score_transcript(call, rubric=rubric).ng_behaviors}
+
+
+def test_an_interest_question_made_open_is_not_shallow(rubric: Rubric) -> None:
+    call = _call(("営業", "予約まわりでは、どの機能にご関心がおありですか？"), ("顧客", "キャンセル待ちですね。"))
+    assert "needs_discovery.shallow_question" not in {n.id for n in score_transcript(call, rubric=rubric).ng_behaviors}
+
+
+def test_an_offer_to_the_interested_is_no_question(rubric: Rubric) -> None:
+    call = _call(("営業", "ご興味がおありでしたら、資料をお送りします。"), ("顧客", "お願いします。"))
+    assert "needs_discovery.shallow_question" not in {n.id for n in score_transcript(call, rubric=rubric).ng_behaviors}
