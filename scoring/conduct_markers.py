@@ -93,12 +93,12 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         # The customer has no time then (来週は検査が入ってて無理, 年度末で手一杯, 予約がびっしり, 出張で).
         "busy": _re(
             r"無理|厳しい|難しい|手一杯|びっしり|忙し|バタバタ|つぶれる|潰れる|出張|手ぇ?離され|立て込|空いて(い)?な|考えてから|以降で|来月にでも"
-            r"|締め(で|が)|わからんて|仕込み"
+            r"|締め(で|が)|わからんて|仕込み|(来月|来週|今週|その日|その時間|明日|[月火水木金土日]曜)は(ちょっと|無理|厳しい)"
         ),
         # Pressing on (そうおっしゃらずに, 三十分だけ, 入れておきますね, 決まりで, 待ってますんで).
         "insist": _re(
             r"そうおっしゃらずに|そこを(なんとか|何とか)|だけでいい|だけでも|ちょっとだけ|(\d+分|少し)だけ|(入れて|押さえて)おき|決まりで|済ませ"
-            r"|構いません|待ってます|でいいので|やっぱり|でも(伺|お邪魔|行き|参り)"
+            r"|構いません|待ってます|でいいので|やっぱり|でも(伺|お邪魔|行き|参り)|からでも"
         ),
         # The customer lost, doubtful, pressed for time or not interested while the rep talks.
         "reaction": _re(
@@ -173,7 +173,7 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "busy": _re(
             r"\b(no good|slammed|can'?t (commit|do)|busy|busiest|mental|swamped|tied up|not this week|in january|after the holidays"
-            r"|did say)\b"
+            r"|did say|(tomorrow|today|that day|that time|monday|tuesday|wednesday|thursday|friday)('?s| is) not (good|great|ideal))\b"
         ),
         "insist": _re(r"\b(only take|just|lock in|put it in|sending the invite|tops|i'?ll (come|put|send))\b"),
         "reaction": _re(

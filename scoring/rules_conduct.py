@@ -15,9 +15,14 @@ from scoring.rules_discovery import reply_text
 from scoring.scorecard import Commitment, NextStep
 
 _DIGIT = re.compile(r"\d")
+# A day or period named relative to today (来月からでも, 週明けに, next week): pressed as much as a date.
+_RELATIVE_WHEN = re.compile(
+    r"(来月|来週|今週|今月|明日|明後日|週明け)(から|に|の|中)|\b(next (week|month)|tomorrow)\b", re.I
+)
 # The customer's own offer of a day (月曜でしたら, Monday works).
 _CAN_DO = re.compile(
-    r"なら|でしたら|で(お願い|いい|大丈夫)|\b(works|is fine|suits|could we do|can we do|how about|what about)\b", re.I
+    r"なら|でしたら|で(お願い|いい|大丈夫)|\b(works|would work|is fine|suits|could we do|can we do|how about|what about)\b",
+    re.I,
 )
 
 
@@ -54,16 +59,22 @@ def attacks_competitor(c: Collector) -> None:
 
 
 def pushy_schedule(c: Collector) -> None:
-    """The customer says they have no time then, and the rep presses a day or hour on them anyway."""
+    """The customer says they have no time then, or no to it at all, and the rep presses a day or hour on them anyway
+    (そこを何とか水曜の8時に; I'll send an invite for Thursday at eight thirty)."""
     v = c.view
-    for turn in _turns_with(v, "busy"):
+    for turn in _turns_with(v, "busy", "no_thanks"):
         text = "".join(t.text for t in turn)
         # A customer who says when they can (月曜の14時なら) has set the time themselves.
-        if not v.matches("busy", text) or v.matches("time", text) or (v.matches("date", text) and _CAN_DO.search(text)):
+        if v.matches("time", text) or (v.matches("date", text) and _CAN_DO.search(text)):
             continue
         push, push_text = reply_text(v, turn[-1])
         insisted = v.matches("insist", push_text)
-        timed = v.matches("time", push_text) or v.matches("date", push_text) or v.matches("due", push_text)
+        timed = (
+            v.matches("time", push_text)
+            or v.matches("date", push_text)
+            or v.matches("due", push_text)
+            or _RELATIVE_WHEN.search(push_text)
+        )
         if push and insisted and timed and not v.matches("backs_off", push_text):
             c.ng("first_contact.pushy_schedule", push[0].quote())
             return

@@ -175,3 +175,26 @@ def test_an_interest_question_made_open_is_not_shallow(rubric: Rubric) -> None:
 def test_an_offer_to_the_interested_is_no_question(rubric: Rubric) -> None:
     call = _call(("営業", "ご興味がおありでしたら、資料をお送りします。"), ("顧客", "お願いします。"))
     assert "needs_discovery.shallow_question" not in {n.id for n in score_transcript(call, rubric=rubric).ng_behaviors}
+
+
+def test_a_time_pressed_after_a_no_is_pushy(en_rubric: Rubric) -> None:
+    pressed = _call(
+        ("Customer", "Look, it'd be my call, and I'm telling you we're fine."),
+        ("Rep", "Just thirty minutes. I'll send an invite for Thursday at eight thirty, you can always decline."),
+        language="en",
+    )
+    chosen = _call(
+        ("Customer", "Thursday's not good, we've got the auditors in. Friday at ten would work."),
+        ("Rep", "Friday at ten it is. I'll send the invite."),
+        language="en",
+    )
+    assert "first_contact.pushy_schedule" in {n.id for n in score_transcript(pressed, rubric=en_rubric).ng_behaviors}
+    assert "first_contact.pushy_schedule" not in {n.id for n in score_transcript(chosen, rubric=en_rubric).ng_behaviors}
+
+
+def test_a_start_pressed_after_next_month_is_no_good_is_pushy(rubric: Rubric) -> None:
+    call = _call(
+        ("顧客", "いや、来月はちょっと。今、電子カルテの入れ替え中でして。"),
+        ("営業", "そうなんですね。ただ、来月からでも並行して始められますよ。"),
+    )
+    assert "first_contact.pushy_schedule" in {n.id for n in score_transcript(call, rubric=rubric).ng_behaviors}
