@@ -110,7 +110,12 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"(いつ|どう)(になるか|やろ|かな)|(分から|わから|読め)(ない|へん|ん)|まだ(全然|何とも|未定|決まって)|次第|様子見|決まったら|決まり次第"
             r"|早くて[^。]{0,10}遅(い|く)と|今年か来年|覚えてへん|何とも|決めれ(ない|へん|ん)|決められ(ない|へん|ん)"
         ),
-        # A "when" that names no time at all, open by itself (いずれはやりたい, そのうち, 落ち着いたら, タイミングを見て).
+        # The deck walked through (次のスライド, 十二ページ目, こちらの画面), and the customer unable to read or follow it
+        # (字ぃちっちゃくて; not 発注が読まれへん, which is a forecast).
+        "slide_mention": _re(r"スライド|ページ|次の画面|こちらの画面"),
+        "slides_hard": _re(
+            r"(字|文字)[^。]{0,4}(小さ|ちっちゃ|細か)|(スライド|画面|資料|ページ)[^。]{0,8}(多(い|すぎ)|細か|見にく|読め(な|へん|ん)|読まれへん|追いつか)"
+        ),
         # Another customer's case cited (〜様では, 導入実績, 事例, ある大手の…).
         "case_cited": _re(
             r"事例|導入実績|(様|さま)(では|でも|で、)|社様|(大手|大規模)の|同じ[^。]{0,8}(業|規模)|他の[^。]{0,8}さん(では|でも)"
@@ -123,6 +128,7 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "ours_differs": _re(
             r"うちは[^。]{1,14}(やけど|だけど|ですけど|だから|だで|やで|でね|なんで|ですよ)(ね|ねえ)?[。…]*$|(とは|と)[^。]{0,6}違う"
         ),
+        # A "when" that names no time at all, open by itself (いずれはやりたい, そのうち, 落ち着いたら, タイミングを見て).
         "timing_vague": _re(r"いずれ(は|ね|そのうち)?|そのうち|落ち着い(たら|てから)|タイミングを見て|ゆくゆく(は)?"),
     },
     "en": {
@@ -181,6 +187,10 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "timing_open": _re(
             r"\b(no idea|up in the air|could be|depends|might be months|not sure when|don'?t know when|haven'?t decided)\b"
+        ),
+        "slide_mention": _re(r"\b(slides?|next screen|this screen|page \d+)\b"),
+        "slides_hard": _re(
+            r"\b(can'?t read|hard to read|small print|(too|so) many slides|lot of slides|font is tiny|too busy)\b"
         ),
         "case_cited": _re(
             r"\b(case study|one of our (customers|clients)|a client of ours|for example,? [A-Z]|customers like)\b"

@@ -88,6 +88,7 @@ def score_transcript(
     conduct.concern_passed_over(c)
     conduct.attacks_competitor(c)
     conduct.case_mismatch(c)
+    conduct.slide_overload(c)
     after.pushy_upsell(c)
     after.trouble_left(c, commitments, stage_phase)
     after.kickoff(c, stage_phase)

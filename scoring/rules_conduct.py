@@ -187,3 +187,19 @@ def case_mismatch(c: Collector) -> None:
             c.ng("proposal.mismatched_scale", next(r for r in reply if v.matches("ours_smaller", r.text)).quote())
         elif v.matches("ours_differs", text):
             c.ng("proposal.irrelevant_case", next(r for r in reply if v.matches("ours_differs", r.text)).quote())
+
+
+# A deck this long, said aloud by the rep, is more than the customer can take in (seed 000: 視線が画面ばかりに).
+SLIDE_MENTIONS = 5
+
+
+def slide_overload(c: Collector) -> None:
+    """The customer says they cannot read or follow the slides, or the rep walks through slide after slide."""
+    v = c.view
+    hard = next(iter(v.find("slides_hard", who="customer")), None)
+    if hard is not None:
+        c.ng("proposal.slide_overload", hard.sentence.quote())
+        return
+    mentions = v.find("slide_mention", who="rep")
+    if len(mentions) >= SLIDE_MENTIONS:
+        c.ng("proposal.slide_overload", mentions[SLIDE_MENTIONS - 1].sentence.quote())

@@ -198,3 +198,14 @@ def test_a_start_pressed_after_next_month_is_no_good_is_pushy(rubric: Rubric) ->
         ("営業", "そうなんですね。ただ、来月からでも並行して始められますよ。"),
     )
     assert "first_contact.pushy_schedule" in {n.id for n in score_transcript(call, rubric=rubric).ng_behaviors}
+
+
+def test_slides_the_customer_cannot_read_or_a_long_deck_is_overload(rubric: Rubric) -> None:
+    tiny = _call(
+        ("営業", "こちらが全体の構成図です。"), ("顧客", "すいません、字ぃちっちゃくて、ちょっと読まれへんのですけど。")
+    )
+    deck = _call(*[("営業", f"続いて{n}ページ目、こちらのスライドをご覧ください。") for n in range(1, 6)])
+    forecast = _call(("営業", "発注はどうされていますか？"), ("顧客", "新商品が出るから、あれの発注が一番読まれへん。"))
+    assert "proposal.slide_overload" in {n.id for n in score_transcript(tiny, rubric=rubric).ng_behaviors}
+    assert "proposal.slide_overload" in {n.id for n in score_transcript(deck, rubric=rubric).ng_behaviors}
+    assert "proposal.slide_overload" not in {n.id for n in score_transcript(forecast, rubric=rubric).ng_behaviors}
