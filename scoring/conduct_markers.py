@@ -110,6 +110,15 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"(いつ|どう)(になるか|やろ|かな)|(分から|わから|読め)(ない|へん|ん)|まだ(全然|何とも|未定|決まって)|次第|様子見|決まったら|決まり次第"
             r"|早くて[^。]{0,10}遅(い|く)と|今年か来年|覚えてへん|何とも|決めれ(ない|へん|ん)|決められ(ない|へん|ん)"
         ),
+        # Signing pressed on a first call: sign up now, on this call (今日このお電話でアカウントだけお作り), or by a
+        # deadline (今月中にお申し込みいただければ).
+        "sign_now": _re(
+            r"(今日|本日|この(お)?電話で|今すぐ|この場で)[^。]{0,12}(お作り|ご登録|登録|お申し込み|お申込み|ご契約)"
+            r"(する|すること|いただ|も(でき|可能)|でき|しましょう|しておき)"
+        ),
+        "sign_by": _re(
+            r"(今月中|月末まで|今週中|本日中)に?[^。]{0,4}(お申し込み|お申込み|ご契約|ご決断|ご発注)(いただ|を)"
+        ),
         # The deck walked through (次のスライド, 十二ページ目, こちらの画面), and the customer unable to read or follow it
         # (字ぃちっちゃくて; not 発注が読まれへん, which is a forecast).
         "slide_mention": _re(r"スライド|ページ|次の画面|こちらの画面"),
@@ -188,6 +197,8 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "timing_open": _re(
             r"\b(no idea|up in the air|could be|depends|might be months|not sure when|don'?t know when|haven'?t decided)\b"
         ),
+        "sign_now": _re(r"\b(sign (up )?(today|now|on this call)|set (you|your account) up (right )?now)\b"),
+        "sign_by": _re(r"\bif you sign (before|by) (the end of|friday|this)\b"),
         "slide_mention": _re(r"\b(slides?|next screen|this screen|page \d+)\b"),
         "slides_hard": _re(
             r"\b(can'?t read|hard to read|small print|(too|so) many slides|lot of slides|font is tiny|too busy)\b"

@@ -97,6 +97,7 @@ def score_transcript(
     conduct.no_next_action(c, next_step, commitments)
     heard_turns = call_turns if not heard.changed else turns(heard.transcript)
     closing.monologue(c, heard.transcript, heard_turns, stage_phase, metrics)
+    conduct.seller_driven(c, stage_phase)
     closing.listening(c, metrics)
 
     phase_of = {ch.id: p.id for p, _, ch in rubric.iter_checks()}

@@ -203,3 +203,17 @@ def slide_overload(c: Collector) -> None:
     mentions = v.find("slide_mention", who="rep")
     if len(mentions) >= SLIDE_MENTIONS:
         c.ng("proposal.slide_overload", mentions[SLIDE_MENTIONS - 1].sentence.quote())
+
+
+def seller_driven(c: Collector, stage_phase: str | None) -> None:
+    """On a first call, the rep presses for the signature on the call itself, or by a deadline while doing most of
+    the talking: the seller's timetable, not the customer's (seed 000: 一方的に営業側の都合で話を進める). Runs after
+    the monologue rule, whose finding it reads."""
+    if stage_phase not in (None, "first_contact"):
+        return
+    v = c.view
+    pressed = next(iter(v.find("sign_now", who="rep")), None)
+    if pressed is None and any(n.id == "first_contact.one_sided_talk" for n in c.ngs):
+        pressed = next(iter(v.find("sign_by", who="rep")), None)
+    if pressed is not None:
+        c.ng("first_contact.seller_driven", pressed.sentence.quote())

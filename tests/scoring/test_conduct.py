@@ -209,3 +209,28 @@ def test_slides_the_customer_cannot_read_or_a_long_deck_is_overload(rubric: Rubr
     assert "proposal.slide_overload" in {n.id for n in score_transcript(tiny, rubric=rubric).ng_behaviors}
     assert "proposal.slide_overload" in {n.id for n in score_transcript(deck, rubric=rubric).ng_behaviors}
     assert "proposal.slide_overload" not in {n.id for n in score_transcript(forecast, rubric=rubric).ng_behaviors}
+
+
+def _first_call_ngs(rubric: Rubric, *turns: tuple[str, str]) -> set[str]:
+    return {n.id for n in score_transcript(_call(*turns), rubric=rubric, stage_phase="first_contact").ng_behaviors}
+
+
+def test_signing_pressed_on_a_first_call_is_seller_driven(rubric: Rubric) -> None:
+    pressed = ("営業", "今日このお電話で、アカウントだけお作りすることもできるんですが。")
+    sent = ("営業", "では、本日中にお申し込みのフォームをメールでお送りします。")
+    assert "first_contact.seller_driven" in _first_call_ngs(rubric, ("顧客", "はい。"), pressed)
+    assert "first_contact.seller_driven" not in _first_call_ngs(rubric, ("顧客", "はい。"), sent)
+
+
+def test_a_deadline_is_seller_driven_only_from_a_rep_doing_the_talking(rubric: Rubric) -> None:
+    deadline = ("営業", "今月中にお申し込みいただければ、初期費用が無料になります。")
+    talk = [("営業", "弊社のアプリは、日報も勤怠も写真も一つで管理できまして、現場の方の手間がかなり減ります。")] * 6
+    one_sided = _first_call_ngs(rubric, *talk, ("顧客", "はあ。"), deadline)
+    balanced = _first_call_ngs(
+        rubric,
+        ("営業", "今、日報はどうされていますか？"),
+        ("顧客", "紙に書いて、事務所で妻がエクセルに打ち直してます。毎晩一時間です。"),
+        deadline,
+    )
+    assert "first_contact.seller_driven" in one_sided
+    assert "first_contact.seller_driven" not in balanced

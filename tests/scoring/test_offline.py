@@ -99,11 +99,14 @@ def test_weak_call_is_called_out(weak_card):
     assert weak_card.overall is not None and weak_card.overall < 30
     assert {n.id for n in weak_card.ng_behaviors} == {
         "needs_discovery.budget_first", "first_contact.one_sided_talk", "first_contact.vague_follow_up",
-        "negotiation_closing.discount_first", "proposal.vague_benefits", "needs_discovery.shallow_question"}
+        "negotiation_closing.discount_first", "proposal.vague_benefits", "needs_discovery.shallow_question",
+        "first_contact.seller_driven"}
     ng = {n.id: n.evidence for n in weak_card.ng_behaviors}
     assert ng["first_contact.vague_follow_up"] == "ではまた連絡します。"
     assert ng["needs_discovery.budget_first"] == "早速ですが、ご予算はどのくらいありますか？"
     assert ng["negotiation_closing.discount_first"] == "今月中にご契約いただければ、2割お値引きします。"
+    # A rep doing the talk who presses signing by a deadline runs the call on the seller's timetable.
+    assert ng["first_contact.seller_driven"] == "今月中にご契約いただければ、2割お値引きします。"
     # A question that only seeks agreement is a shallow one (seed 000's 浅い質問).
     assert ng["needs_discovery.shallow_question"] == "いかがでしょうか、便利そうですよね？"
     assert not weak_card.next_step.set
