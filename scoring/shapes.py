@@ -411,6 +411,8 @@ _UNDECIDED = {
         r"|(また|改めて|あらためて)[^。]{0,12}(決め|考え|検討|判断)"
         # Left until something else comes (見積もりを見てから決めます): not decided on this call.
         r"|(て|で)から[^。]{0,4}(決め|判断|考え|検討)"
+        # The term waiting on itself to become clear (時期が見えたら、こちらからご連絡します).
+        r"|(時期|日程|タイミング|開始|スケジュール)(が|は)[^。]{0,4}(見えたら|決まったら|わかったら|分かったら|固まったら|はっきりしたら)"
     ),
     "en": re.compile(
         r"(\bnot\b|n'?t)[^.]{0,25}\byet\b|haven'?t decided|undecided|not decided|to be decided|\btbd\b"

@@ -59,3 +59,11 @@ def test_an_oh_that_welcomes_the_reps_timing_is_no_hesitation(en_rubric: Rubric)
         language="en",
     )
     assert _state(en_rubric, call) == "shodan"
+
+
+def test_timing_waiting_to_become_clear_is_no_timeline(rubric: Rubric) -> None:
+    call = _call(
+        ("営業", "導入の時期はいかがでしょうか。"),
+        ("顧客", "プランと金額はそれで決まりなので、時期が見えたら、こちらからご連絡します。"),
+    )
+    assert not score_transcript(call, rubric=rubric, stage_phase="proposal").bant["timeline"].found
