@@ -94,6 +94,7 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "busy": _re(
             r"無理|厳しい|難しい|手一杯|びっしり|忙し|バタバタ|つぶれる|潰れる|出張|手ぇ?離され|立て込|空いて(い)?な|考えてから|以降で|来月にでも"
             r"|締め(で|が)|わからんて|仕込み|(来月|来週|今週|その日|その時間|明日|[月火水木金土日]曜)は(ちょっと|無理|厳しい)"
+            r"|[月火水木金土日]曜は[^。]{0,6}(一日|終日)[^。]{0,4}(訪問|外出|出張|会議|不在)"
         ),
         # Pressing on (そうおっしゃらずに, 三十分だけ, 入れておきますね, 決まりで, 待ってますんで).
         "insist": _re(
@@ -189,6 +190,7 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "busy": _re(
             r"\b(no good|slammed|can'?t (commit|do)|busy|busiest|mental|swamped|tied up|not this week|in january|after the holidays"
             r"|did say|(tomorrow|today|that day|that time|monday|tuesday|wednesday|thursday|friday)('?s| is) not (good|great|ideal))\b"
+            r"|\bi'?ve got\b[^.]{0,30}\b(inspections?|audits?|meetings?|appointments?|visits?|deadlines?)\b"
         ),
         "insist": _re(r"\b(only take|just|lock in|put it in|sending the invite|tops|i'?ll (come|put|send))\b"),
         "reaction": _re(

@@ -140,12 +140,18 @@ def next_step(c: Collector) -> NextStep:
         # word for meeting.
         if span is None or not (v.meeting_context(s) or v.matches("time", s.text[span[0] : span[1] + _HOUR_REACH])):
             continue
+        # A day something is due by (金曜までにお送りします; who hasn't logged by Friday five pm) is a deadline, not a
+        # meeting.
+        if _DEADLINE.search(s.text[max(0, span[0] - 3) : span[1] + 4]):
+            continue
         reply, text = reply_text(v, s)
         date_match = v.matches("date", s.text)
         # Repeating the date back (「2月3日の16時ですね。」) is how people accept one.
         echoed = v.matches("date", text)
         offer = _offered_before(v, s) or _hour_countered(v, s, reply, text)
-        if reply and (v.matches("affirm", text) or echoed) and not v.matches("refuse", text) or offer:
+        # The day echoed back with a clash or a no (火曜は一日訪問なので; Tuesday I've got two audits) is declined.
+        declined = v.matches("refuse", text) or v.matches("busy", text) or v.matches("no_thanks", text)
+        if reply and (v.matches("affirm", text) or echoed) and not declined or offer:
             at = s.text.find(echoed.group(0)) if echoed else -1
             if at >= 0 and (chosen := date_span(v, s.text[at:])) is not None:
                 span = (at + chosen[0], at + chosen[1])
@@ -180,6 +186,10 @@ def next_step(c: Collector) -> NextStep:
         for check in ("first_contact.next_meeting.next_step_agreed", "needs_discovery.wrap_up.next_schedule"):
             c.put(check, 1, [proposed[0]])
     return NextStep(set=False)
+
+
+# A day given as a deadline: by Friday, 金曜までに.
+_DEADLINE = re.compile(r"\bby\s|まで(に|には)", re.I)
 
 
 # The closing of a call: its last rep sentences, where the next step is (or is not) set.

@@ -1,0 +1,46 @@
+"""Next step set only for a meeting both sides took (issue 13, from blind11-14's false next steps): a day given as a
+deadline is no meeting, and a day echoed back with a clash or a no is declined. Wording written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.offline import score_transcript
+from scoring.rubric_model import Rubric
+from tests.scoring.role_calls import role_call
+
+
+def _set(rubric: Rubric, *turns: tuple[str, str], language: str = "ja") -> bool:
+    return score_transcript(role_call(*turns, language=language), rubric=rubric).next_step.set
+
+
+def test_a_deadline_is_no_meeting(rubric: Rubric) -> None:
+    assert not _set(
+        rubric, ("営業", "返却の日程案を、今週金曜までにメールでお送りします。"), ("顧客", "はい、お願いします。")
+    )
+
+
+def test_an_offered_day_taken_is_a_next_step(rubric: Rubric) -> None:
+    assert _set(
+        rubric,
+        ("営業", "来週の火曜日の14時に、院長先生とご説明の場をいただけますか。"),
+        ("顧客", "はい、火曜の14時で大丈夫です。"),
+    )
+
+
+@pytest.mark.parametrize("reply", ["いや、院長は火曜は一日訪問なので……。", "火曜はちょっと。まず資料を見てからで。"])
+def test_a_day_echoed_with_a_clash_is_declined(rubric: Rubric, reply: str) -> None:
+    assert not _set(rubric, ("営業", "来週の火曜日の14時に、院長先生とご説明の場をいただけますか。"), ("顧客", reply))
+
+
+@pytest.mark.parametrize(
+    "reply", ["Tuesday I've got two inspections and a warranty audit.", "Friday's not good. We have check-ins all day."]
+)
+def test_an_english_day_echoed_with_a_clash_is_declined(en_rubric: Rubric, reply: str) -> None:
+    asked = ("Rep", "Could we set up a call on Tuesday at ten to go through it?")
+    assert not _set(en_rubric, asked, ("Customer", reply), language="en")
+
+
+def test_a_product_deadline_taken_well_is_no_meeting(en_rubric: Rubric) -> None:
+    said = ("Rep", "Every manager sees who hasn't logged by Friday five pm, and reminders go out automatically.")
+    assert not _set(en_rubric, said, ("Customer", "Yes, that's great, that's the part I like."), language="en")
