@@ -16,6 +16,10 @@ def _re(pattern: str) -> re.Pattern[str]:
 _WEEKDAY = r"[月火水木金土日]曜日?"
 _EN_DAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _EN_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
+_EN_ORDINAL = (
+    r"(\d{1,2}(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|\w+teenth|twentieth|twenty-\w+|thirtieth|thirty-first)"
+)
 # A go-live said with a time word and an adoption verb (来月からの切り替え, 4月から使い始め): not a meeting date.
 _JA_GO_LIVE = (
     r"(来週|再来週|来月|再来月|来年|今年|年明け|来期|今期|\d+月|春|夏|秋|冬|上期|下期)(の|から|まで|中|頃|ごろ|に|末)?(の|は|に|には)?"
@@ -125,6 +129,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "affirm": _re(
             r"はい|大丈夫|結構です|問題(ありません|ないです)|承知|かしこまりました|了解|お願いします|空いて|可能です|伺います|押さえ(て|ます)|ぜひ|お待ちして(います|おります)|(わ|分)かりました"
             r"|(ええ|いい|ええで|オッケー)(よ|わ|で|です)|ちょうどええ|それで(いい|ええ|いこう|行こう)"
+            # Waiting for the visit, said plainly (じゃあ待ってるよ, 待っとるけん).
+            r"|待って(る|ます)(よ|わ|で|から|ね)|待っとる"
         ),
         # No, or not yet: a date left to someone else's schedule or to a later call (現場次第やな。また連絡するわ).
         "refuse": _re(r"難しい|厳しい|都合が(悪|つか)|無理|空いていない|次第|たぶん|多分|また連絡|確認して(から|み)"),
@@ -280,7 +286,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             # twenty-third of December).
             r"|\b(install|go.?live|start|launch|kick.?off|roll.?out|commission|rigging)\w*\b[^.]{0,40}\b(january|february|march|april|may|june|july|august|september|october|november|december)\b"
             r"|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b[^.]{0,20}\b(go.?live|install|start|launch)"
-            r"|\bthe (\\d{1,2}(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\\w+teenth|twentieth|twenty-\\w+|thirtieth|thirty-first) of (january|february|march|april|may|june|july|august|september|october|november|december)\b|\bduring (the|our) (\w+ )?(shutdown|closure|break|holidays)\b"
+            r"|\bthe (\d{1,2}(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\w+teenth|twentieth|twenty-\w+|thirtieth|thirty-first) of (january|february|march|april|may|june|july|august|september|october|november|december)\b|\bduring (the|our) (\w+ )?(shutdown|closure|break|holidays)\b"
             r"|(contract|lease|subscription|licen[cs]e) (renews|ends|expires|runs out|is up) (on|in|at the end of) "
             r"(january|february|march|april|may|june|july|august|september|october|november|december|\d)"
         ),
@@ -321,9 +327,22 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             + r"\s+\d{1,2}(st|nd|rd|th)?\b|\b"
             + _EN_DAY
             + r"\b|\b(on|for) the \d{1,2}(st|nd|rd|th)\b"
+            # Ordinal days in words (the twelfth of December, Thursday the eighteenth).
+            + r"|\bthe "
+            + _EN_ORDINAL
+            + r" of "
+            + _EN_MONTH
+            + r"\b|\b"
+            + _EN_DAY
+            + r" the "
+            + _EN_ORDINAL
+            + r"\b"
         ),
         "time": _re(
             r"\bat\s+\d{1,2}(:\d{2})?\s*(am|pm)?|\b\d{1,2}(:\d{2})?\s*(am|pm)\b|\b\d{1,2}:\d{2}\b|\bhalf (past )?\d{1,2}\b"
+            # Hours in words (two pm, ten a.m., at nine; not "at one point").
+            r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)( thirty| fifteen| forty-five)?\s*(am|pm|a\.m\.|p\.m\.|o'?clock)"
+            r"|\bat (two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)( thirty| fifteen)?\b(?! (of|point|percent|times?|people))"
         ),
         "affirm": _re(
             r"\b(yes|works|would work|sounds good|that'?s fine|perfect|see you|sure|it is|lovely|great|done|i'?ll be there)\b"
@@ -396,7 +415,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             # twenty-third of December).
             r"|\b(install|go.?live|start|launch|kick.?off|roll.?out|commission|rigging)\w*\b[^.]{0,40}\b(january|february|march|april|may|june|july|august|september|october|november|december)\b"
             r"|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b[^.]{0,20}\b(go.?live|install|start|launch)"
-            r"|\bthe (\\d{1,2}(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\\w+teenth|twentieth|twenty-\\w+|thirtieth|thirty-first) of (january|february|march|april|may|june|july|august|september|october|november|december)\b|\bduring (the|our) (\w+ )?(shutdown|closure|break|holidays)\b"
+            r"|\bthe (\d{1,2}(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\w+teenth|twentieth|twenty-\w+|thirtieth|thirty-first) of (january|february|march|april|may|june|july|august|september|october|november|december)\b|\bduring (the|our) (\w+ )?(shutdown|closure|break|holidays)\b"
         ),
         "decline": _re(
             r"no longer interested|not interested|decided to go with|go(ing)? with (another|a different)|chose (another|a different)|signed with|we'?ll pass|not moving forward|not going ahead|not looking to (switch|change|buy|move)"

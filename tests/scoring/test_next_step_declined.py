@@ -44,3 +44,24 @@ def test_an_english_day_echoed_with_a_clash_is_declined(en_rubric: Rubric, reply
 def test_a_product_deadline_taken_well_is_no_meeting(en_rubric: Rubric) -> None:
     said = ("Rep", "Every manager sees who hasn't logged by Friday five pm, and reminders go out automatically.")
     assert not _set(en_rubric, said, ("Customer", "Yes, that's great, that's the part I like."), language="en")
+
+
+@pytest.mark.parametrize(
+    ("asked", "reply"),
+    [
+        (
+            "Could we do a short call to sign on the twelfth of December, say ten a.m.?",
+            "Yes, the twelfth at ten works.",
+        ),
+        (
+            "Would Thursday the eighteenth, two pm, work for a visit?",
+            "Yes, that works for us.",
+        ),
+    ],
+)
+def test_days_and_hours_in_words_make_a_next_step(en_rubric: Rubric, asked: str, reply: str) -> None:
+    assert _set(en_rubric, ("Rep", asked), ("Customer", reply), language="en")
+
+
+def test_waiting_for_the_visit_takes_it(rubric: Rubric) -> None:
+    assert _set(rubric, ("営業", "では、3月5日の14時に伺います。"), ("顧客", "じゃあ待ってるよ。お茶いれとくから。"))
