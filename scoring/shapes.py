@@ -349,6 +349,8 @@ def stated(view: CallView, key: str) -> list[Hit]:
         pointed = view.find("budget_pointer_shape", who="customer")
         said = [h for h in pointed if not _POINTING.match(h.match.group(0)) or _MONEY.search(_turn(view, h.sentence))]
         hits = sorted(hits + said, key=lambda h: h.sentence.order)
+        # An approval limit (百万以下なら私の決裁) sizes who decides, not what they can spend.
+        hits = [h for h in hits if not _APPROVAL_LIMIT.search(h.sentence.text)]
     return [h for h in hits if own_statement(view, h, hypothesis=key != "budget", denial=key != "authority")]
 
 
@@ -448,11 +450,30 @@ def maybe(text: str) -> bool:
     return bool(_MAYBE.search(text))
 
 
+_BUDGET_PROCESS = re.compile(
+    r"予算(要求|申請|編成|査定|協議|計上|化|の(要求|申請|締め|時期|編成|方針)|を(決め|組|要求|取)|が(通|付|つ)|に乗せ)|当初予算"
+    r"|\b(budget (cycle|request|process|approval|round|committee|season)|with the budget for next year)\b",
+    re.I,
+)
+# A size, in any money unit (四百二十万 → 420万, 1.2M).
+_SIZED = re.compile(r"\d[\d,.]*\s*(万|千|億|円|k\b|m\b|million|thousand|dollars|usd)|[$£€¥]\s?\d", re.I)
+_APPROVAL_LIMIT = re.compile(
+    r"(以下|まで|未満)(なら|は|でしたら)[^。]{0,6}(決裁|決め|判断|ハンコ)|\b(up to|under) [^.]{0,12}\bmy (sign-?off|approval)\b",
+    re.I,
+)
+
+
 def off_item(view: CallView, key: str, hit: Hit) -> bool:
     """A budget said undecided, or a timeline hit about something else: undecided, a maybe (来年度はまた検討するかもしれません), the budget cycle
     (10月頃に来年度の予算を組みます), or the rep asking when to call back (6月ごろにお電話してもよろしいでしょうか)."""
     text = hit.sentence.text
     if key == "budget" and not hit.sentence.is_rep and undecided(view, text):
+        return True
+    # The budget's process without its size (来年度の当初予算で要求したい, 予算を決める理事会, 四月に予算が通って) is
+    # timing or authority, not what they can spend; an approval limit (百万以下なら私の決裁) is authority.
+    if key == "budget" and not _SIZED.search(text) and _BUDGET_PROCESS.search(text):
+        return True
+    if key == "budget" and _APPROVAL_LIMIT.search(text):
         return True
     if key != "timeline":
         return False

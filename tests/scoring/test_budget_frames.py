@@ -87,3 +87,19 @@ def test_a_time_that_works_is_not_a_budget(en_rubric: Rubric, said: str) -> None
 
 def test_a_count_of_work_that_is_fine_is_not_a_budget(rubric: Rubric) -> None:
     assert not _budget(rubric, "件数は月1200件なら、今の人数で大丈夫です。")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "うちとしては来年度の当初予算で要求したいと思ってます。",
+        "三月に、来年度の事業計画と予算を決める理事会があります。",
+        "センターの設備で、百万以下なら私の決裁です。",
+    ],
+)
+def test_the_budgets_process_or_an_approval_limit_is_not_a_budget(rubric: Rubric, said: str) -> None:
+    assert not _budget(rubric, said)
+
+
+def test_a_budget_request_with_its_size_is_a_budget(rubric: Rubric) -> None:
+    assert _budget(rubric, "予算要求は420万で出しています。")
