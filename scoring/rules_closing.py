@@ -150,7 +150,9 @@ def next_step(c: Collector) -> NextStep:
         echoed = v.matches("date", text)
         offer = _offered_before(v, s) or _hour_countered(v, s, reply, text)
         # The day echoed back with a clash or a no (火曜は一日訪問なので; Tuesday I've got two audits) is declined.
-        declined = v.matches("refuse", text) or v.matches("busy", text) or v.matches("no_thanks", text)
+        # A maybe about someone else coming along (社長も、たぶん) does not take back the customer's own yes.
+        own = _OTHERS_MAYBE.sub("", text)
+        declined = v.matches("refuse", own) or v.matches("busy", own) or v.matches("no_thanks", own)
         if reply and (v.matches("affirm", text) or echoed) and not declined or offer:
             at = s.text.find(echoed.group(0)) if echoed else -1
             if at >= 0 and (chosen := date_span(v, s.text[at:])) is not None:
@@ -188,6 +190,8 @@ def next_step(c: Collector) -> NextStep:
     return NextStep(set=False)
 
 
+# "X too, probably" (社長も、たぶん): a hedge on another attendee, not on the customer's yes.
+_OTHERS_MAYBE = re.compile(r"[^。、]{1,8}も[、,]?\s*(たぶん|多分)[^。]*。?")
 # A day given as a deadline: by Friday, 金曜までに.
 _DEADLINE = re.compile(r"\bby\s|まで(に|には)", re.I)
 

@@ -65,3 +65,9 @@ def test_days_and_hours_in_words_make_a_next_step(en_rubric: Rubric, asked: str,
 
 def test_waiting_for_the_visit_takes_it(rubric: Rubric) -> None:
     assert _set(rubric, ("営業", "では、3月5日の14時に伺います。"), ("顧客", "じゃあ待ってるよ。お茶いれとくから。"))
+
+
+def test_a_maybe_about_someone_else_keeps_the_customers_yes(rubric: Rubric) -> None:
+    asked = ("営業", "日程ですが、11月28日の金曜日、10時からはいかがでしょう。")
+    assert _set(rubric, asked, ("顧客", "28日…はい、その日は午前中は空いているので大丈夫です。社長も、たぶん。"))
+    assert not _set(rubric, asked, ("顧客", "28日は、たぶん難しいですね。"))
