@@ -6,7 +6,7 @@ import re
 
 from scoring.after_markers import AFTER
 from scoring.conduct_markers import CONDUCT
-from scoring.shapes import SHAPES
+from scoring.shape_markers import SHAPES
 
 
 def _re(pattern: str) -> re.Pattern[str]:
