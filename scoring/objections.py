@@ -24,8 +24,13 @@ _INDIRECT = {
         r"(ただ|でも|ですが|正直|やはり|やっぱり|とはいえ)[、,]?[^。]{0,50}?((慣れる|使いこなせる|ついてくる|使える|回る|間に合う|続く)(か|かどうか)|となると|ないんです|なくて|ないので|ので…|か…|気にな|心配|不安|厳しい|難しい|しにくい|しづらい)"
         # A doubt left unfinished, with or without a contrast word (載せられるのかどうか…).
         r"|[^。]{2,30}(のか|か)どうか(…|\.\.\.)"
+        # The Japanese "a little…" no, left unfinished (今の体制やとちょっと…, ネットで鐘っていうのは、ちょっと…),
+        # and whether their people can run it (バイトさんが、こういうの回せるかな).
+        r"|(は|と|じゃ|では|やと|だと|っていうのは|のは)[、,]?\s*ちょっと(なあ|ねえ|ねぇ|な|ね)?(…|\.\.\.)*。?$"
+        r"|(回せる|使える|使いこなせる|ついていける|慣れる|覚えられる)(かな|かしら|やろか|んかな|だろうか)"
     ),
-    "en": _re(r"\bthough\b|\bnot sure\b|i don'?t know if|worr(y|ied|ies)|hesitant|\bconcern"),
+    # "No worries" is no worry.
+    "en": _re(r"\bthough\b|\bnot sure\b|i don'?t know if|(?<!no )worr(y|ied|ies)|hesitant|\bconcern"),
 }
 # A reason left hanging (別の保険会社さんに入っているので。): an objection, unless it explains the customer's own
 # question just before (録画できますか？来られない人もいるので。) or the customer declines anyway (then it is the no's reason).

@@ -92,6 +92,7 @@ def score_transcript(
     after.pushy_upsell(c)
     after.trouble_left(c, commitments, stage_phase)
     after.kickoff(c, stage_phase)
+    after.complaints_not_objections(c, stage_phase)
     conduct.pushy_schedule(c)
     conduct.ignores_reaction(c)
     conduct.no_next_action(c, next_step, commitments)

@@ -53,6 +53,18 @@ def trouble_left(c: Collector, commitments: list[Commitment], stage_phase: str |
         c.ng("after_follow.mismatched_upsell", offer.quote())
 
 
+def complaints_not_objections(c: Collector, stage_phase: str | None) -> None:
+    """In an after-sales call, a concern the rep passes over is the customer's complaint left standing
+    (after_follow.ignores_complaints), not an objection to a deal being negotiated. Runs after the objection rules."""
+    if not after_sales(c.view, stage_phase):
+        return
+    ignored = next((n for n in c.ngs if n.id == "negotiation_closing.objection_ignored"), None)
+    if ignored is None:
+        return
+    c.ngs.remove(ignored)
+    c.ng("after_follow.ignores_complaints", ignored.evidence)
+
+
 def pushy_upsell(c: Collector) -> None:
     """Something more offered, the customer says no within a few turns, and the rep's next turn presses on instead
     of taking the no."""

@@ -138,3 +138,16 @@ def test_terms_the_rep_cannot_answer_are_unprepared(rubric: Rubric) -> None:
 def test_kickoff_rules_stay_out_of_a_proposal(rubric: Rubric) -> None:
     waved = ("営業", "テストは正直なくても大丈夫です。")
     assert RUSHED not in _ngs(rubric, KICKOFF, waved, stage="proposal")
+
+
+def test_a_concern_passed_over_after_the_sale_is_a_complaint_left_standing(rubric: Rubric) -> None:
+    turns = (
+        CHECK_IN,
+        ("顧客", "先月サポートの方にメールで送ったんですけど、お返事いただいてなくて。正直、困ってるんです。"),
+        ("営業", "それで、画面の色は三色から選べるようになりました。"),
+        ("顧客", "いや、メールの話なんですけど。"),
+    )
+    after = _ngs(rubric, *turns)
+    before = _ngs(rubric, *turns, stage="proposal")
+    assert IGNORED in after and "negotiation_closing.objection_ignored" not in after
+    assert "negotiation_closing.objection_ignored" in before

@@ -63,3 +63,28 @@ def test_a_reply_the_customer_does_not_settle_on_leaves_it_ignored(rubric: Rubri
 
 def test_a_price_grumble_met_with_figures_later_in_the_turn_is_negotiated(rubric: Rubric) -> None:
     assert IGNORED_ID not in _ng(PRICE_THEN_FIGURES, rubric)
+
+
+# The Japanese "a little…" no, left unfinished, passed over by a pitch.
+CHOTTO = """山田: 株式会社ミライクラウドの山田と申します。今月中のお申し込みで月額が二割引きになります。
+佐藤: はあ。まあ、値段の話はええんやけど…うーん、今の体制やとちょっとなあ。
+山田: スマホからも見られますので、注文の控えもその場で登録できます。
+"""
+AT_EASE = """山田: 株式会社ミライクラウドの山田と申します。お時間よろしいですか。
+佐藤: ええよ、ちょっとだけなら。
+山田: スマホからも見られますので、注文の控えもその場で登録できます。
+"""
+
+
+def test_a_little_no_left_unfinished_and_pitched_over_is_ignored(rubric: Rubric) -> None:
+    assert IGNORED_ID in _ng(CHOTTO, rubric)
+    assert IGNORED_ID not in _ng(AT_EASE, rubric)
+
+
+def test_no_worries_is_no_worry(en_rubric: Rubric) -> None:
+    call = """Sam: Hi, this is Sam from Bright Tickets.
+Alex: No worries at all, we can figure that out later.
+Sam: Great, so the dashboard shows every subscriber by season.
+"""
+    card = score_transcript(parse_transcript(call, filename="call.txt"), rubric=en_rubric, rep="Sam")
+    assert IGNORED_ID not in [n.id for n in card.ng_behaviors]
