@@ -53,7 +53,8 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"|お手頃|だいたいのこと|しっかり(と)?(対応|サポート)"
             # A result promised without its size, a difference not named, the answer put off to later or to paper
             # (かなり改善します, なんとかなる, 質が違うといいますか, 詳しくは資料で, 導入いただく際に詳しくご説明).
-            r"|かなり(楽|改善|良く|変わ|減)|なんとかな|何とかな|質が違う|詳しくは(資料|後ほど|後日|導入)|(導入|ご契約)(いただく|の)際に[^。]{0,6}(詳しく|ご説明)"
+            r"|かなり(楽|改善|良く|変わ|減|増|上が|伸び)|なんとかな|何とかな|質が違う|詳しくは(資料|後ほど|後日|導入)|(導入|ご契約)(いただく|の)際に[^。]{0,6}(詳しく|ご説明)"
+            r"|(設定|使い方|運用)次第で"
         ),
         # Taking the question away to answer it properly (メーカーに確認して…お送りします).
         "checks_back": _re(r"確認(して|いたし|し(ます|て))|お調べ|調べて|持ち帰|折り返し"),
@@ -120,6 +121,11 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "sign_by": _re(
             r"(今月中|月末まで|今週中|本日中)に?[^。]{0,4}(お申し込み|お申込み|ご契約|ご決断|ご発注)(いただ|を)"
         ),
+        # The effect asked in figures (どのくらい減るのか, 何時間浮く, 元が取れるか, 費用対効果).
+        "roi_question": _re(
+            r"(どのくらい|どれくらい|どれぐらい|どのぐらい|何割|何時間|何%|いくら)[^。]{0,12}(減|増|短縮|削減|浮|回収|安く|楽に|効果|縮ま)"
+            r"|元(が|は)取れ|費用対効果|回収(でき|に|まで)|ROI"
+        ),
         # The deck walked through (次のスライド, 十二ページ目, こちらの画面), and the customer unable to read or follow it
         # (字ぃちっちゃくて; not 発注が読まれへん, which is a forecast).
         "slide_mention": _re(r"スライド|ページ|次の画面|こちらの画面"),
@@ -166,7 +172,7 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"\b(reliable|dependable|reasonable|manageable|don'?t worry|won'?t need to worry|no need to worry|rest assured|depends on"
             r"|it depends|up there|won'?t break the bank|pretty (good|fast|cheap|reasonable)|hardly ever|flexible|we'?ll take care"
             r"|most customers|generally|should be fine|very competitive|pride ourselves|industry.?leading|world.?class)\b"
-            r"|\b(it (really )?varies|depends a bit|i'?m (pretty )?confident we'?ll|we'?ll find (something|a way))\b"
+            r"|\b(it (really )?varies|depends a bit|i'?m (pretty )?confident we'?ll|we'?ll find (something|a way)|i'?m sure we can|make it work)\b"
         ),
         "checks_back": _re(r"\b(check|confirm|find out|look into|get back to you|follow up with)\b"),
         "disparage": _re(
@@ -201,6 +207,9 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "sign_now": _re(r"\b(sign (up )?(today|now|on this call)|set (you|your account) up (right )?now)\b"),
         "sign_by": _re(r"\bif you sign (before|by) (the end of|friday|this)\b"),
+        "roi_question": _re(
+            r"\b(how much (time|money|would|will|could)|payback|\broi\b|how many hours|save us|what'?s the return)\b"
+        ),
         "slide_mention": _re(r"\b(slides?|next screen|this screen|page \d+)\b"),
         "slides_hard": _re(
             r"\b(can'?t read|hard to read|small print|(too|so) many slides|lot of slides|font is tiny|too busy)\b"

@@ -85,6 +85,7 @@ def score_transcript(
     commitments = promises.commitments(view, call_date)
     conduct.shallow_questions(c)
     conduct.vague_answer(c)
+    conduct.no_roi(c)
     conduct.concern_passed_over(c)
     conduct.attacks_competitor(c)
     conduct.case_mismatch(c)

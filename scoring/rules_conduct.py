@@ -217,3 +217,14 @@ def seller_driven(c: Collector, stage_phase: str | None) -> None:
         pressed = next(iter(v.find("sign_by", who="rep")), None)
     if pressed is not None:
         c.ng("first_contact.seller_driven", pressed.sentence.quote())
+
+
+def no_roi(c: Collector) -> None:
+    """The customer asks what it would save or bring in figures, and the rep's answer names none (seed 000: ROIを
+    提示せず、コスト削減効果が不明確)."""
+    v = c.view
+    for hit in v.find("roi_question", who="customer", questions=True):
+        reply, text = reply_text(v, hit.sentence)
+        if reply and not _DIGIT.search(text) and not v.matches("checks_back", text):
+            c.ng("proposal.no_roi", hit.sentence.quote())
+            return

@@ -234,3 +234,17 @@ def test_a_deadline_is_seller_driven_only_from_a_rep_doing_the_talking(rubric: R
     )
     assert "first_contact.seller_driven" in one_sided
     assert "first_contact.seller_driven" not in balanced
+
+
+def test_an_effect_asked_in_figures_and_answered_without_one_is_no_roi(rubric: Rubric) -> None:
+    asked = ("顧客", "それで、FAXの入力は一日何時間くらい減るんですか？常務に数字で説明せなあかんので。")
+    vague = _call(asked, ("営業", "そうですね、かなり楽になると思います。"))
+    figured = _call(asked, ("営業", "同じ規模の卸さんで、一日4時間が1時間半になっています。"))
+    assert "proposal.no_roi" in {n.id for n in score_transcript(vague, rubric=rubric).ng_behaviors}
+    assert "proposal.no_roi" not in {n.id for n in score_transcript(figured, rubric=rubric).ng_behaviors}
+
+
+@pytest.mark.parametrize("answer", ["そうですね、かなり増えると思います。", "そこは設定次第で色々できます。"])
+def test_more_answers_that_name_nothing_are_vague(rubric: Rubric, answer: str) -> None:
+    call = _call(("顧客", "平日の昼のお客さんは、どのくらい増えるもんなんですか？"), ("営業", answer))
+    assert "proposal.vague_answer" in {n.id for n in score_transcript(call, rubric=rubric).ng_behaviors}
