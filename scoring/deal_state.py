@@ -104,6 +104,15 @@ _TO_SEND = {
 # A budget said as still to come (予算はまだ全然これからなんですけど): no price side yet.
 _STILL_TO_COME = re.compile(r"まだ[^。]{0,6}これから")
 
+# A timing word that is not this deal's timing: a schedule still to be sent (スケジュール案をお送りします), or a "when"
+# someone else asked (「いつ仕上がりますか」という電話が来る).
+_TIMING_NOT_THIS = {
+    "ja": re.compile(
+        r"(スケジュール|日程|工程)(案|表)?(を|と|も)[^。]{0,12}(お送り|お持ち|作成|お出し|お作り)|いつ[^。]{0,16}(という|って)(電話|問い合わせ|お問い合わせ|声|質問)"
+    ),
+    "en": re.compile(r"\b(send|share|put together) (you )?(a |the )?(draft )?(schedule|timeline|plan)\b", re.I),
+}
+
 # A reply that turns against what was just said.
 _BUT = {"ja": re.compile(r"(ただ|でも|けど|しかし|うーん)"), "en": re.compile(r"(but|however|hmm)\b", re.I)}
 
@@ -313,6 +322,7 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
         or shapes.maybe(s.text)
         or shapes.untied_time(view, s)
         or _offer_deadline(view, s)
+        or _TIMING_NOT_THIS[_lang(view)].search(s.text)
     ):
         return False
     if marker == "price" and not s.is_rep and view.matches("past", s.text):

@@ -67,3 +67,19 @@ def test_timing_waiting_to_become_clear_is_no_timeline(rubric: Rubric) -> None:
         ("顧客", "プランと金額はそれで決まりなので、時期が見えたら、こちらからご連絡します。"),
     )
     assert not score_transcript(call, rubric=rubric, stage_phase="proposal").bant["timeline"].found
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "それと、先ほどの社長様向けの一枚ものも、スケジュール案と一緒にお送りします。",
+        "お客様から、いつ仕上がりますかという電話が一日に何本も来るんですよね。",
+    ],
+)
+def test_a_schedule_to_come_or_someone_elses_when_is_no_timing(rubric: Rubric, said: str) -> None:
+    call = _call(
+        ("営業", "では、ビジネスプラン50IDで、月額22万1000円ということで。"),
+        ("顧客", "この金額なら、私の決裁で進めて大丈夫です。"),
+        ("営業", said),
+    )
+    assert _state(rubric, call) == "wadai"
