@@ -238,9 +238,9 @@ def _present(view: CallView, marker: str) -> bool:
 # 通せる, 八十ならいいんじゃない, そのくらいは見てました, それでよかです, 相違ないです, "I can live with that").
 _TAKES = {
     "ja": re.compile(
-        r"(それ|これ|その(金額|値段|額|価格|くらい|ぐらい)|この(金額|値段|額)|そこ|\d[\d,.]*(万|千|億)?円?)"
+        r"(それ|これ|その(金額|値段|額|価格|くらい|ぐらい|内容|条件)|この(金額|値段|額|内容|条件)|そこ|\d[\d,.]*(万|千|億)?円?)"
         r"(で|なら|やったら|だったら|であれば)[^。]{0,10}"
-        r"(いい|ええ|よか|結構|お願い|進め|大丈夫|問題な|通せ|通る|通り|いける|いけ|稟議|上げ|出せ|払え|決め)"
+        r"(いい|ええ|よか|結構|お願い|進め|大丈夫|問題な|通せ|通る|通り|通っ|いける|いけ|稟議|上げ|出せ|払え|決め)"
         r"|(くらい|ぐらい|程度)(は|を)?(見て|想定して|考えて)(ました|た|まし|おり)|予算(内|の範囲)|(範囲|枠)(内|に収ま)"
         r"|^(はい|ええ)?[、,]?(相違(ない|ありません|ございません)|間違い(ない|ありません|ございません))"
     ),
@@ -250,6 +250,8 @@ _TAKES = {
     ),
 }
 _AMOUNT = re.compile(r"\d[\d,.]*\s*(万|千|円|k\b|dollars|pounds|hundred|thousand)|[$£€¥]\s?\d", re.I)
+# How many sentences back the rep's price may be for the customer's "that" to point at it.
+_PRICE_REACH = 6
 
 
 def price_taken(view: CallView) -> Sentence | None:
@@ -268,9 +270,10 @@ def price_taken(view: CallView) -> Sentence | None:
         if s.is_rep or s.is_question or s.order < priced[0].order or not _TAKES[lang].search(s.text):
             continue
         turn = [t for t in view.sentences if t.seg == s.seg and not t.is_question]
-        before = view.sentences[turn[0].order - 1] if turn[0].order else None
-        named = any(_AMOUNT.search(t.text) or _THAT_AMOUNT[lang].search(t.text) for t in turn) or (
-            before is not None and before.is_rep and any(p.seg == before.seg for p in priced)
+        # The rep's price just before (within the last few sentences): what "that" points at.
+        recent = range(max(0, turn[0].order - _PRICE_REACH), turn[0].order)
+        named = any(_AMOUNT.search(t.text) or _THAT_AMOUNT[lang].search(t.text) for t in turn) or any(
+            p.order in recent for p in priced
         )
         if not named or _objects(view, s):
             continue

@@ -75,3 +75,24 @@ def test_the_price_taken_in_english_is_a_budget(en_rubric: Rubric) -> None:
 )
 def test_holding_the_budget_or_the_pen_is_authority(en_rubric: Rubric, said: str) -> None:
     assert _card(en_rubric, PRICE_EN, ("Customer", said), language="en").bant["authority"].found
+
+
+def test_the_terms_passed_a_few_sentences_after_the_price_are_taken(rubric: Rubric) -> None:
+    card = _card(
+        rubric,
+        PRICE_JA,
+        ("営業", "保守は平日9時から18時まで、障害時は4時間以内に一次回答です。"),
+        ("営業", "稼働は9月1日からで、ご確認いただけますか。"),
+        ("顧客", "はい。稟議もその内容で通ってます。"),
+    )
+    assert card.bant["budget"].found
+
+
+def test_a_yes_far_from_any_price_takes_none(rubric: Rubric) -> None:
+    card = _card(
+        rubric,
+        PRICE_JA,
+        *[("営業", f"{n}つ目の画面では、在庫の一覧が見られます。") for n in range(1, 8)],
+        ("顧客", "はい、それでいいと思います。"),
+    )
+    assert not card.bant["budget"].found
