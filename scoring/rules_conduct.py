@@ -1,8 +1,10 @@
 """Offline rules for how the rep treats the customer's words: seed 000's NG behaviours read from the exchange itself.
 
 Each rule looks at a customer turn and the rep's turn after it (or the reverse): a concrete question met with
-reassurance, a rival named and run down, a date pressed after "I'm busy", a reaction
-talked over, an open timing left with nothing to do next. Markers in scoring/conduct_markers.py.
+reassurance, an effect asked in figures answered with none, a rival named and run down, a case the customer sets
+their own business against, a date pressed after "I'm busy" or a no, a reaction talked over, an open timing left with
+nothing to do next, slides the customer cannot follow, signing pressed on a first call. Markers in
+scoring/conduct_markers.py.
 """
 
 from __future__ import annotations
