@@ -184,6 +184,9 @@ def _validate(name: str, labels: Any) -> None:
     missing = [k for k in REQUIRED if k not in labels]
     if missing:
         raise LabelsError(f"{name}: labels lack {', '.join(missing)}")
+    rep = labels["rep_speaker"]
+    if rep is not None and (not isinstance(rep, str) or not rep.strip()):
+        raise LabelsError(f"{name}: rep_speaker must be the rep's speaker name as the transcript spells it, or null")
     if not isinstance(labels["bant"], dict) or set(labels["bant"]) != set(BANT_KEYS):
         raise LabelsError(f"{name}: bant must have exactly {', '.join(BANT_KEYS)}")
     if labels["deal_state"] not in STATES:
@@ -222,11 +225,13 @@ def compare(ev: Evaluation, name: str, card: Scorecard, labels: dict[str, Any], 
     ev.calls += 1
     misses = ev.misses.setdefault(name, [])
     f = ev.fields
-    rep_ok = card.rep_speaker.name == labels["rep_speaker"]
-    f["rep_speaker"].add(rep_ok, True)
-    f["rep_speaker"].fp += not rep_ok
-    if not rep_ok:
-        misses.append(f"rep_speaker {card.rep_speaker.name!r} (expected {labels['rep_speaker']!r})")
+    # A null rep label: the transcript names nobody (an untagged dialer file), so rep identification is not measured.
+    if labels["rep_speaker"] is not None:
+        rep_ok = card.rep_speaker.name == labels["rep_speaker"]
+        f["rep_speaker"].add(rep_ok, True)
+        f["rep_speaker"].fp += not rep_ok
+        if not rep_ok:
+            misses.append(f"rep_speaker {card.rep_speaker.name!r} (expected {labels['rep_speaker']!r})")
     for key in BANT_KEYS:
         got, want = card.bant[key].found, bool(labels["bant"][key])
         f["bant"].add(got, want)

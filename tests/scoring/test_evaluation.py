@@ -18,9 +18,15 @@ from tests.fakes.openai_server import FakeOpenAI, FakeReply, empty_answer
 
 LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts" / "labelled"
 CALL = "山田: 株式会社ミライクラウドの山田と申します。\n佐藤: ご予算は年間200万円程度です。\n山田: ありがとうございます。\n"
-LABELS = {"rep_speaker": "山田", "bant": {"budget": True, "authority": True, "need": False, "timeline": False},
-          "next_step": False, "ng_behaviors": ["first_contact.vague_follow_up"], "deal_state": "wadai",
-          "talk_ratio_in_range": True, "quality": "poor"}
+LABELS = {
+    "rep_speaker": "山田",
+    "bant": {"budget": True, "authority": True, "need": False, "timeline": False},
+    "next_step": False,
+    "ng_behaviors": ["first_contact.vague_follow_up"],
+    "deal_state": "wadai",
+    "talk_ratio_in_range": True,
+    "quality": "poor",
+}
 
 
 def _offline(transcript: Transcript, labels: dict) -> Scorecard:
@@ -33,7 +39,9 @@ def _folder(tmp_path: Path, labels: dict | None = None, *, sidecar: bool = False
     if sidecar:
         (tmp_path / "call.ja.expected.json").write_text(json.dumps(labels or LABELS), encoding="utf-8")
     else:
-        (tmp_path / "labels.json").write_text(json.dumps({"calls": {"call.ja.txt": labels or LABELS}}), encoding="utf-8")
+        (tmp_path / "labels.json").write_text(
+            json.dumps({"calls": {"call.ja.txt": labels or LABELS}}), encoding="utf-8"
+        )
     return tmp_path
 
 
@@ -52,11 +60,16 @@ def test_counts_per_field_from_one_hand_checked_call(tmp_path: Path, sidecar: bo
     assert "deal state (rows: labelled, columns: scored)" in text and "worst calls:" in text
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"bant": {"budget": True}}, "bant must have exactly"),
-    ({"deal_state": "won"}, "deal_state must be"),
-    ({"quality": "great"}, "quality must be"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"bant": {"budget": True}}, "bant must have exactly"),
+        ({"deal_state": "won"}, "deal_state must be"),
+        ({"quality": "great"}, "quality must be"),
+        ({"rep_speaker": " "}, "rep_speaker must be"),
+        ({"rep_speaker": 3}, "rep_speaker must be"),
+    ],
+)
 def test_malformed_labels_are_refused_by_name(tmp_path: Path, change: dict, message: str) -> None:
     with pytest.raises(LabelsError, match=message):
         load_labelled(_folder(tmp_path, {**LABELS, **change}))
@@ -104,7 +117,11 @@ def test_the_third_blind_set_is_new_calls_on_deal_state_and_ng() -> None:
     names = [c.name for c in blind3]
     assert len(blind3) >= 8 and sum(".ja." in n for n in names) > len(names) / 2
     assert {Path(n).suffix for n in names} == {".json", ".vtt", ".srt", ".txt"}
-    older = {c.path.read_text(encoding="utf-8") for part in ("tune", "blind", "blind2") for c in load_labelled(LABELLED / part)}
+    older = {
+        c.path.read_text(encoding="utf-8")
+        for part in ("tune", "blind", "blind2")
+        for c in load_labelled(LABELLED / part)
+    }
     assert not older & {c.path.read_text(encoding="utf-8") for c in blind3}
     assert {c.labels["deal_state"] for c in blind3} == {"shodan", "wadai", "botsu", None}
     assert len({ng for c in blind3 for ng in c.labels["ng_behaviors"]}) >= 6
@@ -116,8 +133,11 @@ def test_the_fifth_blind_set_is_new_calls_written_without_the_markers() -> None:
     names = [c.name for c in blind5]
     assert len(blind5) >= 18 and sum(".ja." in n for n in names) >= 15 and 2 <= sum(".en." in n for n in names) <= 3
     assert {Path(n).suffix for n in names} == {".json", ".vtt", ".srt", ".txt"}
-    older = {c.path.read_text(encoding="utf-8") for part in ("tune", "blind", "blind2", "blind3", "blind4")
-             for c in load_labelled(LABELLED / part)}
+    older = {
+        c.path.read_text(encoding="utf-8")
+        for part in ("tune", "blind", "blind2", "blind3", "blind4")
+        for c in load_labelled(LABELLED / part)
+    }
     assert not older & {c.path.read_text(encoding="utf-8") for c in blind5}
     assert {c.labels["deal_state"] for c in blind5} == {"shodan", "wadai", "botsu", None}
     assert {c.labels["quality"] for c in blind5} == {"excellent", "mixed", "poor"}
@@ -125,7 +145,9 @@ def test_the_fifth_blind_set_is_new_calls_written_without_the_markers() -> None:
 
 
 @pytest.mark.parametrize(("part", "english"), [("blind6", (2, 3)), ("blind7", (2, 4)), ("blind8", (2, 4))])
-def test_a_blind_set_loads_in_every_format_and_shares_no_call_with_older_sets(part: str, english: tuple[int, int]) -> None:
+def test_a_blind_set_loads_in_every_format_and_shares_no_call_with_older_sets(
+    part: str, english: tuple[int, int]
+) -> None:
     """blind6, blind7 and blind8 (issue 13): written blind to the scorer; their shape is checked here, their scores are in
     FIRST_SIGHT.md and docs/scoring.md."""
     calls = load_labelled(LABELLED / part)
@@ -158,16 +180,27 @@ def test_cli_names_the_transcript_it_cannot_read(capsys: pytest.CaptureFixture[s
 
 
 def test_eval_measures_the_llm_scorer_through_the_fake_server(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     for name in ("b01_teams_manufacturing.ja.vtt", "b09_negotiation_botsu_cleaning.ja.srt"):
         shutil.copy(LABELLED / "blind" / name, tmp_path / name)
     blind = json.loads((LABELLED / "blind" / "labels.json").read_text(encoding="utf-8"))["calls"]
-    (tmp_path / "labels.json").write_text(json.dumps({"calls": {n: blind[n] for n in sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".json")}}), encoding="utf-8")
+    (tmp_path / "labels.json").write_text(
+        json.dumps({"calls": {n: blind[n] for n in sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".json")}}),
+        encoding="utf-8",
+    )
     with FakeOpenAI() as fake:
         # A model that asserts nothing and invents one quote: the scorer must not show it, the measure must drop.
-        fake.responder = lambda req: FakeReply.content(empty_answer(bant={
-            "budget": {"found": True, "evidence": "予算は無制限です。"}, "authority": {"found": False, "evidence": ""},
-            "need": {"found": False, "evidence": ""}, "timeline": {"found": False, "evidence": ""}}))
+        fake.responder = lambda req: FakeReply.content(
+            empty_answer(
+                bant={
+                    "budget": {"found": True, "evidence": "予算は無制限です。"},
+                    "authority": {"found": False, "evidence": ""},
+                    "need": {"found": False, "evidence": ""},
+                    "timeline": {"found": False, "evidence": ""},
+                }
+            )
+        )
         monkeypatch.setenv("OPENAI_BASE_URL", fake.url + "/v1")
         monkeypatch.delenv("OPENAI_API_KEY", raising=False)
         assert main(["eval", str(tmp_path), "--scorer", "llm", "--json"]) == 0
@@ -179,10 +212,17 @@ def test_eval_measures_the_llm_scorer_through_the_fake_server(
     assert offline["fields"]["bant"]["tp"] > llm["fields"]["bant"]["tp"]
 
 
-def test_llm_without_configuration_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-                                               tmp_path: Path) -> None:
+def test_llm_without_configuration_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     assert main(["eval", str(_folder(tmp_path)), "--scorer", "llm"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("dealcoach eval: the LLM scorer is not configured") and err.count("\n") == 1
+
+
+def test_a_null_rep_label_leaves_rep_identification_unmeasured(tmp_path: Path) -> None:
+    ev = evaluate(load_labelled(_folder(tmp_path, {**LABELS, "rep_speaker": None})), _offline)
+    assert (ev.fields["rep_speaker"].tp, ev.fields["rep_speaker"].fp, ev.fields["rep_speaker"].fn) == (0, 0, 0)
+    assert ev.fields["bant"].tp + ev.fields["bant"].fn > 0
