@@ -249,7 +249,6 @@ _TAKES = {
         re.I,
     ),
 }
-_AMOUNT = re.compile(r"\d[\d,.]*\s*(万|千|円|k\b|dollars|pounds|hundred|thousand)|[$£€¥]\s?\d", re.I)
 # How many sentences back the rep's price may be for the customer's "that" to point at it.
 _PRICE_REACH = 6
 
@@ -261,7 +260,11 @@ def price_taken(view: CallView) -> Sentence | None:
     what they had set aside. A cheaper rival (他社さんの方が50万安かった) or an echo (月額5万円ですね) takes nothing."""
     if declined(view) or _price_objected_last(view):
         return None
-    priced = [h.sentence for h in shapes.hits(view, "price") if h.sentence.is_rep and _AMOUNT.search(h.sentence.text)]
+    priced = [
+        h.sentence
+        for h in shapes.hits(view, "price")
+        if h.sentence.is_rep and shapes.MONEY_SIZED.search(h.sentence.text)
+    ]
     if not priced:
         return None
     lang = _lang(view)
@@ -272,7 +275,7 @@ def price_taken(view: CallView) -> Sentence | None:
         turn = [t for t in view.sentences if t.seg == s.seg and not t.is_question]
         # The rep's price just before (within the last few sentences): what "that" points at.
         recent = range(max(0, turn[0].order - _PRICE_REACH), turn[0].order)
-        named = any(_AMOUNT.search(t.text) or _THAT_AMOUNT[lang].search(t.text) for t in turn) or any(
+        named = any(shapes.MONEY_SIZED.search(t.text) or _THAT_AMOUNT[lang].search(t.text) for t in turn) or any(
             p.order in recent for p in priced
         )
         if not named or _objects(view, s):

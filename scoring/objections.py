@@ -195,7 +195,6 @@ _POINTS_BACK = {
 }
 
 
-_MONEY_SAID = re.compile(r"\d[\d,.]*\s*(万|千|円|k\b|dollars|pounds)|[$£€¥]\s?\d", re.I)
 # The customer settled by the reply (様式そのまま出せるんは、ええな / 助かる / that makes sense): the concern was met,
 # whatever words the rep used. A bare はい is not settled: it is a backchannel.
 _SETTLED = {
@@ -245,8 +244,8 @@ def _answer(view: CallView, concern: Sentence) -> str | None:
         return "brushed"
     # A money concern met with money (月額18万…厳しい → 12万ですと…; 高いって言うたやつね → 八十二万円に) is being
     # negotiated, not ignored.
-    money_concern = _MONEY_SAID.search(concern.text) or view.matches("price_objection", concern.text)
-    if money_concern and _MONEY_SAID.search(text):
+    money_concern = shapes.MONEY_SIZED.search(concern.text) or view.matches("price_objection", concern.text)
+    if money_concern and shapes.MONEY_SIZED.search(text):
         return "answered"
     if view.matches("acknowledge", text) or asks or _settled(view, reply):
         return "answered"

@@ -189,8 +189,11 @@ _BUDGET_PROCESS = re.compile(
     r"|\b(budget (cycle|request|process|approval|round|committee|season)|with the budget for next year)\b",
     re.I,
 )
-# A size, in any money unit (四百二十万 → 420万, 1.2M).
-_SIZED = re.compile(r"\d[\d,.]*\s*(万|千|億|円|k\b|m\b|million|thousand|dollars|usd)|[$£€¥]\s?\d", re.I)
+# An amount of money in any unit (四百二十万 → 420万, 82万円, 3,900 dollars, $1.2m): read by the budget, the price
+# taken and the objection rules alike.
+MONEY_SIZED = re.compile(
+    r"\d[\d,.]*\s*(万|千|億|円|k\b|m\b|million|thousand|hundred|dollars|pounds|usd)|[$£€¥]\s?\d", re.I
+)
 _APPROVAL_LIMIT = re.compile(
     r"(以下|まで|未満)(なら|は|でしたら)[^。]{0,6}(決裁|決め|判断|ハンコ)|\b(up to|under) [^.]{0,12}\bmy (sign-?off|approval)\b",
     re.I,
@@ -205,7 +208,7 @@ def off_item(view: CallView, key: str, hit: Hit) -> bool:
         return True
     # The budget's process without its size (来年度の当初予算で要求したい, 予算を決める理事会, 四月に予算が通って) is
     # timing or authority, not what they can spend; an approval limit (百万以下なら私の決裁) is authority.
-    if key == "budget" and not _SIZED.search(text) and _BUDGET_PROCESS.search(text):
+    if key == "budget" and not MONEY_SIZED.search(text) and _BUDGET_PROCESS.search(text):
         return True
     if key == "budget" and _APPROVAL_LIMIT.search(text):
         return True
