@@ -101,9 +101,6 @@ _TO_SEND = {
     "en": re.compile(r"\b(put|write|draw)\w* (together|up)\b[^.]{0,20}\bproposal\b[^.]{0,30}\b(send|get)\b", re.I),
 }
 
-# A budget said as still to come (予算はまだ全然これからなんですけど): no price side yet.
-_STILL_TO_COME = re.compile(r"まだ[^。]{0,6}これから")
-
 # A timing word that is not this deal's timing: a schedule still to be sent (スケジュール案をお送りします), or a "when"
 # someone else asked (「いつ仕上がりますか」という電話が来る).
 _TIMING_NOT_THIS = {
@@ -142,31 +139,17 @@ def _lang(view: CallView) -> str:
     return "en" if view.transcript.language == "en" else "ja"
 
 
-def deal_state(
-    view: CallView, *, timeline_known: bool = False, budget_known: bool = False, budget_quote: str | None = None
-) -> str | None:
+def deal_state(view: CallView, *, timeline_known: bool = False) -> str | None:
     """Seed 003: botsu when the customer declined; shodan when plan, price and timing are all present; wadai for two.
 
-    `timeline_known`: the customer answered a timing question (BANT timeline), which is timing discussed in any words;
-    `budget_known`: the customer stated what they can spend (BANT budget), which is the price side discussed, unless
-    `budget_quote` (its evidence) is a counter-offer or a dispute (「200万くらいにならないかと」 meets no price).
+    `timeline_known`: the customer answered a timing question (BANT timeline), which is timing discussed in any words.
+    The customer's budget is not the price leg: seed 003 counts 価格, the price of the offer on the table, and a budget
+    with a timing but nothing offered is no deal yet (「予算は300万、4月から」 in discovery is no 話題).
     """
     if declined(view):
         return "botsu"
-    budget_side = (
-        budget_known
-        and not (
-            budget_quote
-            and (
-                objections.no_price_side(view, budget_quote)
-                or _STILL_TO_COME.search(budget_quote)
-                or objections.undecided(view, budget_quote)
-            )
-        )
-        and not _price_objected_last(view)
-    )
     present = (
-        (budget_side or _present(view, "price"))
+        _present(view, "price")
         + (timeline_known or _present(view, "timing"))
         + (_present(view, "plan") or _solution_accepted(view))
     )
@@ -228,7 +211,7 @@ def _present(view: CallView, marker: str) -> bool:
     # The rep's recap asked as a question (…ということでよろしいでしょうか) and taken up (それでいい) stands too.
     recap_taken = any(s.is_rep and s.is_question and accepted(view, s) for s in hits)
     return (
-        any(_stated(view, marker, s) for s in hits)
+        any(_stated(view, marker, s) and _agreed(view, marker, s) for s in hits)
         or recap_taken
         or (marker == "price" and _amount_accepted(view, hits))
     )
@@ -338,6 +321,10 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
         return False
     if objections.undecided(view, _rest_of_turn(view, s)):
         return False
+    # The customer's budget said before any price of the rep's (予算は月五万円が上限です) is what they can spend, not
+    # the offer's price: seed 003's price leg needs an offer.
+    if marker == "price" and not s.is_rep and _budget_before_offer(view, s):
+        return False
     if marker == "plan" and not s.is_rep and not _offered_before(view, s):
         return False
     if marker == "plan" and s.is_rep and _TO_SEND[_lang(view)].search(s.text):
@@ -346,6 +333,26 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
 
 
 _DIGIT = re.compile(r"\d")
+
+
+def _budget_before_offer(view: CallView, s: Sentence) -> bool:
+    """The customer's sentence states a budget and the rep has named no price before it."""
+    said_budget = view.matches("budget", s.text) or view.matches("budget_shape", s.text)
+    return bool(said_budget) and not any(h.sentence.order < s.order for h in shapes.hits(view, "price", who="rep"))
+
+
+def _agreed(view: CallView, marker: str, s: Sentence) -> bool:
+    """A plan or price the rep only names is mentioned, not agreed: it stands once the customer's reply takes it up
+    (more than a backchannel, not turning to a "but") or the customer later takes the offer as a whole (「じゃあ、
+    そのプランでお願いします」 after the total); the customer's own words and any timing stand as said."""
+    if not s.is_rep or marker == "timing" or _taken_up(view, s):
+        return True
+    accept = _ACCEPT[_lang(view)]
+    return any(
+        not t.is_rep and not t.is_question and t.order > s.order and accept.search(t.text)
+        for m in ("plan", "price")
+        for t in (h.sentence for h in shapes.hits(view, m))
+    )
 
 
 def _own_need(view: CallView, s: Sentence) -> bool:

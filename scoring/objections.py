@@ -302,21 +302,6 @@ def disputes(view: CallView, text: str) -> bool:
 _REPORTED = re.compile(r"「[^」]*」")
 
 
-# A budget that is frozen or spent meets no price (投資を全部止める, the equipment line is spent).
-_NO_MONEY = {
-    "ja": _re(
-        r"凍結|(投資|予算|支出)[^。]{0,10}(止め|ストップ|ゼロ|使い切)|予算(は|が)?(もう)?(ない|ありません|残って(い)?な)"
-    ),
-    "en": _re(r"\bspent\b|frozen|freeze|no (money|budget)|used up|run out"),
-}
-
-
-def no_price_side(view: CallView, quote: str) -> bool:
-    """A budget quote that is disputed, a counter-offer, or a freeze (said in the quote's own turn)."""
-    turn = next((s.text for s in view.transcript.segments if quote in s.text), quote)
-    return disputes(view, quote) or bool(_NO_MONEY[_lang(view)].search(turn))
-
-
 def undecided(view: CallView, text: str) -> bool:
     """The text says the term is not decided yet (まだ決まっていない, not yet)."""
     return shapes.undecided(view, text)

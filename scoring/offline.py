@@ -145,12 +145,7 @@ def score_transcript(
         next_step=next_step,
         commitments=tuple(commitments),
         ng_behaviors=tuple(c.ngs),
-        deal_state=deal_state.deal_state(
-            view,
-            timeline_known=bant["timeline"].found,
-            budget_known=bant["budget"].found,
-            budget_quote=bant["budget"].evidence,
-        ),
+        deal_state=deal_state.deal_state(view, timeline_known=bant["timeline"].found),
         rep_speaker=RepSpeaker(name=rep_name, method=method, confidence=confidence),
         metrics_basis=metrics_basis(transcript),
     )

@@ -9,7 +9,9 @@ from scoring.transcript import Segment, Transcript
 
 
 def _call(*turns: tuple[str, str]) -> Transcript:
-    return Transcript(segments=tuple(Segment(speaker=s, text=t, role="rep" if s == "営業" else "customer") for s, t in turns))
+    return Transcript(
+        segments=tuple(Segment(speaker=s, text=t, role="rep" if s == "営業" else "customer") for s, t in turns)
+    )
 
 
 @pytest.mark.parametrize(
@@ -19,7 +21,7 @@ def _call(*turns: tuple[str, str]) -> Transcript:
         (
             (
                 ("営業", "ベーシックプランをご提案します。月額3万円です。"),
-                ("顧客", "なるほど。"),
+                ("顧客", "月3万円なら払える範囲ですね。"),
                 ("営業", "4月から始めるのはいかがですか。"),
                 ("顧客", "時期は4月で考えています。"),
                 ("営業", "ありがとうございます。"),
@@ -33,10 +35,28 @@ def _call(*turns: tuple[str, str]) -> Transcript:
         ((("営業", "ご検討いかがでしたか。"), ("顧客", "当面は入れ替えを検討しておりません。")), "botsu"),
         # A fee as a percentage is a price; a past price-tag mistake is a need, not the deal's price.
         ((("営業", "手数料は売上の5%です。プランはライトで。"), ("顧客", "そのプランでお願いします。")), "wadai"),
-        ((("営業", "プランはライトです。"), ("顧客", "そのプランでお願いします。以前、値引きの価格を1000円間違えました。")), None),
-        ((("営業", "プランはライトです。"), ("顧客", "そのプランでお願いします。この間、特売の価格を500円間違えました。")), None),
+        (
+            (
+                ("営業", "プランはライトです。"),
+                ("顧客", "そのプランでお願いします。以前、値引きの価格を1000円間違えました。"),
+            ),
+            None,
+        ),
+        (
+            (
+                ("営業", "プランはライトです。"),
+                ("顧客", "そのプランでお願いします。この間、特売の価格を500円間違えました。"),
+            ),
+            None,
+        ),
         # A free item is not a price, and a busy season is not an adoption time: the plan alone is present.
-        ((("営業", "スタンダードプランです。研修も無料でご用意しております。"), ("顧客", "そのプランでお願いします。")), None),
+        (
+            (
+                ("営業", "スタンダードプランです。研修も無料でご用意しております。"),
+                ("顧客", "そのプランでお願いします。"),
+            ),
+            None,
+        ),
         ((("営業", "スタンダードプランです。繁忙期の時期も安心です。"), ("顧客", "そのプランでお願いします。")), None),
     ],
 )
@@ -70,7 +90,10 @@ def test_ng_behaviours_in_other_words(rep, ng, present, rubric):
     ("reply", "ignored"),
     [
         ("多くのお客様にご利用いただいていますので、ご安心ください。", True),
-        ("データは国内で暗号化して保管しますので、監査のご担当にもご安心いただけるかと思います。ご安心ください。", False),
+        (
+            "データは国内で暗号化して保管しますので、監査のご担当にもご安心いただけるかと思います。ご安心ください。",
+            False,
+        ),
     ],
 )
 def test_a_hedged_concern_waved_away_is_ignored(reply, ignored, rubric):

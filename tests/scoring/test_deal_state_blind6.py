@@ -212,13 +212,13 @@ def test_no_need_for_one_part_is_no_decline(rubric):
     assert _state(rubric, call) == "shodan"
 
 
-# --- A proposal still to be written is no plan: a budget and a time make wadai ------------------------------------
+# --- A proposal still to be written is no plan: a price taken and a time make wadai -------------------------------
 
 
 def test_a_proposal_still_to_be_written_is_no_plan(rubric):
     call = _call(
-        ("営業", "ご予算の目安はありますか。"),
-        ("顧客", "年間で二百万円までなら出せます。"),
+        ("営業", "料金は年額百八十万円です。"),
+        ("顧客", "その金額なら出せます。"),
         ("営業", "導入の時期はいかがでしょう。"),
         ("顧客", "来年の4月から使いたいです。"),
         ("営業", "承知しました。本日のお話をもとにご提案をまとめまして、来週水曜までにお送りします。"),
@@ -229,8 +229,8 @@ def test_a_proposal_still_to_be_written_is_no_plan(rubric):
 
 def test_an_english_proposal_still_to_be_written_is_no_plan(en_rubric):
     call = _call(
-        ("Rep", "Is there a budget you are working with?"),
-        ("Customer", "We can spend up to 20,000 dollars a year."),
+        ("Rep", "The fee is 18,000 dollars a year."),
+        ("Customer", "That price works for us."),
         ("Rep", "And when would you want to start?"),
         ("Customer", "We want to start in April."),
         ("Rep", "Great. I'll put together a proposal and send it over by Wednesday."),
@@ -242,8 +242,8 @@ def test_an_english_proposal_still_to_be_written_is_no_plan(en_rubric):
 
 def test_a_named_plan_to_be_brought_is_a_plan(rubric):
     call = _call(
-        ("営業", "ご予算の目安はありますか。"),
-        ("顧客", "年間で二百万円までなら出せます。"),
+        ("営業", "料金は年額百八十万円です。"),
+        ("顧客", "その金額なら出せます。"),
         ("営業", "導入の時期はいかがでしょう。"),
         ("顧客", "来年の4月から使いたいです。"),
         ("営業", "では、2拠点からのスモールスタートのプランを資料にまとめてお持ちします。"),

@@ -137,7 +137,7 @@ def test_recap_confirmed_with_ee(rubric):
 def test_price_per_unit_without_a_price_word(rubric):
     offer = _call(
         ("営業", "ご提案のプランですが、1アカウントあたり月1,200円です。"),
-        ("顧客", "なるほど。"),
+        ("顧客", "そうですか、それなら現場にも説明しやすいです。"),
     )
     loss = _call(
         ("営業", "ご提案のプランです。"),

@@ -1,0 +1,64 @@
+"""Seed 003 counts plan, price and timing on the table, not merely mentioned (issue 13): a customer's budget is not the
+offer's price, and a plan or price the rep names that the customer only backchannels is not agreed. The wording here
+is written for these tests, unlike any labelled call."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.offline import score_transcript
+from scoring.rubric_model import Rubric
+from scoring.transcript import Transcript
+from tests.scoring.role_calls import role_call as _call
+
+
+def _state(rubric: Rubric, call: Transcript, phase: str) -> str | None:
+    return score_transcript(call, rubric=rubric, stage_phase=phase).deal_state
+
+
+@pytest.mark.parametrize(
+    "budget",
+    ["年間で二百万円くらいまでなら、本部も出してくれると思います。", "予算は月五万円が上限です。"],
+)
+def test_a_budget_and_a_timing_in_discovery_are_no_deal_yet(budget, rubric):
+    call = _call(
+        ("営業", "倉庫の棚卸しは、今どのように回していらっしゃいますか。"),
+        ("顧客", "紙のリストで数えて、あとで表計算に打ち直しています。毎月二日はつぶれますね。"),
+        ("営業", "費用感としては、どのくらいを見ていらっしゃいますか。"),
+        ("顧客", budget),
+        ("営業", "いつ頃から使えるとよいでしょう。"),
+        ("顧客", "秋の繁忙期の前、九月には動かしたいです。"),
+    )
+    assert _state(rubric, call, "needs_discovery") is None
+
+
+def test_a_price_only_backchanneled_is_mentioned_not_agreed(rubric):
+    call = _call(
+        ("営業", "ライトプランですと、一拠点あたり月額二万八千円になります。"),
+        ("顧客", "はい。"),
+        ("営業", "導入はいつ頃をお考えですか。"),
+        ("顧客", "来年の四月には入れたいです。"),
+    )
+    assert _state(rubric, call, "proposal") is None
+
+
+def test_the_same_price_taken_up_stands(rubric):
+    call = _call(
+        ("営業", "ライトプランですと、一拠点あたり月額二万八千円になります。"),
+        ("顧客", "思っていたより抑えられますね、それなら上にも通しやすいです。"),
+        ("営業", "導入はいつ頃をお考えですか。"),
+        ("顧客", "来年の四月には入れたいです。"),
+    )
+    assert _state(rubric, call, "proposal") == "shodan"
+
+
+def test_an_offer_taken_as_a_whole_carries_its_total(rubric):
+    call = _call(
+        ("営業", "検品端末四台と保守のセットで、"),
+        ("営業", "合計で百八十万円です。"),
+        ("顧客", "ふむ。"),
+        ("営業", "稼働はいつからがよろしいですか。"),
+        ("顧客", "十月の棚卸しには間に合わせたい。"),
+        ("顧客", "よし、そのセットでお願いします。"),
+    )
+    assert _state(rubric, call, "negotiation_closing") == "shodan"
