@@ -252,17 +252,37 @@ def _answer(view: CallView, concern: Sentence) -> str | None:
     return "topic" if taken_up else "untouched"
 
 
-def ignored(view: CallView) -> Sentence | None:
+def ignored(view: CallView, *, any_untouched: bool = False) -> Sentence | None:
     """The first concern left unanswered: brushed off, not taken up, or raised again after a reply that only named it;
-    else the customer pushing back on the rep's reply (いや、だから…って / 安心とかじゃなくて)."""
+    else the customer pushing back on the rep's reply (いや、だから…って / 安心とかじゃなくて). `any_untouched`: every
+    concern the reply misses counts (a complaint in after-sales, where anything the customer raises is to be met)."""
     repeat = _REPEAT[_lang(view)]
     previous: str | None = None
     for concern in raised(view):
         answer = _answer(view, concern)
+        if answer == "untouched" and not any_untouched and not _shows_when_untouched(view, concern):
+            continue
         if answer in ("brushed", "untouched") or (previous == "topic" and repeat.search(concern.text)):
             return concern
         previous = answer or previous
     return pushed_back(view)
+
+
+# A reaction to the rep's discount (いきなり値引きかいな, it's not about the discount): it objects to discounting, which
+# is discount_first's evidence, not a price objection left unanswered.
+_ABOUT_DISCOUNT = _re(r"値引|割引|discount")
+
+
+def _shows_when_untouched(view: CallView, concern: Sentence) -> bool:
+    """Whether a reply that misses the concern's words shows it ignored by itself. A hedged objection (ただ…となると…,
+    今の体制やとちょっと…) does: it is how the customer objects politely. So does a price objection. A reason left
+    hanging (うちは全校で600人ちょっとなんですけど) or a concern word the reply may meet in other words does not: it
+    needs a brush-off, a second raise or a push-back (independent writers, blind9-18: 19 of 21 such calls unlabelled)."""
+    lang = _lang(view)
+    if _INDIRECT[lang].search(concern.text):
+        return True
+    price = any(h.sentence.order == concern.order for h in shapes.hits(view, "price_objection", who="customer"))
+    return price and not _ABOUT_DISCOUNT.search(concern.text)
 
 
 def pushed_back(view: CallView) -> Sentence | None:

@@ -5,6 +5,7 @@ scoring/after_markers.py."""
 
 from __future__ import annotations
 
+from scoring import objections
 from scoring.collector import Collector
 from scoring.markers import CallView, Sentence
 from scoring.scorecard import Commitment
@@ -59,10 +60,11 @@ def complaints_not_objections(c: Collector, stage_phase: str | None) -> None:
     if not after_sales(c.view, stage_phase):
         return
     ignored = next((n for n in c.ngs if n.id == "negotiation_closing.objection_ignored"), None)
-    if ignored is None:
-        return
-    c.ngs.remove(ignored)
-    c.ng("after_follow.ignores_complaints", ignored.evidence)
+    if ignored is not None:
+        c.ngs.remove(ignored)
+        c.ng("after_follow.ignores_complaints", ignored.evidence)
+    elif complaint := objections.ignored(c.view, any_untouched=True):
+        c.ng("after_follow.ignores_complaints", complaint.quote())
 
 
 def pushy_upsell(c: Collector) -> None:

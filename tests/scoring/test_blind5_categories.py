@@ -279,7 +279,7 @@ def test_a_hanging_reason_after_a_backchannel_still_opens_the_turn(rubric):
     call = _call(
         ("営業", "こちらのサービスは月々のお支払いだけで使えます。"),
         ("顧客", "そうですか。うちは今、別の会社さんと3年契約を結んだばかりなので。"),
-        ("営業", "資料は本日中にお送りします。"),
+        ("営業", "きっとご満足いただけますよ。資料は本日中にお送りします。"),
         ("顧客", "はい。"),
     )
     assert "negotiation_closing.objection_ignored" in _ngs(rubric, call)

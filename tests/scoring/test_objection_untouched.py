@@ -1,0 +1,57 @@
+"""When a reply that misses the concern's words shows it ignored (issue 13, blind9-18): a hedged objection or a price
+objection does; a reason left hanging or a plain concern word needs a brush-off, a second raise or a push-back; in
+after-sales any complaint the reply misses stays a complaint left standing. Wording written for these tests."""
+
+from __future__ import annotations
+
+from scoring.offline import score_transcript
+from scoring.rubric_model import Rubric
+from scoring.transcript import Transcript
+from tests.scoring.role_calls import role_call as _call
+
+IGNORED = "negotiation_closing.objection_ignored"
+
+
+def _ngs(rubric: Rubric, call: Transcript, phase: str = "proposal") -> set[str]:
+    return {n.id for n in score_transcript(call, rubric=rubric, stage_phase=phase).ng_behaviors}
+
+
+def _missed(said: str) -> Transcript:
+    return _call(
+        ("営業", "画面はこのように、入庫と出庫が一覧で見られます。"),
+        ("顧客", said),
+        ("営業", "続いて、帳票の出力についてご説明します。"),
+        ("顧客", "はい。"),
+    )
+
+
+def test_a_hanging_fact_the_reply_misses_is_no_objection_ignored(rubric):
+    assert IGNORED not in _ngs(rubric, _missed("うちは倉庫が三つに分かれてるんですけど。"))
+
+
+def test_a_hedged_objection_the_reply_misses_is_ignored(rubric):
+    assert IGNORED in _ngs(rubric, _missed("ただ、うちのフォークの運転手は年配が多いので、端末となると…。"))
+
+
+def test_a_price_objection_the_reply_misses_is_ignored(rubric):
+    assert IGNORED in _ngs(rubric, _missed("正直、この金額だと高いですね。"))
+
+
+def test_a_reaction_to_a_discount_is_no_price_objection_left(rubric):
+    call = _call(
+        ("営業", "今月中にご契約いただければ二割お引きします。"),
+        ("顧客", "いや、値引きが高いとか安いとかの前に、まだ中身を見てないんで。"),
+        ("営業", "続いて、帳票の出力についてご説明します。"),
+        ("顧客", "はい。"),
+    )
+    assert IGNORED not in _ngs(rubric, call)
+
+
+def test_in_after_sales_a_complaint_the_reply_misses_stands(rubric):
+    call = _call(
+        ("営業", "本日は導入三か月の定期のお電話です。"),
+        ("顧客", "この前お願いした帳票の設定、まだそのままなんですけど。"),
+        ("営業", "続いて、来月の定期点検の日程ですが。"),
+        ("顧客", "はあ。"),
+    )
+    assert "after_follow.ignores_complaints" in _ngs(rubric, call, "after_follow")
