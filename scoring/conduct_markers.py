@@ -27,6 +27,14 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             # A question about something going wrong (データは消えないんですか？, 遅れたりしませんか？).
             r"|(消え|落ち|止ま|壊れ|漏れ|遅れ|故障|失敗|ずれ|なくな|飛ば|トラブ|事故)[^。？?]{0,8}(ない|ません|ん|の|なん|かな)[^。？?]{0,6}[？?]"
         ),
+        # A discount word that is no concession of the rep's (issue 13): a campaign everyone gets (キャンペーン, 期間限定),
+        # a volume tier (三十台以上の場合はボリュームディスカウント), or the word denied (これは値引きではないんですが,
+        # 値引きのご提案はしません).
+        "no_concession": _re(
+            r"キャンペーン|期間限定|ボリュームディスカウント|(以上|全部|全て|すべて|まとめて)[^。]{0,20}(割引|値引き)"
+            r"|(値引き|割引|ディスカウント)(で|じゃ)(は)?(ない|ありません|ございません)"
+            r"|(値引き|割引)の?(ご)?(提案|お話)?(は|を)?(し|いたし|でき)ません"
+        ),
         # The customer asking for a better price (もうちょっとなんとかならん？, 他のとこは一割安かった).
         "price_ask": _re(
             r"なんとかならん|何とかなら(ない|ん)|(に|くらいに|ぐらいに)(なら|下がら)ない(か|かと|ですか)|渋って|(安く|下げ)(なら|でき|られ)|まけ(て|られ|へん)|値引き(して|でき)|(他|ほか|よそ)の?[^。]{0,10}(安かった|安い)"
@@ -152,6 +160,10 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"^\W*(no,|but|wait|sorry,|again)\b|\b(i asked|my question|that'?s not what|you didn'?t answer|still (not sure|worried))\b|^\W*(…|hmm?)\W*$"
         ),
         "worry_question": _re(r"\b(what if|what happens if|won'?t it|isn'?t (that|it) (too|a bit)|are you sure)\b"),
+        "no_concession": _re(
+            r"\bcampaign|\bpromo\w*|\bspecial (rate|offer|deal|price|pricing)|running a special|volume discount"
+            r"|\b(or more|bulk)\b[^.]{0,30}discount|\bnot a discount|\bno discount"
+        ),
         "price_ask": _re(
             r"\b(any flexibility|wiggle room|can you do better|sharpen (your|the) pencil|come down|best price|a better price)\b"
         ),

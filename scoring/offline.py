@@ -80,7 +80,7 @@ def score_transcript(
     bant = discovery.bant(c)
     discovery.discovery_depth(c)
     closing.proposal(c)
-    closing.negotiation(c)
+    closing.negotiation(c, stage_phase)
     next_step = closing.next_step(c)
     commitments = promises.commitments(view, call_date)
     conduct.shallow_questions(c)

@@ -9,6 +9,7 @@ from scoring import due as due_rules
 from scoring.collector import Collector
 from scoring.markers import CallView, Hit, Sentence, date_span
 from scoring.metrics import Turn, metrics_basis
+from scoring.rules_after import after_sales
 from scoring.rules_discovery import reply_text
 from scoring.scorecard import (
     NextStep,
@@ -60,16 +61,18 @@ def proposal(c: Collector) -> None:
         c.put("proposal.benefits.quantitative", 0, vague)
 
 
-def negotiation(c: Collector) -> None:
+def negotiation(c: Collector, stage_phase: str | None = None) -> None:
     v = c.view
     if hits := v.find("concern_question", who="rep", questions=True):
         c.put("negotiation_closing.concerns.identified", 2, hits)
     added = v.find("added_value", who="rep")
-    discounts = v.find("discount", who="rep")
+    # A campaign, a volume tier or a discount denied is no concession of the rep's: no discount brought up first.
+    discounts = [d for d in v.find("discount", who="rep") if not v.matches("no_concession", d.sentence.text)]
     objections = shapes.hits(v, "price_objection", who="customer")
     if added:
         c.put("negotiation_closing.value_not_discount.added_value", 2, added)
-    if discounts:
+    # In after-sales a discount goes with an offer on top (the upsell rules), not with a deal being negotiated.
+    if discounts and not after_sales(v, stage_phase):
         first = discounts[0]
         asked = any(o.sentence.order < first.sentence.order for o in v.find("price_ask", who="customer"))
         if not asked and not any(o.sentence.order < first.sentence.order for o in objections):

@@ -71,7 +71,9 @@ def _ng(rubric, *turns: tuple[str, str]) -> set[str]:
 @pytest.mark.parametrize(
     ("rep", "ng", "present"),
     [
-        ("今ならキャンペーンで、導入費用が無料になります。", "negotiation_closing.discount_first", True),
+        # A campaign everyone gets is no concession of the rep's (issue 13); the rep's own cut is.
+        ("今ならキャンペーンで、導入費用が無料になります。", "negotiation_closing.discount_first", False),
+        ("今月中にご契約いただければ、導入費用を二割お引きします。", "negotiation_closing.discount_first", True),
         ("初期費用ゼロのプランもございます。", "negotiation_closing.discount_first", False),
         ("新しい会計ソフトにご興味はありますか？", "needs_discovery.shallow_question", True),
         ("どの機能にご関心がありますか？", "needs_discovery.shallow_question", False),

@@ -1,0 +1,53 @@
+"""Discount first means the rep's own price concession brought up before any value or price talk (seed 000, issue 13):
+a campaign everyone gets, a volume tier and a discount denied are none, and in after-sales a discount belongs to the
+offer on top. Wording written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.offline import score_transcript
+from scoring.rubric_model import Rubric
+from tests.scoring.role_calls import role_call as _call
+
+FIRST = "negotiation_closing.discount_first"
+
+
+def _ngs(rubric: Rubric, rep: str, phase: str = "proposal", language: str = "ja") -> set[str]:
+    rep_side, customer = ("営業", "顧客") if language == "ja" else ("Rep", "Customer")
+    ack = "そうですか。" if language == "ja" else "I see."
+    call = _call((rep_side, rep), (customer, ack), language=language)
+    return {n.id for n in score_transcript(call, rubric=rubric, stage_phase=phase).ng_behaviors}
+
+
+@pytest.mark.parametrize(
+    "rep",
+    [
+        "春の期間限定で、保守の初年度が半額になっております。",
+        "五十台以上まとめてご導入の場合は、ボリュームディスカウントもございます。",
+        "これは値引きではないんですが、初期設定はこちらで代行いたします。",
+    ],
+)
+def test_no_concession_of_the_reps_is_no_discount_first(rep, rubric):
+    assert FIRST not in _ngs(rubric, rep)
+
+
+def test_the_reps_own_cut_before_value_is_discount_first(rubric):
+    assert FIRST in _ngs(rubric, "先に申し上げますと、今週中にご決断いただければ月額を三割お引きします。")
+
+
+@pytest.mark.parametrize(
+    ("rep", "expected"),
+    [
+        ("We're running a spring promo right now, two months free for new sign-ups.", False),
+        ("If you sign today I can knock 20% off the first year.", True),
+    ],
+)
+def test_in_english_a_promo_is_none_and_a_cut_is(rep, expected, en_rubric):
+    assert (FIRST in _ngs(en_rubric, rep, language="en")) is expected
+
+
+def test_in_after_sales_a_discount_goes_with_the_offer_on_top(rubric):
+    assert FIRST not in _ngs(
+        rubric, "今月中にお申し込みいただければ、追加オプションの月額を二割お引きします。", "after_follow"
+    )
