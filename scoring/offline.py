@@ -95,7 +95,7 @@ def score_transcript(
     after.kickoff(c, stage_phase)
     after.complaints_not_objections(c, stage_phase)
     conduct.pushy_schedule(c)
-    conduct.ignores_reaction(c)
+    conduct.ignores_reaction(c, stage_phase)
     conduct.no_next_action(c, next_step, commitments)
     heard_turns = call_turns if not heard.changed else turns(heard.transcript)
     closing.monologue(c, heard.transcript, heard_turns, stage_phase, metrics)

@@ -82,9 +82,12 @@ def pushy_schedule(c: Collector) -> None:
             return
 
 
-def ignores_reaction(c: Collector) -> None:
+def ignores_reaction(c: Collector, stage_phase: str | None) -> None:
     """Twice the customer shows they are lost, doubtful or done, and twice the rep talks on: no acknowledgement and
-    no question back."""
+    no question back. A proposal's NG: in a negotiation, a kickoff or after-sales the same talking-on is the concern
+    or complaint left standing (blind9-18: 0 of 5 such calls labelled ignores_reaction)."""
+    if stage_phase not in (None, "proposal"):
+        return
     v = c.view
     talked_over: list[Sentence] = []
     for turn in _turns_with(v, "reaction"):

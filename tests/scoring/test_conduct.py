@@ -90,6 +90,24 @@ def test_reactions_talked_over_twice_are_ignored_reactions(rubric: Rubric) -> No
     assert "proposal.ignores_reaction" not in {n.id for n in score_transcript(answered, rubric=rubric).ng_behaviors}
 
 
+def test_reactions_talked_over_are_a_proposals_ng_only(rubric: Rubric) -> None:
+    talked_over = _call(
+        ("営業", "続いて保守契約の条項ですが、第七条で免責を定めております。"),
+        ("顧客", "すみません、免責って何ですか。"),
+        ("営業", "また第九条では再委託についても定めております。"),
+        ("顧客", "ちょっと、ついていけてないんですが。"),
+        ("営業", "加えて第十二条で解約の予告期間を定めております。"),
+    )
+
+    def flagged(phase: str) -> bool:
+        card = score_transcript(talked_over, rubric=rubric, stage_phase=phase)
+        return "proposal.ignores_reaction" in {n.id for n in card.ng_behaviors}
+
+    assert flagged("proposal")
+    assert not flagged("contract_implementation")
+    assert not flagged("negotiation_closing")
+
+
 def test_a_backchannel_is_listening_and_money_met_with_money_is_no_ignored_objection(rubric: Rubric) -> None:
     negotiated = _call(
         ("顧客", "月額18万、これは正直、うちの規模では厳しい。"),
