@@ -79,7 +79,7 @@ def score_transcript(
     discovery.questions(c)
     bant = discovery.bant(c)
     discovery.discovery_depth(c)
-    closing.proposal(c)
+    closing.proposal(c, stage_phase)
     closing.negotiation(c, stage_phase)
     next_step = closing.next_step(c)
     commitments = promises.commitments(view, call_date)

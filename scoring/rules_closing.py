@@ -38,7 +38,12 @@ WEEK_WORDS = due_rules.WEEK_WORDS
 _DIGIT = re.compile(r"\d")
 
 
-def proposal(c: Collector) -> None:
+# Where a vague benefit is no proposal's NG: a negotiation argues terms already proposed, after-sales pitches an offer
+# on top (blind9-18: 7 such calls, none labelled vague_benefits).
+VAGUE_BENEFIT_EXEMPT_PHASES = frozenset({"negotiation_closing", "after_follow"})
+
+
+def proposal(c: Collector, stage_phase: str | None = None) -> None:
     v = c.view
     quantified = v.find("quantified", who="rep")
     if quantified:
@@ -56,7 +61,7 @@ def proposal(c: Collector) -> None:
         c.put("proposal.customization.uses_discovery", 2, hits)
     # A benefit said with its figure (一か月分お得、二十一万七千八百円) is no vague benefit, whatever word carries it.
     vague = [h for h in v.find("vague_benefit", who="rep") if not _DIGIT.search(h.sentence.text)]
-    if vague and not quantified:
+    if vague and not quantified and stage_phase not in VAGUE_BENEFIT_EXEMPT_PHASES:
         c.ng("proposal.vague_benefits", vague[0].quote)
         c.put("proposal.benefits.quantitative", 0, vague)
 
