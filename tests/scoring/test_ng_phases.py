@@ -1,5 +1,6 @@
 """NG behaviours that belong to a phase (issue 13, blind9-18): a vague benefit is a proposal's fault, not one of a
-negotiation arguing terms already proposed nor of an after-sales offer on top. Wording written for these tests."""
+negotiation arguing terms already proposed nor of an after-sales offer on top; in after-sales, talking on is
+information pushed one way and a vague "I'll be in touch" no first-contact fault. Wording written for these tests."""
 
 from __future__ import annotations
 
@@ -25,3 +26,27 @@ def _ngs(rubric: Rubric, phase: str) -> set[str]:
 )
 def test_a_vague_benefit_is_a_proposals_fault(phase, flagged, rubric):
     assert (VAGUE in _ngs(rubric, phase)) is flagged
+
+
+def _after_sales(rubric: Rubric, phase: str) -> set[str]:
+    call = _call(
+        (
+            "営業",
+            "本日は新機能のご紹介です。まず在庫の自動補充、次に発注書の一括作成、それから仕入先ごとの納期管理です。",
+        ),
+        ("顧客", "はい。"),
+        ("営業", "さらに売上の予測機能、棚卸しのアプリ、店舗間の移動指示、どれも追加料金なしでお使いいただけます。"),
+        ("顧客", "はい。"),
+        ("営業", "加えて来月には、レシートの分析機能と、会員の購買履歴の画面も追加されますので、ぜひご活用ください。"),
+        ("顧客", "はあ。"),
+        ("営業", "では、また改めてご連絡いたします。"),
+    )
+    return {n.id for n in score_transcript(call, rubric=rubric, stage_phase=phase).ng_behaviors}
+
+
+def test_in_after_sales_talking_on_is_one_way_information(rubric):
+    first = _after_sales(rubric, "first_contact")
+    after = _after_sales(rubric, "after_follow")
+    assert {"first_contact.one_sided_talk", "first_contact.vague_follow_up"} <= first
+    assert "after_follow.one_way_info" in after
+    assert not after & {"first_contact.one_sided_talk", "first_contact.vague_follow_up"}
