@@ -27,6 +27,14 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             # A question about something going wrong (データは消えないんですか？, 遅れたりしませんか？).
             r"|(消え|落ち|止ま|壊れ|漏れ|遅れ|故障|失敗|ずれ|なくな|飛ば|トラブ|事故)[^。？?]{0,8}(ない|ません|ん|の|なん|かな)[^。？?]{0,6}[？?]"
         ),
+        # The customer hinting the decision is not theirs alone (上がどう言うか, 一人で決められる話でもない, 社長にも相談し
+        # ないと): someone else decides, and who has still to be asked.
+        "someone_else_decides": _re(
+            r"上(が|の人が|の方が)?(どう|なんて|何て|なん)(言う|思う|判断)|(一人|ひとり|独断|一存)で(は)?決め(られ|れ)(ない|へん|ん|る話(でも|じゃ|では))"
+            r"|(上|社長|本部|本社|理事会|役員|部長|専務|常務|親会社|会長|オーナー|院長|組合長)(と|に)(も)?(相談|聞い|確認|話さ|話し|上げ|通さ)"
+        ),
+        # The rep asking who decides or how it is approved (どなたがお決めに, 決裁の流れは, ご判断は).
+        "who_decides_question": _re(r"決裁|お決めに|決められる|ご判断|決定権|承認|稟議|どなたが|誰が|決め手"),
         # A discount word that is no concession of the rep's (issue 13): a campaign everyone gets (キャンペーン, 期間限定),
         # a volume tier (三十台以上の場合はボリュームディスカウント), or the word denied (これは値引きではないんですが,
         # 値引きのご提案はしません).
@@ -160,6 +168,11 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"^\W*(no,|but|wait|sorry,|again)\b|\b(i asked|my question|that'?s not what|you didn'?t answer|still (not sure|worried))\b|^\W*(…|hmm?)\W*$"
         ),
         "worry_question": _re(r"\b(what if|what happens if|won'?t it|isn'?t (that|it) (too|a bit)|are you sure)\b"),
+        "someone_else_decides": _re(
+            r"there'?s (a|some) (bit of a )?process|\bnot (just )?(my call|up to me)|\brun (it|this) (by|past)"
+            r"|\b(check|talk) with (my|the|our) (boss|board|director|partners?|owner|manager)"
+        ),
+        "who_decides_question": _re(r"\bdecid|\bsign(s|ed)? off|\bapprov|who else|\bdecision"),
         "no_concession": _re(
             r"\bcampaign|\bpromo\w*|\bspecial (rate|offer|deal|price|pricing)|running a special|volume discount"
             r"|\b(or more|bulk)\b[^.]{0,30}discount|\bnot a discount|\bno discount"

@@ -79,6 +79,7 @@ def score_transcript(
     discovery.questions(c)
     bant = discovery.bant(c)
     discovery.discovery_depth(c)
+    discovery.decision_maker_unknown(c, stage_phase, bant["authority"])
     closing.proposal(c, stage_phase)
     closing.negotiation(c, stage_phase)
     next_step = closing.next_step(c)

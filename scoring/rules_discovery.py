@@ -215,3 +215,25 @@ def discovery_depth(c: Collector) -> None:
     numbers = v.find("customer_number", who="customer")
     if numbers:
         c.put("needs_discovery.current_process.quantitative_data", 2 if len(numbers) >= 2 else 1, numbers)
+
+
+def decision_maker_unknown(c: Collector, stage_phase: str | None, authority: BantItem) -> None:
+    """The customer hints the decision is not theirs alone (上がどう言うか, 一人で決められる話でもない) and the rep
+    never asks who decides: the deal goes on with the contact only (seed 000 ニーズヒアリング NG). Not a price grumble
+    (96万っていうのは、上がどう言うか…: an objection), and not once the call has named who decides."""
+    if stage_phase not in (None, "needs_discovery", "proposal") or authority.found:
+        return
+    v = c.view
+    hint = next(
+        (
+            h.sentence
+            for h in v.find("someone_else_decides", who="customer")
+            if not shapes.MONEY_SIZED.search(h.sentence.text) and not v.matches("price_objection", h.sentence.text)
+        ),
+        None,
+    )
+    if hint is None:
+        return
+    if v.find("who_decides_question", who="rep", questions=True) or v.find("authority", who="rep", questions=True):
+        return
+    c.ng("needs_discovery.no_decision_maker", hint.quote())

@@ -1,0 +1,41 @@
+"""No decision maker (seed 000, ニーズヒアリング NG): the customer hints the decision is not theirs alone and the rep
+never asks who decides (issue 13, blind9-18). Wording written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.offline import score_transcript
+from scoring.rubric_model import Rubric
+from tests.scoring.role_calls import role_call as _call
+
+NG = "needs_discovery.no_decision_maker"
+
+
+def _ngs(rubric: Rubric, hint: str, rep_after: str) -> set[str]:
+    call = _call(
+        ("営業", "検品の記録は、今どのようにつけていらっしゃいますか。"),
+        ("顧客", "紙のチェック表ですね。月末にまとめて入力し直してます。"),
+        ("営業", "タブレットで入力すれば、その打ち直しがなくなります。"),
+        ("顧客", hint),
+        ("営業", rep_after),
+        ("顧客", "はい。"),
+    )
+    return {n.id for n in score_transcript(call, rubric=rubric, stage_phase="needs_discovery").ng_behaviors}
+
+
+@pytest.mark.parametrize("hint", ["まあ、上がどう言うかですけどね。", "正直、私一人で決められる話でもないので。"])
+def test_a_hint_left_unasked_is_no_decision_maker(hint, rubric):
+    assert NG in _ngs(rubric, hint, "では資料をお送りしますので、ご覧ください。")
+
+
+def test_asking_who_decides_clears_it(rubric):
+    assert NG not in _ngs(
+        rubric, "まあ、上がどう言うかですけどね。", "ちなみに、最終的にはどなたがお決めになりますか？"
+    )
+
+
+def test_a_price_grumble_naming_the_boss_is_no_such_hint(rubric):
+    assert NG not in _ngs(
+        rubric, "うちで月十万っていうのは、上がどう言うか…。", "では資料をお送りしますので、ご覧ください。"
+    )
