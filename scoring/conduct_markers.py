@@ -33,6 +33,11 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"上(が|の人が|の方が)?(どう|なんて|何て|なん)(言う|思う|判断)|(一人|ひとり|独断|一存)で(は)?決め(られ|れ)(ない|へん|ん|る話(でも|じゃ|では))"
             r"|(上|社長|本部|本社|理事会|役員|部長|専務|常務|親会社|会長|オーナー|院長|組合長)(と|に)(も)?(相談|聞い|確認|話さ|話し|上げ|通さ)"
         ),
+        # A question that digs into what the customer just said (それはどのくらい…, 具体的には, なぜ, 例えば).
+        "follow_up_question": _re(
+            r"それ|その|そちら|というと|と言うと|具体的|例えば|たとえば|もう少し|詳しく|なぜ|どうして|どのくらい|どれくらい|どれぐらい"
+            r"|何件|何回|何人|何時間|どういう|どんな|一番"
+        ),
         # The rep asking who decides or how it is approved (どなたがお決めに, 決裁の流れは, ご判断は).
         "who_decides_question": _re(r"決裁|お決めに|決められる|ご判断|決定権|承認|稟議|どなたが|誰が|決め手"),
         # A discount word that is no concession of the rep's (issue 13): a campaign everyone gets (キャンペーン, 期間限定),
@@ -171,6 +176,10 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "someone_else_decides": _re(
             r"there'?s (a|some) (bit of a )?process|\bnot (just )?(my call|up to me)|\brun (it|this) (by|past)"
             r"|\b(check|talk) with (my|the|our) (boss|board|director|partners?|owner|manager)"
+        ),
+        "follow_up_question": _re(
+            r"\bwhy\b|\bhow (much|many|often|long)\b|tell me more|for example|what happened|\bwhat (do|did) you mean\b"
+            r"|\bthat\b|\bwhich\b"
         ),
         "who_decides_question": _re(r"\bdecid|\bsign(s|ed)? off|\bapprov|who else|\bdecision"),
         "no_concession": _re(

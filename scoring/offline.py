@@ -80,6 +80,7 @@ def score_transcript(
     bant = discovery.bant(c)
     discovery.discovery_depth(c)
     discovery.decision_maker_unknown(c, stage_phase, bant["authority"])
+    discovery.surface_only(c, stage_phase)
     closing.proposal(c, stage_phase)
     closing.negotiation(c, stage_phase)
     next_step = closing.next_step(c)

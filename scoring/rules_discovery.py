@@ -13,6 +13,13 @@ from scoring.scorecard import (
     Evidence,
 )
 
+# A discovery call that stays on the surface: long enough for the customer to have said things (12 turns or more),
+# yet the rep asks few questions in all (7 or fewer; Gong's published discovery norm for top reps is 11-14) and
+# follows up on fewer than one customer turn in seven (それは具体的には, どのくらい, why, tell me more).
+SURFACE_MIN_CUSTOMER_TURNS = 12
+SURFACE_MAX_QUESTIONS = 7
+SURFACE_FOLLOW_UPS_PER_TURN = 0.15
+
 
 def rep_intro(c: Collector) -> None:
     v = c.view
@@ -237,3 +244,35 @@ def decision_maker_unknown(c: Collector, stage_phase: str | None, authority: Ban
     if v.find("who_decides_question", who="rep", questions=True) or v.find("authority", who="rep", questions=True):
         return
     c.ng("needs_discovery.no_decision_maker", hint.quote())
+
+
+def surface_only(c: Collector, stage_phase: str | None) -> None:
+    """In a discovery call, few questions and hardly a follow-up on what the customer said: satisfied with the surface
+    (seed 000 ニーズヒアリング NG, 表面的な情報だけで満足し、深掘りしない). The evidence is the first thing the customer
+    told that the rep's next turn did not ask about."""
+    if stage_phase != "needs_discovery":
+        return
+    v = c.view
+    customer_turns = len({s.seg for s in v.sentences if not s.is_rep})
+    asked = [s for s in v.sentences if s.is_rep and s.is_question]
+    follow_ups = [s for s in asked if v.matches("follow_up_question", s.text)]
+    if (
+        customer_turns < SURFACE_MIN_CUSTOMER_TURNS
+        or len(asked) > SURFACE_MAX_QUESTIONS
+        or len(follow_ups) >= SURFACE_FOLLOW_UPS_PER_TURN * customer_turns
+    ):
+        return
+    passed = [
+        s
+        for s in v.sentences
+        if not s.is_rep and not s.is_question and not any(r.is_question for r in v.next_turn(s, customer=False))
+    ]
+    # What the customer told of their work (a problem, its size) first, else the longest thing they said.
+    told = next((s for s in passed if any(v.matches(m, s.text) for m in _TOLD)), None)
+    if told is None and passed:
+        told = max(passed, key=lambda s: len(s.text))
+    if told is not None:
+        c.ng("needs_discovery.surface_only", told.quote())
+
+
+_TOLD = ("need", "need_shape", "customer_number")
