@@ -45,6 +45,21 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         # A question about the contract's terms: what is included, paid, covered.
         "terms_question": _re(r"込み|含まれ|契約|料金|費用|支払|解約|保証|範囲|別料金|追加(料金|費用)"),
+        # The rollout handed to the customer's administrator (そこは北条さんの方で、職人さんたちに展開していただければ,
+        # 社内への展開はそちらで進めていただく形で).
+        "rollout_left": _re(
+            r"(さん|様)?の?(方|ほう)で[^。]{0,30}(展開|周知|共有|説明|教え|進め|広め)[^。]{0,6}(いただ|もら|お願い|ください)"
+            r"|(社内|現場|皆さん|スタッフ|職人)[^。]{0,10}(展開|周知)[^。]{0,20}(お任せ|お願い)"
+        ),
+        # The users sent to read a manual or a help page instead of being shown (ヘルプページに手順が…見ていただければ,
+        # マニュアルを皆さんに共有していただければ).
+        "self_serve_docs": _re(
+            r"(マニュアル|ヘルプ(ページ|センター)?|PDF)[^。]{0,40}(見て|ご覧|読んで|共有して|参照)[^。]{0,6}(いただ|もら|ください)"
+        ),
+        # A step of the rollout (までに, 本稼働, テスト, 研修, スケジュール): with a date, a roadmap's milestone.
+        "milestone": _re(
+            r"まで|から|目処|めど|予定|スケジュール|週目|フェーズ|段階|ステップ|本稼働|稼働|本番|テスト|研修|説明会"
+        ),
         # The fix put off without a day: passed on, "as soon as we can", checked and called back some time.
         "fix_deferred": _re(
             r"伝えて(おき|おく)|申し伝え|なるべく(早|すぐ)|できるだけ(早|すぐ)|早め(に|の)|確認して[^。]{0,10}(連絡|ご連絡|お知らせ)"
@@ -69,6 +84,13 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
             r"\b(i'?d have to check the contract|don'?t have the contract|not sure what'?s included|i think it might be)\b"
         ),
         "terms_question": _re(r"\b(included|contract|fee|cost|pay|cancel\w*|warranty|cover\w*|scope|extra)\b"),
+        "rollout_left": _re(
+            r"\b(you|your (admin|team|it))\b[^.]{0,20}\b(roll (it )?out|share it|train (them|everyone|the team)|walk (them|everyone) through)\b"
+        ),
+        "self_serve_docs": _re(
+            r"\b(manual|help (center|centre|page|docs)|documentation|knowledge base|the pdf)\b[^.]{0,40}\b(read|look|check|share|go through)"
+        ),
+        "milestone": _re(r"\b(by|from|go-?live|live|launch|milestone|phase|week|test\w*|training|pilot|cut-?over)\b"),
         "fix_deferred": _re(
             r"\b(pass (it|that|this) on|let (support|the team|them) know|as soon as (possible|we can|i can)|asap|someone will (get|be) back"
             r"|get back to you|look into it|follow up (with|on) (support|the team))\b"

@@ -110,6 +110,34 @@ def kickoff(c: Collector, stage_phase: str | None) -> None:
                 break
 
 
+# A kick-off long enough to have laid out the way to go-live (eight customer turns or more).
+ROADMAP_MIN_CUSTOMER_TURNS = 8
+
+
+def rollout(c: Collector, stage_phase: str | None) -> None:
+    """At kick-off (the CRM stage says so): the rollout handed to the customer's administrator, the users sent to a
+    manual or help page with no training given, and no dated step to go-live anywhere in the rep's words (seed 000,
+    契約・導入 NG: left_to_admin, poor_manuals, no_roadmap)."""
+    if stage_phase != "contract_implementation":
+        return
+    v = c.view
+    if left := next(iter(v.find("rollout_left", who="rep")), None):
+        c.ng("contract_implementation.left_to_admin", left.quote)
+    docs = next(iter(v.find("self_serve_docs", who="rep")), None)
+    if docs is not None and not v.find("training", who="rep"):
+        c.ng("contract_implementation.poor_manuals", docs.quote)
+    if len({s.seg for s in v.sentences if not s.is_rep}) < ROADMAP_MIN_CUSTOMER_TURNS:
+        return
+    steps = [h.sentence for h in v.find("milestone", who="rep")]
+    if any(v.matches("date", s.text) for s in steps):
+        return
+    # The evidence: the customer asking the way or the time (いつまでに何を…？), else the rep's undated step.
+    asked = next((h.sentence for h in v.find("milestone", who="customer", questions=True)), None)
+    said = asked or next((s for s in steps if len(s.text) >= 15), None)
+    if said is not None:
+        c.ng("contract_implementation.no_roadmap", said.quote())
+
+
 def _rushed_testing(v: CallView) -> Sentence | None:
     """The rep's words squeezing the test, or the customer doubting its length and the rep going on without taking
     it up (no question back, no "you're right")."""
