@@ -45,6 +45,12 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         # A question about the contract's terms: what is included, paid, covered.
         "terms_question": _re(r"込み|含まれ|契約|料金|費用|支払|解約|保証|範囲|別料金|追加(料金|費用)"),
+        # The customer leaving for another vendor or not renewing (別の会社さんに切り替えることにした, 更新はしない
+        # つもりです, あれもミヤケさんのに替えたよ, 解約の手続きだけ).
+        "switching_away": _re(
+            r"(別の|他の|ほかの|よそ|地元の)[^。]{0,20}(切り替え|乗り換え|替え|変え|にする|に決め)|(切り替え|乗り換え)(る|ます|た|ること)"
+            r"|に替えた|更新(は|を)?(しない|しません)|解約(の手続き|します|したい|させて)|(そっち|そちら|あちら|向こう)に(する|決め|しました)"
+        ),
         # The rollout handed to the customer's administrator (そこは北条さんの方で、職人さんたちに展開していただければ,
         # 社内への展開はそちらで進めていただく形で).
         "rollout_left": _re(
@@ -84,6 +90,10 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
             r"\b(i'?d have to check the contract|don'?t have the contract|not sure what'?s included|i think it might be)\b"
         ),
         "terms_question": _re(r"\b(included|contract|fee|cost|pay|cancel\w*|warranty|cover\w*|scope|extra)\b"),
+        "switching_away": _re(
+            r"\bswitch(ed|ing)? (over )?to|going with (another|a different|them)|not (going to )?renew"
+            r"|cancel (the|our) (contract|subscription)|moving (over )?to"
+        ),
         "rollout_left": _re(
             r"\b(you|your (admin|team|it))\b[^.]{0,20}\b(roll (it )?out|share it|train (them|everyone|the team)|walk (them|everyone) through)\b"
         ),

@@ -96,6 +96,7 @@ def score_transcript(
     after.trouble_left(c, commitments, stage_phase)
     after.kickoff(c, stage_phase)
     after.rollout(c, stage_phase)
+    after.lost_to_rival(c, stage_phase)
     after.complaints_not_objections(c, stage_phase)
     conduct.pushy_schedule(c)
     conduct.ignores_reaction(c, stage_phase)

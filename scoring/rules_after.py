@@ -110,6 +110,15 @@ def kickoff(c: Collector, stage_phase: str | None) -> None:
                 break
 
 
+def lost_to_rival(c: Collector, stage_phase: str | None) -> None:
+    """In after-sales, the customer says they are leaving for another vendor or not renewing: the relationship was
+    not deepened and the customer went to a competitor (seed 000, アフターフォロー NG lost_to_competitor)."""
+    if not after_sales(c.view, stage_phase):
+        return
+    if leaving := next(iter(c.view.find("switching_away", who="customer", questions=False)), None):
+        c.ng("after_follow.lost_to_competitor", leaving.quote)
+
+
 # A kick-off long enough to have laid out the way to go-live (eight customer turns or more).
 ROADMAP_MIN_CUSTOMER_TURNS = 8
 

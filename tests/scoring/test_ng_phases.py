@@ -50,3 +50,20 @@ def test_in_after_sales_talking_on_is_one_way_information(rubric):
     assert {"first_contact.one_sided_talk", "first_contact.vague_follow_up"} <= first
     assert "after_follow.one_way_info" in after
     assert not after & {"first_contact.one_sided_talk", "first_contact.vague_follow_up"}
+
+
+@pytest.mark.parametrize(
+    ("said", "phase", "flagged"),
+    [
+        ("実は、来月から別の業者さんに切り替えることにしまして。", "after_follow", True),
+        ("契約が切れたら、更新はしないつもりです。", "after_follow", True),
+        ("実は、来月から別の業者さんに切り替えることにしまして。", "needs_discovery", False),
+        ("おかげさまで、更新もお願いしようと思ってます。", "after_follow", False),
+    ],
+)
+def test_leaving_for_another_vendor_in_after_sales_is_lost_to_a_competitor(said, phase, flagged, rubric):
+    call = _call(
+        ("営業", "本日はご利用状況の確認でお電話しました。"), ("顧客", said), ("営業", "さようでございますか。")
+    )
+    card = score_transcript(call, rubric=rubric, stage_phase=phase)
+    assert ("after_follow.lost_to_competitor" in {n.id for n in card.ng_behaviors}) is flagged
