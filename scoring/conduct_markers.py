@@ -84,6 +84,10 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"評判(が)?(悪|よくな|良くな)|すぐ(壊れ|故障)|ひど(い|く)|酷(い|く)|つながらない|繋がらない|辞めて(る|いる|ます)|怪しい|安かろう悪かろう"
             r"|粗悪|使いにくい|使いづらい|古臭い|遅くて|イライラ|手抜き|丸投げ|売りっぱなし|放置|長(く)?ない(ん|と思)|最悪|問題(ばかり|だらけ)"
             r"|トラブル(が多|続き|だらけ)|痛い目|ひどい目|ずさん|いい加減"
+            # A weakness passed on as hearsay (回収が遅いという話もよく聞きます, よう止まるって評判, 時間守らんっていう話)
+            # or stated flat (もうかなり古いシステムでして, 検索がすごく遅いじゃないですか).
+            r"|(遅い|遅く|古い|古か|止まる|落ちる|守ら(ん|ない)|弱い|できない|できへん)[^。]{0,6}(って|という|っていう)?(評判|話|噂)"
+            r"|(かなり|すごく|非常に|正直)[^。]{0,8}(古い|遅い)|(古い|遅い)(システム|じゃないですか)"
         ),
         # Someone else's company pointed at (あそこ, ○○さんの, 他社).
         "rival_pointer": _re(
@@ -212,6 +216,7 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "disparage": _re(
             r"\b(a mess|a joke|junk|garbage|trash|terrible|awful|nightmare|held together|big risk|nobody serious|unreliable|clunky"
             r"|outdated|disaster|sloppy|rip-?off|shady|useless|falls apart|fails in|going under|cowboys)\b"
+            r"|\bshowing (its|their) age|\byears behind|\b(pretty|really|very|so) slow\b|\bsimply can'?t\b|horror stories"
         ),
         "rival_pointer": _re(r"\b(they|their|them|those guys|that stuff|that lot|competitor\w*)\b|\b[A-Z][a-z]+\?"),
         "rival_mention": _re(
