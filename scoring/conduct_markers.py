@@ -76,6 +76,9 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             # (かなり改善します, なんとかなる, 質が違うといいますか, 詳しくは資料で, 導入いただく際に詳しくご説明).
             r"|かなり(楽|改善|良く|変わ|減|増|上が|伸び)|なんとかな|何とかな|質が違う|詳しくは(資料|後ほど|後日|導入)|(導入|ご契約)(いただく|の)際に[^。]{0,6}(詳しく|ご説明)"
             r"|(設定|使い方|運用)次第で"
+            # The question pushed past (後ろの方のページでご説明しますので、先に進めさせていただきますね, 詳しくはまた別途),
+            # or met with "it can do all sorts" (設定次第で色々できます).
+            r"|詳しくは(また)?(別途|改めて|次回)|(後ろ|後)の(方の)?ページで|先に進めさせ|色々(でき|対応でき)"
         ),
         # Taking the question away to answer it properly (メーカーに確認して…お送りします).
         "checks_back": _re(r"確認(して|いたし|し(ます|て))|お調べ|調べて|持ち帰|折り返し"),
@@ -205,12 +208,14 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"|guarantee\w*|sla|number)\b"
             # Yes/no questions about how it works for them (is that through our office ID?, does your engine connect?).
             r"|\b(is (that|it|this) (through|done|included|possible|compatible)|does (your|the|that|this) \w+)\b"
+            r"|\b(who (builds|does|pays for|handles) it|what would (that|it) cost|how big)\b|\bor not\?"
         ),
         "vague_reply": _re(
             r"\b(reliable|dependable|reasonable|manageable|don'?t worry|won'?t need to worry|no need to worry|rest assured|depends on"
             r"|it depends|up there|won'?t break the bank|pretty (good|fast|cheap|reasonable)|hardly ever|flexible|we'?ll take care"
             r"|most customers|generally|should be fine|very competitive|pride ourselves|industry.?leading|world.?class)\b"
             r"|\b(it (really )?varies|depends a bit|i'?m (pretty )?confident we'?ll|we'?ll find (something|a way)|i'?m sure we can|make it work)\b"
+            r"|\b(a lot, honestly|loads of|all sorts of|could be (a )?small|could be bigger|really depends)\b"
         ),
         "checks_back": _re(r"\b(check|confirm|find out|look into|get back to you|follow up with)\b"),
         "disparage": _re(

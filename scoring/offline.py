@@ -105,7 +105,7 @@ def score_transcript(
     closing.monologue(c, heard.transcript, heard_turns, stage_phase, metrics)
     conduct.seller_driven(c, stage_phase)
     closing.listening(c, metrics)
-    after.after_sales_reading(c, stage_phase)
+    after.later_phase_reading(c, stage_phase)
 
     phase_of = {ch.id: p.id for p, _, ch in rubric.iter_checks()}
     active = {phase_of[k] for k, f in c.findings.items() if f.primary and f.score >= 1 and k in phase_of}

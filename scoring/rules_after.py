@@ -164,22 +164,30 @@ def _rushed_testing(v: CallView) -> Sentence | None:
     return None
 
 
-# In after-sales, NGs of the earlier phases read as after-sales ones (blind9-18 writers): talking on is information
-# pushed one way; a vague "I'll be in touch" or a vague answer to a trouble is the trouble response, which
-# trouble_left reads with its own evidence.
+# NGs of the earlier phases read in the later ones (blind9-18 writers). In after-sales, talking on is information
+# pushed one way, and a vague "I'll be in touch" or a vague answer to a trouble is the trouble response, which
+# trouble_left reads with its own evidence. At kick-off, a vague answer leaves the terms or support scope vague.
 _AFTER_SALES_READING: dict[str, str | None] = {
     "first_contact.one_sided_talk": "after_follow.one_way_info",
     "proposal.ignores_reaction": "after_follow.one_way_info",
     "first_contact.vague_follow_up": None,
     "proposal.vague_answer": None,
 }
+_KICKOFF_READING: dict[str, str | None] = {
+    "proposal.vague_answer": "contract_implementation.vague_scope",
+}
 
 
-def after_sales_reading(c: Collector, stage_phase: str | None) -> None:
-    """Re-read the earlier phases' NGs in an after-sales call. Runs last, after every rule that adds them."""
-    if not after_sales(c.view, stage_phase):
+def later_phase_reading(c: Collector, stage_phase: str | None) -> None:
+    """Re-read the earlier phases' NGs in an after-sales call or a kick-off. Runs last, after every rule that adds
+    them."""
+    if after_sales(c.view, stage_phase):
+        reading = _AFTER_SALES_READING
+    elif stage_phase == "contract_implementation":
+        reading = _KICKOFF_READING
+    else:
         return
-    for n in [n for n in c.ngs if n.id in _AFTER_SALES_READING]:
+    for n in [n for n in c.ngs if n.id in reading]:
         c.ngs.remove(n)
-        if (reading := _AFTER_SALES_READING[n.id]) is not None:
-            c.ng(reading, n.evidence)
+        if (now := reading[n.id]) is not None:
+            c.ng(now, n.evidence)

@@ -1,0 +1,48 @@
+"""Vague answers in more words (issue 13, blind9-18): the question pushed past to a later page or another time, "it
+can do all sorts", "it really depends on the scope"; at kick-off the same vague answer leaves the scope vague.
+Wording written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.offline import score_transcript
+from tests.scoring.role_calls import role_call as _call
+
+VAGUE = "proposal.vague_answer"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "それは後ろの方のページでご説明しますので、先に進めさせていただきますね。",
+        "詳しくはまた別途ご説明させていただければと思います。",
+        "設定次第で色々できますので。",
+    ],
+)
+def test_a_question_pushed_past_is_answered_vaguely(reply, rubric):
+    call = _call(("顧客", "返品のときは、画面はどうなるんですか？"), ("営業", reply), ("顧客", "はあ。"))
+    card = score_transcript(call, rubric=rubric, stage_phase="proposal")
+    assert VAGUE in {n.id for n in card.ng_behaviors}
+
+
+def test_in_english_it_really_depends_is_vague(en_rubric):
+    call = _call(
+        ("Customer", "And the partner network, what would that cost us?"),
+        ("Rep", "It really depends on the scope, could be a small job, could be bigger."),
+        ("Customer", "Hm."),
+        language="en",
+    )
+    card = score_transcript(call, rubric=en_rubric, stage_phase="proposal")
+    assert VAGUE in {n.id for n in card.ng_behaviors}
+
+
+def test_at_kickoff_a_vague_answer_leaves_the_scope_vague(rubric):
+    call = _call(
+        ("顧客", "保守の範囲は、どこまで入ってるんですか？"),
+        ("営業", "基本的には全部見ますので、ご安心ください。"),
+        ("顧客", "はあ。"),
+    )
+    found = {n.id for n in score_transcript(call, rubric=rubric, stage_phase="contract_implementation").ng_behaviors}
+    assert "contract_implementation.vague_scope" in found
+    assert VAGUE not in found
