@@ -90,6 +90,11 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(社長|院長|部長|局長|専務|常務|理事長|会長|上司|上|本部長|本社)に(も)?(見せ|通さ|上げ|話さ|相談せ|聞か)(な|ん|ない|なきゃ|なあかん|んと|ないと)"
             r"|(わし|私|俺|僕|あたし)が(ええ|いい|オッケー|OK)(言う|と言う|って言う|言うたら|と言えば|って言えば)"
             r"|(町長|市長|知事|議会|理事長)(の)?(査定|決裁|承認)|(査定|議会|入札)で決ま"
+            # The boss to be won over (社長にも説明つくわ, 局長に上げても通らない, 上も納得するかな), who decides named
+            # plainly (館長が決めます, うちのことは、うちが決めます, お金出すのは親父), one's own limit (私の決裁).
+            r"|(社長|院長|部長|局長|館長|専務|常務|理事長|会長|親父|上司|上|本部長)(に|には|にも)[^。]{0,4}(説明(が)?つ|通し|通ら|通る|上げ(て|ても|てみ))"
+            r"|(館長|親父|組合長|事業部長)(さん)?が[^。]{0,4}(決め|判断)|(うち|こちら)が決め|(お金|金)(を)?出すの(は|が)"
+            r"|最終的(に)?は(親父|館長|組合長|会長)|上(も|が)納得|(私|わたし)の決裁"
             r"|(本社|本部|親会社|グループ|役員|経営陣|理事会|会社|法人|上)の(方針|決定|指示|一存|判断)(で|により|に従|なので|です)"
             r"|(社長|部長|上|本部|本社|理事長|院長|オーナー|会長|役員|上司|先生|教授|所長)次第"
             r"|(了承|了解|許可|OK|オーケー|ハンコ|判子|決裁|承認)を?(もら|取|得|いただ)"
@@ -222,6 +227,10 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r" (has|have|gets?) the (final )?(say|word|call)"
             r"|\b(partner|co-?owner|wife|husband|boss|owner) and (i|me) (decide|make the call|sign off|approve)"
             r"|\bsigns? (off on )?(anything|everything) (over|above)"
+            # One's own call or signature (it'd be my call, I can sign that myself, we both sign), the boss who signed
+            # or must be won over (our president signed it, justify this to the owner).
+            r"|\b(it'?d|it would) be my call|\bmy call\b|\b(president|ceo|owner|director|boss) signed\b|\b(we both|both of us) sign"
+            r"|\bsign (that|it|this) myself|\bsigns everything|\b(go|take (it|this)|justify (it|this)) to the (owner|board|boss|ceo|director)\b"
             # Who it goes to, said of them (He decides anything over the plan; anything new goes to our GM).
             r"|\b(he|she) (decides|approves|signs off on|has the final say on) (anything|everything|it|this|that|all)\b"
             r"|goes to (my|our|the) (gm|general manager|president|head office|headquarters|md|managing director|owners?)\b"

@@ -1,0 +1,43 @@
+"""BANT authority in more words (issue 13, blind9-18): the boss to be won over, who decides named plainly, one's own
+limit or signature. Wording written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.offline import score_transcript
+from tests.scoring.role_calls import role_call as _call
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "この金額なら、専務にも説明がつきます。",
+        "正直、この額だと部長に上げても通らないと思います。",
+        "うちのことは、こちらが決めますので。",
+        "お金を出すのは会長なんです。",
+        "ここから先は私の決裁では無理なんです。",
+    ],
+)
+def test_japanese_authority(said, rubric):
+    call = _call(("営業", "ご検討状況はいかがでしょうか。"), ("顧客", said))
+    assert score_transcript(call, rubric=rubric).bant["authority"].found
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "It'd be my call, really.",
+        "I can sign that myself, it's under my limit.",
+        "We both sign anything over five thousand.",
+        "I'll have to justify this to the board first.",
+    ],
+)
+def test_english_authority(said, en_rubric):
+    call = _call(("Rep", "Where are you with it?"), ("Customer", said), language="en")
+    assert score_transcript(call, rubric=en_rubric).bant["authority"].found
+
+
+def test_a_boss_merely_mentioned_is_no_authority(rubric):
+    call = _call(("営業", "ご検討状況はいかがでしょうか。"), ("顧客", "部長は今週ずっと出張でして。"))
+    assert not score_transcript(call, rubric=rubric).bant["authority"].found
