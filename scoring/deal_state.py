@@ -291,15 +291,26 @@ def _price_objected_last(view: CallView) -> bool:
     )
 
 
+# An amount said bare, as customers repeat the rep's figure (28000で, 二万一千なら): digits sized by a unit or four long.
+_AMOUNT = re.compile(r"\d{4,}|\d[\d,.]*\s*(万|千|億|円)")
+
+
 def _amount_accepted(view: CallView, hits: list[Sentence], after: int = -1) -> bool:
     """The customer accepts "that amount" the rep named (「それなら、その金額で結構です」, "that price works"), after the
     rep's first price and after `after`."""
     first = next((s.order for s in hits if s.is_rep), None)
     if first is None:
         return False
-    pattern = _THAT_AMOUNT[_lang(view)]
+    lang = _lang(view)
+    pattern = _THAT_AMOUNT[lang]
     start = max(first, after) + 1
-    return any(not s.is_rep and not s.is_question and pattern.search(s.text) for s in view.sentences[start:])
+    # An amount taken in the customer's own words (ほんなら、28000で、ええわ / 21000なら、よかよ) is a yes too.
+    return any(
+        not s.is_rep
+        and not s.is_question
+        and (pattern.search(s.text) or (_AMOUNT.search(s.text) and _TAKES[lang].search(s.text)))
+        for s in view.sentences[start:]
+    )
 
 
 def _stated(view: CallView, marker: str, s: Sentence) -> bool:
@@ -329,7 +340,7 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
         return False
     if marker == "plan" and s.is_rep and _TO_SEND[_lang(view)].search(s.text):
         return False
-    return not objections.disputed(view, s)
+    return not objections.disputed(view, s) or (s.is_rep and _taken_later(view, s))
 
 
 _DIGIT = re.compile(r"\d")
@@ -345,13 +356,23 @@ def _agreed(view: CallView, marker: str, s: Sentence) -> bool:
     """A plan or price the rep only names is mentioned, not agreed: it stands once the customer's reply takes it up
     (more than a backchannel, not turning to a "but") or the customer later takes the offer as a whole (「じゃあ、
     そのプランでお願いします」 after the total); the customer's own words and any timing stand as said."""
-    if not s.is_rep or marker == "timing" or _taken_up(view, s):
-        return True
-    accept = _ACCEPT[_lang(view)]
-    return any(
+    return not s.is_rep or marker == "timing" or _taken_up(view, s) or _taken_later(view, s)
+
+
+def _taken_later(view: CallView, s: Sentence) -> bool:
+    """The customer later takes the rep's offer as a whole (「じゃあ、そのプランでお願いします」) or its amount in their
+    own words (ほんなら、二万八千で、ええわ), whatever they said first."""
+    lang = _lang(view)
+    accept = _ACCEPT[lang]
+    if any(
         not t.is_rep and not t.is_question and t.order > s.order and accept.search(t.text)
         for m in ("plan", "price")
         for t in (h.sentence for h in shapes.hits(view, m))
+    ):
+        return True
+    return any(
+        not t.is_rep and not t.is_question and _AMOUNT.search(t.text) and _TAKES[lang].search(t.text)
+        for t in view.sentences[s.order + 1 :]
     )
 
 

@@ -62,3 +62,15 @@ def test_an_offer_taken_as_a_whole_carries_its_total(rubric):
         ("顧客", "よし、そのセットでお願いします。"),
     )
     assert _state(rubric, call, "negotiation_closing") == "shodan"
+
+
+def test_an_amount_taken_in_own_words_after_a_grumble_stands(rubric):
+    call = _call(
+        ("営業", "ベーシックプランで、月額二万八千円です。"),
+        ("顧客", "うーん、二万八千ねえ、ちょっと高いなあ。"),
+        ("営業", "その分、初期設定はこちらで全部やらせていただきます。"),
+        ("顧客", "ほんなら、ベーシックの二万八千で、ええわ。"),
+        ("営業", "ありがとうございます。稼働はいつからにしましょう。"),
+        ("顧客", "四月一日からで頼むわ。"),
+    )
+    assert _state(rubric, call, "negotiation_closing") == "shodan"
