@@ -100,7 +100,7 @@ def score_transcript(
     after.complaints_not_objections(c, stage_phase)
     conduct.pushy_schedule(c)
     conduct.ignores_reaction(c, stage_phase)
-    conduct.no_next_action(c, next_step, commitments)
+    conduct.no_next_action(c, next_step, commitments, stage_phase)
     heard_turns = call_turns if not heard.changed else turns(heard.transcript)
     closing.monologue(c, heard.transcript, heard_turns, stage_phase, metrics)
     conduct.seller_driven(c, stage_phase)

@@ -98,9 +98,14 @@ def ignores_reaction(c: Collector, stage_phase: str | None) -> None:
         c.ng("proposal.ignores_reaction", talked_over[0].quote())
 
 
-def no_next_action(c: Collector, next_step: NextStep, commitments: list[Commitment]) -> None:
+def no_next_action(
+    c: Collector, next_step: NextStep, commitments: list[Commitment], stage_phase: str | None = None
+) -> None:
     """The customer leaves the timing open and the rep ends with nothing concrete: no next step, no promise with a
-    day, no day proposed."""
+    day, no day proposed. Not on a first contact: a cold call turned away owes no next action (blind9-18: 3 such
+    calls, none labelled); its vague ending is first_contact.vague_follow_up."""
+    if stage_phase == "first_contact":
+        return
     v = c.view
     if next_step.set or any(p.owner == "rep" and (p.due or p.due_hint) for p in commitments):
         return

@@ -67,3 +67,14 @@ def test_leaving_for_another_vendor_in_after_sales_is_lost_to_a_competitor(said,
     )
     card = score_transcript(call, rubric=rubric, stage_phase=phase)
     assert ("after_follow.lost_to_competitor" in {n.id for n in card.ng_behaviors}) is flagged
+
+
+@pytest.mark.parametrize(("phase", "flagged"), [("needs_discovery", True), ("first_contact", False)])
+def test_no_next_action_is_no_cold_calls_fault(phase, flagged, rubric):
+    call = _call(
+        ("営業", "導入の時期はいつ頃をお考えですか？"),
+        ("顧客", "それがまだ全然読めないんです。"),
+        ("営業", "そうですか。本日はありがとうございました。"),
+    )
+    card = score_transcript(call, rubric=rubric, stage_phase=phase)
+    assert ("needs_discovery.no_next_action" in {n.id for n in card.ng_behaviors}) is flagged
