@@ -28,6 +28,10 @@ _INDIRECT = {
         # and whether their people can run it (バイトさんが、こういうの回せるかな).
         r"|(は|と|じゃ|では|やと|だと|っていうのは|のは)[、,]?\s*ちょっと(なあ|ねえ|ねぇ|な|ね)?(…|\.\.\.)*。?$"
         r"|(回せる|使える|使いこなせる|ついていける|慣れる|覚えられる)(かな|かしら|やろか|んかな|だろうか)"
+        # Whether their people can use it, said as a doubt (ようせえへんと思うで, ほんまに回るんかいな, 誰がどないして
+        # 使い方教えるんや); who they are (年配が多い) is only information until it is.
+        r"|(使え|使いこなせ|回せ|覚えられ|ついてこれ|ようせ)(へん|ない|ん)(と思|やろ|でしょう|かな|のでは)|回るんかいな"
+        r"|(誰|どなた)が(どう|どないして)[^。]{0,6}(使い方|教え)"
     ),
     # "No worries" is no worry.
     "en": _re(r"\bthough\b|\bnot sure\b|i don'?t know if|(?<!no )worr(y|ied|ies)|hesitant|\bconcern"),
@@ -45,7 +49,7 @@ _REPEAT = {"ja": _re(r"やはり|やっぱり|それでも|どうしても"), "e
 # Waving it away: reassurance without an answer.
 _BRUSH_OFF = {
     "ja": _re(
-        r"大丈夫だと思い|大丈夫です(よ)?。[^。]{0,12}(便利|簡単|楽)|すぐ(に)?慣れ|工夫次第|問題なく|皆さん(最初|そう)|評判が(いい|良い)|きっと|ご満足いただけ|(誰|どなた|どんな方)でも(すぐ|簡単)|心配(ない|いりません)"
+        r"大丈夫だと思い|大丈夫です(よ)?。[^。]{0,12}(便利|簡単|楽)|すぐ(に)?慣れ|慣れていただ(け|ければ)|工夫次第|問題なく|皆さん(最初|そう)|評判が(いい|良い)|きっと|ご満足いただけ|(誰|どなた|どんな方)でも(すぐ|簡単)|心配(ない|いりません)"
     ),
     "en": _re(
         r"you'?ll love|\bhonestly\b|don'?t worry|no problem|everyone loves|(really|super|very|so) (intuitive|easy|simple)"

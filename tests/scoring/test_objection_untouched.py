@@ -55,3 +55,13 @@ def test_in_after_sales_a_complaint_the_reply_misses_stands(rubric):
         ("顧客", "はあ。"),
     )
     assert "after_follow.ignores_complaints" in _ngs(rubric, call, "after_follow")
+
+
+def test_a_doubt_that_their_people_can_run_it_waved_off_is_ignored(rubric):
+    call = _call(
+        ("営業", "こちらのアプリで点検結果をその場で送れます。"),
+        ("顧客", "うちの検査員、手袋したままやで。それでほんまに回るんかいな。"),
+        ("営業", "そこは、慣れていただければ皆さん使えるようになりますので。"),
+        ("顧客", "はあ。"),
+    )
+    assert IGNORED in _ngs(rubric, call, "negotiation_closing")
