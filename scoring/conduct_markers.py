@@ -79,6 +79,7 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             # The question pushed past (後ろの方のページでご説明しますので、先に進めさせていただきますね, 詳しくはまた別途),
             # or met with "it can do all sorts" (設定次第で色々できます).
             r"|詳しくは(また)?(別途|改めて|次回)|(後ろ|後)の(方の)?ページで|先に進めさせ|色々(でき|対応でき)"
+            r"|ご心配なく|(によって|次第で)(違|異な|変わ)"
         ),
         # Taking the question away to answer it properly (メーカーに確認して…お送りします).
         "checks_back": _re(r"確認(して|いたし|し(ます|て))|お調べ|調べて|持ち帰|折り返し"),
@@ -216,6 +217,7 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"|most customers|generally|should be fine|very competitive|pride ourselves|industry.?leading|world.?class)\b"
             r"|\b(it (really )?varies|depends a bit|i'?m (pretty )?confident we'?ll|we'?ll find (something|a way)|i'?m sure we can|make it work)\b"
             r"|\b(a lot, honestly|loads of|all sorts of|could be (a )?small|could be bigger|really depends)\b"
+            r"|\b(should be (straightforward|easy|simple|no problem)|sort it( out)?|a lot of flexibility|super flexible)\b"
         ),
         "checks_back": _re(r"\b(check|confirm|find out|look into|get back to you|follow up with)\b"),
         "disparage": _re(

@@ -35,12 +35,19 @@ def _turns_with(v: CallView, *markers: str, questions: bool | None = None) -> li
     return [v.segment_sentences(seg) for seg in segs]
 
 
+# A customer question this long asks about something (Is that separate? / …それでも大丈夫ですか), whatever its words.
+ASKS_SOMETHING_CHARS = 10
+
+
 def vague_answer(c: Collector) -> None:
-    """A concrete question (何キロまで？, what's the SLA?) answered with reassurance and no fact, and not taken away to
-    be checked."""
+    """A question about the offer (何キロまで？, what's the SLA?, …入れられるんですかね) answered with reassurance and no
+    fact, and not taken away to be checked."""
     v = c.view
-    for hit in v.find("concrete_question", who="customer", questions=True):
-        reply, text = reply_text(v, hit.sentence)
+    concrete = {h.sentence.order for h in v.find("concrete_question", who="customer", questions=True)}
+    for q in v.sentences:
+        if q.is_rep or not q.is_question or (q.order not in concrete and len(q.text) < ASKS_SOMETHING_CHARS):
+            continue
+        reply, text = reply_text(v, q)
         vague = next((r for r in reply if v.matches("vague_reply", r.text)), None)
         if vague and not _DIGIT.search(text) and not v.matches("checks_back", text):
             c.ng("proposal.vague_answer", vague.quote(v.matches("vague_reply", vague.text)))

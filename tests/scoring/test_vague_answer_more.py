@@ -46,3 +46,33 @@ def test_at_kickoff_a_vague_answer_leaves_the_scope_vague(rubric):
     found = {n.id for n in score_transcript(call, rubric=rubric, stage_phase="contract_implementation").ng_behaviors}
     assert "contract_implementation.vague_scope" in found
     assert VAGUE not in found
+
+
+@pytest.mark.parametrize(
+    ("asked", "reply"),
+    [
+        (
+            "現場は屋上とか電波の悪いところも多いんですけど、それでも大丈夫ですか。",
+            "あー、はい、たぶん大丈夫だと思います。",
+        ),
+        (
+            "それは、うちの写真がほかのお店にも見えるってことですか。",
+            "いえ、その辺はいろいろ配慮してますので、ご心配なく。",
+        ),
+    ],
+)
+def test_any_real_question_answered_with_reassurance_is_vague(asked, reply, rubric):
+    call = _call(("顧客", asked), ("営業", reply), ("顧客", "はあ。"))
+    card = score_transcript(call, rubric=rubric, stage_phase="proposal")
+    assert VAGUE in {n.id for n in card.ng_behaviors}
+
+
+def test_in_english_should_be_straightforward_is_vague(en_rubric):
+    call = _call(
+        ("Customer", "What about our past bookings and gift vouchers?"),
+        ("Rep", "Should be straightforward, we've moved plenty of people over."),
+        ("Customer", "Okay."),
+        language="en",
+    )
+    card = score_transcript(call, rubric=en_rubric, stage_phase="proposal")
+    assert VAGUE in {n.id for n in card.ng_behaviors}
