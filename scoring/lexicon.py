@@ -137,7 +137,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "participants": _re(r"ご同席|交えて|参加|同行|ご一緒"),
         "preparation": _re(r"資料|準備|ご用意|お見積|見積"),
         "vague_follow_up": _re(
-            r"(また|改めて|後ほど|追って|後日)、?(改めて|[^。、]{0,8}(を|に|も|から)|近いうちに|そのうち|来週|来月|今度|近々)?、?(ご)?(連絡|お電話)(します|いたします|させていただきます|差し上げます)"
+            r"(また|改めて|あらためて|後ほど|追って|後日)、?(改めて|あらためて|[^。、]{0,8}(を|に|も|から)|近いうちに|そのうち|来週|来月|今度|近々)?、?(ご)?(連絡|お電話)(します|いたします|させていただきます|させていただければ|差し上げます)"
+            r"|(来週|来月)どこか(で)?[^。]{0,10}(お電話|ご連絡)"
             r"|(来週|来月|近いうち|今度|そのうち)(あたり|ごろ|頃)に?、?[^。]{0,20}(お電話|ご連絡|ご都合を(伺|お聞き))(します|いたします|させていただきます|しても(よろしい|いい)|いますね|います)"
             # A time with no day: when things settle, when it suits, when the quote is ready, "soon" (近いうちにまた伺えたら).
             r"|(タイミング|頃合い)(を)?見て|(落ち着いた|落ち着かれた)(ころ|頃|時|とき)に?(でも)?[^。]{0,6}(お電話|ご連絡|連絡|伺|寄)"
@@ -353,7 +354,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "participants": _re(r"\bwith (your|our)\b|join|bring"),
         "preparation": _re(r"prepare|materials|quote|proposal|deck"),
         "vague_follow_up": _re(
-            r"\bi'?ll be in touch|\bi'?ll reach out|\bi'?ll follow up with you\b(?! (by|on|at|tomorrow|today|this))|(let'?s|we'?ll|we can|we should) (find|set up|grab) (some )?time|(talk|speak|chat|catch up) again (soon|sometime|next week|later)|\bwe'?ll get back to you|(some|a few) (times|slots|options) (for|to)\b|talk soon|circle back|touch base"
+            r"\bi'?ll be in touch|\bi'?ll reach out|let me know whenever you'?re ready|we can set something up|\bi'?ll follow up with you\b(?! (by|on|at|tomorrow|today|this))|(let'?s|we'?ll|we can|we should) (find|set up|grab) (some )?time|(talk|speak|chat|catch up) again (soon|sometime|next week|later)|\bwe'?ll get back to you|(some|a few) (times|slots|options) (for|to)\b|talk soon|circle back|touch base"
         ),
         # The customer saying their point was missed ("That's not what I asked", "as I said").
         "pushback": _re(r"^(no,? )?(that'?s not what i (asked|meant|said)|as i (said|mentioned)|like i said)"),

@@ -78,3 +78,16 @@ def test_no_next_action_is_no_cold_calls_fault(phase, flagged, rubric):
     )
     card = score_transcript(call, rubric=rubric, stage_phase=phase)
     assert ("needs_discovery.no_next_action" in {n.id for n in card.ng_behaviors}) is flagged
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "では、資料をお送りしますので、またあらためてご連絡させていただきます。",
+        "来週どこかで、またお電話させていただいてもよろしいですか。",
+    ],
+)
+def test_a_vague_follow_up_in_hiragana_or_some_day_next_week(said, rubric):
+    call = _call(("営業", "本日はありがとうございました。"), ("顧客", "どうも。"), ("営業", said), ("顧客", "はい。"))
+    card = score_transcript(call, rubric=rubric, stage_phase="first_contact")
+    assert "first_contact.vague_follow_up" in {n.id for n in card.ng_behaviors}
