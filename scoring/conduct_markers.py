@@ -33,6 +33,11 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"上(が|の人が|の方が)?(どう|なんて|何て|なん)(言う|思う|判断)|(一人|ひとり|独断|一存)で(は)?決め(られ|れ)(ない|へん|ん|る話(でも|じゃ|では))"
             r"|(上|社長|本部|本社|理事会|役員|部長|専務|常務|親会社|会長|オーナー|院長|組合長)(と|に)(も)?(相談|聞い|確認|話さ|話し|上げ|通さ)"
         ),
+        # The next move handed to the customer (ご検討ください, 何かあればご連絡ください, 分かりましたらご連絡いただければ).
+        "ball_passed": _re(
+            r"ご検討(いただ|ください|のほど)|何かあれば[^。]{0,10}(ご)?連絡(いただ|ください)|いつでも(ご)?連絡"
+            r"|(分か|決ま)りましたら[^。]{0,6}ご連絡いただ"
+        ),
         # A question that digs into what the customer just said (それはどのくらい…, 具体的には, なぜ, 例えば).
         "follow_up_question": _re(
             r"それ|その|そちら|というと|と言うと|具体的|例えば|たとえば|もう少し|詳しく|なぜ|どうして|どのくらい|どれくらい|どれぐらい"
@@ -184,6 +189,10 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "someone_else_decides": _re(
             r"there'?s (a|some) (bit of a )?process|\bnot (just )?(my call|up to me)|\brun (it|this) (by|past)"
             r"|\b(check|talk) with (my|the|our) (boss|board|director|partners?|owner|manager)"
+        ),
+        "ball_passed": _re(
+            r"let me know when(ever)? you'?re ready|whenever you'?re ready|give us a shout|just let me know|reach out if"
+            r"|get in touch when"
         ),
         "follow_up_question": _re(
             r"\bwhy\b|\bhow (much|many|often|long)\b|tell me more|for example|what happened|\bwhat (do|did) you mean\b"

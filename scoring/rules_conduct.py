@@ -105,16 +105,27 @@ def ignores_reaction(c: Collector, stage_phase: str | None) -> None:
         c.ng("proposal.ignores_reaction", talked_over[0].quote())
 
 
+# How many of the rep's last sentences make the call's ending.
+CLOSING_REP_SENTENCES = 6
+
+
 def no_next_action(
     c: Collector, next_step: NextStep, commitments: list[Commitment], stage_phase: str | None = None
 ) -> None:
     """The customer leaves the timing open and the rep ends with nothing concrete: no next step, no promise with a
     day, no day proposed. Not on a first contact: a cold call turned away owes no next action (blind9-18: 3 such
     calls, none labelled); its vague ending is first_contact.vague_follow_up."""
-    if stage_phase == "first_contact":
+    if stage_phase == "first_contact" or next_step.set:
         return
     v = c.view
-    if next_step.set or any(p.owner == "rep" and (p.due or p.due_hint) for p in commitments):
+    # A discovery call that ends by handing the next move to the customer (ご検討ください, 何かあればご連絡ください,
+    # let me know when you're ready): material sent by a day is no next action (blind9-20: 10 of 12 such calls labelled).
+    if stage_phase == "needs_discovery":
+        closing = [s for s in v.sentences if s.is_rep][-CLOSING_REP_SENTENCES:]
+        if passed := next((s for s in closing if v.matches("ball_passed", s.text)), None):
+            c.ng("needs_discovery.no_next_action", passed.quote())
+            return
+    if any(p.owner == "rep" and (p.due or p.due_hint) for p in commitments):
         return
     open_timing = next((s for s in v.sentences if not s.is_rep and _timing_left_open(v, s)), None)
     if open_timing is None:

@@ -91,3 +91,15 @@ def test_a_vague_follow_up_in_hiragana_or_some_day_next_week(said, rubric):
     call = _call(("営業", "本日はありがとうございました。"), ("顧客", "どうも。"), ("営業", said), ("顧客", "はい。"))
     card = score_transcript(call, rubric=rubric, stage_phase="first_contact")
     assert "first_contact.vague_follow_up" in {n.id for n in card.ng_behaviors}
+
+
+@pytest.mark.parametrize(("phase", "flagged"), [("needs_discovery", True), ("proposal", False)])
+def test_a_discovery_that_hands_the_next_move_over_has_no_next_action(phase, flagged, rubric):
+    call = _call(
+        ("営業", "本日はありがとうございました。"),
+        ("顧客", "いえいえ。"),
+        ("営業", "では、資料を本日中にお送りしますので、ご検討いただければと思います。"),
+        ("顧客", "はい。"),
+    )
+    card = score_transcript(call, rubric=rubric, stage_phase=phase)
+    assert ("needs_discovery.no_next_action" in {n.id for n in card.ng_behaviors}) is flagged
