@@ -1,4 +1,4 @@
-"""BANT authority in more words (issue 13, blind9-18): the boss to be won over, who decides named plainly, one's own
+"""BANT authority and budget in more words (issue 13, blind9-20): the boss to be won over, who decides named plainly, one's own
 limit or signature. Wording written for these tests."""
 
 from __future__ import annotations
@@ -41,3 +41,16 @@ def test_english_authority(said, en_rubric):
 def test_a_boss_merely_mentioned_is_no_authority(rubric):
     call = _call(("営業", "ご検討状況はいかがでしょうか。"), ("顧客", "部長は今週ずっと出張でして。"))
     assert not score_transcript(call, rubric=rubric).bant["authority"].found
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "月八万なら、私も上に説明できます。",
+        "今の三十万より上がるっていうのは、説明がつかないんですよ。",
+        "初期費用の二十万は、まあ、ええとして。",
+    ],
+)
+def test_japanese_budget_as_what_can_be_justified(said, rubric):
+    call = _call(("営業", "先日お見積もりをお送りいたしました。"), ("顧客", said))
+    assert score_transcript(call, rubric=rubric).bant["budget"].found
