@@ -70,6 +70,10 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|気づいた(とき|時)?(には|ら)|気が付いたら|(死ん|枯れ|腐っ|傷ん)で(た|しま|ちゃ)|ダメになっ|だめになっ|駄目になっ|二度と(あって|起き|起こ|やり)"
             r"|[ちじ]ゃ(?<!決めちゃ)(?<!決まっちゃ)(?<!契約しちゃ)(?<!お願いしちゃ)(?<!遅れちゃ)(?<!遅くなっちゃ)(?<!お待たせしちゃ)"
             r"(った|って|いまし|ってる|う(んです|ので|のが|こと))"
+            # Time lost told as its size (半日探した, 取り寄せに3週間かかって), a desk overwhelmed (フロントがパンクや),
+            # complaints coming in (売り切れの苦情が…来ます), things broken (先月も2台壊れて).
+            r"|(半日|丸一日|一日|\d+(時間|日|週間)|[一二三四五六七八九十]+(時間|日|週間))(も)?(探|かか|つぶれ|潰れ)"
+            r"|パンク(や|して|する|状態|しそう|寸前)|苦情が[^。]{0,12}(来|入|あ)|(壊れ|故障し)て(、|しま|ます|もう)"
         ),
         # Who decides: a decision said in the first person, a body's policy, someone's approval obtained, a meeting
         # the matter goes to.

@@ -54,3 +54,16 @@ def test_a_boss_merely_mentioned_is_no_authority(rubric):
 def test_japanese_budget_as_what_can_be_justified(said, rubric):
     call = _call(("営業", "先日お見積もりをお送りいたしました。"), ("顧客", said))
     assert score_transcript(call, rubric=rubric).bant["budget"].found
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "去年の監査のときに、昔の記録を出せって言われて、みんなで半日探したんです。",
+        "週末はフロントがパンクしてまして。",
+        "先月も三台壊れて、メーカーからはもう部品がないと言われました。",
+    ],
+)
+def test_japanese_need_as_a_story_of_time_lost_or_things_broken(said, rubric):
+    call = _call(("営業", "本日はお時間ありがとうございます。"), ("顧客", said))
+    assert score_transcript(call, rubric=rubric).bant["need"].found
