@@ -118,9 +118,15 @@ _PUT_OFF = {
     "ja": re.compile(
         r"(値段|金額|価格|料金|費用|お金|予算)(の(話|こと))?は[^。]{0,4}(まだ|あと|後)[^。]{0,4}(いい|結構|で)"
         r"|(値段|金額|価格|料金|費用)(とか|や|も)[^。]{0,10}(は|も)[^。]{0,4}(その後|後|あと)の話"
+        # The amount left to someone above (上がどう言うか, 社長が何と言うか…五分五分, 親父さ聞いてみねえと, 金額は
+        # 持ち帰らせて, 私からはイエスと言えない): not agreed in this call.
+        r"|(上|社長|会長|部長|局長|館長|専務|常務|理事長|親父|オーナー|本部)(が|は|も)?[^。]{0,6}(どう|なんて|何て|何と|なんと)(言う|思う)か"
+        r"|五分五分|(聞いて|相談して|確認して)み(ない|ねえ|ん)と|持ち帰らせ|イエスと(は)?言えな|納得するか(は|どうか)"
     ),
     "en": re.compile(
-        r"\b(not|don't) (want to )?(talk|discuss|get into) (price|pricing|money|cost)s? (yet|now)\b", re.I
+        r"\b(not|don't) (want to )?(talk|discuss|get into) (price|pricing|money|cost)s? (yet|now)\b"
+        r"|\bnot sure (they|he|she)'?ll go (above|over|for)|\b(has|have|needs?) to go to (our|the) (board|owner|partners)",
+        re.I,
     ),
 }
 # A time as the condition or the limit of an offer (年内にお申し込みいただければ, 年内限定, if you sign by the end of the month).

@@ -74,3 +74,30 @@ def test_an_amount_taken_in_own_words_after_a_grumble_stands(rubric):
         ("顧客", "四月一日からで頼むわ。"),
     )
     assert _state(rubric, call, "negotiation_closing") == "shodan"
+
+
+@pytest.mark.parametrize(
+    "deferred", ["金額のほうは、社長が何と言うか…五分五分ですね。", "金額は一度持ち帰らせてください。"]
+)
+def test_a_price_left_to_someone_above_is_not_agreed(deferred, rubric):
+    call = _call(
+        ("営業", "スタンダードプランで、月額六万円になります。"),
+        ("顧客", "プランはそれでいいと思います。"),
+        ("営業", "稼働は十二月一日でよろしいですか。"),
+        ("顧客", "はい、十二月一日からでお願いします。"),
+        ("営業", "ありがとうございます。"),
+        ("顧客", deferred),
+    )
+    assert _state(rubric, call, "negotiation_closing") == "wadai"
+
+
+def test_the_same_price_taken_stays_agreed(rubric):
+    call = _call(
+        ("営業", "スタンダードプランで、月額六万円になります。"),
+        ("顧客", "プランはそれでいいと思います。"),
+        ("営業", "稼働は十二月一日でよろしいですか。"),
+        ("顧客", "はい、十二月一日からでお願いします。"),
+        ("営業", "ありがとうございます。"),
+        ("顧客", "月六万なら、うちで決められます。"),
+    )
+    assert _state(rubric, call, "negotiation_closing") == "shodan"
