@@ -52,6 +52,12 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"キャンペーン|期間限定|ボリュームディスカウント|(以上|全部|全て|すべて|まとめて)[^。]{0,20}(割引|値引き)"
             r"|(値引き|割引|ディスカウント)(で|じゃ)(は)?(ない|ありません|ございません)"
             r"|(値引き|割引)の?(ご)?(提案|お話)?(は|を)?(し|いたし|でき)ません"
+            # Said as no discount in other words, given to every customer, a ticket or member category the product
+            # applies, a quantity tier (値引きとは別の話で, どのお客様にもご案内している, 団体割引と市民割引,
+            # 三千個以上でしたら七百二十円まで下げられます).
+            r"|(値引き|割引)とは別|(値引き|割引)の?(ご提案|お話)?という(わけ|こと)では(ない|ありません|ございません)"
+            r"|(どの|全ての|すべての)お客様に(も)?(ご案内|お付け|ご提供)|(団体|市民|学生|会員|シニア|平日|早期)割引|割引を[^。]{0,8}(適用|設定)"
+            r"|以上(なら|でしたら|の場合|ですと)[^。]{0,20}(下げ|お安く)"
         ),
         # The customer asking for a better price (もうちょっとなんとかならん？, 他のとこは一割安かった).
         "price_ask": _re(
@@ -201,7 +207,7 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "who_decides_question": _re(r"\bdecid|\bsign(s|ed)? off|\bapprov|who else|\bdecision"),
         "no_concession": _re(
             r"\bcampaign|\bpromo\w*|\bspecial (rate|offer|deal|price|pricing)|running a special|volume discount"
-            r"|\b(or more|bulk)\b[^.]{0,30}discount|\bnot a discount|\bno discount"
+            r"|\b(or more|bulk)\b[^.]{0,30}discount|\bnot a discount|\bno discount|\bearly.?bird|\b(group|member|student) discount"
         ),
         "price_ask": _re(
             r"\b(any flexibility|wiggle room|can you do better|sharpen (your|the) pencil|come down|best price|a better price)\b"

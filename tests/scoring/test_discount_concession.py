@@ -26,6 +26,9 @@ def _ngs(rubric: Rubric, rep: str, phase: str = "proposal", language: str = "ja"
         "春の期間限定で、保守の初年度が半額になっております。",
         "五十台以上まとめてご導入の場合は、ボリュームディスカウントもございます。",
         "これは値引きではないんですが、初期設定はこちらで代行いたします。",
+        "値引きとは別の話で、ご契約いただいた方にはどなたにもお付けしているものです。",
+        "券種は大人、小人、それから団体割引と市民割引がございます。",
+        "単価八百円のところ、三千個以上でしたら七百二十円まで下げられます。",
     ],
 )
 def test_no_concession_of_the_reps_is_no_discount_first(rep, rubric):
@@ -40,6 +43,7 @@ def test_the_reps_own_cut_before_value_is_discount_first(rubric):
     ("rep", "expected"),
     [
         ("We're running a spring promo right now, two months free for new sign-ups.", False),
+        ("We run an early-bird price every year, ten percent off for orders by December.", False),
         ("If you sign today I can knock 20% off the first year.", True),
     ],
 )
