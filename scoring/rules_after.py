@@ -55,15 +55,12 @@ def trouble_left(c: Collector, commitments: list[Commitment], stage_phase: str |
 
 
 def complaints_not_objections(c: Collector, stage_phase: str | None) -> None:
-    """In an after-sales call, a concern the rep passes over is the customer's complaint left standing
-    (after_follow.ignores_complaints), not an objection to a deal being negotiated. Runs after the objection rules."""
-    if not after_sales(c.view, stage_phase):
+    """In an after-sales call, every concern the rep's reply misses is the customer's complaint left standing
+    (after_follow.ignores_complaints), not only those an objection rule would flag; an objection_ignored found is
+    re-read as one by `later_phase_reading`. Runs after the objection rules."""
+    if not after_sales(c.view, stage_phase) or any(n.id == "negotiation_closing.objection_ignored" for n in c.ngs):
         return
-    ignored = next((n for n in c.ngs if n.id == "negotiation_closing.objection_ignored"), None)
-    if ignored is not None:
-        c.ngs.remove(ignored)
-        c.ng("after_follow.ignores_complaints", ignored.evidence)
-    elif complaint := objections.ignored(c.view, any_untouched=True):
+    if complaint := objections.ignored(c.view, any_untouched=True):
         c.ng("after_follow.ignores_complaints", complaint.quote())
 
 
@@ -164,10 +161,12 @@ def _rushed_testing(v: CallView) -> Sentence | None:
     return None
 
 
-# NGs of the earlier phases read in the later ones (blind9-18 writers). In after-sales, talking on is information
-# pushed one way, and a vague "I'll be in touch" or a vague answer to a trouble is the trouble response, which
-# trouble_left reads with its own evidence. At kick-off, a vague answer leaves the terms or support scope vague.
+# NGs of the earlier phases read in the later ones (blind9-18 writers). In after-sales, a concern passed over is a
+# complaint left standing, talking on is information pushed one way, and a vague "I'll be in touch" or a vague answer
+# to a trouble is the trouble response, which trouble_left reads with its own evidence. At kick-off, a vague answer
+# leaves the terms or support scope vague.
 _AFTER_SALES_READING: dict[str, str | None] = {
+    "negotiation_closing.objection_ignored": "after_follow.ignores_complaints",
     "first_contact.one_sided_talk": "after_follow.one_way_info",
     "proposal.ignores_reaction": "after_follow.one_way_info",
     "first_contact.vague_follow_up": None,

@@ -186,7 +186,7 @@ def next_step(c: Collector) -> NextStep:
     ]
     # Seed 000: the call *ends* on 「また連絡します」; one said early (touching base, a fix passed to support) is not how
     # it ends.
-    closing = _closing_order(v)
+    closing = closing_order(v)
     vague = [h for h in vague if h.sentence.order >= closing]
     if vague:
         c.ng("first_contact.vague_follow_up", vague[-1].quote)
@@ -208,7 +208,7 @@ _DEADLINE = re.compile(r"\bby\s|まで(に|には)", re.I)
 CLOSING_REP_SENTENCES = 8
 
 
-def _closing_order(v: CallView) -> int:
+def closing_order(v: CallView) -> int:
     """The order of the first sentence in the call's closing (the rep's last CLOSING_REP_SENTENCES sentences)."""
     reps = [s.order for s in v.sentences if s.is_rep]
     return reps[-CLOSING_REP_SENTENCES] if len(reps) >= CLOSING_REP_SENTENCES else 0

@@ -13,6 +13,7 @@ import re
 
 from scoring.collector import Collector
 from scoring.markers import CallView, Hit, Sentence, topics
+from scoring.rules_closing import closing_order
 from scoring.rules_discovery import reply_text
 from scoring.scorecard import Commitment, NextStep
 
@@ -105,10 +106,6 @@ def ignores_reaction(c: Collector, stage_phase: str | None) -> None:
         c.ng("proposal.ignores_reaction", talked_over[0].quote())
 
 
-# How many of the rep's last sentences make the call's ending.
-CLOSING_REP_SENTENCES = 6
-
-
 def no_next_action(
     c: Collector, next_step: NextStep, commitments: list[Commitment], stage_phase: str | None = None
 ) -> None:
@@ -121,7 +118,8 @@ def no_next_action(
     # A discovery call that ends by handing the next move to the customer (ご検討ください, 何かあればご連絡ください,
     # let me know when you're ready): material sent by a day is no next action (blind9-20: 10 of 12 such calls labelled).
     if stage_phase == "needs_discovery":
-        closing = [s for s in v.sentences if s.is_rep][-CLOSING_REP_SENTENCES:]
+        start = closing_order(v)
+        closing = (s for s in v.sentences[start:] if s.is_rep)
         if passed := next((s for s in closing if v.matches("ball_passed", s.text)), None):
             c.ng("needs_discovery.no_next_action", passed.quote())
             return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from itertools import islice
 
 from scoring import deal_state, shapes
@@ -100,7 +99,7 @@ def _answered(v: CallView, key: str, asked: list[Hit]) -> tuple[Hit, Sentence] |
             and not (key == "timeline" and shapes.maybe(text))
             and not (key == "need" and shapes.solved(text))
             and not (key in ("timeline", "budget") and shapes.undecided(v, q.sentence.text + text))
-            and not (key == "timeline" and _time_left_open(text))
+            and not (key == "timeline" and shapes.time_left_open(text))
         ):
             # The sentence of the answer that carries it (集計ですね。…3日くらいかかっています。), else the fullest one.
             return q, next(
@@ -124,7 +123,7 @@ def _stated(v: CallView, key: str) -> list[Hit]:
                 and not v.matches("result", h.sentence.text)
                 and not shapes.off_item(v, key, h)
                 and (key != "need" or shapes.need_said(v, h))
-                and (key != "timeline" or not _time_left_open(h.sentence.text))
+                and (key != "timeline" or not shapes.time_left_open(h.sentence.text))
             ),
             EVIDENCE_PER_CRITERION,
         )
@@ -143,7 +142,7 @@ def bant(c: Collector) -> dict[str, BantItem]:
         if not stated and not answered:
             shaped = shapes.stated(v, key)
             if key == "timeline":
-                shaped = [h for h in shaped if not _time_left_open(h.sentence.text)]
+                shaped = [h for h in shaped if not shapes.time_left_open(h.sentence.text)]
             stated = shaped[:EVIDENCE_PER_CRITERION]
         check = f"needs_discovery.bant.{key}"
         if stated:
@@ -283,17 +282,3 @@ def surface_only(c: Collector, stage_phase: str | None) -> None:
 
 
 _TOLD = ("need", "need_shape", "customer_number")
-
-
-# A time that waits on something unknown (カルテが落ち着いてから, 契約がいつ切れるか分かったら, 決めきれてなくて):
-# no timeline yet.
-_WAITS_ON = re.compile(
-    r"落ち着いて(から|たら)|(分か|わか|見え|決ま)ったら|決めきれ(て|ない)|っていうのは(…|\.\.\.)|どうなるか[^。]{0,6}読め"
-    r"|\b(once (things|it) (settle|calm)s?|when we know|can'?t (give you|say) (a date|when))\b",
-    re.I,
-)
-
-
-def _time_left_open(text: str) -> bool:
-    """The customer's words leave the time open, waiting on something unknown."""
-    return bool(_WAITS_ON.search(text))

@@ -184,6 +184,20 @@ def maybe(text: str) -> bool:
     return bool(_MAYBE.search(text))
 
 
+# A time that waits on something unknown (カルテが落ち着いてから, 契約がいつ切れるか分かったら, 決めきれてなくて):
+# no timeline yet.
+_WAITS_ON = re.compile(
+    r"落ち着いて(から|たら)|(分か|わか|見え|決ま)ったら|決めきれ(て|ない)|っていうのは(…|\.\.\.)|どうなるか[^。]{0,6}読め"
+    r"|\b(once (things|it) (settle|calm)s?|when we know|can'?t (give you|say) (a date|when))\b",
+    re.I,
+)
+
+
+def time_left_open(text: str) -> bool:
+    """The customer's words leave the time open, waiting on something unknown."""
+    return bool(_WAITS_ON.search(text))
+
+
 _BUDGET_PROCESS = re.compile(
     r"予算(要求|申請|編成|査定|協議|計上|化|の(要求|申請|締め|時期|編成|方針)|を(決め|組|要求|取)|が(通|付|つ)|に乗せ)|当初予算"
     r"|\b(budget (cycle|request|process|approval|round|committee|season)|with the budget for next year)\b",

@@ -32,24 +32,23 @@ def test_a_budget_and_a_timing_in_discovery_are_no_deal_yet(budget, rubric):
     assert _state(rubric, call, "needs_discovery") is None
 
 
-def test_a_price_only_backchanneled_is_mentioned_not_agreed(rubric):
+@pytest.mark.parametrize(
+    ("reply", "state"),
+    [
+        # Only backchanneled: the price is mentioned, not agreed; the customer's time alone is no state.
+        ("はい。", None),
+        # Taken up: the plan and the price named in one sentence stand with the time.
+        ("思っていたより抑えられますね、それなら上にも通しやすいです。", "shodan"),
+    ],
+)
+def test_a_price_counts_once_taken_up(reply, state, rubric):
     call = _call(
         ("営業", "ライトプランですと、一拠点あたり月額二万八千円になります。"),
-        ("顧客", "はい。"),
+        ("顧客", reply),
         ("営業", "導入はいつ頃をお考えですか。"),
         ("顧客", "来年の四月には入れたいです。"),
     )
-    assert _state(rubric, call, "proposal") is None
-
-
-def test_the_same_price_taken_up_stands(rubric):
-    call = _call(
-        ("営業", "ライトプランですと、一拠点あたり月額二万八千円になります。"),
-        ("顧客", "思っていたより抑えられますね、それなら上にも通しやすいです。"),
-        ("営業", "導入はいつ頃をお考えですか。"),
-        ("顧客", "来年の四月には入れたいです。"),
-    )
-    assert _state(rubric, call, "proposal") == "shodan"
+    assert _state(rubric, call, "proposal") == state
 
 
 def test_an_offer_taken_as_a_whole_carries_its_total(rubric):
@@ -77,27 +76,20 @@ def test_an_amount_taken_in_own_words_after_a_grumble_stands(rubric):
 
 
 @pytest.mark.parametrize(
-    "deferred", ["金額のほうは、社長が何と言うか…五分五分ですね。", "金額は一度持ち帰らせてください。"]
+    ("last_word", "state"),
+    [
+        ("金額のほうは、社長が何と言うか…五分五分ですね。", "wadai"),
+        ("金額は一度持ち帰らせてください。", "wadai"),
+        ("月六万なら、うちで決められます。", "shodan"),
+    ],
 )
-def test_a_price_left_to_someone_above_is_not_agreed(deferred, rubric):
+def test_a_price_left_to_someone_above_is_not_agreed(last_word, state, rubric):
     call = _call(
         ("営業", "スタンダードプランで、月額六万円になります。"),
         ("顧客", "プランはそれでいいと思います。"),
         ("営業", "稼働は十二月一日でよろしいですか。"),
         ("顧客", "はい、十二月一日からでお願いします。"),
         ("営業", "ありがとうございます。"),
-        ("顧客", deferred),
+        ("顧客", last_word),
     )
-    assert _state(rubric, call, "negotiation_closing") == "wadai"
-
-
-def test_the_same_price_taken_stays_agreed(rubric):
-    call = _call(
-        ("営業", "スタンダードプランで、月額六万円になります。"),
-        ("顧客", "プランはそれでいいと思います。"),
-        ("営業", "稼働は十二月一日でよろしいですか。"),
-        ("顧客", "はい、十二月一日からでお願いします。"),
-        ("営業", "ありがとうございます。"),
-        ("顧客", "月六万なら、うちで決められます。"),
-    )
-    assert _state(rubric, call, "negotiation_closing") == "shodan"
+    assert _state(rubric, call, "negotiation_closing") == state
