@@ -190,7 +190,8 @@ def declined(view: CallView) -> bool:
 
 def _present(view: CallView, marker: str) -> bool:
     """Stated and standing: the customer's last word on the term does not put it off or dispute it."""
-    hits = [h.sentence for h in shapes.hits(view, marker)]
+    # A "proposal" of a visit or of today's agenda (一度お伺いして見せていただけませんか) is no plan on offer.
+    hits = [h.sentence for h in shapes.hits(view, marker) if not (marker == "plan" and _not_an_offer(h.sentence))]
     said = hits + (_price_objections(view) + _price_put_off(view) if marker == "price" else [])
     last = max((s for s in said if not s.is_rep), key=lambda s: s.order, default=None)
     # A term the customer leaves for later (「金額は見積もりを見てから決めます」, "before I commit to a plan") does not
@@ -317,6 +318,10 @@ def _amount_accepted(view: CallView, hits: list[Sentence], after: int = -1) -> b
         and (pattern.search(s.text) or (_AMOUNT.search(s.text) and _TAKES[lang].search(s.text)))
         for s in view.sentences[start:]
     )
+
+
+def _not_an_offer(s: Sentence) -> bool:
+    return s.is_rep and shapes.not_an_offer(s.text)
 
 
 def _stated(view: CallView, marker: str, s: Sentence) -> bool:

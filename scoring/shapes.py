@@ -193,6 +193,25 @@ _WAITS_ON = re.compile(
 )
 
 
+# A proposal of a visit or a meeting, or of how today's meeting runs (一度御社にお伺いして、庫を見せていただけない
+# でしょうか; 今日は何かをご提案する場ではなくて; "my plan is to spend most of it understanding…"; "we'd plan around
+# it"): the next step or the call's purpose, not the plan on offer.
+_NOT_AN_OFFER = re.compile(
+    r"提案する場(では|じゃ)|(今日|本日|今回)は[^。]{0,20}(提案|プラン)[^。]{0,8}(では|じゃ)な|見せていただ|お伺|伺っ|お邪魔|ご訪問"
+    r"|\b(my|our|the) plan (is|was) to\b|\bplan around\b|\bsite visit\b",
+    re.I,
+)
+
+
+# A visit to sign (申込書のご捺印をいただきに伺います) is the deal going through, not only a meeting.
+_SIGNING = re.compile(r"契約|申込|申し込|捺印|押印|発注|注文|\b(contract|agreement|order form|sign)", re.I)
+
+
+def not_an_offer(text: str) -> bool:
+    """The rep's "proposal" is a visit, a meeting or the call's agenda, not a plan to buy nor a visit to sign."""
+    return bool(_NOT_AN_OFFER.search(text)) and not _SIGNING.search(text)
+
+
 def time_left_open(text: str) -> bool:
     """The customer's words leave the time open, waiting on something unknown."""
     return bool(_WAITS_ON.search(text))

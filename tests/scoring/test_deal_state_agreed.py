@@ -93,3 +93,41 @@ def test_a_price_left_to_someone_above_is_not_agreed(last_word, state, rubric):
         ("顧客", last_word),
     )
     assert _state(rubric, call, "negotiation_closing") == state
+
+
+@pytest.mark.parametrize(
+    "proposal",
+    [
+        "ひとつご提案ですが、来週どこかで工房にお邪魔して、乾燥室を拝見できませんか。",
+        "今回は何かをご提案する場ではなくて、まず現状を教えていただく場だと思っています。",
+    ],
+)
+def test_proposing_a_visit_or_todays_agenda_is_no_plan_on_offer(proposal, rubric):
+    call = _call(
+        ("営業", proposal),
+        ("顧客", "ええ、それは助かります。うちの職人も見てもらえたら喜ぶと思う。"),
+        ("営業", "入れ替えのご希望の時期はありますか。"),
+        ("顧客", "梅雨に入る前、五月までには替えたいですね。"),
+    )
+    assert _state(rubric, call, "needs_discovery") is None
+
+
+def test_a_visit_to_sign_the_order_is_still_the_plan(rubric):
+    call = _call(
+        ("営業", "では、注文書にご捺印をいただきに、来週の水曜にお伺いしてもよろしいですか。"),
+        ("顧客", "ええ、水曜の午後ならいます。それで進めましょう。"),
+        ("営業", "稼働は六月一日からでよろしいでしょうか。"),
+        ("顧客", "はい、六月一日からでお願いします。"),
+    )
+    assert _state(rubric, call, "negotiation_closing") == "wadai"
+
+
+def test_an_agenda_said_as_my_plan_is_no_plan_on_offer(en_rubric):
+    call = _call(
+        ("Rep", "My plan is to spend most of today on how your crews schedule the boats."),
+        ("Customer", "Works for us. The harbour master will join at half past."),
+        ("Rep", "And when would you want something running?"),
+        ("Customer", "We'd want it live before the summer season, so by June."),
+        language="en",
+    )
+    assert _state(en_rubric, call, "needs_discovery") is None
