@@ -97,6 +97,8 @@ def _turned_down(view: CallView, text: str) -> re.Match[str] | None:
 _TO_SEND = {
     "ja": re.compile(
         r"(提案書|ご提案)[^。]{0,12}(作(り|って|成し)|まとめ|用意し|準備し)[^。]{0,16}(お送り|お持ち|お届け|ご提出)(します|いたします|させていただきます)"
+        # A plan still to be sent with its quote (プランと見積をお送りします).
+        r"|(プラン|構成案)(と|や)(見積|お見積)[^。]{0,10}(お送り|お届け|ご提出|送り)(します|いたします|させていただきます)"
     ),
     "en": re.compile(r"\b(put|write|draw)\w* (together|up)\b[^.]{0,20}\bproposal\b[^.]{0,30}\b(send|get)\b", re.I),
 }
@@ -347,6 +349,9 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
     # the offer's price: seed 003's price leg needs an offer.
     if marker == "price" and not s.is_rep and _budget_before_offer(view, s):
         return False
+    # A quote still to be made (一月の総代会にお見積りを出せると) names no price yet.
+    if marker == "price" and s.is_rep and not _AMOUNT.search(s.text) and _QUOTE_TO_COME[_lang(view)].search(s.text):
+        return False
     if marker == "plan" and not s.is_rep and not _offered_before(view, s):
         return False
     if marker == "plan" and s.is_rep and _TO_SEND[_lang(view)].search(s.text):
@@ -355,6 +360,15 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
 
 
 _DIGIT = re.compile(r"\d")
+
+
+# A quote still to be made or sent (お見積りをご用意します, I'll send a quote), not one brought (お持ちしました).
+_QUOTE_TO_COME = {
+    "ja": re.compile(
+        r"(見積|お見積)(もり|り)?(書)?(を|は|も)?[^。]{0,10}(出せ|お出し|出し|お送り|送り|お持ち|作成|作り|ご用意|用意|ご提出|提出)(?![^。]{0,5}(ました|した|た。|た$))"
+    ),
+    "en": re.compile(r"\b(send|prepare|put together|get you|draw up|work up)\b[^.]{0,15}\bquote\b", re.I),
+}
 
 
 def _budget_before_offer(view: CallView, s: Sentence) -> bool:
@@ -478,4 +492,9 @@ def _taken_up(view: CallView, s: Sentence) -> bool:
     """The customer's reply to the rep's offer is more than a backchannel and does not turn to a "but" (ただ、院長が…)."""
     reply = view.next_turn(s, customer=True)
     text = "".join(r.text for r in reply)
-    return bool(reply) and not view.matches("backchannel_only", text) and not _BUT[_lang(view)].match(text)
+    return (
+        bool(reply)
+        and not view.matches("backchannel_only", text)
+        and not _BUT[_lang(view)].match(text)
+        and not objections.undecided(view, text)
+    )

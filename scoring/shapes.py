@@ -149,6 +149,8 @@ _UNDECIDED = {
         r"|(て|で)から[^。]{0,4}(決め|判断|考え|検討)"
         # The term waiting on itself to become clear (時期が見えたら、こちらからご連絡します).
         r"|(時期|日程|タイミング|開始|スケジュール)(が|は)[^。]{0,4}(見えたら|決まったら|わかったら|分かったら|固まったら|はっきりしたら)"
+        # Left until the thing is seen or tried (それは物見てからやな, 使ってみてからの話です).
+        r"|(見て|見せてもろて|試して|使ってみて|触ってみて)から(や|だ|じゃ|です|ですね|ね|な|の話)"
     ),
     "en": re.compile(
         r"(\bnot\b|n'?t)[^.]{0,25}\byet\b|haven'?t decided|undecided|not decided|to be decided|\btbd\b"
@@ -156,7 +158,7 @@ _UNDECIDED = {
         r"|\b(decide|settle|judge)\b[^.]{0,25}\b(once|after|when) (we|i)\b"
         r"|\bbefore (i|we) (commit|decide|sign)|\bnot (yet )?convinced\b|\bside by side\b"
         r"|\bnot ready to (pick|choose|decide|commit)|\bgoing back and forth\b|\bon the fence\b|\btorn between\b"
-        r"|\bcan'?t (give you|tell you) (a date|when)",
+        r"|\bcan'?t (give you|tell you) (a date|when)|\b(see|try) it (first )?before (i|we) (think|talk)",
         re.I,
     ),
 }

@@ -131,3 +131,59 @@ def test_an_agenda_said_as_my_plan_is_no_plan_on_offer(en_rubric):
         language="en",
     )
     assert _state(en_rubric, call, "needs_discovery") is None
+
+
+def test_a_quote_still_to_be_made_is_no_price(rubric):
+    call = _call(
+        ("営業", "来月の役員会までに、具体的な構成案とお見積りをお出しできるようにします。"),
+        ("顧客", "それは助かります。役員会は十月の第二週です。"),
+        ("営業", "切り替えのご希望は、いつ頃でしょう。"),
+        ("顧客", "年明け、一月からには使いたいですね。"),
+    )
+    assert _state(rubric, call, "first_contact") is None
+
+
+def test_a_quote_already_brought_is_still_on_the_table(rubric):
+    call = _call(
+        ("営業", "本日は、三拠点分の新しいプランのお見積りをお持ちしました。"),
+        ("顧客", "拝見しました。このプランで問題ありません。"),
+        ("営業", "稼働は七月一日からでよろしいでしょうか。"),
+        ("顧客", "はい、七月一日からでお願いします。"),
+    )
+    assert _state(rubric, call, "negotiation_closing") in {"wadai", "shodan"}
+
+
+@pytest.mark.parametrize(
+    ("reply", "language"),
+    [
+        ("ふうん。まあ、それは実物を見てからやな。", "ja"),
+        ("Sounds interesting. I'd want to try it first before I talk about money.", "en"),
+    ],
+)
+def test_a_price_answered_with_see_it_first_is_not_taken_up(reply, language, rubric, en_rubric):
+    if language == "ja":
+        lines = [
+            ("営業", "職人さん四名ですと、月額九千円ほどになります。"),
+            ("顧客", reply),
+            ("営業", "いつ頃から使えるとよいですか。"),
+            ("顧客", "秋の祭りの前、九月までには使いたい。"),
+        ]
+    else:
+        lines = [
+            ("Rep", "For four technicians that comes to 90 dollars a month."),
+            ("Customer", reply),
+            ("Rep", "When would you want it running?"),
+            ("Customer", "We'd want to start before the autumn fair, so by September."),
+        ]
+    call = _call(*lines, language=language)
+    assert _state(rubric if language == "ja" else en_rubric, call, "proposal") is None
+
+
+def test_an_opening_day_the_work_must_be_ready_for_is_the_timing(rubric):
+    call = _call(
+        ("営業", "受付と会計をまとめたベーシックプランでご提案させてください。"),
+        ("顧客", "ええ、まさにそれが欲しかった。ベーシックプランでお願いします。"),
+        ("営業", "承知しました。ご希望の時期はありますか。"),
+        ("顧客", "二号店が九月十日に開店なので、それに間に合わせてほしいです。"),
+    )
+    assert _state(rubric, call, "proposal") == "wadai"
