@@ -33,6 +33,13 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"上(が|の人が|の方が)?(どう|なんて|何て|なん)(言う|思う|判断)|(一人|ひとり|独断|一存)で(は)?決め(られ|れ)(ない|へん|ん|る話(でも|じゃ|では))"
             r"|(上|社長|本部|本社|理事会|役員|部長|専務|常務|親会社|会長|オーナー|院長|組合長)(と|に)(も)?(相談|聞い|確認|話さ|話し|上げ|通さ)"
         ),
+        # The customer pulling the talk back to business or pointing at the clock (で、今日はなんだっけ, 話、戻してええか,
+        # あんまり時間がなくて, この後十一時から会議が): the rep's chat has gone on too long.
+        "back_to_business": _re(
+            r"今日は(どういった|どういう|何の|なんの|なん(だ|や)っけ|何(だ|や)っけ)|^(それで|で|ほんで|ほな|じゃあ)、?今日(って|は)[^。]{0,4}(…|何|なん|どう)"
+            r"|(話|本題)(を|は)?、?戻|時間が(あまり|あんまり|そんなに)?(ない|なくて|あらへん|あれへん)|(あと|残り)[^。]{0,6}分(くらい|ほど)?(しか|で)"
+            r"|(\d+|[一二三四五六七八九十]+)分(くらい|ほど)?しか|(ご)?用件は|この後[^。]{0,12}(から|予定|会議|打ち合わせ|来客)"
+        ),
         # The next move handed to the customer (ご検討ください, 何かあればご連絡ください, 分かりましたらご連絡いただければ).
         "ball_passed": _re(
             r"ご検討(いただ|ください|のほど)|何かあれば[^。]{0,10}(ご)?連絡(いただ|ください)|いつでも(ご)?連絡"
@@ -195,6 +202,11 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "someone_else_decides": _re(
             r"there'?s (a|some) (bit of a )?process|\bnot (just )?(my call|up to me)|\brun (it|this) (by|past)"
             r"|\b(check|talk) with (my|the|our) (boss|board|director|partners?|owner|manager)"
+        ),
+        "back_to_business": _re(
+            r"\b(what'?s|what is) (this|it|the call) (about|regarding)|\bhard stop\b|\b(only|just) (have|got) (about )?(\d+|ten|fifteen|twenty|thirty|half an hour)"
+            r"|\bi('ve| have)? (got |need )?to (go|leave|run|jump)\b[^.]{0,20}$|\b(get|come|go) back to (business|the point|why you called)"
+            r"|\bwhat (did you|do you) want to (talk|discuss)|\bso,? what can (i|we) (do|help)"
         ),
         "ball_passed": _re(
             r"let me know when(ever)? you'?re ready|whenever you'?re ready|give us a shout|just let me know|reach out if"

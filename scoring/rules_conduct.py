@@ -18,6 +18,10 @@ from scoring.rules_discovery import reply_text
 from scoring.scorecard import Commitment, NextStep
 
 _DIGIT = re.compile(r"\d")
+# The customer's pull back to business counts once the rep has had a few turns (not the opening's 「ご用件は」 after
+# the rep's name) and before most of the call is over (a "I have to go" at the end is a goodbye).
+SMALL_TALK_MIN_REP_TURNS = 4
+SMALL_TALK_SHARE = 0.8
 # A day or period named relative to today (来月からでも, 週明けに, next week): pressed as much as a date.
 _RELATIVE_WHEN = re.compile(
     r"(来月|来週|今週|今月|明日|明後日|週明け)(から|に|の|中)|\b(next (week|month)|tomorrow)\b", re.I
@@ -254,3 +258,24 @@ def no_roi(c: Collector) -> None:
         if reply and not _DIGIT.search(text) and not v.matches("checks_back", text):
             c.ng("proposal.no_roi", hit.sentence.quote())
             return
+
+
+def small_talk_stretched(c: Collector, stage_phase: str | None) -> None:
+    """The customer has to pull the talk back to business or point at the clock (で、今日はなんだっけ, あと二十分しか,
+    "what's this about?") after the rep's opening ran on: small talk stretched until it wasted their time (seed 000
+    初回接触 NG, 無理に雑談を広げすぎて、時間を浪費する). Only on a first meeting or a discovery call."""
+    if stage_phase not in (None, "first_contact", "needs_discovery"):
+        return
+    v = c.view
+    last = len(v.sentences) * SMALL_TALK_SHARE
+    pulled = next(
+        (
+            h
+            for h in v.find("back_to_business", who="customer")
+            if h.sentence.order < last
+            and len({s.seg for s in v.sentences[: h.sentence.order] if s.is_rep}) >= SMALL_TALK_MIN_REP_TURNS
+        ),
+        None,
+    )
+    if pulled is not None:
+        c.ng("first_contact.excess_small_talk", pulled.sentence.quote())
