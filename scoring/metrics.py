@@ -57,6 +57,14 @@ _SELLER_RE = re.compile(
     re.I,
 )
 SELLER_MARGIN = 3
+# A speaker named by the dialer's role tag (`[Agent]`, `AGENT:`, `【お客様】`, `CALLEE:`): the tag says who is who.
+# 発信者 / Caller are not read: on an inbound line the caller is the customer.
+_REP_TAG_RE = re.compile(
+    r"^[\[【(（]?\s*(agent|rep|sales ?rep|salesperson|営業|営業担当|担当営業|オペレーター|operator)\s*[\]】)）]?$", re.I
+)
+_CUSTOMER_TAG_RE = re.compile(
+    r"^[\[【(（]?\s*(customer|callee|client|prospect|顧客|お客様|お客さま|相手先|受信者)\s*[\]】)）]?$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -256,7 +264,12 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
         found = _by_name(speakers, rep)
         if found:
             return found[0], "name", found[1]
-    customers = {s.speaker for s in segments if s.role == "customer"}
+    tagged = [sp for sp in speakers if _REP_TAG_RE.match(sp)]
+    if len(tagged) == 1:
+        return tagged[0], "role", 0.9
+    customers = {s.speaker for s in segments if s.role == "customer"} | {
+        sp for sp in speakers if _CUSTOMER_TAG_RE.match(sp)
+    }
     candidates = [sp for sp in speakers if sp not in customers] or speakers
     introducers = list(
         dict.fromkeys(s.speaker for s in segments[:12] if s.speaker in candidates and _introduces_company(s))
