@@ -90,6 +90,10 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(それ|そこ|お金のこと|金額|予算)は[^。]{0,4}(院長|社長|部長|局長|専務|理事長|オーナー|会長)(なので|なんで|やから|だから|です|の判断)"
             # Said plainly or in dialect: who decides (決めんのは社長やし), the boss's seal obtained (社長の印ももらってます),
             # the boss still to see it (社長にも見せなあかん), one's own yes enough (わしがええ言うたらええねん).
+            # Who decided or decides together (決めたのはうちの社長, 私と親方で決めるの), an approval already given
+            # (館長の決裁も下りてます).
+            r"|決め(た|てる|とる)(の|ん)は|(と|二人|夫婦|家族|親子|兄弟)[^。]{0,6}で(決め|判断)(る|ます|てる|とる|ん|た)"
+            r"|(決裁|承認|稟議)(が|も|は)?(下り|おり|降り|通っ|通り|出て|取れ)"
             r"|決めん(の|のん)は|(社長|院長|部長|局長|専務|常務|理事長|会長|上司|本部長)の(印|ハンコ|判子|はんこ|決裁|承認|了承|オッケー|OK)(も|を|は)?(もら|いただ|頂|取っ|取れ)"
             r"|(社長|院長|部長|局長|専務|常務|理事長|会長|上司|上|本部長|本社)に(も)?(見せ|通さ|上げ|話さ|相談せ|聞か)(な|ん|ない|なきゃ|なあかん|んと|ないと)"
             r"|(わし|私|俺|僕|あたし)が(ええ|いい|オッケー|OK)(言う|と言う|って言う|言うたら|と言えば|って言えば)"
@@ -228,7 +232,10 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(need|needs|get|have to get) (his|her|their|my (boss|manager)'s|the (board|council|committee)'s) "
             r"(ok|okay|approval|sign-?off|blessing|green light)|run (it|this) (by|past)"
             r"|(council|committee|partners|board) (has|have|needs?) to (sign|approve|agree|vote)"
-            r"|goes to (my|our|the) (\w+ )?(owner|boss|manager|director|board|cfo|ceo|partners?|committee|council)"
+            r"|goes to (my|our|the) (\w+ )?(owner|boss|manager|director|board|cfo|ceo|partners?|committee|council|commission|trustees)"
+            # An approval already given, or one's own signature by kind (the board signed off, I sign renewals under ten).
+            r"|\b(board|director|owner|boss|cfo|ceo|coo|council|committee|commission|trustees|partners?)\b[^.]{0,12}\b(signed off|approved|gave (us )?the go-?ahead)"
+            r"|\bi sign (renewals|contracts|orders|purchases|anything|everything|off on)\b"
             r"|(i|we) can'?t (sign|approve|commit to) (anything|this|that)|(owner|boss|director|board|partners?|cfo|ceo)"
             r" (has|have|gets?) the (final )?(say|word|call)"
             r"|\b(partner|co-?owner|wife|husband|boss|owner) and (i|me) (decide|make the call|sign off|approve)"

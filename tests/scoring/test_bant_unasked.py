@@ -1,0 +1,55 @@
+"""BANT said without being asked (issue 13, blind21–24's misses): who decided or decides together, an approval
+already given, one's own signature by kind; a slip owned up to or a supply that may not last as a need. Wording
+written for these tests; the rep asks nothing about them, so only the customer's own words can find them."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.offline import score_transcript
+from scoring.rubric_model import Rubric
+from tests.scoring.role_calls import role_call
+
+
+def _found(rubric: Rubric, key: str, said: str, language: str = "ja") -> bool:
+    rep = ("Rep", "Thanks for the update.") if language == "en" else ("営業", "ありがとうございます。")
+    who = "Customer" if language == "en" else "顧客"
+    card = score_transcript(
+        role_call(rep, (who, said), language=language), rubric=rubric, stage_phase="needs_discovery"
+    )
+    return card.bant[key].found
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "ええ、決めたのはうちの専務なんですよ。",
+        "こういうのは、私と主人で決めるんです。",
+        "本部の稟議はもう通ってます。",
+    ],
+)
+def test_authority_said_unasked_in_japanese(rubric, said):
+    assert _found(rubric, "authority", said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Our trustees approved it last week.",
+        "I sign contracts under twenty thousand myself.",
+        "Anything like this goes to the parish commission.",
+    ],
+)
+def test_authority_said_unasked_in_english(en_rubric, said):
+    assert _found(en_rubric, "authority", said, "en")
+
+
+@pytest.mark.parametrize(
+    "said", ["先月、配送の日を取り違えてやらかしましてね。", "店の古い冷蔵庫が、いつまでもつかという状態でして。"]
+)
+def test_a_slip_owned_up_to_or_a_supply_that_may_not_last_is_a_need(rubric, said):
+    assert _found(rubric, "need", said)
+
+
+def test_a_decision_still_open_is_no_authority(rubric):
+    assert not _found(rubric, "authority", "誰が決めるかは、まだ分からないです。")
