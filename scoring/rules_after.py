@@ -174,16 +174,24 @@ _AFTER_SALES_READING: dict[str, str | None] = {
 }
 _KICKOFF_READING: dict[str, str | None] = {
     "proposal.vague_answer": "contract_implementation.vague_scope",
+    "negotiation_closing.objection_ignored": "contract_implementation.ignores_end_users",
+}
+# In discovery nothing has been offered yet, so a concern passed over is no objection ignored (blind9–24: 1 of 10
+# such readings was labelled so); the questions it should have raised are discovery's own NGs.
+_DISCOVERY_READING: dict[str, str | None] = {
+    "negotiation_closing.objection_ignored": None,
 }
 
 
 def later_phase_reading(c: Collector, stage_phase: str | None) -> None:
-    """Re-read the earlier phases' NGs in an after-sales call or a kick-off. Runs last, after every rule that adds
-    them."""
+    """Re-read the NGs of other phases in an after-sales call, a kick-off or a discovery call. Runs last, after every
+    rule that adds them."""
     if after_sales(c.view, stage_phase):
         reading = _AFTER_SALES_READING
     elif stage_phase == "contract_implementation":
         reading = _KICKOFF_READING
+    elif stage_phase == "needs_discovery":
+        reading = _DISCOVERY_READING
     else:
         return
     for n in [n for n in c.ngs if n.id in reading]:

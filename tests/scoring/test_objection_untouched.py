@@ -65,3 +65,13 @@ def test_a_doubt_that_their_people_can_run_it_waved_off_is_ignored(rubric):
         ("顧客", "はあ。"),
     )
     assert IGNORED in _ngs(rubric, call, "negotiation_closing")
+
+
+def test_a_concern_passed_over_in_discovery_is_no_objection_ignored(rubric):
+    call = _missed("ただ、うちの検品係は年配が多いので、端末となると…。")
+    assert IGNORED not in _ngs(rubric, call, phase="needs_discovery")
+
+
+def test_at_kick_off_a_users_concern_passed_over_is_ignoring_the_end_users(rubric):
+    ngs = _ngs(rubric, _missed("ただ、うちの検品係は年配が多いので、端末となると…。"), phase="contract_implementation")
+    assert IGNORED not in ngs and "contract_implementation.ignores_end_users" in ngs
