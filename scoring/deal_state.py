@@ -147,15 +147,19 @@ def _lang(view: CallView) -> str:
     return "en" if view.transcript.language == "en" else "ja"
 
 
-def deal_state(view: CallView, *, timeline_known: bool = False) -> str | None:
+def deal_state(view: CallView, *, timeline_known: bool = False, stage_phase: str | None = None) -> str | None:
     """Seed 003: botsu when the customer declined; shodan when plan, price and timing are all present; wadai for two.
 
     `timeline_known`: the customer answered a timing question (BANT timeline), which is timing discussed in any words.
     The customer's budget is not the price leg: seed 003 counts 価格, the price of the offer on the table, and a budget
     with a timing but nothing offered is no deal yet (「予算は300万、4月から」 in discovery is no 話題).
+    At contract and kick-off the deal is won: seed 003 counts it as 受注, not as 商談 or 話題, so only a cancellation
+    (botsu) is a deal state there.
     """
     if declined(view):
         return "botsu"
+    if stage_phase == "contract_implementation":
+        return None
     present = (
         _present(view, "price")
         + (timeline_known or _present(view, "timing"))

@@ -151,7 +151,7 @@ def score_transcript(
         next_step=next_step,
         commitments=tuple(commitments),
         ng_behaviors=tuple(c.ngs),
-        deal_state=deal_state.deal_state(view, timeline_known=bant["timeline"].found),
+        deal_state=deal_state.deal_state(view, timeline_known=bant["timeline"].found, stage_phase=stage_phase),
         rep_speaker=RepSpeaker(name=rep_name, method=method, confidence=confidence),
         metrics_basis=metrics_basis(transcript),
     )

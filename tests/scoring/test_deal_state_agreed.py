@@ -187,3 +187,14 @@ def test_an_opening_day_the_work_must_be_ready_for_is_the_timing(rubric):
         ("顧客", "二号店が九月十日に開店なので、それに間に合わせてほしいです。"),
     )
     assert _state(rubric, call, "proposal") == "wadai"
+
+
+def test_a_won_deal_at_kick_off_is_no_deal_state_but_a_cancellation_is_botsu(rubric):
+    terms = [
+        ("営業", "スタンダードプラン、月額八万円で、四月一日から稼働ということでよろしいですね。"),
+        ("顧客", "はい、その内容で進めてください。"),
+    ]
+    assert _state(rubric, _call(*terms), "negotiation_closing") == "shodan"
+    assert _state(rubric, _call(*terms), "contract_implementation") is None
+    cancelled = _call(*terms, ("顧客", "申し訳ないんですが、今回の導入は見送らせてください。"))
+    assert _state(rubric, cancelled, "contract_implementation") == "botsu"
