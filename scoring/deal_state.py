@@ -162,10 +162,20 @@ def deal_state(view: CallView, *, timeline_known: bool = False, stage_phase: str
         return None
     present = (
         _present(view, "price")
-        + (timeline_known or _present(view, "timing"))
+        + ((timeline_known and not _timing_left_open(view)) or _present(view, "timing"))
         + (_present(view, "plan") or _solution_accepted(view))
     )
     return "shodan" if present == 3 else "wadai" if present == 2 else None
+
+
+def _timing_left_open(view: CallView) -> bool:
+    """The customer's last word on timing leaves it open (いつから始めるかが…正直、決めきれてなくて, "I can't give you
+    a date"): the timeline they gave earlier is no timing agreed."""
+    last = max((h.sentence for h in shapes.hits(view, "timing", who="customer")), key=lambda s: s.order, default=None)
+    if last is None:
+        return False
+    text = _rest_of_turn(view, last)
+    return objections.undecided(view, text) or shapes.time_left_open(text) or shapes.maybe(text)
 
 
 # A no about something else set against this deal (見送りになった案件もあるんですけど、これは別です).
@@ -236,7 +246,7 @@ _TAKES = {
     "ja": re.compile(
         r"(それ|これ|その(金額|値段|額|価格|くらい|ぐらい|内容|条件)|この(金額|値段|額|内容|条件)|そこ|\d[\d,.]*(万|千|億)?円?)"
         r"(で|なら|やったら|だったら|であれば)[^。]{0,10}"
-        r"(いい|ええ|よか|結構|お願い|進め|大丈夫|問題な|通せ|通る|通り|通っ|いける|いけ|稟議|上げ|出せ|払え|決め)"
+        r"(いい|ええ|よか|結構|お願い|進め|大丈夫|問題な|通せ|通る|通り|通っ|いける|いけ|稟議|上げ|出せ|払え|決め|むしろ安|安くな|割安|お得)"
         r"|(くらい|ぐらい|程度)(は|を)?(見て|想定して|考えて)(ました|た|まし|おり)|予算(内|の範囲)|(範囲|枠)(内|に収ま)"
         r"|^(はい|ええ)?[、,]?(相違(ない|ありません|ございません)|間違い(ない|ありません|ございません))"
     ),
@@ -337,6 +347,7 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
     if marker == "timing" and (
         view.matches("deflection", s.text)
         or shapes.maybe(s.text)
+        or shapes.time_left_open(s.text)
         or shapes.untied_time(view, s)
         or _offer_deadline(view, s)
         or _TIMING_NOT_THIS[_lang(view)].search(s.text)
@@ -423,6 +434,8 @@ def _price_objections(view: CallView) -> list[Sentence]:
         if not view.negated(h)
         and not _SAID_NOT.match(h.sentence.text, h.match.end())
         and not _reported(h.sentence.text, h.match.start())
+        # An amount found cheaper than what they pay now (まとめて15万なら、むしろ安くなります) is taken, not objected to.
+        and not (_AMOUNT.search(h.sentence.text) and _TAKES[_lang(view)].search(h.sentence.text))
     ]
 
 

@@ -214,9 +214,13 @@ def not_an_offer(text: str) -> bool:
     return bool(_NOT_AN_OFFER.search(text)) and not _SIGNING.search(text)
 
 
+# When, still open (いつやるかまだ業者と揉めてて, いつになるかは今はまだ): about the time only, not the other terms.
+_WHEN_OPEN = re.compile(r"いつ[^。]{0,10}か(は|が|も)?[^。]{0,3}まだ")
+
+
 def time_left_open(text: str) -> bool:
     """The customer's words leave the time open, waiting on something unknown."""
-    return bool(_WAITS_ON.search(text))
+    return bool(_WAITS_ON.search(text) or _WHEN_OPEN.search(text))
 
 
 _BUDGET_PROCESS = re.compile(

@@ -198,3 +198,25 @@ def test_a_won_deal_at_kick_off_is_no_deal_state_but_a_cancellation_is_botsu(rub
     assert _state(rubric, _call(*terms), "contract_implementation") is None
     cancelled = _call(*terms, ("顧客", "申し訳ないんですが、今回の導入は見送らせてください。"))
     assert _state(rubric, cancelled, "contract_implementation") == "botsu"
+
+
+def test_a_timeline_given_early_then_left_open_is_no_timing_agreed(rubric):
+    call = _call(
+        ("営業", "導入の時期は、いつ頃をお考えですか。"),
+        ("顧客", "できれば春、四月には始めたいと思ってました。"),
+        ("営業", "ライトプランで、月額四万円になります。"),
+        ("顧客", "ライトプランで結構です。その金額なら大丈夫です。"),
+        ("営業", "では、四月一日からでよろしいですか。"),
+        ("顧客", "ただ、システムの入れ替えがあって、いつからにするかは正直まだ決めきれてなくて。"),
+    )
+    assert _state(rubric, call, "proposal") == "wadai"
+
+
+def test_an_amount_found_cheaper_than_today_is_taken(rubric):
+    call = _call(
+        ("営業", "統合プランで、料金は月額九万円です。"),
+        ("顧客", "九万。今は二社に合わせて月十一万払ってるから、九万なら、むしろ安くなりますね。"),
+        ("営業", "開始は来月一日からでいかがでしょう。"),
+        ("顧客", "はい、来月一日からでお願いします。"),
+    )
+    assert _state(rubric, call, "proposal") == "shodan"
