@@ -273,7 +273,7 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "insist": _re(r"\b(only take|just|lock in|put it in|sending the invite|tops|i'?ll (come|put|send))\b"),
         "reaction": _re(
-            r"\b(sorry, what|multi-what|lost|confus\w*|not sure|too good to be true|don'?t (get|follow)|wait)\b|^\W*(hm+|…)\W*$"
+            r"\b(sorry, what|multi-what|(i'?m|i am|we'?re|getting|got) lost|lost me|confus\w*|not sure|too good to be true|don'?t (get|follow)|wait)\b|^\W*(hm+|…)\W*$"
         ),
         "timing_open": _re(
             r"\b(no idea|up in the air|could be|depends|might be months|not sure when|don'?t know when|haven'?t decided)\b"

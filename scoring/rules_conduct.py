@@ -103,6 +103,9 @@ def ignores_reaction(c: Collector, stage_phase: str | None) -> None:
     v = c.view
     talked_over: list[Sentence] = []
     for turn in _turns_with(v, "reaction"):
+        # A reaction the customer talks past themselves (Hm. So call it 1175.) is thinking aloud, not left hanging.
+        if not v.matches("reaction", turn[-1].text):
+            continue
         on, on_text = reply_text(v, turn[-1])
         if on and not v.matches("backs_off", on_text) and not any(t.is_question for t in on):
             talked_over.append(on[0])

@@ -266,3 +266,21 @@ def test_an_effect_asked_in_figures_and_answered_without_one_is_no_roi(rubric: R
 def test_more_answers_that_name_nothing_are_vague(rubric: Rubric, answer: str) -> None:
     call = _call(("顧客", "平日の昼のお客さんは、どのくらい増えるもんなんですか？"), ("営業", answer))
     assert "proposal.vague_answer" in {n.id for n in score_transcript(call, rubric=rubric).ng_behaviors}
+
+
+def test_a_reaction_the_customer_talks_past_or_a_loss_is_no_reaction_left_hanging(en_rubric: Rubric) -> None:
+    def flagged(first: str, second: str) -> bool:
+        call = _call(
+            ("Rep", "The Crew plan is 95 a month per van, and you have eleven vans."),
+            ("Customer", first),
+            ("Rep", "On top of that, the route screen syncs every five minutes."),
+            ("Customer", second),
+            ("Rep", "And the reporting module exports straight to your accounts package."),
+            language="en",
+        )
+        card = score_transcript(call, rubric=en_rubric, stage_phase="proposal")
+        return "proposal.ignores_reaction" in {n.id for n in card.ng_behaviors}
+
+    assert flagged("Sorry, you lost me there.", "Wait, what does syncing mean for the drivers?")
+    assert not flagged("Hm. So that comes to 1045 a month.", "Hm. And the drivers would see it on their phones.")
+    assert not flagged("Last winter we lost two contracts over missed visits.", "We lost a lot of time on paper too.")
