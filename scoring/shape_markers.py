@@ -133,6 +133,11 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(予算|枠|上限|財源|原資)[^。]{0,15}\d[\d,.]*(万|千|億)?円"
             r"|(予算|コスト|経費|費用|費)[^。]{0,15}\d+(%|％|割)[^。]{0,6}(削減|カット|減|圧縮|増)"
             r"|予算(内|の範囲|に収ま)|予算(化|取り)|予算を(取|組|確保|申請|計上)"
+            # What the customer had in mind, or a ceiling above what they pay (見てたのは年間で三百万ぐらい, 今の九千八百円
+            # より上は、よう払わしまへん), or the year's money gone (今年度の予算がもうない).
+            r"|(見て|考えて|想定して)(た|ました|いた|おりました)(の|ん)は[^。]{0,12}\d"
+            r"|\d[\d,.]*(万|千|億)?円?より(上|高)[^。]{0,12}(払え(ない|ません|へん|ん)|払わ[^。]{0,4}(ん|へん|ない)|出せ(ない|ません|へん|ん)|無理|厳し)"
+            r"|予算(が|は)[^。]{0,4}(もう|全然|一円も)[^。]{0,4}(ない|ありません|残って|つか)|予算を?[^。]{0,4}使い切"
             r"|(費|予算|基金|積立金|繰越|内部留保)(で|から)(出|賄|確保|まかな)"
             # A freeze (設備投資を全部止める): what the customer can spend, said without a budget word.
             r"|(投資|予算|支出|購入|経費)[^。]{0,12}(止め|凍結|ストップ|見合わせ)"
@@ -265,6 +270,10 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"(\$\s?\d|\b\d[\d,.]*\s*(k\b|thousand|dollars|grand|(a|per) (year|month)))"
             # A ceiling said by what the money replaces (we pay roughly that for printing… so we could swing that).
             r"|\b(we|i) (could|can) (swing|cover|manage|handle|stomach|justify) (that|it|this)\b"
+            # What the customer had in mind (I was figuring around five hundred a month, tops), or no money at all
+            # (won't let me spend a penny).
+            r"|\b(figuring|figured|thinking|expecting|had in mind|pencil(l)?ed in)\b[^.]{0,12}\b(around|about|roughly)?\s*(\$\s?\d|\d|(one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty) (hundred|thousand|grand))"
+            r"|\b(won'?t|can'?t|cannot) (let (me|us) )?spend (a penny|a dime|anything|a cent)"
             # A ceiling kept to (staying under 20000 for the first year, keep it below 5k a month).
             r"|\b(stay(ing)?|keep(ing)? (it|this|that|us|things)) (under|below|within)\s+(\$\s?\d|\d)"
             r"|\bwe('re| are)? (pay|paying|spend|spending) (roughly|about|around|close to|more than) (that|the same)"

@@ -53,3 +53,23 @@ def test_a_slip_owned_up_to_or_a_supply_that_may_not_last_is_a_need(rubric, said
 
 def test_a_decision_still_open_is_no_authority(rubric):
     assert not _found(rubric, "authority", "誰が決めるかは、まだ分からないです。")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "正直なところ、こっちで考えてたのは月に四万円くらいなんですよ。",
+        "今払ってる一万二千円より上は、ちょっと払えないですね。",
+        "今年度の予算は、もう一円も残ってないんです。",
+    ],
+)
+def test_a_budget_had_in_mind_a_ceiling_or_none_left_in_japanese(rubric, said):
+    assert _found(rubric, "budget", said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["Honestly I was thinking about three hundred a month, max.", "The owner won't let us spend a dime until spring."],
+)
+def test_a_budget_had_in_mind_or_none_at_all_in_english(en_rubric, said):
+    assert _found(en_rubric, "budget", said, "en")
