@@ -202,9 +202,18 @@ class CallView:
         )
 
     def confirmed_recap(self, marker: str = "need") -> tuple[Sentence, Sentence] | None:
-        """A problem the rep restates from earlier (「月に120時間ほどとお伺いしていました」) and the customer confirms: a need known in this call."""
-        for hit in self.find("recap", who="rep"):
-            s = hit.sentence
+        """A problem the rep restates from earlier (「月に120時間ほどとお伺いしていました」) and the customer confirms: a need
+        known in this call. For a timeline, also a dated schedule the rep lays out (「5月31日が本番」) that the customer
+        confirms: the when is known, whoever said the date."""
+        said = [h.sentence for h in self.find("recap", who="rep")]
+        if marker == "timeline":
+            dated = [
+                h.sentence
+                for h in self.find("timeline", who="rep")
+                if _MONTH_RE.search(h.sentence.text) and not self.matches("meeting", h.sentence.text)
+            ]
+            said = sorted(set(said) | set(dated), key=lambda s: s.order)
+        for s in said:
             need_words = marker == "need" and (self.matches("cost", s.text) or self.matches("need_shape", s.text))
             if not (self.matches(marker, s.text) or need_words):
                 continue

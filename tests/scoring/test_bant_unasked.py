@@ -73,3 +73,19 @@ def test_a_budget_had_in_mind_a_ceiling_or_none_left_in_japanese(rubric, said):
 )
 def test_a_budget_had_in_mind_or_none_at_all_in_english(en_rubric, said):
     assert _found(en_rubric, "budget", said, "en")
+
+
+def _timeline(rubric: Rubric, reply: str) -> bool:
+    call = role_call(
+        ("営業", "スケジュールですが、11月中に設定を終えて、12月1日から本稼働という流れです。"),
+        ("顧客", reply),
+    )
+    return score_transcript(call, rubric=rubric, stage_phase="contract_implementation").bant["timeline"].found
+
+
+def test_a_dated_schedule_the_customer_confirms_is_the_timeline(rubric):
+    assert _timeline(rubric, "はい、その流れで大丈夫です。")
+
+
+def test_a_dated_schedule_the_customer_pushes_back_on_is_no_timeline(rubric):
+    assert not _timeline(rubric, "いや、12月は繁忙期なので、それはちょっと難しいです。")
