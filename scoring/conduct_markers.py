@@ -139,6 +139,8 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"承知|失礼しました|そうでしたか|(わ|分)かりました|かしこまりました|了解です|そうでしたね|とんでもない|なるほど|確かに|おっしゃる(通り|とおり)|要は"
         ),
         # The customer has no time then (来週は検査が入ってて無理, 年度末で手一杯, 予約がびっしり, 出張で).
+        # A day or an hour put to the customer (その次の火曜日、十八日の午前中でしたら, 夕方の遅い時間とかでも).
+        "day_offered": _re(r"[月火水木金土日]曜|明日|明後日|あさって|来週|今週|週明け|午前|午後|朝一|夕方|\d+日|\d+時"),
         "busy": _re(
             r"無理|厳しい|難しい|手一杯|びっしり|忙し|バタバタ|つぶれる|潰れる|出張|手ぇ?離され|立て込|空いて(い)?な|考えてから|以降で|来月にでも"
             r"|締め(で|が)|わからんて|仕込み|(来月|来週|今週|その日|その時間|明日|[月火水木金土日]曜)は(ちょっと|無理|厳しい)"
@@ -265,6 +267,10 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "press_on": _re(r"\b(but|though|just|anyway|what if|really worth|i'?ll (just )?send|knock\w*|% off)\b"),
         "backs_off": _re(
             r"\b(no problem|understood|of course|fair enough|no worries|got it|makes sense|fair question|good question|sorry)\b"
+        ),
+        "day_offered": _re(
+            r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|morning|afternoon|noon|next week"
+            r"|\d+(:\d\d)? ?(am|pm|a\.m\.|p\.m\.))"
         ),
         "busy": _re(
             r"\b(no good|slammed|can'?t (commit|do)|busy|busiest|mental|swamped|tied up|not this week|in january|after the holidays"

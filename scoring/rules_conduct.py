@@ -92,6 +92,39 @@ def pushy_schedule(c: Collector) -> None:
         if push and insisted and timed and not v.matches("backs_off", push_text):
             c.ng("first_contact.pushy_schedule", push[0].quote())
             return
+    if (pressed := _days_pressed(v)) is not None:
+        c.ng("first_contact.pushy_schedule", pressed.quote())
+
+
+# How many times running the customer turns a day down and the rep puts another one: the third day offered after two
+# refusals (火曜→無理→木曜→無理→金曜) is pressing, however politely; one counter-offer is ordinary scheduling.
+DAYS_PRESSED = 2
+
+
+def _days_pressed(v: CallView) -> Sentence | None:
+    """The rep's turn that offers a day again after the customer turned down the days before it, twice running."""
+    turns: list[list[Sentence]] = []
+    for s in v.sentences:
+        if turns and turns[-1][0].is_rep == s.is_rep:
+            turns[-1].append(s)
+        else:
+            turns.append([s])
+    text = ["".join(s.text for s in turn) for turn in turns]
+    running = 0
+    for i in range(1, len(turns) - 1):
+        if turns[i][0].is_rep:
+            continue
+        refused = (v.matches("busy", text[i]) or v.matches("no_thanks", text[i])) and not v.matches("time", text[i])
+        offered_around = (
+            turns[i - 1][0].is_rep
+            and v.matches("day_offered", text[i - 1])
+            and v.matches("day_offered", text[i + 1])
+            and not v.matches("backs_off", text[i + 1])
+        )
+        running = running + 1 if refused and offered_around else 0 if not refused else running
+        if running >= DAYS_PRESSED:
+            return turns[i + 1][0]
+    return None
 
 
 def ignores_reaction(c: Collector, stage_phase: str | None) -> None:

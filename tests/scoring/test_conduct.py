@@ -284,3 +284,21 @@ def test_a_reaction_the_customer_talks_past_or_a_loss_is_no_reaction_left_hangin
     assert flagged("Sorry, you lost me there.", "Wait, what does syncing mean for the drivers?")
     assert not flagged("Hm. So that comes to 1045 a month.", "Hm. And the drivers would see it on their phones.")
     assert not flagged("Last winter we lost two contracts over missed visits.", "We lost a lot of time on paper too.")
+
+
+def test_a_third_day_offered_after_two_refusals_is_a_pushy_schedule(rubric: Rubric) -> None:
+    def flagged(*turns: tuple[str, str]) -> bool:
+        card = score_transcript(_call(*turns), rubric=rubric, stage_phase="first_contact")
+        return "first_contact.pushy_schedule" in {n.id for n in card.ng_behaviors}
+
+    opening = [
+        ("営業", "一度、十五分だけ画面をお見せできればと思うのですが、来週の月曜の午前はいかがでしょう。"),
+        ("顧客", "来週は棚卸しで、ちょっと無理ですね。"),
+        ("営業", "では、その次の水曜日、十二日の午後でしたら。"),
+    ]
+    assert flagged(
+        *opening,
+        ("顧客", "午後は配達で手一杯なんですよ。"),
+        ("営業", "五分でも結構ですので、金曜の朝一番とかでも。"),
+    )
+    assert not flagged(*opening, ("顧客", "水曜の午後なら、三時からで大丈夫です。"), ("営業", "ありがとうございます。"))
