@@ -32,6 +32,9 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "someone_else_decides": _re(
             r"上(が|の人が|の方が)?(どう|なんて|何て|なん)(言う|思う|判断)|(一人|ひとり|独断|一存)で(は)?決め(られ|れ)(ない|へん|ん|る話(でも|じゃ|では))"
             r"|(上|社長|本部|本社|理事会|役員|部長|専務|常務|親会社|会長|オーナー|院長|組合長)(と|に)(も)?(相談|聞い|確認|話さ|話し|上げ|通さ)"
+            # Not one's own say (私じゃ何とも, 私が決めることでもないんで, 私一人では, それは私じゃない).
+            r"|(私|わたし|僕|自分|うち)(じゃ|では|には)、?(何とも|なんとも|決め|判断)|(私|わたし|僕|自分)が決める(こと|話)(でも|では|じゃ)"
+            r"|(私|わたし|僕|自分)(一人|ひとり)(では|じゃ|で決め)|それは(私|わたし|僕)じゃ(ない|なく)"
         ),
         # The customer pulling the talk back to business or pointing at the clock (で、今日はなんだっけ, 話、戻してええか,
         # あんまり時間がなくて, この後十一時から会議が): the rep's chat has gone on too long.
@@ -204,6 +207,7 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "someone_else_decides": _re(
             r"there'?s (a|some) (bit of a )?process|\bnot (just )?(my call|up to me)|\brun (it|this) (by|past)"
             r"|\b(check|talk) with (my|the|our) (boss|board|director|partners?|owner|manager)"
+            r"|\bgoes through (management|head office|the (board|owners?|head office|committee))\b|\bnot (really )?my decision\b"
         ),
         "back_to_business": _re(
             r"\b(what'?s|what is) (this|it|the call) (about|regarding)|\bhard stop\b|\b(only|just) (have|got) (about )?(\d+|ten|fifteen|twenty|thirty|half an hour)"

@@ -39,3 +39,22 @@ def test_a_price_grumble_naming_the_boss_is_no_such_hint(rubric):
     assert NG not in _ngs(
         rubric, "うちで月十万っていうのは、上がどう言うか…。", "では資料をお送りしますので、ご覧ください。"
     )
+
+
+@pytest.mark.parametrize("hint", ["うーん、こういうのは私じゃ何とも言えないんですよ。", "導入となると、私が決めることでもないので。"])
+def test_not_ones_own_say_left_unasked_is_no_decision_maker(hint, rubric):
+    assert NG in _ngs(rubric, hint, "では資料をお送りしますので、ご覧ください。")
+
+
+def test_an_english_hint_that_spending_goes_through_management(en_rubric):
+    call = _call(
+        ("Rep", "How do you keep the inspection records today?"),
+        ("Customer", "Paper checklists, and we retype them at month end."),
+        ("Rep", "With tablets that retyping goes away."),
+        ("Customer", "Sounds useful, though any spending goes through management."),
+        ("Rep", "I'll send you our brochure then."),
+        ("Customer", "Okay."),
+        language="en",
+    )
+    card = score_transcript(call, rubric=en_rubric, stage_phase="needs_discovery")
+    assert NG in {n.id for n in card.ng_behaviors}
