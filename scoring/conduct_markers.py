@@ -21,6 +21,11 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"^[…\s]*(いや|いえ|だから|でも)[、,…]|聞いてる|聞いてん|(の|って)話(…|を|です|なんです)|ちゃう(ねん|んです|ん)|じゃなくて|そういうこと(じゃ|では)"
             r"|^\s*…+\s*。?$"
         ),
+        # The customer saying their point is still unanswered (まだ答えてもらってないんだけど, まだ聞いてないんですよ,
+        # 最初の話、まだ答えてもらってないよね): raised before and passed over.
+        "still_unanswered": _re(
+            r"まだ[^。]{0,6}(答え|聞いて|聞けて|返事|回答|お返事)[^。]{0,8}(ない|ません|へん|ねえ)"
+        ),
         # A concern said as a question (高くない？, ほんまに大丈夫なん？, 止まらんの？, 返品できるん？).
         "worry_question": _re(
             r"(高く|大丈夫|止まら|困ら|できる|入る|使え|漏れ|壊れ)[^。？?]{0,4}(ない|ん|の|なん|かな|かなあ|ますか)[？?]?"
@@ -202,6 +207,9 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
     "en": {
         "pressed_again": _re(
             r"^\W*(no,|but|wait|sorry,|again)\b|\b(i asked|my question|that'?s not what|you didn'?t answer|still (not sure|worried))\b|^\W*(…|hmm?)\W*$"
+        ),
+        "still_unanswered": _re(
+            r"\byou (still )?(didn'?t|haven'?t|never) (really )?answer|\bstill (waiting|no answer) (on|to|for)\b|\bstill haven'?t (heard|had an answer)"
         ),
         "worry_question": _re(r"\b(what if|what happens if|won'?t it|isn'?t (that|it) (too|a bit)|are you sure)\b"),
         "someone_else_decides": _re(

@@ -239,6 +239,9 @@ def concern_passed_over(c: Collector) -> None:
         if again and (v.matches("pressed_again", again_text) or v.matches("worry_question", again_text)):
             c.ng("negotiation_closing.objection_ignored", turn[0].quote())
             return
+    # However far back the concern was, the customer saying it is still unanswered says it was passed over.
+    if unanswered := v.find("still_unanswered", who="customer"):
+        c.ng("negotiation_closing.objection_ignored", unanswered[0].quote)
 
 
 def case_mismatch(c: Collector) -> None:

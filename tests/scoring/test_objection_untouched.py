@@ -75,3 +75,26 @@ def test_a_concern_passed_over_in_discovery_is_no_objection_ignored(rubric):
 def test_at_kick_off_a_users_concern_passed_over_is_ignoring_the_end_users(rubric):
     ngs = _ngs(rubric, _missed("ただ、うちの検品係は年配が多いので、端末となると…。"), phase="contract_implementation")
     assert IGNORED not in ngs and "contract_implementation.ignores_end_users" in ngs
+
+
+def test_a_concern_the_customer_says_is_still_unanswered_was_ignored(rubric):
+    call = _call(
+        ("顧客", "停電のときに、冷凍庫の記録が飛ぶのが一番怖いんですよ。"),
+        ("営業", "ありがとうございます。続いて料金ですが、年払いにしていただくと一割お安くなります。"),
+        ("顧客", "年払いね。"),
+        ("営業", "はい、それから設置は二日で終わります。"),
+        ("顧客", "あのさ、さっきの停電の話、まだ答えてもらってないんだけど。"),
+    )
+    assert IGNORED in _ngs(rubric, call, phase="negotiation_closing")
+
+
+def test_an_english_customer_saying_the_question_was_never_answered(en_rubric):
+    call = _call(
+        ("Customer", "My worry is what happens to the logs when the power drops."),
+        ("Rep", "Thanks. On pricing, annual billing takes ten percent off."),
+        ("Customer", "Annual, okay."),
+        ("Rep", "And installation takes two days."),
+        ("Customer", "Sorry, but you never answered the power question."),
+        language="en",
+    )
+    assert IGNORED in _ngs(en_rubric, call, phase="negotiation_closing")
