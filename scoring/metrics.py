@@ -29,9 +29,10 @@ _SELF_INTRO_JA_RE = re.compile(
 )
 # 社 after a number is a counter (80社の), not a company.
 _COMPANY_JA_RE = re.compile(r"株式会社|（株）|\(株\)|[^\s、。\d０-９何数]社の|弊社")
+# The name and the company are capitalised (case matters there: "I'm exporting lists from the box office" and "It's
+# worse at Deansgate" are no introductions).
 _SELF_INTRO_EN_RE = re.compile(
-    r"\b(my name is|i'm|i am|this is|it's|it is)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?\s+(from|with|at)\s+[A-Z]",
-    re.I,
+    r"\b(?i:my name is|i'm|i am|this is|it's|it is)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?\s+(?i:from|with|at)\s+[A-Z]"
 )
 # Speech-recognition fillers inside a self-introduction (株式会社…の、えー、佐野と申します) hide its shape.
 _FILLER_RE = re.compile(r"、?(えーと|えっと|えー+|あのー*|まあ|そのー+)、?")
@@ -41,10 +42,11 @@ _INBOUND_ANSWER_RE = re.compile(
     r"^[^。]{0,6}(お電話ありがとうございます|thank you for calling|thanks for calling)", re.I
 )
 _CALLER_GREETING_RE = re.compile(
-    r"^(はい、|あ、|もしもし、?)?(いつも)?お世話になって(おり|い)ます|^(はい、|もしもし、?)?お世話になります"
+    r"^(はい、|あ、|もしもし、?)?([^、。]{1,10}(さん|様|さま)、)?(いつも)?お世話になって(おり|い)ます"
+    r"|^(はい、|あ、|もしもし、?)?([^、。]{1,10}(さん|様|さま)、)?お世話になります"
 )
 _REP_HINT_RE = re.compile(
-    r"お時間をいただき|お時間いただき|ご提案|ご案内|弊社の(サービス|製品|ツール)|件で(お電話|ご連絡)(しました|いたしました|差し上げました)"
+    r"お時間をいただき|お時間いただき|お時間(を)?ありがとう|ご提案|ご案内|弊社の(サービス|製品|ツール)|件で(お電話|ご連絡)(しました|いたしました|差し上げました)"
     r"|(ご迷惑|お手間|ご不便|ご心配)を(おかけ|お掛け)|thanks for (your|making the) time|our (product|platform|solution)",
     re.I,
 )

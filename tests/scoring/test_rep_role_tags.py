@@ -1,7 +1,11 @@
-"""A dialer's role tags say who the rep is (issue 13, blind18–24: four dialer files whose customer answered the phone
-with their company's name were read with the customer as the rep). Wording written for these tests."""
+"""Who the rep is (issue 13, blind15–24's misreads): a dialer's role tags say it (four dialer files whose customer
+answered with their company's name were read with the customer as the rep); a caller who names the customer before
+お世話になっております, or thanks them for their time, is the rep; an English "I'm exporting lists from the box
+office" introduces nobody. Wording written for these tests."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -41,3 +45,33 @@ def test_a_caller_tag_is_not_taken_as_the_rep():
     )
     name, method, _ = identify_rep(parse_transcript(data, filename="call.en.srt"), None)
     assert method != "role"
+
+
+def _json(turns: list[tuple[str, str]]) -> bytes:
+    return json.dumps(
+        [{"speaker": s, "start": 3.0 * i, "end": 3.0 * i + 2.5, "text": t} for i, (s, t) in enumerate(turns)],
+        ensure_ascii=False,
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "caller",
+    [
+        "あ、山口さん、お世話になっております。北星計測の森です。今、少しよろしいでしょうか。",
+        "あ、川島工務店さんでしょうか。先日お問い合わせいただいた、北星計測の森です。お時間ありがとうございます。",
+    ],
+)
+def test_the_caller_who_names_the_customer_then_greets_is_the_rep(caller):
+    turns = [("spk_0", "はい、もしもし。"), ("spk_1", caller), ("spk_0", "ああ、森さん。大丈夫ですよ。")]
+    name, _, _ = identify_rep(parse_transcript(_json(turns), filename="call.ja.json"), None)
+    assert name == "spk_1"
+
+
+def test_an_english_customer_saying_im_doing_something_from_somewhere_is_no_introduction():
+    turns = [
+        ("ch1", "Hi Dana, thanks for filling in the form on our site. How are things?"),
+        ("ch2", "Busy. Every week I'm exporting lists from the box office system by hand."),
+        ("ch1", "That sounds painful. How many lists is that?"),
+    ]
+    name, _, _ = identify_rep(parse_transcript(_json(turns), filename="call.en.json"), None)
+    assert name == "ch1"
