@@ -307,8 +307,12 @@ def _clean_cue_text(text: str) -> str:
     return html.unescape(_TAG_RE.sub("", text)).strip()
 
 
-# A dialer's role tag before the words (`[Agent] …`, `【お客様】…`); a tag with a digit is a time, not a name.
-_TAG_SPEAKER_RE = re.compile(r"^(?P<name>\[[^\]\d:：]{1,20}\]|【[^】\d:：]{1,20}】)\s*(?P<text>\S.*)$", re.S)
+# A dialer's role tag before the words (`[Agent] …`, `【お客様】…`, `【話者2】…`); a tag of digits and clock marks only
+# (`[00:12]`, `[12.5]`) is a time, not a name.
+_TAG_SPEAKER_RE = re.compile(
+    r"^(?P<name>\[(?=[^\]]*[^\]\d\s:：.,])[^\]:：]{1,20}\]|【(?=[^】]*[^】\d\s:：.,])[^】:：]{1,20}】)\s*(?P<text>\S.*)$",
+    re.S,
+)
 
 
 def _split_speaker(line: str) -> tuple[str, str] | None:

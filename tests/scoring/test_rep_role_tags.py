@@ -75,3 +75,17 @@ def test_an_english_customer_saying_im_doing_something_from_somewhere_is_no_intr
     ]
     name, _, _ = identify_rep(parse_transcript(_json(turns), filename="call.en.json"), None)
     assert name == "ch1"
+
+
+def test_a_numbered_speaker_tag_names_a_speaker_but_a_clock_tag_does_not():
+    data = _srt(
+        [
+            "【話者1】 はい、森川工房です。",
+            "【話者2】 お忙しいところ失礼いたします。北星計測の森と申します。",
+            "[00:12] えー、少々お待ちください。",
+        ]
+    )
+    transcript = parse_transcript(data, filename="call.ja.srt")
+    assert [s.speaker for s in transcript.segments][:2] == ["【話者1】", "【話者2】"]
+    assert "[00:12]" not in {s.speaker for s in transcript.segments}
+    assert identify_rep(transcript, None)[0] == "【話者2】"
