@@ -89,3 +89,12 @@ def test_a_dated_schedule_the_customer_confirms_is_the_timeline(rubric):
 
 def test_a_dated_schedule_the_customer_pushes_back_on_is_no_timeline(rubric):
     assert not _timeline(rubric, "いや、12月は繁忙期なので、それはちょっと難しいです。")
+
+
+def test_a_problem_recapped_and_confirmed_with_sou_nan_desu_is_the_need(rubric):
+    call = role_call(
+        ("営業", "前回、月末の請求書づくりに毎回二日かかっている、とおっしゃってましたね。"),
+        ("顧客", "そうなんです。"),
+    )
+    card = score_transcript(call, rubric=rubric, stage_phase="proposal")
+    assert card.bant["need"].found
