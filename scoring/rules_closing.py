@@ -80,7 +80,11 @@ def negotiation(c: Collector, stage_phase: str | None = None) -> None:
     if discounts and not after_sales(v, stage_phase):
         first = discounts[0]
         asked = any(o.sentence.order < first.sentence.order for o in v.find("price_ask", who="customer"))
-        if not asked and not any(o.sentence.order < first.sentence.order for o in objections):
+        # Value conveyed before the discount (a payback, an effect in figures): the discount is no opener.
+        valued = any(
+            h.sentence.order < first.sentence.order for m in ("roi", "quantified") for h in v.find(m, who="rep")
+        )
+        if not asked and not valued and not any(o.sentence.order < first.sentence.order for o in objections):
             c.ng("negotiation_closing.discount_first", first.quote)
             if not added:
                 c.put("negotiation_closing.value_not_discount.added_value", 0, [first])

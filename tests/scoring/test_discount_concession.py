@@ -55,3 +55,17 @@ def test_in_after_sales_a_discount_goes_with_the_offer_on_top(rubric):
     assert FIRST not in _ngs(
         rubric, "今月中にお申し込みいただければ、追加オプションの月額を二割お引きします。", "after_follow"
     )
+
+
+def test_a_cut_after_the_rep_has_shown_the_value_in_figures_is_no_discount_first(rubric):
+    cut = "今週中にご決断いただければ、月額を一割お引きします。"
+    valued = _call(
+        ("営業", "今の手入力がなくなると、月に四十時間の作業が十時間まで削減できます。"),
+        ("顧客", "そうですか。"),
+        ("営業", cut),
+        ("顧客", "なるほど。"),
+    )
+    assert FIRST not in {
+        n.id for n in score_transcript(valued, rubric=rubric, stage_phase="negotiation_closing").ng_behaviors
+    }
+    assert FIRST in _ngs(rubric, cut, phase="negotiation_closing")
