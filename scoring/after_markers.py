@@ -15,6 +15,14 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
     "ja": {
         # Something the customer uses going wrong, or their report of it going unanswered (画面が固まる, 止まる,
         # 剥がれる, 返事が来ただけで何も, 十日も経っとる, まだ直らない).
+        # The customer saying they already told the rep (8台に減らすって言ってるじゃないですか, 休みにしたって話、
+        # したばっかりだよね), and a change in how they work or buy (減らす, 休みにした, やめた, 閉めた, 撤退).
+        "told_already": _re(
+            r"(って|と)(言って(る|ます)|言った|話(、)?し(た|ました))(じゃない|でしょ|よね|ばっかり|のに)|言いました(よね|けど)"
+        ),
+        "usage_change": _re(
+            r"減らし|減らす|減っ|減る|やめ(た|まし|る|ます)|閉め|閉店|縮小|撤退|休みにし|止め(た|まし)|手放|廃止|移(っ|し)た"
+        ),
         "trouble": _re(
             r"固ま(る|っ|り)|(止ま|落ち)(る|っ|り)(?!ませ)|動か(ない|ん|へん|なく)|不具合|エラー(が|に|で|表示)|壊れ|故障"
             r"|直ら(ない|ん|へん)|直って(ない|へん|ません)|剥がれ|返事が来ただけ|(連絡|返事|回答)(が|も)(ない|来ない|ありません|来てない)"
@@ -73,6 +81,10 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
         ),
     },
     "en": {
+        "told_already": _re(r"\b(like i said|i told you|i already (said|told)|as i said)\b"),
+        "usage_change": _re(
+            r"\b(stopped|closed|closing|cut back|downsiz\w*|fewer|scaled back|no longer|moved (away|to)|switched|shut down|dropped)\b"
+        ),
         "trouble": _re(
             r"\b(keeps? (crashing|freezing|dropping)|froze|freez\w+|crash\w*|(doesn'?t|does not|won'?t|stopped) work\w*|broke\w*"
             r"|not fixed|still (waiting|broken|not)|never heard back|no one (got|has got) back|nobody (got|has got) back|bug\b|errors?\b)"

@@ -94,6 +94,7 @@ def score_transcript(
     conduct.slide_overload(c)
     after.pushy_upsell(c)
     after.trouble_left(c, commitments, stage_phase)
+    after.changes_ignored(c, stage_phase)
     after.kickoff(c, stage_phase)
     after.rollout(c, stage_phase)
     after.lost_to_rival(c, stage_phase)

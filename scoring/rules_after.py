@@ -87,6 +87,20 @@ def pushy_upsell(c: Collector) -> None:
             turn = v.next_turn(push[-1], customer=True) if push else []
 
 
+def changes_ignored(c: Collector, stage_phase: str | None) -> None:
+    """In an after-sales call, the customer has to repeat a change in their business (8台に減らすって言ってるじゃない
+    ですか, "like I said, we closed the second site"): the rep's offer missed it (seed 000 アフターフォロー NG,
+    顧客の状況変化を把握せず、提案が的外れになる)."""
+    v = c.view
+    if not after_sales(v, stage_phase):
+        return
+    for hit in v.find("told_already", who="customer"):
+        turn = v.segment_sentences(hit.sentence.seg)
+        if any(v.matches("usage_change", s.text) for s in turn):
+            c.ng("after_follow.ignores_changes", hit.quote)
+            return
+
+
 def kickoff(c: Collector, stage_phase: str | None) -> None:
     """At contract and kick-off (or with no stage given): testing squeezed or waved away, who does what left to the
     customer when they ask, and the deal's own terms unknown to the rep when the customer raises them."""

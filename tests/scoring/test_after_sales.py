@@ -151,3 +151,18 @@ def test_a_concern_passed_over_after_the_sale_is_a_complaint_left_standing(rubri
     before = _ngs(rubric, *turns, stage="proposal")
     assert IGNORED in after and "negotiation_closing.objection_ignored" not in after
     assert "negotiation_closing.objection_ignored" in before
+
+
+def test_a_change_the_customer_has_to_repeat_is_a_change_ignored(rubric: Rubric) -> None:
+    def ngs(repeat: str) -> set[str]:
+        call = role_call(
+            ("営業", "本日はご利用状況の確認と、新しいオプションのご案内です。"),
+            ("顧客", "来月から、配送の車を六台から四台に減らすんですよ。"),
+            ("営業", "そうなんですね。それで、車両を二台追加していただくと割引になるプランがございまして。"),
+            ("顧客", repeat),
+        )
+        card = score_transcript(call, rubric=rubric, stage_phase="after_follow")
+        return {n.id for n in card.ng_behaviors}
+
+    assert "after_follow.ignores_changes" in ngs("いや、だから、四台に減らすって言ってるじゃないですか。")
+    assert "after_follow.ignores_changes" not in ngs("ああ、追加の話ですね。今回はいいです。")
