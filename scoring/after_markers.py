@@ -23,6 +23,12 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
         "usage_change": _re(
             r"減らし|減らす|減っ|減る|やめ(た|まし|る|ます)|閉め|閉店|縮小|撤退|休みにし|止め(た|まし)|手放|廃止|移(っ|し)た"
         ),
+        # The customer noting the vendor has not been in touch (半年も連絡ねがったのに, 最後に顔見たの、いつか覚えてる？,
+        # 設置してから誰も来てない; a no-show on one day is a trouble, not this).
+        "no_contact": _re(
+            r"(半年|何か月|何ヶ月|数か月|しばらく|一年|1年|\d+か月)[^。]{0,10}(連絡|顔|音沙汰|来て|来ん|来なかった|電話)[^。]{0,8}(ない|なかった|ねがった|ねえ|へん|なし)"
+            r"|最後に(顔|会った|来た|見た)[^。]{0,12}(いつ|覚えて)|(から|以来)[^。]{0,16}(誰も|一度も|いっぺんも)[^。]{0,8}(来|顔|連絡)[^。]{0,10}(ない|なかった|へん|ません|ねえ)"
+        ),
         "trouble": _re(
             r"固ま(る|っ|り)|(止ま|落ち)(る|っ|り)(?!ませ)|動か(ない|ん|へん|なく)|不具合|エラー(が|に|で|表示)|壊れ|故障"
             r"|直ら(ない|ん|へん)|直って(ない|へん|ません)|剥がれ|返事が来ただけ|(連絡|返事|回答)(が|も)(ない|来ない|ありません|来てない)"
@@ -84,6 +90,10 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
         "told_already": _re(r"\b(like i said|i told you|i already (said|told)|as i said)\b"),
         "usage_change": _re(
             r"\b(stopped|closed|closing|cut back|downsiz\w*|fewer|scaled back|no longer|moved (away|to)|switched|shut down|dropped)\b"
+        ),
+        "no_contact": _re(
+            r"\b(haven'?t (heard from|seen) (you|anyone|anybody)|nobody (has )?(visited|came|called|checked in)|no one (has )?(visited|came|called|checked in)"
+            r"|(months?|a year) (without|of silence)|no contact since)\b"
         ),
         "trouble": _re(
             r"\b(keeps? (crashing|freezing|dropping)|froze|freez\w+|crash\w*|(doesn'?t|does not|won'?t|stopped) work\w*|broke\w*"

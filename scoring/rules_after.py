@@ -101,6 +101,15 @@ def changes_ignored(c: Collector, stage_phase: str | None) -> None:
             return
 
 
+def touchpoints_lost(c: Collector, stage_phase: str | None) -> None:
+    """In an after-sales call, the customer remarks that the vendor has not been in touch for months (半年も連絡
+    ねがったのに, "nobody has visited since the install"): no touchpoints kept (seed 000 アフターフォロー NG)."""
+    if not after_sales(c.view, stage_phase):
+        return
+    if said := c.view.find("no_contact", who="customer"):
+        c.ng("after_follow.no_touchpoints", said[0].quote)
+
+
 def kickoff(c: Collector, stage_phase: str | None) -> None:
     """At contract and kick-off (or with no stage given): testing squeezed or waved away, who does what left to the
     customer when they ask, and the deal's own terms unknown to the rep when the customer raises them."""

@@ -166,3 +166,25 @@ def test_a_change_the_customer_has_to_repeat_is_a_change_ignored(rubric: Rubric)
 
     assert "after_follow.ignores_changes" in ngs("いや、だから、四台に減らすって言ってるじゃないですか。")
     assert "after_follow.ignores_changes" not in ngs("ああ、追加の話ですね。今回はいいです。")
+
+
+def test_a_customer_remarking_on_months_without_contact_is_no_touchpoints(rubric: Rubric, en_rubric: Rubric) -> None:
+    def ngs(said: str, language: str = "ja") -> set[str]:
+        rep = (
+            ("営業", "ご無沙汰しております。本日はご利用状況の確認でお電話しました。")
+            if language == "ja"
+            else (
+                "Rep",
+                "Hi, I'm calling to check how the system is working for you.",
+            )
+        )
+        who = "顧客" if language == "ja" else "Customer"
+        call = role_call(rep, (who, said), language=language)
+        card = score_transcript(call, rubric=rubric if language == "ja" else en_rubric, stage_phase="after_follow")
+        return {n.id for n in card.ng_behaviors}
+
+    assert "after_follow.no_touchpoints" in ngs(
+        "ほんと久しぶりですね。契約してから、一度も顔を見せてもらってないですよ。"
+    )
+    assert "after_follow.no_touchpoints" in ngs("Honestly, nobody has visited since the install.", "en")
+    assert "after_follow.no_touchpoints" not in ngs("先週の点検の日、予定の時間に誰も来なかったんですよ。")
