@@ -243,7 +243,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|\bi sign (renewals|contracts|orders|purchases|anything|everything|off on)\b"
             r"|(i|we) can'?t (sign|approve|commit to) (anything|this|that)|(owner|boss|director|board|partners?|cfo|ceo)"
             r" (has|have|gets?) the (final )?(say|word|call)"
-            r"|\b(partner|co-?owner|wife|husband|boss|owner) and (i|me) (decide|make the call|sign off|approve)"
+            r"|\b(partner|co-?owner|wife|husband|boss|owner|brother|sister|father|mother|son|daughter|he|she) and (i|me) (decide|make the call|sign off|approve)"
             r"|\bsigns? (off on )?(anything|everything) (over|above)"
             # One's own call or signature (it'd be my call, I can sign that myself, we both sign), the boss who signed
             # or must be won over (our president signed it, justify this to the owner).

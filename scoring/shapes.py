@@ -56,7 +56,9 @@ def own_statement(view: CallView, hit: Hit, *, hypothesis: bool = True, denial: 
     decides is named even when they say no), not (unless allowed) a hypothesis, hearsay or about others — judged in
     the hit's own clause (「興味がないわけじゃないけど…組合長が決める」 names who decides)."""
     s = hit.sentence
-    if s.is_rep or asks(s) or (denial and view.negated(hit)) or view.deflected(hit):
+    if s.is_rep or (asks(s) and not _SAID_THEN_ASKED.match(s.text, hit.match.end())) or (denial and view.negated(hit)):
+        return False
+    if view.deflected(hit):
         return False
     if not hypothesis:
         return True
@@ -65,6 +67,11 @@ def own_statement(view: CallView, hit: Hit, *, hypothesis: bool = True, denial: 
     if _NOT_OWN[lang].search(s.text, start):
         return False
     return not (lang == "en" and _NEGATED_BEFORE.search(s.text[: hit.match.start()]))
+
+
+# A clause that states and gives it as the reason for a request (主人が決めるんで、主人がいるときにしてもらえます？):
+# the question is the request, the clause before it still states.
+_SAID_THEN_ASKED = re.compile(r"[^。？?、]{0,12}(んで|ので|から|けど|けれど)、")
 
 
 # Money said in the sentence: what makes 「このくらいなら大丈夫」 a budget and not a workload.

@@ -98,3 +98,12 @@ def test_a_problem_recapped_and_confirmed_with_sou_nan_desu_is_the_need(rubric):
     )
     card = score_transcript(call, rubric=rubric, stage_phase="proposal")
     assert card.bant["need"].found
+
+
+def test_who_decides_said_as_the_reason_for_a_request_is_authority(rubric):
+    assert _found(rubric, "authority", "そういうのは家内が決めるんで、家内がいる土曜にしてもらえます？")
+    assert not _found(rubric, "need", "そういうのは家内が決めるんで、家内がいる土曜にしてもらえます？")
+
+
+def test_deciding_together_with_a_relative_is_authority(en_rubric):
+    assert _found(en_rubric, "authority", "My sister and I decide these things together.", "en")
