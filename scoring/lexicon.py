@@ -80,7 +80,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|辞退|値上がり"
             # A slip owned up to, customers apologised to, a supply that may not last (やらかして, 頭下げました,
             # いつまで続けられるか).
-            r"|やらかし|頭(を)?下げ|謝りに|いつまで(続け|続く|もつ|持つ)"
+            r"|やらかし|頭(を)?下げ|謝りに|いつまで(続け|続く|もつ|持つ)|しんどい|参って(る|ます|いる)"
         ),
         "timeline": _re(
             r"時期(?:(?<!の時期)|(?<=(?:導入|開始|稼働|切替|契約|更新)の時期)|(?<=(?:切り替え|入れ替え|利用開始)の時期))|いつ(まで|頃|ごろ|から)|導入(予定|時期|目標|開始)|来期|来春|来年の(春|夏|秋|冬)|来年度|新年度|今期中|年内|年度内|\d+月(から(?!\d+月)|まで|中|頃|ごろ)|"
@@ -285,7 +285,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"challenge|(?<!no )problem|by hand|manual(ly)?\b|take (so|that|too) long|takes (\w+ ){0,3}(most|all|half) of|what matters|\bissues?\b|pain|struggl|need to|we need|bottleneck|takes (a lot|too|about|over|three|two|several|\d+)|hours (a|per|every) (day|week|month)|overtime|frustrat|\bhate\b|hard to|difficult|mistakes|friction|\bslow\b|delays?\b|late (fees|payments)|penalt|rework|back and forth|doesn'?t (work|scale|connect)|made the difference|deciding factor|matters most|most important|must.have|deal.?breaker|double.?book|overbook|clash|ended up|never came back|we lost (\w+ ){0,2}(customers?|bookings?|orders?|clients?|deals?)|complain|went wrong|fell through|spends? (most|all|half|hours|every)|\b(the|our|my) (main )?goal\b|\b(get|getting|bring|bringing|cut|cutting)\b[^.]{0,40}\bdown to\b"
         ),
         "timeline": _re(
-            r"timeline|by when|go live|live before|in place|next (quarter|month|fiscal year)|this quarter|\bq[1-4]\b|peak season|(by|before|until|in) (the )?(end of )?((january|february|march|april|may|june|july|august|september|october|november|december)|spring|summer|fall|autumn|winter)|start\w*\b.{0,25}\b(on|in|by) (january|february|march|april|may|june|july|august|september|october|november|december)|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|in time for|before the (\w+ ){0,2}(term|season|rush|launch|crowd|holidays)"
+            r"timeline|by when|\bwhen (do|would|will|did) (you|they|we) (need|want|like|plan|expect|hope)|go live|live before|in place|next (quarter|month|fiscal year)|this quarter|\bq[1-4]\b|peak season|(by|before|until|in) (the )?(end of )?((january|february|march|april|may|june|july|august|september|october|november|december)|spring|summer|fall|autumn|winter)|start\w*\b.{0,25}\b(on|in|by) (january|february|march|april|may|june|july|august|september|october|november|december)|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|in time for|before the (\w+ ){0,2}(term|season|rush|launch|crowd|holidays)"
             r"|(first|second|third|last|1st|2nd|3rd) (week|half) of (january|february|march|april|may|june|july|august|september|october|november|december)"
             r"|\b(first|1st|mid|middle|end|start|beginning)(-| of )(january|february|march|april|may|june|july|august|september|october|november|december)\b|\bat the latest\b"
             # A start tied to its month or a shutdown (install during our August shutdown, July seventh go-live, the

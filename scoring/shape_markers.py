@@ -221,7 +221,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"\b(shall|should|can|may) i (send|share|prepare|put together|email|forward)|want me to (send|share|prepare|put together)"
         ),
         "need_shape": _re(
-            r"hard to|difficult to|can'?t keep up|(fall|falls|fell|falling) behind|behind on|keeps? (missing|losing|forgetting)"
+            r"hard to|difficult to|can'?t keep up|\b(didn'?t|never) (get|got|receive) (an?|the|any) (alert|alarm|notification|warning|call|email)|(fall|falls|fell|falling) behind|behind on|keeps? (missing|losing|forgetting)"
             r"|(slip|slips|slipped|fall|falls|fell) through|los(e|es|ing|t) track|gets? lost|got lost|error.?prone|mistakes?\b|errors?\b|tedious"
             r"|time.?consuming|takes (forever|ages)|eats? (up )?(\w+ ){0,2}(time|hours|days?|week|mornings?|afternoons?|evenings?)|eats? up (most|all|half|a lot) of|on paper|paper forms"
             r"|spreadsheets?\b|\bworse\b|headache|nightmare|\bmess(y)?\b|chaos|wast(e|ed|ing)\b|burden|overwhelm|swamped"

@@ -107,3 +107,20 @@ def test_who_decides_said_as_the_reason_for_a_request_is_authority(rubric):
 
 def test_deciding_together_with_a_relative_is_authority(en_rubric):
     assert _found(en_rubric, "authority", "My sister and I decide these things together.", "en")
+
+
+def test_a_bill_that_grew_told_as_tough_is_a_need(rubric):
+    assert _found(rubric, "need", "電気代が去年の倍近くになってて、ほんましんどいわ。")
+
+
+def test_an_alert_that_never_came_is_a_need(en_rubric):
+    assert _found(en_rubric, "need", "The cooler hit twelve degrees overnight and we never got an alert.", "en")
+
+
+def test_when_do_you_need_it_answered_with_a_month_is_the_timeline(en_rubric):
+    call = role_call(
+        ("Rep", "When do you need the sensors working out there?"),
+        ("Customer", "By next September, before the first frost."),
+        language="en",
+    )
+    assert score_transcript(call, rubric=en_rubric, stage_phase="needs_discovery").bant["timeline"].found
