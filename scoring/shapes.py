@@ -165,7 +165,7 @@ _UNDECIDED = {
         r"|\b(decide|settle|judge)\b[^.]{0,25}\b(once|after|when) (we|i)\b"
         r"|\bbefore (i|we) (commit|decide|sign)|\bnot (yet )?convinced\b|\bside by side\b"
         r"|\bnot ready to (pick|choose|decide|commit)|\bgoing back and forth\b|\bon the fence\b|\btorn between\b"
-        r"|\bcan'?t (give you|tell you) (a date|when)|\b(see|try) it (first )?before (i|we) (think|talk)",
+        r"|\bcan'?t (give you|tell you) (a date|when)|\b(nobody|no one) knows (when|how long)|\bcould be \w+( \w+)?, could be\b|\b(see|try) it (first )?before (i|we) (think|talk)",
         re.I,
     ),
 }

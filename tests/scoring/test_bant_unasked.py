@@ -124,3 +124,12 @@ def test_when_do_you_need_it_answered_with_a_month_is_the_timeline(en_rubric):
         language="en",
     )
     assert score_transcript(call, rubric=en_rubric, stage_phase="needs_discovery").bant["timeline"].found
+
+
+def test_when_answered_with_nobody_knows_is_no_timeline(en_rubric):
+    call = role_call(
+        ("Rep", "When would you like to start?"),
+        ("Customer", "Honestly, nobody knows when the office move wraps up. Could be spring, could be next year."),
+        language="en",
+    )
+    assert not score_transcript(call, rubric=en_rubric, stage_phase="needs_discovery").bant["timeline"].found
