@@ -337,6 +337,7 @@ def _amount_accepted(view: CallView, hits: list[Sentence], after: int = -1) -> b
 
 
 def _not_an_offer(s: Sentence) -> bool:
+    """The rep's plan word proposes a visit, a meeting or the call's agenda, not a plan to buy."""
     return s.is_rep and shapes.not_an_offer(s.text)
 
 

@@ -56,9 +56,8 @@ def own_statement(view: CallView, hit: Hit, *, hypothesis: bool = True, denial: 
     decides is named even when they say no), not (unless allowed) a hypothesis, hearsay or about others — judged in
     the hit's own clause (「興味がないわけじゃないけど…組合長が決める」 names who decides)."""
     s = hit.sentence
-    if s.is_rep or (asks(s) and not _SAID_THEN_ASKED.match(s.text, hit.match.end())) or (denial and view.negated(hit)):
-        return False
-    if view.deflected(hit):
+    asked = asks(s) and not _SAID_THEN_ASKED.match(s.text, hit.match.end())
+    if s.is_rep or asked or (denial and view.negated(hit)) or view.deflected(hit):
         return False
     if not hypothesis:
         return True
