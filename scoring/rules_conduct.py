@@ -121,7 +121,10 @@ def _days_pressed(v: CallView) -> Sentence | None:
             and v.matches("day_offered", text[i + 1])
             and not v.matches("backs_off", text[i + 1])
         )
-        running = running + 1 if refused and offered_around else 0 if not refused else running
+        if not refused:
+            running = 0
+        elif offered_around:
+            running += 1
         if running >= DAYS_PRESSED:
             return turns[i + 1][0]
     return None
