@@ -346,7 +346,8 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
     if view.matches("next_time", s.text) or (marker != "plan" and s.is_question):
         return False
     if marker == "timing" and (
-        view.matches("deflection", s.text)
+        _bare_when(view, s.text)
+        or view.matches("deflection", s.text)
         or shapes.maybe(s.text)
         or shapes.time_left_open(s.text)
         or shapes.untied_time(view, s)
@@ -376,6 +377,12 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
 
 
 _DIGIT = re.compile(r"\d")
+
+
+def _bare_when(view: CallView, text: str) -> bool:
+    """The sentence's only timing word is an English "when" joining two clauses ("tick it when it's done"): no time."""
+    found = [m.group(0).lower() for m in view.lex["timing"].finditer(text)]
+    return _lang(view) == "en" and bool(found) and all(f == "when" for f in found)
 
 
 # A quote still to be made or sent (お見積りをご用意します, I'll send a quote), not one brought (お持ちしました).

@@ -157,6 +157,8 @@ _UNDECIDED = {
         r"|(時期|日程|タイミング|開始|スケジュール)(が|は)[^。]{0,4}(見えたら|決まったら|わかったら|分かったら|固まったら|はっきりしたら)"
         # Left until the thing is seen or tried (それは物見てからやな, 使ってみてからの話です).
         r"|(見て|見せてもろて|試して|使ってみて|触ってみて)から(や|だ|じゃ|です|ですね|ね|な|の話)"
+        # Nothing to say on it now, or to be settled with someone first (今はちょっと何とも言えない, 吉岡と相談して決めます).
+        r"|何とも言え(ない|ません|へん|ん)|なんとも言え(ない|ません|へん|ん)|相談(して|させて|しながら)[^。]{0,6}決め"
     ),
     "en": re.compile(
         r"(\bnot\b|n'?t)[^.]{0,25}\byet\b|haven'?t decided|undecided|not decided|to be decided|\btbd\b"

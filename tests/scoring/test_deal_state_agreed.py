@@ -220,3 +220,36 @@ def test_an_amount_found_cheaper_than_today_is_taken(rubric):
         ("顧客", "はい、来月一日からでお願いします。"),
     )
     assert _state(rubric, call, "proposal") == "shodan"
+
+
+def test_an_english_when_joining_two_clauses_is_no_timing(en_rubric):
+    terms = (
+        ("Rep", "The Harbour tier covers all four kilns for 720 dollars a month."),
+        ("Customer", "Harbour tier at 720 works for us."),
+        ("Rep", "Your crew logs each firing on the tablet, and the dashboard turns green when the cooling is done."),
+        ("Customer", "Nice. The glaze team will like that."),
+    )
+    assert _state(en_rubric, _call(*terms, language="en"), "proposal") == "wadai"
+    dated = _call(
+        *terms,
+        ("Rep", "We can start on the first week of March."),
+        ("Customer", "First week of March works for us."),
+        language="en",
+    )
+    assert _state(en_rubric, dated, "proposal") == "shodan"
+
+
+@pytest.mark.parametrize(
+    "last_word",
+    ["開始の時期はね、今の段階では何とも言えないんですよ。", "いつからにするかは、工場長と相談して決めます。"],
+)
+def test_a_start_with_nothing_to_say_yet_or_to_be_settled_with_someone_is_open(last_word, rubric):
+    call = _call(
+        ("営業", "導入の時期は、いつ頃がよろしいでしょうか。"),
+        ("顧客", "できれば夏前、六月には動かしたいですね。"),
+        ("営業", "スタンダードプランで、月額六万円になります。"),
+        ("顧客", "スタンダードで結構です。その金額なら大丈夫です。"),
+        ("営業", "では、六月一日からの開始で進めてよろしいですか。"),
+        ("顧客", last_word),
+    )
+    assert _state(rubric, call, "proposal") == "wadai"
