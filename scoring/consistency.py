@@ -108,6 +108,8 @@ def reconcile(card: Scorecard, rubric: Rubric, transcript: Transcript) -> Scorec
     phases = []
     for p in card.phases:
         criteria = tuple(_criterion(c, card, transcript, rubric, texts, segments) for c in p.criteria)
-        phases.append(phase_score(rubric.phase(p.id), criteria) if p.id in rubric.phase_ids else p)
+        phases.append(
+            phase_score(rubric, rubric.phase(p.id), criteria, card.ng_behaviors) if p.id in rubric.phase_ids else p
+        )
     card = dataclasses.replace(card, phases=tuple(phases), overall=overall_score(rubric, tuple(phases)))
     return dataclasses.replace(card, extra={**card.extra, "coverage": coverage(card, rubric)})

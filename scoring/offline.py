@@ -139,7 +139,7 @@ def score_transcript(
                     advice=followup.advice(rubric, check.id, score, transcript.language),
                 )
             )
-        phases.append(phase_score(phase, tuple(criteria)))
+        phases.append(phase_score(rubric, phase, tuple(criteria), c.ngs))
     overall = overall_score(rubric, tuple(phases))
     card = Scorecard(
         rubric=rubric.id,

@@ -144,6 +144,8 @@ def _note(card: Scorecard, rubric: Rubric, lang: str, deal_name: str, call_title
     for phase in rubric.phases:
         scored = card.phase(phase.id)
         value = L["unscored"] if scored is None or scored.score is None else str(scored.score)
+        if scored is not None and scored.ng_deduction:
+            value += L["ng_deduction"].format(points=scored.ng_deduction)
         out.append(f"<tr><td>{escape(_phase_label(phase, lang, rubric))}</td><td>{value}</td></tr>")
     out.append("</table>")
     strengths, gaps = _ranked(card, rubric)

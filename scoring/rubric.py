@@ -103,10 +103,13 @@ def _parse_phase(r: _Reader, raw: Any, path: str) -> Phase:
 def parse_rubric(data: Any, filename: str) -> Rubric:
     """Validate parsed YAML into a Rubric; phase weights are normalized to sum to 1."""
     r = _Reader(filename)
-    d = r.mapping(data, "", {"id", "version", "language", "title", "source", "phases"})
+    d = r.mapping(data, "", {"id", "version", "language", "title", "source", "ng_penalty", "phases"})
     rubric_id = r.get(d, "id", "", str)
     version = str(r.get(d, "version", "", (str, int)))
     language = r.get(d, "language", "", str)
+    ng_penalty = r.get(d, "ng_penalty", "", int, required=False, default=0)
+    if not 0 <= ng_penalty <= 100:
+        raise r.fail("ng_penalty", f"{ng_penalty!r} is not a number of points from 0 to 100")
     if not _LANG_RE.match(language):
         raise r.fail("language", f"{language!r} is not a language code")
     phases = [_parse_phase(r, p, f"phases[{i}]") for i, p in enumerate(r.list_of(d, "phases", ""))]
@@ -146,6 +149,7 @@ def parse_rubric(data: Any, filename: str) -> Rubric:
         language=language,
         phases=tuple(phases),
         title=r.get(d, "title", "", str, required=False, default=""),
+        ng_penalty=ng_penalty,
     )
 
 

@@ -77,6 +77,8 @@ class Rubric:
     language: str
     phases: tuple[Phase, ...]
     title: str = ""
+    # Points a phase loses for each of its NG behaviours the rep showed (scoring/formula.py); 0 turns it off.
+    ng_penalty: int = 0
 
     def phase(self, phase_id: str) -> Phase:
         """The phase with this id; KeyError names the known ids."""

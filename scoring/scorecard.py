@@ -69,14 +69,21 @@ class Criterion:
 
 @dataclass(frozen=True)
 class PhaseScore:
-    """A phase's 0–100 score (None when no criterion was assessed) and its criteria."""
+    """A phase's 0–100 score (None when no criterion was assessed), its criteria, and the points its NG behaviours took
+    off (already subtracted from `score`)."""
 
     id: str
     score: int | None
     criteria: tuple[Criterion, ...] = ()
+    ng_deduction: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "score": self.score, "criteria": [c.to_dict() for c in self.criteria]}
+        return {
+            "id": self.id,
+            "score": self.score,
+            "ng_deduction": self.ng_deduction,
+            "criteria": [c.to_dict() for c in self.criteria],
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> PhaseScore:
@@ -85,6 +92,7 @@ class PhaseScore:
             id=str(d["id"]),
             score=int(score) if score is not None else None,
             criteria=tuple(Criterion.from_dict(c) for c in d.get("criteria") or ()),
+            ng_deduction=int(d.get("ng_deduction") or 0),
         )
 
 

@@ -83,7 +83,7 @@ def merge_outputs(outputs: list[dict[str, Any]], *, rubric: Rubric, offline: Sco
                 followup.advice(rubric, check.id, got.score, offline.language) if got.score is not None else ""
             )
             criteria.append(Criterion(id=check.id, score=got.score, evidence=got.evidence, advice=advice))
-        phases.append(phase_score(phase, tuple(criteria)))
+        phases.append(phase_score(rubric, phase, tuple(criteria), ngs))
     overall = overall_score(rubric, tuple(phases))
     return dataclasses.replace(
         offline,

@@ -7,7 +7,7 @@ import dataclasses
 from scoring.consistency import reconcile
 from scoring.formula import overall_score, phase_score
 from scoring.rubric import Rubric
-from scoring.scorecard import BantItem, Evidence, PhaseScore, Scorecard
+from scoring.scorecard import BantItem, Criterion, Evidence, NgObservation, PhaseScore, Scorecard
 from scoring.transcript import Transcript
 
 
@@ -45,7 +45,7 @@ def test_scores_without_quotes_are_not_assessed_and_the_overall_follows(good_car
     fixed = reconcile(card, rubric, good_call)
     assert fixed.criterion("first_contact.self_introduction.name_title_company").score is None
     phase = fixed.phase("first_contact")
-    assert phase.score == phase_score(rubric.phase("first_contact"), phase.criteria).score
+    assert phase.score == phase_score(rubric, rubric.phase("first_contact"), phase.criteria, fixed.ng_behaviors).score
     assert fixed.overall == overall_score(rubric, fixed.phases)
     assert fixed.extra["coverage"]["phases_scored"] == sum(p.score is not None for p in fixed.phases)
 
@@ -61,3 +61,18 @@ def test_advice_reading_the_criterion_back_is_replaced_by_the_seeds_phrasing(
 def test_reconcile_is_idempotent(good_card: Scorecard, good_call: Transcript, rubric: Rubric) -> None:
     once = reconcile(good_card, rubric, good_call)
     assert reconcile(once, rubric, good_call) == once == good_card
+
+
+def test_each_ng_behaviour_takes_the_rubrics_points_off_its_own_phase_never_below_zero(rubric: Rubric) -> None:
+    phase = rubric.phase("first_contact")
+    full = tuple(Criterion(id=c.id, score=2, evidence=(Evidence("はい。"),)) for c in phase.checks)
+    ng = NgObservation(id="first_contact.vague_follow_up")
+    elsewhere = NgObservation(id="proposal.rambling")
+    assert phase_score(rubric, phase, full).score == 100
+    assert phase_score(rubric, phase, full, [ng, elsewhere]).score == 90
+    assert phase_score(rubric, phase, full, [ng, elsewhere]).ng_deduction == 10
+    low = tuple(Criterion(id=c.id, score=0 if i else 1) for i, c in enumerate(phase.checks))
+    floored = phase_score(rubric, phase, low, [ng] * 12)
+    assert floored.score == 0 and floored.ng_deduction == phase_score(rubric, phase, low).score
+    off = dataclasses.replace(rubric, ng_penalty=0)
+    assert phase_score(off, phase, full, [ng]).score == 100

@@ -63,6 +63,15 @@ def violations(card: Scorecard, transcript: Transcript, rubric: Rubric, call_dat
         if card.bant[key].found != (criterion is not None and criterion.score == 2):
             out.append(f"bant.{key}: block {card.bant[key].found}, criterion {criterion and criterion.score}")
     scored = [p.id for p in card.phases if p.score is not None]
+    for p in card.phases:
+        weight = {c.id: c.weight for c in rubric.phase(p.id).checks}
+        assessed = [c for c in p.criteria if c.score is not None]
+        if not assessed:
+            continue
+        share = round(100 * sum(weight[c.id] * c.score for c in assessed) / sum(2 * weight[c.id] for c in assessed))
+        shown = [n.id for n in card.ng_behaviors if n.id.startswith(f"{p.id}.")]
+        if p.score != max(0, share - rubric.ng_penalty * len(shown)):
+            out.append(f"{p.id}: {p.score}, not {share} less {rubric.ng_penalty} for each of {shown}")
     coverage = card.extra.get("coverage") or {}
     if coverage.get("phases_scored") != len(scored) or coverage.get("scored") != scored:
         out.append(f"coverage {coverage} but phases scored {scored}")
@@ -71,6 +80,9 @@ def violations(card: Scorecard, transcript: Transcript, rubric: Rubric, call_dat
     note = html_to_text(render_note_html(card, lang="en", rubric=RUBRIC_EN))
     if card.overall is not None and f"over {len(scored)} of {len(rubric.phases)} phases" not in note:
         out.append("the note's overall score does not show its coverage")
+    for p in card.phases:
+        if p.ng_deduction and f"{p.score} (−{p.ng_deduction} for NG behaviours)" not in note:
+            out.append(f"the note's {p.id} score does not show its NG deduction")
     why = next((line for line in note.splitlines() if line.startswith("Not assessed (")), "")
     unscored = [p for p in RUBRIC_EN.phases if p.id not in scored]
     if unscored and not (why.endswith("DealCoach does not guess.") and all(p.label in why for p in unscored)):

@@ -124,3 +124,13 @@ def test_next_action_task_says_why(weak_card):
     assert en_subject == "[DealCoach] Book the next meeting" and "Why: No date." in en_body and "within 24 hours" in en_body
     long_subject, _ = render_next_action_task({"title": "あ" * 1000})
     assert len(long_subject) <= 250
+
+
+def test_a_phase_score_shows_what_its_ng_behaviours_took_off(weak_card, rubric):
+    phase = weak_card.phase("first_contact")
+    shown = [n.id for n in weak_card.ng_behaviors if n.id.startswith("first_contact.")]
+    assert shown and phase.ng_deduction == min(10 * len(shown), phase.score + phase.ng_deduction)
+    assert f"<td>{phase.score}（NG行動で −{phase.ng_deduction}）</td>" in render_note_html(weak_card, rubric=rubric)
+    english = render_note_html(weak_card, rubric=rubric, lang="en")
+    assert f"<td>{phase.score} (−{phase.ng_deduction} for NG behaviours)</td>" in english
+    assert weak_card.to_dict()["phases"][1]["ng_deduction"] == phase.ng_deduction

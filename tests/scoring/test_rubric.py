@@ -88,6 +88,9 @@ def _broken(tmp_path: Path, mutate) -> Path:
         (lambda d: d["phases"][0]["items"][0]["checks"][0].update(id="Research.Bad Id"), "not a lowercase dotted slug"),
         (lambda d: [c.update(key=False) for i in d["phases"][6]["items"] for c in i["checks"]], "phases[6].items: no check has key: true"),
         (lambda d: d.pop("version"), "version: missing"),
+        (lambda d: d.update(ng_penalty=-5), "ng_penalty: -5 is not a number of points from 0 to 100"),
+        (lambda d: d.update(ng_penalty=True), "ng_penalty: must be a number"),
+        (lambda d: d.update(ng_penalty="ten"), "ng_penalty: must be"),
         (lambda d: d["phases"][0]["ng_behaviors"].append({"id": "research.x"}), "phases[0].ng_behaviors[0].text: missing"),
     ],
 )
@@ -104,6 +107,11 @@ def test_invalid_yaml_reports_the_line(tmp_path):
     path.write_text("id: x\nphases: [\n  - : :\n", encoding="utf-8")
     with pytest.raises(RubricError, match=r"x\.ja\.yaml: line \d+, column \d+: invalid YAML"):
         load_rubric_file(path)
+
+
+def test_the_ng_penalty_is_ten_points_in_both_languages_and_off_when_a_rubric_omits_it(tmp_path):
+    assert load_rubric("sales-7-phase", "ja").ng_penalty == load_rubric("sales-7-phase", "en").ng_penalty == 10
+    assert load_rubric_file(_broken(tmp_path, lambda d: d.pop("ng_penalty"))).ng_penalty == 0
 
 
 def test_weights_are_normalized(tmp_path):
