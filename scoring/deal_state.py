@@ -165,7 +165,16 @@ def deal_state(view: CallView, *, timeline_known: bool = False, stage_phase: str
         + ((timeline_known and not _timing_left_open(view)) or _present(view, "timing"))
         + (_present(view, "plan") or _solution_accepted(view))
     )
+    if present == 2 and stage_phase == "after_follow" and not _offer_taken(view):
+        return None
     return "shodan" if present == 3 else "wadai" if present == 2 else None
+
+
+def _offer_taken(view: CallView) -> bool:
+    """The customer takes up something the rep offered (「それはいいね」, "let's do it"): after the sale, a renewal or
+    an add-on is a deal again only then; terms talked over a complaint or an upsell pushed are the account served."""
+    first = next((h.sentence for m in ("plan", "price") for h in shapes.hits(view, m, who="rep")), None)
+    return first is not None and _taken_later(view, first)
 
 
 def _timing_left_open(view: CallView) -> bool:

@@ -77,6 +77,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             # (作り直しや, 放置されてて, 管理が漏れて, 問い合わせがすごい多い, 三割いかん), a repeat to avoid, a loss.
             r"|作り直し|やり直し|打ち直し|取り違え|打ち間違|放置(され|し)て|(管理|確認|チェック|連絡)(が|も)漏れ"
             r"|問い合わせが[^。]{0,6}多|二度と[^。]{0,8}(たくない|嫌|ごめん)|(割|%|パーセント)(いか|行か|届か)(ん|ない|へん)"
+            # The problem named as such (問題は冬の夜なんだって, 一番の問題は人手); "no problem" (問題ない) is none.
+            r"|(一番の|本当の|うちの|現場の)?問題(は|なの|なん|が(ある|あっ|起き|出))(?!な(い|く|かった))"
             r"|辞退|値上がり"
             # A slip owned up to, customers apologised to, a supply that may not last (やらかして, 頭下げました,
             # いつまで続けられるか).

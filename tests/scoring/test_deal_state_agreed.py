@@ -253,3 +253,18 @@ def test_a_start_with_nothing_to_say_yet_or_to_be_settled_with_someone_is_open(l
         ("顧客", last_word),
     )
     assert _state(rubric, call, "proposal") == "wadai"
+
+
+def test_after_the_sale_two_terms_talked_over_are_the_account_served_until_the_customer_takes_the_offer(rubric):
+    talked = (
+        ("営業", "その後、在庫の自動発注はいかがでしょうか。"),
+        ("顧客", "先週から二回も発注が飛んで、問い合わせてもまだ返事がないんですよ。"),
+        ("営業", "失礼しました。あわせて、需要予測の追加オプションもございまして、月額二万円です。"),
+        ("顧客", "へえ、予測までしてくれるんだ。"),
+        ("営業", "発注の件は、担当に共有しておきます。"),
+        ("顧客", "まずは発注の件をちゃんと直してください。"),
+    )
+    assert _state(rubric, _call(*talked), "after_follow") is None
+    taken = _call(*talked, ("営業", "承知しました。発注の件は明日までに原因をご報告します。"), ("顧客", "それが直るなら、その二万円のオプションもお願いします。"))
+    assert _state(rubric, taken, "after_follow") == "wadai"
+    assert _state(rubric, _call(*talked), "proposal") == "wadai"

@@ -38,3 +38,19 @@ def test_a_problem_in_the_customers_words_is_a_need(rubric: Rubric, said: str) -
 )
 def test_the_same_facts_said_plainly_are_no_need(rubric: Rubric, said: str) -> None:
     assert not _need(rubric, said)
+
+
+def test_the_problem_named_as_such_is_a_need_but_no_problem_is_none(rubric):
+    from scoring.offline import score_transcript
+    from tests.scoring.role_calls import role_call
+
+    told = role_call(
+        ("営業", "温室の管理で、今どのあたりが大変ですか。"),
+        ("顧客", "昼は人がいるからいいんだけど、問題は明け方の冷え込みなんですよ。"),
+    )
+    fine = role_call(
+        ("営業", "温室の管理で、今どのあたりが大変ですか。"),
+        ("顧客", "いや、今のところ特に問題ないですね。"),
+    )
+    assert score_transcript(told, rubric=rubric).bant["need"].found
+    assert not score_transcript(fine, rubric=rubric).bant["need"].found
