@@ -259,6 +259,46 @@ def case_mismatch(c: Collector) -> None:
             c.ng("proposal.mismatched_scale", next(r for r in reply if v.matches("ours_smaller", r.text)).quote())
         elif v.matches("ours_differs", text):
             c.ng("proposal.irrelevant_case", next(r for r in reply if v.matches("ours_differs", r.text)).quote())
+        elif _trade_echoed(v, hit.sentence, reply[0]):
+            c.ng("proposal.irrelevant_case", reply[0].quote())
+
+
+# The customer's few words echoing the case back with doubt (製造業……。 / アパレル、ですか。 / "HVAC, huh." / "A
+# warehouse?"): they heard a business unlike theirs. Praise after the echo (参考になります, "nice") takes it back.
+_ECHO_END = {
+    "ja": re.compile(r"(…|\.\.\.|‥|ですか|ですか?ね|か|ね|ねえ|は、?ちょっと|、?ちょっと)[。…？?]*$"),
+    # A bare echo ending in a full stop only as "A bakery chain." (not "Next Tuesday at 3pm works.").
+    "en": re.compile(r"(\?|, huh\W*|\.\.\.|…)$|^an? [^.?!]*\.$", re.I),
+}
+_ECHO_PRAISE = re.compile(
+    r"参考|いい|すごい|なるほど|近い|同じ|似て|\b(nice|great|similar|like us|same|cool|good)\b", re.I
+)
+_ECHO_MAX = {"ja": 14, "en": 5}
+# A word of the case (製造業, アパレル; not an amount such as 一割) and, in English, a noun phrase with no one doing
+# anything in it ("A bakery chain.", not "You can email it.").
+_JA_WORD = re.compile(r"[一-龯ァ-ヺー]{2,}")
+_JA_NUMERAL = re.compile(r"^[一二三四五六七八九十百千万億割円倍]+$")
+_EN_WORD = re.compile(r"[A-Za-z]{4,}")
+_EN_SUBJECT = re.compile(r"\b(i|you|we|they|it|he|she|that'?s|this|there)\b", re.I)
+
+
+def _trade_echoed(v: CallView, case: Sentence, answer: Sentence) -> bool:
+    """The customer's first sentence after the case is a short echo of a word from the rep's turn, said with doubt,
+    and little else (a judgement such as 25時間は大きいですね is no echo)."""
+    lang = "en" if v.transcript.language == "en" else "ja"
+    said = answer.text.strip()
+    end = _ECHO_END[lang].search(said)
+    size = len(said.split()) if lang == "en" else len(said)
+    if size > _ECHO_MAX[lang] or end is None or _ECHO_PRAISE.search(said):
+        return False
+    turn = "".join(s.text for s in v.segment_sentences(case.seg))
+    if lang == "en":
+        return not _EN_SUBJECT.search(said) and any(w.lower() in turn.lower() for w in _EN_WORD.findall(said))
+    core = said[: end.start()]
+    return any(
+        w in turn and not _JA_NUMERAL.match(w) and len(core.replace(w, "").strip("、, ")) <= 2
+        for w in _JA_WORD.findall(core)
+    )
 
 
 # A deck this long, said aloud by the rep, is more than the customer can take in (seed 000: 視線が画面ばかりに).

@@ -160,6 +160,22 @@ def test_a_case_the_customer_takes_up_is_not(rubric: Rubric) -> None:
     assert not ngs & {"proposal.mismatched_scale", "proposal.irrelevant_case"}
 
 
+@pytest.mark.parametrize(
+    ("reply", "echoed"),
+    [("消防局……。", True), ("消防局、ですか。", True), ("消防局ね、参考になります。", False), ("二千名は多いですね。", False)],
+)
+def test_the_case_echoed_back_with_doubt_is_a_case_from_elsewhere(rubric: Rubric, reply: str, echoed: bool) -> None:
+    ngs = {n.id for n in score_transcript(_call(CASE, ("顧客", reply)), rubric=rubric).ng_behaviors}
+    assert ("proposal.irrelevant_case" in ngs) is echoed
+
+
+@pytest.mark.parametrize(("reply", "echoed"), [("A ferry operator?", True), ("Ferry operator, huh.", True), ("You can send it.", False)])
+def test_an_english_case_echoed_back_is_one_from_elsewhere(en_rubric: Rubric, reply: str, echoed: bool) -> None:
+    case = ("Rep", "One of our customers, a ferry operator, cut its no-shows in half. I can send it over.")
+    ngs = {n.id for n in score_transcript(_call(case, ("Customer", reply), language="en"), rubric=en_rubric).ng_behaviors}
+    assert ("proposal.irrelevant_case" in ngs) is echoed
+
+
 MIDDLE = [("営業", f"{n}番目の機能についてご説明します。") for n in range(1, 10)]
 
 
