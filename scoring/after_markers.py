@@ -20,6 +20,12 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
         "told_already": _re(
             r"(って|と)(言って(る|ます)|言った|話(、)?し(た|ました))(じゃない|でしょ|よね|ばっかり|のに)|言いました(よね|けど)"
         ),
+        # The customer's answer that the offer does not fit how they work (そんなんいらんねん, 翻訳は娘が…さかいりまへん,
+        # 個人のお客さんはもうやってない, 増えないよ。減るんだよ, 手で取ってるから).
+        "offer_misfit": _re(
+            r"(いら|要ら)(ない|ん|へん|ねえ)|(いり|要り)ま(へん|せん)|不要|(やって|使って|扱って|して)(ない|へん|ません|ねえ|おらん)"
+            r"|増え(ない|へん|ん)|減る(んだ|んや|んです|の)|関係(ない|ありません)|(合わ|向か)(ない|へん|ん)|手で(取って|やって)"
+        ),
         "usage_change": _re(
             r"減らし|減らす|減っ|減る|やめ(た|まし|る|ます)|閉め|閉店|縮小|撤退|休みにし|止め(た|まし)|手放|廃止|移(っ|し)た"
         ),
@@ -88,6 +94,9 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
     },
     "en": {
         "told_already": _re(r"\b(like i said|i told you|i already (said|told)|as i said)\b"),
+        "offer_misfit": _re(
+            r"\b(not in the \w+ business|don'?t (need|use|do|sell|have) (that|those|it|any|one)|no use for|doesn'?t (apply|fit)|not (relevant|for us))\b"
+        ),
         "usage_change": _re(
             r"\b(stopped|closed|closing|cut back|downsiz\w*|fewer|scaled back|no longer|moved (away|to)|switched|shut down|dropped)\b"
         ),

@@ -87,6 +87,22 @@ def pushy_upsell(c: Collector) -> None:
             turn = v.next_turn(push[-1], customer=True) if push else []
 
 
+def upsell_misfit(c: Collector, stage_phase: str | None) -> None:
+    """In an after-sales call, the customer answers something more offered by saying it does not fit how they work
+    (そんなんいらんねん, "I'm not in the sensor business"): an addition that misses their need (seed 000 アフター
+    フォロー NG, 顧客のニーズと合わない追加提案)."""
+    v = c.view
+    if not after_sales(v, stage_phase):
+        return
+    for s in v.sentences:
+        if not s.is_rep or not v.matches("upsell_offer", s.text):
+            continue
+        misfit = next((r for r in v.next_turn(s, customer=True) if v.matches("offer_misfit", r.text)), None)
+        if misfit is not None:
+            c.ng("after_follow.mismatched_upsell", s.quote())
+            return
+
+
 def changes_ignored(c: Collector, stage_phase: str | None) -> None:
     """In an after-sales call, the customer has to repeat a change in their business (8台に減らすって言ってるじゃない
     ですか, "like I said, we closed the second site"): the rep's offer missed it (seed 000 アフターフォロー NG,

@@ -188,3 +188,19 @@ def test_a_customer_remarking_on_months_without_contact_is_no_touchpoints(rubric
     )
     assert "after_follow.no_touchpoints" in ngs("Honestly, nobody has visited since the install.", "en")
     assert "after_follow.no_touchpoints" not in ngs("先週の点検の日、予定の時間に誰も来なかったんですよ。")
+
+
+def test_an_addition_the_customer_says_does_not_fit_their_work_is_a_mismatched_upsell(
+    rubric: Rubric, en_rubric: Rubric
+) -> None:
+    offer = ("営業", "それと、配送ルートの自動作成オプションもご案内させてください。")
+    misfit = ("顧客", "うちは配達は全部委託に出したから、そういうのはいらないんですよ。")
+    assert MISMATCHED in _ngs(rubric, offer, misfit)
+    assert MISMATCHED not in _ngs(rubric, offer, ("顧客", "ああ、それはちょっと気になってました。"))
+    assert MISMATCHED not in _ngs(rubric, offer, misfit, stage="proposal")
+    english = role_call(
+        ("Rep", "We also have a premium add-on for automated route planning."),
+        ("Customer", "We don't do deliveries anymore, so we don't need that."),
+        language="en",
+    )
+    assert MISMATCHED in {n.id for n in score_transcript(english, rubric=en_rubric, stage_phase="after_follow").ng_behaviors}
