@@ -90,17 +90,23 @@ def pushy_upsell(c: Collector) -> None:
 def upsell_misfit(c: Collector, stage_phase: str | None) -> None:
     """In an after-sales call, the customer answers something more offered by saying it does not fit how they work
     (そんなんいらんねん, "I'm not in the sensor business"): an addition that misses their need (seed 000 アフター
-    フォロー NG, 顧客のニーズと合わない追加提案)."""
+    フォロー NG, 顧客のニーズと合わない追加提案). When the answer tells a change in their use the rep did not know of
+    (増えないよ。減るんだよ, 二店舗閉めるんや), the offer was made without knowing how they use the product: mechanical
+    selling (顧客の利用状況を把握せず、機械的な営業を行う)."""
     v = c.view
     if not after_sales(v, stage_phase):
         return
+    misfit_seen = changed_seen = False
     for s in v.sentences:
         if not s.is_rep or not v.matches("upsell_offer", s.text):
             continue
-        misfit = next((r for r in v.next_turn(s, customer=True) if v.matches("offer_misfit", r.text)), None)
-        if misfit is not None:
+        reply = v.next_turn(s, customer=True)
+        if not misfit_seen and any(v.matches("offer_misfit", r.text) for r in reply):
             c.ng("after_follow.mismatched_upsell", s.quote())
-            return
+            misfit_seen = True
+        if not changed_seen and any(v.matches("usage_change", r.text) for r in reply):
+            c.ng("after_follow.mechanical_selling", s.quote())
+            changed_seen = True
 
 
 def changes_ignored(c: Collector, stage_phase: str | None) -> None:

@@ -204,3 +204,10 @@ def test_an_addition_the_customer_says_does_not_fit_their_work_is_a_mismatched_u
         language="en",
     )
     assert MISMATCHED in {n.id for n in score_transcript(english, rubric=en_rubric, stage_phase="after_follow").ng_behaviors}
+
+
+def test_an_addition_answered_with_a_change_the_rep_did_not_know_is_mechanical_selling(rubric: Rubric) -> None:
+    offer = ("営業", "今なら、端末を五台追加でお得にご用意できます。")
+    changed = ("顧客", "端末は増やさないですよ。来月で二号店を閉めるんで。")
+    assert "after_follow.mechanical_selling" in _ngs(rubric, offer, changed)
+    assert "after_follow.mechanical_selling" not in _ngs(rubric, offer, ("顧客", "何台まで追加できるんですか。"))
