@@ -118,6 +118,9 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             # or stated flat (もうかなり古いシステムでして, 検索がすごく遅いじゃないですか).
             r"|(遅い|遅く|古い|古か|止まる|落ちる|守ら(ん|ない)|弱い|できない|できへん)[^。]{0,6}(って|という|っていう)?(評判|話|噂)"
             r"|(かなり|すごく|非常に|正直)[^。]{0,8}(古い|遅い)|(古い|遅い)(システム|じゃないですか)"
+            # A rival said to be about to go under, down all the time, or unable to come when needed (いつ潰れても
+            # おかしくない, よく落ちるって話, 実際は一時間じゃ来れないと思いますよ).
+            r"|潰れ(る|て|そう)|倒産|(よく|すぐ|しょっちゅう)(落ちる|止まる)|(来れ|来られ)(ない|へん|ん)と思"
         ),
         # Someone else's company pointed at (あそこ, ○○さんの, 他社).
         "rival_pointer": _re(
@@ -127,6 +130,8 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "rival_mention": _re(
             r"(検討|見積|提案|相談|比較)[^。]{0,10}(して|取って|もら|中)|(も|にも)[^。]{0,12}(検討|相談|見積|提案)|ほう(が|は)[^。]{0,6}安"
             r"|他社|よそ|競合|比較されて"
+            # The deal gone to another vendor (お寺ネットさんのほうにお願いすることに, 別のとこに決めさしてもろた).
+            r"|さんの?(ほう)?に(お願い|決め)|別の(とこ|ところ|会社|業者)に"
         ),
         # Something more to buy on top (上位プラン, オプション, あと五台追加, 容量を倍に, 製氷機もそろそろ替え時).
         "upsell_offer": _re(
@@ -265,6 +270,7 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"\b(a mess|a joke|junk|garbage|trash|terrible|awful|nightmare|held together|big risk|nobody serious|unreliable|clunky"
             r"|outdated|disaster|sloppy|rip-?off|shady|useless|falls apart|fails in|going under|cowboys)\b"
             r"|\bshowing (its|their) age|\byears behind|\b(pretty|really|very|so) slow\b|\bsimply can'?t\b|horror stories"
+            r"|\bout of business\b|\btwo guys in a\b|\blike crazy\b|\bdinosaur\b|\bweak (point|spot)\b|\bfly.by.night\b"
         ),
         "rival_pointer": _re(r"\b(they|their|them|those guys|that stuff|that lot|competitor\w*)\b|\b[A-Z][a-z]+\?"),
         "rival_mention": _re(

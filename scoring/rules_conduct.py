@@ -59,14 +59,20 @@ def vague_answer(c: Collector) -> None:
             return
 
 
+_SAID_BEFORE_ASKING = re.compile(r"(けど|けれど|ですが|のに)、|\b(but|and)\b", re.I)
+
+
 def attacks_competitor(c: Collector) -> None:
     """The rep runs down another vendor the customer named or the rep pointed at (あそこはすぐ壊れるって評判)."""
     v = c.view
     mentioned = any(not s.is_rep and v.matches("rival_mention", s.text) for s in v.sentences)
     for s in v.sentences:
-        if not s.is_rep or s.is_question:
+        if not s.is_rep:
             continue
         bad = v.matches("disparage", s.text)
+        # A jab said before a question tag (よく落ちるって話聞きますけど、大丈夫ですか) is said, not asked.
+        if bad and s.is_question and not _SAID_BEFORE_ASKING.search(s.text, bad.end()):
+            continue
         if bad and (v.matches("rival_pointer", s.text) or mentioned) and not v.negated(Hit(s, bad)):
             c.ng("negotiation_closing.attacks_competitor", s.quote(bad))
             return

@@ -318,3 +318,25 @@ def test_a_third_day_offered_after_two_refusals_is_a_pushy_schedule(rubric: Rubr
         ("営業", "五分でも結構ですので、金曜の朝一番とかでも。"),
     )
     assert not flagged(*opening, ("顧客", "水曜の午後なら、三時からで大丈夫です。"), ("営業", "ありがとうございます。"))
+
+
+@pytest.mark.parametrize(
+    "jab",
+    [
+        "港湾システムさん、あそこは人が少ないから、いつ潰れてもおかしくないですよ。",
+        "あそこのアプリ、しょっちゅう止まるって話聞きますけど、大丈夫ですか。",
+        "港湾システムさんだと、何かあっても二時間じゃ来られないと思いますよ。",
+    ],
+)
+def test_a_rival_said_to_go_under_or_fail_is_run_down(rubric: Rubric, jab: str) -> None:
+    call = _call(("顧客", "今回は、港湾システムさんのほうにお願いすることにしました。"), ("営業", jab))
+    assert "negotiation_closing.attacks_competitor" in {n.id for n in score_transcript(call, rubric=rubric).ng_behaviors}
+
+
+def test_an_english_rival_called_a_dinosaur_or_about_to_close_is_run_down(en_rubric: Rubric) -> None:
+    call = _call(
+        ("Customer", "We've decided to go with Harbormind."),
+        ("Rep", "Honestly, they'll be out of business in a year, and their app is a dinosaur."),
+        language="en",
+    )
+    assert "negotiation_closing.attacks_competitor" in {n.id for n in score_transcript(call, rubric=en_rubric).ng_behaviors}
