@@ -154,7 +154,8 @@ def deal_state(view: CallView, *, timeline_known: bool = False, stage_phase: str
     The customer's budget is not the price leg: seed 003 counts 価格, the price of the offer on the table, and a budget
     with a timing but nothing offered is no deal yet (「予算は300万、4月から」 in discovery is no 話題).
     At contract and kick-off the deal is won: seed 003 counts it as 受注, not as 商談 or 話題, so only a cancellation
-    (botsu) is a deal state there.
+    (botsu) is a deal state there. At first contact, in discovery and after the sale, two terms are 話題 only once
+    the customer has taken up something the rep offered (`_TAKE_UP_NEEDED`).
     """
     if declined(view):
         return "botsu"
@@ -165,16 +166,22 @@ def deal_state(view: CallView, *, timeline_known: bool = False, stage_phase: str
         + ((timeline_known and not _timing_left_open(view)) or _present(view, "timing"))
         + (_present(view, "plan") or _solution_accepted(view))
     )
-    if present == 2 and stage_phase == "after_follow" and not _offer_taken(view):
+    if present == 2 and stage_phase in _TAKE_UP_NEEDED and not _offer_taken(view):
         return None
     return "shodan" if present == 3 else "wadai" if present == 2 else None
 
 
+# Phases where two terms talked over are no 話題 until the customer takes up an offer: at first contact and in
+# discovery nothing is on the table yet (a price range or a wished-for start is context), and after the sale terms
+# talked over a complaint or an upsell pushed are the account served.
+_TAKE_UP_NEEDED = ("first_contact", "needs_discovery", "after_follow")
+
+
 def _offer_taken(view: CallView) -> bool:
-    """The customer takes up something the rep offered (「それはいいね」, "let's do it"): after the sale, a renewal or
-    an add-on is a deal again only then; terms talked over a complaint or an upsell pushed are the account served."""
-    first = next((h.sentence for m in ("plan", "price") for h in shapes.hits(view, m, who="rep")), None)
-    return first is not None and _taken_later(view, first)
+    """The customer takes up something the rep offered (「じゃあ、それでお願いします」, 「その金額なら大丈夫」), in
+    words beyond a backchannel or a remark."""
+    offers = [h.sentence for m in ("plan", "price") for h in shapes.hits(view, m, who="rep")]
+    return bool(offers) and _taken_later(view, min(offers, key=lambda s: s.order))
 
 
 def _timing_left_open(view: CallView) -> bool:

@@ -268,3 +268,16 @@ def test_after_the_sale_two_terms_talked_over_are_the_account_served_until_the_c
     taken = _call(*talked, ("営業", "承知しました。発注の件は明日までに原因をご報告します。"), ("顧客", "それが直るなら、その二万円のオプションもお願いします。"))
     assert _state(rubric, taken, "after_follow") == "wadai"
     assert _state(rubric, _call(*talked), "proposal") == "wadai"
+
+
+def test_in_discovery_a_price_range_and_a_wished_for_start_are_no_topic_until_an_offer_is_taken(rubric):
+    talked = (
+        ("営業", "導入はいつ頃をお考えですか。"),
+        ("顧客", "来年の四月、新年度には使い始めたいと思ってます。"),
+        ("営業", "料金の目安は、月額八万円ほどです。"),
+        ("顧客", "へえ、思ってたより手頃な感じなんですね。"),
+    )
+    assert _state(rubric, _call(*talked), "needs_discovery") is None
+    assert _state(rubric, _call(*talked), "proposal") == "wadai"
+    taken = _call(*talked, ("顧客", "八万円なら大丈夫です。その金額で上に話してみます。"))
+    assert _state(rubric, taken, "needs_discovery") == "wadai"
