@@ -3,6 +3,8 @@ sold on top of it, and an upsell pressed after a no that comes a few turns later
 
 from __future__ import annotations
 
+import pytest
+
 from scoring.offline import score_transcript
 from scoring.rubric_model import Rubric
 from tests.scoring.role_calls import role_call
@@ -211,3 +213,9 @@ def test_an_addition_answered_with_a_change_the_rep_did_not_know_is_mechanical_s
     changed = ("顧客", "端末は増やさないですよ。来月で二号店を閉めるんで。")
     assert "after_follow.mechanical_selling" in _ngs(rubric, offer, changed)
     assert "after_follow.mechanical_selling" not in _ngs(rubric, offer, ("顧客", "何台まで追加できるんですか。"))
+
+
+@pytest.mark.parametrize("yes", ["それでいいです。お願いします。", "中身はこれで十分です。進めてください。"])
+def test_an_upsell_taken_with_that_is_fine_is_no_no_and_nothing_is_pressed(rubric: Rubric, yes: str) -> None:
+    ngs = _ngs(rubric, CHECK_IN, OFFER, ("顧客", yes), ("営業", "ありがとうございます。では、オプションの申込書を今日お送りします。"))
+    assert PUSHY not in ngs
