@@ -65,7 +65,7 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         # 値引きのご提案はしません).
         "no_concession": _re(
             r"キャンペーン|期間限定|ボリュームディスカウント|(以上|全部|全て|すべて|まとめて)[^。]{0,20}(割引|値引き)"
-            r"|(値引き|割引|ディスカウント)(で|じゃ)(は)?(ない|ありません|ございません)"
+            r"|(値引き|割引|ディスカウント)[^。]{0,8}(で|じゃ)(は)?(ない|なく|ありません|ございません)"
             r"|(値引き|割引)の?(ご)?(提案|お話)?(は|を)?(し|いたし|でき)ません"
             # Said as no discount in other words, given to every customer, a ticket or member category the product
             # applies, a quantity tier (値引きとは別の話で, どのお客様にもご案内している, 団体割引と市民割引,

@@ -29,6 +29,7 @@ def _ngs(rubric: Rubric, rep: str, phase: str = "proposal", language: str = "ja"
         "値引きとは別の話で、ご契約いただいた方にはどなたにもお付けしているものです。",
         "券種は大人、小人、それから団体割引と市民割引がございます。",
         "単価八百円のところ、三千個以上でしたら七百二十円まで下げられます。",
+        "これは値引きのお話とかではなくて、ご参考までに、年払いの料金表もお付けしています。",
     ],
 )
 def test_no_concession_of_the_reps_is_no_discount_first(rep, rubric):
