@@ -5,6 +5,8 @@ scoring/after_markers.py."""
 
 from __future__ import annotations
 
+import re
+
 from scoring import objections
 from scoring.collector import Collector
 from scoring.markers import CallView, Sentence
@@ -132,6 +134,9 @@ def touchpoints_lost(c: Collector, stage_phase: str | None) -> None:
         c.ng("after_follow.no_touchpoints", said[0].quote)
 
 
+_ROLES_LISTED = re.compile(r"いただきたい|お願いしたい|\b(we need you to|i'?ll need you to)\b", re.I)
+
+
 def kickoff(c: Collector, stage_phase: str | None) -> None:
     """At contract and kick-off (or with no stage given): testing squeezed or waved away, who does what left to the
     customer when they ask, and the deal's own terms unknown to the rep when the customer raises them."""
@@ -150,6 +155,16 @@ def kickoff(c: Collector, stage_phase: str | None) -> None:
             if answer is not None:
                 c.ng(ng_id, answer.quote())
                 break
+    # Unasked, the rep leaving who does it to the customer (局の方で適宜決めていただければ, "whatever works for your
+    # team"); listing what the customer is to decide (御社側で決めていただきたいことが三つ) makes the roles clear.
+    if not any(n.id == "contract_implementation.unclear_customer_roles" for n in c.ngs):
+        left = (h for h in v.find("roles_left", who="rep") if not _ROLES_LISTED.search(h.sentence.text))
+        if first := next(left, None):
+            c.ng("contract_implementation.unclear_customer_roles", first.quote)
+    # The deal's own terms the rep cannot give, asked or not (ちょっと手元に契約書がなくて).
+    if not any(n.id == "contract_implementation.unprepared_terms" for n in c.ngs):
+        if unknown := next(iter(v.find("terms_unknown", who="rep")), None):
+            c.ng("contract_implementation.unprepared_terms", unknown.quote)
 
 
 def lost_to_rival(c: Collector, stage_phase: str | None) -> None:

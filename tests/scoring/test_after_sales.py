@@ -219,3 +219,36 @@ def test_an_addition_answered_with_a_change_the_rep_did_not_know_is_mechanical_s
 def test_an_upsell_taken_with_that_is_fine_is_no_no_and_nothing_is_pressed(rubric: Rubric, yes: str) -> None:
     ngs = _ngs(rubric, CHECK_IN, OFFER, ("顧客", yes), ("営業", "ありがとうございます。では、オプションの申込書を今日お送りします。"))
     assert PUSHY not in ngs
+
+
+@pytest.mark.parametrize(
+    ("said", "left"),
+    [
+        ("運用の担当は、御社の方でいい感じに決めていただければ。", True),
+        ("入力は、まあ、そちらで誰か詳しい方に。", True),
+        ("御社側で決めていただきたいことが二つあります。承認者と、入力の担当です。", False),
+    ],
+)
+def test_roles_left_to_the_customer_unasked_are_unclear_too(rubric: Rubric, said: str, left: bool) -> None:
+    ngs = _ngs(rubric, KICKOFF, ("営業", said), ("顧客", "はい。"), stage="contract_implementation")
+    assert (ROLES in ngs) is left
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["解約の条件は、ちょっと契約書を確認します。", "たしか初期の研修費が別だった気がします。", "保守は、年一回の点検が入ってたかな、あったっけ。"],
+)
+def test_terms_half_remembered_at_kick_off_are_unprepared(rubric: Rubric, said: str) -> None:
+    ngs = _ngs(rubric, KICKOFF, ("営業", said), ("顧客", "そうですか。"), stage="contract_implementation")
+    assert TERMS in ngs
+
+
+def test_an_english_rep_who_must_check_the_wording_and_leaves_roles_to_the_team(en_rubric: Rubric) -> None:
+    call = role_call(
+        ("Rep", "Welcome to the kickoff. Who runs the tagging is whatever works for your team."),
+        ("Customer", "And the damage cover?"),
+        ("Rep", "I'd have to check the exact wording on that."),
+        language="en",
+    )
+    ngs = {n.id for n in score_transcript(call, rubric=en_rubric, stage_phase="contract_implementation").ng_behaviors}
+    assert {ROLES, TERMS} <= ngs
