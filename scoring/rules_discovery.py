@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import islice
 
 from scoring import deal_state, shapes
@@ -124,6 +125,7 @@ def _stated(v: CallView, key: str) -> list[Hit]:
                 and not shapes.off_item(v, key, h)
                 and (key != "need" or shapes.need_said(v, h))
                 and (key != "timeline" or not shapes.time_left_open(h.sentence.text))
+                and (key != "authority" or not anonymous_decider(v, h.sentence.text))
             ),
             EVIDENCE_PER_CRITERION,
         )
@@ -143,6 +145,8 @@ def bant(c: Collector) -> dict[str, BantItem]:
             shaped = shapes.stated(v, key)
             if key == "timeline":
                 shaped = [h for h in shaped if not shapes.time_left_open(h.sentence.text)]
+            if key == "authority":
+                shaped = [h for h in shaped if not anonymous_decider(v, h.sentence.text)]
             stated = shaped[:EVIDENCE_PER_CRITERION]
         check = f"needs_discovery.bant.{key}"
         if stated:
@@ -230,13 +234,27 @@ def discovery_depth(c: Collector) -> None:
         c.put("needs_discovery.current_process.quantitative_data", 2 if len(numbers) >= 2 else 1, numbers)
 
 
+# Someone named as the one who decides or approves (社長, 本部, 組合長, the board, the owner).
+_DECIDER = re.compile(
+    r"社長|本部|本社|理事|役員|部長|課長|専務|常務|親会社|会長|オーナー|院長|組合長|館長|住職|園長|校長|父|親父|店長|所長|局長"
+    r"|\b(board|director|owner|manager|partners?|ceo|cfo|boss|committee|council)\b",
+    re.I,
+)
+
+
+def anonymous_decider(v: CallView, text: str) -> bool:
+    """ "Not my say" naming nobody (私が決めることでもないんで, 上にも上げないと, "I'd have to run it past..."): who
+    decides is still unknown, so no authority is stated (one naming them, 稟議は社長に上げます, is)."""
+    return bool(v.matches("someone_else_decides", text)) and not _DECIDER.search(text)
+
+
 def decision_maker_unknown(c: Collector, stage_phase: str | None, authority: BantItem) -> None:
     """The customer hints the decision is not theirs alone (上がどう言うか, 一人で決められる話でもない) and the rep
     never asks who decides: the deal goes on with the contact only (seed 000 ニーズヒアリング NG). Not a price grumble
     (96万っていうのは、上がどう言うか…: an objection), and not once the call has named who decides."""
+    v = c.view
     if stage_phase not in (None, "needs_discovery", "proposal") or authority.found:
         return
-    v = c.view
     hint = next(
         (
             h.sentence

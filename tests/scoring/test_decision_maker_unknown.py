@@ -58,3 +58,20 @@ def test_an_english_hint_that_spending_goes_through_management(en_rubric):
     )
     card = score_transcript(call, rubric=en_rubric, stage_phase="needs_discovery")
     assert NG in {n.id for n in card.ng_behaviors}
+
+
+@pytest.mark.parametrize(
+    ("hint", "named"),
+    [("私が決めることでもないですし。", False), ("これは私から社長に上げて決めてもらいます。", True)],
+)
+def test_a_not_my_say_naming_nobody_states_no_authority_and_the_rep_must_ask(hint, named, rubric):
+    call = _call(
+        ("営業", "在庫の確認は、今どのようにされていますか。"),
+        ("顧客", "私が毎朝、倉庫を回って数えてます。"),
+        ("営業", "センサーを付ければ、その見回りが要らなくなります。"),
+        ("顧客", hint),
+        ("営業", "では資料をお送りしますので、ご覧ください。"),
+    )
+    card = score_transcript(call, rubric=rubric, stage_phase="needs_discovery")
+    assert card.bant["authority"].found is named
+    assert (NG in {n.id for n in card.ng_behaviors}) is not named
