@@ -38,6 +38,13 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "purpose": _re(
             r"本日(は|の).{0,60}(について|お伺い|伺い|ご説明|ご紹介|ご提案|整理|すり合わせ|目的)|本日の(目的|ゴール|アジェンダ)|アジェンダ|今回の(目的|ゴール)"
         ),
+        # Why the rep calls or came, said as the seller's errand (今日は…のご案内でお電話しました, …の件でご連絡しました,
+        # お電話したのは…): the purpose mentioned, not yet what the meeting is for the customer.
+        "call_reason": _re(
+            r"(今日|本日|今回)は[^。]{0,40}(件|ご案内|ご紹介|お知らせ|ご相談|お話)で[^。]{0,6}(お電話|ご連絡|お伺い|伺い|参り)"
+            r"|(の件|のご案内|のご紹介|のお知らせ|のご相談|について)で[^。]{0,6}(お電話|ご連絡)(しました|いたしました|させていただきました|差し上げました)"
+            r"|(お電話|ご連絡)(した|いたした|差し上げた)(のは|理由は)"
+        ),
         "goal": _re(r"(本日|今回)の(ゴール|目的)は"),
         "intent": _re(
             r"(ほか|他)に.{0,15}(お話し|お聞き|確認)したい|(ご期待|お聞きになりたい|お話しされたい)こと|本日.{0,10}(ご要望|気になっている)"
@@ -263,6 +270,9 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "title": _re(r"\b(lead|manager|director|head of|vp|account executive|sales)\b"),
         "purpose": _re(
             r"purpose of (today|this call|our call)|agenda|goal for today|today i'?d like to|today we'?(ll|d like to)"
+        ),
+        "call_reason": _re(
+            r"\b(i'?m|i am) (calling|reaching out) (about|because|to (see|ask|talk|introduce|follow up))|\bthe reason (i'?m calling|i called|for (my|the) call)"
         ),
         "goal": _re(r"goal (for today|of this call) is"),
         "intent": _re(r"anything else you'?d like to (cover|discuss)|what would you like to get out of"),

@@ -37,6 +37,8 @@ def purpose_and_research(c: Collector) -> None:
     v = c.view
     if hits := v.find("purpose", who="rep"):
         c.put("first_contact.meeting_purpose.purpose_stated", 2, hits)
+    elif hits := v.find("call_reason", who="rep"):
+        c.put("first_contact.meeting_purpose.purpose_stated", 1, hits)
     if hits := v.find("goal", who="rep"):
         c.put("first_contact.meeting_purpose.goal_stated", 2, hits)
     if hits := v.find("intent", who="rep"):

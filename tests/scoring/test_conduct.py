@@ -340,3 +340,22 @@ def test_an_english_rival_called_a_dinosaur_or_about_to_close_is_run_down(en_rub
         language="en",
     )
     assert "negotiation_closing.attacks_competitor" in {n.id for n in score_transcript(call, rubric=en_rubric).ng_behaviors}
+
+
+@pytest.mark.parametrize(
+    ("said", "score"),
+    [
+        ("本日は、現場の日報についてお伺いしたくお時間をいただきました。", 2),
+        ("今日は新しい勤怠アプリのご案内でお電話しました。", 1),
+        ("はじめまして、田中と申します。", 0),
+    ],
+)
+def test_a_call_reason_said_as_the_sellers_errand_half_states_the_purpose(rubric: Rubric, said: str, score: int) -> None:
+    card = score_transcript(_call(("営業", said), ("顧客", "はい。")), rubric=rubric, stage_phase="first_contact")
+    assert card.criterion("first_contact.meeting_purpose.purpose_stated").score == score
+
+
+def test_an_english_caller_saying_why_they_call_half_states_the_purpose(en_rubric: Rubric) -> None:
+    call = _call(("Rep", "Hi, I'm calling about the new scheduling tool we launched."), ("Customer", "Okay."), language="en")
+    card = score_transcript(call, rubric=en_rubric, stage_phase="first_contact")
+    assert card.criterion("first_contact.meeting_purpose.purpose_stated").score == 1
