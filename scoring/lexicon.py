@@ -143,6 +143,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(ええ|いい|ええで|オッケー)(よ|わ|で|です)|ちょうどええ|それで(いい|ええ|いこう|行こう)"
             # Waiting for the visit, said plainly (じゃあ待ってるよ, 待っとるけん).
             r"|待って(る|ます)(よ|わ|で|から|ね)|待っとる"
+            # A recap confirmed or the call asked for (合ってます, 頼むよ, 頼みます).
+            r"|合って(ます|る|います)|頼む(よ|わ|ね|で)|頼みます"
         ),
         # No, or not yet: a date left to someone else's schedule or to a later call (現場次第やな。また連絡するわ).
         "refuse": _re(r"難しい|厳しい|都合が(悪|つか)|無理|空いていない|次第|たぶん|多分|また連絡|確認して(から|み)"),

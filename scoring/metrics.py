@@ -10,7 +10,12 @@ from scoring.transcript import Segment, Transcript
 
 CHARS_PER_SECOND = {"ja": 6.0, "en": 15.0}
 _SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]*|[。！？!?]+")
-_EN_SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*")
+# An English sentence runs to a stop followed by a space or the end; a stop inside a number (4.5, $1.2m) or after
+# a.m., p.m., Mr., Dr., e.g. does not end it.
+_EN_SENTENCE_RE = re.compile(
+    r"(?:[^.!?\n]|[.!?](?!\s|$)|(?<=\b[ap]\.m)\.|(?<=\b(?:mr|ms|dr|st|vs))\.|(?<=\bmrs)\.|(?<=\b(?:e\.g|i\.e))\.)+[.!?]*",
+    re.I,
+)
 _JA_QUESTION_END_RE = re.compile(r"(か|かね|かな|でしょうか|ますか|ですか|ませんか|でしょう)[。]?$")
 _TAG_QUESTION_RE = re.compile(
     r"(よね|ですね|ますね|でしょう|じゃないですか|right|isn't it|don't you think|correct)[?？。.]*$", re.I

@@ -143,6 +143,19 @@ def _hour_countered(v: CallView, s: Sentence, reply: list[Sentence], text: str) 
     return back[0] if agreed else None
 
 
+def _hour_with(v: CallView, s: Sentence, span: tuple[int, int]) -> bool:
+    """An hour goes with the day: right after it, in the rest of the same turn (Could we talk again on Tuesday? Say the
+    ninth, at ten?), or in the other side's reply that repeats the day (Thursday morning? → Thursday the 24th, seven
+    a.m.)."""
+    if v.matches("time", s.text[span[0] : span[1] + _HOUR_REACH]):
+        return True
+    rest = [t for t in v.segment_sentences(s.seg) if t.order > s.order]
+    if any(v.matches("time", t.text) for t in rest):
+        return True
+    reply, text = reply_text(v, s)
+    return bool(reply) and bool(v.matches("date", text)) and bool(v.matches("time", text))
+
+
 def next_step(c: Collector) -> NextStep:
     v = c.view
     proposed: tuple[Sentence, tuple[int, int]] | None = None
@@ -150,7 +163,7 @@ def next_step(c: Collector) -> NextStep:
         span = date_span(v, s.text)
         # A day with an hour (10日の金曜日、18時半は…; 15日の午後でしたら、13時半から) is an appointment even without a
         # word for meeting.
-        if span is None or not (v.meeting_context(s) or v.matches("time", s.text[span[0] : span[1] + _HOUR_REACH])):
+        if span is None or not (v.meeting_context(s) or _hour_with(v, s, span)):
             continue
         # A day something is due by (金曜までにお送りします; who hasn't logged by Friday five pm) is a deadline, not a
         # meeting.

@@ -71,3 +71,30 @@ def test_a_maybe_about_someone_else_keeps_the_customers_yes(rubric: Rubric) -> N
     asked = ("営業", "日程ですが、11月28日の金曜日、10時からはいかがでしょう。")
     assert _set(rubric, asked, ("顧客", "28日…はい、その日は午前中は空いているので大丈夫です。社長も、たぶん。"))
     assert not _set(rubric, asked, ("顧客", "28日は、たぶん難しいですね。"))
+
+
+def test_an_hour_later_in_the_same_turn_or_in_the_reply_goes_with_the_day(en_rubric: Rubric) -> None:
+    assert _set(
+        en_rubric,
+        ("Rep", "Could we pick this up on Wednesday, then? Say the fourth, at eleven?"),
+        ("Customer", "Wednesday the fourth at eleven works."),
+        language="en",
+    )
+    assert _set(
+        en_rubric,
+        ("Customer", "Could you come out to the yard on Friday?"),
+        ("Rep", "Friday the twelfth, eight a.m. I'll be there."),
+        language="en",
+    )
+
+
+@pytest.mark.parametrize("yes", ["合ってます。", "頼むよ。"])
+def test_a_recap_confirmed_or_a_call_asked_for_takes_the_day(rubric: Rubric, yes: str) -> None:
+    assert _set(rubric, ("営業", "では、3月14日の金曜、午前10時に事務所へ伺います。"), ("顧客", yes))
+
+
+def test_english_sentences_do_not_end_inside_a_time_or_an_amount() -> None:
+    from scoring.metrics import sentences
+
+    said = [s for _, s in sentences("It is $4.5k a year. Dr. Ono comes at 9 a.m. on Monday. Fine?", "en")]
+    assert said == ["It is $4.5k a year.", "Dr. Ono comes at 9 a.m. on Monday.", "Fine?"]
