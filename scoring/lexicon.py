@@ -366,6 +366,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "affirm": _re(
             r"\b(yes|works|would work|sounds good|that'?s fine|perfect|see you|sure|it is|lovely|great|done|i'?ll be there)\b"
+            r"|\b(that|it|two|three|four|ten|eleven|nine|\w+)'?s (okay|ok)\b|\bis (okay|ok)\b"
         ),
         "refuse": _re(
             r"can'?t|cannot|doesn'?t work|not available|tricky|depends on|let you know|get back to you|check (my|our|the) (calendar|diary|schedule)"

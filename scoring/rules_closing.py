@@ -147,7 +147,9 @@ def _hour_with(v: CallView, s: Sentence, span: tuple[int, int]) -> bool:
     """An hour goes with the day: right after it, in the rest of the same turn (Could we talk again on Tuesday? Say the
     ninth, at ten?), or in the other side's reply that repeats the day (Thursday morning? → Thursday the 24th, seven
     a.m.)."""
-    if v.matches("time", s.text[span[0] : span[1] + _HOUR_REACH]):
+    if v.matches("time", s.text[span[0] : span[1] + _HOUR_REACH]) or (
+        v.transcript.language == "en" and v.matches("time", s.text[span[0] :])
+    ):
         return True
     rest = [t for t in v.segment_sentences(s.seg) if t.order > s.order]
     if any(v.matches("time", t.text) for t in rest):

@@ -98,3 +98,18 @@ def test_english_sentences_do_not_end_inside_a_time_or_an_amount() -> None:
 
     said = [s for _, s in sentences("It is $4.5k a year. Dr. Ono comes at 9 a.m. on Monday. Fine?", "en")]
     assert said == ["It is $4.5k a year.", "Dr. Ono comes at 9 a.m. on Monday.", "Fine?"]
+
+
+def test_an_english_hour_further_on_in_the_sentence_and_a_plain_okay_take_the_day(en_rubric: Rubric) -> None:
+    assert _set(
+        en_rubric,
+        ("Rep", "Could we speak again on Monday the sixth of April, say eleven o'clock?"),
+        ("Customer", "Sixth of April, eleven. Done."),
+        language="en",
+    )
+    assert _set(
+        en_rubric,
+        ("Rep", "Does Wednesday the fifteenth work, at three p.m.?"),
+        ("Customer", "The fifteenth. Yeah, three's okay."),
+        language="en",
+    )
