@@ -159,6 +159,10 @@ _UNDECIDED = {
         r"|(見て|見せてもろて|試して|使ってみて|触ってみて)から(や|だ|じゃ|です|ですね|ね|な|の話)"
         # Nothing to say on it now, or to be settled with someone first (今はちょっと何とも言えない, 吉岡と相談して決めます).
         r"|何とも言え(ない|ません|へん|ん)|なんとも言え(ない|ません|へん|ん)|相談(して|させて|しながら)[^。]{0,6}決め"
+        # When, put as the open question it still is (いつから始めるかは、製造と相談させてください, いつから入れるかは、
+        # …はっきりしてからだね), or not known at all (それが一番読めない, 正直、分からないです).
+        r"|いつ[^。]{0,12}か(は|って|も)[、,]|相談させて(ください|ほしい|もらえ)|(て|で)から(だね|やな|や|だ|です)[。、]?$"
+        r"|読め(ない|へん|ません)|(正直|まだ)[、,]?(分か|わか)(らない|りません|らへん|らん)"
     ),
     "en": re.compile(
         r"(\bnot\b|n'?t)[^.]{0,25}\byet\b|haven'?t decided|undecided|not decided|to be decided|\btbd\b"

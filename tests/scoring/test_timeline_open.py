@@ -19,3 +19,16 @@ from tests.scoring.role_calls import role_call as _call
 def test_a_time_left_open_is_no_timeline(said, found, rubric):
     call = _call(("営業", "導入の時期はいつ頃をお考えですか？"), ("顧客", said), ("営業", "承知しました。"))
     assert score_transcript(call, rubric=rubric).bant["timeline"].found is found
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "いつから使い始めるかは、現場の班長と相談させてください。",
+        "いつ入れるかは、冬の点検が終わってからだね。",
+        "時期はね、それが一番読めないんですよ。",
+    ],
+)
+def test_a_when_put_as_the_open_question_it_still_is_is_no_timeline(rubric, said):
+    call = _call(("営業", "導入の時期について、お考えはありますか。"), ("顧客", said))
+    assert not score_transcript(call, rubric=rubric, stage_phase="proposal").bant["timeline"].found
