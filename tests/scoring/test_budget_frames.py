@@ -103,3 +103,8 @@ def test_the_budgets_process_or_an_approval_limit_is_not_a_budget(rubric: Rubric
 
 def test_a_budget_request_with_its_size_is_a_budget(rubric: Rubric) -> None:
     assert _budget(rubric, "予算要求は420万で出しています。")
+
+
+@pytest.mark.parametrize("said", ["まあ、月二万がいいとこやね。", "年間で十万くらいやったら、何とか出せる。"])
+def test_a_ceiling_said_as_the_most_it_runs_to_or_under_a_kansai_if_is_a_budget(rubric, said):
+    assert _budget(rubric, said)
