@@ -203,6 +203,13 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "ours_smaller": _re(
             r"うちは[^。]{0,12}(\d+|一|二|三)[^。]{0,3}(人|名|店舗|店|台|拠点|社員|校)|規模が|うち(くらい|ぐらい)の(規模|大きさ)"
         ),
+        # The customer correcting what the rep assumed their business does (いや、うちは樹木葬はやってないです, いや、冬は
+        # 採らないですよ, うちは葬儀社ですよ): the rep came without knowing the trade. Not about money or deciding.
+        "not_our_trade": _re(
+            r"(うち|組合|当社|弊社)(は|では|としては)[^。]{0,24}(やって|持って|扱って|使って|採って)(ない|へん|ません|ねえ)"
+            r"|^(いや|いえ)[、,][^。]{0,20}(ない|へん|ません)(です)?よ|(うち|当社)は[^。]{1,10}(です|や|だ)よ[。]?$"
+            r"|^(あの、)?(うち|弊社)は、?[^。]{0,14}(じゃなくて|やなくて|ではなくて)"
+        ),
         "ours_differs": _re(
             r"うちは[^。]{1,14}(やけど|だけど|ですけど|だから|だで|やで|でね|なんで|ですよ)(ね|ねえ)?[。…]*$|(とは|と)[^。]{0,6}違う"
         ),
@@ -316,6 +323,9 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "ours_smaller": _re(
             r"\b(we'?re (only|just) (a|about|\d+)|we only have \d+|we'?re a (small|tiny)|at our size)\b"
+        ),
+        "not_our_trade": _re(
+            r"\b(we'?re not an? \w+|we don'?t (do|sell|make|run|grow|keep|offer) (any|that|those|it)\b|that'?s not (what|how) we)"
         ),
         "ours_differs": _re(
             r"\b(we'?re not an? \w+|that'?s a (different|whole different) (industry|business|world))\b"

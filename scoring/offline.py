@@ -103,6 +103,7 @@ def score_transcript(
     after.complaints_not_objections(c, stage_phase)
     conduct.pushy_schedule(c)
     conduct.small_talk_stretched(c, stage_phase)
+    conduct.off_target(c, stage_phase)
     conduct.ignores_reaction(c, stage_phase)
     conduct.no_next_action(c, next_step, commitments, stage_phase)
     heard_turns = call_turns if not heard.changed else turns(heard.transcript)

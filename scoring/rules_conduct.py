@@ -348,6 +348,23 @@ def no_roi(c: Collector) -> None:
             return
 
 
+# Money or deciding is not the trade (いや、予算って…まだ何も決めてないですよ).
+_MONEY_OR_SAY = re.compile(r"予算|金額|費用|決め|budget|decide", re.I)
+
+
+def off_target(c: Collector, stage_phase: str | None) -> None:
+    """On a first contact, the customer corrects what the rep assumed their business does (いや、うちは樹木葬はやって
+    ないです, "we don't sell retail"): the rep raised a topic off their trade (seed 000 初回接触 NG, 業界や企業に関する
+    基本知識が不足し、的外れな話題を振る)."""
+    if stage_phase != "first_contact":
+        return
+    v = c.view
+    for hit in v.find("not_our_trade", who="customer"):
+        if not _MONEY_OR_SAY.search(hit.sentence.text):
+            c.ng("first_contact.off_target_topic", hit.quote)
+            return
+
+
 def small_talk_stretched(c: Collector, stage_phase: str | None) -> None:
     """The customer has to pull the talk back to business or point at the clock (で、今日はなんだっけ, あと二十分しか,
     "what's this about?") after the rep's opening ran on: small talk stretched until it wasted their time (seed 000

@@ -359,3 +359,26 @@ def test_an_english_caller_saying_why_they_call_half_states_the_purpose(en_rubri
     call = _call(("Rep", "Hi, I'm calling about the new scheduling tool we launched."), ("Customer", "Okay."), language="en")
     card = score_transcript(call, rubric=en_rubric, stage_phase="first_contact")
     assert card.criterion("first_contact.meeting_purpose.purpose_stated").score == 1
+
+
+@pytest.mark.parametrize(
+    ("said", "off"),
+    [
+        ("いや、うちは冷凍品は扱ってないです。", True),
+        ("うちは花屋ですよ。", True),
+        ("いや、予算って、まだ何も決めてないですよ。", False),
+        ("うちも冷凍品が増えてきてましてね。", False),
+    ],
+)
+def test_a_first_contact_where_the_customer_corrects_their_trade_is_off_target(rubric: Rubric, said: str, off: bool) -> None:
+    call = _call(("営業", "冷凍品の配送で、温度の記録にお困りではないかと思いまして。"), ("顧客", said))
+    ngs = {n.id for n in score_transcript(call, rubric=rubric, stage_phase="first_contact").ng_behaviors}
+    assert ("first_contact.off_target_topic" in ngs) is off
+    later = {n.id for n in score_transcript(call, rubric=rubric, stage_phase="proposal").ng_behaviors}
+    assert "first_contact.off_target_topic" not in later
+
+
+def test_an_english_customer_saying_we_dont_sell_that_is_off_target(en_rubric: Rubric) -> None:
+    call = _call(("Rep", "Your retail customers would love online gift cards."), ("Customer", "We don't sell any retail, it's all wholesale."), language="en")
+    ngs = {n.id for n in score_transcript(call, rubric=en_rubric, stage_phase="first_contact").ng_behaviors}
+    assert "first_contact.off_target_topic" in ngs
