@@ -57,10 +57,6 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
             # Said loosely (御社の方でいい感じに, 局の方で適宜, そちらで誰か詳しい方が).
             r"|(御社|そちら|貴社|局|皆さん)(の中|側|さん)?(の方|のほう)?で[、,]?(えー|あの|まあ)?[、,]?(適宜|いい感じに|どなたか|誰か)"
         ),
-        # Who does it, asked (どなたがやるんでしょう, うちが作るんですか).
-        "who_does": _re(
-            r"(どなた|誰|どちら)が(やる|作る|担当|入力|登録|用意|準備)|(うち|こっち|弊社)が(やる|作る|用意する|登録する)んですか"
-        ),
         # The rep not knowing the deal's own terms (込み、だったかもしれない, 手元に契約書がなくて, どうだったかな).
         "terms_unknown": _re(
             r"(だった|だ)かもしれ(ない|ません)|手元に[^。]{0,6}(ない|なくて|ございません)|どうだったか(な|しら)|(たぶん|多分)[、,]?(別|込み|含ま)"
@@ -69,8 +65,6 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(契約書|規約|約款)を?[^。]{0,6}(確認します|確認させ|見てみます|調べ)|たしか[^。]{0,20}(気が|はず)|あった(かな|っけ)"
             r"|(入って|含まれて|付いて)(た|いた)[、,]?\s*と思います[。、]?\s*(たぶん|多分)"
         ),
-        # A question about the contract's terms: what is included, paid, covered.
-        "terms_question": _re(r"込み|含まれ|契約|料金|費用|支払|解約|保証|範囲|別料金|追加(料金|費用)"),
         # The customer leaving for another vendor or not renewing (別の会社さんに切り替えることにした, 更新はしない
         # つもりです, あれもミヤケさんのに替えたよ, 解約の手続きだけ).
         "switching_away": _re(
@@ -122,13 +116,9 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
         "roles_left": _re(
             r"\b(up to you|leave (it|that) to you|your call who|whoever you (like|want|think)|whatever works for (your|you))\b"
         ),
-        "who_does": _re(
-            r"\b(who (does|will do|handles|owns|sets up)|do we (do|build|set up) (that|it)|is that on us)\b"
-        ),
         "terms_unknown": _re(
             r"\b(i'?d have to check the (contract|exact wording|terms)|don'?t have the contract|not sure what'?s included|i think it might be)\b"
         ),
-        "terms_question": _re(r"\b(included|contract|fee|cost|pay|cancel\w*|warranty|cover\w*|scope|extra)\b"),
         "switching_away": _re(
             r"\bswitch(ed|ing)? (over )?to|going with (another|a different|them)|not (going to )?renew"
             r"|cancel (the|our) (contract|subscription)|moving (over )?to"

@@ -95,7 +95,7 @@ def score_transcript(
     after.pushy_upsell(c)
     after.trouble_left(c, commitments, stage_phase)
     after.changes_ignored(c, stage_phase)
-    after.upsell_misfit(c, stage_phase)
+    after.upsell_answered(c, stage_phase)
     after.touchpoints_lost(c, stage_phase)
     after.kickoff(c, stage_phase)
     after.rollout(c, stage_phase)

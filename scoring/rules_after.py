@@ -89,7 +89,7 @@ def pushy_upsell(c: Collector) -> None:
             turn = v.next_turn(push[-1], customer=True) if push else []
 
 
-def upsell_misfit(c: Collector, stage_phase: str | None) -> None:
+def upsell_answered(c: Collector, stage_phase: str | None) -> None:
     """In an after-sales call, the customer answers something more offered by saying it does not fit how they work
     (そんなんいらんねん, "I'm not in the sensor business"): an addition that misses their need (seed 000 アフター
     フォロー NG, 顧客のニーズと合わない追加提案). When the answer tells a change in their use the rep did not know of
@@ -139,32 +139,20 @@ _ROLES_LISTED = re.compile(r"いただきたい|お願いしたい|\b(we need yo
 
 def kickoff(c: Collector, stage_phase: str | None) -> None:
     """At contract and kick-off (or with no stage given): testing squeezed or waved away, who does what left to the
-    customer when they ask, and the deal's own terms unknown to the rep when the customer raises them."""
+    customer, asked or not (局の方で適宜決めていただければ, "whatever works for your team"; listing what the customer is
+    to decide, 御社側で決めていただきたいことが三つ, makes the roles clear), and the deal's own terms the rep cannot
+    give (込み、だったかもしれない, ちょっと手元に契約書がなくて)."""
     if stage_phase not in (None, "contract_implementation"):
         return
     v = c.view
     rushed = _rushed_testing(v)
     if rushed is not None:
         c.ng("contract_implementation.rushed_testing", rushed.quote())
-    for asked, marker, ng_id, questions in (
-        ("who_does", "roles_left", "contract_implementation.unclear_customer_roles", True),
-        ("terms_question", "terms_unknown", "contract_implementation.unprepared_terms", None),
-    ):
-        for hit in v.find(asked, who="customer", questions=questions):
-            answer = next((r for r in v.next_turn(hit.sentence, customer=False) if v.matches(marker, r.text)), None)
-            if answer is not None:
-                c.ng(ng_id, answer.quote())
-                break
-    # Unasked, the rep leaving who does it to the customer (局の方で適宜決めていただければ, "whatever works for your
-    # team"); listing what the customer is to decide (御社側で決めていただきたいことが三つ) makes the roles clear.
-    if not any(n.id == "contract_implementation.unclear_customer_roles" for n in c.ngs):
-        left = (h for h in v.find("roles_left", who="rep") if not _ROLES_LISTED.search(h.sentence.text))
-        if first := next(left, None):
-            c.ng("contract_implementation.unclear_customer_roles", first.quote)
-    # The deal's own terms the rep cannot give, asked or not (ちょっと手元に契約書がなくて).
-    if not any(n.id == "contract_implementation.unprepared_terms" for n in c.ngs):
-        if unknown := next(iter(v.find("terms_unknown", who="rep")), None):
-            c.ng("contract_implementation.unprepared_terms", unknown.quote)
+    left = (h for h in v.find("roles_left", who="rep") if not _ROLES_LISTED.search(h.sentence.text))
+    if first := next(left, None):
+        c.ng("contract_implementation.unclear_customer_roles", first.quote)
+    if unknown := next(iter(v.find("terms_unknown", who="rep")), None):
+        c.ng("contract_implementation.unprepared_terms", unknown.quote)
 
 
 def lost_to_rival(c: Collector, stage_phase: str | None) -> None:
