@@ -127,7 +127,7 @@ def _stated(v: CallView, key: str) -> list[Hit]:
                 and not shapes.off_item(v, key, h)
                 and (key != "need" or shapes.need_said(v, h))
                 and (key != "timeline" or not shapes.time_left_open(h.sentence.text))
-                and (key != "authority" or not anonymous_decider(v, h.sentence.text))
+                and (key != "authority" or not _anonymous_decider(v, h.sentence.text))
             ),
             EVIDENCE_PER_CRITERION,
         )
@@ -148,7 +148,7 @@ def bant(c: Collector) -> dict[str, BantItem]:
             if key == "timeline":
                 shaped = [h for h in shaped if not shapes.time_left_open(h.sentence.text)]
             if key == "authority":
-                shaped = [h for h in shaped if not anonymous_decider(v, h.sentence.text)]
+                shaped = [h for h in shaped if not _anonymous_decider(v, h.sentence.text)]
             stated = shaped[:EVIDENCE_PER_CRITERION]
         check = f"needs_discovery.bant.{key}"
         if stated:
@@ -244,7 +244,7 @@ _DECIDER = re.compile(
 )
 
 
-def anonymous_decider(v: CallView, text: str) -> bool:
+def _anonymous_decider(v: CallView, text: str) -> bool:
     """ "Not my say" naming nobody (私が決めることでもないんで, 上にも上げないと, "I'd have to run it past..."): who
     decides is still unknown, so no authority is stated (one naming them, 稟議は社長に上げます, is)."""
     return bool(v.matches("someone_else_decides", text)) and not _DECIDER.search(text)
