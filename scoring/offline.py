@@ -92,7 +92,7 @@ def score_transcript(
     conduct.attacks_competitor(c)
     conduct.case_mismatch(c)
     conduct.slide_overload(c)
-    after.pushy_upsell(c)
+    after.pushy_upsell(c, stage_phase)
     after.trouble_left(c, commitments, stage_phase)
     after.changes_ignored(c, stage_phase)
     after.upsell_answered(c, stage_phase)

@@ -66,9 +66,12 @@ def complaints_not_objections(c: Collector, stage_phase: str | None) -> None:
         c.ng("after_follow.ignores_complaints", complaint.quote())
 
 
-def pushy_upsell(c: Collector) -> None:
+def pushy_upsell(c: Collector, stage_phase: str | None) -> None:
     """Something more offered, the customer says no within a few turns, and the rep's next turn presses on instead
-    of taking the no."""
+    of taking the no. An after-sales NG (seed 000 アフターフォロー): before the sale, pressing after a no is the
+    closing or schedule rules' ground (on blind9–28 this reading outside after-sales was right 0 times of 7)."""
+    if stage_phase not in (None, "after_follow"):
+        return
     v = c.view
     for s in v.sentences:
         if not s.is_rep or not v.matches("upsell_offer", s.text):

@@ -252,3 +252,9 @@ def test_an_english_rep_who_must_check_the_wording_and_leaves_roles_to_the_team(
     )
     ngs = {n.id for n in score_transcript(call, rubric=en_rubric, stage_phase="contract_implementation").ng_behaviors}
     assert {ROLES, TERMS} <= ngs
+
+
+def test_pressing_an_offer_after_a_no_is_a_pushy_upsell_only_after_the_sale(rubric: Rubric) -> None:
+    turns = [OFFER, ("顧客", "今は要らないです。"), ("営業", "でも今月中なら初月無料ですので、ぜひ。")]
+    assert PUSHY in _ngs(rubric, *turns)
+    assert PUSHY not in _ngs(rubric, *turns, stage="negotiation_closing")
