@@ -85,8 +85,8 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             # Saying who one is (わしが社長やけど, 私です、代表なんで, 会社は俺と女房だけ), who has the last word
             # (最終的には私, 息子が決めるから, それは院長なので), or a public body's steps (町長査定で決まる).
             r"|(私|わし|俺|僕|自分|あたし)(が|です[、,]?|や[、,]?)(社長|代表|オーナー|店長|院長|責任者|専務|所長|責任者)"
-            r"|(会社|店|うち)は(俺|私|わし|僕)と|最終的(に)?は(私|わし|俺|僕|自分|社長|院長|専務|部長|局長|オーナー)"
-            r"|(息子|娘|家内|妻|主人|夫|社長|専務|常務|部長|院長|局長|理事長|オーナー|上司|本部|本社|親|父|母|会長)(さん)?が[^。]{0,4}決め(る|ます|て)"
+            r"|(会社|店|うち)は(俺|私|わし|僕)と|最終的(に)?は(私|わし|俺|僕|自分|社長|院長|専務|部長|局長|オーナー|父|親父|母|親方|女将|主人)"
+            r"|(息子|娘|家内|妻|主人|夫|社長|専務|常務|部長|院長|局長|理事長|オーナー|上司|本部|本社|親|父|母|会長|親方|親父|女将|かみさん|嫁|組合長|館長|住職)(さん)?が[^。]{0,4}(決め(る|ます|て|はる)|見る(んで|から|ので)?[。]?$)"
             r"|(それ|そこ|お金のこと|金額|予算)は[^。]{0,4}(院長|社長|部長|局長|専務|理事長|オーナー|会長)(なので|なんで|やから|だから|です|の判断)"
             # Said plainly or in dialect: who decides (決めんのは社長やし), the boss's seal obtained (社長の印ももらってます),
             # the boss still to see it (社長にも見せなあかん), one's own yes enough (わしがええ言うたらええねん).
@@ -241,6 +241,9 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             # An approval already given, or one's own signature by kind (the board signed off, I sign renewals under ten).
             r"|\b(board|director|owner|boss|cfo|ceo|coo|council|committee|commission|trustees|partners?)\b[^.]{0,12}\b(signed off|approved|gave (us )?the go-?ahead)"
             r"|\bi sign (renewals|contracts|orders|purchases|anything|everything|off on)\b"
+            # Said bare or by where it goes (I sign. / has to go to our board / I'd take it to the owners / Margaret decides).
+            r"|\bi sign\W*$|\b(has|have) to go to (our|the) (board|owners?|partners)|\btake (it|that|this) to (the|our) (owners?|board|partners)"
+            r"|\b(?-i:[A-Z][a-z]+) (decides|signs off)\b"
             r"|(i|we) can'?t (sign|approve|commit to) (anything|this|that)|(owner|boss|director|board|partners?|cfo|ceo)"
             r" (has|have|gets?) the (final )?(say|word|call)"
             r"|\b(partner|co-?owner|wife|husband|boss|owner|brother|sister|father|mother|son|daughter|he|she) and (i|me) (decide|make the call|sign off|approve)"

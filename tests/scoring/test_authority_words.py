@@ -51,3 +51,21 @@ def test_who_it_goes_to_in_english_is_authority(en_rubric: Rubric, said: str) ->
 @pytest.mark.parametrize("said", ["社長は毎朝六時に来てますね。", "専務がこの前、展示会に行ってました。"])
 def test_a_boss_mentioned_with_no_say_is_not(rubric: Rubric, said: str) -> None:
     assert not _authority(rubric, said)
+
+
+@pytest.mark.parametrize(
+    ("said", "language"),
+    [
+        ("最終的には父ですね、お金のことは。", "ja"),
+        ("そういうのは女将が決めるんで。", "ja"),
+        ("Anything over five grand has to go to our board.", "en"),
+        ("Owner Priya decides on anything like this.", "en"),
+        ("Honestly? I sign.", "en"),
+    ],
+)
+def test_who_decides_said_by_family_title_or_bare_is_authority(rubric, en_rubric, said, language):
+    rep, who = ("営業", "顧客") if language == "ja" else ("Rep", "Customer")
+    ask = "導入については、どのように進めるご予定ですか。" if language == "ja" else "How would you take this forward?"
+    call = role_call((rep, ask), (who, said), language=language)
+    card = score_transcript(call, rubric=rubric if language == "ja" else en_rubric)
+    assert card.bant["authority"].found
