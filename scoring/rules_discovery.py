@@ -167,6 +167,10 @@ def bant(c: Collector) -> dict[str, BantItem]:
             result[key] = BantItem(found=True, evidence=confirmed[0].quote())
             c.put(check, 2, (confirmed[0].evidence(), confirmed[1].evidence()))
             found_evidence.append(confirmed[0].evidence())
+        elif key == "need" and (trouble := _trouble_told(v)):
+            result[key] = BantItem(found=True, evidence=trouble.quote)
+            c.put(check, 2, [trouble])
+            found_evidence.append(trouble.evidence())
         else:
             result[key] = BantItem(found=False)
             if asked:
@@ -242,6 +246,12 @@ _DECIDER = re.compile(
     r"|\b(board|director|owner|manager|partners?|ceo|cfo|boss|committee|council)\b",
     re.I,
 )
+
+
+def _trouble_told(v: CallView) -> Hit | None:
+    """The customer telling a trouble with what they use or fear (降雪機が自動で止まっちゃうんだよ, 直らんかったら…,
+    "it keeps freezing"): a problem stated, so a need, in any phase."""
+    return next((h for h in v.find("trouble", who="customer") if not v.negated(h)), None)
 
 
 def _anonymous_decider(v: CallView, text: str) -> bool:

@@ -54,3 +54,17 @@ def test_the_problem_named_as_such_is_a_need_but_no_problem_is_none(rubric):
     )
     assert score_transcript(told, rubric=rubric).bant["need"].found
     assert not score_transcript(fine, rubric=rubric).bant["need"].found
+
+
+def test_a_trouble_the_customer_tells_is_a_need_in_any_phase(rubric):
+    from scoring.offline import score_transcript
+    from tests.scoring.role_calls import role_call
+
+    call = role_call(
+        ("営業", "更新のご案内でお電話しました。"),
+        ("顧客", "その前に、先週から予約の画面が夕方になると固まるんですよ。"),
+    )
+    card = score_transcript(call, rubric=rubric, stage_phase="after_follow")
+    assert card.bant["need"].found and "固まる" in card.bant["need"].evidence
+    fine = role_call(("営業", "更新のご案内でお電話しました。"), ("顧客", "はい、特に何も起きてないです。"))
+    assert not score_transcript(fine, rubric=rubric, stage_phase="after_follow").bant["need"].found
