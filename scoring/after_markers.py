@@ -73,6 +73,11 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         # The rollout handed to the customer's administrator (そこは北条さんの方で、職人さんたちに展開していただければ,
         # 社内への展開はそちらで進めていただく形で).
+        # The users left to get used to it on their own (使いながら慣れていただければ, 慣れれば大丈夫, 慣れの問題,
+        # 御社のペースで).
+        "left_to_practice": _re(
+            r"(使い|触り|動かし)ながら[^。]{0,12}(慣れ|覚え)|慣れれば[^。]{0,6}(大丈夫|すぐ|簡単)|慣れの問題|(御社|そちら)のペースで"
+        ),
         "rollout_left": _re(
             r"(さん|様)?の?(方|ほう)で[^。]{0,30}(展開|周知|共有|説明|教え|進め|広め)[^。]{0,6}(いただ|もら|お願い|ください)"
             r"|(社内|現場|皆さん|スタッフ|職人)[^。]{0,10}(展開|周知)[^。]{0,20}(お任せ|お願い)"
@@ -123,6 +128,7 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
             r"\bswitch(ed|ing)? (over )?to|going with (another|a different|them)|not (going to )?renew"
             r"|cancel (the|our) (contract|subscription)|moving (over )?to"
         ),
+        "left_to_practice": _re(r"\b(they'?ll|you'?ll) (get used to it|pick it up)\b|\bat your own pace\b"),
         "rollout_left": _re(
             r"\b(you|your (admin|team|it))\b[^.]{0,20}\b(roll (it )?out|share it|train (them|everyone|the team)|walk (them|everyone) through)\b"
         ),

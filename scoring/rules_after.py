@@ -172,14 +172,17 @@ ROADMAP_MIN_CUSTOMER_TURNS = 8
 
 
 def rollout(c: Collector, stage_phase: str | None) -> None:
-    """At kick-off (the CRM stage says so): the rollout handed to the customer's administrator, the users sent to a
-    manual or help page with no training given, and no dated step to go-live anywhere in the rep's words (seed 000,
-    契約・導入 NG: left_to_admin, poor_manuals, no_roadmap)."""
+    """At kick-off (the CRM stage says so): the rollout handed to the customer's administrator, the users left to get
+    used to it, the users sent to a manual or help page with no training given, and no dated step to go-live anywhere
+    in the rep's words (seed 000, 契約・導入 NG: left_to_admin, ignores_end_users, poor_manuals, no_roadmap)."""
     if stage_phase != "contract_implementation":
         return
     v = c.view
     if left := next(iter(v.find("rollout_left", who="rep")), None):
         c.ng("contract_implementation.left_to_admin", left.quote)
+    # The users told they will get used to it: what the people on the ground need is not asked (ignores end users).
+    if practice := next(iter(v.find("left_to_practice", who="rep")), None):
+        c.ng("contract_implementation.ignores_end_users", practice.quote)
     docs = next(iter(v.find("self_serve_docs", who="rep")), None)
     if docs is not None and not v.find("training", who="rep"):
         c.ng("contract_implementation.poor_manuals", docs.quote)

@@ -258,3 +258,9 @@ def test_pressing_an_offer_after_a_no_is_a_pushy_upsell_only_after_the_sale(rubr
     turns = [OFFER, ("顧客", "今は要らないです。"), ("営業", "でも今月中なら初月無料ですので、ぜひ。")]
     assert PUSHY in _ngs(rubric, *turns)
     assert PUSHY not in _ngs(rubric, *turns, stage="negotiation_closing")
+
+
+@pytest.mark.parametrize("said", ["現場の皆さんは、使いながら慣れていただければ大丈夫です。", "まあ、最初は慣れの問題ですね。"])
+def test_users_left_to_get_used_to_it_at_kick_off_is_ignoring_the_end_users(rubric: Rubric, said: str) -> None:
+    ngs = _ngs(rubric, KICKOFF, ("営業", said), ("顧客", "はあ。"), stage="contract_implementation")
+    assert "contract_implementation.ignores_end_users" in ngs
