@@ -73,9 +73,7 @@ def pushy_upsell(c: Collector, stage_phase: str | None) -> None:
     if stage_phase not in (None, "after_follow"):
         return
     v = c.view
-    for s in v.sentences:
-        if not s.is_rep or not v.matches("upsell_offer", s.text):
-            continue
+    for s in _offers(v):
         turn = v.next_turn(s, customer=True)
         for _ in range(NO_WITHIN_TURNS):
             if not turn:
@@ -101,17 +99,20 @@ def upsell_answered(c: Collector, stage_phase: str | None) -> None:
     v = c.view
     if not after_sales(v, stage_phase):
         return
-    misfit_seen = changed_seen = False
-    for s in v.sentences:
-        if not s.is_rep or not v.matches("upsell_offer", s.text):
-            continue
+    for s in _offers(v):
         reply = v.next_turn(s, customer=True)
-        if not misfit_seen and any(v.matches("offer_misfit", r.text) for r in reply):
+        # The collector keeps each NG's first quote: the first offer answered so.
+        if any(v.matches("offer_misfit", r.text) for r in reply):
             c.ng("after_follow.mismatched_upsell", s.quote())
-            misfit_seen = True
-        if not changed_seen and any(v.matches("usage_change", r.text) for r in reply):
+        if any(v.matches("usage_change", r.text) for r in reply):
             c.ng("after_follow.mechanical_selling", s.quote())
-            changed_seen = True
+
+
+def _offers(v: CallView) -> list[Sentence]:
+    """The rep's sentences offering something more, in call order (the view's cached hits, one per sentence)."""
+    return sorted(
+        {h.sentence.order: h.sentence for h in v.find("upsell_offer", who="rep")}.values(), key=lambda s: s.order
+    )
 
 
 def changes_ignored(c: Collector, stage_phase: str | None) -> None:

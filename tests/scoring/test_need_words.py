@@ -41,9 +41,6 @@ def test_the_same_facts_said_plainly_are_no_need(rubric: Rubric, said: str) -> N
 
 
 def test_the_problem_named_as_such_is_a_need_but_no_problem_is_none(rubric):
-    from scoring.offline import score_transcript
-    from tests.scoring.role_calls import role_call
-
     told = role_call(
         ("営業", "温室の管理で、今どのあたりが大変ですか。"),
         ("顧客", "昼は人がいるからいいんだけど、問題は明け方の冷え込みなんですよ。"),
@@ -57,9 +54,6 @@ def test_the_problem_named_as_such_is_a_need_but_no_problem_is_none(rubric):
 
 
 def test_a_trouble_the_customer_tells_is_a_need_in_any_phase(rubric):
-    from scoring.offline import score_transcript
-    from tests.scoring.role_calls import role_call
-
     call = role_call(
         ("営業", "更新のご案内でお電話しました。"),
         ("顧客", "その前に、先週から予約の画面が夕方になると固まるんですよ。"),

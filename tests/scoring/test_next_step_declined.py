@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from scoring.metrics import sentences
 from scoring.offline import score_transcript
 from scoring.rubric_model import Rubric
 from tests.scoring.role_calls import role_call
@@ -73,19 +74,23 @@ def test_a_maybe_about_someone_else_keeps_the_customers_yes(rubric: Rubric) -> N
     assert not _set(rubric, asked, ("顧客", "28日は、たぶん難しいですね。"))
 
 
-def test_an_hour_later_in_the_same_turn_or_in_the_reply_goes_with_the_day(en_rubric: Rubric) -> None:
-    assert _set(
-        en_rubric,
-        ("Rep", "Could we pick this up on Wednesday, then? Say the fourth, at eleven?"),
-        ("Customer", "Wednesday the fourth at eleven works."),
-        language="en",
-    )
-    assert _set(
-        en_rubric,
-        ("Customer", "Could you come out to the yard on Friday?"),
-        ("Rep", "Friday the twelfth, eight a.m. I'll be there."),
-        language="en",
-    )
+@pytest.mark.parametrize(
+    "turns",
+    [
+        # An hour later in the same turn.
+        (("Rep", "Could we pick this up on Wednesday, then? Say the fourth, at eleven?"),
+         ("Customer", "Wednesday the fourth at eleven works.")),
+        # An hour in the reply that repeats the day.
+        (("Customer", "Could you come out to the yard on Friday?"), ("Rep", "Friday the twelfth, eight a.m. I'll be there.")),
+        # An hour further on in the sentence.
+        (("Rep", "Could we speak again on Monday the sixth of April, say eleven o'clock?"),
+         ("Customer", "Sixth of April, eleven. Done.")),
+        # A plain okay.
+        (("Rep", "Does Wednesday the fifteenth work, at three p.m.?"), ("Customer", "The fifteenth. Yeah, three's okay.")),
+    ],
+)
+def test_an_english_hour_away_from_the_day_and_a_plain_okay_take_the_day(en_rubric: Rubric, turns) -> None:
+    assert _set(en_rubric, *turns, language="en")
 
 
 @pytest.mark.parametrize("yes", ["合ってます。", "頼むよ。"])
@@ -94,22 +99,5 @@ def test_a_recap_confirmed_or_a_call_asked_for_takes_the_day(rubric: Rubric, yes
 
 
 def test_english_sentences_do_not_end_inside_a_time_or_an_amount() -> None:
-    from scoring.metrics import sentences
-
     said = [s for _, s in sentences("It is $4.5k a year. Dr. Ono comes at 9 a.m. on Monday. Fine?", "en")]
     assert said == ["It is $4.5k a year.", "Dr. Ono comes at 9 a.m. on Monday.", "Fine?"]
-
-
-def test_an_english_hour_further_on_in_the_sentence_and_a_plain_okay_take_the_day(en_rubric: Rubric) -> None:
-    assert _set(
-        en_rubric,
-        ("Rep", "Could we speak again on Monday the sixth of April, say eleven o'clock?"),
-        ("Customer", "Sixth of April, eleven. Done."),
-        language="en",
-    )
-    assert _set(
-        en_rubric,
-        ("Rep", "Does Wednesday the fifteenth work, at three p.m.?"),
-        ("Customer", "The fifteenth. Yeah, three's okay."),
-        language="en",
-    )
