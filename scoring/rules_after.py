@@ -230,6 +230,19 @@ _AFTER_SALES_READING: dict[str, str | None] = {
 _KICKOFF_READING: dict[str, str | None] = {
     "proposal.vague_answer": "contract_implementation.vague_scope",
     "negotiation_closing.objection_ignored": "contract_implementation.ignores_end_users",
+    "first_contact.vague_follow_up": None,
+}
+# In a closing call or at kick-off the terms are on the table or signed: an "I'll be in touch" at its end is the
+# ordinary working rhythm of a live deal, not the first contact's vague follow-up (blind9–30: right 3 times of 14),
+# and long turns going over terms are no first contact's one-sided talk (right 0 of 3).
+_CLOSING_READING: dict[str, str | None] = {
+    "first_contact.vague_follow_up": None,
+    "first_contact.one_sided_talk": None,
+}
+# A proposal answers the needs found: who decides was discovery's question, and a proposal that does not ask it again
+# is not at fault (blind9–30: right 1 of 6).
+_PROPOSAL_READING: dict[str, str | None] = {
+    "needs_discovery.no_decision_maker": None,
 }
 # In discovery nothing has been offered yet, so a concern passed over is no objection ignored (blind9–24: 1 of 10
 # such readings was labelled so); the questions it should have raised are discovery's own NGs.
@@ -239,7 +252,7 @@ _DISCOVERY_READING: dict[str, str | None] = {
 
 
 def later_phase_reading(c: Collector, stage_phase: str | None) -> None:
-    """Re-read the NGs of other phases in an after-sales call, a kick-off or a discovery call. Runs last, after every
+    """Re-read the NGs of other phases in an after-sales call, a kick-off, a closing, a proposal or a discovery call. Runs last, after every
     rule that adds them."""
     if after_sales(c.view, stage_phase):
         reading = _AFTER_SALES_READING
@@ -247,6 +260,10 @@ def later_phase_reading(c: Collector, stage_phase: str | None) -> None:
         reading = _KICKOFF_READING
     elif stage_phase == "needs_discovery":
         reading = _DISCOVERY_READING
+    elif stage_phase == "negotiation_closing":
+        reading = _CLOSING_READING
+    elif stage_phase == "proposal":
+        reading = _PROPOSAL_READING
     else:
         return
     for n in [n for n in c.ngs if n.id in reading]:

@@ -148,6 +148,9 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             # At most so much (初期でせいぜい35万、月は3万いかんくらい), an amount waved through (月の32000は、まあええわ).
             rf"|せいぜい[^。]{{0,8}}\d|(?:{_JA_MONEY})[^。]{{0,4}}(いかん|いかない|行かない|超えない|超えん)(くらい|程度|ぐらい)"
             rf"|(?:{_JA_MONEY})[^。]{{0,4}}は[、,]?(まあ)?(ええ|いい|構わん|大丈夫)(わ|よ|です|。)"
+            rf"|(?:{_JA_MONEY})(くらい|ぐらい|程度|まで)(なら|やったら|だったら|であれば)、"
+            # The year's frame used up (今年度の修繕の枠はもう使い切ってます): a budget status, like 予算がもうない.
+            r"|枠[^。]{0,14}(使い切|残って(ない|ません|へん)|もう(ない|ありません))"
         ),
         # Budgets said in words, read only when the listed words and `budget_shape` find nothing (so the scans that
         # look for any money the customer mentions stay short): a ceiling by pointing at an amount in a sentence about
@@ -156,6 +159,8 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
         "budget_pointer_shape": _re(
             r"(この|その|それと?|これと?|同じ)(くらい|ぐらい|位|程度)(の(額|金額|値段|費用))?"
             r"(なら|だったら|であれば|は|まで(なら|は)?)、?[^。]{0,8}(出せ|払え|いけ|何とか|なんとか|大丈夫|問題な|回せ|通せ)"
+            # The ceiling quoted from whoever holds the purse (それと同じくらいまでなら、って宮司は言ってました).
+            r"|(この|その|それと?|これと?|同じ)(くらい|ぐらい|位|程度)まで(なら|やったら|だったら)、?(って|と)"
             r"|(?:(?:くらい|ぐらい)(?:(?<=[分額費代料]くらい)|(?<=[分額費代料]ぐらい))|程度(?<=[分額費代料]程度))"
             r"(なら|だったら|であれば|は|まで(なら|は)?)、?[^。]{0,8}(出せ|払え|いけ|何とか|なんとか|大丈夫|問題な|回せ|通せ)"
             r"|^(ええ|はい|うん|じゃあ|では)、?[^。]{0,12}\d[\d,.]*(万|千|億)?円?で[。！!]?$"

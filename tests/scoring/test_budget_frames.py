@@ -108,3 +108,22 @@ def test_a_budget_request_with_its_size_is_a_budget(rubric: Rubric) -> None:
 @pytest.mark.parametrize("said", ["まあ、月二万がいいとこやね。", "年間で十万くらいやったら、何とか出せる。"])
 def test_a_ceiling_said_as_the_most_it_runs_to_or_under_a_kansai_if_is_a_budget(rubric, said):
     assert _budget(rubric, said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # The year's frame used up (blind29's first sight): a budget status, like 予算がもうない.
+        "今期の設備の枠は、夏の入れ替えでもう使い切ってしまいました。",
+        # An amount under a condition, then what follows from it (blind30's first sight).
+        "年に八十万程度なら、理事も首を縦に振ると思います。",
+        # The ceiling quoted from whoever holds the purse (blind29's first sight).
+        "前の業者に払ってたのと同じくらいまでなら、と理事長は言ってました。",
+    ],
+)
+def test_a_frame_used_up_or_a_ceiling_under_a_condition_is_a_budget(rubric: Rubric, said: str) -> None:
+    assert _budget(rubric, said)
+
+
+def test_a_condition_on_days_is_not(rubric: Rubric) -> None:
+    assert not _budget(rubric, "納品が三日くらいなら、待てますよ。")

@@ -75,3 +75,15 @@ def test_a_not_my_say_naming_nobody_states_no_authority_and_the_rep_must_ask(hin
     card = score_transcript(call, rubric=rubric, stage_phase="needs_discovery")
     assert card.bant["authority"].found is named
     assert (NG in {n.id for n in card.ng_behaviors}) is not named
+
+
+def test_a_proposal_that_does_not_ask_who_decides_again_is_not_at_fault(rubric):
+    call = _call(
+        ("営業", "前回伺った仕込みの記録の件、今日は三つの案をお持ちしました。"),
+        ("顧客", "ええ、見せてください。ただ、導入するかどうかは私の一存では決められないんですよ。"),
+        ("営業", "こちらが一番小さな構成で、月二万円からになります。"),
+        ("顧客", "なるほど。"),
+    )
+    for phase, flagged in (("needs_discovery", True), ("proposal", False)):
+        card = score_transcript(call, rubric=rubric, stage_phase=phase)
+        assert (NG in {n.id for n in card.ng_behaviors}) is flagged, phase

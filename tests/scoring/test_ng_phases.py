@@ -103,3 +103,22 @@ def test_a_discovery_that_hands_the_next_move_over_has_no_next_action(phase, fla
     )
     card = score_transcript(call, rubric=rubric, stage_phase=phase)
     assert ("needs_discovery.no_next_action" in {n.id for n in card.ng_behaviors}) is flagged
+
+
+@pytest.mark.parametrize(
+    ("phase", "flagged"),
+    [("first_contact", True), ("negotiation_closing", False), ("contract_implementation", False)],
+)
+def test_ill_be_in_touch_ends_a_first_contact_vaguely_not_a_closing_or_kickoff(phase, flagged, rubric):
+    call = _call(
+        ("営業", "本日は貴重なお時間をありがとうございました。"),
+        ("顧客", "いえ、こちらこそ。"),
+        ("営業", "それでは、社内で確認いたしまして、また追ってご連絡差し上げます。"),
+        ("顧客", "お願いします。"),
+    )
+    card = score_transcript(call, rubric=rubric, stage_phase=phase)
+    assert ("first_contact.vague_follow_up" in {n.id for n in card.ng_behaviors}) is flagged
+
+
+def test_in_a_closing_call_long_turns_over_terms_are_no_one_sided_talk(rubric):
+    assert "first_contact.one_sided_talk" not in _after_sales(rubric, "negotiation_closing")
