@@ -91,6 +91,12 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
         "milestone": _re(
             r"まで|から|目処|めど|予定|スケジュール|週目|フェーズ|段階|ステップ|本稼働|稼働|本番|テスト|研修|説明会"
         ),
+        # The customer's request or survey answer said to be passed on already and parked there (開発には伝えてある
+        # んですけども, 上げてはいるんですけど…まだ, 共有はしているんですが、まだ具体的な対応予定は): collected, not used.
+        "feedback_parked": _re(
+            r"(伝えて|上げて|共有して|申し送って|報告して)(は)?(ある|あります|いる|います|おり(ます)?)(んです|のです)?(けど|が|ものの)"
+            r"|(開発|技術|製品|本社|担当部署|上)[^。]{0,8}(上げ|伝え|共有)[^。]{0,12}まだ[^。]{0,10}(決まって|出て|予定|回答|返事)"
+        ),
         # The fix put off without a day: passed on, "as soon as we can", checked and called back some time.
         "fix_deferred": _re(
             r"伝えて(おき|おく)|申し伝え|なるべく(早|すぐ)|できるだけ(早|すぐ)|早め(に|の)|確認して[^。]{0,10}(連絡|ご連絡|お知らせ)"
@@ -136,6 +142,10 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
             r"\b(manual|help (center|centre|page|docs)|documentation|knowledge base|the pdf)\b[^.]{0,40}\b(read|look|check|share|go through)"
         ),
         "milestone": _re(r"\b(by|from|go-?live|live|launch|milestone|phase|week|test\w*|training|pilot|cut-?over)\b"),
+        "feedback_parked": _re(
+            r"\bi (did )?(logged|passed|forwarded|sent|put) (it|that|them) (on|in|into|along|to)\b|\b(went|is|sits|sat|got put) in(to)? (our|the) (\w+ )?backlog"
+            r"|\bhaven'?t heard back\b|\b(nobody|no one|anyone) (ever )?(came|got|come|get) back to you\b"
+        ),
         "fix_deferred": _re(
             r"\b(pass (it|that|this) on|let (support|the team|them) know|as soon as (possible|we can|i can)|asap|someone will (get|be) back"
             r"|get back to you|look into it|follow up (with|on) (support|the team))\b"

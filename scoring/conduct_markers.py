@@ -48,6 +48,12 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(話|本題)(を|は)?、?戻|時間が(あまり|あんまり|そんなに)?(ない|なくて|あらへん|あれへん)|(あと|残り)[^。]{0,6}分(くらい|ほど)?(しか|で)"
             r"|(\d+|[一二三四五六七八九十]+)分(くらい|ほど)?しか|(ご)?用件は|この後[^。]{0,12}(から|予定|会議|打ち合わせ|来客)"
         ),
+        # The customer asking what the call is for (ご用件は, 今日はどういった, 何のお電話, それで、今日って…).
+        "purpose_asked": _re(
+            r"ご?用件(は|だけ|を)|今日は[、…]*(どういった|どういう|何の|なんの|なん(だ|や)っけ|何(だ|や)っけ)"
+            r"|(^|、)(それで|で|ほんで|ほな)、?今日(って|は)[^。]{0,4}(…|何|なん|どう|$)|何の(お)?(電話|話)(です|でしょう|だっけ|やろ|\?|？)"
+            r"|どういった(お)?(話|こと|ご用)"
+        ),
         # The next move handed to the customer (ご検討ください, 何かあればご連絡ください, 分かりましたらご連絡いただければ).
         "ball_passed": _re(
             r"ご検討(いただ|ください|のほど)|何かあれば[^。]{0,10}(ご)?連絡(いただ|ください)|いつでも(ご)?連絡"
@@ -233,6 +239,10 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"\b(what'?s|what is) (this|it|the call) (about|regarding)|\bhard stop\b|\b(only|just) (have|got) (about )?(\d+|ten|fifteen|twenty|thirty|half an hour)"
             r"|\bi('ve| have)? (got |need )?to (go|leave|run|jump)\b[^.]{0,20}$|\b(get|come|go) back to (business|the point|why you called)"
             r"|\bwhat (did you|do you) want to (talk|discuss)|\bso,? what can (i|we) (do|help)"
+        ),
+        "purpose_asked": _re(
+            r"\bwhat are you (selling|calling about|offering|pitching)|\b(what'?s|what is) (this|it|the call) (about|regarding)"
+            r"|\bwhy (are|did) you call|\bwhat (did|do) you want to (talk|discuss)|\bwhat is it you (do|sell|want)"
         ),
         "ball_passed": _re(
             r"let me know when(ever)? you'?re ready|whenever you'?re ready|give us a shout|just let me know|reach out if"

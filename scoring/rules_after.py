@@ -129,6 +129,16 @@ def changes_ignored(c: Collector, stage_phase: str | None) -> None:
             return
 
 
+def feedback_parked(c: Collector, stage_phase: str | None) -> None:
+    """In an after-sales call, the rep says the customer's request went to the product side and sits there (開発には
+    伝えてあるんですけども, "I logged it… I haven't heard back"): feedback collected, not turned into an improvement
+    (seed 000 アフターフォロー NG, フィードバックを収集するだけで、改善につなげない)."""
+    if not after_sales(c.view, stage_phase):
+        return
+    if said := c.view.find("feedback_parked", who="rep"):
+        c.ng("after_follow.feedback_unused", said[0].sentence.quote())
+
+
 def touchpoints_lost(c: Collector, stage_phase: str | None) -> None:
     """In an after-sales call, the customer remarks that the vendor has not been in touch for months (半年も連絡
     ねがったのに, "nobody has visited since the install"): no touchpoints kept (seed 000 アフターフォロー NG)."""

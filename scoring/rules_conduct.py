@@ -22,6 +22,9 @@ _DIGIT = re.compile(r"\d")
 # the rep's name) and before most of the call is over (a "I have to go" at the end is a goodbye).
 SMALL_TALK_MIN_REP_TURNS = 4
 SMALL_TALK_SHARE = 0.8
+# The customer's own turn from which asking what the call is for means the rep has not said it: their first few turns
+# are the greeting, their name and "do you have a minute", where ご用件は is how a call is answered.
+PURPOSE_ASK_FROM_CUSTOMER_TURN = 4
 # A day or period named relative to today (来月からでも, 週明けに, next week): pressed as much as a date.
 _RELATIVE_WHEN = re.compile(
     r"(来月|来週|今週|今月|明日|明後日|週明け)(から|に|の|中)|\b(next (week|month)|tomorrow)\b", re.I
@@ -384,3 +387,17 @@ def small_talk_stretched(c: Collector, stage_phase: str | None) -> None:
     )
     if pulled is not None:
         c.ng("first_contact.excess_small_talk", pulled.sentence.quote())
+
+
+def purpose_asked_late(c: Collector, stage_phase: str | None) -> None:
+    """On a first contact, the customer has to ask what the call is for once the talk is under way (で、ご用件は何
+    ですやろ, "What are you selling?"): the rep never made the purpose clear (seed 000 初回接触 NG, 商談の目的を明確にせず、
+    場当たり的な会話を続ける)."""
+    if stage_phase != "first_contact":
+        return
+    v = c.view
+    for hit in v.find("purpose_asked", who="customer"):
+        turn = len({s.seg for s in v.sentences[: hit.sentence.order + 1] if not s.is_rep})
+        if turn >= PURPOSE_ASK_FROM_CUSTOMER_TURN:
+            c.ng("first_contact.no_clear_purpose", hit.sentence.quote())
+            return
