@@ -48,6 +48,12 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(話|本題)(を|は)?、?戻|時間が(あまり|あんまり|そんなに)?(ない|なくて|あらへん|あれへん)|(あと|残り)[^。]{0,6}分(くらい|ほど)?(しか|で)"
             r"|(\d+|[一二三四五六七八九十]+)分(くらい|ほど)?しか|(ご)?用件は|この後[^。]{0,12}(から|予定|会議|打ち合わせ|来客)"
         ),
+        # The customer asking what the next meeting is for (その時は何を話すの？, 次回は、どういうお話に, 何しに来るの),
+        # and the rep's answer that names nothing (いろいろと, とりあえず一度, そのときの状況を見ながら).
+        "next_purpose_asked": _re(
+            r"(その時|そのとき|次回|次|当日|その日)(は|って|に)?[^。]{0,6}(何を|なにを|何の|どういう|どんな|どういった)|何しに(来|いら)"
+        ),
+        "vague_agenda": _re(r"いろいろ|色々|とりあえず|状況を見ながら|その(時|とき)に(また)?"),
         # The customer asking what the call is for (ご用件は, 今日はどういった, 何のお電話, それで、今日って…).
         "purpose_asked": _re(
             r"ご?用件(は|だけ|を)|今日は[、…]*(どういった|どういう|何の|なんの|なん(だ|や)っけ|何(だ|や)っけ)"
@@ -239,6 +245,14 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"\b(what'?s|what is) (this|it|the call) (about|regarding)|\bhard stop\b|\b(only|just) (have|got) (about )?(\d+|ten|fifteen|twenty|thirty|half an hour)"
             r"|\bi('ve| have)? (got |need )?to (go|leave|run|jump)\b[^.]{0,20}$|\b(get|come|go) back to (business|the point|why you called)"
             r"|\bwhat (did you|do you) want to (talk|discuss)|\bso,? what can (i|we) (do|help)"
+        ),
+        "next_purpose_asked": _re(
+            r"\bwhat would (that|the|this|we) (call|meeting)?\s?(be|cover|actually cover|go over|do)\b|\bgo over what\b"
+            r"|\bwhat('s| is| would be) the (agenda|plan) for (it|that|the call|the meeting)|\bwhat (would|will) we (cover|do|talk about|look at)\b"
+        ),
+        "vague_agenda": _re(
+            r"\bsee where\b|\bchat (about|through)\b|\bgo from there\b|\b(kind|sort) of\b|\bgeneral overview\b|\bwhatever you\b"
+            r"|\bkeep the conversation going\b|\bcatch up\b"
         ),
         "purpose_asked": _re(
             r"\bwhat are you (selling|calling about|offering|pitching)|\b(what'?s|what is) (this|it|the call) (about|regarding)"

@@ -106,6 +106,7 @@ def score_transcript(
     conduct.small_talk_stretched(c, stage_phase)
     conduct.off_target(c, stage_phase)
     conduct.purpose_asked_late(c, stage_phase)
+    conduct.next_purpose_vague(c)
     conduct.ignores_reaction(c, stage_phase)
     conduct.no_next_action(c, next_step, commitments, stage_phase)
     heard_turns = call_turns if not heard.changed else turns(heard.transcript)

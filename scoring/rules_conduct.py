@@ -401,3 +401,15 @@ def purpose_asked_late(c: Collector, stage_phase: str | None) -> None:
         if turn >= PURPOSE_ASK_FROM_CUSTOMER_TURN:
             c.ng("first_contact.no_clear_purpose", hit.sentence.quote())
             return
+
+
+def next_purpose_vague(c: Collector) -> None:
+    """The customer asks what the next meeting is for and the rep's answer names nothing (その時は何を話すの？ —
+    その時にまた、いろいろと; "What would that call be?" — "kind of, see where things land"): the next meeting's purpose
+    left vague (seed 000 初回接触 NG, 次回の目的が曖昧なまま次の商談へ進む)."""
+    v = c.view
+    for hit in v.find("next_purpose_asked", who="customer"):
+        vague = next((r for r in v.next_turn(hit.sentence, customer=False) if v.matches("vague_agenda", r.text)), None)
+        if vague is not None:
+            c.ng("first_contact.vague_next_purpose", vague.quote())
+            return
