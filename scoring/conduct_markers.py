@@ -48,6 +48,13 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(話|本題)(を|は)?、?戻|時間が(あまり|あんまり|そんなに)?(ない|なくて|あらへん|あれへん)|(あと|残り)[^。]{0,6}分(くらい|ほど)?(しか|で)"
             r"|(\d+|[一二三四五六七八九十]+)分(くらい|ほど)?しか|(ご)?用件は|この後[^。]{0,12}(から|予定|会議|打ち合わせ|来客)"
         ),
+        # The customer saying things work well enough (一応回ってはいる, 今は特に困ってない, それは別に問題なかです), and the
+        # rep agreeing outright with the customer's own diagnosis (おっしゃる通りだと思います).
+        "all_fine": _re(
+            r"(一応|なんとか|何とか|まあ|特に)[^。]{0,6}(回って|困って(は)?(ない|へん|ません))|困って(は)?(ない|へん|ません|ねえ)"
+            r"|問題(は)?(ない|なか|ありません)"
+        ),
+        "agrees_outright": _re(r"おっしゃる(通り|とおり)"),
         # The customer asking what the next meeting is for (その時は何を話すの？, 次回は、どういうお話に, 何しに来るの),
         # and the rep's answer that names nothing (いろいろと, とりあえず一度, そのときの状況を見ながら).
         "next_purpose_asked": _re(
@@ -246,6 +253,11 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"|\bi('ve| have)? (got |need )?to (go|leave|run|jump)\b[^.]{0,20}$|\b(get|come|go) back to (business|the point|why you called)"
             r"|\bwhat (did you|do you) want to (talk|discuss)|\bso,? what can (i|we) (do|help)"
         ),
+        "all_fine": _re(
+            r"\b(it|things|that) (works?|runs?|goes) (okay|fine|alright|well enough)\b|\bwe(')?re (doing )?(fine|okay|managing)\b"
+            r"|\bnot really a problem\b|\bno (real )?problems? (there|with (it|that))\b"
+        ),
+        "agrees_outright": _re(r"\b(you'?re|you are) (absolutely |exactly |totally )?right\b|\bexactly right\b"),
         "next_purpose_asked": _re(
             r"\bwhat would (that|the|this|we) (call|meeting)?\s?(be|cover|actually cover|go over|do)\b|\bgo over what\b"
             r"|\bwhat('s| is| would be) the (agenda|plan) for (it|that|the call|the meeting)|\bwhat (would|will) we (cover|do|talk about|look at)\b"

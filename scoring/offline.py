@@ -81,6 +81,7 @@ def score_transcript(
     discovery.discovery_depth(c)
     discovery.decision_maker_unknown(c, stage_phase, bant["authority"])
     discovery.surface_only(c, stage_phase)
+    discovery.taken_at_face_value(c, stage_phase)
     closing.proposal(c, stage_phase)
     closing.negotiation(c, stage_phase)
     next_step = closing.next_step(c)

@@ -312,3 +312,27 @@ def surface_only(c: Collector, stage_phase: str | None) -> None:
 
 
 _TOLD = ("need", "need_shape", "customer_number")
+# A rep's reply longer than a backchannel (はい。): the rep took the answer up and closed it.
+_ACCEPTED_MIN_CHARS = 6
+
+
+def taken_at_face_value(c: Collector, stage_phase: str | None) -> None:
+    """In a discovery call, the customer says it works well enough (一応回ってはいる, 特に困ってない) and the rep's
+    reply accepts it without a question (回ってるんですね。それは良かったです。), or the rep agrees outright with the
+    customer's own diagnosis (おっしゃる通りだと思います) without asking: the customer's words taken at face value,
+    the real problem not looked for (seed 000 ニーズヒアリング NG, 顧客の言葉を鵜呑みにし、真の課題を見極めない)."""
+    if stage_phase != "needs_discovery":
+        return
+    v = c.view
+    for hit in v.find("all_fine", who="customer"):
+        if v.asks(hit) or v.negated(hit):
+            continue
+        reply = v.next_turn(hit.sentence, customer=False)
+        text = "".join(r.text for r in reply)
+        if reply and len(text) >= _ACCEPTED_MIN_CHARS and not any(r.is_question for r in reply):
+            c.ng("needs_discovery.taken_at_face_value", hit.sentence.quote())
+            return
+    for hit in v.find("agrees_outright", who="rep"):
+        if not any(s.is_question for s in v.segment_sentences(hit.sentence.seg)):
+            c.ng("needs_discovery.taken_at_face_value", hit.sentence.quote())
+            return
