@@ -48,6 +48,13 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(話|本題)(を|は)?、?戻|時間が(あまり|あんまり|そんなに)?(ない|なくて|あらへん|あれへん)|(あと|残り)[^。]{0,6}分(くらい|ほど)?(しか|で)"
             r"|(\d+|[一二三四五六七八九十]+)分(くらい|ほど)?しか|(ご)?用件は|この後[^。]{0,12}(から|予定|会議|打ち合わせ|来客)"
         ),
+        # The customer setting their own small size against what is offered (うち一店舗やで, うちは一コースだけやで,
+        # 営業課って私入れて二人なんですよ, 本山とか、何千とか言われても).
+        "small_scale": _re(
+            r"(うち|こっち|当方)(は|って|、)?[^。]{0,12}(一|1|ひと|二|2|ふた|三|3|数|十|少)[^。]{0,3}"
+            r"(店舗|店|コース|拠点|隻|艘|人|名|台|軒|か所|箇所|面|基|棟|施設)(だけ|しか|やで|ですよ|なんです|なんで|やし|だよ|ですけど|ですから)"
+            r"|(何千|何百|何万|本部|本山|チェーン|多店舗)[^。]{0,10}(言われても|ちゃうし|じゃない|ではない|ありません|ないです|ないよ|ないし)"
+        ),
         # The customer saying things work well enough (一応回ってはいる, 今は特に困ってない, それは別に問題なかです), and the
         # rep agreeing outright with the customer's own diagnosis (おっしゃる通りだと思います).
         "all_fine": _re(
@@ -252,6 +259,10 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"\b(what'?s|what is) (this|it|the call) (about|regarding)|\bhard stop\b|\b(only|just) (have|got) (about )?(\d+|ten|fifteen|twenty|thirty|half an hour)"
             r"|\bi('ve| have)? (got |need )?to (go|leave|run|jump)\b[^.]{0,20}$|\b(get|come|go) back to (business|the point|why you called)"
             r"|\bwhat (did you|do you) want to (talk|discuss)|\bso,? what can (i|we) (do|help)"
+        ),
+        "small_scale": _re(
+            r"\bwe('re| are) (just|only) (a|one|two|three|a small|a single)\b|\bwe (only )?(have|run) (just )?(one|a single|two|three) "
+            r"(site|shop|store|location|course|boat|rink|office)s?\b|\b(only|just) (one|a single) (site|shop|store|location|course|boat|office)\b"
         ),
         "all_fine": _re(
             r"\b(it|things|that) (works?|runs?|goes) (okay|fine|alright|well enough)\b|\bwe(')?re (doing )?(fine|okay|managing)\b"

@@ -413,3 +413,13 @@ def next_purpose_vague(c: Collector) -> None:
         if vague is not None:
             c.ng("first_contact.vague_next_purpose", vague.quote())
             return
+
+
+def scale_said_small(c: Collector, stage_phase: str | None) -> None:
+    """In a proposal, the customer sets their own small size against it (うちは一コースだけやで, 営業課って私入れて二人
+    なんですよ, "we're just one rink"): the proposal was built for another scale (seed 000 提案 NG,
+    顧客の規模や状況に合わない提案をする). Before a proposal the same words describe the business."""
+    if stage_phase != "proposal":
+        return
+    if said := c.view.find("small_scale", who="customer"):
+        c.ng("proposal.mismatched_scale", said[0].sentence.quote())
