@@ -164,6 +164,12 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"上位プラン|アップグレード|追加(で|して|し(ませ|ておき)|の)|オプション|あわせて|併せて|ついでに|も付け|も入れ|も追加|替え時|買い替え"
             r"|容量を|(台|個|本|名分)追加|倍のプラン|プレミアム|も(導入|いかが)"
         ),
+        # More offered against the clock (今月中のお申し込みでしたら、最初の三か月は無料, 今年度中にご発注いただければ):
+        # after the sale, the pressure of a push (seed 000 アフターフォロー NG, 押し売り感). A perk with no deadline
+        # (今なら初月無料) is not on the clock.
+        "upsell_deadline": _re(
+            r"(今月中|今月末まで|月末まで|期間限定|今だけ|今年度中|年度内|今週中)[^。]{0,12}(お申し込み|お申込|ご契約|ご発注|でしたら|いただければ|いただくと|なら)"
+        ),
         # The customer's no to something offered (今ので十分, いらんて, 予算ないから, まだ去年入れたばっかり).
         "no_thanks": _re(
             r"^(いや|いえ|いいえ)[、,]|(?<!で)十分(や|です|だ)(わ|よ)?[。、]|いらん|要らん|いらない|要らない|必要(ない|ありません)|(?<!で)いい(かな|です(?![ねよ])|わ|って)|ええ(って|わ)|結構です(?!ね)|予算(が)?ない|また今度"
@@ -332,6 +338,10 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "upsell_offer": _re(
             r"\b(upgrad\w+|add-?on|add our|premium|also (add|get|take)|bundle|more (seats|licen[cs]es|units)|too\?|as well\?)\b"
+        ),
+        "upsell_deadline": _re(
+            r"\blaunch price\b|\bthis month'?s? (price|promo|offer)\b|\b(sign|order|commit)\w* (this|by the end of the) (month|week|quarter)\b"
+            r"|\bquarter-end\b|\b(spring|summer|autumn|fall|winter|holiday) promo\b|\bfree for the first\b|\bhold (it|that|the price) for\b"
         ),
         "no_thanks": _re(
             r"\b(no,|no thanks|not interested|we'?re (fine|good|ok)|don'?t need|please don'?t|not really|we'?ve got|like i said)\b"

@@ -67,12 +67,16 @@ def complaints_not_objections(c: Collector, stage_phase: str | None) -> None:
 
 
 def pushy_upsell(c: Collector, stage_phase: str | None) -> None:
-    """Something more offered, the customer says no within a few turns, and the rep's next turn presses on instead
-    of taking the no. An after-sales NG (seed 000 アフターフォロー): before the sale, pressing after a no is the
+    """Something more offered against a deadline (今月中のお申し込みでしたら), or offered, the customer says no within a
+    few turns, and the rep's next turn presses on instead of taking the no. An after-sales NG (seed 000 アフターフォロー): before the sale, pressing after a no is the
     closing or schedule rules' ground (on blind9–28 this reading outside after-sales was right 0 times of 7)."""
     if stage_phase not in (None, "after_follow"):
         return
     v = c.view
+    # More offered to a customer who already buys, against a deadline: pressed by the clock, not by the need.
+    if after_sales(v, stage_phase) and (clocked := v.find("upsell_deadline", who="rep")):
+        c.ng("after_follow.pushy_upsell", clocked[0].sentence.quote())
+        return
     for s in _offers(v):
         turn = v.next_turn(s, customer=True)
         for _ in range(NO_WITHIN_TURNS):

@@ -264,3 +264,30 @@ def test_pressing_an_offer_after_a_no_is_a_pushy_upsell_only_after_the_sale(rubr
 def test_users_left_to_get_used_to_it_at_kick_off_is_ignoring_the_end_users(rubric: Rubric, said: str) -> None:
     ngs = _ngs(rubric, KICKOFF, ("営業", said), ("顧客", "はあ。"), stage="contract_implementation")
     assert "contract_implementation.ignores_end_users" in ngs
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "それと、録画の保存期間を延ばすプランが、年度内のご発注でしたら工事費込みになるんですが、今週中にお返事いただければ。",
+        "ちなみに期間限定で、予備バッテリーのセットが今月中でしたら二割引きになっております。",
+    ],
+)
+def test_more_offered_after_the_sale_under_a_deadline_is_pushy(rubric: Rubric, offer: str) -> None:
+    assert PUSHY in _ngs(rubric, CHECK_IN, ("顧客", "おかげさまで、特に問題なく使えてます。"), ("営業", offer))
+
+
+def test_the_same_deadline_before_the_sale_is_not_this_ng(rubric: Rubric) -> None:
+    offer = ("営業", "ちなみに期間限定で、予備バッテリーのセットが今月中でしたら二割引きになっております。")
+    assert PUSHY not in _ngs(rubric, ("営業", "本日は二回目のご提案です。"), ("顧客", "はい。"), offer, stage="proposal")
+
+
+def test_an_english_upsell_with_a_promo_clock(en_rubric: Rubric) -> None:
+    call = role_call(
+        ("Rep", "Thanks for the time, just checking how the scanners are doing for you."),
+        ("Customer", "Fine, no complaints."),
+        ("Rep", "Great. There's a holiday promo on the label printer if you order this week."),
+        language="en",
+    )
+    card = score_transcript(call, rubric=en_rubric, stage_phase="after_follow")
+    assert PUSHY in {n.id for n in card.ng_behaviors}
