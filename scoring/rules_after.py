@@ -121,8 +121,8 @@ def _offers(v: CallView) -> list[Sentence]:
 
 def changes_ignored(c: Collector, stage_phase: str | None) -> None:
     """In an after-sales call, the customer has to repeat a change in their business (8台に減らすって言ってるじゃない
-    ですか, "like I said, we closed the second site"): the rep's offer missed it (seed 000 アフターフォロー NG,
-    顧客の状況変化を把握せず、提案が的外れになる)."""
+    ですか, "like I said, we closed the second site"), or tell it against the offer the rep just made (北上のは夏で
+    閉めたから): the rep's offer missed it (seed 000 アフターフォロー NG, 顧客の状況変化を把握せず、提案が的外れになる)."""
     v = c.view
     if not after_sales(v, stage_phase):
         return
@@ -130,6 +130,21 @@ def changes_ignored(c: Collector, stage_phase: str | None) -> None:
         turn = v.segment_sentences(hit.sentence.seg)
         if any(v.matches("usage_change", s.text) for s in turn):
             c.ng("after_follow.ignores_changes", hit.quote)
+            return
+    # A change the customer has to tell against what the rep just said or offered (さらにサイネージを… — いや、来月から
+    # 十二台から八台に); told in answer to the rep's question about their use, it is the rep asking, not missing it.
+    # The rep's opening agenda (新しいオプションのご案内です) offers nothing yet.
+    opening = next((s.seg for s in v.sentences if s.is_rep), None)
+    offered = {o.order for o in _offers(v) if o.seg != opening}
+    for hit in v.find("usage_change", who="customer"):
+        said = v.sentences[: hit.sentence.order]
+        before = next((s for s in reversed(said) if s.is_rep), None)
+        if before is None or v.negated(hit) or v.asks(hit):
+            continue
+        rep_turn = v.segment_sentences(before.seg)
+        asked_use = any(s.is_question and s.order not in offered for s in rep_turn)
+        if any(s.order in offered for s in rep_turn) and not asked_use:
+            c.ng("after_follow.ignores_changes", hit.sentence.quote())
             return
 
 

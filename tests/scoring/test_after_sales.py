@@ -291,3 +291,19 @@ def test_an_english_upsell_with_a_promo_clock(en_rubric: Rubric) -> None:
     )
     card = score_transcript(call, rubric=en_rubric, stage_phase="after_follow")
     assert PUSHY in {n.id for n in card.ng_behaviors}
+
+
+CHANGES = "after_follow.ignores_changes"
+
+
+def test_a_change_told_against_what_the_rep_pushes_is_ignored_changes(rubric: Rubric) -> None:
+    offer = ("営業", "それから、温度センサーのオプションを、三つの倉庫すべてに付けていただくのがおすすめです。")
+    change = ("顧客", "あの、西の倉庫は先月で手放したんですよ。")
+    assert CHANGES in _ngs(rubric, CHECK_IN, ("顧客", "はい。"), offer, change)
+
+
+def test_the_same_change_told_when_the_rep_asks_is_not(rubric: Rubric) -> None:
+    offer = ("営業", "それから、冷蔵庫の温度センサーの追加もご用意があります。")
+    asked = ("営業", "その前に、倉庫の数など、お使いの状況に変わりはありませんか？")
+    change = ("顧客", "あの、西の倉庫は先月で手放したんですよ。")
+    assert CHANGES not in _ngs(rubric, CHECK_IN, ("顧客", "はい。"), offer, ("顧客", "なるほど。"), asked, change)
