@@ -95,7 +95,9 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|決め(た|てる|とる)(の|ん)は|(と|二人|夫婦|家族|親子|兄弟)[^。]{0,6}で(決め|判断)(る|ます|てる|とる|ん|た)"
             r"|(決裁|承認|稟議)(が|も|は)?(下り|おり|降り|通っ|通り|出て|取れ)"
             r"|決めん(の|のん)は|(社長|院長|部長|局長|専務|常務|理事長|会長|上司|本部長)の(印|ハンコ|判子|はんこ|決裁|承認|了承|オッケー|OK)(も|を|は)?(もら|いただ|頂|取っ|取れ)"
-            r"|(社長|院長|部長|局長|専務|常務|理事長|会長|上司|上|本部長|本社)に(も)?(見せ|通さ|上げ|話さ|相談せ|聞か)(な|ん|ない|なきゃ|なあかん|んと|ないと)"
+            r"|(社長|院長|部長|局長|館長|専務|常務|理事長|会長|上司|上|本部長|本社)に(も)?(見せ|通さ|上げ|話さ|相談せ|聞か)(な|ん|ない|なきゃ|なあかん|んと|ないと)"
+            # Someone named who must have it explained to them (館長に説明しないといけない; 上 alone names nobody).
+            r"|(社長|院長|部長|局長|館長|専務|常務|理事長|会長|本部長|組合長)に(も)?説明(せ|し)(な|ん|ない|なきゃ|なあかん|んと|ないと)"
             r"|(わし|私|俺|僕|あたし)が(ええ|いい|オッケー|OK)(言う|と言う|って言う|言うたら|と言えば|って言えば)"
             r"|(町長|市長|知事|議会|理事長)(の)?(査定|決裁|承認)|(査定|議会|入札)で決ま"
             # The boss to be won over (社長にも説明つくわ, 局長に上げても通らない, 上も納得するかな), who decides named
@@ -106,7 +108,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(本社|本部|親会社|グループ|役員|経営陣|理事会|会社|法人|上)の(方針|決定|指示|一存|判断)(で|により|に従|なので|です)"
             r"|(社長|部長|上|本部|本社|理事長|院長|オーナー|会長|役員|上司|先生|教授|所長)次第"
             r"|(了承|了解|許可|OK|オーケー|ハンコ|判子|決裁|承認)を?(もら|取|得|いただ)"
-            r"|(会議|役員会|取締役会|理事会|総会|教授会|委員会|運営会議)(に|で)(かけ|諮|通|上げ|出し|決め)"
+            r"|(会議|役員会|取締役会|理事会|総会|教授会|委員会|運営会議)(に|で)(かけ|掛け|諮|通|上げ|出し|決め)"
             r"|相談して(から)?(決め|判断|お返事)"
             # Who decides, said of a person or body (組合長が決めること, 社長がうんと言わない, 決めるのは理事会).
             r"|長が(決め|決定|判断|うんと|首を縦|OKを|オーケーを|ゴーサイン|ハンコ)"
@@ -245,7 +247,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|goes to (my|our|the) (\w+ )?(owner|boss|manager|director|board|cfo|ceo|partners?|committee|council|commission|trustees)"
             # An approval already given, or one's own signature by kind (the board signed off, I sign renewals under ten).
             r"|\b(board|director|owner|boss|cfo|ceo|coo|council|committee|commission|trustees|partners?)\b[^.]{0,12}\b(signed off|approved|gave (us )?the go-?ahead)"
-            r"|\bi sign (renewals|contracts|orders|purchases|anything|everything|off on)\b"
+            r"|\bi sign (the )?(renewals?|contracts?|orders?|purchases?|anything|everything|off on)\b"
             # Said bare or by where it goes (I sign. / has to go to our board / I'd take it to the owners / Margaret decides).
             r"|\bi sign\W*$|\b(has|have) to go to (our|the) (board|owners?|partners)|\btake (it|that|this) to (the|our) (owners?|board|partners)"
             r"|\b(?-i:[A-Z][a-z]+) (decides|signs off)\b"

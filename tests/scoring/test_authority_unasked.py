@@ -1,0 +1,39 @@
+"""BANT authority told unasked (issue 13, after blind29/30's first sight): the last word with a family or house
+title, a board the money must go to, someone named who must have it explained, one's own signature on the contract.
+Wording written for these tests; the rep asks nothing about deciding, so only the customer's words can state it."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.offline import score_transcript
+from scoring.rubric_model import Rubric
+from tests.scoring.role_calls import role_call
+
+
+def _authority(rubric: Rubric, said: str, language: str = "ja") -> bool:
+    rep = ("Rep", "Thanks, that's useful to know.") if language == "en" else ("営業", "ありがとうございます、参考になります。")
+    who = "Customer" if language == "en" else "顧客"
+    card = score_transcript(role_call(rep, (who, said), language=language), rubric=rubric, stage_phase="needs_discovery")
+    return card.bant["authority"].found
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "店のことは、最後は母ですね。",
+        "こういうのは女将が決めるんで、私が聞いてもしょうがないんです。",
+        "この金額だと、組合の理事会に掛けることになります。",
+        "組合長に説明しないといけないので、資料をいただけますか。",
+    ],
+)
+def test_who_decides_told_unasked(rubric: Rubric, said: str) -> None:
+    assert _authority(rubric, said)
+
+
+def test_the_anonymous_above_names_nobody(rubric: Rubric) -> None:
+    assert not _authority(rubric, "上に説明しないといけないんで。")
+
+
+def test_one_signing_the_contract(en_rubric: Rubric) -> None:
+    assert _authority(en_rubric, "I sign the contract, so it comes down to me in the end.", language="en")
