@@ -1,0 +1,27 @@
+"""BANT timeline said as a part of a month (issue 13, after blind29/30's first sight): 十二月の頭には, 十月頭,
+十月に入る前には. Wording written for these tests; the rep asks nothing about timing."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.offline import score_transcript
+from scoring.rubric_model import Rubric
+from tests.scoring.role_calls import role_call
+
+
+def _timeline(rubric: Rubric, said: str) -> bool:
+    call = role_call(("営業", "ありがとうございます、よく分かりました。"), ("顧客", said))
+    return score_transcript(call, rubric=rubric, stage_phase="needs_discovery").bant["timeline"].found
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["遅くとも三月の中旬には、切り替えたいんです。", "七月に入る前には、現場で使えるようにしたいですね。", "入れるなら、九月頭。"],
+)
+def test_a_part_of_a_month_wanted_is_a_timeline(rubric: Rubric, said: str) -> None:
+    assert _timeline(rubric, said)
+
+
+def test_a_month_with_no_part_named_is_not_this_shape(rubric: Rubric) -> None:
+    assert not _timeline(rubric, "三月の決算の数字は、まだ出てないです。")
