@@ -247,19 +247,23 @@ def _rushed_testing(v: CallView) -> Sentence | None:
 
 # NGs of the earlier phases read in the later ones (blind9-18 writers). In after-sales, a concern passed over is a
 # complaint left standing, talking on is information pushed one way, and a vague "I'll be in touch" or a vague answer
-# to a trouble is the trouble response, which trouble_left reads with its own evidence. At kick-off, a vague answer
-# leaves the terms or support scope vague.
+# to a trouble is the trouble response, which trouble_left reads with its own evidence; a day pressed is a visit to
+# a customer already served, no first contact's pushed schedule (blind9–30: right 0 of 2). At kick-off, a vague
+# answer leaves the terms or support scope vague. A closed question about interest is a discovery fault: once the
+# proposal is made it checks a detail (after discovery, right 0 of 4 on blind9–30).
 _AFTER_SALES_READING: dict[str, str | None] = {
     "negotiation_closing.objection_ignored": "after_follow.ignores_complaints",
     "first_contact.one_sided_talk": "after_follow.one_way_info",
     "proposal.ignores_reaction": "after_follow.one_way_info",
     "first_contact.vague_follow_up": None,
     "proposal.vague_answer": None,
+    "first_contact.pushy_schedule": None,
 }
 _KICKOFF_READING: dict[str, str | None] = {
     "proposal.vague_answer": "contract_implementation.vague_scope",
     "negotiation_closing.objection_ignored": "contract_implementation.ignores_end_users",
     "first_contact.vague_follow_up": None,
+    "needs_discovery.shallow_question": None,
 }
 # In a closing call or at kick-off the terms are on the table or signed: an "I'll be in touch" at its end is the
 # ordinary working rhythm of a live deal, not the first contact's vague follow-up (blind9–30: right 3 times of 14),
@@ -267,11 +271,13 @@ _KICKOFF_READING: dict[str, str | None] = {
 _CLOSING_READING: dict[str, str | None] = {
     "first_contact.vague_follow_up": None,
     "first_contact.one_sided_talk": None,
+    "needs_discovery.shallow_question": None,
 }
 # A proposal answers the needs found: who decides was discovery's question, and a proposal that does not ask it again
 # is not at fault (blind9–30: right 1 of 6).
 _PROPOSAL_READING: dict[str, str | None] = {
     "needs_discovery.no_decision_maker": None,
+    "needs_discovery.shallow_question": None,
 }
 # In discovery nothing has been offered yet, so a concern passed over is no objection ignored (blind9–24: 1 of 10
 # such readings was labelled so); the questions it should have raised are discovery's own NGs.

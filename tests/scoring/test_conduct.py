@@ -382,3 +382,19 @@ def test_an_english_customer_saying_we_dont_sell_that_is_off_target(en_rubric: R
     call = _call(("Rep", "Your retail customers would love online gift cards."), ("Customer", "We don't sell any retail, it's all wholesale."), language="en")
     ngs = {n.id for n in score_transcript(call, rubric=en_rubric, stage_phase="first_contact").ng_behaviors}
     assert "first_contact.off_target_topic" in ngs
+
+
+def test_a_day_pressed_on_a_customer_already_served_is_no_first_contact_fault(rubric: Rubric) -> None:
+    call = _call(
+        ("営業", "点検のお伺い、来週の火曜の朝はいかがでしょう。"),
+        ("顧客", "火曜は市場の日で、ちょっと無理なんです。"),
+        ("営業", "では、その翌日の水曜、十日の朝は。"),
+        ("顧客", "水曜の朝も仕入れで手一杯なんですよ。"),
+        ("営業", "十分で終わりますので、木曜の七時とかでも。"),
+    )
+    flagged = {
+        phase: "first_contact.pushy_schedule"
+        in {n.id for n in score_transcript(call, rubric=rubric, stage_phase=phase).ng_behaviors}
+        for phase in ("first_contact", "after_follow")
+    }
+    assert flagged == {"first_contact": True, "after_follow": False}
