@@ -244,7 +244,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(need|needs|get|have to get) (his|her|their|my (boss|manager)'s|the (board|council|committee)'s) "
             r"(ok|okay|approval|sign-?off|blessing|green light)|run (it|this) (by|past)"
             r"|(council|committee|partners|board) (has|have|needs?) to (sign|approve|agree|vote)"
-            r"|goes to (my|our|the) (\w+ )?(owner|boss|manager|director|board|cfo|ceo|partners?|committee|council|commission|trustees)"
+            r"|goes to (my |our |the )?(\w+ )?(owner|boss|manager|director|board|cfo|ceo|partners?|committee|council|commission|trustees)\b"
             # An approval already given, or one's own signature by kind (the board signed off, I sign renewals under ten).
             r"|\b(board|director|owner|boss|cfo|ceo|coo|council|committee|commission|trustees|partners?)\b[^.]{0,12}\b(signed off|approved|gave (us )?the go-?ahead)"
             r"|\bi sign (the )?(renewals?|contracts?|orders?|purchases?|anything|everything|off on)\b"
@@ -278,6 +278,8 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             # Money the customer has for it, with an amount (we have about 40000 a year for tools, the ops line has 30k).
             r"|\b(we have|we've got|we got|there'?s|there is|we set aside|we can spend|line (has|is|of))\b[^.]{0,30}"
             r"(\$\s?\d|\b\d[\d,.]*\s*(k\b|thousand|dollars|grand|(a|per) (year|month)))"
+            # Money still left in a line (our capital line has about 40000 left this fiscal year).
+            r"|(\$\s?\d[\d,.]*|\b\d{3,}[\d,.]*|\b\d[\d,.]*\s*(k|thousand|grand))\s*(dollars\s*)?left\b"
             # A ceiling said by what the money replaces (we pay roughly that for printing… so we could swing that).
             r"|\b(we|i) (could|can) (swing|cover|manage|handle|stomach|justify) (that|it|this)\b"
             # What the customer had in mind (I was figuring around five hundred a month, tops), or no money at all

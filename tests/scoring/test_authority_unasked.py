@@ -12,9 +12,15 @@ from tests.scoring.role_calls import role_call
 
 
 def _authority(rubric: Rubric, said: str, language: str = "ja") -> bool:
-    rep = ("Rep", "Thanks, that's useful to know.") if language == "en" else ("営業", "ありがとうございます、参考になります。")
+    rep = (
+        ("Rep", "Thanks, that's useful to know.")
+        if language == "en"
+        else ("営業", "ありがとうございます、参考になります。")
+    )
     who = "Customer" if language == "en" else "顧客"
-    card = score_transcript(role_call(rep, (who, said), language=language), rubric=rubric, stage_phase="needs_discovery")
+    card = score_transcript(
+        role_call(rep, (who, said), language=language), rubric=rubric, stage_phase="needs_discovery"
+    )
     return card.bant["authority"].found
 
 
@@ -37,3 +43,20 @@ def test_the_anonymous_above_names_nobody(rubric: Rubric) -> None:
 
 def test_one_signing_the_contract(en_rubric: Rubric) -> None:
     assert _authority(en_rubric, "I sign the contract, so it comes down to me in the end.", language="en")
+
+
+def test_spending_that_goes_to_council_without_an_article(en_rubric: Rubric) -> None:
+    assert _authority(en_rubric, "Anything this size goes to council, that's just how the city works.", language="en")
+
+
+def test_money_left_in_a_line_is_a_budget(en_rubric: Rubric) -> None:
+    card = score_transcript(
+        role_call(
+            ("Rep", "Thanks, that helps."),
+            ("Customer", "The equipment line has maybe twelve thousand left for the year."),
+            language="en",
+        ),
+        rubric=en_rubric,
+        stage_phase="proposal",
+    )
+    assert card.bant["budget"].found
