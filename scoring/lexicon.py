@@ -394,7 +394,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             + _EN_DAY
         ),
         "discount": _re(
-            r"discount|% off|percent off|special price|cheaper|half (price|off)|knock\w* (\d+|\w+) (%|percent )?off|(first|\d+|one|two|three|a) (free )?(months?|weeks?) (free|on us|at no (cost|charge))|throw in .{0,20}free"
+            r"discount|% off|percent off|special price|(make|do|get|give|let) (it|you|this|that|them) (go )?(a bit |a little )?cheaper|cheaper (for you|rate|deal|price)|half (price|off)|knock\w* (\d+|\w+) (%|percent )?off|(first|\d+|one|two|three|a) (free )?(months?|weeks?) (free|on us|at no (cost|charge))|throw in .{0,20}free"
         ),
         "price_objection": _re(
             r"expensive|too much|over budget|discount|cheaper|lower the price|come down|closer to \d|expecting (something )?(closer|lower)|above what we"

@@ -70,3 +70,18 @@ def test_a_cut_after_the_rep_has_shown_the_value_in_figures_is_no_discount_first
         n.id for n in score_transcript(valued, rubric=rubric, stage_phase="negotiation_closing").ng_behaviors
     }
     assert FIRST in _ngs(rubric, cut, phase="negotiation_closing")
+
+
+def test_a_tier_by_quantity_said_as_a_condition_is_no_concession(rubric):
+    assert FIRST not in _ngs(rubric, "三十本を超えるようでしたら、数量に応じてお値引きもございます。")
+
+
+@pytest.mark.parametrize(
+    ("rep", "flagged"),
+    [
+        ("Charging it overnight is far cheaper per hour than running the diesel one.", False),
+        ("Look, I can make it cheaper for you if we get the paperwork done this week.", True),
+    ],
+)
+def test_cheaper_in_english_is_a_concession_only_when_the_rep_gives_it(rep, flagged, en_rubric):
+    assert (FIRST in _ngs(en_rubric, rep, language="en")) is flagged
