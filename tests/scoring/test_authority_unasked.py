@@ -60,3 +60,15 @@ def test_money_left_in_a_line_is_a_budget(en_rubric: Rubric) -> None:
         stage_phase="proposal",
     )
     assert card.bant["budget"].found
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "理事長がうんって言わないと、こっちは何も動かせないんですよ。",
+        "専務と経理の私とで相談して、もう決めてしまいました。",
+        "会長からは、三十万までなら任せるって言われてます。",
+    ],
+)
+def test_who_must_say_yes_or_left_it_to_the_contact(rubric: Rubric, said: str) -> None:
+    assert _authority(rubric, said)

@@ -127,3 +127,11 @@ def test_a_frame_used_up_or_a_ceiling_under_a_condition_is_a_budget(rubric: Rubr
 
 def test_a_condition_on_days_is_not(rubric: Rubric) -> None:
     assert not _budget(rubric, "納品が三日くらいなら、待てますよ。")
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["正直、今期は追加の予算なんてないんですよ。", "出せて年に六十万、そこが天井ですね。", "月三万が天井やな。"],
+)
+def test_no_money_left_or_an_amount_called_the_ceiling_is_a_budget(rubric: Rubric, said: str) -> None:
+    assert _budget(rubric, said)
