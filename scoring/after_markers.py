@@ -81,6 +81,10 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
         "rollout_left": _re(
             r"(さん|様)?の?(方|ほう)で[^。]{0,30}(展開|周知|共有|説明|教え|進め|広め)[^。]{0,6}(いただ|もら|お願い|ください)"
             r"|(社内|現場|皆さん|スタッフ|職人)[^。]{0,10}(展開|周知)[^。]{0,20}(お任せ|お願い)"
+            # The rollout put to the customer's side first (通訳者さんへの展開は、事務局さんのほうでお願いする形), or their
+            # own person to teach the rest (松尾さんの方から教えていただければ, あとは店長さんから皆さんに教えていただく).
+            r"|(展開|周知|教育|研修|トレーニング)(は|も)、?[^。]{0,16}(方|ほう)で[^。]{0,4}(お願い|やって|進めて)"
+            r"|(さん|様)(の方|のほう)?(から|が)[^。]{0,24}教えて(いただ|もら)"
         ),
         # The users sent to read a manual or a help page instead of being shown (ヘルプページに手順が…見ていただければ,
         # マニュアルを皆さんに共有していただければ).
@@ -136,7 +140,8 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "left_to_practice": _re(r"\b(they'?ll|you'?ll) (get used to it|pick it up)\b|\bat your own pace\b"),
         "rollout_left": _re(
-            r"\b(you|your (admin|team|it))\b[^.]{0,20}\b(roll (it )?out|share it|train (them|everyone|the team)|walk (them|everyone) through)\b"
+            r"\b(you|your (admin|team|it))\b[^.]{0,30}\b(roll (it )?out|share it|train (them|everyone|the team)|walk (them|everyone) through)\b"
+            r"|\b(?-i:[A-Z][a-z]+) trains (the|your|all|everyone)\b"
         ),
         "self_serve_docs": _re(
             r"\b(manual|help (center|centre|page|docs)|documentation|knowledge base|the pdf)\b[^.]{0,40}\b(read|look|check|share|go through)"

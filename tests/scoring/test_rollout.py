@@ -72,3 +72,19 @@ def test_a_kickoff_with_dated_steps_and_training_shows_none(rubric):
         "contract_implementation.poor_manuals",
         "contract_implementation.no_roadmap",
     }
+
+
+def test_the_customers_own_person_left_to_teach_the_rest(rubric: Rubric, en_rubric: Rubric) -> None:
+    def left(rep: str, language: str = "ja") -> bool:
+        who = ("Rep", "Customer") if language == "en" else ("営業", "顧客")
+        ack = "Okay." if language == "en" else "はい。"
+        call = _call((who[0], rep), (who[1], ack), language=language)
+        card = score_transcript(
+            call, rubric=en_rubric if language == "en" else rubric, stage_phase="contract_implementation"
+        )
+        return "contract_implementation.left_to_admin" in {n.id for n in card.ng_behaviors}
+
+    assert left("ドライバーさんへの周知は、総務さんのほうでお願いできればと思っております。")
+    assert left("使い方は、まず工場長さんが覚えていただいて、そこからラインの方々に教えていただく形で。")
+    assert left("So Priya trains the drivers once she has the hang of it.", language="en")
+    assert not left("ドライバーさん向けの研修は、弊社から講師が二回伺って行います。")
