@@ -55,6 +55,12 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"(店舗|店|コース|拠点|隻|艘|人|名|台|軒|か所|箇所|面|基|棟|施設)(だけ|しか|やで|ですよ|なんです|なんで|やし|だよ|ですけど|ですから)"
             r"|(何千|何百|何万|本部|本山|チェーン|多店舗)[^。]{0,10}(言われても|ちゃうし|じゃない|ではない|ありません|ないです|ないよ|ないし)"
         ),
+        # The customer setting the rep right on what they need (ゆくゆくじゃなくて、今PMが欲しいんですよ, ウェブじゃなくて
+        # 電話なんですよ): the talk has drifted from what they are after. Not their trade (うちは…じゃなくて) nor money.
+        "not_that_but": _re(
+            r"^(?!.*(うち|当社|弊社|こっち|こちら)(は|って)、?[^。、]{0,12}(じゃ|では)なくて).*?(じゃ|では)なくて、?[^。]{0,24}"
+            r"(なんです|なんですよ|んです|やねん|なんや|なの|やで)"
+        ),
         # The customer saying things work well enough (一応回ってはいる, 今は特に困ってない, それは別に問題なかです), and the
         # rep agreeing outright with the customer's own diagnosis (おっしゃる通りだと思います).
         "all_fine": _re(
@@ -272,6 +278,7 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"\bwe('re| are) (just|only) (a|one|two|three|a small|a single)\b|\bwe (only )?(have|run) (just )?(one|a single|two|three) "
             r"(site|shop|store|location|course|boat|rink|office)s?\b|\b(only|just) (one|a single) (site|shop|store|location|course|boat|office)\b"
         ),
+        "not_that_but": _re(r"\b(isn'?t|is not) (really )?the (problem|issue)\b|\bthe real (problem|issue) is\b"),
         "all_fine": _re(
             r"\b(it|things|that) (works?|runs?|goes) (okay|fine|alright|well enough)\b|\bwe(')?re (doing )?(fine|okay|managing)\b"
             r"|\bnot really a problem\b|\bno (real )?problems? (there|with (it|that))\b"

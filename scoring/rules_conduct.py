@@ -351,20 +351,27 @@ def no_roi(c: Collector) -> None:
             return
 
 
-# Money or deciding is not the trade (いや、予算って…まだ何も決めてないですよ).
-_MONEY_OR_SAY = re.compile(r"予算|金額|費用|決め|budget|decide", re.I)
+# Money or deciding is not the trade nor the need (いや、予算って…まだ何も決めてないですよ, 値段の話じゃなくて).
+_MONEY_OR_SAY = re.compile(r"予算|金額|費用|値段|価格|料金|決め|budget|decide|price", re.I)
 
 
 def off_target(c: Collector, stage_phase: str | None) -> None:
     """On a first contact, the customer corrects what the rep assumed their business does (いや、うちは樹木葬はやって
     ないです, "we don't sell retail"): the rep raised a topic off their trade (seed 000 初回接触 NG, 業界や企業に関する
-    基本知識が不足し、的外れな話題を振る)."""
+    基本知識が不足し、的外れな話題を振る). When they set the rep right on what they need instead, the talk is
+    misaligned."""
     if stage_phase != "first_contact":
         return
     v = c.view
     for hit in v.find("not_our_trade", who="customer"):
         if not _MONEY_OR_SAY.search(hit.sentence.text):
             c.ng("first_contact.off_target_topic", hit.quote)
+            break
+    # What they need set right (ウェブじゃなくて電話なんですよ, "the driving isn't really the problem"): the rep's talk
+    # is off what the customer is after (相手が求める内容とズレた話を続ける).
+    for hit in v.find("not_that_but", who="customer"):
+        if not _MONEY_OR_SAY.search(hit.sentence.text) and not v.matches("not_our_trade", hit.sentence.text):
+            c.ng("first_contact.misaligned_topic", hit.sentence.quote())
             return
 
 
