@@ -60,6 +60,10 @@ _NOT_NOW = {
         # elsewhere not to be undone (今から覆すのは無理), or no tie this time (今回はね、ご縁がなかった).
         r"|今の(で|ままで|やり方で|やり方でも)[^。]{0,6}(満足|困って(ない|へん|ねえ|おらん|ません)|回っ(とる|てる|ています|ております)|間に合って)"
         r"|(今から|いまさら|今更)[^。]{0,6}覆す(の|こと)は(無理|難しい|でき)|ご縁が(なかった|無かった)"
+        # Not this time, not renewed, cancelled (今回はいらねえ, 今回は更新しねえ, 解約の手続きだけ教えて).
+        r"|今回は[^。]{0,6}(いら(ない|ねえ|ん)|要ら(ない|ねえ|ん)|いりません|要りません)"
+        r"|(契約|来年|来期|次|今回|うち(は|も)|もう)[^。]{0,10}(更新|継続)(は|も)?(しない|しねえ|しません|せえへん|せん)(こと|つもり|です|。|、|$)"
+        r"|解約(します|したい|する(こと|つもり)|の手続き)"
     ),
     "en": re.compile(
         r"(renew|stay|stick) with (our|the) (current|existing)|not (right )?now\b.{0,20}(pass|no)"
@@ -69,7 +73,8 @@ _NOT_NOW = {
         r"|\bno (intention|plans?) (of|to) (buy|switch|sign|adopt|chang|replac)\w*"
         # "No. Thanks. We're good.", "we're set for now" ending the sentence: the offer turned down as not needed
         # ("we're good with it" takes it).
-        r"|\bwe(?:'re| are) (all )?(good|set)( for now| here)?\W*$",
+        r"|\bwe(?:'re| are) (all )?(good|set)( for now| here)?\W*$"
+        r"|\b(i'?m|we'?re|i am|we are) not renewing\b|\b(won'?t|will not|not going to) renew\b",
         re.I,
     ),
 }

@@ -53,3 +53,23 @@ def test_words_that_take_the_offer_are_no_no(rubric: Rubric, said: str) -> None:
 )
 def test_english_words_that_take_it_are_no_no(en_rubric: Rubric, said: str) -> None:
     assert _state(en_rubric, said, language="en") != "botsu"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "カメラの増設も、今回は要らないです。",
+        "悪いけど、来年度は更新しないことにしました。",
+        "機械はもう使ってないんで、解約の手続きだけお願いしたいんですが。",
+    ],
+)
+def test_an_offer_not_needed_this_time_or_a_contract_not_renewed_is_botsu(rubric: Rubric, said: str) -> None:
+    assert _state(rubric, said) == "botsu"
+
+
+def test_an_english_customer_not_renewing_is_botsu(en_rubric: Rubric) -> None:
+    assert _state(en_rubric, "Honestly, we're not renewing. The decision's made.", language="en") == "botsu"
+
+
+def test_data_that_does_not_update_is_no_decline(rubric: Rubric) -> None:
+    assert _state(rubric, "画面の数字が、たまに更新しないことがあるんですよ。") != "botsu"
