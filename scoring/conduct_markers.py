@@ -97,7 +97,7 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         # 値引きのご提案はしません).
         "no_concession": _re(
             r"キャンペーン|期間限定|ボリュームディスカウント|(以上|全部|全て|すべて|まとめて)[^。]{0,20}(割引|値引き)"
-            r"|(値引き|割引|ディスカウント)[^。]{0,8}(で|じゃ)(は)?(ない|なく|ありません|ございません)"
+            r"|(値引き|割引|ディスカウント)[^。]{0,16}(で|じゃ)(は)?(ない|なく|ありません|ございません)"
             r"|(値引き|割引)の?(ご)?(提案|お話)?(は|を)?(し|いたし|でき)ません"
             # Said as no discount in other words, given to every customer, a ticket or member category the product
             # applies, a quantity tier (値引きとは別の話で, どのお客様にもご案内している, 団体割引と市民割引,
@@ -308,9 +308,11 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "no_concession": _re(
             r"\bcampaign|\bpromo\w*|\bspecial (rate|offer|deal|price|pricing)|running a special|volume discount"
             r"|\b(or more|bulk)\b[^.]{0,30}discount|\bnot a discount|\bno discount|\bearly.?bird|\b(group|member|student) discount"
+            r"|\b(can'?t|cannot|won'?t|not able to) (take|give|do|offer|knock)\b[^.]{0,30}\b(off|discount)"
         ),
         "price_ask": _re(
             r"\b(any flexibility|wiggle room|can you do better|sharpen (your|the) pencil|come down|best price|a better price)\b"
+            r"|\b(wants?|need|needs|asking for|ask for|looking for)\b[^.]{0,12}\b(percent|%) off\b"
         ),
         "leading_question": _re(
             r"\b(would you (like|want) to (save|reduce|cut|improve|spend less)|wouldn'?t you|you'?d (want|like) to (save|reduce|cut|improve)"

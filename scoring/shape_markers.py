@@ -116,6 +116,11 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             # Who has to agree, said by the act: a seal stamped, the matter already put to them, deciding it oneself.
             r"|(ハンコ|判子|印鑑|判)を?(押|つ)|話を通し|決めるのも"
             r"|(長|社長|オーナー|上司|本部|本社|役員|家内|妻|主人|夫|専務|常務|部長|課長|理事)(と|とも)[^。]{0,10}?(話し|相談し)(て|た|まし)"
+            # The boss asked last or agreed with (院長には最後に聞きますけど, 女将と先週決めたんです), who decides whether
+            # (首輪つけるかどうかは、農家さんが決めること).
+            r"|(院長|社長|専務|常務|部長|会長|理事長|所長|館長|組合長|親父|オーナー|女将)(に|には)、?[^。]{0,6}(聞き|聞か|確認し|確認せ|相談し|相談せ)"
+            r"|(女将|社長|専務|常務|部長|会長|理事長|所長|家内|妻|嫁|主人|夫|親父|母|オーナー)と[^。]{0,6}(決め|決定し)(た|ました|ます|る|て)"
+            r"|かどうかは、?[^。]{0,16}(が|の)(決める|決めること|決めん|判断する|判断)"
             # A limit the boss has left to the contact (社長には、四万以内なら任せるって言われてて).
             r"|(社長|オーナー|本部|部長|会長|専務|常務|理事長|親父|上)(に|から)(は)?[^。]{0,14}任せ(る|て|た)(って|と)[^。]{0,4}(言われ|言って)"
         ),
@@ -252,7 +257,11 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|goes to (my |our |the )?(\w+ )?(owner|boss|manager|director|board|cfo|ceo|partners?|committee|council|commission|trustees)\b"
             # An approval already given, or one's own signature by kind (the board signed off, I sign renewals under ten).
             r"|\b(board|director|owner|boss|cfo|ceo|coo|council|committee|commission|trustees|partners?)\b[^.]{0,12}\b(signed off|approved|gave (us )?the go-?ahead)"
-            r"|\bi sign (the )?(renewals?|contracts?|orders?|purchases?|anything|everything|off on)\b"
+            r"|\bi sign (the )?(renewals?|contracts?|orders?|purchases?|anything|everything|off on|it|that|this)\b"
+            # Whose signature it needs, whose business it is, who is a part-owner (needs Mark's signature, it's my
+            # company, my brother owns half the business, he'd have to be in on it, I made that call).
+            r"|\bneeds? (\w+'s|his|her|the \w+'s) (signature|sign-?off|approval)\b|\b(it'?s|it is) my (business|company|shop|firm|outfit)\b"
+            r"|\bowns half (of )?the (business|company|shop)\b|\b(have|has) to be in on it\b|\bi (made|make) (that|the) call\b"
             # Said bare or by where it goes (I sign. / has to go to our board / I'd take it to the owners / Margaret decides).
             r"|\bi sign\W*$|\b(has|have) to go to (our|the) (board|owners?|partners)|\btake (it|that|this) to (the|our) (owners?|board|partners)"
             r"|\b(?-i:[A-Z][a-z]+) (decides|signs off)\b"

@@ -72,3 +72,27 @@ def test_money_left_in_a_line_is_a_budget(en_rubric: Rubric) -> None:
 )
 def test_who_must_say_yes_or_left_it_to_the_contact(rubric: Rubric, said: str) -> None:
     assert _authority(rubric, said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "価格のことは、所長には最後に確認しますけど、たぶん大丈夫です。",
+        "入れるってことは、先月、家内と決めたんです。",
+        "導入するかどうかは、各店舗の店長が決めることなんで。",
+    ],
+)
+def test_the_boss_asked_last_or_who_decides_whether(rubric: Rubric, said: str) -> None:
+    assert _authority(rubric, said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Anything that size needs Dana's signature before it goes out.",
+        "It's my shop, so nobody else gets a vote.",
+        "My sister owns half the business, so she'd have to be in on it.",
+    ],
+)
+def test_english_signature_ownership_and_partners(en_rubric: Rubric, said: str) -> None:
+    assert _authority(en_rubric, said, language="en")

@@ -85,3 +85,19 @@ def test_a_tier_by_quantity_said_as_a_condition_is_no_concession(rubric):
 )
 def test_cheaper_in_english_is_a_concession_only_when_the_rep_gives_it(rep, flagged, en_rubric):
     assert (FIRST in _ngs(en_rubric, rep, language="en")) is flagged
+
+
+def test_a_cut_refused_or_denied_at_length_is_no_concession(rubric, en_rubric):
+    ja = "これは値引きのお願いをされたからではなくて、皆さんにお出ししている年払いの価格です。"
+    assert FIRST not in _ngs(rubric, ja)
+    assert FIRST not in _ngs(en_rubric, "I can't knock twenty percent off a single season, I'm afraid.", language="en")
+
+
+def test_a_rep_meeting_the_customers_own_percent_off_ask_is_no_discount_first(en_rubric):
+    call = _call(
+        ("Customer", "My partner wants ten percent off before he signs anything."),
+        ("Rep", "I hear you. A discount on the two-year term is something I can look at."),
+        language="en",
+    )
+    card = score_transcript(call, rubric=en_rubric, stage_phase="negotiation_closing")
+    assert FIRST not in {n.id for n in card.ng_behaviors}
