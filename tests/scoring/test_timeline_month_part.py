@@ -25,3 +25,11 @@ def test_a_part_of_a_month_wanted_is_a_timeline(rubric: Rubric, said: str) -> No
 
 def test_a_month_with_no_part_named_is_not_this_shape(rubric: Rubric) -> None:
     assert not _timeline(rubric, "三月の決算の数字は、まだ出てないです。")
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["六月の総会までには、会員名簿が全部入っていてほしいんです。", "九月の新学期には、先生方が使えるようになっていたいですね。"],
+)
+def test_a_months_event_by_which_something_is_wanted(rubric: Rubric, said: str) -> None:
+    assert _timeline(rubric, said)
