@@ -26,6 +26,13 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "still_unanswered": _re(
             r"まだ[^。]{0,6}(答え|聞いて|聞けて|返事|回答|お返事)[^。]{0,8}(ない|ません|へん|ねえ)"
         ),
+        # The customer coming back to a point of theirs from earlier (さっきの話やけど, さっきの当日変更の話なんだけど,
+        # さっきの話、流さんといてや), or saying they said it already (さっきも言いましたけど, 先ほども申し上げたんですが).
+        "came_back": _re(
+            r"さっき(の|も)[^。]{0,14}(話|件|言(った|いました|うた|うて|いよった))|先ほど(の|も)[^。]{0,14}(話|件|申し上げ)"
+            r"|流さんといて"
+        ),
+        "said_before": _re(r"さっきも言(った|いました|うた|うて|いよった)|先ほども[^。]{0,6}申し上げ"),
         # A concern said as a question (高くない？, ほんまに大丈夫なん？, 止まらんの？, 返品できるん？).
         "worry_question": _re(
             r"(高く|大丈夫|止まら|困ら|できる|入る|使え|漏れ|壊れ)[^。？?]{0,4}(ない|ん|の|なん|かな|かなあ|ますか)[？?]?"
@@ -262,6 +269,13 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "still_unanswered": _re(
             r"\byou (still )?(didn'?t|haven'?t|never) (really )?answer|\bstill (waiting|no answer) (on|to|for)\b|\bstill haven'?t (heard|had an answer)"
+        ),
+        "came_back": _re(
+            r"\bgoing back to\b|\b(as|like) i said (before|earlier)\b|\bback to (the|my) (\w+ )?(question|point|thing|worry)\b"
+            r"|\bi (asked|mentioned) (this|that) (before|earlier)\b"
+        ),
+        "said_before": _re(
+            r"\b(as|like) i said (before|earlier)\b|\bi (asked|mentioned) (this|that) (before|earlier)\b"
         ),
         "worry_question": _re(r"\b(what if|what happens if|won'?t it|isn'?t (that|it) (too|a bit)|are you sure)\b"),
         "someone_else_decides": _re(

@@ -90,6 +90,7 @@ def score_transcript(
     conduct.vague_answer(c)
     conduct.no_roi(c)
     conduct.concern_passed_over(c)
+    conduct.came_back_to(c, stage_phase)
     conduct.attacks_competitor(c)
     conduct.case_mismatch(c)
     conduct.scale_said_small(c, stage_phase)

@@ -430,3 +430,13 @@ def scale_said_small(c: Collector, stage_phase: str | None) -> None:
         return
     if said := c.view.find("small_scale", who="customer"):
         c.ng("proposal.mismatched_scale", said[0].sentence.quote())
+
+
+def came_back_to(c: Collector, stage_phase: str | None) -> None:
+    """The customer comes back to a point of theirs from earlier (さっきの話やけど, "going back to my team"): in a
+    closing call, a concern the rep passed over when it was first raised (seed 000 交渉・クロージング NG, 顧客の懸念や
+    反論に触れず、答えずに話を先へ進める). In a proposal only the customer saying they said it already counts
+    (さっきも言いましたけど): there a return to an earlier topic is as often a question about a detail."""
+    marker = {"negotiation_closing": "came_back", "proposal": "said_before"}.get(stage_phase or "")
+    if marker and (hits := c.view.find(marker, who="customer")):
+        c.ng("negotiation_closing.objection_ignored", hits[0].sentence.quote())
