@@ -129,10 +129,20 @@ _PUT_OFF = {
         # 持ち帰らせて, 私からはイエスと言えない): not agreed in this call.
         r"|(上|社長|会長|部長|局長|館長|専務|常務|理事長|親父|オーナー|本部)(が|は|も)?[^。]{0,6}(どう|なんて|何て|何と|なんと)(言う|思う)か"
         r"|五分五分|(聞いて|相談して|確認して)み(ない|ねえ|ん)と|持ち帰らせ|イエスと(は)?言えな|納得するか(は|どうか)"
+        # The price handed to someone else to settle (値段は社長と話して、返事する, 親方に上げてみます, 決めるのは社長
+        # なので、私からは今ここでは何とも).
+        r"|(値段|金額|価格|料金|費用|お金)(は|の(こと|話)は)[^。]{0,8}(社長|親方|親父|父|会長|理事長|理事会|組合|市|上|オーナー|館長|院長)"
+        r"(と|に|が|の)[^。]{0,8}(話し|相談|上げ|決め|聞|確認|返事)"
+        r"|(社長|親方|親父|会長|理事長|理事会|オーナー|館長|院長)に上げてみ"
+        r"|決めるのは(社長|親方|親父|父|会長|理事長|理事会|オーナー|館長|院長)[^。]{0,16}(何とも|なんとも)"
     ),
     "en": re.compile(
         r"\b(not|don't) (want to )?(talk|discuss|get into) (price|pricing|money|cost)s? (yet|now)\b"
-        r"|\bnot sure (they|he|she)'?ll go (above|over|for)|\b(has|have|needs?) to go to (our|the) (board|owner|partners)",
+        r"|\bnot sure (they|he|she)'?ll go (above|over|for)|\b(has|have|needs?) to go to (our|the) (board|owner|partners)"
+        # The price handed to someone else or kept to think over (I can't say yes to the monthly until I hear from the
+        # grant officer; I'll want our accountant to look at it; the price, I want to think about).
+        r"|\bcan'?t say yes to (the )?(monthly|price|number|cost)|\b(want|need) (our|my) (accountant|bookkeeper|cfo|partner|board)\b"
+        r"|\bthe price,? i (want|need) to think\b",
         re.I,
     ),
 }

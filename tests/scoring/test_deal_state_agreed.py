@@ -281,3 +281,33 @@ def test_in_discovery_a_price_range_and_a_wished_for_start_are_no_topic_until_an
     assert _state(rubric, _call(*talked), "proposal") == "wadai"
     taken = _call(*talked, ("顧客", "八万円なら大丈夫です。その金額で上に話してみます。"))
     assert _state(rubric, taken, "needs_discovery") == "wadai"
+
+
+@pytest.mark.parametrize(
+    "deferred",
+    [
+        "値段は会長に相談して、来週お返事します。",
+        "ただ、決めるのは理事長なので、金額は私からは今は何とも。",
+        "ええ、あとは理事会に上げてみます。",
+    ],
+)
+def test_a_price_handed_to_someone_else_is_not_agreed(deferred, rubric):
+    call = _call(
+        ("営業", "スタンダードプランで、月額三万二千円になります。"),
+        ("顧客", "中身はそれでいいと思います。"),
+        ("営業", "稼働は来年の四月一日でよろしいですか。"),
+        ("顧客", "四月一日で大丈夫です。"),
+        ("顧客", deferred),
+    )
+    assert _state(rubric, call, "proposal") == "wadai"
+
+
+def test_an_english_price_waiting_on_the_accountant_is_not_agreed(en_rubric):
+    call = _call(
+        ("Rep", "The Studio plan is 310 a month."),
+        ("Customer", "The plan itself looks right."),
+        ("Rep", "Could we start on the first of March?"),
+        ("Customer", "March first works. But I'll want our accountant to look at the monthly before I say yes."),
+        language="en",
+    )
+    assert _state(en_rubric, call, "proposal") == "wadai"
