@@ -178,7 +178,7 @@ def deal_state(view: CallView, *, timeline_known: bool = False, stage_phase: str
         return None
     present = (
         _present(view, "price")
-        + ((timeline_known and not _timing_left_open(view)) or _present(view, "timing"))
+        + (((timeline_known and not _timing_left_open(view)) or _present(view, "timing")) and not _when_unknown(view))
         + (_present(view, "plan") or _solution_accepted(view))
     )
     if present == 2 and stage_phase in _TAKE_UP_NEEDED and not _offer_taken(view):
@@ -197,6 +197,22 @@ def _offer_taken(view: CallView) -> bool:
     words beyond a backchannel or a remark."""
     offers = [h.sentence for m in ("plan", "price") for h in shapes.hits(view, m, who="rep")]
     return bool(offers) and _taken_later(view, min(offers, key=lambda s: s.order))
+
+
+# When to start said to be unknown in words with no time in them (いつ入れるかは分かんないよ, いつから入れるかってのは、
+# ちょっとまだ決められない, "that's the part I can't tell you").
+_WHEN_UNKNOWN = {
+    "ja": re.compile(
+        r"いつ[^。]{0,12}か(は|って(の|いうの)?は|が)、?[^。]{0,10}(分か|わか|決め|言え|言われ)(ら)?(ない|んない|へん|られない|ません|ん|ねえ)"
+    ),
+    "en": re.compile(r"that'?s the part i can'?t (tell you|say)|can'?t (tell you|say) when", re.I),
+}
+
+
+def _when_unknown(view: CallView) -> bool:
+    """The customer says when is unknown (いつ入れるかは分かんないよ): no time proposed by the rep stands as agreed."""
+    unknown = _WHEN_UNKNOWN[_lang(view)]
+    return any(not s.is_rep and unknown.search(s.text) for s in view.sentences)
 
 
 def _timing_left_open(view: CallView) -> bool:

@@ -311,3 +311,15 @@ def test_an_english_price_waiting_on_the_accountant_is_not_agreed(en_rubric):
         language="en",
     )
     assert _state(en_rubric, call, "proposal") == "wadai"
+
+
+@pytest.mark.parametrize(
+    "unknown", ["ただ、いつから使い始めるかは、まだ決められないんですよ。", "ただね、いつ切り替えるかってのは分かんないよ。"]
+)
+def test_when_said_to_be_unknown_leaves_the_rep_timing_unagreed(unknown, rubric):
+    call = _call(
+        ("営業", "スタンダードプランで、月額三万二千円になります。来月の一日から稼働できます。"),
+        ("顧客", "プランはそれで。その金額なら払えます。"),
+        ("顧客", unknown),
+    )
+    assert _state(rubric, call, "proposal") == "wadai"
