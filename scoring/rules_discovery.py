@@ -327,8 +327,7 @@ def taken_at_face_value(c: Collector, stage_phase: str | None) -> None:
     for hit in v.find("all_fine", who="customer"):
         if v.asks(hit) or v.negated(hit):
             continue
-        reply = v.next_turn(hit.sentence, customer=False)
-        text = "".join(r.text for r in reply)
+        reply, text = reply_text(v, hit.sentence)
         if reply and len(text) >= _ACCEPTED_MIN_CHARS and not any(r.is_question for r in reply):
             c.ng("needs_discovery.taken_at_face_value", hit.sentence.quote())
             return

@@ -162,17 +162,26 @@ def test_a_case_the_customer_takes_up_is_not(rubric: Rubric) -> None:
 
 @pytest.mark.parametrize(
     ("reply", "echoed"),
-    [("消防局……。", True), ("消防局、ですか。", True), ("消防局ね、参考になります。", False), ("二千名は多いですね。", False)],
+    [
+        ("消防局……。", True),
+        ("消防局、ですか。", True),
+        ("消防局ね、参考になります。", False),
+        ("二千名は多いですね。", False),
+    ],
 )
 def test_the_case_echoed_back_with_doubt_is_a_case_from_elsewhere(rubric: Rubric, reply: str, echoed: bool) -> None:
     ngs = {n.id for n in score_transcript(_call(CASE, ("顧客", reply)), rubric=rubric).ng_behaviors}
     assert ("proposal.irrelevant_case" in ngs) is echoed
 
 
-@pytest.mark.parametrize(("reply", "echoed"), [("A ferry operator?", True), ("Ferry operator, huh.", True), ("You can send it.", False)])
+@pytest.mark.parametrize(
+    ("reply", "echoed"), [("A ferry operator?", True), ("Ferry operator, huh.", True), ("You can send it.", False)]
+)
 def test_an_english_case_echoed_back_is_one_from_elsewhere(en_rubric: Rubric, reply: str, echoed: bool) -> None:
     case = ("Rep", "One of our customers, a ferry operator, cut its no-shows in half. I can send it over.")
-    ngs = {n.id for n in score_transcript(_call(case, ("Customer", reply), language="en"), rubric=en_rubric).ng_behaviors}
+    ngs = {
+        n.id for n in score_transcript(_call(case, ("Customer", reply), language="en"), rubric=en_rubric).ng_behaviors
+    }
     assert ("proposal.irrelevant_case" in ngs) is echoed
 
 
@@ -330,7 +339,9 @@ def test_a_third_day_offered_after_two_refusals_is_a_pushy_schedule(rubric: Rubr
 )
 def test_a_rival_said_to_go_under_or_fail_is_run_down(rubric: Rubric, jab: str) -> None:
     call = _call(("顧客", "今回は、港湾システムさんのほうにお願いすることにしました。"), ("営業", jab))
-    assert "negotiation_closing.attacks_competitor" in {n.id for n in score_transcript(call, rubric=rubric).ng_behaviors}
+    assert "negotiation_closing.attacks_competitor" in {
+        n.id for n in score_transcript(call, rubric=rubric).ng_behaviors
+    }
 
 
 def test_an_english_rival_called_a_dinosaur_or_about_to_close_is_run_down(en_rubric: Rubric) -> None:
@@ -339,7 +350,9 @@ def test_an_english_rival_called_a_dinosaur_or_about_to_close_is_run_down(en_rub
         ("Rep", "Honestly, they'll be out of business in a year, and their app is a dinosaur."),
         language="en",
     )
-    assert "negotiation_closing.attacks_competitor" in {n.id for n in score_transcript(call, rubric=en_rubric).ng_behaviors}
+    assert "negotiation_closing.attacks_competitor" in {
+        n.id for n in score_transcript(call, rubric=en_rubric).ng_behaviors
+    }
 
 
 @pytest.mark.parametrize(
@@ -350,13 +363,17 @@ def test_an_english_rival_called_a_dinosaur_or_about_to_close_is_run_down(en_rub
         ("はじめまして、田中と申します。", 0),
     ],
 )
-def test_a_call_reason_said_as_the_sellers_errand_half_states_the_purpose(rubric: Rubric, said: str, score: int) -> None:
+def test_a_call_reason_said_as_the_sellers_errand_half_states_the_purpose(
+    rubric: Rubric, said: str, score: int
+) -> None:
     card = score_transcript(_call(("営業", said), ("顧客", "はい。")), rubric=rubric, stage_phase="first_contact")
     assert card.criterion("first_contact.meeting_purpose.purpose_stated").score == score
 
 
 def test_an_english_caller_saying_why_they_call_half_states_the_purpose(en_rubric: Rubric) -> None:
-    call = _call(("Rep", "Hi, I'm calling about the new scheduling tool we launched."), ("Customer", "Okay."), language="en")
+    call = _call(
+        ("Rep", "Hi, I'm calling about the new scheduling tool we launched."), ("Customer", "Okay."), language="en"
+    )
     card = score_transcript(call, rubric=en_rubric, stage_phase="first_contact")
     assert card.criterion("first_contact.meeting_purpose.purpose_stated").score == 1
 
@@ -370,7 +387,9 @@ def test_an_english_caller_saying_why_they_call_half_states_the_purpose(en_rubri
         ("うちも冷凍品が増えてきてましてね。", False),
     ],
 )
-def test_a_first_contact_where_the_customer_corrects_their_trade_is_off_target(rubric: Rubric, said: str, off: bool) -> None:
+def test_a_first_contact_where_the_customer_corrects_their_trade_is_off_target(
+    rubric: Rubric, said: str, off: bool
+) -> None:
     call = _call(("営業", "冷凍品の配送で、温度の記録にお困りではないかと思いまして。"), ("顧客", said))
     ngs = {n.id for n in score_transcript(call, rubric=rubric, stage_phase="first_contact").ng_behaviors}
     assert ("first_contact.off_target_topic" in ngs) is off
@@ -379,12 +398,19 @@ def test_a_first_contact_where_the_customer_corrects_their_trade_is_off_target(r
 
 
 def test_an_english_customer_saying_we_dont_sell_that_is_off_target(en_rubric: Rubric) -> None:
-    call = _call(("Rep", "Your retail customers would love online gift cards."), ("Customer", "We don't sell any retail, it's all wholesale."), language="en")
+    call = _call(
+        ("Rep", "Your retail customers would love online gift cards."),
+        ("Customer", "We don't sell any retail, it's all wholesale."),
+        language="en",
+    )
     ngs = {n.id for n in score_transcript(call, rubric=en_rubric, stage_phase="first_contact").ng_behaviors}
     assert "first_contact.off_target_topic" in ngs
 
 
-def test_a_day_pressed_on_a_customer_already_served_is_no_first_contact_fault(rubric: Rubric) -> None:
+@pytest.mark.parametrize(("phase", "flagged"), [("first_contact", True), ("after_follow", False)])
+def test_a_day_pressed_on_a_customer_already_served_is_no_first_contact_fault(
+    rubric: Rubric, phase: str, flagged: bool
+) -> None:
     call = _call(
         ("営業", "点検のお伺い、来週の火曜の朝はいかがでしょう。"),
         ("顧客", "火曜は市場の日で、ちょっと無理なんです。"),
@@ -392,9 +418,5 @@ def test_a_day_pressed_on_a_customer_already_served_is_no_first_contact_fault(ru
         ("顧客", "水曜の朝も仕入れで手一杯なんですよ。"),
         ("営業", "十分で終わりますので、木曜の七時とかでも。"),
     )
-    flagged = {
-        phase: "first_contact.pushy_schedule"
-        in {n.id for n in score_transcript(call, rubric=rubric, stage_phase=phase).ng_behaviors}
-        for phase in ("first_contact", "after_follow")
-    }
-    assert flagged == {"first_contact": True, "after_follow": False}
+    card = score_transcript(call, rubric=rubric, stage_phase=phase)
+    assert ("first_contact.pushy_schedule" in {n.id for n in card.ng_behaviors}) is flagged
