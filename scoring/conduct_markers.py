@@ -245,6 +245,14 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "case_cited": _re(
             r"事例|導入実績|(様|さま)(では|でも|で、)|社様|(大手|大規模)の|同じ[^。]{0,8}(業|規模)|他の[^。]{0,8}さん(では|でも)"
         ),
+        # A big company's case held up as the result to expect (大手のハウスメーカーさんでも使っていただいて, 北海道の
+        # 大規模リゾートさんですと, 全国に百二十店舗の家具チェーン様では): a case from another world than the customer's.
+        # Not a case of the same size or trade (同じ規模の和菓子屋さん), nor the rep's own history (もともと大手の…).
+        "big_case": _re(
+            r"^(?!.*(同じ規模|同業|似た規模|中小|小規模|もともと|出身|請け負)).*"
+            r"(大手|大規模|大型|全国に[^。]{0,6}店舗)[^。]{0,20}(さん|様|さま|社|チェーン|メーカー|企業)"
+            r"[^。]{0,40}(事例|ですと|では|でも|使って|導入|実績|減|下が|削減|増え|楽に)"
+        ),
         # The customer setting their own business against it: another trade (うちは鋳物やけどね, 除雪だから…違う) or
         # another size (うちは百二十名ですけど, 十五人なんで、ちょっと規模が).
         "ours_smaller": _re(
@@ -402,6 +410,13 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "case_cited": _re(
             r"\b(case study|one of our (customers|clients)|a client of ours|for example,? [A-Z]|customers like)\b"
+        ),
+        "big_case": _re(
+            r"\bone of our (biggest|largest) (customers|clients)\b"
+            r"|\ba (national|nationwide|global|multinational|fortune 500|major|big|large) [a-z -]{0,30}"
+            r"(chain|distributor|retailer|brand|group|manufacturer|company|network|operator)\b"
+            r"|\b(chain|group|network) (with|of) (over |more than )?(\d{2,}|twenty|thirty|forty|fifty|sixty|seventy|eighty"
+            r"|ninety|a hundred|hundreds of|\w+ hundred) (locations|stores|sites|shops|branches|outlets)\b"
         ),
         "ours_smaller": _re(
             r"\b(we'?re (only|just) (a|about|\d+)|we only have \d+|we'?re a (small|tiny)|at our size)\b"

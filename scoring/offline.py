@@ -94,6 +94,7 @@ def score_transcript(
     conduct.attacks_competitor(c)
     conduct.case_mismatch(c)
     conduct.scale_said_small(c, stage_phase)
+    conduct.big_case(c, stage_phase)
     conduct.slide_overload(c)
     after.pushy_upsell(c, stage_phase)
     after.trouble_left(c, commitments, stage_phase)

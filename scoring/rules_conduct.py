@@ -422,6 +422,20 @@ def next_purpose_vague(c: Collector) -> None:
             return
 
 
+def big_case(c: Collector, stage_phase: str | None) -> None:
+    """In a proposal, a big company's case held up as the result to expect (大手のハウスメーカーさんでも使って
+    いただいて, "one of our biggest customers is a ski resort"): success from another world than the customer's (seed
+    000 提案 NG, 顧客の業界に関係のない成功事例を提示). Said as a question it is not held up."""
+    if stage_phase != "proposal":
+        return
+    v = c.view
+    for hit in v.find("big_case", who="rep"):
+        if not hit.sentence.is_question and not v.negated(hit):
+            c.ng("proposal.irrelevant_case", hit.quote)
+            c.ng("proposal.mismatched_scale", hit.quote)
+            return
+
+
 def scale_said_small(c: Collector, stage_phase: str | None) -> None:
     """In a proposal, the customer sets their own small size against it (うちは一コースだけやで, 営業課って私入れて二人
     なんですよ, "we're just one rink"): the proposal was built for another scale (seed 000 提案 NG,
