@@ -17,7 +17,11 @@ def _timeline(rubric: Rubric, said: str) -> bool:
 
 @pytest.mark.parametrize(
     "said",
-    ["遅くとも三月の中旬には、切り替えたいんです。", "七月に入る前には、現場で使えるようにしたいですね。", "入れるなら、九月頭。"],
+    [
+        "遅くとも三月の中旬には、切り替えたいんです。",
+        "七月に入る前には、現場で使えるようにしたいですね。",
+        "入れるなら、九月頭。",
+    ],
 )
 def test_a_part_of_a_month_wanted_is_a_timeline(rubric: Rubric, said: str) -> None:
     assert _timeline(rubric, said)
@@ -29,7 +33,33 @@ def test_a_month_with_no_part_named_is_not_this_shape(rubric: Rubric) -> None:
 
 @pytest.mark.parametrize(
     "said",
-    ["六月の総会までには、会員名簿が全部入っていてほしいんです。", "九月の新学期には、先生方が使えるようになっていたいですね。"],
+    [
+        "六月の総会までには、会員名簿が全部入っていてほしいんです。",
+        "九月の新学期には、先生方が使えるようになっていたいですね。",
+    ],
 )
 def test_a_months_event_by_which_something_is_wanted(rubric: Rubric, said: str) -> None:
     assert _timeline(rubric, said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "年末の繁忙期の前には、出荷の画面だけでも回るようにしたいんですわ。",
+        "梅雨明けの夏祭りに向けて、なんとか入れたいと思ってます。",
+        "来年の決算までには、決めるつもりです。",
+    ],
+)
+def test_a_time_anchor_with_a_target_and_a_want_is_a_timeline(rubric: Rubric, said: str) -> None:
+    assert _timeline(rubric, said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "去年の夏に、一回システムが止まったことがあって大変でした。",
+        "去年の夏には入れたんですけど、結局使わなくなって。",
+    ],
+)
+def test_a_time_anchor_told_as_history_is_not(rubric: Rubric, said: str) -> None:
+    assert not _timeline(rubric, said)
