@@ -148,6 +148,12 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|\d[\d,.]*(万|千|億)?円?より(上|高)[^。]{0,12}(払え(ない|ません|へん|ん)|払わ[^。]{0,4}(ん|へん|ない)|出せ(ない|ません|へん|ん)|無理|厳し)"
             r"|予算(が|は)[^。]{0,4}(もう|全然|一円も)[^。]{0,4}(ない|ありません|残って|つか)|予算を?[^。]{0,4}使い切"
             r"|予算(なんて|なんか)(もう)?(ない|ありません|ねえ|あらへん|あれへん)"
+            # The money said to be not there (今年度はもう予算がつかない, そんな金ないからさ, 出す金は、正直ないよ,
+            # お金払う余裕ない, 設備に金かけないって), or an amount it cannot pay (年に二十万は払ってらんねえ).
+            r"|(予算|(?<![料入現税代賃])金|資金)(は|が|も)?、?(もう|正直|全然|あんまり|ほとんど)?、?"
+            r"(ない|ありません|ねえ|ねぇ|無い|あらへん|つかない|つかん|つきません|取れない|回せない|かけない|かけられない)(?!と|か[？?]?$)"
+            r"|(お金|金)を?[^。]{0,4}(払う|出す|回す|かける)余裕(は|が)?、?(もう|正直)?(ない|ありません|ねえ)"
+            r"|\d[\d,.]*(万|千)円?(は|も)(出せ|払え|払って)(ない|ません|らんねえ|らんない|へん|ねえ|ん)"
             # An amount, then pointed at as the ceiling (月五万、そこが天井だね).
             r"|\d[^。]{0,12}(そこ|それ|これ)が(天井|上限|限度|限界|精一杯|ギリギリ)"
             r"|(費|予算|基金|積立金|繰越|内部留保)(で|から)(出|賄|確保|まかな)"
@@ -287,6 +293,10 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"within (what we|our|the) (\w+ )?(planned|budget(ed)?|allocated|set aside)|planned for (this|next) (year|quarter)"
             r"|(up to|no more than|cap(ped)? at|max(imum)? of)\s+(\$\s?\d|\d[\d,.]*\s*(k\b|dollars|usd))"
             r"|\b(we|i) (can|could) (afford|spend|stretch to)\b"
+            # The money said to be not there (there's no money for extras, we can't afford another one, money's tight).
+            r"|\b(there'?s|there is|we have|we'?ve got) no (money|cash|funds?)\b|\b(we|i) (can'?t|cannot|couldn'?t) afford\b"
+            r"|\bmoney'?s (tight|short)\b|\bmoney is (tight|short)\b"
+            r"|\b(we|i) (can'?t|cannot|won'?t) (pay|spend|go) (more than|over|above)\b"
             r"|(\$\s?\d[\d,.]*\s*k?|\d[\d,.]*\s*(k|dollars))( (a|per) (month|year))? (is|would be) (our|the|my) (max|limit|ceiling|cap)"
             r"|(spending|budget|purchase|hiring) (freeze|is frozen|on hold)|(line|budget) is spent"
             # Money the customer has for it, with an amount (we have about 40000 a year for tools, the ops line has 30k).

@@ -135,3 +135,31 @@ def test_a_condition_on_days_is_not(rubric: Rubric) -> None:
 )
 def test_no_money_left_or_an_amount_called_the_ceiling_is_a_budget(rubric: Rubric, said: str) -> None:
     assert _budget(rubric, said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "今期はもう、システムに回す予算がつかないんですよ。",
+        "悪いけど、そっちに出す金は正直ないわ。",
+        "正直、新しいもんにお金払う余裕はないです。",
+        "月に三万は払えないですね。",
+    ],
+)
+def test_the_money_said_to_be_not_there_is_a_budget_status(rubric: Rubric, said: str) -> None:
+    assert _budget(rubric, said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["There's no money for add-ons this year.", "We can't afford a second licence.", "Money's tight since the move."],
+)
+def test_an_english_budget_said_to_be_not_there(en_rubric: Rubric, said: str) -> None:
+    assert _budget(en_rubric, said, language="en")
+
+
+@pytest.mark.parametrize(
+    "said", ["予算はまだ決まってないんですよ。", "先月の入金がないんですよ。", "料金がないと困るって話です。"]
+)
+def test_a_budget_not_decided_or_other_money_is_not(rubric: Rubric, said: str) -> None:
+    assert not _budget(rubric, said)
