@@ -107,6 +107,13 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|最終的(に)?は(親父|館長|組合長|会長)|上(も|が)納得|(私|わたし)の決裁"
             r"|(本社|本部|親会社|グループ|役員|経営陣|理事会|会社|法人|上)の(方針|決定|指示|一存|判断)(で|により|に従|なので|です)"
             r"|(社長|部長|上|本部|本社|理事長|院長|オーナー|会長|役員|上司|先生|教授|所長)次第"
+            # Any head by their title's 長 or the house's say, in four shapes: whose decision it is (うちは社長決裁だから),
+            # who the head is (社長は俺だから), who decides in fact (実質は理事長です), and who looks at it instead of
+            # the speaker (社長が見るんで、私じゃちょっと). "Not mine alone" names nobody (_anonymous_decider).
+            r"|(?:[一-龥]{0,3}長|代表|オーナー|役員|役員会|理事会|本部|本社)(決裁|決定|判断)(だ|です|や|なん|なの|なので|やし|やから)"
+            r"|(?:[一-龥]{0,3}長|代表|オーナー)は(俺|私|わし|おれ|おら|僕|あたし)(だ|です|や|なんで|なので)"
+            r"|実質(は|的には|的に)[^。]{0,6}(?:[一-龥]{0,3}長|代表|オーナー|理事会|役員会)(です|だ|や|なんで|が)"
+            r"|が見る(んで|から|ので)[、,]?(私|わたし|自分|僕|俺|わし)(じゃ|では|には)"
             r"|(了承|了解|許可|OK|オーケー|ハンコ|判子|決裁|承認)を?(もら|取|得|いただ)"
             r"|(会議|役員会|取締役会|理事会|総会|教授会|委員会|運営会議)(に|で)(かけ|掛け|諮|通|上げ|出し|決め)"
             r"|相談して(から)?(決め|判断|お返事)"
@@ -264,6 +271,12 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             # An approval already given, or one's own signature by kind (the board signed off, I sign renewals under ten).
             r"|\b(board|director|owner|boss|cfo|ceo|coo|council|committee|commission|trustees|partners?)\b[^.]{0,12}\b(signed off|approved|gave (us )?the go-?ahead)"
             r"|\bi sign (the )?(renewals?|contracts?|orders?|purchases?|anything|everything|off on|it|that|this)\b"
+            # Two who sign or decide together (Jen and I both sign on anything over a year, we decided together), a
+            # threshold above which it goes to someone (anything over a thousand, I have to take to the owners).
+            r"|\b\w+ and i (both |jointly )?(sign|decide|approve|co-sign|made the (final )?(call|decision)|decided)\b"
+            r"|\b(decide|decided|made the decision|sign|signed) (on it )?together\b"
+            r"|\banything (over|above|more than|bigger than) [^.]{0,25}\b(needs?|goes to|go to|has to go|i have to (take|bring|run))\b"
+            r"|\brun (anything|everything)( like (this|that))? (by|past)\b"
             # Whose signature it needs, whose business it is, who is a part-owner (needs Mark's signature, it's my
             # company, my brother owns half the business, he'd have to be in on it, I made that call).
             r"|\bneeds? (\w+'s|his|her|the \w+'s) (signature|sign-?off|approval)\b|\b(it'?s|it is) my (business|company|shop|firm|outfit)\b"

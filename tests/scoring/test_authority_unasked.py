@@ -96,3 +96,35 @@ def test_the_boss_asked_last_or_who_decides_whether(rubric: Rubric, said: str) -
 )
 def test_english_signature_ownership_and_partners(en_rubric: Rubric, said: str) -> None:
     assert _authority(en_rubric, said, language="en")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "こういう買い物は、うちは工場長決裁なんですよ。",
+        "代表は僕なんで、僕がよければ通ります。",
+        "名前は課長ですけど、実質は事務局長が決めてます。",
+        "ああ、そういうのは専務が見るんで、私じゃちょっと。",
+    ],
+)
+def test_a_head_by_their_title_whose_decision_it_is(rubric: Rubric, said: str) -> None:
+    assert _authority(rubric, said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Priya and I both sign on anything that runs past a year.",
+        "Anything above two grand, I have to bring to the partners first.",
+        "We decided together, my wife and me, last weekend.",
+        "I run everything like that past my brother.",
+    ],
+)
+def test_english_two_who_sign_or_a_threshold_to_someone(en_rubric: Rubric, said: str) -> None:
+    assert _authority(en_rubric, said, language="en")
+
+
+@pytest.mark.parametrize("said", ["私一人では決められないので、持ち帰ります。", "I can't decide on my own, you know."])
+def test_not_mine_alone_names_nobody(rubric: Rubric, en_rubric: Rubric, said: str) -> None:
+    en = said.isascii()
+    assert not _authority(en_rubric if en else rubric, said, language="en" if en else "ja")

@@ -7,7 +7,7 @@ from typing import Any
 
 import openai
 
-from scoring import actions, followup
+from scoring import actions
 from scoring.llm.schema import scorecard_schema
 from scoring.llm.scorer import LlmScorer
 from scoring.rubric import Rubric

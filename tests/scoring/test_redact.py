@@ -92,7 +92,7 @@ def test_placeholders_are_stable_per_value_and_numbered_per_kind() -> None:
 
 def test_restore_gives_back_the_exact_original() -> None:
     redacted, red = redact(CALL)
-    for before, after in zip(CALL.segments, redacted.segments):
+    for before, after in zip(CALL.segments, redacted.segments, strict=True):
         assert red.restore(after.text) == before.text
     assert red.restore("[電話番号9]は未知") == "[電話番号9]は未知"
 
