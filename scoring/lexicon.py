@@ -94,7 +94,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "timeline": _re(
             r"時期(?:(?<!の時期)|(?<=(?:導入|開始|稼働|切替|契約|更新)の時期)|(?<=(?:切り替え|入れ替え|利用開始)の時期))|いつ(まで|頃|ごろ|から)|導入(予定|時期|目標|開始)|来期|来春|来年の(春|夏|秋|冬)|来年度|新年度|今期中|年内|年度内|\d+月(から(?!\d+月)|まで|中|頃|ごろ)|"
             # A part of a month as the time wanted (十二月の頭には, 十月頭, 十月に入る前には).
-            r"\d+月(の)?(頭|初め|はじめ|上旬|中旬|下旬|半ば)(に|には|まで|から|ぐらい|くらい|[。、]|$)|\d+月に入る(前|まで)|"
+            r"(\d+月|来月|再来月)(の)?(頭|初め|はじめ|上旬|中旬|下旬|半ば)(に|には|まで|から|ぐらい|くらい|[。、]|$)|\d+月に入る(前|まで)|"
             # A month's event by which something is wanted (4月の新学期には…落ち着いていてほしい, 5月の出荷開始までに…
             # 受けられるようになってれば).
             r"\d+月の[^。]{0,10}(には|までに)[^。]{0,32}(ほしい|欲しい|たい|ように(なって|して|なれ))|"
@@ -104,7 +104,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             # last year's (去年の夏には入れたんですけど).
             + r"|(?<!去年の)(?<!昨年の)(?<!前の)(\d+月|来年|今年|再来年|来月|再来月|年明け|年末|年度末|期末|春先|春|夏|秋|冬|連休|お盆|正月|繁忙期|シーズン|新学期|決算)"
             r"[^。]{0,14}(の前に|前には|までに|までには|に向けて|に合わせて|からは|には)[^。]{0,30}"
-            r"(たい|ほしい|欲しい|ように|予定|つもり|考えて|始め|動かし|入れ|使い|決め|間に合)"
+            r"(たい|ほしい|欲しい|ように|予定|つもり|考えて|始め|動かし|入れ|使い|決め|間に合|ないと困|もらわな)"
         ),
         "deflection": _re(
             r"(決まっ|決め)て(い)?な(い|く)|(決まっ|決め)ていません|未定|(わか|分か)ら(ない|なく(?!な))|特に(ない|ありません|決めて)|まだ.{0,8}(ない|なく|ません)|まだこれから|そこまでは|確認して(みます|から)|考えていな|何とも言えな|様子を見てから|何とも(。|$|申せ)|(それ|そちら|そこ)もまだ|^まだ(です|ですね)?[。…]|そのうち(に|ね|です|かな|。)|ケースバイケース|どうでしょう(ね|か)?[。、]|おいおい|(社内|内部|うち)のこと(なので|なんで|ですので)|(予算|金額|値段)(って|て|とか|を)?、?(いきなり)?言われても"
@@ -309,12 +309,12 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"challenge|(?<!no )problem|by hand|manual(ly)?\b|take (so|that|too) long|takes (\w+ ){0,3}(most|all|half) of|what matters|\bissues?\b|pain|struggl|need to|we need|bottleneck|takes (a lot|too|about|over|three|two|several|\d+)|hours (a|per|every) (day|week|month)|overtime|frustrat|\bhate\b|hard to|difficult|mistakes|friction|\bslow\b|delays?\b|late (fees|payments)|penalt|rework|back and forth|doesn'?t (work|scale|connect)|made the difference|deciding factor|matters most|most important|must.have|deal.?breaker|double.?book|overbook|clash|ended up|never came back|we lost (\w+ ){0,2}(customers?|bookings?|orders?|clients?|deals?)|complain|went wrong|fell through|spends? (most|all|half|hours|every)|\b(the|our|my) (main )?goal\b|\b(get|getting|bring|bringing|cut|cutting)\b[^.]{0,40}\bdown to\b"
         ),
         "timeline": _re(
-            r"timeline|by when|\bwhen (do|would|will|did) (you|they|we) (need|want|like|plan|expect|hope)|go live|live before|in place|next (quarter|month|fiscal year)|this quarter|\bq[1-4]\b|peak season|(by|before|until|in) (the )?(end of )?((january|february|march|april|may|june|july|august|september|october|november|december)|spring|summer|fall|autumn|winter)|start\w*\b.{0,25}\b(on|in|by) (january|february|march|april|may|june|july|august|september|october|november|december)|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|in time for|before the (\w+ ){0,2}(term|season|rush|launch|crowd|holidays)"
+            r"timeline|by when|\bwhen (do|would|will|did) (you|they|we) (need|want|like|plan|expect|hope)|go live|live before|in place|next (quarter|month|fiscal year)|this quarter|\bq[1-4]\b|peak season|(by|before|until|in) (the )?(end of |early |mid-?|late )?((january|february|march|april|may|june|july|august|september|october|november|december)|spring|summer|fall|autumn|winter)|start\w*\b.{0,25}\b(on|in|by) (january|february|march|april|may|june|july|august|september|october|november|december)|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|in time for|before the (\w+ ){0,2}(term|season|rush|launch|crowd|holidays)"
             r"|(first|second|third|last|1st|2nd|3rd) (week|half) of (january|february|march|april|may|june|july|august|september|october|november|december)"
             r"|\b(first|1st|mid|middle|end|start|beginning)(-| of )(january|february|march|april|may|june|july|august|september|october|november|december)\b|\bat the latest\b"
             # A start tied to its month or a shutdown (install during our August shutdown, July seventh go-live, the
             # twenty-third of December).
-            r"|\b(install|go.?live|start|launch|kick.?off|roll.?out|commission|rigging)\w*\b[^.]{0,40}\b(january|february|march|april|may|june|july|august|september|october|november|december)\b"
+            r"|\b(install|go(es)?.?live|start|launch|kick.?off|roll.?out|commission|rigging)\w*\b[^.]{0,40}\b(january|february|march|april|may|june|july|august|september|october|november|december)\b"
             r"|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b[^.]{0,20}\b(go.?live|install|start|launch)"
             r"|\bthe (\d{1,2}(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\w+teenth|twentieth|twenty-\w+|thirtieth|thirty-first) of (january|february|march|april|may|june|july|august|september|october|november|december)\b|\bduring (the|our) (\w+ )?(shutdown|closure|break|holidays)\b"
             r"|(contract|lease|subscription|licen[cs]e) (renews|ends|expires|runs out|is up) (on|in|at the end of) "
@@ -444,7 +444,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|\b(first|1st|mid|middle|end|start|beginning)(-| of )(january|february|march|april|may|june|july|august|september|october|november|december)\b|\bat the latest\b"
             # A start tied to its month or a shutdown (install during our August shutdown, July seventh go-live, the
             # twenty-third of December).
-            r"|\b(install|go.?live|start|launch|kick.?off|roll.?out|commission|rigging)\w*\b[^.]{0,40}\b(january|february|march|april|may|june|july|august|september|october|november|december)\b"
+            r"|\b(install|go(es)?.?live|start|launch|kick.?off|roll.?out|commission|rigging)\w*\b[^.]{0,40}\b(january|february|march|april|may|june|july|august|september|october|november|december)\b"
             r"|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b[^.]{0,20}\b(go.?live|install|start|launch)"
             r"|\bthe (\d{1,2}(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\w+teenth|twentieth|twenty-\w+|thirtieth|thirty-first) of (january|february|march|april|may|june|july|august|september|october|november|december)\b|\bduring (the|our) (\w+ )?(shutdown|closure|break|holidays)\b"
         ),

@@ -135,7 +135,7 @@ _ADOPTION = re.compile(r"導入|開始|稼働|始め|切り替え|入れ|間に�
 _EN_ACT = re.compile(
     r"\b(start|begin|go live|live\b|roll|switch|move|in place|up and running|ready|decid|decision|sign|renew|launch|buy"
     r"|implement|onboard|deploy|have (it|this|something|someone|them)|need (it|this|something|someone)|want|install"
-    r"|before|in time|ideally|deadline|opens|in use|by then)",
+    r"|before|in time|ideally|deadline|opens|in use|by then|at the latest)",
     re.I,
 )
 

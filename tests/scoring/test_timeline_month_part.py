@@ -63,3 +63,32 @@ def test_a_time_anchor_with_a_target_and_a_want_is_a_timeline(rubric: Rubric, sa
 )
 def test_a_time_anchor_told_as_history_is_not(rubric: Rubric, said: str) -> None:
     assert not _timeline(rubric, said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["再来月の頭までには、ちゃんと動いててもらわないと困るんです。", "来月の半ばには、現場で使えるようにしたいです。"],
+)
+def test_next_months_part_with_a_need_is_a_timeline(rubric: Rubric, said: str) -> None:
+    assert _timeline(rubric, said)
+
+
+def _en_timeline(en_rubric: Rubric, said: str) -> bool:
+    call = role_call(("Rep", "Thanks, that helps a lot."), ("Customer", said), language="en")
+    return score_transcript(call, rubric=en_rubric, stage_phase="needs_discovery").bant["timeline"].found
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "End of April at the latest.",
+        "The new wing goes live on our side June first, so that's the date.",
+        "We'd need it running before late September.",
+    ],
+)
+def test_english_deadlines_said_short_or_by_a_go_live(en_rubric: Rubric, said: str) -> None:
+    assert _en_timeline(en_rubric, said)
+
+
+def test_an_english_month_with_nothing_to_start_is_not(en_rubric: Rubric) -> None:
+    assert not _en_timeline(en_rubric, "Last April was a rough month for us.")
