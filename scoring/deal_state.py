@@ -64,6 +64,8 @@ _NOT_NOW = {
         r"|今回は[^。]{0,6}(いら(ない|ねえ|ん)|要ら(ない|ねえ|ん)|いりません|要りません)"
         r"|(契約|来年|来期|次|今回|うち(は|も)|もう)[^。]{0,10}(更新|継続)(は|も)?(しない|しねえ|しません|せえへん|せん)(こと|つもり|です|。|、|$)"
         r"|解約(します|したい|する(こと|つもり)|の手続き)"
+        # No plan to take it on (増やす予定はないので).
+        r"|(増やす|入れる|導入する|変える|追加する|替える|広げる)予定は?、?(ない|ありません|ございません)"
     ),
     "en": re.compile(
         r"(renew|stay|stick) with (our|the) (current|existing)|not (right )?now\b.{0,20}(pass|no)"
@@ -74,7 +76,8 @@ _NOT_NOW = {
         # "No. Thanks. We're good.", "we're set for now" ending the sentence: the offer turned down as not needed
         # ("we're good with it" takes it).
         r"|\bwe(?:'re| are) (all )?(good|set)( for now| here)?\W*$"
-        r"|\b(i'?m|we'?re|i am|we are) not renewing\b|\b(won'?t|will not|not going to) renew\b",
+        r"|\b(i'?m|we'?re|i am|we are) not renewing\b|\b(won'?t|will not|not going to) renew\b"
+        r"|\b(i'?m|we'?re|i am|we are) not looking to (add|buy|change|switch|take on|spend)\b|\bis a (hard )?no\b",
         re.I,
     ),
 }
@@ -233,7 +236,31 @@ _NOT_THIS = re.compile(
 
 
 def declined(view: CallView) -> bool:
-    """The customer said no for now or for good, not about a past evaluation nor about another matter."""
+    """The customer said no for now or for good, not about a past evaluation nor about another matter, and did not
+    take up an offer after their last no (あれは要らない…それでいきましょう: a part turned down, the rest taken)."""
+    said = _declines(view)
+    if not said:
+        return False
+    last = max(said, key=lambda s: s.order)
+    took = _TAKES_AFTER_NO[_lang(view)]
+    return not _taken_later(view, last) and not any(
+        not t.is_rep and not t.is_question and took.search(t.text) for t in view.sentences[last.order + 1 :]
+    )
+
+
+# A plain yes to go ahead, said after a no: the no was about a part (あれは要らない… それでいきましょう).
+_TAKES_AFTER_NO = {
+    "ja": re.compile(
+        r"(それ|これ|そちら|こちら|その[^。、]{0,4})で(いきましょう|いこう|行こう|お願いします|進めて|決め)|で進めてください"
+        r"|(申し込み|契約し)ます"
+    ),
+    "en": re.compile(r"let'?s (do|go with) (it|that|this)|we'?ll (take|go with)|sign (us|me) up", re.I),
+}
+
+
+def _declines(view: CallView) -> list[Sentence]:
+    """Every customer sentence that says no for now or for good (not a past evaluation, a condition or another matter)."""
+    said = []
     for hit in view.find("decline", who="customer"):
         before = hit.sentence.text[: hit.match.start()]
         after = hit.sentence.text[hit.match.start() :] + _rest_of_turn(view, hit.sentence)[len(hit.sentence.text) :]
@@ -242,13 +269,13 @@ def declined(view: CallView) -> bool:
             and not _CONDITION.search(before)
             and not _NOT_THIS.search(after)
         ):
-            return True
+            said.append(hit.sentence)
     pattern = _NOT_NOW[_lang(view)]
     for s in view.sentences:
         found = None if s.is_rep or s.is_question else pattern.search(s.text) or _turned_down(view, s.text)
         if found and not _CONDITION.search(s.text[: found.start()]):
-            return True
-    return False
+            said.append(s)
+    return said
 
 
 def _present(view: CallView, marker: str) -> bool:
