@@ -22,6 +22,8 @@ _ACCEPT = {
         # Said plainly or in dialect (あれで決めっぺ, それは決まり, んだ。両方。).
         r"|で決め(よう|っぺ|ましょう|た|ます)|(それ|あれ|これ)で(いこう|行こう|いく|行く)|(それ|これ|そこ)は決まり"
         r"|^(んだ|そう|うん|はい|ええ)[、。]?\s*(両方|全部|そっち|それ)"
+        # The plan named back as the obvious one (プランは、うちの規模ならスタンダードでしょうね).
+        r"|(プラン|コース|構成)[^。]{0,20}でしょうね"
     ),
     "en": re.compile(
         r"sounds (good|right|fair)|works for (us|me)|that'?s fine|let'?s (do|go)|we'?ll (take|go with)|what we'?d want|agreed|deal\b|go ahead|within (our|what we)"
@@ -31,7 +33,7 @@ _ACCEPT = {
 # The customer taking up the rep's amount by pointing at it.
 _THAT_AMOUNT = {
     "ja": re.compile(
-        r"(その|この|あの)(金額|値段|価格|料金|額|お値段)(なら|で)[^。]{0,6}(結構|大丈夫|問題な|お願い|いい|進め)"
+        r"(その|この|あの)(金額|値段|価格|料金|額|お値段)(なら|で)[^。]{0,6}(結構|大丈夫|問題な|お願い|いい|進め|文句(は)?(ない|ありません|なし))"
     ),
     "en": re.compile(
         r"\b(that|this|the) (price|amount|number|rate|fee) (works|is fine|is ok|is okay|sounds (good|fair))", re.I
@@ -134,7 +136,7 @@ _PUT_OFF = {
         r"|五分五分|(聞いて|相談して|確認して)み(ない|ねえ|ん)と|持ち帰らせ|イエスと(は)?言えな|納得するか(は|どうか)"
         # The price handed to someone else to settle (値段は社長と話して、返事する, 親方に上げてみます, 決めるのは社長
         # なので、私からは今ここでは何とも).
-        r"|(値段|金額|価格|料金|費用|お金)(は|の(こと|話)は)[^。]{0,8}(社長|親方|親父|父|会長|理事長|理事会|組合|市|上|オーナー|館長|院長)"
+        r"|(値段|金額|価格|料金|費用|お金)(のほう|の方)?(は|の(こと|話)は)[^。]{0,8}(社長|親方|親父|父|会長|[一-龥]{0,3}長|理事会|役員会|組合|市|上|オーナー)"
         r"(と|に|が|の)[^。]{0,8}(話し|相談|上げ|決め|聞|確認|返事)"
         r"|(社長|親方|親父|会長|理事長|理事会|オーナー|館長|院長)に上げてみ"
         r"|決めるのは(社長|親方|親父|父|会長|理事長|理事会|オーナー|館長|院長)[^。]{0,16}(何とも|なんとも)"
@@ -289,7 +291,7 @@ def _present(view: CallView, marker: str) -> bool:
     if (
         last is not None
         and (
-            objections.undecided(view, _rest_of_turn(view, last))
+            objections.undecided(view, _rest_on_term(view, last, marker))
             or (marker == "price" and bool(_PUT_OFF[_lang(view)].search(last.text)))
         )
         and not (marker == "price" and _amount_accepted(view, hits, after=last.order))
@@ -434,7 +436,7 @@ def _stated(view: CallView, marker: str, s: Sentence) -> bool:
     # The customer's own work that goes through quotes (見積もりの表から手で打ち直してる) is a need, not the deal's price.
     if marker == "price" and not s.is_rep and not _DIGIT.search(s.text) and _own_need(view, s):
         return False
-    if objections.undecided(view, _rest_of_turn(view, s)):
+    if objections.undecided(view, _rest_on_term(view, s, marker)):
         return False
     # The customer's budget said before any price of the rep's (予算は月五万円が上限です) is what they can spend, not
     # the offer's price: seed 003's price leg needs an offer.
@@ -496,6 +498,29 @@ def _taken_later(view: CallView, s: Sentence) -> bool:
         not t.is_rep and not t.is_question and _AMOUNT.search(t.text) and _TAKES[lang].search(t.text)
         for t in view.sentences[s.order + 1 :]
     )
+
+
+_TERMS = ("plan", "price", "timing")
+
+
+def _rest_on_term(view: CallView, s: Sentence, marker: str) -> str:
+    """The rest of the turn while it stays on the term: it stops at a sentence about another term only (プランは
+    スタンダードでしょうね。…ただ、いつから入れるかは社長に聞いてから: the doubt is about the timing, not the plan)."""
+    other = {h.sentence.order for m in _TERMS if m != marker for h in shapes.hits(view, m, who="customer")}
+    own = {h.sentence.order for h in shapes.hits(view, marker, who="customer")}
+    kept = []
+    for t in takewhile(lambda t: t.seg == s.seg, view.sentences[s.order :]):
+        if t.order != s.order and t.order in other and t.order not in own:
+            break
+        # A clause turning to when (…その金額でいいとして、いつから始めるかは考えさせて) leaves this term.
+        when = _WHEN_CLAUSE.search(t.text) if marker != "timing" else None
+        kept.append(t.text[: when.start()] if when else t.text)
+        if when:
+            break
+    return "".join(kept)
+
+
+_WHEN_CLAUSE = re.compile(r"、(いつ(から|まで|頃|ごろ|に)?|時期|スケジュール)[^。]{0,12}(は|か|が)|,? but when\b", re.I)
 
 
 def _own_need(view: CallView, s: Sentence) -> bool:

@@ -265,7 +265,11 @@ def test_after_the_sale_two_terms_talked_over_are_the_account_served_until_the_c
         ("顧客", "まずは発注の件をちゃんと直してください。"),
     )
     assert _state(rubric, _call(*talked), "after_follow") is None
-    taken = _call(*talked, ("営業", "承知しました。発注の件は明日までに原因をご報告します。"), ("顧客", "それが直るなら、その二万円のオプションもお願いします。"))
+    taken = _call(
+        *talked,
+        ("営業", "承知しました。発注の件は明日までに原因をご報告します。"),
+        ("顧客", "それが直るなら、その二万円のオプションもお願いします。"),
+    )
     assert _state(rubric, taken, "after_follow") == "wadai"
     assert _state(rubric, _call(*talked), "proposal") == "wadai"
 
@@ -289,6 +293,7 @@ def test_in_discovery_a_price_range_and_a_wished_for_start_are_no_topic_until_an
         "値段は会長に相談して、来週お返事します。",
         "ただ、決めるのは理事長なので、金額は私からは今は何とも。",
         "ええ、あとは理事会に上げてみます。",
+        "金額のほうは、事務局長に上げてから、ということで。",
     ],
 )
 def test_a_price_handed_to_someone_else_is_not_agreed(deferred, rubric):
@@ -314,7 +319,8 @@ def test_an_english_price_waiting_on_the_accountant_is_not_agreed(en_rubric):
 
 
 @pytest.mark.parametrize(
-    "unknown", ["ただ、いつから使い始めるかは、まだ決められないんですよ。", "ただね、いつ切り替えるかってのは分かんないよ。"]
+    "unknown",
+    ["ただ、いつから使い始めるかは、まだ決められないんですよ。", "ただね、いつ切り替えるかってのは分かんないよ。"],
 )
 def test_when_said_to_be_unknown_leaves_the_rep_timing_unagreed(unknown, rubric):
     call = _call(
@@ -323,3 +329,29 @@ def test_when_said_to_be_unknown_leaves_the_rep_timing_unagreed(unknown, rubric)
         ("顧客", unknown),
     )
     assert _state(rubric, call, "proposal") == "wadai"
+
+
+@pytest.mark.parametrize(
+    ("offer", "plan"),
+    [
+        ("ベーシックコースで、月額四万五千円でご提案します。", "コースは、うちの人数ならベーシックでしょうね。"),
+        # A pilot named back is the plan, as English counts "pilot".
+        ("まず三台でお試しいただく形で、月額四万五千円です。", "じゃあ、三台のパイロットで。"),
+    ],
+)
+def test_a_doubt_about_when_leaves_plan_and_price_taken(offer, plan, rubric):
+    # One turn: the doubt about when comes after the plan and price are taken, in the same breath.
+    call = _call(
+        ("営業", offer),
+        ("顧客", plan + "値段も、その金額なら私は文句ないです。ただ、いつから入れるかは、専務に聞いてからでないと。"),
+    )
+    assert _state(rubric, call, "negotiation_closing") == "wadai"
+
+
+def test_a_doubt_about_the_plan_itself_still_leaves_it_open(rubric):
+    call = _call(
+        ("営業", "ベーシックコースで、三台の試験導入から、月額四万五千円でご提案します。"),
+        ("顧客", "値段は、その金額なら文句ないです。"),
+        ("顧客", "ただ、コースをどれにするかは、ちょっと考えさせて。"),
+    )
+    assert _state(rubric, call, "negotiation_closing") is None
