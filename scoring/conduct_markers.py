@@ -55,6 +55,12 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(話|本題)(を|は)?、?戻|時間が(あまり|あんまり|そんなに)?(ない|なくて|あらへん|あれへん)|(あと|残り)[^。]{0,6}分(くらい|ほど)?(しか|で)"
             r"|(\d+|[一二三四五六七八九十]+)分(くらい|ほど)?しか|(ご)?用件は|この後[^。]{0,12}(から|予定|会議|打ち合わせ|来客)"
         ),
+        # Small-talk topics (the weather, sport, travel, family, hobbies): read only where the call never comes back to
+        # them, so a ski resort's snow or a sumo stable's 相撲 is their business, not chat.
+        "small_talk_topic": _re(
+            r"天気|暑い|暑く|寒い|寒く|雨(が|で|の日|続き|ばっかり|降)|雪(が|で)|野球|ゴルフ|旅行|週末|連休|桜|紅葉|祭り|ご出身|出身|趣味"
+            r"|甲子園|阪神|巨人|カープ|相撲|ラーメン|釣り|温泉|お子さん|娘さん|息子さん|ワイン|お酒|グルメ|サッカー|マラソン|映画|ドラマ"
+        ),
         # The customer setting their own small size against what is offered (うち一店舗やで, うちは一コースだけやで,
         # 営業課って私入れて二人なんですよ, 本山とか、何千とか言われても).
         "small_scale": _re(
@@ -290,6 +296,10 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"there'?s (a|some) (bit of a )?process|\bnot (just )?(my call|up to me)|\brun (it|this) (by|past)"
             r"|\b(check|talk) with (my|the|our) (boss|board|director|partners?|owner|manager)"
             r"|\bgoes through (management|head office|the (board|owners?|head office|committee))\b|\bnot (really )?my decision\b"
+        ),
+        "small_talk_topic": _re(
+            r"\b(weather|rain|snow|game|weekend|vacation|holiday|golf|fishing|football|baseball|hockey|soccer|kids|trip"
+            r"|hike|hiking|dog|season tickets?)\b"
         ),
         "back_to_business": _re(
             r"\b(what'?s|what is) (this|it|the call) (about|regarding)|\bhard stop\b|\b(only|just) (have|got) (about )?(\d+|ten|fifteen|twenty|thirty|half an hour)"

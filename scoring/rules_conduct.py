@@ -394,6 +394,30 @@ def small_talk_stretched(c: Collector, stage_phase: str | None) -> None:
     )
     if pulled is not None:
         c.ng("first_contact.excess_small_talk", pulled.sentence.quote())
+    elif (chat := _opening_chat(v)) is not None:
+        c.ng("first_contact.excess_small_talk", chat.quote)
+
+
+# The opening is the call's first third; the rep's turns there about chat topics, two or more, are chat stretched.
+SMALL_TALK_OPENING_SHARE = 1 / 3
+SMALL_TALK_CHAT_TURNS = 2
+
+
+def _opening_chat(v: CallView) -> Hit | None:
+    """The rep's turns in the opening spent on small-talk topics (天気, 野球, 週末, "the game") that the call never comes
+    back to in its second half: chat the rep stretched, whether or not the customer pulls it back."""
+    segs = sorted({s.seg for s in v.sentences})
+    if not segs:
+        return None
+    opening_end = segs[int(len(segs) * SMALL_TALK_OPENING_SHARE)]
+    half = segs[len(segs) // 2]
+    later = "".join(s.text for s in v.sentences if s.seg >= half)
+    chat = [
+        h
+        for h in v.find("small_talk_topic", who="rep")
+        if h.sentence.seg < opening_end and h.match.group(0) not in later
+    ]
+    return chat[0] if len({h.sentence.seg for h in chat}) >= SMALL_TALK_CHAT_TURNS else None
 
 
 def purpose_asked_late(c: Collector, stage_phase: str | None) -> None:
