@@ -106,6 +106,14 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
             r"伝えて(おき|おく)|申し伝え|なるべく(早|すぐ)|できるだけ(早|すぐ)|早め(に|の)|確認して[^。]{0,10}(連絡|ご連絡|お知らせ)"
             r"|(サポート|担当|技術)(の方)?(から|より)[^。]{0,10}(連絡|ご連絡)|改めて(ご)?連絡"
         ),
+        # The customer counting the days since they reported it, or saying the answer has not come (2週間前にメールで送った
+        # でしょ, 10日前に言ったのに, 一週間経っとるとですよ, まだ返事ないんよ): the trouble has waited on the vendor.
+        "waited_on_us": _re(
+            r"(\d+|何|一|二|三|数)(日|週間|か月|ヶ月)(前に?|も前)[^。]{0,30}(問い合わせ|連絡|電話|メール|言っ|言う|頼ん|送っ|入れ|お願い|報告|フォーム)"
+            r"|(\d+|一|二|三|数)(日|週間|か月|ヶ月)(も)?(経っ|経と|たっ|経ち)"
+            r"|まだ[^。]{0,4}(返事|連絡|回答|折り返し)[^。]{0,4}(ない|来てない|きてない|もらって(ない|へん)|いただいて(ない|へん))"
+            r"|(返事|連絡|回答)(が|は)?、?まだ"
+        ),
     },
     "en": {
         "told_already": _re(r"\b(like i said|i told you|i already (said|told)|as i said)\b"),
@@ -154,6 +162,11 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
         "fix_deferred": _re(
             r"\b(pass (it|that|this) on|let (support|the team|them) know|as soon as (possible|we can|i can)|asap|someone will (get|be) back"
             r"|get back to you|look into it|follow up (with|on) (support|the team))\b"
+        ),
+        "waited_on_us": _re(
+            r"\b(\w+|\d+) (days?|weeks?|months?) ago\b[^.]{0,40}\b(ticket|called|emailed|reported|asked|told|sent|logged|filed)\b"
+            r"|\b(opened|logged|filed|sent|raised) (a|the|my) (ticket|request|email)\b[^.]{0,30}\b(days?|weeks?|months?) ago\b"
+            r"|\bstill (waiting|haven'?t heard)\b|\bhaven'?t heard back\b"
         ),
     },
 }

@@ -37,11 +37,14 @@ def after_sales(v: CallView, stage_phase: str | None) -> bool:
 
 def trouble_left(c: Collector, commitments: list[Commitment], stage_phase: str | None) -> None:
     """In an after-sales call, a trouble reported and the rep puts the fix off without a day, for the rest of the
-    call: a slow trouble response. With more offered on top before any dated fix, the complaint is passed over and
+    call, or the customer counting the days it has waited (2週間前にメールで送ったでしょ): a slow trouble response. With more offered on top before any dated fix, the complaint is passed over and
     the offer does not meet the customer's need."""
     v = c.view
     if not after_sales(v, stage_phase):
         return
+    if waited := v.find("waited_on_us", who="customer"):
+        # The customer counts the days since they reported it: the response was slow before this call began.
+        c.ng("after_follow.slow_trouble_response", waited[0].quote)
     trouble = _first_trouble(v)
     if trouble is None:
         return
