@@ -29,3 +29,13 @@ def test_not_ones_own_say_in_plain_speech_names_no_decider(rubric: Rubric) -> No
 
 def test_a_budget_question_pushed_back_is_no_budget(rubric: Rubric) -> None:
     assert not _bant(rubric, "いや、いきなり予算て言われてもなあ。何も見てへんのに。")["budget"]
+
+
+def test_troubled_in_dialect_is_a_need_and_its_denial_is_not(rubric: Rubric) -> None:
+    assert _bant(rubric, "仕入れの読み違いで、毎週困っとるんよ。")["need"]
+    assert _bant(rubric, "夕方の電話が鳴りやまんで、困っちょるんです。")["need"]
+    assert not _bant(rubric, "いや、別に困っとらんよ。")["need"]
+
+
+def test_something_to_put_right_is_a_need(rubric: Rubric) -> None:
+    assert _bant(rubric, "月末の検品待ちが滞留してて、あれは本当に何とかしたいんですよ。")["need"]
