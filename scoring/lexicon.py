@@ -312,6 +312,10 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "need": _re(
             r"challenge|(?<!no )problem|by hand|manual(ly)?\b|take (so|that|too) long|takes (\w+ ){0,3}(most|all|half) of|what matters|\bissues?\b|pain|struggl|need to|we need|bottleneck|takes (a lot|too|about|over|three|two|several|\d+)|hours (a|per|every) (day|week|month)|overtime|frustrat|\bhate\b|hard to|difficult|mistakes|friction|\bslow\b|delays?\b|late (fees|payments)|penalt|rework|back and forth|doesn'?t (work|scale|connect)|made the difference|deciding factor|matters most|most important|must.have|deal.?breaker|double.?book|overbook|clash|ended up|never came back|we lost (\w+ ){0,2}(customers?|bookings?|orders?|clients?|deals?)|complain|went wrong|fell through|spends? (most|all|half|hours|every)|\b(the|our|my) (main )?goal\b|\b(get|getting|bring|bringing|cut|cutting)\b[^.]{0,40}\bdown to\b"
+            # Said in the first person or as a worry or a loss (I need my crews' photos to show up, the cold is what
+            # worries me, we lost money on the last two jobs, the app is not syncing).
+            r"|\bi need\b|\b(what )?worr(ies|ied) me\b|\blost money\b|\bwent over (budget|by)\b"
+            r"|\b(isn'?t|is not|aren'?t|are not|not) (working|syncing|showing up|loading|saving)\b"
         ),
         "timeline": _re(
             r"timeline|by when|\bwhen (do|would|will|did) (you|they|we) (need|want|like|plan|expect|hope)|go live|live before|in place|next (quarter|month|fiscal year)|this quarter|\bq[1-4]\b|peak season|(by|before|until|in) (the )?(end of |early |mid-?|late )?((january|february|march|april|may|june|july|august|september|october|november|december)|spring|summer|fall|autumn|winter)|start\w*\b.{0,25}\b(on|in|by) (january|february|march|april|may|june|july|august|september|october|november|december)|(until|after|from) (next )?(january|february|march|april|may|june|july|august|september|october|november|december)|(once|when) (the|that|our) contract (ends|expires|is up)|in time for|before the (\w+ ){0,2}(term|season|rush|launch|crowd|holidays)"

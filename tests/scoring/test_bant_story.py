@@ -62,6 +62,20 @@ def test_english_need_as_story(en_rubric):
     assert "need" in _found(en_rubric, call)
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I need the delivery notes to reach the office the same day.",
+        "Frost is what worries me most.",
+        "We lost money on the last three jobs because of that.",
+        "The scanner app is not saving half the counts.",
+    ],
+)
+def test_english_need_in_the_first_person_or_as_a_worry_or_a_loss(said, en_rubric):
+    call = _call(("Rep", "How are things going?"), ("Customer", said), language="en")
+    assert "need" in _found(en_rubric, call)
+
+
 def test_english_board_process_is_authority(en_rubric):
     call = _call(
         ("Rep", "Who else is involved?"), ("Customer", "Anything like this goes through our board."), language="en"
