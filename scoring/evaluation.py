@@ -100,6 +100,8 @@ class Evaluation:
     )
     misses: dict[str, list[str]] = field(default_factory=dict)
     overall_by_quality: dict[str, list[int]] = field(default_factory=dict)
+    # Each NG id on its own: which behaviours a scorer finds and which it misses, not only their sum.
+    ng_by_id: dict[str, Tally] = field(default_factory=dict)
 
     def deal_state_accuracy(self) -> float | None:
         """Share of calls whose deal state (none included) is the labelled one."""
@@ -120,11 +122,16 @@ class Evaluation:
         means = [m for q in QUALITIES if (m := self.quality_means().get(q)) is not None]
         return all(a > b for a, b in zip(means, means[1:], strict=False)) if len(means) >= 2 else None
 
+    def ng_ids_most_missed(self) -> list[tuple[str, Tally]]:
+        """Every NG id labelled or found, most misses first, then most false finds, then by id."""
+        return sorted(self.ng_by_id.items(), key=lambda kv: (-kv[1].fn, -kv[1].fp, kv[0]))
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON form `dealcoach eval --json` prints."""
         return {
             "calls": self.calls,
             "fields": {k: t.to_dict() for k, t in self.fields.items()},
+            "ng_by_id": {k: t.to_dict() for k, t in sorted(self.ng_by_id.items())},
             "deal_state_confusion": self.confusion,
             "deal_state_accuracy": rounded(self.deal_state_accuracy()),
             "overall_by_quality": {q: round(m, 1) for q, m in self.quality_means().items()},
@@ -258,6 +265,8 @@ def compare(ev: Evaluation, name: str, card: Scorecard, labels: dict[str, Any], 
     got_ng, want_ng = {n.id for n in card.ng_behaviors}, set(labels["ng_behaviors"])
     ng = f["ng_behaviors"]
     ng.tp, ng.fp, ng.fn = ng.tp + len(got_ng & want_ng), ng.fp + len(got_ng - want_ng), ng.fn + len(want_ng - got_ng)
+    for ng_id in got_ng | want_ng:
+        ev.ng_by_id.setdefault(ng_id, Tally()).add(ng_id in got_ng, ng_id in want_ng)
     misses += [f"ng {i} extra" for i in sorted(got_ng - want_ng)] + [f"ng {i} missed" for i in sorted(want_ng - got_ng)]
     for owner, want_n in (labels.get("commitments") or {}).items():
         got_n = sum(c.owner == owner for c in card.commitments)
@@ -312,6 +321,8 @@ def report(ev: Evaluation, title: str = "") -> str:
     for want in STATES:
         lines.append(f"{_state(want):<10}" + "".join(f"{ev.confusion[_state(want)][_state(g)]:>8}" for g in STATES))
     lines.append(f"accuracy {cell(ev.deal_state_accuracy())}")
+    if ev.ng_by_id:
+        lines += ["", *tally_table("NG behaviour (most missed first)", dict(ev.ng_ids_most_missed()), width=48)]
     means = ev.quality_means()
     if means:
         order = {True: "holds", False: "does not hold", None: "not measurable"}[ev.order_holds()]

@@ -56,8 +56,14 @@ def test_counts_per_field_from_one_hand_checked_call(tmp_path: Path, sidecar: bo
     assert ev.confusion["wadai"]["none"] == 1 and f["deal_state"].fn == 1 and f["deal_state"].fp == 0
     assert f["quotes_verbatim"].tp > 0 and f["quotes_verbatim"].fp == 0
     assert ev.worst()[0][0] == "call.ja.txt" and "bant.authority missed" in ev.worst()[0][1]
+    # The NG miss is counted under its own id too, and every found NG id is tallied beside it.
+    assert ev.ng_by_id["first_contact.vague_follow_up"].fn == 1
+    assert sum(t.fn for t in ev.ng_by_id.values()) == f["ng_behaviors"].fn
+    assert sum(t.tp + t.fp for t in ev.ng_by_id.values()) == f["ng_behaviors"].tp + f["ng_behaviors"].fp
+    assert ev.to_dict()["ng_by_id"]["first_contact.vague_follow_up"]["fn"] == 1
     text = report(ev)
     assert "deal state (rows: labelled, columns: scored)" in text and "worst calls:" in text
+    assert "NG behaviour (most missed first)" in text
 
 
 @pytest.mark.parametrize(
