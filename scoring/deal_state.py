@@ -210,7 +210,7 @@ _WHEN_UNKNOWN = {
     "ja": re.compile(
         r"いつ[^。]{0,12}か(は|って(の|いうの)?は|が)、?[^。]{0,10}(分か|わか|決め|言え|言われ)(ら)?(ない|んない|へん|られない|ません|ん|ねえ)"
     ),
-    "en": re.compile(r"that'?s the part i can'?t (tell you|say)|can'?t (tell you|say) when", re.I),
+    "en": re.compile(r"\bthat'?s the part i can'?t (tell you|say)\b|\bcan'?t (tell you|say) when\b", re.I),
 }
 
 
@@ -240,10 +240,9 @@ _NOT_THIS = re.compile(
 def declined(view: CallView) -> bool:
     """The customer said no for now or for good, not about a past evaluation nor about another matter, and did not
     take up an offer after their last no (あれは要らない…それでいきましょう: a part turned down, the rest taken)."""
-    said = _declines(view)
-    if not said:
+    last = _last_decline(view)
+    if last is None:
         return False
-    last = max(said, key=lambda s: s.order)
     took = _TAKES_AFTER_NO[_lang(view)]
     return not _taken_later(view, last) and not any(
         not t.is_rep and not t.is_question and took.search(t.text) for t in view.sentences[last.order + 1 :]
@@ -256,13 +255,18 @@ _TAKES_AFTER_NO = {
         r"(それ|これ|そちら|こちら|その[^。、]{0,4})で(いきましょう|いこう|行こう|お願いします|進めて|決め)|で進めてください"
         r"|(申し込み|契約し)ます"
     ),
-    "en": re.compile(r"let'?s (do|go with) (it|that|this)|we'?ll (take|go with)|sign (us|me) up", re.I),
+    # The offer taken, not a rival's product chosen (We'll go with the PlayDeck add-on).
+    "en": re.compile(
+        r"\blet'?s (do|go with) (it|that|this)\b|\bwe'?ll (take|go with) (it|that|this|yours|your \w+)\b|\bsign (us|me) up\b",
+        re.I,
+    ),
 }
 
 
-def _declines(view: CallView) -> list[Sentence]:
-    """Every customer sentence that says no for now or for good (not a past evaluation, a condition or another matter)."""
-    said = []
+def _last_decline(view: CallView) -> Sentence | None:
+    """The customer's last sentence that says no for now or for good (not a past evaluation, a condition or another
+    matter). The sentences are read from the end, so a call is scanned only back to its last no."""
+    said = None
     for hit in view.find("decline", who="customer"):
         before = hit.sentence.text[: hit.match.start()]
         after = hit.sentence.text[hit.match.start() :] + _rest_of_turn(view, hit.sentence)[len(hit.sentence.text) :]
@@ -270,13 +274,15 @@ def _declines(view: CallView) -> list[Sentence]:
             not view.matches("past", hit.sentence.text)
             and not _CONDITION.search(before)
             and not _NOT_THIS.search(after)
+            and (said is None or hit.sentence.order > said.order)
         ):
-            said.append(hit.sentence)
+            said = hit.sentence
     pattern = _NOT_NOW[_lang(view)]
-    for s in view.sentences:
+    floor = said.order if said is not None else -1
+    for s in reversed(view.sentences[floor + 1 :]):
         found = None if s.is_rep or s.is_question else pattern.search(s.text) or _turned_down(view, s.text)
         if found and not _CONDITION.search(s.text[: found.start()]):
-            said.append(s)
+            return s
     return said
 
 
@@ -506,10 +512,15 @@ _TERMS = ("plan", "price", "timing")
 def _rest_on_term(view: CallView, s: Sentence, marker: str) -> str:
     """The rest of the turn while it stays on the term: it stops at a sentence about another term only (プランは
     スタンダードでしょうね。…ただ、いつから入れるかは社長に聞いてから: the doubt is about the timing, not the plan)."""
-    other = {h.sentence.order for m in _TERMS if m != marker for h in shapes.hits(view, m, who="customer")}
-    own = {h.sentence.order for h in shapes.hits(view, marker, who="customer")}
+    turn = list(takewhile(lambda t: t.seg == s.seg, view.sentences[s.order :]))
+    # The terms' hits are looked up only when the turn goes on past the sentence (most turns do not).
+    other: set[int] = set()
+    own: set[int] = set()
+    if len(turn) > 1:
+        other = {h.sentence.order for m in _TERMS if m != marker for h in shapes.hits(view, m, who="customer")}
+        own = {h.sentence.order for h in shapes.hits(view, marker, who="customer")}
     kept = []
-    for t in takewhile(lambda t: t.seg == s.seg, view.sentences[s.order :]):
+    for t in turn:
         if t.order != s.order and t.order in other and t.order not in own:
             break
         # A clause turning to when (…その金額でいいとして、いつから始めるかは考えさせて) leaves this term.

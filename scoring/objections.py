@@ -207,7 +207,7 @@ _SETTLED = {
         r"|(それ|これ)で(いい|ええ|お願い|進め|大丈夫)"
     ),
     "en": _re(
-        r"(makes sense|that helps|that works|fair enough|good to know|that'?s (good|great|fine|reassuring|helpful))"
+        r"\b(makes sense|that helps|that works|fair enough|good to know|that'?s (good|great|fine|reassuring|helpful))\b"
     ),
 }
 
@@ -274,7 +274,7 @@ def ignored(view: CallView, *, any_untouched: bool = False) -> Sentence | None:
 
 # A reaction to the rep's discount (いきなり値引きかいな, it's not about the discount): it objects to discounting, which
 # is discount_first's evidence, not a price objection left unanswered.
-_ABOUT_DISCOUNT = _re(r"値引|割引|discount")
+_ABOUT_DISCOUNT = _re(r"値引|割引|\bdiscount")
 
 
 def _shows_when_untouched(view: CallView, concern: Sentence) -> bool:
