@@ -319,6 +319,11 @@ def _split_speaker(line: str) -> tuple[str, str] | None:
     """`Name: text` (ASCII or full-width colon) or `[Role] text`; rejects clock times like `10:30` and URLs."""
     tagged = _TAG_SPEAKER_RE.match(line)
     if tagged:
+        # A display name that starts with a role tag (`【営業】松永 健太: …`, Zoom) is the whole name before the colon.
+        # The name follows the tag with no space; a tag then words (`[Customer] Sure: go ahead.`) is the dialer's.
+        named = _SPEAKER_RE.match(tagged["text"])
+        if named and not line[len(tagged["name"])].isspace() and named["name"].strip():
+            return f"{tagged['name']}{named['name'].strip()}", named["text"].strip()
         return tagged["name"], tagged["text"].strip()
     m = _SPEAKER_RE.match(line)
     if not m:

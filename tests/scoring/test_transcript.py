@@ -176,3 +176,15 @@ def test_a_dialers_role_tags_name_the_speakers() -> None:
     # A time in brackets is a time, not a speaker.
     timed = parse_transcript("[00:01] 佐藤: こんにちは。\n[00:05] 田中: どうも。\n", filename="call.ja.txt")
     assert [s.speaker for s in timed.segments] == ["佐藤", "田中"]
+
+
+def test_a_display_name_that_starts_with_a_role_tag_is_the_whole_name() -> None:
+    vtt = (
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:03.000\n【営業】松永 健太: 株式会社ルートワンの松永です。\n\n"
+        "2\n00:00:03.500 --> 00:00:05.000\n矢島 昭: はいはい、聞こえてます。\n\n"
+        "3\n00:00:05.500 --> 00:00:07.000\n[Customer] Sure: go ahead.\n"
+    )
+    call = parse_transcript(vtt, filename="zoom.ja.vtt")
+    assert [s.speaker for s in call.segments] == ["【営業】松永 健太", "矢島 昭", "[Customer]"]
+    assert call.segments[0].text == "株式会社ルートワンの松永です。"
+    assert call.segments[2].text == "Sure: go ahead."
