@@ -410,13 +410,12 @@ def _opening_chat(v: CallView) -> Hit | None:
     if not segs:
         return None
     opening_end = segs[int(len(segs) * SMALL_TALK_OPENING_SHARE)]
+    opening = [h for h in v.find("small_talk_topic", who="rep") if h.sentence.seg < opening_end]
+    if len({h.sentence.seg for h in opening}) < SMALL_TALK_CHAT_TURNS:
+        return None
     half = segs[len(segs) // 2]
     later = "".join(s.text for s in v.sentences if s.seg >= half)
-    chat = [
-        h
-        for h in v.find("small_talk_topic", who="rep")
-        if h.sentence.seg < opening_end and h.match.group(0) not in later
-    ]
+    chat = [h for h in opening if h.match.group(0) not in later]
     return chat[0] if len({h.sentence.seg for h in chat}) >= SMALL_TALK_CHAT_TURNS else None
 
 
@@ -448,8 +447,10 @@ def next_purpose_vague(c: Collector) -> None:
 
 def big_case(c: Collector, stage_phase: str | None) -> None:
     """In a proposal, a big company's case held up as the result to expect (大手のハウスメーカーさんでも使って
-    いただいて, "one of our biggest customers is a ski resort"): success from another world than the customer's (seed
-    000 提案 NG, 顧客の業界に関係のない成功事例を提示). Said as a question it is not held up."""
+    いただいて, "one of our biggest customers is a ski resort"): success from another world than the customer's, in
+    trade and in size (seed 000 提案 NG, 顧客の業界に関係のない成功事例を提示 / 顧客の規模感に合わないメリット). The
+    independent writers label such a case one, the other or both, so both are read. Said as a question it is not held
+    up."""
     if stage_phase != "proposal":
         return
     v = c.view
