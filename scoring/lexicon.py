@@ -20,9 +20,12 @@ _EN_ORDINAL = (
     r"(\d{1,2}(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
     r"|\w+teenth|twentieth|twenty-\w+|thirtieth|thirty-first)"
 )
+# A time word not said of last year (去年の夏には入れたんですけど is history, not a timeline).
+_JA_NOT_LAST_YEARS = r"(?<!去年の)(?<!昨年の)(?<!前の)"
 # A go-live said with a time word and an adoption verb (来月からの切り替え, 4月から使い始め): not a meeting date.
 _JA_GO_LIVE = (
-    r"(?<!去年の)(?<!昨年の)(?<!前の)(来週|再来週|来月|再来月|来年|今年|年明け|来期|今期|\d+月|春|夏|秋|冬|上期|下期)(の|から|まで|中|頃|ごろ|に|末)?(の|は|に|には)?"
+    _JA_NOT_LAST_YEARS
+    + r"(来週|再来週|来月|再来月|来年|今年|年明け|来期|今期|\d+月|春|夏|秋|冬|上期|下期)(の|から|まで|中|頃|ごろ|に|末)?(の|は|に|には)?"
     r".{0,8}(導入|切り替え|稼働|運用開始|使い始め|入れ|動かし|変え|間に合|何とか|使い(たい|ます)|始め(たい|ます))|本稼働|稼働開始"
 )
 
@@ -105,7 +108,9 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             + _JA_GO_LIVE
             # A time anchor, a target and a want (年末の繁忙期の前には…回るようにしたい, 夏祭りに向けて入れたい); not
             # last year's (去年の夏には入れたんですけど).
-            + r"|(?<!去年の)(?<!昨年の)(?<!前の)(\d+月|来年|今年|再来年|来月|再来月|年明け|年末|年度末|期末|春先|春|夏|秋|冬|連休|お盆|正月|繁忙期|シーズン|新学期|決算)"
+            + r"|"
+            + _JA_NOT_LAST_YEARS
+            + r"(\d+月|来年|今年|再来年|来月|再来月|年明け|年末|年度末|期末|春先|春|夏|秋|冬|連休|お盆|正月|繁忙期|シーズン|新学期|決算)"
             r"[^。]{0,14}(の前に|前には|までに|までには|に向けて|に合わせて|からは|には)[^。]{0,30}"
             r"(たい|ほしい|欲しい|ように|予定|つもり|考えて|始め|動かし|入れ|使い|決め|間に合|ないと困|もらわな)"
         ),

@@ -31,20 +31,21 @@ def test_when_said_unknown_leaves_the_reps_date_unagreed(en_rubric: Rubric) -> N
 
 
 @pytest.mark.parametrize(
-    ("last", "state"),
+    ("last", "lost"),
     [
-        ("Fine. We'll take it, the base plan then.", "botsu_not"),
-        ("We'll go with the other vendor's add-on instead.", "botsu"),
+        ("Fine. We'll take it, the base plan then.", False),
+        # A rival's product chosen after the no is no offer taken.
+        ("We'll go with the other vendor's add-on instead.", True),
     ],
 )
-def test_an_english_part_declined_then_the_offer_taken(en_rubric: Rubric, last: str, state: str) -> None:
+def test_an_english_part_declined_then_the_offer_taken(en_rubric: Rubric, last: str, lost: bool) -> None:
     got = _state(
         en_rubric,
         ("Rep", "The base plan is 300 a month; the analytics add-on is another 90."),
         ("Customer", "We're not interested in the analytics add-on, so that's a pass on that part."),
         ("Customer", last),
     )
-    assert (got != "botsu") if state == "botsu_not" else (got == "botsu")
+    assert (got == "botsu") is lost
 
 
 @pytest.mark.parametrize(
