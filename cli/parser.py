@@ -93,6 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--scorer", choices=["offline", "llm", "auto"], default="offline", help="default offline")
     evaluate.add_argument("--rubric", default="sales-7-phase", help="rubric id or YAML file (default sales-7-phase)")
+    evaluate.add_argument(
+        "--labels",
+        action="append",
+        metavar="FILE",
+        help="labels file to measure against instead of the folder's; given twice or more, only what they agree on",
+    )
+    evaluate.add_argument(
+        "--labeller", metavar="FILE", help="measure a second labeller's labels file instead of a scorer"
+    )
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.set_defaults(func=cmd_eval)
 

@@ -111,17 +111,23 @@ def card_json(card: Any, rubric: Any, lang: str) -> dict[str, Any]:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from scoring.evaluation import LabelsError, evaluate, load_labelled, report
+    from scoring.agreement import agreed_labels, labeller_evaluation
+    from scoring.evaluation import LabelsError, evaluate, load_labelled, read_labels_file
     from scoring.llm.config import llm_from_env
     from scoring.rubric import load_rubric_or_reference
     from scoring.scorer import LlmNotConfigured, score_call
     from scoring.transcript import Transcript, TranscriptError
 
-    llm = llm_from_env(os.environ) if args.scorer != "offline" else None
+    llm = llm_from_env(os.environ) if args.scorer != "offline" and not args.labeller else None
     if Path(args.labels_dir).is_file():
         return _eval_battery(args, llm)
     try:
-        calls = load_labelled(Path(args.labels_dir))
+        tables = [read_labels_file(Path(f)) for f in args.labels or ()]
+        labels = tables[0] if len(tables) == 1 else agreed_labels(tables) if tables else None
+        calls = load_labelled(Path(args.labels_dir), labels)
+        if args.labeller:
+            ev = labeller_evaluation(calls, read_labels_file(Path(args.labeller)), args.labeller)
+            return _print_eval(args, ev, f"{args.labels_dir} (labeller {args.labeller})")
     except LabelsError as exc:
         raise CliError(str(exc)) from exc
 
@@ -142,10 +148,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     except TranscriptError as exc:
         raise CliError(f"cannot read a transcript: {exc}") from exc
+    return _print_eval(args, ev, f"{args.labels_dir} (scorer {args.scorer})")
+
+
+def _print_eval(args: argparse.Namespace, ev: Any, title: str) -> int:
+    from scoring.evaluation import report
+
+    if args.labels and len(args.labels) > 1:
+        title += f", on what {len(args.labels)} labels files agree"
     if args.json:
         print(json.dumps(ev.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(report(ev, f"{args.labels_dir} (scorer {args.scorer})"))
+        print(report(ev, title))
     return 0
 
 

@@ -148,31 +148,40 @@ def _state(value: str | None) -> str:
     return value or "none"
 
 
-def load_labelled(directory: Path) -> list[LabelledCall]:
-    """Every labelled transcript of a directory, in name order; raises LabelsError on a missing or malformed label."""
+def read_labels_file(path: Path) -> dict[str, Any]:
+    """A labels file's table, file name → labels; raises LabelsError when it is not `{"calls": {...}}`."""
+    raw = _read_json(path)
+    calls = raw.get("calls") if isinstance(raw, dict) else None
+    if not isinstance(calls, dict):
+        raise LabelsError(f"{path}: expected an object with a 'calls' object (file name → labels)")
+    return calls
+
+
+def load_labelled(directory: Path, labels: dict[str, Any] | None = None) -> list[LabelledCall]:
+    """Every labelled transcript of a directory, in name order; raises LabelsError on a missing or malformed label.
+
+    `labels` (file name → labels) replaces the directory's own labels, e.g. a second labeller's or agreed ones.
+    """
     if not directory.is_dir():
         raise LabelsError(f"{directory}: not a directory")
-    table: dict[str, Any] = {}
     labels_file = directory / LABELS_FILE
-    if labels_file.is_file():
-        raw = _read_json(labels_file)
-        calls = raw.get("calls") if isinstance(raw, dict) else None
-        if not isinstance(calls, dict):
-            raise LabelsError(f"{labels_file}: expected an object with a 'calls' object (file name → labels)")
-        table = calls
+    table: dict[str, Any] = (
+        labels if labels is not None else read_labels_file(labels_file) if labels_file.is_file() else {}
+    )
     out = []
     for path in sorted(directory.iterdir()):
         if path.suffix not in FORMATS or path.name.endswith(SIDECAR) or path.name == LABELS_FILE:
             continue
         sidecar = directory / f"{path.stem}{SIDECAR}"
-        labels = table.get(path.name) if path.name in table else (_read_json(sidecar) if sidecar.is_file() else None)
-        if labels is None:
+        found = table.get(path.name) if path.name in table else (_read_json(sidecar) if sidecar.is_file() else None)
+        if found is None:
             continue
-        _validate(path.name, labels)
-        out.append(LabelledCall(path=path, labels=labels))
+        validate(path.name, found)
+        out.append(LabelledCall(path=path, labels=found))
     unknown = sorted(set(table) - {c.name for c in out})
     if unknown:
-        raise LabelsError(f"{labels_file}: labels for files that are not in the directory: {', '.join(unknown)}")
+        source = labels_file if labels is None else "the labels given"
+        raise LabelsError(f"{source}: labels for files that are not in {directory}: {', '.join(unknown)}")
     if not out:
         raise LabelsError(f"{directory}: no labelled transcripts ({LABELS_FILE} or <name>{SIDECAR} sidecars)")
     return out
@@ -185,7 +194,7 @@ def _read_json(path: Path) -> Any:
         raise LabelsError(f"{path}: unreadable labels: {exc}") from None
 
 
-def _validate(name: str, labels: Any) -> None:
+def validate(name: str, labels: Any) -> None:
     if not isinstance(labels, dict):
         raise LabelsError(f"{name}: labels must be an object")
     missing = [k for k in REQUIRED if k not in labels]
@@ -227,62 +236,112 @@ def verbatim(quote: str, transcript: Transcript) -> bool:
     return any(quote in s.text for s in transcript.segments)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What one reader says about a call, in the labels' own terms: a scorecard's or a second labeller's."""
+
+    rep_speaker: str | None
+    bant: dict[str, bool]
+    next_step: bool
+    deal_state: str | None
+    ng: frozenset[str]
+    commitments: dict[str, int]
+    talk_ratio: float | None = None
+    talk_ratio_in_range: bool | None = None
+    quotes: tuple[str, ...] = ()
+    overall: int | None = None
+
+
+def card_reading(card: Scorecard) -> Reading:
+    """A scorecard read as labels: the fields `compare` measures, its quotes and its overall score."""
+    ratio = float(card.metrics["talk_ratio_rep"]) if "talk_ratio_rep" in card.metrics else None
+    owners: dict[str, int] = {}
+    for c in card.commitments:
+        owners[c.owner] = owners.get(c.owner, 0) + 1
+    return Reading(
+        rep_speaker=card.rep_speaker.name,
+        bant={k: card.bant[k].found for k in BANT_KEYS},
+        next_step=card.next_step.set,
+        deal_state=card.deal_state,
+        ng=frozenset(n.id for n in card.ng_behaviors),
+        commitments=owners,
+        talk_ratio=ratio,
+        talk_ratio_in_range=ratio <= TALK_RATIO_MAX if ratio is not None else None,
+        quotes=tuple(quotes(card)),
+        overall=card.overall,
+    )
+
+
 def compare(ev: Evaluation, name: str, card: Scorecard, labels: dict[str, Any], transcript: Transcript) -> None:
     """Add one call's scorecard against its labels to the evaluation."""
+    tally(ev, name, card_reading(card), labels, transcript)
+
+
+def tally(ev: Evaluation, name: str, got: Reading, labels: dict[str, Any], transcript: Transcript | None) -> None:
+    """Add one reading against the call's labels; a field the labels mark disputed (`disputed`) is not counted."""
     ev.calls += 1
     misses = ev.misses.setdefault(name, [])
     f = ev.fields
+    disputed = labels.get("disputed") or {}
     # A null rep label: the transcript names nobody (an untagged dialer file), so rep identification is not measured.
-    if labels["rep_speaker"] is not None:
-        rep_ok = card.rep_speaker.name == labels["rep_speaker"]
+    if labels["rep_speaker"] is not None and not disputed.get("rep_speaker"):
+        rep_ok = got.rep_speaker == labels["rep_speaker"]
         f["rep_speaker"].add(rep_ok, True)
         f["rep_speaker"].fp += not rep_ok
         if not rep_ok:
-            misses.append(f"rep_speaker {card.rep_speaker.name!r} (expected {labels['rep_speaker']!r})")
+            misses.append(f"rep_speaker {got.rep_speaker!r} (expected {labels['rep_speaker']!r})")
     for key in BANT_KEYS:
-        got, want = card.bant[key].found, bool(labels["bant"][key])
-        f["bant"].add(got, want)
-        f[f"bant.{key}"].add(got, want)
-        if got != want:
-            misses.append(f"bant.{key} {'found' if got else 'missed'}")
-    f["next_step"].add(card.next_step.set, bool(labels["next_step"]))
-    if card.next_step.set != bool(labels["next_step"]):
-        misses.append(f"next_step {'set' if card.next_step.set else 'missed'}")
-    if "talk_ratio_in_range" in labels and "talk_ratio_rep" in card.metrics:
-        got_in = float(card.metrics["talk_ratio_rep"]) <= TALK_RATIO_MAX
-        f["talk_ratio_in_range"].add(got_in, bool(labels["talk_ratio_in_range"]))
-        f["talk_ratio_in_range"].add(not got_in, not labels["talk_ratio_in_range"])
-        if got_in != bool(labels["talk_ratio_in_range"]):
-            misses.append(f"talk_ratio {card.metrics['talk_ratio_rep']} {'in' if got_in else 'out of'} range")
-    state, want_state = card.deal_state, labels["deal_state"]
-    deal = f["deal_state"]
-    deal.tp += state is not None and state == want_state
-    deal.fp += state is not None and state != want_state
-    deal.fn += want_state is not None and state != want_state
-    ev.confusion[_state(want_state)][_state(state)] += 1
-    if state != want_state:
-        misses.append(f"deal_state {state} (expected {want_state})")
-    got_ng, want_ng = {n.id for n in card.ng_behaviors}, set(labels["ng_behaviors"])
+        if key in disputed.get("bant", ()):
+            continue
+        found, want = got.bant[key], bool(labels["bant"][key])
+        f["bant"].add(found, want)
+        f[f"bant.{key}"].add(found, want)
+        if found != want:
+            misses.append(f"bant.{key} {'found' if found else 'missed'}")
+    if not disputed.get("next_step"):
+        f["next_step"].add(got.next_step, bool(labels["next_step"]))
+        if got.next_step != bool(labels["next_step"]):
+            misses.append(f"next_step {'set' if got.next_step else 'missed'}")
+    if "talk_ratio_in_range" in labels and got.talk_ratio_in_range is not None and not disputed.get("talk_ratio"):
+        got_in, want_in = got.talk_ratio_in_range, bool(labels["talk_ratio_in_range"])
+        f["talk_ratio_in_range"].add(got_in, want_in)
+        f["talk_ratio_in_range"].add(not got_in, not want_in)
+        if got_in != want_in:
+            shown = f"{got.talk_ratio} " if got.talk_ratio is not None else ""
+            misses.append(f"talk_ratio {shown}{'in' if got_in else 'out of'} range")
+    if not disputed.get("deal_state"):
+        state, want_state = got.deal_state, labels["deal_state"]
+        deal = f["deal_state"]
+        deal.tp += state is not None and state == want_state
+        deal.fp += state is not None and state != want_state
+        deal.fn += want_state is not None and state != want_state
+        ev.confusion[_state(want_state)][_state(state)] += 1
+        if state != want_state:
+            misses.append(f"deal_state {state} (expected {want_state})")
+    unsure = set(disputed.get("ng_behaviors", ()))
+    got_ng, want_ng = got.ng - unsure, set(labels["ng_behaviors"]) - unsure
     ng = f["ng_behaviors"]
     ng.tp, ng.fp, ng.fn = ng.tp + len(got_ng & want_ng), ng.fp + len(got_ng - want_ng), ng.fn + len(want_ng - got_ng)
     for ng_id in got_ng | want_ng:
         ev.ng_by_id.setdefault(ng_id, Tally()).add(ng_id in got_ng, ng_id in want_ng)
     misses += [f"ng {i} extra" for i in sorted(got_ng - want_ng)] + [f"ng {i} missed" for i in sorted(want_ng - got_ng)]
     for owner, want_n in (labels.get("commitments") or {}).items():
-        got_n = sum(c.owner == owner for c in card.commitments)
+        if owner in disputed.get("commitments", ()):
+            continue
+        got_n = got.commitments.get(owner, 0)
         both = min(got_n, int(want_n))
         cm = f["commitments"]
         cm.tp, cm.fp, cm.fn = cm.tp + both, cm.fp + got_n - both, cm.fn + int(want_n) - both
         if got_n != want_n:
             misses.append(f"commitments.{owner} {got_n} (expected {want_n})")
-    for quote in quotes(card):
-        ok = verbatim(quote, transcript)
+    for quote in got.quotes:
+        ok = transcript is not None and verbatim(quote, transcript)
         f["quotes_verbatim"].add(ok, True)
         f["quotes_verbatim"].fp += not ok
         if not ok:
             misses.append(f"quote not verbatim: {quote[:30]!r}")
-    if labels.get("quality") in QUALITIES and card.overall is not None:
-        ev.overall_by_quality.setdefault(labels["quality"], []).append(card.overall)
+    if labels.get("quality") in QUALITIES and got.overall is not None:
+        ev.overall_by_quality.setdefault(labels["quality"], []).append(got.overall)
 
 
 def evaluate(calls: list[LabelledCall], score: Score) -> Evaluation:
