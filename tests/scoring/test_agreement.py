@@ -9,11 +9,13 @@ import pytest
 
 from dealcoach_cli import main
 from scoring.agreement import agreed_labels, labeller_evaluation, labels_reading
-from scoring.evaluation import Evaluation, LabelsError, Reading, evaluate, load_labelled, tally
+from scoring.evaluation import Evaluation, LabelsError, Reading, evaluate, load_labelled, read_labels_file, tally
 from scoring.offline import score_transcript
 from scoring.rubric import load_rubric_or_reference
 from scoring.scorecard import Scorecard
 from scoring.transcript import Transcript
+
+LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts" / "labelled"
 
 CALLS = {
     "a.ja.txt": "山田: 株式会社ミライクラウドの山田と申します。\n佐藤: ご予算は年間200万円程度です。\n山田: ありがとうございます。\n",
@@ -152,3 +154,15 @@ def test_cli_labeller_and_agreed_labels(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["eval", str(folder), "--labeller", str(second)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("dealcoach eval:") and "no labels for b.ja.txt" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("part", ["blind37", "blind38", "blind39", "blind40"])
+def test_the_project_second_labels_cover_their_set_and_are_no_transcript(part: str) -> None:
+    """blind37–40 were labelled a second time by a helper who saw only the transcripts (docs/scoring.md, "Two
+    labellers"); the file sits beside the set's labels, which name no such call, so it is never read as one."""
+    folder = LABELLED / part
+    calls = load_labelled(folder)
+    assert len(calls) == 20 and all(c.name != "labels.second.json" for c in calls)
+    second = read_labels_file(folder / "labels.second.json")
+    ev = labeller_evaluation(calls, second)
+    assert ev.calls == 20 and all(v["set"] == f"{part}-second" for v in second.values())
