@@ -21,7 +21,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from scoring.evaluation import evaluate, load_labelled, report
+from scoring.agreement import agreed_labels
+from scoring.evaluation import evaluate, load_labelled, read_labels_file, report
 from scoring.llm.scorer import LlmScorer
 from scoring.rubric import load_rubric_or_reference
 from scoring.scorecard import Scorecard
@@ -49,7 +50,7 @@ def _scorer(fake: FakeOpenAI) -> LlmScorer:
     return LlmScorer(client, model="replay")
 
 
-def _measure(labels_dir: Path, fake: FakeOpenAI, cards: list[Scorecard]) -> Any:
+def _measure(labels_dir: Path, fake: FakeOpenAI, cards: list[Scorecard], labels: dict[str, Any] | None = None) -> Any:
     """`dealcoach eval`'s measurement of the LLM scorer through `fake`; every card is kept in `cards`."""
     llm = _scorer(fake)
 
@@ -59,7 +60,7 @@ def _measure(labels_dir: Path, fake: FakeOpenAI, cards: list[Scorecard]) -> Any:
         cards.append(card)
         return card
 
-    return evaluate(load_labelled(labels_dir), score)
+    return evaluate(load_labelled(labels_dir, labels), score)
 
 
 def record(labels_dir: Path, out: Path) -> int:
@@ -84,8 +85,11 @@ def record(labels_dir: Path, out: Path) -> int:
     return 0
 
 
-def replay(labels_dir: Path, answers: Path, as_json: bool) -> int:
-    """Measure the LLM scorer on the written answers; print the evaluation and how many calls fell back."""
+def replay(labels_dir: Path, answers: Path, as_json: bool, label_files: list[Path] | None = None) -> int:
+    """Measure the LLM scorer on the written answers; print the evaluation and how many calls fell back.
+
+    `label_files` as `dealcoach eval --labels`: another labels file, or only what two or more agree on.
+    """
     missing: list[str] = []
 
     def responder(req: RecordedRequest) -> FakeReply:
@@ -98,7 +102,7 @@ def replay(labels_dir: Path, answers: Path, as_json: bool) -> int:
 
     cards: list[Scorecard] = []
     with FakeOpenAI(responder) as fake:
-        ev = _measure(labels_dir, fake, cards)
+        ev = _measure(labels_dir, fake, cards, _labels(label_files or []))
     fallbacks = Counter(str(c.extra.get("fallback_reason")) for c in cards if c.extra.get("fallback_reason"))
     if as_json:
         print(json.dumps({**ev.to_dict(), "fallbacks": dict(fallbacks), "missing": missing}, ensure_ascii=False))
@@ -108,17 +112,23 @@ def replay(labels_dir: Path, answers: Path, as_json: bool) -> int:
     return 0
 
 
+def _labels(files: list[Path]) -> dict[str, Any] | None:
+    tables = [read_labels_file(f) for f in files]
+    return tables[0] if len(tables) == 1 else agreed_labels(tables) if tables else None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.llm_replay", description=__doc__.splitlines()[0])
     parser.add_argument("mode", choices=["record", "eval"])
     parser.add_argument("labels_dir", type=Path)
     parser.add_argument("answers_dir", type=Path)
+    parser.add_argument("--labels", action="append", type=Path, help="as `dealcoach eval --labels`")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     os.environ.pop("OPENAI_API_KEY", None)
     if args.mode == "record":
         return record(args.labels_dir, args.answers_dir)
-    return replay(args.labels_dir, args.answers_dir, args.json)
+    return replay(args.labels_dir, args.answers_dir, args.json, args.labels)
 
 
 if __name__ == "__main__":
