@@ -26,7 +26,13 @@ _DEAL_RANK = {None: 0, "wadai": 1, "shodan": 2}
 
 
 def merge_outputs(outputs: list[dict[str, Any]], *, rubric: Rubric, offline: Scorecard, checker: Checker) -> Scorecard:
-    """One scorecard from the chunk answers, in chunk order, deterministically; gaps the model left keep the offline result."""
+    """One scorecard from the chunk answers, in chunk order, deterministically; gaps the model left keep the offline result.
+
+    A criterion the model leaves out is such a gap. Its NG list and its deal state are not: the prompt gives it the
+    rule-based ones as facts to confirm or correct, so an NG detection it does not repeat is dropped and a null deal
+    state stays null (measured on blind39/40: NG precision 0.46/0.41 → 0.49/0.45, deal state 0.90/0.95 →
+    0.95/1.00; docs/scoring.md).
+    """
     valid_checks = {c.id for _, _, c in rubric.iter_checks()}
     valid_ng = {n.id for p in rubric.phases for n in p.ng_behaviors}
     assessed: dict[str, Assessed] = {}
@@ -66,7 +72,6 @@ def merge_outputs(outputs: list[dict[str, Any]], *, rubric: Rubric, offline: Sco
             if all(action.id != o.id for o in actions):
                 actions.append(action)
         email = checker.email(raw) or email
-    ngs += [n for n in offline.ng_behaviors if all(n.id != o.id for o in ngs)]
     if states and states[-1] == "botsu":
         deal_state: str | None = "botsu"
     else:
@@ -94,7 +99,7 @@ def merge_outputs(outputs: list[dict[str, Any]], *, rubric: Rubric, offline: Sco
         next_step=next_step,
         commitments=tuple(commitments),
         ng_behaviors=tuple(ngs),
-        deal_state=deal_state or offline.deal_state,
+        deal_state=deal_state,
         next_actions=tuple(actions[:MAX_NEXT_ACTIONS]) or offline.next_actions,
         email_draft=email or offline.email_draft,
     )

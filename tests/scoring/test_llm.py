@@ -13,7 +13,7 @@ from scoring.llm.schema import EXTRA_KEYS
 from scoring.llm.scorer import LlmScorer, MemoryScoreCache, RedisScoreCache
 from scoring.offline import score_transcript
 from scoring.rubric import Rubric
-from scoring.scorecard import Scorecard
+from scoring.scorecard import NgObservation, Scorecard
 from scoring.transcript import Segment, Transcript
 from tests.fakes.openai_server import FakeOpenAI, FakeReply, empty_answer
 
@@ -333,3 +333,22 @@ def test_transcript_text_is_never_logged(fake: FakeOpenAI, client: openai.OpenAI
     assert any(r.name.startswith("openai") for r in caplog.records)
     for message in messages:
         assert all(seg.text[:12] not in message for seg in injected_call.segments)
+
+
+def test_the_models_ng_list_and_null_deal_state_are_answers_not_gaps(
+        fake: FakeOpenAI, client: openai.OpenAI, good_call: Transcript, good_card: Scorecard, rubric: Rubric) -> None:
+    """The prompt gives the rule-based NG detections and deal state as facts to confirm or correct: one the model
+    does not repeat is dropped, a null deal state stays null; a criterion it leaves out still keeps the offline one."""
+    offline = dataclasses.replace(
+        good_card,
+        ng_behaviors=(NgObservation(id="first_contact.one_sided_talk", evidence=INTRO),),
+        deal_state="botsu",
+    )
+    answer = empty_answer(ng_behaviors=[{"id": "first_contact.vague_follow_up", "evidence": NEXT}], deal_state=None)
+    fake.script(FakeReply.content(answer))
+    card = _scorer(client).score(good_call, rubric=rubric, offline=offline)
+    assert card.scorer == "llm"
+    assert [n.id for n in card.ng_behaviors] == ["first_contact.vague_follow_up"]
+    assert card.deal_state is None
+    kept = [c for p in good_card.phases for c in p.criteria if c.score is not None]
+    assert kept and all(card.criterion(c.id) == c for c in kept)
