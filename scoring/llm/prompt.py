@@ -20,7 +20,7 @@ from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
 from scoring.transcript import Transcript
 
-PROMPT_VERSION = "2"
+PROMPT_VERSION = "3"
 MAX_QUOTE_CHARS = 120
 
 _INJECTION_RE = re.compile(
@@ -184,6 +184,11 @@ def system_prompt(rubric: Rubric, *, language: str) -> str:
         "- Placeholders like [電話番号1] or [EMAIL_1] stand for redacted personal data: copy them as they are and never",
         "  guess the value.",
         "- BANT, next_step, commitments and ng_behaviors: `evidence` is one exact quote as above (empty when not found).",
+        "- ng_behaviors is your whole list: a rule-based NG detection in the facts that you do not list is dropped. Report",
+        "  a behaviour only when the rep clearly shows it in this call, quoting the line that shows it; leave out a",
+        "  borderline case and one the rep puts right in the same call. Most good calls have none.",
+        "- commitments: each distinct, concrete to-do one side promises in this call (sending a quote by Friday, checking",
+        "  with the boss); \"I'll be in touch\" and the next meeting itself are not commitments.",
         "- deal_state (seed 003): shodan = plan, price and timing all agreed in this call (named and taken up, not only",
         "  mentioned; the customer's budget is not the price); wadai = two of the three; botsu = the customer declined,",
         "  now or for good; null = none of these, and a won deal being set up (contract, kick-off) is null.",

@@ -9,6 +9,7 @@ import logging
 import openai
 import pytest
 
+from scoring.llm.prompt import PROMPT_VERSION
 from scoring.llm.schema import EXTRA_KEYS
 from scoring.llm.scorer import LlmScorer, MemoryScoreCache, RedisScoreCache
 from scoring.offline import score_transcript
@@ -84,7 +85,7 @@ def test_happy_path_one_strict_request_and_a_verified_llm_scorecard(
     assert card.commitments[0].due_hint == "本日中" and card.deal_state == "shodan"
     assert card.next_actions[0].id == "commitment_1" and card.email_draft.subject == "本日の御礼"
     assert d["usage"] == {"prompt_tokens": 9000, "completion_tokens": 1000, "cost_usd": 0.00195}
-    assert d["llm"] == {"model": MODEL, "prompt_version": "2", "chunks": 1, "cache_hit": False}
+    assert d["llm"] == {"model": MODEL, "prompt_version": PROMPT_VERSION, "chunks": 1, "cache_hit": False}
     assert card.metrics == good_card.metrics and card.rep_speaker == good_card.rep_speaker
     # A criterion the model left out keeps the offline result.
     assert card.criterion("research.company.strategy") == good_card.criterion("research.company.strategy")
