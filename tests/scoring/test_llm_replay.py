@@ -65,3 +65,16 @@ def test_record_names_requests_by_nonce_only_and_replay_serves_the_answers(
     assert served["fallbacks"] == {} and served["missing"] == []
     assert served["fields"]["ng_behaviors"]["tp"] == 1 and missing["fields"]["ng_behaviors"]["tp"] == 0
     assert served["fields"]["quotes_verbatim"]["fp"] == 0, "the invented budget quote reached the card"
+
+
+def test_the_current_prompts_written_answers_replay_without_a_fallback(capsys: pytest.CaptureFixture[str]) -> None:
+    """Answers a model wrote to the current prompt's exact requests pass every check of the LLM scorer: none falls
+    back, every quote is verbatim. A prompt change (PROMPT_VERSION) needs its own answers to be measured."""
+    from scoring.llm.prompt import PROMPT_VERSION
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    answers = fixtures / "llm_answers" / f"prompt-v{PROMPT_VERSION}" / "blind37"
+    assert answers.is_dir(), f"no answers written to prompt version {PROMPT_VERSION}: see tests/fixtures/llm_answers"
+    out = _eval(fixtures / "transcripts" / "labelled" / "blind37", answers, capsys)
+    assert out["fallbacks"] == {} and out["missing"] == []
+    assert out["fields"]["quotes_verbatim"]["fp"] == 0 and out["fields"]["quotes_verbatim"]["tp"] > 100
