@@ -6,18 +6,21 @@ Invariants (tests/scoring/test_properties.py checks each over every labelled cal
 - "listens without interrupting" earns 2/2 only on more than one backchannel;
 - advice gives the seed's example phrasing, never the criterion's own text read back;
 - the overall score carries its coverage: the phases scored, out of the rubric's phases;
-- a promise that names a time of day (今日の17時) carries it, so its task is never due later.
+- a promise that names a time of day (今日の17時) carries it, so its task is never due later;
+- a model's promise is due on the day its own words name, read by the same rule as the offline scorer's against the
+  call's date: the model never sees that date, so a day it wrote (a year guessed from a weekday) is not believed.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 from scoring import followup
-from scoring.due import named_time
+from scoring.due import due_date, named_time
 from scoring.formula import overall_score, phase_score
 from scoring.rubric import Rubric
-from scoring.scorecard import BANT_KEYS, BantItem, Criterion, Evidence, Scorecard
+from scoring.scorecard import BANT_KEYS, BantItem, Commitment, Criterion, Evidence, Scorecard
 from scoring.transcript import Transcript
 
 LISTENING_CHECKS = frozenset({"first_contact.rapport.active_listening", "needs_discovery.open_questions.listening"})
@@ -28,6 +31,12 @@ def _clock(text: str) -> str | None:
     """The time of day a promise names, so a model's promise for 今日の17時 keeps its hour too."""
     at = named_time(text)
     return at.strftime("%H:%M") if at else None
+
+
+def _promise(c: Commitment, evidence: str, by_model: bool, call_date: date | None) -> Commitment:
+    """The promise with its quote checked, its time of day kept and, when a model wrote it, its day re-read."""
+    due = due_date(f"{evidence} {c.due_hint}", c.due_hint, call_date) if by_model else c.due
+    return dataclasses.replace(c, evidence=evidence, due=due, due_time=c.due_time or _clock(c.text))
 
 
 _SEPARATOR = "\x00"
@@ -82,7 +91,7 @@ def coverage(card: Scorecard, rubric: Rubric) -> dict[str, object]:
     }
 
 
-def reconcile(card: Scorecard, rubric: Rubric, transcript: Transcript) -> Scorecard:
+def reconcile(card: Scorecard, rubric: Rubric, transcript: Transcript, call_date: date | None = None) -> Scorecard:
     """The card with every contradiction resolved toward what the transcript shows, scores recomputed, coverage added."""
     segments = joined(transcript)
     bant = {
@@ -98,10 +107,7 @@ def reconcile(card: Scorecard, rubric: Rubric, transcript: Transcript) -> Scorec
         card,
         bant=bant,
         next_step=dataclasses.replace(card.next_step, evidence=shown(card.next_step.evidence)),
-        commitments=tuple(
-            dataclasses.replace(c, evidence=shown(c.evidence), due_time=c.due_time or _clock(c.text))
-            for c in card.commitments
-        ),
+        commitments=tuple(_promise(c, shown(c.evidence), card.scorer == "llm", call_date) for c in card.commitments),
         ng_behaviors=tuple(dataclasses.replace(n, evidence=shown(n.evidence)) for n in card.ng_behaviors),
     )
     texts = {check.id: check.text for _, _, check in rubric.iter_checks()}

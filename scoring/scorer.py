@@ -59,7 +59,7 @@ def score_call(
     card = llm.score(
         transcript, rubric=rubric, rep=rep, stage_phase=stage_phase, offline=offline, redact_pii=redact_pii
     )
-    return consistency.reconcile(card, rubric, transcript)
+    return consistency.reconcile(card, rubric, transcript, call_date)
 
 
 def mode_from_env(env: Mapping[str, str], default: Mode = "offline") -> Mode:

@@ -188,7 +188,7 @@ def system_prompt(rubric: Rubric, *, language: str) -> str:
         "  a behaviour only when the rep clearly shows it in this call, quoting the line that shows it; leave out a",
         "  borderline case and one the rep puts right in the same call. Most good calls have none.",
         "- commitments: each distinct, concrete to-do one side promises in this call (sending a quote by Friday, checking",
-        "  with the boss); \"I'll be in touch\" and the next meeting itself are not commitments.",
+        '  with the boss); "I\'ll be in touch" and the next meeting itself are not commitments.',
         "- deal_state (seed 003): shodan = plan, price and timing all agreed in this call (named and taken up, not only",
         "  mentioned; the customer's budget is not the price); wadai = two of the three; botsu = the customer declined,",
         "  now or for good; null = none of these, and a won deal being set up (contract, kick-off) is null.",

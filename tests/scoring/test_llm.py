@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from datetime import date
 
 import openai
 import pytest
@@ -14,8 +15,9 @@ from scoring.llm.schema import EXTRA_KEYS
 from scoring.llm.scorer import LlmScorer, MemoryScoreCache, RedisScoreCache
 from scoring.offline import score_transcript
 from scoring.rubric import Rubric
+from scoring.scorer import score_call
 from scoring.scorecard import NgObservation, Scorecard
-from scoring.transcript import Segment, Transcript
+from scoring.transcript import Segment, Transcript, parse_transcript
 from tests.fakes.openai_server import FakeOpenAI, FakeReply, empty_answer
 
 MODEL = "gpt-4o-mini"
@@ -353,3 +355,21 @@ def test_the_models_ng_list_and_null_deal_state_are_answers_not_gaps(
     assert card.deal_state is None
     kept = [c for p in good_card.phases for c in p.criteria if c.score is not None]
     assert kept and all(card.criterion(c.id) == c for c in kept)
+
+
+@pytest.mark.parametrize(
+    ("call_date", "due"),
+    [(date(2026, 9, 1), "2026-10-10"), (date(2026, 11, 2), "2027-10-10"), (None, None)],
+)
+def test_a_models_promise_is_due_on_the_day_its_words_name_not_a_day_it_guessed(
+        fake: FakeOpenAI, client: openai.OpenAI, rubric: Rubric, call_date: date | None, due: str | None) -> None:
+    """The model never sees the call's date: a year it guessed from a weekday (2024) is not believed; the quoted
+    words are read against the call's date by the offline scorer's own rule, and without a date no day is set."""
+    promise = "10月10日までに正式なお見積りをお送りします。"
+    call = parse_transcript(f"山田: 株式会社ミライクラウドの山田です。\n佐藤: よろしくお願いします。\n山田: {promise}\n".encode(),
+                            filename="call.ja.txt")
+    answer = empty_answer(commitments=[{"owner": "rep", "text": "見積りを送る", "due": "2024-10-10",
+                                        "due_hint": "10月10日まで", "evidence": promise}])
+    fake.script(FakeReply.content(answer))
+    card = score_call(call, rubric=rubric, mode="llm", llm=_scorer(client), call_date=call_date)
+    assert card.scorer == "llm" and [c.due for c in card.commitments] == [due]
