@@ -27,9 +27,11 @@ _SPEAKER_RE = re.compile(
 )
 _TEXT_TIME_RE = re.compile(r"^\[?(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)\]?\s+(?P<rest>.*)$")
 # A turn's header on its own line, its text on the lines below: `Name  0:01` (Otter's text export) or
-# `Name (00:01):` (Rev's); the name holds no sentence punctuation, so a spoken line ending in a time is not one.
+# `Name (00:01):` (Rev's); the name holds no sentence punctuation, so a spoken line ending in a time is not one. An
+# Otter label is free text: it may end with a company in round brackets or a tag in square ones (`三宅 [営業]`).
 _HEADER_RE = re.compile(
-    r"^(?P<name>[^:：。、！？!?「」『』()（）\[\]]{1,40}?(?:\s*[（(][^()（）:：。、！？!?\d]{1,30}[)）])?)\s*(?:\s(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})"
+    r"^(?P<name>[^:：。、！？!?「」『』()（）\[\]]{1,40}?(?:\s*(?:[（(][^()（）:：。、！？!?\d]{1,30}[)）]|\[[^\[\]:：。、！？!?\d]{1,20}\]))?)"
+    r"\s*(?:\s(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})"
     r"|\((?P<paren>(?:\d{1,2}:)?\d{1,2}:\d{2})\)\s*[:：]?)$"
 )
 _JA_CHAR_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")

@@ -89,6 +89,18 @@ def test_plain_text_with_a_header_line_over_each_turn():
     ]
 
 
+def test_an_otter_header_name_may_carry_a_tag_in_square_brackets():
+    """Otter speaker labels are free text: 三宅 [営業]  0:00 (a role tag in square brackets, blind41's ss19) is a header
+    whose name is the whole label, as with 工藤（経理）."""
+    otter = "三宅 [営業]  0:00\n本日はありがとうございます。\n\n佐藤 [お客様]  0:08\nよろしく。\n\n【営業】松永  0:12\nはい。\n"
+    t = parse_transcript(otter, filename="call.txt")
+    assert [(s.speaker, s.text, s.start) for s in t.segments] == [
+        ("三宅 [営業]", "本日はありがとうございます。", 0.0),
+        ("佐藤 [お客様]", "よろしく。", 8.0),
+        ("【営業】松永", "はい。", 12.0),
+    ]
+
+
 def test_a_speaker_name_may_end_with_its_company_in_brackets():
     """Meeting tools show 佐々木（オーダーメイクス） or Ana Ito (Acme): the rep's lines must not fold into the turn before."""
     text = "[00:01] 佐々木（オーダーメイクス）: 本日はありがとうございます。\n[00:10] 工藤（経理）: よろしく。\nAna Ito (Acme): Hi.\n"
