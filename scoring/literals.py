@@ -129,10 +129,16 @@ def _char_class(items: list[tuple[Any, Any]]) -> Literals | None:
     return frozenset(chars) if 0 < len(chars) <= _MAX_CLASS else None
 
 
+def _weight(literal: str) -> int:
+    """How selective a literal is likely to be: its length, one more when it holds a kanji, katakana, digit or letter
+    (a particle such as で or から, or a comma, is in most Japanese sentences; a word such as 費 is not)."""
+    return len(literal) + any(ch.isalnum() and not ("\u3041" <= ch <= "\u309f") for ch in literal)
+
+
 def _better(a: Literals | None, b: Literals | None) -> Literals | None:
-    """The more selective of two requirements: the longer shortest literal, then the fewer literals."""
+    """The more selective of two requirements: the heavier lightest literal, then the fewer literals."""
     if not b or "" in b:
         return a
     if not a:
         return b
-    return max(a, b, key=lambda s: (min(map(len, s)), -len(s)))
+    return max(a, b, key=lambda s: (min(map(_weight, s)), -len(s)))

@@ -53,6 +53,10 @@ CALLS = _calls()
         (re.compile(r"[^。]{2}"), None),
         (re.compile(r"(?!)"), None),
         (re.compile(r"(円|金額)\1"), {"円", "金額"}),
+        # A particle (で, から) or a comma is in most sentences: a word of kanji is the better requirement.
+        (re.compile(r"(費|予算|基金)(で|から)(出|賄)"), {"出", "賄"}),
+        (re.compile(r"\d(で|なら)、(お願い|結構)"), {"お願い", "結構"}),
+        (re.compile(r"、[^。]{0,4}(費|額)"), {"費", "額"}),
     ],
 )
 def test_required_literals_of_known_shapes(pattern: re.Pattern[str], expected: set[str] | None) -> None:
