@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 from collections import Counter
@@ -54,9 +53,10 @@ def _measure(labels_dir: Path, fake: FakeOpenAI, cards: list[Scorecard], labels:
     """`dealcoach eval`'s measurement of the LLM scorer through `fake`; every card is kept in `cards`."""
     llm = _scorer(fake)
 
-    def score(transcript: Transcript, labels: dict[str, Any]) -> Scorecard:
+    def score(transcript: Transcript, call_labels: dict[str, Any]) -> Scorecard:
         rubric = load_rubric_or_reference("sales-7-phase", transcript.language)
-        card = score_call(transcript, rubric=rubric, mode="llm", stage_phase=labels.get("stage_phase"), llm=llm)
+        phase = call_labels.get("stage_phase")
+        card = score_call(transcript, rubric=rubric, mode="llm", stage_phase=phase, llm=llm)
         cards.append(card)
         return card
 
@@ -125,7 +125,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--labels", action="append", type=Path, help="as `dealcoach eval --labels`")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    os.environ.pop("OPENAI_API_KEY", None)
     if args.mode == "record":
         return record(args.labels_dir, args.answers_dir)
     return replay(args.labels_dir, args.answers_dir, args.json, args.labels)
