@@ -20,8 +20,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from scoring.agreement import agreed_labels
-from scoring.evaluation import evaluate, load_labelled, read_labels_file, report
+from scoring.agreement import labels_from_files
+from scoring.evaluation import evaluate, load_labelled, report
 from scoring.llm.scorer import LlmScorer
 from scoring.rubric import load_rubric_or_reference
 from scoring.scorecard import Scorecard
@@ -102,7 +102,7 @@ def replay(labels_dir: Path, answers: Path, as_json: bool, label_files: list[Pat
 
     cards: list[Scorecard] = []
     with FakeOpenAI(responder) as fake:
-        ev = _measure(labels_dir, fake, cards, _labels(label_files or []))
+        ev = _measure(labels_dir, fake, cards, labels_from_files(label_files or []))
     fallbacks = Counter(str(c.extra.get("fallback_reason")) for c in cards if c.extra.get("fallback_reason"))
     if as_json:
         print(json.dumps({**ev.to_dict(), "fallbacks": dict(fallbacks), "missing": missing}, ensure_ascii=False))
@@ -110,11 +110,6 @@ def replay(labels_dir: Path, answers: Path, as_json: bool, label_files: list[Pat
         print(report(ev, f"{labels_dir} (LLM scorer on the answers in {answers.name})"))
         print(f"\nfell back to the offline card: {sum(fallbacks.values())} of {len(cards)} calls {dict(fallbacks)}")
     return 0
-
-
-def _labels(files: list[Path]) -> dict[str, Any] | None:
-    tables = [read_labels_file(f) for f in files]
-    return tables[0] if len(tables) == 1 else agreed_labels(tables) if tables else None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -111,7 +111,7 @@ def card_json(card: Any, rubric: Any, lang: str) -> dict[str, Any]:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from scoring.agreement import agreed_labels, labeller_evaluation
+    from scoring.agreement import labeller_evaluation, labels_from_files
     from scoring.evaluation import LabelsError, evaluate, load_labelled, read_labels_file
     from scoring.llm.config import llm_from_env
     from scoring.rubric import load_rubric_or_reference
@@ -122,9 +122,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if Path(args.labels_dir).is_file():
         return _eval_battery(args, llm)
     try:
-        tables = [read_labels_file(Path(f)) for f in args.labels or ()]
-        labels = tables[0] if len(tables) == 1 else agreed_labels(tables) if tables else None
-        calls = load_labelled(Path(args.labels_dir), labels)
+        calls = load_labelled(Path(args.labels_dir), labels_from_files([Path(f) for f in args.labels or ()]))
         if args.labeller:
             ev = labeller_evaluation(calls, read_labels_file(Path(args.labeller)), args.labeller)
             return _print_eval(args, ev, f"{args.labels_dir} (labeller {args.labeller})")

@@ -8,9 +8,10 @@ a scorer can be measured on the agreed part only (`tally` skips disputed fields)
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from scoring.evaluation import Evaluation, LabelledCall, LabelsError, Reading, tally, validate
+from scoring.evaluation import Evaluation, LabelledCall, LabelsError, Reading, read_labels_file, tally, validate
 from scoring.scorecard import BANT_KEYS
 
 
@@ -65,6 +66,12 @@ def agreed_labels(tables: list[dict[str, Any]]) -> dict[str, Any]:
             validate(name, labels)
         out[name] = _agree(each)
     return out
+
+
+def labels_from_files(paths: list[Path]) -> dict[str, Any] | None:
+    """The labels `--labels` names: one file's table, what two or more agree on, or None for the folder's own."""
+    tables = [read_labels_file(p) for p in paths]
+    return tables[0] if len(tables) == 1 else agreed_labels(tables) if tables else None
 
 
 def _differ(values: list[Any]) -> bool:

@@ -8,6 +8,7 @@ same measurement runs on the offline scorer, the LLM scorer or a customer's own 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -255,16 +256,13 @@ class Reading:
 def card_reading(card: Scorecard) -> Reading:
     """A scorecard read as labels: the fields `compare` measures, its quotes and its overall score."""
     ratio = float(card.metrics["talk_ratio_rep"]) if "talk_ratio_rep" in card.metrics else None
-    owners: dict[str, int] = {}
-    for c in card.commitments:
-        owners[c.owner] = owners.get(c.owner, 0) + 1
     return Reading(
         rep_speaker=card.rep_speaker.name,
         bant={k: card.bant[k].found for k in BANT_KEYS},
         next_step=card.next_step.set,
         deal_state=card.deal_state,
         ng=frozenset(n.id for n in card.ng_behaviors),
-        commitments=owners,
+        commitments=dict(Counter(c.owner for c in card.commitments)),
         talk_ratio=ratio,
         talk_ratio_in_range=ratio <= TALK_RATIO_MAX if ratio is not None else None,
         quotes=tuple(quotes(card)),
