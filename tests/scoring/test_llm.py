@@ -358,6 +358,36 @@ def test_the_models_ng_list_and_null_deal_state_are_answers_not_gaps(
 
 
 @pytest.mark.parametrize(
+    ("stage_phase", "kept"),
+    [
+        ("proposal", ["proposal.rambling", "first_contact.one_sided_talk"]),
+        ("first_contact", ["first_contact.vague_follow_up", "first_contact.one_sided_talk"]),
+        (None, ["proposal.rambling", "first_contact.vague_follow_up", "first_contact.one_sided_talk"]),
+    ],
+)
+def test_another_phases_ng_behaviour_needs_the_rule_based_detection_too(
+        fake: FakeOpenAI, client: openai.OpenAI, good_call: Transcript, good_card: Scorecard, rubric: Rubric,
+        stage_phase: str | None, kept: list[str]) -> None:
+    """With the deal's phase known, the model's NG ids of that phase stand; another phase's only when the rule-based
+    detection saw it too; with no phase nothing is filtered. The cached answer is filtered the same way."""
+    offline = dataclasses.replace(
+        good_card, ng_behaviors=(NgObservation(id="first_contact.one_sided_talk", evidence=INTRO),)
+    )
+    answer = empty_answer(ng_behaviors=[
+        {"id": "proposal.rambling", "evidence": BUDGET},
+        {"id": "first_contact.vague_follow_up", "evidence": NEXT},
+        {"id": "first_contact.one_sided_talk", "evidence": INTRO},
+    ])
+    fake.script(FakeReply.content(answer))
+    scorer = _scorer(client, cache=MemoryScoreCache())
+    for _ in range(2):
+        card = scorer.score(good_call, rubric=rubric, offline=offline, stage_phase=stage_phase)
+        assert card.scorer == "llm"
+        assert [n.id for n in card.ng_behaviors] == kept
+    assert len(fake.completions) == 1
+
+
+@pytest.mark.parametrize(
     ("call_date", "due"),
     [(date(2026, 9, 1), "2026-10-10"), (date(2026, 11, 2), "2027-10-10"), (None, None)],
 )
