@@ -65,14 +65,18 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "deep": _re(r"なぜ|どうして|どのよう|もし"),
         "open_interest": _re(r"どの|どんな|どういった|何|どちら|いかが"),
         "budget": _re(
-            r"ご?予算|費用感|出どころ|財源|費から出|\d[\d,.]*万?円(以内|以下|まで(なら|は|が|です)|が上限)|上限(が|は)?[^。]{0,8}\d"
+            r"予算(が|は)?(つか|付か|下り|おり|降り|取れ|とれ)(なかった|ない|ず|ません|なく)|ご?予算|費用感|出どころ|財源|費から出|\d[\d,.]*万?円(以内|以下|まで(なら|は|が|です)|が上限)|上限(が|は)?[^。]{0,8}\d"
             r"|(円|金額|額|費用|お金)[^。]{0,8}(かけられ|出せ)|かけられそう|(費用|お金)は(どこ|どちら)から|(お|)いくら[^。]{0,8}(出せ|お出し|かけ)"
             r"|補助金|助成金|補助事業"
             # How much the customer could spend, asked in any words (いくらくらいまでやったら出せそう, 上限の金額).
             r"|いくら[^。]{0,12}(出せ|お出し|かけ|いけ|払え|まで)|上限(の)?(金額|額)"
+            # A sum the customer would go to (月一万円くらいならって思ってた), a spend not to exceed (それを超えない範囲),
+            # money not granted (予算がつかなかった).
+            r"|\d[\d,.]*[万千億]?円?(くらい|ぐらい|程度|ほど)?(まで)?なら(って|と)?(思|出|払|いけ|大丈夫|考え)"
+            r"|超えない範囲"
         ),
         "authority": _re(
-            r"決裁|稟議|意思決定|決定権|(社内|御社|貴社)(では|で)?どのように(決ま|決め)|承認の?(流れ|プロセス)|(役員会|取締役会|経営会議|理事会|総会)(に|で)(かけ|掛け|諮|上げ|通|決ま|承認)|決めるのは|(どなた|誰)が.{0,8}(判断|決め|決裁|承認)|最後は.{0,8}(社長|部長|役員|本部長|取締役|会長|上司|判断|決め|親父|父|母|館長|組合長|理事長|理事会|女将|親方|オーナー|家内|主人|院長|所長|店長)|最終(的に|的な|の)?.{0,10}(決め|判断|決定|承認|ゴーサイン)|(社長|部長|常務|専務|役員|本部長|役員会|取締役会|経営会議|理事会|理事長|院長|本社|本部|オーナー|上層部|上司|上長|マネージャー|店長|工場長|支配人)(の|に|が|から|で).{0,6}(承認(?!印|フロー|ルート|待ち)|判断|了承|許可|決め)|承認が(必要|要り|要る|いる|下り)|(社長|部長|役員|上司|上長|本部|本社|理事会|役員会|局長|院長|理事長|専務|常務|所長|店長|課長)に(上げ|あげ)(ます|て|る)|(私|わたし|自分)(が|で)(決め|判断|決裁)|ご判断は|お決めになる"
+            r"決裁|稟議|意思決定|決定権|(社内|御社|貴社)(では|で)?どのように(決ま|決め)|承認の?(流れ|プロセス)|(役員会|取締役会|経営会議|理事会|総会)(に|で)(かけ|掛け|諮|上げ|通|決ま|承認)|決めるのは|(どなた|誰)が.{0,8}(判断|決め|決裁|承認)|最後は.{0,8}(社長|部長|役員|本部長|取締役|会長|上司|判断|決め|親父|父|母|館長|組合長|理事長|理事会|女将|親方|オーナー|家内|主人|院長|所長|店長)|最終(的に|的な|の)?.{0,10}(決め|判断|決定|承認|ゴーサイン)|(社長|部長|常務|専務|役員|本部長|役員会|取締役会|経営会議|理事会|理事長|院長|本社|本部|オーナー|上層部|上司|上長|マネージャー|店長|工場長|支配人)(の|に|が|から|で).{0,6}(承認(?!印|フロー|ルート|待ち)|判断|了承|許可|決め)|承認が(必要|要り|要る|いる|下り)|(社長|部長|役員|上司|上長|本部|本社|理事会|役員会|局長|院長|理事長|専務|常務|所長|店長|課長)に(上げ|あげ)(ます|て|る)|(私|わたし|自分)(が|で)(決め|判断|決裁)|ご判断は|お決めになる|(判断|決裁|決定)は(私|わたし|僕|俺|わし|自分)(が|で|です|や|だ)"
         ),
         "need": _re(
             r"課題|論点|ネック|お困り|困って|困った|困り(ました|ます)|困りごと|残業|二度手間|手作業|手入力|属人|遅い|遅くて|追いつかな|重視|(比較|検討|判断)の?ポイント|ニーズ|悩み|負担|ボトルネック|非効率|手が回らな|手間が|時間が(かか|足りな)|(連携|自動化|電子化|効率化|削減|短縮|改善|一元化)(したい|させたい|できれば|が必要|が欲しい)|決め手|(が|は|も)(一番)?(気になって|重要|大事|大きかった)|\d+(時間|日|分)(くらい|ほど|程度|近く|以上)?(も|は)?(かか|取られ|つぶれ)|丸(一|二|1|2)?日(かか|つぶれ)|鳴りっぱなし|止まって(しま|い)|(入力|確認|記入|転記)?ミス|抜け漏れ|故障して|足りな(い|くて)|不足して|取りこぼ|しょっちゅう|頻繁に|たびたび"
@@ -96,11 +100,16 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             # A slip owned up to, customers apologised to, a supply that may not last (やらかして, 頭下げました,
             # いつまで続けられるか).
             r"|やらかし|頭(を)?下げ|謝りに|いつまで(続け|続く|もつ|持つ)|しんどい|参って(る|ます|いる)"
+            # Trouble in plain verbs (排水が詰まってんねん, 奥まで臭う, じゃ困るんですよ) and a condition the customer
+            # sets (溶解証明書を出すことも条件にしてます).
+            r"|詰ま(って|った|る|り)|臭(う|って|いが)|困る(ん|の|ので|から|わ|ね)|条件に(して|しとる|しとう|なって)"
         ),
         "timeline": _re(
             r"時期(?:(?<!の時期)|(?<=(?:導入|開始|稼働|切替|契約|更新)の時期)|(?<=(?:切り替え|入れ替え|利用開始)の時期))|いつ(まで|頃|ごろ|から)|導入(予定|時期|目標|開始)|来期|来春|来年の(春|夏|秋|冬)|来年度|新年度|今期中|年内|年度内|\d+月(から(?!\d+月)|まで|中|頃|ごろ)|"
             # A part of a month as the time wanted (十二月の頭には, 十月頭, 十月に入る前には).
-            r"(\d+月|来月|再来月)(の)?(頭|初め|はじめ|上旬|中旬|下旬|半ば)(に|には|まで|から|ぐらい|くらい|[。、]|$)|\d+月に入る(前|まで)|"
+            r"(\d+月|来月|再来月)(の)?(頭|初め|はじめ|上旬|中旬|下旬|半ば|末)(に|には|まで|から|ぐらい|くらい|で[。、]|[。、]|$)|\d+月に入る(前|まで)|"
+            # A date to be in time for or a deadline (それに間に合わせたい, 十月末が要求の締め切り).
+            r"(に|へ)間に合わせ(たい|ないと|なあかん|なきゃ)|\d+月[^。]{0,12}(締め切り|締切|期限)(です|なんです|や|で[。、]|[。、]|$)|"
             # A month's event by which something is wanted (4月の新学期には…落ち着いていてほしい, 5月の出荷開始までに…
             # 受けられるようになってれば).
             r"\d+月の[^。]{0,10}(には|までに)[^。]{0,32}(ほしい|欲しい|たい|ように(なって|して|なれ))|"
@@ -310,10 +319,15 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "open_interest": _re(r"\b(which|what|how)\b"),
         "budget": _re(
             r"\bbudget|set (\w+ )?aside|earmarked|allocated|\bfund(ed|ing|s)\b|(?-i:\bgrants?\b)"
+            # Money put by or a ceiling said with its sum (we put about eight grand aside, under thirty quid a month).
+            r"|\b(put|set|got|have|kept)\b (\w+ ){0,3}aside\b"
+            r"|\b(under|below|less than|no more than|up to|within)\b (about |around )?[$£€]?[\w,.-]+ (quid|pounds|dollars|bucks|grand|euros)\b"
             r"|how much (are|do|can|were|would) (you|they) (\w+ )?(looking to |planning to |able to |want to )?(spend|invest|put in)"
         ),
         "authority": _re(
             r"\b(owner|founder|board)\b[^.]{0,20}\b(decides?|approves?|signs? off)\b|decision.?maker|final (decision|say|call|sign-?off|approval)|mak(e|es|ing) the (final )?(call|decision)|signs? off|sign-?off|approv(e|al|es)\b|approved by|budget holder|who decides|\b(cfo|ceo|coo|cto|vp|board|director|my boss|procurement|partners|founders?)\b.{0,25}\b(decides?|decided|approves?|signs?)\b|\bis mine up to\b|\babove that,? it'?s\b|go(es)? through (our|the) (board|committee|council)"
+            # The decider in the first person (it's my call, my signature on it, we decide stuff together).
+            r"|\b(it'?s|it is) (my|our) (call|decision)\b|\bmy signature\b|\bwe decide\b|\bdecide (\w+ ){0,2}together\b"
         ),
         "need": _re(
             r"challenge|(?<!no )problem|by hand|manual(ly)?\b|take (so|that|too) long|takes (\w+ ){0,3}(most|all|half) of|what matters|\bissues?\b|pain|struggl|need to|we need|bottleneck|takes (a lot|too|about|over|three|two|several|\d+)|hours (a|per|every) (day|week|month)|overtime|frustrat|\bhate\b|hard to|difficult|mistakes|friction|\bslow\b|delays?\b|late (fees|payments)|penalt|rework|back and forth|doesn'?t (work|scale|connect)|made the difference|deciding factor|matters most|most important|must.have|deal.?breaker|double.?book|overbook|clash|ended up|never came back|we lost (\w+ ){0,2}(customers?|bookings?|orders?|clients?|deals?)|complain|went wrong|fell through|spends? (most|all|half|hours|every)|\b(the|our|my) (main )?goal\b|\b(get|getting|bring|bringing|cut|cutting)\b[^.]{0,40}\bdown to\b"

@@ -236,7 +236,8 @@ def time_left_open(text: str) -> bool:
 
 
 _BUDGET_PROCESS = re.compile(
-    r"予算(要求|申請|編成|査定|協議|計上|化|の(要求|申請|締め|時期|編成|方針)|を(決め|組|要求|取)|が(通|付|つ)|に乗せ)|当初予算"
+    r"予算(要求|申請|編成|査定|協議|計上|化|の(要求|申請|締め|時期|編成|方針)|を(決め|組|要求|取)|が(通(?!らな)|[付つ](?!かな|かず))|に乗せ)"
+    r"|当初予算"
     r"|\b(budget (cycle|request|process|approval|round|committee|season)|with the budget for next year)\b",
     re.I,
 )
@@ -258,7 +259,7 @@ def off_item(view: CallView, key: str, hit: Hit) -> bool:
     if key == "budget" and not hit.sentence.is_rep and undecided(view, text):
         return True
     # The budget's process without its size (来年度の当初予算で要求したい, 予算を決める理事会, 四月に予算が通って) is
-    # timing or authority, not what they can spend; an approval limit (百万以下なら私の決裁) is authority.
+    # timing or authority, not what they can spend (money refused, 予算がつかなかった, is a budget); an approval limit (百万以下なら私の決裁) is authority.
     if key == "budget" and not MONEY_SIZED.search(text) and _BUDGET_PROCESS.search(text):
         return True
     if key == "budget" and _APPROVAL_LIMIT.search(text):
