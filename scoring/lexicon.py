@@ -276,6 +276,10 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|もう決ま(ってる|っている|りました|った)(ので|んで|から)、?[^。]{0,6}(結構|いい|大丈夫)"
             r"|(うち|弊社|当社|当院|うちら)(に|には|とは)[^。]{0,6}(合わ(ない|へん|ん|なかった)|向いて(ない|へん|いない))"
             r"|別の(会社|業者|ところ|所|メーカー)(さん)?に(お願い|決め|決ま|頼む|頼み)"
+            # A named other supplier chosen (今回は地元の農機屋さん、丸久農機さんのほうにお願いすることにしました), and
+            # the offer refused in a word that opens the answer (要りません。, ほな、要らんわ、それは。).
+            r"|(さん|屋|(?<![御貴弊当])社)(の)?(ほう|方)?にお願いすること(に|が)(しました|なりました|決ま)"
+            r"|^(いや|いえ|ほな|ほんなら|じゃあ|うーん|ああ|もう)?[、,]?(要|い)(りません|らない|らん|らへん|らねえ)(わ|です|って|よ)?([、,]?(それ|そういうの|そんなの)は)?[。!！]?$"
         ),
         "past": _re(r"昨年|去年|以前|前回|過去|当時|その時|この前|この間|\d+(年|か月|ヶ月|カ月)前|一度|かつて"),
         "next_time": _re(r"次回|今度|改めて(?!(整理|確認|まとめ|お聞き|申し上げ|振り返|お礼))"),
@@ -482,6 +486,9 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|\bhard no\b|\bnot this (year|cycle|round|time)\b|\bdecided (not to|against)\b|\bwon'?t be (moving|going) (forward|ahead)"
             r"|\bno longer (pursuing|considering|looking)|\b(we'?re|we are|we'?ll|we will) (be )?stay(ing)? with\b"
             r"|\b(it'?s|it is|this is) not (really )?(for us|right for us)|\bnot for us\b|\bwe'?ll leave it\b|\bwe'?ve decided (not|against)"
+            # Every offer refused in a row, or nothing to be added (No Connected, no extra units, no training. We're not
+            # adding anything.).
+            r"|^no [\w-]+( [\w-]+)?, no [\w-]+|\b(we'?re|we are|i'?m|i am) not (adding|buying|taking|signing up for) (anything|any more|more)\b"
         ),
         "past": _re(r"last year|previously|in the past|before|\bago\b"),
         "next_time": _re(r"next (time|meeting|call)"),

@@ -73,3 +73,37 @@ def test_an_english_customer_not_renewing_is_botsu(en_rubric: Rubric) -> None:
 
 def test_data_that_does_not_update_is_no_decline(rubric: Rubric) -> None:
     assert _state(rubric, "画面の数字が、たまに更新しないことがあるんですよ。") != "botsu"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "要りません。通知はやらない。",
+        "ほな、要らんわ、それは。",
+        "今回は地元の機械屋さん、丸山機工さんのほうにお願いすることにしました。",
+        "結論から申しますと、今回は御社ではなく、別の組合さんにお願いすることになりました。",
+    ],
+)
+def test_an_offer_refused_in_a_word_or_a_named_rival_chosen_is_botsu(rubric: Rubric, said: str) -> None:
+    """Tuned on blind43/44 (seventeenth session); wording written for these tests."""
+    assert _state(rubric, said) == "botsu"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "では、御社にお願いすることにしました。",
+        "研修は要りませんが、アプリはそれでお願いします。",
+        "要りませんか、と聞かれたら、要ると答えますね。",
+    ],
+)
+def test_our_company_chosen_or_a_part_refused_is_no_botsu(rubric: Rubric, said: str) -> None:
+    assert _state(rubric, said) != "botsu"
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["I'm going to be straight with you. No monitoring, no extra units, no training.", "We're not adding anything."],
+)
+def test_every_offer_refused_in_english_is_botsu(en_rubric: Rubric, said: str) -> None:
+    assert _state(en_rubric, said, language="en") == "botsu"
