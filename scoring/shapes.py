@@ -124,7 +124,8 @@ def need_said(view: CallView, hit: Hit) -> bool:
 
 
 _MAYBE = re.compile(
-    r"かもしれ|かも(。|$)|そのうち(に|ね|です|かな|や|。)|いずれ(は|また)|いつか(?!ら)(は)?|落ち着いたら|\bmaybe\b|\bmight\b|\bperhaps\b|\bat some point\b",
+    r"かもしれ|かも(。|$)|そのうち(に|ね|です|かな|や|。)|いずれ(は|また)|いつか(?!ら)(は)?|落ち着いたら|どうかな(あ|ぁ)?(。|、|$)"
+    r"|\bmaybe\b|\bmight\b|\bperhaps\b|\bat some point\b",
     re.I,
 )
 _ADOPTION = re.compile(r"導入|開始|稼働|始め|切り替え|入れ|間に合|使い|契約|start|go live|roll", re.I)
@@ -202,6 +203,8 @@ def maybe(text: str) -> bool:
 # no timeline yet.
 _WAITS_ON = re.compile(
     r"落ち着いて(から|たら)|(分か|わか|見え|決ま)ったら|決めきれ(て|ない)|っていうのは(…|\.\.\.)|どうなるか[^。]{0,6}読め"
+    # Left until someone else is talked to (いつからっていうのは、副店長と話してからにしたいの).
+    r"|(と|に)(話して|相談して|聞いて|確認して|話し合って)から(に|決め|で)"
     r"|\b(once (things|it) (settle|calm)s?|when we know|can'?t (give you|say) (a date|when))\b",
     re.I,
 )

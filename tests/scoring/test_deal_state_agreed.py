@@ -355,3 +355,30 @@ def test_a_doubt_about_the_plan_itself_still_leaves_it_open(rubric):
         ("顧客", "ただ、コースをどれにするかは、ちょっと考えさせて。"),
     )
     assert _state(rubric, call, "negotiation_closing") is None
+
+
+
+def _offer(last: str) -> Transcript:
+    return _call(
+        ("営業", "ご提案は、スタンダードプランで、月額四万八千円です。"),
+        ("顧客", "プランはそれでいいと思います。"),
+        ("営業", "ありがとうございます。いつ頃から始められそうですか。"),
+        ("顧客", last),
+    )
+
+
+@pytest.mark.parametrize(
+    ("last", "state"),
+    [
+        # Tuned on blind43/44 (seventeenth session): the time left until someone else is talked to, or only wondered
+        # about, is no timing agreed; the price's final say handed up is no price agreed. Wording written for these
+        # tests.
+        ("四万八千円でいいです。ただ、いつからっていうのは、店長と話してからにしたいの。", "wadai"),
+        ("四万八千円でいいです。来年度かなあ、どうかなあ。", "wadai"),
+        ("来年度の四月からで。ただ、金額の最終判断は、総支配人に上げないといけないので。", "wadai"),
+        # The control: all three taken up.
+        ("四万八千円でいいです。来年度の四月から始めたいです。", "shodan"),
+    ],
+)
+def test_a_term_left_to_someone_else_or_wondered_about_is_not_agreed(rubric, last, state):
+    assert _state(rubric, _offer(last), "proposal") == state
