@@ -307,3 +307,30 @@ def test_the_same_change_told_when_the_rep_asks_is_not(rubric: Rubric) -> None:
     asked = ("営業", "その前に、倉庫の数など、お使いの状況に変わりはありませんか？")
     change = ("顧客", "あの、西の倉庫は先月で手放したんですよ。")
     assert CHANGES not in _ngs(rubric, CHECK_IN, ("顧客", "はい。"), offer, ("顧客", "なるほど。"), asked, change)
+
+
+@pytest.mark.parametrize(
+    ("said", "ng"),
+    [
+        # Tuned on blind43/44 (seventeenth session); wording written for these tests.
+        ("当日の朝に端末を入れ替えて、その場で一台ずつ試していきます。", RUSHED),
+        ("そのへんは病院さんのほうで、うまくやっていただければ。", ROLES),
+        ("保守に含まれるかは、ちょっと契約書見ないと分からないです。", TERMS),
+        ("えーと、交換部品は入ってなかったかな。", TERMS),
+    ],
+)
+def test_a_test_on_the_day_roles_left_to_the_trade_or_terms_unread_at_kickoff(rubric: Rubric, said: str, ng: str) -> None:
+    assert ng in _ngs(rubric, KICKOFF, ("顧客", "そのあたりはどうなりますか。"), ("営業", said), stage="contract_implementation")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "当日の朝に切り替えますが、テストは前の週に三日間、並行稼働で済ませておきます。",
+        "登録は病院さんのほうで、総務の佐藤さんにお願いしたいです。",
+        "交換部品は保守に入っています。契約書の第四条のとおりです。",
+    ],
+)
+def test_a_test_done_before_roles_named_and_terms_known_are_none(rubric: Rubric, said: str) -> None:
+    got = _ngs(rubric, KICKOFF, ("顧客", "そのあたりはどうなりますか。"), ("営業", said), stage="contract_implementation")
+    assert not got & {RUSHED, ROLES, TERMS}
