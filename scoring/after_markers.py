@@ -112,6 +112,8 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
             r"伝えて(おき|おく)|申し伝え|なるべく(早|すぐ)|できるだけ(早|すぐ)|早め(に|の)|確認して[^。]{0,10}(連絡|ご連絡|お知らせ)"
             r"|(サポート|担当|技術)(の方)?(から|より)[^。]{0,10}(連絡|ご連絡)|改めて(ご)?連絡"
         ),
+        # The earliest the fix can come, weeks away (一番早くて、再来週の水曜日になってしまいます): slow even with its day.
+        "fix_far": _re(r"(一番早くて|早くても|最短で)[^。]{0,16}(再来週|来月|再来月|\d+週間後|\d+か月後)"),
         # The customer counting the days since they reported it, or saying the answer has not come (2週間前にメールで送った
         # でしょ, 10日前に言ったのに, 一週間経っとるとですよ, まだ返事ないんよ): the trouble has waited on the vendor.
         "waited_on_us": _re(
@@ -168,6 +170,10 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
         "fix_deferred": _re(
             r"\b(pass (it|that|this) on|let (support|the team|them) know|as soon as (possible|we can|i can)|asap|someone will (get|be) back"
             r"|get back to you|look into it|follow up (with|on) (support|the team))\b"
+        ),
+        # A fix left to a queue's usual time (they usually reach out within a few business days).
+        "fix_far": _re(
+            r"\b(within|in) a (few|couple of) (business |working )?days\b|\bearliest (is|would be) (next|the) (week|month)"
         ),
         "waited_on_us": _re(
             r"\b(\w+|\d+) (days?|weeks?|months?) ago\b[^.]{0,40}\b(ticket|called|emailed|reported|asked|told|sent|logged|filed)\b"

@@ -334,3 +334,33 @@ def test_a_test_on_the_day_roles_left_to_the_trade_or_terms_unread_at_kickoff(ru
 def test_a_test_done_before_roles_named_and_terms_known_are_none(rubric: Rubric, said: str) -> None:
     got = _ngs(rubric, KICKOFF, ("顧客", "そのあたりはどうなりますか。"), ("営業", said), stage="contract_implementation")
     assert not got & {RUSHED, ROLES, TERMS}
+
+
+@pytest.mark.parametrize(
+    ("said", "slow"),
+    [
+        # Tuned on blind43/44 (seventeenth session); wording written for these tests.
+        ("申し訳ございません、一番早くて、再来週の月曜日になってしまいます。", True),
+        ("明日の朝一番に、技術の者が伺います。", False),
+    ],
+)
+def test_a_fix_with_a_day_weeks_away_is_still_slow(rubric: Rubric, said: str, slow: bool) -> None:
+    assert (SLOW in _ngs(rubric, CHECK_IN, TROUBLE, ("営業", said))) is slow
+
+
+@pytest.mark.parametrize(
+    ("said", "slow"),
+    [
+        ("I'll log a ticket today, they usually reach out within a few business days.", True),
+        ("I'll have a technician there tomorrow morning at nine.", False),
+    ],
+)
+def test_a_fix_at_a_queues_pace_is_slow_in_english(en_rubric: Rubric, said: str, slow: bool) -> None:
+    call = role_call(
+        ("Rep", "I'm calling to check how the units are working for you."),
+        ("Customer", "One of them shows a red light since last week."),
+        ("Rep", said),
+        language="en",
+    )
+    ngs = {n.id for n in score_transcript(call, rubric=en_rubric, stage_phase="after_follow").ng_behaviors}
+    assert (SLOW in ngs) is slow
