@@ -46,9 +46,11 @@ _HUMBLE_INTRO_RE = re.compile(r"と申します")
 _INBOUND_ANSWER_RE = re.compile(
     r"^[^。]{0,6}(お電話ありがとうございます|thank you for calling|thanks for calling)", re.I
 )
+# The callee addressed by name, with さん/様 or a title (黒田館長、お世話になっております).
+_ADDRESSED = r"([^、。]{1,10}(さん|様|さま|館長|社長|部長|課長|先生|店長|院長|所長|園長|支配人|会長|理事長|組合長)、)?"
 _CALLER_GREETING_RE = re.compile(
-    r"^(はい、|あ、|もしもし、?)?([^、。]{1,10}(さん|様|さま)、)?(いつも)?お世話になって(おり|い)ます"
-    r"|^(はい、|あ、|もしもし、?)?([^、。]{1,10}(さん|様|さま)、)?お世話になります"
+    rf"^(はい、|あ、|もしもし、?)?{_ADDRESSED}(いつも)?お世話になって(おり|い)ます"
+    rf"|^(はい、|あ、|もしもし、?)?{_ADDRESSED}お世話になります"
 )
 _REP_HINT_RE = re.compile(
     r"お時間をいただき|お時間いただき|お時間(を)?ありがとう|ご提案|ご案内|弊社の(サービス|製品|ツール)|件で(お電話|ご連絡)(しました|いたしました|差し上げました)"

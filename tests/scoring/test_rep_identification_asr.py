@@ -87,6 +87,20 @@ def test_the_phone_opening_tells_who_sells_when_nobody_names_a_company() -> None
     assert identify_rep(inbound, None)[0] == "話者2"
 
 
+def test_a_caller_who_addresses_the_callee_by_title_is_the_seller() -> None:
+    """blind45 `ww20` after its first sight: 「黒田館長、お世話になっております。…の相沢です」 opens an outbound call as
+    「黒田さん、お世話になっております」 does. Wording written for this test."""
+    from scoring.metrics import identify_rep
+    from scoring.transcript import parse_transcript
+
+    call = parse_transcript(
+        "spk_0: はい、山内です。\nspk_1: 山内院長、お世話になっております。カルテノートの平田です。\n"
+        "spk_0: ああ、平田さん。どうも。\n",
+        filename="c.ja.txt",
+    )
+    assert identify_rep(call, None)[:2] == ("spk_1", "phone_opening")
+
+
 def test_an_otter_header_may_carry_the_company_in_brackets() -> None:
     from scoring.transcript import parse_transcript
 
