@@ -37,8 +37,9 @@ def after_sales(v: CallView, stage_phase: str | None) -> bool:
 
 def trouble_left(c: Collector, commitments: list[Commitment], stage_phase: str | None) -> None:
     """In an after-sales call, a trouble reported and the rep puts the fix off without a day, for the rest of the
-    call, or to a day weeks away or at a queue's pace (一番早くて再来週), or the customer counting the days it has waited (2週間前にメールで送ったでしょ): a slow trouble response. With more offered on top before any dated fix, the complaint is passed over and
-    the offer does not meet the customer's need."""
+    call, or to a day weeks away or at a queue's pace (一番早くて再来週), or the customer counting the days it has
+    waited (2週間前にメールで送ったでしょ): a slow trouble response. With more offered on top before any dated fix, the
+    complaint is passed over and the offer does not meet the customer's need."""
     v = c.view
     if not after_sales(v, stage_phase):
         return
@@ -56,7 +57,6 @@ def trouble_left(c: Collector, commitments: list[Commitment], stage_phase: str |
     dated = _fix_dated(c, commitments, trouble.order)
     if deferred is not None and not dated:
         c.ng("after_follow.slow_trouble_response", deferred.quote())
-
     offer = next((s for s in rest if v.matches("upsell_offer", s.text) and not s.is_question), None)
     if offer is not None and not _fix_dated(c, commitments, trouble.order, offer.order):
         c.ng("after_follow.ignores_complaints", trouble.quote())
