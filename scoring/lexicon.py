@@ -65,13 +65,14 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "deep": _re(r"なぜ|どうして|どのよう|もし"),
         "open_interest": _re(r"どの|どんな|どういった|何|どちら|いかが"),
         "budget": _re(
+            # Money not granted (予算がつかなかった) comes first: matched as 予算 alone, the words after it would read as
+            # the budget denied.
             r"予算(が|は)?(つか|付か|下り|おり|降り|取れ|とれ)(なかった|ない|ず|ません|なく)|ご?予算|費用感|出どころ|財源|費から出|\d[\d,.]*万?円(以内|以下|まで(なら|は|が|です)|が上限)|上限(が|は)?[^。]{0,8}\d"
             r"|(円|金額|額|費用|お金)[^。]{0,8}(かけられ|出せ)|かけられそう|(費用|お金)は(どこ|どちら)から|(お|)いくら[^。]{0,8}(出せ|お出し|かけ)"
             r"|補助金|助成金|補助事業"
             # How much the customer could spend, asked in any words (いくらくらいまでやったら出せそう, 上限の金額).
             r"|いくら[^。]{0,12}(出せ|お出し|かけ|いけ|払え|まで)|上限(の)?(金額|額)"
-            # A sum the customer would go to (月一万円くらいならって思ってた), a spend not to exceed (それを超えない範囲),
-            # money not granted (予算がつかなかった).
+            # A sum the customer would go to (月一万円くらいならって思ってた), a spend not to exceed (それを超えない範囲).
             r"|\d[\d,.]*[万千億]?円?(くらい|ぐらい|程度|ほど)?(まで)?なら(って|と)?(思|出|払|いけ|大丈夫|考え)"
             r"|超えない範囲"
         ),
