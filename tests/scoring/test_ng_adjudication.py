@@ -1,0 +1,92 @@
+"""`python -m bench.ng_adjudication`: a blind judge's word on the NG ids a scorer gives and the labels lack."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.llm_replay import main as replay_main
+from bench.ng_adjudication import KINDS, main, precision, tally
+from tests.fakes.openai_server import empty_answer
+
+CALL = "山田: 株式会社ミライクラウドの山田と申します。\n佐藤: 特にないですね。\n山田: では、またご連絡させていただきます。\n"
+LABELS = {
+    "rep_speaker": "山田",
+    "bant": {"budget": False, "authority": False, "need": False, "timeline": False},
+    "next_step": False,
+    "ng_behaviors": ["first_contact.no_clear_purpose", "first_contact.excess_small_talk"],
+    "deal_state": None,
+    "stage_phase": "first_contact",
+}
+
+
+def test_make_lists_extras_labels_and_an_in_phase_decoy_under_neutral_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls = tmp_path / "blind99"
+    calls.mkdir()
+    (calls / "zz01_dialer_secret_label_words_cold_call.ja.txt").write_text(CALL, encoding="utf-8")
+    (calls / "labels.json").write_text(
+        json.dumps({"calls": {"zz01_dialer_secret_label_words_cold_call.ja.txt": LABELS}}), encoding="utf-8"
+    )
+    requests = tmp_path / "answers" / "blind99"
+    assert replay_main(["record", str(calls), str(requests)]) == 0
+    (user,) = requests.glob("*.1.user.txt")
+    answer = empty_answer(
+        ng_behaviors=[
+            {"id": "first_contact.no_clear_purpose", "evidence": "株式会社ミライクラウドの山田と申します。"},
+            {"id": "first_contact.vague_follow_up", "evidence": "では、またご連絡させていただきます。"},
+        ]
+    )
+    (requests / user.name.replace("user.txt", "answer.json")).write_text(json.dumps(answer, ensure_ascii=False))
+    out = tmp_path / "judge"
+    assert main(["make", str(out), "--answers", str(tmp_path / "answers"), "--group", str(calls), "--seed", "7"]) == 0
+    capsys.readouterr()
+
+    (copied,) = [p for p in (out / "g1").iterdir() if p.name != "questions.json"]
+    assert copied.name == "g1_c01.ja.txt" and copied.read_text(encoding="utf-8") == CALL
+    kinds = json.loads((out / "key.json").read_text(encoding="utf-8"))["g1_c01"]["kinds"]
+    decoys = [ng for ng, kind in kinds.items() if kind == "decoy"]
+    assert {ng: k for ng, k in kinds.items() if k != "decoy"} == {
+        "first_contact.vague_follow_up": "extra",
+        "first_contact.no_clear_purpose": "label_found",
+        "first_contact.excess_small_talk": "label_missed",
+    }
+    assert len(decoys) == 1 and decoys[0].startswith("first_contact.") and decoys[0] not in LABELS["ng_behaviors"]
+    questions = json.loads((out / "g1" / "questions.json").read_text(encoding="utf-8"))["g1_c01.ja.txt"]
+    assert sorted(q["id"] for q in questions) == sorted(kinds), "the judge is asked about every id of the key"
+    assert "kind" not in json.dumps(questions), "the judge must not see which id is which kind"
+    assert all(q["text_ja"] and q["text_en"] for q in questions)
+
+    verdicts = {
+        decoys[0]: "not_shown",
+        "first_contact.vague_follow_up": "shown",
+        "first_contact.no_clear_purpose": "shown",
+    }
+    (out / "g1" / "answers.json").write_text(
+        json.dumps({"g1_c01.ja.txt": {ng: {"verdict": v, "quote": ""} for ng, v in verdicts.items()}}), encoding="utf-8"
+    )
+    assert main(["report", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "NG precision: 0.50 against the labels; 1.00 counting the extras judged shown" in printed
+    rows = {line.split()[0]: line.split()[1:6] for line in printed.splitlines() if line.startswith(KINDS)}
+    assert rows["label_missed"] == ["1", "0", "0", "0", "1"], "the unanswered question is counted as missing"
+    assert rows["extra"] == ["1", "1", "0", "0", "0"] and rows["decoy"] == ["1", "0", "0", "1", "0"]
+
+
+def test_tally_counts_verdicts_per_kind_and_precision_counts_only_confirmed_extras() -> None:
+    key = {
+        "g1_c01": {"kinds": {"a.x": "extra", "a.y": "extra", "a.z": "label_found", "a.w": "decoy"}},
+        "g1_c02": {"kinds": {"a.v": "extra", "a.u": "label_missed"}},
+    }
+    answers = {
+        "g1_c01": {"a.x": {"verdict": "shown"}, "a.y": {"verdict": "borderline"}, "a.z": {"verdict": "shown"}},
+        "g1_c02": {"a.v": {"verdict": "not_shown"}, "a.u": {"verdict": "maybe"}},
+    }
+    counts = tally(key, answers)
+    assert counts["extra"] == {"shown": 1, "borderline": 1, "not_shown": 1}
+    assert counts["decoy"] == {"missing": 1} and counts["label_missed"] == {"missing": 1}
+    assert precision(counts) == (0.25, 0.5)
+    assert precision(counts, count_borderline=True) == (0.25, 0.75)
