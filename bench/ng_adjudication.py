@@ -4,8 +4,8 @@ NG precision is measured against one writer's labels, and a writer labels the fa
 that finds a fault the writer wrote without meaning to is counted wrong. This measures how often that happens with a
 blind judge and a control:
 
-- `make OUT --answers ROOT --group SET... [--group SET...]` replays the LLM answers in `ROOT/<SET>` (as `bench.llm_replay eval`) and, per call,
-  lists for a judge the scorer's NG ids the labels lack (`extra`), the labelled ids it found or missed
+- `make OUT --answers ROOT --group SET... [--group SET...]` replays the LLM answers in `ROOT/<SET>` (as
+  `bench.llm_replay eval`; with `--offline`, scores with the offline scorer instead) and, per call, lists for a judge the scorer's NG ids the labels lack (`extra`), the labelled ids it found or missed
   (`label_found`, `label_missed`) and one id of the call's phase neither gave (`decoy`), shuffled, with the rubric's
   text. The transcripts are copied under neutral names (`g1_c01.ja.vtt`: the file names tell the labels), one
   folder per `--group` of sets, one judge each; `OUT/key.json` keeps which id is which kind, and the judge never sees it.
@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.llm_replay import _measure, request_key
-from scoring.evaluation import load_labelled
+from scoring.evaluation import load_labelled, parse
 from scoring.rubric import load_rubric_or_reference
-from scoring.scorecard import Scorecard
+from scoring.scorer import score_call
 from tests.fakes.openai_server import FakeOpenAI, FakeReply
 
 KINDS = ("extra", "label_found", "label_missed", "decoy")
@@ -48,26 +48,43 @@ def ng_texts() -> dict[str, tuple[str, str]]:
     }
 
 
-def replayed_ng(labels_dir: Path, answers: Path) -> list[dict[str, Any]]:
-    """Per labelled call (name order): the LLM scorer's NG ids on the written answers, and the labelled ones."""
+def scored_ng(labels_dir: Path, answers: Path | None) -> list[dict[str, Any]]:
+    """Per labelled call (name order): the scorer's NG ids and the labelled ones; the LLM scorer on the written
+    answers in `answers`, or the offline scorer when it is None."""
+    calls = load_labelled(labels_dir)
+    if answers is None:
+        transcripts = [parse(call) for call in calls]
+        cards = [
+            score_call(
+                transcript,
+                rubric=load_rubric_or_reference("sales-7-phase", transcript.language),
+                mode="offline",
+                stage_phase=call.labels.get("stage_phase"),
+                rep=call.labels.get("rep_hint"),
+            )
+            for call, transcript in zip(calls, transcripts, strict=True)
+        ]
+    else:
+        replies = answers
 
-    def responder(req: Any) -> FakeReply:
-        nonce, part = request_key(req)
-        return FakeReply.content((answers / f"{nonce}.{part}.answer.json").read_text(encoding="utf-8"))
+        def responder(req: Any) -> FakeReply:
+            nonce, part = request_key(req)
+            return FakeReply.content((replies / f"{nonce}.{part}.answer.json").read_text(encoding="utf-8"))
 
-    cards: list[Scorecard] = []
-    with FakeOpenAI(responder) as fake:
-        _measure(labels_dir, fake, cards)
+        cards = []
+        with FakeOpenAI(responder) as fake:
+            _measure(labels_dir, fake, cards)
     return [
         {
             "set": labels_dir.name,
             "call": call.name,
             "path": str(call.path),
             "phase": call.labels.get("stage_phase"),
+            "quality": call.labels.get("quality"),
             "got": [n.id for n in card.ng_behaviors],
             "want": sorted(call.labels.get("ng_behaviors") or []),
         }
-        for call, card in zip(load_labelled(labels_dir), cards, strict=True)
+        for call, card in zip(calls, cards, strict=True)
     ]
 
 
@@ -96,7 +113,7 @@ def make(out: Path, groups: list[list[dict[str, Any]]], *, seed: int) -> dict[st
         questions.setdefault(group, {})[name] = [
             {"id": ng, "text_ja": texts[ng][0], "text_en": texts[ng][1]} for ng in ids
         ]
-        key[cid] = {"set": call["set"], "call": call["call"], "kinds": kinds}
+        key[cid] = {"set": call["set"], "call": call["call"], "quality": call["quality"], "kinds": kinds}
     for group, table in questions.items():
         (out / group / "questions.json").write_text(json.dumps(table, ensure_ascii=False, indent=1), encoding="utf-8")
     (out / "key.json").write_text(json.dumps(key, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -144,6 +161,14 @@ def report(out: Path) -> str:
         lines.append(
             f"{kind:<14}{asked:>7}{c['shown']:>7}{c['borderline']:>8}{c['not_shown']:>6}{c['missing']:>9}  {share}"
         )
+    for quality in ("excellent", "mixed", "poor"):
+        subset = {cid: entry for cid, entry in key.items() if entry.get("quality") == quality}
+        decoys = tally(subset, read_answers(out))["decoy"] if subset else Counter()
+        if decoys:
+            lines.append(
+                f"decoys on {quality} calls: {decoys['shown']} shown, {decoys['borderline']} borderline "
+                f"of {sum(decoys.values())}"
+            )
     against_labels, strict = precision(counts)
     _, lenient = precision(counts, count_borderline=True)
     lines.append(
@@ -159,7 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     mk = sub.add_parser("make")
     mk.add_argument("out", type=Path)
     mk.add_argument("--group", action="append", nargs="+", required=True, help="labelled set folders for one judge")
-    mk.add_argument("--answers", type=Path, required=True, help="folder holding one answers folder per set")
+    source = mk.add_mutually_exclusive_group(required=True)
+    source.add_argument("--answers", type=Path, help="folder holding one LLM answers folder per set")
+    source.add_argument("--offline", action="store_true", help="judge the offline scorer's NG ids")
     mk.add_argument("--seed", type=int, default=0)
     rp = sub.add_parser("report")
     rp.add_argument("out", type=Path)
@@ -168,7 +195,11 @@ def main(argv: list[str] | None = None) -> int:
         print(report(args.out))
         return 0
     groups = [
-        [c for labels_dir in map(Path, sets) for c in replayed_ng(labels_dir, args.answers / labels_dir.name)]
+        [
+            c
+            for labels_dir in map(Path, sets)
+            for c in scored_ng(labels_dir, None if args.offline else args.answers / labels_dir.name)
+        ]
         for sets in args.group
     ]
     key = make(args.out, groups, seed=args.seed)

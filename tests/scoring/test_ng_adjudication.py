@@ -19,6 +19,7 @@ LABELS = {
     "ng_behaviors": ["first_contact.no_clear_purpose", "first_contact.excess_small_talk"],
     "deal_state": None,
     "stage_phase": "first_contact",
+    "quality": "poor",
 }
 
 
@@ -74,6 +75,20 @@ def test_make_lists_extras_labels_and_an_in_phase_decoy_under_neutral_names(
     rows = {line.split()[0]: line.split()[1:6] for line in printed.splitlines() if line.startswith(KINDS)}
     assert rows["label_missed"] == ["1", "0", "0", "0", "1"], "the unanswered question is counted as missing"
     assert rows["extra"] == ["1", "1", "0", "0", "0"] and rows["decoy"] == ["1", "0", "0", "1", "0"]
+    assert "decoys on poor calls: 0 shown, 0 borderline of 1" in printed
+
+
+def test_make_offline_judges_the_offline_scorers_ids(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    calls = tmp_path / "blind99"
+    calls.mkdir()
+    (calls / "c.ja.txt").write_text(CALL, encoding="utf-8")
+    (calls / "labels.json").write_text(json.dumps({"calls": {"c.ja.txt": LABELS}}), encoding="utf-8")
+    out = tmp_path / "judge"
+    assert main(["make", str(out), "--offline", "--group", str(calls)]) == 0
+    kinds = json.loads((out / "key.json").read_text(encoding="utf-8"))["g1_c01"]["kinds"]
+    labelled = {ng: k for ng, k in kinds.items() if ng in LABELS["ng_behaviors"]}
+    assert len(labelled) == 2 and set(labelled.values()) <= {"label_found", "label_missed"}
+    assert list(kinds.values()).count("decoy") == 1
 
 
 def test_tally_counts_verdicts_per_kind_and_precision_counts_only_confirmed_extras() -> None:
