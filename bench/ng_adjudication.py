@@ -12,6 +12,10 @@ blind judge and a control:
 - `report OUT` reads each `OUT/g*/answers.json` (`{file: {id: {"verdict": "shown|borderline|not_shown"}}}`) and prints
   the verdicts per kind and the scorer's NG precision with the extras the judge says are shown counted right.
 
+`widened DIR...` measures each judged scorer against the labels widened by every extra a judge called shown, in any
+of the folders (each folder one scorer's ids on the same calls), so that no scorer loses for a behaviour the writer
+did not label and a judge saw.
+
 The decoys say how readily the judge says "shown" to an id nobody proposed; the labelled ids, how often the judge
 agrees with the writer. Both bound how far the judge's word on the extras can be trusted.
 """
@@ -178,6 +182,49 @@ def report(out: Path) -> str:
     return "\n".join(lines)
 
 
+def judged(out: Path) -> dict[str, dict[str, tuple[str, str]]]:
+    """Per call file: each listed id's kind and verdict."""
+    key = json.loads((out / "key.json").read_text(encoding="utf-8"))
+    answers = read_answers(out)
+    return {
+        entry["call"]: {
+            ng: (kind, str((answers.get(cid, {}).get(ng) or {}).get("verdict"))) for ng, kind in entry["kinds"].items()
+        }
+        for cid, entry in key.items()
+    }
+
+
+def widened(folders: list[Path]) -> str:
+    """Each folder's scorer against the labels plus every extra a judge called shown in any folder."""
+    tables = {folder.name: judged(folder) for folder in folders}
+    calls = sorted(set.intersection(*(set(t) for t in tables.values())))
+    truth = {
+        call: {
+            ng
+            for t in tables.values()
+            for ng, (kind, verdict) in t[call].items()
+            if kind in ("label_found", "label_missed") or (kind == "extra" and verdict == "shown")
+        }
+        for call in calls
+    }
+    lines = [f"{len(calls)} calls judged in every folder"]
+    for name, table in tables.items():
+        plain: Counter[str] = Counter()
+        wide: Counter[str] = Counter()
+        for call in calls:
+            given = {ng for ng, (kind, _) in table[call].items() if kind in ("extra", "label_found")}
+            labelled = {ng for ng, (kind, _) in table[call].items() if kind in ("label_found", "label_missed")}
+            for tally_, expected in ((plain, labelled), (wide, truth[call])):
+                tally_["tp"] += len(given & expected)
+                tally_["fp"] += len(given - expected)
+                tally_["fn"] += len(expected - given)
+        for what, c in (("labels", plain), ("labels + judged extras", wide)):
+            p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+            r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+            lines.append(f"{name:<24} vs {what:<24} P {p:.2f}  R {r:.2f}  (tp {c['tp']}, fp {c['fp']}, fn {c['fn']})")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ng_adjudication", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="mode", required=True)
@@ -190,7 +237,12 @@ def main(argv: list[str] | None = None) -> int:
     mk.add_argument("--seed", type=int, default=0)
     rp = sub.add_parser("report")
     rp.add_argument("out", type=Path)
+    wd = sub.add_parser("widened")
+    wd.add_argument("folders", nargs="+", type=Path)
     args = parser.parse_args(argv)
+    if args.mode == "widened":
+        print(widened(args.folders))
+        return 0
     if args.mode == "report":
         print(report(args.out))
         return 0

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.llm_replay import main as replay_main
-from bench.ng_adjudication import KINDS, main, precision, tally
+from bench.ng_adjudication import KINDS, main, precision, tally, widened
 from tests.fakes.openai_server import empty_answer
 
 CALL = "山田: 株式会社ミライクラウドの山田と申します。\n佐藤: 特にないですね。\n山田: では、またご連絡させていただきます。\n"
@@ -105,3 +105,23 @@ def test_tally_counts_verdicts_per_kind_and_precision_counts_only_confirmed_extr
     assert counts["decoy"] == {"missing": 1} and counts["label_missed"] == {"missing": 1}
     assert precision(counts) == (0.25, 0.5)
     assert precision(counts, count_borderline=True) == (0.25, 0.75)
+
+
+def _judged_folder(root: Path, name: str, kinds: dict[str, str], verdicts: dict[str, str]) -> Path:
+    folder = root / name
+    (folder / "g1").mkdir(parents=True)
+    (folder / "key.json").write_text(json.dumps({"g1_c01": {"set": "s", "call": "c.ja.txt", "kinds": kinds}}))
+    answers = {ng: {"verdict": v} for ng, v in verdicts.items()}
+    (folder / "g1" / "answers.json").write_text(json.dumps({"g1_c01.ja.txt": answers}))
+    return folder
+
+
+def test_widened_counts_an_extra_any_judge_confirmed_as_right_for_every_scorer(tmp_path: Path) -> None:
+    """Scorer A gives x (labelled) and y (unlabelled, judged shown); scorer B gives x and z (judged not shown)."""
+    a = _judged_folder(tmp_path, "a", {"p.x": "label_found", "p.y": "extra"}, {"p.x": "shown", "p.y": "shown"})
+    b = _judged_folder(tmp_path, "b", {"p.x": "label_found", "p.z": "extra"}, {"p.x": "shown", "p.z": "not_shown"})
+    lines = widened([a, b]).splitlines()
+    assert lines[0] == "1 calls judged in every folder"
+    assert "P 0.50  R 1.00  (tp 1, fp 1, fn 0)" in lines[1] and "P 1.00  R 1.00  (tp 2, fp 0, fn 0)" in lines[2]
+    assert "P 0.50  R 1.00  (tp 1, fp 1, fn 0)" in lines[3] and "P 0.50  R 0.50  (tp 1, fp 1, fn 1)" in lines[4]
+    assert sorted(widened([b, a]).splitlines()) == sorted(lines), "the folders' order must not matter"
