@@ -37,7 +37,10 @@ from scoring.rubric import load_rubric_or_reference
 from scoring.scorer import score_call
 from tests.fakes.openai_server import FakeOpenAI, FakeReply
 
-KINDS = ("extra", "label_found", "label_missed", "decoy")
+KINDS = ("extra", "label_found", "label_missed", "decoy", "dropped", "dropped_labelled")
+# Kinds of id the judged scorer gives; `dropped*` are the ids the LLM merge's phase gate removes (`--dropped-by-gate`).
+GIVEN = ("extra", "label_found", "dropped", "dropped_labelled")
+LABELLED = ("label_found", "label_missed", "dropped_labelled")
 VERDICTS = ("shown", "borderline", "not_shown")
 
 
@@ -52,9 +55,10 @@ def ng_texts() -> dict[str, tuple[str, str]]:
     }
 
 
-def scored_ng(labels_dir: Path, answers: Path | None) -> list[dict[str, Any]]:
+def scored_ng(labels_dir: Path, answers: Path | None, *, ungated: bool = False) -> list[dict[str, Any]]:
     """Per labelled call (name order): the scorer's NG ids and the labelled ones; the LLM scorer on the written
-    answers in `answers`, or the offline scorer when it is None."""
+    answers in `answers`, or the offline scorer when it is None. `ungated`: the LLM merge not told the deal's phase,
+    so its phase gate keeps every id."""
     calls = load_labelled(labels_dir)
     if answers is None:
         transcripts = [parse(call) for call in calls]
@@ -76,8 +80,9 @@ def scored_ng(labels_dir: Path, answers: Path | None) -> list[dict[str, Any]]:
             return FakeReply.content((replies / f"{nonce}.{part}.answer.json").read_text(encoding="utf-8"))
 
         cards = []
+        hidden = {call.name: {**call.labels, "stage_phase": None} for call in calls} if ungated else None
         with FakeOpenAI(responder) as fake:
-            _measure(labels_dir, fake, cards)
+            _measure(labels_dir, fake, cards, hidden)
     return [
         {
             "set": labels_dir.name,
@@ -90,6 +95,35 @@ def scored_ng(labels_dir: Path, answers: Path | None) -> list[dict[str, Any]]:
         }
         for call, card in zip(calls, cards, strict=True)
     ]
+
+
+def dropped_by_gate(labels_dir: Path, answers: Path) -> list[dict[str, Any]]:
+    """The calls where the LLM merge's phase gate drops some of the model's NG ids, with those ids (`dropped`)."""
+    gated = scored_ng(labels_dir, answers)
+    ungated = scored_ng(labels_dir, answers, ungated=True)
+    rows = [
+        {**g, "dropped": [ng for ng in u["got"] if ng not in g["got"]]} for g, u in zip(gated, ungated, strict=True)
+    ]
+    return [row for row in rows if row["dropped"]]
+
+
+def kinds_for(call: dict[str, Any], texts: dict[str, tuple[str, str]], rng: random.Random) -> dict[str, str]:
+    """What the judge is asked about one call, by kind: the scorer's ids and the labelled ones with one decoy of the
+    call's phase; or, for a call with ids the phase gate drops (`dropped` in `call`), those ids with one decoy of
+    another phase (the gate drops only other phases' ids)."""
+    want = set(call["want"])
+    if "dropped" in call:
+        kinds = {ng: "dropped_labelled" if ng in want else "dropped" for ng in sorted(call["dropped"])}
+        pool = [ng for ng in texts if not ng.startswith(f"{call['phase']}.") and ng not in kinds and ng not in want]
+    else:
+        got = set(call["got"])
+        kinds = {ng: "extra" for ng in sorted(got - want)}
+        kinds.update({ng: "label_found" for ng in sorted(got & want)})
+        kinds.update({ng: "label_missed" for ng in sorted(want - got)})
+        pool = [ng for ng in texts if ng.startswith(f"{call['phase']}.") and ng not in kinds]
+    if pool:
+        kinds[rng.choice(pool)] = "decoy"
+    return kinds
 
 
 def make(out: Path, groups: list[list[dict[str, Any]]], *, seed: int) -> dict[str, Any]:
@@ -105,13 +139,7 @@ def make(out: Path, groups: list[list[dict[str, Any]]], *, seed: int) -> dict[st
         folder = out / group
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copy(call["path"], folder / name)
-        got, want = set(call["got"]), set(call["want"])
-        kinds = {ng: "extra" for ng in sorted(got - want)}
-        kinds.update({ng: "label_found" for ng in sorted(got & want)})
-        kinds.update({ng: "label_missed" for ng in sorted(want - got)})
-        pool = [ng for ng in texts if ng.startswith(f"{call['phase']}.") and ng not in kinds]
-        if pool:
-            kinds[rng.choice(pool)] = "decoy"
+        kinds = kinds_for(call, texts, rng)
         ids = list(kinds)
         rng.shuffle(ids)
         questions.setdefault(group, {})[name] = [
@@ -157,13 +185,13 @@ def report(out: Path) -> str:
     """The verdicts per kind, the control rates and the precision with confirmed extras."""
     key = json.loads((out / "key.json").read_text(encoding="utf-8"))
     counts = tally(key, read_answers(out))
-    lines = [f"{'kind':<14}{'asked':>7}{'shown':>7}{'border':>8}{'not':>6}{'missing':>9}  shown share"]
+    lines = [f"{'kind':<18}{'asked':>7}{'shown':>7}{'border':>8}{'not':>6}{'missing':>9}  shown share"]
     for kind in KINDS:
         c = counts[kind]
         asked = sum(c.values())
         share = f"{c['shown'] / asked:.2f}" if asked else "–"
         lines.append(
-            f"{kind:<14}{asked:>7}{c['shown']:>7}{c['borderline']:>8}{c['not_shown']:>6}{c['missing']:>9}  {share}"
+            f"{kind:<18}{asked:>7}{c['shown']:>7}{c['borderline']:>8}{c['not_shown']:>6}{c['missing']:>9}  {share}"
         )
     for quality in ("excellent", "mixed", "poor"):
         subset = {cid: entry for cid, entry in key.items() if entry.get("quality") == quality}
@@ -173,6 +201,8 @@ def report(out: Path) -> str:
                 f"decoys on {quality} calls: {decoys['shown']} shown, {decoys['borderline']} borderline "
                 f"of {sum(decoys.values())}"
             )
+    if not sum(counts["extra"].values()) + sum(counts["label_found"].values()):
+        return "\n".join(lines)
     against_labels, strict = precision(counts)
     _, lenient = precision(counts, count_borderline=True)
     lines.append(
@@ -194,34 +224,41 @@ def judged(out: Path) -> dict[str, dict[str, tuple[str, str]]]:
     }
 
 
-def widened(folders: list[Path]) -> str:
-    """Each folder's scorer against the labels plus every extra a judge called shown in any folder."""
-    tables = {folder.name: judged(folder) for folder in folders}
-    calls = sorted(set.intersection(*(set(t) for t in tables.values())))
+def widened(specs: list[str]) -> str:
+    """Each scorer against the labels, and against the labels plus every id a judge called shown in any folder.
+
+    A scorer is a folder, or folders joined by `+` whose given ids are pooled (`llm+gate`: the LLM path's ids with the
+    ones its phase gate dropped, i.e. the path without the gate). Calls are those judged in each scorer's first folder.
+    """
+    folders = {Path(part) for spec in specs for part in spec.split("+")}
+    tables = {folder: judged(folder) for folder in folders}
+    calls = sorted(set.intersection(*(set(tables[Path(spec.split("+")[0])]) for spec in specs)))
+
+    def listed(call: str) -> list[tuple[str, str, str]]:
+        return [(ng, kind, verdict) for t in tables.values() for ng, (kind, verdict) in t.get(call, {}).items()]
+
+    labelled = {call: {ng for ng, kind, _ in listed(call) if kind in LABELLED} for call in calls}
     truth = {
-        call: {
-            ng
-            for t in tables.values()
-            for ng, (kind, verdict) in t[call].items()
-            if kind in ("label_found", "label_missed") or (kind == "extra" and verdict == "shown")
-        }
+        call: labelled[call]
+        | {ng for ng, kind, verdict in listed(call) if kind in ("extra", "dropped") and verdict == "shown"}
         for call in calls
     }
-    lines = [f"{len(calls)} calls judged in every folder"]
-    for name, table in tables.items():
+    lines = [f"{len(calls)} calls judged in each scorer's first folder"]
+    for spec in specs:
+        parts = [tables[Path(part)] for part in spec.split("+")]
         plain: Counter[str] = Counter()
         wide: Counter[str] = Counter()
         for call in calls:
-            given = {ng for ng, (kind, _) in table[call].items() if kind in ("extra", "label_found")}
-            labelled = {ng for ng, (kind, _) in table[call].items() if kind in ("label_found", "label_missed")}
-            for tally_, expected in ((plain, labelled), (wide, truth[call])):
+            given = {ng for t in parts for ng, (kind, _) in t.get(call, {}).items() if kind in GIVEN}
+            for tally_, expected in ((plain, labelled[call]), (wide, truth[call])):
                 tally_["tp"] += len(given & expected)
                 tally_["fp"] += len(given - expected)
                 tally_["fn"] += len(expected - given)
+        name = "+".join(Path(part).name for part in spec.split("+"))
         for what, c in (("labels", plain), ("labels + judged extras", wide)):
             p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
             r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
-            lines.append(f"{name:<24} vs {what:<24} P {p:.2f}  R {r:.2f}  (tp {c['tp']}, fp {c['fp']}, fn {c['fn']})")
+            lines.append(f"{name} vs {what}: P {p:.2f}  R {r:.2f}  (tp {c['tp']}, fp {c['fp']}, fn {c['fn']})")
     return "\n".join(lines)
 
 
@@ -234,14 +271,15 @@ def main(argv: list[str] | None = None) -> int:
     source = mk.add_mutually_exclusive_group(required=True)
     source.add_argument("--answers", type=Path, help="folder holding one LLM answers folder per set")
     source.add_argument("--offline", action="store_true", help="judge the offline scorer's NG ids")
+    mk.add_argument("--dropped-by-gate", action="store_true", help="judge only the LLM ids the phase gate drops")
     mk.add_argument("--seed", type=int, default=0)
     rp = sub.add_parser("report")
     rp.add_argument("out", type=Path)
     wd = sub.add_parser("widened")
-    wd.add_argument("folders", nargs="+", type=Path)
+    wd.add_argument("scorers", nargs="+", help="a judged folder, or folders joined by + for one scorer")
     args = parser.parse_args(argv)
     if args.mode == "widened":
-        print(widened(args.folders))
+        print(widened(args.scorers))
         return 0
     if args.mode == "report":
         print(report(args.out))
@@ -250,7 +288,11 @@ def main(argv: list[str] | None = None) -> int:
         [
             c
             for labels_dir in map(Path, sets)
-            for c in scored_ng(labels_dir, None if args.offline else args.answers / labels_dir.name)
+            for c in (
+                dropped_by_gate(labels_dir, args.answers / labels_dir.name)
+                if args.dropped_by_gate
+                else scored_ng(labels_dir, None if args.offline else args.answers / labels_dir.name)
+            )
         ]
         for sets in args.group
     ]

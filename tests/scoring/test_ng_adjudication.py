@@ -120,8 +120,23 @@ def test_widened_counts_an_extra_any_judge_confirmed_as_right_for_every_scorer(t
     """Scorer A gives x (labelled) and y (unlabelled, judged shown); scorer B gives x and z (judged not shown)."""
     a = _judged_folder(tmp_path, "a", {"p.x": "label_found", "p.y": "extra"}, {"p.x": "shown", "p.y": "shown"})
     b = _judged_folder(tmp_path, "b", {"p.x": "label_found", "p.z": "extra"}, {"p.x": "shown", "p.z": "not_shown"})
-    lines = widened([a, b]).splitlines()
-    assert lines[0] == "1 calls judged in every folder"
+    lines = widened([str(a), str(b)]).splitlines()
+    assert lines[0] == "1 calls judged in each scorer's first folder"
     assert "P 0.50  R 1.00  (tp 1, fp 1, fn 0)" in lines[1] and "P 1.00  R 1.00  (tp 2, fp 0, fn 0)" in lines[2]
     assert "P 0.50  R 1.00  (tp 1, fp 1, fn 0)" in lines[3] and "P 0.50  R 0.50  (tp 1, fp 1, fn 1)" in lines[4]
-    assert sorted(widened([b, a]).splitlines()) == sorted(lines), "the folders' order must not matter"
+    assert sorted(widened([str(b), str(a)]).splitlines()) == sorted(lines), "the folders' order must not matter"
+
+
+def test_widened_pools_a_gates_dropped_ids_into_the_scorer_joined_with_plus(tmp_path: Path) -> None:
+    """`llm+gate`: the LLM ids plus the ones its phase gate dropped; a dropped id judged shown widens the labels."""
+    llm = _judged_folder(tmp_path, "llm", {"p.x": "label_found"}, {"p.x": "shown"})
+    gate = _judged_folder(
+        tmp_path,
+        "gate",
+        {"q.y": "dropped", "q.z": "dropped", "q.w": "decoy"},
+        {"q.y": "shown", "q.z": "not_shown", "q.w": "shown"},
+    )
+    lines = widened([str(llm), f"{llm}+{gate}"]).splitlines()
+    assert "llm vs labels + judged extras: P 1.00  R 0.50  (tp 1, fp 0, fn 1)" in lines[2]
+    assert "llm+gate vs labels: P 0.33  R 1.00  (tp 1, fp 2, fn 0)" in lines[3]
+    assert "llm+gate vs labels + judged extras: P 0.67  R 1.00  (tp 2, fp 1, fn 0)" in lines[4]
