@@ -38,7 +38,8 @@ from scoring.scorer import score_call
 from tests.fakes.openai_server import FakeOpenAI, FakeReply
 
 KINDS = ("extra", "label_found", "label_missed", "decoy", "dropped", "dropped_labelled")
-# Kinds of id the judged scorer gives; `dropped*` are the ids the LLM merge's phase gate removes (`--dropped-by-gate`).
+# Kinds of id the judged scorer gives; `dropped*` (in `llm-prompt-v3-phase-gate`) are the ids the LLM merge's phase
+# gate removed, before it was taken out.
 GIVEN = ("extra", "label_found", "dropped", "dropped_labelled")
 LABELLED = ("label_found", "label_missed", "dropped_labelled")
 VERDICTS = ("shown", "borderline", "not_shown")
@@ -55,10 +56,9 @@ def ng_texts() -> dict[str, tuple[str, str]]:
     }
 
 
-def scored_ng(labels_dir: Path, answers: Path | None, *, ungated: bool = False) -> list[dict[str, Any]]:
+def scored_ng(labels_dir: Path, answers: Path | None) -> list[dict[str, Any]]:
     """Per labelled call (name order): the scorer's NG ids and the labelled ones; the LLM scorer on the written
-    answers in `answers`, or the offline scorer when it is None. `ungated`: the LLM merge not told the deal's phase,
-    so its phase gate keeps every id."""
+    answers in `answers`, or the offline scorer when it is None."""
     calls = load_labelled(labels_dir)
     if answers is None:
         transcripts = [parse(call) for call in calls]
@@ -80,9 +80,8 @@ def scored_ng(labels_dir: Path, answers: Path | None, *, ungated: bool = False) 
             return FakeReply.content((replies / f"{nonce}.{part}.answer.json").read_text(encoding="utf-8"))
 
         cards = []
-        hidden = {call.name: {**call.labels, "stage_phase": None} for call in calls} if ungated else None
         with FakeOpenAI(responder) as fake:
-            _measure(labels_dir, fake, cards, hidden)
+            _measure(labels_dir, fake, cards)
     return [
         {
             "set": labels_dir.name,
@@ -97,30 +96,14 @@ def scored_ng(labels_dir: Path, answers: Path | None, *, ungated: bool = False) 
     ]
 
 
-def dropped_by_gate(labels_dir: Path, answers: Path) -> list[dict[str, Any]]:
-    """The calls where the LLM merge's phase gate drops some of the model's NG ids, with those ids (`dropped`)."""
-    gated = scored_ng(labels_dir, answers)
-    ungated = scored_ng(labels_dir, answers, ungated=True)
-    rows = [
-        {**g, "dropped": [ng for ng in u["got"] if ng not in g["got"]]} for g, u in zip(gated, ungated, strict=True)
-    ]
-    return [row for row in rows if row["dropped"]]
-
-
 def kinds_for(call: dict[str, Any], texts: dict[str, tuple[str, str]], rng: random.Random) -> dict[str, str]:
-    """What the judge is asked about one call, by kind: the scorer's ids and the labelled ones with one decoy of the
-    call's phase; or, for a call with ids the phase gate drops (`dropped` in `call`), those ids with one decoy of
-    another phase (the gate drops only other phases' ids)."""
-    want = set(call["want"])
-    if "dropped" in call:
-        kinds = {ng: "dropped_labelled" if ng in want else "dropped" for ng in sorted(call["dropped"])}
-        pool = [ng for ng in texts if not ng.startswith(f"{call['phase']}.") and ng not in kinds and ng not in want]
-    else:
-        got = set(call["got"])
-        kinds = {ng: "extra" for ng in sorted(got - want)}
-        kinds.update({ng: "label_found" for ng in sorted(got & want)})
-        kinds.update({ng: "label_missed" for ng in sorted(want - got)})
-        pool = [ng for ng in texts if ng.startswith(f"{call['phase']}.") and ng not in kinds]
+    """What the judge is asked about one call, by kind: the scorer's ids and the labelled ones, with one decoy of the
+    call's phase."""
+    got, want = set(call["got"]), set(call["want"])
+    kinds = {ng: "extra" for ng in sorted(got - want)}
+    kinds.update({ng: "label_found" for ng in sorted(got & want)})
+    kinds.update({ng: "label_missed" for ng in sorted(want - got)})
+    pool = [ng for ng in texts if ng.startswith(f"{call['phase']}.") and ng not in kinds]
     if pool:
         kinds[rng.choice(pool)] = "decoy"
     return kinds
@@ -271,7 +254,6 @@ def main(argv: list[str] | None = None) -> int:
     source = mk.add_mutually_exclusive_group(required=True)
     source.add_argument("--answers", type=Path, help="folder holding one LLM answers folder per set")
     source.add_argument("--offline", action="store_true", help="judge the offline scorer's NG ids")
-    mk.add_argument("--dropped-by-gate", action="store_true", help="judge only the LLM ids the phase gate drops")
     mk.add_argument("--seed", type=int, default=0)
     rp = sub.add_parser("report")
     rp.add_argument("out", type=Path)
@@ -288,11 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         [
             c
             for labels_dir in map(Path, sets)
-            for c in (
-                dropped_by_gate(labels_dir, args.answers / labels_dir.name)
-                if args.dropped_by_gate
-                else scored_ng(labels_dir, None if args.offline else args.answers / labels_dir.name)
-            )
+            for c in scored_ng(labels_dir, None if args.offline else args.answers / labels_dir.name)
         ]
         for sets in args.group
     ]

@@ -31,7 +31,6 @@ def merge_outputs(
     rubric: Rubric,
     offline: Scorecard,
     checker: Checker,
-    stage_phase: str | None = None,
 ) -> Scorecard:
     """One scorecard from the chunk answers, in chunk order, deterministically; gaps the model left keep the offline result.
 
@@ -40,8 +39,9 @@ def merge_outputs(
     state stays null (measured on blind39/40: NG precision 0.46/0.41 → 0.49/0.45, deal state 0.90/0.95 →
     0.95/1.00; docs/scoring.md).
 
-    When the deal's phase is known, an NG behaviour of another phase stands only when the rule-based detection saw it
-    too (`in_phase_or_confirmed`).
+    The NG list stands whatever the deal's phase: a gate that kept another phase's id only when the rules saw it too
+    dropped 111 ids on blind37–48, and a blind judge found 100 of them clearly shown (docs/scoring.md, "NG precision:
+    the writer's labels or the scorer?").
     """
     valid_checks = {c.id for _, _, c in rubric.iter_checks()}
     valid_ng = {n.id for p in rubric.phases for n in p.ng_behaviors}
@@ -82,7 +82,6 @@ def merge_outputs(
             if all(action.id != o.id for o in actions):
                 actions.append(action)
         email = checker.email(raw) or email
-    ngs = in_phase_or_confirmed(ngs, rubric=rubric, offline=offline, stage_phase=stage_phase)
     if states and states[-1] == "botsu":
         deal_state: str | None = "botsu"
     else:
@@ -114,19 +113,3 @@ def merge_outputs(
         next_actions=tuple(actions[:MAX_NEXT_ACTIONS]) or offline.next_actions,
         email_draft=email or offline.email_draft,
     )
-
-
-def in_phase_or_confirmed(
-    ngs: list[NgObservation], *, rubric: Rubric, offline: Scorecard, stage_phase: str | None
-) -> list[NgObservation]:
-    """The model's NG list without the other phases' behaviours that only the model saw.
-
-    Two readers for an out-of-phase claim: on blind37–42 the model named 76 NG ids of a phase other than the deal's,
-    and the labels hold 8 of them; 6 of those 8 and 15 of the 68 others the rule-based detection also found
-    (docs/scoring.md, "The LLM scorer's NG list"). An unknown phase filters nothing.
-    """
-    phase_of = {n.id: p.id for p in rubric.phases for n in p.ng_behaviors}
-    if stage_phase is None or stage_phase not in phase_of.values():
-        return ngs
-    seen = {n.id for n in offline.ng_behaviors}
-    return [n for n in ngs if phase_of.get(n.id) == stage_phase or n.id in seen]

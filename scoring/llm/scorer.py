@@ -185,7 +185,7 @@ class LlmScorer:
         checker = Checker(
             transcript, index=index, redactions=redactions, injections=injections, restore_pii=self.restore_pii
         )
-        card = merge_outputs(outputs, rubric=rubric, offline=offline, checker=checker, stage_phase=stage_phase)
+        card = merge_outputs(outputs, rubric=rubric, offline=offline, checker=checker)
         log.info(
             "scoring.llm.scorer.scored model=%s chunks=%d prompt_tokens=%d completion_tokens=%d flags=%d",
             self.model,

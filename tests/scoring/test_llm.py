@@ -357,19 +357,13 @@ def test_the_models_ng_list_and_null_deal_state_are_answers_not_gaps(
     assert kept and all(card.criterion(c.id) == c for c in kept)
 
 
-@pytest.mark.parametrize(
-    ("stage_phase", "kept"),
-    [
-        ("proposal", ["proposal.rambling", "first_contact.one_sided_talk"]),
-        ("first_contact", ["first_contact.vague_follow_up", "first_contact.one_sided_talk"]),
-        (None, ["proposal.rambling", "first_contact.vague_follow_up", "first_contact.one_sided_talk"]),
-    ],
-)
-def test_another_phases_ng_behaviour_needs_the_rule_based_detection_too(
+@pytest.mark.parametrize("stage_phase", ["proposal", "first_contact", None])
+def test_the_models_ng_list_stands_in_any_phase_without_the_rules_seeing_it(
         fake: FakeOpenAI, client: openai.OpenAI, good_call: Transcript, good_card: Scorecard, rubric: Rubric,
-        stage_phase: str | None, kept: list[str]) -> None:
-    """With the deal's phase known, the model's NG ids of that phase stand; another phase's only when the rule-based
-    detection saw it too; with no phase nothing is filtered. The cached answer is filtered the same way."""
+        stage_phase: str | None) -> None:
+    """The model's NG ids stand whatever the deal's phase, another phase's too when the rule-based detection did not
+    see it: a blind judge found 100 of the 111 ids such a gate dropped on blind37–48 clearly shown
+    (docs/scoring.md). The cached answer is read the same way."""
     offline = dataclasses.replace(
         good_card, ng_behaviors=(NgObservation(id="first_contact.one_sided_talk", evidence=INTRO),)
     )
@@ -383,7 +377,9 @@ def test_another_phases_ng_behaviour_needs_the_rule_based_detection_too(
     for _ in range(2):
         card = scorer.score(good_call, rubric=rubric, offline=offline, stage_phase=stage_phase)
         assert card.scorer == "llm"
-        assert [n.id for n in card.ng_behaviors] == kept
+        assert [n.id for n in card.ng_behaviors] == [
+            "proposal.rambling", "first_contact.vague_follow_up", "first_contact.one_sided_talk"
+        ]
     assert len(fake.completions) == 1
 
 
