@@ -172,6 +172,8 @@ def report(out: Path) -> str:
     for kind in KINDS:
         c = counts[kind]
         asked = sum(c.values())
+        if not asked and kind.startswith("dropped"):
+            continue
         share = f"{c['shown'] / asked:.2f}" if asked else "–"
         lines.append(
             f"{kind:<18}{asked:>7}{c['shown']:>7}{c['borderline']:>8}{c['not_shown']:>6}{c['missing']:>9}  {share}"
