@@ -1,20 +1,20 @@
-"""`python -m bench.ng_adjudication make|report`: is an NG behaviour the labels lack a scorer's error or the labels' gap?
+"""`python -m bench.ng_adjudication make|report|widened`: is an NG id the labels lack a scorer's error or the labels' gap?
 
 NG precision is measured against one writer's labels, and a writer labels the faults they meant to write; a scorer
 that finds a fault the writer wrote without meaning to is counted wrong. This measures how often that happens with a
 blind judge and a control:
 
 - `make OUT --answers ROOT --group SET... [--group SET...]` replays the LLM answers in `ROOT/<SET>` (as
-  `bench.llm_replay eval`; with `--offline`, scores with the offline scorer instead) and, per call, lists for a judge the scorer's NG ids the labels lack (`extra`), the labelled ids it found or missed
-  (`label_found`, `label_missed`) and one id of the call's phase neither gave (`decoy`), shuffled, with the rubric's
-  text. The transcripts are copied under neutral names (`g1_c01.ja.vtt`: the file names tell the labels), one
-  folder per `--group` of sets, one judge each; `OUT/key.json` keeps which id is which kind, and the judge never sees it.
-- `report OUT` reads each `OUT/g*/answers.json` (`{file: {id: {"verdict": "shown|borderline|not_shown"}}}`) and prints
-  the verdicts per kind and the scorer's NG precision with the extras the judge says are shown counted right.
-
-`widened DIR...` measures each judged scorer against the labels widened by every extra a judge called shown, in any
-of the folders (each folder one scorer's ids on the same calls), so that no scorer loses for a behaviour the writer
-did not label and a judge saw.
+  `bench.llm_replay eval`; with `--offline`, scores with the offline scorer instead) and, per call, lists for a
+  judge the scorer's NG ids the labels lack (`extra`), the labelled ids it found or missed (`label_found`,
+  `label_missed`) and one id of the call's phase neither gave (`decoy`), shuffled, with the rubric's text. The
+  transcripts are copied under neutral names (`g1_c01.ja.vtt`: the file names tell the labels), one folder per
+  `--group` of sets, one judge each; `OUT/key.json` keeps which id is which kind, and the judge never sees it.
+- `report OUT` reads each `OUT/g*/answers.json` (`{file: {id: {"verdict": "shown|borderline|not_shown"}}}`) and
+  prints the verdicts per kind and the scorer's NG precision with the extras the judge says are shown counted right.
+- `widened SCORER...` measures each judged scorer (a folder, or folders joined by `+`) against the labels widened by
+  every id a judge called shown in any of the folders, so that no scorer loses for a behaviour the writer did not
+  label and a judge saw.
 
 The decoys say how readily the judge says "shown" to an id nobody proposed; the labelled ids, how often the judge
 agrees with the writer. Both bound how far the judge's word on the extras can be trusted.
