@@ -354,8 +354,8 @@ def test_a_doubt_about_the_plan_itself_still_leaves_it_open(rubric):
         ("顧客", "値段は、その金額なら文句ないです。"),
         ("顧客", "ただ、コースをどれにするかは、ちょっと考えさせて。"),
     )
-    assert _state(rubric, call, "negotiation_closing") is None
-
+    # Read in a proposal: in negotiation any offer not declined is at least 話題, whatever its terms.
+    assert _state(rubric, call, "proposal") is None
 
 
 def _offer(last: str) -> Transcript:
@@ -382,3 +382,18 @@ def _offer(last: str) -> Transcript:
 )
 def test_a_term_left_to_someone_else_or_wondered_about_is_not_agreed(rubric, last, state):
     assert _state(rubric, _offer(last), "proposal") == state
+
+
+def test_a_negotiation_not_declined_is_at_least_wadai_though_its_words_name_no_term(rubric):
+    """A closing call argues over an offer made before it: plan and price are on the table even when the talk is of
+    delivery slots and who signs. Nothing declined, so 話題 (other phases: no deal state from these words)."""
+    turns = (
+        ("営業", "先日お渡しした内容について、その後いかがでしょうか。"),
+        ("顧客", "中身は悪くないと思ってます。あとは納品の段取りですね。"),
+        ("営業", "設置の立ち会いは、どなたにお願いできますか。"),
+        ("顧客", "総務の者が立ち会います。押印は部長です。"),
+    )
+    assert _state(rubric, _call(*turns), "negotiation_closing") == "wadai"
+    assert _state(rubric, _call(*turns), "proposal") is None
+    declined = _call(*turns, ("顧客", "申し訳ないんですが、今回は見送らせてください。"))
+    assert _state(rubric, declined, "negotiation_closing") == "botsu"
