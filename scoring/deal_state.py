@@ -175,8 +175,9 @@ def deal_state(view: CallView, *, timeline_known: bool = False, stage_phase: str
     The customer's budget is not the price leg: seed 003 counts 価格, the price of the offer on the table, and a budget
     with a timing but nothing offered is no deal yet (「予算は300万、4月から」 in discovery is no 話題).
     At contract and kick-off the deal is won: seed 003 counts it as 受注, not as 商談 or 話題, so only a cancellation
-    (botsu) is a deal state there. In negotiation and closing an offer is on the table: at least 話題 unless declined. At first contact, in discovery and after the sale, two terms are 話題 only once
-    the customer has taken up something the rep offered (`_TAKE_UP_NEEDED`).
+    (botsu) is a deal state there. In negotiation and closing an offer is on the table: at least 話題 unless
+    declined. At first contact, in discovery and after the sale, two terms are 話題 only once the customer has taken
+    up something the rep offered (`_TAKE_UP_NEEDED`).
     """
     if declined(view):
         return "botsu"
@@ -190,8 +191,9 @@ def deal_state(view: CallView, *, timeline_known: bool = False, stage_phase: str
     if present == 2 and stage_phase in _TAKE_UP_NEEDED and not _offer_taken(view):
         return None
     if stage_phase == "negotiation_closing" and present < 2:
-        # Negotiating is about an offer already made: its plan and price are on the table even when this call's words
-        # do not name them (the labels give 話題 or more to 210 of 212 closing calls; the terms read here gave none to 19).
+        # Negotiating is about an offer already made: its plan and price are on the table even when this call's
+        # words do not name them (the labels give 話題 or more to 210 of 212 closing calls; the terms read here gave
+        # none to 19).
         return "wadai"
     return "shodan" if present == 3 else "wadai" if present == 2 else None
 
