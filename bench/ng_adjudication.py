@@ -167,7 +167,8 @@ def read_answers(out: Path) -> dict[str, dict[str, Any]]:
 def report(out: Path) -> str:
     """The verdicts per kind, the control rates and the precision with confirmed extras."""
     key = json.loads((out / "key.json").read_text(encoding="utf-8"))
-    counts = tally(key, read_answers(out))
+    answers = read_answers(out)
+    counts = tally(key, answers)
     lines = [f"{'kind':<18}{'asked':>7}{'shown':>7}{'border':>8}{'not':>6}{'missing':>9}  shown share"]
     for kind in KINDS:
         c = counts[kind]
@@ -180,7 +181,7 @@ def report(out: Path) -> str:
         )
     for quality in ("excellent", "mixed", "poor"):
         subset = {cid: entry for cid, entry in key.items() if entry.get("quality") == quality}
-        decoys = tally(subset, read_answers(out))["decoy"] if subset else Counter()
+        decoys = tally(subset, answers)["decoy"] if subset else Counter()
         if decoys:
             lines.append(
                 f"decoys on {quality} calls: {decoys['shown']} shown, {decoys['borderline']} borderline "
