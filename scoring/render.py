@@ -121,6 +121,17 @@ def _ranked(card: Scorecard, rubric: Rubric) -> tuple[list[Criterion], list[Crit
     return strengths, gaps
 
 
+def _scored_by(card: Scorecard, L: dict[str, str]) -> str:
+    """Which scorer made the card, so a reader weighs it: the rules alone find about half the NG behaviours a call
+    shows (docs/scoring.md), and a card that fell back from the AI says why."""
+    meta = card.extra.get("llm")
+    model = str(meta.get("model") or "") if isinstance(meta, dict) else ""
+    if card.scorer == "llm":
+        return L["by_llm"].format(model=model or "LLM")
+    reason = card.extra.get("fallback_reason")
+    return L["by_fallback"].format(reason=reason) if reason else L["by_rules"]
+
+
 def _note(card: Scorecard, rubric: Rubric, lang: str, deal_name: str, call_title: str, b: _Budget) -> str:
     L = _labels(lang)
     rubric = _reader_rubric(rubric, lang)
@@ -135,6 +146,7 @@ def _note(card: Scorecard, rubric: Rubric, lang: str, deal_name: str, call_title
         out.append(
             f"<br>{L['rep_speaker']}{L['sep']}{escape(_clip(rep.name, 100))}{L['lp']}{escape(method)}{L['comma']}{L['confidence']} {round(rep.confidence * 100)}%{L['rp']}"
         )
+    out.append(f"<br>{L['scored_by']}{L['sep']}{escape(_scored_by(card, L))}")
     scored_ids = [p.id for p in rubric.phases if (s := card.phase(p.id)) is not None and s.score is not None]
     cover = L["coverage"].format(n=len(scored_ids), total=len(rubric.phases))
     overall = L["unscored"] if card.overall is None else f"{card.overall} / 100{cover}"

@@ -134,3 +134,18 @@ def test_a_phase_score_shows_what_its_ng_behaviours_took_off(weak_card, rubric):
     english = render_note_html(weak_card, rubric=rubric, lang="en")
     assert f"<td>{phase.score} (−{phase.ng_deduction} for NG behaviours)</td>" in english
     assert weak_card.to_dict()["phases"][1]["ng_deduction"] == phase.ng_deduction
+
+
+def test_the_note_says_which_scorer_made_it_and_why_the_rules_stood_in(good_card, rubric):
+    """A reader weighs a rules-only card differently (it finds about half the NG behaviours): the note says so, and a
+    card that fell back from the AI names the reason."""
+    rules = render_note_html(good_card, rubric=rubric)
+    assert "採点方式：ルールのみ（AI未使用。NG行動は見落とすことがあり、商談状態は目安です）" in rules
+    by_ai = dataclasses.replace(good_card, scorer="llm", extra={"llm": {"model": "gpt-4o-mini", "chunks": 1}})
+    html = render_note_html(by_ai, rubric=rubric, lang="en")
+    assert "Scored by: AI (gpt-4o-mini)" in html and "rules only" not in html
+    fell_back = dataclasses.replace(
+        good_card, extra={"llm": {"model": "gpt-4o-mini"}, "fallback_reason": "rate_limited"}
+    )
+    assert "採点方式：ルールのみ（AIの回答が使えなかったため：rate_limited。" in render_note_html(fell_back, rubric=rubric)
+    assert "the AI answer could not be used: rate_limited;" in render_note_html(fell_back, rubric=rubric, lang="en")
