@@ -1,36 +1,46 @@
-"""`python -m bench.ng_text_probe`: could a text model learned from the labelled calls lift the offline NG recall?
+"""`python -m bench.ng_text_probe eval|export`: a text model per NG id, learned from the labelled calls.
 
-A research probe, not part of the scorer. The offline rules find about half the NG behaviours the labels hold, and
-five sessions of marker tuning moved that little. This trains, per NG id, a logistic regression on character
-n-grams of what the rep said (TF-IDF, the `--k` n-grams most associated with the id by chi-squared, balanced class
-weights) on every labelled set except the held-out ones, and prints the held-out NG precision and recall at a few
-probability thresholds: the model alone, the model's ids added to the rules' ids, and the rules alone, with the
-model's false ids by the call's labelled quality (those on excellent calls are the costly ones: they take points from a
-rep who did well).
+The offline rules find about half the NG behaviours the labels hold, and five sessions of marker tuning moved that
+little. This trains, per NG id, a logistic regression on character 2–4-grams of what the rep said (the features of
+`scoring/ng_model.py`: sublinear TF-IDF over n-grams in at least five training calls, the `--k` most associated with
+the id by chi-squared, balanced class weights).
+
+- `eval --test SET...` trains on every labelled set but the held-out ones and prints the held-out NG precision and
+  recall at a few thresholds: the model alone, the model's ids added to the rules' ids, and the rules alone, with
+  the model's false ids by the call's labelled quality (those on excellent calls are the costly ones: they take
+  points from a rep who did well).
+- `export OUT` trains on every labelled set and writes the model `scoring/ng_model.py` reads
+  (`rubrics/ng-model.json`).
 
 Needs scikit-learn (`pip install '.[probe]'`), which the service never imports. The rep is the one the offline
-scorer identifies, as in production. Deterministic: same sets, same figures.
+scorer identifies, as in production. Deterministic: same sets, same figures, same file.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import sys
 from collections import Counter
 from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
+from scoring import ng_model, speakers
 from scoring.evaluation import load_labelled, parse
 from scoring.rubric import load_rubric_or_reference
 from scoring.scorer import score_call
 
 LABELLED = Path("tests/fixtures/transcripts/labelled")
 MIN_POSITIVES = 5
+MIN_DF = 5
+THRESHOLD = 0.5
 
 
 def read_set(directory: Path) -> list[dict[str, Any]]:
-    """Per call: the rep's words (as the offline scorer identifies the rep), the rules' NG ids and the labels."""
+    """Per call: the rep's n-gram counts (the rep as the offline scorer identifies them), the rules' NG ids (the
+    learned ones left out) and the labels."""
     out = []
     for call in load_labelled(directory):
         transcript = parse(call)
@@ -43,39 +53,76 @@ def read_set(directory: Path) -> list[dict[str, Any]]:
             rep=labels.get("rep_hint"),
         )
         rep = card.rep_speaker.name
+        named, _ = speakers.with_speakers(transcript)  # the segments the scorer reads the rep's words from
+        learned = set(card.extra.get("learned_ng") or ())
         out.append(
             {
                 "set": directory.name,
                 "quality": labels.get("quality") or "unknown",
                 "labelled": set(labels.get("ng_behaviors") or ()),
-                "rules": {n.id for n in card.ng_behaviors},
-                "rep_text": " ".join(s.text for s in transcript.segments if s.speaker == rep),
+                "rules": {n.id for n in card.ng_behaviors if n.id not in learned},
+                "counts": ng_model.counts(s.text for s in named.segments if s.speaker == rep),
+                "chars": sum(len(s.text) for s in named.segments if s.speaker == rep),
             }
         )
     return out
 
 
-def probabilities(train: list[dict[str, Any]], test: list[dict[str, Any]], k: int, c: float) -> dict[str, list[float]]:
-    """NG id → the held-out calls' probabilities, for every id with enough labelled calls to learn from."""
+def read_all(root: Path) -> dict[str, list[dict[str, Any]]]:
+    sets = sorted(p for p in root.iterdir() if p.is_dir())
+    with Pool(2) as pool:
+        return {s.name: calls for s, calls in zip(sets, pool.map(read_set, sets), strict=True)}
+
+
+def train(calls: list[dict[str, Any]], k: int, c: float) -> ng_model.NgModel:
+    """The model over `calls`: vocabulary and IDF from them, the k n-grams per id by chi-squared, one regression each."""
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from scipy.sparse import csr_matrix
     from sklearn.feature_selection import chi2
     from sklearn.linear_model import LogisticRegression
 
-    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=5, sublinear_tf=True)
-    x_train = vectorizer.fit_transform([call["rep_text"] for call in train])
-    x_test = vectorizer.transform([call["rep_text"] for call in test])
-    out: dict[str, list[float]] = {}
-    for ng_id in sorted({i for call in train for i in call["labelled"]}):
-        y = np.array([ng_id in call["labelled"] for call in train])
+    df: Counter[str] = Counter()
+    for call in calls:
+        df.update(call["counts"].keys())
+    n = len(calls)
+    idf = {g: math.log((1 + n) / (1 + d)) + 1.0 for g, d in sorted(df.items()) if d >= MIN_DF}
+
+    def matrix(vocab: dict[str, float]) -> tuple[Any, list[str]]:
+        names = sorted(vocab)
+        col = {g: i for i, g in enumerate(names)}
+        rows, cols, vals = [], [], []
+        for r, call in enumerate(calls):
+            for g, v in ng_model.tfidf(call["counts"], vocab).items():
+                rows.append(r)
+                cols.append(col[g])
+                vals.append(v)
+        return csr_matrix((vals, (rows, cols)), shape=(n, len(names))), names
+
+    full, names = matrix(idf)
+    chosen: dict[str, list[str]] = {}
+    for ng_id in sorted({i for call in calls for i in call["labelled"]}):
+        y = np.array([ng_id in call["labelled"] for call in calls])
         if y.sum() < MIN_POSITIVES:
             continue
-        scores, _ = chi2(x_train, y)
-        columns = np.argsort(-np.nan_to_num(scores))[:k]
-        model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
-        model.fit(x_train[:, columns], y)
-        out[ng_id] = [float(p) for p in model.predict_proba(x_test[:, columns])[:, 1]]
-    return out
+        scores, _ = chi2(full, y)
+        chosen[ng_id] = [names[j] for j in np.argsort(-np.nan_to_num(scores), kind="stable")[:k]]
+    union = {g: idf[g] for grams in chosen.values() for g in grams}
+    x, union_names = matrix(union)
+    col = {g: i for i, g in enumerate(union_names)}
+    models = {}
+    for ng_id, grams in chosen.items():
+        y = np.array([ng_id in call["labelled"] for call in calls])
+        columns = [col[g] for g in grams]
+        fit = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit(x[:, columns], y)
+        weights = {g: round(float(w), 6) for g, w in zip(grams, fit.coef_[0], strict=True) if w}
+        models[ng_id] = ng_model.IdModel(intercept=round(float(fit.intercept_[0]), 6), weights=weights)
+    return ng_model.NgModel(
+        idf={g: round(v, 6) for g, v in union.items()},
+        ids=models,
+        threshold=THRESHOLD,
+        min_rep_chars=0,
+        trained_on=(),
+    )
 
 
 def tally(calls: list[dict[str, Any]], found: list[set[str]]) -> tuple[str, Counter[str]]:
@@ -90,37 +137,79 @@ def tally(calls: list[dict[str, Any]], found: list[set[str]]) -> tuple[str, Coun
     return f"P {precision:.2f} R {tp / (tp + fn) if tp + fn else 0.0:.2f} (tp {tp}, fp {fp}, fn {fn})", false_by_quality
 
 
+def probabilities(model: ng_model.NgModel, call: dict[str, Any]) -> dict[str, float]:
+    x = ng_model.tfidf(call["counts"], model.idf)
+    return {ng_id: m.probability(x) for ng_id, m in model.ids.items()}
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    read = read_all(args.root)
+    held = set(args.test)
+    train_calls = [call for s, calls in read.items() if s not in held for call in calls]
+    test = [call for s, calls in read.items() if s in held for call in calls]
+    print(
+        f"trained on {len(train_calls)} calls, held out {len(test)} ({', '.join(sorted(held))}); k {args.k}, C {args.c}"
+    )
+    figures, _ = tally(test, [call["rules"] for call in test])
+    print(f"rules alone                 {figures}")
+    model = train(train_calls, args.k, args.c)
+    probs = [probabilities(model, call) for call in test]
+    for threshold in args.thresholds:
+        found = [{i for i, p in pr.items() if p >= threshold} for pr in probs]
+        alone, false_by_quality = tally(test, found)
+        joined, _ = tally(test, [m | call["rules"] for m, call in zip(found, test, strict=True)])
+        quality = ", ".join(f"{q} {false_by_quality[q]}" for q in ("excellent", "mixed", "poor"))
+        print(f"threshold {threshold:.2f}: model {alone}; model's false ids by quality: {quality}")
+        print(f"                 model + rules {joined}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    read = read_all(args.root)
+    calls = [call for s in sorted(read) for call in read[s]]
+    model = train(calls, args.k, args.c)
+    lengths = sorted(call["chars"] for call in calls)
+    floor = lengths[len(lengths) // 20]  # the 5th percentile: the model learned from calls this long or longer
+    doc = {
+        "format": 1,
+        "about": "NG ids from character n-grams of the rep's words; written by python -m bench.ng_text_probe export "
+        f"--k {args.k} --c {args.c} (scoring/ng_model.py reads it)",
+        "trained_on": sorted(read),
+        "threshold": model.threshold,
+        "min_rep_chars": args.min_rep_chars or floor,
+        "idf": dict(sorted(model.idf.items())),
+        "ids": {
+            ng_id: {"intercept": m.intercept, "weights": dict(sorted(m.weights.items()))}
+            for ng_id, m in sorted(model.ids.items())
+        },
+    }
+    ng_model.parse_model(doc)
+    args.out.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"{len(calls)} calls, {len(model.ids)} NG ids, {len(model.idf)} n-grams written to {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ng_text_probe", description=__doc__.splitlines()[0])
-    parser.add_argument("--test", nargs="+", required=True, help="held-out labelled sets (folder names)")
     parser.add_argument("--k", type=int, default=1000, help="n-grams kept per NG id (default 1000)")
     parser.add_argument("--c", type=float, default=4.0, help="inverse regularisation strength (default 4)")
-    parser.add_argument("--thresholds", type=float, nargs="+", default=[0.5, 0.6, 0.7])
     parser.add_argument("--root", type=Path, default=LABELLED)
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    ev = sub.add_parser("eval", help="held-out figures")
+    ev.add_argument("--test", nargs="+", required=True, help="held-out labelled sets (folder names)")
+    ev.add_argument("--thresholds", type=float, nargs="+", default=[0.5, 0.6, 0.7])
+    ex = sub.add_parser("export", help="train on every labelled set and write the model")
+    ex.add_argument("out", type=Path)
+    ex.add_argument(
+        "--min-rep-chars", type=int, default=0, help="length floor (default: 5th percentile of the training calls)"
+    )
     args = parser.parse_args(argv)
     try:
         import sklearn  # noqa: F401
     except ImportError:
         print("bench.ng_text_probe needs scikit-learn: pip install '.[probe]'", file=sys.stderr)
         return 2
-    sets = sorted(p for p in args.root.iterdir() if p.is_dir())
-    with Pool(2) as pool:
-        read = dict(zip(sets, pool.map(read_set, sets), strict=True))
-    held = set(args.test)
-    train = [call for s, calls in read.items() if s.name not in held for call in calls]
-    test = [call for s, calls in read.items() if s.name in held for call in calls]
-    print(f"trained on {len(train)} calls, held out {len(test)} ({', '.join(sorted(held))}); k {args.k}, C {args.c}")
-    figures, _ = tally(test, [call["rules"] for call in test])
-    print(f"rules alone                 {figures}")
-    probs = probabilities(train, test, args.k, args.c)
-    for threshold in args.thresholds:
-        model = [{i for i, p in probs.items() if p[n] >= threshold} for n in range(len(test))]
-        alone, false_by_quality = tally(test, model)
-        joined, _ = tally(test, [m | call["rules"] for m, call in zip(model, test, strict=True)])
-        quality = ", ".join(f"{q} {false_by_quality[q]}" for q in ("excellent", "mixed", "poor"))
-        print(f"threshold {threshold:.2f}: model {alone}; model's false ids by quality: {quality}")
-        print(f"                 model + rules {joined}")
-    return 0
+    return cmd_eval(args) if args.cmd == "eval" else cmd_export(args)
 
 
 if __name__ == "__main__":

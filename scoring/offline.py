@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from scoring import commitments as promises
-from scoring import consistency, deal_state, followup, normalise, speakers
+from scoring import consistency, deal_state, followup, ng_model, normalise, speakers
 from scoring import rules_after as after
 from scoring import rules_closing as closing
 from scoring import rules_conduct as conduct
@@ -55,8 +55,12 @@ def score_transcript(
     rep: str | None = None,
     stage_phase: str | None = None,
     call_date: date | None = None,
+    learned: bool = True,
 ) -> Scorecard:
-    """Score one call against the rubric; `call_date` (optional) lets 3月5日 become an ISO due date. Deterministic."""
+    """Score one call against the rubric; `call_date` (optional) lets 3月5日 become an ISO due date. Deterministic.
+
+    `learned`: add the NG ids of the model learned from the labelled calls (`scoring/ng_model.py`) to the rules'
+    ones; off for the LLM's facts, which the model reads for itself."""
     if stage_phase is not None and stage_phase not in rubric.phase_ids:
         raise ValueError(f"unknown stage phase {stage_phase!r}; known: {', '.join(rubric.phase_ids)}")
     transcript, guessed = speakers.with_speakers(transcript)
@@ -118,6 +122,15 @@ def score_transcript(
     conduct.seller_driven(c, stage_phase)
     closing.listening(c, metrics)
     after.later_phase_reading(c, stage_phase)
+    learned_ids = (
+        ng_model.add_learned(
+            c,
+            [s.text for s in transcript.segments if s.speaker == rep_name],
+            {n.id for p in rubric.phases for n in p.ng_behaviors},
+        )
+        if learned
+        else []
+    )
 
     phase_of = {ch.id: p.id for p, _, ch in rubric.iter_checks()}
     active = {phase_of[k] for k, f in c.findings.items() if f.primary and f.score >= 1 and k in phase_of}
@@ -165,6 +178,7 @@ def score_transcript(
         deal_state=deal_state.deal_state(view, timeline_known=bant["timeline"].found, stage_phase=stage_phase),
         rep_speaker=RepSpeaker(name=rep_name, method=method, confidence=confidence),
         metrics_basis=metrics_basis(transcript),
+        extra={"learned_ng": learned_ids} if learned_ids else {},
     )
     card = normalise.restore_quotes(card, heard)
     return followup.with_follow_up(consistency.reconcile(card, rubric, transcript), view, call_date)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from datetime import date
 from typing import Literal, Protocol
@@ -53,12 +54,19 @@ def score_call(
         raise LlmNotConfigured(
             "the LLM scorer is not configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)"
         )
-    offline = score_transcript(transcript, rubric=rubric, rep=rep, stage_phase=stage_phase, call_date=call_date)
-    if mode == "offline" or llm is None:
+    rules_only = mode != "offline" and llm is not None
+    offline = score_transcript(
+        transcript, rubric=rubric, rep=rep, stage_phase=stage_phase, call_date=call_date, learned=not rules_only
+    )
+    if llm is None or not rules_only:
         return offline
     card = llm.score(
         transcript, rubric=rubric, rep=rep, stage_phase=stage_phase, offline=offline, redact_pii=redact_pii
     )
+    if "fallback_reason" in card.extra:
+        # The rules stand in for the model: with the learned NG ids, as on any offline card.
+        full = score_transcript(transcript, rubric=rubric, rep=rep, stage_phase=stage_phase, call_date=call_date)
+        card = dataclasses.replace(full, extra={**full.extra, **card.extra})
     return consistency.reconcile(card, rubric, transcript, call_date)
 
 

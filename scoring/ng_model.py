@@ -1,0 +1,188 @@
+"""NG behaviours no phrase names, read by a model learned from the labelled calls (`rubrics/ng-model.json`).
+
+The offline rules find the NG behaviours a phrase or a call's shape shows (「また連絡します」, a 60-second monologue);
+most of what the labels hold is in how the rep talks across the call (pressing the seller's agenda, a proposal
+off the customer's scale), which no marker names. One logistic regression per NG id over character 2–4-grams of
+what the rep said (TF-IDF, the n-grams most associated with the id) finds more of it on held-out sets
+(docs/scoring.md, "A learned NG model"). It is trained by `python -m bench.ng_text_probe export` (scikit-learn,
+development only); here it is plain arithmetic on the exported weights, with no dependency. The weights are data,
+kept as JSON beside the rubric (20,000 n-grams load in milliseconds; YAML would take seconds) and validated on load.
+
+Its evidence is the rep's sentence the id's model rates highest when it reads that sentence alone: a reason to look,
+not a proof, so the model speaks only on calls as long as those it learned from, and only adds ids the rules did not
+find.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scoring.collector import Collector
+
+NGRAM_SIZES = (2, 3, 4)
+MODEL_FILE = "ng-model.json"
+MIN_EVIDENCE_CHARS = 8
+
+
+class ModelError(ValueError):
+    """The model file is not what `export` writes."""
+
+
+def normalise(text: str) -> str:
+    """NFKC and lower case: full-width digits and letters read as their half-width selves."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def ngrams(text: str) -> list[str]:
+    """Character 2–4-grams of one utterance (never across two: a turn's end and the next one's start are no phrase)."""
+    t = normalise(text)
+    return [t[i : i + n] for n in NGRAM_SIZES for i in range(len(t) - n + 1)]
+
+
+def counts(utterances: Iterable[str]) -> Counter[str]:
+    """How often each n-gram occurs in the rep's utterances."""
+    out: Counter[str] = Counter()
+    for u in utterances:
+        out.update(ngrams(u))
+    return out
+
+
+def tfidf(tf: Counter[str], idf: dict[str, float]) -> dict[str, float]:
+    """Sublinear TF × IDF over the model's vocabulary, L2-normalised (the vector the model was trained on)."""
+    raw = {g: (1.0 + math.log(n)) * idf[g] for g, n in tf.items() if g in idf}
+    norm = math.sqrt(sum(v * v for v in raw.values()))
+    return {g: v / norm for g, v in raw.items()} if norm else {}
+
+
+@dataclass(frozen=True)
+class IdModel:
+    intercept: float
+    weights: dict[str, float]
+
+    def logit(self, x: dict[str, float]) -> float:
+        small, large = (x, self.weights) if len(x) < len(self.weights) else (self.weights, x)
+        return self.intercept + sum(v * large[g] for g, v in small.items() if g in large)
+
+    def probability(self, x: dict[str, float]) -> float:
+        z = self.logit(x)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+
+@dataclass(frozen=True)
+class NgModel:
+    """The exported model: the vocabulary's IDF, one linear model per NG id, the threshold and the length floor."""
+
+    idf: dict[str, float]
+    ids: dict[str, IdModel]
+    threshold: float
+    min_rep_chars: int
+    trained_on: tuple[str, ...]
+
+    def probabilities(self, rep_utterances: Sequence[str]) -> dict[str, float]:
+        """NG id → probability for a call, from the rep's utterances; {} on a call shorter than those it learned from."""
+        if sum(len(u) for u in rep_utterances) < self.min_rep_chars:
+            return {}
+        x = tfidf(counts(rep_utterances), self.idf)
+        return {ng_id: m.probability(x) for ng_id, m in self.ids.items()}
+
+    def shown(self, rep_utterances: Sequence[str]) -> list[str]:
+        """The NG ids at or above the threshold, most probable first."""
+        probs = self.probabilities(rep_utterances)
+        return sorted((i for i, p in probs.items() if p >= self.threshold), key=lambda i: (-probs[i], i))
+
+    def sentence_vectors(self, sentences: Sequence[str]) -> list[dict[str, float] | None]:
+        """Each sentence read alone, as the model reads a call; None for one too short to show anything (a
+        backchannel)."""
+        return [
+            tfidf(counts([sentence]), self.idf) if len(sentence) >= MIN_EVIDENCE_CHARS else None
+            for sentence in sentences
+        ]
+
+    def evidence(self, ng_id: str, vectors: Sequence[dict[str, float] | None]) -> int | None:
+        """Index of the sentence the id's model rates highest when it reads that sentence alone (「でも皆さん導入
+        されると楽になったとおっしゃいますよ」 for a concern brushed aside, not the longest sentence of the pitch);
+        None when no sentence is long enough."""
+        model = self.ids[ng_id]
+        rated = [(model.logit(x), index) for index, x in enumerate(vectors) if x is not None]
+        return max(rated, key=lambda r: (r[0], -r[1]))[1] if rated else None
+
+
+def _number(d: dict[str, Any], key: str) -> float:
+    value = d.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ModelError(f"{key} must be a finite number")
+    return float(value)
+
+
+def parse_model(d: Any, known_ids: set[str] | None = None) -> NgModel:
+    """Validate the exported JSON: every weight on a vocabulary n-gram, every id a rubric NG id, numbers finite."""
+    if not isinstance(d, dict) or d.get("format") != 1:
+        raise ModelError("not an NG model file (format 1)")
+    idf_raw = d.get("idf")
+    if not isinstance(idf_raw, dict) or not idf_raw:
+        raise ModelError("idf must be a non-empty object")
+    idf = {str(g): _number(idf_raw, g) for g in idf_raw}
+    ids: dict[str, IdModel] = {}
+    models = d.get("ids")
+    if not isinstance(models, dict) or not models:
+        raise ModelError("ids must be a non-empty object")
+    for ng_id, m in models.items():
+        if known_ids is not None and ng_id not in known_ids:
+            raise ModelError(f"{ng_id} is not an NG id of the rubric")
+        if not isinstance(m, dict) or not isinstance(m.get("weights"), dict):
+            raise ModelError(f"{ng_id}: weights must be an object")
+        weights = {str(g): _number(m["weights"], g) for g in m["weights"]}
+        if stray := next((g for g in weights if g not in idf), None):
+            raise ModelError(f"{ng_id}: n-gram {stray!r} is not in the vocabulary")
+        ids[ng_id] = IdModel(intercept=_number(m, "intercept"), weights=weights)
+    threshold = _number(d, "threshold")
+    if not 0.0 < threshold < 1.0:
+        raise ModelError("threshold must be between 0 and 1")
+    min_chars = d.get("min_rep_chars")
+    if not isinstance(min_chars, int) or isinstance(min_chars, bool) or min_chars < 0:
+        raise ModelError("min_rep_chars must be a non-negative integer")
+    trained_on = d.get("trained_on")
+    if not isinstance(trained_on, list) or not all(isinstance(s, str) for s in trained_on):
+        raise ModelError("trained_on must be a list of set names")
+    return NgModel(idf=idf, ids=ids, threshold=threshold, min_rep_chars=min_chars, trained_on=tuple(trained_on))
+
+
+@lru_cache(maxsize=1)
+def packaged_model() -> NgModel:
+    """The model shipped in `rubrics/`, validated once against the reference rubric's NG ids."""
+    from scoring.rubric import load_rubric
+
+    rubric = load_rubric("sales-7-phase", "ja")
+    known = {n.id for p in rubric.phases for n in p.ng_behaviors}
+    text = resources.files("rubrics").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    return parse_model(json.loads(text), known)
+
+
+def add_learned(
+    c: Collector, rep_utterances: Sequence[str], valid_ids: set[str], model: NgModel | None = None
+) -> list[str]:
+    """Add the model's NG ids the rules did not find, each with the rep's sentence that weighs most for it; returns
+    the ids added. Ids the rubric lacks (a tenant's own rubric) are left out."""
+    model = model or packaged_model()
+    found = {n.id for n in c.ngs}
+    sentences = [s for s in c.view.sentences if s.is_rep]
+    vectors: list[dict[str, float] | None] | None = None
+    added = []
+    for ng_id in model.shown(rep_utterances):
+        if ng_id in found or ng_id not in valid_ids:
+            continue
+        vectors = vectors if vectors is not None else model.sentence_vectors([s.text for s in sentences])
+        at = model.evidence(ng_id, vectors)
+        if at is not None:
+            c.ng(ng_id, sentences[at].quote())
+            added.append(ng_id)
+    return added

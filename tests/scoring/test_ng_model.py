@@ -1,0 +1,107 @@
+"""The learned NG model (scoring/ng_model.py): a valid packaged file, ids only the rules missed, a rep's sentence as
+evidence, silence on calls shorter than those it learned from, and the LLM reading the rules alone."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from importlib import resources
+
+import openai
+import pytest
+
+from scoring import ng_model
+from scoring.llm.scorer import LlmScorer
+from scoring.offline import score_transcript
+from scoring.scorer import score_call
+from scoring.transcript import Transcript
+from tests.fakes.openai_server import FakeOpenAI, FakeReply
+
+OBJECTION = "negotiation_closing.objection_ignored"
+
+
+def _packaged_json() -> dict:
+    return json.loads(resources.files("rubrics").joinpath(ng_model.MODEL_FILE).read_text(encoding="utf-8"))
+
+
+def test_the_packaged_model_is_valid_and_names_only_the_rubrics_ng_ids(rubric):
+    model = ng_model.packaged_model()
+    known = {n.id for p in rubric.phases for n in p.ng_behaviors}
+    assert model.ids and set(model.ids) <= known
+    assert all(set(m.weights) <= set(model.idf) for m in model.ids.values())
+    assert 0 < model.threshold < 1 and model.min_rep_chars > 0
+    assert {"tune", "blind54"} <= set(model.trained_on)
+
+
+@pytest.mark.parametrize(
+    "break_it, message",
+    [
+        (lambda d: d.update(format=2), "format 1"),
+        (lambda d: next(iter(d["ids"].values()))["weights"].update({"存在しないグラム": 1.0}), "not in the vocabulary"),
+        (lambda d: d["ids"].update({"first_contact.no_such_thing": next(iter(d["ids"].values()))}), "not an NG id"),
+        (lambda d: d.update(threshold=1.5), "threshold"),
+        (lambda d: next(iter(d["ids"].values())).update(intercept=float("nan")), "finite"),
+        (lambda d: d.update(min_rep_chars=-1), "min_rep_chars"),
+    ],
+)
+def test_a_model_file_not_as_export_writes_it_is_refused(rubric, break_it, message):
+    known = {n.id for p in rubric.phases for n in p.ng_behaviors}
+    d = copy.deepcopy(_packaged_json())
+    ng_model.parse_model(d, known)
+    break_it(d)
+    with pytest.raises(ng_model.ModelError, match=message):
+        ng_model.parse_model(d, known)
+
+
+def test_the_model_adds_only_what_the_rules_missed_with_a_rep_sentence_as_evidence(weak_call, rubric):
+    rules = score_transcript(weak_call, rubric=rubric, learned=False)
+    card = score_transcript(weak_call, rubric=rubric)
+    learned = card.extra["learned_ng"]
+    assert learned and "learned_ng" not in rules.extra
+    assert {n.id for n in card.ng_behaviors} == {n.id for n in rules.ng_behaviors} | set(learned)
+    assert not set(learned) & {n.id for n in rules.ng_behaviors}
+    rep_lines = [s.text for s in weak_call.segments if s.speaker == card.rep_speaker.name]
+    for n in card.ng_behaviors:
+        if n.id in learned:
+            assert any(n.evidence in line for line in rep_lines), n
+    # Each NG takes its phase's penalty, so the learned id costs the card points.
+    assert card.overall is not None and rules.overall is not None and card.overall <= rules.overall
+
+
+def test_a_call_shorter_than_those_it_learned_from_gets_nothing_from_the_model(weak_call, rubric):
+    model = ng_model.packaged_model()
+    short = Transcript(segments=weak_call.segments[:4])
+    rep = [s.text for s in short.segments if s.speaker == "鈴木"]
+    assert 0 < sum(len(t) for t in rep) < model.min_rep_chars
+    assert model.probabilities(rep) == {}
+    assert "learned_ng" not in score_transcript(short, rubric=rubric).extra
+    ungated = ng_model.NgModel(model.idf, model.ids, model.threshold, 0, model.trained_on)
+    assert ungated.probabilities(rep)
+
+
+def test_ids_the_rubric_lacks_are_left_out(weak_call, rubric):
+    from scoring.collector import Collector
+    from scoring.markers import CallView
+
+    c = Collector(CallView(weak_call, "鈴木"))
+    rep = [s.text for s in weak_call.segments if s.speaker == "鈴木"]
+    assert ng_model.add_learned(c, rep, valid_ids=set()) == [] and c.ngs == []
+    assert ng_model.add_learned(c, rep, valid_ids={OBJECTION}) == [OBJECTION]
+
+
+def test_the_llm_reads_the_rules_alone_and_its_fallback_has_the_learned_ids(weak_call, rubric):
+    """The LLM path is measured on the rules' facts; when its answer cannot be used, the card that stands in is the
+    full offline one."""
+    with FakeOpenAI() as fake:
+        client = openai.OpenAI(base_url=fake.url + "/v1", api_key="test", max_retries=0, timeout=10)
+        fake.script(FakeReply.malformed())
+        card = score_call(weak_call, rubric=rubric, mode="llm", llm=LlmScorer(client, model="gpt-4o-mini"))
+        (request,) = fake.completions
+    user = next(m["content"] for m in request.messages if m["role"] == "user")
+    facts = json.loads(re.search(r"<<<BEGIN FACTS \S+>>>\n(.*)\n<<<END FACTS", user, re.S).group(1))
+    told = {n["id"] for n in facts["ng_behaviors"]}
+    assert "negotiation_closing.discount_first" in told and OBJECTION not in told
+    assert card.scorer == "offline" and card.extra["fallback_reason"] == "malformed_output"
+    assert card.extra["learned_ng"] == [OBJECTION]
+    assert OBJECTION in {n.id for n in card.ng_behaviors}
