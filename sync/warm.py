@@ -1,6 +1,6 @@
 """Warm the worker's parent process before it forks: RQ's `Worker` runs every job in a new work-horse forked from
 the parent, so whatever a job loads or compiles on first use (rubrics, SLA rules, stage maps, the offline scorer's
-regular expressions and their required literals, the download hosts' patterns, the note templates, the holiday calendars: `holidays` imports its ~280 country modules on
+regular expressions and their required literals, the learned NG model (55 ms of JSON), the download hosts' patterns, the note templates, the holiday calendars: `holidays` imports its ~280 country modules on
 first use, 80 ms) dies with the horse and is rebuilt by the next job unless the parent
 already holds it. Filled once here, it is inherited by every horse (copy-on-write). That includes the job modules
 themselves: `dealcoach worker`'s parent never imports them, so each horse imported `sync.jobs` and the CRM SDKs behind
@@ -16,6 +16,7 @@ from importlib import resources
 from connector.download_policy import CRM_RECORDING_HOSTS, DownloadPolicy
 from connector.hubspot.api_factory import sdk_version
 from scoring.markers import prepare_markers
+from scoring.ng_model import packaged_model
 from scoring.render import render_note_html
 from scoring.rubric import load_rubric_or_reference, load_stage_map
 from scoring.scorer import score_call
@@ -48,6 +49,7 @@ def warm_caches() -> float:
     # Markers the sample call did not reach, and the CRMs' file-host patterns every transcript download matches
     # its URL's host against (fnmatch compiles each on first use: ~14 regular expressions per HubSpot horse).
     prepare_markers()
+    packaged_model()  # the sample's offline card loads it too; named so that the warm-up does not hang on that
     sdk_version()  # importlib.metadata reads the installed distribution: the User-Agent of every HubSpot client
     for provider in CRM_RECORDING_HOSTS:
         DownloadPolicy.for_tenant(provider).host_allowed("warm.invalid")
