@@ -206,10 +206,19 @@ def _note(card: Scorecard, rubric: Rubric, lang: str, deal_name: str, call_title
     )
     out.append(f"<p><b>{L['ng']}</b></p>")
 
+    # The learned model's ids (scoring/ng_model.py) are inferred from how the rep talks across the call; its quote
+    # is the line most like the behaviour, which a blind judge found showing it about half the time: said so.
+    learned = set(card.extra.get("learned_ng") or ())
+
     def ng_line(n: Any) -> str:
         known = rubric.ng_behavior(n.id)
-        quote = f"<br>{L['lq']}{escape(_clip(n.evidence, b.quote_chars))}{L['rq']}" if n.evidence and b.quotes else ""
-        return f"{escape(known.text if known else n.id)}{quote}"
+        inferred = n.id in learned
+        quote = (
+            f"<br>{L['related'] if inferred else ''}{L['lq']}{escape(_clip(n.evidence, b.quote_chars))}{L['rq']}"
+            if n.evidence and b.quotes
+            else ""
+        )
+        return f"{escape(known.text if known else n.id)}{L['inferred'] if inferred else ''}{quote}"
 
     out.append(_capped(list(card.ng_behaviors), b, L, ng_line))
     state = L.get(card.deal_state or "", L["state_none"]) if card.deal_state else L["state_none"]
