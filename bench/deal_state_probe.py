@@ -15,21 +15,13 @@ from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
+from bench.labelled import offline_card
 from scoring import speakers
 from scoring.evaluation import load_labelled, parse
-from scoring.rubric import load_rubric_or_reference
-from scoring.scorer import score_call
+from scoring.rubric import load_rubric
 
 LABELLED = Path("tests/fixtures/transcripts/labelled")
-PHASES = (
-    "first_contact",
-    "needs_discovery",
-    "proposal",
-    "negotiation_closing",
-    "contract_implementation",
-    "after_follow",
-    None,
-)
+PHASES = (*load_rubric().phase_ids, None)  # the rubric's phases, and a call given none
 STATES = ("shodan", "wadai", "botsu", None)
 LAST_TURNS = 12
 
@@ -40,13 +32,7 @@ def read_set(directory: Path) -> list[dict[str, Any]]:
     for call in load_labelled(directory):
         transcript = parse(call)
         labels = call.labels
-        card = score_call(
-            transcript,
-            rubric=load_rubric_or_reference("sales-7-phase", transcript.language),
-            mode="offline",
-            stage_phase=labels.get("stage_phase"),
-            rep=labels.get("rep_hint"),
-        )
+        card = offline_card(call, transcript)
         named, _ = speakers.with_speakers(transcript)
         out.append(
             {

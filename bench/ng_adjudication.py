@@ -31,10 +31,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from bench.labelled import offline_card
 from bench.llm_replay import _measure, request_key
 from scoring.evaluation import load_labelled, parse
 from scoring.rubric import load_rubric_or_reference
-from scoring.scorer import score_call
 from tests.fakes.openai_server import FakeOpenAI, FakeReply
 
 KINDS = ("extra", "label_found", "label_missed", "decoy", "dropped", "dropped_labelled")
@@ -62,16 +62,7 @@ def scored_ng(labels_dir: Path, answers: Path | None) -> list[dict[str, Any]]:
     calls = load_labelled(labels_dir)
     if answers is None:
         transcripts = [parse(call) for call in calls]
-        cards = [
-            score_call(
-                transcript,
-                rubric=load_rubric_or_reference("sales-7-phase", transcript.language),
-                mode="offline",
-                stage_phase=call.labels.get("stage_phase"),
-                rep=call.labels.get("rep_hint"),
-            )
-            for call, transcript in zip(calls, transcripts, strict=True)
-        ]
+        cards = [offline_card(call, transcript) for call, transcript in zip(calls, transcripts, strict=True)]
     else:
         replies = answers
 

@@ -23,14 +23,14 @@ import json
 import math
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
+from bench.labelled import offline_card
 from scoring import ng_model, speakers
 from scoring.evaluation import load_labelled, parse
-from scoring.rubric import load_rubric_or_reference
-from scoring.scorer import score_call
 
 LABELLED = Path("tests/fixtures/transcripts/labelled")
 MIN_POSITIVES = 5
@@ -45,13 +45,7 @@ def read_set(directory: Path) -> list[dict[str, Any]]:
     for call in load_labelled(directory):
         transcript = parse(call)
         labels = call.labels
-        card = score_call(
-            transcript,
-            rubric=load_rubric_or_reference("sales-7-phase", transcript.language),
-            mode="offline",
-            stage_phase=labels.get("stage_phase"),
-            rep=labels.get("rep_hint"),
-        )
+        card = offline_card(call, transcript)
         rep = card.rep_speaker.name
         named, _ = speakers.with_speakers(transcript)  # the segments the scorer reads the rep's words from
         learned = set(card.extra.get("learned_ng") or ())
@@ -68,8 +62,9 @@ def read_set(directory: Path) -> list[dict[str, Any]]:
     return out
 
 
-def read_all(root: Path) -> dict[str, list[dict[str, Any]]]:
-    sets = sorted(p for p in root.iterdir() if p.is_dir())
+def read_all(root: Path, without: Iterable[str] = ()) -> dict[str, list[dict[str, Any]]]:
+    """Every labelled set under `root` but those named in `without` (left out of training and testing alike)."""
+    sets = sorted(p for p in root.iterdir() if p.is_dir() and p.name not in set(without))
     with Pool(2) as pool:
         return {s.name: calls for s, calls in zip(sets, pool.map(read_set, sets), strict=True)}
 
@@ -143,7 +138,7 @@ def probabilities(model: ng_model.NgModel, call: dict[str, Any]) -> dict[str, fl
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    read = read_all(args.root)
+    read = read_all(args.root, args.without)
     held = set(args.test)
     train_calls = [call for s, calls in read.items() if s not in held for call in calls]
     test = [call for s, calls in read.items() if s in held for call in calls]
@@ -165,15 +160,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    read = read_all(args.root)
+    read = read_all(args.root, args.without)
     calls = [call for s in sorted(read) for call in read[s]]
     model = train(calls, args.k, args.c)
     lengths = sorted(call["chars"] for call in calls)
     floor = lengths[len(lengths) // 20]  # the 5th percentile: the model learned from calls this long or longer
     doc = {
         "format": 1,
-        "about": "NG ids from character n-grams of the rep's words; written by python -m bench.ng_text_probe export "
-        f"--k {args.k} --c {args.c} (scoring/ng_model.py reads it)",
+        "about": "NG ids from character n-grams of the rep's words; written by python -m bench.ng_text_probe "
+        + "".join(f"--without {s} " for s in args.without)
+        + f"--k {args.k} --c {args.c} export (scoring/ng_model.py reads it)",
         "trained_on": sorted(read),
         "threshold": model.threshold,
         "min_rep_chars": args.min_rep_chars or floor,
@@ -194,6 +190,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=1000, help="n-grams kept per NG id (default 1000)")
     parser.add_argument("--c", type=float, default=4.0, help="inverse regularisation strength (default 4)")
     parser.add_argument("--root", type=Path, default=LABELLED)
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        metavar="SET",
+        help="a labelled set to leave out entirely, repeatable (the shipped model: --without blind55 --without blind56)",
+    )
     sub = parser.add_subparsers(dest="cmd", required=True)
     ev = sub.add_parser("eval", help="held-out figures")
     ev.add_argument("--test", nargs="+", required=True, help="held-out labelled sets (folder names)")
