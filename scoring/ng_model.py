@@ -4,7 +4,7 @@ The offline rules find the NG behaviours a phrase or a call's shape shows (「�
 most of what the labels hold is in how the rep talks across the call (pressing the seller's agenda, a proposal
 off the customer's scale), which no marker names. One logistic regression per NG id over character 2–4-grams of
 what the rep said (TF-IDF, the n-grams most associated with the id) finds more of it on held-out sets
-(docs/scoring.md, "A learned NG model"). It is trained by `python -m bench.ng_text_probe export` (scikit-learn,
+(docs/scoring.md, "A learned NG model"). It is trained by `python -m bench.ng_text_probe … export` (scikit-learn,
 development only); here it is plain arithmetic on the exported weights, with no dependency. The weights are data,
 kept as JSON beside the rubric (20,000 n-grams load in milliseconds; YAML would take seconds) and validated on load.
 
