@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from scoring import commitments as promises
-from scoring import consistency, deal_state, followup, ng_model, normalise, speakers
+from scoring import consistency, deal_model, deal_state, followup, ng_model, normalise, speakers
 from scoring import rules_after as after
 from scoring import rules_closing as closing
 from scoring import rules_conduct as conduct
@@ -60,7 +61,8 @@ def score_transcript(
     """Score one call against the rubric; `call_date` (optional) lets 3月5日 become an ISO due date. Deterministic.
 
     `learned`: add the NG ids of the model learned from the labelled calls (`scoring/ng_model.py`) to the rules'
-    ones; off for the LLM's facts, which the model reads for itself."""
+    ones, and let the learned deal-state model (`scoring/deal_model.py`) revise the rules' state (the rules' own is
+    kept in `extra["deal_state_rules"]` when it differs); off for the LLM's facts, which the LLM reads for itself."""
     if stage_phase is not None and stage_phase not in rubric.phase_ids:
         raise ValueError(f"unknown stage phase {stage_phase!r}; known: {', '.join(rubric.phase_ids)}")
     transcript, guessed = speakers.with_speakers(transcript)
@@ -132,6 +134,17 @@ def score_transcript(
         else []
     )
 
+    rules_state = deal_state.deal_state(view, timeline_known=bant["timeline"].found, stage_phase=stage_phase)
+    state = rules_state
+    if learned:
+        model = deal_model.packaged_model()
+        state = model.state(
+            deal_model.call_text(transcript.segments, rep_name, rules_state, stage_phase, model.tail_turns)
+        )
+    extra: dict[str, Any] = {"learned_ng": learned_ids} if learned_ids else {}
+    if state != rules_state:
+        extra["deal_state_rules"] = rules_state
+
     phase_of = {ch.id: p.id for p, _, ch in rubric.iter_checks()}
     active = {phase_of[k] for k, f in c.findings.items() if f.primary and f.score >= 1 and k in phase_of}
     active |= {n.id.split(".", 1)[0] for n in c.ngs}
@@ -175,10 +188,10 @@ def score_transcript(
         next_step=next_step,
         commitments=tuple(commitments),
         ng_behaviors=tuple(c.ngs),
-        deal_state=deal_state.deal_state(view, timeline_known=bant["timeline"].found, stage_phase=stage_phase),
+        deal_state=state,
         rep_speaker=RepSpeaker(name=rep_name, method=method, confidence=confidence),
         metrics_basis=metrics_basis(transcript),
-        extra={"learned_ng": learned_ids} if learned_ids else {},
+        extra=extra,
     )
     card = normalise.restore_quotes(card, heard)
     return followup.with_follow_up(consistency.reconcile(card, rubric, transcript), view, call_date)

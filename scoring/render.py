@@ -222,6 +222,9 @@ def _note(card: Scorecard, rubric: Rubric, lang: str, deal_name: str, call_title
 
     out.append(_capped(list(card.ng_behaviors), b, L, ng_line))
     state = L.get(card.deal_state or "", L["state_none"]) if card.deal_state else L["state_none"]
+    if "deal_state_rules" in card.extra:
+        # The learned deal-state model (scoring/deal_model.py) revised the rules' state: say so, and what they read.
+        state += L["state_learned"].format(rules=L[f"short_{card.extra['deal_state_rules'] or 'none'}"])
     out.append(f"<p><b>{L['deal_state']}</b></p><p>{state}</p>")
     out.append(_metrics_html(card, L))
     out.append(f"<p><b>{L['actions']}</b></p>")
