@@ -1,19 +1,22 @@
-"""`python -m bench.ng_text_probe eval|export`: a text model per NG id, learned from the labelled calls.
+"""`python -m bench.ng_text_probe [--target ng|bant] eval|export`: a text model per id, learned from the labelled calls.
 
 The offline rules find about half the NG behaviours the labels hold, and five sessions of marker tuning moved that
-little. This trains, per NG id, a logistic regression on character 2–4-grams of what the rep said (the features of
-`scoring/ng_model.py`: sublinear TF-IDF over n-grams in at least five training calls, the `--k` most associated with
-the id by chi-squared, balanced class weights).
+little; they miss about one BANT item in seven. This trains, per id, a logistic regression on character 2–4-grams
+(the features of `scoring/ng_model.py`: sublinear TF-IDF over n-grams in at least five training calls, the `--k`
+most associated with the id by chi-squared, balanced class weights):
 
-- `eval --test SET...` trains on every labelled set but the held-out ones and prints the held-out NG precision and
+- `--target ng` (the default): per NG id, on what the rep said (`rubrics/ng-model.json`);
+- `--target bant`: per BANT item, on what the customer said (`rubrics/bant-model.json`, `scoring/bant_model.py`).
+
+- `eval --test SET...` trains on every labelled set but the held-out ones and prints the held-out precision and
   recall at a few thresholds: the model alone, the model's ids added to the rules' ids, and the rules alone, with
   the model's false ids by the call's labelled quality (those on excellent calls are the costly ones: they take
   points from a rep who did well).
-- `export OUT` trains on every labelled set and writes the model `scoring/ng_model.py` reads
-  (`rubrics/ng-model.json`).
+- `export OUT` trains on every labelled set (less `--without`) and writes the model the scorer reads.
 
 Needs scikit-learn (`pip install '.[probe]'`), which the service never imports. The rep is the one the offline
-scorer identifies, as in production. Deterministic: same sets, same figures, same file.
+scorer identifies, as in production; the rules' ids are read with the learned models off. Deterministic: same
+sets, same figures, same file.
 """
 
 from __future__ import annotations
@@ -31,45 +34,61 @@ from typing import Any
 from bench.labelled import offline_card
 from scoring import ng_model, speakers
 from scoring.evaluation import load_labelled, parse
+from scoring.scorecard import BANT_KEYS
 
 LABELLED = Path("tests/fixtures/transcripts/labelled")
 MIN_POSITIVES = 5
 MIN_DF = 5
-THRESHOLD = 0.5
+# Per target: whose words the model reads, and its threshold (held out, BANT at 0.6 kept precision at 0.90 or more
+# while recall rose from 0.79–0.89 to 0.95–0.98: docs/scoring.md).
+THRESHOLD = {"ng": 0.5, "bant": 0.6}
+TARGETS = tuple(THRESHOLD)
+ABOUT = {
+    "ng": "NG ids from character n-grams of the rep's words",
+    "bant": "BANT items from character n-grams of the customer's words",
+}
+READER = {"ng": "scoring/ng_model.py", "bant": "scoring/bant_model.py"}
 
 
-def read_set(directory: Path) -> list[dict[str, Any]]:
-    """Per call: the rep's n-gram counts (the rep as the offline scorer identifies them), the rules' NG ids (the
-    learned ones left out) and the labels."""
+def read_set(directory: Path, target: str = "ng") -> list[dict[str, Any]]:
+    """Per call: the n-gram counts of the words the target reads (the rep's for NG ids, the customer's for BANT
+    items; the rep as the offline scorer identifies them), the ids the rules found alone, and the labelled ids."""
     out = []
     for call in load_labelled(directory):
         transcript = parse(call)
         labels = call.labels
-        card = offline_card(call, transcript)
+        card = offline_card(call, transcript, learned=False)
         rep = card.rep_speaker.name
-        named, _ = speakers.with_speakers(transcript)  # the segments the scorer reads the rep's words from
-        learned = set(card.extra.get("learned_ng") or ())
+        named, _ = speakers.with_speakers(transcript)  # the segments the scorer reads the words from
+        words = [s.text for s in named.segments if (s.speaker == rep) == (target == "ng")]
+        if target == "ng":
+            labelled, rules = set(labels.get("ng_behaviors") or ()), {n.id for n in card.ng_behaviors}
+        else:
+            bant = labels.get("bant") or {}
+            labelled = {k for k in BANT_KEYS if bant.get(k)}
+            rules = {k for k in BANT_KEYS if card.bant[k].found}
         out.append(
             {
                 "set": directory.name,
                 "quality": labels.get("quality") or "unknown",
-                "labelled": set(labels.get("ng_behaviors") or ()),
-                "rules": {n.id for n in card.ng_behaviors if n.id not in learned},
-                "counts": ng_model.counts(s.text for s in named.segments if s.speaker == rep),
-                "chars": sum(len(s.text) for s in named.segments if s.speaker == rep),
+                "labelled": labelled,
+                "rules": rules,
+                "counts": ng_model.counts(words),
+                "chars": sum(len(w) for w in words),
             }
         )
     return out
 
 
-def read_all(root: Path, without: Iterable[str] = ()) -> dict[str, list[dict[str, Any]]]:
+def read_all(root: Path, without: Iterable[str] = (), target: str = "ng") -> dict[str, list[dict[str, Any]]]:
     """Every labelled set under `root` but those named in `without` (left out of training and testing alike)."""
     sets = sorted(p for p in root.iterdir() if p.is_dir() and p.name not in set(without))
     with Pool(2) as pool:
-        return {s.name: calls for s, calls in zip(sets, pool.map(read_set, sets), strict=True)}
+        read = pool.starmap(read_set, [(s, target) for s in sets])
+    return {s.name: calls for s, calls in zip(sets, read, strict=True)}
 
 
-def train(calls: list[dict[str, Any]], k: int, c: float) -> ng_model.NgModel:
+def train(calls: list[dict[str, Any]], k: int, c: float, threshold: float = THRESHOLD["ng"]) -> ng_model.NgModel:
     """The model over `calls`: vocabulary and IDF from them, the k n-grams per id by chi-squared, one regression each."""
     import numpy as np
     from scipy.sparse import csr_matrix
@@ -114,8 +133,8 @@ def train(calls: list[dict[str, Any]], k: int, c: float) -> ng_model.NgModel:
     return ng_model.NgModel(
         idf={g: round(v, 6) for g, v in union.items()},
         ids=models,
-        threshold=THRESHOLD,
-        min_rep_chars=0,
+        threshold=threshold,
+        min_chars=0,
         trained_on=(),
     )
 
@@ -138,12 +157,13 @@ def probabilities(model: ng_model.NgModel, call: dict[str, Any]) -> dict[str, fl
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    read = read_all(args.root, args.without)
+    read = read_all(args.root, args.without, args.target)
     held = set(args.test)
     train_calls = [call for s, calls in read.items() if s not in held for call in calls]
     test = [call for s, calls in read.items() if s in held for call in calls]
     print(
-        f"trained on {len(train_calls)} calls, held out {len(test)} ({', '.join(sorted(held))}); k {args.k}, C {args.c}"
+        f"{args.target}: trained on {len(train_calls)} calls, held out {len(test)} ({', '.join(sorted(held))}); "
+        f"k {args.k}, C {args.c}"
     )
     figures, _ = tally(test, [call["rules"] for call in test])
     print(f"rules alone                 {figures}")
@@ -160,19 +180,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    read = read_all(args.root, args.without)
+    read = read_all(args.root, args.without, args.target)
     calls = [call for s in sorted(read) for call in read[s]]
-    model = train(calls, args.k, args.c)
+    model = train(calls, args.k, args.c, THRESHOLD[args.target])
     lengths = sorted(call["chars"] for call in calls)
     floor = lengths[len(lengths) // 20]  # the 5th percentile: the model learned from calls this long or longer
     doc = {
         "format": 1,
-        "about": "NG ids from character n-grams of the rep's words; written by python -m bench.ng_text_probe "
+        "about": f"{ABOUT[args.target]}; written by python -m bench.ng_text_probe --target {args.target} "
         + "".join(f"--without {s} " for s in args.without)
-        + f"--k {args.k} --c {args.c} export (scoring/ng_model.py reads it)",
+        + f"--k {args.k} --c {args.c} export ({READER[args.target]} reads it)",
         "trained_on": sorted(read),
         "threshold": model.threshold,
-        "min_rep_chars": args.min_rep_chars or floor,
+        "min_chars": args.min_chars or floor,
         "idf": dict(sorted(model.idf.items())),
         "ids": {
             ng_id: {"intercept": m.intercept, "weights": dict(sorted(m.weights.items()))}
@@ -181,13 +201,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     }
     ng_model.parse_model(doc)
     args.out.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"{len(calls)} calls, {len(model.ids)} NG ids, {len(model.idf)} n-grams written to {args.out}")
+    print(f"{len(calls)} calls, {len(model.ids)} ids, {len(model.idf)} n-grams written to {args.out}")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ng_text_probe", description=__doc__.splitlines()[0])
-    parser.add_argument("--k", type=int, default=1000, help="n-grams kept per NG id (default 1000)")
+    parser.add_argument("--target", choices=TARGETS, default="ng", help="NG ids (rep) or BANT items (customer)")
+    parser.add_argument("--k", type=int, default=1000, help="n-grams kept per id (default 1000)")
     parser.add_argument("--c", type=float, default=4.0, help="inverse regularisation strength (default 4)")
     parser.add_argument("--root", type=Path, default=LABELLED)
     parser.add_argument(
@@ -195,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="SET",
-        help="a labelled set to leave out entirely, repeatable (the shipped model: --without blind55 --without blind56)",
+        help="a labelled set to leave out entirely, repeatable",
     )
     sub = parser.add_subparsers(dest="cmd", required=True)
     ev = sub.add_parser("eval", help="held-out figures")
@@ -204,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     ex = sub.add_parser("export", help="train on every labelled set and write the model")
     ex.add_argument("out", type=Path)
     ex.add_argument(
-        "--min-rep-chars", type=int, default=0, help="length floor (default: 5th percentile of the training calls)"
+        "--min-chars", type=int, default=0, help="length floor (default: 5th percentile of the training calls)"
     )
     args = parser.parse_args(argv)
     try:

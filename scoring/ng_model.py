@@ -10,7 +10,8 @@ kept as JSON beside the rubric (20,000 n-grams load in milliseconds; YAML would 
 
 Its evidence is the rep's sentence the id's model rates highest when it reads that sentence alone: a reason to look,
 not a proof, so the model speaks only on calls as long as those it learned from, and only adds ids the rules did not
-find.
+find. The same per-id text model reads the BANT items from the customer's words (`scoring/bant_model.py`): `NgModel`
+holds any such set of ids, its floor counted in the characters of the words it reads.
 """
 
 from __future__ import annotations
@@ -79,24 +80,25 @@ class IdModel:
 
 @dataclass(frozen=True)
 class NgModel:
-    """The exported model: the vocabulary's IDF, one linear model per NG id, the threshold and the length floor."""
+    """The exported model: the vocabulary's IDF, one linear model per id, the threshold and the length floor (the
+    characters of the utterances it reads: the rep's for NG ids, the customer's for BANT items)."""
 
     idf: dict[str, float]
     ids: dict[str, IdModel]
     threshold: float
-    min_rep_chars: int
+    min_chars: int
     trained_on: tuple[str, ...]
 
-    def probabilities(self, rep_utterances: Sequence[str]) -> dict[str, float]:
-        """NG id → probability for a call, from the rep's utterances; {} on a call shorter than those it learned from."""
-        if sum(len(u) for u in rep_utterances) < self.min_rep_chars:
+    def probabilities(self, utterances: Sequence[str]) -> dict[str, float]:
+        """Id → probability for a call, from the utterances it reads; {} on a call shorter than those it learned from."""
+        if sum(len(u) for u in utterances) < self.min_chars:
             return {}
-        x = tfidf(counts(rep_utterances), self.idf)
+        x = tfidf(counts(utterances), self.idf)
         return {ng_id: m.probability(x) for ng_id, m in self.ids.items()}
 
-    def shown(self, rep_utterances: Sequence[str]) -> list[str]:
-        """The NG ids at or above the threshold, most probable first."""
-        probs = self.probabilities(rep_utterances)
+    def shown(self, utterances: Sequence[str]) -> list[str]:
+        """The ids at or above the threshold, most probable first."""
+        probs = self.probabilities(utterances)
         return sorted((i for i, p in probs.items() if p >= self.threshold), key=lambda i: (-probs[i], i))
 
     def sentence_vectors(self, sentences: Sequence[str]) -> list[dict[str, float] | None]:
@@ -123,10 +125,10 @@ def _number(d: dict[str, Any], key: str) -> float:
     return float(value)
 
 
-def parse_model(d: Any, known_ids: set[str] | None = None) -> NgModel:
-    """Validate the exported JSON: every weight on a vocabulary n-gram, every id a rubric NG id, numbers finite."""
+def parse_model(d: Any, known_ids: set[str] | None = None, what: str = "an NG id of the rubric") -> NgModel:
+    """Validate the exported JSON: every weight on a vocabulary n-gram, every id one of `known_ids`, numbers finite."""
     if not isinstance(d, dict) or d.get("format") != 1:
-        raise ModelError("not an NG model file (format 1)")
+        raise ModelError("not a per-id text model file (format 1)")
     idf_raw = d.get("idf")
     if not isinstance(idf_raw, dict) or not idf_raw:
         raise ModelError("idf must be a non-empty object")
@@ -137,7 +139,7 @@ def parse_model(d: Any, known_ids: set[str] | None = None) -> NgModel:
         raise ModelError("ids must be a non-empty object")
     for ng_id, m in models.items():
         if known_ids is not None and ng_id not in known_ids:
-            raise ModelError(f"{ng_id} is not an NG id of the rubric")
+            raise ModelError(f"{ng_id} is not {what}")
         if not isinstance(m, dict) or not isinstance(m.get("weights"), dict):
             raise ModelError(f"{ng_id}: weights must be an object")
         weights = {str(g): _number(m["weights"], g) for g in m["weights"]}
@@ -147,13 +149,13 @@ def parse_model(d: Any, known_ids: set[str] | None = None) -> NgModel:
     threshold = _number(d, "threshold")
     if not 0.0 < threshold < 1.0:
         raise ModelError("threshold must be between 0 and 1")
-    min_chars = d.get("min_rep_chars")
+    min_chars = d.get("min_chars")
     if not isinstance(min_chars, int) or isinstance(min_chars, bool) or min_chars < 0:
-        raise ModelError("min_rep_chars must be a non-negative integer")
+        raise ModelError("min_chars must be a non-negative integer")
     trained_on = d.get("trained_on")
     if not isinstance(trained_on, list) or not all(isinstance(s, str) for s in trained_on):
         raise ModelError("trained_on must be a list of set names")
-    return NgModel(idf=idf, ids=ids, threshold=threshold, min_rep_chars=min_chars, trained_on=tuple(trained_on))
+    return NgModel(idf=idf, ids=ids, threshold=threshold, min_chars=min_chars, trained_on=tuple(trained_on))
 
 
 @lru_cache(maxsize=1)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from scoring import bant_model, consistency, deal_model, deal_state, followup, ng_model, normalise, speakers
 from scoring import commitments as promises
-from scoring import consistency, deal_model, deal_state, followup, ng_model, normalise, speakers
 from scoring import rules_after as after
 from scoring import rules_closing as closing
 from scoring import rules_conduct as conduct
@@ -60,9 +60,10 @@ def score_transcript(
 ) -> Scorecard:
     """Score one call against the rubric; `call_date` (optional) lets 3月5日 become an ISO due date. Deterministic.
 
-    `learned`: add the NG ids of the model learned from the labelled calls (`scoring/ng_model.py`) to the rules'
-    ones, and let the learned deal-state model (`scoring/deal_model.py`) revise the rules' state (the rules' own is
-    kept in `extra["deal_state_rules"]` when it differs); off for the LLM's facts, which the LLM reads for itself."""
+    `learned`: add the NG ids and BANT items of the models learned from the labelled calls (`scoring/ng_model.py`,
+    `scoring/bant_model.py`) to the rules' ones, and let the learned deal-state model (`scoring/deal_model.py`)
+    revise the rules' state (the rules' own is kept in `extra["deal_state_rules"]` when it differs); off for the
+    LLM's facts, which the LLM reads for itself."""
     if stage_phase is not None and stage_phase not in rubric.phase_ids:
         raise ValueError(f"unknown stage phase {stage_phase!r}; known: {', '.join(rubric.phase_ids)}")
     transcript, guessed = speakers.with_speakers(transcript)
@@ -84,6 +85,13 @@ def score_transcript(
     discovery.purpose_and_research(c)
     discovery.questions(c)
     bant = discovery.bant(c)
+    # The rules' own timing answer: seed 003's deal state reads it, as the deal-state model learned it.
+    timeline_known = bant["timeline"].found
+    learned_bant = (
+        bant_model.add_learned(c, bant, [s.text for s in transcript.segments if s.speaker != rep_name])
+        if learned
+        else []
+    )
     discovery.discovery_depth(c)
     discovery.decision_maker_unknown(c, stage_phase, bant["authority"])
     discovery.surface_only(c, stage_phase)
@@ -134,7 +142,7 @@ def score_transcript(
         else []
     )
 
-    rules_state = deal_state.deal_state(view, timeline_known=bant["timeline"].found, stage_phase=stage_phase)
+    rules_state = deal_state.deal_state(view, timeline_known=timeline_known, stage_phase=stage_phase)
     state = rules_state
     if learned:
         model = deal_model.packaged_model()
@@ -142,6 +150,8 @@ def score_transcript(
             deal_model.call_text(transcript.segments, rep_name, rules_state, stage_phase, model.tail_turns)
         )
     extra: dict[str, Any] = {"learned_ng": learned_ids} if learned_ids else {}
+    if learned_bant:
+        extra["learned_bant"] = learned_bant
     if state != rules_state:
         extra["deal_state_rules"] = rules_state
 

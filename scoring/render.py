@@ -10,6 +10,7 @@ from html import escape
 from typing import Any
 
 from scoring import actions, followup
+from scoring.bant_model import AUTHORITY_CONFIRMED, CHECK
 from scoring.render_labels import DUE_EN, LABELS
 from scoring.rubric import Phase, Rubric, RubricError, load_rubric
 from scoring.scorecard import BANT_KEYS, Commitment, Criterion, Evidence, Scorecard
@@ -93,13 +94,20 @@ def _capped(items: list[Any], b: _Budget, L: dict[str, str], render: Callable[[A
 
 
 def _criteria_html(
-    criteria: list[Criterion], rubric: Rubric, b: _Budget, L: dict[str, str], advise: Callable[[Criterion], str] | None
+    criteria: list[Criterion],
+    rubric: Rubric,
+    b: _Budget,
+    L: dict[str, str],
+    advise: Callable[[Criterion], str] | None,
+    inferred: frozenset[str] = frozenset(),
 ) -> str:
+    """`inferred`: criteria scored from a learned model's reading, their quote a related line, not a proof."""
     parts = []
     for cr in criteria[: b.top]:
         check = rubric.check(cr.id)
-        text = escape(check.text if check else cr.id)
-        quotes = "".join(f"<br>{_quote_html(e, b, L)}" for e in cr.evidence[: b.quotes])
+        text = escape(check.text if check else cr.id) + (L["inferred_said"] if cr.id in inferred else "")
+        related = L["related"] if cr.id in inferred else ""
+        quotes = "".join(f"<br>{related}{_quote_html(e, b, L)}" for e in cr.evidence[: b.quotes])
         tip_text = advise(cr) if advise else ""
         tip = f"<br>{L['advice']}{L['sep']}{escape(_clip(tip_text, 400))}" if tip_text else ""
         parts.append(f"<li><b>{text}</b>{L['lp']}{cr.score}/2{L['rp']}{quotes}{tip}</li>")
@@ -161,17 +169,25 @@ def _note(card: Scorecard, rubric: Rubric, lang: str, deal_name: str, call_title
         out.append(f"<tr><td>{escape(_phase_label(phase, lang, rubric))}</td><td>{value}</td></tr>")
     out.append("</table>")
     strengths, gaps = _ranked(card, rubric)
-    out.append(f"<p><b>{L['strengths']}</b></p>{_criteria_html(strengths, rubric, b, L, None)}")
+    # BANT items the learned model added (scoring/bant_model.py): read from the customer's words across the call, their
+    # line the one most like the item: marked, as the learned NG ids are.
+    learned_bant = set(card.extra.get("learned_bant") or ())
+    inferred = frozenset(
+        [CHECK.format(key=k) for k in learned_bant] + ([AUTHORITY_CONFIRMED] if "authority" in learned_bant else [])
+    )
+    out.append(f"<p><b>{L['strengths']}</b></p>{_criteria_html(strengths, rubric, b, L, None, inferred)}")
     out.append(
         f"<p><b>{L['improvements']}</b></p>{_criteria_html(gaps, rubric, b, L, lambda cr: _advice(cr, card, rubric, lang))}"
     )
     out.append(f"<p><b>{L['bant']}</b></p><ul>")
     for key in BANT_KEYS:
         item = card.bant[key]
+        said = key in learned_bant
         detail = (
             f"✔ {L['found']}"
+            + (L["inferred_said"] if said else "")
             + (
-                f" {L['lq']}{escape(_clip(item.evidence, b.quote_chars))}{L['rq']}"
+                f" {L['related'] if said else ''}{L['lq']}{escape(_clip(item.evidence, b.quote_chars))}{L['rq']}"
                 if item.evidence and b.quotes
                 else ""
             )

@@ -15,6 +15,7 @@ from importlib import resources
 
 from connector.download_policy import CRM_RECORDING_HOSTS, DownloadPolicy
 from connector.hubspot.api_factory import sdk_version
+from scoring.bant_model import packaged_model as bant_model
 from scoring.deal_model import packaged_model as deal_model
 from scoring.markers import prepare_markers
 from scoring.ng_model import packaged_model
@@ -50,8 +51,9 @@ def warm_caches() -> float:
     # Markers the sample call did not reach, and the CRMs' file-host patterns every transcript download matches
     # its URL's host against (fnmatch compiles each on first use: ~14 regular expressions per HubSpot horse).
     prepare_markers()
-    packaged_model()  # the sample's offline card loads both learned models; named so that the warm-up does not
+    packaged_model()  # the sample's offline card loads the learned models; named so that the warm-up does not
     deal_model()  # hang on the sample reaching them
+    bant_model()
     sdk_version()  # importlib.metadata reads the installed distribution: the User-Agent of every HubSpot client
     for provider in CRM_RECORDING_HOSTS:
         DownloadPolicy.for_tenant(provider).host_allowed("warm.invalid")

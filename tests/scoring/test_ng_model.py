@@ -30,7 +30,7 @@ def test_the_packaged_model_is_valid_and_names_only_the_rubrics_ng_ids(rubric):
     known = {n.id for p in rubric.phases for n in p.ng_behaviors}
     assert model.ids and set(model.ids) <= known
     assert all(set(m.weights) <= set(model.idf) for m in model.ids.values())
-    assert 0 < model.threshold < 1 and model.min_rep_chars > 0
+    assert 0 < model.threshold < 1 and model.min_chars > 0
     assert {"tune", "blind54"} <= set(model.trained_on)
 
 
@@ -42,7 +42,7 @@ def test_the_packaged_model_is_valid_and_names_only_the_rubrics_ng_ids(rubric):
         (lambda d: d["ids"].update({"first_contact.no_such_thing": next(iter(d["ids"].values()))}), "not an NG id"),
         (lambda d: d.update(threshold=1.5), "threshold"),
         (lambda d: next(iter(d["ids"].values())).update(intercept=float("nan")), "finite"),
-        (lambda d: d.update(min_rep_chars=-1), "min_rep_chars"),
+        (lambda d: d.update(min_chars=-1), "min_chars"),
     ],
 )
 def test_a_model_file_not_as_export_writes_it_is_refused(rubric, break_it, message):
@@ -73,7 +73,7 @@ def test_a_call_shorter_than_those_it_learned_from_gets_nothing_from_the_model(w
     model = ng_model.packaged_model()
     short = Transcript(segments=weak_call.segments[:4])
     rep = [s.text for s in short.segments if s.speaker == "鈴木"]
-    assert 0 < sum(len(t) for t in rep) < model.min_rep_chars
+    assert 0 < sum(len(t) for t in rep) < model.min_chars
     assert model.probabilities(rep) == {}
     assert "learned_ng" not in score_transcript(short, rubric=rubric).extra
     ungated = ng_model.NgModel(model.idf, model.ids, model.threshold, 0, model.trained_on)

@@ -1,0 +1,126 @@
+"""The learned BANT model (scoring/bant_model.py): a valid packaged file, items only the rules missed with a
+customer sentence as evidence and the criterion scored to match, silence on short calls, the deal state still read
+from the rules' timing, the note marking what was inferred, and the LLM reading the rules alone."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from importlib import resources
+from pathlib import Path
+
+import openai
+import pytest
+
+from scoring import bant_model
+from scoring.evaluation import load_labelled, parse
+from scoring.llm.scorer import LlmScorer
+from scoring.ng_model import ModelError, parse_model
+from scoring.offline import score_transcript
+from scoring.render import render_note_html
+from scoring.rubric import load_rubric_or_reference
+from scoring.scorecard import BANT_KEYS
+from scoring.scorer import score_call
+from scoring.transcript import Segment, Transcript
+from tests.fakes.openai_server import FakeOpenAI, FakeReply
+from tests.scoring.test_properties import violations
+
+LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts" / "labelled"
+# A discovery call where the customer names the approval path in words no marker lists.
+AUTHORITY = ("blind57", "ai10_twochannel_student_dormitory_moveout_inspection_app_proposal_not_now.ja.json")
+# A call where the model adds a timing the rules did not read, and the rules would read 商談 with it.
+TIMELINE = ("blind51", ("ac12_teams_donor_milk_bank_pasteurizer_log_label_objection_twice_closing.ja.vtt",))
+
+
+def _labelled(set_name: str, file_name: str) -> tuple[Transcript, dict]:
+    (call,) = [c for c in load_labelled(LABELLED / set_name) if c.name == file_name]
+    return parse(call), call.labels
+
+
+def _both(transcript: Transcript, labels: dict):
+    rubric = load_rubric_or_reference("sales-7-phase", transcript.language)
+    kwargs = {"rubric": rubric, "stage_phase": labels.get("stage_phase")}
+    return rubric, score_transcript(transcript, learned=False, **kwargs), score_transcript(transcript, **kwargs)
+
+
+def test_the_packaged_model_names_the_bant_items_and_learned_from_the_opened_sets_only():
+    model = bant_model.packaged_model()
+    assert set(model.ids) == set(BANT_KEYS)
+    assert 0 < model.threshold < 1 and model.min_chars > 0
+    assert {"tune", "blind58"} <= set(model.trained_on)
+    sealed = {p.name for p in (LABELLED.parent / "sealed").iterdir() if p.is_dir()}
+    assert not sealed & set(model.trained_on)
+
+
+def test_a_model_naming_anything_but_a_bant_item_is_refused():
+    d = json.loads(resources.files("rubrics").joinpath(bant_model.MODEL_FILE).read_text(encoding="utf-8"))
+    parse_model(d, set(BANT_KEYS), what="a BANT item")
+    broken = copy.deepcopy(d)
+    broken["ids"]["champion"] = broken["ids"]["budget"]
+    with pytest.raises(ModelError, match="champion is not a BANT item"):
+        parse_model(broken, set(BANT_KEYS), what="a BANT item")
+
+
+def test_the_model_adds_only_what_the_rules_missed_with_a_customer_sentence_and_the_criterion_to_match():
+    transcript, labels = _labelled(*AUTHORITY)
+    rubric, rules, card = _both(transcript, labels)
+    assert not rules.bant["authority"].found and labels["bant"]["authority"]
+    assert card.extra["learned_bant"] == ["authority"] and "learned_bant" not in rules.extra
+    item = card.bant["authority"]
+    assert item.found and item.evidence == "施設部長が取りまとめて、経営会議に出す流れです。"
+    customer_lines = [s.text for s in transcript.segments if s.speaker != card.rep_speaker.name]
+    assert any(item.evidence in line for line in customer_lines)
+    for key in BANT_KEYS:
+        if key != "authority":
+            assert card.bant[key] == rules.bant[key]
+    # The criterion agrees with the block, with the same quote.
+    criterion = card.criterion("needs_discovery.bant.authority")
+    assert criterion.score == 2 and criterion.evidence[0].quote == item.evidence
+    assert violations(card, transcript, rubric, None) == []
+    note = render_note_html(card, rubric=rubric, lang="ja")
+    assert "決裁者：✔ 確認済み（顧客の発言の傾向からの推定） 関連しそうな発言：「施設部長が取りまとめて" in note
+    assert "顧客の発言の傾向" not in render_note_html(rules, rubric=rubric, lang="ja")
+
+
+def test_a_short_call_gets_nothing_from_the_model(rubric):
+    call = Transcript(
+        segments=[
+            Segment(speaker="営業", text="本日はお時間ありがとうございます。"),
+            Segment(speaker="顧客", text="いえいえ、部長が最後は決めるんですけど、まあ話だけなら。"),
+        ]
+    )
+    model = bant_model.packaged_model()
+    assert 0 < len(call.segments[1].text) < model.min_chars
+    assert model.probabilities([call.segments[1].text]) == {}
+    assert "learned_bant" not in score_transcript(call, rubric=rubric, rep="営業").extra
+
+
+def test_the_deal_state_still_reads_the_rules_timing():
+    """The rules' deal state is what the deal-state model learned from: an added timing must not change it."""
+    set_name, files = TIMELINE
+    for file_name in files:
+        transcript, labels = _labelled(set_name, file_name)
+        _, rules, card = _both(transcript, labels)
+        assert "timeline" in card.extra["learned_bant"] and not rules.bant["timeline"].found
+        assert card.extra.get("deal_state_rules", card.deal_state) == rules.deal_state
+
+
+def test_the_llm_is_told_the_rules_items_and_its_fallback_has_the_models():
+    transcript, labels = _labelled(*AUTHORITY)
+    rubric = load_rubric_or_reference("sales-7-phase", transcript.language)
+    with FakeOpenAI() as fake:
+        client = openai.OpenAI(base_url=fake.url + "/v1", api_key="test", max_retries=0, timeout=10)
+        fake.script(FakeReply.malformed())
+        card = score_call(
+            transcript,
+            rubric=rubric,
+            mode="llm",
+            stage_phase=labels["stage_phase"],
+            llm=LlmScorer(client, model="gpt-4o-mini"),
+        )
+        (request,) = fake.completions
+    user = next(m["content"] for m in request.messages if m["role"] == "user")
+    facts = json.loads(re.search(r"<<<BEGIN FACTS \S+>>>\n(.*)\n<<<END FACTS", user, re.S).group(1))
+    assert facts["bant"]["authority"]["found"] is False
+    assert card.extra["fallback_reason"] == "malformed_output" and card.extra["learned_bant"] == ["authority"]
