@@ -13,6 +13,7 @@ learned from.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
@@ -37,12 +38,17 @@ def packaged_model() -> NgModel:
 
 
 def add_learned(
-    c: Collector, bant: dict[str, BantItem], customer_utterances: Sequence[str], model: NgModel | None = None
+    c: Collector,
+    bant: dict[str, BantItem],
+    customer_utterances: Sequence[str],
+    tf: Counter[str] | None = None,
+    model: NgModel | None = None,
 ) -> list[str]:
     """Mark found the items the model reads and the rules did not, each with its evidence sentence and the
-    criterion's score, as the rules do for an item stated; returns the items added, in BANT order."""
+    criterion's score, as the rules do for an item stated; returns the items added, in BANT order. `tf`: the
+    utterances' n-gram counts, shared with the deal-state model."""
     model = model or packaged_model()
-    shown = set(model.shown(customer_utterances))
+    shown = set(model.shown(customer_utterances, tf))
     missing = [key for key in BANT_KEYS if key in shown and not bant[key].found]
     if not missing:
         return []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,13 +44,19 @@ class CallText:
     tail: Sequence[str]
     rules_state: str | None
     phase: str | None
+    customer_counts: Counter[str] | None = None  # `counts(customer)`, when the caller has them already
 
     def customer_turns(self) -> int:
         return len(self.customer)
 
 
 def call_text(
-    segments: Sequence[Segment], rep: str | None, rules_state: str | None, phase: str | None, tail_turns: int
+    segments: Sequence[Segment],
+    rep: str | None,
+    rules_state: str | None,
+    phase: str | None,
+    tail_turns: int,
+    customer_counts: Counter[str] | None = None,
 ) -> CallText:
     """The model's reading of a call whose speakers are named (`speakers.with_speakers`): training and scoring alike."""
     return CallText(
@@ -57,6 +64,7 @@ def call_text(
         tail=[s.text for s in segments[-tail_turns:]] if tail_turns else [],
         rules_state=rules_state,
         phase=phase,
+        customer_counts=customer_counts,
     )
 
 
@@ -86,7 +94,9 @@ class DealModel:
     def vectors(self, call: CallText) -> dict[str, dict[str, float]]:
         """The TF-IDF vector of each text block, as the model was trained on."""
         return {
-            "customer": tfidf(counts(call.customer), self.idf["customer"]),
+            "customer": tfidf(
+                counts(call.customer) if call.customer_counts is None else call.customer_counts, self.idf["customer"]
+            ),
             "tail": tfidf(counts(call.tail), self.idf["tail"]),
         }
 

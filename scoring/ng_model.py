@@ -89,16 +89,17 @@ class NgModel:
     min_chars: int
     trained_on: tuple[str, ...]
 
-    def probabilities(self, utterances: Sequence[str]) -> dict[str, float]:
-        """Id → probability for a call, from the utterances it reads; {} on a call shorter than those it learned from."""
+    def probabilities(self, utterances: Sequence[str], tf: Counter[str] | None = None) -> dict[str, float]:
+        """Id → probability for a call, from the utterances it reads (`tf`: their `counts`, when the caller has them
+        already); {} on a call shorter than those it learned from."""
         if sum(len(u) for u in utterances) < self.min_chars:
             return {}
-        x = tfidf(counts(utterances), self.idf)
+        x = tfidf(counts(utterances) if tf is None else tf, self.idf)
         return {ng_id: m.probability(x) for ng_id, m in self.ids.items()}
 
-    def shown(self, utterances: Sequence[str]) -> list[str]:
+    def shown(self, utterances: Sequence[str], tf: Counter[str] | None = None) -> list[str]:
         """The ids at or above the threshold, most probable first."""
-        probs = self.probabilities(utterances)
+        probs = self.probabilities(utterances, tf)
         return sorted((i for i, p in probs.items() if p >= self.threshold), key=lambda i: (-probs[i], i))
 
     def sentence_vectors(self, sentences: Sequence[str]) -> list[dict[str, float] | None]:

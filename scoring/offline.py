@@ -87,11 +87,9 @@ def score_transcript(
     bant = discovery.bant(c)
     # The rules' own timing answer: seed 003's deal state reads it, as the deal-state model learned it.
     timeline_known = bant["timeline"].found
-    learned_bant = (
-        bant_model.add_learned(c, bant, [s.text for s in transcript.segments if s.speaker != rep_name])
-        if learned
-        else []
-    )
+    customer_said = [s.text for s in transcript.segments if s.speaker != rep_name]
+    customer_counts = ng_model.counts(customer_said) if learned else None  # read by the BANT and deal-state models
+    learned_bant = bant_model.add_learned(c, bant, customer_said, customer_counts) if learned else []
     discovery.discovery_depth(c)
     discovery.decision_maker_unknown(c, stage_phase, bant["authority"])
     discovery.surface_only(c, stage_phase)
@@ -147,7 +145,9 @@ def score_transcript(
     if learned:
         model = deal_model.packaged_model()
         state = model.state(
-            deal_model.call_text(transcript.segments, rep_name, rules_state, stage_phase, model.tail_turns)
+            deal_model.call_text(
+                transcript.segments, rep_name, rules_state, stage_phase, model.tail_turns, customer_counts
+            )
         )
     extra: dict[str, Any] = {"learned_ng": learned_ids} if learned_ids else {}
     if learned_bant:
