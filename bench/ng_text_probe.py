@@ -6,7 +6,9 @@ little; they miss about one BANT item in seven. This trains, per id, a logistic 
 most associated with the id by chi-squared, balanced class weights):
 
 - `--target ng` (the default): per NG id, on what the rep said (`rubrics/ng-model.json`);
-- `--target bant`: per BANT item, on what the customer said (`rubrics/bant-model.json`, `scoring/bant_model.py`).
+- `--target bant`: per BANT item, on what the customer said (`rubrics/bant-model.json`, `scoring/bant_model.py`);
+- `--target next_step`: whether a dated next step was agreed, on the call's last turns
+  (`rubrics/next-step-model.json`, `scoring/next_step_model.py`).
 
 - `eval --test SET...` trains on every labelled set but the held-out ones and prints the held-out precision and
   recall at a few thresholds: the model alone, the model's ids added to the rules' ids, and the rules alone, with
@@ -32,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.labelled import offline_card
-from scoring import ng_model, speakers
+from scoring import next_step_model, ng_model, speakers
 from scoring.evaluation import load_labelled, parse
 from scoring.scorecard import BANT_KEYS
 
@@ -41,13 +43,15 @@ MIN_POSITIVES = 5
 MIN_DF = 5
 # Per target: whose words the model reads, and its threshold (held out, BANT at 0.6 kept precision at 0.90 or more
 # while recall rose from 0.79–0.89 to 0.95–0.98: docs/scoring.md).
-THRESHOLD = {"ng": 0.5, "bant": 0.6}
+THRESHOLD = {"ng": 0.5, "bant": 0.6, "next_step": 0.7}
 TARGETS = tuple(THRESHOLD)
+TAIL_TURNS = next_step_model.TAIL_TURNS
 ABOUT = {
     "ng": "NG ids from character n-grams of the rep's words",
     "bant": "BANT items from character n-grams of the customer's words",
+    "next_step": "a dated next step agreed, from character n-grams of the call's last turns",
 }
-READER = {"ng": "scoring/ng_model.py", "bant": "scoring/bant_model.py"}
+READER = {"ng": "scoring/ng_model.py", "bant": "scoring/bant_model.py", "next_step": "scoring/next_step_model.py"}
 
 
 def read_set(directory: Path, target: str = "ng") -> list[dict[str, Any]]:
@@ -60,9 +64,15 @@ def read_set(directory: Path, target: str = "ng") -> list[dict[str, Any]]:
         card = offline_card(call, transcript, learned=False)
         rep = card.rep_speaker.name
         named, _ = speakers.with_speakers(transcript)  # the segments the scorer reads the words from
-        words = [s.text for s in named.segments if (s.speaker == rep) == (target == "ng")]
+        if target == "next_step":
+            words = [s.text for s in named.segments[-TAIL_TURNS:]]
+        else:
+            words = [s.text for s in named.segments if (s.speaker == rep) == (target == "ng")]
         if target == "ng":
             labelled, rules = set(labels.get("ng_behaviors") or ()), {n.id for n in card.ng_behaviors}
+        elif target == "next_step":
+            labelled = {"next_step"} if labels.get("next_step") else set()
+            rules = {"next_step"} if card.next_step.set else set()
         else:
             bant = labels.get("bant") or {}
             labelled = {k for k in BANT_KEYS if bant.get(k)}
@@ -207,7 +217,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ng_text_probe", description=__doc__.splitlines()[0])
-    parser.add_argument("--target", choices=TARGETS, default="ng", help="NG ids (rep) or BANT items (customer)")
+    parser.add_argument(
+        "--target", choices=TARGETS, default="ng", help="NG ids (rep), BANT items (customer) or next step (last turns)"
+    )
     parser.add_argument("--k", type=int, default=1000, help="n-grams kept per id (default 1000)")
     parser.add_argument("--c", type=float, default=4.0, help="inverse regularisation strength (default 4)")
     parser.add_argument("--root", type=Path, default=LABELLED)

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from scoring import bant_model, consistency, deal_model, deal_state, followup, ng_model, normalise, speakers
+from scoring import (
+    bant_model,
+    consistency,
+    deal_model,
+    deal_state,
+    followup,
+    next_step_model,
+    ng_model,
+    normalise,
+    speakers,
+)
 from scoring import commitments as promises
 from scoring import rules_after as after
 from scoring import rules_closing as closing
@@ -97,6 +107,9 @@ def score_transcript(
     closing.proposal(c, stage_phase)
     closing.negotiation(c, stage_phase)
     next_step = closing.next_step(c)
+    rules_next_step = next_step.set
+    if learned:
+        next_step = next_step_model.add_learned(c, next_step)
     commitments = promises.commitments(view, call_date)
     conduct.shallow_questions(c)
     conduct.vague_answer(c)
@@ -152,6 +165,8 @@ def score_transcript(
     extra: dict[str, Any] = {"learned_ng": learned_ids} if learned_ids else {}
     if learned_bant:
         extra["learned_bant"] = learned_bant
+    if next_step.set and not rules_next_step:
+        extra["learned_next_step"] = True
     if state != rules_state:
         extra["deal_state_rules"] = rules_state
 

@@ -201,7 +201,11 @@ def _note(card: Scorecard, rubric: Rubric, lang: str, deal_name: str, call_title
         quote = (
             f"<br>{L['lq']}{escape(_clip(step.evidence, b.quote_chars))}{L['rq']}" if step.evidence and b.quotes else ""
         )
-        out.append(f"<p>{L['step_set']}{L['sep']}{escape(L['cq'].format(_clip(step.when, 100)))}{quote}</p>")
+        # Set by the learned next-step model (scoring/next_step_model.py) on a day the rules saw no yes to: said so.
+        inferred_step = L["step_learned"] if card.extra.get("learned_next_step") else ""
+        out.append(
+            f"<p>{L['step_set']}{L['sep']}{escape(L['cq'].format(_clip(step.when, 100)))}{inferred_step}{quote}</p>"
+        )
     else:
         out.append(f"<p>{L['step_unset']}</p>")
     out.append(f"<p><b>{L['commitments']}</b></p>")

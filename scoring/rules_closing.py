@@ -12,6 +12,7 @@ from scoring.metrics import Turn, metrics_basis
 from scoring.rules_after import after_sales
 from scoring.rules_discovery import reply_text
 from scoring.scorecard import (
+    Evidence,
     NextStep,
 )
 from scoring.transcript import Transcript
@@ -163,9 +164,9 @@ def _hour_with(v: CallView, s: Sentence, span: tuple[int, int]) -> bool:
     return bool(reply) and bool(v.matches("date", text)) and bool(v.matches("time", text))
 
 
-def next_step(c: Collector) -> NextStep:
-    v = c.view
-    proposed: tuple[Sentence, tuple[int, int]] | None = None
+def meeting_days(v: CallView) -> list[tuple[Sentence, tuple[int, int]]]:
+    """The sentences that name a day for meeting, with the day's span: the next step's candidates."""
+    out = []
     for s in v.sentences:
         span = date_span(v, s.text)
         # A day with an hour (10日の金曜日、18時半は…; 15日の午後でしたら、13時半から) is an appointment even without a
@@ -176,6 +177,26 @@ def next_step(c: Collector) -> NextStep:
         # meeting.
         if _DEADLINE.search(s.text[max(0, span[0] - 3) : span[1] + 4]):
             continue
+        out.append((s, span))
+    return out
+
+
+def agreed(c: Collector, s: Sentence, span: tuple[int, int], evidence: tuple[Evidence, ...]) -> NextStep:
+    """The next step set on this sentence's day: the criteria it scores, and the step."""
+    v = c.view
+    for check in ("first_contact.next_meeting.next_step_agreed", "needs_discovery.wrap_up.next_schedule"):
+        c.put(check, 2, evidence)
+    c.put("first_contact.next_meeting.follow_up_timing", 2, evidence, primary=False)
+    seg_text = v.transcript.segments[s.seg].text
+    points = 1 + sum(bool(v.matches(m, seg_text)) for m in ("participants", "preparation", "plan"))
+    c.put("first_contact.next_meeting.four_points", 2 if points >= 3 else 1, evidence, primary=False)
+    return NextStep(set=True, when=s.text[span[0] : span[1]], evidence=s.quote(v.matches("date", s.text)))
+
+
+def next_step(c: Collector) -> NextStep:
+    v = c.view
+    proposed: tuple[Sentence, tuple[int, int]] | None = None
+    for s, span in meeting_days(v):
         reply, text = reply_text(v, s)
         date_match = v.matches("date", s.text)
         # Repeating the date back (「2月3日の16時ですね。」) is how people accept one.
@@ -189,15 +210,7 @@ def next_step(c: Collector) -> NextStep:
             at = s.text.find(echoed.group(0)) if echoed else -1
             if at >= 0 and (chosen := date_span(v, s.text[at:])) is not None:
                 span = (at + chosen[0], at + chosen[1])
-            step = NextStep(set=True, when=s.text[span[0] : span[1]], evidence=s.quote(date_match))
-            evidence = (s.evidence(date_match), (offer or reply[0]).evidence())
-            for check in ("first_contact.next_meeting.next_step_agreed", "needs_discovery.wrap_up.next_schedule"):
-                c.put(check, 2, evidence)
-            c.put("first_contact.next_meeting.follow_up_timing", 2, evidence, primary=False)
-            seg_text = v.transcript.segments[s.seg].text
-            points = 1 + sum(bool(v.matches(m, seg_text)) for m in ("participants", "preparation", "plan"))
-            c.put("first_contact.next_meeting.four_points", 2 if points >= 3 else 1, evidence, primary=False)
-            return step
+            return agreed(c, s, span, (s.evidence(date_match), (offer or reply[0]).evidence()))
         proposed = proposed or (s, span)
     # A promise with a day (明日ご連絡します) is not vague; "later this week" names no day.
     # "Call us if anything comes up" leaves the next step to the customer: vague, unless they have just said no.

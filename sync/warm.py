@@ -18,6 +18,7 @@ from connector.hubspot.api_factory import sdk_version
 from scoring.bant_model import packaged_model as bant_model
 from scoring.deal_model import packaged_model as deal_model
 from scoring.markers import prepare_markers
+from scoring.next_step_model import packaged_model as next_step_model
 from scoring.ng_model import packaged_model
 from scoring.render import render_note_html
 from scoring.rubric import load_rubric_or_reference, load_stage_map
@@ -54,6 +55,7 @@ def warm_caches() -> float:
     packaged_model()  # the sample's offline card loads the learned models; named so that the warm-up does not
     deal_model()  # hang on the sample reaching them
     bant_model()
+    next_step_model()
     sdk_version()  # importlib.metadata reads the installed distribution: the User-Agent of every HubSpot client
     for provider in CRM_RECORDING_HOSTS:
         DownloadPolicy.for_tenant(provider).host_allowed("warm.invalid")

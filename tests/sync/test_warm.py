@@ -17,7 +17,7 @@ from sync.worker import DealCoachWorker
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import fnmatch, json, sys
-from scoring import rubric, markers, ng_model, deal_model, bant_model
+from scoring import rubric, markers, ng_model, deal_model, bant_model, next_step_model
 from scoring.lexicon import LEXICON
 from connector.hubspot import api_factory
 from sync.sla import rules
@@ -30,7 +30,8 @@ def state():
             "sdk_version": api_factory.sdk_version.cache_info().currsize,
             "ng_model": ng_model.packaged_model.cache_info().currsize,
             "deal_model": deal_model.packaged_model.cache_info().currsize,
-            "bant_model": bant_model.packaged_model.cache_info().currsize}
+            "bant_model": bant_model.packaged_model.cache_info().currsize,
+            "next_step_model": next_step_model.packaged_model.cache_info().currsize}
 before = state()
 warm_caches()
 print(json.dumps({"before": before, "after": state()}))
@@ -43,10 +44,12 @@ def test_warming_loads_the_holiday_calendars_rubrics_and_rules_a_job_needs() -> 
     assert out.returncode == 0, out.stderr[-2000:]
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert seen["before"] == {"holidays": False, "rubrics": 0, "sla": 0, "markers": False, "hosts": 0, "sdk_version": 0,
-                              "ng_model": 0, "deal_model": 0, "bant_model": 0}
+                              "ng_model": 0, "deal_model": 0, "bant_model": 0,
+                              "next_step_model": 0}
     assert seen["after"]["holidays"] and seen["after"]["rubrics"] >= 2 and seen["after"]["sla"] == 1
     assert seen["after"]["markers"] and seen["after"]["hosts"] >= 10 and seen["after"]["sdk_version"] == 1
-    assert seen["after"]["ng_model"] == seen["after"]["deal_model"] == seen["after"]["bant_model"] == 1
+    models = ("ng_model", "deal_model", "bant_model", "next_step_model")
+    assert all(seen["after"][m] == 1 for m in models)
 
 
 def test_the_worker_warms_before_it_forks(redis_conn: redis.Redis, caplog: pytest.LogCaptureFixture) -> None:
