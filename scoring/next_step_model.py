@@ -14,6 +14,7 @@ ends on 「また連絡します」, which the rules flagged.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -21,6 +22,7 @@ from scoring import rules_closing
 from scoring.collector import Collector
 from scoring.ng_model import NgModel, parse_model
 from scoring.scorecard import NextStep
+from scoring.transcript import Segment
 
 MODEL_FILE = "next-step-model.json"
 ID = "next_step"
@@ -35,15 +37,16 @@ def packaged_model() -> NgModel:
     return parse_model(json.loads(text), {ID}, what="the next step")
 
 
-def add_learned(c: Collector, step: NextStep, model: NgModel | None = None) -> NextStep:
-    """The rules' step when set; else the learned one, on a meeting day of the last turns, or the rules' unset step."""
+def add_learned(c: Collector, step: NextStep, segments: Sequence[Segment], model: NgModel | None = None) -> NextStep:
+    """The rules' step when set; else the learned one, on a meeting day of the last turns, or the rules' unset step.
+    `segments`: the call as the model was trained on it (speakers named, before the speech clean-up the view reads,
+    which may join turns: the view's last turns are counted in its own)."""
     if step.set or any(n.id == VAGUE for n in c.ngs):
         return step
     model = model or packaged_model()
-    segments = c.view.transcript.segments
-    first = max(0, len(segments) - TAIL_TURNS)
-    if ID not in model.shown([s.text for s in segments[first:]]):
+    if ID not in model.shown([s.text for s in segments[-TAIL_TURNS:]]):
         return step
+    first = max(0, len(c.view.transcript.segments) - TAIL_TURNS)
     days = [(s, span) for s, span in rules_closing.meeting_days(c.view) if s.seg >= first]
     at = model.evidence(ID, model.sentence_vectors([s.text for s, _ in days]))
     if at is None:

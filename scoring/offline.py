@@ -70,10 +70,11 @@ def score_transcript(
 ) -> Scorecard:
     """Score one call against the rubric; `call_date` (optional) lets 3月5日 become an ISO due date. Deterministic.
 
-    `learned`: add the NG ids and BANT items of the models learned from the labelled calls (`scoring/ng_model.py`,
-    `scoring/bant_model.py`) to the rules' ones, and let the learned deal-state model (`scoring/deal_model.py`)
-    revise the rules' state (the rules' own is kept in `extra["deal_state_rules"]` when it differs); off for the
-    LLM's facts, which the LLM reads for itself."""
+    `learned`: add the NG ids, BANT items and next step of the models learned from the labelled calls
+    (`scoring/ng_model.py`, `scoring/bant_model.py`, `scoring/next_step_model.py`) to the rules' ones, and let the
+    learned deal-state model (`scoring/deal_model.py`) revise the rules' state (the rules' own is kept in
+    `extra["deal_state_rules"]` when it differs); off for the LLM's facts, which the LLM reads for itself. The models
+    read the call as they were trained on it: speakers named, before the speech clean-up the rules read."""
     if stage_phase is not None and stage_phase not in rubric.phase_ids:
         raise ValueError(f"unknown stage phase {stage_phase!r}; known: {', '.join(rubric.phase_ids)}")
     transcript, guessed = speakers.with_speakers(transcript)
@@ -109,7 +110,7 @@ def score_transcript(
     next_step = closing.next_step(c)
     rules_next_step = next_step.set
     if learned:
-        next_step = next_step_model.add_learned(c, next_step)
+        next_step = next_step_model.add_learned(c, next_step, transcript.segments)
     commitments = promises.commitments(view, call_date)
     conduct.shallow_questions(c)
     conduct.vague_answer(c)

@@ -50,7 +50,7 @@ def _call(*turns: tuple[str, str]) -> Transcript:
 def _learned(call: Transcript):
     """The rules, then the model that always says yes, on a call read as the scorer reads it (digits, not 十二月)."""
     c = Collector(CallView(call, "営業"))
-    return next_step_model.add_learned(c, closing.next_step(c), ALWAYS)
+    return next_step_model.add_learned(c, closing.next_step(c), call.segments, ALWAYS)
 
 
 def test_the_packaged_model_reads_the_next_step_and_learned_from_the_opened_sets_only():
@@ -91,7 +91,10 @@ def test_a_deadline_is_no_meeting_day():
 
 def test_only_a_day_named_in_the_last_turns_counts():
     early = [("営業", "12月5日の10時に打ち合わせはいかがでしょう。"), ("顧客", "うーん、どうでしょうね。")]
-    chat = [("営業" if i % 2 else "顧客", f"そうですね、その件は{i}番目の話として。") for i in range(next_step_model.TAIL_TURNS)]
+    chat = [
+        ("営業" if i % 2 else "顧客", f"そうですね、その件は{i}番目の話として。")
+        for i in range(next_step_model.TAIL_TURNS)
+    ]
     assert not _learned(_call(*early, *chat)).set
     assert _learned(_call(*early, *chat[2:])).set
 
@@ -117,7 +120,7 @@ def test_the_rules_step_stands():
     )
     c = Collector(CallView(call, "営業"))
     rules = closing.next_step(c)
-    assert rules.set and next_step_model.add_learned(c, rules, ALWAYS) is rules
+    assert rules.set and next_step_model.add_learned(c, rules, call.segments, ALWAYS) is rules
 
 
 def test_the_llm_is_told_the_rules_step_and_its_fallback_has_the_models():
