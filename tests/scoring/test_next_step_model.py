@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openai
 
-from scoring import next_step_model
+from scoring import next_step_model, normalise
 from scoring import rules_closing as closing
 from scoring.collector import Collector
 from scoring.evaluation import load_labelled, parse
@@ -109,6 +109,28 @@ def test_a_call_that_ends_on_ill_be_in_touch_gets_no_step():
     assert not _learned(call).set
     without_the_vague_end = _call(*[(s.speaker, s.text) for s in call.segments[:2]], ("営業", "承知しました。"))
     assert _learned(without_the_vague_end).set
+
+
+def test_the_model_reads_the_words_as_said_not_as_cleaned_up():
+    """Trained on the transcript as written (十二月), it must not be fed the clean-up's digits (12月)."""
+    said = _call(
+        ("営業", "では十二月五日の十時に、次の打ち合わせということで。"),
+        ("顧客", "うーん、そうですね。"),
+        ("営業", "資料もお持ちします。"),
+    )
+    heard = normalise.normalise(said).transcript
+    assert "12月" in heard.segments[0].text
+    kanji = NgModel(
+        idf={"十二": 1.0},
+        ids={next_step_model.ID: IdModel(intercept=-3.0, weights={"十二": 9.0})},
+        threshold=0.5,
+        min_chars=0,
+        trained_on=(),
+    )
+    c = Collector(CallView(heard, "営業"))
+    assert next_step_model.add_learned(c, closing.next_step(c), said.segments, kanji).set
+    c = Collector(CallView(heard, "営業"))
+    assert not next_step_model.add_learned(c, closing.next_step(c), heard.segments, kanji).set
 
 
 def test_the_rules_step_stands():
