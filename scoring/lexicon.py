@@ -390,7 +390,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             + r"\s+\d{1,2}(st|nd|rd|th)?\b|\b"
             + _EN_DAY
             + r"\b|\b(on|for) the \d{1,2}(st|nd|rd|th)\b"
-            # Ordinal days in words (the twelfth of December, Thursday the eighteenth).
+            # Ordinal days in words (the twelfth of December, Thursday the eighteenth, December twelfth).
             + r"|\bthe "
             + _EN_ORDINAL
             + r" of "
@@ -398,6 +398,10 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             + r"\b|\b"
             + _EN_DAY
             + r" the "
+            + _EN_ORDINAL
+            + r"\b|\b"
+            + _EN_MONTH
+            + r"\s+"
             + _EN_ORDINAL
             + r"\b"
         ),

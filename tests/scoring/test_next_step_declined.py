@@ -58,6 +58,14 @@ def test_a_product_deadline_taken_well_is_no_meeting(en_rubric: Rubric) -> None:
             "Would Thursday the eighteenth, two pm, work for a visit?",
             "Yes, that works for us.",
         ),
+        (
+            "Can we set the onboarding session for March third, nine a.m.?",
+            "March third at nine is fine.",
+        ),
+        (
+            "How about a review on January twenty-first at four pm?",
+            "Sure, January twenty-first works.",
+        ),
     ],
 )
 def test_days_and_hours_in_words_make_a_next_step(en_rubric: Rubric, asked: str, reply: str) -> None:
