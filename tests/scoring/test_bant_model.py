@@ -6,36 +6,24 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from importlib import resources
-from pathlib import Path
 
-import openai
 import pytest
 
 from scoring import bant_model
-from scoring.evaluation import load_labelled, parse
-from scoring.llm.scorer import LlmScorer
 from scoring.ng_model import ModelError, parse_model
 from scoring.offline import score_transcript
 from scoring.render import render_note_html
 from scoring.rubric import load_rubric_or_reference
 from scoring.scorecard import BANT_KEYS
-from scoring.scorer import score_call
 from scoring.transcript import Segment, Transcript
-from tests.fakes.openai_server import FakeOpenAI, FakeReply
+from tests.scoring.learned_models import labelled_call, llm_fallback, sealed_sets
 from tests.scoring.test_properties import violations
 
-LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts" / "labelled"
 # A discovery call where the customer names the approval path in words no marker lists.
 AUTHORITY = ("blind57", "ai10_twochannel_student_dormitory_moveout_inspection_app_proposal_not_now.ja.json")
 # A call where the model adds a timing the rules did not read, and the rules would read 商談 with it.
 TIMELINE = ("blind51", ("ac12_teams_donor_milk_bank_pasteurizer_log_label_objection_twice_closing.ja.vtt",))
-
-
-def _labelled(set_name: str, file_name: str) -> tuple[Transcript, dict]:
-    (call,) = [c for c in load_labelled(LABELLED / set_name) if c.name == file_name]
-    return parse(call), call.labels
 
 
 def _both(transcript: Transcript, labels: dict):
@@ -49,8 +37,7 @@ def test_the_packaged_model_names_the_bant_items_and_learned_from_the_opened_set
     assert set(model.ids) == set(BANT_KEYS)
     assert 0 < model.threshold < 1 and model.min_chars > 0
     assert {"tune", "blind58"} <= set(model.trained_on)
-    sealed = {p.name for p in (LABELLED.parent / "sealed").iterdir() if p.is_dir()}
-    assert not sealed & set(model.trained_on)
+    assert not sealed_sets() & set(model.trained_on)
 
 
 def test_a_model_naming_anything_but_a_bant_item_is_refused():
@@ -63,7 +50,7 @@ def test_a_model_naming_anything_but_a_bant_item_is_refused():
 
 
 def test_the_model_adds_only_what_the_rules_missed_with_a_customer_sentence_and_the_criterion_to_match():
-    transcript, labels = _labelled(*AUTHORITY)
+    transcript, labels = labelled_call(*AUTHORITY)
     rubric, rules, card = _both(transcript, labels)
     assert not rules.bant["authority"].found and labels["bant"]["authority"]
     assert card.extra["learned_bant"] == ["authority"] and "learned_bant" not in rules.extra
@@ -100,27 +87,14 @@ def test_the_deal_state_still_reads_the_rules_timing():
     """The rules' deal state is what the deal-state model learned from: an added timing must not change it."""
     set_name, files = TIMELINE
     for file_name in files:
-        transcript, labels = _labelled(set_name, file_name)
+        transcript, labels = labelled_call(set_name, file_name)
         _, rules, card = _both(transcript, labels)
         assert "timeline" in card.extra["learned_bant"] and not rules.bant["timeline"].found
         assert card.extra.get("deal_state_rules", card.deal_state) == rules.deal_state
 
 
 def test_the_llm_is_told_the_rules_items_and_its_fallback_has_the_models():
-    transcript, labels = _labelled(*AUTHORITY)
-    rubric = load_rubric_or_reference("sales-7-phase", transcript.language)
-    with FakeOpenAI() as fake:
-        client = openai.OpenAI(base_url=fake.url + "/v1", api_key="test", max_retries=0, timeout=10)
-        fake.script(FakeReply.malformed())
-        card = score_call(
-            transcript,
-            rubric=rubric,
-            mode="llm",
-            stage_phase=labels["stage_phase"],
-            llm=LlmScorer(client, model="gpt-4o-mini"),
-        )
-        (request,) = fake.completions
-    user = next(m["content"] for m in request.messages if m["role"] == "user")
-    facts = json.loads(re.search(r"<<<BEGIN FACTS \S+>>>\n(.*)\n<<<END FACTS", user, re.S).group(1))
+    transcript, labels = labelled_call(*AUTHORITY)
+    facts, card = llm_fallback(transcript, labels["stage_phase"])
     assert facts["bant"]["authority"]["found"] is False
-    assert card.extra["fallback_reason"] == "malformed_output" and card.extra["learned_bant"] == ["authority"]
+    assert card.extra["learned_bant"] == ["authority"]

@@ -7,36 +7,24 @@ from __future__ import annotations
 import copy
 import json
 import math
-import re
 from importlib import resources
-from pathlib import Path
 
-import openai
 import pytest
 
 from scoring import deal_model
-from scoring.evaluation import load_labelled, parse
-from scoring.llm.scorer import LlmScorer
 from scoring.ng_model import ModelError
 from scoring.offline import score_transcript
 from scoring.render import render_note_html
 from scoring.rubric import load_rubric_or_reference
-from scoring.scorer import score_call
 from scoring.transcript import Segment, Transcript
-from tests.fakes.openai_server import FakeOpenAI, FakeReply
+from tests.scoring.learned_models import labelled_call, llm_fallback, sealed_sets
 
-LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts" / "labelled"
 # A closing call whose terms are named but not all agreed: the rules read 商談, the label (and the model) 話題.
 REVISED = ("blind55", "ag07_rev_dairy_biogas_desulfurizer_media_closing.ja.txt")
 
 
 def _packaged_json() -> dict:
     return json.loads(resources.files("rubrics").joinpath(deal_model.MODEL_FILE).read_text(encoding="utf-8"))
-
-
-def _labelled(set_name: str, file_name: str) -> tuple[Transcript, dict]:
-    (call,) = [c for c in load_labelled(LABELLED / set_name) if c.path.name == file_name]
-    return parse(call), call.labels
 
 
 def _toy(floor: int = 2) -> deal_model.DealModel:
@@ -71,8 +59,7 @@ def test_the_packaged_model_is_valid_and_learned_from_the_opened_sets_only(rubri
     assert all(set(w.text[b]) <= set(model.idf[b]) for w in model.states.values() for b in deal_model.TEXT_BLOCKS)
     assert model.min_customer_turns > 0 and model.tail_turns > 0 and model.onehot > 0
     assert {"tune", "blind58"} <= set(model.trained_on)
-    sealed = {p.name for p in (LABELLED.parent / "sealed").iterdir() if p.is_dir()}
-    assert not sealed & set(model.trained_on)
+    assert not sealed_sets() & set(model.trained_on)
 
 
 @pytest.mark.parametrize(
@@ -132,7 +119,7 @@ def test_short_exchanges_keep_the_rules_state(rubric):
 
 
 def test_a_revised_state_is_in_the_card_and_the_note_with_what_the_rules_read():
-    transcript, labels = _labelled(*REVISED)
+    transcript, labels = labelled_call(*REVISED)
     rubric = load_rubric_or_reference("sales-7-phase", transcript.language)
     rules = score_transcript(transcript, rubric=rubric, stage_phase=labels["stage_phase"], learned=False)
     card = score_transcript(transcript, rubric=rubric, stage_phase=labels["stage_phase"])
@@ -146,21 +133,7 @@ def test_a_revised_state_is_in_the_card_and_the_note_with_what_the_rules_read():
 
 
 def test_the_llm_is_told_the_rules_state_and_its_fallback_has_the_models():
-    transcript, labels = _labelled(*REVISED)
-    rubric = load_rubric_or_reference("sales-7-phase", transcript.language)
-    with FakeOpenAI() as fake:
-        client = openai.OpenAI(base_url=fake.url + "/v1", api_key="test", max_retries=0, timeout=10)
-        fake.script(FakeReply.malformed())
-        card = score_call(
-            transcript,
-            rubric=rubric,
-            mode="llm",
-            stage_phase=labels["stage_phase"],
-            llm=LlmScorer(client, model="gpt-4o-mini"),
-        )
-        (request,) = fake.completions
-    user = next(m["content"] for m in request.messages if m["role"] == "user")
-    facts = json.loads(re.search(r"<<<BEGIN FACTS \S+>>>\n(.*)\n<<<END FACTS", user, re.S).group(1))
+    transcript, labels = labelled_call(*REVISED)
+    facts, card = llm_fallback(transcript, labels["stage_phase"])
     assert facts["deal_state"] == "shodan"
-    assert card.extra["fallback_reason"] == "malformed_output"
     assert card.deal_state == "wadai" and card.extra["deal_state_rules"] == "shodan"

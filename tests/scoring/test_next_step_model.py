@@ -4,28 +4,18 @@ step kept when set, the note marking what was inferred, and the LLM reading the 
 
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
-
-import openai
-
 from scoring import next_step_model, normalise
 from scoring import rules_closing as closing
 from scoring.collector import Collector
-from scoring.evaluation import load_labelled, parse
-from scoring.llm.scorer import LlmScorer
 from scoring.markers import CallView
 from scoring.ng_model import IdModel, NgModel
 from scoring.offline import score_transcript
 from scoring.render import render_note_html
 from scoring.rubric import load_rubric_or_reference
-from scoring.scorer import score_call
 from scoring.transcript import Segment, Transcript
-from tests.fakes.openai_server import FakeOpenAI, FakeReply
+from tests.scoring.learned_models import labelled_call, llm_fallback, sealed_sets
 from tests.scoring.test_properties import violations
 
-LABELLED = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts" / "labelled"
 # An annual review that ends on 「では、十一月三十日の二時に伺います」 after an earlier 「ええよ」: no yes the rules read.
 SUMMARY = ("blind60", "al20_plaintext_prefectural_animal_welfare_centre_foster_volunteer_addon_followup.ja.txt")
 # A model that always says a next step was agreed: what the guards must hold against.
@@ -36,11 +26,6 @@ ALWAYS = NgModel(
     min_chars=0,
     trained_on=(),
 )
-
-
-def _labelled(set_name: str, file_name: str) -> tuple[Transcript, dict]:
-    (call,) = [c for c in load_labelled(LABELLED / set_name) if c.name == file_name]
-    return parse(call), call.labels
 
 
 def _call(*turns: tuple[str, str]) -> Transcript:
@@ -57,12 +42,11 @@ def test_the_packaged_model_reads_the_next_step_and_learned_from_the_opened_sets
     model = next_step_model.packaged_model()
     assert set(model.ids) == {next_step_model.ID} and 0 < model.threshold < 1
     assert {"tune", "blind60"} <= set(model.trained_on)
-    sealed = {p.name for p in (LABELLED.parent / "sealed").iterdir() if p.is_dir()}
-    assert not sealed & set(model.trained_on)
+    assert not sealed_sets() & set(model.trained_on)
 
 
 def test_a_step_the_rules_missed_is_set_on_a_meeting_day_of_the_last_turns_and_marked():
-    transcript, labels = _labelled(*SUMMARY)
+    transcript, labels = labelled_call(*SUMMARY)
     rubric = load_rubric_or_reference("sales-7-phase", transcript.language)
     kwargs = {"rubric": rubric, "stage_phase": labels["stage_phase"]}
     rules = score_transcript(transcript, learned=False, **kwargs)
@@ -146,20 +130,7 @@ def test_the_rules_step_stands():
 
 
 def test_the_llm_is_told_the_rules_step_and_its_fallback_has_the_models():
-    transcript, labels = _labelled(*SUMMARY)
-    rubric = load_rubric_or_reference("sales-7-phase", transcript.language)
-    with FakeOpenAI() as fake:
-        client = openai.OpenAI(base_url=fake.url + "/v1", api_key="test", max_retries=0, timeout=10)
-        fake.script(FakeReply.malformed())
-        card = score_call(
-            transcript,
-            rubric=rubric,
-            mode="llm",
-            stage_phase=labels["stage_phase"],
-            llm=LlmScorer(client, model="gpt-4o-mini"),
-        )
-        (request,) = fake.completions
-    user = next(m["content"] for m in request.messages if m["role"] == "user")
-    facts = json.loads(re.search(r"<<<BEGIN FACTS \S+>>>\n(.*)\n<<<END FACTS", user, re.S).group(1))
+    transcript, labels = labelled_call(*SUMMARY)
+    facts, card = llm_fallback(transcript, labels["stage_phase"])
     assert facts["next_step"]["set"] is False
-    assert card.extra["fallback_reason"] == "malformed_output" and card.next_step.set
+    assert card.next_step.set
