@@ -8,7 +8,8 @@ and the call's phase as one-hot inputs.
 
 - `eval --test SET...` trains on every labelled set but the held-out ones and prints held-out accuracy beside the
   rules', with the confusion table.
-- `export OUT` trains on every labelled set (less `--without`) and writes `rubrics/deal-model.json`.
+- `export OUT` trains on every labelled set (or `--sets-of` a shipped model's, less `--without`) and writes
+  `rubrics/deal-model.json`.
 
 Needs scikit-learn (`pip install '.[probe]'`), which the service never imports. The rules' state is read with the
 learned models off, so the file does not depend on the model already shipped. Deterministic.
@@ -21,12 +22,11 @@ import json
 import math
 import sys
 from collections import Counter
-from collections.abc import Iterable
 from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
-from bench.labelled import offline_card
+from bench.labelled import add_set_options, chosen_sets, has_sklearn, offline_card, set_flags
 from scoring import deal_model, ng_model, speakers
 from scoring.evaluation import load_labelled, parse
 from scoring.rubric import load_rubric
@@ -62,9 +62,8 @@ def read_set(directory: Path, tail_turns: int) -> list[dict[str, Any]]:
     return out
 
 
-def read_all(root: Path, tail_turns: int, without: Iterable[str] = ()) -> dict[str, list[dict[str, Any]]]:
-    """Every labelled set under `root` but those named in `without` (left out of training and testing alike)."""
-    sets = sorted(p for p in root.iterdir() if p.is_dir() and p.name not in set(without))
+def read_all(sets: list[Path], tail_turns: int) -> dict[str, list[dict[str, Any]]]:
+    """The chosen labelled sets (`bench.labelled.chosen_sets`: those left out are out of training and testing alike)."""
     with Pool(2) as pool:
         read = pool.starmap(read_set, [(s, tail_turns) for s in sets])
     return {s.name: calls for s, calls in zip(sets, read, strict=True)}
@@ -157,7 +156,7 @@ def accuracy(calls: list[dict[str, Any]], found: list[str | None]) -> str:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    read = read_all(args.root, args.tail, args.without)
+    read = read_all(chosen_sets(args.root, args), args.tail)
     held = set(args.test)
     train_calls = [call for s, calls in read.items() if s not in held for call in calls]
     test = [call for s, calls in read.items() if s in held for call in calls]
@@ -174,7 +173,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    read = read_all(args.root, args.tail, args.without)
+    read = read_all(chosen_sets(args.root, args), args.tail)
     calls = [call for s in sorted(read) for call in read[s]]
     model = train(calls, args.k, args.c, args.tail)
     floor = args.min_customer_turns
@@ -182,7 +181,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         "format": 1,
         "about": "Deal state from the customer's words, the last turns, the rules' state and the phase; written by "
         + "python -m bench.deal_state_probe "
-        + "".join(f"--without {s} " for s in args.without)
+        + set_flags(args)
         + f"--k {args.k} --c {args.c} --tail {args.tail} export --min-customer-turns {floor} "
         + "(scoring/deal_model.py reads it)",
         "trained_on": sorted(read),
@@ -213,9 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--c", type=float, default=16.0, help="inverse regularisation strength (default 16)")
     parser.add_argument("--tail", type=int, default=12, help="the call's last turns read as a block (default 12)")
     parser.add_argument("--root", type=Path, default=LABELLED)
-    parser.add_argument(
-        "--without", action="append", default=[], metavar="SET", help="a labelled set to leave out, repeatable"
-    )
+    add_set_options(parser)
     sub = parser.add_subparsers(dest="cmd", required=True)
     ev = sub.add_parser("eval", help="held-out figures")
     ev.add_argument("--test", nargs="+", required=True, help="held-out labelled sets (folder names)")
@@ -228,10 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         help=f"the rules' state stands on calls with fewer customer turns (default {MIN_CUSTOMER_TURNS})",
     )
     args = parser.parse_args(argv)
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
-        print("bench.deal_state_probe needs scikit-learn: pip install '.[probe]'", file=sys.stderr)
+    if not has_sklearn("bench.deal_state_probe"):
         return 2
     return cmd_eval(args) if args.cmd == "eval" else cmd_export(args)
 

@@ -14,7 +14,8 @@ most associated with the id by chi-squared, balanced class weights):
   recall at a few thresholds: the model alone, the model's ids added to the rules' ids, and the rules alone, with
   the model's false ids by the call's labelled quality (those on excellent calls are the costly ones: they take
   points from a rep who did well).
-- `export OUT` trains on every labelled set (less `--without`) and writes the model the scorer reads.
+- `export OUT` trains on every labelled set (or `--sets-of` a shipped model's, less `--without`) and writes the
+  model the scorer reads.
 
 Needs scikit-learn (`pip install '.[probe]'`), which the service never imports. The rep is the one the offline
 scorer identifies, as in production; the rules' ids are read with the learned models off. Deterministic: same
@@ -28,12 +29,11 @@ import json
 import math
 import sys
 from collections import Counter
-from collections.abc import Iterable
 from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
-from bench.labelled import offline_card
+from bench.labelled import add_set_options, chosen_sets, has_sklearn, offline_card, set_flags
 from scoring import next_step_model, ng_model, speakers
 from scoring.evaluation import load_labelled, parse
 from scoring.scorecard import BANT_KEYS
@@ -90,9 +90,8 @@ def read_set(directory: Path, target: str = "ng") -> list[dict[str, Any]]:
     return out
 
 
-def read_all(root: Path, without: Iterable[str] = (), target: str = "ng") -> dict[str, list[dict[str, Any]]]:
-    """Every labelled set under `root` but those named in `without` (left out of training and testing alike)."""
-    sets = sorted(p for p in root.iterdir() if p.is_dir() and p.name not in set(without))
+def read_all(sets: list[Path], target: str = "ng") -> dict[str, list[dict[str, Any]]]:
+    """The chosen labelled sets (`bench.labelled.chosen_sets`: those left out are out of training and testing alike)."""
     with Pool(2) as pool:
         read = pool.starmap(read_set, [(s, target) for s in sets])
     return {s.name: calls for s, calls in zip(sets, read, strict=True)}
@@ -167,7 +166,7 @@ def probabilities(model: ng_model.NgModel, call: dict[str, Any]) -> dict[str, fl
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    read = read_all(args.root, args.without, args.target)
+    read = read_all(chosen_sets(args.root, args), args.target)
     held = set(args.test)
     train_calls = [call for s, calls in read.items() if s not in held for call in calls]
     test = [call for s, calls in read.items() if s in held for call in calls]
@@ -190,7 +189,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    read = read_all(args.root, args.without, args.target)
+    read = read_all(chosen_sets(args.root, args), args.target)
     calls = [call for s in sorted(read) for call in read[s]]
     model = train(calls, args.k, args.c, THRESHOLD[args.target])
     lengths = sorted(call["chars"] for call in calls)
@@ -198,7 +197,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     doc = {
         "format": 1,
         "about": f"{ABOUT[args.target]}; written by python -m bench.ng_text_probe --target {args.target} "
-        + "".join(f"--without {s} " for s in args.without)
+        + set_flags(args)
         + f"--k {args.k} --c {args.c} export ({READER[args.target]} reads it)",
         "trained_on": sorted(read),
         "threshold": model.threshold,
@@ -223,13 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=1000, help="n-grams kept per id (default 1000)")
     parser.add_argument("--c", type=float, default=4.0, help="inverse regularisation strength (default 4)")
     parser.add_argument("--root", type=Path, default=LABELLED)
-    parser.add_argument(
-        "--without",
-        action="append",
-        default=[],
-        metavar="SET",
-        help="a labelled set to leave out entirely, repeatable",
-    )
+    add_set_options(parser)
     sub = parser.add_subparsers(dest="cmd", required=True)
     ev = sub.add_parser("eval", help="held-out figures")
     ev.add_argument("--test", nargs="+", required=True, help="held-out labelled sets (folder names)")
@@ -240,10 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         "--min-chars", type=int, default=0, help="length floor (default: 5th percentile of the training calls)"
     )
     args = parser.parse_args(argv)
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
-        print("bench.ng_text_probe needs scikit-learn: pip install '.[probe]'", file=sys.stderr)
+    if not has_sklearn("bench.ng_text_probe"):
         return 2
     return cmd_eval(args) if args.cmd == "eval" else cmd_export(args)
 
