@@ -49,14 +49,22 @@ def _scorer(fake: FakeOpenAI) -> LlmScorer:
     return LlmScorer(client, model="replay")
 
 
-def _measure(labels_dir: Path, fake: FakeOpenAI, cards: list[Scorecard], labels: dict[str, Any] | None = None) -> Any:
-    """`dealcoach eval`'s measurement of the LLM scorer through `fake`; every card is kept in `cards`."""
+def _measure(
+    labels_dir: Path,
+    fake: FakeOpenAI,
+    cards: list[Scorecard],
+    labels: dict[str, Any] | None = None,
+    *,
+    learned: bool = True,
+) -> Any:
+    """`dealcoach eval`'s measurement of the LLM scorer through `fake`; every card is kept in `cards`. `learned=False`:
+    the LLM alone, without the learned NG model's ids (`score_call`)."""
     llm = _scorer(fake)
 
     def score(transcript: Transcript, call_labels: dict[str, Any]) -> Scorecard:
         rubric = load_rubric_or_reference("sales-7-phase", transcript.language)
         phase = call_labels.get("stage_phase")
-        card = score_call(transcript, rubric=rubric, mode="llm", stage_phase=phase, llm=llm)
+        card = score_call(transcript, rubric=rubric, mode="llm", stage_phase=phase, llm=llm, learned=learned)
         cards.append(card)
         return card
 
@@ -85,10 +93,13 @@ def record(labels_dir: Path, out: Path) -> int:
     return 0
 
 
-def replay(labels_dir: Path, answers: Path, as_json: bool, label_files: list[Path] | None = None) -> int:
+def replay(
+    labels_dir: Path, answers: Path, as_json: bool, label_files: list[Path] | None = None, *, learned: bool = True
+) -> int:
     """Measure the LLM scorer on the written answers; print the evaluation and how many calls fell back.
 
-    `label_files` as `dealcoach eval --labels`: another labels file, or only what two or more agree on.
+    `label_files` as `dealcoach eval --labels`: another labels file, or only what two or more agree on. `learned`: as
+    the service scores (with the learned NG model's ids lent to the card), or the LLM alone.
     """
     missing: list[str] = []
 
@@ -102,12 +113,13 @@ def replay(labels_dir: Path, answers: Path, as_json: bool, label_files: list[Pat
 
     cards: list[Scorecard] = []
     with FakeOpenAI(responder) as fake:
-        ev = _measure(labels_dir, fake, cards, labels_from_files(label_files or []))
+        ev = _measure(labels_dir, fake, cards, labels_from_files(label_files or []), learned=learned)
     fallbacks = Counter(str(c.extra.get("fallback_reason")) for c in cards if c.extra.get("fallback_reason"))
     if as_json:
         print(json.dumps({**ev.to_dict(), "fallbacks": dict(fallbacks), "missing": missing}, ensure_ascii=False))
     else:
-        print(report(ev, f"{labels_dir} (LLM scorer on the answers in {answers.name})"))
+        alone = "" if learned else ", the LLM alone"
+        print(report(ev, f"{labels_dir} (LLM scorer on the answers in {answers.name}{alone})"))
         print(f"\nfell back to the offline card: {sum(fallbacks.values())} of {len(cards)} calls {dict(fallbacks)}")
     return 0
 
@@ -119,10 +131,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("answers_dir", type=Path)
     parser.add_argument("--labels", action="append", type=Path, help="as `dealcoach eval --labels`")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--llm-alone",
+        action="store_true",
+        help="leave out the learned NG model's ids the service lends the LLM card (figures before 2026-12-06 are so)",
+    )
     args = parser.parse_args(argv)
     if args.mode == "record":
         return record(args.labels_dir, args.answers_dir)
-    return replay(args.labels_dir, args.answers_dir, args.json, args.labels)
+    return replay(args.labels_dir, args.answers_dir, args.json, args.labels, learned=not args.llm_alone)
 
 
 if __name__ == "__main__":

@@ -56,9 +56,10 @@ def ng_texts() -> dict[str, tuple[str, str]]:
     }
 
 
-def scored_ng(labels_dir: Path, answers: Path | None) -> list[dict[str, Any]]:
+def scored_ng(labels_dir: Path, answers: Path | None, *, learned: bool = True) -> list[dict[str, Any]]:
     """Per labelled call (name order): the scorer's NG ids and the labelled ones; the LLM scorer on the written
-    answers in `answers`, or the offline scorer when it is None."""
+    answers in `answers` (`learned=False`: the LLM alone, as every folder judged before 2026-12-06), or the offline
+    scorer when it is None."""
     calls = load_labelled(labels_dir)
     if answers is None:
         transcripts = [parse(call) for call in calls]
@@ -72,7 +73,7 @@ def scored_ng(labels_dir: Path, answers: Path | None) -> list[dict[str, Any]]:
 
         cards = []
         with FakeOpenAI(responder) as fake:
-            _measure(labels_dir, fake, cards)
+            _measure(labels_dir, fake, cards, learned=learned)
     return [
         {
             "set": labels_dir.name,
@@ -249,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     source.add_argument("--answers", type=Path, help="folder holding one LLM answers folder per set")
     source.add_argument("--offline", action="store_true", help="judge the offline scorer's NG ids")
     mk.add_argument("--seed", type=int, default=0)
+    mk.add_argument("--llm-alone", action="store_true", help="with --answers: without the learned NG ids lent")
     rp = sub.add_parser("report")
     rp.add_argument("out", type=Path)
     wd = sub.add_parser("widened")
@@ -264,7 +266,9 @@ def main(argv: list[str] | None = None) -> int:
         [
             c
             for labels_dir in map(Path, sets)
-            for c in scored_ng(labels_dir, None if args.offline else args.answers / labels_dir.name)
+            for c in scored_ng(
+                labels_dir, None if args.offline else args.answers / labels_dir.name, learned=not args.llm_alone
+            )
         ]
         for sets in args.group
     ]

@@ -10,7 +10,8 @@ kept as JSON beside the rubric (20,000 n-grams load in milliseconds; YAML would 
 
 Its evidence is the rep's sentence the id's model rates highest when it reads that sentence alone: a reason to look,
 not a proof, so the model speaks only on calls as long as those it learned from, and only adds ids the rules did not
-find. The same per-id text model reads the BANT items from the customer's words (`scoring/bant_model.py`): `NgModel`
+find. On the LLM path it lends the card the ids it rates at `llm_threshold` or more (`scoring/llm/merge.py`,
+`lend_learned_ng`): the model's answers miss NG behaviours the labels and blind judges see. The same per-id text model reads the BANT items from the customer's words (`scoring/bant_model.py`): `NgModel`
 holds any such set of ids, its floor counted in the characters of the words it reads.
 """
 
@@ -88,6 +89,7 @@ class NgModel:
     threshold: float
     min_chars: int
     trained_on: tuple[str, ...]
+    llm_threshold: float | None = None
 
     def probabilities(self, utterances: Sequence[str], tf: Counter[str] | None = None) -> dict[str, float]:
         """Id → probability for a call, from the utterances it reads (`tf`: their `counts`, when the caller has them
@@ -156,7 +158,17 @@ def parse_model(d: Any, known_ids: set[str] | None = None, what: str = "an NG id
     trained_on = d.get("trained_on")
     if not isinstance(trained_on, list) or not all(isinstance(s, str) for s in trained_on):
         raise ModelError("trained_on must be a list of set names")
-    return NgModel(idf=idf, ids=ids, threshold=threshold, min_chars=min_chars, trained_on=tuple(trained_on))
+    llm_threshold = _number(d, "llm_threshold") if "llm_threshold" in d else None
+    if llm_threshold is not None and not threshold <= llm_threshold < 1.0:
+        raise ModelError("llm_threshold must be at least the threshold and below 1")
+    return NgModel(
+        idf=idf,
+        ids=ids,
+        threshold=threshold,
+        min_chars=min_chars,
+        trained_on=tuple(trained_on),
+        llm_threshold=llm_threshold,
+    )
 
 
 @lru_cache(maxsize=1)

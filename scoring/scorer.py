@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Literal, Protocol
 
-from scoring import consistency
+from scoring import consistency, ng_model
+from scoring.llm.merge import lend_learned_ng
 from scoring.offline import score_transcript
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
@@ -46,8 +47,14 @@ def score_call(
     llm: CallScorer | None = None,
     redact_pii: bool = True,
     call_date: date | None = None,
+    learned: bool = True,
 ) -> Scorecard:
-    """Score one call; the offline scorecard is always computed (it is the LLM's facts and its fallback)."""
+    """Score one call; the offline scorecard is always computed (it is the LLM's facts and its fallback).
+
+    `learned`: let the models learned from the labelled calls take part (`scoring/offline.py`): on the offline card,
+    and on the LLM card through the NG ids the NG model rates highly (`lend_learned_ng`). The LLM's facts are the
+    rules' alone either way, so answers written to them stay valid; False measures the rules or the LLM alone.
+    """
     if mode not in MODES:
         raise ValueError(f"unknown scorer mode {mode!r}; known: {', '.join(MODES)}")
     if mode == "llm" and llm is None:
@@ -56,18 +63,38 @@ def score_call(
         )
     rules_only = mode != "offline" and llm is not None
     offline = score_transcript(
-        transcript, rubric=rubric, rep=rep, stage_phase=stage_phase, call_date=call_date, learned=not rules_only
+        transcript,
+        rubric=rubric,
+        rep=rep,
+        stage_phase=stage_phase,
+        call_date=call_date,
+        learned=learned and not rules_only,
     )
     if llm is None or not rules_only:
         return offline
     card = llm.score(
         transcript, rubric=rubric, rep=rep, stage_phase=stage_phase, offline=offline, redact_pii=redact_pii
     )
-    if "fallback_reason" in card.extra:
-        # The rules stand in for the model: with the learned NG ids, as on any offline card.
-        full = score_transcript(transcript, rubric=rubric, rep=rep, stage_phase=stage_phase, call_date=call_date)
-        card = dataclasses.replace(full, extra={**full.extra, **card.extra})
+    if "fallback_reason" in card.extra or learned:
+        full = score_transcript(
+            transcript, rubric=rubric, rep=rep, stage_phase=stage_phase, call_date=call_date, learned=learned
+        )
+        if "fallback_reason" in card.extra:
+            # The rules stand in for the model: with the learned models' output, as on any offline card.
+            card = dataclasses.replace(full, extra={**full.extra, **card.extra})
+        else:
+            card = _lend_learned_ng(card, full, transcript)
     return consistency.reconcile(card, rubric, transcript, call_date)
+
+
+def _lend_learned_ng(card: Scorecard, full: Scorecard, transcript: Transcript) -> Scorecard:
+    """The LLM card with the learned NG model's most probable ids (`scoring.llm.merge.lend_learned_ng`)."""
+    model = ng_model.packaged_model()
+    if model.llm_threshold is None:
+        return card
+    rep = full.rep_speaker.name
+    probabilities = model.probabilities([s.text for s in transcript.segments if s.speaker == rep])
+    return lend_learned_ng(card, full, probabilities, model.llm_threshold)
 
 
 def mode_from_env(env: Mapping[str, str], default: Mode = "offline") -> Mode:
