@@ -48,6 +48,11 @@ THRESHOLD = {"ng": 0.5, "bant": 0.6, "next_step": 0.7}
 # model's reached NG recall 0.80 on blind55–58, the model's held-out sets with stored answers (0.88/0.80; 0.5 gave
 # 0.85/0.84, 0.7 0.91/0.77); blind59–62 checked it (0.85/0.86 against the LLM alone's 0.91/0.77): docs/scoring.md.
 LLM_THRESHOLD = {"ng": 0.6}
+# The rules' NG ids the model rates under this on a call in the language are dropped (scoring/ng_model.py,
+# drop_unlikely): chosen held out on blind37–54 (two folds: 69 false flags and 11 right ones off, false flags on
+# excellent calls 51 → 20) and blind55–59 (14 and 7 off); on English calls it dropped 16 right flags for 37 false
+# ones (Japanese: 4 for 63), so Japanese only: docs/scoring.md.
+RULES_FLOOR = {"ng": {"ja": 0.2}}
 TARGETS = tuple(THRESHOLD)
 TAIL_TURNS = next_step_model.TAIL_TURNS
 ABOUT = {
@@ -207,6 +212,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         "threshold": model.threshold,
         "min_chars": args.min_chars or floor,
         **({"llm_threshold": LLM_THRESHOLD[args.target]} if args.target in LLM_THRESHOLD else {}),
+        **({"rules_floor": RULES_FLOOR[args.target]} if args.target in RULES_FLOOR else {}),
         "idf": dict(sorted(model.idf.items())),
         "ids": {
             ng_id: {"intercept": m.intercept, "weights": dict(sorted(m.weights.items()))}

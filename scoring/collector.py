@@ -29,6 +29,8 @@ class Collector:
         self.view = view
         self.findings: dict[str, Finding] = {}
         self.ngs: list[NgObservation] = []
+        # NG ids read from the call's shape (talk share, turn lengths), which a text model cannot see.
+        self.shaped: set[str] = set()
 
     def put(
         self,
@@ -43,6 +45,8 @@ class Collector:
         if current is None or score > current.score:
             self.findings[check_id] = Finding(score, evidence, primary)
 
-    def ng(self, ng_id: str, quote: str) -> None:
+    def ng(self, ng_id: str, quote: str, *, shaped: bool = False) -> None:
         if all(n.id != ng_id for n in self.ngs):
             self.ngs.append(NgObservation(id=ng_id, evidence=quote))
+            if shaped:
+                self.shaped.add(ng_id)

@@ -73,7 +73,8 @@ def score_transcript(
     `learned`: add the NG ids, BANT items and next step of the models learned from the labelled calls
     (`scoring/ng_model.py`, `scoring/bant_model.py`, `scoring/next_step_model.py`) to the rules' ones, and let the
     learned deal-state model (`scoring/deal_model.py`) revise the rules' state (the rules' own is kept in
-    `extra["deal_state_rules"]` when it differs); off for the LLM's facts, which the LLM reads for itself. The models
+    `extra["deal_state_rules"]` when it differs), and let the NG model drop the rules' NG ids it finds very unlikely
+    (`extra["ng_rules_unlikely"]`); off for the LLM's facts, which the LLM reads for itself. The models
     read the call as they were trained on it: speakers named, before the speech clean-up the rules read."""
     if stage_phase is not None and stage_phase not in rubric.phase_ids:
         raise ValueError(f"unknown stage phase {stage_phase!r}; known: {', '.join(rubric.phase_ids)}")
@@ -144,15 +145,14 @@ def score_transcript(
     conduct.seller_driven(c, stage_phase)
     closing.listening(c, metrics)
     after.later_phase_reading(c, stage_phase)
-    learned_ids = (
-        ng_model.add_learned(
-            c,
-            [s.text for s in transcript.segments if s.speaker == rep_name],
-            {n.id for p in rubric.phases for n in p.ng_behaviors},
-        )
-        if learned
-        else []
-    )
+    learned_ids: list[str] = []
+    dropped_ids: list[str] = []
+    if learned:
+        rep_said = [s.text for s in transcript.segments if s.speaker == rep_name]
+        rep_counts = ng_model.counts(rep_said)
+        dropped_ids = ng_model.drop_unlikely(c, rep_said, transcript.language, tf=rep_counts)
+        valid_ng = {n.id for p in rubric.phases for n in p.ng_behaviors}
+        learned_ids = ng_model.add_learned(c, rep_said, valid_ng, tf=rep_counts)
 
     rules_state = deal_state.deal_state(view, timeline_known=timeline_known, stage_phase=stage_phase)
     state = rules_state
@@ -164,6 +164,8 @@ def score_transcript(
             )
         )
     extra: dict[str, Any] = {"learned_ng": learned_ids} if learned_ids else {}
+    if dropped_ids:
+        extra["ng_rules_unlikely"] = dropped_ids
     if learned_bant:
         extra["learned_bant"] = learned_bant
     if next_step.set and not rules_next_step:

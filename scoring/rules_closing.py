@@ -279,9 +279,10 @@ def monologue(
     if longest[0] <= MONOLOGUE_LIMIT_S and not one_sided and run is None:
         return
     first = _opening(v, run or longest[1])
-    c.ng("proposal.ignores_reaction" if stage_phase == "proposal" else "first_contact.one_sided_talk", first.quote())
+    shown = "proposal.ignores_reaction" if stage_phase == "proposal" else "first_contact.one_sided_talk"
+    c.ng(shown, first.quote(), shaped=True)
     if stage_phase == "proposal" and longest[0] >= RAMBLING_TURN_S:
-        c.ng("proposal.rambling", _opening(v, longest[1]).quote())
+        c.ng("proposal.rambling", _opening(v, longest[1]).quote(), shaped=True)
     c.put("first_contact.rapport.active_listening", 0, [first])
 
 

@@ -4,6 +4,7 @@ evidence, silence on calls shorter than those it learned from, and the LLM readi
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from importlib import resources
 
@@ -12,7 +13,7 @@ import pytest
 from scoring import ng_model
 from scoring.offline import score_transcript
 from scoring.transcript import Transcript
-from tests.scoring.learned_models import llm_fallback
+from tests.scoring.learned_models import labelled_call, llm_fallback
 
 OBJECTION = "negotiation_closing.objection_ignored"
 
@@ -95,3 +96,52 @@ def test_the_llm_reads_the_rules_alone_and_its_fallback_has_the_learned_ids(weak
     assert card.scorer == "offline"
     assert card.extra["learned_ng"] == [OBJECTION]
     assert OBJECTION in {n.id for n in card.ng_behaviors}
+
+
+def test_a_rules_flag_the_model_finds_very_unlikely_is_dropped_on_a_japanese_call(rubric):
+    """blind62 an01, an excellent discovery call: the rules read 「vague answer」 into one reply; the model, reading
+    the whole call, rates it under the floor, and the card keeps the rules' flag only in `extra`."""
+    call, labels = labelled_call("blind62", "an01_teams_aluminium_diecasting_release_agent_discovery.ja.vtt")
+    phase = labels["stage_phase"]
+    rules = score_transcript(call, rubric=rubric, stage_phase=phase, learned=False)
+    card = score_transcript(call, rubric=rubric, stage_phase=phase)
+    assert labels["quality"] == "excellent" and "proposal.vague_answer" not in labels["ng_behaviors"]
+    assert "proposal.vague_answer" in {n.id for n in rules.ng_behaviors}
+    assert "proposal.vague_answer" not in {n.id for n in card.ng_behaviors}
+    assert card.extra["ng_rules_unlikely"] == ["proposal.vague_answer"]
+
+
+def _collector_with(call: Transcript, ids: list[str], shaped: set[str]):
+    from scoring.collector import Collector
+    from scoring.markers import CallView
+
+    c = Collector(CallView(call, "鈴木"))
+    for ng_id in ids:
+        c.ng(ng_id, "x", shaped=ng_id in shaped)
+    return c
+
+
+def test_the_floor_is_per_language_and_spares_what_the_rules_read_from_the_calls_shape(weak_call):
+    """A floor above every probability drops every phrase flag on a Japanese call, none on an English one (no floor
+    for English: the model learned from a fifth as many), and never a flag read from the call's shape."""
+    model = ng_model.packaged_model()
+    assert set(model.rules_floor) == {"ja"}
+    strict = dataclasses.replace(model, rules_floor={"ja": 0.999999})
+    rep = [s.text for s in weak_call.segments if s.speaker == "鈴木"]
+    ids = ["proposal.vague_benefits", "first_contact.one_sided_talk", OBJECTION]
+    c = _collector_with(weak_call, ids, shaped={"first_contact.one_sided_talk"})
+    assert ng_model.drop_unlikely(c, rep, "en", strict) == [] and len(c.ngs) == 3
+    assert ng_model.drop_unlikely(c, rep, "ja", strict) == ["proposal.vague_benefits", OBJECTION]
+    assert [n.id for n in c.ngs] == ["first_contact.one_sided_talk"]
+
+
+@pytest.mark.parametrize(
+    "floor, message",
+    [({"ja": 0.5}, "below the threshold"), (0.2, "language → floor"), ({"ja": "0.2"}, "finite")],
+)
+def test_a_rules_floor_not_as_export_writes_it_is_refused(rubric, floor, message):
+    known = {n.id for p in rubric.phases for n in p.ng_behaviors}
+    d = copy.deepcopy(_packaged_json())
+    d["rules_floor"] = floor
+    with pytest.raises(ng_model.ModelError, match=message):
+        ng_model.parse_model(d, known)
