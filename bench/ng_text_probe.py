@@ -44,7 +44,7 @@ MIN_DF = 5
 # Per target: whose words the model reads, and its threshold (held out, BANT at 0.6 kept precision at 0.90 or more
 # while recall rose from 0.79–0.89 to 0.95–0.98: docs/scoring.md).
 THRESHOLD = {"ng": 0.5, "bant": 0.6, "next_step": 0.7}
-# The NG model's ids lent to the LLM card (scoring/llm/merge.py): the highest threshold at which the LLM's ids and the
+# The NG model's ids lent to the LLM card (scoring/ng_model.py, lend_learned_ng): the highest threshold at which the LLM's ids and the
 # model's reached NG recall 0.80 on blind55–58, the model's held-out sets with stored answers (0.88/0.80; 0.5 gave
 # 0.85/0.84, 0.7 0.91/0.77); blind59–62 checked it (0.85/0.86 against the LLM alone's 0.91/0.77): docs/scoring.md.
 LLM_THRESHOLD = {"ng": 0.6}

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Literal, Protocol
 
 from scoring import consistency, ng_model
-from scoring.llm.merge import lend_learned_ng
 from scoring.offline import score_transcript
 from scoring.rubric import Rubric
 from scoring.scorecard import Scorecard
@@ -88,13 +87,13 @@ def score_call(
 
 
 def _lend_learned_ng(card: Scorecard, full: Scorecard, transcript: Transcript) -> Scorecard:
-    """The LLM card with the learned NG model's most probable ids (`scoring.llm.merge.lend_learned_ng`)."""
+    """The LLM card with the learned NG model's most probable ids (`scoring.ng_model.lend_learned_ng`)."""
     model = ng_model.packaged_model()
     if model.llm_threshold is None:
         return card
     rep = full.rep_speaker.name
     probabilities = model.probabilities([s.text for s in transcript.segments if s.speaker == rep])
-    return lend_learned_ng(card, full, probabilities, model.llm_threshold)
+    return ng_model.lend_learned_ng(card, full, probabilities, model.llm_threshold)
 
 
 def mode_from_env(env: Mapping[str, str], default: Mode = "offline") -> Mode:

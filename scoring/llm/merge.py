@@ -113,29 +113,3 @@ def merge_outputs(
         next_actions=tuple(actions[:MAX_NEXT_ACTIONS]) or offline.next_actions,
         email_draft=email or offline.email_draft,
     )
-
-
-def lend_learned_ng(
-    card: Scorecard, models_card: Scorecard, probabilities: dict[str, float], threshold: float
-) -> Scorecard:
-    """The LLM card with the NG ids the learned model rates at `threshold` or more and the model's answer left out,
-    each with the quote the offline card gives it, named in `extra.learned_ng` (the note marks them inferred).
-
-    The LLM's answers miss NG behaviours the labels and blind judges see (recall 0.68–0.71 on four of blind57–62);
-    the learned model's ids at 0.6 lifted recall on its held-out sets from 0.73 to 0.80 and from 0.77 to 0.86 at a
-    precision of 0.88 and 0.85 (docs/scoring.md, "The learned NG ids on the LLM path"). An id the rules found and the
-    answer dropped is lent too when the model also rates it that high: leaving those out cost 3 points of recall and
-    no precision. Phase scores are recomputed by the consistency pass.
-    """
-    have = {n.id for n in card.ng_behaviors}
-    lent = [
-        n
-        for n in models_card.ng_behaviors
-        if n.id not in have and probabilities.get(n.id, 0.0) >= threshold and n.evidence
-    ]
-    if not lent:
-        return card
-    learned = [*card.extra.get("learned_ng", ()), *(n.id for n in lent)]
-    return dataclasses.replace(
-        card, ng_behaviors=(*card.ng_behaviors, *lent), extra={**card.extra, "learned_ng": learned}
-    )

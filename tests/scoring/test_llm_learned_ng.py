@@ -1,4 +1,4 @@
-"""The learned NG model's most probable ids lent to the LLM card (scoring/llm/merge.py, `lend_learned_ng`): only at its
+"""The learned NG model's most probable ids lent to the LLM card (scoring/ng_model.py, `lend_learned_ng`): only at its
 LLM threshold, never twice, marked inferred, costing the phase its penalty, and left out when the LLM is measured
 alone."""
 
@@ -13,8 +13,8 @@ import openai
 import pytest
 
 from scoring import ng_model
-from scoring.llm.merge import lend_learned_ng
 from scoring.llm.scorer import LlmScorer
+from scoring.ng_model import lend_learned_ng
 from scoring.offline import score_transcript
 from scoring.render import render_note_html
 from scoring.rubric import Rubric
