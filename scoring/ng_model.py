@@ -90,8 +90,16 @@ class NgModel:
     threshold: float
     min_chars: int
     trained_on: tuple[str, ...]
-    llm_threshold: float | None = None
+    # Per call language: a threshold that replaces `threshold` (the NG model reads English, a fifth of what it
+    # learned from, less well), the threshold at which ids are lent to the LLM card (none: not lent), and the floor
+    # under which the rules' ids are dropped (none: kept).
+    language_threshold: dict[str, float] = field(default_factory=dict)
+    llm_threshold: dict[str, float] = field(default_factory=dict)
     rules_floor: dict[str, float] = field(default_factory=dict)
+
+    def threshold_for(self, language: str | None) -> float:
+        """The threshold for a call in `language`."""
+        return self.language_threshold.get(language or "", self.threshold)
 
     def probabilities(self, utterances: Sequence[str], tf: Counter[str] | None = None) -> dict[str, float]:
         """Id → probability for a call, from the utterances it reads (`tf`: their `counts`, when the caller has them
@@ -101,10 +109,13 @@ class NgModel:
         x = tfidf(counts(utterances) if tf is None else tf, self.idf)
         return {ng_id: m.probability(x) for ng_id, m in self.ids.items()}
 
-    def shown(self, utterances: Sequence[str], tf: Counter[str] | None = None) -> list[str]:
-        """The ids at or above the threshold, most probable first."""
+    def shown(
+        self, utterances: Sequence[str], tf: Counter[str] | None = None, language: str | None = None
+    ) -> list[str]:
+        """The ids at or above the threshold (for the call's language), most probable first."""
         probs = self.probabilities(utterances, tf)
-        return sorted((i for i, p in probs.items() if p >= self.threshold), key=lambda i: (-probs[i], i))
+        at = self.threshold_for(language)
+        return sorted((i for i, p in probs.items() if p >= at), key=lambda i: (-probs[i], i))
 
     def sentence_vectors(self, sentences: Sequence[str]) -> list[dict[str, float] | None]:
         """Each sentence read alone, as the model reads a call; None for one too short to show anything (a
@@ -160,24 +171,30 @@ def parse_model(d: Any, known_ids: set[str] | None = None, what: str = "an NG id
     trained_on = d.get("trained_on")
     if not isinstance(trained_on, list) or not all(isinstance(s, str) for s in trained_on):
         raise ModelError("trained_on must be a list of set names")
-    llm_threshold = _number(d, "llm_threshold") if "llm_threshold" in d else None
-    if llm_threshold is not None and not threshold <= llm_threshold < 1.0:
-        raise ModelError("llm_threshold must be at least the threshold and below 1")
-    floors = d.get("rules_floor", {})
-    if not isinstance(floors, dict) or not all(isinstance(lang, str) for lang in floors):
-        raise ModelError("rules_floor must be an object: language → floor")
-    rules_floor = {lang: _number(floors, lang) for lang in floors}
-    if any(not 0.0 <= f < threshold for f in rules_floor.values()):
-        raise ModelError("rules_floor must be at least 0 and below the threshold")
+    language_threshold = _per_language(d, "language_threshold", threshold, 1.0)
+    llm_threshold = _per_language(d, "llm_threshold", threshold, 1.0)
+    rules_floor = _per_language(d, "rules_floor", 0.0, threshold)
     return NgModel(
         idf=idf,
         ids=ids,
         threshold=threshold,
         min_chars=min_chars,
         trained_on=tuple(trained_on),
+        language_threshold=language_threshold,
         llm_threshold=llm_threshold,
         rules_floor=rules_floor,
     )
+
+
+def _per_language(d: dict[str, Any], key: str, low: float, high: float) -> dict[str, float]:
+    """An optional object, call language → a number in [low, high)."""
+    raw = d.get(key, {})
+    if not isinstance(raw, dict) or not all(isinstance(lang, str) for lang in raw):
+        raise ModelError(f"{key} must be an object: language → number")
+    values = {lang: _number(raw, lang) for lang in raw}
+    if any(not low <= v < high for v in values.values()):
+        raise ModelError(f"{key} must be in [{low}, {high})")
+    return values
 
 
 @lru_cache(maxsize=1)
@@ -225,15 +242,17 @@ def add_learned(
     valid_ids: set[str],
     model: NgModel | None = None,
     tf: Counter[str] | None = None,
+    language: str | None = None,
 ) -> list[str]:
     """Add the model's NG ids the rules did not find, each with the rep's sentence that weighs most for it; returns
-    the ids added. Ids the rubric lacks (a tenant's own rubric) are left out. `tf`: the utterances' `counts`."""
+    the ids added. Ids the rubric lacks (a tenant's own rubric) are left out. `tf`: the utterances' `counts`;
+    `language`: the call's, for its threshold."""
     model = model or packaged_model()
     found = {n.id for n in c.ngs}
     sentences = [s for s in c.view.sentences if s.is_rep]
     vectors: list[dict[str, float] | None] | None = None
     added = []
-    for ng_id in model.shown(rep_utterances, tf):
+    for ng_id in model.shown(rep_utterances, tf, language):
         if ng_id in found or ng_id not in valid_ids:
             continue
         vectors = vectors if vectors is not None else model.sentence_vectors([s.text for s in sentences])

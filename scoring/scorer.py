@@ -89,11 +89,12 @@ def score_call(
 def _lend_learned_ng(card: Scorecard, full: Scorecard, transcript: Transcript) -> Scorecard:
     """The LLM card with the learned NG model's most probable ids (`scoring.ng_model.lend_learned_ng`)."""
     model = ng_model.packaged_model()
-    if model.llm_threshold is None:
+    threshold = model.llm_threshold.get(transcript.language)
+    if threshold is None:
         return card
     rep = full.rep_speaker.name
     probabilities = model.probabilities([s.text for s in transcript.segments if s.speaker == rep])
-    return ng_model.lend_learned_ng(card, full, probabilities, model.llm_threshold)
+    return ng_model.lend_learned_ng(card, full, probabilities, threshold)
 
 
 def mode_from_env(env: Mapping[str, str], default: Mode = "offline") -> Mode:

@@ -35,9 +35,8 @@ def _model_view(call: Transcript, rubric: Rubric) -> tuple[Scorecard, dict[str, 
     """The full offline card, the NG model's probabilities for the call and its LLM threshold."""
     full = score_transcript(call, rubric=rubric)
     model = ng_model.packaged_model()
-    assert model.llm_threshold is not None
     rep = [s.text for s in call.segments if s.speaker == full.rep_speaker.name]
-    return full, model.probabilities(rep), model.llm_threshold
+    return full, model.probabilities(rep), model.llm_threshold[call.language]
 
 
 def test_the_ids_the_model_rates_at_its_llm_threshold_are_lent_to_an_answer_that_left_them_out(
@@ -101,8 +100,8 @@ def test_a_model_file_whose_llm_threshold_is_below_its_own_is_refused(rubric):
     known = {n.id for p in rubric.phases for n in p.ng_behaviors}
     assert ng_model.parse_model(d, known).llm_threshold == d["llm_threshold"]
     low = copy.deepcopy(d)
-    low["llm_threshold"] = d["threshold"] / 2
+    low["llm_threshold"] = {"ja": d["threshold"] / 2}
     with pytest.raises(ng_model.ModelError, match="llm_threshold"):
         ng_model.parse_model(low, known)
     del low["llm_threshold"]
-    assert ng_model.parse_model(low, known).llm_threshold is None
+    assert ng_model.parse_model(low, known).llm_threshold == {}

@@ -94,21 +94,24 @@ def test_the_llm_reads_the_rules_alone_and_its_fallback_has_the_learned_ids(weak
     told = {n["id"] for n in facts["ng_behaviors"]}
     assert "negotiation_closing.discount_first" in told and OBJECTION not in told
     assert card.scorer == "offline"
-    assert card.extra["learned_ng"] == [OBJECTION]
+    assert OBJECTION in card.extra["learned_ng"]
     assert OBJECTION in {n.id for n in card.ng_behaviors}
 
 
 def test_a_rules_flag_the_model_finds_very_unlikely_is_dropped_on_a_japanese_call(rubric):
-    """blind62 an01, an excellent discovery call: the rules read 「vague answer」 into one reply; the model, reading
-    the whole call, rates it under the floor, and the card keeps the rules' flag only in `extra`."""
-    call, labels = labelled_call("blind62", "an01_teams_aluminium_diecasting_release_agent_discovery.ja.vtt")
+    """blind63 ao04, an excellent kickoff: the rules read an attack on a competitor into one remark; the model,
+    reading the whole call, rates it under the floor, and the card keeps the rules' flag only in `extra`."""
+    call, labels = labelled_call(
+        "blind63", "ao04_teams_lake_sightseeing_boat_operator_voyage_safety_app_kickoff.ja.vtt"
+    )
     phase = labels["stage_phase"]
+    attack = "negotiation_closing.attacks_competitor"
     rules = score_transcript(call, rubric=rubric, stage_phase=phase, learned=False)
     card = score_transcript(call, rubric=rubric, stage_phase=phase)
-    assert labels["quality"] == "excellent" and "proposal.vague_answer" not in labels["ng_behaviors"]
-    assert "proposal.vague_answer" in {n.id for n in rules.ng_behaviors}
-    assert "proposal.vague_answer" not in {n.id for n in card.ng_behaviors}
-    assert card.extra["ng_rules_unlikely"] == ["proposal.vague_answer"]
+    assert labels["quality"] == "excellent" and attack not in labels["ng_behaviors"]
+    assert attack in {n.id for n in rules.ng_behaviors}
+    assert attack not in {n.id for n in card.ng_behaviors}
+    assert card.extra["ng_rules_unlikely"] == [attack]
 
 
 def _collector_with(call: Transcript, ids: list[str], shaped: set[str]):
@@ -137,7 +140,7 @@ def test_the_floor_is_per_language_and_spares_what_the_rules_read_from_the_calls
 
 @pytest.mark.parametrize(
     "floor, message",
-    [({"ja": 0.5}, "below the threshold"), (0.2, "language → floor"), ({"ja": "0.2"}, "finite")],
+    [({"ja": 0.5}, r"rules_floor must be in \[0.0, 0.5\)"), (0.2, "language → number"), ({"ja": "0.2"}, "finite")],
 )
 def test_a_rules_floor_not_as_export_writes_it_is_refused(rubric, floor, message):
     known = {n.id for p in rubric.phases for n in p.ng_behaviors}
@@ -145,3 +148,15 @@ def test_a_rules_floor_not_as_export_writes_it_is_refused(rubric, floor, message
     d["rules_floor"] = floor
     with pytest.raises(ng_model.ModelError, match=message):
         ng_model.parse_model(d, known)
+
+
+def test_an_english_call_reads_the_model_at_its_own_higher_threshold(english_call, en_rubric):
+    """The short English discovery call: the model rates 「unprepared terms」 between the Japanese and the English
+    thresholds on a budget question; English calls, a fifth of what it learned from, read it at the higher one."""
+    model = ng_model.packaged_model()
+    assert model.threshold_for("en") > model.threshold_for("ja") == model.threshold
+    card = score_transcript(english_call, rubric=en_rubric)
+    rep = [s.text for s in english_call.segments if s.speaker == card.rep_speaker.name]
+    unprepared = "contract_implementation.unprepared_terms"
+    assert unprepared in model.shown(rep) and unprepared not in model.shown(rep, language="en")
+    assert unprepared not in {n.id for n in card.ng_behaviors}
