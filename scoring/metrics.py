@@ -276,8 +276,11 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
     tagged = [sp for sp in speakers if _REP_TAG_RE.match(sp)]
     if len(tagged) == 1:
         return tagged[0], "role", 0.9
+    # A callee tag (相手先, CALLEE) marks the customer on the outbound dialer lines it comes from, unless that speaker
+    # opens the call answering it for their company: an inbound complaint line (blind66).
+    answered = segments[0].speaker if _INBOUND_ANSWER_RE.search(segments[0].text) else None
     customers = {s.speaker for s in segments if s.role == "customer"} | {
-        sp for sp in speakers if _CUSTOMER_TAG_RE.match(sp)
+        sp for sp in speakers if _CUSTOMER_TAG_RE.match(sp) and sp != answered
     }
     candidates = [sp for sp in speakers if sp not in customers] or speakers
     introducers = list(

@@ -89,3 +89,31 @@ def test_a_numbered_speaker_tag_names_a_speaker_but_a_clock_tag_does_not():
     assert [s.speaker for s in transcript.segments][:2] == ["【話者1】", "【話者2】"]
     assert "[00:12]" not in {s.speaker for s in transcript.segments}
     assert identify_rep(transcript, None)[0] == "【話者2】"
+
+
+@pytest.mark.parametrize(("caller", "callee"), [("発信者:", "相手先:"), ("CALLER:", "CALLEE:")])
+def test_a_callee_who_answers_the_line_for_their_company_is_the_rep_on_an_inbound_complaint(caller, callee):
+    """A callee tag marks the customer on an outbound dialer's line; on an inbound one the customer calls in and the
+    seller answers the phone (blind66's ar07 was read with the complaining customer as the rep)."""
+    data = _srt(
+        [
+            f"{callee} お電話ありがとうございます。北洋ボイラー整備、受付の岡田でございます。",
+            f"{caller} あ、どうも。丸栄ホテル施設課の三宅ですけど、昨日の点検のあとから給湯が止まってまして。",
+            f"{callee} それは大変失礼いたしました。すぐに担当の技術者を手配いたします。",
+            f"{caller} 今日中に来てもらえますか。",
+        ]
+    )
+    name, _, _ = identify_rep(parse_transcript(data, filename="call.ja.srt"), None)
+    assert name == callee.rstrip(":")
+
+
+def test_a_callee_who_answers_with_their_own_name_stays_the_customer_on_an_outbound_call():
+    data = _srt(
+        [
+            "相手先: はい、三宅です。",
+            "発信者: 三宅様、お世話になっております。北洋ボイラー整備の岡田でございます。先日のお見積もりの件でお電話しました。",
+            "相手先: ああ、どうも。",
+        ]
+    )
+    name, _, _ = identify_rep(parse_transcript(data, filename="call.ja.srt"), None)
+    assert name == "発信者"
