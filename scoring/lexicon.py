@@ -373,7 +373,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "uses_discovery": _re(r"you mentioned|as you said|earlier you said"),
         "check_in": _re(r"any questions|does that make sense|so far"),
         "concern_question": _re(r"concerns?\b.*\?|worries|hesitat"),
-        "concern": _re(r"concern|worried|risk|hesitant"),
+        "concern": _re(r"concern|worried|risk|hesitant|grumbl"),
         "acknowledge": _re(
             r"understand|understood|good point|fair|that makes sense|i hear you|you'?re right|great question|concern|worry|thank"
         ),

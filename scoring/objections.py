@@ -284,9 +284,37 @@ def _shows_when_untouched(view: CallView, concern: Sentence) -> bool:
     needs a brush-off, a second raise or a push-back (independent writers, blind9-18: 19 of 21 such calls unlabelled)."""
     lang = _lang(view)
     if _INDIRECT[lang].search(concern.text):
-        return True
+        return lang == "ja" or _still_on_it(view, concern)
     price = any(h.sentence.order == concern.order for h in shapes.hits(view, "price_objection", who="customer"))
     return price and not _ABOUT_DISCOUNT.search(concern.text)
+
+
+# The customer staying on it after the rep's reply ("but", "still", "I'm just worried…"): the reply did not meet it.
+_STILL_ON_IT = _re(r"\bbut\b|\bstill\b|\bagain\b|\bnot sure\b|worr(y|ied|ies)|\bconcern|\bthough\b")
+
+
+def _still_on_it(view: CallView, concern: Sentence) -> bool:
+    """English only: "though" and "not sure" are how English speakers talk, not yet an objection the rep must meet.
+    One left untouched is ignored when the customer raised a concern in their turn before too, or stays on a worry in
+    their next one: on the labelled sets' English calls the wording alone was right 10 times of 31, this 7 of 18
+    (docs/scoring.md, "English hedges")."""
+    reply = view.next_turn(concern, customer=False)
+    back = view.next_turn(reply[-1], customer=True) if reply else []
+    if _STILL_ON_IT.search("".join(b.text for b in back)):
+        return True
+    before = {s.order for s in _customer_turn_before(view, concern)}
+    return any(s.order in before for s in raised(view))
+
+
+def _customer_turn_before(view: CallView, s: Sentence) -> list[Sentence]:
+    """The customer's turn before the rep's turn that came before this sentence's segment (none at the call's start)."""
+    earlier = view.sentences[: s.order]
+    i = len(earlier) - 1
+    while i >= 0 and earlier[i].seg == s.seg:
+        i -= 1
+    while i >= 0 and earlier[i].is_rep:
+        i -= 1
+    return [x for x in earlier if x.seg == earlier[i].seg] if i >= 0 else []
 
 
 def pushed_back(view: CallView) -> Sentence | None:

@@ -98,3 +98,30 @@ def test_an_english_customer_saying_the_question_was_never_answered(en_rubric):
         language="en",
     )
     assert IGNORED in _ngs(en_rubric, call, phase="negotiation_closing")
+
+
+def test_an_english_hedge_met_in_other_words_is_no_objection_ignored(en_rubric):
+    """ "Though" and "not sure" are how English speakers talk: a hedge the reply meets in its own words, and the
+    customer takes, is no objection ignored (on the labelled sets' English calls this reading was right 10 times of
+    31, with the change 7 of 18)."""
+    call = _call(
+        ("Rep", "Each bay gets a small screen that shows the next pallet to load."),
+        ("Customer", "I'm not sure the night crew will bother looking at it, though."),
+        ("Rep", "The screen flashes and beeps when a pallet is due, so nobody has to watch it."),
+        ("Customer", "Okay, that would help."),
+        language="en",
+    )
+    assert IGNORED not in _ngs(en_rubric, call)
+
+
+def test_an_english_hedge_the_customer_stays_on_is_ignored(en_rubric):
+    call = _call(
+        ("Rep", "Each bay gets a small screen that shows the next pallet to load."),
+        ("Customer", "The pickers are grumbling about screens already."),
+        ("Rep", "We also have a bundle with label printers."),
+        ("Customer", "I'm not sure they'll use another one, though."),
+        ("Rep", "The bundle ships in three weeks."),
+        ("Customer", "Right."),
+        language="en",
+    )
+    assert IGNORED in _ngs(en_rubric, call)
