@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import socket
@@ -97,3 +98,16 @@ def world_clock() -> Iterator[clock.AnchoredClock]:
     """Jobs, sweeps, the webhook app and the sandboxes all read this clock: it starts at TEST_NOW and ticks."""
     with clock.using(clock.AnchoredClock(TEST_NOW)) as anchored:
         yield anchored
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_restored() -> Iterator[None]:
+    """A test that runs the CLI in process configures the root logger onto that test's captured stderr; take its
+    handlers off afterwards, so a later test's log line never writes to the closed stream ("--- Logging error ---" in
+    CI's output). pytest's own capture handlers are left to pytest."""
+    root = logging.getLogger()
+    before, level = list(root.handlers), root.level
+    yield
+    for added in [h for h in root.handlers if h not in before and not type(h).__module__.startswith("_pytest")]:
+        root.removeHandler(added)
+    root.setLevel(level)
