@@ -20,6 +20,12 @@ _EN_ORDINAL = (
     r"(\d{1,2}(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
     r"|\w+teenth|twentieth|twenty-\w+|thirtieth|thirty-first)"
 )
+# A sum in digits or in words (£300, 2.5k, three hundred, two and a half grand).
+_EN_AMOUNT = (
+    r"[$£€]?(\d[\d,.]*k?|(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
+    r"|forty|fifty|sixty|seventy|eighty|ninety)([ -](and|a|half|hundred|thousand|grand|one|two|three|four|five|six"
+    r"|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety))*)"
+)
 # A time word not said of last year (去年の夏には入れたんですけど is history, not a timeline).
 _JA_NOT_LAST_YEARS = r"(?<!去年の)(?<!昨年の)(?<!前の)"
 # A go-live said with a time word and an adoption verb (来月からの切り替え, 4月から使い始め): not a meeting date.
@@ -328,6 +334,11 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|\b(put|set|got|have|kept)\b (\w+ ){0,3}aside\b"
             r"|\b(under|below|less than|no more than|up to|within)\b (about |around )?[$£€]?[\w,.-]+ (quid|pounds|dollars|bucks|grand|euros)\b"
             r"|how much (are|do|can|were|would) (you|they) (\w+ )?(looking to |planning to |able to |want to )?(spend|invest|put in)"
+            # A ceiling or an allowance said as a sum a period (under three hundred a month, a kit allowance of about
+            # two and a half grand a month).
+            r"|\b(under|below|less than|no more than|up to|within|allowance of)\b (about |around )?"
+            + _EN_AMOUNT
+            + r" (a|per) (week|month|quarter|year)\b"
         ),
         "authority": _re(
             r"\b(owner|founder|board)\b[^.]{0,20}\b(decides?|approves?|signs? off)\b|decision.?maker|final (decision|say|call|sign-?off|approval)|mak(e|es|ing) the (final )?(call|decision)|signs? off|sign-?off|approv(e|al|es)\b|approved by|budget holder|who decides|\b(cfo|ceo|coo|cto|vp|board|director|my boss|procurement|partners|founders?)\b.{0,25}\b(decides?|decided|approves?|signs?)\b|\bis mine up to\b|\babove that,? it'?s\b|go(es)? through (our|the) (board|committee|council)"
@@ -390,8 +401,9 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             + r"\s+\d{1,2}(st|nd|rd|th)?\b|\b"
             + _EN_DAY
             + r"\b|\b(on|for) the \d{1,2}(st|nd|rd|th)\b"
-            # Ordinal days in words (the twelfth of December, Thursday the eighteenth, December twelfth).
-            + r"|\bthe "
+            # Ordinal days in words (the twelfth of December, Thursday the eighteenth, December twelfth; a day said
+            # back without its article: Sixth of November, ten).
+            + r"|\b(the )?"
             + _EN_ORDINAL
             + r" of "
             + _EN_MONTH
@@ -410,9 +422,14 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             # Hours in words (two pm, ten a.m., at nine; not "at one point").
             r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)( thirty| fifteen| forty-five)?\s*(am|pm|a\.m\.|p\.m\.|o'?clock)"
             r"|\bat (two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)( thirty| fifteen)?\b(?! (of|point|percent|times?|people))"
+            # An hour with its part of the day, or in digits before o'clock (say eight in the morning, 10 o'clock).
+            r"|\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(:\d{2}| thirty)?\s*"
+            r"(o'?clock|in the (morning|afternoon|evening))\b"
         ),
         "affirm": _re(
             r"\b(yes|works|would work|sounds good|that'?s fine|perfect|see you|sure|it is|lovely|great|done|i'?ll be there)\b"
+            # An hour taken and booked (Fine, put it in; pencil me in; lock it in).
+            r"|\bfine, (put|pencil|book|lock)\b|\b(put|pencil|book|lock) (it|me|us|that) in\b"
             r"|\b(that|it|two|three|four|ten|eleven|nine|\w+)'?s (okay|ok)\b|\bis (okay|ok)\b"
         ),
         "refuse": _re(

@@ -48,7 +48,12 @@ _EN_TENS = {w: 10 * n for n, w in enumerate("twenty thirty forty fifty sixty sev
 _EN_SCALE = {"hundred": 100, "thousand": 1000, "grand": 1000, "million": 10**6}
 _EN_WORD = "|".join(sorted([*_EN_SMALL, *_EN_TENS, *_EN_SCALE], key=len, reverse=True))
 # Numbers said in words (twenty-eight thousand, two hundred forty): what the English markers read as digits.
-_EN_NUMBER_RE = re.compile(rf"\b(?:{_EN_WORD})(?:(?:[ -]|[ -]and[ -])(?:{_EN_WORD}))*\b", re.I)
+# An ordinal day said in words (the twenty-eighth) is left whole: its "twenty" is no number of its own.
+_EN_NUMBER_RE = re.compile(
+    rf"\b(?:{_EN_WORD})(?:(?:[ -]|[ -]and[ -])(?:{_EN_WORD}))*\b"
+    r"(?!-(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)\b)",
+    re.I,
+)
 
 
 def number_edits(text: str, language: str) -> list[tuple[int, int, str]]:

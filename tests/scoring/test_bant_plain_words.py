@@ -42,6 +42,8 @@ def rubrics() -> dict[str, Rubric]:
         ("It's my call anyway, it's my shop.", "authority", "en"),
         ("And it's my signature on it, so that part's easy.", "authority", "en"),
         ("He does the books, but we decide stuff together.", "authority", "en"),
+        ("Honestly, if it stays below two hundred a week we can live with it.", "budget", "en"),
+        ("The studio gives me an allowance of around 1,500 a month for equipment.", "budget", "en"),
     ],
 )
 def test_plain_words_state_the_item(rubrics: dict[str, Rubric], text: str, item: str, language: str) -> None:
@@ -56,6 +58,7 @@ def test_plain_words_state_the_item(rubrics: dict[str, Rubric], text: str, item:
         ("判断はまだ先です。", "authority", "ja"),  # no decider named
         ("特に困ることはないですね。", "need", "ja"),
         ("It's my first year running the shop.", "authority", "en"),  # "my" names no decider
+        ("We open up to three times a week in summer.", "budget", "en"),  # a count a period, no sum
     ],
 )
 def test_near_misses_state_nothing(rubrics: dict[str, Rubric], text: str, item: str, language: str) -> None:

@@ -86,18 +86,55 @@ def test_a_maybe_about_someone_else_keeps_the_customers_yes(rubric: Rubric) -> N
     "turns",
     [
         # An hour later in the same turn.
-        (("Rep", "Could we pick this up on Wednesday, then? Say the fourth, at eleven?"),
-         ("Customer", "Wednesday the fourth at eleven works.")),
+        (
+            ("Rep", "Could we pick this up on Wednesday, then? Say the fourth, at eleven?"),
+            ("Customer", "Wednesday the fourth at eleven works."),
+        ),
         # An hour in the reply that repeats the day.
-        (("Customer", "Could you come out to the yard on Friday?"), ("Rep", "Friday the twelfth, eight a.m. I'll be there.")),
+        (
+            ("Customer", "Could you come out to the yard on Friday?"),
+            ("Rep", "Friday the twelfth, eight a.m. I'll be there."),
+        ),
         # An hour further on in the sentence.
-        (("Rep", "Could we speak again on Monday the sixth of April, say eleven o'clock?"),
-         ("Customer", "Sixth of April, eleven. Done.")),
+        (
+            ("Rep", "Could we speak again on Monday the sixth of April, say eleven o'clock?"),
+            ("Customer", "Sixth of April, eleven. Done."),
+        ),
         # A plain okay.
-        (("Rep", "Does Wednesday the fifteenth work, at three p.m.?"), ("Customer", "The fifteenth. Yeah, three's okay.")),
+        (
+            ("Rep", "Does Wednesday the fifteenth work, at three p.m.?"),
+            ("Customer", "The fifteenth. Yeah, three's okay."),
+        ),
     ],
 )
 def test_an_english_hour_away_from_the_day_and_a_plain_okay_take_the_day(en_rubric: Rubric, turns) -> None:
+    assert _set(en_rubric, *turns, language="en")
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        # A day said back without its article.
+        (
+            ("Rep", "Would Tuesday the ninth of June, eleven o'clock, suit you for the review?"),
+            ("Customer", "Ninth of June at eleven, then."),
+        ),
+        # An hour taken with "put it in".
+        (
+            ("Rep", "Would Tuesday the ninth of June, eleven o'clock, suit you for the review?"),
+            ("Customer", "Fine, put it in."),
+        ),
+        # An ordinal in words over twenty after the weekday, and an hour with its part of the day in the next sentence.
+        (
+            (
+                "Rep",
+                "We could bring the unit over on Thursday the twenty-eighth. Say nine in the morning at the depot?",
+            ),
+            ("Customer", "Yes, that works."),
+        ),
+    ],
+)
+def test_an_english_day_said_back_bare_or_past_twenty_takes_the_day(en_rubric: Rubric, turns) -> None:
     assert _set(en_rubric, *turns, language="en")
 
 
@@ -109,3 +146,10 @@ def test_a_recap_confirmed_or_a_call_asked_for_takes_the_day(rubric: Rubric, yes
 def test_english_sentences_do_not_end_inside_a_time_or_an_amount() -> None:
     said = [s for _, s in sentences("It is $4.5k a year. Dr. Ono comes at 9 a.m. on Monday. Fine?", "en")]
     assert said == ["It is $4.5k a year.", "Dr. Ono comes at 9 a.m. on Monday.", "Fine?"]
+
+
+def test_an_ordinal_over_twenty_is_kept_whole_in_the_day(en_rubric: Rubric) -> None:
+    """The number clean-up reads "twenty" as 20 elsewhere; inside an ordinal it would leave "the 20-eighth"."""
+    asked = ("Rep", "Could we go through the layout on the twenty-eighth of May, at two pm?")
+    card = score_transcript(role_call(asked, ("Customer", "Yes, that works."), language="en"), rubric=en_rubric)
+    assert "the twenty-eighth of May" in card.next_step.when
