@@ -274,8 +274,12 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "ours_differs": _re(
             r"うちは[^。]{1,14}(やけど|だけど|ですけど|だから|だで|やで|でね|なんで|ですよ)(ね|ねえ)?[。…]*$|(とは|と)[^。]{0,6}違う"
         ),
-        # A "when" that names no time at all, open by itself (いずれはやりたい, そのうち, 落ち着いたら, タイミングを見て).
-        "timing_vague": _re(r"いずれ(は|ね|そのうち)?|そのうち|落ち着い(たら|てから)|タイミングを見て|ゆくゆく(は)?"),
+        # A "when" that names no time at all, open by itself (いずれはやりたい, そのうち, 落ち着いたら, タイミングを見て, 来年かなあ).
+        "timing_vague": _re(
+            r"いずれ(は|ね|そのうち)?|そのうち|落ち着い(たら|てから)|タイミングを見て|ゆくゆく(は)?"
+            # A year put off with a maybe (来年かなあ, 来期になるかも), as English "maybe next year".
+            r"|(来年|来年度|来期|再来年|年明け)(かな|ですかね|になるかも|くらいかな|あたりかな|以降かな)"
+        ),
     },
     "en": {
         "pressed_again": _re(

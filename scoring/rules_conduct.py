@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from scoring import deal_state
 from scoring.collector import Collector
 from scoring.markers import CallView, Hit, Sentence, topics
 from scoring.rules_closing import closing_order
@@ -163,10 +164,13 @@ def no_next_action(
 ) -> None:
     """The customer leaves the timing open and the rep ends with nothing concrete: no next step, no promise with a
     day, no day proposed. Not on a first contact: a cold call turned away owes no next action (blind9-18: 3 such
-    calls, none labelled); its vague ending is first_contact.vague_follow_up."""
+    calls, none labelled); its vague ending is first_contact.vague_follow_up. Nor on a deal the customer turned down:
+    a lost deal owes no next action (4 of 214 labelled botsu calls carry the id)."""
     if stage_phase == "first_contact" or next_step.set:
         return
     v = c.view
+    if deal_state.declined(v):
+        return
     # A discovery call that ends by handing the next move to the customer (ご検討ください, 何かあればご連絡ください,
     # let me know when you're ready): material sent by a day is no next action (blind9-20: 10 of 12 such calls labelled).
     if stage_phase == "needs_discovery":

@@ -420,3 +420,30 @@ def test_a_day_pressed_on_a_customer_already_served_is_no_first_contact_fault(
     )
     card = score_transcript(call, rubric=rubric, stage_phase=phase)
     assert ("first_contact.pushy_schedule" in {n.id for n in card.ng_behaviors}) is flagged
+
+
+def test_a_year_put_off_with_a_maybe_leaves_the_timing_open(rubric: Rubric) -> None:
+    """来年かなあ names no time: a proposal that ends on it with no day owes a next action."""
+    call = _call(
+        ("営業", "この内容でしたら、一台あたり月額二万円でご用意できます。"),
+        ("顧客", "うーん、今は現場が手一杯でね。まあ、来年かなあ。"),
+        ("営業", "承知しました。本日の資料はメールでお送りしておきます。本日はありがとうございました。"),
+    )
+    assert "needs_discovery.no_next_action" in {n.id for n in score_transcript(call, rubric=rubric).ng_behaviors}
+
+
+def test_todays_material_is_no_due_day(rubric: Rubric) -> None:
+    """本日の資料 is the material of today's meeting, not a promise for today; 今日のうちに still is one."""
+    today_s = score_transcript(_call(("営業", "本日の資料はメールでお送りします。"), ("顧客", "はい。")), rubric=rubric)
+    within = score_transcript(_call(("営業", "資料は今日のうちにメールでお送りします。"), ("顧客", "はい。")), rubric=rubric)
+    assert [c.due_hint for c in today_s.commitments] == [""]
+    assert [c.due_hint for c in within.commitments] == ["今日"]
+
+
+def test_a_deal_turned_down_owes_no_next_action(rubric: Rubric) -> None:
+    call = _call(
+        ("営業", "この内容でしたら、一台あたり月額二万円でご用意できます。"),
+        ("顧客", "申し訳ないんですけど、今回は見送らせてください。来年かなあ、また考えるとしたら。"),
+        ("営業", "承知しました。本日はありがとうございました。"),
+    )
+    assert "needs_discovery.no_next_action" not in {n.id for n in score_transcript(call, rubric=rubric).ng_behaviors}
