@@ -52,6 +52,10 @@ _CALLER_GREETING_RE = re.compile(
     rf"^(はい、|あ、|もしもし、?)?{_ADDRESSED}(いつも)?お世話になって(おり|い)ます"
     rf"|^(はい、|あ、|もしもし、?)?{_ADDRESSED}お世話になります"
 )
+# After a phone answered with a name (もしもし、マフラー工房菅野の菅野です), the caller's plain お世話になってます opens the
+# call as well (blind69); said second in a video meeting it is only the reply to the first greeting.
+_PHONE_ANSWER_RE = re.compile(r"^(もしもし|はい)、?[^。]{0,30}(です|でございます)。")
+_PLAIN_GREETING_RE = re.compile(rf"^(はい、|あ、|もしもし、?)?{_ADDRESSED}(いつも)?お世話になってます")
 _REP_HINT_RE = re.compile(
     r"お時間をいただき|お時間いただき|お時間(を)?ありがとう|ご提案|ご案内|弊社の(サービス|製品|ツール)|件で(お電話|ご連絡)(しました|いたしました|差し上げました)"
     r"|(ご迷惑|お手間|ご不便|ご心配)を(おかけ|お掛け)|thanks for (your|making the) time|our (product|platform|solution)",
@@ -312,7 +316,11 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
     if _INBOUND_ANSWER_RE.search(segments[0].text) and segments[0].speaker in candidates:
         return segments[0].speaker, "phone_opening", 0.6
     caller = next((s for s in segments[:4] if s.speaker != segments[0].speaker and s.speaker in candidates), None)
-    if caller and _CALLER_GREETING_RE.match(caller.text) and _SELF_INTRO_JA_RE.search(_unfilled(caller.text)):
+    greets = caller is not None and (
+        bool(_CALLER_GREETING_RE.match(caller.text))
+        or bool(_PHONE_ANSWER_RE.match(segments[0].text) and _PLAIN_GREETING_RE.match(caller.text))
+    )
+    if caller and greets and _SELF_INTRO_JA_RE.search(_unfilled(caller.text)):
         return caller.speaker, "phone_opening", 0.6
     # Nobody introduced a company: the one who talks like a seller over the whole call, by a clear margin.
     votes = {sp: sum(len(_SELLER_RE.findall(s.text)) for s in segments if s.speaker == sp) for sp in candidates}

@@ -109,3 +109,21 @@ def test_an_otter_header_may_carry_the_company_in_brackets() -> None:
         filename="o.ja.txt",
     )
     assert [s.speaker for s in call.segments] == ["吉村 （ミセナビ）", "店主"]
+
+
+def test_a_plain_osewa_after_a_named_answer_opens_the_call() -> None:
+    """blind69 `au17` after its first sight: the seller returns a call to a shop that answers with its name, and greets
+    with the plain お世話になってます. Said second in a meeting already under way, it is only a reply. Wording written
+    for this test."""
+    returned = [
+        ("ch2", "もしもし、三ツ星塗装の小野です。"),
+        ("ch1", "あ、小野さん、お世話になってます。北斗計器の川村です。お電話いただいてたみたいで。"),
+        ("ch2", "ああ、川村さん。あの件、どうなってます？"),
+    ]
+    meeting = [
+        ("spk_0", "あ、映りましたね。お世話になっております、ミライ研修の岡田です。"),
+        ("spk_1", "お世話になってます、上田です。こちらは総務の森です。"),
+        ("spk_0", "本日はキックオフということで、よろしくお願いします。"),
+    ]
+    assert _rep(returned) == ("ch1", "phone_opening")
+    assert _rep(meeting)[0] == "spk_0"
