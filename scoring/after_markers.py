@@ -76,8 +76,14 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
         # The customer leaving for another vendor or not renewing (別の会社さんに切り替えることにした, 更新はしない
         # つもりです, あれもミヤケさんのに替えたよ, 解約の手続きだけ).
         "switching_away": _re(
-            r"(別の|他の|ほかの|よそ|地元の)[^。]{0,20}(切り替え|乗り換え|替え|変え|にする|に決め)|(切り替え|乗り換え)(る|ます|た|ること)"
-            r"|に替えた|更新(は|を)?(しない|しません)|解約(の手続き|します|したい|させて)|(そっち|そちら|あちら|向こう)に(する|決め|しました)"
+            r"(別の|他の|ほかの|よそ|地元の)[^。]{0,20}(切り替え|乗り換え|替え|変え|にする|に決め)"
+            r"|(さん|社)の(に|へ)(切り|乗り)?(替え|換え)|更新(は|を)?(しない|しません)|解約(の手続き|します|したい|させて)"
+            r"|(そっち|そちら|あちら|向こう)に(切り替え|乗り換え|する|決め|しました)"
+        ),
+        # Leaving said as a thought, a threat, an offer heard, someone else's move or denied, not a decision (替える
+        # ことも考えてる, 次も止まったら…変える, 乗り換えませんかって話, 隣は…替えたって聞いた, 変える気はない).
+        "switching_not_done": _re(
+            r"考え|検討|かも|なら|(また|次|今度)[^。]{0,10}たら|ませんか|話が来|聞いた|聞きました|らしい|って言われ|言われて|気は(ない|ありません)"
         ),
         # The rollout handed to the customer's administrator (そこは北条さんの方で、職人さんたちに展開していただければ,
         # 社内への展開はそちらで進めていただく形で).
@@ -153,9 +159,11 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
             r"\b(i'?d have to check the (contract|exact wording|terms)|don'?t have the contract|not sure what'?s included|i think it might be)\b"
         ),
         "switching_away": _re(
-            r"\bswitch(ed|ing)? (over )?to|going with (another|a different|them)|not (going to )?renew"
-            r"|cancel (the|our) (contract|subscription)|moving (over )?to"
+            r"\b(we|we'?re|we are|we'?ve|we have|we'?ll|we will|i|i'?m|i am|i'?ve|i'?ll)\b[^.]{0,20}"
+            r"\b(switch(ed|ing)? (over )?to|going with (another|a different|them)|not (going to )?renew|cancel\w* (the|our|my)"
+            r" (contract|subscription)|moving (over )?to)"
         ),
+        "switching_not_done": _re(r"\b(thinking|think|might|maybe|considering|if|unless|whether)\b"),
         "left_to_practice": _re(r"\b(they'?ll|you'?ll) (get used to it|pick it up)\b|\bat your own pace\b"),
         "rollout_left": _re(
             r"\b(you|your (admin|team|it))\b[^.]{0,30}\b(roll (it )?out|share it|train (them|everyone|the team)|walk (them|everyone) through)\b"

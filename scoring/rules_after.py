@@ -197,11 +197,19 @@ def kickoff(c: Collector, stage_phase: str | None) -> None:
 
 def lost_to_rival(c: Collector, stage_phase: str | None) -> None:
     """In after-sales, the customer says they are leaving for another vendor or not renewing: the relationship was
-    not deepened and the customer went to a competitor (seed 000, アフターフォロー NG lost_to_competitor)."""
+    not deepened and the customer went to a competitor (seed 000, アフターフォロー NG lost_to_competitor). A switch in
+    the customer's own business (碾茶に切り替えた), a thought or a condition (替えることも考えてる) or someone else's
+    move is no loss: read that way, 18 of 24 flags over every labelled set were false and blind judges confirmed none
+    of 10."""
     if not after_sales(c.view, stage_phase):
         return
-    if leaving := next(iter(c.view.find("switching_away", who="customer", questions=False)), None):
-        c.ng("after_follow.lost_to_competitor", leaving.quote)
+    leaving = (
+        h
+        for h in c.view.find("switching_away", who="customer", questions=False)
+        if not c.view.matches("switching_not_done", h.sentence.text)
+    )
+    if first := next(leaving, None):
+        c.ng("after_follow.lost_to_competitor", first.quote)
 
 
 # A kick-off long enough to have laid out the way to go-live (eight customer turns or more).

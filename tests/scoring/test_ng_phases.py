@@ -59,6 +59,11 @@ def test_in_after_sales_talking_on_is_one_way_information(rubric):
         ("契約が切れたら、更新はしないつもりです。", "after_follow", True),
         ("実は、来月から別の業者さんに切り替えることにしまして。", "needs_discovery", False),
         ("おかげさまで、更新もお願いしようと思ってます。", "after_follow", False),
+        # The customer's own business switching, a thought, a threat and someone else's move are no loss.
+        ("去年から、半分の畑を有機栽培に切り替えたんです。", "after_follow", False),
+        ("正直、よその業者に替えることも考えてます。", "after_follow", False),
+        ("今度また遅れたら、ほかの会社に変えますよ。", "after_follow", False),
+        ("隣の工場は、別のメーカーの機械に替えたって聞きました。", "after_follow", False),
     ],
 )
 def test_leaving_for_another_vendor_in_after_sales_is_lost_to_a_competitor(said, phase, flagged, rubric):
@@ -142,3 +147,22 @@ def test_a_closed_interest_question_is_a_discovery_fault_only(phase, flagged, ru
     )
     card = score_transcript(call, rubric=rubric, stage_phase=phase)
     assert ("needs_discovery.shallow_question" in {n.id for n in card.ng_behaviors}) is flagged
+
+
+@pytest.mark.parametrize(
+    ("said", "flagged"),
+    [
+        ("We've decided we're not renewing after March.", True),
+        ("A lot of shops around here switched to the cheaper plan last year.", False),
+        ("I was thinking about not renewing, to be honest.", False),
+    ],
+)
+def test_english_leaving_is_the_customers_own_decision(said: str, flagged: bool, en_rubric) -> None:
+    call = _call(
+        ("Rep", "Thanks for taking the time for this account review."),
+        ("Customer", said),
+        ("Rep", "I see."),
+        language="en",
+    )
+    card = score_transcript(call, rubric=en_rubric, stage_phase="after_follow")
+    assert ("after_follow.lost_to_competitor" in {n.id for n in card.ng_behaviors}) is flagged
