@@ -291,6 +291,10 @@ _ECHO_MAX = {"ja": 14, "en": 5}
 # anything in it ("A bakery chain.", not "You can email it.").
 _JA_WORD = re.compile(r"[一-龯ァ-ヺー]{2,}")
 _JA_NUMERAL = re.compile(r"^[一二三四五六七八九十百千万億割円倍]+$")
+# An echo of a figure, a span or the word "case" itself (二十八人日か, 一か月半ね, 事例ね) doubts no trade.
+_JA_NO_TRADE = re.compile(
+    r"^[一二三四五六七八九十百千万億]|(月半|人日|時間|日|年|件|台|名|割|倍)$|^(導入)?事例$|^実績$"
+)
 _EN_WORD = re.compile(r"[A-Za-z]{4,}")
 _EN_SUBJECT = re.compile(r"\b(i|you|we|they|it|he|she|that'?s|this|there)\b", re.I)
 
@@ -309,7 +313,10 @@ def _trade_echoed(v: CallView, case: Sentence, answer: Sentence) -> bool:
         return not _EN_SUBJECT.search(said) and any(w.lower() in turn.lower() for w in _EN_WORD.findall(said))
     core = said[: end.start()]
     return any(
-        w in turn and not _JA_NUMERAL.match(w) and len(core.replace(w, "").strip("、, ")) <= 2
+        w in turn
+        and not _JA_NUMERAL.match(w)
+        and not _JA_NO_TRADE.search(w)
+        and len(core.replace(w, "").strip("、, ")) <= 2
         for w in _JA_WORD.findall(core)
     )
 

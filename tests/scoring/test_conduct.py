@@ -174,6 +174,14 @@ def test_the_case_echoed_back_with_doubt_is_a_case_from_elsewhere(rubric: Rubric
     assert ("proposal.irrelevant_case" in ngs) is echoed
 
 
+@pytest.mark.parametrize("reply", ["事例ね。", "二千名か。", "三か月半ね。"])
+def test_a_figure_or_the_word_case_echoed_doubts_no_trade(rubric: Rubric, reply: str) -> None:
+    """An echo of the case's figure, span or the word 事例 itself (blind judges and labels: no case from elsewhere)."""
+    case = ("営業", "たとえば消防局様の事例では、職員二千名で三か月半かけて全面導入いただいております。")
+    ngs = {n.id for n in score_transcript(_call(case, ("顧客", reply)), rubric=rubric).ng_behaviors}
+    assert "proposal.irrelevant_case" not in ngs
+
+
 @pytest.mark.parametrize(
     ("reply", "echoed"), [("A ferry operator?", True), ("Ferry operator, huh.", True), ("You can send it.", False)]
 )
