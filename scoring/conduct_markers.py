@@ -120,6 +120,12 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"|以上(なら|でしたら|の場合|ですと)[^。]{0,20}(下げ|お安く)"
             # A tier by quantity said as a condition (四十基を超えるようでしたら、数量でお値引き).
             r"|(超える|超えた|超えれば|以上に(なる|なれば))[^。]{0,8}(ようでしたら|なら|場合|ですと|ら)[^。]{0,16}(値引き|割引|下げ|お安く)|数量(で|に応じて|割引)"
+            # Said as no discount or as the limit reached (値引きというより…事情, 値引きはもうぎりぎり), a third party's
+            # rate (郵便の差し出し割引), something lowered that is no price (空気比を1.25まで下げられます).
+            r"|(値引き|割引)というより|(値引き|割引)は(もう)?(ぎりぎり|限界|これ以上)|(郵便|差し出し|差出)の?割引"
+            # A question about the customer's own markdowns (値引きはどんなふうにされてます？).
+            r"|(値引き|割引)は(どんな|どう|どの|いつ)"
+            r"|^(?!.*(円|万|千|割|[%％]|価格|料金|費用|単価|金額|値段|お値|コスト|初期|月額|年額))(?=.*下げ)"
         ),
         # The customer asking for a better price (もうちょっとなんとかならん？, 他のとこは一割安かった).
         "price_ask": _re(
@@ -345,6 +351,10 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"\bcampaign|\bpromo\w*|\bspecial (rate|offer|deal|price|pricing)|running a special|volume discount"
             r"|\b(or more|bulk)\b[^.]{0,30}discount|\bnot a discount|\bno discount|\bearly.?bird|\b(group|member|student) discount"
             r"|\b(can'?t|cannot|won'?t|not able to) (take|give|do|offer|knock)\b[^.]{0,30}\b(off|discount)"
+            # Said as no discount, or as a rate every customer gets (it isn't a discount; I'd rather not discount it;
+            # five percent off for everyone on annual billing).
+            r"|\bdiscount, it isn'?t|\b(it'?s|that'?s|is) not a discount|\brather not\b[^.]{0,20}\bdiscount"
+            r"|\boff for (everyone|every customer|all (our )?customers)\b"
         ),
         "price_ask": _re(
             r"\b(any flexibility|wiggle room|can you do better|sharpen (your|the) pencil|come down|best price|a better price)\b"

@@ -101,3 +101,26 @@ def test_a_rep_meeting_the_customers_own_percent_off_ask_is_no_discount_first(en
     )
     card = score_transcript(call, rubric=en_rubric, stage_phase="negotiation_closing")
     assert FIRST not in {n.id for n in card.ng_behaviors}
+
+
+@pytest.mark.parametrize(
+    ("rep", "language"),
+    [
+        ("お値引きというより、工場の閑散期に納品を入れたいという事情なんです。", "ja"),
+        ("正直なところ、本体のお値引きはもうぎりぎりでして。", "ja"),
+        ("郵便の差し出し割引を受けるために、宛先を郵便番号順に並べておきます。", "ja"),
+        ("燃焼の設定を見直すと、排気の温度を百八十度まで下げられます。", "ja"),
+        ("ところで、閉店前の値引きはどんなふうにされてますか？", "ja"),
+        ("I won't call the starter tier a discount, it isn't.", "en"),
+        ("I'd rather not discount the licence to hit your number.", "en"),
+        ("Paying yearly is ten percent off for everyone, that's just how billing works.", "en"),
+    ],
+)
+def test_a_discount_disowned_someone_elses_or_no_price_at_all_is_no_discount_first(rep, language, rubric, en_rubric):
+    """Not a cut of the rep's own: said as no discount or as the limit reached, a carrier's rate, a lowered reading,
+    a question about the customer's markdowns, a rate every customer gets (blind judges confirmed none of these)."""
+    assert FIRST not in _ngs(rubric if language == "ja" else en_rubric, rep, language=language)
+
+
+def test_an_english_cut_offered_as_a_question_is_still_discount_first(en_rubric):
+    assert FIRST in _ngs(en_rubric, "What if I could get you twenty percent off the first year?", language="en")
