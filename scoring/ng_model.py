@@ -30,6 +30,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from scoring import ng_gates
+
 if TYPE_CHECKING:
     from scoring.collector import Collector
     from scoring.scorecard import Scorecard
@@ -248,7 +250,8 @@ def add_learned(
     language: str | None = None,
 ) -> list[str]:
     """Add the model's NG ids the rules did not find, each with the rep's sentence that weighs most for it; returns
-    the ids added. Ids the rubric lacks (a tenant's own rubric) are left out. `tf`: the utterances' `counts`;
+    the ids added. Ids the rubric lacks (a tenant's own rubric) and ids the call gives no occasion
+    (`scoring/ng_gates.py`) are left out. `tf`: the utterances' `counts`;
     `language`: the call's, for its threshold."""
     model = model or packaged_model()
     found = {n.id for n in c.ngs}
@@ -256,7 +259,7 @@ def add_learned(
     vectors: list[dict[str, float] | None] | None = None
     added = []
     for ng_id in model.shown(rep_utterances, tf, language):
-        if ng_id in found or ng_id not in valid_ids:
+        if ng_id in found or ng_id not in valid_ids or not ng_gates.has_occasion(ng_id, c.view):
             continue
         vectors = vectors if vectors is not None else model.sentence_vectors([s.text for s in sentences])
         at = model.evidence(ng_id, vectors)

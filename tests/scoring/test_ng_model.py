@@ -160,3 +160,44 @@ def test_an_english_call_reads_the_model_at_its_own_higher_threshold(english_cal
     unprepared = "contract_implementation.unprepared_terms"
     assert unprepared in model.shown(rep) and unprepared not in model.shown(rep, language="en")
     assert unprepared not in {n.id for n in card.ng_behaviors}
+
+
+@pytest.mark.parametrize(
+    ("ng_id", "customer", "rep", "occasion"),
+    [
+        ("proposal.vague_answer", "保守は何年まで見てもらえるんですか？", "ご案内します。", True),
+        ("proposal.vague_answer", "なるほど。", "ご案内します。", False),
+        ("negotiation_closing.objection_ignored", "なるほど。", "ご案内します。", True),
+        (
+            "proposal.mismatched_scale",
+            "なるほど。",
+            "たとえば大手の物流会社さんでは、全国の拠点で導入いただいています。",
+            True,
+        ),
+        ("proposal.mismatched_scale", "なるほど。", "ご案内します。", False),
+        ("proposal.no_roi", "なるほど。", "ご案内します。", True),
+    ],
+)
+def test_each_gated_id_needs_its_occasion_in_the_call(ng_id, customer, rep, occasion):
+    from scoring import ng_gates
+    from scoring.markers import CallView
+    from tests.scoring.role_calls import role_call
+
+    view = CallView(role_call(("営業", rep), ("顧客", customer)), "営業")
+    assert ng_gates.has_occasion(ng_id, view) is occasion
+
+
+def test_the_learned_model_names_a_vague_answer_only_where_a_question_was_asked():
+    """A model sure of a vague answer on any call (its intercept alone) adds it where the customer asked something and
+    not where they only listened."""
+    from scoring.collector import Collector
+    from scoring.markers import CallView
+    from tests.scoring.role_calls import role_call
+
+    vague = "proposal.vague_answer"
+    sure = ng_model.NgModel(idf={}, ids={vague: ng_model.IdModel(5.0, {})}, threshold=0.5, min_chars=0, trained_on=())
+    pitch = "そのあたりは、まあ、いろいろなやり方がございますので、ケースバイケースですね。"
+    asked = role_call(("顧客", "保守は何年まで見てもらえるんですか？"), ("営業", pitch))
+    listened = role_call(("顧客", "なるほど。"), ("営業", pitch))
+    for call, added in ((asked, [vague]), (listened, [])):
+        assert ng_model.add_learned(Collector(CallView(call, "営業")), [pitch], {vague}, model=sure) == added
