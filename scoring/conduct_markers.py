@@ -415,8 +415,16 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"\b(no good|slammed|can'?t (commit|do)|busy|busiest|mental|swamped|tied up|not this week|in january|after the holidays"
             r"|did say|(tomorrow|today|that day|that time|monday|tuesday|wednesday|thursday|friday)('?s| is) not (good|great|ideal))\b"
             r"|\bi'?ve got\b[^.]{0,30}\b(inspections?|audits?|meetings?|appointments?|visits?|deadlines?)\b"
+            # A day or hour turned down in plain words (Tomorrow's not going to happen; tomorrow really doesn't work;
+            # I don't work Saturdays; lunch is our rush; out on the truck all week; call me after Labor Day).
+            r"|\b(tomorrow|today|tonight|that|it|\w+day|mornings?|afternoons?|evenings?|lunch)('?s| is)? (really |just )?"
+            r"(not going to happen|tough|impossible|(doesn'?t|does not|won'?t) work)\b"
+            r"|\bi don'?t work (on )?(saturdays|sundays|weekends|mondays|fridays)\b|\bis (our|my) (rush|busiest)\b"
+            r"|\bout\b[^.]{0,30}\ball week\b|\bcall me (back )?after\b"
         ),
-        "insist": _re(r"\b(only take|just|lock in|put it in|sending the invite|tops|i'?ll (come|put|send))\b"),
+        "insist": _re(
+            r"\b(only takes?|just|lock in|put it in|sending the invite|tops|i'?ll (come|put|send))\b|\bi hear you, but\b"
+        ),
         "reaction": _re(
             r"\b(sorry, what|multi-what|(i'?m|i am|we'?re|getting|got) lost|lost me|confus\w*|not sure|too good to be true|don'?t (get|follow)|wait)\b|^\W*(hm+|…)\W*$"
         ),

@@ -91,7 +91,7 @@ def pushy_schedule(c: Collector) -> None:
         # A customer who says when they can (月曜の14時なら) has set the time themselves.
         if v.matches("time", text) or (v.matches("date", text) and _CAN_DO.search(text)):
             continue
-        push, push_text = reply_text(v, turn[-1])
+        push, push_text = _whole_reply(v, turn[-1]) if v.transcript.language == "en" else reply_text(v, turn[-1])
         insisted = v.matches("insist", push_text)
         timed = (
             v.matches("time", push_text)
@@ -104,6 +104,20 @@ def pushy_schedule(c: Collector) -> None:
             return
     if (pressed := _days_pressed(v)) is not None:
         c.ng("first_contact.pushy_schedule", pressed.quote())
+
+
+def _whole_reply(v: CallView, s: Sentence) -> tuple[list[Sentence], str]:
+    """The other side's next turn through every segment it runs on (a caption file splits one turn into cues: "I hear
+    you, but…" / "Tuesday at ten, or Wednesday at nine"). Read so on English calls only: on Japanese ones the rule was
+    tuned on the first segment, and the whole turn added two false flags over every labelled set."""
+    reply, _ = reply_text(v, s)
+    if not reply:
+        return [], ""
+    k = reply[-1].order + 1
+    while k < len(v.sentences) and v.sentences[k].is_rep == reply[0].is_rep:
+        reply.append(v.sentences[k])
+        k += 1
+    return reply, "".join(r.text for r in reply)
 
 
 # How many times running the customer turns a day down and the rep puts another one: the third day offered after two

@@ -443,7 +443,9 @@ def test_a_year_put_off_with_a_maybe_leaves_the_timing_open(rubric: Rubric) -> N
 def test_todays_material_is_no_due_day(rubric: Rubric) -> None:
     """本日の資料 is the material of today's meeting, not a promise for today; 今日のうちに still is one."""
     today_s = score_transcript(_call(("営業", "本日の資料はメールでお送りします。"), ("顧客", "はい。")), rubric=rubric)
-    within = score_transcript(_call(("営業", "資料は今日のうちにメールでお送りします。"), ("顧客", "はい。")), rubric=rubric)
+    within = score_transcript(
+        _call(("営業", "資料は今日のうちにメールでお送りします。"), ("顧客", "はい。")), rubric=rubric
+    )
     assert [c.due_hint for c in today_s.commitments] == [""]
     assert [c.due_hint for c in within.commitments] == ["今日"]
 
@@ -455,3 +457,35 @@ def test_a_deal_turned_down_owes_no_next_action(rubric: Rubric) -> None:
         ("営業", "承知しました。本日はありがとうございました。"),
     )
     assert "needs_discovery.no_next_action" not in {n.id for n in score_transcript(call, rubric=rubric).ng_behaviors}
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        # A day turned down in plain words, and another pressed with "just".
+        [
+            ("Rep", "Could we get everyone on a quick call tomorrow at nine?"),
+            ("Customer", "Tomorrow's not going to happen, my foreman is out on site all week."),
+            ("Rep", "Wednesday, then? I just don't want you to lose the spring slot."),
+        ],
+        # Asked to call back later, and the rep's reply split over two captions presses an hour anyway.
+        [
+            ("Customer", "Honestly, this is our busy stretch. Call me after the trade show."),
+            ("Rep", "I hear you, but after the show the install calendar is nearly full."),
+            ("Rep", "It only takes fifteen minutes. Monday at two, or Tuesday at nine?"),
+        ],
+    ],
+)
+def test_an_english_day_turned_down_in_plain_words_and_pressed_again_is_pushy(en_rubric: Rubric, turns) -> None:
+    call = _call(*turns, language="en")
+    assert "first_contact.pushy_schedule" in {n.id for n in score_transcript(call, rubric=en_rubric).ng_behaviors}
+
+
+def test_an_english_day_turned_down_and_left_to_the_customer_is_not_pushy(en_rubric: Rubric) -> None:
+    call = _call(
+        ("Rep", "Could we get everyone on a quick call tomorrow at nine?"),
+        ("Customer", "Tomorrow really doesn't work for us."),
+        ("Rep", "No problem. When would suit you and your foreman?"),
+        language="en",
+    )
+    assert "first_contact.pushy_schedule" not in {n.id for n in score_transcript(call, rubric=en_rubric).ng_behaviors}
