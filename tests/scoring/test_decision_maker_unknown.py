@@ -41,7 +41,9 @@ def test_a_price_grumble_naming_the_boss_is_no_such_hint(rubric):
     )
 
 
-@pytest.mark.parametrize("hint", ["うーん、こういうのは私じゃ何とも言えないんですよ。", "導入となると、私が決めることでもないので。"])
+@pytest.mark.parametrize(
+    "hint", ["うーん、こういうのは私じゃ何とも言えないんですよ。", "導入となると、私が決めることでもないので。"]
+)
 def test_not_ones_own_say_left_unasked_is_no_decision_maker(hint, rubric):
     assert NG in _ngs(rubric, hint, "では資料をお送りしますので、ご覧ください。")
 
@@ -87,3 +89,36 @@ def test_a_proposal_that_does_not_ask_who_decides_again_is_not_at_fault(rubric):
     for phase, flagged in (("needs_discovery", True), ("proposal", False)):
         card = score_transcript(call, rubric=rubric, stage_phase=phase)
         assert (NG in {n.id for n in card.ng_behaviors}) is flagged, phase
+
+
+def _en_discovery(rep_question: str) -> list[tuple[str, str]]:
+    return [
+        ("Rep", "How are you tracking the crew's hours today?"),
+        ("Customer", "Paper timesheets, and I retype them every Friday."),
+        ("Rep", rep_question),
+        ("Customer", "Mostly the retyping, it eats my Friday afternoon."),
+        ("Rep", "Understood. I'll send a short demo link, talk soon."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rep_question", "flagged"),
+    [
+        ("What's the most painful part of that?", True),
+        ("And who else would sign off on a new system like this?", False),
+    ],
+)
+def test_an_english_discovery_call_that_never_asks_who_decides_has_no_decision_maker(rep_question, flagged, en_rubric):
+    call = _call(*_en_discovery(rep_question), language="en")
+    ngs = {n.id for n in score_transcript(call, rubric=en_rubric, stage_phase="needs_discovery").ng_behaviors}
+    assert (NG in ngs) is flagged
+
+
+def test_a_japanese_discovery_call_with_no_hint_is_left_to_the_learned_model(rubric):
+    call = _call(
+        ("営業", "日報は今どのようにつけていらっしゃいますか。"),
+        ("顧客", "紙です。金曜にまとめて打ち直してます。"),
+        ("営業", "では、デモのご案内をお送りします。"),
+    )
+    card = score_transcript(call, rubric=rubric, stage_phase="needs_discovery", learned=False)
+    assert NG not in {n.id for n in card.ng_behaviors}
