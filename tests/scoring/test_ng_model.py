@@ -163,28 +163,32 @@ def test_an_english_call_reads_the_model_at_its_own_higher_threshold(english_cal
 
 
 @pytest.mark.parametrize(
-    ("ng_id", "customer", "rep", "occasion"),
+    ("ng_id", "customer", "rep", "stage", "occasion"),
     [
-        ("proposal.vague_answer", "保守は何年まで見てもらえるんですか？", "ご案内します。", True),
-        ("proposal.vague_answer", "なるほど。", "ご案内します。", False),
-        ("negotiation_closing.objection_ignored", "なるほど。", "ご案内します。", True),
+        ("proposal.vague_answer", "保守は何年まで見てもらえるんですか？", "ご案内します。", None, True),
+        ("proposal.vague_answer", "なるほど。", "ご案内します。", None, False),
+        ("negotiation_closing.objection_ignored", "なるほど。", "ご案内します。", None, True),
         (
             "proposal.mismatched_scale",
             "なるほど。",
             "たとえば大手の物流会社さんでは、全国の拠点で導入いただいています。",
+            None,
             True,
         ),
-        ("proposal.mismatched_scale", "なるほど。", "ご案内します。", False),
-        ("proposal.no_roi", "なるほど。", "ご案内します。", True),
+        ("proposal.mismatched_scale", "なるほど。", "ご案内します。", None, False),
+        ("first_contact.no_clear_purpose", "なるほど。", "ご案内します。", "first_contact", True),
+        ("first_contact.no_clear_purpose", "なるほど。", "ご案内します。", None, True),
+        ("first_contact.no_clear_purpose", "なるほど。", "ご案内します。", "proposal", False),
+        ("proposal.no_roi", "なるほど。", "ご案内します。", "proposal", True),
     ],
 )
-def test_each_gated_id_needs_its_occasion_in_the_call(ng_id, customer, rep, occasion):
+def test_each_gated_id_needs_its_occasion_in_the_call(ng_id, customer, rep, stage, occasion):
     from scoring import ng_gates
     from scoring.markers import CallView
     from tests.scoring.role_calls import role_call
 
     view = CallView(role_call(("営業", rep), ("顧客", customer)), "営業")
-    assert ng_gates.has_occasion(ng_id, view) is occasion
+    assert ng_gates.has_occasion(ng_id, view, stage) is occasion
 
 
 def test_the_learned_model_names_a_vague_answer_only_where_a_question_was_asked():
@@ -201,3 +205,17 @@ def test_the_learned_model_names_a_vague_answer_only_where_a_question_was_asked(
     listened = role_call(("顧客", "なるほど。"), ("営業", pitch))
     for call, added in ((asked, [vague]), (listened, [])):
         assert ng_model.add_learned(Collector(CallView(call, "営業")), [pitch], {vague}, model=sure) == added
+
+
+def test_the_learned_model_names_an_unclear_purpose_only_on_a_first_contact():
+    from scoring.collector import Collector
+    from scoring.markers import CallView
+    from tests.scoring.role_calls import role_call
+
+    purpose = "first_contact.no_clear_purpose"
+    sure = ng_model.NgModel(idf={}, ids={purpose: ng_model.IdModel(5.0, {})}, threshold=0.5, min_chars=0, trained_on=())
+    said = "本日は、まあ、いろいろとご紹介できればと思いまして、お時間いただきました。"
+    call = role_call(("営業", said), ("顧客", "はい。"))
+    for stage, added in (("first_contact", [purpose]), (None, [purpose]), ("proposal", [])):
+        c = Collector(CallView(call, "営業"))
+        assert ng_model.add_learned(c, [said], {purpose}, model=sure, stage_phase=stage) == added
