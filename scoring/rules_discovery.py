@@ -284,10 +284,9 @@ def decision_maker_unknown(c: Collector, stage_phase: str | None, authority: Ban
         return
     # An English discovery call that never learns who decides, hinted or not: the writers label it 12 times in 15
     # over every labelled set (Japanese calls 41 in 67, too loose a reading there; the learned model reads those).
-    if stage_phase == "needs_discovery" and v.transcript.language == "en":
-        closing = [s for s in v.sentences if s.is_rep]
-        if closing:
-            c.ng("needs_discovery.no_decision_maker", closing[-1].quote())
+    last = next((s for s in reversed(v.sentences) if s.is_rep), None)
+    if stage_phase == "needs_discovery" and v.transcript.language == "en" and last is not None:
+        c.ng("needs_discovery.no_decision_maker", last.quote())
 
 
 def surface_only(c: Collector, stage_phase: str | None) -> None:
