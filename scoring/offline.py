@@ -99,11 +99,14 @@ def score_transcript(
     bant = discovery.bant(c)
     # The rules' own timing answer: seed 003's deal state reads it, as the deal-state model learned it.
     timeline_known = bant["timeline"].found
+    # Who decides, as the rules read it: the learned BANT model marks authority on lines that name nobody, which hid
+    # the unasked decider on 7 labelled calls (docs/scoring.md, "Blind sets 73-74").
+    rules_authority = bant["authority"]
     customer_said = [s.text for s in transcript.segments if s.speaker != rep_name]
     customer_counts = ng_model.counts(customer_said) if learned else None  # read by the BANT and deal-state models
     learned_bant = bant_model.add_learned(c, bant, customer_said, customer_counts) if learned else []
     discovery.discovery_depth(c)
-    discovery.decision_maker_unknown(c, stage_phase, bant["authority"])
+    discovery.decision_maker_unknown(c, stage_phase, rules_authority)
     discovery.surface_only(c, stage_phase)
     discovery.taken_at_face_value(c, stage_phase)
     closing.proposal(c, stage_phase)
