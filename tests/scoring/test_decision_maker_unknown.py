@@ -129,7 +129,9 @@ def test_the_learned_authority_does_not_clear_a_decider_never_asked(en_rubric):
     """The learned BANT model may mark authority found on a line that names nobody (here a remark on an
     inspection); the rule reads who decides from the rules' own reading, so the rep who never asked is still
     flagged (blind73's `ay18`, first sight: the learned authority hid the id on 7 labelled calls)."""
-    call, _ = labelled_call("blind73", "ay18_rev_uk_domestic_cleaning_agency_cleaner_vetting_dbs_check_discovery.en.txt")
+    call, _ = labelled_call(
+        "blind73", "ay18_rev_uk_domestic_cleaning_agency_cleaner_vetting_dbs_check_discovery.en.txt"
+    )
     card = score_transcript(call, rubric=en_rubric, stage_phase="needs_discovery")
     assert "authority" in card.extra.get("learned_bant", [])
     assert NG in {n.id for n in card.ng_behaviors}
