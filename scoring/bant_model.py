@@ -19,6 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from scoring import shapes
 from scoring.ng_model import NgModel, parse_model
 from scoring.scorecard import BANT_KEYS, BantItem
 
@@ -57,7 +58,8 @@ def add_learned(
     added = []
     for key in missing:
         at = model.evidence(key, vectors)
-        if at is None:
+        # The model reads money and a signer as a budget; where its best line is an approval limit, it is not one.
+        if at is None or (key == "budget" and shapes.approval_limit(sentences[at].text)):
             continue
         bant[key] = BantItem(found=True, evidence=sentences[at].quote())
         c.put(CHECK.format(key=key), 2, [sentences[at]])

@@ -103,6 +103,7 @@ def _answered(v: CallView, key: str, asked: list[Hit]) -> tuple[Hit, Sentence] |
             and not (key == "need" and shapes.solved(text))
             and not (key in ("timeline", "budget") and shapes.undecided(v, q.sentence.text + text))
             and not (key == "timeline" and shapes.time_left_open(text))
+            and not (key == "timeline" and shapes.no_time_wanted(text))
         ):
             # The sentence of the answer that carries it (集計ですね。…3日くらいかかっています。), else the fullest one.
             return q, next(

@@ -124,7 +124,7 @@ def need_said(view: CallView, hit: Hit) -> bool:
 
 
 _MAYBE = re.compile(
-    r"かもしれ|かも(。|$)|そのうち(に|ね|です|かな|や|。)|いずれ(は|また)|いつか(?!ら)(は)?|落ち着いたら|どうかな(あ|ぁ)?(。|、|$)"
+    r"かもしれ|かも(。|$)|(年|年度|期|頃|ごろ|以降|あたり)かな(あ|ぁ)?(、|。|$|と|って)|そのうち(に|ね|です|かな|や|。)|いずれ(は|また)|いつか(?!ら)(は)?|落ち着いたら|どうかな(あ|ぁ)?(。|、|$)"
     r"|\bmaybe\b|\bmight\b|\bperhaps\b|\bat some point\b",
     re.I,
 )
@@ -148,7 +148,7 @@ _UNDECIDED = {
         # Said in Kansai and plain speech (全然決めてへん, 決まってない), or as more talks to come (金額だけ詰めさせて).
         r"|(決め|決まっ)て(へん|ない|ねえ)|(だけ|は)(もう少し|もうちょっと|また)?詰め(させ|たい|ましょう)"
         # Not that far yet, or a later matter (まだそこまでは全然, 値段とか時期とかはその後の話).
-        r"|まだそこまで|まだ全然|(その後|後|あと|先)の話|決めらん(ねえ|ない)"
+        r"|まだそこまで|まだ全然|全然まだ|(その後|後|あと|先)の話|決めらん(ねえ|ない)"
         r"|(しだい|次第)(、|で|です|ということ|。|$)|それまでは何とも"
         # Put off to be decided again (来年度のことはまた理事会で決めるので): no time is committed to.
         r"|(また|改めて|あらためて)[^。]{0,12}(決め|考え|検討|判断)"
@@ -250,9 +250,32 @@ MONEY_SIZED = re.compile(
     r"\d[\d,.]*\s*(万|千|億|円|k\b|m\b|million|thousand|hundred|dollars|pounds|usd)|[$£€¥]\s?\d", re.I
 )
 _APPROVAL_LIMIT = re.compile(
-    r"(以下|まで|未満)(なら|は|でしたら)[^。]{0,6}(決裁|決め|判断|ハンコ)|\b(up to|under) [^.]{0,12}\bmy (sign-?off|approval)\b",
+    r"(以下|まで|未満)(なら|は|でしたら)[^。]{0,6}(決裁|決め|判断|ハンコ|(私|僕|わたし|自分)(が|で)見)"
+    # Over the limit, someone else signs (五万円を超えるのは私の決裁じゃなくて課長決裁): who decides, not money.
+    r"|(超え|以上)[^。]{0,8}(決裁|稟議)|\b(up to|under) [^.]{0,12}\bmy (sign-?off|approval)\b",
     re.I,
 )
+
+
+def approval_limit(text: str) -> bool:
+    """An amount that says who signs (百万以下なら私の決裁): authority, not a budget (the writers' convention)."""
+    return bool(_APPROVAL_LIMIT.search(text))
+
+
+# A time named: a digit, a season, a month or a span (4月, 来年, 春, 月末, 年明け, 以降).
+_TIME_NAMED = re.compile(r"\d|年|春|夏|秋|冬|週|月|頃|ごろ|以降|まで|明け|旬|今日|明日|\b(?:19|20)\d\d\b")
+# The busy season told (一年で一番忙しい時期なの, 一番来場者が多い時期), unless said as the time it ends.
+_BUSY_SEASON = re.compile(
+    r"(一番|いちばん|最も)[^。]{0,8}(忙し|バタバタ|多い|集中|掘る|手一杯)[^。]{0,4}(時期|とき|時|季節|シーズン)"
+)
+_BUSY_ENDS = re.compile(r"以降|終わ|明け|過ぎ|落ち着")
+# A time ruled out (年内は無理ね, 今期は難しい).
+_RULED_OUT = re.compile(r"(年内|今年|今年度|今期|今月|今シーズン)(は|も|中は)[^。]{0,6}(無理|難し|厳し)")
+
+
+def no_time_wanted(text: str) -> bool:
+    """The busy season told or a time ruled out (年内は無理ね): when they cannot take it on, not when they want it."""
+    return bool(_RULED_OUT.search(text) or (_BUSY_SEASON.search(text) and not _BUSY_ENDS.search(text)))
 
 
 def off_item(view: CallView, key: str, hit: Hit) -> bool:
@@ -265,10 +288,15 @@ def off_item(view: CallView, key: str, hit: Hit) -> bool:
     # timing or authority, not what they can spend (money refused, 予算がつかなかった, is a budget); an approval limit (百万以下なら私の決裁) is authority.
     if key == "budget" and not MONEY_SIZED.search(text) and _BUDGET_PROCESS.search(text):
         return True
-    if key == "budget" and _APPROVAL_LIMIT.search(text):
+    if key == "budget" and approval_limit(text):
         return True
     if key != "timeline":
         return False
+    # The word 時期 with no time named opens the topic (で、時期だけど…; 時期はちょっとね) and states none.
+    if not hit.sentence.is_rep and hit.match.group(0) == "時期" and not _TIME_NAMED.search(text.replace("時期", "")):
+        return True
+    if no_time_wanted(text):
+        return True
     if maybe(text) or untied_time(view, hit.sentence) or (not hit.sentence.is_rep and undecided(view, text)):
         return True
     # A freeze names a time money stops, not a time to buy (来年度は新規の投資を止める, spending freeze until Q3).

@@ -1,0 +1,82 @@
+"""BANT items a sentence names without stating them (issue 13, blind73/74 at first sight): an approval limit, a budget
+not thought of yet, a time said as a guess, the word 時期 opening the topic, the busy season, a time ruled out. Wording
+written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring import shapes
+from scoring.offline import score_transcript
+from scoring.rubric_model import Rubric
+from tests.scoring.learned_models import labelled_call
+from tests.scoring.role_calls import role_call as _call
+
+
+def _found(rubric: Rubric, key: str, rep: str, said: str) -> bool:
+    call = _call(("営業", rep), ("顧客", said), ("営業", "承知しました。"))
+    return score_transcript(call, rubric=rubric, stage_phase="needs_discovery").bant[key].found
+
+
+@pytest.mark.parametrize(
+    ("said", "found"),
+    [
+        ("三万円以下は僕が見ますので、それ以上なら部長に回します。", False),
+        ("月に三万円までなら出せます。", True),
+    ],
+)
+def test_an_approval_limit_the_contact_signs_is_no_budget(rubric: Rubric, said: str, found: bool) -> None:
+    assert _found(rubric, "budget", "費用の面はいかがでしょう。", said) is found
+
+
+@pytest.mark.parametrize(
+    ("said", "limit"),
+    [("二十万を超えるものは工場長の決裁になります。", True), ("二十万を超えると、うちでは高いと言われます。", False)],
+)
+def test_an_amount_over_which_someone_else_signs_is_an_approval_limit(said: str, limit: bool) -> None:
+    assert shapes.approval_limit(said) is limit
+
+
+def test_a_budget_not_thought_of_yet_is_none(rubric: Rubric) -> None:
+    assert not _found(rubric, "budget", "ご予算は決まっていますか。", "いや、予算なんかは全然まだですね…。")
+
+
+@pytest.mark.parametrize(
+    ("said", "found"),
+    [
+        ("まあ、入れるとしたら再来年度かなあ。", False),
+        ("入れるなら再来年度の四月からにしたいです。", True),
+    ],
+)
+def test_a_year_said_as_a_guess_is_no_timeline(rubric: Rubric, said: str, found: bool) -> None:
+    assert _found(rubric, "timeline", "いつ頃をお考えですか。", said) is found
+
+
+@pytest.mark.parametrize("said", ["で、時期なんですけど…。", "うーん、時期の話はちょっとね。"])
+def test_the_word_jiki_opening_the_topic_states_no_time(rubric: Rubric, said: str) -> None:
+    assert not _found(rubric, "timeline", "ほかに気になる点はありますか。", said)
+
+
+def test_the_reps_question_about_the_time_still_opens_an_answer(rubric: Rubric) -> None:
+    """Only the customer's bare 時期 states nothing; the rep asking 導入の時期 makes the reply the timeline."""
+    assert _found(rubric, "timeline", "導入の時期って、ご希望はありますか。", "春の新メニューに合わせたいです。")
+
+
+@pytest.mark.parametrize("said", ["七月と八月は、うちは一年で一番忙しい時期なんですよ。", "年内はちょっと無理ですね。"])
+@pytest.mark.parametrize("rep", ["ほかに気になる点はありますか。", "いつ頃をお考えですか。"])
+def test_the_busy_season_or_a_time_ruled_out_is_no_timeline(rubric: Rubric, rep: str, said: str) -> None:
+    """Said unasked or as the answer to when: when they cannot take it on, not when they want it."""
+    assert not _found(rubric, "timeline", rep, said)
+
+
+def test_a_busy_season_said_as_the_time_it_ends_is_a_timeline(rubric: Rubric) -> None:
+    said = "一番忙しい時期が終わる十月以降に入れたいです。"
+    assert _found(rubric, "timeline", "いつ頃をお考えですか。", said)
+
+
+def test_the_learned_budget_skips_an_approval_limit(rubric: Rubric) -> None:
+    """The learned BANT model reads money and a signer as a budget; its best line here is an approval limit
+    (blind73's `ay04`), so no budget is added."""
+    call, _ = labelled_call("blind73", "ay04_otter_coin_laundry_chain_dryer_exhaust_duct_cleaning_kickoff.ja.txt")
+    card = score_transcript(call, rubric=rubric, stage_phase="contract_implementation")
+    assert not card.bant["budget"].found
