@@ -156,7 +156,13 @@ def score_transcript(
         dropped_ids = ng_model.drop_unlikely(c, rep_said, transcript.language, tf=rep_counts)
         valid_ng = {n.id for p in rubric.phases for n in p.ng_behaviors}
         learned_ids = ng_model.add_learned(
-            c, rep_said, valid_ng, tf=rep_counts, language=transcript.language, stage_phase=stage_phase
+            c,
+            rep_said,
+            valid_ng,
+            tf=rep_counts,
+            language=transcript.language,
+            stage_phase=stage_phase,
+            next_step_set=next_step.set,
         )
 
     rules_state = deal_state.deal_state(view, timeline_known=timeline_known, stage_phase=stage_phase)

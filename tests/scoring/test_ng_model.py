@@ -191,6 +191,27 @@ def test_each_gated_id_needs_its_occasion_in_the_call(ng_id, customer, rep, stag
     assert ng_gates.has_occasion(ng_id, view, stage) is occasion
 
 
+@pytest.mark.parametrize("ng_id", ["first_contact.vague_follow_up", "needs_discovery.no_next_action"])
+@pytest.mark.parametrize("next_step_set", [True, False])
+def test_a_vague_follow_up_needs_no_dated_next_step(ng_id, next_step_set):
+    """ "Ends with I'll be in touch, no date set": where the card holds a dated next step there is no occasion."""
+    from scoring import ng_gates
+    from scoring.markers import CallView
+    from tests.scoring.role_calls import role_call
+
+    view = CallView(role_call(("営業", "またご連絡します。"), ("顧客", "はい。")), "営業")
+    assert ng_gates.has_occasion(ng_id, view, "first_contact", next_step_set=next_step_set) is not next_step_set
+
+
+def test_the_learned_vague_follow_up_stays_off_a_call_with_its_next_meeting_set(rubric):
+    """blind74's `az15`: a visit on a named day is agreed, and the model, reading how the rep talks, would still add a
+    vague follow-up on 「そのときにまた」."""
+    call, labels = labelled_call("blind74", "az15_otter_private_kindergarten_photo_sales_cold_call.ja.txt")
+    card = score_transcript(call, rubric=rubric, stage_phase=labels["stage_phase"])
+    assert card.next_step.set
+    assert "first_contact.vague_follow_up" not in {n.id for n in card.ng_behaviors}
+
+
 def test_the_learned_model_names_a_vague_answer_only_where_a_question_was_asked():
     """A model sure of a vague answer on any call (its intercept alone) adds it where the customer asked something and
     not where they only listened."""
