@@ -441,6 +441,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "preparation": _re(r"prepare|materials|quote|proposal|deck"),
         "vague_follow_up": _re(
             r"\bi'?ll be in touch|\bi'?ll reach out|let me know whenever you'?re ready|we can set something up|\bi'?ll follow up with you\b(?! (by|on|at|tomorrow|today|this))|(let'?s|we'?ll|we can|we should) (find|set up|grab) (some )?time|(talk|speak|chat|catch up) again (soon|sometime|next week|later)|\bwe'?ll get back to you|(some|a few) (times|slots|options) (for|to)\b|talk soon|circle back|touch base"
+            # Material sent and the rest left open ("I'll send over some info…, and we can go from there").
+            r"|\b(we can|we'?ll|let'?s) (go|take it) from there\b"
         ),
         # The customer saying their point was missed ("That's not what I asked", "as I said").
         "pushback": _re(r"^(no,? )?(that'?s not what i (asked|meant|said)|as i (said|mentioned)|like i said)"),

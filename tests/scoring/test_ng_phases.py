@@ -98,6 +98,25 @@ def test_a_vague_follow_up_in_hiragana_or_some_day_next_week(said, rubric):
     assert "first_contact.vague_follow_up" in {n.id for n in card.ng_behaviors}
 
 
+@pytest.mark.parametrize(
+    ("said", "flagged"),
+    [
+        ("I'll email you the brochure and the rates, and we can take it from there.", True),
+        ("I'll email you the brochure, and we can go through it on Tuesday the ninth at ten.", False),
+    ],
+)
+def test_material_sent_and_the_rest_left_open_is_a_vague_follow_up_in_english(said, flagged, en_rubric):
+    call = _call(
+        ("Rep", "Thanks for walking me through the rota today."),
+        ("Customer", "No worries."),
+        ("Rep", said),
+        ("Customer", "Sounds good."),
+        language="en",
+    )
+    card = score_transcript(call, rubric=en_rubric, stage_phase="first_contact")
+    assert ("first_contact.vague_follow_up" in {n.id for n in card.ng_behaviors}) is flagged
+
+
 @pytest.mark.parametrize(("phase", "flagged"), [("needs_discovery", True), ("proposal", False)])
 def test_a_discovery_that_hands_the_next_move_over_has_no_next_action(phase, flagged, rubric):
     call = _call(
