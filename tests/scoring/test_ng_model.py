@@ -168,6 +168,9 @@ def test_an_english_call_reads_the_model_at_its_own_higher_threshold(english_cal
         ("proposal.vague_answer", "保守は何年まで見てもらえるんですか？", "ご案内します。", None, True),
         ("proposal.vague_answer", "なるほど。", "ご案内します。", None, False),
         ("negotiation_closing.objection_ignored", "なるほど。", "ご案内します。", None, True),
+        ("negotiation_closing.objection_ignored", "なるほど。", "ご案内します。", "negotiation_closing", True),
+        ("negotiation_closing.objection_ignored", "なるほど。", "ご案内します。", "after_follow", False),
+        ("negotiation_closing.objection_ignored", "なるほど。", "ご案内します。", "first_contact", False),
         (
             "proposal.mismatched_scale",
             "なるほど。",
