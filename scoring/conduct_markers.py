@@ -355,6 +355,8 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             # five percent off for everyone on annual billing).
             r"|\bdiscount, it isn'?t|\b(it'?s|that'?s|is) not a discount|\brather not\b[^.]{0,20}\bdiscount"
             r"|\boff for (everyone|every customer|all (our )?customers)\b"
+            # A dated rate told as how the calendar works (it's not a pitch for a discount; the early-enrollment rate).
+            r"|\bnot (a|an) (pitch|push|offer|play) for (a )?discount|\bearly[- ](enrol?ment|sign-?up|booking|registration)\b"
         ),
         "price_ask": _re(
             r"\b(any flexibility|wiggle room|can you do better|sharpen (your|the) pencil|come down|best price|a better price)\b"
