@@ -114,7 +114,10 @@ def test_a_rep_meeting_the_customers_own_percent_off_ask_is_no_discount_first(en
         ("I won't call the starter tier a discount, it isn't.", "en"),
         ("I'd rather not discount the licence to hit your number.", "en"),
         ("Paying yearly is ten percent off for everyone, that's just how billing works.", "en"),
-        ("This isn't a push for a discount, but signing by the tenth keeps the early-registration rate of ninety.", "en"),
+        (
+            "This isn't a push for a discount, but signing by the tenth keeps the early-registration rate of ninety.",
+            "en",
+        ),
     ],
 )
 def test_a_discount_disowned_someone_elses_or_no_price_at_all_is_no_discount_first(rep, language, rubric, en_rubric):
