@@ -100,7 +100,7 @@ def score_transcript(
     # The rules' own timing answer: seed 003's deal state reads it, as the deal-state model learned it.
     timeline_known = bant["timeline"].found
     # Who decides, as the rules read it: the learned BANT model marks authority on lines that name nobody, which hid
-    # the unasked decider on 7 labelled calls (docs/scoring.md, "Blind sets 73-74").
+    # the unasked decider on 7 labelled calls (docs/scoring.md, "Blind sets 73–76").
     rules_authority = bant["authority"]
     customer_said = [s.text for s in transcript.segments if s.speaker != rep_name]
     customer_counts = ng_model.counts(customer_said) if learned else None  # read by the BANT and deal-state models
