@@ -179,7 +179,7 @@ def deal_state(view: CallView, *, timeline_known: bool = False, stage_phase: str
     declined. At first contact, in discovery and after the sale, two terms are 話題 only once the customer has taken
     up something the rep offered (`_TAKE_UP_NEEDED`).
     """
-    if declined(view):
+    if declined(view) or (stage_phase == "after_follow" and _offer_refused(view)):
         return "botsu"
     if stage_phase == "contract_implementation":
         return None
@@ -242,6 +242,51 @@ _NOT_THIS = re.compile(
     r"(けど|けれど|が)、?[^。]{0,12}(これ|今回|こちら|この件|御社)は(別|違)|前向き|\b(but|however)\b[^.]{0,20}\b(this|yours)\b[^.]{0,12}\b(different|positive)",
     re.I,
 )
+
+
+# After the sale an offer is a deal of its own: the customer refusing the thing offered (プレミアムは要らないです,
+# 研修は要らないです, 顔認証はいいです, 入れ替えなんかせえへん, "We don't need that") turns it down, even while the
+# service they have goes on (the writers' convention). Before the sale such a no is about one part of an offer.
+_OFFER_REFUSED = {
+    "ja": re.compile(
+        r"(は|も|なんか|なんて)、?(もう|別に|正直)?、?(要らない|いらない|要りません|いりません|いらん|要らん|いらへん|要らへん)"
+        r"|^(いや|いえ|うーん)?[、,]?(要らない|いらない|要りません|いりません)(です|よ|って|わ)?[、。]"
+        r"|[^でにがと]は(もう)?(いい|ええ)(です|わ)(?!ね)(。|、|$)|(は|も)なしや|なんか(せえへん|しない|しません|やらへん)"
+        r"|(入る|入れる|やる)わけ(ない|ないでしょう|あらへん)"
+    ),
+    "en": re.compile(
+        r"\b(we|i) (really )?(don'?t|do not) need (that|it|this|those)\b|\bnot something (we'?d|we would|i'?d) use\b"
+        r"|\bnot interested\b|^(honestly, )?no[.,] (thanks|thank you|we don'?t)",
+        re.I,
+    ),
+}
+
+
+# Paper or talk declined (カタログは要らんけどな, 説明はいいです): no offer turned down.
+_PAPERS_DECLINED = re.compile(
+    r"(資料|パンフ|カタログ|申込書|書類|説明|見積|案内|チラシ|名刺)[^。、]{0,3}(は|も|なんか)、?(もう)?(要ら|いら|いい|ええ)"
+    r"|\b(brochure|catalog(ue)?|paperwork|leaflet)s?\b",
+    re.I,
+)
+
+
+def _offer_refused(view: CallView) -> bool:
+    """An after-sales offer refused outright by the customer and not taken up after (`_TAKES_AFTER_NO`)."""
+    pattern = _OFFER_REFUSED[_lang(view)]
+    took = _TAKES_AFTER_NO[_lang(view)]
+    for s in reversed(view.sentences):
+        if s.is_rep or s.is_question:
+            continue
+        if took.search(s.text):
+            return False
+        if (
+            pattern.search(s.text)
+            and not _PAPERS_DECLINED.search(s.text)
+            and not _CONDITION.search(s.text)
+            and not view.matches("past", s.text)
+        ):
+            return True
+    return False
 
 
 def declined(view: CallView) -> bool:

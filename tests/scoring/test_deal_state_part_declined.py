@@ -61,3 +61,51 @@ def test_no_plan_to_take_it_on_is_a_decline(rubric: Rubric, en_rubric: Rubric, s
         stage_phase="after_follow",
     )
     assert card.deal_state == "botsu"
+
+
+def _after_sales(rubric: Rubric, said: str, stage: str = "after_follow", then: str = "承知しました。") -> str | None:
+    call = role_call(
+        ("営業", "その件は本日中に担当から折り返させます。ところで、上位の分析プランが月一万五千円でございまして。"),
+        ("顧客", said),
+        ("営業", then),
+        ("顧客", "はい。"),
+    )
+    return score_transcript(call, rubric=rubric, stage_phase=stage).deal_state
+
+
+@pytest.mark.parametrize(
+    "said", ["分析プランは要らないです、正直。", "いや、そういうのはもういいです。", "上位プランなんかやらへんよ。"]
+)
+def test_an_after_sales_offer_refused_outright_is_botsu(rubric: Rubric, said: str) -> None:
+    """After the sale an offer is a deal of its own: refused outright, it is ボツ while the service goes on."""
+    assert _after_sales(rubric, said) == "botsu"
+
+
+def test_the_same_words_before_the_sale_refuse_only_a_part(rubric: Rubric) -> None:
+    assert _after_sales(rubric, "分析プランは要らないです、正直。", stage="proposal") != "botsu"
+
+
+def test_paper_declined_after_the_sale_is_no_offer_refused(rubric: Rubric) -> None:
+    assert _after_sales(rubric, "カタログは要らないです、見ないので。") != "botsu"
+
+
+def test_an_after_sales_offer_taken_after_a_no_is_no_botsu(rubric: Rubric) -> None:
+    said = "分析プランは要らないです。"
+    then = "では、件数の少ないライトプランが月五千円ですが、いかがでしょう。"
+    call = role_call(
+        ("営業", "上位の分析プランが月一万五千円でございまして。"),
+        ("顧客", said),
+        ("営業", then),
+        ("顧客", "ああ、それでお願いします。"),
+    )
+    assert score_transcript(call, rubric=rubric, stage_phase="after_follow").deal_state != "botsu"
+
+
+def test_an_english_after_sales_offer_refused_is_botsu(en_rubric: Rubric) -> None:
+    call = role_call(
+        ("Rep", "While I have you, the reporting add-on is forty a month."),
+        ("Customer", "Honestly, we don't need that."),
+        ("Rep", "Understood."),
+        language="en",
+    )
+    assert score_transcript(call, rubric=en_rubric, stage_phase="after_follow").deal_state == "botsu"
