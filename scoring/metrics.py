@@ -52,10 +52,11 @@ _GREETING_HEAD = rf"^(はい、|あ、|もしもし、?)?{_ADDRESSED}"
 _CALLER_GREETING_RE = re.compile(
     rf"{_GREETING_HEAD}(いつも)?お世話になって(おり|い)ます|{_GREETING_HEAD}お世話になります"
 )
-# After a phone answered with a name (もしもし、マフラー工房菅野の菅野です), the caller's plain お世話になってます opens the
-# call as well (blind69); said second in a video meeting it is only the reply to the first greeting.
+# After a phone answered with a name (もしもし、マフラー工房菅野の菅野です), the caller's plain お世話になってます or
+# お疲れさまです opens the call as well (blind69, blind75); said second in a video meeting it is only the reply to the
+# first greeting.
 _PHONE_ANSWER_RE = re.compile(r"^(もしもし|はい)、?[^。]{0,30}(です|でございます)。")
-_PLAIN_GREETING_RE = re.compile(rf"{_GREETING_HEAD}(いつも)?お世話になってます")
+_PLAIN_GREETING_RE = re.compile(rf"{_GREETING_HEAD}((いつも)?お世話になってます|お疲れ(さま|様)です)")
 _REP_HINT_RE = re.compile(
     r"お時間をいただき|お時間いただき|お時間(を)?ありがとう|ご提案|ご案内|弊社の(サービス|製品|ツール)|件で(お電話|ご連絡)(しました|いたしました|差し上げました)"
     r"|(ご迷惑|お手間|ご不便|ご心配)を(おかけ|お掛け)|thanks for (your|making the) time|our (product|platform|solution)",

@@ -127,3 +127,14 @@ def test_a_plain_osewa_after_a_named_answer_opens_the_call() -> None:
     ]
     assert _rep(returned) == ("ch1", "phone_opening")
     assert _rep(meeting)[0] == "spk_0"
+
+
+def test_otsukaresama_after_a_named_answer_opens_the_call() -> None:
+    """blind75 `ba12` after its first sight: the callee answers with their name, the seller greets with お疲れさまです
+    and names their firm without 社. Wording written for this test."""
+    call = [
+        ("spk_0", "はい、もしもし、配送センターの坂口です。"),
+        ("spk_1", "あ、坂口所長、お疲れさまです。ワークサポートの井上です。先日は資料請求ありがとうございました。"),
+        ("spk_0", "ああ、はいはい。"),
+    ]
+    assert _rep(call) == ("spk_1", "phone_opening")
