@@ -140,7 +140,7 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
             r"\b(stopped|closed|closing|cut back|downsiz\w*|fewer|scaled back|no longer|moved (away|to)|switched|shut down|dropped)\b"
         ),
         "no_contact": _re(
-            r"\b(haven'?t (heard from|seen) (you|anyone|anybody)|nobody (has )?(visited|came|called|checked in)|no one (has )?(visited|came|called|checked in)"
+            r"\b(haven'?t (heard from|seen) (you|your (side|team|end|company|people)|anyone|anybody)|nobody (has )?(visited|came|called|checked in)|no one (has )?(visited|came|called|checked in)"
             r"|(months?|a year) (without|of silence)|no contact since)\b"
         ),
         "trouble": _re(

@@ -189,6 +189,7 @@ def test_a_customer_remarking_on_months_without_contact_is_no_touchpoints(rubric
         "ほんと久しぶりですね。契約してから、一度も顔を見せてもらってないですよ。"
     )
     assert "after_follow.no_touchpoints" in ngs("Honestly, nobody has visited since the install.", "en")
+    assert "after_follow.no_touchpoints" in ngs("We haven't heard from your team since the spring review.", "en")
     assert "after_follow.no_touchpoints" not in ngs("先週の点検の日、予定の時間に誰も来なかったんですよ。")
 
 
