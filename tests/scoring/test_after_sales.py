@@ -206,7 +206,9 @@ def test_an_addition_the_customer_says_does_not_fit_their_work_is_a_mismatched_u
         ("Customer", "We don't do deliveries anymore, so we don't need that."),
         language="en",
     )
-    assert MISMATCHED in {n.id for n in score_transcript(english, rubric=en_rubric, stage_phase="after_follow").ng_behaviors}
+    assert MISMATCHED in {
+        n.id for n in score_transcript(english, rubric=en_rubric, stage_phase="after_follow").ng_behaviors
+    }
 
 
 def test_an_addition_answered_with_a_change_the_rep_did_not_know_is_mechanical_selling(rubric: Rubric) -> None:
@@ -218,7 +220,13 @@ def test_an_addition_answered_with_a_change_the_rep_did_not_know_is_mechanical_s
 
 @pytest.mark.parametrize("yes", ["それでいいです。お願いします。", "中身はこれで十分です。進めてください。"])
 def test_an_upsell_taken_with_that_is_fine_is_no_no_and_nothing_is_pressed(rubric: Rubric, yes: str) -> None:
-    ngs = _ngs(rubric, CHECK_IN, OFFER, ("顧客", yes), ("営業", "ありがとうございます。では、オプションの申込書を今日お送りします。"))
+    ngs = _ngs(
+        rubric,
+        CHECK_IN,
+        OFFER,
+        ("顧客", yes),
+        ("営業", "ありがとうございます。では、オプションの申込書を今日お送りします。"),
+    )
     assert PUSHY not in ngs
 
 
@@ -237,7 +245,11 @@ def test_roles_left_to_the_customer_unasked_are_unclear_too(rubric: Rubric, said
 
 @pytest.mark.parametrize(
     "said",
-    ["解約の条件は、ちょっと契約書を確認します。", "たしか初期の研修費が別だった気がします。", "保守は、年一回の点検が入ってたかな、あったっけ。"],
+    [
+        "解約の条件は、ちょっと契約書を確認します。",
+        "たしか初期の研修費が別だった気がします。",
+        "保守は、年一回の点検が入ってたかな、あったっけ。",
+    ],
 )
 def test_terms_half_remembered_at_kick_off_are_unprepared(rubric: Rubric, said: str) -> None:
     ngs = _ngs(rubric, KICKOFF, ("営業", said), ("顧客", "そうですか。"), stage="contract_implementation")
@@ -261,7 +273,9 @@ def test_pressing_an_offer_after_a_no_is_a_pushy_upsell_only_after_the_sale(rubr
     assert PUSHY not in _ngs(rubric, *turns, stage="negotiation_closing")
 
 
-@pytest.mark.parametrize("said", ["現場の皆さんは、使いながら慣れていただければ大丈夫です。", "まあ、最初は慣れの問題ですね。"])
+@pytest.mark.parametrize(
+    "said", ["現場の皆さんは、使いながら慣れていただければ大丈夫です。", "まあ、最初は慣れの問題ですね。"]
+)
 def test_users_left_to_get_used_to_it_at_kick_off_is_ignoring_the_end_users(rubric: Rubric, said: str) -> None:
     ngs = _ngs(rubric, KICKOFF, ("営業", said), ("顧客", "はあ。"), stage="contract_implementation")
     assert "contract_implementation.ignores_end_users" in ngs
@@ -280,7 +294,9 @@ def test_more_offered_after_the_sale_under_a_deadline_is_pushy(rubric: Rubric, o
 
 def test_the_same_deadline_before_the_sale_is_not_this_ng(rubric: Rubric) -> None:
     offer = ("営業", "ちなみに期間限定で、予備バッテリーのセットが今月中でしたら二割引きになっております。")
-    assert PUSHY not in _ngs(rubric, ("営業", "本日は二回目のご提案です。"), ("顧客", "はい。"), offer, stage="proposal")
+    assert PUSHY not in _ngs(
+        rubric, ("営業", "本日は二回目のご提案です。"), ("顧客", "はい。"), offer, stage="proposal"
+    )
 
 
 def test_an_english_upsell_with_a_promo_clock(en_rubric: Rubric) -> None:
@@ -320,8 +336,12 @@ def test_the_same_change_told_when_the_rep_asks_is_not(rubric: Rubric) -> None:
         ("えーと、交換部品は入ってなかったかな。", TERMS),
     ],
 )
-def test_a_test_on_the_day_roles_left_to_the_trade_or_terms_unread_at_kickoff(rubric: Rubric, said: str, ng: str) -> None:
-    assert ng in _ngs(rubric, KICKOFF, ("顧客", "そのあたりはどうなりますか。"), ("営業", said), stage="contract_implementation")
+def test_a_test_on_the_day_roles_left_to_the_trade_or_terms_unread_at_kickoff(
+    rubric: Rubric, said: str, ng: str
+) -> None:
+    assert ng in _ngs(
+        rubric, KICKOFF, ("顧客", "そのあたりはどうなりますか。"), ("営業", said), stage="contract_implementation"
+    )
 
 
 @pytest.mark.parametrize(
@@ -333,7 +353,9 @@ def test_a_test_on_the_day_roles_left_to_the_trade_or_terms_unread_at_kickoff(ru
     ],
 )
 def test_a_test_done_before_roles_named_and_terms_known_are_none(rubric: Rubric, said: str) -> None:
-    got = _ngs(rubric, KICKOFF, ("顧客", "そのあたりはどうなりますか。"), ("営業", said), stage="contract_implementation")
+    got = _ngs(
+        rubric, KICKOFF, ("顧客", "そのあたりはどうなりますか。"), ("営業", said), stage="contract_implementation"
+    )
     assert not got & {RUSHED, ROLES, TERMS}
 
 
