@@ -43,6 +43,9 @@ _THAT_AMOUNT = {
 # A decline under a condition (それを超えるなら見送りです, if it's over that we'll pass) is a limit, not a no.
 _CONDITION = re.compile(r"(なら|ならば|場合(は|には)?|ようでしたら|たら)、?[^。]{0,12}$|\b(if|unless)\b", re.I)
 
+# "Not needed" in its plain, polite and dialect forms.
+_NOT_NEEDED = r"いらない|要らない|いりません|要りません|いらん|要らん"
+
 _NOT_NOW = {
     "ja": re.compile(
         r"(今|現在)の[^。]{0,12}(業者|会社|ベンダー|サービス|取引先)[^。]{0,30}((更新|継続|延長)する|続ける)ことに|今は(お願い|導入|契約)でき(ない|ません)"
@@ -57,7 +60,7 @@ _NOT_NOW = {
         # No intention to adopt, or no need for the whole offer (not for one part of it: うちは研修はいらない).
         r"|(入れる|導入する|契約する|使う|変える|替える|乗り換える|買う|申し込む)(気|つもり)(は|も)(ない|ありません|ございません)"
         r"|(うち|弊社|当社|私ども)(の[^。、は]{0,6})?は、?([^。、は]{0,14}(で|ので|から|んで)、?)?"
-        r"(そういう(の|もの)は|それは|こういう(の|もの)は)?(いらない|要らない|いりません|要りません|いらん|要らん|必要(ない|ありません))"
+        r"(そういう(の|もの)は|それは|こういう(の|もの)は)?(" + _NOT_NEEDED + r"|必要(ない|ありません))"
         # Doing fine as they are (今ので満足してる, 今のやり方で別に困ってない, 今のやり方で回っとる), the match made
         # elsewhere not to be undone (今から覆すのは無理), or no tie this time (今回はね、ご縁がなかった).
         r"|今の(で|ままで|やり方で|やり方でも)[^。]{0,6}(満足|困って(ない|へん|ねえ|おらん|ません)|回っ(とる|てる|ています|ております)|間に合って)"
@@ -249,7 +252,7 @@ _NOT_THIS = re.compile(
 # service they have goes on (the writers' convention). Before the sale such a no is about one part of an offer.
 _OFFER_REFUSED = {
     "ja": re.compile(
-        r"(は|も|なんか|なんて)、?(もう|別に|正直)?、?(要らない|いらない|要りません|いりません|いらん|要らん|いらへん|要らへん)"
+        r"(は|も|なんか|なんて)、?(もう|別に|正直)?、?(" + _NOT_NEEDED + r"|いらへん|要らへん)"
         r"|^(いや|いえ|うーん)?[、,]?(要らない|いらない|要りません|いりません)(です|よ|って|わ)?[、。]"
         r"|[^でにがと]は(もう)?(いい|ええ)(です|わ)(?!ね)(。|、|$)|(は|も)なしや|なんか(せえへん|しない|しません|やらへん)"
         r"|(入る|入れる|やる)わけ(ない|ないでしょう|あらへん)"

@@ -12,7 +12,6 @@ none. Six ids have an occasion the call or its stage shows:
   (具体的な次のアクションを提案しない): no dated next step was agreed. Over every labelled set, the model's
   vague_follow_up on a call with one was false 19 times and right 4, each of those 4 on a next step misread;
   no_next_action 4 and 0. Held out (blind55–74, ten folds of two sets): 3 and 0 for each.
-
 - `negotiation_closing.objection_ignored`: a call whose stage is not a first contact, a kickoff or an after-sales
   call, where the customer's pushback has ids of its own (a meeting pressed: `pushy_schedule`; a complaint:
   `ignores_complaints`; an upsell refused: `pushy_upsell`). Its occasion is not a marker: the objections the model

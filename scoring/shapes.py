@@ -90,7 +90,7 @@ def stated(view: CallView, key: str) -> list[Hit]:
         said = [h for h in pointed if not _POINTING.match(h.match.group(0)) or _MONEY.search(_turn(view, h.sentence))]
         hits = sorted(hits + said, key=lambda h: h.sentence.order)
         # An approval limit (百万以下なら私の決裁) sizes who decides, not what they can spend.
-        hits = [h for h in hits if not _APPROVAL_LIMIT.search(h.sentence.text)]
+        hits = [h for h in hits if not approval_limit(h.sentence.text)]
     return [h for h in hits if own_statement(view, h, hypothesis=key != "budget", denial=key != "authority")]
 
 
@@ -263,7 +263,7 @@ def approval_limit(text: str) -> bool:
 
 
 # A time named: a digit, a season, a month or a span (4月, 来年, 春, 月末, 年明け, 以降).
-_TIME_NAMED = re.compile(r"\d|年|春|夏|秋|冬|週|月|頃|ごろ|以降|まで|明け|旬|今日|明日|\b(?:19|20)\d\d\b")
+_TIME_NAMED = re.compile(r"\d|年|春|夏|秋|冬|週|月|頃|ごろ|以降|まで|明け|旬|今日|明日")
 # The busy season told (一年で一番忙しい時期なの, 一番来場者が多い時期), unless said as the time it ends.
 _BUSY_SEASON = re.compile(
     r"(一番|いちばん|最も)[^。]{0,8}(忙し|バタバタ|多い|集中|掘る|手一杯)[^。]{0,4}(時期|とき|時|季節|シーズン)"
