@@ -273,6 +273,11 @@ _PAPERS_DECLINED = re.compile(
 )
 
 
+# A point let go, not an offer refused (まあ、それはいいです。で、刃を替えれば…; まあ、よそのことはええわ): each of the
+# five まあ-led 「…はいいです」 in the labelled calls drops a grievance or a remark.
+_LET_GO = re.compile(r"まあ、?[^。、]{0,10}は(もう)?(いい|ええ)(です|わ)")
+
+
 def _offer_refused(view: CallView) -> bool:
     """An after-sales offer refused outright by the customer and not taken up after (`_TAKES_AFTER_NO`)."""
     pattern = _OFFER_REFUSED[_lang(view)]
@@ -286,6 +291,7 @@ def _offer_refused(view: CallView) -> bool:
             pattern.search(s.text)
             and not _PAPERS_DECLINED.search(s.text)
             and not _CONDITION.search(s.text)
+            and not _LET_GO.search(s.text)
             and not view.matches("past", s.text)
         ):
             return True

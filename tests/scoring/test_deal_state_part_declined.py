@@ -89,6 +89,14 @@ def test_paper_declined_after_the_sale_is_no_offer_refused(rubric: Rubric) -> No
     assert _after_sales(rubric, "カタログは要らないです、見ないので。") != "botsu"
 
 
+@pytest.mark.parametrize(
+    "said", ["まあ、それはいいです。で、刃を替えれば、もう詰まらないの。", "まあ、その話はもうええわ。"]
+)
+def test_a_point_let_go_after_the_sale_is_no_offer_refused(rubric: Rubric, said: str) -> None:
+    """blind78's `be09`: a complaint's grievance dropped with まあ (well, never mind that) refuses nothing."""
+    assert _after_sales(rubric, said) != "botsu"
+
+
 def test_an_after_sales_offer_taken_after_a_no_is_no_botsu(rubric: Rubric) -> None:
     said = "分析プランは要らないです。"
     then = "では、件数の少ないライトプランが月五千円ですが、いかがでしょう。"

@@ -16,6 +16,8 @@ from scoring.transcript import Transcript
 from tests.scoring.learned_models import labelled_call, llm_fallback
 
 OBJECTION = "negotiation_closing.objection_ignored"
+# The id the model adds to the weak call (the rules miss it): a proposal with no figure of return.
+LEARNED = "proposal.no_roi"
 
 
 def _packaged_json() -> dict:
@@ -84,7 +86,24 @@ def test_ids_the_rubric_lacks_are_left_out(weak_call, rubric):
     c = Collector(CallView(weak_call, "鈴木"))
     rep = [s.text for s in weak_call.segments if s.speaker == "鈴木"]
     assert ng_model.add_learned(c, rep, valid_ids=set()) == [] and c.ngs == []
-    assert ng_model.add_learned(c, rep, valid_ids={OBJECTION}) == [OBJECTION]
+    assert ng_model.add_learned(c, rep, valid_ids={LEARNED}) == [LEARNED]
+
+
+def test_an_id_the_model_is_not_trusted_with_is_never_added(weak_call, monkeypatch):
+    """The model rates objection_ignored over its threshold on the weak call, which the rules do not flag: a
+    rules-only id (held out, more often false than right), so the card gets it from the rules or not at all."""
+    from scoring import ng_gates
+    from scoring.collector import Collector
+    from scoring.markers import CallView
+
+    model = ng_model.packaged_model()
+    rep = [s.text for s in weak_call.segments if s.speaker == "鈴木"]
+    assert OBJECTION in ng_gates.RULES_ONLY and OBJECTION in model.shown(rep)
+    c = Collector(CallView(weak_call, "鈴木"))
+    assert ng_model.add_learned(c, rep, valid_ids={OBJECTION, LEARNED}) == [LEARNED]
+    monkeypatch.setattr(ng_gates, "RULES_ONLY", ng_gates.RULES_ONLY - {OBJECTION})
+    c = Collector(CallView(weak_call, "鈴木"))
+    assert set(ng_model.add_learned(c, rep, valid_ids={OBJECTION, LEARNED})) == {OBJECTION, LEARNED}
 
 
 def test_the_llm_reads_the_rules_alone_and_its_fallback_has_the_learned_ids(weak_call, rubric):
@@ -92,10 +111,10 @@ def test_the_llm_reads_the_rules_alone_and_its_fallback_has_the_learned_ids(weak
     full offline one."""
     facts, card = llm_fallback(weak_call)
     told = {n["id"] for n in facts["ng_behaviors"]}
-    assert "negotiation_closing.discount_first" in told and OBJECTION not in told
+    assert "negotiation_closing.discount_first" in told and LEARNED not in told
     assert card.scorer == "offline"
-    assert OBJECTION in card.extra["learned_ng"]
-    assert OBJECTION in {n.id for n in card.ng_behaviors}
+    assert LEARNED in card.extra["learned_ng"]
+    assert LEARNED in {n.id for n in card.ng_behaviors}
 
 
 def test_a_rules_flag_the_model_finds_very_unlikely_is_dropped_on_a_japanese_call(rubric):

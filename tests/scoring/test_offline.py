@@ -100,13 +100,13 @@ def test_weak_call_is_called_out(weak_card):
     assert {n.id for n in weak_card.ng_behaviors} == {
         "needs_discovery.budget_first", "first_contact.one_sided_talk", "first_contact.vague_follow_up",
         "negotiation_closing.discount_first", "proposal.vague_benefits", "needs_discovery.shallow_question",
-        "first_contact.seller_driven", "negotiation_closing.objection_ignored", "proposal.no_roi"}
+        "first_contact.seller_driven", "proposal.no_roi"}
     ng = {n.id: n.evidence for n in weak_card.ng_behaviors}
-    # No phrase names them; the learned model reads the customer's 「そこまで困っているわけではない」 brushed aside,
-    # and a price with no return shown. Its line for the first is the pricing sentence before the concern (the model
-    # retrained on every set rates it highest; the earlier one chose the reply 「でも皆さん導入されると…」): a
-    # reason to look, marked inferred in the note (docs/scoring.md, "The NG model retrained on every set").
-    assert weak_card.extra["learned_ng"] == ["negotiation_closing.objection_ignored", "proposal.no_roi"]
+    # No phrase names it; the learned model reads a price with no return shown, marked inferred in the note. The
+    # customer's 「そこまで困っているわけではない」 brushed aside is an objection ignored that no rule reads; the model
+    # rates it over its threshold, but objection_ignored is a rules-only id (held out more often false than right:
+    # scoring/ng_gates.py), so the card misses it.
+    assert weak_card.extra["learned_ng"] == ["proposal.no_roi"]
     assert ng["proposal.no_roi"] == "とにかく便利になりますので、ぜひ一度お試しいただきたいと思っております。"
     assert ng["first_contact.vague_follow_up"] == "ではまた連絡します。"
     assert ng["needs_discovery.budget_first"] == "早速ですが、ご予算はどのくらいありますか？"

@@ -154,10 +154,10 @@ def test_the_note_says_which_scorer_made_it_and_why_the_rules_stood_in(good_card
 def test_an_ng_id_the_learned_model_added_is_shown_as_inferred_with_its_line_as_related(weak_card, rubric):
     """The rules' NG ids quote the words that show them; the learned model's quote only leans that way, and the note
     says so (docs/scoring.md: a blind judge found half its lines showing the behaviour)."""
-    assert weak_card.extra["learned_ng"] == ["negotiation_closing.objection_ignored", "proposal.no_roi"]
+    assert weak_card.extra["learned_ng"] == ["proposal.no_roi"]
     html = render_note_html(weak_card, rubric=rubric)
     assert ("（話し方の傾向からの推定）<br>"
             "関連しそうな発言：「とにかく便利になりますので、ぜひ一度お試しいただきたいと思っております。」") in html
     assert "予定を設定せず、「また連絡します」で終わる<br>「ではまた連絡します。」" in html
-    assert html.count("話し方の傾向からの推定") == 2
+    assert html.count("話し方の傾向からの推定") == 1
     assert " (inferred from how the rep talks)<br>Related line: " in render_note_html(weak_card, rubric=rubric, lang="en")
