@@ -44,12 +44,14 @@ def add_learned(
     customer_utterances: Sequence[str],
     tf: Counter[str] | None = None,
     model: NgModel | None = None,
+    language: str | None = None,
 ) -> list[str]:
     """Mark found the items the model reads and the rules did not, each with its evidence sentence and the
     criterion's score, as the rules do for an item stated; returns the items added, in BANT order. `tf`: the
-    utterances' n-gram counts, shared with the deal-state model."""
+    utterances' n-gram counts, shared with the deal-state model; `language`: the call's, for its threshold (English
+    calls read it higher)."""
     model = model or packaged_model()
-    shown = set(model.shown(customer_utterances, tf))
+    shown = set(model.shown(customer_utterances, tf, language))
     missing = [key for key in BANT_KEYS if key in shown and not bant[key].found]
     if not missing:
         return []

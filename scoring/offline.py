@@ -104,7 +104,9 @@ def score_transcript(
     rules_authority = bant["authority"]
     customer_said = [s.text for s in transcript.segments if s.speaker != rep_name]
     customer_counts = ng_model.counts(customer_said) if learned else None  # read by the BANT and deal-state models
-    learned_bant = bant_model.add_learned(c, bant, customer_said, customer_counts) if learned else []
+    learned_bant = (
+        bant_model.add_learned(c, bant, customer_said, customer_counts, language=transcript.language) if learned else []
+    )
     discovery.discovery_depth(c)
     discovery.decision_maker_unknown(c, stage_phase, rules_authority)
     discovery.surface_only(c, stage_phase)

@@ -70,6 +70,21 @@ def test_the_model_adds_only_what_the_rules_missed_with_a_customer_sentence_and_
     assert "顧客の発言の傾向" not in render_note_html(rules, rubric=rubric, lang="ja")
 
 
+def test_an_english_call_reads_the_model_at_its_own_higher_threshold():
+    """blind77's `bd20`, an English kickoff: the model rates authority between the two thresholds on 「Works for
+    me.」, a line that names nobody; English calls read it at the higher one, Japanese calls at the lower."""
+    model = bant_model.packaged_model()
+    assert model.threshold_for("en") > model.threshold_for("ja") == model.threshold
+    transcript, labels = labelled_call(
+        "blind77", "bd20_plain_ohio_corn_maze_pumpkin_patch_pos_terminals_kickoff.en.txt"
+    )
+    _, rules, card = _both(transcript, labels)
+    said = [s.text for s in transcript.segments if s.speaker != card.rep_speaker.name]
+    assert not labels["bant"]["authority"] and not rules.bant["authority"].found
+    assert "authority" in model.shown(said) and "authority" not in model.shown(said, language="en")
+    assert not card.bant["authority"].found and "authority" not in card.extra.get("learned_bant", ())
+
+
 def test_a_short_call_gets_nothing_from_the_model(rubric):
     call = Transcript(
         segments=[

@@ -125,10 +125,17 @@ def test_a_japanese_discovery_call_with_no_hint_is_left_to_the_learned_model(rub
     assert NG not in {n.id for n in card.ng_behaviors}
 
 
-def test_the_learned_authority_does_not_clear_a_decider_never_asked(en_rubric):
+def test_the_learned_authority_does_not_clear_a_decider_never_asked(en_rubric, monkeypatch):
     """The learned BANT model may mark authority found on a line that names nobody (here a remark on an
     inspection); the rule reads who decides from the rules' own reading, so the rep who never asked is still
-    flagged (blind73's `ay18`, first sight: the learned authority hid the id on 7 labelled calls)."""
+    flagged (blind73's `ay18`, first sight: the learned authority hid the id on 7 labelled calls). The model rates
+    this call's authority under the English threshold it reads now, so the model is read here at the Japanese one."""
+    import dataclasses
+
+    from scoring import bant_model
+
+    lenient = dataclasses.replace(bant_model.packaged_model(), language_threshold={})
+    monkeypatch.setattr(bant_model, "packaged_model", lambda: lenient)
     call, _ = labelled_call(
         "blind73", "ay18_rev_uk_domestic_cleaning_agency_cleaner_vetting_dbs_check_discovery.en.txt"
     )
