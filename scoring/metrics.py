@@ -36,8 +36,11 @@ _SELF_INTRO_JA_RE = re.compile(
 _COMPANY_JA_RE = re.compile(r"株式会社|（株）|\(株\)|[^\s、。\d０-９何数]社の|弊社")
 # The name and the company are capitalised (case matters there: "I'm exporting lists from the box office" and "It's
 # worse at Deansgate" are no introductions).
+# On the phone the lead-in is often a greeting instead (Hi Linda, Ryan Cole with MeterWise; blind57, blind79).
 _SELF_INTRO_EN_RE = re.compile(
     r"\b(?i:my name is|i'm|i am|this is|it's|it is)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?\s+(?i:from|with|at)\s+[A-Z]"
+    r"|^(?i:hi|hello|hey|morning|afternoon|good morning|good afternoon)(\s+[A-Z][\w'-]*)?,\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?"
+    r"\s+(?i:from|with|at)\s+[A-Z]"
 )
 # Speech-recognition fillers inside a self-introduction (株式会社…の、えー、佐野と申します) hide its shape.
 _FILLER_RE = re.compile(r"、?(えーと|えっと|えー+|あのー*|まあ|そのー+)、?")

@@ -1,5 +1,5 @@
 """Rep identification on transcripts without roles, as speech recognition gives them (issue 13, blind6's kind of miss):
-fillers inside a self-introduction, "it's NAME from COMPANY", a caller's humble 「と申します」 against the answering
+fillers inside a self-introduction, "it's NAME from COMPANY" (or a greeting, then NAME from COMPANY), a caller's humble 「と申します」 against the answering
 side's 「〜です」, and a vendor apologising for the trouble its product caused. Wording is not blind6's."""
 
 from __future__ import annotations
@@ -30,6 +30,20 @@ def test_its_name_from_company_is_a_self_introduction() -> None:
         ("Speaker 1", "Oh right, hi."),
     ]
     assert _rep(lines) == ("Speaker 2", "self_introduction")
+
+
+def test_a_greeting_then_name_from_company_is_a_self_introduction() -> None:
+    """blind79's `bf20` and blind57's `ai03`: the caller greets the callee by name and gives name and company with no
+    "this is" (Hi Linda, Ryan Cole with …); the callee, who answered first and talks more, is the customer."""
+    lines = [
+        ("Pat Moore", "Pat speaking."),
+        ("Lee Hart", "Hi Pat, Lee Hart from Gridline. Have you got two minutes about the renewal?"),
+        ("Pat Moore", "Go on. We've cut the fleet since spring, sold three of the vans and kept the flatbed."),
+        ("Lee Hart", "Understood."),
+    ]
+    assert _rep(lines) == ("Lee Hart", "self_introduction")
+    lines[1] = ("Lee Hart", "Hi Pat, good to hear from you. Have you got two minutes about the renewal?")
+    assert _rep(lines) != ("Lee Hart", "self_introduction")
 
 
 def test_the_caller_who_says_to_moushimasu_is_the_rep_when_no_company_word_is_said() -> None:
