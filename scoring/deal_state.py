@@ -258,7 +258,7 @@ _OFFER_REFUSED = {
         r"|(入る|入れる|やる)わけ(ない|ないでしょう|あらへん)"
     ),
     "en": re.compile(
-        r"\b(we|i) (really )?(don'?t|do not) need (that|it|this|those)\b|\bnot something (we'?d|we would|i'?d) use\b"
+        r"\b(we|i) (really )?(don'?t|do not) need (that|it|this|those)\b(?! (many|much)\b)|\bnot something (we'?d|we would|i'?d) use\b"
         r"|\bnot interested\b|^(honestly, )?no[.,] (thanks|thank you|we don'?t)",
         re.I,
     ),
@@ -278,6 +278,11 @@ _PAPERS_DECLINED = re.compile(
 _LET_GO = re.compile(r"まあ、?[^。、]{0,10}は(もう)?(いい|ええ)(です|わ)")
 
 
+# Someone else's no reported (その人たちは十四リットル袋なんか要らない…って言うんですよ): their customers' wish told,
+# no offer refused.
+_THEIRS_REPORTED = re.compile(r"って(言う|言われ|言って)")
+
+
 def _offer_refused(view: CallView) -> bool:
     """An after-sales offer refused outright by the customer and not taken up after (`_TAKES_AFTER_NO`)."""
     pattern = _OFFER_REFUSED[_lang(view)]
@@ -292,6 +297,7 @@ def _offer_refused(view: CallView) -> bool:
             and not _PAPERS_DECLINED.search(s.text)
             and not _CONDITION.search(s.text)
             and not _LET_GO.search(s.text)
+            and not _THEIRS_REPORTED.search(s.text)
             and not view.matches("past", s.text)
         ):
             return True

@@ -97,6 +97,23 @@ def test_a_point_let_go_after_the_sale_is_no_offer_refused(rubric: Rubric, said:
     assert _after_sales(rubric, said) != "botsu"
 
 
+def test_someone_elses_no_reported_after_the_sale_is_no_offer_refused(rubric: Rubric) -> None:
+    """blind79's `bf15`: the customer tells what their own buyers do not want; no offer of the rep's is refused."""
+    said = "うちのお客さんは、小さい袋なんか要らない、まとめて欲しいって言うんですよ。"
+    assert _after_sales(rubric, said) != "botsu"
+
+
+def test_an_english_fleet_cut_after_the_sale_is_no_offer_refused(en_rubric: Rubric) -> None:
+    """blind79's `bf20`: "we don't need that many now" is a usage change, not the add-on turned down."""
+    call = role_call(
+        ("Rep", "While I have you, the reporting add-on is forty a month."),
+        ("Customer", "We don't need that many now, we sold two of the vans in March."),
+        ("Rep", "Understood."),
+        language="en",
+    )
+    assert score_transcript(call, rubric=en_rubric, stage_phase="after_follow").deal_state != "botsu"
+
+
 def test_an_after_sales_offer_taken_after_a_no_is_no_botsu(rubric: Rubric) -> None:
     said = "分析プランは要らないです。"
     then = "では、件数の少ないライトプランが月五千円ですが、いかがでしょう。"
