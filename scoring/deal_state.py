@@ -258,7 +258,8 @@ _OFFER_REFUSED = {
         r"|(入る|入れる|やる)わけ(ない|ないでしょう|あらへん)"
     ),
     "en": re.compile(
-        r"\b(we|i) (really )?(don'?t|do not) need (that|it|this|those)\b(?! (many|much)\b)|\bnot something (we'?d|we would|i'?d) use\b"
+        r"\b(we|i) (really )?(don'?t|do not) need (that|it|this|those)\b(?! (many|much)\b)"
+        r"|\bnot something (we'?d|we would|i'?d) use\b"
         r"|\bnot interested\b|^(honestly, )?no[.,] (thanks|thank you|we don'?t)",
         re.I,
     ),
@@ -282,6 +283,9 @@ _LET_GO = re.compile(r"まあ、?[^。、]{0,10}は(もう)?(いい|ええ)(で�
 # no offer refused.
 _THEIRS_REPORTED = re.compile(r"って(言う|言われ|言って)")
 
+# Sentences that say no to something other than an offer of the rep's.
+_NO_OFFER_REFUSED = (_PAPERS_DECLINED, _CONDITION, _LET_GO, _THEIRS_REPORTED)
+
 
 def _offer_refused(view: CallView) -> bool:
     """An after-sales offer refused outright by the customer and not taken up after (`_TAKES_AFTER_NO`)."""
@@ -294,10 +298,7 @@ def _offer_refused(view: CallView) -> bool:
             return False
         if (
             pattern.search(s.text)
-            and not _PAPERS_DECLINED.search(s.text)
-            and not _CONDITION.search(s.text)
-            and not _LET_GO.search(s.text)
-            and not _THEIRS_REPORTED.search(s.text)
+            and not any(other.search(s.text) for other in _NO_OFFER_REFUSED)
             and not view.matches("past", s.text)
         ):
             return True

@@ -103,15 +103,19 @@ def test_someone_elses_no_reported_after_the_sale_is_no_offer_refused(rubric: Ru
     assert _after_sales(rubric, said) != "botsu"
 
 
-def test_an_english_fleet_cut_after_the_sale_is_no_offer_refused(en_rubric: Rubric) -> None:
-    """blind79's `bf20`: "we don't need that many now" is a usage change, not the add-on turned down."""
+def _english_after_sales(en_rubric: Rubric, said: str) -> str | None:
     call = role_call(
         ("Rep", "While I have you, the reporting add-on is forty a month."),
-        ("Customer", "We don't need that many now, we sold two of the vans in March."),
+        ("Customer", said),
         ("Rep", "Understood."),
         language="en",
     )
-    assert score_transcript(call, rubric=en_rubric, stage_phase="after_follow").deal_state != "botsu"
+    return score_transcript(call, rubric=en_rubric, stage_phase="after_follow").deal_state
+
+
+def test_an_english_fleet_cut_after_the_sale_is_no_offer_refused(en_rubric: Rubric) -> None:
+    """blind79's `bf20`: "we don't need that many now" is a usage change, not the add-on turned down."""
+    assert _english_after_sales(en_rubric, "We don't need that many now, we sold two of the vans in March.") != "botsu"
 
 
 def test_an_after_sales_offer_taken_after_a_no_is_no_botsu(rubric: Rubric) -> None:
@@ -127,10 +131,4 @@ def test_an_after_sales_offer_taken_after_a_no_is_no_botsu(rubric: Rubric) -> No
 
 
 def test_an_english_after_sales_offer_refused_is_botsu(en_rubric: Rubric) -> None:
-    call = role_call(
-        ("Rep", "While I have you, the reporting add-on is forty a month."),
-        ("Customer", "Honestly, we don't need that."),
-        ("Rep", "Understood."),
-        language="en",
-    )
-    assert score_transcript(call, rubric=en_rubric, stage_phase="after_follow").deal_state == "botsu"
+    assert _english_after_sales(en_rubric, "Honestly, we don't need that.") == "botsu"

@@ -1,6 +1,7 @@
 """Rep identification on transcripts without roles, as speech recognition gives them (issue 13, blind6's kind of miss):
-fillers inside a self-introduction, "it's NAME from COMPANY" (or a greeting, then NAME from COMPANY), a caller's humble 「と申します」 against the answering
-side's 「〜です」, and a vendor apologising for the trouble its product caused. Wording is not blind6's."""
+fillers inside a self-introduction, "it's NAME from COMPANY" (or a greeting, then NAME from COMPANY), a caller's
+humble 「と申します」 against the answering side's 「〜です」, and a vendor apologising for the trouble its product
+caused. Wording is not blind6's."""
 
 from __future__ import annotations
 
