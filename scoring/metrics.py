@@ -285,10 +285,13 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
     if len(tagged) == 1:
         return tagged[0], "role", 0.9
     # A callee tag (相手先, CALLEE) marks the customer on the outbound dialer lines it comes from, unless that speaker
-    # opens the call answering it for their company: an inbound complaint line (blind66).
+    # opens the call answering it for their company (an inbound complaint line, blind66) or alone talks like the
+    # seller, with a seller's errand, while nobody else says a seller's word: the customer rang the vendor (blind65
+    # aq05, blind81 bh18).
+    votes = {sp: sum(len(_SELLER_RE.findall(s.text)) for s in segments if s.speaker == sp) for sp in speakers}
     answered = segments[0].speaker if _INBOUND_ANSWER_RE.search(segments[0].text) else None
     customers = {s.speaker for s in segments if s.role == "customer"} | {
-        sp for sp in speakers if _CUSTOMER_TAG_RE.match(sp) and sp != answered
+        sp for sp in speakers if _CUSTOMER_TAG_RE.match(sp) and sp != answered and not _sole_seller(sp, votes, segments)
     }
     candidates = [sp for sp in speakers if sp not in customers] or speakers
     introducers = list(
@@ -327,11 +330,20 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
     if caller and greets and _SELF_INTRO_JA_RE.search(_unfilled(caller.text)):
         return caller.speaker, "phone_opening", 0.6
     # Nobody introduced a company: the one who talks like a seller over the whole call, by a clear margin.
-    votes = {sp: sum(len(_SELLER_RE.findall(s.text)) for s in segments if s.speaker == sp) for sp in candidates}
-    seller = max(votes, key=lambda sp: votes[sp])
+    seller = max(candidates, key=lambda sp: votes[sp])
     if seller != first and votes[seller] >= votes[first] + SELLER_MARGIN:
         return seller, "seller_words", 0.5
     return first, "first_speaker", 0.4 if len(speakers) > 1 else 0.3
+
+
+def _sole_seller(speaker: str, votes: dict[str, int], segments: list[Segment]) -> bool:
+    """Two seller's words or more and a rep's errand (ご案内, ご提案…) from this speaker, none from anyone else."""
+    return (
+        votes[speaker] >= 2
+        and all(n == 0 for sp, n in votes.items() if sp != speaker)
+        and any(s.speaker == speaker and _REP_HINT_RE.search(s.text) for s in segments)
+        and not any(s.speaker != speaker and _REP_HINT_RE.search(s.text) for s in segments)
+    )
 
 
 def speaker_named(transcript: Transcript, name: str) -> str | None:

@@ -117,3 +117,40 @@ def test_a_callee_who_answers_with_their_own_name_stays_the_customer_on_an_outbo
     )
     name, _, _ = identify_rep(parse_transcript(data, filename="call.ja.srt"), None)
     assert name == "発信者"
+
+
+def test_a_callee_who_alone_sells_is_the_rep_when_the_customer_rings_the_vendor():
+    """The customer rings the vendor's account manager with a complaint, and the manager answers with the company's
+    name and pitches an upgrade (blind81's bh18 was read with the complaining caller as the rep)."""
+    data = _srt(
+        [
+            "相手先: はい、ミドリ予約システムの宮本です。",
+            "発信者: あ、宮本さん？ 湖畔オートキャンプ場の石田です。またメールが二重に届いてるんですけど。",
+            "相手先: ああ、石田さん、いつもお世話になってます。その件は確認しておきます。",
+            "発信者: 先月もそう言ってましたよね。",
+            "相手先: それで今日はですね、新しい上位プランのご案内をしたくて。",
+            "相手先: 弊社の上位プランですと、キャンセル待ちの自動連絡が付いてまして。",
+            "発信者: いや、今はメールの話をしてるんですけど。",
+        ]
+    )
+    name, _, _ = identify_rep(parse_transcript(data, filename="call.ja.srt"), None)
+    assert name == "相手先"
+
+
+@pytest.mark.parametrize(
+    "sellers_line",
+    ["上位プランはいかがでしょうか。", "先日の件でお電話しました。上位プランの話です。"],
+)
+def test_a_callee_who_speaks_of_the_sellers_proposal_stays_the_customer_when_the_caller_sells_too(sellers_line):
+    """Either a seller's word or a seller's errand from the caller keeps the callee tag the customer's."""
+    data = _srt(
+        [
+            "相手先: はい、湖畔レジャー開発の石田です。",
+            "発信者: どうも、ミドリ予約システムの宮本です。",
+            "相手先: ああ、いただいたご提案の資料、読みました。ご案内の上位プランも見ましたよ。",
+            f"発信者: ありがとうございます。{sellers_line}",
+            "相手先: ご提案の中身は分かりました。",
+        ]
+    )
+    name, _, _ = identify_rep(parse_transcript(data, filename="call.ja.srt"), None)
+    assert name == "発信者"
