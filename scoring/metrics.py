@@ -336,7 +336,7 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
     return first, "first_speaker", 0.4 if len(speakers) > 1 else 0.3
 
 
-def _sole_seller(speaker: str, votes: dict[str, int], segments: list[Segment]) -> bool:
+def _sole_seller(speaker: str, votes: dict[str, int], segments: tuple[Segment, ...]) -> bool:
     """Two seller's words or more and a rep's errand (ご案内, ご提案…) from this speaker, none from anyone else."""
     return (
         votes[speaker] >= 2
