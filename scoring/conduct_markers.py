@@ -223,6 +223,14 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"そうおっしゃらずに|そこを(なんとか|何とか)|だけでいい|だけでも|ちょっとだけ|(\d+分|少し)だけ|(入れて|押さえて)おき|決まりで|済ませ"
             r"|構いません|待ってます|でいいので|やっぱり|でも(伺|お邪魔|行き|参り)|からでも"
         ),
+        # The customer saying they do not follow (よく分からなくて, 全然ついていけてなくて, ちょっと待ってください,
+        # その「めんせき」っていうのは…): a term or a step that went past them.
+        "not_following": _re(
+            r"(よく|全然|まだ|いまいち|結局)(よく)?(分か|わか)(ら|ん|って(ない|なく|へん))|ついていけ|ついて行け|追いつけ"
+            r"|(っていうのは|というのは|って何|ってなん)(…|\.\.\.)?[？?]?$|ちょっと待って|一回止めて|ちょっと止めて"
+        ),
+        # An earlier point named again (さっきの割り付けの件, 先ほどの補助金の話): with not_following, still not understood.
+        "earlier_point": _re(r"さっきの|先ほどの|さっき(言|おっしゃ)"),
         # The customer lost, doubtful, pressed for time or not interested while the rep talks.
         "reaction": _re(
             r"(って|て)(なん|何)(やった|だった|ですか|や)|ついていけ|(わか|分か)ら(ん|へん|ない)|ちょっと待|急いで|時間(が)?ない|あと\d+分"
@@ -427,6 +435,11 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         "insist": _re(
             r"\b(only takes?|just|lock in|put it in|sending the invite|tops|i'?ll (come|put|send))\b|\bi hear you, but\b"
         ),
+        "not_following": _re(
+            r"\b(i'?m (not following|lost|confused)|you(')?ve lost me|lost me there|(still )?(don'?t|do not|didn'?t) (quite )?"
+            r"(get|follow|understand)( (that|it|this|you|what|how))?\b|hold on|slow down|what does [^.?]{1,30} mean)"
+        ),
+        "earlier_point": _re(r"\b(earlier|going back to|back to (the|your|what)|you (said|mentioned) before)\b"),
         "reaction": _re(
             r"\b(sorry, what|multi-what|(i'?m|i am|we'?re|getting|got) lost|lost me|confus\w*|not sure|too good to be true|don'?t (get|follow)|wait)\b|^\W*(hm+|…)\W*$"
         ),

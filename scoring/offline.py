@@ -144,6 +144,7 @@ def score_transcript(
     conduct.purpose_asked_late(c, stage_phase)
     conduct.next_purpose_vague(c)
     conduct.ignores_reaction(c, stage_phase)
+    conduct.rushes_ahead(c, stage_phase)
     conduct.no_next_action(c, next_step, commitments, stage_phase)
     heard_turns = call_turns if not heard.changed else turns(heard.transcript)
     closing.monologue(c, heard.transcript, heard_turns, stage_phase, metrics)

@@ -173,6 +173,22 @@ def ignores_reaction(c: Collector, stage_phase: str | None) -> None:
         c.ng("proposal.ignores_reaction", talked_over[0].quote())
 
 
+def rushes_ahead(c: Collector, stage_phase: str | None) -> None:
+    """The customer says in two turns that they do not follow (ちょっと待って, よく分からなくて), or comes back to an
+    earlier point still not understood (さっきの割り付けの件、まだよく分からない): the rep pressed on (seed 000 提案 NG,
+    顧客が理解していないのに、話をどんどん進める). A proposal's NG; once, in one turn, is a question the rep can answer
+    (every labelled proposal call where that is all: 8 of 25 labelled rushes_ahead)."""
+    if stage_phase not in (None, "proposal"):
+        return
+    v = c.view
+    lost = _turns_with(v, "not_following")
+    back = next((t for t in lost if any(v.matches("earlier_point", s.text) for s in t)), None)
+    turn = back or (lost[1] if len(lost) >= 2 else None)
+    if turn:
+        said = next(s for s in turn if v.matches("not_following", s.text))
+        c.ng("proposal.rushes_ahead", said.quote())
+
+
 def no_next_action(
     c: Collector, next_step: NextStep, commitments: list[Commitment], stage_phase: str | None = None
 ) -> None:

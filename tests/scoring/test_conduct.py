@@ -489,3 +489,43 @@ def test_an_english_day_turned_down_and_left_to_the_customer_is_not_pushy(en_rub
         language="en",
     )
     assert "first_contact.pushy_schedule" not in {n.id for n in score_transcript(call, rubric=en_rubric).ng_behaviors}
+
+
+def _rushes_ahead(*customer: str, phase: str = "proposal", language: str = "ja", rubric: Rubric) -> bool:
+    """A proposal where the rep goes through three steps of the offer and the customer answers each with one line."""
+    steps = (
+        [
+            "まず、在庫の引当は夜間バッチで締めます。",
+            "次に、欠品の予測を発注点に反映します。",
+            "最後に、月次で係数を見直します。",
+        ]
+        if language == "ja"
+        else [
+            "First, stock is allocated in the nightly batch.",
+            "Then shortages feed the reorder point.",
+            "Finally, the factors are reviewed monthly.",
+        ]
+    )
+    rep, cust = ("営業", "顧客") if language == "ja" else ("Rep", "Customer")
+    turns = [t for step, said in zip(steps, customer, strict=True) for t in ((rep, step), (cust, said))]
+    card = score_transcript(_call(*turns, language=language), rubric=rubric, stage_phase=phase)
+    return "proposal.rushes_ahead" in {n.id for n in card.ng_behaviors}
+
+
+def test_a_customer_lost_twice_or_back_on_a_point_still_unclear_is_pressed_on(
+    rubric: Rubric, en_rubric: Rubric
+) -> None:
+    """Seed 000's proposal NG 顧客が理解していないのに、話をどんどん進める: said twice, or said again of an earlier
+    point; once is a question the rep can still answer, and outside a proposal it is not this id."""
+    twice = ("ちょっと待ってください、引当っていうのは…", "はい。", "すみません、まだよく分かってなくて。")
+    back = ("はい。", "なるほど。", "あの、さっきの夜間バッチの件、結局よく分からなかったんですけど。")
+    once = ("ちょっと待ってください、引当っていうのは…", "はい。", "なるほど、それなら分かります。")
+    assert _rushes_ahead(*twice, rubric=rubric)
+    assert _rushes_ahead(*back, rubric=rubric)
+    assert not _rushes_ahead(*once, rubric=rubric)
+    assert not _rushes_ahead(*twice, phase="negotiation_closing", rubric=rubric)
+    lost_en = ("Hold on, allocated how?", "Okay.", "Sorry, I still don't follow.")
+    assert _rushes_ahead(*lost_en, language="en", rubric=en_rubric)
+    assert not _rushes_ahead(
+        "Hold on, allocated how?", "Okay.", "Right, that makes sense.", language="en", rubric=en_rubric
+    )
