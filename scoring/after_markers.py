@@ -114,6 +114,15 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
         "feedback_parked": _re(
             r"(伝えて|上げて|共有して|申し送って|報告して)(は)?(ある|あります|いる|います|おり(ます)?)(んです|のです)?(けど|が|ものの)"
             r"|(開発|技術|製品|本社|担当部署|上)[^。]{0,8}(上げ|伝え|共有)[^。]{0,12}まだ[^。]{0,10}(決まって|出て|予定|回答|返事)"
+            # Passed to a department and left there (開発の方に共有してあります, 本部のほうで集計してまして, 社内で話は
+            # 出したんですが): said as where it sits, with no change to tell.
+            r"|(開発|技術|製品|本社|本部|社内|物流|担当部署|メーカー|工場)(の方|のほう|側)?(に|には|へ|で|でも)(は)?[^。]{0,6}"
+            r"(共有|伝え|上げ|報告|話は出|集計|確認中)(し|て|さ|で)?[^。]{0,10}(あります|ありまして|ある(んです|んですけど)|ました"
+            r"|ています|てます|てまして|います|まして|おります|したんですが|たんですけど)"
+        ),
+        # Feedback turned into a change the rep can tell (三月十日のアップデートで選べるようになります, 修正されました).
+        "feedback_acted": _re(
+            r"アップデート|リリース|(直り|改善され|反映され|修正され)(ました|ます)|対応済み|(選べる|使える|できる)ように(なり|なった)"
         ),
         # The fix put off without a day: passed on, "as soon as we can", checked and called back some time.
         "fix_deferred": _re(
@@ -176,7 +185,9 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
         "feedback_parked": _re(
             r"\bi (did )?(logged|passed|forwarded|sent|put) (it|that|them) (on|in|into|along|to)\b|\b(went|is|sits|sat|got put) in(to)? (our|the) (\w+ )?backlog"
             r"|\bhaven'?t heard back\b|\b(nobody|no one|anyone) (ever )?(came|got|come|get) back to you\b"
+            r"|\b(we|i) (did )?log(ged)? (that|the|your|it)\b|\b(was|were|been|got) passed on\b"
         ),
+        "feedback_acted": _re(r"\b(update|release|fixed|rolled out|now (lets|shows|supports|has))\b"),
         "fix_deferred": _re(
             r"\b(pass (it|that|this) on|let (support|the team|them) know|as soon as (possible|we can|i can)|asap|someone will (get|be) back"
             r"|get back to you|look into it|follow up (with|on) (support|the team))\b"

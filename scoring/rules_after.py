@@ -157,12 +157,20 @@ def changes_ignored(c: Collector, stage_phase: str | None) -> None:
 
 def feedback_parked(c: Collector, stage_phase: str | None) -> None:
     """In an after-sales call, the rep says the customer's request went to the product side and sits there (開発には
-    伝えてあるんですけども, "I logged it… I haven't heard back"): feedback collected, not turned into an improvement
+    伝えてあるんですけども, 開発の方に共有してあります, "I logged it… I haven't heard back"): feedback collected, not turned into an improvement
     (seed 000 アフターフォロー NG, フィードバックを収集するだけで、改善につなげない)."""
-    if not after_sales(c.view, stage_phase):
+    v = c.view
+    if not after_sales(v, stage_phase):
         return
-    if said := c.view.find("feedback_parked", who="rep"):
-        c.ng("after_follow.feedback_unused", said[0].sentence.quote())
+    # Passed on and since turned into a change the rep tells in the same turn (開発に伝えまして、来月のアップデートで
+    # 選べるようになります) is feedback used.
+    parked = (
+        h
+        for h in v.find("feedback_parked", who="rep")
+        if not any(v.matches("feedback_acted", s.text) for s in v.segment_sentences(h.sentence.seg))
+    )
+    if said := next(parked, None):
+        c.ng("after_follow.feedback_unused", said.sentence.quote())
 
 
 def touchpoints_lost(c: Collector, stage_phase: str | None) -> None:

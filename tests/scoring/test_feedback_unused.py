@@ -47,3 +47,27 @@ def test_a_request_answered_with_a_release_is_not(rubric: Rubric) -> None:
 def test_not_read_before_the_sale(rubric: Rubric) -> None:
     reply = "すみません、製品チームには報告してあるんですが、その後の動きはまだでして。"
     assert NG not in _ngs(rubric, reply, stage="proposal")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "あ、はい、その件は開発の方に共有してあります。",
+        "はい、いただいたご意見は本部のほうで集計してまして。",
+        "正直に申し上げると、社内で話は出したんですが、止まってしまっていまして。",
+    ],
+)
+def test_a_request_said_to_sit_with_a_department_is_feedback_unused(rubric: Rubric, reply: str) -> None:
+    """Where it was passed and no change to tell (blind67–81: seven such calls labelled, missed before)."""
+    assert NG in _ngs(rubric, reply)
+
+
+@pytest.mark.parametrize("reply", ["Yeah, we did log that feedback.", "I think that was passed on to the team."])
+def test_an_english_request_logged_or_passed_on_and_left_there(en_rubric: Rubric, reply: str) -> None:
+    assert NG in _ngs(en_rubric, reply, language="en")
+
+
+def test_a_request_passed_on_and_since_released_is_not(rubric: Rubric, en_rubric: Rubric) -> None:
+    reply = "はい、開発の方に共有してありまして、来月十日のアップデートで選べるようになります。"
+    assert NG not in _ngs(rubric, reply)
+    assert NG not in _ngs(en_rubric, "We did log that, and the night mode ships in the May update.", language="en")
