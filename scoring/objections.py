@@ -256,15 +256,17 @@ def _answer(view: CallView, concern: Sentence) -> str | None:
     return "topic" if taken_up else "untouched"
 
 
-def ignored(view: CallView, *, any_untouched: bool = False) -> Sentence | None:
+def ignored(view: CallView, *, any_untouched: bool = False, untouched_shows: bool = True) -> Sentence | None:
     """The first concern left unanswered: brushed off, not taken up, or raised again after a reply that only named it;
     else the customer pushing back on the rep's reply (いや、だから…って / 安心とかじゃなくて). `any_untouched`: every
-    concern the reply misses counts (a complaint in after-sales, where anything the customer raises is to be met)."""
+    concern the reply misses counts (a complaint in after-sales, where anything the customer raises is to be met);
+    `untouched_shows=False`: none does by itself, only a brush-off, a second raise or a push-back."""
     repeat = _REPEAT[_lang(view)]
     previous: str | None = None
     for concern in raised(view):
         answer = _answer(view, concern)
-        if answer == "untouched" and not any_untouched and not _shows_when_untouched(view, concern):
+        shows = any_untouched or (untouched_shows and _shows_when_untouched(view, concern))
+        if answer == "untouched" and not shows:
             continue
         if answer in ("brushed", "untouched") or (previous == "topic" and repeat.search(concern.text)):
             return concern

@@ -96,7 +96,7 @@ def negotiation(c: Collector, stage_phase: str | None = None) -> None:
                 c.put("negotiation_closing.value_not_discount.added_value", 0, [first])
         elif not added:
             c.put("negotiation_closing.value_not_discount.added_value", 1, [first])
-    objection_ignored(c)
+    objection_ignored(c, stage_phase)
     if hits := v.find("decision_maker_meeting"):
         c.put("negotiation_closing.decision_maker.meeting_set", 2, hits)
     if hits := v.find("post_contract", who="rep"):
@@ -118,9 +118,17 @@ def negotiation(c: Collector, stage_phase: str | None = None) -> None:
             c.put(check, 2, hits)
 
 
-def objection_ignored(c: Collector) -> None:
+# Where a reply that only misses a hedged or price concern's words is no objection ignored: a first contact or a
+# proposal, where the customer's 「ちょっと…」 is met later in the pitch or the call. Over every labelled set, reading
+# it so there took 32 false ids off and 5 right ones; in a negotiation the same reading is right 39 times in 52. A
+# brush-off, a second raise or a push-back still counts.
+UNTOUCHED_NOT_IGNORED_PHASES = frozenset({"first_contact", "proposal"})
+
+
+def objection_ignored(c: Collector, stage_phase: str | None = None) -> None:
     """NG: a concern (outright or hedged) the rep brushes off, leaves untouched, or hears a second time."""
-    if concern := objections.ignored(c.view):
+    untouched = stage_phase not in UNTOUCHED_NOT_IGNORED_PHASES
+    if concern := objections.ignored(c.view, untouched_shows=untouched):
         c.ng("negotiation_closing.objection_ignored", concern.quote())
 
 

@@ -150,7 +150,7 @@ def test_a_concern_passed_over_after_the_sale_is_a_complaint_left_standing(rubri
         ("顧客", "いや、メールの話なんですけど。"),
     )
     after = _ngs(rubric, *turns)
-    before = _ngs(rubric, *turns, stage="proposal")
+    before = _ngs(rubric, *turns, stage="negotiation_closing")
     assert IGNORED in after and "negotiation_closing.objection_ignored" not in after
     assert "negotiation_closing.objection_ignored" in before
 

@@ -29,12 +29,28 @@ def test_a_hanging_fact_the_reply_misses_is_no_objection_ignored(rubric):
     assert IGNORED not in _ngs(rubric, _missed("うちは倉庫が三つに分かれてるんですけど。"))
 
 
-def test_a_hedged_objection_the_reply_misses_is_ignored(rubric):
-    assert IGNORED in _ngs(rubric, _missed("ただ、うちのフォークの運転手は年配が多いので、端末となると…。"))
+def test_a_hedged_objection_the_reply_misses_is_ignored_in_a_negotiation(rubric):
+    call = _missed("ただ、うちのフォークの運転手は年配が多いので、端末となると…。")
+    assert IGNORED in _ngs(rubric, call, "negotiation_closing")
 
 
-def test_a_price_objection_the_reply_misses_is_ignored(rubric):
-    assert IGNORED in _ngs(rubric, _missed("正直、この金額だと高いですね。"))
+def test_a_price_objection_the_reply_misses_is_ignored_in_a_negotiation(rubric):
+    assert IGNORED in _ngs(rubric, _missed("正直、この金額だと高いですね。"), "negotiation_closing")
+
+
+def test_before_the_negotiation_a_reply_that_only_misses_the_concern_does_not_show_it_ignored(rubric):
+    """On a first contact or in a proposal the customer's hedge is met later in the pitch or the call (over every
+    labelled set, reading it so took 32 false ids off and 5 right ones); a brush-off still shows it."""
+    for said in ("ただ、うちのフォークの運転手は年配が多いので、端末となると…。", "正直、この金額だと高いですね。"):
+        for phase in ("first_contact", "proposal"):
+            assert IGNORED not in _ngs(rubric, _missed(said), phase)
+    brushed = _call(
+        ("営業", "画面はこのように、入庫と出庫が一覧で見られます。"),
+        ("顧客", "ただ、うちのフォークの運転手は年配が多いので、端末となると…。"),
+        ("営業", "そこは、慣れていただければ皆さん使えるようになりますので。"),
+        ("顧客", "はあ。"),
+    )
+    assert IGNORED in _ngs(rubric, brushed, "proposal")
 
 
 def test_a_reaction_to_a_discount_is_no_price_objection_left(rubric):
@@ -124,4 +140,5 @@ def test_an_english_hedge_the_customer_stays_on_is_ignored(en_rubric):
         ("Customer", "Right."),
         language="en",
     )
-    assert IGNORED in _ngs(en_rubric, call)
+    assert IGNORED in _ngs(en_rubric, call, "negotiation_closing")
+    assert IGNORED not in _ngs(en_rubric, call, "proposal")
