@@ -529,3 +529,26 @@ def test_a_customer_lost_twice_or_back_on_a_point_still_unclear_is_pressed_on(
     assert not _rushes_ahead(
         "Hold on, allocated how?", "Okay.", "Right, that makes sense.", language="en", rubric=en_rubric
     )
+
+
+def test_a_discovery_call_that_ends_with_nothing_for_the_rep_to_do_has_no_next_action(rubric: Rubric) -> None:
+    """No next step, no promise of any kind: the call ends where it began (labelled blind59–84: 5 such calls, all
+    labelled no_next_action). A promise without a day, or a customer who says no, is not this."""
+
+    def flagged(last: str, answer: str = "はい、どうも。") -> bool:
+        call = _call(
+            ("営業", "今、受付はどのように回されていますか？"),
+            ("顧客", "電話と紙の台帳ですね。土曜はパンクします。"),
+            ("営業", "なるほど、土曜が一番大変なんですね。"),
+            ("顧客", "そうなんですよ。"),
+            ("営業", last),
+            ("顧客", answer),
+        )
+        card = score_transcript(call, rubric=rubric, stage_phase="needs_discovery")
+        return "needs_discovery.no_next_action" in {n.id for n in card.ng_behaviors}
+
+    assert flagged("わかりました。本日はありがとうございました。")
+    assert not flagged("わかりました。では、土曜の予約の流れをまとめた資料をお送りします。")
+    assert not flagged(
+        "わかりました。本日はありがとうございました。", "正直、うちは今のままでいいので、今回はお断りします。"
+    )
