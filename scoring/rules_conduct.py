@@ -213,8 +213,8 @@ def no_next_action(
         return
     # A discovery call that ends with nothing at all for the rep to do: no next step, no promise of any kind.
     if stage_phase == "needs_discovery" and not any(p.owner == "rep" for p in commitments):
-        if closing := [s for s in v.sentences if s.is_rep]:
-            c.ng("needs_discovery.no_next_action", closing[-1].quote())
+        if said := [s for s in v.sentences if s.is_rep]:
+            c.ng("needs_discovery.no_next_action", said[-1].quote())
             return
     open_timing = next((s for s in v.sentences if not s.is_rep and _timing_left_open(v, s)), None)
     if open_timing is None:
