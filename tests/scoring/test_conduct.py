@@ -295,7 +295,17 @@ def test_an_effect_asked_in_figures_and_answered_without_one_is_no_roi(rubric: R
     assert "proposal.no_roi" not in {n.id for n in score_transcript(figured, rubric=rubric).ng_behaviors}
 
 
-@pytest.mark.parametrize("answer", ["そうですね、かなり増えると思います。", "そこは設定次第で色々できます。"])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "そうですね、かなり増えると思います。",
+        "そこは設定次第で色々できます。",
+        "ええ、まあ、最近は色々出てますので。",
+        "開けてからも、冷蔵なら結構持ちますよ。",
+        "ええ、そのへんは、提携してる業者もいますので。",
+        "今この場では、いつとは申し上げにくいんですが。",
+    ],
+)
 def test_more_answers_that_name_nothing_are_vague(rubric: Rubric, answer: str) -> None:
     call = _call(("顧客", "平日の昼のお客さんは、どのくらい増えるもんなんですか？"), ("営業", answer))
     assert "proposal.vague_answer" in {n.id for n in score_transcript(call, rubric=rubric).ng_behaviors}
