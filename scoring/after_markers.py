@@ -141,12 +141,15 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
         ),
     },
     "en": {
-        "told_already": _re(r"\b(like i said|i told you|i already (said|told)|as i said)\b"),
+        "told_already": _re(r"\b(like i said|i (just |already )?told you|i already said|as i said)\b"),
         "offer_misfit": _re(
             r"\b(not in the \w+ business|don'?t (need|use|do|sell|have) (that|those|it|any|one)|no use for|doesn'?t (apply|fit)|not (relevant|for us))\b"
         ),
         "usage_change": _re(
             r"\b(stopped|closed|closing|cut back|downsiz\w*|fewer|scaled back|no longer|moved (away|to)|switched|shut down|dropped)\b"
+            # A size or a business told as changed (we're down to eighteen editors, we haven't got sixty members anymore,
+            # it's changed quite a bit, we restructured in May).
+            r"|\b(down to|anymore|restructured|lost the lease|(has|have|'s|'ve) changed (a fair bit|quite a bit|a lot))\b"
         ),
         "no_contact": _re(
             r"\b(haven'?t (heard from|seen) (you|your (side|team|end|company|people)|anyone|anybody)|nobody (has )?(visited|came|called|checked in)|no one (has )?(visited|came|called|checked in)"

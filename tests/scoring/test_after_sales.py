@@ -387,3 +387,20 @@ def test_a_fix_at_a_queues_pace_is_slow_in_english(en_rubric: Rubric, said: str,
     )
     ngs = {n.id for n in score_transcript(call, rubric=en_rubric, stage_phase="after_follow").ng_behaviors}
     assert (SLOW in ngs) is slow
+
+
+def test_an_english_size_told_as_changed_against_the_offer_is_a_change_ignored(en_rubric: Rubric) -> None:
+    def ngs(answer: str) -> set[str]:
+        call = role_call(
+            ("Rep", "Thanks for the time. I'm calling about your renewal and our new review add-on."),
+            ("Customer", "Sure, go ahead."),
+            ("Rep", "So for the thirty seats, the add-on would be another forty a seat."),
+            ("Customer", answer),
+            language="en",
+        )
+        card = score_transcript(call, rubric=en_rubric, stage_phase="after_follow")
+        return {n.id for n in card.ng_behaviors}
+
+    assert "after_follow.ignores_changes" in ngs("Thirty seats? We're down to eighteen editors since May.")
+    assert "after_follow.ignores_changes" in ngs("We haven't got thirty editors anymore, we restructured.")
+    assert "after_follow.ignores_changes" not in ngs("Thirty seats sounds right. What does the add-on do?")
