@@ -177,7 +177,7 @@ def rushes_ahead(c: Collector, stage_phase: str | None) -> None:
     """The customer says in two turns that they do not follow (ちょっと待って, よく分からなくて), or comes back to an
     earlier point still not understood (さっきの割り付けの件、まだよく分からない): the rep pressed on (seed 000 提案 NG,
     顧客が理解していないのに、話をどんどん進める). A proposal's NG; once, in one turn, is a question the rep can answer
-    (every labelled proposal call where that is all: 8 of 25 labelled rushes_ahead)."""
+    (of the 25 labelled proposal calls where that is all, 8 are labelled rushes_ahead)."""
     if stage_phase not in (None, "proposal"):
         return
     v = c.view
