@@ -76,20 +76,28 @@ def due_date(text: str, hint: str, call_date: date | None) -> str | None:
 
 
 def due_in_hours(hint: str, due: str | None, call_date: date | None = None) -> int:
-    """Hours to keep a promise: its due word, else until the day it names (at most a week), else with the mail (3 h)."""
+    """Hours to keep a promise: its due word, else until the day it names (at most a week), else with the mail (3 h).
+    A word and a day both said (来週の月曜、8日までに) give the sooner: the day named bounds the word's week."""
     lowered = hint.lower()
-    for word, hours in DUE_HOURS:
-        if word in lowered:
-            return hours
+    by_word = next((hours for word, hours in DUE_HOURS if word in lowered), None)
+    by_day = _hours_to(due, call_date) if due else None
+    if by_word is not None:
+        return by_word if by_day is None else min(by_word, by_day)
     if due:
-        if call_date is None:
-            return WEEK_HOURS
-        try:
-            days = (date.fromisoformat(due[:10]) - call_date).days
-        except ValueError:
-            return WEEK_HOURS
-        return max(8, min(WEEK_HOURS, days * 24))
+        return WEEK_HOURS if by_day is None else by_day
     return MAIL_HOURS
+
+
+def _hours_to(due: str, call_date: date | None) -> int | None:
+    """Hours from the call's day to the day a promise names (8 at least, a week at most); None without the call's day
+    or with a malformed day."""
+    if call_date is None:
+        return None
+    try:
+        days = (date.fromisoformat(due[:10]) - call_date).days
+    except ValueError:
+        return None
+    return max(8, min(WEEK_HOURS, days * 24))
 
 
 def named_time(text: str) -> time | None:
