@@ -452,7 +452,13 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"\b(no idea|up in the air|could be|depends|might be months|not sure when|don'?t know when|haven'?t decided)\b"
         ),
         "sign_now": _re(r"\b(sign (up )?(today|now|on this call)|set (you|your account) up (right )?now)\b"),
-        "sign_by": _re(r"\bif you sign (before|by) (the end of|friday|this)\b"),
+        "sign_by": _re(
+            r"\bif you sign (before|by) (the end of|friday|this)\b"
+            # The seller's deadline pressed ("lock it in by Friday", "the deferral offer ends this month", "only two
+            # install slots left", "locking in now while they still can").
+            r"|\block(ing)? (it |this )?in (by|now|before|today)\b|\b(offer|deal|deferral|discount|pricing) (ends|expires|goes)\b"
+            r"|\bonly (\w+ ){0,3}(slots?|spots?|places?) left\b|\bwhile (you|they) still can\b"
+        ),
         "roi_question": _re(
             r"\b(how much (time|money|would|will|could)|payback|\broi\b|how many hours|save us|what'?s the return)\b"
         ),

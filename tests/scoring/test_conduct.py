@@ -562,3 +562,26 @@ def test_a_discovery_call_that_ends_with_nothing_for_the_rep_to_do_has_no_next_a
     assert not flagged(
         "わかりました。本日はありがとうございました。", "正直、うちは今のままでいいので、今回はお断りします。"
     )
+
+
+@pytest.mark.parametrize(
+    "deadline",
+    [
+        "Most of your neighbours are locking in this rate while they still can.",
+        "The launch offer ends on Friday, so it's worth deciding now.",
+        "We only have three delivery slots left this month.",
+    ],
+)
+def test_an_english_deadline_from_a_rep_doing_the_talking_is_seller_driven(en_rubric: Rubric, deadline: str) -> None:
+    def ngs(*turns: tuple[str, str]) -> set[str]:
+        card = score_transcript(_call(*turns, language="en"), rubric=en_rubric, stage_phase="first_contact")
+        return {n.id for n in card.ng_behaviors}
+
+    talk = [("Rep", "Our platform handles bookings, payments and reminders, and it syncs with your calendar too.")] * 6
+    assert "first_contact.seller_driven" in ngs(*talk, ("Customer", "Right."), ("Rep", deadline))
+    balanced = ngs(
+        ("Rep", "How are you handling bookings today?"),
+        ("Customer", "Paper diary and the phone, and my partner types it up every night for an hour."),
+        ("Rep", deadline),
+    )
+    assert "first_contact.seller_driven" not in balanced
