@@ -338,12 +338,8 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
 
 def _sole_seller(speaker: str, votes: dict[str, int], segments: tuple[Segment, ...]) -> bool:
     """Two seller's words or more and a rep's errand (ご案内, ご提案…) from this speaker, none from anyone else."""
-    return (
-        votes[speaker] >= 2
-        and all(n == 0 for sp, n in votes.items() if sp != speaker)
-        and any(s.speaker == speaker and _REP_HINT_RE.search(s.text) for s in segments)
-        and not any(s.speaker != speaker and _REP_HINT_RE.search(s.text) for s in segments)
-    )
+    errands = {s.speaker for s in segments if _REP_HINT_RE.search(s.text)}
+    return votes[speaker] >= 2 and all(n == 0 for sp, n in votes.items() if sp != speaker) and errands == {speaker}
 
 
 def speaker_named(transcript: Transcript, name: str) -> str | None:
