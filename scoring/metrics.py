@@ -58,6 +58,9 @@ _CALLER_GREETING_RE = re.compile(
 # After a phone answered with a name (もしもし、マフラー工房菅野の菅野です), the caller's plain お世話になってます or
 # お疲れさまです opens the call as well (blind69, blind75); said second in a video meeting it is only the reply to the
 # first greeting.
+# A phone's opening: its first segments, where the greetings are exchanged.
+_OPENING_SEGMENTS = 4
+_OSEWA_RE = re.compile(r"お世話にな")
 _PHONE_ANSWER_RE = re.compile(r"^(もしもし|はい)、?[^。]{0,30}(です|でございます)。")
 _PLAIN_GREETING_RE = re.compile(rf"{_GREETING_HEAD}((いつも)?お世話になってます|お疲れ(さま|様)です)")
 _REP_HINT_RE = re.compile(
@@ -284,6 +287,9 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
     tagged = [sp for sp in speakers if _REP_TAG_RE.match(sp)]
     if len(tagged) == 1:
         return tagged[0], "role", 0.9
+    greeter = _serving_callee(segments)
+    if greeter:
+        return greeter, "phone_opening", 0.7
     # A callee tag (相手先, CALLEE) marks the customer on the outbound dialer lines it comes from, unless that speaker
     # opens the call answering it for their company (an inbound complaint line, blind66) or alone talks like the
     # seller, with a seller's errand, while nobody else says a seller's word: the customer rang the vendor (blind65
@@ -334,6 +340,20 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
     if seller != first and votes[seller] >= votes[first] + SELLER_MARGIN:
         return seller, "seller_words", 0.5
     return first, "first_speaker", 0.4 if len(speakers) > 1 else 0.3
+
+
+def _serving_callee(segments: tuple[Segment, ...]) -> str | None:
+    """The callee-tagged speaker who says お世話になっております first, to a caller who gave a plain name (の荒木ですけど)
+    rather than a seller's humble one: a vendor picking up a customer's call (blind65 aq05, blind87 bn18, blind88
+    bo17). On the labelled dialer calls without a rep tag, the first to greet so is the rep on 76 of 76, the callee on 5."""
+    opening = segments[:_OPENING_SEGMENTS]
+    greeter = next((s.speaker for s in opening if _OSEWA_RE.search(s.text)), None)
+    if greeter is None or not _CUSTOMER_TAG_RE.match(greeter):
+        return None
+    callers = [s for s in opening if s.speaker != greeter]
+    if not callers or any(_HUMBLE_INTRO_RE.search(s.text) or _SELLER_RE.search(s.text) for s in callers):
+        return None
+    return greeter
 
 
 def _sole_seller(speaker: str, votes: dict[str, int], segments: tuple[Segment, ...]) -> bool:

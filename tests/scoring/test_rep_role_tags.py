@@ -154,3 +154,31 @@ def test_a_callee_who_speaks_of_the_sellers_proposal_stays_the_customer_when_the
     )
     name, _, _ = identify_rep(parse_transcript(data, filename="call.ja.srt"), None)
     assert name == "発信者"
+
+
+@pytest.mark.parametrize(("caller", "callee"), [("発信者:", "相手先:"), ("CALLER:", "CALLEE:")])
+def test_a_callee_who_greets_a_caller_first_is_the_vendor_taking_a_customer_call(caller, callee):
+    """A customer rings the vendor and asks for the seller by name; the seller greets them first (blind65 aq05,
+    blind87 bn18 and blind88 bo17 were read with the complaining caller as the rep)."""
+    data = _srt(
+        [
+            f"{caller} もしもし、港北青果の北村ですけど。森さんいます？",
+            f"{callee} はい、森です。北村さん、いつもお世話になっております。",
+            f"{caller} あのさ、先週入れてもらった冷蔵庫、また温度が上がるんだよ。",
+            f"{callee} それは大変失礼しました。すぐ確認します。",
+        ]
+    )
+    name, method, _ = identify_rep(parse_transcript(data, filename="call.ja.srt"), None)
+    assert (name, method) == (callee.rstrip(":"), "phone_opening")
+
+
+def test_a_callee_who_greets_first_stays_the_customer_when_the_caller_introduces_themselves_humbly():
+    data = _srt(
+        [
+            "発信者: もしもし、北星計測の森と申しますが、山口様はいらっしゃいますか。",
+            "相手先: はい、山口です。どうも、お世話になってます。",
+            "発信者: 先日の展示会ではありがとうございました。温度ロガーの件でお電話しました。",
+        ]
+    )
+    name, _, _ = identify_rep(parse_transcript(data, filename="call.ja.srt"), None)
+    assert name == "発信者"
