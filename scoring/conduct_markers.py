@@ -370,6 +370,12 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"|\boff for (everyone|every customer|all (our )?customers)\b"
             # A dated rate told as how the calendar works (it's not a pitch for a discount; the early-enrollment rate).
             r"|\bnot (a|an) (pitch|push|offer|play) for (a )?discount|\bearly[- ](enrol?ment|sign-?up|booking|registration)\b"
+            # Terms every buyer of a kind gets: a launch rate, a trade margin off retail, an order-size tier (founding-
+            # customer pricing; fifty percent off retail, a reseller's margin; on a pallet order you get twelve percent off).
+            r"|\b(founding|launch|introductory)[- ](customer |member |partner )?(pricing|price|rate)s?\b"
+            r"|\boff (retail|msrp)\b|\b(standard|usual|normal|wholesale|trade|dealer|distributor|reseller)s?\b[^.]{0,30}\boff list\b"
+            r"|\b(on|with|for) (an?|any|every|each) [a-z-]+ order\b[^.]{0,30}\b(percent|%) off"
+            r"|\b(percent|%) off\b[^.]{0,30}\b(on|for) orders? (over|above|of)\b"
         ),
         "price_ask": _re(
             r"\b(any flexibility|wiggle room|can you do better|sharpen (your|the) pencil|come down|best price|a better price)\b"

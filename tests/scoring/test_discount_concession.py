@@ -128,3 +128,23 @@ def test_a_discount_disowned_someone_elses_or_no_price_at_all_is_no_discount_fir
 
 def test_an_english_cut_offered_as_a_question_is_still_discount_first(en_rubric):
     assert FIRST in _ngs(en_rubric, "What if I could get you twenty percent off the first year?", language="en")
+
+
+@pytest.mark.parametrize(
+    "rep",
+    [
+        "Our usual terms are forty percent off retail, and we cover the freight on your side.",
+        "Dealers get fifteen percent off list as standard.",
+        "On any full-pallet order you get ten percent off, and freight is on us.",
+        "It's eight percent off for orders over five hundred units.",
+        "We're offering founding-customer pricing to the first ten studios this year.",
+    ],
+)
+def test_english_terms_every_buyer_of_a_kind_gets_are_no_discount_first(rep, en_rubric):
+    """A reseller's margin off retail, a dealer's list terms, an order-size tier, a launch rate: no concession of the
+    rep's (blind51 ac04, blind85 bl09 and blind87 bn03 were flagged)."""
+    assert FIRST not in _ngs(en_rubric, rep, language="en")
+
+
+def test_an_english_cut_off_list_with_no_trade_terms_is_still_discount_first(en_rubric):
+    assert FIRST in _ngs(en_rubric, "Let me knock twelve percent off list if you sign this week.", language="en")
