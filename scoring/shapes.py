@@ -252,7 +252,10 @@ MONEY_SIZED = re.compile(
 _APPROVAL_LIMIT = re.compile(
     r"(以下|まで|未満)(なら|は|でしたら)[^。]{0,6}(決裁|決め|判断|ハンコ|(私|僕|わたし|自分)(が|で)見)"
     # Over the limit, someone else signs (五万円を超えるのは私の決裁じゃなくて課長決裁): who decides, not money.
-    r"|(超え|以上)[^。]{0,8}(決裁|稟議)|\b(up to|under) [^.]{0,12}\bmy (sign-?off|approval)\b",
+    r"|(超え|以上)[^。]{0,8}(決裁|稟議)|\b(up to|under) [^.]{0,12}\bmy (sign-?off|approval)\b"
+    # Above an amount, a named signer (anything over two thousand, I sign; over five grand goes to the owners).
+    r"|\b(anything|everything|whatever) (over|above)\b[^.]{0,40}\b(I|we|he|she|they)( both| all)? (sign|approve|decide)"
+    r"|\b(over|above)\b[^.]{0,30}\bgoes (to|up to|through)\b",
     re.I,
 )
 

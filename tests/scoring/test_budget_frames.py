@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from scoring import shapes
 from scoring.offline import score_transcript
 from scoring.rubric_model import Rubric
 from tests.scoring.role_calls import role_call
@@ -163,3 +164,17 @@ def test_an_english_budget_said_to_be_not_there(en_rubric: Rubric, said: str) ->
 )
 def test_a_budget_not_decided_or_other_money_is_not(rubric: Rubric, said: str) -> None:
     assert not _budget(rubric, said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["Anything over three thousand dollars, I sign myself.", "Anything above five grand, we both sign off on it."],
+)
+def test_an_english_amount_above_which_someone_signs_is_an_approval_limit(said: str) -> None:
+    """The writers' convention: an approval threshold says who decides, so the learned BANT model's budget read off
+    that line is dropped (blind87 bn16 was read as a budget)."""
+    assert shapes.approval_limit(said)
+
+
+def test_an_english_amount_with_nobody_signing_is_no_approval_limit() -> None:
+    assert not shapes.approval_limit("Anything over three thousand dollars is more than we pay now.")
