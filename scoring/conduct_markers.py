@@ -25,6 +25,9 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         # 最初の話、まだ答えてもらってないよね): raised before and passed over.
         "still_unanswered": _re(
             r"まだ[^。]{0,6}(答え|聞いて|聞けて|返事|回答|お返事)[^。]{0,8}(ない|ません|へん|ねえ)"
+            # Said without まだ (さっきの質問に答えてもらってないんだけど, そこ、お答えいただいてないですよ), or the
+            # reply called no answer (答えになってない).
+            r"|(答え|回答)て?(もらって|もろて|いただいて|いただけて)(ない|ません|へん)|答えになって(ない|ません|へん)"
         ),
         # The customer coming back to a point of theirs from earlier (さっきの話やけど, さっきの当日変更の話なんだけど,
         # さっきの話、流さんといてや), or saying they said it already (さっきも言いましたけど, 先ほども申し上げたんですが).

@@ -4,6 +4,8 @@ after-sales any complaint the reply misses stays a complaint left standing. Word
 
 from __future__ import annotations
 
+import pytest
+
 from scoring.offline import score_transcript
 from scoring.rubric_model import Rubric
 from scoring.transcript import Transcript
@@ -93,13 +95,22 @@ def test_at_kick_off_a_users_concern_passed_over_is_ignoring_the_end_users(rubri
     assert IGNORED not in ngs and "contract_implementation.ignores_end_users" in ngs
 
 
-def test_a_concern_the_customer_says_is_still_unanswered_was_ignored(rubric):
+@pytest.mark.parametrize(
+    "pressed",
+    [
+        "あのさ、さっきの停電の話、まだ答えてもらってないんだけど。",
+        "停電のときの記録のこと、答えてもらってないですよね。",
+        "いや、それ、お聞きしたことの答えになってないですよ。",
+    ],
+)
+def test_a_concern_the_customer_says_is_still_unanswered_was_ignored(rubric, pressed):
+    """With まだ or without it (blind67 as08, blind83 bj12 were missed), or the reply called no answer."""
     call = _call(
         ("顧客", "停電のときに、冷凍庫の記録が飛ぶのが一番怖いんですよ。"),
         ("営業", "ありがとうございます。続いて料金ですが、年払いにしていただくと一割お安くなります。"),
         ("顧客", "年払いね。"),
         ("営業", "はい、それから設置は二日で終わります。"),
-        ("顧客", "あのさ、さっきの停電の話、まだ答えてもらってないんだけど。"),
+        ("顧客", pressed),
     )
     assert IGNORED in _ngs(rubric, call, phase="negotiation_closing")
 
