@@ -65,7 +65,10 @@ _PHONE_ANSWER_RE = re.compile(r"^(もしもし|はい)、?[^。]{0,30}(です|�
 _PLAIN_GREETING_RE = re.compile(rf"{_GREETING_HEAD}((いつも)?お世話になってます|お疲れ(さま|様)です)")
 _REP_HINT_RE = re.compile(
     r"お時間をいただき|お時間いただき|お時間(を)?ありがとう|ご提案|ご案内|弊社の(サービス|製品|ツール)|件で(お電話|ご連絡)(しました|いたしました|差し上げました)"
-    r"|(ご迷惑|お手間|ご不便|ご心配)を(おかけ|お掛け)|thanks for (your|making the) time|our (product|platform|solution)",
+    r"|(ご迷惑|お手間|ご不便|ご心配)を(おかけ|お掛け)|thanks for (your|making the) time|our (product|platform|solution)"
+    # Thanks for the contract, and the quote or the mail the speaker sent: only the seller says them.
+    r"|(ご契約|ご発注|ご導入)(いただき|いただいて)?[^。]{0,4}ありがとう|(お送り|お出し|お届け|差し上げ)した(お)?(見積|資料|提案)"
+    r"|(メール|ご連絡)(を)?させていただいた|thank(s| you) for (choosing|signing|your order|your business)",
     re.I,
 )
 

@@ -182,3 +182,30 @@ def test_a_callee_who_greets_first_stays_the_customer_when_the_caller_introduces
     )
     name, _, _ = identify_rep(parse_transcript(data, filename="call.ja.srt"), None)
     assert name == "発信者"
+
+
+@pytest.mark.parametrize(
+    "caller",
+    [
+        "藤本さん、みなと計装の森です。先週お出ししたお見積もり、その後いかがかなと思いまして。",
+        "あ、どうもー、みなと計装の森です。先週メールさせていただいた、温度ロガーの件で。",
+    ],
+)
+def test_the_caller_who_sent_the_quote_or_the_mail_is_the_rep(caller):
+    """Who sent the quote or the mail sells, though nobody says 社 or お世話になっております (blind77 bd16 and
+    blind80 bg05 were read with the customer who picked up as the rep)."""
+    turns = [("spk_0", "もしもし、藤本です。"), ("spk_1", caller), ("spk_0", "ああ、はいはい。見ましたよ。")]
+    name, _, _ = identify_rep(parse_transcript(_json(turns), filename="call.ja.json"), None)
+    assert name == "spk_1"
+
+
+def test_at_a_kickoff_the_one_who_thanks_for_the_contract_is_the_rep():
+    """Everyone introduces themselves at a kickoff, and the customer may say ご案内 too; only the seller thanks the
+    customer for signing (blind53 ae11)."""
+    turns = [
+        ("ch1", "はい、では始めましょうか。みなと計装の森です。このたびはご契約ありがとうございました。"),
+        ("ch2", "管理部の山内です。よろしくお願いします。社内へのご案内は、私のほうから回します。"),
+        ("ch1", "よろしくお願いします。まず、切り替えの日程から確認させてください。"),
+    ]
+    name, _, _ = identify_rep(parse_transcript(_json(turns), filename="call.ja.json"), None)
+    assert name == "ch1"
