@@ -32,8 +32,8 @@ _SELF_INTRO_JA_RE = re.compile(
     r"(株式会社|（株）|\(株\))?[^\s、。]{1,20}?(株式会社|社|会社|（株）)?の[^\s、。のはをがにでもんっ\d０-９]{1,10}"
     r"(と申します|でございます|です)"
 )
-# 社 after a number is a counter (80社の), not a company.
-_COMPANY_JA_RE = re.compile(r"株式会社|（株）|\(株\)|[^\s、。\d０-９何数]社の|弊社")
+# 社 after a number is a counter (80社の), and 本社の, 他社の or 御社の name no company of the speaker's own.
+_COMPANY_JA_RE = re.compile(r"株式会社|（株）|\(株\)|[^\s、。\d０-９何数本支他御貴同各]社の|弊社")
 # The name and the company are capitalised (case matters there: "I'm exporting lists from the box office" and "It's
 # worse at Deansgate" are no introductions).
 # On the phone the lead-in is often a greeting instead (Hi Linda, Ryan Cole with MeterWise; blind57, blind79).
@@ -61,6 +61,11 @@ _CALLER_GREETING_RE = re.compile(
 # A phone's opening: its first segments, where the greetings are exchanged.
 _OPENING_SEGMENTS = 4
 _OSEWA_RE = re.compile(r"お世話にな")
+_THANKS_FOR_TIME_RE = re.compile(
+    r"\bthanks?( you)?( (both|all|everyone|guys))? for (making|taking|finding|carving out) (the |some )?time\b"
+    r"|\bthank you for your time\b|\bthanks for having me\b",
+    re.I,
+)
 _PHONE_ANSWER_RE = re.compile(r"^(もしもし|はい)、?[^。]{0,30}(です|でございます)。")
 _PLAIN_GREETING_RE = re.compile(rf"{_GREETING_HEAD}((いつも)?お世話になってます|お疲れ(さま|様)です)")
 _REP_HINT_RE = re.compile(
@@ -338,6 +343,11 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
     )
     if caller and greets and _SELF_INTRO_JA_RE.search(_unfilled(caller.text)):
         return caller.speaker, "phone_opening", 0.6
+    # Thanks for the other side's time, said in the opening (Thanks for making time; thanks both for making time):
+    # the one who asked for the meeting, the seller.
+    thanker = next((s.speaker for s in segments[:_OPENING_SEGMENTS] if _THANKS_FOR_TIME_RE.search(s.text)), None)
+    if thanker in candidates:
+        return thanker, "phone_opening", 0.5
     # Nobody introduced a company: the one who talks like a seller over the whole call, by a clear margin.
     seller = max(candidates, key=lambda sp: votes[sp])
     if seller != first and votes[seller] >= votes[first] + SELLER_MARGIN:

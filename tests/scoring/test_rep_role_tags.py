@@ -209,3 +209,27 @@ def test_at_a_kickoff_the_one_who_thanks_for_the_contract_is_the_rep():
     ]
     name, _, _ = identify_rep(parse_transcript(_json(turns), filename="call.ja.json"), None)
     assert name == "ch1"
+
+
+def test_the_one_who_thanks_the_other_for_their_time_in_the_opening_is_the_rep():
+    """No names, no company: the English speaker who thanks the other for making time asked for the meeting
+    (blind36 nn10 and blind78 be05 were read with the first speaker, a customer, as the rep)."""
+    turns = [
+        ("spk_0", "Hey, can you hear me okay?"),
+        ("spk_1", "Yes, loud and clear. Thanks for making time, I know Mondays are busy."),
+        ("spk_0", "It's fine, we just wrapped up the stand-up."),
+        ("spk_1", "Great. I wanted to check how the rollout went since the update."),
+    ]
+    name, _, _ = identify_rep(parse_transcript(_json(turns), filename="call.en.json"), None)
+    assert name == "spk_1"
+
+
+def test_a_customer_naming_their_head_office_introduces_nobody():
+    """「本社の安全推進部です」 names the customer's head office, not a company of the speaker's (blind48 zz16)."""
+    turns = [
+        ("ch1", "石田課長、お世話になっております。サーモガードの遠藤です。その後、ご検討状況はいかがでしょうか。"),
+        ("ch2", "ああ、どうも。決めるのは、センター長と、あと本社の安全推進部ですね。"),
+        ("ch1", "なるほど、ありがとうございます。"),
+    ]
+    name, _, _ = identify_rep(parse_transcript(_json(turns), filename="call.ja.json"), None)
+    assert name == "ch1"
