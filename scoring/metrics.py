@@ -63,7 +63,9 @@ _OPENING_SEGMENTS = 4
 _OSEWA_RE = re.compile(r"お世話にな")
 _THANKS_FOR_TIME_RE = re.compile(
     r"\bthanks?( you)?( (both|all|everyone|guys))? for (making|taking|finding|carving out) (the |some )?time\b"
-    r"|\bthank you for your time\b|\bthanks for having me\b",
+    r"|\bthank you for your time\b|\bthanks for having me\b"
+    # Or says they built the proposal or the quote being discussed (I've put together the proposal…).
+    r"|\bI(?:'ve| have) (put together|pulled together|built|prepared|drafted) (the|a|your) (proposal|quote|plan)\b",
     re.I,
 )
 _PHONE_ANSWER_RE = re.compile(r"^(もしもし|はい)、?[^。]{0,30}(です|でございます)。")
@@ -343,8 +345,8 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
     )
     if caller and greets and _SELF_INTRO_JA_RE.search(_unfilled(caller.text)):
         return caller.speaker, "phone_opening", 0.6
-    # Thanks for the other side's time, said in the opening (Thanks for making time; thanks both for making time):
-    # the one who asked for the meeting, the seller.
+    # Thanks for the other side's time, said in the opening (Thanks for making time; thanks both for making time), or
+    # the proposal said to be the speaker's work: the one who asked for the meeting, the seller.
     thanker = next((s.speaker for s in segments[:_OPENING_SEGMENTS] if _THANKS_FOR_TIME_RE.search(s.text)), None)
     if thanker in candidates:
         return thanker, "phone_opening", 0.5

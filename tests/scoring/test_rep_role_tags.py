@@ -233,3 +233,16 @@ def test_a_customer_naming_their_head_office_introduces_nobody():
     ]
     name, _, _ = identify_rep(parse_transcript(_json(turns), filename="call.ja.json"), None)
     assert name == "ch1"
+
+
+def test_the_one_who_says_they_built_the_proposal_is_the_rep():
+    """Saying they built the proposal ("I've built the proposal around your numbers") is the seller's work (blind60 al09,
+    blind61 am10)."""
+    turns = [
+        ("spk_0", "Hi, sorry, I was just out on the floor. Can you hear me?"),
+        ("spk_1", "I can. No rush at all."),
+        ("spk_0", "Okay, go ahead."),
+        ("spk_1", "Great. I've built the proposal around the numbers you gave me last time. Can I check them first?"),
+    ]
+    name, _, _ = identify_rep(parse_transcript(_json(turns), filename="call.en.json"), None)
+    assert name == "spk_1"
