@@ -246,3 +246,15 @@ def test_the_one_who_says_they_built_the_proposal_is_the_rep():
     ]
     name, _, _ = identify_rep(parse_transcript(_json(turns), filename="call.en.json"), None)
     assert name == "spk_1"
+
+
+def test_when_both_give_company_and_name_the_first_to_greet_opened_the_call():
+    """The seller opens with お世話になってます; the customer's お時間ありがとうございます is a courtesy, not a
+    seller's errand (blind90 bq12 was read with the customer as the rep)."""
+    turns = [
+        ("spk_0", "どうも、北星計測の森です。お世話になってます。"),
+        ("spk_1", "あ、森さん。港北青果の北村です。お時間ありがとうございます。"),
+        ("spk_0", "いえいえ。早速なんですけど、前回のお見積もりの件で。"),
+    ]
+    name, _, _ = identify_rep(parse_transcript(_json(turns), filename="call.ja.json"), None)
+    assert name == "spk_0"
