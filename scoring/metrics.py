@@ -327,12 +327,12 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
         if m
     ]
     named = dict.fromkeys(sp for sp, _ in intros)
-    # Both sides give a company and a name: the first to say お世話になっております opened the call, and sells; the
-    # other's お時間ありがとうございます is then the customer's courtesy (blind86 bm08, blind90 bq12).
-    greeter = next((s.speaker for s in segments[:_OPENING_SEGMENTS] if _OSEWA_RE.search(s.text)), None)
-    if len(named) >= 2 and greeter in named:
-        return greeter, "self_introduction", 0.6
     hinted = [sp for sp in named if any(s.speaker == sp and _REP_HINT_RE.search(s.text) for s in segments[:12])]
+    # Both sides give a company and a name: the first to say お世話になっております opened the call, and sells; the
+    # other's お時間ありがとうございます is then the customer's courtesy (blind90 bq12).
+    greeter = next((s.speaker for s in segments[:_OPENING_SEGMENTS] if _OSEWA_RE.search(s.text)), None)
+    if len(named) >= 2 and greeter in named and hinted and greeter not in hinted:
+        return greeter, "phone_opening", 0.6
     if len(hinted) == 1:
         return hinted[0], "self_introduction", 0.6
     humble = list(dict.fromkeys(sp for sp, m in intros if _HUMBLE_INTRO_RE.search(m.group(0))))
