@@ -148,3 +148,15 @@ def test_english_terms_every_buyer_of_a_kind_gets_are_no_discount_first(rep, en_
 
 def test_an_english_cut_off_list_with_no_trade_terms_is_still_discount_first(en_rubric):
     assert FIRST in _ngs(en_rubric, "Let me knock twelve percent off list if you sign this week.", language="en")
+
+
+@pytest.mark.parametrize(
+    "rep",
+    [
+        "早速ですけど、一箱四百円のところを、50円引きの350円でいかしてもらいます。",
+        "本体を二万円お引きして、十八万にします。",
+    ],
+)
+def test_an_amount_taken_off_before_value_is_discount_first(rubric, rep):
+    """A cut said as an amount off (50円引き, 二万円お引き), not only as tenths or a percentage (blind90 bq12)."""
+    assert FIRST in _ngs(rubric, rep)
