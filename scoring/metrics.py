@@ -55,9 +55,6 @@ _GREETING_HEAD = rf"^(はい、|あ、|もしもし、?)?{_ADDRESSED}"
 _CALLER_GREETING_RE = re.compile(
     rf"{_GREETING_HEAD}(いつも)?お世話になって(おり|い)ます|{_GREETING_HEAD}お世話になります"
 )
-# After a phone answered with a name (もしもし、マフラー工房菅野の菅野です), the caller's plain お世話になってます or
-# お疲れさまです opens the call as well (blind69, blind75); said second in a video meeting it is only the reply to the
-# first greeting.
 # A phone's opening: its first segments, where the greetings are exchanged.
 _OPENING_SEGMENTS = 4
 _OSEWA_RE = re.compile(r"お世話にな")
@@ -68,6 +65,9 @@ _THANKS_FOR_TIME_RE = re.compile(
     r"|\bI(?:'ve| have) (put together|pulled together|built|prepared|drafted) (the|a|your) (proposal|quote|plan)\b",
     re.I,
 )
+# After a phone answered with a name (もしもし、マフラー工房菅野の菅野です), the caller's plain お世話になってます or
+# お疲れさまです opens the call as well (blind69, blind75); said second in a video meeting it is only the reply to the
+# first greeting.
 _PHONE_ANSWER_RE = re.compile(r"^(もしもし|はい)、?[^。]{0,30}(です|でございます)。")
 _PLAIN_GREETING_RE = re.compile(rf"{_GREETING_HEAD}((いつも)?お世話になってます|お疲れ(さま|様)です)")
 _REP_HINT_RE = re.compile(
@@ -330,7 +330,7 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
     hinted = [sp for sp in named if any(s.speaker == sp and _REP_HINT_RE.search(s.text) for s in segments[:12])]
     # Both sides give a company and a name: the first to say お世話になっております opened the call, and sells; the
     # other's お時間ありがとうございます is then the customer's courtesy (blind90 bq12).
-    greeter = next((s.speaker for s in segments[:_OPENING_SEGMENTS] if _OSEWA_RE.search(s.text)), None)
+    greeter = _first_greeter(segments)
     if len(named) >= 2 and greeter in named and hinted and greeter not in hinted:
         return greeter, "phone_opening", 0.6
     if len(hinted) == 1:
@@ -362,15 +362,19 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
     return first, "first_speaker", 0.4 if len(speakers) > 1 else 0.3
 
 
+def _first_greeter(segments: tuple[Segment, ...]) -> str | None:
+    """Who says お世話になっております first in the call's opening, if anyone does."""
+    return next((s.speaker for s in segments[:_OPENING_SEGMENTS] if _OSEWA_RE.search(s.text)), None)
+
+
 def _serving_callee(segments: tuple[Segment, ...]) -> str | None:
     """The callee-tagged speaker who says お世話になっております first, to a caller who gave a plain name (の荒木ですけど)
     rather than a seller's humble one: a vendor picking up a customer's call (blind65 aq05, blind87 bn18, blind88
     bo17). On the labelled dialer calls without a rep tag, the first to greet so is the rep on 76 of 76, the callee on 5."""
-    opening = segments[:_OPENING_SEGMENTS]
-    greeter = next((s.speaker for s in opening if _OSEWA_RE.search(s.text)), None)
+    greeter = _first_greeter(segments)
     if greeter is None or not _CUSTOMER_TAG_RE.match(greeter):
         return None
-    callers = [s for s in opening if s.speaker != greeter]
+    callers = [s for s in segments[:_OPENING_SEGMENTS] if s.speaker != greeter]
     if not callers or any(_HUMBLE_INTRO_RE.search(s.text) or _SELLER_RE.search(s.text) for s in callers):
         return None
     return greeter

@@ -168,7 +168,11 @@ def test_a_budget_not_decided_or_other_money_is_not(rubric: Rubric, said: str) -
 
 @pytest.mark.parametrize(
     "said",
-    ["Anything over three thousand dollars, I sign myself.", "Anything above five grand, we both sign off on it."],
+    [
+        "Anything over three thousand dollars, I sign myself.",
+        "Anything above five grand, we both sign off on it.",
+        "Over five grand goes to the owners.",
+    ],
 )
 def test_an_english_amount_above_which_someone_signs_is_an_approval_limit(said: str) -> None:
     """The writers' convention: an approval threshold says who decides, so the learned BANT model's budget read off
