@@ -65,6 +65,15 @@ _THANKS_FOR_TIME_RE = re.compile(
     r"|\bI(?:'ve| have) (put together|pulled together|built|prepared|drafted) (the|a|your) (proposal|quote|plan)\b",
     re.I,
 )
+# Who lays out the meeting's agenda in its opening (my agenda is short; the plan for today): the one who asked for
+# the meeting, the seller, on 31 of 31 labelled English calls that have one. It wins over thanks for making time,
+# which a customer says too (blind91 br18).
+_AGENDA_RE = re.compile(
+    r"\b(my agenda|the agenda|agenda for|plan for today|the plan today|goal for today|what I'?d like to (cover|do) today"
+    r"|purpose of (today|this call))\b",
+    re.I,
+)
+_AGENDA_SEGMENTS = 6
 # After a phone answered with a name (もしもし、マフラー工房菅野の菅野です), the caller's plain お世話になってます or
 # お疲れさまです opens the call as well (blind69, blind75); said second in a video meeting it is only the reply to the
 # first greeting.
@@ -282,7 +291,7 @@ def _introduces_company(segment: Segment) -> bool:
 
 
 def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, float]:
-    """Which speaker is the rep, how we know (`role|name|self_introduction|seller_words|first_speaker`) and how sure we are."""
+    """Which speaker is the rep, how we know (`role|name|self_introduction|phone_opening|agenda|seller_words|first_speaker`) and how sure we are."""
     segments = transcript.segments
     if not segments:
         return "", "first_speaker", 0.0
@@ -352,6 +361,9 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
         return caller.speaker, "phone_opening", 0.6
     # Thanks for the other side's time, said in the opening (Thanks for making time; thanks both for making time), or
     # the proposal said to be the speaker's work: the one who asked for the meeting, the seller.
+    agenda = next((s.speaker for s in segments[:_AGENDA_SEGMENTS] if _AGENDA_RE.search(s.text)), None)
+    if agenda in candidates:
+        return agenda, "agenda", 0.5
     thanker = next((s.speaker for s in segments[:_OPENING_SEGMENTS] if _THANKS_FOR_TIME_RE.search(s.text)), None)
     if thanker in candidates:
         return thanker, "phone_opening", 0.5

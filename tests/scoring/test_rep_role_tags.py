@@ -224,6 +224,19 @@ def test_the_one_who_thanks_the_other_for_their_time_in_the_opening_is_the_rep()
     assert name == "spk_1"
 
 
+def test_the_one_who_sets_the_agenda_is_the_rep_even_when_the_customer_thanks_for_the_time():
+    """A customer thanks the rep for making time too; the one who lays out the meeting's plan asked for it (blind91
+    br18 was read with the customer who thanked as the rep)."""
+    turns = [
+        ("spk_0", "Hi both, can you hear me okay?"),
+        ("spk_1", "Loud and clear. Thanks for making time, Sam."),
+        ("spk_0", "Of course. The plan for today: we agree the test scope, settle the price and, if we can, a start."),
+        ("spk_1", "Works for us. One thing has changed since we last spoke, though."),
+    ]
+    name, method, _ = identify_rep(parse_transcript(_json(turns), filename="call.en.json"), None)
+    assert (name, method) == ("spk_0", "agenda")
+
+
 def test_a_customer_naming_their_head_office_introduces_nobody():
     """「本社の安全推進部です」 names the customer's head office, not a company of the speaker's (blind48 zz16)."""
     turns = [
