@@ -18,6 +18,9 @@ from re import _parser as _sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 MAX_LITERALS = 128
+MIN_BRANCHES = 8
+# A backreference (\\1, (?P=name)) or a conditional ((?(1)…)) ties one alternative to another's group.
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
 _MAX_CLASS = 16
 # Inline flags scoped to a group change how its literals match; such groups prove nothing here.
 _SCOPED_FLAGS = re.IGNORECASE | re.ASCII | re.LOCALE | re.UNICODE | re.VERBOSE
@@ -46,6 +49,66 @@ def required_literals(pattern: re.Pattern[str]) -> Literals | None:
     return found
 
 
+def branches(pattern: re.Pattern[str]) -> tuple[tuple[re.Pattern[str], Literals | None], ...] | None:
+    """The pattern's top-level alternatives, each compiled alone with its own required literals; None when it has
+    fewer than `MIN_BRANCHES`, refers to a group (a backreference, a conditional), or has the literals of fewer than
+    half its alternatives known.
+
+    Python's regex engine tries every alternative at every position of a text; a marker of a hundred words is slow
+    on a long sentence that holds one of them. Searching only the alternatives whose words the sentence holds, and
+    keeping the leftmost match (the first alternative among those starting there), finds what the whole pattern
+    finds (`CallView.find`, scoring/markers.py)."""
+    if not isinstance(pattern.pattern, str):
+        return None
+    if _GROUP_REFERENCE.search(pattern.pattern):
+        return None
+    parts = _top_level_split(pattern.pattern)
+    if parts is None or len(parts) < MIN_BRANCHES:
+        return None
+    try:
+        compiled = [re.compile(part, pattern.flags) for part in parts]
+    except re.error:
+        return None
+    split = tuple((c, required_literals(c)) for c in compiled)
+    # With no alternative's literals known (an English marker's words are all cased), every sentence would be searched
+    # once per alternative: slower than the whole pattern.
+    return split if sum(lits is not None for _, lits in split) * 2 >= len(split) else None
+
+
+def _top_level_split(source: str) -> list[str] | None:
+    """The source split at its top-level `|` (outside groups and character classes); None when unbalanced."""
+    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+        elif ch == "[":
+            in_class = True
+            # A ] right after [ or [^ is a literal member of the class.
+            if source[i + 1 : i + 2] == "^":
+                i += 1
+            if source[i + 1 : i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif ch == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    if depth or in_class:
+        return None
+    parts.append(source[start:])
+    return parts
+
+
 class LiteralIndex:
     """Which texts hold which characters, built once, so that the texts holding a literal are found by checking only
     the texts that hold its rarest character, not by scanning every text for every literal."""
@@ -58,13 +121,16 @@ class LiteralIndex:
             for ch in set(text):
                 by_char[ch].append(i)
         self._holding: dict[str, list[int]] = {}
+        self._containing: dict[Literals, list[int]] = {}
 
     def containing(self, literals: Literals) -> list[int]:
         """Indices (ascending) of the texts that hold at least one of the literals."""
-        found: set[int] = set()
-        for lit in literals:
-            found.update(self.holding(lit))
-        return sorted(found)
+        if literals not in self._containing:
+            found: set[int] = set()
+            for lit in literals:
+                found.update(self.holding(lit))
+            self._containing[literals] = sorted(found)
+        return self._containing[literals]
 
     def holding(self, literal: str) -> list[int]:
         """Indices (ascending) of the texts that contain the literal."""

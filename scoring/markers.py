@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from scoring.lexicon import lexicon
-from scoring.literals import LiteralIndex, Literals, required_literals
+from scoring.literals import LiteralIndex, Literals, branches, required_literals
 from scoring.metrics import is_open_question, is_question, sentences
 from scoring.scorecard import Evidence
 from scoring.transcript import Transcript
@@ -22,6 +22,7 @@ _MONTH_RE = re.compile(
 _INTERROGATIVE_RE = re.compile(r"いつ|どの|何|when|what|how|which", re.I)
 # Per compiled marker (they live as long as the process, and the worker's parent warms them before it forks).
 _REQUIRED: dict[re.Pattern[str], Literals | None] = {}
+_BRANCHES: dict[re.Pattern[str], tuple[tuple[re.Pattern[str], Literals | None], ...] | None] = {}
 
 
 def _required(pattern: re.Pattern[str]) -> Literals | None:
@@ -31,11 +32,20 @@ def _required(pattern: re.Pattern[str]) -> Literals | None:
     return _REQUIRED[pattern]
 
 
+def _branches(pattern: re.Pattern[str]) -> tuple[tuple[re.Pattern[str], Literals | None], ...] | None:
+    """The marker's alternatives, each with its own literals (`scoring.literals.branches`), worked out once."""
+    if pattern not in _BRANCHES:
+        _BRANCHES[pattern] = branches(pattern)
+    return _BRANCHES[pattern]
+
+
 def prepare_markers() -> int:
-    """Work out every language's markers' required literals now (the worker's parent, before it forks); how many."""
+    """Work out every language's markers' required literals and alternatives now (the worker's parent, before it
+    forks); how many markers."""
     for language in ("ja", "en"):
         for pattern in lexicon(language).values():
             _required(pattern)
+            _branches(pattern)
     return len(_REQUIRED)
 
 
@@ -147,18 +157,44 @@ class CallView:
             if len(candidates) < len(self.sentences):
                 member = self._members[(who, questions)]
                 subset = [s for s in candidates if member[s.order]]
-            seen.update({s.order: search(s.text) for s in subset if s.order not in seen})
+            todo = [s for s in subset if s.order not in seen]
+            split = _branches(pattern)
+            if split is None:
+                seen.update({s.order: search(s.text) for s in todo})
+            else:
+                seen.update(self._search_branches(split, todo))
             self._found[key] = [Hit(s, m) for s in subset if (m := seen[s.order])]
         return list(self._found[key])
+
+    def _search_branches(
+        self, split: tuple[tuple[re.Pattern[str], Literals | None], ...], todo: list[Sentence]
+    ) -> dict[int, re.Match[str] | None]:
+        """The whole marker's match in each sentence, searching each alternative only in the sentences holding one of
+        its literals and keeping the leftmost match, the earlier alternative among those starting at the same place
+        (what the whole pattern's search returns)."""
+        wanted = {s.order for s in todo}
+        best: dict[int, re.Match[str]] = {}
+        index = self._literal_index()
+        for branch, literals in split:
+            orders = wanted if literals is None else [o for o in index.containing(literals) if o in wanted]
+            for order in orders:
+                m = branch.search(self.sentences[order].text)
+                if m is not None and (order not in best or m.start() < best[order].start()):
+                    best[order] = m
+        return {order: best.get(order) for order in wanted}
+
+    def _literal_index(self) -> LiteralIndex:
+        """Which sentences hold which characters, built on the first marker that needs it."""
+        if self._index is None:
+            self._index = LiteralIndex([s.text for s in self.sentences])
+        return self._index
 
     def _holding(self, pattern: re.Pattern[str]) -> list[Sentence]:
         """The sentences that can match the pattern: those holding a required literal, or all when none is known."""
         req = _required(pattern)
         if req is None:
             return self.sentences
-        if self._index is None:
-            self._index = LiteralIndex([s.text for s in self.sentences])
-        return [self.sentences[i] for i in self._index.containing(req)]
+        return [self.sentences[i] for i in self._literal_index().containing(req)]
 
     def matches(self, marker: str, text: str) -> re.Match[str] | None:
         """Search one marker in a piece of text."""

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.lexicon import LEXICON
-from scoring.literals import LiteralIndex, required_literals
+from scoring.literals import LiteralIndex, _top_level_split, branches, required_literals
 from scoring.markers import CallView
 from scoring.transcript import TranscriptError, parse_transcript
 
@@ -139,3 +139,72 @@ def test_find_equals_searching_every_sentence() -> None:
                     assert got == want, (name, who, questions)
                     compared += len(want)
     assert compared > 1000
+
+
+@pytest.mark.parametrize(
+    ("source", "parts"),
+    [
+        ("a|b|c", ["a", "b", "c"]),
+        ("(a|b)|c", ["(a|b)", "c"]),
+        ("[|]|x", ["[|]", "x"]),
+        ("[]|]|x", ["[]|]", "x"]),
+        ("[^]|]|x", ["[^]|]", "x"]),
+        (r"\||x", [r"\|", "x"]),
+        (r"a\(|b", [r"a\(", "b"]),
+        ("(?<!の)予算|(?:円|金)", ["(?<!の)予算", "(?:円|金)"]),
+        ("(a|b", None),
+        ("a)|b", None),
+        ("[ab|c", None),
+    ],
+)
+def test_top_level_split(source: str, parts: list[str] | None) -> None:
+    assert _top_level_split(source) == parts
+
+
+def test_a_marker_splits_into_its_alternatives_only_when_it_is_safe() -> None:
+    eight = "|".join(f"語{i}" for i in range(8))
+    split = branches(re.compile(eight))
+    assert split is not None and [p.pattern for p, _ in split] == [f"語{i}" for i in range(8)]
+    assert branches(re.compile("|".join(f"語{i}" for i in range(7)))) is None  # too few to gain
+    assert branches(re.compile(r"(円|金)\1|" + eight)) is None  # a backreference ties one alternative to a group
+    assert branches(re.compile("(?P<x>円)(?P=x)|" + eight)) is None
+    assert branches(re.compile("|".join(f"w{i}" for i in range(8)), re.I)) is None  # no literal known anywhere
+    assert sum(branches(p) is not None for p in LEXICON["ja"].values()) >= 20  # the long Japanese markers split
+
+
+_WORDS = [
+    "予算",
+    "予算が",
+    "予",
+    "算が",
+    "課題",
+    "題",
+    "円",
+    "(?<!の)円",
+    "の円",
+    "(で|て)しま",
+    "^予",
+    "\\d+円",
+    "月?日",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(_WORDS), min_size=8, max_size=14),
+    texts=st.lists(st.text(alphabet="予算が課題の円でてしま1月日。", max_size=14), min_size=1, max_size=12),
+)
+def test_searching_the_alternatives_finds_what_the_whole_marker_finds(words: list[str], texts: list[str]) -> None:
+    """The leftmost match, and among alternatives starting at the same place the earlier one (予算 before 予算が), as
+    one search of the whole pattern gives, on generated markers of overlapping words."""
+    pattern = re.compile("|".join(words))
+    if branches(pattern) is None:
+        return
+    body = "\n".join(f"A: {t}" if i % 2 == 0 else f"B: {t}" for i, t in enumerate(texts) if t.strip("。"))
+    if not body:
+        return
+    transcript = parse_transcript(body.encode(), filename="call.ja.txt")
+    view = CallView(transcript, "A")
+    view.lex = {"m": pattern}
+    want = [(s.order, m.span()) for s in view.sentences if (m := pattern.search(s.text))]
+    assert [(h.sentence.order, h.match.span()) for h in view.find("m")] == want
