@@ -126,10 +126,14 @@ class LiteralIndex:
     def containing(self, literals: Literals) -> list[int]:
         """Indices (ascending) of the texts that hold at least one of the literals."""
         if literals not in self._containing:
-            found: set[int] = set()
-            for lit in literals:
-                found.update(self.holding(lit))
-            self._containing[literals] = sorted(found)
+            if len(literals) == 1:
+                (lit,) = literals
+                self._containing[literals] = self.holding(lit)
+            else:
+                found: set[int] = set()
+                for lit in literals:
+                    found.update(self.holding(lit))
+                self._containing[literals] = sorted(found)
         return self._containing[literals]
 
     def holding(self, literal: str) -> list[int]:
