@@ -32,8 +32,9 @@ _SELF_INTRO_JA_RE = re.compile(
     r"(株式会社|（株）|\(株\))?[^\s、。]{1,20}?(株式会社|社|会社|（株）)?の[^\s、。のはをがにでもんっ\d０-９]{1,10}"
     r"(と申します|でございます|です)"
 )
-# 社 after a number is a counter (80社の), and 本社の, 他社の or 御社の name no company of the speaker's own.
-_COMPANY_JA_RE = re.compile(r"株式会社|（株）|\(株\)|[^\s、。\d０-９何数本支他御貴同各]社の|弊社")
+# 社 after a number is a counter (80社の), and 本社の, 他社の, 御社の or 神社の (a shrine, the customer: blind94 bu02) name no
+# company of the speaker's own.
+_COMPANY_JA_RE = re.compile(r"株式会社|（株）|\(株\)|[^\s、。\d０-９何数本支他御貴同各神]社の|弊社")
 # The name and the company are capitalised (case matters there: "I'm exporting lists from the box office" and "It's
 # worse at Deansgate" are no introductions).
 # On the phone the lead-in is often a greeting instead (Hi Linda, Ryan Cole with MeterWise; blind57, blind79).
@@ -84,7 +85,9 @@ _REP_HINT_RE = re.compile(
     r"|(ご迷惑|お手間|ご不便|ご心配)を(おかけ|お掛け)|thanks for (your|making the) time|our (product|platform|solution)"
     # Thanks for the contract, and the quote or the mail the speaker sent: only the seller says them.
     r"|(ご契約|ご発注|ご導入)(いただき|いただいて)?[^。]{0,4}ありがとう|(お送り|お出し|お届け|差し上げ)した(お)?(見積|資料|提案)"
-    r"|(メール|ご連絡)(を)?させていただいた|thank(s| you) for (choosing|signing|your order|your business)",
+    r"|(メール|ご連絡)(を)?させていただいた|thank(s| you) for (choosing|signing|your order|your business)"
+    # The customer's enquiry, received: お問い合わせいただいた件 (the one who says it, on 71 of 71 labelled calls).
+    r"|(お問い?合わせ|ご相談)(を)?いただ",
     re.I,
 )
 

@@ -237,6 +237,31 @@ def test_the_one_who_sets_the_agenda_is_the_rep_even_when_the_customer_thanks_fo
     assert (name, method) == ("spk_0", "agenda")
 
 
+def test_a_shrine_is_no_company_of_the_speakers():
+    """「八幡神社の小野寺です」 names the customer's shrine; the seller named a company without 社 (blind94 bu02)."""
+    turns = [
+        ("ch1", "本日はお時間いただきありがとうございます。グリーンアーボの村瀬です。音声、聞こえてますでしょうか。"),
+        ("ch2", "はい、聞こえております。八幡神社の小野寺です。よろしくお願いいたします。"),
+        ("ch1", "よろしくお願いいたします。今日は境内の木の状況を伺えればと思っております。"),
+    ]
+    name, _, _ = identify_rep(parse_transcript(_json(turns), filename="call.ja.json"), None)
+    assert name == "ch1"
+
+
+def test_the_one_who_received_the_customers_enquiry_is_the_rep():
+    """お問い合わせいただいた件 is said by the one the enquiry came to, though the customer answered first and both
+    gave a name without 社 (blind94 bu05)."""
+    turns = [
+        ("ch1", "はい、もしもし。"),
+        ("ch2", "もしもし、あ、聞こえますか。えー、サンエア工業の植田です。本日はよろしくお願いします。"),
+        ("ch1", "はい、宝泉寺の岡です。よろしくお願いします。"),
+        ("ch2", "えー、さっそくなんですけど、護摩堂の換気の件でお問い合わせいただいたということで。"),
+        ("ch1", "はい、そうです。"),
+    ]
+    name, _, _ = identify_rep(parse_transcript(_json(turns), filename="call.ja.json"), None)
+    assert name == "ch2"
+
+
 def test_a_customer_naming_their_head_office_introduces_nobody():
     """「本社の安全推進部です」 names the customer's head office, not a company of the speaker's (blind48 zz16)."""
     turns = [
