@@ -119,6 +119,9 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(開発|技術|製品|本社|本部|社内|物流|担当部署|メーカー|工場)(の方|のほう|側)?(に|には|へ|で|でも)(は)?[^。]{0,6}"
             r"(共有|伝え|上げ|報告|話は出|集計|確認中)(し|て|さ|で)?[^。]{0,10}(あります|ありまして|ある(んです|んですけど)|ました"
             r"|ています|てます|てまして|います|まして|おります|したんですが|たんですけど)"
+            # Passed on once more (改めて開発のほうに上げておきます): it was passed on before and nothing came of it.
+            r"|(改めて|もう一度|もう一回|再度|今度こそ)[^。]{0,10}(開発|技術|製品|本社|本部|社内|担当部署|メーカー|工場|上)(の方|のほう|側)?"
+            r"(に|には|へ)[^。]{0,6}(上げ|あげ|伝え|共有|報告|挙げ|回し)"
         ),
         # Feedback turned into a change the rep can tell (三月十日のアップデートで選べるようになります, 修正されました).
         "feedback_acted": _re(
@@ -189,6 +192,8 @@ AFTER: dict[str, dict[str, re.Pattern[str]]] = {
             r"\bi (did )?(logged|passed|forwarded|sent|put) (it|that|them) (on|in|into|along|to)\b|\b(went|is|sits|sat|got put) in(to)? (our|the) (\w+ )?backlog"
             r"|\bhaven'?t heard back\b|\b(nobody|no one|anyone) (ever )?(came|got|come|get) back to you\b"
             r"|\b(we|i) (did )?log(ged)? (that|the|your|it)\b|\b(was|were|been|got) passed on\b"
+            # Passed on once more (I'll pass that on to the product team again).
+            r"|\b(pass|send|flag|raise|log|put) (it|that|this|them) (on |along |through |up )?(to [^.]{0,30})?again\b"
         ),
         "feedback_acted": _re(r"\b(update|release|fixed|rolled out|now (lets|shows|supports|has))\b"),
         "fix_deferred": _re(

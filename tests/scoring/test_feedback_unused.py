@@ -71,3 +71,23 @@ def test_a_request_passed_on_and_since_released_is_not(rubric: Rubric, en_rubric
     reply = "はい、開発の方に共有してありまして、来月十日のアップデートで選べるようになります。"
     assert NG not in _ngs(rubric, reply)
     assert NG not in _ngs(en_rubric, "We did log that, and the night mode ships in the May update.", language="en")
+
+
+@pytest.mark.parametrize(
+    ("reply", "language"),
+    [
+        ("そうでしたか。では、その要望は、改めて開発のほうに上げておきます。", "ja"),
+        ("Ugh, yeah. I'll pass that on to the product team again.", "en"),
+        ("I'll log it again and flag it for the next review.", "en"),
+    ],
+)
+def test_a_request_passed_on_once_more_is_feedback_unused(
+    rubric: Rubric, en_rubric: Rubric, reply: str, language: str
+) -> None:
+    """Passing a request on again says it went nowhere the first time (blind91 br20, blind94 bu20)."""
+    assert NG in _ngs(en_rubric if language == "en" else rubric, reply, language=language)
+
+
+def test_passing_a_new_request_on_is_not(rubric: Rubric, en_rubric: Rubric) -> None:
+    assert NG not in _ngs(rubric, "承知しました。その要望は開発のほうに上げておきます。")
+    assert NG not in _ngs(en_rubric, "Good idea. I'll pass that on to the product team.", language="en")
