@@ -262,6 +262,30 @@ def test_the_one_who_received_the_customers_enquiry_is_the_rep():
     assert name == "ch2"
 
 
+def test_at_a_kickoff_the_one_who_states_the_agenda_is_the_rep_over_a_customers_hint():
+    """Both sides named, the customer's team with a courtesy hint (ご案内); the vendor lays out 今日の議題 (blind71
+    aw16 was read with the customer as the rep)."""
+    turns = [
+        ("高木", "皆さん、お疲れさまです。ムービーレインの高木です。本日はありがとうございます。"),
+        ("坂井", "はい、聞こえてます。ブライダル課の坂井です。ご案内ありがとうございました。"),
+        ("高木", "よろしくお願いします。今日の議題は、契約内容の確認、役割分担、スケジュールの三つです。"),
+        ("坂井", "はい、大丈夫です。"),
+    ]
+    name, method, _ = identify_rep(parse_transcript(_json(turns), filename="call.ja.json"), None)
+    assert (name, method) == ("高木", "agenda")
+
+
+def test_asking_about_the_agenda_does_not_make_the_customer_the_rep():
+    turns = [
+        ("spk_0", "Hi, can you hear me okay?"),
+        ("spk_1", "Yes. Before we start, what's the agenda for today? I have a hard stop."),
+        ("spk_0", "Sure. I'd like to walk you through the pricing and the rollout."),
+        ("spk_1", "Okay, go ahead."),
+    ]
+    name, method, _ = identify_rep(parse_transcript(_json(turns), filename="call.en.json"), None)
+    assert method != "agenda" and name != "spk_1"
+
+
 def test_a_customer_naming_their_head_office_introduces_nobody():
     """「本社の安全推進部です」 names the customer's head office, not a company of the speaker's (blind48 zz16)."""
     turns = [
