@@ -42,6 +42,9 @@ _SELF_INTRO_EN_RE = re.compile(
     r"\b(?i:my name is|i'm|i am|this is|it's|it is)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?\s+(?i:from|with|at)\s+[A-Z]"
     r"|^(?i:hi|hello|hey|morning|afternoon|good morning|good afternoon)(\s+[A-Z][\w'-]*)?,\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?"
     r"\s+(?i:from|with|at)\s+[A-Z]"
+    # Or the name first (Dana Whitfield here, calling from Verisight; blind95 bv03), or just where the caller calls from.
+    r"|\b[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?\s+here,?\s+(?i:calling\s+)?(?i:from|with|at)\s+[A-Z]"
+    r"|\b(?i:calling\s+(you\s+)?from)\s+[A-Z]"
 )
 # Speech-recognition fillers inside a self-introduction (株式会社…の、えー、佐野と申します) hide its shape.
 _FILLER_RE = re.compile(r"、?(えーと|えっと|えー+|あのー*|まあ|そのー+)、?")

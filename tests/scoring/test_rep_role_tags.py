@@ -286,6 +286,19 @@ def test_asking_about_the_agenda_does_not_make_the_customer_the_rep():
     assert method != "agenda" and name != "spk_1"
 
 
+def test_an_english_caller_naming_themselves_first_and_where_they_call_from_is_the_rep():
+    """The customer answers the line with their company; the caller says "Dana Whitfield here, calling from
+    Verisight" (blind95 bv03 was read with the first speaker, the customer, as the rep)."""
+    turns = [
+        ("Mike", "Ridgeline Shred, this is Mike."),
+        ("Dana", "Hey Mike, Dana Whitfield here, calling from Verisight up in Columbus. How's your week going?"),
+        ("Mike", "It's going. What can I do for you?"),
+        ("Dana", "Are you guys getting hammered with that snow over there?"),
+    ]
+    name, _, _ = identify_rep(parse_transcript(_json(turns), filename="call.en.json"), None)
+    assert name == "Dana"
+
+
 def test_a_customer_naming_their_head_office_introduces_nobody():
     """「本社の安全推進部です」 names the customer's head office, not a company of the speaker's (blind48 zz16)."""
     turns = [
