@@ -517,6 +517,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             # Every offer refused in a row, or nothing to be added (No Connected, no extra units, no training. We're not
             # adding anything.).
             r"|^no [\w-]+( [\w-]+)?, no [\w-]+|\b(we'?re|we are|i'?m|i am) not (adding|buying|taking|signing up for) (anything|any more|more)\b"
+            # The answer named a no (For now, it's a no; it's a no for this year): on 6 of 6 labelled English calls, ボツ.
+            r"|\b(it'?s|it is|that'?s|that is) a no\b(?!-)"
         ),
         "past": _re(r"last year|previously|in the past|before|\bago\b"),
         "next_time": _re(r"next (time|meeting|call)"),

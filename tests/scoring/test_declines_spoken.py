@@ -38,7 +38,15 @@ def test_a_spoken_no_is_botsu(rubric: Rubric, said: str) -> None:
     assert _state(rubric, said) == "botsu"
 
 
-@pytest.mark.parametrize("said", ["No. Thanks. We're good.", "Maybe keep in touch, but we're set for now."])
+@pytest.mark.parametrize(
+    "said",
+    [
+        "No. Thanks. We're good.",
+        "Maybe keep in touch, but we're set for now.",
+        "So I'm afraid it's a no for this year. I did put it to them.",
+        "For now, it's a no. Ask me again after April.",
+    ],
+)
 def test_a_casual_english_no_is_botsu(en_rubric: Rubric, said: str) -> None:
     assert _state(en_rubric, said, language="en") == "botsu"
 
@@ -49,7 +57,12 @@ def test_words_that_take_the_offer_are_no_no(rubric: Rubric, said: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "said", ["We talked last night, and we're good with it.", "Look, the pilot numbers were good."]
+    "said",
+    [
+        "We talked last night, and we're good with it.",
+        "Look, the pilot numbers were good.",
+        "Honestly, it's a no-brainer for us.",
+    ],
 )
 def test_english_words_that_take_it_are_no_no(en_rubric: Rubric, said: str) -> None:
     assert _state(en_rubric, said, language="en") != "botsu"
