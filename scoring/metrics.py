@@ -79,7 +79,6 @@ _AGENDA_RE = re.compile(
     re.I,
 )
 _AGENDA_SEGMENTS = 6
-_SENTENCE_END_RE = re.compile(r"[。．！!？?]|\.(\s|$)")
 # After a phone answered with a name (もしもし、マフラー工房菅野の菅野です), the caller's plain お世話になってます or
 # お疲れさまです opens the call as well (blind69, blind75); said second in a video meeting it is only the reply to the
 # first greeting.
@@ -370,11 +369,10 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
     )
     if caller and greets and _SELF_INTRO_JA_RE.search(_unfilled(caller.text)):
         return caller.speaker, "phone_opening", 0.6
-    # Thanks for the other side's time, said in the opening (Thanks for making time; thanks both for making time), or
-    # the proposal said to be the speaker's work: the one who asked for the meeting, the seller.
-    agenda = _agenda_setter(segments)
     if agenda in candidates:
         return agenda, "agenda", 0.5
+    # Thanks for the other side's time, said in the opening (Thanks for making time; thanks both for making time), or
+    # the proposal said to be the speaker's work: the one who asked for the meeting, the seller.
     thanker = next((s.speaker for s in segments[:_OPENING_SEGMENTS] if _THANKS_FOR_TIME_RE.search(s.text)), None)
     if thanker in candidates:
         return thanker, "phone_opening", 0.5
@@ -390,8 +388,8 @@ def _agenda_setter(segments: tuple[Segment, ...]) -> str | None:
     asking (今日の進め方は、どうされますか)."""
     for s in segments[:_AGENDA_SEGMENTS]:
         if m := _AGENDA_RE.search(s.text):
-            stop = _SENTENCE_END_RE.search(s.text, m.end())
-            if not is_question(s.text[m.start() : stop.end() if stop else len(s.text)]):
+            said = next((text for at, text in sentences(s.text, "en") if at <= m.start() < at + len(text)), s.text)
+            if not is_question(said):
                 return s.speaker
     return None
 
