@@ -91,7 +91,9 @@ _REP_HINT_RE = re.compile(
     r"|(ご契約|ご発注|ご導入)(いただき|いただいて)?[^。]{0,4}ありがとう|(お送り|お出し|お届け|差し上げ)した(お)?(見積|資料|提案)"
     r"|(メール|ご連絡)(を)?させていただいた|thank(s| you) for (choosing|signing|your order|your business)"
     # The customer's enquiry, received: お問い合わせいただいた件 (the one who says it, on 71 of 71 labelled calls).
-    r"|(お問い?合わせ|ご相談)(を)?いただ",
+    r"|(お問い?合わせ|ご相談)(を)?いただ"
+    # The customer's request for material, received (資料請求いただいた件で): the one who says it, on 21 of 21.
+    r"|資料(を)?(ご)?(請求|ダウンロード)(を)?(いただ|して(いただ|くださ))",
     re.I,
 )
 

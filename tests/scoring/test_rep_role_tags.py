@@ -262,6 +262,18 @@ def test_the_one_who_received_the_customers_enquiry_is_the_rep():
     assert name == "ch2"
 
 
+def test_the_one_whose_brochure_the_customer_requested_is_the_rep():
+    """The customer answers with their kennel's name first, and neither side's name carries 社; the caller says the
+    customer asked for their brochure (blind100 ca05 was read with the customer as the rep)."""
+    turns = [
+        ("ch1", "はい、もしもし、柴犬の丸井です。"),
+        ("ch2", "もしもし、ペット登録サポートの西田です。先日、資料請求いただいた件でお電話させていただきました。"),
+        ("ch1", "ああ、はい。ちょっとなら。"),
+    ]
+    name, _, _ = identify_rep(parse_transcript(_json(turns), filename="call.ja.json"), None)
+    assert name == "ch2"
+
+
 def test_at_a_kickoff_the_one_who_states_the_agenda_is_the_rep_over_a_customers_hint():
     """Both sides named, the customer's team with a courtesy hint (ご案内); the vendor lays out 今日の議題 (blind71
     aw16 was read with the customer as the rep)."""
