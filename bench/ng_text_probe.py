@@ -49,7 +49,11 @@ MIN_DF = 5
 # By the call's language (`cv --by-language`): on Japanese calls (160) the NG model's ids at 0.5 with the rules floor
 # give 0.82 / 0.81 (0.6: 0.87 / 0.76); on English ones (40) the list is 0.53 / 0.49 at 0.5 with 12 false flags on
 # excellent calls, 0.64 / 0.39 at 0.8 with 5, the rules' own (0.7: 0.63 / 0.44 and 7): English reads 0.8.
-THRESHOLD = {"ng": 0.5, "bant": 0.6, "next_step": 0.7}
+# Retrained on every set at the twenty-eighth session (2,042 calls through blind100), NG reads 0.55: held out twice
+# (trained through blind80, scored on blind81–90; through blind90, on blind91–100; 320 Japanese calls), the model
+# trained through blind64 gave 0.809 / 0.785 (33 false ids on excellent calls), the retrained ones 0.781 / 0.830 at
+# 0.5 (28), 0.804 / 0.805 at 0.55 (24) and 0.829 / 0.784 at 0.6 (18) (docs/scoring.md, "Blind sets 99–102").
+THRESHOLD = {"ng": 0.55, "bant": 0.6, "next_step": 0.7}
 # The BANT model's items on English calls read at 0.7: out of sample (blind59–78, the shipped model trained on the
 # sets before), its English items at 0.6 were 41 right and 19 false (authority 16 / 11), at 0.7 35 and 9; Japanese
 # ones lose as many right items as false ones at 0.7 (−11, −9) and stay at 0.6 (docs/scoring.md, "Blind sets 77–80").
@@ -57,7 +61,9 @@ LANGUAGE_THRESHOLD = {"ng": {"en": 0.8}, "bant": {"en": 0.7}}
 # The NG model's ids lent to the LLM card (scoring/ng_model.py, lend_learned_ng), by language, the lowest threshold
 # that puts no false flag on an excellent call: Japanese 0.7 (0.89 / 0.84; 0.6: 0.86 / 0.87 and 2), English 0.8
 # (0.88 / 0.78; 0.7: 0.85 / 0.78 and 2); the answers alone 0.91 / 0.75 and 0.91 / 0.74.
-LLM_THRESHOLD = {"ng": {"ja": 0.7, "en": 0.8}}
+# Retrained through blind100, Japanese ids are lent at 0.75: on blind91–98's LLM answers with a model trained through
+# blind90, 0.843 / 0.864 (the model through blind64 at 0.7) → 0.829 / 0.878 at 0.7, 0.841 / 0.879 at 0.75.
+LLM_THRESHOLD = {"ng": {"ja": 0.75, "en": 0.8}}
 # The rules' NG ids the model rates under this on a call in the language are dropped (scoring/ng_model.py,
 # drop_unlikely): chosen held out on blind37–54 (two folds: 69 false flags and 11 right ones off, false flags on
 # excellent calls 51 → 20) and blind55–59 (14 and 7 off); on English calls it dropped 16 right flags for 37 false

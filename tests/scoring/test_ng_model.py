@@ -16,8 +16,16 @@ from scoring.transcript import Transcript
 from tests.scoring.learned_models import labelled_call, llm_fallback
 
 OBJECTION = "negotiation_closing.objection_ignored"
-# The id the model adds to the weak call (the rules miss it): a proposal with no figure of return.
+# The id the model adds to the monologue proposal (the rules miss it): a proposal with no figure of return.
 LEARNED = "proposal.no_roi"
+# An id the model rates over its threshold on the monologue proposal, which the rules do not flag: rules-only.
+UNTRUSTED = "proposal.ignores_reaction"
+
+
+@pytest.fixture(scope="module")
+def monologue() -> Transcript:
+    """The tuning set's monologue proposal (rep 岡田): a price and 便利になった, no figure of return."""
+    return labelled_call("tune", "proposal_monologue.ja.json")[0]
 
 
 def _packaged_json() -> dict:
@@ -53,14 +61,15 @@ def test_a_model_file_not_as_export_writes_it_is_refused(rubric, break_it, messa
         ng_model.parse_model(d, known)
 
 
-def test_the_model_adds_only_what_the_rules_missed_with_a_rep_sentence_as_evidence(weak_call, rubric):
-    rules = score_transcript(weak_call, rubric=rubric, learned=False)
-    card = score_transcript(weak_call, rubric=rubric)
+def test_the_model_adds_only_what_the_rules_missed_with_a_rep_sentence_as_evidence(monologue, rubric):
+    rules = score_transcript(monologue, rubric=rubric, learned=False)
+    card = score_transcript(monologue, rubric=rubric)
     learned = card.extra["learned_ng"]
     assert learned and "learned_ng" not in rules.extra
     assert {n.id for n in card.ng_behaviors} == {n.id for n in rules.ng_behaviors} | set(learned)
     assert not set(learned) & {n.id for n in rules.ng_behaviors}
-    rep_lines = [s.text for s in weak_call.segments if s.speaker == card.rep_speaker.name]
+    assert learned == [LEARNED]
+    rep_lines = [s.text for s in monologue.segments if s.speaker == card.rep_speaker.name]
     for n in card.ng_behaviors:
         if n.id in learned:
             assert any(n.evidence in line for line in rep_lines), n
@@ -79,39 +88,39 @@ def test_a_call_shorter_than_those_it_learned_from_gets_nothing_from_the_model(w
     assert ungated.probabilities(rep)
 
 
-def test_ids_the_rubric_lacks_are_left_out(weak_call, rubric):
+def test_ids_the_rubric_lacks_are_left_out(monologue, rubric):
     from scoring.collector import Collector
     from scoring.markers import CallView
 
-    c = Collector(CallView(weak_call, "鈴木"))
-    rep = [s.text for s in weak_call.segments if s.speaker == "鈴木"]
+    c = Collector(CallView(monologue, "岡田"))
+    rep = [s.text for s in monologue.segments if s.speaker == "岡田"]
     assert ng_model.add_learned(c, rep, valid_ids=set()) == [] and c.ngs == []
     assert ng_model.add_learned(c, rep, valid_ids={LEARNED}) == [LEARNED]
 
 
-def test_an_id_the_model_is_not_trusted_with_is_never_added(weak_call, monkeypatch):
-    """The model rates objection_ignored over its threshold on the weak call, which the rules do not flag: a
+def test_an_id_the_model_is_not_trusted_with_is_never_added(monologue, monkeypatch):
+    """The model rates ignores_reaction over its threshold on the monologue proposal, which the rules do not flag: a
     rules-only id (held out, more often false than right), so the card gets it from the rules or not at all."""
     from scoring import ng_gates
     from scoring.collector import Collector
     from scoring.markers import CallView
 
     model = ng_model.packaged_model()
-    rep = [s.text for s in weak_call.segments if s.speaker == "鈴木"]
-    assert OBJECTION in ng_gates.RULES_ONLY and OBJECTION in model.shown(rep)
-    c = Collector(CallView(weak_call, "鈴木"))
-    assert ng_model.add_learned(c, rep, valid_ids={OBJECTION, LEARNED}) == [LEARNED]
-    monkeypatch.setattr(ng_gates, "RULES_ONLY", ng_gates.RULES_ONLY - {OBJECTION})
-    c = Collector(CallView(weak_call, "鈴木"))
-    assert set(ng_model.add_learned(c, rep, valid_ids={OBJECTION, LEARNED})) == {OBJECTION, LEARNED}
+    rep = [s.text for s in monologue.segments if s.speaker == "岡田"]
+    assert UNTRUSTED in ng_gates.RULES_ONLY and UNTRUSTED in model.shown(rep)
+    c = Collector(CallView(monologue, "岡田"))
+    assert ng_model.add_learned(c, rep, valid_ids={UNTRUSTED, LEARNED}) == [LEARNED]
+    monkeypatch.setattr(ng_gates, "RULES_ONLY", ng_gates.RULES_ONLY - {UNTRUSTED})
+    c = Collector(CallView(monologue, "岡田"))
+    assert set(ng_model.add_learned(c, rep, valid_ids={UNTRUSTED, LEARNED})) == {UNTRUSTED, LEARNED}
 
 
-def test_the_llm_reads_the_rules_alone_and_its_fallback_has_the_learned_ids(weak_call, rubric):
+def test_the_llm_reads_the_rules_alone_and_its_fallback_has_the_learned_ids(monologue, rubric):
     """The LLM path is measured on the rules' facts; when its answer cannot be used, the card that stands in is the
     full offline one."""
-    facts, card = llm_fallback(weak_call)
+    facts, card = llm_fallback(monologue)
     told = {n["id"] for n in facts["ng_behaviors"]}
-    assert "negotiation_closing.discount_first" in told and LEARNED not in told
+    assert "proposal.vague_benefits" in told and LEARNED not in told
     assert card.scorer == "offline"
     assert LEARNED in card.extra["learned_ng"]
     assert LEARNED in {n.id for n in card.ng_behaviors}
@@ -159,7 +168,7 @@ def test_the_floor_is_per_language_and_spares_what_the_rules_read_from_the_calls
 
 @pytest.mark.parametrize(
     "floor, message",
-    [({"ja": 0.5}, r"rules_floor must be in \[0.0, 0.5\)"), (0.2, "language → number"), ({"ja": "0.2"}, "finite")],
+    [({"ja": 0.55}, r"rules_floor must be in \[0.0, 0.55\)"), (0.2, "language → number"), ({"ja": "0.2"}, "finite")],
 )
 def test_a_rules_floor_not_as_export_writes_it_is_refused(rubric, floor, message):
     known = {n.id for p in rubric.phases for n in p.ng_behaviors}
@@ -169,16 +178,17 @@ def test_a_rules_floor_not_as_export_writes_it_is_refused(rubric, floor, message
         ng_model.parse_model(d, known)
 
 
-def test_an_english_call_reads_the_model_at_its_own_higher_threshold(english_call, en_rubric):
-    """The short English discovery call: the model rates 「unprepared terms」 between the Japanese and the English
-    thresholds on a budget question; English calls, a fifth of what it learned from, read it at the higher one."""
+def test_an_english_call_reads_the_model_at_its_own_higher_threshold(en_rubric):
+    """The tuning set's English closing call: the model rates a vague follow-up between the Japanese and the English
+    thresholds; English calls, a fifth of what it learned from, read it at the higher one."""
     model = ng_model.packaged_model()
     assert model.threshold_for("en") > model.threshold_for("ja") == model.threshold
-    card = score_transcript(english_call, rubric=en_rubric)
-    rep = [s.text for s in english_call.segments if s.speaker == card.rep_speaker.name]
-    unprepared = "contract_implementation.unprepared_terms"
-    assert unprepared in model.shown(rep) and unprepared not in model.shown(rep, language="en")
-    assert unprepared not in {n.id for n in card.ng_behaviors}
+    call = labelled_call("tune", "closing_contract.en.json")[0]
+    card = score_transcript(call, rubric=en_rubric)
+    rep = [s.text for s in call.segments if s.speaker == card.rep_speaker.name]
+    vague = "first_contact.vague_follow_up"
+    assert vague in model.shown(rep) and vague not in model.shown(rep, language="en")
+    assert vague not in {n.id for n in card.ng_behaviors}
 
 
 @pytest.mark.parametrize(

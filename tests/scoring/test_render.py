@@ -151,13 +151,17 @@ def test_the_note_says_which_scorer_made_it_and_why_the_rules_stood_in(good_card
     assert "the AI answer could not be used: rate_limited;" in render_note_html(fell_back, rubric=rubric, lang="en")
 
 
-def test_an_ng_id_the_learned_model_added_is_shown_as_inferred_with_its_line_as_related(weak_card, rubric):
+def test_an_ng_id_the_learned_model_added_is_shown_as_inferred_with_its_line_as_related(rubric):
     """The rules' NG ids quote the words that show them; the learned model's quote only leans that way, and the note
-    says so (docs/scoring.md: a blind judge found half its lines showing the behaviour)."""
-    assert weak_card.extra["learned_ng"] == ["proposal.no_roi"]
-    html = render_note_html(weak_card, rubric=rubric)
-    assert ("（話し方の傾向からの推定）<br>"
-            "関連しそうな発言：「とにかく便利になりますので、ぜひ一度お試しいただきたいと思っております。」") in html
+    says so (docs/scoring.md: a blind judge found half its lines showing the behaviour). The tuning set's monologue
+    proposal: the model adds a proposal with no figure of return."""
+    from tests.scoring.learned_models import labelled_call
+
+    card = score_transcript(labelled_call("tune", "proposal_monologue.ja.json")[0], rubric=rubric)
+    assert card.extra["learned_ng"] == ["proposal.no_roi"]
+    html = render_note_html(card, rubric=rubric)
+    assert ("（話し方の傾向からの推定）<br>関連しそうな発言：「導入いただいたお客様からは、とにかく在庫の管理が楽になった、"
+            "便利になったという声をたくさんいただいています。」") in html
     assert "予定を設定せず、「また連絡します」で終わる<br>「ではまた連絡します。」" in html
     assert html.count("話し方の傾向からの推定") == 1
-    assert " (inferred from how the rep talks)<br>Related line: " in render_note_html(weak_card, rubric=rubric, lang="en")
+    assert " (inferred from how the rep talks)<br>Related line: " in render_note_html(card, rubric=rubric, lang="en")
