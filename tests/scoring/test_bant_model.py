@@ -71,13 +71,11 @@ def test_the_model_adds_only_what_the_rules_missed_with_a_customer_sentence_and_
 
 
 def test_an_english_call_reads_the_model_at_its_own_higher_threshold():
-    """blind77's `bd20`, an English kickoff: the model rates authority between the two thresholds on 「Works for
-    me.」, a line that names nobody; English calls read it at the higher one, Japanese calls at the lower."""
+    """blind67's `as05`, an English kickoff where nobody says who decides: the model rates authority between the two
+    thresholds; English calls read it at the higher one, Japanese calls at the lower."""
     model = bant_model.packaged_model()
     assert model.threshold_for("en") > model.threshold_for("ja") == model.threshold
-    transcript, labels = labelled_call(
-        "blind77", "bd20_plain_ohio_corn_maze_pumpkin_patch_pos_terminals_kickoff.en.txt"
-    )
+    transcript, labels = labelled_call("blind67", "as05_zoom_tanning_studio_lamp_service_kickoff.en.vtt")
     _, rules, card = _both(transcript, labels)
     said = [s.text for s in transcript.segments if s.speaker != card.rep_speaker.name]
     assert not labels["bant"]["authority"] and not rules.bant["authority"].found

@@ -126,16 +126,16 @@ def test_a_japanese_discovery_call_with_no_hint_is_left_to_the_learned_model(rub
 
 
 def test_the_learned_authority_does_not_clear_a_decider_never_asked(en_rubric, monkeypatch):
-    """The learned BANT model may mark authority found on a line that names nobody (here a remark on an
-    inspection); the rule reads who decides from the rules' own reading, so the rep who never asked is still
-    flagged (blind73's `ay18`, first sight: the learned authority hid the id on 7 labelled calls). The model rates
-    this call's authority under the English threshold it reads now, so the model is read here at the Japanese one."""
-    import dataclasses
+    """The learned BANT model may mark authority found on a line that names nobody (blind73's `ay18`, first sight:
+    the learned authority hid the id on 7 labelled calls); the rule reads who decides from the rules' own reading, so
+    the rep who never asked is still flagged. A model sure of authority on any call stands in for the one that read
+    this call so (the model retrained on every labelled set no longer does)."""
+    from scoring import bant_model, ng_model
 
-    from scoring import bant_model
-
-    lenient = dataclasses.replace(bant_model.packaged_model(), language_threshold={})
-    monkeypatch.setattr(bant_model, "packaged_model", lambda: lenient)
+    sure = ng_model.NgModel(
+        idf={}, ids={"authority": ng_model.IdModel(5.0, {})}, threshold=0.6, min_chars=0, trained_on=()
+    )
+    monkeypatch.setattr(bant_model, "packaged_model", lambda: sure)
     call, _ = labelled_call(
         "blind73", "ay18_rev_uk_domestic_cleaning_agency_cleaner_vetting_dbs_check_discovery.en.txt"
     )
