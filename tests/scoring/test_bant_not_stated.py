@@ -80,3 +80,24 @@ def test_the_learned_budget_skips_an_approval_limit(rubric: Rubric) -> None:
     call, _ = labelled_call("blind73", "ay04_otter_coin_laundry_chain_dryer_exhaust_duct_cleaning_kickoff.ja.txt")
     card = score_transcript(call, rubric=rubric, stage_phase="contract_implementation")
     assert not card.bant["budget"].found
+
+
+@pytest.mark.parametrize(
+    ("key", "rep", "said", "found"),
+    [
+        ("budget", "ご予算はどれくらいで？", "え、予算ですか。いや、まだ何も…。そもそも中身もよく知らなくて。", False),
+        ("budget", "ご予算はどれくらいで？", "え、予算ですか。月に三万円までなら出せます。", True),
+        (
+            "timeline",
+            "導入時期っていつ頃とか、ありますか。",
+            "時期も…全然。こういうのは本部が決めることなんで。",
+            False,
+        ),
+        ("timeline", "導入時期っていつ頃とか、ありますか。", "時期は…来年の四月には使いたいですね。", True),
+    ],
+)
+def test_nothing_yet_said_as_a_fragment_answers_nothing(
+    rubric: Rubric, key: str, rep: str, said: str, found: bool
+) -> None:
+    """「いや、まだ何も…」 and 「時期も…全然。」 answer the rep's question with nothing (blind102 cc05)."""
+    assert _found(rubric, key, rep, said) is found
