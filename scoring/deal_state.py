@@ -431,8 +431,11 @@ def price_taken(view: CallView) -> Sentence | None:
         turn = [t for t in view.sentences if t.seg == s.seg and not t.is_question]
         # The rep's price just before (within the last few sentences): what "that" points at.
         recent = range(max(0, turn[0].order - _PRICE_REACH), turn[0].order)
+        # A question the rep asked after the customer had spoken since the price (Shall we book Friday the twelfth?)
+        # is what the customer answers; one following the price in the rep's own turns (ご確認いただけますか) asks
+        # about it.
         named = any(shapes.MONEY_SIZED.search(t.text) or _THAT_AMOUNT[lang].search(t.text) for t in turn) or any(
-            p.order in recent for p in priced
+            p.order in recent and not _asked_since(view, p, turn[0].order) for p in priced
         )
         if not named or _objects(view, s):
             continue
@@ -447,6 +450,18 @@ def price_taken(view: CallView) -> Sentence | None:
             continue
         taken = s
     return taken
+
+
+def _asked_since(view: CallView, price: Sentence, before: int) -> bool:
+    """The rep asked something after the customer had spoken since the price, before sentence `before`: the
+    customer's next yes answers that question (Shall we book Friday?), not the price."""
+    spoke = False
+    for t in view.sentences[price.order + 1 : before]:
+        if not t.is_rep:
+            spoke = True
+        elif spoke and t.is_question:
+            return True
+    return False
 
 
 def _price_objected_last(view: CallView) -> bool:

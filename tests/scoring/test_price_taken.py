@@ -96,3 +96,26 @@ def test_a_yes_far_from_any_price_takes_none(rubric: Rubric) -> None:
         ("顧客", "はい、それでいいと思います。"),
     )
     assert not card.bant["budget"].found
+
+
+@pytest.mark.parametrize(
+    ("asked", "found"),
+    [
+        (("Rep", "Shall we book Friday the twelfth at eleven to go through it together?"), False),
+        (("Rep", "We can start on the twelfth."), True),
+    ],
+)
+def test_a_yes_to_a_later_question_takes_no_price(en_rubric: Rubric, asked: tuple[str, str], found: bool) -> None:
+    """ "Eleven on the twelfth works." answers the rep's booking, asked after the customer had spoken since the
+    price, not the price (blind102 cc20); with no question since, "works" takes the price."""
+    price = ("Rep", "Forty a month at eighteen pounds is about eight and a half thousand a year.")
+    said = ("Customer", "Then it's Graham. I'll send him the numbers this week.")
+    card = _card(en_rubric, price, said, asked, ("Customer", "Eleven on the twelfth works."), language="en")
+    assert card.bant["budget"].found is found
+
+
+def test_a_question_closing_the_prices_own_turn_still_asks_about_it(rubric: Rubric) -> None:
+    """The rep names the price and asks in the same turn whether it is as agreed: the customer's answer takes it."""
+    price = ("営業", "初期費用が150万円、月額が12万円です。ここまで、ご認識と違うところはありませんか。")
+    card = _card(rubric, price, ("顧客", "ないです。稟議もその内容で通ってますので。"))
+    assert card.bant["budget"].found
