@@ -104,7 +104,7 @@ def test_weak_call_is_called_out(weak_card):
     ng = {n.id: n.evidence for n in weak_card.ng_behaviors}
     # Two behaviours no rule reads are missed: a price with no return shown (the learned NG model, retrained on every
     # set, rates it under its threshold on this short call) and the customer's 「そこまで困っているわけではない」
-    # brushed aside (objection_ignored, a rules-only id: scoring/ng_gates.py).
+    # brushed aside (objection_ignored, which no rule reads here and the model rates under its threshold).
     assert "learned_ng" not in weak_card.extra
     assert ng["first_contact.vague_follow_up"] == "ではまた連絡します。"
     assert ng["needs_discovery.budget_first"] == "早速ですが、ご予算はどのくらいありますか？"
