@@ -13,8 +13,7 @@ learned from.
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -42,7 +41,7 @@ def add_learned(
     c: Collector,
     bant: dict[str, BantItem],
     customer_utterances: Sequence[str],
-    tf: Counter[str] | None = None,
+    tf: Mapping[str, int] | None = None,
     model: NgModel | None = None,
     language: str | None = None,
 ) -> list[str]:

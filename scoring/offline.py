@@ -155,7 +155,7 @@ def score_transcript(
     dropped_ids: list[str] = []
     if learned:
         rep_said = [s.text for s in transcript.segments if s.speaker == rep_name]
-        rep_counts = ng_model.counts(rep_said)
+        rep_counts = ng_model.packaged_model().vocabulary_counts(rep_said)
         dropped_ids = ng_model.drop_unlikely(c, rep_said, transcript.language, tf=rep_counts)
         valid_ng = {n.id for p in rubric.phases for n in p.ng_behaviors}
         learned_ids = ng_model.add_learned(

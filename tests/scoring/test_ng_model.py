@@ -6,9 +6,12 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import math
 from importlib import resources
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scoring import ng_model
 from scoring.offline import score_transcript
@@ -272,3 +275,37 @@ def test_the_learned_model_names_an_unclear_purpose_only_on_a_first_contact():
     for stage, added in (("first_contact", [purpose]), (None, [purpose]), ("proposal", [])):
         c = Collector(CallView(call, "営業"))
         assert ng_model.add_learned(c, [said], {purpose}, model=sure, stage_phase=stage) == added
+
+
+def _same_vector(a: dict[str, float], b: dict[str, float]) -> bool:
+    return a.keys() == b.keys() and all(math.isclose(a[g], b[g], rel_tol=1e-9) for g in a)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="ご予算はいかがでしょうか。弊社の導入事例ですまた連絡しますＡa1１ 、？", max_size=60),
+        max_size=6,
+    )
+)
+def test_counting_only_the_vocabulary_gives_the_vector_full_counts_give(utterances: list[str]) -> None:
+    """The evidence search reads each rep sentence with `vocabulary_counts`, which slices only the n-grams the model
+    knows: the TF-IDF vector must be the one every n-gram's counts give."""
+    model = ng_model.packaged_model()
+    assert _same_vector(
+        ng_model.tfidf(ng_model.counts(utterances), model.idf),
+        ng_model.tfidf(model.vocabulary_counts(utterances), model.idf),
+    )
+
+
+def test_counting_only_the_vocabulary_gives_the_same_vectors_on_a_labelled_call(monologue: Transcript) -> None:
+    model = ng_model.packaged_model()
+    texts = [s.text for s in monologue.segments]
+    assert _same_vector(
+        ng_model.tfidf(ng_model.counts(texts), model.idf), ng_model.tfidf(model.vocabulary_counts(texts), model.idf)
+    )
+    for text in texts:
+        assert _same_vector(
+            ng_model.tfidf(ng_model.counts([text]), model.idf),
+            ng_model.tfidf(model.vocabulary_counts([text]), model.idf),
+        )
