@@ -274,6 +274,19 @@ def test_the_one_whose_brochure_the_customer_requested_is_the_rep():
     assert name == "ch2"
 
 
+def test_who_says_they_received_the_quote_is_the_customer():
+    """Both sides greet alike; only the customer's firm (a 旅行社) carries 社, so it read as the introducer, and the
+    customer says they got the quote (blind86 bm08 was read with the customer as the rep)."""
+    turns = [
+        ("吉田", "もしもし、洛東交通の吉田です。お世話になってます。"),
+        ("三木", "あ、さくら旅行社の三木です。お世話になってます。"),
+        ("吉田", "いえいえ。高校さんの班別タクシーの件ですよね。"),
+        ("三木", "そうです。先週いただいたお見積もり、学校さんに見せたんですけど。"),
+    ]
+    name, _, _ = identify_rep(parse_transcript(_json(turns), filename="call.ja.json"), None)
+    assert name == "吉田"
+
+
 def test_at_a_kickoff_the_one_who_states_the_agenda_is_the_rep_over_a_customers_hint():
     """Both sides named, the customer's team with a courtesy hint (ご案内); the vendor lays out 今日の議題 (blind71
     aw16 was read with the customer as the rep)."""
