@@ -287,6 +287,21 @@ def test_who_says_they_received_the_quote_is_the_customer():
     assert name == "吉田"
 
 
+def test_a_callee_who_asks_whether_the_caller_saw_their_quote_is_the_rep():
+    """The customer rang the studio, so the dialer tags the seller as the callee (blind106 cg11 was read with the
+    caller as the rep); the callee asks whether the quote was looked at."""
+    data = _srt(
+        [
+            "発信者: もしもし、ボイス養成所の平田です。小池さんいらっしゃいますか。",
+            "相手先: はい、スタジオ・ミライの小池です。平田さん、お電話ありがとうございます。お見積り、見ていただけましたか。",
+            "発信者: はい、見ました。今日はその件で相談したくて。",
+            "相手先: 大丈夫です。お願いします。",
+        ]
+    )
+    name, _, _ = identify_rep(parse_transcript(data, filename="call.ja.srt"), None)
+    assert name == "相手先"
+
+
 def test_at_a_kickoff_the_one_who_states_the_agenda_is_the_rep_over_a_customers_hint():
     """Both sides named, the customer's team with a courtesy hint (ご案内); the vendor lays out 今日の議題 (blind71
     aw16 was read with the customer as the rep)."""
