@@ -19,7 +19,7 @@ from scoring.transcript import Transcript
 from tests.scoring.learned_models import labelled_call, llm_fallback
 
 OBJECTION = "negotiation_closing.objection_ignored"
-# The id the model adds to the monologue proposal (the rules miss it): a proposal with no figure of return.
+# The id the model adds to a tax office's monologue proposal (the rules miss it): a proposal with no figure of return.
 LEARNED = "proposal.no_roi"
 # An id the model rates over its threshold on the monologue proposal, which the rules do not flag: rules-only.
 UNTRUSTED = "proposal.ignores_reaction"
@@ -27,8 +27,15 @@ UNTRUSTED = "proposal.ignores_reaction"
 
 @pytest.fixture(scope="module")
 def monologue() -> Transcript:
-    """The tuning set's monologue proposal (rep 岡田): a price and 便利になった, no figure of return."""
+    """The tuning set's monologue proposal (rep 岡田): the model rates ignores_reaction, a rules-only id, over its
+    threshold."""
     return labelled_call("tune", "proposal_monologue.ja.json")[0]
+
+
+@pytest.fixture(scope="module")
+def tax_office() -> Transcript:
+    """blind3's monologue to a tax office (rep ch_a): 業務がかなり効率化された, no figure of return."""
+    return labelled_call("blind3", "d04_twochannel_tax_office_monologue.ja.json")[0]
 
 
 def _packaged_json() -> dict:
@@ -64,15 +71,15 @@ def test_a_model_file_not_as_export_writes_it_is_refused(rubric, break_it, messa
         ng_model.parse_model(d, known)
 
 
-def test_the_model_adds_only_what_the_rules_missed_with_a_rep_sentence_as_evidence(monologue, rubric):
-    rules = score_transcript(monologue, rubric=rubric, learned=False)
-    card = score_transcript(monologue, rubric=rubric)
+def test_the_model_adds_only_what_the_rules_missed_with_a_rep_sentence_as_evidence(tax_office, rubric):
+    rules = score_transcript(tax_office, rubric=rubric, learned=False)
+    card = score_transcript(tax_office, rubric=rubric)
     learned = card.extra["learned_ng"]
     assert learned and "learned_ng" not in rules.extra
     assert {n.id for n in card.ng_behaviors} == {n.id for n in rules.ng_behaviors} | set(learned)
     assert not set(learned) & {n.id for n in rules.ng_behaviors}
     assert learned == [LEARNED]
-    rep_lines = [s.text for s in monologue.segments if s.speaker == card.rep_speaker.name]
+    rep_lines = [s.text for s in tax_office.segments if s.speaker == card.rep_speaker.name]
     for n in card.ng_behaviors:
         if n.id in learned:
             assert any(n.evidence in line for line in rep_lines), n
@@ -91,12 +98,12 @@ def test_a_call_shorter_than_those_it_learned_from_gets_nothing_from_the_model(w
     assert ungated.probabilities(rep)
 
 
-def test_ids_the_rubric_lacks_are_left_out(monologue, rubric):
+def test_ids_the_rubric_lacks_are_left_out(tax_office, rubric):
     from scoring.collector import Collector
     from scoring.markers import CallView
 
-    c = Collector(CallView(monologue, "岡田"))
-    rep = [s.text for s in monologue.segments if s.speaker == "岡田"]
+    c = Collector(CallView(tax_office, "ch_a"))
+    rep = [s.text for s in tax_office.segments if s.speaker == "ch_a"]
     assert ng_model.add_learned(c, rep, valid_ids=set()) == [] and c.ngs == []
     assert ng_model.add_learned(c, rep, valid_ids={LEARNED}) == [LEARNED]
 
@@ -112,16 +119,16 @@ def test_an_id_the_model_is_not_trusted_with_is_never_added(monologue, monkeypat
     rep = [s.text for s in monologue.segments if s.speaker == "岡田"]
     assert UNTRUSTED in ng_gates.RULES_ONLY and UNTRUSTED in model.shown(rep)
     c = Collector(CallView(monologue, "岡田"))
-    assert ng_model.add_learned(c, rep, valid_ids={UNTRUSTED, LEARNED}) == [LEARNED]
+    assert ng_model.add_learned(c, rep, valid_ids={UNTRUSTED}) == []
     monkeypatch.setattr(ng_gates, "RULES_ONLY", ng_gates.RULES_ONLY - {UNTRUSTED})
     c = Collector(CallView(monologue, "岡田"))
-    assert set(ng_model.add_learned(c, rep, valid_ids={UNTRUSTED, LEARNED})) == {UNTRUSTED, LEARNED}
+    assert ng_model.add_learned(c, rep, valid_ids={UNTRUSTED}) == [UNTRUSTED]
 
 
-def test_the_llm_reads_the_rules_alone_and_its_fallback_has_the_learned_ids(monologue, rubric):
+def test_the_llm_reads_the_rules_alone_and_its_fallback_has_the_learned_ids(tax_office, rubric):
     """The LLM path is measured on the rules' facts; when its answer cannot be used, the card that stands in is the
     full offline one."""
-    facts, card = llm_fallback(monologue)
+    facts, card = llm_fallback(tax_office)
     told = {n["id"] for n in facts["ng_behaviors"]}
     assert "proposal.vague_benefits" in told and LEARNED not in told
     assert card.scorer == "offline"
@@ -171,7 +178,7 @@ def test_the_floor_is_per_language_and_spares_what_the_rules_read_from_the_calls
 
 @pytest.mark.parametrize(
     "floor, message",
-    [({"ja": 0.55}, r"rules_floor must be in \[0.0, 0.55\)"), (0.2, "language → number"), ({"ja": "0.2"}, "finite")],
+    [({"ja": 0.6}, r"rules_floor must be in \[0.0, 0.6\)"), (0.2, "language → number"), ({"ja": "0.2"}, "finite")],
 )
 def test_a_rules_floor_not_as_export_writes_it_is_refused(rubric, floor, message):
     known = {n.id for p in rubric.phases for n in p.ng_behaviors}

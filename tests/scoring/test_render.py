@@ -153,15 +153,15 @@ def test_the_note_says_which_scorer_made_it_and_why_the_rules_stood_in(good_card
 
 def test_an_ng_id_the_learned_model_added_is_shown_as_inferred_with_its_line_as_related(rubric):
     """The rules' NG ids quote the words that show them; the learned model's quote only leans that way, and the note
-    says so (docs/scoring.md: a blind judge found half its lines showing the behaviour). The tuning set's monologue
-    proposal: the model adds a proposal with no figure of return."""
+    says so (docs/scoring.md: a blind judge found half its lines showing the behaviour). blind3's monologue to a tax
+    office: the model adds a proposal with no figure of return."""
     from tests.scoring.learned_models import labelled_call
 
-    card = score_transcript(labelled_call("tune", "proposal_monologue.ja.json")[0], rubric=rubric)
+    card = score_transcript(labelled_call("blind3", "d04_twochannel_tax_office_monologue.ja.json")[0], rubric=rubric)
     assert card.extra["learned_ng"] == ["proposal.no_roi"]
     html = render_note_html(card, rubric=rubric)
-    assert ("（話し方の傾向からの推定）<br>関連しそうな発言：「導入いただいたお客様からは、とにかく在庫の管理が楽になった、"
-            "便利になったという声をたくさんいただいています。」") in html
-    assert "予定を設定せず、「また連絡します」で終わる<br>「ではまた連絡します。」" in html
+    assert "（話し方の傾向からの推定）<br>関連しそうな発言：「皆さま、業務がかなり効率化されたとおっしゃっています。」" in html
+    assert ("予定を設定せず、「また連絡します」で終わる<br>"
+            "「では本日の資料をメールでお送りしますので、また来月あたりにご連絡させていただきます。」") in html
     assert html.count("話し方の傾向からの推定") == 1
     assert " (inferred from how the rep talks)<br>Related line: " in render_note_html(card, rubric=rubric, lang="en")
