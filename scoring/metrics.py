@@ -425,11 +425,10 @@ def _serving_callee(segments: tuple[Segment, ...]) -> str | None:
 
 
 def _sole_seller(speaker: str, votes: dict[str, int], segments: tuple[Segment, ...]) -> bool:
-    """Two seller's words or more (or the question whether the customer has seen their quote) and a rep's errand
-    (ご案内, ご提案…) from this speaker, none from anyone else."""
+    """Two seller's words or more, or the question whether the customer has seen their quote (blind106 cg11: the
+    customer rang the studio, so the dialer tags the seller as the callee), and a rep's errand (ご案内, ご提案…) from
+    this speaker, none from anyone else."""
     errands = {s.speaker for s in segments if _REP_HINT_RE.search(s.text)}
-    # Or, with no seller's word from anyone, the one who asks whether the customer has seen their quote (blind106
-    # cg11: the customer rang the studio, so the dialer tags the seller as the callee).
     sent_quote = any(s.speaker == speaker and _QUOTE_SEEN_RE.search(s.text) for s in segments)
     return (
         (votes[speaker] >= 2 or sent_quote)
