@@ -15,6 +15,10 @@ LLM path it lends the card the ids it rates at `llm_threshold` or more (`lend_le
 behaviours the labels and blind judges see. The same per-id text model reads the BANT items from the customer's words
 (`scoring/bant_model.py`): `NgModel` holds any such set of ids, its floor counted in the characters of the words it
 reads.
+
+English calls are a fifth of what the model learned from, and character n-grams read English words poorly: a second
+model, learned from the English calls alone over word 1–2-grams (`rubrics/ng-model.en.json`, `features: word`), adds
+its ids on English calls (`language_model`), after the first model's.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -38,7 +43,12 @@ if TYPE_CHECKING:
 
 NGRAM_SIZES = (2, 3, 4)
 MODEL_FILE = "ng-model.json"
+# Per call language, a second NG model read after the first on calls in that language (`language_model`).
+LANGUAGE_MODEL_FILES = {"en": "ng-model.en.json"}
 MIN_EVIDENCE_CHARS = 8
+# What a model's n-grams are made of: characters (any language, no word boundaries needed) or words (English).
+FEATURES = ("char", "word")
+_WORD = re.compile(r"[a-z0-9']+")
 
 
 class ModelError(ValueError):
@@ -56,11 +66,18 @@ def ngrams(text: str) -> list[str]:
     return [t[i : i + n] for n in NGRAM_SIZES for i in range(len(t) - n + 1)]
 
 
-def counts(utterances: Iterable[str]) -> Counter[str]:
-    """How often each n-gram occurs in the rep's utterances."""
+def word_grams(text: str) -> list[str]:
+    """Word 1–2-grams of one utterance (lower case, NFKC): "don't need it" → don't, need, it, don't need, need it."""
+    words = _WORD.findall(normalise(text))
+    return [*words, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))]
+
+
+def counts(utterances: Iterable[str], features: str = "char") -> Counter[str]:
+    """How often each n-gram (`features`: character or word n-grams) occurs in the utterances."""
+    grams = word_grams if features == "word" else ngrams
     out: Counter[str] = Counter()
     for u in utterances:
-        out.update(ngrams(u))
+        out.update(grams(u))
     return out
 
 
@@ -101,6 +118,7 @@ class NgModel:
     language_threshold: dict[str, float] = field(default_factory=dict)
     llm_threshold: dict[str, float] = field(default_factory=dict)
     rules_floor: dict[str, float] = field(default_factory=dict)
+    features: str = "char"
 
     def threshold_for(self, language: str | None) -> float:
         """The threshold for a call in `language`."""
@@ -133,7 +151,9 @@ class NgModel:
     def vocabulary_counts(self, utterances: Iterable[str]) -> dict[str, int]:
         """`counts` of the n-grams in the model's vocabulary only, the same TF-IDF vector at about two thirds of the
         cost: each position is looked up by its first two characters, and only the lengths the vocabulary has there
-        are sliced (an evidence search reads every sentence of the rep's alone)."""
+        are sliced (an evidence search reads every sentence of the rep's alone). A word model counts its words."""
+        if self.features == "word":
+            return {g: n for g, n in counts(utterances, "word").items() if g in self.idf}
         lengths = self._lengths_by_prefix
         idf = self.idf
         out: dict[str, int] = {}
@@ -203,6 +223,9 @@ def parse_model(d: Any, known_ids: set[str] | None = None, what: str = "an NG id
     language_threshold = _per_language(d, "language_threshold", threshold, 1.0)
     llm_threshold = _per_language(d, "llm_threshold", threshold, 1.0)
     rules_floor = _per_language(d, "rules_floor", 0.0, threshold)
+    features = d.get("features", "char")
+    if features not in FEATURES:
+        raise ModelError(f"features must be one of {', '.join(FEATURES)}")
     return NgModel(
         idf=idf,
         ids=ids,
@@ -212,6 +235,7 @@ def parse_model(d: Any, known_ids: set[str] | None = None, what: str = "an NG id
         language_threshold=language_threshold,
         llm_threshold=llm_threshold,
         rules_floor=rules_floor,
+        features=features,
     )
 
 
@@ -226,15 +250,27 @@ def _per_language(d: dict[str, Any], key: str, low: float, high: float) -> dict[
     return values
 
 
-@lru_cache(maxsize=1)
-def packaged_model() -> NgModel:
-    """The model shipped in `rubrics/`, validated once against the reference rubric's NG ids."""
+def _packaged(name: str) -> NgModel:
+    """A model file shipped in `rubrics/`, validated against the reference rubric's NG ids."""
     from scoring.rubric import load_rubric
 
     rubric = load_rubric("sales-7-phase", "ja")
     known = {n.id for p in rubric.phases for n in p.ng_behaviors}
-    text = resources.files("rubrics").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-    return parse_model(json.loads(text), known)
+    return parse_model(json.loads(resources.files("rubrics").joinpath(name).read_text(encoding="utf-8")), known)
+
+
+@lru_cache(maxsize=1)
+def packaged_model() -> NgModel:
+    """The model shipped in `rubrics/`, validated once."""
+    return _packaged(MODEL_FILE)
+
+
+@lru_cache(maxsize=len(LANGUAGE_MODEL_FILES) + 1)
+def language_model(language: str | None) -> NgModel | None:
+    """The second NG model shipped for calls in `language` (English: word n-grams, learned from English calls
+    alone), validated once; None for a language without one."""
+    name = LANGUAGE_MODEL_FILES.get(language or "")
+    return _packaged(name) if name is not None else None
 
 
 def drop_unlikely(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -155,18 +156,26 @@ def score_transcript(
     dropped_ids: list[str] = []
     if learned:
         rep_said = [s.text for s in transcript.segments if s.speaker == rep_name]
-        rep_counts = ng_model.packaged_model().vocabulary_counts(rep_said)
+        first = ng_model.packaged_model()
+        rep_counts = first.vocabulary_counts(rep_said)
         dropped_ids = ng_model.drop_unlikely(c, rep_said, transcript.language, tf=rep_counts)
         valid_ng = {n.id for p in rubric.phases for n in p.ng_behaviors}
-        learned_ids = ng_model.add_learned(
-            c,
-            rep_said,
-            valid_ng,
-            tf=rep_counts,
-            language=transcript.language,
-            stage_phase=stage_phase,
-            next_step_set=next_step.set,
-        )
+        # On English calls the word model learned from English calls alone adds what the first model left; its ids
+        # come after the first's, so the ids lent to the LLM card (read from the first model) are unchanged.
+        readers: list[tuple[ng_model.NgModel, Mapping[str, int] | None]] = [(first, rep_counts)]
+        if (second := ng_model.language_model(transcript.language)) is not None:
+            readers.append((second, None))
+        for reader, tf in readers:
+            learned_ids += ng_model.add_learned(
+                c,
+                rep_said,
+                valid_ng,
+                model=reader,
+                tf=tf,
+                language=transcript.language,
+                stage_phase=stage_phase,
+                next_step_set=next_step.set,
+            )
 
     rules_state = deal_state.deal_state(view, timeline_known=timeline_known, stage_phase=stage_phase)
     state = rules_state

@@ -19,7 +19,7 @@ from scoring.bant_model import packaged_model as bant_model
 from scoring.deal_model import packaged_model as deal_model
 from scoring.markers import prepare_markers
 from scoring.next_step_model import packaged_model as next_step_model
-from scoring.ng_model import packaged_model
+from scoring.ng_model import LANGUAGE_MODEL_FILES, language_model, packaged_model
 from scoring.render import render_note_html
 from scoring.rubric import load_rubric_or_reference, load_stage_map
 from scoring.scorer import score_call
@@ -56,6 +56,8 @@ def warm_caches() -> float:
     deal_model()  # hang on the sample reaching them
     bant_model()
     next_step_model()
+    for language in LANGUAGE_MODEL_FILES:  # the English word model: read on English calls only
+        language_model(language)
     sdk_version()  # importlib.metadata reads the installed distribution: the User-Agent of every HubSpot client
     for provider in CRM_RECORDING_HOSTS:
         DownloadPolicy.for_tenant(provider).host_allowed("warm.invalid")

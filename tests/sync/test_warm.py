@@ -29,6 +29,7 @@ def state():
             "hosts": fnmatch._compile_pattern.cache_info().currsize,
             "sdk_version": api_factory.sdk_version.cache_info().currsize,
             "ng_model": ng_model.packaged_model.cache_info().currsize,
+            "ng_language_model": ng_model.language_model.cache_info().currsize,
             "deal_model": deal_model.packaged_model.cache_info().currsize,
             "bant_model": bant_model.packaged_model.cache_info().currsize,
             "next_step_model": next_step_model.packaged_model.cache_info().currsize}
@@ -44,12 +45,13 @@ def test_warming_loads_the_holiday_calendars_rubrics_and_rules_a_job_needs() -> 
     assert out.returncode == 0, out.stderr[-2000:]
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert seen["before"] == {"holidays": False, "rubrics": 0, "sla": 0, "markers": False, "hosts": 0, "sdk_version": 0,
-                              "ng_model": 0, "deal_model": 0, "bant_model": 0,
+                              "ng_model": 0, "ng_language_model": 0, "deal_model": 0, "bant_model": 0,
                               "next_step_model": 0}
     assert seen["after"]["holidays"] and seen["after"]["rubrics"] >= 2 and seen["after"]["sla"] == 1
     assert seen["after"]["markers"] and seen["after"]["hosts"] >= 10 and seen["after"]["sdk_version"] == 1
     models = ("ng_model", "deal_model", "bant_model", "next_step_model")
     assert all(seen["after"][m] == 1 for m in models)
+    assert seen["after"]["ng_language_model"] >= 1  # the English word model (and "none" for Japanese calls)
 
 
 def test_the_worker_warms_before_it_forks(redis_conn: redis.Redis, caplog: pytest.LogCaptureFixture) -> None:
