@@ -302,6 +302,22 @@ def test_a_callee_who_asks_whether_the_caller_saw_their_quote_is_the_rep():
     assert name == "相手先"
 
 
+def test_a_callee_who_thanks_the_caller_for_the_contract_is_the_rep():
+    """A customer rings about the contract's terms, so the dialer tags the seller as the callee (blind109 cj16 was
+    read with the caller as the rep); only the callee thanks the other for the contract."""
+    data = _srt(
+        [
+            "相手先: はい、サイロ営業部、森でございます。",
+            "発信者: あ、森さん？　左官の北村です。お世話になってます。",
+            "相手先: 北村社長、先日はご契約ありがとうございました。",
+            "発信者: いやいや。契約書の第五条で聞きたいことがあって。",
+            "相手先: はい、どうぞ。",
+        ]
+    )
+    name, _, _ = identify_rep(parse_transcript(data, filename="call.ja.srt"), None)
+    assert name == "相手先"
+
+
 def test_at_a_kickoff_the_one_who_states_the_agenda_is_the_rep_over_a_customers_hint():
     """Both sides named, the customer's team with a courtesy hint (ご案内); the vendor lays out 今日の議題 (blind71
     aw16 was read with the customer as the rep)."""
