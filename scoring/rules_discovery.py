@@ -127,7 +127,13 @@ def _stated(v: CallView, key: str) -> list[Hit]:
                 and not v.matches("result", h.sentence.text)
                 and not shapes.off_item(v, key, h)
                 and (key != "need" or shapes.need_said(v, h))
-                and (key != "timeline" or not shapes.time_left_open(h.sentence.text))
+                and (
+                    key != "timeline"
+                    or not (
+                        shapes.time_left_open(h.sentence.text)
+                        or shapes.no_time_stated(h.match.group(0), h.sentence.text[h.match.end() :])
+                    )
+                )
                 and (key != "authority" or not _anonymous_decider(v, h.sentence.text))
             ),
             EVIDENCE_PER_CRITERION,

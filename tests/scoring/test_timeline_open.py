@@ -32,3 +32,18 @@ def test_a_time_left_open_is_no_timeline(said, found, rubric):
 def test_a_when_put_as_the_open_question_it_still_is_is_no_timeline(rubric, said):
     call = _call(("営業", "導入の時期について、お考えはありますか。"), ("顧客", said))
     assert not score_transcript(call, rubric=rubric, stage_phase="proposal").bant["timeline"].found
+
+
+@pytest.mark.parametrize(
+    ("said", "found"),
+    [
+        ("で、いつ頃の話になるの、これ。", False),
+        ("前向きにって、何をいつまでにしてくれるん。", False),
+        ("春に検査装置を入れ替えたばっかりなんですよ。", False),
+        ("十月の繁忙期までには入れ替えたいんですよ。", True),
+    ],
+)
+def test_the_question_word_or_a_purchase_already_made_states_no_time(said, found, rubric):
+    """The customer's time word is いつ itself, or dates a purchase made (blind102 cc18, blind103 cd05, blind62)."""
+    call = _call(("営業", "本日はありがとうございます。検査の件でお電話しました。"), ("顧客", said), ("営業", "承知しました。"))
+    assert score_transcript(call, rubric=rubric, stage_phase="needs_discovery").bant["timeline"].found is found
