@@ -104,6 +104,11 @@ def _answered(v: CallView, key: str, asked: list[Hit]) -> tuple[Hit, Sentence] |
             and not (key in ("timeline", "budget") and shapes.undecided(v, q.sentence.text + text))
             and not (key == "timeline" and shapes.time_left_open(text))
             and not (key == "timeline" and shapes.no_time_wanted(text))
+            # A question about when to meet (火曜なら, 十一月十二日の午後は) asks no buying time; nor does an answer
+            # that names no time (measured on Japanese calls).
+            and not (
+                key == "timeline" and v.transcript.language == "ja" and not shapes.answers_when(v, q.sentence, text)
+            )
         ):
             # The sentence of the answer that carries it (集計ですね。…3日くらいかかっています。), else the fullest one.
             return q, next(

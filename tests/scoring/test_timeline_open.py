@@ -47,3 +47,17 @@ def test_the_question_word_or_a_purchase_already_made_states_no_time(said, found
     """The customer's time word is いつ itself, or dates a purchase made (blind102 cc18, blind103 cd05, blind62)."""
     call = _call(("営業", "本日はありがとうございます。検査の件でお電話しました。"), ("顧客", said), ("営業", "承知しました。"))
     assert score_transcript(call, rubric=rubric, stage_phase="needs_discovery").bant["timeline"].found is found
+
+
+@pytest.mark.parametrize(
+    ("asked", "said", "found"),
+    [
+        ("一度お伺いしてお見せします。いつ頃がご都合よろしいですか。", "平日の、火曜が定休日なんで、火曜なら。", False),
+        ("導入の時期はいつ頃をお考えですか？", "それはまあ、いいのがあれば、って感じで。", False),
+        ("導入の時期はいつ頃をお考えですか？", "そうですね、来年の春ぐらいですかね。", True),
+    ],
+)
+def test_an_answer_about_when_to_meet_or_naming_no_time_is_no_timeline(asked, said, found, rubric):
+    """The rep's "when" asked about the next meeting (blind82 bi16), or answered with no time at all (blind96 bw12)."""
+    call = _call(("営業", asked), ("顧客", said), ("営業", "承知しました。"))
+    assert score_transcript(call, rubric=rubric, stage_phase="needs_discovery").bant["timeline"].found is found
