@@ -109,6 +109,8 @@ def _answered(v: CallView, key: str, asked: list[Hit]) -> tuple[Hit, Sentence] |
             and not (
                 key == "timeline" and v.transcript.language == "ja" and not shapes.answers_when(v, q.sentence, text)
             )
+            # Asked back with no amount (え、予算？ / いきなり予算ですか。): the question pushed away, not answered.
+            and not (key == "budget" and shapes.asked_back(reply, text))
         ):
             # The sentence of the answer that carries it (集計ですね。…3日くらいかかっています。), else the fullest one.
             return q, next(

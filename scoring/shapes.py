@@ -11,6 +11,7 @@ hearsay and nothing said about other companies. The patterns themselves are data
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -265,6 +266,13 @@ def no_time_stated(hit_text: str, after: str) -> bool:
     every labelled Japanese call (1,796), the question word took 12 false timelines and 2 right ones off, the past
     purchase 3 false and none right (the cards: 15 false timelines and 2 right ones off)."""
     return bool(_WHEN_WORD.search(hit_text) or _DONE_AFTER.match(after))
+
+
+def asked_back(reply: Sequence[Sentence], text: str) -> bool:
+    """The customer answers the rep's budget question with a question of their own and no amount (え、予算？, 予算…？,
+    まだ何ができるのかも聞いてないんですけど?): the question pushed back, no budget stated. Over every labelled
+    Japanese call (1,796): 10 false budgets and 1 right one off the cards."""
+    return any(r.is_question for r in reply) and not MONEY_SIZED.search(text)
 
 
 _BUDGET_PROCESS = re.compile(

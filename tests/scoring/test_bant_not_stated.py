@@ -101,3 +101,16 @@ def test_nothing_yet_said_as_a_fragment_answers_nothing(
 ) -> None:
     """「いや、まだ何も…」 and 「時期も…全然。」 answer the rep's question with nothing (blind102 cc05)."""
     assert _found(rubric, key, rep, said) is found
+
+
+@pytest.mark.parametrize(
+    ("said", "found"),
+    [
+        ("え、予算ですか？", False),
+        ("え、いきなり予算？　まだ何ができるのかも聞いてないんですけど？", False),
+        ("え、予算ですか？　まあ、月に三万円くらいなら。", True),
+    ],
+)
+def test_a_budget_question_asked_back_with_no_amount_is_no_budget(rubric: Rubric, said: str, found: bool) -> None:
+    """The customer pushes the question back (blind103 cd05, blind109 cj15); naming an amount all the same answers."""
+    assert _found(rubric, "budget", "ちなみに、ご予算はどのくらいでお考えですか？", said) is found
