@@ -245,6 +245,13 @@ _WHEN_WORD = re.compile(r"いつ(?!も|でも)")
 _DONE_AFTER = re.compile(r"(替え|かえ)?(た|ちゃった|てしまった)")
 
 
+def no_time_stated(hit_text: str, after: str) -> bool:
+    """A timeline hit (its words, and the sentence's words after them) that states no time the customer wants: over
+    every labelled Japanese call (1,796), the question word took 12 false timelines and 2 right ones off, the past
+    purchase 3 false and none right (the cards: 15 false timelines and 2 right ones off)."""
+    return bool(_WHEN_WORD.search(hit_text) or _DONE_AFTER.match(after))
+
+
 # Words that name or bound a time, beyond the timeline and date markers (来年度, 春, 年明け, 早めに, 四月まで).
 _TIME_WORDS = re.compile(
     r"[0-9０-９一二三四五六七八九十]+(月|日|年|週|か月|ヶ月)|年(内|度|末|明け)|来(年|月|週|期)|今(年|月|週|期)|再来"
@@ -261,20 +268,6 @@ def answers_when(v: CallView, question: Sentence, answer: str) -> bool:
     return bool(v.matches("timeline", answer) or v.matches("date", answer) or _TIME_WORDS.search(answer))
 
 
-def no_time_stated(hit_text: str, after: str) -> bool:
-    """A timeline hit (its words, and the sentence's words after them) that states no time the customer wants: over
-    every labelled Japanese call (1,796), the question word took 12 false timelines and 2 right ones off, the past
-    purchase 3 false and none right (the cards: 15 false timelines and 2 right ones off)."""
-    return bool(_WHEN_WORD.search(hit_text) or _DONE_AFTER.match(after))
-
-
-def asked_back(reply: Sequence[Sentence], text: str) -> bool:
-    """The customer answers the rep's budget question with a question of their own and no amount (え、予算？, 予算…？,
-    まだ何ができるのかも聞いてないんですけど?): the question pushed back, no budget stated. Over every labelled
-    Japanese call (1,796): 10 false budgets and 1 right one off the cards."""
-    return any(r.is_question for r in reply) and not MONEY_SIZED.search(text)
-
-
 _BUDGET_PROCESS = re.compile(
     r"予算(要求|申請|編成|査定|協議|計上|化|の(要求|申請|締め|時期|編成|方針)|を(決め|組|要求|取)|が(通(?!らな)|[付つ](?!かな|かず))|に乗せ)"
     r"|当初予算"
@@ -286,6 +279,15 @@ _BUDGET_PROCESS = re.compile(
 MONEY_SIZED = re.compile(
     r"\d[\d,.]*\s*(万|千|億|円|k\b|m\b|million|thousand|hundred|dollars|pounds|usd)|[$£€¥]\s?\d", re.I
 )
+
+
+def asked_back(reply: Sequence[Sentence], text: str) -> bool:
+    """The customer answers the rep's budget question with a question of their own and no amount (え、予算？, 予算…？,
+    まだ何ができるのかも聞いてないんですけど?): the question pushed back, no budget stated. Over every labelled
+    Japanese call (1,796): 10 false budgets and 1 right one off the cards."""
+    return any(r.is_question for r in reply) and not MONEY_SIZED.search(text)
+
+
 _APPROVAL_LIMIT = re.compile(
     r"(以下|まで|未満)(なら|は|でしたら)[^。]{0,6}(決裁|決め|判断|ハンコ|(私|僕|わたし|自分)(が|で)見)"
     # Over the limit, someone else signs (五万円を超えるのは私の決裁じゃなくて課長決裁): who decides, not money.
