@@ -2,16 +2,12 @@
 
 The NG model reads the rep's words only (`scoring/ng_model.py`), so it names a behaviour from how the rep talks even
 where the call gives it no occasion: a rep who talks like one who dodges questions, on a call where the customer asked
-none. Seven ids have an occasion the call or its stage shows:
+none. Six ids have an occasion the call or its stage shows:
 
 - `proposal.vague_answer` (質問に曖昧に答える): the customer asked a question;
 - `proposal.mismatched_scale`: the rep cited another customer's case;
 - `first_contact.no_clear_purpose` (訪問目的を明確に伝えない): a first contact, or a call whose stage is unknown (33 of
   its 35 labels are on first contacts);
-- `first_contact.seller_driven` (売り手主導で進める): the same. The model reads a pitch pressed on the customer on any
-  call, but the labels put it on first contacts: on calls it never read (blind81–100 with models trained through
-  blind80 and 90, and blind101–110; 480 Japanese calls), off first contacts it was right 8 times and false 30, on
-  them right 21 times and false 2 (Japanese NG 0.830 / 0.800 → 0.842 / 0.794 and 0.800 / 0.851 → 0.818 / 0.849).
 - `first_contact.vague_follow_up` (予定を設定せず「また連絡します」で終わる) and `needs_discovery.no_next_action`
   (具体的な次のアクションを提案しない): no dated next step was agreed. Over every labelled set, the model's
   vague_follow_up on a call with one was false 19 times and right 4, each of those 4 on a next step misread;
@@ -80,7 +76,6 @@ OCCASIONS: dict[str, Callable[[Call], bool]] = {
     "proposal.vague_answer": _customer_asked,
     "proposal.mismatched_scale": _case_cited,
     "first_contact.no_clear_purpose": _first_contact,
-    "first_contact.seller_driven": _first_contact,
     "first_contact.vague_follow_up": _no_next_step,
     "needs_discovery.no_next_action": _no_next_step,
     "negotiation_closing.objection_ignored": _objection_stage,

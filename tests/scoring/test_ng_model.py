@@ -221,9 +221,6 @@ def test_an_english_call_reads_the_model_at_its_own_higher_threshold(en_rubric):
         ("first_contact.no_clear_purpose", "なるほど。", "ご案内します。", "first_contact", True),
         ("first_contact.no_clear_purpose", "なるほど。", "ご案内します。", None, True),
         ("first_contact.no_clear_purpose", "なるほど。", "ご案内します。", "proposal", False),
-        ("first_contact.seller_driven", "なるほど。", "ご案内します。", "first_contact", True),
-        ("first_contact.seller_driven", "なるほど。", "ご案内します。", None, True),
-        ("first_contact.seller_driven", "なるほど。", "ご案内します。", "negotiation_closing", False),
         ("proposal.no_roi", "なるほど。", "ご案内します。", "proposal", True),
     ],
 )
