@@ -1,6 +1,6 @@
-"""A big company's case held up in a proposal (seed 000, 提案 NG: 顧客の業界に関係のない成功事例を提示 / 顧客の規模感に
-合わないメリットを提示する): the customer hears success from another world than theirs, in size and mostly in trade too
-(issue 13, fifteenth session). Wording written for these tests."""
+"""A big company's case held up in a proposal (seed 000, 提案 NG: 顧客の規模感に合わないメリットを提示する): the customer
+hears success from a world of another size (issue 13, fifteenth session). It is no case from another trade by itself
+(twenty-ninth session: that reading was never right over the labelled calls). Wording written for these tests."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from scoring.offline import score_transcript
 from scoring.rubric_model import Rubric
 from tests.scoring.role_calls import role_call
 
-BOTH = {"proposal.irrelevant_case", "proposal.mismatched_scale"}
+SCALE, TRADE = "proposal.mismatched_scale", "proposal.irrelevant_case"
+BOTH = {SCALE, TRADE}
 
 
 def _ngs(rubric: Rubric, case: str, phase: str = "proposal", language: str = "ja") -> set[str]:
@@ -28,8 +29,9 @@ def _ngs(rubric: Rubric, case: str, phase: str = "proposal", language: str = "ja
         "全国に八十店舗あるドラッグストアチェーン様でも使っていただいております。",
     ],
 )
-def test_a_big_company_case_in_a_proposal(rubric: Rubric, case: str) -> None:
-    assert BOTH <= _ngs(rubric, case)
+def test_a_big_company_case_in_a_proposal_is_out_of_scale_not_of_trade(rubric: Rubric, case: str) -> None:
+    ngs = _ngs(rubric, case)
+    assert SCALE in ngs and TRADE not in ngs
 
 
 @pytest.mark.parametrize(
@@ -58,7 +60,8 @@ def test_the_same_case_outside_a_proposal_is_not_read(rubric: Rubric) -> None:
     ],
 )
 def test_an_english_big_company_case(en_rubric: Rubric, case: str) -> None:
-    assert BOTH <= _ngs(en_rubric, case, language="en")
+    ngs = _ngs(en_rubric, case, language="en")
+    assert SCALE in ngs and TRADE not in ngs
 
 
 def test_an_english_case_of_a_peer_is_not(en_rubric: Rubric) -> None:
