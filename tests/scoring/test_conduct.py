@@ -150,6 +150,14 @@ def test_a_case_the_customer_sets_their_business_against_is_off_target(rubric: R
     assert ng_id in ngs
 
 
+def test_a_difference_inside_the_customers_own_firm_sets_nothing_against_the_case(rubric: Rubric) -> None:
+    ngs = {
+        n.id
+        for n in score_transcript(_call(CASE, ("顧客", "部署ごとに使い方が違うんですよ。")), rubric=rubric).ng_behaviors
+    }
+    assert "proposal.irrelevant_case" not in ngs
+
+
 def test_a_case_the_customer_takes_up_is_not(rubric: Rubric) -> None:
     ngs = {
         n.id
