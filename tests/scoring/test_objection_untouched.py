@@ -75,6 +75,17 @@ def test_in_after_sales_a_complaint_the_reply_misses_stands(rubric):
     assert "after_follow.ignores_complaints" in _ngs(rubric, call, "after_follow")
 
 
+def test_in_after_sales_a_remark_on_price_the_reply_misses_is_no_complaint(rubric):
+    """A wish about terms is no trouble reported (blind47 yy19, blind56 ah19: judged not shown)."""
+    call = _call(
+        ("営業", "本日は導入三か月の定期のお電話です。"),
+        ("顧客", "上に話すにも、試算があれば話はしやすいけど。"),
+        ("営業", "続いて、来月の定期点検の日程ですが。"),
+        ("顧客", "はあ。"),
+    )
+    assert "after_follow.ignores_complaints" not in _ngs(rubric, call, "after_follow")
+
+
 def test_a_doubt_that_their_people_can_run_it_waved_off_is_ignored(rubric):
     call = _call(
         ("営業", "こちらのアプリで点検結果をその場で送れます。"),
