@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 
 import pytest
@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from scoring import ng_model
 from scoring.offline import score_transcript
+from scoring.rubric_model import Rubric
 from scoring.scorecard import Scorecard
 from scoring.transcript import Transcript
 from tests.scoring.learned_models import labelled_call, sealed_sets
@@ -26,11 +27,17 @@ WORD_IDS = {"needs_discovery.no_decision_maker", "needs_discovery.surface_only",
 
 
 @pytest.fixture
-def without_language_models(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The scorer as it was before the English model: no second model for any language."""
-    monkeypatch.setattr(ng_model, "LANGUAGE_MODEL_FILES", {})
-    ng_model.language_model.cache_clear()
-    yield
+def score_without_language_models(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[[Transcript, Rubric], Scorecard]]:
+    """Scores a call as the scorer did before the English model: no second model for any language."""
+
+    def score(call: Transcript, rubric: Rubric) -> Scorecard:
+        monkeypatch.setattr(ng_model, "LANGUAGE_MODEL_FILES", {})
+        ng_model.language_model.cache_clear()
+        return score_transcript(call, rubric=rubric)
+
+    yield score
     ng_model.language_model.cache_clear()
 
 
@@ -81,12 +88,10 @@ def test_a_word_model_counting_its_vocabulary_gives_the_vector_all_word_counts_g
 
 
 def test_an_english_call_gets_the_word_models_ids_with_a_rep_sentence_as_evidence(
-    orchestra, en_rubric, without_language_models
+    orchestra, en_rubric, score_without_language_models
 ):
-    before = score_transcript(orchestra, rubric=en_rubric)
-    ng_model.LANGUAGE_MODEL_FILES["en"] = "ng-model.en.json"
-    ng_model.language_model.cache_clear()
     card = score_transcript(orchestra, rubric=en_rubric)
+    before = score_without_language_models(orchestra, en_rubric)
     assert not WORD_IDS & _ids(before)
     assert _ids(card) == _ids(before) | WORD_IDS
     assert WORD_IDS <= set(card.extra["learned_ng"])
@@ -96,12 +101,6 @@ def test_an_english_call_gets_the_word_models_ids_with_a_rep_sentence_as_evidenc
             assert n.evidence and any(n.evidence in text for text in rep_said)
 
 
-def test_a_japanese_call_never_reads_the_english_model(rubric, monkeypatch):
+def test_a_japanese_call_never_reads_the_english_model(rubric, score_without_language_models):
     call = labelled_call("blind3", "d04_twochannel_tax_office_monologue.ja.json")[0]
-    with_model = score_transcript(call, rubric=rubric)
-    monkeypatch.setattr(ng_model, "LANGUAGE_MODEL_FILES", {})
-    ng_model.language_model.cache_clear()
-    try:
-        assert score_transcript(call, rubric=rubric) == with_model
-    finally:
-        ng_model.language_model.cache_clear()
+    assert score_transcript(call, rubric=rubric) == score_without_language_models(call, rubric)

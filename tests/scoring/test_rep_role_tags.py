@@ -287,34 +287,31 @@ def test_who_says_they_received_the_quote_is_the_customer():
     assert name == "吉田"
 
 
-def test_a_callee_who_asks_whether_the_caller_saw_their_quote_is_the_rep():
-    """The customer rang the studio, so the dialer tags the seller as the callee (blind106 cg11 was read with the
-    caller as the rep); the callee asks whether the quote was looked at."""
-    data = _srt(
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # blind106 cg11: the callee asks whether the quote was looked at.
         [
             "発信者: もしもし、ボイス養成所の平田です。小池さんいらっしゃいますか。",
             "相手先: はい、スタジオ・ミライの小池です。平田さん、お電話ありがとうございます。お見積り、見ていただけましたか。",
             "発信者: はい、見ました。今日はその件で相談したくて。",
             "相手先: 大丈夫です。お願いします。",
-        ]
-    )
-    name, _, _ = identify_rep(parse_transcript(data, filename="call.ja.srt"), None)
-    assert name == "相手先"
-
-
-def test_a_callee_who_thanks_the_caller_for_the_contract_is_the_rep():
-    """A customer rings about the contract's terms, so the dialer tags the seller as the callee (blind109 cj16 was
-    read with the caller as the rep); only the callee thanks the other for the contract."""
-    data = _srt(
+        ],
+        # blind109 cj16: a customer rings about the contract's terms; only the callee thanks the other for it.
         [
             "相手先: はい、サイロ営業部、森でございます。",
             "発信者: あ、森さん？　左官の北村です。お世話になってます。",
             "相手先: 北村社長、先日はご契約ありがとうございました。",
             "発信者: いやいや。契約書の第五条で聞きたいことがあって。",
             "相手先: はい、どうぞ。",
-        ]
-    )
-    name, _, _ = identify_rep(parse_transcript(data, filename="call.ja.srt"), None)
+        ],
+    ],
+    ids=["asks_whether_the_quote_was_seen", "thanks_for_the_contract"],
+)
+def test_a_callee_who_says_what_only_a_seller_says_is_the_rep(lines: list[str]) -> None:
+    """The customer rang the vendor, so the dialer tags the seller as the callee (both calls were read with the
+    caller as the rep)."""
+    name, _, _ = identify_rep(parse_transcript(_srt(lines), filename="call.ja.srt"), None)
     assert name == "相手先"
 
 
