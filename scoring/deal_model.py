@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -44,7 +43,8 @@ class CallText:
     tail: Sequence[str]
     rules_state: str | None
     phase: str | None
-    customer_counts: Counter[str] | None = None  # `counts(customer)`, when the caller has them already
+    # `counts(customer)` when the caller has them already (over the model's vocabulary at least)
+    customer_counts: Mapping[str, int] | None = None
 
     def customer_turns(self) -> int:
         return len(self.customer)
@@ -56,7 +56,7 @@ def call_text(
     rules_state: str | None,
     phase: str | None,
     tail_turns: int,
-    customer_counts: Counter[str] | None = None,
+    customer_counts: Mapping[str, int] | None = None,
 ) -> CallText:
     """The model's reading of a call whose speakers are named (`speakers.with_speakers`): training and scoring alike."""
     return CallText(

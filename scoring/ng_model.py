@@ -89,6 +89,38 @@ def tfidf(tf: Mapping[str, int], idf: dict[str, float]) -> dict[str, float]:
 
 
 @dataclass(frozen=True)
+class Vocabulary:
+    """Character n-grams to count in a text and, by their first two characters, the lengths held: each position is
+    looked up by its first two characters and only those lengths are sliced, so counting a vocabulary costs about two
+    thirds of counting every n-gram of the text and filtering after."""
+
+    grams: frozenset[str]
+    lengths: dict[str, tuple[int, ...]]
+
+    @classmethod
+    def of(cls, grams: Iterable[str]) -> Vocabulary:
+        """The vocabulary of these n-grams (each at least two characters long, as `ngrams` makes them)."""
+        held = frozenset(grams)
+        lengths: dict[str, set[int]] = {}
+        for g in held:
+            lengths.setdefault(g[:2], set()).add(len(g))
+        return cls(held, {prefix: tuple(sorted(ns)) for prefix, ns in lengths.items()})
+
+    def counts(self, utterances: Iterable[str]) -> dict[str, int]:
+        """`counts(utterances)` restricted to the vocabulary: the same numbers for every n-gram it holds."""
+        lengths, held = self.lengths, self.grams
+        out: dict[str, int] = {}
+        for u in utterances:
+            t = normalise(u)
+            end = len(t)
+            for i in range(end - 1):
+                for n in lengths.get(t[i : i + 2], ()):
+                    if i + n <= end and (g := t[i : i + n]) in held:
+                        out[g] = out.get(g, 0) + 1
+        return out
+
+
+@dataclass(frozen=True)
 class IdModel:
     intercept: float
     weights: dict[str, float]
@@ -150,29 +182,14 @@ class NgModel:
 
     def vocabulary_counts(self, utterances: Iterable[str]) -> dict[str, int]:
         """`counts` of the n-grams in the model's vocabulary only, the same TF-IDF vector at about two thirds of the
-        cost: each position is looked up by its first two characters, and only the lengths the vocabulary has there
-        are sliced (an evidence search reads every sentence of the rep's alone). A word model counts its words."""
+        cost (an evidence search reads every sentence of the rep's alone). A word model counts its words."""
         if self.features == "word":
             return {g: n for g, n in counts(utterances, "word").items() if g in self.idf}
-        lengths = self._lengths_by_prefix
-        idf = self.idf
-        out: dict[str, int] = {}
-        for u in utterances:
-            t = normalise(u)
-            end = len(t)
-            for i in range(end - 1):
-                for n in lengths.get(t[i : i + 2], ()):
-                    if i + n <= end and (g := t[i : i + n]) in idf:
-                        out[g] = out.get(g, 0) + 1
-        return out
+        return self._vocabulary.counts(utterances)
 
     @cached_property
-    def _lengths_by_prefix(self) -> dict[str, tuple[int, ...]]:
-        """The vocabulary's n-gram lengths by their first two characters."""
-        lengths: dict[str, set[int]] = {}
-        for g in self.idf:
-            lengths.setdefault(g[:2], set()).add(len(g))
-        return {prefix: tuple(sorted(ns)) for prefix, ns in lengths.items()}
+    def _vocabulary(self) -> Vocabulary:
+        return Vocabulary.of(self.idf)
 
     def evidence(self, ng_id: str, vectors: Sequence[dict[str, float] | None]) -> int | None:
         """Index of the sentence the id's model rates highest when it reads that sentence alone (「でも皆さん導入

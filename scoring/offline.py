@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from scoring import (
@@ -60,6 +61,14 @@ ABSENCE_OBSERVABLE = frozenset(
 DEFAULT_EXPECTED = ("first_contact", "needs_discovery")
 
 
+@lru_cache(maxsize=1)
+def _customer_vocabulary() -> ng_model.Vocabulary:
+    """The n-grams the BANT and deal-state models read in the customer's words: counted once per call, and only
+    these, since counting every n-gram of a long call's customer side cost about 1 ms more (docs/benchmarks.md)."""
+    bant, deal = bant_model.packaged_model(), deal_model.packaged_model()
+    return ng_model.Vocabulary.of(set(bant.idf) | set(deal.idf["customer"]))
+
+
 def score_transcript(
     transcript: Transcript,
     *,
@@ -104,7 +113,7 @@ def score_transcript(
     # the unasked decider on 7 labelled calls (docs/scoring.md, "Blind sets 73–76").
     rules_authority = bant["authority"]
     customer_said = [s.text for s in transcript.segments if s.speaker != rep_name]
-    customer_counts = ng_model.counts(customer_said) if learned else None  # read by the BANT and deal-state models
+    customer_counts = _customer_vocabulary().counts(customer_said) if learned else None
     learned_bant = (
         bant_model.add_learned(c, bant, customer_said, customer_counts, language=transcript.language) if learned else []
     )

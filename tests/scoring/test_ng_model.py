@@ -316,3 +316,22 @@ def test_counting_only_the_vocabulary_gives_the_same_vectors_on_a_labelled_call(
             ng_model.tfidf(ng_model.counts([text]), model.idf),
             ng_model.tfidf(model.vocabulary_counts([text]), model.idf),
         )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="ご予算は三百万円です来年の春に社長が決めます。導入はいつ頃Ａa1１ 、？", max_size=60),
+        max_size=6,
+    )
+)
+def test_the_customer_vocabulary_gives_the_bant_and_deal_models_their_vectors(utterances: list[str]) -> None:
+    """The offline scorer counts the customer's words once, over the BANT and deal-state models' vocabularies only:
+    each model must read the vector every n-gram's counts give it."""
+    from scoring import bant_model, deal_model
+    from scoring.offline import _customer_vocabulary
+
+    only = _customer_vocabulary().counts(utterances)
+    full = ng_model.counts(utterances)
+    for idf in (bant_model.packaged_model().idf, deal_model.packaged_model().idf["customer"]):
+        assert _same_vector(ng_model.tfidf(full, idf), ng_model.tfidf(only, idf))
