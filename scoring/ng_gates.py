@@ -2,7 +2,7 @@
 
 The NG model reads the rep's words only (`scoring/ng_model.py`), so it names a behaviour from how the rep talks even
 where the call gives it no occasion: a rep who talks like one who dodges questions, on a call where the customer asked
-none. Six ids have an occasion the call or its stage shows:
+none. Seven ids have an occasion the call or its stage shows:
 
 - `proposal.vague_answer` (質問に曖昧に答える): the customer asked a question;
 - `proposal.mismatched_scale`: the rep cited another customer's case;
@@ -12,6 +12,9 @@ none. Six ids have an occasion the call or its stage shows:
   (具体的な次のアクションを提案しない): no dated next step was agreed. Over every labelled set, the model's
   vague_follow_up on a call with one was false 19 times and right 4, each of those 4 on a next step misread;
   no_next_action 4 and 0. Held out (blind55–74, ten folds of two sets): 3 and 0 for each.
+- `needs_discovery.no_decision_maker` (決裁者を確認しない): who decides is not both asked by the rep and known to the
+  card. Where the rep asked and the card holds the authority, the model's id was right 3 times and false 11 over the
+  calls it trained on (4 judged not shown, none shown), and false 2 of 2 on blind101–114, which it never read.
 - `negotiation_closing.objection_ignored`: a call whose stage is not a first contact, a kickoff or an after-sales
   call, where the customer's pushback has ids of its own (a meeting pressed: `pushy_schedule`; a complaint:
   `ignores_complaints`; an upsell refused: `pushy_upsell`). Its occasion is not a marker: the objections the model
@@ -45,11 +48,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Call:
-    """What the occasions read: the call, its CRM stage (None: unknown), whether a dated next step was agreed."""
+    """What the occasions read: the call, its CRM stage (None: unknown), whether a dated next step was agreed and
+    whether the card knows who decides (its BANT authority)."""
 
     view: CallView
     stage_phase: str | None
     next_step_set: bool
+    authority_known: bool = False
 
 
 def _customer_asked(call: Call) -> bool:
@@ -68,6 +73,12 @@ def _no_next_step(call: Call) -> bool:
     return not call.next_step_set
 
 
+def _decider_unsettled(call: Call) -> bool:
+    v = call.view
+    asked = v.find("who_decides_question", who="rep", questions=True) or v.find("authority", who="rep", questions=True)
+    return not (call.authority_known and asked)
+
+
 def _objection_stage(call: Call) -> bool:
     return call.stage_phase not in ("first_contact", "contract_implementation", "after_follow")
 
@@ -78,6 +89,7 @@ OCCASIONS: dict[str, Callable[[Call], bool]] = {
     "first_contact.no_clear_purpose": _first_contact,
     "first_contact.vague_follow_up": _no_next_step,
     "needs_discovery.no_next_action": _no_next_step,
+    "needs_discovery.no_decision_maker": _decider_unsettled,
     "negotiation_closing.objection_ignored": _objection_stage,
 }
 
@@ -99,14 +111,28 @@ RULES_ONLY = frozenset(
 
 
 def learned_may_name(
-    ng_id: str, view: CallView, stage_phase: str | None = None, *, next_step_set: bool = False
+    ng_id: str,
+    view: CallView,
+    stage_phase: str | None = None,
+    *,
+    next_step_set: bool = False,
+    authority_known: bool = False,
 ) -> bool:
     """Whether the learned model may add the id on this call: not a rules-only id, and its occasion is there."""
-    return ng_id not in RULES_ONLY and has_occasion(ng_id, view, stage_phase, next_step_set=next_step_set)
+    return ng_id not in RULES_ONLY and has_occasion(
+        ng_id, view, stage_phase, next_step_set=next_step_set, authority_known=authority_known
+    )
 
 
-def has_occasion(ng_id: str, view: CallView, stage_phase: str | None = None, *, next_step_set: bool = False) -> bool:
+def has_occasion(
+    ng_id: str,
+    view: CallView,
+    stage_phase: str | None = None,
+    *,
+    next_step_set: bool = False,
+    authority_known: bool = False,
+) -> bool:
     """Whether the call gives the id its occasion (always, for an id with none listed); `stage_phase`: the CRM's
-    stage, None when unknown; `next_step_set`: the card's next step."""
+    stage, None when unknown; `next_step_set`: the card's next step; `authority_known`: the card's BANT authority."""
     occasion = OCCASIONS.get(ng_id)
-    return occasion is None or occasion(Call(view, stage_phase, next_step_set))
+    return occasion is None or occasion(Call(view, stage_phase, next_step_set, authority_known))

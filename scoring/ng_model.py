@@ -327,12 +327,13 @@ def add_learned(
     language: str | None = None,
     stage_phase: str | None = None,
     next_step_set: bool = False,
+    authority_known: bool = False,
 ) -> list[str]:
     """Add the model's NG ids the rules did not find, each with the rep's sentence that weighs most for it; returns
     the ids added. Ids the rubric lacks (a tenant's own rubric), ids the model is not trusted with and ids the call
     gives no occasion (`scoring/ng_gates.py`) are left out. `tf`: the utterances' `counts`;
-    `language`: the call's, for its threshold; `stage_phase` (the CRM's stage) and `next_step_set` (the card's):
-    for the ids' occasions."""
+    `language`: the call's, for its threshold; `stage_phase` (the CRM's stage), `next_step_set` and `authority_known`
+    (the card's next step and BANT authority): for the ids' occasions."""
     model = model or packaged_model()
     found = {n.id for n in c.ngs}
     sentences = [s for s in c.view.sentences if s.is_rep]
@@ -342,7 +343,9 @@ def add_learned(
         if (
             ng_id in found
             or ng_id not in valid_ids
-            or not ng_gates.learned_may_name(ng_id, c.view, stage_phase, next_step_set=next_step_set)
+            or not ng_gates.learned_may_name(
+                ng_id, c.view, stage_phase, next_step_set=next_step_set, authority_known=authority_known
+            )
         ):
             continue
         vectors = vectors if vectors is not None else model.sentence_vectors([s.text for s in sentences])

@@ -184,6 +184,7 @@ def score_transcript(
                 language=transcript.language,
                 stage_phase=stage_phase,
                 next_step_set=next_step.set,
+                authority_known=bant["authority"].found,
             )
 
     rules_state = deal_state.deal_state(view, timeline_known=timeline_known, stage_phase=stage_phase)

@@ -245,6 +245,43 @@ def test_a_vague_follow_up_needs_no_dated_next_step(ng_id, next_step_set):
     assert ng_gates.has_occasion(ng_id, view, "first_contact", next_step_set=next_step_set) is not next_step_set
 
 
+@pytest.mark.parametrize(
+    ("rep", "authority_known", "occasion"),
+    [
+        ("最終的なご決裁は、どなたがされるのでしょうか？", True, False),
+        ("最終的なご決裁は、どなたがされるのでしょうか？", False, True),
+        ("導入時期はいつ頃をお考えですか？", True, True),
+        ("導入時期はいつ頃をお考えですか？", False, True),
+    ],
+)
+def test_a_decision_maker_left_unknown_needs_the_decider_unsettled(rep, authority_known, occasion):
+    """ "Never finds out who decides": where the rep asked and the card holds the authority, there is no occasion."""
+    from scoring import ng_gates
+    from scoring.markers import CallView
+    from tests.scoring.role_calls import role_call
+
+    view = CallView(role_call(("営業", rep), ("顧客", "そうですね。")), "営業")
+    has = ng_gates.has_occasion(
+        "needs_discovery.no_decision_maker", view, "needs_discovery", authority_known=authority_known
+    )
+    assert has is occasion
+
+
+@pytest.mark.parametrize(
+    ("set_name", "file_name", "kept"),
+    [
+        # The rep asks who decides and the customer answers: an excellent discovery call the model still read as one.
+        ("blind108", "ci04_teams_clinical_lab_critical_value_phone_alert_discovery.ja.vtt", False),
+        # Nobody asks who decides: the labels and the blind judge both see it.
+        ("blind101", "cb05_zoom_grid_battery_storage_developer_offgas_detection_discovery.ja.vtt", True),
+    ],
+)
+def test_the_learned_decision_maker_id_stays_off_a_call_that_settled_who_decides(rubric, set_name, file_name, kept):
+    call, labels = labelled_call(set_name, file_name)
+    card = score_transcript(call, rubric=rubric, stage_phase=labels["stage_phase"])
+    assert ("needs_discovery.no_decision_maker" in {n.id for n in card.ng_behaviors}) is kept
+
+
 def test_the_learned_vague_follow_up_stays_off_a_call_with_its_next_meeting_set(rubric):
     """blind74's `az15`: a visit on a named day is agreed, and the model, reading how the rep talks, would still add a
     vague follow-up on 「そのときにまた」."""
