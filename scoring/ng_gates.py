@@ -13,8 +13,9 @@ none. Seven ids have an occasion the call or its stage shows:
   vague_follow_up on a call with one was false 19 times and right 4, each of those 4 on a next step misread;
   no_next_action 4 and 0. Held out (blind55–74, ten folds of two sets): 3 and 0 for each.
 - `needs_discovery.no_decision_maker` (決裁者を確認しない): who decides is not both asked by the rep and known to the
-  card. Where the rep asked and the card holds the authority, the model's id was right 3 times and false 11 over the
-  calls it trained on (4 judged not shown, none shown), and false 2 of 2 on blind101–114, which it never read.
+  card. Where the rep asked and the card holds the authority, the model's id was right 4 times and false 14 on the
+  Japanese labelled calls (the blind judges: 6 not shown, none shown), false 2 of 2 among them on blind101–114, which
+  it never read, and false on 2 English calls.
 - `negotiation_closing.objection_ignored`: a call whose stage is not a first contact, a kickoff or an after-sales
   call, where the customer's pushback has ids of its own (a meeting pressed: `pushy_schedule`; a complaint:
   `ignores_complaints`; an upsell refused: `pushy_upsell`). Its occasion is not a marker: the objections the model
