@@ -159,8 +159,8 @@ def _hour_countered(v: CallView, s: Sentence, reply: list[Sentence], text: str) 
 
 def _hour_with(v: CallView, s: Sentence, span: tuple[int, int]) -> bool:
     """An hour goes with the day: right after it, in the rest of the same turn (Could we talk again on Tuesday? Say the
-    ninth, at ten?), or in the other side's reply that repeats the day (Thursday morning? → Thursday the 24th, seven
-    a.m.)."""
+    ninth, at ten?), in the other side's reply that repeats the day (Thursday morning? → Thursday the 24th, seven
+    a.m.), or in the turn after a reply that repeats the day (火曜の何時ですか → 午後の三時はいかがでしょう)."""
     if v.matches("time", s.text[span[0] : span[1] + _HOUR_REACH]) or (
         v.transcript.language == "en" and v.matches("time", s.text[span[0] :])
     ):
@@ -169,7 +169,15 @@ def _hour_with(v: CallView, s: Sentence, span: tuple[int, int]) -> bool:
     if any(v.matches("time", t.text) for t in rest):
         return True
     reply, text = reply_text(v, s)
-    return bool(reply) and bool(v.matches("date", text)) and bool(v.matches("time", text))
+    if not reply or not v.matches("date", text):
+        return False
+    if v.matches("time", text):
+        return True
+    # The reply repeats the day and asks the hour (火曜の何時ですか), the next turn gives it (午後の三時はいかがでしょう).
+    if not any(r.is_question for r in reply):
+        return False
+    back, back_text = reply_text(v, reply[-1])
+    return bool(back) and bool(v.matches("time", back_text))
 
 
 def meeting_days(v: CallView) -> list[tuple[Sentence, tuple[int, int]]]:

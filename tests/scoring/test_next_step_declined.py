@@ -153,3 +153,27 @@ def test_an_ordinal_over_twenty_is_kept_whole_in_the_day(en_rubric: Rubric) -> N
     asked = ("Rep", "Could we go through the layout on the twenty-eighth of May, at two pm?")
     card = score_transcript(role_call(asked, ("Customer", "Yes, that works."), language="en"), rubric=en_rubric)
     assert "the twenty-eighth of May" in card.next_step.when
+
+
+def test_a_day_whose_hour_is_asked_and_given_next_is_a_next_step(rubric: Rubric) -> None:
+    """blind113's `cn19`: the rep names a day with no hour, the customer asks the hour, the rep gives it."""
+    assert _set(
+        rubric,
+        ("営業", "では、来週の火曜日に、人数のお返事をお持ちします。"),
+        ("顧客", "火曜の何時ですか。"),
+        ("営業", "午後の三時はいかがでしょう。"),
+        ("顧客", "三時なら大丈夫です。"),
+    )
+
+
+def test_a_day_said_back_with_a_clash_before_an_hour_is_no_next_step(en_rubric: Rubric) -> None:
+    """blind81's `bh01`: the day said back is a clash, not a question about the hour; the hour offered after it does
+    not make the day a meeting."""
+    assert not _set(
+        en_rubric,
+        ("Rep", "I'm going to be out in your area Thursday."),
+        ("Customer", "Thursday I'm at the sale barn in Minerva all day."),
+        ("Rep", "I could swing by at seven in the morning, before you head out."),
+        ("Customer", "I'll think about it."),
+        language="en",
+    )
