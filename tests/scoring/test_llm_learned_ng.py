@@ -65,7 +65,7 @@ def test_an_id_the_answer_gave_is_neither_doubled_nor_marked_inferred(weak_call,
     assert probs[top.id] >= threshold
     card = _llm_card(weak_call, rubric, fake, client, ng_behaviors=[{"id": top.id, "evidence": top.evidence}])
     assert [n.id for n in card.ng_behaviors].count(top.id) == 1
-    assert top.id not in card.extra["learned_ng"]
+    assert top.id not in card.extra.get("learned_ng", [])
 
 
 def test_a_lent_id_costs_its_phase_the_penalty_and_the_note_marks_it_inferred(weak_call, rubric, fake, client):
