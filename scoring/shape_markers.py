@@ -27,7 +27,10 @@ _EN_PROMISE = re.compile(
 )
 # An amount in money's units once speech is cleaned (8万, 2万円台, 1000円, 45000), and in English ($6,000, 15 k,
 # six thousand → 6000).
-_JA_MONEY = r"\d[\d,.]*(?:万|千|億)円?|\d[\d,.]*円|(?<![\d,.])\d{4,}(?![\d,.])"
+# A bare figure of four digits or more reads as yen (予算は5000、それ以上は…), unless a counter or a year follows it
+# (3000品目, 2026年: a count or a date, not money).
+_JA_COUNTER = r"品目|品|件|個|台|人|名|枚|本|冊|箱|回|社|店|校|棟|戸|通|部|点|種|世帯|頭|羽|匹|袋|年|時間|分|秒|日|キロ|km|kg|トン|t\b|メートル|m\b|坪|平米|㎡|ページ|行|文字|%|％"
+_JA_MONEY = rf"\d[\d,.]*(?:万|千|億)円?|\d[\d,.]*円|(?<![\d,.])\d{{4,}}(?![\d,.])(?!\s?(?:{_JA_COUNTER}))"
 _EN_MONEY = r"\$\s?\d[\d,.]*\s*(?:k|m)?\b|\b\d[\d,.]*\s*(?:k|grand|thousand|dollars|bucks|usd)\b|\b\d{4,}\b"
 # A dated or first-person action said as one's own (来週の会議までに見せとく, 今日中にLINEするわ, 明日の昼までに
 # 図面おこします): a day, then a verb ending in ます or said plainly between people who know each other.
@@ -171,7 +174,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             rf"|(?:{_JA_MONEY})[^。？?]{{0,14}}(まで|以内|以下|上限|限度|枠|目安|台に|に抑え|に収め|払(っ|う|え)|出せ|回せ|切れ"
             r"|(それ|これ)(より)?(以上|上)は)"
             # At most so much (初期でせいぜい35万、月は3万いかんくらい), an amount waved through (月の32000は、まあええわ).
-            rf"|せいぜい[^。]{{0,8}}\d|(?:{_JA_MONEY})[^。]{{0,4}}(いかん|いかない|行かない|超えない|超えん)(くらい|程度|ぐらい)"
+            rf"|せいぜい[^。]{{0,8}}\d[\d,.]*(?![\d,.])(?!\s?(?:{_JA_COUNTER}))|(?:{_JA_MONEY})[^。]{{0,4}}(いかん|いかない|行かない|超えない|超えん)(くらい|程度|ぐらい)"
             rf"|(?:{_JA_MONEY})[^。]{{0,4}}は[、,]?(まあ)?(ええ|いい|構わん|大丈夫)(わ|よ|です|。)"
             rf"|(?:{_JA_MONEY})(くらい|ぐらい|程度|まで)(なら|やったら|だったら|であれば)、"
             # The year's frame used up (今年度の修繕の枠はもう使い切ってます): a budget status, like 予算がもうない.

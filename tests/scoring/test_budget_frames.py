@@ -182,3 +182,19 @@ def test_an_english_amount_above_which_someone_signs_is_an_approval_limit(said: 
 
 def test_an_english_amount_with_nobody_signing_is_no_approval_limit() -> None:
     assert not shapes.approval_limit("Anything over three thousand dollars is more than we pay now.")
+
+
+@pytest.mark.parametrize(
+    ("said", "found"),
+    [
+        # blind113's `cn07` and `cn18`: a count of items and a number of hours, not money.
+        ("3000品目、どこまで出せるか分かりませんけど。", False),
+        ("今の車載の容器は、四時間か、せいぜい六時間用なんよ。", False),
+        ("2026年までに出せるかどうかですね。", False),
+        # A bare figure or an at-most said of money still is.
+        ("月5000、それ以上は厳しいです。", True),
+        ("初期でせいぜい35万、月は3万いかんくらいやな。", True),
+    ],
+)
+def test_a_bare_figure_with_a_counter_or_a_year_is_no_money(rubric: Rubric, said: str, found: bool) -> None:
+    assert _budget(rubric, said) is found
