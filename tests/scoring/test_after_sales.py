@@ -404,3 +404,36 @@ def test_an_english_size_told_as_changed_against_the_offer_is_a_change_ignored(e
     assert "after_follow.ignores_changes" in ngs("Thirty seats? We're down to eighteen editors since May.")
     assert "after_follow.ignores_changes" in ngs("We haven't got thirty editors anymore, we restructured.")
     assert "after_follow.ignores_changes" not in ngs("Thirty seats sounds right. What does the add-on do?")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # blind103's `cd20`: the option chosen, then a question about the first days.
+        "それがいいです。あと、一日から五日までの分はどうしましょう。",
+        # blind83's `bj19`: what the customer's clients want, not a no.
+        "ディーラーさんの時だけ、生の演奏がいいって言われるんだよね。",
+    ],
+)
+def test_a_thing_said_to_be_good_is_no_no_to_press_on(rubric: Rubric, said: str) -> None:
+    ngs = _ngs(
+        rubric,
+        CHECK_IN,
+        ("営業", "実績報告のオプションを月五千円で、初期設定を三万円で、来月一日から開始できます。"),
+        ("顧客", said),
+        ("営業", "でしたら、その週の分をまとめて入れていただければ大丈夫です。"),
+    )
+    assert PUSHY not in ngs
+
+
+@pytest.mark.parametrize(
+    ("said", "pushy"),
+    [
+        # blind72's `ax06`: a form handed in by a day holds a machine; nothing hangs on the date but the schedule.
+        ("注文書は月末までにいただければ、展示機のほうを押さえておきます。", False),
+        ("今月中にお申し込みいただければ、月額を五百円お安くできます。", True),
+        ("今月中に決めていただければ、初期費用を無料にします。", True),
+    ],
+)
+def test_a_deadline_is_pushy_when_a_price_or_a_perk_hangs_on_it(rubric: Rubric, said: str, pushy: bool) -> None:
+    assert (PUSHY in _ngs(rubric, CHECK_IN, ("顧客", "特に問題なく使えてます。"), ("営業", said))) is pushy

@@ -177,3 +177,13 @@ def test_a_day_said_back_with_a_clash_before_an_hour_is_no_next_step(en_rubric: 
         ("Customer", "I'll think about it."),
         language="en",
     )
+
+
+def test_a_day_something_starts_from_is_no_meeting(rubric: Rubric) -> None:
+    """blind60's `al16`: the day the customer may start using the system is a go-live, not a meeting."""
+    assert not _set(
+        rubric,
+        ("営業", "本日の打ち合わせで、作業の種類の設定まで確認できました。"),
+        ("営業", "設定は入れてありますので、来週の月曜から、もう使っていただいて大丈夫です。"),
+        ("顧客", "来週の月曜…。いきなり全部切り替えるんですか。"),
+    )
