@@ -169,7 +169,7 @@ def _hour_with(v: CallView, s: Sentence, span: tuple[int, int]) -> bool:
     if any(v.matches("time", t.text) for t in rest):
         return True
     reply, text = reply_text(v, s)
-    if not reply or not v.matches("date", text):
+    if not reply or not (v.matches("date", text) or _day_said_back(s, span, text)):
         return False
     if v.matches("time", text):
         return True
@@ -178,6 +178,24 @@ def _hour_with(v: CallView, s: Sentence, span: tuple[int, int]) -> bool:
         return False
     back, back_text = reply_text(v, reply[-1])
     return bool(back) and bool(v.matches("time", back_text))
+
+
+# A day of the month or a weekday, as said back in a reply (29日…はい; 火曜ですね).
+_DAY_WORD = re.compile(r"\d{1,2}日|[月火水木金土日]曜")
+# An hour as said back (朝9時 → 9時; 14時半; 10:30).
+_HOUR_WORD = re.compile(r"\d{1,2}(?::\d{2}|時半?)")
+
+
+def _day_said_back(s: Sentence, span: tuple[int, int], text: str) -> bool:
+    """The reply repeats the day of the month or the weekday of the day put to it."""
+    return any(word in text for word in _DAY_WORD.findall(s.text[span[0] : span[1]]))
+
+
+def _hour_said_back(v: CallView, s: Sentence, text: str) -> bool:
+    """The reply repeats an hour the proposer named in the same turn (来月3日…14時はいかがでしょう → 14時なら)."""
+    turn = "".join(t.text for t in v.segment_sentences(s.seg) if t.order >= s.order)
+    hours = {h for m in v.lex["time"].finditer(turn) for h in _HOUR_WORD.findall(m.group(0))}
+    return any(h in text for h in hours)
 
 
 def meeting_days(v: CallView) -> list[tuple[Sentence, tuple[int, int]]]:
@@ -218,14 +236,17 @@ def next_step(c: Collector) -> NextStep:
     for s, span in meeting_days(v):
         reply, text = reply_text(v, s)
         date_match = v.matches("date", s.text)
-        # Repeating the date back (「2月3日の16時ですね。」) is how people accept one.
+        # Repeating the date back (「2月3日の16時ですね。」) is how people accept one, and so is saying back the day or
+        # the hour put to them (29日…はい、午後なら; 14時なら; 9時なら開店前なんで、いいです).
         echoed = v.matches("date", text)
+        said_back = _day_said_back(s, span, text) or _hour_said_back(v, s, text)
         offer = _offered_before(v, s) or _hour_countered(v, s, reply, text)
         # The day echoed back with a clash or a no (火曜は一日訪問なので; Tuesday I've got two audits) is declined.
-        # A maybe about someone else coming along (社長も、たぶん) does not take back the customer's own yes.
+        # A maybe about someone else coming along (社長も、たぶん) does not take back the customer's own yes; a bare
+        # いいです after the hour said back is a yes.
         own = _OTHERS_MAYBE.sub("", text)
-        declined = v.matches("refuse", own) or v.matches("busy", own) or v.matches("no_thanks", own)
-        if reply and (v.matches("affirm", text) or echoed) and not declined or offer:
+        declined = v.matches("refuse", own) or v.matches("busy", own) or (v.matches("no_thanks", own) and not said_back)
+        if reply and (v.matches("affirm", text) or echoed or said_back) and not declined or offer:
             at = s.text.find(echoed.group(0)) if echoed else -1
             if at >= 0 and (chosen := date_span(v, s.text[at:])) is not None:
                 span = (at + chosen[0], at + chosen[1])

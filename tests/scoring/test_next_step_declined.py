@@ -187,3 +187,26 @@ def test_a_day_something_starts_from_is_no_meeting(rubric: Rubric) -> None:
         ("営業", "設定は入れてありますので、来週の月曜から、もう使っていただいて大丈夫です。"),
         ("顧客", "来週の月曜…。いきなり全部切り替えるんですか。"),
     )
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        # blind102's `cc12`: the day of the month said back, then an hour.
+        (
+            ("営業", "来週の火曜、7月29日に、契約書の確認を一緒にできればと思うんですが。"),
+            ("顧客", "29日…はい、午後なら。14時でどうですか。"),
+            ("営業", "14時、本店に伺います。"),
+        ),
+        # blind110's `ck14`: the hour put in the same turn, said back.
+        (("営業", "来月3日、火曜の午後ですね。14時はいかがでしょう。"), ("顧客", "14時なら。")),
+        # blind112's `cm18`: the hour said back, then a bare いいです that is a yes.
+        (("営業", "来週の水曜、23日の朝9時でいかがでしょう。"), ("顧客", "9時なら開店前なんで、いいです。")),
+    ],
+)
+def test_a_day_or_an_hour_said_back_takes_the_day(rubric: Rubric, turns) -> None:
+    assert _set(rubric, *turns)
+
+
+def test_an_hour_said_back_with_a_no_is_declined(rubric: Rubric) -> None:
+    assert not _set(rubric, ("営業", "来週の水曜、23日の朝9時でいかがでしょう。"), ("顧客", "いや、9時は無理です。"))
