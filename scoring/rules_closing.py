@@ -173,8 +173,10 @@ def _hour_with(v: CallView, s: Sentence, span: tuple[int, int]) -> bool:
         return False
     if v.matches("time", text):
         return True
-    # The reply repeats the day and asks the hour (火曜の何時ですか), the next turn gives it (午後の三時はいかがでしょう).
-    if not any(r.is_question for r in reply):
+    # The reply repeats the day and asks the hour (火曜の何時ですか), or says the day back with no clash (12日、午後なら),
+    # and the next turn gives the hour (午後の三時はいかがでしょう; 15時でいかがでしょう).
+    clash = v.matches("refuse", text) or v.matches("busy", text) or v.matches("no_thanks", text)
+    if not any(r.is_question for r in reply) and not (_day_said_back(s, span, text) and not clash):
         return False
     back, back_text = reply_text(v, reply[-1])
     return bool(back) and bool(v.matches("time", back_text))
@@ -187,8 +189,17 @@ _HOUR_WORD = re.compile(r"\d{1,2}(?::\d{2}|時半?)")
 
 
 def _day_said_back(s: Sentence, span: tuple[int, int], text: str) -> bool:
-    """The reply repeats the day of the month or the weekday of the day put to it."""
-    return any(word in text for word in _DAY_WORD.findall(s.text[span[0] : span[1]]))
+    """The reply repeats the day of the month or the weekday of a day put to it (the sentence's first day or a later
+    one: 水曜にメールで…12月12日の木曜に → 12日、午後なら)."""
+    return any(word in text for word in _DAY_WORD.findall(s.text[span[0] :]))
+
+
+def _day_said_back_at(v: CallView, s: Sentence, span: tuple[int, int], text: str) -> int:
+    """Where the day said back starts in the sentence (12月12日の木曜, not the 水曜 before it); -1 for none."""
+    for m in v.lex["date"].finditer(s.text, span[0]):
+        if any(word in text for word in _DAY_WORD.findall(s.text[m.start() : m.end()])):
+            return m.start()
+    return -1
 
 
 def _hour_said_back(v: CallView, s: Sentence, text: str) -> bool:
@@ -247,7 +258,7 @@ def next_step(c: Collector) -> NextStep:
         own = _OTHERS_MAYBE.sub("", text)
         declined = v.matches("refuse", own) or v.matches("busy", own) or (v.matches("no_thanks", own) and not said_back)
         if reply and (v.matches("affirm", text) or echoed or said_back) and not declined or offer:
-            at = s.text.find(echoed.group(0)) if echoed else -1
+            at = s.text.find(echoed.group(0)) if echoed else _day_said_back_at(v, s, span, text)
             if at >= 0 and (chosen := date_span(v, s.text[at:])) is not None:
                 span = (at + chosen[0], at + chosen[1])
             return agreed(c, s, span, (s.evidence(date_match), (offer or reply[0]).evidence()))

@@ -210,3 +210,21 @@ def test_a_day_or_an_hour_said_back_takes_the_day(rubric: Rubric, turns) -> None
 
 def test_an_hour_said_back_with_a_no_is_declined(rubric: Rubric) -> None:
     assert not _set(rubric, ("営業", "来週の水曜、23日の朝9時でいかがでしょう。"), ("顧客", "いや、9時は無理です。"))
+
+
+def test_a_later_day_said_back_then_its_hour_takes_that_day(rubric: Rubric) -> None:
+    """blind111's `cl15`: a reply by mail on Wednesday, then a screen review on the 12th; the customer says the 12th
+    back with a half-day, the rep gives the hour and the customer takes it."""
+    card = score_transcript(
+        role_call(
+            (
+                "営業",
+                "では、水曜にメールでお返事して、そのあと12月12日の木曜に、画面を一緒に見る時間をいただけますか。",
+            ),
+            ("顧客", "12日、午後なら。"),
+            ("営業", "15時でいかがでしょう。"),
+            ("顧客", "15時で。"),
+        ),
+        rubric=rubric,
+    )
+    assert card.next_step.set and "12日" in card.next_step.when
