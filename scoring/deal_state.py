@@ -13,6 +13,7 @@ from itertools import takewhile
 
 from scoring import objections, shapes
 from scoring.markers import CallView, Sentence
+from scoring.shape_markers import JA_NOT_NEEDED
 
 # The customer taking up what the rep proposed; a bare はい / yes is a backchannel, not an acceptance.
 _ACCEPT = {
@@ -42,50 +43,6 @@ _THAT_AMOUNT = {
 # A decline that names no rejection word: staying with the current vendor, or "not now".
 # A decline under a condition (それを超えるなら見送りです, if it's over that we'll pass) is a limit, not a no.
 _CONDITION = re.compile(r"(なら|ならば|場合(は|には)?|ようでしたら|たら)、?[^。]{0,12}$|\b(if|unless)\b", re.I)
-
-# "Not needed" in its plain, polite and dialect forms.
-_NOT_NEEDED = r"いらない|要らない|いりません|要りません|いらん|要らん"
-
-_NOT_NOW = {
-    "ja": re.compile(
-        r"(今|現在)の[^。]{0,12}(業者|会社|ベンダー|サービス|取引先)[^。]{0,30}((更新|継続|延長)する|続ける)ことに|今は(お願い|導入|契約)でき(ない|ません)"
-        # Kept with what they have, said as "we're fine" (今の業者さんとの契約もあるので、いいかな).
-        r"|(今|いま|現在)の[^。]{0,12}(業者|会社|ベンダー|サービス|取引先|システム)[^。]{0,20}(いいかな|いいです|結構です|十分です|間に合って)"
-        r"|(今は|今のところ|当面)[^。]{0,12}(考えて(い|お)(ない|ません|りません)|検討して(い|お)(ない|ません|りません))"
-        # This term closed: its spending frozen or stopped as a whole, or nothing at all to spend on it.
-        r"|(今期|今季|今年度|本年度|今年)は[^。]{0,12}(難し(い|く)|無理)"
-        r"|(投資|支出|予算|購入|出費)[^。]{0,6}(一切|全部|全て|すべて|全面)[^。]{0,4}(凍結|ストップ|止め)"
-        r"|(予算|投資|支出|購入)の?凍結|(新規|導入|購入|発注)[^。]{0,8}(すべて|全て|全部|一切)[^。]{0,2}(ストップ|凍結|中止)"
-        r"|(一円|一銭|1円)も(出|使え|割け)(ない|ません|せない|せません)"
-        # No intention to adopt, or no need for the whole offer (not for one part of it: うちは研修はいらない).
-        r"|(入れる|導入する|契約する|使う|変える|替える|乗り換える|買う|申し込む)(気|つもり)(は|も)(ない|ありません|ございません)"
-        r"|(うち|弊社|当社|私ども)(の[^。、は]{0,6})?は、?([^。、は]{0,14}(で|ので|から|んで)、?)?"
-        r"(そういう(の|もの)は|それは|こういう(の|もの)は)?(" + _NOT_NEEDED + r"|必要(ない|ありません))"
-        # Doing fine as they are (今ので満足してる, 今のやり方で別に困ってない, 今のやり方で回っとる), the match made
-        # elsewhere not to be undone (今から覆すのは無理), or no tie this time (今回はね、ご縁がなかった).
-        r"|今の(で|ままで|やり方で|やり方でも)[^。]{0,6}(満足|困って(ない|へん|ねえ|おらん|ません)|回っ(とる|てる|ています|ております)|間に合って)"
-        r"|(今から|いまさら|今更)[^。]{0,6}覆す(の|こと)は(無理|難しい|でき)|ご縁が(なかった|無かった)"
-        # Not this time, not renewed, cancelled (今回はいらねえ, 今回は更新しねえ, 解約の手続きだけ教えて).
-        r"|今回は[^。]{0,6}(いら(ない|ねえ|ん)|要ら(ない|ねえ|ん)|いりません|要りません)"
-        r"|(契約|来年|来期|次|今回|うち(は|も)|もう)[^。]{0,10}(更新|継続)(は|も)?(しない|しねえ|しません|せえへん|せん)(こと|つもり|です|。|、|$)"
-        r"|解約(します|したい|する(こと|つもり)|の手続き)"
-        # No plan to take it on (増やす予定はないので).
-        r"|(増やす|入れる|導入する|変える|追加する|替える|広げる)予定は?、?(ない|ありません|ございません)"
-    ),
-    "en": re.compile(
-        r"(renew|stay|stick) with (our|the) (current|existing)|not (right )?now\b.{0,20}(pass|no)"
-        r"|\b(froze|frozen|freez\w*|halted|stopped)\b[^.]{0,12}\b(all|every|any)\b[^.]{0,12}\b(spend\w*|purchas\w*|budgets?|investments?)"
-        r"|\b(all|every|any)\b[^.]{0,12}\b(spend\w*|purchas\w*|budgets?|investments?)\b[^.]{0,12}\b(frozen|halted|stopped|on hold)"
-        r"|\bnot (a|one) (single )?(cent|penny|dime|dollar|pound|yen)\b(?! (over|more|above|beyond))"
-        r"|\bno (intention|plans?) (of|to) (buy|switch|sign|adopt|chang|replac)\w*"
-        # "No. Thanks. We're good.", "we're set for now" ending the sentence: the offer turned down as not needed
-        # ("we're good with it" takes it).
-        r"|\bwe(?:'re| are) (all )?(good|set)( for now| here)?\W*$"
-        r"|\b(i'?m|we'?re|i am|we are) not renewing\b|\b(won'?t|will not|not going to) renew\b"
-        r"|\b(i'?m|we'?re|i am|we are) not looking to (add|buy|change|switch|take on|spend)\b|\bis a (hard )?no\b",
-        re.I,
-    ),
-}
 
 # "We're fine", said as a no (悪いけど、うちはいいわ), or the offer turned down this time (今回…は結構です); read only
 # in sentences holding いい, ええ or 結構 (the scan of every customer sentence stays short).
@@ -252,7 +209,7 @@ _NOT_THIS = re.compile(
 # service they have goes on (the writers' convention). Before the sale such a no is about one part of an offer.
 _OFFER_REFUSED = {
     "ja": re.compile(
-        r"(は|も|なんか|なんて)、?(もう|別に|正直)?、?(" + _NOT_NEEDED + r"|いらへん|要らへん)"
+        r"(は|も|なんか|なんて)、?(もう|別に|正直)?、?(" + JA_NOT_NEEDED + r"|いらへん|要らへん)"
         r"|^(いや|いえ|うーん)?[、,]?(要らない|いらない|要りません|いりません)(です|よ|って|わ)?[、。]"
         r"|[^でにがと]は(もう)?(いい|ええ)(です|わ)(?!ね)(。|、|$)|(は|も)なしや|なんか(せえへん|しない|しません|やらへん)"
         r"|(入る|入れる|やる)わけ(ない|ないでしょう|あらへん)"
@@ -345,10 +302,11 @@ def _last_decline(view: CallView) -> Sentence | None:
             and (said is None or hit.sentence.order > said.order)
         ):
             said = hit.sentence
-    pattern = _NOT_NOW[_lang(view)]
+    # A no for now (the `not_now` marker), searched like any marker: only in the sentences holding its words.
+    not_now = {h.sentence.order: h.match for h in view.find("not_now", who="customer", questions=False)}
     floor = said.order if said is not None else -1
     for s in reversed(view.sentences[floor + 1 :]):
-        found = None if s.is_rep or s.is_question else pattern.search(s.text) or _turned_down(view, s.text)
+        found = None if s.is_rep or s.is_question else not_now.get(s.order) or _turned_down(view, s.text)
         if found and not _CONDITION.search(s.text[: found.start()]):
             return s
     return said

@@ -13,6 +13,8 @@ def _re(pattern: str) -> re.Pattern[str]:
 
 
 _NEVER = re.compile(r"(?!)")
+# "Not needed" in its plain, polite and dialect forms.
+JA_NOT_NEEDED = r"いらない|要らない|いりません|要りません|いらん|要らん"
 _JA_WHEN = (
     r"(\d+月|来月|再来月|来年|年明け|年内|今年度|来年度|再来年度|来期|今期|下期|上期|春|夏|秋|冬|連休|年末|年度末|期末|月末)"
     r"(の)?(頭|初め|はじめ|上旬|中旬|下旬|末|中|頃|ごろ|あたり)?(に|には|までに|中に|を目処に|を目途に)"
@@ -237,6 +239,33 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(終わ|済ん|明け|過ぎ)(ったら|てから|でから|だら)、?[^。]{0,10}((入れ|使い|始め|切り替え|入れ替え)(たい|ます|る)"
             r"|導入(したい|します|する))"
         ),
+        # A decline that names no rejection word: kept with the current vendor, not now, this term closed, not
+        # needed (scoring/deal_state.py reads it after the last `decline`).
+        "not_now": _re(
+            r"(今|現在)の[^。]{0,12}(業者|会社|ベンダー|サービス|取引先)[^。]{0,30}((更新|継続|延長)する|続ける)ことに|今は(お願い|導入|契約)でき(ない|ません)"
+            # Kept with what they have, said as "we're fine" (今の業者さんとの契約もあるので、いいかな).
+            r"|(今|いま|現在)の[^。]{0,12}(業者|会社|ベンダー|サービス|取引先|システム)[^。]{0,20}(いいかな|いいです|結構です|十分です|間に合って)"
+            r"|(今は|今のところ|当面)[^。]{0,12}(考えて(い|お)(ない|ません|りません)|検討して(い|お)(ない|ません|りません))"
+            # This term closed: its spending frozen or stopped as a whole, or nothing at all to spend on it.
+            r"|(今期|今季|今年度|本年度|今年)は[^。]{0,12}(難し(い|く)|無理)"
+            r"|(投資|支出|予算|購入|出費)[^。]{0,6}(一切|全部|全て|すべて|全面)[^。]{0,4}(凍結|ストップ|止め)"
+            r"|(予算|投資|支出|購入)の?凍結|(新規|導入|購入|発注)[^。]{0,8}(すべて|全て|全部|一切)[^。]{0,2}(ストップ|凍結|中止)"
+            r"|(一円|一銭|1円)も(出|使え|割け)(ない|ません|せない|せません)"
+            # No intention to adopt, or no need for the whole offer (not for one part of it: うちは研修はいらない).
+            r"|(入れる|導入する|契約する|使う|変える|替える|乗り換える|買う|申し込む)(気|つもり)(は|も)(ない|ありません|ございません)"
+            r"|(うち|弊社|当社|私ども)(の[^。、は]{0,6})?は、?([^。、は]{0,14}(で|ので|から|んで)、?)?"
+            r"(そういう(の|もの)は|それは|こういう(の|もの)は)?(" + JA_NOT_NEEDED + r"|必要(ない|ありません))"
+            # Doing fine as they are (今ので満足してる, 今のやり方で別に困ってない, 今のやり方で回っとる), the match made
+            # elsewhere not to be undone (今から覆すのは無理), or no tie this time (今回はね、ご縁がなかった).
+            r"|今の(で|ままで|やり方で|やり方でも)[^。]{0,6}(満足|困って(ない|へん|ねえ|おらん|ません)|回っ(とる|てる|ています|ております)|間に合って)"
+            r"|(今から|いまさら|今更)[^。]{0,6}覆す(の|こと)は(無理|難しい|でき)|ご縁が(なかった|無かった)"
+            # Not this time, not renewed, cancelled (今回はいらねえ, 今回は更新しねえ, 解約の手続きだけ教えて).
+            r"|今回は[^。]{0,6}(いら(ない|ねえ|ん)|要ら(ない|ねえ|ん)|いりません|要りません)"
+            r"|(契約|来年|来期|次|今回|うち(は|も)|もう)[^。]{0,10}(更新|継続)(は|も)?(しない|しねえ|しません|せえへん|せん)(こと|つもり|です|。|、|$)"
+            r"|解約(します|したい|する(こと|つもり)|の手続き)"
+            # No plan to take it on (増やす予定はないので).
+            r"|(増やす|入れる|導入する|変える|追加する|替える|広げる)予定は?、?(ない|ありません|ございません)"
+        ),
     },
     "en": {
         # English lists these terms in the lexicon already (per seat, a month); another vendor said cheaper.
@@ -352,6 +381,18 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|\b(decide|decision|answer|sign|start|go live|launch|kick off|switch)\b[^.]{0,40}\b(on|by|before) the "
             r"(\d{1,2}(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
             r"|\w+teenth|twentieth|twenty-\w+|thirtieth|thirty-first)\b"
+        ),
+        "not_now": _re(
+            r"(renew|stay|stick) with (our|the) (current|existing)|not (right )?now\b.{0,20}(pass|no)"
+            r"|\b(froze|frozen|freez\w*|halted|stopped)\b[^.]{0,12}\b(all|every|any)\b[^.]{0,12}\b(spend\w*|purchas\w*|budgets?|investments?)"
+            r"|\b(all|every|any)\b[^.]{0,12}\b(spend\w*|purchas\w*|budgets?|investments?)\b[^.]{0,12}\b(frozen|halted|stopped|on hold)"
+            r"|\bnot (a|one) (single )?(cent|penny|dime|dollar|pound|yen)\b(?! (over|more|above|beyond))"
+            r"|\bno (intention|plans?) (of|to) (buy|switch|sign|adopt|chang|replac)\w*"
+            # "No. Thanks. We're good.", "we're set for now" ending the sentence: the offer turned down as not needed
+            # ("we're good with it" takes it).
+            r"|\bwe(?:'re| are) (all )?(good|set)( for now| here)?\W*$"
+            r"|\b(i'?m|we'?re|i am|we are) not renewing\b|\b(won'?t|will not|not going to) renew\b"
+            r"|\b(i'?m|we'?re|i am|we are) not looking to (add|buy|change|switch|take on|spend)\b|\bis a (hard )?no\b",
         ),
     },
 }
