@@ -192,10 +192,7 @@ def bant(c: Collector) -> dict[str, BantItem]:
     # Budget first is a question about money asked before any need: a rep stating the price fits a budget is not one.
     budget = next(iter(v.find("budget", who="rep", questions=True)), None)
     # Money the customer raised first (a quote over budget) makes the rep's budget question an answer, not an opener.
-    money = min(
-        (h.sentence.order for m in ("budget", "price") for h in shapes.hits(v, m, who="customer")), default=None
-    )
-    if budget and not _need_before(v, budget.sentence.order) and (money is None or money > budget.sentence.order):
+    if budget and not _need_before(v, budget.sentence.order) and not _money_raised_by(v, budget.sentence.order):
         c.ng("needs_discovery.budget_first", budget.quote)
         c.put("needs_discovery.bant.natural_flow", 0, [budget])
     elif found_evidence:
@@ -206,6 +203,12 @@ def bant(c: Collector) -> dict[str, BantItem]:
             "negotiation_closing.decision_maker.authority_confirmed", authority.score, authority.evidence, primary=False
         )
     return result
+
+
+def _money_raised_by(v: CallView, order: int) -> bool:
+    """The customer spoke of a budget or a price at or before this sentence (read only when a budget question needs
+    it: the price and budget shapes cost a scan of the customer's sentences)."""
+    return any(h.sentence.order <= order for m in ("budget", "price") for h in shapes.hits(v, m, who="customer"))
 
 
 def _need_before(v: CallView, order: int) -> bool:
