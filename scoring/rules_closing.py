@@ -169,14 +169,15 @@ def _hour_with(v: CallView, s: Sentence, span: tuple[int, int]) -> bool:
     if any(v.matches("time", t.text) for t in rest):
         return True
     reply, text = reply_text(v, s)
-    if not reply or not (v.matches("date", text) or _day_said_back(s, span, text)):
+    said_back = _day_said_back(s, span, text)
+    if not reply or not (v.matches("date", text) or said_back):
         return False
     if v.matches("time", text):
         return True
     # The reply repeats the day and asks the hour (火曜の何時ですか), or says the day back with no clash (12日、午後なら),
     # and the next turn gives the hour (午後の三時はいかがでしょう; 15時でいかがでしょう).
     clash = v.matches("refuse", text) or v.matches("busy", text) or v.matches("no_thanks", text)
-    if not any(r.is_question for r in reply) and not (_day_said_back(s, span, text) and not clash):
+    if not any(r.is_question for r in reply) and not (said_back and not clash):
         return False
     back, back_text = reply_text(v, reply[-1])
     return bool(back) and bool(v.matches("time", back_text))
