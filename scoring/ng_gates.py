@@ -111,18 +111,10 @@ RULES_ONLY = frozenset(
 )
 
 
-def learned_may_name(
-    ng_id: str,
-    view: CallView,
-    stage_phase: str | None = None,
-    *,
-    next_step_set: bool = False,
-    authority_known: bool = False,
-) -> bool:
-    """Whether the learned model may add the id on this call: not a rules-only id, and its occasion is there."""
-    return ng_id not in RULES_ONLY and has_occasion(
-        ng_id, view, stage_phase, next_step_set=next_step_set, authority_known=authority_known
-    )
+def learned_may_name(ng_id: str, view: CallView, stage_phase: str | None = None, **card: bool) -> bool:
+    """Whether the learned model may add the id on this call: not a rules-only id, and its occasion is there
+    (`card`: the card's facts `has_occasion` reads)."""
+    return ng_id not in RULES_ONLY and has_occasion(ng_id, view, stage_phase, **card)
 
 
 def has_occasion(
