@@ -40,7 +40,9 @@ _COMPANY_JA_RE = re.compile(r"株式会社|（株）|\(株\)|[^\s、。\d０-９
 # On the phone the lead-in is often a greeting instead (Hi Linda, Ryan Cole with MeterWise; blind57, blind79).
 _SELF_INTRO_EN_RE = re.compile(
     r"\b(?i:my name is|i'm|i am|this is|it's|it is)\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?\s+(?i:from|with|at)\s+[A-Z]"
-    r"|^(?i:hi|hello|hey|morning|afternoon|good morning|good afternoon)(\s+[A-Z][\w'-]*)?,\s+[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?"
+    # Or after a greeting, and a yes to who is asked for (Hi Inês, yes, Tom Hadley from Veritas; blind115 cp17).
+    r"|^(?i:hi|hello|hey|morning|afternoon|good morning|good afternoon)(\s+[A-Z][\w'-]*)?,\s+((?i:yes|yeah|yep),\s+)?"
+    r"[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?"
     r"\s+(?i:from|with|at)\s+[A-Z]"
     # Or the name first (Dana Whitfield here, calling from Verisight; blind95 bv03), or just where the caller calls from.
     r"|\b[A-Z][\w.'-]*(\s+[A-Z][\w.'-]*)?\s+here,?\s+(?i:calling\s+)?(?i:from|with|at)\s+[A-Z]"
@@ -53,8 +55,9 @@ _HUMBLE_INTRO_RE = re.compile(r"と申します")
 _INBOUND_ANSWER_RE = re.compile(
     r"^[^。]{0,6}(お電話ありがとうございます|thank you for calling|thanks for calling)", re.I
 )
-# The callee addressed by name, with さん/様 or a title (黒田館長、お世話になっております).
-_ADDRESSED = r"([^、。]{1,10}(さん|様|さま|館長|社長|部長|課長|先生|店長|院長|所長|園長|支配人|会長|理事長|組合長)、)?"
+# The callee addressed by name, with さん/様 or a title (黒田館長、お世話になっております), or by the title alone (社長、
+# blind116 cq03).
+_ADDRESSED = r"([^、。]{0,10}(さん|様|さま|館長|社長|部長|課長|先生|店長|院長|所長|園長|支配人|会長|理事長|組合長)、)?"
 _GREETING_HEAD = rf"^(はい、|あ、|もしもし、?)?{_ADDRESSED}"
 _CALLER_GREETING_RE = re.compile(
     rf"{_GREETING_HEAD}(いつも)?お世話になって(おり|い)ます|{_GREETING_HEAD}お世話になります"

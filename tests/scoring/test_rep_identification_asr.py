@@ -47,6 +47,20 @@ def test_a_greeting_then_name_from_company_is_a_self_introduction() -> None:
     assert _rep(lines) != ("Lee Hart", "self_introduction")
 
 
+def test_a_greeting_and_a_yes_before_name_from_company_is_a_self_introduction() -> None:
+    """blind115 `cp17` at its first sight: the callee answers asking for the caller by name (Hello? Tom?) and the
+    caller says yes before name and company. Wording written for this test."""
+    lines = [
+        ("spk_0", "Hello? Priya?"),
+        ("spk_1", "Hi Sam, yes, Priya Nair from Corklane. Is now still good for the install plan?"),
+        ("spk_0", "Go ahead. We also want to talk about support, so leave time."),
+        ("spk_1", "Will do."),
+    ]
+    assert _rep(lines) == ("spk_1", "self_introduction")
+    lines[1] = ("spk_1", "Hi Sam, yes, the install plan. Is now still good?")
+    assert _rep(lines) != ("spk_1", "self_introduction")
+
+
 def test_the_caller_who_says_to_moushimasu_is_the_rep_when_no_company_word_is_said() -> None:
     lines = [
         ("A", "はい、ひまわり農園、出荷担当の森です。"),
@@ -114,6 +128,20 @@ def test_a_caller_who_addresses_the_callee_by_title_is_the_seller() -> None:
         filename="c.ja.txt",
     )
     assert identify_rep(call, None)[:2] == ("spk_1", "phone_opening")
+
+
+def test_a_caller_who_addresses_the_callee_by_title_alone_is_the_seller() -> None:
+    """blind116 `cq03` at its first sight: 「あ、社長、お世話になってます、…の前川です」 after the callee answered with
+    their name; the title alone addresses the callee as 「白石社長、」 would. Wording written for this test."""
+    from scoring.metrics import identify_rep
+    from scoring.transcript import parse_transcript
+
+    call = parse_transcript(
+        "ch1: はい、小松です。\nch2: あ、社長、お世話になってます、ミナモ乾燥機の津田です。今よろしいですか。\n"
+        "ch1: ええ、十分くらいなら。\n",
+        filename="c.ja.txt",
+    )
+    assert identify_rep(call, None)[:2] == ("ch2", "phone_opening")
 
 
 def test_an_otter_header_may_carry_the_company_in_brackets() -> None:
