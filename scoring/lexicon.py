@@ -183,7 +183,11 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|合って(ます|る|います)|頼む(よ|わ|ね|で)|頼みます"
         ),
         # No, or not yet: a date left to someone else's schedule or to a later call (現場次第やな。また連絡するわ).
-        "refuse": _re(r"難しい|厳しい|都合が(悪|つか)|無理|空いていない|次第|たぶん|多分|また連絡|確認して(から|み)"),
+        # Or the day taken away to check and answer later (木曜ですか。技術の者の予定がわからないので、確認して、折り返します).
+        "refuse": _re(
+            r"難しい|厳しい|都合が(悪|つか)|無理|空いていない|次第|たぶん|多分|また連絡|確認して(から|み)"
+            r"|確認して[、,]?[^。]{0,12}(折り返|ご連絡|お返事)"
+        ),
         "participants": _re(r"ご同席|交えて|参加|同行|ご一緒"),
         "preparation": _re(r"資料|準備|ご用意|お見積|見積"),
         "vague_follow_up": _re(
@@ -396,6 +400,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "meeting": _re(
             r"meeting|call|demo|session|catch up|sync|appointment|walkthrough|review|check-?in|kick-?off|workshop|visit|presentation|invite"
+            r"|\b(talk|speak) again\b|\bring (you|me)\b|\bmeet\b|\bget together\b"
         ),
         "date": _re(
             r"\b(next|this)\s+"

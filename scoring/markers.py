@@ -91,6 +91,15 @@ class Hit:
         return self.sentence.quote(self.match)
 
 
+def _month_clauses(text: str) -> list[str]:
+    """The clauses of a sentence that name a month (a recap lists the next meeting and the schedule side by side: we talk
+    again Thursday at ten; installation May first)."""
+    return [clause for clause in _CLAUSE_RE.split(text) if _MONTH_RE.search(clause)]
+
+
+_CLAUSE_RE = re.compile(r"[;；]")
+
+
 class CallView:
     """The transcript as an ordered list of sentences, searchable by marker name and by speaker side."""
 
@@ -246,7 +255,7 @@ class CallView:
             dated = [
                 h.sentence
                 for h in self.find("timeline", who="rep")
-                if _MONTH_RE.search(h.sentence.text) and not self.matches("meeting", h.sentence.text)
+                if any(not self.matches("meeting", clause) for clause in _month_clauses(h.sentence.text))
             ]
             said = sorted(set(said) | set(dated), key=lambda s: s.order)
         for s in said:

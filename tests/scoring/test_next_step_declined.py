@@ -228,3 +228,29 @@ def test_a_later_day_said_back_then_its_hour_takes_that_day(rubric: Rubric) -> N
         rubric=rubric,
     )
     assert card.next_step.set and "12日" in card.next_step.when
+
+
+@pytest.mark.parametrize(
+    ("reply", "taken"),
+    [
+        ("木曜ですか。技術の者の予定がわからないので、確認して、今日中に折り返します。", False),
+        ("木曜ですね。はい、技術の者と伺います。", True),
+    ],
+)
+def test_a_day_taken_away_to_check_is_not_taken(rubric: Rubric, reply: str, taken: bool) -> None:
+    """blind116's `cq08` at its first sight: the customer offers a day for the inspection and the rep says it back, then
+    takes it away to check and call back: nothing is agreed yet. Wording written for this test."""
+    offered = ("顧客", "いつ見に来てもらえますか。木曜の夜、閉店後の十時からなら、店で鉄板を見てもらえます。")
+    assert _set(rubric, offered, ("営業", reply)) is taken
+
+
+def test_an_english_day_to_talk_again_taken_is_a_next_step(en_rubric: Rubric) -> None:
+    """blind115's `cp06` at its first sight: "talk again" is a meeting, and its day put as a question is said back with
+    a yes. Wording written for this test."""
+    assert _set(
+        en_rubric,
+        ("Rep", "Can we talk again once you've tried them? Say Wednesday the fourteenth?"),
+        ("Customer", "Wednesday the fourteenth, yeah, the morning's fine."),
+        ("Rep", "Great, Wednesday the fourteenth then."),
+        language="en",
+    )

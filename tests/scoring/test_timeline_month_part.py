@@ -92,3 +92,18 @@ def test_english_deadlines_said_short_or_by_a_go_live(en_rubric: Rubric, said: s
 
 def test_an_english_month_with_nothing_to_start_is_not(en_rubric: Rubric) -> None:
     assert not _en_timeline(en_rubric, "Last April was a rough month for us.")
+
+
+def test_a_recap_keeps_its_dated_schedule_beside_the_next_meeting(en_rubric: Rubric) -> None:
+    """A recap lists the next meeting and the schedule in clauses of one sentence (blind8's `j04`, and `cp06` once "talk
+    again" became a meeting): the meeting's clause no longer hides the schedule's month. Wording written for this
+    test."""
+    call = role_call(
+        (
+            "Rep",
+            "So to recap: our review meeting is Thursday the twentieth at ten; the install is May first, order by April tenth.",
+        ),
+        ("Customer", "Yes, that's right."),
+        language="en",
+    )
+    assert score_transcript(call, rubric=en_rubric, stage_phase="negotiation_closing").bant["timeline"].found
