@@ -13,6 +13,7 @@ learned from.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -60,7 +61,9 @@ def add_learned(
     for key in missing:
         at = model.evidence(key, vectors)
         # The model reads money and a signer as a budget; where its best line is an approval limit, it is not one.
-        if at is None or (key == "budget" and shapes.approval_limit(sentences[at].text)):
+        # A budget needs money on the model's best line: where that line has none ("I'll send photos tomorrow."), the
+        # model read the call's money elsewhere or nowhere, and the card would show a budget its evidence does not.
+        if at is None or (key == "budget" and not _money_line(sentences[at].text)):
             continue
         bant[key] = BantItem(found=True, evidence=sentences[at].quote())
         c.put(CHECK.format(key=key), 2, [sentences[at]])
@@ -69,3 +72,17 @@ def add_learned(
             c.put(AUTHORITY_CONFIRMED, 2, [sentences[at]], primary=False)
         added.append(key)
     return added
+
+
+def _money_line(text: str) -> bool:
+    """A line that speaks of money and is no approval limit (百万以下なら私の決裁 says who signs, not a budget)."""
+    return bool(_MONEY.search(text)) and not shapes.approval_limit(text)
+
+
+# Money words, amounts and currencies, in both languages.
+_MONEY = re.compile(
+    r"円|万|千|百|億|予算|枠|費|お金|金額|コスト|値段|価格|(?<!資)料|代金|投資|出せ|払|かけられ|かけれ|高い|高く|安い|安く|補助|助成"
+    r"|\d|\b(budget|money|spend|spent|cost|costs|price|pricing|afford|pounds|dollars|euros|quid|grand|cash|pay|paying|"
+    r"cheap|expensive|funds?|funding|grants?|hundred|thousand|million|k)\b|[$£€¥]",
+    re.I,
+)

@@ -111,3 +111,23 @@ def test_the_llm_is_told_the_rules_items_and_its_fallback_has_the_models():
     facts, card = llm_fallback(transcript, labels["stage_phase"])
     assert facts["bant"]["authority"]["found"] is False
     assert card.extra["learned_bant"] == ["authority"]
+
+
+@pytest.mark.parametrize(
+    ("call", "found"),
+    [
+        # blind115's `cp15`, an English kickoff: the model rates a budget, but its best line is "I'll send photos
+        # tomorrow."; the customer names no money anywhere the card could quote.
+        (("blind115", "cp15_zoom_tweed_mill_spectrophotometer_colour_qc_kickoff.en.vtt"), False),
+        # blind103's `cd09`: the model's best line names the money ("about thirty-eight thousand in the capital line").
+        (("blind103", "cd09_zoom_school_board_portable_classroom_co2_sensor_early_bird_proposal.en.vtt"), True),
+    ],
+)
+def test_a_learned_budget_needs_money_on_its_evidence_line(call, found):
+    transcript, labels = labelled_call(*call)
+    _, rules, card = _both(transcript, labels)
+    model = bant_model.packaged_model()
+    said = [s.text for s in transcript.segments if s.speaker != card.rep_speaker.name]
+    assert not rules.bant["budget"].found and "budget" in model.shown(said, language="en")
+    assert card.bant["budget"].found is found is labels["bant"]["budget"]
+    assert ("budget" in card.extra.get("learned_bant", ())) is found
