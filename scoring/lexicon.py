@@ -526,6 +526,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|^no [\w-]+( [\w-]+)?, no [\w-]+|\b(we'?re|we are|i'?m|i am) not (adding|buying|taking|signing up for) (anything|any more|more)\b"
             # The answer named a no (For now, it's a no; it's a no for this year): on 6 of 6 labelled English calls, ボツ.
             r"|\b(it'?s|it is|that'?s|that is) a no\b(?!-)"
+            # It will not happen, or a bare "Not now." (So it's not happening this year. Not now.; blind116 cq14).
+            r"|\b(it'?s|it is|that'?s|that is|this is) not (going to be |gonna )?happening\b|^not now[.!]?$"
         ),
         "past": _re(r"last year|previously|in the past|before|\bago\b"),
         "next_time": _re(r"next (time|meeting|call)"),

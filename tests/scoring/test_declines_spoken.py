@@ -45,6 +45,9 @@ def test_a_spoken_no_is_botsu(rubric: Rubric, said: str) -> None:
         "Maybe keep in touch, but we're set for now.",
         "So I'm afraid it's a no for this year. I did put it to them.",
         "For now, it's a no. Ask me again after April.",
+        # blind116's `cq14` at its first sight (wording written for this test).
+        "The board hasn't approved it, so it's not happening this spring. Not now.",
+        "That's not going to be happening, I'm afraid.",
     ],
 )
 def test_a_casual_english_no_is_botsu(en_rubric: Rubric, said: str) -> None:
