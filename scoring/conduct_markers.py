@@ -182,6 +182,10 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             # A rival said to be about to go under, down all the time, or unable to come when needed (いつ潰れても
             # おかしくない, よく落ちるって話, 実際は一時間じゃ来れないと思いますよ).
             r"|潰れ(る|て|そう)|倒産|(よく|すぐ|しょっちゅう)(落ちる|止まる)|(来れ|来られ)(ない|へん|ん)と思"
+            # Weaknesses listed as what one hears (発行が遅いとか、担当がころころ変わるとか、そういうお話もよく聞く;
+            # blind115 cp02).
+            r"|(遅い|遅く|古い|高い|悪い|雑|ミス|漏れ|来ない|来てくれない|出ない|変わる|替わる)とか[、,]?[^。]{0,24}"
+            r"(そういう|そんな|って)(お)?(話|噂|声)(も|を|は)?(よく)?(聞|耳に)|ころころ変わ"
         ),
         # Someone else's company pointed at (あそこ, ○○さんの, 他社).
         "rival_pointer": _re(

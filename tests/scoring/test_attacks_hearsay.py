@@ -17,6 +17,9 @@ NG = "negotiation_closing.attacks_competitor"
         ("あちらの業者さんは、納品が遅いという話をよく聞きますね。", True),
         ("あそこの端末、正直、よう落ちるって評判ですよ。", True),
         ("あちらの業者さんは、納品が早いという話をよく聞きますね。", False),
+        # blind115's `cp02` at its first sight: weaknesses listed, then put down to what one hears.
+        ("でも、見積もりが遅いとか、担当がすぐ替わるとか、そういうお話もよく聞くんですよ、よその業者さんだと。", True),
+        ("納期が短いとか、対応が早いとか、そういうお話もよく聞くんですよ、よその業者さんだと。", False),
     ],
 )
 def test_a_rivals_weakness_as_hearsay_is_an_attack(rep, flagged, rubric):
