@@ -86,6 +86,9 @@ _AGENDA_SEGMENTS = 6
 # お疲れさまです opens the call as well (blind69, blind75); said second in a video meeting it is only the reply to the
 # first greeting.
 _PHONE_ANSWER_RE = re.compile(r"^(もしもし|はい)、?[^。]{0,30}(です|でございます)。")
+# The phone answered with a surname alone (はい、山中です。): a person's own line, so the caller who then gives a company
+# and a name is the one calling to sell (blind117 cr06, cr11).
+_NAME_ANSWER_RE = re.compile(r"^(もしもし、?|はい、?){1,2}[一-龥]{1,4}(です|でございます)。?$")
 _PLAIN_GREETING_RE = re.compile(rf"{_GREETING_HEAD}((いつも)?お世話になってます|お疲れ(さま|様)です)")
 _QUOTE_SEEN = r"(見積|資料|ご提案|提案書)(り|もり)?[、をは]?(ご覧|見て|お読み)(いただけ|頂け|いただい|頂い|もらえ)"
 # Thanks for the contract or the order: the one who says it is the rep on 93 of 93 labelled calls.
@@ -383,6 +386,7 @@ def identify_rep(transcript: Transcript, rep: str | None) -> tuple[str, str, flo
     greets = caller is not None and (
         bool(_CALLER_GREETING_RE.match(caller.text))
         or bool(_PHONE_ANSWER_RE.match(segments[0].text) and _PLAIN_GREETING_RE.match(caller.text))
+        or bool(_NAME_ANSWER_RE.match(segments[0].text))
     )
     if caller and greets and _SELF_INTRO_JA_RE.search(_unfilled(caller.text)):
         return caller.speaker, "phone_opening", 0.6

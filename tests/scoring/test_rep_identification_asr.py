@@ -144,6 +144,26 @@ def test_a_caller_who_addresses_the_callee_by_title_alone_is_the_seller() -> Non
     assert identify_rep(call, None)[:2] == ("ch2", "phone_opening")
 
 
+def test_a_caller_with_a_company_after_a_surname_answer_is_the_seller() -> None:
+    """blind117 `cr06` and `cr11` after their first sight: the callee answers their own line with a surname alone, and
+    the caller gives a company and a name with no お世話になっております (もしもし、…の岡林です; あ、どうもどうも、…の小池です).
+    An answer that names a company (はい、アグリモニタ東京営業所です) is a switchboard, and says nothing. Wording written
+    for this test."""
+    from scoring.metrics import identify_rep
+    from scoring.transcript import parse_transcript
+
+    def rep(answer: str) -> str:
+        call = parse_transcript(
+            f"spk_0: {answer}\nspk_1: あ、どうもどうも、森さん、ハウスライトの今井です。先週はありがとうございました。\n"
+            "spk_0: ああ、今井さん。\n",
+            filename="c.ja.txt",
+        )
+        return identify_rep(call, None)[0]
+
+    assert rep("はい、森です。") == "spk_1"
+    assert rep("はい、ハウスライト東京営業所の受付です。") == "spk_0"
+
+
 def test_an_otter_header_may_carry_the_company_in_brackets() -> None:
     from scoring.transcript import parse_transcript
 
