@@ -33,7 +33,12 @@ _EN_PROMISE = re.compile(
 # (3000品目, 2026年: a count or a date, not money).
 _JA_COUNTER = r"品目|品|件|個|台|人|名|枚|本|冊|箱|回|社|店|校|棟|戸|通|部|点|種|世帯|頭|羽|匹|袋|年|時間|分|秒|日|キロ|km|kg|トン|t\b|メートル|m\b|坪|平米|㎡|ページ|行|文字|%|％"
 _JA_MONEY = rf"\d[\d,.]*(?:万|千|億)円?|\d[\d,.]*円|(?<![\d,.])\d{{4,}}(?![\d,.])(?!\s?(?:{_JA_COUNTER}))"
-_EN_MONEY = r"\$\s?\d[\d,.]*\s*(?:k|m)?\b|\b\d[\d,.]*\s*(?:k|grand|thousand|dollars|bucks|usd)\b|\b\d{4,}\b"
+_EN_MONEY = (
+    r"\$\s?\d[\d,.]*\s*(?:k|m)?\b|\b\d[\d,.]*\s*(?:k|grand|thousand|dollars|bucks|usd|yen|pounds|euros|quid)\b|\b\d{4,}\b"
+    # An amount in words with its currency (under our ninety-five yen ceiling; blind117 cr16).
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)"
+    r"(?:[ -]\w+){0,3}\s+(?:yen|pounds|euros|dollars|quid|bucks|grand)\b"
+)
 # A dated or first-person action said as one's own (来週の会議までに見せとく, 今日中にLINEするわ, 明日の昼までに
 # 図面おこします): a day, then a verb ending in ます or said plainly between people who know each other.
 _JA_PROMISE = (
@@ -365,10 +370,11 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r" (works|would work|is fine|is doable)\b"
             r"|\b(less|cheaper) than (what )?(we|i) (pay|spend|are paying)\b"
             # An amount beside a frame word or what is paid for it now (15's our ceiling, we pay … 6000 a month,
-            # anything north of 15 k … won't fly).
+            # anything north of 15 k … won't fly); not what would be paid if something happened (if we're paying two
+            # hundred pounds every time one's dropped).
             rf"|(?:{_EN_MONEY}|\b\d[\d,.]*(?='s))[^.]{{0,30}}\b(ceiling|cap|limit|max(imum)?|frame|envelope|tops)\b"
             rf"|\b(ceiling|cap|limit|max(imum)?|frame|envelope)\b[^.]{{0,20}}(?:{_EN_MONEY})"
-            rf"|\b(we|i)('re| are)? (pay|paying|spend|spending)\b[^.]{{0,40}}(?:{_EN_MONEY})"
+            rf"|(?<!\bif )\b(we|i)('re| are)? (pay|paying|spend|spending)\b[^.]{{0,40}}(?:{_EN_MONEY})"
             rf"|\b(north of|over|more than|above|beyond)\s+(?:{_EN_MONEY})[^.]{{0,30}}\b(won'?t|wouldn'?t|can'?t|not going to|no way)\b"
         ),
         "backchannel_only": _re(r"^(uh-?huh|ok(ay)?|right|sure|mm+|hmm+|i see|yes|yeah|got it)[,.!\s]*$"),

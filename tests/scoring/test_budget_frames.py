@@ -198,3 +198,17 @@ def test_an_english_amount_with_nobody_signing_is_no_approval_limit() -> None:
 )
 def test_a_bare_figure_with_a_counter_or_a_year_is_no_money(rubric: Rubric, said: str, found: bool) -> None:
     assert _budget(rubric, said) is found
+
+
+@pytest.mark.parametrize(
+    ("said", "budget"),
+    [
+        # blind117's `cr16` after its first sight: an amount in words with its currency, beside the ceiling.
+        ("Which is under our ninety-five yen ceiling, so our investors are happy.", True),
+        ("Our cap is forty pounds a head for the whole day.", True),
+        # What would be paid if something happened is no money the customer has.
+        ("Please do, because if we're paying two hundred pounds every time one breaks, that changes things.", False),
+    ],
+)
+def test_an_english_amount_in_words_beside_a_ceiling_is_a_budget(en_rubric: Rubric, said: str, budget: bool) -> None:
+    assert _budget(en_rubric, said, language="en") is budget
