@@ -60,9 +60,9 @@ def add_learned(
     added = []
     for key in missing:
         at = model.evidence(key, vectors)
-        # The model reads money and a signer as a budget; where its best line is an approval limit, it is not one.
-        # A budget needs money on the model's best line: where that line has none ("I'll send photos tomorrow."), the
-        # model read the call's money elsewhere or nowhere, and the card would show a budget its evidence does not.
+        # A budget needs money on the model's best line, and no approval limit (the model reads money and a signer
+        # alike): where that line has no money ("I'll send photos tomorrow."), the model read the call's money
+        # elsewhere or nowhere, and the card would show a budget its evidence does not.
         if at is None or (key == "budget" and not _money_line(sentences[at].text)):
             continue
         bant[key] = BantItem(found=True, evidence=sentences[at].quote())

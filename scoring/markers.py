@@ -91,13 +91,14 @@ class Hit:
         return self.sentence.quote(self.match)
 
 
-def _month_clauses(text: str) -> list[str]:
-    """The clauses of a sentence that name a month (a recap lists the next meeting and the schedule side by side: we talk
-    again Thursday at ten; installation May first)."""
-    return [clause for clause in _CLAUSE_RE.split(text) if _MONTH_RE.search(clause)]
-
-
+# A recap's clauses: the next meeting and the schedule said side by side (we talk again Thursday at ten; installation
+# May first).
 _CLAUSE_RE = re.compile(r"[;；]")
+
+
+def _month_clauses(text: str) -> list[str]:
+    """The clauses of a sentence that name a month."""
+    return [clause for clause in _CLAUSE_RE.split(text) if _MONTH_RE.search(clause)]
 
 
 class CallView:
