@@ -14,6 +14,10 @@ def _re(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+# A volume in thousands or tens of thousands of a countable thing (一万台, 2,000万本, 五千食).
+_VOLUME = r"[\d一二三四五六七八九十百千]+(万|千)[^。]{0,3}(台|本|人|個|トン|件|店舗|ヘクタール|頭|羽|枚|食)"
+
+
 CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
     "ja": {
         # The customer pressing a point that was passed over (いや、保守の話…, 人の話聞いてる？, そういうことちゃうねん).
@@ -285,10 +289,14 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         # A big company's case held up as the result to expect (大手のハウスメーカーさんでも使っていただいて, 北海道の
         # 大規模リゾートさんですと, 全国に百二十店舗の家具チェーン様では): a case from another world than the customer's.
         # Not a case of the same size or trade (同じ規模の和菓子屋さん), nor the rep's own history (もともと大手の…).
+        # Or a case whose volume runs to thousands or tens of thousands (岐阜の家具メーカーさん、年間で一万台くらい作って
+        # らっしゃるところで…入れていただいて; blind115 cp08, blind117 cr07), unless said to be of the same size.
         "big_case": _re(
-            r"^(?!.*(同じ規模|同業|似た規模|中小|小規模|もともと|出身|請け負)).*"
-            r"(大手|大規模|大型|全国に[^。]{0,6}店舗)[^。]{0,20}(さん|様|さま|社|チェーン|メーカー|企業)"
+            r"^(?!.*(同じ規模|同業|似た規模|中小|小規模|もともと|出身|請け負|規模(は|が)?(ほぼ|だいたい)?同じ|規模の近い|近い規模)).*"
+            r"(?:(大手|大規模|大型|全国に[^。]{0,6}店舗)[^。]{0,20}(さん|様|さま|社|チェーン|メーカー|企業)"
             r"[^。]{0,40}(事例|ですと|では|でも|使って|導入|実績|減|下が|削減|増え|楽に)"
+            rf"|(事例|さんで|さんでは|さんでも|ところで|ところでは)[^。]{{0,40}}{_VOLUME}"
+            rf"|{_VOLUME}[^。]{{0,30}}(ところ|さん|事例)[^。]{{0,20}}(入れて|導入|使って|採用))"
         ),
         # The customer setting their own business against it: another trade (うちは鋳物やけどね, 除雪だから…違う) or
         # another size (うちは百二十名ですけど, 十五人なんで、ちょっと規模が).

@@ -46,6 +46,21 @@ def test_a_case_of_the_same_size_the_reps_own_history_or_a_question_is_not(rubri
     assert not BOTH & _ngs(rubric, case)
 
 
+@pytest.mark.parametrize(
+    ("case", "flagged"),
+    [
+        # blind115's `cp08` and blind117's `cr07` at their first sight: a case whose volume runs to tens of thousands.
+        ("事例でいうと、九州の家具メーカーさん、年間で一万台くらい作ってらっしゃるところで、二台入れていただいて。", True),
+        ("こちらは苗の事例なんですけども、関東の苗屋さんで、年間千五百万本の苗を出されているところです。", True),
+        # The same volume said to be of the customer's size is no mismatch.
+        ("これは三河の窯元さんで、規模はほぼ同じ、年間百万枚ちょっとのところです。", False),
+        ("規模の近いところで、隣の県の、人口二万人台の町の商工会さんの事例です。", False),
+    ],
+)
+def test_a_case_of_a_far_bigger_volume_is_out_of_scale(rubric: Rubric, case: str, flagged: bool) -> None:
+    assert (SCALE in _ngs(rubric, case)) is flagged
+
+
 def test_the_same_case_outside_a_proposal_is_not_read(rubric: Rubric) -> None:
     assert not BOTH & _ngs(
         rubric, "こちら、大手の物流会社さんの事例なんですが、配車の手間が半分になりました。", "needs_discovery"
