@@ -50,7 +50,10 @@ def test_a_case_of_the_same_size_the_reps_own_history_or_a_question_is_not(rubri
     ("case", "flagged"),
     [
         # blind115's `cp08` and blind117's `cr07` at their first sight: a case whose volume runs to tens of thousands.
-        ("事例でいうと、九州の家具メーカーさん、年間で一万台くらい作ってらっしゃるところで、二台入れていただいて。", True),
+        (
+            "事例でいうと、九州の家具メーカーさん、年間で一万台くらい作ってらっしゃるところで、二台入れていただいて。",
+            True,
+        ),
         ("こちらは苗の事例なんですけども、関東の苗屋さんで、年間千五百万本の苗を出されているところです。", True),
         # The same volume said to be of the customer's size is no mismatch.
         ("これは三河の窯元さんで、規模はほぼ同じ、年間百万枚ちょっとのところです。", False),
