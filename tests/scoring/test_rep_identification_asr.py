@@ -5,6 +5,8 @@ caused. Wording is not blind6's."""
 
 from __future__ import annotations
 
+import pytest
+
 from scoring.metrics import identify_rep
 from scoring.transcript import Segment, Transcript, parse_transcript
 
@@ -33,32 +35,41 @@ def test_its_name_from_company_is_a_self_introduction() -> None:
     assert _rep(lines) == ("Speaker 2", "self_introduction")
 
 
-def test_a_greeting_then_name_from_company_is_a_self_introduction() -> None:
-    """blind79's `bf20` and blind57's `ai03`: the caller greets the callee by name and gives name and company with no
-    "this is" (Hi Linda, Ryan Cole with …); the callee, who answered first and talks more, is the customer."""
+@pytest.mark.parametrize(
+    ("callee", "caller", "answer", "intro", "no_intro"),
+    [
+        # blind79's `bf20` and blind57's `ai03`: the caller greets the callee by name and gives name and company with
+        # no "this is" (Hi Linda, Ryan Cole with …); the callee, who answered first and talks more, is the customer.
+        (
+            "Pat Moore",
+            "Lee Hart",
+            "Pat speaking.",
+            "Hi Pat, Lee Hart from Gridline. Have you got two minutes about the renewal?",
+            "Hi Pat, good to hear from you. Have you got two minutes about the renewal?",
+        ),
+        # blind115 `cp17` at its first sight: the callee answers asking for the caller by name (Hello? Tom?) and the
+        # caller says yes before name and company.
+        (
+            "spk_0",
+            "spk_1",
+            "Hello? Priya?",
+            "Hi Sam, yes, Priya Nair from Corklane. Is now still good for the install plan?",
+            "Hi Sam, yes, the install plan. Is now still good?",
+        ),
+    ],
+)
+def test_a_greeting_then_name_from_company_is_a_self_introduction(
+    callee: str, caller: str, answer: str, intro: str, no_intro: str
+) -> None:
     lines = [
-        ("Pat Moore", "Pat speaking."),
-        ("Lee Hart", "Hi Pat, Lee Hart from Gridline. Have you got two minutes about the renewal?"),
-        ("Pat Moore", "Go on. We've cut the fleet since spring, sold three of the vans and kept the flatbed."),
-        ("Lee Hart", "Understood."),
+        (callee, answer),
+        (caller, intro),
+        (callee, "Go on. We've cut the fleet since spring, sold three of the vans and kept the flatbed."),
+        (caller, "Understood."),
     ]
-    assert _rep(lines) == ("Lee Hart", "self_introduction")
-    lines[1] = ("Lee Hart", "Hi Pat, good to hear from you. Have you got two minutes about the renewal?")
-    assert _rep(lines) != ("Lee Hart", "self_introduction")
-
-
-def test_a_greeting_and_a_yes_before_name_from_company_is_a_self_introduction() -> None:
-    """blind115 `cp17` at its first sight: the callee answers asking for the caller by name (Hello? Tom?) and the
-    caller says yes before name and company. Wording written for this test."""
-    lines = [
-        ("spk_0", "Hello? Priya?"),
-        ("spk_1", "Hi Sam, yes, Priya Nair from Corklane. Is now still good for the install plan?"),
-        ("spk_0", "Go ahead. We also want to talk about support, so leave time."),
-        ("spk_1", "Will do."),
-    ]
-    assert _rep(lines) == ("spk_1", "self_introduction")
-    lines[1] = ("spk_1", "Hi Sam, yes, the install plan. Is now still good?")
-    assert _rep(lines) != ("spk_1", "self_introduction")
+    assert _rep(lines) == (caller, "self_introduction")
+    lines[1] = (caller, no_intro)
+    assert _rep(lines) != (caller, "self_introduction")
 
 
 def test_the_caller_who_says_to_moushimasu_is_the_rep_when_no_company_word_is_said() -> None:
