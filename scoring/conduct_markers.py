@@ -430,6 +430,8 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"|outdated|disaster|sloppy|rip-?off|shady|useless|falls apart|fails in|going under|cowboys)\b"
             r"|\bshowing (its|their) age|\byears behind|\b(pretty|really|very|so) slow\b|\bsimply can'?t\b|horror stories"
             r"|\bout of business\b|\btwo guys in a\b|\blike crazy\b|\bdinosaur\b|\bweak (point|spot)\b|\bfly.by.night\b"
+            # A rival's record held against them (they've had two environmental violations this year).
+            r"|\bviolations\b"
         ),
         "rival_pointer": _re(r"\b(they|their|them|those guys|that stuff|that lot|competitor\w*)\b|\b[A-Z][a-z]+\?"),
         "rival_mention": _re(

@@ -171,7 +171,9 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             + r"|\d{1,2}月\d{1,2}日(\([月火水木金土日]\)|（[月火水木金土日]）)?|\d{1,2}日の?(\([月火水木金土日]\)|（[月火水木金土日]）)?\d{1,2}時|"
             # A day with its hour a few words on (20日の午後1時, 16日、現場事務所に10時), tomorrow at an hour.
             r"\d{1,2}日(の|、)?[^。\d？?]{0,10}(午前|午後|朝|夕方|夜|昼)の?\d{1,2}時|\d{1,2}日、[^。\d？?]{0,10}\d{1,2}時|"
-            r"(明日|明後日|あした|あさって)の?(午前|午後|朝|夕方|夜|昼)?の?\d{1,2}時|" + _WEEKDAY
+            r"(明日|明後日|あした|あさって)の?(午前|午後|朝|夕方|夜|昼)?の?\d{1,2}時|"
+            # A weekday with its day of the month before it (26日の水曜日): the day is part of the date said back.
+            r"(\d{1,2}日(の|、)?)?" + _WEEKDAY
         ),
         "time": _re(r"(午前|午後|朝|夕方|夜|昼)?\d{1,2}時(\d{1,2}分|半)?(から|〜|～)?|\d{1,2}:\d{2}"),
         "affirm": _re(
@@ -187,6 +189,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "refuse": _re(
             r"難しい|厳しい|都合が(悪|つか)|無理|空いていない|次第|たぶん|多分|また連絡|確認して(から|み)"
             r"|確認して[、,]?[^。]{0,12}(折り返|ご連絡|お返事)"
+            # The customer will call when they want to (見て、要るもんあったらこっちから電話するわ): no day taken.
+            r"|(こっち|こちら)から(また)?(お?電話|ご?連絡)(する|します|しま|させ)"
         ),
         "participants": _re(r"ご同席|交えて|参加|同行|ご一緒"),
         "preparation": _re(r"資料|準備|ご用意|お見積|見積"),
@@ -401,6 +405,9 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "meeting": _re(
             r"meeting|call|demo|session|catch up|sync|appointment|walkthrough|review|check-?in|kick-?off|workshop|visit|presentation|invite"
             r"|\b(talk|speak) again\b|\bring (you|me)\b|\bmeet\b|\bget together\b"
+            # A visit in plain words (Could I come by Tuesday? Could our surveyor come and measure up?).
+            r"|\b(come|pop|swing|stop|drop) (by|over|round)\b|\bcome out (to|and|on|there)\b"
+            r"|\bcome (and|to) (see|measure|look|survey|check|walk)\b|\bmeasure up\b"
         ),
         "date": _re(
             r"\b(next|this)\s+"

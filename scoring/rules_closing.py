@@ -221,7 +221,7 @@ def meeting_days(v: CallView) -> list[tuple[Sentence, tuple[int, int]]]:
             continue
         # A day something is due by (金曜までにお送りします; who hasn't logged by Friday five pm) is a deadline, not a
         # meeting.
-        if _DEADLINE.search(s.text[max(0, span[0] - 3) : span[1] + 4]):
+        if _DEADLINE.search(s.text, max(0, span[0] - 3), span[1] + 4):
             continue
         # A day something starts from (来週の月曜から、もう使っていただいて大丈夫です) is a go-live, not a meeting.
         if _STARTS_FROM.match(s.text, span[1]):
@@ -290,9 +290,12 @@ def next_step(c: Collector) -> NextStep:
 # "X too, probably" (社長も、たぶん): a hedge on another attendee, not on the customer's yes.
 _OTHERS_MAYBE = re.compile(r"[^。、]{1,8}も[、,]?\s*(たぶん|多分)[^。]*。?")
 # A day something starts from: the use, the run or the switch (から、もう使っていただいて; から稼働).
-_STARTS_FROM = re.compile(r"(日|曜)?から[、,]?[^。？?]{0,8}(使っ|使い|ご利用|稼働|運用|本番|切り替|切替|開始|スタート)")
-# A day given as a deadline: by Friday, 金曜までに.
-_DEADLINE = re.compile(r"\bby\s|まで(に|には)", re.I)
+# Or asked back as a start (来週の月曜から？).
+_STARTS_FROM = re.compile(
+    r"(日|曜)?から[、,]?[^。？?]{0,8}(使っ|使い|ご利用|稼働|運用|本番|切り替|切替|開始|スタート)|(日|曜)?から[？?]"
+)
+# A day given as a deadline: by Friday, 金曜までに; a visit is no deadline (could I come by Friday).
+_DEADLINE = re.compile(r"(?<!come )(?<!stop )(?<!drop )(?<!swing )(?<!pop )\bby\s|まで(に|には)", re.I)
 
 
 # The closing of a call: its last rep sentences, where the next step is (or is not) set.

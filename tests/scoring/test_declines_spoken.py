@@ -48,6 +48,9 @@ def test_a_spoken_no_is_botsu(rubric: Rubric, said: str) -> None:
         # blind116's `cq14` at its first sight (wording written for this test).
         "The board hasn't approved it, so it's not happening this spring. Not now.",
         "That's not going to be happening, I'm afraid.",
+        # blind119's `ct15` at its first sight (wording written for this test).
+        "I'd rather not take it to him twice. It's a not now. Ask me again in July.",
+        "The price was fine. It's just not now.",
     ],
 )
 def test_a_casual_english_no_is_botsu(en_rubric: Rubric, said: str) -> None:

@@ -254,3 +254,53 @@ def test_an_english_day_to_talk_again_taken_is_a_next_step(en_rubric: Rubric) ->
         ("Rep", "Great, Wednesday the fourteenth then."),
         language="en",
     )
+
+
+def test_a_day_of_the_month_before_its_weekday_said_back_takes_the_day(rubric: Rubric) -> None:
+    """blind119's `ct07` (wording written for this test): the reply says back the day of the month that came before
+    the weekday (二十六日の水曜日 → 二十六日な), in Kansai speech with no はい."""
+    assert _set(
+        rubric,
+        ("営業", "結果をお持ちして伺います。十四日の木曜日はいかがですか。"),
+        ("顧客", "十四日な。昼からやったらおるわ。"),
+    )
+
+
+def test_the_customer_who_will_call_when_they_want_takes_no_day(rubric: Rubric) -> None:
+    """blind120's `cu03` (wording written for this test): the day said back, then the call left to the customer."""
+    assert not _set(
+        rubric,
+        ("営業", "では、来週の木曜、十一時にお伺いしてもよろしいでしょうか。"),
+        ("顧客", "木曜も工場動いとるがな。…資料だけ送っといて。要るようならこっちから電話するわ。"),
+    )
+
+
+def test_a_start_day_asked_back_is_no_meeting(rubric: Rubric) -> None:
+    """blind119's `ct17` (wording written for this test): the customer asks back the day use starts, at a kickoff."""
+    assert not _set(
+        rubric,
+        ("営業", "IDはもうお送りしてますので、来週の水曜から現場で使っていただけます。"),
+        ("顧客", "来週の水曜から？今日のキックオフで、進め方を決めるんやと思ってました。"),
+        ("営業", "はい、アプリを入れていただければすぐ使えますので。"),
+    )
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        # blind120's `cu18` (wording written for this test): a surveyor's visit in plain words.
+        (
+            (
+                "Rep",
+                "Before we fix an install date, could our engineer come and measure up? He's free Monday the ninth.",
+            ),
+            ("Customer", "Monday the ninth, the afternoon is fine."),
+        ),
+        (
+            ("Rep", "I'm over your way next week. Could I come by Wednesday the third to show you the unit?"),
+            ("Customer", "Wednesday the third works."),
+        ),
+    ],
+)
+def test_an_english_visit_in_plain_words_is_a_meeting(en_rubric: Rubric, turns) -> None:
+    assert _set(en_rubric, *turns, language="en")
