@@ -373,7 +373,22 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             # anything north of 15 k … won't fly); not what would be paid if something happened (if we're paying two
             # hundred pounds every time one's dropped).
             rf"|(?:{_EN_MONEY}|\b\d[\d,.]*(?='s))[^.]{{0,30}}\b(ceiling|cap|limit|max(imum)?|frame|envelope|tops)\b"
-            rf"|\b(ceiling|cap|limit|max(imum)?|frame|envelope)\b[^.]{{0,20}}(?:{_EN_MONEY})"
+            rf"|\b(ceiling|cap|limit|max(imum)?|frame|envelope)\b[^.]{{0,30}}(?:{_EN_MONEY})"
+            # A ceiling said as going no higher (I'm not going above that, I wouldn't want to be going much above 45,
+            # I'd struggle to justify going much above that, 200 a month, tops) or as what one would go to (I'd spend
+            # up to 400, I could go to about 80 a month more).
+            r"|(\bnot|n't|\bstruggle to justify|\bhard to justify)\b (\w+ ){0,3}(go|going|spend|spending|pay|paying)"
+            r" (much |any )?(above|over|more than|beyond) (that|this|about|around|a \d|\$|\d)"
+            r"|\b\d[\d,.]* (a|per) (week|month|year),? tops\b"
+            r"|\b(i'?d|we'?d|i could|we could|i can|we can) (go|spend|pay|stretch) (up )?to (about |around )?(\$\s?\d|\d)"
+            # The money frozen or gone (our parent company froze all capital spending; this year's capex is gone;
+            # all of our capital for this year went into replanting), or put into it a year (we put 10000 a year into
+            # upgrades, we spend about 600 a month on film).
+            r"|\b(froze|frozen|freez\w*)\b[^.]{0,20}\b(spending|budgets?|capex|capital|purchas\w*)\b"
+            r"|\b(capex|capital|budget)\b[^.]{0,20}\b(is|'s) (all )?(gone|spent|used up|exhausted)\b"
+            r"|\b(capex|capital)\b[^.]{0,25}\bwent (into|on)\b"
+            r"|\b(put|putting|spend|spending|invest|investing)\b (\w+ ){0,2}(\$\s?\d[\d,.]*|\d{4,}|\d[\d,.]* (a|per) (month|year))"
+            r"[^.]{0,20}\b(into|on)\b"
             rf"|(?<!\bif )\b(we|i)('re| are)? (pay|paying|spend|spending)\b[^.]{{0,40}}(?:{_EN_MONEY})"
             rf"|\b(north of|over|more than|above|beyond)\s+(?:{_EN_MONEY})[^.]{{0,30}}\b(won'?t|wouldn'?t|can'?t|not going to|no way)\b"
         ),

@@ -206,6 +206,8 @@ _WAITS_ON = re.compile(
     r"落ち着いて(から|たら)|(分か|わか|見え|決ま)ったら|決めきれ(て|ない)|っていうのは(…|\.\.\.)|どうなるか[^。]{0,6}読め"
     # Left until someone else is talked to (いつからっていうのは、副店長と話してからにしたいの).
     r"|(と|に)(話して|相談して|聞いて|確認して|話し合って)から(に|決め|で)"
+    # Two times weighed, neither chosen (来年なのか、再来年なのか、なんとも; 来年度の話になるのか、もうちょっと先なのか).
+    r"|(のか|んか)[、,][^。]{1,25}(のか|んか)"
     r"|\b(once (things|it) (settle|calm)s?|when we know|can'?t (give you|say) (a date|when))\b",
     re.I,
 )

@@ -212,3 +212,27 @@ def test_a_bare_figure_with_a_counter_or_a_year_is_no_money(rubric: Rubric, said
 )
 def test_an_english_amount_in_words_beside_a_ceiling_is_a_budget(en_rubric: Rubric, said: str, budget: bool) -> None:
     assert _budget(en_rubric, said, language="en") is budget
+
+
+@pytest.mark.parametrize(
+    ("said", "budget"),
+    [
+        # Said after the first sight of blind119 and earlier sets' misses (`cp06`, `aj20`, `az17`, `ay06`, `am11`,
+        # `jj17`, `cc09`, `ak11`, `bv13`, `ac13`); wording written for this test.
+        ("We pay about seventy a month now, and I'm not going above that.", True),
+        ("I wouldn't want to be paying much above sixty for it.", True),
+        ("I'd find it hard to justify going much over that, honestly.", True),
+        ("Three hundred a month, tops.", True),
+        ("I'd been thinking I'd spend up to four hundred on a setup like this.", True),
+        ("We normally put around eight grand a year into the fleet.", True),
+        ("Head office froze all capital spending until the spring.", True),
+        ("This year's capex is gone, I'm afraid.", True),
+        ("All our capital this year went into the new kiln.", True),
+        ("The steering group's ceiling for all of phase one is sixty-two thousand, give or take.", True),
+        # Time, not money; and going over something said, not a ceiling.
+        ("We spend about three hours a day on the rota.", False),
+        ("I don't want to keep going over the same ground.", False),
+    ],
+)
+def test_an_english_ceiling_or_money_spent_or_gone_is_a_budget(en_rubric: Rubric, said: str, budget: bool) -> None:
+    assert _budget(en_rubric, said, language="en") is budget

@@ -14,6 +14,9 @@ from tests.scoring.role_calls import role_call as _call
         ("来年度もどうなるか、正直読めないんですよ。", False),
         ("特にいつまで、っていうのは…。", False),
         ("十月の繁忙期までには入れたいです。", True),
+        # blind106's `cg05` and blind117's `cr05` (wording written for this test): two times weighed, neither chosen.
+        ("再来月になるのか、それとも秋口なのか、まだ何とも。", False),
+        ("年度内にやるんか、来年度に回すんか、わしには分からん。", False),
     ],
 )
 def test_a_time_left_open_is_no_timeline(said, found, rubric):
@@ -45,7 +48,9 @@ def test_a_when_put_as_the_open_question_it_still_is_is_no_timeline(rubric, said
 )
 def test_the_question_word_or_a_purchase_already_made_states_no_time(said, found, rubric):
     """The customer's time word is いつ itself, or dates a purchase made (blind102 cc18, blind103 cd05, blind62)."""
-    call = _call(("営業", "本日はありがとうございます。検査の件でお電話しました。"), ("顧客", said), ("営業", "承知しました。"))
+    call = _call(
+        ("営業", "本日はありがとうございます。検査の件でお電話しました。"), ("顧客", said), ("営業", "承知しました。")
+    )
     assert score_transcript(call, rubric=rubric, stage_phase="needs_discovery").bant["timeline"].found is found
 
 
