@@ -358,6 +358,15 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"\b(owner|founder|board)\b[^.]{0,20}\b(decides?|approves?|signs? off)\b|decision.?maker|final (decision|say|call|sign-?off|approval)|mak(e|es|ing) the (final )?(call|decision)|signs? off|sign-?off|approv(e|al|es)\b|approved by|budget holder|who decides|\b(cfo|ceo|coo|cto|vp|board|director|my boss|procurement|partners|founders?)\b.{0,25}\b(decides?|decided|approves?|signs?)\b|\bis mine up to\b|\babove that,? it'?s\b|go(es)? through (our|the) (board|committee|council)"
             # The decider in the first person (it's my call, my signature on it, we decide stuff together).
             r"|\b(it'?s|it is) (my|our) (call|decision)\b|\bmy signature\b|\bwe decide\b|\bdecide (\w+ ){0,2}together\b"
+            # Someone else's call, said plainly (it's Dad's call in the end, more her call than mine, the owner decides,
+            # my brother and I make those calls, I'd have to run it past the owners, anything over 500 goes through
+            # him, the farm's in both our names).
+            r"|\b(it'?s|it is|that'?s|that is|more) (\w+'s|her|his|their) (call|decision)\b|\bi decide\b"
+            r"|\b(he|she|dad|mum|mom|the (owners?|boss|board|director|partners?|committee)) decides\b"
+            r"|\bmake (those|these|the|all the|such) (calls|decisions)\b"
+            r"|\brun (it|this|that) (past|by) (the |my |our )?(owners?|boss|partners?|board|wife|husband|brother|sister|dad"
+            r"|father|mum|mom|director|committee|trustees)\b"
+            r"|\bgoes through (him|her|them|the (owners?|board|director|committee))\b|\bin (both )?(our|my) names?\b"
         ),
         "need": _re(
             r"challenge|(?<!no )problem|by hand|manual(ly)?\b|take (so|that|too) long|takes (\w+ ){0,3}(most|all|half) of|what matters|\bissues?\b|pain|struggl|need to|we need|bottleneck|takes (a lot|too|about|over|three|two|several|\d+)|hours (a|per|every) (day|week|month)|overtime|frustrat|\bhate\b|hard to|difficult|mistakes|friction|\bslow\b|delays?\b|late (fees|payments)|penalt|rework|back and forth|doesn'?t (work|scale|connect)|made the difference|deciding factor|matters most|most important|must.have|deal.?breaker|double.?book|overbook|clash|ended up|never came back|we lost (\w+ ){0,2}(customers?|bookings?|orders?|clients?|deals?)|complain|went wrong|fell through|spends? (most|all|half|hours|every)|\b(the|our|my) (main )?goal\b|\b(get|getting|bring|bringing|cut|cutting)\b[^.]{0,40}\bdown to\b"

@@ -44,6 +44,12 @@ def rubrics() -> dict[str, Rubric]:
         ("He does the books, but we decide stuff together.", "authority", "en"),
         ("Honestly, if it stays below two hundred a week we can live with it.", "budget", "en"),
         ("The studio gives me an allowance of around 1,500 a month for equipment.", "budget", "en"),
+        # Someone else's call said plainly (thirty-second session, after blind119/120; wording written for this test).
+        ("It's Mum's call in the end, really.", "authority", "en"),
+        ("Honestly it's more his call than mine.", "authority", "en"),
+        ("Anything over a couple of hundred goes through her.", "authority", "en"),
+        ("The land's in both our names, so my brother has a say.", "authority", "en"),
+        ("I'd have to run it past the partners first.", "authority", "en"),
     ],
 )
 def test_plain_words_state_the_item(rubrics: dict[str, Rubric], text: str, item: str, language: str) -> None:
@@ -59,6 +65,7 @@ def test_plain_words_state_the_item(rubrics: dict[str, Rubric], text: str, item:
         ("特に困ることはないですね。", "need", "ja"),
         ("It's my first year running the shop.", "authority", "en"),  # "my" names no decider
         ("We open up to three times a week in summer.", "budget", "en"),  # a count a period, no sum
+        ("The software decides which parcels go first.", "authority", "en"),  # a machine deciding names no decider
     ],
 )
 def test_near_misses_state_nothing(rubrics: dict[str, Rubric], text: str, item: str, language: str) -> None:
