@@ -325,6 +325,8 @@ def _present(view: CallView, marker: str) -> bool:
         and (
             objections.undecided(view, _rest_on_term(view, last, marker))
             or (marker == "price" and bool(_PUT_OFF[_lang(view)].search(last.text)))
+            # A time left to what a test shows or weighed between two (年内にやるか、年明けにするかは、結果見て決めます).
+            or (marker == "timing" and shapes.time_left_open(_rest_on_term(view, last, marker)))
         )
         and not (marker == "price" and _amount_accepted(view, hits, after=last.order))
     ):

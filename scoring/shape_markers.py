@@ -384,7 +384,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             # The money frozen or gone (our parent company froze all capital spending; this year's capex is gone;
             # all of our capital for this year went into replanting), or put into it a year (we put 10000 a year into
             # upgrades, we spend about 600 a month on film).
-            r"|\b(froze|frozen|freez\w*)\b[^.]{0,20}\b(spending|budgets?|capex|capital|purchas\w*)\b"
+            r"|\b(froze|frozen|freez\w*)\b[^.]{0,20}\b(spend|spending|budgets?|capex|capital|purchas\w*)\b"
             r"|\b(capex|capital|budget)\b[^.]{0,20}\b(is|'s) (all )?(gone|spent|used up|exhausted)\b"
             r"|\b(capex|capital)\b[^.]{0,25}\bwent (into|on)\b"
             r"|\b(put|putting|spend|spending|invest|investing)\b (\w+ ){0,2}(\$\s?\d[\d,.]*|\d{4,}|\d[\d,.]* (a|per) (month|year))"
@@ -415,7 +415,7 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|\b(i'?m|we'?re|i am|we are) not renewing\b|\b(won'?t|will not|not going to) renew\b"
             r"|\b(i'?m|we'?re|i am|we are) not looking to (add|buy|change|switch|take on|spend)\b|\bis a (hard )?no\b"
             # The answer named a not now (It's a not now; it's just not now; the call is not now).
-            r"|\b(it'?s|it is|that'?s|that is|the (answer|call) is) (just )?(a )?not now\b",
+            r"|\b(it'?s|it is|that'?s|that is|the (answer|call) is) (just )?(a )?[\"“']?not now\b",
         ),
     },
 }

@@ -208,6 +208,8 @@ _WAITS_ON = re.compile(
     r"|(と|に)(話して|相談して|聞いて|確認して|話し合って)から(に|決め|で)"
     # Two times weighed, neither chosen (来年なのか、再来年なのか、なんとも; 来年度の話になるのか、もうちょっと先なのか).
     r"|(のか|んか)[、,][^。]{1,25}(のか|んか)"
+    # Or left to what a test shows (時期はテスト次第…結果見て決めます; いつ切り替えるかは、試験の結果を見てから決めたい).
+    r"|(結果|様子|状況|試験|反応)を?見て(から)?(決め|判断)|(時期|タイミング|いつ)[^。]{0,6}次第"
     r"|\b(once (things|it) (settle|calm)s?|when we know|can'?t (give you|say) (a date|when))\b",
     re.I,
 )

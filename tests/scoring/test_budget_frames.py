@@ -226,6 +226,8 @@ def test_an_english_amount_in_words_beside_a_ceiling_is_a_budget(en_rubric: Rubr
         ("I'd been thinking I'd spend up to four hundred on a setup like this.", True),
         ("We normally put around eight grand a year into the fleet.", True),
         ("Head office froze all capital spending until the spring.", True),
+        # blind122's `cw15` after its first sight: a freeze on a kind of spend.
+        ("And there's a freeze on new equipment spend until the new financial year.", True),
         ("This year's capex is gone, I'm afraid.", True),
         ("All our capital this year went into the new kiln.", True),
         ("The steering group's ceiling for all of phase one is sixty-two thousand, give or take.", True),

@@ -397,3 +397,14 @@ def test_a_negotiation_not_declined_is_at_least_wadai_though_its_words_name_no_t
     assert _state(rubric, _call(*turns), "proposal") is None
     declined = _call(*turns, ("顧客", "申し訳ないんですが、今回は見送らせてください。"))
     assert _state(rubric, declined, "negotiation_closing") == "botsu"
+
+
+def test_a_start_left_to_what_a_test_shows_is_no_timing_agreed(rubric):
+    """blind122's `cw12` after its first sight (wording written for this test): plan and price taken, the start left
+    to a trial's result and weighed between two times."""
+    call = _call(
+        ("営業", "ライトプランで、月額十二万円、来月からの切り替えでいかがでしょう。"),
+        ("顧客", "ライトプランで、その金額なら大丈夫です。"),
+        ("顧客", "ただ、時期は試作次第。年内にやるか、年明けにするかは、結果見て決めます。"),
+    )
+    assert _state(rubric, call, "negotiation_closing") == "wadai"

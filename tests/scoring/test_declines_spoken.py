@@ -51,6 +51,8 @@ def test_a_spoken_no_is_botsu(rubric: Rubric, said: str) -> None:
         # blind119's `ct15` at its first sight (wording written for this test).
         "I'd rather not take it to him twice. It's a not now. Ask me again in July.",
         "The price was fine. It's just not now.",
+        # blind122's `cw15` after its first sight: the words in quotation marks.
+        'It\'s a "not now", yes. Sorry, I know you put work into the trial.',
     ],
 )
 def test_a_casual_english_no_is_botsu(en_rubric: Rubric, said: str) -> None:
