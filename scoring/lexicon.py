@@ -361,7 +361,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             # Someone else's call, said plainly (it's Dad's call in the end, more her call than mine, the owner decides,
             # my brother and I make those calls, I'd have to run it past the owners, anything over 500 goes through
             # him, the farm's in both our names).
-            r"|\b(it'?s|it is|that'?s|that is|more) (\w+'s|her|his|their) (call|decision)\b|\bi decide\b"
+            r"|\b(it'?s|it is|that'?s|that is|more) (\w+'s|her|his|their) (call|decision)\b|\bi decide\b(?=\s*([.,!;]|$))"
             r"|\b(he|she|dad|mum|mom|the (owners?|boss|board|director|partners?|committee)) decides\b"
             r"|\bmake (those|these|the|all the|such) (calls|decisions)\b"
             r"|\brun (it|this|that) (past|by) (the |my |our )?(owners?|boss|partners?|board|wife|husband|brother|sister|dad"
