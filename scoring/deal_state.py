@@ -320,13 +320,14 @@ def _present(view: CallView, marker: str) -> bool:
     last = max((s for s in said if not s.is_rep), key=lambda s: s.order, default=None)
     # A term the customer leaves for later (「金額は見積もりを見てから決めます」, "before I commit to a plan") does not
     # stand; a price does once they take up an amount; a thank-you for the promised quote is no yes to a price.
+    rest = _rest_on_term(view, last, marker) if last is not None else ""
     if (
         last is not None
         and (
-            objections.undecided(view, _rest_on_term(view, last, marker))
+            objections.undecided(view, rest)
             or (marker == "price" and bool(_PUT_OFF[_lang(view)].search(last.text)))
             # A time left to what a test shows or weighed between two (年内にやるか、年明けにするかは、結果見て決めます).
-            or (marker == "timing" and shapes.time_left_open(_rest_on_term(view, last, marker)))
+            or (marker == "timing" and shapes.time_left_open(rest))
         )
         and not (marker == "price" and _amount_accepted(view, hits, after=last.order))
     ):

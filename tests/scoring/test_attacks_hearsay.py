@@ -32,26 +32,16 @@ def test_a_rivals_weakness_as_hearsay_is_an_attack(rep, flagged, rubric):
     assert (NG in {n.id for n in card.ng_behaviors}) is flagged
 
 
-def test_in_english_years_behind_is_an_attack(en_rubric):
-    call = _call(
-        ("Customer", "We're also talking to another vendor."),
-        ("Rep", "Honestly, their platform is years behind ours."),
-        ("Customer", "Okay."),
-        language="en",
-    )
-    card = score_transcript(call, rubric=en_rubric, stage_phase="negotiation_closing")
-    assert NG in {n.id for n in card.ng_behaviors}
-
-
 @pytest.mark.parametrize(
     ("rep", "flagged"),
     [
+        ("Honestly, their platform is years behind ours.", True),
         # blind119's `ct15` at its first sight (wording written for this test): a rival's record held against them.
         ("Just so you know, the other yard people use, they've had three safety violations this year.", True),
         ("Just so you know, the other yard people use, they've had three new trucks this year.", False),
     ],
 )
-def test_in_english_a_rivals_violations_are_an_attack(rep, flagged, en_rubric):
+def test_in_english_a_rivals_weakness_or_record_is_an_attack(rep, flagged, en_rubric):
     call = _call(
         ("Customer", "We're also talking to another vendor."),
         ("Rep", rep),
