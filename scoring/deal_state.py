@@ -279,6 +279,8 @@ _TAKES_AFTER_NO = {
     "ja": re.compile(
         r"(それ|これ|そちら|こちら|その[^。、]{0,4})で(いきましょう|いこう|行こう|お願いします|進めて|決め)|で進めてください"
         r"|(申し込み|契約し)ます"
+        # The terms found beyond complaint or sure to pass above (代替機つくんやったら、文句ないわ, これなら通るわ).
+        r"|(ったら|なら)、?文句(は)?(ない|ありません|なし)|(これ|それ)(なら|やったら|だったら)[^。]{0,4}通(る|ります|せます)"
     ),
     # The offer taken, not a rival's product chosen (We'll go with the PlayDeck add-on).
     "en": re.compile(

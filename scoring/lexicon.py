@@ -231,7 +231,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|(まで|に)(お)?下げ(ます|られます|させて)|パーセント(引|オフ)|パー(でも|引)|(費|代|料)(を)?(タダ|無料|ゼロ)に(します|しま|でき)"
         ),
         "price_objection": _re(
-            r"高い|高額|予算(オーバー|を超え)|厳しい|値引き|安く|割引|(\d+割|\d+[%％])(下が|安く|引い)|下がれば|下げて(いただ|もら)|はみ出"
+            r"高い|高額|予算(オーバー|を超え)|厳しい|値引き|安く(?!(なる|なります|なった)(?!か))|割引|(\d+割|\d+[%％])(下が|安く|引い)|下がれば|下げて(いただ|もら)|はみ出"
         ),
         "added_value": _re(
             r"(トレーニング|研修|サポート|設定)[^。]{0,6}(無料|無償)|段階(的に)?導入|トライアル|試用|無料(の)?(トレーニング|研修|サポート)|無償(で|の)?.{0,8}(サポート|研修|トレーニング|設定)|専任(の)?(担当|サポート)|小規模(導入|から)"
@@ -544,6 +544,8 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|\b(it'?s|it is|that'?s|that is) a no\b(?!-)"
             # It will not happen, or a bare "Not now." (So it's not happening this year. Not now.; blind116 cq14).
             r"|\b(it'?s|it is|that'?s|that is|this is) not (going to be |gonna )?happening\b|^not now[.!]?$"
+            # Said with a contraction (It just isn't happening now.).
+            r"|\b(it|this|that) (just |simply |really )?(isn'?t|is not) happening\b"
         ),
         "past": _re(r"last year|previously|in the past|before|\bago\b"),
         "next_time": _re(r"next (time|meeting|call)"),
