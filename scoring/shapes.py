@@ -235,7 +235,10 @@ def not_an_offer(text: str) -> bool:
 
 
 # When, still open (いつやるかまだ業者と揉めてて, いつになるかは今はまだ): about the time only, not the other terms.
-_WHEN_OPEN = re.compile(r"いつ[^。]{0,10}か(は|が|も)?[^。]{0,3}まだ")
+# Or said as not to be told yet (いつからとは、今は言えないです).
+_WHEN_OPEN = re.compile(
+    r"いつ[^。]{0,10}か(は|が|も)?[^。]{0,3}まだ|いつ(から|まで|頃|ごろ)?(と|って)は?、?(今は|まだ|今)?(言えな|言えま|何とも|なんとも)"
+)
 
 
 def time_left_open(text: str) -> bool:
