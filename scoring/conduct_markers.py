@@ -399,6 +399,10 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"|\boff (retail|msrp)\b|\b(standard|usual|normal|wholesale|trade|dealer|distributor|reseller)s?\b[^.]{0,30}\boff list\b"
             r"|\b(on|with|for) (an?|any|every|each) [a-z-]+ order\b[^.]{0,30}\b(percent|%) off"
             r"|\b(percent|%) off\b[^.]{0,30}\b(on|for) orders? (over|above|of)\b"
+            # A rate for anyone who signs by a date (Anyone who signs before December fifteenth gets fifteen percent
+            # off), or a share taken off a time, not a price (thirty-eight percent off forty-five minutes).
+            r"|\b(anyone|everyone|any customer|all customers) who (signs?|books?|orders?|commits?|registers?)\b[^.]{0,50}\bgets?\b"
+            r"|\b(percent|%) off [\w-]+ (seconds?|minutes?|hours?|days?|weeks?)\b"
         ),
         "price_ask": _re(
             r"\b(any flexibility|wiggle room|can you do better|sharpen (your|the) pencil|come down|best price|a better price)\b"
