@@ -130,6 +130,8 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             # Said as no discount or as the limit reached (値引きというより…事情, 値引きはもうぎりぎり), a third party's
             # rate (郵便の差し出し割引), something lowered that is no price (空気比を1.25まで下げられます).
             r"|(値引き|割引)というより|(値引き|割引)は(もう)?(ぎりぎり|限界|これ以上)|(郵便|差し出し|差出)の?割引"
+            # A discount said to be hard before another proposal (単純に値引き、というのは難しいんですが).
+            r"|(値引き|割引)(、|って)?(という|っていう)?の?(は|も)?[^。]{0,4}(難しい|厳しい|できかね|致しかね|いたしかね)"
             # A question about the customer's own markdowns (値引きはどんなふうにされてます？).
             r"|(値引き|割引)は(どんな|どう|どの|いつ)"
             r"|^(?!.*(円|万|千|割|[%％]|価格|料金|費用|単価|金額|値段|お値|コスト|初期|月額|年額))(?=.*下げ)"
