@@ -236,6 +236,12 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "added_value": _re(
             r"(トレーニング|研修|サポート|設定)[^。]{0,6}(無料|無償)|段階(的に)?導入|トライアル|試用|無料(の)?(トレーニング|研修|サポート)|無償(で|の)?.{0,8}(サポート|研修|トレーニング|設定)|専任(の)?(担当|サポート)|小規模(導入|から)"
         ),
+        # The rep's own figures said not to be at hand (数字はちょっと手元にないんですけど、かなり違います).
+        "no_figures": _re(r"(数字|データ|数値)(は|が|とか)?[^。]{0,10}手元に(ない|ありません|ございません|なく)"),
+        # Figures promised after the call (確認してお送りします): the gap is being closed, not papered over.
+        "figures_to_follow": _re(
+            r"(確認|調べ|お調べ|照会|問い合わせ)[^。]{0,10}(お送り|ご連絡|お持ち|お出し|ご報告|お伝え)|後ほど|改めて"
+        ),
         "vague_benefit": _re(
             r"便利に(なり|なる)(?!のは)|楽に(なり|なる|なった)(?!のは)|効率化(でき|になり)|(短縮|削減|改善)(に)?(も)?つなが|(満足度|効率|率)も?上がります|負担も?軽く|お得(です|なんです|になります|ですよ)|損はさせません|(かなり|ずっと|大きく|ぐっと)(楽に|変わり|良くなり|減り)"
             # Benefits said as outcomes with no measure (見える化が進んで、生産性が上がります, 安全性がぐっと高まります).
@@ -491,6 +497,12 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"expensive|too much|over budget|discount|cheaper|lower the price|come down|closer to \d|expecting (something )?(closer|lower)|above what we"
         ),
         "added_value": _re(r"free (training|onboarding)|pilot|trial|phased rollout|dedicated (support|manager)"),
+        "no_figures": _re(
+            r"\b(don'?t|do not) have (the |any |exact |hard )?(numbers|figures|data|stats)( \w+)? (on hand|in front of me|with me|handy)\b"
+        ),
+        "figures_to_follow": _re(
+            r"\b(check|look (it|them) up|find out)\b[^.]{0,30}\b(send|get back|email|follow up)\b"
+        ),
         "vague_benefit": _re(
             r"makes? (your|things) (life )?easier|makes? \w+ (a lot|much|so much) easier|makes? life easier|more efficient|saves? you time|easy to use|really powerful|game.?changer|so much easier|best.in.class"
             r"|(run|runs|work|works|go|goes) (a lot |much |so much )?smoother|makes? (everything|things|it all|life) (\w+ )?(smoother|simpler|better)"

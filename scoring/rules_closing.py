@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 
 from scoring import deal_state, objections, shapes
 from scoring import due as due_rules
@@ -70,6 +71,29 @@ def proposal(c: Collector, stage_phase: str | None = None) -> None:
     if vague and not quantified and stage_phase not in VAGUE_BENEFIT_EXEMPT_PHASES:
         c.ng("proposal.vague_benefits", vague[0].quote)
         c.put("proposal.benefits.quantitative", 0, vague)
+    no_data(c)
+
+
+# A figure as said aloud, in digits or kanji (二パーセント, 三割, 1.5倍).
+_FIGURE = re.compile(r"\d|[一二三四五六七八九十百千]+(パーセント|割|倍|件|時間|日|円|万)|\b(percent|%)\b")
+
+
+def _figure_in(text: str) -> bool:
+    return bool(_FIGURE.search(text))
+
+
+def no_data(c: Collector) -> None:
+    """Seed 000's 具体的なデータ不足: the rep says their figures are not at hand and goes on without them (数字はちょっと
+    手元にないんですけど、かなり違います); figures promised after the call (確認してお送りします) or another figure given
+    in their place (テストデータは今手元にありません。他社さんで…二パーセント) close the gap."""
+    v = c.view
+    for h in v.find("no_figures", who="rep"):
+        turn = list(takewhile(lambda s: s.is_rep, v.sentences[h.sentence.order :]))
+        text = "".join(s.text for s in v.segment_sentences(h.sentence.seg)) + "".join(s.text for s in turn)
+        if not v.matches("figures_to_follow", text) and not _figure_in("".join(s.text for s in turn[1:])):
+            c.ng("proposal.no_data", h.quote)
+            c.put("proposal.evidence.quantified", 0, [h], primary=False)
+            return
 
 
 def negotiation(c: Collector, stage_phase: str | None = None) -> None:

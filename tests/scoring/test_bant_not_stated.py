@@ -52,6 +52,18 @@ def test_a_year_said_as_a_guess_is_no_timeline(rubric: Rubric, said: str, found:
     assert _found(rubric, "timeline", "いつ頃をお考えですか。", said) is found
 
 
+@pytest.mark.parametrize(
+    ("said", "found"),
+    [
+        ("早いほうがいいですけど、いつからっていうのは今は言えないんです。", False),
+        ("早いほうがいいので、四月からにしたいです。", True),
+    ],
+)
+def test_a_time_said_as_not_to_be_told_yet_is_no_timeline(rubric: Rubric, said: str, found: bool) -> None:
+    """blind124's `cy13` after its first sight (wording written for this test)."""
+    assert _found(rubric, "timeline", "開始の時期はいかがですか。", said) is found
+
+
 @pytest.mark.parametrize("said", ["で、時期なんですけど…。", "うーん、時期の話はちょっとね。"])
 def test_the_word_jiki_opening_the_topic_states_no_time(rubric: Rubric, said: str) -> None:
     assert not _found(rubric, "timeline", "ほかに気になる点はありますか。", said)

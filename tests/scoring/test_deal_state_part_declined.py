@@ -132,3 +132,16 @@ def test_an_after_sales_offer_taken_after_a_no_is_no_botsu(rubric: Rubric) -> No
 
 def test_an_english_after_sales_offer_refused_is_botsu(en_rubric: Rubric) -> None:
     assert _english_after_sales(en_rubric, "Honestly, we don't need that.") == "botsu"
+
+
+@pytest.mark.parametrize("last", ["据え置きでこの内容やったら、文句ないわ。", "これなら通るわ。社長にも言うとく。"])
+def test_a_part_put_off_then_the_rest_found_beyond_complaint_is_no_botsu(rubric: Rubric, last: str) -> None:
+    """blind124's `cy20` after its first sight (wording written for this test): the add-on put off, the renewal taken
+    in plain Kansai words."""
+    call = role_call(
+        ("営業", "それと、分析ソフトの新しい版もご案内できますが。"),
+        ("顧客", "今はええわ。パンフだけ置いといて。"),
+        ("営業", "承知しました。では保守の更新は、今の内容のまま年額十八万円、四月一日からでいかがでしょう。"),
+        ("顧客", last),
+    )
+    assert score_transcript(call, rubric=rubric, stage_phase="after_follow").deal_state != "botsu"

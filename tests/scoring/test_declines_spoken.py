@@ -53,6 +53,8 @@ def test_a_spoken_no_is_botsu(rubric: Rubric, said: str) -> None:
         "The price was fine. It's just not now.",
         # blind122's `cw15` after its first sight: the words in quotation marks.
         'It\'s a "not now", yes. Sorry, I know you put work into the trial.',
+        # blind123's `cx10` after its first sight (wording written for this test): the contraction.
+        "Look, it makes sense on paper. It just isn't happening this year.",
     ],
 )
 def test_a_casual_english_no_is_botsu(en_rubric: Rubric, said: str) -> None:

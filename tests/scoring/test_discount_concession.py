@@ -160,3 +160,22 @@ def test_an_english_cut_off_list_with_no_trade_terms_is_still_discount_first(en_
 def test_an_amount_taken_off_before_value_is_discount_first(rubric, rep):
     """A cut said as an amount off (50円引き, 二万円お引き), not only as tenths or a percentage (blind90 bq12)."""
     assert FIRST in _ngs(rubric, rep)
+
+
+@pytest.mark.parametrize(
+    ("rep", "language"),
+    [
+        # blind123's `cx08`, `cx10` and `cx14` after their first sight (wording written for this test).
+        ("Everyone who books before March first gets ten percent off the first season.", "en"),
+        ("Take thirty percent off twenty minutes and you save six minutes a shift.", "en"),
+        ("正直、値引きっていうのは難しいんですが、保守の範囲を広げるご提案ならできます。", "ja"),
+    ],
+)
+def test_a_dated_rate_for_everyone_a_share_of_a_time_or_a_cut_said_hard_is_no_discount_first(
+    rep, language, rubric, en_rubric
+):
+    assert FIRST not in _ngs(en_rubric if language == "en" else rubric, rep, language=language)
+
+
+def test_a_cut_said_easy_is_still_discount_first(rubric):
+    assert FIRST in _ngs(rubric, "値引きでしたら、今月中のご契約で一割お引きできます。")

@@ -304,3 +304,9 @@ def test_a_start_day_asked_back_is_no_meeting(rubric: Rubric) -> None:
 )
 def test_an_english_visit_in_plain_words_is_a_meeting(en_rubric: Rubric, turns) -> None:
     assert _set(en_rubric, *turns, language="en")
+
+
+@pytest.mark.parametrize(("reply", "taken"), [("木曜も現場に出てますし…。すみません。", False), ("木曜なら空いてます。", True)])
+def test_a_day_said_back_with_mo_and_out_that_day_too_is_declined(rubric: Rubric, reply: str, taken: bool) -> None:
+    """blind124's `cy04` after its first sight (wording written for this test): 木曜も… is a clash, not a yes."""
+    assert _set(rubric, ("営業", "では、木曜の16時はいかがでしょう。"), ("顧客", reply)) is taken

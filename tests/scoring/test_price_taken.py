@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from scoring.lexicon import lexicon
 from scoring.offline import score_transcript
 from scoring.rubric_model import Rubric
 from scoring.scorecard import Scorecard
@@ -119,3 +120,18 @@ def test_a_question_closing_the_prices_own_turn_still_asks_about_it(rubric: Rubr
     price = ("営業", "初期費用が150万円、月額が12万円です。ここまで、ご認識と違うところはありませんか。")
     card = _card(rubric, price, ("顧客", "ないです。稟議もその内容で通ってますので。"))
     assert card.bant["budget"].found
+
+
+@pytest.mark.parametrize(
+    ("said", "objects"),
+    [
+        ("なるほど、実質は今より安くなるんですね。", False),
+        ("二年目からは安くなります、と。", False),
+        ("もう少し安くなりませんか。", True),
+        ("それ、安くなるかどうかは分からんでしょう。", True),
+    ],
+)
+def test_a_cheaper_price_welcomed_is_no_price_objection(said: str, objects: bool) -> None:
+    """blind123's `cx19` after its first sight (wording written for this test): "it comes out cheaper" hid the price
+    taken later."""
+    assert bool(lexicon("ja")["price_objection"].search(said)) is objects
