@@ -163,7 +163,9 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             # A result promised without its size, a difference not named, the answer put off to later or to paper
             # (かなり改善します, なんとかなる, 質が違うといいますか, 詳しくは資料で, 導入いただく際に詳しくご説明).
             r"|かなり(楽|改善|良く|変わ|減|増|上が|伸び)|なんとかな|何とかな|質が違う|詳しくは(資料|後ほど|後日|導入)|(導入|ご契約)(いただく|の)際に[^。]{0,6}(詳しく|ご説明)"
-            r"|(設定|使い方|運用)次第で"
+            r"|(設定|使い方|運用)次第で|(使い方|お使い方|使われ方|現場|条件)次第の(ところ|部分)"
+            # The answer handed to someone who knows, with nothing said now (技術的なところなので、詳しい者からまた).
+            r"|詳しい(者|もの|人|担当)(から|に|より)[^。]{0,8}(また|改めて|後ほど|後日)"
             # The question pushed past (後ろの方のページでご説明しますので、先に進めさせていただきますね, 詳しくはまた別途),
             # or met with "it can do all sorts" (設定次第で色々できます).
             r"|詳しくは(また)?(別途|改めて|次回)|(後ろ|後)の(方の)?ページで|先に進めさせ|色々(でき|対応でき)"
@@ -175,7 +177,7 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"|申し上げにくい|(何とも|なんとも)言えな|そういうケースもあります|基本(は|的な(部分|ところ)は)同じ"
         ),
         # Taking the question away to answer it properly (メーカーに確認して…お送りします).
-        "checks_back": _re(r"確認(して|いたし|し(ます|て))|お調べ|調べて|持ち帰|折り返し"),
+        "checks_back": _re(r"確認(して|いたし|し(ます|て)|させて)|お調べ|調べて|持ち帰|折り返し"),
         # Running a rival down: breaks, awful support, staff leaving, cheap and nasty, hard to use, shoddy work.
         "disparage": _re(
             r"評判(が)?(悪|よくな|良くな)|すぐ(壊れ|故障)|ひど(い|く)|酷(い|く)|つながらない|繋がらない|辞めて(る|いる|ます)|怪しい|安かろう悪かろう"

@@ -48,13 +48,19 @@ def _turns_with(v: CallView, *markers: str, questions: bool | None = None) -> li
 ASKS_SOMETHING_CHARS = 10
 
 
+# A question asked in plain speech with a full stop (何年で元が取れるの。, なんでそのスコアになったのか、っていうのが。).
+_ASKED_PLAINLY = re.compile(r"(何|なん|いつ|どこ|どう|いくら|どれ)[^。]{0,20}(の|のか、?っていうのが)。$")
+
+
 def vague_answer(c: Collector) -> None:
     """A question about the offer (何キロまで？, what's the SLA?, …入れられるんですかね) answered with reassurance and no
     fact, and not taken away to be checked."""
     v = c.view
     concrete = {h.sentence.order for h in v.find("concrete_question", who="customer", questions=True)}
     for q in v.sentences:
-        if q.is_rep or not q.is_question or (q.order not in concrete and len(q.text) < ASKS_SOMETHING_CHARS):
+        if q.is_rep or not (q.is_question or _ASKED_PLAINLY.search(q.text)):
+            continue
+        if q.order not in concrete and len(q.text) < ASKS_SOMETHING_CHARS:
             continue
         reply, text = reply_text(v, q)
         vague = next((r for r in reply if v.matches("vague_reply", r.text)), None)

@@ -76,3 +76,21 @@ def test_in_english_should_be_straightforward_is_vague(en_rubric):
     )
     card = score_transcript(call, rubric=en_rubric, stage_phase="proposal")
     assert VAGUE in {n.id for n in card.ng_behaviors}
+
+
+@pytest.mark.parametrize(
+    ("asked", "reply", "vague"),
+    [
+        # blind123's `cx09` and blind124's `cy01` after their first sight (wording written for this test): a question
+        # asked with a full stop, met with "it depends on the use" or handed to someone who knows.
+        ("それで、何か月で元が取れるの。", "そうですね、使い方次第のところもありまして…。", True),
+        ("なんでその順番になったのか、っていうのが。", "そこは仕組みの話なので、詳しい者からまた。", True),
+        ("それで、何か月で元が取れるの。", "今の使い方ですと、十四か月です。", False),
+        # An answer put off with a check promised is no vague one (確認させてください).
+        ("解約したらデータはどうなるんですか？", "たぶん出せたと思うんですけど、条件は確認させてください。", False),
+    ],
+)
+def test_a_plain_question_with_a_full_stop_answered_vaguely(asked, reply, vague, rubric):
+    call = _call(("顧客", asked), ("営業", reply), ("顧客", "はあ。"))
+    card = score_transcript(call, rubric=rubric, stage_phase="proposal")
+    assert (VAGUE in {n.id for n in card.ng_behaviors}) is vague
