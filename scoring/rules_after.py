@@ -58,7 +58,10 @@ def trouble_left(c: Collector, commitments: list[Commitment], stage_phase: str |
     if deferred is not None and not dated:
         c.ng("after_follow.slow_trouble_response", deferred.quote())
     offer = next((s for s in rest if v.matches("upsell_offer", s.text) and not s.is_question), None)
-    if offer is not None and not _fix_dated(c, commitments, trouble.order, offer.order):
+    # A question asked on the trouble before the offer (When does your team need the data?) takes it up: the offer
+    # answers it, it does not pass it over.
+    asked = offer is not None and any(s.is_question and s.order < offer.order for s in rest)
+    if offer is not None and not asked and not _fix_dated(c, commitments, trouble.order, offer.order):
         c.ng("after_follow.ignores_complaints", trouble.quote())
         c.ng("after_follow.mismatched_upsell", offer.quote())
 

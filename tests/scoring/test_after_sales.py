@@ -437,3 +437,11 @@ def test_a_thing_said_to_be_good_is_no_no_to_press_on(rubric: Rubric, said: str)
 )
 def test_a_deadline_is_pushy_when_a_price_or_a_perk_hangs_on_it(rubric: Rubric, said: str, pushy: bool) -> None:
     assert (PUSHY in _ngs(rubric, CHECK_IN, ("顧客", "特に問題なく使えてます。"), ("営業", said))) is pushy
+
+
+@pytest.mark.parametrize(("asked", "passed_over"), [("それは、いつ頃から固まるようになりました？", False), ("なるほど。", True)])
+def test_a_question_on_the_trouble_before_the_offer_takes_it_up(rubric: Rubric, asked: str, passed_over: bool) -> None:
+    """blind124's `cy18` after its first sight (wording written for this test): the rep asks about the trouble before
+    offering; the offer answers it, it does not pass it over."""
+    ngs = _ngs(rubric, CHECK_IN, TROUBLE, ("営業", asked), ("顧客", "先月からですね。"), OFFER)
+    assert (IGNORED in ngs) is passed_over
