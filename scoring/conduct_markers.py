@@ -427,8 +427,12 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"|\b(who (builds|does|pays for|handles) it|what would (that|it) cost|how big)\b|\bor not\?"
         ),
         "vague_reply": _re(
-            r"\b(reliable|dependable|reasonable|manageable|don'?t worry|won'?t need to worry|no need to worry|rest assured|depends on"
-            r"|it depends|up there|won'?t break the bank|pretty (good|fast|cheap|reasonable)|hardly ever|flexible|we'?ll take care"
+            r"\b(reliable|dependable|reasonable|manageable|don'?t worry|won'?t need to worry|no need to worry|rest assured"
+            # It depends, unless on a measure the price or the time is reckoned by (it depends on the count, I'll walk
+            # you through it Thursday).
+            r"|\bit depends\b(?! on (the |your |our )?(number|count|volume|size|length|term|quantity|how many|survey|insurer|seats|users|sites|units|headcount)\b)"
+            r"|\bdepends on(?! (the |your |our )?(number|count|volume|size|length|term|quantity|how many|survey|insurer|seats|users|sites|units|headcount)\b)"
+            r"|up there|won'?t break the bank|pretty (good|fast|cheap|reasonable)|hardly ever|flexible|we'?ll take care"
             r"|most customers|generally|should be fine|very competitive|pride ourselves|industry.?leading|world.?class)\b"
             r"|\b(it (really )?varies|depends a bit|i'?m (pretty )?confident we'?ll|we'?ll find (something|a way)|i'?m sure we can|make it work)\b"
             r"|\b(a lot, honestly|loads of|all sorts of|could be (a )?small|could be bigger|really depends)\b"

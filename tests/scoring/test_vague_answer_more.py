@@ -94,3 +94,19 @@ def test_a_plain_question_with_a_full_stop_answered_vaguely(asked, reply, vague,
     call = _call(("顧客", asked), ("営業", reply), ("顧客", "はあ。"))
     card = score_transcript(call, rubric=rubric, stage_phase="proposal")
     assert (VAGUE in {n.id for n in card.ng_behaviors}) is vague
+
+
+@pytest.mark.parametrize(
+    ("reply", "vague"),
+    [
+        ("It depends on the number of sites, so I'll price it properly on Thursday.", False),
+        ("It depends on your headcount; for forty people it's about nine hundred a month.", False),
+        ("It depends on the situation, really, every customer's different.", True),
+    ],
+)
+def test_in_english_depending_on_a_measure_the_price_is_reckoned_by_is_no_vague_answer(reply, vague, en_rubric):
+    """Five English "it depends on the count / the volume / the term" replies were read as vague on older sets (`cj17`,
+    `cc03`, `ae19`, `bc03`, `bg03`), none labelled (wording written for this test)."""
+    call = _call(("Customer", "So what would that cost us?"), ("Rep", reply), ("Customer", "Okay."), language="en")
+    card = score_transcript(call, rubric=en_rubric, stage_phase="proposal")
+    assert (VAGUE in {n.id for n in card.ng_behaviors}) is vague
