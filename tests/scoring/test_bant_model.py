@@ -116,9 +116,10 @@ def test_the_llm_is_told_the_rules_items_and_its_fallback_has_the_models():
 @pytest.mark.parametrize(
     ("call", "found"),
     [
-        # blind115's `cp15`, an English kickoff: the model rates a budget, but its best line is "I'll send photos
-        # tomorrow."; the customer names no money anywhere the card could quote.
-        (("blind115", "cp15_zoom_tweed_mill_spectrophotometer_colour_qc_kickoff.en.vtt"), False),
+        # blind116's `cq12`, an English cold call: the model rates a budget, but the customer names no money on the
+        # line it would quote (blind115's `cp15` was this case until the model was retrained on it, at the
+        # thirty-third session).
+        (("blind116", "cq12_srt_uk_charity_shop_chain_gift_aid_tablet_cold_call.en.srt"), False),
         # blind103's `cd09`: the model's best line names the money ("about thirty-eight thousand in the capital line").
         (("blind103", "cd09_zoom_school_board_portable_classroom_co2_sensor_early_bird_proposal.en.vtt"), True),
     ],
