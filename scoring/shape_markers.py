@@ -415,7 +415,9 @@ SHAPES: dict[str, dict[str, re.Pattern[str]]] = {
             r"|\b(i'?m|we'?re|i am|we are) not renewing\b|\b(won'?t|will not|not going to) renew\b"
             r"|\b(i'?m|we'?re|i am|we are) not looking to (add|buy|change|switch|take on|spend)\b|\bis a (hard )?no\b"
             # The answer named a not now (It's a not now; it's just not now; the call is not now).
-            r"|\b(it'?s|it is|that'?s|that is|the (answer|call) is) (just )?(a )?[\"“']?not now\b",
+            r"|\b(it'?s|it is|that'?s|that is|the (answer|call) is) (just )?(a )?[\"“']?not now\b"
+            # Or named so (Let's call it a "not now".).
+            r"|\b(call|put) (it|this|that) (down )?(as )?(a )?[\"“']?not now\b",
         ),
     },
 }

@@ -55,6 +55,8 @@ def test_a_spoken_no_is_botsu(rubric: Rubric, said: str) -> None:
         'It\'s a "not now", yes. Sorry, I know you put work into the trial.',
         # blind123's `cx10` after its first sight (wording written for this test): the contraction.
         "Look, it makes sense on paper. It just isn't happening this year.",
+        # blind126's `da14` after its first sight (wording written for this test): the no named so.
+        'The number works, the timing doesn\'t. Put it down as a "not now", please.',
     ],
 )
 def test_a_casual_english_no_is_botsu(en_rubric: Rubric, said: str) -> None:
