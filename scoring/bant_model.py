@@ -76,7 +76,7 @@ def add_learned(
 
 def _money_line(text: str) -> bool:
     """A line that speaks of money and is no approval limit (百万以下なら私の決裁 says who signs, not a budget)."""
-    return bool(_MONEY.search(text)) and not shapes.approval_limit(text)
+    return bool(_MONEY.search(shapes.NON_MONEY_BUDGET.sub("", text))) and not shapes.approval_limit(text)
 
 
 # Money words, amounts and currencies, in both languages.

@@ -111,6 +111,8 @@ def _answered(v: CallView, key: str, asked: list[Hit]) -> tuple[Hit, Sentence] |
             )
             # Asked back with no amount (え、予算？ / いきなり予算ですか。): the question pushed away, not answered.
             and not (key == "budget" and shapes.asked_back(reply, text))
+            # Answered with the budget's approval and no size (予算は理事会の承認が要るんですよ): who decides, not money.
+            and not (key == "budget" and shapes.budget_process_only(text))
         ):
             # The sentence of the answer that carries it (集計ですね。…3日くらいかかっています。), else the fullest one.
             return q, next(

@@ -278,8 +278,14 @@ def answers_when(v: CallView, question: Sentence, answer: str) -> bool:
 _BUDGET_PROCESS = re.compile(
     r"予算(要求|申請|編成|査定|協議|計上|化|の(要求|申請|締め|時期|編成|方針)|を(決め|組|要求|取)|が(通(?!らな)|[付つ](?!かな|かず))|に乗せ)"
     r"|当初予算"
+    # The budget's approval said with no size (スクールの予算は、理事会の承認が要るのよ).
+    r"|予算(は|も)、?[^。]{0,10}(承認|決裁|稟議)(が|を|に)"
     r"|\b(budget (cycle|request|process|approval|round|committee|season)|with the budget for next year)\b",
     re.I,
+)
+# A budget of something else than money (an updated uncertainty budget in metrology, an error or a time budget).
+NON_MONEY_BUDGET = re.compile(
+    r"\b(uncertainty|error|noise|power|link|time|timing|thermal|weight|mass) budgets?\b", re.I
 )
 # An amount of money in any unit (四百二十万 → 420万, 82万円, 3,900 dollars, $1.2m): read by the budget, the price
 # taken and the objection rules alike.
@@ -327,6 +333,12 @@ def no_time_wanted(text: str) -> bool:
     return bool(_RULED_OUT.search(text) or (_BUSY_SEASON.search(text) and not _BUSY_ENDS.search(text)))
 
 
+def budget_process_only(text: str) -> bool:
+    """The budget's process or approval with no size (予算は理事会の承認が要る), or a budget of something else than money
+    (an uncertainty budget): no money the customer has or lacks."""
+    return not MONEY_SIZED.search(text) and bool(_BUDGET_PROCESS.search(text) or NON_MONEY_BUDGET.search(text))
+
+
 def off_item(view: CallView, key: str, hit: Hit) -> bool:
     """A budget said undecided, or a timeline hit about something else: undecided, a maybe (来年度はまた検討するかもしれません), the budget cycle
     (10月頃に来年度の予算を組みます), or the rep asking when to call back (6月ごろにお電話してもよろしいでしょうか)."""
@@ -335,7 +347,7 @@ def off_item(view: CallView, key: str, hit: Hit) -> bool:
         return True
     # The budget's process without its size (来年度の当初予算で要求したい, 予算を決める理事会, 四月に予算が通って) is
     # timing or authority, not what they can spend (money refused, 予算がつかなかった, is a budget); an approval limit (百万以下なら私の決裁) is authority.
-    if key == "budget" and not MONEY_SIZED.search(text) and _BUDGET_PROCESS.search(text):
+    if key == "budget" and budget_process_only(text):
         return True
     if key == "budget" and approval_limit(text):
         return True

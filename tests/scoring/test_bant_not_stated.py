@@ -126,3 +126,33 @@ def test_nothing_yet_said_as_a_fragment_answers_nothing(
 def test_a_budget_question_asked_back_with_no_amount_is_no_budget(rubric: Rubric, said: str, found: bool) -> None:
     """The customer pushes the question back (blind103 cd05, blind109 cj15); naming an amount all the same answers."""
     assert _found(rubric, "budget", "ちなみに、ご予算はどのくらいでお考えですか？", said) is found
+
+
+@pytest.mark.parametrize(
+    ("said", "found"),
+    [
+        ("うちの予算は、組合の理事会の承認が要るんですよ。", False),
+        ("うちの予算は年間で五十万です。理事会の承認は要りますけど。", True),
+    ],
+)
+def test_the_budgets_approval_with_no_size_is_no_budget(rubric: Rubric, said: str, found: bool) -> None:
+    """blind126's `da09` after its first sight (wording written for this test): who approves the budget, not what it is."""
+    assert _found(rubric, "budget", "導入のご予算はどのようにお考えですか。", said) is found
+
+
+@pytest.mark.parametrize(
+    ("said", "found"),
+    [
+        ("We'll also need an updated uncertainty budget for the new channels.", False),
+        ("We've got about twelve thousand in the budget for the new channels.", True),
+    ],
+)
+def test_a_budget_of_something_else_than_money_is_no_budget(en_rubric: Rubric, said: str, found: bool) -> None:
+    """blind125's `cz18` after its first sight (wording written for this test): an uncertainty budget is metrology."""
+    call = _call(
+        ("Rep", "What else do you need from us for the changeover?"),
+        ("Customer", said),
+        ("Rep", "Got it."),
+        language="en",
+    )
+    assert score_transcript(call, rubric=en_rubric, stage_phase="contract_implementation").bant["budget"].found is found
