@@ -18,6 +18,9 @@ def _re(pattern: str) -> re.Pattern[str]:
 _VOLUME = r"[\d一二三四五六七八九十百千]+(万|千)[^。]{0,3}(台|本|人|個|トン|件|店舗|ヘクタール|頭|羽|枚|食)"
 
 
+# A measure a price or a time is reckoned by: "it depends on the headcount" answers the question it follows.
+_EN_MEASURE = r"(the |your |our )?(number|count|volume|size|length|term|quantity|how many|survey|insurer|seats|users|sites|units|headcount)\b"
+
 CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
     "ja": {
         # The customer pressing a point that was passed over (いや、保守の話…, 人の話聞いてる？, そういうことちゃうねん).
@@ -430,8 +433,7 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"\b(reliable|dependable|reasonable|manageable|don'?t worry|won'?t need to worry|no need to worry|rest assured"
             # It depends, unless on a measure the price or the time is reckoned by (it depends on the count, I'll walk
             # you through it Thursday).
-            r"|\bit depends\b(?! on (the |your |our )?(number|count|volume|size|length|term|quantity|how many|survey|insurer|seats|users|sites|units|headcount)\b)"
-            r"|\bdepends on(?! (the |your |our )?(number|count|volume|size|length|term|quantity|how many|survey|insurer|seats|users|sites|units|headcount)\b)"
+            rf"|\bit depends\b(?! on {_EN_MEASURE})|\bdepends on(?! {_EN_MEASURE})"
             r"|up there|won'?t break the bank|pretty (good|fast|cheap|reasonable)|hardly ever|flexible|we'?ll take care"
             r"|most customers|generally|should be fine|very competitive|pride ourselves|industry.?leading|world.?class)\b"
             r"|\b(it (really )?varies|depends a bit|i'?m (pretty )?confident we'?ll|we'?ll find (something|a way)|i'?m sure we can|make it work)\b"

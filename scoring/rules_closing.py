@@ -78,10 +78,6 @@ def proposal(c: Collector, stage_phase: str | None = None) -> None:
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千]+(パーセント|割|倍|件|時間|日|円|万)|\b(percent|%)\b")
 
 
-def _figure_in(text: str) -> bool:
-    return bool(_FIGURE.search(text))
-
-
 def no_data(c: Collector) -> None:
     """Seed 000's 具体的なデータ不足: the rep says their figures are not at hand and goes on without them (数字はちょっと
     手元にないんですけど、かなり違います); figures promised after the call (確認してお送りします) or another figure given
@@ -90,7 +86,7 @@ def no_data(c: Collector) -> None:
     for h in v.find("no_figures", who="rep"):
         turn = list(takewhile(lambda s: s.is_rep, v.sentences[h.sentence.order :]))
         text = "".join(s.text for s in v.segment_sentences(h.sentence.seg)) + "".join(s.text for s in turn)
-        if not v.matches("figures_to_follow", text) and not _figure_in("".join(s.text for s in turn[1:])):
+        if not v.matches("figures_to_follow", text) and not _FIGURE.search("".join(s.text for s in turn[1:])):
             c.ng("proposal.no_data", h.quote)
             c.put("proposal.evidence.quantified", 0, [h], primary=False)
             return
