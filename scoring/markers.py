@@ -250,7 +250,8 @@ class CallView:
     def confirmed_recap(self, marker: str = "need") -> tuple[Sentence, Sentence] | None:
         """A problem the rep restates from earlier (「月に120時間ほどとお伺いしていました」) and the customer confirms: a need
         known in this call. For a timeline, also a dated schedule the rep lays out (「5月31日が本番」) that the customer
-        confirms: the when is known, whoever said the date."""
+        confirms: the when is known, whoever said the date; a bare ええ to a schedule keeps the line open and confirms
+        no date (8 false timelines on monologue proposals, none lost)."""
         said = [h.sentence for h in self.find("recap", who="rep")]
         if marker == "timeline":
             dated = [
@@ -264,10 +265,12 @@ class CallView:
             if not (self.matches(marker, s.text) or need_words):
                 continue
             reply = self.next_turn(s, customer=True)
+            text = "".join(r.text for r in reply)
             if (
                 reply
                 and self.matches("confirm", reply[0].text)
-                and not self.matches("deflection", "".join(r.text for r in reply))
+                and not self.matches("deflection", text)
+                and not (marker == "timeline" and self.matches("backchannel_only", text))
             ):
                 return s, reply[0]
         return None

@@ -156,3 +156,17 @@ def test_a_budget_of_something_else_than_money_is_no_budget(en_rubric: Rubric, s
         language="en",
     )
     assert score_transcript(call, rubric=en_rubric, stage_phase="contract_implementation").bant["budget"].found is found
+
+
+@pytest.mark.parametrize(("reply", "found"), [("ええ。", False), ("はい、そのスケジュールで進めたいです。", True)])
+def test_a_schedule_the_rep_lays_out_to_a_backchannel_is_no_timeline(rubric: Rubric, reply: str, found: bool) -> None:
+    """blind128's `dc08` after its first sight (wording written for this test): on a monologue the customer's ええ keeps
+    the line open; it agrees to no date."""
+    call = _call(
+        ("営業", "費用は初期が五十万円、月額が八万円になります。"),
+        ("顧客", "うーん。"),
+        ("営業", "スケジュールとしては、来年の四月から本稼働というのが一番きれいかなと思っております。"),
+        ("顧客", reply),
+        ("営業", "では資料をお送りします。"),
+    )
+    assert score_transcript(call, rubric=rubric, stage_phase="proposal").bant["timeline"].found is found
