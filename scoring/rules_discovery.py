@@ -140,6 +140,8 @@ def _stated(v: CallView, key: str) -> list[Hit]:
                     key != "timeline"
                     or not (
                         shapes.time_left_open(h.sentence.text)
+                        # A guess (やるとしても、来年度の工区かな) names no time wanted.
+                        or shapes.maybe(h.sentence.text)
                         or shapes.no_time_stated(h.match.group(0), h.sentence.text[h.match.end() :])
                     )
                 )

@@ -170,3 +170,14 @@ def test_a_schedule_the_rep_lays_out_to_a_backchannel_is_no_timeline(rubric: Rub
         ("営業", "では資料をお送りします。"),
     )
     assert score_transcript(call, rubric=rubric, stage_phase="proposal").bant["timeline"].found is found
+
+
+@pytest.mark.parametrize(
+    ("said", "found"),
+    [("今期はもう終わってるから。やるとしても、来期の現場かな。", False), ("今期はもう終わってるから、来期の四月からやりたい。", True)],
+)
+def test_a_time_under_even_if_we_did_is_no_timeline(rubric: Rubric, said: str, found: bool) -> None:
+    """blind127's `db19` after its first sight (wording written for this test): a time said under "even if we did it"
+    and かな is a guess."""
+    call = _call(("営業", "調査は次の現場の一か月前に入る流れです。"), ("顧客", said), ("営業", "承知しました。"))
+    assert score_transcript(call, rubric=rubric, stage_phase="proposal").bant["timeline"].found is found
