@@ -294,6 +294,9 @@ def test_in_discovery_a_price_range_and_a_wished_for_start_are_no_topic_until_an
         "ただ、決めるのは理事長なので、金額は私からは今は何とも。",
         "ええ、あとは理事会に上げてみます。",
         "金額のほうは、事務局長に上げてから、ということで。",
+        # blind127's `db14` after its first sight (wording written for this test): asked first, or settled above.
+        "月額はいいとして、オプションの分が乗ってくると、社長に聞かないと。",
+        "単価を決めるのは会長なもので。",
     ],
 )
 def test_a_price_handed_to_someone_else_is_not_agreed(deferred, rubric):
