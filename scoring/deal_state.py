@@ -601,9 +601,17 @@ def _price_objections(view: CallView) -> list[Sentence]:
         if not view.negated(h)
         and not _SAID_NOT.match(h.sentence.text, h.match.end())
         and not _reported(h.sentence.text, h.match.start())
+        # Thought at first and taken back (最初は高い思たけど、話聞いたら、まあ分かったわ): no longer the last word.
+        and not _TAKEN_BACK.match(h.sentence.text, h.match.end())
         # An amount found cheaper than what they pay now (まとめて15万なら、むしろ安くなります) is taken, not objected to.
         and not (_AMOUNT.search(h.sentence.text) and _TAKES[_lang(view)].search(h.sentence.text))
     ]
+
+
+_TAKEN_BACK = re.compile(
+    r"[^。]{0,8}(思|おも)(っ|う)?た(けど|けれど|んやけど|んだけど|んですけど|が)[^。]{0,20}"
+    r"(分か|わか|納得|腹落ち|ええ|いい|妥当|安い|お得|元が取れ|取れる)"
+)
 
 
 def _reported(text: str, at: int) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from scoring.markers import CallView
 from scoring.offline import score_transcript
 from scoring.rubric_model import Rubric
 from scoring.transcript import Transcript
@@ -411,3 +412,26 @@ def test_a_start_left_to_what_a_test_shows_is_no_timing_agreed(rubric):
         ("顧客", "ただ、時期は試作次第。年内にやるか、年明けにするかは、結果見て決めます。"),
     )
     assert _state(rubric, call, "negotiation_closing") == "wadai"
+
+
+@pytest.mark.parametrize(
+    ("last_word", "state"),
+    [("最初は高いと思ったけど、話を聞いたら納得しました。", "shodan"), ("でも、やっぱり高いと思いますよ。", "wadai")],
+)
+def test_a_price_thought_high_at_first_and_taken_back_stands(last_word: str, state: str, rubric: Rubric) -> None:
+    """blind127's `db11` after its first sight (wording written for this test): the objection is taken back."""
+    call = _call(
+        ("営業", "スタンダードプランで、月額三万二千円になります。"),
+        ("顧客", "中身はそれでいいと思います。"),
+        ("営業", "稼働は来年の四月一日でよろしいですか。"),
+        ("顧客", "四月一日で大丈夫です。その金額で進めてください。"),
+        ("顧客", last_word),
+    )
+    assert _state(rubric, call, "negotiation_closing") == state
+
+
+def test_for_ever_is_no_time(rubric: Rubric) -> None:
+    """いつまでも (for ever) names no start: the customer's worry that work may not last is no timing."""
+    view = CallView(_call(("顧客", "この工事、いつまでも今の量があるか分からんで。")), "営業")
+    assert not view.matches("timing", view.sentences[0].text)
+    assert view.matches("timing", "いつまでに入れたいかは決まってます。")
