@@ -471,7 +471,7 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
         "participants": _re(r"\bwith (your|our)\b|join|bring"),
         "preparation": _re(r"prepare|materials|quote|proposal|deck"),
         "vague_follow_up": _re(
-            r"\bi'?ll be in touch|\bi'?ll reach out|let me know whenever you'?re ready|we can set something up|\bi'?ll follow up with you\b(?! (by|on|at|tomorrow|today|this))|(let'?s|we'?ll|we can|we should) (find|set up|grab) (some )?time|(talk|speak|chat|catch up) again (soon|sometime|next week|later)|\bwe'?ll get back to you|(some|a few) (times|slots|options) (for|to)\b|talk soon|circle back|touch base"
+            r"\bi'?ll be in touch|\bi'?ll reach out|let me know whenever you'?re ready|whenever you'?re ready,? (just )?(let me know|give me a (call|shout|ring))|\bi'?ll (follow up|check in|call) (again )?(sometime|at some point)\b|we can set something up|\bi'?ll follow up with you\b(?! (by|on|at|tomorrow|today|this))|(let'?s|we'?ll|we can|we should) (find|set up|grab) (some )?time|(talk|speak|chat|catch up) again (soon|sometime|next week|later)|\bwe'?ll get back to you|(some|a few) (times|slots|options) (for|to)\b|talk soon|circle back|touch base"
             # Material sent and the rest left open ("I'll send over some info…, and we can go from there").
             r"|\b(we can|we'?ll|let'?s) (go|take it) from there\b"
         ),

@@ -103,6 +103,9 @@ def test_a_vague_follow_up_in_hiragana_or_some_day_next_week(said, rubric):
     [
         ("I'll email you the brochure and the rates, and we can take it from there.", True),
         ("I'll email you the brochure, and we can go through it on Tuesday the ninth at ten.", False),
+        # blind128's `dc09` after its first sight (wording written for this test): the move handed over, no day.
+        ("Whenever you're ready, just give me a call.", True),
+        ("I'll check in again sometime after the holidays.", True),
     ],
 )
 def test_material_sent_and_the_rest_left_open_is_a_vague_follow_up_in_english(said, flagged, en_rubric):
