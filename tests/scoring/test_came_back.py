@@ -35,6 +35,15 @@ def test_coming_back_to_a_point_in_a_closing_call(rubric: Rubric, later: str) ->
     assert NG in _ngs(rubric, later, "negotiation_closing")
 
 
+@pytest.mark.parametrize(
+    ("later", "ignored"),
+    [("さっきの条件なら、うちの枠は超えへんな。", False), ("さっきの停電の件、どうなってます？", True)],
+)
+def test_the_reps_terms_from_earlier_are_no_point_come_back_to(rubric: Rubric, later: str, ignored: bool) -> None:
+    """blind127's `db11` after its first sight (wording written for this test): 条件 holds 件 but is the rep's offer."""
+    assert (NG in _ngs(rubric, later, "negotiation_closing")) is ignored
+
+
 def test_in_a_proposal_only_saying_it_was_said_already_counts(rubric: Rubric) -> None:
     assert NG in _ngs(rubric, "さっきも言いましたけど、倉庫に電波が届かないんです。", "proposal")
     assert NG not in _ngs(rubric, "それで、さっきの倉庫の広さの話なんですけど。", "proposal")
