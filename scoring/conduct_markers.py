@@ -256,11 +256,16 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         # The customer saying they do not follow (よく分からなくて, 全然ついていけてなくて, ちょっと待ってください,
         # その「めんせき」っていうのは…): a term or a step that went past them.
         "not_following": _re(
-            r"(よく|全然|まだ|いまいち|結局)(よく)?(分か|わか)(ら|ん|って(ない|なく|へん))|ついていけ|ついて行け|追いつけ"
+            r"(よく|全然|まだ|いまいち|結局)(よく)?(分か|わか)(ら|ん|って(ない|なく|へん))|ついていけ|ついて行け|追いつけ|(理解|頭)が追いつ(いて|か)"
             r"|(っていうのは|というのは|って何|ってなん)(…|\.\.\.)?[？?]?$|ちょっと待って|一回止めて|ちょっと止めて"
         ),
         # An earlier point named again (さっきの割り付けの件, 先ほどの補助金の話): with not_following, still not understood.
         "earlier_point": _re(r"さっきの|先ほどの|さっき(言|おっしゃ)"),
+        # The rep moving on from what was asked (で、次に, 次いきますね, それより, 詳しくは後で): with not_following, pressed on.
+        "moves_on": _re(
+            r"^(はい、?)?(で|それで|では|じゃあ)、?次(に|の|へ|は|、|いき|行き)|次(いき|行き|に進み|に参り)ま|それより"
+            r"|(詳しく|細かい(ところ|こと))は[^。]{0,6}(後|あと|資料)|後ほど(ご説明|まとめて)"
+        ),
         # The customer lost, doubtful, pressed for time or not interested while the rep talks.
         "reaction": _re(
             r"(って|て)(なん|何)(やった|だった|ですか|や)|ついていけ|(わか|分か)ら(ん|へん|ない)|ちょっと待|急いで|時間(が)?ない|あと\d+分"
@@ -486,10 +491,13 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
             r"\b(only takes?|just|lock in|put it in|sending the invite|tops|i'?ll (come|put|send))\b|\bi hear you, but\b"
         ),
         "not_following": _re(
-            r"\b(i'?m (not following|lost|confused)|you(')?ve lost me|lost me there|(still )?(don'?t|do not|didn'?t) (quite )?"
+            r"\b(i'?m (not following|lost|confused)|not sure i (follow|understand)|you(')?ve lost me|lost me there|(still )?(don'?t|do not|didn'?t) (quite )?"
             r"(get|follow|understand)( (that|it|this|you|what|how))?\b|hold on|slow down|what does [^.?]{1,30} mean)"
         ),
         "earlier_point": _re(r"\b(earlier|going back to|back to (the|your|what)|you (said|mentioned) before)\b"),
+        "moves_on": _re(
+            r"\b(moving on|move on|let'?s keep going|next slide|get through the|come back to (that|it|this)( later)?|park that|(let me|i'?ll|let'?s) (just )?(go|jump|skip|move|turn) (on )?to)\b"
+        ),
         "reaction": _re(
             r"\b(sorry, what|multi-what|(i'?m|i am|we'?re|getting|got) lost|lost me|confus\w*|not sure|too good to be true|don'?t (get|follow)|wait)\b|^\W*(hm+|…)\W*$"
         ),

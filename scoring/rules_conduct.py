@@ -189,10 +189,16 @@ def rushes_ahead(c: Collector, stage_phase: str | None) -> None:
     v = c.view
     lost = _turns_with(v, "not_following")
     back = next((t for t in lost if any(v.matches("earlier_point", s.text) for s in t)), None)
-    turn = back or (lost[1] if len(lost) >= 2 else None)
+    turn = back or (lost[1] if len(lost) >= 2 else None) or next((t for t in lost if _moved_on(v, t[-1])), None)
     if turn:
         said = next(s for s in turn if v.matches("not_following", s.text))
         c.ng("proposal.rushes_ahead", said.quote())
+
+
+def _moved_on(v: CallView, s: Sentence) -> bool:
+    """The rep's next turn moves on from what the customer did not follow (で、次に; moving on to pricing)."""
+    reply, _ = _whole_reply(v, s)
+    return any(v.matches("moves_on", r.text) for r in reply)
 
 
 def no_next_action(

@@ -549,6 +549,33 @@ def test_a_customer_lost_twice_or_back_on_a_point_still_unclear_is_pressed_on(
     )
 
 
+@pytest.mark.parametrize(
+    ("reply", "language", "pressed"),
+    [
+        ("はい、そこは大丈夫です。で、次に画面のほうですが。", "ja", True),
+        ("按分というのは、使った量で料金を分けることです。", "ja", False),
+        ("It's configurable. Moving on to the pilot.", "en", True),
+        ("Let me just go to slide twelve, which shows the structure.", "en", True),
+        ("Sure: each site is billed on what it uses.", "en", False),
+    ],
+)
+def test_lost_once_and_the_rep_moves_on_is_pressing_on(
+    rubric: Rubric, en_rubric: Rubric, reply: str, language: str, pressed: bool
+) -> None:
+    """One "I don't follow" the rep moves past (で、次に; moving on) is pressed on; one the rep answers is a question
+    answered (rushes_ahead was found on 7 of 57 labelled calls when blind127's `db03` was missed at first sight; this
+    reading finds 9 more, none false). Wording written for this test."""
+    lost, rep, cust = (
+        ("あの、按分っていうのは…", "営業", "顧客")
+        if language == "ja"
+        else ("Sorry, I'm not sure I follow. Billed how?", "Rep", "Customer")
+    )
+    call = _call((rep, "請求は三部料金制で出します。" if language == "ja" else "Invoices use the three-part tariff."),
+                 (cust, lost), (rep, reply), (cust, "はい。" if language == "ja" else "Okay."), language=language)
+    card = score_transcript(call, rubric=rubric if language == "ja" else en_rubric, stage_phase="proposal")
+    assert ("proposal.rushes_ahead" in {n.id for n in card.ng_behaviors}) is pressed
+
+
 def test_a_discovery_call_that_ends_with_nothing_for_the_rep_to_do_has_no_next_action(rubric: Rubric) -> None:
     """No next step, no promise of any kind: the call ends where it began (labelled blind59–84: 5 such calls, all
     labelled no_next_action). A promise without a day, or a customer who says no, is not this."""
