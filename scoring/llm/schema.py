@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from scoring import actions
+from scoring import actions, shapes
 from scoring.evidence import EvidenceIndex, QuoteMatch
 from scoring.redact import Redactions
 from scoring.rubric import Rubric
@@ -258,7 +258,13 @@ class Checker:
         found, ev = self._found(block, "next_step")
         if not found or ev is None or not isinstance(block, dict):
             return NextStep(set=False)
-        return NextStep(set=True, when=self.text(block.get("when"), 80), evidence=ev.quote)
+        when = self.text(block.get("when"), 80)
+        # A contact put in a month or a season (九月ごろに改めて, call me in the new year) sets no day: 20 of the 53
+        # next steps the model set against the labels on 1,840 replayed calls, none of its 1,076 right ones.
+        if shapes.period_only(f"{ev.quote} {when}"):
+            self.flag(field="next_step", reason="no_day")
+            return NextStep(set=False)
+        return NextStep(set=True, when=when, evidence=ev.quote)
 
     def commitments(self, raw: dict[str, Any]) -> list[Commitment]:
         return [cm for item in self._list(raw, "commitments") if (cm := self.commitment(item)) is not None]
