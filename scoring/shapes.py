@@ -444,3 +444,24 @@ _DAY = re.compile(
 def period_only(text: str) -> bool:
     """The text places something in a period and names no day in it: no next step is set on it."""
     return bool(_PERIOD.search(text)) and not _DAY.search(text)
+
+
+# A day something is due by (金曜までに書面でお送りします, I'll email you the options by Thursday): a deadline for a
+# document or goods sent, not a meeting; a call back by a time is left alone (the labels go both ways on it).
+_DUE_BY = re.compile(r"(?<!come )(?<!stop )(?<!drop )(?<!swing )(?<!pop )\bby\s|まで(に|には)|中に", re.I)
+_SENT = re.compile(
+    r"お送り|送り|送る|届け|提出|メール|書面|\b(send|ship|email|e-mail|have it with you|PO|mail|post)\b", re.I
+)
+_MEETS = re.compile(
+    r"伺|訪問|打ち合わせ|打合せ|会議|面談|お会い|ミーティング|来社|お越し|デモ"
+    r"|\b(meet|meeting|visit|come by|drop by|demo|walk ?through|session|sit down)\b",
+    re.I,
+)
+_DAY_OR_HOUR = re.compile(_DAY.pattern + r"|\d+時|[一二三四五六七八九十]+時", re.I)
+
+
+def delivery_deadline_only(text: str) -> bool:
+    """Every day the text names is a deadline for sending something: a promise with a due date, no next step."""
+    sentences = [x for x in re.split(r"(?<=[。.!?！？])\s*", text) if x]
+    due = [x for x in sentences if _DUE_BY.search(x) and _SENT.search(x) and not _MEETS.search(x)]
+    return bool(due) and not any(_DAY_OR_HOUR.search(x) for x in sentences if x not in due)

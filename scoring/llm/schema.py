@@ -264,6 +264,10 @@ class Checker:
         if shapes.period_only(f"{ev.quote} {when}"):
             self.flag(field="next_step", reason="no_day")
             return NextStep(set=False)
+        # Nor is a promise to send something by a day (金曜までに書面でお送りします): 6 more of the 53, none right lost.
+        if shapes.delivery_deadline_only(ev.quote):
+            self.flag(field="next_step", reason="deadline_not_meeting")
+            return NextStep(set=False)
         return NextStep(set=True, when=when, evidence=ev.quote)
 
     def commitments(self, raw: dict[str, Any]) -> list[Commitment]:

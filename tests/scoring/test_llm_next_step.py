@@ -57,6 +57,26 @@ def test_a_next_step_put_in_a_period_is_none(
 
 
 @pytest.mark.parametrize(
+    ("closing", "language", "kept"),
+    [
+        ("では、金曜までに、書面でお送りするようにします。", "ja", False),
+        ("十二月四日、水曜の十時で。それまでに、見積書をお送りします。", "ja", True),
+        ("I'll email you the options by Thursday.", "en", False),
+        ("Let's meet on Thursday at two; I'll email the options by Wednesday.", "en", True),
+    ],
+)
+def test_a_promise_to_send_something_by_a_day_is_no_next_step(
+    fake: FakeOpenAI, client: openai.OpenAI, rubric: Rubric, en_rubric: Rubric, closing: str, language: str, kept: bool
+) -> None:
+    """blind128's `dc17` on the LLM path (wording written for this test): a deadline for a document is a promise."""
+    call = _call(closing, language)
+    reader = rubric if language == "ja" else en_rubric
+    fake.script(FakeReply.content(empty_answer(next_step={"set": True, "when": "", "evidence": closing})))
+    card = LlmScorer(client, model="gpt-4o-mini").score(call, rubric=reader, offline=score_transcript(call, rubric=reader))
+    assert card.next_step.set is kept
+
+
+@pytest.mark.parametrize(
     ("text", "period"),
     [("四月に入ったら一度お電話します", True), ("四月十日に一度お電話します", False), ("Call me in the new year.", True)],
 )
