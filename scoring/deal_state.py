@@ -220,7 +220,10 @@ _OFFER_REFUSED = {
     "en": re.compile(
         r"\b(we|i) (really )?(don'?t|do not) need (that|it|this|those)\b(?! (many|much)\b)"
         r"|\bnot something (we'?d|we would|i'?d) use\b"
-        r"|\bnot interested\b|^(honestly, )?no[.,] (thanks|thank you|we don'?t)",
+        r"|\bnot interested\b|^(honestly, )?no[.,] (thanks|thank you|we don'?t)"
+        # The offer named and refused (We're not taking Pro.; We're not adding the bundle.; I don't want it.).
+        r"|\b(we'?re|we are|i'?m|i am) not (taking|adding|buying|renewing) (the |that |this )?\w+[.!]$"
+        r"|\b(i|we) (really )?(don'?t|do not) want (it|that|this|those|them)[.!]",
         re.I,
     ),
 }

@@ -558,6 +558,12 @@ LEXICON: dict[str, dict[str, re.Pattern[str]]] = {
             r"|\b(it'?s|it is|that'?s|that is|this is) not (going to be |gonna )?happening\b|^not now[.!]?$"
             # Said with a contraction (It just isn't happening now.).
             r"|\b(it|this|that) (just |simply |really )?(isn'?t|is not) happening\b"
+            # Not now said with a softener (Honestly, not right now.; Really not now.; Not now, though.), a yes denied
+            # (Sorry it's not a yes.), or no money at all for it (we're not spending a dime; not an extra cent).
+            r"|^(honestly|really|just|sorry)?,? ?not (right )?now(,? though)?[.!]?$|\b(it'?s|it is|that'?s) not a yes\b"
+            r"|\bnot spending (a dime|a cent|an extra cent|anything|any money)\b"
+            # A rival named as the choice (we're going with GreenTrap; We will go with Thermolink).
+            r"|\b(we'?re|we are|we will|we'?ll) (be )?go(ing)? with (?-i:[A-Z])\w+(?! (plan|tier|option|package|add-on))"
         ),
         "past": _re(r"last year|previously|in the past|before|\bago\b"),
         "next_time": _re(r"next (time|meeting|call)"),

@@ -57,6 +57,12 @@ def test_a_spoken_no_is_botsu(rubric: Rubric, said: str) -> None:
         "Look, it makes sense on paper. It just isn't happening this year.",
         # blind126's `da14` after its first sight (wording written for this test): the no named so.
         'The number works, the timing doesn\'t. Put it down as a "not now", please.',
+        # The thirty-fourth session, over every labelled English call (wording written for this test): a softened
+        # not now, a yes denied, no money at all, a rival named as the choice.
+        "Look, I like it. Really not now.",
+        "Thanks for coming out. Sorry it's not a yes.",
+        "We own the place, and right now we're not spending a dime.",
+        "The board met on Monday, and we're going with Brightline.",
     ],
 )
 def test_a_casual_english_no_is_botsu(en_rubric: Rubric, said: str) -> None:
@@ -74,6 +80,7 @@ def test_words_that_take_the_offer_are_no_no(rubric: Rubric, said: str) -> None:
         "We talked last night, and we're good with it.",
         "Look, the pilot numbers were good.",
         "Honestly, it's a no-brainer for us.",
+        "We're going with the Standard plan, then.",
     ],
 )
 def test_english_words_that_take_it_are_no_no(en_rubric: Rubric, said: str) -> None:
@@ -132,3 +139,21 @@ def test_our_company_chosen_or_a_part_refused_is_no_botsu(rubric: Rubric, said: 
 )
 def test_every_offer_refused_in_english_is_botsu(en_rubric: Rubric, said: str) -> None:
     assert _state(en_rubric, said, language="en") == "botsu"
+
+
+@pytest.mark.parametrize(
+    ("said", "state"),
+    [("No. We're not taking Pro.", "botsu"), ("Honestly, no. I don't want it.", "botsu"), ("We'll take Pro.", None)],
+)
+def test_an_english_upsell_named_and_refused_is_botsu(en_rubric: Rubric, said: str, state: str | None) -> None:
+    """After the sale, an offer refused outright is ボツ whatever the contract does (the labels' convention); taken, it
+    is no ボツ. Wording written for this test."""
+    call = role_call(
+        ("Rep", "Since the renewal is due, I'd suggest moving you up to Pro at 140 a month."),
+        ("Customer", said),
+        ("Rep", "Understood."),
+        language="en",
+    )
+    assert (score_transcript(call, rubric=en_rubric, stage_phase="after_follow").deal_state == "botsu") is (
+        state == "botsu"
+    )
