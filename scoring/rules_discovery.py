@@ -168,6 +168,11 @@ def bant(c: Collector) -> dict[str, BantItem]:
             if key == "authority":
                 shaped = [h for h in shaped if not _anonymous_decider(v, h.sentence.text)]
             stated = shaped[:EVIDENCE_PER_CRITERION]
+        # A customer's question about a time (九月からずっと調査中ですか。) states none, unless it asks to start then
+        # (十一月からいけるん？).
+        if key == "timeline":
+            stated = [h for h in stated if not _time_asked(h.sentence)]
+            answered = answered if answered is None or not _time_asked(answered[1]) else None
         check = f"needs_discovery.bant.{key}"
         if stated:
             result[key] = BantItem(found=True, evidence=stated[0].quote)
@@ -207,6 +212,17 @@ def bant(c: Collector) -> dict[str, BantItem]:
             "negotiation_closing.decision_maker.authority_confirmed", authority.score, authority.evidence, primary=False
         )
     return result
+
+
+def _time_asked(s: Sentence) -> bool:
+    """A question about a time that does not ask to start or have it then."""
+    return s.is_question and not _START_ASKED.search(s.text)
+
+
+_START_ASKED = re.compile(
+    r"(から|までに|には)[^。？?]{0,6}(いけ|でき|始め|使え|間に合|入れ)|\b(can|could) (we|you) (start|have it|get it)\b",
+    re.I,
+)
 
 
 def _money_raised_by(v: CallView, order: int) -> bool:

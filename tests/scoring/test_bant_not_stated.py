@@ -181,3 +181,17 @@ def test_a_time_under_even_if_we_did_is_no_timeline(rubric: Rubric, said: str, f
     and かな is a guess."""
     call = _call(("営業", "調査は次の現場の一か月前に入る流れです。"), ("顧客", said), ("営業", "承知しました。"))
     assert score_transcript(call, rubric=rubric, stage_phase="proposal").bant["timeline"].found is found
+
+
+@pytest.mark.parametrize(
+    ("said", "found"),
+    [
+        ("それって、四月からずっと試験中なんですか。", False),
+        ("初期費用を今年度と来年度に分けて払うことはできますか。", False),
+        ("十一月から始められますか。", True),
+    ],
+)
+def test_a_question_about_a_time_states_no_timeline(rubric: Rubric, said: str, found: bool) -> None:
+    """Over every labelled call in the thirty-fourth session (wording written for this test): the customer asking
+    about a time states none, unless they ask to start then (十一月からいけるん？ on blind97's `bx09`)."""
+    assert _found(rubric, "timeline", "導入は、最短ですと来月の頭から可能です。", said) is found
