@@ -171,7 +171,7 @@ def bant(c: Collector) -> dict[str, BantItem]:
         # A customer's question about a time (九月からずっと調査中ですか。) states none, unless it asks to start then
         # (十一月からいけるん？).
         if key == "timeline":
-            stated = [h for h in stated if not _time_asked(h.sentence)]
+            stated = [h for h in stated if not _time_asked(h.sentence) and not _changed_since(h.sentence.text)]
             answered = answered if answered is None or not _time_asked(answered[1]) else None
         check = f"needs_discovery.bant.{key}"
         if stated:
@@ -212,6 +212,19 @@ def bant(c: Collector) -> dict[str, BantItem]:
             "negotiation_closing.decision_maker.authority_confirmed", authority.score, authority.evidence, primary=False
         )
     return result
+
+
+def _changed_since(text: str) -> bool:
+    """A change the customer made or lives with since a time (九月から一号炉を止めてる; 四月から外部のメーカーから
+    買う形に変えたんです): their business, not when they want the offer."""
+    return bool(_SINCE.search(text)) and not _ADOPT.search(text)
+
+
+_SINCE = re.compile(
+    r"(月|年|年度|春|夏|秋|冬|頭|明け)から[^。]{0,30}(止め|やめ|休み|変え|減ら|入っ|始め|増や|移っ|切り替え)"
+    r"(てる|ている|ています|てます|てん|た(の|ん|んです|んだ|よ)?。|ました)"
+)
+_ADOPT = re.compile(r"導入|入れ(たい|よう|ます)|使い(たい|始め)|お願い|契約|検討")
 
 
 def _time_asked(s: Sentence) -> bool:

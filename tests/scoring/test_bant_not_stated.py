@@ -195,3 +195,17 @@ def test_a_question_about_a_time_states_no_timeline(rubric: Rubric, said: str, f
     """Over every labelled call in the thirty-fourth session (wording written for this test): the customer asking
     about a time states none, unless they ask to start then (十一月からいけるん？ on blind97's `bx09`)."""
     assert _found(rubric, "timeline", "導入は、最短ですと来月の頭から可能です。", said) is found
+
+
+@pytest.mark.parametrize(
+    ("said", "found"),
+    [
+        ("うちは九月から二号機を止めてるんですよ。", False),
+        ("四月から仕入れ先を変えたんです。", False),
+        ("九月から使い始めたいんです。", True),
+    ],
+)
+def test_a_change_made_since_a_time_is_no_timeline(rubric: Rubric, said: str, found: bool) -> None:
+    """Over every labelled call in the thirty-fourth session (wording written for this test): what the customer has
+    done since a month is their business, not when they want the offer."""
+    assert _found(rubric, "timeline", "最近、現場のほうはいかがですか。", said) is found
