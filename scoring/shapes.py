@@ -304,7 +304,9 @@ def asked_back(reply: Sequence[Sentence], text: str) -> bool:
 _APPROVAL_LIMIT = re.compile(
     r"(以下|まで|未満)(なら|は|でしたら)[^。]{0,6}(決裁|決め|判断|ハンコ|(私|僕|わたし|自分)(が|で)見)"
     # Over the limit, someone else signs (五万円を超えるのは私の決裁じゃなくて課長決裁): who decides, not money.
-    r"|(超え|以上)[^。]{0,8}(決裁|稟議)|\b(up to|under) [^.]{0,12}\bmy (sign-?off|approval)\b"
+    r"|(超え|以上)[^。]{0,12}(決裁|稟議|上げ(ます|る)|回し(ます|て))|\b(up to|under) [^.]{0,12}\bmy (sign-?off|approval)\b"
+    # The signer's own limit (私の決裁は十万まで, 五十万までは私で, 八十万やったらわしの決裁でいける).
+    r"|(決裁|権限)(は|が)[^。]{0,8}まで|まで(は)?(私|僕|わし|自分|俺)(で|が|の)|(決裁|ハンコ|判子)で(いける|通る|済む|いけ)"
     # Above an amount, a named signer (anything over two thousand, I sign; over five grand goes to the owners).
     r"|\b(anything|everything|whatever) (over|above)\b[^.]{0,40}\b(I|we|he|she|they)( both| all)? (sign|approve|decide)"
     r"|\b(over|above)\b[^.]{0,30}\bgoes (to|up to|through)\b",

@@ -31,7 +31,16 @@ def test_an_approval_limit_the_contact_signs_is_no_budget(rubric: Rubric, said: 
 
 @pytest.mark.parametrize(
     ("said", "limit"),
-    [("二十万を超えるものは工場長の決裁になります。", True), ("二十万を超えると、うちでは高いと言われます。", False)],
+    [
+        ("二十万を超えるものは工場長の決裁になります。", True),
+        ("二十万を超えると、うちでは高いと言われます。", False),
+        # The thirty-fourth session, over every labelled call (wording written for this test): the signer's own limit.
+        ("僕の決裁は二十万までです。", True),
+        ("三十万までは私で、その上は専務です。", True),
+        ("百万を超えると、理事長まで上げます。", True),
+        ("年間五十万くらいやったら、わしのハンコでいけるわ。", True),
+        ("年間で五十万までなら出せます。", False),
+    ],
 )
 def test_an_amount_over_which_someone_else_signs_is_an_approval_limit(said: str, limit: bool) -> None:
     assert shapes.approval_limit(said) is limit
