@@ -26,6 +26,11 @@ def _found(rubric: Rubric, key: str, said: str, language: str = "ja") -> bool:
         "ええ、決めたのはうちの専務なんですよ。",
         "こういうのは、私と主人で決めるんです。",
         "本部の稟議はもう通ってます。",
+        # The thirty-fourth session, over every labelled call (wording written for this test).
+        "店長がOK出さないと、うちは何も入れられないんです。",
+        "切り替えの判断は、総務の課長です。",
+        "店のことは全部、兄貴が決めてんねん。",
+        "わしが店主やからな。",
     ],
 )
 def test_authority_said_unasked_in_japanese(rubric, said):
