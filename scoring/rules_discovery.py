@@ -168,11 +168,16 @@ def bant(c: Collector) -> dict[str, BantItem]:
             if key == "authority":
                 shaped = [h for h in shaped if not _anonymous_decider(v, h.sentence.text)]
             stated = shaped[:EVIDENCE_PER_CRITERION]
-        # A customer's question about a time (九月からずっと調査中ですか。) states none, unless it asks to start then
-        # (十一月からいけるん？).
+        # A customer's question about a time said unasked (九月からずっと調査中ですか。) states none, unless it asks to
+        # start then (十一月からいけるん？); an answer to the rep's question may end in a hedge (来月末ですかね。).
         if key == "timeline":
-            stated = [h for h in stated if not _time_asked(h.sentence) and not _changed_since(h.sentence.text)]
-            answered = answered if answered is None or not _time_asked(answered[1]) else None
+            replies = {r.order for q in asked for r in reply_text(v, q.sentence)[0]}
+            stated = [
+                h
+                for h in stated
+                if not _time_asked(h.sentence, answering=h.sentence.order in replies)
+                and not _changed_since(h.sentence.text)
+            ]
         check = f"needs_discovery.bant.{key}"
         if stated:
             result[key] = BantItem(found=True, evidence=stated[0].quote)
@@ -227,11 +232,14 @@ _SINCE = re.compile(
 _ADOPT = re.compile(r"導入|入れ(たい|よう|ます)|使い(たい|始め)|お願い|契約|検討")
 
 
-def _time_asked(s: Sentence) -> bool:
-    """A question about a time that does not ask to start or have it then."""
-    return s.is_question and not _START_ASKED.search(s.text)
+def _time_asked(s: Sentence, *, answering: bool) -> bool:
+    """A question about a time that does not ask to start or have it then; a hedge (来年の春ぐらいですかね。) is one
+    unless it answers the rep's question about the time."""
+    return s.is_question and not _START_ASKED.search(s.text) and not (answering and _HEDGED.search(s.text))
 
 
+# A time said with a questioning hedge (来年の春ぐらいですかね。).
+_HEDGED = re.compile(r"(かね|かな|かなあ|かなぁ)[。！!…]*$")
 _START_ASKED = re.compile(
     r"(から|までに|には)[^。？?]{0,6}(いけ|でき|始め|使え|間に合|入れ)|\b(can|could) (we|you) (start|have it|get it)\b",
     re.I,
