@@ -100,12 +100,13 @@ def test_weak_call_is_called_out(weak_card):
     assert {n.id for n in weak_card.ng_behaviors} == {
         "needs_discovery.budget_first", "first_contact.one_sided_talk", "first_contact.vague_follow_up",
         "negotiation_closing.discount_first", "proposal.vague_benefits", "needs_discovery.shallow_question",
-        "first_contact.seller_driven"}
+        "first_contact.seller_driven", "proposal.no_roi"}
     ng = {n.id: n.evidence for n in weak_card.ng_behaviors}
-    # Two behaviours no rule reads are missed: a price with no return shown (the learned NG model, retrained on every
-    # set, rates it under its threshold on this short call) and the customer's 「そこまで困っているわけではない」
-    # brushed aside (objection_ignored, which no rule reads here and the model rates under its threshold).
-    assert "learned_ng" not in weak_card.extra
+    # A price with no return shown no rule reads: the learned NG model finds it since its retraining through blind128
+    # (before, it rated it under its threshold on this short call). The customer's 「そこまで困っているわけではない」
+    # brushed aside (objection_ignored) is still missed: no rule reads it here and the model rates it under its threshold.
+    assert weak_card.extra["learned_ng"] == ["proposal.no_roi"]
+    assert ng["proposal.no_roi"] == "とにかく便利になりますので、ぜひ一度お試しいただきたいと思っております。"
     assert ng["first_contact.vague_follow_up"] == "ではまた連絡します。"
     assert ng["needs_discovery.budget_first"] == "早速ですが、ご予算はどのくらいありますか？"
     assert ng["negotiation_closing.discount_first"] == "今月中にご契約いただければ、2割お値引きします。"
