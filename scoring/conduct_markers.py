@@ -531,6 +531,10 @@ CONDUCT: dict[str, dict[str, re.Pattern[str]]] = {
         ),
         "ours_smaller": _re(
             r"\b(we'?re (only|just) (a|about|\d+)|we only have \d+|we'?re a (small|tiny)|at our size)\b"
+            # The size said back (We've got two slitters.; We have one farm.; We're one campus.; we're not six marinas).
+            r"|\bwe('?ve| have)( got)? (one|two|three|four|a single|just one|only one|only two) "
+            r"(?!(questions?|concerns?|things?|issues?|points?|problems?|options?|minutes?|days?|weeks?|months?|quotes?|ideas?)\b)\w+[.!]"
+            r"|\bwe'?re (one|a one-\w+) \w+[.!]|\bwe'?re not (\w+ )?(two|three|four|five|six|ten|twenty|forty|fifty|a hundred|\d+) \w+"
         ),
         "not_our_trade": _re(
             r"\b(we'?re not an? \w+|we don'?t (do|sell|make|run|grow|keep|offer) (any|that|those|it)\b|that'?s not (what|how) we)"

@@ -36,3 +36,19 @@ def test_the_same_words_before_a_proposal_describe_the_business(rubric: Rubric) 
 
 def test_an_english_customer_with_one_location(en_rubric: Rubric) -> None:
     assert NG in _ngs(en_rubric, "Head office? We only have one store.", language="en")
+
+
+@pytest.mark.parametrize(
+    ("said", "flagged"),
+    [("Honestly, we're not six marinas.", True), ("We've got two slitters.", True), ("We've got two questions.", False)],
+)
+def test_an_english_size_said_back_after_a_case(en_rubric: Rubric, said: str, flagged: bool) -> None:
+    """blind88's `bo10` (wording written for this test): the customer's size said back after a bigger client's case."""
+    call = role_call(
+        ("Rep", "One of our clients runs six marinas and twelve hundred slips, and they cut wrap waste by half."),
+        ("Customer", said),
+        ("Rep", "Sure."),
+        language="en",
+    )
+    ngs = {n.id for n in score_transcript(call, rubric=en_rubric, stage_phase="proposal").ng_behaviors}
+    assert (NG in ngs) is flagged
