@@ -218,7 +218,9 @@ _OFFER_REFUSED = {
         r"|(入る|入れる|やる)わけ(ない|ないでしょう|あらへん)"
     ),
     "en": re.compile(
-        r"\b(we|i) (really )?(don'?t|do not) need (that|it|this|those)\b(?! (many|much)\b)"
+        r"\b(we|i) (really )?(don'?t|do not) need (that|it|this|those)\b"
+        # Not a deadline or a hurry refused (I don't need it locked in by Friday).
+        r"(?! (many|much|locked|by|until|till|before|yet|today|now|right now|this week)\b)"
         r"|\bnot something (we'?d|we would|i'?d) use\b"
         r"|\bnot interested\b|^(honestly, )?no[.,] (thanks|thank you|we don'?t)"
         # The offer named and refused (We're not taking Pro.; We're not adding the bundle.; I don't want it.).
@@ -287,6 +289,8 @@ _TAKES_AFTER_NO = {
         r"|(申し込み|契約し)ます"
         # The terms found beyond complaint or sure to pass above (代替機つくんやったら、文句ないわ, これなら通るわ).
         r"|(ったら|なら)、?文句(は)?(ない|ありません|なし)|(これ|それ)(なら|やったら|だったら)[^。]{0,4}通(る|ります|せます)"
+        # The new offer's content and price taken in two words (内容はそれで。金額も大丈夫).
+        r"|(内容|中身)(は|も)(それ|これ)で[。、]|(金額|値段|価格)(も|は)(それで)?大丈夫"
     ),
     # The offer taken, not a rival's product chosen (We'll go with the PlayDeck add-on).
     "en": re.compile(

@@ -157,3 +157,28 @@ def test_an_english_upsell_named_and_refused_is_botsu(en_rubric: Rubric, said: s
     assert (score_transcript(call, rubric=en_rubric, stage_phase="after_follow").deal_state == "botsu") is (
         state == "botsu"
     )
+
+
+def test_a_hurry_refused_is_no_offer_refused(en_rubric: Rubric) -> None:
+    """blind130's `de20` after its first sight (wording written for this test): the deadline is refused, not the add-on."""
+    call = role_call(
+        ("Rep", "If you sign the sensor add-on by Friday I can hold the launch price."),
+        ("Customer", "I don't need it locked in by Friday. Send me the single-sensor price first."),
+        ("Rep", "Will do."),
+        language="en",
+    )
+    assert score_transcript(call, rubric=en_rubric, stage_phase="after_follow").deal_state != "botsu"
+
+
+@pytest.mark.parametrize(("taken", "state"), [("内容はそれで。金額も大丈夫です。", "taken"), ("はい。", "botsu")])
+def test_one_option_refused_and_the_other_taken_in_two_words_is_no_botsu(rubric: Rubric, taken: str, state: str) -> None:
+    """blind129's `dd19` after its first sight (wording written for this test): an add-on turned down, then the plan
+    fitted to the customer taken with 「内容はそれで。金額も大丈夫」."""
+    call = role_call(
+        ("営業", "AIの自動翻刻オプションもございますが、いかがでしょう。"),
+        ("顧客", "それは要らないです。"),
+        ("営業", "では、学校向けの教育プランで、年額二十四万円になります。"),
+        ("顧客", taken),
+        ("営業", "ありがとうございます。"),
+    )
+    assert (score_transcript(call, rubric=rubric, stage_phase="after_follow").deal_state == "botsu") is (state == "botsu")
