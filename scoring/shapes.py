@@ -430,15 +430,19 @@ def customer_promise(view: CallView, hit: Hit) -> bool:
 # A time said as a period (九月ごろ, 来月の中旬あたり, 四月に入ったら, early August, in the new year) and a day (十四日,
 # 木曜, 明日, the ninth, Tuesday): a next step needs the day (seed 001, 次回のアポを日付で).
 _PERIOD = re.compile(
-    r"ごろ|頃|あたり|辺り|中旬|下旬|上旬|初め|はじめ|以降|に入ったら|明け|終わったら|落ち着|来月|来年|来週中|今月中|月末|(?<!日の)後半|前半"
+    r"ごろ|頃|あたり|辺り|中旬|下旬|上旬|初め|はじめ|以降|に入ったら|明け|終わったら|落ち着|来月|来年|来週|今月中|月末|(?<!日の)後半|前半"
+    # Half a month, months from now, one month or the next, or once something is known (十一月半ば; 三か月後; 一月か
+    # 二月; 結果が出ましたら).
+    r"|半ば|[かヶカケ]月後|月か[^。]{0,3}月|(出|届|分か|決ま|揃)(いたら|ったら|ましたら|りましたら)"
     r"|\b(new year|early|mid|late|sometime|some time|after the|in (january|february|march|april|may|june|july|august"
-    r"|september|october|november|december))\b|\bnext (week|month)\b(?! on)",
+    r"|september|october|november|december))\b|\bnext (week|month)\b(?! on)|\b(first|second|third|last) week of\b",
     re.I,
 )
 _DAY = re.compile(
-    r"\d+日|[一二三四五六七八九十]+日|[月火水木金土日]曜|明日|明後日|あさって|今日|本日"
+    r"\d+日|[一二三四五六七八九十]+日|[月火水木金土日]曜|明日|明後日|あさって|今日(?!は|も)|本日(?!は|も)"
     r"|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|\d+(st|nd|rd|th)|first|second"
-    r"|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\w+teenth|twentieth|twenty-\w+|thirtieth)\b",
+    r"|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\w+teenth|twentieth|twenty-\w+|thirtieth)\b"
+    r"(?! week)",
     re.I,
 )
 

@@ -78,7 +78,20 @@ def test_a_promise_to_send_something_by_a_day_is_no_next_step(
 
 @pytest.mark.parametrize(
     ("text", "period"),
-    [("四月に入ったら一度お電話します", True), ("四月十日に一度お電話します", False), ("Call me in the new year.", True)],
+    [
+        ("四月に入ったら一度お電話します", True),
+        ("四月十日に一度お電話します", False),
+        ("Call me in the new year.", True),
+        # The answers replayed over every set after blind129/130 (wording written for this test).
+        ("十一月半ばに電話します", True),
+        ("次回は三か月後にお伺いします", True),
+        ("一月か二月にまたご相談させてください", True),
+        ("結果が出ましたらお電話いたします。本日はありがとうございました。", True),
+        ("来週またお電話させていただきます", True),
+        ("来週の火曜にお電話します", False),
+        ("Call me the first week of October.", True),
+        ("Call me on the first of October.", False),
+    ],
 )
 def test_a_period_with_no_day(text: str, period: bool) -> None:
     assert shapes.period_only(text) is period
