@@ -246,6 +246,12 @@ def meeting_days(v: CallView) -> list[tuple[Sentence, tuple[int, int]]]:
         # A day something starts from (来週の月曜から、もう使っていただいて大丈夫です) is a go-live, not a meeting.
         if _STARTS_FROM.match(s.text, span[1]):
             continue
+        # A day gone by (先週の月曜にメール送った; 月曜に送ったメール; he came out on Tuesday) or turned down where it is
+        # said (月曜はちょっと; Friday's not good) is no day to meet.
+        if _DAY_PAST_BEFORE.search(s.text[: span[0]]) or _DAY_PAST_AFTER.match(s.text, span[1]):
+            continue
+        if _DAY_REFUSED.match(s.text, span[1]):
+            continue
         out.append((s, span))
     return out
 
@@ -313,6 +319,16 @@ _OTHERS_MAYBE = re.compile(r"[^。、]{1,8}も[、,]?\s*(たぶん|多分)[^。]
 # Or asked back as a start (来週の月曜から？).
 _STARTS_FROM = re.compile(
     r"(日|曜)?から[、,]?[^。？?]{0,8}(使っ|使い|ご利用|稼働|運用|本番|切り替|切替|開始|スタート)|(日|曜)?から[？?]"
+)
+_DAY_PAST_BEFORE = re.compile(r"(先週|先々週|先月|この前の|こないだの|\blast|\bthis past)[^。、,]{0,3}$", re.I)
+_DAY_PAST_AFTER = re.compile(
+    r"[^。、,?？]{0,8}?(送った|送りました|連絡し(た|てる|ました)|電話し(た|ました)|来た|来ました|やった|行った|届いた|見た)(?!ら)"
+    r"|,? (he|she|they|we|you|i) (came|sent|called|emailed|went|did)\b",
+    re.I,
+)
+_DAY_REFUSED = re.compile(
+    r"(は|も)?[、,]?\s*(ちょっと|無理|ダメ|だめ|あかん|厳しい|難しい)|'?s? (not good|no good|out|bad)\b|\b(doesn'?t|won'?t) work\b",
+    re.I,
 )
 # A day given as a deadline: by Friday, 金曜までに; a visit is no deadline (could I come by Friday).
 _DEADLINE = re.compile(r"(?<!come )(?<!stop )(?<!drop )(?<!swing )(?<!pop )\bby\s|まで(に|には)", re.I)

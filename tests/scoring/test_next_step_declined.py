@@ -310,3 +310,35 @@ def test_an_english_visit_in_plain_words_is_a_meeting(en_rubric: Rubric, turns) 
 def test_a_day_said_back_with_mo_and_out_that_day_too_is_declined(rubric: Rubric, reply: str, taken: bool) -> None:
     """blind124's `cy04` after its first sight (wording written for this test): 木曜も… is a clash, not a yes."""
     assert _set(rubric, ("営業", "では、木曜の16時はいかがでしょう。"), ("顧客", reply)) is taken
+
+
+@pytest.mark.parametrize(
+    ("said", "set_"),
+    [
+        ("その前に、月曜に送ったメール、見てくれた？", False),
+        ("その前に、先週の月曜にメールしたの、見てもらえました？", False),
+        ("その前に、来週の月曜にお会いできますか？", True),
+    ],
+)
+def test_a_day_gone_by_is_no_next_step(rubric: Rubric, said: str, set_: bool) -> None:
+    """blind128's `dc17` and blind73's `ay05` after their first sight (wording written for this test): a day the
+    customer names for what was already sent is no day to meet."""
+    assert (
+        _set(
+            rubric,
+            ("営業", "今日は新しいプランのご案内でお電話しました。"),
+            ("顧客", said),
+            ("営業", "あ、はい、拝見しております。"),
+        )
+        is set_
+    )
+
+
+def test_a_day_turned_down_where_it_is_said_is_no_next_step(rubric: Rubric) -> None:
+    """blind40's `rr02` (wording written for this test): 「月曜はちょっと。」 turns the day down."""
+    assert not _set(
+        rubric,
+        ("営業", "一度お伺いしてご説明したいのですが、月曜の十時はいかがでしょう。"),
+        ("顧客", "月曜はちょっと。"),
+        ("営業", "承知しました。"),
+    )
