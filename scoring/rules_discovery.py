@@ -177,6 +177,11 @@ def bant(c: Collector) -> dict[str, BantItem]:
                 for h in stated
                 if not _time_asked(h.sentence, answering=h.sentence.order in replies)
                 and not _changed_since(h.sentence.text)
+                and not (
+                    _BUSY_SEASON.search(h.sentence.text)
+                    and not _BEFORE_IT.search(h.sentence.text)
+                    and not _ADOPT.search(h.sentence.text)
+                )
             ]
         check = f"needs_discovery.bant.{key}"
         if stated:
@@ -230,6 +235,17 @@ _SINCE = re.compile(
     r"(てる|ている|ています|てます|てん|た(の|ん|んです|んだ|よ)?。|ました)"
 )
 _ADOPT = re.compile(r"導入|入れ(たい|よう|ます)|使い(たい|始め)|お願い|契約|検討")
+
+
+# The customer's own calendar: busy, closed or at its peak then (年内はそれで手一杯; 十二月から二月まで、うちは休業です;
+# 秋サバの最盛期なんで): when they cannot, not when they want the offer.
+_BUSY_SEASON = re.compile(
+    r"手一杯|最盛期|忙し|休業|閉めて(る|ます|ます)|止められ(ない|へん|ません)|繁忙|(の|な)時期(で|なんで|やから|だから|なので|は)"
+)
+
+
+# Unless it is what the offer must be ready before (繁忙期の前に入れたい; 忙しくなるまでに間に合わせたい).
+_BEFORE_IT = re.compile(r"前(に|、|,|$)|までに|間に合")
 
 
 def _time_asked(s: Sentence, *, answering: bool) -> bool:

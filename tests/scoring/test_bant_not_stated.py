@@ -218,3 +218,17 @@ def test_a_change_made_since_a_time_is_no_timeline(rubric: Rubric, said: str, fo
     """Over every labelled call in the thirty-fourth session (wording written for this test): what the customer has
     done since a month is their business, not when they want the offer."""
     assert _found(rubric, "timeline", "最近、現場のほうはいかがですか。", said) is found
+
+
+@pytest.mark.parametrize(
+    ("said", "found"),
+    [
+        ("年内は大きい仕事が入ってて、それで手一杯なんですよ。", False),
+        ("十二月から二月まで、うちは休業です。", False),
+        ("春の繁忙期の前に入れたいんです。", True),
+    ],
+)
+def test_the_customers_own_busy_or_closed_season_is_no_timeline(rubric: Rubric, said: str, found: bool) -> None:
+    """Over every labelled call after blind129/130 (wording written for this test): when the customer is busy or
+    closed is their calendar, unless the offer must be ready before it."""
+    assert _found(rubric, "timeline", "最近、現場のほうはいかがですか。", said) is found
