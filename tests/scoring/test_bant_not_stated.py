@@ -232,3 +232,18 @@ def test_the_customers_own_busy_or_closed_season_is_no_timeline(rubric: Rubric, 
     """Over every labelled call after blind129/130 (wording written for this test): when the customer is busy or
     closed is their calendar, unless the offer must be ready before it."""
     assert _found(rubric, "timeline", "最近、現場のほうはいかがですか。", said) is found
+
+
+@pytest.mark.parametrize(
+    ("said", "found"),
+    [
+        ("いや、予算とか私に聞かれても…。", False),
+        ("予算なんて今聞かれても、まだ資料も見てないんで。", False),
+        ("今のところ、予算のことは上から何も聞いてないので。", False),
+        ("予算は年間で五十万です。", True),
+    ],
+)
+def test_a_budget_question_pushed_away_states_none(rubric: Rubric, said: str, found: bool) -> None:
+    """Over every labelled call after blind129/130 (wording written for this test): asked who they are to say, or
+    told nothing yet, the customer states no budget."""
+    assert _found(rubric, "budget", "ご予算はどのくらいでお考えですか。", said) is found
