@@ -241,7 +241,7 @@ def meeting_days(v: CallView) -> list[tuple[Sentence, tuple[int, int]]]:
             continue
         # A day something is due by (金曜までにお送りします; who hasn't logged by Friday five pm) is a deadline, not a
         # meeting.
-        if _DEADLINE.search(s.text, max(0, span[0] - 3), span[1] + 4):
+        if shapes.DEADLINE.search(s.text, max(0, span[0] - 3), span[1] + 4):
             continue
         # A day something starts from (来週の月曜から、もう使っていただいて大丈夫です) is a go-live, not a meeting.
         if _STARTS_FROM.match(s.text, span[1]):
@@ -330,8 +330,6 @@ _DAY_REFUSED = re.compile(
     r"(は|も)?[、,]?\s*(ちょっと|無理|ダメ|だめ|あかん|厳しい|難しい)|'?s? (not good|no good|out|bad)\b|\b(doesn'?t|won'?t) work\b",
     re.I,
 )
-# A day given as a deadline: by Friday, 金曜までに; a visit is no deadline (could I come by Friday).
-_DEADLINE = re.compile(r"(?<!come )(?<!stop )(?<!drop )(?<!swing )(?<!pop )\bby\s|まで(に|には)", re.I)
 
 
 # The closing of a call: its last rep sentences, where the next step is (or is not) set.

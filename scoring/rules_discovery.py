@@ -240,7 +240,7 @@ _ADOPT = re.compile(r"導入|入れ(たい|よう|ます)|使い(たい|始め)|
 # The customer's own calendar: busy, closed or at its peak then (年内はそれで手一杯; 十二月から二月まで、うちは休業です;
 # 秋サバの最盛期なんで): when they cannot, not when they want the offer.
 _BUSY_SEASON = re.compile(
-    r"手一杯|最盛期|忙し|休業|閉めて(る|ます|ます)|止められ(ない|へん|ません)|繁忙|(の|な)時期(で|なんで|やから|だから|なので|は)"
+    r"手一杯|最盛期|忙し|休業|閉めて(る|ます)|止められ(ない|へん|ません)|繁忙|(の|な)時期(で|なんで|やから|だから|なので|は)"
 )
 
 

@@ -454,7 +454,10 @@ def period_only(text: str) -> bool:
 
 # A day something is due by (金曜までに書面でお送りします, I'll email you the options by Thursday): a deadline for a
 # document or goods sent, not a meeting; a call back by a time is left alone (the labels go both ways on it).
-_DUE_BY = re.compile(r"(?<!come )(?<!stop )(?<!drop )(?<!swing )(?<!pop )\bby\s|まで(に|には)|中に", re.I)
+# A day given as a deadline: by Friday, 金曜までに; a visit is no deadline (could I come by Friday). The next step's
+# reading shares it (`scoring/rules_closing.py`).
+DEADLINE = re.compile(r"(?<!come )(?<!stop )(?<!drop )(?<!swing )(?<!pop )\bby\s|まで(に|には)", re.I)
+_DUE_BY = re.compile(DEADLINE.pattern + r"|中に", re.I)
 _SENT = re.compile(
     r"お送り|送り|送る|届け|提出|メール|書面|\b(send|ship|email|e-mail|have it with you|PO|mail|post)\b", re.I
 )
